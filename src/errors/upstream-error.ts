@@ -1,0 +1,20 @@
+import { TtsError } from './tts-error';
+
+/** An upstream answered with an error status or could not be reached. */
+export class UpstreamError extends TtsError {
+  /** Logical upstream name from config (never its secret). */
+  readonly upstream: string;
+  readonly status: number | null;
+  /** First bytes of the upstream body, for logs. */
+  readonly body: string;
+  readonly isRetryable: boolean;
+  constructor(message: string, options: { upstream: string; status: number | null; body?: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.upstream = options.upstream;
+    this.status = options.status;
+    this.body = (options.body ?? '').slice(0, 500);
+    // 408/409/429/5xx and connection failures (no status) may succeed on retry.
+    const s = options.status;
+    this.isRetryable = s === null || s === 408 || s === 409 || s === 429 || s >= 500;
+  }
+}

@@ -1,0 +1,3 @@
+/** @module util — leaf helpers with no dependencies on the rest of the project. */
+export { createSeededRandom, hashString } from './seeded-random';
+export { isAbortError, throwIfAborted } from './abort';
