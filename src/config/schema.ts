@@ -1,0 +1,116 @@
+/**
+ * The configuration schema (one YAML file, see config/default.yaml). zod validates it and names
+ * the bad field; the `Config` type is inferred from it so code and docs cannot drift.
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const aggregation = z.enum(['min', 'last', 'avg', 'prod']);
+const vote = z.enum(['majority', 'prm_max', 'prm_vote']);
+export const STRATEGIES = ['auto', 'cot', 'majority', 'best_of_n', 'beam_search', 'dvts'] as const;
+export const POLICY_FAMILIES = ['qwen2.5', 'qwen2.5-math', 'llama-3', 'deepseek-r1-distill'] as const;
+export const PRM_FAMILIES = ['qwen2.5-math-prm', 'math-shepherd', 'rlhflow', 'skywork-o1', 'outcome'] as const;
+
+const simLatency = z.strictObject({
+  per_call_ms: z.number().min(0).default(0),
+  prefill_ms_per_token: z.number().min(0).default(0),
+  decode_ms_per_token: z.number().min(0).default(0),
+});
+
+const simFaults = z.strictObject({
+  error_rate: z.number().min(0).max(1).default(0),
+  timeout_rate: z.number().min(0).max(1).default(0),
+  slow_rate: z.number().min(0).max(1).default(0),
+  slow_ms: z.number().min(0).default(0),
+  malformed_rate: z.number().min(0).max(1).default(0),
+});
+
+const upstream = z.strictObject({
+  /** Base URL of a vLLM server, or "sim" for the embedded simulator on a loopback port. */
+  url: z.union([z.literal('sim'), z.url({ protocol: /^https?$/ })]),
+  /** Name of the env var holding the upstream API key (the key itself never sits in the file). */
+  api_key_env: z.string().min(1).optional(),
+  timeout_ms: positiveInt.default(300_000),
+  max_connections: positiveInt.default(64),
+  retries: z.number().int().min(0).max(10).default(2),
+  /** Only for url "sim": how the simulated server behaves. */
+  sim: z
+    .strictObject({
+      quality: z.number().min(0).max(1).default(0.85),
+      seed: z.number().int().default(1234),
+      latency: simLatency.default({ per_call_ms: 0, prefill_ms_per_token: 0, decode_ms_per_token: 0 }),
+      faults: simFaults.default({ error_rate: 0, timeout_rate: 0, slow_rate: 0, slow_ms: 0, malformed_rate: 0 }),
+    })
+    .default({
+      quality: 0.85,
+      seed: 1234,
+      latency: { per_call_ms: 0, prefill_ms_per_token: 0, decode_ms_per_token: 0 },
+      faults: { error_rate: 0, timeout_rate: 0, slow_rate: 0, slow_ms: 0, malformed_rate: 0 },
+    }),
+});
+
+const model = z.strictObject({
+  /** What clients send as `model`. */
+  name: z.string().min(1),
+  /** Key of `upstreams`. */
+  upstream: z.string().min(1),
+  /** The model id the upstream serves (vLLM `--served-model-name`). */
+  served_name: z.string().min(1),
+  /** Parameter count in billions, for FLOPs and strategy selection. */
+  params_b: z.number().positive(),
+  family: z.enum(POLICY_FAMILIES),
+  /** Name of the PRM (in `prms`) that scores this policy; omitted = no PRM (cot/majority only). */
+  prm: z.string().min(1).optional(),
+  /**
+   * How steps are generated: `completions` renders the chat prompt once (upstream /tokenize +
+   * /detokenize) and continues byte-stable prefixes on /v1/completions (prefix-cache friendly);
+   * `chat-continue` uses /v1/chat/completions with continue_final_message.
+   */
+  step_api: z.enum(['completions', 'chat-continue']).default('completions'),
+});
+
+const prm = z.strictObject({
+  name: z.string().min(1),
+  upstream: z.string().min(1),
+  served_name: z.string().min(1),
+  family: z.enum(PRM_FAMILIES),
+  params_b: z.number().positive(),
+  /** PRM context; longer inputs are cut from the left (reference code behaviour). */
+  max_input_tokens: positiveInt.default(4096),
+  aggregation: aggregation.optional(),
+  vote: vote.optional(),
+});
+
+const tts = z.strictObject({
+  /** Strategy when a request gives a budget but no strategy. */
+  default_strategy: z.enum(STRATEGIES).default('auto'),
+  /** Largest N a request may ask for (400 above). */
+  max_budget: positiveInt.default(256),
+  default_m: positiveInt.default(4),
+  /** SSE keep-alive comment interval while a search runs. */
+  keepalive_ms: positiveInt.default(10_000),
+  /** Entries in the PRM prefix-score cache. */
+  prm_cache_entries: z.number().int().min(0).default(10_000),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      body_limit_bytes: positiveInt.default(1_048_576),
+      /** Env var names holding accepted client API keys; empty = no auth. */
+      api_key_envs: z.array(z.string().min(1)).default([]),
+      log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .default({ host: '0.0.0.0', port: 8080, body_limit_bytes: 1_048_576, api_key_envs: [], log_level: 'info' }),
+  upstreams: z.record(z.string().min(1), upstream),
+  models: z.array(model).min(1),
+  prms: z.array(prm).default([]),
+  tts: tts.default({ default_strategy: 'auto', max_budget: 256, default_m: 4, keepalive_ms: 10_000, prm_cache_entries: 10_000 }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type UpstreamConfig = Config['upstreams'][string];
+export type ModelConfig = Config['models'][number];
+export type PrmConfig = Config['prms'][number];

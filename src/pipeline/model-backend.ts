@@ -1,0 +1,58 @@
+/**
+ * What the pipeline needs from the outside world for one configured model. `main.ts` builds these
+ * from config and `upstream/`; tests build fakes. Keeps `pipeline/` free of HTTP and config.
+ */
+import type { Readable } from 'node:stream';
+import type { Policy } from '../tts/policy';
+import type { Verifier } from '../tts/verifier';
+import type { Aggregation } from '../tts/search-types';
+import type { PolicyFamily, PrmFamilyName, VoteName } from '../select';
+
+export interface PolicyMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+export interface PrmInfo {
+  name: string;
+  family: PrmFamilyName;
+  paramsB: number;
+  aggregation: Aggregation;
+  vote: VoteName;
+}
+
+export interface ModelInfo {
+  /** Client-facing name. */
+  name: string;
+  /** Upstream model id. */
+  servedName: string;
+  paramsB: number;
+  family: PolicyFamily;
+  prm: PrmInfo | null;
+  /** True when the upstream is the embedded simulator (said in /v1/models and metadata). */
+  isSimulated: boolean;
+  /** Sampling defaults of the policy family (paper's code presets). */
+  sampling: SamplingPreset;
+}
+
+export interface SamplingPreset {
+  temperature: number;
+  topP: number;
+  maxTokensPerStep: number;
+  maxTotalTokens: number;
+  maxDepth: number;
+}
+
+export type ForwardResult =
+  | { kind: 'json'; status: number; body: unknown }
+  | { kind: 'stream'; status: number; body: Readable };
+
+export interface ModelBackend {
+  info: ModelInfo;
+  /** Bind a policy to a conversation (renders the chat prompt once). */
+  createPolicy(messages: readonly PolicyMessage[], signal?: AbortSignal): Promise<{ policy: Policy; promptTokens: number }>;
+  /** The PRM for this model, or null when none is configured. */
+  createVerifier(): Verifier | null;
+  /** Send a plain chat request (already mapped to the served name) to the policy upstream. */
+  forwardChat(body: Record<string, unknown>, signal?: AbortSignal): Promise<ForwardResult>;
+}

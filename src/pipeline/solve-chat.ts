@@ -1,0 +1,189 @@
+/**
+ * One TTS request end to end: bind the policy to the conversation, run the planned method, vote,
+ * account tokens and FLOPs, and degrade instead of failing (a TTS failure never fails the request;
+ * the worst case is a smaller answer, labelled in `degraded` and `warnings`).
+ */
+import { UpstreamError } from '../errors';
+import { createSeededRandom } from '../util';
+import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
+import type { Candidate, SearchEvent, SearchOptions, SearchResult, SearchWarning } from '../tts/search-types';
+import type { ModelBackend, PolicyMessage } from './model-backend';
+import type { TtsPlan } from './tts-plan';
+
+export interface SolveInput {
+  backend: ModelBackend;
+  plan: TtsPlan;
+  messages: readonly PolicyMessage[];
+  /** The question the PRM sees: the last user turn. */
+  question: string;
+  /** OpenAI `n`: number of distinct answers to return. */
+  choices: number;
+  /** Client cap on tokens for one solution (max_completion_tokens / max_tokens). */
+  maxTokens: number | null;
+  seed: number;
+  returnCandidates: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: SearchEvent) => void;
+  /** Clock injected for latency (ms). */
+  now: () => number;
+}
+
+export interface SolveChoice {
+  text: string;
+  answer: string | null;
+  finishReason: 'stop' | 'length';
+}
+
+export interface VoteRow {
+  answer: string;
+  count: number;
+  scoreSum: number;
+  maxScore: number;
+}
+
+export interface SolveMetadata {
+  method: string;
+  requestedStrategy: string;
+  n: number;
+  m: number;
+  aggregation: string;
+  vote: string;
+  reason: string;
+  sources: Record<string, string>;
+  voteTable: VoteRow[];
+  selectedAnswer: string | null;
+  candidates: number;
+  completeCandidates: number;
+  policyCalls: number;
+  prmCalls: number;
+  rounds: number;
+  generations: number;
+  policyPromptTokens: number;
+  policyCompletionTokens: number;
+  prmTokens: number;
+  prmCachedTokens: number;
+  policyFlops: number;
+  prmFlops: number;
+  latencyMs: number;
+  warnings: SearchWarning[];
+  degraded: string | null;
+  simulated: boolean;
+  candidateDetails: { text: string; answer: string | null; stepScores: number[] | null; finish: string; score: number | null }[] | null;
+}
+
+export interface SolveResult {
+  choices: SolveChoice[];
+  promptTokens: number;
+  completionTokens: number;
+  /** Tokens of the returned answer(s); the rest of completionTokens is search ("reasoning"). */
+  answerTokens: number;
+  metadata: SolveMetadata;
+}
+
+function searchOptions(input: SolveInput): SearchOptions {
+  const preset = input.backend.info.sampling;
+  const cap = input.maxTokens ?? preset.maxTotalTokens;
+  const isCot = input.plan.method === 'cot';
+  return {
+    n: input.plan.n,
+    m: input.plan.m,
+    temperature: isCot ? 0 : preset.temperature,
+    topP: isCot ? 1 : preset.topP,
+    maxTokensPerStep: Math.min(preset.maxTokensPerStep, cap),
+    maxTotalTokens: Math.min(preset.maxTotalTokens, cap),
+    maxDepth: preset.maxDepth,
+    searchAggregation: 'last',
+    seed: input.seed,
+  };
+}
+
+export async function solveChat(input: SolveInput): Promise<SolveResult> {
+  const started = input.now();
+  const { backend, plan } = input;
+  const { policy, promptTokens } = await backend.createPolicy(input.messages, input.signal);
+  const needsVerifier = plan.method === 'best_of_n' || plan.method === 'beam_search' || plan.method === 'dvts';
+  const verifier = needsVerifier ? backend.createVerifier() : null;
+  const method = METHODS[plan.method];
+  const result: SearchResult = await method(searchOptions(input), {
+    policy,
+    verifier,
+    question: input.question,
+    random: createSeededRandom(input.seed),
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+  });
+
+  const complete = result.candidates.filter(isCompleteCandidate);
+  const warnings = [...result.warnings];
+  let degraded: string | null = warnings.find((w) => w.code === 'verifier-unavailable' || w.code === 'policy-failed')?.message ?? null;
+  const selection = selectAnswer(complete, { aggregation: plan.aggregation, vote: plan.vote, topN: input.choices });
+  if (selection.fellBackToMajority && plan.vote !== 'majority') {
+    degraded ??= 'some candidates have no PRM scores; voted by majority';
+  }
+  let chosen: Candidate[] = selection.top.map((entry) => complete[entry.candidateIndex]).filter((c): c is Candidate => c !== undefined);
+  if (chosen.length === 0) {
+    // No complete candidate with a valid answer: return the best text we have rather than fail.
+    const fallback = complete[0] ?? result.candidates.find((c) => c.text.length > 0);
+    if (!fallback) {
+      throw new UpstreamError('the policy produced no usable sample', { upstream: backend.info.servedName, status: 502 });
+    }
+    chosen = [fallback];
+    degraded ??= complete.length > 0 ? 'no candidate had an extractable answer' : 'no candidate finished; returning a partial solution';
+  }
+  const policyFlops = 2 * backend.info.paramsB * 1e9 * (result.usage.policyPromptTokens + result.usage.policyCompletionTokens);
+  const prmFlops = 2 * (backend.info.prm?.paramsB ?? 0) * 1e9 * result.usage.prmPromptTokens;
+  const choices = chosen.map((c) => ({
+    text: c.text,
+    answer: null as string | null,
+    finishReason: c.finish === 'length' ? ('length' as const) : ('stop' as const),
+  }));
+  selection.top.forEach((entry, i) => {
+    const choice = choices[i];
+    if (choice) choice.answer = entry.answer;
+  });
+  const answerTokens = chosen.reduce((sum, c) => sum + c.completionTokens, 0);
+  const completionTokens = result.usage.policyCompletionTokens;
+  return {
+    choices,
+    promptTokens,
+    completionTokens,
+    answerTokens: Math.min(answerTokens, completionTokens),
+    metadata: {
+      method: plan.method,
+      requestedStrategy: plan.requested,
+      n: plan.n,
+      m: plan.m,
+      aggregation: plan.aggregation,
+      vote: selection.effectiveVote,
+      reason: plan.reason,
+      sources: plan.sources,
+      voteTable: selection.table,
+      selectedAnswer: selection.top[0]?.answer ?? null,
+      candidates: result.candidates.length,
+      completeCandidates: complete.length,
+      policyCalls: result.usage.policyCalls,
+      prmCalls: result.usage.prmCalls,
+      rounds: result.usage.rounds,
+      generations: result.usage.generations,
+      policyPromptTokens: result.usage.policyPromptTokens,
+      policyCompletionTokens: result.usage.policyCompletionTokens,
+      prmTokens: result.usage.prmPromptTokens,
+      prmCachedTokens: result.usage.prmCachedTokens,
+      policyFlops,
+      prmFlops,
+      latencyMs: Math.round(input.now() - started),
+      warnings,
+      degraded,
+      simulated: backend.info.isSimulated,
+      candidateDetails: input.returnCandidates
+        ? result.candidates.map((c, i) => ({
+            text: c.text,
+            answer: selection.answers[i] ?? null,
+            stepScores: c.stepScores,
+            finish: c.finish,
+            score: selection.scores[i] ?? null,
+          }))
+        : null,
+    },
+  };
+}

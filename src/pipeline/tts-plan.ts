@@ -1,0 +1,232 @@
+/**
+ * Resolve what a request asks for — method, N, M, aggregation, vote — from its four sources with
+ * the documented precedence: header > body > model alias > config default. Invalid values are
+ * 400s naming the field.
+ */
+import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
+import { chooseStrategy, type VoteName } from '../select';
+import type { Aggregation, MethodName } from '../tts/search-types';
+import type { ModelInfo } from './model-backend';
+
+export const STRATEGY_NAMES = ['auto', 'cot', 'majority', 'best_of_n', 'beam_search', 'dvts'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+const AGGREGATIONS: readonly Aggregation[] = ['min', 'last', 'avg', 'prod'];
+const VOTES: readonly VoteName[] = ['majority', 'prm_max', 'prm_vote'];
+
+/** One source's partial request (all optional). */
+export interface TtsRequestPart {
+  n?: number;
+  m?: number;
+  strategy?: StrategyName;
+  aggregation?: Aggregation;
+  vote?: VoteName;
+}
+
+export interface TtsDefaults {
+  defaultStrategy: StrategyName;
+  defaultBudget: number;
+  maxBudget: number;
+  defaultM: number;
+}
+
+export interface TtsPlan {
+  method: MethodName;
+  n: number;
+  m: number;
+  aggregation: Aggregation;
+  vote: VoteName;
+  /** Strategy as asked ('auto' when chosen automatically). */
+  requested: StrategyName;
+  reason: string;
+  /** Which source decided each knob, for the metadata. */
+  sources: Record<string, 'header' | 'body' | 'alias' | 'default' | 'auto'>;
+}
+
+function isStrategy(value: string): value is StrategyName {
+  return (STRATEGY_NAMES as readonly string[]).includes(value);
+}
+
+/** Parse a strategy name from a header/alias/body value, naming `param` when invalid. */
+export function parseStrategy(value: unknown, param: string): StrategyName {
+  if (typeof value !== 'string' || !isStrategy(value)) {
+    throw new InvalidRequestError(`Invalid value for '${param}': expected one of ${STRATEGY_NAMES.join(', ')}.`, param);
+  }
+  return value;
+}
+
+function parseBudgetNumber(value: unknown, param: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new InvalidRequestError(`Invalid value for '${param}': expected a non-negative integer.`, param);
+  }
+  return value;
+}
+
+/** Parse `tts_budget` (integer or object) from the body or the `x-tts-budget` header (JSON or integer). */
+export function parseBudget(value: unknown, param: string): TtsRequestPart {
+  if (typeof value === 'number') return { n: parseBudgetNumber(value, param) };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidRequestError(`Invalid value for '${param}': expected an integer or an object {n, m, strategy, aggregation, vote}.`, param);
+  }
+  const record = value as Record<string, unknown>;
+  const part: TtsRequestPart = {};
+  for (const key of Object.keys(record)) {
+    if (!['n', 'm', 'strategy', 'aggregation', 'vote'].includes(key)) {
+      throw new InvalidRequestError(`Unknown field '${param}.${key}'.`, `${param}.${key}`);
+    }
+  }
+  if (record.n !== undefined) part.n = parseBudgetNumber(record.n, `${param}.n`);
+  if (record.m !== undefined) {
+    const m = record.m;
+    if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) {
+      throw new InvalidRequestError(`Invalid value for '${param}.m': expected a positive integer.`, `${param}.m`);
+    }
+    part.m = m;
+  }
+  if (record.strategy !== undefined) part.strategy = parseStrategy(record.strategy, `${param}.strategy`);
+  if (record.aggregation !== undefined) {
+    const a = record.aggregation;
+    if (typeof a !== 'string' || !(AGGREGATIONS as readonly string[]).includes(a)) {
+      throw new InvalidRequestError(`Invalid value for '${param}.aggregation': expected one of ${AGGREGATIONS.join(', ')}.`, `${param}.aggregation`);
+    }
+    part.aggregation = a as Aggregation;
+  }
+  if (record.vote !== undefined) {
+    const v = record.vote;
+    if (typeof v !== 'string' || !(VOTES as readonly string[]).includes(v)) {
+      throw new InvalidRequestError(`Invalid value for '${param}.vote': expected one of ${VOTES.join(', ')}.`, `${param}.vote`);
+    }
+    part.vote = v as VoteName;
+  }
+  return part;
+}
+
+/** Parse the `x-tts-budget` header: an integer, or a JSON object like the body field. */
+export function parseBudgetHeader(value: string): TtsRequestPart {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return { n: Number(trimmed) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    throw new InvalidRequestError("Invalid 'x-tts-budget' header: expected an integer or a JSON object.", 'x-tts-budget');
+  }
+  return parseBudget(parsed, 'x-tts-budget');
+}
+
+/**
+ * Split a model alias `name@strategy:N`, `name@strategy` or `name@N` (for clients that can only
+ * set `model`).
+ */
+export function parseModelAlias(model: string): { name: string; part: TtsRequestPart | null } {
+  const at = model.indexOf('@');
+  if (at < 0) return { name: model, part: null };
+  const name = model.slice(0, at);
+  const suffix = model.slice(at + 1);
+  const [first = '', second] = suffix.split(':');
+  const part: TtsRequestPart = {};
+  if (/^\d+$/.test(first) && second === undefined) {
+    part.n = Number(first);
+  } else {
+    part.strategy = parseStrategy(first, 'model');
+    if (second !== undefined) {
+      if (!/^\d+$/.test(second)) throw new InvalidRequestError(`Invalid model alias '${model}': the budget after ':' must be an integer.`, 'model');
+      part.n = Number(second);
+    }
+  }
+  return { name, part };
+}
+
+type Source = 'header' | 'body' | 'alias';
+
+/**
+ * Merge the sources and decide the plan. Returns null when the request asks for no TTS at all
+ * (then it is forwarded unchanged to the policy upstream).
+ */
+export function resolveTtsPlan(
+  parts: { header: TtsRequestPart | null; body: TtsRequestPart | null; alias: TtsRequestPart | null },
+  model: ModelInfo,
+  defaults: TtsDefaults,
+): TtsPlan | null {
+  const ordered: [Source, TtsRequestPart | null][] = [
+    ['header', parts.header],
+    ['body', parts.body],
+    ['alias', parts.alias],
+  ];
+  if (ordered.every(([, part]) => part === null)) return null;
+  const sources: TtsPlan['sources'] = {};
+  function pick<K extends keyof TtsRequestPart>(key: K): TtsRequestPart[K] {
+    for (const [source, part] of ordered) {
+      const value = part?.[key];
+      if (value !== undefined) {
+        sources[key] = source;
+        return value;
+      }
+    }
+    return undefined;
+  }
+  const pickedN = pick('n');
+  const pickedStrategy = pick('strategy');
+  const pickedM = pick('m');
+  const pickedAggregation = pick('aggregation');
+  const pickedVote = pick('vote');
+
+  if (pickedN !== undefined && pickedN > defaults.maxBudget) {
+    const param = sources.n === 'header' ? 'x-tts-budget' : sources.n === 'alias' ? 'model' : 'tts_budget';
+    throw new InvalidRequestError(`tts_budget ${pickedN} is above this server's maximum of ${defaults.maxBudget}.`, param, 'budget_too_large');
+  }
+  const requested: StrategyName = pickedStrategy ?? defaults.defaultStrategy;
+  if (pickedStrategy === undefined) sources.strategy = 'default';
+  const n = pickedN ?? defaults.defaultBudget;
+  if (pickedN === undefined) sources.n = 'default';
+  let m = pickedM ?? defaults.defaultM;
+  if (pickedM === undefined) sources.m = 'default';
+
+  // Budget 0 or 1 (or an explicit cot) is the plain-CoT A/B baseline.
+  if (n <= 1 || requested === 'cot') {
+    return {
+      method: 'cot', n: 1, m: 1, aggregation: pickedAggregation ?? 'last', vote: 'majority', requested: requested === 'auto' ? 'auto' : requested,
+      reason: requested === 'cot' ? 'plain CoT requested' : `budget ${n} means plain CoT (the A/B baseline)`, sources,
+    };
+  }
+
+  let method: MethodName;
+  let reason: string;
+  let autoVote: VoteName | undefined;
+  let autoAggregation: Aggregation | undefined;
+  if (requested === 'auto') {
+    const choice = chooseStrategy({ policyParamsB: model.paramsB, policyFamily: model.family, prmFamily: model.prm?.family ?? null, budget: n });
+    method = choice.method;
+    reason = choice.reason;
+    autoVote = choice.vote;
+    autoAggregation = choice.aggregation;
+    if ((method === 'beam_search' || method === 'dvts') && (n < m || n % m !== 0)) {
+      reason += `; budget ${n} is not a multiple of M=${m}, so best_of_n instead`;
+      method = 'best_of_n';
+    }
+  } else {
+    method = requested;
+    reason = `strategy '${requested}' requested`;
+  }
+  const needsPrm = method === 'best_of_n' || method === 'beam_search' || method === 'dvts';
+  if (needsPrm && model.prm === null) {
+    throw new UnsupportedFeatureError(
+      `Model '${model.name}' has no PRM configured, so '${method}' cannot run; use tts_strategy 'majority' or 'cot', or configure a prm for it.`,
+      'tts_strategy',
+    );
+  }
+  if (method === 'beam_search' || method === 'dvts') {
+    if (n < m || n % m !== 0) {
+      throw new InvalidRequestError(`tts_budget ${n} must be a positive multiple of the beam width m=${m} for ${method}.`, 'tts_budget', 'budget_not_multiple_of_m');
+    }
+  } else {
+    m = 1;
+  }
+  const prmDefaults = model.prm;
+  const aggregation = pickedAggregation ?? autoAggregation ?? prmDefaults?.aggregation ?? 'last';
+  if (pickedAggregation === undefined) sources.aggregation = autoAggregation ? 'auto' : 'default';
+  let vote: VoteName = pickedVote ?? autoVote ?? prmDefaults?.vote ?? 'majority';
+  if (pickedVote === undefined) sources.vote = autoVote ? 'auto' : 'default';
+  if (method === 'majority') vote = 'majority';
+  if (requested === 'auto') sources.strategy = 'auto';
+  return { method, n, m, aggregation, vote, requested, reason, sources };
+}

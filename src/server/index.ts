@@ -1,0 +1,9 @@
+/**
+ * @module server — the HTTP edge: the only folder that imports express. Parses, calls the
+ * pipeline, renders; maps errors in one place.
+ */
+export { createApp } from './create-app';
+export type { AppDeps, HealthReport } from './create-app';
+export { createMetrics } from './metrics';
+export type { Metrics } from './metrics';
+export { toHttpError } from './http-error';

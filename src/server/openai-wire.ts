@@ -1,0 +1,50 @@
+/**
+ * The OpenAI chat-completions request as we accept it (snake_case wire spelling). Loose for
+ * OpenAI fields we do not use (they are forwarded on passthrough), strict for our own extras.
+ */
+import { z } from 'zod';
+
+const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+const otherPart = z.looseObject({ type: z.string() });
+
+export const chatMessageSchema = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: z.union([z.string(), z.array(z.union([textPart, otherPart])).max(1000), z.null()]).optional(),
+  name: z.string().optional(),
+});
+export type ChatMessageWire = z.infer<typeof chatMessageSchema>;
+
+export const MAX_MESSAGES = 1000;
+
+export const chatRequestSchema = z.looseObject({
+  model: z.string().min(1).max(512),
+  messages: z.array(chatMessageSchema).min(1).max(MAX_MESSAGES),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  seed: z.number().int().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  // Our extras (validated in detail by pipeline/tts-plan so errors name the exact sub-field).
+  tts_budget: z.unknown().optional(),
+  tts_strategy: z.unknown().optional(),
+  tts_return_candidates: z.boolean().optional(),
+  tts_stream_progress: z.boolean().optional(),
+});
+export type ChatRequestWire = z.infer<typeof chatRequestSchema>;
+
+/** Fields that are ours and must never reach an upstream (vLLM silently ignores unknown fields). */
+export const PROXY_ONLY_FIELDS = ['tts_budget', 'tts_strategy', 'tts_return_candidates', 'tts_stream_progress'] as const;
+
+/** Flatten content parts to text; non-text parts cannot be reasoned over by a text policy. */
+export function messageText(message: ChatMessageWire): string {
+  const content = message.content;
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  return content
+    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .join('');
+}

@@ -1,0 +1,228 @@
+/**
+ * POST /v1/chat/completions. Thin: parse, plan, then either forward unchanged (no TTS asked for)
+ * or run the pipeline and render JSON or SSE. Errors go to the one error handler.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { InvalidRequestError, ModelNotFoundError } from '../../errors';
+import {
+  parseBudget,
+  parseBudgetHeader,
+  parseModelAlias,
+  parseStrategy,
+  resolveTtsPlan,
+  solveChat,
+  type ModelBackend,
+  type PolicyMessage,
+  type TtsDefaults,
+  type TtsPlan,
+  type TtsRequestPart,
+} from '../../pipeline';
+import { isAbortError } from '../../util';
+import type { Metrics } from '../metrics';
+import { chatRequestSchema, messageText, PROXY_ONLY_FIELDS, type ChatRequestWire } from '../openai-wire';
+import { openSse } from '../sse';
+import { chunk, splitForStreaming, toChatCompletion, ttsMetadataWire, usageWire, type CompletionIdentity } from '../to-chat-completion';
+import { toHttpError } from '../http-error';
+import { relayChatStream } from './relay-chat-stream';
+
+export interface ChatRouteDeps {
+  backends: ReadonlyMap<string, ModelBackend>;
+  ttsDefaults: TtsDefaults;
+  metrics: Metrics;
+  keepaliveMs: number;
+  now: () => number;
+  randomSeed: () => number;
+}
+
+function headerValue(request: Request, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseRequest(body: unknown): ChatRequestWire {
+  const parsed = chatRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : null;
+    throw new InvalidRequestError(`Invalid request: ${param ? `'${param}': ` : ''}${issue?.message ?? 'malformed body'}`, param);
+  }
+  return parsed.data;
+}
+
+function toPolicyMessages(request: ChatRequestWire): PolicyMessage[] {
+  return request.messages.map((message) => {
+    // Chat templates know system/user/assistant/tool; OpenAI's newer roles map onto them.
+    const role = message.role === 'developer' ? 'system' : message.role === 'function' ? 'tool' : message.role;
+    return { role, content: messageText(message) };
+  });
+}
+
+function lastUserText(messages: readonly PolicyMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role === 'user') return message.content;
+  }
+  throw new InvalidRequestError('Test-time scaling needs a user message with the problem.', 'messages');
+}
+
+function requestParts(request: Request, body: ChatRequestWire, aliasPart: TtsRequestPart | null) {
+  let header: TtsRequestPart | null = null;
+  const budgetHeader = headerValue(request, 'x-tts-budget');
+  const strategyHeader = headerValue(request, 'x-tts-strategy');
+  if (budgetHeader !== undefined) header = parseBudgetHeader(budgetHeader);
+  if (strategyHeader !== undefined) header = { ...(header ?? {}), strategy: parseStrategy(strategyHeader.trim(), 'x-tts-strategy') };
+  let bodyPart: TtsRequestPart | null = null;
+  if (body.tts_budget !== undefined && body.tts_budget !== null) bodyPart = parseBudget(body.tts_budget, 'tts_budget');
+  if (body.tts_strategy !== undefined && body.tts_strategy !== null) {
+    const strategy = parseStrategy(body.tts_strategy, 'tts_strategy');
+    // An explicit strategy inside tts_budget wins over the sibling field (it is more specific).
+    bodyPart = { strategy, ...(bodyPart ?? {}) };
+  }
+  return { header, body: bodyPart, alias: aliasPart };
+}
+
+export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger) {
+  return async function chatCompletions(request: Request, response: Response): Promise<void> {
+    const started = deps.now();
+    const body = parseRequest(request.body);
+    const { name, part: aliasPart } = parseModelAlias(body.model);
+    const backend = deps.backends.get(name);
+    if (!backend) throw new ModelNotFoundError(body.model);
+    const plan = resolveTtsPlan(requestParts(request, body, aliasPart), backend.info, deps.ttsDefaults);
+
+    // Client disconnect aborts every upstream call of this request.
+    const controller = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
+
+    const strategyLabel = plan?.method ?? 'passthrough';
+    response.on('finish', () => {
+      deps.metrics.requests.inc({ route: 'chat_completions', model: name, strategy: strategyLabel, status: String(response.statusCode) });
+      deps.metrics.requestSeconds.observe({ route: 'chat_completions', strategy: strategyLabel }, (deps.now() - started) / 1000);
+    });
+
+    if (plan === null) {
+      await forward(backend, body, name, response, controller.signal);
+      return;
+    }
+    await runTts(deps, backend, plan, body, name, response, controller, logger);
+  };
+}
+
+async function forward(backend: ModelBackend, body: ChatRequestWire, clientModel: string, response: Response, signal: AbortSignal): Promise<void> {
+  const upstreamBody: Record<string, unknown> = { ...body, model: backend.info.servedName };
+  for (const field of PROXY_ONLY_FIELDS) delete upstreamBody[field];
+  const result = await backend.forwardChat(upstreamBody, signal);
+  response.setHeader('x-tts-strategy', 'passthrough');
+  if (result.kind === 'stream') {
+    await relayChatStream(result.body, response, backend.info.servedName, clientModel, signal);
+    return;
+  }
+  const json = result.body;
+  if (typeof json === 'object' && json !== null && 'model' in json) (json as Record<string, unknown>).model = clientModel;
+  response.status(result.status).json(json);
+}
+
+async function runTts(
+  deps: ChatRouteDeps,
+  backend: ModelBackend,
+  plan: TtsPlan,
+  body: ChatRequestWire,
+  clientModel: string,
+  response: Response,
+  controller: AbortController,
+  logger: Logger,
+): Promise<void> {
+  const messages = toPolicyMessages(body);
+  const question = lastUserText(messages);
+  const identity: CompletionIdentity = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: clientModel };
+  const wantsProgress = body.tts_stream_progress === true;
+  deps.metrics.ttsMethods.inc({ method: plan.method, requested: plan.requested });
+  const solveInput = {
+    backend,
+    plan,
+    messages,
+    question,
+    choices: body.n ?? 1,
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+    seed: body.seed ?? deps.randomSeed(),
+    returnCandidates: body.tts_return_candidates === true,
+    signal: controller.signal,
+    now: deps.now,
+  };
+  const ignored = ['temperature', 'top_p', 'stop'].filter((field) => body[field] !== undefined && body[field] !== null);
+
+  if (body.stream !== true) {
+    const result = await solveChat(solveInput);
+    addIgnoredWarning(result.metadata.warnings, ignored);
+    recordOutcome(deps, plan, result.metadata.degraded, result.metadata.generations, result.metadata.policyCompletionTokens, result.metadata.prmTokens, result.metadata.prmCachedTokens);
+    if (result.metadata.degraded) logger.warn({ degraded: result.metadata.degraded, method: plan.method }, 'tts degraded');
+    response.set({ 'x-tts-strategy': plan.method, 'x-tts-budget-spent': String(result.metadata.generations) });
+    response.status(200).json(toChatCompletion(result, identity));
+    return;
+  }
+
+  // Streaming: headers now, keep-alives while searching so clients never time out.
+  const sse = openSse(response, { 'x-tts-strategy': plan.method });
+  const keepalive = setInterval(() => sse.comment('keep-alive'), deps.keepaliveMs);
+  let sentRole = false;
+  const sendRole = (): void => {
+    if (sentRole) return;
+    sentRole = true;
+    sse.send(chunk(identity, [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+  };
+  try {
+    const result = await solveChat({
+      ...solveInput,
+      onEvent: (event) => {
+        if (!wantsProgress) return;
+        sendRole();
+        const text =
+          event.type === 'round-end'
+            ? `round ${event.round}: ${event.activePaths} active, ${event.finishedPaths} finished${event.bestScore === null ? '' : `, best PRM ${event.bestScore.toFixed(3)}`}\n`
+            : event.type === 'round-start'
+              ? `round ${event.round}: expanding ${event.activePaths} paths (${event.requested} samples)\n`
+              : `${event.count} samples generated\n`;
+        sse.send(chunk(identity, [{ index: 0, delta: { reasoning_content: text }, logprobs: null, finish_reason: null }]));
+      },
+    });
+    addIgnoredWarning(result.metadata.warnings, ignored);
+    recordOutcome(deps, plan, result.metadata.degraded, result.metadata.generations, result.metadata.policyCompletionTokens, result.metadata.prmTokens, result.metadata.prmCachedTokens);
+    result.choices.forEach((choice, index) => {
+      if (index === 0) sendRole();
+      else sse.send(chunk(identity, [{ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+      for (const piece of splitForStreaming(choice.text)) {
+        sse.send(chunk(identity, [{ index, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+      }
+      sse.send(chunk(identity, [{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }], index === result.choices.length - 1 ? { tts: ttsMetadataWire(result.metadata) } : {}));
+    });
+    if (body.stream_options?.include_usage === true) sse.send(chunk(identity, [], { usage: usageWire(result) }));
+    sse.done();
+  } catch (error) {
+    if (isAbortError(error) && controller.signal.aborted) return;
+    // Headers are gone: report the error in-band so OpenAI SDKs throw (they check `error` keys).
+    const mapped = toHttpError(error);
+    if (mapped.isUnexpected) logger.error({ err: error }, 'tts stream failed');
+    sse.send(mapped.body);
+    sse.done();
+  } finally {
+    clearInterval(keepalive);
+  }
+}
+
+function addIgnoredWarning(warnings: { code: string; message: string }[], ignored: string[]): void {
+  if (ignored.length > 0) {
+    warnings.push({ code: 'parameter-ignored', message: `${ignored.join(', ')} ignored: test-time scaling uses the policy family's sampling preset` });
+  }
+}
+
+function recordOutcome(deps: ChatRouteDeps, plan: TtsPlan, degraded: string | null, generations: number, policyCompletion: number, prmTokens: number, prmCached: number): void {
+  if (degraded) deps.metrics.ttsDegraded.inc({ reason: degraded.split(':')[0] ?? degraded });
+  deps.metrics.ttsGenerations.inc({ method: plan.method }, generations);
+  deps.metrics.policyTokens.inc({ kind: 'completion' }, policyCompletion);
+  deps.metrics.prmTokens.inc({ kind: 'processed' }, prmTokens);
+  deps.metrics.prmTokens.inc({ kind: 'cached' }, prmCached);
+}

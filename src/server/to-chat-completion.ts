@@ -1,0 +1,98 @@
+/**
+ * SolveResult -> OpenAI `chat.completion` (and its chunk form). Usage follows OpenAI semantics:
+ * `prompt_tokens` = the client prompt once, `completion_tokens` = every policy token generated
+ * across all candidates (like hidden reasoning), `reasoning_tokens` = the part not returned.
+ * The search statistics ride in a top-level `tts` object (SDKs keep unknown fields).
+ */
+import type { SolveMetadata, SolveResult } from '../pipeline';
+
+export interface CompletionIdentity {
+  id: string;
+  created: number;
+  model: string;
+}
+
+export function ttsMetadataWire(metadata: SolveMetadata): Record<string, unknown> {
+  return {
+    method: metadata.method,
+    requested_strategy: metadata.requestedStrategy,
+    n: metadata.n,
+    m: metadata.m,
+    aggregation: metadata.aggregation,
+    vote: metadata.vote,
+    reason: metadata.reason,
+    sources: metadata.sources,
+    selected_answer: metadata.selectedAnswer,
+    vote_table: metadata.voteTable.map((row) => ({ answer: row.answer, count: row.count, score_sum: row.scoreSum, max_score: row.maxScore })),
+    candidates: metadata.candidates,
+    complete_candidates: metadata.completeCandidates,
+    budget_spent: metadata.generations,
+    rounds: metadata.rounds,
+    policy_calls: metadata.policyCalls,
+    prm_calls: metadata.prmCalls,
+    policy_prompt_tokens: metadata.policyPromptTokens,
+    policy_completion_tokens: metadata.policyCompletionTokens,
+    prm_tokens: metadata.prmTokens,
+    prm_cached_tokens: metadata.prmCachedTokens,
+    flops: {
+      policy: metadata.policyFlops,
+      prm: metadata.prmFlops,
+      total: metadata.policyFlops + metadata.prmFlops,
+      formula: '2 * params * tokens (policy prompt+completion tokens; PRM input tokens)',
+    },
+    latency_ms: metadata.latencyMs,
+    warnings: metadata.warnings,
+    degraded: metadata.degraded,
+    simulated: metadata.simulated,
+    ...(metadata.candidateDetails
+      ? {
+          candidate_details: metadata.candidateDetails.map((c) => ({
+            text: c.text,
+            answer: c.answer,
+            step_scores: c.stepScores,
+            finish: c.finish,
+            score: c.score,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function usageWire(result: SolveResult): Record<string, unknown> {
+  return {
+    prompt_tokens: result.promptTokens,
+    completion_tokens: result.completionTokens,
+    total_tokens: result.promptTokens + result.completionTokens,
+    completion_tokens_details: { reasoning_tokens: Math.max(0, result.completionTokens - result.answerTokens) },
+  };
+}
+
+export function toChatCompletion(result: SolveResult, identity: CompletionIdentity): Record<string, unknown> {
+  return {
+    id: identity.id,
+    object: 'chat.completion',
+    created: identity.created,
+    model: identity.model,
+    choices: result.choices.map((choice, index) => ({
+      index,
+      message: { role: 'assistant', content: choice.text, refusal: null },
+      logprobs: null,
+      finish_reason: choice.finishReason,
+    })),
+    usage: usageWire(result),
+    tts: ttsMetadataWire(result.metadata),
+  };
+}
+
+export function chunk(identity: CompletionIdentity, choices: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: identity.id, object: 'chat.completion.chunk', created: identity.created, model: identity.model, choices, ...extra };
+}
+
+/** Split text into content deltas so clients render incrementally even when the answer is ready at once. */
+export function splitForStreaming(text: string, size = 48): string[] {
+  const pieces: string[] = [];
+  // Iterate by code points so a surrogate pair is never split across chunks.
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i += size) pieces.push(chars.slice(i, i + size).join(''));
+  return pieces.length > 0 ? pieces : [''];
+}

@@ -1,0 +1,147 @@
+/**
+ * The `Verifier` over a PRM server. The family (`prm/`) owns the text and the readout; this file
+ * only moves bytes: one batched upstream call per `score` (vLLM `/pooling` with a list input, or
+ * `/v1/completions` with `prompt_logprobs` for PRMs served generatively), plus `/tokenize` when
+ * the family needs token positions or the input may overflow the PRM context.
+ *
+ * Prefix-score cache: for a causal PRM, a step's score depends only on the question and the steps
+ * up to it, so a path whose every prefix is cached is not sent again (saved tokens are reported).
+ */
+import { LRUCache } from 'lru-cache';
+import { InvalidUpstreamResponseError } from '../errors';
+import type { PrmFamily } from '../prm';
+import { truncateLeft } from '../prm';
+import type { ScoreResult, Verifier } from '../tts';
+import { hashString } from '../util';
+import type { UpstreamClient } from './upstream-client';
+import { completionResponseSchema, poolingResponseSchema, tokenizeResponseSchema } from './vllm-wire';
+
+export interface PrmVerifierOptions {
+  client: UpstreamClient;
+  servedName: string;
+  family: PrmFamily;
+  maxInputTokens: number;
+  /** Shared across requests; null disables caching. Keys are prefix hashes, values step scores. */
+  cache: LRUCache<string, PrefixScore> | null;
+}
+
+export interface PrefixScore {
+  score: number;
+  /** Approximate PRM input tokens of the path up to this step (for saved-token accounting). */
+  tokens: number;
+}
+
+/** Characters per token below which no real tokenizer goes; used to skip /tokenize safely. */
+const MIN_CHARS_PER_TOKEN = 1;
+
+export function createPrmCache(maxEntries: number): LRUCache<string, PrefixScore> | null {
+  return maxEntries > 0 ? new LRUCache<string, PrefixScore>({ max: maxEntries }) : null;
+}
+
+function prefixKeys(servedName: string, question: string, steps: readonly string[]): string[] {
+  const keys: string[] = [];
+  let h = hashString(servedName + '\u0000' + question);
+  let text = `${servedName}\u0000${question}`;
+  for (const step of steps) {
+    text += '\u0001' + step;
+    h = hashString(step + '\u0002' + h.toString(36));
+    // Two independent hashes plus the length make collisions negligible for cache use.
+    keys.push(`${h.toString(36)}:${hashString(text).toString(36)}:${text.length}`);
+  }
+  return keys;
+}
+
+export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
+  const { client, servedName, family, cache } = options;
+  const readout = family.readout;
+  const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
+  const canCache = cache !== null && family.isCausal;
+
+  async function tokenize(text: string, signal?: AbortSignal): Promise<number[]> {
+    const parsed = tokenizeResponseSchema.safeParse(await client.postJson('/tokenize', { model: servedName, prompt: text, add_special_tokens: false }, signal));
+    if (!parsed.success) throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + parsed.error.message);
+    return parsed.data.tokens;
+  }
+
+  return {
+    async score(question, paths, signal): Promise<ScoreResult> {
+      const scores: (number[] | null)[] = paths.map(() => null);
+      const keys = paths.map((steps) => prefixKeys(servedName, question, steps));
+      let cachedTokens = 0;
+      const pending: number[] = [];
+      paths.forEach((steps, i) => {
+        if (steps.length === 0) {
+          scores[i] = [];
+          return;
+        }
+        if (canCache) {
+          const hits = (keys[i] ?? []).map((key) => cache.get(key));
+          if (hits.every((hit) => hit !== undefined)) {
+            scores[i] = hits.map((hit) => (hit as PrefixScore).score);
+            cachedTokens += (hits[hits.length - 1] as PrefixScore).tokens;
+            return;
+          }
+        }
+        pending.push(i);
+      });
+      if (pending.length === 0) return { scores: scores as number[][], promptTokens: 0, cachedTokens, truncatedPaths: [], calls: 0 };
+
+      const inputs = pending.map((i) => family.render(question, paths[i] ?? []));
+      const truncatedPaths: number[] = [];
+      // Token ids are needed for position readouts, placeholder swaps, or when the text might not fit.
+      const sendIds = await Promise.all(
+        inputs.map(async (input, k) => {
+          const mightOverflow = input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
+          if (!needsIds && input.tokenSwaps.length === 0 && !mightOverflow) return null;
+          let ids = await tokenize(input.text, signal);
+          for (const swap of input.tokenSwaps) ids = ids.map((id) => (id === swap.fromId ? swap.toId : id));
+          if (ids.length > options.maxInputTokens) {
+            ids = truncateLeft(ids, options.maxInputTokens).ids;
+            truncatedPaths.push(pending[k] as number);
+          } else if (!needsIds && input.tokenSwaps.length === 0) {
+            return null; // fits: send the text as is
+          }
+          return ids;
+        }),
+      );
+      const payload = inputs.map((input, k) => sendIds[k] ?? input.text);
+      let raws: unknown[];
+      let promptTokens: number;
+      if (readout.kind === 'prompt-logprobs') {
+        const response = completionResponseSchema.safeParse(
+          await client.postJson('/v1/completions', { model: servedName, prompt: payload, max_tokens: 1, temperature: 0, prompt_logprobs: 20, add_special_tokens: false }, signal),
+        );
+        if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/v1/completions: ' + response.error.message);
+        const choices = [...response.data.choices].sort((a, b) => a.index - b.index);
+        raws = choices.map((choice) => choice.prompt_logprobs ?? null);
+        promptTokens = response.data.usage?.prompt_tokens ?? 0;
+      } else {
+        const response = poolingResponseSchema.safeParse(await client.postJson('/pooling', { model: servedName, input: payload, add_special_tokens: false }, signal));
+        if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
+        const data = [...response.data.data].sort((a, b) => a.index - b.index);
+        raws = data.map((item) => item.data);
+        promptTokens = response.data.usage?.prompt_tokens ?? 0;
+      }
+      if (raws.length !== pending.length) {
+        throw new InvalidUpstreamResponseError(client.name, `expected ${pending.length} results, got ${raws.length}`);
+      }
+      pending.forEach((pathIndex, k) => {
+        const steps = paths[pathIndex] ?? [];
+        const ids = sendIds[k];
+        const read = family.readScores(raws[k], { stepCount: inputs[k]?.stepCount ?? steps.length, ...(ids ? { tokenIds: ids } : {}), upstream: client.name });
+        // Left truncation may drop the markers of the earliest steps; their scores are unknown, so
+        // reuse the first known score rather than invent a value (the path is flagged truncated).
+        const full = read.length < steps.length ? [...Array<number>(steps.length - read.length).fill(read[0] ?? 0), ...read] : read;
+        if (full.length !== steps.length) {
+          throw new InvalidUpstreamResponseError(client.name, `PRM returned ${read.length} step scores for ${steps.length} steps`);
+        }
+        scores[pathIndex] = full;
+        if (canCache && !truncatedPaths.includes(pathIndex)) {
+          const approxTokens = Math.round(promptTokens / pending.length);
+          (keys[pathIndex] ?? []).forEach((key, j) => cache.set(key, { score: full[j] as number, tokens: Math.round((approxTokens * (j + 1)) / steps.length) }));
+        }
+      });
+      return { scores: scores as number[][], promptTokens, cachedTokens, truncatedPaths, calls: 1 };
+    },
+  };
+}

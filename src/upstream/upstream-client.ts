@@ -1,0 +1,234 @@
+/**
+ * Every network call to an upstream leaves through here: one undici Pool per upstream
+ * (keep-alive, bounded connections; 6-7x cheaper per call than fetch, see toolchain.md §7),
+ * per-call timeouts, bounded retries with backoff + jitter for retryable failures, and
+ * normalisation of every upstream error shape into our error classes.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import type { Readable } from 'node:stream';
+import { UpstreamError, UpstreamTimeoutError } from '../errors';
+import { isAbortError } from '../util';
+
+export interface UpstreamClientOptions {
+  /** Logical name (config key), used in errors and logs; never the URL's secret. */
+  name: string;
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs: number;
+  maxConnections: number;
+  /** Extra attempts for retryable failures (connect errors, resets, 408/409/429/5xx). */
+  retries: number;
+  /** Called once per upstream call (for metrics). */
+  onCall?: (event: UpstreamCallEvent) => void;
+}
+
+export interface UpstreamCallEvent {
+  upstream: string;
+  path: string;
+  status: number | null;
+  durationMs: number;
+  outcome: 'ok' | 'error' | 'timeout' | 'aborted';
+}
+
+export interface UpstreamStream {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
+export interface UpstreamClient {
+  readonly name: string;
+  readonly baseUrl: string;
+  /** POST a JSON body and parse the JSON answer (unknown: callers validate with zod). */
+  postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown>;
+  getJson(path: string, signal?: AbortSignal): Promise<unknown>;
+  /** GET returning only the status (health probes); never throws for HTTP statuses. */
+  probe(path: string, timeoutMs: number): Promise<number | null>;
+  /** POST and hand back the raw streaming body (SSE passthrough); errors before headers throw. */
+  postStream(path: string, body: unknown, signal?: AbortSignal): Promise<UpstreamStream>;
+  close(): Promise<void>;
+}
+
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_MAX_MS = 2_000;
+
+/** Pull a human message out of any upstream error body (vLLM nested/flat, `{"error":"..."}`, text). */
+export function describeUpstreamErrorBody(text: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null) {
+      const record = parsed as Record<string, unknown>;
+      const inner = record.error;
+      if (typeof inner === 'string') return inner;
+      if (typeof inner === 'object' && inner !== null && typeof (inner as Record<string, unknown>).message === 'string') {
+        return (inner as Record<string, string>).message as string;
+      }
+      if (typeof record.message === 'string') return record.message;
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.slice(0, 300);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      const error = new Error('aborted');
+      error.name = 'AbortError';
+      reject(error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const url = new URL(options.baseUrl);
+  const prefix = url.pathname.replace(/\/$/, '');
+  const pool = new Pool(url.origin, {
+    connections: options.maxConnections,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
+
+  async function once(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; text: string }> {
+    const started = performance.now();
+    // Our own timeout signal, combined with the caller's (client disconnect, deadline).
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const report = (status: number | null, outcome: UpstreamCallEvent['outcome']): void =>
+      options.onCall?.({ upstream: options.name, path, status, durationMs: performance.now() - started, outcome });
+    try {
+      const response = await pool.request({
+        origin: url.origin,
+        path: prefix + path,
+        method,
+        headers: baseHeaders,
+        body: method === 'POST' ? JSON.stringify(body) : null,
+        signal: combined,
+      });
+      const text = await response.body.text();
+      report(response.statusCode, response.statusCode < 400 ? 'ok' : 'error');
+      return { status: response.statusCode, text };
+    } catch (error) {
+      if (signal?.aborted) {
+        report(null, 'aborted');
+        throw error;
+      }
+      if (timeout.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+        report(null, 'timeout');
+        throw new UpstreamTimeoutError(options.name, options.timeoutMs);
+      }
+      report(null, 'error');
+      throw new UpstreamError(`upstream '${options.name}' is unreachable: ${(error as Error).message}`, {
+        upstream: options.name,
+        status: null,
+        cause: error,
+      });
+    }
+  }
+
+  async function withRetries(method: 'GET' | 'POST', path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      let failure: Error;
+      try {
+        const { status, text } = await once(method, path, body, signal);
+        if (status < 400) {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch (error) {
+            // A 200 with a broken body: a transient upstream fault worth one more try.
+            failure = new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {
+              upstream: options.name,
+              status: 502,
+              body: text,
+              cause: error,
+            });
+          }
+        } else {
+          failure = new UpstreamError(`upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`, {
+            upstream: options.name,
+            status,
+            body: text,
+          });
+        }
+      } catch (error) {
+        if (isAbortError(error) || signal?.aborted) throw error;
+        failure = error as Error;
+      }
+      const retryable = failure instanceof UpstreamError ? failure.isRetryable : failure instanceof UpstreamTimeoutError;
+      if (!retryable || attempt >= options.retries) throw failure;
+      // Exponential backoff with full jitter so synchronized retries do not stampede a restarting GPU server.
+      const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+      await sleep(Math.random() * ceiling, signal);
+    }
+  }
+
+  return {
+    name: options.name,
+    baseUrl: options.baseUrl,
+    postJson: (path, body, signal) => withRetries('POST', path, body, signal),
+    getJson: (path, signal) => withRetries('GET', path, undefined, signal),
+    async probe(path, timeoutMs) {
+      try {
+        const response = await pool.request({
+          origin: url.origin,
+          path: prefix + path,
+          method: 'GET',
+          headers: baseHeaders,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        await response.body.dump();
+        return response.statusCode;
+      } catch {
+        return null;
+      }
+    },
+    async postStream(path, body, signal) {
+      const started = performance.now();
+      try {
+        const response = await pool.request({
+          origin: url.origin,
+          path: prefix + path,
+          method: 'POST',
+          headers: { ...baseHeaders, accept: 'text/event-stream' },
+          body: JSON.stringify(body),
+          signal,
+          // Streams may legitimately run long; only the wait for headers is bounded.
+          bodyTimeout: 0,
+        });
+        options.onCall?.({ upstream: options.name, path, status: response.statusCode, durationMs: performance.now() - started, outcome: response.statusCode < 400 ? 'ok' : 'error' });
+        if (response.statusCode >= 400) {
+          const text = await response.body.text();
+          throw new UpstreamError(`upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`, {
+            upstream: options.name,
+            status: response.statusCode,
+            body: text,
+          });
+        }
+        return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+      } catch (error) {
+        if (error instanceof UpstreamError || isAbortError(error) || signal?.aborted) throw error;
+        throw new UpstreamError(`upstream '${options.name}' is unreachable: ${(error as Error).message}`, {
+          upstream: options.name,
+          status: null,
+          cause: error,
+        });
+      }
+    },
+    close: () => pool.close(),
+  };
+}

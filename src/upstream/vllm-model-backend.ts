@@ -1,0 +1,51 @@
+/**
+ * A `ModelBackend` over vLLM-compatible policy and PRM servers: binds the policy preset (system
+ * prompt) to the client's conversation, renders the prompt once, and forwards plain requests.
+ */
+import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../pipeline';
+import type { Verifier } from '../tts';
+import type { UpstreamClient } from './upstream-client';
+import { createVllmPolicy, renderChatPrompt } from './vllm-policy';
+
+export interface VllmModelBackendOptions {
+  info: ModelInfo;
+  policyClient: UpstreamClient;
+  stepApi: 'completions' | 'chat-continue';
+  /** Applies the family preset to the client's messages (system prompt, R1 folding). */
+  buildMessages: (messages: readonly PolicyMessage[]) => PolicyMessage[];
+  /** Built once per process (shares the PRM prefix cache), or null. */
+  verifier: Verifier | null;
+}
+
+export function createVllmModelBackend(options: VllmModelBackendOptions): ModelBackend {
+  const { info, policyClient } = options;
+  return {
+    info,
+    async createPolicy(clientMessages, signal) {
+      const messages = options.buildMessages(clientMessages);
+      if (options.stepApi === 'chat-continue') {
+        const tokenCount = await countChatTokens(policyClient, info.servedName, messages, signal);
+        return { policy: createVllmPolicy({ client: policyClient, servedName: info.servedName, messages, mode: 'chat-continue' }), promptTokens: tokenCount };
+      }
+      const rendered = await renderChatPrompt(policyClient, info.servedName, messages, signal);
+      return {
+        policy: createVllmPolicy({ client: policyClient, servedName: info.servedName, renderedPrompt: rendered.text, mode: 'completions' }),
+        promptTokens: rendered.tokens,
+      };
+    },
+    createVerifier: () => options.verifier,
+    async forwardChat(body, signal): Promise<ForwardResult> {
+      if (body.stream === true) {
+        const stream = await policyClient.postStream('/v1/chat/completions', body, signal);
+        return { kind: 'stream', status: stream.statusCode, body: stream.body };
+      }
+      return { kind: 'json', status: 200, body: await policyClient.postJson('/v1/chat/completions', body, signal) };
+    },
+  };
+}
+
+async function countChatTokens(client: UpstreamClient, servedName: string, messages: readonly PolicyMessage[], signal?: AbortSignal): Promise<number> {
+  const response = await client.postJson('/tokenize', { model: servedName, messages, add_generation_prompt: true }, signal);
+  const count = typeof response === 'object' && response !== null ? (response as Record<string, unknown>).count : undefined;
+  return typeof count === 'number' ? count : 0;
+}

@@ -1,0 +1,175 @@
+/**
+ * The `Policy` over a vLLM-compatible server (real vLLM or our simulator: same code).
+ *
+ * Default step API ("completions"): render the chat prompt ONCE with the upstream's own template
+ * (`/tokenize` with messages + `add_generation_prompt`, then `/detokenize`), and continue
+ * `rendered + assistantPrefix` on `/v1/completions` with `add_special_tokens: false`. Prefixes are
+ * byte-stable across rounds, so vLLM's automatic prefix cache hits, and one call carries every beam
+ * (a prompt list with `n`). The chat route with `continue_final_message` re-templates each step and
+ * some templates strip the trailing "\n\n" (transformers #34214/#34253), so it is the fallback mode.
+ */
+import type { ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../tts';
+import { InvalidUpstreamResponseError } from '../errors';
+import type { UpstreamClient } from './upstream-client';
+import {
+  chatCompletionResponseSchema,
+  completionResponseSchema,
+  detokenizeResponseSchema,
+  tokenizeResponseSchema,
+} from './vllm-wire';
+
+export interface PolicyMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+export interface RenderedPrompt {
+  text: string;
+  tokens: number;
+  maxModelLen: number | null;
+}
+
+/** Render the conversation with the upstream's chat template, ready for raw continuation. */
+export async function renderChatPrompt(
+  client: UpstreamClient,
+  servedName: string,
+  messages: readonly PolicyMessage[],
+  signal?: AbortSignal,
+): Promise<RenderedPrompt> {
+  const tokenized = tokenizeResponseSchema.safeParse(
+    await client.postJson('/tokenize', { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false }, signal),
+  );
+  if (!tokenized.success) throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
+  const detokenized = detokenizeResponseSchema.safeParse(
+    await client.postJson('/detokenize', { model: servedName, tokens: tokenized.data.tokens }, signal),
+  );
+  if (!detokenized.success) throw new InvalidUpstreamResponseError(client.name, '/detokenize: ' + detokenized.error.message);
+  return { text: detokenized.data.prompt, tokens: tokenized.data.count, maxModelLen: tokenized.data.max_model_len ?? null };
+}
+
+function toFinish(finishReason: string | null, stopReason: string | number | null | undefined): ContinuationFinish {
+  if (finishReason === 'length') return 'length';
+  // vLLM: stop + stop_reason = matched stop string (a step boundary); stop + null = EOS.
+  if (finishReason === 'stop') return typeof stopReason === 'string' ? 'stop-sequence' : 'eos';
+  // 'abort' / 'error' / 'repetition' are not OpenAI values: treat the text as truncated.
+  return 'length';
+}
+
+export interface VllmPolicyOptions {
+  client: UpstreamClient;
+  servedName: string;
+  /** Pre-rendered prompt (completions mode). */
+  renderedPrompt?: string;
+  /** Conversation (chat-continue mode). */
+  messages?: readonly PolicyMessage[];
+  mode: 'completions' | 'chat-continue';
+  /** Called after every successful call, for tracing/metrics. */
+  onCall?: (info: { prefixes: number; n: number; promptTokens: number; completionTokens: number }) => void;
+}
+
+/** Count the requested continuations, to check the upstream returned exactly that many. */
+function expectOutputs(prefixCount: number, n: number, received: number, upstream: string): void {
+  if (received !== prefixCount * n) {
+    throw new InvalidUpstreamResponseError(upstream, `expected ${prefixCount * n} choices, got ${received}`);
+  }
+}
+
+export function createVllmPolicy(options: VllmPolicyOptions): Policy {
+  const { client, servedName } = options;
+
+  async function viaCompletions(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult> {
+    const rendered = options.renderedPrompt ?? '';
+    const body: Record<string, unknown> = {
+      model: servedName,
+      prompt: prefixes.map((prefix) => rendered + prefix),
+      n: params.n,
+      temperature: params.temperature,
+      top_p: params.topP,
+      max_tokens: params.maxTokens,
+      stop: params.stop,
+      include_stop_str_in_output: true,
+      add_special_tokens: false,
+      skip_special_tokens: true,
+    };
+    if (params.seed !== undefined) body.seed = params.seed;
+    const parsed = completionResponseSchema.safeParse(await client.postJson('/v1/completions', body, signal));
+    if (!parsed.success) throw new InvalidUpstreamResponseError(client.name, '/v1/completions: ' + parsed.error.message);
+    const choices = [...parsed.data.choices].sort((a, b) => a.index - b.index);
+    expectOutputs(prefixes.length, params.n, choices.length, client.name);
+    const outputs = prefixes.map(() => [] as GenerateResult['outputs'][number]);
+    const tokenCounts = splitTokens(parsed.data.usage?.completion_tokens ?? null, choices.map((c) => c.text));
+    choices.forEach((choice, i) => {
+      // vLLM orders choices prompt-major: index = prompt_idx * n + sample_idx.
+      const promptIndex = Math.floor(choice.index / params.n);
+      const bucket = outputs[promptIndex];
+      if (!bucket) throw new InvalidUpstreamResponseError(client.name, `choice index ${choice.index} out of range`);
+      bucket.push({ text: choice.text, finish: toFinish(choice.finish_reason, choice.stop_reason), completionTokens: tokenCounts[i] ?? 0 });
+    });
+    const usage = { promptTokens: parsed.data.usage?.prompt_tokens ?? 0, completionTokens: parsed.data.usage?.completion_tokens ?? 0 };
+    options.onCall?.({ prefixes: prefixes.length, n: params.n, ...usage });
+    return { outputs, ...usage };
+  }
+
+  async function viaChat(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult> {
+    const messages = options.messages ?? [];
+    // A chat request carries one conversation, so beams fan out as concurrent requests.
+    const results = await Promise.all(
+      prefixes.map(async (prefix) => {
+        const continuing = prefix.length > 0;
+        const body: Record<string, unknown> = {
+          model: servedName,
+          messages: continuing ? [...messages, { role: 'assistant', content: prefix }] : messages,
+          add_generation_prompt: !continuing,
+          continue_final_message: continuing,
+          n: params.n,
+          temperature: params.temperature,
+          top_p: params.topP,
+          max_tokens: params.maxTokens,
+          stop: params.stop,
+          include_stop_str_in_output: true,
+        };
+        if (params.seed !== undefined) body.seed = params.seed;
+        const parsed = chatCompletionResponseSchema.safeParse(await client.postJson('/v1/chat/completions', body, signal));
+        if (!parsed.success) throw new InvalidUpstreamResponseError(client.name, '/v1/chat/completions: ' + parsed.error.message);
+        const choices = [...parsed.data.choices].sort((a, b) => a.index - b.index);
+        expectOutputs(1, params.n, choices.length, client.name);
+        const texts = choices.map((c) => c.message.content ?? '');
+        const counts = splitTokens(parsed.data.usage?.completion_tokens ?? null, texts);
+        return {
+          continuations: choices.map((c, i) => ({ text: texts[i] ?? '', finish: toFinish(c.finish_reason, c.stop_reason), completionTokens: counts[i] ?? 0 })),
+          promptTokens: parsed.data.usage?.prompt_tokens ?? 0,
+          completionTokens: parsed.data.usage?.completion_tokens ?? 0,
+        };
+      }),
+    );
+    const out: GenerateResult = {
+      outputs: results.map((r) => r.continuations),
+      promptTokens: results.reduce((s, r) => s + r.promptTokens, 0),
+      completionTokens: results.reduce((s, r) => s + r.completionTokens, 0),
+    };
+    options.onCall?.({ prefixes: prefixes.length, n: params.n, promptTokens: out.promptTokens, completionTokens: out.completionTokens });
+    return out;
+  }
+
+  return {
+    generate(prefixes, params, signal) {
+      if (prefixes.length === 0) return Promise.resolve({ outputs: [], promptTokens: 0, completionTokens: 0 });
+      return options.mode === 'completions' ? viaCompletions(prefixes, params, signal) : viaChat(prefixes, params, signal);
+    },
+  };
+}
+
+/**
+ * vLLM reports generated tokens only as a total per call; attribute them to choices in
+ * proportion to text length (exact when there is one choice), so per-path token caps work.
+ */
+export function splitTokens(total: number | null, texts: readonly string[]): number[] {
+  const lengths = texts.map((t) => t.length);
+  const sum = lengths.reduce((a, b) => a + b, 0);
+  if (total === null) return lengths.map((l) => Math.ceil(l / 4));
+  if (sum === 0) return lengths.map(() => Math.floor(total / Math.max(1, texts.length)));
+  const shares = lengths.map((l) => Math.floor((total * l) / sum));
+  let remainder = total - shares.reduce((a, b) => a + b, 0);
+  for (let i = 0; remainder > 0 && i < shares.length; i++, remainder--) shares[i] = (shares[i] ?? 0) + 1;
+  return shares;
+}

@@ -1,0 +1,58 @@
+/**
+ * Wire schemas of the vLLM responses we read (snake_case, loose: only the fields we use).
+ * Shapes: upstream-apis.md §2.1 (completions), §2.3 (tokenize), §3.2 (pooling).
+ */
+import { z } from 'zod';
+
+export const completionChoiceSchema = z.looseObject({
+  index: z.number().int(),
+  text: z.string(),
+  finish_reason: z.string().nullable(),
+  /** vLLM extension: the matched stop string/token, null on EOS or length. SGLang calls it matched_stop. */
+  stop_reason: z.union([z.string(), z.number(), z.null()]).optional(),
+  prompt_logprobs: z.array(z.record(z.string(), z.looseObject({ logprob: z.number(), decoded_token: z.string().nullish() })).nullable()).nullish(),
+});
+
+export const usageSchema = z.looseObject({
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative().nullish(),
+  total_tokens: z.number().int().nonnegative().nullish(),
+});
+
+export const completionResponseSchema = z.looseObject({
+  choices: z.array(completionChoiceSchema),
+  usage: usageSchema.nullish(),
+});
+export type CompletionResponseWire = z.infer<typeof completionResponseSchema>;
+
+export const chatCompletionResponseSchema = z.looseObject({
+  choices: z.array(
+    z.looseObject({
+      index: z.number().int(),
+      message: z.looseObject({ content: z.string().nullable() }),
+      finish_reason: z.string().nullable(),
+      stop_reason: z.union([z.string(), z.number(), z.null()]).optional(),
+    }),
+  ),
+  usage: usageSchema.nullish(),
+});
+
+export const tokenizeResponseSchema = z.looseObject({
+  count: z.number().int().nonnegative(),
+  max_model_len: z.number().int().positive().nullish(),
+  tokens: z.array(z.number().int()),
+  token_strs: z.array(z.string()).nullish(),
+});
+
+export const detokenizeResponseSchema = z.looseObject({ prompt: z.string() });
+
+export const poolingResponseSchema = z.looseObject({
+  data: z.array(z.looseObject({ index: z.number().int(), data: z.unknown() })),
+  usage: usageSchema.nullish(),
+});
+
+export const modelsResponseSchema = z.looseObject({
+  data: z.array(z.looseObject({ id: z.string(), max_model_len: z.number().int().nullish(), owned_by: z.string().nullish() })),
+});
+
+export const versionResponseSchema = z.looseObject({ version: z.string() });
