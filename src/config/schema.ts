@@ -85,6 +85,8 @@ const tts = z.strictObject({
   /** Strategy when a request gives a budget but no strategy. */
   default_strategy: z.enum(STRATEGIES).default('auto'),
   /** Largest N a request may ask for (400 above). */
+  /** Budget used when a request names a strategy but no N. */
+  default_budget: positiveInt.default(16),
   max_budget: positiveInt.default(256),
   default_m: positiveInt.default(4),
   /** SSE keep-alive comment interval while a search runs. */
@@ -107,7 +109,7 @@ export const configSchema = z.strictObject({
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),
-  tts: tts.default({ default_strategy: 'auto', max_budget: 256, default_m: 4, keepalive_ms: 10_000, prm_cache_entries: 10_000 }),
+  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, keepalive_ms: 10_000, prm_cache_entries: 10_000 }),
 });
 
 export type Config = z.infer<typeof configSchema>;
