@@ -1,0 +1,109 @@
+import request from 'supertest';
+import type { RunningServer } from '../../src/main';
+import { startTestServer } from './start-test-server';
+
+const MODEL = 'qwen2.5-1.5b-instruct';
+const messages = [{ role: 'user', content: 'What is 3 + 4?' }];
+
+function expectOpenAiError(body: { error?: Record<string, unknown> }): void {
+  expect(Object.keys(body.error ?? {}).sort()).toEqual(['code', 'message', 'param', 'type']);
+  expect(typeof body.error?.message).toBe('string');
+}
+
+describe('errors are OpenAI-shaped with the right status', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ TTS_PROXY__SERVER__BODY_LIMIT_BYTES: '20000' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const post = (body: unknown) => request(server.url).post('/v1/chat/completions').send(body as object);
+
+  it('400 names the bad field', async () => {
+    const response = await post({ model: MODEL, messages: [] });
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('messages');
+    expect(response.body.error.type).toBe('invalid_request_error');
+    expectOpenAiError(response.body);
+  });
+
+  it('400 on invalid JSON, without a stack trace', async () => {
+    const response = await request(server.url).post('/v1/chat/completions').set('content-type', 'application/json').send('{"model":');
+    expect(response.status).toBe(400);
+    expectOpenAiError(response.body);
+    expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('413 when the body is too large', async () => {
+    const response = await post({ model: MODEL, messages: [{ role: 'user', content: 'x'.repeat(30000) }] });
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('request_too_large');
+  });
+
+  it('400 for a budget above the maximum, naming tts_budget', async () => {
+    const response = await post({ model: MODEL, messages, tts_budget: 100000 });
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('tts_budget');
+  });
+
+  it('400 for an invalid strategy in a header', async () => {
+    const response = await post({ model: MODEL, messages }).set('x-tts-strategy', 'magic');
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('x-tts-strategy');
+  });
+
+  it('400 for an unknown sub-field of tts_budget', async () => {
+    const response = await post({ model: MODEL, messages, tts_budget: { n: 4, beams: 2 } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('tts_budget.beams');
+  });
+
+  it('400 when beam search budget is not a multiple of m', async () => {
+    const response = await post({ model: MODEL, messages, tts_budget: { n: 6, m: 4, strategy: 'beam_search' } });
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('tts_budget');
+  });
+
+  it('404 for an unknown route', async () => {
+    const response = await request(server.url).get('/v1/nothing-here');
+    // Passed through to the upstream, which answers 404 in its own words; still JSON.
+    expect(response.status).toBe(404);
+  });
+
+  it('does not advertise x-powered-by and returns a request id', async () => {
+    const response = await request(server.url).get('/v1/models');
+    expect(response.headers['x-powered-by']).toBeUndefined();
+    expect(response.headers['x-request-id']).toEqual(expect.any(String));
+  });
+});
+
+describe('API keys', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ TTS_PROXY__SERVER__API_KEY_ENVS: '[PROXY_TEST_KEY]', PROXY_TEST_KEY: 'sk-test-secret-123' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('401 without a key', async () => {
+    const response = await request(server.url).post('/v1/chat/completions').send({ model: MODEL, messages });
+    expect(response.status).toBe(401);
+    expect(response.body.error.type).toBe('authentication_error');
+  });
+
+  it('401 with a wrong key, and the key is never echoed', async () => {
+    const response = await request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-wrong-key-999').send({ model: MODEL, messages });
+    expect(response.status).toBe(401);
+    expect(JSON.stringify(response.body)).not.toContain('sk-wrong-key-999');
+  });
+
+  it('200 with the right key; /health needs none', async () => {
+    const ok = await request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-test-secret-123').send({ model: MODEL, messages, max_tokens: 50 });
+    expect(ok.status).toBe(200);
+    const health = await request(server.url).get('/health');
+    expect(health.status).toBe(200);
+  });
+});

@@ -1,0 +1,156 @@
+import OpenAI from 'openai';
+import request from 'supertest';
+import type { RunningServer } from '../../src/main';
+import { startTestServer } from './start-test-server';
+
+const MODEL = 'qwen2.5-1.5b-instruct';
+const QUESTION = 'A farmer has 17 rows of 23 apple trees and removes 5 trees. How many trees remain?';
+
+interface TtsMetadata {
+  method: string;
+  n: number;
+  m: number;
+  budget_spent: number;
+  rounds: number;
+  policy_calls: number;
+  prm_calls: number;
+  vote_table: { answer: string; count: number; score_sum: number }[];
+  flops: { policy: number; prm: number; total: number };
+  simulated: boolean;
+  degraded: string | null;
+  candidate_details?: { step_scores: number[] | null }[];
+}
+
+function ttsOf(value: unknown): TtsMetadata {
+  return (value as { tts: TtsMetadata }).tts;
+}
+
+describe('test-time scaling through the proxy (openai SDK against the simulator)', () => {
+  let server: RunningServer;
+  let client: OpenAI;
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const strategies = [
+    { strategy: 'cot', n: 1 },
+    { strategy: 'majority', n: 8 },
+    { strategy: 'best_of_n', n: 8 },
+    { strategy: 'beam_search', n: 8 },
+    { strategy: 'dvts', n: 8 },
+  ] as const;
+
+  it.each(strategies)('$strategy answers with a boxed answer and metadata', async ({ strategy, n }) => {
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: QUESTION }],
+      seed: 7,
+      // @ts-expect-error proxy extensions
+      tts_budget: { n, strategy },
+      tts_return_candidates: true,
+    });
+    const tts = ttsOf(completion);
+    expect(tts.method).toBe(strategy);
+    expect(tts.simulated).toBe(true);
+    expect(completion.choices[0]?.message.content).toMatch(/\\boxed\{/);
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    const usage = completion.usage;
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    expect(usage?.total_tokens).toBe((usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0));
+    expect(tts.flops.policy).toBeGreaterThan(0);
+    if (strategy === 'cot') {
+      expect(tts.budget_spent).toBe(1);
+      expect(tts.prm_calls).toBe(0);
+    } else {
+      expect(tts.vote_table.length).toBeGreaterThan(0);
+    }
+    if (strategy === 'beam_search' || strategy === 'dvts') {
+      // One policy call and one PRM call per round.
+      expect(tts.policy_calls).toBe(tts.rounds);
+      expect(tts.prm_calls).toBeLessThanOrEqual(tts.rounds);
+      expect(tts.flops.prm).toBeGreaterThan(0);
+    }
+    if (strategy === 'best_of_n') {
+      expect(tts.policy_calls).toBe(1);
+      expect(tts.prm_calls).toBe(1);
+      expect(tts.budget_spent).toBe(8);
+      expect(tts.candidate_details?.every((c) => Array.isArray(c.step_scores))).toBe(true);
+    }
+  });
+
+  it.each(strategies)('$strategy streams: role, content chunks, finish, usage, [DONE]', async ({ strategy, n }) => {
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: QUESTION }],
+      stream: true,
+      stream_options: { include_usage: true },
+      // @ts-expect-error proxy extensions
+      tts_budget: { n, strategy },
+      tts_stream_progress: true,
+    });
+    let content = '';
+    let reasoning = '';
+    let finish: string | null = null;
+    let usage = 0;
+    for await (const part of stream) {
+      const delta = part.choices[0]?.delta as { content?: string; reasoning_content?: string } | undefined;
+      content += delta?.content ?? '';
+      reasoning += delta?.reasoning_content ?? '';
+      finish = part.choices[0]?.finish_reason ?? finish;
+      if (part.usage) usage++;
+    }
+    expect(content).toMatch(/\\boxed\{/);
+    expect(finish).toBe('stop');
+    expect(usage).toBe(1);
+    if (strategy === 'beam_search' || strategy === 'dvts') expect(reasoning).toMatch(/round \d+/);
+  });
+
+  it('returns top-n distinct answers when n > 1', async () => {
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Hard problem 991: compute the sum of the special sequence described in the sim world.' }],
+      n: 2,
+      seed: 3,
+      // @ts-expect-error proxy extensions
+      tts_budget: { n: 16, strategy: 'majority' },
+    });
+    const tts = ttsOf(completion);
+    expect(completion.choices.length).toBe(Math.min(2, tts.vote_table.length));
+  });
+
+  it('honours header > body > alias precedence and reports headers', async () => {
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('x-tts-strategy', 'majority')
+      .set('x-tts-budget', '4')
+      .send({ model: `${MODEL}@beam_search:16`, messages: [{ role: 'user', content: QUESTION }], tts_budget: { n: 8, strategy: 'best_of_n' } });
+    expect(response.status).toBe(200);
+    expect(response.body.tts.method).toBe('majority');
+    expect(response.body.tts.n).toBe(4);
+    expect(response.headers['x-tts-strategy']).toBe('majority');
+    expect(response.headers['x-tts-budget-spent']).toBe('4');
+    expect(response.body.model).toBe(`${MODEL}@beam_search:16`);
+  });
+
+  it('uses the model alias when it is the only source', async () => {
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .send({ model: `${MODEL}@dvts:8`, messages: [{ role: 'user', content: QUESTION }] });
+    expect(response.status).toBe(200);
+    expect(response.body.tts.method).toBe('dvts');
+    expect(response.body.tts.n).toBe(8);
+  });
+
+  it('auto picks beam search for a small policy with a good PRM, and says why', async () => {
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .send({ model: MODEL, messages: [{ role: 'user', content: QUESTION }], tts_budget: 16 });
+    expect(response.status).toBe(200);
+    expect(response.body.tts.method).toBe('beam_search');
+    expect(response.body.tts.reason).toMatch(/small policy/);
+  });
+});

@@ -1,0 +1,82 @@
+import { InvalidRequestError, UnsupportedFeatureError } from '../../../src/errors';
+import { parseBudget, parseBudgetHeader, parseModelAlias, resolveTtsPlan, type ModelInfo, type TtsDefaults } from '../../../src/pipeline';
+
+const SMALL: ModelInfo = {
+  name: 'small',
+  servedName: 'sim-small',
+  paramsB: 1.5,
+  family: 'qwen2.5',
+  prm: { name: 'prm', family: 'qwen2.5-math-prm', paramsB: 7, aggregation: 'last', vote: 'prm_vote' },
+  isSimulated: true,
+  sampling: { temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40 },
+};
+const DEFAULTS: TtsDefaults = { defaultStrategy: 'auto', defaultBudget: 16, maxBudget: 256, defaultM: 4 };
+
+describe('resolveTtsPlan', () => {
+  it('returns null when nothing asks for TTS (passthrough)', () => {
+    expect(resolveTtsPlan({ header: null, body: null, alias: null }, SMALL, DEFAULTS)).toBeNull();
+  });
+
+  it('treats budget 0 or 1 and strategy cot as plain CoT', () => {
+    for (const body of [{ n: 0 }, { n: 1 }, { strategy: 'cot' as const, n: 16 }]) {
+      expect(resolveTtsPlan({ header: null, body, alias: null }, SMALL, DEFAULTS)?.method).toBe('cot');
+    }
+  });
+
+  it('applies precedence header > body > alias per knob', () => {
+    const plan = resolveTtsPlan({ header: { strategy: 'best_of_n' }, body: { n: 8, strategy: 'dvts' }, alias: { n: 64, strategy: 'majority' } }, SMALL, DEFAULTS);
+    expect(plan).toMatchObject({ method: 'best_of_n', n: 8 });
+    expect(plan?.sources).toMatchObject({ strategy: 'header', n: 'body' });
+  });
+
+  it('uses the PRM defaults for aggregation and vote unless asked', () => {
+    expect(resolveTtsPlan({ header: null, body: { n: 8, strategy: 'best_of_n' }, alias: null }, SMALL, DEFAULTS)).toMatchObject({ aggregation: 'last', vote: 'prm_vote' });
+    expect(resolveTtsPlan({ header: null, body: { n: 8, strategy: 'best_of_n', aggregation: 'min', vote: 'prm_max' }, alias: null }, SMALL, DEFAULTS)).toMatchObject({ aggregation: 'min', vote: 'prm_max' });
+  });
+
+  it('picks by size for auto and falls back to BoN when N is not a multiple of M', () => {
+    expect(resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, SMALL, DEFAULTS)?.method).toBe('beam_search');
+    expect(resolveTtsPlan({ header: null, body: { n: 6 }, alias: null }, SMALL, DEFAULTS)?.method).toBe('best_of_n');
+    expect(resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, { ...SMALL, paramsB: 72 }, DEFAULTS)?.method).toBe('best_of_n');
+    expect(resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, { ...SMALL, paramsB: 14 }, DEFAULTS)?.method).toBe('dvts');
+  });
+
+  it('rejects a budget above the maximum, naming the source field', () => {
+    expect(() => resolveTtsPlan({ header: null, body: { n: 512 }, alias: null }, SMALL, DEFAULTS)).toThrow(InvalidRequestError);
+    try {
+      resolveTtsPlan({ header: { n: 512 }, body: null, alias: null }, SMALL, DEFAULTS);
+    } catch (error) {
+      expect((error as InvalidRequestError).param).toBe('x-tts-budget');
+    }
+  });
+
+  it('refuses PRM methods on a model without a PRM', () => {
+    expect(() => resolveTtsPlan({ header: null, body: { n: 8, strategy: 'beam_search' }, alias: null }, { ...SMALL, prm: null }, DEFAULTS)).toThrow(UnsupportedFeatureError);
+    expect(resolveTtsPlan({ header: null, body: { n: 8 }, alias: null }, { ...SMALL, prm: null }, DEFAULTS)?.method).toBe('majority');
+  });
+});
+
+describe('request part parsers', () => {
+  it('parses budgets as integers or objects and names bad sub-fields', () => {
+    expect(parseBudget(16, 'tts_budget')).toEqual({ n: 16 });
+    expect(parseBudget({ n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' }, 'tts_budget')).toEqual({ n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' });
+    expect(() => parseBudget(-1, 'tts_budget')).toThrow(/tts_budget/);
+    expect(() => parseBudget({ n: 2.5 }, 'tts_budget')).toThrow(/tts_budget\.n/);
+    expect(() => parseBudget({ vote: 'loudest' }, 'tts_budget')).toThrow(/tts_budget\.vote/);
+    expect(() => parseBudget('16', 'tts_budget')).toThrow(InvalidRequestError);
+  });
+
+  it('parses the header as an integer or JSON', () => {
+    expect(parseBudgetHeader(' 8 ')).toEqual({ n: 8 });
+    expect(parseBudgetHeader('{"n":8,"m":2}')).toEqual({ n: 8, m: 2 });
+    expect(() => parseBudgetHeader('eight')).toThrow(/x-tts-budget/);
+  });
+
+  it('parses model aliases', () => {
+    expect(parseModelAlias('m')).toEqual({ name: 'm', part: null });
+    expect(parseModelAlias('m@beam_search:16')).toEqual({ name: 'm', part: { strategy: 'beam_search', n: 16 } });
+    expect(parseModelAlias('m@64')).toEqual({ name: 'm', part: { n: 64 } });
+    expect(parseModelAlias('m@dvts')).toEqual({ name: 'm', part: { strategy: 'dvts' } });
+    expect(() => parseModelAlias('m@nonsense:4')).toThrow(/model/);
+  });
+});
