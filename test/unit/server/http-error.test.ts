@@ -1,0 +1,52 @@
+import {
+  AuthenticationError,
+  InvalidRequestError,
+  InvalidUpstreamResponseError,
+  ModelNotFoundError,
+  OverloadedError,
+  UnsupportedFeatureError,
+  UpstreamError,
+  UpstreamTimeoutError,
+} from '../../../src/errors';
+import { toHttpError } from '../../../src/server';
+
+describe('toHttpError', () => {
+  const cases: [unknown, number, string][] = [
+    [new InvalidRequestError('bad', 'messages'), 400, 'invalid_request_error'],
+    [new UnsupportedFeatureError('no prm', 'tts_strategy'), 400, 'invalid_request_error'],
+    [new AuthenticationError('no key'), 401, 'authentication_error'],
+    [new ModelNotFoundError('x'), 404, 'invalid_request_error'],
+    [new OverloadedError('busy', 3), 429, 'rate_limit_error'],
+    [new UpstreamTimeoutError('policy', 1000), 504, 'server_error'],
+    [new UpstreamError('boom', { upstream: 'policy', status: 503 }), 502, 'server_error'],
+    [new UpstreamError('unreachable', { upstream: 'policy', status: null }), 502, 'server_error'],
+    [new InvalidUpstreamResponseError('prm', 'wrong count'), 502, 'server_error'],
+    [{ type: 'entity.too.large', status: 413 }, 413, 'invalid_request_error'],
+    [{ type: 'entity.parse.failed', status: 400 }, 400, 'invalid_request_error'],
+  ];
+  it.each(cases)('maps %p to its status and type', (error, status, type) => {
+    const mapped = toHttpError(error);
+    expect(mapped.status).toBe(status);
+    expect(mapped.body.error.type).toBe(type);
+    expect(Object.keys(mapped.body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+    expect(mapped.isUnexpected).toBe(false);
+  });
+
+  it('relays an upstream 400 (e.g. context too long) as the client\'s 400', () => {
+    const mapped = toHttpError(new UpstreamError("upstream 'policy' answered 400: too many tokens", { upstream: 'policy', status: 400 }));
+    expect(mapped.status).toBe(400);
+    expect(mapped.body.error.message).toContain('too many tokens');
+  });
+
+  it('never leaks the message or stack of an unexpected error', () => {
+    const mapped = toHttpError(new TypeError('secret internal detail'));
+    expect(mapped.status).toBe(500);
+    expect(mapped.isUnexpected).toBe(true);
+    expect(JSON.stringify(mapped.body)).not.toContain('secret');
+  });
+
+  it('sends Retry-After on overload and x-should-retry false on client errors', () => {
+    expect(toHttpError(new OverloadedError('busy', 7)).headers['retry-after']).toBe('7');
+    expect(toHttpError(new InvalidRequestError('bad')).headers['x-should-retry']).toBe('false');
+  });
+});
