@@ -176,13 +176,11 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
       degraded,
       simulated: backend.info.isSimulated,
       candidateDetails: input.returnCandidates
-        ? result.candidates.map((c, i) => ({
-            text: c.text,
-            answer: selection.answers[i] ?? null,
-            stepScores: c.stepScores,
-            finish: c.finish,
-            score: selection.scores[i] ?? null,
-          }))
+        ? result.candidates.map((c) => {
+            // selectAnswer saw only the complete candidates; map back by identity.
+            const k = complete.indexOf(c);
+            return { text: c.text, answer: k >= 0 ? (selection.answers[k] ?? null) : null, stepScores: c.stepScores, finish: c.finish, score: k >= 0 ? (selection.scores[k] ?? null) : null };
+          })
         : null,
     },
   };

@@ -10,7 +10,7 @@
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../errors';
 import type { PrmFamily } from '../prm';
-import { truncateLeft } from '../prm';
+import { preparePrmTokens } from '../prm';
 import type { ScoreResult, Verifier } from '../tts';
 import { hashString } from '../util';
 import type { UpstreamClient } from './upstream-client';
@@ -57,8 +57,8 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
   const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
   const canCache = cache !== null && family.isCausal;
 
-  async function tokenize(text: string, signal?: AbortSignal): Promise<number[]> {
-    const parsed = tokenizeResponseSchema.safeParse(await client.postJson('/tokenize', { model: servedName, prompt: text, add_special_tokens: false }, signal));
+  async function tokenize(text: string, addSpecialTokens: boolean, signal?: AbortSignal): Promise<number[]> {
+    const parsed = tokenizeResponseSchema.safeParse(await client.postJson('/tokenize', { model: servedName, prompt: text, add_special_tokens: addSpecialTokens }, signal));
     if (!parsed.success) throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + parsed.error.message);
     return parsed.data.tokens;
   }
@@ -89,34 +89,33 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       const inputs = pending.map((i) => family.render(question, paths[i] ?? []));
       const truncatedPaths: number[] = [];
       // Token ids are needed for position readouts, placeholder swaps, or when the text might not fit.
-      const sendIds = await Promise.all(
+      const prepared = await Promise.all(
         inputs.map(async (input, k) => {
           const mightOverflow = input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
           if (!needsIds && input.tokenSwaps.length === 0 && !mightOverflow) return null;
-          let ids = await tokenize(input.text, signal);
-          for (const swap of input.tokenSwaps) ids = ids.map((id) => (id === swap.fromId ? swap.toId : id));
-          if (ids.length > options.maxInputTokens) {
-            ids = truncateLeft(ids, options.maxInputTokens).ids;
-            truncatedPaths.push(pending[k] as number);
-          } else if (!needsIds && input.tokenSwaps.length === 0) {
-            return null; // fits: send the text as is
-          }
-          return ids;
+          const ids = await tokenize(input.text, input.addSpecialTokens, signal);
+          const tokens = preparePrmTokens(family, input, ids, { maxTokens: options.maxInputTokens, upstream: client.name });
+          if (tokens.droppedTokens > 0) truncatedPaths.push(pending[k] as number);
+          // A text that fits and needs no swaps or positions is sent as text (readable in logs).
+          if (!needsIds && input.tokenSwaps.length === 0 && tokens.droppedTokens === 0) return null;
+          return tokens;
         }),
       );
+      const sendIds = prepared.map((p) => p?.ids ?? null);
       const payload = inputs.map((input, k) => sendIds[k] ?? input.text);
+      const addSpecialTokens = inputs[0]?.addSpecialTokens ?? false;
       let raws: unknown[];
       let promptTokens: number;
       if (readout.kind === 'prompt-logprobs') {
         const response = completionResponseSchema.safeParse(
-          await client.postJson('/v1/completions', { model: servedName, prompt: payload, max_tokens: 1, temperature: 0, prompt_logprobs: 20, add_special_tokens: false }, signal),
+          await client.postJson('/v1/completions', { model: servedName, prompt: payload, max_tokens: 1, temperature: 0, prompt_logprobs: 20, add_special_tokens: addSpecialTokens }, signal),
         );
         if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/v1/completions: ' + response.error.message);
         const choices = [...response.data.choices].sort((a, b) => a.index - b.index);
         raws = choices.map((choice) => choice.prompt_logprobs ?? null);
         promptTokens = response.data.usage?.prompt_tokens ?? 0;
       } else {
-        const response = poolingResponseSchema.safeParse(await client.postJson('/pooling', { model: servedName, input: payload, add_special_tokens: false }, signal));
+        const response = poolingResponseSchema.safeParse(await client.postJson('/pooling', { model: servedName, input: payload, add_special_tokens: addSpecialTokens }, signal));
         if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
         const data = [...response.data.data].sort((a, b) => a.index - b.index);
         raws = data.map((item) => item.data);
@@ -127,10 +126,15 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       }
       pending.forEach((pathIndex, k) => {
         const steps = paths[pathIndex] ?? [];
-        const ids = sendIds[k];
-        const read = family.readScores(raws[k], { stepCount: inputs[k]?.stepCount ?? steps.length, ...(ids ? { tokenIds: ids } : {}), upstream: client.name });
-        // Left truncation may drop the markers of the earliest steps; their scores are unknown, so
-        // reuse the first known score rather than invent a value (the path is flagged truncated).
+        const tokens = prepared[k] ?? null;
+        const kept = steps.length - (tokens?.droppedSteps ?? 0);
+        const read = family.readScores(raws[k], {
+          stepCount: kept,
+          ...(tokens ? { tokenIds: tokens.ids, scorePositions: tokens.scorePositions } : {}),
+          upstream: client.name,
+        });
+        // Left truncation drops the markers of the earliest steps; their scores are unknown, so
+        // reuse the first known score rather than invent one (the path is flagged as truncated).
         const full = read.length < steps.length ? [...Array<number>(steps.length - read.length).fill(read[0] ?? 0), ...read] : read;
         if (full.length !== steps.length) {
           throw new InvalidUpstreamResponseError(client.name, `PRM returned ${read.length} step scores for ${steps.length} steps`);

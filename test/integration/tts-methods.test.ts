@@ -21,6 +21,11 @@ interface TtsMetadata {
   candidate_details?: { step_scores: number[] | null }[];
 }
 
+/** Add proxy extensions to SDK params (the SDK sends unknown fields as-is). */
+function withTts<T extends object>(params: T, extras: Record<string, unknown>): T {
+  return { ...params, ...extras } as T;
+}
+
 function ttsOf(value: unknown): TtsMetadata {
   return (value as { tts: TtsMetadata }).tts;
 }
@@ -83,15 +88,12 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
   });
 
   it.each(strategies)('$strategy streams: role, content chunks, finish, usage, [DONE]', async ({ strategy, n }) => {
-    const stream = await client.chat.completions.create({
-      model: MODEL,
-      messages: [{ role: 'user', content: QUESTION }],
-      stream: true,
-      stream_options: { include_usage: true },
-      // @ts-expect-error proxy extensions
-      tts_budget: { n, strategy },
-      tts_stream_progress: true,
-    });
+    const stream = await client.chat.completions.create(
+      withTts(
+        { model: MODEL, messages: [{ role: 'user', content: QUESTION }], stream: true, stream_options: { include_usage: true } } as const,
+        { tts_budget: { n, strategy }, tts_stream_progress: true },
+      ),
+    );
     let content = '';
     let reasoning = '';
     let finish: string | null = null;

@@ -1,0 +1,56 @@
+/**
+ * Best-of-N: N full solutions in one policy call, each split into "\n\n" steps and scored in
+ * one verifier call (paper code: `--num_q N`, `direct_io=1`, scored once at the end). The PRM only
+ * re-ranks, so the pipeline's vote (PRM-Max / PRM-Vote) does the selection.
+ */
+import { isAbortError } from '../util';
+import { PAPER_DEFAULTS } from './method-defaults';
+import { sampleSolutions } from './sample-solutions';
+import { createSearchRun, describeError, type SearchRun } from './search-run';
+import type { Candidate, SearchDeps, SearchOptions, SearchResult } from './search-types';
+import { aggregateScores } from './step-scores';
+import { validateSearchOptions } from './validate-search-options';
+
+/** Defaults for Best-of-N (`run.sh`: T=0.7, 8192 new tokens, top_p=1). */
+export const BEST_OF_N_DEFAULTS: Readonly<SearchOptions> = PAPER_DEFAULTS;
+
+/**
+ * Sample N solutions, then score all non-empty ones in ONE verifier call. An empty sample gets
+ * `stepScores: []` (it aggregates to -1, like the paper's code). If the verifier is missing or
+ * fails, every candidate comes back unscored with a 'verifier-unavailable' warning, and the
+ * pipeline falls back to majority vote.
+ *
+ * @throws an abort error when `deps.signal` fires, or the policy's error (nothing to degrade to).
+ */
+export async function bestOfN(options: SearchOptions, deps: SearchDeps): Promise<SearchResult> {
+  validateSearchOptions(options);
+  const run = createSearchRun(options, deps);
+  const samples = await sampleSolutions(run, options.n, { temperature: options.temperature, topP: options.topP });
+  const candidates = await scoreSamples(run, samples);
+  const bestScore = candidates.reduce<number | null>((best, candidate) => {
+    if (candidate.stepScores === null) return best;
+    const value = aggregateScores(candidate.stepScores, options.searchAggregation);
+    return best === null || value > best ? value : best;
+  }, null);
+  run.emit({ type: 'round-end', round: run.round, finishedPaths: candidates.length, activePaths: 0, bestScore });
+  return run.finish(candidates);
+}
+
+async function scoreSamples(run: SearchRun, samples: Candidate[]): Promise<Candidate[]> {
+  if (run.deps.verifier === null) {
+    run.warn('verifier-unavailable', 'no verifier: the samples are returned unscored');
+    return samples;
+  }
+  const scorable = samples.filter((sample) => sample.steps.length > 0);
+  if (scorable.length === 0) return samples.map((sample) => ({ ...sample, stepScores: [] }));
+  let scores: number[][];
+  try {
+    scores = await run.score(scorable.map((sample) => sample.steps));
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    run.warn('verifier-unavailable', `the verifier failed, samples are returned unscored: ${describeError(error)}`);
+    return samples;
+  }
+  const scoresBySample = new Map(scorable.map((sample, i) => [sample, scores[i] ?? []]));
+  return samples.map((sample) => ({ ...sample, stepScores: scoresBySample.get(sample) ?? [] }));
+}

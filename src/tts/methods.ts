@@ -1,0 +1,39 @@
+/**
+ * The table from method name to implementation (search-and-learn's driver keeps the same table),
+ * and which methods need a verifier.
+ */
+import { BEAM_SEARCH_DEFAULTS, beamSearch } from './beam-search';
+import { BEST_OF_N_DEFAULTS, bestOfN } from './best-of-n';
+import { COT_DEFAULTS, cot } from './cot';
+import { DVTS_DEFAULTS, dvts } from './dvts';
+import { MAJORITY_VOTE_DEFAULTS, majorityVote } from './majority-vote';
+import type { MethodName, SearchMethod, SearchOptions } from './search-types';
+
+export const METHODS: Readonly<Record<MethodName, SearchMethod>> = Object.freeze({
+  cot,
+  majority: majorityVote,
+  best_of_n: bestOfN,
+  beam_search: beamSearch,
+  dvts,
+});
+
+/** The paper's settings for each method (the defaults object beside each method). */
+export const METHOD_DEFAULTS: Readonly<Record<MethodName, Readonly<SearchOptions>>> = Object.freeze({
+  cot: COT_DEFAULTS,
+  majority: MAJORITY_VOTE_DEFAULTS,
+  best_of_n: BEST_OF_N_DEFAULTS,
+  beam_search: BEAM_SEARCH_DEFAULTS,
+  dvts: DVTS_DEFAULTS,
+});
+
+const VERIFIER_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['best_of_n', 'beam_search', 'dvts']);
+
+/** Whether the method uses a PRM (Best-of-N, beam search, DVTS); CoT and majority vote never call one. */
+export function methodNeedsVerifier(name: MethodName): boolean {
+  return VERIFIER_METHODS.has(name);
+}
+
+/** Narrow a string (e.g. from a request) to a method name. */
+export function isMethodName(value: string): value is MethodName {
+  return Object.hasOwn(METHODS, value);
+}

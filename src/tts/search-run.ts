@@ -1,0 +1,168 @@
+/**
+ * Bookkeeping shared by every method: the one place that calls the policy and the verifier.
+ * It derives seeds, counts usage, validates what the upstreams return, tells aborts apart from
+ * failures, and emits progress events, so each method file only holds its search logic.
+ */
+import { InvalidUpstreamResponseError, TtsError } from '../errors';
+import { isAbortError, throwIfAborted } from '../util';
+import type { Continuation, SamplingParams } from './policy';
+import type {
+  Candidate,
+  SearchDeps,
+  SearchEvent,
+  SearchOptions,
+  SearchResult,
+  SearchUsage,
+  SearchWarning,
+  SearchWarningCode,
+} from './search-types';
+
+/** Sampling parameters a method chooses; the run adds the seed. */
+export type RoundParams = Omit<SamplingParams, 'seed'>;
+
+export interface SearchRun {
+  readonly options: SearchOptions;
+  readonly deps: SearchDeps;
+  /** Rounds started so far; each round is exactly one policy call. */
+  readonly round: number;
+  /**
+   * Start a round: one `policy.generate` call. Emits `round-start` and `samples-generated`.
+   *
+   * @returns `outputs[i]` = the `params.n` continuations of `prefixes[i]`.
+   * @throws an abort error if the signal fired (before, during or right after the call);
+   *   otherwise the policy's error, or InvalidUpstreamResponseError for a malformed result.
+   */
+  generate(prefixes: readonly string[], params: RoundParams): Promise<Continuation[][]>;
+  /**
+   * One `verifier.score` call over a non-empty batch of non-empty paths.
+   *
+   * @returns one score in [0, 1] per step per path.
+   * @throws an abort error if the signal fired; otherwise the verifier's error (also when there is
+   *   no verifier), or InvalidUpstreamResponseError when the shape does not match the input.
+   */
+  score(paths: readonly (readonly string[])[]): Promise<number[][]>;
+  /** Record a warning; one per code, the first message wins. */
+  warn(code: SearchWarningCode, message: string): void;
+  emit(event: SearchEvent): void;
+  /** The method's result with the usage and warnings gathered so far. */
+  finish(candidates: Candidate[]): SearchResult;
+}
+
+/** Seeds sent upstream stay within a signed 32-bit integer, which every backend accepts. */
+const SEED_RANGE = 2 ** 31;
+
+export function createSearchRun(options: SearchOptions, deps: SearchDeps): SearchRun {
+  const usage: SearchUsage = {
+    policyCalls: 0,
+    prmCalls: 0,
+    rounds: 0,
+    generations: 0,
+    policyPromptTokens: 0,
+    policyCompletionTokens: 0,
+    prmPromptTokens: 0,
+    prmCachedTokens: 0,
+  };
+  const warnings: SearchWarning[] = [];
+  const { signal } = deps;
+
+  // A fixed request seed makes every round reproducible on its own (seed + round index);
+  // otherwise the injected random source drives the seeds, so a seeded `random` replays a run.
+  const nextSeed = (): number =>
+    options.seed !== undefined ? options.seed + usage.rounds - 1 : Math.floor(deps.random() * SEED_RANGE);
+
+  // Anything thrown once the signal fired is reported as the abort, so callers can cancel cleanly.
+  const rethrow = (error: unknown): never => {
+    if (isAbortError(error)) throw error;
+    throwIfAborted(signal);
+    throw error;
+  };
+
+  const emit = (event: SearchEvent): void => deps.onEvent?.(event);
+  const warn = (code: SearchWarningCode, message: string): void => {
+    if (!warnings.some((warning) => warning.code === code)) warnings.push({ code, message });
+  };
+
+  return {
+    options,
+    deps,
+    get round() {
+      return usage.rounds;
+    },
+
+    async generate(prefixes, params) {
+      throwIfAborted(signal);
+      usage.rounds += 1;
+      usage.policyCalls += 1;
+      usage.generations += prefixes.length * params.n;
+      emit({ type: 'round-start', round: usage.rounds, activePaths: prefixes.length, requested: prefixes.length * params.n });
+      const sampling: SamplingParams = { ...params, seed: nextSeed() };
+      let result;
+      try {
+        result = await deps.policy.generate(prefixes, sampling, signal);
+      } catch (error) {
+        return rethrow(error);
+      }
+      throwIfAborted(signal);
+      usage.policyPromptTokens += result.promptTokens;
+      usage.policyCompletionTokens += result.completionTokens;
+      const isWellFormed =
+        result.outputs.length === prefixes.length && result.outputs.every((samples) => samples.length === params.n);
+      if (!isWellFormed) {
+        throw new InvalidUpstreamResponseError(
+          'policy',
+          `expected ${params.n} continuation(s) for each of ${prefixes.length} prefix(es)`,
+        );
+      }
+      emit({ type: 'samples-generated', count: prefixes.length * params.n });
+      return result.outputs;
+    },
+
+    async score(paths) {
+      const { verifier } = deps;
+      if (verifier === null) throw new TtsError('no verifier is configured');
+      if (paths.length === 0 || paths.some((path) => path.length === 0)) {
+        throw new TtsError('internal: the verifier must never receive an empty batch or path');
+      }
+      throwIfAborted(signal);
+      let result;
+      try {
+        result = await verifier.score(deps.question, paths, signal);
+      } catch (error) {
+        usage.prmCalls += 1;
+        return rethrow(error);
+      }
+      throwIfAborted(signal);
+      usage.prmCalls += result.calls;
+      usage.prmPromptTokens += result.promptTokens;
+      usage.prmCachedTokens += result.cachedTokens;
+      const isWellFormed =
+        result.scores.length === paths.length &&
+        result.scores.every(
+          (scores, i) => scores.length === paths[i]?.length && scores.every((score) => Number.isFinite(score)),
+        );
+      if (!isWellFormed) {
+        throw new InvalidUpstreamResponseError('prm', 'the number of step scores does not match the number of steps');
+      }
+      if (result.truncatedPaths.length > 0) {
+        warn(
+          'prm-input-truncated',
+          `${result.truncatedPaths.length} path(s) were cut from the left to fit the PRM context`,
+        );
+      }
+      // Scores are probabilities; clamp rounding noise so aggregation stays within [0, 1].
+      return result.scores.map((scores) => scores.map((score) => Math.min(1, Math.max(0, score))));
+    },
+
+    warn,
+    emit,
+
+    finish(candidates) {
+      return { candidates, usage: { ...usage }, warnings: [...warnings] };
+    },
+  };
+}
+
+/** A short description of a failure for warnings (name and message, never a stack). */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

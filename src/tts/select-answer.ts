@@ -1,0 +1,102 @@
+/**
+ * The last step of every method: pick the answer. Only complete candidates vote (never 'depth' or
+ * 'unfinished' paths, search-and-learn #57); answers are extracted and grouped by equivalence in
+ * `answer/`, and the vote follows the paper's rules (`vote_utils.py`: majority, PRM-Max, PRM-Vote
+ * over min / last / avg / prod aggregated step scores).
+ */
+import { extractAnswer, vote, type VoteMethod } from '../answer';
+import { isCompleteCandidate } from './is-complete-candidate';
+import type { Aggregation, Candidate } from './search-types';
+import { aggregateScores } from './step-scores';
+
+export interface SelectAnswerOptions {
+  /** How step scores become one number per candidate (paper: min / last / avg). */
+  aggregation: Aggregation;
+  vote: VoteMethod;
+  /** How many distinct answers to return in `top` (OpenAI `n`); default 1. */
+  topN?: number;
+  /** Answer equivalence; `answer/`'s `isEquivalent` by default. */
+  equivalent?: (left: string, right: string) => boolean;
+}
+
+/** One row of the vote table: a group of equivalent answers. */
+export interface AnswerTally {
+  answer: string;
+  count: number;
+  /** Sum of the members' aggregated scores (-1 each when unscored). */
+  scoreSum: number;
+  maxScore: number;
+}
+
+/** A distinct answer with the candidate that represents it (its best-scored member, earliest on ties). */
+export interface RankedAnswer {
+  answer: string;
+  candidateIndex: number;
+}
+
+export interface SelectAnswerResult {
+  /** Index (into the input) of the candidate that carries the winning answer, or null when no complete candidate has one. */
+  winnerIndex: number | null;
+  answer: string | null;
+  /** Vote table, best first. */
+  table: AnswerTally[];
+  /** The `topN` best distinct answers, best first; `top[0]` is the winner. */
+  top: RankedAnswer[];
+  /** The vote actually used: 'majority' when a PRM vote was asked for but some complete candidate is unscored. */
+  effectiveVote: VoteMethod;
+  fellBackToMajority: boolean;
+  /** For each input candidate, the answer it voted for; null when incomplete or no answer was found. */
+  answers: (string | null)[];
+  /** For each input candidate, its aggregated step score; null when unscored. */
+  scores: (number | null)[];
+}
+
+/**
+ * Vote over the complete candidates. A truncated ('length') candidate counts only with a boxed
+ * or stated answer, never with a guessed last number; candidates without an answer are dropped
+ * from the vote (the paper's "[invalid]").
+ *
+ * PRM-Max and PRM-Vote need every voter scored: if any complete candidate has `stepScores: null`
+ * (the verifier failed), scores are not comparable, so the vote falls back to majority with all
+ * scores treated as absent (-1) and `fellBackToMajority` set.
+ */
+export function selectAnswer(candidates: readonly Candidate[], options: SelectAnswerOptions): SelectAnswerResult {
+  const scores = candidates.map((candidate) =>
+    candidate.stepScores === null ? null : aggregateScores(candidate.stepScores, options.aggregation),
+  );
+  const answers = candidates.map((candidate) =>
+    isCompleteCandidate(candidate)
+      ? extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' })
+      : null,
+  );
+  const voters = candidates.flatMap((candidate, index) => (isCompleteCandidate(candidate) ? [index] : []));
+  const isUnscored = voters.some((index) => scores[index] === null);
+  const fellBackToMajority = options.vote !== 'majority' && isUnscored;
+  const effectiveVote: VoteMethod = fellBackToMajority ? 'majority' : options.vote;
+  const voteScores = voters.map((index) => (isUnscored ? -1 : (scores[index] ?? -1)));
+
+  const result = vote(
+    voters.map((index, i) => ({ answer: answers[index] ?? null, score: voteScores[i] ?? -1 })),
+    effectiveVote,
+    options.equivalent ? { equivalent: options.equivalent } : {},
+  );
+  const representative = (members: readonly number[]): number => {
+    let best = members[0] ?? 0;
+    for (const member of members) if ((voteScores[member] ?? -1) > (voteScores[best] ?? -1)) best = member;
+    return voters[best] ?? -1;
+  };
+  const top = result.groups
+    .slice(0, Math.max(0, Math.floor(options.topN ?? 1)))
+    .map((group) => ({ answer: group.answer, candidateIndex: representative(group.members) }));
+  const winnerIndex = result.winnerIndex === null ? null : (voters[result.winnerIndex] ?? null);
+  return {
+    winnerIndex,
+    answer: result.winner?.answer ?? null,
+    table: result.groups.map(({ answer, count, scoreSum, maxScore }) => ({ answer, count, scoreSum, maxScore })),
+    top,
+    effectiveVote,
+    fellBackToMajority,
+    answers,
+    scores,
+  };
+}

@@ -1,0 +1,89 @@
+import { InvalidUpstreamResponseError, TtsError } from '../../../src/errors';
+import { createSearchRun, describeError } from '../../../src/tts/search-run';
+import { isAbortError } from '../../../src/util';
+import { continuation as c, createFakePolicy, createFakeVerifier, prepareRun, testOptions } from './fakes';
+
+const PARAMS = { temperature: 0.7, topP: 1, maxTokens: 10, stop: [], n: 2 };
+
+describe('createSearchRun', () => {
+  it('sends seed + round index when a seed is set, and counts rounds and generations', async () => {
+    const run = prepareRun({ options: { seed: 100 } });
+    const search = createSearchRun(run.options, run.deps);
+    await search.generate([''], PARAMS);
+    await search.generate(['a', 'b'], PARAMS);
+    expect(run.policy.calls.map((call) => call.params.seed)).toEqual([100, 101]);
+    expect(search.round).toBe(2);
+    expect(search.finish([]).usage).toMatchObject({ rounds: 2, policyCalls: 2, generations: 6 });
+  });
+
+  it('derives 31-bit integer seeds from deps.random otherwise', async () => {
+    const run = prepareRun();
+    const search = createSearchRun(run.options, run.deps);
+    await search.generate([''], PARAMS);
+    const seed = run.policy.calls[0]?.params.seed ?? -1;
+    expect(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31).toBe(true);
+  });
+
+  it('rejects a policy result of the wrong shape', async () => {
+    const run = prepareRun();
+    const policy = { generate: async () => ({ outputs: [[c('x', 'eos')]], promptTokens: 1, completionTokens: 1 }) };
+    const search = createSearchRun(run.options, { ...run.deps, policy });
+    await expect(search.generate([''], PARAMS)).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
+  });
+
+  it('reports a failure that happens after the signal fired as the abort', async () => {
+    const controller = new AbortController();
+    const policy = createFakePolicy(() => c('x', 'eos'), {
+      onCall: () => controller.abort(),
+      shouldIgnoreSignal: true,
+      failOn: () => new Error('socket closed'),
+    });
+    const run = prepareRun({ signal: controller.signal });
+    const search = createSearchRun(run.options, { ...run.deps, policy });
+    const error: unknown = await search.generate([''], PARAMS).catch((caught: unknown) => caught);
+    expect(isAbortError(error)).toBe(true);
+  });
+
+  it('clamps scores into [0, 1] and rejects non-finite ones or a wrong count', async () => {
+    const run = prepareRun();
+    const clamp = createSearchRun(run.options, { ...run.deps, verifier: createFakeVerifier(() => 1.0000001) });
+    expect(await clamp.score([['a', 'b']])).toEqual([[1, 1]]);
+
+    const nan = createSearchRun(run.options, { ...run.deps, verifier: createFakeVerifier(() => Number.NaN) });
+    await expect(nan.score([['a']])).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
+
+    const short = createSearchRun(run.options, {
+      ...run.deps,
+      verifier: createFakeVerifier(() => 0.5, { tamper: (scores) => scores.slice(1) }),
+    });
+    await expect(short.score([['a'], ['b']])).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
+  });
+
+  it('refuses to call the verifier with an empty batch or path, or without a verifier', async () => {
+    const run = prepareRun();
+    const search = createSearchRun(run.options, run.deps);
+    await expect(search.score([])).rejects.toBeInstanceOf(TtsError);
+    await expect(search.score([[]])).rejects.toBeInstanceOf(TtsError);
+    expect(run.verifier.calls).toHaveLength(0);
+    const none = createSearchRun(testOptions(), { ...run.deps, verifier: null });
+    await expect(none.score([['a']])).rejects.toBeInstanceOf(TtsError);
+  });
+
+  it('keeps one warning per code and returns copies of usage and warnings', () => {
+    const run = prepareRun();
+    const search = createSearchRun(run.options, run.deps);
+    search.warn('policy-failed', 'first');
+    search.warn('policy-failed', 'second');
+    const result = search.finish([]);
+    expect(result.warnings).toEqual([{ code: 'policy-failed', message: 'first' }]);
+    search.warn('aborted', 'later');
+    expect(result.warnings).toHaveLength(1);
+  });
+});
+
+describe('describeError', () => {
+  it('names the error without its stack', () => {
+    expect(describeError(new TypeError('bad'))).toBe('TypeError: bad');
+    expect(describeError('text')).toBe('text');
+  });
+});
