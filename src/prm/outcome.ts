@@ -1,0 +1,64 @@
+import { QWEN_MATH_SYSTEM_PROMPT, renderQwenChat } from '../prompt';
+import { parseSequencePair } from './parse-raw-output';
+import type { PrmFamily, PrmInput, ReadScoresContext } from './prm-family';
+import { removeReservedText } from './sanitize-text';
+import { findTokenPositions } from './score-positions';
+
+// ChatML control text that would end the assistant turn early if a step contained it.
+const RESERVED = ['<|im_start|>', '<|im_end|>', '<|endoftext|>'];
+const IM_END_ID = 151645;
+
+/**
+ * A generic outcome scorer (ORM): one `[p_negative, p_positive]` pair for the whole solution, e.g.
+ * a Qwen-template sequence classifier behind vLLM `/classify` (`data[i].probs`) or `/pooling`.
+ *
+ * Input: Qwen chat with the math system prompt, the question, and the full solution (trimmed steps
+ * joined by the "\n\n" they were split on) as the assistant turn, no generation prompt.
+ *
+ * Readout: the positive probability, REPLICATED to every step, so PRM-Min, PRM-Last and PRM-Avg
+ * all equal the outcome score and every search method and vote works unchanged (the paper's
+ * `orm_vote`/`orm_max` are then `prm_*_vote`/`prm_*_max`). Step-wise search with an ORM scores each
+ * partial solution as if it were complete; that is the caller's choice to make.
+ */
+export const outcome: PrmFamily = {
+  name: 'outcome',
+  description:
+    'Outcome scorer: one [p_neg, p_pos] for the whole solution, replicated to every step',
+  knownModels: [],
+  readout: { kind: 'pooling-sequence-pair', positiveIndex: 1 },
+  specialTokens: [
+    { text: '<|im_start|>', id: 151644, why: 'chat template: the text is pre-rendered ChatML' },
+    { text: '<|im_end|>', id: IM_END_ID, why: 'chat template: the text is pre-rendered ChatML' },
+  ],
+  stepMarker: null,
+
+  render(question: string, steps: readonly string[]): PrmInput {
+    const solution = steps.map((step) => removeReservedText(step, RESERVED).trim()).join('\n\n');
+    const text = renderQwenChat(
+      [
+        { role: 'system', content: QWEN_MATH_SYSTEM_PROMPT },
+        { role: 'user', content: removeReservedText(question, RESERVED) },
+        { role: 'assistant', content: solution },
+      ],
+      { addGenerationPrompt: false },
+    );
+    return { text, tokenSwaps: [], stepCount: steps.length, addSpecialTokens: false };
+  },
+
+  // No per-step marker: one score is pooled over the whole sequence, ending at the last <|im_end|>.
+  locateScorePositions(tokenIds: readonly number[]): number[] {
+    return findTokenPositions(tokenIds, IM_END_ID).slice(-1);
+  },
+
+  readScores(raw: unknown, context: ReadScoresContext): number[] {
+    if (context.stepCount === 0 && Array.isArray(raw) && raw.length === 0) return [];
+    const positive = parseSequencePair(raw, context)[1];
+    return Array.from({ length: context.stepCount }, () => positive);
+  },
+
+  // Every aggregation gives the same number, so only the vote matters; PRM-Vote (= the paper's
+  // ORM-Vote) beat or matched Max-style selection in most Table 2 rows.
+  defaults: { aggregation: 'last', vote: 'prm_vote' },
+  // A partial solution's score is not the score its prefix gets inside a longer solution.
+  isCausal: false,
+};

@@ -1,0 +1,67 @@
+import { InvalidUpstreamResponseError } from '../errors';
+import { applyTokenSwaps } from './apply-token-swaps';
+import type { PrmFamily, PrmInput } from './prm-family';
+import { truncateLeft } from './truncate-left';
+
+/** Options of {@link preparePrmTokens}. */
+export interface PreparePrmTokensOptions {
+  /** The PRM server's context budget for one input (e.g. `max_model_len`). */
+  maxTokens: number;
+  /** Leading tokens never cut (see `truncateLeft`). */
+  preserveLeadingTokens?: number;
+  /** Upstream name for error messages. */
+  upstream: string;
+}
+
+/** The ids to send for one path and where to read its scores. */
+export interface PreparedPrmTokens {
+  /** Ids to send: swaps applied, cut from the left to fit. */
+  ids: number[];
+  /** `readScores` context: positions in `ids`, one per step still present. */
+  scorePositions: number[];
+  /** Tokens cut from the left. */
+  droppedTokens: number;
+  /** Leading steps whose marker was cut; their scores are unavailable. */
+  droppedSteps: number;
+}
+
+/**
+ * Turn the server's tokenization of `input.text` (placeholders intact) into the ids to send:
+ * locate the score positions, apply the token swaps, then cut from the left.
+ *
+ * @param tokenIds ids of `input.text` from the PRM server's `/tokenize` with
+ *   `add_special_tokens: input.addSpecialTokens`, BEFORE any swap.
+ * @throws InvalidUpstreamResponseError when the server's tokenizer does not yield exactly one score
+ *   position per step (wrong tokenizer, or a marker that did not tokenize to its id).
+ */
+export function preparePrmTokens(
+  family: PrmFamily,
+  input: PrmInput,
+  tokenIds: readonly number[],
+  options: PreparePrmTokensOptions,
+): PreparedPrmTokens {
+  const positions = family.locateScorePositions(tokenIds);
+  // Sequence scorers have no per-step positions; every other family has one per step.
+  const expected = family.stepMarker === null ? positions.length : input.stepCount;
+  if (positions.length !== expected) {
+    throw new InvalidUpstreamResponseError(
+      options.upstream,
+      `tokenizer yields ${positions.length} '${family.name}' step markers ` +
+        `for ${input.stepCount} steps`,
+    );
+  }
+  const swapped = applyTokenSwaps(tokenIds, input.tokenSwaps);
+  const truncated = truncateLeft(swapped, {
+    maxTokens: options.maxTokens,
+    markerPositions: positions,
+    ...(options.preserveLeadingTokens === undefined
+      ? {}
+      : { preserveLeadingTokens: options.preserveLeadingTokens }),
+  });
+  return {
+    ids: truncated.ids,
+    scorePositions: truncated.markerPositions,
+    droppedTokens: truncated.droppedTokens,
+    droppedSteps: family.stepMarker === null ? 0 : truncated.droppedMarkers,
+  };
+}

@@ -1,0 +1,36 @@
+import { InvalidUpstreamResponseError } from '../errors';
+import type { PromptLogprobEntry } from './parse-raw-output';
+import { twoWayProbability } from './score-math';
+
+/**
+ * P(plus) / (P(plus) + P(minus)) from the prompt_logprobs entry at one score position.
+ *
+ * vLLM returns only the top k plus the actual token at each position, so a label can be absent.
+ * We then refuse the response rather than guess a floor value.
+ *
+ * @throws InvalidUpstreamResponseError when the entry or either label is missing.
+ */
+export function readLabelProbability(
+  entry: PromptLogprobEntry | undefined,
+  labels: { plusTokenId: number; minusTokenId: number },
+  step: number,
+  upstream: string,
+): number {
+  if (entry === null || entry === undefined) {
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      `step ${step}: no prompt_logprobs entry at its position`,
+    );
+  }
+  const plus = entry.get(labels.plusTokenId);
+  const minus = entry.get(labels.minusTokenId);
+  if (plus === undefined || minus === undefined) {
+    const missing = plus === undefined ? labels.plusTokenId : labels.minusTokenId;
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      `step ${step}: label token ${missing} is not in the returned prompt_logprobs; ` +
+        "raise prompt_logprobs (and the server's --max-logprobs)",
+    );
+  }
+  return twoWayProbability(plus, minus);
+}

@@ -1,0 +1,142 @@
+import { QWEN_MATH_SYSTEM_PROMPT } from './render-qwen-chat';
+
+/** Policy model families the paper runs, each with its own prompt and sampling settings. */
+export type PolicyFamilyName = 'qwen2.5' | 'qwen2.5-math' | 'llama-3' | 'deepseek-r1-distill';
+
+/** Every policy family name, in a stable order (for config validation and listings). */
+export const POLICY_FAMILY_NAMES: readonly PolicyFamilyName[] = [
+  'qwen2.5',
+  'qwen2.5-math',
+  'llama-3',
+  'deepseek-r1-distill',
+];
+
+/**
+ * Chat template a family's model uses. Only `qwen` and `llama-3.1` have a renderer in this folder;
+ * `deepseek-r1` must be rendered by the serving stack (vLLM chat endpoint or `/tokenize` with
+ * `messages`), since its exact bytes are not pinned down in our research notes.
+ */
+export type ChatTemplateName = 'qwen' | 'llama-3.1' | 'deepseek-r1';
+
+/** Sampling defaults from the paper's `run.sh` / `evaluate.py` (paper.md §2, peers.md App. A). */
+export interface PolicySamplingDefaults {
+  /** Temperature for sampled search (BoN, beam search, DVTS, majority). */
+  temperature: number;
+  /** Nucleus mass; 1 = off. */
+  topP: number;
+  /** Top-k; -1 = off (vLLM's convention; always sent, so generation_config.json cannot apply). */
+  topK: number;
+  /** Token cap per step for step-wise search (beam search, DVTS). */
+  maxTokensPerStep: number;
+  /** Token cap for one whole solution (BoN, CoT). */
+  maxTokensPerSolution: number;
+  /** Temperature of the single greedy CoT baseline. */
+  cotTemperature: number;
+}
+
+/** How the proxy prompts one policy family when the client does not bring its own instructions. */
+export interface PolicyPreset {
+  family: PolicyFamilyName;
+  /** The instruction the paper's code gives this family. */
+  instruction: string;
+  /**
+   * Where {@link instruction} goes when the client sent no system/developer message:
+   * `system-message` inserts it as the first message; `user-suffix` appends `"\n" + instruction`
+   * to the last user turn (DeepSeek-R1-distill takes no system message).
+   */
+  instructionPlacement: 'system-message' | 'user-suffix';
+  chatTemplate: ChatTemplateName;
+  sampling: Readonly<PolicySamplingDefaults>;
+}
+
+/**
+ * Meta's MATH prompt for Llama models: the paper's code (`cot_prompt_dict['llama_official']`) uses
+ * the system prompt of huggingface/search-and-learn `src/sal/config.py`, reproduced here as text.
+ */
+export const LLAMA_MATH_SYSTEM_PROMPT = [
+  'Solve the following math problem efficiently and clearly:',
+  '',
+  '- For simple problems (2 steps or fewer):',
+  'Provide a concise solution with minimal explanation.',
+  '',
+  '- For complex problems (3 steps or more):',
+  'Use this step-by-step format:',
+  '',
+  '## Step 1: [Concise description]',
+  '[Brief explanation and calculations]',
+  '',
+  '## Step 2: [Concise description]',
+  '[Brief explanation and calculations]',
+  '',
+  '...',
+  '',
+  'Regardless of the approach, always conclude with:',
+  '',
+  'Therefore, the final answer is: $\\boxed{answer}$. I hope it is correct.',
+  '',
+  'Where [answer] is just the final number or expression that solves the problem.',
+].join('\n');
+
+// run.sh: T=0.7, top_p=1, top_k=-1; 2048 tokens per step (tree search), 8192 for BoN/CoT; CoT T=0.
+const PAPER_SAMPLING: Readonly<PolicySamplingDefaults> = Object.freeze({
+  temperature: 0.7,
+  topP: 1,
+  topK: -1,
+  maxTokensPerStep: 2048,
+  maxTokensPerSolution: 8192,
+  cotTemperature: 0,
+});
+
+// run.sh overrides every method for DeepSeek-R1 models: T=0.6, top_p=0.95, 32768 new tokens.
+const R1_SAMPLING: Readonly<PolicySamplingDefaults> = Object.freeze({
+  temperature: 0.6,
+  topP: 0.95,
+  topK: -1,
+  maxTokensPerStep: 32768,
+  maxTokensPerSolution: 32768,
+  cotTemperature: 0.6,
+});
+
+const PRESETS: Readonly<Record<PolicyFamilyName, Readonly<PolicyPreset>>> = {
+  'qwen2.5': Object.freeze({
+    family: 'qwen2.5',
+    instruction: QWEN_MATH_SYSTEM_PROMPT,
+    instructionPlacement: 'system-message',
+    chatTemplate: 'qwen',
+    sampling: PAPER_SAMPLING,
+  }),
+  'qwen2.5-math': Object.freeze({
+    family: 'qwen2.5-math',
+    instruction: QWEN_MATH_SYSTEM_PROMPT,
+    instructionPlacement: 'system-message',
+    chatTemplate: 'qwen',
+    sampling: PAPER_SAMPLING,
+  }),
+  // Llama 3.1 and 3.2 share the system header; 3.2's template would write today's date, so we
+  // render it ourselves with the date pinned, as search-and-learn's custom template does.
+  'llama-3': Object.freeze({
+    family: 'llama-3',
+    instruction: LLAMA_MATH_SYSTEM_PROMPT,
+    instructionPlacement: 'system-message',
+    chatTemplate: 'llama-3.1',
+    sampling: PAPER_SAMPLING,
+  }),
+  // base_env.py build_query_str: one user message, question + "\n" + cot prompt, no system.
+  'deepseek-r1-distill': Object.freeze({
+    family: 'deepseek-r1-distill',
+    instruction: QWEN_MATH_SYSTEM_PROMPT,
+    instructionPlacement: 'user-suffix',
+    chatTemplate: 'deepseek-r1',
+    sampling: R1_SAMPLING,
+  }),
+};
+
+/** The preset of one policy family. */
+export function getPolicyPreset(family: PolicyFamilyName): Readonly<PolicyPreset> {
+  return PRESETS[family];
+}
+
+/** Type guard for config and request parsing. */
+export function isPolicyFamilyName(value: string): value is PolicyFamilyName {
+  return (POLICY_FAMILY_NAMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,50 @@
+import { InvalidUpstreamResponseError } from '../../../src/errors';
+import { outcome, preparePrmTokens, qwenMathPrm, skyworkO1 } from '../../../src/prm';
+
+describe('preparePrmTokens', () => {
+  const options = { maxTokens: 100, upstream: 'prm' };
+
+  it('records placeholder positions before the swap and hands them to readScores', () => {
+    const input = skyworkO1.render('Q', ['a', 'b']);
+    const tokenized = [151643, 11, 198, 21, 151652, 22, 151652];
+    const prepared = preparePrmTokens(skyworkO1, input, tokenized, options);
+    expect(prepared).toEqual({
+      ids: [151643, 11, 198, 21, 198, 22, 198],
+      scorePositions: [4, 6],
+      droppedTokens: 0,
+      droppedSteps: 0,
+    });
+    const values = [0, 0, 0, 0, 0, 0, 0];
+    expect(
+      skyworkO1.readScores(values, {
+        stepCount: 2,
+        tokenIds: prepared.ids,
+        scorePositions: prepared.scorePositions,
+        upstream: 'prm',
+      }),
+    ).toEqual([0.5, 0.5]);
+  });
+
+  it('cuts from the left and reports steps whose marker was cut', () => {
+    const input = qwenMathPrm.render('Q', ['a', 'b', 'c']);
+    const tokenized = [1, 2, 3, 151651, 4, 151651, 5, 151651, 6];
+    const prepared = preparePrmTokens(qwenMathPrm, input, tokenized, { ...options, maxTokens: 4 });
+    expect(prepared.ids).toEqual([151651, 5, 151651, 6]);
+    expect(prepared.scorePositions).toEqual([0, 2]);
+    expect(prepared.droppedSteps).toBe(1);
+  });
+
+  it('refuses a tokenization whose marker count differs from the steps', () => {
+    const input = qwenMathPrm.render('Q', ['a', 'b']);
+    expect(() => preparePrmTokens(qwenMathPrm, input, [1, 151651, 2], options)).toThrow(
+      InvalidUpstreamResponseError,
+    );
+  });
+
+  it('accepts a sequence scorer, which has no per-step markers', () => {
+    const input = outcome.render('Q', ['a', 'b']);
+    const prepared = preparePrmTokens(outcome, input, [151644, 9, 151645, 198], options);
+    expect(prepared.droppedSteps).toBe(0);
+    expect(prepared.ids).toEqual([151644, 9, 151645, 198]);
+  });
+});
