@@ -212,6 +212,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     health,
     metrics,
     keepaliveMs: config.tts.keepalive_ms,
+    admission: { maxConcurrent: config.server.max_concurrent_requests, maxQueued: config.server.max_queued_requests, queueTimeoutMs: config.server.queue_timeout_ms },
   });
 
   const host = options.host ?? config.server.host;

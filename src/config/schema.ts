@@ -104,8 +104,12 @@ export const configSchema = z.strictObject({
       /** Env var names holding accepted client API keys; empty = no auth. */
       api_key_envs: z.array(z.string().min(1)).default([]),
       log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** Chat requests running at once; more wait in a bounded queue, beyond it 429. */
+      max_concurrent_requests: positiveInt.default(256),
+      max_queued_requests: z.number().int().min(0).default(1024),
+      queue_timeout_ms: positiveInt.default(30_000),
     })
-    .default({ host: '0.0.0.0', port: 8080, body_limit_bytes: 1_048_576, api_key_envs: [], log_level: 'info' }),
+    .default({ host: '0.0.0.0', port: 8080, body_limit_bytes: 1_048_576, api_key_envs: [], log_level: 'info', max_concurrent_requests: 256, max_queued_requests: 1024, queue_timeout_ms: 30_000 }),
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),

@@ -8,6 +8,8 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { ModelBackend, TtsDefaults } from '../pipeline';
+import { isAbortError } from '../util';
+import { createAdmission, type AdmissionOptions } from './admission';
 import { createApiKeyCheck } from './auth';
 import { toHttpError } from './http-error';
 import type { Metrics } from './metrics';
@@ -29,6 +31,7 @@ export interface AppDeps {
   health: () => Promise<HealthReport>;
   metrics: Metrics;
   keepaliveMs: number;
+  admission: AdmissionOptions;
   now?: () => number;
   randomSeed?: () => number;
 }
@@ -97,7 +100,17 @@ export function createApp(deps: AppDeps): express.Express {
     { backends: deps.backends, ttsDefaults: deps.ttsDefaults, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, now, randomSeed },
     deps.logger,
   );
-  app.post('/v1/chat/completions', express.json({ limit: deps.bodyLimitBytes, strict: true }), chat);
+  const admission = createAdmission(deps.admission);
+  app.post('/v1/chat/completions', async (request, response, next) => {
+    const controller = new AbortController();
+    const onClose = (): void => controller.abort();
+    response.once('close', onClose);
+    const release = await admission.acquire(controller.signal);
+    response.off('close', onClose);
+    // Released when the response is done, however it ends (finish, error, client gone).
+    response.once('close', release);
+    next();
+  }, express.json({ limit: deps.bodyLimitBytes, strict: true }), chat);
 
   if (deps.passthrough) {
     const { url, apiKey } = deps.passthrough;
@@ -133,6 +146,12 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    if (isAbortError(error) && (request.destroyed || response.destroyed || !response.writable)) {
+      // The client left; its upstream work is already cancelled. Not an error.
+      request.log.info('client disconnected; request aborted');
+      if (!response.writableEnded) response.end();
+      return;
+    }
     const mapped = toHttpError(error);
     if (mapped.isUnexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ status: mapped.status, code: mapped.body.error.code }, mapped.body.error.message);
