@@ -181,6 +181,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     defaultBudget: config.tts.default_budget,
     maxBudget: config.tts.max_budget,
     defaultM: config.tts.default_m,
+    defaultTimeoutMs: config.tts.default_timeout_ms,
+    maxTimeoutMs: config.tts.max_timeout_ms,
   };
   const firstModel = config.models[0] as ModelConfig;
   const passthroughUpstream = config.upstreams[firstModel.upstream] as UpstreamConfig;

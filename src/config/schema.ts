@@ -89,6 +89,9 @@ const tts = z.strictObject({
   default_budget: positiveInt.default(16),
   max_budget: positiveInt.default(256),
   default_m: positiveInt.default(4),
+  /** Wall-clock deadline of one search (tts_timeout_ms overrides, up to max_timeout_ms). */
+  default_timeout_ms: positiveInt.default(300_000),
+  max_timeout_ms: positiveInt.default(900_000),
   /** SSE keep-alive comment interval while a search runs. */
   keepalive_ms: positiveInt.default(10_000),
   /** Entries in the PRM prefix-score cache. */
@@ -113,7 +116,7 @@ export const configSchema = z.strictObject({
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),
-  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, keepalive_ms: 10_000, prm_cache_entries: 10_000 }),
+  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, default_timeout_ms: 300_000, max_timeout_ms: 900_000, keepalive_ms: 10_000, prm_cache_entries: 10_000 }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,7 +4,8 @@
  * the worst case is a smaller answer, labelled in `degraded` and `warnings`).
  */
 import { UpstreamError } from '../errors';
-import { createSeededRandom } from '../util';
+import { createSeededRandom, isAbortError } from '../util';
+import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
 import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
 import type { Candidate, SearchEvent, SearchOptions, SearchResult, SearchWarning } from '../tts/search-types';
 import type { ModelBackend, PolicyMessage } from './model-backend';
@@ -26,6 +27,8 @@ export interface SolveInput {
   onEvent?: (event: SearchEvent) => void;
   /** Clock injected for latency (ms). */
   now: () => number;
+  /** Wall-clock budget for the search; when reached, the best answer so far is returned, labelled. */
+  timeoutMs: number;
 }
 
 export interface SolveChoice {
@@ -97,25 +100,59 @@ function searchOptions(input: SolveInput): SearchOptions {
   };
 }
 
+/** What a search cut by the deadline leaves: the complete solutions recorded so far. */
+function partialResult(recorder: RecordingUpstreams | null, timeoutMs: number): SearchResult {
+  const usage = recorder?.usage();
+  return {
+    candidates: recorder?.completeCandidates() ?? [],
+    usage: {
+      policyCalls: usage?.policyCalls ?? 0,
+      prmCalls: usage?.prmCalls ?? 0,
+      rounds: usage?.policyCalls ?? 0,
+      generations: usage?.generations ?? 0,
+      policyPromptTokens: usage?.policyPromptTokens ?? 0,
+      policyCompletionTokens: usage?.policyCompletionTokens ?? 0,
+      prmPromptTokens: usage?.prmPromptTokens ?? 0,
+      prmCachedTokens: 0,
+    },
+    warnings: [{ code: 'aborted', message: `deadline of ${timeoutMs} ms reached; answered from the solutions finished so far` }],
+  };
+}
+
 export async function solveChat(input: SolveInput): Promise<SolveResult> {
   const started = input.now();
   const { backend, plan } = input;
-  const { policy, promptTokens } = await backend.createPolicy(input.messages, input.signal);
-  const needsVerifier = plan.method === 'best_of_n' || plan.method === 'beam_search' || plan.method === 'dvts';
-  const verifier = needsVerifier ? backend.createVerifier() : null;
-  const method = METHODS[plan.method];
-  const result: SearchResult = await method(searchOptions(input), {
-    policy,
-    verifier,
-    question: input.question,
-    random: createSeededRandom(input.seed),
-    ...(input.signal ? { signal: input.signal } : {}),
-    ...(input.onEvent ? { onEvent: input.onEvent } : {}),
-  });
+  let promptTokens = 0;
+  let recorder: RecordingUpstreams | null = null;
+  // The deadline covers everything, prompt rendering included; the client's abort always wins.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), input.timeoutMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
+  let result: SearchResult;
+  try {
+    const { policy, promptTokens: renderedTokens } = await backend.createPolicy(input.messages, signal);
+    promptTokens = renderedTokens;
+    const needsVerifier = plan.method === 'best_of_n' || plan.method === 'beam_search' || plan.method === 'dvts';
+    recorder = recordUpstreams(policy, needsVerifier ? backend.createVerifier() : null);
+    result = await METHODS[plan.method](searchOptions(input), {
+      policy: recorder.policy,
+      verifier: recorder.verifier,
+      question: input.question,
+      random: createSeededRandom(input.seed),
+      signal,
+      ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+    });
+  } catch (error) {
+    const isDeadline = isAbortError(error) && deadline.signal.aborted && !(input.signal?.aborted ?? false);
+    if (!isDeadline) throw error;
+    result = partialResult(recorder, input.timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
 
   const complete = result.candidates.filter(isCompleteCandidate);
   const warnings = [...result.warnings];
-  let degraded: string | null = warnings.find((w) => w.code === 'verifier-unavailable' || w.code === 'policy-failed')?.message ?? null;
+  let degraded: string | null = warnings.find((w) => w.code === 'verifier-unavailable' || w.code === 'policy-failed' || w.code === 'aborted')?.message ?? null;
   const selection = selectAnswer(complete, { aggregation: plan.aggregation, vote: plan.vote, topN: input.choices });
   if (selection.fellBackToMajority && plan.vote !== 'majority') {
     degraded ??= 'some candidates have no PRM scores; voted by majority';

@@ -27,6 +27,9 @@ export interface TtsDefaults {
   defaultBudget: number;
   maxBudget: number;
   defaultM: number;
+  /** Search deadline when the request gives none, and the largest a request may ask for. */
+  defaultTimeoutMs: number;
+  maxTimeoutMs: number;
 }
 
 export interface TtsPlan {

@@ -33,11 +33,12 @@ export const chatRequestSchema = z.looseObject({
   tts_strategy: z.unknown().optional(),
   tts_return_candidates: z.boolean().optional(),
   tts_stream_progress: z.boolean().optional(),
+  tts_timeout_ms: z.unknown().optional(),
 });
 export type ChatRequestWire = z.infer<typeof chatRequestSchema>;
 
 /** Fields that are ours and must never reach an upstream (vLLM silently ignores unknown fields). */
-export const PROXY_ONLY_FIELDS = ['tts_budget', 'tts_strategy', 'tts_return_candidates', 'tts_stream_progress'] as const;
+export const PROXY_ONLY_FIELDS = ['tts_budget', 'tts_strategy', 'tts_return_candidates', 'tts_stream_progress', 'tts_timeout_ms'] as const;
 
 /** Flatten content parts to text; non-text parts cannot be reasoned over by a text policy. */
 export function messageText(message: ChatMessageWire): string {

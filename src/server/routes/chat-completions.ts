@@ -152,6 +152,7 @@ async function runTts(
     returnCandidates: body.tts_return_candidates === true,
     signal: controller.signal,
     now: deps.now,
+    timeoutMs: resolveTimeout(body.tts_timeout_ms, deps.ttsDefaults),
   };
   const ignored = ['temperature', 'top_p', 'stop'].filter((field) => body[field] !== undefined && body[field] !== null);
 
@@ -211,6 +212,17 @@ async function runTts(
   } finally {
     clearInterval(keepalive);
   }
+}
+
+function resolveTimeout(value: unknown, defaults: TtsDefaults): number {
+  if (value === undefined || value === null) return defaults.defaultTimeoutMs;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidRequestError("Invalid value for 'tts_timeout_ms': expected a positive integer (milliseconds).", 'tts_timeout_ms');
+  }
+  if (value > defaults.maxTimeoutMs) {
+    throw new InvalidRequestError(`tts_timeout_ms ${value} is above this server's maximum of ${defaults.maxTimeoutMs}.`, 'tts_timeout_ms');
+  }
+  return value;
 }
 
 function addIgnoredWarning(warnings: { code: string; message: string }[], ignored: string[]): void {

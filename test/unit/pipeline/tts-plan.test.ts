@@ -10,7 +10,7 @@ const SMALL: ModelInfo = {
   isSimulated: true,
   sampling: { temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40 },
 };
-const DEFAULTS: TtsDefaults = { defaultStrategy: 'auto', defaultBudget: 16, maxBudget: 256, defaultM: 4 };
+const DEFAULTS: TtsDefaults = { defaultStrategy: 'auto', defaultBudget: 16, maxBudget: 256, defaultM: 4, defaultTimeoutMs: 1000, maxTimeoutMs: 5000 };
 
 describe('resolveTtsPlan', () => {
   it('returns null when nothing asks for TTS (passthrough)', () => {

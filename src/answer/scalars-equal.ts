@@ -1,0 +1,48 @@
+import { latexEquals } from './latex-engine';
+import { numbersEqual } from './numbers-equal';
+import { parseNumber } from './parse-number';
+
+/**
+ * Equality of two normalized scalar answers, cheapest test first:
+ * 1. identical strings;
+ * 2. numerals with a base (`52_8`, `4210_{5}`) compare as written: the question asked for that
+ *    base, so `52_8` ≠ `42` although the engine would call them equal;
+ * 3. word answers (`Evelyn`, `even`, `ellipse`) compare case-insensitively and ignore spaces,
+ *    never through the engine, which would read `Evelyn` as a product of six variables;
+ * 4. two plain numbers compare exactly, or with the relative tolerance when one is a decimal;
+ * 5. everything else goes to the LaTeX engine, within `timeoutMs`.
+ */
+export function scalarsEqual(left: string, right: string, timeoutMs: number): boolean {
+  if (left === right) return true;
+  const leftBase = baseNumeral(left);
+  const rightBase = baseNumeral(right);
+  if (leftBase !== null || rightBase !== null) return leftBase === rightBase;
+  if (isWordAnswer(left) || isWordAnswer(right)) return wordKey(left) === wordKey(right);
+  const leftNumber = parseNumber(left);
+  const rightNumber = parseNumber(right);
+  if (leftNumber !== null && rightNumber !== null) return numbersEqual(leftNumber, rightNumber);
+  return latexEquals(left, right, { timeoutMs });
+}
+
+/**
+ * A word answer has a run of three or more letters outside LaTeX macros. Real expressions name
+ * variables with one letter (`2k+2`, `p-q`), so a longer run is prose (`\text{Evelyn}` after
+ * normalization), which only a string comparison judges correctly.
+ */
+export function isWordAnswer(text: string): boolean {
+  const withoutMacros = text
+    .replace(/\\operatorname\{[^{}]*\}/g, ' ')
+    .replace(/\\[a-zA-Z]+/g, ' ');
+  return /[a-zA-Z]{3,}/.test(withoutMacros);
+}
+
+/** The case- and space-insensitive form under which word answers are compared. */
+export function wordKey(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, '');
+}
+
+/** `52_8` and `52_{8}` → `52_8`; null when the answer is not a numeral with a base. */
+function baseNumeral(text: string): string | null {
+  const match = /^([0-9][0-9A-Za-z]*)_\{?(\d+)\}?$/.exec(text);
+  return match === null ? null : `${(match[1] ?? '').toUpperCase()}_${match[2] ?? ''}`;
+}

@@ -1,0 +1,120 @@
+import type { AnswerStructure } from './parse-answer-structure';
+
+/** Compares two scalar LaTeX strings (numbers, expressions, words). */
+export type ScalarComparator = (left: string, right: string) => boolean;
+
+/**
+ * Equality of two answer structures under grading rules, delegating leaves to `scalarsEqual`:
+ * - bare lists (`3, 5`) are unordered multisets: `3, 5` = `5, 3`, but `3, 3` ≠ `3`;
+ * - sets ignore order and duplicates, and equal a bare list with the same members, and a
+ *   one-element set equals its element (`\{5\}` = `5`);
+ * - tuples and intervals keep order and both brackets: `(1,2)` ≠ `(2,1)`, `[1,2)` ≠ `[1,2]`; a
+ *   bare list equals a parenthesised tuple with the same items in the same order;
+ * - unions ignore the order of their parts;
+ * - matrices compare cell by cell; a one-row or one-column matrix equals a parenthesised tuple
+ *   of its cells (a vector written either way).
+ */
+export function structuresEqual(
+  left: AnswerStructure,
+  right: AnswerStructure,
+  scalarsEqual: ScalarComparator,
+): boolean {
+  const equal: Equal = (a, b) => structuresEqual(a, b, scalarsEqual);
+  if (left.kind === 'scalar' && right.kind === 'scalar') return scalarsEqual(left.text, right.text);
+  if (left.kind === 'set' && right.kind === 'scalar') return singleton(left.items, right, equal);
+  if (left.kind === 'scalar' && right.kind === 'set') return singleton(right.items, left, equal);
+  if (left.kind === 'list' && right.kind === 'list') {
+    return sameMultiset(left.items, right.items, equal);
+  }
+  if (isCollection(left) && isCollection(right)) return sameSet(left.items, right.items, equal);
+  if (left.kind === 'bracketed' && right.kind === 'bracketed') {
+    return (
+      left.open === right.open &&
+      left.close === right.close &&
+      sameSequence(left.items, right.items, equal)
+    );
+  }
+  if (left.kind === 'union' && right.kind === 'union') {
+    return sameMultiset(left.parts, right.parts, equal);
+  }
+  if (left.kind === 'matrix' && right.kind === 'matrix') {
+    return sameMatrix(left.rows, right.rows, scalarsEqual);
+  }
+  const leftItems = tupleItems(left);
+  const rightItems = tupleItems(right);
+  // Mixed pairs that can still match: a bare list or a vector against a parenthesised tuple.
+  if (leftItems === null || rightItems === null || left.kind === right.kind) return false;
+  return (
+    (left.kind === 'bracketed' || right.kind === 'bracketed') &&
+    sameSequence(leftItems, rightItems, equal)
+  );
+}
+
+function isCollection(
+  structure: AnswerStructure,
+): structure is Extract<AnswerStructure, { kind: 'set' | 'list' }> {
+  return structure.kind === 'set' || structure.kind === 'list';
+}
+
+/** The ordered items a structure offers when matched against a `(...)` tuple, if any. */
+function tupleItems(structure: AnswerStructure): AnswerStructure[] | null {
+  if (structure.kind === 'list') return structure.items;
+  if (structure.kind === 'matrix') return vectorCells(structure.rows);
+  if (structure.kind === 'bracketed' && structure.open === '(' && structure.close === ')') {
+    return structure.items;
+  }
+  return null;
+}
+
+type Equal = (a: AnswerStructure, b: AnswerStructure) => boolean;
+
+function singleton(items: AnswerStructure[], value: AnswerStructure, equal: Equal): boolean {
+  const [only] = items;
+  return items.length === 1 && only !== undefined && equal(only, value);
+}
+
+function sameSequence(left: AnswerStructure[], right: AnswerStructure[], equal: Equal): boolean {
+  if (left.length !== right.length) return false;
+  return left.every((item, index) => {
+    const other = right[index];
+    return other !== undefined && equal(item, other);
+  });
+}
+
+/** Greedy one-to-one matching; enough for answer lists, whose members are rarely near-equal. */
+function sameMultiset(left: AnswerStructure[], right: AnswerStructure[], equal: Equal): boolean {
+  if (left.length !== right.length) return false;
+  const used = new Array<boolean>(right.length).fill(false);
+  return left.every((item) => {
+    const match = right.findIndex((other, index) => !used[index] && equal(item, other));
+    if (match < 0) return false;
+    used[match] = true;
+    return true;
+  });
+}
+
+function sameSet(left: AnswerStructure[], right: AnswerStructure[], equal: Equal): boolean {
+  return (
+    left.every((item) => right.some((other) => equal(item, other))) &&
+    right.every((item) => left.some((other) => equal(other, item)))
+  );
+}
+
+function sameMatrix(left: string[][], right: string[][], scalarsEqual: ScalarComparator): boolean {
+  if (left.length !== right.length) return false;
+  return left.every((row, rowIndex) => {
+    const other = right[rowIndex] ?? [];
+    return (
+      row.length === other.length &&
+      row.every((cell, column) => scalarsEqual(cell, other[column] ?? ''))
+    );
+  });
+}
+
+/** The cells of a one-row or one-column matrix as scalars; null for any other shape. */
+function vectorCells(rows: string[][]): AnswerStructure[] | null {
+  let cells: string[] | null = null;
+  if (rows.length === 1) cells = rows[0] ?? [];
+  else if (rows.every((row) => row.length === 1)) cells = rows.map((row) => row[0] ?? '');
+  return cells === null ? null : cells.map((text) => ({ kind: 'scalar', text }));
+}

@@ -1,0 +1,13 @@
+/** What one `/pooling` input yields: a list of pairs (STEP pooling), one pair, or one value per token. */
+export type PoolingData = number[][] | number[];
+
+/** Settings shared by all simulated reward models. */
+export interface RewardSettings {
+  seed: number;
+  quality: number;
+}
+
+export function logit(probability: number): number {
+  const p = Math.min(1 - 1e-9, Math.max(1e-9, probability));
+  return Math.log(p / (1 - p));
+}

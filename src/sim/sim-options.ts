@@ -1,0 +1,103 @@
+import type { PolicyFamily } from './world/policy-strength';
+
+/** A simulated policy LLM (one per simulator process, like one model per vLLM server). */
+export interface SimPolicyModel {
+  /** Served model id; it is prefixed with `sim/` unless it already contains "sim". */
+  servedName: string;
+  /** Size in billions of parameters; sets accuracy (see `expectedStepCorrectProbability`). */
+  paramsB: number;
+  /** Chat template, tokenizer table and step wording. */
+  family: PolicyFamily;
+  /** Context window in tokens; defaults per family (Qwen2.5 32768, Llama-3 131072, R1-distill 131072). */
+  maxModelLen?: number;
+}
+
+export type PrmFamily = 'qwen2.5-math-prm' | 'math-shepherd' | 'rlhflow' | 'skywork-o1' | 'outcome';
+
+/** A simulated reward model. */
+export interface SimPrmModel {
+  servedName: string;
+  paramsB: number;
+  /** Input format and output shape (see the README section of `index.ts`). */
+  family: PrmFamily;
+  /** 0..1; 1 = perfect step judge, 0.5 = weak, 0 = uninformative. */
+  quality: number;
+  /** Context window in tokens; defaults to 4096 (Qwen2.5-Math-PRM) except rlhflow (8192). */
+  maxModelLen?: number;
+}
+
+/** Simulated service time, all 0 by default so tests run fast. */
+export interface SimLatency {
+  /** Fixed cost of every model call. */
+  perCallMs: number;
+  /** Cost per prompt token (prefill). */
+  prefillMsPerToken: number;
+  /** Cost per generated token of the longest sequence in the call (sequences decode in parallel). */
+  decodeMsPerToken: number;
+  /** Sequences decoded together; more concurrent sequences stretch decode time proportionally. */
+  maxBatch?: number;
+}
+
+/** Seeded fault injection for reliability tests; rates are probabilities per model call, 0 by default. */
+export interface SimFaults {
+  /** Answer 500, 502 or 503 with a vLLM error body. */
+  errorRate: number;
+  /** Never answer: hold the socket until the client gives up (capped at 60 s). */
+  timeoutRate: number;
+  /** Add `slowMs` before answering. */
+  slowRate: number;
+  slowMs: number;
+  /** Answer 200 with a truncated, invalid JSON body (or a broken SSE stream). */
+  malformedRate: number;
+}
+
+export interface SimulatorOptions {
+  role: 'policy' | 'prm';
+  model: SimPolicyModel | SimPrmModel;
+  /** Seeds the world's PRM noise, the server-side sampling seeds and fault draws. */
+  seed: number;
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  latency?: Partial<SimLatency>;
+  faults?: Partial<SimFaults>;
+  /** When set, `/v1/*` requires `Authorization: Bearer <apiKey>` (vLLM `--api-key`). */
+  apiKey?: string;
+  /** Receives human-readable log lines (startup banner, faults). */
+  log?: (line: string) => void;
+}
+
+export interface SimStats {
+  /** Requests per route, keyed like "POST /v1/completions" ("other" for unknown routes). */
+  requestsByRoute: Record<string, number>;
+  /** Requests currently being handled. */
+  inFlight: number;
+  /** Requests whose client disconnected before the response was complete. */
+  aborted: number;
+  completionTokens: number;
+  promptTokens: number;
+}
+
+export interface RunningSimulator {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123 (the OpenAI base URL is url + '/v1'). */
+  url: string;
+  port: number;
+  /** The served model id (always contains "sim"). */
+  modelId: string;
+  close(): Promise<void>;
+  stats(): SimStats;
+  resetStats(): void;
+}
+
+export const DEFAULT_LATENCY: SimLatency = { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 };
+export const DEFAULT_FAULTS: SimFaults = { errorRate: 0, timeoutRate: 0, slowRate: 0, slowMs: 0, malformedRate: 0 };
+
+/** The served id: names without "sim" get a `sim/` prefix so nobody mistakes the simulator for a model. */
+export function simulatedModelId(servedName: string): string {
+  return /sim/i.test(servedName) ? servedName : `sim/${servedName}`;
+}
+
+export function isPrmModel(model: SimPolicyModel | SimPrmModel): model is SimPrmModel {
+  return 'quality' in model;
+}

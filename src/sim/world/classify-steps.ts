@@ -1,0 +1,61 @@
+import { readStep } from './parse-step';
+import type { SimProblem } from './problem-world';
+
+/** Where a step sits in the problem's chains; null for a foreign step (no known value). */
+export interface StepMatch {
+  /** 0 = the true chain, j > 0 = wrong chain j. */
+  chain: number;
+  /** 1-based step index on the chain. */
+  index: number;
+}
+
+export interface ClassifiedStep {
+  text: string;
+  match: StepMatch | null;
+  isBoxed: boolean;
+}
+
+function findChainAt(problem: SimProblem, value: number, index: number): number | null {
+  for (let chain = 0; chain < problem.chains.length; chain++) {
+    if (problem.chains[chain]?.[index] === value) return chain;
+  }
+  return null;
+}
+
+/**
+ * Locates a step's result in the chains. The expected position (one after the previous match) is
+ * tried first, then the nearest other position, because a path may contain extra foreign steps.
+ */
+export function matchStep(problem: SimProblem, text: string, expectedIndex: number): ClassifiedStep {
+  const reading = readStep(text);
+  if (reading.value === null) return { text, match: null, isBoxed: reading.isBoxed };
+  const last = problem.numSteps;
+  if (reading.isBoxed) {
+    const chain = findChainAt(problem, reading.value, last);
+    return { text, match: chain === null ? null : { chain, index: last }, isBoxed: true };
+  }
+  const order = Array.from({ length: last }, (_, i) => i + 1).sort(
+    (a, b) => Math.abs(a - expectedIndex) - Math.abs(b - expectedIndex) || a - b,
+  );
+  for (const index of order) {
+    const chain = findChainAt(problem, reading.value, index);
+    if (chain !== null) return { text, match: { chain, index }, isBoxed: false };
+  }
+  return { text, match: null, isBoxed: false };
+}
+
+/** Classifies steps in order; foreign steps advance the expected position by one. */
+export function classifySteps(problem: SimProblem, steps: readonly string[]): ClassifiedStep[] {
+  let position = 0;
+  return steps.map((text) => {
+    const classified = matchStep(problem, text, position + 1);
+    position = classified.match ? classified.match.index : Math.min(position + 1, problem.numSteps);
+    return classified;
+  });
+}
+
+/** True when a step's result lies on any chain at `index` (used to validate question/step splits). */
+export function isOnChainAt(problem: SimProblem, text: string, index: number): boolean {
+  const reading = readStep(text);
+  return reading.value !== null && findChainAt(problem, reading.value, index) !== null;
+}

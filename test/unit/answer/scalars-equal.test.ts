@@ -1,0 +1,37 @@
+import { isWordAnswer, scalarsEqual, wordKey } from '../../../src/answer/scalars-equal';
+
+describe('scalarsEqual', () => {
+  it('compares word answers case-insensitively, without the engine', () => {
+    expect(scalarsEqual('Evelyn', 'evelyn', 1000)).toBe(true);
+    expect(scalarsEqual('Evelyn', 'Navin', 1000)).toBe(false);
+  });
+
+  it('compares numerals with a base as written', () => {
+    expect(scalarsEqual('4210_{5}', '4210_5', 1000)).toBe(true);
+    expect(scalarsEqual('52_8', '42', 1000)).toBe(false);
+  });
+
+  it('compares plain numbers without the engine', () => {
+    expect(scalarsEqual('033', '33', 1000)).toBe(true);
+    expect(scalarsEqual('\\frac{1}{3}', '0.333', 1000)).toBe(false);
+  });
+
+  it('sends expressions to the LaTeX engine', () => {
+    expect(scalarsEqual('\\sqrt{20}', '2\\sqrt{5}', 1000)).toBe(true);
+    expect(scalarsEqual('\\sqrt{12}', '3\\sqrt{2}', 1000)).toBe(false);
+  });
+});
+
+describe('isWordAnswer', () => {
+  it('spots prose but not macros or one-letter variables', () => {
+    expect(isWordAnswer('ellipse')).toBe(true);
+    expect(isWordAnswer('\\sin^2x+\\cos^2x')).toBe(false);
+    expect(isWordAnswer('6r^2-4r-24')).toBe(false);
+  });
+});
+
+describe('wordKey', () => {
+  it('lower-cases and drops spaces', () => {
+    expect(wordKey('North East')).toBe('northeast');
+  });
+});
