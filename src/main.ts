@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from './config';
 import { ConfigError } from './errors';
-import type { ModelBackend, ModelInfo, PrmInfo, SamplingPreset, TtsDefaults } from './pipeline';
+import type { ModelBackend, ModelInfo, PrmInfo, SamplingPreset, ShadowArm, TtsDefaults } from './pipeline';
 import { getPrmFamily } from './prm';
 import { buildPolicyMessages, getPolicyPreset } from './prompt';
 import { createApp, createMetrics, type HealthReport, type Metrics } from './server';
@@ -38,6 +38,8 @@ export interface RunningServer {
   port: number;
   config: Config;
   metrics: Metrics;
+  /** Background A/B runs (null when `ab.shadow_rate` is 0). */
+  shadow: ShadowArm | null;
   simulators: Record<string, RunningSimulator>;
   logger: Logger;
   close(): Promise<void>;
@@ -214,6 +216,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     health,
     metrics,
     keepaliveMs: config.tts.keepalive_ms,
+    shadow: { rate: config.ab.shadow_rate, maxConcurrent: config.ab.max_concurrent },
     admission: { maxConcurrent: config.server.max_concurrent_requests, maxQueued: config.server.max_queued_requests, queueTimeoutMs: config.server.queue_timeout_ms },
   });
 
@@ -237,9 +240,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port: address.port,
     config,
     metrics,
+    shadow: app.shadow,
     simulators,
     logger,
     async close() {
+      await app.shadow?.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -98,6 +98,14 @@ const tts = z.strictObject({
   prm_cache_entries: z.number().int().min(0).default(10_000),
 });
 
+const ab = z.strictObject({
+  /** Fraction of TTS requests that also run the baseline arm in the background. */
+  shadow_rate: z.number().min(0).max(1).default(0),
+  arm: z.literal('cot').default('cot'),
+  /** Shadow runs at once; more samples are skipped so shadow traffic stays bounded. */
+  max_concurrent: z.number().int().min(1).default(4),
+});
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -116,6 +124,7 @@ export const configSchema = z.strictObject({
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),
+  ab: ab.default({ shadow_rate: 0, arm: 'cot', max_concurrent: 4 }),
   tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, default_timeout_ms: 300_000, max_timeout_ms: 900_000, keepalive_ms: 10_000, prm_cache_entries: 10_000 }),
 });
 

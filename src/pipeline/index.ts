@@ -7,3 +7,5 @@ export type { SolveInput, SolveResult, SolveChoice, SolveMetadata, VoteRow } fro
 export { resolveTtsPlan, parseBudget, parseBudgetHeader, parseModelAlias, parseStrategy, STRATEGY_NAMES } from './tts-plan';
 export type { TtsPlan, TtsDefaults, TtsRequestPart, StrategyName } from './tts-plan';
 export type { ModelBackend, ModelInfo, PrmInfo, PolicyMessage, ForwardResult, SamplingPreset } from './model-backend';
+export { createShadowArm } from './shadow-arm';
+export type { ShadowArm, ShadowOptions, ShadowOutcome } from './shadow-arm';

@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import type { ModelBackend, TtsDefaults } from '../pipeline';
+import { createShadowArm, type ModelBackend, type ShadowArm, type TtsDefaults } from '../pipeline';
 import { isAbortError } from '../util';
 import { createAdmission, type AdmissionOptions } from './admission';
 import { createApiKeyCheck } from './auth';
@@ -32,11 +32,15 @@ export interface AppDeps {
   metrics: Metrics;
   keepaliveMs: number;
   admission: AdmissionOptions;
+  /** Online A/B shadow arm (config `ab`); rate 0 = off. */
+  shadow: { rate: number; maxConcurrent: number } | null;
   now?: () => number;
   randomSeed?: () => number;
 }
 
-export function createApp(deps: AppDeps): express.Express {
+export type TtsProxyApp = express.Express & { shadow: ShadowArm | null };
+
+export function createApp(deps: AppDeps): TtsProxyApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -96,8 +100,26 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
 
+  const shadow =
+    deps.shadow && deps.shadow.rate > 0
+      ? createShadowArm(
+          { rate: deps.shadow.rate, arm: 'cot', maxConcurrent: deps.shadow.maxConcurrent, random: Math.random },
+          (outcome) => {
+            deps.metrics.shadowRuns.inc({ outcome: 'ok' });
+            deps.metrics.shadowAgreement.inc({ agree: outcome.agree === null ? 'unknown' : String(outcome.agree) });
+            deps.metrics.shadowRatio.observe({ kind: 'tokens' }, outcome.tokenRatio);
+            deps.metrics.shadowRatio.observe({ kind: 'flops' }, outcome.flopsRatio);
+            deps.metrics.shadowRatio.observe({ kind: 'latency' }, outcome.latencyRatio);
+            deps.logger.info({ shadow: outcome }, 'shadow baseline arm finished');
+          },
+          (error) => {
+            deps.metrics.shadowRuns.inc({ outcome: 'error' });
+            deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'shadow baseline arm failed');
+          },
+        )
+      : null;
   const chat = createChatCompletionsHandler(
-    { backends: deps.backends, ttsDefaults: deps.ttsDefaults, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, now, randomSeed },
+    { backends: deps.backends, ttsDefaults: deps.ttsDefaults, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, now, randomSeed, shadow },
     deps.logger,
   );
   const admission = createAdmission(deps.admission);
@@ -161,5 +183,5 @@ export function createApp(deps: AppDeps): express.Express {
     }
     response.set(mapped.headers).status(mapped.status).json(mapped.body);
   });
-  return app;
+  return Object.assign(app, { shadow });
 }

@@ -3,7 +3,7 @@
  * pipeline, renders; maps errors in one place.
  */
 export { createApp } from './create-app';
-export type { AppDeps, HealthReport } from './create-app';
+export type { AppDeps, HealthReport, TtsProxyApp } from './create-app';
 export { createMetrics } from './metrics';
 export type { Metrics } from './metrics';
 export { toHttpError } from './http-error';

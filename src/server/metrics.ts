@@ -15,6 +15,9 @@ export interface Metrics {
   ttsGenerations: Counter<'method'>;
   policyTokens: Counter<'kind'>;
   prmTokens: Counter<'kind'>;
+  shadowRuns: Counter<'outcome'>;
+  shadowAgreement: Counter<'agree'>;
+  shadowRatio: Histogram<'kind'>;
   recordUpstreamCall(event: { upstream: string; path: string; durationMs: number; outcome: string }): void;
 }
 
@@ -30,8 +33,14 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   const ttsGenerations = new Counter({ name: 'tts_proxy_tts_generations_total', help: 'Policy continuations requested (budget spent)', labelNames: ['method'] as const, registers: [registry] });
   const policyTokens = new Counter({ name: 'tts_proxy_policy_tokens_total', help: 'Policy tokens', labelNames: ['kind'] as const, registers: [registry] });
   const prmTokens = new Counter({ name: 'tts_proxy_prm_tokens_total', help: 'PRM input tokens processed or saved by the prefix cache', labelNames: ['kind'] as const, registers: [registry] });
+  const shadowRuns = new Counter({ name: 'tts_proxy_shadow_runs_total', help: 'Shadow baseline (CoT) runs by outcome', labelNames: ['outcome'] as const, registers: [registry] });
+  const shadowAgreement = new Counter({ name: 'tts_proxy_shadow_agreement_total', help: 'Shadow runs whose answer agrees with the TTS answer (true/false/unknown)', labelNames: ['agree'] as const, registers: [registry] });
+  const shadowRatio = new Histogram({ name: 'tts_proxy_shadow_ratio', help: 'TTS cost relative to the shadow baseline, by kind (tokens, flops, latency)', labelNames: ['kind'] as const, buckets: [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] });
   return {
     registry,
+    shadowRuns,
+    shadowAgreement,
+    shadowRatio,
     requests,
     requestSeconds,
     upstreamCalls,

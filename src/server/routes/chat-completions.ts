@@ -18,6 +18,7 @@ import {
   type TtsDefaults,
   type TtsPlan,
   type TtsRequestPart,
+  type ShadowArm,
 } from '../../pipeline';
 import { isAbortError } from '../../util';
 import type { Metrics } from '../metrics';
@@ -34,6 +35,8 @@ export interface ChatRouteDeps {
   keepaliveMs: number;
   now: () => number;
   randomSeed: () => number;
+  /** Background baseline runs for online A/B, or null when off. */
+  shadow: ShadowArm | null;
 }
 
 function headerValue(request: Request, name: string): string | undefined {
@@ -90,7 +93,14 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const { name, part: aliasPart } = parseModelAlias(body.model);
     const backend = deps.backends.get(name);
     if (!backend) throw new ModelNotFoundError(body.model);
-    const plan = resolveTtsPlan(requestParts(request, body, aliasPart), backend.info, deps.ttsDefaults);
+    const parts = requestParts(request, body, aliasPart);
+    // x-tts-ab forces an arm for client-side A/B: 'cot' = the baseline, 'tts' = search even if
+    // the request asked for nothing (config defaults apply).
+    const forcedArm = parseAbHeader(headerValue(request, 'x-tts-ab'));
+    if (forcedArm === 'cot') parts.header = { ...(parts.header ?? {}), strategy: 'cot' };
+    if (forcedArm === 'tts' && parts.header === null && parts.body === null && parts.alias === null) parts.header = {};
+    const plan = resolveTtsPlan(parts, backend.info, deps.ttsDefaults);
+    if (forcedArm) response.setHeader('x-tts-ab-arm', forcedArm);
 
     // Client disconnect aborts every upstream call of this request.
     const controller = new AbortController();
@@ -108,8 +118,15 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       await forward(backend, body, name, response, controller.signal);
       return;
     }
-    await runTts(deps, backend, plan, body, name, response, controller, logger);
+    await runTts(deps, backend, plan, body, name, response, controller, logger, forcedArm === null);
   };
+}
+
+function parseAbHeader(value: string | undefined): 'cot' | 'tts' | null {
+  if (value === undefined) return null;
+  const arm = value.trim().toLowerCase();
+  if (arm !== 'cot' && arm !== 'tts') throw new InvalidRequestError("Invalid 'x-tts-ab' header: expected 'cot' or 'tts'.", 'x-tts-ab');
+  return arm;
 }
 
 async function forward(backend: ModelBackend, body: ChatRequestWire, clientModel: string, response: Response, signal: AbortSignal): Promise<void> {
@@ -135,6 +152,7 @@ async function runTts(
   response: Response,
   controller: AbortController,
   logger: Logger,
+  mayShadow: boolean,
 ): Promise<void> {
   const messages = toPolicyMessages(body);
   const question = lastUserText(messages);
@@ -163,6 +181,7 @@ async function runTts(
     if (result.metadata.degraded) logger.warn({ degraded: result.metadata.degraded, method: plan.method }, 'tts degraded');
     response.set({ 'x-tts-strategy': plan.method, 'x-tts-budget-spent': String(result.metadata.generations) });
     response.status(200).json(toChatCompletion(result, identity));
+    if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
     return;
   }
 
@@ -202,6 +221,7 @@ async function runTts(
     });
     if (body.stream_options?.include_usage === true) sse.send(chunk(identity, [], { usage: usageWire(result) }));
     sse.done();
+    if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
   } catch (error) {
     if (isAbortError(error) && controller.signal.aborted) return;
     // Headers are gone: report the error in-band so OpenAI SDKs throw (they check `error` keys).
