@@ -19,7 +19,7 @@ export interface ExtractAnswerOptions {
  *    the space form `\boxed 5`;
  * 2. the answer after the last answer phrase ("the answer is", "final answer is", "Final Answer:",
  *    the Llama prompt's "Therefore, the final answer is: $...$"): the first math span after the
- *    phrase, else the rest of that sentence;
+ *    phrase, else the rest of that sentence when it looks like an answer rather than prose;
  * 3. optionally the last number (see {@link ExtractAnswerOptions.allowLastNumber}).
  *
  * Math-Shepherd step tags (`ки`) are removed first. Returns null when nothing is found.
@@ -80,7 +80,17 @@ function answerAfterPhrase(text: string): string | null {
   const inner = firstMathSpan(sentence);
   if (inner !== null) return inner;
   const plain = sentence.replace(/[.,;:!]+$/, '').trim();
-  return plain === '' ? null : plain;
+  return isPlausiblePlainAnswer(plain) ? plain : null;
+}
+
+/**
+ * Plain text after a phrase is an answer when it is short ("Evelyn", "42 apples") or starts like
+ * one (a number, sign, bracket or macro); longer prose ("answer: we should check each step")
+ * means the phrase was part of the reasoning, not the conclusion.
+ */
+function isPlausiblePlainAnswer(plain: string): boolean {
+  if (plain === '') return false;
+  return plain.split(/\s+/).length <= 3 || /^[-+([\d\\]/.test(plain);
 }
 
 // Longest delimiters first, so that `$$` is not read as an empty `$...$`.

@@ -77,6 +77,12 @@ describe('extractAnswer', () => {
       expect(extractAnswer('It costs \\$5, and the answer is $10$.')).toBe('10');
     });
 
+    it('ignores prose that follows an answer phrase inside the reasoning', () => {
+      const text = 'Before we write the answer: we should check each step once more';
+      expect(extractAnswer(text, { allowLastNumber: false })).toBeNull();
+      expect(extractAnswer('The answer is Evelyn.')).toBe('Evelyn');
+    });
+
     it('reads "Answer:" with a multiple-choice letter', () => {
       expect(extractAnswer('Answer: (B)')).toBe('(B)');
     });
