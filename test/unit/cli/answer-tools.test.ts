@@ -1,0 +1,61 @@
+import { PassThrough, Readable } from 'node:stream';
+import { extractLine, gradeLine, voteLine } from '../../../src/cli/commands/answer-tools';
+import { mapJsonLines } from '../../../src/cli/jsonl';
+
+describe('extractLine', () => {
+  it('extracts the last boxed answer', () => {
+    expect(extractLine({ text: 'so \\boxed{3} then \\boxed{\\frac{1}{2}}' })).toEqual({ answer: '\\frac{1}{2}' });
+  });
+  it('rejects inputs without text', () => {
+    expect(() => extractLine({ txt: 'x' })).toThrow();
+  });
+});
+
+describe('gradeLine', () => {
+  it('grades a whole response against a bare gold answer', () => {
+    expect(gradeLine({ gold: '\\frac{1}{2}', pred: 'Thus the answer is $\\boxed{0.5}$.' })).toEqual({ equal: true, pred_answer: '0.5', gold_answer: '\\frac{1}{2}' });
+  });
+  it('grades a gold solution (last box) against a bare prediction', () => {
+    expect(gradeLine({ gold: 'We get \\boxed{10}.', pred: '11' }).equal).toBe(false);
+  });
+  it('reports no answer as not equal', () => {
+    expect(gradeLine({ gold: '4', pred: 'I cannot solve this problem at all because it is long and very ambiguous honestly' })).toMatchObject({ equal: false });
+  });
+});
+
+describe('voteLine', () => {
+  it('returns every paper vote rule', () => {
+    const out = voteLine({
+      candidates: [
+        { text: '\\boxed{5}', step_scores: [0.9, 0.2] },
+        { text: '\\boxed{5}', step_scores: [0.8, 0.3] },
+        { text: '\\boxed{7}', step_scores: [0.95, 0.9] },
+      ],
+    });
+    expect(out.answers).toEqual({
+      majority: '5',
+      prm_min_max: '7',
+      prm_min_vote: '7',
+      prm_last_max: '7',
+      prm_last_vote: '7',
+      prm_avg_max: '7',
+      prm_avg_vote: '5', // (0.55 + 0.55) beats 0.925
+    });
+  });
+  it('majority ignores invalid answers', () => {
+    expect(voteLine({ candidates: [{ text: 'no answer', step_scores: [] }] }).answers.majority).toBeNull();
+  });
+});
+
+describe('mapJsonLines', () => {
+  it('writes exactly one line per input line, errors included', async () => {
+    const input = Readable.from(['{"text":"\\\\boxed{1}"}\n', 'not json\n', '{"text":"\\\\boxed{2}"}\n']);
+    const output = new PassThrough();
+    const chunks: string[] = [];
+    output.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const stats = await mapJsonLines(input, output, extractLine);
+    const lines = chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(stats).toEqual({ lines: 3, errors: 1 });
+    expect(lines).toEqual([{ answer: '1' }, { error: 'line 2: not valid JSON' }, { answer: '2' }]);
+  });
+});
