@@ -115,10 +115,11 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     });
 
     if (plan === null) {
-      await forward(backend, body, name, response, controller.signal);
+      // Responses name the model exactly as the client sent it (alias included).
+      await forward(backend, body, body.model, response, controller.signal);
       return;
     }
-    await runTts(deps, backend, plan, body, name, response, controller, logger, forcedArm === null);
+    await runTts(deps, backend, plan, body, body.model, response, controller, logger, forcedArm === null);
   };
 }
 

@@ -54,8 +54,14 @@ export function classifySteps(problem: SimProblem, steps: readonly string[]): Cl
   });
 }
 
-/** True when a step's result lies on any chain at `index` (used to validate question/step splits). */
-export function isOnChainAt(problem: SimProblem, text: string, index: number): boolean {
+/**
+ * True when `text` is plausibly step 1 of this problem: its result is a step-1 value of some chain
+ * and it mentions the start value and the first operand. The extra numbers make a chance match of
+ * a random split (a different problem hashed from a cut question) negligible.
+ */
+export function isFirstStepOf(problem: SimProblem, text: string): boolean {
   const reading = readStep(text);
-  return reading.value !== null && findChainAt(problem, reading.value, index) !== null;
+  if (reading.value === null || findChainAt(problem, reading.value, 1) === null) return false;
+  const numbers = new Set(Array.from(text.matchAll(/\d+/g), (match) => Number(match[0])));
+  return numbers.has(problem.chains[0]?.[0] ?? NaN) && numbers.has(problem.operations[0]?.operand ?? NaN);
 }

@@ -80,6 +80,14 @@ const LLAMA_TITLES: Record<Operation['kind'], readonly string[]> = {
   mul: ['Multiply the current total', 'Scale the number of {noun}'],
 };
 
+/**
+ * How every simulator step 1 begins. Formats that glue step 1 to the question ("{question} {step1}")
+ * are split only where one of these starts, so a question can never be cut in the wrong place.
+ */
+export const STEP_ONE_OPENINGS: readonly string[] = [...FIRST_OPENERS, ...DEEPSEEK_FIRST_OPENERS, '## Step 1: ']
+  .map((opener) => opener.split('{')[0] ?? opener)
+  .filter((opening) => opening.length >= 5);
+
 function choose(pool: readonly string[], draw: number | undefined): string {
   return pool[Math.floor((draw ?? 0) * pool.length)] ?? pool[0] ?? '';
 }

@@ -55,7 +55,9 @@ export function writeContinuation(prefix: SolutionPrefix, options: ContinuationO
   const stepProbability = baseProbability ** (1 + Math.max(0, (options.sampling?.temperature ?? 0) - 1));
   const state = pathStateOf(problem, prefix.steps, stepProbability);
   if (state.isComplete) return '';
-  let prefixHash = hashParts(problem.key, ...prefix.steps, prefix.openStep ?? '');
+  // Folded step by step, so continuing from any prefix of a greedy solution reproduces the rest of it.
+  // An open (cut-off) step is left out: it is redrawn with the key it was first drawn with.
+  let prefixHash = prefix.steps.reduce((hash, step) => hashParts(hash, step), hashParts(problem.key));
 
   const drawStep = (index: number): { text: string; value: number; isFinal: boolean } => {
     const sampling = options.sampling;

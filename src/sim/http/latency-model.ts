@@ -1,0 +1,55 @@
+import type { SimLatency } from '../sim-options';
+
+/** Sleeps on a timer (never busy-waits); rejects with the signal's reason when aborted. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface DecodeSlot {
+  /** Milliseconds per generated token for this call's sequences. */
+  perTokenMs: number;
+  release(): void;
+}
+
+export interface LatencyModel {
+  /** Fixed plus prefill time of a call. */
+  prefillMs(promptTokens: number): number;
+  /**
+   * Joins `sequences` to the running batch. Sequences decode in parallel, so a call pays for its
+   * longest sequence only; beyond `maxBatch` concurrent sequences decode time stretches
+   * proportionally (a saturated GPU).
+   */
+  beginDecode(sequences: number): DecodeSlot;
+}
+
+export function createLatencyModel(latency: SimLatency): LatencyModel {
+  let activeSequences = 0;
+  const maxBatch = latency.maxBatch ?? Infinity;
+  return {
+    prefillMs: (promptTokens) => latency.perCallMs + latency.prefillMsPerToken * promptTokens,
+    beginDecode: (sequences) => {
+      activeSequences += sequences;
+      const load = Math.max(1, activeSequences / maxBatch);
+      let released = false;
+      return {
+        perTokenMs: latency.decodeMsPerToken * load,
+        release: () => {
+          if (!released) activeSequences -= sequences;
+          released = true;
+        },
+      };
+    },
+  };
+}

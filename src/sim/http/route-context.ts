@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimEngine } from '../engine/sim-engine';
+import type { FaultDecision } from './fault-plan';
+import type { LatencyModel } from './latency-model';
+
+/** Server-wide services a route may use. */
+export interface ServerRuntime {
+  latency: LatencyModel;
+  /** Unix seconds at startup (`created` of the model card). */
+  startedAt: number;
+  /** Seed for a sampled sequence whose request has no `seed` (drawn from the options seed). */
+  nextServerSeed(): number;
+  nextId(prefix: string): string;
+  recordUsage(promptTokens: number, completionTokens: number): void;
+  drawFault(): FaultDecision;
+  log(line: string): void;
+  /** How long a "timeout" fault holds the socket before dropping it. */
+  timeoutHoldMs: number;
+}
+
+/** Everything one request handler needs. */
+export interface RouteContext {
+  engine: SimEngine;
+  /** Parsed JSON body (undefined for GET). */
+  body: unknown;
+  request: IncomingMessage;
+  response: ServerResponse;
+  /** Aborted when the client disconnects or the server closes. */
+  signal: AbortSignal;
+  runtime: ServerRuntime;
+}
+
+export type RouteHandler = (context: RouteContext) => Promise<void>;
+
+export function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

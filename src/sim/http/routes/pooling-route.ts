@@ -1,0 +1,57 @@
+import { applyFault } from '../apply-fault';
+import { sleep } from '../latency-model';
+import { decodeTokens, parseBody, renderMessages, requireModel } from '../request-helpers';
+import { sendJson } from '../respond';
+import { unixSeconds, type RouteContext } from '../route-context';
+import { poolingRequestSchema } from '../sim-wire';
+import { badRequest, poolingContextLengthError } from '../vllm-error';
+
+/** `POST /pooling` (vLLM `PoolingResponse`): one `data` entry per input, shaped by the PRM family. */
+export async function poolingRoute(context: RouteContext): Promise<void> {
+  const body = parseBody(poolingRequestSchema, context.body);
+  requireModel(context.engine, body.model);
+  const engine = context.engine;
+  const pool = engine.pool;
+  if (!pool) throw badRequest('The model does not support Pooling API');
+  if (body.encoding_format != null && body.encoding_format !== 'float') {
+    throw badRequest(`The simulator supports only encoding_format "float", got "${body.encoding_format}".`);
+  }
+  let inputs: { text: string; ids: number[] }[];
+  if ('messages' in body) {
+    const text = renderMessages(engine, body.messages, body.add_generation_prompt ?? false, body.continue_final_message ?? false);
+    inputs = [{ text, ids: engine.tokenizer.encode(text, { addSpecialTokens: body.add_special_tokens ?? false }) }];
+  } else {
+    const addSpecialTokens = body.add_special_tokens ?? true;
+    inputs = inputList(body.input).map((item) =>
+      typeof item === 'string'
+        ? { text: item, ids: engine.tokenizer.encode(item, { addSpecialTokens }) }
+        : { text: decodeTokens(engine.tokenizer, item), ids: item },
+    );
+  }
+  for (const input of inputs) {
+    if (input.ids.length > engine.maxModelLen) throw poolingContextLengthError(engine.maxModelLen, input.ids.length);
+  }
+  if (await applyFault(context, false)) return;
+  const promptTokens = inputs.reduce((sum, input) => sum + input.ids.length, 0);
+  const data = inputs.map((input, index) => ({ index, object: 'pooling', data: pool(input.text) }));
+  await sleep(context.runtime.latency.prefillMs(promptTokens), context.signal);
+  context.runtime.recordUsage(promptTokens, 0);
+  sendJson(context.response, 200, {
+    id: context.runtime.nextId('pool'),
+    object: 'list',
+    created: unixSeconds(),
+    model: engine.modelId,
+    data,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
+  });
+}
+
+/** vLLM's `input` forms as a list of texts or token-id lists. */
+function inputList(input: string | string[] | number[] | number[][]): (string | number[])[] {
+  if (typeof input === 'string') return [input];
+  return isIdList(input) ? [input] : input;
+}
+
+function isIdList(input: string[] | number[] | number[][]): input is number[] {
+  return typeof input[0] === 'number';
+}

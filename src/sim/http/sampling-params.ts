@@ -1,0 +1,79 @@
+import type { SequenceSampling } from '../engine/sim-engine';
+import { badRequest } from './vllm-error';
+
+/** vLLM's default `--max-logprobs`. */
+export const MAX_LOGPROBS = 20;
+
+export interface SamplingParams {
+  n: number;
+  temperature: number;
+  topP: number;
+  topK: number;
+  seed: number | null;
+  /** Null: up to the context window (chat default). */
+  maxTokens: number | null;
+  stop: string[];
+  includeStopInOutput: boolean;
+}
+
+interface SamplingFields {
+  n?: number | null | undefined;
+  best_of?: number | null | undefined;
+  temperature?: number | null | undefined;
+  top_p?: number | null | undefined;
+  top_k?: number | null | undefined;
+  seed?: number | null | undefined;
+  stop?: string | string[] | null | undefined;
+  include_stop_str_in_output?: boolean | null | undefined;
+  prompt_logprobs?: number | null | undefined;
+  stream?: boolean | null | undefined;
+  stream_options?: object | null | undefined;
+}
+
+/** Applies vLLM's validators (same messages) and defaults. @throws VllmError (400) */
+export function readSamplingParams(body: SamplingFields, maxTokens: number | null): SamplingParams {
+  if (body.stream_options != null && !body.stream) {
+    throw badRequest('Stream options can only be defined when `stream=True`.');
+  }
+  if (body.prompt_logprobs != null) {
+    if (body.stream && body.prompt_logprobs > 0) throw badRequest('`prompt_logprobs` are not available when `stream=True`.');
+    if (body.prompt_logprobs < 0) throw badRequest('`prompt_logprobs` must be a positive value.');
+    if (body.prompt_logprobs > MAX_LOGPROBS) {
+      throw badRequest(`Requested prompt logprobs of ${body.prompt_logprobs}, which is greater than max allowed: ${MAX_LOGPROBS}`);
+    }
+  }
+  if (body.best_of != null && body.best_of > 1) throw badRequest('vLLM V1 does not yet support best_of.');
+  const n = body.n ?? 1;
+  if (n < 1) throw badRequest(`n must be at least 1, got ${n}.`);
+  const temperature = body.temperature ?? 1;
+  if (temperature < 0) throw badRequest(`temperature must be non-negative, got ${temperature}.`);
+  const topP = body.top_p ?? 1;
+  if (!(topP > 0 && topP <= 1)) throw badRequest(`top_p must be in (0, 1], got ${topP}.`);
+  const topK = body.top_k ?? -1;
+  if (topK < -1) throw badRequest(`top_k must be 0 (disable), or at least 1, got ${topK}.`);
+  if (maxTokens !== null && maxTokens < 1) throw badRequest(`max_tokens must be at least 1, got ${maxTokens}.`);
+  const stop = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
+  return {
+    n,
+    temperature,
+    topP,
+    topK,
+    seed: body.seed ?? null,
+    maxTokens,
+    stop: stop.filter((text) => text !== ''),
+    includeStopInOutput: body.include_stop_str_in_output ?? false,
+  };
+}
+
+/**
+ * Sampling of choice `childIndex`. vLLM V1 fans n out into child requests with seed + index
+ * (`parallel_sampling.py`); without a request seed each child gets a fresh server-side seed.
+ */
+export function sequenceSampling(params: SamplingParams, childIndex: number, nextServerSeed: () => number): SequenceSampling {
+  const isGreedy = params.temperature < 1e-5 || params.topK === 1;
+  if (isGreedy) return { seed: null, temperature: 0, diversity: 0 };
+  const seed = params.seed !== null ? params.seed + childIndex : nextServerSeed();
+  // Narrow nucleus or top-k sampling picks the favourite phrasing more often.
+  const topKFactor = params.topK > 1 ? Math.min(1, (params.topK - 1) / 10) : 1;
+  return { seed, temperature: params.temperature, diversity: Math.min(1, params.temperature) * params.topP * topKFactor };
+}
