@@ -2,12 +2,14 @@
  * Pick a method for `tts_strategy: auto` from what is known before generating: the policy's size
  * and family and the PRM's family. This is the paper's size/PRM finding (paper.md §5, items 1, 2;
  * the author's table in compute-optimal-tts issue #4, peers.md (d)), without a difficulty estimate.
+ *
+ * @deprecated for `auto`: superseded by the table-driven `lookupStrategy` (with an online
+ * difficulty estimate, `autoSearch`). Kept, unchanged in behaviour, until the pipeline switches.
  */
 import type { Aggregation, MethodName } from '../tts/search-types';
+import type { PolicyFamily, PrmFamilyName, VoteName } from './select-types';
 
-export type PolicyFamily = 'qwen2.5' | 'qwen2.5-math' | 'llama-3' | 'deepseek-r1-distill';
-export type PrmFamilyName = 'qwen2.5-math-prm' | 'math-shepherd' | 'rlhflow' | 'skywork-o1' | 'outcome';
-export type VoteName = 'majority' | 'prm_max' | 'prm_vote';
+export type { PolicyFamily, PrmFamilyName, VoteName };
 
 export interface StrategyChoice {
   method: MethodName;

@@ -57,7 +57,8 @@ export function tokenDistribution(
   if (label) {
     entries.push({ id: label.plusId, logprob: Math.log(LABEL_MASS * Math.max(label.plusProbability, 1e-12)) });
     entries.push({ id: label.minusId, logprob: Math.log(LABEL_MASS * Math.max(1 - label.plusProbability, 1e-12)) });
-    rest = 1 - LABEL_MASS;
+    // Runner-ups stay below both labels, so top-2 is always {"+", "-"} (clients rely on it).
+    rest = Math.min(1 - LABEL_MASS, LABEL_MASS * Math.min(label.plusProbability, 1 - label.plusProbability));
   } else {
     const draw = unitFromHash(hashParts('logprob', key, actualId));
     const logprob = -(0.02 + 2.5 * draw * draw);

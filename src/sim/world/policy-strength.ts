@@ -1,10 +1,10 @@
 /**
  * How good a simulated policy is. Per-problem pass@1 is a logistic curve in the problem's latent
- * difficulty d: `P = sigmoid(STEEPNESS * (c - d))`, where the ability c grows with model size.
- * The ability anchors were solved numerically so that mean pass@1 over uniform d matches the CoT
- * column of the paper's Table 5 for Qwen2.5-Instruct (0.5B 31.6, 1.5B 54.4 → we use 0.50,
- * 7B 76.8 → 0.75, 72B 83.8 → 0.85). With STEEPNESS 8 a 1.5B policy sees about 50% easy
- * (pass@1 ≥ 0.5), 27% medium and 23% hard (< 0.1) problems, the paper's absolute bins.
+ * difficulty d: `P = sigmoid(STEEPNESS * (c - e(d)))`, where the ability c grows with model size
+ * and e(d) = d plus a steep tail above 0.9. The ability anchors were solved numerically so that
+ * mean pass@1 over uniform d follows the CoT column of the paper's Table 5 for Qwen2.5-Instruct
+ * (0.5B 31.6 → 0.32, 1.5B 54.4 → 0.50, 7B 76.8 → 0.75, 72B 83.8 → 0.85). A 1.5B policy then sees
+ * about 50% easy (pass@1 ≥ 0.5), 27% medium and 22% hard (< 0.1) problems, the paper's bins.
  */
 
 export type PolicyFamily = 'qwen2.5' | 'llama-3' | 'deepseek-r1-distill';
@@ -13,16 +13,25 @@ const STEEPNESS = 8;
 
 // [params in billions, ability c]; interpolated linearly in log(params).
 const ABILITY_ANCHORS: readonly (readonly [number, number])[] = [
-  [0.1, 0.06],
-  [0.5, 0.3105],
-  [1.5, 0.5],
-  [3, 0.6358],
-  [7, 0.7679],
-  [14, 0.828],
-  [32, 0.8669],
-  [72, 0.8947],
-  [400, 0.9745],
+  [0.1, 0.0599],
+  [0.5, 0.3109],
+  [1.5, 0.5018],
+  [3, 0.6412],
+  [7, 0.783],
+  [14, 0.8522],
+  [32, 0.8995],
+  [72, 0.9347],
+  [400, 0.9956],
 ];
+
+// The hardest 10% of problems get steeply harder, so even a 72B policy has a few it almost never
+// solves (pass@1 < 0.1), which caps what test-time scaling can reach, as in the paper's Table 5.
+const TAIL_START = 0.9;
+const TAIL_SLOPE = 4;
+
+function effectiveDifficulty(difficulty: number): number {
+  return difficulty + TAIL_SLOPE * Math.max(0, difficulty - TAIL_START);
+}
 
 // Families are mapped to a Qwen2.5-equivalent size: Llama-3.1-8B CoT (49.8) sits near Qwen2.5-1.5B,
 // DeepSeek-R1-Distill-Qwen-1.5B (about 83 on MATH-500) near Qwen2.5-32B (Table 5/6 of the paper).
@@ -64,12 +73,13 @@ export function stepsForDifficulty(difficulty: number): number {
  * (pass@1), which is also the chance that its greedy solution is right.
  */
 export function expectedPassAtOne(paramsB: number, difficulty: number, family: PolicyFamily = 'qwen2.5'): number {
-  return sigmoid(STEEPNESS * (ability(paramsB * FAMILY_SIZE_FACTOR[family]) - difficulty));
+  return sigmoid(STEEPNESS * (ability(paramsB * FAMILY_SIZE_FACTOR[family]) - effectiveDifficulty(difficulty)));
 }
 
 /**
- * Probability that one step is correct given that all earlier steps were: pass@1^(1/K), so that
- * K independent steps reproduce pass@1.
+ * Probability that one step is correct given that all earlier steps were, averaged geometrically
+ * over the K steps: pass@1^(1/K), so that K independent steps reproduce pass@1. (Inside a problem
+ * one crux step is harder and the others easier; see `SimProblem.stepWeights`.)
  *
  * @param paramsB policy size in billions of parameters (0.5 … 72 for the Qwen2.5 family)
  * @param difficulty latent problem difficulty in [0, 1] (see `describeProblem`)

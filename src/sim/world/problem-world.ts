@@ -31,6 +31,13 @@ export interface SimProblem {
   chains: number[][];
   /** Probability of each wrong chain given a slip; distractorWeights[j - 1] belongs to chains[j]. */
   distractorWeights: number[];
+  /**
+   * Share of the problem's difficulty carried by each step (sums to 1): step t is right with
+   * probability pass@1^stepWeights[t - 1]. One "crux" step carries 30–95% (more on harder
+   * problems), as real solutions hinge on one hard step; this keeps step-wise search from making
+   * hard problems easy.
+   */
+  stepWeights: number[];
 }
 
 /** Things and people of the simulated world; a question mentioning one is solved in its terms. */
@@ -108,11 +115,17 @@ function buildProblem(question: string): SimProblem {
   const rest = Array.from({ length: numDistractors - 1 }, (_, index) => 0.55 ** index);
   const restTotal = rest.reduce((sum, weight) => sum + weight, 0);
   const distractorWeights = [first, ...rest.map((weight) => ((1 - first) * weight) / restTotal)];
+  const crux = Math.floor(rng.next() * numSteps);
+  const cruxWeight = Math.min(0.95, 0.4 + 0.5 * difficulty + 0.2 * (rng.next() - 0.5));
+  const stepWeights = Array.from({ length: numSteps }, (_, index) =>
+    index === crux ? cruxWeight : (1 - cruxWeight) / (numSteps - 1),
+  );
   return {
     key,
     question,
     difficulty,
     numSteps,
+    stepWeights,
     noun: SIM_NOUNS.find((noun) => question.includes(noun)) ?? rng.pick(SIM_NOUNS),
     name: SIM_NAMES.find((name) => question.includes(name)) ?? rng.pick(SIM_NAMES),
     operations,

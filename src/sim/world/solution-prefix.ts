@@ -1,6 +1,7 @@
 import { parseConversation } from '../template/parse-conversation';
 import { isStepComplete } from './parse-step';
 import { splitQuestion } from './split-question';
+import { STEP_ONE_OPENINGS } from './step-text';
 
 /** What a policy prompt contains: the question and the partial solution written so far. */
 export interface SolutionPrefix {
@@ -47,5 +48,11 @@ export function parseSolutionPrefix(prompt: string): SolutionPrefix {
     return fromPartial(question, partial);
   }
   const split = splitQuestion(prompt, (rest) => rest.split('\n\n')[0] ?? rest);
-  return split ? fromPartial(split.question, split.rest) : fromPartial(prompt, '');
+  if (split) return fromPartial(split.question, split.rest);
+  // A step 1 cut off before its result cannot be validated; its opening still marks it.
+  for (const opening of STEP_ONE_OPENINGS) {
+    const at = prompt.indexOf(`\n\n${opening}`);
+    if (at !== -1) return fromPartial(prompt.slice(0, at + 2), prompt.slice(at + 2));
+  }
+  return fromPartial(prompt, '');
 }

@@ -1,7 +1,7 @@
 import { hashParts, unitFromHash } from '../hash-text';
 import { createSimRandom } from '../sim-random';
 import { classifySteps } from './classify-steps';
-import { expectedStepCorrectProbability, type PolicyFamily } from './policy-strength';
+import { expectedPassAtOne, type PolicyFamily } from './policy-strength';
 import { pickWrongChain, problemFor, type SimProblem } from './problem-world';
 import type { SolutionPrefix } from './solution-prefix';
 import { renderStep, renderStepCloser, WORDING_SLOTS, type StepStyle } from './step-text';
@@ -50,10 +50,12 @@ function pathStateOf(problem: SimProblem, steps: readonly string[], stepProbabil
  */
 export function writeContinuation(prefix: SolutionPrefix, options: ContinuationOptions): string {
   const problem = problemFor(prefix.question);
-  const baseProbability = expectedStepCorrectProbability(options.paramsB, problem.difficulty, options.family);
   // Sampling hotter than T = 1 costs accuracy, as on real models.
-  const stepProbability = baseProbability ** (1 + Math.max(0, (options.sampling?.temperature ?? 0) - 1));
-  const state = pathStateOf(problem, prefix.steps, stepProbability);
+  const heat = 1 + Math.max(0, (options.sampling?.temperature ?? 0) - 1);
+  const passAtOne = expectedPassAtOne(options.paramsB, problem.difficulty, options.family) ** heat;
+  const stepProbability = (index: number): number =>
+    passAtOne ** (problem.stepWeights[index - 1] ?? 1 / problem.numSteps);
+  const state = pathStateOf(problem, prefix.steps, passAtOne ** (1 / problem.numSteps));
   if (state.isComplete) return '';
   // Folded step by step, so continuing from any prefix of a greedy solution reproduces the rest of it.
   // An open (cut-off) step is left out: it is redrawn with the key it was first drawn with.
@@ -65,7 +67,9 @@ export function writeContinuation(prefix: SolutionPrefix, options: ContinuationO
       sampling ? hashParts('sample', sampling.seed, prefixHash, index) : hashParts('greedy', prefixHash, index),
     );
     const previousChain = state.chain;
-    if (state.chain === 0 && rng.next() >= stepProbability) state.chain = pickWrongChain(problem, rng.next());
+    if (state.chain === 0 && rng.next() >= stepProbability(index)) {
+      state.chain = pickWrongChain(problem, rng.next());
+    }
     const wording = Array.from({ length: WORDING_SLOTS }, (_, slot) => {
       const greedy = unitFromHash(hashParts('wording', problem.key, index, state.chain, slot));
       return sampling && rng.next() < sampling.diversity ? rng.next() : greedy;

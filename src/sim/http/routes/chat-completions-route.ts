@@ -54,13 +54,14 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
     const base = { id, object: 'chat.completion.chunk', created, model: engine.modelId };
     startSse(context.response);
     await streamPositions(context, promptTokens, choices, (from, to) => {
+      // vLLM first sends one role chunk per choice, then content chunks.
+      for (const choice of from === 0 ? choices : []) {
+        writeSse(context.response, {
+          ...base,
+          choices: [{ index: choice.index, delta: { role: 'assistant', content: echoed }, logprobs: null, finish_reason: null }],
+        });
+      }
       for (const choice of choices) {
-        if (from === 0) {
-          writeSse(context.response, {
-            ...base,
-            choices: [{ index: choice.index, delta: { role: 'assistant', content: echoed }, logprobs: null, finish_reason: null }],
-          });
-        }
         const tokens = choice.outputTokens;
         if (from >= tokens.length && !(from === 0 && tokens.length === 0)) continue;
         const isLastTick = to >= tokens.length;
