@@ -8,6 +8,7 @@ import { ConfigError, TtsError } from '../errors';
 import { parseArgs, numberFlag, stringFlag, type ParsedArgs } from './args';
 import { mapJsonLines, openInput } from './jsonl';
 import { extractLine, gradeLine, voteLine } from './commands/answer-tools';
+import { evalCommand } from './commands/eval';
 import { startServer } from '../main';
 import { startSimulator } from '../sim';
 
@@ -19,6 +20,7 @@ Commands:
   extract    JSON lines {"text"} -> {"answer"}            (stdin or --file F)
   grade      JSON lines {"gold","pred"} -> {"equal","pred_answer","gold_answer"}
   vote       JSON lines {"candidates":[{"text","step_scores"}]} -> {"answers":{majority, prm_min_max, ...}}
+  eval       A/B TTS arms vs CoT on a dataset through the proxy -> results.jsonl, summary.json, report.html (eval --help)
 `;
 
 function defaultConfigPath(): string {
@@ -81,6 +83,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         return await jsonLines(args, gradeLine);
       case 'vote':
         return await jsonLines(args, voteLine);
+      case 'eval': return await evalCommand(args);
       case 'help':
       case '--help':
         process.stdout.write(USAGE);

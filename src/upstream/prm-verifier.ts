@@ -12,7 +12,6 @@ import { InvalidUpstreamResponseError } from '../errors';
 import type { PrmFamily } from '../prm';
 import { preparePrmTokens } from '../prm';
 import type { ScoreResult, Verifier } from '../tts';
-import { hashString } from '../util';
 import type { UpstreamClient } from './upstream-client';
 import { completionResponseSchema, poolingResponseSchema, tokenizeResponseSchema } from './vllm-wire';
 
@@ -38,17 +37,31 @@ export function createPrmCache(maxEntries: number): LRUCache<string, PrefixScore
   return maxEntries > 0 ? new LRUCache<string, PrefixScore>({ max: maxEntries }) : null;
 }
 
+/**
+ * One cache key per step prefix, in a single pass: two FNV-1a states (different offsets) run over
+ * the question and steps, and each key is both states plus the length so far. Linear in the text,
+ * so long beams do not cost quadratic hashing.
+ */
 function prefixKeys(servedName: string, question: string, steps: readonly string[]): string[] {
-  const keys: string[] = [];
-  let h = hashString(servedName + '\u0000' + question);
-  let text = `${servedName}\u0000${question}`;
-  for (const step of steps) {
-    text += '\u0001' + step;
-    h = hashString(step + '\u0002' + h.toString(36));
-    // Two independent hashes plus the length make collisions negligible for cache use.
-    keys.push(`${h.toString(36)}:${hashString(text).toString(36)}:${text.length}`);
-  }
-  return keys;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  let length = 0;
+  const feed = (text: string): void => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+    }
+    length += text.length;
+  };
+  feed(servedName);
+  feed('\u0000');
+  feed(question);
+  return steps.map((step) => {
+    feed('\u0001');
+    feed(step);
+    return `${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}:${length}`;
+  });
 }
 
 export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
