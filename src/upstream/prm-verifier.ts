@@ -7,6 +7,7 @@
  * Prefix-score cache: for a causal PRM, a step's score depends only on the question and the steps
  * up to it, so a path whose every prefix is cached is not sent again (saved tokens are reported).
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../errors';
 import type { PrmFamily } from '../prm';
@@ -38,30 +39,12 @@ export function createPrmCache(maxEntries: number): LRUCache<string, PrefixScore
 }
 
 /**
- * One cache key per step prefix, in a single pass: two FNV-1a states (different offsets) run over
- * the question and steps, and each key is both states plus the length so far. Linear in the text,
- * so long beams do not cost quadratic hashing.
+ * One cache key per step prefix, in a single pass: a native SHA-1 runs over the question and the
+ * steps and is forked (`copy`) after each step, so keys cost linear time at native speed.
  */
 function prefixKeys(servedName: string, question: string, steps: readonly string[]): string[] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  let length = 0;
-  const feed = (text: string): void => {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-    }
-    length += text.length;
-  };
-  feed(servedName);
-  feed('\u0000');
-  feed(question);
-  return steps.map((step) => {
-    feed('\u0001');
-    feed(step);
-    return `${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}:${length}`;
-  });
+  const hash = createHash('sha1').update(servedName).update('\u0000').update(question);
+  return steps.map((step) => hash.update('\u0001').update(step).copy().digest('base64'));
 }
 
 export function createPrmVerifier(options: PrmVerifierOptions): Verifier {

@@ -1,5 +1,5 @@
 import type { LabelDistribution, SimEngine } from '../engine/sim-engine';
-import { hashParts } from '../hash-text';
+import { hashParts, hashText } from '../hash-text';
 import { finishSequence, type FinishedSequence } from './finish-sequence';
 import { sleep } from './latency-model';
 import type { RouteContext } from './route-context';
@@ -37,6 +37,8 @@ export function generateChoices(
   if (!continuePrompt) throw new Error('generation on a pooling model');
   const choices: GeneratedChoice[] = [];
   prompts.forEach((prompt, promptIndex) => {
+    // Hash the (long) prompt once per prompt, not once per choice.
+    const promptKey = hashText(prompt);
     for (let j = 0; j < params.n; j++) {
       const sampling = sequenceSampling(params, j, context.runtime.nextServerSeed);
       const continuation = continuePrompt(prompt, sampling);
@@ -56,7 +58,7 @@ export function generateChoices(
         finished,
         outputTokens,
         label: continuation.firstToken,
-        key: hashParts('choice', sampling.seed ?? 0, prompt, j),
+        key: hashParts('choice', sampling.seed ?? 0, promptKey, j),
       });
     }
   });
