@@ -1,0 +1,71 @@
+/**
+ * A fake of the paper's FastChat workers, written from peers.md b.4 and the workers' source
+ * (OpenR `reason/llm_service/workers/vllm_worker.py`, compute-optimal-tts `reward_model_worker.py`):
+ * - `POST /worker_generate {prompt, n, temperature, top_p, top_k, max_new_tokens, stop, echo,
+ *   include_stop_str_in_output}` → `{text[], error_code: 0, usage, cumulative_logprob[],
+ *   output_token_len[], finish_reason}`. `echo` defaults to TRUE (prompt + output),
+ *   `include_stop_str_in_output` to false; EOS is a stop token, so EOS and stop strings both
+ *   finish "stop"; `finish_reason` is a bare string when n = 1. Seeds are not supported.
+ * - `POST /worker_reward_inference {"input_str": [...]}` → `{"reward": [[…], …]}`: one score per
+ *   step marker (Math-Shepherd `ки`, Qwen `<extra_0>`, RLHFlow assistant turns).
+ */
+import { bodyOf, startFakeServer, type FakeServer, type RecordedRequest } from './fake-http-server';
+import { toyContinue, toyTokens, withoutStop } from './toy-generator';
+
+export interface FastchatFakeOptions {
+  /** Drop the last score of every reward list (a worker whose marker count disagrees). */
+  dropLastReward?: boolean;
+}
+
+function generate(request: RecordedRequest): unknown {
+  const body = bodyOf(request);
+  const prompt = String(body.prompt);
+  const n = typeof body.n === 'number' ? body.n : 1;
+  const maxNewTokens = typeof body.max_new_tokens === 'number' ? body.max_new_tokens : 256;
+  const stops = Array.isArray(body.stop) ? (body.stop as string[]) : typeof body.stop === 'string' ? [body.stop] : [];
+  const echo = body.echo !== false;
+  const includeStop = body.include_stop_str_in_output === true;
+  const outputs = Array.from({ length: n }, (_, j) => toyContinue(prompt, j, maxNewTokens, stops));
+  const reasons = outputs.map((output) => (output.kind === 'length' ? 'length' : 'stop'));
+  const completionTokens = outputs.reduce((sum, output) => sum + output.completionTokens, 0);
+  const promptTokens = toyTokens(prompt);
+  return {
+    text: outputs.map((output) => (echo ? prompt : '') + (includeStop ? output.text : withoutStop(output))),
+    error_code: 0,
+    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    cumulative_logprob: outputs.map((output) => -0.5 * output.completionTokens),
+    output_token_len: outputs.map((output) => output.completionTokens),
+    finish_reason: n === 1 ? reasons[0] : reasons,
+  };
+}
+
+/** Steps of one `input_str` entry, as the worker's infer_fn finds their markers. */
+function markerCount(input: unknown): number {
+  if (typeof input === 'string') return input.split('ки').length - 1;
+  if (!Array.isArray(input)) return 0;
+  const messages = input as { role?: unknown; content?: unknown }[];
+  const assistant = messages.filter((message) => message.role === 'assistant');
+  if (assistant.length === 1 && typeof assistant[0]?.content === 'string' && assistant[0].content.includes('<extra_0>')) {
+    return assistant[0].content.split('<extra_0>').length - 1;
+  }
+  return assistant.length;
+}
+
+function reward(request: RecordedRequest, options: FastchatFakeOptions): unknown {
+  const inputs = bodyOf(request).input_str;
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  return {
+    reward: list.map((input, i) => {
+      const count = markerCount(input) - (options.dropLastReward ? 1 : 0);
+      return Array.from({ length: Math.max(0, count) }, (_, step) => Number((0.9 - 0.1 * step - 0.01 * i).toFixed(4)));
+    }),
+  };
+}
+
+export function startFastchatFake(options: FastchatFakeOptions = {}): Promise<FakeServer> {
+  return startFakeServer((request) => {
+    if (request.path === '/worker_generate') return { body: generate(request) };
+    if (request.path === '/worker_reward_inference') return { body: reward(request, options) };
+    return { status: 404, body: { detail: 'Not Found' } };
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * A fake OpenAI-compatible chat endpoint, written from the OpenAI spec (upstream-apis.md §1.2,
+ * openai-openapi `CreateChatCompletionResponse`): `POST /v1/chat/completions {model, messages, n,
+ * temperature, top_p, max_tokens|max_completion_tokens, seed}` → `chat.completion` with one
+ * choice per `n` (`finish_reason` `stop` | `length`) and call-total `usage`. With a seed, sample j
+ * uses seed + j. `nLimit` imitates servers without `n`: `reject` answers llama.cpp's 400 ("Only
+ * one completion choice is allowed"), `ignore` answers one choice (TGI's Messages API).
+ */
+import { bodyOf, startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from './fake-http-server';
+import { toyContinue, toyTokens } from './toy-generator';
+
+export interface OpenAiChatFakeOptions {
+  nLimit?: 'reject' | 'ignore';
+}
+
+/** The text the toy model continues: the conversation's contents, one per line. */
+export function openAiChatPrompt(messages: readonly { content: string }[]): string {
+  return messages.map((message) => message.content).join('\n');
+}
+
+function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeReply {
+  const body = bodyOf(request);
+  const requestedN = typeof body.n === 'number' ? body.n : 1;
+  if (options.nLimit === 'reject' && requestedN !== 1) {
+    return { status: 400, body: { error: { code: 400, message: 'Only one completion choice is allowed', type: 'invalid_request_error' } } };
+  }
+  const n = options.nLimit === 'ignore' ? 1 : requestedN;
+  const cap = typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : typeof body.max_tokens === 'number' ? body.max_tokens : -1;
+  const stops = Array.isArray(body.stop) ? (body.stop as string[]) : [];
+  const seed = typeof body.seed === 'number' ? body.seed : 0;
+  const prompt = openAiChatPrompt((body.messages ?? []) as { content: string }[]);
+  const outputs = Array.from({ length: n }, (_, j) => toyContinue(prompt, seed + j, cap, stops));
+  const completionTokens = outputs.reduce((sum, output) => sum + output.completionTokens, 0);
+  return {
+    body: {
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created: 1741569952,
+      model: String(body.model),
+      choices: outputs.map((output, index) => ({
+        index,
+        message: { role: 'assistant', content: output.text, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: output.kind === 'length' ? 'length' : 'stop',
+      })),
+      usage: { prompt_tokens: toyTokens(prompt), completion_tokens: completionTokens, total_tokens: toyTokens(prompt) + completionTokens },
+    },
+  };
+}
+
+export function startOpenAiChatFake(options: OpenAiChatFakeOptions = {}): Promise<FakeServer> {
+  return startFakeServer((request) => {
+    if (request.path === '/v1/chat/completions') return chat(request, options);
+    return { status: 404, body: { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } } };
+  });
+}
