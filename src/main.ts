@@ -8,19 +8,26 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from './config';
 import { ConfigError } from './errors';
-import type { ModelBackend, ModelInfo, PrmInfo, SamplingPreset, ShadowArm, TtsDefaults } from './pipeline';
+import type { ModelBackend, ModelInfo, PolicyMessage, PrmInfo, SamplingPreset, ShadowArm, TtsDefaults } from './pipeline';
 import { getPrmFamily } from './prm';
 import { buildPolicyMessages, getPolicyPreset } from './prompt';
 import { createApp, createMetrics, type HealthReport, type Metrics } from './server';
 import { startSimulator, type RunningSimulator } from './sim';
 import type { Verifier } from './tts';
 import {
+  BACKEND_CAPABILITIES,
+  FASTCHAT_PRM_FAMILIES,
   checkPrmSpecialTokens,
+  createFastchatPrmVerifier,
   createPrmCache,
   createPrmVerifier,
+  createStackModelBackend,
   createUpstreamClient,
   createVllmModelBackend,
-  probeUpstream,
+  detectVllmCapabilities,
+  isFastchatPrmFamily,
+  unsupportedMethodReasons,
+  type StackKind,
   type UpstreamClient,
 } from './upstream';
 
@@ -128,10 +135,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 
   // Say what each upstream is; a PRM whose tokenizer disagrees with its family is fatal.
+  const kindOf = (upstream: string): StackKind => config.upstreams[upstream]?.kind ?? 'vllm';
   for (const [name, upstreamClient] of clients) {
+    const kind = kindOf(name);
+    if (kind !== 'vllm') {
+      logger.info({ upstream: name, kind }, `upstream '${name}' is ${kind}: methods ${BACKEND_CAPABILITIES[kind].methods.join(', ')}`);
+      continue;
+    }
     try {
-      const probe = await probeUpstream(upstreamClient);
-      logger.info({ upstream: name, version: probe.version, models: probe.models, simulated: probe.isSimulated }, `upstream '${name}' detected`);
+      const detected = await detectVllmCapabilities(upstreamClient, { probePooling: config.prms.some((p) => p.upstream === name) });
+      logger.info(
+        { upstream: name, version: detected.version, models: detected.models.map((m) => m.id), simulated: detected.isSimulated, errorShape: detected.errorShape, poolingRoute: detected.poolingRoute },
+        `upstream '${name}' detected: ${detected.description}`,
+      );
     } catch (error) {
       logger.warn({ upstream: name, err: (error as Error).message }, `upstream '${name}' is not reachable yet; requests will retry`);
     }
@@ -141,40 +157,61 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   for (const [index, prm] of config.prms.entries()) {
     const family = getPrmFamily(prm.family);
     const prmClient = client(prm.upstream);
-    try {
-      await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
-    } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      logger.warn({ prm: prm.name }, 'could not verify PRM special tokens (upstream unreachable); will verify on first use');
+    const kind = kindOf(prm.upstream);
+    if (!BACKEND_CAPABILITIES[kind].prm) throw new ConfigError(`prms.${index}.upstream`, `a ${kind} upstream cannot serve a PRM; use a vllm or fastchat upstream`);
+    let verifier: Verifier;
+    if (kind === 'fastchat') {
+      if (!isFastchatPrmFamily(prm.family)) throw new ConfigError(`prms.${index}.family`, `FastChat reward workers are supported for ${FASTCHAT_PRM_FAMILIES.join(', ')}`);
+      // The worker has no /tokenize, so there is no special-token check to run.
+      verifier = createFastchatPrmVerifier({ client: prmClient, family: prm.family });
+    } else {
+      try {
+        await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
+      } catch (error) {
+        if (error instanceof ConfigError) throw error;
+        logger.warn({ prm: prm.name }, 'could not verify PRM special tokens (upstream unreachable); will verify on first use');
+      }
+      verifier = createPrmVerifier({ client: prmClient, servedName: prm.served_name, family, maxInputTokens: prm.max_input_tokens, cache: prmCache });
     }
     verifiers.set(prm.name, {
-      verifier: createPrmVerifier({ client: prmClient, servedName: prm.served_name, family, maxInputTokens: prm.max_input_tokens, cache: prmCache }),
+      verifier,
       info: { name: prm.name, family: prm.family, paramsB: prm.params_b, aggregation: prm.aggregation ?? family.defaults.aggregation, vote: prm.vote ?? family.defaults.vote },
     });
   }
 
   const backends = new Map<string, ModelBackend>();
-  for (const model of config.models) {
-    const prm = model.prm ? verifiers.get(model.prm) ?? null : null;
+  for (const [index, model] of config.models.entries()) {
+    const prm = model.prm ? (verifiers.get(model.prm) ?? null) : null;
     const preset = getPolicyPreset(model.family);
+    const kind = kindOf(model.upstream);
+    const upstreamConfig = config.upstreams[model.upstream] as UpstreamConfig;
     const info: ModelInfo = {
       name: model.name,
       servedName: model.served_name,
       paramsB: model.params_b,
       family: model.family,
       prm: prm?.info ?? null,
-      isSimulated: config.upstreams[model.upstream]?.url === 'sim',
+      isSimulated: upstreamConfig.url === 'sim',
       sampling: samplingPreset(model),
+      unsupportedMethods: unsupportedMethodReasons(kind),
     };
+    const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] => buildPolicyMessages(preset, messages);
     backends.set(
       model.name,
-      createVllmModelBackend({
-        info,
-        policyClient: client(model.upstream),
-        stepApi: model.step_api,
-        buildMessages: (messages) => buildPolicyMessages(preset, messages),
-        verifier: prm?.verifier ?? null,
-      }),
+      kind === 'vllm'
+        ? createVllmModelBackend({ info, policyClient: client(model.upstream), stepApi: model.step_api, buildMessages, verifier: prm?.verifier ?? null })
+        : createStackModelBackend({
+            stack: kind,
+            info,
+            client: client(model.upstream),
+            chatTemplate: preset.chatTemplate,
+            buildMessages,
+            verifier: prm?.verifier ?? null,
+            maxConcurrency: upstreamConfig.fan_out_concurrency,
+            sglangRoute: upstreamConfig.sglang_route,
+            openAiChat: { nativeN: upstreamConfig.openai_chat.native_n, maxTokensField: upstreamConfig.openai_chat.max_tokens_field },
+            configPath: `models.${index}`,
+          }),
     );
   }
 
@@ -197,8 +234,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const health = async (): Promise<HealthReport> => {
     const entries = await Promise.all(
       [...clients].map(async ([name, upstreamClient]) => {
-        const status = await upstreamClient.probe('/health', 2000);
-        return [name, { status: status === 200 ? ('ok' as const) : ('down' as const), url: redactUrl(upstreamClient.baseUrl), simulated: config.upstreams[name]?.url === 'sim', httpStatus: status }] as const;
+        const kind = kindOf(name);
+        // FastChat workers have no GET health route: any HTTP answer means the worker is up.
+        const status = await upstreamClient.probe(kind === 'openai-chat' ? '/v1/models' : '/health', 2000);
+        const isUp = kind === 'fastchat' ? status !== null : status === 200;
+        return [name, { status: isUp ? ('ok' as const) : ('down' as const), url: redactUrl(upstreamClient.baseUrl), simulated: config.upstreams[name]?.url === 'sim', httpStatus: status }] as const;
       }),
     );
     const upstreams = Object.fromEntries(entries);
@@ -212,7 +252,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ttsDefaults,
     apiKeys,
     bodyLimitBytes: config.server.body_limit_bytes,
-    passthrough: { url: client(firstModel.upstream).baseUrl, ...(passthroughKey ? { apiKey: passthroughKey } : {}) },
+    // FastChat workers have no /v1 routes to pass through to.
+    passthrough: kindOf(firstModel.upstream) === 'fastchat' ? null : { url: client(firstModel.upstream).baseUrl, ...(passthroughKey ? { apiKey: passthroughKey } : {}) },
     health,
     metrics,
     keepaliveMs: config.tts.keepalive_ms,

@@ -25,9 +25,22 @@ const simFaults = z.strictObject({
   malformed_rate: z.number().min(0).max(1).default(0),
 });
 
+export const UPSTREAM_KINDS = ['vllm', 'sglang', 'llama-cpp', 'tgi', 'fastchat', 'openai-chat'] as const;
+
 const upstream = z.strictObject({
   /** Base URL of a vLLM server, or "sim" for the embedded simulator on a loopback port. */
   url: z.union([z.literal('sim'), z.url({ protocol: /^https?$/ })]),
+  /** Which serving stack speaks at `url` (one small backend file per stack). */
+  kind: z.enum(UPSTREAM_KINDS).default('vllm'),
+  /** Parallel requests per call for stacks without `n > 1` (llama.cpp, TGI, FastChat, some chat APIs). */
+  fan_out_concurrency: positiveInt.default(8),
+  sglang_route: z.enum(['generate', 'completions']).default('generate'),
+  openai_chat: z
+    .strictObject({
+      native_n: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+      max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
+    })
+    .default({ native_n: 'auto', max_tokens_field: 'max_tokens' }),
   /** Name of the env var holding the upstream API key (the key itself never sits in the file). */
   api_key_env: z.string().min(1).optional(),
   timeout_ms: positiveInt.default(300_000),
@@ -47,7 +60,7 @@ const upstream = z.strictObject({
       latency: { per_call_ms: 0, prefill_ms_per_token: 0, decode_ms_per_token: 0 },
       faults: { error_rate: 0, timeout_rate: 0, slow_rate: 0, slow_ms: 0, malformed_rate: 0 },
     }),
-});
+}).refine((value) => value.url !== 'sim' || value.kind === 'vllm', { path: ['kind'], message: "a 'sim' upstream speaks vLLM's API: kind must be vllm" });
 
 const model = z.strictObject({
   /** What clients send as `model`. */

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Policy } from '../tts/policy';
 import type { Verifier } from '../tts/verifier';
-import type { Aggregation } from '../tts/search-types';
+import type { Aggregation, MethodName } from '../tts/search-types';
 import type { PolicyFamily, PrmFamilyName, VoteName } from '../select';
 
 export interface PolicyMessage {
@@ -33,6 +33,8 @@ export interface ModelInfo {
   isSimulated: boolean;
   /** Sampling defaults of the policy family (paper's code presets). */
   sampling: SamplingPreset;
+  /** Methods the serving stack cannot run, each with the reason given in the 400. */
+  unsupportedMethods?: Partial<Record<MethodName, string>>;
 }
 
 export interface SamplingPreset {

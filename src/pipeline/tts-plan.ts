@@ -210,6 +210,13 @@ export function resolveTtsPlan(
     method = requested;
     reason = `strategy '${requested}' requested`;
   }
+  const refusal = model.unsupportedMethods?.[method];
+  if (refusal !== undefined) {
+    if (requested !== 'auto') throw new UnsupportedFeatureError(refusal, 'tts_strategy');
+    const fallback: MethodName = model.prm !== null && model.unsupportedMethods?.best_of_n === undefined ? 'best_of_n' : 'majority';
+    reason += `; ${method} is unavailable on this backend, so ${fallback} instead`;
+    method = fallback;
+  }
   const needsPrm = method === 'best_of_n' || method === 'beam_search' || method === 'dvts';
   if (needsPrm && model.prm === null) {
     throw new UnsupportedFeatureError(

@@ -10,3 +10,4 @@ export type { PrefixScore } from './prm-verifier';
 export { createVllmModelBackend } from './vllm-model-backend';
 export { checkPrmSpecialTokens, probeUpstream } from './probe-upstream';
 export type { UpstreamProbe } from './probe-upstream';
+export * from './backends';
