@@ -85,6 +85,8 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       n: params.n,
       temperature: params.temperature,
       top_p: params.topP,
+      // vLLM applies the model's generation_config.json (e.g. top_k 20) unless told: the paper samples with top_k off.
+      top_k: -1,
       max_tokens: params.maxTokens,
       stop: params.stop,
       include_stop_str_in_output: true,
@@ -124,6 +126,7 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
           n: params.n,
           temperature: params.temperature,
           top_p: params.topP,
+          top_k: -1,
           max_tokens: params.maxTokens,
           stop: params.stop,
           include_stop_str_in_output: true,
