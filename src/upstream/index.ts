@@ -4,9 +4,12 @@
  */
 export { createUpstreamClient, describeUpstreamErrorBody } from './upstream-client';
 export type { UpstreamClient, UpstreamClientOptions, UpstreamCallEvent } from './upstream-client';
-export { createVllmPolicy, renderChatPrompt, splitTokens } from './vllm-policy';
+export { createVllmPolicy, prepareChatPrompt, renderChatPrompt, splitTokens } from './vllm-policy';
+export type { ChatPrompt } from './vllm-policy';
 export { createPrmVerifier, createPrmCache } from './prm-verifier';
 export type { PrefixScore } from './prm-verifier';
+export { createPrmBatcher } from './prm-batcher';
+export type { PrmBatcher, PrmBatcherOptions, PrmBatcherStats } from './prm-batcher';
 export { createVllmModelBackend } from './vllm-model-backend';
 export { checkPrmSpecialTokens, probeUpstream } from './probe-upstream';
 export type { UpstreamProbe } from './probe-upstream';

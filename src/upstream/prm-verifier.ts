@@ -2,17 +2,23 @@
  * The `Verifier` over a PRM server. The family (`prm/`) owns the text and the readout; this file
  * only moves bytes: one batched upstream call per `score` (vLLM `/pooling` with a list input, or
  * `/v1/completions` with `prompt_logprobs` for PRMs served generatively), plus `/tokenize` when
- * the family needs token positions or the input may overflow the PRM context.
+ * the family needs token positions or the input may overflow the PRM context. With a `batcher`,
+ * `/pooling` calls of concurrent requests may share one upstream call (see prm-batcher.ts); each
+ * `score` is still answered by exactly one upstream call.
  *
- * Prefix-score cache: for a causal PRM, a step's score depends only on the question and the steps
- * up to it, so a path whose every prefix is cached is not sent again (saved tokens are reported).
+ * Score cache: for a causal PRM a step's score depends only on the question and the steps up to
+ * it, so scores do not change when steps are appended and a path scored before (by this or another
+ * request: repeated requests, identical paths in different DVTS subtrees) is not sent again; the
+ * saved tokens are reported. The PRM needs the whole path to score its last step, so a path that
+ * merely EXTENDS a cached one is sent in full: no adapter here can send a suffix alone.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../errors';
 import type { PrmFamily } from '../prm';
 import { preparePrmTokens } from '../prm';
 import type { ScoreResult, Verifier } from '../tts';
+import type { PrmBatcher } from './prm-batcher';
 import type { UpstreamClient } from './upstream-client';
 import { completionResponseSchema, poolingResponseSchema, tokenizeResponseSchema } from './vllm-wire';
 
@@ -21,13 +27,19 @@ export interface PrmVerifierOptions {
   servedName: string;
   family: PrmFamily;
   maxInputTokens: number;
-  /** Shared across requests; null disables caching. Keys are prefix hashes, values step scores. */
+  /** Shared across requests; null disables caching. Keys are path hashes, values step scores. */
   cache: LRUCache<string, PrefixScore> | null;
+  /**
+   * Merge `/pooling` calls of concurrent requests (see `createPrmBatcher`); omitted = every
+   * `score` sends its own call. Not used by prompt-logprobs families (`/v1/completions`).
+   */
+  batcher?: PrmBatcher;
 }
 
+/** The cached scores of one scored path: one per step, each the score of that step's prefix. */
 export interface PrefixScore {
-  score: number;
-  /** Approximate PRM input tokens of the path up to this step (for saved-token accounting). */
+  scores: readonly number[];
+  /** Approximate PRM input tokens of the path (for saved-token accounting). */
   tokens: number;
 }
 
@@ -39,16 +51,16 @@ export function createPrmCache(maxEntries: number): LRUCache<string, PrefixScore
 }
 
 /**
- * One cache key per step prefix, in a single pass: a native SHA-1 runs over the question and the
- * steps and is forked (`copy`) after each step, so keys cost linear time at native speed.
+ * The cache key of a path: a native SHA-1 over model, question and steps (collision-free in
+ * practice, so a hit is never another path's scores). The model + question part is hashed once per
+ * `score` call and forked per path, so a key costs one pass over the path's own steps.
  */
-function prefixKeys(servedName: string, question: string, steps: readonly string[]): string[] {
-  const hash = createHash('sha1').update(servedName).update('\u0000').update(question);
-  return steps.map((step) => hash.update('\u0001').update(step).copy().digest('base64'));
+function pathKey(questionHash: Hash, steps: readonly string[]): string {
+  return questionHash.copy().update('\u0001').update(steps.join('\u0001')).digest('base64');
 }
 
 export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
-  const { client, servedName, family, cache } = options;
+  const { client, servedName, family, cache, batcher } = options;
   const readout = family.readout;
   const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
   const canCache = cache !== null && family.isCausal;
@@ -59,10 +71,31 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     return parsed.data.tokens;
   }
 
+  /** One upstream call for the whole batch: the raw output per input and the tokens processed. */
+  async function query(payload: (string | number[])[], addSpecialTokens: boolean, signal: AbortSignal | undefined): Promise<{ raws: unknown[]; promptTokens: number }> {
+    if (readout.kind === 'prompt-logprobs') {
+      const response = completionResponseSchema.safeParse(
+        await client.postJson('/v1/completions', { model: servedName, prompt: payload, max_tokens: 1, temperature: 0, prompt_logprobs: 20, add_special_tokens: addSpecialTokens }, signal),
+      );
+      if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/v1/completions: ' + response.error.message);
+      const choices = [...response.data.choices].sort((a, b) => a.index - b.index);
+      return { raws: choices.map((choice) => choice.prompt_logprobs ?? null), promptTokens: response.data.usage?.prompt_tokens ?? 0 };
+    }
+    if (batcher) {
+      const answer = await batcher.pool({ model: servedName, input: payload, addSpecialTokens }, signal);
+      return { raws: answer.raws, promptTokens: answer.promptTokens };
+    }
+    const response = poolingResponseSchema.safeParse(await client.postJson('/pooling', { model: servedName, input: payload, add_special_tokens: addSpecialTokens }, signal));
+    if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
+    const data = [...response.data.data].sort((a, b) => a.index - b.index);
+    return { raws: data.map((item) => item.data), promptTokens: response.data.usage?.prompt_tokens ?? 0 };
+  }
+
   return {
     async score(question, paths, signal): Promise<ScoreResult> {
-      const scores: (number[] | null)[] = paths.map(() => null);
-      const keys = paths.map((steps) => prefixKeys(servedName, question, steps));
+      const scores: (number[] | null)[] = new Array<number[] | null>(paths.length).fill(null);
+      const keys: (string | null)[] = new Array<string | null>(paths.length).fill(null);
+      const questionHash = canCache ? createHash('sha1').update(servedName).update('\u0000').update(question) : null;
       let cachedTokens = 0;
       const pending: number[] = [];
       paths.forEach((steps, i) => {
@@ -70,11 +103,13 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
           scores[i] = [];
           return;
         }
-        if (canCache) {
-          const hits = (keys[i] ?? []).map((key) => cache.get(key));
-          if (hits.every((hit) => hit !== undefined)) {
-            scores[i] = hits.map((hit) => (hit as PrefixScore).score);
-            cachedTokens += (hits[hits.length - 1] as PrefixScore).tokens;
+        if (canCache && questionHash) {
+          const key = pathKey(questionHash, steps);
+          keys[i] = key;
+          const hit = cache.get(key);
+          if (hit !== undefined && hit.scores.length === steps.length) {
+            scores[i] = [...hit.scores];
+            cachedTokens += hit.tokens;
             return;
           }
         }
@@ -83,7 +118,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       if (pending.length === 0) return { scores: scores as number[][], promptTokens: 0, cachedTokens, truncatedPaths: [], calls: 0 };
 
       const inputs = pending.map((i) => family.render(question, paths[i] ?? []));
-      const truncatedPaths: number[] = [];
+      const truncated = new Set<number>();
       // Token ids are needed for position readouts, placeholder swaps, or when the text might not fit.
       const prepared = await Promise.all(
         inputs.map(async (input, k) => {
@@ -91,35 +126,20 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
           if (!needsIds && input.tokenSwaps.length === 0 && !mightOverflow) return null;
           const ids = await tokenize(input.text, input.addSpecialTokens, signal);
           const tokens = preparePrmTokens(family, input, ids, { maxTokens: options.maxInputTokens, upstream: client.name });
-          if (tokens.droppedTokens > 0) truncatedPaths.push(pending[k] as number);
+          if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
           // A text that fits and needs no swaps or positions is sent as text (readable in logs).
           if (!needsIds && input.tokenSwaps.length === 0 && tokens.droppedTokens === 0) return null;
           return tokens;
         }),
       );
-      const sendIds = prepared.map((p) => p?.ids ?? null);
-      const payload = inputs.map((input, k) => sendIds[k] ?? input.text);
+      const payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
       const addSpecialTokens = inputs[0]?.addSpecialTokens ?? false;
-      let raws: unknown[];
-      let promptTokens: number;
-      if (readout.kind === 'prompt-logprobs') {
-        const response = completionResponseSchema.safeParse(
-          await client.postJson('/v1/completions', { model: servedName, prompt: payload, max_tokens: 1, temperature: 0, prompt_logprobs: 20, add_special_tokens: addSpecialTokens }, signal),
-        );
-        if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/v1/completions: ' + response.error.message);
-        const choices = [...response.data.choices].sort((a, b) => a.index - b.index);
-        raws = choices.map((choice) => choice.prompt_logprobs ?? null);
-        promptTokens = response.data.usage?.prompt_tokens ?? 0;
-      } else {
-        const response = poolingResponseSchema.safeParse(await client.postJson('/pooling', { model: servedName, input: payload, add_special_tokens: addSpecialTokens }, signal));
-        if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
-        const data = [...response.data.data].sort((a, b) => a.index - b.index);
-        raws = data.map((item) => item.data);
-        promptTokens = response.data.usage?.prompt_tokens ?? 0;
-      }
+      const { raws, promptTokens } = await query(payload, addSpecialTokens, signal);
       if (raws.length !== pending.length) {
         throw new InvalidUpstreamResponseError(client.name, `expected ${pending.length} results, got ${raws.length}`);
       }
+      // Saved-token accounting: the call's tokens shared over its paths by input size.
+      const totalSize = payload.reduce((sum, item) => sum + item.length, 0);
       pending.forEach((pathIndex, k) => {
         const steps = paths[pathIndex] ?? [];
         const tokens = prepared[k] ?? null;
@@ -136,12 +156,13 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
           throw new InvalidUpstreamResponseError(client.name, `PRM returned ${read.length} step scores for ${steps.length} steps`);
         }
         scores[pathIndex] = full;
-        if (canCache && !truncatedPaths.includes(pathIndex)) {
-          const approxTokens = Math.round(promptTokens / pending.length);
-          (keys[pathIndex] ?? []).forEach((key, j) => cache.set(key, { score: full[j] as number, tokens: Math.round((approxTokens * (j + 1)) / steps.length) }));
+        const key = keys[pathIndex];
+        if (canCache && key !== null && key !== undefined && !truncated.has(pathIndex)) {
+          const size = payload[k]?.length ?? 0;
+          cache.set(key, { scores: [...full], tokens: totalSize === 0 ? 0 : Math.round((promptTokens * size) / totalSize) });
         }
       });
-      return { scores: scores as number[][], promptTokens, cachedTokens, truncatedPaths, calls: 1 };
+      return { scores: scores as number[][], promptTokens, cachedTokens, truncatedPaths: [...truncated], calls: 1 };
     },
   };
 }

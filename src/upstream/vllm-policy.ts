@@ -7,6 +7,12 @@
  * byte-stable across rounds, so vLLM's automatic prefix cache hits, and one call carries every beam
  * (a prompt list with `n`). The chat route with `continue_final_message` re-templates each step and
  * some templates strip the trailing "\n\n" (transformers #34214/#34253), so it is the fallback mode.
+ *
+ * With `prepareChatPrompt` the render costs one round trip instead of two: `/tokenize` gives the
+ * token ids, an empty prefix (whole-solution sampling, round 1 of a search) is sent as those ids,
+ * and the text (`/detokenize`) is fetched only when a non-empty prefix needs it, in the background
+ * during the first step-wise round so it never sits on a search's critical path. Best-of-N,
+ * majority and CoT then make 2 policy round trips per request instead of 3.
  */
 import type { ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../tts';
 import { InvalidUpstreamResponseError } from '../errors';
@@ -47,6 +53,54 @@ export async function renderChatPrompt(
   return { text: detokenized.data.prompt, tokens: tokenized.data.count, maxModelLen: tokenized.data.max_model_len ?? null };
 }
 
+/**
+ * A chat prompt rendered by the upstream's template: the token ids at once, the text on demand
+ * (one `/detokenize`, shared by every caller). Re-tokenizing the text gives the ids back, which is
+ * what keeps later rounds (`text + prefix`) on vLLM's prefix cache.
+ */
+export interface ChatPrompt {
+  ids: readonly number[];
+  tokens: number;
+  maxModelLen: number | null;
+  /** The rendered text; the first call starts the `/detokenize`, later calls share its result. */
+  text(signal?: AbortSignal): Promise<string>;
+}
+
+/** Render the conversation with the upstream's chat template: one `/tokenize` now, the text lazily. */
+export async function prepareChatPrompt(
+  client: UpstreamClient,
+  servedName: string,
+  messages: readonly PolicyMessage[],
+  signal?: AbortSignal,
+): Promise<ChatPrompt> {
+  const tokenized = tokenizeResponseSchema.safeParse(
+    await client.postJson('/tokenize', { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false }, signal),
+  );
+  if (!tokenized.success) throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
+  const ids = tokenized.data.tokens;
+  let text: Promise<string> | null = null;
+  return {
+    ids,
+    tokens: tokenized.data.count,
+    maxModelLen: tokenized.data.max_model_len ?? null,
+    text(textSignal) {
+      if (text === null) {
+        const started = client.postJson('/detokenize', { model: servedName, tokens: ids }, textSignal).then((body) => {
+          const detokenized = detokenizeResponseSchema.safeParse(body);
+          if (!detokenized.success) throw new InvalidUpstreamResponseError(client.name, '/detokenize: ' + detokenized.error.message);
+          return detokenized.data.prompt;
+        });
+        // A failure is reported to whoever awaits the text; a failed attempt may be retried.
+        started.catch(() => {
+          if (text === started) text = null;
+        });
+        text = started;
+      }
+      return text;
+    },
+  };
+}
+
 function toFinish(finishReason: string | null, stopReason: string | number | null | undefined): ContinuationFinish {
   if (finishReason === 'length') return 'length';
   // vLLM: stop + stop_reason = matched stop string (a step boundary); stop + null = EOS.
@@ -58,8 +112,10 @@ function toFinish(finishReason: string | null, stopReason: string | number | nul
 export interface VllmPolicyOptions {
   client: UpstreamClient;
   servedName: string;
-  /** Pre-rendered prompt (completions mode). */
+  /** Pre-rendered prompt text (completions mode). */
   renderedPrompt?: string;
+  /** Prompt from `prepareChatPrompt` (completions mode; used when `renderedPrompt` is absent). */
+  prompt?: ChatPrompt;
   /** Conversation (chat-continue mode). */
   messages?: readonly PolicyMessage[];
   mode: 'completions' | 'chat-continue';
@@ -77,11 +133,26 @@ function expectOutputs(prefixCount: number, n: number, received: number, upstrea
 export function createVllmPolicy(options: VllmPolicyOptions): Policy {
   const { client, servedName } = options;
 
+  /** The `prompt` field: ids when no prefix needs the text, else rendered text + prefix per prefix. */
+  async function completionPrompts(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<string[] | readonly number[] | (readonly number[])[]> {
+    const chatPrompt = options.prompt;
+    if (options.renderedPrompt !== undefined || chatPrompt === undefined) {
+      const rendered = options.renderedPrompt ?? '';
+      return prefixes.map((prefix) => rendered + prefix);
+    }
+    if (prefixes.every((prefix) => prefix === '')) {
+      // Step-wise rounds (a stop string) will need the text next round: fetch it meanwhile.
+      if (params.stop.length > 0) chatPrompt.text(signal).catch(() => undefined);
+      return prefixes.length === 1 ? chatPrompt.ids : prefixes.map(() => chatPrompt.ids);
+    }
+    const rendered = await chatPrompt.text(signal);
+    return prefixes.map((prefix) => rendered + prefix);
+  }
+
   async function viaCompletions(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult> {
-    const rendered = options.renderedPrompt ?? '';
     const body: Record<string, unknown> = {
       model: servedName,
-      prompt: prefixes.map((prefix) => rendered + prefix),
+      prompt: await completionPrompts(prefixes, params, signal),
       n: params.n,
       temperature: params.temperature,
       top_p: params.topP,

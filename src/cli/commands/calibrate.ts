@@ -1,0 +1,463 @@
+/**
+ * `tts-proxy calibrate`: measure every method at every budget on a labelled dev set, fit the
+ * strategy table (probe thresholds + best method per bin and budget, 2-fold CV) and write it.
+ *
+ * It starts the real proxy in-process on port 0 against the configured upstreams (the simulator in
+ * the default config) and sends plain OpenAI requests with `tts_budget: {n, strategy}` and
+ * `tts_return_candidates: true`, so every answer and step score is measured exactly as served.
+ * Finished (problem, method, budget) requests are appended to `<out>.progress.jsonl`; a rerun
+ * skips them (resume after an interrupt, or add budgets later). Requests run with bounded
+ * concurrency; a progress line with an ETA goes to stderr.
+ */
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import { request } from 'undici';
+import { z } from 'zod';
+import { isEquivalent } from '../../answer';
+import { ConfigError, TtsError } from '../../errors';
+import { startServer } from '../../main';
+import { getPrmFamily } from '../../prm';
+import {
+  buildCalibrationProblems,
+  calibrationRecordKey,
+  calibrationRecordSchema,
+  fitCalibration,
+  parseStrategyTable,
+  stringifyStrategyTable,
+  TABLE_METHODS,
+  type CalibrationFit,
+  type CalibrationRecord,
+  type StrategyTable,
+  type TableMethod,
+} from '../../select';
+import { hashString } from '../../util';
+import { numberFlag, stringFlag, type ParsedArgs } from '../args';
+
+export interface ProgressSink {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CalibrateOptions {
+  /** JSON lines `{problem, answer}` (MATH-500's `problem`/`answer`/`unique_id` accepted; `question` too). */
+  datasetPath: string;
+  budgets: number[];
+  outPath: string;
+  configPath: string;
+  /** Client-facing model name; default the config's first model. */
+  model?: string;
+  /** Use only the first K problems. */
+  limit?: number;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  /** Seeds the per-request seeds and the CV fold split (default 1234). */
+  seed?: number;
+  /** Methods to measure (default: all the model can run; majority is always measured, for Pass@1). */
+  methods?: TableMethod[];
+  /** Table whose size classes, PRM classes and probe settings the result keeps (default config/strategy.yaml). */
+  baseTablePath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where the progress line and the summary go (default stderr). */
+  progress?: ProgressSink;
+  /** Date written into the table (default today, YYYY-MM-DD). */
+  date?: string;
+  /** Per-request timeout (default 15 min). */
+  requestTimeoutMs?: number;
+  /** Clock for the ETA (ms). */
+  now?: () => number;
+}
+
+export interface CalibrateResult {
+  outPath: string;
+  progressPath: string;
+  table: StrategyTable;
+  fit: CalibrationFit;
+  yaml: string;
+  requests: { total: number; resumed: number; sent: number; failed: number };
+  failures: string[];
+  skipped: { problemId: string; reason: string }[];
+}
+
+const REPO_CONFIG_DIR = path.resolve(__dirname, '..', '..', '..', 'config');
+
+// The request and response fields we use (loose: the proxy adds more).
+const datasetLineSchema = z.looseObject({
+  problem: z.string().min(1).optional(),
+  question: z.string().min(1).optional(),
+  answer: z.union([z.string(), z.number()]),
+  unique_id: z.string().min(1).optional(),
+  id: z.union([z.string().min(1), z.number()]).optional(),
+});
+
+const completionSchema = z.looseObject({
+  tts: z.looseObject({
+    selected_answer: z.string().nullable(),
+    policy_completion_tokens: z.number(),
+    prm_tokens: z.number(),
+    candidate_details: z.array(
+      z.looseObject({ answer: z.string().nullable(), step_scores: z.array(z.number()).nullable() }),
+    ),
+  }),
+});
+
+const progressLineSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('header'), model: z.string(), dataset: z.string(), seed: z.number() }),
+  z.strictObject({ kind: z.literal('record'), record: calibrationRecordSchema }),
+]);
+
+interface DevProblem {
+  id: string;
+  problem: string;
+  answer: string;
+}
+
+interface Job {
+  problem: DevProblem;
+  method: TableMethod;
+  budget: number;
+}
+
+async function loadDataset(file: string, limit: number | undefined): Promise<DevProblem[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('--dataset', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  const problems: DevProblem[] = [];
+  const ids = new Set<string>();
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    if (limit !== undefined && problems.length >= limit) break;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new ConfigError('--dataset', `${file} line ${index + 1}: not valid JSON`);
+    }
+    const parsed = datasetLineSchema.safeParse(value);
+    const problem = parsed.success ? (parsed.data.problem ?? parsed.data.question) : undefined;
+    if (!parsed.success || problem === undefined) {
+      throw new ConfigError('--dataset', `${file} line ${index + 1}: expected {"problem": string, "answer": string}`);
+    }
+    const id = parsed.data.unique_id ?? (parsed.data.id !== undefined ? String(parsed.data.id) : `line-${index + 1}`);
+    if (ids.has(id)) throw new ConfigError('--dataset', `${file} line ${index + 1}: duplicate problem id '${id}'`);
+    ids.add(id);
+    problems.push({ id, problem, answer: String(parsed.data.answer) });
+  }
+  if (problems.length === 0) throw new ConfigError('--dataset', `${file} has no problems`);
+  return problems;
+}
+
+/** Finished records from an earlier run of the same calibration (a torn last line is ignored). */
+async function readProgress(file: string, header: { model: string; dataset: string; seed: number }): Promise<CalibrationRecord[]> {
+  if (!existsSync(file)) {
+    await appendFile(file, `${JSON.stringify({ kind: 'header', ...header })}\n`);
+    return [];
+  }
+  const records: CalibrationRecord[] = [];
+  const text = await readFile(file, 'utf8');
+  // An interrupted run may leave a torn last line: end it, so the next append starts a fresh line.
+  if (text.length > 0 && !text.endsWith('\n')) await appendFile(file, '\n');
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const parsed = progressLineSchema.safeParse(value);
+    if (!parsed.success) continue;
+    if (parsed.data.kind === 'record') {
+      records.push(parsed.data.record);
+      continue;
+    }
+    const found = parsed.data;
+    if (found.model !== header.model || found.dataset !== header.dataset || found.seed !== header.seed) {
+      throw new ConfigError(
+        '--out',
+        `${file} holds a calibration of model '${found.model}' on ${found.dataset} with seed ${found.seed}; delete it or choose another --out`,
+      );
+    }
+  }
+  return records;
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** "calibrate: 37/120 requests (31%) · 2.1/s · ETA 40s": rewritten in place on a TTY, else every 5 s. */
+function createProgress(sink: ProgressSink, total: number, resumed: number, now: () => number) {
+  const started = now();
+  let finished = resumed;
+  let failed = 0;
+  let lastPrinted = -Infinity;
+  const line = (): string => {
+    const sent = finished - resumed;
+    const elapsed = now() - started;
+    const rate = elapsed > 0 ? (sent / elapsed) * 1000 : 0;
+    const eta = rate > 0 ? formatDuration(((total - finished) / rate) * 1000) : '?';
+    return `calibrate: ${finished}/${total} requests (${Math.floor((finished / Math.max(1, total)) * 100)}%) · ${rate.toFixed(1)}/s · ETA ${eta}${failed > 0 ? ` · ${failed} failed` : ''}`;
+  };
+  const print = (isFinal: boolean): void => {
+    if (sink.isTTY === true) {
+      sink.write(`\r\u001b[2K${line()}${isFinal ? '\n' : ''}`);
+    } else if (isFinal || now() - lastPrinted >= 5000) {
+      sink.write(`${line()}\n`);
+      lastPrinted = now();
+    }
+  };
+  return {
+    tick(isFailure: boolean): void {
+      finished += 1;
+      if (isFailure) failed += 1;
+      print(false);
+    },
+    done: (): void => print(true),
+  };
+}
+
+async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await worker(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+interface RequestContext {
+  url: string;
+  model: string;
+  apiKey: string | undefined;
+  seed: number;
+  probeSamples: number;
+  timeoutMs: number;
+}
+
+/** One request through the proxy, graded. */
+async function measure(context: RequestContext, job: Job): Promise<CalibrationRecord> {
+  const seed = hashString(`${context.seed}|${job.problem.id}|${job.method}|${job.budget}`) % 2 ** 31;
+  const response = await request(`${context.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(context.apiKey ? { authorization: `Bearer ${context.apiKey}` } : {}) },
+    body: JSON.stringify({
+      model: context.model,
+      messages: [{ role: 'user', content: job.problem.problem }],
+      seed,
+      tts_budget: { n: job.budget, strategy: job.method },
+      tts_return_candidates: true,
+    }),
+    headersTimeout: context.timeoutMs,
+    bodyTimeout: context.timeoutMs,
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new TtsError(`HTTP ${response.statusCode}: ${text.slice(0, 300)}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TtsError('the proxy answered with invalid JSON');
+  }
+  const parsed = completionSchema.safeParse(value);
+  if (!parsed.success) throw new TtsError(`unexpected response shape: ${parsed.error.issues[0]?.message ?? ''}`);
+  const { tts } = parsed.data;
+  const isRight = (answer: string | null): boolean => answer !== null && isEquivalent(answer, job.problem.answer);
+  // Whole independent samples only (majority, BoN): search candidates share prefixes.
+  const isSampled = job.method === 'majority' || job.method === 'best_of_n';
+  return {
+    problemId: job.problem.id,
+    method: job.method,
+    budget: job.budget,
+    isCorrect: isRight(tts.selected_answer),
+    policyTokens: tts.policy_completion_tokens,
+    prmTokens: tts.prm_tokens,
+    samplesCorrect: isSampled ? tts.candidate_details.filter((c) => isRight(c.answer)).length : 0,
+    samplesTotal: isSampled ? tts.candidate_details.length : 0,
+    probe: tts.candidate_details.slice(0, context.probeSamples).map((c) => ({ answer: c.answer, stepScores: c.step_scores })),
+  };
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+export async function runCalibrate(options: CalibrateOptions): Promise<CalibrateResult> {
+  const budgets = [...new Set(options.budgets)].sort((a, b) => a - b);
+  if (budgets.length === 0 || budgets.some((b) => !Number.isInteger(b) || b < 2)) {
+    throw new ConfigError('--budgets', 'expects integers ≥ 2, e.g. 4,16,64');
+  }
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('--concurrency', 'expects a positive integer');
+  const seed = options.seed ?? 1234;
+  const sink = options.progress ?? process.stderr;
+  const now = options.now ?? (() => performance.now());
+  const date = options.date ?? new Date().toISOString().slice(0, 10);
+  const env = options.env ?? process.env;
+
+  const dataset = await loadDataset(options.datasetPath, options.limit);
+  const basePath = options.baseTablePath ?? path.join(REPO_CONFIG_DIR, 'strategy.yaml');
+  const baseTable = parseStrategyTable(await readFile(basePath, 'utf8'), basePath);
+
+  const server = await startServer({ configPath: options.configPath, env, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1' });
+  try {
+    const { config } = server;
+    const model = options.model === undefined ? config.models[0] : config.models.find((m) => m.name === options.model);
+    if (!model) throw new ConfigError('--model', `no model '${options.model ?? ''}' in ${options.configPath} (known: ${config.models.map((m) => m.name).join(', ')})`);
+    const prm = model.prm === undefined ? null : (config.prms.find((p) => p.name === model.prm) ?? null);
+    const m = config.tts.default_m;
+    const tooLarge = budgets.find((b) => b > config.tts.max_budget);
+    if (tooLarge !== undefined) throw new ConfigError('--budgets', `${tooLarge} is above the server's tts.max_budget of ${config.tts.max_budget}`);
+
+    const wanted = new Set<TableMethod>(options.methods ?? TABLE_METHODS);
+    wanted.add('majority');
+    const methods = TABLE_METHODS.filter((method) => wanted.has(method) && (method === 'majority' || prm !== null));
+    const jobs: Job[] = [];
+    const notes: string[] = [];
+    for (const problem of dataset) {
+      for (const budget of budgets) {
+        for (const method of methods) {
+          const isSearch = method === 'beam_search' || method === 'dvts';
+          if (isSearch && budget % m !== 0) continue;
+          jobs.push({ problem, method, budget });
+        }
+      }
+    }
+    const skippedSearch = budgets.filter((b) => b % m !== 0);
+    if (skippedSearch.length > 0 && methods.some((x) => x === 'beam_search' || x === 'dvts')) {
+      notes.push(`beam search / DVTS skipped at budget(s) ${skippedSearch.join(', ')} (not a multiple of M=${m})`);
+    }
+
+    const progressPath = `${options.outPath}.progress.jsonl`;
+    await mkdir(path.dirname(path.resolve(progressPath)), { recursive: true });
+    const jobKeys = new Set(jobs.map((job) => calibrationRecordKey({ problemId: job.problem.id, method: job.method, budget: job.budget })));
+    const header = { model: model.name, dataset: path.resolve(options.datasetPath), seed };
+    const previous = (await readProgress(progressPath, header)).filter((r) => jobKeys.has(calibrationRecordKey(r)));
+    const done = new Map(previous.map((r) => [calibrationRecordKey(r), r]));
+    const pending = jobs.filter((job) => !done.has(calibrationRecordKey({ problemId: job.problem.id, method: job.method, budget: job.budget })));
+
+    const apiKeyEnv = config.server.api_key_envs.find((name) => (env[name] ?? '') !== '');
+    const context: RequestContext = {
+      url: server.url,
+      model: model.name,
+      apiKey: apiKeyEnv === undefined ? undefined : env[apiKeyEnv],
+      seed,
+      probeSamples: baseTable.probe.maxSamples,
+      timeoutMs: options.requestTimeoutMs ?? 900_000,
+    };
+    const progress = createProgress(sink, jobs.length, jobs.length - pending.length, now);
+    const failures: string[] = [];
+    // Appends are chained so that concurrent requests never interleave lines.
+    let writing: Promise<void> = Promise.resolve();
+    await runPool(pending, concurrency, async (job) => {
+      try {
+        const record = await measure(context, job);
+        done.set(calibrationRecordKey(record), record);
+        writing = writing.then(() => appendFile(progressPath, `${JSON.stringify({ kind: 'record', record })}\n`));
+        progress.tick(false);
+      } catch (error) {
+        failures.push(`${job.problem.id} ${job.method}@${job.budget}: ${(error as Error).message}`);
+        progress.tick(true);
+      }
+    });
+    await writing;
+    progress.done();
+
+    const { problems, skipped } = buildCalibrationProblems([...done.values()], { probeSamples: context.probeSamples, hasPrm: prm !== null });
+    if (problems.length === 0) {
+      throw new TtsError(`no problem has the measurements a fit needs (${failures.length} request(s) failed${failures[0] ? `, e.g. ${failures[0]}` : ''})`);
+    }
+    const family = prm ? getPrmFamily(prm.family) : null;
+    const fit = fitCalibration(problems, {
+      base: { name: `calibrated-${model.name}`, sizeClasses: baseTable.sizeClasses, prmClasses: baseTable.prmClasses, probe: baseTable.probe, unknownDifficulty: baseTable.unknownDifficulty },
+      rowSettings: { m, aggregation: prm?.aggregation ?? family?.defaults.aggregation ?? 'last', vote: prm?.vote ?? family?.defaults.vote ?? 'majority' },
+      about: { dataset: path.basename(options.datasetPath), date, model: model.name, prm: prm?.name ?? null },
+      seed,
+    });
+    const isSimulated = config.upstreams[model.upstream]?.url === 'sim';
+    const oracle = fit.confusion;
+    const binCount = (bin: 'easy' | 'medium' | 'hard'): number => Object.values(oracle[bin]).reduce((sum, n) => sum + n, 0);
+    const headerLines = [
+      `Strategy table calibrated by \`tts-proxy calibrate\` on ${date}.`,
+      `Model: ${model.name} (${model.params_b}B, ${model.family}${isSimulated ? ', SIMULATED upstream' : ''}); PRM: ${prm ? `${prm.name} (${prm.family})` : 'none'}.`,
+      `Dataset: ${options.datasetPath} (${fit.problems} problems used${fit.dropped + skipped.length > 0 ? `, ${fit.dropped + skipped.length} left out` : ''}); budgets ${budgets.join(', ')}; methods ${methods.join(', ')}; seed ${seed}.`,
+      `Oracle bins by Pass@1 (paper.md §3): easy ${binCount('easy')}, medium ${binCount('medium')}, hard ${binCount('hard')}; probe of ${context.probeSamples} samples agrees with them on ${percent(fit.binAgreement)}.`,
+      '2-fold cross-validated accuracy (fit on one half, scored on the other; paper.md §6):',
+      ...fit.crossValidation.map((cv) => `  N=${cv.budget}: auto ${percent(cv.autoAccuracy)} vs best single method (${cv.bestFixedMethod}) ${percent(cv.bestFixedAccuracy)}`),
+      ...notes,
+      'Rows and thresholds below are fitted on all problems; `measured` is in-sample.',
+    ];
+    const yaml = stringifyStrategyTable(fit.table, headerLines);
+    // Check what we write parses back before replacing anything.
+    parseStrategyTable(yaml, options.outPath);
+    await mkdir(path.dirname(path.resolve(options.outPath)), { recursive: true });
+    const temporary = `${options.outPath}.tmp-${process.pid}`;
+    await writeFile(temporary, yaml);
+    await rename(temporary, options.outPath);
+    sink.write(`${headerLines.slice(3).join('\n')}\nwrote ${options.outPath}${failures.length > 0 ? ` (${failures.length} request(s) failed; rerun to retry them)` : ''}\n`);
+    return {
+      outPath: options.outPath,
+      progressPath,
+      table: fit.table,
+      fit,
+      yaml,
+      requests: { total: jobs.length, resumed: jobs.length - pending.length, sent: pending.length, failed: failures.length },
+      failures,
+      skipped,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+function parseList(value: string, flag: string): string[] {
+  const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (items.length === 0) throw new ConfigError(flag, 'expects a comma-separated list');
+  return items;
+}
+
+function isTableMethod(value: string): value is TableMethod {
+  return (TABLE_METHODS as readonly string[]).includes(value);
+}
+
+/**
+ * `tts-proxy calibrate --dataset dev.jsonl --budgets 4,16,64 --out config/strategy.<name>.yaml
+ * [--config FILE] [--model NAME] [--limit K] [--concurrency C] [--seed S] [--methods a,b] [--table FILE]`
+ */
+export async function calibrateCommand(args: ParsedArgs): Promise<void> {
+  const datasetPath = stringFlag(args, 'dataset');
+  if (datasetPath === undefined) throw new ConfigError('--dataset', 'is required (JSON lines {"problem", "answer"})');
+  const outPath = stringFlag(args, 'out');
+  if (outPath === undefined) throw new ConfigError('--out', 'is required, e.g. config/strategy.mymodel.yaml');
+  const budgets = parseList(stringFlag(args, 'budgets') ?? '4,16,64', '--budgets').map(Number);
+  const methodsFlag = stringFlag(args, 'methods');
+  const methods = methodsFlag === undefined ? undefined : parseList(methodsFlag, '--methods');
+  const unknown = methods?.find((method) => !isTableMethod(method));
+  if (unknown !== undefined) throw new ConfigError('--methods', `unknown method '${unknown}' (known: ${TABLE_METHODS.join(', ')})`);
+  const limitFlag = stringFlag(args, 'limit');
+  const model = stringFlag(args, 'model');
+  const baseTablePath = stringFlag(args, 'table');
+  await runCalibrate({
+    datasetPath,
+    budgets,
+    outPath,
+    configPath: stringFlag(args, 'config') ?? process.env.TTS_PROXY_CONFIG ?? path.join(REPO_CONFIG_DIR, 'default.yaml'),
+    concurrency: numberFlag(args, 'concurrency', 4),
+    seed: numberFlag(args, 'seed', 1234),
+    ...(model !== undefined ? { model } : {}),
+    ...(limitFlag !== undefined ? { limit: numberFlag(args, 'limit', 0) } : {}),
+    ...(methods !== undefined ? { methods: methods.filter(isTableMethod) } : {}),
+    ...(baseTablePath !== undefined ? { baseTablePath } : {}),
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * `tts-proxy eval`: parses flags, wires Ctrl-C to a clean stop, shows progress on stderr and
+ * prints the summary table on stdout. The work is `runEval` in `src/eval`.
+ */
+import { ConfigError } from '../../errors';
+import { ARM_NAMES, EVAL_DEFAULTS, formatSummaryText, runEval, type RunEvalOptions } from '../../eval';
+import { numberFlag, stringFlag, type ParsedArgs } from '../args';
+
+const DEFAULT_ARMS = 'cot,majority,best_of_n,beam_search,dvts';
+const DEFAULT_BUDGETS = '4,16,64';
+
+export const EVAL_USAGE = `tts-proxy eval --dataset FILE --out DIR [options]
+
+A/B test-time scaling against plain CoT: sends every (arm, budget, problem) request through the
+proxy, grades the answers, and writes DIR/results.jsonl, DIR/summary.json and DIR/report.html.
+A rerun with the same --out resumes; Ctrl-C stops cleanly (twice aborts in-flight requests).
+
+  --dataset FILE       JSON lines {"problem","answer"}; optional id/unique_id, level, subject, difficulty
+  --out DIR            output directory (created if missing)
+  --arms LIST          comma-separated, of ${ARM_NAMES.join(', ')} (default ${DEFAULT_ARMS}); cot runs at budget 1
+  --budgets LIST       comma-separated budgets N (default ${DEFAULT_BUDGETS}); beam_search/dvts need multiples of 4
+  --url URL            a running proxy (default: start one in-process with --config)
+  --config FILE        config of the in-process proxy (default config/default.yaml, simulated upstreams)
+  --model NAME         model to request (default: the proxy's first model)
+  --limit K            only the first K problems
+  --concurrency C      requests in flight (default ${EVAL_DEFAULTS.concurrency})
+  --seed S             run seed; each problem's request seed derives from it (default ${EVAL_DEFAULTS.seed})
+  --timeout-ms MS      per request (default ${EVAL_DEFAULTS.timeoutMs})
+  --api-key-env VAR    env var holding the proxy's client API key, if it requires one
+`;
+
+function listFlag(args: ParsedArgs, name: string, fallback: string): string[] {
+  return (stringFlag(args, name) ?? fallback)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function budgetsFlag(args: ParsedArgs): number[] {
+  return listFlag(args, 'budgets', DEFAULT_BUDGETS).map((item) => {
+    const budget = Number(item);
+    if (!Number.isInteger(budget) || budget < 1) throw new ConfigError('--budgets', `expects positive integers, got '${item}'`);
+    return budget;
+  });
+}
+
+function requiredFlag(args: ParsedArgs, name: string): string {
+  const value = stringFlag(args, name);
+  if (value === undefined) throw new ConfigError(`--${name}`, `is required\n\n${EVAL_USAGE}`);
+  return value;
+}
+
+function optionalNumber(args: ParsedArgs, name: string): number | undefined {
+  return args.flags.has(name) ? numberFlag(args, name, 0) : undefined;
+}
+
+/** Builds {@link RunEvalOptions} from the command line (without signals and output sinks). */
+export function evalOptionsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): RunEvalOptions {
+  const url = stringFlag(args, 'url');
+  const configPath = stringFlag(args, 'config');
+  if (url !== undefined && configPath !== undefined) throw new ConfigError('--config', 'applies to the in-process proxy only; drop it or --url');
+  const apiKeyEnv = stringFlag(args, 'api-key-env');
+  const apiKey = apiKeyEnv === undefined ? undefined : env[apiKeyEnv];
+  if (apiKeyEnv !== undefined && (apiKey === undefined || apiKey === '')) throw new ConfigError('--api-key-env', `env var ${apiKeyEnv} is not set`);
+  const model = stringFlag(args, 'model');
+  const limit = optionalNumber(args, 'limit');
+  const concurrency = optionalNumber(args, 'concurrency');
+  const seed = optionalNumber(args, 'seed');
+  const timeoutMs = optionalNumber(args, 'timeout-ms');
+  return {
+    datasetPath: requiredFlag(args, 'dataset'),
+    outDir: requiredFlag(args, 'out'),
+    arms: listFlag(args, 'arms', DEFAULT_ARMS),
+    budgets: budgetsFlag(args),
+    env,
+    ...(url !== undefined ? { url } : {}),
+    ...(configPath !== undefined ? { configPath } : {}),
+    ...(model !== undefined ? { model } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(apiKey !== undefined ? { apiKey } : {}),
+  };
+}
+
+export async function evalCommand(args: ParsedArgs): Promise<void> {
+  if (args.flags.has('help')) {
+    process.stdout.write(EVAL_USAGE);
+    return;
+  }
+  const options = evalOptionsFromArgs(args, process.env);
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\neval: stopping: no new requests; waiting for in-flight ones (Ctrl-C again to abort them)\n');
+      stop.abort();
+    } else if (interrupts === 2) {
+      process.stderr.write('\neval: aborting in-flight requests; writing the report from what is done\n');
+      abort.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const result = await runEval({
+      ...options,
+      stopSignal: stop.signal,
+      signal: abort.signal,
+      progress: { isTty: process.stderr.isTTY === true, write: (text) => process.stderr.write(text), ...(process.stderr.columns ? { columns: process.stderr.columns } : {}) },
+      log: (line) => process.stderr.write(`eval: ${line}\n`),
+    });
+    process.stdout.write(formatSummaryText(result.summary));
+    process.stderr.write(`eval: wrote ${result.files.results}, ${result.files.summary}, ${result.files.report}\n`);
+    if (result.isInterrupted) process.exitCode = 130;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

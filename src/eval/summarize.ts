@@ -1,0 +1,167 @@
+/**
+ * The whole eval summary: one {@link CellSummary} per (arm, budget), each TTS arm's efficiency
+ * gain over majority voting, and a headline row in the shape of the paper's Table 5 (CoT,
+ * majority voting, compute-optimal TTS, performance gain, efficiency gain).
+ */
+import { resultKey, type ArmName, type EvalProblem, type EvalResult } from './eval-types';
+import { bestPoint, efficiencyGain, performanceGain, type CurvePoint, type EfficiencyGain } from './gains';
+import { summarizeCell, type CellSummary } from './summarize-cell';
+
+/** How FLOPs are counted; the proxy reports the same formula in `tts.flops.formula`. */
+export const FLOPS_FORMULA =
+  'FLOPs = 2 · params · tokens, summed over the policy (prompt + completion tokens of every call, params_b of the policy) and the PRM (input tokens of every scoring call, params_b of the PRM); pre-training compute is not included.';
+
+/** Where, with what, and when the run happened; filled in by the runner. */
+export interface RunInfo {
+  dataset: string;
+  model: string;
+  /** The proxy's URL, or `in-process (<config>)`. */
+  target: string;
+  seed: number;
+  concurrency: number;
+  startedAt: string;
+  finishedAt: string;
+  /** True when the run was stopped (Ctrl-C / abort) before the grid was complete. */
+  isInterrupted: boolean;
+}
+
+/** Both efficiency-gain readings (see `gains.ts`), on the budget axis and on the FLOPs axis. */
+export interface EfficiencyGains {
+  byBudget: { armBest: EfficiencyGain; majorityBest: EfficiencyGain };
+  byFlops: { armBest: EfficiencyGain; majorityBest: EfficiencyGain };
+}
+
+export interface ArmEfficiency {
+  arm: ArmName;
+  gains: EfficiencyGains;
+}
+
+/** One point of the post-hoc compute-optimal curve: the best TTS arm at a budget. */
+export interface ComputeOptimalPoint {
+  budget: number;
+  arm: ArmName;
+  accuracy: number;
+  flops: number | null;
+}
+
+export interface Headline {
+  cotAccuracy: number | null;
+  majority: { budget: number; accuracy: number } | null;
+  /** The best TTS cell (not CoT or majority); ties go to the smaller budget. */
+  best: { arm: ArmName; budget: number; accuracy: number } | null;
+  performanceGain: number | null;
+  /** Of the compute-optimal curve over majority voting; null without a majority arm. */
+  efficiency: EfficiencyGains | null;
+}
+
+export interface EvalSummary {
+  run: RunInfo;
+  problems: number;
+  arms: ArmName[];
+  budgets: number[];
+  expectedRequests: number;
+  completedRequests: number;
+  isSimulated: boolean;
+  flopsFormula: string;
+  cells: CellSummary[];
+  efficiency: ArmEfficiency[];
+  computeOptimal: ComputeOptimalPoint[];
+  headline: Headline;
+}
+
+export interface SummarizeOptions {
+  run: RunInfo;
+  problems: readonly EvalProblem[];
+  arms: readonly ArmName[];
+  budgets: readonly number[];
+  /** The latest result of each key; results of other problems or cells are ignored. */
+  results: readonly EvalResult[];
+}
+
+const BASELINES: readonly ArmName[] = ['cot', 'majority'];
+
+function budgetCurve(cells: readonly CellSummary[]): CurvePoint[] {
+  return cells.flatMap((cell) => (cell.accuracy === null ? [] : [{ compute: cell.budget, accuracy: cell.accuracy }]));
+}
+
+function flopsCurve(cells: readonly CellSummary[]): CurvePoint[] {
+  return cells.flatMap((cell) => (cell.accuracy === null || cell.flops.total.mean === null || cell.flops.total.mean <= 0 ? [] : [{ compute: cell.flops.total.mean, accuracy: cell.accuracy }]));
+}
+
+function gainsOf(armCells: readonly CellSummary[], majorityCells: readonly CellSummary[]): EfficiencyGains {
+  const byBudget = { arm: budgetCurve(armCells), majority: budgetCurve(majorityCells) };
+  const byFlops = { arm: flopsCurve(armCells), majority: flopsCurve(majorityCells) };
+  return {
+    byBudget: { armBest: efficiencyGain(byBudget.arm, byBudget.majority, 'arm-best'), majorityBest: efficiencyGain(byBudget.arm, byBudget.majority, 'majority-best') },
+    byFlops: { armBest: efficiencyGain(byFlops.arm, byFlops.majority, 'arm-best'), majorityBest: efficiencyGain(byFlops.arm, byFlops.majority, 'majority-best') },
+  };
+}
+
+/** The best TTS cell at each budget, picked after the fact (as the paper's compute-optimal column). */
+function computeOptimalCells(cells: readonly CellSummary[], budgets: readonly number[]): CellSummary[] {
+  const chosen: CellSummary[] = [];
+  for (const budget of budgets) {
+    let best: CellSummary | null = null;
+    for (const cell of cells) {
+      if (cell.budget !== budget || BASELINES.includes(cell.arm) || cell.accuracy === null) continue;
+      if (best === null || (best.accuracy !== null && cell.accuracy > best.accuracy)) best = cell;
+    }
+    if (best !== null) chosen.push(best);
+  }
+  return chosen;
+}
+
+export function summarize(options: SummarizeOptions): EvalSummary {
+  const problems = new Map(options.problems.map((problem) => [problem.id, problem]));
+  const budgets = [...new Set(options.budgets)].sort((a, b) => a - b);
+  const byKey = new Map(options.results.map((result) => [result.key, result]));
+  const resultsOf = (arm: ArmName, budget: number): EvalResult[] =>
+    options.problems.flatMap((problem) => byKey.get(resultKey(arm, budget, problem.id)) ?? []);
+
+  const cotResults = options.arms.includes('cot') ? resultsOf('cot', 1) : null;
+  const cells: CellSummary[] = [];
+  for (const arm of options.arms) {
+    for (const budget of arm === 'cot' ? [1] : budgets) {
+      cells.push(summarizeCell({ arm, budget, results: resultsOf(arm, budget), problems, cotResults }));
+    }
+  }
+  const cot = cells.find((cell) => cell.arm === 'cot' && cell.requests > 0) ?? null;
+  // Majority voting over one sample is CoT, so CoT anchors majority's curve at N = 1.
+  const majorityCells = [...(cot ? [cot] : []), ...cells.filter((cell) => cell.arm === 'majority')];
+  const hasMajority = majorityCells.some((cell) => cell.arm === 'majority' && cell.accuracy !== null);
+
+  // The proxy treats budget 1 as plain CoT for every strategy, so CoT also anchors each TTS arm's
+  // curve: the arm may then match majority's best between N = 1 and its smallest budget.
+  const anchored = (armCells: readonly CellSummary[]): CellSummary[] => [...(cot ? [cot] : []), ...armCells];
+  const efficiency: ArmEfficiency[] = hasMajority
+    ? options.arms.filter((arm) => !BASELINES.includes(arm)).map((arm) => ({ arm, gains: gainsOf(anchored(cells.filter((cell) => cell.arm === arm)), majorityCells) }))
+    : [];
+
+  const optimal = computeOptimalCells(cells, budgets);
+  const bestCell = optimal.reduce<CellSummary | null>((best, cell) => (best === null || (cell.accuracy ?? 0) > (best.accuracy ?? 0) ? cell : best), null);
+  const majorityBest = bestPoint(budgetCurve(majorityCells.filter((cell) => cell.arm === 'majority')));
+  const cotAccuracy = cot?.accuracy ?? null;
+  const headline: Headline = {
+    cotAccuracy,
+    majority: majorityBest === null ? null : { budget: majorityBest.compute, accuracy: majorityBest.accuracy },
+    best: bestCell === null || bestCell.accuracy === null ? null : { arm: bestCell.arm, budget: bestCell.budget, accuracy: bestCell.accuracy },
+    performanceGain: performanceGain(bestCell?.accuracy ?? null, cotAccuracy),
+    efficiency: hasMajority && optimal.length > 0 ? gainsOf(anchored(optimal), majorityCells) : null,
+  };
+
+  const expectedRequests = options.problems.length * options.arms.reduce((sum, arm) => sum + (arm === 'cot' ? 1 : budgets.length), 0);
+  return {
+    run: options.run,
+    problems: options.problems.length,
+    arms: [...options.arms],
+    budgets,
+    expectedRequests,
+    completedRequests: cells.reduce((sum, cell) => sum + cell.requests - cell.errors, 0),
+    isSimulated: options.results.some((result) => result.isSimulated === true),
+    flopsFormula: FLOPS_FORMULA,
+    cells,
+    efficiency,
+    computeOptimal: optimal.flatMap((cell) => (cell.accuracy === null ? [] : [{ budget: cell.budget, arm: cell.arm, accuracy: cell.accuracy, flops: cell.flops.total.mean }])),
+    headline,
+  };
+}

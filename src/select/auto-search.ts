@@ -1,0 +1,223 @@
+/**
+ * `tts_strategy: auto` as one search method: probe, estimate the difficulty, look the strategy
+ * up, run it reusing the probe, and stop sampling early when the vote is decided.
+ *
+ * 1. Probe: k full samples (`planProbe`), scored by the PRM when there is one (one Best-of-N
+ *    call), skipped when the table's answer does not depend on difficulty for this request.
+ * 2. Estimate the bin (`estimateDifficulty`) and look up the row (`lookupStrategy`).
+ * 3. Run it with the probe reused (`planProbeReuse`): BoN / majority continue from the probe in
+ *    growing batches, checking `shouldStopEarly` between batches (so no upstream work is in flight
+ *    when it fires and nothing is wasted); beam search / DVTS run on what is left of N and the
+ *    probe samples join their vote.
+ *
+ * Like the methods in `tts/`, it only talks to the injected Policy and Verifier: no I/O, no clock.
+ */
+import { extractAnswer } from '../answer';
+import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
+import type { Aggregation, Candidate, SearchDeps, SearchOptions, SearchResult, SearchUsage, SearchWarning } from '../tts/search-types';
+import { shouldStopEarly, type EarlyStopDecision, type EarlyStopRule } from './early-stop';
+import { estimateDifficulty, type DifficultyEstimate, type ProbeSample } from './estimate-difficulty';
+import { lookupStrategy, needsDifficulty, thresholdsFor, type StrategyContext, type StrategyLookup } from './lookup-strategy';
+import { nextBatchSize, planProbe, planProbeReuse, type ProbePlan, type ProbeReusePlan } from './probe-plan';
+import type { TableMethod, VoteName } from './select-types';
+import type { StrategyTable } from './strategy-table';
+
+export interface AutoSearchOptions {
+  table: StrategyTable;
+  /** Policy, PRM and the budget N. */
+  context: StrategyContext;
+  /** Client-facing model name, for per-model calibrated thresholds; null = table default. */
+  modelName: string | null;
+  /** Sampling settings for every phase; `n` and `m` are set per phase, `seed` is offset per call. */
+  search: SearchOptions;
+  /** M when the row leaves it out (config tts.default_m). */
+  defaultM: number;
+  /** The PRM's configured aggregation and vote, for rows that leave them out; null without a PRM. */
+  prmDefaults: { aggregation: Aggregation; vote: VoteName } | null;
+  /** Methods the serving stack cannot run (e.g. step-wise search on a chat-only backend). */
+  unavailableMethods?: readonly TableMethod[];
+  /** What the request set explicitly (tts_budget.m / aggregation / vote): wins over the row. */
+  overrides?: { m?: number; aggregation?: Aggregation; vote?: VoteName };
+  earlyStop: EarlyStopRule;
+  /** Growth factor of the sample batches (default 2: the total doubles each round). */
+  batchGrowth?: number;
+  /** Answer equivalence; `answer/`'s `isEquivalent` by default. */
+  equivalent?: (left: string, right: string) => boolean;
+}
+
+export interface AutoDecision {
+  probe: ProbePlan;
+  /** null when no probe ran (small budget, or difficulty does not matter here). */
+  difficulty: DifficultyEstimate | null;
+  lookup: StrategyLookup;
+  reuse: ProbeReusePlan;
+  method: TableMethod;
+  /** The requested budget N. */
+  n: number;
+  m: number;
+  aggregation: Aggregation;
+  vote: VoteName;
+  /** The stopping decision for BoN / majority; null for search methods. */
+  earlyStop: (EarlyStopDecision & { samplesDrawn: number; samplesSaved: number }) | null;
+  /** Budget actually spent in N units: samples drawn, or probe + search N. */
+  budgetSpent: number;
+  reason: string;
+}
+
+export interface AutoSearchResult extends SearchResult {
+  decision: AutoDecision;
+}
+
+const SEED_RANGE = 2 ** 31;
+
+/** The probe as the estimator sees it: the same answers `selectAnswer` would vote with. */
+export function probeSamplesFromCandidates(candidates: readonly Candidate[]): ProbeSample[] {
+  return candidates.map((candidate) => ({
+    answer: isCompleteCandidate(candidate) ? extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' }) : null,
+    stepScores: candidate.stepScores,
+  }));
+}
+
+function emptyUsage(): SearchUsage {
+  return { policyCalls: 0, prmCalls: 0, rounds: 0, generations: 0, policyPromptTokens: 0, policyCompletionTokens: 0, prmPromptTokens: 0, prmCachedTokens: 0 };
+}
+
+function addUsage(total: SearchUsage, part: SearchUsage): void {
+  for (const key of Object.keys(total) as (keyof SearchUsage)[]) total[key] += part[key];
+}
+
+function addWarnings(total: SearchWarning[], part: readonly SearchWarning[]): void {
+  for (const warning of part) if (!total.some((w) => w.code === warning.code)) total.push(warning);
+}
+
+/** Phase i's options: its own n/m and a seed no other phase uses (probe 0, then 1, 2, ...). */
+function phaseOptions(search: SearchOptions, n: number, m: number, phase: number): SearchOptions {
+  const { seed, ...rest } = search;
+  return seed === undefined ? { ...rest, n, m } : { ...rest, n, m, seed: (seed + phase) % SEED_RANGE };
+}
+
+export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): Promise<AutoSearchResult> {
+  const { table, context } = options;
+  const budget = context.budget;
+  const usage = emptyUsage();
+  const warnings: SearchWarning[] = [];
+
+  // 1. Probe (only when the bin can change the row). With a PRM it is a small Best-of-N, so the
+  //    samples are scored once and can join a PRM vote later; without one, a small majority run.
+  const unavailable = new Set<TableMethod>(options.unavailableMethods ?? []);
+  const canScore = deps.verifier !== null && !unavailable.has('best_of_n');
+  const probePlan = planProbe(budget, table.probe);
+  const isProbeUseful = probePlan.samples > 0 && needsDifficulty(table, context);
+  const probe = isProbeUseful
+    ? await METHODS[canScore ? 'best_of_n' : 'majority'](phaseOptions(options.search, probePlan.samples, 1, 0), deps)
+    : null;
+  if (probe) {
+    addUsage(usage, probe.usage);
+    addWarnings(warnings, probe.warnings);
+  }
+  const difficulty = probe
+    ? estimateDifficulty(probeSamplesFromCandidates(probe.candidates), {
+        thresholds: thresholdsFor(table, options.modelName),
+        ...(options.equivalent ? { equivalent: options.equivalent } : {}),
+      })
+    : null;
+
+  // 2. Look up the row.
+  const lookup = lookupStrategy(table, { ...context, difficulty: difficulty?.bin ?? null });
+  let method: TableMethod = lookup.method;
+  let reason = lookup.reason;
+  if (method !== 'majority' && deps.verifier === null) {
+    method = 'majority';
+    reason += '; no verifier available, so majority';
+  } else if (unavailable.has(method)) {
+    const fallback: TableMethod = canScore ? 'best_of_n' : 'majority';
+    reason += `; ${method} is unavailable on this backend, so ${fallback}`;
+    method = fallback;
+  }
+  const overrides = options.overrides ?? {};
+  const reuse = planProbeReuse({ budget, probeSamples: probe?.candidates.length ?? 0, method, m: overrides.m ?? lookup.m ?? options.defaultM });
+  const aggregation = overrides.aggregation ?? lookup.aggregation ?? options.prmDefaults?.aggregation ?? 'last';
+  const vote: VoteName = reuse.method === 'majority' ? 'majority' : (overrides.vote ?? lookup.vote ?? options.prmDefaults?.vote ?? 'prm_vote');
+  const probeNote = difficulty ? `; probe: ${difficulty.bin} (${difficulty.reason})` : `; ${isProbeUseful || probePlan.samples === 0 ? probePlan.reason : 'no probe: the table chooses the same at every difficulty'}`;
+  reason += `${probeNote}; ${reuse.accounting}`;
+
+  // 3. Run with the probe reused.
+  const base = { probe: probePlan, difficulty, lookup, reuse, method: reuse.method, n: budget, m: reuse.m, aggregation, vote };
+  if (reuse.isSampleBased) {
+    const sampled = await sampleWithEarlyStop(options, deps, { method: reuse.method as 'majority' | 'best_of_n', aggregation, vote, first: probe?.candidates ?? [] }, usage, warnings);
+    const decision: AutoDecision = {
+      ...base,
+      earlyStop: sampled.stop,
+      budgetSpent: sampled.candidates.length,
+      reason: sampled.stop.samplesSaved > 0 ? `${reason}; stopped early after ${sampled.candidates.length}: ${sampled.stop.reason}` : reason,
+    };
+    return { candidates: sampled.candidates, usage, warnings, decision };
+  }
+
+  const searched = await METHODS[reuse.method](phaseOptions(options.search, reuse.methodBudget, reuse.m, 1), deps);
+  addUsage(usage, searched.usage);
+  addWarnings(warnings, searched.warnings);
+  const probeCandidates = probe?.candidates ?? [];
+  // A PRM vote needs every voter scored; a probe the PRM failed on would turn the whole vote into
+  // a majority vote, so it stays out instead (and says so).
+  const isProbeUnscored = vote !== 'majority' && probeCandidates.some((c) => isCompleteCandidate(c) && c.stepScores === null);
+  if (isProbeUnscored) addWarnings(warnings, [{ code: 'samples-dropped', message: 'the probe samples were not scored by the PRM, so they do not vote' }]);
+  const candidates = [...(isProbeUnscored ? [] : probeCandidates), ...searched.candidates];
+  const decision: AutoDecision = { ...base, earlyStop: null, budgetSpent: reuse.plannedBudget, reason };
+  return { candidates, usage, warnings, decision };
+}
+
+interface SampleState {
+  method: 'majority' | 'best_of_n';
+  aggregation: Aggregation;
+  vote: VoteName;
+  /** Samples already drawn (the probe). */
+  first: readonly Candidate[];
+}
+
+/** Draw samples in growing batches until the budget is spent or the stopping rule fires. */
+async function sampleWithEarlyStop(
+  options: AutoSearchOptions,
+  deps: SearchDeps,
+  state: SampleState,
+  usage: SearchUsage,
+  warnings: SearchWarning[],
+): Promise<{ candidates: Candidate[]; stop: EarlyStopDecision & { samplesDrawn: number; samplesSaved: number } }> {
+  const budget = options.context.budget;
+  const candidates = [...state.first];
+  const minBatch = Math.max(1, state.first.length > 0 ? state.first.length : options.table.probe.maxSamples);
+  let phase = 1;
+  for (;;) {
+    const decision = shouldStopEarly(voteStateOf(candidates, state, budget, options.equivalent), options.earlyStop);
+    if (decision.shouldStop) {
+      return { candidates, stop: { ...decision, samplesDrawn: candidates.length, samplesSaved: Math.max(0, budget - candidates.length) } };
+    }
+    // Without a stopping rule there is nothing to check between batches: one call for the rest.
+    const size =
+      options.earlyStop.kind === 'none'
+        ? budget - candidates.length
+        : nextBatchSize({ drawn: candidates.length, budget, minBatch, growth: options.batchGrowth ?? 2 });
+    const batch = await METHODS[state.method](phaseOptions(options.search, size, 1, phase), deps);
+    phase += 1;
+    addUsage(usage, batch.usage);
+    addWarnings(warnings, batch.warnings);
+    candidates.push(...batch.candidates);
+  }
+}
+
+function voteStateOf(
+  candidates: readonly Candidate[],
+  state: SampleState,
+  budget: number,
+  equivalent: AutoSearchOptions['equivalent'],
+): Parameters<typeof shouldStopEarly>[0] {
+  const complete = candidates.filter(isCompleteCandidate);
+  const selection = selectAnswer(complete, { aggregation: state.aggregation, vote: state.vote, ...(equivalent ? { equivalent } : {}) });
+  return {
+    counts: selection.table.map((row) => row.count),
+    scoreSums: selection.table.map((row) => row.scoreSum),
+    drawn: candidates.length,
+    budget,
+    vote: selection.effectiveVote,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Bench child: the real proxy (`startServer`, no injected logger, so /metrics carries the process
+ * metrics and logging is what production does), configured by `config/default.yaml` plus the
+ * `TTS_PROXY__*` env overrides the parent sets (upstream URLs, admission limits).
+ *
+ * `profileStart` / `profileStop` run the V8 CPU profiler (what `node --cpu-prof` uses) over a
+ * window the parent chooses, so startup and warm-up stay out of the profile.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
+import { startServer } from '../../../src/main';
+import { serveChild } from '../lib/child-protocol';
+
+function post(session: Session, method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  return new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+async function main(): Promise<void> {
+  const configPath = process.env.BENCH_CONFIG ?? path.resolve(__dirname, '../../../../config/default.yaml');
+  const server = await startServer({ configPath, env: process.env, port: 0, host: '127.0.0.1' });
+  let session: Session | null = null;
+  serveChild(
+    { url: server.url },
+    {
+      memory: () => process.memoryUsage(),
+      profileStart: async () => {
+        session = new Session();
+        session.connect();
+        await post(session, 'Profiler.enable');
+        await post(session, 'Profiler.setSamplingInterval', { interval: 250 });
+        await post(session, 'Profiler.start');
+        return true;
+      },
+      profileStop: async () => {
+        if (!session) throw new Error('profiler not started');
+        const result = (await post(session, 'Profiler.stop')) as { profile: unknown };
+        session.disconnect();
+        session = null;
+        const file = path.join(process.env.BENCH_PROFILE_DIR ?? '/tmp', `proxy-${process.pid}-${Date.now()}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(result.profile));
+        return file;
+      },
+    },
+    () => server.close(),
+  );
+}
+
+void main();

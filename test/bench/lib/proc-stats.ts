@@ -1,0 +1,86 @@
+/**
+ * CPU and memory of a process from /proc (Linux): no instrumentation inside the measured process.
+ * CPU is utime + stime in clock ticks (USER_HZ, 100 on Linux), i.e. 10 ms resolution: measured
+ * windows are long enough (seconds of busy CPU) for that to be noise below 1%.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+let ticksPerSecond: number | null = null;
+
+function clockTicks(): number {
+  if (ticksPerSecond === null) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** User and system CPU time of `pid` in milliseconds. */
+export function cpuSplitMs(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = clockTicks();
+  return { user: (Number(fields[11]) * 1000) / ticks, system: (Number(fields[12]) * 1000) / ticks };
+}
+
+/** User + system CPU time of `pid` in milliseconds. */
+export function cpuMs(pid: number): number {
+  const split = cpuSplitMs(pid);
+  return split.user + split.system;
+}
+
+/** VmRSS and VmHWM (peak RSS) of `pid` in MiB. */
+export function memoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** Reset the peak-RSS mark of `pid` (Linux `clear_refs` 5); false when not permitted. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU ms of each process over `run`, plus the run's result. */
+export async function measureCpu<T>(pids: Record<string, number>, run: () => Promise<T>): Promise<{ result: T; cpuMs: Record<string, number>; wallMs: number }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const parentBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await run();
+  const wallMs = performance.now() - started;
+  const parent = process.cpuUsage(parentBefore);
+  const after = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid) - (before[name] ?? 0)]));
+  return { result, cpuMs: { ...after, loadgen: (parent.user + parent.system) / 1000 }, wallMs };
+}
+
+/** Busy CPU time of the whole machine (all cores) in ms, from /proc/stat (idle and iowait excluded). */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / clockTicks();
+}
+
+/**
+ * CPU used during a window by processes other than `ours` (other users of the machine), in ms:
+ * the machine's busy time minus our processes' CPU. Large values mean the numbers are noisy.
+ */
+export function createForeignCpuMeter(ours: readonly number[]): () => number {
+  const start = machineBusyMs();
+  const oursStart = ours.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const self = process.cpuUsage();
+  return () => {
+    const mine = process.cpuUsage(self);
+    const oursNow = ours.reduce((sum, pid) => sum + cpuMs(pid), 0) - oursStart + (mine.user + mine.system) / 1000;
+    return Math.max(0, machineBusyMs() - start - oursNow);
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The load generator: a fixed number of POSTs through an undici Pool (toolchain.md §7: the
+ * cheapest Node client) with a fixed number of request loops, recording each latency and handing
+ * each parsed body to the caller.
+ */
+import { Pool } from 'undici';
+
+export interface LoadOptions {
+  pool: Pool;
+  path: string;
+  count: number;
+  concurrency: number;
+  body: (index: number) => unknown;
+  headers?: Record<string, string>;
+  /** Called with every response (status, parsed JSON or null); throw to count it as an error. */
+  onResponse?: (index: number, status: number, json: unknown, latencyMs: number) => void;
+}
+
+export interface LoadResult {
+  latenciesMs: number[];
+  wallMs: number;
+  /** Completed requests per second over the wall time. */
+  throughput: number;
+  statuses: Record<string, number>;
+  errors: number;
+  firstError: string | null;
+}
+
+export function createLoadPool(url: string, connections: number): Pool {
+  return new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 600_000, bodyTimeout: 600_000 });
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let firstError: string | null = null;
+  let next = 0;
+  const headers = { 'content-type': 'application/json', ...options.headers };
+
+  const loop = async (): Promise<void> => {
+    for (let index = next++; index < options.count; index = next++) {
+      const payload = JSON.stringify(options.body(index));
+      const started = performance.now();
+      try {
+        const response = await options.pool.request({ path: options.path, method: 'POST', headers, body: payload });
+        const text = await response.body.text();
+        const latency = performance.now() - started;
+        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+        let json: unknown = null;
+        try {
+          json = JSON.parse(text) as unknown;
+        } catch {
+          json = null;
+        }
+        if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}: ${text.slice(0, 300)}`);
+        options.onResponse?.(index, response.statusCode, json, latency);
+        latenciesMs.push(latency);
+      } catch (error) {
+        errors += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.count) }, loop));
+  const wallMs = performance.now() - started;
+  return { latenciesMs, wallMs, throughput: (latenciesMs.length * 1000) / wallMs, statuses, errors, firstError };
+}

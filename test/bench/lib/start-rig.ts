@@ -1,0 +1,82 @@
+/**
+ * The processes of one bench setup: a policy simulator, a PRM simulator, the proxy pointed at
+ * them by env overrides, and optionally the bare http-proxy-middleware hop. Each is its own
+ * process, so their CPU is measured apart.
+ */
+import type { SimLatency } from '../../../src/sim';
+import { spawnChild, type BenchChild } from './spawn-child';
+
+export interface RigOptions {
+  latency: SimLatency;
+  /** Extra `TTS_PROXY__*` overrides (admission limits, log level, ...). */
+  proxyEnv?: Record<string, string>;
+  proxyExecArgv?: string[];
+  /** Working directory of the proxy child (where `--cpu-prof`/`--perf-basic-prof` write). */
+  proxyCwd?: string;
+  withHop?: boolean;
+  /**
+   * Pin the proxy and the bare hop to CPU 0 and the simulators to CPU 1 (the load generator pins
+   * itself to CPU 1 too), so the measured hop never competes with the upstreams for a core.
+   */
+  pin?: boolean;
+}
+
+export interface Rig {
+  policySim: BenchChild;
+  prmSim: BenchChild;
+  proxy: BenchChild;
+  hop: BenchChild | null;
+  proxyUrl: string;
+  policyUrl: string;
+  prmUrl: string;
+  /** Policy + PRM simulator stats (requests by route), for counting round trips. */
+  simStats(): Promise<{ policy: SimStatsWire; prm: SimStatsWire }>;
+  stop(): Promise<void>;
+}
+
+export interface SimStatsWire {
+  requestsByRoute: Record<string, number>;
+  completionTokens: number;
+  promptTokens: number;
+}
+
+/** Defaults the bench always sets: no A/B shadow traffic (it would add upstream calls). */
+export const BENCH_PROXY_ENV: Record<string, string> = { TTS_PROXY__AB__SHADOW_RATE: '0' };
+
+export async function startRig(options: RigOptions): Promise<Rig> {
+  const started: BenchChild[] = [];
+  try {
+    const pin = (cpus: string): { cpus?: string } => (options.pin ? { cpus } : {});
+    const policySim = await spawnChild({ name: 'policy-sim', script: 'sim-child.js', env: { BENCH_SIM: JSON.stringify({ role: 'policy', latency: options.latency }) }, ...pin('1') });
+    started.push(policySim);
+    const prmSim = await spawnChild({ name: 'prm-sim', script: 'sim-child.js', env: { BENCH_SIM: JSON.stringify({ role: 'prm', latency: options.latency }) }, ...pin('1') });
+    started.push(prmSim);
+    const policyUrl = policySim.urls.url as string;
+    const prmUrl = prmSim.urls.url as string;
+    const proxy = await spawnChild({
+      name: 'proxy',
+      script: 'proxy-child.js',
+      env: { ...BENCH_PROXY_ENV, TTS_PROXY__UPSTREAMS__POLICY__URL: policyUrl, TTS_PROXY__UPSTREAMS__PRM__URL: prmUrl, ...options.proxyEnv },
+      ...(options.proxyExecArgv ? { execArgv: options.proxyExecArgv } : {}),
+      ...(options.proxyCwd !== undefined ? { cwd: options.proxyCwd } : {}),
+      ...pin('0'),
+    });
+    started.push(proxy);
+    const hop = options.withHop ? await spawnChild({ name: 'bare-hop', script: 'bare-hop-child.js', env: { BENCH_TARGET: policyUrl }, ...pin('0') }) : null;
+    if (hop) started.push(hop);
+    return {
+      policySim,
+      prmSim,
+      proxy,
+      hop,
+      proxyUrl: proxy.urls.url as string,
+      policyUrl,
+      prmUrl,
+      simStats: async () => ({ policy: await policySim.call<SimStatsWire>('stats'), prm: await prmSim.call<SimStatsWire>('stats') }),
+      stop: async () => void (await Promise.all([...started].reverse().map((child) => child.stop()))),
+    };
+  } catch (error) {
+    await Promise.all(started.map((child) => child.stop()));
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+/** Request bodies the bench sends, and the parts of the proxy's answer it reads. */
+
+export const PROXY_MODEL = 'qwen2.5-1.5b-instruct';
+
+export interface TtsMetaWire {
+  method: string;
+  rounds: number;
+  policy_calls: number;
+  prm_calls: number;
+  policy_completion_tokens: number;
+  policy_prompt_tokens: number;
+  prm_tokens: number;
+  prm_cached_tokens: number;
+  selected_answer: string | null;
+  latency_ms: number;
+  degraded: string | null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `tts` object of a proxy answer; throws when it is missing (the request did not run TTS). */
+export function ttsMeta(json: unknown): TtsMetaWire {
+  if (!isRecord(json) || !isRecord(json.tts)) throw new Error(`no tts metadata in ${JSON.stringify(json).slice(0, 200)}`);
+  const tts = json.tts;
+  const num = (key: string): number => (typeof tts[key] === 'number' ? (tts[key] as number) : NaN);
+  return {
+    method: String(tts.method),
+    rounds: num('rounds'),
+    policy_calls: num('policy_calls'),
+    prm_calls: num('prm_calls'),
+    policy_completion_tokens: num('policy_completion_tokens'),
+    policy_prompt_tokens: num('policy_prompt_tokens'),
+    prm_tokens: num('prm_tokens'),
+    prm_cached_tokens: num('prm_cached_tokens'),
+    selected_answer: typeof tts.selected_answer === 'string' ? tts.selected_answer : null,
+    latency_ms: num('latency_ms'),
+    degraded: typeof tts.degraded === 'string' ? tts.degraded : null,
+  };
+}
+
+export function ttsBody(question: string, budget: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { model: PROXY_MODEL, messages: [{ role: 'user', content: question }], tts_budget: budget, ...extra };
+}

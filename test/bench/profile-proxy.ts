@@ -1,0 +1,103 @@
+/**
+ * `node dist-bench/test/bench/profile-proxy.js [scenario] [count] [concurrency]`: the profiling
+ * tool behind the bench's fixes. Runs the proxy child against zero-latency simulators with one
+ * steady load (scenarios: passthrough, cot, bon<N>, majority<N>, beam16, dvts16), after a warm-up,
+ * and prints its CPU per request and where that CPU goes:
+ * - default: the V8 CPU profiler (what `node --cpu-prof` runs), started and stopped over the
+ *   measured window only; top functions by self time. Its samples are wall-clock, so on an
+ *   oversubscribed machine syscalls (writev) look far bigger than their CPU.
+ * - BENCH_PERF=1: Linux `perf record` of the proxy (on-CPU samples only) with `--perf-basic-prof`
+ *   JIT symbols, each sample charged to its innermost JS frame. Use this one for decisions.
+ * Env: BENCH_WARMUP (requests before measuring; V8 needs thousands), BENCH_NO_PROFILE=1,
+ * BENCH_PIN=1 (proxy on CPU 0, the rest on CPU 1), BENCH_PROXY_ENV (JSON of TTS_PROXY__ overrides),
+ * BENCH_PROXY_FLAGS (node flags for the proxy), BENCH_TOP.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateProblems } from '../../src/sim';
+import { cpuSplitMs } from './lib/proc-stats';
+import { createLoadPool, runLoad } from './lib/run-load';
+import { pinProcess } from './lib/spawn-child';
+import { startRig } from './lib/start-rig';
+import { summarizePerf } from './lib/summarize-perf';
+import { summarizeProfile } from './lib/summarize-profile';
+import { summarize } from './lib/summarize';
+import { PROXY_MODEL, ttsBody } from './lib/tts-wire';
+
+async function main(): Promise<void> {
+  const [scenario = 'bon16', countArg = '300', concurrencyArg = '8'] = process.argv.slice(2);
+  const count = Number(countArg);
+  const concurrency = Number(concurrencyArg);
+  const dir = mkdtempSync(path.join(tmpdir(), 'tts-prof-'));
+  // BENCH_PERF=1: sample the proxy with Linux perf (on-CPU time only, JIT symbols from
+  // --perf-basic-prof) instead of the V8 profiler, whose wall-clock samples over-count syscalls
+  // when the two cores are oversubscribed.
+  const usePerf = process.env.BENCH_PERF === '1';
+  const noProfile = process.env.BENCH_NO_PROFILE === '1' || usePerf;
+  const pin = process.env.BENCH_PIN === '1';
+  if (pin) pinProcess(process.pid, '1');
+  const rig = await startRig({
+    pin,
+    proxyCwd: dir,
+    latency: { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 },
+    proxyExecArgv: [...(usePerf ? ['--perf-basic-prof'] : []), ...(process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== '')],
+    proxyEnv: { BENCH_PROFILE_DIR: dir, ...(JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>) },
+  });
+  // Distinct questions (no cross-request cache reuse), as many as requests up to 5000.
+  const problems = generateProblems({ seed: 7, count: Math.min(5000, count) }).map((p) => p.problem);
+  const body = (i: number): unknown => {
+    const question = problems[i % problems.length] as string;
+    if (scenario === 'passthrough') return { model: PROXY_MODEL, messages: [{ role: 'user', content: question }], max_tokens: 16 };
+    if (scenario === 'beam16') return ttsBody(question, { n: 16, m: 4, strategy: 'beam_search' }, { seed: i });
+    if (scenario === 'dvts16') return ttsBody(question, { n: 16, m: 4, strategy: 'dvts' }, { seed: i });
+    if (scenario === 'cot') return ttsBody(question, { n: 1, strategy: 'cot' }, { seed: i });
+    const bon = /^bon(\d+)$/.exec(scenario);
+    if (bon) return ttsBody(question, { n: Number(bon[1]), strategy: 'best_of_n' }, { seed: i });
+    const majority = /^majority(\d+)$/.exec(scenario);
+    if (majority) return ttsBody(question, { n: Number(majority[1]), strategy: 'majority' }, { seed: i });
+    throw new Error(`unknown scenario ${scenario}`);
+  };
+  const pool = createLoadPool(rig.proxyUrl, concurrency);
+  let profileFile: string | null = null;
+  try {
+    await runLoad({ pool, path: '/v1/chat/completions', count: Number(process.env.BENCH_WARMUP ?? Math.max(20, Math.round(count / 10))), concurrency, body: (i) => body(i + 100_000) });
+    if (!noProfile) await rig.proxy.call('profileStart');
+    const perf = usePerf ? spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(rig.proxy.pid), '-o', path.join(dir, 'perf.data')], { stdio: 'inherit' }) : null;
+    if (perf) await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = cpuSplitMs(rig.proxy.pid);
+    const result = await runLoad({ pool, path: '/v1/chat/completions', count, concurrency, body });
+    const after = cpuSplitMs(rig.proxy.pid);
+    if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
+    if (perf) {
+      const exited = new Promise((resolve) => perf.once('exit', resolve));
+      perf.kill('SIGINT');
+      await exited;
+      const summary = summarizePerf(path.join(dir, 'perf.data'), rig.proxy.pid, Number(process.env.BENCH_TOP ?? 30));
+      process.stdout.write(`perf ${path.join(dir, 'perf.data')}: ${summary.samples} on-CPU samples, ${summary.mainThreadShare}% on the main thread\n`);
+      for (const row of summary.byPackage) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${row.name}\n`);
+      process.stdout.write('top functions (innermost JS frame):\n');
+      for (const row of summary.topFunctions) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${row.name}\n`);
+    }
+    const proxyCpu = after.user + after.system - before.user - before.system;
+    const proxySystemShare = (after.system - before.system) / proxyCpu;
+    process.stdout.write(
+      JSON.stringify({ scenario, count, concurrency, errors: result.errors, firstError: result.firstError, throughput: result.throughput, latency: summarize(result.latenciesMs), proxyCpuMsPerRequest: proxyCpu / count, proxySystemShare }, null, 1) + '\n',
+    );
+  } finally {
+    await pool.close();
+    await rig.stop();
+  }
+  if (profileFile === null) return;
+  const summary = summarizeProfile(profileFile, Number(process.env.BENCH_TOP ?? 30));
+  process.stdout.write(`profile ${profileFile}: busy ${summary.busyMs} ms of ${summary.totalMs} ms\n`);
+  for (const row of summary.byPackage) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${String(row.selfMs).padStart(8)} ms  ${row.name}\n`);
+  process.stdout.write('top functions (self):\n');
+  for (const row of summary.topFunctions) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${String(row.selfMs).padStart(8)} ms  ${row.name}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(String(error instanceof Error ? error.stack : error) + '\n');
+  process.exit(1);
+});

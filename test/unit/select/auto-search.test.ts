@@ -1,0 +1,165 @@
+import { autoSearch, type AutoSearchOptions, type EarlyStopRule, type PrmFamilyName } from '../../../src/select';
+import { createSeededRandom } from '../../../src/util';
+import type { SearchDeps } from '../../../src/tts';
+import { createFakePolicy, createFakeVerifier, testOptions, toyScorer, toyScript, type ToyProblem } from '../tts/fakes';
+import { loadDefaultTable } from './strategy-table-fixture';
+
+const table = loadDefaultTable();
+const EASY: ToyProblem = { id: 'easy', stepCount: 3, pCorrect: 0.999, answer: 42 };
+const HARD: ToyProblem = { id: 'hard', stepCount: 5, pCorrect: 0.3, answer: 7 };
+
+interface Setup {
+  problem: ToyProblem;
+  paramsB?: number;
+  prmFamily?: PrmFamilyName | null;
+  budget?: number;
+  earlyStop?: EarlyStopRule;
+  hasVerifier?: boolean;
+}
+
+function setup(s: Setup) {
+  const policy = createFakePolicy(toyScript(s.problem));
+  const verifier = createFakeVerifier(toyScorer);
+  const deps: SearchDeps = { policy, verifier: s.hasVerifier === false ? null : verifier, question: 'q', random: createSeededRandom(1) };
+  const options: AutoSearchOptions = {
+    table,
+    context: { policyParamsB: s.paramsB ?? 1.5, policyFamily: 'qwen2.5', prmFamily: s.prmFamily === undefined ? 'qwen2.5-math-prm' : s.prmFamily, budget: s.budget ?? 16 },
+    modelName: 'toy',
+    search: testOptions({ seed: 100 }),
+    defaultM: 4,
+    prmDefaults: { aggregation: 'min', vote: 'prm_max' },
+    earlyStop: s.earlyStop ?? { kind: 'none' },
+  };
+  return { policy, verifier, deps, options };
+}
+
+/** Continuations the policy was asked for, over all calls. */
+function generated(policy: ReturnType<typeof createFakePolicy>): number {
+  return policy.calls.reduce((sum, call) => sum + call.prefixes.length * call.params.n, 0);
+}
+
+describe('autoSearch', () => {
+  it('easy probe → BoN: the probe is the first batch, only N - k more are drawn, all vote', async () => {
+    const { policy, verifier, deps, options } = setup({ problem: EASY });
+    const result = await autoSearch(options, deps);
+    expect(result.decision.difficulty?.bin).toBe('easy');
+    expect(result.decision.method).toBe('best_of_n');
+    expect(policy.calls.map((call) => call.params.n)).toEqual([4, 12]);
+    expect(generated(policy)).toBe(16);
+    expect(result.candidates).toHaveLength(16);
+    expect(new Set(result.candidates.map((c) => c.text)).size).toBe(16);
+    // Each sample scored exactly once: probe in the first call, the rest in the second.
+    expect(verifier.calls.map((call) => call.paths.length)).toEqual([4, 12]);
+    expect(result.candidates.every((c) => c.stepScores !== null)).toBe(true);
+    expect(result.usage.generations).toBe(16);
+    expect(result.decision.budgetSpent).toBe(16);
+    expect(result.decision.vote).toBe('prm_vote');
+    expect(result.decision.aggregation).toBe('last');
+    expect(result.decision.reason).toMatch(/probe: easy/);
+  });
+
+  it('gives every call its own seed, so no sample is drawn twice', async () => {
+    const { policy, deps, options } = setup({ problem: EASY, earlyStop: { kind: 'decided' }, budget: 64 });
+    await autoSearch(options, deps);
+    const seeds = policy.calls.map((call) => call.params.seed);
+    expect(new Set(seeds).size).toBe(seeds.length);
+  });
+
+  it('stops early when the Beta posterior is confident, and reports what it saved', async () => {
+    const { policy, deps, options } = setup({ problem: EASY, earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 }, budget: 64 });
+    const result = await autoSearch(options, deps);
+    expect(policy.calls).toHaveLength(1);
+    expect(result.candidates).toHaveLength(4);
+    expect(result.decision.earlyStop).toMatchObject({ shouldStop: true, rule: 'beta', samplesDrawn: 4, samplesSaved: 60 });
+    expect(result.decision.budgetSpent).toBe(4);
+    expect(result.decision.reason).toMatch(/stopped early after 4/);
+  });
+
+  it('hard probe → beam search on N - k; the probe joins the vote and is neither regenerated nor rescored', async () => {
+    const { policy, verifier, deps, options } = setup({ problem: HARD });
+    const result = await autoSearch(options, deps);
+    expect(result.decision.difficulty?.bin).toBe('hard');
+    expect(result.decision.method).toBe('beam_search');
+    expect(result.decision.reuse).toMatchObject({ methodBudget: 12, m: 4, probeInVote: 4, plannedBudget: 16, unspent: 0 });
+    const probeCall = policy.calls[0];
+    expect(probeCall?.params.n).toBe(4);
+    expect(probeCall?.params.stop).toEqual([]);
+    // After the probe only step-wise search calls: no whole solution is sampled again.
+    expect(policy.calls.slice(1).every((call) => call.params.stop.includes('\n\n'))).toBe(true);
+    // Beam search asks for N' = 12 continuations per round.
+    expect(policy.calls.slice(1).every((call) => call.prefixes.length * call.params.n <= 12)).toBe(true);
+    const probeTexts = result.candidates.slice(0, 4).map((c) => c.text);
+    for (const text of probeTexts) expect(result.candidates.filter((c) => c.text === text)).toHaveLength(1);
+    const probeStepLists = new Set(result.candidates.slice(0, 4).map((c) => c.steps.join('\u0001')));
+    const rescored = verifier.calls.slice(1).flatMap((call) => call.paths).filter((path) => probeStepLists.has(path.join('\u0001')));
+    expect(rescored).toHaveLength(0);
+    expect(result.decision.budgetSpent).toBe(16);
+    expect(result.decision.earlyStop).toBeNull();
+  });
+
+  it('skips the probe when difficulty does not matter (72B: BoN everywhere) and still stops early', async () => {
+    const { policy, deps, options } = setup({ problem: EASY, paramsB: 72, earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 }, budget: 32 });
+    const result = await autoSearch(options, deps);
+    expect(result.decision.difficulty).toBeNull();
+    expect(result.decision.method).toBe('best_of_n');
+    expect(result.decision.reason).toMatch(/no probe: the table chooses the same at every difficulty/);
+    expect(policy.calls[0]?.params.n).toBe(4);
+    expect(result.decision.budgetSpent).toBe(4);
+  });
+
+  it('without a PRM: majority, no verifier calls', async () => {
+    const { verifier, deps, options } = setup({ problem: EASY, prmFamily: null, hasVerifier: false });
+    const result = await autoSearch(options, deps);
+    expect(result.decision.method).toBe('majority');
+    expect(result.decision.vote).toBe('majority');
+    expect(verifier.calls).toHaveLength(0);
+    expect(result.candidates).toHaveLength(16);
+  });
+
+  it('falls back to majority when the table wants a PRM but no verifier is available', async () => {
+    const { deps, options } = setup({ problem: HARD, hasVerifier: false });
+    const result = await autoSearch(options, deps);
+    expect(result.decision.method).toBe('majority');
+    expect(result.decision.reason).toMatch(/no verifier available/);
+  });
+
+  it('falls back to BoN when the backend cannot run the chosen search', async () => {
+    const { policy, deps, options } = setup({ problem: HARD });
+    const result = await autoSearch({ ...options, unavailableMethods: ['beam_search', 'dvts'] }, deps);
+    expect(result.decision.difficulty?.bin).toBe('hard');
+    expect(result.decision.method).toBe('best_of_n');
+    expect(result.decision.reason).toMatch(/beam_search is unavailable on this backend, so best_of_n/);
+    expect(policy.calls.every((call) => call.params.stop.length === 0)).toBe(true);
+    expect(result.candidates).toHaveLength(16);
+  });
+
+  it('small budget: no probe, the table default bin (medium → beam search at N = 4)', async () => {
+    const { deps, options } = setup({ problem: HARD, budget: 4 });
+    const result = await autoSearch(options, deps);
+    expect(result.decision.probe.samples).toBe(0);
+    expect(result.decision.lookup.difficulty).toBe('medium');
+    expect(result.decision.method).toBe('beam_search');
+    expect(result.decision.reuse.methodBudget).toBe(4);
+  });
+
+  it('uses the PRM defaults when the row leaves aggregation and vote out', async () => {
+    const custom = { ...table, rows: table.rows.map((row) => ({ ...row, aggregation: null, vote: null })) };
+    const { deps, options } = setup({ problem: EASY });
+    const result = await autoSearch({ ...options, table: custom }, deps);
+    expect(result.decision).toMatchObject({ aggregation: 'min', vote: 'prm_max' });
+  });
+
+  it('lets the request\'s explicit m, aggregation and vote win over the row', async () => {
+    const { deps, options } = setup({ problem: HARD });
+    const result = await autoSearch({ ...options, overrides: { m: 2, aggregation: 'avg', vote: 'prm_max' } }, deps);
+    expect(result.decision).toMatchObject({ method: 'beam_search', m: 2, aggregation: 'avg', vote: 'prm_max' });
+    expect(result.decision.reuse.methodBudget).toBe(12);
+  });
+
+  it('propagates an abort', async () => {
+    const { deps, options } = setup({ problem: EASY });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(autoSearch(options, { ...deps, signal: controller.signal })).rejects.toThrow(/abort/i);
+  });
+});
