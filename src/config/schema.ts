@@ -80,6 +80,8 @@ const model = z.strictObject({
    * `chat-continue` uses /v1/chat/completions with continue_final_message.
    */
   step_api: z.enum(['completions', 'chat-continue']).default('completions'),
+  /** Strategy table for `auto` on this model (e.g. a calibrated one); omitted = tts.strategy_table. */
+  strategy_table: z.string().min(1).optional(),
 });
 
 const prm = z.strictObject({
@@ -93,6 +95,14 @@ const prm = z.strictObject({
   aggregation: aggregation.optional(),
   vote: vote.optional(),
 });
+
+/** When sample-based auto runs (BoN / majority) stop drawing samples: see src/select/early-stop.ts. */
+const earlyStop = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('decided') }),
+  z.strictObject({ kind: z.literal('beta'), confidence: z.number().gt(0.5).lt(1).default(0.95), min_samples: positiveInt.default(4) }),
+  z.strictObject({ kind: z.literal('supermajority'), share: z.number().gt(0.5).max(1).default(0.8), min_samples: positiveInt.default(4) }),
+]);
 
 const tts = z.strictObject({
   /** Strategy when a request gives a budget but no strategy. */
@@ -109,6 +119,16 @@ const tts = z.strictObject({
   keepalive_ms: positiveInt.default(10_000),
   /** Entries in the PRM prefix-score cache. */
   prm_cache_entries: z.number().int().min(0).default(10_000),
+  /** The table `auto` looks strategies up in (relative paths: to this config file). */
+  strategy_table: z.string().min(1).default('strategy.yaml'),
+  /** Early stopping of auto's sample-based votes (BoN / majority). */
+  early_stop: earlyStop.default({ kind: 'beta', confidence: 0.95, min_samples: 4 }),
+  /** Growth of auto's sample batches between early-stop checks (2 = the total doubles). */
+  sample_batch_growth: z.number().gt(1).max(16).default(2),
+  /** Wait up to this long to merge concurrent requests' /pooling calls into one (0 = off). */
+  prm_batch_window_ms: z.number().min(0).max(1000).default(0),
+  /** Most paths in one merged /pooling call. */
+  prm_batch_max_paths: positiveInt.default(256),
 });
 
 const ab = z.strictObject({
@@ -138,7 +158,7 @@ export const configSchema = z.strictObject({
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),
   ab: ab.default({ shadow_rate: 0, arm: 'cot', max_concurrent: 4 }),
-  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, default_timeout_ms: 300_000, max_timeout_ms: 900_000, keepalive_ms: 10_000, prm_cache_entries: 10_000 }),
+  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, default_timeout_ms: 300_000, max_timeout_ms: 900_000, keepalive_ms: 10_000, prm_cache_entries: 10_000, strategy_table: 'strategy.yaml', early_stop: { kind: 'beta', confidence: 0.95, min_samples: 4 }, sample_batch_growth: 2, prm_batch_window_ms: 0, prm_batch_max_paths: 256 }),
 });
 
 export type Config = z.infer<typeof configSchema>;

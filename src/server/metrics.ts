@@ -13,6 +13,10 @@ export interface Metrics {
   ttsMethods: Counter<'method' | 'requested'>;
   ttsDegraded: Counter<'reason'>;
   ttsGenerations: Counter<'method'>;
+  /** `auto` decisions by estimated difficulty bin and method run. */
+  ttsAutoChoices: Counter<'bin' | 'method'>;
+  /** Samples of the budget that early stopping did not draw. */
+  earlyStopSavedSamples: Counter<'method'>;
   policyTokens: Counter<'kind'>;
   prmTokens: Counter<'kind'>;
   shadowRuns: Counter<'outcome'>;
@@ -31,6 +35,8 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   const ttsMethods = new Counter({ name: 'tts_proxy_tts_method_total', help: 'TTS requests by method run and strategy requested', labelNames: ['method', 'requested'] as const, registers: [registry] });
   const ttsDegraded = new Counter({ name: 'tts_proxy_tts_degraded_total', help: 'TTS requests answered in a degraded mode', labelNames: ['reason'] as const, registers: [registry] });
   const ttsGenerations = new Counter({ name: 'tts_proxy_tts_generations_total', help: 'Policy continuations requested (budget spent)', labelNames: ['method'] as const, registers: [registry] });
+  const ttsAutoChoices = new Counter({ name: 'tts_proxy_tts_auto_choices_total', help: "tts_strategy auto decisions by estimated difficulty bin ('unknown' without a probe) and method run", labelNames: ['bin', 'method'] as const, registers: [registry] });
+  const earlyStopSavedSamples = new Counter({ name: 'tts_proxy_tts_early_stop_saved_samples_total', help: 'Budgeted samples not drawn because the vote was already decided', labelNames: ['method'] as const, registers: [registry] });
   const policyTokens = new Counter({ name: 'tts_proxy_policy_tokens_total', help: 'Policy tokens', labelNames: ['kind'] as const, registers: [registry] });
   const prmTokens = new Counter({ name: 'tts_proxy_prm_tokens_total', help: 'PRM input tokens processed or saved by the prefix cache', labelNames: ['kind'] as const, registers: [registry] });
   const shadowRuns = new Counter({ name: 'tts_proxy_shadow_runs_total', help: 'Shadow baseline (CoT) runs by outcome', labelNames: ['outcome'] as const, registers: [registry] });
@@ -48,6 +54,8 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     ttsMethods,
     ttsDegraded,
     ttsGenerations,
+    ttsAutoChoices,
+    earlyStopSavedSamples,
     policyTokens,
     prmTokens,
     recordUpstreamCall(event) {
