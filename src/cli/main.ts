@@ -1,5 +1,5 @@
 /**
- * The `tts-proxy` CLI: `serve` (default), `sim`, `extract`, `grade`, `vote`. Commands throw; this
+ * The `tts-proxy` CLI: `serve` (default), `sim`, `extract`, `grade`, `vote`, `eval`, `calibrate`. Commands throw; this
  * entry point alone decides exit codes: ConfigError -> 2, other TtsError -> 1 with its message,
  * anything else -> 1 with the stack ("this is a bug").
  */
@@ -8,6 +8,7 @@ import { ConfigError, TtsError } from '../errors';
 import { parseArgs, numberFlag, stringFlag, type ParsedArgs } from './args';
 import { mapJsonLines, openInput } from './jsonl';
 import { extractLine, gradeLine, voteLine } from './commands/answer-tools';
+import { calibrateCommand } from './commands/calibrate';
 import { evalCommand } from './commands/eval';
 import { startServer } from '../main';
 import { startSimulator } from '../sim';
@@ -21,6 +22,7 @@ Commands:
   grade      JSON lines {"gold","pred"} -> {"equal","pred_answer","gold_answer"}
   vote       JSON lines {"candidates":[{"text","step_scores"}]} -> {"answers":{majority, prm_min_max, ...}}
   eval       A/B TTS arms vs CoT on a dataset through the proxy -> results.jsonl, summary.json, report.html (eval --help)
+  calibrate  measure every method x budget on a labelled dev set and write a strategy table for auto (calibrate --help)
 `;
 
 function defaultConfigPath(): string {
@@ -83,7 +85,10 @@ export async function runCli(argv: readonly string[]): Promise<void> {
         return await jsonLines(args, gradeLine);
       case 'vote':
         return await jsonLines(args, voteLine);
-      case 'eval': return await evalCommand(args);
+      case 'eval':
+        return await evalCommand(args);
+      case 'calibrate':
+        return await calibrateCommand(args);
       case 'help':
       case '--help':
         process.stdout.write(USAGE);

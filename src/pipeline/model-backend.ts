@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Policy } from '../tts/policy';
 import type { Verifier } from '../tts/verifier';
 import type { Aggregation, MethodName } from '../tts/search-types';
-import type { PolicyFamily, PrmFamilyName, VoteName } from '../select';
+import type { EarlyStopRule, PolicyFamily, PrmFamilyName, StrategyTable, VoteName } from '../select';
 
 export interface PolicyMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
@@ -35,6 +35,18 @@ export interface ModelInfo {
   sampling: SamplingPreset;
   /** Methods the serving stack cannot run, each with the reason given in the 400. */
   unsupportedMethods?: Partial<Record<MethodName, string>>;
+  /** How `tts_strategy: auto` decides for this model; absent = the built-in paper rules, no probe. */
+  auto?: AutoSettings;
+}
+
+/** The strategy table and stopping rule `auto` runs with (config tts.* / models[].strategy_table). */
+export interface AutoSettings {
+  table: StrategyTable;
+  earlyStop: EarlyStopRule;
+  /** Growth factor of the sample batches between early-stop checks. */
+  batchGrowth: number;
+  /** M when the table's row leaves it out. */
+  defaultM: number;
 }
 
 export interface SamplingPreset {

@@ -38,7 +38,7 @@ export interface ShadowArm {
   stats(): { started: number; skippedBusy: number; failed: number; running: number };
 }
 
-const COT_PLAN: TtsPlan = { method: 'cot', n: 1, m: 1, aggregation: 'last', vote: 'majority', requested: 'cot', reason: 'shadow baseline arm', sources: {} };
+const COT_PLAN: TtsPlan = { method: 'cot', n: 1, m: 1, aggregation: 'last', vote: 'majority', requested: 'cot', reason: 'shadow baseline arm', sources: {}, auto: null };
 
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : a > 0 ? Infinity : 1;

@@ -4,10 +4,11 @@
  * the worst case is a smaller answer, labelled in `degraded` and `warnings`).
  */
 import { UpstreamError } from '../errors';
+import { autoSearch, type AutoDecision, type TableMethod } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
 import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
-import type { Candidate, SearchEvent, SearchOptions, SearchResult, SearchWarning } from '../tts/search-types';
+import type { Aggregation, Candidate, SearchDeps, SearchEvent, SearchOptions, SearchResult, SearchWarning } from '../tts/search-types';
 import type { ModelBackend, PolicyMessage } from './model-backend';
 import type { TtsPlan } from './tts-plan';
 
@@ -71,7 +72,27 @@ export interface SolveMetadata {
   warnings: SearchWarning[];
   degraded: string | null;
   simulated: boolean;
+  /** Set when the strategy was chosen per request (`tts_strategy: auto` with a strategy table). */
+  auto: AutoMetadata | null;
   candidateDetails: { text: string; answer: string | null; stepScores: number[] | null; finish: string; score: number | null }[] | null;
+}
+
+/** What `auto` decided and why (response metadata `tts.auto`). */
+export interface AutoMetadata {
+  /** The probe's size k (0 = no probe) and why. */
+  probeSamples: number;
+  probeReason: string;
+  /** null without a probe; then `bin` is the table's default for unknown difficulty. */
+  difficulty: { bin: string; reason: string; signals: Record<string, number | null> } | null;
+  bin: string;
+  table: string;
+  row: { index: number; method: string; source: string };
+  sizeClass: string;
+  prmClass: string;
+  /** How the budget N splits between the probe and the method (and what is left unspent). */
+  accounting: string;
+  earlyStop: { rule: string; stopped: boolean; reason: string; samplesDrawn: number; samplesSaved: number; posterior: number | null } | null;
+  budgetSpent: number;
 }
 
 export interface SolveResult {
@@ -129,19 +150,28 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
   const timer = setTimeout(() => deadline.abort(), input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
   let result: SearchResult;
+  let decision: AutoDecision | null = null;
   try {
     const { policy, promptTokens: renderedTokens } = await backend.createPolicy(input.messages, signal);
     promptTokens = renderedTokens;
-    const needsVerifier = plan.method === 'best_of_n' || plan.method === 'beam_search' || plan.method === 'dvts';
+    const isAuto = plan.auto !== null && backend.info.auto !== undefined;
+    const needsVerifier = isAuto || plan.method === 'best_of_n' || plan.method === 'beam_search' || plan.method === 'dvts';
     recorder = recordUpstreams(policy, needsVerifier ? backend.createVerifier() : null);
-    result = await METHODS[plan.method](searchOptions(input), {
+    const deps: SearchDeps = {
       policy: recorder.policy,
       verifier: recorder.verifier,
       question: input.question,
       random: createSeededRandom(input.seed),
       signal,
       ...(input.onEvent ? { onEvent: input.onEvent } : {}),
-    });
+    };
+    if (isAuto) {
+      const auto = await runAuto(input, deps);
+      decision = auto.decision;
+      result = auto;
+    } else {
+      result = await METHODS[plan.method](searchOptions(input), deps);
+    }
   } catch (error) {
     const isDeadline = isAbortError(error) && deadline.signal.aborted && !(input.signal?.aborted ?? false);
     if (!isDeadline) throw error;
@@ -153,8 +183,12 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
   const complete = result.candidates.filter(isCompleteCandidate);
   const warnings = [...result.warnings];
   let degraded: string | null = warnings.find((w) => w.code === 'verifier-unavailable' || w.code === 'policy-failed' || w.code === 'aborted')?.message ?? null;
-  const selection = selectAnswer(complete, { aggregation: plan.aggregation, vote: plan.vote, topN: input.choices });
-  if (selection.fellBackToMajority && plan.vote !== 'majority') {
+  // What actually ran: auto's decision when it got that far, else the plan.
+  const ran = decision
+    ? { method: decision.method, m: decision.m, aggregation: decision.aggregation, vote: decision.vote, reason: `auto: ${decision.reason}` }
+    : { method: plan.method, m: plan.m, aggregation: plan.aggregation, vote: plan.vote, reason: plan.reason };
+  const selection = selectAnswer(complete, { aggregation: ran.aggregation, vote: ran.vote, topN: input.choices });
+  if (selection.fellBackToMajority && ran.vote !== 'majority') {
     degraded ??= 'some candidates have no PRM scores; voted by majority';
   }
   let chosen: Candidate[] = selection.top.map((entry) => complete[entry.candidateIndex]).filter((c): c is Candidate => c !== undefined);
@@ -186,13 +220,13 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
     completionTokens,
     answerTokens: Math.min(answerTokens, completionTokens),
     metadata: {
-      method: plan.method,
+      method: ran.method,
       requestedStrategy: plan.requested,
       n: plan.n,
-      m: plan.m,
-      aggregation: plan.aggregation,
+      m: ran.m,
+      aggregation: ran.aggregation,
       vote: selection.effectiveVote,
-      reason: plan.reason,
+      reason: ran.reason,
       sources: plan.sources,
       voteTable: selection.table,
       selectedAnswer: selection.top[0]?.answer ?? null,
@@ -212,6 +246,7 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
       warnings,
       degraded,
       simulated: backend.info.isSimulated,
+      auto: decision ? autoMetadata(decision, backend.info.auto?.table.name ?? '') : null,
       candidateDetails: input.returnCandidates
         ? result.candidates.map((c) => {
             // selectAnswer saw only the complete candidates; map back by identity.
@@ -220,5 +255,62 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
           })
         : null,
     },
+  };
+}
+
+/** `tts_strategy: auto`: probe, look the row up, run it reusing the probe (src/select/auto-search.ts). */
+async function runAuto(input: SolveInput, deps: SearchDeps): ReturnType<typeof autoSearch> {
+  const { backend, plan } = input;
+  const info = backend.info;
+  const settings = info.auto;
+  if (!settings || !plan.auto) throw new Error('runAuto needs auto settings and an auto plan');
+  const unavailableMethods = Object.keys(info.unsupportedMethods ?? {}).filter((name): name is TableMethod => name !== 'cot');
+  const overrides: { m?: number; aggregation?: Aggregation; vote?: AutoDecision['vote'] } = { ...plan.auto.overrides };
+  return autoSearch(
+    {
+      table: settings.table,
+      context: { policyParamsB: info.paramsB, policyFamily: info.family, prmFamily: info.prm?.family ?? null, budget: plan.n },
+      modelName: info.name,
+      search: searchOptions(input),
+      defaultM: settings.defaultM,
+      prmDefaults: info.prm ? { aggregation: info.prm.aggregation, vote: info.prm.vote } : null,
+      unavailableMethods,
+      overrides,
+      earlyStop: settings.earlyStop,
+      batchGrowth: settings.batchGrowth,
+    },
+    deps,
+  );
+}
+
+function autoMetadata(decision: AutoDecision, tableName: string): AutoMetadata {
+  const { difficulty, lookup, earlyStop } = decision;
+  return {
+    probeSamples: decision.probe.samples,
+    probeReason: decision.probe.reason,
+    difficulty: difficulty
+      ? {
+          bin: difficulty.bin,
+          reason: difficulty.reason,
+          signals: {
+            samples: difficulty.signals.samples,
+            valid_answers: difficulty.signals.validAnswers,
+            agreement: difficulty.signals.agreement,
+            normalized_entropy: difficulty.signals.normalizedEntropy,
+            invalid_share: difficulty.signals.invalidShare,
+            mean_final_score: difficulty.signals.meanFinalScore,
+          },
+        }
+      : null,
+    bin: lookup.difficulty,
+    table: tableName,
+    row: { index: lookup.rowIndex, method: lookup.method, source: lookup.row.source },
+    sizeClass: lookup.sizeClass,
+    prmClass: lookup.prmClass,
+    accounting: decision.reuse.accounting,
+    earlyStop: earlyStop
+      ? { rule: earlyStop.rule, stopped: earlyStop.samplesSaved > 0, reason: earlyStop.reason, samplesDrawn: earlyStop.samplesDrawn, samplesSaved: earlyStop.samplesSaved, posterior: earlyStop.posterior }
+      : null,
+    budgetSpent: decision.budgetSpent,
   };
 }

@@ -4,7 +4,7 @@
  * 400s naming the field.
  */
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
-import { chooseStrategy, type VoteName } from '../select';
+import { chooseStrategy, lookupStrategy, type VoteName } from '../select';
 import type { Aggregation, MethodName } from '../tts/search-types';
 import type { ModelInfo } from './model-backend';
 
@@ -43,6 +43,12 @@ export interface TtsPlan {
   reason: string;
   /** Which source decided each knob, for the metadata. */
   sources: Record<string, 'header' | 'body' | 'alias' | 'default' | 'auto'>;
+  /**
+   * Set when the method is decided per request by a probe and the strategy table (`autoSearch`):
+   * then method/m/aggregation/vote above are only the no-probe guess, and `overrides` holds what
+   * the request pinned explicitly (it wins over the table's row).
+   */
+  auto: { overrides: Partial<Pick<TtsPlan, 'm' | 'aggregation' | 'vote'>> } | null;
 }
 
 function isStrategy(value: string): value is StrategyName {
@@ -188,7 +194,33 @@ export function resolveTtsPlan(
   if (n <= 1 || requested === 'cot') {
     return {
       method: 'cot', n: 1, m: 1, aggregation: pickedAggregation ?? 'last', vote: 'majority', requested: requested === 'auto' ? 'auto' : requested,
-      reason: requested === 'cot' ? 'plain CoT requested' : `budget ${n} means plain CoT (the A/B baseline)`, sources,
+      reason: requested === 'cot' ? 'plain CoT requested' : `budget ${n} means plain CoT (the A/B baseline)`, sources, auto: null,
+    };
+  }
+
+  if (requested === 'auto' && model.auto) {
+    // The table row depends on the difficulty, known only after the probe: the search decides.
+    // Here: the row for unknown difficulty, so headers and metrics have a method before it runs.
+    const guess = lookupStrategy(model.auto.table, { policyParamsB: model.paramsB, policyFamily: model.family, prmFamily: model.prm?.family ?? null, budget: n, difficulty: null });
+    const guessMethod: MethodName = model.prm === null ? 'majority' : guess.method;
+    sources.strategy = 'auto';
+    if (pickedAggregation === undefined) sources.aggregation = 'auto';
+    if (pickedVote === undefined) sources.vote = 'auto';
+    if (pickedM === undefined) sources.m = 'auto';
+    const overrides: Partial<Pick<TtsPlan, 'm' | 'aggregation' | 'vote'>> = {};
+    if (pickedM !== undefined) overrides.m = pickedM;
+    if (pickedAggregation !== undefined) overrides.aggregation = pickedAggregation;
+    if (pickedVote !== undefined) overrides.vote = pickedVote;
+    return {
+      method: guessMethod,
+      n,
+      m: pickedM ?? guess.m ?? m,
+      aggregation: pickedAggregation ?? guess.aggregation ?? model.prm?.aggregation ?? 'last',
+      vote: guessMethod === 'majority' ? 'majority' : (pickedVote ?? guess.vote ?? model.prm?.vote ?? 'majority'),
+      requested,
+      reason: `auto: decided per request from a probe and the strategy table '${model.auto.table.name}'`,
+      sources,
+      auto: { overrides },
     };
   }
 
@@ -238,5 +270,5 @@ export function resolveTtsPlan(
   if (pickedVote === undefined) sources.vote = autoVote ? 'auto' : 'default';
   if (method === 'majority') vote = 'majority';
   if (requested === 'auto') sources.strategy = 'auto';
-  return { method, n, m, aggregation, vote, requested, reason, sources };
+  return { method, n, m, aggregation, vote, requested, reason, sources, auto: null };
 }

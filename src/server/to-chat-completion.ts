@@ -4,12 +4,37 @@
  * across all candidates (like hidden reasoning), `reasoning_tokens` = the part not returned.
  * The search statistics ride in a top-level `tts` object (SDKs keep unknown fields).
  */
-import type { SolveMetadata, SolveResult } from '../pipeline';
+import type { AutoMetadata, SolveMetadata, SolveResult } from '../pipeline';
 
 export interface CompletionIdentity {
   id: string;
   created: number;
   model: string;
+}
+
+function autoWire(auto: AutoMetadata): Record<string, unknown> {
+  return {
+    probe_samples: auto.probeSamples,
+    probe_reason: auto.probeReason,
+    difficulty: auto.difficulty,
+    bin: auto.bin,
+    table: auto.table,
+    row: auto.row,
+    size_class: auto.sizeClass,
+    prm_class: auto.prmClass,
+    accounting: auto.accounting,
+    early_stop: auto.earlyStop
+      ? {
+          rule: auto.earlyStop.rule,
+          stopped: auto.earlyStop.stopped,
+          reason: auto.earlyStop.reason,
+          samples_drawn: auto.earlyStop.samplesDrawn,
+          samples_saved: auto.earlyStop.samplesSaved,
+          posterior: auto.earlyStop.posterior,
+        }
+      : null,
+    budget_spent: auto.budgetSpent,
+  };
 }
 
 export function ttsMetadataWire(metadata: SolveMetadata): Record<string, unknown> {
@@ -44,6 +69,7 @@ export function ttsMetadataWire(metadata: SolveMetadata): Record<string, unknown
     warnings: metadata.warnings,
     degraded: metadata.degraded,
     simulated: metadata.simulated,
+    ...(metadata.auto ? { auto: autoWire(metadata.auto) } : {}),
     ...(metadata.candidateDetails
       ? {
           candidate_details: metadata.candidateDetails.map((c) => ({

@@ -435,7 +435,31 @@ function isTableMethod(value: string): value is TableMethod {
  * `tts-proxy calibrate --dataset dev.jsonl --budgets 4,16,64 --out config/strategy.<name>.yaml
  * [--config FILE] [--model NAME] [--limit K] [--concurrency C] [--seed S] [--methods a,b] [--table FILE]`
  */
+const CALIBRATE_USAGE = `tts-proxy calibrate --dataset FILE --out FILE [options]
+
+Runs every method at every budget through the configured upstreams on a labelled dev set, measures
+each problem's difficulty (oracle Pass@1 and the probe), fits the probe thresholds and the best
+method per (difficulty, budget) with 2-fold cross-validation, and writes a strategy table for
+tts_strategy auto (point tts.strategy_table or models[].strategy_table at it).
+Progress goes to FILE.progress.jsonl; a rerun resumes.
+
+  --dataset FILE       JSON lines {"problem","answer"} (MATH-500 fields accepted)
+  --out FILE           strategy table to write, e.g. config/strategy.mymodel.yaml
+  --budgets LIST       comma-separated budgets N (default 4,16,64)
+  --config FILE        proxy config (default config/default.yaml: simulated upstreams)
+  --model NAME         model to calibrate (default: the config's first model)
+  --methods LIST       subset of ${TABLE_METHODS.join(', ')} (default: all the model can run)
+  --table FILE         table whose classes and probe settings to keep (default config/strategy.yaml)
+  --limit K            only the first K problems
+  --concurrency C      requests in flight (default 4)
+  --seed S             request seeds and the CV fold split (default 1234)
+`;
+
 export async function calibrateCommand(args: ParsedArgs): Promise<void> {
+  if (args.flags.has('help')) {
+    process.stdout.write(CALIBRATE_USAGE);
+    return;
+  }
   const datasetPath = stringFlag(args, 'dataset');
   if (datasetPath === undefined) throw new ConfigError('--dataset', 'is required (JSON lines {"problem", "answer"})');
   const outPath = stringFlag(args, 'out');

@@ -11,7 +11,7 @@ const backend: ModelBackend = {
   createVerifier: () => null,
   forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
 };
-const majority: TtsPlan = { method: 'majority', n: 8, m: 1, aggregation: 'last', vote: 'majority', requested: 'majority', reason: 't', sources: {} };
+const majority: TtsPlan = { method: 'majority', n: 8, m: 1, aggregation: 'last', vote: 'majority', requested: 'majority', reason: 't', sources: {}, auto: null };
 const input: SolveInput = { backend, plan: majority, messages: [{ role: 'user', content: 'q' }], question: 'q', choices: 1, maxTokens: null, seed: 5, returnCandidates: false, now: () => 0, timeoutMs: 10_000 };
 
 describe('createShadowArm', () => {

@@ -23,7 +23,7 @@ function backend(policy: Policy, verifier: Verifier | null): ModelBackend {
 }
 
 function plan(method: TtsPlan['method'], n: number, m = 4): TtsPlan {
-  return { method, n, m, aggregation: 'last', vote: method === 'majority' ? 'majority' : 'prm_vote', requested: method, reason: 'test', sources: {} };
+  return { method, n, m, aggregation: 'last', vote: method === 'majority' ? 'majority' : 'prm_vote', requested: method, reason: 'test', sources: {}, auto: null };
 }
 
 function input(overrides: Partial<SolveInput> & Pick<SolveInput, 'backend' | 'plan'>): SolveInput {

@@ -1,0 +1,97 @@
+/**
+ * `tts_strategy: auto` end to end inside the pipeline: the plan defers to the probe, solveChat
+ * runs autoSearch with the model's table and stopping rule, and the metadata says what ran.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveTtsPlan, solveChat, type AutoSettings, type ModelBackend, type ModelInfo, type TtsDefaults } from '../../../src/pipeline';
+import { parseStrategyTable } from '../../../src/select';
+import { createFakePolicy, createFakeVerifier, toyScorer, toyScript, type ToyProblem } from '../tts/fakes';
+
+const TABLE = parseStrategyTable(readFileSync(path.resolve(__dirname, '../../../config/strategy.yaml'), 'utf8'));
+const AUTO: AutoSettings = { table: TABLE, earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 }, batchGrowth: 2, defaultM: 4 };
+const INFO: ModelInfo = {
+  name: 'toy',
+  servedName: 'sim-toy',
+  paramsB: 1.5,
+  family: 'qwen2.5',
+  prm: { name: 'prm', family: 'qwen2.5-math-prm', paramsB: 7, aggregation: 'last', vote: 'prm_vote' },
+  isSimulated: true,
+  sampling: { temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40 },
+  auto: AUTO,
+};
+const DEFAULTS: TtsDefaults = { defaultStrategy: 'auto', defaultBudget: 16, maxBudget: 256, defaultM: 4, defaultTimeoutMs: 60_000, maxTimeoutMs: 60_000 };
+
+function setup(problem: ToyProblem, info: ModelInfo = INFO) {
+  const policy = createFakePolicy(toyScript(problem));
+  const verifier = createFakeVerifier(toyScorer);
+  const backend: ModelBackend = {
+    info,
+    createPolicy: async () => ({ policy, promptTokens: 30 }),
+    createVerifier: () => verifier,
+    forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
+  };
+  return { policy, verifier, backend };
+}
+
+function solve(backend: ModelBackend, body: Parameters<typeof resolveTtsPlan>[0]['body']) {
+  const plan = resolveTtsPlan({ header: null, body, alias: null }, backend.info, DEFAULTS);
+  if (!plan) throw new Error('expected a plan');
+  return solveChat({ backend, plan, messages: [{ role: 'user', content: 'q' }], question: 'q', choices: 1, maxTokens: null, seed: 3, returnCandidates: false, now: () => 0, timeoutMs: 60_000 });
+}
+
+describe('resolveTtsPlan with a strategy table', () => {
+  it('defers auto to the probe, keeping what the request pinned as overrides', () => {
+    const plan = resolveTtsPlan({ header: null, body: { n: 16, vote: 'prm_max' }, alias: null }, INFO, DEFAULTS);
+    expect(plan?.auto).toEqual({ overrides: { vote: 'prm_max' } });
+    expect(plan?.sources).toMatchObject({ strategy: 'auto', n: 'body', vote: 'body', aggregation: 'auto' });
+    expect(plan?.reason).toMatch(/paper-default/);
+  });
+
+  it('keeps explicit strategies and the CoT baseline outside auto', () => {
+    expect(resolveTtsPlan({ header: null, body: { n: 16, strategy: 'dvts' }, alias: null }, INFO, DEFAULTS)?.auto).toBeNull();
+    expect(resolveTtsPlan({ header: null, body: { n: 1 }, alias: null }, INFO, DEFAULTS)).toMatchObject({ method: 'cot', auto: null });
+  });
+});
+
+describe('solveChat with auto', () => {
+  it('on an easy problem: BoN that reuses the probe and stops early, reported in the metadata', async () => {
+    const { policy, verifier, backend } = setup({ id: 'easy', stepCount: 3, pCorrect: 0.97, answer: 7 });
+    const result = await solve(backend, { n: 64 });
+    const auto = result.metadata.auto;
+    expect(auto?.probeSamples).toBe(4);
+    expect(auto?.difficulty?.bin).toBe('easy');
+    expect(result.metadata.method).toBe('best_of_n');
+    expect(result.metadata.requestedStrategy).toBe('auto');
+    expect(result.metadata.reason).toMatch(/^auto: /);
+    expect(auto?.earlyStop?.stopped).toBe(true);
+    expect(auto?.earlyStop?.samplesSaved).toBeGreaterThan(0);
+    // Budget spent = samples drawn, each generated and scored exactly once.
+    const generated = policy.calls.reduce((sum, call) => sum + call.prefixes.length * call.params.n, 0);
+    expect(generated).toBe(auto?.budgetSpent);
+    expect(result.metadata.candidates).toBe(auto?.budgetSpent);
+    const scored = verifier.calls.reduce((sum, call) => sum + call.paths.length, 0);
+    expect(scored).toBe(auto?.budgetSpent);
+    expect(result.metadata.selectedAnswer).toBe('7');
+  });
+
+  it('on a hard problem: beam search on what the probe left, the probe joining the vote', async () => {
+    const { backend } = setup({ id: 'hard', stepCount: 5, pCorrect: 0.3, answer: 11 });
+    const result = await solve(backend, { n: 16 });
+    const auto = result.metadata.auto;
+    expect(auto?.difficulty?.bin).not.toBe('easy');
+    expect(result.metadata.method).toBe('beam_search');
+    expect(result.metadata.m).toBe(4);
+    expect(auto?.accounting).toMatch(/4 probe sample\(s\) \+ beam_search at N=12/);
+    expect(auto?.earlyStop).toBeNull();
+    expect(auto?.budgetSpent).toBe(16);
+  });
+
+  it('without a PRM: majority over the probe and the rest', async () => {
+    const { backend } = setup({ id: 'noprm', stepCount: 3, pCorrect: 0.6, answer: 5 }, { ...INFO, prm: null });
+    const result = await solve(backend, { n: 16 });
+    expect(result.metadata.method).toBe('majority');
+    expect(result.metadata.vote).toBe('majority');
+    expect(result.metadata.prmCalls).toBe(0);
+  });
+});
