@@ -18,4 +18,8 @@ export type { ReplicaPool, ReplicaPoolOptions, ReplicaStats, ReplicaChangeEvent,
 export { createPromptAffinity } from './prompt-affinity';
 export type { PromptAffinity } from './prompt-affinity';
 export { registerReplicaMetrics } from './register-replica-metrics';
+export { createRecordingUpstream } from './record-upstream';
+export { createReplayUpstream, canonicalJson } from './replay-upstream';
+export { recordedExchangeSchema, resolveRecordingPath, RECORDING_VERSION } from './recording-wire';
+export type { RecordedExchange } from './recording-wire';
 export * from './backends';
