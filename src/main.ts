@@ -21,12 +21,18 @@ import {
   createFastchatPrmVerifier,
   createPrmCache,
   createPrmVerifier,
+  createRecordingUpstream,
+  createReplayUpstream,
+  createReplicaPool,
   createStackModelBackend,
   createUpstreamClient,
   createVllmModelBackend,
   detectVllmCapabilities,
   isFastchatPrmFamily,
+  registerReplicaMetrics,
+  resolveRecordingPath,
   unsupportedMethodReasons,
+  type ReplicaPool,
   type StackKind,
   type UpstreamClient,
 } from './upstream';
@@ -47,7 +53,10 @@ export interface RunningServer {
   metrics: Metrics;
   /** Background A/B runs (null when `ab.shadow_rate` is 0). */
   shadow: ShadowArm | null;
+  /** The simulator of each `url: sim` upstream (its first one when `sim.replicas` > 1). */
   simulators: Record<string, RunningSimulator>;
+  /** Every simulator of each `url: sim` upstream, in replica order. */
+  simulatorReplicas: Record<string, RunningSimulator[]>;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -64,10 +73,11 @@ function upstreamRole(config: Config, upstreamName: string): { role: 'policy'; m
   return null;
 }
 
-async function startSimulators(config: Config, logger: Logger): Promise<Record<string, RunningSimulator>> {
-  const simulators: Record<string, RunningSimulator> = {};
+async function startSimulators(config: Config, logger: Logger): Promise<Record<string, RunningSimulator[]>> {
+  const simulators: Record<string, RunningSimulator[]> = {};
   for (const [name, upstream] of Object.entries(config.upstreams)) {
-    if (upstream.url !== 'sim') continue;
+    // A replayed upstream answers from its recording: no simulator runs.
+    if (upstream.url !== 'sim' || upstream.replay !== undefined) continue;
     const role = upstreamRole(config, name);
     if (!role) continue;
     const sim = upstream.sim;
@@ -79,12 +89,18 @@ async function startSimulators(config: Config, logger: Logger): Promise<Record<s
       faults: { errorRate: sim.faults.error_rate, timeoutRate: sim.faults.timeout_rate, slowRate: sim.faults.slow_rate, slowMs: sim.faults.slow_ms, malformedRate: sim.faults.malformed_rate },
       log: (line: string) => logger.info({ upstream: name, simulated: true }, line),
     };
-    simulators[name] =
-      role.role === 'policy'
-        ? await startSimulator({ ...common, role: 'policy', model: { servedName: role.model.served_name, paramsB: role.model.params_b, family: role.model.family === 'qwen2.5-math' ? 'qwen2.5' : role.model.family } })
-        : await startSimulator({ ...common, role: 'prm', model: { servedName: role.prm.served_name, paramsB: role.prm.params_b, family: role.prm.family, quality: sim.quality, maxModelLen: role.prm.max_input_tokens } });
+    const replicas: RunningSimulator[] = [];
+    // Same seed for every replica: a pool of simulators answers like one, whichever replica serves.
+    for (let replica = 0; replica < sim.replicas; replica++) {
+      replicas.push(
+        role.role === 'policy'
+          ? await startSimulator({ ...common, role: 'policy', model: { servedName: role.model.served_name, paramsB: role.model.params_b, family: role.model.family === 'qwen2.5-math' ? 'qwen2.5' : role.model.family } })
+          : await startSimulator({ ...common, role: 'prm', model: { servedName: role.prm.served_name, paramsB: role.prm.params_b, family: role.prm.family, quality: sim.quality, maxModelLen: role.prm.max_input_tokens } }),
+      );
+    }
+    simulators[name] = replicas;
     logger.warn(
-      { upstream: name, url: simulators[name].url },
+      { upstream: name, url: replicas.map((replica) => replica.url) },
       `upstream '${name}' is SIMULATED (no GPU): answers come from a synthetic math world, not a real model. ` +
         `To use real vLLM, set upstreams.${name}.url (e.g. TTS_PROXY__UPSTREAMS__${name.toUpperCase()}__URL=http://gpu-host:8000).`,
     );
@@ -92,11 +108,79 @@ async function startSimulators(config: Config, logger: Logger): Promise<Record<s
   return simulators;
 }
 
-function upstreamUrl(name: string, upstream: UpstreamConfig, simulators: Record<string, RunningSimulator>): string {
-  if (upstream.url !== 'sim') return upstream.url;
-  const sim = simulators[name];
-  if (!sim) throw new ConfigError(`upstreams.${name}.url`, "'sim' upstream is not used by any model or prm");
-  return sim.url;
+/** The servers of an upstream: its url, its replicas, or its running simulators. */
+function upstreamUrls(name: string, upstream: UpstreamConfig, simulators: Record<string, RunningSimulator[]>): string[] {
+  if (upstream.replicas !== undefined) return upstream.replicas;
+  if (upstream.url !== 'sim') return upstream.url === undefined ? [] : [upstream.url];
+  const sims = simulators[name];
+  if (!sims) throw new ConfigError(`upstreams.${name}.url`, "'sim' upstream is not used by any model or prm");
+  return sims.map((sim) => sim.url);
+}
+
+/** How /health and a pool's health checks tell that a server of this stack is up. */
+function healthProbe(kind: StackKind): { path: string; isHealthy: (status: number | null) => boolean } {
+  // OpenAI-style chat APIs have no /health; FastChat workers have no GET health route, so any
+  // HTTP answer means the worker is up.
+  if (kind === 'openai-chat') return { path: '/v1/models', isHealthy: (status) => status === 200 };
+  if (kind === 'fastchat') return { path: '/health', isHealthy: (status) => status !== null };
+  return { path: '/health', isHealthy: (status) => status === 200 };
+}
+
+interface ClientContext {
+  env: NodeJS.ProcessEnv;
+  configPath: string;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * One upstream's client: a replay of a recording, one server, or a pool of replicas (each a
+ * client without retries: the pool retries on another replica), wrapped by a recorder when
+ * `record` is set. Everything above sees one UpstreamClient either way.
+ */
+function createConfiguredClient(name: string, upstream: UpstreamConfig, urls: readonly string[], context: ClientContext): { client: UpstreamClient; pool: ReplicaPool | null } {
+  const { env, logger } = context;
+  if (upstream.replay !== undefined) {
+    const file = resolveRecordingPath(upstream.replay, context.configPath);
+    logger.warn({ upstream: name, file }, `upstream '${name}' REPLAYS the recording ${file}: no server is contacted`);
+    return { client: createReplayUpstream({ name, file, field: `upstreams.${name}.replay` }), pool: null };
+  }
+  const apiKey = upstream.api_key_env ? env[upstream.api_key_env] : undefined;
+  if (upstream.api_key_env && !apiKey) logger.warn({ upstream: name }, `env var ${upstream.api_key_env} (upstream API key) is not set`);
+  const server = (baseUrl: string, retries: number): UpstreamClient =>
+    createUpstreamClient({
+      name,
+      baseUrl,
+      ...(apiKey ? { apiKey } : {}),
+      timeoutMs: upstream.timeout_ms,
+      maxConnections: upstream.max_connections,
+      retries,
+      onCall: (event) => context.metrics.recordUpstreamCall(event),
+    });
+  let client: UpstreamClient;
+  let pool: ReplicaPool | null = null;
+  if (urls.length === 1) {
+    client = server(urls[0] as string, upstream.retries);
+  } else {
+    const probe = healthProbe(upstream.kind);
+    pool = createReplicaPool({
+      name,
+      replicas: urls.map((url) => server(url, 0)),
+      retries: upstream.retries,
+      ejectAfterFailures: upstream.pool.eject_after_failures,
+      balanceFactor: upstream.pool.balance_factor,
+      healthCheck: { ...probe, intervalMs: upstream.pool.health_interval_ms, timeoutMs: Math.min(2000, upstream.pool.health_interval_ms) },
+      onReplicaChange: (event) => logger.warn({ upstream: name, replica: event.replica, reason: event.reason }, `upstream '${name}' replica ${event.replica} ${event.change}`),
+    });
+    client = pool;
+    logger.info({ upstream: name, replicas: pool.stats().map((replica) => replica.url) }, `upstream '${name}' balances ${urls.length} replicas`);
+  }
+  if (upstream.record !== undefined) {
+    const file = resolveRecordingPath(upstream.record, context.configPath);
+    client = createRecordingUpstream({ client, file });
+    logger.warn({ upstream: name, file }, `upstream '${name}' RECORDS every exchange to ${file}`);
+  }
+  return { client, pool };
 }
 
 function samplingPreset(model: ModelConfig): SamplingPreset {
@@ -109,25 +193,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const config = loadConfig(options.configPath, env);
   const logger = options.logger ?? pino({ level: config.server.log_level, base: { service: 'tts-proxy' } });
   const metrics = createMetrics({ collectDefaults: options.logger === undefined });
-  const simulators = await startSimulators(config, logger);
+  const simulatorReplicas = await startSimulators(config, logger);
+  const simulators = Object.fromEntries(Object.entries(simulatorReplicas).map(([name, sims]) => [name, sims[0] as RunningSimulator]));
 
   const clients = new Map<string, UpstreamClient>();
+  const pools = new Map<string, ReplicaPool>();
   for (const [name, upstream] of Object.entries(config.upstreams)) {
-    const apiKey = upstream.api_key_env ? env[upstream.api_key_env] : undefined;
-    if (upstream.api_key_env && !apiKey) logger.warn({ upstream: name }, `env var ${upstream.api_key_env} (upstream API key) is not set`);
-    clients.set(
-      name,
-      createUpstreamClient({
-        name,
-        baseUrl: upstreamUrl(name, upstream, simulators),
-        ...(apiKey ? { apiKey } : {}),
-        timeoutMs: upstream.timeout_ms,
-        maxConnections: upstream.max_connections,
-        retries: upstream.retries,
-        onCall: (event) => metrics.recordUpstreamCall(event),
-      }),
-    );
+    const urls = upstream.replay === undefined ? upstreamUrls(name, upstream, simulatorReplicas) : [];
+    const built = createConfiguredClient(name, upstream, urls, { env, configPath: options.configPath, metrics, logger });
+    clients.set(name, built.client);
+    if (built.pool) pools.set(name, built.pool);
   }
+  registerReplicaMetrics(metrics.registry, pools);
   const client = (name: string): UpstreamClient => {
     const found = clients.get(name);
     if (!found) throw new ConfigError('upstreams', `unknown upstream '${name}'`);
@@ -234,16 +311,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const health = async (): Promise<HealthReport> => {
     const entries = await Promise.all(
       [...clients].map(async ([name, upstreamClient]) => {
-        const kind = kindOf(name);
-        // FastChat workers have no GET health route: any HTTP answer means the worker is up.
-        const status = await upstreamClient.probe(kind === 'openai-chat' ? '/v1/models' : '/health', 2000);
-        const isUp = kind === 'fastchat' ? status !== null : status === 200;
-        return [name, { status: isUp ? ('ok' as const) : ('down' as const), url: redactUrl(upstreamClient.baseUrl), simulated: config.upstreams[name]?.url === 'sim', httpStatus: status }] as const;
+        const probe = healthProbe(kindOf(name));
+        // A pool probes every replica (and updates their ejection) and is up while one is.
+        const status = await upstreamClient.probe(probe.path, 2000);
+        const replicas = pools.get(name)?.stats();
+        const entry = {
+          status: probe.isHealthy(status) ? ('ok' as const) : ('down' as const),
+          url: redactUrl(upstreamClient.baseUrl),
+          simulated: config.upstreams[name]?.url === 'sim',
+          httpStatus: status,
+          ...(replicas ? { replicas } : {}),
+          ...(config.upstreams[name]?.replay !== undefined ? { replay: true } : {}),
+        };
+        return [name, entry] as const;
       }),
     );
     const upstreams = Object.fromEntries(entries);
     const downs = entries.filter(([, e]) => e.status === 'down').length;
-    return { status: downs === 0 ? 'ok' : downs === entries.length ? 'down' : 'degraded', upstreams };
+    // An ejected replica leaves its upstream up but the service short of capacity.
+    const isShort = [...pools.values()].some((pool) => pool.stats().some((replica) => replica.isEjected));
+    return { status: downs === 0 ? (isShort ? 'degraded' : 'ok') : downs === entries.length ? 'down' : 'degraded', upstreams };
   };
 
   const app = createApp({
@@ -283,6 +370,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics,
     shadow: app.shadow,
     simulators,
+    simulatorReplicas,
     logger,
     async close() {
       await app.shadow?.idle();
@@ -291,7 +379,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         server.closeIdleConnections();
       });
       await Promise.all([...clients.values()].map((c) => c.close()));
-      await Promise.all(Object.values(simulators).map((s) => s.close()));
+      await Promise.all(Object.values(simulatorReplicas).flat().map((s) => s.close()));
     },
   };
 }

@@ -44,3 +44,36 @@ describe('loadConfig', () => {
     expect(() => parseConfig({ upstreams: {}, models: [] })).toThrow(/models/);
   });
 });
+
+describe('upstream pools and recordings in the config', () => {
+  const withPolicy = (policy: Record<string, unknown>) => ({
+    upstreams: { policy },
+    models: [{ name: 'm', upstream: 'policy', served_name: 'org/model', params_b: 1.5, family: 'qwen2.5' }],
+  });
+
+  it('accepts replicas with pool defaults', () => {
+    const config = parseConfig(withPolicy({ replicas: ['http://gpu-a:8000', 'http://gpu-b:8000'] }));
+    expect(config.upstreams.policy?.replicas).toHaveLength(2);
+    expect(config.upstreams.policy?.pool).toEqual({ health_interval_ms: 5000, eject_after_failures: 3, balance_factor: 2 });
+  });
+
+  it('names the field when url and replicas clash or neither is set', () => {
+    expect(() => parseConfig(withPolicy({ url: 'http://a:8000', replicas: ['http://b:8000'] }))).toThrow(/upstreams\.policy\.replicas.*not both/);
+    expect(() => parseConfig(withPolicy({}))).toThrow(/upstreams\.policy\.url/);
+    expect(() => parseConfig(withPolicy({ replicas: ['ftp://a'] }))).toThrow(/upstreams\.policy\.replicas\.0/);
+    expect(() => parseConfig(withPolicy({ replicas: [] }))).toThrow(/upstreams\.policy\.replicas/);
+  });
+
+  it('lets replay stand in for url (one env var flips a config to its recording) but not beside record', () => {
+    const config = loadConfig(DEFAULT, { TTS_PROXY__UPSTREAMS__POLICY__REPLAY: 'runs/policy.jsonl' });
+    expect(config.upstreams.policy).toMatchObject({ url: 'sim', replay: 'runs/policy.jsonl' });
+    expect(parseConfig(withPolicy({ replay: 'p.jsonl' })).upstreams.policy?.url).toBeUndefined();
+    expect(() => parseConfig(withPolicy({ url: 'sim', record: 'a.jsonl', replay: 'a.jsonl' }))).toThrow(/upstreams\.policy\.record/);
+  });
+
+  it('starts simulator replicas only for url sim', () => {
+    expect(loadConfig(DEFAULT, { TTS_PROXY__UPSTREAMS__POLICY__SIM__REPLICAS: '3' }).upstreams.policy?.sim.replicas).toBe(3);
+    expect(() => parseConfig(withPolicy({ url: 'http://a:8000', sim: { replicas: 2 } }))).toThrow(/upstreams\.policy\.sim\.replicas/);
+    expect(() => parseConfig(withPolicy({ url: 'sim', kind: 'tgi' }))).toThrow(/upstreams\.policy\.kind/);
+  });
+});
