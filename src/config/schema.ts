@@ -165,8 +165,8 @@ const tts = z.strictObject({
   keepalive_ms: positiveInt.default(10_000),
   /** Entries in the PRM prefix-score cache. */
   prm_cache_entries: z.number().int().min(0).default(10_000),
-  /** The table `auto` looks strategies up in (relative paths: to this config file). */
-  strategy_table: z.string().min(1).default('strategy.yaml'),
+  /** The table `auto` looks strategies up in (relative to this config file); omitted = the bundled config/strategy.yaml. */
+  strategy_table: z.string().min(1).optional(),
   /** Early stopping of auto's sample-based votes (BoN / majority). */
   early_stop: earlyStop.default({ kind: 'beta', confidence: 0.95, min_samples: 4 }),
   /** Growth of auto's sample batches between early-stop checks (2 = the total doubles). */
@@ -204,7 +204,7 @@ export const configSchema = z.strictObject({
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),
   ab: ab.default({ shadow_rate: 0, arm: 'cot', max_concurrent: 4 }),
-  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, default_timeout_ms: 300_000, max_timeout_ms: 900_000, keepalive_ms: 10_000, prm_cache_entries: 10_000, strategy_table: 'strategy.yaml', early_stop: { kind: 'beta', confidence: 0.95, min_samples: 4 }, sample_batch_growth: 2, prm_batch_window_ms: 0, prm_batch_max_paths: 256 }),
+  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, default_timeout_ms: 300_000, max_timeout_ms: 900_000, keepalive_ms: 10_000, prm_cache_entries: 10_000, early_stop: { kind: 'beta', confidence: 0.95, min_samples: 4 }, sample_batch_growth: 2, prm_batch_window_ms: 0, prm_batch_max_paths: 256 }),
 });
 
 export type Config = z.infer<typeof configSchema>;
