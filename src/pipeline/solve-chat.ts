@@ -166,7 +166,10 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
       ...(input.onEvent ? { onEvent: input.onEvent } : {}),
     };
     if (isAuto) {
-      const auto = await runAuto(input, deps);
+      // Kept as soon as auto decides, so a deadline that cuts the run still reports the decision.
+      const auto = await runAuto(input, deps, (decided) => {
+        decision = decided;
+      });
       decision = auto.decision;
       result = auto;
     } else {
@@ -259,7 +262,7 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
 }
 
 /** `tts_strategy: auto`: probe, look the row up, run it reusing the probe (src/select/auto-search.ts). */
-async function runAuto(input: SolveInput, deps: SearchDeps): ReturnType<typeof autoSearch> {
+async function runAuto(input: SolveInput, deps: SearchDeps, onDecision: (decision: AutoDecision) => void): ReturnType<typeof autoSearch> {
   const { backend, plan } = input;
   const info = backend.info;
   const settings = info.auto;
@@ -278,6 +281,7 @@ async function runAuto(input: SolveInput, deps: SearchDeps): ReturnType<typeof a
       overrides,
       earlyStop: settings.earlyStop,
       batchGrowth: settings.batchGrowth,
+      onDecision,
     },
     deps,
   );

@@ -13,6 +13,7 @@
  * Like the methods in `tts/`, it only talks to the injected Policy and Verifier: no I/O, no clock.
  */
 import { extractAnswer } from '../answer';
+import { isAbortError } from '../util';
 import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
 import type { Aggregation, Candidate, SearchDeps, SearchOptions, SearchResult, SearchUsage, SearchWarning } from '../tts/search-types';
 import { shouldStopEarly, type EarlyStopDecision, type EarlyStopRule } from './early-stop';
@@ -43,6 +44,11 @@ export interface AutoSearchOptions {
   batchGrowth?: number;
   /** Answer equivalence; `answer/`'s `isEquivalent` by default. */
   equivalent?: (left: string, right: string) => boolean;
+  /**
+   * Called once the method is chosen, before it runs, so a caller whose deadline cuts the run
+   * still knows what was decided (earlyStop null, budgetSpent = the plan).
+   */
+  onDecision?: (decision: AutoDecision) => void;
 }
 
 export interface AutoDecision {
@@ -90,10 +96,24 @@ function addWarnings(total: SearchWarning[], part: readonly SearchWarning[]): vo
   for (const warning of part) if (!total.some((w) => w.code === warning.code)) total.push(warning);
 }
 
-/** Phase i's options: its own n/m and a seed no other phase uses (probe 0, then 1, 2, ...). */
-function phaseOptions(search: SearchOptions, n: number, m: number, phase: number): SearchOptions {
+/**
+ * A phase's options: its own n/m and a base seed past every sample seed drawn before it. Upstreams
+ * give sample i of a call the seed `seed + i` (vLLM's parallel sampling, the simulator, our
+ * fan-out backends), so offsetting each phase by the samples already requested keeps every
+ * sample's seed distinct; offsetting by the phase number would re-draw copies of earlier samples.
+ */
+function phaseOptions(search: SearchOptions, n: number, m: number, samplesBefore: number): SearchOptions {
   const { seed, ...rest } = search;
-  return seed === undefined ? { ...rest, n, m } : { ...rest, n, m, seed: (seed + phase) % SEED_RANGE };
+  return seed === undefined ? { ...rest, n, m } : { ...rest, n, m, seed: (seed + samplesBefore) % SEED_RANGE };
+}
+
+/** After the probe, a failing phase ends the run with what was drawn (TTS degrades, never fails). */
+function failedPhaseWarning(error: unknown, what: string): SearchWarning {
+  return { code: 'policy-failed', message: `${what} failed (${error instanceof Error ? error.message : String(error)}); answered from the samples drawn before it` };
+}
+
+function isAbort(error: unknown, deps: SearchDeps): boolean {
+  return deps.signal?.aborted === true || isAbortError(error);
 }
 
 export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): Promise<AutoSearchResult> {
@@ -143,6 +163,8 @@ export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): 
 
   // 3. Run with the probe reused.
   const base = { probe: probePlan, difficulty, lookup, reuse, method: reuse.method, n: budget, m: reuse.m, aggregation, vote };
+  options.onDecision?.({ ...base, earlyStop: null, budgetSpent: reuse.plannedBudget, reason });
+  const probeCandidates = probe?.candidates ?? [];
   if (reuse.isSampleBased) {
     const sampled = await sampleWithEarlyStop(options, deps, { method: reuse.method as 'majority' | 'best_of_n', aggregation, vote, first: probe?.candidates ?? [] }, usage, warnings);
     const decision: AutoDecision = {
@@ -154,10 +176,16 @@ export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): 
     return { candidates: sampled.candidates, usage, warnings, decision };
   }
 
-  const searched = await METHODS[reuse.method](phaseOptions(options.search, reuse.methodBudget, reuse.m, 1), deps);
+  let searched: SearchResult;
+  try {
+    // The search's first round samples from the root, like the probe: its seeds start past the probe's.
+    searched = await METHODS[reuse.method](phaseOptions(options.search, reuse.methodBudget, reuse.m, probeCandidates.length), deps);
+  } catch (error) {
+    if (probeCandidates.length === 0 || isAbort(error, deps)) throw error;
+    searched = { candidates: [], usage: emptyUsage(), warnings: [failedPhaseWarning(error, reuse.method)] };
+  }
   addUsage(usage, searched.usage);
   addWarnings(warnings, searched.warnings);
-  const probeCandidates = probe?.candidates ?? [];
   // A PRM vote needs every voter scored; a probe the PRM failed on would turn the whole vote into
   // a majority vote, so it stays out instead (and says so).
   const isProbeUnscored = vote !== 'majority' && probeCandidates.some((c) => isCompleteCandidate(c) && c.stepScores === null);
@@ -186,7 +214,6 @@ async function sampleWithEarlyStop(
   const budget = options.context.budget;
   const candidates = [...state.first];
   const minBatch = Math.max(1, state.first.length > 0 ? state.first.length : options.table.probe.maxSamples);
-  let phase = 1;
   for (;;) {
     const decision = shouldStopEarly(voteStateOf(candidates, state, budget, options.equivalent), options.earlyStop);
     if (decision.shouldStop) {
@@ -197,8 +224,15 @@ async function sampleWithEarlyStop(
       options.earlyStop.kind === 'none'
         ? budget - candidates.length
         : nextBatchSize({ drawn: candidates.length, budget, minBatch, growth: options.batchGrowth ?? 2 });
-    const batch = await METHODS[state.method](phaseOptions(options.search, size, 1, phase), deps);
-    phase += 1;
+    let batch: SearchResult;
+    try {
+      batch = await METHODS[state.method](phaseOptions(options.search, size, 1, candidates.length), deps);
+    } catch (error) {
+      if (candidates.length === 0 || isAbort(error, deps)) throw error;
+      warnings.push(failedPhaseWarning(error, `a batch of ${size} samples`));
+      const stop = shouldStopEarly(voteStateOf(candidates, state, budget, options.equivalent), { kind: 'none' });
+      return { candidates, stop: { ...stop, reason: 'the policy failed; stopped with the samples drawn', samplesDrawn: candidates.length, samplesSaved: 0 } };
+    }
     addUsage(usage, batch.usage);
     addWarnings(warnings, batch.warnings);
     candidates.push(...batch.candidates);

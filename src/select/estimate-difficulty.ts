@@ -106,6 +106,10 @@ export function computeProbeSignals(
 export function binFromSignals(signals: ProbeSignals, thresholds: DifficultyThresholds): { bin: DifficultyBin; reason: string } {
   const score = signals.meanFinalScore;
   const shown = (value: number): string => value.toFixed(2);
+  // Whatever the (fitted) thresholds say, a probe without a single answer is never easy.
+  if (signals.validAnswers === 0) {
+    return { bin: 'hard', reason: 'no probe sample has an answer' };
+  }
   if (signals.invalidShare >= thresholds.hardMinInvalidShare) {
     return { bin: 'hard', reason: `${shown(signals.invalidShare)} of the probe has no answer (≥ ${shown(thresholds.hardMinInvalidShare)})` };
   }

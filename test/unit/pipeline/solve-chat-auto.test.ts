@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveTtsPlan, solveChat, type AutoSettings, type ModelBackend, type ModelInfo, type TtsDefaults } from '../../../src/pipeline';
 import { parseStrategyTable } from '../../../src/select';
+import type { Policy } from '../../../src/tts';
 import { createFakePolicy, createFakeVerifier, toyScorer, toyScript, type ToyProblem } from '../tts/fakes';
 
 const TABLE = parseStrategyTable(readFileSync(path.resolve(__dirname, '../../../config/strategy.yaml'), 'utf8'));
@@ -93,5 +94,37 @@ describe('solveChat with auto', () => {
     expect(result.metadata.method).toBe('majority');
     expect(result.metadata.vote).toBe('majority');
     expect(result.metadata.prmCalls).toBe(0);
+  });
+
+  it('keeps what auto decided when the deadline cuts the run after the probe', async () => {
+    const inner = createFakePolicy(toyScript({ id: 'easy', stepCount: 3, pCorrect: 0.97, answer: 7 }));
+    let calls = 0;
+    // The probe answers; every later call hangs until the deadline aborts it.
+    const policy: Policy = {
+      generate(prefixes, params, signal) {
+        calls += 1;
+        if (calls === 1) return inner.generate(prefixes, params, signal);
+        return new Promise((_, reject) => {
+          signal?.addEventListener('abort', () => {
+            const error = new Error('aborted');
+            error.name = 'AbortError';
+            reject(error);
+          });
+        });
+      },
+    };
+    const verifier = createFakeVerifier(toyScorer);
+    // No early stopping, so the run needs a second call.
+    const info: ModelInfo = { ...INFO, auto: { ...AUTO, earlyStop: { kind: 'none' } } };
+    const backend: ModelBackend = { info, createPolicy: async () => ({ policy, promptTokens: 30 }), createVerifier: () => verifier, forwardChat: async () => ({ kind: 'json', status: 200, body: {} }) };
+    const plan = resolveTtsPlan({ header: null, body: { n: 64 }, alias: null }, info, DEFAULTS);
+    if (!plan) throw new Error('expected a plan');
+    const result = await solveChat({ backend, plan, messages: [{ role: 'user', content: 'q' }], question: 'q', choices: 1, maxTokens: null, seed: 3, returnCandidates: false, now: () => 0, timeoutMs: 50 });
+    expect(calls).toBe(2);
+    expect(result.metadata.auto?.difficulty?.bin).toBe('easy');
+    expect(result.metadata.method).toBe('best_of_n');
+    expect(result.metadata.reason).toMatch(/^auto: /);
+    expect(result.metadata.degraded).toMatch(/deadline/);
+    expect(result.metadata.selectedAnswer).toBe('7');
   });
 });

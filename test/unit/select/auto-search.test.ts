@@ -65,6 +65,50 @@ describe('autoSearch', () => {
     expect(new Set(seeds).size).toBe(seeds.length);
   });
 
+  // Regression: phases were seeded seed+0, seed+1, ... while upstreams seed sample i as seed+i
+  // (vLLM parallel sampling, the simulator), so most batches re-drew copies of earlier samples.
+  it('keeps every root sample seed distinct under seed+i per-sample seeding (BoN batches and beam after the probe)', async () => {
+    for (const problem of [EASY, HARD]) {
+      const { policy, deps, options } = setup({ problem, earlyStop: { kind: 'decided' }, budget: 64 });
+      const result = await autoSearch(options, deps);
+      const rootSeeds = policy.calls
+        .filter((call) => call.prefixes.every((prefix) => prefix === ''))
+        .flatMap((call) => Array.from({ length: call.params.n * call.prefixes.length }, (_, i) => (call.params.seed ?? 0) + i));
+      expect(rootSeeds.length).toBeGreaterThan(4);
+      expect(new Set(rootSeeds).size).toBe(rootSeeds.length);
+      expect(result.decision.method).toBe(problem === EASY ? 'best_of_n' : 'beam_search');
+    }
+  });
+
+  it('answers from the probe when the policy fails after it, labelled policy-failed', async () => {
+    const policy = createFakePolicy(toyScript(HARD), { failOn: (i) => (i === 1 ? new Error('upstream 500') : undefined) });
+    const { deps, options } = setup({ problem: HARD });
+    const result = await autoSearch(options, { ...deps, policy });
+    expect(result.candidates).toHaveLength(4);
+    expect(result.warnings.map((w) => w.code)).toContain('policy-failed');
+    const bon = setup({ problem: EASY, earlyStop: { kind: 'none' }, budget: 16 });
+    const failingBon = createFakePolicy(toyScript(EASY), { failOn: (i) => (i === 1 ? new Error('upstream 500') : undefined) });
+    const sampled = await autoSearch(bon.options, { ...bon.deps, policy: failingBon });
+    expect(sampled.decision.method).toBe('best_of_n');
+    expect(sampled.candidates).toHaveLength(4);
+    expect(sampled.decision.earlyStop?.samplesSaved).toBe(0);
+    expect(sampled.warnings.map((w) => w.code)).toContain('policy-failed');
+  });
+
+  it('still fails when the probe itself fails (nothing to answer from)', async () => {
+    const policy = createFakePolicy(toyScript(HARD), { failOn: () => new Error('upstream 500') });
+    const { deps, options } = setup({ problem: HARD });
+    await expect(autoSearch(options, { ...deps, policy })).rejects.toThrow('upstream 500');
+  });
+
+  it('reports its decision before the method runs', async () => {
+    const { deps, options } = setup({ problem: HARD });
+    const seen: string[] = [];
+    const policy = createFakePolicy(toyScript(HARD), { onCall: (i) => i === 1 && seen.push('search started') });
+    await autoSearch({ ...options, onDecision: (d) => seen.push(`decided ${d.method}`) }, { ...deps, policy });
+    expect(seen).toEqual(['decided beam_search', 'search started']);
+  });
+
   it('stops early when the Beta posterior is confident, and reports what it saved', async () => {
     const { policy, deps, options } = setup({ problem: EASY, earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 }, budget: 64 });
     const result = await autoSearch(options, deps);

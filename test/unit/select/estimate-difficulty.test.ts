@@ -75,3 +75,14 @@ describe('binFromPassAt1', () => {
     expect([1, 0.5, 0.49, 0.1, 0.09, 0].map(binFromPassAt1)).toEqual(['easy', 'easy', 'medium', 'medium', 'hard', 'hard']);
   });
 });
+
+describe('estimateDifficulty without any answer', () => {
+  // Regression: fitted thresholds may disable the hard conditions and allow agreement 0, which
+  // called a probe with no answer at all "easy" (agreement 0.00 ≥ 0.00).
+  it('calls a probe with no valid answer hard, whatever the thresholds', () => {
+    const permissive = { easyMinMeanFinalScore: 0, easyMinAgreement: 0, hardMaxMeanFinalScore: -1, hardBelowAgreement: 0, hardMinInvalidShare: 2 };
+    const estimate = estimateDifficulty([sample(null, 0.9), sample(null, 0.9), sample(null, 0.9), sample(null, 0.9)], { thresholds: permissive });
+    expect(estimate.bin).toBe('hard');
+    expect(estimate.reason).toMatch(/no probe sample has an answer/);
+  });
+});
