@@ -8,6 +8,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Readable } from 'node:stream';
 import { UpstreamError, UpstreamTimeoutError } from '../errors';
 import { isAbortError } from '../util';
+import { dispatchText } from './dispatch-text';
 
 export interface UpstreamClientOptions {
   /** Logical name (config key), used in errors and logs; never the URL's secret. */
@@ -112,19 +113,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // the call. The caller's signal (client disconnect, request deadline) is passed as is: a
       // combined AbortSignal.timeout/any per call cost ~3% of the proxy's CPU in the bench
       // (allocation, weak refs, timers) for the same behaviour.
-      const response = await pool.request({
-        origin: url.origin,
-        path: prefix + path,
-        method,
-        headers: baseHeaders,
-        body,
+      const response = await dispatchText(
+        pool,
+        { origin: url.origin, path: prefix + path, method, headers: baseHeaders, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs },
         signal,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-      });
-      const text = await response.body.text();
-      options.onCall?.({ upstream: options.name, path, status: response.statusCode, durationMs: performance.now() - started, outcome: response.statusCode < 400 ? 'ok' : 'error' });
-      return { status: response.statusCode, text };
+      );
+      options.onCall?.({ upstream: options.name, path, status: response.status, durationMs: performance.now() - started, outcome: response.status < 400 ? 'ok' : 'error' });
+      return response;
     } catch (error) {
       const report = (outcome: UpstreamCallEvent['outcome']): void =>
         options.onCall?.({ upstream: options.name, path, status: null, durationMs: performance.now() - started, outcome });

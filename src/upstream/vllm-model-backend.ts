@@ -1,11 +1,12 @@
 /**
  * A `ModelBackend` over vLLM-compatible policy and PRM servers: binds the policy preset (system
- * prompt) to the client's conversation, renders the prompt once, and forwards plain requests.
+ * prompt) to the client's conversation, prepares the prompt once per request (one `/tokenize`;
+ * see `prepareChatPrompt`), and forwards plain requests.
  */
 import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../pipeline';
 import type { Verifier } from '../tts';
 import type { UpstreamClient } from './upstream-client';
-import { createVllmPolicy, renderChatPrompt } from './vllm-policy';
+import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
 
 export interface VllmModelBackendOptions {
   info: ModelInfo;
@@ -27,10 +28,12 @@ export function createVllmModelBackend(options: VllmModelBackendOptions): ModelB
         const tokenCount = await countChatTokens(policyClient, info.servedName, messages, signal);
         return { policy: createVllmPolicy({ client: policyClient, servedName: info.servedName, messages, mode: 'chat-continue' }), promptTokens: tokenCount };
       }
-      const rendered = await renderChatPrompt(policyClient, info.servedName, messages, signal);
+      // One /tokenize per request: the ids serve whole-solution sampling as they are, and the text
+      // (one /detokenize) is fetched only if a step-wise round needs it, off the critical path.
+      const prompt = await prepareChatPrompt(policyClient, info.servedName, messages, signal);
       return {
-        policy: createVllmPolicy({ client: policyClient, servedName: info.servedName, renderedPrompt: rendered.text, mode: 'completions' }),
-        promptTokens: rendered.tokens,
+        policy: createVllmPolicy({ client: policyClient, servedName: info.servedName, prompt, mode: 'completions' }),
+        promptTokens: prompt.tokens,
       };
     },
     createVerifier: () => options.verifier,

@@ -1,0 +1,84 @@
+/**
+ * One HTTP exchange through an undici dispatcher, answered as status + body text: what
+ * `pool.request()` followed by `body.text()` gives, without the machinery a caller that reads the
+ * whole body does not need (an AsyncResource per request, a Readable for the body, a promise per
+ * read). Every JSON call to an upstream (policy samples, PRM scores, passthrough chats) goes
+ * through here, so this was a visible share of the proxy's CPU per upstream call.
+ *
+ * Aborts: the caller's signal cancels the exchange (queued or in flight) and rejects with the
+ * signal's reason, as `pool.request` does. Timeouts and connection errors reject with undici's
+ * own error classes, so callers tell them apart exactly as before.
+ */
+import type { Dispatcher } from 'undici';
+
+export interface TextResponse {
+  status: number;
+  text: string;
+}
+
+const BOM = 0xfeff;
+
+function abortReason(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason;
+  const error = new Error('This operation was aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+export function dispatchText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<TextResponse> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<TextResponse>((resolve, reject) => {
+    let status = 0;
+    let chunks: Buffer[] = [];
+    let length = 0;
+    let controller: Dispatcher.DispatchController | null = null;
+    let aborted: Error | null = null;
+    let settled = false;
+
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    function onAbort(): void {
+      aborted = abortReason(signal as AbortSignal);
+      // Queued requests have no controller yet: answer now, cancel when undici starts it.
+      if (controller) controller.abort(aborted);
+      else if (settle()) reject(aborted);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    dispatcher.dispatch(options, {
+      onRequestStart(started) {
+        if (aborted) {
+          started.abort(aborted);
+          return;
+        }
+        controller = started;
+        // Called again only if undici retries the request on a fresh connection: start over.
+        status = 0;
+        chunks = [];
+        length = 0;
+      },
+      onResponseStart(_controller, statusCode) {
+        // 1xx interim answers (100 Continue) come before the real one.
+        if (statusCode >= 200) status = statusCode;
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+        length += chunk.length;
+      },
+      onResponseEnd() {
+        if (!settle()) return;
+        const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+        const text = body.toString('utf8');
+        // UTF-8 decoding drops a byte order mark, as `body.text()` does.
+        resolve({ status, text: text.charCodeAt(0) === BOM ? text.slice(1) : text });
+      },
+      onResponseError(_controller, error) {
+        if (settle()) reject(aborted ?? error);
+      },
+    });
+  });
+}
