@@ -248,7 +248,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         if (error instanceof ConfigError) throw error;
         logger.warn({ prm: prm.name }, 'could not verify PRM special tokens (upstream unreachable); will verify on first use');
       }
-      verifier = createPrmVerifier({ client: prmClient, servedName: prm.served_name, family, maxInputTokens: prm.max_input_tokens, cache: prmCache });
+      verifier = createPrmVerifier({
+        client: prmClient,
+        servedName: prm.served_name,
+        family,
+        maxInputTokens: prm.max_input_tokens,
+        cache: prmCache,
+        // One batcher per PRM (made by the verifier) when tts.prm_batch_window_ms > 0.
+        batch: { windowMs: config.tts.prm_batch_window_ms, maxPaths: config.tts.prm_batch_max_paths },
+      });
     }
     verifiers.set(prm.name, {
       verifier,

@@ -18,7 +18,7 @@ import { InvalidUpstreamResponseError } from '../errors';
 import type { PrmFamily } from '../prm';
 import { preparePrmTokens } from '../prm';
 import type { ScoreResult, Verifier } from '../tts';
-import type { PrmBatcher } from './prm-batcher';
+import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
 import type { UpstreamClient } from './upstream-client';
 import { completionResponseSchema, poolingResponseSchema, tokenizeResponseSchema } from './vllm-wire';
 
@@ -34,6 +34,11 @@ export interface PrmVerifierOptions {
    * `score` sends its own call. Not used by prompt-logprobs families (`/v1/completions`).
    */
   batcher?: PrmBatcher;
+  /**
+   * Config `tts.prm_batch_window_ms` / `prm_batch_max_paths`: with a window above 0 (0 = off) the
+   * verifier makes its own batcher, shared by every request it scores. Ignored when `batcher` is given.
+   */
+  batch?: { windowMs: number; maxPaths: number };
 }
 
 /** The cached scores of one scored path: one per step, each the score of that step's prefix. */
@@ -60,7 +65,8 @@ function pathKey(questionHash: Hash, steps: readonly string[]): string {
 }
 
 export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
-  const { client, servedName, family, cache, batcher } = options;
+  const { client, servedName, family, cache } = options;
+  const batcher = options.batcher ?? (options.batch && options.batch.windowMs > 0 ? createPrmBatcher({ client, windowMs: options.batch.windowMs, maxInputs: options.batch.maxPaths }) : undefined);
   const readout = family.readout;
   const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
   const canCache = cache !== null && family.isCausal;

@@ -45,6 +45,17 @@ describe('createPrmVerifier over the simulated PRM', () => {
     expect(other.calls).toBe(1);
   });
 
+  it('makes its own batcher from the config knobs (window > 0), and none at window 0', async () => {
+    const family = getPrmFamily('qwen2.5-math-prm');
+    const batched = createPrmVerifier({ client, servedName: MODEL, family, maxInputTokens: 4096, cache: null, batch: { windowMs: 5, maxPaths: 64 } });
+    await Promise.all([batched.score(QUESTION, [PATH_A]), batched.score('What is 2 + 2?', [PATH_B])]);
+    expect(pooling()).toBe(1);
+    sim.resetStats();
+    const off = createPrmVerifier({ client, servedName: MODEL, family, maxInputTokens: 4096, cache: null, batch: { windowMs: 0, maxPaths: 64 } });
+    await Promise.all([off.score(QUESTION, [PATH_A]), off.score('What is 2 + 2?', [PATH_B])]);
+    expect(pooling()).toBe(2);
+  });
+
   it('with a batcher, concurrent requests share one /pooling call and each sees exactly one call', async () => {
     const family = getPrmFamily('qwen2.5-math-prm');
     const batcher = createPrmBatcher({ client, windowMs: 5, maxInputs: 64 });
