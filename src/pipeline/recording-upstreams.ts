@@ -2,9 +2,13 @@
  * Wrap a request's Policy and Verifier to remember every completed continuation and score, so
  * that when the request's deadline cuts a search short the pipeline can still vote over the
  * complete solutions that were already paid for (degrade, don't fail) — whatever the method.
+ *
+ * The recording is lazy: a call only keeps references to what it already returned, and the
+ * splitting into steps, the answer checks and the de-duplication run in `completeCandidates()`,
+ * which only a search cut short by its deadline calls. Every other request pays nothing for it.
  */
 import { containsAnswer, splitSteps } from '../tts';
-import type { Candidate, Policy, Verifier } from '../tts';
+import type { Candidate, GenerateResult, Policy, ScoreResult, Verifier } from '../tts';
 
 export interface RecordingUpstreams {
   policy: Policy;
@@ -14,11 +18,22 @@ export interface RecordingUpstreams {
   usage(): { policyCalls: number; prmCalls: number; policyPromptTokens: number; policyCompletionTokens: number; prmPromptTokens: number; generations: number };
 }
 
+interface GenerateCall {
+  prefixes: readonly string[];
+  outputs: GenerateResult['outputs'];
+}
+
+interface ScoreCall {
+  paths: readonly (readonly string[])[];
+  scores: ScoreResult['scores'];
+}
+
+const key = (steps: readonly string[]): string => steps.join('\u0001');
+
 export function recordUpstreams(policy: Policy, verifier: Verifier | null): RecordingUpstreams {
-  const complete = new Map<string, Candidate>();
-  const scores = new Map<string, number[]>();
+  const generated: GenerateCall[] = [];
+  const scored: ScoreCall[] = [];
   const usage = { policyCalls: 0, prmCalls: 0, policyPromptTokens: 0, policyCompletionTokens: 0, prmPromptTokens: 0, generations: 0 };
-  const key = (steps: readonly string[]): string => steps.join('\u0001');
 
   return {
     policy: {
@@ -28,23 +43,8 @@ export function recordUpstreams(policy: Policy, verifier: Verifier | null): Reco
         const result = await policy.generate(prefixes, params, signal);
         usage.policyPromptTokens += result.promptTokens;
         usage.policyCompletionTokens += result.completionTokens;
-        result.outputs.forEach((continuations, i) => {
-          for (const continuation of continuations) {
-            const text = (prefixes[i] ?? '') + continuation.text;
-            const steps = splitSteps(text);
-            const last = steps[steps.length - 1] ?? '';
-            const isEos = continuation.finish === 'eos';
-            if (!isEos && !containsAnswer(last)) continue;
-            if (complete.has(text)) continue;
-            complete.set(text, {
-              text,
-              steps,
-              stepScores: null,
-              finish: containsAnswer(last) ? 'answer' : 'eos',
-              completionTokens: continuation.completionTokens,
-            });
-          }
-        });
+        // A copy of the (short) prefix list: the caller may reuse its array for the next round.
+        generated.push({ prefixes: [...prefixes], outputs: result.outputs });
         return result;
       },
     },
@@ -54,15 +54,33 @@ export function recordUpstreams(policy: Policy, verifier: Verifier | null): Reco
             usage.prmCalls += 1;
             const result = await verifier.score(question, paths, signal);
             usage.prmPromptTokens += result.promptTokens;
-            paths.forEach((steps, i) => {
-              const s = result.scores[i];
-              if (s) scores.set(key(steps), s);
-            });
+            scored.push({ paths: [...paths], scores: result.scores });
             return result;
           },
         }
       : null,
     completeCandidates() {
+      const scores = new Map<string, number[]>();
+      for (const call of scored) {
+        call.paths.forEach((steps, i) => {
+          const s = call.scores[i];
+          if (s) scores.set(key(steps), s);
+        });
+      }
+      const complete = new Map<string, Candidate>();
+      for (const call of generated) {
+        call.outputs.forEach((continuations, i) => {
+          for (const continuation of continuations) {
+            const text = (call.prefixes[i] ?? '') + continuation.text;
+            if (complete.has(text)) continue;
+            const steps = splitSteps(text);
+            const last = steps[steps.length - 1] ?? '';
+            const hasAnswer = containsAnswer(last);
+            if (continuation.finish !== 'eos' && !hasAnswer) continue;
+            complete.set(text, { text, steps, stepScores: null, finish: hasAnswer ? 'answer' : 'eos', completionTokens: continuation.completionTokens });
+          }
+        });
+      }
       return [...complete.values()].map((candidate) => ({ ...candidate, stepScores: scores.get(key(candidate.steps)) ?? null }));
     },
     usage: () => ({ ...usage }),

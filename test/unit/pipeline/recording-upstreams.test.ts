@@ -1,0 +1,72 @@
+import { recordUpstreams } from '../../../src/pipeline/recording-upstreams';
+import type { GenerateResult, Policy, SamplingParams, ScoreResult, Verifier } from '../../../src/tts';
+
+const PARAMS: SamplingParams = { temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n'], n: 2 };
+
+/** A policy that answers each call with the next scripted result, recording nothing itself. */
+function scriptedPolicy(results: GenerateResult[]): Policy {
+  let call = 0;
+  return { generate: async () => results[call++] as GenerateResult };
+}
+
+function scriptedVerifier(score: (steps: readonly string[]) => number[]): Verifier {
+  return {
+    score: async (_question, paths): Promise<ScoreResult> => ({ scores: paths.map(score), promptTokens: 10 * paths.length, cachedTokens: 0, truncatedPaths: [], calls: 1 }),
+  };
+}
+
+describe('recordUpstreams', () => {
+  it('returns complete solutions (EOS or a boxed last step) in call order, deduplicated, with their scores', async () => {
+    const recorder = recordUpstreams(
+      scriptedPolicy([
+        {
+          outputs: [
+            [
+              { text: 'Step 1.\n\n', finish: 'stop-sequence', completionTokens: 3 },
+              { text: 'So \\boxed{4}.', finish: 'stop-sequence', completionTokens: 4 },
+            ],
+          ],
+          promptTokens: 20,
+          completionTokens: 7,
+        },
+        {
+          outputs: [
+            [
+              { text: 'The answer is \\boxed{5}.', finish: 'eos', completionTokens: 6 },
+              { text: 'I give up', finish: 'eos', completionTokens: 3 },
+            ],
+            [
+              { text: 'again', finish: 'length', completionTokens: 8 },
+              { text: 'So \\boxed{4}.', finish: 'eos', completionTokens: 4 },
+            ],
+          ],
+          promptTokens: 40,
+          completionTokens: 21,
+        },
+      ]),
+      scriptedVerifier((steps) => steps.map((_step, i) => 0.5 + i / 10)),
+    );
+    await recorder.policy.generate([''], PARAMS);
+    const prefixes = ['Step 1.\n\n', ''];
+    await recorder.policy.generate(prefixes, PARAMS);
+    // The caller reusing its array must not change what was recorded.
+    prefixes[0] = 'changed';
+    await recorder.verifier?.score('q', [['Step 1.', 'The answer is \\boxed{5}.']]);
+
+    const candidates = recorder.completeCandidates();
+    expect(candidates.map((c) => [c.text, c.finish, c.stepScores])).toEqual([
+      ['So \\boxed{4}.', 'answer', null],
+      ['Step 1.\n\nThe answer is \\boxed{5}.', 'answer', [0.5, 0.6]],
+      ['Step 1.\n\nI give up', 'eos', null],
+    ]);
+    expect(recorder.usage()).toEqual({ policyCalls: 2, prmCalls: 1, policyPromptTokens: 60, policyCompletionTokens: 28, prmPromptTokens: 10, generations: 6 });
+  });
+
+  it('passes every result through unchanged and has no verifier without one', async () => {
+    const result: GenerateResult = { outputs: [[{ text: 'x', finish: 'length', completionTokens: 1 }]], promptTokens: 1, completionTokens: 1 };
+    const recorder = recordUpstreams(scriptedPolicy([result]), null);
+    expect(await recorder.policy.generate([''], { ...PARAMS, n: 1 })).toBe(result);
+    expect(recorder.verifier).toBeNull();
+    expect(recorder.completeCandidates()).toEqual([]);
+  });
+});
