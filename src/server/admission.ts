@@ -15,6 +15,11 @@ export interface AdmissionOptions {
 export interface Admission {
   /** Resolve with a release function once admitted; reject with OverloadedError when full. */
   acquire(signal?: AbortSignal): Promise<() => void>;
+  /**
+   * Admit at once if there is room (a release function), else null: then call `acquire` to queue.
+   * Lets the common, uncontended case skip the promise, the abort signal and its listeners.
+   */
+  tryAcquire(): (() => void) | null;
   stats(): { running: number; queued: number; rejected: number };
 }
 
@@ -44,6 +49,12 @@ export function createAdmission(options: AdmissionOptions): Admission {
   };
 
   return {
+    tryAcquire() {
+      // Queued requests go first: taking a free slot here would overtake them.
+      if (running >= options.maxConcurrent || queue.length > 0) return null;
+      running += 1;
+      return once(release);
+    },
     acquire(signal) {
       if (running < options.maxConcurrent) {
         running += 1;

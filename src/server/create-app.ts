@@ -2,17 +2,18 @@
  * Compose the Express app from its dependencies. No listen, no env, no config: `main.ts` builds
  * the deps, tests build fakes.
  */
-import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { createShadowArm, type ModelBackend, type ShadowArm, type TtsDefaults } from '../pipeline';
 import { isAbortError } from '../util';
+import { createAccessLog, requestIdOf } from './access-log';
 import { createAdmission, type AdmissionOptions } from './admission';
 import { createApiKeyCheck } from './auth';
 import { toHttpError } from './http-error';
 import type { Metrics } from './metrics';
+import { createJsonBodyReader } from './read-json-body';
 import { createChatCompletionsHandler } from './routes/chat-completions';
 
 export interface HealthReport {
@@ -40,6 +41,9 @@ export interface AppDeps {
 
 export type TtsProxyApp = express.Express & { shadow: ShadowArm | null };
 
+/** Upstream connections of the raw /v1 passthrough (other routes than chat completions). */
+const PASSTHROUGH_MAX_SOCKETS = 256;
+
 export function createApp(deps: AppDeps): TtsProxyApp {
   const app = express();
   app.disable('x-powered-by');
@@ -47,58 +51,13 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   const now = deps.now ?? (() => performance.now());
   const randomSeed = deps.randomSeed ?? (() => Math.floor(Math.random() * 2 ** 31));
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (request, response) => {
-        const given = request.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-        response.setHeader('x-request-id', id);
-        return id;
-      },
-      // Never log credentials.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
-      autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
-    }),
-  );
-  app.use((_request, response, next) => {
-    response.setHeader('x-content-type-options', 'nosniff');
-    response.setHeader('cache-control', 'no-store');
-    next();
+  // Logs carry no headers, so credentials never reach them.
+  const logAccess = createAccessLog({
+    logger: deps.logger,
+    quietPaths: ['/health', '/metrics'],
+    headers: { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
   });
-
-  app.get('/health', async (_request, response) => {
-    const report = await deps.health();
-    response.status(report.status === 'down' ? 503 : 200).json(report);
-  });
-  app.get('/metrics', async (_request, response) => {
-    response.setHeader('content-type', deps.metrics.registry.contentType);
-    response.send(await deps.metrics.registry.metrics());
-  });
-
   const checkKey = createApiKeyCheck(deps.apiKeys);
-  if (checkKey) {
-    app.use('/v1', (request, _response, next) => {
-      checkKey(request.headers.authorization);
-      next();
-    });
-  }
-
-  app.get('/v1/models', (_request, response) => {
-    const created = 1_730_000_000;
-    response.json({
-      object: 'list',
-      data: [...deps.backends.values()].map((backend) => ({
-        id: backend.info.name,
-        object: 'model',
-        created,
-        owned_by: backend.info.isSimulated ? 'tts-proxy (simulated upstream)' : 'tts-proxy',
-        simulated: backend.info.isSimulated,
-        upstream_model: backend.info.servedName,
-        tts: { params_b: backend.info.paramsB, family: backend.info.family, prm: backend.info.prm?.name ?? null },
-      })),
-    });
-  });
 
   const shadow =
     deps.shadow && deps.shadow.rate > 0
@@ -118,24 +77,78 @@ export function createApp(deps: AppDeps): TtsProxyApp {
           },
         )
       : null;
+  // The busiest route first: every layer before it is matched on every request.
   const chat = createChatCompletionsHandler(
     { backends: deps.backends, ttsDefaults: deps.ttsDefaults, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, now, randomSeed, shadow },
     deps.logger,
   );
   const admission = createAdmission(deps.admission);
-  app.post('/v1/chat/completions', async (request, response, next) => {
-    const controller = new AbortController();
-    const onClose = (): void => controller.abort();
-    response.once('close', onClose);
-    const release = await admission.acquire(controller.signal);
-    response.off('close', onClose);
+  const readBody = createJsonBodyReader({ limitBytes: deps.bodyLimitBytes });
+  // One handler (not a chain of middleware): admission, body, route, with no `next()` between.
+  const chatRoute = async (request: Request, response: Response): Promise<void> => {
+    let release = admission.tryAcquire();
+    if (release === null) {
+      const controller = new AbortController();
+      const onClose = (): void => controller.abort();
+      response.once('close', onClose);
+      release = await admission.acquire(controller.signal);
+      response.off('close', onClose);
+    }
     // Released when the response is done, however it ends (finish, error, client gone).
-    response.once('close', release);
-    next();
-  }, express.json({ limit: deps.bodyLimitBytes, strict: true }), chat);
+    response.on('close', release);
+    request.body = await readBody(request, response);
+    await chat(request, response);
+  };
+  // The first layer logs every request and serves the busiest route by exact match, skipping
+  // Express's route matching and dispatch (a measurable share of a plain passthrough). Spellings
+  // the router also accepts (trailing slash, query string, case) take the registered route below.
+  app.use((request, response, next) => {
+    logAccess(request, response);
+    if (request.method === 'POST' && request.url === '/v1/chat/completions') {
+      checkKey?.(request.headers.authorization);
+      // Returned, not awaited: Express hands a rejection to the error handler.
+      return chatRoute(request, response);
+    }
+    return next();
+  });
+  if (checkKey) {
+    app.use('/v1', (request, _response, next) => {
+      checkKey(request.headers.authorization);
+      next();
+    });
+  }
+  app.post('/v1/chat/completions', chatRoute);
+
+  app.get('/health', async (_request, response) => {
+    const report = await deps.health();
+    response.status(report.status === 'down' ? 503 : 200).json(report);
+  });
+  app.get('/metrics', async (_request, response) => {
+    response.setHeader('content-type', deps.metrics.registry.contentType);
+    response.send(await deps.metrics.registry.metrics());
+  });
+
+  app.get('/v1/models', (_request, response) => {
+    const created = 1_730_000_000;
+    response.json({
+      object: 'list',
+      data: [...deps.backends.values()].map((backend) => ({
+        id: backend.info.name,
+        object: 'model',
+        created,
+        owned_by: backend.info.isSimulated ? 'tts-proxy (simulated upstream)' : 'tts-proxy',
+        simulated: backend.info.isSimulated,
+        upstream_model: backend.info.servedName,
+        tts: { params_b: backend.info.paramsB, family: backend.info.family, prm: backend.info.prm?.name ?? null },
+      })),
+    });
+  });
 
   if (deps.passthrough) {
     const { url, apiKey } = deps.passthrough;
+    // Without an agent http-proxy sends `connection: close` and opens a TCP connection per
+    // request; keep-alive reuses them. The bound matches a vLLM server's comfortable fan-in.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: PASSTHROUGH_MAX_SOCKETS });
     // Mounted without a body parser so the request stream reaches the upstream untouched.
     app.use(
       '/v1',
@@ -143,6 +156,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
         target: url.replace(/\/$/, '') + '/v1',
         changeOrigin: true,
         xfwd: false,
+        agent,
         on: {
           proxyReq: (proxyRequest) => {
             // The client's key is for us, never for the upstream.
@@ -168,15 +182,16 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   });
 
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    const reqId = requestIdOf(response);
     if (isAbortError(error) && (request.destroyed || response.destroyed || !response.writable)) {
       // The client left; its upstream work is already cancelled. Not an error.
-      request.log.info('client disconnected; request aborted');
+      deps.logger.info({ reqId }, 'client disconnected; request aborted');
       if (!response.writableEnded) response.end();
       return;
     }
     const mapped = toHttpError(error);
-    if (mapped.isUnexpected) request.log.error({ err: error }, 'unexpected error');
-    else request.log.info({ status: mapped.status, code: mapped.body.error.code }, mapped.body.error.message);
+    if (mapped.isUnexpected) deps.logger.error({ reqId, err: error }, 'unexpected error');
+    else deps.logger.info({ reqId, status: mapped.status, code: mapped.body.error.code }, mapped.body.error.message);
     if (response.headersSent) {
       response.end();
       return;

@@ -1,8 +1,29 @@
 /**
  * Prometheus metrics (prom-client): requests, latencies, upstream calls, TTS choices and
  * degradations. One registry per app so tests can run several apps in one process.
+ *
+ * The per-request metrics go through bound series (`requestSeries`, `recordUpstreamCall`): each
+ * label tuple is resolved once and reused, instead of prom-client validating and hashing a label
+ * object on every call. Counter series add to a local number that prom-client receives when it is
+ * scraped (its `collect` hook), so a plain passthrough request costs no label work at all.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One counter series (fixed labels). */
+export interface CounterSeries {
+  inc(value?: number): void;
+}
+
+/** One histogram series (fixed labels). */
+export interface HistogramSeries {
+  observe(value: number): void;
+}
+
+/** The metrics of one kind of request (route, model, strategy), bound once. */
+export interface RequestSeries {
+  /** Count one finished request with this status and observe its latency in seconds. */
+  record(status: number, seconds: number): void;
+}
 
 export interface Metrics {
   registry: Registry;
@@ -23,14 +44,74 @@ export interface Metrics {
   shadowAgreement: Counter<'agree'>;
   shadowRatio: Histogram<'kind'>;
   recordUpstreamCall(event: { upstream: string; path: string; durationMs: number; outcome: string }): void;
+  /** Bound series for `tts_proxy_requests_total` and the latency histogram (memoised per tuple). */
+  requestSeries(route: string, model: string, strategy: string): RequestSeries;
+}
+
+/**
+ * Counter series that accumulate locally and are added to prom-client at scrape time. The tuples
+ * come from bounded sets (configured models, strategies, upstream routes, HTTP statuses), so the
+ * map stays small.
+ */
+function createPendingCounter<L extends string>(make: (collect: () => void) => Counter<L>, labelNames: readonly L[]): { counter: Counter<L>; series(values: readonly string[]): CounterSeries } {
+  const pending = new Map<string, { labels: Partial<Record<L, string>>; delta: number }>();
+  const counter = make(() => {
+    for (const entry of pending.values()) {
+      if (entry.delta === 0) continue;
+      counter.inc(entry.labels, entry.delta);
+      entry.delta = 0;
+    }
+  });
+  return {
+    counter,
+    series(values) {
+      const key = values.join('\u0000');
+      let entry = pending.get(key);
+      if (!entry) {
+        const labels: Partial<Record<L, string>> = {};
+        labelNames.forEach((name, index) => {
+          labels[name] = values[index] ?? '';
+        });
+        // Validates the tuple once (prom-client throws on unknown labels) and creates the series at 0.
+        counter.inc(labels, 0);
+        const created = { labels, delta: 0 };
+        entry = created;
+        pending.set(key, created);
+      }
+      const bound = entry;
+      return {
+        inc(value = 1) {
+          bound.delta += value;
+        },
+      };
+    },
+  };
+}
+
+/** Histogram children (`histogram.labels(...)`) cached per label tuple. */
+function createHistogramSeries<L extends string>(histogram: Histogram<L>): (values: readonly string[]) => HistogramSeries {
+  const children = new Map<string, HistogramSeries>();
+  return (values) => {
+    const key = values.join('\u0000');
+    let child = children.get(key);
+    if (!child) {
+      child = histogram.labels(...values);
+      children.set(key, child);
+    }
+    return child;
+  };
 }
 
 export function createMetrics(options: { collectDefaults?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.collectDefaults) collectDefaultMetrics({ register: registry, prefix: 'tts_proxy_' });
-  const requests = new Counter({ name: 'tts_proxy_requests_total', help: 'Client requests by route, model, strategy and status', labelNames: ['route', 'model', 'strategy', 'status'] as const, registers: [registry] });
+  const requestLabels = ['route', 'model', 'strategy', 'status'] as const;
+  const pendingRequests = createPendingCounter((collect) => new Counter({ name: 'tts_proxy_requests_total', help: 'Client requests by route, model, strategy and status', labelNames: requestLabels, registers: [registry], collect }), requestLabels);
+  const requests = pendingRequests.counter;
   const requestSeconds = new Histogram({ name: 'tts_proxy_request_duration_seconds', help: 'Client request latency', labelNames: ['route', 'strategy'] as const, buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });
-  const upstreamCalls = new Counter({ name: 'tts_proxy_upstream_calls_total', help: 'Upstream calls by upstream, path and outcome', labelNames: ['upstream', 'path', 'outcome'] as const, registers: [registry] });
+  const upstreamLabels = ['upstream', 'path', 'outcome'] as const;
+  const pendingUpstreamCalls = createPendingCounter((collect) => new Counter({ name: 'tts_proxy_upstream_calls_total', help: 'Upstream calls by upstream, path and outcome', labelNames: upstreamLabels, registers: [registry], collect }), upstreamLabels);
+  const upstreamCalls = pendingUpstreamCalls.counter;
   const upstreamSeconds = new Histogram({ name: 'tts_proxy_upstream_call_duration_seconds', help: 'Upstream call latency', labelNames: ['upstream', 'path'] as const, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers: [registry] });
   const ttsMethods = new Counter({ name: 'tts_proxy_tts_method_total', help: 'TTS requests by method run and strategy requested', labelNames: ['method', 'requested'] as const, registers: [registry] });
   const ttsDegraded = new Counter({ name: 'tts_proxy_tts_degraded_total', help: 'TTS requests answered in a degraded mode', labelNames: ['reason'] as const, registers: [registry] });
@@ -42,6 +123,10 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   const shadowRuns = new Counter({ name: 'tts_proxy_shadow_runs_total', help: 'Shadow baseline (CoT) runs by outcome', labelNames: ['outcome'] as const, registers: [registry] });
   const shadowAgreement = new Counter({ name: 'tts_proxy_shadow_agreement_total', help: 'Shadow runs whose answer agrees with the TTS answer (true/false/unknown)', labelNames: ['agree'] as const, registers: [registry] });
   const shadowRatio = new Histogram({ name: 'tts_proxy_shadow_ratio', help: 'TTS cost relative to the shadow baseline, by kind (tokens, flops, latency)', labelNames: ['kind'] as const, buckets: [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] });
+  const requestSecondsSeries = createHistogramSeries(requestSeconds);
+  const upstreamSecondsSeries = createHistogramSeries(upstreamSeconds);
+  const upstreamCallSeries = new Map<string, { calls: CounterSeries; seconds: HistogramSeries }>();
+  const requestSeriesCache = new Map<string, RequestSeries>();
   return {
     registry,
     shadowRuns,
@@ -59,8 +144,35 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     policyTokens,
     prmTokens,
     recordUpstreamCall(event) {
-      upstreamCalls.inc({ upstream: event.upstream, path: event.path, outcome: event.outcome });
-      upstreamSeconds.observe({ upstream: event.upstream, path: event.path }, event.durationMs / 1000);
+      const key = `${event.upstream}\u0000${event.path}\u0000${event.outcome}`;
+      let bound = upstreamCallSeries.get(key);
+      if (!bound) {
+        bound = { calls: pendingUpstreamCalls.series([event.upstream, event.path, event.outcome]), seconds: upstreamSecondsSeries([event.upstream, event.path]) };
+        upstreamCallSeries.set(key, bound);
+      }
+      bound.calls.inc();
+      bound.seconds.observe(event.durationMs / 1000);
+    },
+    requestSeries(route, model, strategy) {
+      const key = `${route}\u0000${model}\u0000${strategy}`;
+      const cached = requestSeriesCache.get(key);
+      if (cached) return cached;
+      const seconds = requestSecondsSeries([route, strategy]);
+      // Statuses are few (200, the 4xx/5xx of the error table): one series each, made on first use.
+      const byStatus = new Map<number, CounterSeries>();
+      const series: RequestSeries = {
+        record(status, secondsTaken) {
+          let counter = byStatus.get(status);
+          if (!counter) {
+            counter = pendingRequests.series([route, model, strategy, String(status)]);
+            byStatus.set(status, counter);
+          }
+          counter.inc();
+          seconds.observe(secondsTaken);
+        },
+      };
+      requestSeriesCache.set(key, series);
+      return series;
     },
   };
 }

@@ -22,11 +22,11 @@ import {
 } from '../../pipeline';
 import { isAbortError } from '../../util';
 import type { Metrics } from '../metrics';
-import { chatRequestSchema, messageText, PROXY_ONLY_FIELDS, type ChatRequestWire } from '../openai-wire';
+import { chatRequestSchema, messageText, type ChatRequestWire } from '../openai-wire';
 import { openSse } from '../sse';
 import { chunk, splitForStreaming, toChatCompletion, ttsMetadataWire, usageWire, type CompletionIdentity } from '../to-chat-completion';
 import { toHttpError } from '../http-error';
-import { relayChatStream } from './relay-chat-stream';
+import { forwardChat } from './forward-chat';
 
 export interface ChatRouteDeps {
   backends: ReadonlyMap<string, ModelBackend>;
@@ -102,21 +102,16 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const plan = resolveTtsPlan(parts, backend.info, deps.ttsDefaults);
     if (forcedArm) response.setHeader('x-tts-ab-arm', forcedArm);
 
-    // Client disconnect aborts every upstream call of this request.
+    // A client disconnect aborts every upstream call of this request; a finished one is counted.
     const controller = new AbortController();
+    const series = deps.metrics.requestSeries('chat_completions', name, plan?.method ?? 'passthrough');
     response.on('close', () => {
-      if (!response.writableFinished) controller.abort();
-    });
-
-    const strategyLabel = plan?.method ?? 'passthrough';
-    response.on('finish', () => {
-      deps.metrics.requests.inc({ route: 'chat_completions', model: name, strategy: strategyLabel, status: String(response.statusCode) });
-      deps.metrics.requestSeconds.observe({ route: 'chat_completions', strategy: strategyLabel }, (deps.now() - started) / 1000);
+      if (response.writableFinished) series.record(response.statusCode, (deps.now() - started) / 1000);
+      else controller.abort();
     });
 
     if (plan === null) {
-      // Responses name the model exactly as the client sent it (alias included).
-      await forward(backend, body, body.model, response, controller.signal);
+      await forwardChat(backend, body, body.model, response, controller.signal);
       return;
     }
     await runTts(deps, backend, plan, body, body.model, response, controller, logger, forcedArm === null);
@@ -128,20 +123,6 @@ function parseAbHeader(value: string | undefined): 'cot' | 'tts' | null {
   const arm = value.trim().toLowerCase();
   if (arm !== 'cot' && arm !== 'tts') throw new InvalidRequestError("Invalid 'x-tts-ab' header: expected 'cot' or 'tts'.", 'x-tts-ab');
   return arm;
-}
-
-async function forward(backend: ModelBackend, body: ChatRequestWire, clientModel: string, response: Response, signal: AbortSignal): Promise<void> {
-  const upstreamBody: Record<string, unknown> = { ...body, model: backend.info.servedName };
-  for (const field of PROXY_ONLY_FIELDS) delete upstreamBody[field];
-  const result = await backend.forwardChat(upstreamBody, signal);
-  response.setHeader('x-tts-strategy', 'passthrough');
-  if (result.kind === 'stream') {
-    await relayChatStream(result.body, response, backend.info.servedName, clientModel, signal);
-    return;
-  }
-  const json = result.body;
-  if (typeof json === 'object' && json !== null && 'model' in json) (json as Record<string, unknown>).model = clientModel;
-  response.status(result.status).json(json);
 }
 
 async function runTts(

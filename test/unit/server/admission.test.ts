@@ -21,6 +21,20 @@ describe('createAdmission', () => {
     expect(admission.stats().running).toBe(0);
   });
 
+  it('tryAcquire admits at once while there is room, else answers null without queueing', async () => {
+    const admission = createAdmission({ maxConcurrent: 1, maxQueued: 1, queueTimeoutMs: 5000 });
+    const release = admission.tryAcquire();
+    expect(release).not.toBeNull();
+    expect(admission.tryAcquire()).toBeNull();
+    expect(admission.stats()).toEqual({ running: 1, queued: 0, rejected: 0 });
+    const queued = admission.acquire();
+    release?.();
+    const next = await queued;
+    expect(admission.stats()).toEqual({ running: 1, queued: 0, rejected: 0 });
+    next();
+    expect(admission.stats().running).toBe(0);
+  });
+
   it('ignores double releases', async () => {
     const admission = createAdmission({ maxConcurrent: 1, maxQueued: 0, queueTimeoutMs: 1000 });
     const release = await admission.acquire();

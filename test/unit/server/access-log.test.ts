@@ -1,0 +1,104 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import express from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { createAccessLog, requestIdOf } from '../../../src/server/access-log';
+
+interface Line {
+  level: number;
+  msg: string;
+  reqId: string;
+  method: string;
+  url: string;
+  status: number;
+  durationMs: number;
+  aborted?: boolean;
+}
+
+function appWithLog(level: pino.Level = 'info') {
+  const lines: Line[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(JSON.parse(chunk.toString()) as Line);
+      callback();
+    },
+  });
+  const logger = pino({ level }, sink);
+  const app = express();
+  let clock = 0;
+  app.use(createAccessLog({ logger, quietPaths: ['/health'], headers: { 'cache-control': 'no-store' }, now: () => (clock += 2.5) }));
+  app.get('/health', (_request, response) => void response.json({ ok: true }));
+  app.get('/boom', (_request, response) => void response.status(502).json({ error: 'upstream' }));
+  app.post('/echo-id', (_request, response) => void response.json({ id: requestIdOf(response) }));
+  // Never answers; tells the test when it started and when the server saw the client go.
+  let onEntered: () => void = () => undefined;
+  let onGone: () => void = () => undefined;
+  const entered = new Promise<void>((resolve) => (onEntered = resolve));
+  const gone = new Promise<void>((resolve) => (onGone = resolve));
+  app.get('/hang', (_request, response) => {
+    response.once('close', () => setImmediate(onGone));
+    onEntered();
+  });
+  return { app, lines, entered, gone };
+}
+
+describe('createAccessLog', () => {
+  it('writes one line per request with method, url, status, duration and request id, and no headers', async () => {
+    const { app, lines } = appWithLog();
+    const response = await request(app).post('/echo-id?x=1').set('authorization', 'Bearer sk-secret-123').send({});
+    expect(lines).toHaveLength(1);
+    const line = lines[0] as Line;
+    expect(line).toMatchObject({ msg: 'request completed', method: 'POST', url: '/echo-id?x=1', status: 200, durationMs: 2.5, level: 30 });
+    expect(line.reqId).toBe(response.headers['x-request-id']);
+    expect(line.reqId).toBe(response.body.id);
+    expect(line.aborted).toBeUndefined();
+    expect(JSON.stringify(lines)).not.toContain('sk-secret-123');
+  });
+
+  it("echoes a well-formed client x-request-id and replaces a malformed one with a UUID", async () => {
+    const { app } = appWithLog();
+    const given = await request(app).post('/echo-id').set('x-request-id', 'trace-42.a:b').send({});
+    expect(given.headers['x-request-id']).toBe('trace-42.a:b');
+    const hostile = await request(app).post('/echo-id').set('x-request-id', 'bad id\twith "quotes"').send({});
+    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it('sets the shared response headers', async () => {
+    const { app } = appWithLog();
+    const response = await request(app).get('/health');
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('logs quiet paths at debug and 5xx at error', async () => {
+    const { app, lines } = appWithLog('debug');
+    await request(app).get('/health');
+    await request(app).get('/boom');
+    expect(lines.map((line) => [line.url, line.level])).toEqual([
+      ['/health', 20],
+      ['/boom', 50],
+    ]);
+  });
+
+  it('skips quiet paths at the default level', async () => {
+    const { app, lines } = appWithLog('info');
+    await request(app).get('/health');
+    await request(app).get('/boom');
+    expect(lines.map((line) => line.url)).toEqual(['/boom']);
+  });
+
+  it('marks a response the client abandoned as aborted', async () => {
+    const { app, lines, entered, gone } = appWithLog();
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const client = http.get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hang`);
+    client.on('error', () => undefined);
+    await entered;
+    client.destroy();
+    await gone;
+    await new Promise((resolve) => server.close(resolve));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ url: '/hang', aborted: true });
+  });
+});
