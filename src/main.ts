@@ -3,15 +3,18 @@
  * build upstream clients, PRM verifiers and model backends, create the app and listen.
  * The only place (with `cli/`) that reads env and files and picks concrete classes.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from './config';
 import { ConfigError } from './errors';
-import type { ModelBackend, ModelInfo, PolicyMessage, PrmInfo, SamplingPreset, ShadowArm, TtsDefaults } from './pipeline';
+import type { AutoSettings, ModelBackend, ModelInfo, PolicyMessage, PrmInfo, SamplingPreset, ShadowArm, TtsDefaults } from './pipeline';
 import { getPrmFamily } from './prm';
 import { buildPolicyMessages, getPolicyPreset } from './prompt';
 import { createApp, createMetrics, type HealthReport, type Metrics } from './server';
+import { parseStrategyTable, type EarlyStopRule, type StrategyTable } from './select';
 import { startSimulator, type RunningSimulator } from './sim';
 import type { Verifier } from './tts';
 import {
@@ -188,11 +191,57 @@ function samplingPreset(model: ModelConfig): SamplingPreset {
   return { temperature: preset.temperature, topP: preset.topP, maxTokensPerStep: preset.maxTokensPerStep, maxTotalTokens: preset.maxTokensPerSolution, maxDepth: MAX_DEPTH };
 }
 
+function earlyStopRule(config: Config['tts']['early_stop']): EarlyStopRule {
+  switch (config.kind) {
+    case 'beta':
+      return { kind: 'beta', confidence: config.confidence, minSamples: config.min_samples };
+    case 'supermajority':
+      return { kind: 'supermajority', share: config.share, minSamples: config.min_samples };
+    default:
+      return { kind: config.kind };
+  }
+}
+
+/**
+ * The paper's findings as a table (the repo's config/strategy.yaml), used when the config names
+ * none. Looked up from src/ (ts), dist/ (build) or dist-bench/src/ (benchmark build).
+ */
+const BUNDLED_STRATEGY_TABLE = [path.resolve(__dirname, '..', 'config', 'strategy.yaml'), path.resolve(__dirname, '..', '..', 'config', 'strategy.yaml')].find((file) => existsSync(file)) ?? path.resolve(__dirname, '..', 'config', 'strategy.yaml');
+
+/** Read strategy tables once per file; relative paths are relative to the config file. */
+function createTableLoader(configPath: string): (file: string, field: string) => StrategyTable {
+  const loaded = new Map<string, StrategyTable>();
+  return (file, field) => {
+    const resolved = path.resolve(path.dirname(configPath), file);
+    const cached = loaded.get(resolved);
+    if (cached) return cached;
+    let text: string;
+    try {
+      text = readFileSync(resolved, 'utf8');
+    } catch (error) {
+      throw new ConfigError(field, `cannot read strategy table ${resolved}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const table = parseStrategyTable(text, `${field} (${resolved})`);
+    loaded.set(resolved, table);
+    return table;
+  };
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const config = loadConfig(options.configPath, env);
   const logger = options.logger ?? pino({ level: config.server.log_level, base: { service: 'tts-proxy' } });
   const metrics = createMetrics({ collectDefaults: options.logger === undefined });
+  // Strategy tables are read before anything starts, so a bad one fails fast and leaks nothing.
+  const loadTable = createTableLoader(options.configPath);
+  const autoSettings: AutoSettings[] = config.models.map((model, index) => ({
+    table: model.strategy_table
+      ? loadTable(model.strategy_table, `models.${index}.strategy_table`)
+      : loadTable(config.tts.strategy_table ?? BUNDLED_STRATEGY_TABLE, 'tts.strategy_table'),
+    earlyStop: earlyStopRule(config.tts.early_stop),
+    batchGrowth: config.tts.sample_batch_growth,
+    defaultM: config.tts.default_m,
+  }));
   const simulatorReplicas = await startSimulators(config, logger);
   const simulators = Object.fromEntries(Object.entries(simulatorReplicas).map(([name, sims]) => [name, sims[0] as RunningSimulator]));
 
@@ -266,6 +315,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const backends = new Map<string, ModelBackend>();
   for (const [index, model] of config.models.entries()) {
+    const auto = autoSettings[index] as AutoSettings;
     const prm = model.prm ? (verifiers.get(model.prm) ?? null) : null;
     const preset = getPolicyPreset(model.family);
     const kind = kindOf(model.upstream);
@@ -279,6 +329,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       isSimulated: upstreamConfig.url === 'sim',
       sampling: samplingPreset(model),
       unsupportedMethods: unsupportedMethodReasons(kind),
+      auto,
     };
     const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] => buildPolicyMessages(preset, messages);
     backends.set(

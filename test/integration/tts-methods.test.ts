@@ -147,12 +147,33 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     expect(response.body.tts.n).toBe(8);
   });
 
-  it('auto picks beam search for a small policy with a good PRM, and says why', async () => {
+  it('auto probes, estimates the difficulty, picks the table row for a small policy with a good PRM, and says why', async () => {
     const response = await request(server.url)
       .post('/v1/chat/completions')
       .send({ model: MODEL, messages: [{ role: 'user', content: QUESTION }], tts_budget: 16 });
     expect(response.status).toBe(200);
-    expect(response.body.tts.method).toBe('beam_search');
-    expect(response.body.tts.reason).toMatch(/small policy/);
+    const tts = response.body.tts;
+    expect(tts.requested_strategy).toBe('auto');
+    expect(tts.sources.strategy).toBe('auto');
+    expect(tts.auto.probe_samples).toBe(4);
+    expect(['easy', 'medium', 'hard']).toContain(tts.auto.difficulty.bin);
+    expect(tts.auto.bin).toBe(tts.auto.difficulty.bin);
+    expect(tts.auto.size_class).toBe('small');
+    expect(tts.auto.prm_class).toBe('strong');
+    expect(tts.auto.table).toBe('paper-default');
+    // paper.md §5: small policies with a strong PRM — BoN on easy, beam search on medium/hard.
+    expect(tts.method).toBe(tts.auto.difficulty.bin === 'easy' ? 'best_of_n' : 'beam_search');
+    expect(tts.auto.row.method).toBe(tts.method);
+    expect(tts.reason).toMatch(/small/);
+    expect(tts.reason).toMatch(/probe/);
+    expect(tts.auto.budget_spent).toBeLessThanOrEqual(16);
+    if (tts.method === 'beam_search') {
+      // 4 probe samples + beam search at N=12 (3 beams); the probe joins the final vote.
+      expect(tts.candidates).toBe(4 + 3);
+      expect(tts.auto.early_stop).toBeNull();
+    }
+    expect(response.headers['x-tts-strategy']).toBe(tts.method);
+    const metrics = await request(server.url).get('/metrics');
+    expect(metrics.text).toMatch(new RegExp(`tts_proxy_tts_auto_choices_total\\{bin="${tts.auto.bin}",method="${tts.method}"\\} 1`));
   });
 });

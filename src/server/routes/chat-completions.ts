@@ -19,6 +19,7 @@ import {
   type TtsPlan,
   type TtsRequestPart,
   type ShadowArm,
+  type SolveMetadata,
 } from '../../pipeline';
 import { isAbortError } from '../../util';
 import type { Metrics } from '../metrics';
@@ -140,7 +141,6 @@ async function runTts(
   const question = lastUserText(messages);
   const identity: CompletionIdentity = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: clientModel };
   const wantsProgress = body.tts_stream_progress === true;
-  deps.metrics.ttsMethods.inc({ method: plan.method, requested: plan.requested });
   const solveInput = {
     backend,
     plan,
@@ -159,16 +159,17 @@ async function runTts(
   if (body.stream !== true) {
     const result = await solveChat(solveInput);
     addIgnoredWarning(result.metadata.warnings, ignored);
-    recordOutcome(deps, plan, result.metadata.degraded, result.metadata.generations, result.metadata.policyCompletionTokens, result.metadata.prmTokens, result.metadata.prmCachedTokens);
-    if (result.metadata.degraded) logger.warn({ degraded: result.metadata.degraded, method: plan.method }, 'tts degraded');
-    response.set({ 'x-tts-strategy': plan.method, 'x-tts-budget-spent': String(result.metadata.generations) });
+    recordOutcome(deps, result.metadata);
+    if (result.metadata.degraded) logger.warn({ degraded: result.metadata.degraded, method: result.metadata.method }, 'tts degraded');
+    response.set({ 'x-tts-strategy': result.metadata.method, 'x-tts-budget-spent': String(result.metadata.generations) });
     response.status(200).json(toChatCompletion(result, identity));
     if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
     return;
   }
 
   // Streaming: headers now, keep-alives while searching so clients never time out.
-  const sse = openSse(response, { 'x-tts-strategy': plan.method });
+  // With auto the method is known only after the probe: the header says 'auto' then.
+  const sse = openSse(response, { 'x-tts-strategy': plan.auto ? 'auto' : plan.method });
   const keepalive = setInterval(() => sse.comment('keep-alive'), deps.keepaliveMs);
   let sentRole = false;
   const sendRole = (): void => {
@@ -192,7 +193,7 @@ async function runTts(
       },
     });
     addIgnoredWarning(result.metadata.warnings, ignored);
-    recordOutcome(deps, plan, result.metadata.degraded, result.metadata.generations, result.metadata.policyCompletionTokens, result.metadata.prmTokens, result.metadata.prmCachedTokens);
+    recordOutcome(deps, result.metadata);
     result.choices.forEach((choice, index) => {
       if (index === 0) sendRole();
       else sse.send(chunk(identity, [{ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
@@ -233,10 +234,16 @@ function addIgnoredWarning(warnings: { code: string; message: string }[], ignore
   }
 }
 
-function recordOutcome(deps: ChatRouteDeps, plan: TtsPlan, degraded: string | null, generations: number, policyCompletion: number, prmTokens: number, prmCached: number): void {
+function recordOutcome(deps: ChatRouteDeps, metadata: SolveMetadata): void {
+  const { method, degraded, auto } = metadata;
+  deps.metrics.ttsMethods.inc({ method, requested: metadata.requestedStrategy });
   if (degraded) deps.metrics.ttsDegraded.inc({ reason: degraded.split(':')[0] ?? degraded });
-  deps.metrics.ttsGenerations.inc({ method: plan.method }, generations);
-  deps.metrics.policyTokens.inc({ kind: 'completion' }, policyCompletion);
-  deps.metrics.prmTokens.inc({ kind: 'processed' }, prmTokens);
-  deps.metrics.prmTokens.inc({ kind: 'cached' }, prmCached);
+  deps.metrics.ttsGenerations.inc({ method }, metadata.generations);
+  deps.metrics.policyTokens.inc({ kind: 'completion' }, metadata.policyCompletionTokens);
+  deps.metrics.prmTokens.inc({ kind: 'processed' }, metadata.prmTokens);
+  deps.metrics.prmTokens.inc({ kind: 'cached' }, metadata.prmCachedTokens);
+  if (auto) {
+    deps.metrics.ttsAutoChoices.inc({ bin: auto.difficulty?.bin ?? 'unknown', method });
+    if (auto.earlyStop && auto.earlyStop.samplesSaved > 0) deps.metrics.earlyStopSavedSamples.inc({ method }, auto.earlyStop.samplesSaved);
+  }
 }
