@@ -4,9 +4,24 @@
  * what makes the command resumable.
  *
  * - Oracle Pass@1 = share of correct samples of the majority run at the largest budget (the
- *   paper's Pass@1 from sampled solutions, paper.md §3). Its samples are independent of the probe.
- * - Probe = the first k candidates of the run a request would probe with: Best-of-N when a PRM
- *   exists (answers + step scores), majority otherwise, at the smallest budget with k samples.
+ *   paper's Pass@1 from sampled solutions, paper.md §3). With a PRM its samples are independent of
+ *   every probe (the probes come from the Best-of-N runs). Without a PRM the probes come from the
+ *   majority runs too, so at the largest budget the probe's k samples are among the Pass@1
+ *   samples; only majority is measured then (one method, one row per budget), so that overlap can
+ *   only flatter the reported bin agreement, never change a row.
+ * - Probes, one per budget: the first candidates of that budget's own probe-method run (Best-of-N
+ *   with a PRM, majority without: what `autoSearch` probes with). `fitCalibration` keeps the first
+ *   k = planProbe(budget).samples of them, the probe a request at that budget would see.
+ *
+ * How a budget's probe relates to the runs it is scored against: at serving time the probe is
+ * the first k samples of the request and they stay in its final vote (BoN and majority continue
+ * from them; beam search / DVTS add them to the vote). Taking the probe from the Best-of-N run at
+ * the same N keeps exactly that dependence for Best-of-N, whose measured vote includes the
+ * probe's samples just as the served one would. The other methods' runs are separate requests
+ * with their own seeds, so their outcomes are independent of the probe, as the served search
+ * itself is; only the k probe votes the served beam search, DVTS or majority would add are
+ * missing from their runs. A budget whose k is 0 has no probe and no bin, so no outcome is ever
+ * predicted from its own samples (at N=4 the first 4 samples of Best-of-N are its whole vote).
  */
 import { z } from 'zod';
 import type { CalibrationProblem } from './fit-calibration';
@@ -29,8 +44,6 @@ export const calibrationRecordSchema = z.strictObject({
 export type CalibrationRecord = z.infer<typeof calibrationRecordSchema>;
 
 export interface BuildCalibrationProblemsOptions {
-  /** The probe size k. */
-  probeSamples: number;
   /** Best-of-N (scored) probes when the model has a PRM; majority otherwise. */
   hasPrm: boolean;
 }
@@ -61,16 +74,16 @@ export function buildCalibrationProblems(records: readonly CalibrationRecord[], 
       skipped.push({ problemId, reason: 'no majority-vote samples for Pass@1' });
       continue;
     }
-    const probeRuns = list.filter((r) => r.method === probeMethod).sort((a, b) => a.budget - b.budget);
-    const probeRun = probeRuns.find((r) => r.probe.length >= options.probeSamples) ?? probeRuns[probeRuns.length - 1];
-    if (!probeRun || probeRun.probe.length === 0) {
-      skipped.push({ problemId, reason: `no ${probeMethod} run to take the probe from` });
-      continue;
-    }
+    // Every budget's own run: `fitCalibration` cuts each to the k that budget probes with and
+    // drops a problem that misses the probe of a budget that probes.
+    const probes = list
+      .filter((r) => r.method === probeMethod)
+      .sort((a, b) => a.budget - b.budget)
+      .map((r) => ({ budget: r.budget, samples: r.probe.map((p) => ({ answer: p.answer, stepScores: p.stepScores })) }));
     problems.push({
       id: problemId,
       passAt1: majority.samplesCorrect / majority.samplesTotal,
-      probe: probeRun.probe.slice(0, options.probeSamples).map((p) => ({ answer: p.answer, stepScores: p.stepScores })),
+      probes,
       outcomes: list.map((r) => ({ method: r.method, budget: r.budget, isCorrect: r.isCorrect, policyTokens: r.policyTokens })),
     });
   }

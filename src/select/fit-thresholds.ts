@@ -27,9 +27,13 @@ export function defaultThresholdGrid(signals: readonly ProbeSignals[]): Threshol
   const hasScores = signals.some((s) => s.meanFinalScore !== null);
   const agreements = [...new Set(signals.map((s) => s.agreement))].sort((a, b) => a - b);
   const invalids = [...new Set(signals.map((s) => s.invalidShare).filter((v) => v > 0))].sort((a, b) => a - b);
+  // Easy needs agreement > 0: agreement is 0 only for a probe without a single valid answer, which
+  // must never be called easy (binFromSignals refuses it too). With no positive agreement observed
+  // the default is the only candidate, so the easy test stays meaningful.
+  const easyAgreements = agreements.filter((v) => v > 0);
   return {
     easyMinMeanFinalScore: hasScores ? [0, ...steps(0.3, 0.95, 0.05)] : [0],
-    easyMinAgreement: [0, ...agreements],
+    easyMinAgreement: easyAgreements.length > 0 ? easyAgreements : [DEFAULT_DIFFICULTY_THRESHOLDS.easyMinAgreement],
     hardMaxMeanFinalScore: hasScores ? [-1, ...steps(0.05, 0.9, 0.05)] : [-1],
     // `agreement < v`: a midpoint between neighbouring observed values separates them.
     hardBelowAgreement: [0, ...agreements.map((v, i) => round3(((agreements[i + 1] ?? 1) + v) / 2)).filter((v) => v > 0)],
@@ -65,13 +69,21 @@ export function fitThresholds(
         // The hard test does not depend on the easy thresholds: compute it once per hard triple.
         for (let i = 0; i < n; i++) {
           const s = signals[i] as ProbeSignals;
-          isHard[i] =
-            s.invalidShare >= hardMinInvalidShare || s.agreement < hardBelowAgreement || (s.meanFinalScore !== null && s.meanFinalScore <= hardMaxMeanFinalScore) ? 1 : 0;
+          // Same order as binFromSignals, so the fit scores the bins that will be served: a probe
+          // without a valid answer is hard whatever the thresholds say.
+          const isHardProbe =
+            s.validAnswers === 0 ||
+            s.invalidShare >= hardMinInvalidShare ||
+            s.agreement < hardBelowAgreement ||
+            (s.meanFinalScore !== null && s.meanFinalScore <= hardMaxMeanFinalScore);
+          isHard[i] = isHardProbe ? 1 : 0;
         }
         for (const easyMinMeanFinalScore of grid.easyMinMeanFinalScore) {
           if (hardMaxMeanFinalScore >= easyMinMeanFinalScore) continue;
           for (const easyMinAgreement of grid.easyMinAgreement) {
-            if (hardBelowAgreement > easyMinAgreement) continue;
+            // A caller's grid may still hold 0: skip it rather than fit a table that calls an
+            // answerless probe easy.
+            if (easyMinAgreement <= 0 || hardBelowAgreement > easyMinAgreement) continue;
             const hits = [0, 0, 0];
             for (let i = 0; i < n; i++) {
               const s = signals[i] as ProbeSignals;

@@ -66,14 +66,17 @@ const calibrationWireSchema = z.strictObject({
   prm: z.string().nullable(),
   problems: z.number().int().min(0),
   budgets: z.array(positiveInt),
-  probe_samples: positiveInt,
-  /** Share of problems whose probe bin equals their Pass@1 bin, with the fitted thresholds. */
+  /** The largest probe a calibrated budget draws (k = 0 below the probe threshold: no probe at all). */
+  probe_samples: z.number().int().min(0),
+  /** Share of (problem, probing budget) pairs whose probe bin equals the Pass@1 bin, with the fitted thresholds. */
   bin_agreement: share,
   cross_validation: z.array(
     z.strictObject({
       budget: positiveInt,
       auto_accuracy: share,
+      /** The single method the training folds chose (ties: the better on all problems). */
       best_fixed_method: z.enum(TABLE_METHODS),
+      /** That method's accuracy on the held-out halves (= on all problems). */
       best_fixed_accuracy: share,
     }),
   ),

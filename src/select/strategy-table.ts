@@ -80,8 +80,11 @@ export interface CalibrationSummary {
   prm: string | null;
   problems: number;
   budgets: number[];
+  /** The largest probe (k) any calibrated budget draws; 0 when none reaches the probe threshold. */
   probeSamples: number;
+  /** Share of (problem, probing budget) pairs whose probe bin is the oracle bin. */
   binAgreement: number;
+  /** Per budget: `auto` as served vs the single method the training folds chose, on held-out halves. */
   crossValidation: { budget: number; autoAccuracy: number; bestFixedMethod: TableMethod; bestFixedAccuracy: number }[];
 }
 

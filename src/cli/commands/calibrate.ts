@@ -6,9 +6,13 @@
  * the default config) and sends plain OpenAI requests with `tts_budget: {n, strategy}` and
  * `tts_return_candidates: true`, so every answer and step score is measured exactly as served.
  * Finished (problem, method, budget) requests are appended to `<out>.progress.jsonl`; a rerun
- * skips them (resume after an interrupt, or add budgets later). Requests run with bounded
- * concurrency; a progress line with an ETA goes to stderr.
+ * skips them (resume after an interrupt, or add budgets later). The file's header pins what the
+ * records depend on besides their key (model, seed, the dataset's content, the serving config),
+ * so a rerun against anything else is refused instead of mixing measurements. A failed append
+ * stops the run at once: a request whose record was not written would silently be lost to resume.
+ * Requests run with bounded concurrency; a progress line with an ETA goes to stderr.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +36,7 @@ import {
   type StrategyTable,
   type TableMethod,
 } from '../../select';
+import type { Config, ModelConfig, PrmConfig } from '../../config';
 import { hashString } from '../../util';
 import { numberFlag, stringFlag, type ParsedArgs } from '../args';
 
@@ -54,7 +59,10 @@ export interface CalibrateOptions {
   concurrency?: number;
   /** Seeds the per-request seeds and the CV fold split (default 1234). */
   seed?: number;
-  /** Methods to measure (default: all the model can run; majority is always measured, for Pass@1). */
+  /**
+   * Methods to measure (default: all the model can run). Majority is always measured (Pass@1),
+   * and so is best_of_n with a PRM (the probe of each budget is read from its run).
+   */
   methods?: TableMethod[];
   /** Table whose size classes, PRM classes and probe settings the result keeps (default config/strategy.yaml). */
   baseTablePath?: string;
@@ -102,8 +110,25 @@ const completionSchema = z.looseObject({
   }),
 });
 
+/**
+ * What a progress file's records depend on besides their (problem, method, budget) key: budgets
+ * and methods may change between runs (the records are keyed by them), nothing else may.
+ */
+const progressHeaderSchema = z.strictObject({
+  kind: z.literal('header'),
+  model: z.string(),
+  /** Where the dataset was read from: for messages only, the content is what must match. */
+  dataset: z.string(),
+  datasetSha256: z.string(),
+  seed: z.number(),
+  /** The serving settings the measurements depend on, by config path (see `configFingerprint`). */
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+
+type ProgressHeader = Omit<z.infer<typeof progressHeaderSchema>, 'kind'>;
+
 const progressLineSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('header'), model: z.string(), dataset: z.string(), seed: z.number() }),
+  progressHeaderSchema,
   z.strictObject({ kind: z.literal('record'), record: calibrationRecordSchema }),
 ]);
 
@@ -119,7 +144,7 @@ interface Job {
   budget: number;
 }
 
-async function loadDataset(file: string, limit: number | undefined): Promise<DevProblem[]> {
+async function loadDataset(file: string, limit: number | undefined): Promise<{ problems: DevProblem[]; sha256: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -148,19 +173,71 @@ async function loadDataset(file: string, limit: number | undefined): Promise<Dev
     problems.push({ id, problem, answer: String(parsed.data.answer) });
   }
   if (problems.length === 0) throw new ConfigError('--dataset', `${file} has no problems`);
-  return problems;
+  // The whole file, not the first --limit problems: a larger --limit later may resume.
+  return { problems, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
-/** Finished records from an earlier run of the same calibration (a torn last line is ignored). */
-async function readProgress(file: string, header: { model: string; dataset: string; seed: number }): Promise<CalibrationRecord[]> {
+/**
+ * The settings measurements depend on, keyed by where they live in the config. Upstream URLs are
+ * left out (moving to another replica of the same model is fine); a simulator's seed and quality
+ * are in, because they decide every simulated answer. `probe.max_samples` is in because records
+ * keep only that many candidates for the probes.
+ */
+function configFingerprint(config: Config, model: ModelConfig, prm: PrmConfig | null, probeMaxSamples: number): ProgressHeader['config'] {
+  const upstreamOf = (name: string): string => {
+    const upstream = config.upstreams[name];
+    return upstream?.url === 'sim' ? `sim seed ${upstream.sim.seed} quality ${upstream.sim.quality}` : 'server';
+  };
+  const family = prm ? getPrmFamily(prm.family) : null;
+  return {
+    'models[].served_name': model.served_name,
+    'models[].family': model.family,
+    'models[].step_api': model.step_api,
+    'models[].upstream': upstreamOf(model.upstream),
+    'prms[].name': prm?.name ?? null,
+    'prms[].served_name': prm?.served_name ?? null,
+    'prms[].family': prm?.family ?? null,
+    'prms[].aggregation': prm ? (prm.aggregation ?? family?.defaults.aggregation ?? null) : null,
+    'prms[].vote': prm ? (prm.vote ?? family?.defaults.vote ?? null) : null,
+    'prms[].max_input_tokens': prm?.max_input_tokens ?? null,
+    'prms[].upstream': prm ? upstreamOf(prm.upstream) : null,
+    'tts.default_m': config.tts.default_m,
+    'probe.max_samples': probeMaxSamples,
+  };
+}
+
+/** How an earlier run's header differs from this run's, in words; empty when it does not. */
+function headerDifferences(found: ProgressHeader, wanted: ProgressHeader): string[] {
+  const differences: string[] = [];
+  if (found.model !== wanted.model) differences.push(`model '${found.model}' (this run: '${wanted.model}')`);
+  if (found.seed !== wanted.seed) differences.push(`seed ${found.seed} (this run: ${wanted.seed})`);
+  if (found.datasetSha256 !== wanted.datasetSha256) {
+    differences.push(`dataset ${found.dataset} with sha256 ${found.datasetSha256.slice(0, 12)}… (this run: ${wanted.dataset} with sha256 ${wanted.datasetSha256.slice(0, 12)}…)`);
+  }
+  for (const key of new Set([...Object.keys(found.config), ...Object.keys(wanted.config)])) {
+    const before = found.config[key];
+    const after = wanted.config[key];
+    if (before !== after) differences.push(`${key} ${JSON.stringify(before ?? null)} (this run: ${JSON.stringify(after ?? null)})`);
+  }
+  return differences;
+}
+
+/**
+ * Finished records from an earlier run of the same calibration (a torn last line is ignored).
+ *
+ * @throws ConfigError when the file was written for another model, seed, dataset content or
+ *   serving config, or has records but no header to check them against.
+ */
+async function readProgress(file: string, header: ProgressHeader): Promise<CalibrationRecord[]> {
+  const headerLine = `${JSON.stringify({ kind: 'header', ...header })}\n`;
   if (!existsSync(file)) {
-    await appendFile(file, `${JSON.stringify({ kind: 'header', ...header })}\n`);
+    await appendFile(file, headerLine);
     return [];
   }
   const records: CalibrationRecord[] = [];
+  let hasHeader = false;
   const text = await readFile(file, 'utf8');
-  // An interrupted run may leave a torn last line: end it, so the next append starts a fresh line.
-  if (text.length > 0 && !text.endsWith('\n')) await appendFile(file, '\n');
+  const refuse = (why: string): ConfigError => new ConfigError('--out', `${file} ${why}; delete it or choose another --out`);
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     let value: unknown;
@@ -170,19 +247,26 @@ async function readProgress(file: string, header: { model: string; dataset: stri
       continue;
     }
     const parsed = progressLineSchema.safeParse(value);
-    if (!parsed.success) continue;
+    if (!parsed.success) {
+      // A header this version cannot read (an older one pinned no dataset content or config) must
+      // not let its records through unchecked.
+      if (z.looseObject({ kind: z.literal('header') }).safeParse(value).success) {
+        throw refuse('has a header without the dataset and config fingerprints this version checks, so its records cannot be trusted for this run');
+      }
+      continue;
+    }
     if (parsed.data.kind === 'record') {
       records.push(parsed.data.record);
       continue;
     }
-    const found = parsed.data;
-    if (found.model !== header.model || found.dataset !== header.dataset || found.seed !== header.seed) {
-      throw new ConfigError(
-        '--out',
-        `${file} holds a calibration of model '${found.model}' on ${found.dataset} with seed ${found.seed}; delete it or choose another --out`,
-      );
-    }
+    hasHeader = true;
+    const differences = headerDifferences(parsed.data, header);
+    if (differences.length > 0) throw refuse(`holds a calibration of another setup: ${differences.join('; ')}`);
   }
+  if (!hasHeader && records.length > 0) throw refuse('has records but no header to check them against');
+  // An interrupted run may leave a torn last line: end it, so the next append starts a fresh line.
+  if (text.length > 0 && !text.endsWith('\n')) await appendFile(file, '\n');
+  if (!hasHeader) await appendFile(file, headerLine);
   return records;
 }
 
@@ -225,16 +309,39 @@ function createProgress(sink: ProgressSink, total: number, resumed: number, now:
   };
 }
 
-async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
+/**
+ * Run `worker` over the items, `concurrency` at a time. The first worker error stops the pool: no
+ * new item starts, `signal` aborts the ones in flight, and the error is rethrown once every lane
+ * has returned (so nothing keeps running behind the caller's back).
+ */
+async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T, signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  const state: { next: number; failure: { error: unknown } | null } = { next: 0, failure: null };
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await worker(item);
+    while (state.failure === null && state.next < items.length) {
+      const item = items[state.next] as T;
+      state.next += 1;
+      try {
+        await worker(item, controller.signal);
+      } catch (error) {
+        state.failure ??= { error };
+        controller.abort();
+      }
     }
   });
   await Promise.all(lanes);
+  if (state.failure !== null) throw state.failure.error;
+}
+
+/** Appends one line at a time, in call order, so concurrent requests never interleave lines. */
+function createLineAppender(file: string): (line: string) => Promise<void> {
+  let tail: Promise<void> = Promise.resolve();
+  return (line) => {
+    const written = tail.then(() => appendFile(file, line));
+    // The caller sees this append's error; the next append still runs after it.
+    tail = written.catch(() => undefined);
+    return written;
+  };
 }
 
 interface RequestContext {
@@ -242,12 +349,16 @@ interface RequestContext {
   model: string;
   apiKey: string | undefined;
   seed: number;
+  /**
+   * Candidates kept per record for the probes: the table's probe.max_samples, the most any budget
+   * draws; `fitCalibration` cuts each budget's probe to its own k.
+   */
   probeSamples: number;
   timeoutMs: number;
 }
 
 /** One request through the proxy, graded. */
-async function measure(context: RequestContext, job: Job): Promise<CalibrationRecord> {
+async function measure(context: RequestContext, job: Job, signal: AbortSignal): Promise<CalibrationRecord> {
   const seed = hashString(`${context.seed}|${job.problem.id}|${job.method}|${job.budget}`) % 2 ** 31;
   const response = await request(`${context.url}/v1/chat/completions`, {
     method: 'POST',
@@ -261,6 +372,7 @@ async function measure(context: RequestContext, job: Job): Promise<CalibrationRe
     }),
     headersTimeout: context.timeoutMs,
     bodyTimeout: context.timeoutMs,
+    signal,
   });
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new TtsError(`HTTP ${response.statusCode}: ${text.slice(0, 300)}`);
@@ -293,6 +405,24 @@ function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
+/** How the probe was measured and the thresholds fitted, for the table's header comment. */
+function probeHeaderLines(fit: CalibrationFit): string[] {
+  const perBudget = Object.entries(fit.probeSamples).map(([budget, k]) => `N=${budget}: ${k === 0 ? 'none' : `k=${k}`}`);
+  const start = fit.probeStartsAt === null ? 'never' : `from N=${fit.probeStartsAt}`;
+  if (Object.values(fit.probeSamples).every((k) => k === 0)) {
+    return [
+      `Probe (planProbe with this table's probe settings; starts ${start}): ${perBudget.join(', ')}. No calibrated budget probes, so every row is one`,
+      'method for every difficulty (what unknown_difficulty gets) and difficulty_thresholds is not fitted (defaults).',
+    ];
+  }
+  return [
+    `Probe (planProbe with this table's probe settings; starts ${start}), k per budget: ${perBudget.join(', ')}. Each budget's bins come from`,
+    "the first k samples of its own Best-of-N run (majority without a PRM), as a request at that N would probe. difficulty_thresholds",
+    'is one set (the table has no per-k thresholds), fitted on the probes of every probing budget pooled, each cut to its own k;',
+    `the probe bins agree with the oracle bins on ${percent(fit.binAgreement)}. Budgets without a probe get one row for every difficulty.`,
+  ];
+}
+
 export async function runCalibrate(options: CalibrateOptions): Promise<CalibrateResult> {
   const budgets = [...new Set(options.budgets)].sort((a, b) => a - b);
   if (budgets.length === 0 || budgets.some((b) => !Number.isInteger(b) || b < 2)) {
@@ -306,7 +436,7 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
   const date = options.date ?? new Date().toISOString().slice(0, 10);
   const env = options.env ?? process.env;
 
-  const dataset = await loadDataset(options.datasetPath, options.limit);
+  const { problems: dataset, sha256: datasetSha256 } = await loadDataset(options.datasetPath, options.limit);
   const basePath = options.baseTablePath ?? path.join(REPO_CONFIG_DIR, 'strategy.yaml');
   const baseTable = parseStrategyTable(await readFile(basePath, 'utf8'), basePath);
 
@@ -322,6 +452,8 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
 
     const wanted = new Set<TableMethod>(options.methods ?? TABLE_METHODS);
     wanted.add('majority');
+    // auto probes with Best-of-N when there is a PRM: each budget's probe is read from that run.
+    if (prm !== null) wanted.add('best_of_n');
     const methods = TABLE_METHODS.filter((method) => wanted.has(method) && (method === 'majority' || prm !== null));
     const jobs: Job[] = [];
     const notes: string[] = [];
@@ -342,7 +474,13 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     const progressPath = `${options.outPath}.progress.jsonl`;
     await mkdir(path.dirname(path.resolve(progressPath)), { recursive: true });
     const jobKeys = new Set(jobs.map((job) => calibrationRecordKey({ problemId: job.problem.id, method: job.method, budget: job.budget })));
-    const header = { model: model.name, dataset: path.resolve(options.datasetPath), seed };
+    const header: ProgressHeader = {
+      model: model.name,
+      dataset: path.resolve(options.datasetPath),
+      datasetSha256,
+      seed,
+      config: configFingerprint(config, model, prm, baseTable.probe.maxSamples),
+    };
     const previous = (await readProgress(progressPath, header)).filter((r) => jobKeys.has(calibrationRecordKey(r)));
     const done = new Map(previous.map((r) => [calibrationRecordKey(r), r]));
     const pending = jobs.filter((job) => !done.has(calibrationRecordKey({ problemId: job.problem.id, method: job.method, budget: job.budget })));
@@ -358,23 +496,32 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     };
     const progress = createProgress(sink, jobs.length, jobs.length - pending.length, now);
     const failures: string[] = [];
-    // Appends are chained so that concurrent requests never interleave lines.
-    let writing: Promise<void> = Promise.resolve();
-    await runPool(pending, concurrency, async (job) => {
+    const appendLine = createLineAppender(progressPath);
+    await runPool(pending, concurrency, async (job, signal) => {
+      let record: CalibrationRecord;
       try {
-        const record = await measure(context, job);
-        done.set(calibrationRecordKey(record), record);
-        writing = writing.then(() => appendFile(progressPath, `${JSON.stringify({ kind: 'record', record })}\n`));
-        progress.tick(false);
+        record = await measure(context, job, signal);
       } catch (error) {
+        // Aborted because another lane failed: that failure is the one to report.
+        if (signal.aborted) return;
         failures.push(`${job.problem.id} ${job.method}@${job.budget}: ${(error as Error).message}`);
         progress.tick(true);
+        return;
       }
+      try {
+        await appendLine(`${JSON.stringify({ kind: 'record', record })}\n`);
+      } catch (error) {
+        throw new TtsError(
+          `cannot append to ${progressPath}: ${(error as Error).message}; stopped, so that no more requests run without being recorded (rerun to resume from what was written)`,
+          { cause: error },
+        );
+      }
+      done.set(calibrationRecordKey(record), record);
+      progress.tick(false);
     });
-    await writing;
     progress.done();
 
-    const { problems, skipped } = buildCalibrationProblems([...done.values()], { probeSamples: context.probeSamples, hasPrm: prm !== null });
+    const { problems, skipped } = buildCalibrationProblems([...done.values()], { hasPrm: prm !== null });
     if (problems.length === 0) {
       throw new TtsError(`no problem has the measurements a fit needs (${failures.length} request(s) failed${failures[0] ? `, e.g. ${failures[0]}` : ''})`);
     }
@@ -386,15 +533,17 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
       seed,
     });
     const isSimulated = config.upstreams[model.upstream]?.url === 'sim';
-    const oracle = fit.confusion;
-    const binCount = (bin: 'easy' | 'medium' | 'hard'): number => Object.values(oracle[bin]).reduce((sum, n) => sum + n, 0);
     const headerLines = [
       `Strategy table calibrated by \`tts-proxy calibrate\` on ${date}.`,
       `Model: ${model.name} (${model.params_b}B, ${model.family}${isSimulated ? ', SIMULATED upstream' : ''}); PRM: ${prm ? `${prm.name} (${prm.family})` : 'none'}.`,
       `Dataset: ${options.datasetPath} (${fit.problems} problems used${fit.dropped + skipped.length > 0 ? `, ${fit.dropped + skipped.length} left out` : ''}); budgets ${budgets.join(', ')}; methods ${methods.join(', ')}; seed ${seed}.`,
-      `Oracle bins by Pass@1 (paper.md §3): easy ${binCount('easy')}, medium ${binCount('medium')}, hard ${binCount('hard')}; probe of ${context.probeSamples} samples agrees with them on ${percent(fit.binAgreement)}.`,
-      '2-fold cross-validated accuracy (fit on one half, scored on the other; paper.md §6):',
-      ...fit.crossValidation.map((cv) => `  N=${cv.budget}: auto ${percent(cv.autoAccuracy)} vs best single method (${cv.bestFixedMethod}) ${percent(cv.bestFixedAccuracy)}`),
+      `Oracle bins by Pass@1 (paper.md §3): easy ${fit.oracleBins.easy}, medium ${fit.oracleBins.medium}, hard ${fit.oracleBins.hard}.`,
+      ...probeHeaderLines(fit),
+      '2-fold cross-validated accuracy of what auto serves at each N (fit on one half, scored on the other; paper.md §6):',
+      ...fit.crossValidation.map(
+        (cv) =>
+          `  N=${cv.budget} (${cv.probeSamples === 0 ? 'no probe: one row for every difficulty' : `probe of ${cv.probeSamples}`}): auto ${percent(cv.autoAccuracy)} vs best single method (${cv.bestFixedMethod}${new Set(cv.foldMethods).size > 1 ? `; the two folds chose ${cv.foldMethods.join(' and ')}` : ''}) ${percent(cv.bestFixedAccuracy)}`,
+      ),
       ...notes,
       'Rows and thresholds below are fitted on all problems; `measured` is in-sample.',
     ];
@@ -448,7 +597,8 @@ Progress goes to FILE.progress.jsonl; a rerun resumes.
   --budgets LIST       comma-separated budgets N (default 4,16,64)
   --config FILE        proxy config (default config/default.yaml: simulated upstreams)
   --model NAME         model to calibrate (default: the config's first model)
-  --methods LIST       subset of ${TABLE_METHODS.join(', ')} (default: all the model can run)
+  --methods LIST       subset of ${TABLE_METHODS.join(', ')} (default: all the model can run;
+                       majority, and best_of_n with a PRM, are always measured)
   --table FILE         table whose classes and probe settings to keep (default config/strategy.yaml)
   --limit K            only the first K problems
   --concurrency C      requests in flight (default 4)

@@ -26,24 +26,32 @@ describe('buildCalibrationProblems', () => {
   ];
 
   it('takes Pass@1 from the majority samples at the largest budget', () => {
-    const { problems } = buildCalibrationProblems(records, { probeSamples: 4, hasPrm: true });
+    const { problems } = buildCalibrationProblems(records, { hasPrm: true });
     expect(problems).toHaveLength(1);
     expect(problems[0]?.passAt1).toBe(0.25);
   });
 
-  it('takes the probe from Best-of-N at the smallest budget with k samples (majority without a PRM)', () => {
-    expect(buildCalibrationProblems(records, { probeSamples: 4, hasPrm: true }).problems[0]?.probe.map((p) => p.answer)).toEqual(['best_of_n-4-0', 'best_of_n-4-1', 'best_of_n-4-2', 'best_of_n-4-3']);
-    expect(buildCalibrationProblems(records, { probeSamples: 2, hasPrm: false }).problems[0]?.probe.map((p) => p.answer)).toEqual(['majority-4-0', 'majority-4-1']);
+  // Regression: one probe (Best-of-N at the smallest budget) used to bin every budget, so at N=4
+  // the bin and the BoN@4 outcome came from the same 4 samples, and N=16 was binned by N=4's run.
+  it('takes each budget’s probe from its own Best-of-N run (majority without a PRM)', () => {
+    const answers = (hasPrm: boolean) =>
+      buildCalibrationProblems(records, { hasPrm }).problems[0]?.probes.map((probe) => ({ budget: probe.budget, answers: probe.samples.map((p) => p.answer) }));
+    expect(answers(true)).toEqual([
+      { budget: 4, answers: ['best_of_n-4-0', 'best_of_n-4-1', 'best_of_n-4-2', 'best_of_n-4-3'] },
+      { budget: 16, answers: ['best_of_n-16-0', 'best_of_n-16-1', 'best_of_n-16-2', 'best_of_n-16-3'] },
+    ]);
+    expect(answers(false)?.map((probe) => probe.budget)).toEqual([4, 16]);
+    expect(answers(false)?.[0]?.answers[0]).toBe('majority-4-0');
   });
 
   it('keeps every method × budget outcome', () => {
-    const outcomes = buildCalibrationProblems(records, { probeSamples: 4, hasPrm: true }).problems[0]?.outcomes;
+    const outcomes = buildCalibrationProblems(records, { hasPrm: true }).problems[0]?.outcomes;
     expect(outcomes).toHaveLength(5);
     expect(outcomes).toContainEqual({ method: 'best_of_n', budget: 4, isCorrect: false, policyTokens: 400 });
   });
 
   it('skips a problem without majority samples, saying why', () => {
-    expect(buildCalibrationProblems(records, { probeSamples: 4, hasPrm: true }).skipped).toEqual([{ problemId: 'p2', reason: 'no majority-vote samples for Pass@1' }]);
+    expect(buildCalibrationProblems(records, { hasPrm: true }).skipped).toEqual([{ problemId: 'p2', reason: 'no majority-vote samples for Pass@1' }]);
   });
 });
 

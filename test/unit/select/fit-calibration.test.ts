@@ -1,10 +1,18 @@
 import {
+  binFromSignals,
   budgetRanges,
   computeProbeSignals,
+  defaultThresholdGrid,
+  DEFAULT_DIFFICULTY_THRESHOLDS,
+  estimateDifficulty,
   fitCalibration,
   fitThresholds,
+  lookupStrategy,
+  needsDifficulty,
   parseStrategyTable,
+  planProbe,
   stringifyStrategyTable,
+  thresholdsFor,
   type CalibrationOutcome,
   type CalibrationProblem,
   type DifficultyBin,
@@ -12,6 +20,7 @@ import {
   type ProbeSample,
   type ProbeSignals,
   type TableMethod,
+  type ThresholdGrid,
 } from '../../../src/select';
 import { createSeededRandom } from '../../../src/util';
 import { loadDefaultTable } from './strategy-table-fixture';
@@ -45,6 +54,8 @@ function syntheticProblems(perBin: number, budgets: number[], seed: number): Cal
   const random = createSeededRandom(seed);
   return (['easy', 'medium', 'hard'] as const).flatMap((bin) =>
     Array.from({ length: perBin }, (_, i) => {
+      // Each budget's probe comes from its own run, as `buildCalibrationProblems` reads it.
+      const probes = budgets.map((budget) => ({ budget, samples: probeFor(bin, random) }));
       const outcomes: CalibrationOutcome[] = budgets.flatMap((budget) =>
         (['majority', 'best_of_n', 'beam_search', 'dvts'] as const).map((method) => ({
           method,
@@ -54,7 +65,7 @@ function syntheticProblems(perBin: number, budgets: number[], seed: number): Cal
           policyTokens: TOKENS[method] * budget,
         })),
       );
-      return { id: `${bin}-${i}`, passAt1: PASS_AT_1[bin], probe: probeFor(bin, random), outcomes };
+      return { id: `${bin}-${i}`, passAt1: PASS_AT_1[bin], probes, outcomes };
     }),
   );
 }
@@ -81,6 +92,23 @@ describe('fitThresholds', () => {
     expect(agreement).toBe(1);
     expect(thresholds.easyMinMeanFinalScore).toBe(0);
   });
+
+  it('never calls a probe without a valid answer easy, even when the oracle says easy', () => {
+    // Half the "easy" problems have an answerless probe: easy_min_agreement 0 would call them easy
+    // and score 100%. The fit must leave them hard (as binFromSignals does) and settle for 50%.
+    const answerless = computeProbeSignals([null, null, null, null].map((answer) => ({ answer, stepScores: null })));
+    const agreeing = computeProbeSignals(['1', '1', '1', '1'].map((answer) => ({ answer, stepScores: null })));
+    const signals = [answerless, answerless, answerless, agreeing, agreeing, agreeing];
+    const oracle: DifficultyBin[] = ['easy', 'easy', 'easy', 'easy', 'easy', 'easy'];
+    expect(defaultThresholdGrid(signals).easyMinAgreement.every((value) => value > 0)).toBe(true);
+    const { thresholds, agreement } = fitThresholds(signals, oracle);
+    expect(thresholds.easyMinAgreement).toBeGreaterThan(0);
+    expect(agreement).toBe(0.5);
+    expect(binFromSignals(answerless, thresholds).bin).toBe('hard');
+    // A caller's grid with 0 in it is not followed there either.
+    const grid: ThresholdGrid = { ...defaultThresholdGrid(signals), easyMinAgreement: [0, 1] };
+    expect(fitThresholds(signals, oracle, grid).thresholds.easyMinAgreement).toBe(1);
+  });
 });
 
 describe('budgetRanges', () => {
@@ -94,38 +122,52 @@ describe('budgetRanges', () => {
   });
 });
 
+const methodAt = (fit: ReturnType<typeof fitCalibration>, budget: number, bin: DifficultyBin | null) =>
+  fit.cells.find((c) => c.budget === budget && c.bin === bin)?.method;
+
 describe('fitCalibration', () => {
   const problems = syntheticProblems(20, [4, 16], 1);
   const fit = fitCalibration(problems, OPTIONS);
 
   it('recovers the planted bins from the probe', () => {
+    // Only N=16 probes (k=4); N=4 has no probe, so each problem counts once.
+    expect(fit.probeSamples).toEqual({ 4: 0, 16: 4 });
     expect(fit.binAgreement).toBe(1);
     expect(fit.confusion.easy).toEqual({ easy: 20, medium: 0, hard: 0 });
     expect(fit.confusion.hard).toEqual({ easy: 0, medium: 0, hard: 20 });
+    expect(fit.oracleBins).toEqual({ easy: 20, medium: 20, hard: 20 });
   });
 
-  it('recovers the planted methods: BoN on easy, beam search on medium and hard', () => {
-    for (const budget of [4, 16]) {
-      const method = (bin: DifficultyBin) => fit.cells.find((c) => c.budget === budget && c.bin === bin)?.method;
-      expect([method('easy'), method('medium'), method('hard')]).toEqual(['best_of_n', 'beam_search', 'beam_search']);
-    }
-    const easy = fit.cells.find((c) => c.budget === 4 && c.bin === 'easy');
-    expect(easy).toMatchObject({ accuracy: 1, problems: 20, fallback: null });
+  it('recovers the planted methods where the probe runs: BoN on easy, beam search on medium and hard', () => {
+    expect([methodAt(fit, 16, 'easy'), methodAt(fit, 16, 'medium'), methodAt(fit, 16, 'hard')]).toEqual(['best_of_n', 'beam_search', 'beam_search']);
+    const easy = fit.cells.find((c) => c.budget === 16 && c.bin === 'easy');
+    expect(easy).toMatchObject({ accuracy: 1, problems: 20, fallback: null, probeSamples: 4 });
     expect(easy?.alternatives).toEqual({ best_of_n: 1, majority: 0.9, beam_search: 0.8, dvts: 0.8 });
   });
 
-  it('estimates the auto policy by 2-fold cross-validation, beating the best single method here', () => {
-    for (const cv of fit.crossValidation) {
-      expect(cv.autoAccuracy).toBeCloseTo((1 + 0.8 + 0.5) / 3, 1);
-      expect(cv.bestFixedMethod).toBe('beam_search');
-      expect(cv.autoAccuracy).toBeGreaterThan(cv.bestFixedAccuracy);
-    }
+  // Regression: N=4 used to get per-bin rows fitted on a 4-sample probe that a request at N=4
+  // never draws (planProbe gives k=0 below N=8), so its CV scored a policy that never runs.
+  it('fits one method for every difficulty where the served request has no probe (N=4)', () => {
+    expect(fit.cells.filter((c) => c.budget === 4)).toEqual([expect.objectContaining({ bin: null, probeSamples: 0, method: 'beam_search', problems: 60, fallback: 'all' })]);
+    const cv4 = fit.crossValidation.find((cv) => cv.budget === 4);
+    expect(cv4).toMatchObject({ probeSamples: 0, bestFixedMethod: 'beam_search' });
+    // Without a probe auto IS the best single method, so the two accuracies are the same.
+    expect(cv4?.autoAccuracy).toBe(cv4?.bestFixedAccuracy);
+  });
+
+  it('estimates the auto policy by 2-fold cross-validation, beating the best single method where it probes', () => {
+    const cv16 = fit.crossValidation.find((cv) => cv.budget === 16);
+    expect(cv16).toMatchObject({ probeSamples: 4, bestFixedMethod: 'beam_search', foldMethods: ['beam_search', 'beam_search'] });
+    expect(cv16?.autoAccuracy).toBeCloseTo((1 + 0.8 + 0.5) / 3, 1);
+    expect(cv16?.autoAccuracy).toBeGreaterThan(cv16?.bestFixedAccuracy ?? 1);
   });
 
   it('writes a valid table that parses back to itself', () => {
-    expect(fit.table.rows).toHaveLength(6);
-    expect(fit.table.rows[0]).toMatchObject({ method: 'best_of_n', m: null, vote: 'prm_vote', match: { difficulties: ['easy'], budgetMin: null, budgetMax: 8 } });
-    expect(fit.table.rows[1]).toMatchObject({ method: 'beam_search', m: 4 });
+    expect(fit.table.rows).toHaveLength(4);
+    expect(fit.table.rows[0]).toMatchObject({ method: 'beam_search', m: 4, match: { difficulties: null, budgetMin: null, budgetMax: 8 } });
+    expect(fit.table.rows[0]?.source).toMatch(/no probe at N=4/);
+    expect(fit.table.rows[1]).toMatchObject({ method: 'best_of_n', m: null, vote: 'prm_vote', match: { difficulties: ['easy'], budgetMin: 9, budgetMax: null } });
+    expect(fit.table.rows[2]).toMatchObject({ method: 'beam_search', m: 4 });
     expect(fit.table.calibration).toMatchObject({ problems: 60, budgets: [4, 16], probeSamples: 4, binAgreement: 1, model: 'toy-1.5b' });
     const text = stringifyStrategyTable(fit.table, ['calibrated on synthetic data']);
     expect(text.startsWith('# calibrated on synthetic data\n')).toBe(true);
@@ -133,8 +175,87 @@ describe('fitCalibration', () => {
     expect(parseStrategyTable(text)).toEqual(fit.table);
   });
 
+  it('serves from the written table exactly what it scored (planProbe, needsDifficulty, thresholds, lookup)', () => {
+    const budgets = [4, 8, 16];
+    const world = syntheticProblems(12, budgets, 5);
+    const result = fitCalibration(world, OPTIONS);
+    const { table } = result;
+    for (const budget of budgets) {
+      const context = { policyParamsB: 1.5, policyFamily: 'qwen2.5' as const, prmFamily: 'qwen2.5-math-prm' as const, budget };
+      const k = planProbe(budget, table.probe).samples;
+      expect(k).toBe(result.probeSamples[budget]);
+      for (const problem of world) {
+        // What autoSearch does with this table at this budget.
+        const probe = problem.probes.find((p) => p.budget === budget)?.samples.slice(0, k) ?? [];
+        const bin = k > 0 && needsDifficulty(table, context) ? estimateDifficulty(probe, { thresholds: thresholdsFor(table, 'toy-1.5b') }).bin : null;
+        const served = lookupStrategy(table, { ...context, difficulty: bin }).method;
+        // What the fit scored for it.
+        const scoredBin = k > 0 ? binFromSignals(computeProbeSignals(probe), result.thresholds).bin : null;
+        expect(served).toBe(methodAt(result, budget, scoredBin));
+      }
+    }
+  });
+
+  it('bins each budget with the probe size it serves: k=2 at N=8, k=4 at N=16', () => {
+    // Every probe starts with two agreeing answers and then splits: the first 2 samples agree
+    // fully (easy), all 4 only half (medium). Thresholds are pinned so the bins are predictable.
+    const grid: ThresholdGrid = { easyMinMeanFinalScore: [0], easyMinAgreement: [0.75], hardMaxMeanFinalScore: [-1], hardBelowAgreement: [0.4], hardMinInvalidShare: [2] };
+    const world = syntheticProblems(5, [8, 16], 6).map((p) => ({
+      ...p,
+      probes: p.probes.map((probe) => ({ ...probe, samples: ['1', '1', '2', '3'].map((answer) => ({ answer, stepScores: [0.5] })) })),
+    }));
+    const result = fitCalibration(world, { ...OPTIONS, thresholdGrid: grid });
+    expect(result.probeSamples).toEqual({ 8: 2, 16: 4 });
+    expect(result.cells.find((c) => c.budget === 8 && c.bin === 'easy')).toMatchObject({ problems: 15, probeSamples: 2 });
+    expect(result.cells.find((c) => c.budget === 16 && c.bin === 'medium')).toMatchObject({ problems: 15, probeSamples: 4 });
+    // The thresholds are fitted on both budgets' probes together.
+    expect(result.confusion.easy).toEqual({ easy: 5, medium: 5, hard: 0 });
+    // N=8's range reaches down to 2, where no request probes: one row for every difficulty there.
+    expect(result.table.rows[0]).toMatchObject({ match: { difficulties: null, budgetMin: null, budgetMax: 7 } });
+    expect(result.table.rows[0]?.source).toMatch(/no probe below N=8/);
+    expect(result.table.rows[1]?.match).toMatchObject({ difficulties: ['easy'], budgetMin: 8, budgetMax: 11 });
+    expect(result.probeStartsAt).toBe(8);
+  });
+
+  it('writes a table without fitted thresholds when no calibrated budget probes', () => {
+    const result = fitCalibration(syntheticProblems(5, [4], 7), OPTIONS);
+    expect(result.table.rows).toEqual([expect.objectContaining({ match: expect.objectContaining({ difficulties: null, budgetMin: null, budgetMax: null }) })]);
+    expect(result.thresholds).toEqual(DEFAULT_DIFFICULTY_THRESHOLDS);
+    expect(result.table.calibration).toMatchObject({ probeSamples: 0, binAgreement: 0 });
+    expect(parseStrategyTable(stringifyStrategyTable(result.table))).toEqual(result.table);
+  });
+
+  // Regression: the name was the best method on all data while the number was each fold's own
+  // best on its held-out half, so the two could describe different methods.
+  it('names the single method the folds chose and reports that method’s own accuracy', () => {
+    // Two near-equal methods at N=4 (no probe): majority right on 11 of 20, best_of_n on 10.
+    const world: CalibrationProblem[] = Array.from({ length: 20 }, (_, i) => ({
+      id: `p${i}`,
+      passAt1: 0.5,
+      probes: [],
+      outcomes: [
+        { method: 'majority', budget: 4, isCorrect: i < 11, policyTokens: 100 },
+        { method: 'best_of_n', budget: 4, isCorrect: i >= 10, policyTokens: 100 },
+      ],
+    }));
+    const allAccuracy: Record<string, number> = { majority: 0.55, best_of_n: 0.5 };
+    let disagreements = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const [cv] = fitCalibration(world, { ...OPTIONS, seed }).crossValidation;
+      if (!cv) throw new Error('no CV result');
+      expect(cv.foldMethods).toContain(cv.bestFixedMethod);
+      expect(cv.bestFixedAccuracy).toBe(allAccuracy[cv.bestFixedMethod]);
+      if (new Set(cv.foldMethods).size > 1) {
+        disagreements += 1;
+        // Folds disagree: the better of their two choices on all problems.
+        expect(cv.bestFixedMethod).toBe('majority');
+      }
+    }
+    expect(disagreements).toBeGreaterThan(0);
+  });
+
   it('uses the best single method for a bin with too few problems', () => {
-    const fewHard = [...syntheticProblems(20, [4], 2).filter((p) => !p.id.startsWith('hard')), ...syntheticProblems(1, [4], 2).filter((p) => p.id.startsWith('hard'))];
+    const fewHard = [...syntheticProblems(20, [16], 2).filter((p) => !p.id.startsWith('hard')), ...syntheticProblems(1, [16], 2).filter((p) => p.id.startsWith('hard'))];
     const result = fitCalibration(fewHard, OPTIONS);
     const hard = result.cells.find((c) => c.bin === 'hard');
     expect(hard).toMatchObject({ fallback: 'too-few-problems', problems: 1 });
@@ -144,7 +265,7 @@ describe('fitCalibration', () => {
   it('keeps the best single method in a bin whose winner is not significantly better (paired sign test)', () => {
     // Medium bin, 10 problems: make DVTS right on all of them, beam search (the best single
     // method) stays right on 8: 2 paired wins, 0 losses. 2 ≥ 0·√2 and 2 < 2·√2.
-    const problems = syntheticProblems(10, [4], 4).map((p) =>
+    const problems = syntheticProblems(10, [16], 4).map((p) =>
       p.id.startsWith('medium') ? { ...p, outcomes: p.outcomes.map((o) => (o.method === 'dvts' ? { ...o, isCorrect: true } : o)) } : p,
     );
     const loose = fitCalibration(problems, { ...OPTIONS, minPairedZ: 0 });
@@ -159,6 +280,14 @@ describe('fitCalibration', () => {
     const partial = syntheticProblems(5, [4], 3);
     const first = partial[0];
     if (first) first.outcomes = first.outcomes.filter((o) => o.method !== 'dvts');
+    expect(fitCalibration(partial, OPTIONS)).toMatchObject({ problems: 14, dropped: 1 });
+  });
+
+  it('drops problems that miss the probe of a budget that probes, not of one that does not', () => {
+    const partial = syntheticProblems(5, [4, 16], 3);
+    const [first, second] = partial;
+    if (first) first.probes = first.probes.filter((p) => p.budget !== 16);
+    if (second) second.probes = second.probes.filter((p) => p.budget !== 4);
     expect(fitCalibration(partial, OPTIONS)).toMatchObject({ problems: 14, dropped: 1 });
   });
 });

@@ -102,6 +102,31 @@ describe('parseStrategyTable', () => {
   });
 });
 
+describe('parseStrategyTable calibration block', () => {
+  const withCalibration = (probeSamples: number): string =>
+    `${MINIMAL_TABLE}calibration:
+  dataset: dev.jsonl
+  date: 2025-01-01
+  model: toy
+  prm: null
+  problems: 6
+  budgets: [4, 16]
+  probe_samples: ${probeSamples}
+  bin_agreement: 0.5
+  cross_validation:
+    - { budget: 4, auto_accuracy: 0.5, best_fixed_method: beam_search, best_fixed_accuracy: 0.5 }
+`;
+
+  it('reads tables calibrated before per-budget probes (probe_samples ≥ 1)', () => {
+    expect(parseStrategyTable(withCalibration(4)).calibration).toMatchObject({ probeSamples: 4, crossValidation: [{ budget: 4, bestFixedMethod: 'beam_search' }] });
+  });
+
+  it('accepts probe_samples 0: no calibrated budget reaches the probe', () => {
+    expect(parseStrategyTable(withCalibration(0)).calibration?.probeSamples).toBe(0);
+    expect(() => parseStrategyTable(withCalibration(-1))).toThrow(/calibration\.probe_samples/);
+  });
+});
+
 describe('strategyTableToDocument', () => {
   it('round-trips the shipped table', () => {
     const table = loadDefaultTable();
