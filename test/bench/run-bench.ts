@@ -16,7 +16,7 @@ import { createLoadPool } from './lib/run-load';
 import { startRig } from './lib/start-rig';
 import { round } from './lib/summarize';
 import { runCriticalPath } from './sections/critical-path';
-import { runComputeEfficiency, type Variant } from './sections/compute-efficiency';
+import { compareVariants, runComputeEfficiency, tokensToReachAccuracy, type Variant } from './sections/compute-efficiency';
 import { runPassthrough } from './sections/passthrough';
 import { runPrmBatching } from './sections/prm-batching';
 import { runPrmCache } from './sections/prm-cache';
@@ -108,11 +108,16 @@ async function main(): Promise<void> {
       { name: 'best_of_n_16', budget: { n: 16, strategy: 'best_of_n' } },
       { name: 'majority_16', budget: { n: 16, strategy: 'majority' } },
       { name: 'auto_16', budget: { n: 16, strategy: 'auto' } },
+      { name: 'auto_8', budget: { n: 8, strategy: 'auto' } },
+      { name: 'auto_4', budget: { n: 4, strategy: 'auto' } },
     ];
+    const efficiency = await runComputeEfficiency(poolA, { problems: QUICK ? problems.slice(0, 12) : problems, variants, concurrency: 8 });
     report.compute_efficiency = {
       problems: 'generateProblems({ seed: 2027, count: 60 }), graded with isEquivalent against the simulator answer',
-      adaptive_early_stopping: 'not available: no request field or strategy for early stopping is wired into src/pipeline or documented in README.md when this bench was written; fixed methods only',
-      variants: await runComputeEfficiency(poolA, { problems: QUICK ? problems.slice(0, 12) : problems, variants, concurrency: 8 }),
+      adaptive_early_stopping: 'auto_16 = tts_strategy auto at N=16: probe, strategy table row, early stopping per config tts.early_stop (default config)',
+      variants: efficiency,
+      auto_vs_best_of_n_16: compareVariants(efficiency, 'auto_16', 'best_of_n_16'),
+      tokens_to_reach_best_of_n_16_accuracy: tokensToReachAccuracy(efficiency, ['auto_4', 'auto_8', 'auto_16'], 'best_of_n_16'),
     };
     log('PRM micro-batching (verifier over the PRM simulator, in-process)');
     try {

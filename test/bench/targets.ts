@@ -47,5 +47,9 @@ export function evaluateTargets(report: Record<string, unknown>): Target[] {
   targets.push(check('proxy CPU per BoN-16 request (ms)', num(report, 'proxy_cpu', 'best_of_n_16', 'proxy_cpu_ms_per_request'), '<=', 2));
   targets.push(check('scale: CPU per request 1000 vs 10 concurrent (ratio)', num(report, 'scale', 'cpu_per_request_ratio_last_vs_first'), '<=', 1.25));
   targets.push(check('scale: completed of 1000 concurrent', num(report, 'scale', 'steps', 'c1000', 'completed'), '>=', num(report, 'scale', 'steps', 'c1000', 'requests')));
+  // Tokens to reach a given accuracy: the cheapest auto budget at or above BoN-16's accuracy.
+  targets.push(check('compute efficiency: policy tokens saved reaching BoN-16 accuracy with auto + early stopping (share)', num(report, 'compute_efficiency', 'tokens_to_reach_best_of_n_16_accuracy', 'policy_tokens_saved_share'), '>=', 0.3));
+  // Same budget (N=16): what auto saves and whether it loses accuracy doing so.
+  targets.push(check('compute efficiency: accuracy of auto-16 minus BoN-16', num(report, 'compute_efficiency', 'auto_vs_best_of_n_16', 'accuracy_difference'), '>=', -0.02));
   return targets;
 }

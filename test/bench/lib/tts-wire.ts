@@ -14,6 +14,10 @@ export interface TtsMetaWire {
   selected_answer: string | null;
   latency_ms: number;
   degraded: string | null;
+  /** `tts.budget_spent`: policy samples drawn (auto: probe + method, after early stopping). */
+  budget_spent: number;
+  /** `tts.auto.early_stop`, present when `auto` ran with an early-stopping rule. */
+  early_stop: { stopped: boolean; samples_saved: number } | null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -37,7 +41,15 @@ export function ttsMeta(json: unknown): TtsMetaWire {
     selected_answer: typeof tts.selected_answer === 'string' ? tts.selected_answer : null,
     latency_ms: num('latency_ms'),
     degraded: typeof tts.degraded === 'string' ? tts.degraded : null,
+    budget_spent: num('budget_spent'),
+    early_stop: earlyStopOf(tts.auto),
   };
+}
+
+function earlyStopOf(auto: unknown): TtsMetaWire['early_stop'] {
+  if (!isRecord(auto) || !isRecord(auto.early_stop)) return null;
+  const stop = auto.early_stop;
+  return { stopped: stop.stopped === true, samples_saved: typeof stop.samples_saved === 'number' ? stop.samples_saved : 0 };
 }
 
 export function ttsBody(question: string, budget: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
