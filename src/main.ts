@@ -13,7 +13,7 @@ import { ConfigError } from './errors';
 import type { AutoSettings, ModelBackend, ModelInfo, PolicyMessage, PrmInfo, SamplingPreset, ShadowArm, TtsDefaults } from './pipeline';
 import { getPrmFamily } from './prm';
 import { buildPolicyMessages, getPolicyPreset } from './prompt';
-import { createApp, createMetrics, type HealthReport, type Metrics } from './server';
+import { createApp, createMetrics, type ApiKeyPolicy, type HealthReport, type Metrics } from './server';
 import { parseStrategyTable, type EarlyStopRule, type StrategyTable } from './select';
 import { startSimulator, type RunningSimulator } from './sim';
 import type { Verifier } from './tts';
@@ -232,7 +232,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const config = loadConfig(options.configPath, env);
   const logger = options.logger ?? pino({ level: config.server.log_level, base: { service: 'tts-proxy' } });
   const metrics = createMetrics({ collectDefaults: options.logger === undefined });
-  // Strategy tables are read before anything starts, so a bad one fails fast and leaks nothing.
+  // Strategy tables and client keys are read before anything starts: a bad one fails fast and leaks nothing.
   const loadTable = createTableLoader(options.configPath);
   const autoSettings: AutoSettings[] = config.models.map((model, index) => ({
     table: model.strategy_table
@@ -242,6 +242,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     batchGrowth: config.tts.sample_batch_growth,
     defaultM: config.tts.default_m,
   }));
+  const apiKeys = clientApiKeys(config, env);
   const simulatorReplicas = await startSimulators(config, logger);
   const simulators = Object.fromEntries(Object.entries(simulatorReplicas).map(([name, sims]) => [name, sims[0] as RunningSimulator]));
 
@@ -362,10 +363,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const firstModel = config.models[0] as ModelConfig;
   const passthroughUpstream = config.upstreams[firstModel.upstream] as UpstreamConfig;
   const passthroughKey = passthroughUpstream.api_key_env ? env[passthroughUpstream.api_key_env] : undefined;
-  const apiKeys = config.server.api_key_envs.map((name) => env[name]).filter((key): key is string => typeof key === 'string' && key.length > 0);
-  if (config.server.api_key_envs.length > 0 && apiKeys.length === 0) {
-    throw new ConfigError('server.api_key_envs', 'none of the listed env vars is set; refusing to start without the configured client keys');
-  }
 
   const health = async (): Promise<HealthReport> => {
     const entries = await Promise.all(
@@ -444,6 +441,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 }
 
 /** Show an upstream URL without credentials. */
+/** Client keys from `server.api_key_envs` (no limits) and `server.api_keys` (with limits), read from env. */
+function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
+  const { api_key_envs: plainEnvs, api_keys: limited } = config.server;
+  const keys: ApiKeyPolicy[] = [];
+  for (const name of plainEnvs) {
+    const key = env[name];
+    if (key) keys.push({ name, key, maxBudget: null, requestsPerMinute: null });
+  }
+  if (plainEnvs.length > 0 && keys.length === 0) {
+    throw new ConfigError('server.api_key_envs', 'none of the listed env vars is set; refusing to start without the configured client keys');
+  }
+  limited.forEach((entry, index) => {
+    const key = env[entry.key_env];
+    // A limited key that is missing would silently leave its holder locked out: refuse instead.
+    if (!key) throw new ConfigError(`server.api_keys.${index}.key_env`, `env var ${entry.key_env} is not set`);
+    keys.push({ name: entry.name, key, maxBudget: entry.max_budget ?? null, requestsPerMinute: entry.requests_per_minute ?? null });
+  });
+  return keys;
+}
+
 function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -193,13 +193,33 @@ export const configSchema = z.strictObject({
       body_limit_bytes: positiveInt.default(1_048_576),
       /** Env var names holding accepted client API keys; empty = no auth. */
       api_key_envs: z.array(z.string().min(1)).default([]),
+      /** Client keys with per-key limits (each key's text in its own env var, named `key_env`). */
+      api_keys: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            key_env: z.string().min(1),
+            /** Largest tts_budget this key may ask for (a default above it is lowered to it). */
+            max_budget: positiveInt.optional(),
+            /** Requests this key may send per minute (bursts up to one minute's worth); beyond: 429. */
+            requests_per_minute: positiveInt.optional(),
+          }),
+        )
+        .default([])
+        .superRefine((keys, context) => {
+          const seen = new Set<string>();
+          keys.forEach((key, index) => {
+            if (seen.has(key.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate key name '${key.name}'` });
+            seen.add(key.name);
+          });
+        }),
       log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       /** Chat requests running at once; more wait in a bounded queue, beyond it 429. */
       max_concurrent_requests: positiveInt.default(256),
       max_queued_requests: z.number().int().min(0).default(1024),
       queue_timeout_ms: positiveInt.default(30_000),
     })
-    .default({ host: '0.0.0.0', port: 8080, body_limit_bytes: 1_048_576, api_key_envs: [], log_level: 'info', max_concurrent_requests: 256, max_queued_requests: 1024, queue_timeout_ms: 30_000 }),
+    .default({ host: '0.0.0.0', port: 8080, body_limit_bytes: 1_048_576, api_key_envs: [], api_keys: [], log_level: 'info', max_concurrent_requests: 256, max_queued_requests: 1024, queue_timeout_ms: 30_000 }),
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),

@@ -7,6 +7,7 @@ export { UnsupportedFeatureError } from './unsupported-feature-error';
 export { AuthenticationError } from './authentication-error';
 export { ModelNotFoundError } from './model-not-found-error';
 export { OverloadedError } from './overloaded-error';
+export { RateLimitError } from './rate-limit-error';
 export { UpstreamError } from './upstream-error';
 export { UpstreamTimeoutError } from './upstream-timeout-error';
 export { InvalidUpstreamResponseError } from './invalid-upstream-response-error';

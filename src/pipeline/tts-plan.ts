@@ -155,6 +155,8 @@ export function resolveTtsPlan(
   parts: { header: TtsRequestPart | null; body: TtsRequestPart | null; alias: TtsRequestPart | null },
   model: ModelInfo,
   defaults: TtsDefaults,
+  /** The calling API key's own maximum budget (below the server's), or null. */
+  keyMaxBudget: number | null = null,
 ): TtsPlan | null {
   const ordered: [Source, TtsRequestPart | null][] = [
     ['header', parts.header],
@@ -179,13 +181,19 @@ export function resolveTtsPlan(
   const pickedAggregation = pick('aggregation');
   const pickedVote = pick('vote');
 
-  if (pickedN !== undefined && pickedN > defaults.maxBudget) {
+  if (pickedN !== undefined) {
     const param = sources.n === 'header' ? 'x-tts-budget' : sources.n === 'alias' ? 'model' : 'tts_budget';
-    throw new InvalidRequestError(`tts_budget ${pickedN} is above this server's maximum of ${defaults.maxBudget}.`, param, 'budget_too_large');
+    if (pickedN > defaults.maxBudget) {
+      throw new InvalidRequestError(`tts_budget ${pickedN} is above this server's maximum of ${defaults.maxBudget}.`, param, 'budget_too_large');
+    }
+    if (keyMaxBudget !== null && pickedN > keyMaxBudget) {
+      throw new InvalidRequestError(`tts_budget ${pickedN} is above this API key's maximum of ${keyMaxBudget}.`, param, 'budget_above_key_limit');
+    }
   }
   const requested: StrategyName = pickedStrategy ?? defaults.defaultStrategy;
   if (pickedStrategy === undefined) sources.strategy = 'default';
-  const n = pickedN ?? defaults.defaultBudget;
+  // A default the client did not ask for is fitted to the key's limit rather than refused.
+  const n = pickedN ?? Math.min(defaults.defaultBudget, keyMaxBudget ?? Infinity);
   if (pickedN === undefined) sources.n = 'default';
   let m = pickedM ?? defaults.defaultM;
   if (pickedM === undefined) sources.m = 'default';

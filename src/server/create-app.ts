@@ -10,9 +10,10 @@ import { createShadowArm, type ModelBackend, type ShadowArm, type TtsDefaults } 
 import { isAbortError } from '../util';
 import { createAccessLog, requestIdOf } from './access-log';
 import { createAdmission, type AdmissionOptions } from './admission';
-import { createApiKeyCheck } from './auth';
+import { createApiKeyCheck, type ApiKeyPolicy, type Caller } from './auth';
 import { toHttpError } from './http-error';
 import type { Metrics } from './metrics';
+import { createKeyRateLimit } from './key-rate-limit';
 import { createJsonBodyReader } from './read-json-body';
 import { createChatCompletionsHandler } from './routes/chat-completions';
 
@@ -25,7 +26,8 @@ export interface AppDeps {
   logger: Logger;
   backends: ReadonlyMap<string, ModelBackend>;
   ttsDefaults: TtsDefaults;
-  apiKeys: readonly string[];
+  /** Accepted client keys with their limits; empty = no auth. */
+  apiKeys: readonly ApiKeyPolicy[];
   bodyLimitBytes: number;
   /** Policy upstream that receives every other /v1/* route unchanged (null = 404 for them). */
   passthrough: { url: string; apiKey?: string } | null;
@@ -58,6 +60,16 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     headers: { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
   });
   const checkKey = createApiKeyCheck(deps.apiKeys);
+  const limitRate = createKeyRateLimit();
+  // The caller found by the key check, for routes reached after it (limits apply per key).
+  const callers = new WeakMap<Request, Caller>();
+  const admitCaller = (request: Request): Caller | null => {
+    if (!checkKey) return null;
+    const caller = checkKey(request.headers.authorization);
+    limitRate(caller);
+    callers.set(request, caller);
+    return caller;
+  };
 
   const shadow =
     deps.shadow && deps.shadow.rate > 0
@@ -97,7 +109,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     // Released when the response is done, however it ends (finish, error, client gone).
     response.on('close', release);
     request.body = await readBody(request, response);
-    await chat(request, response);
+    await chat(request, response, callers.get(request) ?? null);
   };
   // The first layer logs every request and serves the busiest route by exact match, skipping
   // Express's route matching and dispatch (a measurable share of a plain passthrough). Spellings
@@ -105,7 +117,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   app.use((request, response, next) => {
     logAccess(request, response);
     if (request.method === 'POST' && request.url === '/v1/chat/completions') {
-      checkKey?.(request.headers.authorization);
+      admitCaller(request);
       // Returned, not awaited: Express hands a rejection to the error handler.
       return chatRoute(request, response);
     }
@@ -113,7 +125,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   });
   if (checkKey) {
     app.use('/v1', (request, _response, next) => {
-      checkKey(request.headers.authorization);
+      if (!callers.has(request)) admitCaller(request);
       next();
     });
   }

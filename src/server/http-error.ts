@@ -8,6 +8,7 @@ import {
   InvalidUpstreamResponseError,
   ModelNotFoundError,
   OverloadedError,
+  RateLimitError,
   UnsupportedFeatureError,
   UpstreamError,
   UpstreamTimeoutError,
@@ -56,6 +57,15 @@ export function toHttpError(error: unknown): HttpError {
     return {
       status: 429,
       body: body(error.message, 'rate_limit_error', null, 'overloaded'),
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+      isUnexpected: false,
+    };
+  }
+  if (error instanceof RateLimitError) {
+    // OpenAI's own shape for a requests-per-minute limit.
+    return {
+      status: 429,
+      body: body(error.message, 'requests', null, 'rate_limit_exceeded'),
       headers: { 'retry-after': String(error.retryAfterSeconds) },
       isUnexpected: false,
     };

@@ -4,6 +4,7 @@
  */
 export { createApp } from './create-app';
 export type { AppDeps, HealthReport, TtsProxyApp } from './create-app';
+export type { ApiKeyPolicy, Caller } from './auth';
 export { createMetrics } from './metrics';
 export type { Metrics } from './metrics';
 export { toHttpError } from './http-error';

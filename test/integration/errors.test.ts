@@ -107,3 +107,42 @@ describe('API keys', () => {
     expect(health.status).toBe(200);
   });
 });
+
+describe('API keys with per-key limits', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TTS_PROXY__SERVER__API_KEYS: '[{name: trial, key_env: TRIAL_KEY, max_budget: 4, requests_per_minute: 3}, {name: team, key_env: TEAM_KEY}]',
+      TRIAL_KEY: 'sk-trial-111',
+      TEAM_KEY: 'sk-team-222',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('refuses a budget above the key maximum (400 naming tts_budget) and rate-limits the key with 429 + Retry-After', async () => {
+    const trial = (body: Record<string, unknown>) => request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-trial-111').send({ model: MODEL, messages, max_tokens: 50, ...body });
+    const over = await trial({ tts_budget: 8 });
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ type: 'invalid_request_error', param: 'tts_budget', code: 'budget_above_key_limit' });
+    const within = await trial({ tts_budget: 4, tts_strategy: 'majority' });
+    expect(within.status).toBe(200);
+    expect(within.body.tts.budget_spent).toBeLessThanOrEqual(4);
+    // Three per minute: the 400 and the 200 used two; one more passes, the next is refused.
+    expect((await trial({})).status).toBe(200);
+    const limited = await trial({});
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded', param: null });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(limited.body)).not.toContain('sk-trial-111');
+    // Another key is unaffected, and has no budget limit beyond the server's.
+    const team = await request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-team-222').send({ model: MODEL, messages, max_tokens: 50, tts_budget: 8, tts_strategy: 'majority' });
+    expect(team.status).toBe(200);
+  });
+
+  it('fails to start when a limited key\'s env var is missing, naming the field', async () => {
+    await expect(startTestServer({ TTS_PROXY__SERVER__API_KEYS: '[{name: x, key_env: NOT_SET_ANYWHERE}]' })).rejects.toThrow(/server\.api_keys\.0\.key_env/);
+  });
+});
+

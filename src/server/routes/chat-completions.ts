@@ -22,6 +22,7 @@ import {
   type SolveMetadata,
 } from '../../pipeline';
 import { isAbortError } from '../../util';
+import type { Caller } from '../auth';
 import type { Metrics } from '../metrics';
 import { chatRequestSchema, messageText, type ChatRequestWire } from '../openai-wire';
 import { openSse } from '../sse';
@@ -88,7 +89,7 @@ function requestParts(request: Request, body: ChatRequestWire, aliasPart: TtsReq
 }
 
 export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger) {
-  return async function chatCompletions(request: Request, response: Response): Promise<void> {
+  return async function chatCompletions(request: Request, response: Response, caller: Caller | null = null): Promise<void> {
     const started = deps.now();
     const body = parseRequest(request.body);
     const { name, part: aliasPart } = parseModelAlias(body.model);
@@ -100,7 +101,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const forcedArm = parseAbHeader(headerValue(request, 'x-tts-ab'));
     if (forcedArm === 'cot') parts.header = { ...(parts.header ?? {}), strategy: 'cot' };
     if (forcedArm === 'tts' && parts.header === null && parts.body === null && parts.alias === null) parts.header = {};
-    const plan = resolveTtsPlan(parts, backend.info, deps.ttsDefaults);
+    const plan = resolveTtsPlan(parts, backend.info, deps.ttsDefaults, caller?.maxBudget ?? null);
     if (forcedArm) response.setHeader('x-tts-ab-arm', forcedArm);
 
     // A client disconnect aborts every upstream call of this request; a finished one is counted.

@@ -50,6 +50,23 @@ describe('resolveTtsPlan', () => {
     }
   });
 
+  it("holds an API key to its own maximum: explicit budgets above it are refused, the default is lowered to it", () => {
+    const overKey = (): unknown => resolveTtsPlan({ header: null, body: null, alias: { n: 16 } }, SMALL, DEFAULTS, 8);
+    expect(overKey).toThrow(InvalidRequestError);
+    try {
+      overKey();
+    } catch (error) {
+      expect(error).toMatchObject({ param: 'model', code: 'budget_above_key_limit' });
+      expect((error as Error).message).toContain("API key's maximum of 8");
+    }
+    expect(resolveTtsPlan({ header: null, body: { n: 8, strategy: 'best_of_n' }, alias: null }, SMALL, DEFAULTS, 8)?.n).toBe(8);
+    // Default budget 16 asked by nobody: lowered to the key's 4, not refused.
+    const defaulted = resolveTtsPlan({ header: null, body: { strategy: 'best_of_n' }, alias: null }, SMALL, DEFAULTS, 4);
+    expect(defaulted).toMatchObject({ n: 4, sources: { n: 'default' } });
+    // The server's own maximum still speaks first.
+    expect(() => resolveTtsPlan({ header: null, body: { n: 512 }, alias: null }, SMALL, DEFAULTS, 8)).toThrow(/server's maximum/);
+  });
+
   it('refuses PRM methods on a model without a PRM', () => {
     expect(() => resolveTtsPlan({ header: null, body: { n: 8, strategy: 'beam_search' }, alias: null }, { ...SMALL, prm: null }, DEFAULTS)).toThrow(UnsupportedFeatureError);
     expect(resolveTtsPlan({ header: null, body: { n: 8 }, alias: null }, { ...SMALL, prm: null }, DEFAULTS)?.method).toBe('majority');

@@ -4,6 +4,7 @@ import {
   InvalidUpstreamResponseError,
   ModelNotFoundError,
   OverloadedError,
+  RateLimitError,
   UnsupportedFeatureError,
   UpstreamError,
   UpstreamTimeoutError,
@@ -17,6 +18,7 @@ describe('toHttpError', () => {
     [new AuthenticationError('no key'), 401, 'authentication_error'],
     [new ModelNotFoundError('x'), 404, 'invalid_request_error'],
     [new OverloadedError('busy', 3), 429, 'rate_limit_error'],
+    [new RateLimitError('slow down', 2), 429, 'requests'],
     [new UpstreamTimeoutError('policy', 1000), 504, 'server_error'],
     [new UpstreamError('boom', { upstream: 'policy', status: 503 }), 502, 'server_error'],
     [new UpstreamError('unreachable', { upstream: 'policy', status: null }), 502, 'server_error'],
@@ -47,6 +49,7 @@ describe('toHttpError', () => {
 
   it('sends Retry-After on overload and x-should-retry false on client errors', () => {
     expect(toHttpError(new OverloadedError('busy', 7)).headers['retry-after']).toBe('7');
+    expect(toHttpError(new RateLimitError('slow down', 30)).headers['retry-after']).toBe('30');
     expect(toHttpError(new InvalidRequestError('bad')).headers['x-should-retry']).toBe('false');
   });
 });
