@@ -105,9 +105,9 @@ export const strategyTableWireSchema = z.strictObject({
       /** k = min(max_samples, floor(N * budget_share)). */
       budget_share: z.number().gt(0).max(1).default(0.25),
       /** A smaller k is not worth it: no probe, and `unknown_difficulty` is used. */
-      min_samples: positiveInt.default(2),
+      min_samples: positiveInt.default(4),
     })
-    .default({ max_samples: 4, budget_share: 0.25, min_samples: 2 }),
+    .default({ max_samples: 4, budget_share: 0.25, min_samples: 4 }),
   /** Bin used when there is no probe (small budgets, or a disabled probe). */
   unknown_difficulty: z.enum(DIFFICULTY_BINS).default('medium'),
   difficulty_thresholds: thresholdsWireSchema,

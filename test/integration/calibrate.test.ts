@@ -1,7 +1,7 @@
 /**
  * `runCalibrate` end to end: the real proxy in-process against the simulator (default config),
- * six simulated problems at budgets 4 (no probe at serving time) and 8 (a probe of 2), every
- * method; then a resume from the progress file, the refusals of a progress file written for
+ * six simulated problems at budgets 4 (no probe at serving time) and 8 (a probe of 2, from a base
+ * table that allows one: the bundled table probes from N=16), every method; then a resume from the progress file, the refusals of a progress file written for
  * another setup, and a failed progress append.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -23,6 +23,7 @@ const describeWithSim = hasSimulator ? describe : describe.skip;
 
 // Required lazily so that a missing simulator skips the suite instead of failing at import.
 function loadCalibrate(): typeof CalibrateModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (above)
   return require('../../src/cli/commands/calibrate') as typeof CalibrateModule;
 }
 
@@ -30,6 +31,7 @@ describeWithSim('runCalibrate against the simulator', () => {
   let dir: string;
   let datasetPath: string;
   let outPath: string;
+  let baseTablePath: string;
   let first: CalibrateResult;
   const progressText: string[] = [];
 
@@ -39,6 +41,7 @@ describeWithSim('runCalibrate against the simulator', () => {
       datasetPath,
       budgets: [4, 8],
       outPath,
+      baseTablePath,
       configPath: DEFAULT_CONFIG,
       concurrency: 4,
       seed: 7,
@@ -52,6 +55,11 @@ describeWithSim('runCalibrate against the simulator', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'tts-calibrate-'));
     datasetPath = path.join(dir, 'dev.jsonl');
     outPath = path.join(dir, 'strategy.sim.yaml');
+    // Budgets stay small for the suite's time: a base table whose probe starts at k=2 (N=8).
+    baseTablePath = path.join(dir, 'base.yaml');
+    const bundled = await readFile(path.resolve(__dirname, '../../config/strategy.yaml'), 'utf8');
+    await writeFile(baseTablePath, bundled.replace(/^ {2}min_samples: 4$/m, '  min_samples: 2'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, like loadCalibrate
     const { generateProblems } = require('../../src/sim') as typeof SimModule;
     const problems = generateProblems({ seed: 11, count: 6 });
     await writeFile(datasetPath, problems.map((p, i) => JSON.stringify({ problem: p.problem, answer: p.answer, unique_id: `sim-${i}` })).join('\n') + '\n');

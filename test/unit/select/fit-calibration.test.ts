@@ -26,8 +26,10 @@ import { createSeededRandom } from '../../../src/util';
 import { loadDefaultTable } from './strategy-table-fixture';
 
 const base = loadDefaultTable();
+// A probe from k=2 (N=8), below the bundled table's k=4, so the small budgets here cover both a
+// probing budget and the no-probe ones.
 const OPTIONS: FitCalibrationOptions = {
-  base: { name: 'calibrated-test', sizeClasses: base.sizeClasses, prmClasses: base.prmClasses, probe: base.probe, unknownDifficulty: base.unknownDifficulty },
+  base: { name: 'calibrated-test', sizeClasses: base.sizeClasses, prmClasses: base.prmClasses, probe: { ...base.probe, minSamples: 2 }, unknownDifficulty: base.unknownDifficulty },
   rowSettings: { m: 4, aggregation: 'last', vote: 'prm_vote' },
   about: { dataset: 'synthetic', date: '2025-01-01', model: 'toy-1.5b', prm: 'toy-prm' },
   seed: 9,

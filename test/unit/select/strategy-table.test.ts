@@ -17,7 +17,7 @@ describe('parseStrategyTable', () => {
     for (const row of table.rows) expect(row.source).toMatch(/paper\.md|peers\.md/);
     expect(table.sizeClasses.map((c) => c.name)).toEqual(['small', 'mid', 'large']);
     expect(table.prmClasses).toEqual({ 'qwen2.5-math-prm': 'strong', 'skywork-o1': 'strong', 'math-shepherd': 'weak', rlhflow: 'weak', outcome: 'outcome' });
-    expect(table.probe).toEqual({ maxSamples: 4, budgetShare: 0.25, minSamples: 2 });
+    expect(table.probe).toEqual({ maxSamples: 4, budgetShare: 0.25, minSamples: 4 });
   });
 
   it('cites its source in a comment above every row of the shipped file', () => {
@@ -28,7 +28,7 @@ describe('parseStrategyTable', () => {
 
   it('fills defaults for probe, unknown difficulty and per-model thresholds', () => {
     const table = parseStrategyTable(MINIMAL_TABLE);
-    expect(table.probe).toEqual({ maxSamples: 4, budgetShare: 0.25, minSamples: 2 });
+    expect(table.probe).toEqual({ maxSamples: 4, budgetShare: 0.25, minSamples: 4 });
     expect(table.unknownDifficulty).toBe('medium');
     expect(table.thresholdsByModel).toEqual({});
     expect(table.rows[0]?.match).toEqual({ policyFamilies: null, sizes: ['small'], prms: null, difficulties: ['hard'], budgetMin: null, budgetMax: null });
