@@ -1,4 +1,5 @@
 import type { ComputeEngine, Expression } from '@cortex-js/compute-engine';
+import type * as EngineModule from '@cortex-js/compute-engine';
 import { RELATIVE_TOLERANCE } from './numbers-equal';
 
 /** Options of {@link latexEquals}. */
@@ -32,15 +33,14 @@ export function latexEquals(left: string, right: string, options: LatexEqualsOpt
 /** Answers longer than this skip the engine: no real answer is, and parsing cost grows with it. */
 export const MAX_LATEX_CHARS = 300;
 
-type EngineModule = typeof import('@cortex-js/compute-engine');
-
 let sharedEngine: ComputeEngine | undefined;
 
 // Loaded on first use: requiring the engine costs ~0.3 s and creating it ~0.2 s, which callers
 // that only extract answers should not pay. One instance serves the whole process.
 function getEngine(): ComputeEngine {
   if (sharedEngine === undefined) {
-    const engineModule = require('@cortex-js/compute-engine') as EngineModule;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (above)
+    const engineModule = require('@cortex-js/compute-engine') as typeof EngineModule;
     sharedEngine = new engineModule.ComputeEngine();
   }
   return sharedEngine;

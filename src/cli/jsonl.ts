@@ -9,7 +9,7 @@ import type { Readable, Writable } from 'node:stream';
 export async function mapJsonLines(
   input: Readable,
   output: Writable,
-  handle: (value: unknown) => Promise<unknown> | unknown,
+  handle: (value: unknown) => unknown, // may return a promise: it is awaited
 ): Promise<{ lines: number; errors: number }> {
   const reader = createInterface({ input, crlfDelay: Infinity });
   let lines = 0;

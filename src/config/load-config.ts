@@ -26,7 +26,7 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
       throw new ConfigError(path.join('.'), 'forbidden key in env override');
     }
     const isLast = i === path.length - 1;
-    const container = node as Record<string, unknown>;
+    const container = node;
     if (isLast) {
       container[key] = value;
       return;

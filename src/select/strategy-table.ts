@@ -325,7 +325,7 @@ function thresholdsToWire(t: DifficultyThresholds): ThresholdsWire {
 
 function oneOrList<T extends string>(values: readonly T[] | null): T | T[] | undefined {
   if (values === null) return undefined;
-  return values.length === 1 ? (values[0] as T) : [...values];
+  return values.length === 1 ? values[0] : [...values];
 }
 
 function rowToWire(row: StrategyRow): StrategyRowWire {

@@ -88,6 +88,7 @@ export function createJsonBodyReader(options: { limitBytes: number }): JsonBodyR
   const fallback = express.json({ limit: options.limitBytes, strict: true });
   const viaBodyParser = (request: Request, response: Response): Promise<unknown> =>
     new Promise((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- body-parser's next() gets an http-errors Error; re-raised as is
       fallback(request, response, (error?: unknown) => (error === undefined ? resolve(request.body) : reject(error)));
     });
   return (request, response) => {

@@ -23,7 +23,7 @@ interface TtsMetadata {
 
 /** Add proxy extensions to SDK params (the SDK sends unknown fields as-is). */
 function withTts<T extends object>(params: T, extras: Record<string, unknown>): T {
-  return { ...params, ...extras } as T;
+  return { ...params, ...extras };
 }
 
 function ttsOf(value: unknown): TtsMetadata {

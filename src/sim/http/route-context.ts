@@ -9,7 +9,7 @@ export interface ServerRuntime {
   /** Unix seconds at startup (`created` of the model card). */
   startedAt: number;
   /** Seed for a sampled sequence whose request has no `seed` (drawn from the options seed). */
-  nextServerSeed(): number;
+  nextServerSeed: () => number;
   nextId(prefix: string): string;
   recordUsage(promptTokens: number, completionTokens: number): void;
   drawFault(): FaultDecision;

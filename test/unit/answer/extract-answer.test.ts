@@ -127,6 +127,7 @@ describeMath('extractAnswer on MATH-500 solutions', () => {
     if (rate < 0.99) throw new Error(`pass rate ${rate}:\n${failures.join('\n')}`);
   });
 
+  // eslint-disable-next-line jest/expect-expect -- asserts by throwing with the failing rows listed
   it('extracts the same answers when the box is rewritten as the Llama closing sentence', () => {
     // Real answer strings through the phrase path: unbox the last box and append Meta's closing.
     const { rate, failures } = passRate((solution, answer) => {
