@@ -45,8 +45,8 @@ function rewrite(text: string, from: string, to: string): string {
     out = out.replace(/^data: (\{.*"object":"error".*\})$/gm, (_line, json: string) => {
       try {
         const parsed = JSON.parse(json) as Record<string, unknown>;
-        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- vLLM's flat error `message` is a string; anything else is passed on as String() renders it
-        return `data: ${JSON.stringify({ error: { message: String(parsed.message ?? 'upstream error'), type: 'server_error', param: null, code: 'upstream_error' } })}`;
+        const message = typeof parsed.message === 'string' ? parsed.message : parsed.message === undefined ? 'upstream error' : JSON.stringify(parsed.message);
+        return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
       } catch {
         return `data: ${json}`;
       }
