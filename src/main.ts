@@ -230,10 +230,7 @@ function createTableLoader(configPath: string): (file: string, field: string) =>
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const config = loadConfig(options.configPath, env);
-  // Asynchronous stdout: an access line per request costs no blocking write on the request path,
-  // and under load pending lines leave in one write. close() flushes what is still buffered.
-  const logDestination = options.logger ? null : pino.destination({ dest: 1, sync: false });
-  const logger = options.logger ?? pino({ level: config.server.log_level, base: { service: 'tts-proxy' } }, logDestination ?? undefined);
+  const logger = options.logger ?? pino({ level: config.server.log_level, base: { service: 'tts-proxy' } });
   const metrics = createMetrics({ collectDefaults: options.logger === undefined });
   // Strategy tables and client keys are read before anything starts: a bad one fails fast and leaks nothing.
   const loadTable = createTableLoader(options.configPath);
@@ -439,11 +436,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       await Promise.all([...clients.values()].map((c) => c.close()));
       await Promise.all(Object.values(simulatorReplicas).flat().map((s) => s.close()));
-      flushLog(logDestination);
     },
   };
 }
 
+/** Show an upstream URL without credentials. */
 /** Client keys from `server.api_key_envs` (no limits) and `server.api_keys` (with limits), read from env. */
 function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
   const { api_key_envs: plainEnvs, api_keys: limited } = config.server;
@@ -464,15 +461,6 @@ function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
   return keys;
 }
 
-function flushLog(destination: ReturnType<typeof pino.destination> | null): void {
-  try {
-    destination?.flushSync();
-  } catch {
-    // Nothing buffered, or stdout already gone: there is no one left to tell.
-  }
-}
-
-/** Show an upstream URL without credentials. */
 function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
