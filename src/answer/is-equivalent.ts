@@ -66,8 +66,7 @@ export function isEquivalent(
  * bucket votes before any pairwise comparison; different keys may still be equivalent.
  */
 export function answerKey(answer: string): string {
-  if (answer.length > MAX_ANSWER_CHARS) return answer.trim();
-  return keyOfNormalized(normalizeAnswer(answer));
+  return prepare(answer).key;
 }
 
 function keyOfNormalized(normalized: string): string {
@@ -83,6 +82,7 @@ export function equivalenceCacheStats(): { hits: number; misses: number; size: n
 
 export function clearEquivalenceCache(): void {
   cache.clear();
+  preparedCache.clear();
   cacheHits = 0;
   cacheMisses = 0;
 }
@@ -92,6 +92,9 @@ const MAX_ANSWER_CHARS = 1000;
 const CACHE_SIZE = 20_000;
 
 const cache = new LRUCache<string, boolean>({ max: CACHE_SIZE });
+// Voting keys every answer and then compares it with each group's: without this, one answer is
+// normalized (a fixed-point loop, twice with the relation) once per comparison it takes part in.
+const preparedCache = new LRUCache<string, PreparedAnswer>({ max: CACHE_SIZE });
 let cacheHits = 0;
 let cacheMisses = 0;
 
@@ -109,6 +112,15 @@ interface PreparedAnswer {
 const PERCENT = /%|\bpercent\b|\bpct\b/i;
 
 function prepare(answer: string): PreparedAnswer {
+  if (answer.length > MAX_ANSWER_CHARS) return prepareUncached(answer);
+  const cached = preparedCache.get(answer);
+  if (cached !== undefined) return cached;
+  const prepared = prepareUncached(answer);
+  preparedCache.set(answer, prepared);
+  return prepared;
+}
+
+function prepareUncached(answer: string): PreparedAnswer {
   const isOversized = answer.length > MAX_ANSWER_CHARS;
   const normalized = isOversized ? answer.trim() : normalizeAnswer(answer);
   const hasPercent = !isOversized && PERCENT.test(answer);
