@@ -440,7 +440,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
 }
 
-/** Show an upstream URL without credentials. */
 /** Client keys from `server.api_key_envs` (no limits) and `server.api_keys` (with limits), read from env. */
 function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
   const { api_key_envs: plainEnvs, api_keys: limited } = config.server;
@@ -453,14 +452,18 @@ function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
     throw new ConfigError('server.api_key_envs', 'none of the listed env vars is set; refusing to start without the configured client keys');
   }
   limited.forEach((entry, index) => {
+    const field = `server.api_keys.${index}.key_env`;
     const key = env[entry.key_env];
     // A limited key that is missing would silently leave its holder locked out: refuse instead.
-    if (!key) throw new ConfigError(`server.api_keys.${index}.key_env`, `env var ${entry.key_env} is not set`);
+    if (!key) throw new ConfigError(field, `env var ${entry.key_env} is not set`);
+    // The first matching entry wins, so a key listed twice would escape its limits.
+    if (keys.some((other) => other.key === key)) throw new ConfigError(field, `env var ${entry.key_env} holds a key that is already accepted (in api_key_envs or an earlier api_keys entry); list each key once`);
     keys.push({ name: entry.name, key, maxBudget: entry.max_budget ?? null, requestsPerMinute: entry.requests_per_minute ?? null });
   });
   return keys;
 }
 
+/** Show an upstream URL without credentials. */
 function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -94,7 +94,12 @@ const CACHE_SIZE = 20_000;
 const cache = new LRUCache<string, boolean>({ max: CACHE_SIZE });
 // Voting keys every answer and then compares it with each group's: without this, one answer is
 // normalized (a fixed-point loop, twice with the relation) once per comparison it takes part in.
-const preparedCache = new LRUCache<string, PreparedAnswer>({ max: CACHE_SIZE });
+const preparedCache = new LRUCache<string, PreparedAnswer>({
+  max: CACHE_SIZE,
+  // Bounded by characters too (the answer and its derived strings), not only by entries.
+  maxSize: 8_000_000,
+  sizeCalculation: (prepared, answer) => answer.length + prepared.id.length + prepared.key.length + prepared.normalized.length + 1,
+});
 let cacheHits = 0;
 let cacheMisses = 0;
 

@@ -193,7 +193,8 @@ export function resolveTtsPlan(
   const requested: StrategyName = pickedStrategy ?? defaults.defaultStrategy;
   if (pickedStrategy === undefined) sources.strategy = 'default';
   // A default the client did not ask for is fitted to the key's limit rather than refused.
-  const n = pickedN ?? Math.min(defaults.defaultBudget, keyMaxBudget ?? Infinity);
+  const isLoweredByKey = pickedN === undefined && keyMaxBudget !== null && keyMaxBudget < defaults.defaultBudget;
+  let n = pickedN ?? Math.min(defaults.defaultBudget, keyMaxBudget ?? Infinity);
   if (pickedN === undefined) sources.n = 'default';
   let m = pickedM ?? defaults.defaultM;
   if (pickedM === undefined) sources.m = 'default';
@@ -265,6 +266,10 @@ export function resolveTtsPlan(
     );
   }
   if (method === 'beam_search' || method === 'dvts') {
+    if (isLoweredByKey && n >= m) n -= n % m;
+    if (isLoweredByKey && n < m) {
+      throw new InvalidRequestError(`This API key's maximum tts_budget of ${n} is below the beam width m=${m} that ${method} needs.`, 'tts_budget', 'budget_above_key_limit');
+    }
     if (n < m || n % m !== 0) {
       throw new InvalidRequestError(`tts_budget ${n} must be a positive multiple of the beam width m=${m} for ${method}.`, 'tts_budget', 'budget_not_multiple_of_m');
     }

@@ -4,7 +4,7 @@ import { AuthenticationError } from '../errors';
 
 /** One accepted client key and what it may do (null = no limit beyond the server's own). */
 export interface ApiKeyPolicy {
-  /** Names the key in logs and metrics; never the key itself. */
+  /** The key's config name (its rate-limit bucket); the key text itself is never kept elsewhere. */
   name: string;
   key: string;
   maxBudget: number | null;

@@ -11,7 +11,8 @@ interface Bucket {
   updatedMs: number;
 }
 
-export function createKeyRateLimit(now: () => number = () => Date.now()): (caller: Caller) => void {
+// A monotonic clock: a wall-clock step back must not empty a bucket.
+export function createKeyRateLimit(now: () => number = () => performance.now()): (caller: Caller) => void {
   // One bucket per configured key: bounded by the config, not by traffic.
   const buckets = new Map<string, Bucket>();
   return (caller) => {

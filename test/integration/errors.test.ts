@@ -144,5 +144,11 @@ describe('API keys with per-key limits', () => {
   it('fails to start when a limited key\'s env var is missing, naming the field', async () => {
     await expect(startTestServer({ TTS_PROXY__SERVER__API_KEYS: '[{name: x, key_env: NOT_SET_ANYWHERE}]' })).rejects.toThrow(/server\.api_keys\.0\.key_env/);
   });
+
+  it('refuses a key listed twice (the first match would win and escape the limits)', async () => {
+    await expect(
+      startTestServer({ TTS_PROXY__SERVER__API_KEY_ENVS: '[K1]', TTS_PROXY__SERVER__API_KEYS: '[{name: limited, key_env: K2, requests_per_minute: 1}]', K1: 'same-key', K2: 'same-key' }),
+    ).rejects.toThrow(/server\.api_keys\.0\.key_env.*already accepted/);
+  });
 });
 

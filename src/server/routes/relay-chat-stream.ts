@@ -45,7 +45,7 @@ function rewrite(text: string, from: string, to: string): string {
     out = out.replace(/^data: (\{.*"object":"error".*\})$/gm, (_line, json: string) => {
       try {
         const parsed = JSON.parse(json) as Record<string, unknown>;
-        const message = typeof parsed.message === 'string' ? parsed.message : parsed.message === undefined ? 'upstream error' : JSON.stringify(parsed.message);
+        const message = typeof parsed.message === 'string' ? parsed.message : parsed.message == null ? 'upstream error' : JSON.stringify(parsed.message);
         return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
       } catch {
         return `data: ${json}`;

@@ -63,6 +63,11 @@ describe('resolveTtsPlan', () => {
     // Default budget 16 asked by nobody: lowered to the key's 4, not refused.
     const defaulted = resolveTtsPlan({ header: null, body: { strategy: 'best_of_n' }, alias: null }, SMALL, DEFAULTS, 4);
     expect(defaulted).toMatchObject({ n: 4, sources: { n: 'default' } });
+    // Beam search / DVTS need a multiple of M: a lowered default is rounded down to one...
+    expect(resolveTtsPlan({ header: null, body: { strategy: 'beam_search' }, alias: null }, SMALL, DEFAULTS, 6)).toMatchObject({ method: 'beam_search', n: 4, m: 4 });
+    expect(resolveTtsPlan({ header: null, body: null, alias: { strategy: 'dvts' } }, SMALL, DEFAULTS, 7)).toMatchObject({ method: 'dvts', n: 4 });
+    // ...and a key whose maximum is below one beam width gets a 400 that names the key's limit.
+    expect(() => resolveTtsPlan({ header: null, body: { strategy: 'beam_search' }, alias: null }, SMALL, DEFAULTS, 3)).toThrow(/API key's maximum tts_budget of 3 is below the beam width m=4/);
     // The server's own maximum still speaks first.
     expect(() => resolveTtsPlan({ header: null, body: { n: 512 }, alias: null }, SMALL, DEFAULTS, 8)).toThrow(/server's maximum/);
   });

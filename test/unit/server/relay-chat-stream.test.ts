@@ -1,0 +1,46 @@
+import { Readable } from 'node:stream';
+import type { Response } from 'express';
+import { relayChatStream } from '../../../src/server/routes/relay-chat-stream';
+
+/** The part of an Express response the relay uses, recording what it writes. */
+function fakeResponse(): { response: Response; written: string[] } {
+  const written: string[] = [];
+  let ended = false;
+  const fake = {
+    status: () => fake,
+    set: () => fake,
+    flushHeaders: () => undefined,
+    write: (text: string) => written.push(text),
+    end: () => {
+      ended = true;
+    },
+    get writableEnded() {
+      return ended;
+    },
+  };
+  return { response: fake as unknown as Response, written };
+}
+
+async function relay(lines: string[]): Promise<string> {
+  const { response, written } = fakeResponse();
+  await relayChatStream(Readable.from(lines), response, 'served-model', 'client-model', new AbortController().signal);
+  return written.join('');
+}
+
+describe('relayChatStream', () => {
+  it('renames the served model to the client model, line by line, across chunk boundaries', async () => {
+    const out = await relay(['data: {"id":"1","model":"served-', 'model","choices":[]}\n\n', 'data: [DONE]\n\n']);
+    expect(out).toBe('data: {"id":"1","model":"client-model","choices":[]}\n\ndata: [DONE]\n\n');
+  });
+
+  it("wraps vLLM's flat error events in OpenAI's shape, with a readable message whatever its type", async () => {
+    const out = await relay([
+      'data: {"object":"error","message":"boom","type":"BadRequestError","code":400}\n\n',
+      'data: {"object":"error","message":null,"code":500}\n\n',
+      'data: {"object":"error","message":{"detail":"x"},"code":500}\n\n',
+    ]);
+    const events = out.trim().split('\n\n').map((line) => JSON.parse(line.replace(/^data: /, '')) as { error: { message: string; code: string } });
+    expect(events.map((event) => event.error.message)).toEqual(['boom', 'upstream error', '{"detail":"x"}']);
+    expect(events.every((event) => event.error.code === 'upstream_error')).toBe(true);
+  });
+});
