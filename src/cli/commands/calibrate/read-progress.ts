@@ -1,0 +1,98 @@
+/**
+ * The progress file `<out>.progress.jsonl`: a header line, then one record per finished (problem,
+ * method, budget) request, so a rerun skips what is done (resume after an interrupt, or add budgets
+ * later). The header pins what the records depend on besides their key (model, seed, the
+ * dataset's content, the serving config), so a rerun against anything else is refused instead of
+ * mixing measurements.
+ */
+import { existsSync } from 'node:fs';
+import { appendFile, readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ConfigError } from '../../../errors';
+import { calibrationRecordSchema, type CalibrationRecord } from '../../../select';
+
+/**
+ * What a progress file's records depend on besides their (problem, method, budget) key: budgets
+ * and methods may change between runs (the records are keyed by them), nothing else may.
+ */
+const progressHeaderSchema = z.strictObject({
+  kind: z.literal('header'),
+  model: z.string(),
+  /** Where the dataset was read from: for messages only, the content is what must match. */
+  dataset: z.string(),
+  datasetSha256: z.string(),
+  seed: z.number(),
+  /** The serving settings the measurements depend on, by config path (see `configFingerprint`). */
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+
+export type ProgressHeader = Omit<z.infer<typeof progressHeaderSchema>, 'kind'>;
+
+const progressLineSchema = z.discriminatedUnion('kind', [
+  progressHeaderSchema,
+  z.strictObject({ kind: z.literal('record'), record: calibrationRecordSchema }),
+]);
+
+/** How an earlier run's header differs from this run's, in words; empty when it does not. */
+function headerDifferences(found: ProgressHeader, wanted: ProgressHeader): string[] {
+  const differences: string[] = [];
+  if (found.model !== wanted.model) differences.push(`model '${found.model}' (this run: '${wanted.model}')`);
+  if (found.seed !== wanted.seed) differences.push(`seed ${found.seed} (this run: ${wanted.seed})`);
+  if (found.datasetSha256 !== wanted.datasetSha256) {
+    differences.push(`dataset ${found.dataset} with sha256 ${found.datasetSha256.slice(0, 12)}… (this run: ${wanted.dataset} with sha256 ${wanted.datasetSha256.slice(0, 12)}…)`);
+  }
+  for (const key of new Set([...Object.keys(found.config), ...Object.keys(wanted.config)])) {
+    const before = found.config[key];
+    const after = wanted.config[key];
+    if (before !== after) differences.push(`${key} ${JSON.stringify(before ?? null)} (this run: ${JSON.stringify(after ?? null)})`);
+  }
+  return differences;
+}
+
+/**
+ * Finished records from an earlier run of the same calibration (a torn last line is ignored).
+ *
+ * @throws ConfigError when the file was written for another model, seed, dataset content or
+ *   serving config, or has records but no header to check them against.
+ */
+export async function readProgress(file: string, header: ProgressHeader): Promise<CalibrationRecord[]> {
+  const headerLine = `${JSON.stringify({ kind: 'header', ...header })}\n`;
+  if (!existsSync(file)) {
+    await appendFile(file, headerLine);
+    return [];
+  }
+  const records: CalibrationRecord[] = [];
+  let hasHeader = false;
+  const text = await readFile(file, 'utf8');
+  const refuse = (why: string): ConfigError => new ConfigError('--out', `${file} ${why}; delete it or choose another --out`);
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const parsed = progressLineSchema.safeParse(value);
+    if (!parsed.success) {
+      // A header this version cannot read (an older one pinned no dataset content or config) must
+      // not let its records through unchecked.
+      if (z.looseObject({ kind: z.literal('header') }).safeParse(value).success) {
+        throw refuse('has a header without the dataset and config fingerprints this version checks, so its records cannot be trusted for this run');
+      }
+      continue;
+    }
+    if (parsed.data.kind === 'record') {
+      records.push(parsed.data.record);
+      continue;
+    }
+    hasHeader = true;
+    const differences = headerDifferences(parsed.data, header);
+    if (differences.length > 0) throw refuse(`holds a calibration of another setup: ${differences.join('; ')}`);
+  }
+  if (!hasHeader && records.length > 0) throw refuse('has records but no header to check them against');
+  // An interrupted run may leave a torn last line: end it, so the next append starts a fresh line.
+  if (text.length > 0 && !text.endsWith('\n')) await appendFile(file, '\n');
+  if (!hasHeader) await appendFile(file, headerLine);
+  return records;
+}
