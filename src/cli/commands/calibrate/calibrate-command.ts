@@ -55,6 +55,8 @@ export async function calibrateCommand(args: ParsedArgs): Promise<void> {
   const unknown = methods?.find((method) => !isTableMethod(method));
   if (unknown !== undefined) throw new ConfigError('--methods', `unknown method '${unknown}' (known: ${TABLE_METHODS.join(', ')})`);
   const limitFlag = stringFlag(args, 'limit');
+  const limit = limitFlag === undefined ? undefined : numberFlag(args, 'limit', 0);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ConfigError('--limit', 'expects a positive integer');
   const model = stringFlag(args, 'model');
   const baseTablePath = stringFlag(args, 'table');
   await runCalibrate({
@@ -65,7 +67,7 @@ export async function calibrateCommand(args: ParsedArgs): Promise<void> {
     concurrency: numberFlag(args, 'concurrency', 4),
     seed: numberFlag(args, 'seed', 1234),
     ...(model !== undefined ? { model } : {}),
-    ...(limitFlag !== undefined ? { limit: numberFlag(args, 'limit', 0) } : {}),
+    ...(limit !== undefined ? { limit } : {}),
     ...(methods !== undefined ? { methods: methods.filter(isTableMethod) } : {}),
     ...(baseTablePath !== undefined ? { baseTablePath } : {}),
   });
