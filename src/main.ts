@@ -4,7 +4,7 @@
  * The only place (with `cli/`) that reads env and files and picks concrete classes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -432,7 +432,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
+    const s = createServer(app.handleRequest).listen(port, host, () => resolve(s));
     s.once('error', reject);
   });
   // Long searches stream keep-alives; a non-streamed TTS request may legitimately take minutes.
