@@ -230,11 +230,21 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     response.req = request;
     response.locals = Object.create(null) as Response['locals'];
     logAccess(request, response);
+    // Express's final handler would catch a failure of the error handler itself; here it must
+    // not become an unhandled rejection (which ends the process).
+    const fail = (error: unknown): void => {
+      try {
+        handleError(error, request, response);
+      } catch (secondary) {
+        deps.logger.error({ reqId: requestIdOf(response), err: secondary }, 'error handler failed');
+        response.destroy();
+      }
+    };
     try {
       admitCaller(request);
-      chatRoute(request, response).catch((error: unknown) => handleError(error, request, response));
+      chatRoute(request, response).catch(fail);
     } catch (error) {
-      handleError(error, request, response);
+      fail(error);
     }
   };
   return Object.assign(app, { shadow, handleRequest });

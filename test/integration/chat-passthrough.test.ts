@@ -27,6 +27,24 @@ describe('plain chat completions (no TTS) through the proxy', () => {
     expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
   });
 
+  it('serves the route the same on the fast listener path and through Express (other spellings)', async () => {
+    const body = { model: MODEL, messages: [{ role: 'user', content: QUESTION }], max_tokens: 50, seed: 3 };
+    // Exact path: the request listener's own path; trailing slash and query: Express's router.
+    const answers = await Promise.all(['/v1/chat/completions', '/v1/chat/completions/', '/v1/chat/completions?trace=1'].map((path) => request(server.url).post(path).send(body)));
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ object: 'chat.completion', model: MODEL });
+      expect(answer.headers['x-request-id']).toEqual(expect.any(String));
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    }
+    expect(new Set(answers.map((answer) => (answer.body as { choices: { message: { content: string } }[] }).choices[0]?.message.content)).size).toBe(1);
+    const bad = await Promise.all(['/v1/chat/completions', '/v1/chat/completions/'].map((path) => request(server.url).post(path).send({ model: MODEL, messages: 'nope' })));
+    for (const answer of bad) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
+    }
+  });
+
   it('streams chunks incrementally, ends with usage when asked and [DONE]', async () => {
     const stream = await client.chat.completions.create({
       model: MODEL,
