@@ -10,10 +10,25 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from './config';
 import { ConfigError } from './errors';
-import type { AutoSettings, ModelBackend, ModelInfo, PolicyMessage, PrmInfo, SamplingPreset, ShadowArm, TtsDefaults } from './pipeline';
+import type {
+  AutoSettings,
+  ModelBackend,
+  ModelInfo,
+  PolicyMessage,
+  PrmInfo,
+  SamplingPreset,
+  ShadowArm,
+  TtsDefaults,
+} from './pipeline';
 import { getPrmFamily } from './prm';
 import { buildPolicyMessages, getPolicyPreset } from './prompt';
-import { createApp, createMetrics, type ApiKeyPolicy, type HealthReport, type Metrics } from './server';
+import {
+  createApp,
+  createMetrics,
+  type ApiKeyPolicy,
+  type HealthReport,
+  type Metrics,
+} from './server';
 import { parseStrategyTable, type EarlyStopRule, type StrategyTable } from './select';
 import { startSimulator, type RunningSimulator } from './sim';
 import type { Verifier } from './tts';
@@ -74,7 +89,11 @@ const LOG_FLUSH_INTERVAL_MS = 200;
  * write per line: the per-request access line's own write was ~11% of the proxy's CPU on a plain
  * passthrough. Writes stay synchronous, so a flush on exit (the CLI does it) keeps every line.
  */
-function createLogOutput(): { destination: ReturnType<typeof pino.destination>; flush: () => void; stop: () => void } {
+function createLogOutput(): {
+  destination: ReturnType<typeof pino.destination>;
+  flush: () => void;
+  stop: () => void;
+} {
   const destination = pino.destination({ dest: 1, minLength: 4096, sync: true });
   const flush = (): void => {
     try {
@@ -91,16 +110,26 @@ function createLogOutput(): { destination: ReturnType<typeof pino.destination>; 
 /** The maximum depth of step-wise search (paper: 40 steps). */
 const MAX_DEPTH = 40;
 
-function upstreamRole(config: Config, upstreamName: string): { role: 'policy'; model: ModelConfig } | { role: 'prm'; prm: Config['prms'][number] } | null {
+function upstreamRole(
+  config: Config,
+  upstreamName: string,
+): { role: 'policy'; model: ModelConfig } | { role: 'prm'; prm: Config['prms'][number] } | null {
   const model = config.models.find((m) => m.upstream === upstreamName);
   const prm = config.prms.find((p) => p.upstream === upstreamName);
-  if (model && prm) throw new ConfigError(`upstreams.${upstreamName}`, 'a simulated upstream serves one model: a policy or a PRM, not both');
+  if (model && prm)
+    throw new ConfigError(
+      `upstreams.${upstreamName}`,
+      'a simulated upstream serves one model: a policy or a PRM, not both',
+    );
   if (model) return { role: 'policy', model };
   if (prm) return { role: 'prm', prm };
   return null;
 }
 
-async function startSimulators(config: Config, logger: Logger): Promise<Record<string, RunningSimulator[]>> {
+async function startSimulators(
+  config: Config,
+  logger: Logger,
+): Promise<Record<string, RunningSimulator[]>> {
   const simulators: Record<string, RunningSimulator[]> = {};
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     // A replayed upstream answers from its recording: no simulator runs.
@@ -112,8 +141,18 @@ async function startSimulators(config: Config, logger: Logger): Promise<Record<s
       seed: sim.seed,
       host: '127.0.0.1',
       port: 0,
-      latency: { perCallMs: sim.latency.per_call_ms, prefillMsPerToken: sim.latency.prefill_ms_per_token, decodeMsPerToken: sim.latency.decode_ms_per_token },
-      faults: { errorRate: sim.faults.error_rate, timeoutRate: sim.faults.timeout_rate, slowRate: sim.faults.slow_rate, slowMs: sim.faults.slow_ms, malformedRate: sim.faults.malformed_rate },
+      latency: {
+        perCallMs: sim.latency.per_call_ms,
+        prefillMsPerToken: sim.latency.prefill_ms_per_token,
+        decodeMsPerToken: sim.latency.decode_ms_per_token,
+      },
+      faults: {
+        errorRate: sim.faults.error_rate,
+        timeoutRate: sim.faults.timeout_rate,
+        slowRate: sim.faults.slow_rate,
+        slowMs: sim.faults.slow_ms,
+        malformedRate: sim.faults.malformed_rate,
+      },
       log: (line: string) => logger.info({ upstream: name, simulated: true }, line),
     };
     const replicas: RunningSimulator[] = [];
@@ -121,8 +160,26 @@ async function startSimulators(config: Config, logger: Logger): Promise<Record<s
     for (let replica = 0; replica < sim.replicas; replica++) {
       replicas.push(
         role.role === 'policy'
-          ? await startSimulator({ ...common, role: 'policy', model: { servedName: role.model.served_name, paramsB: role.model.params_b, family: role.model.family === 'qwen2.5-math' ? 'qwen2.5' : role.model.family } })
-          : await startSimulator({ ...common, role: 'prm', model: { servedName: role.prm.served_name, paramsB: role.prm.params_b, family: role.prm.family, quality: sim.quality, maxModelLen: role.prm.max_input_tokens } }),
+          ? await startSimulator({
+              ...common,
+              role: 'policy',
+              model: {
+                servedName: role.model.served_name,
+                paramsB: role.model.params_b,
+                family: role.model.family === 'qwen2.5-math' ? 'qwen2.5' : role.model.family,
+              },
+            })
+          : await startSimulator({
+              ...common,
+              role: 'prm',
+              model: {
+                servedName: role.prm.served_name,
+                paramsB: role.prm.params_b,
+                family: role.prm.family,
+                quality: sim.quality,
+                maxModelLen: role.prm.max_input_tokens,
+              },
+            }),
       );
     }
     simulators[name] = replicas;
@@ -136,16 +193,27 @@ async function startSimulators(config: Config, logger: Logger): Promise<Record<s
 }
 
 /** The servers of an upstream: its url, its replicas, or its running simulators. */
-function upstreamUrls(name: string, upstream: UpstreamConfig, simulators: Record<string, RunningSimulator[]>): string[] {
+function upstreamUrls(
+  name: string,
+  upstream: UpstreamConfig,
+  simulators: Record<string, RunningSimulator[]>,
+): string[] {
   if (upstream.replicas !== undefined) return upstream.replicas;
   if (upstream.url !== 'sim') return upstream.url === undefined ? [] : [upstream.url];
   const sims = simulators[name];
-  if (!sims) throw new ConfigError(`upstreams.${name}.url`, "'sim' upstream is not used by any model or prm");
+  if (!sims)
+    throw new ConfigError(
+      `upstreams.${name}.url`,
+      "'sim' upstream is not used by any model or prm",
+    );
   return sims.map((sim) => sim.url);
 }
 
 /** How /health and a pool's health checks tell that a server of this stack is up. */
-function healthProbe(kind: StackKind): { path: string; isHealthy: (status: number | null) => boolean } {
+function healthProbe(kind: StackKind): {
+  path: string;
+  isHealthy: (status: number | null) => boolean;
+} {
   // OpenAI-style chat APIs have no /health; FastChat workers have no GET health route, so any
   // HTTP answer means the worker is up.
   if (kind === 'openai-chat') return { path: '/v1/models', isHealthy: (status) => status === 200 };
@@ -165,15 +233,30 @@ interface ClientContext {
  * client without retries: the pool retries on another replica), wrapped by a recorder when
  * `record` is set. Everything above sees one UpstreamClient either way.
  */
-function createConfiguredClient(name: string, upstream: UpstreamConfig, urls: readonly string[], context: ClientContext): { client: UpstreamClient; pool: ReplicaPool | null } {
+function createConfiguredClient(
+  name: string,
+  upstream: UpstreamConfig,
+  urls: readonly string[],
+  context: ClientContext,
+): { client: UpstreamClient; pool: ReplicaPool | null } {
   const { env, logger } = context;
   if (upstream.replay !== undefined) {
     const file = resolveRecordingPath(upstream.replay, context.configPath);
-    logger.warn({ upstream: name, file }, `upstream '${name}' REPLAYS the recording ${file}: no server is contacted`);
-    return { client: createReplayUpstream({ name, file, field: `upstreams.${name}.replay` }), pool: null };
+    logger.warn(
+      { upstream: name, file },
+      `upstream '${name}' REPLAYS the recording ${file}: no server is contacted`,
+    );
+    return {
+      client: createReplayUpstream({ name, file, field: `upstreams.${name}.replay` }),
+      pool: null,
+    };
   }
   const apiKey = upstream.api_key_env ? env[upstream.api_key_env] : undefined;
-  if (upstream.api_key_env && !apiKey) logger.warn({ upstream: name }, `env var ${upstream.api_key_env} (upstream API key) is not set`);
+  if (upstream.api_key_env && !apiKey)
+    logger.warn(
+      { upstream: name },
+      `env var ${upstream.api_key_env} (upstream API key) is not set`,
+    );
   const server = (baseUrl: string, retries: number): UpstreamClient =>
     createUpstreamClient({
       name,
@@ -196,11 +279,22 @@ function createConfiguredClient(name: string, upstream: UpstreamConfig, urls: re
       retries: upstream.retries,
       ejectAfterFailures: upstream.pool.eject_after_failures,
       balanceFactor: upstream.pool.balance_factor,
-      healthCheck: { ...probe, intervalMs: upstream.pool.health_interval_ms, timeoutMs: Math.min(2000, upstream.pool.health_interval_ms) },
-      onReplicaChange: (event) => logger.warn({ upstream: name, replica: event.replica, reason: event.reason }, `upstream '${name}' replica ${event.replica} ${event.change}`),
+      healthCheck: {
+        ...probe,
+        intervalMs: upstream.pool.health_interval_ms,
+        timeoutMs: Math.min(2000, upstream.pool.health_interval_ms),
+      },
+      onReplicaChange: (event) =>
+        logger.warn(
+          { upstream: name, replica: event.replica, reason: event.reason },
+          `upstream '${name}' replica ${event.replica} ${event.change}`,
+        ),
     });
     client = pool;
-    logger.info({ upstream: name, replicas: pool.stats().map((replica) => replica.url) }, `upstream '${name}' balances ${urls.length} replicas`);
+    logger.info(
+      { upstream: name, replicas: pool.stats().map((replica) => replica.url) },
+      `upstream '${name}' balances ${urls.length} replicas`,
+    );
   }
   if (upstream.record !== undefined) {
     const file = resolveRecordingPath(upstream.record, context.configPath);
@@ -212,7 +306,13 @@ function createConfiguredClient(name: string, upstream: UpstreamConfig, urls: re
 
 function samplingPreset(model: ModelConfig): SamplingPreset {
   const preset = getPolicyPreset(model.family).sampling;
-  return { temperature: preset.temperature, topP: preset.topP, maxTokensPerStep: preset.maxTokensPerStep, maxTotalTokens: preset.maxTokensPerSolution, maxDepth: MAX_DEPTH };
+  return {
+    temperature: preset.temperature,
+    topP: preset.topP,
+    maxTokensPerStep: preset.maxTokensPerStep,
+    maxTotalTokens: preset.maxTokensPerSolution,
+    maxDepth: MAX_DEPTH,
+  };
 }
 
 function earlyStopRule(config: Config['tts']['early_stop']): EarlyStopRule {
@@ -230,7 +330,11 @@ function earlyStopRule(config: Config['tts']['early_stop']): EarlyStopRule {
  * The paper's findings as a table (the repo's config/strategy.yaml), used when the config names
  * none. Looked up from src/ (ts), dist/ (build) or dist-bench/src/ (benchmark build).
  */
-const BUNDLED_STRATEGY_TABLE = [path.resolve(__dirname, '..', 'config', 'strategy.yaml'), path.resolve(__dirname, '..', '..', 'config', 'strategy.yaml')].find((file) => existsSync(file)) ?? path.resolve(__dirname, '..', 'config', 'strategy.yaml');
+const BUNDLED_STRATEGY_TABLE =
+  [
+    path.resolve(__dirname, '..', 'config', 'strategy.yaml'),
+    path.resolve(__dirname, '..', '..', 'config', 'strategy.yaml'),
+  ].find((file) => existsSync(file)) ?? path.resolve(__dirname, '..', 'config', 'strategy.yaml');
 
 /** Read strategy tables once per file; relative paths are relative to the config file. */
 function createTableLoader(configPath: string): (file: string, field: string) => StrategyTable {
@@ -243,7 +347,10 @@ function createTableLoader(configPath: string): (file: string, field: string) =>
     try {
       text = readFileSync(resolved, 'utf8');
     } catch (error) {
-      throw new ConfigError(field, `cannot read strategy table ${resolved}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new ConfigError(
+        field,
+        `cannot read strategy table ${resolved}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     const table = parseStrategyTable(text, `${field} (${resolved})`);
     loaded.set(resolved, table);
@@ -255,7 +362,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const env = options.env ?? process.env;
   const config = loadConfig(options.configPath, env);
   const logOutput = options.logger ? null : createLogOutput();
-  const logger = options.logger ?? pino({ level: config.server.log_level, base: { service: 'tts-proxy' } }, logOutput?.destination);
+  const logger =
+    options.logger ??
+    pino(
+      { level: config.server.log_level, base: { service: 'tts-proxy' } },
+      logOutput?.destination,
+    );
   const metrics = createMetrics({ collectDefaults: options.logger === undefined });
   // Strategy tables and client keys are read before anything starts: a bad one fails fast and leaks nothing.
   const loadTable = createTableLoader(options.configPath);
@@ -269,13 +381,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }));
   const apiKeys = clientApiKeys(config, env);
   const simulatorReplicas = await startSimulators(config, logger);
-  const simulators = Object.fromEntries(Object.entries(simulatorReplicas).map(([name, sims]) => [name, sims[0] as RunningSimulator]));
+  const simulators = Object.fromEntries(
+    Object.entries(simulatorReplicas).map(([name, sims]) => [name, sims[0] as RunningSimulator]),
+  );
 
   const clients = new Map<string, UpstreamClient>();
   const pools = new Map<string, ReplicaPool>();
   for (const [name, upstream] of Object.entries(config.upstreams)) {
-    const urls = upstream.replay === undefined ? upstreamUrls(name, upstream, simulatorReplicas) : [];
-    const built = createConfiguredClient(name, upstream, urls, { env, configPath: options.configPath, metrics, logger });
+    const urls =
+      upstream.replay === undefined ? upstreamUrls(name, upstream, simulatorReplicas) : [];
+    const built = createConfiguredClient(name, upstream, urls, {
+      env,
+      configPath: options.configPath,
+      metrics,
+      logger,
+    });
     clients.set(name, built.client);
     if (built.pool) pools.set(name, built.pool);
   }
@@ -291,17 +411,32 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   for (const [name, upstreamClient] of clients) {
     const kind = kindOf(name);
     if (kind !== 'vllm') {
-      logger.info({ upstream: name, kind }, `upstream '${name}' is ${kind}: methods ${BACKEND_CAPABILITIES[kind].methods.join(', ')}`);
+      logger.info(
+        { upstream: name, kind },
+        `upstream '${name}' is ${kind}: methods ${BACKEND_CAPABILITIES[kind].methods.join(', ')}`,
+      );
       continue;
     }
     try {
-      const detected = await detectVllmCapabilities(upstreamClient, { probePooling: config.prms.some((p) => p.upstream === name) });
+      const detected = await detectVllmCapabilities(upstreamClient, {
+        probePooling: config.prms.some((p) => p.upstream === name),
+      });
       logger.info(
-        { upstream: name, version: detected.version, models: detected.models.map((m) => m.id), simulated: detected.isSimulated, errorShape: detected.errorShape, poolingRoute: detected.poolingRoute },
+        {
+          upstream: name,
+          version: detected.version,
+          models: detected.models.map((m) => m.id),
+          simulated: detected.isSimulated,
+          errorShape: detected.errorShape,
+          poolingRoute: detected.poolingRoute,
+        },
         `upstream '${name}' detected: ${detected.description}`,
       );
     } catch (error) {
-      logger.warn({ upstream: name, err: (error as Error).message }, `upstream '${name}' is not reachable yet; requests will retry`);
+      logger.warn(
+        { upstream: name, err: (error as Error).message },
+        `upstream '${name}' is not reachable yet; requests will retry`,
+      );
     }
   }
   const prmCache = createPrmCache(config.tts.prm_cache_entries);
@@ -310,10 +445,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const family = getPrmFamily(prm.family);
     const prmClient = client(prm.upstream);
     const kind = kindOf(prm.upstream);
-    if (!BACKEND_CAPABILITIES[kind].prm) throw new ConfigError(`prms.${index}.upstream`, `a ${kind} upstream cannot serve a PRM; use a vllm or fastchat upstream`);
+    if (!BACKEND_CAPABILITIES[kind].prm)
+      throw new ConfigError(
+        `prms.${index}.upstream`,
+        `a ${kind} upstream cannot serve a PRM; use a vllm or fastchat upstream`,
+      );
     let verifier: Verifier;
     if (kind === 'fastchat') {
-      if (!isFastchatPrmFamily(prm.family)) throw new ConfigError(`prms.${index}.family`, `FastChat reward workers are supported for ${FASTCHAT_PRM_FAMILIES.join(', ')}`);
+      if (!isFastchatPrmFamily(prm.family))
+        throw new ConfigError(
+          `prms.${index}.family`,
+          `FastChat reward workers are supported for ${FASTCHAT_PRM_FAMILIES.join(', ')}`,
+        );
       // The worker has no /tokenize, so there is no special-token check to run.
       verifier = createFastchatPrmVerifier({ client: prmClient, family: prm.family });
     } else {
@@ -321,7 +464,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
       } catch (error) {
         if (error instanceof ConfigError) throw error;
-        logger.warn({ prm: prm.name }, 'could not verify PRM special tokens (upstream unreachable); will verify on first use');
+        logger.warn(
+          { prm: prm.name },
+          'could not verify PRM special tokens (upstream unreachable); will verify on first use',
+        );
       }
       verifier = createPrmVerifier({
         client: prmClient,
@@ -330,12 +476,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         maxInputTokens: prm.max_input_tokens,
         cache: prmCache,
         // One batcher per PRM (made by the verifier) when tts.prm_batch_window_ms > 0.
-        batch: { windowMs: config.tts.prm_batch_window_ms, maxPaths: config.tts.prm_batch_max_paths },
+        batch: {
+          windowMs: config.tts.prm_batch_window_ms,
+          maxPaths: config.tts.prm_batch_max_paths,
+        },
       });
     }
     verifiers.set(prm.name, {
       verifier,
-      info: { name: prm.name, family: prm.family, paramsB: prm.params_b, aggregation: prm.aggregation ?? family.defaults.aggregation, vote: prm.vote ?? family.defaults.vote },
+      info: {
+        name: prm.name,
+        family: prm.family,
+        paramsB: prm.params_b,
+        aggregation: prm.aggregation ?? family.defaults.aggregation,
+        vote: prm.vote ?? family.defaults.vote,
+      },
     });
   }
 
@@ -357,11 +512,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       unsupportedMethods: unsupportedMethodReasons(kind),
       auto,
     };
-    const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] => buildPolicyMessages(preset, messages);
+    const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] =>
+      buildPolicyMessages(preset, messages);
     backends.set(
       model.name,
       kind === 'vllm'
-        ? createVllmModelBackend({ info, policyClient: client(model.upstream), stepApi: model.step_api, buildMessages, verifier: prm?.verifier ?? null })
+        ? createVllmModelBackend({
+            info,
+            policyClient: client(model.upstream),
+            stepApi: model.step_api,
+            buildMessages,
+            verifier: prm?.verifier ?? null,
+          })
         : createStackModelBackend({
             stack: kind,
             info,
@@ -371,7 +533,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
             verifier: prm?.verifier ?? null,
             maxConcurrency: upstreamConfig.fan_out_concurrency,
             sglangRoute: upstreamConfig.sglang_route,
-            openAiChat: { nativeN: upstreamConfig.openai_chat.native_n, maxTokensField: upstreamConfig.openai_chat.max_tokens_field },
+            openAiChat: {
+              nativeN: upstreamConfig.openai_chat.native_n,
+              maxTokensField: upstreamConfig.openai_chat.max_tokens_field,
+            },
             configPath: `models.${index}`,
           }),
     );
@@ -387,7 +552,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   const firstModel = config.models[0] as ModelConfig;
   const passthroughUpstream = config.upstreams[firstModel.upstream] as UpstreamConfig;
-  const passthroughKey = passthroughUpstream.api_key_env ? env[passthroughUpstream.api_key_env] : undefined;
+  const passthroughKey = passthroughUpstream.api_key_env
+    ? env[passthroughUpstream.api_key_env]
+    : undefined;
 
   const health = async (): Promise<HealthReport> => {
     const entries = await Promise.all(
@@ -410,8 +577,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const upstreams = Object.fromEntries(entries);
     const downs = entries.filter(([, e]) => e.status === 'down').length;
     // An ejected replica leaves its upstream up but the service short of capacity.
-    const isShort = [...pools.values()].some((pool) => pool.stats().some((replica) => replica.isEjected));
-    return { status: downs === 0 ? (isShort ? 'degraded' : 'ok') : downs === entries.length ? 'down' : 'degraded', upstreams };
+    const isShort = [...pools.values()].some((pool) =>
+      pool.stats().some((replica) => replica.isEjected),
+    );
+    return {
+      status:
+        downs === 0
+          ? isShort
+            ? 'degraded'
+            : 'ok'
+          : downs === entries.length
+            ? 'down'
+            : 'degraded',
+      upstreams,
+    };
   };
 
   const app = createApp({
@@ -421,12 +600,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     apiKeys,
     bodyLimitBytes: config.server.body_limit_bytes,
     // FastChat workers have no /v1 routes to pass through to.
-    passthrough: kindOf(firstModel.upstream) === 'fastchat' ? null : { url: client(firstModel.upstream).baseUrl, ...(passthroughKey ? { apiKey: passthroughKey } : {}) },
+    passthrough:
+      kindOf(firstModel.upstream) === 'fastchat'
+        ? null
+        : {
+            url: client(firstModel.upstream).baseUrl,
+            ...(passthroughKey ? { apiKey: passthroughKey } : {}),
+          },
     health,
     metrics,
     keepaliveMs: config.tts.keepalive_ms,
     shadow: { rate: config.ab.shadow_rate, maxConcurrent: config.ab.max_concurrent },
-    admission: { maxConcurrent: config.server.max_concurrent_requests, maxQueued: config.server.max_queued_requests, queueTimeoutMs: config.server.queue_timeout_ms },
+    admission: {
+      maxConcurrent: config.server.max_concurrent_requests,
+      maxQueued: config.server.max_queued_requests,
+      queueTimeoutMs: config.server.queue_timeout_ms,
+    },
   });
 
   const host = options.host ?? config.server.host;
@@ -442,7 +631,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${address.port}`;
-  logger.info({ url, models: [...backends.keys()], simulated: Object.keys(simulators) }, `tts-proxy listening on ${url}`);
+  logger.info(
+    { url, models: [...backends.keys()], simulated: Object.keys(simulators) },
+    `tts-proxy listening on ${url}`,
+  );
 
   return {
     url,
@@ -461,7 +653,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         server.closeIdleConnections();
       });
       await Promise.all([...clients.values()].map((c) => c.close()));
-      await Promise.all(Object.values(simulatorReplicas).flat().map((s) => s.close()));
+      await Promise.all(
+        Object.values(simulatorReplicas)
+          .flat()
+          .map((s) => s.close()),
+      );
       logOutput?.stop();
       logOutput?.flush();
     },
@@ -477,7 +673,10 @@ function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
     if (key) keys.push({ name, key, maxBudget: null, requestsPerMinute: null });
   }
   if (plainEnvs.length > 0 && keys.length === 0) {
-    throw new ConfigError('server.api_key_envs', 'none of the listed env vars is set; refusing to start without the configured client keys');
+    throw new ConfigError(
+      'server.api_key_envs',
+      'none of the listed env vars is set; refusing to start without the configured client keys',
+    );
   }
   limited.forEach((entry, index) => {
     const field = `server.api_keys.${index}.key_env`;
@@ -485,8 +684,17 @@ function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
     // A limited key that is missing would silently leave its holder locked out: refuse instead.
     if (!key) throw new ConfigError(field, `env var ${entry.key_env} is not set`);
     // The first matching entry wins, so a key listed twice would escape its limits.
-    if (keys.some((other) => other.key === key)) throw new ConfigError(field, `env var ${entry.key_env} holds a key that is already accepted (in api_key_envs or an earlier api_keys entry); list each key once`);
-    keys.push({ name: entry.name, key, maxBudget: entry.max_budget ?? null, requestsPerMinute: entry.requests_per_minute ?? null });
+    if (keys.some((other) => other.key === key))
+      throw new ConfigError(
+        field,
+        `env var ${entry.key_env} holds a key that is already accepted (in api_key_envs or an earlier api_keys entry); list each key once`,
+      );
+    keys.push({
+      name: entry.name,
+      key,
+      maxBudget: entry.max_budget ?? null,
+      requestsPerMinute: entry.requests_per_minute ?? null,
+    });
   });
   return keys;
 }

@@ -98,7 +98,8 @@ const preparedCache = new LRUCache<string, PreparedAnswer>({
   max: CACHE_SIZE,
   // Bounded by characters too (the answer and its derived strings), not only by entries.
   maxSize: 8_000_000,
-  sizeCalculation: (prepared, answer) => answer.length + prepared.id.length + prepared.key.length + prepared.normalized.length + 1,
+  sizeCalculation: (prepared, answer) =>
+    answer.length + prepared.id.length + prepared.key.length + prepared.normalized.length + 1,
 });
 let cacheHits = 0;
 let cacheMisses = 0;

@@ -49,7 +49,11 @@ const MAX_PASSES = 8;
 
 function normalizeOnce(input: string, shouldStripAssignment: boolean): string {
   // Trailing punctuation goes first so that the unit rules, anchored at the end, see the unit.
-  let text = input.replace(/ки/g, '').replace(/\s+/g, ' ').trim().replace(/\s*[.,;]+$/, '');
+  let text = input
+    .replace(/ки/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s*[.,;]+$/, '');
   text = unwrapCommands(text, BOX_COMMANDS);
   text = text.replace(/\\boxed\s+/g, '');
   text = stripDelimiters(text);
@@ -126,7 +130,10 @@ const UNICODE: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 function replaceUnicode(text: string): string {
-  return UNICODE.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+  return UNICODE.reduce(
+    (result, [pattern, replacement]) => result.replace(pattern, replacement),
+    text,
+  );
 }
 
 function keepRowBreak(replacement: string): (match: string) => string {
@@ -228,8 +235,23 @@ function canonicalMatrices(text: string): string {
 }
 
 const GREEK = [
-  'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'theta', 'vartheta', 'lambda', 'mu',
-  'nu', 'rho', 'sigma', 'tau', 'phi', 'varphi', 'omega',
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'varepsilon',
+  'theta',
+  'vartheta',
+  'lambda',
+  'mu',
+  'nu',
+  'rho',
+  'sigma',
+  'tau',
+  'phi',
+  'varphi',
+  'omega',
 ].join('|');
 // One letter or Greek letter, an optional subscript, then `=` or `\in`, then the answer.
 const ASSIGNMENT = new RegExp(

@@ -30,9 +30,7 @@ export function scalarsEqual(left: string, right: string, timeoutMs: number): bo
  * normalization), which only a string comparison judges correctly.
  */
 export function isWordAnswer(text: string): boolean {
-  const withoutMacros = text
-    .replace(/\\operatorname\{[^{}]*\}/g, ' ')
-    .replace(/\\[a-zA-Z]+/g, ' ');
+  const withoutMacros = text.replace(/\\operatorname\{[^{}]*\}/g, ' ').replace(/\\[a-zA-Z]+/g, ' ');
   return /[a-zA-Z]{3,}/.test(withoutMacros);
 }
 

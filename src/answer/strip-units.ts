@@ -8,7 +8,7 @@
  */
 export function stripUnits(text: string): string {
   let result = text;
-  for (let previous = ''; previous !== result; ) {
+  for (let previous = ''; previous !== result;) {
     previous = result;
     result = stripTextMacroUnit(stripPlainUnit(result));
   }

@@ -21,13 +21,21 @@ export async function mapJsonLines(
       result = await handle(JSON.parse(line) as unknown);
     } catch (error) {
       errors++;
-      result = { error: error instanceof SyntaxError ? `line ${lines}: not valid JSON` : `line ${lines}: ${(error as Error).message}` };
+      result = {
+        error:
+          error instanceof SyntaxError
+            ? `line ${lines}: not valid JSON`
+            : `line ${lines}: ${(error as Error).message}`,
+      };
     }
-    if (!output.write(JSON.stringify(result) + '\n')) await new Promise((resolve) => output.once('drain', resolve));
+    if (!output.write(JSON.stringify(result) + '\n'))
+      await new Promise((resolve) => output.once('drain', resolve));
   }
   return { lines, errors };
 }
 
 export function openInput(file: string | undefined): Readable {
-  return file === undefined || file === '-' ? process.stdin : createReadStream(file, { encoding: 'utf8' });
+  return file === undefined || file === '-'
+    ? process.stdin
+    : createReadStream(file, { encoding: 'utf8' });
 }

@@ -30,14 +30,21 @@ function defaultConfigPath(): string {
 }
 
 async function serve(args: ParsedArgs): Promise<void> {
-  const configPath = stringFlag(args, 'config') ?? process.env.TTS_PROXY_CONFIG ?? defaultConfigPath();
+  const configPath =
+    stringFlag(args, 'config') ?? process.env.TTS_PROXY_CONFIG ?? defaultConfigPath();
   const portFlag = stringFlag(args, 'port');
-  const running = await startServer({ configPath, ...(portFlag !== undefined ? { port: Number(portFlag) } : {}) });
+  const running = await startServer({
+    configPath,
+    ...(portFlag !== undefined ? { port: Number(portFlag) } : {}),
+  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    running.logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    running.logger.info(
+      { signal },
+      'shutting down: no new connections, finishing in-flight requests',
+    );
     // Grace period: in-flight requests get 25 s (below Kubernetes' default 30 s), then we exit.
     const force = setTimeout(() => {
       running.flushLogs();
@@ -57,21 +64,43 @@ async function sim(args: ParsedArgs): Promise<void> {
   const host = stringFlag(args, 'host') ?? '127.0.0.1';
   const log = (line: string): void => console.error(line);
   const policy = await startSimulator({
-    role: 'policy', seed, host, port: numberFlag(args, 'policy-port', 8001), log,
-    model: { servedName: stringFlag(args, 'policy-model') ?? 'sim-qwen2.5-1.5b-instruct', paramsB: numberFlag(args, 'params-b', 1.5), family: 'qwen2.5' },
+    role: 'policy',
+    seed,
+    host,
+    port: numberFlag(args, 'policy-port', 8001),
+    log,
+    model: {
+      servedName: stringFlag(args, 'policy-model') ?? 'sim-qwen2.5-1.5b-instruct',
+      paramsB: numberFlag(args, 'params-b', 1.5),
+      family: 'qwen2.5',
+    },
   });
   const prm = await startSimulator({
-    role: 'prm', seed: seed + 1, host, port: numberFlag(args, 'prm-port', 8002), log,
-    model: { servedName: stringFlag(args, 'prm-model') ?? 'sim-qwen2.5-math-prm-7b', paramsB: 7, family: 'qwen2.5-math-prm', quality: numberFlag(args, 'quality', 0.85) },
+    role: 'prm',
+    seed: seed + 1,
+    host,
+    port: numberFlag(args, 'prm-port', 8002),
+    log,
+    model: {
+      servedName: stringFlag(args, 'prm-model') ?? 'sim-qwen2.5-math-prm-7b',
+      paramsB: 7,
+      family: 'qwen2.5-math-prm',
+      quality: numberFlag(args, 'quality', 0.85),
+    },
   });
   console.error(`SIMULATED vLLM upstreams (no real model): policy ${policy.url}, PRM ${prm.url}`);
-  const stop = (): void => void Promise.all([policy.close(), prm.close()]).then(() => process.exit(0));
+  const stop = (): void =>
+    void Promise.all([policy.close(), prm.close()]).then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
 
 async function jsonLines(args: ParsedArgs, handle: (value: unknown) => unknown): Promise<void> {
-  const { errors } = await mapJsonLines(openInput(stringFlag(args, 'file')), process.stdout, handle);
+  const { errors } = await mapJsonLines(
+    openInput(stringFlag(args, 'file')),
+    process.stdout,
+    handle,
+  );
   if (errors > 0) process.exitCode = 1;
 }
 

@@ -40,14 +40,18 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 }
 
 /** Apply env overrides onto a parsed YAML document (mutates and returns it). */
-export function applyEnvOverrides(document: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+export function applyEnvOverrides(
+  document: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined || !name.startsWith(ENV_PREFIX)) continue;
     const path = name
       .slice(ENV_PREFIX.length)
       .split('__')
       .map((part) => part.toLowerCase());
-    if (path.some((part) => part === '')) throw new ConfigError(name, 'empty path segment in env override');
+    if (path.some((part) => part === ''))
+      throw new ConfigError(name, 'empty path segment in env override');
     setPath(document, path, parseYaml(raw) as Json);
   }
   if (env.PORT !== undefined && env.PORT !== '') {
@@ -75,9 +79,11 @@ function checkReferences(config: Config): void {
   const prmNames = new Set(config.prms.map((p) => p.name));
   const modelNames = new Set<string>();
   config.models.forEach((model, index) => {
-    if (modelNames.has(model.name)) throw new ConfigError(`models.${index}.name`, `duplicate model name '${model.name}'`);
+    if (modelNames.has(model.name))
+      throw new ConfigError(`models.${index}.name`, `duplicate model name '${model.name}'`);
     modelNames.add(model.name);
-    if (model.name.includes('@')) throw new ConfigError(`models.${index}.name`, "'@' is reserved for the strategy alias form");
+    if (model.name.includes('@'))
+      throw new ConfigError(`models.${index}.name`, "'@' is reserved for the strategy alias form");
     if (!(model.upstream in config.upstreams)) {
       throw new ConfigError(`models.${index}.upstream`, `unknown upstream '${model.upstream}'`);
     }
@@ -104,7 +110,10 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new ConfigError('', `config file '${path}' is not valid YAML: ${(error as Error).message}`);
+    throw new ConfigError(
+      '',
+      `config file '${path}' is not valid YAML: ${(error as Error).message}`,
+    );
   }
   const root = isRecord(document) ? document : {};
   return parseConfig(applyEnvOverrides(root, env));

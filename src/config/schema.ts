@@ -8,8 +8,19 @@ const positiveInt = z.number().int().positive();
 const aggregation = z.enum(['min', 'last', 'avg', 'prod']);
 const vote = z.enum(['majority', 'prm_max', 'prm_vote']);
 export const STRATEGIES = ['auto', 'cot', 'majority', 'best_of_n', 'beam_search', 'dvts'] as const;
-export const POLICY_FAMILIES = ['qwen2.5', 'qwen2.5-math', 'llama-3', 'deepseek-r1-distill'] as const;
-export const PRM_FAMILIES = ['qwen2.5-math-prm', 'math-shepherd', 'rlhflow', 'skywork-o1', 'outcome'] as const;
+export const POLICY_FAMILIES = [
+  'qwen2.5',
+  'qwen2.5-math',
+  'llama-3',
+  'deepseek-r1-distill',
+] as const;
+export const PRM_FAMILIES = [
+  'qwen2.5-math-prm',
+  'math-shepherd',
+  'rlhflow',
+  'skywork-o1',
+  'outcome',
+] as const;
 
 const simLatency = z.strictObject({
   per_call_ms: z.number().min(0).default(0),
@@ -25,7 +36,14 @@ const simFaults = z.strictObject({
   malformed_rate: z.number().min(0).max(1).default(0),
 });
 
-export const UPSTREAM_KINDS = ['vllm', 'sglang', 'llama-cpp', 'tgi', 'fastchat', 'openai-chat'] as const;
+export const UPSTREAM_KINDS = [
+  'vllm',
+  'sglang',
+  'llama-cpp',
+  'tgi',
+  'fastchat',
+  'openai-chat',
+] as const;
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -49,7 +67,11 @@ const upstream = z
     /** Several servers of the same model, balanced as one upstream (instead of `url`). */
     replicas: z.array(httpUrl).min(1).optional(),
     /** Balancing and ejection of `replicas` (or of `sim.replicas` simulators). */
-    pool: replicaPool.default({ health_interval_ms: 5_000, eject_after_failures: 3, balance_factor: 2 }),
+    pool: replicaPool.default({
+      health_interval_ms: 5_000,
+      eject_after_failures: 3,
+      balance_factor: 2,
+    }),
     /** Append every exchange with this upstream to a JSONL file (relative paths: to the config file). */
     record: z.string().min(1).optional(),
     /** Serve this upstream from a `record` file instead of `url`/`replicas` (no server is contacted). */
@@ -75,8 +97,18 @@ const upstream = z
       .strictObject({
         quality: z.number().min(0).max(1).default(0.85),
         seed: z.number().int().default(1234),
-        latency: simLatency.default({ per_call_ms: 0, prefill_ms_per_token: 0, decode_ms_per_token: 0 }),
-        faults: simFaults.default({ error_rate: 0, timeout_rate: 0, slow_rate: 0, slow_ms: 0, malformed_rate: 0 }),
+        latency: simLatency.default({
+          per_call_ms: 0,
+          prefill_ms_per_token: 0,
+          decode_ms_per_token: 0,
+        }),
+        faults: simFaults.default({
+          error_rate: 0,
+          timeout_rate: 0,
+          slow_rate: 0,
+          slow_ms: 0,
+          malformed_rate: 0,
+        }),
         /** Simulator instances behind one pool (same seed, so any replica gives the same answers). */
         replicas: positiveInt.max(16).default(1),
       })
@@ -92,19 +124,39 @@ const upstream = z
     // `replay` stands in for the servers, so it may sit beside url/replicas (one env var flips a
     // recorded config to its replay); url and replicas are two spellings of where the servers are.
     if (value.url !== undefined && value.replicas !== undefined) {
-      context.addIssue({ code: 'custom', path: ['replicas'], message: 'set either url (one server) or replicas (a pool), not both' });
+      context.addIssue({
+        code: 'custom',
+        path: ['replicas'],
+        message: 'set either url (one server) or replicas (a pool), not both',
+      });
     }
     if (value.url === undefined && value.replicas === undefined && value.replay === undefined) {
-      context.addIssue({ code: 'custom', path: ['url'], message: "required: a server URL, 'sim', or replicas: [URL, ...] (or replay: FILE.jsonl)" });
+      context.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: "required: a server URL, 'sim', or replicas: [URL, ...] (or replay: FILE.jsonl)",
+      });
     }
     if (value.record !== undefined && value.replay !== undefined) {
-      context.addIssue({ code: 'custom', path: ['record'], message: 'a replayed upstream has nothing new to record: set record or replay, not both' });
+      context.addIssue({
+        code: 'custom',
+        path: ['record'],
+        message: 'a replayed upstream has nothing new to record: set record or replay, not both',
+      });
     }
     if (value.url === 'sim' && value.kind !== 'vllm') {
-      context.addIssue({ code: 'custom', path: ['kind'], message: "a 'sim' upstream speaks vLLM's API: kind must be vllm" });
+      context.addIssue({
+        code: 'custom',
+        path: ['kind'],
+        message: "a 'sim' upstream speaks vLLM's API: kind must be vllm",
+      });
     }
     if (value.sim.replicas > 1 && value.url !== 'sim') {
-      context.addIssue({ code: 'custom', path: ['sim', 'replicas'], message: "starts simulators: only for url 'sim' (list real servers in replicas)" });
+      context.addIssue({
+        code: 'custom',
+        path: ['sim', 'replicas'],
+        message: "starts simulators: only for url 'sim' (list real servers in replicas)",
+      });
     }
   });
 
@@ -146,8 +198,16 @@ const prm = z.strictObject({
 const earlyStop = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({ kind: z.literal('decided') }),
-  z.strictObject({ kind: z.literal('beta'), confidence: z.number().gt(0.5).lt(1).default(0.95), min_samples: positiveInt.default(4) }),
-  z.strictObject({ kind: z.literal('supermajority'), share: z.number().gt(0.5).max(1).default(0.8), min_samples: positiveInt.default(4) }),
+  z.strictObject({
+    kind: z.literal('beta'),
+    confidence: z.number().gt(0.5).lt(1).default(0.95),
+    min_samples: positiveInt.default(4),
+  }),
+  z.strictObject({
+    kind: z.literal('supermajority'),
+    share: z.number().gt(0.5).max(1).default(0.8),
+    min_samples: positiveInt.default(4),
+  }),
 ]);
 
 const tts = z.strictObject({
@@ -209,22 +269,52 @@ export const configSchema = z.strictObject({
         .superRefine((keys, context) => {
           const seen = new Set<string>();
           keys.forEach((key, index) => {
-            if (seen.has(key.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate key name '${key.name}'` });
+            if (seen.has(key.name))
+              context.addIssue({
+                code: 'custom',
+                path: [index, 'name'],
+                message: `duplicate key name '${key.name}'`,
+              });
             seen.add(key.name);
           });
         }),
-      log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      log_level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
       /** Chat requests running at once; more wait in a bounded queue, beyond it 429. */
       max_concurrent_requests: positiveInt.default(256),
       max_queued_requests: z.number().int().min(0).default(1024),
       queue_timeout_ms: positiveInt.default(30_000),
     })
-    .default({ host: '0.0.0.0', port: 8080, body_limit_bytes: 1_048_576, api_key_envs: [], api_keys: [], log_level: 'info', max_concurrent_requests: 256, max_queued_requests: 1024, queue_timeout_ms: 30_000 }),
+    .default({
+      host: '0.0.0.0',
+      port: 8080,
+      body_limit_bytes: 1_048_576,
+      api_key_envs: [],
+      api_keys: [],
+      log_level: 'info',
+      max_concurrent_requests: 256,
+      max_queued_requests: 1024,
+      queue_timeout_ms: 30_000,
+    }),
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),
   prms: z.array(prm).default([]),
   ab: ab.default({ shadow_rate: 0, arm: 'cot', max_concurrent: 4 }),
-  tts: tts.default({ default_strategy: 'auto', default_budget: 16, max_budget: 256, default_m: 4, default_timeout_ms: 300_000, max_timeout_ms: 900_000, keepalive_ms: 10_000, prm_cache_entries: 10_000, early_stop: { kind: 'beta', confidence: 0.95, min_samples: 4 }, sample_batch_growth: 2, prm_batch_window_ms: 0, prm_batch_max_paths: 256 }),
+  tts: tts.default({
+    default_strategy: 'auto',
+    default_budget: 16,
+    max_budget: 256,
+    default_m: 4,
+    default_timeout_ms: 300_000,
+    max_timeout_ms: 900_000,
+    keepalive_ms: 10_000,
+    prm_cache_entries: 10_000,
+    early_stop: { kind: 'beta', confidence: 0.95, min_samples: 4 },
+    sample_batch_growth: 2,
+    prm_batch_window_ms: 0,
+    prm_batch_max_paths: 256,
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,7 +8,10 @@ export class UpstreamError extends TtsError {
   /** First bytes of the upstream body, for logs. */
   readonly body: string;
   readonly isRetryable: boolean;
-  constructor(message: string, options: { upstream: string; status: number | null; body?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { upstream: string; status: number | null; body?: string; cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.upstream = options.upstream;
     this.status = options.status;

@@ -54,7 +54,10 @@ function pValue(value: number): string {
   return value < 0.001 ? '<0.001' : value.toFixed(3);
 }
 
-function accuracyWithInterval(cell: { accuracy: number | null; ci95: { low: number; high: number } | null }): string {
+function accuracyWithInterval(cell: {
+  accuracy: number | null;
+  ci95: { low: number; high: number } | null;
+}): string {
   if (cell.accuracy === null || cell.ci95 === null) return '—';
   return `${percent(cell.accuracy)} <span class="muted">[${(cell.ci95.low * 100).toFixed(1)}, ${(cell.ci95.high * 100).toFixed(1)}]</span>`;
 }
@@ -71,9 +74,21 @@ function gainCell(gain: EfficiencyGain): string {
   return `<td title="${escapeXml(title)}">${escapeXml(formatGain(gain))}</td>`;
 }
 
-function table(headers: readonly string[] | null, rows: readonly string[][], leftColumns = 1): string {
-  const head = headers === null ? '' : `<thead><tr>${headers.map((header, index) => `<th${index < leftColumns ? ' class="left"' : ''}>${header}</th>`).join('')}</tr></thead>`;
-  const body = rows.map((row) => `<tr>${row.map((cell, index) => (cell.startsWith('<td') ? cell : `<td${index < leftColumns ? ' class="left"' : ''}>${cell}</td>`)).join('')}</tr>`).join('');
+function table(
+  headers: readonly string[] | null,
+  rows: readonly string[][],
+  leftColumns = 1,
+): string {
+  const head =
+    headers === null
+      ? ''
+      : `<thead><tr>${headers.map((header, index) => `<th${index < leftColumns ? ' class="left"' : ''}>${header}</th>`).join('')}</tr></thead>`;
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, index) => (cell.startsWith('<td') ? cell : `<td${index < leftColumns ? ' class="left"' : ''}>${cell}</td>`)).join('')}</tr>`,
+    )
+    .join('');
   return `<div class="scroll"><table>${head}<tbody>${body}</tbody></table></div>`;
 }
 
@@ -86,11 +101,17 @@ function runSection(summary: EvalSummary): string {
     ['problems', String(summary.problems)],
     ['arms', escapeXml(summary.arms.join(', '))],
     ['budgets', escapeXml(summary.budgets.join(', '))],
-    ['requests', `${summary.completedRequests} of ${summary.expectedRequests} succeeded${run.isInterrupted ? ' (run interrupted; rerun with the same --out to resume)' : ''}`],
+    [
+      'requests',
+      `${summary.completedRequests} of ${summary.expectedRequests} succeeded${run.isInterrupted ? ' (run interrupted; rerun with the same --out to resume)' : ''}`,
+    ],
     ['seed / concurrency', `${run.seed} / ${run.concurrency}`],
     ['started / finished', `${escapeXml(run.startedAt)} / ${escapeXml(run.finishedAt)}`],
   ];
-  return table(null, rows.map(([name, value]) => [name ?? '', `<td class="left">${value ?? ''}</td>`]));
+  return table(
+    null,
+    rows.map(([name, value]) => [name ?? '', `<td class="left">${value ?? ''}</td>`]),
+  );
 }
 
 function headlineSection(summary: EvalSummary): string {
@@ -98,15 +119,28 @@ function headlineSection(summary: EvalSummary): string {
   const efficiency = headline.efficiency;
   const row = [
     percent(headline.cotAccuracy),
-    headline.majority === null ? '—' : `${percent(headline.majority.accuracy)} <span class="muted">(N=${headline.majority.budget})</span>`,
-    headline.best === null ? '—' : `${percent(headline.best.accuracy)} <span class="muted">(${escapeXml(cellName(headline.best))})</span>`,
+    headline.majority === null
+      ? '—'
+      : `${percent(headline.majority.accuracy)} <span class="muted">(N=${headline.majority.budget})</span>`,
+    headline.best === null
+      ? '—'
+      : `${percent(headline.best.accuracy)} <span class="muted">(${escapeXml(cellName(headline.best))})</span>`,
     signedPercent(headline.performanceGain),
     efficiency === null ? '<td>—</td>' : gainCell(efficiency.byBudget.armBest),
     efficiency === null ? '<td>—</td>' : gainCell(efficiency.byFlops.armBest),
     efficiency === null ? '<td>—</td>' : gainCell(efficiency.byBudget.majorityBest),
     efficiency === null ? '<td>—</td>' : gainCell(efficiency.byFlops.majorityBest),
   ];
-  const headers = ['CoT', 'Majority (best)', 'Compute-optimal TTS', 'Performance gain', 'Efficiency gain (budget)', 'Efficiency gain (FLOPs)', 'at majority best (budget)', 'at majority best (FLOPs)'];
+  const headers = [
+    'CoT',
+    'Majority (best)',
+    'Compute-optimal TTS',
+    'Performance gain',
+    'Efficiency gain (budget)',
+    'Efficiency gain (FLOPs)',
+    'at majority best (budget)',
+    'at majority best (FLOPs)',
+  ];
   return (
     table(headers, [row], 0) +
     `<p class="note">As the paper's Table 5. Compute-optimal TTS is the best TTS arm at each budget, picked after the fact on this data (optimistic, as in the paper). ` +
@@ -123,7 +157,14 @@ function figuresSection(summary: EvalSummary): string {
     points: summary.cells.flatMap((cell) => {
       const xValue = x(cell);
       if (cell.arm !== arm || cell.accuracy === null || xValue === null) return [];
-      return [{ x: xValue, y: cell.accuracy, ...(cell.ci95 ? { low: cell.ci95.low, high: cell.ci95.high } : {}), label: `${cellName(cell)}: ${percent(cell.accuracy)} (n=${cell.requests})` }];
+      return [
+        {
+          x: xValue,
+          y: cell.accuracy,
+          ...(cell.ci95 ? { low: cell.ci95.low, high: cell.ci95.high } : {}),
+          label: `${cellName(cell)}: ${percent(cell.accuracy)} (n=${cell.requests})`,
+        },
+      ];
     }),
   });
   const figures = [
@@ -133,7 +174,9 @@ function figuresSection(summary: EvalSummary): string {
       yLabel: 'accuracy',
       xLogBase: 2,
       series: tts.map((arm) => pointsOf(arm, (cell) => cell.budget)),
-      ...(cot?.accuracy != null ? { referenceLines: [{ name: 'cot', y: cot.accuracy, color: ARM_COLORS.cot }] } : {}),
+      ...(cot?.accuracy != null
+        ? { referenceLines: [{ name: 'cot', y: cot.accuracy, color: ARM_COLORS.cot }] }
+        : {}),
     }),
     lineChart({
       title: 'Accuracy vs FLOPs',
@@ -157,7 +200,11 @@ function barDimension(summary: EvalSummary): 'level' | 'difficulty' | null {
 function difficultyFigures(summary: EvalSummary): string[] {
   const dimension = barDimension(summary);
   if (dimension === null) return [];
-  const groups = [...new Set(summary.cells.flatMap((cell) => cell.breakdown[dimension].map((group) => group.group)))].sort();
+  const groups = [
+    ...new Set(
+      summary.cells.flatMap((cell) => cell.breakdown[dimension].map((group) => group.group)),
+    ),
+  ].sort();
   const cot = summary.cells.find((cell) => cell.arm === 'cot') ?? null;
   const seriesOf = (cell: CellSummary) => {
     const byGroup = new Map(cell.breakdown[dimension].map((group) => [group.group, group]));
@@ -167,7 +214,9 @@ function difficultyFigures(summary: EvalSummary): string[] {
       values: groups.map((group) => byGroup.get(group)?.accuracy ?? null),
       labels: groups.map((group) => {
         const entry = byGroup.get(group);
-        return entry === undefined ? null : `${cellName(cell)}, ${group}: ${percent(entry.accuracy)} (${entry.correct}/${entry.problems})`;
+        return entry === undefined
+          ? null
+          : `${cellName(cell)}, ${group}: ${percent(entry.accuracy)} (${entry.correct}/${entry.problems})`;
       }),
     };
   };
@@ -178,7 +227,10 @@ function difficultyFigures(summary: EvalSummary): string[] {
       xLabel: dimension === 'level' ? 'MATH level' : 'latent difficulty bin',
       yLabel: 'accuracy',
       groups,
-      series: [...(cot ? [cot] : []), ...summary.cells.filter((cell) => cell.arm !== 'cot' && cell.budget === budget)].map(seriesOf),
+      series: [
+        ...(cot ? [cot] : []),
+        ...summary.cells.filter((cell) => cell.arm !== 'cot' && cell.budget === budget),
+      ].map(seriesOf),
     }),
   );
 }
@@ -189,7 +241,9 @@ function cellsSection(summary: EvalSummary): string {
     accuracyWithInterval(cell),
     `${cell.correct}/${cell.requests}`,
     cell.errors > 0 ? `<b>${cell.errors}</b>` : '0',
-    cell.vsCot === null ? '—' : `${cell.vsCot.wins} / ${cell.vsCot.losses} / ${cell.vsCot.bothCorrect + cell.vsCot.bothWrong}`,
+    cell.vsCot === null
+      ? '—'
+      : `${cell.vsCot.wins} / ${cell.vsCot.losses} / ${cell.vsCot.bothCorrect + cell.vsCot.bothWrong}`,
     cell.vsCot === null ? '—' : pValue(cell.vsCot.pValue),
     signedPercent(cell.performanceGain),
     integer(cell.policyCompletionTokens.mean),
@@ -197,16 +251,32 @@ function cellsSection(summary: EvalSummary): string {
     scientific(cell.flops.total.mean),
     milliseconds(cell.latencyMs.p50),
     milliseconds(cell.latencyMs.p95),
-    escapeXml(cell.methods.map((method) => `${method.method}×${method.count}`).join(', ') || '—') + (cell.degraded > 0 ? ` <span class="muted">(${cell.degraded} degraded)</span>` : ''),
+    escapeXml(cell.methods.map((method) => `${method.method}×${method.count}`).join(', ') || '—') +
+      (cell.degraded > 0 ? ` <span class="muted">(${cell.degraded} degraded)</span>` : ''),
   ]);
   return table(
-    ['arm@budget', 'accuracy [95% CI]', 'correct', 'errors', 'vs CoT W / L / T', 'McNemar p', 'perf. gain', 'policy tokens', 'PRM tokens', 'FLOPs', 'latency p50', 'latency p95', 'method run'],
+    [
+      'arm@budget',
+      'accuracy [95% CI]',
+      'correct',
+      'errors',
+      'vs CoT W / L / T',
+      'McNemar p',
+      'perf. gain',
+      'policy tokens',
+      'PRM tokens',
+      'FLOPs',
+      'latency p50',
+      'latency p95',
+      'method run',
+    ],
     rows,
   );
 }
 
 function efficiencySection(summary: EvalSummary): string {
-  if (summary.efficiency.length === 0) return '<p class="note">Efficiency gain needs the <code>majority</code> arm (and ideally <code>cot</code>) in the run.</p>';
+  if (summary.efficiency.length === 0)
+    return '<p class="note">Efficiency gain needs the <code>majority</code> arm (and ideally <code>cot</code>) in the run.</p>';
   const rows = summary.efficiency.map((entry) => [
     escapeXml(entry.arm),
     gainCell(entry.gains.byBudget.armBest),
@@ -215,16 +285,36 @@ function efficiencySection(summary: EvalSummary): string {
     gainCell(entry.gains.byFlops.majorityBest),
   ]);
   return (
-    table(['arm', 'to match arm best (budget)', 'to match arm best (FLOPs)', 'at majority best (budget)', 'at majority best (FLOPs)'], rows) +
+    table(
+      [
+        'arm',
+        'to match arm best (budget)',
+        'to match arm best (FLOPs)',
+        'at majority best (budget)',
+        'at majority best (FLOPs)',
+      ],
+      rows,
+    ) +
     `<p class="note">"To match arm best": compute majority voting needs to reach the arm's best accuracy ÷ the arm's compute there (the paper's reading). ` +
     `"At majority best": compute at majority voting's best point ÷ compute at which the arm first matches it (compute-optimal-tts issue #11). "—": the arm never reaches majority's best. Hover a cell for the matched points.</p>`
   );
 }
 
-function breakdownSection(summary: EvalSummary, dimension: 'level' | 'difficulty' | 'subject', heading: string): string {
-  const groups = [...new Set(summary.cells.flatMap((cell) => cell.breakdown[dimension].map((group) => group.group)))].sort();
+function breakdownSection(
+  summary: EvalSummary,
+  dimension: 'level' | 'difficulty' | 'subject',
+  heading: string,
+): string {
+  const groups = [
+    ...new Set(
+      summary.cells.flatMap((cell) => cell.breakdown[dimension].map((group) => group.group)),
+    ),
+  ].sort();
   if (groups.length === 0) return '';
-  const cellFor = (entry: GroupAccuracy | undefined): string => (entry === undefined ? '—' : `${percent(entry.accuracy)} <span class="muted">${entry.correct}/${entry.problems}</span>`);
+  const cellFor = (entry: GroupAccuracy | undefined): string =>
+    entry === undefined
+      ? '—'
+      : `${percent(entry.accuracy)} <span class="muted">${entry.correct}/${entry.problems}</span>`;
   const rows = summary.cells.map((cell) => {
     const byGroup = new Map(cell.breakdown[dimension].map((group) => [group.group, group]));
     return [escapeXml(cellName(cell)), ...groups.map((group) => cellFor(byGroup.get(group)))];

@@ -28,7 +28,10 @@ export const chatCompletionWire = z.looseObject({
       }),
     )
     .min(1),
-  usage: z.looseObject({ prompt_tokens: optionalCount, completion_tokens: optionalCount }).nullable().optional(),
+  usage: z
+    .looseObject({ prompt_tokens: optionalCount, completion_tokens: optionalCount })
+    .nullable()
+    .optional(),
   tts: ttsMetadataWire.nullable().optional(),
 });
 

@@ -9,7 +9,8 @@ export const DIFFICULTY_BINS = 5;
 
 /** The bin of a difficulty in [0, 1], as a label like `"0.2-0.4"`; 1.0 falls in the last bin. */
 export function difficultyBin(difficulty: number): string {
-  if (!(difficulty >= 0 && difficulty <= 1)) throw new RangeError(`difficulty must be in [0, 1], got ${difficulty}`);
+  if (!(difficulty >= 0 && difficulty <= 1))
+    throw new RangeError(`difficulty must be in [0, 1], got ${difficulty}`);
   const index = Math.min(DIFFICULTY_BINS - 1, Math.floor(difficulty * DIFFICULTY_BINS));
   const low = index / DIFFICULTY_BINS;
   const high = (index + 1) / DIFFICULTY_BINS;

@@ -7,24 +7,45 @@ function percent(value: number | null): string {
 }
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((cell, index) => (index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0))).join('  ');
+  return cells
+    .map((cell, index) =>
+      index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0),
+    )
+    .join('  ');
 }
 
 export function formatSummaryText(summary: EvalSummary): string {
-  const header = ['arm@budget', 'accuracy', '95% CI', 'W/L vs CoT', 'p', 'policy tok', 'PRM tok', 'FLOPs', 'p50 ms', 'errors'];
+  const header = [
+    'arm@budget',
+    'accuracy',
+    '95% CI',
+    'W/L vs CoT',
+    'p',
+    'policy tok',
+    'PRM tok',
+    'FLOPs',
+    'p50 ms',
+    'errors',
+  ];
   const rows = summary.cells.map((cell) => [
     cell.arm === 'cot' ? 'cot' : `${cell.arm}@${cell.budget}`,
     percent(cell.accuracy),
-    cell.ci95 === null ? '-' : `${(cell.ci95.low * 100).toFixed(1)}-${(cell.ci95.high * 100).toFixed(1)}`,
+    cell.ci95 === null
+      ? '-'
+      : `${(cell.ci95.low * 100).toFixed(1)}-${(cell.ci95.high * 100).toFixed(1)}`,
     cell.vsCot === null ? '-' : `${cell.vsCot.wins}/${cell.vsCot.losses}`,
     cell.vsCot === null ? '-' : cell.vsCot.pValue < 0.001 ? '<0.001' : cell.vsCot.pValue.toFixed(3),
-    cell.policyCompletionTokens.mean === null ? '-' : String(Math.round(cell.policyCompletionTokens.mean)),
+    cell.policyCompletionTokens.mean === null
+      ? '-'
+      : String(Math.round(cell.policyCompletionTokens.mean)),
     cell.prmTokens.mean === null ? '-' : String(Math.round(cell.prmTokens.mean)),
     cell.flops.total.mean === null ? '-' : cell.flops.total.mean.toExponential(2),
     cell.latencyMs.p50 === null ? '-' : String(Math.round(cell.latencyMs.p50)),
     String(cell.errors),
   ]);
-  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => row[index]?.length ?? 0)));
+  const widths = header.map((title, index) =>
+    Math.max(title.length, ...rows.map((row) => row[index]?.length ?? 0)),
+  );
   const lines = [pad(header, widths), ...rows.map((row) => pad(row, widths))];
   const headline = summary.headline;
   const efficiency = headline.efficiency;
@@ -40,6 +61,7 @@ export function formatSummaryText(summary: EvalSummary): string {
           : '- (needs the majority arm)'
       }`,
   );
-  if (summary.isSimulated) lines.push('(simulated upstream: numbers from the synthetic math world, not a real model)');
+  if (summary.isSimulated)
+    lines.push('(simulated upstream: numbers from the synthetic math world, not a real model)');
   return lines.join('\n') + '\n';
 }

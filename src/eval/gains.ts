@@ -41,14 +41,18 @@ export interface EfficiencyGain {
 export type EfficiencyTarget = 'arm-best' | 'majority-best';
 
 /** (accuracy − CoT) / CoT; null when CoT accuracy is 0 or unknown. */
-export function performanceGain(accuracy: number | null, cotAccuracy: number | null): number | null {
+export function performanceGain(
+  accuracy: number | null,
+  cotAccuracy: number | null,
+): number | null {
   if (accuracy === null || cotAccuracy === null || cotAccuracy <= 0) return null;
   return (accuracy - cotAccuracy) / cotAccuracy;
 }
 
 function sortedCurve(curve: readonly CurvePoint[]): CurvePoint[] {
   for (const point of curve) {
-    if (!(point.compute > 0)) throw new RangeError(`curve compute must be > 0, got ${point.compute}`);
+    if (!(point.compute > 0))
+      throw new RangeError(`curve compute must be > 0, got ${point.compute}`);
   }
   return [...curve].sort((a, b) => a.compute - b.compute);
 }
@@ -83,20 +87,31 @@ export function computeToReach(curve: readonly CurvePoint[], target: number): Cr
     const high = points[i] as CurvePoint;
     if (high.accuracy >= target && low.accuracy < target) {
       const share = (target - low.accuracy) / (high.accuracy - low.accuracy);
-      const log2Compute = Math.log2(low.compute) + share * (Math.log2(high.compute) - Math.log2(low.compute));
+      const log2Compute =
+        Math.log2(low.compute) + share * (Math.log2(high.compute) - Math.log2(low.compute));
       return { compute: 2 ** log2Compute, isAtFirstPoint: false };
     }
   }
   return null;
 }
 
-const NO_GAIN: EfficiencyGain = { value: null, bound: 'none', targetAccuracy: null, armCompute: null, majorityCompute: null };
+const NO_GAIN: EfficiencyGain = {
+  value: null,
+  bound: 'none',
+  targetAccuracy: null,
+  armCompute: null,
+  majorityCompute: null,
+};
 
 /**
  * Efficiency gain of an arm over majority voting (see the module comment for the two targets).
  * Pass CoT as majority's N=1 point when it was measured: majority voting over one sample is CoT.
  */
-export function efficiencyGain(arm: readonly CurvePoint[], majority: readonly CurvePoint[], target: EfficiencyTarget): EfficiencyGain {
+export function efficiencyGain(
+  arm: readonly CurvePoint[],
+  majority: readonly CurvePoint[],
+  target: EfficiencyTarget,
+): EfficiencyGain {
   const armBest = bestPoint(arm);
   const majorityBest = bestPoint(majority);
   if (armBest === null || majorityBest === null) return NO_GAIN;
@@ -105,7 +120,13 @@ export function efficiencyGain(arm: readonly CurvePoint[], majority: readonly Cu
     if (crossing === null) {
       // Majority never gets there: the gain exceeds what its most expensive point gives.
       const majorityMax = sortedCurve(majority).at(-1) as CurvePoint;
-      return { value: majorityMax.compute / armBest.compute, bound: 'lower', targetAccuracy: armBest.accuracy, armCompute: armBest.compute, majorityCompute: majorityMax.compute };
+      return {
+        value: majorityMax.compute / armBest.compute,
+        bound: 'lower',
+        targetAccuracy: armBest.accuracy,
+        armCompute: armBest.compute,
+        majorityCompute: majorityMax.compute,
+      };
     }
     return {
       value: crossing.compute / armBest.compute,
@@ -116,7 +137,12 @@ export function efficiencyGain(arm: readonly CurvePoint[], majority: readonly Cu
     };
   }
   const crossing = computeToReach(arm, majorityBest.accuracy);
-  if (crossing === null) return { ...NO_GAIN, targetAccuracy: majorityBest.accuracy, majorityCompute: majorityBest.compute };
+  if (crossing === null)
+    return {
+      ...NO_GAIN,
+      targetAccuracy: majorityBest.accuracy,
+      majorityCompute: majorityBest.compute,
+    };
   return {
     value: majorityBest.compute / crossing.compute,
     bound: crossing.isAtFirstPoint ? 'lower' : 'exact',
@@ -130,6 +156,11 @@ export function efficiencyGain(arm: readonly CurvePoint[], majority: readonly Cu
 export function formatGain(gain: EfficiencyGain): string {
   if (gain.value === null) return '—';
   const prefix = gain.bound === 'lower' ? '>' : gain.bound === 'upper' ? '≤' : '';
-  const value = gain.value >= 100 ? gain.value.toFixed(0) : gain.value >= 1 ? gain.value.toFixed(1) : gain.value.toPrecision(2);
+  const value =
+    gain.value >= 100
+      ? gain.value.toFixed(0)
+      : gain.value >= 1
+        ? gain.value.toFixed(1)
+        : gain.value.toPrecision(2);
   return `${prefix}${value}×`;
 }

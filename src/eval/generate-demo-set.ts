@@ -40,15 +40,34 @@ export function generateDemoSet(options: { seed?: number; perLevel?: number } = 
     const count = counts.get(level) ?? 0;
     if (count >= perLevel) continue;
     counts.set(level, count + 1);
-    problems.push({ id: `sim-demo-${String(problems.length + 1).padStart(3, '0')}`, problem: candidate.problem, answer: candidate.answer, level, difficulty });
+    problems.push({
+      id: `sim-demo-${String(problems.length + 1).padStart(3, '0')}`,
+      problem: candidate.problem,
+      answer: candidate.answer,
+      level,
+      difficulty,
+    });
   }
   for (let level = 1; level <= DIFFICULTY_BINS; level++) {
-    if ((counts.get(level) ?? 0) < perLevel) throw new Error(`demo set: only ${counts.get(level) ?? 0} problems at level ${level}`);
+    if ((counts.get(level) ?? 0) < perLevel)
+      throw new Error(`demo set: only ${counts.get(level) ?? 0} problems at level ${level}`);
   }
   return problems;
 }
 
 /** The file text: one JSON object per line, keys in a fixed order. */
 export function demoSetJsonLines(problems: readonly DemoProblem[]): string {
-  return problems.map((p) => JSON.stringify({ id: p.id, problem: p.problem, answer: p.answer, level: p.level, difficulty: p.difficulty })).join('\n') + '\n';
+  return (
+    problems
+      .map((p) =>
+        JSON.stringify({
+          id: p.id,
+          problem: p.problem,
+          answer: p.answer,
+          level: p.level,
+          difficulty: p.difficulty,
+        }),
+      )
+      .join('\n') + '\n'
+  );
 }

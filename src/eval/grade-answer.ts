@@ -17,5 +17,8 @@ export interface GradeResult {
 
 export function gradeAnswer(content: string, gold: string): GradeResult {
   const predicted = extractAnswer(content);
-  return { predicted, isCorrect: predicted !== null && isEquivalent(predicted, goldAnswerOf(gold)) };
+  return {
+    predicted,
+    isCorrect: predicted !== null && isEquivalent(predicted, goldAnswerOf(gold)),
+  };
 }

@@ -7,7 +7,15 @@
  * proxy, an in-process proxy through `main.ts`). Imported only by `cli/` and tests; it may use
  * `answer`, `errors`, `util`, `sim` (the demo set) and `main` (the in-process proxy).
  */
-export { ARM_NAMES, isArmName, resultKey, type ArmName, type EvalProblem, type EvalResult, type FlopsCount } from './eval-types';
+export {
+  ARM_NAMES,
+  isArmName,
+  resultKey,
+  type ArmName,
+  type EvalProblem,
+  type EvalResult,
+  type FlopsCount,
+} from './eval-types';
 export { parseDataset, type ParseDatasetOptions } from './parse-dataset';
 export { wilsonInterval, Z_95, type Interval } from './wilson-interval';
 export { mcnemarExactP } from './mcnemar-exact-p';
@@ -24,16 +32,58 @@ export {
   type EfficiencyTarget,
   type GainBound,
 } from './gains';
-export { buildTasks, planResume, readResults, requestSeed, type EvalTask, type ReadResultsResult, type ResumePlan } from './resume';
+export {
+  buildTasks,
+  planResume,
+  readResults,
+  requestSeed,
+  type EvalTask,
+  type ReadResultsResult,
+  type ResumePlan,
+} from './resume';
 export { resultFromWire, resultLineWire, resultToWire, type ResultLineWire } from './results-wire';
-export { breakdownOf, pairedComparison, summarizeCell, type Breakdown, type CellSummary, type GroupAccuracy, type PairedComparison } from './summarize-cell';
-export { FLOPS_FORMULA, summarize, type EvalSummary, type RunInfo, type SummarizeOptions } from './summarize';
+export {
+  breakdownOf,
+  pairedComparison,
+  summarizeCell,
+  type Breakdown,
+  type CellSummary,
+  type GroupAccuracy,
+  type PairedComparison,
+} from './summarize-cell';
+export {
+  FLOPS_FORMULA,
+  summarize,
+  type EvalSummary,
+  type RunInfo,
+  type SummarizeOptions,
+} from './summarize';
 export { summaryToWire } from './summary-wire';
 export { barChart, escapeXml, lineChart } from './svg-chart';
 export { buildReportHtml } from './build-report-html';
-export { createProgressReporter, formatDuration, type ProgressReporter, type ProgressReporterOptions } from './progress-reporter';
+export {
+  createProgressReporter,
+  formatDuration,
+  type ProgressReporter,
+  type ProgressReporterOptions,
+} from './progress-reporter';
 export { gradeAnswer, goldAnswerOf } from './grade-answer';
 export { evalRequestBody, sendEvalRequest } from './send-eval-request';
 export { formatSummaryText } from './format-summary-text';
-export { demoSetJsonLines, generateDemoSet, levelOfDifficulty, DEMO_PER_LEVEL, DEMO_SEED } from './generate-demo-set';
-export { defaultConfigPath, EVAL_DEFAULTS, REPORT_FILE, RESULTS_FILE, runEval, SUMMARY_FILE, type RunEvalOptions, type RunEvalResult } from './run-eval';
+export {
+  demoSetJsonLines,
+  generateDemoSet,
+  levelOfDifficulty,
+  DEMO_PER_LEVEL,
+  DEMO_SEED,
+} from './generate-demo-set';
+export {
+  defaultConfigPath,
+  EVAL_DEFAULTS,
+  REPORT_FILE,
+  RESULTS_FILE,
+  runEval,
+  SUMMARY_FILE,
+  type RunEvalOptions,
+  type RunEvalResult,
+} from './run-eval';

@@ -9,7 +9,9 @@
  */
 export function mcnemarExactP(wins: number, losses: number): number {
   if (!Number.isInteger(wins) || !Number.isInteger(losses) || wins < 0 || losses < 0) {
-    throw new RangeError(`wins and losses must be non-negative integers, got ${wins} and ${losses}`);
+    throw new RangeError(
+      `wins and losses must be non-negative integers, got ${wins} and ${losses}`,
+    );
   }
   const n = wins + losses;
   if (n === 0) return 1;

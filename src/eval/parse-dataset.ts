@@ -25,10 +25,15 @@ function parseLevel(value: number | string | null | undefined, where: string): n
   if (value === null || value === undefined) return null;
   // MATH's "Level ?" rows exist in the full training set; treat them as unknown rather than fail.
   if (typeof value === 'string' && value.includes('?')) return null;
-  const digits = typeof value === 'string' ? /^\s*(?:level\s*)?(\d+)\s*$/i.exec(value)?.[1] : undefined;
-  const level = typeof value === 'number' ? value : digits !== undefined ? Number(digits) : Number.NaN;
+  const digits =
+    typeof value === 'string' ? /^\s*(?:level\s*)?(\d+)\s*$/i.exec(value)?.[1] : undefined;
+  const level =
+    typeof value === 'number' ? value : digits !== undefined ? Number(digits) : Number.NaN;
   if (!Number.isInteger(level) || level < 1) {
-    throw new ConfigError('--dataset', `${where}: 'level' must be a positive integer or "Level N", got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      '--dataset',
+      `${where}: 'level' must be a positive integer or "Level N", got ${JSON.stringify(value)}`,
+    );
   }
   return level;
 }
@@ -61,15 +66,29 @@ export function parseDataset(text: string, options: ParseDatasetOptions): EvalPr
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.map(String).join('.') || 'line';
-      const isMissing = typeof value === 'object' && value !== null && !Array.isArray(value) && issue?.path.length === 1 && !(field in value);
-      const problem = isMissing ? 'is missing' : `is invalid: ${issue?.message ?? 'unexpected value'}`;
-      throw new ConfigError('--dataset', `${where}: '${field}' ${problem} (expected JSON like {"problem": "...", "answer": "..."})`);
+      const isMissing =
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        issue?.path.length === 1 &&
+        !(field in value);
+      const problem = isMissing
+        ? 'is missing'
+        : `is invalid: ${issue?.message ?? 'unexpected value'}`;
+      throw new ConfigError(
+        '--dataset',
+        `${where}: '${field}' ${problem} (expected JSON like {"problem": "...", "answer": "..."})`,
+      );
     }
     const row = parsed.data;
     const rawId = row.id ?? row.unique_id;
     const id = rawId === undefined ? `line-${lineNumber}` : String(rawId);
     const previous = seen.get(id);
-    if (previous !== undefined) throw new ConfigError('--dataset', `${where}: duplicate id '${id}' (first on line ${previous})`);
+    if (previous !== undefined)
+      throw new ConfigError(
+        '--dataset',
+        `${where}: duplicate id '${id}' (first on line ${previous})`,
+      );
     seen.set(id, lineNumber);
     problems.push({
       id,
@@ -80,6 +99,10 @@ export function parseDataset(text: string, options: ParseDatasetOptions): EvalPr
       difficulty: row.difficulty ?? null,
     });
   }
-  if (problems.length === 0) throw new ConfigError('--dataset', `${options.source}: no problems (expected JSON lines {"problem", "answer"})`);
+  if (problems.length === 0)
+    throw new ConfigError(
+      '--dataset',
+      `${options.source}: no problems (expected JSON lines {"problem", "answer"})`,
+    );
   return problems;
 }

@@ -4,7 +4,8 @@
  * Returns null for an empty sample.
  */
 export function percentile(values: readonly number[], q: number): number | null {
-  if (q < 0 || q > 1 || Number.isNaN(q)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
+  if (q < 0 || q > 1 || Number.isNaN(q))
+    throw new RangeError(`quantile must be in [0, 1], got ${q}`);
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const position = (sorted.length - 1) * q;

@@ -72,7 +72,10 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
         }
         return;
       }
-      const step = options.total === 0 ? 100 : Math.floor((done / options.total) * (100 / PLAIN_STEP_PERCENT)) * PLAIN_STEP_PERCENT;
+      const step =
+        options.total === 0
+          ? 100
+          : Math.floor((done / options.total) * (100 / PLAIN_STEP_PERCENT)) * PLAIN_STEP_PERCENT;
       if (step > lastStep) {
         lastStep = step;
         options.write(`eval: ${status()}\n`);

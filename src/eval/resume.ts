@@ -31,7 +31,12 @@ export function requestSeed(runSeed: number, problemId: string): number {
  * interrupted run still has paired results for the comparison with CoT. `cot` runs once, at
  * budget 1, whatever the budgets.
  */
-export function buildTasks(problems: readonly EvalProblem[], arms: readonly ArmName[], budgets: readonly number[], runSeed: number): EvalTask[] {
+export function buildTasks(
+  problems: readonly EvalProblem[],
+  arms: readonly ArmName[],
+  budgets: readonly number[],
+  runSeed: number,
+): EvalTask[] {
   const tasks: EvalTask[] = [];
   for (const problem of problems) {
     const seed = requestSeed(runSeed, problem.id);
@@ -75,7 +80,11 @@ export function readResults(text: string): ReadResultsResult {
     latest.delete(parsed.data.key);
     latest.set(parsed.data.key, resultFromWire(parsed.data));
   }
-  return { results: [...latest.values()], badLines, endsWithNewline: text === '' || text.endsWith('\n') };
+  return {
+    results: [...latest.values()],
+    badLines,
+    endsWithNewline: text === '' || text.endsWith('\n'),
+  };
 }
 
 export interface ResumePlan {
@@ -90,7 +99,11 @@ export interface ResumePlan {
  * @throws ConfigError when existing results were made with another dataset, model or seed: mixing them
  * would silently compare different runs, so the user must pick another `--out`.
  */
-export function planResume(tasks: readonly EvalTask[], existing: readonly EvalResult[], model: string): ResumePlan {
+export function planResume(
+  tasks: readonly EvalTask[],
+  existing: readonly EvalResult[],
+  model: string,
+): ResumePlan {
   const byKey = new Map(existing.map((result) => [result.key, result]));
   const pending: EvalTask[] = [];
   let doneCount = 0;

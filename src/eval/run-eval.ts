@@ -8,7 +8,16 @@
  * `signal` also aborts them (their results are not recorded). Either way the summary and report
  * are written from what exists, and a rerun with the same `outDir` resumes.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -91,18 +100,27 @@ function validateGrid(arms: readonly string[], budgets: readonly number[]): ArmN
   if (arms.length === 0) throw new ConfigError('--arms', 'needs at least one arm');
   const valid: ArmName[] = [];
   for (const arm of arms) {
-    if (!isArmName(arm)) throw new ConfigError('--arms', `unknown arm '${arm}' (expected cot, majority, best_of_n, beam_search, dvts or auto)`);
+    if (!isArmName(arm))
+      throw new ConfigError(
+        '--arms',
+        `unknown arm '${arm}' (expected cot, majority, best_of_n, beam_search, dvts or auto)`,
+      );
     if (!valid.includes(arm)) valid.push(arm);
   }
-  if (valid.some((arm) => arm !== 'cot') && budgets.length === 0) throw new ConfigError('--budgets', 'needs at least one budget');
+  if (valid.some((arm) => arm !== 'cot') && budgets.length === 0)
+    throw new ConfigError('--budgets', 'needs at least one budget');
   for (const budget of budgets) {
-    if (!Number.isInteger(budget) || budget < 1) throw new ConfigError('--budgets', `budgets must be positive integers, got ${budget}`);
+    if (!Number.isInteger(budget) || budget < 1)
+      throw new ConfigError('--budgets', `budgets must be positive integers, got ${budget}`);
   }
   return valid;
 }
 
 /** Appends results one line at a time with a synchronous write, so each is with the OS on return. */
-function openResultsFile(file: string, needsNewline: boolean): { append(result: EvalResult): void; close(): void } {
+function openResultsFile(
+  file: string,
+  needsNewline: boolean,
+): { append(result: EvalResult): void; close(): void } {
   const descriptor = openSync(file, 'a');
   if (needsNewline) writeSync(descriptor, '\n');
   return {
@@ -126,11 +144,18 @@ async function resolveModel(url: string, apiKey: string | undefined): Promise<st
     headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
     signal: AbortSignal.timeout(30_000),
   }).catch((error: unknown) => {
-    throw new ConfigError('--url', `cannot reach ${url}/v1/models: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(
+      '--url',
+      `cannot reach ${url}/v1/models: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
   const parsed = modelListWire.safeParse(await response.json().catch(() => null));
   const first = parsed.success ? parsed.data.data[0]?.id : undefined;
-  if (!response.ok || first === undefined) throw new ConfigError('--model', `could not list models at ${url}/v1/models (HTTP ${response.status}); pass --model`);
+  if (!response.ok || first === undefined)
+    throw new ConfigError(
+      '--model',
+      `could not list models at ${url}/v1/models (HTTP ${response.status}); pass --model`,
+    );
   return first;
 }
 
@@ -143,7 +168,12 @@ interface Proxy {
 
 async function openProxy(options: RunEvalOptions): Promise<Proxy> {
   if (options.url !== undefined) {
-    return { url: options.url, target: options.url, defaultModel: null, close: async () => undefined };
+    return {
+      url: options.url,
+      target: options.url,
+      defaultModel: null,
+      close: async () => undefined,
+    };
   }
   const configPath = options.configPath ?? defaultConfigPath();
   const server = await startServer({
@@ -154,7 +184,9 @@ async function openProxy(options: RunEvalOptions): Promise<Proxy> {
     host: '127.0.0.1',
   });
   const simulated = Object.keys(server.simulators);
-  options.log?.(`started an in-process proxy with ${configPath}${simulated.length > 0 ? ` (SIMULATED upstreams: ${simulated.join(', ')})` : ''}`);
+  options.log?.(
+    `started an in-process proxy with ${configPath}${simulated.length > 0 ? ` (SIMULATED upstreams: ${simulated.join(', ')})` : ''}`,
+  );
   return {
     url: server.url,
     target: `in-process (${path.relative(process.cwd(), configPath) || configPath})`,
@@ -183,7 +215,12 @@ async function runPool(options: PoolOptions): Promise<void> {
       options.record(result);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, options.tasks.length)) }, worker));
+  await Promise.all(
+    Array.from(
+      { length: Math.max(1, Math.min(options.concurrency, options.tasks.length)) },
+      worker,
+    ),
+  );
 }
 
 /**
@@ -195,11 +232,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   const arms = validateGrid(options.arms, options.budgets);
   const concurrency = options.concurrency ?? EVAL_DEFAULTS.concurrency;
   const seed = options.seed ?? EVAL_DEFAULTS.seed;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('--concurrency', `must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError('--concurrency', `must be a positive integer, got ${concurrency}`);
   if (!Number.isInteger(seed)) throw new ConfigError('--seed', `must be an integer, got ${seed}`);
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) throw new ConfigError('--limit', `must be a positive integer, got ${options.limit}`);
-  if (!existsSync(options.datasetPath)) throw new ConfigError('--dataset', `file not found: ${options.datasetPath}`);
-  const allProblems = parseDataset(readFileSync(options.datasetPath, 'utf8'), { source: options.datasetPath });
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
+    throw new ConfigError('--limit', `must be a positive integer, got ${options.limit}`);
+  if (!existsSync(options.datasetPath))
+    throw new ConfigError('--dataset', `file not found: ${options.datasetPath}`);
+  const allProblems = parseDataset(readFileSync(options.datasetPath, 'utf8'), {
+    source: options.datasetPath,
+  });
   const problems = options.limit === undefined ? allProblems : allProblems.slice(0, options.limit);
 
   mkdirSync(options.outDir, { recursive: true });
@@ -208,26 +250,44 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     summary: path.join(options.outDir, SUMMARY_FILE),
     report: path.join(options.outDir, REPORT_FILE),
   };
-  const previous = readResults(existsSync(files.results) ? readFileSync(files.results, 'utf8') : '');
-  if (previous.badLines.length > 0) options.log?.(`ignoring ${previous.badLines.length} unreadable line(s) of ${files.results} (line ${previous.badLines.join(', ')})`);
+  const previous = readResults(
+    existsSync(files.results) ? readFileSync(files.results, 'utf8') : '',
+  );
+  if (previous.badLines.length > 0)
+    options.log?.(
+      `ignoring ${previous.badLines.length} unreadable line(s) of ${files.results} (line ${previous.badLines.join(', ')})`,
+    );
 
   // The proxy rejects these (400, recorded per request); say so up front. M is 4 unless configured otherwise.
   for (const arm of arms.filter((name) => name === 'beam_search' || name === 'dvts')) {
     const odd = options.budgets.filter((budget) => budget % 4 !== 0);
-    if (odd.length > 0) options.log?.(`warning: ${arm} needs budgets that are multiples of the beam width (M=4 by default); ${odd.join(', ')} will likely be rejected`);
+    if (odd.length > 0)
+      options.log?.(
+        `warning: ${arm} needs budgets that are multiples of the beam width (M=4 by default); ${odd.join(', ')} will likely be rejected`,
+      );
   }
   const startedAt = new Date().toISOString();
   const proxy = await openProxy(options);
   try {
-    const model = options.model ?? proxy.defaultModel ?? (await resolveModel(proxy.url, options.apiKey));
+    const model =
+      options.model ?? proxy.defaultModel ?? (await resolveModel(proxy.url, options.apiKey));
     const tasks = buildTasks(problems, arms, options.budgets, seed);
     const plan = planResume(tasks, previous.results, model);
-    if (plan.doneCount > 0) options.log?.(`resuming: ${plan.doneCount} of ${tasks.length} requests already in ${files.results}, ${plan.pending.length} to go`);
+    if (plan.doneCount > 0)
+      options.log?.(
+        `resuming: ${plan.doneCount} of ${tasks.length} requests already in ${files.results}, ${plan.pending.length} to go`,
+      );
 
     const latest = new Map(previous.results.map((result) => [result.key, result]));
     const writer = openResultsFile(files.results, !previous.endsWithNewline);
     const progress: ProgressReporter | null = options.progress
-      ? createProgressReporter({ total: plan.pending.length, isTty: options.progress.isTty, write: options.progress.write, now: () => performance.now(), ...(options.progress.columns !== undefined ? { columns: options.progress.columns } : {}) })
+      ? createProgressReporter({
+          total: plan.pending.length,
+          isTty: options.progress.isTty,
+          write: options.progress.write,
+          now: () => performance.now(),
+          ...(options.progress.columns !== undefined ? { columns: options.progress.columns } : {}),
+        })
       : null;
     const abortSignal = options.signal ?? new AbortController().signal;
     const isStopping = (): boolean => abortSignal.aborted || options.stopSignal?.aborted === true;
@@ -269,11 +329,22 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     const isInterrupted = newRequests < plan.pending.length;
     progress?.finish(
       `${isInterrupted ? 'stopped' : 'done'}: ${newRequests} request(s) in ${formatDuration(performance.now() - runStarted)}` +
-        (isInterrupted ? `; ${plan.pending.length - newRequests} left, rerun with the same --out to resume` : ''),
+        (isInterrupted
+          ? `; ${plan.pending.length - newRequests} left, rerun with the same --out to resume`
+          : ''),
     );
 
     const summary = summarize({
-      run: { dataset: options.datasetPath, model, target: proxy.target, seed, concurrency, startedAt, finishedAt: new Date().toISOString(), isInterrupted },
+      run: {
+        dataset: options.datasetPath,
+        model,
+        target: proxy.target,
+        seed,
+        concurrency,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        isInterrupted,
+      },
       problems,
       arms,
       budgets: options.budgets,

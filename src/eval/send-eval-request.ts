@@ -44,7 +44,11 @@ function describeFailure(status: number, text: string): string {
   return `HTTP ${status}: ${message}`;
 }
 
-function resultFromResponse(options: SendEvalRequestOptions, body: ChatCompletionWire, latencyMs: number): EvalResult {
+function resultFromResponse(
+  options: SendEvalRequestOptions,
+  body: ChatCompletionWire,
+  latencyMs: number,
+): EvalResult {
   const { task } = options;
   const content = body.choices[0]?.message.content ?? '';
   const grade = gradeAnswer(content, task.problem.answer);
@@ -58,7 +62,9 @@ function resultFromResponse(options: SendEvalRequestOptions, body: ChatCompletio
     policyPromptTokens: tts?.policy_prompt_tokens ?? body.usage?.prompt_tokens ?? null,
     policyCompletionTokens: tts?.policy_completion_tokens ?? body.usage?.completion_tokens ?? null,
     prmTokens: tts?.prm_tokens ?? null,
-    flops: tts?.flops ? { policy: tts.flops.policy, prm: tts.flops.prm, total: tts.flops.total } : null,
+    flops: tts?.flops
+      ? { policy: tts.flops.policy, prm: tts.flops.prm, total: tts.flops.total }
+      : null,
     serverLatencyMs: tts?.latency_ms ?? null,
     isDegraded: tts?.degraded !== undefined && tts.degraded !== null && tts.degraded !== false,
     isSimulated: tts?.simulated ?? null,
@@ -110,7 +116,8 @@ export async function sendEvalRequest(options: SendEvalRequestOptions): Promise<
     });
     const text = await response.text();
     const latencyMs = options.now() - started;
-    if (!response.ok) return { ...baseResult(options, latencyMs), error: describeFailure(response.status, text) };
+    if (!response.ok)
+      return { ...baseResult(options, latencyMs), error: describeFailure(response.status, text) };
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -120,14 +127,25 @@ export async function sendEvalRequest(options: SendEvalRequestOptions): Promise<
     const parsed = chatCompletionWire.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return { ...baseResult(options, latencyMs), error: `unexpected response shape at '${issue?.path.map(String).join('.') ?? ''}': ${issue?.message ?? 'invalid'}` };
+      return {
+        ...baseResult(options, latencyMs),
+        error: `unexpected response shape at '${issue?.path.map(String).join('.') ?? ''}': ${issue?.message ?? 'invalid'}`,
+      };
     }
     return resultFromResponse(options, parsed.data, latencyMs);
   } catch (error) {
     if (options.signal.aborted) throw options.signal.reason;
     const latencyMs = options.now() - started;
-    if (timeout.aborted) return { ...baseResult(options, latencyMs), error: `timed out after ${options.timeoutMs} ms` };
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return { ...baseResult(options, latencyMs), error: `request failed: ${error instanceof Error ? error.message : String(error)}${cause}` };
+    if (timeout.aborted)
+      return {
+        ...baseResult(options, latencyMs),
+        error: `timed out after ${options.timeoutMs} ms`,
+      };
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return {
+      ...baseResult(options, latencyMs),
+      error: `request failed: ${error instanceof Error ? error.message : String(error)}${cause}`,
+    };
   }
 }

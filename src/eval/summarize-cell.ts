@@ -76,11 +76,21 @@ function meanTotal(values: readonly (number | null)[]): MeanTotal {
   return { mean: present.length > 0 ? total / present.length : null, total };
 }
 
-function accuracyOf(correct: number, requests: number): { accuracy: number | null; ci95: Interval | null } {
-  return { accuracy: requests > 0 ? correct / requests : null, ci95: wilsonInterval(correct, requests) };
+function accuracyOf(
+  correct: number,
+  requests: number,
+): { accuracy: number | null; ci95: Interval | null } {
+  return {
+    accuracy: requests > 0 ? correct / requests : null,
+    ci95: wilsonInterval(correct, requests),
+  };
 }
 
-function groupBy(results: readonly EvalResult[], problems: ReadonlyMap<string, EvalProblem>, groupOf: (problem: EvalProblem) => { label: string; order: number | string } | null): GroupAccuracy[] {
+function groupBy(
+  results: readonly EvalResult[],
+  problems: ReadonlyMap<string, EvalProblem>,
+  groupOf: (problem: EvalProblem) => { label: string; order: number | string } | null,
+): GroupAccuracy[] {
   const groups = new Map<string, { order: number | string; problems: number; correct: number }>();
   for (const result of results) {
     const problem = problems.get(result.problemId);
@@ -93,20 +103,39 @@ function groupBy(results: readonly EvalResult[], problems: ReadonlyMap<string, E
   }
   return [...groups.entries()]
     .sort(([, a], [, b]) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
-    .map(([group, entry]) => ({ group, problems: entry.problems, correct: entry.correct, ...accuracyOf(entry.correct, entry.problems) }));
+    .map(([group, entry]) => ({
+      group,
+      problems: entry.problems,
+      correct: entry.correct,
+      ...accuracyOf(entry.correct, entry.problems),
+    }));
 }
 
 /** Accuracy by MATH level, by difficulty bin and by subject; a missing field gives an empty list. */
-export function breakdownOf(results: readonly EvalResult[], problems: ReadonlyMap<string, EvalProblem>): Breakdown {
+export function breakdownOf(
+  results: readonly EvalResult[],
+  problems: ReadonlyMap<string, EvalProblem>,
+): Breakdown {
   return {
-    level: groupBy(results, problems, (p) => (p.level === null ? null : { label: levelLabel(p.level), order: p.level })),
-    difficulty: groupBy(results, problems, (p) => (p.difficulty === null ? null : { label: difficultyBin(p.difficulty), order: difficultyBin(p.difficulty) })),
-    subject: groupBy(results, problems, (p) => (p.subject === null ? null : { label: p.subject, order: p.subject })),
+    level: groupBy(results, problems, (p) =>
+      p.level === null ? null : { label: levelLabel(p.level), order: p.level },
+    ),
+    difficulty: groupBy(results, problems, (p) =>
+      p.difficulty === null
+        ? null
+        : { label: difficultyBin(p.difficulty), order: difficultyBin(p.difficulty) },
+    ),
+    subject: groupBy(results, problems, (p) =>
+      p.subject === null ? null : { label: p.subject, order: p.subject },
+    ),
   };
 }
 
 /** Pairs a cell's results with CoT's by problem id. */
-export function pairedComparison(results: readonly EvalResult[], cotResults: readonly EvalResult[]): PairedComparison {
+export function pairedComparison(
+  results: readonly EvalResult[],
+  cotResults: readonly EvalResult[],
+): PairedComparison {
   const cotByProblem = new Map(cotResults.map((result) => [result.problemId, result.isCorrect]));
   const paired = { pairs: 0, wins: 0, losses: 0, bothCorrect: 0, bothWrong: 0 };
   for (const result of results) {
@@ -143,7 +172,8 @@ export function summarizeCell(options: SummarizeCellOptions): CellSummary {
   const { accuracy, ci95 } = accuracyOf(correct, results.length);
   const cotResults = arm === 'cot' ? null : options.cotResults;
   const cotCorrect = cotResults?.filter((result) => result.isCorrect).length ?? 0;
-  const cotAccuracy = cotResults !== null && cotResults.length > 0 ? cotCorrect / cotResults.length : null;
+  const cotAccuracy =
+    cotResults !== null && cotResults.length > 0 ? cotCorrect / cotResults.length : null;
   return {
     arm,
     budget,
@@ -153,7 +183,9 @@ export function summarizeCell(options: SummarizeCellOptions): CellSummary {
     degraded: succeeded.filter((result) => result.isDegraded).length,
     accuracy,
     ci95,
-    methods: [...methods.entries()].sort(([, a], [, b]) => b - a).map(([method, count]) => ({ method, count })),
+    methods: [...methods.entries()]
+      .sort(([, a], [, b]) => b - a)
+      .map(([method, count]) => ({ method, count })),
     policyPromptTokens: meanTotal(succeeded.map((result) => result.policyPromptTokens)),
     policyCompletionTokens: meanTotal(succeeded.map((result) => result.policyCompletionTokens)),
     prmTokens: meanTotal(succeeded.map((result) => result.prmTokens)),
@@ -162,7 +194,11 @@ export function summarizeCell(options: SummarizeCellOptions): CellSummary {
       prm: meanTotal(succeeded.map((result) => result.flops?.prm ?? null)),
       total: meanTotal(succeeded.map((result) => result.flops?.total ?? null)),
     },
-    latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), mean: meanTotal(latencies).mean },
+    latencyMs: {
+      p50: percentile(latencies, 0.5),
+      p95: percentile(latencies, 0.95),
+      mean: meanTotal(latencies).mean,
+    },
     breakdown: breakdownOf(results, problems),
     vsCot: cotResults === null ? null : pairedComparison(results, cotResults),
     performanceGain: performanceGain(accuracy, cotAccuracy),

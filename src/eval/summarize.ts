@@ -4,7 +4,13 @@
  * majority voting, compute-optimal TTS, performance gain, efficiency gain).
  */
 import { resultKey, type ArmName, type EvalProblem, type EvalResult } from './eval-types';
-import { bestPoint, efficiencyGain, performanceGain, type CurvePoint, type EfficiencyGain } from './gains';
+import {
+  bestPoint,
+  efficiencyGain,
+  performanceGain,
+  type CurvePoint,
+  type EfficiencyGain,
+} from './gains';
 import { summarizeCell, type CellSummary } from './summarize-cell';
 
 /** How FLOPs are counted; the proxy reports the same formula in `tts.flops.formula`. */
@@ -81,29 +87,48 @@ export interface SummarizeOptions {
 const BASELINES: readonly ArmName[] = ['cot', 'majority'];
 
 function budgetCurve(cells: readonly CellSummary[]): CurvePoint[] {
-  return cells.flatMap((cell) => (cell.accuracy === null ? [] : [{ compute: cell.budget, accuracy: cell.accuracy }]));
+  return cells.flatMap((cell) =>
+    cell.accuracy === null ? [] : [{ compute: cell.budget, accuracy: cell.accuracy }],
+  );
 }
 
 function flopsCurve(cells: readonly CellSummary[]): CurvePoint[] {
-  return cells.flatMap((cell) => (cell.accuracy === null || cell.flops.total.mean === null || cell.flops.total.mean <= 0 ? [] : [{ compute: cell.flops.total.mean, accuracy: cell.accuracy }]));
+  return cells.flatMap((cell) =>
+    cell.accuracy === null || cell.flops.total.mean === null || cell.flops.total.mean <= 0
+      ? []
+      : [{ compute: cell.flops.total.mean, accuracy: cell.accuracy }],
+  );
 }
 
-function gainsOf(armCells: readonly CellSummary[], majorityCells: readonly CellSummary[]): EfficiencyGains {
+function gainsOf(
+  armCells: readonly CellSummary[],
+  majorityCells: readonly CellSummary[],
+): EfficiencyGains {
   const byBudget = { arm: budgetCurve(armCells), majority: budgetCurve(majorityCells) };
   const byFlops = { arm: flopsCurve(armCells), majority: flopsCurve(majorityCells) };
   return {
-    byBudget: { armBest: efficiencyGain(byBudget.arm, byBudget.majority, 'arm-best'), majorityBest: efficiencyGain(byBudget.arm, byBudget.majority, 'majority-best') },
-    byFlops: { armBest: efficiencyGain(byFlops.arm, byFlops.majority, 'arm-best'), majorityBest: efficiencyGain(byFlops.arm, byFlops.majority, 'majority-best') },
+    byBudget: {
+      armBest: efficiencyGain(byBudget.arm, byBudget.majority, 'arm-best'),
+      majorityBest: efficiencyGain(byBudget.arm, byBudget.majority, 'majority-best'),
+    },
+    byFlops: {
+      armBest: efficiencyGain(byFlops.arm, byFlops.majority, 'arm-best'),
+      majorityBest: efficiencyGain(byFlops.arm, byFlops.majority, 'majority-best'),
+    },
   };
 }
 
 /** The best TTS cell at each budget, picked after the fact (as the paper's compute-optimal column). */
-function computeOptimalCells(cells: readonly CellSummary[], budgets: readonly number[]): CellSummary[] {
+function computeOptimalCells(
+  cells: readonly CellSummary[],
+  budgets: readonly number[],
+): CellSummary[] {
   const chosen: CellSummary[] = [];
   for (const budget of budgets) {
     let best: CellSummary | null = null;
     for (const cell of cells) {
-      if (cell.budget !== budget || BASELINES.includes(cell.arm) || cell.accuracy === null) continue;
+      if (cell.budget !== budget || BASELINES.includes(cell.arm) || cell.accuracy === null)
+        continue;
       if (best === null || (best.accuracy !== null && cell.accuracy > best.accuracy)) best = cell;
     }
     if (best !== null) chosen.push(best);
@@ -122,34 +147,60 @@ export function summarize(options: SummarizeOptions): EvalSummary {
   const cells: CellSummary[] = [];
   for (const arm of options.arms) {
     for (const budget of arm === 'cot' ? [1] : budgets) {
-      cells.push(summarizeCell({ arm, budget, results: resultsOf(arm, budget), problems, cotResults }));
+      cells.push(
+        summarizeCell({ arm, budget, results: resultsOf(arm, budget), problems, cotResults }),
+      );
     }
   }
   const cot = cells.find((cell) => cell.arm === 'cot' && cell.requests > 0) ?? null;
   // Majority voting over one sample is CoT, so CoT anchors majority's curve at N = 1.
   const majorityCells = [...(cot ? [cot] : []), ...cells.filter((cell) => cell.arm === 'majority')];
-  const hasMajority = majorityCells.some((cell) => cell.arm === 'majority' && cell.accuracy !== null);
+  const hasMajority = majorityCells.some(
+    (cell) => cell.arm === 'majority' && cell.accuracy !== null,
+  );
 
   // The proxy treats budget 1 as plain CoT for every strategy, so CoT also anchors each TTS arm's
   // curve: the arm may then match majority's best between N = 1 and its smallest budget.
-  const anchored = (armCells: readonly CellSummary[]): CellSummary[] => [...(cot ? [cot] : []), ...armCells];
+  const anchored = (armCells: readonly CellSummary[]): CellSummary[] => [
+    ...(cot ? [cot] : []),
+    ...armCells,
+  ];
   const efficiency: ArmEfficiency[] = hasMajority
-    ? options.arms.filter((arm) => !BASELINES.includes(arm)).map((arm) => ({ arm, gains: gainsOf(anchored(cells.filter((cell) => cell.arm === arm)), majorityCells) }))
+    ? options.arms
+        .filter((arm) => !BASELINES.includes(arm))
+        .map((arm) => ({
+          arm,
+          gains: gainsOf(anchored(cells.filter((cell) => cell.arm === arm)), majorityCells),
+        }))
     : [];
 
   const optimal = computeOptimalCells(cells, budgets);
-  const bestCell = optimal.reduce<CellSummary | null>((best, cell) => (best === null || (cell.accuracy ?? 0) > (best.accuracy ?? 0) ? cell : best), null);
-  const majorityBest = bestPoint(budgetCurve(majorityCells.filter((cell) => cell.arm === 'majority')));
+  const bestCell = optimal.reduce<CellSummary | null>(
+    (best, cell) => (best === null || (cell.accuracy ?? 0) > (best.accuracy ?? 0) ? cell : best),
+    null,
+  );
+  const majorityBest = bestPoint(
+    budgetCurve(majorityCells.filter((cell) => cell.arm === 'majority')),
+  );
   const cotAccuracy = cot?.accuracy ?? null;
   const headline: Headline = {
     cotAccuracy,
-    majority: majorityBest === null ? null : { budget: majorityBest.compute, accuracy: majorityBest.accuracy },
-    best: bestCell === null || bestCell.accuracy === null ? null : { arm: bestCell.arm, budget: bestCell.budget, accuracy: bestCell.accuracy },
+    majority:
+      majorityBest === null
+        ? null
+        : { budget: majorityBest.compute, accuracy: majorityBest.accuracy },
+    best:
+      bestCell === null || bestCell.accuracy === null
+        ? null
+        : { arm: bestCell.arm, budget: bestCell.budget, accuracy: bestCell.accuracy },
     performanceGain: performanceGain(bestCell?.accuracy ?? null, cotAccuracy),
-    efficiency: hasMajority && optimal.length > 0 ? gainsOf(anchored(optimal), majorityCells) : null,
+    efficiency:
+      hasMajority && optimal.length > 0 ? gainsOf(anchored(optimal), majorityCells) : null,
   };
 
-  const expectedRequests = options.problems.length * options.arms.reduce((sum, arm) => sum + (arm === 'cot' ? 1 : budgets.length), 0);
+  const expectedRequests =
+    options.problems.length *
+    options.arms.reduce((sum, arm) => sum + (arm === 'cot' ? 1 : budgets.length), 0);
   return {
     run: options.run,
     problems: options.problems.length,
@@ -161,7 +212,18 @@ export function summarize(options: SummarizeOptions): EvalSummary {
     flopsFormula: FLOPS_FORMULA,
     cells,
     efficiency,
-    computeOptimal: optimal.flatMap((cell) => (cell.accuracy === null ? [] : [{ budget: cell.budget, arm: cell.arm, accuracy: cell.accuracy, flops: cell.flops.total.mean }])),
+    computeOptimal: optimal.flatMap((cell) =>
+      cell.accuracy === null
+        ? []
+        : [
+            {
+              budget: cell.budget,
+              arm: cell.arm,
+              accuracy: cell.accuracy,
+              flops: cell.flops.total.mean,
+            },
+          ],
+    ),
     headline,
   };
 }

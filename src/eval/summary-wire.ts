@@ -12,12 +12,17 @@ function snakeCase(key: string): string {
 function toSnakeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toSnakeKeys);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [snakeCase(key), toSnakeKeys(inner)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [snakeCase(key), toSnakeKeys(inner)]),
+    );
   }
   return value;
 }
 
 /** The JSON value written to `summary.json`. */
 export function summaryToWire(summary: EvalSummary): unknown {
-  return { format: 'tts-proxy-eval-summary/1', ...(toSnakeKeys(summary) as Record<string, unknown>) };
+  return {
+    format: 'tts-proxy-eval-summary/1',
+    ...(toSnakeKeys(summary) as Record<string, unknown>),
+  };
 }

@@ -66,7 +66,12 @@ const GRID_COLOR = '#e3e3e3';
 
 /** Escapes text for XML/HTML content and attribute values. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function round(value: number): string {
@@ -118,9 +123,15 @@ function yAxis(domain: [number, number], yLabel: string, toY: (value: number) =>
     );
   });
   const middle = MARGIN.top + PLOT_HEIGHT / 2;
-  parts.push(`<text x="16" y="${middle}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${middle})">${escapeXml(yLabel)}</text>`);
-  parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_HEIGHT}" stroke="${AXIS_COLOR}"/>`);
-  parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_WIDTH}" y1="${MARGIN.top + PLOT_HEIGHT}" y2="${MARGIN.top + PLOT_HEIGHT}" stroke="${AXIS_COLOR}"/>`);
+  parts.push(
+    `<text x="16" y="${middle}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${middle})">${escapeXml(yLabel)}</text>`,
+  );
+  parts.push(
+    `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + PLOT_HEIGHT}" stroke="${AXIS_COLOR}"/>`,
+  );
+  parts.push(
+    `<line x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_WIDTH}" y1="${MARGIN.top + PLOT_HEIGHT}" y2="${MARGIN.top + PLOT_HEIGHT}" stroke="${AXIS_COLOR}"/>`,
+  );
   return parts.join('');
 }
 
@@ -152,10 +163,14 @@ function superscriptPower(base: number, exponent: number): string {
 export function lineChart(options: LineChartOptions): string {
   const base = options.xLogBase;
   const log = (value: number): number => Math.log(value) / Math.log(base);
-  const xs = options.series.flatMap((series) => series.points.map((point) => point.x)).filter((x) => x > 0);
+  const xs = options.series
+    .flatMap((series) => series.points.map((point) => point.x))
+    .filter((x) => x > 0);
   const references = options.referenceLines ?? [];
   const ys = [
-    ...options.series.flatMap((series) => series.points.flatMap((point) => [point.y, point.low ?? point.y, point.high ?? point.y])),
+    ...options.series.flatMap((series) =>
+      series.points.flatMap((point) => [point.y, point.low ?? point.y, point.high ?? point.y]),
+    ),
     ...references.map((line) => line.y),
   ];
   if (xs.length === 0) {
@@ -172,17 +187,25 @@ export function lineChart(options: LineChartOptions): string {
   const domain = yDomain(ys);
   // A little air on both sides so the first and last points do not sit on the axes.
   const padding = 0.06 * (xHigh - xLow);
-  const toX = (value: number): number => MARGIN.left + ((log(value) - xLow + padding) / (xHigh - xLow + 2 * padding)) * PLOT_WIDTH;
-  const toY = (value: number): number => MARGIN.top + (1 - (value - domain[0]) / (domain[1] - domain[0])) * PLOT_HEIGHT;
+  const toX = (value: number): number =>
+    MARGIN.left + ((log(value) - xLow + padding) / (xHigh - xLow + 2 * padding)) * PLOT_WIDTH;
+  const toY = (value: number): number =>
+    MARGIN.top + (1 - (value - domain[0]) / (domain[1] - domain[0])) * PLOT_HEIGHT;
 
   const parts: string[] = [yAxis(domain, options.yLabel, toY)];
   const tickStep = Math.max(1, Math.ceil((xHigh - xLow) / 10));
   for (let exponent = xLow; exponent <= xHigh; exponent += tickStep) {
     const x = round(toX(base ** exponent));
-    parts.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top + PLOT_HEIGHT}" y2="${MARGIN.top + PLOT_HEIGHT + 5}" stroke="${AXIS_COLOR}"/>`);
-    parts.push(`<text x="${x}" y="${MARGIN.top + PLOT_HEIGHT + 18}" text-anchor="middle" font-size="11">${superscriptPower(base, exponent)}</text>`);
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${MARGIN.top + PLOT_HEIGHT}" y2="${MARGIN.top + PLOT_HEIGHT + 5}" stroke="${AXIS_COLOR}"/>`,
+    );
+    parts.push(
+      `<text x="${x}" y="${MARGIN.top + PLOT_HEIGHT + 18}" text-anchor="middle" font-size="11">${superscriptPower(base, exponent)}</text>`,
+    );
   }
-  parts.push(`<text x="${MARGIN.left + PLOT_WIDTH / 2}" y="${MARGIN.top + PLOT_HEIGHT + 38}" text-anchor="middle" font-size="12">${escapeXml(options.xLabel)}</text>`);
+  parts.push(
+    `<text x="${MARGIN.left + PLOT_WIDTH / 2}" y="${MARGIN.top + PLOT_HEIGHT + 38}" text-anchor="middle" font-size="12">${escapeXml(options.xLabel)}</text>`,
+  );
 
   for (const line of references) {
     const y = round(toY(line.y));
@@ -206,7 +229,9 @@ export function lineChart(options: LineChartOptions): string {
       const label = point.label ?? `${series.name}: ${percent(point.y)}`;
       return `${whisker}<circle cx="${x}" cy="${round(toY(point.y))}" r="4" fill="${series.color}"><title>${escapeXml(label)}</title></circle>`;
     });
-    parts.push(`<g class="series">${points.length > 1 ? `<polyline points="${path}" fill="none" stroke="${series.color}" stroke-width="2"/>` : ''}${marks.join('')}</g>`);
+    parts.push(
+      `<g class="series">${points.length > 1 ? `<polyline points="${path}" fill="none" stroke="${series.color}" stroke-width="2"/>` : ''}${marks.join('')}</g>`,
+    );
   }
   const entries = [
     ...references.map((line) => ({ name: line.name, color: line.color, isDashed: true })),
@@ -224,7 +249,9 @@ export function barChart(options: BarChartOptions): string {
   const barWidth = (groupWidth * 0.8) / Math.max(1, options.series.length);
   for (const [groupIndex, group] of options.groups.entries()) {
     const groupX = MARGIN.left + groupIndex * groupWidth;
-    parts.push(`<text x="${round(groupX + groupWidth / 2)}" y="${MARGIN.top + PLOT_HEIGHT + 18}" text-anchor="middle" font-size="11">${escapeXml(group)}</text>`);
+    parts.push(
+      `<text x="${round(groupX + groupWidth / 2)}" y="${MARGIN.top + PLOT_HEIGHT + 18}" text-anchor="middle" font-size="11">${escapeXml(group)}</text>`,
+    );
     for (const [seriesIndex, series] of options.series.entries()) {
       const value = series.values[groupIndex];
       if (value === null || value === undefined) continue;
@@ -236,6 +263,12 @@ export function barChart(options: BarChartOptions): string {
       );
     }
   }
-  parts.push(`<text x="${MARGIN.left + PLOT_WIDTH / 2}" y="${MARGIN.top + PLOT_HEIGHT + 38}" text-anchor="middle" font-size="12">${escapeXml(options.xLabel)}</text>`);
-  return frame(options.title, parts.join(''), legend(options.series.map((series) => ({ name: series.name, color: series.color }))));
+  parts.push(
+    `<text x="${MARGIN.left + PLOT_WIDTH / 2}" y="${MARGIN.top + PLOT_HEIGHT + 38}" text-anchor="middle" font-size="12">${escapeXml(options.xLabel)}</text>`,
+  );
+  return frame(
+    options.title,
+    parts.join(''),
+    legend(options.series.map((series) => ({ name: series.name, color: series.color }))),
+  );
 }

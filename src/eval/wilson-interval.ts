@@ -12,9 +12,14 @@ export interface Interval {
  * collapses to a zero-width interval; Wilson stays inside [0, 1] and keeps close to its nominal
  * coverage. Returns null when there are no trials.
  */
-export function wilsonInterval(successes: number, trials: number, z: number = Z_95): Interval | null {
+export function wilsonInterval(
+  successes: number,
+  trials: number,
+  z: number = Z_95,
+): Interval | null {
   if (trials <= 0) return null;
-  if (successes < 0 || successes > trials) throw new RangeError(`successes ${successes} outside [0, ${trials}]`);
+  if (successes < 0 || successes > trials)
+    throw new RangeError(`successes ${successes} outside [0, ${trials}]`);
   const p = successes / trials;
   const z2 = z * z;
   const denominator = 1 + z2 / trials;

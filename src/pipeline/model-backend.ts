@@ -6,7 +6,13 @@ import type { Readable } from 'node:stream';
 import type { Policy } from '../tts/policy';
 import type { Verifier } from '../tts/verifier';
 import type { Aggregation, MethodName } from '../tts/search-types';
-import type { EarlyStopRule, PolicyFamily, PrmFamilyName, StrategyTable, VoteName } from '../select';
+import type {
+  EarlyStopRule,
+  PolicyFamily,
+  PrmFamilyName,
+  StrategyTable,
+  VoteName,
+} from '../select';
 
 export interface PolicyMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
@@ -64,7 +70,10 @@ export type ForwardResult =
 export interface ModelBackend {
   info: ModelInfo;
   /** Bind a policy to a conversation (renders the chat prompt once). */
-  createPolicy(messages: readonly PolicyMessage[], signal?: AbortSignal): Promise<{ policy: Policy; promptTokens: number }>;
+  createPolicy(
+    messages: readonly PolicyMessage[],
+    signal?: AbortSignal,
+  ): Promise<{ policy: Policy; promptTokens: number }>;
   /** The PRM for this model, or null when none is configured. */
   createVerifier(): Verifier | null;
   /** Send a plain chat request (already mapped to the served name) to the policy upstream. */

@@ -15,7 +15,14 @@ export interface RecordingUpstreams {
   verifier: Verifier | null;
   /** Complete solutions seen so far (EOS, or a last step with \boxed), newest last, deduplicated. */
   completeCandidates(): Candidate[];
-  usage(): { policyCalls: number; prmCalls: number; policyPromptTokens: number; policyCompletionTokens: number; prmPromptTokens: number; generations: number };
+  usage(): {
+    policyCalls: number;
+    prmCalls: number;
+    policyPromptTokens: number;
+    policyCompletionTokens: number;
+    prmPromptTokens: number;
+    generations: number;
+  };
 }
 
 interface GenerateCall {
@@ -33,7 +40,14 @@ const key = (steps: readonly string[]): string => steps.join('\u0001');
 export function recordUpstreams(policy: Policy, verifier: Verifier | null): RecordingUpstreams {
   const generated: GenerateCall[] = [];
   const scored: ScoreCall[] = [];
-  const usage = { policyCalls: 0, prmCalls: 0, policyPromptTokens: 0, policyCompletionTokens: 0, prmPromptTokens: 0, generations: 0 };
+  const usage = {
+    policyCalls: 0,
+    prmCalls: 0,
+    policyPromptTokens: 0,
+    policyCompletionTokens: 0,
+    prmPromptTokens: 0,
+    generations: 0,
+  };
 
   return {
     policy: {
@@ -77,11 +91,20 @@ export function recordUpstreams(policy: Policy, verifier: Verifier | null): Reco
             const last = steps[steps.length - 1] ?? '';
             const hasAnswer = containsAnswer(last);
             if (continuation.finish !== 'eos' && !hasAnswer) continue;
-            complete.set(text, { text, steps, stepScores: null, finish: hasAnswer ? 'answer' : 'eos', completionTokens: continuation.completionTokens });
+            complete.set(text, {
+              text,
+              steps,
+              stepScores: null,
+              finish: hasAnswer ? 'answer' : 'eos',
+              completionTokens: continuation.completionTokens,
+            });
           }
         });
       }
-      return [...complete.values()].map((candidate) => ({ ...candidate, stepScores: scores.get(key(candidate.steps)) ?? null }));
+      return [...complete.values()].map((candidate) => ({
+        ...candidate,
+        stepScores: scores.get(key(candidate.steps)) ?? null,
+      }));
     },
     usage: () => ({ ...usage }),
   };

@@ -38,7 +38,17 @@ export interface ShadowArm {
   stats(): { started: number; skippedBusy: number; failed: number; running: number };
 }
 
-const COT_PLAN: TtsPlan = { method: 'cot', n: 1, m: 1, aggregation: 'last', vote: 'majority', requested: 'cot', reason: 'shadow baseline arm', sources: {}, auto: null };
+const COT_PLAN: TtsPlan = {
+  method: 'cot',
+  n: 1,
+  m: 1,
+  aggregation: 'last',
+  vote: 'majority',
+  requested: 'cot',
+  reason: 'shadow baseline arm',
+  sources: {},
+  auto: null,
+};
 
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : a > 0 ? Infinity : 1;
@@ -55,7 +65,8 @@ export function createShadowArm(
   let failed = 0;
   return {
     maybeRun(input, primary) {
-      if (options.rate <= 0 || input.plan.method === 'cot' || options.random() >= options.rate) return false;
+      if (options.rate <= 0 || input.plan.method === 'cot' || options.random() >= options.rate)
+        return false;
       if (running.size >= options.maxConcurrent) {
         skippedBusy++;
         return false;
@@ -68,11 +79,17 @@ export function createShadowArm(
           const ttsAnswer = primary.metadata.selectedAnswer;
           const baselineAnswer = baseline.metadata.selectedAnswer;
           onOutcome({
-            agree: ttsAnswer !== null && baselineAnswer !== null ? isEquivalent(ttsAnswer, baselineAnswer) : null,
+            agree:
+              ttsAnswer !== null && baselineAnswer !== null
+                ? isEquivalent(ttsAnswer, baselineAnswer)
+                : null,
             ttsAnswer,
             baselineAnswer,
             tokenRatio: ratio(primary.completionTokens, baseline.completionTokens),
-            flopsRatio: ratio(primary.metadata.policyFlops + primary.metadata.prmFlops, baseline.metadata.policyFlops + baseline.metadata.prmFlops),
+            flopsRatio: ratio(
+              primary.metadata.policyFlops + primary.metadata.prmFlops,
+              baseline.metadata.policyFlops + baseline.metadata.prmFlops,
+            ),
             latencyRatio: ratio(primary.metadata.latencyMs, baseline.metadata.latencyMs),
           });
         })

@@ -8,7 +8,15 @@ import { autoSearch, type AutoDecision, type TableMethod } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
 import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
-import type { Aggregation, Candidate, SearchDeps, SearchEvent, SearchOptions, SearchResult, SearchWarning } from '../tts/search-types';
+import type {
+  Aggregation,
+  Candidate,
+  SearchDeps,
+  SearchEvent,
+  SearchOptions,
+  SearchResult,
+  SearchWarning,
+} from '../tts/search-types';
 import type { ModelBackend, PolicyMessage } from './model-backend';
 import type { TtsPlan } from './tts-plan';
 
@@ -74,7 +82,15 @@ export interface SolveMetadata {
   simulated: boolean;
   /** Set when the strategy was chosen per request (`tts_strategy: auto` with a strategy table). */
   auto: AutoMetadata | null;
-  candidateDetails: { text: string; answer: string | null; stepScores: number[] | null; finish: string; score: number | null }[] | null;
+  candidateDetails:
+    | {
+        text: string;
+        answer: string | null;
+        stepScores: number[] | null;
+        finish: string;
+        score: number | null;
+      }[]
+    | null;
 }
 
 /** What `auto` decided and why (response metadata `tts.auto`). */
@@ -91,7 +107,14 @@ export interface AutoMetadata {
   prmClass: string;
   /** How the budget N splits between the probe and the method (and what is left unspent). */
   accounting: string;
-  earlyStop: { rule: string; stopped: boolean; reason: string; samplesDrawn: number; samplesSaved: number; posterior: number | null } | null;
+  earlyStop: {
+    rule: string;
+    stopped: boolean;
+    reason: string;
+    samplesDrawn: number;
+    samplesSaved: number;
+    posterior: number | null;
+  } | null;
   budgetSpent: number;
 }
 
@@ -136,7 +159,12 @@ function partialResult(recorder: RecordingUpstreams | null, timeoutMs: number): 
       prmPromptTokens: usage?.prmPromptTokens ?? 0,
       prmCachedTokens: 0,
     },
-    warnings: [{ code: 'aborted', message: `deadline of ${timeoutMs} ms reached; answered from the solutions finished so far` }],
+    warnings: [
+      {
+        code: 'aborted',
+        message: `deadline of ${timeoutMs} ms reached; answered from the solutions finished so far`,
+      },
+    ],
   };
 }
 
@@ -152,10 +180,17 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
   let result: SearchResult;
   let decision: AutoDecision | null = null;
   try {
-    const { policy, promptTokens: renderedTokens } = await backend.createPolicy(input.messages, signal);
+    const { policy, promptTokens: renderedTokens } = await backend.createPolicy(
+      input.messages,
+      signal,
+    );
     promptTokens = renderedTokens;
     const isAuto = plan.auto !== null && backend.info.auto !== undefined;
-    const needsVerifier = isAuto || plan.method === 'best_of_n' || plan.method === 'beam_search' || plan.method === 'dvts';
+    const needsVerifier =
+      isAuto ||
+      plan.method === 'best_of_n' ||
+      plan.method === 'beam_search' ||
+      plan.method === 'dvts';
     recorder = recordUpstreams(policy, needsVerifier ? backend.createVerifier() : null);
     const deps: SearchDeps = {
       policy: recorder.policy,
@@ -176,7 +211,8 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
       result = await METHODS[plan.method](searchOptions(input), deps);
     }
   } catch (error) {
-    const isDeadline = isAbortError(error) && deadline.signal.aborted && !(input.signal?.aborted ?? false);
+    const isDeadline =
+      isAbortError(error) && deadline.signal.aborted && !(input.signal?.aborted ?? false);
     if (!isDeadline) throw error;
     result = partialResult(recorder, input.timeoutMs);
   } finally {
@@ -185,26 +221,58 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
 
   const complete = result.candidates.filter(isCompleteCandidate);
   const warnings = [...result.warnings];
-  let degraded: string | null = warnings.find((w) => w.code === 'verifier-unavailable' || w.code === 'policy-failed' || w.code === 'aborted')?.message ?? null;
+  let degraded: string | null =
+    warnings.find(
+      (w) =>
+        w.code === 'verifier-unavailable' || w.code === 'policy-failed' || w.code === 'aborted',
+    )?.message ?? null;
   // What actually ran: auto's decision when it got that far, else the plan.
   const ran = decision
-    ? { method: decision.method, m: decision.m, aggregation: decision.aggregation, vote: decision.vote, reason: `auto: ${decision.reason}` }
-    : { method: plan.method, m: plan.m, aggregation: plan.aggregation, vote: plan.vote, reason: plan.reason };
-  const selection = selectAnswer(complete, { aggregation: ran.aggregation, vote: ran.vote, topN: input.choices });
+    ? {
+        method: decision.method,
+        m: decision.m,
+        aggregation: decision.aggregation,
+        vote: decision.vote,
+        reason: `auto: ${decision.reason}`,
+      }
+    : {
+        method: plan.method,
+        m: plan.m,
+        aggregation: plan.aggregation,
+        vote: plan.vote,
+        reason: plan.reason,
+      };
+  const selection = selectAnswer(complete, {
+    aggregation: ran.aggregation,
+    vote: ran.vote,
+    topN: input.choices,
+  });
   if (selection.fellBackToMajority && ran.vote !== 'majority') {
     degraded ??= 'some candidates have no PRM scores; voted by majority';
   }
-  let chosen: Candidate[] = selection.top.map((entry) => complete[entry.candidateIndex]).filter((c): c is Candidate => c !== undefined);
+  let chosen: Candidate[] = selection.top
+    .map((entry) => complete[entry.candidateIndex])
+    .filter((c): c is Candidate => c !== undefined);
   if (chosen.length === 0) {
     // No complete candidate with a valid answer: return the best text we have rather than fail.
     const fallback = complete[0] ?? result.candidates.find((c) => c.text.length > 0);
     if (!fallback) {
-      throw new UpstreamError('the policy produced no usable sample', { upstream: backend.info.servedName, status: 502 });
+      throw new UpstreamError('the policy produced no usable sample', {
+        upstream: backend.info.servedName,
+        status: 502,
+      });
     }
     chosen = [fallback];
-    degraded ??= complete.length > 0 ? 'no candidate had an extractable answer' : 'no candidate finished; returning a partial solution';
+    degraded ??=
+      complete.length > 0
+        ? 'no candidate had an extractable answer'
+        : 'no candidate finished; returning a partial solution';
   }
-  const policyFlops = 2 * backend.info.paramsB * 1e9 * (result.usage.policyPromptTokens + result.usage.policyCompletionTokens);
+  const policyFlops =
+    2 *
+    backend.info.paramsB *
+    1e9 *
+    (result.usage.policyPromptTokens + result.usage.policyCompletionTokens);
   const prmFlops = 2 * (backend.info.prm?.paramsB ?? 0) * 1e9 * result.usage.prmPromptTokens;
   const choices = chosen.map((c) => ({
     text: c.text,
@@ -254,7 +322,13 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
         ? result.candidates.map((c) => {
             // selectAnswer saw only the complete candidates; map back by identity.
             const k = complete.indexOf(c);
-            return { text: c.text, answer: k >= 0 ? (selection.answers[k] ?? null) : null, stepScores: c.stepScores, finish: c.finish, score: k >= 0 ? (selection.scores[k] ?? null) : null };
+            return {
+              text: c.text,
+              answer: k >= 0 ? (selection.answers[k] ?? null) : null,
+              stepScores: c.stepScores,
+              finish: c.finish,
+              score: k >= 0 ? (selection.scores[k] ?? null) : null,
+            };
           })
         : null,
     },
@@ -262,17 +336,30 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
 }
 
 /** `tts_strategy: auto`: probe, look the row up, run it reusing the probe (src/select/auto-search.ts). */
-async function runAuto(input: SolveInput, deps: SearchDeps, onDecision: (decision: AutoDecision) => void): ReturnType<typeof autoSearch> {
+async function runAuto(
+  input: SolveInput,
+  deps: SearchDeps,
+  onDecision: (decision: AutoDecision) => void,
+): ReturnType<typeof autoSearch> {
   const { backend, plan } = input;
   const info = backend.info;
   const settings = info.auto;
   if (!settings || !plan.auto) throw new Error('runAuto needs auto settings and an auto plan');
-  const unavailableMethods = Object.keys(info.unsupportedMethods ?? {}).filter((name): name is TableMethod => name !== 'cot');
-  const overrides: { m?: number; aggregation?: Aggregation; vote?: AutoDecision['vote'] } = { ...plan.auto.overrides };
+  const unavailableMethods = Object.keys(info.unsupportedMethods ?? {}).filter(
+    (name): name is TableMethod => name !== 'cot',
+  );
+  const overrides: { m?: number; aggregation?: Aggregation; vote?: AutoDecision['vote'] } = {
+    ...plan.auto.overrides,
+  };
   return autoSearch(
     {
       table: settings.table,
-      context: { policyParamsB: info.paramsB, policyFamily: info.family, prmFamily: info.prm?.family ?? null, budget: plan.n },
+      context: {
+        policyParamsB: info.paramsB,
+        policyFamily: info.family,
+        prmFamily: info.prm?.family ?? null,
+        budget: plan.n,
+      },
       modelName: info.name,
       search: searchOptions(input),
       defaultM: settings.defaultM,
@@ -313,7 +400,14 @@ function autoMetadata(decision: AutoDecision, tableName: string): AutoMetadata {
     prmClass: lookup.prmClass,
     accounting: decision.reuse.accounting,
     earlyStop: earlyStop
-      ? { rule: earlyStop.rule, stopped: earlyStop.samplesSaved > 0, reason: earlyStop.reason, samplesDrawn: earlyStop.samplesDrawn, samplesSaved: earlyStop.samplesSaved, posterior: earlyStop.posterior }
+      ? {
+          rule: earlyStop.rule,
+          stopped: earlyStop.samplesSaved > 0,
+          reason: earlyStop.reason,
+          samplesDrawn: earlyStop.samplesDrawn,
+          samplesSaved: earlyStop.samplesSaved,
+          posterior: earlyStop.posterior,
+        }
       : null,
     budgetSpent: decision.budgetSpent,
   };

@@ -8,7 +8,14 @@ import { chooseStrategy, lookupStrategy, type VoteName } from '../select';
 import type { Aggregation, MethodName } from '../tts/search-types';
 import type { ModelInfo } from './model-backend';
 
-export const STRATEGY_NAMES = ['auto', 'cot', 'majority', 'best_of_n', 'beam_search', 'dvts'] as const;
+export const STRATEGY_NAMES = [
+  'auto',
+  'cot',
+  'majority',
+  'best_of_n',
+  'beam_search',
+  'dvts',
+] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 const AGGREGATIONS: readonly Aggregation[] = ['min', 'last', 'avg', 'prod'];
 const VOTES: readonly VoteName[] = ['majority', 'prm_max', 'prm_vote'];
@@ -58,14 +65,20 @@ function isStrategy(value: string): value is StrategyName {
 /** Parse a strategy name from a header/alias/body value, naming `param` when invalid. */
 export function parseStrategy(value: unknown, param: string): StrategyName {
   if (typeof value !== 'string' || !isStrategy(value)) {
-    throw new InvalidRequestError(`Invalid value for '${param}': expected one of ${STRATEGY_NAMES.join(', ')}.`, param);
+    throw new InvalidRequestError(
+      `Invalid value for '${param}': expected one of ${STRATEGY_NAMES.join(', ')}.`,
+      param,
+    );
   }
   return value;
 }
 
 function parseBudgetNumber(value: unknown, param: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InvalidRequestError(`Invalid value for '${param}': expected a non-negative integer.`, param);
+    throw new InvalidRequestError(
+      `Invalid value for '${param}': expected a non-negative integer.`,
+      param,
+    );
   }
   return value;
 }
@@ -74,7 +87,10 @@ function parseBudgetNumber(value: unknown, param: string): number {
 export function parseBudget(value: unknown, param: string): TtsRequestPart {
   if (typeof value === 'number') return { n: parseBudgetNumber(value, param) };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidRequestError(`Invalid value for '${param}': expected an integer or an object {n, m, strategy, aggregation, vote}.`, param);
+    throw new InvalidRequestError(
+      `Invalid value for '${param}': expected an integer or an object {n, m, strategy, aggregation, vote}.`,
+      param,
+    );
   }
   const record = value as Record<string, unknown>;
   const part: TtsRequestPart = {};
@@ -87,22 +103,32 @@ export function parseBudget(value: unknown, param: string): TtsRequestPart {
   if (record.m !== undefined) {
     const m = record.m;
     if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) {
-      throw new InvalidRequestError(`Invalid value for '${param}.m': expected a positive integer.`, `${param}.m`);
+      throw new InvalidRequestError(
+        `Invalid value for '${param}.m': expected a positive integer.`,
+        `${param}.m`,
+      );
     }
     part.m = m;
   }
-  if (record.strategy !== undefined) part.strategy = parseStrategy(record.strategy, `${param}.strategy`);
+  if (record.strategy !== undefined)
+    part.strategy = parseStrategy(record.strategy, `${param}.strategy`);
   if (record.aggregation !== undefined) {
     const a = record.aggregation;
     if (typeof a !== 'string' || !(AGGREGATIONS as readonly string[]).includes(a)) {
-      throw new InvalidRequestError(`Invalid value for '${param}.aggregation': expected one of ${AGGREGATIONS.join(', ')}.`, `${param}.aggregation`);
+      throw new InvalidRequestError(
+        `Invalid value for '${param}.aggregation': expected one of ${AGGREGATIONS.join(', ')}.`,
+        `${param}.aggregation`,
+      );
     }
     part.aggregation = a as Aggregation;
   }
   if (record.vote !== undefined) {
     const v = record.vote;
     if (typeof v !== 'string' || !(VOTES as readonly string[]).includes(v)) {
-      throw new InvalidRequestError(`Invalid value for '${param}.vote': expected one of ${VOTES.join(', ')}.`, `${param}.vote`);
+      throw new InvalidRequestError(
+        `Invalid value for '${param}.vote': expected one of ${VOTES.join(', ')}.`,
+        `${param}.vote`,
+      );
     }
     part.vote = v as VoteName;
   }
@@ -117,7 +143,10 @@ export function parseBudgetHeader(value: string): TtsRequestPart {
   try {
     parsed = JSON.parse(trimmed);
   } catch {
-    throw new InvalidRequestError("Invalid 'x-tts-budget' header: expected an integer or a JSON object.", 'x-tts-budget');
+    throw new InvalidRequestError(
+      "Invalid 'x-tts-budget' header: expected an integer or a JSON object.",
+      'x-tts-budget',
+    );
   }
   return parseBudget(parsed, 'x-tts-budget');
 }
@@ -138,7 +167,11 @@ export function parseModelAlias(model: string): { name: string; part: TtsRequest
   } else {
     part.strategy = parseStrategy(first, 'model');
     if (second !== undefined) {
-      if (!/^\d+$/.test(second)) throw new InvalidRequestError(`Invalid model alias '${model}': the budget after ':' must be an integer.`, 'model');
+      if (!/^\d+$/.test(second))
+        throw new InvalidRequestError(
+          `Invalid model alias '${model}': the budget after ':' must be an integer.`,
+          'model',
+        );
       part.n = Number(second);
     }
   }
@@ -152,7 +185,11 @@ type Source = 'header' | 'body' | 'alias';
  * (then it is forwarded unchanged to the policy upstream).
  */
 export function resolveTtsPlan(
-  parts: { header: TtsRequestPart | null; body: TtsRequestPart | null; alias: TtsRequestPart | null },
+  parts: {
+    header: TtsRequestPart | null;
+    body: TtsRequestPart | null;
+    alias: TtsRequestPart | null;
+  },
   model: ModelInfo,
   defaults: TtsDefaults,
   /** The calling API key's own maximum budget (below the server's), or null. */
@@ -182,18 +219,28 @@ export function resolveTtsPlan(
   const pickedVote = pick('vote');
 
   if (pickedN !== undefined) {
-    const param = sources.n === 'header' ? 'x-tts-budget' : sources.n === 'alias' ? 'model' : 'tts_budget';
+    const param =
+      sources.n === 'header' ? 'x-tts-budget' : sources.n === 'alias' ? 'model' : 'tts_budget';
     if (pickedN > defaults.maxBudget) {
-      throw new InvalidRequestError(`tts_budget ${pickedN} is above this server's maximum of ${defaults.maxBudget}.`, param, 'budget_too_large');
+      throw new InvalidRequestError(
+        `tts_budget ${pickedN} is above this server's maximum of ${defaults.maxBudget}.`,
+        param,
+        'budget_too_large',
+      );
     }
     if (keyMaxBudget !== null && pickedN > keyMaxBudget) {
-      throw new InvalidRequestError(`tts_budget ${pickedN} is above this API key's maximum of ${keyMaxBudget}.`, param, 'budget_above_key_limit');
+      throw new InvalidRequestError(
+        `tts_budget ${pickedN} is above this API key's maximum of ${keyMaxBudget}.`,
+        param,
+        'budget_above_key_limit',
+      );
     }
   }
   const requested: StrategyName = pickedStrategy ?? defaults.defaultStrategy;
   if (pickedStrategy === undefined) sources.strategy = 'default';
   // A default the client did not ask for is fitted to the key's limit rather than refused.
-  const isLoweredByKey = pickedN === undefined && keyMaxBudget !== null && keyMaxBudget < defaults.defaultBudget;
+  const isLoweredByKey =
+    pickedN === undefined && keyMaxBudget !== null && keyMaxBudget < defaults.defaultBudget;
   let n = pickedN ?? Math.min(defaults.defaultBudget, keyMaxBudget ?? Infinity);
   if (pickedN === undefined) sources.n = 'default';
   let m = pickedM ?? defaults.defaultM;
@@ -202,15 +249,31 @@ export function resolveTtsPlan(
   // Budget 0 or 1 (or an explicit cot) is the plain-CoT A/B baseline.
   if (n <= 1 || requested === 'cot') {
     return {
-      method: 'cot', n: 1, m: 1, aggregation: pickedAggregation ?? 'last', vote: 'majority', requested: requested === 'auto' ? 'auto' : requested,
-      reason: requested === 'cot' ? 'plain CoT requested' : `budget ${n} means plain CoT (the A/B baseline)`, sources, auto: null,
+      method: 'cot',
+      n: 1,
+      m: 1,
+      aggregation: pickedAggregation ?? 'last',
+      vote: 'majority',
+      requested: requested === 'auto' ? 'auto' : requested,
+      reason:
+        requested === 'cot'
+          ? 'plain CoT requested'
+          : `budget ${n} means plain CoT (the A/B baseline)`,
+      sources,
+      auto: null,
     };
   }
 
   if (requested === 'auto' && model.auto) {
     // The table row depends on the difficulty, known only after the probe: the search decides.
     // Here: the row for unknown difficulty, so headers and metrics have a method before it runs.
-    const guess = lookupStrategy(model.auto.table, { policyParamsB: model.paramsB, policyFamily: model.family, prmFamily: model.prm?.family ?? null, budget: n, difficulty: null });
+    const guess = lookupStrategy(model.auto.table, {
+      policyParamsB: model.paramsB,
+      policyFamily: model.family,
+      prmFamily: model.prm?.family ?? null,
+      budget: n,
+      difficulty: null,
+    });
     const guessMethod: MethodName = model.prm === null ? 'majority' : guess.method;
     sources.strategy = 'auto';
     if (pickedAggregation === undefined) sources.aggregation = 'auto';
@@ -225,7 +288,10 @@ export function resolveTtsPlan(
       n,
       m: pickedM ?? guess.m ?? m,
       aggregation: pickedAggregation ?? guess.aggregation ?? model.prm?.aggregation ?? 'last',
-      vote: guessMethod === 'majority' ? 'majority' : (pickedVote ?? guess.vote ?? model.prm?.vote ?? 'majority'),
+      vote:
+        guessMethod === 'majority'
+          ? 'majority'
+          : (pickedVote ?? guess.vote ?? model.prm?.vote ?? 'majority'),
       requested,
       reason: `auto: decided per request from a probe and the strategy table '${model.auto.table.name}'`,
       sources,
@@ -238,7 +304,12 @@ export function resolveTtsPlan(
   let autoVote: VoteName | undefined;
   let autoAggregation: Aggregation | undefined;
   if (requested === 'auto') {
-    const choice = chooseStrategy({ policyParamsB: model.paramsB, policyFamily: model.family, prmFamily: model.prm?.family ?? null, budget: n });
+    const choice = chooseStrategy({
+      policyParamsB: model.paramsB,
+      policyFamily: model.family,
+      prmFamily: model.prm?.family ?? null,
+      budget: n,
+    });
     method = choice.method;
     reason = choice.reason;
     autoVote = choice.vote;
@@ -254,7 +325,10 @@ export function resolveTtsPlan(
   const refusal = model.unsupportedMethods?.[method];
   if (refusal !== undefined) {
     if (requested !== 'auto') throw new UnsupportedFeatureError(refusal, 'tts_strategy');
-    const fallback: MethodName = model.prm !== null && model.unsupportedMethods?.best_of_n === undefined ? 'best_of_n' : 'majority';
+    const fallback: MethodName =
+      model.prm !== null && model.unsupportedMethods?.best_of_n === undefined
+        ? 'best_of_n'
+        : 'majority';
     reason += `; ${method} is unavailable on this backend, so ${fallback} instead`;
     method = fallback;
   }
@@ -268,10 +342,18 @@ export function resolveTtsPlan(
   if (method === 'beam_search' || method === 'dvts') {
     if (isLoweredByKey && n >= m) n -= n % m;
     if (isLoweredByKey && n < m) {
-      throw new InvalidRequestError(`This API key's maximum tts_budget of ${n} is below the beam width m=${m} that ${method} needs.`, 'tts_budget', 'budget_above_key_limit');
+      throw new InvalidRequestError(
+        `This API key's maximum tts_budget of ${n} is below the beam width m=${m} that ${method} needs.`,
+        'tts_budget',
+        'budget_above_key_limit',
+      );
     }
     if (n < m || n % m !== 0) {
-      throw new InvalidRequestError(`tts_budget ${n} must be a positive multiple of the beam width m=${m} for ${method}.`, 'tts_budget', 'budget_not_multiple_of_m');
+      throw new InvalidRequestError(
+        `tts_budget ${n} must be a positive multiple of the beam width m=${m} for ${method}.`,
+        'tts_budget',
+        'budget_not_multiple_of_m',
+      );
     }
   } else {
     m = 1;

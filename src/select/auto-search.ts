@@ -15,11 +15,35 @@
 import { extractAnswer } from '../answer';
 import { isAbortError } from '../util';
 import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
-import type { Aggregation, Candidate, SearchDeps, SearchOptions, SearchResult, SearchUsage, SearchWarning } from '../tts/search-types';
+import type {
+  Aggregation,
+  Candidate,
+  SearchDeps,
+  SearchOptions,
+  SearchResult,
+  SearchUsage,
+  SearchWarning,
+} from '../tts/search-types';
 import { shouldStopEarly, type EarlyStopDecision, type EarlyStopRule } from './early-stop';
-import { estimateDifficulty, type DifficultyEstimate, type ProbeSample } from './estimate-difficulty';
-import { lookupStrategy, needsDifficulty, thresholdsFor, type StrategyContext, type StrategyLookup } from './lookup-strategy';
-import { nextBatchSize, planProbe, planProbeReuse, type ProbePlan, type ProbeReusePlan } from './probe-plan';
+import {
+  estimateDifficulty,
+  type DifficultyEstimate,
+  type ProbeSample,
+} from './estimate-difficulty';
+import {
+  lookupStrategy,
+  needsDifficulty,
+  thresholdsFor,
+  type StrategyContext,
+  type StrategyLookup,
+} from './lookup-strategy';
+import {
+  nextBatchSize,
+  planProbe,
+  planProbeReuse,
+  type ProbePlan,
+  type ProbeReusePlan,
+} from './probe-plan';
 import type { TableMethod, VoteName } from './select-types';
 import type { StrategyTable } from './strategy-table';
 
@@ -79,13 +103,24 @@ const SEED_RANGE = 2 ** 31;
 /** The probe as the estimator sees it: the same answers `selectAnswer` would vote with. */
 export function probeSamplesFromCandidates(candidates: readonly Candidate[]): ProbeSample[] {
   return candidates.map((candidate) => ({
-    answer: isCompleteCandidate(candidate) ? extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' }) : null,
+    answer: isCompleteCandidate(candidate)
+      ? extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' })
+      : null,
     stepScores: candidate.stepScores,
   }));
 }
 
 function emptyUsage(): SearchUsage {
-  return { policyCalls: 0, prmCalls: 0, rounds: 0, generations: 0, policyPromptTokens: 0, policyCompletionTokens: 0, prmPromptTokens: 0, prmCachedTokens: 0 };
+  return {
+    policyCalls: 0,
+    prmCalls: 0,
+    rounds: 0,
+    generations: 0,
+    policyPromptTokens: 0,
+    policyCompletionTokens: 0,
+    prmPromptTokens: 0,
+    prmCachedTokens: 0,
+  };
 }
 
 function addUsage(total: SearchUsage, part: SearchUsage): void {
@@ -102,21 +137,34 @@ function addWarnings(total: SearchWarning[], part: readonly SearchWarning[]): vo
  * fan-out backends), so offsetting each phase by the samples already requested keeps every
  * sample's seed distinct; offsetting by the phase number would re-draw copies of earlier samples.
  */
-function phaseOptions(search: SearchOptions, n: number, m: number, samplesBefore: number): SearchOptions {
+function phaseOptions(
+  search: SearchOptions,
+  n: number,
+  m: number,
+  samplesBefore: number,
+): SearchOptions {
   const { seed, ...rest } = search;
-  return seed === undefined ? { ...rest, n, m } : { ...rest, n, m, seed: (seed + samplesBefore) % SEED_RANGE };
+  return seed === undefined
+    ? { ...rest, n, m }
+    : { ...rest, n, m, seed: (seed + samplesBefore) % SEED_RANGE };
 }
 
 /** After the probe, a failing phase ends the run with what was drawn (TTS degrades, never fails). */
 function failedPhaseWarning(error: unknown, what: string): SearchWarning {
-  return { code: 'policy-failed', message: `${what} failed (${error instanceof Error ? error.message : String(error)}); answered from the samples drawn before it` };
+  return {
+    code: 'policy-failed',
+    message: `${what} failed (${error instanceof Error ? error.message : String(error)}); answered from the samples drawn before it`,
+  };
 }
 
 function isAbort(error: unknown, deps: SearchDeps): boolean {
   return deps.signal?.aborted === true || isAbortError(error);
 }
 
-export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): Promise<AutoSearchResult> {
+export async function autoSearch(
+  options: AutoSearchOptions,
+  deps: SearchDeps,
+): Promise<AutoSearchResult> {
   const { table, context } = options;
   const budget = context.budget;
   const usage = emptyUsage();
@@ -129,7 +177,10 @@ export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): 
   const probePlan = planProbe(budget, table.probe);
   const isProbeUseful = probePlan.samples > 0 && needsDifficulty(table, context);
   const probe = isProbeUseful
-    ? await METHODS[canScore ? 'best_of_n' : 'majority'](phaseOptions(options.search, probePlan.samples, 1, 0), deps)
+    ? await METHODS[canScore ? 'best_of_n' : 'majority'](
+        phaseOptions(options.search, probePlan.samples, 1, 0),
+        deps,
+      )
     : null;
   if (probe) {
     addUsage(usage, probe.usage);
@@ -155,23 +206,58 @@ export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): 
     method = fallback;
   }
   const overrides = options.overrides ?? {};
-  const reuse = planProbeReuse({ budget, probeSamples: probe?.candidates.length ?? 0, method, m: overrides.m ?? lookup.m ?? options.defaultM });
-  const aggregation = overrides.aggregation ?? lookup.aggregation ?? options.prmDefaults?.aggregation ?? 'last';
-  const vote: VoteName = reuse.method === 'majority' ? 'majority' : (overrides.vote ?? lookup.vote ?? options.prmDefaults?.vote ?? 'prm_vote');
-  const probeNote = difficulty ? `; probe: ${difficulty.bin} (${difficulty.reason})` : `; ${isProbeUseful || probePlan.samples === 0 ? probePlan.reason : 'no probe: the table chooses the same at every difficulty'}`;
+  const reuse = planProbeReuse({
+    budget,
+    probeSamples: probe?.candidates.length ?? 0,
+    method,
+    m: overrides.m ?? lookup.m ?? options.defaultM,
+  });
+  const aggregation =
+    overrides.aggregation ?? lookup.aggregation ?? options.prmDefaults?.aggregation ?? 'last';
+  const vote: VoteName =
+    reuse.method === 'majority'
+      ? 'majority'
+      : (overrides.vote ?? lookup.vote ?? options.prmDefaults?.vote ?? 'prm_vote');
+  const probeNote = difficulty
+    ? `; probe: ${difficulty.bin} (${difficulty.reason})`
+    : `; ${isProbeUseful || probePlan.samples === 0 ? probePlan.reason : 'no probe: the table chooses the same at every difficulty'}`;
   reason += `${probeNote}; ${reuse.accounting}`;
 
   // 3. Run with the probe reused.
-  const base = { probe: probePlan, difficulty, lookup, reuse, method: reuse.method, n: budget, m: reuse.m, aggregation, vote };
+  const base = {
+    probe: probePlan,
+    difficulty,
+    lookup,
+    reuse,
+    method: reuse.method,
+    n: budget,
+    m: reuse.m,
+    aggregation,
+    vote,
+  };
   options.onDecision?.({ ...base, earlyStop: null, budgetSpent: reuse.plannedBudget, reason });
   const probeCandidates = probe?.candidates ?? [];
   if (reuse.isSampleBased) {
-    const sampled = await sampleWithEarlyStop(options, deps, { method: reuse.method as 'majority' | 'best_of_n', aggregation, vote, first: probe?.candidates ?? [] }, usage, warnings);
+    const sampled = await sampleWithEarlyStop(
+      options,
+      deps,
+      {
+        method: reuse.method as 'majority' | 'best_of_n',
+        aggregation,
+        vote,
+        first: probe?.candidates ?? [],
+      },
+      usage,
+      warnings,
+    );
     const decision: AutoDecision = {
       ...base,
       earlyStop: sampled.stop,
       budgetSpent: sampled.candidates.length,
-      reason: sampled.stop.samplesSaved > 0 ? `${reason}; stopped early after ${sampled.candidates.length}: ${sampled.stop.reason}` : reason,
+      reason:
+        sampled.stop.samplesSaved > 0
+          ? `${reason}; stopped early after ${sampled.candidates.length}: ${sampled.stop.reason}`
+          : reason,
     };
     return { candidates: sampled.candidates, usage, warnings, decision };
   }
@@ -179,19 +265,39 @@ export async function autoSearch(options: AutoSearchOptions, deps: SearchDeps): 
   let searched: SearchResult;
   try {
     // The search's first round samples from the root, like the probe: its seeds start past the probe's.
-    searched = await METHODS[reuse.method](phaseOptions(options.search, reuse.methodBudget, reuse.m, probeCandidates.length), deps);
+    searched = await METHODS[reuse.method](
+      phaseOptions(options.search, reuse.methodBudget, reuse.m, probeCandidates.length),
+      deps,
+    );
   } catch (error) {
     if (probeCandidates.length === 0 || isAbort(error, deps)) throw error;
-    searched = { candidates: [], usage: emptyUsage(), warnings: [failedPhaseWarning(error, reuse.method)] };
+    searched = {
+      candidates: [],
+      usage: emptyUsage(),
+      warnings: [failedPhaseWarning(error, reuse.method)],
+    };
   }
   addUsage(usage, searched.usage);
   addWarnings(warnings, searched.warnings);
   // A PRM vote needs every voter scored; a probe the PRM failed on would turn the whole vote into
   // a majority vote, so it stays out instead (and says so).
-  const isProbeUnscored = vote !== 'majority' && probeCandidates.some((c) => isCompleteCandidate(c) && c.stepScores === null);
-  if (isProbeUnscored) addWarnings(warnings, [{ code: 'samples-dropped', message: 'the probe samples were not scored by the PRM, so they do not vote' }]);
+  const isProbeUnscored =
+    vote !== 'majority' &&
+    probeCandidates.some((c) => isCompleteCandidate(c) && c.stepScores === null);
+  if (isProbeUnscored)
+    addWarnings(warnings, [
+      {
+        code: 'samples-dropped',
+        message: 'the probe samples were not scored by the PRM, so they do not vote',
+      },
+    ]);
   const candidates = [...(isProbeUnscored ? [] : probeCandidates), ...searched.candidates];
-  const decision: AutoDecision = { ...base, earlyStop: null, budgetSpent: reuse.plannedBudget, reason };
+  const decision: AutoDecision = {
+    ...base,
+    earlyStop: null,
+    budgetSpent: reuse.plannedBudget,
+    reason,
+  };
   return { candidates, usage, warnings, decision };
 }
 
@@ -210,28 +316,62 @@ async function sampleWithEarlyStop(
   state: SampleState,
   usage: SearchUsage,
   warnings: SearchWarning[],
-): Promise<{ candidates: Candidate[]; stop: EarlyStopDecision & { samplesDrawn: number; samplesSaved: number } }> {
+): Promise<{
+  candidates: Candidate[];
+  stop: EarlyStopDecision & { samplesDrawn: number; samplesSaved: number };
+}> {
   const budget = options.context.budget;
   const candidates = [...state.first];
-  const minBatch = Math.max(1, state.first.length > 0 ? state.first.length : options.table.probe.maxSamples);
+  const minBatch = Math.max(
+    1,
+    state.first.length > 0 ? state.first.length : options.table.probe.maxSamples,
+  );
   for (;;) {
-    const decision = shouldStopEarly(voteStateOf(candidates, state, budget, options.equivalent), options.earlyStop);
+    const decision = shouldStopEarly(
+      voteStateOf(candidates, state, budget, options.equivalent),
+      options.earlyStop,
+    );
     if (decision.shouldStop) {
-      return { candidates, stop: { ...decision, samplesDrawn: candidates.length, samplesSaved: Math.max(0, budget - candidates.length) } };
+      return {
+        candidates,
+        stop: {
+          ...decision,
+          samplesDrawn: candidates.length,
+          samplesSaved: Math.max(0, budget - candidates.length),
+        },
+      };
     }
     // Without a stopping rule there is nothing to check between batches: one call for the rest.
     const size =
       options.earlyStop.kind === 'none'
         ? budget - candidates.length
-        : nextBatchSize({ drawn: candidates.length, budget, minBatch, growth: options.batchGrowth ?? 2 });
+        : nextBatchSize({
+            drawn: candidates.length,
+            budget,
+            minBatch,
+            growth: options.batchGrowth ?? 2,
+          });
     let batch: SearchResult;
     try {
-      batch = await METHODS[state.method](phaseOptions(options.search, size, 1, candidates.length), deps);
+      batch = await METHODS[state.method](
+        phaseOptions(options.search, size, 1, candidates.length),
+        deps,
+      );
     } catch (error) {
       if (candidates.length === 0 || isAbort(error, deps)) throw error;
       warnings.push(failedPhaseWarning(error, `a batch of ${size} samples`));
-      const stop = shouldStopEarly(voteStateOf(candidates, state, budget, options.equivalent), { kind: 'none' });
-      return { candidates, stop: { ...stop, reason: 'the policy failed; stopped with the samples drawn', samplesDrawn: candidates.length, samplesSaved: 0 } };
+      const stop = shouldStopEarly(voteStateOf(candidates, state, budget, options.equivalent), {
+        kind: 'none',
+      });
+      return {
+        candidates,
+        stop: {
+          ...stop,
+          reason: 'the policy failed; stopped with the samples drawn',
+          samplesDrawn: candidates.length,
+          samplesSaved: 0,
+        },
+      };
     }
     addUsage(usage, batch.usage);
     addWarnings(warnings, batch.warnings);
@@ -246,7 +386,11 @@ function voteStateOf(
   equivalent: AutoSearchOptions['equivalent'],
 ): Parameters<typeof shouldStopEarly>[0] {
   const complete = candidates.filter(isCompleteCandidate);
-  const selection = selectAnswer(complete, { aggregation: state.aggregation, vote: state.vote, ...(equivalent ? { equivalent } : {}) });
+  const selection = selectAnswer(complete, {
+    aggregation: state.aggregation,
+    vote: state.vote,
+    ...(equivalent ? { equivalent } : {}),
+  });
   return {
     counts: selection.table.map((row) => row.count),
     scoreSums: selection.table.map((row) => row.scoreSum),

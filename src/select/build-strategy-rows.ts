@@ -25,16 +25,34 @@ function cellSourceText(cell: CalibrationCell): string {
   }
 }
 
-function rowOf(cell: CalibrationCell, budgetMin: number | null, budgetMax: number | null, options: FitCalibrationOptions, note: string): StrategyRow {
+function rowOf(
+  cell: CalibrationCell,
+  budgetMin: number | null,
+  budgetMax: number | null,
+  options: FitCalibrationOptions,
+  note: string,
+): StrategyRow {
   const isSearch = cell.method === 'beam_search' || cell.method === 'dvts';
   return {
-    match: { policyFamilies: null, sizes: null, prms: null, difficulties: cell.bin === null ? null : [cell.bin], budgetMin, budgetMax },
+    match: {
+      policyFamilies: null,
+      sizes: null,
+      prms: null,
+      difficulties: cell.bin === null ? null : [cell.bin],
+      budgetMin,
+      budgetMax,
+    },
     method: cell.method,
     m: isSearch ? options.rowSettings.m : null,
     aggregation: cell.method === 'majority' ? null : options.rowSettings.aggregation,
     vote: cell.method === 'majority' ? 'majority' : options.rowSettings.vote,
     source: `calibrated (${options.about.dataset}, ${options.about.date}): ${note}${cellSourceText(cell)}`,
-    measured: { accuracy: cell.accuracy, problems: cell.problems, meanPolicyTokens: cell.meanPolicyTokens, alternatives: { ...cell.alternatives } },
+    measured: {
+      accuracy: cell.accuracy,
+      problems: cell.problems,
+      meanPolicyTokens: cell.meanPolicyTokens,
+      alternatives: { ...cell.alternatives },
+    },
   };
 }
 
@@ -45,7 +63,11 @@ function rowOf(cell: CalibrationCell, budgetMin: number | null, budgetMax: numbe
  * difficulty, the best single method. One method across the bins also makes `needsDifficulty`
  * false there, so `auto` spends no budget on a probe whose answer could not change the row.
  */
-export function buildStrategyRows(prepared: PreparedCalibration, choice: CellChoice, options: FitCalibrationOptions): StrategyRow[] {
+export function buildStrategyRows(
+  prepared: PreparedCalibration,
+  choice: CellChoice,
+  options: FitCalibrationOptions,
+): StrategyRow[] {
   const threshold = firstProbedBudget(options.base.probe);
   const rows: StrategyRow[] = [];
   for (const range of budgetRanges(prepared.budgets)) {
@@ -53,12 +75,29 @@ export function buildStrategyRows(prepared: PreparedCalibration, choice: CellCho
     const all = perBin?.get(null);
     if (!perBin || !all) continue;
     if (all.probeSamples === 0 || threshold === null) {
-      rows.push(rowOf(all, range.min, range.max, options, `no probe at N=${range.budget} (k=0: below probe.min_samples), one method for every difficulty: `));
+      rows.push(
+        rowOf(
+          all,
+          range.min,
+          range.max,
+          options,
+          `no probe at N=${range.budget} (k=0: below probe.min_samples), one method for every difficulty: `,
+        ),
+      );
       continue;
     }
     let low = range.min;
     if ((range.min ?? 2) < threshold) {
-      if (threshold - 1 >= 2) rows.push(rowOf(all, range.min, threshold - 1, options, `no probe below N=${threshold}, one method for every difficulty: `));
+      if (threshold - 1 >= 2)
+        rows.push(
+          rowOf(
+            all,
+            range.min,
+            threshold - 1,
+            options,
+            `no probe below N=${threshold}, one method for every difficulty: `,
+          ),
+        );
       low = threshold;
     }
     for (const bin of DIFFICULTY_BINS) {

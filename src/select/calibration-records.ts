@@ -38,7 +38,9 @@ export const calibrationRecordSchema = z.strictObject({
   samplesCorrect: z.number().int().min(0),
   samplesTotal: z.number().int().min(0),
   /** The first candidates, in generation order: answers and step scores, for the probe. */
-  probe: z.array(z.strictObject({ answer: z.string().nullable(), stepScores: z.array(z.number()).nullable() })),
+  probe: z.array(
+    z.strictObject({ answer: z.string().nullable(), stepScores: z.array(z.number()).nullable() }),
+  ),
 });
 
 export type CalibrationRecord = z.infer<typeof calibrationRecordSchema>;
@@ -54,11 +56,16 @@ export interface BuiltCalibrationProblems {
   skipped: { problemId: string; reason: string }[];
 }
 
-export function calibrationRecordKey(record: Pick<CalibrationRecord, 'problemId' | 'method' | 'budget'>): string {
+export function calibrationRecordKey(
+  record: Pick<CalibrationRecord, 'problemId' | 'method' | 'budget'>,
+): string {
   return `${record.problemId}\u0001${record.method}\u0001${record.budget}`;
 }
 
-export function buildCalibrationProblems(records: readonly CalibrationRecord[], options: BuildCalibrationProblemsOptions): BuiltCalibrationProblems {
+export function buildCalibrationProblems(
+  records: readonly CalibrationRecord[],
+  options: BuildCalibrationProblemsOptions,
+): BuiltCalibrationProblems {
   const byProblem = new Map<string, CalibrationRecord[]>();
   for (const record of records) {
     const list = byProblem.get(record.problemId) ?? [];
@@ -69,7 +76,9 @@ export function buildCalibrationProblems(records: readonly CalibrationRecord[], 
   const problems: CalibrationProblem[] = [];
   const skipped: BuiltCalibrationProblems['skipped'] = [];
   for (const [problemId, list] of byProblem) {
-    const majority = list.filter((r) => r.method === 'majority').sort((a, b) => b.budget - a.budget)[0];
+    const majority = list
+      .filter((r) => r.method === 'majority')
+      .sort((a, b) => b.budget - a.budget)[0];
     if (!majority || majority.samplesTotal === 0) {
       skipped.push({ problemId, reason: 'no majority-vote samples for Pass@1' });
       continue;
@@ -79,12 +88,20 @@ export function buildCalibrationProblems(records: readonly CalibrationRecord[], 
     const probes = list
       .filter((r) => r.method === probeMethod)
       .sort((a, b) => a.budget - b.budget)
-      .map((r) => ({ budget: r.budget, samples: r.probe.map((p) => ({ answer: p.answer, stepScores: p.stepScores })) }));
+      .map((r) => ({
+        budget: r.budget,
+        samples: r.probe.map((p) => ({ answer: p.answer, stepScores: p.stepScores })),
+      }));
     problems.push({
       id: problemId,
       passAt1: majority.samplesCorrect / majority.samplesTotal,
       probes,
-      outcomes: list.map((r) => ({ method: r.method, budget: r.budget, isCorrect: r.isCorrect, policyTokens: r.policyTokens })),
+      outcomes: list.map((r) => ({
+        method: r.method,
+        budget: r.budget,
+        isCorrect: r.isCorrect,
+        policyTokens: r.policyTokens,
+      })),
     });
   }
   return { problems, skipped };

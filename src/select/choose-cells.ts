@@ -17,7 +17,15 @@ export interface CellChoice {
   cells: Map<number, Map<DifficultyBin | null, CalibrationCell>>;
 }
 
-function cellOf(budget: number, bin: DifficultyBin | null, probeSamples: number, members: readonly number[], scores: readonly MethodScore[], chosen: TableMethod, fallback: CalibrationCell['fallback']): CalibrationCell {
+function cellOf(
+  budget: number,
+  bin: DifficultyBin | null,
+  probeSamples: number,
+  members: readonly number[],
+  scores: readonly MethodScore[],
+  chosen: TableMethod,
+  fallback: CalibrationCell['fallback'],
+): CalibrationCell {
   const chosenScore = scores.find((score) => score.method === chosen);
   return {
     budget,
@@ -26,14 +34,18 @@ function cellOf(budget: number, bin: DifficultyBin | null, probeSamples: number,
     method: chosen,
     problems: members.length,
     accuracy: round4(chosenScore?.accuracy ?? 0),
-    meanPolicyTokens: members.length === 0 || !chosenScore ? null : Math.round(chosenScore.meanPolicyTokens),
+    meanPolicyTokens:
+      members.length === 0 || !chosenScore ? null : Math.round(chosenScore.meanPolicyTokens),
     alternatives: Object.fromEntries(scores.map((score) => [score.method, round4(score.accuracy)])),
     fallback,
   };
 }
 
 /** Pooled over the budgets that probe: each problem once per probing budget, with that budget's k. */
-function pooledSignals(prepared: PreparedCalibration, indices: readonly number[]): { signals: ProbeSignals[]; oracle: DifficultyBin[] } {
+function pooledSignals(
+  prepared: PreparedCalibration,
+  indices: readonly number[],
+): { signals: ProbeSignals[]; oracle: DifficultyBin[] } {
   const signals: ProbeSignals[] = [];
   const oracle: DifficultyBin[] = [];
   for (const budget of prepared.budgets) {
@@ -48,9 +60,17 @@ function pooledSignals(prepared: PreparedCalibration, indices: readonly number[]
   return { signals, oracle };
 }
 
-export function chooseCells(prepared: PreparedCalibration, indices: readonly number[], options: FitCalibrationOptions): CellChoice {
+export function chooseCells(
+  prepared: PreparedCalibration,
+  indices: readonly number[],
+  options: FitCalibrationOptions,
+): CellChoice {
   const pooled = pooledSignals(prepared, indices);
-  const { thresholds, agreement } = fitThresholds(pooled.signals, pooled.oracle, options.thresholdGrid);
+  const { thresholds, agreement } = fitThresholds(
+    pooled.signals,
+    pooled.oracle,
+    options.thresholdGrid,
+  );
   const minProblems = options.minProblemsPerCell ?? 3;
   const cells = new Map<number, Map<DifficultyBin | null, CalibrationCell>>();
   for (const budget of prepared.budgets) {
@@ -58,7 +78,9 @@ export function chooseCells(prepared: PreparedCalibration, indices: readonly num
     const fallback = overall[0];
     if (!fallback) continue;
     const k = prepared.probeSamplesAt.get(budget) ?? 0;
-    const perBin = new Map<DifficultyBin | null, CalibrationCell>([[null, cellOf(budget, null, k, indices, overall, fallback.method, 'all')]]);
+    const perBin = new Map<DifficultyBin | null, CalibrationCell>([
+      [null, cellOf(budget, null, k, indices, overall, fallback.method, 'all')],
+    ]);
     cells.set(budget, perBin);
     if (k === 0) continue;
     const byBin = new Map<DifficultyBin, number[]>(DIFFICULTY_BINS.map((bin) => [bin, []]));
@@ -73,10 +95,21 @@ export function chooseCells(prepared: PreparedCalibration, indices: readonly num
       const reason =
         members.length < minProblems
           ? ('too-few-problems' as const)
-          : winner !== fallback.method && !isPairedBetter(prepared, members, budget, winner, fallback.method, options.minPairedZ ?? 1)
+          : winner !== fallback.method &&
+              !isPairedBetter(
+                prepared,
+                members,
+                budget,
+                winner,
+                fallback.method,
+                options.minPairedZ ?? 1,
+              )
             ? ('not-significant' as const)
             : null;
-      perBin.set(bin, cellOf(budget, bin, k, members, scores, reason === null ? winner : fallback.method, reason));
+      perBin.set(
+        bin,
+        cellOf(budget, bin, k, members, scores, reason === null ? winner : fallback.method, reason),
+      );
     }
   }
   return { thresholds, agreement, cells };

@@ -29,22 +29,43 @@ export interface ChooseStrategyInput {
 
 export function chooseStrategy(input: ChooseStrategyInput): StrategyChoice {
   if (input.policyFamily === 'deepseek-r1-distill') {
-    return { method: 'majority', vote: 'majority', reason: 'long-CoT R1-distill policy: PRMs are length-biased and slow on its outputs; the paper\'s author recommends BoN with majority voting (compute-optimal-tts #1)' };
+    return {
+      method: 'majority',
+      vote: 'majority',
+      reason:
+        "long-CoT R1-distill policy: PRMs are length-biased and slow on its outputs; the paper's author recommends BoN with majority voting (compute-optimal-tts #1)",
+    };
   }
   if (input.prmFamily === null) {
-    return { method: 'majority', vote: 'majority', reason: 'no PRM configured for this model: majority vote needs only the policy' };
+    return {
+      method: 'majority',
+      vote: 'majority',
+      reason: 'no PRM configured for this model: majority vote needs only the policy',
+    };
   }
   if (input.prmFamily === 'math-shepherd' || input.prmFamily === 'rlhflow') {
-    return { method: 'best_of_n', reason: `${input.prmFamily} PRMs generalise poorly across policies; search scales badly with them and BoN is better (paper §5.1, Fig. 4-5)` };
+    return {
+      method: 'best_of_n',
+      reason: `${input.prmFamily} PRMs generalise poorly across policies; search scales badly with them and BoN is better (paper §5.1, Fig. 4-5)`,
+    };
   }
   if (input.prmFamily === 'outcome') {
     return { method: 'best_of_n', reason: 'an outcome scorer cannot guide step-wise search: BoN' };
   }
   if (input.policyParamsB < 7) {
-    return { method: 'beam_search', reason: `small policy (${input.policyParamsB}B < 7B): search-based methods beat BoN (paper §5.2, Fig. 7; author's table: <7B beam search)` };
+    return {
+      method: 'beam_search',
+      reason: `small policy (${input.policyParamsB}B < 7B): search-based methods beat BoN (paper §5.2, Fig. 7; author's table: <7B beam search)`,
+    };
   }
   if (input.policyParamsB <= 32) {
-    return { method: 'dvts', reason: `mid-size policy (${input.policyParamsB}B in 7-32B): DVTS on easy/medium problems (paper §5.3; author's table); no difficulty estimate yet` };
+    return {
+      method: 'dvts',
+      reason: `mid-size policy (${input.policyParamsB}B in 7-32B): DVTS on easy/medium problems (paper §5.3; author's table); no difficulty estimate yet`,
+    };
   }
-  return { method: 'best_of_n', reason: `large policy (${input.policyParamsB}B > 32B): BoN is best at every difficulty (paper §5.2-5.3)` };
+  return {
+    method: 'best_of_n',
+    reason: `large policy (${input.policyParamsB}B > 32B): BoN is best at every difficulty (paper §5.2-5.3)`,
+  };
 }

@@ -29,11 +29,17 @@ function splitFolds(oracle: readonly DifficultyBin[], seed: number): [number[], 
   return folds;
 }
 
-export function crossValidate(prepared: PreparedCalibration, options: FitCalibrationOptions): CrossValidationResult[] {
+export function crossValidate(
+  prepared: PreparedCalibration,
+  options: FitCalibrationOptions,
+): CrossValidationResult[] {
   const folds = splitFolds(prepared.oracle, options.seed);
   const autoCorrect = new Map<number, number>();
   const foldMethods = new Map<number, TableMethod[]>();
-  for (const [train, test] of [[folds[0], folds[1]], [folds[1], folds[0]]] as [number[], number[]][]) {
+  for (const [train, test] of [
+    [folds[0], folds[1]],
+    [folds[1], folds[0]],
+  ] as [number[], number[]][]) {
     const choice = chooseCells(prepared, train, options);
     for (const budget of prepared.budgets) {
       const perBin = choice.cells.get(budget);
@@ -43,7 +49,8 @@ export function crossValidate(prepared: PreparedCalibration, options: FitCalibra
       for (const i of test) {
         // What a request at this budget is served: its probe's bin, or no bin without a probe.
         const method = perBin?.get(servedBin(prepared, i, budget, choice.thresholds))?.method;
-        if (method && prepared.outcomes[i]?.get(outcomeKey(method, budget))?.isCorrect) correct += 1;
+        if (method && prepared.outcomes[i]?.get(outcomeKey(method, budget))?.isCorrect)
+          correct += 1;
       }
       autoCorrect.set(budget, correct);
     }
@@ -55,7 +62,10 @@ export function crossValidate(prepared: PreparedCalibration, options: FitCalibra
     const chosen = foldMethods.get(budget) ?? [];
     const timesChosen = (method: TableMethod): number => chosen.filter((m) => m === method).length;
     // The folds' choice; a tie (the folds disagree) goes to the better of the two on all problems.
-    const named = overall.filter((score) => chosen.includes(score.method)).sort((a, b) => timesChosen(b.method) - timesChosen(a.method))[0] ?? overall[0];
+    const named =
+      overall
+        .filter((score) => chosen.includes(score.method))
+        .sort((a, b) => timesChosen(b.method) - timesChosen(a.method))[0] ?? overall[0];
     return {
       budget,
       probeSamples: prepared.probeSamplesAt.get(budget) ?? 0,

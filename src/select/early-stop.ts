@@ -49,7 +49,11 @@ export interface EarlyStopDecision {
 }
 
 /** The defaults we ship: its_hub's Beta SC confidence (0.95), after at least 4 samples. */
-export const DEFAULT_EARLY_STOP_RULE: EarlyStopRule = { kind: 'beta', confidence: 0.95, minSamples: 4 };
+export const DEFAULT_EARLY_STOP_RULE: EarlyStopRule = {
+  kind: 'beta',
+  confidence: 0.95,
+  minSamples: 4,
+};
 
 /** P(p > 0.5) for p ~ Beta(a + 1, b + 1): a uniform prior updated with a successes, b failures. */
 export function probabilityLeaderIsMajority(leaderCount: number, otherCount: number): number {
@@ -99,9 +103,14 @@ export function shouldStopEarly(state: VoteState, rule: EarlyStopRule): EarlySto
       reason: `decided: the ${state.budget - state.drawn} remaining sample(s) cannot overturn the leader`,
     };
   }
-  if (rule.kind === 'decided') return { ...base, shouldStop: false, reason: 'the leader can still be overturned' };
+  if (rule.kind === 'decided')
+    return { ...base, shouldStop: false, reason: 'the leader can still be overturned' };
   if (state.vote === 'prm_max') {
-    return { ...base, shouldStop: false, reason: 'PRM-Max is not decided by agreement: one better-scored sample can still win' };
+    return {
+      ...base,
+      shouldStop: false,
+      reason: 'PRM-Max is not decided by agreement: one better-scored sample can still win',
+    };
   }
   if (state.drawn < rule.minSamples) {
     return { ...base, shouldStop: false, reason: `fewer than ${rule.minSamples} samples` };

@@ -99,11 +99,15 @@ export function computeProbeSignals(
     agreement: validAnswers === 0 ? 0 : top / validAnswers,
     normalizedEntropy: validAnswers < 2 ? 0 : entropy / Math.log(validAnswers),
     invalidShare: samples.length === 0 ? 1 : (samples.length - validAnswers) / samples.length,
-    meanFinalScore: finals.length === 0 ? null : finals.reduce((sum, score) => sum + score, 0) / finals.length,
+    meanFinalScore:
+      finals.length === 0 ? null : finals.reduce((sum, score) => sum + score, 0) / finals.length,
   };
 }
 
-export function binFromSignals(signals: ProbeSignals, thresholds: DifficultyThresholds): { bin: DifficultyBin; reason: string } {
+export function binFromSignals(
+  signals: ProbeSignals,
+  thresholds: DifficultyThresholds,
+): { bin: DifficultyBin; reason: string } {
   const score = signals.meanFinalScore;
   const shown = (value: number): string => value.toFixed(2);
   // Whatever the (fitted) thresholds say, a probe without a single answer is never easy.
@@ -111,24 +115,42 @@ export function binFromSignals(signals: ProbeSignals, thresholds: DifficultyThre
     return { bin: 'hard', reason: 'no probe sample has an answer' };
   }
   if (signals.invalidShare >= thresholds.hardMinInvalidShare) {
-    return { bin: 'hard', reason: `${shown(signals.invalidShare)} of the probe has no answer (≥ ${shown(thresholds.hardMinInvalidShare)})` };
+    return {
+      bin: 'hard',
+      reason: `${shown(signals.invalidShare)} of the probe has no answer (≥ ${shown(thresholds.hardMinInvalidShare)})`,
+    };
   }
   if (signals.agreement < thresholds.hardBelowAgreement) {
-    return { bin: 'hard', reason: `answer agreement ${shown(signals.agreement)} < ${shown(thresholds.hardBelowAgreement)}` };
+    return {
+      bin: 'hard',
+      reason: `answer agreement ${shown(signals.agreement)} < ${shown(thresholds.hardBelowAgreement)}`,
+    };
   }
   if (score !== null && score <= thresholds.hardMaxMeanFinalScore) {
-    return { bin: 'hard', reason: `mean final PRM score ${shown(score)} ≤ ${shown(thresholds.hardMaxMeanFinalScore)}` };
+    return {
+      bin: 'hard',
+      reason: `mean final PRM score ${shown(score)} ≤ ${shown(thresholds.hardMaxMeanFinalScore)}`,
+    };
   }
   const isScoreEasy = score === null || score >= thresholds.easyMinMeanFinalScore;
   if (isScoreEasy && signals.agreement >= thresholds.easyMinAgreement) {
-    const scorePart = score === null ? 'no PRM scores' : `mean final PRM score ${shown(score)} ≥ ${shown(thresholds.easyMinMeanFinalScore)}`;
-    return { bin: 'easy', reason: `answer agreement ${shown(signals.agreement)} ≥ ${shown(thresholds.easyMinAgreement)} and ${scorePart}` };
+    const scorePart =
+      score === null
+        ? 'no PRM scores'
+        : `mean final PRM score ${shown(score)} ≥ ${shown(thresholds.easyMinMeanFinalScore)}`;
+    return {
+      bin: 'easy',
+      reason: `answer agreement ${shown(signals.agreement)} ≥ ${shown(thresholds.easyMinAgreement)} and ${scorePart}`,
+    };
   }
   return { bin: 'medium', reason: 'neither the easy nor a hard condition holds' };
 }
 
 /** Estimate the bin of one problem from its probe. */
-export function estimateDifficulty(samples: readonly ProbeSample[], options: EstimateDifficultyOptions = {}): DifficultyEstimate {
+export function estimateDifficulty(
+  samples: readonly ProbeSample[],
+  options: EstimateDifficultyOptions = {},
+): DifficultyEstimate {
   const thresholds = options.thresholds ?? DEFAULT_DIFFICULTY_THRESHOLDS;
   const signals = computeProbeSignals(samples, options.equivalent);
   const { bin, reason } = binFromSignals(signals, thresholds);

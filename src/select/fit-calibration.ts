@@ -35,7 +35,11 @@
 import { buildStrategyRows } from './build-strategy-rows';
 import { chooseCells } from './choose-cells';
 import { crossValidate } from './cross-validate';
-import type { CalibrationFit, CalibrationProblem, FitCalibrationOptions } from './fit-calibration-types';
+import type {
+  CalibrationFit,
+  CalibrationProblem,
+  FitCalibrationOptions,
+} from './fit-calibration-types';
 import { firstProbedBudget } from './first-probed-budget';
 import { prepareCalibration, servedBin } from './prepare-calibration';
 import { round4 } from './score-methods';
@@ -52,13 +56,20 @@ export type {
   FitCalibrationOptions,
 } from './fit-calibration-types';
 
-export function fitCalibration(problems: readonly CalibrationProblem[], options: FitCalibrationOptions): CalibrationFit {
+export function fitCalibration(
+  problems: readonly CalibrationProblem[],
+  options: FitCalibrationOptions,
+): CalibrationFit {
   const prepared = prepareCalibration(problems, options);
   const all = [...Array(prepared.problems.length).keys()];
   const choice = chooseCells(prepared, all, options);
   const crossValidation = crossValidate(prepared, options);
   const emptyCounts = (): Record<DifficultyBin, number> => ({ easy: 0, medium: 0, hard: 0 });
-  const confusion: Record<DifficultyBin, Record<DifficultyBin, number>> = { easy: emptyCounts(), medium: emptyCounts(), hard: emptyCounts() };
+  const confusion: Record<DifficultyBin, Record<DifficultyBin, number>> = {
+    easy: emptyCounts(),
+    medium: emptyCounts(),
+    hard: emptyCounts(),
+  };
   const oracleBins = emptyCounts();
   for (const i of all) {
     const oracle = prepared.oracle[i] as DifficultyBin;
@@ -69,13 +80,18 @@ export function fitCalibration(problems: readonly CalibrationProblem[], options:
     }
   }
   const cells = [...choice.cells.values()].flatMap((perBin) => [...perBin.values()]);
-  const probeSamples = Object.fromEntries(prepared.budgets.map((budget) => [budget, prepared.probeSamplesAt.get(budget) ?? 0]));
+  const probeSamples = Object.fromEntries(
+    prepared.budgets.map((budget) => [budget, prepared.probeSamplesAt.get(budget) ?? 0]),
+  );
   const calibration: CalibrationSummary = {
     ...options.about,
     problems: prepared.problems.length,
     budgets: [...prepared.budgets],
     // The largest probe any calibrated budget draws (0: none probes); per budget in the CV lines.
-    probeSamples: Math.max(0, ...prepared.budgets.map((budget) => prepared.probeSamplesAt.get(budget) ?? 0)),
+    probeSamples: Math.max(
+      0,
+      ...prepared.budgets.map((budget) => prepared.probeSamplesAt.get(budget) ?? 0),
+    ),
     binAgreement: round4(choice.agreement),
     crossValidation: crossValidation.map((cv) => ({
       budget: cv.budget,

@@ -26,17 +26,23 @@ export function defaultThresholdGrid(signals: readonly ProbeSignals[]): Threshol
     Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => round3(from + i * step));
   const hasScores = signals.some((s) => s.meanFinalScore !== null);
   const agreements = [...new Set(signals.map((s) => s.agreement))].sort((a, b) => a - b);
-  const invalids = [...new Set(signals.map((s) => s.invalidShare).filter((v) => v > 0))].sort((a, b) => a - b);
+  const invalids = [...new Set(signals.map((s) => s.invalidShare).filter((v) => v > 0))].sort(
+    (a, b) => a - b,
+  );
   // Easy needs agreement > 0: agreement is 0 only for a probe without a single valid answer, which
   // must never be called easy (binFromSignals refuses it too). With no positive agreement observed
   // the default is the only candidate, so the easy test stays meaningful.
   const easyAgreements = agreements.filter((v) => v > 0);
   return {
     easyMinMeanFinalScore: hasScores ? [0, ...steps(0.3, 0.95, 0.05)] : [0],
-    easyMinAgreement: easyAgreements.length > 0 ? easyAgreements : [DEFAULT_DIFFICULTY_THRESHOLDS.easyMinAgreement],
+    easyMinAgreement:
+      easyAgreements.length > 0 ? easyAgreements : [DEFAULT_DIFFICULTY_THRESHOLDS.easyMinAgreement],
     hardMaxMeanFinalScore: hasScores ? [-1, ...steps(0.05, 0.9, 0.05)] : [-1],
     // `agreement < v`: a midpoint between neighbouring observed values separates them.
-    hardBelowAgreement: [0, ...agreements.map((v, i) => round3(((agreements[i + 1] ?? 1) + v) / 2)).filter((v) => v > 0)],
+    hardBelowAgreement: [
+      0,
+      ...agreements.map((v, i) => round3(((agreements[i + 1] ?? 1) + v) / 2)).filter((v) => v > 0),
+    ],
     hardMinInvalidShare: [2, ...invalids],
   };
 }
@@ -61,7 +67,12 @@ export function fitThresholds(
   const n = signals.length;
   if (n === 0) return { thresholds: { ...DEFAULT_DIFFICULTY_THRESHOLDS }, agreement: 0 };
   const binCounts = DIFFICULTY_BINS.map((bin) => oracle.filter((b) => b === bin).length);
-  let best: { thresholds: DifficultyThresholds; agreement: number; balanced: number; distance: number } | null = null;
+  let best: {
+    thresholds: DifficultyThresholds;
+    agreement: number;
+    balanced: number;
+    distance: number;
+  } | null = null;
   const isHard = new Uint8Array(n);
   for (const hardMaxMeanFinalScore of grid.hardMaxMeanFinalScore) {
     for (const hardBelowAgreement of grid.hardBelowAgreement) {
@@ -90,26 +101,41 @@ export function fitThresholds(
               const bin =
                 isHard[i] === 1
                   ? 2
-                  : (s.meanFinalScore === null || s.meanFinalScore >= easyMinMeanFinalScore) && s.agreement >= easyMinAgreement
+                  : (s.meanFinalScore === null || s.meanFinalScore >= easyMinMeanFinalScore) &&
+                      s.agreement >= easyMinAgreement
                     ? 0
                     : 1;
               if (DIFFICULTY_BINS[bin] === oracle[i]) hits[bin] = (hits[bin] ?? 0) + 1;
             }
             const agreement = ((hits[0] ?? 0) + (hits[1] ?? 0) + (hits[2] ?? 0)) / n;
             const present = binCounts.filter((c) => c > 0).length;
-            const balanced = binCounts.reduce((sum, count, b) => sum + (count > 0 ? (hits[b] ?? 0) / count : 0), 0) / Math.max(1, present);
-            const thresholds = { easyMinMeanFinalScore, easyMinAgreement, hardMaxMeanFinalScore, hardBelowAgreement, hardMinInvalidShare };
+            const balanced =
+              binCounts.reduce(
+                (sum, count, b) => sum + (count > 0 ? (hits[b] ?? 0) / count : 0),
+                0,
+              ) / Math.max(1, present);
+            const thresholds = {
+              easyMinMeanFinalScore,
+              easyMinAgreement,
+              hardMaxMeanFinalScore,
+              hardBelowAgreement,
+              hardMinInvalidShare,
+            };
             const distance = distanceToDefaults(thresholds);
             const isBetter =
               best === null ||
               agreement > best.agreement + 1e-12 ||
               (Math.abs(agreement - best.agreement) <= 1e-12 &&
-                (balanced > best.balanced + 1e-12 || (Math.abs(balanced - best.balanced) <= 1e-12 && distance < best.distance - 1e-12)));
+                (balanced > best.balanced + 1e-12 ||
+                  (Math.abs(balanced - best.balanced) <= 1e-12 &&
+                    distance < best.distance - 1e-12)));
             if (isBetter) best = { thresholds, agreement, balanced, distance };
           }
         }
       }
     }
   }
-  return best ? { thresholds: best.thresholds, agreement: best.agreement } : { thresholds: { ...DEFAULT_DIFFICULTY_THRESHOLDS }, agreement: 0 };
+  return best
+    ? { thresholds: best.thresholds, agreement: best.agreement }
+    : { thresholds: { ...DEFAULT_DIFFICULTY_THRESHOLDS }, agreement: 0 };
 }

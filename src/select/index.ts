@@ -6,7 +6,13 @@
  * `tts`, `answer`, `util` and `errors` (the caller reads files and passes text or tables in).
  */
 export { chooseStrategy } from './choose-strategy';
-export type { StrategyChoice, ChooseStrategyInput, PolicyFamily, PrmFamilyName, VoteName } from './choose-strategy';
+export type {
+  StrategyChoice,
+  ChooseStrategyInput,
+  PolicyFamily,
+  PrmFamilyName,
+  VoteName,
+} from './choose-strategy';
 
 export {
   DIFFICULTY_BINS,

@@ -5,9 +5,21 @@
 import { TtsError } from '../errors';
 import type { Aggregation } from '../tts/search-types';
 import type { DifficultyThresholds } from './estimate-difficulty';
-import type { DifficultyBin, PolicyFamily, PrmClass, PrmFamilyName, TableMethod, VoteName } from './select-types';
+import type {
+  DifficultyBin,
+  PolicyFamily,
+  PrmClass,
+  PrmFamilyName,
+  TableMethod,
+  VoteName,
+} from './select-types';
 import { DIFFICULTY_BINS } from './select-types';
-import { rowMatches, type StrategyRow, type StrategyRowMatch, type StrategyTable } from './strategy-table';
+import {
+  rowMatches,
+  type StrategyRow,
+  type StrategyRowMatch,
+  type StrategyTable,
+} from './strategy-table';
 
 export interface StrategyContext {
   policyParamsB: number;
@@ -40,7 +52,9 @@ export interface StrategyLookup {
 
 /** The size class of a policy: the first class whose bound is above its size. */
 export function classifyPolicySize(table: StrategyTable, paramsB: number): string {
-  const found = table.sizeClasses.find((cls) => cls.belowParamsB === null || paramsB < cls.belowParamsB);
+  const found = table.sizeClasses.find(
+    (cls) => cls.belowParamsB === null || paramsB < cls.belowParamsB,
+  );
   // The parser guarantees a last, unbounded class.
   return (found ?? table.sizeClasses[table.sizeClasses.length - 1])?.name ?? 'unknown';
 }
@@ -66,7 +80,8 @@ function conditionText(match: StrategyRowMatch): string {
   if (match.sizes) parts.push(`size ${match.sizes.join('/')}`);
   if (match.prms) parts.push(`PRM ${match.prms.join('/')}`);
   if (match.difficulties) parts.push(`difficulty ${match.difficulties.join('/')}`);
-  if (match.budgetMin !== null || match.budgetMax !== null) parts.push(`budget ${match.budgetMin ?? 2}-${match.budgetMax ?? '∞'}`);
+  if (match.budgetMin !== null || match.budgetMax !== null)
+    parts.push(`budget ${match.budgetMin ?? 2}-${match.budgetMax ?? '∞'}`);
   return parts.length > 0 ? parts.join(', ') : 'catch-all';
 }
 
@@ -79,17 +94,38 @@ export function lookupStrategy(table: StrategyTable, input: LookupInput): Strate
   const sizeClass = classifyPolicySize(table, input.policyParamsB);
   const prmClass = classifyPrm(table, input.prmFamily);
   const difficulty = input.difficulty ?? table.unknownDifficulty;
-  const key = { policyFamily: input.policyFamily, size: sizeClass, prm: prmClass, difficulty, budget: input.budget };
+  const key = {
+    policyFamily: input.policyFamily,
+    size: sizeClass,
+    prm: prmClass,
+    difficulty,
+    budget: input.budget,
+  };
   const rowIndex = table.rows.findIndex((row) => rowMatches(row.match, key));
   const row = table.rows[rowIndex];
-  if (!row) throw new TtsError(`strategy table '${table.name}' has no row for ${JSON.stringify(key)}`);
+  if (!row)
+    throw new TtsError(`strategy table '${table.name}' has no row for ${JSON.stringify(key)}`);
   const prmText = input.prmFamily === null ? 'no PRM' : `PRM ${input.prmFamily} is '${prmClass}'`;
-  const difficultyText = input.difficulty === null ? `difficulty unknown (table default '${difficulty}')` : `difficulty '${difficulty}'`;
+  const difficultyText =
+    input.difficulty === null
+      ? `difficulty unknown (table default '${difficulty}')`
+      : `difficulty '${difficulty}'`;
   const m = row.method === 'beam_search' || row.method === 'dvts' ? row.m : null;
   const reason =
     `${row.method}${m !== null ? ` (M=${m})` : ''}: ${sizeText(table, sizeClass, input.policyParamsB)}, ${prmText}, ${difficultyText}, budget ${input.budget}; ` +
     `table '${table.name}' row ${rowIndex} (${conditionText(row.match)}); source: ${row.source}`;
-  return { row, rowIndex, method: row.method, m, aggregation: row.aggregation, vote: row.vote, sizeClass, prmClass, difficulty, reason };
+  return {
+    row,
+    rowIndex,
+    method: row.method,
+    m,
+    aggregation: row.aggregation,
+    vote: row.vote,
+    sizeClass,
+    prmClass,
+    difficulty,
+    reason,
+  };
 }
 
 /**
@@ -107,6 +143,12 @@ export function needsDifficulty(table: StrategyTable, context: StrategyContext):
 }
 
 /** Thresholds for a model: its calibrated set when the table has one, else the table's default. */
-export function thresholdsFor(table: StrategyTable, modelName: string | null): DifficultyThresholds {
-  return (modelName !== null ? table.thresholdsByModel[modelName] : undefined) ?? table.difficultyThresholds;
+export function thresholdsFor(
+  table: StrategyTable,
+  modelName: string | null,
+): DifficultyThresholds {
+  return (
+    (modelName !== null ? table.thresholdsByModel[modelName] : undefined) ??
+    table.difficultyThresholds
+  );
 }

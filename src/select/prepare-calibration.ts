@@ -10,7 +10,11 @@ import {
   type DifficultyThresholds,
   type ProbeSignals,
 } from './estimate-difficulty';
-import type { CalibrationOutcome, CalibrationProblem, FitCalibrationOptions } from './fit-calibration-types';
+import type {
+  CalibrationOutcome,
+  CalibrationProblem,
+  FitCalibrationOptions,
+} from './fit-calibration-types';
 import { planProbe } from './probe-plan';
 import { TABLE_METHODS, type DifficultyBin, type TableMethod } from './select-types';
 
@@ -30,18 +34,28 @@ export interface PreparedCalibration {
   probeSamplesAt: Map<number, number>;
 }
 
-export function prepareCalibration(problems: readonly CalibrationProblem[], options: FitCalibrationOptions): PreparedCalibration & { dropped: number } {
+export function prepareCalibration(
+  problems: readonly CalibrationProblem[],
+  options: FitCalibrationOptions,
+): PreparedCalibration & { dropped: number } {
   const combos = new Map<string, { method: TableMethod; budget: number }>();
-  for (const problem of problems) for (const o of problem.outcomes) combos.set(outcomeKey(o.method, o.budget), { method: o.method, budget: o.budget });
+  for (const problem of problems)
+    for (const o of problem.outcomes)
+      combos.set(outcomeKey(o.method, o.budget), { method: o.method, budget: o.budget });
   const budgets = [...new Set([...combos.values()].map((c) => c.budget))].sort((a, b) => a - b);
-  const probeSamplesAt = new Map(budgets.map((budget) => [budget, planProbe(budget, options.base.probe).samples]));
+  const probeSamplesAt = new Map(
+    budgets.map((budget) => [budget, planProbe(budget, options.base.probe).samples]),
+  );
   const probed = budgets.filter((budget) => (probeSamplesAt.get(budget) ?? 0) > 0);
   // Compare methods on the same problems: keep only problems with every combination measured,
   // and with the probe of every budget that probes.
   const kept = problems.filter((problem) => {
     const have = new Set(problem.outcomes.map((o) => outcomeKey(o.method, o.budget)));
     const probes = new Set(problem.probes.map((p) => p.budget));
-    return [...combos.keys()].every((key) => have.has(key)) && probed.every((budget) => probes.has(budget));
+    return (
+      [...combos.keys()].every((key) => have.has(key)) &&
+      probed.every((budget) => probes.has(budget))
+    );
   });
   const methodsAt = new Map<number, TableMethod[]>(
     budgets.map((budget) => [
@@ -54,7 +68,10 @@ export function prepareCalibration(problems: readonly CalibrationProblem[], opti
     new Map(
       probed.map((budget) => {
         const samples = problem.probes.find((p) => p.budget === budget)?.samples ?? [];
-        return [budget, computeProbeSignals(samples.slice(0, probeSamplesAt.get(budget)), options.equivalent)];
+        return [
+          budget,
+          computeProbeSignals(samples.slice(0, probeSamplesAt.get(budget)), options.equivalent),
+        ];
       }),
     );
   return {
@@ -70,7 +87,12 @@ export function prepareCalibration(problems: readonly CalibrationProblem[], opti
 }
 
 /** The bin a request at `budget` is served with: null when the budget does not probe. */
-export function servedBin(prepared: PreparedCalibration, i: number, budget: number, thresholds: DifficultyThresholds): DifficultyBin | null {
+export function servedBin(
+  prepared: PreparedCalibration,
+  i: number,
+  budget: number,
+  thresholds: DifficultyThresholds,
+): DifficultyBin | null {
   const signals = prepared.signals[i]?.get(budget);
   return signals === undefined ? null : binFromSignals(signals, thresholds).bin;
 }

@@ -29,7 +29,10 @@ export function planProbe(budget: number, settings: ProbeSettings): ProbePlan {
   // Never the whole budget: at least one sample is left for the chosen method.
   const k = Math.min(settings.maxSamples, Math.floor(budget * settings.budgetShare), budget - 1);
   if (k < settings.minSamples) {
-    return { samples: 0, reason: `budget ${budget} leaves ${k} probe sample(s), fewer than ${settings.minSamples}: no probe` };
+    return {
+      samples: 0,
+      reason: `budget ${budget} leaves ${k} probe sample(s), fewer than ${settings.minSamples}: no probe`,
+    };
   }
   return { samples: k, reason: `probe of ${k} samples inside the budget of ${budget}` };
 }
@@ -65,7 +68,9 @@ export interface ProbeReusePlan {
 export function planProbeReuse(input: ProbeReuseInput): ProbeReusePlan {
   const { budget, probeSamples: k } = input;
   if (!Number.isInteger(budget) || budget < 1 || !Number.isInteger(k) || k < 0 || k >= budget) {
-    throw new RangeError(`planProbeReuse: need 0 ≤ probe < budget, got probe ${k}, budget ${budget}`);
+    throw new RangeError(
+      `planProbeReuse: need 0 ≤ probe < budget, got probe ${k}, budget ${budget}`,
+    );
   }
   const rest = budget - k;
   const sampled = (method: 'majority' | 'best_of_n', note: string): ProbeReusePlan => ({
@@ -81,7 +86,10 @@ export function planProbeReuse(input: ProbeReuseInput): ProbeReusePlan {
   if (input.method === 'majority' || input.method === 'best_of_n') return sampled(input.method, '');
   const search = Math.floor(rest / input.m) * input.m;
   if (search < input.m) {
-    return sampled('best_of_n', `${input.method} needs N ≥ M=${input.m} after the probe, so best_of_n: `);
+    return sampled(
+      'best_of_n',
+      `${input.method} needs N ≥ M=${input.m} after the probe, so best_of_n: `,
+    );
   }
   return {
     method: input.method,

@@ -7,8 +7,9 @@
 
 const LANCZOS_G = 7;
 const LANCZOS_COEFFICIENTS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0 (relative error around 1e-15). */
@@ -19,7 +20,8 @@ export function logGamma(x: number): number {
   }
   const z = x - 1;
   let sum = LANCZOS_COEFFICIENTS[0] ?? 1;
-  for (let i = 1; i < LANCZOS_COEFFICIENTS.length; i++) sum += (LANCZOS_COEFFICIENTS[i] ?? 0) / (z + i);
+  for (let i = 1; i < LANCZOS_COEFFICIENTS.length; i++)
+    sum += (LANCZOS_COEFFICIENTS[i] ?? 0) / (z + i);
   const t = z + LANCZOS_G + 0.5;
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
@@ -63,13 +65,17 @@ function betaFraction(x: number, a: number, b: number): number {
  */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1)) {
-    throw new RangeError(`regularizedIncompleteBeta(${x}, ${a}, ${b}): need 0 ≤ x ≤ 1, a > 0, b > 0`);
+    throw new RangeError(
+      `regularizedIncompleteBeta(${x}, ${a}, ${b}): need 0 ≤ x ≤ 1, a > 0, b > 0`,
+    );
   }
   if (x === 0) return 0;
   if (x === 1) return 1;
-  const logFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  const logFront =
+    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
   const front = Math.exp(logFront);
   // The fraction converges quickly for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
-  if (x < (a + 1) / (a + b + 2)) return Math.min(1, Math.max(0, (front * betaFraction(x, a, b)) / a));
+  if (x < (a + 1) / (a + b + 2))
+    return Math.min(1, Math.max(0, (front * betaFraction(x, a, b)) / a));
   return Math.min(1, Math.max(0, 1 - (front * betaFraction(1 - x, b, a)) / b));
 }

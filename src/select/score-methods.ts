@@ -15,7 +15,11 @@ export interface MethodScore {
   meanPolicyTokens: number;
 }
 
-export function scoreMethods(prepared: PreparedCalibration, indices: readonly number[], budget: number): MethodScore[] {
+export function scoreMethods(
+  prepared: PreparedCalibration,
+  indices: readonly number[],
+  budget: number,
+): MethodScore[] {
   const methods = prepared.methodsAt.get(budget) ?? [];
   return methods
     .map((method) => {
@@ -26,21 +30,36 @@ export function scoreMethods(prepared: PreparedCalibration, indices: readonly nu
         if (outcome?.isCorrect) correct += 1;
         tokens += outcome?.policyTokens ?? 0;
       }
-      return { method, accuracy: indices.length === 0 ? 0 : correct / indices.length, meanPolicyTokens: indices.length === 0 ? 0 : tokens / indices.length };
+      return {
+        method,
+        accuracy: indices.length === 0 ? 0 : correct / indices.length,
+        meanPolicyTokens: indices.length === 0 ? 0 : tokens / indices.length,
+      };
     })
     .sort(
       (a, b) =>
-        b.accuracy - a.accuracy || a.meanPolicyTokens - b.meanPolicyTokens || TABLE_METHODS.indexOf(a.method) - TABLE_METHODS.indexOf(b.method),
+        b.accuracy - a.accuracy ||
+        a.meanPolicyTokens - b.meanPolicyTokens ||
+        TABLE_METHODS.indexOf(a.method) - TABLE_METHODS.indexOf(b.method),
     );
 }
 
 /** Sign test on the problems where exactly one of the two methods is right. */
-export function isPairedBetter(prepared: PreparedCalibration, indices: readonly number[], budget: number, candidate: TableMethod, incumbent: TableMethod, z: number): boolean {
+export function isPairedBetter(
+  prepared: PreparedCalibration,
+  indices: readonly number[],
+  budget: number,
+  candidate: TableMethod,
+  incumbent: TableMethod,
+  z: number,
+): boolean {
   let wins = 0;
   let losses = 0;
   for (const i of indices) {
-    const isCandidateRight = prepared.outcomes[i]?.get(outcomeKey(candidate, budget))?.isCorrect === true;
-    const isIncumbentRight = prepared.outcomes[i]?.get(outcomeKey(incumbent, budget))?.isCorrect === true;
+    const isCandidateRight =
+      prepared.outcomes[i]?.get(outcomeKey(candidate, budget))?.isCorrect === true;
+    const isIncumbentRight =
+      prepared.outcomes[i]?.get(outcomeKey(incumbent, budget))?.isCorrect === true;
     if (isCandidateRight && !isIncumbentRight) wins += 1;
     if (!isCandidateRight && isIncumbentRight) losses += 1;
   }

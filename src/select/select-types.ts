@@ -4,8 +4,19 @@
  */
 import type { MethodName } from '../tts/search-types';
 
-export const POLICY_FAMILY_NAMES = ['qwen2.5', 'qwen2.5-math', 'llama-3', 'deepseek-r1-distill'] as const;
-export const PRM_FAMILY_NAMES = ['qwen2.5-math-prm', 'math-shepherd', 'rlhflow', 'skywork-o1', 'outcome'] as const;
+export const POLICY_FAMILY_NAMES = [
+  'qwen2.5',
+  'qwen2.5-math',
+  'llama-3',
+  'deepseek-r1-distill',
+] as const;
+export const PRM_FAMILY_NAMES = [
+  'qwen2.5-math-prm',
+  'math-shepherd',
+  'rlhflow',
+  'skywork-o1',
+  'outcome',
+] as const;
 /** How well a PRM guides search (paper.md §5 item 1); `none` = no PRM configured. */
 export const PRM_CLASS_NAMES = ['strong', 'weak', 'outcome', 'none'] as const;
 /** The paper's absolute Pass@1 bins (paper.md §3). */

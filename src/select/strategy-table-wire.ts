@@ -4,7 +4,14 @@
  * to the camelCase `StrategyTable` the rest of `select/` uses, and back for writing.
  */
 import { z } from 'zod';
-import { DIFFICULTY_BINS, POLICY_FAMILY_NAMES, PRM_CLASS_NAMES, PRM_FAMILY_NAMES, TABLE_METHODS, VOTE_NAMES } from './select-types';
+import {
+  DIFFICULTY_BINS,
+  POLICY_FAMILY_NAMES,
+  PRM_CLASS_NAMES,
+  PRM_FAMILY_NAMES,
+  TABLE_METHODS,
+  VOTE_NAMES,
+} from './select-types';
 
 const aggregation = z.enum(['min', 'last', 'avg', 'prod']);
 const vote = z.enum(VOTE_NAMES);

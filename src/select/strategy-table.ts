@@ -85,7 +85,12 @@ export interface CalibrationSummary {
   /** Share of (problem, probing budget) pairs whose probe bin is the oracle bin. */
   binAgreement: number;
   /** Per budget: `auto` as served vs the single method the training folds chose, on held-out halves. */
-  crossValidation: { budget: number; autoAccuracy: number; bestFixedMethod: TableMethod; bestFixedAccuracy: number }[];
+  crossValidation: {
+    budget: number;
+    autoAccuracy: number;
+    bestFixedMethod: TableMethod;
+    bestFixedAccuracy: number;
+  }[];
 }
 
 export interface StrategyTable {
@@ -118,7 +123,10 @@ export function parseStrategyTable(text: string, origin = 'strategy table'): Str
 }
 
 /** Validate a parsed document (same checks as {@link parseStrategyTable}). */
-export function strategyTableFromDocument(document: unknown, origin = 'strategy table'): StrategyTable {
+export function strategyTableFromDocument(
+  document: unknown,
+  origin = 'strategy table',
+): StrategyTable {
   const result = strategyTableWireSchema.safeParse(document);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -146,7 +154,12 @@ function thresholdsFromWire(wire: ThresholdsWire): DifficultyThresholds {
 }
 
 function rowFromWire(row: StrategyRowWire): StrategyRow {
-  const sizes = row.size === undefined || row.size === 'any' ? null : Array.isArray(row.size) ? [...row.size] : [row.size];
+  const sizes =
+    row.size === undefined || row.size === 'any'
+      ? null
+      : Array.isArray(row.size)
+        ? [...row.size]
+        : [row.size];
   return {
     match: {
       policyFamilies: listOf(row.policy_family),
@@ -162,7 +175,12 @@ function rowFromWire(row: StrategyRowWire): StrategyRow {
     vote: row.vote ?? null,
     source: row.source,
     measured: row.measured
-      ? { accuracy: row.measured.accuracy, problems: row.measured.problems, meanPolicyTokens: row.measured.mean_policy_tokens, alternatives: { ...row.measured.alternatives } }
+      ? {
+          accuracy: row.measured.accuracy,
+          problems: row.measured.problems,
+          meanPolicyTokens: row.measured.mean_policy_tokens,
+          alternatives: { ...row.measured.alternatives },
+        }
       : null,
   };
 }
@@ -171,19 +189,32 @@ function fromWire(wire: StrategyTableWire, origin: string): StrategyTable {
   const prmClasses: StrategyTable['prmClasses'] = {};
   for (const cls of ['strong', 'weak', 'outcome'] as const) {
     for (const family of wire.prm_classes[cls]) {
-      if (prmClasses[family] !== undefined) throw new ConfigError(`${origin}: prm_classes.${cls}`, `PRM family '${family}' is listed in two classes`);
+      if (prmClasses[family] !== undefined)
+        throw new ConfigError(
+          `${origin}: prm_classes.${cls}`,
+          `PRM family '${family}' is listed in two classes`,
+        );
       prmClasses[family] = cls;
     }
   }
   const calibration = wire.calibration;
   return {
     name: wire.name,
-    sizeClasses: wire.size_classes.map((c) => ({ name: c.name, belowParamsB: c.below_params_b ?? null })),
+    sizeClasses: wire.size_classes.map((c) => ({
+      name: c.name,
+      belowParamsB: c.below_params_b ?? null,
+    })),
     prmClasses,
-    probe: { maxSamples: wire.probe.max_samples, budgetShare: wire.probe.budget_share, minSamples: wire.probe.min_samples },
+    probe: {
+      maxSamples: wire.probe.max_samples,
+      budgetShare: wire.probe.budget_share,
+      minSamples: wire.probe.min_samples,
+    },
     unknownDifficulty: wire.unknown_difficulty,
     difficultyThresholds: thresholdsFromWire(wire.difficulty_thresholds),
-    thresholdsByModel: Object.fromEntries(Object.entries(wire.thresholds_by_model).map(([name, t]) => [name, thresholdsFromWire(t)])),
+    thresholdsByModel: Object.fromEntries(
+      Object.entries(wire.thresholds_by_model).map(([name, t]) => [name, thresholdsFromWire(t)]),
+    ),
     rows: wire.rows.map(rowFromWire),
     calibration: calibration
       ? {
@@ -209,42 +240,72 @@ function fromWire(wire: StrategyTableWire, origin: string): StrategyTable {
 function checkTable(table: StrategyTable, origin: string): void {
   const names = new Set<string>();
   table.sizeClasses.forEach((cls, index) => {
-    if (names.has(cls.name)) throw new ConfigError(`${origin}: size_classes.${index}.name`, `duplicate size class '${cls.name}'`);
+    if (names.has(cls.name))
+      throw new ConfigError(
+        `${origin}: size_classes.${index}.name`,
+        `duplicate size class '${cls.name}'`,
+      );
     names.add(cls.name);
     const isLast = index === table.sizeClasses.length - 1;
     if (isLast !== (cls.belowParamsB === null)) {
-      throw new ConfigError(`${origin}: size_classes.${index}.below_params_b`, 'every size class but the last needs below_params_b, and the last has none');
+      throw new ConfigError(
+        `${origin}: size_classes.${index}.below_params_b`,
+        'every size class but the last needs below_params_b, and the last has none',
+      );
     }
     const previous = table.sizeClasses[index - 1]?.belowParamsB;
     if (previous != null && cls.belowParamsB !== null && cls.belowParamsB <= previous) {
-      throw new ConfigError(`${origin}: size_classes.${index}.below_params_b`, 'size classes must be in increasing order of size');
+      throw new ConfigError(
+        `${origin}: size_classes.${index}.below_params_b`,
+        'size classes must be in increasing order of size',
+      );
     }
   });
   const check = (thresholds: DifficultyThresholds, path: string): void => {
     if (thresholds.hardMaxMeanFinalScore >= thresholds.easyMinMeanFinalScore) {
-      throw new ConfigError(`${origin}: ${path}`, 'hard_max_mean_final_score must be below easy_min_mean_final_score');
+      throw new ConfigError(
+        `${origin}: ${path}`,
+        'hard_max_mean_final_score must be below easy_min_mean_final_score',
+      );
     }
     if (thresholds.hardBelowAgreement > thresholds.easyMinAgreement) {
-      throw new ConfigError(`${origin}: ${path}`, 'hard_below_agreement must not exceed easy_min_agreement');
+      throw new ConfigError(
+        `${origin}: ${path}`,
+        'hard_below_agreement must not exceed easy_min_agreement',
+      );
     }
   };
   check(table.difficultyThresholds, 'difficulty_thresholds');
-  for (const [model, thresholds] of Object.entries(table.thresholdsByModel)) check(thresholds, `thresholds_by_model.${model}`);
+  for (const [model, thresholds] of Object.entries(table.thresholdsByModel))
+    check(thresholds, `thresholds_by_model.${model}`);
   table.rows.forEach((row, index) => {
     for (const size of row.match.sizes ?? []) {
-      if (!names.has(size)) throw new ConfigError(`${origin}: rows.${index}.size`, `unknown size class '${size}' (known: ${[...names].join(', ')})`);
+      if (!names.has(size))
+        throw new ConfigError(
+          `${origin}: rows.${index}.size`,
+          `unknown size class '${size}' (known: ${[...names].join(', ')})`,
+        );
     }
     const { budgetMin, budgetMax } = row.match;
     if (budgetMin !== null && budgetMax !== null && budgetMin > budgetMax) {
       throw new ConfigError(`${origin}: rows.${index}`, 'budget_min is above budget_max');
     }
-    const shadow = table.rows.slice(0, index).findIndex((earlier) => covers(earlier.match, row.match));
+    const shadow = table.rows
+      .slice(0, index)
+      .findIndex((earlier) => covers(earlier.match, row.match));
     if (shadow >= 0) {
-      throw new ConfigError(`${origin}: rows.${index}`, `unreachable: row ${shadow} (checked first) matches everything this row matches`);
+      throw new ConfigError(
+        `${origin}: rows.${index}`,
+        `unreachable: row ${shadow} (checked first) matches everything this row matches`,
+      );
     }
   });
   const gap = findUncoveredCase(table);
-  if (gap) throw new ConfigError(origin, `no row matches ${gap}; add a row (or a catch-all last row) for it`);
+  if (gap)
+    throw new ConfigError(
+      origin,
+      `no row matches ${gap}; add a row (or a catch-all last row) for it`,
+    );
 }
 
 function coversList<T>(outer: readonly T[] | null, inner: readonly T[] | null): boolean {
@@ -255,8 +316,10 @@ function coversList<T>(outer: readonly T[] | null, inner: readonly T[] | null): 
 
 /** Whether every input `inner` matches is also matched by `outer`. */
 function covers(outer: StrategyRowMatch, inner: StrategyRowMatch): boolean {
-  const isLowCovered = outer.budgetMin === null || (inner.budgetMin !== null && inner.budgetMin >= outer.budgetMin);
-  const isHighCovered = outer.budgetMax === null || (inner.budgetMax !== null && inner.budgetMax <= outer.budgetMax);
+  const isLowCovered =
+    outer.budgetMin === null || (inner.budgetMin !== null && inner.budgetMin >= outer.budgetMin);
+  const isHighCovered =
+    outer.budgetMax === null || (inner.budgetMax !== null && inner.budgetMax <= outer.budgetMax);
   return (
     coversList(outer.policyFamilies, inner.policyFamilies) &&
     coversList(outer.sizes, inner.sizes) &&
@@ -270,7 +333,13 @@ function covers(outer: StrategyRowMatch, inner: StrategyRowMatch): boolean {
 /** Whether a row matches one concrete case. */
 export function rowMatches(
   match: StrategyRowMatch,
-  key: { policyFamily: PolicyFamily; size: string; prm: PrmClass; difficulty: DifficultyBin; budget: number },
+  key: {
+    policyFamily: PolicyFamily;
+    size: string;
+    prm: PrmClass;
+    difficulty: DifficultyBin;
+    budget: number;
+  },
 ): boolean {
   return (
     (match.policyFamilies === null || match.policyFamilies.includes(key.policyFamily)) &&
@@ -330,7 +399,12 @@ function oneOrList<T extends string>(values: readonly T[] | null): T | T[] | und
 
 function rowToWire(row: StrategyRow): StrategyRowWire {
   const measured: MeasuredWire | undefined = row.measured
-    ? { accuracy: row.measured.accuracy, problems: row.measured.problems, mean_policy_tokens: row.measured.meanPolicyTokens, alternatives: { ...row.measured.alternatives } }
+    ? {
+        accuracy: row.measured.accuracy,
+        problems: row.measured.problems,
+        mean_policy_tokens: row.measured.meanPolicyTokens,
+        alternatives: { ...row.measured.alternatives },
+      }
     : undefined;
   const policyFamily = oneOrList(row.match.policyFamilies);
   const size = oneOrList(row.match.sizes);
@@ -356,7 +430,10 @@ function rowToWire(row: StrategyRow): StrategyRowWire {
 /** The file form of a table (snake_case), ready for a YAML writer. */
 export function strategyTableToDocument(table: StrategyTable): StrategyTableWire {
   const prmClasses: StrategyTableWire['prm_classes'] = { strong: [], weak: [], outcome: [] };
-  for (const [family, cls] of Object.entries(table.prmClasses) as [PrmFamilyName, Exclude<PrmClass, 'none'>][]) {
+  for (const [family, cls] of Object.entries(table.prmClasses) as [
+    PrmFamilyName,
+    Exclude<PrmClass, 'none'>,
+  ][]) {
     prmClasses[cls].push(family);
   }
   const calibration: CalibrationWire | undefined = table.calibration
@@ -380,12 +457,20 @@ export function strategyTableToDocument(table: StrategyTable): StrategyTableWire
   return {
     version: 1,
     name: table.name,
-    size_classes: table.sizeClasses.map((c) => (c.belowParamsB === null ? { name: c.name } : { name: c.name, below_params_b: c.belowParamsB })),
+    size_classes: table.sizeClasses.map((c) =>
+      c.belowParamsB === null ? { name: c.name } : { name: c.name, below_params_b: c.belowParamsB },
+    ),
     prm_classes: prmClasses,
-    probe: { max_samples: table.probe.maxSamples, budget_share: table.probe.budgetShare, min_samples: table.probe.minSamples },
+    probe: {
+      max_samples: table.probe.maxSamples,
+      budget_share: table.probe.budgetShare,
+      min_samples: table.probe.minSamples,
+    },
     unknown_difficulty: table.unknownDifficulty,
     difficulty_thresholds: thresholdsToWire(table.difficultyThresholds),
-    thresholds_by_model: Object.fromEntries(Object.entries(table.thresholdsByModel).map(([name, t]) => [name, thresholdsToWire(t)])),
+    thresholds_by_model: Object.fromEntries(
+      Object.entries(table.thresholdsByModel).map(([name, t]) => [name, thresholdsToWire(t)]),
+    ),
     rows: table.rows.map(rowToWire),
     ...(calibration ? { calibration } : {}),
   };

@@ -16,9 +16,13 @@ function rowComment(table: StrategyTable, index: number): string | null {
 }
 
 /** @param header lines for the opening comment, without the leading '#'. */
-export function stringifyStrategyTable(table: StrategyTable, header: readonly string[] = []): string {
+export function stringifyStrategyTable(
+  table: StrategyTable,
+  header: readonly string[] = [],
+): string {
   const document = new Document(strategyTableToDocument(table));
-  if (header.length > 0) document.commentBefore = header.map((line) => (line === '' ? '' : ` ${line}`)).join('\n');
+  if (header.length > 0)
+    document.commentBefore = header.map((line) => (line === '' ? '' : ` ${line}`)).join('\n');
   const root = document.contents;
   if (isMap(root)) {
     const rows = root.get('rows', true);

@@ -45,7 +45,11 @@ export function createAccessLog(options: AccessLogOptions) {
   const quiet = new Set(options.quietPaths ?? []);
   const headers = Object.entries(options.headers ?? {});
   /** Usable as middleware; `next` is optional so a handler can log and go on in one layer. */
-  return function accessLog(request: IncomingMessage, response: ServerResponse, next?: () => void): void {
+  return function accessLog(
+    request: IncomingMessage,
+    response: ServerResponse,
+    next?: () => void,
+  ): void {
     const started = now();
     const given = request.headers['x-request-id'];
     const id = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();
@@ -56,7 +60,13 @@ export function createAccessLog(options: AccessLogOptions) {
       const url = request.url ?? '';
       const level = quiet.has(url) ? 'debug' : response.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      const line: AccessLine = { reqId: id, method: request.method ?? '', url, status: response.statusCode, durationMs: Math.round((now() - started) * 1000) / 1000 };
+      const line: AccessLine = {
+        reqId: id,
+        method: request.method ?? '',
+        url,
+        status: response.statusCode,
+        durationMs: Math.round((now() - started) * 1000) / 1000,
+      };
       if (!response.writableFinished) line.aborted = true;
       logger[level](line, 'request completed');
     });

@@ -62,7 +62,9 @@ export function createAdmission(options: AdmissionOptions): Admission {
       }
       if (queue.length >= options.maxQueued) {
         rejected += 1;
-        return Promise.reject(new OverloadedError('The proxy is at capacity; retry later.', retryAfter));
+        return Promise.reject(
+          new OverloadedError('The proxy is at capacity; retry later.', retryAfter),
+        );
       }
       return new Promise((resolve, reject) => {
         const waiter: Waiter = {
@@ -72,7 +74,12 @@ export function createAdmission(options: AdmissionOptions): Admission {
           timer: setTimeout(() => {
             remove(waiter);
             rejected += 1;
-            reject(new OverloadedError('The request waited too long for capacity; retry later.', retryAfter));
+            reject(
+              new OverloadedError(
+                'The request waited too long for capacity; retry later.',
+                retryAfter,
+              ),
+            );
           }, options.queueTimeoutMs),
           onAbort: () => {
             remove(waiter);

@@ -19,12 +19,15 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-export function createApiKeyCheck(keys: readonly ApiKeyPolicy[]): ((authorization: string | undefined) => Caller) | null {
+export function createApiKeyCheck(
+  keys: readonly ApiKeyPolicy[],
+): ((authorization: string | undefined) => Caller) | null {
   if (keys.length === 0) return null;
   const entries = keys.map(({ key, ...caller }) => ({ digest: digest(key), caller }));
   return (authorization) => {
     const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-    if (!match?.[1]) throw new AuthenticationError('Missing API key: send it as "Authorization: Bearer <key>".');
+    if (!match?.[1])
+      throw new AuthenticationError('Missing API key: send it as "Authorization: Bearer <key>".');
     const candidate = digest(match[1].trim());
     let found: Caller | null = null;
     // Every entry is compared, matched or not, so timing says nothing about which key matched.

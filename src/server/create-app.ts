@@ -19,7 +19,10 @@ import { createChatCompletionsHandler } from './routes/chat-completions';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
-  upstreams: Record<string, { status: 'ok' | 'down'; url: string; simulated: boolean; httpStatus: number | null }>;
+  upstreams: Record<
+    string,
+    { status: 'ok' | 'down'; url: string; simulated: boolean; httpStatus: number | null }
+  >;
 }
 
 export interface AppDeps {
@@ -78,10 +81,17 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   const shadow =
     deps.shadow && deps.shadow.rate > 0
       ? createShadowArm(
-          { rate: deps.shadow.rate, arm: 'cot', maxConcurrent: deps.shadow.maxConcurrent, random: Math.random },
+          {
+            rate: deps.shadow.rate,
+            arm: 'cot',
+            maxConcurrent: deps.shadow.maxConcurrent,
+            random: Math.random,
+          },
           (outcome) => {
             deps.metrics.shadowRuns.inc({ outcome: 'ok' });
-            deps.metrics.shadowAgreement.inc({ agree: outcome.agree === null ? 'unknown' : String(outcome.agree) });
+            deps.metrics.shadowAgreement.inc({
+              agree: outcome.agree === null ? 'unknown' : String(outcome.agree),
+            });
             deps.metrics.shadowRatio.observe({ kind: 'tokens' }, outcome.tokenRatio);
             deps.metrics.shadowRatio.observe({ kind: 'flops' }, outcome.flopsRatio);
             deps.metrics.shadowRatio.observe({ kind: 'latency' }, outcome.latencyRatio);
@@ -89,13 +99,24 @@ export function createApp(deps: AppDeps): TtsProxyApp {
           },
           (error) => {
             deps.metrics.shadowRuns.inc({ outcome: 'error' });
-            deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'shadow baseline arm failed');
+            deps.logger.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              'shadow baseline arm failed',
+            );
           },
         )
       : null;
   // The busiest route first: every layer before it is matched on every request.
   const chat = createChatCompletionsHandler(
-    { backends: deps.backends, ttsDefaults: deps.ttsDefaults, metrics: deps.metrics, keepaliveMs: deps.keepaliveMs, now, randomSeed, shadow },
+    {
+      backends: deps.backends,
+      ttsDefaults: deps.ttsDefaults,
+      metrics: deps.metrics,
+      keepaliveMs: deps.keepaliveMs,
+      now,
+      randomSeed,
+      shadow,
+    },
     deps.logger,
   );
   const admission = createAdmission(deps.admission);
@@ -155,7 +176,11 @@ export function createApp(deps: AppDeps): TtsProxyApp {
         owned_by: backend.info.isSimulated ? 'tts-proxy (simulated upstream)' : 'tts-proxy',
         simulated: backend.info.isSimulated,
         upstream_model: backend.info.servedName,
-        tts: { params_b: backend.info.paramsB, family: backend.info.family, prm: backend.info.prm?.name ?? null },
+        tts: {
+          params_b: backend.info.paramsB,
+          family: backend.info.family,
+          prm: backend.info.prm?.name ?? null,
+        },
       })),
     });
   });
@@ -180,7 +205,14 @@ export function createApp(deps: AppDeps): TtsProxyApp {
             if (apiKey) proxyRequest.setHeader('authorization', `Bearer ${apiKey}`);
           },
           error: (_error, _request, response) => {
-            const body = JSON.stringify({ error: { message: 'The upstream model server is unreachable.', type: 'server_error', param: null, code: 'upstream_error' } });
+            const body = JSON.stringify({
+              error: {
+                message: 'The upstream model server is unreachable.',
+                type: 'server_error',
+                param: null,
+                code: 'upstream_error',
+              },
+            });
             if ('writeHead' in response && !response.headersSent) {
               response.writeHead(502, { 'content-type': 'application/json' });
               response.end(body);
@@ -194,7 +226,14 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   }
 
   app.use((request: Request, response: Response) => {
-    response.status(404).json({ error: { message: `Unknown route ${request.method} ${request.path}`, type: 'invalid_request_error', param: null, code: 'not_found' } });
+    response.status(404).json({
+      error: {
+        message: `Unknown route ${request.method} ${request.path}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'not_found',
+      },
+    });
   });
 
   function handleError(error: unknown, request: Request, response: Response): void {
@@ -207,14 +246,20 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     }
     const mapped = toHttpError(error);
     if (mapped.isUnexpected) deps.logger.error({ reqId, err: error }, 'unexpected error');
-    else deps.logger.info({ reqId, status: mapped.status, code: mapped.body.error.code }, mapped.body.error.message);
+    else
+      deps.logger.info(
+        { reqId, status: mapped.status, code: mapped.body.error.code },
+        mapped.body.error.message,
+      );
     if (response.headersSent) {
       response.end();
       return;
     }
     response.set(mapped.headers).status(mapped.status).json(mapped.body);
   }
-  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => handleError(error, request, response));
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) =>
+    handleError(error, request, response),
+  );
 
   // The server's request listener: the busiest route served without Express's dispatch (router,
   // layers, final handler: ~5% of a plain passthrough's CPU), everything else through Express.

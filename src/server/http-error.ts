@@ -26,7 +26,12 @@ export interface HttpError {
   isUnexpected: boolean;
 }
 
-function body(message: string, type: string, param: string | null = null, code: string | null = null): OpenAiErrorBody {
+function body(
+  message: string,
+  type: string,
+  param: string | null = null,
+  code: string | null = null,
+): OpenAiErrorBody {
   return { error: { message, type, param, code } };
 }
 
@@ -36,22 +41,47 @@ interface BodyParserError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' && typeof (error as BodyParserError).status === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    typeof (error as BodyParserError).status === 'number'
+  );
 }
 
 export function toHttpError(error: unknown): HttpError {
   const noRetry = { 'x-should-retry': 'false' };
   if (error instanceof InvalidRequestError) {
-    return { status: 400, body: body(error.message, 'invalid_request_error', error.param, error.code), headers: noRetry, isUnexpected: false };
+    return {
+      status: 400,
+      body: body(error.message, 'invalid_request_error', error.param, error.code),
+      headers: noRetry,
+      isUnexpected: false,
+    };
   }
   if (error instanceof UnsupportedFeatureError) {
-    return { status: 400, body: body(error.message, 'invalid_request_error', error.param, 'unsupported'), headers: noRetry, isUnexpected: false };
+    return {
+      status: 400,
+      body: body(error.message, 'invalid_request_error', error.param, 'unsupported'),
+      headers: noRetry,
+      isUnexpected: false,
+    };
   }
   if (error instanceof AuthenticationError) {
-    return { status: 401, body: body(error.message, 'authentication_error', null, 'invalid_api_key'), headers: noRetry, isUnexpected: false };
+    return {
+      status: 401,
+      body: body(error.message, 'authentication_error', null, 'invalid_api_key'),
+      headers: noRetry,
+      isUnexpected: false,
+    };
   }
   if (error instanceof ModelNotFoundError) {
-    return { status: 404, body: body(error.message, 'invalid_request_error', 'model', 'model_not_found'), headers: noRetry, isUnexpected: false };
+    return {
+      status: 404,
+      body: body(error.message, 'invalid_request_error', 'model', 'model_not_found'),
+      headers: noRetry,
+      isUnexpected: false,
+    };
   }
   if (error instanceof OverloadedError) {
     return {
@@ -71,30 +101,100 @@ export function toHttpError(error: unknown): HttpError {
     };
   }
   if (error instanceof UpstreamTimeoutError) {
-    return { status: 504, body: body('The upstream model server timed out.', 'server_error', null, 'upstream_timeout'), headers: {}, isUnexpected: false };
+    return {
+      status: 504,
+      body: body('The upstream model server timed out.', 'server_error', null, 'upstream_timeout'),
+      headers: {},
+      isUnexpected: false,
+    };
   }
   if (error instanceof UpstreamError) {
     const s = error.status;
     // A 4xx the upstream will repeat (bad parameter, context too long) is the client's to fix.
     if (s !== null && s >= 400 && s < 500 && s !== 401 && s !== 403 && s !== 408 && s !== 429) {
       const message = error.message.replace(/^upstream '[^']*' answered \d+: /, '');
-      return { status: s === 404 ? 404 : 400, body: body(`The model server rejected the request: ${message}`, 'invalid_request_error', null, 'upstream_rejected'), headers: noRetry, isUnexpected: false };
+      return {
+        status: s === 404 ? 404 : 400,
+        body: body(
+          `The model server rejected the request: ${message}`,
+          'invalid_request_error',
+          null,
+          'upstream_rejected',
+        ),
+        headers: noRetry,
+        isUnexpected: false,
+      };
     }
-    return { status: 502, body: body('The upstream model server failed; please retry.', 'server_error', null, 'upstream_error'), headers: {}, isUnexpected: false };
+    return {
+      status: 502,
+      body: body(
+        'The upstream model server failed; please retry.',
+        'server_error',
+        null,
+        'upstream_error',
+      ),
+      headers: {},
+      isUnexpected: false,
+    };
   }
   if (error instanceof InvalidUpstreamResponseError) {
-    return { status: 502, body: body('The upstream model server sent an invalid response.', 'server_error', null, 'invalid_upstream_response'), headers: {}, isUnexpected: false };
+    return {
+      status: 502,
+      body: body(
+        'The upstream model server sent an invalid response.',
+        'server_error',
+        null,
+        'invalid_upstream_response',
+      ),
+      headers: {},
+      isUnexpected: false,
+    };
   }
   if (isBodyParserError(error)) {
     if (error.type === 'entity.too.large') {
-      return { status: 413, body: body('Request body is too large.', 'invalid_request_error', null, 'request_too_large'), headers: noRetry, isUnexpected: false };
+      return {
+        status: 413,
+        body: body(
+          'Request body is too large.',
+          'invalid_request_error',
+          null,
+          'request_too_large',
+        ),
+        headers: noRetry,
+        isUnexpected: false,
+      };
     }
     if (error.type === 'entity.parse.failed') {
-      return { status: 400, body: body('Request body is not valid JSON.', 'invalid_request_error', null, 'invalid_json'), headers: noRetry, isUnexpected: false };
+      return {
+        status: 400,
+        body: body(
+          'Request body is not valid JSON.',
+          'invalid_request_error',
+          null,
+          'invalid_json',
+        ),
+        headers: noRetry,
+        isUnexpected: false,
+      };
     }
     if (error.status >= 400 && error.status < 500) {
-      return { status: error.status, body: body('The request body could not be read.', 'invalid_request_error', null, error.type), headers: noRetry, isUnexpected: false };
+      return {
+        status: error.status,
+        body: body(
+          'The request body could not be read.',
+          'invalid_request_error',
+          null,
+          error.type,
+        ),
+        headers: noRetry,
+        isUnexpected: false,
+      };
     }
   }
-  return { status: 500, body: body('Internal server error.', 'server_error', null, null), headers: {}, isUnexpected: true };
+  return {
+    status: 500,
+    body: body('Internal server error.', 'server_error', null, null),
+    headers: {},
+    isUnexpected: true,
+  };
 }

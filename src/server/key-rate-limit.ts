@@ -12,7 +12,9 @@ interface Bucket {
 }
 
 // A monotonic clock: a wall-clock step back must not empty a bucket.
-export function createKeyRateLimit(now: () => number = () => performance.now()): (caller: Caller) => void {
+export function createKeyRateLimit(
+  now: () => number = () => performance.now(),
+): (caller: Caller) => void {
   // One bucket per configured key: bounded by the config, not by traffic.
   const buckets = new Map<string, Bucket>();
   return (caller) => {
@@ -29,6 +31,9 @@ export function createKeyRateLimit(now: () => number = () => performance.now()):
       return;
     }
     const waitSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
-    throw new RateLimitError(`Rate limit reached for this API key: ${perMinute} requests per minute. Retry in ${waitSeconds} s.`, waitSeconds);
+    throw new RateLimitError(
+      `Rate limit reached for this API key: ${perMinute} requests per minute. Retry in ${waitSeconds} s.`,
+      waitSeconds,
+    );
   };
 }

@@ -43,7 +43,12 @@ export interface Metrics {
   shadowRuns: Counter<'outcome'>;
   shadowAgreement: Counter<'agree'>;
   shadowRatio: Histogram<'kind'>;
-  recordUpstreamCall(event: { upstream: string; path: string; durationMs: number; outcome: string }): void;
+  recordUpstreamCall(event: {
+    upstream: string;
+    path: string;
+    durationMs: number;
+    outcome: string;
+  }): void;
   /** Bound series for `tts_proxy_requests_total` and the latency histogram (memoised per tuple). */
   requestSeries(route: string, model: string, strategy: string): RequestSeries;
 }
@@ -53,7 +58,10 @@ export interface Metrics {
  * come from bounded sets (configured models, strategies, upstream routes, HTTP statuses), so the
  * map stays small.
  */
-function createPendingCounter<L extends string>(make: (collect: () => void) => Counter<L>, labelNames: readonly L[]): { counter: Counter<L>; series(values: readonly string[]): CounterSeries } {
+function createPendingCounter<L extends string>(
+  make: (collect: () => void) => Counter<L>,
+  labelNames: readonly L[],
+): { counter: Counter<L>; series(values: readonly string[]): CounterSeries } {
   const pending = new Map<string, { labels: Partial<Record<L, string>>; delta: number }>();
   const counter = make(() => {
     for (const entry of pending.values()) {
@@ -89,7 +97,9 @@ function createPendingCounter<L extends string>(make: (collect: () => void) => C
 }
 
 /** Histogram children (`histogram.labels(...)`) cached per label tuple. */
-function createHistogramSeries<L extends string>(histogram: Histogram<L>): (values: readonly string[]) => HistogramSeries {
+function createHistogramSeries<L extends string>(
+  histogram: Histogram<L>,
+): (values: readonly string[]) => HistogramSeries {
   const children = new Map<string, HistogramSeries>();
   return (values) => {
     const key = values.join('\u0000');
@@ -106,23 +116,106 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   const registry = new Registry();
   if (options.collectDefaults) collectDefaultMetrics({ register: registry, prefix: 'tts_proxy_' });
   const requestLabels = ['route', 'model', 'strategy', 'status'] as const;
-  const pendingRequests = createPendingCounter((collect) => new Counter({ name: 'tts_proxy_requests_total', help: 'Client requests by route, model, strategy and status', labelNames: requestLabels, registers: [registry], collect }), requestLabels);
+  const pendingRequests = createPendingCounter(
+    (collect) =>
+      new Counter({
+        name: 'tts_proxy_requests_total',
+        help: 'Client requests by route, model, strategy and status',
+        labelNames: requestLabels,
+        registers: [registry],
+        collect,
+      }),
+    requestLabels,
+  );
   const requests = pendingRequests.counter;
-  const requestSeconds = new Histogram({ name: 'tts_proxy_request_duration_seconds', help: 'Client request latency', labelNames: ['route', 'strategy'] as const, buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [registry] });
+  const requestSeconds = new Histogram({
+    name: 'tts_proxy_request_duration_seconds',
+    help: 'Client request latency',
+    labelNames: ['route', 'strategy'] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
   const upstreamLabels = ['upstream', 'path', 'outcome'] as const;
-  const pendingUpstreamCalls = createPendingCounter((collect) => new Counter({ name: 'tts_proxy_upstream_calls_total', help: 'Upstream calls by upstream, path and outcome', labelNames: upstreamLabels, registers: [registry], collect }), upstreamLabels);
+  const pendingUpstreamCalls = createPendingCounter(
+    (collect) =>
+      new Counter({
+        name: 'tts_proxy_upstream_calls_total',
+        help: 'Upstream calls by upstream, path and outcome',
+        labelNames: upstreamLabels,
+        registers: [registry],
+        collect,
+      }),
+    upstreamLabels,
+  );
   const upstreamCalls = pendingUpstreamCalls.counter;
-  const upstreamSeconds = new Histogram({ name: 'tts_proxy_upstream_call_duration_seconds', help: 'Upstream call latency', labelNames: ['upstream', 'path'] as const, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers: [registry] });
-  const ttsMethods = new Counter({ name: 'tts_proxy_tts_method_total', help: 'TTS requests by method run and strategy requested', labelNames: ['method', 'requested'] as const, registers: [registry] });
-  const ttsDegraded = new Counter({ name: 'tts_proxy_tts_degraded_total', help: 'TTS requests answered in a degraded mode', labelNames: ['reason'] as const, registers: [registry] });
-  const ttsGenerations = new Counter({ name: 'tts_proxy_tts_generations_total', help: 'Policy continuations requested (budget spent)', labelNames: ['method'] as const, registers: [registry] });
-  const ttsAutoChoices = new Counter({ name: 'tts_proxy_tts_auto_choices_total', help: "tts_strategy auto decisions by estimated difficulty bin ('unknown' without a probe) and method run", labelNames: ['bin', 'method'] as const, registers: [registry] });
-  const earlyStopSavedSamples = new Counter({ name: 'tts_proxy_tts_early_stop_saved_samples_total', help: 'Budgeted samples not drawn because the vote was already decided', labelNames: ['method'] as const, registers: [registry] });
-  const policyTokens = new Counter({ name: 'tts_proxy_policy_tokens_total', help: 'Policy tokens', labelNames: ['kind'] as const, registers: [registry] });
-  const prmTokens = new Counter({ name: 'tts_proxy_prm_tokens_total', help: 'PRM input tokens processed or saved by the prefix cache', labelNames: ['kind'] as const, registers: [registry] });
-  const shadowRuns = new Counter({ name: 'tts_proxy_shadow_runs_total', help: 'Shadow baseline (CoT) runs by outcome', labelNames: ['outcome'] as const, registers: [registry] });
-  const shadowAgreement = new Counter({ name: 'tts_proxy_shadow_agreement_total', help: 'Shadow runs whose answer agrees with the TTS answer (true/false/unknown)', labelNames: ['agree'] as const, registers: [registry] });
-  const shadowRatio = new Histogram({ name: 'tts_proxy_shadow_ratio', help: 'TTS cost relative to the shadow baseline, by kind (tokens, flops, latency)', labelNames: ['kind'] as const, buckets: [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] });
+  const upstreamSeconds = new Histogram({
+    name: 'tts_proxy_upstream_call_duration_seconds',
+    help: 'Upstream call latency',
+    labelNames: ['upstream', 'path'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+    registers: [registry],
+  });
+  const ttsMethods = new Counter({
+    name: 'tts_proxy_tts_method_total',
+    help: 'TTS requests by method run and strategy requested',
+    labelNames: ['method', 'requested'] as const,
+    registers: [registry],
+  });
+  const ttsDegraded = new Counter({
+    name: 'tts_proxy_tts_degraded_total',
+    help: 'TTS requests answered in a degraded mode',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const ttsGenerations = new Counter({
+    name: 'tts_proxy_tts_generations_total',
+    help: 'Policy continuations requested (budget spent)',
+    labelNames: ['method'] as const,
+    registers: [registry],
+  });
+  const ttsAutoChoices = new Counter({
+    name: 'tts_proxy_tts_auto_choices_total',
+    help: "tts_strategy auto decisions by estimated difficulty bin ('unknown' without a probe) and method run",
+    labelNames: ['bin', 'method'] as const,
+    registers: [registry],
+  });
+  const earlyStopSavedSamples = new Counter({
+    name: 'tts_proxy_tts_early_stop_saved_samples_total',
+    help: 'Budgeted samples not drawn because the vote was already decided',
+    labelNames: ['method'] as const,
+    registers: [registry],
+  });
+  const policyTokens = new Counter({
+    name: 'tts_proxy_policy_tokens_total',
+    help: 'Policy tokens',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const prmTokens = new Counter({
+    name: 'tts_proxy_prm_tokens_total',
+    help: 'PRM input tokens processed or saved by the prefix cache',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const shadowRuns = new Counter({
+    name: 'tts_proxy_shadow_runs_total',
+    help: 'Shadow baseline (CoT) runs by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const shadowAgreement = new Counter({
+    name: 'tts_proxy_shadow_agreement_total',
+    help: 'Shadow runs whose answer agrees with the TTS answer (true/false/unknown)',
+    labelNames: ['agree'] as const,
+    registers: [registry],
+  });
+  const shadowRatio = new Histogram({
+    name: 'tts_proxy_shadow_ratio',
+    help: 'TTS cost relative to the shadow baseline, by kind (tokens, flops, latency)',
+    labelNames: ['kind'] as const,
+    buckets: [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+    registers: [registry],
+  });
   const requestSecondsSeries = createHistogramSeries(requestSeconds);
   const upstreamSecondsSeries = createHistogramSeries(upstreamSeconds);
   const upstreamCallSeries = new Map<string, { calls: CounterSeries; seconds: HistogramSeries }>();
@@ -147,7 +240,10 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
       const key = `${event.upstream}\u0000${event.path}\u0000${event.outcome}`;
       let bound = upstreamCallSeries.get(key);
       if (!bound) {
-        bound = { calls: pendingUpstreamCalls.series([event.upstream, event.path, event.outcome]), seconds: upstreamSecondsSeries([event.upstream, event.path]) };
+        bound = {
+          calls: pendingUpstreamCalls.series([event.upstream, event.path, event.outcome]),
+          seconds: upstreamSecondsSeries([event.upstream, event.path]),
+        };
         upstreamCallSeries.set(key, bound);
       }
       bound.calls.inc();

@@ -9,7 +9,9 @@ const otherPart = z.looseObject({ type: z.string() });
 
 export const chatMessageSchema = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
-  content: z.union([z.string(), z.array(z.union([textPart, otherPart])).max(1000), z.null()]).optional(),
+  content: z
+    .union([z.string(), z.array(z.union([textPart, otherPart])).max(1000), z.null()])
+    .optional(),
   name: z.string().optional(),
 });
 export type ChatMessageWire = z.infer<typeof chatMessageSchema>;
@@ -38,7 +40,13 @@ export const chatRequestSchema = z.looseObject({
 export type ChatRequestWire = z.infer<typeof chatRequestSchema>;
 
 /** Fields that are ours and must never reach an upstream (vLLM silently ignores unknown fields). */
-export const PROXY_ONLY_FIELDS = ['tts_budget', 'tts_strategy', 'tts_return_candidates', 'tts_stream_progress', 'tts_timeout_ms'] as const;
+export const PROXY_ONLY_FIELDS = [
+  'tts_budget',
+  'tts_strategy',
+  'tts_return_candidates',
+  'tts_stream_progress',
+  'tts_timeout_ms',
+] as const;
 
 /** Flatten content parts to text; non-text parts cannot be reasoned over by a text policy. */
 export function messageText(message: ChatMessageWire): string {

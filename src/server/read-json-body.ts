@@ -19,10 +19,17 @@ interface BodyError extends Error {
 }
 
 function bodyError(status: number, type: string, message: string, cause?: unknown): BodyError {
-  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { status, type });
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), {
+    status,
+    type,
+  });
 }
 
-const FAST_CONTENT_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
+const FAST_CONTENT_TYPES = new Set([
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json;charset=utf-8',
+]);
 
 /** The UTF-8 byte order mark, which body-parser's decoder drops too. */
 const BOM = 0xfeff;
@@ -34,9 +41,15 @@ function parseStrict(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw bodyError(400, 'entity.parse.failed', error instanceof Error ? error.message : 'invalid JSON', error);
+    throw bodyError(
+      400,
+      'entity.parse.failed',
+      error instanceof Error ? error.message : 'invalid JSON',
+      error,
+    );
   }
-  if (typeof value !== 'object' || value === null) throw bodyError(400, 'entity.parse.failed', 'JSON body must be an object or an array');
+  if (typeof value !== 'object' || value === null)
+    throw bodyError(400, 'entity.parse.failed', 'JSON body must be an object or an array');
   return value;
 }
 
@@ -88,8 +101,10 @@ export function createJsonBodyReader(options: { limitBytes: number }): JsonBodyR
   const fallback = express.json({ limit: options.limitBytes, strict: true });
   const viaBodyParser = (request: Request, response: Response): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- body-parser's next() gets an http-errors Error; re-raised as is
-      fallback(request, response, (error?: unknown) => (error === undefined ? resolve(request.body) : reject(error)));
+      fallback(request, response, (error?: unknown) =>
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- body-parser's next() gets an http-errors Error; re-raised as is
+        error === undefined ? resolve(request.body) : reject(error),
+      );
     });
   return (request, response) => {
     const { headers } = request;

@@ -48,7 +48,12 @@ export function ttsMetadataWire(metadata: SolveMetadata): Record<string, unknown
     reason: metadata.reason,
     sources: metadata.sources,
     selected_answer: metadata.selectedAnswer,
-    vote_table: metadata.voteTable.map((row) => ({ answer: row.answer, count: row.count, score_sum: row.scoreSum, max_score: row.maxScore })),
+    vote_table: metadata.voteTable.map((row) => ({
+      answer: row.answer,
+      count: row.count,
+      score_sum: row.scoreSum,
+      max_score: row.maxScore,
+    })),
     candidates: metadata.candidates,
     complete_candidates: metadata.completeCandidates,
     budget_spent: metadata.generations,
@@ -89,11 +94,16 @@ export function usageWire(result: SolveResult): Record<string, unknown> {
     prompt_tokens: result.promptTokens,
     completion_tokens: result.completionTokens,
     total_tokens: result.promptTokens + result.completionTokens,
-    completion_tokens_details: { reasoning_tokens: Math.max(0, result.completionTokens - result.answerTokens) },
+    completion_tokens_details: {
+      reasoning_tokens: Math.max(0, result.completionTokens - result.answerTokens),
+    },
   };
 }
 
-export function toChatCompletion(result: SolveResult, identity: CompletionIdentity): Record<string, unknown> {
+export function toChatCompletion(
+  result: SolveResult,
+  identity: CompletionIdentity,
+): Record<string, unknown> {
   return {
     id: identity.id,
     object: 'chat.completion',
@@ -110,8 +120,19 @@ export function toChatCompletion(result: SolveResult, identity: CompletionIdenti
   };
 }
 
-export function chunk(identity: CompletionIdentity, choices: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: identity.id, object: 'chat.completion.chunk', created: identity.created, model: identity.model, choices, ...extra };
+export function chunk(
+  identity: CompletionIdentity,
+  choices: unknown[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id: identity.id,
+    object: 'chat.completion.chunk',
+    created: identity.created,
+    model: identity.model,
+    choices,
+    ...extra,
+  };
 }
 
 /** Split text into content deltas so clients render incrementally even when the answer is ready at once. */

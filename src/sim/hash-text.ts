@@ -28,7 +28,10 @@ export function finalizeHash(value: number): number {
 export function hashParts(...parts: readonly (string | number)[]): number {
   let h = 0x9e3779b9;
   for (const part of parts) {
-    const value = typeof part === 'number' ? finalizeHash(part >>> 0 ^ Math.floor(part / 4294967296)) : hashText(part);
+    const value =
+      typeof part === 'number'
+        ? finalizeHash((part >>> 0) ^ Math.floor(part / 4294967296))
+        : hashText(part);
     h = finalizeHash((h ^ value) + 0x7f4a7c15 + (h << 6) + (h >>> 2));
   }
   return h >>> 0;

@@ -12,7 +12,13 @@ export class SimCliError extends Error {
 }
 
 const POLICY_FAMILIES: readonly PolicyFamily[] = ['qwen2.5', 'llama-3', 'deepseek-r1-distill'];
-const PRM_FAMILIES: readonly PrmFamily[] = ['qwen2.5-math-prm', 'math-shepherd', 'rlhflow', 'skywork-o1', 'outcome'];
+const PRM_FAMILIES: readonly PrmFamily[] = [
+  'qwen2.5-math-prm',
+  'math-shepherd',
+  'rlhflow',
+  'skywork-o1',
+  'outcome',
+];
 
 export const SIM_CLI_USAGE = `tts-proxy sim [options]   start a SIMULATED vLLM policy server and PRM server
   --seed N                 world and sampling seed (default 0)
@@ -30,17 +36,29 @@ export const SIM_CLI_USAGE = `tts-proxy sim [options]   start a SIMULATED vLLM p
   --error-rate P, --timeout-rate P, --slow-rate P, --slow-ms MS, --malformed-rate P       fault injection (default 0)
   --api-key KEY            require this bearer token on /v1/*`;
 
-function numberOption(values: Record<string, string | undefined>, name: string, fallback: number, range?: [number, number]): number {
+function numberOption(
+  values: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  range?: [number, number],
+): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || (range && (value < range[0] || value > range[1]))) {
-    throw new SimCliError(`--${name} must be a number${range ? ` in [${range[0]}, ${range[1]}]` : ''}, got "${raw}"`);
+    throw new SimCliError(
+      `--${name} must be a number${range ? ` in [${range[0]}, ${range[1]}]` : ''}, got "${raw}"`,
+    );
   }
   return value;
 }
 
-function oneOf<T extends string>(allowed: readonly T[], raw: string | undefined, fallback: T, name: string): T {
+function oneOf<T extends string>(
+  allowed: readonly T[],
+  raw: string | undefined,
+  fallback: T,
+  name: string,
+): T {
   if (raw === undefined) return fallback;
   const found = allowed.find((item) => item === raw);
   if (!found) throw new SimCliError(`--${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
@@ -52,11 +70,32 @@ function oneOf<T extends string>(allowed: readonly T[], raw: string | undefined,
  * owns signals and shutdown (`pair.close()`).
  * @throws SimCliError on bad arguments
  */
-export async function runSimulatorCli(args: readonly string[], log: (line: string) => void): Promise<SimulatorPair> {
+export async function runSimulatorCli(
+  args: readonly string[],
+  log: (line: string) => void,
+): Promise<SimulatorPair> {
   const names = [
-    'seed', 'host', 'policy-port', 'prm-port', 'policy-model', 'policy-family', 'policy-params', 'prm-model',
-    'prm-family', 'prm-params', 'prm-quality', 'per-call-ms', 'prefill-ms-per-token', 'decode-ms-per-token',
-    'max-batch', 'error-rate', 'timeout-rate', 'slow-rate', 'slow-ms', 'malformed-rate', 'api-key',
+    'seed',
+    'host',
+    'policy-port',
+    'prm-port',
+    'policy-model',
+    'policy-family',
+    'policy-params',
+    'prm-model',
+    'prm-family',
+    'prm-params',
+    'prm-quality',
+    'per-call-ms',
+    'prefill-ms-per-token',
+    'decode-ms-per-token',
+    'max-batch',
+    'error-rate',
+    'timeout-rate',
+    'slow-rate',
+    'slow-ms',
+    'malformed-rate',
+    'api-key',
   ];
   let values: Record<string, string | undefined>;
   try {
@@ -66,12 +105,20 @@ export async function runSimulatorCli(args: readonly string[], log: (line: strin
       strict: true,
       allowPositionals: false,
     }).values;
-    values = Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, typeof value === 'string' ? value : undefined]));
+    values = Object.fromEntries(
+      Object.entries(parsed).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : undefined,
+      ]),
+    );
   } catch (error) {
-    throw new SimCliError(`${error instanceof Error ? error.message : String(error)}\n${SIM_CLI_USAGE}`);
+    throw new SimCliError(
+      `${error instanceof Error ? error.message : String(error)}\n${SIM_CLI_USAGE}`,
+    );
   }
   const rate = (name: string): number => numberOption(values, name, 0, [0, 1]);
-  const maxBatch = values['max-batch'] === undefined ? undefined : numberOption(values, 'max-batch', 1, [1, 1e9]);
+  const maxBatch =
+    values['max-batch'] === undefined ? undefined : numberOption(values, 'max-batch', 1, [1, 1e9]);
   return startSimulatorPair({
     seed: numberOption(values, 'seed', 0),
     host: values['host'] ?? '127.0.0.1',

@@ -90,8 +90,18 @@ export interface RunningSimulator {
   resetStats(): void;
 }
 
-export const DEFAULT_LATENCY: SimLatency = { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 };
-export const DEFAULT_FAULTS: SimFaults = { errorRate: 0, timeoutRate: 0, slowRate: 0, slowMs: 0, malformedRate: 0 };
+export const DEFAULT_LATENCY: SimLatency = {
+  perCallMs: 0,
+  prefillMsPerToken: 0,
+  decodeMsPerToken: 0,
+};
+export const DEFAULT_FAULTS: SimFaults = {
+  errorRate: 0,
+  timeoutRate: 0,
+  slowRate: 0,
+  slowMs: 0,
+  malformedRate: 0,
+};
 
 /** The served id: names without "sim" get a `sim/` prefix so nobody mistakes the simulator for a model. */
 export function simulatedModelId(servedName: string): string {

@@ -1,4 +1,10 @@
-import type { RunningSimulator, SimFaults, SimLatency, SimPolicyModel, SimPrmModel } from './sim-options';
+import type {
+  RunningSimulator,
+  SimFaults,
+  SimLatency,
+  SimPolicyModel,
+  SimPrmModel,
+} from './sim-options';
 import { startSimulator } from './start-simulator';
 
 export interface SimulatorPairOptions {
@@ -31,10 +37,24 @@ export async function startSimulatorPair(options: SimulatorPairOptions): Promise
     ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
     ...(options.log !== undefined && { log: options.log }),
   };
-  const policy = await startSimulator({ ...shared, role: 'policy', model: options.policy, port: options.policyPort ?? 0 });
+  const policy = await startSimulator({
+    ...shared,
+    role: 'policy',
+    model: options.policy,
+    port: options.policyPort ?? 0,
+  });
   try {
-    const prm = await startSimulator({ ...shared, role: 'prm', model: options.prm, port: options.prmPort ?? 0 });
-    return { policy, prm, close: async () => void (await Promise.all([policy.close(), prm.close()])) };
+    const prm = await startSimulator({
+      ...shared,
+      role: 'prm',
+      model: options.prm,
+      port: options.prmPort ?? 0,
+    });
+    return {
+      policy,
+      prm,
+      close: async () => void (await Promise.all([policy.close(), prm.close()])),
+    };
   } catch (error) {
     await policy.close();
     throw error;

@@ -67,7 +67,11 @@ function sendFailure(response: ServerResponse, error: unknown, log: (line: strin
   const vllmError =
     error instanceof VllmError
       ? error
-      : new VllmError(500, 'InternalServerError', error instanceof Error ? error.message : String(error));
+      : new VllmError(
+          500,
+          'InternalServerError',
+          error instanceof Error ? error.message : String(error),
+        );
   if (!(error instanceof VllmError)) log(`simulator internal error: ${vllmError.message}`);
   if (response.destroyed || response.writableEnded) return;
   if (!response.headersSent) {
@@ -92,7 +96,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     latency: createLatencyModel({ ...DEFAULT_LATENCY, ...options.latency }),
     startedAt: unixSeconds(),
     nextServerSeed: () => seedRandom.nextUint32(),
-    nextId: (prefix) => `${prefix}-sim${(hashParts(options.seed, ++idCounter) >>> 0).toString(16).padStart(8, '0')}${idCounter}`,
+    nextId: (prefix) =>
+      `${prefix}-sim${(hashParts(options.seed, ++idCounter) >>> 0).toString(16).padStart(8, '0')}${idCounter}`,
     recordUsage: (promptTokens, completionTokens) => {
       stats.promptTokens += promptTokens;
       stats.completionTokens += completionTokens;
@@ -107,7 +112,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const key = `${request.method ?? 'GET'} ${path}`;
     const handler = ROUTES[key];
-    stats.requestsByRoute[handler ? key : 'other'] = (stats.requestsByRoute[handler ? key : 'other'] ?? 0) + 1;
+    stats.requestsByRoute[handler ? key : 'other'] =
+      (stats.requestsByRoute[handler ? key : 'other'] ?? 0) + 1;
     stats.inFlight++;
     const controller = new AbortController();
     controllers.add(controller);
@@ -122,12 +128,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     });
     try {
       // vLLM's --api-key middleware guards /v1 only, with its own flat error body.
-      if (options.apiKey !== undefined && path.startsWith('/v1') && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+      if (
+        options.apiKey !== undefined &&
+        path.startsWith('/v1') &&
+        request.headers.authorization !== `Bearer ${options.apiKey}`
+      ) {
         sendJson(response, 401, { error: 'Unauthorized' });
         return;
       }
       if (!handler) {
-        sendJson(response, KNOWN_PATHS.has(path) ? 405 : 404, { detail: KNOWN_PATHS.has(path) ? 'Method Not Allowed' : 'Not Found' });
+        sendJson(response, KNOWN_PATHS.has(path) ? 405 : 404, {
+          detail: KNOWN_PATHS.has(path) ? 'Method Not Allowed' : 'Not Found',
+        });
         return;
       }
       const body = request.method === 'POST' ? await parseJsonBody(request) : undefined;
@@ -158,7 +170,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     });
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('simulator is not listening on TCP');
+  if (address === null || typeof address === 'string')
+    throw new Error('simulator is not listening on TCP');
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostForUrl}:${address.port}`;
   log(

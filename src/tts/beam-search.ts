@@ -70,8 +70,12 @@ export async function beamSearch(options: SearchOptions, deps: SearchDeps): Prom
       return run.finish([...finished, ...beams.map((beam) => toCandidate(beam, 'unfinished'))]);
     }
 
-    const expansion = expandPaths(beams, outputs, { roundMaxTokens, maxTotalTokens: options.maxTotalTokens });
-    droppedSteps += expansion.droppedTruncated + expansion.droppedEmpty + expansion.droppedDuplicates;
+    const expansion = expandPaths(beams, outputs, {
+      roundMaxTokens,
+      maxTotalTokens: options.maxTotalTokens,
+    });
+    droppedSteps +=
+      expansion.droppedTruncated + expansion.droppedEmpty + expansion.droppedDuplicates;
     try {
       await scoreChildren(run, expansion.children);
     } catch (error) {
@@ -84,7 +88,10 @@ export async function beamSearch(options: SearchOptions, deps: SearchDeps): Prom
       return run.finish([...finished, ...(await finishChildrenUnguided(run, picked))]);
     }
 
-    const kept = rankChildren(expansion.children, options.searchAggregation).slice(0, count - finished.length);
+    const kept = rankChildren(expansion.children, options.searchAggregation).slice(
+      0,
+      count - finished.length,
+    );
     beams = [];
     for (const child of kept) {
       if (child.finish === null) beams.push(child.path);

@@ -25,14 +25,23 @@ export const BEST_OF_N_DEFAULTS: Readonly<SearchOptions> = PAPER_DEFAULTS;
 export async function bestOfN(options: SearchOptions, deps: SearchDeps): Promise<SearchResult> {
   validateSearchOptions(options);
   const run = createSearchRun(options, deps);
-  const samples = await sampleSolutions(run, options.n, { temperature: options.temperature, topP: options.topP });
+  const samples = await sampleSolutions(run, options.n, {
+    temperature: options.temperature,
+    topP: options.topP,
+  });
   const candidates = await scoreSamples(run, samples);
   const bestScore = candidates.reduce<number | null>((best, candidate) => {
     if (candidate.stepScores === null) return best;
     const value = aggregateScores(candidate.stepScores, options.searchAggregation);
     return best === null || value > best ? value : best;
   }, null);
-  run.emit({ type: 'round-end', round: run.round, finishedPaths: candidates.length, activePaths: 0, bestScore });
+  run.emit({
+    type: 'round-end',
+    round: run.round,
+    finishedPaths: candidates.length,
+    activePaths: 0,
+    bestScore,
+  });
   return run.finish(candidates);
 }
 
@@ -48,7 +57,10 @@ async function scoreSamples(run: SearchRun, samples: Candidate[]): Promise<Candi
     scores = await run.score(scorable.map((sample) => sample.steps));
   } catch (error) {
     if (isAbortError(error)) throw error;
-    run.warn('verifier-unavailable', `the verifier failed, samples are returned unscored: ${describeError(error)}`);
+    run.warn(
+      'verifier-unavailable',
+      `the verifier failed, samples are returned unscored: ${describeError(error)}`,
+    );
     return samples;
   }
   const scoresBySample = new Map(scorable.map((sample, i) => [sample, scores[i] ?? []]));

@@ -9,7 +9,11 @@ import type { SearchDeps, SearchOptions, SearchResult } from './search-types';
 import { validateSearchOptions } from './validate-search-options';
 
 /** Defaults for CoT; only `maxTotalTokens` (and `seed`) are read. */
-export const COT_DEFAULTS: Readonly<SearchOptions> = Object.freeze({ ...PAPER_DEFAULTS, n: 1, temperature: 0 });
+export const COT_DEFAULTS: Readonly<SearchOptions> = Object.freeze({
+  ...PAPER_DEFAULTS,
+  n: 1,
+  temperature: 0,
+});
 
 /**
  * One sample at temperature 0 (top_p 1), to EOS within `maxTotalTokens`, with no stop string.
@@ -21,6 +25,12 @@ export async function cot(options: SearchOptions, deps: SearchDeps): Promise<Sea
   validateSearchOptions(options);
   const run = createSearchRun(options, deps);
   const candidates = await sampleSolutions(run, 1, { temperature: 0, topP: 1 });
-  run.emit({ type: 'round-end', round: run.round, finishedPaths: candidates.length, activePaths: 0, bestScore: null });
+  run.emit({
+    type: 'round-end',
+    round: run.round,
+    finishedPaths: candidates.length,
+    activePaths: 0,
+    bestScore: null,
+  });
   return run.finish(candidates);
 }

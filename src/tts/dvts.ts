@@ -71,7 +71,10 @@ export async function dvts(options: SearchOptions, deps: SearchDeps): Promise<Se
       break;
     }
 
-    const expansion = expandPaths(leaves, outputs, { roundMaxTokens, maxTotalTokens: options.maxTotalTokens });
+    const expansion = expandPaths(leaves, outputs, {
+      roundMaxTokens,
+      maxTotalTokens: options.maxTotalTokens,
+    });
     try {
       await scoreChildren(run, expansion.children);
     } catch (error) {
@@ -80,7 +83,9 @@ export async function dvts(options: SearchOptions, deps: SearchDeps): Promise<Se
         'verifier-unavailable',
         `the verifier failed, subtrees were finished unguided: ${describeError(error)}`,
       );
-      const firstChildren = live.map((_, i) => expansion.children.find((child) => child.parentIndex === i));
+      const firstChildren = live.map((_, i) =>
+        expansion.children.find((child) => child.parentIndex === i),
+      );
       const picked = firstChildren.filter((child): child is ChildPath => child !== undefined);
       const finished = await finishChildrenUnguided(run, picked);
       picked.forEach((child, i) => {
@@ -98,7 +103,8 @@ export async function dvts(options: SearchOptions, deps: SearchDeps): Promise<Se
       )[0];
       if (best === undefined) {
         deadSubtrees += 1;
-        if (subtree.leaf.steps.length > 0) results[subtree.index] = toCandidate(subtree.leaf, 'unfinished');
+        if (subtree.leaf.steps.length > 0)
+          results[subtree.index] = toCandidate(subtree.leaf, 'unfinished');
       } else if (best.finish !== null) {
         results[subtree.index] = toCandidate(best.path, best.finish);
       } else if (depth >= options.maxDepth) {
@@ -111,7 +117,8 @@ export async function dvts(options: SearchOptions, deps: SearchDeps): Promise<Se
     run.emit({
       type: 'round-end',
       round: run.round,
-      finishedPaths: results.filter((result) => result !== null && isCompleteCandidate(result)).length,
+      finishedPaths: results.filter((result) => result !== null && isCompleteCandidate(result))
+        .length,
       activePaths: live.length,
       bestScore: bestValue(expansion.children, options.searchAggregation),
     });
@@ -142,7 +149,10 @@ async function generateRound(
   const { temperature, topP } = run.options;
   const params = { temperature, topP, maxTokens: round.roundMaxTokens, stop: [STEP_SEPARATOR] };
   if (round.depth > 1) {
-    return run.generate(leaves.map((leaf) => leaf.text), { ...params, n: round.width });
+    return run.generate(
+      leaves.map((leaf) => leaf.text),
+      { ...params, n: round.width },
+    );
   }
   const [first = []] = await run.generate([''], { ...params, n: leaves.length * round.width });
   return leaves.map((_, i) => first.slice(i * round.width, (i + 1) * round.width));

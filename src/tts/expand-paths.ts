@@ -98,7 +98,12 @@ export function expandPaths(
   outputs: readonly (readonly Continuation[])[],
   limits: ExpandLimits,
 ): ExpandResult {
-  const result: ExpandResult = { children: [], droppedTruncated: 0, droppedDuplicates: 0, droppedEmpty: 0 };
+  const result: ExpandResult = {
+    children: [],
+    droppedTruncated: 0,
+    droppedDuplicates: 0,
+    droppedEmpty: 0,
+  };
   parents.forEach((parent, parentIndex) => {
     const seen = new Set<string>();
     (outputs[parentIndex] ?? []).forEach((continuation, sampleIndex) => {
@@ -148,7 +153,11 @@ function expandOne(
   return { path, finish: finishOf(step, continuation, isBudgetSpent), needsScore: true };
 }
 
-function finishOf(step: string, continuation: Continuation, isBudgetSpent: boolean): CandidateFinish | null {
+function finishOf(
+  step: string,
+  continuation: Continuation,
+  isBudgetSpent: boolean,
+): CandidateFinish | null {
   if (continuation.finish === 'length') return 'length';
   if (containsAnswer(step)) return 'answer';
   if (continuation.finish === 'eos') return 'eos';

@@ -18,10 +18,15 @@ import { splitSteps } from './steps';
  *
  * @throws an abort error when the signal fires.
  */
-export async function finishUnguided(run: SearchRun, paths: readonly SearchPath[]): Promise<Candidate[]> {
+export async function finishUnguided(
+  run: SearchRun,
+  paths: readonly SearchPath[],
+): Promise<Candidate[]> {
   const { maxTotalTokens, temperature, topP } = run.options;
   const results: (Candidate | undefined)[] = paths.map(() => undefined);
-  const live = paths.flatMap((path, index) => (remainingTokens(path, maxTotalTokens) > 0 ? [{ path, index }] : []));
+  const live = paths.flatMap((path, index) =>
+    remainingTokens(path, maxTotalTokens) > 0 ? [{ path, index }] : [],
+  );
   if (live.length > 0) {
     // One call has one token cap, so the path closest to its budget bounds them all (a larger cap
     // would overrun that path's budget, and vLLM rejects a prompt plus max_tokens beyond the context).
@@ -42,14 +47,24 @@ export async function finishUnguided(run: SearchRun, paths: readonly SearchPath[
           completionTokens: path.completionTokens + continuation.completionTokens,
         };
       });
-      run.emit({ type: 'round-end', round: run.round, finishedPaths: live.length, activePaths: 0, bestScore: null });
+      run.emit({
+        type: 'round-end',
+        round: run.round,
+        finishedPaths: live.length,
+        activePaths: 0,
+        bestScore: null,
+      });
     } catch (error) {
       if (isAbortError(error)) throw error;
-      run.warn('policy-failed', `the policy failed while finishing paths without the verifier: ${describeError(error)}`);
+      run.warn(
+        'policy-failed',
+        `the policy failed while finishing paths without the verifier: ${describeError(error)}`,
+      );
     }
   }
   return paths.map((path, index) => {
-    const fallback: CandidateFinish = remainingTokens(path, maxTotalTokens) > 0 ? 'unfinished' : 'length';
+    const fallback: CandidateFinish =
+      remainingTokens(path, maxTotalTokens) > 0 ? 'unfinished' : 'length';
     return results[index] ?? unscored(path, fallback);
   });
 }
@@ -58,7 +73,10 @@ export async function finishUnguided(run: SearchRun, paths: readonly SearchPath[
  * Finish a round's children without the verifier, in input order: finished children are returned
  * as they are, open ones are continued by `finishUnguided`. All come back unscored.
  */
-export async function finishChildrenUnguided(run: SearchRun, children: readonly ChildPath[]): Promise<Candidate[]> {
+export async function finishChildrenUnguided(
+  run: SearchRun,
+  children: readonly ChildPath[],
+): Promise<Candidate[]> {
   const open = children.filter((child) => child.finish === null).map((child) => child.path);
   const continued = await finishUnguided(run, open);
   let next = 0;
@@ -80,7 +98,13 @@ export async function sampleWithoutVerifier(run: SearchRun, count: number): Prom
   run.warn('verifier-unavailable', 'no verifier: whole solutions were sampled without guidance');
   const { temperature, topP } = run.options;
   const candidates = await sampleSolutions(run, count, { temperature, topP });
-  run.emit({ type: 'round-end', round: run.round, finishedPaths: candidates.length, activePaths: 0, bestScore: null });
+  run.emit({
+    type: 'round-end',
+    round: run.round,
+    finishedPaths: candidates.length,
+    activePaths: 0,
+    bestScore: null,
+  });
   return run.finish(candidates);
 }
 

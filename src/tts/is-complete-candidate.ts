@@ -1,6 +1,10 @@
 import type { Candidate, CandidateFinish } from './search-types';
 
-const COMPLETE_FINISHES: ReadonlySet<CandidateFinish> = new Set<CandidateFinish>(['answer', 'eos', 'length']);
+const COMPLETE_FINISHES: ReadonlySet<CandidateFinish> = new Set<CandidateFinish>([
+  'answer',
+  'eos',
+  'length',
+]);
 
 /**
  * Whether a candidate is a finished solution that may take part in the vote: it stated an answer,

@@ -16,10 +16,22 @@ export const MAJORITY_VOTE_DEFAULTS: Readonly<SearchOptions> = PAPER_DEFAULTS;
  *
  * @throws an abort error when `deps.signal` fires, or the policy's error (nothing to degrade to).
  */
-export async function majorityVote(options: SearchOptions, deps: SearchDeps): Promise<SearchResult> {
+export async function majorityVote(
+  options: SearchOptions,
+  deps: SearchDeps,
+): Promise<SearchResult> {
   validateSearchOptions(options);
   const run = createSearchRun(options, deps);
-  const candidates = await sampleSolutions(run, options.n, { temperature: options.temperature, topP: options.topP });
-  run.emit({ type: 'round-end', round: run.round, finishedPaths: candidates.length, activePaths: 0, bestScore: null });
+  const candidates = await sampleSolutions(run, options.n, {
+    temperature: options.temperature,
+    topP: options.topP,
+  });
+  run.emit({
+    type: 'round-end',
+    round: run.round,
+    finishedPaths: candidates.length,
+    activePaths: 0,
+    bestScore: null,
+  });
   return run.finish(candidates);
 }

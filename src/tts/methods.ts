@@ -18,15 +18,21 @@ export const METHODS: Readonly<Record<MethodName, SearchMethod>> = Object.freeze
 });
 
 /** The paper's settings for each method (the defaults object beside each method). */
-export const METHOD_DEFAULTS: Readonly<Record<MethodName, Readonly<SearchOptions>>> = Object.freeze({
-  cot: COT_DEFAULTS,
-  majority: MAJORITY_VOTE_DEFAULTS,
-  best_of_n: BEST_OF_N_DEFAULTS,
-  beam_search: BEAM_SEARCH_DEFAULTS,
-  dvts: DVTS_DEFAULTS,
-});
+export const METHOD_DEFAULTS: Readonly<Record<MethodName, Readonly<SearchOptions>>> = Object.freeze(
+  {
+    cot: COT_DEFAULTS,
+    majority: MAJORITY_VOTE_DEFAULTS,
+    best_of_n: BEST_OF_N_DEFAULTS,
+    beam_search: BEAM_SEARCH_DEFAULTS,
+    dvts: DVTS_DEFAULTS,
+  },
+);
 
-const VERIFIER_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['best_of_n', 'beam_search', 'dvts']);
+const VERIFIER_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'best_of_n',
+  'beam_search',
+  'dvts',
+]);
 
 /** Whether the method uses a PRM (Best-of-N, beam search, DVTS); CoT and majority vote never call one. */
 export function methodNeedsVerifier(name: MethodName): boolean {

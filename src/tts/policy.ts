@@ -64,5 +64,9 @@ export interface Policy {
    * @throws UpstreamError / UpstreamTimeoutError / InvalidUpstreamResponseError, or an AbortError
    *   when `signal` fires.
    */
-  generate(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult>;
+  generate(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult>;
 }

@@ -19,7 +19,11 @@ export interface SampleParams {
  *
  * @throws what `run.generate` throws.
  */
-export async function sampleSolutions(run: SearchRun, count: number, params: SampleParams): Promise<Candidate[]> {
+export async function sampleSolutions(
+  run: SearchRun,
+  count: number,
+  params: SampleParams,
+): Promise<Candidate[]> {
   const outputs = await run.generate([''], {
     temperature: params.temperature,
     topP: params.topP,
@@ -37,7 +41,9 @@ export async function sampleSolutions(run: SearchRun, count: number, params: Sam
 }
 
 /** How a solution generated to EOS ended: truncated, or complete with or without `\boxed`. */
-export function solutionFinish(continuation: Pick<Continuation, 'text' | 'finish'>): CandidateFinish {
+export function solutionFinish(
+  continuation: Pick<Continuation, 'text' | 'finish'>,
+): CandidateFinish {
   if (continuation.finish === 'length') return 'length';
   return containsAnswer(continuation.text) ? 'answer' : 'eos';
 }

@@ -68,7 +68,9 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
   // A fixed request seed makes every round reproducible on its own (seed + round index);
   // otherwise the injected random source drives the seeds, so a seeded `random` replays a run.
   const nextSeed = (): number =>
-    options.seed !== undefined ? options.seed + usage.rounds - 1 : Math.floor(deps.random() * SEED_RANGE);
+    options.seed !== undefined
+      ? options.seed + usage.rounds - 1
+      : Math.floor(deps.random() * SEED_RANGE);
 
   // Anything thrown once the signal fired is reported as the abort, so callers can cancel cleanly.
   const rethrow = (error: unknown): never => {
@@ -94,7 +96,12 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       usage.rounds += 1;
       usage.policyCalls += 1;
       usage.generations += prefixes.length * params.n;
-      emit({ type: 'round-start', round: usage.rounds, activePaths: prefixes.length, requested: prefixes.length * params.n });
+      emit({
+        type: 'round-start',
+        round: usage.rounds,
+        activePaths: prefixes.length,
+        requested: prefixes.length * params.n,
+      });
       const sampling: SamplingParams = { ...params, seed: nextSeed() };
       let result;
       try {
@@ -106,7 +113,8 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       usage.policyPromptTokens += result.promptTokens;
       usage.policyCompletionTokens += result.completionTokens;
       const isWellFormed =
-        result.outputs.length === prefixes.length && result.outputs.every((samples) => samples.length === params.n);
+        result.outputs.length === prefixes.length &&
+        result.outputs.every((samples) => samples.length === params.n);
       if (!isWellFormed) {
         throw new InvalidUpstreamResponseError(
           'policy',
@@ -138,10 +146,14 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       const isWellFormed =
         result.scores.length === paths.length &&
         result.scores.every(
-          (scores, i) => scores.length === paths[i]?.length && scores.every((score) => Number.isFinite(score)),
+          (scores, i) =>
+            scores.length === paths[i]?.length && scores.every((score) => Number.isFinite(score)),
         );
       if (!isWellFormed) {
-        throw new InvalidUpstreamResponseError('prm', 'the number of step scores does not match the number of steps');
+        throw new InvalidUpstreamResponseError(
+          'prm',
+          'the number of step scores does not match the number of steps',
+        );
       }
       if (result.truncatedPaths.length > 0) {
         warn(

@@ -71,11 +71,7 @@ export interface SearchUsage {
 }
 
 export type SearchWarningCode =
-  | 'verifier-unavailable'
-  | 'policy-failed'
-  | 'samples-dropped'
-  | 'prm-input-truncated'
-  | 'aborted';
+  'verifier-unavailable' | 'policy-failed' | 'samples-dropped' | 'prm-input-truncated' | 'aborted';
 
 export interface SearchWarning {
   code: SearchWarningCode;
@@ -85,7 +81,13 @@ export interface SearchWarning {
 /** Progress events, for streaming progress and logs. Names are noun-verb. */
 export type SearchEvent =
   | { type: 'round-start'; round: number; activePaths: number; requested: number }
-  | { type: 'round-end'; round: number; finishedPaths: number; activePaths: number; bestScore: number | null }
+  | {
+      type: 'round-end';
+      round: number;
+      finishedPaths: number;
+      activePaths: number;
+      bestScore: number | null;
+    }
   | { type: 'samples-generated'; count: number };
 
 export interface SearchDeps {

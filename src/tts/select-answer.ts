@@ -60,16 +60,23 @@ export interface SelectAnswerResult {
  * (the verifier failed), scores are not comparable, so the vote falls back to majority with all
  * scores treated as absent (-1) and `fellBackToMajority` set.
  */
-export function selectAnswer(candidates: readonly Candidate[], options: SelectAnswerOptions): SelectAnswerResult {
+export function selectAnswer(
+  candidates: readonly Candidate[],
+  options: SelectAnswerOptions,
+): SelectAnswerResult {
   const scores = candidates.map((candidate) =>
-    candidate.stepScores === null ? null : aggregateScores(candidate.stepScores, options.aggregation),
+    candidate.stepScores === null
+      ? null
+      : aggregateScores(candidate.stepScores, options.aggregation),
   );
   const answers = candidates.map((candidate) =>
     isCompleteCandidate(candidate)
       ? extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' })
       : null,
   );
-  const voters = candidates.flatMap((candidate, index) => (isCompleteCandidate(candidate) ? [index] : []));
+  const voters = candidates.flatMap((candidate, index) =>
+    isCompleteCandidate(candidate) ? [index] : [],
+  );
   const isUnscored = voters.some((index) => scores[index] === null);
   const fellBackToMajority = options.vote !== 'majority' && isUnscored;
   const effectiveVote: VoteMethod = fellBackToMajority ? 'majority' : options.vote;
@@ -82,7 +89,8 @@ export function selectAnswer(candidates: readonly Candidate[], options: SelectAn
   );
   const representative = (members: readonly number[]): number => {
     let best = members[0] ?? 0;
-    for (const member of members) if ((voteScores[member] ?? -1) > (voteScores[best] ?? -1)) best = member;
+    for (const member of members)
+      if ((voteScores[member] ?? -1) > (voteScores[best] ?? -1)) best = member;
     return voters[best] ?? -1;
   };
   const top = result.groups
@@ -92,7 +100,12 @@ export function selectAnswer(candidates: readonly Candidate[], options: SelectAn
   return {
     winnerIndex,
     answer: result.winner?.answer ?? null,
-    table: result.groups.map(({ answer, count, scoreSum, maxScore }) => ({ answer, count, scoreSum, maxScore })),
+    table: result.groups.map(({ answer, count, scoreSum, maxScore }) => ({
+      answer,
+      count,
+      scoreSum,
+      maxScore,
+    })),
     top,
     effectiveVote,
     fellBackToMajority,

@@ -29,5 +29,9 @@ export interface Verifier {
    * @throws InvalidUpstreamResponseError when the PRM returns a different number of scores than
    *   steps (never silently 0), UpstreamError / UpstreamTimeoutError, or an AbortError.
    */
-  score(question: string, paths: readonly (readonly string[])[], signal?: AbortSignal): Promise<ScoreResult>;
+  score(
+    question: string,
+    paths: readonly (readonly string[])[],
+    signal?: AbortSignal,
+  ): Promise<ScoreResult>;
 }

@@ -25,7 +25,11 @@ function abortReason(signal: AbortSignal): Error {
   return error;
 }
 
-export function dispatchText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<TextResponse> {
+export function dispatchText(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal?: AbortSignal,
+): Promise<TextResponse> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<TextResponse>((resolve, reject) => {
     let status = 0;

@@ -3,7 +3,12 @@
  * pipeline (types), util, errors; never express, server, config or sim.
  */
 export { createUpstreamClient, describeUpstreamErrorBody } from './upstream-client';
-export type { UpstreamClient, UpstreamClientOptions, UpstreamCallEvent, UpstreamStream } from './upstream-client';
+export type {
+  UpstreamClient,
+  UpstreamClientOptions,
+  UpstreamCallEvent,
+  UpstreamStream,
+} from './upstream-client';
 export { createVllmPolicy, prepareChatPrompt, renderChatPrompt, splitTokens } from './vllm-policy';
 export type { ChatPrompt } from './vllm-policy';
 export { createPrmVerifier, createPrmCache } from './prm-verifier';
@@ -14,7 +19,13 @@ export { createVllmModelBackend } from './vllm-model-backend';
 export { checkPrmSpecialTokens, probeUpstream } from './probe-upstream';
 export type { UpstreamProbe } from './probe-upstream';
 export { createReplicaPool } from './replica-pool';
-export type { ReplicaPool, ReplicaPoolOptions, ReplicaStats, ReplicaChangeEvent, ReplicaHealthCheck } from './replica-pool';
+export type {
+  ReplicaPool,
+  ReplicaPoolOptions,
+  ReplicaStats,
+  ReplicaChangeEvent,
+  ReplicaHealthCheck,
+} from './replica-pool';
 export { createPromptAffinity } from './prompt-affinity';
 export type { PromptAffinity } from './prompt-affinity';
 export { registerReplicaMetrics } from './register-replica-metrics';

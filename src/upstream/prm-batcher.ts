@@ -111,17 +111,31 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
     let raws: unknown[];
     let promptTokens: number;
     try {
-      const body = { model: batch.model, input: batch.input, add_special_tokens: batch.addSpecialTokens };
-      const response = poolingResponseSchema.safeParse(await client.postJson('/pooling', body, batch.controller.signal));
-      if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
+      const body = {
+        model: batch.model,
+        input: batch.input,
+        add_special_tokens: batch.addSpecialTokens,
+      };
+      const response = poolingResponseSchema.safeParse(
+        await client.postJson('/pooling', body, batch.controller.signal),
+      );
+      if (!response.success)
+        throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
       const data = response.data.data;
       raws = new Array<unknown>(data.length);
       for (const item of data) {
-        if (item.index < 0 || item.index >= data.length) throw new InvalidUpstreamResponseError(client.name, `/pooling: result index ${item.index} out of range`);
+        if (item.index < 0 || item.index >= data.length)
+          throw new InvalidUpstreamResponseError(
+            client.name,
+            `/pooling: result index ${item.index} out of range`,
+          );
         raws[item.index] = item.data;
       }
       if (raws.length !== batch.input.length) {
-        throw new InvalidUpstreamResponseError(client.name, `/pooling: expected ${batch.input.length} results, got ${raws.length}`);
+        throw new InvalidUpstreamResponseError(
+          client.name,
+          `/pooling: expected ${batch.input.length} results, got ${raws.length}`,
+        );
       }
       promptTokens = response.data.usage?.prompt_tokens ?? 0;
     } catch (error) {
@@ -131,8 +145,15 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
     const totalWeight = batch.members.reduce((sum, member) => sum + member.weight, 0);
     for (const member of batch.members) {
       if (!settle(member)) continue;
-      const share = batch.members.length === 1 || totalWeight === 0 ? promptTokens : Math.round((promptTokens * member.weight) / totalWeight);
-      member.resolve({ raws: raws.slice(member.offset, member.offset + member.call.input.length), promptTokens: share, batchInputs: batch.input.length });
+      const share =
+        batch.members.length === 1 || totalWeight === 0
+          ? promptTokens
+          : Math.round((promptTokens * member.weight) / totalWeight);
+      member.resolve({
+        raws: raws.slice(member.offset, member.offset + member.call.input.length),
+        promptTokens: share,
+        batchInputs: batch.input.length,
+      });
     }
   }
 
@@ -151,15 +172,36 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
       const key = `${call.addSpecialTokens ? 1 : 0}\u0000${call.model}`;
       let batch = open.get(key);
       if (!batch) {
-        const created: Batch = { key, model: call.model, addSpecialTokens: call.addSpecialTokens, members: [], input: [], timer: null, controller: new AbortController(), liveMembers: 0 };
-        created.timer = options.windowMs > 0 ? setTimeout(() => flush(created), options.windowMs) : setImmediate(() => flush(created));
+        const created: Batch = {
+          key,
+          model: call.model,
+          addSpecialTokens: call.addSpecialTokens,
+          members: [],
+          input: [],
+          timer: null,
+          controller: new AbortController(),
+          liveMembers: 0,
+        };
+        created.timer =
+          options.windowMs > 0
+            ? setTimeout(() => flush(created), options.windowMs)
+            : setImmediate(() => flush(created));
         open.set(key, created);
         batch = created;
       }
       const target = batch;
       return new Promise<PoolingAnswer>((resolve, reject) => {
         const weight = call.input.reduce<number>((sum, item) => sum + item.length, 0);
-        const member: Member = { call, offset: target.input.length, weight, resolve, reject, signal, onAbort: null, settled: false };
+        const member: Member = {
+          call,
+          offset: target.input.length,
+          weight,
+          resolve,
+          reject,
+          signal,
+          onAbort: null,
+          settled: false,
+        };
         if (signal) {
           member.onAbort = () => {
             if (!settle(member)) return;

@@ -20,7 +20,11 @@ import { preparePrmTokens } from '../prm';
 import type { ScoreResult, Verifier } from '../tts';
 import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
 import type { UpstreamClient } from './upstream-client';
-import { completionResponseSchema, poolingResponseSchema, tokenizeResponseSchema } from './vllm-wire';
+import {
+  completionResponseSchema,
+  poolingResponseSchema,
+  tokenizeResponseSchema,
+} from './vllm-wire';
 
 export interface PrmVerifierOptions {
   client: UpstreamClient;
@@ -66,42 +70,98 @@ function pathKey(questionHash: Hash, steps: readonly string[]): string {
 
 export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
   const { client, servedName, family, cache } = options;
-  const batcher = options.batcher ?? (options.batch && options.batch.windowMs > 0 ? createPrmBatcher({ client, windowMs: options.batch.windowMs, maxInputs: options.batch.maxPaths }) : undefined);
+  const batcher =
+    options.batcher ??
+    (options.batch && options.batch.windowMs > 0
+      ? createPrmBatcher({
+          client,
+          windowMs: options.batch.windowMs,
+          maxInputs: options.batch.maxPaths,
+        })
+      : undefined);
   const readout = family.readout;
   const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
   const canCache = cache !== null && family.isCausal;
 
-  async function tokenize(text: string, addSpecialTokens: boolean, signal?: AbortSignal): Promise<number[]> {
-    const parsed = tokenizeResponseSchema.safeParse(await client.postJson('/tokenize', { model: servedName, prompt: text, add_special_tokens: addSpecialTokens }, signal));
-    if (!parsed.success) throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + parsed.error.message);
+  async function tokenize(
+    text: string,
+    addSpecialTokens: boolean,
+    signal?: AbortSignal,
+  ): Promise<number[]> {
+    const parsed = tokenizeResponseSchema.safeParse(
+      await client.postJson(
+        '/tokenize',
+        { model: servedName, prompt: text, add_special_tokens: addSpecialTokens },
+        signal,
+      ),
+    );
+    if (!parsed.success)
+      throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + parsed.error.message);
     return parsed.data.tokens;
   }
 
   /** One upstream call for the whole batch: the raw output per input and the tokens processed. */
-  async function query(payload: (string | number[])[], addSpecialTokens: boolean, signal: AbortSignal | undefined): Promise<{ raws: unknown[]; promptTokens: number }> {
+  async function query(
+    payload: (string | number[])[],
+    addSpecialTokens: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<{ raws: unknown[]; promptTokens: number }> {
     if (readout.kind === 'prompt-logprobs') {
       const response = completionResponseSchema.safeParse(
-        await client.postJson('/v1/completions', { model: servedName, prompt: payload, max_tokens: 1, temperature: 0, prompt_logprobs: 20, add_special_tokens: addSpecialTokens }, signal),
+        await client.postJson(
+          '/v1/completions',
+          {
+            model: servedName,
+            prompt: payload,
+            max_tokens: 1,
+            temperature: 0,
+            prompt_logprobs: 20,
+            add_special_tokens: addSpecialTokens,
+          },
+          signal,
+        ),
       );
-      if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/v1/completions: ' + response.error.message);
+      if (!response.success)
+        throw new InvalidUpstreamResponseError(
+          client.name,
+          '/v1/completions: ' + response.error.message,
+        );
       const choices = [...response.data.choices].sort((a, b) => a.index - b.index);
-      return { raws: choices.map((choice) => choice.prompt_logprobs ?? null), promptTokens: response.data.usage?.prompt_tokens ?? 0 };
+      return {
+        raws: choices.map((choice) => choice.prompt_logprobs ?? null),
+        promptTokens: response.data.usage?.prompt_tokens ?? 0,
+      };
     }
     if (batcher) {
-      const answer = await batcher.pool({ model: servedName, input: payload, addSpecialTokens }, signal);
+      const answer = await batcher.pool(
+        { model: servedName, input: payload, addSpecialTokens },
+        signal,
+      );
       return { raws: answer.raws, promptTokens: answer.promptTokens };
     }
-    const response = poolingResponseSchema.safeParse(await client.postJson('/pooling', { model: servedName, input: payload, add_special_tokens: addSpecialTokens }, signal));
-    if (!response.success) throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
+    const response = poolingResponseSchema.safeParse(
+      await client.postJson(
+        '/pooling',
+        { model: servedName, input: payload, add_special_tokens: addSpecialTokens },
+        signal,
+      ),
+    );
+    if (!response.success)
+      throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
     const data = [...response.data.data].sort((a, b) => a.index - b.index);
-    return { raws: data.map((item) => item.data), promptTokens: response.data.usage?.prompt_tokens ?? 0 };
+    return {
+      raws: data.map((item) => item.data),
+      promptTokens: response.data.usage?.prompt_tokens ?? 0,
+    };
   }
 
   return {
     async score(question, paths, signal): Promise<ScoreResult> {
       const scores: (number[] | null)[] = new Array<number[] | null>(paths.length).fill(null);
       const keys: (string | null)[] = new Array<string | null>(paths.length).fill(null);
-      const questionHash = canCache ? createHash('sha1').update(servedName).update('\u0000').update(question) : null;
+      const questionHash = canCache
+        ? createHash('sha1').update(servedName).update('\u0000').update(question)
+        : null;
       let cachedTokens = 0;
       const pending: number[] = [];
       paths.forEach((steps, i) => {
@@ -121,7 +181,14 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         }
         pending.push(i);
       });
-      if (pending.length === 0) return { scores: scores as number[][], promptTokens: 0, cachedTokens, truncatedPaths: [], calls: 0 };
+      if (pending.length === 0)
+        return {
+          scores: scores as number[][],
+          promptTokens: 0,
+          cachedTokens,
+          truncatedPaths: [],
+          calls: 0,
+        };
 
       const inputs = pending.map((i) => family.render(question, paths[i] ?? []));
       const truncated = new Set<number>();
@@ -131,7 +198,10 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
           const mightOverflow = input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
           if (!needsIds && input.tokenSwaps.length === 0 && !mightOverflow) return null;
           const ids = await tokenize(input.text, input.addSpecialTokens, signal);
-          const tokens = preparePrmTokens(family, input, ids, { maxTokens: options.maxInputTokens, upstream: client.name });
+          const tokens = preparePrmTokens(family, input, ids, {
+            maxTokens: options.maxInputTokens,
+            upstream: client.name,
+          });
           if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
           // A text that fits and needs no swaps or positions is sent as text (readable in logs).
           if (!needsIds && input.tokenSwaps.length === 0 && tokens.droppedTokens === 0) return null;
@@ -142,7 +212,10 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       const addSpecialTokens = inputs[0]?.addSpecialTokens ?? false;
       const { raws, promptTokens } = await query(payload, addSpecialTokens, signal);
       if (raws.length !== pending.length) {
-        throw new InvalidUpstreamResponseError(client.name, `expected ${pending.length} results, got ${raws.length}`);
+        throw new InvalidUpstreamResponseError(
+          client.name,
+          `expected ${pending.length} results, got ${raws.length}`,
+        );
       }
       // Saved-token accounting: the call's tokens shared over its paths by input size.
       const totalSize = payload.reduce((sum, item) => sum + item.length, 0);
@@ -157,18 +230,33 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         });
         // Left truncation drops the markers of the earliest steps; their scores are unknown, so
         // reuse the first known score rather than invent one (the path is flagged as truncated).
-        const full = read.length < steps.length ? [...Array<number>(steps.length - read.length).fill(read[0] ?? 0), ...read] : read;
+        const full =
+          read.length < steps.length
+            ? [...Array<number>(steps.length - read.length).fill(read[0] ?? 0), ...read]
+            : read;
         if (full.length !== steps.length) {
-          throw new InvalidUpstreamResponseError(client.name, `PRM returned ${read.length} step scores for ${steps.length} steps`);
+          throw new InvalidUpstreamResponseError(
+            client.name,
+            `PRM returned ${read.length} step scores for ${steps.length} steps`,
+          );
         }
         scores[pathIndex] = full;
         const key = keys[pathIndex];
         if (canCache && key !== null && key !== undefined && !truncated.has(pathIndex)) {
           const size = payload[k]?.length ?? 0;
-          cache.set(key, { scores: [...full], tokens: totalSize === 0 ? 0 : Math.round((promptTokens * size) / totalSize) });
+          cache.set(key, {
+            scores: [...full],
+            tokens: totalSize === 0 ? 0 : Math.round((promptTokens * size) / totalSize),
+          });
         }
       });
-      return { scores: scores as number[][], promptTokens, cachedTokens, truncatedPaths: [...truncated], calls: 1 };
+      return {
+        scores: scores as number[][],
+        promptTokens,
+        cachedTokens,
+        truncatedPaths: [...truncated],
+        calls: 1,
+      };
     },
   };
 }

@@ -24,14 +24,31 @@ export async function probeUpstream(client: UpstreamClient): Promise<UpstreamPro
   }
   const models = modelsResponseSchema.safeParse(await client.getJson('/v1/models'));
   const ids = models.success ? models.data.data.map((m) => m.id) : [];
-  const isSimulated = (version ?? '').includes('sim') || (models.success && models.data.data.some((m) => (m.owned_by ?? '').includes('simulator')));
+  const isSimulated =
+    (version ?? '').includes('sim') ||
+    (models.success && models.data.data.some((m) => (m.owned_by ?? '').includes('simulator')));
   return { version, models: ids, isSimulated };
 }
 
-export async function checkPrmSpecialTokens(client: UpstreamClient, servedName: string, family: PrmFamily, configPath: string): Promise<void> {
+export async function checkPrmSpecialTokens(
+  client: UpstreamClient,
+  servedName: string,
+  family: PrmFamily,
+  configPath: string,
+): Promise<void> {
   for (const token of family.specialTokens) {
-    const parsed = tokenizeResponseSchema.safeParse(await client.postJson('/tokenize', { model: servedName, prompt: token.text, add_special_tokens: false }));
-    if (!parsed.success) throw new ConfigError(configPath, `PRM '${servedName}': /tokenize returned an unexpected body`);
+    const parsed = tokenizeResponseSchema.safeParse(
+      await client.postJson('/tokenize', {
+        model: servedName,
+        prompt: token.text,
+        add_special_tokens: false,
+      }),
+    );
+    if (!parsed.success)
+      throw new ConfigError(
+        configPath,
+        `PRM '${servedName}': /tokenize returned an unexpected body`,
+      );
     const ids = parsed.data.tokens;
     if (ids[ids.length - 1] !== token.id) {
       throw new ConfigError(

@@ -35,12 +35,23 @@ export interface PromptAffinityOptions {
   maxAnchors: number;
 }
 
-type Head = { kind: 'text'; text: string } | { kind: 'ids'; ids: readonly number[] } | { kind: 'chat'; conversation: string };
+type Head =
+  | { kind: 'text'; text: string }
+  | { kind: 'ids'; ids: readonly number[] }
+  | { kind: 'chat'; conversation: string };
 
 const TEXT_STRIDE = 64;
 const IDS_STRIDE = 16;
 // Fields that carry prompts, in the spellings of the stacks we speak (vLLM, SGLang, TGI, llama.cpp, FastChat).
-const PROMPT_FIELDS = ['prompt', 'input', 'text', 'inputs', 'content', 'input_str', 'tokens'] as const;
+const PROMPT_FIELDS = [
+  'prompt',
+  'input',
+  'text',
+  'inputs',
+  'content',
+  'input_str',
+  'tokens',
+] as const;
 const TEXT_SEED = 0x811c9dc5;
 const IDS_SEED = 0x9747b28c;
 const CHAT_SEED = 0x5bd1e995;
@@ -50,7 +61,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isIds(value: unknown): value is number[] {
-  return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number');
+  return (
+    Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'number')
+  );
 }
 
 function commonTextPrefix(texts: readonly string[]): string {
@@ -78,7 +91,8 @@ function headOfPrompt(value: unknown): Head | null {
   if (typeof value === 'string') return value.length > 0 ? { kind: 'text', text: value } : null;
   if (!Array.isArray(value) || value.length === 0) return null;
   if (isIds(value)) return { kind: 'ids', ids: value };
-  if (value.every((item): item is string => typeof item === 'string')) return { kind: 'text', text: commonTextPrefix(value) };
+  if (value.every((item): item is string => typeof item === 'string'))
+    return { kind: 'text', text: commonTextPrefix(value) };
   if (value.every(isIds)) return { kind: 'ids', ids: commonIdsPrefix(value) };
   return headOfPrompt(value[0]);
 }
@@ -91,12 +105,17 @@ function conversationOf(messages: readonly unknown[]): string {
     if (!isRecord(last) || last.role !== 'assistant') break;
     end--;
   }
-  return JSON.stringify(messages.slice(0, end).map((message) => (isRecord(message) ? [message.role, message.content] : message)));
+  return JSON.stringify(
+    messages
+      .slice(0, end)
+      .map((message) => (isRecord(message) ? [message.role, message.content] : message)),
+  );
 }
 
 function headOf(body: unknown): Head | null {
   if (!isRecord(body)) return null;
-  if (Array.isArray(body.messages) && body.messages.length > 0) return { kind: 'chat', conversation: conversationOf(body.messages) };
+  if (Array.isArray(body.messages) && body.messages.length > 0)
+    return { kind: 'chat', conversation: conversationOf(body.messages) };
   for (const field of PROMPT_FIELDS) {
     if (body[field] !== undefined) return headOfPrompt(body[field]);
   }
@@ -151,20 +170,30 @@ export function createPromptAffinity(options: PromptAffinityOptions): PromptAffi
     let found: Anchor | null = null;
     let lastCheckpoint = 0;
     for (let position = 1; position <= length; position++) {
-      step(state, head.kind === 'text' ? head.text.charCodeAt(position - 1) : (head.ids[position - 1] ?? 0));
+      step(
+        state,
+        head.kind === 'text' ? head.text.charCodeAt(position - 1) : (head.ids[position - 1] ?? 0),
+      );
       if (position % stride === 0) {
         lastCheckpoint = combine(state);
-        for (const anchor of anchors.get(lastCheckpoint) ?? []) if (anchor.length <= length) pending.push(anchor);
+        for (const anchor of anchors.get(lastCheckpoint) ?? [])
+          if (anchor.length <= length) pending.push(anchor);
       }
       if (pending.length > 0) {
         const hash = combine(state);
-        for (const anchor of pending) if (anchor.length === position && anchor.hash === hash) found = anchor;
+        for (const anchor of pending)
+          if (anchor.length === position && anchor.hash === hash) found = anchor;
         pending = pending.filter((anchor) => anchor.length > position);
       }
     }
     const key = inherited ?? found?.key ?? combine(state);
-    const list = (anchors.get(lastCheckpoint) ?? []).filter((anchor) => anchor.length !== length || anchor.hash !== combine(state));
-    anchors.set(lastCheckpoint, [{ length, hash: combine(state), key }, ...list].slice(0, ANCHORS_PER_CHECKPOINT));
+    const list = (anchors.get(lastCheckpoint) ?? []).filter(
+      (anchor) => anchor.length !== length || anchor.hash !== combine(state),
+    );
+    anchors.set(
+      lastCheckpoint,
+      [{ length, hash: combine(state), key }, ...list].slice(0, ANCHORS_PER_CHECKPOINT),
+    );
     return key;
   }
 

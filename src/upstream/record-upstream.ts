@@ -27,8 +27,10 @@ export interface RecordingUpstreamOptions {
 }
 
 function toRecordedError(error: unknown): RecordedError | null {
-  if (error instanceof UpstreamTimeoutError) return { kind: 'timeout', message: error.message, body: '', timeout_ms: error.timeoutMs };
-  if (error instanceof UpstreamError) return { kind: 'upstream', message: error.message, body: error.body };
+  if (error instanceof UpstreamTimeoutError)
+    return { kind: 'timeout', message: error.message, body: '', timeout_ms: error.timeoutMs };
+  if (error instanceof UpstreamError)
+    return { kind: 'upstream', message: error.message, body: error.body };
   return null;
 }
 
@@ -43,11 +45,33 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
     writeSync(fd, JSON.stringify(exchange) + '\n');
   }
 
-  function base(method: 'GET' | 'POST', requestPath: string, request: unknown, started: Date, startedMs: number): Pick<RecordedExchange, 'v' | 'upstream' | 'method' | 'path' | 'request' | 'timestamp' | 'duration_ms'> {
-    return { v: RECORDING_VERSION, upstream: client.name, method, path: requestPath, request, timestamp: started.toISOString(), duration_ms: Math.round((performance.now() - startedMs) * 1000) / 1000 };
+  function base(
+    method: 'GET' | 'POST',
+    requestPath: string,
+    request: unknown,
+    started: Date,
+    startedMs: number,
+  ): Pick<
+    RecordedExchange,
+    'v' | 'upstream' | 'method' | 'path' | 'request' | 'timestamp' | 'duration_ms'
+  > {
+    return {
+      v: RECORDING_VERSION,
+      upstream: client.name,
+      method,
+      path: requestPath,
+      request,
+      timestamp: started.toISOString(),
+      duration_ms: Math.round((performance.now() - startedMs) * 1000) / 1000,
+    };
   }
 
-  async function recordJson(method: 'GET' | 'POST', requestPath: string, request: unknown, call: () => Promise<unknown>): Promise<unknown> {
+  async function recordJson(
+    method: 'GET' | 'POST',
+    requestPath: string,
+    request: unknown,
+    call: () => Promise<unknown>,
+  ): Promise<unknown> {
     const started = now();
     const startedMs = performance.now();
     try {
@@ -58,7 +82,11 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
       const recorded = toRecordedError(error);
       if (recorded !== null && !isAbortError(error)) {
         const status = error instanceof UpstreamError ? error.status : null;
-        append({ ...base(method, requestPath, request, started, startedMs), status, error: recorded });
+        append({
+          ...base(method, requestPath, request, started, startedMs),
+          status,
+          error: recorded,
+        });
       }
       throw error;
     }
@@ -67,8 +95,10 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
   return {
     name: client.name,
     baseUrl: client.baseUrl,
-    postJson: (requestPath, body, signal) => recordJson('POST', requestPath, body, () => client.postJson(requestPath, body, signal)),
-    getJson: (requestPath, signal) => recordJson('GET', requestPath, null, () => client.getJson(requestPath, signal)),
+    postJson: (requestPath, body, signal) =>
+      recordJson('POST', requestPath, body, () => client.postJson(requestPath, body, signal)),
+    getJson: (requestPath, signal) =>
+      recordJson('GET', requestPath, null, () => client.getJson(requestPath, signal)),
     probe: (requestPath, timeoutMs) => client.probe(requestPath, timeoutMs),
     async postStream(requestPath, body, signal) {
       const started = now();
@@ -79,7 +109,11 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
       } catch (error) {
         const recorded = toRecordedError(error);
         if (recorded !== null) {
-          append({ ...base('POST', requestPath, body, started, startedMs), status: error instanceof UpstreamError ? error.status : null, error: recorded });
+          append({
+            ...base('POST', requestPath, body, started, startedMs),
+            status: error instanceof UpstreamError ? error.status : null,
+            error: recorded,
+          });
         }
         throw error;
       }
@@ -96,7 +130,11 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
           const rest = decoder.end();
           if (rest.length > 0) chunks.push(rest);
           // Only a stream that ended is replayable; a cut one is not recorded.
-          append({ ...base('POST', requestPath, body, started, startedMs), status: stream.statusCode, stream: chunks });
+          append({
+            ...base('POST', requestPath, body, started, startedMs),
+            status: stream.statusCode,
+            stream: chunks,
+          });
           callback();
         },
       });

@@ -7,10 +7,14 @@ import type { ReplicaPool, ReplicaStats } from './replica-pool';
 
 type Labels = 'upstream' | 'replica';
 
-export function registerReplicaMetrics(registry: Registry, pools: ReadonlyMap<string, ReplicaPool>): void {
+export function registerReplicaMetrics(
+  registry: Registry,
+  pools: ReadonlyMap<string, ReplicaPool>,
+): void {
   if (pools.size === 0) return;
   const each = (visit: (labels: Record<Labels, string>, stats: ReplicaStats) => void): void => {
-    for (const [upstream, pool] of pools) for (const stats of pool.stats()) visit({ upstream, replica: stats.url }, stats);
+    for (const [upstream, pool] of pools)
+      for (const stats of pool.stats()) visit({ upstream, replica: stats.url }, stats);
   };
   const labelNames = ['upstream', 'replica'] as const;
   new Gauge({
@@ -33,9 +37,21 @@ export function registerReplicaMetrics(registry: Registry, pools: ReadonlyMap<st
   });
   // Counters whose totals live in the pool: reset and refill at each scrape.
   const counters: [string, string, (stats: ReplicaStats) => number][] = [
-    ['tts_proxy_upstream_replica_calls_total', 'Calls sent to each upstream replica (retries included)', (stats) => stats.calls],
-    ['tts_proxy_upstream_replica_failures_total', 'Failed calls and health probes per upstream replica', (stats) => stats.failures],
-    ['tts_proxy_upstream_replica_ejections_total', 'Times each upstream replica was ejected', (stats) => stats.ejections],
+    [
+      'tts_proxy_upstream_replica_calls_total',
+      'Calls sent to each upstream replica (retries included)',
+      (stats) => stats.calls,
+    ],
+    [
+      'tts_proxy_upstream_replica_failures_total',
+      'Failed calls and health probes per upstream replica',
+      (stats) => stats.failures,
+    ],
+    [
+      'tts_proxy_upstream_replica_ejections_total',
+      'Times each upstream replica was ejected',
+      (stats) => stats.ejections,
+    ],
   ];
   for (const [name, help, read] of counters) {
     new Counter({

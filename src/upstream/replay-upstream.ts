@@ -39,7 +39,8 @@ const REPLAY_BASE_URL = 'http://replay.invalid';
 
 /** JSON with object keys sorted at every level: equal values, equal text. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
     const fields = Object.keys(record)
@@ -60,7 +61,10 @@ function parseRecording(options: ReplayUpstreamOptions): RecordedExchange[] {
   try {
     text = readFileSync(options.file, 'utf8');
   } catch (error) {
-    throw new ConfigError(options.field, `cannot read recording ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(
+      options.field,
+      `cannot read recording ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const exchanges: RecordedExchange[] = [];
   text.split('\n').forEach((line, index) => {
@@ -69,19 +73,31 @@ function parseRecording(options: ReplayUpstreamOptions): RecordedExchange[] {
     try {
       json = JSON.parse(line);
     } catch {
-      throw new ConfigError(options.field, `recording ${options.file} line ${index + 1} is not JSON`);
+      throw new ConfigError(
+        options.field,
+        `recording ${options.file} line ${index + 1} is not JSON`,
+      );
     }
     const parsed = recordedExchangeSchema.safeParse(json);
-    if (!parsed.success) throw new ConfigError(options.field, `recording ${options.file} line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid exchange'}`);
+    if (!parsed.success)
+      throw new ConfigError(
+        options.field,
+        `recording ${options.file} line ${index + 1}: ${parsed.error.issues[0]?.message ?? 'invalid exchange'}`,
+      );
     exchanges.push(parsed.data);
   });
-  if (exchanges.length === 0) throw new ConfigError(options.field, `recording ${options.file} holds no exchanges`);
+  if (exchanges.length === 0)
+    throw new ConfigError(options.field, `recording ${options.file} holds no exchanges`);
   // A file shared by several upstreams replays this upstream's lines; a file of one upstream
   // replays under any name (so a renamed upstream can still use it).
   const names = new Set(exchanges.map((exchange) => exchange.upstream));
   if (names.size === 1) return exchanges;
   const own = exchanges.filter((exchange) => exchange.upstream === options.name);
-  if (own.length === 0) throw new ConfigError(options.field, `recording ${options.file} holds upstreams ${[...names].join(', ')}, none named '${options.name}'`);
+  if (own.length === 0)
+    throw new ConfigError(
+      options.field,
+      `recording ${options.file} holds upstreams ${[...names].join(', ')}, none named '${options.name}'`,
+    );
   return own;
 }
 
@@ -97,7 +113,12 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
     perRoute.set(route, (perRoute.get(route) ?? 0) + 1);
   }
 
-  function take(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined): RecordedExchange {
+  function take(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): RecordedExchange {
     if (signal?.aborted) {
       const error = new Error('aborted');
       error.name = 'AbortError';
@@ -109,14 +130,19 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
       const recorded = perRoute.get(`${method} ${path}`) ?? 0;
       throw new UpstreamError(
         `upstream '${options.name}' replays ${options.file}, which has no ${method} ${path} with this body (${recorded} recorded for that route): ` +
-          'a replay needs the recorded run\'s requests (same config, seeds and request order)',
+          "a replay needs the recorded run's requests (same config, seeds and request order)",
         { upstream: options.name, status: 502 },
       );
     }
     queue.next++;
     if (exchange.error) {
-      if (exchange.error.kind === 'timeout') throw new UpstreamTimeoutError(options.name, exchange.error.timeout_ms ?? 0);
-      throw new UpstreamError(exchange.error.message, { upstream: options.name, status: exchange.status, body: exchange.error.body });
+      if (exchange.error.kind === 'timeout')
+        throw new UpstreamTimeoutError(options.name, exchange.error.timeout_ms ?? 0);
+      throw new UpstreamError(exchange.error.message, {
+        upstream: options.name,
+        status: exchange.status,
+        body: exchange.error.body,
+      });
     }
     return exchange;
   }
@@ -125,8 +151,10 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
     name: options.name,
     baseUrl: REPLAY_BASE_URL,
     // Copies: the same recorded answer may be served again (cycling) and callers may mutate it.
-    postJson: async (path, body, signal) => structuredClone(take('POST', path, body, signal).response ?? null),
-    getJson: async (path, signal) => structuredClone(take('GET', path, null, signal).response ?? null),
+    postJson: async (path, body, signal) =>
+      structuredClone(take('POST', path, body, signal).response ?? null),
+    getJson: async (path, signal) =>
+      structuredClone(take('GET', path, null, signal).response ?? null),
     probe: async () => 200,
     async postStream(path, body, signal) {
       const exchange = take('POST', path, body, signal);

@@ -119,7 +119,9 @@ function isReplicaFailure(error: unknown): boolean {
 }
 
 function isRetryable(error: unknown): boolean {
-  return error instanceof UpstreamTimeoutError || (error instanceof UpstreamError && error.isRetryable);
+  return (
+    error instanceof UpstreamTimeoutError || (error instanceof UpstreamError && error.isRetryable)
+  );
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -139,7 +141,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
-  if (options.replicas.length === 0) throw new Error(`upstream '${options.name}': a replica pool needs at least one replica`);
+  if (options.replicas.length === 0)
+    throw new Error(`upstream '${options.name}': a replica pool needs at least one replica`);
   const replicas: Replica[] = options.replicas.map((client) => ({
     client,
     url: redact(client.baseUrl),
@@ -159,7 +162,12 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     replica.consecutiveFailures = 0;
     if (replica.isEjected) {
       replica.isEjected = false;
-      options.onReplicaChange?.({ upstream: options.name, replica: replica.url, change: 'restored', reason: 'answered' });
+      options.onReplicaChange?.({
+        upstream: options.name,
+        replica: replica.url,
+        change: 'restored',
+        reason: 'answered',
+      });
     }
   }
 
@@ -169,7 +177,12 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     if (!replica.isEjected && replica.consecutiveFailures >= options.ejectAfterFailures) {
       replica.isEjected = true;
       replica.ejections++;
-      options.onReplicaChange?.({ upstream: options.name, replica: replica.url, change: 'ejected', reason: `${replica.consecutiveFailures} consecutive failures, last: ${reason}` });
+      options.onReplicaChange?.({
+        upstream: options.name,
+        replica: replica.url,
+        change: 'ejected',
+        reason: `${replica.consecutiveFailures} consecutive failures, last: ${reason}`,
+      });
     }
   }
 
@@ -178,8 +191,14 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     let bestTie = -1;
     candidates.forEach((replica, index) => {
       // Ties: rendezvous order for keyed calls (deterministic), a rotating start otherwise.
-      const tie = key === null ? (index - rotation + candidates.length) % candidates.length : weight(key, replica.seed);
-      const better = replica.outstanding < best.outstanding || (replica.outstanding === best.outstanding && (bestTie < 0 || (key === null ? tie < bestTie : tie > bestTie)));
+      const tie =
+        key === null
+          ? (index - rotation + candidates.length) % candidates.length
+          : weight(key, replica.seed);
+      const better =
+        replica.outstanding < best.outstanding ||
+        (replica.outstanding === best.outstanding &&
+          (bestTie < 0 || (key === null ? tie < bestTie : tie > bestTie)));
       if (better) {
         best = replica;
         bestTie = tie;
@@ -205,18 +224,26 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       return least;
     }
     let affine = candidates[0] as Replica;
-    for (const replica of candidates) if (weight(key, replica.seed) > weight(key, affine.seed)) affine = replica;
+    for (const replica of candidates)
+      if (weight(key, replica.seed) > weight(key, affine.seed)) affine = replica;
     return affine.outstanding >= options.balanceFactor * (least.outstanding + 1) ? least : affine;
   }
 
-  async function run<T>(key: number | null, signal: AbortSignal | undefined, call: (replica: Replica) => Promise<T>): Promise<T> {
+  async function run<T>(
+    key: number | null,
+    signal: AbortSignal | undefined,
+    call: (replica: Replica) => Promise<T>,
+  ): Promise<T> {
     const tried = new Set<Replica>();
     let lastError: unknown;
     for (let attempt = 0; attempt <= options.retries; attempt++) {
       const { list, isRepeat } = candidatesFor(tried);
       if (isRepeat) {
         // Every replica failed this call once already: back off (full jitter) before asking again.
-        await sleep(Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt), signal);
+        await sleep(
+          Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt),
+          signal,
+        );
       }
       const replica = choose(key, list);
       tried.add(replica);
@@ -259,7 +286,11 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   }
 
   let checking: Promise<void> | null = null;
-  async function probeAll(path: string, timeoutMs: number, shouldRecord: boolean): Promise<(number | null)[]> {
+  async function probeAll(
+    path: string,
+    timeoutMs: number,
+    shouldRecord: boolean,
+  ): Promise<(number | null)[]> {
     return Promise.all(
       replicas.map(async (replica) => {
         const status = await replica.client.probe(path, timeoutMs);
@@ -293,14 +324,18 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     baseUrl: first.client.baseUrl,
     async postJson(path, body, signal) {
       const key = affinity.keyOf(body);
-      const response = await run(key, signal, (replica) => replica.client.postJson(path, body, signal));
+      const response = await run(key, signal, (replica) =>
+        replica.client.postJson(path, body, signal),
+      );
       if (key !== null) affinity.learn(path, key, response);
       return response;
     },
     getJson: (path, signal) => run(null, signal, (replica) => replica.client.getJson(path, signal)),
     async postStream(path, body, signal) {
       const key = affinity.keyOf(body);
-      return run(key, signal, async (replica) => holdUntilClosed(replica, await replica.client.postStream(path, body, signal)));
+      return run(key, signal, async (replica) =>
+        holdUntilClosed(replica, await replica.client.postStream(path, body, signal)),
+      );
     },
     async probe(path, timeoutMs) {
       const statuses = await probeAll(path, timeoutMs, path === options.healthCheck.path);

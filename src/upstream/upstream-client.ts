@@ -61,7 +61,11 @@ export function describeUpstreamErrorBody(text: string): string {
       const record = parsed as Record<string, unknown>;
       const inner = record.error;
       if (typeof inner === 'string') return inner;
-      if (typeof inner === 'object' && inner !== null && typeof (inner as Record<string, unknown>).message === 'string') {
+      if (
+        typeof inner === 'object' &&
+        inner !== null &&
+        typeof (inner as Record<string, unknown>).message === 'string'
+      ) {
         return (inner as Record<string, string>).message as string;
       }
       if (typeof record.message === 'string') return record.message;
@@ -97,7 +101,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
-  const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  const baseHeaders: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
 
   async function once(
@@ -115,32 +122,63 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // (allocation, weak refs, timers) for the same behaviour.
       const response = await dispatchText(
         pool,
-        { origin: url.origin, path: prefix + path, method, headers: baseHeaders, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs },
+        {
+          origin: url.origin,
+          path: prefix + path,
+          method,
+          headers: baseHeaders,
+          body,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        },
         signal,
       );
-      options.onCall?.({ upstream: options.name, path, status: response.status, durationMs: performance.now() - started, outcome: response.status < 400 ? 'ok' : 'error' });
+      options.onCall?.({
+        upstream: options.name,
+        path,
+        status: response.status,
+        durationMs: performance.now() - started,
+        outcome: response.status < 400 ? 'ok' : 'error',
+      });
       return response;
     } catch (error) {
       const report = (outcome: UpstreamCallEvent['outcome']): void =>
-        options.onCall?.({ upstream: options.name, path, status: null, durationMs: performance.now() - started, outcome });
+        options.onCall?.({
+          upstream: options.name,
+          path,
+          status: null,
+          durationMs: performance.now() - started,
+          outcome,
+        });
       if (signal?.aborted) {
         report('aborted');
         throw error;
       }
-      if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      if (
+        error instanceof undiciErrors.HeadersTimeoutError ||
+        error instanceof undiciErrors.BodyTimeoutError
+      ) {
         report('timeout');
         throw new UpstreamTimeoutError(options.name, options.timeoutMs);
       }
       report('error');
-      throw new UpstreamError(`upstream '${options.name}' is unreachable: ${(error as Error).message}`, {
-        upstream: options.name,
-        status: null,
-        cause: error,
-      });
+      throw new UpstreamError(
+        `upstream '${options.name}' is unreachable: ${(error as Error).message}`,
+        {
+          upstream: options.name,
+          status: null,
+          cause: error,
+        },
+      );
     }
   }
 
-  async function withRetries(method: 'GET' | 'POST', path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  async function withRetries(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     // Serialised once, not once per attempt.
     const payload = method === 'POST' ? JSON.stringify(body) : null;
     for (let attempt = 0; ; attempt++) {
@@ -160,17 +198,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             });
           }
         } else {
-          failure = new UpstreamError(`upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`, {
-            upstream: options.name,
-            status,
-            body: text,
-          });
+          failure = new UpstreamError(
+            `upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`,
+            {
+              upstream: options.name,
+              status,
+              body: text,
+            },
+          );
         }
       } catch (error) {
         if (isAbortError(error) || signal?.aborted) throw error;
         failure = error as Error;
       }
-      const retryable = failure instanceof UpstreamError ? failure.isRetryable : failure instanceof UpstreamTimeoutError;
+      const retryable =
+        failure instanceof UpstreamError
+          ? failure.isRetryable
+          : failure instanceof UpstreamTimeoutError;
       if (!retryable || attempt >= options.retries) throw failure;
       // Exponential backoff with full jitter so synchronized retries do not stampede a restarting GPU server.
       const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
@@ -211,23 +255,35 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           // Streams may legitimately run long; only the wait for headers is bounded.
           bodyTimeout: 0,
         });
-        options.onCall?.({ upstream: options.name, path, status: response.statusCode, durationMs: performance.now() - started, outcome: response.statusCode < 400 ? 'ok' : 'error' });
+        options.onCall?.({
+          upstream: options.name,
+          path,
+          status: response.statusCode,
+          durationMs: performance.now() - started,
+          outcome: response.statusCode < 400 ? 'ok' : 'error',
+        });
         if (response.statusCode >= 400) {
           const text = await response.body.text();
-          throw new UpstreamError(`upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`, {
-            upstream: options.name,
-            status: response.statusCode,
-            body: text,
-          });
+          throw new UpstreamError(
+            `upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`,
+            {
+              upstream: options.name,
+              status: response.statusCode,
+              body: text,
+            },
+          );
         }
         return { statusCode: response.statusCode, headers: response.headers, body: response.body };
       } catch (error) {
         if (error instanceof UpstreamError || isAbortError(error) || signal?.aborted) throw error;
-        throw new UpstreamError(`upstream '${options.name}' is unreachable: ${(error as Error).message}`, {
-          upstream: options.name,
-          status: null,
-          cause: error,
-        });
+        throw new UpstreamError(
+          `upstream '${options.name}' is unreachable: ${(error as Error).message}`,
+          {
+            upstream: options.name,
+            status: null,
+            cause: error,
+          },
+        );
       }
     },
     close: () => pool.close(),

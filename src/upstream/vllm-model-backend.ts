@@ -26,13 +26,26 @@ export function createVllmModelBackend(options: VllmModelBackendOptions): ModelB
       const messages = options.buildMessages(clientMessages);
       if (options.stepApi === 'chat-continue') {
         const tokenCount = await countChatTokens(policyClient, info.servedName, messages, signal);
-        return { policy: createVllmPolicy({ client: policyClient, servedName: info.servedName, messages, mode: 'chat-continue' }), promptTokens: tokenCount };
+        return {
+          policy: createVllmPolicy({
+            client: policyClient,
+            servedName: info.servedName,
+            messages,
+            mode: 'chat-continue',
+          }),
+          promptTokens: tokenCount,
+        };
       }
       // One /tokenize per request: the ids serve whole-solution sampling as they are, and the text
       // (one /detokenize) is fetched only if a step-wise round needs it, off the critical path.
       const prompt = await prepareChatPrompt(policyClient, info.servedName, messages, signal);
       return {
-        policy: createVllmPolicy({ client: policyClient, servedName: info.servedName, prompt, mode: 'completions' }),
+        policy: createVllmPolicy({
+          client: policyClient,
+          servedName: info.servedName,
+          prompt,
+          mode: 'completions',
+        }),
         promptTokens: prompt.tokens,
       };
     },
@@ -42,13 +55,29 @@ export function createVllmModelBackend(options: VllmModelBackendOptions): ModelB
         const stream = await policyClient.postStream('/v1/chat/completions', body, signal);
         return { kind: 'stream', status: stream.statusCode, body: stream.body };
       }
-      return { kind: 'json', status: 200, body: await policyClient.postJson('/v1/chat/completions', body, signal) };
+      return {
+        kind: 'json',
+        status: 200,
+        body: await policyClient.postJson('/v1/chat/completions', body, signal),
+      };
     },
   };
 }
 
-async function countChatTokens(client: UpstreamClient, servedName: string, messages: readonly PolicyMessage[], signal?: AbortSignal): Promise<number> {
-  const response = await client.postJson('/tokenize', { model: servedName, messages, add_generation_prompt: true }, signal);
-  const count = typeof response === 'object' && response !== null ? (response as Record<string, unknown>).count : undefined;
+async function countChatTokens(
+  client: UpstreamClient,
+  servedName: string,
+  messages: readonly PolicyMessage[],
+  signal?: AbortSignal,
+): Promise<number> {
+  const response = await client.postJson(
+    '/tokenize',
+    { model: servedName, messages, add_generation_prompt: true },
+    signal,
+  );
+  const count =
+    typeof response === 'object' && response !== null
+      ? (response as Record<string, unknown>).count
+      : undefined;
   return typeof count === 'number' ? count : 0;
 }

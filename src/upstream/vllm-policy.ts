@@ -43,14 +43,31 @@ export async function renderChatPrompt(
   signal?: AbortSignal,
 ): Promise<RenderedPrompt> {
   const tokenized = tokenizeResponseSchema.safeParse(
-    await client.postJson('/tokenize', { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false }, signal),
+    await client.postJson(
+      '/tokenize',
+      { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false },
+      signal,
+    ),
   );
-  if (!tokenized.success) throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
+  if (!tokenized.success)
+    throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
   const detokenized = detokenizeResponseSchema.safeParse(
-    await client.postJson('/detokenize', { model: servedName, tokens: tokenized.data.tokens }, signal),
+    await client.postJson(
+      '/detokenize',
+      { model: servedName, tokens: tokenized.data.tokens },
+      signal,
+    ),
   );
-  if (!detokenized.success) throw new InvalidUpstreamResponseError(client.name, '/detokenize: ' + detokenized.error.message);
-  return { text: detokenized.data.prompt, tokens: tokenized.data.count, maxModelLen: tokenized.data.max_model_len ?? null };
+  if (!detokenized.success)
+    throw new InvalidUpstreamResponseError(
+      client.name,
+      '/detokenize: ' + detokenized.error.message,
+    );
+  return {
+    text: detokenized.data.prompt,
+    tokens: tokenized.data.count,
+    maxModelLen: tokenized.data.max_model_len ?? null,
+  };
 }
 
 /**
@@ -74,9 +91,14 @@ export async function prepareChatPrompt(
   signal?: AbortSignal,
 ): Promise<ChatPrompt> {
   const tokenized = tokenizeResponseSchema.safeParse(
-    await client.postJson('/tokenize', { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false }, signal),
+    await client.postJson(
+      '/tokenize',
+      { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false },
+      signal,
+    ),
   );
-  if (!tokenized.success) throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
+  if (!tokenized.success)
+    throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
   const ids = tokenized.data.tokens;
   let text: Promise<string> | null = null;
   return {
@@ -85,11 +107,17 @@ export async function prepareChatPrompt(
     maxModelLen: tokenized.data.max_model_len ?? null,
     text(textSignal) {
       if (text === null) {
-        const started = client.postJson('/detokenize', { model: servedName, tokens: ids }, textSignal).then((body) => {
-          const detokenized = detokenizeResponseSchema.safeParse(body);
-          if (!detokenized.success) throw new InvalidUpstreamResponseError(client.name, '/detokenize: ' + detokenized.error.message);
-          return detokenized.data.prompt;
-        });
+        const started = client
+          .postJson('/detokenize', { model: servedName, tokens: ids }, textSignal)
+          .then((body) => {
+            const detokenized = detokenizeResponseSchema.safeParse(body);
+            if (!detokenized.success)
+              throw new InvalidUpstreamResponseError(
+                client.name,
+                '/detokenize: ' + detokenized.error.message,
+              );
+            return detokenized.data.prompt;
+          });
         // A failure is reported to whoever awaits the text; a failed attempt may be retried.
         started.catch(() => {
           if (text === started) text = null;
@@ -101,7 +129,10 @@ export async function prepareChatPrompt(
   };
 }
 
-function toFinish(finishReason: string | null, stopReason: string | number | null | undefined): ContinuationFinish {
+function toFinish(
+  finishReason: string | null,
+  stopReason: string | number | null | undefined,
+): ContinuationFinish {
   if (finishReason === 'length') return 'length';
   // vLLM: stop + stop_reason = matched stop string (a step boundary); stop + null = EOS.
   if (finishReason === 'stop') return typeof stopReason === 'string' ? 'stop-sequence' : 'eos';
@@ -120,13 +151,21 @@ export interface VllmPolicyOptions {
   messages?: readonly PolicyMessage[];
   mode: 'completions' | 'chat-continue';
   /** Called after every successful call, for tracing/metrics. */
-  onCall?: (info: { prefixes: number; n: number; promptTokens: number; completionTokens: number }) => void;
+  onCall?: (info: {
+    prefixes: number;
+    n: number;
+    promptTokens: number;
+    completionTokens: number;
+  }) => void;
 }
 
 /** Count the requested continuations, to check the upstream returned exactly that many. */
 function expectOutputs(prefixCount: number, n: number, received: number, upstream: string): void {
   if (received !== prefixCount * n) {
-    throw new InvalidUpstreamResponseError(upstream, `expected ${prefixCount * n} choices, got ${received}`);
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      `expected ${prefixCount * n} choices, got ${received}`,
+    );
   }
 }
 
@@ -134,7 +173,11 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
   const { client, servedName } = options;
 
   /** The `prompt` field: ids when no prefix needs the text, else rendered text + prefix per prefix. */
-  async function completionPrompts(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<string[] | readonly number[] | (readonly number[])[]> {
+  async function completionPrompts(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<string[] | readonly number[] | (readonly number[])[]> {
     const chatPrompt = options.prompt;
     if (options.renderedPrompt !== undefined || chatPrompt === undefined) {
       const rendered = options.renderedPrompt ?? '';
@@ -149,7 +192,11 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
     return prefixes.map((prefix) => rendered + prefix);
   }
 
-  async function viaCompletions(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult> {
+  async function viaCompletions(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult> {
     const body: Record<string, unknown> = {
       model: servedName,
       prompt: await completionPrompts(prefixes, params, signal),
@@ -165,25 +212,49 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       skip_special_tokens: true,
     };
     if (params.seed !== undefined) body.seed = params.seed;
-    const parsed = completionResponseSchema.safeParse(await client.postJson('/v1/completions', body, signal));
-    if (!parsed.success) throw new InvalidUpstreamResponseError(client.name, '/v1/completions: ' + parsed.error.message);
+    const parsed = completionResponseSchema.safeParse(
+      await client.postJson('/v1/completions', body, signal),
+    );
+    if (!parsed.success)
+      throw new InvalidUpstreamResponseError(
+        client.name,
+        '/v1/completions: ' + parsed.error.message,
+      );
     const choices = [...parsed.data.choices].sort((a, b) => a.index - b.index);
     expectOutputs(prefixes.length, params.n, choices.length, client.name);
     const outputs = prefixes.map(() => [] as GenerateResult['outputs'][number]);
-    const tokenCounts = splitTokens(parsed.data.usage?.completion_tokens ?? null, choices.map((c) => c.text));
+    const tokenCounts = splitTokens(
+      parsed.data.usage?.completion_tokens ?? null,
+      choices.map((c) => c.text),
+    );
     choices.forEach((choice, i) => {
       // vLLM orders choices prompt-major: index = prompt_idx * n + sample_idx.
       const promptIndex = Math.floor(choice.index / params.n);
       const bucket = outputs[promptIndex];
-      if (!bucket) throw new InvalidUpstreamResponseError(client.name, `choice index ${choice.index} out of range`);
-      bucket.push({ text: choice.text, finish: toFinish(choice.finish_reason, choice.stop_reason), completionTokens: tokenCounts[i] ?? 0 });
+      if (!bucket)
+        throw new InvalidUpstreamResponseError(
+          client.name,
+          `choice index ${choice.index} out of range`,
+        );
+      bucket.push({
+        text: choice.text,
+        finish: toFinish(choice.finish_reason, choice.stop_reason),
+        completionTokens: tokenCounts[i] ?? 0,
+      });
     });
-    const usage = { promptTokens: parsed.data.usage?.prompt_tokens ?? 0, completionTokens: parsed.data.usage?.completion_tokens ?? 0 };
+    const usage = {
+      promptTokens: parsed.data.usage?.prompt_tokens ?? 0,
+      completionTokens: parsed.data.usage?.completion_tokens ?? 0,
+    };
     options.onCall?.({ prefixes: prefixes.length, n: params.n, ...usage });
     return { outputs, ...usage };
   }
 
-  async function viaChat(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult> {
+  async function viaChat(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult> {
     const messages = options.messages ?? [];
     // A chat request carries one conversation, so beams fan out as concurrent requests.
     const results = await Promise.all(
@@ -203,14 +274,24 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
           include_stop_str_in_output: true,
         };
         if (params.seed !== undefined) body.seed = params.seed;
-        const parsed = chatCompletionResponseSchema.safeParse(await client.postJson('/v1/chat/completions', body, signal));
-        if (!parsed.success) throw new InvalidUpstreamResponseError(client.name, '/v1/chat/completions: ' + parsed.error.message);
+        const parsed = chatCompletionResponseSchema.safeParse(
+          await client.postJson('/v1/chat/completions', body, signal),
+        );
+        if (!parsed.success)
+          throw new InvalidUpstreamResponseError(
+            client.name,
+            '/v1/chat/completions: ' + parsed.error.message,
+          );
         const choices = [...parsed.data.choices].sort((a, b) => a.index - b.index);
         expectOutputs(1, params.n, choices.length, client.name);
         const texts = choices.map((c) => c.message.content ?? '');
         const counts = splitTokens(parsed.data.usage?.completion_tokens ?? null, texts);
         return {
-          continuations: choices.map((c, i) => ({ text: texts[i] ?? '', finish: toFinish(c.finish_reason, c.stop_reason), completionTokens: counts[i] ?? 0 })),
+          continuations: choices.map((c, i) => ({
+            text: texts[i] ?? '',
+            finish: toFinish(c.finish_reason, c.stop_reason),
+            completionTokens: counts[i] ?? 0,
+          })),
           promptTokens: parsed.data.usage?.prompt_tokens ?? 0,
           completionTokens: parsed.data.usage?.completion_tokens ?? 0,
         };
@@ -221,14 +302,22 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       promptTokens: results.reduce((s, r) => s + r.promptTokens, 0),
       completionTokens: results.reduce((s, r) => s + r.completionTokens, 0),
     };
-    options.onCall?.({ prefixes: prefixes.length, n: params.n, promptTokens: out.promptTokens, completionTokens: out.completionTokens });
+    options.onCall?.({
+      prefixes: prefixes.length,
+      n: params.n,
+      promptTokens: out.promptTokens,
+      completionTokens: out.completionTokens,
+    });
     return out;
   }
 
   return {
     generate(prefixes, params, signal) {
-      if (prefixes.length === 0) return Promise.resolve({ outputs: [], promptTokens: 0, completionTokens: 0 });
-      return options.mode === 'completions' ? viaCompletions(prefixes, params, signal) : viaChat(prefixes, params, signal);
+      if (prefixes.length === 0)
+        return Promise.resolve({ outputs: [], promptTokens: 0, completionTokens: 0 });
+      return options.mode === 'completions'
+        ? viaCompletions(prefixes, params, signal)
+        : viaChat(prefixes, params, signal);
     },
   };
 }
@@ -244,6 +333,7 @@ export function splitTokens(total: number | null, texts: readonly string[]): num
   if (sum === 0) return lengths.map(() => Math.floor(total / Math.max(1, texts.length)));
   const shares = lengths.map((l) => Math.floor((total * l) / sum));
   let remainder = total - shares.reduce((a, b) => a + b, 0);
-  for (let i = 0; remainder > 0 && i < shares.length; i++, remainder--) shares[i] = (shares[i] ?? 0) + 1;
+  for (let i = 0; remainder > 0 && i < shares.length; i++, remainder--)
+    shares[i] = (shares[i] ?? 0) + 1;
   return shares;
 }

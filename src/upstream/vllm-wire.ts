@@ -10,7 +10,16 @@ export const completionChoiceSchema = z.looseObject({
   finish_reason: z.string().nullable(),
   /** vLLM extension: the matched stop string/token, null on EOS or length. SGLang calls it matched_stop. */
   stop_reason: z.union([z.string(), z.number(), z.null()]).optional(),
-  prompt_logprobs: z.array(z.record(z.string(), z.looseObject({ logprob: z.number(), decoded_token: z.string().nullish() })).nullable()).nullish(),
+  prompt_logprobs: z
+    .array(
+      z
+        .record(
+          z.string(),
+          z.looseObject({ logprob: z.number(), decoded_token: z.string().nullish() }),
+        )
+        .nullable(),
+    )
+    .nullish(),
 });
 
 export const usageSchema = z.looseObject({
@@ -52,7 +61,13 @@ export const poolingResponseSchema = z.looseObject({
 });
 
 export const modelsResponseSchema = z.looseObject({
-  data: z.array(z.looseObject({ id: z.string(), max_model_len: z.number().int().nullish(), owned_by: z.string().nullish() })),
+  data: z.array(
+    z.looseObject({
+      id: z.string(),
+      max_model_len: z.number().int().nullish(),
+      owned_by: z.string().nullish(),
+    }),
+  ),
 });
 
 export const versionResponseSchema = z.looseObject({ version: z.string() });

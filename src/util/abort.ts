@@ -1,6 +1,8 @@
 /** Errors raised because a signal fired are recognised by name, whatever created them. */
 export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'RequestAbortedError');
+  return (
+    error instanceof Error && (error.name === 'AbortError' || error.name === 'RequestAbortedError')
+  );
 }
 
 /** Throw the signal's reason (or a standard AbortError) if it already fired. */

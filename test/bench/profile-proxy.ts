@@ -42,29 +42,69 @@ async function main(): Promise<void> {
     pin,
     proxyCwd: dir,
     latency: { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 },
-    proxyExecArgv: [...(usePerf ? ['--perf-basic-prof'] : []), ...(process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== '')],
-    proxyEnv: { BENCH_PROFILE_DIR: dir, ...(JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>) },
+    proxyExecArgv: [
+      ...(usePerf ? ['--perf-basic-prof'] : []),
+      ...(process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+    ],
+    proxyEnv: {
+      BENCH_PROFILE_DIR: dir,
+      ...(JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>),
+    },
   });
   // Distinct questions (no cross-request cache reuse), as many as requests up to 5000.
-  const problems = generateProblems({ seed: 7, count: Math.min(5000, count) }).map((p) => p.problem);
+  const problems = generateProblems({ seed: 7, count: Math.min(5000, count) }).map(
+    (p) => p.problem,
+  );
   const body = (i: number): unknown => {
     const question = problems[i % problems.length] as string;
-    if (scenario === 'passthrough') return { model: PROXY_MODEL, messages: [{ role: 'user', content: question }], max_tokens: 16 };
-    if (scenario === 'beam16') return ttsBody(question, { n: 16, m: 4, strategy: 'beam_search' }, { seed: i });
-    if (scenario === 'dvts16') return ttsBody(question, { n: 16, m: 4, strategy: 'dvts' }, { seed: i });
+    if (scenario === 'passthrough')
+      return {
+        model: PROXY_MODEL,
+        messages: [{ role: 'user', content: question }],
+        max_tokens: 16,
+      };
+    if (scenario === 'beam16')
+      return ttsBody(question, { n: 16, m: 4, strategy: 'beam_search' }, { seed: i });
+    if (scenario === 'dvts16')
+      return ttsBody(question, { n: 16, m: 4, strategy: 'dvts' }, { seed: i });
     if (scenario === 'cot') return ttsBody(question, { n: 1, strategy: 'cot' }, { seed: i });
     const bon = /^bon(\d+)$/.exec(scenario);
     if (bon) return ttsBody(question, { n: Number(bon[1]), strategy: 'best_of_n' }, { seed: i });
     const majority = /^majority(\d+)$/.exec(scenario);
-    if (majority) return ttsBody(question, { n: Number(majority[1]), strategy: 'majority' }, { seed: i });
+    if (majority)
+      return ttsBody(question, { n: Number(majority[1]), strategy: 'majority' }, { seed: i });
     throw new Error(`unknown scenario ${scenario}`);
   };
   const pool = createLoadPool(rig.proxyUrl, concurrency);
   let profileFile: string | null = null;
   try {
-    await runLoad({ pool, path: '/v1/chat/completions', count: Number(process.env.BENCH_WARMUP ?? Math.max(20, Math.round(count / 10))), concurrency, body: (i) => body(i + 100_000) });
+    await runLoad({
+      pool,
+      path: '/v1/chat/completions',
+      count: Number(process.env.BENCH_WARMUP ?? Math.max(20, Math.round(count / 10))),
+      concurrency,
+      body: (i) => body(i + 100_000),
+    });
     if (!noProfile) await rig.proxy.call('profileStart');
-    const perf = usePerf ? spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(rig.proxy.pid), '-o', path.join(dir, 'perf.data')], { stdio: 'inherit' }) : null;
+    const perf = usePerf
+      ? spawn(
+          'perf',
+          [
+            'record',
+            '-q',
+            '-e',
+            'cpu-clock',
+            '-F',
+            '1999',
+            '-g',
+            '-p',
+            String(rig.proxy.pid),
+            '-o',
+            path.join(dir, 'perf.data'),
+          ],
+          { stdio: 'inherit' },
+        )
+      : null;
     if (perf) await new Promise((resolve) => setTimeout(resolve, 500));
     const before = cpuSplitMs(rig.proxy.pid);
     const result = await runLoad({ pool, path: '/v1/chat/completions', count, concurrency, body });
@@ -74,16 +114,38 @@ async function main(): Promise<void> {
       const exited = new Promise((resolve) => perf.once('exit', resolve));
       perf.kill('SIGINT');
       await exited;
-      const summary = summarizePerf(path.join(dir, 'perf.data'), rig.proxy.pid, Number(process.env.BENCH_TOP ?? 30));
-      process.stdout.write(`perf ${path.join(dir, 'perf.data')}: ${summary.samples} on-CPU samples, ${summary.mainThreadShare}% on the main thread\n`);
-      for (const row of summary.byPackage) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${row.name}\n`);
+      const summary = summarizePerf(
+        path.join(dir, 'perf.data'),
+        rig.proxy.pid,
+        Number(process.env.BENCH_TOP ?? 30),
+      );
+      process.stdout.write(
+        `perf ${path.join(dir, 'perf.data')}: ${summary.samples} on-CPU samples, ${summary.mainThreadShare}% on the main thread\n`,
+      );
+      for (const row of summary.byPackage)
+        process.stdout.write(`  ${String(row.share).padStart(5)}%  ${row.name}\n`);
       process.stdout.write('top functions (innermost JS frame):\n');
-      for (const row of summary.topFunctions) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${row.name}\n`);
+      for (const row of summary.topFunctions)
+        process.stdout.write(`  ${String(row.share).padStart(5)}%  ${row.name}\n`);
     }
     const proxyCpu = after.user + after.system - before.user - before.system;
     const proxySystemShare = (after.system - before.system) / proxyCpu;
     process.stdout.write(
-      JSON.stringify({ scenario, count, concurrency, errors: result.errors, firstError: result.firstError, throughput: result.throughput, latency: summarize(result.latenciesMs), proxyCpuMsPerRequest: proxyCpu / count, proxySystemShare }, null, 1) + '\n',
+      JSON.stringify(
+        {
+          scenario,
+          count,
+          concurrency,
+          errors: result.errors,
+          firstError: result.firstError,
+          throughput: result.throughput,
+          latency: summarize(result.latenciesMs),
+          proxyCpuMsPerRequest: proxyCpu / count,
+          proxySystemShare,
+        },
+        null,
+        1,
+      ) + '\n',
     );
   } finally {
     await pool.close();
@@ -91,10 +153,18 @@ async function main(): Promise<void> {
   }
   if (profileFile === null) return;
   const summary = summarizeProfile(profileFile, Number(process.env.BENCH_TOP ?? 30));
-  process.stdout.write(`profile ${profileFile}: busy ${summary.busyMs} ms of ${summary.totalMs} ms\n`);
-  for (const row of summary.byPackage) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${String(row.selfMs).padStart(8)} ms  ${row.name}\n`);
+  process.stdout.write(
+    `profile ${profileFile}: busy ${summary.busyMs} ms of ${summary.totalMs} ms\n`,
+  );
+  for (const row of summary.byPackage)
+    process.stdout.write(
+      `  ${String(row.share).padStart(5)}%  ${String(row.selfMs).padStart(8)} ms  ${row.name}\n`,
+    );
   process.stdout.write('top functions (self):\n');
-  for (const row of summary.topFunctions) process.stdout.write(`  ${String(row.share).padStart(5)}%  ${String(row.selfMs).padStart(8)} ms  ${row.name}\n`);
+  for (const row of summary.topFunctions)
+    process.stdout.write(
+      `  ${String(row.share).padStart(5)}%  ${String(row.selfMs).padStart(8)} ms  ${row.name}\n`,
+    );
 }
 
 main().catch((error: unknown) => {

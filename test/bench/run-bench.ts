@@ -16,7 +16,12 @@ import { createLoadPool } from './lib/run-load';
 import { startRig } from './lib/start-rig';
 import { round } from './lib/summarize';
 import { runCriticalPath } from './sections/critical-path';
-import { compareVariants, runComputeEfficiency, tokensToReachAccuracy, type Variant } from './sections/compute-efficiency';
+import {
+  compareVariants,
+  runComputeEfficiency,
+  tokensToReachAccuracy,
+  type Variant,
+} from './sections/compute-efficiency';
 import { runPassthrough } from './sections/passthrough';
 import { runPrmBatching } from './sections/prm-batching';
 import { runPrmCache } from './sections/prm-cache';
@@ -38,7 +43,8 @@ function log(line: string): void {
 function gitDescribe(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
     return dirty ? `${head}+uncommitted` : head;
   } catch {
     return 'unknown';
@@ -71,8 +77,10 @@ async function main(): Promise<void> {
     quick: QUICK,
     machine: machine(),
     setup: {
-      processes: 'load generator (this process, undici Pool) -> proxy child (startServer, config/default.yaml + env overrides) -> policy simulator child + PRM simulator child; bare hop = express + http-proxy-middleware child with a keep-alive agent',
-      proxy_overrides: 'ab.shadow_rate=0 (no background A/B traffic); server.log_level as configured (info, logs to /dev/null)',
+      processes:
+        'load generator (this process, undici Pool) -> proxy child (startServer, config/default.yaml + env overrides) -> policy simulator child + PRM simulator child; bare hop = express + http-proxy-middleware child with a keep-alive agent',
+      proxy_overrides:
+        'ab.shadow_rate=0 (no background A/B traffic); server.log_level as configured (info, logs to /dev/null)',
       cpu_source: '/proc/<pid>/stat utime+stime (10 ms ticks) over the measured window',
       extra_proxy_env: EXTRA_PROXY_ENV,
     },
@@ -96,8 +104,20 @@ async function main(): Promise<void> {
       problems: distinct,
       concurrency: 16,
       scenarios: [
-        { name: 'best_of_n_16', budget: { n: 16, strategy: 'best_of_n' }, warmup: q(3000, 100), count: q(500, 60), windows: 3 },
-        { name: 'beam_search_16', budget: { n: 16, m: 4, strategy: 'beam_search' }, warmup: q(800, 30), count: q(300, 30), windows: 3 },
+        {
+          name: 'best_of_n_16',
+          budget: { n: 16, strategy: 'best_of_n' },
+          warmup: q(3000, 100),
+          count: q(500, 60),
+          windows: 3,
+        },
+        {
+          name: 'beam_search_16',
+          budget: { n: 16, m: 4, strategy: 'beam_search' },
+          warmup: q(800, 30),
+          count: q(300, 30),
+          windows: 3,
+        },
       ],
     });
     log('PRM prefix-score cache');
@@ -111,17 +131,32 @@ async function main(): Promise<void> {
       { name: 'auto_8', budget: { n: 8, strategy: 'auto' } },
       { name: 'auto_4', budget: { n: 4, strategy: 'auto' } },
     ];
-    const efficiency = await runComputeEfficiency(poolA, { problems: QUICK ? problems.slice(0, 12) : problems, variants, concurrency: 8 });
+    const efficiency = await runComputeEfficiency(poolA, {
+      problems: QUICK ? problems.slice(0, 12) : problems,
+      variants,
+      concurrency: 8,
+    });
     report.compute_efficiency = {
-      problems: 'generateProblems({ seed: 2027, count: 60 }), graded with isEquivalent against the simulator answer',
-      adaptive_early_stopping: 'auto_16 = tts_strategy auto at N=16: probe, strategy table row, early stopping per config tts.early_stop (default config)',
+      problems:
+        'generateProblems({ seed: 2027, count: 60 }), graded with isEquivalent against the simulator answer',
+      adaptive_early_stopping:
+        'auto_16 = tts_strategy auto at N=16: probe, strategy table row, early stopping per config tts.early_stop (default config)',
       variants: efficiency,
       auto_vs_best_of_n_16: compareVariants(efficiency, 'auto_16', 'best_of_n_16'),
-      tokens_to_reach_best_of_n_16_accuracy: tokensToReachAccuracy(efficiency, ['auto_4', 'auto_8', 'auto_16'], 'best_of_n_16'),
+      tokens_to_reach_best_of_n_16_accuracy: tokensToReachAccuracy(
+        efficiency,
+        ['auto_4', 'auto_8', 'auto_16'],
+        'best_of_n_16',
+      ),
     };
     log('PRM micro-batching (verifier over the PRM simulator, in-process)');
     try {
-      report.prm_batching = await runPrmBatching(rigA.prmUrl, { concurrent: q(64, 16), rounds: q(20, 4), problems: questions, prmPid: rigA.prmSim.pid });
+      report.prm_batching = await runPrmBatching(rigA.prmUrl, {
+        concurrent: q(64, 16),
+        rounds: q(20, 4),
+        problems: questions,
+        prmPid: rigA.prmSim.pid,
+      });
     } catch (error) {
       report.prm_batching = { error: error instanceof Error ? error.message : String(error) };
     }
@@ -131,10 +166,19 @@ async function main(): Promise<void> {
   }
 
   log(`2. critical path (rig B: ${CRITICAL_PATH_MS} ms per upstream call)`);
-  const rigB = await startRig({ latency: { perCallMs: CRITICAL_PATH_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 }, proxyEnv: EXTRA_PROXY_ENV });
+  const rigB = await startRig({
+    latency: { perCallMs: CRITICAL_PATH_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 },
+    proxyEnv: EXTRA_PROXY_ENV,
+  });
   const poolB = createLoadPool(rigB.proxyUrl, 16);
   try {
-    report.critical_path = await runCriticalPath(rigB, poolB, { perCallMs: CRITICAL_PATH_MS, problems: distinct, requests: q(8, 2), concurrent: q(16, 4), warmupPerMethod: q(48, 4) });
+    report.critical_path = await runCriticalPath(rigB, poolB, {
+      perCallMs: CRITICAL_PATH_MS,
+      problems: distinct,
+      requests: q(8, 2),
+      concurrent: q(16, 4),
+      warmupPerMethod: q(48, 4),
+    });
   } finally {
     await poolB.close();
     await rigB.stop();
@@ -143,12 +187,17 @@ async function main(): Promise<void> {
   log(`4. scale (rig C: fresh proxy, admission raised, ${SCALE_PER_CALL_MS} ms per upstream call)`);
   const rigC = await startRig({
     latency: { perCallMs: SCALE_PER_CALL_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 },
-    proxyEnv: { TTS_PROXY__SERVER__MAX_CONCURRENT_REQUESTS: '1000', TTS_PROXY__SERVER__MAX_QUEUED_REQUESTS: '1024', ...EXTRA_PROXY_ENV },
+    proxyEnv: {
+      TTS_PROXY__SERVER__MAX_CONCURRENT_REQUESTS: '1000',
+      TTS_PROXY__SERVER__MAX_QUEUED_REQUESTS: '1024',
+      ...EXTRA_PROXY_ENV,
+    },
   });
   try {
     report.scale = {
       upstream_latency_ms_per_call: SCALE_PER_CALL_MS,
-      admission: 'server.max_concurrent_requests=1000, max_queued_requests=1024 (env overrides); upstream max_connections as configured (policy 64, PRM 32)',
+      admission:
+        'server.max_concurrent_requests=1000, max_queued_requests=1024 (env overrides); upstream max_connections as configured (policy 64, PRM 32)',
       ...(await runScale(rigC, {
         problems: distinct,
         warmup: q(3000, 200),
@@ -170,7 +219,10 @@ async function main(): Promise<void> {
   const text = JSON.stringify(report, null, 2);
   const dir = path.resolve(process.cwd(), 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`);
+  const file = path.join(
+    dir,
+    `bench-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`,
+  );
   writeFileSync(file, text + '\n');
   process.stdout.write(text + '\n');
   log(`written ${file} in ${report.duration_s} s`);

@@ -47,7 +47,9 @@ describe('auto through the proxy', () => {
         // @ts-expect-error proxy extra
         tts_budget: 64,
       });
-      const tts = (completion as unknown as { tts: { method: string; auto: AutoWire; candidates: number } }).tts;
+      const tts = (
+        completion as unknown as { tts: { method: string; auto: AutoWire; candidates: number } }
+      ).tts;
       expect(tts.auto.probe_samples).toBe(4);
       if (tts.auto.difficulty?.bin !== 'easy') continue;
       expect(tts.method).toBe('best_of_n');
@@ -62,9 +64,15 @@ describe('auto through the proxy', () => {
     // Easy problems agree early: most of the budget of 64 is never drawn.
     expect(stoppedEarly).toBeGreaterThanOrEqual(3);
     const metrics = await request(server.url).get('/metrics');
-    const line = metrics.text.split('\n').find((l) => l.startsWith('tts_proxy_tts_early_stop_saved_samples_total{method="best_of_n"}'));
+    const line = metrics.text
+      .split('\n')
+      .find((l) =>
+        l.startsWith('tts_proxy_tts_early_stop_saved_samples_total{method="best_of_n"}'),
+      );
     expect(Number(line?.split(' ').pop())).toBe(saved);
-    expect(metrics.text).toMatch(/tts_proxy_tts_auto_choices_total\{bin="easy",method="best_of_n"\} \d+/);
+    expect(metrics.text).toMatch(
+      /tts_proxy_tts_auto_choices_total\{bin="easy",method="best_of_n"\} \d+/,
+    );
   });
 });
 
@@ -75,7 +83,13 @@ describe('strategy table config', () => {
   async function startWith(yaml: string): Promise<RunningServer> {
     const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(file, yaml);
-    return startServer({ configPath: file, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1', env: {} });
+    return startServer({
+      configPath: file,
+      logger: pino({ level: 'silent' }),
+      port: 0,
+      host: '127.0.0.1',
+      env: {},
+    });
   }
 
   it('names tts.strategy_table when the file is missing', async () => {
@@ -85,18 +99,36 @@ describe('strategy table config', () => {
   });
 
   it('names models.0.strategy_table and the bad row when a table is invalid', async () => {
-    writeFileSync(path.join(dir, 'broken.yaml'), 'version: 1\nname: broken\nrows:\n  - method: warp_drive\n');
-    const yaml = base.replace(/(\n {4}step_api: completions\n)/, '$1    strategy_table: broken.yaml\n');
+    writeFileSync(
+      path.join(dir, 'broken.yaml'),
+      'version: 1\nname: broken\nrows:\n  - method: warp_drive\n',
+    );
+    const yaml = base.replace(
+      /(\n {4}step_api: completions\n)/,
+      '$1    strategy_table: broken.yaml\n',
+    );
     await expect(startWith(yaml)).rejects.toThrow(/models\.0\.strategy_table/);
   });
 
   it('loads a table relative to the config file', async () => {
-    writeFileSync(path.join(dir, 'mine.yaml'), readFileSync(path.resolve(__dirname, '../../config/strategy.yaml'), 'utf8').replace('name: paper-default', 'name: my-calibrated'));
-    const running = await startWith(base.replace(/^tts:\n/m, 'tts:\n  strategy_table: mine.yaml\n'));
+    writeFileSync(
+      path.join(dir, 'mine.yaml'),
+      readFileSync(path.resolve(__dirname, '../../config/strategy.yaml'), 'utf8').replace(
+        'name: paper-default',
+        'name: my-calibrated',
+      ),
+    );
+    const running = await startWith(
+      base.replace(/^tts:\n/m, 'tts:\n  strategy_table: mine.yaml\n'),
+    );
     try {
       const response = await request(running.url)
         .post('/v1/chat/completions')
-        .send({ model: MODEL, messages: [{ role: 'user', content: 'What is 17 + 25?' }], tts_budget: 8 });
+        .send({
+          model: MODEL,
+          messages: [{ role: 'user', content: 'What is 17 + 25?' }],
+          tts_budget: 8,
+        });
       expect(response.status).toBe(200);
       expect(response.body.tts.auto.table).toBe('my-calibrated');
     } finally {

@@ -17,7 +17,9 @@ import { DEFAULT_CONFIG } from './start-test-server';
 const SIM_INDEX = path.resolve(__dirname, '../../src/sim/index.ts');
 const hasSimulator = existsSync(SIM_INDEX);
 if (!hasSimulator) {
-  console.warn(`calibrate integration test skipped: ${SIM_INDEX} does not exist yet (the simulator is not finished)`);
+  console.warn(
+    `calibrate integration test skipped: ${SIM_INDEX} does not exist yet (the simulator is not finished)`,
+  );
 }
 const describeWithSim = hasSimulator ? describe : describe.skip;
 
@@ -62,7 +64,14 @@ describeWithSim('runCalibrate against the simulator', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, like loadCalibrate
     const { generateProblems } = require('../../src/sim') as typeof SimModule;
     const problems = generateProblems({ seed: 11, count: 6 });
-    await writeFile(datasetPath, problems.map((p, i) => JSON.stringify({ problem: p.problem, answer: p.answer, unique_id: `sim-${i}` })).join('\n') + '\n');
+    await writeFile(
+      datasetPath,
+      problems
+        .map((p, i) =>
+          JSON.stringify({ problem: p.problem, answer: p.answer, unique_id: `sim-${i}` }),
+        )
+        .join('\n') + '\n',
+    );
     first = await calibrate();
   }, 120_000);
 
@@ -80,21 +89,38 @@ describeWithSim('runCalibrate against the simulator', () => {
     const text = await readFile(outPath, 'utf8');
     expect(text).toMatch(/^# Strategy table calibrated by `tts-proxy calibrate` on 2025-01-01\./);
     expect(text).toMatch(/SIMULATED upstream/);
-    expect(text).toMatch(/N=4 \(no probe: one row for every difficulty\): auto \d+\.\d% vs best single method/);
+    expect(text).toMatch(
+      /N=4 \(no probe: one row for every difficulty\): auto \d+\.\d% vs best single method/,
+    );
     expect(text).toMatch(/N=8 \(probe of 2\): auto \d+\.\d% vs best single method/);
     expect(text).toMatch(/k per budget: N=4: none, N=8: k=2/);
     const table = parseStrategyTable(text);
     // N ≤ 5 (measured at 4) and N = 6-7 have no probe at serving time: one row each for every
     // difficulty; from N = 8 (k = 2) one row per bin.
-    expect(table.rows.map((row) => [row.match.difficulties, row.match.budgetMin, row.match.budgetMax])).toEqual([
+    expect(
+      table.rows.map((row) => [row.match.difficulties, row.match.budgetMin, row.match.budgetMax]),
+    ).toEqual([
       [null, null, 5],
       [null, 6, 7],
       [['easy'], 8, null],
       [['medium'], 8, null],
       [['hard'], 8, null],
     ]);
-    expect(table.calibration).toMatchObject({ problems: 6, budgets: [4, 8], probeSamples: 2, model: 'qwen2.5-1.5b-instruct' });
-    for (const row of table.rows) expect(row.measured?.alternatives).toEqual(expect.objectContaining({ majority: expect.any(Number), best_of_n: expect.any(Number), beam_search: expect.any(Number), dvts: expect.any(Number) }));
+    expect(table.calibration).toMatchObject({
+      problems: 6,
+      budgets: [4, 8],
+      probeSamples: 2,
+      model: 'qwen2.5-1.5b-instruct',
+    });
+    for (const row of table.rows)
+      expect(row.measured?.alternatives).toEqual(
+        expect.objectContaining({
+          majority: expect.any(Number),
+          best_of_n: expect.any(Number),
+          beam_search: expect.any(Number),
+          dvts: expect.any(Number),
+        }),
+      );
   });
 
   it('reports progress with an ETA', () => {
@@ -109,7 +135,9 @@ describeWithSim('runCalibrate against the simulator', () => {
     await writeFile(progressPath, `${lines.slice(0, 44).join('\n')}\n{"kind":"rec`);
     const second = await calibrate();
     expect(second.requests).toEqual({ total: 48, resumed: 43, sent: 5, failed: 0 });
-    expect(second.table.rows.map((row) => row.method)).toEqual(first.table.rows.map((row) => row.method));
+    expect(second.table.rows.map((row) => row.method)).toEqual(
+      first.table.rows.map((row) => row.method),
+    );
     const third = await calibrate();
     expect(third.requests).toEqual({ total: 48, resumed: 48, sent: 0, failed: 0 });
   }, 120_000);
@@ -121,7 +149,12 @@ describeWithSim('runCalibrate against the simulator', () => {
       model: 'qwen2.5-1.5b-instruct',
       datasetSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       seed: 7,
-      config: expect.objectContaining({ 'models[].served_name': 'sim-qwen2.5-1.5b-instruct', 'prms[].name': 'qwen2.5-math-prm-7b', 'prms[].family': 'qwen2.5-math-prm', 'tts.default_m': 4 }),
+      config: expect.objectContaining({
+        'models[].served_name': 'sim-qwen2.5-1.5b-instruct',
+        'prms[].name': 'qwen2.5-math-prm-7b',
+        'prms[].family': 'qwen2.5-math-prm',
+        'tts.default_m': 4,
+      }),
     });
   });
 
@@ -137,7 +170,15 @@ describeWithSim('runCalibrate against the simulator', () => {
     const movedDataset = path.join(dir, 'moved.jsonl');
     await copyFile(datasetPath, movedDataset);
     const out = await copyOfProgress('moved.yaml');
-    const result = await runCalibrate({ datasetPath: movedDataset, budgets: [4, 8], outPath: out, configPath: DEFAULT_CONFIG, seed: 7, env: {}, progress: { write: () => true } });
+    const result = await runCalibrate({
+      datasetPath: movedDataset,
+      budgets: [4, 8],
+      outPath: out,
+      configPath: DEFAULT_CONFIG,
+      seed: 7,
+      env: {},
+      progress: { write: () => true },
+    });
     expect(result.requests).toMatchObject({ resumed: 48, sent: 0 });
   }, 60_000);
 
@@ -146,10 +187,22 @@ describeWithSim('runCalibrate against the simulator', () => {
     const changedDataset = path.join(dir, 'changed.jsonl');
     const lines = (await readFile(datasetPath, 'utf8')).trimEnd().split('\n');
     const firstLine = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    await writeFile(changedDataset, [JSON.stringify({ ...firstLine, answer: 'not the answer' }), ...lines.slice(1)].join('\n') + '\n');
+    await writeFile(
+      changedDataset,
+      [JSON.stringify({ ...firstLine, answer: 'not the answer' }), ...lines.slice(1)].join('\n') +
+        '\n',
+    );
     const out = await copyOfProgress('changed.yaml');
     await expect(
-      runCalibrate({ datasetPath: changedDataset, budgets: [4, 8], outPath: out, configPath: DEFAULT_CONFIG, seed: 7, env: {}, progress: { write: () => true } }),
+      runCalibrate({
+        datasetPath: changedDataset,
+        budgets: [4, 8],
+        outPath: out,
+        configPath: DEFAULT_CONFIG,
+        seed: 7,
+        env: {},
+        progress: { write: () => true },
+      }),
     ).rejects.toThrow(/another setup: dataset .* sha256 .*; delete it or choose another --out/);
   });
 
@@ -157,18 +210,41 @@ describeWithSim('runCalibrate against the simulator', () => {
     const { runCalibrate } = loadCalibrate();
     const out = await copyOfProgress('other-prm.yaml');
     await expect(
-      runCalibrate({ datasetPath, budgets: [4, 8], outPath: out, configPath: DEFAULT_CONFIG, seed: 7, env: { TTS_PROXY__UPSTREAMS__PRM__SIM__SEED: '99' }, progress: { write: () => true } }),
-    ).rejects.toThrow(/prms\[\]\.upstream "sim seed 4321 quality 0\.85" \(this run: "sim seed 99 quality 0\.85"\)/);
+      runCalibrate({
+        datasetPath,
+        budgets: [4, 8],
+        outPath: out,
+        configPath: DEFAULT_CONFIG,
+        seed: 7,
+        env: { TTS_PROXY__UPSTREAMS__PRM__SIM__SEED: '99' },
+        progress: { write: () => true },
+      }),
+    ).rejects.toThrow(
+      /prms\[\]\.upstream "sim seed 4321 quality 0\.85" \(this run: "sim seed 99 quality 0\.85"\)/,
+    );
   });
 
   it('refuses a progress file whose header pins no fingerprints (an older version)', async () => {
     const { runCalibrate } = loadCalibrate();
     const out = path.join(dir, 'old.yaml');
     const lines = (await readFile(`${outPath}.progress.jsonl`, 'utf8')).trimEnd().split('\n');
-    const oldHeader = JSON.stringify({ kind: 'header', model: 'qwen2.5-1.5b-instruct', dataset: path.resolve(datasetPath), seed: 7 });
+    const oldHeader = JSON.stringify({
+      kind: 'header',
+      model: 'qwen2.5-1.5b-instruct',
+      dataset: path.resolve(datasetPath),
+      seed: 7,
+    });
     await writeFile(`${out}.progress.jsonl`, [oldHeader, ...lines.slice(1)].join('\n') + '\n');
     await expect(
-      runCalibrate({ datasetPath, budgets: [4, 8], outPath: out, configPath: DEFAULT_CONFIG, seed: 7, env: {}, progress: { write: () => true } }),
+      runCalibrate({
+        datasetPath,
+        budgets: [4, 8],
+        outPath: out,
+        configPath: DEFAULT_CONFIG,
+        seed: 7,
+        env: {},
+        progress: { write: () => true },
+      }),
     ).rejects.toThrow(/without the dataset and config fingerprints/);
   });
 
@@ -192,7 +268,17 @@ describeWithSim('runCalibrate against the simulator', () => {
       },
     };
     await expect(
-      runCalibrate({ datasetPath, budgets: [4], methods: ['majority'], outPath: out, configPath: DEFAULT_CONFIG, seed: 7, concurrency: 1, env: {}, progress: sink }),
+      runCalibrate({
+        datasetPath,
+        budgets: [4],
+        methods: ['majority'],
+        outPath: out,
+        configPath: DEFAULT_CONFIG,
+        seed: 7,
+        concurrency: 1,
+        env: {},
+        progress: sink,
+      }),
     ).rejects.toThrow(/cannot append to .*append-fails\.yaml\.progress\.jsonl/);
     // One request recorded, the next one's append failed, and nothing ran after it (6 jobs in all).
     expect(ticks).toBe(1);
@@ -201,7 +287,15 @@ describeWithSim('runCalibrate against the simulator', () => {
   it('refuses a progress file written for another calibration', async () => {
     const { runCalibrate } = loadCalibrate();
     await expect(
-      runCalibrate({ datasetPath, budgets: [4], outPath, configPath: DEFAULT_CONFIG, seed: 8, env: {}, progress: { write: () => true } }),
+      runCalibrate({
+        datasetPath,
+        budgets: [4],
+        outPath,
+        configPath: DEFAULT_CONFIG,
+        seed: 8,
+        env: {},
+        progress: { write: () => true },
+      }),
     ).rejects.toThrow(/seed 7 \(this run: 8\); delete it or choose another --out/);
   });
 });

@@ -12,7 +12,9 @@ describe('plain chat completions (no TTS) through the proxy', () => {
 
   beforeAll(async () => {
     // A little decode latency so a stream visibly spreads over time.
-    server = await startTestServer({ TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__DECODE_MS_PER_TOKEN: '1' });
+    server = await startTestServer({
+      TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__DECODE_MS_PER_TOKEN: '1',
+    });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
   afterAll(async () => {
@@ -20,7 +22,11 @@ describe('plain chat completions (no TTS) through the proxy', () => {
   });
 
   it('answers a plain completion with the client-facing model name', async () => {
-    const completion = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: QUESTION }], max_tokens: 400 });
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: QUESTION }],
+      max_tokens: 400,
+    });
     expect(completion.object).toBe('chat.completion');
     expect(completion.model).toBe(MODEL);
     expect(completion.choices[0]?.message.content?.length).toBeGreaterThan(0);
@@ -28,17 +34,38 @@ describe('plain chat completions (no TTS) through the proxy', () => {
   });
 
   it('serves the route the same on the fast listener path and through Express (other spellings)', async () => {
-    const body = { model: MODEL, messages: [{ role: 'user', content: QUESTION }], max_tokens: 50, seed: 3 };
+    const body = {
+      model: MODEL,
+      messages: [{ role: 'user', content: QUESTION }],
+      max_tokens: 50,
+      seed: 3,
+    };
     // Exact path: the request listener's own path; trailing slash and query: Express's router.
-    const answers = await Promise.all(['/v1/chat/completions', '/v1/chat/completions/', '/v1/chat/completions?trace=1'].map((path) => request(server.url).post(path).send(body)));
+    const answers = await Promise.all(
+      ['/v1/chat/completions', '/v1/chat/completions/', '/v1/chat/completions?trace=1'].map(
+        (path) => request(server.url).post(path).send(body),
+      ),
+    );
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ object: 'chat.completion', model: MODEL });
       expect(answer.headers['x-request-id']).toEqual(expect.any(String));
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
     }
-    expect(new Set(answers.map((answer) => (answer.body as { choices: { message: { content: string } }[] }).choices[0]?.message.content)).size).toBe(1);
-    const bad = await Promise.all(['/v1/chat/completions', '/v1/chat/completions/'].map((path) => request(server.url).post(path).send({ model: MODEL, messages: 'nope' })));
+    expect(
+      new Set(
+        answers.map(
+          (answer) =>
+            (answer.body as { choices: { message: { content: string } }[] }).choices[0]?.message
+              .content,
+        ),
+      ).size,
+    ).toBe(1);
+    const bad = await Promise.all(
+      ['/v1/chat/completions', '/v1/chat/completions/'].map((path) =>
+        request(server.url).post(path).send({ model: MODEL, messages: 'nope' }),
+      ),
+    );
     for (const answer of bad) {
       expect(answer.status).toBe(400);
       expect(answer.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
@@ -82,7 +109,12 @@ describe('plain chat completions (no TTS) through the proxy', () => {
   });
 
   it('maps an unknown model to a 404 OpenAI error the SDK understands', async () => {
-    await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+    await expect(
+      client.chat.completions.create({
+        model: 'no-such-model',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    ).rejects.toMatchObject({
       status: 404,
       error: { type: 'invalid_request_error', param: 'model', code: 'model_not_found' },
     });
@@ -90,7 +122,8 @@ describe('plain chat completions (no TTS) through the proxy', () => {
 
   it('lists configured models, labelled as simulated', async () => {
     const models = await client.models.list();
-    const entry = models.data.find((m) => m.id === MODEL) as unknown as { simulated: boolean; owned_by: string } | undefined;
+    const entry = models.data.find((m) => m.id === MODEL) as unknown as
+      { simulated: boolean; owned_by: string } | undefined;
     expect(entry?.simulated).toBe(true);
     expect(entry?.owned_by).toMatch(/simulated/);
   });

@@ -19,7 +19,10 @@ describe('errors are OpenAI-shaped with the right status', () => {
     await server.close();
   });
 
-  const post = (body: unknown) => request(server.url).post('/v1/chat/completions').send(body as object);
+  const post = (body: unknown) =>
+    request(server.url)
+      .post('/v1/chat/completions')
+      .send(body as object);
 
   it('400 names the bad field', async () => {
     const response = await post({ model: MODEL, messages: [] });
@@ -30,14 +33,20 @@ describe('errors are OpenAI-shaped with the right status', () => {
   });
 
   it('400 on invalid JSON, without a stack trace', async () => {
-    const response = await request(server.url).post('/v1/chat/completions').set('content-type', 'application/json').send('{"model":');
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('content-type', 'application/json')
+      .send('{"model":');
     expect(response.status).toBe(400);
     expectOpenAiError(response.body);
     expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js:\d+/);
   });
 
   it('413 when the body is too large', async () => {
-    const response = await post({ model: MODEL, messages: [{ role: 'user', content: 'x'.repeat(30000) }] });
+    const response = await post({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'x'.repeat(30000) }],
+    });
     expect(response.status).toBe(413);
     expect(response.body.error.code).toBe('request_too_large');
   });
@@ -61,7 +70,11 @@ describe('errors are OpenAI-shaped with the right status', () => {
   });
 
   it('400 when beam search budget is not a multiple of m', async () => {
-    const response = await post({ model: MODEL, messages, tts_budget: { n: 6, m: 4, strategy: 'beam_search' } });
+    const response = await post({
+      model: MODEL,
+      messages,
+      tts_budget: { n: 6, m: 4, strategy: 'beam_search' },
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.param).toBe('tts_budget');
   });
@@ -82,26 +95,37 @@ describe('errors are OpenAI-shaped with the right status', () => {
 describe('API keys', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startTestServer({ TTS_PROXY__SERVER__API_KEY_ENVS: '[PROXY_TEST_KEY]', PROXY_TEST_KEY: 'sk-test-secret-123' });
+    server = await startTestServer({
+      TTS_PROXY__SERVER__API_KEY_ENVS: '[PROXY_TEST_KEY]',
+      PROXY_TEST_KEY: 'sk-test-secret-123',
+    });
   });
   afterAll(async () => {
     await server.close();
   });
 
   it('401 without a key', async () => {
-    const response = await request(server.url).post('/v1/chat/completions').send({ model: MODEL, messages });
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .send({ model: MODEL, messages });
     expect(response.status).toBe(401);
     expect(response.body.error.type).toBe('authentication_error');
   });
 
   it('401 with a wrong key, and the key is never echoed', async () => {
-    const response = await request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-wrong-key-999').send({ model: MODEL, messages });
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('authorization', 'Bearer sk-wrong-key-999')
+      .send({ model: MODEL, messages });
     expect(response.status).toBe(401);
     expect(JSON.stringify(response.body)).not.toContain('sk-wrong-key-999');
   });
 
   it('200 with the right key; /health needs none', async () => {
-    const ok = await request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-test-secret-123').send({ model: MODEL, messages, max_tokens: 50 });
+    const ok = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('authorization', 'Bearer sk-test-secret-123')
+      .send({ model: MODEL, messages, max_tokens: 50 });
     expect(ok.status).toBe(200);
     const health = await request(server.url).get('/health');
     expect(health.status).toBe(200);
@@ -112,7 +136,8 @@ describe('API keys with per-key limits', () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startTestServer({
-      TTS_PROXY__SERVER__API_KEYS: '[{name: trial, key_env: TRIAL_KEY, max_budget: 4, requests_per_minute: 3}, {name: team, key_env: TEAM_KEY}]',
+      TTS_PROXY__SERVER__API_KEYS:
+        '[{name: trial, key_env: TRIAL_KEY, max_budget: 4, requests_per_minute: 3}, {name: team, key_env: TEAM_KEY}]',
       TRIAL_KEY: 'sk-trial-111',
       TEAM_KEY: 'sk-team-222',
     });
@@ -122,10 +147,18 @@ describe('API keys with per-key limits', () => {
   });
 
   it('refuses a budget above the key maximum (400 naming tts_budget) and rate-limits the key with 429 + Retry-After', async () => {
-    const trial = (body: Record<string, unknown>) => request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-trial-111').send({ model: MODEL, messages, max_tokens: 50, ...body });
+    const trial = (body: Record<string, unknown>) =>
+      request(server.url)
+        .post('/v1/chat/completions')
+        .set('authorization', 'Bearer sk-trial-111')
+        .send({ model: MODEL, messages, max_tokens: 50, ...body });
     const over = await trial({ tts_budget: 8 });
     expect(over.status).toBe(400);
-    expect(over.body.error).toMatchObject({ type: 'invalid_request_error', param: 'tts_budget', code: 'budget_above_key_limit' });
+    expect(over.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'tts_budget',
+      code: 'budget_above_key_limit',
+    });
     const within = await trial({ tts_budget: 4, tts_strategy: 'majority' });
     expect(within.status).toBe(200);
     expect(within.body.tts.budget_spent).toBeLessThanOrEqual(4);
@@ -133,22 +166,35 @@ describe('API keys with per-key limits', () => {
     expect((await trial({})).status).toBe(200);
     const limited = await trial({});
     expect(limited.status).toBe(429);
-    expect(limited.body.error).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded', param: null });
+    expect(limited.body.error).toMatchObject({
+      type: 'requests',
+      code: 'rate_limit_exceeded',
+      param: null,
+    });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(limited.body)).not.toContain('sk-trial-111');
     // Another key is unaffected, and has no budget limit beyond the server's.
-    const team = await request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-team-222').send({ model: MODEL, messages, max_tokens: 50, tts_budget: 8, tts_strategy: 'majority' });
+    const team = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('authorization', 'Bearer sk-team-222')
+      .send({ model: MODEL, messages, max_tokens: 50, tts_budget: 8, tts_strategy: 'majority' });
     expect(team.status).toBe(200);
   });
 
-  it('fails to start when a limited key\'s env var is missing, naming the field', async () => {
-    await expect(startTestServer({ TTS_PROXY__SERVER__API_KEYS: '[{name: x, key_env: NOT_SET_ANYWHERE}]' })).rejects.toThrow(/server\.api_keys\.0\.key_env/);
+  it("fails to start when a limited key's env var is missing, naming the field", async () => {
+    await expect(
+      startTestServer({ TTS_PROXY__SERVER__API_KEYS: '[{name: x, key_env: NOT_SET_ANYWHERE}]' }),
+    ).rejects.toThrow(/server\.api_keys\.0\.key_env/);
   });
 
   it('refuses a key listed twice (the first match would win and escape the limits)', async () => {
     await expect(
-      startTestServer({ TTS_PROXY__SERVER__API_KEY_ENVS: '[K1]', TTS_PROXY__SERVER__API_KEYS: '[{name: limited, key_env: K2, requests_per_minute: 1}]', K1: 'same-key', K2: 'same-key' }),
+      startTestServer({
+        TTS_PROXY__SERVER__API_KEY_ENVS: '[K1]',
+        TTS_PROXY__SERVER__API_KEYS: '[{name: limited, key_env: K2, requests_per_minute: 1}]',
+        K1: 'same-key',
+        K2: 'same-key',
+      }),
     ).rejects.toThrow(/server\.api_keys\.0\.key_env.*already accepted/);
   });
 });
-

@@ -19,11 +19,24 @@ afterAll(() => {
 });
 
 function options(outDir: string, extra: Partial<RunEvalOptions> = {}): RunEvalOptions {
-  return { datasetPath: DEMO, configPath: CONFIG, env: {}, arms: ['cot', 'best_of_n', 'beam_search'], budgets: [4], limit: 8, concurrency: 4, seed: 1, outDir, ...extra };
+  return {
+    datasetPath: DEMO,
+    configPath: CONFIG,
+    env: {},
+    arms: ['cot', 'best_of_n', 'beam_search'],
+    budgets: [4],
+    limit: 8,
+    concurrency: 4,
+    seed: 1,
+    outDir,
+    ...extra,
+  };
 }
 
 function resultLines(outDir: string): string[] {
-  return readFileSync(path.join(outDir, 'results.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(path.join(outDir, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 describe('runEval', () => {
@@ -41,7 +54,10 @@ describe('runEval', () => {
     expect(read.results.find((r) => r.arm === 'beam_search')?.method).toBe('beam_search');
     expect(read.results.find((r) => r.arm === 'best_of_n')?.prmTokens).toBeGreaterThan(0);
 
-    const summary = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as { cells: { arm: string; requests: number; accuracy: number }[]; completed_requests: number };
+    const summary = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as {
+      cells: { arm: string; requests: number; accuracy: number }[];
+      completed_requests: number;
+    };
     expect(summary.completed_requests).toBe(24);
     expect(summary.cells.map((cell) => [cell.arm, cell.requests])).toEqual([
       ['cot', 8],
@@ -55,7 +71,9 @@ describe('runEval', () => {
     expect(second).toMatchObject({ newRequests: 0, resumedRequests: 24, isInterrupted: false });
     expect(resultLines(outDir)).toHaveLength(24);
     // Same seeds, same requests: the summary's numbers are unchanged.
-    expect(second.summary.cells.map((cell) => cell.accuracy)).toEqual(first.summary.cells.map((cell) => cell.accuracy));
+    expect(second.summary.cells.map((cell) => cell.accuracy)).toEqual(
+      first.summary.cells.map((cell) => cell.accuracy),
+    );
   });
 
   it('keeps what is done when aborted part-way, and the rerun completes the grid', async () => {
@@ -77,11 +95,17 @@ describe('runEval', () => {
     const kept = resultLines(outDir);
     expect(kept).toHaveLength(partial.newRequests);
     expect(existsSync(path.join(outDir, 'report.html'))).toBe(true);
-    const partialSummary = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as { run: { is_interrupted: boolean } };
+    const partialSummary = JSON.parse(readFileSync(path.join(outDir, 'summary.json'), 'utf8')) as {
+      run: { is_interrupted: boolean };
+    };
     expect(partialSummary.run.is_interrupted).toBe(true);
 
     const rerun = await runEval(options(outDir));
-    expect(rerun).toMatchObject({ resumedRequests: kept.length, newRequests: 24 - kept.length, isInterrupted: false });
+    expect(rerun).toMatchObject({
+      resumedRequests: kept.length,
+      newRequests: 24 - kept.length,
+      isInterrupted: false,
+    });
     const read = readResults(readFileSync(path.join(outDir, 'results.jsonl'), 'utf8'));
     expect(read.results).toHaveLength(24);
     expect(read.badLines).toEqual([]);

@@ -43,9 +43,25 @@ tts:
 }
 
 const REQUESTS = [
-  { question: 'A library has 120 books and lends out 45. It buys 30 more. How many books does it have?', strategy: 'best_of_n', n: 8, seed: 11 },
-  { question: 'What is the sum of the first 20 positive odd numbers?', strategy: 'beam_search', n: 8, seed: 12 },
-  { question: 'A box holds 6 eggs. How many boxes are needed for 75 eggs?', strategy: 'best_of_n', n: 4, seed: 13 },
+  {
+    question:
+      'A library has 120 books and lends out 45. It buys 30 more. How many books does it have?',
+    strategy: 'best_of_n',
+    n: 8,
+    seed: 11,
+  },
+  {
+    question: 'What is the sum of the first 20 positive odd numbers?',
+    strategy: 'beam_search',
+    n: 8,
+    seed: 12,
+  },
+  {
+    question: 'A box holds 6 eggs. How many boxes are needed for 75 eggs?',
+    strategy: 'best_of_n',
+    n: 4,
+    seed: 13,
+  },
 ];
 
 interface Answer {
@@ -60,14 +76,28 @@ async function runAll(server: RunningServer): Promise<{ answers: Answer[]; strea
   for (const { question, strategy, n, seed } of REQUESTS) {
     const response = await request(server.url)
       .post('/v1/chat/completions')
-      .send({ model: MODEL, messages: [{ role: 'user', content: question }], seed, tts_budget: { n, strategy } });
+      .send({
+        model: MODEL,
+        messages: [{ role: 'user', content: question }],
+        seed,
+        tts_budget: { n, strategy },
+      });
     expect(response.status).toBe(200);
-    answers.push({ content: response.body.choices[0].message.content, selectedAnswer: response.body.tts.selected_answer, method: response.body.tts.method });
+    answers.push({
+      content: response.body.choices[0].message.content,
+      selectedAnswer: response.body.tts.selected_answer,
+      method: response.body.tts.method,
+    });
   }
   // A plain streamed chat (no search) goes through postStream and replays chunk by chunk.
   const streamed = await request(server.url)
     .post('/v1/chat/completions')
-    .send({ model: MODEL, messages: [{ role: 'user', content: 'What is 2 + 3?' }], seed: 3, stream: true });
+    .send({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+      seed: 3,
+      stream: true,
+    });
   expect(streamed.status).toBe(200);
   return { answers, streamed: contentOfSse(streamed.text) };
 }
@@ -76,12 +106,22 @@ function contentOfSse(text: string): string {
   return text
     .split('\n')
     .filter((line) => line.startsWith('data: {'))
-    .map((line) => (JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '')
+    .map(
+      (line) =>
+        (JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]
+          ?.delta?.content ?? '',
+    )
     .join('');
 }
 
 async function start(file: string): Promise<RunningServer> {
-  return startServer({ configPath: file, env: {}, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1' });
+  return startServer({
+    configPath: file,
+    env: {},
+    logger: pino({ level: 'silent' }),
+    port: 0,
+    host: '127.0.0.1',
+  });
 }
 
 describe('record, then replay with the simulators stopped', () => {
@@ -103,8 +143,22 @@ describe('record, then replay with the simulators stopped', () => {
 
     const lines = readFileSync(path.join(dir, 'runs/policy.jsonl'), 'utf8').trim().split('\n');
     const paths = new Set(lines.map((line) => (JSON.parse(line) as { path: string }).path));
-    expect([...paths]).toEqual(expect.arrayContaining(['/version', '/v1/models', '/tokenize', '/detokenize', '/v1/completions', '/v1/chat/completions']));
-    const prmPaths = new Set(readFileSync(path.join(dir, 'runs/prm.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { path: string }).path));
+    expect([...paths]).toEqual(
+      expect.arrayContaining([
+        '/version',
+        '/v1/models',
+        '/tokenize',
+        '/detokenize',
+        '/v1/completions',
+        '/v1/chat/completions',
+      ]),
+    );
+    const prmPaths = new Set(
+      readFileSync(path.join(dir, 'runs/prm.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { path: string }).path),
+    );
     expect([...prmPaths]).toEqual(expect.arrayContaining(['/pooling', '/tokenize']));
 
     const replaying = await start(path.join(dir, 'replay.yaml'));
@@ -113,17 +167,29 @@ describe('record, then replay with the simulators stopped', () => {
       expect(replaying.simulators).toEqual({});
       const replayed = await runAll(replaying);
       expect(replayed).toEqual(recorded);
-      expect(recorded.answers.map((answer) => answer.method)).toEqual(['best_of_n', 'beam_search', 'best_of_n']);
+      expect(recorded.answers.map((answer) => answer.method)).toEqual([
+        'best_of_n',
+        'beam_search',
+        'best_of_n',
+      ]);
       expect(recorded.answers.every((answer) => answer.selectedAnswer !== null)).toBe(true);
       expect(recorded.streamed.length).toBeGreaterThan(0);
 
       const health = await request(replaying.url).get('/health');
-      expect(health.body).toMatchObject({ status: 'ok', upstreams: { policy: { status: 'ok', replay: true }, prm: { status: 'ok', replay: true } } });
+      expect(health.body).toMatchObject({
+        status: 'ok',
+        upstreams: { policy: { status: 'ok', replay: true }, prm: { status: 'ok', replay: true } },
+      });
 
       // A request the recording never saw fails cleanly (502), not by hanging.
       const unseen = await request(replaying.url)
         .post('/v1/chat/completions')
-        .send({ model: MODEL, messages: [{ role: 'user', content: 'A question nobody recorded?' }], seed: 99, tts_budget: { n: 4, strategy: 'best_of_n' } });
+        .send({
+          model: MODEL,
+          messages: [{ role: 'user', content: 'A question nobody recorded?' }],
+          seed: 99,
+          tts_budget: { n: 4, strategy: 'best_of_n' },
+        });
       expect(unseen.status).toBe(502);
     } finally {
       await replaying.close();

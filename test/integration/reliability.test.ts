@@ -11,11 +11,18 @@ import { createSeededRandom } from '../../src/util';
 import { DEFAULT_CONFIG, startTestServer } from './start-test-server';
 
 const MODEL = 'qwen2.5-1.5b-instruct';
-const QUESTION = 'A shop has 40 apples, sells 12 and receives 30 more. How many apples are there now?';
+const QUESTION =
+  'A shop has 40 apples, sells 12 and receives 30 more. How many apples are there now?';
 
 function isOpenAiError(body: unknown): boolean {
   const error = (body as { error?: Record<string, unknown> } | null)?.error;
-  return !!error && typeof error.message === 'string' && typeof error.type === 'string' && 'param' in error && 'code' in error;
+  return (
+    !!error &&
+    typeof error.message === 'string' &&
+    typeof error.type === 'string' &&
+    'param' in error &&
+    'code' in error
+  );
 }
 
 describe('upstream faults: every request ends in a valid completion or a clean OpenAI error', () => {
@@ -47,7 +54,12 @@ describe('upstream faults: every request ends in a valid completion or a clean O
         const i = next++;
         const response = await request(server.url)
           .post('/v1/chat/completions')
-          .send({ model: MODEL, messages: [{ role: 'user', content: `${QUESTION} (#${i})` }], seed: i, tts_budget: { n: 8, strategy: strategies[i % strategies.length] } });
+          .send({
+            model: MODEL,
+            messages: [{ role: 'user', content: `${QUESTION} (#${i})` }],
+            seed: i,
+            tts_budget: { n: 8, strategy: strategies[i % strategies.length] },
+          });
         if (response.status === 200) {
           expect(response.body.choices[0].message.content).toEqual(expect.any(String));
           if (response.body.tts.degraded) outcomes.degraded++;
@@ -72,40 +84,52 @@ describe('upstream faults: every request ends in a valid completion or a clean O
 describe('client disconnect', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startTestServer({ TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '300', TTS_PROXY__UPSTREAMS__PRM__SIM__LATENCY__PER_CALL_MS: '300' });
+    server = await startTestServer({
+      TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '300',
+      TTS_PROXY__UPSTREAMS__PRM__SIM__LATENCY__PER_CALL_MS: '300',
+    });
   });
   afterAll(async () => {
     await server.close();
   });
 
-  it.each([false, true])('aborts every upstream call of the request (stream=%p)', async (stream) => {
-    const policy = server.simulators.policy;
-    const prm = server.simulators.prm;
-    if (!policy || !prm) throw new Error('simulators missing');
-    policy.resetStats();
-    prm.resetStats();
-    const controller = new AbortController();
-    const pending = undiciRequest(`${server.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: QUESTION }], stream, tts_budget: { n: 16, strategy: 'beam_search' } }),
-      signal: controller.signal,
-    }).then(async (response) => {
-      for await (const _chunk of response.body) {
-        // keep reading until the abort
-      }
-    });
-    // Mid-search: after prompt rendering, during the first rounds.
-    await new Promise((resolve) => setTimeout(resolve, 900));
-    expect(policy.stats().inFlight + prm.stats().inFlight).toBeGreaterThan(0);
-    controller.abort();
-    await pending.catch(() => undefined);
-    // Within 1 s nothing of that request is still running upstream.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(policy.stats().inFlight).toBe(0);
-    expect(prm.stats().inFlight).toBe(0);
-    expect(policy.stats().aborted + prm.stats().aborted).toBeGreaterThan(0);
-  }, 20_000);
+  it.each([false, true])(
+    'aborts every upstream call of the request (stream=%p)',
+    async (stream) => {
+      const policy = server.simulators.policy;
+      const prm = server.simulators.prm;
+      if (!policy || !prm) throw new Error('simulators missing');
+      policy.resetStats();
+      prm.resetStats();
+      const controller = new AbortController();
+      const pending = undiciRequest(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: MODEL,
+          messages: [{ role: 'user', content: QUESTION }],
+          stream,
+          tts_budget: { n: 16, strategy: 'beam_search' },
+        }),
+        signal: controller.signal,
+      }).then(async (response) => {
+        for await (const _chunk of response.body) {
+          // keep reading until the abort
+        }
+      });
+      // Mid-search: after prompt rendering, during the first rounds.
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      expect(policy.stats().inFlight + prm.stats().inFlight).toBeGreaterThan(0);
+      controller.abort();
+      await pending.catch(() => undefined);
+      // Within 1 s nothing of that request is still running upstream.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(policy.stats().inFlight).toBe(0);
+      expect(prm.stats().inFlight).toBe(0);
+      expect(policy.stats().aborted + prm.stats().aborted).toBeGreaterThan(0);
+    },
+    20_000,
+  );
 });
 
 describe('overload', () => {
@@ -124,7 +148,13 @@ describe('overload', () => {
   it('answers 429 with Retry-After beyond the queue, and serves the rest', async () => {
     const responses = await Promise.all(
       Array.from({ length: 12 }, () =>
-        request(server.url).post('/v1/chat/completions').send({ model: MODEL, messages: [{ role: 'user', content: QUESTION }], tts_budget: { n: 4, strategy: 'majority' } }),
+        request(server.url)
+          .post('/v1/chat/completions')
+          .send({
+            model: MODEL,
+            messages: [{ role: 'user', content: QUESTION }],
+            tts_budget: { n: 4, strategy: 'majority' },
+          }),
       ),
     );
     const rejected = responses.filter((r) => r.status === 429);
@@ -152,23 +182,72 @@ describe('hostile input (seeded fuzz)', () => {
     const random = createSeededRandom(424242);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const weird: unknown[] = [
-      null, true, -1, 0, 1e308, -0, 3.5, '', 'x'.repeat(5000), '\u0000\uffff\ud800', '😀'.repeat(100), [], [[[]]], {}, { __proto__: { polluted: true } },
-      { constructor: { prototype: { polluted: true } } }, Number.MAX_SAFE_INTEGER, '16', { n: -3 }, { n: 1e9 }, { n: 8, m: 0 }, { n: 8, strategy: 'beam_search', m: 3 }, { strategy: 42 },
+      null,
+      true,
+      -1,
+      0,
+      1e308,
+      -0,
+      3.5,
+      '',
+      'x'.repeat(5000),
+      '\u0000\uffff\ud800',
+      '😀'.repeat(100),
+      [],
+      [[[]]],
+      {},
+      { __proto__: { polluted: true } },
+      { constructor: { prototype: { polluted: true } } },
+      Number.MAX_SAFE_INTEGER,
+      '16',
+      { n: -3 },
+      { n: 1e9 },
+      { n: 8, m: 0 },
+      { n: 8, strategy: 'beam_search', m: 3 },
+      { strategy: 42 },
     ];
-    const fields = ['model', 'messages', 'stream', 'n', 'temperature', 'max_tokens', 'tts_budget', 'tts_strategy', 'tts_timeout_ms', 'stream_options', 'stop', 'seed', '__proto__', 'constructor'];
+    const fields = [
+      'model',
+      'messages',
+      'stream',
+      'n',
+      'temperature',
+      'max_tokens',
+      'tts_budget',
+      'tts_strategy',
+      'tts_timeout_ms',
+      'stream_options',
+      'stop',
+      'seed',
+      '__proto__',
+      'constructor',
+    ];
     const statuses = new Map<number, number>();
     for (let i = 0; i < 1000; i++) {
-      const body: Record<string, unknown> = { model: MODEL, messages: [{ role: 'user', content: QUESTION }], max_tokens: 20 };
+      const body: Record<string, unknown> = {
+        model: MODEL,
+        messages: [{ role: 'user', content: QUESTION }],
+        max_tokens: 20,
+      };
       const mutations = 1 + Math.floor(random() * 3);
       for (let k = 0; k < mutations; k++) {
         const field = pick(fields);
         if (random() < 0.2) delete body[field];
-        else Object.defineProperty(body, field, { value: pick(weird), enumerable: true, configurable: true, writable: true });
+        else
+          Object.defineProperty(body, field, {
+            value: pick(weird),
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          });
       }
       let raw = JSON.stringify(body);
       if (random() < 0.1) raw = raw.slice(0, Math.floor(random() * raw.length)); // truncated JSON
-      const call = request(server.url).post('/v1/chat/completions').set('content-type', random() < 0.05 ? 'text/plain' : 'application/json');
-      if (random() < 0.1) call.set('x-tts-budget', pick(['abc', '-1', '{"n":', '99999', '{"vote":"x"}', '4']));
+      const call = request(server.url)
+        .post('/v1/chat/completions')
+        .set('content-type', random() < 0.05 ? 'text/plain' : 'application/json');
+      if (random() < 0.1)
+        call.set('x-tts-budget', pick(['abc', '-1', '{"n":', '99999', '{"vote":"x"}', '4']));
       if (random() < 0.1) call.set('x-tts-strategy', pick(['', 'dvts', 'rm -rf', 'auto']));
       const response = await call.send(raw);
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -210,23 +289,40 @@ describe('secrets never reach logs, errors or metadata', () => {
   });
 
   it('401s without the key; a grep of the logs finds no key', async () => {
-    const denied = await request(server.url).post('/v1/chat/completions').set('authorization', 'Bearer sk-wrong-guess-555').send({ model: MODEL, messages: [{ role: 'user', content: QUESTION }] });
+    const denied = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('authorization', 'Bearer sk-wrong-guess-555')
+      .send({ model: MODEL, messages: [{ role: 'user', content: QUESTION }] });
     expect(denied.status).toBe(401);
     const ok = await request(server.url)
       .post('/v1/chat/completions')
       .set('authorization', 'Bearer sk-client-secret-777')
-      .send({ model: MODEL, messages: [{ role: 'user', content: QUESTION }], tts_budget: 4, tts_return_candidates: true });
+      .send({
+        model: MODEL,
+        messages: [{ role: 'user', content: QUESTION }],
+        tts_budget: 4,
+        tts_return_candidates: true,
+      });
     expect(ok.status).toBe(200);
     const everything = lines.join('') + JSON.stringify(ok.body) + JSON.stringify(denied.body);
-    for (const secret of ['sk-client-secret-777', 'sk-upstream-secret-888', 'sk-wrong-guess-555']) expect(everything).not.toContain(secret);
+    for (const secret of ['sk-client-secret-777', 'sk-upstream-secret-888', 'sk-wrong-guess-555'])
+      expect(everything).not.toContain(secret);
     expect(lines.length).toBeGreaterThan(0);
   });
 });
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests, then refuses new connections', async () => {
-    const server = await startTestServer({ TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '200' });
-    const inFlight = request(server.url).post('/v1/chat/completions').send({ model: MODEL, messages: [{ role: 'user', content: QUESTION }], tts_budget: { n: 4, strategy: 'majority' } });
+    const server = await startTestServer({
+      TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '200',
+    });
+    const inFlight = request(server.url)
+      .post('/v1/chat/completions')
+      .send({
+        model: MODEL,
+        messages: [{ role: 'user', content: QUESTION }],
+        tts_budget: { n: 4, strategy: 'majority' },
+      });
     const settled = inFlight.then((r) => r.status);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const closing = server.close();

@@ -27,7 +27,10 @@ interface TtsMetadata {
 
 interface HealthBody {
   status: string;
-  upstreams: Record<string, { status: string; replicas?: { url: string; isEjected: boolean; calls: number }[] }>;
+  upstreams: Record<
+    string,
+    { status: string; replicas?: { url: string; isEjected: boolean; calls: number }[] }
+  >;
 }
 
 function ttsOf(value: unknown): TtsMetadata {
@@ -62,7 +65,13 @@ tts:
 `;
 }
 
-function ask(client: OpenAI, question: string, strategy: string, n: number, seed: number): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+function ask(
+  client: OpenAI,
+  question: string,
+  strategy: string,
+  n: number,
+  seed: number,
+): Promise<OpenAI.Chat.Completions.ChatCompletion> {
   return client.chat.completions.create({
     model: MODEL,
     messages: [{ role: 'user', content: question }],
@@ -72,7 +81,8 @@ function ask(client: OpenAI, question: string, strategy: string, n: number, seed
   });
 }
 
-const completionCalls = (sim: RunningSimulator): number => sim.stats().requestsByRoute['POST /v1/completions'] ?? 0;
+const completionCalls = (sim: RunningSimulator): number =>
+  sim.stats().requestsByRoute['POST /v1/completions'] ?? 0;
 
 describe('a policy upstream with replicas (several simulators, one killed mid-run)', () => {
   let dir: string;
@@ -85,11 +95,26 @@ describe('a policy upstream with replicas (several simulators, one killed mid-ru
     dir = mkdtempSync(path.join(os.tmpdir(), 'tts-pool-'));
     // Same seed everywhere, as real replicas serve the same weights; a little latency keeps calls in flight.
     sims = await Promise.all(
-      [0, 1, 2].map(() => startSimulator({ role: 'policy', seed: 1234, host: '127.0.0.1', port: 0, model: { servedName: POLICY_SERVED, paramsB: 1.5, family: 'qwen2.5' }, latency: { perCallMs: 10 } })),
+      [0, 1, 2].map(() =>
+        startSimulator({
+          role: 'policy',
+          seed: 1234,
+          host: '127.0.0.1',
+          port: 0,
+          model: { servedName: POLICY_SERVED, paramsB: 1.5, family: 'qwen2.5' },
+          latency: { perCallMs: 10 },
+        }),
+      ),
     );
     const file = path.join(dir, 'replicas.yaml');
     writeFileSync(file, poolConfig(sims.map((sim) => sim.url)));
-    server = await startServer({ configPath: file, env: {}, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1' });
+    server = await startServer({
+      configPath: file,
+      env: {},
+      logger: pino({ level: 'silent' }),
+      port: 0,
+      host: '127.0.0.1',
+    });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
   afterAll(async () => {
@@ -100,7 +125,13 @@ describe('a policy upstream with replicas (several simulators, one killed mid-ru
 
   it('keeps every round of one beam search on one replica', async () => {
     for (const sim of sims) sim.resetStats();
-    const completion = await ask(client, 'A baker makes 14 trays of 12 rolls and sells 75. How many rolls are left?', 'beam_search', 8, 5);
+    const completion = await ask(
+      client,
+      'A baker makes 14 trays of 12 rolls and sells 75. How many rolls are left?',
+      'beam_search',
+      8,
+      5,
+    );
     expect(ttsOf(completion).rounds).toBeGreaterThan(1);
     const used = sims.filter((sim) => completionCalls(sim) > 0);
     expect(used).toHaveLength(1);
@@ -112,11 +143,18 @@ describe('a policy upstream with replicas (several simulators, one killed mid-ru
     for (const sim of sims) sim.resetStats();
     const victim = sims[1] as RunningSimulator;
     const requests = Array.from({ length: 12 }, (_, i) =>
-      ask(client, `A train travels ${40 + i} km each hour for ${3 + (i % 4)} hours. How far does it go?`, i % 2 === 0 ? 'beam_search' : 'best_of_n', 8, 100 + i),
+      ask(
+        client,
+        `A train travels ${40 + i} km each hour for ${3 + (i % 4)} hours. How far does it go?`,
+        i % 2 === 0 ? 'beam_search' : 'best_of_n',
+        8,
+        100 + i,
+      ),
     );
     // Kill the victim once it is serving (bounded wait: 12 searches spread over 3 replicas).
     const deadline = Date.now() + 10_000;
-    while (victim.stats().inFlight === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (victim.stats().inFlight === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 2));
     expect(victim.stats().inFlight).toBeGreaterThan(0);
     closed.add(victim);
     await victim.close();
@@ -135,7 +173,9 @@ describe('a policy upstream with replicas (several simulators, one killed mid-ru
     expect(health.status).toBe('degraded');
     expect(health.upstreams.policy?.status).toBe('ok');
     const metrics = await request(server.url).get('/metrics');
-    expect(metrics.text).toContain(`tts_proxy_upstream_replica_ejected{upstream="policy",replica="${victim.url}"} 1`);
+    expect(metrics.text).toContain(
+      `tts_proxy_upstream_replica_ejected{upstream="policy",replica="${victim.url}"} 1`,
+    );
   });
 });
 
@@ -143,7 +183,13 @@ describe('sim.replicas: a pool of simulators', () => {
   let pooled: RunningServer;
   let single: RunningServer;
   beforeAll(async () => {
-    [pooled, single] = await Promise.all([startTestServer({ TTS_PROXY__UPSTREAMS__POLICY__SIM__REPLICAS: '3', TTS_PROXY__SERVER__LOG_LEVEL: 'silent' }), startTestServer()]);
+    [pooled, single] = await Promise.all([
+      startTestServer({
+        TTS_PROXY__UPSTREAMS__POLICY__SIM__REPLICAS: '3',
+        TTS_PROXY__SERVER__LOG_LEVEL: 'silent',
+      }),
+      startTestServer(),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([pooled.close(), single.close()]);
@@ -161,11 +207,18 @@ describe('sim.replicas: a pool of simulators', () => {
     const ask = (server: RunningServer, i: number) =>
       request(server.url)
         .post('/v1/chat/completions')
-        .send({ model: MODEL, messages: [{ role: 'user', content: `What is ${i * 13} plus ${i * 29}?` }], seed: i, tts_budget: { n: 4, strategy: 'beam_search' } });
+        .send({
+          model: MODEL,
+          messages: [{ role: 'user', content: `What is ${i * 13} plus ${i * 29}?` }],
+          seed: i,
+          tts_budget: { n: 4, strategy: 'beam_search' },
+        });
     for (let i = 1; i <= 4; i++) {
       const [fromPool, fromOne] = await Promise.all([ask(pooled, i), ask(single, i)]);
       expect(fromPool.status).toBe(200);
-      expect(fromPool.body.choices[0].message.content).toBe(fromOne.body.choices[0].message.content);
+      expect(fromPool.body.choices[0].message.content).toBe(
+        fromOne.body.choices[0].message.content,
+      );
       expect(fromPool.body.tts.selected_answer).toBe(fromOne.body.tts.selected_answer);
     }
   });

@@ -18,7 +18,10 @@ const hasChromium = existsSync(CHROMIUM);
 const run = promisify(execFile);
 
 const test = hasChromium ? it : it.skip;
-if (!hasChromium) console.warn(`report-browser.test.ts: SKIPPED, ${CHROMIUM} not found (apt-get install -y --no-install-recommends chromium)`);
+if (!hasChromium)
+  console.warn(
+    `report-browser.test.ts: SKIPPED, ${CHROMIUM} not found (apt-get install -y --no-install-recommends chromium)`,
+  );
 const title = hasChromium
   ? 'report.html in headless Chromium'
   : `report.html in headless Chromium (SKIPPED: ${CHROMIUM} not found; install it with apt-get install -y --no-install-recommends chromium)`;
@@ -34,8 +37,18 @@ describe(title, () => {
 
   test('renders the title and every plot offline', async () => {
     const outDir = path.join(root, 'out');
-    const { files } = await runEval({ datasetPath: DEMO, configPath: CONFIG, env: {}, arms: ['cot', 'majority', 'beam_search'], budgets: [4, 16], limit: 6, concurrency: 4, outDir });
-    const expectedPlots = (readFileSync(files.report, 'utf8').match(/<svg class="plot"/g) ?? []).length;
+    const { files } = await runEval({
+      datasetPath: DEMO,
+      configPath: CONFIG,
+      env: {},
+      arms: ['cot', 'majority', 'beam_search'],
+      budgets: [4, 16],
+      limit: 6,
+      concurrency: 4,
+      outDir,
+    });
+    const expectedPlots = (readFileSync(files.report, 'utf8').match(/<svg class="plot"/g) ?? [])
+      .length;
     // Accuracy vs budget, accuracy vs FLOPs, and one per-level bar chart per budget.
     expect(expectedPlots).toBe(4);
 
@@ -56,7 +69,9 @@ describe(title, () => {
       ],
       { timeout: 30_000, maxBuffer: 32 * 1024 * 1024 },
     );
-    expect(stdout).toMatch(/<title>tts-proxy eval: qwen2\.5-1\.5b-instruct on .*demo-problems\.jsonl<\/title>/);
+    expect(stdout).toMatch(
+      /<title>tts-proxy eval: qwen2\.5-1\.5b-instruct on .*demo-problems\.jsonl<\/title>/,
+    );
     expect(stdout.match(/<svg class="plot"/g)).toHaveLength(expectedPlots);
     expect(stdout).toContain('Accuracy vs budget');
     expect(stdout).toContain('Accuracy vs FLOPs');

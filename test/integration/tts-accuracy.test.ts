@@ -14,7 +14,12 @@ const PROBLEMS = generateProblems({ seed: 2026, count: 400 })
   .filter((p) => expectedPassAtOne(1.5, p.difficulty) < 0.1)
   .slice(0, 60);
 
-async function accuracy(server: RunningServer, strategy: string, n: number, vote?: string): Promise<{ accuracy: number; tokens: number }> {
+async function accuracy(
+  server: RunningServer,
+  strategy: string,
+  n: number,
+  vote?: string,
+): Promise<{ accuracy: number; tokens: number }> {
   let correct = 0;
   let tokens = 0;
   const queue = PROBLEMS.map((p, i) => ({ ...p, i }));
@@ -22,7 +27,12 @@ async function accuracy(server: RunningServer, strategy: string, n: number, vote
     for (let item = queue.shift(); item; item = queue.shift()) {
       const response = await request(server.url)
         .post('/v1/chat/completions')
-        .send({ model: MODEL, messages: [{ role: 'user', content: item.problem }], seed: 100 + item.i, tts_budget: { n, strategy, ...(vote ? { vote } : {}) } });
+        .send({
+          model: MODEL,
+          messages: [{ role: 'user', content: item.problem }],
+          seed: 100 + item.i,
+          tts_budget: { n, strategy, ...(vote ? { vote } : {}) },
+        });
       expect(response.status).toBe(200);
       const answer: string | null = response.body.tts.selected_answer;
       if (answer !== null && isEquivalent(answer, item.answer)) correct++;

@@ -4,7 +4,8 @@ import type { RunningServer } from '../../src/main';
 import { startTestServer } from './start-test-server';
 
 const MODEL = 'qwen2.5-1.5b-instruct';
-const QUESTION = 'A farmer has 17 rows of 23 apple trees and removes 5 trees. How many trees remain?';
+const QUESTION =
+  'A farmer has 17 rows of 23 apple trees and removes 5 trees. How many trees remain?';
 
 interface TtsMetadata {
   method: string;
@@ -49,72 +50,92 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     { strategy: 'dvts', n: 8 },
   ] as const;
 
-  it.each(strategies)('$strategy answers with a boxed answer and metadata', async ({ strategy, n }) => {
-    const completion = await client.chat.completions.create({
-      model: MODEL,
-      messages: [{ role: 'user', content: QUESTION }],
-      seed: 7,
-      // @ts-expect-error proxy extensions
-      tts_budget: { n, strategy },
-      tts_return_candidates: true,
-    });
-    const tts = ttsOf(completion);
-    expect(tts.method).toBe(strategy);
-    expect(tts.simulated).toBe(true);
-    expect(completion.choices[0]?.message.content).toMatch(/\\boxed\{/);
-    expect(completion.choices[0]?.finish_reason).toBe('stop');
-    const usage = completion.usage;
-    expect(usage?.completion_tokens).toBeGreaterThan(0);
-    expect(usage?.total_tokens).toBe((usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0));
-    expect(tts.flops.policy).toBeGreaterThan(0);
-    if (strategy === 'cot') {
-      expect(tts.budget_spent).toBe(1);
-      expect(tts.prm_calls).toBe(0);
-    } else {
-      expect(tts.vote_table.length).toBeGreaterThan(0);
-    }
-    if (strategy === 'beam_search' || strategy === 'dvts') {
-      // One policy call and one PRM call per round.
-      expect(tts.policy_calls).toBe(tts.rounds);
-      expect(tts.prm_calls).toBeLessThanOrEqual(tts.rounds);
-      expect(tts.flops.prm).toBeGreaterThan(0);
-    }
-    if (strategy === 'best_of_n') {
-      expect(tts.policy_calls).toBe(1);
-      expect(tts.prm_calls).toBe(1);
-      expect(tts.budget_spent).toBe(8);
-      expect(tts.candidate_details?.every((c) => Array.isArray(c.step_scores))).toBe(true);
-    }
-  });
+  it.each(strategies)(
+    '$strategy answers with a boxed answer and metadata',
+    async ({ strategy, n }) => {
+      const completion = await client.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: QUESTION }],
+        seed: 7,
+        // @ts-expect-error proxy extensions
+        tts_budget: { n, strategy },
+        tts_return_candidates: true,
+      });
+      const tts = ttsOf(completion);
+      expect(tts.method).toBe(strategy);
+      expect(tts.simulated).toBe(true);
+      expect(completion.choices[0]?.message.content).toMatch(/\\boxed\{/);
+      expect(completion.choices[0]?.finish_reason).toBe('stop');
+      const usage = completion.usage;
+      expect(usage?.completion_tokens).toBeGreaterThan(0);
+      expect(usage?.total_tokens).toBe(
+        (usage?.prompt_tokens ?? 0) + (usage?.completion_tokens ?? 0),
+      );
+      expect(tts.flops.policy).toBeGreaterThan(0);
+      if (strategy === 'cot') {
+        expect(tts.budget_spent).toBe(1);
+        expect(tts.prm_calls).toBe(0);
+      } else {
+        expect(tts.vote_table.length).toBeGreaterThan(0);
+      }
+      if (strategy === 'beam_search' || strategy === 'dvts') {
+        // One policy call and one PRM call per round.
+        expect(tts.policy_calls).toBe(tts.rounds);
+        expect(tts.prm_calls).toBeLessThanOrEqual(tts.rounds);
+        expect(tts.flops.prm).toBeGreaterThan(0);
+      }
+      if (strategy === 'best_of_n') {
+        expect(tts.policy_calls).toBe(1);
+        expect(tts.prm_calls).toBe(1);
+        expect(tts.budget_spent).toBe(8);
+        expect(tts.candidate_details?.every((c) => Array.isArray(c.step_scores))).toBe(true);
+      }
+    },
+  );
 
-  it.each(strategies)('$strategy streams: role, content chunks, finish, usage, [DONE]', async ({ strategy, n }) => {
-    const stream = await client.chat.completions.create(
-      withTts(
-        { model: MODEL, messages: [{ role: 'user', content: QUESTION }], stream: true, stream_options: { include_usage: true } } as const,
-        { tts_budget: { n, strategy }, tts_stream_progress: true },
-      ),
-    );
-    let content = '';
-    let reasoning = '';
-    let finish: string | null = null;
-    let usage = 0;
-    for await (const part of stream) {
-      const delta = part.choices[0]?.delta as { content?: string; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-      finish = part.choices[0]?.finish_reason ?? finish;
-      if (part.usage) usage++;
-    }
-    expect(content).toMatch(/\\boxed\{/);
-    expect(finish).toBe('stop');
-    expect(usage).toBe(1);
-    if (strategy === 'beam_search' || strategy === 'dvts') expect(reasoning).toMatch(/round \d+/);
-  });
+  it.each(strategies)(
+    '$strategy streams: role, content chunks, finish, usage, [DONE]',
+    async ({ strategy, n }) => {
+      const stream = await client.chat.completions.create(
+        withTts(
+          {
+            model: MODEL,
+            messages: [{ role: 'user', content: QUESTION }],
+            stream: true,
+            stream_options: { include_usage: true },
+          } as const,
+          { tts_budget: { n, strategy }, tts_stream_progress: true },
+        ),
+      );
+      let content = '';
+      let reasoning = '';
+      let finish: string | null = null;
+      let usage = 0;
+      for await (const part of stream) {
+        const delta = part.choices[0]?.delta as
+          { content?: string; reasoning_content?: string } | undefined;
+        content += delta?.content ?? '';
+        reasoning += delta?.reasoning_content ?? '';
+        finish = part.choices[0]?.finish_reason ?? finish;
+        if (part.usage) usage++;
+      }
+      expect(content).toMatch(/\\boxed\{/);
+      expect(finish).toBe('stop');
+      expect(usage).toBe(1);
+      if (strategy === 'beam_search' || strategy === 'dvts') expect(reasoning).toMatch(/round \d+/);
+    },
+  );
 
   it('returns top-n distinct answers when n > 1', async () => {
     const completion = await client.chat.completions.create({
       model: MODEL,
-      messages: [{ role: 'user', content: 'Hard problem 991: compute the sum of the special sequence described in the sim world.' }],
+      messages: [
+        {
+          role: 'user',
+          content:
+            'Hard problem 991: compute the sum of the special sequence described in the sim world.',
+        },
+      ],
       n: 2,
       seed: 3,
       // @ts-expect-error proxy extensions
@@ -129,7 +150,11 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
       .post('/v1/chat/completions')
       .set('x-tts-strategy', 'majority')
       .set('x-tts-budget', '4')
-      .send({ model: `${MODEL}@beam_search:16`, messages: [{ role: 'user', content: QUESTION }], tts_budget: { n: 8, strategy: 'best_of_n' } });
+      .send({
+        model: `${MODEL}@beam_search:16`,
+        messages: [{ role: 'user', content: QUESTION }],
+        tts_budget: { n: 8, strategy: 'best_of_n' },
+      });
     expect(response.status).toBe(200);
     expect(response.body.tts.method).toBe('majority');
     expect(response.body.tts.n).toBe(4);
@@ -174,6 +199,10 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     }
     expect(response.headers['x-tts-strategy']).toBe(tts.method);
     const metrics = await request(server.url).get('/metrics');
-    expect(metrics.text).toMatch(new RegExp(`tts_proxy_tts_auto_choices_total\\{bin="${tts.auto.bin}",method="${tts.method}"\\} 1`));
+    expect(metrics.text).toMatch(
+      new RegExp(
+        `tts_proxy_tts_auto_choices_total\\{bin="${tts.auto.bin}",method="${tts.method}"\\} 1`,
+      ),
+    );
   });
 });

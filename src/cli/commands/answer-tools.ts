@@ -10,14 +10,18 @@ import type { Aggregation } from '../../tts/search-types';
 const extractInput = z.strictObject({ text: z.string() });
 const gradeInput = z.strictObject({ gold: z.string(), pred: z.string() });
 const voteInput = z.strictObject({
-  candidates: z.array(z.strictObject({ text: z.string(), step_scores: z.array(z.number().min(0).max(1)) })),
+  candidates: z.array(
+    z.strictObject({ text: z.string(), step_scores: z.array(z.number().min(0).max(1)) }),
+  ),
 });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new Error(`${issue?.path.map(String).join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
+    throw new Error(
+      `${issue?.path.map(String).join('.') || 'input'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }
@@ -33,10 +37,16 @@ function answerOf(text: string): string | null {
   if (extracted !== null) return extracted;
   const trimmed = text.trim();
   // Short texts without an answer marker are taken as the answer itself.
-  return trimmed.length > 0 && trimmed.length <= 64 && !trimmed.includes('\n') ? trimmed : extractAnswer(text);
+  return trimmed.length > 0 && trimmed.length <= 64 && !trimmed.includes('\n')
+    ? trimmed
+    : extractAnswer(text);
 }
 
-export function gradeLine(value: unknown): { equal: boolean; pred_answer: string | null; gold_answer: string | null } {
+export function gradeLine(value: unknown): {
+  equal: boolean;
+  pred_answer: string | null;
+  gold_answer: string | null;
+} {
   const { gold, pred } = parse(gradeInput, value);
   const goldAnswer = answerOf(gold);
   const predAnswer = answerOf(pred);
@@ -60,7 +70,10 @@ export function voteLine(value: unknown): { answers: Record<string, string | nul
   const out: Record<string, string | null> = {};
   for (const { key, method, aggregation } of VOTE_KEYS) {
     const result = vote(
-      candidates.map((c, i) => ({ answer: answers[i] ?? null, score: aggregateScores(c.step_scores, aggregation) })),
+      candidates.map((c, i) => ({
+        answer: answers[i] ?? null,
+        score: aggregateScores(c.step_scores, aggregation),
+      })),
       method,
     );
     out[key] = result.winner?.answer ?? null;

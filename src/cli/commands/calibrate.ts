@@ -17,4 +17,8 @@
  */
 export { calibrateCommand } from './calibrate/calibrate-command';
 export type { ProgressSink } from './calibrate/create-progress';
-export { runCalibrate, type CalibrateOptions, type CalibrateResult } from './calibrate/run-calibrate';
+export {
+  runCalibrate,
+  type CalibrateOptions,
+  type CalibrateResult,
+} from './calibrate/run-calibrate';

@@ -3,7 +3,13 @@
  * prints the summary table on stdout. The work is `runEval` in `src/eval`.
  */
 import { ConfigError } from '../../errors';
-import { ARM_NAMES, EVAL_DEFAULTS, formatSummaryText, runEval, type RunEvalOptions } from '../../eval';
+import {
+  ARM_NAMES,
+  EVAL_DEFAULTS,
+  formatSummaryText,
+  runEval,
+  type RunEvalOptions,
+} from '../../eval';
 import { numberFlag, stringFlag, type ParsedArgs } from '../args';
 
 const DEFAULT_ARMS = 'cot,majority,best_of_n,beam_search,dvts';
@@ -39,7 +45,8 @@ function listFlag(args: ParsedArgs, name: string, fallback: string): string[] {
 function budgetsFlag(args: ParsedArgs): number[] {
   return listFlag(args, 'budgets', DEFAULT_BUDGETS).map((item) => {
     const budget = Number(item);
-    if (!Number.isInteger(budget) || budget < 1) throw new ConfigError('--budgets', `expects positive integers, got '${item}'`);
+    if (!Number.isInteger(budget) || budget < 1)
+      throw new ConfigError('--budgets', `expects positive integers, got '${item}'`);
     return budget;
   });
 }
@@ -58,10 +65,12 @@ function optionalNumber(args: ParsedArgs, name: string): number | undefined {
 export function evalOptionsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): RunEvalOptions {
   const url = stringFlag(args, 'url');
   const configPath = stringFlag(args, 'config');
-  if (url !== undefined && configPath !== undefined) throw new ConfigError('--config', 'applies to the in-process proxy only; drop it or --url');
+  if (url !== undefined && configPath !== undefined)
+    throw new ConfigError('--config', 'applies to the in-process proxy only; drop it or --url');
   const apiKeyEnv = stringFlag(args, 'api-key-env');
   const apiKey = apiKeyEnv === undefined ? undefined : env[apiKeyEnv];
-  if (apiKeyEnv !== undefined && (apiKey === undefined || apiKey === '')) throw new ConfigError('--api-key-env', `env var ${apiKeyEnv} is not set`);
+  if (apiKeyEnv !== undefined && (apiKey === undefined || apiKey === ''))
+    throw new ConfigError('--api-key-env', `env var ${apiKeyEnv} is not set`);
   const model = stringFlag(args, 'model');
   const limit = optionalNumber(args, 'limit');
   const concurrency = optionalNumber(args, 'concurrency');
@@ -96,10 +105,14 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
   const onInterrupt = (): void => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write('\neval: stopping: no new requests; waiting for in-flight ones (Ctrl-C again to abort them)\n');
+      process.stderr.write(
+        '\neval: stopping: no new requests; waiting for in-flight ones (Ctrl-C again to abort them)\n',
+      );
       stop.abort();
     } else if (interrupts === 2) {
-      process.stderr.write('\neval: aborting in-flight requests; writing the report from what is done\n');
+      process.stderr.write(
+        '\neval: aborting in-flight requests; writing the report from what is done\n',
+      );
       abort.abort();
     } else {
       process.exit(130);
@@ -111,11 +124,17 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
       ...options,
       stopSignal: stop.signal,
       signal: abort.signal,
-      progress: { isTty: process.stderr.isTTY === true, write: (text) => process.stderr.write(text), ...(process.stderr.columns ? { columns: process.stderr.columns } : {}) },
+      progress: {
+        isTty: process.stderr.isTTY === true,
+        write: (text) => process.stderr.write(text),
+        ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+      },
       log: (line) => process.stderr.write(`eval: ${line}\n`),
     });
     process.stdout.write(formatSummaryText(result.summary));
-    process.stderr.write(`eval: wrote ${result.files.results}, ${result.files.summary}, ${result.files.report}\n`);
+    process.stderr.write(
+      `eval: wrote ${result.files.results}, ${result.files.summary}, ${result.files.report}\n`,
+    );
     if (result.isInterrupted) process.exitCode = 130;
   } finally {
     process.off('SIGINT', onInterrupt);

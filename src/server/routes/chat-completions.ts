@@ -26,7 +26,14 @@ import type { Caller } from '../auth';
 import type { Metrics } from '../metrics';
 import { chatRequestSchema, messageText, type ChatRequestWire } from '../openai-wire';
 import { openSse } from '../sse';
-import { chunk, splitForStreaming, toChatCompletion, ttsMetadataWire, usageWire, type CompletionIdentity } from '../to-chat-completion';
+import {
+  chunk,
+  splitForStreaming,
+  toChatCompletion,
+  ttsMetadataWire,
+  usageWire,
+  type CompletionIdentity,
+} from '../to-chat-completion';
 import { toHttpError } from '../http-error';
 import { forwardChat } from './forward-chat';
 
@@ -51,7 +58,10 @@ function parseRequest(body: unknown): ChatRequestWire {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : null;
-    throw new InvalidRequestError(`Invalid request: ${param ? `'${param}': ` : ''}${issue?.message ?? 'malformed body'}`, param);
+    throw new InvalidRequestError(
+      `Invalid request: ${param ? `'${param}': ` : ''}${issue?.message ?? 'malformed body'}`,
+      param,
+    );
   }
   return parsed.data;
 }
@@ -59,7 +69,8 @@ function parseRequest(body: unknown): ChatRequestWire {
 function toPolicyMessages(request: ChatRequestWire): PolicyMessage[] {
   return request.messages.map((message) => {
     // Chat templates know system/user/assistant/tool; OpenAI's newer roles map onto them.
-    const role = message.role === 'developer' ? 'system' : message.role === 'function' ? 'tool' : message.role;
+    const role =
+      message.role === 'developer' ? 'system' : message.role === 'function' ? 'tool' : message.role;
     return { role, content: messageText(message) };
   });
 }
@@ -69,7 +80,10 @@ function lastUserText(messages: readonly PolicyMessage[]): string {
     const message = messages[i];
     if (message?.role === 'user') return message.content;
   }
-  throw new InvalidRequestError('Test-time scaling needs a user message with the problem.', 'messages');
+  throw new InvalidRequestError(
+    'Test-time scaling needs a user message with the problem.',
+    'messages',
+  );
 }
 
 function requestParts(request: Request, body: ChatRequestWire, aliasPart: TtsRequestPart | null) {
@@ -77,9 +91,14 @@ function requestParts(request: Request, body: ChatRequestWire, aliasPart: TtsReq
   const budgetHeader = headerValue(request, 'x-tts-budget');
   const strategyHeader = headerValue(request, 'x-tts-strategy');
   if (budgetHeader !== undefined) header = parseBudgetHeader(budgetHeader);
-  if (strategyHeader !== undefined) header = { ...(header ?? {}), strategy: parseStrategy(strategyHeader.trim(), 'x-tts-strategy') };
+  if (strategyHeader !== undefined)
+    header = {
+      ...(header ?? {}),
+      strategy: parseStrategy(strategyHeader.trim(), 'x-tts-strategy'),
+    };
   let bodyPart: TtsRequestPart | null = null;
-  if (body.tts_budget !== undefined && body.tts_budget !== null) bodyPart = parseBudget(body.tts_budget, 'tts_budget');
+  if (body.tts_budget !== undefined && body.tts_budget !== null)
+    bodyPart = parseBudget(body.tts_budget, 'tts_budget');
   if (body.tts_strategy !== undefined && body.tts_strategy !== null) {
     const strategy = parseStrategy(body.tts_strategy, 'tts_strategy');
     // An explicit strategy inside tts_budget wins over the sibling field (it is more specific).
@@ -89,7 +108,11 @@ function requestParts(request: Request, body: ChatRequestWire, aliasPart: TtsReq
 }
 
 export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger) {
-  return async function chatCompletions(request: Request, response: Response, caller: Caller | null = null): Promise<void> {
+  return async function chatCompletions(
+    request: Request,
+    response: Response,
+    caller: Caller | null = null,
+  ): Promise<void> {
     const started = deps.now();
     const body = parseRequest(request.body);
     const { name, part: aliasPart } = parseModelAlias(body.model);
@@ -100,15 +123,21 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     // the request asked for nothing (config defaults apply).
     const forcedArm = parseAbHeader(headerValue(request, 'x-tts-ab'));
     if (forcedArm === 'cot') parts.header = { ...(parts.header ?? {}), strategy: 'cot' };
-    if (forcedArm === 'tts' && parts.header === null && parts.body === null && parts.alias === null) parts.header = {};
+    if (forcedArm === 'tts' && parts.header === null && parts.body === null && parts.alias === null)
+      parts.header = {};
     const plan = resolveTtsPlan(parts, backend.info, deps.ttsDefaults, caller?.maxBudget ?? null);
     if (forcedArm) response.setHeader('x-tts-ab-arm', forcedArm);
 
     // A client disconnect aborts every upstream call of this request; a finished one is counted.
     const controller = new AbortController();
-    const series = deps.metrics.requestSeries('chat_completions', name, plan?.method ?? 'passthrough');
+    const series = deps.metrics.requestSeries(
+      'chat_completions',
+      name,
+      plan?.method ?? 'passthrough',
+    );
     response.on('close', () => {
-      if (response.writableFinished) series.record(response.statusCode, (deps.now() - started) / 1000);
+      if (response.writableFinished)
+        series.record(response.statusCode, (deps.now() - started) / 1000);
       else controller.abort();
     });
 
@@ -116,14 +145,28 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       await forwardChat(backend, body, body.model, response, controller.signal);
       return;
     }
-    await runTts(deps, backend, plan, body, body.model, response, controller, logger, forcedArm === null);
+    await runTts(
+      deps,
+      backend,
+      plan,
+      body,
+      body.model,
+      response,
+      controller,
+      logger,
+      forcedArm === null,
+    );
   };
 }
 
 function parseAbHeader(value: string | undefined): 'cot' | 'tts' | null {
   if (value === undefined) return null;
   const arm = value.trim().toLowerCase();
-  if (arm !== 'cot' && arm !== 'tts') throw new InvalidRequestError("Invalid 'x-tts-ab' header: expected 'cot' or 'tts'.", 'x-tts-ab');
+  if (arm !== 'cot' && arm !== 'tts')
+    throw new InvalidRequestError(
+      "Invalid 'x-tts-ab' header: expected 'cot' or 'tts'.",
+      'x-tts-ab',
+    );
   return arm;
 }
 
@@ -140,7 +183,11 @@ async function runTts(
 ): Promise<void> {
   const messages = toPolicyMessages(body);
   const question = lastUserText(messages);
-  const identity: CompletionIdentity = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: clientModel };
+  const identity: CompletionIdentity = {
+    id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
+    created: Math.floor(Date.now() / 1000),
+    model: clientModel,
+  };
   const wantsProgress = body.tts_stream_progress === true;
   const solveInput = {
     backend,
@@ -155,14 +202,23 @@ async function runTts(
     now: deps.now,
     timeoutMs: resolveTimeout(body.tts_timeout_ms, deps.ttsDefaults),
   };
-  const ignored = ['temperature', 'top_p', 'stop'].filter((field) => body[field] !== undefined && body[field] !== null);
+  const ignored = ['temperature', 'top_p', 'stop'].filter(
+    (field) => body[field] !== undefined && body[field] !== null,
+  );
 
   if (body.stream !== true) {
     const result = await solveChat(solveInput);
     addIgnoredWarning(result.metadata.warnings, ignored);
     recordOutcome(deps, result.metadata);
-    if (result.metadata.degraded) logger.warn({ degraded: result.metadata.degraded, method: result.metadata.method }, 'tts degraded');
-    response.set({ 'x-tts-strategy': result.metadata.method, 'x-tts-budget-spent': String(result.metadata.generations) });
+    if (result.metadata.degraded)
+      logger.warn(
+        { degraded: result.metadata.degraded, method: result.metadata.method },
+        'tts degraded',
+      );
+    response.set({
+      'x-tts-strategy': result.metadata.method,
+      'x-tts-budget-spent': String(result.metadata.generations),
+    });
     response.status(200).json(toChatCompletion(result, identity));
     if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
     return;
@@ -176,7 +232,16 @@ async function runTts(
   const sendRole = (): void => {
     if (sentRole) return;
     sentRole = true;
-    sse.send(chunk(identity, [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+    sse.send(
+      chunk(identity, [
+        {
+          index: 0,
+          delta: { role: 'assistant', content: '' },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ]),
+    );
   };
   try {
     const result = await solveChat({
@@ -190,20 +255,45 @@ async function runTts(
             : event.type === 'round-start'
               ? `round ${event.round}: expanding ${event.activePaths} paths (${event.requested} samples)\n`
               : `${event.count} samples generated\n`;
-        sse.send(chunk(identity, [{ index: 0, delta: { reasoning_content: text }, logprobs: null, finish_reason: null }]));
+        sse.send(
+          chunk(identity, [
+            { index: 0, delta: { reasoning_content: text }, logprobs: null, finish_reason: null },
+          ]),
+        );
       },
     });
     addIgnoredWarning(result.metadata.warnings, ignored);
     recordOutcome(deps, result.metadata);
     result.choices.forEach((choice, index) => {
       if (index === 0) sendRole();
-      else sse.send(chunk(identity, [{ index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+      else
+        sse.send(
+          chunk(identity, [
+            {
+              index,
+              delta: { role: 'assistant', content: '' },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ]),
+        );
       for (const piece of splitForStreaming(choice.text)) {
-        sse.send(chunk(identity, [{ index, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+        sse.send(
+          chunk(identity, [
+            { index, delta: { content: piece }, logprobs: null, finish_reason: null },
+          ]),
+        );
       }
-      sse.send(chunk(identity, [{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }], index === result.choices.length - 1 ? { tts: ttsMetadataWire(result.metadata) } : {}));
+      sse.send(
+        chunk(
+          identity,
+          [{ index, delta: {}, logprobs: null, finish_reason: choice.finishReason }],
+          index === result.choices.length - 1 ? { tts: ttsMetadataWire(result.metadata) } : {},
+        ),
+      );
     });
-    if (body.stream_options?.include_usage === true) sse.send(chunk(identity, [], { usage: usageWire(result) }));
+    if (body.stream_options?.include_usage === true)
+      sse.send(chunk(identity, [], { usage: usageWire(result) }));
     sse.done();
     if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
   } catch (error) {
@@ -221,17 +311,26 @@ async function runTts(
 function resolveTimeout(value: unknown, defaults: TtsDefaults): number {
   if (value === undefined || value === null) return defaults.defaultTimeoutMs;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidRequestError("Invalid value for 'tts_timeout_ms': expected a positive integer (milliseconds).", 'tts_timeout_ms');
+    throw new InvalidRequestError(
+      "Invalid value for 'tts_timeout_ms': expected a positive integer (milliseconds).",
+      'tts_timeout_ms',
+    );
   }
   if (value > defaults.maxTimeoutMs) {
-    throw new InvalidRequestError(`tts_timeout_ms ${value} is above this server's maximum of ${defaults.maxTimeoutMs}.`, 'tts_timeout_ms');
+    throw new InvalidRequestError(
+      `tts_timeout_ms ${value} is above this server's maximum of ${defaults.maxTimeoutMs}.`,
+      'tts_timeout_ms',
+    );
   }
   return value;
 }
 
 function addIgnoredWarning(warnings: { code: string; message: string }[], ignored: string[]): void {
   if (ignored.length > 0) {
-    warnings.push({ code: 'parameter-ignored', message: `${ignored.join(', ')} ignored: test-time scaling uses the policy family's sampling preset` });
+    warnings.push({
+      code: 'parameter-ignored',
+      message: `${ignored.join(', ')} ignored: test-time scaling uses the policy family's sampling preset`,
+    });
   }
 }
 
@@ -245,6 +344,7 @@ function recordOutcome(deps: ChatRouteDeps, metadata: SolveMetadata): void {
   deps.metrics.prmTokens.inc({ kind: 'cached' }, metadata.prmCachedTokens);
   if (auto) {
     deps.metrics.ttsAutoChoices.inc({ bin: auto.difficulty?.bin ?? 'unknown', method });
-    if (auto.earlyStop && auto.earlyStop.samplesSaved > 0) deps.metrics.earlyStopSavedSamples.inc({ method }, auto.earlyStop.samplesSaved);
+    if (auto.earlyStop && auto.earlyStop.samplesSaved > 0)
+      deps.metrics.earlyStopSavedSamples.inc({ method }, auto.earlyStop.samplesSaved);
   }
 }

@@ -15,7 +15,13 @@ function hasProxyField(body: ChatRequestWire): boolean {
   return false;
 }
 
-export async function forwardChat(backend: ModelBackend, body: ChatRequestWire, clientModel: string, response: Response, signal: AbortSignal): Promise<void> {
+export async function forwardChat(
+  backend: ModelBackend,
+  body: ChatRequestWire,
+  clientModel: string,
+  response: Response,
+  signal: AbortSignal,
+): Promise<void> {
   const servedName = backend.info.servedName;
   // The parsed body is this request's own copy and nothing reads it after this: reuse it rather
   // than copy it. `delete` turns an object into a slow dictionary, and plain requests carry none
@@ -31,6 +37,7 @@ export async function forwardChat(backend: ModelBackend, body: ChatRequestWire, 
   }
   const json = result.body;
   // Responses name the model exactly as the client sent it (alias included).
-  if (typeof json === 'object' && json !== null && 'model' in json) (json as Record<string, unknown>).model = clientModel;
+  if (typeof json === 'object' && json !== null && 'model' in json)
+    (json as Record<string, unknown>).model = clientModel;
   sendJson(response, result.status, json);
 }

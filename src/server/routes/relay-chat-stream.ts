@@ -6,9 +6,20 @@
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
 
-export async function relayChatStream(body: Readable, response: Response, servedName: string, clientModel: string, signal: AbortSignal): Promise<void> {
+export async function relayChatStream(
+  body: Readable,
+  response: Response,
+  servedName: string,
+  clientModel: string,
+  signal: AbortSignal,
+): Promise<void> {
   response.status(200);
-  response.set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  response.set({
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   response.flushHeaders();
   const from = `"model":${JSON.stringify(servedName)}`;
   const to = `"model":${JSON.stringify(clientModel)}`;
@@ -29,7 +40,9 @@ export async function relayChatStream(body: Readable, response: Response, served
     if (pending.length > 0) response.write(rewrite(pending, from, to));
   } catch (error) {
     if (signal.aborted) return;
-    response.write(`data: ${JSON.stringify({ error: { message: 'The upstream stream failed.', type: 'server_error', param: null, code: 'upstream_error' } })}\n\n`);
+    response.write(
+      `data: ${JSON.stringify({ error: { message: 'The upstream stream failed.', type: 'server_error', param: null, code: 'upstream_error' } })}\n\n`,
+    );
     response.write('data: [DONE]\n\n');
     void error;
   } finally {
@@ -45,7 +58,12 @@ function rewrite(text: string, from: string, to: string): string {
     out = out.replace(/^data: (\{.*"object":"error".*\})$/gm, (_line, json: string) => {
       try {
         const parsed = JSON.parse(json) as Record<string, unknown>;
-        const message = typeof parsed.message === 'string' ? parsed.message : parsed.message == null ? 'upstream error' : JSON.stringify(parsed.message);
+        const message =
+          typeof parsed.message === 'string'
+            ? parsed.message
+            : parsed.message == null
+              ? 'upstream error'
+              : JSON.stringify(parsed.message);
         return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
       } catch {
         return `data: ${json}`;

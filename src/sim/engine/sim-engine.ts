@@ -52,13 +52,24 @@ export interface SimEngine {
   pool: ((text: string) => PoolingData) | null;
 }
 
-const POLICY_SETUP: Record<string, { vocabulary: VocabularyKind; template: TemplateKind; style: StepStyle; maxModelLen: number }> = {
+const POLICY_SETUP: Record<
+  string,
+  { vocabulary: VocabularyKind; template: TemplateKind; style: StepStyle; maxModelLen: number }
+> = {
   'qwen2.5': { vocabulary: 'qwen', template: 'qwen', style: 'plain', maxModelLen: 32768 },
   'llama-3': { vocabulary: 'llama-3', template: 'llama-3.1', style: 'llama', maxModelLen: 131072 },
-  'deepseek-r1-distill': { vocabulary: 'deepseek-qwen', template: 'deepseek-r1', style: 'deepseek', maxModelLen: 131072 },
+  'deepseek-r1-distill': {
+    vocabulary: 'deepseek-qwen',
+    template: 'deepseek-r1',
+    style: 'deepseek',
+    maxModelLen: 131072,
+  },
 };
 
-const PRM_SETUP: Record<string, { vocabulary: VocabularyKind; template: TemplateKind; maxModelLen: number }> = {
+const PRM_SETUP: Record<
+  string,
+  { vocabulary: VocabularyKind; template: TemplateKind; maxModelLen: number }
+> = {
   'qwen2.5-math-prm': { vocabulary: 'qwen-prm', template: 'qwen-math', maxModelLen: 4096 },
   'math-shepherd': { vocabulary: 'mistral', template: 'none', maxModelLen: 4096 },
   rlhflow: { vocabulary: 'llama-3', template: 'llama-3.1', maxModelLen: 8192 },
@@ -66,7 +77,10 @@ const PRM_SETUP: Record<string, { vocabulary: VocabularyKind; template: Template
   outcome: { vocabulary: 'qwen', template: 'qwen-math', maxModelLen: 4096 },
 };
 
-function labelOffsetsToTokens(offsets: Map<number, number>, tokenEnds: readonly number[]): Map<number, number> {
+function labelOffsetsToTokens(
+  offsets: Map<number, number>,
+  tokenEnds: readonly number[],
+): Map<number, number> {
   const byToken = new Map<number, number>();
   tokenEnds.forEach((end, index) => {
     const start = index === 0 ? 0 : (tokenEnds[index - 1] ?? 0);
@@ -81,7 +95,8 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
   const modelId = simulatedModelId(model.servedName);
   if (!isPrmModel(model)) {
     const setup = POLICY_SETUP[model.family];
-    if (!setup || options.role !== 'policy') throw new Error(`role ${options.role} does not fit policy family ${model.family}`);
+    if (!setup || options.role !== 'policy')
+      throw new Error(`role ${options.role} does not fit policy family ${model.family}`);
     return {
       modelId,
       root: model.servedName,
@@ -98,7 +113,11 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
           sampling:
             sampling.seed === null
               ? null
-              : { seed: sampling.seed, temperature: sampling.temperature, diversity: sampling.diversity },
+              : {
+                  seed: sampling.seed,
+                  temperature: sampling.temperature,
+                  diversity: sampling.diversity,
+                },
         }),
         firstToken: null,
       }),
@@ -107,7 +126,8 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
     };
   }
   const setup = PRM_SETUP[model.family];
-  if (!setup || options.role !== 'prm') throw new Error(`role ${options.role} does not fit PRM family ${model.family}`);
+  if (!setup || options.role !== 'prm')
+    throw new Error(`role ${options.role} does not fit PRM family ${model.family}`);
   const tokenizer = getSimTokenizer(setup.vocabulary);
   const settings = { seed: options.seed, quality: model.quality };
   const base = {
@@ -128,9 +148,13 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
         const probability = judgeRlhflowConversation(prompt, settings).nextLabelProbability;
         // Outside a label position the model just ends its turn.
         if (probability === null) return { text: '', firstToken: null };
-        const draw = sampling.seed === null ? 0.5 : unitFromHash(hashParts('label', sampling.seed, prompt));
+        const draw =
+          sampling.seed === null ? 0.5 : unitFromHash(hashParts('label', sampling.seed, prompt));
         const isPlus = sampling.seed === null ? probability >= 0.5 : draw < probability;
-        return { text: isPlus ? '+' : '-', firstToken: { plusId, minusId, plusProbability: probability } };
+        return {
+          text: isPlus ? '+' : '-',
+          firstToken: { plusId, minusId, plusProbability: probability },
+        };
       },
       promptLabels: (prompt, tokenEnds) =>
         labelOffsetsToTokens(judgeRlhflowConversation(prompt, settings).labelOffsets, tokenEnds),

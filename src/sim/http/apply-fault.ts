@@ -2,7 +2,11 @@ import { sleep } from './latency-model';
 import type { RouteContext } from './route-context';
 import { VllmError } from './vllm-error';
 
-const ERROR_TYPES = { 500: 'InternalServerError', 502: 'BadGatewayError', 503: 'ServiceUnavailableError' } as const;
+const ERROR_TYPES = {
+  500: 'InternalServerError',
+  502: 'BadGatewayError',
+  503: 'ServiceUnavailableError',
+} as const;
 
 /**
  * Draws this call's fault and acts on it. Returns true when the fault took over the response.
@@ -15,10 +19,18 @@ export async function applyFault(context: RouteContext, isStream: boolean): Prom
     case 'none':
       return false;
     case 'error':
-      context.runtime.log(`simulated fault: HTTP ${decision.status} on ${context.request.url ?? ''}`);
-      throw new VllmError(decision.status, ERROR_TYPES[decision.status], `Simulated upstream failure (HTTP ${decision.status}).`);
+      context.runtime.log(
+        `simulated fault: HTTP ${decision.status} on ${context.request.url ?? ''}`,
+      );
+      throw new VllmError(
+        decision.status,
+        ERROR_TYPES[decision.status],
+        `Simulated upstream failure (HTTP ${decision.status}).`,
+      );
     case 'timeout':
-      context.runtime.log(`simulated fault: holding ${context.request.url ?? ''} without answering`);
+      context.runtime.log(
+        `simulated fault: holding ${context.request.url ?? ''} without answering`,
+      );
       try {
         await sleep(context.runtime.timeoutHoldMs, context.signal);
       } catch {
@@ -31,7 +43,9 @@ export async function applyFault(context: RouteContext, isStream: boolean): Prom
       const response = context.response;
       if (isStream) {
         response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-        response.end('data: {"id":"sim-broken","object":"chat.completion.chunk","choices":[{"ind\n\n');
+        response.end(
+          'data: {"id":"sim-broken","object":"chat.completion.chunk","choices":[{"ind\n\n',
+        );
       } else {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"id":"sim-broken","object":"text_completion","choices":[{"index":0,"te');

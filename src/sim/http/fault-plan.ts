@@ -18,7 +18,8 @@ export function createFaultPlan(faults: SimFaults, seed: number): () => FaultDec
     const status = statuses[Math.floor(rng.next() * statuses.length)] ?? 500;
     if (roll < faults.errorRate) return { kind: 'error', status, extraDelayMs };
     if (roll < faults.errorRate + faults.timeoutRate) return { kind: 'timeout', extraDelayMs };
-    if (roll < faults.errorRate + faults.timeoutRate + faults.malformedRate) return { kind: 'malformed', extraDelayMs };
+    if (roll < faults.errorRate + faults.timeoutRate + faults.malformedRate)
+      return { kind: 'malformed', extraDelayMs };
     return { kind: 'none', extraDelayMs };
   };
 }

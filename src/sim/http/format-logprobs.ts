@@ -22,7 +22,9 @@ export function promptLogprobs(
     ends.push(offset + text.length);
     return offset + text.length;
   }, 0);
-  const labels = engine.promptLabels ? engine.promptLabels(texts.join(''), ends) : new Map<number, number>();
+  const labels = engine.promptLabels
+    ? engine.promptLabels(texts.join(''), ends)
+    : new Map<number, number>();
   const promptKey = hashParts('prompt', ...ids.slice(0, 64), ids.length);
   return ids.map((id, position) => {
     if (position === 0) return null;
@@ -30,17 +32,31 @@ export function promptLogprobs(
     const label =
       probability === undefined
         ? null
-        : { plusId: tokenizer.encode('+')[0] ?? 0, minusId: tokenizer.encode('-')[0] ?? 0, plusProbability: probability };
+        : {
+            plusId: tokenizer.encode('+')[0] ?? 0,
+            minusId: tokenizer.encode('-')[0] ?? 0,
+            plusProbability: probability,
+          };
     const distribution = tokenDistribution(tokenizer, id, k, hashParts(promptKey, position), label);
     const entries: Record<string, PromptLogprobEntry> = {};
     for (const token of [...distribution.top, distribution.actual]) {
-      entries[String(token.id)] = { logprob: token.logprob, rank: token.rank, decoded_token: tokenizer.tokenText(token.id) };
+      entries[String(token.id)] = {
+        logprob: token.logprob,
+        rank: token.rank,
+        decoded_token: tokenizer.tokenText(token.id),
+      };
     }
     return entries;
   });
 }
 
-function distributionsOf(engine: SimEngine, choice: GeneratedChoice, k: number, from: number, to: number) {
+function distributionsOf(
+  engine: SimEngine,
+  choice: GeneratedChoice,
+  k: number,
+  from: number,
+  to: number,
+) {
   return choice.outputTokens.slice(from, to).map((token, offset) => {
     const position = from + offset;
     return {
@@ -70,14 +86,27 @@ export function completionLogprobs(
   k: number,
   options: { from: number; to: number; textOffset: number; asTokenIds: boolean },
 ): CompletionLogprobs {
-  const name = (id: number): string => (options.asTokenIds ? `token_id:${id}` : engine.tokenizer.tokenText(id));
-  const result: CompletionLogprobs = { text_offset: [], token_logprobs: [], tokens: [], top_logprobs: [] };
-  for (const { token, distribution } of distributionsOf(engine, choice, k, options.from, options.to)) {
+  const name = (id: number): string =>
+    options.asTokenIds ? `token_id:${id}` : engine.tokenizer.tokenText(id);
+  const result: CompletionLogprobs = {
+    text_offset: [],
+    token_logprobs: [],
+    tokens: [],
+    top_logprobs: [],
+  };
+  for (const { token, distribution } of distributionsOf(
+    engine,
+    choice,
+    k,
+    options.from,
+    options.to,
+  )) {
     result.text_offset.push(options.textOffset + token.start);
     result.token_logprobs.push(distribution.actual.logprob);
     result.tokens.push(name(token.id));
     const top: Record<string, number> = {};
-    for (const entry of [...distribution.top, distribution.actual]) top[name(entry.id)] = entry.logprob;
+    for (const entry of [...distribution.top, distribution.actual])
+      top[name(entry.id)] = entry.logprob;
     result.top_logprobs.push(top);
   }
   return result;

@@ -66,7 +66,11 @@ export function generateChoices(
 }
 
 /** Waits out a non-streamed call: fixed + prefill cost, then the longest sequence's decode time. */
-export async function waitForCompletion(context: RouteContext, promptTokens: number, choices: readonly GeneratedChoice[]): Promise<void> {
+export async function waitForCompletion(
+  context: RouteContext,
+  promptTokens: number,
+  choices: readonly GeneratedChoice[],
+): Promise<void> {
   await sleep(context.runtime.latency.prefillMs(promptTokens), context.signal);
   const slot = context.runtime.latency.beginDecode(choices.length);
   try {

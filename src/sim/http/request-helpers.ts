@@ -45,7 +45,10 @@ export function renderMessages(
 ): string {
   if (addGenerationPrompt && continueFinalMessage) throw badRequest(BOTH_GENERATION_FLAGS_MESSAGE);
   try {
-    return renderChat(engine.template, toChatMessages(messages), { addGenerationPrompt, continueFinalMessage });
+    return renderChat(engine.template, toChatMessages(messages), {
+      addGenerationPrompt,
+      continueFinalMessage,
+    });
   } catch (error) {
     if (error instanceof ChatTemplateMissingError) throw badRequest(error.message);
     throw error;
@@ -73,7 +76,10 @@ export function readPromptInputs(
   prompt: string | string[] | number[] | number[][],
   addSpecialTokens: boolean,
 ): PromptInput[] {
-  const fromText = (text: string): PromptInput => ({ text, ids: tokenizer.encode(text, { addSpecialTokens }) });
+  const fromText = (text: string): PromptInput => ({
+    text,
+    ids: tokenizer.encode(text, { addSpecialTokens }),
+  });
   const fromIds = (ids: number[]): PromptInput => ({ text: decodeTokens(tokenizer, ids), ids });
   if (typeof prompt === 'string') return [fromText(prompt)];
   if (isStringList(prompt)) return prompt.map(fromText);

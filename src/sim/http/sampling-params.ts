@@ -36,13 +36,17 @@ export function readSamplingParams(body: SamplingFields, maxTokens: number | nul
     throw badRequest('Stream options can only be defined when `stream=True`.');
   }
   if (body.prompt_logprobs != null) {
-    if (body.stream && body.prompt_logprobs > 0) throw badRequest('`prompt_logprobs` are not available when `stream=True`.');
+    if (body.stream && body.prompt_logprobs > 0)
+      throw badRequest('`prompt_logprobs` are not available when `stream=True`.');
     if (body.prompt_logprobs < 0) throw badRequest('`prompt_logprobs` must be a positive value.');
     if (body.prompt_logprobs > MAX_LOGPROBS) {
-      throw badRequest(`Requested prompt logprobs of ${body.prompt_logprobs}, which is greater than max allowed: ${MAX_LOGPROBS}`);
+      throw badRequest(
+        `Requested prompt logprobs of ${body.prompt_logprobs}, which is greater than max allowed: ${MAX_LOGPROBS}`,
+      );
     }
   }
-  if (body.best_of != null && body.best_of > 1) throw badRequest('vLLM V1 does not yet support best_of.');
+  if (body.best_of != null && body.best_of > 1)
+    throw badRequest('vLLM V1 does not yet support best_of.');
   const n = body.n ?? 1;
   if (n < 1) throw badRequest(`n must be at least 1, got ${n}.`);
   const temperature = body.temperature ?? 1;
@@ -51,7 +55,8 @@ export function readSamplingParams(body: SamplingFields, maxTokens: number | nul
   if (!(topP > 0 && topP <= 1)) throw badRequest(`top_p must be in (0, 1], got ${topP}.`);
   const topK = body.top_k ?? -1;
   if (topK < -1) throw badRequest(`top_k must be 0 (disable), or at least 1, got ${topK}.`);
-  if (maxTokens !== null && maxTokens < 1) throw badRequest(`max_tokens must be at least 1, got ${maxTokens}.`);
+  if (maxTokens !== null && maxTokens < 1)
+    throw badRequest(`max_tokens must be at least 1, got ${maxTokens}.`);
   const stop = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
   return {
     n,
@@ -69,11 +74,19 @@ export function readSamplingParams(body: SamplingFields, maxTokens: number | nul
  * Sampling of choice `childIndex`. vLLM V1 fans n out into child requests with seed + index
  * (`parallel_sampling.py`); without a request seed each child gets a fresh server-side seed.
  */
-export function sequenceSampling(params: SamplingParams, childIndex: number, nextServerSeed: () => number): SequenceSampling {
+export function sequenceSampling(
+  params: SamplingParams,
+  childIndex: number,
+  nextServerSeed: () => number,
+): SequenceSampling {
   const isGreedy = params.temperature < 1e-5 || params.topK === 1;
   if (isGreedy) return { seed: null, temperature: 0, diversity: 0 };
   const seed = params.seed !== null ? params.seed + childIndex : nextServerSeed();
   // Narrow nucleus or top-k sampling picks the favourite phrasing more often.
   const topKFactor = params.topK > 1 ? Math.min(1, (params.topK - 1) / 10) : 1;
-  return { seed, temperature: params.temperature, diversity: Math.min(1, params.temperature) * params.topP * topKFactor };
+  return {
+    seed,
+    temperature: params.temperature,
+    diversity: Math.min(1, params.temperature) * params.topP * topKFactor,
+  };
 }

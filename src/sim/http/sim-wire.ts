@@ -37,7 +37,12 @@ const samplingFields = {
 
 export const completionRequestSchema = z.object({
   ...samplingFields,
-  prompt: z.union([z.string(), z.array(z.string()).min(1), tokenIds.min(1), z.array(tokenIds.min(1)).min(1)]),
+  prompt: z.union([
+    z.string(),
+    z.array(z.string()).min(1),
+    tokenIds.min(1),
+    z.array(tokenIds.min(1)).min(1),
+  ]),
   logprobs: z.number().int().nullish(),
   add_special_tokens: z.boolean().nullish(),
   return_tokens_as_token_ids: z.boolean().nullish(),
@@ -69,7 +74,11 @@ export const chatRequestSchema = z.object({
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
 export const tokenizeRequestSchema = z.union([
-  z.object({ model: z.string().nullish(), ...chatTemplateFields, return_token_strs: z.boolean().nullish() }),
+  z.object({
+    model: z.string().nullish(),
+    ...chatTemplateFields,
+    return_token_strs: z.boolean().nullish(),
+  }),
   z.object({
     model: z.string().nullish(),
     prompt: z.string(),
@@ -82,10 +91,19 @@ export type TokenizeRequest = z.infer<typeof tokenizeRequestSchema>;
 export const detokenizeRequestSchema = z.object({ model: z.string().nullish(), tokens: tokenIds });
 
 export const poolingRequestSchema = z.union([
-  z.object({ model: z.string().nullish(), ...chatTemplateFields, encoding_format: z.string().nullish() }),
   z.object({
     model: z.string().nullish(),
-    input: z.union([z.string(), z.array(z.string()).min(1), tokenIds.min(1), z.array(tokenIds.min(1)).min(1)]),
+    ...chatTemplateFields,
+    encoding_format: z.string().nullish(),
+  }),
+  z.object({
+    model: z.string().nullish(),
+    input: z.union([
+      z.string(),
+      z.array(z.string()).min(1),
+      tokenIds.min(1),
+      z.array(tokenIds.min(1)).min(1),
+    ]),
     add_special_tokens: z.boolean().nullish(),
     encoding_format: z.string().nullish(),
   }),

@@ -17,8 +17,30 @@ export interface TokenDistribution {
 
 // Plausible runner-up tokens for synthetic distributions.
 const ALTERNATIVE_TEXTS = [
-  ' the', ',', '.', ' we', ' is', ' of', ' to', ' and', '\n\n', ' =', ' a', ' $', ' 1', ' 2', ' so', ' that',
-  ' this', ' it', ' in', ' for', ' with', ' by', ' total', ' number',
+  ' the',
+  ',',
+  '.',
+  ' we',
+  ' is',
+  ' of',
+  ' to',
+  ' and',
+  '\n\n',
+  ' =',
+  ' a',
+  ' $',
+  ' 1',
+  ' 2',
+  ' so',
+  ' that',
+  ' this',
+  ' it',
+  ' in',
+  ' for',
+  ' with',
+  ' by',
+  ' total',
+  ' number',
 ];
 // Share of probability mass on "+"/"-" at a label position.
 const LABEL_MASS = 0.97;
@@ -34,9 +56,19 @@ function alternativeIds(tokenizer: SimTokenizer): number[] {
   return ids;
 }
 
-function rank(entries: { id: number; logprob: number }[], actualId: number, k: number): TokenDistribution {
-  const sorted = [...entries].sort((a, b) => b.logprob - a.logprob).map((entry, index) => ({ ...entry, rank: index + 1 }));
-  const actual = sorted.find((entry) => entry.id === actualId) ?? { id: actualId, logprob: -30, rank: sorted.length + 1 };
+function rank(
+  entries: { id: number; logprob: number }[],
+  actualId: number,
+  k: number,
+): TokenDistribution {
+  const sorted = [...entries]
+    .sort((a, b) => b.logprob - a.logprob)
+    .map((entry, index) => ({ ...entry, rank: index + 1 }));
+  const actual = sorted.find((entry) => entry.id === actualId) ?? {
+    id: actualId,
+    logprob: -30,
+    rank: sorted.length + 1,
+  };
   return { actual, top: sorted.slice(0, k) };
 }
 
@@ -55,10 +87,19 @@ export function tokenDistribution(
   const entries: { id: number; logprob: number }[] = [];
   let rest: number;
   if (label) {
-    entries.push({ id: label.plusId, logprob: Math.log(LABEL_MASS * Math.max(label.plusProbability, 1e-12)) });
-    entries.push({ id: label.minusId, logprob: Math.log(LABEL_MASS * Math.max(1 - label.plusProbability, 1e-12)) });
+    entries.push({
+      id: label.plusId,
+      logprob: Math.log(LABEL_MASS * Math.max(label.plusProbability, 1e-12)),
+    });
+    entries.push({
+      id: label.minusId,
+      logprob: Math.log(LABEL_MASS * Math.max(1 - label.plusProbability, 1e-12)),
+    });
     // Runner-ups stay below both labels, so top-2 is always {"+", "-"} (clients rely on it).
-    rest = Math.min(1 - LABEL_MASS, LABEL_MASS * Math.min(label.plusProbability, 1 - label.plusProbability));
+    rest = Math.min(
+      1 - LABEL_MASS,
+      LABEL_MASS * Math.min(label.plusProbability, 1 - label.plusProbability),
+    );
   } else {
     const draw = unitFromHash(hashParts('logprob', key, actualId));
     const logprob = -(0.02 + 2.5 * draw * draw);

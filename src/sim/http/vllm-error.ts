@@ -18,7 +18,9 @@ export class VllmError extends Error {
   }
 
   toBody(): { error: { message: string; type: string; param: string | null; code: number } } {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.status } };
+    return {
+      error: { message: this.message, type: this.type, param: this.param, code: this.status },
+    };
   }
 }
 
@@ -41,7 +43,11 @@ export function validationError(error: z.ZodError): VllmError {
 }
 
 /** The context-length message of vLLM ≈ 0.10 for generation requests. */
-export function contextLengthError(maxModelLen: number, promptTokens: number, maxTokens: number | null): VllmError {
+export function contextLengthError(
+  maxModelLen: number,
+  promptTokens: number,
+  maxTokens: number | null,
+): VllmError {
   if (maxTokens === null || promptTokens >= maxModelLen) {
     return badRequest(
       `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${promptTokens} tokens in the messages, Please reduce the length of the messages.`,

@@ -21,7 +21,9 @@ export function poolQwenPrm(text: string, settings: RewardSettings): number[][] 
   let firstStep: string;
   const holder = turns?.filter((turn) => turn.contentStart <= firstMarker).pop();
   if (turns && holder) {
-    const users = turns.filter((turn) => turn.role === 'user' && turn.contentStart < holder.contentStart);
+    const users = turns.filter(
+      (turn) => turn.role === 'user' && turn.contentStart < holder.contentStart,
+    );
     question = users[users.length - 1]?.content ?? (holder.role === 'user' ? holder.content : '');
     firstStep = text.slice(holder.contentStart, firstMarker);
   } else {

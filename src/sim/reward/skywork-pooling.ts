@@ -17,19 +17,31 @@ const TOKEN_NOISE = 0.4;
  * tokens nobody reads). A step is a line; a line inside a step becomes a step of its own, as in
  * the real model.
  */
-export function poolSkywork(text: string, tokenizer: SimTokenizer, settings: RewardSettings): number[] {
+export function poolSkywork(
+  text: string,
+  tokenizer: SimTokenizer,
+  settings: RewardSettings,
+): number[] {
   const bodyStart = text.startsWith(BOS) ? BOS.length : 0;
   const body = text.slice(bodyStart);
   const split = splitQuestion(body, (rest) => rest.split('\n')[0] ?? rest);
   const firstLineEnd = body.indexOf('\n');
-  const questionEnd = split ? body.length - split.rest.length : firstLineEnd === -1 ? body.length : firstLineEnd + 1;
+  const questionEnd = split
+    ? body.length - split.rest.length
+    : firstLineEnd === -1
+      ? body.length
+      : firstLineEnd + 1;
   const question = body.slice(0, questionEnd);
 
   // Each step is a line ending in "\n"; remember the offset (in `text`) of that newline.
   const steps: string[] = [];
   const stepEnds: number[] = [];
   let cursor = questionEnd;
-  for (let newline = body.indexOf('\n', cursor); newline !== -1; newline = body.indexOf('\n', cursor)) {
+  for (
+    let newline = body.indexOf('\n', cursor);
+    newline !== -1;
+    newline = body.indexOf('\n', cursor)
+  ) {
     steps.push(body.slice(cursor, newline));
     stepEnds.push(bodyStart + newline);
     cursor = newline + 1;
@@ -51,7 +63,10 @@ export function poolSkywork(text: string, tokenizer: SimTokenizer, settings: Rew
       // A merged "\n\n" token covers two step ends; it can report only one of them.
       while ((stepEnds[nextStep] ?? Infinity) < end) nextStep++;
     } else {
-      values.push(current + TOKEN_NOISE * createSimRandom(hashParts('skywork', settings.seed, index, id)).normal());
+      values.push(
+        current +
+          TOKEN_NOISE * createSimRandom(hashParts('skywork', settings.seed, index, id)).normal(),
+      );
     }
   });
   return values;

@@ -43,7 +43,11 @@ function collectTurns(text: string, markers: Marker[], endTokens: readonly strin
 function parseQwen(text: string): ParsedTurn[] {
   const markers: Marker[] = [];
   for (const match of text.matchAll(/<\|im_start\|>([^\n<]*)\n/g)) {
-    markers.push({ role: match[1] ?? '', headerStart: match.index, contentStart: match.index + match[0].length });
+    markers.push({
+      role: match[1] ?? '',
+      headerStart: match.index,
+      contentStart: match.index + match[0].length,
+    });
   }
   return collectTurns(text, markers, ['<|im_end|>']);
 }
@@ -51,7 +55,11 @@ function parseQwen(text: string): ParsedTurn[] {
 function parseLlama(text: string): ParsedTurn[] {
   const markers: Marker[] = [];
   for (const match of text.matchAll(/<\|start_header_id\|>([^<]*)<\|end_header_id\|>(\n\n)?/g)) {
-    markers.push({ role: match[1] ?? '', headerStart: match.index, contentStart: match.index + match[0].length });
+    markers.push({
+      role: match[1] ?? '',
+      headerStart: match.index,
+      contentStart: match.index + match[0].length,
+    });
   }
   return collectTurns(text, markers, ['<|eot_id|>', '<|eom_id|>']);
 }
@@ -59,7 +67,8 @@ function parseLlama(text: string): ParsedTurn[] {
 function parseDeepseek(text: string): ParsedTurn[] {
   const markers: Marker[] = [];
   const bos = '<｜begin▁of▁sentence｜>';
-  if (text.startsWith(bos)) markers.push({ role: 'system', headerStart: 0, contentStart: bos.length });
+  if (text.startsWith(bos))
+    markers.push({ role: 'system', headerStart: 0, contentStart: bos.length });
   for (const match of text.matchAll(/<｜(User|Assistant)｜>/g)) {
     const role = match[1] === 'User' ? 'user' : 'assistant';
     markers.push({ role, headerStart: match.index, contentStart: match.index + match[0].length });

@@ -28,11 +28,16 @@ export class ChatTemplateMissingError extends Error {
 }
 
 const QWEN_DEFAULT_SYSTEM = 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.';
-const QWEN_MATH_DEFAULT_SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
+const QWEN_MATH_DEFAULT_SYSTEM =
+  'Please reason step by step, and put your final answer within \\boxed{}.';
 // Llama 3.1's template always writes a system header with these dates (date_string default).
 const LLAMA_SYSTEM_PREAMBLE = 'Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n';
 
-function renderQwen(messages: readonly ChatMessage[], options: RenderChatOptions, defaultSystem: string): string {
+function renderQwen(
+  messages: readonly ChatMessage[],
+  options: RenderChatOptions,
+  defaultSystem: string,
+): string {
   const first = messages[0];
   const hasSystem = first?.role === 'system';
   let out = `<|im_start|>system\n${hasSystem ? first.content : defaultSystem}<|im_end|>\n`;
@@ -63,7 +68,9 @@ function renderLlama(messages: readonly ChatMessage[], options: RenderChatOption
 }
 
 function renderDeepseek(messages: readonly ChatMessage[], options: RenderChatOptions): string {
-  const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
+  const system = messages
+    .filter((message) => message.role === 'system')
+    .map((message) => message.content);
   let out = `<｜begin▁of▁sentence｜>${system.join('\n\n')}`;
   const rest = messages.filter((message) => message.role !== 'system');
   rest.forEach((message, index) => {
@@ -81,7 +88,11 @@ function renderDeepseek(messages: readonly ChatMessage[], options: RenderChatOpt
 }
 
 /** Renders messages with the model family's chat template. @throws ChatTemplateMissingError */
-export function renderChat(kind: TemplateKind, messages: readonly ChatMessage[], options: RenderChatOptions): string {
+export function renderChat(
+  kind: TemplateKind,
+  messages: readonly ChatMessage[],
+  options: RenderChatOptions,
+): string {
   switch (kind) {
     case 'qwen':
       return renderQwen(messages, options, QWEN_DEFAULT_SYSTEM);

@@ -24,7 +24,8 @@ function classify(char: string): CharClass {
 }
 
 function chunk(text: string, size: number, out: Piece[]): void {
-  for (let i = 0; i < text.length; i += size) out.push({ text: text.slice(i, i + size), isSpecial: false });
+  for (let i = 0; i < text.length; i += size)
+    out.push({ text: text.slice(i, i + size), isSpecial: false });
 }
 
 /** Splits plain text (no special tokens) into pieces. Works on code points, never splits a pair. */
@@ -42,7 +43,8 @@ function splitPlain(text: string, isByteLevel: boolean, out: Piece[]): void {
       while (j < chars.length && classify(chars[j] ?? '') === 'space') j++;
       const next = classify(chars[j] ?? '');
       // A single trailing space joins the next word, symbol run or digit (" the", " $", " 4").
-      const attaches = chars[j - 1] === ' ' && (next === 'letter' || next === 'punct' || next === 'digit');
+      const attaches =
+        chars[j - 1] === ' ' && (next === 'letter' || next === 'punct' || next === 'digit');
       const end = attaches ? j - 1 : j;
       if (end > i) chunk(chars.slice(i, end).join(''), MAX_SPACE_CHUNK, out);
       if (attaches && next === 'digit') {

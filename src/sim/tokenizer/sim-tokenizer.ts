@@ -101,7 +101,12 @@ export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
     const fixed = vocabulary.fixedPieces.get(text);
     if (fixed !== undefined) return fixed;
     const code = text.charCodeAt(0);
-    if (vocabulary.isByteLevel && text.length === 1 && code >= BYTE_LEVEL_ASCII_FIRST && code <= BYTE_LEVEL_ASCII_LAST) {
+    if (
+      vocabulary.isByteLevel &&
+      text.length === 1 &&
+      code >= BYTE_LEVEL_ASCII_FIRST &&
+      code <= BYTE_LEVEL_ASCII_LAST
+    ) {
       return code - BYTE_LEVEL_ASCII_FIRST;
     }
     const packed = packPiece(text);
@@ -146,7 +151,8 @@ export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
     return { ids, ends };
   };
 
-  const bosId = vocabulary.bosToken === null ? null : (vocabulary.specials.get(vocabulary.bosToken) ?? null);
+  const bosId =
+    vocabulary.bosToken === null ? null : (vocabulary.specials.get(vocabulary.bosToken) ?? null);
   const eosId = vocabulary.specials.get(vocabulary.eosToken);
   if (eosId === undefined) throw new Error(`vocabulary ${kind} lacks its eos token`);
 

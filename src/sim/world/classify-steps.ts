@@ -26,7 +26,11 @@ function findChainAt(problem: SimProblem, value: number, index: number): number 
  * Locates a step's result in the chains. The expected position (one after the previous match) is
  * tried first, then the nearest other position, because a path may contain extra foreign steps.
  */
-export function matchStep(problem: SimProblem, text: string, expectedIndex: number): ClassifiedStep {
+export function matchStep(
+  problem: SimProblem,
+  text: string,
+  expectedIndex: number,
+): ClassifiedStep {
   const reading = readStep(text);
   if (reading.value === null) return { text, match: null, isBoxed: reading.isBoxed };
   const last = problem.numSteps;
@@ -63,5 +67,7 @@ export function isFirstStepOf(problem: SimProblem, text: string): boolean {
   const reading = readStep(text);
   if (reading.value === null || findChainAt(problem, reading.value, 1) === null) return false;
   const numbers = new Set(Array.from(text.matchAll(/\d+/g), (match) => Number(match[0])));
-  return numbers.has(problem.chains[0]?.[0] ?? NaN) && numbers.has(problem.operations[0]?.operand ?? NaN);
+  return (
+    numbers.has(problem.chains[0]?.[0] ?? NaN) && numbers.has(problem.operations[0]?.operand ?? NaN)
+  );
 }

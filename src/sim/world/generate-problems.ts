@@ -2,7 +2,13 @@ import { hashParts } from '../hash-text';
 import { createSimRandom, type SimRandom } from '../sim-random';
 import { describeProblem, SIM_NAMES as NAMES, SIM_NOUNS as THINGS } from './problem-world';
 
-const EVENTS = ['a week of trades', 'a busy weekend market', 'a school fair', 'a month of birthdays', 'a long holiday'];
+const EVENTS = [
+  'a week of trades',
+  'a busy weekend market',
+  'a school fair',
+  'a month of birthdays',
+  'a long holiday',
+];
 
 // The numbers in a generated problem are flavour only: the answer comes from the text's hash, so
 // these problems are meaningful to the simulator alone (they are tagged "sim problem").

@@ -63,8 +63,10 @@ export function scoreLabel(
   let mean = 0;
   if (label === 'correct') mean = biasDraw < OVER_CRITICISM_RATE * (1 - quality) ? 0 : margin;
   else if (label === 'wrong' && isDeceptive) mean = DECEPTIVE_MEAN * margin;
-  else if (label === 'wrong') mean = biasDraw < NEGLECT_RATE * (1 - quality) ? 0.8 * margin : -margin;
-  const lengthPenalty = (1 - quality) * LENGTH_PENALTY_PER_CHAR * Math.max(0, stepText.length - LENGTH_FREE_CHARS);
+  else if (label === 'wrong')
+    mean = biasDraw < NEGLECT_RATE * (1 - quality) ? 0.8 * margin : -margin;
+  const lengthPenalty =
+    (1 - quality) * LENGTH_PENALTY_PER_CHAR * Math.max(0, stepText.length - LENGTH_FREE_CHARS);
   const spread = label === 'neutral' ? NEUTRAL_NOISE : noise;
   return sigmoid(mean - lengthPenalty + spread * rng.normal());
 }
@@ -77,11 +79,18 @@ export function scoreLabel(
 function isDeceptiveChain(problem: SimProblem, chain: number, options: JudgeOptions): boolean {
   if (chain === 0) return false;
   const quality = Math.min(1, Math.max(0, options.quality));
-  return unitFromHash(hashParts('deceptive', options.seed, problem.key, chain)) < DECEPTIVE_RATE * quality * (1 - quality);
+  return (
+    unitFromHash(hashParts('deceptive', options.seed, problem.key, chain)) <
+    DECEPTIVE_RATE * quality * (1 - quality)
+  );
 }
 
 /** P(correct) for each step, in order. */
-export function judgeSteps(question: string, steps: readonly string[], options: JudgeOptions): number[] {
+export function judgeSteps(
+  question: string,
+  steps: readonly string[],
+  options: JudgeOptions,
+): number[] {
   const problem = problemFor(question);
   let prefixKey = hashParts('prm', options.seed, problem.key);
   return classifySteps(problem, steps).map((step) => {
@@ -101,5 +110,10 @@ export function judgeOutcome(question: string, response: string, options: JudgeO
     const match = matchStep(problem, response, problem.numSteps).match;
     label = match?.chain === 0 ? 'correct' : 'wrong';
   }
-  return scoreLabel(label, '', hashParts('orm', options.seed, problem.key, response.trim()), options);
+  return scoreLabel(
+    label,
+    '',
+    hashParts('orm', options.seed, problem.key, response.trim()),
+    options,
+  );
 }

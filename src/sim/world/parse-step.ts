@@ -43,7 +43,8 @@ export function readStep(text: string): StepReading {
     return { value: /^-?\d+$/.test(trimmed) ? Number(trimmed) : null, isBoxed: true };
   }
   const value =
-    lastInteger(text, /=\s*\$?\s*(-?\d+)(?![\d.]\d|\d)/g) ?? lastInteger(text, /\bis\s+(-?\d+)(?![\d.]\d|\d)/g);
+    lastInteger(text, /=\s*\$?\s*(-?\d+)(?![\d.]\d|\d)/g) ??
+    lastInteger(text, /\bis\s+(-?\d+)(?![\d.]\d|\d)/g);
   return { value, isBoxed: false };
 }
 

@@ -72,8 +72,14 @@ export function stepsForDifficulty(difficulty: number): number {
  * Probability that a simulated policy solves a problem of the given difficulty in one sample
  * (pass@1), which is also the chance that its greedy solution is right.
  */
-export function expectedPassAtOne(paramsB: number, difficulty: number, family: PolicyFamily = 'qwen2.5'): number {
-  return sigmoid(STEEPNESS * (ability(paramsB * FAMILY_SIZE_FACTOR[family]) - effectiveDifficulty(difficulty)));
+export function expectedPassAtOne(
+  paramsB: number,
+  difficulty: number,
+  family: PolicyFamily = 'qwen2.5',
+): number {
+  return sigmoid(
+    STEEPNESS * (ability(paramsB * FAMILY_SIZE_FACTOR[family]) - effectiveDifficulty(difficulty)),
+  );
 }
 
 /**

@@ -42,14 +42,35 @@ export interface SimProblem {
 
 /** Things and people of the simulated world; a question mentioning one is solved in its terms. */
 export const SIM_NOUNS = [
-  'marbles', 'stickers', 'trading cards', 'seashells', 'postage stamps', 'coins', 'beads', 'books', 'apples', 'pencils',
+  'marbles',
+  'stickers',
+  'trading cards',
+  'seashells',
+  'postage stamps',
+  'coins',
+  'beads',
+  'books',
+  'apples',
+  'pencils',
 ];
 export const SIM_NAMES = [
-  'Maya', 'Omar', 'Lena', 'Tariq', 'Sofia', 'Arjun', 'Nora', 'Kenji', 'Elif', 'Marco', 'Zoe', 'Pavel',
+  'Maya',
+  'Omar',
+  'Lena',
+  'Tariq',
+  'Sofia',
+  'Arjun',
+  'Nora',
+  'Kenji',
+  'Elif',
+  'Marco',
+  'Zoe',
+  'Pavel',
 ];
 // Wrong starting offsets: small, like misreading or mis-adding a number in the problem.
 const WRONG_OFFSETS = [-9, -7, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15];
-const SYSTEM_PROMPT_SENTENCE = /Please reason step by step, and put your final answer within \\boxed\{\}\.?/g;
+const SYSTEM_PROMPT_SENTENCE =
+  /Please reason step by step, and put your final answer within \\boxed\{\}\.?/g;
 const LLAMA_MATH_PROMPT_START = 'Solve the following math problem efficiently and clearly';
 
 /**
@@ -79,7 +100,8 @@ export function applyOperation(value: number, operation: Operation): number {
 
 function chainFrom(start: number, operations: readonly Operation[]): number[] {
   const chain = [start];
-  for (const operation of operations) chain.push(applyOperation(chain[chain.length - 1] ?? start, operation));
+  for (const operation of operations)
+    chain.push(applyOperation(chain[chain.length - 1] ?? start, operation));
   return chain;
 }
 
@@ -97,7 +119,8 @@ function buildProblem(question: string): SimProblem {
     const roll = rng.next();
     let operation: Operation;
     if (value < 150 && roll < 0.25) operation = { kind: 'mul', operand: rng.int(2, 4) };
-    else if (value > 40 && roll < 0.6) operation = { kind: 'sub', operand: rng.int(3, Math.floor(value / 2)) };
+    else if (value > 40 && roll < 0.6)
+      operation = { kind: 'sub', operand: rng.int(3, Math.floor(value / 2)) };
     else operation = { kind: 'add', operand: rng.int(3, 95) };
     operations.push(operation);
     value = applyOperation(value, operation);

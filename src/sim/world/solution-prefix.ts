@@ -27,7 +27,12 @@ function fromPartial(question: string, partial: string): SolutionPrefix {
   }
   if (isStepComplete(last)) {
     // A finished step without its separator: a real model's next token is "\n\n".
-    return { question, steps: [...steps, last], openStep: null, separatorNeeded: last.endsWith('\n') ? '\n' : '\n\n' };
+    return {
+      question,
+      steps: [...steps, last],
+      openStep: null,
+      separatorNeeded: last.endsWith('\n') ? '\n' : '\n\n',
+    };
   }
   return { question, steps, openStep: last, separatorNeeded: '' };
 }

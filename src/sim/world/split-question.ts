@@ -18,7 +18,10 @@ export interface QuestionSplit {
  *
  * @param firstStepOf returns the first step of `rest` (up to the format's separator)
  */
-export function splitQuestion(text: string, firstStepOf: (rest: string) => string): QuestionSplit | null {
+export function splitQuestion(
+  text: string,
+  firstStepOf: (rest: string) => string,
+): QuestionSplit | null {
   for (let i = 1; i < text.length; i++) {
     if (!/\s/.test(text.charAt(i - 1)) || /\s/.test(text.charAt(i))) continue;
     const rest = text.slice(i);
@@ -26,7 +29,8 @@ export function splitQuestion(text: string, firstStepOf: (rest: string) => strin
     const firstStep = firstStepOf(rest);
     if (readStep(firstStep).value === null) continue;
     const question = normalizeQuestion(text.slice(0, i));
-    if (question !== '' && isFirstStepOf(peekProblem(question), firstStep)) return { question: text.slice(0, i), rest };
+    if (question !== '' && isFirstStepOf(peekProblem(question), firstStep))
+      return { question: text.slice(0, i), rest };
   }
   return null;
 }

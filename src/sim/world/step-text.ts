@@ -24,7 +24,7 @@ export interface StepRenderInput {
 }
 
 const FIRST_OPENERS = [
-  "To solve this problem, we track the number of {noun} one change at a time.",
+  'To solve this problem, we track the number of {noun} one change at a time.',
   "Let's work through the changes to {name}'s {noun} in the order they happen.",
   'First, we identify the starting amount: {name} begins with {start} {noun}.',
   'We start by writing down what we know and then apply each change step by step.',
@@ -54,7 +54,12 @@ const COMPUTATIONS: Record<Operation['kind'], readonly string[]> = {
     'we scale the current total of {prev} by a factor of {a}: {eq}',
   ],
 };
-const EQUATIONS = ['{lhs} = {v}.', '$ {lhs} = {v} $.', '\\( {lhs} = {v} \\).', '\n\\[\n{lhs} = {v}\n\\]'];
+const EQUATIONS = [
+  '{lhs} = {v}.',
+  '$ {lhs} = {v} $.',
+  '\\( {lhs} = {v} \\).',
+  '\n\\[\n{lhs} = {v}\n\\]',
+];
 const REMARKS = [
   'So there are now {v} {noun}.',
   'This gives us a running total of {v}.',
@@ -84,7 +89,11 @@ const LLAMA_TITLES: Record<Operation['kind'], readonly string[]> = {
  * How every simulator step 1 begins. Formats that glue step 1 to the question ("{question} {step1}")
  * are split only where one of these starts, so a question can never be cut in the wrong place.
  */
-export const STEP_ONE_OPENINGS: readonly string[] = [...FIRST_OPENERS, ...DEEPSEEK_FIRST_OPENERS, '## Step 1: ']
+export const STEP_ONE_OPENINGS: readonly string[] = [
+  ...FIRST_OPENERS,
+  ...DEEPSEEK_FIRST_OPENERS,
+  '## Step 1: ',
+]
   .map((opener) => opener.split('{')[0] ?? opener)
   .filter((opening) => opening.length >= 5);
 
@@ -133,24 +142,36 @@ function composeStep(input: StepRenderInput): string {
   const finalSentence = input.isFinal ? fill(choose(FINAL_SENTENCES, wording[5]), values) : '';
 
   if (style === 'llama') {
-    const title = index === 1 ? 'Start from the initial amount' : fill(choose(LLAMA_TITLES[operation.kind], wording[0]), values);
+    const title =
+      index === 1
+        ? 'Start from the initial amount'
+        : fill(choose(LLAMA_TITLES[operation.kind], wording[0]), values);
     const stepTitle = input.isFinal ? `Compute the final number of ${problem.noun}` : title;
     const lead = index === 1 ? `Starting from ${values['start']} ${problem.noun}, ` : '';
-    const body = [capitalize(`${lead}${computation}`), filler, remark].filter((part) => part !== '').join(' ');
-    const ending = input.isFinal ? `\nTherefore, the final answer is: $\\boxed{${input.value}}$. I hope it is correct.` : '';
+    const body = [capitalize(`${lead}${computation}`), filler, remark]
+      .filter((part) => part !== '')
+      .join(' ');
+    const ending = input.isFinal
+      ? `\nTherefore, the final answer is: $\\boxed{${input.value}}$. I hope it is correct.`
+      : '';
     return `## Step ${index}: ${stepTitle}\n${body}${ending}`;
   }
 
   const firstOpeners = style === 'deepseek' ? DEEPSEEK_FIRST_OPENERS : FIRST_OPENERS;
   const laterLeads = style === 'deepseek' ? DEEPSEEK_LATER_LEADS : LATER_LEADS;
   let opening: string;
-  if (index === 1) opening = `${fill(choose(firstOpeners, wording[0]), values)} Starting from ${values['start']},`;
+  if (index === 1)
+    opening = `${fill(choose(firstOpeners, wording[0]), values)} Starting from ${values['start']},`;
   else if (input.isFinal) opening = choose(FINAL_LEADS, wording[0]);
   else opening = choose(laterLeads, wording[0]);
-  return [`${opening} ${computation}`, filler, remark, finalSentence].filter((part) => part !== '').join(' ');
+  return [`${opening} ${computation}`, filler, remark, finalSentence]
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 /** A short ending that completes a step cut off mid-sentence (the generation could not re-derive it). */
 export function renderStepCloser(value: number, isFinal: boolean): string {
-  return isFinal ? `, so the result is ${value}. The final answer is $\\boxed{${value}}$.` : `, so the result is ${value}.`;
+  return isFinal
+    ? `, so the result is ${value}. The final answer is $\\boxed{${value}}$.`
+    : `, so the result is ${value}.`;
 }

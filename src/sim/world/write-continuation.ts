@@ -26,7 +26,11 @@ interface PathState {
 }
 
 /** Where an existing partial solution stands. Foreign steps keep a correct path correct with the step probability. */
-function pathStateOf(problem: SimProblem, steps: readonly string[], stepProbability: number): PathState {
+function pathStateOf(
+  problem: SimProblem,
+  steps: readonly string[],
+  stepProbability: number,
+): PathState {
   const state: PathState = { chain: 0, index: 0, isComplete: false };
   for (const step of classifySteps(problem, steps)) {
     if (step.match) {
@@ -34,8 +38,14 @@ function pathStateOf(problem: SimProblem, steps: readonly string[], stepProbabil
       state.index = step.match.index;
     } else {
       state.index = Math.min(state.index + 1, problem.numSteps - 1);
-      if (state.chain === 0 && unitFromHash(hashParts('foreign', problem.key, step.text)) >= stepProbability) {
-        state.chain = pickWrongChain(problem, unitFromHash(hashParts('foreign-chain', problem.key, step.text)));
+      if (
+        state.chain === 0 &&
+        unitFromHash(hashParts('foreign', problem.key, step.text)) >= stepProbability
+      ) {
+        state.chain = pickWrongChain(
+          problem,
+          unitFromHash(hashParts('foreign-chain', problem.key, step.text)),
+        );
       }
     }
     if (step.isBoxed) state.isComplete = true;
@@ -59,12 +69,17 @@ export function writeContinuation(prefix: SolutionPrefix, options: ContinuationO
   if (state.isComplete) return '';
   // Folded step by step, so continuing from any prefix of a greedy solution reproduces the rest of it.
   // An open (cut-off) step is left out: it is redrawn with the key it was first drawn with.
-  let prefixHash = prefix.steps.reduce((hash, step) => hashParts(hash, step), hashParts(problem.key));
+  let prefixHash = prefix.steps.reduce(
+    (hash, step) => hashParts(hash, step),
+    hashParts(problem.key),
+  );
 
   const drawStep = (index: number): { text: string; value: number; isFinal: boolean } => {
     const sampling = options.sampling;
     const rng = createSimRandom(
-      sampling ? hashParts('sample', sampling.seed, prefixHash, index) : hashParts('greedy', prefixHash, index),
+      sampling
+        ? hashParts('sample', sampling.seed, prefixHash, index)
+        : hashParts('greedy', prefixHash, index),
     );
     const previousChain = state.chain;
     if (state.chain === 0 && rng.next() >= stepProbability(index)) {

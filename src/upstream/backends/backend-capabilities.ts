@@ -5,7 +5,14 @@
 import { UnsupportedFeatureError } from '../../errors';
 import type { MethodName } from '../../tts';
 
-export const STACK_KINDS = ['vllm', 'sglang', 'llama-cpp', 'tgi', 'fastchat', 'openai-chat'] as const;
+export const STACK_KINDS = [
+  'vllm',
+  'sglang',
+  'llama-cpp',
+  'tgi',
+  'fastchat',
+  'openai-chat',
+] as const;
 export type StackKind = (typeof STACK_KINDS)[number];
 
 export interface BackendCapabilities {
@@ -24,25 +31,32 @@ export interface BackendCapabilities {
 const ALL_METHODS: readonly MethodName[] = ['cot', 'majority', 'best_of_n', 'beam_search', 'dvts'];
 const WHOLE_SOLUTION_METHODS: readonly MethodName[] = ['cot', 'best_of_n', 'majority'];
 
-export const BACKEND_CAPABILITIES: Readonly<Record<StackKind, Readonly<BackendCapabilities>>> = Object.freeze({
-  // /v1/completions with a prompt list and n; PRMs via /pooling or prompt_logprobs.
-  vllm: { stepwise: true, nativeN: true, prm: true, methods: ALL_METHODS, limitation: null },
-  // Native /generate with n; no STEP-pooled PRM in SGLang (upstream-apis §4.1): keep PRMs on vLLM.
-  sglang: { stepwise: true, nativeN: true, prm: false, methods: ALL_METHODS, limitation: null },
-  // /completion takes one sample per request: fanned out.
-  'llama-cpp': { stepwise: true, nativeN: false, prm: false, methods: ALL_METHODS, limitation: null },
-  // /generate returns one sequence per request: fanned out.
-  tgi: { stepwise: true, nativeN: false, prm: false, methods: ALL_METHODS, limitation: null },
-  // The paper's workers: /worker_generate with n, /worker_reward_inference for the PRM.
-  fastchat: { stepwise: true, nativeN: true, prm: true, methods: ALL_METHODS, limitation: null },
-  'openai-chat': {
-    stepwise: false,
-    nativeN: true,
-    prm: false,
-    methods: WHOLE_SOLUTION_METHODS,
-    limitation: 'cannot continue a partial solution',
-  },
-});
+export const BACKEND_CAPABILITIES: Readonly<Record<StackKind, Readonly<BackendCapabilities>>> =
+  Object.freeze({
+    // /v1/completions with a prompt list and n; PRMs via /pooling or prompt_logprobs.
+    vllm: { stepwise: true, nativeN: true, prm: true, methods: ALL_METHODS, limitation: null },
+    // Native /generate with n; no STEP-pooled PRM in SGLang (upstream-apis §4.1): keep PRMs on vLLM.
+    sglang: { stepwise: true, nativeN: true, prm: false, methods: ALL_METHODS, limitation: null },
+    // /completion takes one sample per request: fanned out.
+    'llama-cpp': {
+      stepwise: true,
+      nativeN: false,
+      prm: false,
+      methods: ALL_METHODS,
+      limitation: null,
+    },
+    // /generate returns one sequence per request: fanned out.
+    tgi: { stepwise: true, nativeN: false, prm: false, methods: ALL_METHODS, limitation: null },
+    // The paper's workers: /worker_generate with n, /worker_reward_inference for the PRM.
+    fastchat: { stepwise: true, nativeN: true, prm: true, methods: ALL_METHODS, limitation: null },
+    'openai-chat': {
+      stepwise: false,
+      nativeN: true,
+      prm: false,
+      methods: WHOLE_SOLUTION_METHODS,
+      limitation: 'cannot continue a partial solution',
+    },
+  });
 
 export function isStackKind(value: string): value is StackKind {
   return (STACK_KINDS as readonly string[]).includes(value);

@@ -35,7 +35,10 @@ export interface StackModelBackendOptions {
   /** SGLang route (default `generate`). */
   sglangRoute?: 'generate' | 'completions';
   /** OpenAI-compatible chat: `n` handling and the name of the token cap. */
-  openAiChat?: { nativeN?: boolean | 'auto'; maxTokensField?: 'max_tokens' | 'max_completion_tokens' };
+  openAiChat?: {
+    nativeN?: boolean | 'auto';
+    maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  };
   /** Config path of the model, for startup errors. */
   configPath: string;
 }
@@ -52,31 +55,71 @@ export function createStackModelBackend(options: StackModelBackendOptions): Mode
   const { stack, info, client } = options;
   const rendersLocally = stack === 'sglang' || stack === 'tgi' || stack === 'fastchat';
   if (rendersLocally && !canRenderLocally(options.chatTemplate)) {
-    throw new ConfigError(options.configPath, `a ${stack} upstream needs the proxy to render the '${options.chatTemplate}' chat template, which it cannot; use vLLM or llama.cpp for this model`);
+    throw new ConfigError(
+      options.configPath,
+      `a ${stack} upstream needs the proxy to render the '${options.chatTemplate}' chat template, which it cannot; use vLLM or llama.cpp for this model`,
+    );
   }
 
-  async function bind(messages: readonly PolicyMessage[], signal?: AbortSignal): Promise<{ policy: Policy; promptTokens: number }> {
+  async function bind(
+    messages: readonly PolicyMessage[],
+    signal?: AbortSignal,
+  ): Promise<{ policy: Policy; promptTokens: number }> {
     const concurrency = options.maxConcurrency;
     if (stack === 'openai-chat') {
-      const policy = createOpenAiChatPolicy({ client, servedName: info.servedName, messages, maxConcurrency: concurrency, ...options.openAiChat });
+      const policy = createOpenAiChatPolicy({
+        client,
+        servedName: info.servedName,
+        messages,
+        maxConcurrency: concurrency,
+        ...options.openAiChat,
+      });
       const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
       return { policy, promptTokens: Math.ceil(characters / CHARS_PER_TOKEN) };
     }
     if (stack === 'llama-cpp') {
       const rendered = await renderLlamaCppPrompt(client, messages, signal);
-      return { policy: createLlamaCppPolicy({ client, renderedPrompt: rendered.text, maxConcurrency: concurrency }), promptTokens: rendered.tokens };
+      return {
+        policy: createLlamaCppPolicy({
+          client,
+          renderedPrompt: rendered.text,
+          maxConcurrency: concurrency,
+        }),
+        promptTokens: rendered.tokens,
+      };
     }
     // The paper's client renders with the HF template (BOS included) and its worker tokenizes with
     // special tokens: kept as is for FastChat so the bytes match the paper's runs.
-    const renderedPrompt = renderPromptLocally(options.chatTemplate, messages, { includeBeginOfText: !SERVER_ADDS_BOS.has(stack) });
+    const renderedPrompt = renderPromptLocally(options.chatTemplate, messages, {
+      includeBeginOfText: !SERVER_ADDS_BOS.has(stack),
+    });
     const promptTokens = Math.ceil(renderedPrompt.length / CHARS_PER_TOKEN);
     switch (stack) {
       case 'sglang':
-        return { policy: createSglangPolicy({ client, servedName: info.servedName, renderedPrompt, route: options.sglangRoute ?? 'generate' }), promptTokens };
+        return {
+          policy: createSglangPolicy({
+            client,
+            servedName: info.servedName,
+            renderedPrompt,
+            route: options.sglangRoute ?? 'generate',
+          }),
+          promptTokens,
+        };
       case 'tgi':
-        return { policy: createTgiPolicy({ client, renderedPrompt, maxConcurrency: concurrency }), promptTokens };
+        return {
+          policy: createTgiPolicy({ client, renderedPrompt, maxConcurrency: concurrency }),
+          promptTokens,
+        };
       case 'fastchat':
-        return { policy: createFastchatPolicy({ client, servedName: info.servedName, renderedPrompt, maxConcurrency: concurrency }), promptTokens };
+        return {
+          policy: createFastchatPolicy({
+            client,
+            servedName: info.servedName,
+            renderedPrompt,
+            maxConcurrency: concurrency,
+          }),
+          promptTokens,
+        };
     }
   }
 
@@ -87,7 +130,7 @@ export function createStackModelBackend(options: StackModelBackendOptions): Mode
     async forwardChat(body, signal): Promise<ForwardResult> {
       if (stack === 'fastchat') {
         throw new UnsupportedFeatureError(
-          'this model is served by a FastChat worker, which has no chat route: send a tts_budget (e.g. 1 for plain CoT), or point the proxy at FastChat\'s openai_api_server with kind openai-chat.',
+          "this model is served by a FastChat worker, which has no chat route: send a tts_budget (e.g. 1 for plain CoT), or point the proxy at FastChat's openai_api_server with kind openai-chat.",
           'tts_budget',
         );
       }
@@ -96,7 +139,11 @@ export function createStackModelBackend(options: StackModelBackendOptions): Mode
         const stream = await client.postStream('/v1/chat/completions', body, signal);
         return { kind: 'stream', status: stream.statusCode, body: stream.body };
       }
-      return { kind: 'json', status: 200, body: await client.postJson('/v1/chat/completions', body, signal) };
+      return {
+        kind: 'json',
+        status: 200,
+        body: await client.postJson('/v1/chat/completions', body, signal),
+      };
     },
   };
 }

@@ -66,7 +66,10 @@ function atLeast(version: VllmVersion, major: number, minor: number, patch = 0):
   return version.patch >= patch;
 }
 
-async function probePoolingRoute(client: UpstreamClient, signal?: AbortSignal): Promise<VllmCapabilities['poolingRoute']> {
+async function probePoolingRoute(
+  client: UpstreamClient,
+  signal?: AbortSignal,
+): Promise<VllmCapabilities['poolingRoute']> {
   try {
     await client.postJson('/pooling', {}, signal);
     return 'present';
@@ -77,20 +80,31 @@ async function probePoolingRoute(client: UpstreamClient, signal?: AbortSignal): 
   }
 }
 
-export async function detectVllmCapabilities(client: UpstreamClient, options: DetectVllmCapabilitiesOptions = {}): Promise<VllmCapabilities> {
+export async function detectVllmCapabilities(
+  client: UpstreamClient,
+  options: DetectVllmCapabilitiesOptions = {},
+): Promise<VllmCapabilities> {
   let version: string | null = null;
   try {
-    const parsed = versionResponseSchema.safeParse(await client.getJson('/version', options.signal));
+    const parsed = versionResponseSchema.safeParse(
+      await client.getJson('/version', options.signal),
+    );
     if (parsed.success) version = parsed.data.version;
   } catch (error) {
     // /version is optional; anything but an HTTP answer (unreachable) is the caller's to see.
     if (!(error instanceof UpstreamError) || error.status === null) throw error;
   }
   const listed = modelsResponseSchema.safeParse(await client.getJson('/v1/models', options.signal));
-  const models = listed.success ? listed.data.data.map((model) => ({ id: model.id, maxModelLen: model.max_model_len ?? null })) : [];
-  const isSimulated = (version ?? '').includes('sim') || (listed.success && listed.data.data.some((model) => (model.owned_by ?? '').includes('simulator')));
+  const models = listed.success
+    ? listed.data.data.map((model) => ({ id: model.id, maxModelLen: model.max_model_len ?? null }))
+    : [];
+  const isSimulated =
+    (version ?? '').includes('sim') ||
+    (listed.success &&
+      listed.data.data.some((model) => (model.owned_by ?? '').includes('simulator')));
   const parsedVersion = version === null ? null : parseVllmVersion(version);
-  const poolingRoute = options.probePooling === true ? await probePoolingRoute(client, options.signal) : 'unknown';
+  const poolingRoute =
+    options.probePooling === true ? await probePoolingRoute(client, options.signal) : 'unknown';
 
   const known = parsedVersion !== null && !isSimulated;
   const capabilities: Omit<VllmCapabilities, 'description'> = {
@@ -99,22 +113,46 @@ export async function detectVllmCapabilities(client: UpstreamClient, options: De
     isSimulated,
     models,
     errorShape: known ? (atLeast(parsedVersion, 0, 10, 1) ? 'nested' : 'flat') : 'unknown',
-    poolingLaunch: known ? (atLeast(parsedVersion, 0, 10, 0) ? 'runner-pooling' : 'task-reward') : 'unknown',
-    poolerConfigFlag: known ? (atLeast(parsedVersion, 0, 11, 0) ? '--pooler-config' : '--override-pooler-config') : 'unknown',
-    tokenPoolingTask: known ? (atLeast(parsedVersion, 0, 11, 0) ? 'token_classify' : 'encode') : 'unknown',
+    poolingLaunch: known
+      ? atLeast(parsedVersion, 0, 10, 0)
+        ? 'runner-pooling'
+        : 'task-reward'
+      : 'unknown',
+    poolerConfigFlag: known
+      ? atLeast(parsedVersion, 0, 11, 0)
+        ? '--pooler-config'
+        : '--override-pooler-config'
+      : 'unknown',
+    tokenPoolingTask: known
+      ? atLeast(parsedVersion, 0, 11, 0)
+        ? 'token_classify'
+        : 'encode'
+      : 'unknown',
     poolingRoute,
   };
   return { ...capabilities, description: describeVllmCapabilities(capabilities) };
 }
 
 /** The one-line startup summary. */
-export function describeVllmCapabilities(capabilities: Omit<VllmCapabilities, 'description'>): string {
-  const models = capabilities.models.map((model) => (model.maxModelLen === null ? model.id : `${model.id} (max_model_len ${model.maxModelLen})`)).join(', ') || 'none listed';
-  if (capabilities.isSimulated) return `simulated vLLM-compatible server ${capabilities.version ?? ''}`.trim() + `; models: ${models}`;
+export function describeVllmCapabilities(
+  capabilities: Omit<VllmCapabilities, 'description'>,
+): string {
+  const models =
+    capabilities.models
+      .map((model) =>
+        model.maxModelLen === null ? model.id : `${model.id} (max_model_len ${model.maxModelLen})`,
+      )
+      .join(', ') || 'none listed';
+  if (capabilities.isSimulated)
+    return (
+      `simulated vLLM-compatible server ${capabilities.version ?? ''}`.trim() +
+      `; models: ${models}`
+    );
   if (capabilities.parsedVersion === null) {
     return `vLLM-compatible server of unknown version (${capabilities.version ?? 'no /version'}): both error shapes accepted; models: ${models}`;
   }
-  const launch = capabilities.poolingLaunch === 'runner-pooling' ? '--runner pooling' : '--task reward';
+  const launch =
+    capabilities.poolingLaunch === 'runner-pooling' ? '--runner pooling' : '--task reward';
   const parts = [
     `vLLM ${capabilities.version}`,
     `${capabilities.errorShape} error bodies`,

@@ -15,7 +15,13 @@
  * Worker faults come back as HTTP 200 `{"text", "error_code"}` and become `UpstreamError`s.
  */
 import { UpstreamError } from '../../errors';
-import type { Continuation, ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../../tts';
+import type {
+  Continuation,
+  ContinuationFinish,
+  GenerateResult,
+  Policy,
+  SamplingParams,
+} from '../../tts';
 import type { UpstreamClient } from '../upstream-client';
 import { fanOut } from './fan-out';
 import { fastchatErrorSchema, fastchatGenerateResponseSchema } from './fastchat-wire';
@@ -50,14 +56,21 @@ export function throwIfFastchatError(body: unknown, upstream: string, route: str
   const failure = fastchatErrorSchema.safeParse(body);
   if (!failure.success) return;
   const status = fastchatErrorStatus(failure.data.error_code);
-  throw new UpstreamError(`upstream '${upstream}' ${route} failed (error_code ${failure.data.error_code}): ${(failure.data.text ?? '').slice(0, 300)}`, {
-    upstream,
-    status,
-    body: JSON.stringify(body),
-  });
+  throw new UpstreamError(
+    `upstream '${upstream}' ${route} failed (error_code ${failure.data.error_code}): ${(failure.data.text ?? '').slice(0, 300)}`,
+    {
+      upstream,
+      status,
+      body: JSON.stringify(body),
+    },
+  );
 }
 
-function finishOf(reason: string | null | undefined, text: string, stops: readonly string[]): ContinuationFinish {
+function finishOf(
+  reason: string | null | undefined,
+  text: string,
+  stops: readonly string[],
+): ContinuationFinish {
   if (reason === 'stop') return endingStop(text, stops) !== null ? 'stop-sequence' : 'eos';
   // 'length', and vLLM's 'abort' / missing reasons: the text is truncated.
   return 'length';
@@ -66,7 +79,11 @@ function finishOf(reason: string | null | undefined, text: string, stops: readon
 export function createFastchatPolicy(options: FastchatPolicyOptions): Policy {
   const { client } = options;
 
-  async function generateOne(prefix: string, params: SamplingParams, signal: AbortSignal): Promise<{ continuations: Continuation[]; promptTokens: number }> {
+  async function generateOne(
+    prefix: string,
+    params: SamplingParams,
+    signal: AbortSignal,
+  ): Promise<{ continuations: Continuation[]; promptTokens: number }> {
     const body = {
       model: options.servedName,
       prompt: options.renderedPrompt + prefix,
@@ -81,11 +98,28 @@ export function createFastchatPolicy(options: FastchatPolicyOptions): Policy {
     };
     const raw = await client.postJson('/worker_generate', body, signal);
     throwIfFastchatError(raw, client.name, '/worker_generate');
-    const parsed = parseUpstreamBody(fastchatGenerateResponseSchema, raw, client.name, '/worker_generate');
+    const parsed = parseUpstreamBody(
+      fastchatGenerateResponseSchema,
+      raw,
+      client.name,
+      '/worker_generate',
+    );
     expectContinuationCount(client.name, '/worker_generate', params.n, parsed.text.length);
-    expectContinuationCount(client.name, '/worker_generate output_token_len', params.n, parsed.output_token_len.length);
-    const reasons = Array.isArray(parsed.finish_reason) ? parsed.finish_reason : [parsed.finish_reason];
-    expectContinuationCount(client.name, '/worker_generate finish_reason', params.n, reasons.length);
+    expectContinuationCount(
+      client.name,
+      '/worker_generate output_token_len',
+      params.n,
+      parsed.output_token_len.length,
+    );
+    const reasons = Array.isArray(parsed.finish_reason)
+      ? parsed.finish_reason
+      : [parsed.finish_reason];
+    expectContinuationCount(
+      client.name,
+      '/worker_generate finish_reason',
+      params.n,
+      reasons.length,
+    );
     const continuations = parsed.text.map((text, j): Continuation => ({
       text,
       finish: finishOf(reasons[j], text, params.stop),
@@ -96,15 +130,21 @@ export function createFastchatPolicy(options: FastchatPolicyOptions): Policy {
 
   return {
     async generate(prefixes, params, signal): Promise<GenerateResult> {
-      const results = await fanOut(prefixes, (prefix, _index, jobSignal) => generateOne(prefix, params, jobSignal), {
-        concurrency: options.maxConcurrency,
-        ...(signal ? { signal } : {}),
-      });
+      const results = await fanOut(
+        prefixes,
+        (prefix, _index, jobSignal) => generateOne(prefix, params, jobSignal),
+        {
+          concurrency: options.maxConcurrency,
+          ...(signal ? { signal } : {}),
+        },
+      );
       const outputs = results.map((result) => result.continuations);
       return {
         outputs,
         promptTokens: results.reduce((sum, result) => sum + result.promptTokens, 0),
-        completionTokens: outputs.flat().reduce((sum, continuation) => sum + continuation.completionTokens, 0),
+        completionTokens: outputs
+          .flat()
+          .reduce((sum, continuation) => sum + continuation.completionTokens, 0),
       };
     },
   };

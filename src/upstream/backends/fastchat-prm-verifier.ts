@@ -13,7 +13,11 @@ import { InvalidUpstreamResponseError } from '../../errors';
 import type { ScoreResult, Verifier } from '../../tts';
 import type { UpstreamClient } from '../upstream-client';
 import { throwIfFastchatError } from './fastchat-policy';
-import { renderFastchatRewardInput, type FastchatPrmFamily, type FastchatRewardInput } from './fastchat-reward-input';
+import {
+  renderFastchatRewardInput,
+  type FastchatPrmFamily,
+  type FastchatRewardInput,
+} from './fastchat-reward-input';
 import { fastchatRewardResponseSchema } from './fastchat-wire';
 import { parseUpstreamBody } from './parse-upstream-body';
 
@@ -28,18 +32,31 @@ const ROUTE = '/worker_reward_inference';
 const CHARS_PER_TOKEN = 4;
 
 function inputLength(input: FastchatRewardInput): number {
-  return typeof input === 'string' ? input.length : input.reduce((sum, message) => sum + message.content.length, 0);
+  return typeof input === 'string'
+    ? input.length
+    : input.reduce((sum, message) => sum + message.content.length, 0);
 }
 
-function readStepScores(raw: number[] | number, stepCount: number, path: number, upstream: string): number[] {
+function readStepScores(
+  raw: number[] | number,
+  stepCount: number,
+  path: number,
+  upstream: string,
+): number[] {
   // A one-step path may come back as a bare number from some worker builds (`tensor.tolist()`).
   const scores = typeof raw === 'number' ? [raw] : raw;
   if (scores.length !== stepCount) {
-    throw new InvalidUpstreamResponseError(upstream, `${ROUTE}: path ${path} has ${stepCount} steps but the PRM returned ${scores.length} scores`);
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      `${ROUTE}: path ${path} has ${stepCount} steps but the PRM returned ${scores.length} scores`,
+    );
   }
   scores.forEach((score, step) => {
     if (!Number.isFinite(score) || score < 0 || score > 1) {
-      throw new InvalidUpstreamResponseError(upstream, `${ROUTE}: path ${path} step ${step} score ${score} is not a probability`);
+      throw new InvalidUpstreamResponseError(
+        upstream,
+        `${ROUTE}: path ${path} step ${step} score ${score} is not a probability`,
+      );
     }
   });
   return scores;
@@ -51,19 +68,36 @@ export function createFastchatPrmVerifier(options: FastchatPrmVerifierOptions): 
     async score(question, paths, signal): Promise<ScoreResult> {
       const scores: number[][] = paths.map(() => []);
       const pending = paths.flatMap((steps, index) => (steps.length > 0 ? [index] : []));
-      if (pending.length === 0) return { scores, promptTokens: 0, cachedTokens: 0, truncatedPaths: [], calls: 0 };
-      const inputs = pending.map((index) => renderFastchatRewardInput(family, question, paths[index] ?? []));
+      if (pending.length === 0)
+        return { scores, promptTokens: 0, cachedTokens: 0, truncatedPaths: [], calls: 0 };
+      const inputs = pending.map((index) =>
+        renderFastchatRewardInput(family, question, paths[index] ?? []),
+      );
       const raw = await client.postJson(ROUTE, { input_str: inputs }, signal);
       throwIfFastchatError(raw, client.name, ROUTE);
       const parsed = parseUpstreamBody(fastchatRewardResponseSchema, raw, client.name, ROUTE);
       if (parsed.reward.length !== pending.length) {
-        throw new InvalidUpstreamResponseError(client.name, `${ROUTE}: sent ${pending.length} inputs, got ${parsed.reward.length} reward lists`);
+        throw new InvalidUpstreamResponseError(
+          client.name,
+          `${ROUTE}: sent ${pending.length} inputs, got ${parsed.reward.length} reward lists`,
+        );
       }
       pending.forEach((pathIndex, k) => {
-        scores[pathIndex] = readStepScores(parsed.reward[k] ?? [], paths[pathIndex]?.length ?? 0, pathIndex, client.name);
+        scores[pathIndex] = readStepScores(
+          parsed.reward[k] ?? [],
+          paths[pathIndex]?.length ?? 0,
+          pathIndex,
+          client.name,
+        );
       });
       const characters = inputs.reduce((sum, input) => sum + inputLength(input), 0);
-      return { scores, promptTokens: Math.ceil(characters / CHARS_PER_TOKEN), cachedTokens: 0, truncatedPaths: [], calls: 1 };
+      return {
+        scores,
+        promptTokens: Math.ceil(characters / CHARS_PER_TOKEN),
+        cachedTokens: 0,
+        truncatedPaths: [],
+        calls: 1,
+      };
     },
   };
 }

@@ -49,7 +49,11 @@ export function isFastchatPrmFamily(name: string): name is FastchatPrmFamily {
 }
 
 /** The exact `input_str` entry for one path (steps without their "\n\n" separators). */
-export function renderFastchatRewardInput(family: FastchatPrmFamily, question: string, steps: readonly string[]): FastchatRewardInput {
+export function renderFastchatRewardInput(
+  family: FastchatPrmFamily,
+  question: string,
+  steps: readonly string[],
+): FastchatRewardInput {
   switch (family) {
     case 'math-shepherd':
       return mathShepherd.render(question, steps).text;
@@ -57,7 +61,12 @@ export function renderFastchatRewardInput(family: FastchatPrmFamily, question: s
       return [
         { role: 'system', content: QWEN_MATH_SYSTEM_PROMPT },
         { role: 'user', content: removeReservedText(question, QWEN_RESERVED) },
-        { role: 'assistant', content: steps.map((step) => `${removeReservedText(step, QWEN_RESERVED).trim()}${QWEN_STEP_TAG}`).join('') },
+        {
+          role: 'assistant',
+          content: steps
+            .map((step) => `${removeReservedText(step, QWEN_RESERVED).trim()}${QWEN_STEP_TAG}`)
+            .join(''),
+        },
       ];
     case 'rlhflow': {
       const cleanQuestion = removeReservedText(question, RLHFLOW_RESERVED);

@@ -35,6 +35,9 @@ export const fastchatRewardResponseSchema = z.looseObject({
  * request errors).
  */
 export const fastchatErrorSchema = z.looseObject({
-  error_code: z.number().int().refine((code) => code !== 0),
+  error_code: z
+    .number()
+    .int()
+    .refine((code) => code !== 0),
   text: z.string().optional(),
 });

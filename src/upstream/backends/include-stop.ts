@@ -10,7 +10,8 @@
 export function endingStop(text: string, stops: readonly string[]): string | null {
   let best: string | null = null;
   for (const stop of stops) {
-    if (stop !== '' && text.endsWith(stop) && (best === null || stop.length > best.length)) best = stop;
+    if (stop !== '' && text.endsWith(stop) && (best === null || stop.length > best.length))
+      best = stop;
   }
   return best;
 }

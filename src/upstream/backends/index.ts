@@ -9,8 +9,15 @@ export { createSglangPolicy, type SglangPolicyOptions } from './sglang-policy';
 export { createLlamaCppPolicy, type LlamaCppPolicyOptions } from './llama-cpp-policy';
 export { renderLlamaCppPrompt, type RenderedLlamaCppPrompt } from './render-llama-cpp-prompt';
 export { createTgiPolicy, type TgiPolicyOptions } from './tgi-policy';
-export { createFastchatPolicy, fastchatErrorStatus, type FastchatPolicyOptions } from './fastchat-policy';
-export { createFastchatPrmVerifier, type FastchatPrmVerifierOptions } from './fastchat-prm-verifier';
+export {
+  createFastchatPolicy,
+  fastchatErrorStatus,
+  type FastchatPolicyOptions,
+} from './fastchat-policy';
+export {
+  createFastchatPrmVerifier,
+  type FastchatPrmVerifierOptions,
+} from './fastchat-prm-verifier';
 export {
   FASTCHAT_PRM_FAMILIES,
   isFastchatPrmFamily,
@@ -38,5 +45,13 @@ export {
   type VllmCapabilities,
   type VllmVersion,
 } from './detect-vllm-capabilities';
-export { canRenderLocally, renderPromptLocally, type RenderPromptLocallyOptions } from './render-prompt-locally';
-export { createStackModelBackend, type PolicyStackKind, type StackModelBackendOptions } from './create-stack-model-backend';
+export {
+  canRenderLocally,
+  renderPromptLocally,
+  type RenderPromptLocallyOptions,
+} from './render-prompt-locally';
+export {
+  createStackModelBackend,
+  type PolicyStackKind,
+  type StackModelBackendOptions,
+} from './create-stack-model-backend';

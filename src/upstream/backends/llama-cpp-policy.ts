@@ -14,7 +14,13 @@
  *   per prefix (`tokens_evaluated` of its first sample), not once per fanned-out request.
  */
 import { InvalidUpstreamResponseError } from '../../errors';
-import type { Continuation, ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../../tts';
+import type {
+  Continuation,
+  ContinuationFinish,
+  GenerateResult,
+  Policy,
+  SamplingParams,
+} from '../../tts';
 import type { UpstreamClient } from '../upstream-client';
 import { fanOut } from './fan-out';
 import { includeStop } from './include-stop';
@@ -33,20 +39,33 @@ type StopType = 'none' | 'eos' | 'limit' | 'word';
 
 function stopTypeOf(wire: LlamaCppCompletionWire): StopType {
   const declared = wire.stop_type;
-  if (declared === 'eos' || declared === 'limit' || declared === 'word' || declared === 'none') return declared;
+  if (declared === 'eos' || declared === 'limit' || declared === 'word' || declared === 'none')
+    return declared;
   if (wire.stopped_word === true) return 'word';
   if (wire.stopped_eos === true) return 'eos';
   if (wire.stopped_limit === true) return 'limit';
   return 'none';
 }
 
-function toContinuation(wire: LlamaCppCompletionWire, stops: readonly string[], upstream: string): Continuation {
+function toContinuation(
+  wire: LlamaCppCompletionWire,
+  stops: readonly string[],
+  upstream: string,
+): Continuation {
   const stopType = stopTypeOf(wire);
   if (stopType === 'word') {
     // With one stop string the match is known even if a build leaves `stopping_word` empty.
     const matched = wire.stopping_word || (stops.length === 1 ? stops[0] : undefined);
-    if (!matched) throw new InvalidUpstreamResponseError(upstream, '/completion: stopped on a word but sent no stopping_word');
-    return { text: includeStop(wire.content, matched), finish: 'stop-sequence', completionTokens: wire.tokens_predicted };
+    if (!matched)
+      throw new InvalidUpstreamResponseError(
+        upstream,
+        '/completion: stopped on a word but sent no stopping_word',
+      );
+    return {
+      text: includeStop(wire.content, matched),
+      finish: 'stop-sequence',
+      completionTokens: wire.tokens_predicted,
+    };
   }
   // 'limit' = n_predict reached; 'none' = stopped for another reason (context full): truncated.
   const finish: ContinuationFinish = stopType === 'eos' ? 'eos' : 'length';
@@ -57,7 +76,9 @@ export function createLlamaCppPolicy(options: LlamaCppPolicyOptions): Policy {
   const { client } = options;
   return {
     async generate(prefixes, params: SamplingParams, signal): Promise<GenerateResult> {
-      const jobs = prefixes.flatMap((prefix, prefixIndex) => Array.from({ length: params.n }, (_, sample) => ({ prefix, prefixIndex, sample })));
+      const jobs = prefixes.flatMap((prefix, prefixIndex) =>
+        Array.from({ length: params.n }, (_, sample) => ({ prefix, prefixIndex, sample })),
+      );
       const responses = await fanOut(
         jobs,
         async (job, _index, jobSignal) => {
@@ -75,7 +96,12 @@ export function createLlamaCppPolicy(options: LlamaCppPolicyOptions): Policy {
             stream: false,
           };
           if (params.seed !== undefined) body.seed = params.seed + job.sample;
-          return parseUpstreamBody(llamaCppCompletionSchema, await client.postJson('/completion', body, jobSignal), client.name, '/completion');
+          return parseUpstreamBody(
+            llamaCppCompletionSchema,
+            await client.postJson('/completion', body, jobSignal),
+            client.name,
+            '/completion',
+          );
         },
         { concurrency: options.maxConcurrency, ...(signal ? { signal } : {}) },
       );

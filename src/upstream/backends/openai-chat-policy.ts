@@ -15,7 +15,13 @@
  * the first call, and the missing samples are fanned out as `n = 1` requests from then on.
  */
 import { UnsupportedFeatureError, UpstreamError } from '../../errors';
-import type { Continuation, ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../../tts';
+import type {
+  Continuation,
+  ContinuationFinish,
+  GenerateResult,
+  Policy,
+  SamplingParams,
+} from '../../tts';
 import type { UpstreamClient } from '../upstream-client';
 import { splitTokens, type PolicyMessage } from '../vllm-policy';
 import { fanOut } from './fan-out';
@@ -67,7 +73,12 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): Policy
   // Learned once per policy (one conversation): a server that refused n is not asked again.
   let fansOut = mode === false;
 
-  async function request(n: number, params: SamplingParams, seed: number | undefined, signal?: AbortSignal): Promise<ChatBatch> {
+  async function request(
+    n: number,
+    params: SamplingParams,
+    seed: number | undefined,
+    signal?: AbortSignal,
+  ): Promise<ChatBatch> {
     const body: Record<string, unknown> = {
       model: options.servedName,
       messages: options.messages,
@@ -77,29 +88,51 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): Policy
       [options.maxTokensField ?? 'max_tokens']: params.maxTokens,
     };
     if (seed !== undefined) body.seed = seed;
-    const parsed = parseUpstreamBody(openAiChatResponseSchema, await client.postJson(ROUTE, body, signal), client.name, ROUTE);
+    const parsed = parseUpstreamBody(
+      openAiChatResponseSchema,
+      await client.postJson(ROUTE, body, signal),
+      client.name,
+      ROUTE,
+    );
     const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
     const texts = choices.map((choice) => choice.message.content ?? '');
     const total = parsed.usage?.completion_tokens ?? null;
     const counts = splitTokens(total, texts);
     return {
-      continuations: choices.map((choice, k) => ({ text: texts[k] ?? '', finish: toFinish(choice.finish_reason), completionTokens: counts[k] ?? 0 })),
+      continuations: choices.map((choice, k) => ({
+        text: texts[k] ?? '',
+        finish: toFinish(choice.finish_reason),
+        completionTokens: counts[k] ?? 0,
+      })),
       promptTokens: parsed.usage?.prompt_tokens ?? 0,
       completionTokens: total ?? counts.reduce((sum, count) => sum + count, 0),
     };
   }
 
   /** `count` samples as `n = 1` requests; the shared prompt is counted once, as on vLLM. */
-  async function fanOutSamples(count: number, firstSample: number, params: SamplingParams, signal?: AbortSignal): Promise<ChatBatch> {
+  async function fanOutSamples(
+    count: number,
+    firstSample: number,
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<ChatBatch> {
     const samples = Array.from({ length: count }, (_, k) => firstSample + k);
-    const batches = await fanOut(samples, (sample, _index, jobSignal) => request(1, params, params.seed === undefined ? undefined : params.seed + sample, jobSignal), {
-      concurrency: options.maxConcurrency,
-      ...(signal ? { signal } : {}),
-    });
+    const batches = await fanOut(
+      samples,
+      (sample, _index, jobSignal) =>
+        request(1, params, params.seed === undefined ? undefined : params.seed + sample, jobSignal),
+      {
+        concurrency: options.maxConcurrency,
+        ...(signal ? { signal } : {}),
+      },
+    );
     return {
       continuations: batches.flatMap((batch) => batch.continuations.slice(0, 1)),
       promptTokens: batches[0]?.promptTokens ?? 0,
-      completionTokens: batches.reduce((sum, batch) => sum + (batch.continuations[0]?.completionTokens ?? 0), 0),
+      completionTokens: batches.reduce(
+        (sum, batch) => sum + (batch.continuations[0]?.completionTokens ?? 0),
+        0,
+      ),
     };
   }
 
@@ -128,16 +161,24 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): Policy
   return {
     async generate(prefixes, params, signal): Promise<GenerateResult> {
       if (prefixes.some((prefix) => prefix !== '')) {
-        throw new UnsupportedFeatureError('openai-chat backends cannot continue a partial solution, so step-wise search (beam_search, dvts) is unavailable; use best_of_n or majority.', 'tts_strategy');
+        throw new UnsupportedFeatureError(
+          'openai-chat backends cannot continue a partial solution, so step-wise search (beam_search, dvts) is unavailable; use best_of_n or majority.',
+          'tts_strategy',
+        );
       }
       if (params.stop.length > 0) {
-        throw new UnsupportedFeatureError('openai-chat backends do not report which stop string ended a sample, so step-wise search (beam_search, dvts) is unavailable; use best_of_n or majority.', 'tts_strategy');
+        throw new UnsupportedFeatureError(
+          'openai-chat backends do not report which stop string ended a sample, so step-wise search (beam_search, dvts) is unavailable; use best_of_n or majority.',
+          'tts_strategy',
+        );
       }
       // Every prefix is the same empty answer: one batch of samples serves them all.
       const batches: ChatBatch[] = [];
       for (let i = 0; i < prefixes.length; i++) batches.push(await sample(params, signal));
       const outputs = batches.map((batch) => batch.continuations);
-      outputs.forEach((continuations) => expectContinuationCount(client.name, ROUTE, params.n, continuations.length));
+      outputs.forEach((continuations) =>
+        expectContinuationCount(client.name, ROUTE, params.n, continuations.length),
+      );
       return {
         outputs,
         promptTokens: batches.reduce((sum, batch) => sum + batch.promptTokens, 0),

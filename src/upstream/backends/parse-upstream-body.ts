@@ -12,13 +12,22 @@ export function parseUpstreamBody<Schema extends z.ZodType>(
   route: string,
 ): z.infer<Schema> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new InvalidUpstreamResponseError(upstream, `${route}: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new InvalidUpstreamResponseError(upstream, `${route}: ${parsed.error.message}`);
   return parsed.data;
 }
 
 /** Every backend returns exactly `n` continuations per prefix; anything else is a broken upstream. */
-export function expectContinuationCount(upstream: string, route: string, expected: number, received: number): void {
+export function expectContinuationCount(
+  upstream: string,
+  route: string,
+  expected: number,
+  received: number,
+): void {
   if (received !== expected) {
-    throw new InvalidUpstreamResponseError(upstream, `${route}: expected ${expected} continuations, got ${received}`);
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      `${route}: expected ${expected} continuations, got ${received}`,
+    );
   }
 }

@@ -19,7 +19,12 @@ export async function renderLlamaCppPrompt(
   messages: readonly PolicyMessage[],
   signal?: AbortSignal,
 ): Promise<RenderedLlamaCppPrompt> {
-  const applied = parseUpstreamBody(llamaCppApplyTemplateSchema, await client.postJson('/apply-template', { messages }, signal), client.name, '/apply-template');
+  const applied = parseUpstreamBody(
+    llamaCppApplyTemplateSchema,
+    await client.postJson('/apply-template', { messages }, signal),
+    client.name,
+    '/apply-template',
+  );
   // add_special mirrors what /completion does with a string prompt (the model's BOS, if any).
   const tokenized = parseUpstreamBody(
     llamaCppTokenizeSchema,

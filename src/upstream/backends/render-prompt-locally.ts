@@ -26,13 +26,23 @@ export function canRenderLocally(template: ChatTemplateName): boolean {
  * @throws ConfigError for a template we do not render ourselves (`deepseek-r1`): such a model needs
  *   a stack that renders its own template (vLLM, llama.cpp).
  */
-export function renderPromptLocally(template: ChatTemplateName, messages: readonly PolicyMessage[], options: RenderPromptLocallyOptions): string {
+export function renderPromptLocally(
+  template: ChatTemplateName,
+  messages: readonly PolicyMessage[],
+  options: RenderPromptLocallyOptions,
+): string {
   switch (template) {
     case 'qwen':
       return renderQwenChat(messages, { addGenerationPrompt: true });
     case 'llama-3.1':
-      return renderLlama3Chat(messages, { addGenerationPrompt: true, includeBeginOfText: options.includeBeginOfText });
+      return renderLlama3Chat(messages, {
+        addGenerationPrompt: true,
+        includeBeginOfText: options.includeBeginOfText,
+      });
     case 'deepseek-r1':
-      throw new ConfigError('models', `the ${template} chat template is not rendered by the proxy; serve this model with vLLM or llama.cpp, which render their own template`);
+      throw new ConfigError(
+        'models',
+        `the ${template} chat template is not rendered by the proxy; serve this model with vLLM or llama.cpp, which render their own template`,
+      );
   }
 }

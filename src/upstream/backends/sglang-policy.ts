@@ -17,7 +17,13 @@
  * re-append a stop string a server trimmed anyway (older builds). SGLang error bodies (flat
  * `{"object":"error",…}` on the OpenAI routes) are normalised by the upstream client.
  */
-import type { Continuation, ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../../tts';
+import type {
+  Continuation,
+  ContinuationFinish,
+  GenerateResult,
+  Policy,
+  SamplingParams,
+} from '../../tts';
 import type { UpstreamClient } from '../upstream-client';
 import { splitTokens } from '../vllm-policy';
 import { includeStop } from './include-stop';
@@ -41,7 +47,10 @@ export interface SglangPolicyOptions {
 /** SGLang's "off" for top-k; sent so a model's generation_config cannot narrow the paper's sampling. */
 const TOP_K_DISABLED = -1;
 
-function generateFinish(output: SglangGenerateOutputWire): { finish: ContinuationFinish; text: string } {
+function generateFinish(output: SglangGenerateOutputWire): {
+  finish: ContinuationFinish;
+  text: string;
+} {
   const reason = output.meta_info.finish_reason;
   if (reason?.type === 'stop') {
     // A string is the stop string that matched; a number is a stop token (EOS or stop_token_ids).
@@ -56,7 +65,11 @@ function generateFinish(output: SglangGenerateOutputWire): { finish: Continuatio
 export function createSglangPolicy(options: SglangPolicyOptions): Policy {
   const { client } = options;
 
-  async function viaGenerate(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult> {
+  async function viaGenerate(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult> {
     const samplingParams: Record<string, unknown> = {
       n: params.n,
       max_new_tokens: params.maxTokens,
@@ -67,8 +80,16 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       skip_special_tokens: true,
     };
     if (params.stop.length > 0) samplingParams.stop = params.stop;
-    const body = { text: prefixes.map((prefix) => options.renderedPrompt + prefix), sampling_params: samplingParams };
-    const parsed = parseUpstreamBody(sglangGenerateResponseSchema, await client.postJson('/generate', body, signal), client.name, '/generate');
+    const body = {
+      text: prefixes.map((prefix) => options.renderedPrompt + prefix),
+      sampling_params: samplingParams,
+    };
+    const parsed = parseUpstreamBody(
+      sglangGenerateResponseSchema,
+      await client.postJson('/generate', body, signal),
+      client.name,
+      '/generate',
+    );
     const outputs = Array.isArray(parsed) ? parsed : [parsed];
     expectContinuationCount(client.name, '/generate', prefixes.length * params.n, outputs.length);
     // Batch + n: SGLang expands prompt i into n requests in order, so output k is prompt ⌊k/n⌋.
@@ -85,7 +106,11 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
     return { outputs: grouped, promptTokens, completionTokens };
   }
 
-  async function viaCompletions(prefixes: readonly string[], params: SamplingParams, signal?: AbortSignal): Promise<GenerateResult> {
+  async function viaCompletions(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult> {
     const body: Record<string, unknown> = {
       model: options.servedName,
       prompt: prefixes.map((prefix) => options.renderedPrompt + prefix),
@@ -99,17 +124,30 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
     };
     if (params.stop.length > 0) body.stop = params.stop;
     if (params.seed !== undefined) body.seed = params.seed;
-    const parsed = parseUpstreamBody(sglangCompletionResponseSchema, await client.postJson('/v1/completions', body, signal), client.name, '/v1/completions');
+    const parsed = parseUpstreamBody(
+      sglangCompletionResponseSchema,
+      await client.postJson('/v1/completions', body, signal),
+      client.name,
+      '/v1/completions',
+    );
     const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
-    expectContinuationCount(client.name, '/v1/completions', prefixes.length * params.n, choices.length);
+    expectContinuationCount(
+      client.name,
+      '/v1/completions',
+      prefixes.length * params.n,
+      choices.length,
+    );
     const texts = choices.map((choice) =>
-      choice.finish_reason === 'stop' && typeof choice.matched_stop === 'string' ? includeStop(choice.text, choice.matched_stop) : choice.text,
+      choice.finish_reason === 'stop' && typeof choice.matched_stop === 'string'
+        ? includeStop(choice.text, choice.matched_stop)
+        : choice.text,
     );
     const total = parsed.usage?.completion_tokens ?? null;
     const counts = splitTokens(total, texts);
     const continuations = choices.map((choice, k): Continuation => {
       let finish: ContinuationFinish = 'length';
-      if (choice.finish_reason === 'stop') finish = typeof choice.matched_stop === 'string' ? 'stop-sequence' : 'eos';
+      if (choice.finish_reason === 'stop')
+        finish = typeof choice.matched_stop === 'string' ? 'stop-sequence' : 'eos';
       return { text: texts[k] ?? '', finish, completionTokens: counts[k] ?? 0 };
     });
     return {
@@ -122,8 +160,11 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
 
   return {
     generate(prefixes, params, signal) {
-      if (prefixes.length === 0) return Promise.resolve({ outputs: [], promptTokens: 0, completionTokens: 0 });
-      return options.route === 'completions' ? viaCompletions(prefixes, params, signal) : viaGenerate(prefixes, params, signal);
+      if (prefixes.length === 0)
+        return Promise.resolve({ outputs: [], promptTokens: 0, completionTokens: 0 });
+      return options.route === 'completions'
+        ? viaCompletions(prefixes, params, signal)
+        : viaGenerate(prefixes, params, signal);
     },
   };
 }

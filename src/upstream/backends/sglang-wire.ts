@@ -27,7 +27,10 @@ export const sglangGenerateOutputSchema = z.looseObject({
 });
 export type SglangGenerateOutputWire = z.infer<typeof sglangGenerateOutputSchema>;
 
-export const sglangGenerateResponseSchema = z.union([z.array(sglangGenerateOutputSchema), sglangGenerateOutputSchema]);
+export const sglangGenerateResponseSchema = z.union([
+  z.array(sglangGenerateOutputSchema),
+  sglangGenerateOutputSchema,
+]);
 
 /** `/v1/completions`: like vLLM's, with `matched_stop` where vLLM has `stop_reason`. */
 export const sglangCompletionResponseSchema = z.looseObject({

@@ -30,20 +30,34 @@ export interface TgiPolicyOptions {
 }
 
 /** The stop sequence TGI matched, when its text does not show it. */
-function matchedStop(wire: TgiGenerateOutputWire, stops: readonly string[], upstream: string): string {
+function matchedStop(
+  wire: TgiGenerateOutputWire,
+  stops: readonly string[],
+  upstream: string,
+): string {
   if (stops.length === 1 && stops[0]) return stops[0];
   const generated = (wire.details.tokens ?? []).map((token) => token.text).join('');
   const fromTokens = endingStop(generated, stops);
   if (fromTokens !== null) return fromTokens;
-  throw new InvalidUpstreamResponseError(upstream, '/generate: stopped on a stop sequence but neither the text nor the tokens show which');
+  throw new InvalidUpstreamResponseError(
+    upstream,
+    '/generate: stopped on a stop sequence but neither the text nor the tokens show which',
+  );
 }
 
-function toContinuation(wire: TgiGenerateOutputWire, stops: readonly string[], upstream: string): Continuation {
+function toContinuation(
+  wire: TgiGenerateOutputWire,
+  stops: readonly string[],
+  upstream: string,
+): Continuation {
   const completionTokens = wire.details.generated_tokens;
   switch (wire.details.finish_reason) {
     case 'stop_sequence': {
       const kept = endingStop(wire.generated_text, stops);
-      const text = kept !== null ? wire.generated_text : includeStop(wire.generated_text, matchedStop(wire, stops, upstream));
+      const text =
+        kept !== null
+          ? wire.generated_text
+          : includeStop(wire.generated_text, matchedStop(wire, stops, upstream));
       return { text, finish: 'stop-sequence', completionTokens };
     }
     case 'eos_token':
@@ -53,7 +67,11 @@ function toContinuation(wire: TgiGenerateOutputWire, stops: readonly string[], u
   }
 }
 
-function parametersFor(params: SamplingParams, sample: number, wantsPrefill: boolean): Record<string, unknown> {
+function parametersFor(
+  params: SamplingParams,
+  sample: number,
+  wantsPrefill: boolean,
+): Record<string, unknown> {
   const isGreedy = params.temperature <= 0;
   const parameters: Record<string, unknown> = {
     max_new_tokens: params.maxTokens,
@@ -74,12 +92,22 @@ export function createTgiPolicy(options: TgiPolicyOptions): Policy {
   const { client } = options;
   return {
     async generate(prefixes, params, signal): Promise<GenerateResult> {
-      const jobs = prefixes.flatMap((prefix, prefixIndex) => Array.from({ length: params.n }, (_, sample) => ({ prefix, prefixIndex, sample })));
+      const jobs = prefixes.flatMap((prefix, prefixIndex) =>
+        Array.from({ length: params.n }, (_, sample) => ({ prefix, prefixIndex, sample })),
+      );
       const responses = await fanOut(
         jobs,
         async (job, _index, jobSignal) => {
-          const body = { inputs: options.renderedPrompt + job.prefix, parameters: parametersFor(params, job.sample, job.sample === 0) };
-          const parsed = parseUpstreamBody(tgiGenerateResponseSchema, await client.postJson('/generate', body, jobSignal), client.name, '/generate');
+          const body = {
+            inputs: options.renderedPrompt + job.prefix,
+            parameters: parametersFor(params, job.sample, job.sample === 0),
+          };
+          const parsed = parseUpstreamBody(
+            tgiGenerateResponseSchema,
+            await client.postJson('/generate', body, jobSignal),
+            client.name,
+            '/generate',
+          );
           return Array.isArray(parsed) ? parsed[0] : parsed;
         },
         { concurrency: options.maxConcurrency, ...(signal ? { signal } : {}) },

@@ -22,4 +22,7 @@ export const tgiGenerateOutputSchema = z.looseObject({
 export type TgiGenerateOutputWire = z.infer<typeof tgiGenerateOutputSchema>;
 
 /** `/generate` answers an object; the compat route `/` answers a one-element list: take both. */
-export const tgiGenerateResponseSchema = z.union([tgiGenerateOutputSchema, z.tuple([tgiGenerateOutputSchema])]);
+export const tgiGenerateResponseSchema = z.union([
+  tgiGenerateOutputSchema,
+  z.tuple([tgiGenerateOutputSchema]),
+]);

@@ -15,17 +15,32 @@ async function main(): Promise<void> {
   const target = process.env.BENCH_TARGET;
   if (!target) throw new Error('BENCH_TARGET is not set');
   const app = express();
-  const agent = process.env.BENCH_HOP_AGENT === 'none' ? undefined : new http.Agent({ keepAlive: true, maxSockets: 256 });
-  app.use('/v1', createProxyMiddleware({ target: target + '/v1', changeOrigin: true, ...(agent ? { agent } : {}) }));
+  const agent =
+    process.env.BENCH_HOP_AGENT === 'none'
+      ? undefined
+      : new http.Agent({ keepAlive: true, maxSockets: 256 });
+  app.use(
+    '/v1',
+    createProxyMiddleware({
+      target: target + '/v1',
+      changeOrigin: true,
+      ...(agent ? { agent } : {}),
+    }),
+  );
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
-  serveChild({ url: `http://127.0.0.1:${port}` }, {}, () => new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  serveChild(
+    { url: `http://127.0.0.1:${port}` },
+    {},
+    () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
 }
 
 void main();

@@ -12,12 +12,19 @@ import path from 'node:path';
 import { startServer } from '../../../src/main';
 import { serveChild } from '../lib/child-protocol';
 
-function post(session: Session, method: string, params: Record<string, unknown> = {}): Promise<unknown> {
-  return new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+function post(
+  session: Session,
+  method: string,
+  params: Record<string, unknown> = {},
+): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 async function main(): Promise<void> {
-  const configPath = process.env.BENCH_CONFIG ?? path.resolve(__dirname, '../../../../config/default.yaml');
+  const configPath =
+    process.env.BENCH_CONFIG ?? path.resolve(__dirname, '../../../../config/default.yaml');
   const server = await startServer({ configPath, env: process.env, port: 0, host: '127.0.0.1' });
   let session: Session | null = null;
   serveChild(
@@ -37,7 +44,10 @@ async function main(): Promise<void> {
         const result = (await post(session, 'Profiler.stop')) as { profile: unknown };
         session.disconnect();
         session = null;
-        const file = path.join(process.env.BENCH_PROFILE_DIR ?? '/tmp', `proxy-${process.pid}-${Date.now()}.cpuprofile`);
+        const file = path.join(
+          process.env.BENCH_PROFILE_DIR ?? '/tmp',
+          `proxy-${process.pid}-${Date.now()}.cpuprofile`,
+        );
         writeFileSync(file, JSON.stringify(result.profile));
         return file;
       },

@@ -15,14 +15,27 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.env.BENCH_SIM ?? '{}') as SimChildOptions;
   const sim =
     options.role === 'policy'
-      ? await startSimulator({ role: 'policy', seed: 1234, latency: options.latency, model: { servedName: SIM_POLICY_NAME, paramsB: 1.5, family: 'qwen2.5' } })
+      ? await startSimulator({
+          role: 'policy',
+          seed: 1234,
+          latency: options.latency,
+          model: { servedName: SIM_POLICY_NAME, paramsB: 1.5, family: 'qwen2.5' },
+        })
       : await startSimulator({
           role: 'prm',
           seed: 4321,
           latency: options.latency,
-          model: { servedName: SIM_PRM_NAME, paramsB: 7, family: 'qwen2.5-math-prm', quality: 0.85, maxModelLen: 4096 },
+          model: {
+            servedName: SIM_PRM_NAME,
+            paramsB: 7,
+            family: 'qwen2.5-math-prm',
+            quality: 0.85,
+            maxModelLen: 4096,
+          },
         });
-  serveChild({ url: sim.url }, { stats: () => sim.stats(), reset: () => sim.resetStats() }, () => sim.close());
+  serveChild({ url: sim.url }, { stats: () => sim.stats(), reset: () => sim.resetStats() }, () =>
+    sim.close(),
+  );
 }
 
 void main();

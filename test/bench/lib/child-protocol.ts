@@ -34,18 +34,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isParentMessage(value: unknown): value is ParentMessage {
-  return isRecord(value) && (value.type === 'stop' || (value.type === 'call' && typeof value.id === 'number' && typeof value.method === 'string'));
+  return (
+    isRecord(value) &&
+    (value.type === 'stop' ||
+      (value.type === 'call' && typeof value.id === 'number' && typeof value.method === 'string'))
+  );
 }
 
 export function isChildMessage(value: unknown): value is ChildMessage {
-  return isRecord(value) && (value.type === 'ready' || (value.type === 'call-result' && typeof value.id === 'number'));
+  return (
+    isRecord(value) &&
+    (value.type === 'ready' || (value.type === 'call-result' && typeof value.id === 'number'))
+  );
 }
 
 /**
  * Child side: announce readiness, serve calls, and on `stop` (or a closed IPC channel) run
  * `close` and exit 0.
  */
-export function serveChild(urls: Record<string, string>, methods: Record<string, () => unknown>, close: () => Promise<void>): void {
+export function serveChild(
+  urls: Record<string, string>,
+  methods: Record<string, () => unknown>,
+  close: () => Promise<void>,
+): void {
   const send = (message: ChildMessage): void => {
     if (process.connected) process.send?.(message);
   };
@@ -74,7 +85,12 @@ export function serveChild(urls: Record<string, string>, methods: Record<string,
       .then(method)
       .then(
         (result) => send({ type: 'call-result', id: message.id, result }),
-        (error: unknown) => send({ type: 'call-result', id: message.id, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          send({
+            type: 'call-result',
+            id: message.id,
+            error: error instanceof Error ? error.message : String(error),
+          }),
       );
   });
   process.on('disconnect', stop);

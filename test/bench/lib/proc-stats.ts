@@ -11,7 +11,8 @@ let ticksPerSecond: number | null = null;
 function clockTicks(): number {
   if (ticksPerSecond === null) {
     try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+      ticksPerSecond =
+        Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
     } catch {
       ticksPerSecond = 100;
     }
@@ -37,7 +38,8 @@ export function cpuMs(pid: number): number {
 /** VmRSS and VmHWM (peak RSS) of `pid` in MiB. */
 export function memoryMiB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  const kib = (name: string): number =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
@@ -52,14 +54,19 @@ export function resetPeakRss(pid: number): boolean {
 }
 
 /** CPU ms of each process over `run`, plus the run's result. */
-export async function measureCpu<T>(pids: Record<string, number>, run: () => Promise<T>): Promise<{ result: T; cpuMs: Record<string, number>; wallMs: number }> {
+export async function measureCpu<T>(
+  pids: Record<string, number>,
+  run: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Record<string, number>; wallMs: number }> {
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
   const parentBefore = process.cpuUsage();
   const started = performance.now();
   const result = await run();
   const wallMs = performance.now() - started;
   const parent = process.cpuUsage(parentBefore);
-  const after = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid) - (before[name] ?? 0)]));
+  const after = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid) - (before[name] ?? 0)]),
+  );
   return { result, cpuMs: { ...after, loadgen: (parent.user + parent.system) / 1000 }, wallMs };
 }
 
@@ -67,7 +74,11 @@ export async function measureCpu<T>(pids: Record<string, number>, run: () => Pro
 export function machineBusyMs(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / clockTicks();
+  return (
+    (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) *
+      1000) /
+    clockTicks()
+  );
 }
 
 /**
@@ -80,7 +91,8 @@ export function createForeignCpuMeter(ours: readonly number[]): () => number {
   const self = process.cpuUsage();
   return () => {
     const mine = process.cpuUsage(self);
-    const oursNow = ours.reduce((sum, pid) => sum + cpuMs(pid), 0) - oursStart + (mine.user + mine.system) / 1000;
+    const oursNow =
+      ours.reduce((sum, pid) => sum + cpuMs(pid), 0) - oursStart + (mine.user + mine.system) / 1000;
     return Math.max(0, machineBusyMs() - start - oursNow);
   };
 }

@@ -27,7 +27,13 @@ export interface LoadResult {
 }
 
 export function createLoadPool(url: string, connections: number): Pool {
-  return new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 600_000, bodyTimeout: 600_000 });
+  return new Pool(url, {
+    connections,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+    headersTimeout: 600_000,
+    bodyTimeout: 600_000,
+  });
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -43,7 +49,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const payload = JSON.stringify(options.body(index));
       const started = performance.now();
       try {
-        const response = await options.pool.request({ path: options.path, method: 'POST', headers, body: payload });
+        const response = await options.pool.request({
+          path: options.path,
+          method: 'POST',
+          headers,
+          body: payload,
+        });
         const text = await response.body.text();
         const latency = performance.now() - started;
         statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
@@ -53,7 +64,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         } catch {
           json = null;
         }
-        if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}: ${text.slice(0, 300)}`);
+        if (response.statusCode !== 200)
+          throw new Error(`status ${response.statusCode}: ${text.slice(0, 300)}`);
         options.onResponse?.(index, response.statusCode, json, latency);
         latenciesMs.push(latency);
       } catch (error) {
@@ -66,5 +78,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const started = performance.now();
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.count) }, loop));
   const wallMs = performance.now() - started;
-  return { latenciesMs, wallMs, throughput: (latenciesMs.length * 1000) / wallMs, statuses, errors, firstError };
+  return {
+    latenciesMs,
+    wallMs,
+    throughput: (latenciesMs.length * 1000) / wallMs,
+    statuses,
+    errors,
+    firstError,
+  };
 }

@@ -57,11 +57,22 @@ export async function spawnChild(options: SpawnOptions): Promise<BenchChild> {
     stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
   });
   let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const urls = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.name}: not ready after ${options.readyTimeoutMs ?? 30_000} ms\n${stderr}`)), options.readyTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${options.name}: not ready after ${options.readyTimeoutMs ?? 30_000} ms\n${stderr}`,
+          ),
+        ),
+      options.readyTimeoutMs ?? 30_000,
+    );
     child.on('message', (message: unknown) => {
       if (!isChildMessage(message)) return;
       if (message.type === 'ready') {
@@ -72,7 +83,8 @@ export async function spawnChild(options: SpawnOptions): Promise<BenchChild> {
       const waiter = pending.get(message.id);
       if (!waiter) return;
       pending.delete(message.id);
-      if (message.error !== undefined) waiter.reject(new Error(`${options.name}.${message.id}: ${message.error}`));
+      if (message.error !== undefined)
+        waiter.reject(new Error(`${options.name}.${message.id}: ${message.error}`));
       else waiter.resolve(message.result);
     });
     child.once('exit', (code) => {

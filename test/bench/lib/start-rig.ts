@@ -47,22 +47,44 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const started: BenchChild[] = [];
   try {
     const pin = (cpus: string): { cpus?: string } => (options.pin ? { cpus } : {});
-    const policySim = await spawnChild({ name: 'policy-sim', script: 'sim-child.js', env: { BENCH_SIM: JSON.stringify({ role: 'policy', latency: options.latency }) }, ...pin('1') });
+    const policySim = await spawnChild({
+      name: 'policy-sim',
+      script: 'sim-child.js',
+      env: { BENCH_SIM: JSON.stringify({ role: 'policy', latency: options.latency }) },
+      ...pin('1'),
+    });
     started.push(policySim);
-    const prmSim = await spawnChild({ name: 'prm-sim', script: 'sim-child.js', env: { BENCH_SIM: JSON.stringify({ role: 'prm', latency: options.latency }) }, ...pin('1') });
+    const prmSim = await spawnChild({
+      name: 'prm-sim',
+      script: 'sim-child.js',
+      env: { BENCH_SIM: JSON.stringify({ role: 'prm', latency: options.latency }) },
+      ...pin('1'),
+    });
     started.push(prmSim);
     const policyUrl = policySim.urls.url as string;
     const prmUrl = prmSim.urls.url as string;
     const proxy = await spawnChild({
       name: 'proxy',
       script: 'proxy-child.js',
-      env: { ...BENCH_PROXY_ENV, TTS_PROXY__UPSTREAMS__POLICY__URL: policyUrl, TTS_PROXY__UPSTREAMS__PRM__URL: prmUrl, ...options.proxyEnv },
+      env: {
+        ...BENCH_PROXY_ENV,
+        TTS_PROXY__UPSTREAMS__POLICY__URL: policyUrl,
+        TTS_PROXY__UPSTREAMS__PRM__URL: prmUrl,
+        ...options.proxyEnv,
+      },
       ...(options.proxyExecArgv ? { execArgv: options.proxyExecArgv } : {}),
       ...(options.proxyCwd !== undefined ? { cwd: options.proxyCwd } : {}),
       ...pin('0'),
     });
     started.push(proxy);
-    const hop = options.withHop ? await spawnChild({ name: 'bare-hop', script: 'bare-hop-child.js', env: { BENCH_TARGET: policyUrl }, ...pin('0') }) : null;
+    const hop = options.withHop
+      ? await spawnChild({
+          name: 'bare-hop',
+          script: 'bare-hop-child.js',
+          env: { BENCH_TARGET: policyUrl },
+          ...pin('0'),
+        })
+      : null;
     if (hop) started.push(hop);
     return {
       policySim,
@@ -72,8 +94,12 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       proxyUrl: proxy.urls.url as string,
       policyUrl,
       prmUrl,
-      simStats: async () => ({ policy: await policySim.call<SimStatsWire>('stats'), prm: await prmSim.call<SimStatsWire>('stats') }),
-      stop: async () => void (await Promise.all([...started].reverse().map((child) => child.stop()))),
+      simStats: async () => ({
+        policy: await policySim.call<SimStatsWire>('stats'),
+        prm: await prmSim.call<SimStatsWire>('stats'),
+      }),
+      stop: async () =>
+        void (await Promise.all([...started].reverse().map((child) => child.stop()))),
     };
   } catch (error) {
     await Promise.all(started.map((child) => child.stop()));

@@ -28,7 +28,11 @@ function packageOf(url: string): string {
 }
 
 export function summarizePerf(dataFile: string, pid: number, top = 30): PerfSummary {
-  const text = execFileSync('perf', ['script', '-i', dataFile, '-F', 'tid,ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  const text = execFileSync('perf', ['script', '-i', dataFile, '-F', 'tid,ip,sym'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
   let samples = 0;
@@ -45,21 +49,40 @@ export function summarizePerf(dataFile: string, pid: number, top = 30): PerfSumm
       owner = JS_FRAME.exec(line);
       if (owner) break;
     }
-    const add = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
+    const add = (map: Map<string, number>, key: string): void =>
+      void map.set(key, (map.get(key) ?? 0) + 1);
     if (!owner) {
-      const leaf = (lines[1] ?? '').trim().split(/\s+/).slice(1).join(' ').replace(/\s*\(.*\)$/, '').slice(0, 80);
+      const leaf = (lines[1] ?? '')
+        .trim()
+        .split(/\s+/)
+        .slice(1)
+        .join(' ')
+        .replace(/\s*\(.*\)$/, '')
+        .slice(0, 80);
       add(byFunction, `[native, ${isMain ? 'main' : 'worker'} thread] ${leaf}`);
       add(byPackage, `(no JS frame: ${isMain ? 'main thread' : 'worker threads, GC/compiler'})`);
       continue;
     }
     const [, name, url = '', line] = owner;
-    add(byFunction, `${name || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist-bench)\//, '')}:${line}`);
+    add(
+      byFunction,
+      `${name || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist-bench)\//, '')}:${line}`,
+    );
     add(byPackage, packageOf(url));
   }
   const rows = (map: Map<string, number>): ProfileRow[] =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, count]) => ({ name, selfMs: count, share: Math.round((1000 * count) / Math.max(1, samples)) / 10 }));
-  return { samples, mainThreadShare: Math.round((1000 * main) / Math.max(1, samples)) / 10, byPackage: rows(byPackage), topFunctions: rows(byFunction) };
+      .map(([name, count]) => ({
+        name,
+        selfMs: count,
+        share: Math.round((1000 * count) / Math.max(1, samples)) / 10,
+      }));
+  return {
+    samples,
+    mainThreadShare: Math.round((1000 * main) / Math.max(1, samples)) / 10,
+    byPackage: rows(byPackage),
+    topFunctions: rows(byFunction),
+  };
 }

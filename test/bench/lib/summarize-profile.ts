@@ -65,7 +65,12 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     const short = url.replace(/^.*\/(node_modules|dist-bench)\//, '');
     const key = `${functionName || '(anonymous)'} ${short}:${lineNumber + 1}`;
     selfByFunction.set(key, (selfByFunction.get(key) ?? 0) + delta);
-    const pkg = functionName === '(garbage collector)' ? '(gc)' : functionName === '(program)' ? '(program)' : packageOf(url);
+    const pkg =
+      functionName === '(garbage collector)'
+        ? '(gc)'
+        : functionName === '(program)'
+          ? '(program)'
+          : packageOf(url);
     selfByPackage.set(pkg, (selfByPackage.get(pkg) ?? 0) + delta);
   });
   const busyUs = totalUs - idleUs;
@@ -73,6 +78,16 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, us]) => ({ name, selfMs: Math.round(us / 100) / 10, share: Math.round((1000 * us) / Math.max(1, busyUs)) / 10 }));
-  return { totalMs: Math.round(totalUs / 1000), idleMs: Math.round(idleUs / 1000), busyMs: Math.round(busyUs / 1000), topFunctions: rows(selfByFunction), byPackage: rows(selfByPackage) };
+      .map(([name, us]) => ({
+        name,
+        selfMs: Math.round(us / 100) / 10,
+        share: Math.round((1000 * us) / Math.max(1, busyUs)) / 10,
+      }));
+  return {
+    totalMs: Math.round(totalUs / 1000),
+    idleMs: Math.round(idleUs / 1000),
+    busyMs: Math.round(busyUs / 1000),
+    topFunctions: rows(selfByFunction),
+    byPackage: rows(selfByPackage),
+  };
 }

@@ -26,7 +26,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The `tts` object of a proxy answer; throws when it is missing (the request did not run TTS). */
 export function ttsMeta(json: unknown): TtsMetaWire {
-  if (!isRecord(json) || !isRecord(json.tts)) throw new Error(`no tts metadata in ${JSON.stringify(json).slice(0, 200)}`);
+  if (!isRecord(json) || !isRecord(json.tts))
+    throw new Error(`no tts metadata in ${JSON.stringify(json).slice(0, 200)}`);
   const tts = json.tts;
   const num = (key: string): number => (typeof tts[key] === 'number' ? (tts[key] as number) : NaN);
   return {
@@ -49,9 +50,21 @@ export function ttsMeta(json: unknown): TtsMetaWire {
 function earlyStopOf(auto: unknown): TtsMetaWire['early_stop'] {
   if (!isRecord(auto) || !isRecord(auto.early_stop)) return null;
   const stop = auto.early_stop;
-  return { stopped: stop.stopped === true, samples_saved: typeof stop.samples_saved === 'number' ? stop.samples_saved : 0 };
+  return {
+    stopped: stop.stopped === true,
+    samples_saved: typeof stop.samples_saved === 'number' ? stop.samples_saved : 0,
+  };
 }
 
-export function ttsBody(question: string, budget: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { model: PROXY_MODEL, messages: [{ role: 'user', content: question }], tts_budget: budget, ...extra };
+export function ttsBody(
+  question: string,
+  budget: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    model: PROXY_MODEL,
+    messages: [{ role: 'user', content: question }],
+    tts_budget: budget,
+    ...extra,
+  };
 }

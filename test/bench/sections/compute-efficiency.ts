@@ -23,7 +23,10 @@ export interface ComputeEfficiencyOptions {
   concurrency: number;
 }
 
-export async function runComputeEfficiency(pool: Pool, options: ComputeEfficiencyOptions): Promise<Record<string, unknown>> {
+export async function runComputeEfficiency(
+  pool: Pool,
+  options: ComputeEfficiencyOptions,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const variant of options.variants) {
     let correct = 0;
@@ -38,7 +41,11 @@ export async function runComputeEfficiency(pool: Pool, options: ComputeEfficienc
       path: '/v1/chat/completions',
       count: options.problems.length,
       concurrency: options.concurrency,
-      body: (i) => ttsBody(options.problems[i]?.problem ?? '', variant.budget, { seed: 7_000 + i, ...variant.extra }),
+      body: (i) =>
+        ttsBody(options.problems[i]?.problem ?? '', variant.budget, {
+          seed: 7_000 + i,
+          ...variant.extra,
+        }),
       onResponse: (i, _s, json) => {
         const meta = ttsMeta(json);
         const gold = options.problems[i]?.answer ?? '';
@@ -71,12 +78,19 @@ export async function runComputeEfficiency(pool: Pool, options: ComputeEfficienc
 /** One numeric field of one variant in a `runComputeEfficiency` report (NaN when absent). */
 function variantField(report: Record<string, unknown>, name: string, key: string): number {
   const variant = report[name];
-  const value = typeof variant === 'object' && variant !== null ? (variant as Record<string, unknown>)[key] : undefined;
+  const value =
+    typeof variant === 'object' && variant !== null
+      ? (variant as Record<string, unknown>)[key]
+      : undefined;
   return typeof value === 'number' ? value : NaN;
 }
 
 /** What `adaptive` saves against `fixed` (both variants of one `runComputeEfficiency` report). */
-export function compareVariants(report: Record<string, unknown>, adaptive: string, fixed: string): Record<string, unknown> {
+export function compareVariants(
+  report: Record<string, unknown>,
+  adaptive: string,
+  fixed: string,
+): Record<string, unknown> {
   const pick = (name: string, key: string): number => variantField(report, name, key);
   const adaptiveTokens = pick(adaptive, 'policy_completion_tokens_per_problem');
   const fixedTokens = pick(fixed, 'policy_completion_tokens_per_problem');
@@ -94,12 +108,20 @@ export function compareVariants(report: Record<string, unknown>, adaptive: strin
  * Policy tokens to reach the fixed variant's accuracy: the cheapest of `adaptive` (e.g. auto at
  * N = 4, 8, 16) whose accuracy is at least `fixed`'s, and the share of tokens it saves.
  */
-export function tokensToReachAccuracy(report: Record<string, unknown>, adaptive: readonly string[], fixed: string): Record<string, unknown> {
+export function tokensToReachAccuracy(
+  report: Record<string, unknown>,
+  adaptive: readonly string[],
+  fixed: string,
+): Record<string, unknown> {
   const field = (name: string, key: string): number => variantField(report, name, key);
   const target = field(fixed, 'accuracy');
   const fixedTokens = field(fixed, 'policy_completion_tokens_per_problem');
   const reaching = adaptive
-    .map((name) => ({ name, accuracy: field(name, 'accuracy'), tokens: field(name, 'policy_completion_tokens_per_problem') }))
+    .map((name) => ({
+      name,
+      accuracy: field(name, 'accuracy'),
+      tokens: field(name, 'policy_completion_tokens_per_problem'),
+    }))
     .filter((row) => row.accuracy >= target)
     .sort((a, b) => a.tokens - b.tokens);
   const best = reaching[0];

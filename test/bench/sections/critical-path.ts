@@ -36,7 +36,8 @@ async function upstreamWaitMs(metricsPool: Pool): Promise<number> {
   const text = await response.body.text();
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('tts_proxy_upstream_call_duration_seconds_sum')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('tts_proxy_upstream_call_duration_seconds_sum'))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum * 1000;
 }
@@ -52,7 +53,12 @@ function delta(after: SimStatsWire, before: SimStatsWire, prefix: string): Recor
   return out;
 }
 
-async function measureOne(rig: Rig, pool: Pool, metricsPool: Pool, body: unknown): Promise<Measured> {
+async function measureOne(
+  rig: Rig,
+  pool: Pool,
+  metricsPool: Pool,
+  body: unknown,
+): Promise<Measured> {
   const before = await rig.simStats();
   const waitBefore = await upstreamWaitMs(metricsPool);
   let meta: TtsMetaWire | null = null;
@@ -66,21 +72,36 @@ async function measureOne(rig: Rig, pool: Pool, metricsPool: Pool, body: unknown
       meta = ttsMeta(json);
     },
   });
-  if (result.errors > 0 || meta === null) throw new Error(`critical-path request failed: ${result.firstError}`);
+  if (result.errors > 0 || meta === null)
+    throw new Error(`critical-path request failed: ${result.firstError}`);
   const after = await rig.simStats();
   const upstreamMs = (await upstreamWaitMs(metricsPool)) - waitBefore;
-  return { wallMs: result.latenciesMs[0] as number, meta, upstreamMs, calls: { ...delta(after.policy, before.policy, 'policy'), ...delta(after.prm, before.prm, 'prm') } };
+  return {
+    wallMs: result.latenciesMs[0] as number,
+    meta,
+    upstreamMs,
+    calls: {
+      ...delta(after.policy, before.policy, 'policy'),
+      ...delta(after.prm, before.prm, 'prm'),
+    },
+  };
 }
 
 function latencyCalls(calls: Record<string, number>): number {
-  return Object.entries(calls).reduce((sum, [key, count]) => (LATENCY_ROUTES.some((route) => key.endsWith(route)) ? sum + count : sum), 0);
+  return Object.entries(calls).reduce(
+    (sum, [key, count]) =>
+      LATENCY_ROUTES.some((route) => key.endsWith(route)) ? sum + count : sum,
+    0,
+  );
 }
 
 function summarizeMethod(runs: Measured[], perCallMs: number): Record<string, unknown> {
   const ratios = runs.map((run) => run.wallMs / (latencyCalls(run.calls) * perCallMs));
   const overUpstream = runs.map((run) => run.wallMs / run.upstreamMs);
   const callTotals: Record<string, number> = {};
-  for (const run of runs) for (const [key, count] of Object.entries(run.calls)) callTotals[key] = (callTotals[key] ?? 0) + count;
+  for (const run of runs)
+    for (const [key, count] of Object.entries(run.calls))
+      callTotals[key] = (callTotals[key] ?? 0) + count;
   const rounds = runs.reduce((sum, run) => sum + run.meta.rounds, 0);
   return {
     requests: runs.length,
@@ -93,15 +114,31 @@ function summarizeMethod(runs: Measured[], perCallMs: number): Record<string, un
     wall_over_upstream_wait_mean: round(mean(overUpstream)),
     proxy_time_on_critical_path_ms_mean: round(mean(runs.map((r) => r.wallMs - r.upstreamMs))),
     rounds_mean: round(rounds / runs.length),
-    policy_calls_per_round: ratio(runs.reduce((s, r) => s + r.meta.policy_calls, 0), rounds),
-    prm_calls_per_round: ratio(runs.reduce((s, r) => s + r.meta.prm_calls, 0), rounds),
-    max_policy_calls_per_round_in_any_request: round(Math.max(...runs.map((r) => r.meta.policy_calls / Math.max(1, r.meta.rounds)))),
-    upstream_calls_per_request_by_route: Object.fromEntries(Object.entries(callTotals).map(([key, count]) => [key, round(count / runs.length)])),
-    metadata_policy_plus_prm_calls_mean: round(mean(runs.map((r) => r.meta.policy_calls + r.meta.prm_calls))),
+    policy_calls_per_round: ratio(
+      runs.reduce((s, r) => s + r.meta.policy_calls, 0),
+      rounds,
+    ),
+    prm_calls_per_round: ratio(
+      runs.reduce((s, r) => s + r.meta.prm_calls, 0),
+      rounds,
+    ),
+    max_policy_calls_per_round_in_any_request: round(
+      Math.max(...runs.map((r) => r.meta.policy_calls / Math.max(1, r.meta.rounds))),
+    ),
+    upstream_calls_per_request_by_route: Object.fromEntries(
+      Object.entries(callTotals).map(([key, count]) => [key, round(count / runs.length)]),
+    ),
+    metadata_policy_plus_prm_calls_mean: round(
+      mean(runs.map((r) => r.meta.policy_calls + r.meta.prm_calls)),
+    ),
   };
 }
 
-export async function runCriticalPath(rig: Rig, pool: Pool, options: CriticalPathOptions): Promise<Record<string, unknown>> {
+export async function runCriticalPath(
+  rig: Rig,
+  pool: Pool,
+  options: CriticalPathOptions,
+): Promise<Record<string, unknown>> {
   const metricsPool = createLoadPool(rig.proxyUrl, 1);
   try {
     return await criticalPath(rig, pool, metricsPool, options);
@@ -110,7 +147,12 @@ export async function runCriticalPath(rig: Rig, pool: Pool, options: CriticalPat
   }
 }
 
-async function criticalPath(rig: Rig, pool: Pool, metricsPool: Pool, options: CriticalPathOptions): Promise<Record<string, unknown>> {
+async function criticalPath(
+  rig: Rig,
+  pool: Pool,
+  metricsPool: Pool,
+  options: CriticalPathOptions,
+): Promise<Record<string, unknown>> {
   const methods = {
     beam_search: { n: 16, m: 4, strategy: 'beam_search' },
     dvts: { n: 16, m: 4, strategy: 'dvts' },
@@ -119,7 +161,16 @@ async function criticalPath(rig: Rig, pool: Pool, metricsPool: Pool, options: Cr
   } as const;
   // Warm the proxy's code paths (not measured): a cold proxy runs its first requests unoptimised.
   for (const budget of Object.values(methods)) {
-    await runLoad({ pool, path: '/v1/chat/completions', count: options.warmupPerMethod, concurrency: 16, body: (i) => ttsBody(options.problems[i % options.problems.length] as string, budget, { seed: 90_000 + i }) });
+    await runLoad({
+      pool,
+      path: '/v1/chat/completions',
+      count: options.warmupPerMethod,
+      concurrency: 16,
+      body: (i) =>
+        ttsBody(options.problems[i % options.problems.length] as string, budget, {
+          seed: 90_000 + i,
+        }),
+    });
   }
 
   const results: Record<string, Measured[]> = {};
@@ -127,10 +178,14 @@ async function criticalPath(rig: Rig, pool: Pool, metricsPool: Pool, options: Cr
     results[name] = [];
     for (let i = 0; i < options.requests; i++) {
       const question = options.problems[i % options.problems.length] as string;
-      results[name]?.push(await measureOne(rig, pool, metricsPool, ttsBody(question, budget, { seed: 1000 + i })));
+      results[name]?.push(
+        await measureOne(rig, pool, metricsPool, ttsBody(question, budget, { seed: 1000 + i })),
+      );
     }
   }
-  const summaries = Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, summarizeMethod(runs, options.perCallMs)]));
+  const summaries = Object.fromEntries(
+    Object.entries(results).map(([name, runs]) => [name, summarizeMethod(runs, options.perCallMs)]),
+  );
   const bonWall = mean((results.best_of_n ?? []).map((r) => r.wallMs));
   const cotWall = mean((results.cot ?? []).map((r) => r.wallMs));
 
@@ -142,11 +197,16 @@ async function criticalPath(rig: Rig, pool: Pool, metricsPool: Pool, options: Cr
       path: '/v1/chat/completions',
       count: options.concurrent,
       concurrency: options.concurrent,
-      body: (i) => ttsBody(options.problems[i % options.problems.length] as string, methods.beam_search, { seed: 2000 + i }),
+      body: (i) =>
+        ttsBody(options.problems[i % options.problems.length] as string, methods.beam_search, {
+          seed: 2000 + i,
+        }),
       onResponse: (_i, _s, json, latency) => metas.push({ wall: latency, meta: ttsMeta(json) }),
     });
     // Without per-request route counters, the ideal is the metadata's policy + PRM calls.
-    const ratios = metas.map((m) => m.wall / ((m.meta.policy_calls + m.meta.prm_calls) * options.perCallMs));
+    const ratios = metas.map(
+      (m) => m.wall / ((m.meta.policy_calls + m.meta.prm_calls) * options.perCallMs),
+    );
     underLoad = {
       concurrent_requests: options.concurrent,
       errors: load.errors,
@@ -163,8 +223,10 @@ async function criticalPath(rig: Rig, pool: Pool, metricsPool: Pool, options: Cr
     bon16_wall_over_one_sample_plus_one_prm_call: ratio(bonWall, cotWall + options.perCallMs),
     beam16_concurrent: underLoad,
     definitions: {
-      wall_over_upstream_wait: "request wall time / the time the proxy spent in upstream calls for it (its tts_proxy_upstream_call_duration_seconds histogram): 1.0 = the proxy adds nothing on the critical path; the upstream's own compute (the simulator's CPU per call) is in the denominator, as a GPU's would be",
-      wall_over_ideal: 'request wall time / (upstream calls that carry the simulated latency, i.e. /v1/completions + /pooling, x per-call latency); /tokenize and /detokenize (prompt render, PRM length checks) cost 0 in the simulator and are listed under upstream_calls_per_request_by_route',
+      wall_over_upstream_wait:
+        "request wall time / the time the proxy spent in upstream calls for it (its tts_proxy_upstream_call_duration_seconds histogram): 1.0 = the proxy adds nothing on the critical path; the upstream's own compute (the simulator's CPU per call) is in the denominator, as a GPU's would be",
+      wall_over_ideal:
+        'request wall time / (upstream calls that carry the simulated latency, i.e. /v1/completions + /pooling, x per-call latency); /tokenize and /detokenize (prompt render, PRM length checks) cost 0 in the simulator and are listed under upstream_calls_per_request_by_route',
       one_sample: "a tts_strategy 'cot' request: prompt render + one policy call",
     },
   };

@@ -11,7 +11,14 @@ import { ttsBody, ttsMeta, type TtsMetaWire } from '../lib/tts-wire';
 
 async function once(pool: Pool, body: unknown): Promise<TtsMetaWire> {
   let meta: TtsMetaWire | null = null;
-  const result = await runLoad({ pool, path: '/v1/chat/completions', count: 1, concurrency: 1, body: () => body, onResponse: (_i, _s, json) => (meta = ttsMeta(json)) });
+  const result = await runLoad({
+    pool,
+    path: '/v1/chat/completions',
+    count: 1,
+    concurrency: 1,
+    body: () => body,
+    onResponse: (_i, _s, json) => (meta = ttsMeta(json)),
+  });
   if (meta === null) throw new Error(`prm-cache request failed: ${result.firstError}`);
   return meta;
 }
@@ -29,9 +36,20 @@ export async function runPrmCache(pool: Pool, question: string): Promise<Record<
     const first = await once(pool, body);
     const second = await once(pool, body);
     out[name] = {
-      first: { prm_tokens: first.prm_tokens, prm_cached_tokens: first.prm_cached_tokens, prm_calls: first.prm_calls },
-      repeat: { prm_tokens: second.prm_tokens, prm_cached_tokens: second.prm_cached_tokens, prm_calls: second.prm_calls },
-      repeat_saved_share: ratio(second.prm_cached_tokens, second.prm_cached_tokens + second.prm_tokens),
+      first: {
+        prm_tokens: first.prm_tokens,
+        prm_cached_tokens: first.prm_cached_tokens,
+        prm_calls: first.prm_calls,
+      },
+      repeat: {
+        prm_tokens: second.prm_tokens,
+        prm_cached_tokens: second.prm_cached_tokens,
+        prm_calls: second.prm_calls,
+      },
+      repeat_saved_share: ratio(
+        second.prm_cached_tokens,
+        second.prm_cached_tokens + second.prm_tokens,
+      ),
     };
   }
   return out;

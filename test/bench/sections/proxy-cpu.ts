@@ -44,9 +44,24 @@ interface Window {
   prmCached: number;
 }
 
-async function measureWindow(rig: Rig, pool: Pool, concurrency: number, count: number, body: (i: number) => unknown): Promise<Window> {
-  const before = { proxy: cpuSplitMs(rig.proxy.pid), policy: cpuSplitMs(rig.policySim.pid), prm: cpuSplitMs(rig.prmSim.pid) };
-  const foreign = createForeignCpuMeter([rig.proxy.pid, rig.policySim.pid, rig.prmSim.pid, ...(rig.hop ? [rig.hop.pid] : [])]);
+async function measureWindow(
+  rig: Rig,
+  pool: Pool,
+  concurrency: number,
+  count: number,
+  body: (i: number) => unknown,
+): Promise<Window> {
+  const before = {
+    proxy: cpuSplitMs(rig.proxy.pid),
+    policy: cpuSplitMs(rig.policySim.pid),
+    prm: cpuSplitMs(rig.prmSim.pid),
+  };
+  const foreign = createForeignCpuMeter([
+    rig.proxy.pid,
+    rig.policySim.pid,
+    rig.prmSim.pid,
+    ...(rig.hop ? [rig.hop.pid] : []),
+  ]);
   const loadgenBefore = process.cpuUsage();
   const window = { calls: 0, tokens: 0, prmTokens: 0, prmCached: 0 };
   const result = await runLoad({
@@ -64,7 +79,11 @@ async function measureWindow(rig: Rig, pool: Pool, concurrency: number, count: n
     },
   });
   const loadgen = process.cpuUsage(loadgenBefore);
-  const after = { proxy: cpuSplitMs(rig.proxy.pid), policy: cpuSplitMs(rig.policySim.pid), prm: cpuSplitMs(rig.prmSim.pid) };
+  const after = {
+    proxy: cpuSplitMs(rig.proxy.pid),
+    policy: cpuSplitMs(rig.policySim.pid),
+    prm: cpuSplitMs(rig.prmSim.pid),
+  };
   const total = (split: { user: number; system: number }): number => split.user + split.system;
   return {
     requests: result.latenciesMs.length,
@@ -81,7 +100,14 @@ async function measureWindow(rig: Rig, pool: Pool, concurrency: number, count: n
   };
 }
 
-export async function measureProxyCpu(rig: Rig, pool: Pool, problems: readonly string[], concurrency: number, scenario: CpuScenario, offset: number): Promise<Record<string, unknown>> {
+export async function measureProxyCpu(
+  rig: Rig,
+  pool: Pool,
+  problems: readonly string[],
+  concurrency: number,
+  scenario: CpuScenario,
+  offset: number,
+): Promise<Record<string, unknown>> {
   let next = offset;
   const body = (): unknown => {
     const i = next++;
@@ -89,8 +115,10 @@ export async function measureProxyCpu(rig: Rig, pool: Pool, problems: readonly s
   };
   await runLoad({ pool, path: '/v1/chat/completions', count: scenario.warmup, concurrency, body });
   const windows: Window[] = [];
-  for (let w = 0; w < scenario.windows; w++) windows.push(await measureWindow(rig, pool, concurrency, scenario.count, body));
-  const per = (pick: (w: Window) => number): number => round(median(windows.map((w) => pick(w) / Math.max(1, w.requests))));
+  for (let w = 0; w < scenario.windows; w++)
+    windows.push(await measureWindow(rig, pool, concurrency, scenario.count, body));
+  const per = (pick: (w: Window) => number): number =>
+    round(median(windows.map((w) => pick(w) / Math.max(1, w.requests))));
   const all = windows.flatMap((w) => w.latencies);
   const sum = (pick: (w: Window) => number): number => windows.reduce((s, w) => s + pick(w), 0);
   const requests = sum((w) => w.requests);
@@ -104,25 +132,50 @@ export async function measureProxyCpu(rig: Rig, pool: Pool, problems: readonly s
     throughput_rps_median: round(median(windows.map((w) => w.throughput)), 1),
     latency_ms: summarize(all),
     proxy_cpu_ms_per_request: per((w) => w.proxyUser + w.proxySystem),
-    proxy_cpu_ms_per_request_by_window: windows.map((w) => round((w.proxyUser + w.proxySystem) / Math.max(1, w.requests))),
+    proxy_cpu_ms_per_request_by_window: windows.map((w) =>
+      round((w.proxyUser + w.proxySystem) / Math.max(1, w.requests)),
+    ),
     proxy_user_ms_per_request: per((w) => w.proxyUser),
     proxy_system_ms_per_request: per((w) => w.proxySystem),
     policy_sim_cpu_ms_per_request: per((w) => w.policySim),
     prm_sim_cpu_ms_per_request: per((w) => w.prmSim),
     loadgen_cpu_ms_per_request: per((w) => w.loadgen),
     other_processes_cpu_ms_per_request: per((w) => w.foreign),
-    policy_plus_prm_calls_per_request: ratio(sum((w) => w.calls), requests),
-    policy_completion_tokens_per_request: ratio(sum((w) => w.tokens), requests),
-    prm_tokens_per_request: ratio(sum((w) => w.prmTokens), requests),
-    prm_cached_tokens_per_request: ratio(sum((w) => w.prmCached), requests),
+    policy_plus_prm_calls_per_request: ratio(
+      sum((w) => w.calls),
+      requests,
+    ),
+    policy_completion_tokens_per_request: ratio(
+      sum((w) => w.tokens),
+      requests,
+    ),
+    prm_tokens_per_request: ratio(
+      sum((w) => w.prmTokens),
+      requests,
+    ),
+    prm_cached_tokens_per_request: ratio(
+      sum((w) => w.prmCached),
+      requests,
+    ),
   };
 }
 
-export async function runProxyCpu(rig: Rig, pool: Pool, options: ProxyCpuOptions): Promise<Record<string, unknown>> {
+export async function runProxyCpu(
+  rig: Rig,
+  pool: Pool,
+  options: ProxyCpuOptions,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   let offset = 0;
   for (const scenario of options.scenarios) {
-    out[scenario.name] = await measureProxyCpu(rig, pool, options.problems, options.concurrency, scenario, offset);
+    out[scenario.name] = await measureProxyCpu(
+      rig,
+      pool,
+      options.problems,
+      options.concurrency,
+      scenario,
+      offset,
+    );
     offset += scenario.warmup + scenario.count * scenario.windows;
   }
   return out;

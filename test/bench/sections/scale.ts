@@ -22,10 +22,20 @@ export interface ScaleOptions {
 export async function runScale(rig: Rig, options: ScaleOptions): Promise<Record<string, unknown>> {
   const maxConcurrency = Math.max(...options.steps.map((s) => s.concurrency));
   const pool = createLoadPool(rig.proxyUrl, maxConcurrency);
-  const body = (i: number): unknown => ttsBody(options.problems[i % options.problems.length] as string, options.budget, { seed: 50_000 + i, max_tokens: options.maxTokens });
+  const body = (i: number): unknown =>
+    ttsBody(options.problems[i % options.problems.length] as string, options.budget, {
+      seed: 50_000 + i,
+      max_tokens: options.maxTokens,
+    });
   const steps: Record<string, unknown> = {};
   try {
-    await runLoad({ pool, path: '/v1/chat/completions', count: options.warmup, concurrency: 100, body: (i) => body(i + 900_000) });
+    await runLoad({
+      pool,
+      path: '/v1/chat/completions',
+      count: options.warmup,
+      concurrency: 100,
+      body: (i) => body(i + 900_000),
+    });
     const idle = memoryMiB(rig.proxy.pid);
     // The peak-RSS mark then covers the measured steps only (when the kernel lets us reset it).
     const peakReset = resetPeakRss(rig.proxy.pid);
@@ -64,7 +74,8 @@ export async function runScale(rig: Rig, options: ScaleOptions): Promise<Record<
       };
     }
     const peak = memoryMiB(rig.proxy.pid);
-    const cpuAt = (c: number): number => ((steps[`c${c}`] as Record<string, number> | undefined)?.proxy_cpu_ms_per_request ?? NaN);
+    const cpuAt = (c: number): number =>
+      (steps[`c${c}`] as Record<string, number> | undefined)?.proxy_cpu_ms_per_request ?? NaN;
     const first = options.steps[0]?.concurrency ?? 0;
     const last = options.steps[options.steps.length - 1]?.concurrency ?? 0;
     return {
@@ -72,7 +83,9 @@ export async function runScale(rig: Rig, options: ScaleOptions): Promise<Record<
       warmup_requests: options.warmup,
       proxy_rss_mib_after_warmup: round(idle.rss, 1),
       proxy_peak_rss_mib_vmhwm: round(peak.peak, 1),
-      vmhwm_covers: peakReset ? 'the measured steps (reset after warm-up)' : 'the whole process life (reset not permitted)',
+      vmhwm_covers: peakReset
+        ? 'the measured steps (reset after warm-up)'
+        : 'the whole process life (reset not permitted)',
       steps,
       cpu_per_request_ratio_last_vs_first: ratio(cpuAt(last), cpuAt(first)),
     };

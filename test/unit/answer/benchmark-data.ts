@@ -42,7 +42,8 @@ export function readMathRows(name: string): MathRow[] {
 
 export function readCompetitionRows(name: string): CompetitionRow[] {
   return readJsonLines(name).map((row, index) => {
-    if (!isRecord(row) || typeof row.answer !== 'string') throw new Error(`${name}:${index + 1} lacks answer`);
+    if (!isRecord(row) || typeof row.answer !== 'string')
+      throw new Error(`${name}:${index + 1} lacks answer`);
     const raw = row.answer_raw;
     return {
       id: String(row.id),

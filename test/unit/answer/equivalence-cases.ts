@@ -27,7 +27,11 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: '(-\\infty,3]', right: '(-\\infty, 3]', source: 'T8' },
   { left: '1.5\\times10^{3}', right: '1500', source: 'T8' },
   { left: '1.5e3', right: '1500', source: 'T8' },
-  { left: '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', right: '\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}', source: 'T8' },
+  {
+    left: '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}',
+    right: '\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}',
+    source: 'T8',
+  },
   { left: '\\infty', right: '\\infty', source: 'T8' },
   { left: 'x=3', right: '3', source: 'T8' },
   { left: '50\\%', right: '0.5', source: 'T8' },
@@ -102,13 +106,21 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: '\\frac{x+2}{7}', right: '\\frac{x}{7}+\\frac{2}{7}', source: 'MV' },
   { left: '\\tan^2(y)+1', right: '\\sec^2(y)', source: 'MV' },
   // Math-Verify: matrices
-  { left: '\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}', right: '\\begin{bmatrix}1&0\\\\0&1\\end{bmatrix}', source: 'MV' },
+  {
+    left: '\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}',
+    right: '\\begin{bmatrix}1&0\\\\0&1\\end{bmatrix}',
+    source: 'MV',
+  },
   {
     left: '\\begin{pmatrix}1 & 2 \\\\3 & 4\\end{pmatrix}',
     right: '\\left[\\begin{array}{cc}1 & 2 \\\\3 & 4\\end{array}\\right]',
     source: 'MV',
   },
-  { left: '\\begin{pmatrix}\\frac{1}{2} & 0.75\\end{pmatrix}', right: '\\begin{pmatrix}0.5 & \\frac34\\end{pmatrix}', source: 'MV' },
+  {
+    left: '\\begin{pmatrix}\\frac{1}{2} & 0.75\\end{pmatrix}',
+    right: '\\begin{pmatrix}0.5 & \\frac34\\end{pmatrix}',
+    source: 'MV',
+  },
   // Hendrycks MATH conventions on MATH-500 answer forms
   { left: '\\$32,\\!348', right: '32348', source: 'H' },
   { left: '10,\\!080', right: '10080', source: 'H' },
@@ -140,7 +152,12 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: '\\frac{14}{3}', right: '4\\frac{2}{3}', source: 'Q' },
   { left: '\\pi', right: '3.1415927', source: 'Q', note: 'decimal within 1e-6 relative' },
   { left: '\\{5\\}', right: '5', source: 'Q', note: 'one-element set' },
-  { left: '\\begin{pmatrix} -7 \\\\ 16 \\\\ 5 \\end{pmatrix}', right: '(-7,16,5)', source: 'Q', note: 'vector' },
+  {
+    left: '\\begin{pmatrix} -7 \\\\ 16 \\\\ 5 \\end{pmatrix}',
+    right: '(-7,16,5)',
+    source: 'Q',
+    note: 'vector',
+  },
   { left: '\\frac{3}{56}', right: '0.0535714286', source: 'Q' },
   { left: '1,-2', right: 'x=-2, x=1', source: 'Q', note: 'roots listed with their variable' },
   { left: '(-\\infty, 3]', right: '(−∞, 3]', source: 'MV', note: 'Unicode symbols' },
@@ -155,7 +172,11 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '\\sqrt{12}', right: '3\\sqrt2', source: 'T8', note: '2√3 ≠ 3√2' },
   { left: '\\pi', right: '3.14', source: 'T8' },
   { left: '1/3', right: '0.333', source: 'T8' },
-  { left: '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', right: '\\begin{pmatrix}1&2\\\\3&5\\end{pmatrix}', source: 'T8' },
+  {
+    left: '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}',
+    right: '\\begin{pmatrix}1&2\\\\3&5\\end{pmatrix}',
+    source: 'T8',
+  },
   { left: 'x^2+2x+1', right: '(x-1)^2', source: 'T8' },
   // Math-Verify
   { left: '0.28', right: '28', source: 'MV', note: 'no percent sign, no scaling' },
@@ -169,7 +190,11 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '7 = 11a+c', right: '11a+c', source: 'MV' },
   { left: '2x + z = 1', right: '1', source: 'MV' },
   { left: 'a^2 + b = 0', right: '0', source: 'MV' },
-  { left: '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}', right: '\\begin{pmatrix}1 & 2 \\\\ 3 & 5\\end{pmatrix}', source: 'MV' },
+  {
+    left: '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}',
+    right: '\\begin{pmatrix}1 & 2 \\\\ 3 & 5\\end{pmatrix}',
+    source: 'MV',
+  },
   // Hendrycks / MATH-500 forms
   { left: '52_8', right: '42', source: 'H', note: 'the base was asked for' },
   { left: '3R^2', right: '3r^2', source: 'H', note: 'variables are case-sensitive' },

@@ -12,7 +12,9 @@ describe('extractAnswer', () => {
     });
 
     it('takes the last of several boxes', () => {
-      expect(extractAnswer('first \\boxed{1}, then \\boxed{2}, finally \\boxed{(3,4]}')).toBe('(3,4]');
+      expect(extractAnswer('first \\boxed{1}, then \\boxed{2}, finally \\boxed{(3,4]}')).toBe(
+        '(3,4]',
+      );
     });
 
     it('reads \\fbox like \\boxed', () => {
@@ -28,7 +30,9 @@ describe('extractAnswer', () => {
     });
 
     it('falls back to the previous complete box when the last one is truncated', () => {
-      expect(extractAnswer('first \\boxed{3} then \\boxed{12', { allowLastNumber: false })).toBe('3');
+      expect(extractAnswer('first \\boxed{3} then \\boxed{12', { allowLastNumber: false })).toBe(
+        '3',
+      );
     });
 
     it('skips an empty box', () => {
@@ -42,15 +46,19 @@ describe('extractAnswer', () => {
 
   describe('answer phrases', () => {
     it('reads the Llama prompt phrasing without a box', () => {
-      expect(extractAnswer('## Step 2: ...\nTherefore, the final answer is: $\\frac{3}{4}$. I hope it is correct.')).toBe(
-        '\\frac{3}{4}',
-      );
+      expect(
+        extractAnswer(
+          '## Step 2: ...\nTherefore, the final answer is: $\\frac{3}{4}$. I hope it is correct.',
+        ),
+      ).toBe('\\frac{3}{4}');
     });
 
     it('prefers the box in the Llama phrasing', () => {
-      expect(extractAnswer('Therefore, the final answer is: $\\boxed{2\\sqrt{3}}$. I hope it is correct.')).toBe(
-        '2\\sqrt{3}',
-      );
+      expect(
+        extractAnswer(
+          'Therefore, the final answer is: $\\boxed{2\\sqrt{3}}$. I hope it is correct.',
+        ),
+      ).toBe('2\\sqrt{3}');
     });
 
     it('reads "the answer is" followed by plain text up to the sentence end', () => {
@@ -65,7 +73,9 @@ describe('extractAnswer', () => {
     });
 
     it('reads the Minerva phrasing "Final Answer: The final answer is ..."', () => {
-      expect(extractAnswer('Final Answer: The final answer is $28 \\%$. I hope it is correct.')).toBe('28 \\%');
+      expect(
+        extractAnswer('Final Answer: The final answer is $28 \\%$. I hope it is correct.'),
+      ).toBe('28 \\%');
     });
 
     it('reads markdown final-answer headings', () => {
@@ -110,12 +120,17 @@ const describeMath = hasDataFile('math500.jsonl') ? describe : describe.skip;
 describeMath('extractAnswer on MATH-500 solutions', () => {
   const rows = hasDataFile('math500.jsonl') ? readMathRows('math500.jsonl') : [];
 
-  function passRate(toText: (solution: string, answer: string) => string): { rate: number; failures: string[] } {
+  function passRate(toText: (solution: string, answer: string) => string): {
+    rate: number;
+    failures: string[];
+  } {
     const failures: string[] = [];
     for (const row of rows) {
       const extracted = extractAnswer(toText(row.solution, row.answer), { allowLastNumber: false });
       if (extracted === null || !isEquivalent(extracted, row.answer)) {
-        failures.push(`${row.id}: extracted ${JSON.stringify(extracted)}, expected ${JSON.stringify(row.answer)}`);
+        failures.push(
+          `${row.id}: extracted ${JSON.stringify(extracted)}, expected ${JSON.stringify(row.answer)}`,
+        );
       }
     }
     return { rate: 1 - failures.length / rows.length, failures };
@@ -138,19 +153,25 @@ describeMath('extractAnswer on MATH-500 solutions', () => {
   });
 });
 
-const describeCompetitions = hasDataFile('aime24.jsonl') && hasDataFile('amc23.jsonl') ? describe : describe.skip;
+const describeCompetitions =
+  hasDataFile('aime24.jsonl') && hasDataFile('amc23.jsonl') ? describe : describe.skip;
 
 describeCompetitions('extractAnswer on AIME 2024 and AMC 2023 answers', () => {
-  const rows = hasDataFile('aime24.jsonl') && hasDataFile('amc23.jsonl')
-    ? [...readCompetitionRows('aime24.jsonl'), ...readCompetitionRows('amc23.jsonl')]
-    : [];
+  const rows =
+    hasDataFile('aime24.jsonl') && hasDataFile('amc23.jsonl')
+      ? [...readCompetitionRows('aime24.jsonl'), ...readCompetitionRows('amc23.jsonl')]
+      : [];
 
   it('grades every source-form answer (033, 27.0) as the integer answer', () => {
     const withRaw = rows.filter((row) => row.answer_raw !== undefined);
     expect(withRaw.length).toBe(70);
     const failures = withRaw.filter((row) => {
       const extracted = extractAnswer(`so the answer is $\\boxed{${String(row.answer_raw)}}$`);
-      return extracted === null || !isEquivalent(extracted, row.answer) || !isEquivalent(String(row.answer_raw), row.answer);
+      return (
+        extracted === null ||
+        !isEquivalent(extracted, row.answer) ||
+        !isEquivalent(String(row.answer_raw), row.answer)
+      );
     });
     expect(failures).toEqual([]);
   });

@@ -37,7 +37,9 @@ describe('isEquivalent', () => {
   });
 
   it('gives up on a comparison that exceeds timeoutMs and calls it different', () => {
-    expect(isEquivalent('\\sum_{k=1}^{10^9} k', '500000000500000000', { timeoutMs: 20 })).toBe(false);
+    expect(isEquivalent('\\sum_{k=1}^{10^9} k', '500000000500000000', { timeoutMs: 20 })).toBe(
+      false,
+    );
   });
 
   it('only matches oversized inputs to themselves', () => {
@@ -62,7 +64,11 @@ describe('isEquivalent', () => {
   it('is symmetric', () => {
     const answer = fc.constantFrom(...pool);
     fc.assert(
-      fc.property(answer, answer, (left, right) => isEquivalent(left, right) === isEquivalent(right, left)),
+      fc.property(
+        answer,
+        answer,
+        (left, right) => isEquivalent(left, right) === isEquivalent(right, left),
+      ),
       { numRuns: 300, seed: 2 },
     );
   });
@@ -98,7 +104,11 @@ describe('answerKey', () => {
   it('implies equivalence whenever two keys are equal', () => {
     const answer = fc.constantFrom(...POSITIVE_CASES.flatMap((c) => [c.left, c.right]));
     fc.assert(
-      fc.property(answer, answer, (left, right) => answerKey(left) !== answerKey(right) || isEquivalent(left, right)),
+      fc.property(
+        answer,
+        answer,
+        (left, right) => answerKey(left) !== answerKey(right) || isEquivalent(left, right),
+      ),
       { numRuns: 300, seed: 3 },
     );
   });
@@ -107,7 +117,9 @@ describe('answerKey', () => {
 const describeMath = hasDataFile('math500.jsonl') ? describe : describe.skip;
 
 describeMath('isEquivalent on MATH-500 answers', () => {
-  const answers = hasDataFile('math500.jsonl') ? readMathRows('math500.jsonl').map((row) => row.answer) : [];
+  const answers = hasDataFile('math500.jsonl')
+    ? readMathRows('math500.jsonl').map((row) => row.answer)
+    : [];
   // How models re-typeset a reference answer without changing it.
   const variants: [string, (answer: string) => string][] = [
     ['in dollars', (answer) => `$${answer}$`],

@@ -110,8 +110,14 @@ describe('normalizeAnswer', () => {
   it.each([
     ['\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}'],
     ['\\begin{vmatrix}1&2\\\\3&4\\end{vmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}'],
-    ['\\left[\\begin{array}{cc}1 & 2 \\\\ 3 & 4\\end{array}\\right]', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}'],
-    ['\\begin{pmatrix} -1/3 \\\\ 2/3 \\\\ \\end{pmatrix}', '\\begin{pmatrix}-1/3\\\\2/3\\end{pmatrix}'],
+    [
+      '\\left[\\begin{array}{cc}1 & 2 \\\\ 3 & 4\\end{array}\\right]',
+      '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}',
+    ],
+    [
+      '\\begin{pmatrix} -1/3 \\\\ 2/3 \\\\ \\end{pmatrix}',
+      '\\begin{pmatrix}-1/3\\\\2/3\\end{pmatrix}',
+    ],
   ])('canonicalises matrices to pmatrix and keeps row breaks: %s', (input, expected) => {
     expect(normalizeAnswer(input)).toBe(expected);
   });
@@ -133,18 +139,80 @@ describe('normalizeAnswer', () => {
     ['x ^ 2 + 1', 'x^2+1'],
     ['\\varnothing', '\\emptyset'],
     ['x \\le 3', 'x\\leq3'],
-  ])('trims the trailing period, adds leading zeros and collapses spaces: %s', (input, expected) => {
-    expect(normalizeAnswer(input)).toBe(expected);
-  });
+  ])(
+    'trims the trailing period, adds leading zeros and collapses spaces: %s',
+    (input, expected) => {
+      expect(normalizeAnswer(input)).toBe(expected);
+    },
+  );
 
   it('is idempotent on answer-like token soups', () => {
     const token = fc.constantFrom(
-      '\\frac', '\\dfrac', '{', '}', '1', '2', '0', '5', 'x', 'k', '\\sqrt', ' ', ',', '.', '\\text',
-      '\\mbox', '\\textbf', '\\%', '^\\circ', '^', '_', '$', '\\$', '\\boxed', '(', ')', '[', ']',
-      '\\{', '\\}', '=', 'cm', ' inches', '\\!', '\\,', '\\\\', '-', '\\pm', '\\left(', '\\right)',
-      'B', 'A)', '(C)', '\\begin{pmatrix}', '\\end{pmatrix}', '\\begin{bmatrix}', '&', '\\in',
-      '\\infty', '\\pi', '\\cup', '~', '{,}', 'ки', '\\overline', '\\le', '\\cot', 'east', '°', '1,000',
-      'π', '√', '−', '∞', 'r',
+      '\\frac',
+      '\\dfrac',
+      '{',
+      '}',
+      '1',
+      '2',
+      '0',
+      '5',
+      'x',
+      'k',
+      '\\sqrt',
+      ' ',
+      ',',
+      '.',
+      '\\text',
+      '\\mbox',
+      '\\textbf',
+      '\\%',
+      '^\\circ',
+      '^',
+      '_',
+      '$',
+      '\\$',
+      '\\boxed',
+      '(',
+      ')',
+      '[',
+      ']',
+      '\\{',
+      '\\}',
+      '=',
+      'cm',
+      ' inches',
+      '\\!',
+      '\\,',
+      '\\\\',
+      '-',
+      '\\pm',
+      '\\left(',
+      '\\right)',
+      'B',
+      'A)',
+      '(C)',
+      '\\begin{pmatrix}',
+      '\\end{pmatrix}',
+      '\\begin{bmatrix}',
+      '&',
+      '\\in',
+      '\\infty',
+      '\\pi',
+      '\\cup',
+      '~',
+      '{,}',
+      'ки',
+      '\\overline',
+      '\\le',
+      '\\cot',
+      'east',
+      '°',
+      '1,000',
+      'π',
+      '√',
+      '−',
+      '∞',
+      'r',
     );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 14 }), (tokens) => {

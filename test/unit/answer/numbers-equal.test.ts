@@ -1,4 +1,8 @@
-import { isWithinTolerance, numbersEqual, RELATIVE_TOLERANCE } from '../../../src/answer/numbers-equal';
+import {
+  isWithinTolerance,
+  numbersEqual,
+  RELATIVE_TOLERANCE,
+} from '../../../src/answer/numbers-equal';
 import { parseNumber, type ParsedNumber } from '../../../src/answer/parse-number';
 
 function number(text: string): ParsedNumber {

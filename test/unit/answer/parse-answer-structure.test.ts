@@ -4,7 +4,10 @@ const scalar = (text: string) => ({ kind: 'scalar', text });
 
 describe('parseAnswerStructure', () => {
   it('reads a bare comma list as a list', () => {
-    expect(parseAnswerStructure('3,5')).toEqual({ kind: 'list', items: [scalar('3'), scalar('5')] });
+    expect(parseAnswerStructure('3,5')).toEqual({
+      kind: 'list',
+      items: [scalar('3'), scalar('5')],
+    });
   });
 
   it('reads tuples and intervals with their brackets', () => {
@@ -19,7 +22,10 @@ describe('parseAnswerStructure', () => {
   });
 
   it('reads sets, including the empty set', () => {
-    expect(parseAnswerStructure('\\{1,2\\}')).toEqual({ kind: 'set', items: [scalar('1'), scalar('2')] });
+    expect(parseAnswerStructure('\\{1,2\\}')).toEqual({
+      kind: 'set',
+      items: [scalar('1'), scalar('2')],
+    });
     expect(parseAnswerStructure('\\emptyset')).toEqual({ kind: 'set', items: [] });
   });
 
@@ -35,7 +41,10 @@ describe('parseAnswerStructure', () => {
   it('reads unions of intervals', () => {
     const union = parseAnswerStructure('(0,9)\\cup(9,36)');
     expect(union.kind).toBe('union');
-    expect(union.kind === 'union' ? union.parts.map((part) => part.kind) : []).toEqual(['bracketed', 'bracketed']);
+    expect(union.kind === 'union' ? union.parts.map((part) => part.kind) : []).toEqual([
+      'bracketed',
+      'bracketed',
+    ]);
   });
 
   it('reads matrices cell by cell', () => {
@@ -56,10 +65,16 @@ describe('parseAnswerStructure', () => {
 
 describe('parseAnswerStructure with assignments', () => {
   it('drops a variable name repeated on every list item', () => {
-    expect(parseAnswerStructure('x=1,x=-2')).toEqual({ kind: 'list', items: [scalar('1'), scalar('-2')] });
+    expect(parseAnswerStructure('x=1,x=-2')).toEqual({
+      kind: 'list',
+      items: [scalar('1'), scalar('-2')],
+    });
   });
 
   it('keeps the names when the items assign different variables', () => {
-    expect(parseAnswerStructure('x=1,y=2')).toEqual({ kind: 'list', items: [scalar('x=1'), scalar('y=2')] });
+    expect(parseAnswerStructure('x=1,y=2')).toEqual({
+      kind: 'list',
+      items: [scalar('x=1'), scalar('y=2')],
+    });
   });
 });

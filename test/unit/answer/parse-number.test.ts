@@ -57,6 +57,8 @@ describe('toDouble', () => {
 
   it('keeps the ratio of two parts that overflow a double separately', () => {
     const huge = 10n ** 400n;
-    expect(toDouble({ numerator: 3n * huge, denominator: 2n * huge, isApproximate: false })).toBeCloseTo(1.5);
+    expect(
+      toDouble({ numerator: 3n * huge, denominator: 2n * huge, isApproximate: false }),
+    ).toBeCloseTo(1.5);
   });
 });

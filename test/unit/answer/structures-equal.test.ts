@@ -33,8 +33,12 @@ describe('structuresEqual', () => {
   });
 
   it('compares matrices cell by cell and vectors against tuples', () => {
-    expect(same('\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}')).toBe(true);
-    expect(same('\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\4&3\\end{pmatrix}')).toBe(false);
+    expect(
+      same('\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}'),
+    ).toBe(true);
+    expect(
+      same('\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\4&3\\end{pmatrix}'),
+    ).toBe(false);
     expect(same('\\begin{pmatrix}1\\\\2\\end{pmatrix}', '(1,2)')).toBe(true);
     expect(same('\\begin{pmatrix}1\\\\2\\end{pmatrix}', '(2,1)')).toBe(false);
   });

@@ -54,15 +54,22 @@ describe('groupAnswers', () => {
 
 describe('vote', () => {
   it('majority picks the group with most members, grouping equivalent answers', () => {
-    const result = vote(candidates(['5', 0.1], ['\\frac{1}{2}', 0.2], ['0.5', 0.3], ['5', 0.9], ['1/2', 0.1]), 'majority');
+    const result = vote(
+      candidates(['5', 0.1], ['\\frac{1}{2}', 0.2], ['0.5', 0.3], ['5', 0.9], ['1/2', 0.1]),
+      'majority',
+    );
     expect(result.winner?.answer).toBe('\\frac{1}{2}');
     expect(result.winner?.count).toBe(3);
     expect(result.winnerIndex).toBe(2);
   });
 
   it('majority breaks count ties by score sum, then by earliest first appearance', () => {
-    expect(vote(candidates(['1', 0.2], ['2', 0.9], ['1', 0.2], ['2', 0.1]), 'majority').winner?.answer).toBe('2');
-    expect(vote(candidates(['1', 0.5], ['2', 0.5], ['2', 0.5], ['1', 0.5]), 'majority').winner?.answer).toBe('1');
+    expect(
+      vote(candidates(['1', 0.2], ['2', 0.9], ['1', 0.2], ['2', 0.1]), 'majority').winner?.answer,
+    ).toBe('2');
+    expect(
+      vote(candidates(['1', 0.5], ['2', 0.5], ['2', 0.5], ['1', 0.5]), 'majority').winner?.answer,
+    ).toBe('1');
     expect(vote(candidates(['2', -1], ['1', -1]), 'majority').winner?.answer).toBe('2');
   });
 
@@ -81,11 +88,16 @@ describe('vote', () => {
   it('prm_vote picks the largest score sum even with fewer members', () => {
     const result = vote(candidates(['1', 0.1], ['1', 0.1], ['1', 0.1], ['2', 0.9]), 'prm_vote');
     expect(result.winner?.answer).toBe('2');
-    expect(result.groups.map((group) => group.scoreSum)).toEqual([0.9, expect.closeTo(0.3) as number]);
+    expect(result.groups.map((group) => group.scoreSum)).toEqual([
+      0.9,
+      expect.closeTo(0.3) as number,
+    ]);
   });
 
   it('prm_vote breaks sum ties by count, then by earliest first appearance', () => {
-    expect(vote(candidates(['1', 0.5], ['2', 0.25], ['2', 0.25]), 'prm_vote').winner?.answer).toBe('2');
+    expect(vote(candidates(['1', 0.5], ['2', 0.25], ['2', 0.25]), 'prm_vote').winner?.answer).toBe(
+      '2',
+    );
     expect(vote(candidates(['1', 0.5], ['2', 0.5]), 'prm_vote').winner?.answer).toBe('1');
   });
 
@@ -94,7 +106,11 @@ describe('vote', () => {
   });
 
   it('returns no winner when every answer is invalid', () => {
-    expect(vote(candidates([null, 0.9], ['', 0.8]), 'prm_max')).toEqual({ winner: null, groups: [], winnerIndex: null });
+    expect(vote(candidates([null, 0.9], ['', 0.8]), 'prm_max')).toEqual({
+      winner: null,
+      groups: [],
+      winnerIndex: null,
+    });
     expect(vote([], 'majority')).toEqual({ winner: null, groups: [], winnerIndex: null });
   });
 
@@ -105,7 +121,11 @@ describe('vote', () => {
   });
 
   it('uses a custom equivalence when given', () => {
-    const result = vote(candidates(['0.5', 0.5], ['\\frac12', 0.5], ['\\frac12', 0.5]), 'majority', { equivalent: exact });
+    const result = vote(
+      candidates(['0.5', 0.5], ['\\frac12', 0.5], ['\\frac12', 0.5]),
+      'majority',
+      { equivalent: exact },
+    );
     expect(result.winner?.answer).toBe('\\frac12');
   });
 
@@ -137,9 +157,18 @@ describe('vote', () => {
 
     it('has no winner exactly when all answers are null', () => {
       fc.assert(
-        fc.property(fc.array(score, { maxLength: 6 }), fc.constantFrom(...methods), (scores, method) => {
-          expect(vote(scores.map((s) => ({ answer: null, score: s })), method).winner).toBeNull();
-        }),
+        fc.property(
+          fc.array(score, { maxLength: 6 }),
+          fc.constantFrom(...methods),
+          (scores, method) => {
+            expect(
+              vote(
+                scores.map((s) => ({ answer: null, score: s })),
+                method,
+              ).winner,
+            ).toBeNull();
+          },
+        ),
         { numRuns: 100, seed: 12 },
       );
     });
@@ -157,13 +186,19 @@ describe('vote', () => {
 
     it('makes prm_vote with equal scores in [0, 1] the same as majority', () => {
       fc.assert(
-        fc.property(fc.array(fc.constantFrom('1', '2', '3', null), { maxLength: 12 }), fc.double({ min: 0, max: 1, noNaN: true }), (answers, shared) => {
-          const input = answers.map((answer) => ({ answer, score: shared }));
-          const byVote = vote(input, 'prm_vote', { equivalent: exact });
-          const byMajority = vote(input, 'majority', { equivalent: exact });
-          expect(byVote.groups.map((group) => group.answer)).toEqual(byMajority.groups.map((group) => group.answer));
-          expect(byVote.winnerIndex).toBe(byMajority.winnerIndex);
-        }),
+        fc.property(
+          fc.array(fc.constantFrom('1', '2', '3', null), { maxLength: 12 }),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          (answers, shared) => {
+            const input = answers.map((answer) => ({ answer, score: shared }));
+            const byVote = vote(input, 'prm_vote', { equivalent: exact });
+            const byMajority = vote(input, 'majority', { equivalent: exact });
+            expect(byVote.groups.map((group) => group.answer)).toEqual(
+              byMajority.groups.map((group) => group.answer),
+            );
+            expect(byVote.winnerIndex).toBe(byMajority.winnerIndex);
+          },
+        ),
         { numRuns: 300, seed: 14 },
       );
     });
@@ -183,10 +218,19 @@ describe('vote', () => {
 
 /** The documented rule, restated over exact-string groups: sort keys, then first appearance. */
 function expectedWinner(input: VoteCandidate[], method: VoteMethod): string | null {
-  const stats = new Map<string, { count: number; sum: number; max: number; first: number; best: number }>();
+  const stats = new Map<
+    string,
+    { count: number; sum: number; max: number; first: number; best: number }
+  >();
   input.forEach(({ answer, score }, index) => {
     if (answer === null) return;
-    const entry = stats.get(answer) ?? { count: 0, sum: 0, max: -Infinity, first: index, best: index };
+    const entry = stats.get(answer) ?? {
+      count: 0,
+      sum: 0,
+      max: -Infinity,
+      first: index,
+      best: index,
+    };
     if (score > entry.max) {
       entry.max = score;
       entry.best = index;

@@ -4,7 +4,9 @@ import { mapJsonLines } from '../../../src/cli/jsonl';
 
 describe('extractLine', () => {
   it('extracts the last boxed answer', () => {
-    expect(extractLine({ text: 'so \\boxed{3} then \\boxed{\\frac{1}{2}}' })).toEqual({ answer: '\\frac{1}{2}' });
+    expect(extractLine({ text: 'so \\boxed{3} then \\boxed{\\frac{1}{2}}' })).toEqual({
+      answer: '\\frac{1}{2}',
+    });
   });
   it('rejects inputs without text', () => {
     expect(() => extractLine({ txt: 'x' })).toThrow();
@@ -13,13 +15,20 @@ describe('extractLine', () => {
 
 describe('gradeLine', () => {
   it('grades a whole response against a bare gold answer', () => {
-    expect(gradeLine({ gold: '\\frac{1}{2}', pred: 'Thus the answer is $\\boxed{0.5}$.' })).toEqual({ equal: true, pred_answer: '0.5', gold_answer: '\\frac{1}{2}' });
+    expect(gradeLine({ gold: '\\frac{1}{2}', pred: 'Thus the answer is $\\boxed{0.5}$.' })).toEqual(
+      { equal: true, pred_answer: '0.5', gold_answer: '\\frac{1}{2}' },
+    );
   });
   it('grades a gold solution (last box) against a bare prediction', () => {
     expect(gradeLine({ gold: 'We get \\boxed{10}.', pred: '11' }).equal).toBe(false);
   });
   it('reports no answer as not equal', () => {
-    expect(gradeLine({ gold: '4', pred: 'I cannot solve this problem at all because it is long and very ambiguous honestly' })).toMatchObject({ equal: false });
+    expect(
+      gradeLine({
+        gold: '4',
+        pred: 'I cannot solve this problem at all because it is long and very ambiguous honestly',
+      }),
+    ).toMatchObject({ equal: false });
   });
 });
 
@@ -43,18 +52,28 @@ describe('voteLine', () => {
     });
   });
   it('majority ignores invalid answers', () => {
-    expect(voteLine({ candidates: [{ text: 'no answer', step_scores: [] }] }).answers.majority).toBeNull();
+    expect(
+      voteLine({ candidates: [{ text: 'no answer', step_scores: [] }] }).answers.majority,
+    ).toBeNull();
   });
 });
 
 describe('mapJsonLines', () => {
   it('writes exactly one line per input line, errors included', async () => {
-    const input = Readable.from(['{"text":"\\\\boxed{1}"}\n', 'not json\n', '{"text":"\\\\boxed{2}"}\n']);
+    const input = Readable.from([
+      '{"text":"\\\\boxed{1}"}\n',
+      'not json\n',
+      '{"text":"\\\\boxed{2}"}\n',
+    ]);
     const output = new PassThrough();
     const chunks: string[] = [];
     output.on('data', (c: Buffer) => chunks.push(c.toString()));
     const stats = await mapJsonLines(input, output, extractLine);
-    const lines = chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(stats).toEqual({ lines: 3, errors: 1 });
     expect(lines).toEqual([{ answer: '1' }, { error: 'line 2: not valid JSON' }, { answer: '2' }]);
   });

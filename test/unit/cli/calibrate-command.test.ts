@@ -17,7 +17,11 @@ describe('calibrate flags', () => {
   it('names the bad flag', async () => {
     expect((await errorOf('calibrate --out t.yaml')).message).toMatch(/--dataset/);
     expect((await errorOf('calibrate --dataset d.jsonl')).message).toMatch(/--out/);
-    expect((await errorOf('calibrate --dataset d.jsonl --out t.yaml --limit 0')).message).toMatch(/--limit.*positive integer/);
-    expect((await errorOf('calibrate --dataset d.jsonl --out t.yaml --methods best_of_n,tree')).message).toMatch(/--methods.*unknown method 'tree'/);
+    expect((await errorOf('calibrate --dataset d.jsonl --out t.yaml --limit 0')).message).toMatch(
+      /--limit.*positive integer/,
+    );
+    expect(
+      (await errorOf('calibrate --dataset d.jsonl --out t.yaml --methods best_of_n,tree')).message,
+    ).toMatch(/--methods.*unknown method 'tree'/);
   });
 });

@@ -13,7 +13,11 @@ describe('loadConfig', () => {
   });
 
   it('lets env override any field, parsing scalars', () => {
-    const config = loadConfig(DEFAULT, { TTS_PROXY__SERVER__PORT: '9001', TTS_PROXY__MODELS__0__PARAMS_B: '7', TTS_PROXY__TTS__DEFAULT_STRATEGY: 'dvts' });
+    const config = loadConfig(DEFAULT, {
+      TTS_PROXY__SERVER__PORT: '9001',
+      TTS_PROXY__MODELS__0__PARAMS_B: '7',
+      TTS_PROXY__TTS__DEFAULT_STRATEGY: 'dvts',
+    });
     expect(config.server.port).toBe(9001);
     expect(config.models[0]?.params_b).toBe(7);
     expect(config.tts.default_strategy).toBe('dvts');
@@ -24,14 +28,22 @@ describe('loadConfig', () => {
   });
 
   it('names the bad field', () => {
-    expect(() => loadConfig(DEFAULT, { TTS_PROXY__MODELS__0__PARAMS_B: '-3' })).toThrow(/models\.0\.params_b/);
-    expect(() => loadConfig(DEFAULT, { TTS_PROXY__TTS__DEFAULT_STRATEGY: 'fast' })).toThrow(/tts\.default_strategy/);
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__MODELS__0__PARAMS_B: '-3' })).toThrow(
+      /models\.0\.params_b/,
+    );
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__TTS__DEFAULT_STRATEGY: 'fast' })).toThrow(
+      /tts\.default_strategy/,
+    );
     expect(() => loadConfig(DEFAULT, { TTS_PROXY__SERVER__PROT: '1' })).toThrow(ConfigError);
   });
 
   it('checks references between models, prms and upstreams', () => {
-    expect(() => loadConfig(DEFAULT, { TTS_PROXY__MODELS__0__PRM: 'nope' })).toThrow(/models\.0\.prm/);
-    expect(() => loadConfig(DEFAULT, { TTS_PROXY__PRMS__0__UPSTREAM: 'elsewhere' })).toThrow(/prms\.0\.upstream/);
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__MODELS__0__PRM: 'nope' })).toThrow(
+      /models\.0\.prm/,
+    );
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__PRMS__0__UPSTREAM: 'elsewhere' })).toThrow(
+      /prms\.0\.upstream/,
+    );
   });
 
   it('refuses prototype-polluting env paths', () => {
@@ -48,32 +60,55 @@ describe('loadConfig', () => {
 describe('upstream pools and recordings in the config', () => {
   const withPolicy = (policy: Record<string, unknown>) => ({
     upstreams: { policy },
-    models: [{ name: 'm', upstream: 'policy', served_name: 'org/model', params_b: 1.5, family: 'qwen2.5' }],
+    models: [
+      { name: 'm', upstream: 'policy', served_name: 'org/model', params_b: 1.5, family: 'qwen2.5' },
+    ],
   });
 
   it('accepts replicas with pool defaults', () => {
-    const config = parseConfig(withPolicy({ replicas: ['http://gpu-a:8000', 'http://gpu-b:8000'] }));
+    const config = parseConfig(
+      withPolicy({ replicas: ['http://gpu-a:8000', 'http://gpu-b:8000'] }),
+    );
     expect(config.upstreams.policy?.replicas).toHaveLength(2);
-    expect(config.upstreams.policy?.pool).toEqual({ health_interval_ms: 5000, eject_after_failures: 3, balance_factor: 2 });
+    expect(config.upstreams.policy?.pool).toEqual({
+      health_interval_ms: 5000,
+      eject_after_failures: 3,
+      balance_factor: 2,
+    });
   });
 
   it('names the field when url and replicas clash or neither is set', () => {
-    expect(() => parseConfig(withPolicy({ url: 'http://a:8000', replicas: ['http://b:8000'] }))).toThrow(/upstreams\.policy\.replicas.*not both/);
+    expect(() =>
+      parseConfig(withPolicy({ url: 'http://a:8000', replicas: ['http://b:8000'] })),
+    ).toThrow(/upstreams\.policy\.replicas.*not both/);
     expect(() => parseConfig(withPolicy({}))).toThrow(/upstreams\.policy\.url/);
-    expect(() => parseConfig(withPolicy({ replicas: ['ftp://a'] }))).toThrow(/upstreams\.policy\.replicas\.0/);
+    expect(() => parseConfig(withPolicy({ replicas: ['ftp://a'] }))).toThrow(
+      /upstreams\.policy\.replicas\.0/,
+    );
     expect(() => parseConfig(withPolicy({ replicas: [] }))).toThrow(/upstreams\.policy\.replicas/);
   });
 
   it('lets replay stand in for url (one env var flips a config to its recording) but not beside record', () => {
-    const config = loadConfig(DEFAULT, { TTS_PROXY__UPSTREAMS__POLICY__REPLAY: 'runs/policy.jsonl' });
+    const config = loadConfig(DEFAULT, {
+      TTS_PROXY__UPSTREAMS__POLICY__REPLAY: 'runs/policy.jsonl',
+    });
     expect(config.upstreams.policy).toMatchObject({ url: 'sim', replay: 'runs/policy.jsonl' });
     expect(parseConfig(withPolicy({ replay: 'p.jsonl' })).upstreams.policy?.url).toBeUndefined();
-    expect(() => parseConfig(withPolicy({ url: 'sim', record: 'a.jsonl', replay: 'a.jsonl' }))).toThrow(/upstreams\.policy\.record/);
+    expect(() =>
+      parseConfig(withPolicy({ url: 'sim', record: 'a.jsonl', replay: 'a.jsonl' })),
+    ).toThrow(/upstreams\.policy\.record/);
   });
 
   it('starts simulator replicas only for url sim', () => {
-    expect(loadConfig(DEFAULT, { TTS_PROXY__UPSTREAMS__POLICY__SIM__REPLICAS: '3' }).upstreams.policy?.sim.replicas).toBe(3);
-    expect(() => parseConfig(withPolicy({ url: 'http://a:8000', sim: { replicas: 2 } }))).toThrow(/upstreams\.policy\.sim\.replicas/);
-    expect(() => parseConfig(withPolicy({ url: 'sim', kind: 'tgi' }))).toThrow(/upstreams\.policy\.kind/);
+    expect(
+      loadConfig(DEFAULT, { TTS_PROXY__UPSTREAMS__POLICY__SIM__REPLICAS: '3' }).upstreams.policy
+        ?.sim.replicas,
+    ).toBe(3);
+    expect(() => parseConfig(withPolicy({ url: 'http://a:8000', sim: { replicas: 2 } }))).toThrow(
+      /upstreams\.policy\.sim\.replicas/,
+    );
+    expect(() => parseConfig(withPolicy({ url: 'sim', kind: 'tgi' }))).toThrow(
+      /upstreams\.policy\.kind/,
+    );
   });
 });

@@ -17,7 +17,8 @@ const VLLM_SERVICES = ['policy', 'prm'] as const;
 type Json = Record<string, unknown>;
 
 function record(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where} is not a mapping`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where} is not a mapping`);
   return value as Json;
 }
 
@@ -52,8 +53,12 @@ function withDefaults(text: string): string {
 
 function gpuDevices(svc: Json): Json[] {
   const deploy = svc.deploy === undefined ? undefined : record(svc.deploy, 'deploy');
-  const resources = deploy?.resources === undefined ? undefined : record(deploy.resources, 'deploy.resources');
-  const reservations = resources?.reservations === undefined ? undefined : record(resources.reservations, 'reservations');
+  const resources =
+    deploy?.resources === undefined ? undefined : record(deploy.resources, 'deploy.resources');
+  const reservations =
+    resources?.reservations === undefined
+      ? undefined
+      : record(resources.reservations, 'reservations');
   if (reservations?.devices === undefined) return [];
   return list(reservations.devices, 'reservations.devices')
     .map((device) => record(device, 'device'))
@@ -113,7 +118,9 @@ describe('docker/compose.yaml structure', () => {
     expect(sim.depends_on).toBeUndefined();
     // No config override: the image's config/default.yaml (url: sim) is used.
     expect(JSON.stringify(sim.environment ?? {})).not.toMatch(/TTS_PROXY/);
-    expect(loadConfig(path.join(ROOT, 'config/default.yaml'), {}).upstreams.policy?.url).toBe('sim');
+    expect(loadConfig(path.join(ROOT, 'config/default.yaml'), {}).upstreams.policy?.url).toBe(
+      'sim',
+    );
   });
 
   it('pins the vLLM image to a version tag and shares a model cache and host IPC', () => {
@@ -136,14 +143,18 @@ describe('docker/compose.yaml structure', () => {
     }
   });
 
-  it('launches the PRM as a pooling model with the pinned version\'s flags', () => {
+  it("launches the PRM as a pooling model with the pinned version's flags", () => {
     const prm = service(compose, 'prm');
     const command = commandOf(prm, 'prm');
     const [, tag = ''] = String(prm.image).split(':v');
     const [major = 0, minor = 0] = tag.split('.').map(Number);
     const isPoolingRunner = major > 0 || minor >= 10;
-    expect(command.includes('--runner') && flagValue(command, '--runner') === 'pooling').toBe(isPoolingRunner);
-    expect(command.includes('--task') && flagValue(command, '--task') === 'reward').toBe(!isPoolingRunner);
+    expect(command.includes('--runner') && flagValue(command, '--runner') === 'pooling').toBe(
+      isPoolingRunner,
+    );
+    expect(command.includes('--task') && flagValue(command, '--task') === 'reward').toBe(
+      !isPoolingRunner,
+    );
     expect(flagValue(command, '--max-model-len')).toBe('4096');
   });
 
@@ -166,7 +177,9 @@ describe('docker/compose.yaml agrees with config/vllm.yaml', () => {
 
   it('mounts config/vllm.yaml where TTS_PROXY_CONFIG points', () => {
     expect(mount).toBeDefined();
-    expect(path.resolve(DOCKER_DIR, String(mount?.split(':')[0]))).toBe(path.join(ROOT, 'config/vllm.yaml'));
+    expect(path.resolve(DOCKER_DIR, String(mount?.split(':')[0]))).toBe(
+      path.join(ROOT, 'config/vllm.yaml'),
+    );
   });
 
   it('names each upstream by its service and port, with the served model names', () => {
@@ -184,11 +197,13 @@ describe('docker/compose.yaml agrees with config/vllm.yaml', () => {
     const target = (upstream: string): { served: string; port: string; maxModelLen?: string } => {
       const url = new URL(String(config.upstreams[upstream]?.url));
       const server = servedBy.get(url.hostname);
-      if (!server) throw new Error(`upstream ${upstream} (${url.hostname}) is not a compose service`);
+      if (!server)
+        throw new Error(`upstream ${upstream} (${url.hostname}) is not a compose service`);
       expect(url.port).toBe(server.port);
       return server;
     };
-    for (const model of config.models) expect(model.served_name).toBe(target(model.upstream).served);
+    for (const model of config.models)
+      expect(model.served_name).toBe(target(model.upstream).served);
     for (const prm of config.prms) {
       const server = target(prm.upstream);
       expect(prm.served_name).toBe(server.served);
@@ -215,8 +230,16 @@ describe(`docker/compose.yaml through ${composeCli ? composeCli.join(' ') : 'a C
   const run = (args: readonly string[]): string => {
     const [command = '', ...prefix] = composeCli ?? [];
     // Interpolation must not pick up the developer's own settings.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(TTS_PROXY_|POLICY_|PRM_|HF_|HUGGING_FACE)/.test(key)));
-    return execFileSync(command, [...prefix, '-f', COMPOSE_FILE, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) => !/^(TTS_PROXY_|POLICY_|PRM_|HF_|HUGGING_FACE)/.test(key),
+      ),
+    );
+    return execFileSync(command, [...prefix, '-f', COMPOSE_FILE, ...args], {
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
   };
 
   itWithCompose('validates the file (`config`)', () => {

@@ -27,16 +27,21 @@ describe('deployment config files', () => {
   });
 
   // Stack examples (config/examples/stack-*.yaml) show other serving stacks, so they are exempt.
-  it.each(FILES.filter((file) => !path.basename(file).startsWith('stack-')))('%s points at real vLLM servers by Hugging Face model id', (file) => {
-    const config = loadConfig(path.join(ROOT, file), {});
-    // One server (url) or a pool of them (replicas): every one real.
-    for (const upstream of Object.values(config.upstreams)) for (const url of upstream.replicas ?? [upstream.url]) expect(url).toMatch(/^https?:\/\//);
-    for (const entry of [...config.models, ...config.prms]) expect(entry.served_name).toMatch(/^[\w.-]+\/[\w.-]+$/);
-    // A model with a PRM can run every strategy; config/examples exist to show that.
-    for (const model of config.models) expect(model.prm).toBeDefined();
-  });
+  it.each(FILES.filter((file) => !path.basename(file).startsWith('stack-')))(
+    '%s points at real vLLM servers by Hugging Face model id',
+    (file) => {
+      const config = loadConfig(path.join(ROOT, file), {});
+      // One server (url) or a pool of them (replicas): every one real.
+      for (const upstream of Object.values(config.upstreams))
+        for (const url of upstream.replicas ?? [upstream.url]) expect(url).toMatch(/^https?:\/\//);
+      for (const entry of [...config.models, ...config.prms])
+        expect(entry.served_name).toMatch(/^[\w.-]+\/[\w.-]+$/);
+      // A model with a PRM can run every strategy; config/examples exist to show that.
+      for (const model of config.models) expect(model.prm).toBeDefined();
+    },
+  );
 
-  it('lets env override the compose config\'s upstream URLs (pointing at other servers)', () => {
+  it("lets env override the compose config's upstream URLs (pointing at other servers)", () => {
     const config = loadConfig(path.join(ROOT, 'config/vllm.yaml'), {
       TTS_PROXY__UPSTREAMS__POLICY__URL: 'http://gpu-node:8000',
       TTS_PROXY__UPSTREAMS__PRM__URL: 'http://gpu-node:8001',

@@ -17,7 +17,8 @@ const DRAIN_SECONDS = 25;
 type Json = Record<string, unknown>;
 
 function record(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where} is not a mapping`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where} is not a mapping`);
   return value as Json;
 }
 
@@ -34,7 +35,9 @@ interface Manifest {
 }
 
 function loadManifests(): Manifest[] {
-  const files = readdirSync(K8S_DIR).filter((file) => /\.ya?ml$/.test(file) && file !== 'kustomization.yaml');
+  const files = readdirSync(K8S_DIR).filter(
+    (file) => /\.ya?ml$/.test(file) && file !== 'kustomization.yaml',
+  );
   return files.flatMap((file) =>
     parseAllDocuments(readFileSync(path.join(K8S_DIR, file), 'utf8')).map((document) => {
       if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0]?.message}`);
@@ -54,7 +57,10 @@ function only(kind: string): Manifest {
 }
 
 const deployment = only('Deployment');
-const podSpec = record(record(record(deployment.body.spec, 'spec').template, 'template').spec, 'pod spec');
+const podSpec = record(
+  record(record(deployment.body.spec, 'spec').template, 'template').spec,
+  'pod spec',
+);
 const container = record(list(podSpec.containers, 'containers')[0], 'container');
 const containerPorts = list(container.ports, 'ports').map((port) => record(port, 'port'));
 
@@ -84,14 +90,25 @@ describe('docker/k8s manifests', () => {
 
   it('uses the current API versions of each kind', () => {
     const expected: Record<string, string> = {
-      Namespace: 'v1', ConfigMap: 'v1', Service: 'v1', Deployment: 'apps/v1',
-      HorizontalPodAutoscaler: 'autoscaling/v2', PodDisruptionBudget: 'policy/v1',
+      Namespace: 'v1',
+      ConfigMap: 'v1',
+      Service: 'v1',
+      Deployment: 'apps/v1',
+      HorizontalPodAutoscaler: 'autoscaling/v2',
+      PodDisruptionBudget: 'policy/v1',
     };
-    for (const manifest of manifests) expect([manifest.kind, manifest.body.apiVersion]).toEqual([manifest.kind, expected[manifest.kind]]);
+    for (const manifest of manifests)
+      expect([manifest.kind, manifest.body.apiVersion]).toEqual([
+        manifest.kind,
+        expected[manifest.kind],
+      ]);
   });
 
   it('are all listed in the kustomization, and nothing else is', () => {
-    const kustomization = record(parseYaml(readFileSync(path.join(K8S_DIR, 'kustomization.yaml'), 'utf8')), 'kustomization');
+    const kustomization = record(
+      parseYaml(readFileSync(path.join(K8S_DIR, 'kustomization.yaml'), 'utf8')),
+      'kustomization',
+    );
     const files = [...new Set(manifests.map((manifest) => manifest.file))].sort();
     expect(list(kustomization.resources, 'resources').map(String).sort()).toEqual(files);
   });
@@ -100,13 +117,17 @@ describe('docker/k8s manifests', () => {
 describe('Deployment', () => {
   const spec = record(deployment.body.spec, 'spec');
   const template = record(spec.template, 'template');
-  const templateLabels = record(record(template.metadata, 'template metadata').labels, 'template labels');
+  const templateLabels = record(
+    record(template.metadata, 'template metadata').labels,
+    'template labels',
+  );
 
   it('runs 2 replicas whose selector matches the pod labels', () => {
     expect(spec.replicas).toBe(2);
     const matchLabels = record(record(spec.selector, 'selector').matchLabels, 'matchLabels');
     expect(Object.keys(matchLabels).length).toBeGreaterThan(0);
-    for (const [key, value] of Object.entries(matchLabels)) expect([key, templateLabels[key]]).toEqual([key, value]);
+    for (const [key, value] of Object.entries(matchLabels))
+      expect([key, templateLabels[key]]).toEqual([key, value]);
   });
 
   it('serves on the port the config listens on', () => {
@@ -129,7 +150,9 @@ describe('Deployment', () => {
       expect(resolvePort(httpGet.port)).toBe(8080);
     }
     const liveness = probe('livenessProbe');
-    expect(Number(liveness.periodSeconds) * Number(liveness.failureThreshold)).toBeGreaterThanOrEqual(30);
+    expect(
+      Number(liveness.periodSeconds) * Number(liveness.failureThreshold),
+    ).toBeGreaterThanOrEqual(30);
   });
 
   it('lets the 25 s drain (plus preStop) finish before SIGKILL', () => {
@@ -137,14 +160,20 @@ describe('Deployment', () => {
     const preStop = record(record(container.lifecycle, 'lifecycle').preStop, 'preStop');
     const command = list(record(preStop.exec, 'preStop exec').command, 'command').map(String);
     expect(command[0]).toBe('sleep');
-    expect(Number(command[1]) + DRAIN_SECONDS).toBeLessThan(Number(podSpec.terminationGracePeriodSeconds));
+    expect(Number(command[1]) + DRAIN_SECONDS).toBeLessThan(
+      Number(podSpec.terminationGracePeriodSeconds),
+    );
   });
 
   it('requests and limits CPU and memory', () => {
     const resources = record(container.resources, 'resources');
     for (const section of ['requests', 'limits']) {
       const values = record(resources[section], section);
-      expect([section, values.cpu !== undefined, values.memory !== undefined]).toEqual([section, true, true]);
+      expect([section, values.cpu !== undefined, values.memory !== undefined]).toEqual([
+        section,
+        true,
+        true,
+      ]);
     }
   });
 
@@ -156,7 +185,9 @@ describe('Deployment', () => {
     const podSecurity = record(podSpec.securityContext, 'pod securityContext');
     expect(podSecurity.runAsNonRoot).toBe(true);
     expect(Number(podSecurity.runAsUser)).toBeGreaterThan(0);
-    const tmp = list(container.volumeMounts, 'volumeMounts').map((mount) => record(mount, 'mount')).find((mount) => mount.mountPath === '/tmp');
+    const tmp = list(container.volumeMounts, 'volumeMounts')
+      .map((mount) => record(mount, 'mount'))
+      .find((mount) => mount.mountPath === '/tmp');
     expect(tmp).toBeDefined();
   });
 
@@ -166,7 +197,11 @@ describe('Deployment', () => {
     expect(configPath).toMatch(/^\/app\/config\//);
     const mount = list(container.volumeMounts, 'volumeMounts')
       .map((entry) => record(entry, 'mount'))
-      .find((entry) => entry.mountPath === configPath || String(configPath).startsWith(`${String(entry.mountPath)}/`));
+      .find(
+        (entry) =>
+          entry.mountPath === configPath ||
+          String(configPath).startsWith(`${String(entry.mountPath)}/`),
+      );
     if (!mount) throw new Error('no volume mount holds TTS_PROXY_CONFIG');
     const volume = list(podSpec.volumes, 'volumes')
       .map((entry) => record(entry, 'volume'))
@@ -191,9 +226,14 @@ describe('Service', () => {
     expect(resolvePort(ports[0]?.targetPort)).toBe(8080);
   });
 
-  it('selects the Deployment\'s pods', () => {
-    const labels = record(record(record(record(deployment.body.spec, 'spec').template, 'template').metadata, 'metadata').labels, 'labels');
-    for (const [key, value] of Object.entries(record(spec.selector, 'selector'))) expect([key, labels[key]]).toEqual([key, value]);
+  it("selects the Deployment's pods", () => {
+    const labels = record(
+      record(record(record(deployment.body.spec, 'spec').template, 'template').metadata, 'metadata')
+        .labels,
+      'labels',
+    );
+    for (const [key, value] of Object.entries(record(spec.selector, 'selector')))
+      expect([key, labels[key]]).toEqual([key, value]);
   });
 });
 
@@ -202,7 +242,11 @@ describe('HorizontalPodAutoscaler', () => {
 
   it('scales the Deployment on CPU, never below its 2 replicas', () => {
     const target = record(spec.scaleTargetRef, 'scaleTargetRef');
-    expect(target).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name });
+    expect(target).toMatchObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: deployment.name,
+    });
     expect(spec.minReplicas).toBe(2);
     expect(Number(spec.maxReplicas)).toBeGreaterThan(Number(spec.minReplicas));
     const metric = record(list(spec.metrics, 'metrics')[0], 'metric');
@@ -219,49 +263,69 @@ describe('PodDisruptionBudget', () => {
   it('keeps a pod of the Deployment up during voluntary disruptions', () => {
     const spec = record(only('PodDisruptionBudget').body.spec, 'spec');
     expect(spec.minAvailable).toBe(1);
-    const labels = record(record(record(record(deployment.body.spec, 'spec').template, 'template').metadata, 'metadata').labels, 'labels');
+    const labels = record(
+      record(record(record(deployment.body.spec, 'spec').template, 'template').metadata, 'metadata')
+        .labels,
+      'labels',
+    );
     const matchLabels = record(record(spec.selector, 'selector').matchLabels, 'matchLabels');
-    for (const [key, value] of Object.entries(matchLabels)) expect([key, labels[key]]).toEqual([key, value]);
+    for (const [key, value] of Object.entries(matchLabels))
+      expect([key, labels[key]]).toEqual([key, value]);
   });
 });
 
 describe('ConfigMap', () => {
   const data = record(only('ConfigMap').body.data, 'data');
-  const embedded = (): ReturnType<typeof parseConfig> => parseConfig(parseYaml(String(data['tts-proxy.yaml'])));
+  const embedded = (): ReturnType<typeof parseConfig> =>
+    parseConfig(parseYaml(String(data['tts-proxy.yaml'])));
 
-  it('holds a config that the proxy\'s schema accepts', () => {
+  it("holds a config that the proxy's schema accepts", () => {
     expect(embedded().server.port).toBe(8080);
   });
 
   it('points every upstream at a vLLM Service in the cluster', () => {
     const config = embedded();
     for (const [name, upstream] of Object.entries(config.upstreams)) {
-      expect([name, upstream.url]).toEqual([name, expect.stringMatching(/^http:\/\/vllm-[a-z-]+\.[a-z0-9-]+\.svc(\.cluster\.local)?:\d+$/)]);
+      expect([name, upstream.url]).toEqual([
+        name,
+        expect.stringMatching(/^http:\/\/vllm-[a-z-]+\.[a-z0-9-]+\.svc(\.cluster\.local)?:\d+$/),
+      ]);
     }
   });
 
   it('matches config/vllm.yaml except for the upstream URLs', () => {
     const config = embedded();
-    const compose = parseConfig(parseYaml(readFileSync(path.join(ROOT, 'config/vllm.yaml'), 'utf8')));
+    const compose = parseConfig(
+      parseYaml(readFileSync(path.join(ROOT, 'config/vllm.yaml'), 'utf8')),
+    );
     const withoutUrls = (value: ReturnType<typeof parseConfig>): unknown => ({
       ...value,
-      upstreams: Object.fromEntries(Object.entries(value.upstreams).map(([name, upstream]) => [name, { ...upstream, url: '' }])),
+      upstreams: Object.fromEntries(
+        Object.entries(value.upstreams).map(([name, upstream]) => [name, { ...upstream, url: '' }]),
+      ),
     });
     expect(withoutUrls(config)).toEqual(withoutUrls(compose));
   });
 });
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8', timeout: 20_000 }).status === 0;
+const hasKubectl =
+  spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8', timeout: 20_000 }).status === 0;
 const itWithKubectl = hasKubectl ? it : it.skip;
 
 describe(`kubectl kustomize docker/k8s${hasKubectl ? '' : ' (kubectl not installed: skipped)'}`, () => {
   itWithKubectl('renders every object into the tts-proxy namespace with a tagged image', () => {
-    const rendered = execFileSync('kubectl', ['kustomize', K8S_DIR], { encoding: 'utf8', timeout: 60_000 });
-    const objects = parseAllDocuments(rendered).map((document) => record(document.toJS(), 'rendered object'));
+    const rendered = execFileSync('kubectl', ['kustomize', K8S_DIR], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const objects = parseAllDocuments(rendered).map((document) =>
+      record(document.toJS(), 'rendered object'),
+    );
     expect(objects).toHaveLength(manifests.length);
     for (const object of objects) {
       const metadata = record(object.metadata, 'metadata');
-      if (object.kind !== 'Namespace') expect([object.kind, metadata.namespace]).toEqual([object.kind, 'tts-proxy']);
+      if (object.kind !== 'Namespace')
+        expect([object.kind, metadata.namespace]).toEqual([object.kind, 'tts-proxy']);
     }
     const renderedDeployment = objects.find((object) => object.kind === 'Deployment');
     expect(rendered).toMatch(/image: tts-proxy:\d+\.\d+\.\d+/);

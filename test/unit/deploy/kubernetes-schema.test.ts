@@ -65,14 +65,21 @@ print(json.dumps(errors))
 /** A Python that can import the Kubernetes client (pyenv shims may hide Debian's packages). */
 function findPython(): string | null {
   for (const candidate of ['python3', '/usr/bin/python3']) {
-    const probe = spawnSync(candidate, ['-c', 'import kubernetes.client'], { encoding: 'utf8', timeout: 30_000 });
+    const probe = spawnSync(candidate, ['-c', 'import kubernetes.client'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     if (probe.status === 0) return candidate;
   }
   return null;
 }
 
 function validate(python: string, documents: readonly unknown[]): string[] {
-  const result = spawnSync(python, ['-c', VALIDATOR], { input: JSON.stringify(documents), encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(python, ['-c', VALIDATOR], {
+    input: JSON.stringify(documents),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (result.status !== 0) throw new Error(`validator failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as string[];
 }
@@ -80,7 +87,11 @@ function validate(python: string, documents: readonly unknown[]): string[] {
 function loadDocuments(): Record<string, unknown>[] {
   return readdirSync(K8S_DIR)
     .filter((file) => /\.ya?ml$/.test(file) && file !== 'kustomization.yaml')
-    .flatMap((file) => parseAllDocuments(readFileSync(path.join(K8S_DIR, file), 'utf8')).map((document) => document.toJS() as Record<string, unknown>));
+    .flatMap((file) =>
+      parseAllDocuments(readFileSync(path.join(K8S_DIR, file), 'utf8')).map(
+        (document) => document.toJS() as Record<string, unknown>,
+      ),
+    );
 }
 
 const python = findPython();
@@ -92,15 +103,22 @@ describe(`docker/k8s against the Kubernetes OpenAPI models${python ? '' : ' (pyt
   });
 
   itWithClient('would catch a misspelt probe and a quoted integer (the check is live)', () => {
-    const broken = loadDocuments().map((document) => JSON.parse(JSON.stringify(document)) as Record<string, unknown>);
-    const deployment = broken.find((document) => document.kind === 'Deployment') as { spec: { replicas: unknown; template: { spec: { containers: Record<string, unknown>[] } } } };
+    const broken = loadDocuments().map(
+      (document) => JSON.parse(JSON.stringify(document)) as Record<string, unknown>,
+    );
+    const deployment = broken.find((document) => document.kind === 'Deployment') as {
+      spec: { replicas: unknown; template: { spec: { containers: Record<string, unknown>[] } } };
+    };
     const container = deployment.spec.template.spec.containers[0] as Record<string, unknown>;
     container.readinesProbe = container.readinessProbe;
     delete container.readinessProbe;
     deployment.spec.replicas = '2';
     const errors = validate(python as string, broken);
     expect(errors).toEqual(
-      expect.arrayContaining([expect.stringMatching(/readinesProbe: unknown field of V1Container/), expect.stringMatching(/spec\.replicas: expected integer/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/readinesProbe: unknown field of V1Container/),
+        expect.stringMatching(/spec\.replicas: expected integer/),
+      ]),
     );
   });
 });

@@ -39,7 +39,11 @@ async function startHealthyUpstream(): Promise<{ url: string; server: Server }> 
 async function startProxy(policyUrl: string, prmUrl: string): Promise<RunningServer> {
   return startServer({
     configPath: CONFIG,
-    env: { TTS_PROXY__UPSTREAMS__POLICY__URL: policyUrl, TTS_PROXY__UPSTREAMS__PRM__URL: prmUrl, TTS_PROXY__AB__SHADOW_RATE: '0' },
+    env: {
+      TTS_PROXY__UPSTREAMS__POLICY__URL: policyUrl,
+      TTS_PROXY__UPSTREAMS__PRM__URL: prmUrl,
+      TTS_PROXY__AB__SHADOW_RATE: '0',
+    },
     logger: pino({ level: 'silent' }),
     port: 0,
     host: '127.0.0.1',
@@ -48,7 +52,10 @@ async function startProxy(policyUrl: string, prmUrl: string): Promise<RunningSer
 
 describe('deployment probes against the proxy', () => {
   it('is not ready but still alive when every upstream is down', async () => {
-    const proxy = await startProxy(`http://127.0.0.1:${await closedPort()}`, `http://127.0.0.1:${await closedPort()}`);
+    const proxy = await startProxy(
+      `http://127.0.0.1:${await closedPort()}`,
+      `http://127.0.0.1:${await closedPort()}`,
+    );
     try {
       const health = await fetch(`${proxy.url}/health`);
       expect(health.status).toBe(503);

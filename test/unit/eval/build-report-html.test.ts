@@ -12,7 +12,13 @@ const run: RunInfo = {
   finishedAt: '2025-01-01T00:01:00.000Z',
   isInterrupted: false,
 };
-const problems = Array.from({ length: 6 }, (_, i) => problem(`p${i + 1}`, { level: (i % 3) + 1, subject: i % 2 === 0 ? 'Algebra & Geometry' : 'Number Theory', difficulty: i / 6 }));
+const problems = Array.from({ length: 6 }, (_, i) =>
+  problem(`p${i + 1}`, {
+    level: (i % 3) + 1,
+    subject: i % 2 === 0 ? 'Algebra & Geometry' : 'Number Theory',
+    difficulty: i / 6,
+  }),
+);
 const results = [
   ...cell('cot', 1, '110000'),
   ...cell('majority', 4, '111000'),
@@ -20,7 +26,13 @@ const results = [
   ...cell('beam_search', 4, '111100'),
   ...cell('beam_search', 16, '111110'),
 ];
-const summary = summarize({ run, problems, arms: ['cot', 'majority', 'beam_search'], budgets: [4, 16], results });
+const summary = summarize({
+  run,
+  problems,
+  arms: ['cot', 'majority', 'beam_search'],
+  budgets: [4, 16],
+  results,
+});
 const html = buildReportHtml(summary);
 
 describe('buildReportHtml', () => {
@@ -53,12 +65,18 @@ describe('buildReportHtml', () => {
   });
   it('labels simulated runs and interrupted runs', () => {
     expect(html).toContain('Simulated upstream.');
-    const partial = buildReportHtml({ ...summary, isSimulated: false, run: { ...run, isInterrupted: true } });
+    const partial = buildReportHtml({
+      ...summary,
+      isSimulated: false,
+      run: { ...run, isInterrupted: true },
+    });
     expect(partial).not.toContain('Simulated upstream.');
     expect(partial).toContain('run interrupted');
   });
   it('renders an empty run without failing', () => {
-    const empty = buildReportHtml(summarize({ run, problems, arms: ['cot', 'dvts'], budgets: [4], results: [] }));
+    const empty = buildReportHtml(
+      summarize({ run, problems, arms: ['cot', 'dvts'], budgets: [4], results: [] }),
+    );
     expect(unbalancedTags(empty)).toEqual([]);
     expect(empty).toContain('no data yet');
   });

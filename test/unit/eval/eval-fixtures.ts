@@ -2,10 +2,24 @@
 import { resultKey, type ArmName, type EvalProblem, type EvalResult } from '../../../src/eval';
 
 export function problem(id: string, extra: Partial<EvalProblem> = {}): EvalProblem {
-  return { id, problem: `What is ${id}?`, answer: '1', level: null, subject: null, difficulty: null, ...extra };
+  return {
+    id,
+    problem: `What is ${id}?`,
+    answer: '1',
+    level: null,
+    subject: null,
+    difficulty: null,
+    ...extra,
+  };
 }
 
-export function result(arm: ArmName, budget: number, problemId: string, isCorrect: boolean, extra: Partial<EvalResult> = {}): EvalResult {
+export function result(
+  arm: ArmName,
+  budget: number,
+  problemId: string,
+  isCorrect: boolean,
+  extra: Partial<EvalResult> = {},
+): EvalResult {
   return {
     key: resultKey(arm, budget, problemId),
     arm,
@@ -20,7 +34,11 @@ export function result(arm: ArmName, budget: number, problemId: string, isCorrec
     policyPromptTokens: 10,
     policyCompletionTokens: 100 * budget,
     prmTokens: arm === 'cot' || arm === 'majority' ? 0 : 50 * budget,
-    flops: { policy: 1e9 * budget, prm: arm === 'cot' || arm === 'majority' ? 0 : 2e9 * budget, total: (arm === 'cot' || arm === 'majority' ? 1e9 : 3e9) * budget },
+    flops: {
+      policy: 1e9 * budget,
+      prm: arm === 'cot' || arm === 'majority' ? 0 : 2e9 * budget,
+      total: (arm === 'cot' || arm === 'majority' ? 1e9 : 3e9) * budget,
+    },
     latencyMs: 100,
     serverLatencyMs: 90,
     isDegraded: false,
@@ -32,6 +50,13 @@ export function result(arm: ArmName, budget: number, problemId: string, isCorrec
 }
 
 /** Results of one cell from a string like "1101" (1 = correct), problems p1, p2, … */
-export function cell(arm: ArmName, budget: number, grades: string, extra: Partial<EvalResult> = {}): EvalResult[] {
-  return [...grades].map((grade, index) => result(arm, budget, `p${index + 1}`, grade === '1', extra));
+export function cell(
+  arm: ArmName,
+  budget: number,
+  grades: string,
+  extra: Partial<EvalResult> = {},
+): EvalResult[] {
+  return [...grades].map((grade, index) =>
+    result(arm, budget, `p${index + 1}`, grade === '1', extra),
+  );
 }

@@ -1,4 +1,10 @@
-import { bestPoint, computeToReach, efficiencyGain, formatGain, performanceGain } from '../../../src/eval';
+import {
+  bestPoint,
+  computeToReach,
+  efficiencyGain,
+  formatGain,
+  performanceGain,
+} from '../../../src/eval';
 
 describe('performanceGain', () => {
   it("reproduces the paper's Table 5 (Llama-3.2-1B: 26.0 → 66.2 is +154.6%)", () => {
@@ -46,7 +52,13 @@ describe('computeToReach', () => {
 
 describe('bestPoint', () => {
   it('takes the highest accuracy, the cheapest on ties', () => {
-    expect(bestPoint([{ compute: 64, accuracy: 0.7 }, { compute: 16, accuracy: 0.7 }, { compute: 4, accuracy: 0.5 }])).toEqual({ compute: 16, accuracy: 0.7 });
+    expect(
+      bestPoint([
+        { compute: 64, accuracy: 0.7 },
+        { compute: 16, accuracy: 0.7 },
+        { compute: 4, accuracy: 0.5 },
+      ]),
+    ).toEqual({ compute: 16, accuracy: 0.7 });
     expect(bestPoint([])).toBeNull();
   });
 });
@@ -67,7 +79,14 @@ describe('efficiencyGain', () => {
     expect(gain.targetAccuracy).toBe(0.55);
   });
   it('arm-best: ">max" (a lower bound from majority\'s largest budget) when majority never matches', () => {
-    const gain = efficiencyGain([{ compute: 4, accuracy: 0.7 }, { compute: 16, accuracy: 0.8 }], majority, 'arm-best');
+    const gain = efficiencyGain(
+      [
+        { compute: 4, accuracy: 0.7 },
+        { compute: 16, accuracy: 0.8 },
+      ],
+      majority,
+      'arm-best',
+    );
     expect(gain).toMatchObject({ value: 4, bound: 'lower', armCompute: 16, majorityCompute: 64 });
     expect(formatGain(gain)).toBe('>4.0×');
   });
@@ -78,18 +97,31 @@ describe('efficiencyGain', () => {
   });
   it("majority-best: majority's best compute ÷ the arm's compute at the same accuracy (compute-optimal-tts #11)", () => {
     // Majority's best is 0.6 at 64; the arm reaches 0.6 halfway from 4 (0.5) to 16 (0.7): N=8 → 8×.
-    const gain = efficiencyGain([{ compute: 4, accuracy: 0.5 }, { compute: 16, accuracy: 0.7 }], majority, 'majority-best');
+    const gain = efficiencyGain(
+      [
+        { compute: 4, accuracy: 0.5 },
+        { compute: 16, accuracy: 0.7 },
+      ],
+      majority,
+      'majority-best',
+    );
     expect(gain.bound).toBe('exact');
     expect(gain.value).toBeCloseTo(8, 9);
   });
   it('majority-best: a lower bound when the arm beats majority at its first point, none when it never does', () => {
-    expect(efficiencyGain([{ compute: 4, accuracy: 0.65 }], majority, 'majority-best')).toMatchObject({ value: 16, bound: 'lower' });
+    expect(
+      efficiencyGain([{ compute: 4, accuracy: 0.65 }], majority, 'majority-best'),
+    ).toMatchObject({ value: 16, bound: 'lower' });
     const never = efficiencyGain([{ compute: 4, accuracy: 0.5 }], majority, 'majority-best');
     expect(never).toMatchObject({ value: null, bound: 'none', targetAccuracy: 0.6 });
     expect(formatGain(never)).toBe('—');
   });
   it('works on FLOPs as well as budgets', () => {
-    const gain = efficiencyGain([{ compute: 4e12, accuracy: 0.55 }], majority.map((p) => ({ ...p, compute: p.compute * 1e12 })), 'arm-best');
+    const gain = efficiencyGain(
+      [{ compute: 4e12, accuracy: 0.55 }],
+      majority.map((p) => ({ ...p, compute: p.compute * 1e12 })),
+      'arm-best',
+    );
     expect(gain.value).toBeCloseTo(8, 6);
   });
   it('is undefined without data', () => {
@@ -100,7 +132,23 @@ describe('efficiencyGain', () => {
 
 describe('formatGain', () => {
   it('prints like the paper', () => {
-    expect(formatGain({ value: 256, bound: 'lower', targetAccuracy: 0.6, armCompute: 1, majorityCompute: 256 })).toBe('>256×');
-    expect(formatGain({ value: 14.09, bound: 'exact', targetAccuracy: 0.6, armCompute: 1, majorityCompute: 14 })).toBe('14.1×');
+    expect(
+      formatGain({
+        value: 256,
+        bound: 'lower',
+        targetAccuracy: 0.6,
+        armCompute: 1,
+        majorityCompute: 256,
+      }),
+    ).toBe('>256×');
+    expect(
+      formatGain({
+        value: 14.09,
+        bound: 'exact',
+        targetAccuracy: 0.6,
+        armCompute: 1,
+        majorityCompute: 14,
+      }),
+    ).toBe('14.1×');
   });
 });

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { demoSetJsonLines, generateDemoSet, levelOfDifficulty, parseDataset } from '../../../src/eval';
+import {
+  demoSetJsonLines,
+  generateDemoSet,
+  levelOfDifficulty,
+  parseDataset,
+} from '../../../src/eval';
 import { describeProblem } from '../../../src/sim';
 
 const DEMO_FILE = path.resolve(__dirname, '../../../config/demo-problems.jsonl');
@@ -16,7 +21,8 @@ describe('generateDemoSet', () => {
 
   it('has 12 problems at each of the five levels, levels mixed in order', () => {
     expect(problems).toHaveLength(60);
-    for (let level = 1; level <= 5; level++) expect(problems.filter((p) => p.level === level)).toHaveLength(12);
+    for (let level = 1; level <= 5; level++)
+      expect(problems.filter((p) => p.level === level)).toHaveLength(12);
     expect(new Set(problems.slice(0, 10).map((p) => p.level)).size).toBeGreaterThan(2);
   });
   it("carries the simulator's answers and difficulties", () => {
@@ -31,6 +37,10 @@ describe('generateDemoSet', () => {
   });
   it('parses as an eval dataset with level and difficulty', () => {
     const parsed = parseDataset(readFileSync(DEMO_FILE, 'utf8'), { source: DEMO_FILE });
-    expect(parsed[0]).toMatchObject({ id: 'sim-demo-001', level: expect.any(Number) as number, difficulty: expect.any(Number) as number });
+    expect(parsed[0]).toMatchObject({
+      id: 'sim-demo-001',
+      level: expect.any(Number) as number,
+      difficulty: expect.any(Number) as number,
+    });
   });
 });

@@ -4,7 +4,9 @@ const VOID_ELEMENTS = new Set(['meta', 'br', 'hr', 'img', 'input', 'link', 'col'
 export function unbalancedTags(html: string): string[] {
   const stack: string[] = [];
   const problems: string[] = [];
-  const withoutText = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<style>[\s\S]*?<\/style>/g, '<style></style>');
+  const withoutText = html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<style>[\s\S]*?<\/style>/g, '<style></style>');
   for (const match of withoutText.matchAll(/<(\/?)([a-zA-Z][\w-]*)([^>]*)>/g)) {
     const [, closing, rawName, rest] = match;
     const name = (rawName ?? '').toLowerCase();

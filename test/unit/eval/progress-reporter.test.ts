@@ -3,7 +3,13 @@ import { createProgressReporter, formatDuration } from '../../../src/eval';
 function harness(isTty: boolean, total: number) {
   const writes: string[] = [];
   let now = 0;
-  const reporter = createProgressReporter({ total, isTty, write: (text) => writes.push(text), now: () => now, columns: 100 });
+  const reporter = createProgressReporter({
+    total,
+    isTty,
+    write: (text) => writes.push(text),
+    now: () => now,
+    columns: 100,
+  });
   return { writes, reporter, tick: (ms: number) => (now += ms) };
 }
 

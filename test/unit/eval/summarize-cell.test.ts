@@ -12,8 +12,18 @@ const problems = new Map(
 
 describe('pairedComparison', () => {
   it('counts wins, losses and ties on the problems both arms have, with the exact McNemar p', () => {
-    const paired = pairedComparison(cell('best_of_n', 4, '1101'), [...cell('cot', 1, '100'), result('cot', 1, 'p9', true)]);
-    expect(paired).toEqual({ pairs: 3, wins: 1, losses: 0, bothCorrect: 1, bothWrong: 1, pValue: 1 });
+    const paired = pairedComparison(cell('best_of_n', 4, '1101'), [
+      ...cell('cot', 1, '100'),
+      result('cot', 1, 'p9', true),
+    ]);
+    expect(paired).toEqual({
+      pairs: 3,
+      wins: 1,
+      losses: 0,
+      bothCorrect: 1,
+      bothWrong: 1,
+      pValue: 1,
+    });
   });
   it('gives a small p when one arm wins every discordant pair', () => {
     const tts = Array.from({ length: 8 }, (_, i) => result('beam_search', 4, `q${i}`, true));
@@ -41,7 +51,11 @@ describe('breakdownOf', () => {
   });
   it('gives empty lists for fields the dataset lacks', () => {
     const bare = new Map([['p1', problem('p1')]]);
-    expect(breakdownOf(cell('cot', 1, '1'), bare)).toEqual({ level: [], difficulty: [], subject: [] });
+    expect(breakdownOf(cell('cot', 1, '1'), bare)).toEqual({
+      level: [],
+      difficulty: [],
+      subject: [],
+    });
   });
 });
 
@@ -51,10 +65,29 @@ describe('summarizeCell', () => {
       result('best_of_n', 4, 'p1', true, { latencyMs: 100 }),
       result('best_of_n', 4, 'p2', true, { latencyMs: 300 }),
       result('best_of_n', 4, 'p3', false, { latencyMs: 200, isDegraded: true }),
-      result('best_of_n', 4, 'p4', false, { error: 'HTTP 502: upstream', latencyMs: 5, flops: null, policyCompletionTokens: null, prmTokens: null }),
+      result('best_of_n', 4, 'p4', false, {
+        error: 'HTTP 502: upstream',
+        latencyMs: 5,
+        flops: null,
+        policyCompletionTokens: null,
+        prmTokens: null,
+      }),
     ];
-    const summary = summarizeCell({ arm: 'best_of_n', budget: 4, results, problems, cotResults: cell('cot', 1, '1000') });
-    expect(summary).toMatchObject({ requests: 4, correct: 2, errors: 1, degraded: 1, accuracy: 0.5, performanceGain: 1 });
+    const summary = summarizeCell({
+      arm: 'best_of_n',
+      budget: 4,
+      results,
+      problems,
+      cotResults: cell('cot', 1, '1000'),
+    });
+    expect(summary).toMatchObject({
+      requests: 4,
+      correct: 2,
+      errors: 1,
+      degraded: 1,
+      accuracy: 0.5,
+      performanceGain: 1,
+    });
     expect(summary.ci95?.low).toBeCloseTo(0.15004, 4);
     expect(summary.methods).toEqual([{ method: 'best_of_n', count: 3 }]);
     // Means over the three successful requests only.
@@ -62,11 +95,29 @@ describe('summarizeCell', () => {
     expect(summary.prmTokens).toEqual({ mean: 200, total: 600 });
     expect(summary.flops.total).toEqual({ mean: 12e9, total: 36e9 });
     expect(summary.latencyMs).toEqual({ p50: 200, p95: 290, mean: 200 });
-    expect(summary.vsCot).toMatchObject({ pairs: 4, wins: 1, losses: 0, bothCorrect: 1, bothWrong: 2 });
+    expect(summary.vsCot).toMatchObject({
+      pairs: 4,
+      wins: 1,
+      losses: 0,
+      bothCorrect: 1,
+      bothWrong: 2,
+    });
   });
   it('counts an errored request as wrong', () => {
-    const summary = summarizeCell({ arm: 'cot', budget: 1, results: [result('cot', 1, 'p1', false, { error: 'timed out' })], problems, cotResults: null });
-    expect(summary).toMatchObject({ requests: 1, errors: 1, accuracy: 0, vsCot: null, performanceGain: null });
+    const summary = summarizeCell({
+      arm: 'cot',
+      budget: 1,
+      results: [result('cot', 1, 'p1', false, { error: 'timed out' })],
+      problems,
+      cotResults: null,
+    });
+    expect(summary).toMatchObject({
+      requests: 1,
+      errors: 1,
+      accuracy: 0,
+      vsCot: null,
+      performanceGain: null,
+    });
     expect(summary.latencyMs.p50).toBeNull();
     expect(summary.policyCompletionTokens.mean).toBeNull();
   });

@@ -1,5 +1,11 @@
 import { recordUpstreams } from '../../../src/pipeline/recording-upstreams';
-import type { GenerateResult, Policy, SamplingParams, ScoreResult, Verifier } from '../../../src/tts';
+import type {
+  GenerateResult,
+  Policy,
+  SamplingParams,
+  ScoreResult,
+  Verifier,
+} from '../../../src/tts';
 
 const PARAMS: SamplingParams = { temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n'], n: 2 };
 
@@ -11,7 +17,13 @@ function scriptedPolicy(results: GenerateResult[]): Policy {
 
 function scriptedVerifier(score: (steps: readonly string[]) => number[]): Verifier {
   return {
-    score: async (_question, paths): Promise<ScoreResult> => ({ scores: paths.map(score), promptTokens: 10 * paths.length, cachedTokens: 0, truncatedPaths: [], calls: 1 }),
+    score: async (_question, paths): Promise<ScoreResult> => ({
+      scores: paths.map(score),
+      promptTokens: 10 * paths.length,
+      cachedTokens: 0,
+      truncatedPaths: [],
+      calls: 1,
+    }),
   };
 }
 
@@ -59,11 +71,22 @@ describe('recordUpstreams', () => {
       ['Step 1.\n\nThe answer is \\boxed{5}.', 'answer', [0.5, 0.6]],
       ['Step 1.\n\nI give up', 'eos', null],
     ]);
-    expect(recorder.usage()).toEqual({ policyCalls: 2, prmCalls: 1, policyPromptTokens: 60, policyCompletionTokens: 28, prmPromptTokens: 10, generations: 6 });
+    expect(recorder.usage()).toEqual({
+      policyCalls: 2,
+      prmCalls: 1,
+      policyPromptTokens: 60,
+      policyCompletionTokens: 28,
+      prmPromptTokens: 10,
+      generations: 6,
+    });
   });
 
   it('passes every result through unchanged and has no verifier without one', async () => {
-    const result: GenerateResult = { outputs: [[{ text: 'x', finish: 'length', completionTokens: 1 }]], promptTokens: 1, completionTokens: 1 };
+    const result: GenerateResult = {
+      outputs: [[{ text: 'x', finish: 'length', completionTokens: 1 }]],
+      promptTokens: 1,
+      completionTokens: 1,
+    };
     const recorder = recordUpstreams(scriptedPolicy([result]), null);
     expect(await recorder.policy.generate([''], { ...PARAMS, n: 1 })).toBe(result);
     expect(recorder.verifier).toBeNull();

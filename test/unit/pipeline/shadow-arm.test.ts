@@ -1,23 +1,66 @@
-import { createShadowArm, solveChat, type ModelBackend, type ShadowOutcome, type SolveInput, type TtsPlan } from '../../../src/pipeline';
+import {
+  createShadowArm,
+  solveChat,
+  type ModelBackend,
+  type ShadowOutcome,
+  type SolveInput,
+  type TtsPlan,
+} from '../../../src/pipeline';
 import { createFakePolicy, toyScript, TOY_PROBLEM } from '../tts/fakes';
 
 const policy = createFakePolicy(toyScript({ ...TOY_PROBLEM, pCorrect: 0.95 }));
 const backend: ModelBackend = {
   info: {
-    name: 'toy', servedName: 'sim-toy', paramsB: 1.5, family: 'qwen2.5', prm: null, isSimulated: true,
-    sampling: { temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40 },
+    name: 'toy',
+    servedName: 'sim-toy',
+    paramsB: 1.5,
+    family: 'qwen2.5',
+    prm: null,
+    isSimulated: true,
+    sampling: {
+      temperature: 0.7,
+      topP: 1,
+      maxTokensPerStep: 2048,
+      maxTotalTokens: 8192,
+      maxDepth: 40,
+    },
   },
   createPolicy: async () => ({ policy, promptTokens: 10 }),
   createVerifier: () => null,
   forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
 };
-const majority: TtsPlan = { method: 'majority', n: 8, m: 1, aggregation: 'last', vote: 'majority', requested: 'majority', reason: 't', sources: {}, auto: null };
-const input: SolveInput = { backend, plan: majority, messages: [{ role: 'user', content: 'q' }], question: 'q', choices: 1, maxTokens: null, seed: 5, returnCandidates: false, now: () => 0, timeoutMs: 10_000 };
+const majority: TtsPlan = {
+  method: 'majority',
+  n: 8,
+  m: 1,
+  aggregation: 'last',
+  vote: 'majority',
+  requested: 'majority',
+  reason: 't',
+  sources: {},
+  auto: null,
+};
+const input: SolveInput = {
+  backend,
+  plan: majority,
+  messages: [{ role: 'user', content: 'q' }],
+  question: 'q',
+  choices: 1,
+  maxTokens: null,
+  seed: 5,
+  returnCandidates: false,
+  now: () => 0,
+  timeoutMs: 10_000,
+};
 
 describe('createShadowArm', () => {
   it('runs the CoT baseline in the background and reports agreement and cost ratios', async () => {
     const outcomes: ShadowOutcome[] = [];
-    const shadow = createShadowArm({ rate: 1, arm: 'cot', maxConcurrent: 2, random: () => 0 }, (o) => outcomes.push(o), () => undefined);
+    const shadow = createShadowArm(
+      { rate: 1, arm: 'cot', maxConcurrent: 2, random: () => 0 },
+      (o) => outcomes.push(o),
+      () => undefined,
+    );
     const primary = await solveChat(input);
     expect(shadow.maybeRun(input, primary)).toBe(true);
     await shadow.idle();
@@ -31,15 +74,29 @@ describe('createShadowArm', () => {
 
   it('samples at the configured rate and never shadows a CoT request', async () => {
     const primary = await solveChat(input);
-    const never = createShadowArm({ rate: 0.05, arm: 'cot', maxConcurrent: 2, random: () => 0.5 }, () => undefined, () => undefined);
+    const never = createShadowArm(
+      { rate: 0.05, arm: 'cot', maxConcurrent: 2, random: () => 0.5 },
+      () => undefined,
+      () => undefined,
+    );
     expect(never.maybeRun(input, primary)).toBe(false);
-    const always = createShadowArm({ rate: 1, arm: 'cot', maxConcurrent: 2, random: () => 0 }, () => undefined, () => undefined);
-    expect(always.maybeRun({ ...input, plan: { ...majority, method: 'cot' } }, primary)).toBe(false);
+    const always = createShadowArm(
+      { rate: 1, arm: 'cot', maxConcurrent: 2, random: () => 0 },
+      () => undefined,
+      () => undefined,
+    );
+    expect(always.maybeRun({ ...input, plan: { ...majority, method: 'cot' } }, primary)).toBe(
+      false,
+    );
   });
 
   it('stays bounded: extra samples are skipped while maxConcurrent runs are busy', async () => {
     const primary = await solveChat(input);
-    const shadow = createShadowArm({ rate: 1, arm: 'cot', maxConcurrent: 1, random: () => 0 }, () => undefined, () => undefined);
+    const shadow = createShadowArm(
+      { rate: 1, arm: 'cot', maxConcurrent: 1, random: () => 0 },
+      () => undefined,
+      () => undefined,
+    );
     expect(shadow.maybeRun(input, primary)).toBe(true);
     expect(shadow.maybeRun(input, primary)).toBe(false);
     expect(shadow.stats()).toMatchObject({ started: 1, skippedBusy: 1 });

@@ -4,24 +4,63 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { resolveTtsPlan, solveChat, type AutoSettings, type ModelBackend, type ModelInfo, type TtsDefaults } from '../../../src/pipeline';
+import {
+  resolveTtsPlan,
+  solveChat,
+  type AutoSettings,
+  type ModelBackend,
+  type ModelInfo,
+  type TtsDefaults,
+} from '../../../src/pipeline';
 import { parseStrategyTable } from '../../../src/select';
 import type { Policy } from '../../../src/tts';
-import { createFakePolicy, createFakeVerifier, toyScorer, toyScript, type ToyProblem } from '../tts/fakes';
+import {
+  createFakePolicy,
+  createFakeVerifier,
+  toyScorer,
+  toyScript,
+  type ToyProblem,
+} from '../tts/fakes';
 
-const TABLE = parseStrategyTable(readFileSync(path.resolve(__dirname, '../../../config/strategy.yaml'), 'utf8'));
-const AUTO: AutoSettings = { table: TABLE, earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 }, batchGrowth: 2, defaultM: 4 };
+const TABLE = parseStrategyTable(
+  readFileSync(path.resolve(__dirname, '../../../config/strategy.yaml'), 'utf8'),
+);
+const AUTO: AutoSettings = {
+  table: TABLE,
+  earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 },
+  batchGrowth: 2,
+  defaultM: 4,
+};
 const INFO: ModelInfo = {
   name: 'toy',
   servedName: 'sim-toy',
   paramsB: 1.5,
   family: 'qwen2.5',
-  prm: { name: 'prm', family: 'qwen2.5-math-prm', paramsB: 7, aggregation: 'last', vote: 'prm_vote' },
+  prm: {
+    name: 'prm',
+    family: 'qwen2.5-math-prm',
+    paramsB: 7,
+    aggregation: 'last',
+    vote: 'prm_vote',
+  },
   isSimulated: true,
-  sampling: { temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40 },
+  sampling: {
+    temperature: 0.7,
+    topP: 1,
+    maxTokensPerStep: 2048,
+    maxTotalTokens: 8192,
+    maxDepth: 40,
+  },
   auto: AUTO,
 };
-const DEFAULTS: TtsDefaults = { defaultStrategy: 'auto', defaultBudget: 16, maxBudget: 256, defaultM: 4, defaultTimeoutMs: 60_000, maxTimeoutMs: 60_000 };
+const DEFAULTS: TtsDefaults = {
+  defaultStrategy: 'auto',
+  defaultBudget: 16,
+  maxBudget: 256,
+  defaultM: 4,
+  defaultTimeoutMs: 60_000,
+  maxTimeoutMs: 60_000,
+};
 
 function setup(problem: ToyProblem, info: ModelInfo = INFO) {
   const policy = createFakePolicy(toyScript(problem));
@@ -38,26 +77,59 @@ function setup(problem: ToyProblem, info: ModelInfo = INFO) {
 function solve(backend: ModelBackend, body: Parameters<typeof resolveTtsPlan>[0]['body']) {
   const plan = resolveTtsPlan({ header: null, body, alias: null }, backend.info, DEFAULTS);
   if (!plan) throw new Error('expected a plan');
-  return solveChat({ backend, plan, messages: [{ role: 'user', content: 'q' }], question: 'q', choices: 1, maxTokens: null, seed: 3, returnCandidates: false, now: () => 0, timeoutMs: 60_000 });
+  return solveChat({
+    backend,
+    plan,
+    messages: [{ role: 'user', content: 'q' }],
+    question: 'q',
+    choices: 1,
+    maxTokens: null,
+    seed: 3,
+    returnCandidates: false,
+    now: () => 0,
+    timeoutMs: 60_000,
+  });
 }
 
 describe('resolveTtsPlan with a strategy table', () => {
   it('defers auto to the probe, keeping what the request pinned as overrides', () => {
-    const plan = resolveTtsPlan({ header: null, body: { n: 16, vote: 'prm_max' }, alias: null }, INFO, DEFAULTS);
+    const plan = resolveTtsPlan(
+      { header: null, body: { n: 16, vote: 'prm_max' }, alias: null },
+      INFO,
+      DEFAULTS,
+    );
     expect(plan?.auto).toEqual({ overrides: { vote: 'prm_max' } });
-    expect(plan?.sources).toMatchObject({ strategy: 'auto', n: 'body', vote: 'body', aggregation: 'auto' });
+    expect(plan?.sources).toMatchObject({
+      strategy: 'auto',
+      n: 'body',
+      vote: 'body',
+      aggregation: 'auto',
+    });
     expect(plan?.reason).toMatch(/paper-default/);
   });
 
   it('keeps explicit strategies and the CoT baseline outside auto', () => {
-    expect(resolveTtsPlan({ header: null, body: { n: 16, strategy: 'dvts' }, alias: null }, INFO, DEFAULTS)?.auto).toBeNull();
-    expect(resolveTtsPlan({ header: null, body: { n: 1 }, alias: null }, INFO, DEFAULTS)).toMatchObject({ method: 'cot', auto: null });
+    expect(
+      resolveTtsPlan(
+        { header: null, body: { n: 16, strategy: 'dvts' }, alias: null },
+        INFO,
+        DEFAULTS,
+      )?.auto,
+    ).toBeNull();
+    expect(
+      resolveTtsPlan({ header: null, body: { n: 1 }, alias: null }, INFO, DEFAULTS),
+    ).toMatchObject({ method: 'cot', auto: null });
   });
 });
 
 describe('solveChat with auto', () => {
   it('on an easy problem: BoN that reuses the probe and stops early, reported in the metadata', async () => {
-    const { policy, verifier, backend } = setup({ id: 'easy', stepCount: 3, pCorrect: 0.97, answer: 7 });
+    const { policy, verifier, backend } = setup({
+      id: 'easy',
+      stepCount: 3,
+      pCorrect: 0.97,
+      answer: 7,
+    });
     const result = await solve(backend, { n: 64 });
     const auto = result.metadata.auto;
     expect(auto?.probeSamples).toBe(4);
@@ -68,7 +140,10 @@ describe('solveChat with auto', () => {
     expect(auto?.earlyStop?.stopped).toBe(true);
     expect(auto?.earlyStop?.samplesSaved).toBeGreaterThan(0);
     // Budget spent = samples drawn, each generated and scored exactly once.
-    const generated = policy.calls.reduce((sum, call) => sum + call.prefixes.length * call.params.n, 0);
+    const generated = policy.calls.reduce(
+      (sum, call) => sum + call.prefixes.length * call.params.n,
+      0,
+    );
     expect(generated).toBe(auto?.budgetSpent);
     expect(result.metadata.candidates).toBe(auto?.budgetSpent);
     const scored = verifier.calls.reduce((sum, call) => sum + call.paths.length, 0);
@@ -89,7 +164,10 @@ describe('solveChat with auto', () => {
   });
 
   it('without a PRM: majority over the probe and the rest', async () => {
-    const { backend } = setup({ id: 'noprm', stepCount: 3, pCorrect: 0.6, answer: 5 }, { ...INFO, prm: null });
+    const { backend } = setup(
+      { id: 'noprm', stepCount: 3, pCorrect: 0.6, answer: 5 },
+      { ...INFO, prm: null },
+    );
     const result = await solve(backend, { n: 16 });
     expect(result.metadata.method).toBe('majority');
     expect(result.metadata.vote).toBe('majority');
@@ -97,7 +175,9 @@ describe('solveChat with auto', () => {
   });
 
   it('keeps what auto decided when the deadline cuts the run after the probe', async () => {
-    const inner = createFakePolicy(toyScript({ id: 'easy', stepCount: 3, pCorrect: 0.97, answer: 7 }));
+    const inner = createFakePolicy(
+      toyScript({ id: 'easy', stepCount: 3, pCorrect: 0.97, answer: 7 }),
+    );
     let calls = 0;
     // The probe answers; every later call hangs until the deadline aborts it.
     const policy: Policy = {
@@ -116,10 +196,26 @@ describe('solveChat with auto', () => {
     const verifier = createFakeVerifier(toyScorer);
     // No early stopping, so the run needs a second call.
     const info: ModelInfo = { ...INFO, auto: { ...AUTO, earlyStop: { kind: 'none' } } };
-    const backend: ModelBackend = { info, createPolicy: async () => ({ policy, promptTokens: 30 }), createVerifier: () => verifier, forwardChat: async () => ({ kind: 'json', status: 200, body: {} }) };
+    const backend: ModelBackend = {
+      info,
+      createPolicy: async () => ({ policy, promptTokens: 30 }),
+      createVerifier: () => verifier,
+      forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
+    };
     const plan = resolveTtsPlan({ header: null, body: { n: 64 }, alias: null }, info, DEFAULTS);
     if (!plan) throw new Error('expected a plan');
-    const result = await solveChat({ backend, plan, messages: [{ role: 'user', content: 'q' }], question: 'q', choices: 1, maxTokens: null, seed: 3, returnCandidates: false, now: () => 0, timeoutMs: 50 });
+    const result = await solveChat({
+      backend,
+      plan,
+      messages: [{ role: 'user', content: 'q' }],
+      question: 'q',
+      choices: 1,
+      maxTokens: null,
+      seed: 3,
+      returnCandidates: false,
+      now: () => 0,
+      timeoutMs: 50,
+    });
     expect(calls).toBe(2);
     expect(result.metadata.auto?.difficulty?.bin).toBe('easy');
     expect(result.metadata.method).toBe('best_of_n');

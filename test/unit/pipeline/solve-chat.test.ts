@@ -1,16 +1,41 @@
 import { UpstreamError } from '../../../src/errors';
-import { solveChat, type ModelBackend, type ModelInfo, type SolveInput, type TtsPlan } from '../../../src/pipeline';
+import {
+  solveChat,
+  type ModelBackend,
+  type ModelInfo,
+  type SolveInput,
+  type TtsPlan,
+} from '../../../src/pipeline';
 import type { Policy, Verifier } from '../../../src/tts';
-import { createFakePolicy, createFakeVerifier, toyScorer, toyScript, TOY_PROBLEM, type ContinuationScript } from '../tts/fakes';
+import {
+  createFakePolicy,
+  createFakeVerifier,
+  toyScorer,
+  toyScript,
+  TOY_PROBLEM,
+  type ContinuationScript,
+} from '../tts/fakes';
 
 const INFO: ModelInfo = {
   name: 'toy',
   servedName: 'sim-toy',
   paramsB: 1.5,
   family: 'qwen2.5',
-  prm: { name: 'prm', family: 'qwen2.5-math-prm', paramsB: 7, aggregation: 'last', vote: 'prm_vote' },
+  prm: {
+    name: 'prm',
+    family: 'qwen2.5-math-prm',
+    paramsB: 7,
+    aggregation: 'last',
+    vote: 'prm_vote',
+  },
   isSimulated: true,
-  sampling: { temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40 },
+  sampling: {
+    temperature: 0.7,
+    topP: 1,
+    maxTokensPerStep: 2048,
+    maxTotalTokens: 8192,
+    maxDepth: 40,
+  },
 };
 
 function backend(policy: Policy, verifier: Verifier | null): ModelBackend {
@@ -23,25 +48,49 @@ function backend(policy: Policy, verifier: Verifier | null): ModelBackend {
 }
 
 function plan(method: TtsPlan['method'], n: number, m = 4): TtsPlan {
-  return { method, n, m, aggregation: 'last', vote: method === 'majority' ? 'majority' : 'prm_vote', requested: method, reason: 'test', sources: {}, auto: null };
+  return {
+    method,
+    n,
+    m,
+    aggregation: 'last',
+    vote: method === 'majority' ? 'majority' : 'prm_vote',
+    requested: method,
+    reason: 'test',
+    sources: {},
+    auto: null,
+  };
 }
 
 function input(overrides: Partial<SolveInput> & Pick<SolveInput, 'backend' | 'plan'>): SolveInput {
-  return { messages: [{ role: 'user', content: 'q' }], question: 'q', choices: 1, maxTokens: null, seed: 11, returnCandidates: false, now: () => 0, timeoutMs: 60_000, ...overrides };
+  return {
+    messages: [{ role: 'user', content: 'q' }],
+    question: 'q',
+    choices: 1,
+    maxTokens: null,
+    seed: 11,
+    returnCandidates: false,
+    now: () => 0,
+    timeoutMs: 60_000,
+    ...overrides,
+  };
 }
 
 describe('solveChat', () => {
   it('runs the planned method and reports usage, FLOPs and the vote table', async () => {
     const policy = createFakePolicy(toyScript(TOY_PROBLEM));
     const verifier = createFakeVerifier(toyScorer);
-    const result = await solveChat(input({ backend: backend(policy, verifier), plan: plan('best_of_n', 8) }));
+    const result = await solveChat(
+      input({ backend: backend(policy, verifier), plan: plan('best_of_n', 8) }),
+    );
     expect(result.choices).toHaveLength(1);
     expect(result.choices[0]?.text).toMatch(/\\boxed\{/);
     expect(result.metadata.generations).toBe(8);
     expect(result.metadata.policyCalls).toBe(1);
     expect(result.metadata.prmCalls).toBe(1);
     expect(result.metadata.voteTable.reduce((s, row) => s + row.count, 0)).toBeLessThanOrEqual(8);
-    expect(result.metadata.policyFlops).toBe(2 * 1.5e9 * (result.metadata.policyPromptTokens + result.metadata.policyCompletionTokens));
+    expect(result.metadata.policyFlops).toBe(
+      2 * 1.5e9 * (result.metadata.policyPromptTokens + result.metadata.policyCompletionTokens),
+    );
     expect(result.metadata.prmFlops).toBe(2 * 7e9 * result.metadata.prmTokens);
     expect(result.metadata.degraded).toBeNull();
     expect(result.completionTokens).toBeGreaterThanOrEqual(result.answerTokens);
@@ -49,8 +98,12 @@ describe('solveChat', () => {
 
   it('degrades to a majority vote when the PRM fails, and says so', async () => {
     const policy = createFakePolicy(toyScript(TOY_PROBLEM));
-    const verifier = createFakeVerifier(toyScorer, { failOn: () => new UpstreamError('prm down', { upstream: 'prm', status: 503 }) });
-    const result = await solveChat(input({ backend: backend(policy, verifier), plan: plan('best_of_n', 8) }));
+    const verifier = createFakeVerifier(toyScorer, {
+      failOn: () => new UpstreamError('prm down', { upstream: 'prm', status: 503 }),
+    });
+    const result = await solveChat(
+      input({ backend: backend(policy, verifier), plan: plan('best_of_n', 8) }),
+    );
     expect(result.choices[0]?.text).toMatch(/\\boxed\{/);
     expect(result.metadata.vote).toBe('majority');
     expect(result.metadata.degraded).toEqual(expect.any(String));
@@ -59,7 +112,9 @@ describe('solveChat', () => {
 
   it('returns top-n distinct answers', async () => {
     const policy = createFakePolicy(toyScript({ ...TOY_PROBLEM, pCorrect: 0.5 }));
-    const result = await solveChat(input({ backend: backend(policy, null), plan: plan('majority', 16), choices: 3 }));
+    const result = await solveChat(
+      input({ backend: backend(policy, null), plan: plan('majority', 16), choices: 3 }),
+    );
     const answers = result.choices.map((c) => c.answer);
     expect(new Set(answers).size).toBe(answers.length);
     expect(result.choices.length).toBe(Math.min(3, result.metadata.voteTable.length));
@@ -91,7 +146,13 @@ describe('solveChat', () => {
         });
       },
     };
-    const result = await solveChat(input({ backend: backend(slowPolicy, createFakeVerifier(toyScorer)), plan: plan('beam_search', 8), timeoutMs: 100 }));
+    const result = await solveChat(
+      input({
+        backend: backend(slowPolicy, createFakeVerifier(toyScorer)),
+        plan: plan('beam_search', 8),
+        timeoutMs: 100,
+      }),
+    );
     expect(result.choices[0]?.text).toMatch(/\\boxed\{/);
     expect(result.metadata.degraded).toMatch(/deadline/);
     expect(result.metadata.warnings.map((w) => w.code)).toContain('aborted');
@@ -101,11 +162,25 @@ describe('solveChat', () => {
     const controller = new AbortController();
     controller.abort();
     const policy = createFakePolicy(toyScript(TOY_PROBLEM));
-    await expect(solveChat(input({ backend: backend(policy, null), plan: plan('majority', 4), signal: controller.signal }))).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      solveChat(
+        input({
+          backend: backend(policy, null),
+          plan: plan('majority', 4),
+          signal: controller.signal,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('fails with a 502-class error only when the policy produced nothing usable', async () => {
-    const failing: Policy = { generate: async () => { throw new UpstreamError('down', { upstream: 'policy', status: 503 }); } };
-    await expect(solveChat(input({ backend: backend(failing, null), plan: plan('majority', 4) }))).rejects.toBeInstanceOf(UpstreamError);
+    const failing: Policy = {
+      generate: async () => {
+        throw new UpstreamError('down', { upstream: 'policy', status: 503 });
+      },
+    };
+    await expect(
+      solveChat(input({ backend: backend(failing, null), plan: plan('majority', 4) })),
+    ).rejects.toBeInstanceOf(UpstreamError);
   });
 });

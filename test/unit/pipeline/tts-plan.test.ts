@@ -1,16 +1,42 @@
 import { InvalidRequestError, UnsupportedFeatureError } from '../../../src/errors';
-import { parseBudget, parseBudgetHeader, parseModelAlias, resolveTtsPlan, type ModelInfo, type TtsDefaults } from '../../../src/pipeline';
+import {
+  parseBudget,
+  parseBudgetHeader,
+  parseModelAlias,
+  resolveTtsPlan,
+  type ModelInfo,
+  type TtsDefaults,
+} from '../../../src/pipeline';
 
 const SMALL: ModelInfo = {
   name: 'small',
   servedName: 'sim-small',
   paramsB: 1.5,
   family: 'qwen2.5',
-  prm: { name: 'prm', family: 'qwen2.5-math-prm', paramsB: 7, aggregation: 'last', vote: 'prm_vote' },
+  prm: {
+    name: 'prm',
+    family: 'qwen2.5-math-prm',
+    paramsB: 7,
+    aggregation: 'last',
+    vote: 'prm_vote',
+  },
   isSimulated: true,
-  sampling: { temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40 },
+  sampling: {
+    temperature: 0.7,
+    topP: 1,
+    maxTokensPerStep: 2048,
+    maxTotalTokens: 8192,
+    maxDepth: 40,
+  },
 };
-const DEFAULTS: TtsDefaults = { defaultStrategy: 'auto', defaultBudget: 16, maxBudget: 256, defaultM: 4, defaultTimeoutMs: 1000, maxTimeoutMs: 5000 };
+const DEFAULTS: TtsDefaults = {
+  defaultStrategy: 'auto',
+  defaultBudget: 16,
+  maxBudget: 256,
+  defaultM: 4,
+  defaultTimeoutMs: 1000,
+  maxTimeoutMs: 5000,
+};
 
 describe('resolveTtsPlan', () => {
   it('returns null when nothing asks for TTS (passthrough)', () => {
@@ -19,30 +45,74 @@ describe('resolveTtsPlan', () => {
 
   it('treats budget 0 or 1 and strategy cot as plain CoT', () => {
     for (const body of [{ n: 0 }, { n: 1 }, { strategy: 'cot' as const, n: 16 }]) {
-      expect(resolveTtsPlan({ header: null, body, alias: null }, SMALL, DEFAULTS)?.method).toBe('cot');
+      expect(resolveTtsPlan({ header: null, body, alias: null }, SMALL, DEFAULTS)?.method).toBe(
+        'cot',
+      );
     }
   });
 
   it('applies precedence header > body > alias per knob', () => {
-    const plan = resolveTtsPlan({ header: { strategy: 'best_of_n' }, body: { n: 8, strategy: 'dvts' }, alias: { n: 64, strategy: 'majority' } }, SMALL, DEFAULTS);
+    const plan = resolveTtsPlan(
+      {
+        header: { strategy: 'best_of_n' },
+        body: { n: 8, strategy: 'dvts' },
+        alias: { n: 64, strategy: 'majority' },
+      },
+      SMALL,
+      DEFAULTS,
+    );
     expect(plan).toMatchObject({ method: 'best_of_n', n: 8 });
     expect(plan?.sources).toMatchObject({ strategy: 'header', n: 'body' });
   });
 
   it('uses the PRM defaults for aggregation and vote unless asked', () => {
-    expect(resolveTtsPlan({ header: null, body: { n: 8, strategy: 'best_of_n' }, alias: null }, SMALL, DEFAULTS)).toMatchObject({ aggregation: 'last', vote: 'prm_vote' });
-    expect(resolveTtsPlan({ header: null, body: { n: 8, strategy: 'best_of_n', aggregation: 'min', vote: 'prm_max' }, alias: null }, SMALL, DEFAULTS)).toMatchObject({ aggregation: 'min', vote: 'prm_max' });
+    expect(
+      resolveTtsPlan(
+        { header: null, body: { n: 8, strategy: 'best_of_n' }, alias: null },
+        SMALL,
+        DEFAULTS,
+      ),
+    ).toMatchObject({ aggregation: 'last', vote: 'prm_vote' });
+    expect(
+      resolveTtsPlan(
+        {
+          header: null,
+          body: { n: 8, strategy: 'best_of_n', aggregation: 'min', vote: 'prm_max' },
+          alias: null,
+        },
+        SMALL,
+        DEFAULTS,
+      ),
+    ).toMatchObject({ aggregation: 'min', vote: 'prm_max' });
   });
 
   it('picks by size for auto and falls back to BoN when N is not a multiple of M', () => {
-    expect(resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, SMALL, DEFAULTS)?.method).toBe('beam_search');
-    expect(resolveTtsPlan({ header: null, body: { n: 6 }, alias: null }, SMALL, DEFAULTS)?.method).toBe('best_of_n');
-    expect(resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, { ...SMALL, paramsB: 72 }, DEFAULTS)?.method).toBe('best_of_n');
-    expect(resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, { ...SMALL, paramsB: 14 }, DEFAULTS)?.method).toBe('dvts');
+    expect(
+      resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, SMALL, DEFAULTS)?.method,
+    ).toBe('beam_search');
+    expect(
+      resolveTtsPlan({ header: null, body: { n: 6 }, alias: null }, SMALL, DEFAULTS)?.method,
+    ).toBe('best_of_n');
+    expect(
+      resolveTtsPlan(
+        { header: null, body: { n: 16 }, alias: null },
+        { ...SMALL, paramsB: 72 },
+        DEFAULTS,
+      )?.method,
+    ).toBe('best_of_n');
+    expect(
+      resolveTtsPlan(
+        { header: null, body: { n: 16 }, alias: null },
+        { ...SMALL, paramsB: 14 },
+        DEFAULTS,
+      )?.method,
+    ).toBe('dvts');
   });
 
   it('rejects a budget above the maximum, naming the source field', () => {
-    expect(() => resolveTtsPlan({ header: null, body: { n: 512 }, alias: null }, SMALL, DEFAULTS)).toThrow(InvalidRequestError);
+    expect(() =>
+      resolveTtsPlan({ header: null, body: { n: 512 }, alias: null }, SMALL, DEFAULTS),
+    ).toThrow(InvalidRequestError);
     try {
       resolveTtsPlan({ header: { n: 512 }, body: null, alias: null }, SMALL, DEFAULTS);
     } catch (error) {
@@ -50,8 +120,9 @@ describe('resolveTtsPlan', () => {
     }
   });
 
-  it("holds an API key to its own maximum: explicit budgets above it are refused, the default is lowered to it", () => {
-    const overKey = (): unknown => resolveTtsPlan({ header: null, body: null, alias: { n: 16 } }, SMALL, DEFAULTS, 8);
+  it('holds an API key to its own maximum: explicit budgets above it are refused, the default is lowered to it', () => {
+    const overKey = (): unknown =>
+      resolveTtsPlan({ header: null, body: null, alias: { n: 16 } }, SMALL, DEFAULTS, 8);
     expect(overKey).toThrow(InvalidRequestError);
     try {
       overKey();
@@ -59,29 +130,76 @@ describe('resolveTtsPlan', () => {
       expect(error).toMatchObject({ param: 'model', code: 'budget_above_key_limit' });
       expect((error as Error).message).toContain("API key's maximum of 8");
     }
-    expect(resolveTtsPlan({ header: null, body: { n: 8, strategy: 'best_of_n' }, alias: null }, SMALL, DEFAULTS, 8)?.n).toBe(8);
+    expect(
+      resolveTtsPlan(
+        { header: null, body: { n: 8, strategy: 'best_of_n' }, alias: null },
+        SMALL,
+        DEFAULTS,
+        8,
+      )?.n,
+    ).toBe(8);
     // Default budget 16 asked by nobody: lowered to the key's 4, not refused.
-    const defaulted = resolveTtsPlan({ header: null, body: { strategy: 'best_of_n' }, alias: null }, SMALL, DEFAULTS, 4);
+    const defaulted = resolveTtsPlan(
+      { header: null, body: { strategy: 'best_of_n' }, alias: null },
+      SMALL,
+      DEFAULTS,
+      4,
+    );
     expect(defaulted).toMatchObject({ n: 4, sources: { n: 'default' } });
     // Beam search / DVTS need a multiple of M: a lowered default is rounded down to one...
-    expect(resolveTtsPlan({ header: null, body: { strategy: 'beam_search' }, alias: null }, SMALL, DEFAULTS, 6)).toMatchObject({ method: 'beam_search', n: 4, m: 4 });
-    expect(resolveTtsPlan({ header: null, body: null, alias: { strategy: 'dvts' } }, SMALL, DEFAULTS, 7)).toMatchObject({ method: 'dvts', n: 4 });
+    expect(
+      resolveTtsPlan(
+        { header: null, body: { strategy: 'beam_search' }, alias: null },
+        SMALL,
+        DEFAULTS,
+        6,
+      ),
+    ).toMatchObject({ method: 'beam_search', n: 4, m: 4 });
+    expect(
+      resolveTtsPlan({ header: null, body: null, alias: { strategy: 'dvts' } }, SMALL, DEFAULTS, 7),
+    ).toMatchObject({ method: 'dvts', n: 4 });
     // ...and a key whose maximum is below one beam width gets a 400 that names the key's limit.
-    expect(() => resolveTtsPlan({ header: null, body: { strategy: 'beam_search' }, alias: null }, SMALL, DEFAULTS, 3)).toThrow(/API key's maximum tts_budget of 3 is below the beam width m=4/);
+    expect(() =>
+      resolveTtsPlan(
+        { header: null, body: { strategy: 'beam_search' }, alias: null },
+        SMALL,
+        DEFAULTS,
+        3,
+      ),
+    ).toThrow(/API key's maximum tts_budget of 3 is below the beam width m=4/);
     // The server's own maximum still speaks first.
-    expect(() => resolveTtsPlan({ header: null, body: { n: 512 }, alias: null }, SMALL, DEFAULTS, 8)).toThrow(/server's maximum/);
+    expect(() =>
+      resolveTtsPlan({ header: null, body: { n: 512 }, alias: null }, SMALL, DEFAULTS, 8),
+    ).toThrow(/server's maximum/);
   });
 
   it('refuses PRM methods on a model without a PRM', () => {
-    expect(() => resolveTtsPlan({ header: null, body: { n: 8, strategy: 'beam_search' }, alias: null }, { ...SMALL, prm: null }, DEFAULTS)).toThrow(UnsupportedFeatureError);
-    expect(resolveTtsPlan({ header: null, body: { n: 8 }, alias: null }, { ...SMALL, prm: null }, DEFAULTS)?.method).toBe('majority');
+    expect(() =>
+      resolveTtsPlan(
+        { header: null, body: { n: 8, strategy: 'beam_search' }, alias: null },
+        { ...SMALL, prm: null },
+        DEFAULTS,
+      ),
+    ).toThrow(UnsupportedFeatureError);
+    expect(
+      resolveTtsPlan(
+        { header: null, body: { n: 8 }, alias: null },
+        { ...SMALL, prm: null },
+        DEFAULTS,
+      )?.method,
+    ).toBe('majority');
   });
 });
 
 describe('request part parsers', () => {
   it('parses budgets as integers or objects and names bad sub-fields', () => {
     expect(parseBudget(16, 'tts_budget')).toEqual({ n: 16 });
-    expect(parseBudget({ n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' }, 'tts_budget')).toEqual({ n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' });
+    expect(
+      parseBudget(
+        { n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' },
+        'tts_budget',
+      ),
+    ).toEqual({ n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' });
     expect(() => parseBudget(-1, 'tts_budget')).toThrow(/tts_budget/);
     expect(() => parseBudget({ n: 2.5 }, 'tts_budget')).toThrow(/tts_budget\.n/);
     expect(() => parseBudget({ vote: 'loudest' }, 'tts_budget')).toThrow(/tts_budget\.vote/);
@@ -96,7 +214,10 @@ describe('request part parsers', () => {
 
   it('parses model aliases', () => {
     expect(parseModelAlias('m')).toEqual({ name: 'm', part: null });
-    expect(parseModelAlias('m@beam_search:16')).toEqual({ name: 'm', part: { strategy: 'beam_search', n: 16 } });
+    expect(parseModelAlias('m@beam_search:16')).toEqual({
+      name: 'm',
+      part: { strategy: 'beam_search', n: 16 },
+    });
     expect(parseModelAlias('m@64')).toEqual({ name: 'm', part: { n: 64 } });
     expect(parseModelAlias('m@dvts')).toEqual({ name: 'm', part: { strategy: 'dvts' } });
     expect(() => parseModelAlias('m@nonsense:4')).toThrow(/model/);

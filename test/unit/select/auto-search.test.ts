@@ -1,7 +1,19 @@
-import { autoSearch, type AutoSearchOptions, type EarlyStopRule, type PrmFamilyName } from '../../../src/select';
+import {
+  autoSearch,
+  type AutoSearchOptions,
+  type EarlyStopRule,
+  type PrmFamilyName,
+} from '../../../src/select';
 import { createSeededRandom } from '../../../src/util';
 import type { SearchDeps } from '../../../src/tts';
-import { createFakePolicy, createFakeVerifier, testOptions, toyScorer, toyScript, type ToyProblem } from '../tts/fakes';
+import {
+  createFakePolicy,
+  createFakeVerifier,
+  testOptions,
+  toyScorer,
+  toyScript,
+  type ToyProblem,
+} from '../tts/fakes';
 import { loadDefaultTable } from './strategy-table-fixture';
 
 const table = loadDefaultTable();
@@ -20,10 +32,20 @@ interface Setup {
 function setup(s: Setup) {
   const policy = createFakePolicy(toyScript(s.problem));
   const verifier = createFakeVerifier(toyScorer);
-  const deps: SearchDeps = { policy, verifier: s.hasVerifier === false ? null : verifier, question: 'q', random: createSeededRandom(1) };
+  const deps: SearchDeps = {
+    policy,
+    verifier: s.hasVerifier === false ? null : verifier,
+    question: 'q',
+    random: createSeededRandom(1),
+  };
   const options: AutoSearchOptions = {
     table,
-    context: { policyParamsB: s.paramsB ?? 1.5, policyFamily: 'qwen2.5', prmFamily: s.prmFamily === undefined ? 'qwen2.5-math-prm' : s.prmFamily, budget: s.budget ?? 16 },
+    context: {
+      policyParamsB: s.paramsB ?? 1.5,
+      policyFamily: 'qwen2.5',
+      prmFamily: s.prmFamily === undefined ? 'qwen2.5-math-prm' : s.prmFamily,
+      budget: s.budget ?? 16,
+    },
     modelName: 'toy',
     search: testOptions({ seed: 100 }),
     defaultM: 4,
@@ -59,7 +81,11 @@ describe('autoSearch', () => {
   });
 
   it('gives every call its own seed, so no sample is drawn twice', async () => {
-    const { policy, deps, options } = setup({ problem: EASY, earlyStop: { kind: 'decided' }, budget: 64 });
+    const { policy, deps, options } = setup({
+      problem: EASY,
+      earlyStop: { kind: 'decided' },
+      budget: 64,
+    });
     await autoSearch(options, deps);
     const seeds = policy.calls.map((call) => call.params.seed);
     expect(new Set(seeds).size).toBe(seeds.length);
@@ -69,11 +95,20 @@ describe('autoSearch', () => {
   // (vLLM parallel sampling, the simulator), so most batches re-drew copies of earlier samples.
   it('keeps every root sample seed distinct under seed+i per-sample seeding (BoN batches and beam after the probe)', async () => {
     for (const problem of [EASY, HARD]) {
-      const { policy, deps, options } = setup({ problem, earlyStop: { kind: 'decided' }, budget: 64 });
+      const { policy, deps, options } = setup({
+        problem,
+        earlyStop: { kind: 'decided' },
+        budget: 64,
+      });
       const result = await autoSearch(options, deps);
       const rootSeeds = policy.calls
         .filter((call) => call.prefixes.every((prefix) => prefix === ''))
-        .flatMap((call) => Array.from({ length: call.params.n * call.prefixes.length }, (_, i) => (call.params.seed ?? 0) + i));
+        .flatMap((call) =>
+          Array.from(
+            { length: call.params.n * call.prefixes.length },
+            (_, i) => (call.params.seed ?? 0) + i,
+          ),
+        );
       expect(rootSeeds.length).toBeGreaterThan(4);
       expect(new Set(rootSeeds).size).toBe(rootSeeds.length);
       expect(result.decision.method).toBe(problem === EASY ? 'best_of_n' : 'beam_search');
@@ -81,13 +116,17 @@ describe('autoSearch', () => {
   });
 
   it('answers from the probe when the policy fails after it, labelled policy-failed', async () => {
-    const policy = createFakePolicy(toyScript(HARD), { failOn: (i) => (i === 1 ? new Error('upstream 500') : undefined) });
+    const policy = createFakePolicy(toyScript(HARD), {
+      failOn: (i) => (i === 1 ? new Error('upstream 500') : undefined),
+    });
     const { deps, options } = setup({ problem: HARD });
     const result = await autoSearch(options, { ...deps, policy });
     expect(result.candidates).toHaveLength(4);
     expect(result.warnings.map((w) => w.code)).toContain('policy-failed');
     const bon = setup({ problem: EASY, earlyStop: { kind: 'none' }, budget: 16 });
-    const failingBon = createFakePolicy(toyScript(EASY), { failOn: (i) => (i === 1 ? new Error('upstream 500') : undefined) });
+    const failingBon = createFakePolicy(toyScript(EASY), {
+      failOn: (i) => (i === 1 ? new Error('upstream 500') : undefined),
+    });
     const sampled = await autoSearch(bon.options, { ...bon.deps, policy: failingBon });
     expect(sampled.decision.method).toBe('best_of_n');
     expect(sampled.candidates).toHaveLength(4);
@@ -104,17 +143,31 @@ describe('autoSearch', () => {
   it('reports its decision before the method runs', async () => {
     const { deps, options } = setup({ problem: HARD });
     const seen: string[] = [];
-    const policy = createFakePolicy(toyScript(HARD), { onCall: (i) => i === 1 && seen.push('search started') });
-    await autoSearch({ ...options, onDecision: (d) => seen.push(`decided ${d.method}`) }, { ...deps, policy });
+    const policy = createFakePolicy(toyScript(HARD), {
+      onCall: (i) => i === 1 && seen.push('search started'),
+    });
+    await autoSearch(
+      { ...options, onDecision: (d) => seen.push(`decided ${d.method}`) },
+      { ...deps, policy },
+    );
     expect(seen).toEqual(['decided beam_search', 'search started']);
   });
 
   it('stops early when the Beta posterior is confident, and reports what it saved', async () => {
-    const { policy, deps, options } = setup({ problem: EASY, earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 }, budget: 64 });
+    const { policy, deps, options } = setup({
+      problem: EASY,
+      earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 },
+      budget: 64,
+    });
     const result = await autoSearch(options, deps);
     expect(policy.calls).toHaveLength(1);
     expect(result.candidates).toHaveLength(4);
-    expect(result.decision.earlyStop).toMatchObject({ shouldStop: true, rule: 'beta', samplesDrawn: 4, samplesSaved: 60 });
+    expect(result.decision.earlyStop).toMatchObject({
+      shouldStop: true,
+      rule: 'beta',
+      samplesDrawn: 4,
+      samplesSaved: 60,
+    });
     expect(result.decision.budgetSpent).toBe(4);
     expect(result.decision.reason).toMatch(/stopped early after 4/);
   });
@@ -124,35 +177,60 @@ describe('autoSearch', () => {
     const result = await autoSearch(options, deps);
     expect(result.decision.difficulty?.bin).toBe('hard');
     expect(result.decision.method).toBe('beam_search');
-    expect(result.decision.reuse).toMatchObject({ methodBudget: 12, m: 4, probeInVote: 4, plannedBudget: 16, unspent: 0 });
+    expect(result.decision.reuse).toMatchObject({
+      methodBudget: 12,
+      m: 4,
+      probeInVote: 4,
+      plannedBudget: 16,
+      unspent: 0,
+    });
     const probeCall = policy.calls[0];
     expect(probeCall?.params.n).toBe(4);
     expect(probeCall?.params.stop).toEqual([]);
     // After the probe only step-wise search calls: no whole solution is sampled again.
     expect(policy.calls.slice(1).every((call) => call.params.stop.includes('\n\n'))).toBe(true);
     // Beam search asks for N' = 12 continuations per round.
-    expect(policy.calls.slice(1).every((call) => call.prefixes.length * call.params.n <= 12)).toBe(true);
+    expect(policy.calls.slice(1).every((call) => call.prefixes.length * call.params.n <= 12)).toBe(
+      true,
+    );
     const probeTexts = result.candidates.slice(0, 4).map((c) => c.text);
-    for (const text of probeTexts) expect(result.candidates.filter((c) => c.text === text)).toHaveLength(1);
-    const probeStepLists = new Set(result.candidates.slice(0, 4).map((c) => c.steps.join('\u0001')));
-    const rescored = verifier.calls.slice(1).flatMap((call) => call.paths).filter((path) => probeStepLists.has(path.join('\u0001')));
+    for (const text of probeTexts)
+      expect(result.candidates.filter((c) => c.text === text)).toHaveLength(1);
+    const probeStepLists = new Set(
+      result.candidates.slice(0, 4).map((c) => c.steps.join('\u0001')),
+    );
+    const rescored = verifier.calls
+      .slice(1)
+      .flatMap((call) => call.paths)
+      .filter((path) => probeStepLists.has(path.join('\u0001')));
     expect(rescored).toHaveLength(0);
     expect(result.decision.budgetSpent).toBe(16);
     expect(result.decision.earlyStop).toBeNull();
   });
 
   it('skips the probe when difficulty does not matter (72B: BoN everywhere) and still stops early', async () => {
-    const { policy, deps, options } = setup({ problem: EASY, paramsB: 72, earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 }, budget: 32 });
+    const { policy, deps, options } = setup({
+      problem: EASY,
+      paramsB: 72,
+      earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 },
+      budget: 32,
+    });
     const result = await autoSearch(options, deps);
     expect(result.decision.difficulty).toBeNull();
     expect(result.decision.method).toBe('best_of_n');
-    expect(result.decision.reason).toMatch(/no probe: the table chooses the same at every difficulty/);
+    expect(result.decision.reason).toMatch(
+      /no probe: the table chooses the same at every difficulty/,
+    );
     expect(policy.calls[0]?.params.n).toBe(4);
     expect(result.decision.budgetSpent).toBe(4);
   });
 
   it('without a PRM: majority, no verifier calls', async () => {
-    const { verifier, deps, options } = setup({ problem: EASY, prmFamily: null, hasVerifier: false });
+    const { verifier, deps, options } = setup({
+      problem: EASY,
+      prmFamily: null,
+      hasVerifier: false,
+    });
     const result = await autoSearch(options, deps);
     expect(result.decision.method).toBe('majority');
     expect(result.decision.vote).toBe('majority');
@@ -169,10 +247,15 @@ describe('autoSearch', () => {
 
   it('falls back to BoN when the backend cannot run the chosen search', async () => {
     const { policy, deps, options } = setup({ problem: HARD });
-    const result = await autoSearch({ ...options, unavailableMethods: ['beam_search', 'dvts'] }, deps);
+    const result = await autoSearch(
+      { ...options, unavailableMethods: ['beam_search', 'dvts'] },
+      deps,
+    );
     expect(result.decision.difficulty?.bin).toBe('hard');
     expect(result.decision.method).toBe('best_of_n');
-    expect(result.decision.reason).toMatch(/beam_search is unavailable on this backend, so best_of_n/);
+    expect(result.decision.reason).toMatch(
+      /beam_search is unavailable on this backend, so best_of_n/,
+    );
     expect(policy.calls.every((call) => call.params.stop.length === 0)).toBe(true);
     expect(result.candidates).toHaveLength(16);
   });
@@ -187,16 +270,27 @@ describe('autoSearch', () => {
   });
 
   it('uses the PRM defaults when the row leaves aggregation and vote out', async () => {
-    const custom = { ...table, rows: table.rows.map((row) => ({ ...row, aggregation: null, vote: null })) };
+    const custom = {
+      ...table,
+      rows: table.rows.map((row) => ({ ...row, aggregation: null, vote: null })),
+    };
     const { deps, options } = setup({ problem: EASY });
     const result = await autoSearch({ ...options, table: custom }, deps);
     expect(result.decision).toMatchObject({ aggregation: 'min', vote: 'prm_max' });
   });
 
-  it('lets the request\'s explicit m, aggregation and vote win over the row', async () => {
+  it("lets the request's explicit m, aggregation and vote win over the row", async () => {
     const { deps, options } = setup({ problem: HARD });
-    const result = await autoSearch({ ...options, overrides: { m: 2, aggregation: 'avg', vote: 'prm_max' } }, deps);
-    expect(result.decision).toMatchObject({ method: 'beam_search', m: 2, aggregation: 'avg', vote: 'prm_max' });
+    const result = await autoSearch(
+      { ...options, overrides: { m: 2, aggregation: 'avg', vote: 'prm_max' } },
+      deps,
+    );
+    expect(result.decision).toMatchObject({
+      method: 'beam_search',
+      m: 2,
+      aggregation: 'avg',
+      vote: 'prm_max',
+    });
     expect(result.decision.reuse.methodBudget).toBe(12);
   });
 
@@ -204,6 +298,8 @@ describe('autoSearch', () => {
     const { deps, options } = setup({ problem: EASY });
     const controller = new AbortController();
     controller.abort();
-    await expect(autoSearch(options, { ...deps, signal: controller.signal })).rejects.toThrow(/abort/i);
+    await expect(autoSearch(options, { ...deps, signal: controller.signal })).rejects.toThrow(
+      /abort/i,
+    );
   });
 });

@@ -1,9 +1,19 @@
 import fc from 'fast-check';
-import { probabilityLeaderIsMajority, shouldStopEarly, type EarlyStopRule, type VoteState } from '../../../src/select';
+import {
+  probabilityLeaderIsMajority,
+  shouldStopEarly,
+  type EarlyStopRule,
+  type VoteState,
+} from '../../../src/select';
 
 const BETA: EarlyStopRule = { kind: 'beta', confidence: 0.95, minSamples: 4 };
 
-function state(counts: number[], drawn: number, budget: number, overrides: Partial<VoteState> = {}): VoteState {
+function state(
+  counts: number[],
+  drawn: number,
+  budget: number,
+  overrides: Partial<VoteState> = {},
+): VoteState {
   return { counts, drawn, budget, vote: 'majority', ...overrides };
 }
 
@@ -21,8 +31,12 @@ describe('probabilityLeaderIsMajority', () => {
   it('grows with the leader count and falls with the others', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 300 }), (a, b) => {
-        expect(probabilityLeaderIsMajority(a + 1, b)).toBeGreaterThanOrEqual(probabilityLeaderIsMajority(a, b) - 1e-12);
-        expect(probabilityLeaderIsMajority(a, b + 1)).toBeLessThanOrEqual(probabilityLeaderIsMajority(a, b) + 1e-12);
+        expect(probabilityLeaderIsMajority(a + 1, b)).toBeGreaterThanOrEqual(
+          probabilityLeaderIsMajority(a, b) - 1e-12,
+        );
+        expect(probabilityLeaderIsMajority(a, b + 1)).toBeLessThanOrEqual(
+          probabilityLeaderIsMajority(a, b) + 1e-12,
+        );
       }),
       { seed: 3, numRuns: 300 },
     );
@@ -31,7 +45,10 @@ describe('probabilityLeaderIsMajority', () => {
 
 describe('shouldStopEarly', () => {
   it('beta: stops after 4 unanimous samples (0.969 ≥ 0.95), not after 3', () => {
-    expect(shouldStopEarly(state([4], 4, 64), BETA)).toMatchObject({ shouldStop: true, rule: 'beta' });
+    expect(shouldStopEarly(state([4], 4, 64), BETA)).toMatchObject({
+      shouldStop: true,
+      rule: 'beta',
+    });
     expect(shouldStopEarly(state([4], 4, 64), BETA).posterior).toBeCloseTo(0.96875, 10);
     expect(shouldStopEarly(state([3], 3, 64), BETA).shouldStop).toBe(false);
   });
@@ -44,14 +61,20 @@ describe('shouldStopEarly', () => {
 
   it('supermajority: leader share ≥ s after at least k samples', () => {
     const rule: EarlyStopRule = { kind: 'supermajority', share: 0.75, minSamples: 8 };
-    expect(shouldStopEarly(state([6, 2], 8, 64), rule)).toMatchObject({ shouldStop: true, rule: 'supermajority' });
+    expect(shouldStopEarly(state([6, 2], 8, 64), rule)).toMatchObject({
+      shouldStop: true,
+      rule: 'supermajority',
+    });
     expect(shouldStopEarly(state([5, 3], 8, 64), rule).shouldStop).toBe(false);
     expect(shouldStopEarly(state([4], 4, 64), rule).shouldStop).toBe(false);
   });
 
   it('decided: stops only when the rest of the budget cannot overturn the leader', () => {
     const rule: EarlyStopRule = { kind: 'decided' };
-    expect(shouldStopEarly(state([10, 3], 13, 16), rule)).toMatchObject({ shouldStop: true, rule: 'decided' });
+    expect(shouldStopEarly(state([10, 3], 13, 16), rule)).toMatchObject({
+      shouldStop: true,
+      rule: 'decided',
+    });
     // 9 vs 3 with 4 left: the runner-up could reach 7, a new answer 4: decided.
     expect(shouldStopEarly(state([9, 3], 12, 16), rule).shouldStop).toBe(true);
     // 7 vs 3 with 4 left: a tie at 7 is possible.
@@ -60,14 +83,23 @@ describe('shouldStopEarly', () => {
 
   it('decided (PRM-Vote): compares score sums, each new sample adding at most 1', () => {
     const rule: EarlyStopRule = { kind: 'decided' };
-    expect(shouldStopEarly(state([5, 5], 10, 12, { vote: 'prm_vote', scoreSums: [4.5, 1.2] }), rule).shouldStop).toBe(true);
-    expect(shouldStopEarly(state([5, 5], 10, 12, { vote: 'prm_vote', scoreSums: [3.1, 1.2] }), rule).shouldStop).toBe(false);
+    expect(
+      shouldStopEarly(state([5, 5], 10, 12, { vote: 'prm_vote', scoreSums: [4.5, 1.2] }), rule)
+        .shouldStop,
+    ).toBe(true);
+    expect(
+      shouldStopEarly(state([5, 5], 10, 12, { vote: 'prm_vote', scoreSums: [3.1, 1.2] }), rule)
+        .shouldStop,
+    ).toBe(false);
     expect(shouldStopEarly(state([10], 10, 12, { vote: 'prm_vote' }), rule).shouldStop).toBe(false);
   });
 
   it('every rule but none also stops when decided (lossless)', () => {
     const rule: EarlyStopRule = { kind: 'supermajority', share: 0.99, minSamples: 100 };
-    expect(shouldStopEarly(state([14, 1], 15, 16), rule)).toMatchObject({ shouldStop: true, rule: 'decided' });
+    expect(shouldStopEarly(state([14, 1], 15, 16), rule)).toMatchObject({
+      shouldStop: true,
+      rule: 'decided',
+    });
     expect(shouldStopEarly(state([14, 1], 15, 16), { kind: 'none' }).shouldStop).toBe(false);
   });
 
@@ -76,7 +108,9 @@ describe('shouldStopEarly', () => {
   });
 
   it('stops when the budget is spent, whatever the rule', () => {
-    expect(shouldStopEarly(state([1, 1, 1, 1], 4, 4), { kind: 'none' })).toMatchObject({ shouldStop: true });
+    expect(shouldStopEarly(state([1, 1, 1, 1], 4, 4), { kind: 'none' })).toMatchObject({
+      shouldStop: true,
+    });
   });
 
   it('beta: is monotone in the leader count (property)', () => {
@@ -84,7 +118,9 @@ describe('shouldStopEarly', () => {
       fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), (a, b) => {
         const budget = 1000;
         // b samples that disagree with the leader (here: without an answer), a growing leader.
-        const stopsAt = (leader: number): boolean => shouldStopEarly(state([leader], leader + b, budget), { ...BETA, minSamples: 0 }).shouldStop;
+        const stopsAt = (leader: number): boolean =>
+          shouldStopEarly(state([leader], leader + b, budget), { ...BETA, minSamples: 0 })
+            .shouldStop;
         if (stopsAt(a)) expect(stopsAt(a + 1)).toBe(true);
       }),
       { seed: 11, numRuns: 300 },

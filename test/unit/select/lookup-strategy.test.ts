@@ -1,11 +1,32 @@
-import { classifyPolicySize, classifyPrm, lookupStrategy, needsDifficulty, parseStrategyTable, thresholdsFor, type DifficultyBin, type PrmFamilyName } from '../../../src/select';
+import {
+  classifyPolicySize,
+  classifyPrm,
+  lookupStrategy,
+  needsDifficulty,
+  parseStrategyTable,
+  thresholdsFor,
+  type DifficultyBin,
+  type PrmFamilyName,
+} from '../../../src/select';
 import { loadDefaultTable, MINIMAL_TABLE } from './strategy-table-fixture';
 
 const table = loadDefaultTable();
 const BINS: DifficultyBin[] = ['easy', 'medium', 'hard'];
 
-function look(paramsB: number, prmFamily: PrmFamilyName | null, difficulty: DifficultyBin | null, budget = 16, policyFamily: 'qwen2.5' | 'deepseek-r1-distill' | 'llama-3' = 'qwen2.5') {
-  return lookupStrategy(table, { policyParamsB: paramsB, policyFamily, prmFamily, difficulty, budget });
+function look(
+  paramsB: number,
+  prmFamily: PrmFamilyName | null,
+  difficulty: DifficultyBin | null,
+  budget = 16,
+  policyFamily: 'qwen2.5' | 'deepseek-r1-distill' | 'llama-3' = 'qwen2.5',
+) {
+  return lookupStrategy(table, {
+    policyParamsB: paramsB,
+    policyFamily,
+    prmFamily,
+    difficulty,
+    budget,
+  });
 }
 
 describe('lookupStrategy (config/strategy.yaml = the paper)', () => {
@@ -30,31 +51,50 @@ describe('lookupStrategy (config/strategy.yaml = the paper)', () => {
   }
 
   for (const prmFamily of ['math-shepherd', 'rlhflow'] as const) {
-    it.each([1.5, 7, 72])(`%sB policy with ${prmFamily} (weak) → BoN + PRM-Vote at every difficulty`, (size) => {
-      for (const bin of BINS) {
-        const found = look(size, prmFamily, bin);
-        expect([found.method, found.vote, found.prmClass]).toEqual(['best_of_n', 'prm_vote', 'weak']);
-      }
-    });
+    it.each([1.5, 7, 72])(
+      `%sB policy with ${prmFamily} (weak) → BoN + PRM-Vote at every difficulty`,
+      (size) => {
+        for (const bin of BINS) {
+          const found = look(size, prmFamily, bin);
+          expect([found.method, found.vote, found.prmClass]).toEqual([
+            'best_of_n',
+            'prm_vote',
+            'weak',
+          ]);
+        }
+      },
+    );
   }
 
   it.each([1.5, 7, 72])('%sB policy with an outcome scorer → BoN at every difficulty', (size) => {
-    for (const bin of BINS) expect(look(size, 'outcome', bin)).toMatchObject({ method: 'best_of_n', prmClass: 'outcome' });
+    for (const bin of BINS)
+      expect(look(size, 'outcome', bin)).toMatchObject({
+        method: 'best_of_n',
+        prmClass: 'outcome',
+      });
   });
 
   it.each([1.5, 7, 72])('%sB policy without a PRM → majority vote', (size) => {
-    for (const bin of BINS) expect(look(size, null, bin)).toMatchObject({ method: 'majority', vote: 'majority', prmClass: 'none' });
+    for (const bin of BINS)
+      expect(look(size, null, bin)).toMatchObject({
+        method: 'majority',
+        vote: 'majority',
+        prmClass: 'none',
+      });
   });
 
-  it.each([1.5, 7, 32])('R1-distill %sB → BoN + majority (the majority method), whatever the PRM and difficulty', (size) => {
-    for (const prm of ['qwen2.5-math-prm', 'math-shepherd', null] as const) {
-      for (const bin of BINS) {
-        const found = look(size, prm, bin, 16, 'deepseek-r1-distill');
-        expect([found.method, found.vote]).toEqual(['majority', 'majority']);
-        expect(found.reason).toMatch(/compute-optimal-tts #4/);
+  it.each([1.5, 7, 32])(
+    'R1-distill %sB → BoN + majority (the majority method), whatever the PRM and difficulty',
+    (size) => {
+      for (const prm of ['qwen2.5-math-prm', 'math-shepherd', null] as const) {
+        for (const bin of BINS) {
+          const found = look(size, prm, bin, 16, 'deepseek-r1-distill');
+          expect([found.method, found.vote]).toEqual(['majority', 'majority']);
+          expect(found.reason).toMatch(/compute-optimal-tts #4/);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('uses BoN below N = M = 4, where search cannot run', () => {
     expect(look(1.5, 'qwen2.5-math-prm', 'hard', 3).method).toBe('best_of_n');
@@ -70,7 +110,9 @@ describe('lookupStrategy (config/strategy.yaml = the paper)', () => {
 
   it('explains the choice: size class, PRM class, bin, budget, row and source', () => {
     const found = look(1.5, 'qwen2.5-math-prm', 'hard', 64);
-    expect(found.reason).toMatch(/^beam_search \(M=4\): 1\.5B policy is 'small' \(< 7B\), PRM qwen2\.5-math-prm is 'strong', difficulty 'hard', budget 64; table 'paper-default' row \d+ \(size small, PRM strong, difficulty medium\/hard\); source: paper\.md §5 item 3/);
+    expect(found.reason).toMatch(
+      /^beam_search \(M=4\): 1\.5B policy is 'small' \(< 7B\), PRM qwen2\.5-math-prm is 'strong', difficulty 'hard', budget 64; table 'paper-default' row \d+ \(size small, PRM strong, difficulty medium\/hard\); source: paper\.md §5 item 3/,
+    );
   });
 
   it('puts 32B in mid and 72B in large; sizes on the boundary go up', () => {
@@ -92,13 +134,19 @@ describe('classifyPrm', () => {
 
 describe('needsDifficulty', () => {
   it('is true only where the paper switches method by difficulty', () => {
-    const context = (paramsB: number, prmFamily: PrmFamilyName | null, policyFamily: 'qwen2.5' | 'deepseek-r1-distill' = 'qwen2.5') => ({ policyParamsB: paramsB, policyFamily, prmFamily, budget: 16 });
+    const context = (
+      paramsB: number,
+      prmFamily: PrmFamilyName | null,
+      policyFamily: 'qwen2.5' | 'deepseek-r1-distill' = 'qwen2.5',
+    ) => ({ policyParamsB: paramsB, policyFamily, prmFamily, budget: 16 });
     expect(needsDifficulty(table, context(1.5, 'qwen2.5-math-prm'))).toBe(true);
     expect(needsDifficulty(table, context(7, 'skywork-o1'))).toBe(true);
     expect(needsDifficulty(table, context(72, 'qwen2.5-math-prm'))).toBe(false);
     expect(needsDifficulty(table, context(1.5, 'math-shepherd'))).toBe(false);
     expect(needsDifficulty(table, context(1.5, null))).toBe(false);
-    expect(needsDifficulty(table, context(1.5, 'qwen2.5-math-prm', 'deepseek-r1-distill'))).toBe(false);
+    expect(needsDifficulty(table, context(1.5, 'qwen2.5-math-prm', 'deepseek-r1-distill'))).toBe(
+      false,
+    );
   });
 
   it('is false when per-bin rows choose the same thing (a calibrated table with one winner)', () => {
@@ -114,15 +162,26 @@ rows:
   - { difficulty: easy, method: beam_search, m: 4, source: c }
   - { difficulty: [medium, hard], method: beam_search, m: 4, source: d }
 `);
-    const context = (budget: number) => ({ policyParamsB: 1.5, policyFamily: 'qwen2.5' as const, prmFamily: 'qwen2.5-math-prm' as const, budget });
+    const context = (budget: number) => ({
+      policyParamsB: 1.5,
+      policyFamily: 'qwen2.5' as const,
+      prmFamily: 'qwen2.5-math-prm' as const,
+      budget,
+    });
     expect(needsDifficulty(sameMethod, context(4))).toBe(true);
     expect(needsDifficulty(sameMethod, context(16))).toBe(false);
   });
 });
 
 describe('thresholdsFor', () => {
-  it('prefers the model\'s calibrated thresholds', () => {
-    const custom = { easyMinMeanFinalScore: 0.8, easyMinAgreement: 1, hardMaxMeanFinalScore: 0.2, hardBelowAgreement: 0.3, hardMinInvalidShare: 0.75 };
+  it("prefers the model's calibrated thresholds", () => {
+    const custom = {
+      easyMinMeanFinalScore: 0.8,
+      easyMinAgreement: 1,
+      hardMaxMeanFinalScore: 0.2,
+      hardBelowAgreement: 0.3,
+      hardMinInvalidShare: 0.75,
+    };
     const withModel = { ...table, thresholdsByModel: { 'qwen-1.5b': custom } };
     expect(thresholdsFor(withModel, 'qwen-1.5b')).toEqual(custom);
     expect(thresholdsFor(withModel, 'other')).toEqual(table.difficultyThresholds);

@@ -5,7 +5,9 @@ const SETTINGS = { maxSamples: 4, budgetShare: 0.25, minSamples: 2 };
 
 describe('planProbe', () => {
   it('takes min(4, N/4) samples, none below 2', () => {
-    expect([4, 7, 8, 12, 16, 64, 256].map((n) => planProbe(n, SETTINGS).samples)).toEqual([0, 0, 2, 3, 4, 4, 4]);
+    expect([4, 7, 8, 12, 16, 64, 256].map((n) => planProbe(n, SETTINGS).samples)).toEqual([
+      0, 0, 2, 3, 4, 4, 4,
+    ]);
   });
 
   it('never takes the whole budget', () => {
@@ -15,39 +17,75 @@ describe('planProbe', () => {
 
 describe('planProbeReuse', () => {
   it('BoN / majority: the probe is the first batch, only N - k more are drawn', () => {
-    expect(planProbeReuse({ budget: 16, probeSamples: 4, method: 'best_of_n', m: 4 })).toMatchObject({ method: 'best_of_n', methodBudget: 12, probeInVote: 4, plannedBudget: 16, unspent: 0, isSampleBased: true, m: 1 });
-    expect(planProbeReuse({ budget: 64, probeSamples: 4, method: 'majority', m: 4 })).toMatchObject({ methodBudget: 60, plannedBudget: 64 });
+    expect(
+      planProbeReuse({ budget: 16, probeSamples: 4, method: 'best_of_n', m: 4 }),
+    ).toMatchObject({
+      method: 'best_of_n',
+      methodBudget: 12,
+      probeInVote: 4,
+      plannedBudget: 16,
+      unspent: 0,
+      isSampleBased: true,
+      m: 1,
+    });
+    expect(planProbeReuse({ budget: 64, probeSamples: 4, method: 'majority', m: 4 })).toMatchObject(
+      { methodBudget: 60, plannedBudget: 64 },
+    );
   });
 
   it('search: the largest multiple of M in N - k; the probe joins the vote', () => {
     const plan = planProbeReuse({ budget: 16, probeSamples: 4, method: 'beam_search', m: 4 });
-    expect(plan).toMatchObject({ method: 'beam_search', methodBudget: 12, m: 4, probeInVote: 4, plannedBudget: 16, unspent: 0, isSampleBased: false });
+    expect(plan).toMatchObject({
+      method: 'beam_search',
+      methodBudget: 12,
+      m: 4,
+      probeInVote: 4,
+      plannedBudget: 16,
+      unspent: 0,
+      isSampleBased: false,
+    });
     expect(plan.accounting).toMatch(/join the final vote/);
-    expect(planProbeReuse({ budget: 10, probeSamples: 2, method: 'dvts', m: 4 })).toMatchObject({ methodBudget: 8, unspent: 0 });
-    expect(planProbeReuse({ budget: 12, probeSamples: 3, method: 'dvts', m: 4 })).toMatchObject({ methodBudget: 8, unspent: 1, plannedBudget: 11 });
+    expect(planProbeReuse({ budget: 10, probeSamples: 2, method: 'dvts', m: 4 })).toMatchObject({
+      methodBudget: 8,
+      unspent: 0,
+    });
+    expect(planProbeReuse({ budget: 12, probeSamples: 3, method: 'dvts', m: 4 })).toMatchObject({
+      methodBudget: 8,
+      unspent: 1,
+      plannedBudget: 11,
+    });
   });
 
   it('search that no longer fits one beam becomes BoN over what is left', () => {
-    expect(planProbeReuse({ budget: 6, probeSamples: 3, method: 'beam_search', m: 4 })).toMatchObject({ method: 'best_of_n', methodBudget: 3, plannedBudget: 6 });
+    expect(
+      planProbeReuse({ budget: 6, probeSamples: 3, method: 'beam_search', m: 4 }),
+    ).toMatchObject({ method: 'best_of_n', methodBudget: 3, plannedBudget: 6 });
   });
 
   it('rejects a probe as large as the budget', () => {
-    expect(() => planProbeReuse({ budget: 4, probeSamples: 4, method: 'best_of_n', m: 4 })).toThrow(RangeError);
+    expect(() => planProbeReuse({ budget: 4, probeSamples: 4, method: 'best_of_n', m: 4 })).toThrow(
+      RangeError,
+    );
   });
 
   it('never plans more than N and counts every probe sample exactly once (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 512 }), fc.integer({ min: 1, max: 8 }), fc.constantFrom(...TABLE_METHODS), (budget, m, method) => {
-        const k = planProbe(budget, SETTINGS).samples;
-        const plan = planProbeReuse({ budget, probeSamples: k, method, m });
-        expect(plan.plannedBudget).toBeLessThanOrEqual(budget);
-        expect(plan.plannedBudget).toBe(k + plan.methodBudget);
-        expect(plan.plannedBudget + plan.unspent).toBe(budget);
-        expect(plan.probeInVote).toBe(k);
-        expect(plan.methodBudget).toBeGreaterThan(0);
-        if (!plan.isSampleBased) expect(plan.methodBudget % plan.m).toBe(0);
-        if (!plan.isSampleBased) expect(plan.unspent).toBeLessThan(plan.m);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 512 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(...TABLE_METHODS),
+        (budget, m, method) => {
+          const k = planProbe(budget, SETTINGS).samples;
+          const plan = planProbeReuse({ budget, probeSamples: k, method, m });
+          expect(plan.plannedBudget).toBeLessThanOrEqual(budget);
+          expect(plan.plannedBudget).toBe(k + plan.methodBudget);
+          expect(plan.plannedBudget + plan.unspent).toBe(budget);
+          expect(plan.probeInVote).toBe(k);
+          expect(plan.methodBudget).toBeGreaterThan(0);
+          if (!plan.isSampleBased) expect(plan.methodBudget % plan.m).toBe(0);
+          if (!plan.isSampleBased) expect(plan.unspent).toBeLessThan(plan.m);
+        },
+      ),
       { seed: 5, numRuns: 500 },
     );
   });

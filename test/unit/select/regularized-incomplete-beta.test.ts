@@ -32,12 +32,18 @@ describe('regularizedIncompleteBeta', () => {
   });
 
   it('is 1/2 at x = 1/2 when a = b', () => {
-    for (const a of [0.5, 1, 3, 10.5, 200]) expect(regularizedIncompleteBeta(0.5, a, a)).toBeCloseTo(0.5, 10);
+    for (const a of [0.5, 1, 3, 10.5, 200])
+      expect(regularizedIncompleteBeta(0.5, a, a)).toBeCloseTo(0.5, 10);
   });
 
   it('equals the binomial tail for integer arguments', () => {
     expect(regularizedIncompleteBeta(0.5, 4, 3)).toBeCloseTo(22 / 64, 12);
-    for (const [n, k, p] of [[10, 3, 0.2], [40, 25, 0.55], [100, 50, 0.5], [7, 7, 0.9]] as const) {
+    for (const [n, k, p] of [
+      [10, 3, 0.2],
+      [40, 25, 0.55],
+      [100, 50, 0.5],
+      [7, 7, 0.9],
+    ] as const) {
       expect(regularizedIncompleteBeta(p, k, n - k + 1)).toBeCloseTo(binomialTail(n, k, p), 10);
     }
   });
@@ -57,22 +63,35 @@ describe('regularizedIncompleteBeta', () => {
 
   it('satisfies the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) and stays in [0, 1]', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.double({ min: 0.1, max: 300, noNaN: true }), fc.double({ min: 0.1, max: 300, noNaN: true }), (x, a, b) => {
-        const value = regularizedIncompleteBeta(x, a, b);
-        expect(value).toBeGreaterThanOrEqual(0);
-        expect(value).toBeLessThanOrEqual(1);
-        expect(value + regularizedIncompleteBeta(1 - x, b, a)).toBeCloseTo(1, 8);
-      }),
+      fc.property(
+        fc.double({ min: 0.001, max: 0.999, noNaN: true }),
+        fc.double({ min: 0.1, max: 300, noNaN: true }),
+        fc.double({ min: 0.1, max: 300, noNaN: true }),
+        (x, a, b) => {
+          const value = regularizedIncompleteBeta(x, a, b);
+          expect(value).toBeGreaterThanOrEqual(0);
+          expect(value).toBeLessThanOrEqual(1);
+          expect(value + regularizedIncompleteBeta(1 - x, b, a)).toBeCloseTo(1, 8);
+        },
+      ),
       { seed: 42, numRuns: 300 },
     );
   });
 
   it('is non-decreasing in x', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 80 }), (x, y, a, b) => {
-        const [low, high] = x <= y ? [x, y] : [y, x];
-        expect(regularizedIncompleteBeta(low, a, b)).toBeLessThanOrEqual(regularizedIncompleteBeta(high, a, b) + 1e-12);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 1, max: 80 }),
+        (x, y, a, b) => {
+          const [low, high] = x <= y ? [x, y] : [y, x];
+          expect(regularizedIncompleteBeta(low, a, b)).toBeLessThanOrEqual(
+            regularizedIncompleteBeta(high, a, b) + 1e-12,
+          );
+        },
+      ),
       { seed: 7, numRuns: 300 },
     );
   });

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../../src/errors';
-import { parseStrategyTable, strategyTableFromDocument, strategyTableToDocument } from '../../../src/select';
+import {
+  parseStrategyTable,
+  strategyTableFromDocument,
+  strategyTableToDocument,
+} from '../../../src/select';
 import { DEFAULT_TABLE_PATH, loadDefaultTable, MINIMAL_TABLE } from './strategy-table-fixture';
 
 function withRows(rows: string): string {
@@ -16,13 +20,21 @@ describe('parseStrategyTable', () => {
     expect(table.rows.length).toBeGreaterThanOrEqual(10);
     for (const row of table.rows) expect(row.source).toMatch(/paper\.md|peers\.md/);
     expect(table.sizeClasses.map((c) => c.name)).toEqual(['small', 'mid', 'large']);
-    expect(table.prmClasses).toEqual({ 'qwen2.5-math-prm': 'strong', 'skywork-o1': 'strong', 'math-shepherd': 'weak', rlhflow: 'weak', outcome: 'outcome' });
+    expect(table.prmClasses).toEqual({
+      'qwen2.5-math-prm': 'strong',
+      'skywork-o1': 'strong',
+      'math-shepherd': 'weak',
+      rlhflow: 'weak',
+      outcome: 'outcome',
+    });
     expect(table.probe).toEqual({ maxSamples: 4, budgetShare: 0.25, minSamples: 4 });
   });
 
   it('cites its source in a comment above every row of the shipped file', () => {
     const lines = readFileSync(DEFAULT_TABLE_PATH, 'utf8').split('\n');
-    const rowStarts = lines.flatMap((line, i) => (/^ {2}- /.test(line) && lines.slice(0, i).some((l) => l.startsWith('rows:')) ? [i] : []));
+    const rowStarts = lines.flatMap((line, i) =>
+      /^ {2}- /.test(line) && lines.slice(0, i).some((l) => l.startsWith('rows:')) ? [i] : [],
+    );
     for (const start of rowStarts) expect(lines[start - 1]).toMatch(/^\s*#/);
   });
 
@@ -31,18 +43,33 @@ describe('parseStrategyTable', () => {
     expect(table.probe).toEqual({ maxSamples: 4, budgetShare: 0.25, minSamples: 4 });
     expect(table.unknownDifficulty).toBe('medium');
     expect(table.thresholdsByModel).toEqual({});
-    expect(table.rows[0]?.match).toEqual({ policyFamilies: null, sizes: ['small'], prms: null, difficulties: ['hard'], budgetMin: null, budgetMax: null });
+    expect(table.rows[0]?.match).toEqual({
+      policyFamilies: null,
+      sizes: ['small'],
+      prms: null,
+      difficulties: ['hard'],
+      budgetMin: null,
+      budgetMax: null,
+    });
   });
 
   it('names the bad field', () => {
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('method: beam_search', 'method: mcts'))).toThrow(/rows\.0\.method/);
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('    source: test\n', ''))).toThrow(/rows\.0\.source/);
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('version: 1', 'version: 2'))).toThrow(ConfigError);
+    expect(() =>
+      parseStrategyTable(MINIMAL_TABLE.replace('method: beam_search', 'method: mcts')),
+    ).toThrow(/rows\.0\.method/);
+    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('    source: test\n', ''))).toThrow(
+      /rows\.0\.source/,
+    );
+    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('version: 1', 'version: 2'))).toThrow(
+      ConfigError,
+    );
     expect(() => parseStrategyTable('rows: [')).toThrow(/not valid YAML/);
   });
 
   it('rejects a row that names an unknown size class', () => {
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('size: small', 'size: tiny'))).toThrow(/unknown size class 'tiny'/);
+    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('size: small', 'size: tiny'))).toThrow(
+      /unknown size class 'tiny'/,
+    );
   });
 
   it('rejects a row an earlier row makes unreachable', () => {
@@ -78,13 +105,35 @@ describe('parseStrategyTable', () => {
   });
 
   it('rejects size classes out of order and a bounded last class', () => {
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('{ name: large }', '{ name: large, below_params_b: 100 }'))).toThrow(/last has none/);
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace("- { name: small, below_params_b: 7 }", "- { name: small, below_params_b: 7 }\n  - { name: mid, below_params_b: 5 }"))).toThrow(/increasing/);
+    expect(() =>
+      parseStrategyTable(
+        MINIMAL_TABLE.replace('{ name: large }', '{ name: large, below_params_b: 100 }'),
+      ),
+    ).toThrow(/last has none/);
+    expect(() =>
+      parseStrategyTable(
+        MINIMAL_TABLE.replace(
+          '- { name: small, below_params_b: 7 }',
+          '- { name: small, below_params_b: 7 }\n  - { name: mid, below_params_b: 5 }',
+        ),
+      ),
+    ).toThrow(/increasing/);
   });
 
   it('rejects a PRM family listed in two classes and inconsistent thresholds', () => {
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('strong: [qwen2.5-math-prm]', 'strong: [qwen2.5-math-prm]\n  weak: [qwen2.5-math-prm]'))).toThrow(/two classes/);
-    expect(() => parseStrategyTable(MINIMAL_TABLE.replace('hard_max_mean_final_score: 0.35', 'hard_max_mean_final_score: 0.8'))).toThrow(/hard_max_mean_final_score/);
+    expect(() =>
+      parseStrategyTable(
+        MINIMAL_TABLE.replace(
+          'strong: [qwen2.5-math-prm]',
+          'strong: [qwen2.5-math-prm]\n  weak: [qwen2.5-math-prm]',
+        ),
+      ),
+    ).toThrow(/two classes/);
+    expect(() =>
+      parseStrategyTable(
+        MINIMAL_TABLE.replace('hard_max_mean_final_score: 0.35', 'hard_max_mean_final_score: 0.8'),
+      ),
+    ).toThrow(/hard_max_mean_final_score/);
   });
 
   it('accepts lists and `any` in conditions', () => {
@@ -118,7 +167,10 @@ describe('parseStrategyTable calibration block', () => {
 `;
 
   it('reads tables calibrated before per-budget probes (probe_samples ≥ 1)', () => {
-    expect(parseStrategyTable(withCalibration(4)).calibration).toMatchObject({ probeSamples: 4, crossValidation: [{ budget: 4, bestFixedMethod: 'beam_search' }] });
+    expect(parseStrategyTable(withCalibration(4)).calibration).toMatchObject({
+      probeSamples: 4,
+      crossValidation: [{ budget: 4, bestFixedMethod: 'beam_search' }],
+    });
   });
 
   it('accepts probe_samples 0: no calibrated budget reaches the probe', () => {

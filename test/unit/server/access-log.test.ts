@@ -28,7 +28,14 @@ function appWithLog(level: pino.Level = 'info') {
   const logger = pino({ level }, sink);
   const app = express();
   let clock = 0;
-  app.use(createAccessLog({ logger, quietPaths: ['/health'], headers: { 'cache-control': 'no-store' }, now: () => (clock += 2.5) }));
+  app.use(
+    createAccessLog({
+      logger,
+      quietPaths: ['/health'],
+      headers: { 'cache-control': 'no-store' },
+      now: () => (clock += 2.5),
+    }),
+  );
   app.get('/health', (_request, response) => void response.json({ ok: true }));
   app.get('/boom', (_request, response) => void response.status(502).json({ error: 'upstream' }));
   app.post('/echo-id', (_request, response) => void response.json({ id: requestIdOf(response) }));
@@ -47,22 +54,37 @@ function appWithLog(level: pino.Level = 'info') {
 describe('createAccessLog', () => {
   it('writes one line per request with method, url, status, duration and request id, and no headers', async () => {
     const { app, lines } = appWithLog();
-    const response = await request(app).post('/echo-id?x=1').set('authorization', 'Bearer sk-secret-123').send({});
+    const response = await request(app)
+      .post('/echo-id?x=1')
+      .set('authorization', 'Bearer sk-secret-123')
+      .send({});
     expect(lines).toHaveLength(1);
     const line = lines[0] as Line;
-    expect(line).toMatchObject({ msg: 'request completed', method: 'POST', url: '/echo-id?x=1', status: 200, durationMs: 2.5, level: 30 });
+    expect(line).toMatchObject({
+      msg: 'request completed',
+      method: 'POST',
+      url: '/echo-id?x=1',
+      status: 200,
+      durationMs: 2.5,
+      level: 30,
+    });
     expect(line.reqId).toBe(response.headers['x-request-id']);
     expect(line.reqId).toBe(response.body.id);
     expect(line.aborted).toBeUndefined();
     expect(JSON.stringify(lines)).not.toContain('sk-secret-123');
   });
 
-  it("echoes a well-formed client x-request-id and replaces a malformed one with a UUID", async () => {
+  it('echoes a well-formed client x-request-id and replaces a malformed one with a UUID', async () => {
     const { app } = appWithLog();
     const given = await request(app).post('/echo-id').set('x-request-id', 'trace-42.a:b').send({});
     expect(given.headers['x-request-id']).toBe('trace-42.a:b');
-    const hostile = await request(app).post('/echo-id').set('x-request-id', 'bad id\twith "quotes"').send({});
-    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const hostile = await request(app)
+      .post('/echo-id')
+      .set('x-request-id', 'bad id\twith "quotes"')
+      .send({});
+    expect(hostile.headers['x-request-id']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 
   it('sets the shared response headers', async () => {

@@ -1,7 +1,13 @@
 import { createApiKeyCheck, type ApiKeyPolicy } from '../../../src/server/auth';
 import { AuthenticationError } from '../../../src/errors';
 
-const key = (name: string, text: string, limits: Partial<ApiKeyPolicy> = {}): ApiKeyPolicy => ({ name, key: text, maxBudget: null, requestsPerMinute: null, ...limits });
+const key = (name: string, text: string, limits: Partial<ApiKeyPolicy> = {}): ApiKeyPolicy => ({
+  name,
+  key: text,
+  maxBudget: null,
+  requestsPerMinute: null,
+  ...limits,
+});
 
 describe('createApiKeyCheck', () => {
   it('is disabled without keys', () => {
@@ -24,10 +30,17 @@ describe('createApiKeyCheck', () => {
   });
 
   it('returns the matching key with its limits, never the key text', () => {
-    const check = createApiKeyCheck([key('free', 'k-free', { maxBudget: 4, requestsPerMinute: 10 }), key('team', 'k-team')]);
+    const check = createApiKeyCheck([
+      key('free', 'k-free', { maxBudget: 4, requestsPerMinute: 10 }),
+      key('team', 'k-team'),
+    ]);
     const free = check?.('Bearer k-free');
     expect(free).toEqual({ name: 'free', maxBudget: 4, requestsPerMinute: 10 });
     expect(JSON.stringify(free)).not.toContain('k-free');
-    expect(check?.('Bearer   k-team  ')).toEqual({ name: 'team', maxBudget: null, requestsPerMinute: null });
+    expect(check?.('Bearer   k-team  ')).toEqual({
+      name: 'team',
+      maxBudget: null,
+      requestsPerMinute: null,
+    });
   });
 });

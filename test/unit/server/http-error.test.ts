@@ -34,8 +34,13 @@ describe('toHttpError', () => {
     expect(mapped.isUnexpected).toBe(false);
   });
 
-  it('relays an upstream 400 (e.g. context too long) as the client\'s 400', () => {
-    const mapped = toHttpError(new UpstreamError("upstream 'policy' answered 400: too many tokens", { upstream: 'policy', status: 400 }));
+  it("relays an upstream 400 (e.g. context too long) as the client's 400", () => {
+    const mapped = toHttpError(
+      new UpstreamError("upstream 'policy' answered 400: too many tokens", {
+        upstream: 'policy',
+        status: 400,
+      }),
+    );
     expect(mapped.status).toBe(400);
     expect(mapped.body.error.message).toContain('too many tokens');
   });

@@ -7,7 +7,11 @@ function clock(): { now: () => number; advance: (ms: number) => void } {
   return { now: () => at, advance: (ms) => (at += ms) };
 }
 
-const caller = (name: string, requestsPerMinute: number | null): Caller => ({ name, maxBudget: null, requestsPerMinute });
+const caller = (name: string, requestsPerMinute: number | null): Caller => ({
+  name,
+  maxBudget: null,
+  requestsPerMinute,
+});
 
 describe('createKeyRateLimit', () => {
   it('lets a key burst up to its per-minute figure, then refuses with the wait until the next slot', () => {

@@ -22,12 +22,17 @@ function appReading(limitBytes: number) {
 
 describe('createJsonBodyReader', () => {
   const app = appReading(100);
-  const post = (raw: string | Buffer, type = 'application/json') => request(app).post('/').set('content-type', type).send(raw);
+  const post = (raw: string | Buffer, type = 'application/json') =>
+    request(app).post('/').set('content-type', type).send(raw);
 
   it('reads a JSON object or array', async () => {
-    expect((await post('{"model":"m","messages":[{"role":"user","content":"é 😀"}]}')).body).toEqual({ body: { model: 'm', messages: [{ role: 'user', content: 'é 😀' }] } });
+    expect(
+      (await post('{"model":"m","messages":[{"role":"user","content":"é 😀"}]}')).body,
+    ).toEqual({ body: { model: 'm', messages: [{ role: 'user', content: 'é 😀' }] } });
     expect((await post('[1,2]')).body).toEqual({ body: [1, 2] });
-    expect((await post('{"a":1}', 'Application/JSON; charset=UTF-8')).body).toEqual({ body: { a: 1 } });
+    expect((await post('{"a":1}', 'Application/JSON; charset=UTF-8')).body).toEqual({
+      body: { a: 1 },
+    });
   });
 
   it('drops a UTF-8 byte order mark, like body-parser', async () => {
@@ -62,9 +67,17 @@ describe('createJsonBodyReader', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      const gzipped = await rawPost(port, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, [gzipSync('{"a":2}')]);
+      const gzipped = await rawPost(
+        port,
+        { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        [gzipSync('{"a":2}')],
+      );
       expect(gzipped).toEqual({ body: { a: 2 } });
-      const chunked = await rawPost(port, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, [Buffer.from('{"a":'), Buffer.from('3}')]);
+      const chunked = await rawPost(
+        port,
+        { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        [Buffer.from('{"a":'), Buffer.from('3}')],
+      );
       expect(chunked).toEqual({ body: { a: 3 } });
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -73,13 +86,22 @@ describe('createJsonBodyReader', () => {
 });
 
 /** POST raw bytes (supertest would re-serialise a Buffer sent as JSON). */
-function rawPost(port: number, headers: Record<string, string>, pieces: Buffer[]): Promise<unknown> {
+function rawPost(
+  port: number,
+  headers: Record<string, string>,
+  pieces: Buffer[],
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const call = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown));
-    });
+    const call = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown),
+        );
+      },
+    );
     call.on('error', reject);
     for (const piece of pieces) call.write(piece);
     call.end();

@@ -23,13 +23,23 @@ function fakeResponse(): { response: Response; written: string[] } {
 
 async function relay(lines: string[]): Promise<string> {
   const { response, written } = fakeResponse();
-  await relayChatStream(Readable.from(lines), response, 'served-model', 'client-model', new AbortController().signal);
+  await relayChatStream(
+    Readable.from(lines),
+    response,
+    'served-model',
+    'client-model',
+    new AbortController().signal,
+  );
   return written.join('');
 }
 
 describe('relayChatStream', () => {
   it('renames the served model to the client model, line by line, across chunk boundaries', async () => {
-    const out = await relay(['data: {"id":"1","model":"served-', 'model","choices":[]}\n\n', 'data: [DONE]\n\n']);
+    const out = await relay([
+      'data: {"id":"1","model":"served-',
+      'model","choices":[]}\n\n',
+      'data: [DONE]\n\n',
+    ]);
     expect(out).toBe('data: {"id":"1","model":"client-model","choices":[]}\n\ndata: [DONE]\n\n');
   });
 
@@ -39,8 +49,18 @@ describe('relayChatStream', () => {
       'data: {"object":"error","message":null,"code":500}\n\n',
       'data: {"object":"error","message":{"detail":"x"},"code":500}\n\n',
     ]);
-    const events = out.trim().split('\n\n').map((line) => JSON.parse(line.replace(/^data: /, '')) as { error: { message: string; code: string } });
-    expect(events.map((event) => event.error.message)).toEqual(['boom', 'upstream error', '{"detail":"x"}']);
+    const events = out
+      .trim()
+      .split('\n\n')
+      .map(
+        (line) =>
+          JSON.parse(line.replace(/^data: /, '')) as { error: { message: string; code: string } },
+      );
+    expect(events.map((event) => event.error.message)).toEqual([
+      'boom',
+      'upstream error',
+      '{"detail":"x"}',
+    ]);
     expect(events.every((event) => event.error.code === 'upstream_error')).toBe(true);
   });
 });

@@ -1,5 +1,16 @@
 import { generateProblems, type RunningSimulator } from '../../../src/sim';
-import { at, keysAt, list, num, postJson, qwenPrompt, sseData, startPolicy, text, valuesAt } from './sim-test-helpers';
+import {
+  at,
+  keysAt,
+  list,
+  num,
+  postJson,
+  qwenPrompt,
+  sseData,
+  startPolicy,
+  text,
+  valuesAt,
+} from './sim-test-helpers';
 
 const [problem] = generateProblems({ seed: 9, count: 1 });
 const question = problem?.problem ?? '';
@@ -16,12 +27,20 @@ describe('POST /v1/completions', () => {
   afterAll(() => sim.close());
 
   async function tokenCount(value: string, addSpecialTokens = false): Promise<number> {
-    const response = await postJson(`${sim.url}/tokenize`, { prompt: value, add_special_tokens: addSpecialTokens });
+    const response = await postJson(`${sim.url}/tokenize`, {
+      prompt: value,
+      add_special_tokens: addSpecialTokens,
+    });
     return num(response.body, 'count');
   }
 
   it('answers in the vLLM CompletionResponse shape', async () => {
-    const response = await postJson(url, { model: sim.modelId, prompt, max_tokens: 50, temperature: 0 });
+    const response = await postJson(url, {
+      model: sim.modelId,
+      prompt,
+      max_tokens: 50,
+      temperature: 0,
+    });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       id: expect.stringMatching(/^cmpl-/),
@@ -38,7 +57,12 @@ describe('POST /v1/completions', () => {
           prompt_logprobs: null,
         },
       ],
-      usage: { prompt_tokens: expect.any(Number), completion_tokens: 50, total_tokens: expect.any(Number), prompt_tokens_details: null },
+      usage: {
+        prompt_tokens: expect.any(Number),
+        completion_tokens: 50,
+        total_tokens: expect.any(Number),
+        prompt_tokens_details: null,
+      },
       system_fingerprint: null,
       kv_transfer_params: null,
     });
@@ -53,9 +77,17 @@ describe('POST /v1/completions', () => {
 
   it('orders choices prompt-major (index = prompt_idx * n + j) and counts each prompt once', async () => {
     const second = qwenPrompt(generateProblems({ seed: 10, count: 1 })[0]?.problem ?? '');
-    const response = await postJson(url, { prompt: [prompt, second], n: 3, max_tokens: 20, temperature: 0.8, seed: 1 });
+    const response = await postJson(url, {
+      prompt: [prompt, second],
+      n: 3,
+      max_tokens: 20,
+      temperature: 0.8,
+      seed: 1,
+    });
     const choices = list(response.body, 'choices');
-    expect(choices.map((_, index) => num(response.body, 'choices', index, 'index'))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(choices.map((_, index) => num(response.body, 'choices', index, 'index'))).toEqual([
+      0, 1, 2, 3, 4, 5,
+    ]);
     const promptTokens = (await tokenCount(prompt, true)) + (await tokenCount(second, true));
     expect(num(response.body, 'usage', 'prompt_tokens')).toBe(promptTokens);
     expect(num(response.body, 'usage', 'completion_tokens')).toBe(6 * 20);
@@ -73,7 +105,12 @@ describe('POST /v1/completions', () => {
   });
 
   it('stops at a stop string: stop_reason is the string, cut from the text unless included', async () => {
-    const excluded = await postJson(url, { prompt, max_tokens: 1000, temperature: 0, stop: ['\n\n'] });
+    const excluded = await postJson(url, {
+      prompt,
+      max_tokens: 1000,
+      temperature: 0,
+      stop: ['\n\n'],
+    });
     const included = await postJson(url, {
       prompt,
       max_tokens: 1000,
@@ -93,7 +130,12 @@ describe('POST /v1/completions', () => {
   });
 
   it('continues a partial solution step by step and ends with the same text as one greedy call', async () => {
-    const whole = text((await postJson(url, { prompt, max_tokens: 4000, temperature: 0 })).body, 'choices', 0, 'text');
+    const whole = text(
+      (await postJson(url, { prompt, max_tokens: 4000, temperature: 0 })).body,
+      'choices',
+      0,
+      'text',
+    );
     let partial = '';
     for (let round = 0; round < 12; round++) {
       const response = await postJson(url, {
@@ -111,16 +153,33 @@ describe('POST /v1/completions', () => {
   });
 
   it('emits "\\n\\n" first when the prefix ends with a finished step but no separator', async () => {
-    const firstStep = text((await postJson(url, { prompt, max_tokens: 500, temperature: 0, stop: ['\n\n'] })).body, 'choices', 0, 'text');
-    const response = await postJson(url, { prompt: prompt + firstStep, max_tokens: 500, temperature: 0, stop: ['\n\n'] });
+    const firstStep = text(
+      (await postJson(url, { prompt, max_tokens: 500, temperature: 0, stop: ['\n\n'] })).body,
+      'choices',
+      0,
+      'text',
+    );
+    const response = await postJson(url, {
+      prompt: prompt + firstStep,
+      max_tokens: 500,
+      temperature: 0,
+      stop: ['\n\n'],
+    });
     expect(text(response.body, 'choices', 0, 'text')).toBe('');
     expect(text(response.body, 'choices', 0, 'stop_reason')).toBe('\n\n');
     expect(num(response.body, 'usage', 'completion_tokens')).toBe(1);
   });
 
   it('is deterministic at temperature 0 and reproducible with a seed; n children use seed + j', async () => {
-    const greedy = await postJson(url, { prompt: [prompt, prompt], n: 2, max_tokens: 300, temperature: 0 });
-    const greedyTexts = list(greedy.body, 'choices').map((_, index) => text(greedy.body, 'choices', index, 'text'));
+    const greedy = await postJson(url, {
+      prompt: [prompt, prompt],
+      n: 2,
+      max_tokens: 300,
+      temperature: 0,
+    });
+    const greedyTexts = list(greedy.body, 'choices').map((_, index) =>
+      text(greedy.body, 'choices', index, 'text'),
+    );
     expect(new Set(greedyTexts).size).toBe(1);
 
     const body = { prompt, n: 4, max_tokens: 400, temperature: 0.9, seed: 123 };
@@ -132,20 +191,40 @@ describe('POST /v1/completions', () => {
   });
 
   it('makes sampled siblings diverse at high temperature', async () => {
-    const response = await postJson(url, { prompt, n: 16, max_tokens: 2000, temperature: 1, seed: 5, stop: ['\n\n'] });
-    const texts = list(response.body, 'choices').map((_, index) => text(response.body, 'choices', index, 'text'));
+    const response = await postJson(url, {
+      prompt,
+      n: 16,
+      max_tokens: 2000,
+      temperature: 1,
+      seed: 5,
+      stop: ['\n\n'],
+    });
+    const texts = list(response.body, 'choices').map((_, index) =>
+      text(response.body, 'choices', index, 'text'),
+    );
     expect(new Set(texts).size).toBeGreaterThan(4);
   });
 
   it('accepts token-id prompts and echoes the prompt when asked', async () => {
-    const ids = list((await postJson(`${sim.url}/tokenize`, { prompt, add_special_tokens: false })).body, 'tokens');
+    const ids = list(
+      (await postJson(`${sim.url}/tokenize`, { prompt, add_special_tokens: false })).body,
+      'tokens',
+    );
     const byIds = await postJson(url, { prompt: ids, max_tokens: 10, temperature: 0 });
     const byText = await postJson(url, { prompt, max_tokens: 10, temperature: 0, echo: true });
-    expect(text(byText.body, 'choices', 0, 'text')).toBe(prompt + text(byIds.body, 'choices', 0, 'text'));
+    expect(text(byText.body, 'choices', 0, 'text')).toBe(
+      prompt + text(byIds.body, 'choices', 0, 'text'),
+    );
   });
 
   it('returns completion logprobs and prompt logprobs in vLLM format', async () => {
-    const response = await postJson(url, { prompt: 'Compute 2 + 2.', max_tokens: 5, temperature: 0, logprobs: 3, prompt_logprobs: 2 });
+    const response = await postJson(url, {
+      prompt: 'Compute 2 + 2.',
+      max_tokens: 5,
+      temperature: 0,
+      logprobs: 3,
+      prompt_logprobs: 2,
+    });
     const logprobs = at(response.body, 'choices', 0, 'logprobs');
     expect(list(logprobs, 'tokens')).toHaveLength(5);
     expect(list(logprobs, 'token_logprobs')).toHaveLength(5);
@@ -154,25 +233,44 @@ describe('POST /v1/completions', () => {
     const promptLogprobs = list(response.body, 'choices', 0, 'prompt_logprobs');
     expect(promptLogprobs[0]).toBeNull();
     const [firstEntry] = valuesAt(promptLogprobs, 1);
-    expect(firstEntry).toEqual({ logprob: expect.any(Number), rank: expect.any(Number), decoded_token: expect.any(String) });
+    expect(firstEntry).toEqual({
+      logprob: expect.any(Number),
+      rank: expect.any(Number),
+      decoded_token: expect.any(String),
+    });
   });
 
   it('streams text_completion chunks, a usage chunk and [DONE]', async () => {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt, max_tokens: 12, temperature: 0, n: 2, stream: true, stream_options: { include_usage: true } }),
+      body: JSON.stringify({
+        prompt,
+        max_tokens: 12,
+        temperature: 0,
+        n: 2,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const events = sseData(await response.text());
     expect(events[events.length - 1]).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((event) => JSON.parse(event) as unknown);
     const usage = chunks[chunks.length - 1];
-    expect(usage).toMatchObject({ object: 'text_completion', choices: [], usage: { completion_tokens: 24 } });
-    const byChoice = [0, 1].map((index) => chunks.slice(0, -1).filter((chunk) => num(chunk, 'choices', 0, 'index') === index));
+    expect(usage).toMatchObject({
+      object: 'text_completion',
+      choices: [],
+      usage: { completion_tokens: 24 },
+    });
+    const byChoice = [0, 1].map((index) =>
+      chunks.slice(0, -1).filter((chunk) => num(chunk, 'choices', 0, 'index') === index),
+    );
     for (const chunksOfChoice of byChoice) {
       expect(chunksOfChoice.length).toBeGreaterThan(3);
-      expect(at(chunksOfChoice[chunksOfChoice.length - 1], 'choices', 0, 'finish_reason')).toBe('length');
+      expect(at(chunksOfChoice[chunksOfChoice.length - 1], 'choices', 0, 'finish_reason')).toBe(
+        'length',
+      );
     }
     const streamed = byChoice[0]?.map((chunk) => text(chunk, 'choices', 0, 'text')).join('');
     const plain = await postJson(url, { prompt, max_tokens: 12, temperature: 0 });
@@ -180,16 +278,27 @@ describe('POST /v1/completions', () => {
   });
 
   it.each([
-    [{ prompt, stream_options: { include_usage: true } }, 'Stream options can only be defined when `stream=True`.'],
+    [
+      { prompt, stream_options: { include_usage: true } },
+      'Stream options can only be defined when `stream=True`.',
+    ],
     [{ prompt, logprobs: -1 }, '`logprobs` must be a positive value.'],
-    [{ prompt, prompt_logprobs: 1, stream: true }, '`prompt_logprobs` are not available when `stream=True`.'],
+    [
+      { prompt, prompt_logprobs: 1, stream: true },
+      '`prompt_logprobs` are not available when `stream=True`.',
+    ],
     [{ prompt, best_of: 2 }, 'vLLM V1 does not yet support best_of.'],
     [{ prompt, temperature: -1 }, 'temperature must be non-negative, got -1.'],
-    [{ prompt, logprobs: 21 }, 'Requested sample logprobs of 21, which is greater than max allowed: 20'],
+    [
+      { prompt, logprobs: 21 },
+      'Requested sample logprobs of 21, which is greater than max allowed: 20',
+    ],
   ])('rejects invalid requests with a vLLM 400 (%#)', async (body, message) => {
     const response = await postJson(url, body);
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ error: { message, type: 'BadRequestError', param: null, code: 400 } });
+    expect(response.body).toEqual({
+      error: { message, type: 'BadRequestError', param: null, code: 400 },
+    });
   });
 
   it('reports schema violations as 400 validation errors', async () => {
@@ -201,11 +310,20 @@ describe('POST /v1/completions', () => {
   it('answers 404 NotFoundError for an unknown model', async () => {
     const response = await postJson(url, { model: 'gpt-4o', prompt });
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({ error: { message: 'The model `gpt-4o` does not exist.', type: 'NotFoundError', param: null, code: 404 } });
+    expect(response.body).toEqual({
+      error: {
+        message: 'The model `gpt-4o` does not exist.',
+        type: 'NotFoundError',
+        param: null,
+        code: 404,
+      },
+    });
   });
 
   it('rejects prompts beyond the context window with the vLLM wording', async () => {
-    const small = await startPolicy({ model: { servedName: 'sim-small', paramsB: 1.5, family: 'qwen2.5', maxModelLen: 64 } });
+    const small = await startPolicy({
+      model: { servedName: 'sim-small', paramsB: 1.5, family: 'qwen2.5', maxModelLen: 64 },
+    });
     try {
       const response = await postJson(`${small.url}/v1/completions`, { prompt, max_tokens: 10 });
       expect(response.status).toBe(400);

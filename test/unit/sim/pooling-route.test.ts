@@ -1,14 +1,42 @@
-import { generateProblems, startSimulator, type PrmFamily, type RunningSimulator } from '../../../src/sim';
-import { at, list, num, postJson, qwenPrompt, QWEN_SYSTEM, startPolicy, text, valuesAt } from './sim-test-helpers';
+import {
+  generateProblems,
+  startSimulator,
+  type PrmFamily,
+  type RunningSimulator,
+} from '../../../src/sim';
+import {
+  at,
+  list,
+  num,
+  postJson,
+  qwenPrompt,
+  QWEN_SYSTEM,
+  startPolicy,
+  text,
+  valuesAt,
+} from './sim-test-helpers';
 
-const problem = generateProblems({ seed: 77, count: 1, difficulty: [0.45, 0.55] })[0] ?? { problem: '', answer: '' };
+const problem = generateProblems({ seed: 77, count: 1, difficulty: [0.45, 0.55] })[0] ?? {
+  problem: '',
+  answer: '',
+};
 const question = problem.problem;
 
-function startPrm(family: PrmFamily, quality = 0.8, maxModelLen?: number): Promise<RunningSimulator> {
+function startPrm(
+  family: PrmFamily,
+  quality = 0.8,
+  maxModelLen?: number,
+): Promise<RunningSimulator> {
   return startSimulator({
     role: 'prm',
     seed: 11,
-    model: { servedName: `sim-${family}`, paramsB: 7, family, quality, ...(maxModelLen !== undefined && { maxModelLen }) },
+    model: {
+      servedName: `sim-${family}`,
+      paramsB: 7,
+      family,
+      quality,
+      ...(maxModelLen !== undefined && { maxModelLen }),
+    },
   });
 }
 
@@ -32,12 +60,27 @@ describe('simulated reward models', () => {
 
   beforeAll(async () => {
     policy = await startPolicy();
-    for (const family of ['qwen2.5-math-prm', 'math-shepherd', 'skywork-o1', 'outcome', 'rlhflow'] as const) {
+    for (const family of [
+      'qwen2.5-math-prm',
+      'math-shepherd',
+      'skywork-o1',
+      'outcome',
+      'rlhflow',
+    ] as const) {
       prms.set(family, await startPrm(family));
     }
-    const response = await postJson(`${policy.url}/v1/completions`, { prompt: qwenPrompt(question), n: 32, temperature: 0.8, seed: 1, max_tokens: 4000 });
-    const solutions = list(response.body, 'choices').map((_, index) => text(response.body, 'choices', index, 'text'));
-    const isCorrect = (solution: string): boolean => solution.includes(`\\boxed{${problem.answer}}`);
+    const response = await postJson(`${policy.url}/v1/completions`, {
+      prompt: qwenPrompt(question),
+      n: 32,
+      temperature: 0.8,
+      seed: 1,
+      max_tokens: 4000,
+    });
+    const solutions = list(response.body, 'choices').map((_, index) =>
+      text(response.body, 'choices', index, 'text'),
+    );
+    const isCorrect = (solution: string): boolean =>
+      solution.includes(`\\boxed{${problem.answer}}`);
     correct = (solutions.find(isCorrect) ?? '').split('\n\n');
     wrong = (solutions.find((solution) => !isCorrect(solution)) ?? '').split('\n\n');
   });
@@ -53,7 +96,10 @@ describe('simulated reward models', () => {
   }
 
   async function qwenScores(steps: readonly string[]): Promise<number[]> {
-    const response = await postJson(`${prm('qwen2.5-math-prm').url}/pooling`, { messages: qwenPrmMessages(steps), add_generation_prompt: false });
+    const response = await postJson(`${prm('qwen2.5-math-prm').url}/pooling`, {
+      messages: qwenPrmMessages(steps),
+      add_generation_prompt: false,
+    });
     return pairsOf(response.body).map((pair) => pair[1] ?? NaN);
   }
 
@@ -64,25 +110,39 @@ describe('simulated reward models', () => {
 
   describe('qwen2.5-math-prm (/pooling, STEP pooling on <extra_0>)', () => {
     it('returns one [p_neg, p_pos] pair per marker in the PoolingResponse shape', async () => {
-      const response = await postJson(`${prm('qwen2.5-math-prm').url}/pooling`, { messages: qwenPrmMessages(correct), add_generation_prompt: false });
+      const response = await postJson(`${prm('qwen2.5-math-prm').url}/pooling`, {
+        messages: qwenPrmMessages(correct),
+        add_generation_prompt: false,
+      });
       expect(response.body).toEqual({
         id: expect.stringMatching(/^pool-/),
         object: 'list',
         created: expect.any(Number),
         model: 'sim-qwen2.5-math-prm',
         data: [{ index: 0, object: 'pooling', data: expect.any(Array) }],
-        usage: { prompt_tokens: expect.any(Number), total_tokens: expect.any(Number), completion_tokens: 0, prompt_tokens_details: null },
+        usage: {
+          prompt_tokens: expect.any(Number),
+          total_tokens: expect.any(Number),
+          completion_tokens: 0,
+          prompt_tokens_details: null,
+        },
       });
       const pairs = pairsOf(response.body);
       expect(pairs).toHaveLength(correct.length);
-      for (const [negative, positive] of pairs) expect((negative ?? 0) + (positive ?? 0)).toBeCloseTo(1, 10);
-      const tokenized = await postJson(`${prm('qwen2.5-math-prm').url}/tokenize`, { messages: qwenPrmMessages(correct), add_generation_prompt: false });
+      for (const [negative, positive] of pairs)
+        expect((negative ?? 0) + (positive ?? 0)).toBeCloseTo(1, 10);
+      const tokenized = await postJson(`${prm('qwen2.5-math-prm').url}/tokenize`, {
+        messages: qwenPrmMessages(correct),
+        add_generation_prompt: false,
+      });
       expect(num(response.body, 'usage', 'prompt_tokens')).toBe(num(tokenized.body, 'count'));
     });
 
     it('scores the same for the rendered string and the messages form, batched', async () => {
       const rendered = `${qwenPrompt(question, `${correct.join('<extra_0>')}<extra_0>`)}<|im_end|>\n`;
-      const response = await postJson(`${prm('qwen2.5-math-prm').url}/pooling`, { input: [rendered, rendered] });
+      const response = await postJson(`${prm('qwen2.5-math-prm').url}/pooling`, {
+        input: [rendered, rendered],
+      });
       expect(pairsOf(response.body, 1).map((pair) => pair[1])).toEqual(await qwenScores(correct));
     });
 
@@ -100,14 +160,19 @@ describe('simulated reward models', () => {
     });
 
     it('scores foreign steps near 0.5', async () => {
-      const scores = await qwenScores(['Let us think about the geometry of the situation.', 'The triangle is isosceles.']);
+      const scores = await qwenScores([
+        'Let us think about the geometry of the situation.',
+        'The triangle is isosceles.',
+      ]);
       for (const score of scores) expect(Math.abs(score - 0.5)).toBeLessThan(0.4);
     });
 
     it('rejects inputs beyond max_model_len with the vLLM wording', async () => {
       const short = await startPrm('qwen2.5-math-prm', 0.8, 64);
       try {
-        const response = await postJson(`${short.url}/pooling`, { messages: qwenPrmMessages(correct) });
+        const response = await postJson(`${short.url}/pooling`, {
+          messages: qwenPrmMessages(correct),
+        });
         expect(response.status).toBe(400);
         expect(text(response.body, 'error', 'message')).toMatch(
           /^This model's maximum context length is 64 tokens\. However, you requested \d+ tokens in the input for embedding generation\./,
@@ -118,7 +183,9 @@ describe('simulated reward models', () => {
     });
 
     it('does not serve the Completions API', async () => {
-      const response = await postJson(`${prm('qwen2.5-math-prm').url}/v1/completions`, { prompt: 'x' });
+      const response = await postJson(`${prm('qwen2.5-math-prm').url}/v1/completions`, {
+        prompt: 'x',
+      });
       expect(response.status).toBe(400);
     });
   });
@@ -131,12 +198,18 @@ describe('simulated reward models', () => {
       expect(pairs).toHaveLength(wrong.length);
       expect(pairs.map((pair) => pair[0])).toEqual(await qwenScores(wrong));
       const variant = `${QWEN_SYSTEM}\n${question}\n ${wrong.join(' ки\n\n')} ки`;
-      const variantResponse = await postJson(`${prm('math-shepherd').url}/pooling`, { input: variant });
-      expect(pairsOf(variantResponse.body).map((pair) => pair[0])).toEqual(pairs.map((pair) => pair[0]));
+      const variantResponse = await postJson(`${prm('math-shepherd').url}/pooling`, {
+        input: variant,
+      });
+      expect(pairsOf(variantResponse.body).map((pair) => pair[0])).toEqual(
+        pairs.map((pair) => pair[0]),
+      );
     });
 
     it('has no chat template', async () => {
-      const response = await postJson(`${prm('math-shepherd').url}/pooling`, { messages: qwenPrmMessages(correct) });
+      const response = await postJson(`${prm('math-shepherd').url}/pooling`, {
+        messages: qwenPrmMessages(correct),
+      });
       expect(response.status).toBe(400);
     });
   });
@@ -155,7 +228,8 @@ describe('simulated reward models', () => {
       let prefix = head;
       for (const [index, step] of steps.entries()) {
         prefix += `${step}\n`;
-        const position = num((await postJson(`${server.url}/tokenize`, { prompt: prefix })).body, 'count') - 1;
+        const position =
+          num((await postJson(`${server.url}/tokenize`, { prompt: prefix })).body, 'count') - 1;
         expect(list(tokenized.body, 'tokens')[position]).toBe(198);
         expect(1 / (1 + Math.exp(-(values[position] ?? 0)))).toBeCloseTo(expected[index] ?? NaN, 6);
       }
@@ -166,9 +240,14 @@ describe('simulated reward models', () => {
     it('judges only the final answer', async () => {
       const server = prm('outcome');
       const response = await postJson(`${server.url}/pooling`, {
-        input: [qwenPrompt(question, `${correct.join('\n\n')}<|im_end|>\n`), qwenPrompt(question, `${wrong.join('\n\n')}<|im_end|>\n`)],
+        input: [
+          qwenPrompt(question, `${correct.join('\n\n')}<|im_end|>\n`),
+          qwenPrompt(question, `${wrong.join('\n\n')}<|im_end|>\n`),
+        ],
       });
-      const [good, bad] = [0, 1].map((index) => list(response.body, 'data', index, 'data').map((value) => num(value)));
+      const [good, bad] = [0, 1].map((index) =>
+        list(response.body, 'data', index, 'data').map((value) => num(value)),
+      );
       expect(good).toHaveLength(2);
       expect((good?.[0] ?? 0) + (good?.[1] ?? 0)).toBeCloseTo(1, 10);
       expect(good?.[1]).toBeGreaterThan(bad?.[1] ?? 1);
@@ -185,7 +264,10 @@ describe('simulated reward models', () => {
 
     it('puts P(+) vs P(-) at every assistant "+" position, matching the step scores', async () => {
       const server = prm('rlhflow');
-      const rendered = await postJson(`${server.url}/tokenize`, { messages: conversation(wrong), add_generation_prompt: false });
+      const rendered = await postJson(`${server.url}/tokenize`, {
+        messages: conversation(wrong),
+        add_generation_prompt: false,
+      });
       const tokens = list(rendered.body, 'tokens');
       const prompt = text((await postJson(`${server.url}/detokenize`, { tokens })).body, 'prompt');
       const response = await postJson(`${server.url}/v1/completions`, {
@@ -199,16 +281,26 @@ describe('simulated reward models', () => {
       const promptLogprobs = list(response.body, 'choices', 0, 'prompt_logprobs');
       expect(promptLogprobs).toHaveLength(tokens.length);
       expect(promptLogprobs[0]).toBeNull();
-      const labelPositions = tokens.flatMap((token, index) => (token === 10 && tokens[index - 1] === 271 ? [index] : []));
+      const labelPositions = tokens.flatMap((token, index) =>
+        token === 10 && tokens[index - 1] === 271 ? [index] : [],
+      );
       expect(labelPositions).toHaveLength(wrong.length);
       const expected = await qwenScores(wrong);
       labelPositions.forEach((position, step) => {
         const plus = num(promptLogprobs[position], '10', 'logprob');
         const minus = num(promptLogprobs[position], '12', 'logprob');
         expect(text(promptLogprobs[position], '10', 'decoded_token')).toBe('+');
-        expect(Math.exp(plus) / (Math.exp(plus) + Math.exp(minus))).toBeCloseTo(expected[step] ?? NaN, 6);
+        expect(Math.exp(plus) / (Math.exp(plus) + Math.exp(minus))).toBeCloseTo(
+          expected[step] ?? NaN,
+          6,
+        );
       });
-      for (const entry of valuesAt(promptLogprobs, 5)) expect(entry).toEqual({ logprob: expect.any(Number), rank: expect.any(Number), decoded_token: expect.any(String) });
+      for (const entry of valuesAt(promptLogprobs, 5))
+        expect(entry).toEqual({
+          logprob: expect.any(Number),
+          rank: expect.any(Number),
+          decoded_token: expect.any(String),
+        });
     });
 
     it('generates the label after an open assistant turn, with both labels in top_logprobs', async () => {
@@ -224,10 +316,19 @@ describe('simulated reward models', () => {
       const top = list(response.body, 'choices', 0, 'logprobs', 'content', 0, 'top_logprobs');
       const tokensSeen = top.map((entry) => text(entry, 'token')).sort();
       expect(tokensSeen).toEqual(['+', '-']);
-      const plus = num(top.find((entry) => text(entry, 'token') === '+'), 'logprob');
-      const minus = num(top.find((entry) => text(entry, 'token') === '-'), 'logprob');
+      const plus = num(
+        top.find((entry) => text(entry, 'token') === '+'),
+        'logprob',
+      );
+      const minus = num(
+        top.find((entry) => text(entry, 'token') === '-'),
+        'logprob',
+      );
       const expected = await qwenScores(correct);
-      expect(Math.exp(plus) / (Math.exp(plus) + Math.exp(minus))).toBeCloseTo(expected[expected.length - 1] ?? NaN, 6);
+      expect(Math.exp(plus) / (Math.exp(plus) + Math.exp(minus))).toBeCloseTo(
+        expected[expected.length - 1] ?? NaN,
+        6,
+      );
       expect(at(response.body, 'choices', 0, 'message', 'content')).toBe(plus > minus ? '+' : '-');
     });
   });

@@ -25,7 +25,11 @@ describe('describeProblem', () => {
   });
 
   it('maps different questions to different problems', () => {
-    const answers = new Set(generateProblems({ seed: 1, count: 50 }).map((problem) => describeProblem(problem.problem).answer));
+    const answers = new Set(
+      generateProblems({ seed: 1, count: 50 }).map(
+        (problem) => describeProblem(problem.problem).answer,
+      ),
+    );
     expect(answers.size).toBeGreaterThan(35);
   });
 });
@@ -45,8 +49,12 @@ describe('generateProblems', () => {
 
 describe('expectedStepCorrectProbability', () => {
   it('grows with model size and falls with difficulty', () => {
-    expect(expectedStepCorrectProbability(7, 0.5)).toBeGreaterThan(expectedStepCorrectProbability(1.5, 0.5));
-    expect(expectedStepCorrectProbability(1.5, 0.2)).toBeGreaterThan(expectedStepCorrectProbability(1.5, 0.8));
+    expect(expectedStepCorrectProbability(7, 0.5)).toBeGreaterThan(
+      expectedStepCorrectProbability(1.5, 0.5),
+    );
+    expect(expectedStepCorrectProbability(1.5, 0.2)).toBeGreaterThan(
+      expectedStepCorrectProbability(1.5, 0.8),
+    );
     expect(expectedStepCorrectProbability(72, 0)).toBeLessThanOrEqual(1);
   });
 
@@ -71,8 +79,16 @@ describe('the simulated world, end to end over HTTP', () => {
   let prm: RunningSimulator;
 
   beforeAll(async () => {
-    small = await startSimulator({ role: 'policy', seed: 3, model: { servedName: 'sim-qwen-1.5b', paramsB: 1.5, family: 'qwen2.5' } });
-    large = await startSimulator({ role: 'policy', seed: 3, model: { servedName: 'sim-qwen-72b', paramsB: 72, family: 'qwen2.5' } });
+    small = await startSimulator({
+      role: 'policy',
+      seed: 3,
+      model: { servedName: 'sim-qwen-1.5b', paramsB: 1.5, family: 'qwen2.5' },
+    });
+    large = await startSimulator({
+      role: 'policy',
+      seed: 3,
+      model: { servedName: 'sim-qwen-72b', paramsB: 72, family: 'qwen2.5' },
+    });
     prm = await startSimulator({
       role: 'prm',
       seed: 3,
@@ -90,7 +106,9 @@ describe('the simulated world, end to end over HTTP', () => {
       max_tokens: 4096,
     });
     expect(response.status).toBe(200);
-    return list(response.body, 'choices').map((_, index) => text(response.body, 'choices', index, 'text'));
+    return list(response.body, 'choices').map((_, index) =>
+      text(response.body, 'choices', index, 'text'),
+    );
   }
 
   function finalAnswer(solution: string): string {
@@ -100,8 +118,12 @@ describe('the simulated world, end to end over HTTP', () => {
   it('makes a 1.5B policy right about half the time, a 72B one more often, and the PRM tell them apart', async () => {
     const smallSolutions = await greedySolutions(small);
     const largeSolutions = await greedySolutions(large);
-    const smallCorrect = smallSolutions.map((solution, index) => finalAnswer(solution) === problems[index]?.answer);
-    const largeAccuracy = largeSolutions.filter((solution, index) => finalAnswer(solution) === problems[index]?.answer).length / 200;
+    const smallCorrect = smallSolutions.map(
+      (solution, index) => finalAnswer(solution) === problems[index]?.answer,
+    );
+    const largeAccuracy =
+      largeSolutions.filter((solution, index) => finalAnswer(solution) === problems[index]?.answer)
+        .length / 200;
     const smallAccuracy = smallCorrect.filter(Boolean).length / 200;
     expect(smallAccuracy).toBeGreaterThan(0.38);
     expect(smallAccuracy).toBeLessThan(0.62);
@@ -109,7 +131,10 @@ describe('the simulated world, end to end over HTTP', () => {
 
     const pooled = await postJson(`${prm.url}/pooling`, {
       input: smallSolutions.map((solution, index) =>
-        qwenPrompt(problems[index]?.problem ?? '', `${solution.split('\n\n').join('<extra_0>')}<extra_0><|im_end|>\n`),
+        qwenPrompt(
+          problems[index]?.problem ?? '',
+          `${solution.split('\n\n').join('<extra_0>')}<extra_0><|im_end|>\n`,
+        ),
       ),
     });
     expect(pooled.status).toBe(200);
@@ -117,7 +142,8 @@ describe('the simulated world, end to end over HTTP', () => {
       const pairs = list(pooled.body, 'data', index, 'data');
       return num(pairs[pairs.length - 1], 1);
     });
-    const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const mean = (values: number[]): number =>
+      values.reduce((sum, value) => sum + value, 0) / values.length;
     const correctMean = mean(lastScores.filter((_, index) => smallCorrect[index]));
     const wrongMean = mean(lastScores.filter((_, index) => !smallCorrect[index]));
     expect(correctMean).toBeGreaterThan(wrongMean + 0.4);

@@ -6,7 +6,11 @@ export interface JsonResponse {
   text: string;
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -26,7 +30,8 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 export function at(value: unknown, ...path: (string | number)[]): unknown {
   let current: unknown = value;
   for (const key of path) {
-    if (current === null || typeof current !== 'object') throw new Error(`no ${String(key)} in ${JSON.stringify(current)}`);
+    if (current === null || typeof current !== 'object')
+      throw new Error(`no ${String(key)} in ${JSON.stringify(current)}`);
     const next: unknown = Reflect.get(current, key);
     current = next;
   }
@@ -35,33 +40,38 @@ export function at(value: unknown, ...path: (string | number)[]): unknown {
 
 export function text(value: unknown, ...path: (string | number)[]): string {
   const found = at(value, ...path);
-  if (typeof found !== 'string') throw new Error(`expected a string at ${path.join('.')}, got ${JSON.stringify(found)}`);
+  if (typeof found !== 'string')
+    throw new Error(`expected a string at ${path.join('.')}, got ${JSON.stringify(found)}`);
   return found;
 }
 
 export function num(value: unknown, ...path: (string | number)[]): number {
   const found = at(value, ...path);
-  if (typeof found !== 'number') throw new Error(`expected a number at ${path.join('.')}, got ${JSON.stringify(found)}`);
+  if (typeof found !== 'number')
+    throw new Error(`expected a number at ${path.join('.')}, got ${JSON.stringify(found)}`);
   return found;
 }
 
 export function list(value: unknown, ...path: (string | number)[]): unknown[] {
   const found = at(value, ...path);
-  if (!Array.isArray(found)) throw new Error(`expected an array at ${path.join('.')}, got ${JSON.stringify(found)}`);
+  if (!Array.isArray(found))
+    throw new Error(`expected an array at ${path.join('.')}, got ${JSON.stringify(found)}`);
   return found;
 }
 
 /** The values of an object at a path (for `{token_id: entry}` maps). */
 export function valuesAt(value: unknown, ...path: (string | number)[]): unknown[] {
   const found = at(value, ...path);
-  if (found === null || typeof found !== 'object') throw new Error(`expected an object at ${path.join('.')}`);
+  if (found === null || typeof found !== 'object')
+    throw new Error(`expected an object at ${path.join('.')}`);
   return Object.values(found);
 }
 
 /** The keys of an object at a path. */
 export function keysAt(value: unknown, ...path: (string | number)[]): string[] {
   const found = at(value, ...path);
-  if (found === null || typeof found !== 'object') throw new Error(`expected an object at ${path.join('.')}`);
+  if (found === null || typeof found !== 'object')
+    throw new Error(`expected an object at ${path.join('.')}`);
   return Object.keys(found);
 }
 
@@ -73,7 +83,8 @@ export function sseData(body: string): string[] {
     .map((event) => event.slice('data: '.length));
 }
 
-export const QWEN_SYSTEM = 'Please reason step by step, and put your final answer within \\boxed{}.';
+export const QWEN_SYSTEM =
+  'Please reason step by step, and put your final answer within \\boxed{}.';
 
 /** The Qwen chat-template prompt of a question, as the proxy would render it. */
 export function qwenPrompt(question: string, partial = ''): string {
@@ -89,6 +100,8 @@ export function policyOptions(overrides: Partial<SimulatorOptions> = {}): Simula
   };
 }
 
-export async function startPolicy(overrides: Partial<SimulatorOptions> = {}): Promise<RunningSimulator> {
+export async function startPolicy(
+  overrides: Partial<SimulatorOptions> = {},
+): Promise<RunningSimulator> {
   return startSimulator(policyOptions(overrides));
 }

@@ -27,9 +27,11 @@ describe('createSimTokenizer', () => {
       151644, 151645, 151643, 151651, 151652,
     ]);
     const llama = createSimTokenizer('llama-3');
-    expect(llama.encode('<|begin_of_text|><|start_header_id|><|end_header_id|><|eot_id|><|reserved_special_token_0|>')).toEqual([
-      128000, 128006, 128007, 128009, 128002,
-    ]);
+    expect(
+      llama.encode(
+        '<|begin_of_text|><|start_header_id|><|end_header_id|><|eot_id|><|reserved_special_token_0|>',
+      ),
+    ).toEqual([128000, 128006, 128007, 128009, 128002]);
     expect(llama.encode('+')).toEqual([10]);
     expect(llama.encode('-')).toEqual([12]);
     const mistral = createSimTokenizer('mistral');
@@ -46,10 +48,14 @@ describe('createSimTokenizer', () => {
   });
 
   it('adds BOS only for families whose tokenizer adds one', () => {
-    expect(createSimTokenizer('qwen').encode('hi', { addSpecialTokens: true })).toEqual(createSimTokenizer('qwen').encode('hi'));
+    expect(createSimTokenizer('qwen').encode('hi', { addSpecialTokens: true })).toEqual(
+      createSimTokenizer('qwen').encode('hi'),
+    );
     expect(createSimTokenizer('llama-3').encode('hi', { addSpecialTokens: true })[0]).toBe(128000);
     expect(createSimTokenizer('mistral').encode('hi', { addSpecialTokens: true })[0]).toBe(1);
-    expect(createSimTokenizer('deepseek-qwen').encode('hi', { addSpecialTokens: true })[0]).toBe(151646);
+    expect(createSimTokenizer('deepseek-qwen').encode('hi', { addSpecialTokens: true })[0]).toBe(
+      151646,
+    );
   });
 
   it('produces realistic counts (roughly 3 to 4.5 characters per token on prose)', () => {
@@ -66,7 +72,10 @@ describe('createSimTokenizer', () => {
     const qwen = createSimTokenizer('qwen');
     expect(qwen.encode(' the\n').map((id) => qwen.tokenDisplay(id))).toEqual(['Ġthe', 'Ċ']);
     const mistral = createSimTokenizer('mistral');
-    expect(mistral.encode(' the\n').map((id) => mistral.tokenDisplay(id))).toEqual(['▁the', '<0x0A>']);
+    expect(mistral.encode(' the\n').map((id) => mistral.tokenDisplay(id))).toEqual([
+      '▁the',
+      '<0x0A>',
+    ]);
   });
 
   it('rejects ids outside the vocabulary', () => {

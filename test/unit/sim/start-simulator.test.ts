@@ -19,7 +19,9 @@ describe('startSimulator', () => {
   it('says it is simulated: log line, model id, model card and version', async () => {
     expect(lines[0]).toMatch(/SIMULATED vLLM upstream/);
     expect(sim.modelId).toBe('sim/Qwen/Qwen2.5-1.5B-Instruct');
-    const models = await fetch(`${sim.url}/v1/models`, { headers: { authorization: 'Bearer secret' } });
+    const models = await fetch(`${sim.url}/v1/models`, {
+      headers: { authorization: 'Bearer secret' },
+    });
     expect(await models.json()).toEqual({
       object: 'list',
       data: [
@@ -31,7 +33,13 @@ describe('startSimulator', () => {
           root: 'Qwen/Qwen2.5-1.5B-Instruct',
           parent: null,
           max_model_len: 32768,
-          permission: [expect.objectContaining({ object: 'model_permission', allow_sampling: true, organization: '*' })],
+          permission: [
+            expect.objectContaining({
+              object: 'model_permission',
+              allow_sampling: true,
+              organization: '*',
+            }),
+          ],
           simulated: true,
           simulator: { role: 'policy', family: 'qwen2.5' },
         },
@@ -41,7 +49,9 @@ describe('startSimulator', () => {
   });
 
   it('keeps served names that already say "sim"', async () => {
-    const named = await startPolicy({ model: { servedName: 'qwen-sim-1.5b', paramsB: 1.5, family: 'qwen2.5' } });
+    const named = await startPolicy({
+      model: { servedName: 'qwen-sim-1.5b', paramsB: 1.5, family: 'qwen2.5' },
+    });
     expect(named.modelId).toBe('qwen-sim-1.5b');
     await named.close();
   });
@@ -56,7 +66,11 @@ describe('startSimulator', () => {
     const denied = await postJson(`${sim.url}/v1/completions`, { prompt: 'x' });
     expect(denied.status).toBe(401);
     expect(denied.body).toEqual({ error: 'Unauthorized' });
-    const allowed = await postJson(`${sim.url}/v1/completions`, { prompt: 'x', max_tokens: 2 }, { authorization: 'Bearer secret' });
+    const allowed = await postJson(
+      `${sim.url}/v1/completions`,
+      { prompt: 'x', max_tokens: 2 },
+      { authorization: 'Bearer secret' },
+    );
     expect(allowed.status).toBe(200);
     expect((await postJson(`${sim.url}/tokenize`, { prompt: 'x' })).status).toBe(200);
   });
@@ -69,7 +83,11 @@ describe('startSimulator', () => {
 
   it('counts requests, tokens and resets', async () => {
     sim.resetStats();
-    await postJson(`${sim.url}/v1/completions`, { prompt: 'Hello', max_tokens: 3 }, { authorization: 'Bearer secret' });
+    await postJson(
+      `${sim.url}/v1/completions`,
+      { prompt: 'Hello', max_tokens: 3 },
+      { authorization: 'Bearer secret' },
+    );
     const stats = sim.stats();
     expect(stats.requestsByRoute).toEqual({ 'POST /v1/completions': 1 });
     expect(stats.completionTokens).toBe(3);
@@ -86,11 +104,17 @@ describe('latency, faults and cancellation', () => {
       const response = await fetch(`${sim.url}/v1/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt: qwenPrompt('Count the beads.'), max_tokens: 40, temperature: 0, stream: true }),
+        body: JSON.stringify({
+          prompt: qwenPrompt('Count the beads.'),
+          max_tokens: 40,
+          temperature: 0,
+          stream: true,
+        }),
       });
       const reader = response.body?.getReader();
       const arrivals: number[] = [];
-      for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) arrivals.push(Date.now() - started);
+      for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read())
+        arrivals.push(Date.now() - started);
       expect(arrivals.length).toBeGreaterThan(3);
       expect((arrivals[arrivals.length - 1] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(40);
       expect(arrivals[arrivals.length - 1]).toBeGreaterThanOrEqual(95);
@@ -104,7 +128,14 @@ describe('latency, faults and cancellation', () => {
     try {
       const response = await postJson(`${sim.url}/v1/completions`, { prompt: 'x' });
       expect([500, 502, 503]).toContain(response.status);
-      expect(response.body).toEqual({ error: { message: expect.any(String), type: expect.any(String), param: null, code: response.status } });
+      expect(response.body).toEqual({
+        error: {
+          message: expect.any(String),
+          type: expect.any(String),
+          param: null,
+          code: response.status,
+        },
+      });
     } finally {
       await sim.close();
     }
@@ -184,7 +215,18 @@ describe('startSimulatorPair and runSimulatorCli', () => {
   it('parses CLI flags and rejects bad ones', async () => {
     const lines: string[] = [];
     const pair = await runSimulatorCli(
-      ['--seed', '3', '--policy-port', '0', '--prm-port', '0', '--prm-family', 'math-shepherd', '--policy-family', 'llama-3'],
+      [
+        '--seed',
+        '3',
+        '--policy-port',
+        '0',
+        '--prm-port',
+        '0',
+        '--prm-family',
+        'math-shepherd',
+        '--policy-family',
+        'llama-3',
+      ],
       (line) => lines.push(line),
     );
     try {
@@ -195,13 +237,19 @@ describe('startSimulatorPair and runSimulatorCli', () => {
     } finally {
       await pair.close();
     }
-    await expect(runSimulatorCli(['--prm-quality', '2'], () => undefined)).rejects.toBeInstanceOf(SimCliError);
+    await expect(runSimulatorCli(['--prm-quality', '2'], () => undefined)).rejects.toBeInstanceOf(
+      SimCliError,
+    );
     await expect(runSimulatorCli(['--bogus'], () => undefined)).rejects.toBeInstanceOf(SimCliError);
   });
 
   it('refuses a role that does not fit the model', async () => {
     await expect(
-      startSimulator({ role: 'prm', seed: 1, model: { servedName: 'x', paramsB: 1, family: 'qwen2.5' } }),
+      startSimulator({
+        role: 'prm',
+        seed: 1,
+        model: { servedName: 'x', paramsB: 1, family: 'qwen2.5' },
+      }),
     ).rejects.toThrow();
   });
 });

@@ -20,7 +20,12 @@ describe('beamSearch', () => {
       options: { n: 16, m: 4, maxDepth: 4 },
       problem: { id: 'long', stepCount: 10, pCorrect: 0.7, answer: 1 },
     });
-    expect(policy.calls.map((call) => [call.prefixes.length, call.params.n])).toEqual([[1, 16], [4, 4], [4, 4], [4, 4]]);
+    expect(policy.calls.map((call) => [call.prefixes.length, call.params.n])).toEqual([
+      [1, 16],
+      [4, 4],
+      [4, 4],
+      [4, 4],
+    ]);
     expect(policy.calls.every((call) => call.params.stop.join() === '\n\n')).toBe(true);
     expect(policy.calls[0]?.prefixes).toEqual(['']);
     // Each round's beams are the top N/M of the previous round's children by PRM-last.
@@ -43,12 +48,28 @@ describe('beamSearch', () => {
         'A\n\n': [c('A2 \\boxed{1}', 'eos'), c('A3 \\boxed{2}', 'eos')],
         'C\n\n': [c('C2 \\boxed{3}', 'eos'), c('C2 \\boxed{3}', 'eos')],
       }),
-      scorer: tableScorer({ A: 0.9, C: 0.8, 'A2 \\boxed{1}': 0.7, 'A3 \\boxed{2}': 0.6, 'C2 \\boxed{3}': 0.95 }),
+      scorer: tableScorer({
+        A: 0.9,
+        C: 0.8,
+        'A2 \\boxed{1}': 0.7,
+        'A3 \\boxed{2}': 0.6,
+        'C2 \\boxed{3}': 0.95,
+      }),
     });
     expect(verifier.calls[0]?.paths).toEqual([['A'], ['C']]);
     expect(policy.calls[1]?.prefixes).toEqual(['A\n\n', 'C\n\n']);
-    expect(verifier.calls[1]?.paths).toEqual([['A', 'A2 \\boxed{1}'], ['A', 'A3 \\boxed{2}'], ['C', 'C2 \\boxed{3}']]);
-    expect(result.candidates.map((candidate) => [candidate.text, candidate.finish, candidate.stepScores])).toEqual([
+    expect(verifier.calls[1]?.paths).toEqual([
+      ['A', 'A2 \\boxed{1}'],
+      ['A', 'A3 \\boxed{2}'],
+      ['C', 'C2 \\boxed{3}'],
+    ]);
+    expect(
+      result.candidates.map((candidate) => [
+        candidate.text,
+        candidate.finish,
+        candidate.stepScores,
+      ]),
+    ).toEqual([
       ['C\n\nC2 \\boxed{3}', 'answer', [0.8, 0.95]],
       ['A\n\nA2 \\boxed{1}', 'answer', [0.9, 0.7]],
     ]);
@@ -68,12 +89,33 @@ describe('beamSearch', () => {
         'c\n\nc1\n\n': [c('z \\boxed{1}', 'eos'), c('w \\boxed{1}', 'eos')],
       }),
       scorer: tableScorer({
-        a: 0.9, b: 0.8, c: 0.7, d: 0.6, e: 0.1, f: 0.1, g: 0.1, h: 0.1,
-        'a1 \\boxed{1}': 0.99, 'b1 \\boxed{1}': 0.98, a2: 0.97, c1: 0.96, 'x \\boxed{1}': 0.9, 'z \\boxed{1}': 0.8,
+        a: 0.9,
+        b: 0.8,
+        c: 0.7,
+        d: 0.6,
+        e: 0.1,
+        f: 0.1,
+        g: 0.1,
+        h: 0.1,
+        'a1 \\boxed{1}': 0.99,
+        'b1 \\boxed{1}': 0.98,
+        a2: 0.97,
+        c1: 0.96,
+        'x \\boxed{1}': 0.9,
+        'z \\boxed{1}': 0.8,
       }),
     });
-    expect(policy.calls.map((call) => call.prefixes)).toEqual([[''], ['a\n\n', 'b\n\n', 'c\n\n', 'd\n\n'], ['a\n\na2\n\n', 'c\n\nc1\n\n']]);
-    expect(result.usage).toMatchObject({ rounds: 3, policyCalls: 3, prmCalls: 3, generations: 8 + 8 + 4 });
+    expect(policy.calls.map((call) => call.prefixes)).toEqual([
+      [''],
+      ['a\n\n', 'b\n\n', 'c\n\n', 'd\n\n'],
+      ['a\n\na2\n\n', 'c\n\nc1\n\n'],
+    ]);
+    expect(result.usage).toMatchObject({
+      rounds: 3,
+      policyCalls: 3,
+      prmCalls: 3,
+      generations: 8 + 8 + 4,
+    });
     // Round 3 needed only 2 more finished paths: the top 2 of its 4 children.
     expect(result.candidates.map((candidate) => candidate.text)).toEqual([
       'a\n\na1 \\boxed{1}',
@@ -81,7 +123,12 @@ describe('beamSearch', () => {
       'a\n\na2\n\nx \\boxed{1}',
       'c\n\nc1\n\nz \\boxed{1}',
     ]);
-    expect(result.candidates.map((candidate) => candidate.finish)).toEqual(['answer', 'answer', 'answer', 'answer']);
+    expect(result.candidates.map((candidate) => candidate.finish)).toEqual([
+      'answer',
+      'answer',
+      'answer',
+      'answer',
+    ]);
   });
 
   it('stops at maxDepth and returns the open beams as depth, never as complete', async () => {
@@ -120,7 +167,12 @@ describe('beamSearch', () => {
       world: { tokensPerStep: 25 },
     });
     expect(policy.calls).toHaveLength(4);
-    expect(result.candidates.map((candidate) => [candidate.finish, candidate.steps.length])).toEqual([['length', 4], ['length', 4]]);
+    expect(
+      result.candidates.map((candidate) => [candidate.finish, candidate.steps.length]),
+    ).toEqual([
+      ['length', 4],
+      ['length', 4],
+    ]);
   });
 
   it('labels the run samples-dropped when every path dies of truncated steps', async () => {
@@ -153,7 +205,11 @@ describe('beamSearch', () => {
     });
     const scorer = tableScorer({ low: 0.1, high: 0.9, 'L \\boxed{1}': 0.8, 'H \\boxed{2}': 0.5 });
     const byLast = await runMethod(beamSearch, { options: { n: 2, m: 2 }, script, scorer });
-    const byMin = await runMethod(beamSearch, { options: { n: 2, m: 2, searchAggregation: 'min' }, script, scorer });
+    const byMin = await runMethod(beamSearch, {
+      options: { n: 2, m: 2, searchAggregation: 'min' },
+      script,
+      scorer,
+    });
     expect(byLast.policy.calls[1]?.prefixes).toEqual(['high\n\n']);
     expect(byMin.policy.calls[1]?.prefixes).toEqual(['high\n\n']);
     expect(byLast.result.candidates[0]?.text).toBe('high\n\nH \\boxed{2}');
@@ -169,14 +225,23 @@ describe('beamSearch', () => {
       const fallback = policy.calls[1];
       expect(fallback?.params).toMatchObject({ n: 1, stop: [], maxTokens: 8192 - 20 });
       // With a single parent, round-robin is sample order: the first N/M children.
-      expect(fallback?.prefixes).toEqual(verifier.calls[0]?.paths.slice(0, 4).map((path) => `${path.join('\n\n')}\n\n`));
+      expect(fallback?.prefixes).toEqual(
+        verifier.calls[0]?.paths.slice(0, 4).map((path) => `${path.join('\n\n')}\n\n`),
+      );
       expect(result.candidates).toHaveLength(4);
       for (const candidate of result.candidates) {
         expect(candidate.stepScores).toBeNull();
         expect(candidate.finish).toBe('answer');
       }
-      expect(result.warnings).toEqual([{ code: 'verifier-unavailable', message: expect.stringContaining('prm down') }]);
-      expect(result.usage).toMatchObject({ rounds: 2, policyCalls: 2, prmCalls: 1, generations: 8 + 4 });
+      expect(result.warnings).toEqual([
+        { code: 'verifier-unavailable', message: expect.stringContaining('prm down') },
+      ]);
+      expect(result.usage).toMatchObject({
+        rounds: 2,
+        policyCalls: 2,
+        prmCalls: 1,
+        generations: 8 + 4,
+      });
     });
 
     it('keeps earlier finished paths with their scores and picks fallback children across parents', async () => {
@@ -207,8 +272,15 @@ describe('beamSearch', () => {
         policyHooks: { failOn: (index) => (index === 1 ? new Error('policy down') : undefined) },
       });
       expect(result.candidates).toHaveLength(2);
-      expect(result.candidates.every((candidate) => candidate.finish === 'unfinished' && candidate.stepScores === null)).toBe(true);
-      expect(result.warnings.map((warning) => warning.code)).toEqual(['verifier-unavailable', 'policy-failed']);
+      expect(
+        result.candidates.every(
+          (candidate) => candidate.finish === 'unfinished' && candidate.stepScores === null,
+        ),
+      ).toBe(true);
+      expect(result.warnings.map((warning) => warning.code)).toEqual([
+        'verifier-unavailable',
+        'policy-failed',
+      ]);
     });
 
     it('returns what exists when the policy fails after round 1', async () => {
@@ -222,16 +294,23 @@ describe('beamSearch', () => {
         expect(candidate.finish).toBe('unfinished');
         expect(candidate.stepScores).toHaveLength(2);
       }
-      expect(result.warnings).toEqual([{ code: 'policy-failed', message: expect.stringContaining('policy down') }]);
+      expect(result.warnings).toEqual([
+        { code: 'policy-failed', message: expect.stringContaining('policy down') },
+      ]);
     });
 
     it('rethrows when the very first policy call fails', async () => {
       const failure = new Error('policy down');
-      await expect(runMethod(beamSearch, { policyHooks: { failOn: () => failure } })).rejects.toBe(failure);
+      await expect(runMethod(beamSearch, { policyHooks: { failOn: () => failure } })).rejects.toBe(
+        failure,
+      );
     });
 
     it('samples N/M whole solutions in one call when there is no verifier', async () => {
-      const { policy, result } = await runMethod(beamSearch, { options: { n: 16, m: 4 }, hasNoVerifier: true });
+      const { policy, result } = await runMethod(beamSearch, {
+        options: { n: 16, m: 4 },
+        hasNoVerifier: true,
+      });
       expect(policy.calls).toHaveLength(1);
       expect(policy.calls[0]?.params).toMatchObject({ n: 4, stop: [], maxTokens: 8192 });
       expect(result.candidates).toHaveLength(4);
@@ -250,7 +329,13 @@ describe('beamSearch', () => {
 
   it('uses the paper defaults', () => {
     expect(BEAM_SEARCH_DEFAULTS).toMatchObject({
-      temperature: 0.7, topP: 1, maxTokensPerStep: 2048, maxTotalTokens: 8192, maxDepth: 40, m: 4, searchAggregation: 'last',
+      temperature: 0.7,
+      topP: 1,
+      maxTokensPerStep: 2048,
+      maxTotalTokens: 8192,
+      maxDepth: 40,
+      m: 4,
+      searchAggregation: 'last',
     });
   });
 });

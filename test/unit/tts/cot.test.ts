@@ -3,10 +3,17 @@ import { continuation, runMethod, TOY_PROBLEM, toyAnswer } from './fakes';
 import { describeMethodConformance } from './method-conformance';
 
 describe('cot', () => {
-  describeMethodConformance({ method: cot, maxComplete: () => 1, usesVerifier: false, isStepWise: false });
+  describeMethodConformance({
+    method: cot,
+    maxComplete: () => 1,
+    usesVerifier: false,
+    isStepWise: false,
+  });
 
   it('sends one greedy call for the whole solution, without stop strings, and never calls the verifier', async () => {
-    const { result, policy, verifier } = await runMethod(cot, { options: { n: 16, temperature: 0.7, topP: 0.9, seed: 3 } });
+    const { result, policy, verifier } = await runMethod(cot, {
+      options: { n: 16, temperature: 0.7, topP: 0.9, seed: 3 },
+    });
     expect(policy.calls).toEqual([
       expect.objectContaining({
         prefixes: [''],
@@ -24,7 +31,11 @@ describe('cot', () => {
   });
 
   it('is greedy: every seed gives the same solution', async () => {
-    const answers = await Promise.all([1, 2, 3].map(async (randomSeed) => (await runMethod(cot, { randomSeed })).result.candidates[0]?.text));
+    const answers = await Promise.all(
+      [1, 2, 3].map(
+        async (randomSeed) => (await runMethod(cot, { randomSeed })).result.candidates[0]?.text,
+      ),
+    );
     expect(new Set(answers).size).toBe(1);
     expect(toyAnswer(answers[0] ?? '')).not.toBeNull();
   });
@@ -36,7 +47,9 @@ describe('cot', () => {
   });
 
   it('labels a solution without \\boxed that ended by EOS as eos', async () => {
-    const { result } = await runMethod(cot, { script: () => continuation('first\n\nsecond', 'eos') });
+    const { result } = await runMethod(cot, {
+      script: () => continuation('first\n\nsecond', 'eos'),
+    });
     expect(result.candidates[0]).toMatchObject({ finish: 'eos', steps: ['first', 'second'] });
   });
 

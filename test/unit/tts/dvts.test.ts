@@ -16,9 +16,18 @@ const TWO_SUBTREES = {
     'C\n\nC1\n\n': [c('z \\boxed{4}', 'eos'), c('w', 'eos')],
   }),
   scorer: tableScorer({
-    A: 0.95, B: 0.9, C: 0.3, D: 0.2,
-    'A1 \\boxed{1}': 0.4, A2: 0.9, C1: 0.7, C2: 0.6,
-    'x \\boxed{2}': 0.5, 'y \\boxed{3}': 0.8, 'z \\boxed{4}': 0.3, w: 0.35,
+    A: 0.95,
+    B: 0.9,
+    C: 0.3,
+    D: 0.2,
+    'A1 \\boxed{1}': 0.4,
+    A2: 0.9,
+    C1: 0.7,
+    C2: 0.6,
+    'x \\boxed{2}': 0.5,
+    'y \\boxed{3}': 0.8,
+    'z \\boxed{4}': 0.3,
+    w: 0.35,
   }),
 };
 
@@ -31,7 +40,10 @@ describe('dvts', () => {
   });
 
   it('deals round 1 out to N/M subtrees and keeps the best child of each, independently', async () => {
-    const { policy, verifier, result } = await runMethod(dvts, { options: { n: 4, m: 2 }, ...TWO_SUBTREES });
+    const { policy, verifier, result } = await runMethod(dvts, {
+      options: { n: 4, m: 2 },
+      ...TWO_SUBTREES,
+    });
     expect(policy.calls.map((call) => [call.prefixes, call.params.n])).toEqual([
       [[''], 4],
       [['A\n\n', 'C\n\n'], 2],
@@ -50,7 +62,11 @@ describe('dvts', () => {
       options: { n: 16, m: 4, maxDepth: 3 },
       problem: { id: 'long', stepCount: 10, pCorrect: 0.7, answer: 1 },
     });
-    expect(policy.calls.map((call) => [call.prefixes.length, call.params.n])).toEqual([[1, 16], [4, 4], [4, 4]]);
+    expect(policy.calls.map((call) => [call.prefixes.length, call.params.n])).toEqual([
+      [1, 16],
+      [4, 4],
+      [4, 4],
+    ]);
     expect(result.candidates).toHaveLength(4);
   });
 
@@ -104,7 +120,9 @@ describe('dvts', () => {
   it('asks round 1 for (N/M)·M first steps, never more than N', async () => {
     const { policy } = await runMethod(dvts, { options: { n: 6, m: 4 } });
     expect(policy.calls[0]?.params.n).toBe(4);
-    expect(policy.calls.slice(1).every((call) => call.prefixes.length === 1 && call.params.n === 4)).toBe(true);
+    expect(
+      policy.calls.slice(1).every((call) => call.prefixes.length === 1 && call.params.n === 4),
+    ).toBe(true);
   });
 
   describe('degradation', () => {
@@ -120,8 +138,17 @@ describe('dvts', () => {
         }),
         verifierOptions: { failOn: (index) => (index === 1 ? new Error('prm down') : undefined) },
       });
-      expect(policy.calls[2]).toMatchObject({ prefixes: ['C\n\nC1\n\n'], params: { n: 1, stop: [] } });
-      expect(result.candidates.map((candidate) => [candidate.text, candidate.finish, candidate.stepScores])).toEqual([
+      expect(policy.calls[2]).toMatchObject({
+        prefixes: ['C\n\nC1\n\n'],
+        params: { n: 1, stop: [] },
+      });
+      expect(
+        result.candidates.map((candidate) => [
+          candidate.text,
+          candidate.finish,
+          candidate.stepScores,
+        ]),
+      ).toEqual([
         ['A\n\nA1 \\boxed{1}', 'answer', null],
         ['C\n\nC1\n\nend \\boxed{9}', 'answer', null],
       ]);
@@ -143,11 +170,16 @@ describe('dvts', () => {
 
     it('rethrows when the very first policy call fails', async () => {
       const failure = new Error('policy down');
-      await expect(runMethod(dvts, { policyHooks: { failOn: () => failure } })).rejects.toBe(failure);
+      await expect(runMethod(dvts, { policyHooks: { failOn: () => failure } })).rejects.toBe(
+        failure,
+      );
     });
 
     it('samples N/M whole solutions in one call when there is no verifier', async () => {
-      const { policy, result } = await runMethod(dvts, { options: { n: 8, m: 2 }, hasNoVerifier: true });
+      const { policy, result } = await runMethod(dvts, {
+        options: { n: 8, m: 2 },
+        hasNoVerifier: true,
+      });
       expect(policy.calls).toHaveLength(1);
       expect(policy.calls[0]?.params).toMatchObject({ n: 4, stop: [] });
       expect(result.candidates).toHaveLength(4);
@@ -156,6 +188,11 @@ describe('dvts', () => {
   });
 
   it('uses the paper defaults', () => {
-    expect(DVTS_DEFAULTS).toMatchObject({ temperature: 0.7, maxTokensPerStep: 2048, maxDepth: 40, m: 4 });
+    expect(DVTS_DEFAULTS).toMatchObject({
+      temperature: 0.7,
+      maxTokensPerStep: 2048,
+      maxDepth: 40,
+      m: 4,
+    });
   });
 });

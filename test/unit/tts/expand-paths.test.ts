@@ -1,4 +1,10 @@
-import { expandPaths, ROOT_PATH, roundTokenCap, toCandidate, type SearchPath } from '../../../src/tts/expand-paths';
+import {
+  expandPaths,
+  ROOT_PATH,
+  roundTokenCap,
+  toCandidate,
+  type SearchPath,
+} from '../../../src/tts/expand-paths';
 import { continuation as c } from './fakes';
 
 const LIMITS = { roundMaxTokens: 100, maxTotalTokens: 1000 };
@@ -12,8 +18,20 @@ const parent = (text: string, steps: string[], completionTokens = 10): SearchPat
 describe('expandPaths', () => {
   it('appends each continuation to its parent, in parent then sample order', () => {
     const parents = [parent('a\n\n', ['a']), parent('b\n\n', ['b'])];
-    const { children } = expandPaths(parents, [[c('x\n\n', 'stop-sequence')], [c('y\n\n', 'stop-sequence', 7)]], LIMITS);
-    expect(children.map((child) => [child.parentIndex, child.sampleIndex, child.path.text, child.path.steps, child.finish])).toEqual([
+    const { children } = expandPaths(
+      parents,
+      [[c('x\n\n', 'stop-sequence')], [c('y\n\n', 'stop-sequence', 7)]],
+      LIMITS,
+    );
+    expect(
+      children.map((child) => [
+        child.parentIndex,
+        child.sampleIndex,
+        child.path.text,
+        child.path.steps,
+        child.finish,
+      ]),
+    ).toEqual([
       [0, 0, 'a\n\nx\n\n', ['a', 'x'], null],
       [1, 0, 'b\n\ny\n\n', ['b', 'y'], null],
     ]);
@@ -42,21 +60,39 @@ describe('expandPaths', () => {
   });
 
   it('drops a step cut by the per-step cap but finishes one cut by the solution budget as length', () => {
-    const perStep = expandPaths([parent('a\n\n', ['a'], 10)], [[c('cut \\boxed{', 'length', 100)]], LIMITS);
+    const perStep = expandPaths(
+      [parent('a\n\n', ['a'], 10)],
+      [[c('cut \\boxed{', 'length', 100)]],
+      LIMITS,
+    );
     expect(perStep.children).toEqual([]);
     expect(perStep.droppedTruncated).toBe(1);
 
-    const atBudget = expandPaths([parent('a\n\n', ['a'], 900)], [[c('cut \\boxed{', 'length', 100)]], LIMITS);
-    expect(atBudget.children.map((child) => [child.finish, child.path.completionTokens])).toEqual([['length', 1000]]);
+    const atBudget = expandPaths(
+      [parent('a\n\n', ['a'], 900)],
+      [[c('cut \\boxed{', 'length', 100)]],
+      LIMITS,
+    );
+    expect(atBudget.children.map((child) => [child.finish, child.path.completionTokens])).toEqual([
+      ['length', 1000],
+    ]);
   });
 
   it('finishes a complete step that spends the last of the budget as length', () => {
-    const { children } = expandPaths([parent('a\n\n', ['a'], 950)], [[c('b\n\n', 'stop-sequence', 50)]], LIMITS);
+    const { children } = expandPaths(
+      [parent('a\n\n', ['a'], 950)],
+      [[c('b\n\n', 'stop-sequence', 50)]],
+      LIMITS,
+    );
     expect(children[0]?.finish).toBe('length');
   });
 
   it('drops empty steps, except an EOS right after a step, which finishes the parent as it is', () => {
-    const after = expandPaths([parent('a\n\n', ['a'])], [[c('', 'eos', 1), c('\n\n', 'stop-sequence')]], LIMITS);
+    const after = expandPaths(
+      [parent('a\n\n', ['a'])],
+      [[c('', 'eos', 1), c('\n\n', 'stop-sequence')]],
+      LIMITS,
+    );
     expect(after.children).toEqual([
       {
         parentIndex: 0,
@@ -88,6 +124,12 @@ describe('toCandidate', () => {
     const candidate = toCandidate(path, 'depth');
     path.steps.push('b');
     path.stepScores?.push(1);
-    expect(candidate).toEqual({ text: 'a\n\n', steps: ['a'], stepScores: [0.5], finish: 'depth', completionTokens: 10 });
+    expect(candidate).toEqual({
+      text: 'a\n\n',
+      steps: ['a'],
+      stepScores: [0.5],
+      finish: 'depth',
+      completionTokens: 10,
+    });
   });
 });

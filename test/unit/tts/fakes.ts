@@ -6,7 +6,13 @@
 import { createSeededRandom, hashString } from '../../../src/util';
 import type { Continuation, GenerateResult, Policy, SamplingParams } from '../../../src/tts/policy';
 import type { ScoreResult, Verifier } from '../../../src/tts/verifier';
-import type { SearchDeps, SearchEvent, SearchMethod, SearchOptions, SearchResult } from '../../../src/tts/search-types';
+import type {
+  SearchDeps,
+  SearchEvent,
+  SearchMethod,
+  SearchOptions,
+  SearchResult,
+} from '../../../src/tts/search-types';
 import { splitSteps } from '../../../src/tts/steps';
 
 /** A shared, ordered log of which fake was called, to check the per-round call pattern. */
@@ -56,7 +62,10 @@ export function createFakePolicy(script: ContinuationScript, hooks: FakeHooks = 
     calls,
     async generate(prefixes, params, signal): Promise<GenerateResult> {
       const callIndex = calls.length;
-      const call: GenerateCall = { prefixes: [...prefixes], params: { ...params, stop: [...params.stop] } };
+      const call: GenerateCall = {
+        prefixes: [...prefixes],
+        params: { ...params, stop: [...params.stop] },
+      };
       calls.push(call);
       hooks.journal?.push('policy');
       hooks.onCall?.(callIndex);
@@ -69,7 +78,9 @@ export function createFakePolicy(script: ContinuationScript, hooks: FakeHooks = 
           script({ prefix, prefixIndex, sampleIndex, params, callIndex }),
         ),
       );
-      const completionTokens = outputs.flat().reduce((sum, output) => sum + output.completionTokens, 0);
+      const completionTokens = outputs
+        .flat()
+        .reduce((sum, output) => sum + output.completionTokens, 0);
       const promptTokens = prefixes.reduce((sum, prefix) => sum + 10 + prefix.length, 0);
       call.tokens = { prompt: promptTokens, completion: completionTokens };
       return { outputs, promptTokens, completionTokens };
@@ -98,7 +109,10 @@ export interface FakeVerifier extends Verifier {
   readonly calls: ScoreCall[];
 }
 
-export function createFakeVerifier(scorer: StepScorer, options: FakeVerifierOptions = {}): FakeVerifier {
+export function createFakeVerifier(
+  scorer: StepScorer,
+  options: FakeVerifierOptions = {},
+): FakeVerifier {
   const calls: ScoreCall[] = [];
   return {
     calls,
@@ -168,7 +182,9 @@ export function toyScript(problem: ToyProblem, options: ToyWorldOptions = {}): C
     const randomFor = (text: string): (() => number) =>
       params.temperature === 0
         ? createSeededRandom(hashString(`greedy|${problem.id}|${text}`))
-        : createSeededRandom(hashString(`${params.seed ?? 0}|${prefixIndex}|${sampleIndex}|${problem.id}|${text}`));
+        : createSeededRandom(
+            hashString(`${params.seed ?? 0}|${prefixIndex}|${sampleIndex}|${problem.id}|${text}`),
+          );
     const isStepWise = params.stop.includes('\n\n');
     let text = '';
     let tokens = 0;
@@ -178,7 +194,11 @@ export function toyScript(problem: ToyProblem, options: ToyWorldOptions = {}): C
       const step = stepAfter(prefix + text, random);
       if (tokens + tokensPerStep > params.maxTokens) {
         const kept = Math.max(0, params.maxTokens - tokens);
-        return { text: text + step.text.slice(0, kept), finish: 'length', completionTokens: params.maxTokens };
+        return {
+          text: text + step.text.slice(0, kept),
+          finish: 'length',
+          completionTokens: params.maxTokens,
+        };
       }
       tokens += tokensPerStep;
       if (step.isFinal) return { text: text + step.text, finish: 'eos', completionTokens: tokens };
@@ -196,7 +216,8 @@ export const toyScorer: StepScorer = (steps, stepIndex) => {
 };
 
 /** A verifier that knows nothing: scores are noise. */
-export const noiseScorer: StepScorer = (steps, stepIndex) => (hashString(steps[stepIndex] ?? '') % 1000) / 1000;
+export const noiseScorer: StepScorer = (steps, stepIndex) =>
+  (hashString(steps[stepIndex] ?? '') % 1000) / 1000;
 
 /** The last `\boxed{n}` of a toy solution. */
 export function toyAnswer(text: string): number | null {
@@ -219,7 +240,11 @@ export function createToyProblems(count: number, seed: number): ToyProblem[] {
 export const TOY_PROBLEM: ToyProblem = { id: 'toy', stepCount: 4, pCorrect: 0.7, answer: 42 };
 
 /** Shorthand for a continuation in scripted tests. */
-export function continuation(text: string, finish: Continuation['finish'], completionTokens = 10): Continuation {
+export function continuation(
+  text: string,
+  finish: Continuation['finish'],
+  completionTokens = 10,
+): Continuation {
   return { text, finish, completionTokens };
 }
 
@@ -268,11 +293,17 @@ export interface RunRecord {
 /** Build fakes and deps for one run (the toy world unless a script is given). */
 export function prepareRun(setup: RunSetup = {}): RunRecord {
   const journal: CallJournal = [];
-  const policy = createFakePolicy(setup.script ?? toyScript(setup.problem ?? TOY_PROBLEM, setup.world), {
-    ...setup.policyHooks,
+  const policy = createFakePolicy(
+    setup.script ?? toyScript(setup.problem ?? TOY_PROBLEM, setup.world),
+    {
+      ...setup.policyHooks,
+      journal,
+    },
+  );
+  const verifier = createFakeVerifier(setup.scorer ?? toyScorer, {
+    ...setup.verifierOptions,
     journal,
   });
-  const verifier = createFakeVerifier(setup.scorer ?? toyScorer, { ...setup.verifierOptions, journal });
   const events: SearchEvent[] = [];
   const deps: SearchDeps = {
     policy,
@@ -300,7 +331,8 @@ export function tableScript(table: Record<string, readonly Continuation[]>): Con
   return ({ prefix, sampleIndex }) => {
     const options = table[prefix];
     const picked = options?.[sampleIndex % options.length];
-    if (picked === undefined) throw new Error(`tableScript: no continuation for prefix ${JSON.stringify(prefix)}`);
+    if (picked === undefined)
+      throw new Error(`tableScript: no continuation for prefix ${JSON.stringify(prefix)}`);
     return picked;
   };
 }

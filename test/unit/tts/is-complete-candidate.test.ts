@@ -2,7 +2,11 @@ import { isCompleteCandidate } from '../../../src/tts/is-complete-candidate';
 
 describe('isCompleteCandidate', () => {
   it('accepts finished solutions: answer, eos, length', () => {
-    expect(['answer', 'eos', 'length'].map((finish) => isCompleteCandidate({ finish: finish as 'answer' }))).toEqual([true, true, true]);
+    expect(
+      ['answer', 'eos', 'length'].map((finish) =>
+        isCompleteCandidate({ finish: finish as 'answer' }),
+      ),
+    ).toEqual([true, true, true]);
   });
 
   it('rejects paths cut short by the step limit or the end of the search', () => {

@@ -11,7 +11,9 @@ describe('majorityVote', () => {
   });
 
   it('draws N full samples in one policy call and never calls the verifier', async () => {
-    const { result, policy, verifier, events } = await runMethod(majorityVote, { options: { n: 8, seed: 9 } });
+    const { result, policy, verifier, events } = await runMethod(majorityVote, {
+      options: { n: 8, seed: 9 },
+    });
     expect(policy.calls).toHaveLength(1);
     expect(policy.calls[0]).toMatchObject({
       prefixes: [''],
@@ -21,7 +23,11 @@ describe('majorityVote', () => {
     expect(result.candidates).toHaveLength(8);
     expect(result.candidates.every((candidate) => candidate.stepScores === null)).toBe(true);
     expect(result.usage).toMatchObject({ policyCalls: 1, prmCalls: 0, rounds: 1, generations: 8 });
-    expect(events.map((event) => event.type)).toEqual(['round-start', 'samples-generated', 'round-end']);
+    expect(events.map((event) => event.type)).toEqual([
+      'round-start',
+      'samples-generated',
+      'round-end',
+    ]);
   });
 
   it('labels each sample: answer (boxed, EOS), eos (no box), length (truncated)', async () => {
@@ -34,7 +40,11 @@ describe('majorityVote', () => {
       options: { n: 3 },
       script: ({ sampleIndex }) => texts[sampleIndex] ?? continuation('', 'eos'),
     });
-    expect(result.candidates.map((candidate) => candidate.finish)).toEqual(['answer', 'eos', 'length']);
+    expect(result.candidates.map((candidate) => candidate.finish)).toEqual([
+      'answer',
+      'eos',
+      'length',
+    ]);
   });
 
   it('derives a different seed per run from deps.random when no seed is given', async () => {
@@ -46,10 +56,16 @@ describe('majorityVote', () => {
 
   it('rethrows a policy failure', async () => {
     const failure = new Error('boom');
-    await expect(runMethod(majorityVote, { policyHooks: { failOn: () => failure } })).rejects.toBe(failure);
+    await expect(runMethod(majorityVote, { policyHooks: { failOn: () => failure } })).rejects.toBe(
+      failure,
+    );
   });
 
   it('uses the paper sampling defaults', () => {
-    expect(MAJORITY_VOTE_DEFAULTS).toMatchObject({ temperature: 0.7, topP: 1, maxTotalTokens: 8192 });
+    expect(MAJORITY_VOTE_DEFAULTS).toMatchObject({
+      temperature: 0.7,
+      topP: 1,
+      maxTotalTokens: 8192,
+    });
   });
 });

@@ -30,17 +30,29 @@ const SHAPES: Partial<SearchOptions>[] = [
 ];
 
 /** Worlds: plain, long steps hitting caps, tiny nonce range (duplicates), a deep problem. */
-const WORLDS: { world: ToyWorldOptions; options: Partial<SearchOptions>; problem?: RunSetup['problem'] }[] = [
+const WORLDS: {
+  world: ToyWorldOptions;
+  options: Partial<SearchOptions>;
+  problem?: RunSetup['problem'];
+}[] = [
   { world: {}, options: {} },
   { world: { tokensPerStep: 50 }, options: { maxTokensPerStep: 40, maxTotalTokens: 8192 } },
   { world: { tokensPerStep: 30 }, options: { maxTotalTokens: 100 } },
   { world: { nonceRange: 2 }, options: {} },
-  { world: {}, options: { maxDepth: 3 }, problem: { id: 'deep', stepCount: 8, pCorrect: 0.6, answer: 7 } },
+  {
+    world: {},
+    options: { maxDepth: 3 },
+    problem: { id: 'deep', stepCount: 8, pCorrect: 0.6, answer: 7 },
+  },
 ];
 
 function scenarios(): RunSetup[] {
   return WORLDS.flatMap(({ world, options, problem }) =>
-    SHAPES.map((shape) => ({ world, options: { ...options, ...shape }, ...(problem ? { problem } : {}) })),
+    SHAPES.map((shape) => ({
+      world,
+      options: { ...options, ...shape },
+      ...(problem ? { problem } : {}),
+    })),
   );
 }
 
@@ -68,8 +80,14 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
 
   it('is deterministic under a seed', async () => {
     for (const extra of [{ randomSeed: 5 }, { options: { seed: 1234 } }]) {
-      const first = await runMethod(method, { ...extra, options: { n: 8, m: 2, ...extra.options } });
-      const second = await runMethod(method, { ...extra, options: { n: 8, m: 2, ...extra.options } });
+      const first = await runMethod(method, {
+        ...extra,
+        options: { n: 8, m: 2, ...extra.options },
+      });
+      const second = await runMethod(method, {
+        ...extra,
+        options: { n: 8, m: 2, ...extra.options },
+      });
       expect(second.result).toEqual(first.result);
       expect(second.policy.calls).toEqual(first.policy.calls);
       expect(second.verifier.calls).toEqual(first.verifier.calls);
@@ -111,7 +129,9 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
           signal: controller.signal,
           ...(target === 'policy' ? { policyHooks: hooks } : { verifierOptions: hooks }),
         });
-        const error: unknown = await method(run.options, run.deps).catch((caught: unknown) => caught);
+        const error: unknown = await method(run.options, run.deps).catch(
+          (caught: unknown) => caught,
+        );
         expect(isAbortError(error)).toBe(true);
         // The aborted call is the journal's last entry: nothing was called after it.
         const calls = run.journal.filter((entry) => entry === target).length;
@@ -158,7 +178,9 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
       expect(usage.rounds).toBe(policy.calls.length);
       expect(usage.policyCalls).toBe(policy.calls.length);
       expect(usage.prmCalls).toBe(verifier.calls.length);
-      expect(usage.generations).toBe(policy.calls.reduce((sum, call) => sum + call.prefixes.length * call.params.n, 0));
+      expect(usage.generations).toBe(
+        policy.calls.reduce((sum, call) => sum + call.prefixes.length * call.params.n, 0),
+      );
       expect(journal[0]).toBe('policy');
       journal.forEach((entry, i) => {
         if (entry === 'verifier') expect(journal[i - 1]).toBe('policy');
@@ -175,8 +197,12 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
         });
       });
       const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
-      expect(usage.policyPromptTokens).toBe(sum(policy.calls.map((call) => call.tokens?.prompt ?? 0)));
-      expect(usage.policyCompletionTokens).toBe(sum(policy.calls.map((call) => call.tokens?.completion ?? 0)));
+      expect(usage.policyPromptTokens).toBe(
+        sum(policy.calls.map((call) => call.tokens?.prompt ?? 0)),
+      );
+      expect(usage.policyCompletionTokens).toBe(
+        sum(policy.calls.map((call) => call.tokens?.completion ?? 0)),
+      );
       expect(usage.policyCompletionTokens).toBeGreaterThan(0);
       expect(usage.prmPromptTokens).toBe(sum(verifier.calls.map((call) => call.promptTokens ?? 0)));
       expect(usage.prmCachedTokens).toBe(0);

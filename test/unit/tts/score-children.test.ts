@@ -31,7 +31,11 @@ describe('rankChildren', () => {
   it('orders by aggregated score, ties in generation order', () => {
     const list = children();
     list.forEach((child, i) => (child.path.stepScores = [[0.5, 0.9, 0.5][i] ?? 0]));
-    expect(rankChildren(list, 'last').map((child) => child.path.text)).toEqual(['b\n\n', 'a\n\n', 'c\n\n']);
+    expect(rankChildren(list, 'last').map((child) => child.path.text)).toEqual([
+      'b\n\n',
+      'a\n\n',
+      'c\n\n',
+    ]);
     expect(bestValue(list, 'last')).toBe(0.9);
     expect(bestValue([], 'last')).toBeNull();
   });

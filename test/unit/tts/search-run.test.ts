@@ -1,7 +1,13 @@
 import { InvalidUpstreamResponseError, TtsError } from '../../../src/errors';
 import { createSearchRun, describeError } from '../../../src/tts/search-run';
 import { isAbortError } from '../../../src/util';
-import { continuation as c, createFakePolicy, createFakeVerifier, prepareRun, testOptions } from './fakes';
+import {
+  continuation as c,
+  createFakePolicy,
+  createFakeVerifier,
+  prepareRun,
+  testOptions,
+} from './fakes';
 
 const PARAMS = { temperature: 0.7, topP: 1, maxTokens: 10, stop: [], n: 2 };
 
@@ -26,9 +32,13 @@ describe('createSearchRun', () => {
 
   it('rejects a policy result of the wrong shape', async () => {
     const run = prepareRun();
-    const policy = { generate: async () => ({ outputs: [[c('x', 'eos')]], promptTokens: 1, completionTokens: 1 }) };
+    const policy = {
+      generate: async () => ({ outputs: [[c('x', 'eos')]], promptTokens: 1, completionTokens: 1 }),
+    };
     const search = createSearchRun(run.options, { ...run.deps, policy });
-    await expect(search.generate([''], PARAMS)).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
+    await expect(search.generate([''], PARAMS)).rejects.toBeInstanceOf(
+      InvalidUpstreamResponseError,
+    );
   });
 
   it('reports a failure that happens after the signal fired as the abort', async () => {
@@ -46,10 +56,16 @@ describe('createSearchRun', () => {
 
   it('clamps scores into [0, 1] and rejects non-finite ones or a wrong count', async () => {
     const run = prepareRun();
-    const clamp = createSearchRun(run.options, { ...run.deps, verifier: createFakeVerifier(() => 1.0000001) });
+    const clamp = createSearchRun(run.options, {
+      ...run.deps,
+      verifier: createFakeVerifier(() => 1.0000001),
+    });
     expect(await clamp.score([['a', 'b']])).toEqual([[1, 1]]);
 
-    const nan = createSearchRun(run.options, { ...run.deps, verifier: createFakeVerifier(() => Number.NaN) });
+    const nan = createSearchRun(run.options, {
+      ...run.deps,
+      verifier: createFakeVerifier(() => Number.NaN),
+    });
     await expect(nan.score([['a']])).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
 
     const short = createSearchRun(run.options, {

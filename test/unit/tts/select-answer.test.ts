@@ -1,8 +1,13 @@
 import { selectAnswer } from '../../../src/tts/select-answer';
 import type { Candidate, CandidateFinish } from '../../../src/tts/search-types';
 
-function candidate(answer: string | null, stepScores: number[] | null, finish: CandidateFinish = 'answer'): Candidate {
-  const text = answer === null ? 'I am not sure.' : `Work.\n\nSo the answer is $\\boxed{${answer}}$.`;
+function candidate(
+  answer: string | null,
+  stepScores: number[] | null,
+  finish: CandidateFinish = 'answer',
+): Candidate {
+  const text =
+    answer === null ? 'I am not sure.' : `Work.\n\nSo the answer is $\\boxed{${answer}}$.`;
   return { text, steps: text.split('\n\n'), stepScores, finish, completionTokens: 10 };
 }
 
@@ -18,13 +23,22 @@ describe('selectAnswer', () => {
 
   it('majority: the most frequent answer, represented by its best-scored member', () => {
     const result = selectAnswer(pool, { aggregation: 'last', vote: 'majority', equivalent: exact });
-    expect(result).toMatchObject({ answer: '1', winnerIndex: 2, effectiveVote: 'majority', fellBackToMajority: false });
+    expect(result).toMatchObject({
+      answer: '1',
+      winnerIndex: 2,
+      effectiveVote: 'majority',
+      fellBackToMajority: false,
+    });
     expect(result.table[0]).toEqual({ answer: '1', count: 2, scoreSum: 0.5, maxScore: 0.3 });
   });
 
   it('prm_max: the answer of the single best path under the chosen aggregation', () => {
-    expect(selectAnswer(pool, { aggregation: 'last', vote: 'prm_max', equivalent: exact }).answer).toBe('2');
-    expect(selectAnswer(pool, { aggregation: 'min', vote: 'prm_max', equivalent: exact }).answer).toBe('3');
+    expect(
+      selectAnswer(pool, { aggregation: 'last', vote: 'prm_max', equivalent: exact }).answer,
+    ).toBe('2');
+    expect(
+      selectAnswer(pool, { aggregation: 'min', vote: 'prm_max', equivalent: exact }).answer,
+    ).toBe('3');
   });
 
   it('prm_vote: the answer with the largest score sum', () => {
@@ -32,32 +46,65 @@ describe('selectAnswer', () => {
     expect(result.answer).toBe('1');
     expect(result.table.map((row) => row.answer)).toEqual(['1', '2', '3']);
     expect(result.table[0]?.scoreSum).toBeCloseTo(1.15, 12);
-    expect(result.scores).toEqual([0.55, 0.725, 0.6, 0.6].map((value) => expect.closeTo(value, 12)));
+    expect(result.scores).toEqual(
+      [0.55, 0.725, 0.6, 0.6].map((value) => expect.closeTo(value, 12)),
+    );
   });
 
   it('breaks majority ties by score sum, then first appearance, deterministically', () => {
-    const tied = [candidate('a', [0.2]), candidate('b', [0.9]), candidate('a', [0.2]), candidate('b', [0.1])];
-    expect(selectAnswer(tied, { aggregation: 'last', vote: 'majority', equivalent: exact }).answer).toBe('b');
-    const level = [candidate('b', [0.5]), candidate('a', [0.5]), candidate('a', [0.5]), candidate('b', [0.5])];
-    expect(selectAnswer(level, { aggregation: 'last', vote: 'majority', equivalent: exact }).answer).toBe('b');
-    expect(selectAnswer(level, { aggregation: 'last', vote: 'prm_vote', equivalent: exact }).answer).toBe('b');
+    const tied = [
+      candidate('a', [0.2]),
+      candidate('b', [0.9]),
+      candidate('a', [0.2]),
+      candidate('b', [0.1]),
+    ];
+    expect(
+      selectAnswer(tied, { aggregation: 'last', vote: 'majority', equivalent: exact }).answer,
+    ).toBe('b');
+    const level = [
+      candidate('b', [0.5]),
+      candidate('a', [0.5]),
+      candidate('a', [0.5]),
+      candidate('b', [0.5]),
+    ];
+    expect(
+      selectAnswer(level, { aggregation: 'last', vote: 'majority', equivalent: exact }).answer,
+    ).toBe('b');
+    expect(
+      selectAnswer(level, { aggregation: 'last', vote: 'prm_vote', equivalent: exact }).answer,
+    ).toBe('b');
     const even = [candidate('a', [0.5]), candidate('b', [0.5])];
-    expect(selectAnswer(even, { aggregation: 'last', vote: 'prm_max', equivalent: exact })).toMatchObject({ answer: 'a', winnerIndex: 0 });
+    expect(
+      selectAnswer(even, { aggregation: 'last', vote: 'prm_max', equivalent: exact }),
+    ).toMatchObject({ answer: 'a', winnerIndex: 0 });
   });
 
   it('treats empty step scores as -1 (paper code), not as missing', () => {
-    const result = selectAnswer([candidate('a', []), candidate('b', [0.1])], { aggregation: 'last', vote: 'prm_max', equivalent: exact });
+    const result = selectAnswer([candidate('a', []), candidate('b', [0.1])], {
+      aggregation: 'last',
+      vote: 'prm_max',
+      equivalent: exact,
+    });
     expect(result).toMatchObject({ answer: 'b', fellBackToMajority: false });
     expect(result.scores).toEqual([-1, 0.1]);
   });
 
   it('drops candidates without an answer and a truncated one that only has a stray number', () => {
-    const truncated: Candidate = { text: 'We have 12 apples and then', steps: [], stepScores: [0.99], finish: 'length', completionTokens: 10 };
-    const result = selectAnswer([candidate(null, [0.99], 'eos'), truncated, candidate('7', [0.1])], {
-      aggregation: 'last',
-      vote: 'prm_max',
-      equivalent: exact,
-    });
+    const truncated: Candidate = {
+      text: 'We have 12 apples and then',
+      steps: [],
+      stepScores: [0.99],
+      finish: 'length',
+      completionTokens: 10,
+    };
+    const result = selectAnswer(
+      [candidate(null, [0.99], 'eos'), truncated, candidate('7', [0.1])],
+      {
+        aggregation: 'last',
+        vote: 'prm_max',
+        equivalent: exact,
+      },
+    );
     expect(result).toMatchObject({ answer: '7', winnerIndex: 2 });
     expect(result.answers).toEqual([null, null, '7']);
     expect(result.table).toHaveLength(1);
@@ -65,7 +112,10 @@ describe('selectAnswer', () => {
 
   it('lets a truncated candidate vote when it already boxed an answer', () => {
     const truncated: Candidate = { ...candidate('5', [0.5]), finish: 'length' };
-    expect(selectAnswer([truncated], { aggregation: 'last', vote: 'majority', equivalent: exact }).answer).toBe('5');
+    expect(
+      selectAnswer([truncated], { aggregation: 'last', vote: 'majority', equivalent: exact })
+        .answer,
+    ).toBe('5');
   });
 
   it('ignores paths that are not complete (depth, unfinished)', () => {
@@ -80,21 +130,37 @@ describe('selectAnswer', () => {
   it('falls back to majority, flagged, when a complete candidate is unscored', () => {
     const mixed = [candidate('a', [0.99]), candidate('b', null), candidate('b', null)];
     const result = selectAnswer(mixed, { aggregation: 'last', vote: 'prm_max', equivalent: exact });
-    expect(result).toMatchObject({ answer: 'b', effectiveVote: 'majority', fellBackToMajority: true, winnerIndex: 1 });
+    expect(result).toMatchObject({
+      answer: 'b',
+      effectiveVote: 'majority',
+      fellBackToMajority: true,
+      winnerIndex: 1,
+    });
     expect(result.scores).toEqual([0.99, null, null]);
-    const majority = selectAnswer(mixed, { aggregation: 'last', vote: 'majority', equivalent: exact });
+    const majority = selectAnswer(mixed, {
+      aggregation: 'last',
+      vote: 'majority',
+      equivalent: exact,
+    });
     expect(majority.fellBackToMajority).toBe(false);
   });
 
   it('returns the top N distinct answers with their representative candidates', () => {
-    const result = selectAnswer(pool, { aggregation: 'last', vote: 'prm_vote', topN: 5, equivalent: exact });
+    const result = selectAnswer(pool, {
+      aggregation: 'last',
+      vote: 'prm_vote',
+      topN: 5,
+      equivalent: exact,
+    });
     expect(result.top).toEqual([
       { answer: '2', candidateIndex: 1 },
       { answer: '3', candidateIndex: 3 },
       { answer: '1', candidateIndex: 2 },
     ]);
     expect(result.top[0]?.candidateIndex).toBe(result.winnerIndex);
-    expect(selectAnswer(pool, { aggregation: 'last', vote: 'prm_vote', equivalent: exact }).top).toHaveLength(1);
+    expect(
+      selectAnswer(pool, { aggregation: 'last', vote: 'prm_vote', equivalent: exact }).top,
+    ).toHaveLength(1);
   });
 
   it('returns no winner when nothing can vote', () => {
@@ -111,10 +177,13 @@ describe('selectAnswer', () => {
   });
 
   it('groups equivalent answers with the answer module by default', () => {
-    const result = selectAnswer([candidate('\\frac{1}{2}', [0.4]), candidate('0.5', [0.4]), candidate('3', [0.7])], {
-      aggregation: 'last',
-      vote: 'prm_vote',
-    });
+    const result = selectAnswer(
+      [candidate('\\frac{1}{2}', [0.4]), candidate('0.5', [0.4]), candidate('3', [0.7])],
+      {
+        aggregation: 'last',
+        vote: 'prm_vote',
+      },
+    );
     expect(result.table[0]).toMatchObject({ answer: '\\frac{1}{2}', count: 2 });
   });
 });

@@ -35,12 +35,22 @@ describe('aggregateScores', () => {
 
   it('returns one of the scores for last and min', () => {
     fc.assert(
-      fc.property(scoreLists, (scores) => scores.includes(aggregateScores(scores, 'last')) && scores.includes(aggregateScores(scores, 'min'))),
+      fc.property(
+        scoreLists,
+        (scores) =>
+          scores.includes(aggregateScores(scores, 'last')) &&
+          scores.includes(aggregateScores(scores, 'min')),
+      ),
     );
   });
 
   it('keeps prod ≤ min for scores in [0, 1]', () => {
-    fc.assert(fc.property(scoreLists, (scores) => aggregateScores(scores, 'prod') <= aggregateScores(scores, 'min') + 1e-12));
+    fc.assert(
+      fc.property(
+        scoreLists,
+        (scores) => aggregateScores(scores, 'prod') <= aggregateScores(scores, 'min') + 1e-12,
+      ),
+    );
   });
 
   it('stays within [0, 1] for scores in [0, 1]', () => {

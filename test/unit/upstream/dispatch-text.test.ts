@@ -22,7 +22,9 @@ describe('dispatchText', () => {
       }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 1 });
+    pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+      connections: 1,
+    });
   });
   afterAll(async () => {
     for (const response of held) response.destroy();
@@ -31,8 +33,14 @@ describe('dispatchText', () => {
   });
 
   it('answers status and the whole body as text, across chunks', async () => {
-    expect(await dispatchText(pool, { path: '/chunks', method: 'GET' })).toEqual({ status: 200, text: '{"text":"é 😀"}' });
-    expect(await dispatchText(pool, { path: '/missing', method: 'GET' })).toEqual({ status: 404, text: 'no such route' });
+    expect(await dispatchText(pool, { path: '/chunks', method: 'GET' })).toEqual({
+      status: 200,
+      text: '{"text":"é 😀"}',
+    });
+    expect(await dispatchText(pool, { path: '/missing', method: 'GET' })).toEqual({
+      status: 404,
+      text: 'no such route',
+    });
   });
 
   it('drops a UTF-8 byte order mark', async () => {
@@ -55,10 +63,14 @@ describe('dispatchText', () => {
   });
 
   it('rejects at once for a signal that is already aborted', async () => {
-    await expect(dispatchText(pool, { path: '/chunks', method: 'GET' }, AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      dispatchText(pool, { path: '/chunks', method: 'GET' }, AbortSignal.abort()),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it("surfaces undici's timeout errors", async () => {
-    await expect(dispatchText(pool, { path: '/hang', method: 'GET', headersTimeout: 50 })).rejects.toBeInstanceOf(undiciErrors.HeadersTimeoutError);
+    await expect(
+      dispatchText(pool, { path: '/hang', method: 'GET', headersTimeout: 50 }),
+    ).rejects.toBeInstanceOf(undiciErrors.HeadersTimeoutError);
   });
 });

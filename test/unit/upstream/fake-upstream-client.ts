@@ -26,7 +26,10 @@ export interface FakeUpstreamClient extends UpstreamClient {
 }
 
 export function unreachable(name: string): UpstreamError {
-  return new UpstreamError(`upstream '${name}' is unreachable: connect ECONNREFUSED`, { upstream: name, status: null });
+  return new UpstreamError(`upstream '${name}' is unreachable: connect ECONNREFUSED`, {
+    upstream: name,
+    status: null,
+  });
 }
 
 export function createFakeUpstreamClient(baseUrl: string, name = 'policy'): FakeUpstreamClient {

@@ -39,7 +39,13 @@ describe('createPrmBatcher', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    client = createUpstreamClient({ name: 'prm', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 2000, maxConnections: 4, retries: 0 });
+    client = createUpstreamClient({
+      name: 'prm',
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      timeoutMs: 2000,
+      maxConnections: 4,
+      retries: 0,
+    });
   });
   afterAll(async () => {
     await client.close();
@@ -72,7 +78,10 @@ describe('createPrmBatcher', () => {
 
   it('with windowMs 0 merges the calls of one event-loop turn only', async () => {
     const batcher = createPrmBatcher({ client, windowMs: 0, maxInputs: 100 });
-    const first = Promise.all([batcher.pool({ model: 'm', input: ['x'], addSpecialTokens: false }), batcher.pool({ model: 'm', input: ['y'], addSpecialTokens: false })]);
+    const first = Promise.all([
+      batcher.pool({ model: 'm', input: ['x'], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: ['y'], addSpecialTokens: false }),
+    ]);
     await first;
     await batcher.pool({ model: 'm', input: ['z'], addSpecialTokens: false });
     expect(bodies.map((body) => body.input)).toEqual([['x', 'y'], ['z']]);
@@ -94,7 +103,10 @@ describe('createPrmBatcher', () => {
     delayMs = 50;
     const batcher = createPrmBatcher({ client, windowMs: 5, maxInputs: 100 });
     const controller = new AbortController();
-    const aborted = batcher.pool({ model: 'm', input: ['a'], addSpecialTokens: false }, controller.signal);
+    const aborted = batcher.pool(
+      { model: 'm', input: ['a'], addSpecialTokens: false },
+      controller.signal,
+    );
     const kept = batcher.pool({ model: 'm', input: ['bb'], addSpecialTokens: false });
     setTimeout(() => controller.abort(), 20);
     await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
@@ -106,7 +118,10 @@ describe('createPrmBatcher', () => {
     mode = 'hang';
     const batcher = createPrmBatcher({ client, windowMs: 0, maxInputs: 100 });
     const controller = new AbortController();
-    const pending = batcher.pool({ model: 'm', input: ['a'], addSpecialTokens: false }, controller.signal);
+    const pending = batcher.pool(
+      { model: 'm', input: ['a'], addSpecialTokens: false },
+      controller.signal,
+    );
     await new Promise((resolve) => setTimeout(resolve, 30));
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
@@ -119,7 +134,10 @@ describe('createPrmBatcher', () => {
   it('never sends a batch whose callers all left before the window closed', async () => {
     const batcher = createPrmBatcher({ client, windowMs: 20, maxInputs: 100 });
     const controller = new AbortController();
-    const pending = batcher.pool({ model: 'm', input: ['a'], addSpecialTokens: false }, controller.signal);
+    const pending = batcher.pool(
+      { model: 'm', input: ['a'], addSpecialTokens: false },
+      controller.signal,
+    );
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -130,10 +148,15 @@ describe('createPrmBatcher', () => {
   it('rejects every caller with the upstream error, and with InvalidUpstreamResponseError on a short answer', async () => {
     const batcher = createPrmBatcher({ client, windowMs: 5, maxInputs: 100 });
     mode = 'fail';
-    const failed = await Promise.allSettled([batcher.pool({ model: 'm', input: ['a'], addSpecialTokens: false }), batcher.pool({ model: 'm', input: ['b'], addSpecialTokens: false })]);
+    const failed = await Promise.allSettled([
+      batcher.pool({ model: 'm', input: ['a'], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: ['b'], addSpecialTokens: false }),
+    ]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((failed[0] as PromiseRejectedResult).reason).toBeInstanceOf(UpstreamError);
     mode = 'short';
-    await expect(batcher.pool({ model: 'm', input: ['a', 'b'], addSpecialTokens: false })).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
+    await expect(
+      batcher.pool({ model: 'm', input: ['a', 'b'], addSpecialTokens: false }),
+    ).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
   });
 });

@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UpstreamError, UpstreamTimeoutError } from '../../../src/errors';
-import { createRecordingUpstream, recordedExchangeSchema, type RecordedExchange } from '../../../src/upstream';
+import {
+  createRecordingUpstream,
+  recordedExchangeSchema,
+  type RecordedExchange,
+} from '../../../src/upstream';
 import { createFakeUpstreamClient } from './fake-upstream-client';
 
 function readLines(file: string): RecordedExchange[] {
@@ -26,13 +30,26 @@ describe('createRecordingUpstream', () => {
   it('appends one line per exchange: method, path, request, status, answer, duration, time', async () => {
     const fake = createFakeUpstreamClient('http://user:secret@gpu:8000');
     fake.handler = (call) => ({ echo: call.body });
-    const client = createRecordingUpstream({ client: fake, file, now: () => new Date('2025-01-02T03:04:05.000Z') });
+    const client = createRecordingUpstream({
+      client: fake,
+      file,
+      now: () => new Date('2025-01-02T03:04:05.000Z'),
+    });
     await client.postJson('/v1/completions', { model: 'm', prompt: 'hi', seed: 7 });
     await client.getJson('/v1/models');
     await client.close();
     const lines = readLines(file);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ v: 1, upstream: 'policy', method: 'POST', path: '/v1/completions', request: { model: 'm', prompt: 'hi', seed: 7 }, status: 200, response: { echo: { model: 'm', prompt: 'hi', seed: 7 } }, timestamp: '2025-01-02T03:04:05.000Z' });
+    expect(lines[0]).toMatchObject({
+      v: 1,
+      upstream: 'policy',
+      method: 'POST',
+      path: '/v1/completions',
+      request: { model: 'm', prompt: 'hi', seed: 7 },
+      status: 200,
+      response: { echo: { model: 'm', prompt: 'hi', seed: 7 } },
+      timestamp: '2025-01-02T03:04:05.000Z',
+    });
     expect(lines[0]?.duration_ms).toBeGreaterThanOrEqual(0);
     expect(lines[1]).toMatchObject({ method: 'GET', path: '/v1/models', request: null });
     expect(fake.isClosed).toBe(true);
@@ -53,15 +70,25 @@ describe('createRecordingUpstream', () => {
     let call = 0;
     fake.handler = () => {
       call++;
-      if (call === 1) throw new UpstreamError("upstream 'policy' answered 400: bad", { upstream: 'policy', status: 400, body: '{"error":{"message":"bad"}}' });
+      if (call === 1)
+        throw new UpstreamError("upstream 'policy' answered 400: bad", {
+          upstream: 'policy',
+          status: 400,
+          body: '{"error":{"message":"bad"}}',
+        });
       throw new UpstreamTimeoutError('policy', 50);
     };
     const client = createRecordingUpstream({ client: fake, file });
     await expect(client.postJson('/pooling', {})).rejects.toBeInstanceOf(UpstreamError);
-    await expect(client.postJson('/v1/completions', {})).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    await expect(client.postJson('/v1/completions', {})).rejects.toBeInstanceOf(
+      UpstreamTimeoutError,
+    );
     await client.close();
     const [first, second] = readLines(file);
-    expect(first).toMatchObject({ status: 400, error: { kind: 'upstream', body: '{"error":{"message":"bad"}}' } });
+    expect(first).toMatchObject({
+      status: 400,
+      error: { kind: 'upstream', body: '{"error":{"message":"bad"}}' },
+    });
     expect(second).toMatchObject({ status: null, error: { kind: 'timeout', timeout_ms: 50 } });
   });
 
@@ -74,7 +101,11 @@ describe('createRecordingUpstream', () => {
     for await (const chunk of stream.body) text += (chunk as Buffer).toString('utf8');
     await client.close();
     expect(text).toBe('data: {"x":"é"}\n\ndata: [DONE]\n\n');
-    expect(readLines(file)[0]).toMatchObject({ path: '/v1/chat/completions', status: 200, stream: ['data: {"x":"é"}\n\ndata: [DONE]\n\n'] });
+    expect(readLines(file)[0]).toMatchObject({
+      path: '/v1/chat/completions',
+      status: 200,
+      stream: ['data: {"x":"é"}\n\ndata: [DONE]\n\n'],
+    });
   });
 
   it('appends to an existing recording and does not record aborted calls', async () => {

@@ -2,16 +2,31 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, UpstreamError, UpstreamTimeoutError } from '../../../src/errors';
-import { canonicalJson, createRecordingUpstream, createReplayUpstream } from '../../../src/upstream';
+import {
+  canonicalJson,
+  createRecordingUpstream,
+  createReplayUpstream,
+} from '../../../src/upstream';
 import { createFakeUpstreamClient } from './fake-upstream-client';
 
 function line(fields: Record<string, unknown>): string {
-  return JSON.stringify({ v: 1, upstream: 'policy', method: 'POST', request: null, status: 200, duration_ms: 1, timestamp: '2025-01-01T00:00:00.000Z', ...fields });
+  return JSON.stringify({
+    v: 1,
+    upstream: 'policy',
+    method: 'POST',
+    request: null,
+    status: 200,
+    duration_ms: 1,
+    timestamp: '2025-01-01T00:00:00.000Z',
+    ...fields,
+  });
 }
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and drops undefined fields', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"e":1,"f":2}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"e":1,"f":2}]},"b":1}',
+    );
   });
 });
 
@@ -26,10 +41,18 @@ describe('createReplayUpstream', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const open = (name = 'policy') => createReplayUpstream({ name, file, field: `upstreams.${name}.replay` });
+  const open = (name = 'policy') =>
+    createReplayUpstream({ name, file, field: `upstreams.${name}.replay` });
 
   it('answers by path and body (key order does not matter), identical requests in recorded order, cycling', async () => {
-    writeFileSync(file, [line({ path: '/v1/completions', request: { a: 1, b: 2 }, response: { n: 1 } }), line({ path: '/v1/completions', request: { a: 1, b: 2 }, response: { n: 2 } }), line({ path: '/tokenize', request: { a: 1, b: 2 }, response: { tokens: [1] } })].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [
+        line({ path: '/v1/completions', request: { a: 1, b: 2 }, response: { n: 1 } }),
+        line({ path: '/v1/completions', request: { a: 1, b: 2 }, response: { n: 2 } }),
+        line({ path: '/tokenize', request: { a: 1, b: 2 }, response: { tokens: [1] } }),
+      ].join('\n') + '\n',
+    );
     const replay = open();
     await expect(replay.postJson('/v1/completions', { b: 2, a: 1 })).resolves.toEqual({ n: 1 });
     await expect(replay.postJson('/tokenize', { a: 1, b: 2 })).resolves.toEqual({ tokens: [1] });
@@ -39,32 +62,72 @@ describe('createReplayUpstream', () => {
   });
 
   it('fails an unrecorded request at once with a 502 naming the recording', async () => {
-    writeFileSync(file, line({ path: '/v1/completions', request: { seed: 1 }, response: {} }) + '\n');
+    writeFileSync(
+      file,
+      line({ path: '/v1/completions', request: { seed: 1 }, response: {} }) + '\n',
+    );
     const replay = open();
     const failure = replay.postJson('/v1/completions', { seed: 2 });
     await expect(failure).rejects.toBeInstanceOf(UpstreamError);
-    await expect(failure).rejects.toMatchObject({ status: 502, message: expect.stringContaining(file) });
-    await expect(replay.getJson('/version')).rejects.toMatchObject({ message: expect.stringContaining('GET /version') });
+    await expect(failure).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining(file),
+    });
+    await expect(replay.getJson('/version')).rejects.toMatchObject({
+      message: expect.stringContaining('GET /version'),
+    });
   });
 
   it('replays recorded errors as the same error classes', async () => {
-    writeFileSync(file, [line({ path: '/pooling', request: {}, status: 404, error: { kind: 'upstream', message: "upstream 'policy' answered 404: Not Found", body: '{"detail":"Not Found"}' } }), line({ path: '/slow', request: {}, status: null, error: { kind: 'timeout', message: 'late', body: '', timeout_ms: 9 } })].join('\n'));
+    writeFileSync(
+      file,
+      [
+        line({
+          path: '/pooling',
+          request: {},
+          status: 404,
+          error: {
+            kind: 'upstream',
+            message: "upstream 'policy' answered 404: Not Found",
+            body: '{"detail":"Not Found"}',
+          },
+        }),
+        line({
+          path: '/slow',
+          request: {},
+          status: null,
+          error: { kind: 'timeout', message: 'late', body: '', timeout_ms: 9 },
+        }),
+      ].join('\n'),
+    );
     const replay = open();
-    await expect(replay.postJson('/pooling', {})).rejects.toMatchObject({ status: 404, body: '{"detail":"Not Found"}' });
+    await expect(replay.postJson('/pooling', {})).rejects.toMatchObject({
+      status: 404,
+      body: '{"detail":"Not Found"}',
+    });
     await expect(replay.postJson('/slow', {})).rejects.toBeInstanceOf(UpstreamTimeoutError);
   });
 
   it('round-trips a recording: JSON answers, errors and streams as recorded', async () => {
     const fake = createFakeUpstreamClient('http://gpu:8000');
-    fake.handler = (call) => (call.method === 'STREAM' ? 'data: {"a":1}\n\ndata: [DONE]\n\n' : { choices: [{ text: String((call.body as { prompt?: string } | null)?.prompt) }] });
+    fake.handler = (call) =>
+      call.method === 'STREAM'
+        ? 'data: {"a":1}\n\ndata: [DONE]\n\n'
+        : { choices: [{ text: String((call.body as { prompt?: string } | null)?.prompt) }] };
     const recorder = createRecordingUpstream({ client: fake, file });
-    const live = [await recorder.postJson('/v1/completions', { prompt: 'x', seed: 3 }), await recorder.getJson('/v1/models')];
+    const live = [
+      await recorder.postJson('/v1/completions', { prompt: 'x', seed: 3 }),
+      await recorder.getJson('/v1/models'),
+    ];
     const stream = await recorder.postStream('/v1/chat/completions', { stream: true });
     for await (const chunk of stream.body) expect(chunk).toBeDefined();
     await recorder.close();
 
     const replay = open();
-    expect([await replay.postJson('/v1/completions', { seed: 3, prompt: 'x' }), await replay.getJson('/v1/models')]).toEqual(live);
+    expect([
+      await replay.postJson('/v1/completions', { seed: 3, prompt: 'x' }),
+      await replay.getJson('/v1/models'),
+    ]).toEqual(live);
     const replayed = await replay.postStream('/v1/chat/completions', { stream: true });
     let text = '';
     for await (const chunk of replayed.body) text += (chunk as Buffer).toString('utf8');
@@ -81,7 +144,13 @@ describe('createReplayUpstream', () => {
   });
 
   it("replays only this upstream's lines from a shared file", async () => {
-    writeFileSync(file, [line({ path: '/x', request: {}, response: 'policy' }), line({ upstream: 'prm', path: '/x', request: {}, response: 'prm' })].join('\n'));
+    writeFileSync(
+      file,
+      [
+        line({ path: '/x', request: {}, response: 'policy' }),
+        line({ upstream: 'prm', path: '/x', request: {}, response: 'prm' }),
+      ].join('\n'),
+    );
     await expect(open('prm').postJson('/x', {})).resolves.toBe('prm');
     expect(() => open('other')).toThrow(/none named 'other'/);
   });

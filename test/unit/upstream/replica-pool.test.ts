@@ -1,19 +1,33 @@
 import { UpstreamError } from '../../../src/errors';
-import { createReplicaPool, type ReplicaPool, type ReplicaPoolOptions } from '../../../src/upstream';
+import {
+  createReplicaPool,
+  type ReplicaPool,
+  type ReplicaPoolOptions,
+} from '../../../src/upstream';
 import { hashString } from '../../../src/util';
 import { createFakeUpstreamClient, type FakeUpstreamClient } from './fake-upstream-client';
 
 const SYSTEM = 'Solve the following math problem efficiently and clearly. '.repeat(12);
 
-function makePool(count: number, overrides: Partial<ReplicaPoolOptions> = {}): { pool: ReplicaPool; fakes: FakeUpstreamClient[] } {
-  const fakes = Array.from({ length: count }, (_, index) => createFakeUpstreamClient(`http://replica-${index}:8000`));
+function makePool(
+  count: number,
+  overrides: Partial<ReplicaPoolOptions> = {},
+): { pool: ReplicaPool; fakes: FakeUpstreamClient[] } {
+  const fakes = Array.from({ length: count }, (_, index) =>
+    createFakeUpstreamClient(`http://replica-${index}:8000`),
+  );
   const pool = createReplicaPool({
     name: 'policy',
     replicas: fakes,
     retries: 2,
     ejectAfterFailures: 2,
     balanceFactor: 2,
-    healthCheck: { path: '/health', intervalMs: 600_000, timeoutMs: 1000, isHealthy: (status) => status === 200 },
+    healthCheck: {
+      path: '/health',
+      intervalMs: 600_000,
+      timeoutMs: 1000,
+      isHealthy: (status) => status === 200,
+    },
     ...overrides,
   });
   return { pool, fakes };
@@ -26,7 +40,8 @@ function servedBy(fakes: readonly FakeUpstreamClient[], before: readonly number[
   return index;
 }
 
-const counts = (fakes: readonly FakeUpstreamClient[]): number[] => fakes.map((fake) => fake.calls.length);
+const counts = (fakes: readonly FakeUpstreamClient[]): number[] =>
+  fakes.map((fake) => fake.calls.length);
 
 /** The fake answers of vLLM's tokenizer routes for one question (ids and rendered text). */
 function tokenizerFor(question: string): { ids: number[]; rendered: string } {
@@ -38,17 +53,48 @@ function tokenizerFor(question: string): { ids: number[]; rendered: string } {
 }
 
 /** One search through vLLM's step API; returns the replica of each call. */
-async function runStepApiSearch(pool: ReplicaPool, fakes: FakeUpstreamClient[], question: string): Promise<number[]> {
+async function runStepApiSearch(
+  pool: ReplicaPool,
+  fakes: FakeUpstreamClient[],
+  question: string,
+): Promise<number[]> {
   const { ids, rendered } = tokenizerFor(question);
   for (const fake of fakes) {
-    fake.handler = (call) => (call.path === '/tokenize' ? { tokens: ids, count: ids.length } : call.path === '/detokenize' ? { prompt: rendered } : { choices: [] });
+    fake.handler = (call) =>
+      call.path === '/tokenize'
+        ? { tokens: ids, count: ids.length }
+        : call.path === '/detokenize'
+          ? { prompt: rendered }
+          : { choices: [] };
   }
   const calls: [string, unknown][] = [
-    ['/tokenize', { model: 'm', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: question }], add_generation_prompt: true }],
+    [
+      '/tokenize',
+      {
+        model: 'm',
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: question },
+        ],
+        add_generation_prompt: true,
+      },
+    ],
     ['/v1/completions', { model: 'm', prompt: [ids, ids], n: 4 }],
     ['/detokenize', { model: 'm', tokens: ids }],
-    ['/v1/completions', { model: 'm', prompt: [`${rendered}Step 1: add.\n\n`, `${rendered}Step 1: subtract.\n\n`] }],
-    ['/v1/completions', { model: 'm', prompt: [`${rendered}Step 1: add.\n\nStep 2: 12.\n\n`, `${rendered}Step 1: subtract.\n\nStep 2: 3.\n\n`] }],
+    [
+      '/v1/completions',
+      { model: 'm', prompt: [`${rendered}Step 1: add.\n\n`, `${rendered}Step 1: subtract.\n\n`] },
+    ],
+    [
+      '/v1/completions',
+      {
+        model: 'm',
+        prompt: [
+          `${rendered}Step 1: add.\n\nStep 2: 12.\n\n`,
+          `${rendered}Step 1: subtract.\n\nStep 2: 3.\n\n`,
+        ],
+      },
+    ],
   ];
   const served: number[] = [];
   for (const [path, body] of calls) {
@@ -75,7 +121,12 @@ describe('createReplicaPool', () => {
     fakes[1]?.hold();
     const held = [pool.getJson('/v1/models'), pool.getJson('/v1/models')];
     // Replicas 0 and 1 each hold one call now (rotation spreads the ties), so 2 is least busy.
-    expect(pool.stats().map((replica) => replica.outstanding).sort()).toEqual([0, 1, 1]);
+    expect(
+      pool
+        .stats()
+        .map((replica) => replica.outstanding)
+        .sort(),
+    ).toEqual([0, 1, 1]);
     const idle = pool.stats().findIndex((replica) => replica.outstanding === 0);
     const before = counts(fakes);
     await pool.getJson('/version');
@@ -86,14 +137,22 @@ describe('createReplicaPool', () => {
   });
 
   it('keeps every call of one search (tokenize, ids, detokenize, text rounds) on one replica', async () => {
-    const served = await runStepApiSearch(pool, fakes, 'A farmer has 17 rows of 23 apple trees. How many trees?');
+    const served = await runStepApiSearch(
+      pool,
+      fakes,
+      'A farmer has 17 rows of 23 apple trees. How many trees?',
+    );
     expect(new Set(served).size).toBe(1);
   });
 
   it('spreads different questions under one long system prompt over the replicas', async () => {
     const used = new Set<number>();
     for (let q = 0; q < 12; q++) {
-      const served = await runStepApiSearch(pool, fakes, `Question ${q}: what is ${q * 37} + ${q * 11}?`);
+      const served = await runStepApiSearch(
+        pool,
+        fakes,
+        `Question ${q}: what is ${q * 37} + ${q * 11}?`,
+      );
       expect(new Set(served).size).toBe(1);
       used.add(served[0] as number);
     }
@@ -101,11 +160,17 @@ describe('createReplicaPool', () => {
   });
 
   it('keeps a chat-continue search on one replica as the assistant turn grows', async () => {
-    const conversation = [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'What is 6 * 7?' }];
+    const conversation = [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: 'What is 6 * 7?' },
+    ];
     const served: number[] = [];
     for (const partial of [null, 'Step 1: 6 * 7.\n\n', 'Step 1: 6 * 7.\n\nStep 2: 42.\n\n']) {
       const before = counts(fakes);
-      const messages = partial === null ? conversation : [...conversation, { role: 'assistant', content: partial }];
+      const messages =
+        partial === null
+          ? conversation
+          : [...conversation, { role: 'assistant', content: partial }];
       await pool.postJson('/v1/chat/completions', { model: 'm', messages });
       served.push(servedBy(fakes, before));
     }
@@ -115,9 +180,15 @@ describe('createReplicaPool', () => {
   it('sends /pooling rounds of one question (shared input prefix) to one replica', async () => {
     const question = `<|im_start|>system\nPlease reason step by step.<|im_end|>\n<|im_start|>user\n${'How many apples? '.repeat(8)}<|im_end|>\n<|im_start|>assistant\n`;
     const served: number[] = [];
-    for (const round of [['a<extra_0>', 'b<extra_0>'], ['a<extra_0>c<extra_0>', 'b<extra_0>d<extra_0>', 'a<extra_0>e<extra_0>']]) {
+    for (const round of [
+      ['a<extra_0>', 'b<extra_0>'],
+      ['a<extra_0>c<extra_0>', 'b<extra_0>d<extra_0>', 'a<extra_0>e<extra_0>'],
+    ]) {
       const before = counts(fakes);
-      await pool.postJson('/pooling', { model: 'prm', input: round.map((steps) => question + steps) });
+      await pool.postJson('/pooling', {
+        model: 'prm',
+        input: round.map((steps) => question + steps),
+      });
       served.push(servedBy(fakes, before));
     }
     expect(new Set(served).size).toBe(1);
@@ -146,13 +217,16 @@ describe('createReplicaPool', () => {
     const down = fakes[1] as FakeUpstreamClient;
     down.isDown = true;
     for (let q = 0; q < 20; q++) {
-      await expect(pool.postJson('/v1/completions', { model: 'm', prompt: `${SYSTEM} question ${q}` })).resolves.toMatchObject({ ok: true });
+      await expect(
+        pool.postJson('/v1/completions', { model: 'm', prompt: `${SYSTEM} question ${q}` }),
+      ).resolves.toMatchObject({ ok: true });
     }
     const stats = pool.stats()[1];
     expect(stats).toMatchObject({ isEjected: true, ejections: 1, failures: 2 });
     // Ejected: no more traffic, whatever the affinity key.
     const callsWhenEjected = down.calls.length;
-    for (let q = 20; q < 30; q++) await pool.postJson('/v1/completions', { model: 'm', prompt: `${SYSTEM} question ${q}` });
+    for (let q = 20; q < 30; q++)
+      await pool.postJson('/v1/completions', { model: 'm', prompt: `${SYSTEM} question ${q}` });
     expect(down.calls.length).toBe(callsWhenEjected);
   });
 
@@ -164,12 +238,23 @@ describe('createReplicaPool', () => {
     expect(pool.stats()[2]?.isEjected).toBe(true);
     down.isDown = false;
     await pool.checkHealth();
-    expect(pool.stats()[2]).toMatchObject({ isEjected: false, consecutiveFailures: 0, ejections: 1 });
+    expect(pool.stats()[2]).toMatchObject({
+      isEjected: false,
+      consecutiveFailures: 0,
+      ejections: 1,
+    });
   });
 
   it('probes every replica on its own timer (unref) and stops on close', async () => {
     jest.useFakeTimers();
-    const timed = makePool(2, { healthCheck: { path: '/health', intervalMs: 1000, timeoutMs: 500, isHealthy: (status) => status === 200 } });
+    const timed = makePool(2, {
+      healthCheck: {
+        path: '/health',
+        intervalMs: 1000,
+        timeoutMs: 500,
+        isHealthy: (status) => status === 200,
+      },
+    });
     const down = timed.fakes[0] as FakeUpstreamClient;
     down.isDown = true;
     await jest.advanceTimersByTimeAsync(2000);
@@ -187,10 +272,15 @@ describe('createReplicaPool', () => {
   it('does not retry or count a 4xx: the request is at fault, not the replica', async () => {
     for (const fake of fakes) {
       fake.handler = () => {
-        throw new UpstreamError("upstream 'policy' answered 400: bad", { upstream: 'policy', status: 400 });
+        throw new UpstreamError("upstream 'policy' answered 400: bad", {
+          upstream: 'policy',
+          status: 400,
+        });
       };
     }
-    await expect(pool.postJson('/v1/completions', { prompt: 'x' })).rejects.toMatchObject({ status: 400 });
+    await expect(pool.postJson('/v1/completions', { prompt: 'x' })).rejects.toMatchObject({
+      status: 400,
+    });
     expect(counts(fakes).reduce((a, b) => a + b, 0)).toBe(1);
     expect(pool.stats().every((replica) => replica.failures === 0)).toBe(true);
   });
@@ -205,7 +295,9 @@ describe('createReplicaPool', () => {
         throw error;
       };
     }
-    await expect(pool.postJson('/v1/completions', { prompt: 'x' }, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      pool.postJson('/v1/completions', { prompt: 'x' }, controller.signal),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     expect(counts(fakes).reduce((a, b) => a + b, 0)).toBe(1);
   });
 
@@ -221,13 +313,17 @@ describe('createReplicaPool', () => {
 
   it('fails with the last error when every attempt fails', async () => {
     for (const fake of fakes) fake.isDown = true;
-    await expect(pool.postJson('/v1/completions', { prompt: 'x' })).rejects.toBeInstanceOf(UpstreamError);
+    await expect(pool.postJson('/v1/completions', { prompt: 'x' })).rejects.toBeInstanceOf(
+      UpstreamError,
+    );
     // retries 2: three attempts, each on a different replica.
     expect(counts(fakes)).toEqual([1, 1, 1]);
   });
 
   it('counts a stream as in flight until its body ends', async () => {
-    const stream = await pool.postStream('/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }] });
+    const stream = await pool.postStream('/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(pool.stats().reduce((sum, replica) => sum + replica.outstanding, 0)).toBe(1);
     for await (const chunk of stream.body) expect(chunk).toBeDefined();
     await new Promise((resolve) => setImmediate(resolve));
@@ -244,13 +340,24 @@ describe('createReplicaPool', () => {
   it('names replicas by URL without credentials', async () => {
     const secret = createReplicaPool({
       name: 'policy',
-      replicas: [createFakeUpstreamClient('http://user:pw@gpu-a:8000'), createFakeUpstreamClient('http://gpu-b:8000')],
+      replicas: [
+        createFakeUpstreamClient('http://user:pw@gpu-a:8000'),
+        createFakeUpstreamClient('http://gpu-b:8000'),
+      ],
       retries: 0,
       ejectAfterFailures: 1,
       balanceFactor: 2,
-      healthCheck: { path: '/health', intervalMs: 600_000, timeoutMs: 1000, isHealthy: (status) => status === 200 },
+      healthCheck: {
+        path: '/health',
+        intervalMs: 600_000,
+        timeoutMs: 1000,
+        isHealthy: (status) => status === 200,
+      },
     });
-    expect(secret.stats().map((replica) => replica.url)).toEqual(['http://gpu-a:8000', 'http://gpu-b:8000']);
+    expect(secret.stats().map((replica) => replica.url)).toEqual([
+      'http://gpu-a:8000',
+      'http://gpu-b:8000',
+    ]);
     expect(secret.baseUrl).toBe('http://user:pw@gpu-a:8000');
     await secret.close();
   });

@@ -31,10 +31,23 @@ describe('createUpstreamClient', () => {
     script = [];
   });
 
-  const make = (retries = 2, timeoutMs = 2000) => createUpstreamClient({ name: 'policy', baseUrl: url, timeoutMs, maxConnections: 4, retries, apiKey: 'sk-upstream-secret' });
+  const make = (retries = 2, timeoutMs = 2000) =>
+    createUpstreamClient({
+      name: 'policy',
+      baseUrl: url,
+      timeoutMs,
+      maxConnections: 4,
+      retries,
+      apiKey: 'sk-upstream-secret',
+    });
 
   it('retries a 503 and succeeds', async () => {
-    script = [(_q, r) => { r.statusCode = 503; r.end('{"error":{"message":"busy"}}'); }];
+    script = [
+      (_q, r) => {
+        r.statusCode = 503;
+        r.end('{"error":{"message":"busy"}}');
+      },
+    ];
     const client = make();
     await expect(client.postJson('/x', {})).resolves.toEqual({ ok: true });
     expect(calls).toBe(2);
@@ -42,15 +55,27 @@ describe('createUpstreamClient', () => {
   });
 
   it('does not retry a 400 and keeps the upstream message', async () => {
-    script = [(_q, r) => { r.statusCode = 400; r.end('{"error":{"message":"bad param","type":"BadRequestError","param":null,"code":400}}'); }];
+    script = [
+      (_q, r) => {
+        r.statusCode = 400;
+        r.end('{"error":{"message":"bad param","type":"BadRequestError","param":null,"code":400}}');
+      },
+    ];
     const client = make();
-    await expect(client.postJson('/x', {})).rejects.toMatchObject({ status: 400, isRetryable: false, message: expect.stringContaining('bad param') });
+    await expect(client.postJson('/x', {})).rejects.toMatchObject({
+      status: 400,
+      isRetryable: false,
+      message: expect.stringContaining('bad param'),
+    });
     expect(calls).toBe(1);
     await client.close();
   });
 
   it('gives up after the bounded retries', async () => {
-    const fail = (_q: http.IncomingMessage, r: http.ServerResponse) => { r.statusCode = 502; r.end('gateway'); };
+    const fail = (_q: http.IncomingMessage, r: http.ServerResponse) => {
+      r.statusCode = 502;
+      r.end('gateway');
+    };
     script = [fail, fail, fail, fail];
     const client = make(2);
     await expect(client.postJson('/x', {})).rejects.toBeInstanceOf(UpstreamError);
@@ -85,7 +110,13 @@ describe('createUpstreamClient', () => {
 
   it('sends the upstream key but never puts it in errors', async () => {
     let seen = '';
-    script = [(q, r) => { seen = String(q.headers.authorization); r.statusCode = 500; r.end('x'); }];
+    script = [
+      (q, r) => {
+        seen = String(q.headers.authorization);
+        r.statusCode = 500;
+        r.end('x');
+      },
+    ];
     const client = make(0);
     const error = await client.postJson('/x', {}).catch((e: unknown) => e as Error);
     expect(seen).toBe('Bearer sk-upstream-secret');
@@ -97,7 +128,11 @@ describe('createUpstreamClient', () => {
 describe('describeUpstreamErrorBody', () => {
   it('reads nested, flat and string error shapes', () => {
     expect(describeUpstreamErrorBody('{"error":{"message":"nested"}}')).toBe('nested');
-    expect(describeUpstreamErrorBody('{"object":"error","message":"flat","type":"BadRequestError","code":400}')).toBe('flat');
+    expect(
+      describeUpstreamErrorBody(
+        '{"object":"error","message":"flat","type":"BadRequestError","code":400}',
+      ),
+    ).toBe('flat');
     expect(describeUpstreamErrorBody('{"error":"Unauthorized"}')).toBe('Unauthorized');
     expect(describeUpstreamErrorBody('plain text')).toBe('plain text');
   });

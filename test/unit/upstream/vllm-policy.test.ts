@@ -1,5 +1,11 @@
 import { startSimulator, type RunningSimulator } from '../../../src/sim';
-import { createUpstreamClient, createVllmPolicy, prepareChatPrompt, renderChatPrompt, type UpstreamClient } from '../../../src/upstream';
+import {
+  createUpstreamClient,
+  createVllmPolicy,
+  prepareChatPrompt,
+  renderChatPrompt,
+  type UpstreamClient,
+} from '../../../src/upstream';
 
 const MODEL = 'sim-qwen2.5-1.5b-instruct';
 const MESSAGES = [{ role: 'user' as const, content: 'What is 17 * 23 - 5?' }];
@@ -10,8 +16,18 @@ describe('prepareChatPrompt + createVllmPolicy (completions mode)', () => {
   let sim: RunningSimulator;
   let client: UpstreamClient;
   beforeAll(async () => {
-    sim = await startSimulator({ role: 'policy', seed: 1234, model: { servedName: MODEL, paramsB: 1.5, family: 'qwen2.5' } });
-    client = createUpstreamClient({ name: 'policy', baseUrl: sim.url, timeoutMs: 5000, maxConnections: 4, retries: 0 });
+    sim = await startSimulator({
+      role: 'policy',
+      seed: 1234,
+      model: { servedName: MODEL, paramsB: 1.5, family: 'qwen2.5' },
+    });
+    client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: sim.url,
+      timeoutMs: 5000,
+      maxConnections: 4,
+      retries: 0,
+    });
   });
   afterAll(async () => {
     await client.close();
@@ -25,9 +41,19 @@ describe('prepareChatPrompt + createVllmPolicy (completions mode)', () => {
     const rendered = await renderChatPrompt(client, MODEL, MESSAGES);
     expect(prompt.tokens).toBe(rendered.tokens);
     sim.resetStats();
-    const viaIds = await createVllmPolicy({ client, servedName: MODEL, prompt, mode: 'completions' }).generate([''], WHOLE);
+    const viaIds = await createVllmPolicy({
+      client,
+      servedName: MODEL,
+      prompt,
+      mode: 'completions',
+    }).generate([''], WHOLE);
     expect(calls('/tokenize') + calls('/detokenize')).toBe(0);
-    const viaText = await createVllmPolicy({ client, servedName: MODEL, renderedPrompt: rendered.text, mode: 'completions' }).generate([''], WHOLE);
+    const viaText = await createVllmPolicy({
+      client,
+      servedName: MODEL,
+      renderedPrompt: rendered.text,
+      mode: 'completions',
+    }).generate([''], WHOLE);
     expect(viaIds).toEqual(viaText);
     expect(await prompt.text()).toBe(rendered.text);
   });
@@ -37,7 +63,12 @@ describe('prepareChatPrompt + createVllmPolicy (completions mode)', () => {
     const rendered = await renderChatPrompt(client, MODEL, MESSAGES);
     sim.resetStats();
     const lazy = createVllmPolicy({ client, servedName: MODEL, prompt, mode: 'completions' });
-    const eager = createVllmPolicy({ client, servedName: MODEL, renderedPrompt: rendered.text, mode: 'completions' });
+    const eager = createVllmPolicy({
+      client,
+      servedName: MODEL,
+      renderedPrompt: rendered.text,
+      mode: 'completions',
+    });
     const round1 = await lazy.generate([''], STEP);
     expect(round1).toEqual(await eager.generate([''], STEP));
     const prefixes = (round1.outputs[0] ?? []).map((c) => c.text);

@@ -6,7 +6,10 @@ import { REPO_CONFIG_DIR } from './repo-config-dir';
 import { runCalibrate } from './run-calibrate';
 
 function parseList(value: string, flag: string): string[] {
-  const items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (items.length === 0) throw new ConfigError(flag, 'expects a comma-separated list');
   return items;
 }
@@ -46,24 +49,34 @@ export async function calibrateCommand(args: ParsedArgs): Promise<void> {
     return;
   }
   const datasetPath = stringFlag(args, 'dataset');
-  if (datasetPath === undefined) throw new ConfigError('--dataset', 'is required (JSON lines {"problem", "answer"})');
+  if (datasetPath === undefined)
+    throw new ConfigError('--dataset', 'is required (JSON lines {"problem", "answer"})');
   const outPath = stringFlag(args, 'out');
-  if (outPath === undefined) throw new ConfigError('--out', 'is required, e.g. config/strategy.mymodel.yaml');
+  if (outPath === undefined)
+    throw new ConfigError('--out', 'is required, e.g. config/strategy.mymodel.yaml');
   const budgets = parseList(stringFlag(args, 'budgets') ?? '4,16,64', '--budgets').map(Number);
   const methodsFlag = stringFlag(args, 'methods');
   const methods = methodsFlag === undefined ? undefined : parseList(methodsFlag, '--methods');
   const unknown = methods?.find((method) => !isTableMethod(method));
-  if (unknown !== undefined) throw new ConfigError('--methods', `unknown method '${unknown}' (known: ${TABLE_METHODS.join(', ')})`);
+  if (unknown !== undefined)
+    throw new ConfigError(
+      '--methods',
+      `unknown method '${unknown}' (known: ${TABLE_METHODS.join(', ')})`,
+    );
   const limitFlag = stringFlag(args, 'limit');
   const limit = limitFlag === undefined ? undefined : numberFlag(args, 'limit', 0);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ConfigError('--limit', 'expects a positive integer');
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    throw new ConfigError('--limit', 'expects a positive integer');
   const model = stringFlag(args, 'model');
   const baseTablePath = stringFlag(args, 'table');
   await runCalibrate({
     datasetPath,
     budgets,
     outPath,
-    configPath: stringFlag(args, 'config') ?? process.env.TTS_PROXY_CONFIG ?? path.join(REPO_CONFIG_DIR, 'default.yaml'),
+    configPath:
+      stringFlag(args, 'config') ??
+      process.env.TTS_PROXY_CONFIG ??
+      path.join(REPO_CONFIG_DIR, 'default.yaml'),
     concurrency: numberFlag(args, 'concurrency', 4),
     seed: numberFlag(args, 'seed', 1234),
     ...(model !== undefined ? { model } : {}),

@@ -8,10 +8,17 @@ import type { ProgressHeader } from './read-progress';
  * are in, because they decide every simulated answer. `probe.max_samples` is in because records
  * keep only that many candidates for the probes.
  */
-export function configFingerprint(config: Config, model: ModelConfig, prm: PrmConfig | null, probeMaxSamples: number): ProgressHeader['config'] {
+export function configFingerprint(
+  config: Config,
+  model: ModelConfig,
+  prm: PrmConfig | null,
+  probeMaxSamples: number,
+): ProgressHeader['config'] {
   const upstreamOf = (name: string): string => {
     const upstream = config.upstreams[name];
-    return upstream?.url === 'sim' ? `sim seed ${upstream.sim.seed} quality ${upstream.sim.quality}` : 'server';
+    return upstream?.url === 'sim'
+      ? `sim seed ${upstream.sim.seed} quality ${upstream.sim.quality}`
+      : 'server';
   };
   const family = prm ? getPrmFamily(prm.family) : null;
   return {

@@ -21,7 +21,12 @@ function formatDuration(ms: number): string {
 }
 
 /** "calibrate: 37/120 requests (31%) · 2.1/s · ETA 40s": rewritten in place on a TTY, else every 5 s. */
-export function createProgress(sink: ProgressSink, total: number, resumed: number, now: () => number): CalibrateProgress {
+export function createProgress(
+  sink: ProgressSink,
+  total: number,
+  resumed: number,
+  now: () => number,
+): CalibrateProgress {
   const started = now();
   let finished = resumed;
   let failed = 0;

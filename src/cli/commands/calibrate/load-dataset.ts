@@ -25,7 +25,10 @@ export interface DevProblem {
  * @throws ConfigError when the file cannot be read, a line is not a problem, an id repeats, or
  *   there is no problem at all.
  */
-export async function loadDataset(file: string, limit: number | undefined): Promise<{ problems: DevProblem[]; sha256: string }> {
+export async function loadDataset(
+  file: string,
+  limit: number | undefined,
+): Promise<{ problems: DevProblem[]; sha256: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -46,10 +49,16 @@ export async function loadDataset(file: string, limit: number | undefined): Prom
     const parsed = datasetLineSchema.safeParse(value);
     const problem = parsed.success ? (parsed.data.problem ?? parsed.data.question) : undefined;
     if (!parsed.success || problem === undefined) {
-      throw new ConfigError('--dataset', `${file} line ${index + 1}: expected {"problem": string, "answer": string}`);
+      throw new ConfigError(
+        '--dataset',
+        `${file} line ${index + 1}: expected {"problem": string, "answer": string}`,
+      );
     }
-    const id = parsed.data.unique_id ?? (parsed.data.id !== undefined ? String(parsed.data.id) : `line-${index + 1}`);
-    if (ids.has(id)) throw new ConfigError('--dataset', `${file} line ${index + 1}: duplicate problem id '${id}'`);
+    const id =
+      parsed.data.unique_id ??
+      (parsed.data.id !== undefined ? String(parsed.data.id) : `line-${index + 1}`);
+    if (ids.has(id))
+      throw new ConfigError('--dataset', `${file} line ${index + 1}: duplicate problem id '${id}'`);
     ids.add(id);
     problems.push({ id, problem, answer: String(parsed.data.answer) });
   }

@@ -32,11 +32,19 @@ export interface RequestContext {
 }
 
 /** One request through the proxy, graded. */
-export async function measure(context: RequestContext, job: Job, signal: AbortSignal): Promise<CalibrationRecord> {
-  const seed = hashString(`${context.seed}|${job.problem.id}|${job.method}|${job.budget}`) % 2 ** 31;
+export async function measure(
+  context: RequestContext,
+  job: Job,
+  signal: AbortSignal,
+): Promise<CalibrationRecord> {
+  const seed =
+    hashString(`${context.seed}|${job.problem.id}|${job.method}|${job.budget}`) % 2 ** 31;
   const response = await request(`${context.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(context.apiKey ? { authorization: `Bearer ${context.apiKey}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(context.apiKey ? { authorization: `Bearer ${context.apiKey}` } : {}),
+    },
     body: JSON.stringify({
       model: context.model,
       messages: [{ role: 'user', content: job.problem.problem }],
@@ -49,7 +57,8 @@ export async function measure(context: RequestContext, job: Job, signal: AbortSi
     signal,
   });
   const text = await response.body.text();
-  if (response.statusCode !== 200) throw new TtsError(`HTTP ${response.statusCode}: ${text.slice(0, 300)}`);
+  if (response.statusCode !== 200)
+    throw new TtsError(`HTTP ${response.statusCode}: ${text.slice(0, 300)}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -57,9 +66,11 @@ export async function measure(context: RequestContext, job: Job, signal: AbortSi
     throw new TtsError('the proxy answered with invalid JSON');
   }
   const parsed = completionSchema.safeParse(value);
-  if (!parsed.success) throw new TtsError(`unexpected response shape: ${parsed.error.issues[0]?.message ?? ''}`);
+  if (!parsed.success)
+    throw new TtsError(`unexpected response shape: ${parsed.error.issues[0]?.message ?? ''}`);
   const { tts } = parsed.data;
-  const isRight = (answer: string | null): boolean => answer !== null && isEquivalent(answer, job.problem.answer);
+  const isRight = (answer: string | null): boolean =>
+    answer !== null && isEquivalent(answer, job.problem.answer);
   // Whole independent samples only (majority, BoN): search candidates share prefixes.
   const isSampled = job.method === 'majority' || job.method === 'best_of_n';
   return {
@@ -71,6 +82,8 @@ export async function measure(context: RequestContext, job: Job, signal: AbortSi
     prmTokens: tts.prm_tokens,
     samplesCorrect: isSampled ? tts.candidate_details.filter((c) => isRight(c.answer)).length : 0,
     samplesTotal: isSampled ? tts.candidate_details.length : 0,
-    probe: tts.candidate_details.slice(0, context.probeSamples).map((c) => ({ answer: c.answer, stepScores: c.step_scores })),
+    probe: tts.candidate_details
+      .slice(0, context.probeSamples)
+      .map((c) => ({ answer: c.answer, stepScores: c.step_scores })),
   };
 }

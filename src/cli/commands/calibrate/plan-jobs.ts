@@ -33,7 +33,9 @@ export function planJobs(dataset: readonly DevProblem[], options: PlanJobsOption
   wanted.add('majority');
   // auto probes with Best-of-N when there is a PRM: each budget's probe is read from that run.
   if (options.hasPrm) wanted.add('best_of_n');
-  const methods = TABLE_METHODS.filter((method) => wanted.has(method) && (method === 'majority' || options.hasPrm));
+  const methods = TABLE_METHODS.filter(
+    (method) => wanted.has(method) && (method === 'majority' || options.hasPrm),
+  );
   const jobs: Job[] = [];
   const notes: string[] = [];
   for (const problem of dataset) {
@@ -47,7 +49,9 @@ export function planJobs(dataset: readonly DevProblem[], options: PlanJobsOption
   }
   const skippedSearch = budgets.filter((b) => b % m !== 0);
   if (skippedSearch.length > 0 && methods.some((x) => x === 'beam_search' || x === 'dvts')) {
-    notes.push(`beam search / DVTS skipped at budget(s) ${skippedSearch.join(', ')} (not a multiple of M=${m})`);
+    notes.push(
+      `beam search / DVTS skipped at budget(s) ${skippedSearch.join(', ')} (not a multiple of M=${m})`,
+    );
   }
   return { methods, jobs, notes };
 }

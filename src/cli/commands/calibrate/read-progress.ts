@@ -36,15 +36,21 @@ const progressLineSchema = z.discriminatedUnion('kind', [
 /** How an earlier run's header differs from this run's, in words; empty when it does not. */
 function headerDifferences(found: ProgressHeader, wanted: ProgressHeader): string[] {
   const differences: string[] = [];
-  if (found.model !== wanted.model) differences.push(`model '${found.model}' (this run: '${wanted.model}')`);
+  if (found.model !== wanted.model)
+    differences.push(`model '${found.model}' (this run: '${wanted.model}')`);
   if (found.seed !== wanted.seed) differences.push(`seed ${found.seed} (this run: ${wanted.seed})`);
   if (found.datasetSha256 !== wanted.datasetSha256) {
-    differences.push(`dataset ${found.dataset} with sha256 ${found.datasetSha256.slice(0, 12)}… (this run: ${wanted.dataset} with sha256 ${wanted.datasetSha256.slice(0, 12)}…)`);
+    differences.push(
+      `dataset ${found.dataset} with sha256 ${found.datasetSha256.slice(0, 12)}… (this run: ${wanted.dataset} with sha256 ${wanted.datasetSha256.slice(0, 12)}…)`,
+    );
   }
   for (const key of new Set([...Object.keys(found.config), ...Object.keys(wanted.config)])) {
     const before = found.config[key];
     const after = wanted.config[key];
-    if (before !== after) differences.push(`${key} ${JSON.stringify(before ?? null)} (this run: ${JSON.stringify(after ?? null)})`);
+    if (before !== after)
+      differences.push(
+        `${key} ${JSON.stringify(before ?? null)} (this run: ${JSON.stringify(after ?? null)})`,
+      );
   }
   return differences;
 }
@@ -55,7 +61,10 @@ function headerDifferences(found: ProgressHeader, wanted: ProgressHeader): strin
  * @throws ConfigError when the file was written for another model, seed, dataset content or
  *   serving config, or has records but no header to check them against.
  */
-export async function readProgress(file: string, header: ProgressHeader): Promise<CalibrationRecord[]> {
+export async function readProgress(
+  file: string,
+  header: ProgressHeader,
+): Promise<CalibrationRecord[]> {
   const headerLine = `${JSON.stringify({ kind: 'header', ...header })}\n`;
   if (!existsSync(file)) {
     await appendFile(file, headerLine);
@@ -64,7 +73,8 @@ export async function readProgress(file: string, header: ProgressHeader): Promis
   const records: CalibrationRecord[] = [];
   let hasHeader = false;
   const text = await readFile(file, 'utf8');
-  const refuse = (why: string): ConfigError => new ConfigError('--out', `${file} ${why}; delete it or choose another --out`);
+  const refuse = (why: string): ConfigError =>
+    new ConfigError('--out', `${file} ${why}; delete it or choose another --out`);
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     let value: unknown;
@@ -78,7 +88,9 @@ export async function readProgress(file: string, header: ProgressHeader): Promis
       // A header this version cannot read (an older one pinned no dataset content or config) must
       // not let its records through unchecked.
       if (z.looseObject({ kind: z.literal('header') }).safeParse(value).success) {
-        throw refuse('has a header without the dataset and config fingerprints this version checks, so its records cannot be trusted for this run');
+        throw refuse(
+          'has a header without the dataset and config fingerprints this version checks, so its records cannot be trusted for this run',
+        );
       }
       continue;
     }
@@ -88,9 +100,11 @@ export async function readProgress(file: string, header: ProgressHeader): Promis
     }
     hasHeader = true;
     const differences = headerDifferences(parsed.data, header);
-    if (differences.length > 0) throw refuse(`holds a calibration of another setup: ${differences.join('; ')}`);
+    if (differences.length > 0)
+      throw refuse(`holds a calibration of another setup: ${differences.join('; ')}`);
   }
-  if (!hasHeader && records.length > 0) throw refuse('has records but no header to check them against');
+  if (!hasHeader && records.length > 0)
+    throw refuse('has records but no header to check them against');
   // An interrupted run may leave a torn last line: end it, so the next append starts a fresh line.
   if (text.length > 0 && !text.endsWith('\n')) await appendFile(file, '\n');
   if (!hasHeader) await appendFile(file, headerLine);

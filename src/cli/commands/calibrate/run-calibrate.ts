@@ -88,32 +88,63 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     throw new ConfigError('--budgets', 'expects integers ≥ 2, e.g. 4,16,64');
   }
   const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('--concurrency', 'expects a positive integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError('--concurrency', 'expects a positive integer');
   const seed = options.seed ?? 1234;
   const sink = options.progress ?? process.stderr;
   const now = options.now ?? (() => performance.now());
   const date = options.date ?? new Date().toISOString().slice(0, 10);
   const env = options.env ?? process.env;
 
-  const { problems: dataset, sha256: datasetSha256 } = await loadDataset(options.datasetPath, options.limit);
+  const { problems: dataset, sha256: datasetSha256 } = await loadDataset(
+    options.datasetPath,
+    options.limit,
+  );
   const basePath = options.baseTablePath ?? path.join(REPO_CONFIG_DIR, 'strategy.yaml');
   const baseTable = parseStrategyTable(await readFile(basePath, 'utf8'), basePath);
 
-  const server = await startServer({ configPath: options.configPath, env, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1' });
+  const server = await startServer({
+    configPath: options.configPath,
+    env,
+    logger: pino({ level: 'silent' }),
+    port: 0,
+    host: '127.0.0.1',
+  });
   try {
     const { config } = server;
-    const model = options.model === undefined ? config.models[0] : config.models.find((m) => m.name === options.model);
-    if (!model) throw new ConfigError('--model', `no model '${options.model ?? ''}' in ${options.configPath} (known: ${config.models.map((m) => m.name).join(', ')})`);
-    const prm = model.prm === undefined ? null : (config.prms.find((p) => p.name === model.prm) ?? null);
+    const model =
+      options.model === undefined
+        ? config.models[0]
+        : config.models.find((m) => m.name === options.model);
+    if (!model)
+      throw new ConfigError(
+        '--model',
+        `no model '${options.model ?? ''}' in ${options.configPath} (known: ${config.models.map((m) => m.name).join(', ')})`,
+      );
+    const prm =
+      model.prm === undefined ? null : (config.prms.find((p) => p.name === model.prm) ?? null);
     const m = config.tts.default_m;
     const tooLarge = budgets.find((b) => b > config.tts.max_budget);
-    if (tooLarge !== undefined) throw new ConfigError('--budgets', `${tooLarge} is above the server's tts.max_budget of ${config.tts.max_budget}`);
+    if (tooLarge !== undefined)
+      throw new ConfigError(
+        '--budgets',
+        `${tooLarge} is above the server's tts.max_budget of ${config.tts.max_budget}`,
+      );
 
-    const { methods, jobs, notes } = planJobs(dataset, { budgets, methods: options.methods, hasPrm: prm !== null, m });
+    const { methods, jobs, notes } = planJobs(dataset, {
+      budgets,
+      methods: options.methods,
+      hasPrm: prm !== null,
+      m,
+    });
 
     const progressPath = `${options.outPath}.progress.jsonl`;
     await mkdir(path.dirname(path.resolve(progressPath)), { recursive: true });
-    const jobKeys = new Set(jobs.map((job) => calibrationRecordKey({ problemId: job.problem.id, method: job.method, budget: job.budget })));
+    const jobKeys = new Set(
+      jobs.map((job) =>
+        calibrationRecordKey({ problemId: job.problem.id, method: job.method, budget: job.budget }),
+      ),
+    );
     const header: ProgressHeader = {
       model: model.name,
       dataset: path.resolve(options.datasetPath),
@@ -121,9 +152,20 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
       seed,
       config: configFingerprint(config, model, prm, baseTable.probe.maxSamples),
     };
-    const previous = (await readProgress(progressPath, header)).filter((r) => jobKeys.has(calibrationRecordKey(r)));
+    const previous = (await readProgress(progressPath, header)).filter((r) =>
+      jobKeys.has(calibrationRecordKey(r)),
+    );
     const done = new Map(previous.map((r) => [calibrationRecordKey(r), r]));
-    const pending = jobs.filter((job) => !done.has(calibrationRecordKey({ problemId: job.problem.id, method: job.method, budget: job.budget })));
+    const pending = jobs.filter(
+      (job) =>
+        !done.has(
+          calibrationRecordKey({
+            problemId: job.problem.id,
+            method: job.method,
+            budget: job.budget,
+          }),
+        ),
+    );
 
     const apiKeyEnv = config.server.api_key_envs.find((name) => (env[name] ?? '') !== '');
     const context: RequestContext = {
@@ -144,15 +186,34 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     });
     progress.done();
 
-    const { problems, skipped } = buildCalibrationProblems([...done.values()], { hasPrm: prm !== null });
+    const { problems, skipped } = buildCalibrationProblems([...done.values()], {
+      hasPrm: prm !== null,
+    });
     if (problems.length === 0) {
-      throw new TtsError(`no problem has the measurements a fit needs (${failures.length} request(s) failed${failures[0] ? `, e.g. ${failures[0]}` : ''})`);
+      throw new TtsError(
+        `no problem has the measurements a fit needs (${failures.length} request(s) failed${failures[0] ? `, e.g. ${failures[0]}` : ''})`,
+      );
     }
     const family = prm ? getPrmFamily(prm.family) : null;
     const fit = fitCalibration(problems, {
-      base: { name: `calibrated-${model.name}`, sizeClasses: baseTable.sizeClasses, prmClasses: baseTable.prmClasses, probe: baseTable.probe, unknownDifficulty: baseTable.unknownDifficulty },
-      rowSettings: { m, aggregation: prm?.aggregation ?? family?.defaults.aggregation ?? 'last', vote: prm?.vote ?? family?.defaults.vote ?? 'majority' },
-      about: { dataset: path.basename(options.datasetPath), date, model: model.name, prm: prm?.name ?? null },
+      base: {
+        name: `calibrated-${model.name}`,
+        sizeClasses: baseTable.sizeClasses,
+        prmClasses: baseTable.prmClasses,
+        probe: baseTable.probe,
+        unknownDifficulty: baseTable.unknownDifficulty,
+      },
+      rowSettings: {
+        m,
+        aggregation: prm?.aggregation ?? family?.defaults.aggregation ?? 'last',
+        vote: prm?.vote ?? family?.defaults.vote ?? 'majority',
+      },
+      about: {
+        dataset: path.basename(options.datasetPath),
+        date,
+        model: model.name,
+        prm: prm?.name ?? null,
+      },
       seed,
     });
     const isSimulated = config.upstreams[model.upstream]?.url === 'sim';
@@ -172,14 +233,21 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
     const yaml = stringifyStrategyTable(fit.table, headerLines);
     await writeStrategyTable(yaml, options.outPath);
     // The summary leaves out tableHeaderLines' first three lines (date, model, dataset).
-    sink.write(`${headerLines.slice(3).join('\n')}\nwrote ${options.outPath}${failures.length > 0 ? ` (${failures.length} request(s) failed; rerun to retry them)` : ''}\n`);
+    sink.write(
+      `${headerLines.slice(3).join('\n')}\nwrote ${options.outPath}${failures.length > 0 ? ` (${failures.length} request(s) failed; rerun to retry them)` : ''}\n`,
+    );
     return {
       outPath: options.outPath,
       progressPath,
       table: fit.table,
       fit,
       yaml,
-      requests: { total: jobs.length, resumed: jobs.length - pending.length, sent: pending.length, failed: failures.length },
+      requests: {
+        total: jobs.length,
+        resumed: jobs.length - pending.length,
+        sent: pending.length,
+        failed: failures.length,
+      },
       failures,
       skipped,
     };

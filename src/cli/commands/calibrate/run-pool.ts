@@ -3,7 +3,11 @@
  * new item starts, `signal` aborts the ones in flight, and the error is rethrown once every lane
  * has returned (so nothing keeps running behind the caller's back).
  */
-export async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T, signal: AbortSignal) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
   const controller = new AbortController();
   const state: { next: number; failure: { error: unknown } | null } = { next: 0, failure: null };
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {

@@ -25,7 +25,9 @@ function percent(value: number): string {
 
 /** How the probe was measured and the thresholds fitted, for the table's header comment. */
 function probeHeaderLines(fit: CalibrationFit): string[] {
-  const perBudget = Object.entries(fit.probeSamples).map(([budget, k]) => `N=${budget}: ${k === 0 ? 'none' : `k=${k}`}`);
+  const perBudget = Object.entries(fit.probeSamples).map(
+    ([budget, k]) => `N=${budget}: ${k === 0 ? 'none' : `k=${k}`}`,
+  );
   const start = fit.probeStartsAt === null ? 'never' : `from N=${fit.probeStartsAt}`;
   if (Object.values(fit.probeSamples).every((k) => k === 0)) {
     return [
@@ -35,14 +37,26 @@ function probeHeaderLines(fit: CalibrationFit): string[] {
   }
   return [
     `Probe (planProbe with this table's probe settings; starts ${start}), k per budget: ${perBudget.join(', ')}. Each budget's bins come from`,
-    "the first k samples of its own Best-of-N run (majority without a PRM), as a request at that N would probe. difficulty_thresholds",
+    'the first k samples of its own Best-of-N run (majority without a PRM), as a request at that N would probe. difficulty_thresholds',
     'is one set (the table has no per-k thresholds), fitted on the probes of every probing budget pooled, each cut to its own k;',
     `the probe bins agree with the oracle bins on ${percent(fit.binAgreement)}. Budgets without a probe get one row for every difficulty.`,
   ];
 }
 
 export function tableHeaderLines(options: TableHeaderOptions): string[] {
-  const { date, model, isSimulated, prm, datasetPath, fit, skippedProblems, budgets, methods, seed, notes } = options;
+  const {
+    date,
+    model,
+    isSimulated,
+    prm,
+    datasetPath,
+    fit,
+    skippedProblems,
+    budgets,
+    methods,
+    seed,
+    notes,
+  } = options;
   return [
     `Strategy table calibrated by \`tts-proxy calibrate\` on ${date}.`,
     `Model: ${model.name} (${model.params_b}B, ${model.family}${isSimulated ? ', SIMULATED upstream' : ''}); PRM: ${prm ? `${prm.name} (${prm.family})` : 'none'}.`,

@@ -1,6 +1,11 @@
 import { applyFault } from '../apply-fault';
 import { chatLogprobs, promptLogprobs } from '../format-logprobs';
-import { generateChoices, streamPositions, waitForCompletion, type GeneratedChoice } from '../generate-choices';
+import {
+  generateChoices,
+  streamPositions,
+  waitForCompletion,
+  type GeneratedChoice,
+} from '../generate-choices';
 import { parseBody, renderMessages, requireModel, toChatMessages } from '../request-helpers';
 import { endSse, sendJson, startSse, writeSse } from '../respond';
 import { unixSeconds, type RouteContext } from '../route-context';
@@ -12,8 +17,12 @@ function checkTopLogprobs(body: ChatRequest): number | null {
   const k = body.top_logprobs ?? null;
   if (k !== null) {
     if (k < 0) throw badRequest('`top_logprobs` must be a positive value.');
-    if (k > 0 && !body.logprobs) throw badRequest('when using `top_logprobs`, `logprobs` must be set to true.');
-    if (k > MAX_LOGPROBS) throw badRequest(`Requested sample logprobs of ${k}, which is greater than max allowed: ${MAX_LOGPROBS}`);
+    if (k > 0 && !body.logprobs)
+      throw badRequest('when using `top_logprobs`, `logprobs` must be set to true.');
+    if (k > MAX_LOGPROBS)
+      throw badRequest(
+        `Requested sample logprobs of ${k}, which is greater than max allowed: ${MAX_LOGPROBS}`,
+      );
   }
   return body.logprobs ? (k ?? 0) : null;
 }
@@ -30,10 +39,15 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
   const engine = context.engine;
   if (!engine.continuePrompt) throw badRequest('The model does not support Chat Completions API');
   const prompt = renderMessages(engine, body.messages, addGenerationPrompt, continueFinalMessage);
-  const promptIds = engine.tokenizer.encode(prompt, { addSpecialTokens: body.add_special_tokens ?? false });
+  const promptIds = engine.tokenizer.encode(prompt, {
+    addSpecialTokens: body.add_special_tokens ?? false,
+  });
   const promptTokens = promptIds.length;
   // Without a cap vLLM lets chat run to the end of the context window.
-  if (promptTokens >= engine.maxModelLen || (requestedMaxTokens !== null && promptTokens + requestedMaxTokens > engine.maxModelLen)) {
+  if (
+    promptTokens >= engine.maxModelLen ||
+    (requestedMaxTokens !== null && promptTokens + requestedMaxTokens > engine.maxModelLen)
+  ) {
     throw contextLengthError(engine.maxModelLen, promptTokens, requestedMaxTokens);
   }
   const maxTokens = requestedMaxTokens ?? engine.maxModelLen - promptTokens;
@@ -41,12 +55,22 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
   if (await applyFault(context, isStream)) return;
 
   const choices = generateChoices(context, [prompt], params, () => maxTokens);
-  const completionTokens = choices.reduce((sum, choice) => sum + choice.finished.generatedTokens, 0);
-  const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens };
+  const completionTokens = choices.reduce(
+    (sum, choice) => sum + choice.finished.generatedTokens,
+    0,
+  );
+  const usage = {
+    prompt_tokens: promptTokens,
+    total_tokens: promptTokens + completionTokens,
+    completion_tokens: completionTokens,
+  };
   const messages = toChatMessages(body.messages);
   const lastMessage = messages[messages.length - 1];
   // vLLM `echo`: prepend the final message when the new text continues the same role.
-  const echoed = body.echo && continueFinalMessage && lastMessage?.role === 'assistant' ? lastMessage.content : '';
+  const echoed =
+    body.echo && continueFinalMessage && lastMessage?.role === 'assistant'
+      ? lastMessage.content
+      : '';
   const id = context.runtime.nextId('chatcmpl');
   const created = unixSeconds();
 
@@ -58,26 +82,46 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
       for (const choice of from === 0 ? choices : []) {
         writeSse(context.response, {
           ...base,
-          choices: [{ index: choice.index, delta: { role: 'assistant', content: echoed }, logprobs: null, finish_reason: null }],
+          choices: [
+            {
+              index: choice.index,
+              delta: { role: 'assistant', content: echoed },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ],
         });
       }
       for (const choice of choices) {
         const tokens = choice.outputTokens;
         if (from >= tokens.length && !(from === 0 && tokens.length === 0)) continue;
         const isLastTick = to >= tokens.length;
-        const delta = { content: tokens.slice(from, to).map((token) => token.text).join('') };
-        const logprobs = logprobsK === null ? null : chatLogprobs(engine, choice, logprobsK, from, to);
+        const delta = {
+          content: tokens
+            .slice(from, to)
+            .map((token) => token.text)
+            .join(''),
+        };
+        const logprobs =
+          logprobsK === null ? null : chatLogprobs(engine, choice, logprobsK, from, to);
         writeSse(context.response, {
           ...base,
           choices: [
             isLastTick
-              ? { index: choice.index, delta, logprobs, finish_reason: choice.finished.finishReason, stop_reason: choice.finished.stopReason }
+              ? {
+                  index: choice.index,
+                  delta,
+                  logprobs,
+                  finish_reason: choice.finished.finishReason,
+                  stop_reason: choice.finished.stopReason,
+                }
               : { index: choice.index, delta, logprobs, finish_reason: null },
           ],
         });
       }
     });
-    if (body.stream_options?.include_usage) writeSse(context.response, { ...base, choices: [], usage });
+    if (body.stream_options?.include_usage)
+      writeSse(context.response, { ...base, choices: [], usage });
     context.runtime.recordUsage(promptTokens, completionTokens);
     endSse(context.response);
     return;
@@ -92,13 +136,22 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
     model: engine.modelId,
     choices: choices.map((choice: GeneratedChoice) => ({
       index: choice.index,
-      message: { role: 'assistant', reasoning_content: null, content: echoed + choice.finished.text, tool_calls: [] },
-      logprobs: logprobsK === null ? null : chatLogprobs(engine, choice, logprobsK, 0, choice.outputTokens.length),
+      message: {
+        role: 'assistant',
+        reasoning_content: null,
+        content: echoed + choice.finished.text,
+        tool_calls: [],
+      },
+      logprobs:
+        logprobsK === null
+          ? null
+          : chatLogprobs(engine, choice, logprobsK, 0, choice.outputTokens.length),
       finish_reason: choice.finished.finishReason,
       stop_reason: choice.finished.stopReason,
     })),
     usage: { ...usage, prompt_tokens_details: null },
-    prompt_logprobs: body.prompt_logprobs == null ? null : promptLogprobs(engine, promptIds, body.prompt_logprobs),
+    prompt_logprobs:
+      body.prompt_logprobs == null ? null : promptLogprobs(engine, promptIds, body.prompt_logprobs),
     kv_transfer_params: null,
   });
 }

@@ -1,6 +1,11 @@
 import { applyFault } from '../apply-fault';
 import { completionLogprobs, promptLogprobs } from '../format-logprobs';
-import { generateChoices, streamPositions, waitForCompletion, type GeneratedChoice } from '../generate-choices';
+import {
+  generateChoices,
+  streamPositions,
+  waitForCompletion,
+  type GeneratedChoice,
+} from '../generate-choices';
 import { parseBody, readPromptInputs, requireModel, type PromptInput } from '../request-helpers';
 import { endSse, sendJson, startSse, writeSse } from '../respond';
 import { unixSeconds, type RouteContext } from '../route-context';
@@ -15,7 +20,10 @@ function checkLogprobs(body: CompletionRequest): number | null {
   const k = body.logprobs ?? null;
   if (k === null) return null;
   if (k < 0) throw badRequest('`logprobs` must be a positive value.');
-  if (k > MAX_LOGPROBS) throw badRequest(`Requested sample logprobs of ${k}, which is greater than max allowed: ${MAX_LOGPROBS}`);
+  if (k > MAX_LOGPROBS)
+    throw badRequest(
+      `Requested sample logprobs of ${k}, which is greater than max allowed: ${MAX_LOGPROBS}`,
+    );
   return k;
 }
 
@@ -37,11 +45,28 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
   const isStream = body.stream ?? false;
   if (await applyFault(context, isStream)) return;
 
-  const choices = generateChoices(context, prompts.map((prompt) => prompt.text), params, () => maxTokens);
+  const choices = generateChoices(
+    context,
+    prompts.map((prompt) => prompt.text),
+    params,
+    () => maxTokens,
+  );
   const promptTokens = prompts.reduce((sum, prompt) => sum + prompt.ids.length, 0);
-  const completionTokens = choices.reduce((sum, choice) => sum + choice.finished.generatedTokens, 0);
-  const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens };
-  const base = { id: context.runtime.nextId('cmpl'), object: 'text_completion', created: unixSeconds(), model: engine.modelId };
+  const completionTokens = choices.reduce(
+    (sum, choice) => sum + choice.finished.generatedTokens,
+    0,
+  );
+  const usage = {
+    prompt_tokens: promptTokens,
+    total_tokens: promptTokens + completionTokens,
+    completion_tokens: completionTokens,
+  };
+  const base = {
+    id: context.runtime.nextId('cmpl'),
+    object: 'text_completion',
+    created: unixSeconds(),
+    model: engine.modelId,
+  };
   const echo = body.echo ?? false;
   const asTokenIds = body.return_tokens_as_token_ids ?? false;
 
@@ -53,7 +78,12 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
         const isLastTick = to >= tokens.length;
         if (from >= tokens.length && !(from === 0 && tokens.length === 0)) continue;
         const prefix = echo && from === 0 ? (prompts[choice.promptIndex]?.text ?? '') : '';
-        const text = prefix + tokens.slice(from, to).map((token) => token.text).join('');
+        const text =
+          prefix +
+          tokens
+            .slice(from, to)
+            .map((token) => token.text)
+            .join('');
         writeSse(context.response, {
           ...base,
           choices: [
@@ -63,7 +93,12 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
               logprobs:
                 logprobsK === null
                   ? null
-                  : completionLogprobs(engine, choice, logprobsK, { from, to, textOffset: prefix.length, asTokenIds }),
+                  : completionLogprobs(engine, choice, logprobsK, {
+                      from,
+                      to,
+                      textOffset: prefix.length,
+                      asTokenIds,
+                    }),
               finish_reason: isLastTick ? choice.finished.finishReason : null,
               stop_reason: isLastTick ? choice.finished.stopReason : null,
             },
@@ -71,7 +106,8 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
         });
       }
     });
-    if (body.stream_options?.include_usage) writeSse(context.response, { ...base, choices: [], usage });
+    if (body.stream_options?.include_usage)
+      writeSse(context.response, { ...base, choices: [], usage });
     context.runtime.recordUsage(promptTokens, completionTokens);
     endSse(context.response);
     return;
@@ -87,7 +123,17 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
     ...base,
     choices: choices
       .sort((a, b) => a.index - b.index)
-      .map((choice) => renderChoice(choice, prompts[choice.promptIndex], echo, logprobsK, asTokenIds, context, promptLogprobsByPrompt)),
+      .map((choice) =>
+        renderChoice(
+          choice,
+          prompts[choice.promptIndex],
+          echo,
+          logprobsK,
+          asTokenIds,
+          context,
+          promptLogprobsByPrompt,
+        ),
+      ),
     usage: { ...usage, prompt_tokens_details: null },
     system_fingerprint: null,
     kv_transfer_params: null,

@@ -14,12 +14,24 @@ export async function poolingRoute(context: RouteContext): Promise<void> {
   const pool = engine.pool;
   if (!pool) throw badRequest('The model does not support Pooling API');
   if (body.encoding_format != null && body.encoding_format !== 'float') {
-    throw badRequest(`The simulator supports only encoding_format "float", got "${body.encoding_format}".`);
+    throw badRequest(
+      `The simulator supports only encoding_format "float", got "${body.encoding_format}".`,
+    );
   }
   let inputs: { text: string; ids: number[] }[];
   if ('messages' in body) {
-    const text = renderMessages(engine, body.messages, body.add_generation_prompt ?? false, body.continue_final_message ?? false);
-    inputs = [{ text, ids: engine.tokenizer.encode(text, { addSpecialTokens: body.add_special_tokens ?? false }) }];
+    const text = renderMessages(
+      engine,
+      body.messages,
+      body.add_generation_prompt ?? false,
+      body.continue_final_message ?? false,
+    );
+    inputs = [
+      {
+        text,
+        ids: engine.tokenizer.encode(text, { addSpecialTokens: body.add_special_tokens ?? false }),
+      },
+    ];
   } else {
     const addSpecialTokens = body.add_special_tokens ?? true;
     inputs = inputList(body.input).map((item) =>
@@ -29,7 +41,8 @@ export async function poolingRoute(context: RouteContext): Promise<void> {
     );
   }
   for (const input of inputs) {
-    if (input.ids.length > engine.maxModelLen) throw poolingContextLengthError(engine.maxModelLen, input.ids.length);
+    if (input.ids.length > engine.maxModelLen)
+      throw poolingContextLengthError(engine.maxModelLen, input.ids.length);
   }
   if (await applyFault(context, false)) return;
   const promptTokens = inputs.reduce((sum, input) => sum + input.ids.length, 0);
@@ -42,7 +55,12 @@ export async function poolingRoute(context: RouteContext): Promise<void> {
     created: unixSeconds(),
     model: engine.modelId,
     data,
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
+    usage: {
+      prompt_tokens: promptTokens,
+      total_tokens: promptTokens,
+      completion_tokens: 0,
+      prompt_tokens_details: null,
+    },
   });
 }
 

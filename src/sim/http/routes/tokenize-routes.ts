@@ -11,7 +11,12 @@ export async function tokenizeRoute(context: RouteContext): Promise<void> {
   let text: string;
   let addSpecialTokens: boolean;
   if ('messages' in body) {
-    text = renderMessages(engine, body.messages, body.add_generation_prompt ?? true, body.continue_final_message ?? false);
+    text = renderMessages(
+      engine,
+      body.messages,
+      body.add_generation_prompt ?? true,
+      body.continue_final_message ?? false,
+    );
     addSpecialTokens = body.add_special_tokens ?? false;
   } else {
     text = body.prompt;
@@ -22,7 +27,9 @@ export async function tokenizeRoute(context: RouteContext): Promise<void> {
     count: tokens.length,
     max_model_len: engine.maxModelLen,
     tokens,
-    token_strs: body.return_token_strs ? tokens.map((id) => engine.tokenizer.tokenDisplay(id)) : null,
+    token_strs: body.return_token_strs
+      ? tokens.map((id) => engine.tokenizer.tokenDisplay(id))
+      : null,
   });
 }
 

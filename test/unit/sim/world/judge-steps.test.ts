@@ -17,12 +17,15 @@ function lastScores(quality: number): { correct: number[]; wrong: number[] } {
     });
     const steps = solution.split('\n\n');
     const scores = judgeSteps(problem, steps, { seed: 2, quality });
-    (solution.includes(`\\boxed{${answer}}`) ? result.correct : result.wrong).push(scores[scores.length - 1] ?? NaN);
+    (solution.includes(`\\boxed{${answer}}`) ? result.correct : result.wrong).push(
+      scores[scores.length - 1] ?? NaN,
+    );
   }
   return result;
 }
 
-const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+const mean = (values: number[]): number =>
+  values.reduce((sum, value) => sum + value, 0) / values.length;
 
 describe('judgeSteps', () => {
   it('separates correct from wrong paths perfectly at quality 1', () => {
@@ -40,7 +43,11 @@ describe('judgeSteps', () => {
 
   it('depends on the seed and is deterministic for a given seed and text', () => {
     const steps = ['Some step = 4.', 'Another step = 9.'];
-    expect(judgeSteps('Q?', steps, { seed: 1, quality: 0.8 })).toEqual(judgeSteps('Q?', steps, { seed: 1, quality: 0.8 }));
-    expect(judgeSteps('Q?', steps, { seed: 1, quality: 0.8 })).not.toEqual(judgeSteps('Q?', steps, { seed: 2, quality: 0.8 }));
+    expect(judgeSteps('Q?', steps, { seed: 1, quality: 0.8 })).toEqual(
+      judgeSteps('Q?', steps, { seed: 1, quality: 0.8 }),
+    );
+    expect(judgeSteps('Q?', steps, { seed: 1, quality: 0.8 })).not.toEqual(
+      judgeSteps('Q?', steps, { seed: 2, quality: 0.8 }),
+    );
   });
 });

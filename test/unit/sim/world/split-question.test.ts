@@ -12,35 +12,55 @@ const QUESTIONS = [
 ];
 
 describe('splitQuestion', () => {
-  it.each(['plain', 'llama', 'deepseek'] as const)('finds the question before a simulator step 1 (%s style)', (style) => {
-    for (const question of QUESTIONS) {
-      for (let seed = 0; seed < 10; seed++) {
-        const solution = writeContinuation(parseSolutionPrefix(question), {
-          style,
-          family: 'qwen2.5',
-          paramsB: 1.5,
-          sampling: { seed, temperature: 1, diversity: 1 },
-        });
-        const [step1] = solution.split('\n\n');
-        const split = splitQuestion(`${question} ${step1 ?? ''} `, (rest) => rest);
-        expect(split?.question.trim()).toBe(question);
+  it.each(['plain', 'llama', 'deepseek'] as const)(
+    'finds the question before a simulator step 1 (%s style)',
+    (style) => {
+      for (const question of QUESTIONS) {
+        for (let seed = 0; seed < 10; seed++) {
+          const solution = writeContinuation(parseSolutionPrefix(question), {
+            style,
+            family: 'qwen2.5',
+            paramsB: 1.5,
+            sampling: { seed, temperature: 1, diversity: 1 },
+          });
+          const [step1] = solution.split('\n\n');
+          const split = splitQuestion(`${question} ${step1 ?? ''} `, (rest) => rest);
+          expect(split?.question.trim()).toBe(question);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('does not split off a foreign first step', () => {
-    expect(splitQuestion(`${QUESTIONS[0] ?? ''} We have x = 3, so x^2 = 9 and 9 + 12 = 21.`, (rest) => rest)).toBeNull();
+    expect(
+      splitQuestion(
+        `${QUESTIONS[0] ?? ''} We have x = 3, so x^2 = 9 and 9 + 12 = 21.`,
+        (rest) => rest,
+      ),
+    ).toBeNull();
   });
 });
 
 describe('parseSolutionPrefix', () => {
   it('reads raw "question\\n\\nstep\\n\\n" prompts and chat-templated ones alike', () => {
     const question = QUESTIONS[1] ?? '';
-    const solution = writeContinuation(parseSolutionPrefix(question), { style: 'plain', family: 'qwen2.5', paramsB: 7, sampling: null });
+    const solution = writeContinuation(parseSolutionPrefix(question), {
+      style: 'plain',
+      family: 'qwen2.5',
+      paramsB: 7,
+      sampling: null,
+    });
     const steps = solution.split('\n\n').slice(0, 2);
     const raw = parseSolutionPrefix(`${question}\n\n${steps.join('\n\n')}\n\n`);
-    expect(raw).toEqual({ question: `${question}\n\n`, steps, openStep: null, separatorNeeded: '' });
-    const chat = parseSolutionPrefix(`<|im_start|>user\n${question}<|im_end|>\n<|im_start|>assistant\n${steps.join('\n\n')}`);
+    expect(raw).toEqual({
+      question: `${question}\n\n`,
+      steps,
+      openStep: null,
+      separatorNeeded: '',
+    });
+    const chat = parseSolutionPrefix(
+      `<|im_start|>user\n${question}<|im_end|>\n<|im_start|>assistant\n${steps.join('\n\n')}`,
+    );
     expect(chat).toEqual({ question, steps, openStep: null, separatorNeeded: '\n\n' });
     expect(describeProblem(raw.question)).toEqual(describeProblem(chat.question));
   });

@@ -1,9 +1,17 @@
 import { generateProblems } from '../../../../src/sim';
 import { parseSolutionPrefix } from '../../../../src/sim/world/solution-prefix';
-import { writeContinuation, type ContinuationOptions } from '../../../../src/sim/world/write-continuation';
+import {
+  writeContinuation,
+  type ContinuationOptions,
+} from '../../../../src/sim/world/write-continuation';
 
 const problems = generateProblems({ seed: 31, count: 40 });
-const greedy: ContinuationOptions = { style: 'plain', family: 'qwen2.5', paramsB: 1.5, sampling: null };
+const greedy: ContinuationOptions = {
+  style: 'plain',
+  family: 'qwen2.5',
+  paramsB: 1.5,
+  sampling: null,
+};
 
 function sampled(seed: number): ContinuationOptions {
   return { ...greedy, sampling: { seed, temperature: 0.7, diversity: 0.7 } };
@@ -34,7 +42,10 @@ describe('writeContinuation', () => {
 
   it('continues after foreign steps', () => {
     const question = problems[2]?.problem ?? '';
-    const text = writeContinuation(parseSolutionPrefix(`${question}\n\nLet me think about this carefully.\n\n`), greedy);
+    const text = writeContinuation(
+      parseSolutionPrefix(`${question}\n\nLet me think about this carefully.\n\n`),
+      greedy,
+    );
     expect(text).toMatch(/\\boxed\{-?\d+\}/);
   });
 
@@ -42,7 +53,11 @@ describe('writeContinuation', () => {
     let duplicates = 0;
     let pairs = 0;
     for (const { problem } of problems) {
-      const firstSteps = Array.from({ length: 8 }, (_, seed) => writeContinuation(parseSolutionPrefix(problem), sampled(seed)).split('\n\n')[0]);
+      const firstSteps = Array.from(
+        { length: 8 },
+        (_, seed) =>
+          writeContinuation(parseSolutionPrefix(problem), sampled(seed)).split('\n\n')[0],
+      );
       for (let i = 0; i < firstSteps.length; i++) {
         for (let j = i + 1; j < firstSteps.length; j++) {
           pairs++;
@@ -57,7 +72,9 @@ describe('writeContinuation', () => {
   it('lets a larger policy slip less often than a smaller one', () => {
     const correct = (paramsB: number): number =>
       problems.filter(({ problem, answer }) =>
-        writeContinuation(parseSolutionPrefix(problem), { ...greedy, paramsB }).includes(`\\boxed{${answer}}`),
+        writeContinuation(parseSolutionPrefix(problem), { ...greedy, paramsB }).includes(
+          `\\boxed{${answer}}`,
+        ),
       ).length;
     expect(correct(72)).toBeGreaterThan(correct(0.5));
   });

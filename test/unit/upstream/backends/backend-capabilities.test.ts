@@ -12,27 +12,34 @@ import {
 const ALL: MethodName[] = ['cot', 'majority', 'best_of_n', 'beam_search', 'dvts'];
 
 describe('assertMethodSupported', () => {
-  it.each(['beam_search', 'dvts'] as const)('refuses %s on openai-chat with a 400-class error naming the reason and the alternatives', (method) => {
-    let error: unknown = null;
-    try {
-      assertMethodSupported('openai-chat', method);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(UnsupportedFeatureError);
-    expect(error).toMatchObject({
-      param: 'tts_strategy',
-      message: `openai-chat backends cannot continue a partial solution, so ${method} is unavailable; use best_of_n or majority.`,
-    });
-  });
+  it.each(['beam_search', 'dvts'] as const)(
+    'refuses %s on openai-chat with a 400-class error naming the reason and the alternatives',
+    (method) => {
+      let error: unknown = null;
+      try {
+        assertMethodSupported('openai-chat', method);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(UnsupportedFeatureError);
+      expect(error).toMatchObject({
+        param: 'tts_strategy',
+        message: `openai-chat backends cannot continue a partial solution, so ${method} is unavailable; use best_of_n or majority.`,
+      });
+    },
+  );
 
   it('lets openai-chat run the whole-solution methods', () => {
-    for (const method of ['cot', 'majority', 'best_of_n'] as const) expect(() => assertMethodSupported('openai-chat', method)).not.toThrow();
+    for (const method of ['cot', 'majority', 'best_of_n'] as const)
+      expect(() => assertMethodSupported('openai-chat', method)).not.toThrow();
   });
 
-  it.each(['vllm', 'sglang', 'llama-cpp', 'tgi', 'fastchat'] as const)('lets %s run every method', (stack) => {
-    for (const method of ALL) expect(() => assertMethodSupported(stack, method)).not.toThrow();
-  });
+  it.each(['vllm', 'sglang', 'llama-cpp', 'tgi', 'fastchat'] as const)(
+    'lets %s run every method',
+    (stack) => {
+      for (const method of ALL) expect(() => assertMethodSupported(stack, method)).not.toThrow();
+    },
+  );
 });
 
 describe('BACKEND_CAPABILITIES', () => {
@@ -47,21 +54,37 @@ describe('BACKEND_CAPABILITIES', () => {
   });
 
   it('marks the stacks that fan out and the ones that can serve a PRM', () => {
-    expect(STACK_KINDS.filter((stack) => !BACKEND_CAPABILITIES[stack].nativeN)).toEqual(['llama-cpp', 'tgi']);
-    expect(STACK_KINDS.filter((stack) => BACKEND_CAPABILITIES[stack].prm)).toEqual(['vllm', 'fastchat']);
+    expect(STACK_KINDS.filter((stack) => !BACKEND_CAPABILITIES[stack].nativeN)).toEqual([
+      'llama-cpp',
+      'tgi',
+    ]);
+    expect(STACK_KINDS.filter((stack) => BACKEND_CAPABILITIES[stack].prm)).toEqual([
+      'vllm',
+      'fastchat',
+    ]);
   });
 });
 
 describe('unsupportedMethodReasons', () => {
   it('lists each refused method with its message, and nothing for complete stacks', () => {
-    expect(Object.keys(unsupportedMethodReasons('openai-chat')).sort()).toEqual(['beam_search', 'dvts']);
-    expect(unsupportedMethodReasons('openai-chat').dvts).toBe(describeUnsupportedMethod('openai-chat', 'dvts'));
+    expect(Object.keys(unsupportedMethodReasons('openai-chat')).sort()).toEqual([
+      'beam_search',
+      'dvts',
+    ]);
+    expect(unsupportedMethodReasons('openai-chat').dvts).toBe(
+      describeUnsupportedMethod('openai-chat', 'dvts'),
+    );
     expect(unsupportedMethodReasons('vllm')).toEqual({});
   });
 });
 
 describe('isStackKind', () => {
   it('accepts the stack names only', () => {
-    expect(['vllm', 'llama-cpp', 'llamacpp', 'openai'].map(isStackKind)).toEqual([true, true, false, false]);
+    expect(['vllm', 'llama-cpp', 'llamacpp', 'openai'].map(isStackKind)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

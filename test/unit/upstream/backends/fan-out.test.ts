@@ -2,7 +2,11 @@ import { fanOut } from '../../../../src/upstream/backends';
 import { isAbortLike } from './policy-conformance';
 
 /** A promise resolved from outside, to finish tasks in a chosen order without timers. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -99,7 +103,10 @@ describe('fanOut', () => {
     const controller = new AbortController();
     controller.abort();
     const task = jest.fn();
-    const error: unknown = await fanOut([1], task, { concurrency: 1, signal: controller.signal }).catch((reason: unknown) => reason);
+    const error: unknown = await fanOut([1], task, {
+      concurrency: 1,
+      signal: controller.signal,
+    }).catch((reason: unknown) => reason);
     expect(isAbortLike(error)).toBe(true);
     expect(task).not.toHaveBeenCalled();
   });

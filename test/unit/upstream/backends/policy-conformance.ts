@@ -34,7 +34,8 @@ const SEED = 100;
  * environment comes from another realm and is not `instanceof Error` (it is in plain Node).
  */
 export function isAbortLike(error: unknown): boolean {
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  const name =
+    typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   return name === 'AbortError' || name === 'RequestAbortedError';
 }
 const STEP_1 = 'Step 1: part 1 of sample 0.\n\n';
@@ -48,7 +49,13 @@ export function describePolicyConformance(setup: PolicyConformanceSetup): void {
 
   beforeAll(async () => {
     fake = await setup.startFake();
-    client = createUpstreamClient({ name: 'policy', baseUrl: fake.url, timeoutMs: 5000, maxConnections: 8, retries: 0 });
+    client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: fake.url,
+      timeoutMs: 5000,
+      maxConnections: 8,
+      retries: 0,
+    });
     policy = setup.createPolicy(client);
   });
   afterAll(async () => {
@@ -73,7 +80,9 @@ export function describePolicyConformance(setup: PolicyConformanceSetup): void {
     const result = await policy.generate(prefixesForRound, params());
     expect(result.outputs).toHaveLength(prefixesForRound.length);
     prefixesForRound.forEach((prefix, i) => {
-      expect(result.outputs[i]?.map((continuation) => continuation.text)).toEqual([0, 1, 2].map((j) => expected(prefix, j).text));
+      expect(result.outputs[i]?.map((continuation) => continuation.text)).toEqual(
+        [0, 1, 2].map((j) => expected(prefix, j).text),
+      );
     });
   });
 
@@ -99,7 +108,11 @@ export function describePolicyConformance(setup: PolicyConformanceSetup): void {
 
   it('reports the token cap as length, with the truncated text', async () => {
     const result = await policy.generate([''], params({ n: 1, maxTokens: 3 }));
-    expect(result.outputs[0]?.[0]).toEqual({ text: expected('', 0, 3).text, finish: 'length', completionTokens: 3 });
+    expect(result.outputs[0]?.[0]).toEqual({
+      text: expected('', 0, 3).text,
+      finish: 'length',
+      completionTokens: 3,
+    });
   });
 
   it('counts completion tokens per continuation and prompt tokens once per prefix', async () => {
@@ -107,18 +120,26 @@ export function describePolicyConformance(setup: PolicyConformanceSetup): void {
     const wanted = prefixesForRound.map((prefix) => [0, 1, 2].map((j) => expected(prefix, j)));
     const total = wanted.flat().reduce((sum, output) => sum + output.completionTokens, 0);
     expect(result.completionTokens).toBe(total);
-    expect(result.outputs.flat().reduce((sum, continuation) => sum + continuation.completionTokens, 0)).toBe(total);
+    expect(
+      result.outputs.flat().reduce((sum, continuation) => sum + continuation.completionTokens, 0),
+    ).toBe(total);
     if (setup.hasExactContinuationTokens) {
-      expect(result.outputs.map((row) => row.map((continuation) => continuation.completionTokens))).toEqual(
-        wanted.map((row) => row.map((output) => output.completionTokens)),
-      );
+      expect(
+        result.outputs.map((row) => row.map((continuation) => continuation.completionTokens)),
+      ).toEqual(wanted.map((row) => row.map((output) => output.completionTokens)));
     }
-    expect(result.promptTokens).toBe(prefixesForRound.reduce((sum, prefix) => sum + toyTokens(setup.promptOf(prefix)), 0));
+    expect(result.promptTokens).toBe(
+      prefixesForRound.reduce((sum, prefix) => sum + toyTokens(setup.promptOf(prefix)), 0),
+    );
   });
 
   it('answers an empty batch without calling the upstream', async () => {
     const before = fake.requests.length;
-    await expect(policy.generate([], params())).resolves.toEqual({ outputs: [], promptTokens: 0, completionTokens: 0 });
+    await expect(policy.generate([], params())).resolves.toEqual({
+      outputs: [],
+      promptTokens: 0,
+      completionTokens: 0,
+    });
     expect(fake.requests.length).toBe(before);
   });
 
@@ -149,7 +170,10 @@ export function describePolicyConformance(setup: PolicyConformanceSetup): void {
   });
 
   it('turns the stack’s error body into an UpstreamError carrying the HTTP status', async () => {
-    fake.override({ kind: 'reply', reply: { status: setup.errorReply.status, body: setup.errorReply.body } });
+    fake.override({
+      kind: 'reply',
+      reply: { status: setup.errorReply.status, body: setup.errorReply.body },
+    });
     const error: unknown = await policy.generate([''], params({ n: 1 })).then(
       () => null,
       (reason: unknown) => reason,
@@ -161,7 +185,9 @@ export function describePolicyConformance(setup: PolicyConformanceSetup): void {
 
   it('rejects a 200 whose JSON has the wrong shape with InvalidUpstreamResponseError', async () => {
     fake.override({ kind: 'reply', reply: { body: { unexpected: true } } });
-    await expect(policy.generate([''], params({ n: 1 }))).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
+    await expect(policy.generate([''], params({ n: 1 }))).rejects.toBeInstanceOf(
+      InvalidUpstreamResponseError,
+    );
   });
 
   it('rejects a 200 whose body is not JSON with a typed upstream error', async () => {
@@ -171,6 +197,8 @@ export function describePolicyConformance(setup: PolicyConformanceSetup): void {
       (reason: unknown) => reason,
     );
     expect(error).toBeInstanceOf(TtsError);
-    expect(error instanceof UpstreamError || error instanceof InvalidUpstreamResponseError).toBe(true);
+    expect(error instanceof UpstreamError || error instanceof InvalidUpstreamResponseError).toBe(
+      true,
+    );
   });
 }

@@ -58,10 +58,19 @@ export async function replayPolicyFixture(
   createPolicy: (client: UpstreamClient) => Policy,
 ): Promise<{ result: GenerateResult; requests: RecordedRequest[] }> {
   const fake = await startFakeServer(() => ({ body: fixture.response }));
-  const client = createUpstreamClient({ name: 'fixture', baseUrl: fake.url, timeoutMs: 5000, maxConnections: 4, retries: 0 });
+  const client = createUpstreamClient({
+    name: 'fixture',
+    baseUrl: fake.url,
+    timeoutMs: 5000,
+    maxConnections: 4,
+    retries: 0,
+  });
   try {
     const { seed, ...rest } = fixture.call.params;
-    const result = await createPolicy(client).generate(fixture.call.prefixes, seed === undefined ? rest : { ...rest, seed });
+    const result = await createPolicy(client).generate(
+      fixture.call.prefixes,
+      seed === undefined ? rest : { ...rest, seed },
+    );
     return { result, requests: fake.requests };
   } finally {
     await client.close();
@@ -86,10 +95,20 @@ export function loadRewardFixture(file: string): RewardFixture {
 }
 
 /** `fastchat/worker-error-oom.json`: a worker's HTTP 200 error answer and what it must become. */
-export function loadFastchatErrorFixture(): { response: unknown; expected: { status: number; isRetryable: boolean } } {
+export function loadFastchatErrorFixture(): {
+  response: unknown;
+  expected: { status: number; isRetryable: boolean };
+} {
   return z
-    .looseObject({ response: z.unknown(), expected: z.strictObject({ status: z.number().int(), isRetryable: z.boolean() }) })
+    .looseObject({
+      response: z.unknown(),
+      expected: z.strictObject({ status: z.number().int(), isRetryable: z.boolean() }),
+    })
     .parse(readFixture('fastchat/worker-error-oom.json'));
 }
 
-export const REWARD_FIXTURES = ['fastchat/reward-math-shepherd.json', 'fastchat/reward-qwen2.5-math-prm.json', 'fastchat/reward-rlhflow.json'];
+export const REWARD_FIXTURES = [
+  'fastchat/reward-math-shepherd.json',
+  'fastchat/reward-qwen2.5-math-prm.json',
+  'fastchat/reward-rlhflow.json',
+];

@@ -13,21 +13,41 @@ describe('renderLlamaCppPrompt', () => {
 
   it('renders with the server’s template (/apply-template) and counts the tokens (/tokenize)', async () => {
     const fake = await startLlamaCppFake();
-    const client = createUpstreamClient({ name: 'policy', baseUrl: fake.url, timeoutMs: 5000, maxConnections: 2, retries: 0 });
+    const client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: fake.url,
+      timeoutMs: 5000,
+      maxConnections: 2,
+      retries: 0,
+    });
     const rendered = await renderLlamaCppPrompt(client, messages);
-    expect(rendered).toEqual({ text: toyChatTemplate(messages), tokens: toyTokens(toyChatTemplate(messages)) });
+    expect(rendered).toEqual({
+      text: toyChatTemplate(messages),
+      tokens: toyTokens(toyChatTemplate(messages)),
+    });
     expect(fake.requests.map((request) => request.path)).toEqual(['/apply-template', '/tokenize']);
     expect(bodyOf(fake.requests[0]!)).toEqual({ messages });
-    expect(bodyOf(fake.requests[1]!)).toEqual({ content: toyChatTemplate(messages), add_special: true });
+    expect(bodyOf(fake.requests[1]!)).toEqual({
+      content: toyChatTemplate(messages),
+      add_special: true,
+    });
     await client.close();
     await fake.close();
   });
 
   it('rejects an /apply-template answer without a prompt', async () => {
     const fake = await startLlamaCppFake();
-    const client = createUpstreamClient({ name: 'policy', baseUrl: fake.url, timeoutMs: 5000, maxConnections: 2, retries: 0 });
+    const client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: fake.url,
+      timeoutMs: 5000,
+      maxConnections: 2,
+      retries: 0,
+    });
     fake.override({ kind: 'reply', reply: { body: { text: 'no prompt here' } } });
-    await expect(renderLlamaCppPrompt(client, messages)).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
+    await expect(renderLlamaCppPrompt(client, messages)).rejects.toBeInstanceOf(
+      InvalidUpstreamResponseError,
+    );
     await client.close();
     await fake.close();
   });

@@ -15,7 +15,9 @@ describe('renderPromptLocally', () => {
   });
 
   it('renders Llama 3.1 with or without <|begin_of_text|> (servers that add BOS themselves)', () => {
-    expect(renderPromptLocally('llama-3.1', MESSAGES, { includeBeginOfText: true })).toBe(renderLlama3Chat(MESSAGES, { addGenerationPrompt: true }));
+    expect(renderPromptLocally('llama-3.1', MESSAGES, { includeBeginOfText: true })).toBe(
+      renderLlama3Chat(MESSAGES, { addGenerationPrompt: true }),
+    );
     const withoutBos = renderPromptLocally('llama-3.1', MESSAGES, { includeBeginOfText: false });
     expect(withoutBos.startsWith('<|start_header_id|>system')).toBe(true);
     expect(withoutBos.endsWith('<|start_header_id|>assistant<|end_header_id|>\n\n')).toBe(true);
@@ -23,6 +25,8 @@ describe('renderPromptLocally', () => {
 
   it('refuses the templates it does not render', () => {
     expect(canRenderLocally('deepseek-r1')).toBe(false);
-    expect(() => renderPromptLocally('deepseek-r1', MESSAGES, { includeBeginOfText: true })).toThrow(ConfigError);
+    expect(() =>
+      renderPromptLocally('deepseek-r1', MESSAGES, { includeBeginOfText: true }),
+    ).toThrow(ConfigError);
   });
 });

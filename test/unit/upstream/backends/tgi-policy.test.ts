@@ -9,7 +9,11 @@ import { loadPolicyFixture, replayPolicyFixture } from './policy-fixture';
 const RENDERED = '<|im_start|>user\nWhat is 2 + 3 * 4?<|im_end|>\n<|im_start|>assistant\n';
 const TGI_ERROR = {
   status: 422,
-  body: { error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 2048 `max_new_tokens`', error_type: 'validation' },
+  body: {
+    error:
+      'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 2048 `max_new_tokens`',
+    error_type: 'validation',
+  },
   messageFragment: 'Input validation error',
 };
 
@@ -20,7 +24,8 @@ describe('createTgiPolicy', () => {
   ])('against a TGI that %s', (_label, includesStop) => {
     describePolicyConformance({
       startFake: () => startTgiFake({ includesStop }),
-      createPolicy: (client) => createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 4 }),
+      createPolicy: (client) =>
+        createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 4 }),
       promptOf: (prefix) => RENDERED + prefix,
       sampleOf: (j, seed) => seed + j,
       isStepWise: true,
@@ -34,7 +39,13 @@ describe('createTgiPolicy', () => {
     let client: UpstreamClient;
     beforeEach(async () => {
       fake = await startTgiFake({ includesStop: false });
-      client = createUpstreamClient({ name: 'policy', baseUrl: fake.url, timeoutMs: 5000, maxConnections: 8, retries: 0 });
+      client = createUpstreamClient({
+        name: 'policy',
+        baseUrl: fake.url,
+        timeoutMs: 5000,
+        maxConnections: 8,
+        retries: 0,
+      });
     });
     afterEach(async () => {
       await client.close();
@@ -45,49 +56,122 @@ describe('createTgiPolicy', () => {
       const policy = createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 1 });
       await policy.generate([''], { temperature: 0, topP: 1, maxTokens: 100, stop: [], n: 1 });
       const parameters = bodyOf(fake.requests[0]!).parameters as Record<string, unknown>;
-      expect(parameters).toEqual({ max_new_tokens: 100, do_sample: false, details: true, decoder_input_details: true, return_full_text: false });
+      expect(parameters).toEqual({
+        max_new_tokens: 100,
+        do_sample: false,
+        details: true,
+        decoder_input_details: true,
+        return_full_text: false,
+      });
     });
 
     it('asks for prefill details on the first sample of each prefix only, and sends top_p below 1', async () => {
       const policy = createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 2 });
-      await policy.generate(['', 'Step 1: a.\n\n'], { temperature: 0.8, topP: 0.95, maxTokens: 50, stop: ['\n\n'], n: 2, seed: 9 });
-      const parameters = fake.requests.map((request) => bodyOf(request).parameters as Record<string, unknown>);
+      await policy.generate(['', 'Step 1: a.\n\n'], {
+        temperature: 0.8,
+        topP: 0.95,
+        maxTokens: 50,
+        stop: ['\n\n'],
+        n: 2,
+        seed: 9,
+      });
+      const parameters = fake.requests.map(
+        (request) => bodyOf(request).parameters as Record<string, unknown>,
+      );
       expect(parameters).toHaveLength(4);
-      expect(parameters.filter((p) => p.decoder_input_details === true).map((p) => p.seed)).toEqual([9, 9]);
-      for (const p of parameters) expect(p).toMatchObject({ do_sample: true, temperature: 0.8, top_p: 0.95, stop: ['\n\n'] });
+      expect(parameters.filter((p) => p.decoder_input_details === true).map((p) => p.seed)).toEqual(
+        [9, 9],
+      );
+      for (const p of parameters)
+        expect(p).toMatchObject({ do_sample: true, temperature: 0.8, top_p: 0.95, stop: ['\n\n'] });
     });
 
     it('finds which of several stop strings matched from the generated tokens', async () => {
       fake.override({
         kind: 'reply',
-        reply: { body: { generated_text: 'Step 1: a.', details: { finish_reason: 'stop_sequence', generated_tokens: 4, tokens: [{ text: 'Step 1: a.' }, { text: '</step>' }] } } },
+        reply: {
+          body: {
+            generated_text: 'Step 1: a.',
+            details: {
+              finish_reason: 'stop_sequence',
+              generated_tokens: 4,
+              tokens: [{ text: 'Step 1: a.' }, { text: '</step>' }],
+            },
+          },
+        },
       });
-      const result = await createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 1 }).generate([''], { temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n', '</step>'], n: 1 });
-      expect(result.outputs[0]?.[0]).toEqual({ text: 'Step 1: a.</step>', finish: 'stop-sequence', completionTokens: 4 });
+      const result = await createTgiPolicy({
+        client,
+        renderedPrompt: RENDERED,
+        maxConcurrency: 1,
+      }).generate([''], {
+        temperature: 0.7,
+        topP: 1,
+        maxTokens: 64,
+        stop: ['\n\n', '</step>'],
+        n: 1,
+      });
+      expect(result.outputs[0]?.[0]).toEqual({
+        text: 'Step 1: a.</step>',
+        finish: 'stop-sequence',
+        completionTokens: 4,
+      });
     });
 
     it('refuses a stop_sequence finish it cannot attribute', async () => {
-      fake.override({ kind: 'reply', reply: { body: { generated_text: 'Step 1: a.', details: { finish_reason: 'stop_sequence', generated_tokens: 4 } } } });
+      fake.override({
+        kind: 'reply',
+        reply: {
+          body: {
+            generated_text: 'Step 1: a.',
+            details: { finish_reason: 'stop_sequence', generated_tokens: 4 },
+          },
+        },
+      });
       await expect(
-        createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 1 }).generate([''], { temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n', '</step>'], n: 1 }),
+        createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 1 }).generate([''], {
+          temperature: 0.7,
+          topP: 1,
+          maxTokens: 64,
+          stop: ['\n\n', '</step>'],
+          n: 1,
+        }),
       ).rejects.toBeInstanceOf(InvalidUpstreamResponseError);
     });
 
     it('accepts the one-element list the compat route answers', async () => {
-      fake.override({ kind: 'reply', reply: { body: [{ generated_text: 'x', details: { finish_reason: 'length', generated_tokens: 1 } }] } });
-      const result = await createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 1 }).generate([''], { temperature: 0.7, topP: 1, maxTokens: 1, stop: [], n: 1 });
+      fake.override({
+        kind: 'reply',
+        reply: {
+          body: [
+            { generated_text: 'x', details: { finish_reason: 'length', generated_tokens: 1 } },
+          ],
+        },
+      });
+      const result = await createTgiPolicy({
+        client,
+        renderedPrompt: RENDERED,
+        maxConcurrency: 1,
+      }).generate([''], { temperature: 0.7, topP: 1, maxTokens: 1, stop: [], n: 1 });
       expect(result.outputs).toEqual([[{ text: 'x', finish: 'length', completionTokens: 1 }]]);
     });
   });
 
-  describe.each(['tgi/generate-stop-sequence.json', 'tgi/generate-eos.json'])('fixture %s', (file) => {
-    it('sends the documented request and maps the documented answer', async () => {
-      const fixture = loadPolicyFixture(file);
-      const { result, requests } = await replayPolicyFixture(fixture, (client) =>
-        createTgiPolicy({ client, renderedPrompt: fixture.renderedPrompt ?? '', maxConcurrency: 1 }),
-      );
-      expect(result).toEqual(fixture.expected);
-      expect(bodyOf(requests[0]!)).toMatchObject(fixture.request ?? {});
-    });
-  });
+  describe.each(['tgi/generate-stop-sequence.json', 'tgi/generate-eos.json'])(
+    'fixture %s',
+    (file) => {
+      it('sends the documented request and maps the documented answer', async () => {
+        const fixture = loadPolicyFixture(file);
+        const { result, requests } = await replayPolicyFixture(fixture, (client) =>
+          createTgiPolicy({
+            client,
+            renderedPrompt: fixture.renderedPrompt ?? '',
+            maxConcurrency: 1,
+          }),
+        );
+        expect(result).toEqual(fixture.expected);
+        expect(bodyOf(requests[0]!)).toMatchObject(fixture.request ?? {});
+      });
+    },
+  );
 });

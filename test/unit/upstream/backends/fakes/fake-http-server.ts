@@ -64,7 +64,11 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
       } catch {
         body = text;
       }
-      const recorded: RecordedRequest = { method: request.method ?? 'GET', path: request.url ?? '/', body };
+      const recorded: RecordedRequest = {
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        body,
+      };
       requests.push(recorded);
       response.on('close', () => {
         if (!response.writableFinished) {
@@ -102,5 +106,7 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
 
 /** The JSON body of a recorded request as a record (fakes parse only what the docs define). */
 export function bodyOf(request: RecordedRequest): Record<string, unknown> {
-  return typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
+  return typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body)
+    ? (request.body as Record<string, unknown>)
+    : {};
 }

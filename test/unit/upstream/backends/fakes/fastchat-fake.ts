@@ -22,7 +22,11 @@ function generate(request: RecordedRequest): unknown {
   const prompt = String(body.prompt);
   const n = typeof body.n === 'number' ? body.n : 1;
   const maxNewTokens = typeof body.max_new_tokens === 'number' ? body.max_new_tokens : 256;
-  const stops = Array.isArray(body.stop) ? (body.stop as string[]) : typeof body.stop === 'string' ? [body.stop] : [];
+  const stops = Array.isArray(body.stop)
+    ? (body.stop as string[])
+    : typeof body.stop === 'string'
+      ? [body.stop]
+      : [];
   const echo = body.echo !== false;
   const includeStop = body.include_stop_str_in_output === true;
   const outputs = Array.from({ length: n }, (_, j) => toyContinue(prompt, j, maxNewTokens, stops));
@@ -30,9 +34,15 @@ function generate(request: RecordedRequest): unknown {
   const completionTokens = outputs.reduce((sum, output) => sum + output.completionTokens, 0);
   const promptTokens = toyTokens(prompt);
   return {
-    text: outputs.map((output) => (echo ? prompt : '') + (includeStop ? output.text : withoutStop(output))),
+    text: outputs.map(
+      (output) => (echo ? prompt : '') + (includeStop ? output.text : withoutStop(output)),
+    ),
     error_code: 0,
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
     cumulative_logprob: outputs.map((output) => -0.5 * output.completionTokens),
     output_token_len: outputs.map((output) => output.completionTokens),
     finish_reason: n === 1 ? reasons[0] : reasons,
@@ -45,7 +55,11 @@ function markerCount(input: unknown): number {
   if (!Array.isArray(input)) return 0;
   const messages = input as { role?: unknown; content?: unknown }[];
   const assistant = messages.filter((message) => message.role === 'assistant');
-  if (assistant.length === 1 && typeof assistant[0]?.content === 'string' && assistant[0].content.includes('<extra_0>')) {
+  if (
+    assistant.length === 1 &&
+    typeof assistant[0]?.content === 'string' &&
+    assistant[0].content.includes('<extra_0>')
+  ) {
     return assistant[0].content.split('<extra_0>').length - 1;
   }
   return assistant.length;
@@ -57,7 +71,9 @@ function reward(request: RecordedRequest, options: FastchatFakeOptions): unknown
   return {
     reward: list.map((input, i) => {
       const count = markerCount(input) - (options.dropLastReward ? 1 : 0);
-      return Array.from({ length: Math.max(0, count) }, (_, step) => Number((0.9 - 0.1 * step - 0.01 * i).toFixed(4)));
+      return Array.from({ length: Math.max(0, count) }, (_, step) =>
+        Number((0.9 - 0.1 * step - 0.01 * i).toFixed(4)),
+      );
     }),
   };
 }

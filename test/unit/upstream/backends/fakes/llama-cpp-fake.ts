@@ -24,7 +24,11 @@ function completion(request: RecordedRequest, options: LlamaCppFakeOptions): unk
   const output = toyContinue(prompt, sample, nPredict, stops);
   const stopType = output.kind === 'stop' ? 'word' : output.kind === 'eos' ? 'eos' : 'limit';
   const reason = options.legacy
-    ? { stopped_eos: stopType === 'eos', stopped_word: stopType === 'word', stopped_limit: stopType === 'limit' }
+    ? {
+        stopped_eos: stopType === 'eos',
+        stopped_word: stopType === 'word',
+        stopped_limit: stopType === 'limit',
+      }
     : { stop_type: stopType };
   return {
     index: 0,
@@ -46,9 +50,17 @@ export function startLlamaCppFake(options: LlamaCppFakeOptions = {}): Promise<Fa
     const body = bodyOf(request);
     if (request.path === '/completion') return { body: completion(request, options) };
     if (request.path === '/apply-template') {
-      return { body: { prompt: toyChatTemplate(body.messages as { role: string; content: string }[]) } };
+      return {
+        body: { prompt: toyChatTemplate(body.messages as { role: string; content: string }[]) },
+      };
     }
-    if (request.path === '/tokenize') return { body: { tokens: Array.from({ length: toyTokens(String(body.content)) }, (_, i) => i) } };
-    return { status: 404, body: { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } } };
+    if (request.path === '/tokenize')
+      return {
+        body: { tokens: Array.from({ length: toyTokens(String(body.content)) }, (_, i) => i) },
+      };
+    return {
+      status: 404,
+      body: { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } },
+    };
   });
 }

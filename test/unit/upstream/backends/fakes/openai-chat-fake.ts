@@ -6,7 +6,13 @@
  * uses seed + j. `nLimit` imitates servers without `n`: `reject` answers llama.cpp's 400 ("Only
  * one completion choice is allowed"), `ignore` answers one choice (TGI's Messages API).
  */
-import { bodyOf, startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from './fake-http-server';
+import {
+  bodyOf,
+  startFakeServer,
+  type FakeReply,
+  type FakeServer,
+  type RecordedRequest,
+} from './fake-http-server';
 import { toyContinue, toyTokens } from './toy-generator';
 
 export interface OpenAiChatFakeOptions {
@@ -22,10 +28,24 @@ function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeRep
   const body = bodyOf(request);
   const requestedN = typeof body.n === 'number' ? body.n : 1;
   if (options.nLimit === 'reject' && requestedN !== 1) {
-    return { status: 400, body: { error: { code: 400, message: 'Only one completion choice is allowed', type: 'invalid_request_error' } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: 'Only one completion choice is allowed',
+          type: 'invalid_request_error',
+        },
+      },
+    };
   }
   const n = options.nLimit === 'ignore' ? 1 : requestedN;
-  const cap = typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : typeof body.max_tokens === 'number' ? body.max_tokens : -1;
+  const cap =
+    typeof body.max_completion_tokens === 'number'
+      ? body.max_completion_tokens
+      : typeof body.max_tokens === 'number'
+        ? body.max_tokens
+        : -1;
   const stops = Array.isArray(body.stop) ? (body.stop as string[]) : [];
   const seed = typeof body.seed === 'number' ? body.seed : 0;
   const prompt = openAiChatPrompt((body.messages ?? []) as { content: string }[]);
@@ -43,7 +63,11 @@ function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeRep
         logprobs: null,
         finish_reason: output.kind === 'length' ? 'length' : 'stop',
       })),
-      usage: { prompt_tokens: toyTokens(prompt), completion_tokens: completionTokens, total_tokens: toyTokens(prompt) + completionTokens },
+      usage: {
+        prompt_tokens: toyTokens(prompt),
+        completion_tokens: completionTokens,
+        total_tokens: toyTokens(prompt) + completionTokens,
+      },
     },
   };
 }
@@ -51,6 +75,11 @@ function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeRep
 export function startOpenAiChatFake(options: OpenAiChatFakeOptions = {}): Promise<FakeServer> {
   return startFakeServer((request) => {
     if (request.path === '/v1/chat/completions') return chat(request, options);
-    return { status: 404, body: { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } } };
+    return {
+      status: 404,
+      body: {
+        error: { message: 'not found', type: 'invalid_request_error', param: null, code: null },
+      },
+    };
   });
 }

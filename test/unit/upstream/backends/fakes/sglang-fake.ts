@@ -15,7 +15,9 @@ export const SGLANG_FAKE_EOS_ID = 151645;
 
 function stopsOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((stop): stop is string => typeof stop === 'string') : [];
+  return Array.isArray(value)
+    ? value.filter((stop): stop is string => typeof stop === 'string')
+    : [];
 }
 
 function finishReason(output: ToyOutput, maxNewTokens: number): Record<string, unknown> {
@@ -72,7 +74,12 @@ function completions(request: RecordedRequest): unknown {
         text: keepStop ? output.text : withoutStop(output),
         logprobs: null,
         finish_reason: output.kind === 'length' ? 'length' : 'stop',
-        matched_stop: output.kind === 'stop' ? output.matchedStop : output.kind === 'eos' ? SGLANG_FAKE_EOS_ID : null,
+        matched_stop:
+          output.kind === 'stop'
+            ? output.matchedStop
+            : output.kind === 'eos'
+              ? SGLANG_FAKE_EOS_ID
+              : null,
       };
     });
   });
@@ -83,7 +90,11 @@ function completions(request: RecordedRequest): unknown {
     created: 1730000000,
     model: String(body.model),
     choices: choices.reverse(),
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
   };
 }
 

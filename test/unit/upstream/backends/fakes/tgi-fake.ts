@@ -8,7 +8,13 @@
  * Like TGI it refuses a non-positive temperature and a top_p outside (0, 1) with a 422
  * `{"error", "error_type": "validation"}`.
  */
-import { bodyOf, startFakeServer, type FakeReply, type FakeServer, type RecordedRequest } from './fake-http-server';
+import {
+  bodyOf,
+  startFakeServer,
+  type FakeReply,
+  type FakeServer,
+  type RecordedRequest,
+} from './fake-http-server';
 import { toyContinue, toyTokens, withoutStop } from './toy-generator';
 
 export interface TgiFakeOptions {
@@ -29,14 +35,21 @@ function generate(request: RecordedRequest, options: TgiFakeOptions): FakeReply 
     return validationError('Input validation error: `top_p` must be > 0.0 and < 1.0');
   }
   const inputs = String(body.inputs);
-  const maxNewTokens = typeof parameters.max_new_tokens === 'number' ? parameters.max_new_tokens : 100;
+  const maxNewTokens =
+    typeof parameters.max_new_tokens === 'number' ? parameters.max_new_tokens : 100;
   const stops = Array.isArray(parameters.stop) ? (parameters.stop as string[]) : [];
   const seed = typeof parameters.seed === 'number' ? parameters.seed : 0;
   const output = toyContinue(inputs, seed, maxNewTokens, stops);
-  const finishReason = output.kind === 'stop' ? 'stop_sequence' : output.kind === 'eos' ? 'eos_token' : 'length';
-  const prefill = parameters.decoder_input_details === true
-    ? Array.from({ length: toyTokens(inputs) }, (_, id) => ({ id, text: 'x', logprob: id === 0 ? null : -1 }))
-    : [];
+  const finishReason =
+    output.kind === 'stop' ? 'stop_sequence' : output.kind === 'eos' ? 'eos_token' : 'length';
+  const prefill =
+    parameters.decoder_input_details === true
+      ? Array.from({ length: toyTokens(inputs) }, (_, id) => ({
+          id,
+          text: 'x',
+          logprob: id === 0 ? null : -1,
+        }))
+      : [];
   return {
     body: {
       generated_text: options.includesStop ? output.text : withoutStop(output),

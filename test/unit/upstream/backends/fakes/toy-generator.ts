@@ -21,10 +21,16 @@ export function toyTokens(text: string): number {
   return words + text.split('\n\n').length - 1;
 }
 
-export function toyContinue(prompt: string, sample: number, maxTokens: number, stops: readonly string[]): ToyOutput {
+export function toyContinue(
+  prompt: string,
+  sample: number,
+  maxTokens: number,
+  stops: readonly string[],
+): ToyOutput {
   const done = (prompt.match(/Step \d+:/g) ?? []).length;
   const pieces: string[] = [];
-  for (let k = done; k < STEPS_PER_SOLUTION; k++) pieces.push(`Step ${k + 1}: part ${k + 1} of sample ${sample}.`);
+  for (let k = done; k < STEPS_PER_SOLUTION; k++)
+    pieces.push(`Step ${k + 1}: part ${k + 1} of sample ${sample}.`);
   pieces.push(`The answer is \\boxed{${5 + (sample % 2)}}.`);
   const full = pieces.join('\n\n');
 
@@ -44,7 +50,11 @@ export function toyContinue(prompt: string, sample: number, maxTokens: number, s
     kind = 'stop';
   }
   if (maxTokens >= 0 && toyTokens(text) > maxTokens) {
-    text = text.split(/\s+/).filter((word) => word !== '').slice(0, maxTokens).join(' ');
+    text = text
+      .split(/\s+/)
+      .filter((word) => word !== '')
+      .slice(0, maxTokens)
+      .join(' ');
     kind = 'length';
     matchedStop = null;
   }
@@ -53,10 +63,16 @@ export function toyContinue(prompt: string, sample: number, maxTokens: number, s
 
 /** The text with a matched stop string cut off (what a trimming engine returns). */
 export function withoutStop(output: ToyOutput): string {
-  return output.matchedStop !== null ? output.text.slice(0, -output.matchedStop.length) : output.text;
+  return output.matchedStop !== null
+    ? output.text.slice(0, -output.matchedStop.length)
+    : output.text;
 }
 
 /** A one-line ChatML rendering the fakes use where a stack renders templates server-side. */
 export function toyChatTemplate(messages: readonly { role: string; content: string }[]): string {
-  return messages.map((message) => `<|im_start|>${message.role}\n${message.content}<|im_end|>\n`).join('') + '<|im_start|>assistant\n';
+  return (
+    messages
+      .map((message) => `<|im_start|>${message.role}\n${message.content}<|im_end|>\n`)
+      .join('') + '<|im_start|>assistant\n'
+  );
 }
