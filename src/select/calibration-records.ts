@@ -24,7 +24,7 @@
  * predicted from its own samples (at N=4 the first 4 samples of Best-of-N are its whole vote).
  */
 import { z } from 'zod';
-import type { CalibrationProblem } from './fit-calibration';
+import type { CalibrationProblem } from './fit-calibration-types';
 import { TABLE_METHODS, type TableMethod } from './select-types';
 
 export const calibrationRecordSchema = z.strictObject({
