@@ -72,8 +72,20 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   const callers = new WeakMap<Request, Caller>();
   const admitCaller = (request: Request): Caller | null => {
     if (!checkKey) return null;
-    const caller = checkKey(request.headers.authorization);
-    limitRate(caller);
+    let caller: Caller;
+    try {
+      caller = checkKey(request.headers.authorization);
+    } catch (error) {
+      deps.metrics.apiKeyRequests.inc({ key: '-', outcome: 'unauthenticated' });
+      throw error;
+    }
+    try {
+      limitRate(caller);
+    } catch (error) {
+      deps.metrics.apiKeyRequests.inc({ key: caller.name, outcome: 'rate_limited' });
+      throw error;
+    }
+    deps.metrics.apiKeyRequests.inc({ key: caller.name, outcome: 'admitted' });
     callers.set(request, caller);
     return caller;
   };

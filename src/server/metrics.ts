@@ -43,6 +43,8 @@ export interface Metrics {
   shadowRuns: Counter<'outcome'>;
   shadowAgreement: Counter<'agree'>;
   shadowRatio: Histogram<'kind'>;
+  /** Requests per configured API key name (bounded by the config) and what became of them. */
+  apiKeyRequests: Counter<'key' | 'outcome'>;
   recordUpstreamCall(event: {
     upstream: string;
     path: string;
@@ -161,6 +163,12 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     labelNames: ['method', 'requested'] as const,
     registers: [registry],
   });
+  const apiKeyRequests = new Counter({
+    name: 'tts_proxy_api_key_requests_total',
+    help: 'Authenticated requests by API key name (config), and refusals: rate_limited, unauthenticated (key "-")',
+    labelNames: ['key', 'outcome'] as const,
+    registers: [registry],
+  });
   const ttsDegraded = new Counter({
     name: 'tts_proxy_tts_degraded_total',
     help: 'TTS requests answered in a degraded mode',
@@ -225,6 +233,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     shadowRuns,
     shadowAgreement,
     shadowRatio,
+    apiKeyRequests,
     requests,
     requestSeconds,
     upstreamCalls,

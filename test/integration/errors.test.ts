@@ -179,6 +179,22 @@ describe('API keys with per-key limits', () => {
       .set('authorization', 'Bearer sk-team-222')
       .send({ model: MODEL, messages, max_tokens: 50, tts_budget: 8, tts_strategy: 'majority' });
     expect(team.status).toBe(200);
+    const stranger = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('authorization', 'Bearer sk-nobody')
+      .send({ model: MODEL, messages });
+    expect(stranger.status).toBe(401);
+    // Per key name (never the key): three admitted and one refused for trial, one for team.
+    const metrics = (await request(server.url).get('/metrics')).text;
+    expect(metrics).toContain('tts_proxy_api_key_requests_total{key="trial",outcome="admitted"} 3');
+    expect(metrics).toContain(
+      'tts_proxy_api_key_requests_total{key="trial",outcome="rate_limited"} 1',
+    );
+    expect(metrics).toContain('tts_proxy_api_key_requests_total{key="team",outcome="admitted"} 1');
+    expect(metrics).toContain(
+      'tts_proxy_api_key_requests_total{key="-",outcome="unauthenticated"} 1',
+    );
+    expect(metrics).not.toMatch(/sk-(trial|team|nobody)/);
   });
 
   it("fails to start when a limited key's env var is missing, naming the field", async () => {
