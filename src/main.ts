@@ -87,7 +87,8 @@ const LOG_FLUSH_INTERVAL_MS = 200;
 /**
  * stdout for the logs, written in batches of ~4 KB (and at least every 200 ms) rather than one
  * write per line: the per-request access line's own write was ~11% of the proxy's CPU on a plain
- * passthrough. Writes stay synchronous, so a flush on exit (the CLI does it) keeps every line.
+ * passthrough. Writes stay synchronous and the rest is written on close and at process exit
+ * (a crash included); only a kill that skips 'exit' (SIGKILL, abort) loses the last ≤ 200 ms.
  */
 function createLogOutput(): {
   destination: ReturnType<typeof pino.destination>;
@@ -102,9 +103,25 @@ function createLogOutput(): {
       // stdout already gone: nobody is left to read the lines.
     }
   };
-  const timer = setInterval(flush, LOG_FLUSH_INTERVAL_MS);
+  // flush() without a callback writes the buffer without an fsync (flushSync ends with one,
+  // a blocking disk flush when stdout is a file); the timer runs 5 times a second.
+  const timer = setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // as above
+    }
+  }, LOG_FLUSH_INTERVAL_MS);
   timer.unref();
-  return { destination, flush, stop: () => clearInterval(timer) };
+  process.on('exit', flush);
+  return {
+    destination,
+    flush,
+    stop: () => {
+      clearInterval(timer);
+      process.off('exit', flush);
+    },
+  };
 }
 
 /** The maximum depth of step-wise search (paper: 40 steps). */
@@ -362,6 +379,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const env = options.env ?? process.env;
   const config = loadConfig(options.configPath, env);
   const logOutput = options.logger ? null : createLogOutput();
+  try {
+    return await startConfiguredServer(options, env, config, logOutput);
+  } catch (error) {
+    // A server that fails to start still writes what it logged, and leaves no timer behind.
+    logOutput?.stop();
+    logOutput?.flush();
+    throw error;
+  }
+}
+
+async function startConfiguredServer(
+  options: StartOptions,
+  env: NodeJS.ProcessEnv,
+  config: Config,
+  logOutput: ReturnType<typeof createLogOutput> | null,
+): Promise<RunningServer> {
   const logger =
     options.logger ??
     pino(
@@ -620,10 +653,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = createServer(app.handleRequest).listen(port, host, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = createServer(app.handleRequest).listen(port, host, () => resolve(s));
+      s.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
+    });
+  } catch (error) {
+    // Nothing may keep running for a server that never started.
+    await Promise.all([...clients.values()].map((c) => c.close()));
+    await Promise.all(
+      Object.values(simulatorReplicas)
+        .flat()
+        .map((s) => s.close()),
+    );
+    throw error;
+  }
   // Long searches stream keep-alives; a non-streamed TTS request may legitimately take minutes.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -697,6 +742,21 @@ function clientApiKeys(config: Config, env: NodeJS.ProcessEnv): ApiKeyPolicy[] {
     });
   });
   return keys;
+}
+
+/** A port that cannot be taken is a setting to change, not a bug. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE')
+    return new ConfigError(
+      'server.port',
+      `${host}:${port} is already in use (set PORT or server.port)`,
+    );
+  if (error.code === 'EACCES')
+    return new ConfigError(
+      'server.port',
+      `no permission to listen on ${host}:${port} (ports below 1024 need privileges)`,
+    );
+  return error;
 }
 
 /** Show an upstream URL without credentials. */

@@ -45,18 +45,16 @@ async function serve(args: ParsedArgs): Promise<void> {
       { signal },
       'shutting down: no new connections, finishing in-flight requests',
     );
-    // Grace period: in-flight requests get 25 s (below Kubernetes' default 30 s), then we exit.
-    const force = setTimeout(() => {
-      running.flushLogs();
-      process.exit(0);
-    }, 25_000);
+    // Grace period: in-flight requests get 25 s (below Kubernetes' default 30 s), then we exit
+    // (buffered log lines are written at exit).
+    const force = setTimeout(() => process.exit(0), 25_000);
     force.unref();
     void running.close().then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  // Logs are written in batches: whatever ends the process (a crash too) writes out the rest.
-  process.once('exit', () => running.flushLogs());
+  // A closed terminal or session: stop as gracefully as for SIGTERM.
+  process.on('SIGHUP', () => stop('SIGHUP'));
 }
 
 async function sim(args: ParsedArgs): Promise<void> {

@@ -257,7 +257,8 @@ export const configSchema = z.strictObject({
       api_keys: z
         .array(
           z.strictObject({
-            name: z.string().min(1),
+            /** A label in metrics: letters, digits and `_ . : -`. */
+            name: z.string().regex(/^[\w.:-]+$/, 'use letters, digits and _ . : - only'),
             key_env: z.string().min(1),
             /** Largest tts_budget this key may ask for (a default above it is lowered to it). */
             max_budget: positiveInt.optional(),

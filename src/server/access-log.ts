@@ -55,9 +55,10 @@ export function createAccessLog(options: AccessLogOptions) {
     const id = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();
     response.setHeader('x-request-id', id);
     for (const [name, value] of headers) response.setHeader(name, value);
+    // Read now: a router mounted on a path (the /v1 passthrough) strips it from request.url.
+    const url = request.url ?? '';
     // 'close' fires once for every response, finished or not; a response cut short is logged too.
     response.on('close', () => {
-      const url = request.url ?? '';
       const level = quiet.has(url) ? 'debug' : response.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const line: AccessLine = {

@@ -50,6 +50,9 @@ export type TtsProxyApp = express.Express & {
   handleRequest: (request: IncomingMessage, response: ServerResponse) => void;
 };
 
+/** `key` label of requests without a valid key (config names cannot contain parentheses). */
+const UNAUTHENTICATED_KEY_LABEL = '(none)';
+
 /** Upstream connections of the raw /v1 passthrough (other routes than chat completions). */
 const PASSTHROUGH_MAX_SOCKETS = 256;
 
@@ -76,7 +79,10 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     try {
       caller = checkKey(request.headers.authorization);
     } catch (error) {
-      deps.metrics.apiKeyRequests.inc({ key: '-', outcome: 'unauthenticated' });
+      deps.metrics.apiKeyRequests.inc({
+        key: UNAUTHENTICATED_KEY_LABEL,
+        outcome: 'unauthenticated',
+      });
       throw error;
     }
     try {
@@ -86,7 +92,6 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       throw error;
     }
     deps.metrics.apiKeyRequests.inc({ key: caller.name, outcome: 'admitted' });
-    callers.set(request, caller);
     return caller;
   };
 
@@ -134,7 +139,11 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   const admission = createAdmission(deps.admission);
   const readBody = createJsonBodyReader({ limitBytes: deps.bodyLimitBytes });
   // One handler (not a chain of middleware): admission, body, route, with no `next()` between.
-  const chatRoute = async (request: Request, response: Response): Promise<void> => {
+  const chatRoute = async (
+    request: Request,
+    response: Response,
+    caller: Caller | null,
+  ): Promise<void> => {
     let release = admission.tryAcquire();
     if (release === null) {
       const controller = new AbortController();
@@ -146,7 +155,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     // Released when the response is done, however it ends (finish, error, client gone).
     response.on('close', release);
     request.body = await readBody(request, response);
-    await chat(request, response, callers.get(request) ?? null);
+    await chat(request, response, caller);
   };
   // The first layer logs every request and serves the busiest route by exact match, skipping
   // Express's route matching and dispatch (a measurable share of a plain passthrough). Spellings
@@ -154,19 +163,21 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   app.use((request, response, next) => {
     logAccess(request, response);
     if (request.method === 'POST' && request.url === '/v1/chat/completions') {
-      admitCaller(request);
       // Returned, not awaited: Express hands a rejection to the error handler.
-      return chatRoute(request, response);
+      return chatRoute(request, response, admitCaller(request));
     }
     return next();
   });
   if (checkKey) {
     app.use('/v1', (request, _response, next) => {
-      if (!callers.has(request)) admitCaller(request);
+      const caller = admitCaller(request);
+      if (caller) callers.set(request, caller);
       next();
     });
   }
-  app.post('/v1/chat/completions', chatRoute);
+  app.post('/v1/chat/completions', (request, response) =>
+    chatRoute(request, response, callers.get(request) ?? null),
+  );
 
   app.get('/health', async (_request, response) => {
     const report = await deps.health();
@@ -273,6 +284,16 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     handleError(error, request, response),
   );
 
+  // Express's final handler would catch a failure of the error handler itself; on the request
+  // listener's own path it must not become an unhandled rejection (which ends the process).
+  const failChat = (error: unknown, request: Request, response: Response): void => {
+    try {
+      handleError(error, request, response);
+    } catch (secondary) {
+      deps.logger.error({ reqId: requestIdOf(response), err: secondary }, 'error handler failed');
+      response.destroy();
+    }
+  };
   // The server's request listener: the busiest route served without Express's dispatch (router,
   // layers, final handler: ~5% of a plain passthrough's CPU), everything else through Express.
   const handleRequest = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
@@ -284,24 +305,17 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     const request = Object.setPrototypeOf(incoming, app.request) as Request;
     const response = Object.setPrototypeOf(outgoing, app.response) as Response;
     request.res = response;
+    request.originalUrl = incoming.url;
+    request.baseUrl = '';
     response.req = request;
     response.locals = Object.create(null) as Response['locals'];
     logAccess(request, response);
-    // Express's final handler would catch a failure of the error handler itself; here it must
-    // not become an unhandled rejection (which ends the process).
-    const fail = (error: unknown): void => {
-      try {
-        handleError(error, request, response);
-      } catch (secondary) {
-        deps.logger.error({ reqId: requestIdOf(response), err: secondary }, 'error handler failed');
-        response.destroy();
-      }
-    };
     try {
-      admitCaller(request);
-      chatRoute(request, response).catch(fail);
+      chatRoute(request, response, admitCaller(request)).catch((error: unknown) =>
+        failChat(error, request, response),
+      );
     } catch (error) {
-      fail(error);
+      failChat(error, request, response);
     }
   };
   return Object.assign(app, { shadow, handleRequest });

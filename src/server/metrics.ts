@@ -165,7 +165,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   });
   const apiKeyRequests = new Counter({
     name: 'tts_proxy_api_key_requests_total',
-    help: 'Authenticated requests by API key name (config), and refusals: rate_limited, unauthenticated (key "-")',
+    help: 'Authenticated requests by API key name (config), and refusals: rate_limited, unauthenticated (key "(none)")',
     labelNames: ['key', 'outcome'] as const,
     registers: [registry],
   });

@@ -1,6 +1,7 @@
+import pino from 'pino';
 import request from 'supertest';
-import type { RunningServer } from '../../src/main';
-import { startTestServer } from './start-test-server';
+import { startServer, type RunningServer } from '../../src/main';
+import { DEFAULT_CONFIG, startTestServer } from './start-test-server';
 
 const MODEL = 'qwen2.5-1.5b-instruct';
 const messages = [{ role: 'user', content: 'What is 3 + 4?' }];
@@ -192,9 +193,22 @@ describe('API keys with per-key limits', () => {
     );
     expect(metrics).toContain('tts_proxy_api_key_requests_total{key="team",outcome="admitted"} 1');
     expect(metrics).toContain(
-      'tts_proxy_api_key_requests_total{key="-",outcome="unauthenticated"} 1',
+      'tts_proxy_api_key_requests_total{key="(none)",outcome="unauthenticated"} 1',
     );
     expect(metrics).not.toMatch(/sk-(trial|team|nobody)/);
+  });
+
+  it('names server.port when the port is taken, and leaves nothing running', async () => {
+    const taken = Number(new URL(server.url).port);
+    await expect(
+      startServer({
+        configPath: DEFAULT_CONFIG,
+        env: {},
+        logger: pino({ level: 'silent' }),
+        port: taken,
+        host: '127.0.0.1',
+      }),
+    ).rejects.toThrow(/server\.port.*already in use/);
   });
 
   it("fails to start when a limited key's env var is missing, naming the field", async () => {
