@@ -105,6 +105,11 @@ async function jsonLines(args: ParsedArgs, handle: (value: unknown) => unknown):
 export async function runCli(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
   const command = args.positional[0] ?? 'serve';
+  // `eval --help` and `calibrate --help` print their own usage; elsewhere --help must never start a server.
+  if (args.flags.has('help') && command !== 'eval' && command !== 'calibrate') {
+    process.stdout.write(USAGE);
+    return;
+  }
   try {
     switch (command) {
       case 'serve':
