@@ -653,6 +653,14 @@ async function startConfiguredServer(
 
   const host = options.host ?? config.server.host;
   const port = options.port ?? config.server.port;
+  const closeUpstreams = async (): Promise<void> => {
+    await Promise.all([...clients.values()].map((c) => c.close()));
+    await Promise.all(
+      Object.values(simulatorReplicas)
+        .flat()
+        .map((s) => s.close()),
+    );
+  };
   let server: Server;
   try {
     server = await new Promise((resolve, reject) => {
@@ -661,12 +669,7 @@ async function startConfiguredServer(
     });
   } catch (error) {
     // Nothing may keep running for a server that never started.
-    await Promise.all([...clients.values()].map((c) => c.close()));
-    await Promise.all(
-      Object.values(simulatorReplicas)
-        .flat()
-        .map((s) => s.close()),
-    );
+    await closeUpstreams();
     throw error;
   }
   // Long searches stream keep-alives; a non-streamed TTS request may legitimately take minutes.
@@ -697,12 +700,7 @@ async function startConfiguredServer(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await Promise.all([...clients.values()].map((c) => c.close()));
-      await Promise.all(
-        Object.values(simulatorReplicas)
-          .flat()
-          .map((s) => s.close()),
-      );
+      await closeUpstreams();
       logOutput?.stop();
       logOutput?.flush();
     },
