@@ -214,6 +214,14 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     // request; keep-alive reuses them. The bound matches a vLLM server's comfortable fan-in.
     const agent = new http.Agent({ keepAlive: true, maxSockets: PASSTHROUGH_MAX_SOCKETS });
     // Mounted without a body parser so the request stream reaches the upstream untouched.
+    // The client's key is for us, never for the upstream: it is dropped from the incoming
+    // request before proxying. Not in a `proxyReq` hook: a request queued for a pooled socket
+    // has already sent its headers when that hook runs, and editing them then throws
+    // (ERR_HTTP_HEADERS_SENT, uncaught — it took the whole process down under bursts).
+    app.use('/v1', (request, _response, next) => {
+      delete request.headers.authorization;
+      next();
+    });
     app.use(
       '/v1',
       createProxyMiddleware<Request, Response>({
@@ -221,12 +229,9 @@ export function createApp(deps: AppDeps): TtsProxyApp {
         changeOrigin: true,
         xfwd: false,
         agent,
+        // Merged into the outgoing headers when the upstream request is created.
+        ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
         on: {
-          proxyReq: (proxyRequest) => {
-            // The client's key is for us, never for the upstream.
-            proxyRequest.removeHeader('authorization');
-            if (apiKey) proxyRequest.setHeader('authorization', `Bearer ${apiKey}`);
-          },
           error: (_error, _request, response) => {
             const body = JSON.stringify({
               error: {
