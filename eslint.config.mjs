@@ -16,6 +16,7 @@ const FOLDERS = [
   'answer',
   'cli',
   'config',
+  'contracts',
   'errors',
   'eval',
   'pipeline',
@@ -86,13 +87,13 @@ const EXPRESS = [
  * @param {string} self
  * @param {{ allowed: string[], typesOnly?: string[], paths?: { name: string, message: string }[] }} rule
  */
-const boundary = (self, { allowed, typesOnly = [], paths = [] }) => ({
+const boundary = (self, { allowed, typesOnly = [], paths = [], patterns = [] }) => ({
   name: `tts-proxy/boundary/${self}`,
   files: [`src/${self}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
-      { paths, patterns: folderPatterns(self, allowed, typesOnly) },
+      { paths, patterns: [...folderPatterns(self, allowed, typesOnly), ...patterns] },
     ],
   },
 });
@@ -258,17 +259,36 @@ export default defineConfig(
   boundary('prompt', { allowed: ['util', 'errors'], paths: IO_PACKAGES }),
   boundary('prm', { allowed: ['util', 'errors', 'prompt'], paths: IO_PACKAGES }),
   boundary('tts', { allowed: ['answer', 'util', 'errors'], paths: IO_PACKAGES }),
-  boundary('select', { allowed: ['tts', 'answer', 'util', 'errors'], paths: IO_PACKAGES }),
-  boundary('pipeline', { allowed: ['tts', 'answer', 'util', 'errors', 'select'], paths: EXPRESS }),
-  // upstream implements pipeline's ModelBackend port, so it imports that interface's types; the
-  // table lists only `tts (types)`. Reported, and held to types only here.
+  // select reads the family and vote lists from the folders that own them (prm, prompt, answer).
+  boundary('select', {
+    allowed: ['tts', 'answer', 'util', 'errors', 'prm', 'prompt'],
+    paths: IO_PACKAGES,
+  }),
+  // The contracts the pipeline consumes and upstream adapters implement: types only.
+  boundary('contracts', { allowed: [], typesOnly: ['tts', 'select'], paths: IO_PACKAGES }),
+  boundary('pipeline', {
+    allowed: ['tts', 'answer', 'util', 'errors', 'select'],
+    typesOnly: ['contracts'],
+    paths: EXPRESS,
+  }),
+  // upstream implements the contracts; it never reaches up into pipeline/. Of tts/ it uses the
+  // Policy/Verifier types and the method list.
   boundary('upstream', {
-    allowed: ['prm', 'prompt', 'util', 'errors'],
-    typesOnly: ['tts', 'pipeline'],
+    allowed: ['prm', 'prompt', 'util', 'errors', 'tts'],
+    typesOnly: ['contracts'],
     paths: EXPRESS,
   }),
   boundary('server', { allowed: ['pipeline', 'answer', 'errors', 'util'], typesOnly: ['tts'] }),
   boundary('sim', { allowed: ['util', 'errors'] }),
-  boundary('config', { allowed: ['errors', 'util', 'prm'] }),
+  // config derives its enums from the lists' owners; of upstream/, only the stack-kind list.
+  boundary('config', {
+    allowed: ['errors', 'util', 'prm', 'prompt', 'answer', 'select', 'tts', 'upstream'],
+    patterns: [
+      {
+        regex: '^(\\.\\./)+upstream(?!/stack-kinds$)(/.*)?$',
+        message: 'src/config may import only upstream/stack-kinds from upstream/.',
+      },
+    ],
+  }),
   pureGlobals,
 );

@@ -25,6 +25,7 @@ export { RELATIVE_TOLERANCE } from './numbers-equal';
 export {
   groupAnswers,
   vote,
+  VOTE_METHODS,
   type AnswerGroups,
   type VoteCandidate,
   type VoteGroup,

@@ -12,7 +12,8 @@ export interface VoteCandidate {
  * `majority`: most members. `prm_max`: the group of the single best-scored candidate.
  * `prm_vote`: the largest sum of scores.
  */
-export type VoteMethod = 'majority' | 'prm_max' | 'prm_vote';
+export const VOTE_METHODS = ['majority', 'prm_max', 'prm_vote'] as const;
+export type VoteMethod = (typeof VOTE_METHODS)[number];
 
 /** Candidates whose answers are equivalent. */
 export interface VoteGroup {

@@ -3,24 +3,18 @@
  * the bad field; the `Config` type is inferred from it so code and docs cannot drift.
  */
 import { z } from 'zod';
+import { VOTE_METHODS } from '../answer/vote';
+import { PRM_FAMILY_NAMES as PRM_FAMILIES } from '../prm/prm-family';
+import { POLICY_FAMILY_NAMES as POLICY_FAMILIES } from '../prompt/policy-presets';
+import { STRATEGY_NAMES as STRATEGIES } from '../select/select-types';
+import { AGGREGATIONS } from '../tts/search-types';
+import { STACK_KINDS as UPSTREAM_KINDS } from '../upstream/stack-kinds';
 
+// Every list is defined once, by the folder that owns the concept.
+export { STRATEGIES, POLICY_FAMILIES, PRM_FAMILIES, UPSTREAM_KINDS };
 const positiveInt = z.number().int().positive();
-const aggregation = z.enum(['min', 'last', 'avg', 'prod']);
-const vote = z.enum(['majority', 'prm_max', 'prm_vote']);
-export const STRATEGIES = ['auto', 'cot', 'majority', 'best_of_n', 'beam_search', 'dvts'] as const;
-export const POLICY_FAMILIES = [
-  'qwen2.5',
-  'qwen2.5-math',
-  'llama-3',
-  'deepseek-r1-distill',
-] as const;
-export const PRM_FAMILIES = [
-  'qwen2.5-math-prm',
-  'math-shepherd',
-  'rlhflow',
-  'skywork-o1',
-  'outcome',
-] as const;
+const aggregation = z.enum(AGGREGATIONS);
+const vote = z.enum(VOTE_METHODS);
 
 const simLatency = z.strictObject({
   per_call_ms: z.number().min(0).default(0),
@@ -35,15 +29,6 @@ const simFaults = z.strictObject({
   slow_ms: z.number().min(0).default(0),
   malformed_rate: z.number().min(0).max(1).default(0),
 });
-
-export const UPSTREAM_KINDS = [
-  'vllm',
-  'sglang',
-  'llama-cpp',
-  'tgi',
-  'fastchat',
-  'openai-chat',
-] as const;
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 

@@ -1,6 +1,6 @@
 /**
  * @module pipeline — one chat request end to end: plan, search, vote, account, degrade.
- * Imports tts, select, answer, util, errors; never express, config, upstream or sim.
+ * Imports tts, select, answer, util, errors, contracts (types); never express, config, upstream or sim.
  */
 export { solveChat } from './solve-chat';
 export type {
@@ -28,6 +28,6 @@ export type {
   PolicyMessage,
   ForwardResult,
   SamplingPreset,
-} from './model-backend';
+} from '../contracts';
 export { createShadowArm } from './shadow-arm';
 export type { ShadowArm, ShadowOptions, ShadowOutcome } from './shadow-arm';

@@ -17,7 +17,7 @@ import type {
   SearchResult,
   SearchWarning,
 } from '../tts/search-types';
-import type { ModelBackend, PolicyMessage } from './model-backend';
+import type { ModelBackend, PolicyMessage } from '../contracts';
 import type { TtsPlan } from './tts-plan';
 
 export interface SolveInput {

@@ -4,21 +4,18 @@
  * 400s naming the field.
  */
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
-import { chooseStrategy, lookupStrategy, type VoteName } from '../select';
-import type { Aggregation, MethodName } from '../tts/search-types';
-import type { ModelInfo } from './model-backend';
+import {
+  chooseStrategy,
+  lookupStrategy,
+  STRATEGY_NAMES,
+  VOTE_NAMES as VOTES,
+  type StrategyName,
+  type VoteName,
+} from '../select';
+import { AGGREGATIONS, type Aggregation, type MethodName } from '../tts/search-types';
+import type { ModelInfo } from '../contracts';
 
-export const STRATEGY_NAMES = [
-  'auto',
-  'cot',
-  'majority',
-  'best_of_n',
-  'beam_search',
-  'dvts',
-] as const;
-export type StrategyName = (typeof STRATEGY_NAMES)[number];
-const AGGREGATIONS: readonly Aggregation[] = ['min', 'last', 'avg', 'prod'];
-const VOTES: readonly VoteName[] = ['majority', 'prm_max', 'prm_vote'];
+export { STRATEGY_NAMES, type StrategyName };
 
 /** One source's partial request (all optional). */
 export interface TtsRequestPart {

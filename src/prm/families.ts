@@ -1,18 +1,11 @@
 import { mathShepherd } from './math-shepherd';
 import { outcome } from './outcome';
-import type { PrmFamily, PrmFamilyName } from './prm-family';
+import { PRM_FAMILY_NAMES, type PrmFamily, type PrmFamilyName } from './prm-family';
 import { qwenMathPrm } from './qwen-math-prm';
 import { rlhflow } from './rlhflow';
 import { skyworkO1 } from './skywork-o1';
 
-/** Every PRM family name, in a stable order (config validation, listings). */
-export const PRM_FAMILY_NAMES: readonly PrmFamilyName[] = [
-  'qwen2.5-math-prm',
-  'math-shepherd',
-  'rlhflow',
-  'skywork-o1',
-  'outcome',
-];
+export { PRM_FAMILY_NAMES };
 
 const FAMILIES: Readonly<Record<PrmFamilyName, PrmFamily>> = {
   'qwen2.5-math-prm': qwenMathPrm,

@@ -12,8 +12,15 @@
  * `readScores(raw, { tokenIds: sentIds, scorePositions })`.
  */
 
-export type PrmFamilyName =
-  'qwen2.5-math-prm' | 'math-shepherd' | 'rlhflow' | 'skywork-o1' | 'outcome';
+/** Every PRM family name, in a stable order (config validation, listings, `auto`'s classes). */
+export const PRM_FAMILY_NAMES = [
+  'qwen2.5-math-prm',
+  'math-shepherd',
+  'rlhflow',
+  'skywork-o1',
+  'outcome',
+] as const;
+export type PrmFamilyName = (typeof PRM_FAMILY_NAMES)[number];
 
 /**
  * How the upstream must be queried for this family, and what `raw` `readScores` then expects.

@@ -1,15 +1,16 @@
 import { QWEN_MATH_SYSTEM_PROMPT } from './render-qwen-chat';
 
-/** Policy model families the paper runs, each with its own prompt and sampling settings. */
-export type PolicyFamilyName = 'qwen2.5' | 'qwen2.5-math' | 'llama-3' | 'deepseek-r1-distill';
-
-/** Every policy family name, in a stable order (for config validation and listings). */
-export const POLICY_FAMILY_NAMES: readonly PolicyFamilyName[] = [
+/**
+ * Policy model families the paper runs, each with its own prompt and sampling settings; in a
+ * stable order (for config validation and listings).
+ */
+export const POLICY_FAMILY_NAMES = [
   'qwen2.5',
   'qwen2.5-math',
   'llama-3',
   'deepseek-r1-distill',
-];
+] as const;
+export type PolicyFamilyName = (typeof POLICY_FAMILY_NAMES)[number];
 
 /**
  * Chat template a family's model uses. Only `qwen` and `llama-3.1` have a renderer in this folder;

@@ -19,9 +19,11 @@ export {
   POLICY_FAMILY_NAMES,
   PRM_CLASS_NAMES,
   PRM_FAMILY_NAMES,
+  STRATEGY_NAMES,
   TABLE_METHODS,
   VOTE_NAMES,
   type DifficultyBin,
+  type StrategyName,
   type PrmClass,
   type TableMethod,
 } from './select-types';

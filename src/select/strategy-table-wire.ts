@@ -4,6 +4,7 @@
  * to the camelCase `StrategyTable` the rest of `select/` uses, and back for writing.
  */
 import { z } from 'zod';
+import { AGGREGATIONS } from '../tts/search-types';
 import {
   DIFFICULTY_BINS,
   POLICY_FAMILY_NAMES,
@@ -13,7 +14,7 @@ import {
   VOTE_NAMES,
 } from './select-types';
 
-const aggregation = z.enum(['min', 'last', 'avg', 'prod']);
+const aggregation = z.enum(AGGREGATIONS);
 const vote = z.enum(VOTE_NAMES);
 const share = z.number().min(0).max(1);
 const positiveInt = z.number().int().positive();

@@ -8,6 +8,7 @@
 export type * from './policy';
 export type * from './verifier';
 export type * from './search-types';
+export { AGGREGATIONS, METHOD_NAMES } from './search-types';
 
 export { cot, COT_DEFAULTS } from './cot';
 export { majorityVote, MAJORITY_VOTE_DEFAULTS } from './majority-vote';

@@ -6,10 +6,13 @@
 import type { Policy } from './policy';
 import type { Verifier } from './verifier';
 
-export type MethodName = 'cot' | 'majority' | 'best_of_n' | 'beam_search' | 'dvts';
+/** Every search method, in a stable order (the one listings and error messages use). */
+export const METHOD_NAMES = ['cot', 'majority', 'best_of_n', 'beam_search', 'dvts'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** How a path's step scores become one number (paper: PRM-Min / Last / Avg; S&L: prod). */
-export type Aggregation = 'min' | 'last' | 'avg' | 'prod';
+export const AGGREGATIONS = ['min', 'last', 'avg', 'prod'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
 
 /** Options every method receives; defaults from the paper sit beside each method. */
 export interface SearchOptions {

@@ -1,6 +1,6 @@
 /**
  * @module upstream — every network call leaves from here. Imports tts (types), prm, prompt,
- * pipeline (types), util, errors; never express, server, config or sim.
+ * contracts (types), util, errors; never pipeline, express, server, config or sim.
  */
 export { createUpstreamClient, describeUpstreamErrorBody } from './upstream-client';
 export type {

@@ -3,7 +3,7 @@
  * prompt) to the client's conversation, prepares the prompt once per request (one `/tokenize`;
  * see `prepareChatPrompt`), and forwards plain requests.
  */
-import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../pipeline';
+import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../contracts';
 import type { Verifier } from '../tts';
 import type { UpstreamClient } from './upstream-client';
 import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';

@@ -3,17 +3,10 @@
  * refused up front with a 400 that names the reason, instead of failing half-way through a search.
  */
 import { UnsupportedFeatureError } from '../../errors';
-import type { MethodName } from '../../tts';
+import { METHOD_NAMES, type MethodName } from '../../tts/search-types';
+import { STACK_KINDS, type StackKind } from '../stack-kinds';
 
-export const STACK_KINDS = [
-  'vllm',
-  'sglang',
-  'llama-cpp',
-  'tgi',
-  'fastchat',
-  'openai-chat',
-] as const;
-export type StackKind = (typeof STACK_KINDS)[number];
+export { STACK_KINDS, type StackKind };
 
 export interface BackendCapabilities {
   /** Can continue a partial assistant answer and stop on "\n\n" (beam search, DVTS). */
@@ -28,7 +21,7 @@ export interface BackendCapabilities {
   limitation: string | null;
 }
 
-const ALL_METHODS: readonly MethodName[] = ['cot', 'majority', 'best_of_n', 'beam_search', 'dvts'];
+const ALL_METHODS: readonly MethodName[] = METHOD_NAMES;
 const WHOLE_SOLUTION_METHODS: readonly MethodName[] = ['cot', 'best_of_n', 'majority'];
 
 export const BACKEND_CAPABILITIES: Readonly<Record<StackKind, Readonly<BackendCapabilities>>> =

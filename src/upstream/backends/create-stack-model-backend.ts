@@ -5,7 +5,7 @@
  * stack's `Policy`, and forwards plain chat requests. vLLM keeps `vllm-model-backend.ts`.
  */
 import { ConfigError, UnsupportedFeatureError } from '../../errors';
-import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../../pipeline';
+import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../../contracts';
 import type { ChatTemplateName } from '../../prompt';
 import type { Policy, Verifier } from '../../tts';
 import type { UpstreamClient } from '../upstream-client';

@@ -1,6 +1,7 @@
 /**
- * What the pipeline needs from the outside world for one configured model. `main.ts` builds these
- * from config and `upstream/`; tests build fakes. Keeps `pipeline/` free of HTTP and config.
+ * What the pipeline needs from the outside world for one configured model. `upstream/` implements
+ * it, the composition root builds it from config, tests build fakes. It lives below both the
+ * pipeline and the adapters so that neither depends on the other.
  */
 import type { Readable } from 'node:stream';
 import type { Policy } from '../tts/policy';
