@@ -48,13 +48,6 @@ export interface EarlyStopDecision {
   leaderShare: number;
 }
 
-/** The defaults we ship: its_hub's Beta SC confidence (0.95), after at least 4 samples. */
-export const DEFAULT_EARLY_STOP_RULE: EarlyStopRule = {
-  kind: 'beta',
-  confidence: 0.95,
-  minSamples: 4,
-};
-
 /** P(p > 0.5) for p ~ Beta(a + 1, b + 1): a uniform prior updated with a successes, b failures. */
 export function probabilityLeaderIsMajority(leaderCount: number, otherCount: number): number {
   return 1 - regularizedIncompleteBeta(0.5, leaderCount + 1, otherCount + 1);

@@ -66,7 +66,6 @@ export {
 } from './estimate-difficulty';
 export { logGamma, regularizedIncompleteBeta } from './regularized-incomplete-beta';
 export {
-  DEFAULT_EARLY_STOP_RULE,
   probabilityLeaderIsMajority,
   shouldStopEarly,
   type EarlyStopDecision,

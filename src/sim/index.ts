@@ -32,12 +32,6 @@ export type {
 } from './sim-options';
 export { simulatedModelId } from './sim-options';
 export { startSimulator } from './start-simulator';
-export {
-  startSimulatorPair,
-  type SimulatorPair,
-  type SimulatorPairOptions,
-} from './start-simulator-pair';
-export { runSimulatorCli, SimCliError, SIM_CLI_USAGE } from './run-simulator-cli';
 export { SIMULATED_VLLM_VERSION } from './http/routes/info-routes';
 export { describeProblem } from './world/problem-world';
 export { generateProblems } from './world/generate-problems';

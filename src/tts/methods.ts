@@ -1,6 +1,5 @@
 /**
- * The table from method name to implementation (search-and-learn's driver keeps the same table),
- * and which methods need a verifier.
+ * The table from method name to implementation (search-and-learn's driver keeps the same table).
  */
 import { BEAM_SEARCH_DEFAULTS, beamSearch } from './beam-search';
 import { BEST_OF_N_DEFAULTS, bestOfN } from './best-of-n';
@@ -27,17 +26,6 @@ export const METHOD_DEFAULTS: Readonly<Record<MethodName, Readonly<SearchOptions
     dvts: DVTS_DEFAULTS,
   },
 );
-
-const VERIFIER_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
-  'best_of_n',
-  'beam_search',
-  'dvts',
-]);
-
-/** Whether the method uses a PRM (Best-of-N, beam search, DVTS); CoT and majority vote never call one. */
-export function methodNeedsVerifier(name: MethodName): boolean {
-  return VERIFIER_METHODS.has(name);
-}
 
 /** Narrow a string (e.g. from a request) to a method name. */
 export function isMethodName(value: string): value is MethodName {

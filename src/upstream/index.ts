@@ -9,15 +9,14 @@ export type {
   UpstreamCallEvent,
   UpstreamStream,
 } from './upstream-client';
-export { createVllmPolicy, prepareChatPrompt, renderChatPrompt, splitTokens } from './vllm-policy';
+export { createVllmPolicy, prepareChatPrompt, splitTokens } from './vllm-policy';
 export type { ChatPrompt } from './vllm-policy';
 export { createPrmVerifier, createPrmCache } from './prm-verifier';
 export type { PrefixScore } from './prm-verifier';
 export { createPrmBatcher } from './prm-batcher';
 export type { PrmBatcher, PrmBatcherOptions, PrmBatcherStats } from './prm-batcher';
 export { createVllmModelBackend } from './vllm-model-backend';
-export { checkPrmSpecialTokens, probeUpstream } from './probe-upstream';
-export type { UpstreamProbe } from './probe-upstream';
+export { checkPrmSpecialTokens } from './probe-upstream';
 export { createReplicaPool } from './replica-pool';
 export type {
   ReplicaPool,

@@ -1,34 +1,11 @@
 /**
- * Startup checks: what the upstream is (`/version`, `/v1/models`), and that a PRM server's
- * tokenizer maps the family's special tokens to the ids the family reads (a mismatch would make
+ * Startup check: that a PRM server's tokenizer maps the family's special tokens to the ids the family reads (a mismatch would make
  * every score wrong, silently — refuse to start instead).
  */
 import { ConfigError } from '../errors';
 import type { PrmFamily } from '../prm';
 import type { UpstreamClient } from './upstream-client';
-import { modelsResponseSchema, tokenizeResponseSchema, versionResponseSchema } from './vllm-wire';
-
-export interface UpstreamProbe {
-  version: string | null;
-  models: string[];
-  isSimulated: boolean;
-}
-
-export async function probeUpstream(client: UpstreamClient): Promise<UpstreamProbe> {
-  let version: string | null = null;
-  try {
-    const parsed = versionResponseSchema.safeParse(await client.getJson('/version'));
-    if (parsed.success) version = parsed.data.version;
-  } catch {
-    // /version is optional (not every stack has it)
-  }
-  const models = modelsResponseSchema.safeParse(await client.getJson('/v1/models'));
-  const ids = models.success ? models.data.data.map((m) => m.id) : [];
-  const isSimulated =
-    (version ?? '').includes('sim') ||
-    (models.success && models.data.data.some((m) => (m.owned_by ?? '').includes('simulator')));
-  return { version, models: ids, isSimulated };
-}
+import { tokenizeResponseSchema } from './vllm-wire';
 
 export async function checkPrmSpecialTokens(
   client: UpstreamClient,

@@ -29,47 +29,6 @@ export interface PolicyMessage {
   content: string;
 }
 
-export interface RenderedPrompt {
-  text: string;
-  tokens: number;
-  maxModelLen: number | null;
-}
-
-/** Render the conversation with the upstream's chat template, ready for raw continuation. */
-export async function renderChatPrompt(
-  client: UpstreamClient,
-  servedName: string,
-  messages: readonly PolicyMessage[],
-  signal?: AbortSignal,
-): Promise<RenderedPrompt> {
-  const tokenized = tokenizeResponseSchema.safeParse(
-    await client.postJson(
-      '/tokenize',
-      { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false },
-      signal,
-    ),
-  );
-  if (!tokenized.success)
-    throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
-  const detokenized = detokenizeResponseSchema.safeParse(
-    await client.postJson(
-      '/detokenize',
-      { model: servedName, tokens: tokenized.data.tokens },
-      signal,
-    ),
-  );
-  if (!detokenized.success)
-    throw new InvalidUpstreamResponseError(
-      client.name,
-      '/detokenize: ' + detokenized.error.message,
-    );
-  return {
-    text: detokenized.data.prompt,
-    tokens: tokenized.data.count,
-    maxModelLen: tokenized.data.max_model_len ?? null,
-  };
-}
-
 /**
  * A chat prompt rendered by the upstream's template: the token ids at once, the text on demand
  * (one `/detokenize`, shared by every caller). Re-tokenizing the text gives the ids back, which is

@@ -44,8 +44,10 @@ describe('PRM family registry coverage', () => {
     });
     try {
       const response = await fetch(`${sim.url}/v1/models`);
-      const body = (await response.json()) as { data: { max_model_len: number }[] };
-      expect(fromSim(toSim(family))).toBe(family);
+      const body = (await response.json()) as {
+        data: { max_model_len: number; simulator: { family: string } }[];
+      };
+      expect(fromSim(body.data[0]?.simulator.family as SimPrmFamily)).toBe(family);
       expect(body.data[0]?.max_model_len).toBeGreaterThan(0);
     } finally {
       await sim.close();

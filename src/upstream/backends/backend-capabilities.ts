@@ -2,7 +2,6 @@
  * What each serving stack can do for the search, so a request for a method a stack cannot run is
  * refused up front with a 400 that names the reason, instead of failing half-way through a search.
  */
-import { UnsupportedFeatureError } from '../../errors';
 import { METHOD_NAMES, type MethodName } from '../../tts/search-types';
 import { STACK_KINDS, type StackKind } from '../stack-kinds';
 
@@ -71,14 +70,4 @@ export function unsupportedMethodReasons(stack: StackKind): Partial<Record<Metho
     if (reason !== null) reasons[method] = reason;
   }
   return reasons;
-}
-
-/**
- * @throws UnsupportedFeatureError (param `tts_strategy`, HTTP 400) naming why `stack` cannot run
- *   `method`, e.g. "openai-chat backends cannot continue a partial solution, so beam_search is
- *   unavailable; use best_of_n or majority."
- */
-export function assertMethodSupported(stack: StackKind, method: MethodName): void {
-  const reason = describeUnsupportedMethod(stack, method);
-  if (reason !== null) throw new UnsupportedFeatureError(reason, 'tts_strategy');
 }

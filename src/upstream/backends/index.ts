@@ -30,7 +30,6 @@ export { createOpenAiChatPolicy, type OpenAiChatPolicyOptions } from './openai-c
 export {
   BACKEND_CAPABILITIES,
   STACK_KINDS,
-  assertMethodSupported,
   describeUnsupportedMethod,
   isStackKind,
   unsupportedMethodReasons,

@@ -1,10 +1,4 @@
-import {
-  runSimulatorCli,
-  SimCliError,
-  startSimulator,
-  startSimulatorPair,
-  type RunningSimulator,
-} from '../../../src/sim';
+import { startSimulator, type RunningSimulator } from '../../../src/sim';
 import { list, postJson, qwenPrompt, startPolicy, text } from './sim-test-helpers';
 
 describe('startSimulator', () => {
@@ -195,54 +189,7 @@ describe('latency, faults and cancellation', () => {
   });
 });
 
-describe('startSimulatorPair and runSimulatorCli', () => {
-  it('starts a policy and a PRM server', async () => {
-    const pair = await startSimulatorPair({
-      seed: 1,
-      policy: { servedName: 'sim-policy', paramsB: 7, family: 'qwen2.5' },
-      prm: { servedName: 'sim-prm', paramsB: 7, family: 'qwen2.5-math-prm', quality: 0.9 },
-    });
-    try {
-      const policyModels = await (await fetch(`${pair.policy.url}/v1/models`)).json();
-      const prmModels = await (await fetch(`${pair.prm.url}/v1/models`)).json();
-      expect(text(policyModels, 'data', 0, 'id')).toBe('sim-policy');
-      expect(text(prmModels, 'data', 0, 'id')).toBe('sim-prm');
-    } finally {
-      await pair.close();
-    }
-  });
-
-  it('parses CLI flags and rejects bad ones', async () => {
-    const lines: string[] = [];
-    const pair = await runSimulatorCli(
-      [
-        '--seed',
-        '3',
-        '--policy-port',
-        '0',
-        '--prm-port',
-        '0',
-        '--prm-family',
-        'math-shepherd',
-        '--policy-family',
-        'llama-3',
-      ],
-      (line) => lines.push(line),
-    );
-    try {
-      expect(lines).toHaveLength(2);
-      const models = await (await fetch(`${pair.prm.url}/v1/models`)).json();
-      expect(list(models, 'data')).toHaveLength(1);
-      expect(text(models, 'data', 0, 'simulator', 'family')).toBe('math-shepherd');
-    } finally {
-      await pair.close();
-    }
-    await expect(runSimulatorCli(['--prm-quality', '2'], () => undefined)).rejects.toBeInstanceOf(
-      SimCliError,
-    );
-    await expect(runSimulatorCli(['--bogus'], () => undefined)).rejects.toBeInstanceOf(SimCliError);
-  });
-
+describe('startSimulator roles', () => {
   it('refuses a role that does not fit the model', async () => {
     await expect(
       startSimulator({

@@ -25,7 +25,6 @@ describe('tts module surface', () => {
       'splitSteps',
       'stepOf',
       'containsAnswer',
-      'methodNeedsVerifier',
       'isMethodName',
       'beamShape',
       'validateSearchOptions',

@@ -3,12 +3,7 @@ import { bestOfN } from '../../../src/tts/best-of-n';
 import { cot } from '../../../src/tts/cot';
 import { dvts } from '../../../src/tts/dvts';
 import { majorityVote } from '../../../src/tts/majority-vote';
-import {
-  isMethodName,
-  METHOD_DEFAULTS,
-  methodNeedsVerifier,
-  METHODS,
-} from '../../../src/tts/methods';
+import { isMethodName, METHOD_DEFAULTS, METHODS } from '../../../src/tts/methods';
 import { validateSearchOptions } from '../../../src/tts/validate-search-options';
 
 describe('METHODS', () => {
@@ -27,14 +22,6 @@ describe('METHODS', () => {
       expect(() => validateSearchOptions(defaults)).not.toThrow();
     expect(Object.keys(METHOD_DEFAULTS).sort()).toEqual(Object.keys(METHODS).sort());
     expect(METHOD_DEFAULTS.cot.temperature).toBe(0);
-  });
-});
-
-describe('methodNeedsVerifier', () => {
-  it('is true exactly for Best-of-N, beam search and DVTS', () => {
-    expect(
-      Object.keys(METHODS).filter((name) => isMethodName(name) && methodNeedsVerifier(name)),
-    ).toEqual(['best_of_n', 'beam_search', 'dvts']);
   });
 });
 

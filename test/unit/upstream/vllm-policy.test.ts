@@ -3,7 +3,6 @@ import {
   createUpstreamClient,
   createVllmPolicy,
   prepareChatPrompt,
-  renderChatPrompt,
   type UpstreamClient,
 } from '../../../src/upstream';
 
@@ -38,8 +37,8 @@ describe('prepareChatPrompt + createVllmPolicy (completions mode)', () => {
 
   it('renders with one /tokenize, sends an empty prefix as token ids and never needs /detokenize for whole solutions', async () => {
     const prompt = await prepareChatPrompt(client, MODEL, MESSAGES);
-    const rendered = await renderChatPrompt(client, MODEL, MESSAGES);
-    expect(prompt.tokens).toBe(rendered.tokens);
+    // The text of a second, independent rendering (its own /detokenize).
+    const renderedText = await (await prepareChatPrompt(client, MODEL, MESSAGES)).text();
     sim.resetStats();
     const viaIds = await createVllmPolicy({
       client,
@@ -51,22 +50,22 @@ describe('prepareChatPrompt + createVllmPolicy (completions mode)', () => {
     const viaText = await createVllmPolicy({
       client,
       servedName: MODEL,
-      renderedPrompt: rendered.text,
+      renderedPrompt: renderedText,
       mode: 'completions',
     }).generate([''], WHOLE);
     expect(viaIds).toEqual(viaText);
-    expect(await prompt.text()).toBe(rendered.text);
+    expect(await prompt.text()).toBe(renderedText);
   });
 
   it('fetches the text once, during the first step-wise round, and continues text prefixes byte for byte', async () => {
     const prompt = await prepareChatPrompt(client, MODEL, MESSAGES);
-    const rendered = await renderChatPrompt(client, MODEL, MESSAGES);
+    const renderedText = await (await prepareChatPrompt(client, MODEL, MESSAGES)).text();
     sim.resetStats();
     const lazy = createVllmPolicy({ client, servedName: MODEL, prompt, mode: 'completions' });
     const eager = createVllmPolicy({
       client,
       servedName: MODEL,
-      renderedPrompt: rendered.text,
+      renderedPrompt: renderedText,
       mode: 'completions',
     });
     const round1 = await lazy.generate([''], STEP);
