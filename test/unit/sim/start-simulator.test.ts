@@ -1,5 +1,5 @@
 import { startSimulator, type RunningSimulator } from '../../../src/sim';
-import { list, postJson, qwenPrompt, startPolicy, text } from './sim-test-helpers';
+import { postJson, qwenPrompt, startPolicy } from './sim-test-helpers';
 
 describe('startSimulator', () => {
   let sim: RunningSimulator;
