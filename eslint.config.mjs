@@ -14,6 +14,7 @@ import tseslint from 'typescript-eslint';
 // ---------------------------------------------------------------------------------------------
 const FOLDERS = [
   'answer',
+  'app',
   'cli',
   'config',
   'contracts',
@@ -43,12 +44,13 @@ const folderPatterns = (self, allowed, typesOnly = []) => {
   const banned = FOLDERS.filter(
     (f) => f !== self && !allowed.includes(f) && !typesOnly.includes(f),
   );
-  const patterns = [
-    {
+  const patterns = [];
+  if (banned.length > 0) {
+    patterns.push({
       regex: ourFolders(banned),
       message: `src/${self} may not import this folder (STYLE.md §2.3 dependency rules).`,
-    },
-  ];
+    });
+  }
   if (typesOnly.length > 0) {
     patterns.push({
       regex: ourFolders(typesOnly),
@@ -97,6 +99,15 @@ const boundary = (self, { allowed, typesOnly = [], paths = [], patterns = [] }) 
     ],
   },
 });
+
+// The tools (cli/, eval/) build what they need through src/app/, never through the server's
+// entry point main.ts.
+const NO_MAIN = [
+  {
+    regex: '^(\\.\\./)+main$',
+    message: 'cli/ and eval/ build servers through src/app/, not main.ts (issue 16).',
+  },
+];
 
 // Randomness and time come in through deps; the process is the composition roots' business.
 const PURE_FOLDERS = ['tts', 'answer', 'select', 'prm', 'prompt'];
@@ -251,8 +262,8 @@ export default defineConfig(
     rules: { eqeqeq: ['error', 'always', { null: 'ignore' }] },
   },
 
-  // §2.3, one entry per folder. main.ts, cli/ and eval/ (the eval harness behind the CLI) may
-  // import anything.
+  // §2.3, one entry per folder. main.ts and app/ (the composition root) may import anything;
+  // cli/ and eval/ (the eval harness behind the CLI) too, except main.ts.
   boundary('util', { allowed: [] }),
   boundary('errors', { allowed: ['util'] }),
   boundary('answer', { allowed: ['util', 'errors'], paths: IO_PACKAGES }),
@@ -290,5 +301,7 @@ export default defineConfig(
       },
     ],
   }),
+  boundary('cli', { allowed: FOLDERS, patterns: NO_MAIN }),
+  boundary('eval', { allowed: FOLDERS, patterns: NO_MAIN }),
   pureGlobals,
 );

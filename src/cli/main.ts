@@ -10,7 +10,7 @@ import { mapJsonLines, openInput } from './jsonl';
 import { extractLine, gradeLine, voteLine } from './commands/answer-tools';
 import { calibrateCommand } from './commands/calibrate';
 import { evalCommand } from './commands/eval';
-import { startServer } from '../main';
+import { startServer } from '../app';
 import { startSimulator } from '../sim';
 
 const USAGE = `tts-proxy <command> [options]

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { ConfigError } from '../errors';
-import { startServer } from '../main';
+import { startServer } from '../app';
 import { buildReportHtml } from './build-report-html';
 import { modelListWire } from './chat-response-wire';
 import { isArmName, type ArmName, type EvalResult } from './eval-types';

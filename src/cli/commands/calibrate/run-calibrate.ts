@@ -16,7 +16,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { ConfigError, TtsError } from '../../../errors';
-import { startServer } from '../../../main';
+import { startServer } from '../../../app';
 import { getPrmFamily } from '../../../prm';
 import {
   buildCalibrationProblems,

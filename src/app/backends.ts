@@ -1,0 +1,172 @@
+/**
+ * The PRM verifier of each configured PRM and the model backend of each configured model, over
+ * the upstream clients: what the pipeline solves requests with.
+ */
+import type { Logger } from 'pino';
+import type { Config, ModelConfig, UpstreamConfig } from '../config';
+import type {
+  AutoSettings,
+  ModelBackend,
+  ModelInfo,
+  PolicyMessage,
+  PrmInfo,
+  SamplingPreset,
+} from '../contracts';
+import { ConfigError } from '../errors';
+import { getPrmFamily } from '../prm';
+import { buildPolicyMessages, getPolicyPreset } from '../prompt';
+import type { Verifier } from '../tts';
+import {
+  BACKEND_CAPABILITIES,
+  FASTCHAT_PRM_FAMILIES,
+  checkPrmSpecialTokens,
+  createFastchatPrmVerifier,
+  createPrmCache,
+  createPrmVerifier,
+  createStackModelBackend,
+  createVllmModelBackend,
+  isFastchatPrmFamily,
+  unsupportedMethodReasons,
+} from '../upstream';
+import type { UpstreamClients } from './upstream-clients';
+
+/** The maximum depth of step-wise search (paper: 40 steps). */
+const MAX_DEPTH = 40;
+
+export interface ConfiguredPrm {
+  verifier: Verifier;
+  info: PrmInfo;
+}
+
+function samplingPreset(model: ModelConfig): SamplingPreset {
+  const preset = getPolicyPreset(model.family).sampling;
+  return {
+    temperature: preset.temperature,
+    topP: preset.topP,
+    maxTokensPerStep: preset.maxTokensPerStep,
+    maxTotalTokens: preset.maxTokensPerSolution,
+    maxDepth: MAX_DEPTH,
+  };
+}
+
+/** One verifier per configured PRM; a PRM whose tokenizer disagrees with its family is fatal. */
+export async function createVerifiers(
+  config: Config,
+  upstreams: UpstreamClients,
+  logger: Logger,
+): Promise<Map<string, ConfiguredPrm>> {
+  const prmCache = createPrmCache(config.tts.prm_cache_entries);
+  const verifiers = new Map<string, ConfiguredPrm>();
+  for (const [index, prm] of config.prms.entries()) {
+    const family = getPrmFamily(prm.family);
+    const prmClient = upstreams.client(prm.upstream);
+    const kind = upstreams.kindOf(prm.upstream);
+    if (!BACKEND_CAPABILITIES[kind].prm)
+      throw new ConfigError(
+        `prms.${index}.upstream`,
+        `a ${kind} upstream cannot serve a PRM; use a vllm or fastchat upstream`,
+      );
+    let verifier: Verifier;
+    if (kind === 'fastchat') {
+      if (!isFastchatPrmFamily(prm.family))
+        throw new ConfigError(
+          `prms.${index}.family`,
+          `FastChat reward workers are supported for ${FASTCHAT_PRM_FAMILIES.join(', ')}`,
+        );
+      // The worker has no /tokenize, so there is no special-token check to run.
+      verifier = createFastchatPrmVerifier({ client: prmClient, family: prm.family });
+    } else {
+      try {
+        await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
+      } catch (error) {
+        if (error instanceof ConfigError) throw error;
+        logger.warn(
+          { prm: prm.name },
+          'could not verify PRM special tokens (upstream unreachable); will verify on first use',
+        );
+      }
+      verifier = createPrmVerifier({
+        client: prmClient,
+        servedName: prm.served_name,
+        family,
+        maxInputTokens: prm.max_input_tokens,
+        cache: prmCache,
+        // One batcher per PRM (made by the verifier) when tts.prm_batch_window_ms > 0.
+        batch: {
+          windowMs: config.tts.prm_batch_window_ms,
+          maxPaths: config.tts.prm_batch_max_paths,
+        },
+      });
+    }
+    verifiers.set(prm.name, {
+      verifier,
+      info: {
+        name: prm.name,
+        family: prm.family,
+        paramsB: prm.params_b,
+        aggregation: prm.aggregation ?? family.defaults.aggregation,
+        vote: prm.vote ?? family.defaults.vote,
+      },
+    });
+  }
+
+  return verifiers;
+}
+
+/** One backend per configured model, keyed by its client-facing name. */
+export function createModelBackends(
+  config: Config,
+  upstreams: UpstreamClients,
+  verifiers: ReadonlyMap<string, ConfiguredPrm>,
+  autoSettings: readonly AutoSettings[],
+): Map<string, ModelBackend> {
+  const backends = new Map<string, ModelBackend>();
+  for (const [index, model] of config.models.entries()) {
+    const auto = autoSettings[index] as AutoSettings;
+    const prm = model.prm ? (verifiers.get(model.prm) ?? null) : null;
+    const preset = getPolicyPreset(model.family);
+    const kind = upstreams.kindOf(model.upstream);
+    const upstreamConfig = config.upstreams[model.upstream] as UpstreamConfig;
+    const info: ModelInfo = {
+      name: model.name,
+      servedName: model.served_name,
+      paramsB: model.params_b,
+      family: model.family,
+      prm: prm?.info ?? null,
+      isSimulated: upstreamConfig.url === 'sim',
+      sampling: samplingPreset(model),
+      unsupportedMethods: unsupportedMethodReasons(kind),
+      auto,
+    };
+    const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] =>
+      buildPolicyMessages(preset, messages);
+    backends.set(
+      model.name,
+      kind === 'vllm'
+        ? createVllmModelBackend({
+            info,
+            policyClient: upstreams.client(model.upstream),
+            stepApi: model.step_api,
+            buildMessages,
+            verifier: prm?.verifier ?? null,
+          })
+        : createStackModelBackend({
+            stack: kind,
+            info,
+            client: upstreams.client(model.upstream),
+            chatTemplate: preset.chatTemplate,
+            buildMessages,
+            verifier: prm?.verifier ?? null,
+            maxConcurrency: upstreamConfig.fan_out_concurrency,
+            sglangRoute: upstreamConfig.sglang_route,
+            openAiChat: {
+              nativeN: upstreamConfig.openai_chat.native_n,
+              maxTokensField: upstreamConfig.openai_chat.max_tokens_field,
+            },
+            configPath: `models.${index}`,
+          }),
+    );
+  }
+
+  return backends;
+}

@@ -1,0 +1,61 @@
+/**
+ * /health: every upstream probed on its stack's health route; degraded when one is down or a
+ * pool has an ejected replica.
+ */
+import type { Config } from '../config';
+import type { HealthReport } from '../server';
+import { healthProbe, type UpstreamClients } from './upstream-clients';
+
+export function createHealthCheck(
+  config: Config,
+  configured: UpstreamClients,
+): () => Promise<HealthReport> {
+  return async (): Promise<HealthReport> => {
+    const entries = await Promise.all(
+      [...configured.clients].map(async ([name, upstreamClient]) => {
+        const probe = healthProbe(configured.kindOf(name));
+        // A pool probes every replica (and updates their ejection) and is up while one is.
+        const status = await upstreamClient.probe(probe.path, 2000);
+        const replicas = configured.pools.get(name)?.stats();
+        const entry = {
+          status: probe.isHealthy(status) ? ('ok' as const) : ('down' as const),
+          url: redactUrl(upstreamClient.baseUrl),
+          simulated: config.upstreams[name]?.url === 'sim',
+          httpStatus: status,
+          ...(replicas ? { replicas } : {}),
+          ...(config.upstreams[name]?.replay !== undefined ? { replay: true } : {}),
+        };
+        return [name, entry] as const;
+      }),
+    );
+    const upstreams = Object.fromEntries(entries);
+    const downs = entries.filter(([, e]) => e.status === 'down').length;
+    // An ejected replica leaves its upstream up but the service short of capacity.
+    const isShort = [...configured.pools.values()].some((pool) =>
+      pool.stats().some((replica) => replica.isEjected),
+    );
+    return {
+      status:
+        downs === 0
+          ? isShort
+            ? 'degraded'
+            : 'ok'
+          : downs === entries.length
+            ? 'down'
+            : 'degraded',
+      upstreams,
+    };
+  };
+}
+
+/** Show an upstream URL without credentials. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '[invalid url]';
+  }
+}

@@ -1,0 +1,35 @@
+/** Listen on the configured address, with the timeouts long searches need. */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { ConfigError } from '../errors';
+
+/** Start listening; a port that cannot be taken rejects with a ConfigError naming server.port. */
+export async function listen(
+  handler: RequestListener,
+  host: string,
+  port: number,
+): Promise<Server> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = createServer(handler).listen(port, host, () => resolve(s));
+    s.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
+  });
+  // Long searches stream keep-alives; a non-streamed TTS request may legitimately take minutes.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** A port that cannot be taken is a setting to change, not a bug. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE')
+    return new ConfigError(
+      'server.port',
+      `${host}:${port} is already in use (set PORT or server.port)`,
+    );
+  if (error.code === 'EACCES')
+    return new ConfigError(
+      'server.port',
+      `no permission to listen on ${host}:${port} (ports below 1024 need privileges)`,
+    );
+  return error;
+}

@@ -1,0 +1,179 @@
+/**
+ * Start the proxy from a config file: logging, simulators, upstream clients, verifiers and
+ * backends, the app, listen. Each step lives in its own module of src/app/; this file is the order.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from '../config';
+import type { ShadowArm, TtsDefaults } from '../pipeline';
+import { createApp, createMetrics, type Metrics } from '../server';
+import type { RunningSimulator } from '../sim';
+import { clientApiKeys } from './api-keys';
+import { loadAutoSettings } from './auto-settings';
+import { createModelBackends, createVerifiers } from './backends';
+import { createHealthCheck } from './health';
+import { listen } from './listen';
+import { createLogOutput, type LogOutput } from './log-output';
+import { startSimulators } from './simulators';
+import { createUpstreamClients, describeUpstreams } from './upstream-clients';
+
+export interface StartOptions {
+  configPath: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Override the configured port (tests pass 0). */
+  port?: number;
+  host?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  metrics: Metrics;
+  /** Background A/B runs (null when `ab.shadow_rate` is 0). */
+  shadow: ShadowArm | null;
+  /** The simulator of each `url: sim` upstream (its first one when `sim.replicas` > 1). */
+  simulators: Record<string, RunningSimulator>;
+  /** Every simulator of each `url: sim` upstream, in replica order. */
+  simulatorReplicas: Record<string, RunningSimulator[]>;
+  logger: Logger;
+  /** Write out log lines still buffered (see `createLogOutput`); `close()` does it too. */
+  flushLogs(): void;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const config = loadConfig(options.configPath, env);
+  const logOutput = options.logger ? null : createLogOutput();
+  try {
+    return await startConfiguredServer(options, env, config, logOutput);
+  } catch (error) {
+    // A server that fails to start still writes what it logged, and leaves no timer behind.
+    logOutput?.stop();
+    logOutput?.flush();
+    throw error;
+  }
+}
+
+async function startConfiguredServer(
+  options: StartOptions,
+  env: NodeJS.ProcessEnv,
+  config: Config,
+  logOutput: LogOutput | null,
+): Promise<RunningServer> {
+  const logger =
+    options.logger ??
+    pino(
+      { level: config.server.log_level, base: { service: 'tts-proxy' } },
+      logOutput?.destination,
+    );
+  const metrics = createMetrics({ collectDefaults: options.logger === undefined });
+  // Strategy tables and client keys are read before anything starts: a bad one fails fast and leaks nothing.
+  const autoSettings = loadAutoSettings(config, options.configPath);
+  const apiKeys = clientApiKeys(config, env);
+  const simulatorReplicas = await startSimulators(config, logger);
+  const simulators = Object.fromEntries(
+    Object.entries(simulatorReplicas).map(([name, sims]) => [name, sims[0] as RunningSimulator]),
+  );
+  const upstreams = createUpstreamClients(config, simulatorReplicas, {
+    env,
+    configPath: options.configPath,
+    metrics,
+    logger,
+  });
+  const closeUpstreams = async (): Promise<void> => {
+    await Promise.all([...upstreams.clients.values()].map((c) => c.close()));
+    await Promise.all(
+      Object.values(simulatorReplicas)
+        .flat()
+        .map((s) => s.close()),
+    );
+  };
+  await describeUpstreams(config, upstreams, logger);
+  const verifiers = await createVerifiers(config, upstreams, logger);
+  const backends = createModelBackends(config, upstreams, verifiers, autoSettings);
+
+  const ttsDefaults: TtsDefaults = {
+    defaultStrategy: config.tts.default_strategy,
+    defaultBudget: config.tts.default_budget,
+    maxBudget: config.tts.max_budget,
+    defaultM: config.tts.default_m,
+    defaultTimeoutMs: config.tts.default_timeout_ms,
+    maxTimeoutMs: config.tts.max_timeout_ms,
+  };
+  const firstModel = config.models[0] as ModelConfig;
+  const passthroughUpstream = config.upstreams[firstModel.upstream] as UpstreamConfig;
+  const passthroughKey = passthroughUpstream.api_key_env
+    ? env[passthroughUpstream.api_key_env]
+    : undefined;
+
+  const health = createHealthCheck(config, upstreams);
+
+  const app = createApp({
+    logger,
+    backends,
+    ttsDefaults,
+    apiKeys,
+    bodyLimitBytes: config.server.body_limit_bytes,
+    // FastChat workers have no /v1 routes to pass through to.
+    passthrough:
+      upstreams.kindOf(firstModel.upstream) === 'fastchat'
+        ? null
+        : {
+            url: upstreams.client(firstModel.upstream).baseUrl,
+            ...(passthroughKey ? { apiKey: passthroughKey } : {}),
+          },
+    health,
+    metrics,
+    keepaliveMs: config.tts.keepalive_ms,
+    shadow: { rate: config.ab.shadow_rate, maxConcurrent: config.ab.max_concurrent },
+    admission: {
+      maxConcurrent: config.server.max_concurrent_requests,
+      maxQueued: config.server.max_queued_requests,
+      queueTimeoutMs: config.server.queue_timeout_ms,
+    },
+  });
+
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  let server: Server;
+  try {
+    server = await listen(app.handleRequest, host, port);
+  } catch (error) {
+    // Nothing may keep running for a server that never started.
+    await closeUpstreams();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = `http://${shownHost}:${address.port}`;
+  logger.info(
+    { url, models: [...backends.keys()], simulated: Object.keys(simulators) },
+    `tts-proxy listening on ${url}`,
+  );
+
+  return {
+    url,
+    port: address.port,
+    config,
+    metrics,
+    shadow: app.shadow,
+    simulators,
+    simulatorReplicas,
+    logger,
+    flushLogs: () => logOutput?.flush(),
+    async close() {
+      await app.shadow?.idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await closeUpstreams();
+      logOutput?.stop();
+      logOutput?.flush();
+    },
+  };
+}
