@@ -1,147 +1,124 @@
-import { matchBrace } from './match-brace';
+import { boxedContents, hasBox, joinParts } from './boxed-content';
+import {
+  boxedTarget,
+  DEFAULT_BOXED_PRIORITY,
+  SEPARATOR_ONLY,
+  SPAN,
+  TARGETS,
+  type Target,
+} from './extraction-targets';
+import { plainAnswerAfterPhrase } from './plain-answer-phrase';
 
 /** Options of {@link extractAnswer}. */
 export interface ExtractAnswerOptions {
   /**
-   * When no box and no answer phrase is found, return the last number in the text. Default true,
-   * as in the Qwen2.5-Math parser that the paper's grader uses: short plain-text answers ("so 42
-   * apples in total") are common with small policies. Turn it off when a wrong guess costs more
-   * than no answer, e.g. when voting should ignore unfinished generations.
+   * Try the unanchored targets (the last LaTeX span or number, priority 300) when no box or
+   * answer phrase matched: Math-Verify's `try_extract_without_anchor`. Default true. Turn it off
+   * when a guess costs more than no answer (truncated generations, gold labels).
    */
   allowLastNumber?: boolean;
+  /** Math-Verify's `boxed_match_priority` (default 50, with "final answer ... is"; 0 = first). */
+  boxedPriority?: number;
 }
 
 /**
- * Extracts the final answer from a model's solution text, as raw LaTeX (trimmed).
- *
- * In order of preference:
- * 1. the content of the last complete `\boxed{...}` / `\fbox{...}` (nested braces matched), or of
- *    the space form `\boxed 5`;
- * 2. the answer after the last answer phrase ("the answer is", "final answer is", "Final Answer:",
- *    the Llama prompt's "Therefore, the final answer is: $...$"): the first math span after the
- *    phrase, else the rest of that sentence when it looks like an answer rather than prose;
- * 3. optionally the last number (see {@link ExtractAnswerOptions.allowLastNumber}).
- *
- * Math-Shepherd step tags (`ки`) are removed first. Returns null when nothing is found.
+ * Extracts the final answer from a model's solution text, as raw LaTeX, the way Math-Verify's
+ * `parse` ranks its targets (docs/answers.md, "Extraction"):
+ * - priority 0: "final answer is X. I hope" (the Minerva prompt's sentence);
+ * - 50: "final answer ... is X", and boxes (`\boxed{}` inside a LaTeX span or bare);
+ * - 100: "answer: ... X"; 200: "answer ... X";
+ * - 300 (unanchored): any LaTeX span (`$..$`, `\(..\)`, `\[..\]`, `$$..$$`, a bare `\frac{1}{2}`),
+ *   a plain expression (`3*4`) or a plain number (`1,000.5`, `2,74`, `28 percent`).
+ * The lowest priority with a usable match wins; within it the match ending last, then the one
+ * starting first. Several spans joined by `,`/"and"/"or" are one answer, a list (`2, 3`), and
+ * so are nearby boxes (`\boxed{2} and \boxed{3}`). Math-Shepherd step tags (`ки`) are removed
+ * first. When no target matches, a short plain answer after an answer phrase ("The answer is
+ * Evelyn.") is taken. Returns null when nothing is found.
  */
 export function extractAnswer(text: string, options: ExtractAnswerOptions = {}): string | null {
   const cleaned = text.replace(/ки/g, '');
-  const answer =
-    lastBoxed(cleaned) ??
-    answerAfterPhrase(cleaned) ??
-    (options.allowLastNumber === false ? null : lastNumber(cleaned));
-  return answer === null || answer === '' ? null : answer;
-}
-
-const BOX_COMMAND = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
-
-function lastBoxed(text: string): string | null {
-  const starts = [...text.matchAll(BOX_COMMAND)].map((match) => match.index + match[0].length);
-  // Walk backwards so that an unbalanced (truncated) last box falls back to the previous one.
-  for (let position = starts.length - 1; position >= 0; position -= 1) {
-    const start = starts[position] ?? 0;
-    const content = boxContent(text, start);
-    if (content !== null && content !== '') return content;
+  const boxedPriority = options.boxedPriority ?? DEFAULT_BOXED_PRIORITY;
+  const targets = [...TARGETS, boxedTarget(boxedPriority)].filter(
+    (candidate) => options.allowLastNumber !== false || !candidate.isUnanchored,
+  );
+  const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
+  for (const priority of priorities.sort((a, b) => a - b)) {
+    const matches = targets
+      .filter((entry) => entry.priority === priority)
+      .flatMap((entry) => findMatches(cleaned, entry));
+    if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned));
+    matches.sort((a, b) => b.end - a.end || a.start - b.start);
+    for (const match of matches) {
+      const value = match.value();
+      if (value !== null && value.trim() !== '') return value.trim();
+    }
   }
-  return null;
+  return plainAnswerAfterPhrase(cleaned);
 }
 
-function boxContent(text: string, start: number): string | null {
-  let index = start;
-  while (text[index] === ' ' || text[index] === '\n') index += 1;
-  if (text[index] === '{') {
-    const close = matchBrace(text, index);
-    return close < 0 ? null : text.slice(index + 1, close).trim();
-  }
-  if (index === start) return null;
-  // Space form: TeX reads one token, but models write `\boxed 42$`; take up to space or `$`.
-  const token = /^[^\s$]+/.exec(text.slice(index));
-  return token === null ? null : token[0].replace(/[.,;]+$/, '');
+interface Match {
+  start: number;
+  end: number;
+  value: () => string | null;
 }
 
-// "final answer" (optionally bold, "is", colon), "answer is", or "answer:" (optionally bold).
-const ANSWER_PHRASE = new RegExp(
-  [
-    String.raw`\bfinal\s+answer\b(?:\s*\*\*)?(?:\s*is\b)?(?:\s*[:：])?`,
-    String.raw`\banswer\s+is\b(?:\s*[:：])?`,
-    String.raw`\banswer\s*(?:\*\*)?\s*[:：]`,
-  ].join('|'),
-  'gi',
-);
-
-function answerAfterPhrase(text: string): string | null {
-  const phrases = [...text.matchAll(ANSWER_PHRASE)];
-  const last = phrases[phrases.length - 1];
-  if (last === undefined) return null;
-  const rest = text.slice(last.index + last[0].length).replace(/^[\s*:：]+/, '');
-  const leading = mathSpanAt(rest, 0);
-  if (leading !== null) return leading.content;
-  const sentence = firstSentence(rest);
-  const inner = firstMathSpan(sentence);
-  if (inner !== null) return inner;
-  const plain = sentence.replace(/[.,;:!]+$/, '').trim();
-  return isPlausiblePlainAnswer(plain) ? plain : null;
+function findMatches(text: string, entry: Target): Match[] {
+  return [...text.matchAll(entry.pattern)].map((match) => {
+    const groups = match.groups ?? {};
+    const start = match.index;
+    const end = start + match[0].length;
+    const value = (): string | null => {
+      if (entry.kind === 'boxed') return joinParts(boxedContents(groups.boxed ?? '', 'last') ?? []);
+      if (entry.kind === 'latex') return spansValue(groups.latex ?? '');
+      if (groups.number !== undefined) return plainNumber(groups.number);
+      return groups.expression?.trim() ?? null;
+    };
+    return { start, end, value };
+  });
 }
 
 /**
- * Plain text after a phrase is an answer when it is short ("Evelyn", "42 apples") or starts like
- * one (a number, sign, bracket or macro); longer prose ("answer: we should check each step")
- * means the phrase was part of the reasoning, not the conclusion.
+ * LaTeX spans holding a box, joined with their neighbours that hold one too when only a
+ * separator lies between (`$\boxed{2}$ and $\boxed{3}$`).
  */
-function isPlausiblePlainAnswer(plain: string): boolean {
-  if (plain === '') return false;
-  return plain.split(/\s+/).length <= 3 || /^[-+([\d\\]/.test(plain);
-}
-
-// Longest delimiters first, so that `$$` is not read as an empty `$...$`.
-const MATH_DELIMITERS: ReadonlyArray<readonly [string, string]> = [
-  ['$$', '$$'],
-  ['\\[', '\\]'],
-  ['\\(', '\\)'],
-  ['$', '$'],
-];
-
-function mathSpanAt(text: string, index: number): { content: string; end: number } | null {
-  for (const [open, close] of MATH_DELIMITERS) {
-    if (!text.startsWith(open, index)) continue;
-    const end = findUnescaped(text, close, index + open.length);
-    if (end < 0) continue;
-    const content = text.slice(index + open.length, end).trim();
-    if (content !== '') return { content, end: end + close.length };
+function boxedSpanMatches(text: string): Match[] {
+  const spans = [...text.matchAll(SPAN)].filter((span) => hasBox(span[0]));
+  const groups: RegExpExecArray[][] = [];
+  for (const span of spans) {
+    const group = groups[groups.length - 1];
+    const previous = group?.[group.length - 1];
+    const gap =
+      previous === undefined ? '' : text.slice(previous.index + previous[0].length, span.index);
+    if (group !== undefined && group.length < 6 && SEPARATOR_ONLY.test(gap)) group.push(span);
+    else groups.push([span]);
   }
-  return null;
+  return groups.map((group) => {
+    const first = group[0];
+    const last = group[group.length - 1];
+    const start = first?.index ?? 0;
+    const end = (last?.index ?? 0) + (last?.[0].length ?? 0);
+    return { start, end, value: () => spansValue(text.slice(start, end)) };
+  });
 }
 
-/** Finds `needle` from `from`, skipping occurrences preceded by a backslash (`\$` is a dollar). */
-function findUnescaped(text: string, needle: string, from: number): number {
-  let index = text.indexOf(needle, from);
-  while (index >= 0 && needle === '$' && text[index - 1] === '\\') {
-    index = text.indexOf(needle, index + 1);
-  }
-  return index;
+/**
+ * The answer of one or more joined spans: their contents (every box of a span cut out), as one
+ * answer or, for several, the set of them (Math-Verify returns a `FiniteSet`).
+ */
+function spansValue(latex: string): string | null {
+  const parts = [...latex.matchAll(SPAN)].flatMap((span) => {
+    const content = (span.slice(1, 7).find((group) => group !== undefined) ?? '').trim();
+    const inner = hasBox(content) ? (boxedContents(content, 'all') ?? [content]) : [content];
+    return inner.map((part) => (span[7] === undefined ? part : `${part}\\%`));
+  });
+  return joinParts(parts.filter((part) => part !== ''));
 }
 
-function firstMathSpan(text: string): string | null {
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (char !== '$' && char !== '\\') continue;
-    if (char === '$' && text[index - 1] === '\\') continue;
-    const span = mathSpanAt(text, index);
-    if (span !== null) return span.content;
-  }
-  return null;
-}
-
-/** Up to the first line break or sentence-ending period (a period not inside a decimal). */
-function firstSentence(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  const stop = /\.(?=\s|$)/.exec(line);
-  return (stop === null ? line : line.slice(0, stop.index)).trim();
-}
-
-const NUMBER = /-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:\/\d+)?|-?\.\d+/g;
-
-function lastNumber(text: string): string | null {
-  const numbers = text.match(NUMBER);
-  return numbers === null ? null : (numbers[numbers.length - 1] ?? null);
+/** `1,000.5` → `1000.5`, `1 000` → `1000`, `2,74` → `2.74`, `28 percent` → `28\%`. */
+function plainNumber(raw: string): string {
+  const percent = /\s*(?:%|[Pp]ercent(?:age)?|[Pp]ct)$/.exec(raw);
+  const digits = percent === null ? raw : raw.slice(0, percent.index);
+  const grouped = /^-?[1-9]\d{0,2}(?:[ ,]\d{3})+(?:\.\d+)?$/.test(digits);
+  const number = grouped ? digits.replace(/[ ,]/g, '') : digits.replace(',', '.');
+  return percent === null ? number : `${number}\\%`;
 }

@@ -1,27 +1,29 @@
 /**
  * @module answer
  *
- * Final answers of math solutions: extraction (last `\boxed{}` and answer phrases), grading
- * conventions (normalization), equivalence at the level of Math-Verify (numbers, sets, tuples,
- * intervals, matrices and symbolic expressions through compute-engine), and the paper's voting
- * rules (majority, PRM-Max, PRM-Vote) over equivalent answers.
+ * Final answers of math solutions, with Math-Verify's semantics (docs/answers.md): extraction
+ * (ranked targets: boxes, answer phrases, LaTeX spans, numbers), grading conventions
+ * (normalization), equivalence (numbers, sets, tuples, intervals, matrices, relations and
+ * expressions through our own bounded evaluator), and the paper's voting rules (majority,
+ * PRM-Max, PRM-Vote) over equivalent answers.
  *
- * Pure and synchronous: no I/O (no fs, process or fetch) and no clock of its own (the only
- * deadline is compute-engine's internal `withTimeLimit`), so search methods, the CLI and the HTTP
- * edge can all call it. It may import only `util` and `errors` (plus its two npm dependencies,
- * lru-cache and @cortex-js/compute-engine, the latter only through `latex-engine.ts`).
+ * Pure, synchronous and deterministic: no I/O (no fs, process or fetch) and no clock, so the same
+ * pair gets the same verdict on every run and machine. Work is bounded by input size. It may
+ * import only `util` and `errors` (plus lru-cache).
  */
 export { extractAnswer, type ExtractAnswerOptions } from './extract-answer';
 export { normalizeAnswer } from './normalize-answer';
 export {
   answerKey,
   clearEquivalenceCache,
-  DEFAULT_TIMEOUT_MS,
   equivalenceCacheStats,
   isEquivalent,
+  prepareAnswer,
+  preparedEquivalent,
   type IsEquivalentOptions,
+  type PreparedAnswer,
 } from './is-equivalent';
-export { RELATIVE_TOLERANCE } from './numbers-equal';
+export { DEFAULT_FLOAT_ROUNDING } from './numbers-equal';
 export {
   groupAnswers,
   vote,

@@ -1,4 +1,5 @@
 import { matchBrace, readArgument } from './match-brace';
+import { splitTopLevel } from './split-top-level';
 import { stripUnits } from './strip-units';
 
 /**
@@ -13,32 +14,24 @@ import { stripUnits } from './strip-units';
  * - rewrites Unicode symbols (`π`, `∞`, `√`, `≤`, `−`) as LaTeX;
  * - rewrites `\dfrac`/`\tfrac`/`\cfrac` to `\frac`, braces TeX shorthand (`\frac12`, `\sqrt2`),
  *   `bmatrix`/`vmatrix`/`array` to `pmatrix`, `\le` to `\leq`, `.5` to `0.5`;
- * - removes thousands separators: `,\!` and `{,}` anywhere (they are never list commas), and
- *   plain commas only when the whole answer is one grouped number (`1,000`). A bracketed
- *   `(1,000)` stays a tuple. Spaces go before that test, so `1, 000` also reads as 1000: a
- *   list whose later members all have exactly three digits is taken to be a number;
- * - strips a single-variable assignment or membership prefix (`x=`, `y =`, `k_1 =`, `x \in`),
- *   multiple-choice decorations (`(B)`, `B)`, `\text{(B)}`) and a trailing period;
- * - removes whitespace except between two letters (`\cot x`, `north east`).
+ * - repairs double-escaped commands (`\\frac` → `\frac`) when the answer has no matrix, whose
+ *   `\\` are row breaks;
+ * - removes thousands separators: `,\!` and `{,}` before exactly three digits, and plain commas
+ *   only when the whole answer is one grouped number without spaces (`1,000`; `32, 349` is a
+ *   list). `{,}` before other digits is a decimal comma (`1{,}5` = 1.5). A bracketed `(1,000)`
+ *   stays a tuple;
+ * - reads "and", "or", `\text{and}` and `;` as list separators (`2 \text{ and } 3` → `2,3`) and a
+ *   whole-answer `{a,b}` as the set `\{a,b\}`;
+ * - strips a membership prefix (`x \in`), multiple-choice decorations (`(B)`, `B)`,
+ *   `\text{(B)}`) and a trailing period. Equations (`x = 5`) are kept: the comparison unwraps
+ *   them by Math-Verify's rules (`parse-relation.ts`);
+ * - removes whitespace except between two letters (`\cot x`, `north east`) and after a comma
+ *   between digits (so that `32, 349` stays a list).
  */
 export function normalizeAnswer(answer: string): string {
-  return normalizeToFixedPoint(answer, true);
-}
-
-/**
- * The normalized answer with its single-variable assignment kept (`y=2x+3`), or null when
- * {@link normalizeAnswer} strips none. Lets the equivalence step compare `y = 2x + 3` with an
- * equation such as `2x - y + 3 = 0`, which the stripped form `2x+3` cannot match.
- */
-export function normalizeRelation(answer: string): string | null {
-  const kept = normalizeToFixedPoint(answer, false);
-  return kept.includes('=') && kept !== normalizeAnswer(answer) ? kept : null;
-}
-
-function normalizeToFixedPoint(answer: string, shouldStripAssignment: boolean): string {
   let current = answer;
   for (let pass = 0; pass < MAX_PASSES; pass += 1) {
-    const next = normalizeOnce(current, shouldStripAssignment);
+    const next = normalizeOnce(current);
     if (next === current) return next;
     current = next;
   }
@@ -47,13 +40,14 @@ function normalizeToFixedPoint(answer: string, shouldStripAssignment: boolean): 
 
 const MAX_PASSES = 8;
 
-function normalizeOnce(input: string, shouldStripAssignment: boolean): string {
+function normalizeOnce(input: string): string {
   // Trailing punctuation goes first so that the unit rules, anchored at the end, see the unit.
   let text = input
     .replace(/ки/g, '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\s*[.,;]+$/, '');
+  text = repairDoubleEscapes(text);
   text = unwrapCommands(text, BOX_COMMANDS);
   text = text.replace(/\\boxed\s+/g, '');
   text = stripDelimiters(text);
@@ -61,15 +55,40 @@ function normalizeOnce(input: string, shouldStripAssignment: boolean): string {
   text = dropLayoutMacros(text);
   text = dropDegreesAndPercent(text);
   text = stripUnits(text);
+  text = listSeparators(text);
   text = unwrapCommands(text, TEXT_COMMANDS);
   text = braceShorthandArguments(text);
   text = canonicalSymbols(text);
   text = canonicalMatrices(text);
-  text = stripPrefixes(text, shouldStripAssignment);
+  text = stripPrefixes(text);
   text = collapseWhitespace(text);
   text = text.replace(/(?:[.,;]|\\\\)+$/, '');
   text = text.replace(/^(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?)$/, (whole) => whole.replace(/,/g, ''));
-  return text;
+  return bareBracesAsSet(text);
+}
+
+/**
+ * `\\frac{1}{2}` (a JSON or prompt escaping slip) → `\frac{1}{2}`; `\\{` → `\{`. Skipped when
+ * the answer has a matrix or array, whose `\\` are row breaks (Math-Verify does the same).
+ */
+function repairDoubleEscapes(text: string): string {
+  if (/matrix|array/.test(text)) return text;
+  return text.replace(/\\\\(?=[a-zA-Z{}])/g, '\\');
+}
+
+/** "and", "or" and `\text{and}` between answers, and `;`, separate list items. */
+function listSeparators(text: string): string {
+  return text
+    .replace(/,?\s*\\(?:text|mbox|textrm|mathrm)\s*\{\s*(?:and|or)\s*\}\s*/g, ',')
+    .replace(/(?<![a-zA-Z\\])\s*,?\s*(?:and|or)(?![a-zA-Z])\s*/g, ',')
+    .replace(/;/g, ',');
+}
+
+/** A whole answer `{1,2}` is the set `\{1,2\}`; a whole `{5}` is the group `5`. */
+function bareBracesAsSet(text: string): string {
+  if (!text.startsWith('{') || matchBrace(text, 0) !== text.length - 1) return text;
+  const inner = text.slice(1, -1);
+  return splitTopLevel(inner, ',').length > 1 ? `\\{${inner}\\}` : inner;
 }
 
 const BOX_COMMANDS = ['boxed', 'fbox'];
@@ -125,6 +144,7 @@ const UNICODE: ReadonlyArray<readonly [RegExp, string]> = [
   [/≤/g, '\\leq '],
   [/≥/g, '\\geq '],
   [/≠/g, '\\neq '],
+  [/≈/g, '\\approx '],
   [/∪/g, '\\cup '],
   [/[−–]/g, '-'],
 ];
@@ -146,6 +166,7 @@ function dropLayoutMacros(text: string): string {
       // Thousands separators first: after the spacing rule below they would look like list commas.
       .replace(/(\d),\\!\s*(?=\d{3}(?!\d))/g, '$1')
       .replace(/(\d)\{,\}\s*(?=\d{3}(?!\d))/g, '$1')
+      .replace(/(\d)\{,\}(?=\d)/g, '$1.')
       .replace(/\{,\}/g, ',')
       .replace(/\\(?:left|right)\./g, '')
       .replace(/\\(?:left|right|displaystyle|textstyle|[bB]igg?[lr]?)(?![a-zA-Z])/g, '')
@@ -169,6 +190,9 @@ function dropDegreesAndPercent(text: string): string {
  */
 function braceShorthandArguments(input: string): string {
   let text = input
+    // `\log_2 8`: a one-digit subscript before a space is braced, or the space collapse would
+    // read `\log_28`.
+    .replace(/\\log_(\d)(?=\s)/g, '\\log_{$1}')
     .replace(/\\[dtc]frac(?![a-zA-Z])/g, '\\frac')
     .replace(/\\[dt]binom(?![a-zA-Z])/g, '\\binom');
   const macro = /\\(frac|binom|sqrt|overline)(?![a-zA-Z])/g;
@@ -217,6 +241,9 @@ function canonicalSymbols(text: string): string {
     .replace(/\\rbrace(?![a-zA-Z])/g, '\\}')
     .replace(/\\varnothing(?![a-zA-Z])/g, '\\emptyset')
     .replace(/\\(le|ge|ne)(?![a-zA-Z])/g, '\\$1q')
+    .replace(/\\lt(?![a-zA-Z])/g, '<')
+    .replace(/\\gt(?![a-zA-Z])/g, '>')
+    .replace(/~=/g, '\\approx')
     .replace(/\\leqslant(?![a-zA-Z])/g, '\\leq')
     .replace(/\\geqslant(?![a-zA-Z])/g, '\\geq')
     .replace(/(^|[^\d}\w.])\.(\d)/g, '$10.$2');
@@ -253,26 +280,27 @@ const GREEK = [
   'varphi',
   'omega',
 ].join('|');
-// One letter or Greek letter, an optional subscript, then `=` or `\in`, then the answer.
-const ASSIGNMENT = new RegExp(
+// One letter or Greek letter, an optional subscript, then `\in`, then the answer (a set).
+const MEMBERSHIP = new RegExp(
   String.raw`^(?:[a-zA-Z]|\\(?:${GREEK}))(?:_(?:\{[a-zA-Z0-9]+\}|[a-zA-Z0-9]))?` +
-    String.raw`\s*(?:=|\\in(?![a-zA-Z]))\s*(?=\S)`,
+    String.raw`\s*\\in(?![a-zA-Z])\s*(?=\S)`,
 );
 
-function stripPrefixes(text: string, shouldStripAssignment: boolean): string {
-  const assignment = shouldStripAssignment ? ASSIGNMENT.exec(text) : null;
-  // Only a single assignment: `x=1, y=2` and `x = y = 3` are left for the comparison step.
-  let result =
-    assignment !== null && !text.slice(assignment[0].length).includes('=')
-      ? text.slice(assignment[0].length)
-      : text;
+function stripPrefixes(text: string): string {
+  const membership = MEMBERSHIP.exec(text);
+  let result = membership !== null ? text.slice(membership[0].length) : text;
   const choice = /^\(([A-J])\)(?:\s.*)?$|^([A-J])\)$/.exec(result.trim());
   if (choice !== null) result = choice[1] ?? choice[2] ?? result;
   return result;
 }
 
-/** Drops whitespace except a single space between two letters (`\cot x`, `north east`). */
+/**
+ * Drops whitespace except a single space between two letters (`\cot x`, `north east`). A whole
+ * answer of digit groups after spaced commas (`32, 349`) keeps one space after each comma: it is
+ * a list, and without the space it would read as the number 32349.
+ */
 function collapseWhitespace(text: string): string {
+  if (/^-?\d{1,3}(?:,\s+\d{3})+$/.test(text)) return text.replace(/,\s+/g, ', ');
   return text.replace(/\s+/g, (space, offset: number, whole: string) => {
     const before = whole[offset - 1] ?? '';
     const after = whole[offset + space.length] ?? '';

@@ -1,28 +1,28 @@
-import { toDouble, type ParsedNumber } from './parse-number';
+import type { ParsedNumber } from './parse-number';
 
-/**
- * Relative tolerance for approximate answers: |a − b| ≤ 1e-6 · max(|a|, |b|).
- *
- * Math-Verify rounds both sides to 6 decimal places by default; a relative bound gives the same
- * verdicts for the usual answer sizes (`\frac{1}{12}` = `0.0833333333`, `\frac13` ≠ `0.333`)
- * while staying meaningful for small values (`0.0000672` ≠ `0.0000673`, which rounding to 6
- * places would call equal) and large ones.
- */
-export const RELATIVE_TOLERANCE = 1e-6;
+/** Math-Verify's default `float_rounding`: decimal places kept when a side is a decimal. */
+export const DEFAULT_FLOAT_ROUNDING = 6;
 
 /**
  * Equality of two parsed numbers. Exact when both are exact (integers, fractions, decimals with
- * no fractional digits): `11111111100` ≠ `11111111101`. With the relative tolerance above when
- * either side is a decimal with a fractional part, which may be a rounded value.
+ * no fractional digits): `11111111100` ≠ `11111111101`. When either side is a decimal with a
+ * fractional part, which may be a rounded value, both are rounded to `floatRounding` decimal
+ * places first, as Math-Verify does (grader.py `sympy_numeric_eq`): `\frac13` = `0.333333` but
+ * ≠ `0.333`. The rounding is exact (BigInt), half away from zero.
  */
-export function numbersEqual(left: ParsedNumber, right: ParsedNumber): boolean {
+export function numbersEqual(
+  left: ParsedNumber,
+  right: ParsedNumber,
+  floatRounding = DEFAULT_FLOAT_ROUNDING,
+): boolean {
   if (left.numerator * right.denominator === right.numerator * left.denominator) return true;
   if (!left.isApproximate && !right.isApproximate) return false;
-  return isWithinTolerance(toDouble(left), toDouble(right));
+  return roundExact(left, floatRounding) === roundExact(right, floatRounding);
 }
 
-/** The tolerance test on plain doubles (also used for values computed by the LaTeX engine). */
-export function isWithinTolerance(left: number, right: number): boolean {
-  if (!Number.isFinite(left) || !Number.isFinite(right)) return false;
-  return Math.abs(left - right) <= RELATIVE_TOLERANCE * Math.max(Math.abs(left), Math.abs(right));
+function roundExact(value: ParsedNumber, places: number): bigint {
+  const scaled = value.numerator * 10n ** BigInt(Math.max(0, Math.min(places, 100)));
+  const magnitude = scaled < 0n ? -scaled : scaled;
+  const rounded = (2n * magnitude + value.denominator) / (2n * value.denominator);
+  return scaled < 0n ? -rounded : rounded;
 }

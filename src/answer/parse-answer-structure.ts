@@ -1,3 +1,4 @@
+import { parseRelation, withoutApproximation, type Relation } from './parse-relation';
 import { matchBracket, splitTopLevel } from './split-top-level';
 
 /**
@@ -16,7 +17,9 @@ export type AnswerStructure =
   /** `A \cup B`: unordered parts. */
   | { kind: 'union'; parts: AnswerStructure[] }
   /** `\begin{pmatrix}...\end{pmatrix}`: cells as LaTeX strings, row by row. */
-  | { kind: 'matrix'; rows: string[][] };
+  | { kind: 'matrix'; rows: string[][] }
+  /** `x = 5`, `y = 2x+3`, `-2 \leq x \leq 7`: compared by `compare-answers.ts`. */
+  | { kind: 'relation'; relation: Relation };
 
 /**
  * Reads the structure of a normalized answer (see `normalizeAnswer`). Anything it does not
@@ -27,13 +30,17 @@ export function parseAnswerStructure(text: string, depth = 0): AnswerStructure {
   if (depth > MAX_DEPTH) return { kind: 'scalar', text };
   const matrix = parseMatrix(text);
   if (matrix !== null) return matrix;
-  const parts = splitTopLevel(text, '\\cup');
-  if (parts.length > 1 && parts.length <= MAX_ITEMS && parts.every((part) => part !== '')) {
-    return { kind: 'union', parts: parts.map((part) => parseAnswerStructure(part, depth + 1)) };
-  }
   const items = splitTopLevel(text, ',');
   if (items.length > 1 && items.length <= MAX_ITEMS && items.every((item) => item !== '')) {
     return { kind: 'list', items: parseItems(items, depth) };
+  }
+  const approximated = withoutApproximation(text);
+  if (approximated !== text) return parseAnswerStructure(approximated, depth + 1);
+  const relation = parseRelation(text);
+  if (relation !== null) return { kind: 'relation', relation };
+  const parts = splitTopLevel(text, '\\cup');
+  if (parts.length > 1 && parts.length <= MAX_ITEMS && parts.every((part) => part !== '')) {
+    return { kind: 'union', parts: parts.map((part) => parseAnswerStructure(part, depth + 1)) };
   }
   if (text === '\\emptyset' || text === '\\{\\}') return { kind: 'set', items: [] };
   if (text.startsWith('\\{') && matchBracket(text, 0) === text.length - 1) {

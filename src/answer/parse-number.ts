@@ -14,7 +14,7 @@ export interface ParsedNumber {
  * Parses a normalized answer that is a plain number: an integer (leading zeros allowed, as in
  * AIME's `033`), a decimal (`.5`, `1.25`), scientific notation (`1.5e3`, `1.5\times10^{3}`,
  * `2\cdot10^{-4}`), a fraction of such numbers (`\frac{3}{4}`, `-3/4`, `\frac{-1.5}{2}`) or a
- * mixed number (`1\frac{4}{5}` = 9/5). Returns null for anything else, including anything longer
+ * mixed number (`1\frac{4}{5}` = 9/5) or a repeating decimal (`0.\overline{3}` = 1/3). Returns null for anything else, including anything longer
  * than {@link MAX_NUMBER_CHARS} or with an exponent beyond ±{@link MAX_EXPONENT} (bounded BigInt
  * work per answer).
  */
@@ -54,8 +54,20 @@ const SCIENTIFIC = new RegExp(
 );
 const FRACTION = /^\\frac\{([^{}]+)\}\{([^{}]+)\}$/;
 const MIXED = /^(\d+)\\frac\{(\d+)\}\{(\d+)\}$/;
+const REPEATING = /^(\d*)\.(\d*)\\overline\{(\d{1,20})\}$/;
+
+/** `0.1\overline{6}` = 1/6: the repeated digits over as many nines, shifted. Exact. */
+function parseRepeating(match: RegExpExecArray): ParsedNumber {
+  const [, whole = '', fixed = '', repeated = ''] = match;
+  const shift = 10n ** BigInt(fixed.length);
+  const nines = 10n ** BigInt(repeated.length) - 1n;
+  const prefix = BigInt(`${whole}${fixed}` || '0');
+  return reduce(prefix * nines + BigInt(repeated), shift * nines, false);
+}
 
 function parseUnsigned(text: string): ParsedNumber | null {
+  const repeating = REPEATING.exec(text);
+  if (repeating !== null) return parseRepeating(repeating);
   const mixed = MIXED.exec(text);
   if (mixed !== null) {
     const whole = BigInt(mixed[1] ?? '0');

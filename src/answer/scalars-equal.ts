@@ -1,4 +1,4 @@
-import { latexEquals } from './latex-engine';
+import { mathEqual, type MathCompareOptions } from './math-equal';
 import { numbersEqual } from './numbers-equal';
 import { parseNumber } from './parse-number';
 
@@ -9,10 +9,10 @@ import { parseNumber } from './parse-number';
  *    base, so `52_8` ≠ `42` although the engine would call them equal;
  * 3. word answers (`Evelyn`, `even`, `ellipse`) compare case-insensitively and ignore spaces,
  *    never through the engine, which would read `Evelyn` as a product of six variables;
- * 4. two plain numbers compare exactly, or with the relative tolerance when one is a decimal;
- * 5. everything else goes to the LaTeX engine, within `timeoutMs`.
+ * 4. two plain numbers compare exactly, or rounded to `floatRounding` places when one is a decimal;
+ * 5. everything else goes to our evaluator (`math-equal.ts`).
  */
-export function scalarsEqual(left: string, right: string, timeoutMs: number): boolean {
+export function scalarsEqual(left: string, right: string, options: MathCompareOptions): boolean {
   if (left === right) return true;
   const leftBase = baseNumeral(left);
   const rightBase = baseNumeral(right);
@@ -20,8 +20,10 @@ export function scalarsEqual(left: string, right: string, timeoutMs: number): bo
   if (isWordAnswer(left) || isWordAnswer(right)) return wordKey(left) === wordKey(right);
   const leftNumber = parseNumber(left);
   const rightNumber = parseNumber(right);
-  if (leftNumber !== null && rightNumber !== null) return numbersEqual(leftNumber, rightNumber);
-  return latexEquals(left, right, { timeoutMs });
+  if (leftNumber !== null && rightNumber !== null) {
+    return numbersEqual(leftNumber, rightNumber, options.floatRounding);
+  }
+  return mathEqual(left, right, options);
 }
 
 /**

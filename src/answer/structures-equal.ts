@@ -18,11 +18,15 @@ export function structuresEqual(
   left: AnswerStructure,
   right: AnswerStructure,
   scalarsEqual: ScalarComparator,
+  itemsEqual?: Equal,
 ): boolean {
-  const equal: Equal = (a, b) => structuresEqual(a, b, scalarsEqual);
+  // Items go through the caller's comparison when given (it unwraps relations inside lists).
+  const equal: Equal = itemsEqual ?? ((a, b) => structuresEqual(a, b, scalarsEqual));
   if (left.kind === 'scalar' && right.kind === 'scalar') return scalarsEqual(left.text, right.text);
   if (left.kind === 'set' && right.kind === 'scalar') return singleton(left.items, right, equal);
-  if (left.kind === 'scalar' && right.kind === 'set') return singleton(right.items, left, equal);
+  if (left.kind === 'scalar' && right.kind === 'set') {
+    return singleton(right.items, left, (a, b) => equal(b, a));
+  }
   if (left.kind === 'list' && right.kind === 'list') {
     return sameMultiset(left.items, right.items, equal);
   }
@@ -66,11 +70,11 @@ function tupleItems(structure: AnswerStructure): AnswerStructure[] | null {
   return null;
 }
 
-type Equal = (a: AnswerStructure, b: AnswerStructure) => boolean;
+export type Equal = (a: AnswerStructure, b: AnswerStructure) => boolean;
 
+/** A set equals a value when all its members do (`\{5\}` = `5`; duplicates collapse). */
 function singleton(items: AnswerStructure[], value: AnswerStructure, equal: Equal): boolean {
-  const [only] = items;
-  return items.length === 1 && only !== undefined && equal(only, value);
+  return items.length > 0 && items.every((item) => equal(item, value));
 }
 
 function sameSequence(left: AnswerStructure[], right: AnswerStructure[], equal: Equal): boolean {

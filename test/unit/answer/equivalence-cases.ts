@@ -11,6 +11,11 @@ export interface EquivalenceCase {
   right: string;
   source: 'T8' | 'MV' | 'H' | 'Q';
   note?: string;
+  /**
+   * Rejected with `left` as gold only: Math-Verify unwraps a predicted equation to its last
+   * right side, so the reverse order matches.
+   */
+  isOneWay?: boolean;
 }
 
 export const POSITIVE_CASES: EquivalenceCase[] = [
@@ -187,9 +192,9 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: 'x > 5', right: 'x < 5', source: 'MV' },
   { left: 'x \\geq 5', right: 'x \\leq 5', source: 'MV' },
   { left: 'x < 1', right: 'x > -1', source: 'MV' },
-  { left: '7 = 11a+c', right: '11a+c', source: 'MV' },
-  { left: '2x + z = 1', right: '1', source: 'MV' },
-  { left: 'a^2 + b = 0', right: '0', source: 'MV' },
+  { left: '7 = 11a+c', right: '11a+c', source: 'MV', isOneWay: true },
+  { left: '2x + z = 1', right: '1', source: 'MV', isOneWay: true },
+  { left: 'a^2 + b = 0', right: '0', source: 'MV', isOneWay: true },
   {
     left: '\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}',
     right: '\\begin{pmatrix}1 & 2 \\\\ 3 & 5\\end{pmatrix}',
@@ -208,7 +213,7 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '1 \\pm \\sqrt{19}', right: '1+\\sqrt{19}', source: 'H' },
   // Qwen-style numeric edges
   { left: '50', right: '0.5', source: 'Q' },
-  { left: '0.0000672', right: '0.0000673', source: 'Q', note: 'relative, not absolute, tolerance' },
+  { left: '0.000672', right: '0.000673', source: 'Q', note: 'distinct at 6 places' },
   { left: '11111111100', right: '11111111101', source: 'Q', note: 'integers are exact' },
   { left: '\\{1,2\\}', right: '\\{1,2,3\\}', source: 'Q' },
   { left: '(1,2)', right: '[1,2]', source: 'Q' },

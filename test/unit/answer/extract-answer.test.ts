@@ -11,9 +11,15 @@ describe('extractAnswer', () => {
       expect(extractAnswer('\\boxed{\\{1\\pm\\sqrt{5},-2\\}}')).toBe('\\{1\\pm\\sqrt{5},-2\\}');
     });
 
-    it('takes the last of several boxes', () => {
+    it('takes the last of several boxes that are far apart', () => {
+      const text =
+        'first \\boxed{1}, which we discard after rechecking the whole computation twice from the very start: \\boxed{(3,4]}';
+      expect(extractAnswer(text)).toBe('(3,4]');
+    });
+
+    it('joins nearby boxes into a set, as Math-Verify does', () => {
       expect(extractAnswer('first \\boxed{1}, then \\boxed{2}, finally \\boxed{(3,4]}')).toBe(
-        '(3,4]',
+        '\\{1, 2, (3,4]\\}',
       );
     });
 
@@ -101,7 +107,7 @@ describe('extractAnswer', () => {
   describe('last-number fallback', () => {
     it('returns the last number of plain text by default', () => {
       expect(extractAnswer('we get 12 apples and 15 pears')).toBe('15');
-      expect(extractAnswer('The total is 1,234,567 dollars')).toBe('1,234,567');
+      expect(extractAnswer('The total is 1,234,567 dollars')).toBe('1234567');
     });
 
     it('can be turned off', () => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { normalizeAnswer } from '../../../src/answer';
-import { normalizeRelation } from '../../../src/answer/normalize-answer';
 
 describe('normalizeAnswer', () => {
   it.each([
@@ -83,12 +82,12 @@ describe('normalizeAnswer', () => {
   });
 
   it.each([
-    ['x=5', '5'],
-    ['y = 2x + 3', '2x+3'],
-    ['k_1 = 4', '4'],
-    ['\\theta = \\frac{\\pi}{4}', '\\frac{\\pi}{4}'],
+    ['x=5', 'x=5'],
+    ['y = 2x + 3', 'y=2x+3'],
+    ['k_1 = 4', 'k_1=4'],
+    ['\\theta = \\frac{\\pi}{4}', '\\theta=\\frac{\\pi}{4}'],
     ['x \\in [-2,7]', '[-2,7]'],
-  ])('strips a single-variable assignment or membership prefix: %s', (input, expected) => {
+  ])('keeps equations for the comparison and strips a membership prefix: %s', (input, expected) => {
     expect(normalizeAnswer(input)).toBe(expected);
   });
 
@@ -234,13 +233,31 @@ describe('normalizeAnswer', () => {
   });
 });
 
-describe('normalizeRelation', () => {
-  it('returns the normalized equation when an assignment was stripped', () => {
-    expect(normalizeRelation('y = -\\frac12 x + \\frac34')).toBe('y=-\\frac{1}{2}x+\\frac{3}{4}');
+describe('normalizeAnswer, Math-Verify conventions', () => {
+  it('repairs double-escaped commands unless the answer has a matrix', () => {
+    expect(normalizeAnswer('\\\\frac{1}{2}')).toBe('\\frac{1}{2}');
+    expect(normalizeAnswer('\\\\left(1,2\\\\right)')).toBe('(1,2)');
+    expect(normalizeAnswer('\\begin{pmatrix}1\\\\2\\end{pmatrix}')).toBe(
+      '\\begin{pmatrix}1\\\\2\\end{pmatrix}',
+    );
   });
 
-  it('returns null when there is no assignment to keep', () => {
-    expect(normalizeRelation('2x+3')).toBeNull();
-    expect(normalizeRelation('x=y=3')).toBeNull();
+  it('reads "and", "or", \\text{and} and semicolons as list separators', () => {
+    expect(normalizeAnswer('2 \\text{ and } 3')).toBe('2,3');
+    expect(normalizeAnswer('2 or 3')).toBe('2,3');
+    expect(normalizeAnswer('1; 2; 3')).toBe('1,2,3');
+    expect(normalizeAnswer('\\text{Evelyn}')).toBe('Evelyn');
+  });
+
+  it('reads a decimal comma {,} and keeps a spaced digit list a list', () => {
+    expect(normalizeAnswer('1{,}5')).toBe('1.5');
+    expect(normalizeAnswer('1{,}000')).toBe('1000');
+    expect(normalizeAnswer('32,349')).toBe('32349');
+    expect(normalizeAnswer('32, 349')).toBe('32, 349');
+  });
+
+  it('reads whole-answer braces with a comma as a set', () => {
+    expect(normalizeAnswer('{1,2}')).toBe('\\{1,2\\}');
+    expect(normalizeAnswer('{5}')).toBe('5');
   });
 });

@@ -1,8 +1,4 @@
-import {
-  isWithinTolerance,
-  numbersEqual,
-  RELATIVE_TOLERANCE,
-} from '../../../src/answer/numbers-equal';
+import { numbersEqual } from '../../../src/answer/numbers-equal';
 import { parseNumber, type ParsedNumber } from '../../../src/answer/parse-number';
 
 function number(text: string): ParsedNumber {
@@ -18,24 +14,16 @@ describe('numbersEqual', () => {
     expect(numbersEqual(number('\\frac{1}{3}'), number('\\frac{1000001}{3000000}'))).toBe(false);
   });
 
-  it('lets a rounded decimal match within the relative tolerance', () => {
+  it('rounds both sides to 6 places when one is a decimal, as Math-Verify does', () => {
     expect(numbersEqual(number('\\frac{1}{12}'), number('0.0833333333'))).toBe(true);
+    expect(numbersEqual(number('\\frac{1}{3}'), number('0.333333'))).toBe(true);
     expect(numbersEqual(number('\\frac{1}{3}'), number('0.333'))).toBe(false);
+    expect(numbersEqual(number('0.0000672'), number('0.0000673'))).toBe(true);
   });
 
-  it('uses a relative bound, so small decimals stay distinct', () => {
-    expect(numbersEqual(number('0.0000672'), number('0.0000673'))).toBe(false);
-  });
-});
-
-describe('isWithinTolerance', () => {
-  it('accepts differences up to the relative tolerance', () => {
-    expect(isWithinTolerance(1, 1 + RELATIVE_TOLERANCE / 2)).toBe(true);
-    expect(isWithinTolerance(1, 1 + RELATIVE_TOLERANCE * 2)).toBe(false);
-  });
-
-  it('rejects infinities and NaN', () => {
-    expect(isWithinTolerance(Infinity, Infinity)).toBe(false);
-    expect(isWithinTolerance(Number.NaN, 1)).toBe(false);
+  it('takes the number of places as an option', () => {
+    expect(numbersEqual(number('0.0000672'), number('0.0000673'), 7)).toBe(false);
+    expect(numbersEqual(number('\\frac{1}{3}'), number('0.333'), 3)).toBe(true);
+    expect(numbersEqual(number('-\\frac{1}{3}'), number('-0.333'), 3)).toBe(true);
   });
 });

@@ -71,10 +71,21 @@ describe('parseAnswerStructure with assignments', () => {
     });
   });
 
-  it('keeps the names when the items assign different variables', () => {
+  it('keeps the names when the items assign different variables, as relations', () => {
     expect(parseAnswerStructure('x=1,y=2')).toEqual({
       kind: 'list',
-      items: [scalar('x=1'), scalar('y=2')],
+      items: [
+        { kind: 'relation', relation: { sides: ['x', '1'], operators: ['='] } },
+        { kind: 'relation', relation: { sides: ['y', '2'], operators: ['='] } },
+      ],
     });
+  });
+
+  it('reads a chain with \\approx up to the approximation', () => {
+    expect(parseAnswerStructure('x=\\sqrt{2}\\approx1.41')).toEqual({
+      kind: 'relation',
+      relation: { sides: ['x', '\\sqrt{2}'], operators: ['='] },
+    });
+    expect(parseAnswerStructure('x\\approx3.14')).toEqual(scalar('3.14'));
   });
 });

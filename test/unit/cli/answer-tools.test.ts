@@ -4,9 +4,9 @@ import { mapJsonLines } from '../../../src/cli/jsonl';
 
 describe('extractLine', () => {
   it('extracts the last boxed answer', () => {
-    expect(extractLine({ text: 'so \\boxed{3} then \\boxed{\\frac{1}{2}}' })).toEqual({
-      answer: '\\frac{1}{2}',
-    });
+    const text =
+      'so \\boxed{3} at first; after checking every single step of the derivation once more we get \\boxed{\\frac{1}{2}}';
+    expect(extractLine({ text })).toEqual({ answer: '\\frac{1}{2}' });
   });
   it('rejects inputs without text', () => {
     expect(() => extractLine({ txt: 'x' })).toThrow();

@@ -79,4 +79,4 @@ export function readResults(name: string): CorpusResults | null {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as CorpusResults;
 }
 
-export const defaultCompare: Compare = (gold, pred) => isEquivalent(gold, pred);
+export const defaultCompare: Compare = (gold, pred, options) => isEquivalent(gold, pred, options);

@@ -1,0 +1,97 @@
+/**
+ * The extraction targets, as Math-Verify ranks them (parser.py, v0.8.0: `lazy_latex_regex`,
+ * `lazy_expr_regex`; our own patterns, docs/answers.md "Extraction"). Lower priority wins; within
+ * a priority the match that ends last wins.
+ */
+export type TargetKind = 'latex' | 'expression' | 'boxed';
+
+/** Spans joined by separators; exported for the boxed-span scan of `extract-answer.ts`. */
+export const SEPARATOR_ONLY = /^\s*(?:,?\s*and|,?\s*or|,)\s*$/i;
+
+export interface Target {
+  priority: number;
+  kind: TargetKind;
+  pattern: RegExp;
+  /** Unanchored targets (priority 300): skipped with `allowLastNumber: false`. */
+  isUnanchored: boolean;
+}
+
+/** Math-Verify's default `boxed_match_priority`: boxes rank with "final answer ... is". */
+export const DEFAULT_BOXED_PRIORITY = 50;
+
+// One LaTeX span: `$$..$$` and `\[..\]` may span lines, `$..$` and `\(..\)` may not; ` [..] `
+// between spaces counts too; a span may be followed by a percent sign or word.
+const DISPLAY_DOLLAR = String.raw`(?<!\\)\$\$((?:[^$]|\$(?!\$))+?)(?<!\\)\$\$`;
+const DISPLAY_BRACKET = String.raw`(?<!\\)\\\[((?:[^\\]|\\(?!\]))+?)(?<!\\)\\\]`;
+const INLINE_DOLLAR = String.raw`(?<![\\\d])\$((?:\\\$|[^\n$])+?)(?<!\\)\$`;
+const INLINE_PAREN = String.raw`(?<!\\)\\\(((?:[^\\\n]|\\(?!\)))+?)(?<!\\)\\\)`;
+const INLINE_BRACKET = String.raw`(?<=\s)\[([^\n\][]+?)\](?=\s)`;
+const BARE_FRACTION = String.raw`(-?\\frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\})`;
+const PERCENT = String.raw`(?:\s*(\\?%|[Pp]ercent(?:age)?|[Pp]ct))?`;
+const SPAN_ALTERNATIVES = [
+  DISPLAY_DOLLAR,
+  DISPLAY_BRACKET,
+  INLINE_DOLLAR,
+  INLINE_PAREN,
+  INLINE_BRACKET,
+];
+
+/** One span; group 1-5 the delimited content, 6 a bare `\frac`, 7 the percent mark. */
+export const SPAN = new RegExp(
+  `(?:${[...SPAN_ALTERNATIVES, BARE_FRACTION].join('|')})${PERCENT}`,
+  'g',
+);
+
+const SPAN_SOURCE = `(?:${SPAN_ALTERNATIVES.join('|')})${PERCENT}`;
+// Up to six spans joined by `,`, "and", "or" (an Oxford comma too): one answer, a set.
+const JOINED = `${SPAN_SOURCE}(?:\\s*(?:,?\\s*and|,?\\s*or|,)\\s*${SPAN_SOURCE}){0,5}`;
+const JOINED_WITH_FRACTION = `(?:${JOINED}|${BARE_FRACTION}${PERCENT})`;
+
+// Plain-text numbers and expressions, anchored after a space, `=` or the start.
+const NUMBER = String.raw`(?<!\d)(?:-?[1-9]\d{0,2}(?:[ ,]\d{3})+(?:\.\d+)?|-?\d+[.,]\d+|\.\d+|-?\d+)(?:\s*(?:%|[Pp]ercent(?:age)?|[Pp]ct))?`;
+const EXPRESSION_CHARS = String.raw`[\d.\s+\-*×/^()÷]`;
+const OPERATOR = String.raw`[+\-*×/^()÷]`;
+const EXPRESSION = String.raw`-?\(?-?\d${EXPRESSION_CHARS}*${OPERATOR}${EXPRESSION_CHARS}+\)?`;
+const PREFIX = String.raw`(?:^|\s|=)(?:\*\*)?`;
+const EXPRESSION_END = String.raw`(?=(?:\*\*)?(?:[.,:\s)$]|$))`;
+const CURRENCY = '[$€£¥₹]?';
+const EXPRESSION_OR_NUMBER = `(?:${PREFIX}(?:(?<expression>${EXPRESSION})${EXPRESSION_END}|${CURRENCY}(?<number>${NUMBER})))`;
+
+function target(priority: number, kind: TargetKind, source: string, isUnanchored = false): Target {
+  const flags = 'gi';
+  return { priority, kind, pattern: new RegExp(source, flags), isUnanchored };
+}
+
+const latex = `(?<latex>${JOINED})`;
+const latexOrFraction = `(?<latex>${JOINED_WITH_FRACTION})`;
+
+/** All targets but the boxed ones, whose priority is an option. */
+export const TARGETS: readonly Target[] = [
+  target(0, 'latex', String.raw`final answer is:?\s*${latex}\.?\s?I hope`),
+  target(0, 'expression', String.raw`final answer is:?\s*${EXPRESSION_OR_NUMBER}\.?\s?I hope`),
+  target(50, 'latex', String.raw`final answer[\s\S]{0,100}?\s+is:?\s*${latex}`),
+  target(50, 'expression', String.raw`final answer.{0,100}?\s+is:?${EXPRESSION_OR_NUMBER}`),
+  target(100, 'latex', String.raw`answer:[\s\S]{0,50}?${latex}`),
+  target(
+    100,
+    'expression',
+    String.raw`answer:(?:.{0,100}=\s*|.{0,50}?)${EXPRESSION_OR_NUMBER}(?!\s*=)`,
+  ),
+  target(200, 'latex', String.raw`answer[\s\S]{0,50}?${latex}`),
+  target(
+    200,
+    'expression',
+    String.raw`answer(?:.{0,100}=\s*|.{0,50}?)${EXPRESSION_OR_NUMBER}(?!\s*=)`,
+  ),
+  target(300, 'latex', latexOrFraction, true),
+  target(300, 'expression', `${PREFIX}(?<expression>${EXPRESSION})${EXPRESSION_END}`, true),
+  target(300, 'expression', `${PREFIX}${CURRENCY}(?<number>${NUMBER})`, true),
+];
+
+/**
+ * The bare-box target: from the first `\boxed` to the last `}` of the text (its content is cut
+ * out later). LaTeX spans holding a box are the other boxed target, scanned in `extract-answer.ts`.
+ */
+export function boxedTarget(priority: number): Target {
+  return target(priority, 'boxed', String.raw`(?<boxed>\\(?:boxed|fbox)[\s\S]*\})`);
+}
