@@ -34,5 +34,6 @@ export {
   type VoteMethod,
   type VoteOptions,
   type VoteResult,
+  type ScoreSquash,
 } from './vote';
 export { topAnswers } from './top-answers';

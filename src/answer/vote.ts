@@ -4,9 +4,21 @@ import { answerKey, isEquivalent } from './is-equivalent';
 export interface VoteCandidate {
   /** The extracted answer; null (or blank) when none was found, which drops the candidate. */
   answer: string | null;
-  /** Aggregated PRM score in [0, 1], or -1 when the candidate has no scores. */
-  score: number;
+  /**
+   * Aggregated reward: any finite number (a PRM probability or a raw reward-model logit), or
+   * null when the candidate has no score. Null ranks below every number; it adds nothing to a
+   * PRM-Vote sum. A non-finite number is treated as null.
+   */
+  score: number | null;
 }
+
+/**
+ * How PRM-Vote turns a score into a vote weight (docs/answers.md, "Voting with raw rewards"):
+ * `none` sums scores as given (the paper's rule, meant for probabilities in [0, 1]); `sigmoid`
+ * sums 1/(1+e^-score), for raw logits, whose negative values would otherwise subtract votes.
+ * PRM-Max always ranks raw scores, so its winner is the same under any monotone squash.
+ */
+export type ScoreSquash = 'none' | 'sigmoid';
 
 /**
  * `majority`: most members. `prm_max`: the group of the single best-scored candidate.
@@ -20,8 +32,10 @@ export interface VoteGroup {
   /** The answer of the group's first member, as extracted. */
   answer: string;
   count: number;
+  /** Sum of the members' vote weights (their scores, squashed as asked); 0 when none is scored. */
   scoreSum: number;
-  maxScore: number;
+  /** The best raw score of a member, or null when no member is scored. */
+  maxScore: number | null;
   /** Candidate indices in input order. */
   members: number[];
 }
@@ -36,8 +50,19 @@ export interface VoteResult {
 }
 
 export interface VoteOptions {
-  /** Answer equivalence; {@link isEquivalent} by default. */
+  /**
+   * Answer equivalence; by default {@link isEquivalent} made symmetric (no answer is gold), with
+   * relations and sets comparable both ways.
+   */
   equivalent?: (left: string, right: string) => boolean;
+  /** PRM-Vote weights (default `none`); see {@link ScoreSquash}. */
+  squash?: ScoreSquash;
+}
+
+const VOTING_EQUIVALENCE = { symmetric: true, allowSetRelationComparison: true } as const;
+
+function defaultEquivalent(left: string, right: string): boolean {
+  return isEquivalent(left, right, VOTING_EQUIVALENCE);
 }
 
 /** Groups of equivalent answers, in order of first appearance. */
@@ -59,7 +84,7 @@ export function groupAnswers(
   equivalent?: (left: string, right: string) => boolean,
 ): AnswerGroups {
   const isDefault = equivalent === undefined;
-  const areEquivalent = equivalent ?? ((left: string, right: string) => isEquivalent(left, right));
+  const areEquivalent = equivalent ?? defaultEquivalent;
   const groups: { answer: string; members: number[] }[] = [];
   const groupOf: (number | null)[] = [];
   const groupByShortcut = new Map<string, number>();
@@ -89,34 +114,57 @@ export function groupAnswers(
  * - `prm_vote`: largest score sum; ties → more members, then earliest first appearance.
  *
  * The Python code breaks majority ties by dict insertion order, i.e. first appearance; the score
- * sum comes first here so that a PRM, when present, settles what a coin would. Scores that are
- * not finite count as -1 (no score).
+ * sum comes first here so that a PRM, when present, settles what a coin would. Null (or
+ * non-finite) scores are "no score": below every number for PRM-Max, nothing in a sum. Sums use
+ * `options.squash`; PRM-Max compares raw scores, so a monotone squash never changes its winner.
  */
 export function vote(
   candidates: readonly VoteCandidate[],
   method: VoteMethod,
   options: VoteOptions = {},
 ): VoteResult {
-  const scores = candidates.map(({ score }) => (Number.isFinite(score) ? score : -1));
+  const scores = candidates.map(({ score }) =>
+    score !== null && Number.isFinite(score) ? score : null,
+  );
+  const weight = options.squash === 'sigmoid' ? sigmoid : (score: number): number => score;
   const { groups: clusters } = groupAnswers(
     candidates.map((candidate) => candidate.answer),
     options.equivalent,
   );
-  const groups = clusters.map(({ answer, members }) => ({
-    answer,
-    count: members.length,
-    scoreSum: members.reduce((sum, member) => sum + (scores[member] ?? -1), 0),
-    maxScore: Math.max(...members.map((member) => scores[member] ?? -1)),
-    members,
-  }));
+  const groups = clusters.map(({ answer, members }) => {
+    const scored = members.flatMap((member) => {
+      const score = scores[member];
+      return score === null || score === undefined ? [] : [score];
+    });
+    return {
+      answer,
+      count: members.length,
+      scoreSum: scored.reduce((sum, score) => sum + weight(score), 0),
+      maxScore: scored.length === 0 ? null : Math.max(...scored),
+      members,
+    };
+  });
   groups.sort(COMPARATORS[method](scores));
   const winner = groups[0] ?? null;
   return { winner, groups, winnerIndex: winner === null ? null : bestMember(winner, scores) };
 }
 
 type GroupOrder = (left: VoteGroup, right: VoteGroup) => number;
+type Scores = readonly (number | null)[];
 
-const COMPARATORS: Record<VoteMethod, (scores: number[]) => GroupOrder> = {
+function sigmoid(score: number): number {
+  return 1 / (1 + Math.exp(-score));
+}
+
+/** Descending order of possibly missing scores: a number before null. */
+function compareScores(left: number | null, right: number | null): number {
+  if (left === right) return 0;
+  if (left === null) return 1;
+  if (right === null) return -1;
+  return right - left;
+}
+
+const COMPARATORS: Record<VoteMethod, (scores: Scores) => GroupOrder> = {
   majority: () => (left, right) =>
     right.count - left.count ||
     right.scoreSum - left.scoreSum ||
@@ -126,7 +174,8 @@ const COMPARATORS: Record<VoteMethod, (scores: number[]) => GroupOrder> = {
     right.count - left.count ||
     firstMember(left) - firstMember(right),
   prm_max: (scores) => (left, right) =>
-    right.maxScore - left.maxScore || bestMember(left, scores) - bestMember(right, scores),
+    compareScores(left.maxScore, right.maxScore) ||
+    bestMember(left, scores) - bestMember(right, scores),
 };
 
 function firstMember(group: VoteGroup): number {
@@ -134,10 +183,10 @@ function firstMember(group: VoteGroup): number {
 }
 
 /** The member with the highest score; members are in input order, so ties go to the earliest. */
-function bestMember(group: VoteGroup, scores: readonly number[]): number {
+function bestMember(group: VoteGroup, scores: Scores): number {
   let best = firstMember(group);
   for (const member of group.members) {
-    if ((scores[member] ?? -1) > (scores[best] ?? -1)) best = member;
+    if (compareScores(scores[member] ?? null, scores[best] ?? null) < 0) best = member;
   }
   return best;
 }

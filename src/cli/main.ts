@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ConfigError, TtsError } from '../errors';
 import { parseArgs, numberFlag, stringFlag, type ParsedArgs } from './args';
 import { mapJsonLines, openInput } from './jsonl';
-import { extractLine, gradeLine, voteLine } from './commands/answer-tools';
+import { extractLine, gradeLine } from './commands/answer-tools';
+import { createVoteLine, parseSquash } from './commands/vote-command';
 import { calibrateCommand } from './commands/calibrate';
 import { evalCommand } from './commands/eval';
 import { startServer } from '../app';
@@ -20,7 +21,9 @@ Commands:
   sim        start a simulated vLLM policy and PRM server pair. --policy-port N --prm-port N --params-b B --seed S --quality Q
   extract    JSON lines {"text"} -> {"answer"}            (stdin or --file F)
   grade      JSON lines {"gold","pred"} -> {"equal","pred_answer","gold_answer"}
-  vote       JSON lines {"candidates":[{"text","step_scores"}]} -> {"answers":{majority, prm_min_max, ...}}
+  vote       JSON lines {"candidates":[{"text","step_scores"|"score"}]} -> {"answers":{majority, prm_min_max, ...}}
+             scores: any finite number (probabilities or raw reward logits), null/absent = no score;
+             --squash sigmoid sums sigmoid(score) for PRM-Vote (PRM-Max is unchanged by any squash)
   eval       A/B TTS arms vs CoT on a dataset through the proxy -> results.jsonl, summary.json, report.html (eval --help)
   calibrate  measure every method x budget on a labelled dev set and write a strategy table for auto (calibrate --help)
 `;
@@ -121,7 +124,10 @@ export async function runCli(argv: readonly string[]): Promise<void> {
       case 'grade':
         return await jsonLines(args, gradeLine);
       case 'vote':
-        return await jsonLines(args, voteLine);
+        return await jsonLines(
+          args,
+          createVoteLine({ squash: parseSquash(stringFlag(args, 'squash')) }),
+        );
       case 'eval':
         return await evalCommand(args);
       case 'calibrate':

@@ -1,7 +1,7 @@
 /**
  * Grading, as the paper's evaluation does it: extract the final answer from the returned message
- * (last `\boxed{}`, else an answer phrase, else the last number, like Qwen2.5-Math's parser) and
- * compare it with the gold answer by mathematical equivalence (`answer/`, Math-Verify level).
+ * (Math-Verify's ranked targets: boxes and answer phrases, else the last LaTeX span or number)
+ * and compare it with the gold answer, gold first, by Math-Verify's equivalence (docs/answers.md).
  */
 import { extractAnswer, isEquivalent } from '../answer';
 
@@ -19,6 +19,6 @@ export function gradeAnswer(content: string, gold: string): GradeResult {
   const predicted = extractAnswer(content);
   return {
     predicted,
-    isCorrect: predicted !== null && isEquivalent(predicted, goldAnswerOf(gold)),
+    isCorrect: predicted !== null && isEquivalent(goldAnswerOf(gold), predicted),
   };
 }

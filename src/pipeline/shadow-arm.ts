@@ -81,7 +81,7 @@ export function createShadowArm(
           onOutcome({
             agree:
               ttsAnswer !== null && baselineAnswer !== null
-                ? isEquivalent(ttsAnswer, baselineAnswer)
+                ? isEquivalent(ttsAnswer, baselineAnswer, { symmetric: true })
                 : null,
             ttsAnswer,
             baselineAnswer,

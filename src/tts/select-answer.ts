@@ -23,7 +23,7 @@ export interface SelectAnswerOptions {
 export interface AnswerTally {
   answer: string;
   count: number;
-  /** Sum of the members' aggregated scores (-1 each when unscored). */
+  /** Sum of the members' aggregated scores (unscored members add nothing). */
   scoreSum: number;
   maxScore: number;
 }
@@ -80,17 +80,17 @@ export function selectAnswer(
   const isUnscored = voters.some((index) => scores[index] === null);
   const fellBackToMajority = options.vote !== 'majority' && isUnscored;
   const effectiveVote: VoteMethod = fellBackToMajority ? 'majority' : options.vote;
-  const voteScores = voters.map((index) => (isUnscored ? -1 : (scores[index] ?? -1)));
+  const voteScores = voters.map((index) => (isUnscored ? null : (scores[index] ?? null)));
 
   const result = vote(
-    voters.map((index, i) => ({ answer: answers[index] ?? null, score: voteScores[i] ?? -1 })),
+    voters.map((index, i) => ({ answer: answers[index] ?? null, score: voteScores[i] ?? null })),
     effectiveVote,
     options.equivalent ? { equivalent: options.equivalent } : {},
   );
   const representative = (members: readonly number[]): number => {
     let best = members[0] ?? 0;
     for (const member of members)
-      if ((voteScores[member] ?? -1) > (voteScores[best] ?? -1)) best = member;
+      if ((voteScores[member] ?? -Infinity) > (voteScores[best] ?? -Infinity)) best = member;
     return voters[best] ?? -1;
   };
   const top = result.groups
@@ -104,7 +104,8 @@ export function selectAnswer(
       answer,
       count,
       scoreSum,
-      maxScore,
+      // The vote table keeps -1 for "unscored": PRM probabilities are never negative.
+      maxScore: maxScore ?? -1,
     })),
     top,
     effectiveVote,

@@ -1,19 +1,13 @@
 /**
- * `extract`, `grade` and `vote`: offline post-processing of recorded runs with exactly the code
- * the proxy votes with (a top request in the paper's repo, compute-optimal-tts #10).
+ * `extract` and `grade`: offline post-processing of recorded runs with exactly the code the proxy
+ * votes with (a top request in the paper's repo, compute-optimal-tts #10); `vote` lives in
+ * `vote-command.ts`.
  */
 import { z } from 'zod';
-import { extractAnswer, isEquivalent, vote, type VoteMethod } from '../../answer';
-import { aggregateScores } from '../../tts';
-import type { Aggregation } from '../../tts/search-types';
+import { extractAnswer, isEquivalent } from '../../answer';
 
 const extractInput = z.strictObject({ text: z.string() });
 const gradeInput = z.strictObject({ gold: z.string(), pred: z.string() });
-const voteInput = z.strictObject({
-  candidates: z.array(
-    z.strictObject({ text: z.string(), step_scores: z.array(z.number().min(0).max(1)) }),
-  ),
-});
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -52,31 +46,4 @@ export function gradeLine(value: unknown): {
   const predAnswer = answerOf(pred);
   const equal = goldAnswer !== null && predAnswer !== null && isEquivalent(goldAnswer, predAnswer);
   return { equal, pred_answer: predAnswer, gold_answer: goldAnswer };
-}
-
-const VOTE_KEYS: { key: string; method: VoteMethod; aggregation: Aggregation }[] = [
-  { key: 'majority', method: 'majority', aggregation: 'last' },
-  { key: 'prm_min_max', method: 'prm_max', aggregation: 'min' },
-  { key: 'prm_min_vote', method: 'prm_vote', aggregation: 'min' },
-  { key: 'prm_last_max', method: 'prm_max', aggregation: 'last' },
-  { key: 'prm_last_vote', method: 'prm_vote', aggregation: 'last' },
-  { key: 'prm_avg_max', method: 'prm_max', aggregation: 'avg' },
-  { key: 'prm_avg_vote', method: 'prm_vote', aggregation: 'avg' },
-];
-
-export function voteLine(value: unknown): { answers: Record<string, string | null> } {
-  const { candidates } = parse(voteInput, value);
-  const answers = candidates.map((c) => extractAnswer(c.text));
-  const out: Record<string, string | null> = {};
-  for (const { key, method, aggregation } of VOTE_KEYS) {
-    const result = vote(
-      candidates.map((c, i) => ({
-        answer: answers[i] ?? null,
-        score: aggregateScores(c.step_scores, aggregation),
-      })),
-      method,
-    );
-    out[key] = result.winner?.answer ?? null;
-  }
-  return { answers: out };
 }

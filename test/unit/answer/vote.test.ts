@@ -3,7 +3,7 @@ import { groupAnswers, vote, type VoteCandidate, type VoteMethod } from '../../.
 
 const exact = (left: string, right: string): boolean => left === right;
 
-function candidates(...pairs: [string | null, number][]): VoteCandidate[] {
+function candidates(...pairs: [string | null, number | null][]): VoteCandidate[] {
   return pairs.map(([answer, score]) => ({ answer, score }));
 }
 
@@ -70,7 +70,7 @@ describe('vote', () => {
     expect(
       vote(candidates(['1', 0.5], ['2', 0.5], ['2', 0.5], ['1', 0.5]), 'majority').winner?.answer,
     ).toBe('1');
-    expect(vote(candidates(['2', -1], ['1', -1]), 'majority').winner?.answer).toBe('2');
+    expect(vote(candidates(['2', null], ['1', null]), 'majority').winner?.answer).toBe('2');
   });
 
   it('prm_max picks the group of the single best-scored candidate', () => {
@@ -114,10 +114,29 @@ describe('vote', () => {
     expect(vote([], 'majority')).toEqual({ winner: null, groups: [], winnerIndex: null });
   });
 
-  it('counts a non-finite score as no score (-1)', () => {
-    const result = vote(candidates(['1', Number.NaN], ['2', 0]), 'prm_max');
+  it('counts a non-finite score as no score (null), below every number', () => {
+    const result = vote(candidates(['1', Number.NaN], ['2', -7.5]), 'prm_max');
     expect(result.winner?.answer).toBe('2');
-    expect(result.groups[1]?.maxScore).toBe(-1);
+    expect(result.groups[1]?.maxScore).toBeNull();
+  });
+
+  it('takes raw reward logits: negative and above 1, with no score as null', () => {
+    const input = candidates(['1', -2.5], ['2', 3.25], ['1', -0.5], ['3', null]);
+    expect(vote(input, 'prm_max').winner?.answer).toBe('2');
+    expect(vote(input, 'prm_max').groups.map((group) => group.maxScore)).toEqual([
+      3.25,
+      -0.5,
+      null,
+    ]);
+    // Summed raw, two negative logits lose to one positive; squashed, they weigh 0.08 + 0.38.
+    expect(vote(input, 'prm_vote').winner?.answer).toBe('2');
+    const squashed = vote(candidates(['1', -0.1], ['1', -0.1], ['2', 0.1]), 'prm_vote', {
+      squash: 'sigmoid',
+    });
+    expect(squashed.winner?.answer).toBe('1');
+    expect(vote(candidates(['1', -0.1], ['1', -0.1], ['2', 0.1]), 'prm_vote').winner?.answer).toBe(
+      '2',
+    );
   });
 
   it('uses a custom equivalence when given', () => {
@@ -132,7 +151,7 @@ describe('vote', () => {
   describe('invariants', () => {
     const methods: VoteMethod[] = ['majority', 'prm_max', 'prm_vote'];
     // Dyadic scores keep every sum exact, so permuting candidates cannot change a tie by rounding.
-    const score = fc.constantFrom(-1, 0, 0.25, 0.5, 0.75, 1);
+    const score = fc.constantFrom(null, -2, -1, 0, 0.25, 0.5, 0.75, 1, 3.5);
     const candidate = fc.record({ answer: fc.constantFrom('1', '2', '3', '4', null), score });
     const pool = fc.array(candidate, { maxLength: 12 });
 
@@ -218,6 +237,8 @@ describe('vote', () => {
 
 /** The documented rule, restated over exact-string groups: sort keys, then first appearance. */
 function expectedWinner(input: VoteCandidate[], method: VoteMethod): string | null {
+  // No score ranks below every number and adds nothing to a sum.
+  const rank = (score: number | null): number => (score === null ? Number.MIN_SAFE_INTEGER : score);
   const stats = new Map<
     string,
     { count: number; sum: number; max: number; first: number; best: number }
@@ -227,16 +248,16 @@ function expectedWinner(input: VoteCandidate[], method: VoteMethod): string | nu
     const entry = stats.get(answer) ?? {
       count: 0,
       sum: 0,
-      max: -Infinity,
+      max: rank(score),
       first: index,
       best: index,
     };
-    if (score > entry.max) {
-      entry.max = score;
+    if (rank(score) > entry.max) {
+      entry.max = rank(score);
       entry.best = index;
     }
     entry.count += 1;
-    entry.sum += score;
+    entry.sum += score ?? 0;
     stats.set(answer, entry);
   });
   const ranked = [...stats.entries()].sort(([, a], [, b]) => {

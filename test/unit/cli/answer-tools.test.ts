@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import { extractLine, gradeLine, voteLine } from '../../../src/cli/commands/answer-tools';
+import { extractLine, gradeLine } from '../../../src/cli/commands/answer-tools';
 import { mapJsonLines } from '../../../src/cli/jsonl';
 
 describe('extractLine', () => {
@@ -29,32 +29,6 @@ describe('gradeLine', () => {
         pred: 'I cannot solve this problem at all because it is long and very ambiguous honestly',
       }),
     ).toMatchObject({ equal: false });
-  });
-});
-
-describe('voteLine', () => {
-  it('returns every paper vote rule', () => {
-    const out = voteLine({
-      candidates: [
-        { text: '\\boxed{5}', step_scores: [0.9, 0.2] },
-        { text: '\\boxed{5}', step_scores: [0.8, 0.3] },
-        { text: '\\boxed{7}', step_scores: [0.95, 0.9] },
-      ],
-    });
-    expect(out.answers).toEqual({
-      majority: '5',
-      prm_min_max: '7',
-      prm_min_vote: '7',
-      prm_last_max: '7',
-      prm_last_vote: '7',
-      prm_avg_max: '7',
-      prm_avg_vote: '5', // (0.55 + 0.55) beats 0.925
-    });
-  });
-  it('majority ignores invalid answers', () => {
-    expect(
-      voteLine({ candidates: [{ text: 'no answer', step_scores: [] }] }).answers.majority,
-    ).toBeNull();
   });
 });
 
