@@ -49,7 +49,7 @@ export async function runComputeEfficiency(
       onResponse: (i, _s, json) => {
         const meta = ttsMeta(json);
         const gold = options.problems[i]?.answer ?? '';
-        if (meta.selected_answer !== null && isEquivalent(meta.selected_answer, gold)) correct += 1;
+        if (meta.selected_answer !== null && isEquivalent(gold, meta.selected_answer)) correct += 1;
         completionTokens += meta.policy_completion_tokens;
         promptTokens += meta.policy_prompt_tokens;
         budgetSpent += Number.isFinite(meta.budget_spent) ? meta.budget_spent : 0;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { extractAnswer, isEquivalent } from '../../../../src/answer';
+import { clearEquivalenceCache, extractAnswer, isEquivalent } from '../../../../src/answer';
 import { hasDataFile, readMathRows } from '../benchmark-data';
 import type { CorpusOptions } from './corpus-types';
 import { EQUIVALENCE_CORPUS } from './equivalence-corpus';
@@ -10,6 +10,12 @@ import { EXTRACTION_CASES } from './extraction-cases';
 export interface CorpusResults {
   classes: Record<string, { passed: number; total: number }>;
   failures: string[];
+  /** Only when timed (recording): the slowest comparison (fastest of 3, cold caches), in ms. */
+  slowestCompare?: { ms: number; gold: string; pred: string };
+  /** Only when timed: the first comparison of the process (module warm-up included), in ms. */
+  firstCompareMs?: number;
+  /** Only when timed: the slowest extraction (fastest of 3; MATH-500 solutions, a long response). */
+  slowestExtractMs?: number;
 }
 
 type Compare = (gold: string, pred: string, options: CorpusOptions) => boolean;
@@ -80,3 +86,49 @@ export function readResults(name: string): CorpusResults | null {
 }
 
 export const defaultCompare: Compare = (gold, pred, options) => isEquivalent(gold, pred, options);
+
+/**
+ * Runs the corpus with every comparison timed (caches cleared before each, so each is cold).
+ * For the record only: timings depend on the machine and are never asserted.
+ */
+export function runCorpusTimed(): CorpusResults {
+  const firstCompareMs = timeMs(() => isEquivalent('x^2+2x+1', '(x+1)^2'));
+  let slowest = { ms: 0, gold: '', pred: '' };
+  // Each pair three times from cold caches, keeping the fastest: the machine is shared, and a
+  // scheduler or GC pause is not the comparison's cost.
+  const timed: Compare = (gold, pred, options) => {
+    let result = false;
+    const runs = [0, 1, 2].map(() => {
+      clearEquivalenceCache();
+      return timeMs(() => (result = isEquivalent(gold, pred, options)));
+    });
+    const ms = Math.min(...runs);
+    if (ms > slowest.ms) slowest = { ms, gold, pred };
+    return result;
+  };
+  const results = runCorpus(timed);
+  const texts = [
+    ...(hasDataFile('math500.jsonl')
+      ? readMathRows('math500.jsonl').map((row) => row.solution)
+      : []),
+    longResponse(),
+  ];
+  const slowestExtractMs = Math.max(
+    ...texts.map((text) => Math.min(...[0, 1, 2].map(() => timeMs(() => extractAnswer(text))))),
+  );
+  return { ...results, slowestCompare: slowest, firstCompareMs, slowestExtractMs };
+}
+
+function timeMs(run: () => unknown): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Math.round(Number(process.hrtime.bigint() - start) / 1e3) / 1e3;
+}
+
+/** A long reasoning trace: many spans, numbers, answer words and boxes, ~40,000 characters. */
+function longResponse(): string {
+  const step = (index: number): string =>
+    `Step ${index}: the answer so far is $x_{${index}} = \\frac{${index}}{7}$, so 1,${String(index).padStart(3, '0')}.5 ` +
+    `and \\boxed{${index}} or $$ ${index}^2 $$ [ ${index} ] answer: ${index} = ${index}.\n\n`;
+  return Array.from({ length: 400 }, (_, index) => step(index)).join('');
+}
