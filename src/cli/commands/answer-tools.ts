@@ -25,15 +25,29 @@ export function extractLine(value: unknown): { answer: string | null } {
   return { answer: extractAnswer(text) };
 }
 
-/** A gold label may be a bare answer or a full solution; a prediction may be a whole response. */
+/**
+ * A gold label may be a bare answer or a full solution; a prediction may be a whole response. An
+ * anchored answer (box, answer phrase) comes first; then a text that is itself a bare answer
+ * (`\frac{14}{3}`, `Evelyn`); then the unanchored targets, so that "so 42 apples" gives `42`
+ * rather than the prose; then, for a short line, the text itself ("north east").
+ */
 function answerOf(text: string): string | null {
-  const extracted = extractAnswer(text, { allowLastNumber: false });
-  if (extracted !== null) return extracted;
+  const anchored = extractAnswer(text, { allowLastNumber: false });
+  if (anchored !== null) return anchored;
   const trimmed = text.trim();
-  // Short texts without an answer marker are taken as the answer itself.
-  return trimmed.length > 0 && trimmed.length <= 64 && !trimmed.includes('\n')
-    ? trimmed
-    : extractAnswer(text);
+  const isShortLine = trimmed.length > 0 && trimmed.length <= 64 && !trimmed.includes('\n');
+  if (isShortLine && isBareAnswer(trimmed)) return trimmed;
+  return extractAnswer(text) ?? (isShortLine ? trimmed : null);
+}
+
+/** No math delimiters and at most one word of prose. */
+function isBareAnswer(text: string): boolean {
+  if (/\$|\\\(|\\\[/.test(text)) return false;
+  const words = text
+    .replace(/\\[a-zA-Z]+/g, ' ')
+    .split(/\s+/)
+    .filter((word) => /^[a-zA-Z]{2,}[.,;:!?]?$/.test(word));
+  return words.length <= 1;
 }
 
 export function gradeLine(value: unknown): {

@@ -22,6 +22,15 @@ describe('gradeLine', () => {
   it('grades a gold solution (last box) against a bare prediction', () => {
     expect(gradeLine({ gold: 'We get \\boxed{10}.', pred: '11' }).equal).toBe(false);
   });
+  it('takes the number of a short prose response, not the prose', () => {
+    expect(gradeLine({ gold: '42', pred: 'so 42 apples' })).toEqual({
+      equal: true,
+      pred_answer: '42',
+      gold_answer: '42',
+    });
+    expect(gradeLine({ gold: '9', pred: 'Answer $ 9 $' }).pred_answer).toBe('9');
+    expect(gradeLine({ gold: 'Evelyn', pred: 'north east' }).pred_answer).toBe('north east');
+  });
   it('reports no answer as not equal', () => {
     expect(
       gradeLine({
