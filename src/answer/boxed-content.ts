@@ -36,6 +36,8 @@ export function hasBox(text: string): boolean {
   return BOX_COMMAND.test(text);
 }
 
+/** No answer is longer; an unclosed box is given up after this many characters. */
+const MAX_BOX_CHARS = 4000;
 const NEAR_CHARS = 10;
 const SEPARATED_CHARS = 70;
 const SEPARATOR = /\b(?:and|or)\b|,|;/;
@@ -72,7 +74,7 @@ function readBox(text: string, start: number, commandEnd: number): Box | null {
   let index = commandEnd;
   while (text[index] === ' ' || text[index] === '\n') index += 1;
   if (text[index] === '{') {
-    const close = matchBrace(text, index);
+    const close = matchBrace(text, index, MAX_BOX_CHARS);
     if (close < 0) return null;
     const content = text.slice(index + 1, close).trim();
     // `\boxed{\boxed{12}}`: the inner box is the answer.

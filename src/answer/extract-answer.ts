@@ -1,6 +1,6 @@
 import { boxedContents, hasBox, joinParts } from './boxed-content';
 import {
-  boxedTarget,
+  bareBoxSpan,
   DEFAULT_BOXED_PRIORITY,
   SEPARATOR_ONLY,
   SPAN,
@@ -38,7 +38,7 @@ export interface ExtractAnswerOptions {
 export function extractAnswer(text: string, options: ExtractAnswerOptions = {}): string | null {
   const cleaned = text.replace(/ки/g, '');
   const boxedPriority = options.boxedPriority ?? DEFAULT_BOXED_PRIORITY;
-  const targets = [...TARGETS, boxedTarget(boxedPriority)].filter(
+  const targets = TARGETS.filter(
     (candidate) => options.allowLastNumber !== false || !candidate.isUnanchored,
   );
   const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
@@ -46,7 +46,7 @@ export function extractAnswer(text: string, options: ExtractAnswerOptions = {}):
     const matches = targets
       .filter((entry) => entry.priority === priority)
       .flatMap((entry) => findMatches(cleaned, entry));
-    if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned));
+    if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned), ...bareBox(cleaned));
     matches.sort((a, b) => b.end - a.end || a.start - b.start);
     for (const match of matches) {
       const value = match.value();
@@ -68,13 +68,20 @@ function findMatches(text: string, entry: Target): Match[] {
     const start = match.index;
     const end = start + match[0].length;
     const value = (): string | null => {
-      if (entry.kind === 'boxed') return joinParts(boxedContents(groups.boxed ?? '', 'last') ?? []);
       if (entry.kind === 'latex') return spansValue(groups.latex ?? '');
       if (groups.number !== undefined) return plainNumber(groups.number);
       return groups.expression?.trim() ?? null;
     };
     return { start, end, value };
   });
+}
+
+function bareBox(text: string): Match[] {
+  const span = bareBoxSpan(text);
+  if (span === null) return [];
+  const value = (): string | null =>
+    joinParts(boxedContents(text.slice(span.start, span.end), 'last') ?? []);
+  return [{ ...span, value }];
 }
 
 /**

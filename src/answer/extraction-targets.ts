@@ -3,7 +3,7 @@
  * `lazy_expr_regex`; our own patterns, docs/answers.md "Extraction"). Lower priority wins; within
  * a priority the match that ends last wins.
  */
-export type TargetKind = 'latex' | 'expression' | 'boxed';
+export type TargetKind = 'latex' | 'expression';
 
 /** Spans joined by separators; exported for the boxed-span scan of `extract-answer.ts`. */
 export const SEPARATOR_ONLY = /^\s*(?:,?\s*and|,?\s*or|,)\s*$/i;
@@ -20,12 +20,13 @@ export interface Target {
 export const DEFAULT_BOXED_PRIORITY = 50;
 
 // One LaTeX span: `$$..$$` and `\[..\]` may span lines, `$..$` and `\(..\)` may not; ` [..] `
-// between spaces counts too; a span may be followed by a percent sign or word.
-const DISPLAY_DOLLAR = String.raw`(?<!\\)\$\$((?:[^$]|\$(?!\$))+?)(?<!\\)\$\$`;
-const DISPLAY_BRACKET = String.raw`(?<!\\)\\\[((?:[^\\]|\\(?!\]))+?)(?<!\\)\\\]`;
-const INLINE_DOLLAR = String.raw`(?<![\\\d])\$((?:\\\$|[^\n$])+?)(?<!\\)\$`;
-const INLINE_PAREN = String.raw`(?<!\\)\\\(((?:[^\\\n]|\\(?!\)))+?)(?<!\\)\\\)`;
-const INLINE_BRACKET = String.raw`(?<=\s)\[([^\n\][]+?)\](?=\s)`;
+// between spaces counts too; a span may be followed by a percent sign or word. Contents are
+// bounded (no answer is longer), so a text full of unclosed openers costs linear time.
+const DISPLAY_DOLLAR = String.raw`(?<!\\)\$\$((?:[^$]|\$(?!\$)){1,2000}?)(?<!\\)\$\$`;
+const DISPLAY_BRACKET = String.raw`(?<!\\)\\\[((?:[^\\]|\\(?!\])){1,2000}?)(?<!\\)\\\]`;
+const INLINE_DOLLAR = String.raw`(?<![\\\d])\$((?:\\\$|[^\n$]){1,1000}?)(?<!\\)\$`;
+const INLINE_PAREN = String.raw`(?<!\\)\\\(((?:[^\\\n]|\\(?!\))){1,1000}?)(?<!\\)\\\)`;
+const INLINE_BRACKET = String.raw`(?<=\s)\[([^\n\][]{1,1000}?)\](?=\s)`;
 const BARE_FRACTION = String.raw`(-?\\frac\{-?\d+(?:[.,]\d+)?\}\{-?\d+(?:[.,]\d+)?\})`;
 const PERCENT = String.raw`(?:\s*(\\?%|[Pp]ercent(?:age)?|[Pp]ct))?`;
 const SPAN_ALTERNATIVES = [
@@ -89,9 +90,12 @@ export const TARGETS: readonly Target[] = [
 ];
 
 /**
- * The bare-box target: from the first `\boxed` to the last `}` of the text (its content is cut
- * out later). LaTeX spans holding a box are the other boxed target, scanned in `extract-answer.ts`.
+ * The bare box: from the first `\boxed` to the last `}` of the text (Math-Verify's greedy
+ * `\boxed{.+}`; the content is cut out later), found with two index scans rather than a regex
+ * that would rescan the text from every unclosed box. Null when there is none.
  */
-export function boxedTarget(priority: number): Target {
-  return target(priority, 'boxed', String.raw`(?<boxed>\\(?:boxed|fbox)[\s\S]*\})`);
+export function bareBoxSpan(text: string): { start: number; end: number } | null {
+  const start = /\\(?:boxed|fbox)(?![a-zA-Z])/.exec(text)?.index;
+  const end = text.lastIndexOf('}') + 1;
+  return start === undefined || end <= start ? null : { start, end };
 }

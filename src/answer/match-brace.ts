@@ -1,14 +1,16 @@
 /**
  * Index of the `}` that closes the `{` at `openIndex`, or -1 when the group never closes (a
- * truncated generation) or `openIndex` is not a `{`.
+ * truncated generation), does not close within `maxLength` characters, or `openIndex` is not a
+ * `{`.
  *
  * Escaped braces (`\{`, `\}`) are literal set braces in LaTeX, not grouping, so they are skipped;
  * so is the second backslash of a `\\` line break, which would otherwise escape the next brace.
  */
-export function matchBrace(text: string, openIndex: number): number {
+export function matchBrace(text: string, openIndex: number, maxLength = Infinity): number {
   if (text[openIndex] !== '{') return -1;
   let depth = 0;
-  for (let index = openIndex; index < text.length; index += 1) {
+  const end = Math.min(text.length, openIndex + maxLength);
+  for (let index = openIndex; index < end; index += 1) {
     const char = text[index];
     if (char === '\\') {
       index += 1;

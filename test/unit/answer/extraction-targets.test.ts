@@ -1,4 +1,4 @@
-import { boxedTarget, SPAN, TARGETS } from '../../../src/answer/extraction-targets';
+import { bareBoxSpan, SPAN, TARGETS } from '../../../src/answer/extraction-targets';
 
 describe('extraction targets', () => {
   it('rank final-answer phrases, boxes, answer phrases, then unanchored spans and numbers', () => {
@@ -6,7 +6,12 @@ describe('extraction targets', () => {
     expect(
       TARGETS.filter((target) => target.isUnanchored).map((target) => target.priority),
     ).toEqual([300, 300, 300]);
-    expect(boxedTarget(50).priority).toBe(50);
+  });
+
+  it('finds the bare box from the first box to the last closing brace', () => {
+    expect(bareBoxSpan('a \\boxed{1} b \\boxed{2} c')).toEqual({ start: 2, end: 24 });
+    expect(bareBoxSpan('no box {}')).toBeNull();
+    expect(bareBoxSpan('} \\boxed{')).toBeNull();
   });
 
   it('find LaTeX spans with their delimiters, but not a price', () => {
