@@ -9,7 +9,7 @@ describe('extraction targets', () => {
   });
 
   it('finds the bare box from the first box to the last closing brace', () => {
-    expect(bareBoxSpan('a \\boxed{1} b \\boxed{2} c')).toEqual({ start: 2, end: 24 });
+    expect(bareBoxSpan('a \\boxed{1} b \\boxed{2} c')).toEqual({ start: 2, end: 23 });
     expect(bareBoxSpan('no box {}')).toBeNull();
     expect(bareBoxSpan('} \\boxed{')).toBeNull();
   });
