@@ -29,6 +29,7 @@ const FOLDERS = [
   'tts',
   'upstream',
   'util',
+  'workers',
   'main',
 ];
 
@@ -291,6 +292,8 @@ export default defineConfig(
   }),
   boundary('server', { allowed: ['pipeline', 'answer', 'errors', 'util'], typesOnly: ['tts'] }),
   boundary('sim', { allowed: ['util', 'errors'] }),
+  // Worker threads that run pure work off the event loop; built by the composition root.
+  boundary('workers', { allowed: ['answer', 'util', 'errors'], paths: EXPRESS }),
   // config derives its enums from the lists' owners; of upstream/, only the stack-kind list.
   boundary('config', {
     allowed: ['errors', 'util', 'prm', 'prompt', 'answer', 'select', 'tts', 'upstream'],

@@ -1,4 +1,5 @@
-import { answerKey, isEquivalent } from './is-equivalent';
+import { AnswerGrouper } from './answer-grouper';
+import type { AnswerGrouping } from './grouping-session';
 
 /** One sampled solution, reduced to what voting needs. */
 export interface VoteCandidate {
@@ -57,12 +58,11 @@ export interface VoteOptions {
   equivalent?: (left: string, right: string) => boolean;
   /** PRM-Vote weights (default `none`); see {@link ScoreSquash}. */
   squash?: ScoreSquash;
-}
-
-const VOTING_EQUIVALENCE = { symmetric: true, allowSetRelationComparison: true } as const;
-
-function defaultEquivalent(left: string, right: string): boolean {
-  return isEquivalent(left, right, VOTING_EQUIVALENCE);
+  /**
+   * The request's grouping (answers already placed are not compared again; early stopping adds a
+   * batch at a time). A fresh `AnswerGrouper` with the default budget when absent.
+   */
+  grouper?: AnswerGrouping;
 }
 
 /** Groups of equivalent answers, in order of first appearance. */
@@ -74,34 +74,35 @@ export interface AnswerGroups {
 
 /**
  * Clusters answers: each answer joins the first group whose representative (its first answer)
- * is equivalent, else starts a new group, so each answer is compared with each representative at
- * most once. Identical strings always share a group. With the default equivalence, answers with
- * equal {@link answerKey}s also share a group without a comparison; a custom `equivalent` is
- * asked about every other pair, so it alone decides.
+ * is equivalent, else starts a new group. Identical strings always share a group. With the
+ * default equivalence (`isEquivalent` made symmetric, see `votingEquivalent`), answers with equal
+ * `answerKey`s share a group without a comparison, pairs that their fingerprints rule out are never
+ * compared, and the work is bounded (see {@link AnswerGrouper}); a custom `equivalent` is asked
+ * about every other pair, so it alone decides. Groups are numbered by first appearance in
+ * `answers`, whatever the grouper saw before.
  */
 export function groupAnswers(
   answers: readonly (string | null)[],
   equivalent?: (left: string, right: string) => boolean,
+  grouper: AnswerGrouping = new AnswerGrouper(equivalent ? { equivalent } : {}),
 ): AnswerGroups {
-  const isDefault = equivalent === undefined;
-  const areEquivalent = equivalent ?? defaultEquivalent;
+  grouper.add(answers);
   const groups: { answer: string; members: number[] }[] = [];
   const groupOf: (number | null)[] = [];
-  const groupByShortcut = new Map<string, number>();
+  const localOf = new Map<number, number>();
   answers.forEach((answer, index) => {
-    if (answer === null || answer.trim() === '') {
+    const shared = grouper.groupOf(answer);
+    if (answer === null || shared === null) {
       groupOf.push(null);
       return;
     }
-    const shortcut = isDefault ? `key:${answerKey(answer)}` : `raw:${answer}`;
-    let target = groupByShortcut.get(shortcut);
-    if (target === undefined) {
-      const found = groups.findIndex((group) => areEquivalent(group.answer, answer));
-      target = found >= 0 ? found : groups.push({ answer, members: [] }) - 1;
-      groupByShortcut.set(shortcut, target);
+    let local = localOf.get(shared);
+    if (local === undefined) {
+      local = groups.push({ answer, members: [] }) - 1;
+      localOf.set(shared, local);
     }
-    groups[target]?.members.push(index);
-    groupOf.push(target);
+    groups[local]?.members.push(index);
+    groupOf.push(local);
   });
   return { groups, groupOf };
 }
@@ -130,6 +131,7 @@ export function vote(
   const { groups: clusters } = groupAnswers(
     candidates.map((candidate) => candidate.answer),
     options.equivalent,
+    options.grouper,
   );
   const groups = clusters.map(({ answer, members }) => {
     const scored = members.flatMap((member) => {

@@ -4,11 +4,13 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from '../config';
 import type { ShadowArm, TtsDefaults } from '../pipeline';
 import { createApp, createMetrics, type Metrics } from '../server';
 import type { RunningSimulator } from '../sim';
+import { createGroupingPool } from '../workers';
 import { clientApiKeys } from './api-keys';
 import { loadAutoSettings } from './auto-settings';
 import { createModelBackends, createVerifiers } from './backends';
@@ -84,7 +86,13 @@ async function startConfiguredServer(
     metrics,
     logger,
   });
+  // Answer grouping (normalization and the symbolic engine) runs off the event loop: one worker
+  // per spare core, at least one, started on first use (docs/voting-cost.md).
+  const grouping = createGroupingPool({
+    size: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+  });
   const closeUpstreams = async (): Promise<void> => {
+    await grouping.close();
     await Promise.all([...upstreams.clients.values()].map((c) => c.close()));
     await Promise.all(
       Object.values(simulatorReplicas)
@@ -113,6 +121,7 @@ async function startConfiguredServer(
   const health = createHealthCheck(config, upstreams);
 
   const app = createApp({
+    grouping,
     logger,
     backends,
     ttsDefaults,

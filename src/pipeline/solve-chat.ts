@@ -7,7 +7,8 @@ import { UpstreamError } from '../errors';
 import { autoSearch, type AutoDecision, type TableMethod } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
-import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
+import { createLocalGroupingService, type GroupingService, type GroupingSession } from '../answer';
+import { METHODS, isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
 import type {
   Aggregation,
   Candidate,
@@ -38,6 +39,8 @@ export interface SolveInput {
   now: () => number;
   /** Wall-clock budget for the search; when reached, the best answer so far is returned, labelled. */
   timeoutMs: number;
+  /** Where answers are grouped for the vote (a worker pool in the server); this thread when absent. */
+  grouping?: GroupingService;
 }
 
 export interface SolveChoice {
@@ -169,6 +172,17 @@ function partialResult(recorder: RecordingUpstreams | null, timeoutMs: number): 
 }
 
 export async function solveChat(input: SolveInput): Promise<SolveResult> {
+  const session = (input.grouping ?? LOCAL_GROUPING).openSession();
+  try {
+    return await solveWithSession(input, session);
+  } finally {
+    session.close();
+  }
+}
+
+const LOCAL_GROUPING = createLocalGroupingService();
+
+async function solveWithSession(input: SolveInput, session: GroupingSession): Promise<SolveResult> {
   const started = input.now();
   const { backend, plan } = input;
   let promptTokens = 0;
@@ -199,6 +213,7 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
       random: createSeededRandom(input.seed),
       signal,
       ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+      answers: session,
     };
     if (isAuto) {
       // Kept as soon as auto decides, so a deadline that cuts the run still reports the decision.
@@ -242,11 +257,24 @@ export async function solveChat(input: SolveInput): Promise<SolveResult> {
         vote: plan.vote,
         reason: plan.reason,
       };
+  const answers = await placeVotingAnswers(complete, session);
   const selection = selectAnswer(complete, {
     aggregation: ran.aggregation,
     vote: ran.vote,
     topN: input.choices,
+    grouping: session,
+    answers,
   });
+  const grouped = session.stats();
+  if (grouped.degradedReason !== null) {
+    warnings.push({
+      code: 'equivalence-degraded',
+      message:
+        grouped.degradedReason === 'budget-exhausted'
+          ? `answer grouping reached its work budget (${grouped.stepsUsed} steps); ${grouped.skippedComparisons} comparison(s) left out, those answers grouped by canonical key only`
+          : `answer grouping ${grouped.degradedReason === 'worker-failed' ? 'worker failed' : 'was incomplete'}; answers grouped by canonical key only`,
+    });
+  }
   if (selection.fellBackToMajority && ran.vote !== 'majority') {
     degraded ??= 'some candidates have no PRM scores; voted by majority';
   }

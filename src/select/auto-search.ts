@@ -14,7 +14,7 @@
  */
 import { extractAnswer } from '../answer';
 import { isAbortError } from '../util';
-import { METHODS, isCompleteCandidate, selectAnswer } from '../tts';
+import { METHODS, isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
 import type {
   Aggregation,
   Candidate,
@@ -186,10 +186,14 @@ export async function autoSearch(
     addUsage(usage, probe.usage);
     addWarnings(warnings, probe.warnings);
   }
+  const probeSamples = probe ? probeSamplesFromCandidates(probe.candidates) : [];
+  const grouping = options.equivalent ? undefined : deps.answers;
+  if (grouping) await grouping.place(probeSamples.map((sample) => sample.answer));
   const difficulty = probe
-    ? estimateDifficulty(probeSamplesFromCandidates(probe.candidates), {
+    ? estimateDifficulty(probeSamples, {
         thresholds: thresholdsFor(table, options.modelName),
         ...(options.equivalent ? { equivalent: options.equivalent } : {}),
+        ...(grouping ? { grouping } : {}),
       })
     : null;
 
@@ -328,7 +332,7 @@ async function sampleWithEarlyStop(
   );
   for (;;) {
     const decision = shouldStopEarly(
-      voteStateOf(candidates, state, budget, options.equivalent),
+      await voteStateOf(candidates, state, budget, options.equivalent, deps),
       options.earlyStop,
     );
     if (decision.shouldStop) {
@@ -360,9 +364,10 @@ async function sampleWithEarlyStop(
     } catch (error) {
       if (candidates.length === 0 || isAbort(error, deps)) throw error;
       warnings.push(failedPhaseWarning(error, `a batch of ${size} samples`));
-      const stop = shouldStopEarly(voteStateOf(candidates, state, budget, options.equivalent), {
-        kind: 'none',
-      });
+      const stop = shouldStopEarly(
+        await voteStateOf(candidates, state, budget, options.equivalent, deps),
+        { kind: 'none' },
+      );
       return {
         candidates,
         stop: {
@@ -379,17 +384,23 @@ async function sampleWithEarlyStop(
   }
 }
 
-function voteStateOf(
+/** The vote so far; answers are placed in the request's grouping first (each once, incrementally). */
+async function voteStateOf(
   candidates: readonly Candidate[],
   state: SampleState,
   budget: number,
   equivalent: AutoSearchOptions['equivalent'],
-): Parameters<typeof shouldStopEarly>[0] {
+  deps: SearchDeps,
+): Promise<Parameters<typeof shouldStopEarly>[0]> {
   const complete = candidates.filter(isCompleteCandidate);
+  const grouping = equivalent ? undefined : deps.answers;
+  const answers = await placeVotingAnswers(complete, grouping);
   const selection = selectAnswer(complete, {
     aggregation: state.aggregation,
     vote: state.vote,
+    answers,
     ...(equivalent ? { equivalent } : {}),
+    ...(grouping ? { grouping } : {}),
   });
   return {
     counts: selection.table.map((row) => row.count),

@@ -6,7 +6,7 @@
  * signal plus answer agreement (a Pass@1 proxy that needs no PRM) and the share of samples without
  * an answer. The thresholds are per (policy, PRM) and come from `tts-proxy calibrate`.
  */
-import { groupAnswers } from '../answer';
+import { groupAnswers, type AnswerGrouping } from '../answer';
 import type { DifficultyBin } from './select-types';
 
 /** One probe sample: its extracted answer (null = invalid) and its PRM step scores (null = unscored). */
@@ -71,15 +71,19 @@ export interface EstimateDifficultyOptions {
   thresholds?: DifficultyThresholds;
   /** Answer equivalence for grouping; `answer/`'s `isEquivalent` by default. */
   equivalent?: (left: string, right: string) => boolean;
+  /** The request's grouping, with the probe's answers already placed. */
+  grouping?: AnswerGrouping;
 }
 
 export function computeProbeSignals(
   samples: readonly ProbeSample[],
   equivalent?: (left: string, right: string) => boolean,
+  grouping?: AnswerGrouping,
 ): ProbeSignals {
   const { groups } = groupAnswers(
     samples.map((sample) => sample.answer),
     equivalent,
+    grouping,
   );
   const counts = groups.map((group) => group.members.length);
   const validAnswers = counts.reduce((sum, count) => sum + count, 0);
@@ -152,7 +156,7 @@ export function estimateDifficulty(
   options: EstimateDifficultyOptions = {},
 ): DifficultyEstimate {
   const thresholds = options.thresholds ?? DEFAULT_DIFFICULTY_THRESHOLDS;
-  const signals = computeProbeSignals(samples, options.equivalent);
+  const signals = computeProbeSignals(samples, options.equivalent, options.grouping);
   const { bin, reason } = binFromSignals(signals, thresholds);
   return { bin, signals, thresholds: { ...thresholds }, reason };
 }

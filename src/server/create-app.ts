@@ -2,6 +2,7 @@
  * Compose the Express app from its dependencies. No listen, no env, no config: `main.ts` builds
  * the deps, tests build fakes.
  */
+import type { GroupingService } from '../answer';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
@@ -42,6 +43,8 @@ export interface AppDeps {
   shadow: { rate: number; maxConcurrent: number } | null;
   now?: () => number;
   randomSeed?: () => number;
+  /** Where votes group answers (a worker pool); the request's own thread when absent. */
+  grouping?: GroupingService;
 }
 
 export type TtsProxyApp = express.Express & {
@@ -133,6 +136,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       now,
       randomSeed,
       shadow,
+      ...(deps.grouping ? { grouping: deps.grouping } : {}),
     },
     deps.logger,
   );

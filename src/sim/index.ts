@@ -40,3 +40,9 @@ export {
   expectedStepCorrectProbability,
   type PolicyFamily,
 } from './world/policy-strength';
+export {
+  answerForm,
+  distinctAnswers,
+  type AnswerForm,
+  type AnswerFormKind,
+} from './world/answer-forms';

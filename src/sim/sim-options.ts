@@ -66,6 +66,12 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** Receives human-readable log lines (startup banner, faults). */
   log?: (line: string) => void;
+  /**
+   * Opt-in answer diversity (world/answer-forms.ts): final `\boxed{}` integers are written as
+   * equivalent-preserving symbolic forms (fractions, radicals, intervals, tuples); 'all-distinct'
+   * gives every sample its own value (a voting stress test). Off by default.
+   */
+  answerForms?: boolean | 'all-distinct';
 }
 
 export interface SimStats {

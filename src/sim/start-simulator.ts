@@ -105,6 +105,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     drawFault: createFaultPlan({ ...DEFAULT_FAULTS, ...options.faults }, options.seed),
     log,
     timeoutHoldMs: TIMEOUT_HOLD_MS,
+    answerForms:
+      options.answerForms === 'all-distinct'
+        ? 'all-distinct'
+        : options.answerForms === true
+          ? 'equivalent'
+          : null,
   };
   const controllers = new Set<AbortController>();
 

@@ -22,7 +22,9 @@ export { aggregateScores } from './step-scores';
 export { splitSteps, stepOf, containsAnswer, STEP_SEPARATOR } from './steps';
 export { isCompleteCandidate } from './is-complete-candidate';
 export {
+  placeVotingAnswers,
   selectAnswer,
+  votingAnswers,
   type AnswerTally,
   type RankedAnswer,
   type SelectAnswerOptions,

@@ -1,3 +1,4 @@
+import type { GroupingSession } from '../answer';
 /**
  * Shared types of the search methods (`cot`, `majority`, `best_of_n`, `beam_search`, `dvts`).
  * A method is a pure async function over a `Policy`, an optional `Verifier` and injected
@@ -74,7 +75,13 @@ export interface SearchUsage {
 }
 
 export type SearchWarningCode =
-  'verifier-unavailable' | 'policy-failed' | 'samples-dropped' | 'prm-input-truncated' | 'aborted';
+  | 'verifier-unavailable'
+  | 'policy-failed'
+  | 'samples-dropped'
+  | 'prm-input-truncated'
+  | 'aborted'
+  /** Answer grouping fell back to key equality (work budget spent, or its worker failed). */
+  | 'equivalence-degraded';
 
 export interface SearchWarning {
   code: SearchWarningCode;
@@ -102,6 +109,11 @@ export interface SearchDeps {
   random: () => number;
   signal?: AbortSignal;
   onEvent?: (event: SearchEvent) => void;
+  /**
+   * The request's answer grouping (possibly off-thread): methods that vote between batches place
+   * their answers here first, so each answer is grouped once per request.
+   */
+  answers?: GroupingSession;
 }
 
 export interface SearchResult {

@@ -4,7 +4,13 @@
  * `answer/`, and the vote follows the paper's rules (`vote_utils.py`: majority, PRM-Max, PRM-Vote
  * over min / last / avg / prod aggregated step scores).
  */
-import { extractAnswer, vote, type VoteMethod } from '../answer';
+import {
+  extractAnswer,
+  vote,
+  type AnswerGrouping,
+  type GroupingSession,
+  type VoteMethod,
+} from '../answer';
 import { isCompleteCandidate } from './is-complete-candidate';
 import type { Aggregation, Candidate } from './search-types';
 import { aggregateScores } from './step-scores';
@@ -17,6 +23,10 @@ export interface SelectAnswerOptions {
   topN?: number;
   /** Answer equivalence; `answer/`'s `isEquivalent` by default. */
   equivalent?: (left: string, right: string) => boolean;
+  /** The request's grouping; answers placed in it beforehand are not compared again. */
+  grouping?: AnswerGrouping;
+  /** `votingAnswers(candidates)` when the caller already has it (extraction is not free). */
+  answers?: readonly (string | null)[];
 }
 
 /** One row of the vote table: a group of equivalent answers. */
@@ -69,11 +79,10 @@ export function selectAnswer(
       ? null
       : aggregateScores(candidate.stepScores, options.aggregation),
   );
-  const answers = candidates.map((candidate) =>
-    isCompleteCandidate(candidate)
-      ? extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' })
-      : null,
-  );
+  const answers =
+    options.answers?.length === candidates.length
+      ? [...options.answers]
+      : votingAnswers(candidates);
   const voters = candidates.flatMap((candidate, index) =>
     isCompleteCandidate(candidate) ? [index] : [],
   );
@@ -85,7 +94,10 @@ export function selectAnswer(
   const result = vote(
     voters.map((index, i) => ({ answer: answers[index] ?? null, score: voteScores[i] ?? null })),
     effectiveVote,
-    options.equivalent ? { equivalent: options.equivalent } : {},
+    {
+      ...(options.equivalent ? { equivalent: options.equivalent } : {}),
+      ...(options.grouping ? { grouper: options.grouping } : {}),
+    },
   );
   const representative = (members: readonly number[]): number => {
     let best = members[0] ?? 0;
@@ -113,4 +125,36 @@ export function selectAnswer(
     answers,
     scores,
   };
+}
+
+/** The answer each candidate votes with (null: incomplete or none found), as `selectAnswer` reads it. */
+export function votingAnswers(candidates: readonly Candidate[]): (string | null)[] {
+  return candidates.map(votingAnswer);
+}
+
+// Early stopping votes after every batch over all samples so far: each sample is read once.
+const extracted = new WeakMap<Candidate, { text: string; finish: string; answer: string | null }>();
+
+function votingAnswer(candidate: Candidate): string | null {
+  if (!isCompleteCandidate(candidate)) return null;
+  const known = extracted.get(candidate);
+  if (known !== undefined && known.text === candidate.text && known.finish === candidate.finish) {
+    return known.answer;
+  }
+  const answer = extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' });
+  extracted.set(candidate, { text: candidate.text, finish: candidate.finish, answer });
+  return answer;
+}
+
+/**
+ * Groups the candidates' answers in the request's session (off-thread when it is) before a vote,
+ * and returns them for `selectAnswer`'s `answers` option.
+ */
+export async function placeVotingAnswers(
+  candidates: readonly Candidate[],
+  session: GroupingSession | undefined,
+): Promise<(string | null)[]> {
+  const answers = votingAnswers(candidates);
+  if (session !== undefined) await session.place(answers);
+  return answers;
 }

@@ -12,12 +12,12 @@
  * saved tokens are reported. The PRM needs the whole path to score its last step, so a path that
  * merely EXTENDS a cached one is sent in full: no adapter here can send a suffix alone.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../errors';
 import type { PrmFamily } from '../prm';
 import { preparePrmTokens } from '../prm';
 import type { ScoreResult, Verifier } from '../tts';
+import { createPathKeys } from './path-keys';
 import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
 import type { UpstreamClient } from './upstream-client';
 import {
@@ -59,15 +59,6 @@ export function createPrmCache(maxEntries: number): LRUCache<string, PrefixScore
   return maxEntries > 0 ? new LRUCache<string, PrefixScore>({ max: maxEntries }) : null;
 }
 
-/**
- * The cache key of a path: a native SHA-1 over model, question and steps (collision-free in
- * practice, so a hit is never another path's scores). The model + question part is hashed once per
- * `score` call and forked per path, so a key costs one pass over the path's own steps.
- */
-function pathKey(questionHash: Hash, steps: readonly string[]): string {
-  return questionHash.copy().update('\u0001').update(steps.join('\u0001')).digest('base64');
-}
-
 export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
   const { client, servedName, family, cache } = options;
   const batcher =
@@ -82,6 +73,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
   const readout = family.readout;
   const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
   const canCache = cache !== null && family.isCausal;
+  const pathKeys = createPathKeys();
 
   async function tokenize(
     text: string,
@@ -159,9 +151,8 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     async score(question, paths, signal): Promise<ScoreResult> {
       const scores: (number[] | null)[] = new Array<number[] | null>(paths.length).fill(null);
       const keys: (string | null)[] = new Array<string | null>(paths.length).fill(null);
-      const questionHash = canCache
-        ? createHash('sha1').update(servedName).update('\u0000').update(question)
-        : null;
+      // Keys are hash chains (parent key + step, see path-keys.ts): a round hashes its new steps.
+      const scope = canCache ? `${servedName}\u0000${question}` : null;
       let cachedTokens = 0;
       const pending: number[] = [];
       paths.forEach((steps, i) => {
@@ -169,8 +160,8 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
           scores[i] = [];
           return;
         }
-        if (canCache && questionHash) {
-          const key = pathKey(questionHash, steps);
+        if (canCache && scope !== null) {
+          const key = pathKeys.keyOf(scope, steps);
           keys[i] = key;
           const hit = cache.get(key);
           if (hit !== undefined && hit.scores.length === steps.length) {

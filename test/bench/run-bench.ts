@@ -3,7 +3,12 @@
  * processes on loopback, run bounded loads from this process (undici Pool), and print ONE JSON
  * document (also written to bench-results/bench-<date>.json) with every ratio measured in this run.
  *
- * BENCH_QUICK=1 shrinks every load (for trying the harness; not for numbers).
+ * BENCH_QUICK=1 shrinks every load (for trying the harness; not for numbers). The full run takes
+ * about 6-8 minutes on 2 cores.
+ *
+ * Honest by construction: comparisons are paired rounds with the arm order rotated; measured
+ * phases use questions no warm-up used; a noise check (foreign CPU before and during the run,
+ * round-to-round spread) marks the run invalid, and then no target gets a verdict.
  * BENCH_PROXY_ENV='{"TTS_PROXY__...":"..."}' adds config overrides to every proxy child (e.g. to
  * compare a setting: the JSON records them under setup.extra_proxy_env).
  */
@@ -15,18 +20,15 @@ import { generateProblems } from '../../src/sim';
 import { createLoadPool } from './lib/run-load';
 import { startRig } from './lib/start-rig';
 import { round } from './lib/summarize';
+import { createNoiseLedger, idleForeignShare } from './lib/noise';
+import { runAdaptive } from './sections/adaptive';
 import { runCriticalPath } from './sections/critical-path';
-import {
-  compareVariants,
-  runComputeEfficiency,
-  tokensToReachAccuracy,
-  type Variant,
-} from './sections/compute-efficiency';
+import { runEventLoop } from './sections/event-loop';
+import { runMemory } from './sections/memory';
 import { runPassthrough } from './sections/passthrough';
-import { runPrmBatching } from './sections/prm-batching';
 import { runPrmCache } from './sections/prm-cache';
-import { runProxyCpu } from './sections/proxy-cpu';
-import { runScale } from './sections/scale';
+import { measureProxyCpu, type CpuScenario } from './sections/proxy-cpu';
+import { runVoteCost } from './sections/vote-cost';
 import { evaluateTargets } from './targets';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -34,7 +36,6 @@ const q = (full: number, quick: number): number => (QUICK ? quick : full);
 const ZERO = { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 };
 const CRITICAL_PATH_MS = 50;
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
-const SCALE_PER_CALL_MS = 20;
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -67,10 +68,21 @@ function machine(): Record<string, unknown> {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const problems = generateProblems({ seed: 2027, count: 60 });
-  const questions = problems.map((p) => p.problem);
-  // Load sections give every request its own question, so no cache is reused across requests.
-  const distinct = generateProblems({ seed: 99, count: 5000 }).map((p) => p.problem);
+  log('noise baseline: 2 s idle');
+  const noise = createNoiseLedger(await idleForeignShare(2000));
+  // Questions are handed out once: no measured request reuses a warm-up question.
+  const pool = generateProblems({ seed: 99, count: 20_000 }).map((p) => p.problem);
+  let nextQuestion = 0;
+  const take = (count: number): string[] => {
+    const out = pool.slice(nextQuestion, nextQuestion + count);
+    nextQuestion += count;
+    return out;
+  };
+  const long = (questions: readonly string[]): string[] =>
+    questions.map(
+      (question, i) =>
+        `${question}\n\nBackground for problem ${i}: ${'The ledger lists each change in order, with the date, the amount and who made it. '.repeat(24)}`,
+    );
   const report: Record<string, unknown> = {
     bench: 'tts-proxy',
     date: new Date().toISOString(),
@@ -78,144 +90,219 @@ async function main(): Promise<void> {
     machine: machine(),
     setup: {
       processes:
-        'load generator (this process, undici Pool) -> proxy child (startServer, config/default.yaml + env overrides) -> policy simulator child + PRM simulator child; bare hop = express + http-proxy-middleware child with a keep-alive agent',
-      proxy_overrides:
-        'ab.shadow_rate=0 (no background A/B traffic); server.log_level as configured (info, logs to /dev/null)',
+        'load generator (this process, undici Pool) -> proxy child (startServer, config/default.yaml + env overrides; its answer-grouping worker thread counts in its CPU) -> policy simulator child + PRM simulator child; bare hop = express + http-proxy-middleware child with a keep-alive agent',
+      proxy_overrides: 'ab.shadow_rate=0 (no background A/B traffic)',
       cpu_source: '/proc/<pid>/stat utime+stime (10 ms ticks) over the measured window',
+      questions:
+        'generateProblems({ seed: 99 }) handed out once each: warm-up and measured phases never share a question',
       extra_proxy_env: EXTRA_PROXY_ENV,
     },
   };
 
+  log('vote cost (in-process)');
+  {
+    const done = noise.section('vote_cost', []);
+    report.vote_cost = await runVoteCost({
+      sizes: [4, 16, 64, 256],
+      naiveMaxN: q(16, 4),
+      repetitions: q(5, 2),
+    });
+    done();
+  }
+
   log('rig A: zero-latency simulators, proxy, bare hop');
-  const rigA = await startRig({ latency: ZERO, withHop: true, proxyEnv: EXTRA_PROXY_ENV });
-  const poolA = createLoadPool(rigA.proxyUrl, 64);
+  // --expose-gc lets the memory section read the heap after a full collection (nothing else
+  // calls gc()).
+  const rigA = await startRig({
+    latency: ZERO,
+    withHop: true,
+    proxyEnv: EXTRA_PROXY_ENV,
+    proxyExecArgv: ['--expose-gc'],
+  });
+  const ours = (rig: typeof rigA): number[] => [
+    rig.proxy.pid,
+    rig.policySim.pid,
+    rig.prmSim.pid,
+    ...(rig.hop ? [rig.hop.pid] : []),
+  ];
   try {
-    log('1. passthrough overhead');
-    report.passthrough = await runPassthrough(rigA, {
-      rounds: q(5, 1),
-      initialWarmup: q(8000, 300),
+    log('passthrough (JSON and SSE, paired rounds)');
+    report.passthrough = await runPassthrough(rigA, noise, {
+      rounds: q(5, 5),
+      initialWarmup: q(1000, 200),
       plan: [
-        { concurrency: 1, warmup: q(200, 50), count: q(1500, 200) },
-        { concurrency: 64, warmup: q(500, 100), count: q(8000, 500) },
+        { concurrency: 1, warmup: q(50, 20), count: q(250, 80) },
+        { concurrency: 16, warmup: q(100, 40), count: q(800, 200) },
       ],
     });
-    log('3. proxy CPU per request');
-    report.proxy_cpu = await runProxyCpu(rigA, poolA, {
-      problems: distinct,
-      concurrency: 16,
-      scenarios: [
-        {
-          name: 'best_of_n_16',
-          budget: { n: 16, strategy: 'best_of_n' },
-          warmup: q(3000, 100),
-          count: q(500, 60),
-          windows: 3,
-        },
-        {
-          name: 'beam_search_16',
-          budget: { n: 16, m: 4, strategy: 'beam_search' },
-          warmup: q(800, 30),
-          count: q(300, 30),
-          windows: 3,
-        },
-      ],
-    });
-    log('PRM prefix-score cache');
-    report.prm_cache = await runPrmCache(poolA, questions[1] as string);
-    log('5. compute efficiency');
-    const variants: Variant[] = [
-      { name: 'cot', budget: { n: 1, strategy: 'cot' } },
-      { name: 'best_of_n_16', budget: { n: 16, strategy: 'best_of_n' } },
-      { name: 'majority_16', budget: { n: 16, strategy: 'majority' } },
-      { name: 'auto_16', budget: { n: 16, strategy: 'auto' } },
-      { name: 'auto_8', budget: { n: 8, strategy: 'auto' } },
-      { name: 'auto_4', budget: { n: 4, strategy: 'auto' } },
-    ];
-    const efficiency = await runComputeEfficiency(poolA, {
-      problems: QUICK ? problems.slice(0, 12) : problems,
-      variants,
-      concurrency: 8,
-    });
-    report.compute_efficiency = {
-      problems:
-        'generateProblems({ seed: 2027, count: 60 }), graded with isEquivalent against the simulator answer',
-      adaptive_early_stopping:
-        'auto_16 = tts_strategy auto at N=16: probe, strategy table row, early stopping per config tts.early_stop (default config)',
-      variants: efficiency,
-      auto_vs_best_of_n_16: compareVariants(efficiency, 'auto_16', 'best_of_n_16'),
-      tokens_to_reach_best_of_n_16_accuracy: tokensToReachAccuracy(
-        efficiency,
-        ['auto_4', 'auto_8', 'auto_16'],
-        'best_of_n_16',
-      ),
-    };
-    log('PRM micro-batching (verifier over the PRM simulator, in-process)');
+    log('proxy CPU per request (c=1, c=16, N = 4..256)');
+    const cpuPool = createLoadPool(rigA.proxyUrl, 16);
     try {
-      report.prm_batching = await runPrmBatching(rigA.prmUrl, {
-        concurrent: q(64, 16),
-        rounds: q(20, 4),
-        problems: questions,
-        prmPid: rigA.prmSim.pid,
+      const done = noise.section('proxy_cpu', ours(rigA));
+      const bon = (n: number): unknown => ({ n, strategy: 'best_of_n' });
+      const scenarios: { name: string; concurrency: number; scenario: CpuScenario }[] = [
+        {
+          name: 'best_of_n_16_c1',
+          concurrency: 1,
+          scenario: {
+            name: 'c1',
+            budget: bon(16),
+            warmup: q(800, 100),
+            count: q(300, 40),
+            windows: 3,
+          },
+        },
+        {
+          name: 'best_of_n_16_c16',
+          concurrency: 16,
+          scenario: {
+            name: 'c16',
+            budget: bon(16),
+            warmup: q(300, 50),
+            count: q(400, 60),
+            windows: 3,
+          },
+        },
+        ...[4, 64, 256].map((n) => ({
+          name: `best_of_n_${n}_c4`,
+          concurrency: 4,
+          scenario: {
+            name: `n${n}`,
+            budget: bon(n),
+            warmup: q(Math.ceil(3200 / n), 8),
+            count: q(Math.max(24, Math.ceil(4800 / n)), 8),
+            windows: 2,
+          },
+        })),
+        {
+          name: 'beam_search_16_c16',
+          concurrency: 16,
+          scenario: {
+            name: 'beam',
+            budget: { n: 16, m: 4, strategy: 'beam_search' },
+            warmup: q(200, 20),
+            count: q(200, 30),
+            windows: 2,
+          },
+        },
+      ];
+      const cpu: Record<string, unknown> = {};
+      for (const { name, concurrency, scenario } of scenarios) {
+        const questions = take(scenario.warmup + scenario.count * scenario.windows);
+        cpu[name] = await measureProxyCpu(rigA, cpuPool, questions, concurrency, scenario, 0);
+      }
+      const at = (name: string): number =>
+        Number((cpu[name] as Record<string, unknown> | undefined)?.proxy_cpu_ms_per_request);
+      const perSample = (low: number, high: number, lowName: string, highName: string): number =>
+        round((at(highName) - at(lowName)) / (high - low), 4);
+      cpu.linearity = {
+        note: 'marginal proxy CPU per extra sample (ms) between budgets, all at c=4 except N=16 (c=16 window)',
+        marginal_ms_per_sample_4_to_64: perSample(4, 64, 'best_of_n_4_c4', 'best_of_n_64_c4'),
+        marginal_ms_per_sample_64_to_256: perSample(64, 256, 'best_of_n_64_c4', 'best_of_n_256_c4'),
+        marginal_ratio_high_vs_low: round(
+          perSample(64, 256, 'best_of_n_64_c4', 'best_of_n_256_c4') /
+            perSample(4, 64, 'best_of_n_4_c4', 'best_of_n_64_c4'),
+        ),
+      };
+      report.proxy_cpu = cpu;
+      done();
+      log('memory after repeated bursts');
+      report.memory = await runMemory(rigA, cpuPool, {
+        bursts: q(5, 3),
+        requestsPerBurst: q(300, 40),
+        concurrency: 16,
+        questions: take(q(1500, 120)),
       });
-    } catch (error) {
-      report.prm_batching = { error: error instanceof Error ? error.message : String(error) };
+      log('PRM prefix-score cache');
+      report.prm_cache = await runPrmCache(cpuPool, take(1)[0] ?? '');
+      log('adaptive vs fixed (3 seeds)');
+      const adaptiveDone = noise.section('adaptive', ours(rigA));
+      report.adaptive = await runAdaptive(cpuPool, {
+        seeds: [1, 2, 3],
+        problemsPerSeed: q(30, 8),
+        concurrency: 8,
+      });
+      adaptiveDone();
+    } finally {
+      await cpuPool.close();
     }
   } finally {
-    await poolA.close();
     await rigA.stop();
   }
 
-  log(`2. critical path (rig B: ${CRITICAL_PATH_MS} ms per upstream call)`);
+  log('rig D: distinct symbolic answers (policy simulator answerForms all-distinct): stall check');
+  const rigD = await startRig({
+    latency: ZERO,
+    answerForms: 'all-distinct',
+    proxyEnv: EXTRA_PROXY_ENV,
+  });
+  try {
+    const hard = generateProblems({ seed: 77, count: 200, difficulty: [0.7, 1] }).map(
+      (p) => p.problem,
+    );
+    report.event_loop = await runEventLoop(rigD, noise, {
+      rounds: q(5, 3),
+      plainRequests: q(300, 60),
+      heavyConcurrency: 2,
+      questions: hard,
+    });
+  } finally {
+    await rigD.stop();
+  }
+
+  log(`rig B: ${CRITICAL_PATH_MS} ms per upstream call: critical path, CPU with latency`);
   const rigB = await startRig({
     latency: { perCallMs: CRITICAL_PATH_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 },
     proxyEnv: EXTRA_PROXY_ENV,
   });
   const poolB = createLoadPool(rigB.proxyUrl, 16);
   try {
+    const done = noise.section('critical_path', ours(rigB));
+    const warmupProblems = take(200);
     report.critical_path = await runCriticalPath(rigB, poolB, {
       perCallMs: CRITICAL_PATH_MS,
-      problems: distinct,
+      problems: take(q(8, 2) * 4 + q(16, 4)),
+      warmupProblems,
       requests: q(8, 2),
       concurrent: q(16, 4),
-      warmupPerMethod: q(48, 4),
+      warmupPerMethod: q(32, 4),
     });
+    report.critical_path_long_questions = await runCriticalPath(rigB, poolB, {
+      perCallMs: CRITICAL_PATH_MS,
+      problems: long(take(q(6, 2) * 4)),
+      warmupProblems: long(warmupProblems),
+      requests: q(6, 2),
+      concurrent: 0,
+      warmupPerMethod: q(8, 2),
+    });
+    done();
+    const questions = take(q(200, 30) + q(160, 24) * 2);
+    report.proxy_cpu_with_latency = {
+      upstream_latency_ms_per_call: CRITICAL_PATH_MS,
+      best_of_n_16_c16: await measureProxyCpu(
+        rigB,
+        poolB,
+        questions,
+        16,
+        {
+          name: 'latency',
+          budget: { n: 16, strategy: 'best_of_n' },
+          warmup: q(200, 30),
+          count: q(160, 24),
+          windows: 2,
+        },
+        0,
+      ),
+    };
   } finally {
     await poolB.close();
     await rigB.stop();
   }
 
-  log(`4. scale (rig C: fresh proxy, admission raised, ${SCALE_PER_CALL_MS} ms per upstream call)`);
-  const rigC = await startRig({
-    latency: { perCallMs: SCALE_PER_CALL_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 },
-    proxyEnv: {
-      TTS_PROXY__SERVER__MAX_CONCURRENT_REQUESTS: '1000',
-      TTS_PROXY__SERVER__MAX_QUEUED_REQUESTS: '1024',
-      ...EXTRA_PROXY_ENV,
-    },
-  });
-  try {
-    report.scale = {
-      upstream_latency_ms_per_call: SCALE_PER_CALL_MS,
-      admission:
-        'server.max_concurrent_requests=1000, max_queued_requests=1024 (env overrides); upstream max_connections as configured (policy 64, PRM 32)',
-      ...(await runScale(rigC, {
-        problems: distinct,
-        warmup: q(3000, 200),
-        budget: { n: 4, strategy: 'best_of_n' },
-        maxTokens: 512,
-        steps: [
-          { concurrency: 10, count: q(300, 50) },
-          { concurrency: 100, count: q(1000, 200) },
-          { concurrency: 1000, count: q(1000, 300) },
-        ],
-      })),
-    };
-  } finally {
-    await rigC.stop();
-  }
-
-  report.targets = evaluateTargets(report);
-  report.duration_s = round((performance.now() - started) / 1000, 1);
+  report.noise = noise.report();
+  report.targets = evaluateTargets(report, report.noise as ReturnType<typeof noise.report>);
+  const durationS = round((performance.now() - started) / 1000, 1);
+  report.duration_s = durationS;
   const text = JSON.stringify(report, null, 2);
   const dir = path.resolve(process.cwd(), 'bench-results');
   mkdirSync(dir, { recursive: true });
@@ -225,7 +312,7 @@ async function main(): Promise<void> {
   );
   writeFileSync(file, text + '\n');
   process.stdout.write(text + '\n');
-  log(`written ${file} in ${report.duration_s} s`);
+  log(`written ${file} in ${durationS} s`);
 }
 
 main().catch((error: unknown) => {

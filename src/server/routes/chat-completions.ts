@@ -2,6 +2,7 @@
  * POST /v1/chat/completions. Thin: parse, plan, then either forward unchanged (no TTS asked for)
  * or run the pipeline and render JSON or SSE. Errors go to the one error handler.
  */
+import type { GroupingService } from '../../answer';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -46,6 +47,7 @@ export interface ChatRouteDeps {
   randomSeed: () => number;
   /** Background baseline runs for online A/B, or null when off. */
   shadow: ShadowArm | null;
+  grouping?: GroupingService;
 }
 
 function headerValue(request: Request, name: string): string | undefined {
@@ -201,6 +203,7 @@ async function runTts(
     signal: controller.signal,
     now: deps.now,
     timeoutMs: resolveTimeout(body.tts_timeout_ms, deps.ttsDefaults),
+    ...(deps.grouping ? { grouping: deps.grouping } : {}),
   };
   const ignored = ['temperature', 'top_p', 'stop'].filter(
     (field) => body[field] !== undefined && body[field] !== null,

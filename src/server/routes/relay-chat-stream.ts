@@ -1,7 +1,8 @@
 /**
  * Relay an upstream SSE chat stream to the client as it arrives (true streaming), rewriting the
- * upstream's model id to the client's model name line by line. Upstream error events are turned
- * into OpenAI-shaped `{"error":...}` events so SDKs throw (pre-0.10.1 vLLM sends a flat body).
+ * upstream's model id to the client's model name line by line, on bytes. Upstream error events
+ * are turned into OpenAI-shaped `{"error":...}` events so SDKs throw (pre-0.10.1 vLLM sends a
+ * flat body).
  */
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
@@ -21,23 +22,29 @@ export async function relayChatStream(
     'x-accel-buffering': 'no',
   });
   response.flushHeaders();
-  const from = `"model":${JSON.stringify(servedName)}`;
-  const to = `"model":${JSON.stringify(clientModel)}`;
-  let pending = '';
+  // Bytes in, bytes out: a chunk is cut at its last newline and only complete lines are
+  // rewritten, so nothing is decoded (and a UTF-8 character split across chunks stays whole).
+  const from = Buffer.from(`"model":${JSON.stringify(servedName)}`);
+  const to = Buffer.from(`"model":${JSON.stringify(clientModel)}`);
+  const isSameName = from.equals(to);
+  let pending: Buffer | null = null;
   const onAbort = (): void => {
     body.destroy();
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const piece of body) {
-      pending += typeof piece === 'string' ? piece : (piece as Buffer).toString('utf8');
-      const cut = pending.lastIndexOf('\n');
-      if (cut < 0) continue;
-      const complete = pending.slice(0, cut + 1);
-      pending = pending.slice(cut + 1);
-      response.write(rewrite(complete, from, to));
+      const bytes: Buffer = typeof piece === 'string' ? Buffer.from(piece) : (piece as Buffer);
+      const joined: Buffer = pending === null ? bytes : Buffer.concat([pending, bytes]);
+      const cut = joined.lastIndexOf(NEWLINE);
+      if (cut < 0) {
+        pending = joined;
+        continue;
+      }
+      pending = cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
+      response.write(rewrite(joined.subarray(0, cut + 1), from, to, isSameName));
     }
-    if (pending.length > 0) response.write(rewrite(pending, from, to));
+    if (pending !== null) response.write(rewrite(pending, from, to, isSameName));
   } catch (error) {
     if (signal.aborted) return;
     response.write(
@@ -51,24 +58,42 @@ export async function relayChatStream(
   }
 }
 
-function rewrite(text: string, from: string, to: string): string {
-  let out = text.split(from).join(to);
+const NEWLINE = 0x0a;
+const ERROR_OBJECT = Buffer.from('"object":"error"');
+
+function rewrite(bytes: Buffer, from: Buffer, to: Buffer, isSameName: boolean): Buffer | string {
+  const renamed = isSameName ? bytes : replaceAll(bytes, from, to);
   // Flat vLLM (<0.10.1) error events have no `error` key, so SDKs would not throw: wrap them.
-  if (out.includes('"object":"error"')) {
-    out = out.replace(/^data: (\{.*"object":"error".*\})$/gm, (_line, json: string) => {
-      try {
-        const parsed = JSON.parse(json) as Record<string, unknown>;
-        const message =
-          typeof parsed.message === 'string'
-            ? parsed.message
-            : parsed.message == null
-              ? 'upstream error'
-              : JSON.stringify(parsed.message);
-        return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
-      } catch {
-        return `data: ${json}`;
-      }
-    });
+  return renamed.includes(ERROR_OBJECT) ? wrapFlatErrors(renamed.toString('utf8')) : renamed;
+}
+
+function replaceAll(bytes: Buffer, from: Buffer, to: Buffer): Buffer {
+  let at = bytes.indexOf(from);
+  if (at < 0) return bytes;
+  const parts: Buffer[] = [];
+  let start = 0;
+  while (at >= 0) {
+    parts.push(bytes.subarray(start, at), to);
+    start = at + from.length;
+    at = bytes.indexOf(from, start);
   }
-  return out;
+  parts.push(bytes.subarray(start));
+  return Buffer.concat(parts);
+}
+
+function wrapFlatErrors(text: string): string {
+  return text.replace(/^data: (\{.*"object":"error".*\})$/gm, (_line, json: string) => {
+    try {
+      const parsed = JSON.parse(json) as Record<string, unknown>;
+      const message =
+        typeof parsed.message === 'string'
+          ? parsed.message
+          : parsed.message == null
+            ? 'upstream error'
+            : JSON.stringify(parsed.message);
+      return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
+    } catch {
+      return `data: ${json}`;
+    }
+  });
 }

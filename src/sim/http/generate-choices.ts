@@ -1,5 +1,6 @@
 import type { LabelDistribution, SimEngine } from '../engine/sim-engine';
 import { hashParts, hashText } from '../hash-text';
+import { diversifyBoxedAnswers } from '../world/answer-forms';
 import { finishSequence, type FinishedSequence } from './finish-sequence';
 import { sleep } from './latency-model';
 import type { RouteContext } from './route-context';
@@ -42,7 +43,16 @@ export function generateChoices(
     for (let j = 0; j < params.n; j++) {
       const sampling = sequenceSampling(params, j, context.runtime.nextServerSeed);
       const continuation = continuePrompt(prompt, sampling);
-      const finished = finishSequence(continuation.text, engine.tokenizer, {
+      const forms = context.runtime.answerForms;
+      const text =
+        forms === null
+          ? continuation.text
+          : diversifyBoxedAnswers(
+              continuation.text,
+              hashParts('spelling', sampling.seed ?? 0, promptKey, j),
+              forms,
+            );
+      const finished = finishSequence(text, engine.tokenizer, {
         maxTokens: maxTokensFor(promptIndex),
         stop: params.stop,
         includeStopInOutput: params.includeStopInOutput,

@@ -16,6 +16,8 @@ export interface ServerRuntime {
   log(line: string): void;
   /** How long a "timeout" fault holds the socket before dropping it. */
   timeoutHoldMs: number;
+  /** See `SimulatorOptions.answerForms`. */
+  answerForms: 'equivalent' | 'all-distinct' | null;
 }
 
 /** Everything one request handler needs. */

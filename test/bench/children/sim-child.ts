@@ -9,6 +9,8 @@ import { SIM_POLICY_NAME, SIM_PRM_NAME } from '../lib/sim-names';
 export interface SimChildOptions {
   role: 'policy' | 'prm';
   latency: SimLatency;
+  /** Policy only: symbolic answer forms (fractions, radicals, intervals, tuples). */
+  answerForms?: boolean | 'all-distinct';
 }
 
 async function main(): Promise<void> {
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
           seed: 1234,
           latency: options.latency,
           model: { servedName: SIM_POLICY_NAME, paramsB: 1.5, family: 'qwen2.5' },
+          ...(options.answerForms !== undefined ? { answerForms: options.answerForms } : {}),
         })
       : await startSimulator({
           role: 'prm',

@@ -96,3 +96,13 @@ export function createForeignCpuMeter(ours: readonly number[]): () => number {
     return Math.max(0, machineBusyMs() - start - oursNow);
   };
 }
+
+/**
+ * CPU time of one thread of `pid` in ms (`/proc/<pid>/task/<tid>/stat`); the main thread's id is
+ * the pid. Separates the event loop's own CPU from worker threads of the same process.
+ */
+export function threadCpuMs(pid: number, tid: number = pid): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+}

@@ -14,6 +14,8 @@ export interface RigOptions {
   /** Working directory of the proxy child (where `--cpu-prof`/`--perf-basic-prof` write). */
   proxyCwd?: string;
   withHop?: boolean;
+  /** The policy simulator writes symbolic answer forms (see `answerForms` of the simulator). */
+  answerForms?: boolean | 'all-distinct';
   /**
    * Pin the proxy and the bare hop to CPU 0 and the simulators to CPU 1 (the load generator pins
    * itself to CPU 1 too), so the measured hop never competes with the upstreams for a core.
@@ -50,7 +52,13 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     const policySim = await spawnChild({
       name: 'policy-sim',
       script: 'sim-child.js',
-      env: { BENCH_SIM: JSON.stringify({ role: 'policy', latency: options.latency }) },
+      env: {
+        BENCH_SIM: JSON.stringify({
+          role: 'policy',
+          latency: options.latency,
+          answerForms: options.answerForms ?? false,
+        }),
+      },
       ...pin('1'),
     });
     started.push(policySim);

@@ -21,6 +21,8 @@ export interface ComputeEfficiencyOptions {
   problems: readonly { problem: string; answer: string; difficulty: number }[];
   variants: readonly Variant[];
   concurrency: number;
+  /** Added to each request's seed (replications use different seeds). */
+  seedBase?: number;
 }
 
 export async function runComputeEfficiency(
@@ -32,6 +34,7 @@ export async function runComputeEfficiency(
     let correct = 0;
     let completionTokens = 0;
     let promptTokens = 0;
+    let prmTokens = 0;
     let budgetSpent = 0;
     let earlyStopped = 0;
     let samplesSaved = 0;
@@ -43,7 +46,7 @@ export async function runComputeEfficiency(
       concurrency: options.concurrency,
       body: (i) =>
         ttsBody(options.problems[i]?.problem ?? '', variant.budget, {
-          seed: 7_000 + i,
+          seed: (options.seedBase ?? 0) + 7_000 + i,
           ...variant.extra,
         }),
       onResponse: (i, _s, json) => {
@@ -52,6 +55,7 @@ export async function runComputeEfficiency(
         if (meta.selected_answer !== null && isEquivalent(gold, meta.selected_answer)) correct += 1;
         completionTokens += meta.policy_completion_tokens;
         promptTokens += meta.policy_prompt_tokens;
+        prmTokens += meta.prm_tokens;
         budgetSpent += Number.isFinite(meta.budget_spent) ? meta.budget_spent : 0;
         if (meta.early_stop?.stopped) earlyStopped += 1;
         samplesSaved += meta.early_stop?.samples_saved ?? 0;
@@ -66,6 +70,7 @@ export async function runComputeEfficiency(
       accuracy: ratio(correct, n),
       policy_completion_tokens_per_problem: round(completionTokens / n, 1),
       policy_prompt_tokens_per_problem: round(promptTokens / n, 1),
+      prm_tokens_per_problem: round(prmTokens / n, 1),
       samples_per_problem: round(budgetSpent / n, 2),
       early_stopped_share: ratio(earlyStopped, n),
       early_stop_saved_samples_per_problem: round(samplesSaved / n, 2),

@@ -13,7 +13,9 @@ import { ttsBody, ttsMeta, type TtsMetaWire } from '../lib/tts-wire';
 
 export interface CriticalPathOptions {
   perCallMs: number;
+  /** Measured questions: never the warm-up ones (a warm PRM cache would flatter the PRM calls). */
   problems: readonly string[];
+  warmupProblems: readonly string[];
   /** Requests (problems) per method. */
   requests: number;
   /** Concurrent beam-16 requests for the under-load check (0 = skip). */
@@ -167,17 +169,19 @@ async function criticalPath(
       count: options.warmupPerMethod,
       concurrency: 16,
       body: (i) =>
-        ttsBody(options.problems[i % options.problems.length] as string, budget, {
+        ttsBody(options.warmupProblems[i % options.warmupProblems.length] as string, budget, {
           seed: 90_000 + i,
         }),
     });
   }
 
   const results: Record<string, Measured[]> = {};
+  let nextQuestion = 0;
   for (const [name, budget] of Object.entries(methods)) {
     results[name] = [];
     for (let i = 0; i < options.requests; i++) {
-      const question = options.problems[i % options.problems.length] as string;
+      // Every measured request has a question no earlier request used.
+      const question = options.problems[nextQuestion++ % options.problems.length] as string;
       results[name]?.push(
         await measureOne(rig, pool, metricsPool, ttsBody(question, budget, { seed: 1000 + i })),
       );
@@ -198,9 +202,11 @@ async function criticalPath(
       count: options.concurrent,
       concurrency: options.concurrent,
       body: (i) =>
-        ttsBody(options.problems[i % options.problems.length] as string, methods.beam_search, {
-          seed: 2000 + i,
-        }),
+        ttsBody(
+          options.problems[(nextQuestion + i) % options.problems.length] as string,
+          methods.beam_search,
+          { seed: 2000 + i },
+        ),
       onResponse: (_i, _s, json, latency) => metas.push({ wall: latency, meta: ttsMeta(json) }),
     });
     // Without per-request route counters, the ideal is the metadata's policy + PRM calls.

@@ -1,14 +1,16 @@
 /**
  * Section 1, passthrough overhead: the same plain chat completion (no TTS fields, small
- * max_tokens) direct to the policy simulator, through a bare http-proxy-middleware hop and
- * through the proxy, at concurrency 1 and 64, zero-latency upstream. Rounds alternate the targets
- * so drift hits all three alike; the median round is reported.
+ * max_tokens), JSON and streamed (SSE), direct to the policy simulator, through a bare
+ * http-proxy-middleware hop and through the proxy, zero-latency upstream. Paired rounds with the
+ * arm order rotated each round; the verdict quantity is the per-round throughput ratio
+ * proxy / bare hop (median and minimum over the rounds), not a ratio of per-arm medians.
  */
-import os from 'node:os';
-import { cpuMs, createForeignCpuMeter } from '../lib/proc-stats';
-import { createLoadPool, runLoad, type LoadResult } from '../lib/run-load';
+import { cpuMs } from '../lib/proc-stats';
+import { pairedRatios, runPairedRounds } from '../lib/paired-rounds';
+import { createLoadPool, runLoad } from '../lib/run-load';
+import type { NoiseLedger } from '../lib/noise';
 import type { Rig } from '../lib/start-rig';
-import { median, ratio, round, summarize, type LatencySummary } from '../lib/summarize';
+import { median, round, summarize } from '../lib/summarize';
 import { PROXY_MODEL } from '../lib/tts-wire';
 import { SIM_POLICY_NAME } from '../lib/sim-names';
 
@@ -19,129 +21,114 @@ export interface PassthroughOptions {
   plan: { concurrency: number; warmup: number; count: number }[];
 }
 
-interface TargetRun {
+interface ArmRun {
   throughput: number;
-  latency: LatencySummary;
-  /** CPU ms per request of the hop process (proxy or bare hop); null for direct. */
+  p50: number;
+  p99: number;
   hopCpuMsPerRequest: number | null;
   errors: number;
 }
 
-const QUESTION = 'What is 17 * 23 - 5?';
+const ARMS = ['direct', 'bare_hop', 'proxy'] as const;
+type Arm = (typeof ARMS)[number];
+const MODES = ['json', 'sse'] as const;
 
 export async function runPassthrough(
   rig: Rig,
+  noise: NoiseLedger,
   options: PassthroughOptions,
 ): Promise<Record<string, unknown>> {
-  if (!rig.hop) throw new Error('passthrough needs the bare hop');
-  const targets = [
-    { name: 'direct', url: rig.policyUrl, model: SIM_POLICY_NAME, pid: null },
-    { name: 'bare_hop', url: rig.hop.urls.url as string, model: SIM_POLICY_NAME, pid: rig.hop.pid },
-    { name: 'proxy', url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid },
-  ] as const;
-  const byConcurrency: Record<string, unknown> = {};
-  const foreign = createForeignCpuMeter([
-    rig.proxy.pid,
-    rig.hop.pid,
-    rig.policySim.pid,
-    rig.prmSim.pid,
-  ]);
-  const started = performance.now();
-  for (const target of targets) {
-    const pool = createLoadPool(target.url, 64);
-    await runLoad({
-      pool,
-      path: '/v1/chat/completions',
-      count: options.initialWarmup,
-      concurrency: 64,
-      body: () => ({
-        model: target.model,
-        messages: [{ role: 'user', content: QUESTION }],
-        max_tokens: 16,
-      }),
-    });
+  const hop = rig.hop;
+  if (!hop) throw new Error('passthrough needs the bare hop');
+  const targets: Record<Arm, { url: string; model: string; pid: number | null }> = {
+    direct: { url: rig.policyUrl, model: SIM_POLICY_NAME, pid: null },
+    bare_hop: { url: hop.urls.url as string, model: SIM_POLICY_NAME, pid: hop.pid },
+    proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid },
+  };
+  const bodyFor = (arm: Arm, mode: (typeof MODES)[number], index: number): unknown => ({
+    model: targets[arm].model,
+    messages: [{ role: 'user', content: `What is ${17 + (index % 50)} * 23 - 5?` }],
+    max_tokens: 16,
+    ...(mode === 'sse' ? { stream: true } : {}),
+  });
+  const done = noise.section('passthrough', [rig.proxy.pid, hop.pid, rig.policySim.pid]);
+  for (const arm of ARMS) {
+    const pool = createLoadPool(targets[arm].url, 32);
+    for (const mode of MODES)
+      await runLoad({
+        pool,
+        path: '/v1/chat/completions',
+        count: options.initialWarmup,
+        concurrency: 32,
+        body: (i) => bodyFor(arm, mode, i),
+      });
     await pool.close();
   }
-  for (const step of options.plan) {
-    const runs: Record<string, TargetRun[]> = { direct: [], bare_hop: [], proxy: [] };
-    const pools = Object.fromEntries(
-      targets.map((t) => [t.name, createLoadPool(t.url, step.concurrency)]),
-    );
-    try {
-      for (let r = 0; r < options.rounds; r++) {
-        for (const target of targets) {
-          const pool = pools[target.name];
-          if (!pool) throw new Error('no pool');
-          const body = (): unknown => ({
-            model: target.model,
-            messages: [{ role: 'user', content: QUESTION }],
-            max_tokens: 16,
-          });
-          await runLoad({
-            pool,
+  const out: Record<string, unknown> = {};
+  for (const mode of MODES) {
+    for (const step of options.plan) {
+      const pools = Object.fromEntries(
+        ARMS.map((arm) => [arm, createLoadPool(targets[arm].url, step.concurrency)]),
+      ) as Record<Arm, ReturnType<typeof createLoadPool>>;
+      try {
+        const runs = await runPairedRounds(ARMS, options.rounds, async (arm) => {
+          const load = {
+            pool: pools[arm],
             path: '/v1/chat/completions',
-            count: step.warmup,
             concurrency: step.concurrency,
-            body,
-          });
-          const before = target.pid === null ? 0 : cpuMs(target.pid);
-          const result: LoadResult = await runLoad({
-            pool,
-            path: '/v1/chat/completions',
+          };
+          await runLoad({ ...load, count: step.warmup, body: (i) => bodyFor(arm, mode, i) });
+          const pid = targets[arm].pid;
+          const before = pid === null ? 0 : cpuMs(pid);
+          const result = await runLoad({
+            ...load,
             count: step.count,
-            concurrency: step.concurrency,
-            body,
+            body: (i) => bodyFor(arm, mode, i),
           });
-          const cpu = target.pid === null ? null : (cpuMs(target.pid) - before) / step.count;
-          runs[target.name]?.push({
+          const latency = summarize(result.latenciesMs);
+          return {
             throughput: result.throughput,
-            latency: summarize(result.latenciesMs),
-            hopCpuMsPerRequest: cpu,
+            p50: latency.p50,
+            p99: latency.p99,
+            hopCpuMsPerRequest: pid === null ? null : (cpuMs(pid) - before) / step.count,
             errors: result.errors,
-          });
-        }
+          } satisfies ArmRun;
+        });
+        const ratio = pairedRatios(
+          runs.proxy.map((r) => r.throughput),
+          runs.bare_hop.map((r) => r.throughput),
+        );
+        const key = `${mode}_c${step.concurrency}`;
+        noise.spread(`passthrough ${key}`, ratio.by_round);
+        const arm = (name: Arm): Record<string, unknown> => ({
+          throughput_rps_median: round(median(runs[name].map((r) => r.throughput)), 1),
+          p50_ms_median: round(median(runs[name].map((r) => r.p50))),
+          p99_ms_median: round(median(runs[name].map((r) => r.p99))),
+          hop_cpu_ms_per_request_median:
+            name === 'direct'
+              ? null
+              : round(median(runs[name].map((r) => r.hopCpuMsPerRequest ?? NaN))),
+          errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
+        });
+        out[key] = {
+          mode,
+          concurrency: step.concurrency,
+          requests_per_round: step.count,
+          rounds: options.rounds,
+          arm_order: 'rotated by one each round',
+          direct: arm('direct'),
+          bare_hop: arm('bare_hop'),
+          proxy: arm('proxy'),
+          throughput_ratio_proxy_vs_bare_hop: ratio,
+          proxy_added_p50_vs_bare_hop_ms: round(
+            median(runs.proxy.map((r, i) => r.p50 - (runs.bare_hop[i]?.p50 ?? NaN))),
+          ),
+        };
+      } finally {
+        await Promise.all(Object.values(pools).map((pool) => pool.close()));
       }
-    } finally {
-      await Promise.all(Object.values(pools).map((pool) => pool.close()));
     }
-    const med = (name: string, pick: (run: TargetRun) => number): number =>
-      round(median((runs[name] ?? []).map(pick)));
-    const summary = (name: string): Record<string, unknown> => ({
-      throughput_rps: med(name, (r) => r.throughput),
-      p50_ms: med(name, (r) => r.latency.p50),
-      p99_ms: med(name, (r) => r.latency.p99),
-      hop_cpu_ms_per_request:
-        name === 'direct' ? null : med(name, (r) => r.hopCpuMsPerRequest ?? NaN),
-      errors: (runs[name] ?? []).reduce((sum, r) => sum + r.errors, 0),
-    });
-    const direct = summary('direct');
-    const hop = summary('bare_hop');
-    const proxy = summary('proxy');
-    const num = (record: Record<string, unknown>, key: string): number => record[key] as number;
-    byConcurrency[`c${step.concurrency}`] = {
-      concurrency: step.concurrency,
-      requests_per_round: step.count,
-      rounds: options.rounds,
-      direct,
-      bare_hop: hop,
-      proxy,
-      throughput_ratio_proxy_vs_bare_hop: ratio(
-        num(proxy, 'throughput_rps'),
-        num(hop, 'throughput_rps'),
-      ),
-      proxy_added_p50_ms: round(num(proxy, 'p50_ms') - num(direct, 'p50_ms')),
-      proxy_added_p99_ms: round(num(proxy, 'p99_ms') - num(direct, 'p99_ms')),
-      bare_hop_added_p50_ms: round(num(hop, 'p50_ms') - num(direct, 'p50_ms')),
-      bare_hop_added_p99_ms: round(num(hop, 'p99_ms') - num(direct, 'p99_ms')),
-      proxy_added_p50_vs_bare_hop_ms: round(num(proxy, 'p50_ms') - num(hop, 'p50_ms')),
-      round_throughputs_rps: Object.fromEntries(
-        Object.entries(runs).map(([name, list]) => [name, list.map((r) => round(r.throughput, 1))]),
-      ),
-    };
   }
-  // Share of the machine's capacity used by processes that are not part of the bench (noise).
-  byConcurrency.other_processes_cpu_share = round(
-    foreign() / (performance.now() - started) / os.cpus().length,
-  );
-  return byConcurrency;
+  done();
+  return out;
 }

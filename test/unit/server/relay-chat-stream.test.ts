@@ -10,7 +10,8 @@ function fakeResponse(): { response: Response; written: string[] } {
     status: () => fake,
     set: () => fake,
     flushHeaders: () => undefined,
-    write: (text: string) => written.push(text),
+    write: (chunk: string | Buffer) =>
+      written.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8')),
     end: () => {
       ended = true;
     },
@@ -21,7 +22,7 @@ function fakeResponse(): { response: Response; written: string[] } {
   return { response: fake as unknown as Response, written };
 }
 
-async function relay(lines: string[]): Promise<string> {
+async function relay(lines: (string | Buffer)[]): Promise<string> {
   const { response, written } = fakeResponse();
   await relayChatStream(
     Readable.from(lines),
@@ -41,6 +42,13 @@ describe('relayChatStream', () => {
       'data: [DONE]\n\n',
     ]);
     expect(out).toBe('data: {"id":"1","model":"client-model","choices":[]}\n\ndata: [DONE]\n\n');
+  });
+
+  it('keeps a UTF-8 character split across chunks whole (it works on bytes)', async () => {
+    const line = Buffer.from('data: {"model":"served-model","content":"π ≈ 3"}\n\n');
+    const split = line.indexOf(Buffer.from('π')) + 1;
+    const out = await relay([line.subarray(0, split), line.subarray(split)]);
+    expect(out).toBe('data: {"model":"client-model","content":"π ≈ 3"}\n\n');
   });
 
   it("wraps vLLM's flat error events in OpenAI's shape, with a readable message whatever its type", async () => {

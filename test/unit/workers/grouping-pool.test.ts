@@ -1,0 +1,58 @@
+import { AnswerGrouper, vote } from '../../../src/answer';
+import { distinctAnswers } from '../../../src/sim';
+import { createGroupingPool, type GroupingPool } from '../../../src/workers';
+
+describe('createGroupingPool', () => {
+  let pool: GroupingPool;
+  beforeAll(() => {
+    pool = createGroupingPool({ size: 2 });
+  });
+  afterAll(() => pool.close());
+
+  it('groups in a worker exactly as the grouper does here, across batches', async () => {
+    const answers = [...distinctAnswers(30, 0), ...distinctAnswers(30, 1), null, '  '];
+    const session = pool.openSession();
+    await session.place(answers.slice(0, 25));
+    await session.place(answers);
+    const local = new AnswerGrouper();
+    local.add(answers);
+    expect(answers.map((answer) => session.groupOf(answer))).toEqual(
+      answers.map((answer) => local.groupOf(answer)),
+    );
+    expect(session.stats()).toEqual(local.stats());
+    session.close();
+  });
+
+  it('lets vote read a placed session without comparing again', async () => {
+    const session = pool.openSession();
+    const answers = ['\\frac{\\sqrt{2}}{2}', '\\frac{1}{\\sqrt{2}}', '3'];
+    await session.place(answers);
+    const result = vote(
+      answers.map((answer) => ({ answer, score: 0.5 })),
+      'majority',
+      { grouper: session },
+    );
+    expect(result.winner?.members).toEqual([0, 1]);
+    expect(session.stats().degradedReason).toBeNull();
+    session.close();
+  });
+
+  it('falls back to key equality, labelled, when the worker is gone', async () => {
+    const own = createGroupingPool({ size: 1 });
+    const session = own.openSession();
+    await session.place(['\\sqrt{8}']);
+    await own.close();
+    await session.place(['2\\sqrt{2}', '0.5', '\\frac12']);
+    expect(session.groupOf('2\\sqrt{2}')).not.toBe(session.groupOf('\\sqrt{8}'));
+    expect(session.groupOf('0.5')).toBe(session.groupOf('\\frac12'));
+    expect(session.stats().degradedReason).toBe('worker-failed');
+  });
+
+  it('labels answers a caller forgot to place', () => {
+    const session = pool.openSession();
+    session.add(['7']);
+    expect(session.groupOf('7')).not.toBeNull();
+    expect(session.stats().degradedReason).toBe('not-placed');
+    session.close();
+  });
+});
