@@ -23,7 +23,7 @@ export type Fingerprint =
 export interface AnswerProfile {
   key: string;
   fingerprint: Fingerprint;
-  /** Whether a comparison with this answer may reach the symbolic engine. */
+  /** Whether a comparison with this answer may reach the expression evaluator. */
   isSymbolic: boolean;
 }
 

@@ -15,7 +15,7 @@ const VOTING_EQUIVALENCE = { symmetric: true, allowSetRelationComparison: true }
 export interface AnswerGrouperOptions {
   /**
    * Work allowed per grouper (one per request), in steps: a comparison that cannot reach the
-   * symbolic engine costs {@link PLAIN_STEP}, one that may costs {@link SYMBOLIC_STEP}. Counted,
+   * expression evaluator costs {@link PLAIN_STEP}, one that may costs {@link SYMBOLIC_STEP}. Counted,
    * not timed, so the grouping is the same on every machine. Past it, answers that still need a
    * comparison are grouped by key equality only, and {@link AnswerGrouper.stats} says so.
    */

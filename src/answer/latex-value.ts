@@ -1,15 +1,15 @@
 /**
  * A cheap numeric fingerprint of a normalized LaTeX scalar: its real value, with every free
  * variable set to a fixed irrational-looking point. Voting uses it only to rule pairs OUT before
- * the symbolic engine sees them (two answers whose values differ clearly cannot be equal), so it
+ * the expression evaluator sees them (two answers whose values differ clearly cannot be equal), so it
  * must never misread an expression: anything outside the small grammar below, or ambiguous in
  * it, gives null ("unknown"), and unknown answers are always compared.
  *
  * Grammar: decimals, `+ - \cdot \times *`, `/` and `\div` (null when an implicit product follows
  * them in the same term: `1/2x` reads either way), `^` with a braced or one-character exponent,
  * `\frac{}{}`, `\sqrt{}` and `\sqrt[n]{}`, `\pi`, parentheses and braces, implicit products, and
- * one-letter variables other than those the engine reads as constants or functions (e, i, E, I,
- * D, N). A letter directly before `(` may be a function call: null.
+ * one-letter variables other than those an evaluator may read as constants or functions (e, i, E,
+ * I, D, N). A letter directly before `(` may be a function call: null.
  */
 export function latexValue(text: string): number | null {
   if (text.length === 0 || text.length > MAX_CHARS) return null;

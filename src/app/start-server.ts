@@ -86,7 +86,7 @@ async function startConfiguredServer(
     metrics,
     logger,
   });
-  // Answer grouping (normalization and the symbolic engine) runs off the event loop: one worker
+  // Answer grouping (normalization and the expression evaluator) runs off the event loop: one worker
   // per spare core, at least one, started on first use (docs/voting-cost.md).
   const grouping = createGroupingPool({
     size: Math.max(1, Math.min(4, os.availableParallelism() - 1)),

@@ -1,6 +1,6 @@
 /**
  * Worker thread entry: groups answers for the sessions pinned to this worker, so the symbolic
- * engine and answer normalization never run on the server's event loop. State per session is
+ * evaluator and answer normalization never run on the server's event loop. State per session is
  * one `AnswerGrouper` (incremental across early-stop batches), dropped on `close`.
  */
 import { parentPort } from 'node:worker_threads';

@@ -1,5 +1,5 @@
 /**
  * @module workers — worker threads for pure but heavy work (answer grouping with the symbolic
- * engine), so it never runs on the event loop. Built by the composition root and injected.
+ * evaluator), so it never runs on the event loop. Built by the composition root and injected.
  */
 export { createGroupingPool, type GroupingPool } from './grouping-pool';
