@@ -40,3 +40,16 @@ export {
   expectedStepCorrectProbability,
   type PolicyFamily,
 } from './world/policy-strength';
+export { meanPassAtOne } from './world/policy-strength';
+export { writeContinuation, type ContinuationOptions } from './world/write-continuation';
+export { solutionPrefixOf } from './world/solution-prefix';
+export { judgeSteps, type JudgeOptions } from './world/judge-steps';
+export {
+  judgeProfileFor,
+  policyStrength,
+  rewardKnobsFor,
+  type JudgeProfile,
+  type PolicyIdentity,
+  type RewardKnobs,
+  type SimPrmFamily,
+} from './reward/reward-profile';
