@@ -25,6 +25,7 @@ import { ConfigError } from '../errors';
 import { startServer } from '../app';
 import { buildReportHtml } from './build-report-html';
 import { modelListWire } from './chat-response-wire';
+import { z } from 'zod';
 import { isArmName, type ArmName, type EvalResult } from './eval-types';
 import { parseDataset } from './parse-dataset';
 import { createProgressReporter, formatDuration, type ProgressReporter } from './progress-reporter';
@@ -37,6 +38,8 @@ import { summaryToWire } from './summary-wire';
 export const RESULTS_FILE = 'results.jsonl';
 export const SUMMARY_FILE = 'summary.json';
 export const REPORT_FILE = 'report.html';
+
+const previousSummaryWire = z.looseObject({ run: z.looseObject({ started_at: z.string() }) });
 
 /** Defaults of {@link RunEvalOptions}. */
 export const EVAL_DEFAULTS = {
@@ -137,6 +140,28 @@ function writeAtomically(file: string, text: string): void {
   const temporary = `${file}.tmp-${process.pid}`;
   writeFileSync(temporary, text);
   renameSync(temporary, file);
+}
+
+function earliest(left: string | null, right: string): string {
+  return left !== null && left < right ? left : right;
+}
+
+/** `run.startedAt` of an earlier summary.json in the same directory, if readable. */
+function previousStart(summaryFile: string): string | null {
+  if (!existsSync(summaryFile)) return null;
+  try {
+    const parsed = previousSummaryWire.safeParse(JSON.parse(readFileSync(summaryFile, 'utf8')));
+    return parsed.success ? parsed.data.run.started_at : null;
+  } catch {
+    return null;
+  }
+}
+
+function latestFinish(results: readonly EvalResult[]): string | null {
+  let latest: string | null = null;
+  for (const result of results)
+    if (latest === null || result.finishedAt > latest) latest = result.finishedAt;
+  return latest;
 }
 
 async function resolveModel(url: string, apiKey: string | undefined): Promise<string> {
@@ -296,7 +321,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         `warning: ${arm} needs budgets that are multiples of the beam width (M=4 by default); ${odd.join(', ')} will likely be rejected`,
       );
   }
-  const startedAt = new Date().toISOString();
+  // The run's first start survives resumes (kept in summary.json); its last finish is the latest
+  // recorded result, so a resume with nothing left to do changes neither.
+  const startedAt = earliest(previousStart(files.summary), new Date().toISOString());
   const proxy = await openProxy(options, arms);
   try {
     const model =
@@ -372,7 +399,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         seed,
         concurrency,
         startedAt,
-        finishedAt: new Date().toISOString(),
+        finishedAt: latestFinish([...latest.values()]) ?? new Date().toISOString(),
+        isArmIsolated: proxy.isArmIsolated,
         isInterrupted,
       },
       problems,
