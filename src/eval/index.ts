@@ -94,3 +94,11 @@ export {
   type RunEvalOptions,
   type RunEvalResult,
 } from './run-eval';
+export {
+  AUTO_PROBLEMS,
+  README_END,
+  README_START,
+  replaceBetweenMarkers,
+  runPaperPreset,
+  type PaperPresetOptions,
+} from './repro/paper-preset';
