@@ -25,7 +25,12 @@ import {
   type WorldPrmSpec,
 } from './world-harness';
 
-const FIXED = ['majority', 'best_of_n', 'beam_search', 'dvts'] as const satisfies readonly MethodName[];
+const FIXED = [
+  'majority',
+  'best_of_n',
+  'beam_search',
+  'dvts',
+] as const satisfies readonly MethodName[];
 const Z_95 = 1.959964;
 
 export function bundledStrategyTable(): StrategyTable {
