@@ -1,3 +1,4 @@
+import type { RewardKnobs } from './reward/reward-profile';
 import type { PolicyFamily } from './world/policy-strength';
 
 /** A simulated policy LLM (one per simulator process, like one model per vLLM server). */
@@ -31,6 +32,8 @@ export interface SimPrmModel {
    * neglect depend on it; null = judged as the PRM's own training policy.
    */
   judgedPolicy?: { family: PolicyFamily; paramsB: number } | null;
+  /** Overrides of the family's reward knobs (docs/simulated-world.md); `quality` wins over `baseQuality`. */
+  reward?: Partial<RewardKnobs>;
   /** Context window in tokens; defaults to 4096 (Qwen2.5-Math-PRM) except rlhflow (8192). */
   maxModelLen?: number;
 }

@@ -130,11 +130,10 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
   if (!setup || options.role !== 'prm')
     throw new Error(`role ${options.role} does not fit PRM family ${model.family}`);
   const tokenizer = getSimTokenizer(setup.vocabulary);
-  const knobs = rewardKnobsFor(
-    model.family,
-    model.paramsB,
-    model.quality === undefined ? {} : { baseQuality: model.quality },
-  );
+  const knobs = rewardKnobsFor(model.family, model.paramsB, {
+    ...model.reward,
+    ...(model.quality === undefined ? {} : { baseQuality: model.quality }),
+  });
   const settings = { seed: options.seed, ...judgeProfileFor(knobs, model.judgedPolicy ?? null) };
   const base = {
     modelId,
