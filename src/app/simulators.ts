@@ -22,6 +22,19 @@ function upstreamRole(
   return null;
 }
 
+/** The policy a simulated PRM judges: the first model that uses it (docs/simulated-world.md). */
+function judgedPolicyOf(
+  config: Config,
+  prmName: string,
+): { family: 'qwen2.5' | 'llama-3' | 'deepseek-r1-distill'; paramsB: number } | null {
+  const model = config.models.find((m) => m.prm === prmName);
+  if (!model) return null;
+  return {
+    family: model.family === 'qwen2.5-math' ? 'qwen2.5' : model.family,
+    paramsB: model.params_b,
+  };
+}
+
 export async function startSimulators(
   config: Config,
   logger: Logger,
@@ -72,7 +85,8 @@ export async function startSimulators(
                 servedName: role.prm.served_name,
                 paramsB: role.prm.params_b,
                 family: role.prm.family,
-                quality: sim.quality,
+                ...(sim.quality === undefined ? {} : { quality: sim.quality }),
+                judgedPolicy: judgedPolicyOf(config, role.prm.name),
                 maxModelLen: role.prm.max_input_tokens,
               },
             }),

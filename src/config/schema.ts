@@ -80,7 +80,8 @@ const upstream = z
     /** Only for url "sim": how the simulated server behaves. */
     sim: z
       .strictObject({
-        quality: z.number().min(0).max(1).default(0.85),
+        /** PRM base quality 0..1; left out, the PRM family's default (docs/simulated-world.md). */
+        quality: z.number().min(0).max(1).optional(),
         seed: z.number().int().default(1234),
         latency: simLatency.default({
           per_call_ms: 0,
@@ -98,7 +99,6 @@ const upstream = z
         replicas: positiveInt.max(16).default(1),
       })
       .default({
-        quality: 0.85,
         seed: 1234,
         latency: { per_call_ms: 0, prefill_ms_per_token: 0, decode_ms_per_token: 0 },
         faults: { error_rate: 0, timeout_rate: 0, slow_rate: 0, slow_ms: 0, malformed_rate: 0 },

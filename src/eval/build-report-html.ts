@@ -144,7 +144,11 @@ function headlineSection(summary: EvalSummary): string {
   return (
     table(headers, [row], 0) +
     `<p class="note">As the paper's Table 5. Compute-optimal TTS is the best TTS arm at each budget, picked after the fact on this data (optimistic, as in the paper). ` +
-    `Performance gain = (TTS − CoT) / CoT. Efficiency gain = compute majority voting needs to reach the TTS accuracy ÷ the TTS compute, interpolated on log compute; "&gt;" means majority never reached it within its largest budget (a lower bound). "At majority best": compute at majority voting's best point ÷ compute at which TTS first reaches that accuracy (compute-optimal-tts issue #11). CoT is every method's N=1 point (the proxy runs budget 1 as plain CoT).</p>`
+    `Over the ${summary.headline.problems} problem(s) with a result in every cell. ${
+      summary.headline.efficiencyInterval === null
+        ? ''
+        : `Efficiency gain by budget, 95% bootstrap interval over problems: ${summary.headline.efficiencyInterval.low.toFixed(1)}×–${summary.headline.efficiencyInterval.high.toFixed(1)}×. `
+    }Performance gain = (TTS − CoT) / CoT. Efficiency gain = compute majority voting needs to reach the TTS accuracy ÷ the TTS compute, interpolated on log compute; "&gt;" means majority never reached it within its largest budget (a lower bound). "At majority best": compute at majority voting's best point ÷ compute at which TTS first reaches that accuracy (compute-optimal-tts issue #11). CoT is every method's N=1 point (the proxy runs budget 1 as plain CoT).</p>`
   );
 }
 
@@ -224,7 +228,7 @@ function difficultyFigures(summary: EvalSummary): string[] {
   return summary.budgets.map((budget) =>
     barChart({
       title: `Accuracy by ${title}, budget ${budget}`,
-      xLabel: dimension === 'level' ? 'MATH level' : 'latent difficulty bin',
+      xLabel: dimension === 'level' ? 'MATH level' : 'difficulty (Pass@1 bin)',
       yLabel: 'accuracy',
       groups,
       series: [
@@ -348,7 +352,7 @@ export function buildReportHtml(summary: EvalSummary): string {
     '<h2>Efficiency gain over majority voting</h2>',
     efficiencySection(summary),
     breakdownSection(summary, 'level', 'level'),
-    breakdownSection(summary, 'difficulty', 'difficulty bin'),
+    breakdownSection(summary, 'difficulty', 'difficulty (Pass@1 bin)'),
     breakdownSection(summary, 'subject', 'subject'),
     '</body></html>',
     '',

@@ -12,6 +12,8 @@ export const ttsMetadataWire = z.looseObject({
   policy_prompt_tokens: optionalCount,
   policy_completion_tokens: optionalCount,
   prm_tokens: optionalCount,
+  prm_cached_tokens: optionalCount,
+  vote_table: z.array(z.looseObject({ answer: z.string(), count: z.number() })).optional(),
   flops: z.looseObject({ policy: z.number(), prm: z.number(), total: z.number() }).optional(),
   latency_ms: z.number().optional(),
   // The proxy sends the degradation reason (or null); a boolean is accepted too.

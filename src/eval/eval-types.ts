@@ -57,6 +57,13 @@ export interface EvalResult {
   policyPromptTokens: number | null;
   policyCompletionTokens: number | null;
   prmTokens: number | null;
+  /** `tts.prm_cached_tokens`: PRM input served from the proxy's score cache (not recomputed). */
+  prmCachedTokens: number | null;
+  /**
+   * Share of the complete samples whose answer is the gold one (from `tts.vote_table`): a
+   * Pass@1 estimate per problem from sample-based arms (majority, Best-of-N); null otherwise.
+   */
+  goldShare: number | null;
   flops: FlopsCount | null;
   /** Wall time seen by the client, in milliseconds. */
   latencyMs: number;

@@ -49,8 +49,10 @@ export function formatSummaryText(summary: EvalSummary): string {
   const lines = [pad(header, widths), ...rows.map((row) => pad(row, widths))];
   const headline = summary.headline;
   const efficiency = headline.efficiency;
+  const interval = headline.efficiencyInterval;
   lines.push(
     '',
+    `headline over the ${headline.problems} problem(s) with a result in every cell:`,
     `CoT ${percent(headline.cotAccuracy)} | majority best ${headline.majority ? `${percent(headline.majority.accuracy)} (N=${headline.majority.budget})` : '-'} | ` +
       `compute-optimal TTS ${headline.best ? `${percent(headline.best.accuracy)} (${headline.best.arm}@${headline.best.budget})` : '-'} | ` +
       `performance gain ${headline.performanceGain === null ? '-' : `${(headline.performanceGain * 100).toFixed(1)}%`} | ` +
@@ -60,6 +62,9 @@ export function formatSummaryText(summary: EvalSummary): string {
             `(at majority's best: ${formatGain(efficiency.byBudget.majorityBest)} by budget, ${formatGain(efficiency.byFlops.majorityBest)} by FLOPs)`
           : '- (needs the majority arm)'
       }`,
+    interval === null
+      ? 'efficiency gain 95% interval: - (undefined on every resample, or no majority arm)'
+      : `efficiency gain by budget, 95% bootstrap interval over problems: ${interval.low.toFixed(1)}x-${interval.high.toFixed(1)}x (${interval.resamples} resamples; undefined on ${(interval.undefinedShare * 100).toFixed(0)}%)`,
   );
   if (summary.isSimulated)
     lines.push('(simulated upstream: numbers from the synthetic math world, not a real model)');

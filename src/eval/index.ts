@@ -20,7 +20,14 @@ export { parseDataset, type ParseDatasetOptions } from './parse-dataset';
 export { wilsonInterval, Z_95, type Interval } from './wilson-interval';
 export { mcnemarExactP } from './mcnemar-exact-p';
 export { percentile } from './percentile';
-export { difficultyBin, levelLabel, DIFFICULTY_BINS } from './difficulty-bin';
+export {
+  levelLabel,
+  passAtOneBin,
+  passAtOneLabel,
+  DIFFICULTY_BINS,
+  PASS_AT_ONE_BINS,
+  type PassAtOneBin,
+} from './difficulty-bin';
 export {
   bestPoint,
   computeToReach,
@@ -87,3 +94,11 @@ export {
   type RunEvalOptions,
   type RunEvalResult,
 } from './run-eval';
+export {
+  AUTO_PROBLEMS,
+  README_END,
+  README_START,
+  replaceBetweenMarkers,
+  runPaperPreset,
+  type PaperPresetOptions,
+} from './repro/paper-preset';

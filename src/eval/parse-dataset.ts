@@ -1,5 +1,6 @@
 /**
- * Parses an eval dataset: JSON lines `{problem, answer}` plus the optional fields of MATH-500
+ * Parses a labelled dataset, the one loader of `tts-proxy eval` and `tts-proxy calibrate`: JSON
+ * lines `{problem, answer}` (`question` is read as `problem`) plus the optional fields of MATH-500
  * (`id` / `unique_id`, `level`, `subject`) and the demo set's `difficulty`. Unknown fields (e.g.
  * `solution`, `url`) are ignored. A bad line is a {@link ConfigError} naming the file and line.
  */
@@ -38,6 +39,15 @@ function parseLevel(value: number | string | null | undefined, where: string): n
   return level;
 }
 
+/** Some datasets (GSM8K style) name the problem `question`. */
+function withProblemAlias(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const record = value as Record<string, unknown>;
+  return record['problem'] === undefined && typeof record['question'] === 'string'
+    ? { ...record, problem: record['question'] }
+    : value;
+}
+
 export interface ParseDatasetOptions {
   /** Shown in error messages, e.g. the file path. */
   source: string;
@@ -62,7 +72,7 @@ export function parseDataset(text: string, options: ParseDatasetOptions): EvalPr
     } catch {
       throw new ConfigError('--dataset', `${where}: not valid JSON`);
     }
-    const parsed = datasetLine.safeParse(value);
+    const parsed = datasetLine.safeParse(withProblemAlias(value));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.map(String).join('.') || 'line';

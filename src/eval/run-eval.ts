@@ -25,6 +25,7 @@ import { ConfigError } from '../errors';
 import { startServer } from '../app';
 import { buildReportHtml } from './build-report-html';
 import { modelListWire } from './chat-response-wire';
+import { z } from 'zod';
 import { isArmName, type ArmName, type EvalResult } from './eval-types';
 import { parseDataset } from './parse-dataset';
 import { createProgressReporter, formatDuration, type ProgressReporter } from './progress-reporter';
@@ -37,6 +38,8 @@ import { summaryToWire } from './summary-wire';
 export const RESULTS_FILE = 'results.jsonl';
 export const SUMMARY_FILE = 'summary.json';
 export const REPORT_FILE = 'report.html';
+
+const previousSummaryWire = z.looseObject({ run: z.looseObject({ started_at: z.string() }) });
 
 /** Defaults of {@link RunEvalOptions}. */
 export const EVAL_DEFAULTS = {
@@ -139,6 +142,28 @@ function writeAtomically(file: string, text: string): void {
   renameSync(temporary, file);
 }
 
+function earliest(left: string | null, right: string): string {
+  return left !== null && left < right ? left : right;
+}
+
+/** `run.startedAt` of an earlier summary.json in the same directory, if readable. */
+function previousStart(summaryFile: string): string | null {
+  if (!existsSync(summaryFile)) return null;
+  try {
+    const parsed = previousSummaryWire.safeParse(JSON.parse(readFileSync(summaryFile, 'utf8')));
+    return parsed.success ? parsed.data.run.started_at : null;
+  } catch {
+    return null;
+  }
+}
+
+function latestFinish(results: readonly EvalResult[]): string | null {
+  let latest: string | null = null;
+  for (const result of results)
+    if (latest === null || result.finishedAt > latest) latest = result.finishedAt;
+  return latest;
+}
+
 async function resolveModel(url: string, apiKey: string | undefined): Promise<string> {
   const response = await fetch(`${url.replace(/\/+$/, '')}/v1/models`, {
     headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
@@ -160,38 +185,68 @@ async function resolveModel(url: string, apiKey: string | undefined): Promise<st
 }
 
 interface Proxy {
+  /** The base URL that serves an arm's requests. */
+  urlFor(arm: ArmName): string;
+  /** Any one of the URLs (model listing). */
   url: string;
   target: string;
   defaultModel: string | null;
+  /** True when every arm has a proxy (and so a PRM score cache) of its own. */
+  isArmIsolated: boolean;
   close(): Promise<void>;
 }
 
-async function openProxy(options: RunEvalOptions): Promise<Proxy> {
+/**
+ * The proxy of a run. In-process: one proxy per arm, each with its own simulators and PRM score
+ * cache, so an arm's PRM tokens and FLOPs do not depend on which arms ran before it (a shared
+ * cache made the same beam search cost 5,993 PRM tokens alone and 1,554 after another arm).
+ */
+async function openProxy(options: RunEvalOptions, arms: readonly ArmName[]): Promise<Proxy> {
   if (options.url !== undefined) {
+    const url = options.url;
     return {
-      url: options.url,
-      target: options.url,
+      urlFor: () => url,
+      url,
+      target: url,
       defaultModel: null,
+      isArmIsolated: false,
       close: async () => undefined,
     };
   }
   const configPath = options.configPath ?? defaultConfigPath();
-  const server = await startServer({
-    configPath,
-    ...(options.env ? { env: options.env } : {}),
-    logger: pino({ level: 'silent' }),
-    port: 0,
-    host: '127.0.0.1',
-  });
-  const simulated = Object.keys(server.simulators);
+  const servers = new Map<ArmName, Awaited<ReturnType<typeof startServer>>>();
+  try {
+    for (const arm of arms) {
+      servers.set(
+        arm,
+        await startServer({
+          configPath,
+          ...(options.env ? { env: options.env } : {}),
+          logger: pino({ level: 'silent' }),
+          port: 0,
+          host: '127.0.0.1',
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all([...servers.values()].map((server) => server.close()));
+    throw error;
+  }
+  const first = servers.get(arms[0] ?? 'cot') ?? [...servers.values()][0];
+  if (!first) throw new ConfigError('--arms', 'needs at least one arm');
+  const simulated = Object.keys(first.simulators);
   options.log?.(
-    `started an in-process proxy with ${configPath}${simulated.length > 0 ? ` (SIMULATED upstreams: ${simulated.join(', ')})` : ''}`,
+    `started ${servers.size} in-process prox${servers.size === 1 ? 'y' : 'ies'} (one per arm) with ${configPath}${simulated.length > 0 ? ` (SIMULATED upstreams: ${simulated.join(', ')})` : ''}`,
   );
   return {
-    url: server.url,
+    urlFor: (arm) => (servers.get(arm) ?? first).url,
+    url: first.url,
     target: `in-process (${path.relative(process.cwd(), configPath) || configPath})`,
-    defaultModel: server.config.models[0]?.name ?? null,
-    close: () => server.close(),
+    defaultModel: first.config.models[0]?.name ?? null,
+    isArmIsolated: true,
+    close: async () => {
+      await Promise.all([...servers.values()].map((server) => server.close()));
+    },
   };
 }
 
@@ -266,8 +321,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         `warning: ${arm} needs budgets that are multiples of the beam width (M=4 by default); ${odd.join(', ')} will likely be rejected`,
       );
   }
-  const startedAt = new Date().toISOString();
-  const proxy = await openProxy(options);
+  // The run's first start survives resumes (kept in summary.json); its last finish is the latest
+  // recorded result, so a resume with nothing left to do changes neither.
+  const startedAt = earliest(previousStart(files.summary), new Date().toISOString());
+  const proxy = await openProxy(options, arms);
   try {
     const model =
       options.model ?? proxy.defaultModel ?? (await resolveModel(proxy.url, options.apiKey));
@@ -301,7 +358,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         run: async (task) => {
           try {
             return await sendEvalRequest({
-              url: proxy.url,
+              url: proxy.urlFor(task.arm),
               model,
               task,
               signal: abortSignal,
@@ -342,7 +399,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
         seed,
         concurrency,
         startedAt,
-        finishedAt: new Date().toISOString(),
+        finishedAt: latestFinish([...latest.values()]) ?? new Date().toISOString(),
+        isArmIsolated: proxy.isArmIsolated,
         isInterrupted,
       },
       problems,

@@ -44,6 +44,20 @@ function describeFailure(status: number, text: string): string {
   return `HTTP ${status}: ${message}`;
 }
 
+// Arms whose vote table counts independent samples of the policy.
+const SAMPLE_ARMS: ReadonlySet<string> = new Set(['majority', 'best_of_n']);
+
+function goldShareOf(
+  table: readonly { answer: string; count: number }[] | undefined,
+  gold: string,
+): number | null {
+  if (!table) return null;
+  const total = table.reduce((sum, row) => sum + row.count, 0);
+  if (total === 0) return null;
+  const right = table.find((row) => gradeAnswer(`\\boxed{${row.answer}}`, gold).isCorrect);
+  return (right?.count ?? 0) / total;
+}
+
 function resultFromResponse(
   options: SendEvalRequestOptions,
   body: ChatCompletionWire,
@@ -62,6 +76,8 @@ function resultFromResponse(
     policyPromptTokens: tts?.policy_prompt_tokens ?? body.usage?.prompt_tokens ?? null,
     policyCompletionTokens: tts?.policy_completion_tokens ?? body.usage?.completion_tokens ?? null,
     prmTokens: tts?.prm_tokens ?? null,
+    prmCachedTokens: tts?.prm_cached_tokens ?? null,
+    goldShare: SAMPLE_ARMS.has(task.arm) ? goldShareOf(tts?.vote_table, task.problem.answer) : null,
     flops: tts?.flops
       ? { policy: tts.flops.policy, prm: tts.flops.prm, total: tts.flops.total }
       : null,
@@ -87,6 +103,8 @@ function baseResult(options: SendEvalRequestOptions, latencyMs: number): EvalRes
     policyPromptTokens: null,
     policyCompletionTokens: null,
     prmTokens: null,
+    prmCachedTokens: null,
+    goldShare: null,
     flops: null,
     latencyMs: Math.round(latencyMs),
     serverLatencyMs: null,

@@ -6,7 +6,7 @@
  * An errored request counts as wrong: that is what a client would have got. Token, FLOPs and
  * latency statistics are over successful requests only.
  */
-import { difficultyBin, levelLabel } from './difficulty-bin';
+import { levelLabel, PASS_AT_ONE_BINS, passAtOneBin, passAtOneLabel } from './difficulty-bin';
 import type { ArmName, EvalProblem, EvalResult } from './eval-types';
 import { performanceGain } from './gains';
 import { mcnemarExactP } from './mcnemar-exact-p';
@@ -111,20 +111,25 @@ function groupBy(
     }));
 }
 
-/** Accuracy by MATH level, by difficulty bin and by subject; a missing field gives an empty list. */
+/**
+ * Accuracy by MATH level, by the paper's Pass@1 bin and by subject; a missing field (or no
+ * Pass@1 estimate for a problem) leaves it out of that table.
+ */
 export function breakdownOf(
   results: readonly EvalResult[],
   problems: ReadonlyMap<string, EvalProblem>,
+  passAtOne: ReadonlyMap<string, number> = new Map(),
 ): Breakdown {
   return {
     level: groupBy(results, problems, (p) =>
       p.level === null ? null : { label: levelLabel(p.level), order: p.level },
     ),
-    difficulty: groupBy(results, problems, (p) =>
-      p.difficulty === null
-        ? null
-        : { label: difficultyBin(p.difficulty), order: difficultyBin(p.difficulty) },
-    ),
+    difficulty: groupBy(results, problems, (p) => {
+      const estimate = passAtOne.get(p.id);
+      if (estimate === undefined) return null;
+      const bin = passAtOneBin(estimate);
+      return { label: passAtOneLabel(bin), order: PASS_AT_ONE_BINS.indexOf(bin) };
+    }),
     subject: groupBy(results, problems, (p) =>
       p.subject === null ? null : { label: p.subject, order: p.subject },
     ),
@@ -157,6 +162,8 @@ export interface SummarizeCellOptions {
   problems: ReadonlyMap<string, EvalProblem>;
   /** CoT's results, or null when CoT was not run; ignored for the CoT cell itself. */
   cotResults: readonly EvalResult[] | null;
+  /** Per-problem Pass@1 estimates (problem id → share), for the difficulty table. */
+  passAtOne?: ReadonlyMap<string, number>;
 }
 
 export function summarizeCell(options: SummarizeCellOptions): CellSummary {
@@ -199,7 +206,7 @@ export function summarizeCell(options: SummarizeCellOptions): CellSummary {
       p95: percentile(latencies, 0.95),
       mean: meanTotal(latencies).mean,
     },
-    breakdown: breakdownOf(results, problems),
+    breakdown: breakdownOf(results, problems, options.passAtOne),
     vsCot: cotResults === null ? null : pairedComparison(results, cotResults),
     performanceGain: performanceGain(accuracy, cotAccuracy),
   };

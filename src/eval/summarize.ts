@@ -12,6 +12,7 @@ import {
   type EfficiencyGain,
 } from './gains';
 import { summarizeCell, type CellSummary } from './summarize-cell';
+import { createSeededRandom } from '../util';
 
 /** How FLOPs are counted; the proxy reports the same formula in `tts.flops.formula`. */
 export const FLOPS_FORMULA =
@@ -25,8 +26,12 @@ export interface RunInfo {
   target: string;
   seed: number;
   concurrency: number;
+  /** When the run first started (kept across resumes). */
   startedAt: string;
+  /** When the last request of the run finished (a resume with nothing to do keeps it). */
   finishedAt: string;
+  /** True when every arm had a proxy and PRM score cache of its own (in-process runs). */
+  isArmIsolated?: boolean;
   /** True when the run was stopped (Ctrl-C / abort) before the grid was complete. */
   isInterrupted: boolean;
 }
@@ -51,6 +56,8 @@ export interface ComputeOptimalPoint {
 }
 
 export interface Headline {
+  /** Problems with a result in every cell of the grid: the headline compares only these. */
+  problems: number;
   cotAccuracy: number | null;
   majority: { budget: number; accuracy: number } | null;
   /** The best TTS cell (not CoT or majority); ties go to the smaller budget. */
@@ -58,6 +65,13 @@ export interface Headline {
   performanceGain: number | null;
   /** Of the compute-optimal curve over majority voting; null without a majority arm. */
   efficiency: EfficiencyGains | null;
+  /** 95% bootstrap interval (over problems) of the budget efficiency gain (arm-best reading). */
+  efficiencyInterval: {
+    low: number;
+    high: number;
+    resamples: number;
+    undefinedShare: number;
+  } | null;
 }
 
 export interface EvalSummary {
@@ -136,28 +150,177 @@ function computeOptimalCells(
   return chosen;
 }
 
-export function summarize(options: SummarizeOptions): EvalSummary {
+/** Per-problem Pass@1 from the sample-based arms: majority, else Best-of-N, largest budget first. */
+function passAtOneOf(
+  problems: readonly EvalProblem[],
+  budgets: readonly number[],
+  byKey: ReadonlyMap<string, EvalResult>,
+): Map<string, number> {
+  const estimates = new Map<string, number>();
+  const largestFirst = [...budgets].sort((a, b) => b - a);
+  for (const problem of problems) {
+    for (const arm of ['majority', 'best_of_n'] as const) {
+      const share = largestFirst
+        .map((budget) => byKey.get(resultKey(arm, budget, problem.id))?.goldShare ?? null)
+        .find((value) => value !== null);
+      if (share !== undefined && share !== null) {
+        estimates.set(problem.id, share);
+        break;
+      }
+    }
+  }
+  return estimates;
+}
+
+/** Problems with a successful result in every cell of the grid. */
+function commonProblems(
+  problems: readonly EvalProblem[],
+  arms: readonly ArmName[],
+  budgets: readonly number[],
+  byKey: ReadonlyMap<string, EvalResult>,
+): EvalProblem[] {
+  return problems.filter((problem) =>
+    arms.every((arm) =>
+      (arm === 'cot' ? [1] : budgets).every((budget) => {
+        const result = byKey.get(resultKey(arm, budget, problem.id));
+        return result !== undefined && result.error === null;
+      }),
+    ),
+  );
+}
+
+function summarizeGrid(
+  options: SummarizeOptions,
+  budgets: readonly number[],
+  byKey: ReadonlyMap<string, EvalResult>,
+  passAtOne: ReadonlyMap<string, number>,
+): CellSummary[] {
   const problems = new Map(options.problems.map((problem) => [problem.id, problem]));
-  const budgets = [...new Set(options.budgets)].sort((a, b) => a - b);
-  const byKey = new Map(options.results.map((result) => [result.key, result]));
   const resultsOf = (arm: ArmName, budget: number): EvalResult[] =>
     options.problems.flatMap((problem) => byKey.get(resultKey(arm, budget, problem.id)) ?? []);
-
   const cotResults = options.arms.includes('cot') ? resultsOf('cot', 1) : null;
   const cells: CellSummary[] = [];
   for (const arm of options.arms) {
     for (const budget of arm === 'cot' ? [1] : budgets) {
       cells.push(
-        summarizeCell({ arm, budget, results: resultsOf(arm, budget), problems, cotResults }),
+        summarizeCell({
+          arm,
+          budget,
+          results: resultsOf(arm, budget),
+          problems,
+          cotResults,
+          passAtOne,
+        }),
       );
     }
   }
+  return cells;
+}
+
+/** Majority voting's cells with CoT as its N = 1 point. */
+function majorityCurveCells(cells: readonly CellSummary[]): {
+  cot: CellSummary | null;
+  majorityCells: CellSummary[];
+  hasMajority: boolean;
+} {
   const cot = cells.find((cell) => cell.arm === 'cot' && cell.requests > 0) ?? null;
-  // Majority voting over one sample is CoT, so CoT anchors majority's curve at N = 1.
   const majorityCells = [...(cot ? [cot] : []), ...cells.filter((cell) => cell.arm === 'majority')];
   const hasMajority = majorityCells.some(
     (cell) => cell.arm === 'majority' && cell.accuracy !== null,
   );
+  return { cot, majorityCells, hasMajority };
+}
+
+/** The Table-5-shaped headline over cells computed on the common problems. */
+function headlineOf(
+  cells: readonly CellSummary[],
+  budgets: readonly number[],
+  problems: number,
+): Headline {
+  const { cot, majorityCells, hasMajority } = majorityCurveCells(cells);
+  const optimal = computeOptimalCells(cells, budgets);
+  const bestCell = optimal.reduce<CellSummary | null>(
+    (best, cell) => (best === null || (cell.accuracy ?? 0) > (best.accuracy ?? 0) ? cell : best),
+    null,
+  );
+  const majorityBest = bestPoint(
+    budgetCurve(majorityCells.filter((cell) => cell.arm === 'majority')),
+  );
+  const cotAccuracy = cot?.accuracy ?? null;
+  return {
+    problems,
+    cotAccuracy,
+    majority:
+      majorityBest === null
+        ? null
+        : { budget: majorityBest.compute, accuracy: majorityBest.accuracy },
+    best:
+      bestCell === null || bestCell.accuracy === null
+        ? null
+        : { arm: bestCell.arm, budget: bestCell.budget, accuracy: bestCell.accuracy },
+    performanceGain: performanceGain(bestCell?.accuracy ?? null, cotAccuracy),
+    efficiency:
+      hasMajority && optimal.length > 0
+        ? gainsOf([...(cot ? [cot] : []), ...optimal], majorityCells)
+        : null,
+    efficiencyInterval: null,
+  };
+}
+
+const BOOTSTRAP_RESAMPLES = 200;
+
+/**
+ * 95% percentile-bootstrap interval of the budget efficiency gain: problems resampled with
+ * replacement (seeded, so a summary is reproducible), the headline recomputed on each resample.
+ * Resamples where the gain is undefined (the arm never reaches majority's best) are counted.
+ */
+function bootstrapEfficiency(
+  options: SummarizeOptions,
+  budgets: readonly number[],
+  byKey: ReadonlyMap<string, EvalResult>,
+): Headline['efficiencyInterval'] {
+  const problems = options.problems;
+  if (problems.length === 0 || !options.arms.includes('majority')) return null;
+  const random = createSeededRandom(0x5eed);
+  const values: number[] = [];
+  for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+    const resampled = Array.from({ length: problems.length }, (_, i) => {
+      const problem = problems[Math.floor(random() * problems.length)] ?? problems[0];
+      return problem ? { ...problem, id: `${problem.id}#${i}` } : null;
+    }).filter((problem): problem is EvalProblem => problem !== null);
+    const aliased = new Map<string, EvalResult>();
+    for (const problem of resampled) {
+      const original = problem.id.slice(0, problem.id.lastIndexOf('#'));
+      for (const arm of options.arms)
+        for (const budget of arm === 'cot' ? [1] : budgets) {
+          const result = byKey.get(resultKey(arm, budget, original));
+          if (result)
+            aliased.set(resultKey(arm, budget, problem.id), { ...result, problemId: problem.id });
+        }
+    }
+    const cells = summarizeGrid({ ...options, problems: resampled }, budgets, aliased, new Map());
+    const value = headlineOf(cells, budgets, resampled.length).efficiency?.byBudget.armBest.value;
+    if (value !== null && value !== undefined) values.push(value);
+  }
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  const at = (q: number): number =>
+    values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
+  return {
+    low: at(0.025),
+    high: at(0.975),
+    resamples: BOOTSTRAP_RESAMPLES,
+    undefinedShare: 1 - values.length / BOOTSTRAP_RESAMPLES,
+  };
+}
+
+export function summarize(options: SummarizeOptions): EvalSummary {
+  const budgets = [...new Set(options.budgets)].sort((a, b) => a - b);
+  const byKey = new Map(options.results.map((result) => [result.key, result]));
+  const passAtOne = passAtOneOf(options.problems, budgets, byKey);
+  const cells = summarizeGrid(options, budgets, byKey, passAtOne);
+  // Majority voting over one sample is CoT, so CoT anchors majority's curve at N = 1.
+  const { cot, majorityCells, hasMajority } = majorityCurveCells(cells);
 
   // The proxy treats budget 1 as plain CoT for every strategy, so CoT also anchors each TTS arm's
   // curve: the arm may then match majority's best between N = 1 and its smallest budget.
@@ -175,28 +338,17 @@ export function summarize(options: SummarizeOptions): EvalSummary {
     : [];
 
   const optimal = computeOptimalCells(cells, budgets);
-  const bestCell = optimal.reduce<CellSummary | null>(
-    (best, cell) => (best === null || (cell.accuracy ?? 0) > (best.accuracy ?? 0) ? cell : best),
-    null,
+  const common = commonProblems(options.problems, options.arms, budgets, byKey);
+  const headline = headlineOf(
+    summarizeGrid({ ...options, problems: common }, budgets, byKey, new Map()),
+    budgets,
+    common.length,
   );
-  const majorityBest = bestPoint(
-    budgetCurve(majorityCells.filter((cell) => cell.arm === 'majority')),
+  headline.efficiencyInterval = bootstrapEfficiency(
+    { ...options, problems: common },
+    budgets,
+    byKey,
   );
-  const cotAccuracy = cot?.accuracy ?? null;
-  const headline: Headline = {
-    cotAccuracy,
-    majority:
-      majorityBest === null
-        ? null
-        : { budget: majorityBest.compute, accuracy: majorityBest.accuracy },
-    best:
-      bestCell === null || bestCell.accuracy === null
-        ? null
-        : { arm: bestCell.arm, budget: bestCell.budget, accuracy: bestCell.accuracy },
-    performanceGain: performanceGain(bestCell?.accuracy ?? null, cotAccuracy),
-    efficiency:
-      hasMajority && optimal.length > 0 ? gainsOf(anchored(optimal), majorityCells) : null,
-  };
 
   const expectedRequests =
     options.problems.length *

@@ -46,3 +46,16 @@ export {
   type AnswerForm,
   type AnswerFormKind,
 } from './world/answer-forms';
+export { meanPassAtOne } from './world/policy-strength';
+export { writeContinuation, type ContinuationOptions } from './world/write-continuation';
+export { solutionPrefixOf } from './world/solution-prefix';
+export { judgeSteps, type JudgeOptions } from './world/judge-steps';
+export {
+  judgeProfileFor,
+  policyStrength,
+  rewardKnobsFor,
+  type JudgeProfile,
+  type PolicyIdentity,
+  type RewardKnobs,
+  type SimPrmFamily,
+} from './reward/reward-profile';

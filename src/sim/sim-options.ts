@@ -1,3 +1,4 @@
+import type { RewardKnobs } from './reward/reward-profile';
 import type { PolicyFamily } from './world/policy-strength';
 
 /** A simulated policy LLM (one per simulator process, like one model per vLLM server). */
@@ -20,8 +21,19 @@ export interface SimPrmModel {
   paramsB: number;
   /** Input format and output shape (see the README section of `index.ts`). */
   family: PrmFamily;
-  /** 0..1; 1 = perfect step judge, 0.5 = weak, 0 = uninformative. */
-  quality: number;
+  /**
+   * 0..1; 1 = perfect step judge, 0.5 = weak, 0 = uninformative. Overrides the family's base
+   * quality (see `reward/reward-profile.ts`); left out, the family default applies.
+   */
+  quality?: number;
+  /**
+   * The policy whose steps this PRM judges (the simulator cannot tell writers apart from its own
+   * synthetic text, so the pair is configuration). Quality, over-criticism and subtle-error
+   * neglect depend on it; null = judged as the PRM's own training policy.
+   */
+  judgedPolicy?: { family: PolicyFamily; paramsB: number } | null;
+  /** Overrides of the family's reward knobs (docs/simulated-world.md); `quality` wins over `baseQuality`. */
+  reward?: Partial<RewardKnobs>;
   /** Context window in tokens; defaults to 4096 (Qwen2.5-Math-PRM) except rlhflow (8192). */
   maxModelLen?: number;
 }
@@ -114,6 +126,14 @@ export function simulatedModelId(servedName: string): string {
   return /sim/i.test(servedName) ? servedName : `sim/${servedName}`;
 }
 
+const PRM_FAMILIES: ReadonlySet<string> = new Set<PrmFamily>([
+  'qwen2.5-math-prm',
+  'math-shepherd',
+  'rlhflow',
+  'skywork-o1',
+  'outcome',
+]);
+
 export function isPrmModel(model: SimPolicyModel | SimPrmModel): model is SimPrmModel {
-  return 'quality' in model;
+  return PRM_FAMILIES.has(model.family);
 }

@@ -1,4 +1,8 @@
 /** A seeded PRNG owned by the simulator (mulberry32 plus helpers). */
+
+// Bound once: a global lookup per call is slow in tight loops inside VM contexts (Jest runs
+// tests in one), where `Math` sits behind the context's global proxy.
+const imul = Math.imul;
 export interface SimRandom {
   /** Uniform in [0, 1). */
   next(): number;
@@ -17,8 +21,8 @@ export function createSimRandom(seed: number): SimRandom {
   const nextUint32 = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   };
   const next = (): number => nextUint32() / 4294967296;

@@ -220,7 +220,7 @@ describeWithSim('runCalibrate against the simulator', () => {
         progress: { write: () => true },
       }),
     ).rejects.toThrow(
-      /prms\[\]\.upstream "sim seed 4321 quality 0\.85" \(this run: "sim seed 99 quality 0\.85"\)/,
+      /prms\[\]\.upstream "sim seed 4321 quality default" \(this run: "sim seed 99 quality default"\)/,
     );
   });
 

@@ -125,4 +125,34 @@ describe('runEval', () => {
     expect(result.newRequests).toBe(4);
     expect(resultLines(outDir)).toHaveLength(4);
   });
+
+  it('gives every arm the same PRM tokens and FLOPs whatever the arm order (one PRM cache per arm)', async () => {
+    const costs = async (arms: string[], dir: string): Promise<Map<string, unknown>> => {
+      const outDir = path.join(root, dir);
+      // One request at a time, so in a shared cache the earlier arm would warm it for the later one.
+      await runEval(options(outDir, { arms, budgets: [4, 8], limit: 4, concurrency: 1 }));
+      const read = readResults(readFileSync(path.join(outDir, 'results.jsonl'), 'utf8'));
+      return new Map(
+        read.results.map((r) => [
+          r.key,
+          { prm: r.prmTokens, cached: r.prmCachedTokens, flops: r.flops },
+        ]),
+      );
+    };
+    const forward = await costs(['beam_search', 'best_of_n', 'dvts'], 'order-a');
+    const backward = await costs(['dvts', 'best_of_n', 'beam_search'], 'order-b');
+    expect(forward.size).toBe(24);
+    expect([...forward.values()].some((cost) => (cost as { prm: number }).prm > 0)).toBe(true);
+    expect(new Map([...backward.entries()].sort())).toEqual(new Map([...forward.entries()].sort()));
+  });
+
+  it('keeps the first start and the last finish when a resume has nothing to do', async () => {
+    const outDir = path.join(root, 'timestamps');
+    const first = await runEval(options(outDir, { limit: 2 }));
+    const again = await runEval(options(outDir, { limit: 2 }));
+    expect(again.newRequests).toBe(0);
+    expect(again.summary.run.startedAt).toBe(first.summary.run.startedAt);
+    expect(again.summary.run.finishedAt).toBe(first.summary.run.finishedAt);
+    expect(first.summary.headline.problems).toBe(2);
+  });
 });

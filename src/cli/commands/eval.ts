@@ -6,8 +6,10 @@ import { ConfigError } from '../../errors';
 import {
   ARM_NAMES,
   EVAL_DEFAULTS,
+  AUTO_PROBLEMS,
   formatSummaryText,
   runEval,
+  runPaperPreset,
   type RunEvalOptions,
 } from '../../eval';
 import { numberFlag, stringFlag, type ParsedArgs } from '../args';
@@ -33,6 +35,13 @@ A rerun with the same --out resumes; Ctrl-C stops cleanly (twice aborts in-fligh
   --seed S             run seed; each problem's request seed derives from it (default ${EVAL_DEFAULTS.seed})
   --timeout-ms MS      per request (default ${EVAL_DEFAULTS.timeoutMs})
   --api-key-env VAR    env var holding the proxy's client API key, if it requires one
+
+tts-proxy eval --preset paper --out DIR [--profile quick|full] [--readme README.md]
+
+The paper's findings reproduced in the simulated world (no HTTP, fixed seeds) and auto against
+the best fixed method on ${AUTO_PROBLEMS} held-out problems; writes DIR/reproduction.md and, with
+--readme, the README section between its tts-numbers markers. --profile quick (default) is the
+test suite's grid; full is every policy size and PRM up to N=256.
 `;
 
 function listFlag(args: ParsedArgs, name: string, fallback: string): string[] {
@@ -93,9 +102,30 @@ export function evalOptionsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): R
   };
 }
 
+async function presetCommand(args: ParsedArgs, preset: string): Promise<void> {
+  if (preset !== 'paper')
+    throw new ConfigError('--preset', `unknown preset '${preset}' (expected paper)`);
+  const profile = stringFlag(args, 'profile') ?? 'quick';
+  if (profile !== 'quick' && profile !== 'full')
+    throw new ConfigError('--profile', `expected quick or full, got '${profile}'`);
+  const readmePath = stringFlag(args, 'readme');
+  const markdown = await runPaperPreset({
+    profile,
+    outDir: requiredFlag(args, 'out'),
+    ...(readmePath !== undefined ? { readmePath } : {}),
+    log: (line) => process.stderr.write(`eval: ${line}\n`),
+  });
+  process.stdout.write(markdown);
+}
+
 export async function evalCommand(args: ParsedArgs): Promise<void> {
   if (args.flags.has('help')) {
     process.stdout.write(EVAL_USAGE);
+    return;
+  }
+  const preset = stringFlag(args, 'preset');
+  if (preset !== undefined) {
+    await presetCommand(args, preset);
     return;
   }
   const options = evalOptionsFromArgs(args, process.env);

@@ -1,5 +1,6 @@
 import { hashParts, unitFromHash } from '../hash-text';
 import { poolOutcome } from '../reward/outcome-pooling';
+import { judgeProfileFor, rewardKnobsFor } from '../reward/reward-profile';
 import type { PoolingData } from '../reward/prm-output';
 import { poolQwenPrm } from '../reward/qwen-prm-pooling';
 import { judgeRlhflowConversation } from '../reward/rlhflow-judgement';
@@ -129,7 +130,11 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
   if (!setup || options.role !== 'prm')
     throw new Error(`role ${options.role} does not fit PRM family ${model.family}`);
   const tokenizer = getSimTokenizer(setup.vocabulary);
-  const settings = { seed: options.seed, quality: model.quality };
+  const knobs = rewardKnobsFor(model.family, model.paramsB, {
+    ...model.reward,
+    ...(model.quality === undefined ? {} : { baseQuality: model.quality }),
+  });
+  const settings = { seed: options.seed, ...judgeProfileFor(knobs, model.judgedPolicy ?? null) };
   const base = {
     modelId,
     root: model.servedName,

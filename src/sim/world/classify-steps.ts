@@ -38,12 +38,15 @@ export function matchStep(
     const chain = findChainAt(problem, reading.value, last);
     return { text, match: chain === null ? null : { chain, index: last }, isBoxed: true };
   }
-  const order = Array.from({ length: last }, (_, i) => i + 1).sort(
-    (a, b) => Math.abs(a - expectedIndex) - Math.abs(b - expectedIndex) || a - b,
-  );
-  for (const index of order) {
-    const chain = findChainAt(problem, reading.value, index);
-    if (chain !== null) return { text, match: { chain, index }, isBoxed: false };
+  // Nearest position first; on equal distance the earlier one (expected − d before expected + d).
+  for (let distance = 0; distance < 2 * last; distance++) {
+    for (const index of distance === 0
+      ? [expectedIndex]
+      : [expectedIndex - distance, expectedIndex + distance]) {
+      if (index < 1 || index > last) continue;
+      const chain = findChainAt(problem, reading.value, index);
+      if (chain !== null) return { text, match: { chain, index }, isBoxed: false };
+    }
   }
   return { text, match: null, isBoxed: false };
 }

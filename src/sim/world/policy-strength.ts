@@ -98,3 +98,18 @@ export function expectedStepCorrectProbability(
 ): number {
   return expectedPassAtOne(paramsB, difficulty, family) ** (1 / stepsForDifficulty(difficulty));
 }
+
+const meanPassCache = new Map<string, number>();
+
+/** Mean pass@1 over problems of uniform latent difficulty (the world's CoT accuracy). */
+export function meanPassAtOne(paramsB: number, family: PolicyFamily = 'qwen2.5'): number {
+  const key = `${family}|${paramsB}`;
+  const cached = meanPassCache.get(key);
+  if (cached !== undefined) return cached;
+  const points = 400;
+  let sum = 0;
+  for (let i = 0; i < points; i++) sum += expectedPassAtOne(paramsB, (i + 0.5) / points, family);
+  const mean = sum / points;
+  meanPassCache.set(key, mean);
+  return mean;
+}

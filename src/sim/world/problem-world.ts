@@ -125,16 +125,17 @@ function buildProblem(question: string): SimProblem {
     operations.push(operation);
     value = applyOperation(value, operation);
   }
-  const numDistractors = 2 + Math.floor(rng.next() * 3);
+  const numDistractors = 3 + Math.floor(rng.next() * 3);
   const offsets = [...WRONG_OFFSETS];
   const chains = [chainFrom(start, operations)];
   for (let j = 0; j < numDistractors; j++) {
     const [offset] = offsets.splice(Math.floor(rng.next() * offsets.length), 1);
     chains.push(chainFrom(start + (offset ?? 1), operations));
   }
-  // Skewed: the first distractor takes 45–70% of the wrong mass, so on hard problems a wrong
-  // answer can win a majority vote, as happens on real models.
-  const first = 0.45 + 0.25 * rng.next();
+  // Skewed: the first distractor takes 30–50% of the wrong mass on easy problems and up to 75%
+  // on the hardest (a common misconception), so on hard problems a wrong answer can win a
+  // majority vote, as happens on real models.
+  const first = 0.3 + 0.2 * rng.next() + 0.25 * difficulty;
   const rest = Array.from({ length: numDistractors - 1 }, (_, index) => 0.55 ** index);
   const restTotal = rest.reduce((sum, weight) => sum + weight, 0);
   const distractorWeights = [first, ...rest.map((weight) => ((1 - first) * weight) / restTotal)];

@@ -16,7 +16,8 @@ export interface SolutionPrefix {
 
 const THINK_OPEN = /^<think>\n?/;
 
-function fromPartial(question: string, partial: string): SolutionPrefix {
+/** The prefix of a question and the assistant text written so far. */
+export function solutionPrefixOf(question: string, partial: string): SolutionPrefix {
   if (partial.trim() === '') return { question, steps: [], openStep: null, separatorNeeded: '' };
   const pieces = partial.split('\n\n');
   const last = pieces.pop() ?? '';
@@ -50,14 +51,14 @@ export function parseSolutionPrefix(prompt: string): SolutionPrefix {
     const users = turns.filter((turn) => turn.role === 'user');
     const question = users[users.length - 1]?.content ?? prompt;
     const partial = isOpenAssistant ? last.content.replace(THINK_OPEN, '') : '';
-    return fromPartial(question, partial);
+    return solutionPrefixOf(question, partial);
   }
   const split = splitQuestion(prompt, (rest) => rest.split('\n\n')[0] ?? rest);
-  if (split) return fromPartial(split.question, split.rest);
+  if (split) return solutionPrefixOf(split.question, split.rest);
   // A step 1 cut off before its result cannot be validated; its opening still marks it.
   for (const opening of STEP_ONE_OPENINGS) {
     const at = prompt.indexOf(`\n\n${opening}`);
-    if (at !== -1) return fromPartial(prompt.slice(0, at + 2), prompt.slice(at + 2));
+    if (at !== -1) return solutionPrefixOf(prompt.slice(0, at + 2), prompt.slice(at + 2));
   }
-  return fromPartial(prompt, '');
+  return solutionPrefixOf(prompt, '');
 }

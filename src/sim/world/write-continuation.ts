@@ -17,6 +17,11 @@ export interface ContinuationOptions {
     /** Probability in [0, 1] that a wording slot is drawn at random instead of taking the greedy phrase. */
     diversity: number;
   } | null;
+  /**
+   * Stop after this many new steps (their "\n\n" separator included when more would follow):
+   * the same text a server cuts at its first "\n\n" stop, without writing the rest.
+   */
+  maxNewSteps?: number;
 }
 
 interface PathState {
@@ -118,9 +123,12 @@ export function writeContinuation(prefix: SolutionPrefix, options: ContinuationO
   }
   // A path that already reached the last value without boxing it restates the final step.
   const first = Math.min(index + 1, problem.numSteps);
+  let written = prefix.openStep !== null ? 1 : 0;
   for (let next = first; next <= problem.numSteps; next++) {
+    if (written >= (options.maxNewSteps ?? Infinity)) return output + '\n\n';
     if (next > first || prefix.openStep !== null) output += '\n\n';
     output += drawStep(next).text;
+    written++;
   }
   return output;
 }

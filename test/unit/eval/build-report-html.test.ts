@@ -22,7 +22,11 @@ const problems = Array.from({ length: 6 }, (_, i) =>
 const results = [
   ...cell('cot', 1, '110000'),
   ...cell('majority', 4, '111000'),
-  ...cell('majority', 16, '111100'),
+  // Majority@16's vote tables give each problem's Pass@1: p1-p2 easy, p3-p4 medium, p5-p6 hard.
+  ...cell('majority', 16, '111100').map((r, i) => ({
+    ...r,
+    goldShare: [0.9, 0.6, 0.3, 0.2, 0.05, 0][i] ?? 0,
+  })),
   ...cell('beam_search', 4, '111100'),
   ...cell('beam_search', 16, '111110'),
 ];
@@ -60,7 +64,8 @@ describe('buildReportHtml', () => {
   it('shows the numbers: accuracy with CI, paired comparison, gains, breakdown tables', () => {
     expect(html).toContain('83.3% <span class="muted">[43.6, 97.0]</span>');
     expect(html).toContain('<h2>Accuracy by subject</h2>');
-    expect(html).toContain('<h2>Accuracy by difficulty bin</h2>');
+    expect(html).toContain('<h2>Accuracy by difficulty (Pass@1 bin)</h2>');
+    expect(html).toContain('medium (Pass@1 10-50%)');
     expect(html).toContain('+150.0%');
   });
   it('labels simulated runs and interrupted runs', () => {

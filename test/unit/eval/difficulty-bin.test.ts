@@ -1,21 +1,22 @@
-import { difficultyBin, levelLabel } from '../../../src/eval';
+import { levelLabel, passAtOneBin, passAtOneLabel } from '../../../src/eval';
 
-describe('difficultyBin', () => {
-  it('puts difficulties in five equal-width bins, 1.0 in the last', () => {
-    expect(difficultyBin(0)).toBe('0.0-0.2');
-    expect(difficultyBin(0.1999)).toBe('0.0-0.2');
-    expect(difficultyBin(0.2)).toBe('0.2-0.4');
-    expect(difficultyBin(0.85)).toBe('0.8-1.0');
-    expect(difficultyBin(1)).toBe('0.8-1.0');
+describe('passAtOneBin', () => {
+  it("uses the paper's absolute Pass@1 thresholds", () => {
+    expect(passAtOneBin(1)).toBe('easy');
+    expect(passAtOneBin(0.5)).toBe('easy');
+    expect(passAtOneBin(0.4999)).toBe('medium');
+    expect(passAtOneBin(0.1)).toBe('medium');
+    expect(passAtOneBin(0.0999)).toBe('hard');
+    expect(passAtOneBin(0)).toBe('hard');
+    expect(passAtOneLabel('medium')).toBe('medium (Pass@1 10-50%)');
   });
+
   it('rejects values outside [0, 1]', () => {
-    expect(() => difficultyBin(1.2)).toThrow(RangeError);
-    expect(() => difficultyBin(Number.NaN)).toThrow(RangeError);
+    expect(() => passAtOneBin(1.2)).toThrow(RangeError);
+    expect(() => passAtOneBin(Number.NaN)).toThrow(RangeError);
   });
-});
 
-describe('levelLabel', () => {
-  it('names MATH levels', () => {
+  it('labels MATH levels', () => {
     expect(levelLabel(3)).toBe('Level 3');
   });
 });

@@ -34,6 +34,8 @@ export function result(
     policyPromptTokens: 10,
     policyCompletionTokens: 100 * budget,
     prmTokens: arm === 'cot' || arm === 'majority' ? 0 : 50 * budget,
+    prmCachedTokens: 0,
+    goldShare: null,
     flops: {
       policy: 1e9 * budget,
       prm: arm === 'cot' || arm === 'majority' ? 0 : 2e9 * budget,

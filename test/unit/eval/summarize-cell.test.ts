@@ -36,13 +36,23 @@ describe('pairedComparison', () => {
 
 describe('breakdownOf', () => {
   it('groups accuracy by level, difficulty bin and subject, in order', () => {
-    const breakdown = breakdownOf(cell('dvts', 4, '1011'), problems);
+    const passAtOne = new Map([
+      ['p1', 0.5],
+      ['p3', 0.2],
+      ['p4', 0.05],
+    ]);
+    const breakdown = breakdownOf(cell('dvts', 4, '1011'), problems, passAtOne);
     expect(breakdown.level.map((g) => [g.group, g.correct, g.problems])).toEqual([
       ['Level 1', 1, 2],
       ['Level 3', 1, 1],
       ['Level 5', 1, 1],
     ]);
-    expect(breakdown.difficulty.map((g) => g.group)).toEqual(['0.0-0.2', '0.4-0.6', '0.8-1.0']);
+    // By the paper's Pass@1 bins, easy first; a problem without an estimate is left out.
+    expect(breakdown.difficulty.map((g) => [g.group, g.problems])).toEqual([
+      ['easy (Pass@1 ≥ 50%)', 1],
+      ['medium (Pass@1 10-50%)', 1],
+      ['hard (Pass@1 < 10%)', 1],
+    ]);
     expect(breakdown.subject.map((g) => [g.group, g.accuracy])).toEqual([
       ['Algebra', 0.5],
       ['Geometry', 1],

@@ -1,3 +1,4 @@
+import { rewardKnobsFor } from '../../../src/sim/reward/reward-profile';
 import {
   generateProblems,
   startSimulator,
@@ -35,6 +36,9 @@ function startPrm(
       paramsB: 7,
       family,
       quality,
+      // One set of reward knobs for every family: these tests compare each family's wire format
+      // against the Qwen PRM's scores, so the judgements must agree.
+      reward: rewardKnobsFor('qwen2.5-math-prm', 7),
       ...(maxModelLen !== undefined && { maxModelLen }),
     },
   });

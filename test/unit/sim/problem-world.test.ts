@@ -92,7 +92,14 @@ describe('the simulated world, end to end over HTTP', () => {
     prm = await startSimulator({
       role: 'prm',
       seed: 3,
-      model: { servedName: 'sim-qwen-prm', paramsB: 7, family: 'qwen2.5-math-prm', quality: 0.8 },
+      // It judges the 1.5B policy's solutions below (the reward profile depends on the writer).
+      model: {
+        servedName: 'sim-qwen-prm',
+        paramsB: 7,
+        family: 'qwen2.5-math-prm',
+        quality: 0.8,
+        judgedPolicy: { family: 'qwen2.5', paramsB: 1.5 },
+      },
     });
   });
   afterAll(async () => {

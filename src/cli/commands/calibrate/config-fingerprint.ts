@@ -17,7 +17,7 @@ export function configFingerprint(
   const upstreamOf = (name: string): string => {
     const upstream = config.upstreams[name];
     return upstream?.url === 'sim'
-      ? `sim seed ${upstream.sim.seed} quality ${upstream.sim.quality}`
+      ? `sim seed ${upstream.sim.seed} quality ${upstream.sim.quality ?? 'default'}`
       : 'server';
   };
   const family = prm ? getPrmFamily(prm.family) : null;
