@@ -105,6 +105,8 @@ describe('request scope: what gets TTS and what passes through', () => {
       TTS_PROXY__UPSTREAMS__POLICY__URL: policyFront.url,
       TTS_PROXY__UPSTREAMS__PRM__URL: prmFront.url,
       TTS_PROXY__MODELS__0__DEFAULT_BUDGET: String(DEFAULT_BUDGET),
+      // No background A/B runs: they would reach the fronts during the next test.
+      TTS_PROXY__AB__SHADOW_RATE: '0',
     });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
