@@ -55,3 +55,10 @@ export {
   type ScoreSquash,
 } from './vote';
 export { topAnswers } from './top-answers';
+export {
+  answerPart,
+  splitReasoning,
+  THINK_END,
+  THINK_START,
+  type ReasoningSplit,
+} from './split-reasoning';

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config, ModelConfig, UpstreamConfig } from '../config';
 import type {
   AutoSettings,
+  CreatePolicyOptions,
   ModelBackend,
   ModelInfo,
   PolicyMessage,
@@ -28,6 +29,7 @@ import {
   isFastchatPrmFamily,
   unsupportedMethodReasons,
 } from '../upstream';
+import { answerInstruction, scopeSettings } from './model-scope';
 import type { UpstreamClients } from './upstream-clients';
 
 /** The maximum depth of step-wise search (paper: 40 steps). */
@@ -137,9 +139,15 @@ export function createModelBackends(
       sampling: samplingPreset(model),
       unsupportedMethods: unsupportedMethodReasons(kind),
       auto,
+      scope: scopeSettings(model),
     };
-    const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] =>
-      buildPolicyMessages(preset, messages);
+    const instruction = answerInstruction(model, preset);
+    // The instruction is added only when the pipeline says a vote will count the answer.
+    const buildMessages = (
+      messages: readonly PolicyMessage[],
+      options?: CreatePolicyOptions,
+    ): PolicyMessage[] =>
+      buildPolicyMessages(options?.addAnswerInstruction === false ? null : instruction, messages);
     backends.set(
       model.name,
       kind === 'vllm'

@@ -90,6 +90,12 @@ function checkReferences(config: Config): void {
     if (model.prm !== undefined && !prmNames.has(model.prm)) {
       throw new ConfigError(`models.${index}.prm`, `unknown prm '${model.prm}'`);
     }
+    if (model.default_budget !== undefined && model.default_budget > config.tts.max_budget) {
+      throw new ConfigError(
+        `models.${index}.default_budget`,
+        `${model.default_budget} is above tts.max_budget (${config.tts.max_budget})`,
+      );
+    }
   });
   config.prms.forEach((prm, index) => {
     if (!(prm.upstream in config.upstreams)) {

@@ -165,6 +165,30 @@ const model = z.strictObject({
   step_api: z.enum(['completions', 'chat-continue']).default('completions'),
   /** Strategy table for `auto` on this model (e.g. a calibrated one); omitted = tts.strategy_table. */
   strategy_table: z.string().min(1).optional(),
+  /**
+   * Budget N for requests to this model that ask for none (no tts_budget, header or alias);
+   * omitted = such requests pass through. Scope rules: docs/request-scope.md.
+   */
+  default_budget: positiveInt.optional(),
+  /** Whether `default_budget` also covers requests that do not look like single-answer problems. */
+  default_budget_scope: z.enum(['single-answer', 'all']).default('single-answer'),
+  /**
+   * The answer-format instruction added to the client's own instructions under TTS: `when`
+   * single-answer (default: requests that look like single-answer problems), always or never;
+   * `text` and `placement` default to the family preset's.
+   */
+  answer_instruction: z
+    .strictObject({
+      when: z.enum(['single-answer', 'always', 'never']).default('single-answer'),
+      text: z.string().min(1).optional(),
+      placement: z.enum(['system-message', 'user-suffix']).optional(),
+    })
+    .default({ when: 'single-answer' }),
+  /**
+   * Split `<think>…</think>` into `reasoning_content` as vLLM's `--reasoning-parser deepseek_r1`;
+   * omitted = `deepseek_r1` for the deepseek-r1-distill family, none otherwise.
+   */
+  reasoning_parser: z.enum(['deepseek_r1', 'none']).optional(),
 });
 
 const prm = z.strictObject({

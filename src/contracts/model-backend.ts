@@ -44,6 +44,28 @@ export interface ModelInfo {
   unsupportedMethods?: Partial<Record<MethodName, string>>;
   /** How `tts_strategy: auto` decides for this model; absent = the built-in paper rules, no probe. */
   auto?: AutoSettings;
+  /** Which requests get TTS without asking (models[].default_budget*; docs/request-scope.md). */
+  scope?: ScopeSettings;
+}
+
+/** Whether a model's default budget covers requests that do not look like single-answer problems. */
+export type DefaultBudgetScope = 'single-answer' | 'all';
+
+/** A model's request-scope settings. */
+export interface ScopeSettings {
+  /** N for requests that ask for no budget; null = they pass through. */
+  defaultBudget: number | null;
+  defaultBudgetScope: DefaultBudgetScope;
+  /** When the answer-format instruction is added to the client's instructions under TTS. */
+  answerInstruction: 'single-answer' | 'always' | 'never';
+  /** `deepseek_r1`: `<think>…</think>` goes to `reasoning_content`, as vLLM's parser does. */
+  reasoningParser: 'deepseek_r1' | null;
+}
+
+/** How a policy is bound to one request's conversation. */
+export interface CreatePolicyOptions {
+  /** Add the model's answer-format instruction to the client's instructions (a vote will count). */
+  addAnswerInstruction: boolean;
 }
 
 /** The strategy table and stopping rule `auto` runs with (config tts.* / models[].strategy_table). */
@@ -74,6 +96,7 @@ export interface ModelBackend {
   createPolicy(
     messages: readonly PolicyMessage[],
     signal?: AbortSignal,
+    options?: CreatePolicyOptions,
   ): Promise<{ policy: Policy; promptTokens: number }>;
   /** The PRM for this model, or null when none is configured. */
   createVerifier(): Verifier | null;

@@ -22,6 +22,8 @@ export {
 export type { TtsPlan, TtsDefaults, TtsRequestPart, StrategyName } from './tts-plan';
 export type {
   AutoSettings,
+  CreatePolicyOptions,
+  ScopeSettings,
   ModelBackend,
   ModelInfo,
   PrmInfo,
@@ -29,5 +31,17 @@ export type {
   ForwardResult,
   SamplingPreset,
 } from '../contracts';
+export {
+  decideScope,
+  fitPlanToScope,
+  type BudgetOrigin,
+  type DefaultBudgetScope,
+  type PassThroughCode,
+  type ScopeBlocker,
+  type ScopeDecision,
+  type ScopeInput,
+} from './request-scope';
+export { looksSingleAnswer, type SingleAnswerVerdict } from './looks-single-answer';
+export { verifierQuestion } from './verifier-question';
 export { createShadowArm } from './shadow-arm';
 export type { ShadowArm, ShadowOptions, ShadowOutcome } from './shadow-arm';

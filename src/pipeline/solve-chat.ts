@@ -6,6 +6,7 @@
 import { UpstreamError } from '../errors';
 import { autoSearch, type AutoDecision, type TableMethod } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
+import { chooseOpenEnded } from './open-ended-choice';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
 import { createLocalGroupingService, type GroupingService, type GroupingSession } from '../answer';
 import { METHODS, isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
@@ -25,8 +26,13 @@ export interface SolveInput {
   backend: ModelBackend;
   plan: TtsPlan;
   messages: readonly PolicyMessage[];
-  /** The question the PRM sees: the last user turn. */
+  /** The question the PRM sees: the last user turn, earlier turns folded in (verifierQuestion). */
   question: string;
+  /**
+   * Whether the request looks like a single-answer problem (docs/request-scope.md): then the
+   * answer-format instruction is added (per the model's `answer_instruction.when`). Default true.
+   */
+  looksSingleAnswer?: boolean;
   /** OpenAI `n`: number of distinct answers to return. */
   choices: number;
   /** Client cap on tokens for one solution (max_completion_tokens / max_tokens). */
@@ -65,6 +71,8 @@ export interface SolveMetadata {
   vote: string;
   reason: string;
   sources: Record<string, string>;
+  /** How the answer was chosen: a vote over answers, or (no answers) by reward or consensus. */
+  selection: 'answer-vote' | 'reward' | 'consensus' | 'partial';
   voteTable: VoteRow[];
   selectedAnswer: string | null;
   candidates: number;
@@ -197,6 +205,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     const { policy, promptTokens: renderedTokens } = await backend.createPolicy(
       input.messages,
       signal,
+      { addAnswerInstruction: wantsAnswerInstruction(input) },
     );
     promptTokens = renderedTokens;
     const isAuto = plan.auto !== null && backend.info.auto !== undefined;
@@ -281,20 +290,33 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   let chosen: Candidate[] = selection.top
     .map((entry) => complete[entry.candidateIndex])
     .filter((c): c is Candidate => c !== undefined);
+  let picked: { selection: SolveMetadata['selection']; vote: string; voteTable: VoteRow[] } = {
+    selection: 'answer-vote',
+    vote: selection.effectiveVote,
+    voteTable: selection.table,
+  };
+  let reason = ran.reason;
   if (chosen.length === 0) {
-    // No complete candidate with a valid answer: return the best text we have rather than fail.
-    const fallback = complete[0] ?? result.candidates.find((c) => c.text.length > 0);
-    if (!fallback) {
-      throw new UpstreamError('the policy produced no usable sample', {
-        upstream: backend.info.servedName,
-        status: 502,
-      });
+    // No answer to vote on (open-ended text, or none extractable): choose by reward, not position.
+    const openEnded = chooseOpenEnded(complete, ran.aggregation, input.choices);
+    if (openEnded) {
+      chosen = openEnded.chosen;
+      picked = openEnded;
+      reason = `${reason}; ${openEnded.reason}`;
+      if (input.looksSingleAnswer !== false)
+        degraded ??= `no candidate had an extractable answer; chosen by ${openEnded.selection}`;
+    } else {
+      const partial = result.candidates.find((c) => c.text.length > 0);
+      if (!partial) {
+        throw new UpstreamError('the policy produced no usable sample', {
+          upstream: backend.info.servedName,
+          status: 502,
+        });
+      }
+      chosen = [partial];
+      picked = { ...picked, selection: 'partial' };
+      degraded ??= 'no candidate finished; returning a partial solution';
     }
-    chosen = [fallback];
-    degraded ??=
-      complete.length > 0
-        ? 'no candidate had an extractable answer'
-        : 'no candidate finished; returning a partial solution';
   }
   const policyFlops =
     2 *
@@ -324,10 +346,11 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       n: plan.n,
       m: ran.m,
       aggregation: ran.aggregation,
-      vote: selection.effectiveVote,
-      reason: ran.reason,
+      vote: picked.vote,
+      reason,
       sources: plan.sources,
-      voteTable: selection.table,
+      selection: picked.selection,
+      voteTable: picked.voteTable,
       selectedAnswer: selection.top[0]?.answer ?? null,
       candidates: result.candidates.length,
       completeCandidates: complete.length,
@@ -361,6 +384,12 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
         : null,
     },
   };
+}
+
+/** The model's `answer_instruction.when` applied to this request. */
+function wantsAnswerInstruction(input: SolveInput): boolean {
+  const when = input.backend.info.scope?.answerInstruction ?? 'single-answer';
+  return when === 'always' || (when === 'single-answer' && input.looksSingleAnswer !== false);
 }
 
 /** `tts_strategy: auto`: probe, look the row up, run it reusing the probe (src/select/auto-search.ts). */

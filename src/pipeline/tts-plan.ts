@@ -46,7 +46,7 @@ export interface TtsPlan {
   requested: StrategyName;
   reason: string;
   /** Which source decided each knob, for the metadata. */
-  sources: Record<string, 'header' | 'body' | 'alias' | 'default' | 'auto'>;
+  sources: Record<string, 'header' | 'body' | 'alias' | 'model-default' | 'default' | 'auto'>;
   /**
    * Set when the method is decided per request by a probe and the strategy table (`autoSearch`):
    * then method/m/aggregation/vote above are only the no-probe guess, and `overrides` holds what
@@ -175,7 +175,7 @@ export function parseModelAlias(model: string): { name: string; part: TtsRequest
   return { name, part };
 }
 
-type Source = 'header' | 'body' | 'alias';
+type Source = 'header' | 'body' | 'alias' | 'model-default';
 
 /**
  * Merge the sources and decide the plan. Returns null when the request asks for no TTS at all
@@ -186,6 +186,8 @@ export function resolveTtsPlan(
     header: TtsRequestPart | null;
     body: TtsRequestPart | null;
     alias: TtsRequestPart | null;
+    /** The model's `default_budget` for a request that asked for nothing (lowest precedence). */
+    modelDefault?: TtsRequestPart | null;
   },
   model: ModelInfo,
   defaults: TtsDefaults,
@@ -196,6 +198,7 @@ export function resolveTtsPlan(
     ['header', parts.header],
     ['body', parts.body],
     ['alias', parts.alias],
+    ['model-default', parts.modelDefault ?? null],
   ];
   if (ordered.every(([, part]) => part === null)) return null;
   const sources: TtsPlan['sources'] = {};
@@ -209,7 +212,10 @@ export function resolveTtsPlan(
     }
     return undefined;
   }
-  const pickedN = pick('n');
+  let pickedN = pick('n');
+  // A model's default budget, like the config default, is fitted to the key's limit, not refused.
+  if (sources.n === 'model-default' && pickedN !== undefined && keyMaxBudget !== null)
+    pickedN = Math.min(pickedN, keyMaxBudget);
   const pickedStrategy = pick('strategy');
   const pickedM = pick('m');
   const pickedAggregation = pick('aggregation');

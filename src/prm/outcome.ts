@@ -2,6 +2,7 @@ import { QWEN_MATH_SYSTEM_PROMPT, renderQwenChat } from '../prompt';
 import { parseSequencePair } from './parse-raw-output';
 import type { PrmFamily, PrmInput, ReadScoresContext } from './prm-family';
 import { removeReservedText } from './sanitize-text';
+import { checkProbability } from './score-math';
 import { findTokenPositions } from './score-positions';
 
 // ChatML control text that would end the assistant turn early if a step contained it.
@@ -9,8 +10,10 @@ const RESERVED = ['<|im_start|>', '<|im_end|>', '<|endoftext|>'];
 const IM_END_ID = 151645;
 
 /**
- * A generic outcome scorer (ORM): one `[p_negative, p_positive]` pair for the whole solution, e.g.
- * a Qwen-template sequence classifier behind vLLM `/classify` (`data[i].probs`) or `/pooling`.
+ * A generic outcome scorer (ORM): one `[p_negative, p_positive]` pair for the whole solution (or
+ * one `[p_positive]` from a one-label head), e.g. a Qwen-template sequence classifier behind vLLM
+ * `/classify` (`data[i].probs`) or `/pooling`. With no per-step marker it also scores open-ended
+ * text (Best-of-N by reward when candidates have no answers to vote on).
  *
  * Input: Qwen chat with the math system prompt, the question, and the full solution (trimmed steps
  * joined by the "\n\n" they were split on) as the assistant turn, no generation prompt.
@@ -52,7 +55,17 @@ export const outcome: PrmFamily = {
 
   readScores(raw: unknown, context: ReadScoresContext): number[] {
     if (context.stepCount === 0 && Array.isArray(raw) && raw.length === 0) return [];
-    const positive = parseSequencePair(raw, context)[1];
+    // A one-label classifier (a reward head read as P(good)): vLLM's /classify applies a sigmoid
+    // instead of a softmax when num_labels < 2 (vllm/model_executor/layers/pooler/activations.py,
+    // PoolerClassify, commit 63e2539c), so `[p]` is already the positive probability.
+    const positive =
+      Array.isArray(raw) && raw.length === 1
+        ? checkProbability(
+            typeof raw[0] === 'number' ? raw[0] : Number.NaN,
+            context.upstream,
+            'column 0',
+          )
+        : parseSequencePair(raw, context)[1];
     return Array.from({ length: context.stepCount }, () => positive);
   },
 

@@ -1,4 +1,5 @@
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
+import { addAnswerInstruction, type AnswerInstruction } from './add-answer-instruction';
 import type { ChatMessage, ChatRole } from './chat-message';
 import type { PolicyPreset } from './policy-presets';
 
@@ -22,18 +23,19 @@ const TEXT_PART_SEPARATOR = '\n';
  * Build the policy conversation for one request.
  *
  * - `developer` becomes `system`, and content parts are flattened to text.
- * - A client that sent any system or developer message keeps its own instructions; the preset
- *   adds nothing (not even the R1 user suffix).
- * - Otherwise the preset's instruction is added where the paper's code puts it: as a leading
- *   system message, or (DeepSeek-R1-distill) appended to the LAST user turn as
- *   `"\n" + instruction`.
+ * - With an instruction (a request a vote will count), it is ADDED to the client's own
+ *   instructions (see {@link addAnswerInstruction}): appended to the client's system message, or
+ *   inserted as one; for `user-suffix` families appended to the last user turn. With null (an
+ *   open-ended request, or a model configured with `answer_instruction.when: never`) the client's
+ *   messages are sent as they are.
  *
  * @returns a new array; the input is not modified.
- * @throws InvalidRequestError when `messages` is empty, or a user-suffix preset finds no user turn.
+ * @throws InvalidRequestError when `messages` is empty, or a user-suffix instruction finds no user
+ *   turn.
  * @throws UnsupportedFeatureError for a non-text content part (images, audio, files).
  */
 export function buildPolicyMessages(
-  preset: Readonly<PolicyPreset>,
+  instruction: Readonly<AnswerInstruction> | null,
   clientMessages: readonly ClientMessage[],
 ): ChatMessage[] {
   if (clientMessages.length === 0) {
@@ -43,19 +45,16 @@ export function buildPolicyMessages(
     role: message.role === 'developer' ? 'system' : message.role,
     content: flattenContent(message.content, index),
   }));
-  const hasClientInstructions = messages.some((message) => message.role === 'system');
-  if (hasClientInstructions) return messages;
-
-  if (preset.instructionPlacement === 'system-message') {
-    return [{ role: 'system', content: preset.instruction }, ...messages];
-  }
-  const lastUserIndex = messages.map((message) => message.role).lastIndexOf('user');
-  const lastUser = messages[lastUserIndex];
-  if (lastUser === undefined) {
+  if (instruction === null) return messages;
+  if (instruction.placement === 'user-suffix' && !messages.some((m) => m.role === 'user')) {
     throw new InvalidRequestError('messages must contain a user message', 'messages');
   }
-  messages[lastUserIndex] = { role: 'user', content: `${lastUser.content}\n${preset.instruction}` };
-  return messages;
+  return addAnswerInstruction(messages, instruction);
+}
+
+/** A family preset's own instruction and placement (what `answer_instruction` defaults to). */
+export function presetAnswerInstruction(preset: Readonly<PolicyPreset>): AnswerInstruction {
+  return { text: preset.instruction, placement: preset.instructionPlacement };
 }
 
 function flattenContent(content: ClientMessage['content'], messageIndex: number): string {

@@ -24,8 +24,10 @@ export {
   type PolicyPreset,
   type PolicySamplingDefaults,
 } from './policy-presets';
+export { addAnswerInstruction, type AnswerInstruction } from './add-answer-instruction';
 export {
   buildPolicyMessages,
+  presetAnswerInstruction,
   type ClientContentPart,
   type ClientMessage,
 } from './build-policy-messages';

@@ -4,7 +4,11 @@
  * across all candidates (like hidden reasoning), `reasoning_tokens` = the part not returned.
  * The search statistics ride in a top-level `tts` object (SDKs keep unknown fields).
  */
+import { splitReasoning } from '../answer';
 import type { AutoMetadata, SolveMetadata, SolveResult } from '../pipeline';
+
+/** Reasoning parsers we apply to TTS answers (as vLLM's `--reasoning-parser`). */
+export type ReasoningParserName = 'deepseek_r1';
 
 export interface CompletionIdentity {
   id: string;
@@ -47,6 +51,7 @@ export function ttsMetadataWire(metadata: SolveMetadata): Record<string, unknown
     vote: metadata.vote,
     reason: metadata.reason,
     sources: metadata.sources,
+    selection: metadata.selection,
     selected_answer: metadata.selectedAnswer,
     vote_table: metadata.voteTable.map((row) => ({
       answer: row.answer,
@@ -100,9 +105,24 @@ export function usageWire(result: SolveResult): Record<string, unknown> {
   };
 }
 
+/**
+ * A choice's message. With the `deepseek_r1` reasoning parser the thinking goes to
+ * `reasoning_content` and `content` holds the answer after `</think>` (null when there is none),
+ * as vLLM answers; without it `content` is the whole text.
+ */
+export function messageParts(
+  text: string,
+  reasoningParser: ReasoningParserName | null,
+): { content: string | null; reasoningContent: string | null } {
+  if (reasoningParser === null) return { content: text, reasoningContent: null };
+  const split = splitReasoning(text);
+  return { content: split.content, reasoningContent: split.reasoning };
+}
+
 export function toChatCompletion(
   result: SolveResult,
   identity: CompletionIdentity,
+  reasoningParser: ReasoningParserName | null = null,
 ): Record<string, unknown> {
   return {
     id: identity.id,
@@ -111,12 +131,25 @@ export function toChatCompletion(
     model: identity.model,
     choices: result.choices.map((choice, index) => ({
       index,
-      message: { role: 'assistant', content: choice.text, refusal: null },
+      message: assistantMessage(choice.text, reasoningParser),
       logprobs: null,
       finish_reason: choice.finishReason,
     })),
     usage: usageWire(result),
     tts: ttsMetadataWire(result.metadata),
+  };
+}
+
+function assistantMessage(
+  text: string,
+  reasoningParser: ReasoningParserName | null,
+): Record<string, unknown> {
+  const parts = messageParts(text, reasoningParser);
+  return {
+    role: 'assistant',
+    content: parts.content,
+    refusal: null,
+    ...(reasoningParser === null ? {} : { reasoning_content: parts.reasoningContent }),
   };
 }
 

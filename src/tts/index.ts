@@ -30,4 +30,10 @@ export {
   type SelectAnswerOptions,
   type SelectAnswerResult,
 } from './select-answer';
+export {
+  selectOpenEnded,
+  type OpenEndedRow,
+  type OpenEndedRule,
+  type OpenEndedSelection,
+} from './select-open-ended';
 export { validateSearchOptions } from './validate-search-options';

@@ -5,6 +5,7 @@
  * over min / last / avg / prod aggregated step scores).
  */
 import {
+  answerPart,
   extractAnswer,
   vote,
   type AnswerGrouping,
@@ -141,7 +142,10 @@ function votingAnswer(candidate: Candidate): string | null {
   if (known !== undefined && known.text === candidate.text && known.finish === candidate.finish) {
     return known.answer;
   }
-  const answer = extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' });
+  // A reasoning model's answer is read after its thinking (`</think>`), never inside it.
+  const answer = extractAnswer(answerPart(candidate.text), {
+    allowLastNumber: candidate.finish !== 'length',
+  });
   extracted.set(candidate, { text: candidate.text, finish: candidate.finish, answer });
   return answer;
 }

@@ -3,7 +3,13 @@
  * prompt) to the client's conversation, prepares the prompt once per request (one `/tokenize`;
  * see `prepareChatPrompt`), and forwards plain requests.
  */
-import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../contracts';
+import type {
+  CreatePolicyOptions,
+  ForwardResult,
+  ModelBackend,
+  ModelInfo,
+  PolicyMessage,
+} from '../contracts';
 import type { Verifier } from '../tts';
 import type { UpstreamClient } from './upstream-client';
 import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
@@ -13,7 +19,10 @@ export interface VllmModelBackendOptions {
   policyClient: UpstreamClient;
   stepApi: 'completions' | 'chat-continue';
   /** Applies the family preset to the client's messages (system prompt, R1 folding). */
-  buildMessages: (messages: readonly PolicyMessage[]) => PolicyMessage[];
+  buildMessages: (
+    messages: readonly PolicyMessage[],
+    options?: CreatePolicyOptions,
+  ) => PolicyMessage[];
   /** Built once per process (shares the PRM prefix cache), or null. */
   verifier: Verifier | null;
 }
@@ -22,8 +31,8 @@ export function createVllmModelBackend(options: VllmModelBackendOptions): ModelB
   const { info, policyClient } = options;
   return {
     info,
-    async createPolicy(clientMessages, signal) {
-      const messages = options.buildMessages(clientMessages);
+    async createPolicy(clientMessages, signal, policyOptions) {
+      const messages = options.buildMessages(clientMessages, policyOptions);
       if (options.stepApi === 'chat-continue') {
         const tokenCount = await countChatTokens(policyClient, info.servedName, messages, signal);
         return {

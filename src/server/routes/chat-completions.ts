@@ -12,7 +12,11 @@ import {
   parseBudgetHeader,
   parseModelAlias,
   parseStrategy,
+  decideScope,
+  fitPlanToScope,
   resolveTtsPlan,
+  verifierQuestion,
+  type ScopeDecision,
   solveChat,
   type ModelBackend,
   type PolicyMessage,
@@ -27,16 +31,18 @@ import type { Caller } from '../auth';
 import type { Metrics } from '../metrics';
 import { chatRequestSchema, messageText, type ChatRequestWire } from '../openai-wire';
 import { openSse } from '../sse';
+import { answerChunks, progressChunk } from '../tts-stream-chunks';
 import {
   chunk,
-  splitForStreaming,
   toChatCompletion,
   ttsMetadataWire,
   usageWire,
   type CompletionIdentity,
 } from '../to-chat-completion';
 import { toHttpError } from '../http-error';
+import { findScopeBlockers } from '../find-scope-blockers';
 import { forwardChat } from './forward-chat';
+import { passThroughNote } from './scope-passthrough';
 
 export interface ChatRouteDeps {
   backends: ReadonlyMap<string, ModelBackend>;
@@ -75,17 +81,6 @@ function toPolicyMessages(request: ChatRequestWire): PolicyMessage[] {
       message.role === 'developer' ? 'system' : message.role === 'function' ? 'tool' : message.role;
     return { role, content: messageText(message) };
   });
-}
-
-function lastUserText(messages: readonly PolicyMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i];
-    if (message?.role === 'user') return message.content;
-  }
-  throw new InvalidRequestError(
-    'Test-time scaling needs a user message with the problem.',
-    'messages',
-  );
 }
 
 function requestParts(request: Request, body: ChatRequestWire, aliasPart: TtsRequestPart | null) {
@@ -127,8 +122,20 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     if (forcedArm === 'cot') parts.header = { ...(parts.header ?? {}), strategy: 'cot' };
     if (forcedArm === 'tts' && parts.header === null && parts.body === null && parts.alias === null)
       parts.header = {};
-    const plan = resolveTtsPlan(parts, backend.info, deps.ttsDefaults, caller?.maxBudget ?? null);
+    const isAsked = parts.header !== null || parts.body !== null || parts.alias !== null;
+    const defaultBudget = backend.info.scope?.defaultBudget ?? null;
+    const planned = resolveTtsPlan(
+      isAsked || defaultBudget === null ? parts : { ...parts, modelDefault: { n: defaultBudget } },
+      backend.info,
+      deps.ttsDefaults,
+      caller?.maxBudget ?? null,
+    );
     if (forcedArm) response.setHeader('x-tts-ab-arm', forcedArm);
+    const scope = planned === null ? null : scopeOf(body, backend, isAsked);
+    const plan =
+      planned === null || scope?.kind !== 'tts'
+        ? null
+        : fitPlanToScope(planned, backend.info, scope.verdict);
 
     // A client disconnect aborts every upstream call of this request; a finished one is counted.
     const controller = new AbortController();
@@ -144,7 +151,11 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     });
 
     if (plan === null) {
-      await forwardChat(backend, body, body.model, response, controller.signal);
+      const note =
+        planned !== null && scope?.kind === 'passthrough'
+          ? passThroughNote(scope, planned.requested)
+          : null;
+      await forwardChat(backend, body, body.model, response, controller.signal, note);
       return;
     }
     await runTts(
@@ -157,8 +168,27 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       controller,
       logger,
       forcedArm === null,
+      scope?.kind === 'tts' ? scope.verdict.looksSingleAnswer : true,
     );
   };
+}
+
+/** The scope rule for a request that would run TTS (docs/request-scope.md). */
+function scopeOf(body: ChatRequestWire, backend: ModelBackend, isAsked: boolean): ScopeDecision {
+  let lastUserText = '';
+  for (let i = body.messages.length - 1; i >= 0; i--) {
+    const message = body.messages[i];
+    if (message?.role === 'user') {
+      lastUserText = messageText(message);
+      break;
+    }
+  }
+  return decideScope({
+    blockers: findScopeBlockers(body),
+    origin: isAsked ? 'request' : 'default',
+    lastUserText,
+    defaultBudgetScope: backend.info.scope?.defaultBudgetScope ?? 'single-answer',
+  });
 }
 
 function parseAbHeader(value: string | undefined): 'cot' | 'tts' | null {
@@ -182,20 +212,23 @@ async function runTts(
   controller: AbortController,
   logger: Logger,
   mayShadow: boolean,
+  looksSingleAnswer: boolean,
 ): Promise<void> {
   const messages = toPolicyMessages(body);
-  const question = lastUserText(messages);
+  const question = verifierQuestion(messages);
   const identity: CompletionIdentity = {
     id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
     created: Math.floor(Date.now() / 1000),
     model: clientModel,
   };
   const wantsProgress = body.tts_stream_progress === true;
+  const reasoningParser = backend.info.scope?.reasoningParser ?? null;
   const solveInput = {
     backend,
     plan,
     messages,
     question,
+    looksSingleAnswer,
     choices: body.n ?? 1,
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
     seed: body.seed ?? deps.randomSeed(),
@@ -222,7 +255,7 @@ async function runTts(
       'x-tts-strategy': result.metadata.method,
       'x-tts-budget-spent': String(result.metadata.generations),
     });
-    response.status(200).json(toChatCompletion(result, identity));
+    response.status(200).json(toChatCompletion(result, identity, reasoningParser));
     if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
     return;
   }
@@ -252,17 +285,7 @@ async function runTts(
       onEvent: (event) => {
         if (!wantsProgress) return;
         sendRole();
-        const text =
-          event.type === 'round-end'
-            ? `round ${event.round}: ${event.activePaths} active, ${event.finishedPaths} finished${event.bestScore === null ? '' : `, best PRM ${event.bestScore.toFixed(3)}`}\n`
-            : event.type === 'round-start'
-              ? `round ${event.round}: expanding ${event.activePaths} paths (${event.requested} samples)\n`
-              : `${event.count} samples generated\n`;
-        sse.send(
-          chunk(identity, [
-            { index: 0, delta: { reasoning_content: text }, logprobs: null, finish_reason: null },
-          ]),
-        );
+        sse.send(progressChunk(identity, event));
       },
     });
     addIgnoredWarning(result.metadata.warnings, ignored);
@@ -280,13 +303,8 @@ async function runTts(
             },
           ]),
         );
-      for (const piece of splitForStreaming(choice.text)) {
-        sse.send(
-          chunk(identity, [
-            { index, delta: { content: piece }, logprobs: null, finish_reason: null },
-          ]),
-        );
-      }
+      for (const part of answerChunks(identity, index, choice.text, reasoningParser))
+        sse.send(part);
       sse.send(
         chunk(
           identity,

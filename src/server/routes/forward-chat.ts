@@ -9,6 +9,7 @@ import type { ModelBackend } from '../../pipeline';
 import { PROXY_ONLY_FIELDS, type ChatRequestWire } from '../openai-wire';
 import { sendJson } from '../send-json';
 import { relayChatStream } from './relay-chat-stream';
+import type { PassThroughNote } from './scope-passthrough';
 
 function hasProxyField(body: ChatRequestWire): boolean {
   for (const field of PROXY_ONLY_FIELDS) if (body[field] !== undefined) return true;
@@ -21,6 +22,8 @@ export async function forwardChat(
   clientModel: string,
   response: Response,
   signal: AbortSignal,
+  /** Set when the scope rule sent a request TTS would have served: why, in headers and `tts`. */
+  note: PassThroughNote | null = null,
 ): Promise<void> {
   const servedName = backend.info.servedName;
   // The parsed body is this request's own copy and nothing reads it after this: reuse it rather
@@ -31,6 +34,8 @@ export async function forwardChat(
   if (hasProxyField(body)) for (const field of PROXY_ONLY_FIELDS) delete upstreamBody[field];
   const result = await backend.forwardChat(upstreamBody, signal);
   response.setHeader('x-tts-strategy', 'passthrough');
+  if (note)
+    for (const [name, value] of Object.entries(note.headers)) response.setHeader(name, value);
   if (result.kind === 'stream') {
     await relayChatStream(result.body, response, servedName, clientModel, signal);
     return;
@@ -39,5 +44,13 @@ export async function forwardChat(
   // Responses name the model exactly as the client sent it (alias included).
   if (typeof json === 'object' && json !== null && 'model' in json)
     (json as Record<string, unknown>).model = clientModel;
+  if (
+    note &&
+    typeof json === 'object' &&
+    json !== null &&
+    !Array.isArray(json) &&
+    !('error' in json)
+  )
+    (json as Record<string, unknown>).tts = note.tts;
   sendJson(response, result.status, json);
 }

@@ -5,7 +5,13 @@
  * stack's `Policy`, and forwards plain chat requests. vLLM keeps `vllm-model-backend.ts`.
  */
 import { ConfigError, UnsupportedFeatureError } from '../../errors';
-import type { ForwardResult, ModelBackend, ModelInfo, PolicyMessage } from '../../contracts';
+import type {
+  CreatePolicyOptions,
+  ForwardResult,
+  ModelBackend,
+  ModelInfo,
+  PolicyMessage,
+} from '../../contracts';
 import type { ChatTemplateName } from '../../prompt';
 import type { Policy, Verifier } from '../../tts';
 import type { UpstreamClient } from '../upstream-client';
@@ -27,7 +33,10 @@ export interface StackModelBackendOptions {
   /** The policy family's template (`getPolicyPreset(family).chatTemplate`). */
   chatTemplate: ChatTemplateName;
   /** Applies the family preset to the client's messages (system prompt, R1 folding). */
-  buildMessages: (messages: readonly PolicyMessage[]) => PolicyMessage[];
+  buildMessages: (
+    messages: readonly PolicyMessage[],
+    options?: CreatePolicyOptions,
+  ) => PolicyMessage[];
   /** Built once per process, or null. */
   verifier: Verifier | null;
   /** Requests in flight at once when a stack needs fan-out (llama.cpp slots, TGI, FastChat). */
@@ -125,7 +134,8 @@ export function createStackModelBackend(options: StackModelBackendOptions): Mode
 
   return {
     info,
-    createPolicy: (clientMessages, signal) => bind(options.buildMessages(clientMessages), signal),
+    createPolicy: (clientMessages, signal, policyOptions) =>
+      bind(options.buildMessages(clientMessages, policyOptions), signal),
     createVerifier: () => options.verifier,
     async forwardChat(body, signal): Promise<ForwardResult> {
       if (stack === 'fastchat') {

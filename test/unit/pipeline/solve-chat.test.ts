@@ -9,7 +9,10 @@ import {
 import type { Policy, Verifier } from '../../../src/tts';
 import {
   createFakePolicy,
+  continuation,
   createFakeVerifier,
+  tableScorer,
+  tableScript,
   toyScorer,
   toyScript,
   TOY_PROBLEM,
@@ -182,5 +185,85 @@ describe('solveChat', () => {
     await expect(
       solveChat(input({ backend: backend(failing, null), plan: plan('majority', 4) })),
     ).rejects.toBeInstanceOf(UpstreamError);
+  });
+
+  describe('candidates without an extractable answer', () => {
+    const haikus = ['Rain taps on the roof', 'Leaves drift on the pond', 'Wind in the cedar'];
+    const script = tableScript({ '': haikus.map((text) => continuation(text, 'eos')) });
+    const scorer = tableScorer({
+      [haikus[0] as string]: 0.2,
+      [haikus[1] as string]: 0.9,
+      [haikus[2] as string]: 0.6,
+    });
+
+    it('an open-ended request gets the best-scored candidate, labelled, not degraded', async () => {
+      const result = await solveChat(
+        input({
+          backend: backend(createFakePolicy(script), createFakeVerifier(scorer)),
+          plan: plan('best_of_n', 3),
+          looksSingleAnswer: false,
+        }),
+      );
+      expect(result.choices[0]?.text).toBe(haikus[1]);
+      expect(result.metadata).toMatchObject({
+        selection: 'reward',
+        vote: 'prm_max',
+        degraded: null,
+      });
+      expect(result.metadata.voteTable.map((row) => row.maxScore)).toEqual([0.9, 0.6, 0.2]);
+      expect(result.metadata.voteTable[0]?.answer).toBe('[candidate 1] Leaves drift on the pond');
+      expect(result.metadata.reason).toContain('Best-of-N by reward');
+    });
+
+    it('a single-answer request is chosen the same way but labelled degraded', async () => {
+      const result = await solveChat(
+        input({
+          backend: backend(createFakePolicy(script), createFakeVerifier(scorer)),
+          plan: plan('best_of_n', 3),
+        }),
+      );
+      expect(result.choices[0]?.text).toBe(haikus[1]);
+      expect(result.metadata.degraded).toBe(
+        'no candidate had an extractable answer; chosen by reward',
+      );
+    });
+
+    it('without a verifier chooses by consensus, never by position', async () => {
+      const texts = [
+        'purple monkeys dance',
+        'red leaves fall in autumn',
+        'red leaves fall softly in autumn',
+      ];
+      const result = await solveChat(
+        input({
+          backend: backend(
+            createFakePolicy(tableScript({ '': texts.map((text) => continuation(text, 'eos')) })),
+            null,
+          ),
+          plan: plan('majority', 3),
+          looksSingleAnswer: false,
+        }),
+      );
+      expect(result.metadata.selection).toBe('consensus');
+      // #1 and #2 overlap 5/6, #0 shares nothing: the tie between #1 and #2 goes to the earlier.
+      expect(result.choices[0]?.text).toBe(texts[1]);
+    });
+
+    it('asks the backend for the answer instruction only for single-answer requests', async () => {
+      const seen: (boolean | undefined)[] = [];
+      const policy = createFakePolicy(script);
+      const recording: ModelBackend = {
+        ...backend(policy, null),
+        createPolicy: async (_messages, _signal, options) => {
+          seen.push(options?.addAnswerInstruction);
+          return { policy, promptTokens: 30 };
+        },
+      };
+      await solveChat(input({ backend: recording, plan: plan('majority', 3) }));
+      await solveChat(
+        input({ backend: recording, plan: plan('majority', 3), looksSingleAnswer: false }),
+      );
+      expect(seen).toEqual([true, false]);
+    });
   });
 });

@@ -11,6 +11,11 @@ describe('outcome', () => {
     ]);
   });
 
+  it('reads a one-label head ([p], sigmoid in vLLM) as the positive probability', () => {
+    expect(outcome.readScores([0.6], { stepCount: 2, upstream: 'orm' })).toEqual([0.6, 0.6]);
+    expect(() => outcome.readScores([1.5], { stepCount: 1, upstream: 'orm' })).toThrow(/column 0/);
+  });
+
   it('is not causal: a prefix is scored as a whole solution', () => {
     expect(outcome.isCausal).toBe(false);
   });

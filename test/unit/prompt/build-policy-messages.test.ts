@@ -1,8 +1,13 @@
 import { InvalidRequestError, UnsupportedFeatureError } from '../../../src/errors';
-import { buildPolicyMessages, getPolicyPreset, QWEN_MATH_SYSTEM_PROMPT } from '../../../src/prompt';
+import {
+  buildPolicyMessages,
+  getPolicyPreset,
+  presetAnswerInstruction,
+  QWEN_MATH_SYSTEM_PROMPT,
+} from '../../../src/prompt';
 
-const qwen = getPolicyPreset('qwen2.5');
-const r1 = getPolicyPreset('deepseek-r1-distill');
+const qwen = presetAnswerInstruction(getPolicyPreset('qwen2.5'));
+const r1 = presetAnswerInstruction(getPolicyPreset('deepseek-r1-distill'));
 
 describe('buildPolicyMessages', () => {
   it("inserts the preset's system prompt when the client sent none", () => {
@@ -12,22 +17,34 @@ describe('buildPolicyMessages', () => {
     ]);
   });
 
-  it("keeps the client's own system prompt", () => {
-    const messages = [
-      { role: 'system' as const, content: 'Answer in French.' },
-      { role: 'user' as const, content: 'q' },
-    ];
-    expect(buildPolicyMessages(qwen, messages)).toEqual(messages);
+  it("adds the instruction to the client's own system prompt instead of replacing it", () => {
+    expect(
+      buildPolicyMessages(qwen, [
+        { role: 'system', content: 'Answer in French.' },
+        { role: 'user', content: 'q' },
+      ]),
+    ).toEqual([
+      { role: 'system', content: `Answer in French.\n\n${QWEN_MATH_SYSTEM_PROMPT}` },
+      { role: 'user', content: 'q' },
+    ]);
   });
 
-  it('maps developer to system and treats it as the client prompt', () => {
+  it('sends the client messages as they are without an instruction (open-ended requests)', () => {
+    const messages = [
+      { role: 'system' as const, content: 'Be a poet.' },
+      { role: 'user' as const, content: 'Write a haiku.' },
+    ];
+    expect(buildPolicyMessages(null, messages)).toEqual(messages);
+  });
+
+  it('maps developer to system and adds the instruction to it', () => {
     expect(
       buildPolicyMessages(qwen, [
         { role: 'developer', content: 'Be brief.' },
         { role: 'user', content: 'q' },
       ]),
     ).toEqual([
-      { role: 'system', content: 'Be brief.' },
+      { role: 'system', content: `Be brief.\n\n${QWEN_MATH_SYSTEM_PROMPT}` },
       { role: 'user', content: 'q' },
     ]);
   });
@@ -78,12 +95,16 @@ describe('buildPolicyMessages', () => {
     ]);
   });
 
-  it('adds nothing for R1 when the client brought its own system prompt', () => {
-    const messages = [
-      { role: 'system' as const, content: 'mine' },
-      { role: 'user' as const, content: 'q' },
-    ];
-    expect(buildPolicyMessages(r1, messages)).toEqual(messages);
+  it("adds the R1 instruction to the user turn and keeps the client's system prompt", () => {
+    expect(
+      buildPolicyMessages(r1, [
+        { role: 'system', content: 'mine' },
+        { role: 'user', content: 'q' },
+      ]),
+    ).toEqual([
+      { role: 'system', content: 'mine' },
+      { role: 'user', content: `q\n${QWEN_MATH_SYSTEM_PROMPT}` },
+    ]);
   });
 
   it('does not modify its input', () => {

@@ -186,4 +186,16 @@ describe('selectAnswer', () => {
     );
     expect(result.table[0]).toMatchObject({ answer: '\\frac{1}{2}', count: 2 });
   });
+
+  it("reads a reasoning model's answer after </think>, never a value boxed while thinking", () => {
+    const text = 'Maybe $\\boxed{7}$? No.\n\nRecheck.</think>\n\nThe answer is $\\boxed{8}$.';
+    const thinking: Candidate = {
+      text,
+      steps: text.split('\n\n'),
+      stepScores: [0.5, 0.5, 0.5],
+      finish: 'eos',
+      completionTokens: 10,
+    };
+    expect(selectAnswer([thinking], { aggregation: 'last', vote: 'majority' }).answer).toBe('8');
+  });
 });

@@ -1,0 +1,107 @@
+/**
+ * The per-request scope rule: does this request get test-time scaling, or does it pass straight
+ * through to the policy upstream unchanged? Requests TTS cannot serve faithfully (tools, JSON
+ * modes, images, logprobs, …: found on the wire by the server) always pass through, with the
+ * reason, even with an explicit budget; a DEFAULT budget applies only to requests that look like
+ * single-answer problems unless the model's `default_budget_scope` says `all`. The rules are
+ * documented in docs/request-scope.md.
+ */
+import { looksSingleAnswer, type SingleAnswerVerdict } from './looks-single-answer';
+import type { DefaultBudgetScope, ModelInfo } from '../contracts';
+import type { TtsPlan } from './tts-plan';
+
+/** Why a request that could have run TTS passes through; stable codes (header and metadata). */
+export type PassThroughCode =
+  | 'tools'
+  | 'structured-output'
+  | 'non-text-content'
+  | 'logprobs'
+  | 'not-a-user-turn'
+  | 'open-ended';
+
+/** Something on the wire that TTS cannot serve faithfully (found by the server). */
+export interface ScopeBlocker {
+  code: Exclude<PassThroughCode, 'open-ended'>;
+  /** What was found and why TTS cannot serve it, in words. */
+  message: string;
+}
+
+/** Where the budget came from: the request (header, body, model alias, x-tts-ab) or the model's default. */
+export type BudgetOrigin = 'request' | 'default';
+
+export type { DefaultBudgetScope };
+
+export interface ScopeInput {
+  blockers: readonly ScopeBlocker[];
+  origin: BudgetOrigin;
+  /** The text the heuristic reads: the last user turn. */
+  lastUserText: string;
+  defaultBudgetScope: DefaultBudgetScope;
+}
+
+export type ScopeDecision =
+  | { kind: 'tts'; verdict: SingleAnswerVerdict }
+  | {
+      kind: 'passthrough';
+      code: PassThroughCode;
+      reason: string;
+      /** Set when the client asked for a budget that is not spent (it should know why). */
+      warning: string | null;
+    };
+
+/** Decide one request's scope (pure; the caller has already found the wire blockers). */
+export function decideScope(input: ScopeInput): ScopeDecision {
+  const first = input.blockers[0];
+  if (first !== undefined) {
+    const reason = input.blockers.map((blocker) => blocker.message).join('; ');
+    return {
+      kind: 'passthrough',
+      code: first.code,
+      reason: `passed through unchanged: ${reason}`,
+      warning:
+        input.origin === 'request'
+          ? `the requested test-time-scaling budget was not spent: ${reason}`
+          : null,
+    };
+  }
+  const verdict = looksSingleAnswer(input.lastUserText);
+  if (
+    input.origin === 'default' &&
+    input.defaultBudgetScope === 'single-answer' &&
+    !verdict.looksSingleAnswer
+  ) {
+    return {
+      kind: 'passthrough',
+      code: 'open-ended',
+      reason: `passed through unchanged: the default budget covers single-answer problems only (default_budget_scope: single-answer) and the last user turn ${verdict.reason}`,
+      warning: null,
+    };
+  }
+  return { kind: 'tts', verdict };
+}
+
+/**
+ * Fit the plan to an open-ended request (one that does not look like a single-answer problem):
+ * `auto` decides by answer agreement, which such requests do not have, so it becomes Best-of-N
+ * by reward (majority without a PRM, whose selection then falls to consensus). A strategy the
+ * client named is kept.
+ */
+export function fitPlanToScope(
+  plan: TtsPlan,
+  model: ModelInfo,
+  verdict: SingleAnswerVerdict,
+): TtsPlan {
+  if (verdict.looksSingleAnswer || plan.requested !== 'auto' || plan.method === 'cot') return plan;
+  const hasBestOfN = model.prm !== null && model.unsupportedMethods?.best_of_n === undefined;
+  const method = hasBestOfN ? 'best_of_n' : 'majority';
+  return {
+    ...plan,
+    method,
+    m: 1,
+    aggregation: plan.auto?.overrides.aggregation ?? model.prm?.aggregation ?? plan.aggregation,
+    vote: hasBestOfN ? 'prm_max' : 'majority',
+    reason: `open-ended request (the last user turn ${verdict.reason}): ${hasBestOfN ? 'Best-of-N by reward' : 'majority sampling (no PRM)'} instead of auto`,
+    sources: { ...plan.sources, strategy: 'auto', vote: 'auto', m: 'auto' },
+    auto: null,
+  };
+}

@@ -1,0 +1,66 @@
+import { decideScope, type ScopeBlocker } from '../../../src/pipeline';
+
+const tools: ScopeBlocker = { code: 'tools', message: 'the request offers tools' };
+const json: ScopeBlocker = { code: 'structured-output', message: 'JSON mode' };
+
+describe('decideScope', () => {
+  it('passes a blocked request through with every reason and a warning when the client asked for a budget', () => {
+    const decision = decideScope({
+      blockers: [tools, json],
+      origin: 'request',
+      lastUserText: 'What is 2 + 2?',
+      defaultBudgetScope: 'all',
+    });
+    expect(decision).toEqual({
+      kind: 'passthrough',
+      code: 'tools',
+      reason: 'passed through unchanged: the request offers tools; JSON mode',
+      warning:
+        'the requested test-time-scaling budget was not spent: the request offers tools; JSON mode',
+    });
+  });
+
+  it('gives no warning when only a default budget was not spent', () => {
+    const decision = decideScope({
+      blockers: [tools],
+      origin: 'default',
+      lastUserText: 'What is 2 + 2?',
+      defaultBudgetScope: 'all',
+    });
+    expect(decision).toMatchObject({ kind: 'passthrough', code: 'tools', warning: null });
+  });
+
+  it('passes an open-ended request through under a single-answer default budget', () => {
+    const decision = decideScope({
+      blockers: [],
+      origin: 'default',
+      lastUserText: 'Write a haiku about rain.',
+      defaultBudgetScope: 'single-answer',
+    });
+    expect(decision).toMatchObject({ kind: 'passthrough', code: 'open-ended', warning: null });
+    expect(decision.kind === 'passthrough' && decision.reason).toContain("opens with 'write'");
+  });
+
+  it('runs an open-ended request when the default budget covers all requests', () => {
+    expect(
+      decideScope({
+        blockers: [],
+        origin: 'default',
+        lastUserText: 'Write a haiku about rain.',
+        defaultBudgetScope: 'all',
+      }),
+    ).toMatchObject({ kind: 'tts', verdict: { looksSingleAnswer: false } });
+  });
+
+  it('always runs an explicit budget on a plain text request, open-ended or not', () => {
+    for (const lastUserText of ['Write a haiku about rain.', 'What is 6 * 7?'])
+      expect(
+        decideScope({
+          blockers: [],
+          origin: 'request',
+          lastUserText,
+          defaultBudgetScope: 'single-answer',
+        }).kind,
+      ).toBe('tts');
+  });
+});
