@@ -164,9 +164,15 @@ function composeStep(input: StepRenderInput): string {
     opening = `${fill(choose(firstOpeners, wording[0]), values)} Starting from ${values['start']},`;
   else if (input.isFinal) opening = choose(FINAL_LEADS, wording[0]);
   else opening = choose(laterLeads, wording[0]);
-  return [`${opening} ${computation}`, filler, remark, finalSentence]
+  const body = [`${opening} ${computation}`, filler, remark]
     .filter((part) => part !== '')
     .join(' ');
+  if (finalSentence === '') return body;
+  // R1-distill models close their thinking before the answer; vLLM's deepseek_r1 reasoning
+  // parser splits there (docs/request-scope.md). One newline each side keeps the final step one
+  // "\n\n"-delimited step.
+  if (style === 'deepseek') return `${body}\n</think>\n${finalSentence}`;
+  return `${body} ${finalSentence}`;
 }
 
 /** A short ending that completes a step cut off mid-sentence (the generation could not re-derive it). */
