@@ -123,20 +123,6 @@ describe('createUpstreamClient', () => {
     expect(JSON.stringify(error) + String(error)).not.toContain('sk-upstream-secret');
     await client.close();
   });
-});
-
-describe('describeUpstreamErrorBody', () => {
-  it('reads nested, flat and string error shapes', () => {
-    expect(describeUpstreamErrorBody('{"error":{"message":"nested"}}')).toBe('nested');
-    expect(
-      describeUpstreamErrorBody(
-        '{"object":"error","message":"flat","type":"BadRequestError","code":400}',
-      ),
-    ).toBe('flat');
-    expect(describeUpstreamErrorBody('{"error":"Unauthorized"}')).toBe('Unauthorized');
-    expect(describeUpstreamErrorBody('plain text')).toBe('plain text');
-  });
-
   it('names a refused connection by its code, never by address (messages can reach clients)', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -172,5 +158,18 @@ describe('describeUpstreamErrorBody', () => {
     await expect(client.postJson('/x', {})).resolves.toEqual({ ok: true });
     expect((seen[1] as number) - (seen[0] as number)).toBeGreaterThanOrEqual(990);
     await client.close();
+  });
+});
+
+describe('describeUpstreamErrorBody', () => {
+  it('reads nested, flat and string error shapes', () => {
+    expect(describeUpstreamErrorBody('{"error":{"message":"nested"}}')).toBe('nested');
+    expect(
+      describeUpstreamErrorBody(
+        '{"object":"error","message":"flat","type":"BadRequestError","code":400}',
+      ),
+    ).toBe('flat');
+    expect(describeUpstreamErrorBody('{"error":"Unauthorized"}')).toBe('Unauthorized');
+    expect(describeUpstreamErrorBody('plain text')).toBe('plain text');
   });
 });
