@@ -19,6 +19,12 @@ import { listen } from './listen';
 import { createLogOutput, type LogOutput } from './log-output';
 import { startSimulators } from './simulators';
 import { createUpstreamClients, describeUpstreams } from './upstream-clients';
+import {
+  applyServerTimeouts,
+  edgeBodyOptions,
+  edgeExposure,
+  edgePassthroughOptions,
+} from './edge-options';
 
 export interface StartOptions {
   configPath: string;
@@ -134,7 +140,10 @@ async function startConfiguredServer(
         : {
             url: upstreams.client(firstModel.upstream).baseUrl,
             ...(passthroughKey ? { apiKey: passthroughKey } : {}),
+            ...edgePassthroughOptions(config, passthroughUpstream),
           },
+    body: edgeBodyOptions(config),
+    exposure: edgeExposure(config),
     health,
     metrics,
     keepaliveMs: config.tts.keepalive_ms,
@@ -156,6 +165,7 @@ async function startConfiguredServer(
     await closeUpstreams();
     throw error;
   }
+  applyServerTimeouts(server, config);
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${address.port}`;
@@ -180,6 +190,7 @@ async function startConfiguredServer(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      app.closePassthrough();
       await closeUpstreams();
       logOutput?.stop();
       logOutput?.flush();

@@ -7,7 +7,7 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Readable } from 'node:stream';
-import { UpstreamError, UpstreamTimeoutError } from '../errors';
+import { InvalidRequestError, UpstreamError, UpstreamTimeoutError } from '../errors';
 import { isAbortError } from '../util';
 import { dispatchText } from './dispatch-text';
 import { parseRetryAfter, withRetry } from './retry';
@@ -60,6 +60,19 @@ export function describeConnectFailure(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
   return error instanceof Error ? error.name : 'connection failed';
+}
+
+/** JSON of a request body; a body that cannot be serialised is the request's fault (400). */
+function serialise(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new InvalidRequestError(
+      `The request could not be serialised for the model server: ${error instanceof Error ? error.message : String(error)}`,
+      null,
+      'unserializable_request',
+    );
+  }
 }
 
 function unreachable(name: string, error: unknown): UpstreamError {
@@ -174,7 +187,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     signal?: AbortSignal,
   ): Promise<unknown> {
     // Serialised once, not once per attempt.
-    const payload = method === 'POST' ? JSON.stringify(body) : null;
+    const payload = method === 'POST' ? serialise(body) : null;
     return withRetry(
       async () => {
         const { status, text, retryAfter } = await once(method, path, payload, signal);
@@ -227,7 +240,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     },
     postStream(path, body, signal) {
       // Retried only while nothing reached the caller: every failure here comes before the body.
-      const payload = JSON.stringify(body);
+      let payload: string;
+      try {
+        payload = serialise(body);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return withRetry(() => streamOnce(path, payload, signal), {
         retries: options.retries,
         signal,

@@ -4,11 +4,11 @@ import { gzipSync } from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { toHttpError } from '../../../src/server/http-error';
-import { createJsonBodyReader } from '../../../src/server/read-json-body';
+import { bodyLimits, createJsonBodyReader } from '../../../src/server/read-json-body';
 
 /** An app that answers the body it read, or the error body `toHttpError` maps its failure to. */
 function appReading(limitBytes: number) {
-  const readBody = createJsonBodyReader({ limitBytes });
+  const readBody = createJsonBodyReader(bodyLimits({ limitBytes }));
   const app = express();
   app.post('/', async (request: Request, response: Response) => {
     response.json({ body: await readBody(request, response) });
