@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { Config, UpstreamConfig } from '../config';
 import type { AppDeps } from '../server';
+import { answerClientError } from '../server/client-error';
 import { withRetry } from '../upstream/retry';
 
 export function edgeBodyOptions(config: Config): NonNullable<AppDeps['body']> {
@@ -37,9 +38,11 @@ export function edgeExposure(config: Config): NonNullable<AppDeps['exposure']> {
 /**
  * Node's own bounds on a connection: headers within `headers_timeout_ms`; no overall request
  * timeout (a non-streamed search may take minutes; bodies are bounded by the body reader).
+ * Requests the HTTP parser refuses get an OpenAI-shaped error instead of node's bare 400.
  */
 export function applyServerTimeouts(server: Server, config: Config): void {
   server.requestTimeout = 0;
   server.headersTimeout = config.server.headers_timeout_ms;
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
 }

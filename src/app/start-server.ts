@@ -8,7 +8,13 @@ import os from 'node:os';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from '../config';
 import type { ShadowArm, TtsDefaults } from '../pipeline';
-import { createApp, createMetrics, type Metrics } from '../server';
+import {
+  createApp,
+  createMetrics,
+  createShutdownControl,
+  type DrainReport,
+  type Metrics,
+} from '../server';
 import type { RunningSimulator } from '../sim';
 import { createGroupingPool } from '../workers';
 import { clientApiKeys } from './api-keys';
@@ -49,7 +55,11 @@ export interface RunningServer {
   logger: Logger;
   /** Write out log lines still buffered (see `createLogOutput`); `close()` does it too. */
   flushLogs(): void;
-  close(): Promise<void>;
+  /**
+   * Stop gracefully: no new connections, in-flight requests drain for up to
+   * `server.drain_timeout_ms`, what is left is cut and logged (see the report).
+   */
+  close(): Promise<DrainReport>;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -126,6 +136,7 @@ async function startConfiguredServer(
 
   const health = createHealthCheck(config, upstreams);
 
+  const shutdown = createShutdownControl(logger);
   const app = createApp({
     grouping,
     logger,
@@ -159,13 +170,14 @@ async function startConfiguredServer(
   const port = options.port ?? config.server.port;
   let server: Server;
   try {
-    server = await listen(app.handleRequest, host, port);
+    server = await listen(shutdown.wrap(app.handleRequest), host, port);
   } catch (error) {
     // Nothing may keep running for a server that never started.
     await closeUpstreams();
     throw error;
   }
   applyServerTimeouts(server, config);
+  shutdown.attach(server);
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${address.port}`;
@@ -185,15 +197,13 @@ async function startConfiguredServer(
     logger,
     flushLogs: () => logOutput?.flush(),
     async close() {
+      const report = await shutdown.drain(config.server.drain_timeout_ms);
       await app.shadow?.idle();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
       app.closePassthrough();
       await closeUpstreams();
       logOutput?.stop();
       logOutput?.flush();
+      return report;
     },
   };
 }

@@ -191,7 +191,9 @@ async function openProxy(options: RunEvalOptions): Promise<Proxy> {
     url: server.url,
     target: `in-process (${path.relative(process.cwd(), configPath) || configPath})`,
     defaultModel: server.config.models[0]?.name ?? null,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+    },
   };
 }
 

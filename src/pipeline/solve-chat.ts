@@ -3,7 +3,7 @@
  * account tokens and FLOPs, and degrade instead of failing (a TTS failure never fails the request;
  * the worst case is a smaller answer, labelled in `degraded` and `warnings`).
  */
-import { UpstreamError } from '../errors';
+import { DeadlineError, UpstreamError } from '../errors';
 import { autoSearch, type AutoDecision, type TableMethod } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
@@ -192,6 +192,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   const timer = setTimeout(() => deadline.abort(), input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
   let result: SearchResult;
+  let isCutByDeadline = false;
   let decision: AutoDecision | null = null;
   try {
     const { policy, promptTokens: renderedTokens } = await backend.createPolicy(
@@ -229,6 +230,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     const isDeadline =
       isAbortError(error) && deadline.signal.aborted && !(input.signal?.aborted ?? false);
     if (!isDeadline) throw error;
+    isCutByDeadline = true;
     result = partialResult(recorder, input.timeoutMs);
   } finally {
     clearTimeout(timer);
@@ -284,6 +286,8 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   if (chosen.length === 0) {
     // No complete candidate with a valid answer: return the best text we have rather than fail.
     const fallback = complete[0] ?? result.candidates.find((c) => c.text.length > 0);
+    // The deadline is the cause, not the upstream: say so (504), and log why.
+    if (!fallback && isCutByDeadline) throw new DeadlineError(input.timeoutMs);
     if (!fallback) {
       throw new UpstreamError('the policy produced no usable sample', {
         upstream: backend.info.servedName,

@@ -4,6 +4,7 @@
  */
 import {
   AuthenticationError,
+  DeadlineError,
   InvalidRequestError,
   InvalidUpstreamResponseError,
   ModelNotFoundError,
@@ -116,6 +117,19 @@ export function toHttpError(error: unknown): HttpError {
       status: 429,
       body: body(error.message, 'requests', null, 'rate_limit_exceeded'),
       headers: { 'retry-after': String(error.retryAfterSeconds) },
+      isUnexpected: false,
+    };
+  }
+  if (error instanceof DeadlineError) {
+    return {
+      status: 504,
+      body: body(
+        `Deadline reached before any solution finished (tts_timeout_ms ${error.timeoutMs}); raise tts_timeout_ms or lower the budget.`,
+        'server_error',
+        null,
+        'deadline_exceeded',
+      ),
+      headers: {},
       isUnexpected: false,
     };
   }
