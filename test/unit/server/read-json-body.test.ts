@@ -58,6 +58,17 @@ describe('createJsonBodyReader', () => {
     expect(response.body.error.code).toBe('request_too_large');
   });
 
+  it('400 json_too_deep naming the limit, 415 for a charset other than UTF-8', async () => {
+    const deep = await request(appReading(10_000))
+      .post('/')
+      .set('content-type', 'application/json')
+      .send('['.repeat(200) + ']'.repeat(200));
+    expect([deep.status, deep.body.error.code]).toEqual([400, 'json_too_deep']);
+    expect(deep.body.error.message).toMatch(/limit of 128 levels/);
+    const latin = await post('{"a":1}', 'application/json; charset=latin1');
+    expect([latin.status, latin.body.error.code]).toEqual([415, 'unsupported_charset']);
+  });
+
   it('leaves other media types unread, as body-parser does', async () => {
     expect((await post('{"a":1}', 'text/plain')).body).toEqual({});
   });
