@@ -13,7 +13,10 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  options: { keepLines?: boolean } = {},
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -41,7 +44,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
       cut = pending.indexOf('\n');
       try {
         const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
+        if (options.keepLines !== false) lines.push(line);
         if (typeof line.url === 'string' && String(line.msg).startsWith('tts-proxy listening'))
           onListening(line.url);
       } catch {
