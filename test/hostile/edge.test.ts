@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { RunningServer } from '../../src/main';
 import { startTestServer } from '../integration/start-test-server';
-import { isOpenAiError, send } from './support/raw-http';
+import { errorOf, isOpenAiError, send } from './support/raw-http';
 
 const KEY = 'sk-hostile-test-key';
 const MODEL = 'qwen2.5-1.5b-instruct';
@@ -78,7 +78,7 @@ describe('hostile edge', () => {
         headers: { ...json, 'content-encoding': 'gzip' },
         body: '{"model":"m"}',
       });
-      expect([path, answer.status, JSON.parse(answer.body).error.code]).toEqual([
+      expect([path, answer.status, errorOf(answer.body).code]).toEqual([
         path,
         400,
         'invalid_encoding',
@@ -103,7 +103,7 @@ describe('hostile edge', () => {
           body,
         });
         expect([field, stream, answer.status]).toEqual([field, stream, 400]);
-        expect(JSON.parse(answer.body).error.message).toMatch(/limit of 128 levels/);
+        expect(errorOf(answer.body).message).toMatch(/limit of 128 levels/);
       }
     }
     const passthrough = await send(server.url, {
@@ -118,7 +118,8 @@ describe('hostile edge', () => {
     const open = await send(server.url, { method: 'GET', path: '/health' });
     expect(JSON.parse(open.body)).toEqual({ status: 'ok' });
     const detailed = await send(server.url, { method: 'GET', path: '/health', headers: auth });
-    expect(JSON.parse(detailed.body).upstreams.policy.status).toBe('ok');
+    const detail = JSON.parse(detailed.body) as { upstreams: Record<string, { status: string }> };
+    expect(detail.upstreams.policy?.status).toBe('ok');
     const metrics = await send(server.url, { method: 'GET', path: '/metrics' });
     expect([metrics.status, isOpenAiError(metrics.body)]).toEqual([401, true]);
     const keyed = await send(server.url, { method: 'GET', path: '/metrics', headers: auth });

@@ -3,7 +3,7 @@
  * idle keep-alive sockets held every shutdown to the full grace, cuts were not logged, exit 0).
  */
 import http from 'node:http';
-import { send, type RawAnswer } from './support/raw-http';
+import type { RawAnswer } from './support/raw-http';
 import { spawnServer } from './support/spawn-server';
 
 const IN_FLIGHT = 50;

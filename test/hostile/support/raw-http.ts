@@ -124,3 +124,16 @@ export function isOpenAiError(body: string): boolean {
     return false;
   }
 }
+
+/** The `error` object of an OpenAI error body (empty fields when the body is not one). */
+export function errorOf(body: string): { message: string; code: string | null } {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown; code?: unknown } };
+    return {
+      message: typeof parsed.error?.message === 'string' ? parsed.error.message : '',
+      code: typeof parsed.error?.code === 'string' ? parsed.error.code : null,
+    };
+  } catch {
+    return { message: '', code: null };
+  }
+}
