@@ -136,7 +136,7 @@ async function startConfiguredServer(
 
   const health = createHealthCheck(config, upstreams);
 
-  const shutdown = createShutdownControl(logger);
+  const shutdown = createShutdownControl(logger, metrics.registry);
   const app = createApp({
     grouping,
     logger,

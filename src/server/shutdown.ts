@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
 import { pathOf, requestIdOf } from './access-log';
 
 export interface DrainReport {
@@ -43,8 +44,19 @@ const SHUTTING_DOWN = JSON.stringify({
   },
 });
 
-export function createShutdownControl(logger: Logger): ShutdownControl {
+export function createShutdownControl(logger: Logger, registry?: Registry): ShutdownControl {
   const running = new Set<InFlight>();
+  if (registry) {
+    // What a drain would wait for (and what a scrape shows of the load right now).
+    new Gauge({
+      name: 'tts_proxy_requests_in_flight',
+      help: 'HTTP requests being served now (a shutdown drains these)',
+      registers: [registry],
+      collect() {
+        this.set(running.size);
+      },
+    });
+  }
   let server: Server | null = null;
   let isDraining = false;
   let drained = 0;

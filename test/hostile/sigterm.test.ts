@@ -3,7 +3,7 @@
  * idle keep-alive sockets held every shutdown to the full grace, cuts were not logged, exit 0).
  */
 import http from 'node:http';
-import type { RawAnswer } from './support/raw-http';
+import { send, type RawAnswer } from './support/raw-http';
 import { spawnServer } from './support/spawn-server';
 
 const IN_FLIGHT = 50;
@@ -45,6 +45,16 @@ function tts(url: string, agent: http.Agent): Promise<RawAnswer> {
   });
 }
 
+/** Resolves once the server serves `count` requests at once (its /metrics counts itself too). */
+async function untilInFlight(url: string, count: number): Promise<void> {
+  for (;;) {
+    const metrics = await send(url, { method: 'GET', path: '/metrics' });
+    const found = /^tts_proxy_requests_in_flight (\d+)/m.exec(metrics.body);
+    if (Number(found?.[1] ?? 0) >= count + 1) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('SIGTERM under load', () => {
   it(`lets ${IN_FLIGHT} TTS requests on a ${UPSTREAM_MS} ms upstream finish, then exits 0`, async () => {
     const server = await spawnServer({
@@ -53,7 +63,7 @@ describe('SIGTERM under load', () => {
     // Keep-alive sockets: each one turns idle when its response ends and must not hold the exit.
     const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
     const answers = Promise.all(Array.from({ length: IN_FLIGHT }, () => tts(server.url, agent)));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await untilInFlight(server.url, IN_FLIGHT);
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     const results = await answers;
@@ -81,7 +91,7 @@ describe('SIGTERM under load', () => {
     });
     const agent = new http.Agent({ keepAlive: false });
     const answers = Promise.all(Array.from({ length: 5 }, () => tts(server.url, agent)));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await untilInFlight(server.url, 5);
     server.child.kill('SIGTERM');
     const results = await answers;
     const code = await server.exited;
