@@ -263,7 +263,11 @@ export function createApp(deps: AppDeps): TtsProxyApp {
         admission,
         body: bodyLimits,
         retry: deps.passthrough.retry ?? noRetry,
-        onBrokenStream: () => deps.logger.warn('passthrough stream broken by the upstream'),
+        onBrokenStream: (response) =>
+          deps.logger.warn(
+            { reqId: requestIdOf(response) },
+            'passthrough stream broken by the upstream; ended with an error event',
+          ),
       })
     : null;
   if (passthrough) {

@@ -18,7 +18,7 @@ import {
   type MappedUpstreamError,
 } from './passthrough-errors';
 import { createRouteAllowList, normaliseTarget } from './passthrough-routes';
-import { relayCheckedStream, type StreamOutcome } from './relay-checked-stream';
+import { relayCheckedStream } from './relay-checked-stream';
 
 export interface PassthroughOptions {
   upstream: PassthroughUpstream;
@@ -27,8 +27,8 @@ export interface PassthroughOptions {
   admission: Admission;
   body: BodyLimits;
   retry: RetryRunner;
-  /** A streamed answer the upstream broke (for logs and metrics). */
-  onBrokenStream?: (outcome: StreamOutcome) => void;
+  /** A streamed answer the upstream broke (for the log). */
+  onBrokenStream?: (response: ServerResponse) => void;
 }
 
 export interface Passthrough {
@@ -62,6 +62,67 @@ function readLimited(stream: IncomingMessage, limit: number): Promise<string> {
 
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
+}
+
+/**
+ * The body to forward: JSON is decompressed (forwarded plain) and depth-checked like chat's;
+ * other media types (audio uploads) go as received.
+ */
+async function receiveForwardBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  limits: BodyLimits,
+): Promise<{ body: Buffer; contentEncoding: string | undefined }> {
+  const raw = await receiveBody(request, response, limits);
+  try {
+    if (!isJson(request.headers['content-type']))
+      return { body: raw.bytes, contentEncoding: request.headers['content-encoding'] };
+    const body = decodeBodyBytes(raw.bytes, request.headers, limits.limitBytes);
+    if (exceedsJsonDepth(body.toString('utf8'), limits.maxDepth))
+      throw new InvalidRequestError(
+        `Request JSON nests deeper than this server's limit of ${limits.maxDepth} levels.`,
+        null,
+        'json_too_deep',
+      );
+    return { body, contentEncoding: undefined };
+  } finally {
+    raw.release();
+  }
+}
+
+/** Hand the upstream's answer to the client: errors wrapped, streams checked, the rest piped. */
+async function relayAnswer(
+  upstream: IncomingMessage,
+  response: ServerResponse,
+  onBrokenStream: PassthroughOptions['onBrokenStream'],
+): Promise<void> {
+  const status = upstream.statusCode ?? 502;
+  if (status >= 400) {
+    send(response, mapUpstreamStatus(status, await readLimited(upstream, ERROR_BODY_LIMIT)));
+    return;
+  }
+  const type = upstream.headers['content-type'];
+  response.statusCode = status;
+  if (type !== undefined) response.setHeader('content-type', type);
+  if (type?.startsWith('text/event-stream')) {
+    response.setHeader('cache-control', 'no-cache');
+    response.setHeader('x-accel-buffering', 'no');
+    response.flushHeaders();
+    const outcome = await relayCheckedStream(upstream, response);
+    if (outcome === 'broken') onBrokenStream?.(response);
+    return;
+  }
+  upstream.pipe(response);
+  await new Promise<void>((resolve) => {
+    upstream.once('error', () => {
+      response.destroy();
+      resolve();
+    });
+    response.once('close', () => {
+      upstream.destroy();
+      resolve();
+    });
+  });
 }
 
 export function createPassthrough(options: PassthroughOptions): Passthrough {
@@ -101,24 +162,7 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       return;
     }
     // The whole body first (bounded), so a slow body never holds an admission slot.
-    const raw = await receiveBody(request, response, options.body);
-    let body: Buffer;
-    let contentEncoding = request.headers['content-encoding'];
-    try {
-      body = raw.bytes;
-      if (isJson(request.headers['content-type'])) {
-        body = decodeBodyBytes(raw.bytes, request.headers, options.body.limitBytes);
-        contentEncoding = undefined;
-        if (exceedsJsonDepth(body.toString('utf8'), options.body.maxDepth))
-          throw new InvalidRequestError(
-            `Request JSON nests deeper than this server's limit of ${options.body.maxDepth} levels.`,
-            null,
-            'json_too_deep',
-          );
-      }
-    } finally {
-      raw.release();
-    }
+    const { body, contentEncoding } = await receiveForwardBody(request, response, options.body);
     const release = await admit(response);
     response.once('close', release);
     const controller = new AbortController();
@@ -141,33 +185,7 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       send(response, mapUpstreamFailure(error));
       return;
     }
-    const status = upstream.statusCode ?? 502;
-    if (status >= 400) {
-      send(response, mapUpstreamStatus(status, await readLimited(upstream, ERROR_BODY_LIMIT)));
-      return;
-    }
-    const type = upstream.headers['content-type'];
-    response.statusCode = status;
-    if (type !== undefined) response.setHeader('content-type', type);
-    if (type?.startsWith('text/event-stream')) {
-      response.setHeader('cache-control', 'no-cache');
-      response.setHeader('x-accel-buffering', 'no');
-      response.flushHeaders();
-      const outcome = await relayCheckedStream(upstream, response);
-      if (outcome === 'broken') options.onBrokenStream?.(outcome);
-      return;
-    }
-    upstream.pipe(response);
-    await new Promise<void>((resolve) => {
-      upstream.once('error', () => {
-        response.destroy();
-        resolve();
-      });
-      response.once('close', () => {
-        upstream.destroy();
-        resolve();
-      });
-    });
+    await relayAnswer(upstream, response, options.onBrokenStream);
   }
 
   return { handle, close: () => forwarder.close() };
