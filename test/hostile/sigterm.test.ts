@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { send, type RawAnswer } from './support/raw-http';
-import { spawnServer } from './support/spawn-server';
+import { spawnServer, type ServerProcess } from './support/spawn-server';
 
 const IN_FLIGHT = 50;
 const UPSTREAM_MS = '4000';
@@ -56,10 +56,25 @@ async function untilInFlight(url: string, count: number): Promise<void> {
 }
 
 describe('SIGTERM under load', () => {
+  // Both processes start at once (each compiles the sources first).
+  let draining: ServerProcess;
+  let cutting: ServerProcess;
+  beforeAll(async () => {
+    [draining, cutting] = await Promise.all([
+      spawnServer({ TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: UPSTREAM_MS }),
+      spawnServer({
+        TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: UPSTREAM_MS,
+        TTS_PROXY__SERVER__DRAIN_TIMEOUT_MS: '1000',
+      }),
+    ]);
+  }, 60_000);
+  afterAll(() => {
+    for (const server of [draining, cutting])
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+
   it(`lets ${IN_FLIGHT} TTS requests on a ${UPSTREAM_MS} ms upstream finish, then exits 0`, async () => {
-    const server = await spawnServer({
-      TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: UPSTREAM_MS,
-    });
+    const server = draining;
     // Keep-alive sockets: each one turns idle when its response ends and must not hold the exit.
     const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
     const answers = Promise.all(Array.from({ length: IN_FLIGHT }, () => tts(server.url, agent)));
@@ -85,10 +100,7 @@ describe('SIGTERM under load', () => {
   }, 60_000);
 
   it('cuts what is still running at the drain deadline, logs each cut, and exits 1', async () => {
-    const server = await spawnServer({
-      TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: UPSTREAM_MS,
-      TTS_PROXY__SERVER__DRAIN_TIMEOUT_MS: '1000',
-    });
+    const server = cutting;
     const agent = new http.Agent({ keepAlive: false });
     const answers = Promise.all(Array.from({ length: 5 }, () => tts(server.url, agent)));
     await untilInFlight(server.url, 5);
