@@ -1,4 +1,4 @@
-/** Listen on the configured address, with the timeouts long searches need. */
+/** Listen on the configured address (the edge's timeouts: edge-options.ts `applyServerTimeouts`). */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { ConfigError } from '../errors';
 
@@ -12,10 +12,6 @@ export async function listen(
     const s = createServer(handler).listen(port, host, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
   });
-  // Long searches stream keep-alives; a non-streamed TTS request may legitimately take minutes.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
   return server;
 }
 

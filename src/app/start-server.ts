@@ -8,7 +8,13 @@ import os from 'node:os';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type ModelConfig, type UpstreamConfig } from '../config';
 import type { ShadowArm, TtsDefaults } from '../pipeline';
-import { createApp, createMetrics, type Metrics } from '../server';
+import {
+  createApp,
+  createMetrics,
+  createShutdownControl,
+  type DrainReport,
+  type Metrics,
+} from '../server';
 import type { RunningSimulator } from '../sim';
 import { createGroupingPool } from '../workers';
 import { clientApiKeys } from './api-keys';
@@ -19,6 +25,12 @@ import { listen } from './listen';
 import { createLogOutput, type LogOutput } from './log-output';
 import { startSimulators } from './simulators';
 import { createUpstreamClients, describeUpstreams } from './upstream-clients';
+import {
+  applyServerTimeouts,
+  edgeBodyOptions,
+  edgeExposure,
+  edgePassthroughOptions,
+} from './edge-options';
 
 export interface StartOptions {
   configPath: string;
@@ -43,7 +55,11 @@ export interface RunningServer {
   logger: Logger;
   /** Write out log lines still buffered (see `createLogOutput`); `close()` does it too. */
   flushLogs(): void;
-  close(): Promise<void>;
+  /**
+   * Stop gracefully: no new connections, in-flight requests drain for up to
+   * `server.drain_timeout_ms`, what is left is cut and logged (see the report).
+   */
+  close(): Promise<DrainReport>;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -120,6 +136,7 @@ async function startConfiguredServer(
 
   const health = createHealthCheck(config, upstreams);
 
+  const shutdown = createShutdownControl(logger, metrics.registry);
   const app = createApp({
     grouping,
     logger,
@@ -134,7 +151,10 @@ async function startConfiguredServer(
         : {
             url: upstreams.client(firstModel.upstream).baseUrl,
             ...(passthroughKey ? { apiKey: passthroughKey } : {}),
+            ...edgePassthroughOptions(config, passthroughUpstream),
           },
+    body: edgeBodyOptions(config),
+    exposure: edgeExposure(config),
     health,
     metrics,
     keepaliveMs: config.tts.keepalive_ms,
@@ -150,12 +170,14 @@ async function startConfiguredServer(
   const port = options.port ?? config.server.port;
   let server: Server;
   try {
-    server = await listen(app.handleRequest, host, port);
+    server = await listen(shutdown.wrap(app.handleRequest), host, port);
   } catch (error) {
     // Nothing may keep running for a server that never started.
     await closeUpstreams();
     throw error;
   }
+  applyServerTimeouts(server, config);
+  shutdown.attach(server);
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${address.port}`;
@@ -175,14 +197,13 @@ async function startConfiguredServer(
     logger,
     flushLogs: () => logOutput?.flush(),
     async close() {
+      const report = await shutdown.drain(config.server.drain_timeout_ms);
       await app.shadow?.idle();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      app.closePassthrough();
       await closeUpstreams();
       logOutput?.stop();
       logOutput?.flush();
+      return report;
     },
   };
 }

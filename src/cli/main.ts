@@ -41,18 +41,26 @@ async function serve(args: ParsedArgs): Promise<void> {
     ...(portFlag !== undefined ? { port: Number(portFlag) } : {}),
   });
   let stopping = false;
+  const drainMs = running.config.server.drain_timeout_ms;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     running.logger.info(
-      { signal },
-      'shutting down: no new connections, finishing in-flight requests',
+      { signal, drainTimeoutMs: drainMs },
+      'shutting down: no new connections, draining in-flight requests',
     );
-    // Grace period: in-flight requests get 25 s (below Kubernetes' default 30 s), then we exit
-    // (buffered log lines are written at exit).
-    const force = setTimeout(() => process.exit(0), 25_000);
+    // Only if closing itself hangs (the drain is bounded by drainMs): exit non-zero after it.
+    const force = setTimeout(() => process.exit(1), drainMs + 10_000);
     force.unref();
-    void running.close().then(() => process.exit(0));
+    void running.close().then(
+      (report) => {
+        running.logger.info(report, report.cut > 0 ? 'stopped; requests were cut' : 'stopped');
+        running.flushLogs();
+        // A drain that had to cut requests is a failed shutdown: say so to the supervisor.
+        process.exit(report.cut > 0 ? 1 : 0);
+      },
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

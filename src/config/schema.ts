@@ -295,6 +295,29 @@ export const configSchema = z.strictObject({
       max_concurrent_requests: positiveInt.default(256),
       max_queued_requests: z.number().int().min(0).default(1024),
       queue_timeout_ms: positiveInt.default(30_000),
+      /** A client must send its request headers within this (node's headersTimeout). */
+      headers_timeout_ms: positiveInt.default(20_000),
+      /** A request body must arrive completely within this (408 after). */
+      body_timeout_ms: positiveInt.default(30_000),
+      /** No gap between body chunks may be longer than this (408 after). */
+      body_idle_timeout_ms: positiveInt.default(10_000),
+      /** Deepest nesting of objects/arrays in a request's JSON (400 beyond). */
+      max_json_depth: z.number().int().min(8).max(1000).default(128),
+      /** Request bodies being received at once, and their bytes; beyond either: 429. */
+      max_buffered_bodies: positiveInt.default(1024),
+      max_buffered_body_bytes: positiveInt.default(67_108_864),
+      /** /v1 routes forwarded to the policy upstream ("METHOD /v1/path"); omitted = vLLM's OpenAI routes. */
+      passthrough_routes: z
+        .array(z.string().regex(/^[A-Z]+ \/v1\/[\w./-]+$/, 'use "METHOD /v1/path"'))
+        .optional(),
+      /** With api keys configured, /metrics answers only callers with a valid key. */
+      metrics_require_key: z.boolean().default(false),
+      /**
+       * On SIGTERM, in-flight requests get this long to finish; what is still running then is cut
+       * (logged, exit 1). Keep docker/k8s terminationGracePeriodSeconds and compose
+       * stop_grace_period above it (test/unit/deploy checks).
+       */
+      drain_timeout_ms: z.number().int().min(1_000).max(900_000).default(300_000),
     })
     .default({
       host: '0.0.0.0',
@@ -306,6 +329,14 @@ export const configSchema = z.strictObject({
       max_concurrent_requests: 256,
       max_queued_requests: 1024,
       queue_timeout_ms: 30_000,
+      headers_timeout_ms: 20_000,
+      body_timeout_ms: 30_000,
+      body_idle_timeout_ms: 10_000,
+      max_json_depth: 128,
+      max_buffered_bodies: 1024,
+      max_buffered_body_bytes: 67_108_864,
+      metrics_require_key: false,
+      drain_timeout_ms: 300_000,
     }),
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),

@@ -12,3 +12,4 @@ export { UpstreamError } from './upstream-error';
 export { UpstreamTimeoutError } from './upstream-timeout-error';
 export { InvalidUpstreamResponseError } from './invalid-upstream-response-error';
 export { ConfigError } from './config-error';
+export { DeadlineError } from './deadline-error';

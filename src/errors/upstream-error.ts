@@ -8,14 +8,23 @@ export class UpstreamError extends TtsError {
   /** First bytes of the upstream body, for logs. */
   readonly body: string;
   readonly isRetryable: boolean;
+  /** The upstream's `Retry-After`, in milliseconds (null when it sent none). */
+  readonly retryAfterMs: number | null;
   constructor(
     message: string,
-    options: { upstream: string; status: number | null; body?: string; cause?: unknown },
+    options: {
+      upstream: string;
+      status: number | null;
+      body?: string;
+      cause?: unknown;
+      retryAfterMs?: number | null;
+    },
   ) {
     super(message, { cause: options.cause });
     this.upstream = options.upstream;
     this.status = options.status;
     this.body = (options.body ?? '').slice(0, 500);
+    this.retryAfterMs = options.retryAfterMs ?? null;
     // 408/409/429/5xx and connection failures (no status) may succeed on retry.
     const s = options.status;
     this.isRetryable = s === null || s === 408 || s === 409 || s === 429 || s >= 500;

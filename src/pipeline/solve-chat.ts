@@ -3,7 +3,7 @@
  * account tokens and FLOPs, and degrade instead of failing (a TTS failure never fails the request;
  * the worst case is a smaller answer, labelled in `degraded` and `warnings`).
  */
-import { UpstreamError } from '../errors';
+import { DeadlineError, UpstreamError } from '../errors';
 import { autoSearch, type AutoDecision, type TableMethod } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
 import { chooseOpenEnded } from './open-ended-choice';
@@ -200,6 +200,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   const timer = setTimeout(() => deadline.abort(), input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
   let result: SearchResult;
+  let isCutByDeadline = false;
   let decision: AutoDecision | null = null;
   try {
     const { policy, promptTokens: renderedTokens } = await backend.createPolicy(
@@ -238,6 +239,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     const isDeadline =
       isAbortError(error) && deadline.signal.aborted && !(input.signal?.aborted ?? false);
     if (!isDeadline) throw error;
+    isCutByDeadline = true;
     result = partialResult(recorder, input.timeoutMs);
   } finally {
     clearTimeout(timer);
@@ -307,6 +309,8 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
         degraded ??= `no candidate had an extractable answer; chosen by ${openEnded.selection}`;
     } else {
       const partial = result.candidates.find((c) => c.text.length > 0);
+      // The deadline is the cause, not the upstream: say so (504), and log why.
+      if (!partial && isCutByDeadline) throw new DeadlineError(input.timeoutMs);
       if (!partial) {
         throw new UpstreamError('the policy produced no usable sample', {
           upstream: backend.info.servedName,

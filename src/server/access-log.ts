@@ -1,6 +1,6 @@
 /**
  * The access log and the per-request id, as one middleware: one pino line per request when its
- * response is done (method, url, status, duration, request id), and `x-request-id` on every
+ * response is done (method, path without the query, status, duration, request id), and `x-request-id` on every
  * response (the client's own id when it is well-formed, else a fresh UUID).
  *
  * Why not pino-http: it builds a child logger and serialises the whole request and response
@@ -33,6 +33,12 @@ interface AccessLine {
 /** A client-chosen id is echoed only when it is short and plain, so it cannot inject log text. */
 const CLIENT_ID = /^[\w.:-]{1,128}$/;
 
+/** A request target without its query string. */
+export function pathOf(url: string): string {
+  const cut = url.indexOf('?');
+  return cut < 0 ? url : url.slice(0, cut);
+}
+
 /** The request id of a response (set by the access log before any handler runs). */
 export function requestIdOf(response: ServerResponse): string | undefined {
   const id = response.getHeader('x-request-id');
@@ -56,7 +62,8 @@ export function createAccessLog(options: AccessLogOptions) {
     response.setHeader('x-request-id', id);
     for (const [name, value] of headers) response.setHeader(name, value);
     // Read now: a router mounted on a path (the /v1 passthrough) strips it from request.url.
-    const url = request.url ?? '';
+    // The query string is left out: clients put keys there (`?api_key=`), and logs are shared.
+    const url = pathOf(request.url ?? '');
     // 'close' fires once for every response, finished or not; a response cut short is logged too.
     response.on('close', () => {
       const level = quiet.has(url) ? 'debug' : response.statusCode >= 500 ? 'error' : 'info';

@@ -3,9 +3,8 @@
  * the deps, tests build fakes.
  */
 import type { GroupingService } from '../answer';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import { createShadowArm, type ModelBackend, type ShadowArm, type TtsDefaults } from '../pipeline';
 import { isAbortError } from '../util';
@@ -15,8 +14,13 @@ import { createApiKeyCheck, type ApiKeyPolicy, type Caller } from './auth';
 import { toHttpError } from './http-error';
 import type { Metrics } from './metrics';
 import { createKeyRateLimit } from './key-rate-limit';
-import { createJsonBodyReader } from './read-json-body';
+import { createBodyGate } from './body/body-gate';
+import { createJsonBodyReader, DEFAULT_MAX_JSON_DEPTH, type BodyLimits } from './read-json-body';
+import { createPassthrough } from './passthrough/create-passthrough';
+import type { RetryRunner } from './passthrough/forward-request';
+import { DEFAULT_PASSTHROUGH_ROUTES } from './passthrough/passthrough-routes';
 import { createChatCompletionsHandler } from './routes/chat-completions';
+import { guardOperatorRoute, type OperatorRouteExposure } from './operator-routes';
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
@@ -33,8 +37,24 @@ export interface AppDeps {
   /** Accepted client keys with their limits; empty = no auth. */
   apiKeys: readonly ApiKeyPolicy[];
   bodyLimitBytes: number;
-  /** Policy upstream that receives every other /v1/* route unchanged (null = 404 for them). */
-  passthrough: { url: string; apiKey?: string } | null;
+  /** Policy upstream that receives the allow-listed /v1 routes (null = 404 for them). */
+  passthrough: {
+    url: string;
+    apiKey?: string;
+    /** "METHOD /v1/path" entries; default: vLLM's OpenAI routes (passthrough-routes.ts). */
+    routes?: readonly string[];
+    timeoutMs?: number;
+    retries?: number;
+    /** The shared upstream retry rule (composition root: src/upstream/retry.ts). */
+    retry?: RetryRunner;
+  } | null;
+  /** Body limits beyond the size (defaults: read-json-body.ts `bodyLimits`). */
+  body?: Partial<Omit<BodyLimits, 'limitBytes' | 'gate'>> & {
+    maxBufferedBodies?: number;
+    maxBufferedBytes?: number;
+  };
+  /** Who may read /health's detail and /metrics when API keys are configured. */
+  exposure?: OperatorRouteExposure;
   health: () => Promise<HealthReport>;
   metrics: Metrics;
   keepaliveMs: number;
@@ -51,13 +71,15 @@ export type TtsProxyApp = express.Express & {
   shadow: ShadowArm | null;
   /** Request listener for `http.createServer` (the app itself also works, a little slower). */
   handleRequest: (request: IncomingMessage, response: ServerResponse) => void;
+  /** Close the passthrough's upstream connections. */
+  closePassthrough: () => void;
 };
 
 /** `key` label of requests without a valid key (config names cannot contain parentheses). */
 const UNAUTHENTICATED_KEY_LABEL = '(none)';
 
-/** Upstream connections of the raw /v1 passthrough (other routes than chat completions). */
-const PASSTHROUGH_MAX_SOCKETS = 256;
+/** Without a retry rule from the composition root, the passthrough does not retry. */
+const noRetry: RetryRunner = (call) => call();
 
 export function createApp(deps: AppDeps): TtsProxyApp {
   const app = express();
@@ -141,13 +163,25 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     deps.logger,
   );
   const admission = createAdmission(deps.admission);
-  const readBody = createJsonBodyReader({ limitBytes: deps.bodyLimitBytes });
-  // One handler (not a chain of middleware): admission, body, route, with no `next()` between.
+  const bodyLimits: BodyLimits = {
+    limitBytes: deps.bodyLimitBytes,
+    maxDepth: deps.body?.maxDepth ?? DEFAULT_MAX_JSON_DEPTH,
+    bodyTimeoutMs: deps.body?.bodyTimeoutMs ?? 30_000,
+    idleTimeoutMs: deps.body?.idleTimeoutMs ?? 10_000,
+    gate: createBodyGate({
+      maxBodies: deps.body?.maxBufferedBodies ?? 1024,
+      maxBytes: deps.body?.maxBufferedBytes ?? 64 * 1024 * 1024,
+    }),
+  };
+  const readBody = createJsonBodyReader(bodyLimits);
+  // One handler (not a chain of middleware): body, admission, route, with no `next()` between.
+  // The body is read first: a client trickling its body must not hold an admission slot.
   const chatRoute = async (
     request: Request,
     response: Response,
     caller: Caller | null,
   ): Promise<void> => {
+    request.body = await readBody(request, response);
     let release = admission.tryAcquire();
     if (release === null) {
       const controller = new AbortController();
@@ -158,7 +192,6 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     }
     // Released when the response is done, however it ends (finish, error, client gone).
     response.on('close', release);
-    request.body = await readBody(request, response);
     await chat(request, response, caller);
   };
   // The first layer logs every request and serves the busiest route by exact match, skipping
@@ -183,11 +216,17 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     chatRoute(request, response, callers.get(request) ?? null),
   );
 
-  app.get('/health', async (_request, response) => {
+  const operator = guardOperatorRoute(checkKey, deps.exposure ?? { metricsNeedKey: false });
+  app.get('/health', async (request, response) => {
     const report = await deps.health();
-    response.status(report.status === 'down' ? 503 : 200).json(report);
+    const status = report.status === 'down' ? 503 : 200;
+    // With keys configured, an unauthenticated caller learns the status, not the upstreams.
+    if (!operator.mayReadDetail(request.headers.authorization))
+      response.status(status).json({ status: report.status });
+    else response.status(status).json(report);
   });
-  app.get('/metrics', async (_request, response) => {
+  app.get('/metrics', async (request, response) => {
+    operator.checkMetrics(request.headers.authorization);
     response.setHeader('content-type', deps.metrics.registry.contentType);
     response.send(await deps.metrics.registry.metrics());
   });
@@ -212,48 +251,30 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     });
   });
 
-  if (deps.passthrough) {
-    const { url, apiKey } = deps.passthrough;
-    // Without an agent http-proxy sends `connection: close` and opens a TCP connection per
-    // request; keep-alive reuses them. The bound matches a vLLM server's comfortable fan-in.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: PASSTHROUGH_MAX_SOCKETS });
-    // Mounted without a body parser so the request stream reaches the upstream untouched.
-    // The client's key is for us, never for the upstream: it is dropped from the incoming
-    // request before proxying. Not in a `proxyReq` hook: a request queued for a pooled socket
-    // has already sent its headers when that hook runs, and editing them then throws
-    // (ERR_HTTP_HEADERS_SENT, uncaught — it took the whole process down under bursts).
-    app.use('/v1', (request, _response, next) => {
-      delete request.headers.authorization;
-      next();
-    });
-    app.use(
-      '/v1',
-      createProxyMiddleware<Request, Response>({
-        target: url.replace(/\/$/, '') + '/v1',
-        changeOrigin: true,
-        xfwd: false,
-        agent,
-        // Merged into the outgoing headers when the upstream request is created.
-        ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
-        on: {
-          error: (_error, _request, response) => {
-            const body = JSON.stringify({
-              error: {
-                message: 'The upstream model server is unreachable.',
-                type: 'server_error',
-                param: null,
-                code: 'upstream_error',
-              },
-            });
-            if ('writeHead' in response && !response.headersSent) {
-              response.writeHead(502, { 'content-type': 'application/json' });
-              response.end(body);
-            } else {
-              response.end();
-            }
-          },
+  const passthrough = deps.passthrough
+    ? createPassthrough({
+        upstream: {
+          url: deps.passthrough.url,
+          ...(deps.passthrough.apiKey ? { apiKey: deps.passthrough.apiKey } : {}),
+          timeoutMs: deps.passthrough.timeoutMs ?? 300_000,
+          retries: deps.passthrough.retries ?? 2,
         },
-      }),
+        routes: deps.passthrough.routes ?? DEFAULT_PASSTHROUGH_ROUTES,
+        admission,
+        body: bodyLimits,
+        retry: deps.passthrough.retry ?? noRetry,
+        onBrokenStream: (response) =>
+          deps.logger.warn(
+            { reqId: requestIdOf(response) },
+            'passthrough stream broken by the upstream; ended with an error event',
+          ),
+      })
+    : null;
+  if (passthrough) {
+    // Read from `originalUrl`: the mount strips /v1 from `url`. The client's key is for us and is
+    // never forwarded (the forwarder builds the upstream headers itself).
+    app.use('/v1', (request, response) =>
+      passthrough.handle(Object.assign(request, { url: request.originalUrl }), response),
     );
   }
 
@@ -327,5 +348,9 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       failChat(error, request, response);
     }
   };
-  return Object.assign(app, { shadow, handleRequest });
+  return Object.assign(app, {
+    shadow,
+    handleRequest,
+    closePassthrough: () => passthrough?.close(),
+  });
 }

@@ -4,6 +4,7 @@
  */
 import {
   AuthenticationError,
+  DeadlineError,
   InvalidRequestError,
   InvalidUpstreamResponseError,
   ModelNotFoundError,
@@ -13,6 +14,7 @@ import {
   UpstreamError,
   UpstreamTimeoutError,
 } from '../errors';
+import { RequestBodyError } from './body/request-body-error';
 
 export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -49,8 +51,26 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   );
 }
 
+/** OpenAI-style codes of the body failures whose own message says what went wrong. */
+const BODY_ERROR_CODES: Readonly<Record<string, string>> = {
+  'entity.too.large': 'request_too_large',
+  'request.timeout': 'request_timeout',
+  'request.aborted': 'request_aborted',
+  'encoding.invalid': 'invalid_encoding',
+  'encoding.unsupported': 'unsupported_encoding',
+  'charset.unsupported': 'unsupported_charset',
+};
+
 export function toHttpError(error: unknown): HttpError {
   const noRetry = { 'x-should-retry': 'false' };
+  if (error instanceof RequestBodyError && error.type in BODY_ERROR_CODES) {
+    return {
+      status: error.status,
+      body: body(error.message, 'invalid_request_error', null, BODY_ERROR_CODES[error.type]),
+      headers: error.status === 408 ? {} : noRetry,
+      isUnexpected: false,
+    };
+  }
   if (error instanceof InvalidRequestError) {
     return {
       status: 400,
@@ -97,6 +117,19 @@ export function toHttpError(error: unknown): HttpError {
       status: 429,
       body: body(error.message, 'requests', null, 'rate_limit_exceeded'),
       headers: { 'retry-after': String(error.retryAfterSeconds) },
+      isUnexpected: false,
+    };
+  }
+  if (error instanceof DeadlineError) {
+    return {
+      status: 504,
+      body: body(
+        `Deadline reached before any solution finished (tts_timeout_ms ${error.timeoutMs}); raise tts_timeout_ms or lower the budget.`,
+        'server_error',
+        null,
+        'deadline_exceeded',
+      ),
+      headers: {},
       isUnexpected: false,
     };
   }

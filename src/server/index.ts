@@ -8,3 +8,5 @@ export type { ApiKeyPolicy, Caller } from './auth';
 export { createMetrics } from './metrics';
 export type { Metrics } from './metrics';
 export { toHttpError } from './http-error';
+export { createShutdownControl } from './shutdown';
+export type { DrainReport, ShutdownControl } from './shutdown';

@@ -174,7 +174,15 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
   };
 }
 
-/** A short description of a failure for warnings (name and message, never a stack). */
+/** URLs, IPv4 and bracketed IPv6 addresses (with a port): what must not reach clients. */
+const ADDRESS =
+  /\bhttps?:\/\/[^\s'"]+|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\[[0-9a-f:.]+\](?::\d+)?/gi;
+
+/**
+ * A short description of a failure for warnings (name and message, never a stack). Warnings
+ * reach clients (`tts.warnings`), so upstream addresses are masked.
+ */
 export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(ADDRESS, '[upstream]');
 }

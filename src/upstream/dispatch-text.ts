@@ -14,6 +14,8 @@ import type { Dispatcher } from 'undici';
 export interface TextResponse {
   status: number;
   text: string;
+  /** The `retry-after` header of an error answer (retries honour it). */
+  retryAfter?: string;
 }
 
 const BOM = 0xfeff;
@@ -33,6 +35,7 @@ export function dispatchText(
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<TextResponse>((resolve, reject) => {
     let status = 0;
+    let retryAfter: string | undefined;
     let chunks: Buffer[] = [];
     let length = 0;
     let controller: Dispatcher.DispatchController | null = null;
@@ -65,9 +68,13 @@ export function dispatchText(
         chunks = [];
         length = 0;
       },
-      onResponseStart(_controller, statusCode) {
+      onResponseStart(_controller, statusCode, headers) {
         // 1xx interim answers (100 Continue) come before the real one.
         if (statusCode >= 200) status = statusCode;
+        if (statusCode >= 400) {
+          const value = headers['retry-after'];
+          retryAfter = Array.isArray(value) ? value[0] : value;
+        }
       },
       onResponseData(_controller, chunk) {
         chunks.push(chunk);
@@ -78,7 +85,10 @@ export function dispatchText(
         const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
         const text = body.toString('utf8');
         // UTF-8 decoding drops a byte order mark, as `body.text()` does.
-        resolve({ status, text: text.charCodeAt(0) === BOM ? text.slice(1) : text });
+        const clean = text.charCodeAt(0) === BOM ? text.slice(1) : text;
+        resolve(
+          retryAfter === undefined ? { status, text: clean } : { status, text: clean, retryAfter },
+        );
       },
       onResponseError(_controller, error) {
         if (settle()) reject(aborted ?? error);

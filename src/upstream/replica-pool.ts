@@ -18,6 +18,7 @@
 import { UpstreamError, UpstreamTimeoutError } from '../errors';
 import { isAbortError } from '../util';
 import { createPromptAffinity } from './prompt-affinity';
+import { isRetryableFailure, withRetry } from './retry';
 import type { UpstreamClient, UpstreamStream } from './upstream-client';
 
 export interface ReplicaHealthCheck {
@@ -84,9 +85,6 @@ interface Replica {
   ejections: number;
 }
 
-const BACKOFF_BASE_MS = 100;
-const BACKOFF_MAX_MS = 2_000;
-
 function redact(url: string): string {
   try {
     const parsed = new URL(url);
@@ -116,28 +114,6 @@ function weight(key: number, seed: number): number {
 function isReplicaFailure(error: unknown): boolean {
   if (error instanceof UpstreamTimeoutError) return true;
   return error instanceof UpstreamError && (error.status === null || error.status >= 500);
-}
-
-function isRetryable(error: unknown): boolean {
-  return (
-    error instanceof UpstreamTimeoutError || (error instanceof UpstreamError && error.isRetryable)
-  );
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      const error = new Error('aborted');
-      error.name = 'AbortError';
-      reject(error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
@@ -235,39 +211,36 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     call: (replica: Replica) => Promise<T>,
   ): Promise<T> {
     const tried = new Set<Replica>();
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= options.retries; attempt++) {
-      const { list, isRepeat } = candidatesFor(tried);
-      if (isRepeat) {
-        // Every replica failed this call once already: back off (full jitter) before asking again.
-        await sleep(
-          Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt),
-          signal,
-        );
-      }
-      const replica = choose(key, list);
-      tried.add(replica);
-      replica.calls++;
-      replica.outstanding++;
-      try {
-        const result = await call(replica);
-        markSuccess(replica);
-        return result;
-      } catch (error) {
-        if (isAbortError(error) || signal?.aborted) throw error;
-        if (!isReplicaFailure(error)) {
-          // A 4xx proves the replica is up; the request itself is at fault.
+    return withRetry(
+      async () => {
+        const candidates = candidatesFor(tried);
+        const replica = choose(key, candidates.list);
+        tried.add(replica);
+        replica.calls++;
+        replica.outstanding++;
+        try {
+          const result = await call(replica);
           markSuccess(replica);
-          if (!isRetryable(error)) throw error;
-        } else {
-          markFailure(replica, (error as Error).message);
+          return result;
+        } catch (error) {
+          if (isAbortError(error) || signal?.aborted) throw error;
+          // A 4xx proves the replica is up; the request itself is at fault.
+          if (isReplicaFailure(error)) markFailure(replica, (error as Error).message);
+          else markSuccess(replica);
+          throw error;
+        } finally {
+          replica.outstanding--;
         }
-        lastError = error;
-      } finally {
-        replica.outstanding--;
-      }
-    }
-    throw lastError;
+      },
+      {
+        retries: options.retries,
+        signal,
+        shouldRetry: isRetryableFailure,
+        // Another replica is asked at once; only when every one failed this call once already
+        // does the pool back off before asking again (an upstream Retry-After is honoured then).
+        shouldWait: () => candidatesFor(tried).isRepeat,
+      },
+    );
   }
 
   /** Keep a stream's replica counted as busy until its body is done. */

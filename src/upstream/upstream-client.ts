@@ -1,14 +1,16 @@
 /**
  * Every network call to an upstream leaves through here: one undici Pool per upstream
  * (keep-alive, bounded connections; 6-7x cheaper per call than fetch, see toolchain.md §7),
- * per-call timeouts, bounded retries with backoff + jitter for retryable failures, and
- * normalisation of every upstream error shape into our error classes.
+ * per-call timeouts, bounded retries (the one rule in retry.ts), and normalisation of every
+ * upstream error shape into our error classes. Error messages name the upstream by its config
+ * name and a failure by its code, never by address: they can reach clients in `tts.warnings`.
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Readable } from 'node:stream';
-import { UpstreamError, UpstreamTimeoutError } from '../errors';
+import { InvalidRequestError, UpstreamError, UpstreamTimeoutError } from '../errors';
 import { isAbortError } from '../util';
 import { dispatchText } from './dispatch-text';
+import { parseRetryAfter, withRetry } from './retry';
 
 export interface UpstreamClientOptions {
   /** Logical name (config key), used in errors and logs; never the URL's secret. */
@@ -50,8 +52,36 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
-const BACKOFF_BASE_MS = 100;
-const BACKOFF_MAX_MS = 2_000;
+/**
+ * Why a connection failed, without the address Node puts in the message (`connect ECONNREFUSED
+ * 10.0.0.5:8000`): the error code, else the error's class.
+ */
+export function describeConnectFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+  return error instanceof Error ? error.name : 'connection failed';
+}
+
+/** JSON of a request body; a body that cannot be serialised is the request's fault (400). */
+function serialise(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new InvalidRequestError(
+      `The request could not be serialised for the model server: ${error instanceof Error ? error.message : String(error)}`,
+      null,
+      'unserializable_request',
+    );
+  }
+}
+
+function unreachable(name: string, error: unknown): UpstreamError {
+  return new UpstreamError(`upstream '${name}' is unreachable (${describeConnectFailure(error)})`, {
+    upstream: name,
+    status: null,
+    cause: error,
+  });
+}
 
 /** Pull a human message out of any upstream error body (vLLM nested/flat, `{"error":"..."}`, text). */
 export function describeUpstreamErrorBody(text: string): string {
@@ -76,22 +106,6 @@ export function describeUpstreamErrorBody(text: string): string {
   return text.slice(0, 300);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      const error = new Error('aborted');
-      error.name = 'AbortError';
-      reject(error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const url = new URL(options.baseUrl);
   const prefix = url.pathname.replace(/\/$/, '');
@@ -112,7 +126,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     path: string,
     body: string | null,
     signal: AbortSignal | undefined,
-  ): Promise<{ status: number; text: string }> {
+  ): Promise<{ status: number; text: string; retryAfter?: string }> {
     const started = performance.now();
     try {
       // The per-call timeout is undici's own (headersTimeout, bodyTimeout = timeoutMs): vLLM answers
@@ -162,14 +176,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         throw new UpstreamTimeoutError(options.name, options.timeoutMs);
       }
       report('error');
-      throw new UpstreamError(
-        `upstream '${options.name}' is unreachable: ${(error as Error).message}`,
-        {
-          upstream: options.name,
-          status: null,
-          cause: error,
-        },
-      );
+      throw unreachable(options.name, error);
     }
   }
 
@@ -180,46 +187,35 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     signal?: AbortSignal,
   ): Promise<unknown> {
     // Serialised once, not once per attempt.
-    const payload = method === 'POST' ? JSON.stringify(body) : null;
-    for (let attempt = 0; ; attempt++) {
-      let failure: Error;
-      try {
-        const { status, text } = await once(method, path, payload, signal);
-        if (status < 400) {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch (error) {
-            // A 200 with a broken body: a transient upstream fault worth one more try.
-            failure = new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {
-              upstream: options.name,
-              status: 502,
-              body: text,
-              cause: error,
-            });
-          }
-        } else {
-          failure = new UpstreamError(
+    const payload = method === 'POST' ? serialise(body) : null;
+    return withRetry(
+      async () => {
+        const { status, text, retryAfter } = await once(method, path, payload, signal);
+        if (status >= 400) {
+          throw new UpstreamError(
             `upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`,
             {
               upstream: options.name,
               status,
               body: text,
+              retryAfterMs: parseRetryAfter(retryAfter),
             },
           );
         }
-      } catch (error) {
-        if (isAbortError(error) || signal?.aborted) throw error;
-        failure = error as Error;
-      }
-      const retryable =
-        failure instanceof UpstreamError
-          ? failure.isRetryable
-          : failure instanceof UpstreamTimeoutError;
-      if (!retryable || attempt >= options.retries) throw failure;
-      // Exponential backoff with full jitter so synchronized retries do not stampede a restarting GPU server.
-      const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-      await sleep(Math.random() * ceiling, signal);
-    }
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          // A 200 with a broken body: a transient upstream fault worth one more try.
+          throw new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {
+            upstream: options.name,
+            status: 502,
+            body: text,
+            cause: error,
+          });
+        }
+      },
+      { retries: options.retries, signal },
+    );
   }
 
   return {
@@ -242,50 +238,62 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         return null;
       }
     },
-    async postStream(path, body, signal) {
-      const started = performance.now();
+    postStream(path, body, signal) {
+      // Retried only while nothing reached the caller: every failure here comes before the body.
+      let payload: string;
       try {
-        const response = await pool.request({
-          origin: url.origin,
-          path: prefix + path,
-          method: 'POST',
-          headers: { ...baseHeaders, accept: 'text/event-stream' },
-          body: JSON.stringify(body),
-          signal,
-          // Streams may legitimately run long; only the wait for headers is bounded.
-          bodyTimeout: 0,
-        });
-        options.onCall?.({
-          upstream: options.name,
-          path,
-          status: response.statusCode,
-          durationMs: performance.now() - started,
-          outcome: response.statusCode < 400 ? 'ok' : 'error',
-        });
-        if (response.statusCode >= 400) {
-          const text = await response.body.text();
-          throw new UpstreamError(
-            `upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`,
-            {
-              upstream: options.name,
-              status: response.statusCode,
-              body: text,
-            },
-          );
-        }
-        return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+        payload = serialise(body);
       } catch (error) {
-        if (error instanceof UpstreamError || isAbortError(error) || signal?.aborted) throw error;
-        throw new UpstreamError(
-          `upstream '${options.name}' is unreachable: ${(error as Error).message}`,
-          {
-            upstream: options.name,
-            status: null,
-            cause: error,
-          },
-        );
+        return Promise.reject(error);
       }
+      return withRetry(() => streamOnce(path, payload, signal), {
+        retries: options.retries,
+        signal,
+      });
     },
     close: () => pool.close(),
   };
+
+  async function streamOnce(
+    path: string,
+    payload: string,
+    signal: AbortSignal | undefined,
+  ): Promise<UpstreamStream> {
+    const started = performance.now();
+    try {
+      const response = await pool.request({
+        origin: url.origin,
+        path: prefix + path,
+        method: 'POST',
+        headers: { ...baseHeaders, accept: 'text/event-stream' },
+        body: payload,
+        signal,
+        // Streams may legitimately run long; only the wait for headers is bounded.
+        bodyTimeout: 0,
+      });
+      options.onCall?.({
+        upstream: options.name,
+        path,
+        status: response.statusCode,
+        durationMs: performance.now() - started,
+        outcome: response.statusCode < 400 ? 'ok' : 'error',
+      });
+      if (response.statusCode >= 400) {
+        const text = await response.body.text();
+        throw new UpstreamError(
+          `upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`,
+          {
+            upstream: options.name,
+            status: response.statusCode,
+            body: text,
+            retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+          },
+        );
+      }
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      if (error instanceof UpstreamError || isAbortError(error) || signal?.aborted) throw error;
+      throw unreachable(options.name, error);
+    }
+  }
 }

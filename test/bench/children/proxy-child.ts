@@ -57,7 +57,9 @@ async function main(): Promise<void> {
         return file;
       },
     },
-    () => server.close(),
+    async () => {
+      await server.close();
+    },
   );
 }
 

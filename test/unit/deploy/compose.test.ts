@@ -158,10 +158,15 @@ describe('docker/compose.yaml structure', () => {
     expect(flagValue(command, '--max-model-len')).toBe('4096');
   });
 
-  it('gives the proxy the 25 s drain before Docker kills it', () => {
-    for (const name of ['proxy', 'proxy-sim']) {
-      const grace = String(service(compose, name).stop_grace_period);
-      expect(Number(grace.replace(/s$/, ''))).toBeGreaterThanOrEqual(25);
+  it("gives the proxy its config's drain before Docker kills it", () => {
+    const configs = {
+      proxy: loadConfig(path.join(ROOT, 'config/vllm.yaml'), {}),
+      'proxy-sim': loadConfig(path.join(ROOT, 'config/default.yaml'), {}),
+    };
+    for (const [name, config] of Object.entries(configs)) {
+      const grace = Number(String(service(compose, name).stop_grace_period).replace(/s$/, ''));
+      const margin = grace - config.server.drain_timeout_ms / 1000;
+      expect([name, margin >= 2 && margin <= 30]).toEqual([name, true]);
     }
   });
 });

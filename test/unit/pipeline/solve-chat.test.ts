@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../../src/errors';
+import { DeadlineError, UpstreamError } from '../../../src/errors';
 import {
   solveChat,
   type ModelBackend,
@@ -159,6 +159,28 @@ describe('solveChat', () => {
     expect(result.choices[0]?.text).toMatch(/\\boxed\{/);
     expect(result.metadata.degraded).toMatch(/deadline/);
     expect(result.metadata.warnings.map((w) => w.code)).toContain('aborted');
+  });
+
+  it('reports the deadline, not the upstream, when it passes before any solution finished', async () => {
+    const hanging: Policy = {
+      generate: (_prefixes, _params, signal) =>
+        new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            const error = new Error('aborted');
+            error.name = 'AbortError';
+            reject(error);
+          });
+        }),
+    };
+    const error: unknown = await solveChat(
+      input({
+        backend: backend(hanging, createFakeVerifier(toyScorer)),
+        plan: plan('best_of_n', 4),
+        timeoutMs: 50,
+      }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as Error).message).toBe('deadline of 50 ms reached before any solution finished');
   });
 
   it('rethrows when the client aborts (nothing to answer)', async () => {

@@ -52,10 +52,10 @@ function appWithLog(level: pino.Level = 'info') {
 }
 
 describe('createAccessLog', () => {
-  it('writes one line per request with method, url, status, duration and request id, and no headers', async () => {
+  it('writes one line per request with method, path, status, duration and request id, and no headers or query', async () => {
     const { app, lines } = appWithLog();
     const response = await request(app)
-      .post('/echo-id?x=1')
+      .post('/echo-id?x=1&api_key=sk-query-secret')
       .set('authorization', 'Bearer sk-secret-123')
       .send({});
     expect(lines).toHaveLength(1);
@@ -63,7 +63,7 @@ describe('createAccessLog', () => {
     expect(line).toMatchObject({
       msg: 'request completed',
       method: 'POST',
-      url: '/echo-id?x=1',
+      url: '/echo-id',
       status: 200,
       durationMs: 2.5,
       level: 30,
@@ -72,6 +72,7 @@ describe('createAccessLog', () => {
     expect(line.reqId).toBe(response.body.id);
     expect(line.aborted).toBeUndefined();
     expect(JSON.stringify(lines)).not.toContain('sk-secret-123');
+    expect(JSON.stringify(lines)).not.toContain('sk-query-secret');
   });
 
   it('echoes a well-formed client x-request-id and replaces a malformed one with a UUID', async () => {

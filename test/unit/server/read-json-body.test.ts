@@ -4,11 +4,11 @@ import { gzipSync } from 'node:zlib';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
 import { toHttpError } from '../../../src/server/http-error';
-import { createJsonBodyReader } from '../../../src/server/read-json-body';
+import { bodyLimits, createJsonBodyReader } from '../../../src/server/read-json-body';
 
 /** An app that answers the body it read, or the error body `toHttpError` maps its failure to. */
 function appReading(limitBytes: number) {
-  const readBody = createJsonBodyReader({ limitBytes });
+  const readBody = createJsonBodyReader(bodyLimits({ limitBytes }));
   const app = express();
   app.post('/', async (request: Request, response: Response) => {
     response.json({ body: await readBody(request, response) });
@@ -56,6 +56,17 @@ describe('createJsonBodyReader', () => {
     const response = await post(JSON.stringify({ text: 'x'.repeat(200) }));
     expect(response.status).toBe(413);
     expect(response.body.error.code).toBe('request_too_large');
+  });
+
+  it('400 json_too_deep naming the limit, 415 for a charset other than UTF-8', async () => {
+    const deep = await request(appReading(10_000))
+      .post('/')
+      .set('content-type', 'application/json')
+      .send('['.repeat(200) + ']'.repeat(200));
+    expect([deep.status, deep.body.error.code]).toEqual([400, 'json_too_deep']);
+    expect(deep.body.error.message).toMatch(/limit of 128 levels/);
+    const latin = await post('{"a":1}', 'application/json; charset=latin1');
+    expect([latin.status, latin.body.error.code]).toEqual([415, 'unsupported_charset']);
   });
 
   it('leaves other media types unread, as body-parser does', async () => {

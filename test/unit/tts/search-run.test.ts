@@ -102,4 +102,19 @@ describe('describeError', () => {
     expect(describeError(new TypeError('bad'))).toBe('TypeError: bad');
     expect(describeError('text')).toBe('text');
   });
+
+  it('masks upstream addresses (warnings reach clients)', () => {
+    expect(describeError(new Error('connect ECONNREFUSED 10.0.3.7:8000'))).toBe(
+      'Error: connect ECONNREFUSED [upstream]',
+    );
+    expect(describeError(new Error('fetch http://vllm-policy:8000/v1/completions failed'))).toBe(
+      'Error: fetch [upstream] failed',
+    );
+    expect(describeError(new Error('connect ECONNREFUSED [::1]:8001'))).toBe(
+      'Error: connect ECONNREFUSED [upstream]',
+    );
+    expect(describeError(new Error('the policy failed in round 2'))).toBe(
+      'Error: the policy failed in round 2',
+    );
+  });
 });

@@ -98,11 +98,11 @@ describe('createUpstreamClient', () => {
   });
 
   it('aborts when the caller aborts, without retrying', async () => {
-    script = [() => undefined];
-    const client = make(3, 5000);
     const controller = new AbortController();
+    // Aborted once the server holds the call (a fixed delay raced the request on a loaded machine).
+    script = [() => controller.abort()];
+    const client = make(3, 5000);
     const pending = client.postJson('/x', {}, controller.signal);
-    setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toThrow();
     expect(calls).toBe(1);
     await client.close();
@@ -121,6 +121,42 @@ describe('createUpstreamClient', () => {
     const error = await client.postJson('/x', {}).catch((e: unknown) => e as Error);
     expect(seen).toBe('Bearer sk-upstream-secret');
     expect(JSON.stringify(error) + String(error)).not.toContain('sk-upstream-secret');
+    await client.close();
+  });
+  it('names a refused connection by its code, never by address (messages can reach clients)', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 2000,
+      maxConnections: 1,
+      retries: 0,
+    });
+    const error = (await client.postJson('/x', {}).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe("upstream 'policy' is unreachable (ECONNREFUSED)");
+    await client.close();
+  });
+
+  it("waits the upstream's Retry-After before retrying a 429", async () => {
+    const seen: number[] = [];
+    script = [
+      (_q, r) => {
+        seen.push(Date.now());
+        r.statusCode = 429;
+        r.setHeader('retry-after', '1');
+        r.end('{"error":{"message":"slow down"}}');
+      },
+      (_q, r) => {
+        seen.push(Date.now());
+        r.end('{"ok":true}');
+      },
+    ];
+    const client = make();
+    await expect(client.postJson('/x', {})).resolves.toEqual({ ok: true });
+    expect((seen[1] as number) - (seen[0] as number)).toBeGreaterThanOrEqual(990);
     await client.close();
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * Receive a request body as bytes, bounded in size (413), in time (the whole body within
+ * `bodyTimeoutMs`, no gap between chunks over `idleTimeoutMs`: 408) and in what all bodies being
+ * received at once may cost (the gate: 429). A client that trickles a body costs a socket and a
+ * gate ticket until its timeout, never an admission slot.
+ */
+import type { IncomingMessage } from 'node:http';
+import { OverloadedError } from '../../errors';
+import type { BodyGate, BodyTicket } from './body-gate';
+import { RequestBodyError } from './request-body-error';
+
+export interface RawBodyLimits {
+  limitBytes: number;
+  bodyTimeoutMs: number;
+  idleTimeoutMs: number;
+  gate: BodyGate;
+}
+
+export interface RawBody {
+  bytes: Buffer;
+  /** Hands the body's bytes back to the gate; call once the body is parsed or forwarded. */
+  release(): void;
+}
+
+function tooLarge(limitBytes: number): RequestBodyError {
+  return new RequestBodyError(
+    413,
+    'entity.too.large',
+    `Request body is larger than this server's limit of ${limitBytes} bytes.`,
+    { closesConnection: true },
+  );
+}
+
+function declaredLength(request: IncomingMessage): number | null {
+  const header = request.headers['content-length'];
+  if (header === undefined) return null;
+  const length = Number(header);
+  return Number.isSafeInteger(length) && length >= 0 ? length : null;
+}
+
+export function readRawBody(request: IncomingMessage, limits: RawBodyLimits): Promise<RawBody> {
+  const declared = declaredLength(request);
+  if (declared !== null && declared > limits.limitBytes)
+    return Promise.reject(tooLarge(limits.limitBytes));
+  let ticket: BodyTicket;
+  try {
+    ticket = limits.gate.enter();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // A declared length is reserved up front, so a burst of large bodies is refused before it arrives.
+  if (declared !== null && !ticket.add(declared)) {
+    ticket.release();
+    return Promise.reject(overloadedBytes());
+  }
+  return new Promise<RawBody>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let isDone = false;
+    const started = Date.now();
+    let lastData = started;
+    const finish = (error: Error | undefined, body?: Buffer): void => {
+      if (isDone) return;
+      isDone = true;
+      clearTimeout(timer);
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+      if (error !== undefined) {
+        ticket.release();
+        reject(error);
+        return;
+      }
+      resolve({ bytes: body ?? Buffer.alloc(0), release: () => ticket.release() });
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      lastData = Date.now();
+      if (received > limits.limitBytes) return finish(tooLarge(limits.limitBytes));
+      // Bodies without a declared length are counted as they arrive.
+      if (declared === null && !ticket.add(chunk.length)) return finish(overloadedBytes());
+      chunks.push(chunk);
+    };
+    const onEnd = (): void =>
+      finish(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+    const onError = (error: Error): void =>
+      finish(
+        new RequestBodyError(400, 'request.aborted', 'The request body was cut off.', {
+          cause: error,
+        }),
+      );
+    // 'close' before 'end': the client went away mid-body.
+    const onClose = (): void =>
+      finish(new RequestBodyError(400, 'request.aborted', 'The request body was cut off.'));
+    // One timer for both bounds: it fires at the earlier of the two and re-arms if data came since.
+    const check = (): void => {
+      const now = Date.now();
+      const idleLeft = limits.idleTimeoutMs - (now - lastData);
+      const totalLeft = limits.bodyTimeoutMs - (now - started);
+      if (idleLeft <= 0 || totalLeft <= 0) {
+        finish(
+          new RequestBodyError(
+            408,
+            'request.timeout',
+            idleLeft <= 0
+              ? `The request body stalled for more than ${limits.idleTimeoutMs} ms.`
+              : `The request body did not arrive within ${limits.bodyTimeoutMs} ms.`,
+            { closesConnection: true },
+          ),
+        );
+        return;
+      }
+      timer = setTimeout(check, Math.min(idleLeft, totalLeft));
+    };
+    let timer = setTimeout(check, Math.min(limits.idleTimeoutMs, limits.bodyTimeoutMs));
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
+}
+
+function overloadedBytes(): OverloadedError {
+  return new OverloadedError('Too many request bytes are being received at once; retry later.', 1);
+}

@@ -1,0 +1,192 @@
+/**
+ * The /v1 passthrough behind the same edge as chat: an allow-listed, normalised path; the body
+ * received under the body limits before an admission slot is taken; admission (429 +
+ * Retry-After); the client's `authorization` never forwarded (only the proxy's upstream key is
+ * sent); every error OpenAI-shaped; streamed answers relayed event by event and checked.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidRequestError } from '../../errors';
+import type { Admission } from '../admission';
+import { decodeBodyBytes } from '../body/decode-body';
+import { exceedsJsonDepth } from '../body/json-depth';
+import { receiveBody, type BodyLimits } from '../read-json-body';
+import { sendJson } from '../send-json';
+import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
+import {
+  mapUpstreamFailure,
+  mapUpstreamStatus,
+  type MappedUpstreamError,
+} from './passthrough-errors';
+import { createRouteAllowList, normaliseTarget } from './passthrough-routes';
+import { relayCheckedStream } from './relay-checked-stream';
+
+export interface PassthroughOptions {
+  upstream: PassthroughUpstream;
+  /** Forwarded routes, as "METHOD /v1/path". */
+  routes: readonly string[];
+  admission: Admission;
+  body: BodyLimits;
+  retry: RetryRunner;
+  /** A streamed answer the upstream broke (for the log). */
+  onBrokenStream?: (response: ServerResponse) => void;
+}
+
+export interface Passthrough {
+  /** Serve one request whose path starts with /v1; rejects with errors for the error handler. */
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  close(): void;
+}
+
+/** Upstream error bodies read to wrap them; more than this is cut. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+function send(response: ServerResponse, mapped: MappedUpstreamError): void {
+  for (const [name, value] of Object.entries(mapped.headers)) response.setHeader(name, value);
+  sendJson(response, mapped.status, mapped.body);
+}
+
+function readLimited(stream: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      if (size < limit) chunks.push(chunk);
+      size += chunk.length;
+    });
+    const done = (): void => resolve(Buffer.concat(chunks).toString('utf8').slice(0, limit));
+    stream.once('end', done);
+    stream.once('error', done);
+    stream.once('close', done);
+  });
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
+}
+
+/**
+ * The body to forward: JSON is decompressed (forwarded plain) and depth-checked like chat's;
+ * other media types (audio uploads) go as received.
+ */
+async function receiveForwardBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  limits: BodyLimits,
+): Promise<{ body: Buffer; contentEncoding: string | undefined }> {
+  const raw = await receiveBody(request, response, limits);
+  try {
+    if (!isJson(request.headers['content-type']))
+      return { body: raw.bytes, contentEncoding: request.headers['content-encoding'] };
+    const body = decodeBodyBytes(raw.bytes, request.headers, limits.limitBytes);
+    if (exceedsJsonDepth(body.toString('utf8'), limits.maxDepth))
+      throw new InvalidRequestError(
+        `Request JSON nests deeper than this server's limit of ${limits.maxDepth} levels.`,
+        null,
+        'json_too_deep',
+      );
+    return { body, contentEncoding: undefined };
+  } finally {
+    raw.release();
+  }
+}
+
+/** Hand the upstream's answer to the client: errors wrapped, streams checked, the rest piped. */
+async function relayAnswer(
+  upstream: IncomingMessage,
+  response: ServerResponse,
+  onBrokenStream: PassthroughOptions['onBrokenStream'],
+): Promise<void> {
+  const status = upstream.statusCode ?? 502;
+  if (status >= 400) {
+    send(response, mapUpstreamStatus(status, await readLimited(upstream, ERROR_BODY_LIMIT)));
+    return;
+  }
+  const type = upstream.headers['content-type'];
+  response.statusCode = status;
+  if (type !== undefined) response.setHeader('content-type', type);
+  if (type?.startsWith('text/event-stream')) {
+    response.setHeader('cache-control', 'no-cache');
+    response.setHeader('x-accel-buffering', 'no');
+    response.flushHeaders();
+    const outcome = await relayCheckedStream(upstream, response);
+    if (outcome === 'broken') onBrokenStream?.(response);
+    return;
+  }
+  upstream.pipe(response);
+  await new Promise<void>((resolve) => {
+    upstream.once('error', () => {
+      response.destroy();
+      resolve();
+    });
+    response.once('close', () => {
+      upstream.destroy();
+      resolve();
+    });
+  });
+}
+
+export function createPassthrough(options: PassthroughOptions): Passthrough {
+  const allowList = createRouteAllowList(options.routes);
+  const forwarder = createForwarder(options.upstream, options.retry);
+
+  async function admit(response: ServerResponse): Promise<() => void> {
+    const now = options.admission.tryAcquire();
+    if (now !== null) return now;
+    const controller = new AbortController();
+    const onClose = (): void => controller.abort();
+    response.once('close', onClose);
+    try {
+      return await options.admission.acquire(controller.signal);
+    } finally {
+      response.off('close', onClose);
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = request.method ?? 'GET';
+    const { path, query } = normaliseTarget(request.url ?? '/');
+    const verdict = allowList.check(method, path);
+    if (verdict !== 'allowed') {
+      const status = verdict === 'method' ? 405 : 404;
+      sendJson(response, status, {
+        error: {
+          message:
+            verdict === 'method'
+              ? `Method ${method} is not allowed on ${path}.`
+              : `Unknown route ${method} ${path}`,
+          type: 'invalid_request_error',
+          param: null,
+          code: verdict === 'method' ? 'method_not_allowed' : 'not_found',
+        },
+      });
+      return;
+    }
+    // The whole body first (bounded), so a slow body never holds an admission slot.
+    const { body, contentEncoding } = await receiveForwardBody(request, response, options.body);
+    const release = await admit(response);
+    response.once('close', release);
+    const controller = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
+    let upstream: IncomingMessage;
+    try {
+      upstream = await forwarder.forward({
+        method,
+        target: path + query,
+        body,
+        contentType: request.headers['content-type'],
+        contentEncoding,
+        accept: request.headers.accept,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (controller.signal.aborted) throw error;
+      send(response, mapUpstreamFailure(error));
+      return;
+    }
+    await relayAnswer(upstream, response, options.onBrokenStream);
+  }
+
+  return { handle, close: () => forwarder.close() };
+}

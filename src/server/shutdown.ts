@@ -1,0 +1,141 @@
+/**
+ * Graceful shutdown of the HTTP server: stop accepting, close idle keep-alive connections at once
+ * and each busy one as soon as its response is done, let in-flight requests finish up to a bounded
+ * drain deadline, then cut what is left — logging each cut request — and report how many were
+ * cut (the CLI exits non-zero if any was). Requests that arrive on an open connection while
+ * draining are refused with an OpenAI-shaped 503 (`connection: close`).
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import { pathOf, requestIdOf } from './access-log';
+
+export interface DrainReport {
+  /** Requests that finished during the drain. */
+  drained: number;
+  /** Requests still running at the deadline, cut. */
+  cut: number;
+  durationMs: number;
+}
+
+export interface ShutdownControl {
+  /** Wraps the server's request listener to track in-flight requests. */
+  wrap(
+    listener: (request: IncomingMessage, response: ServerResponse) => void,
+  ): (request: IncomingMessage, response: ServerResponse) => void;
+  /** Attach the listening server (after `createServer`). */
+  attach(server: Server): void;
+  drain(timeoutMs: number): Promise<DrainReport>;
+  inFlight(): number;
+}
+
+interface InFlight {
+  request: IncomingMessage;
+  response: ServerResponse;
+  started: number;
+}
+
+const SHUTTING_DOWN = JSON.stringify({
+  error: {
+    message: 'The server is shutting down; retry on another instance.',
+    type: 'server_error',
+    param: null,
+    code: 'shutting_down',
+  },
+});
+
+export function createShutdownControl(logger: Logger, registry?: Registry): ShutdownControl {
+  const running = new Set<InFlight>();
+  if (registry) {
+    // What a drain would wait for (and what a scrape shows of the load right now).
+    new Gauge({
+      name: 'tts_proxy_requests_in_flight',
+      help: 'HTTP requests being served now (a shutdown drains these)',
+      registers: [registry],
+      collect() {
+        this.set(running.size);
+      },
+    });
+  }
+  let server: Server | null = null;
+  let isDraining = false;
+  let drained = 0;
+  let onIdle: (() => void) | null = null;
+
+  const settle = (entry: InFlight): void => {
+    if (!running.delete(entry)) return;
+    if (!isDraining) return;
+    drained++;
+    // Its connection is idle now (keep-alive): close it rather than wait for the client.
+    server?.closeIdleConnections();
+    if (running.size === 0) onIdle?.();
+  };
+
+  return {
+    wrap(listener) {
+      return (request, response) => {
+        if (isDraining) {
+          response.writeHead(503, {
+            'content-type': 'application/json',
+            connection: 'close',
+            'retry-after': '1',
+          });
+          response.end(SHUTTING_DOWN);
+          return;
+        }
+        const entry: InFlight = { request, response, started: performance.now() };
+        running.add(entry);
+        response.once('close', () => settle(entry));
+        listener(request, response);
+      };
+    },
+    attach(attached) {
+      server = attached;
+    },
+    inFlight: () => running.size,
+    async drain(timeoutMs) {
+      const started = performance.now();
+      isDraining = true;
+      drained = 0;
+      const closed = new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+      });
+      server?.closeIdleConnections();
+      // A response not yet started tells its client the connection ends with it.
+      for (const { response } of running)
+        if (!response.headersSent) response.setHeader('connection', 'close');
+      if (running.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          onIdle = resolve;
+          timer = setTimeout(resolve, timeoutMs);
+        });
+        clearTimeout(timer);
+        onIdle = null;
+      }
+      const finished = drained;
+      const left = [...running];
+      for (const { request, response, started: since } of left) {
+        logger.error(
+          {
+            reqId: requestIdOf(response),
+            method: request.method,
+            url: pathOf((request as { originalUrl?: string }).originalUrl ?? request.url ?? ''),
+            ageMs: Math.round(performance.now() - since),
+            drainTimeoutMs: timeoutMs,
+          },
+          'request cut by shutdown: still running at the drain deadline',
+        );
+        response.destroy();
+      }
+      server?.closeAllConnections();
+      await closed;
+      return {
+        drained: finished,
+        cut: left.length,
+        durationMs: Math.round(performance.now() - started),
+      };
+    },
+  };
+}

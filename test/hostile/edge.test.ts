@@ -1,0 +1,128 @@
+/**
+ * The edge against requests a hostile client sends on purpose (issue 13): paths that name other
+ * routes, bodies too large, broken compression, JSON nested thousands deep — each a 4xx with an
+ * OpenAI-shaped body, never a 5xx; and what unauthenticated callers may read.
+ */
+import { gzipSync } from 'node:zlib';
+import type { RunningServer } from '../../src/main';
+import { startTestServer } from '../integration/start-test-server';
+import { errorOf, isOpenAiError, send } from './support/raw-http';
+
+const KEY = 'sk-hostile-test-key';
+const MODEL = 'qwen2.5-1.5b-instruct';
+const auth = { authorization: `Bearer ${KEY}` };
+const json = { 'content-type': 'application/json', ...auth };
+
+function nested(depth: number): string {
+  return '['.repeat(depth) + ']'.repeat(depth);
+}
+
+describe('hostile edge', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TTS_PROXY__SERVER__API_KEY_ENVS: '[HOSTILE_KEY]',
+      TTS_PROXY__SERVER__METRICS_REQUIRE_KEY: 'true',
+      HOSTILE_KEY: KEY,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('refuses dot segments and encoded separators with 400 before anything is forwarded', async () => {
+    const paths = [
+      '/v1/../health',
+      '/v1/%2e%2e/metrics',
+      '/v1/%2E%2E/metrics',
+      '/v1/completions/../../health',
+      '/v1/./completions',
+      '/v1/completions%2f..%2f..%2fhealth',
+      '/v1//completions',
+    ];
+    const before = server.simulators.policy?.stats().requestsByRoute ?? {};
+    for (const path of paths) {
+      const answer = await send(server.url, { path, headers: json, body: '{}' });
+      expect([path, answer.status, isOpenAiError(answer.body)]).toEqual([path, 400, true]);
+    }
+    expect(server.simulators.policy?.stats().requestsByRoute).toEqual(before);
+  });
+
+  it('forwards only the allow-listed /v1 routes', async () => {
+    const tokenize = await send(server.url, { path: '/v1/tokenize', headers: json, body: '{}' });
+    expect([tokenize.status, isOpenAiError(tokenize.body)]).toEqual([404, true]);
+    const wrongMethod = await send(server.url, {
+      method: 'GET',
+      path: '/v1/completions',
+      headers: auth,
+    });
+    expect([wrongMethod.status, isOpenAiError(wrongMethod.body)]).toEqual([405, true]);
+    const ok = await send(server.url, {
+      path: '/v1/completions?trace=1',
+      headers: json,
+      body: JSON.stringify({ model: 'sim-qwen2.5-1.5b-instruct', prompt: '2+2=', max_tokens: 4 }),
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('answers 413 to a passthrough body over the limit, without reading 20 MB', async () => {
+    const body = Buffer.alloc(20 * 1024 * 1024, 0x20);
+    const answer = await send(server.url, { path: '/v1/completions', headers: json, body });
+    expect([answer.status, isOpenAiError(answer.body)]).toEqual([413, true]);
+  });
+
+  it('answers 400 to a body that claims gzip but is not, on chat and passthrough', async () => {
+    for (const path of ['/v1/chat/completions', '/v1/completions']) {
+      const answer = await send(server.url, {
+        path,
+        headers: { ...json, 'content-encoding': 'gzip' },
+        body: '{"model":"m"}',
+      });
+      expect([path, answer.status, errorOf(answer.body).code]).toEqual([
+        path,
+        400,
+        'invalid_encoding',
+      ]);
+    }
+    const good = await send(server.url, {
+      path: '/v1/chat/completions',
+      headers: { ...json, 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] })),
+    });
+    expect(good.status).toBe(200);
+  });
+
+  it('answers 400 naming the limit to JSON nested 5,000 deep in a forwarded field, streamed or not', async () => {
+    const fields = ['tools', 'response_format', 'logit_bias'];
+    for (const field of fields) {
+      for (const stream of [false, true]) {
+        const body = `{"model":"${MODEL}","stream":${stream},"messages":[{"role":"user","content":"Hi"}],"${field}":${nested(5000)}}`;
+        const answer = await send(server.url, {
+          path: '/v1/chat/completions',
+          headers: json,
+          body,
+        });
+        expect([field, stream, answer.status]).toEqual([field, stream, 400]);
+        expect(errorOf(answer.body).message).toMatch(/limit of 128 levels/);
+      }
+    }
+    const passthrough = await send(server.url, {
+      path: '/v1/completions',
+      headers: json,
+      body: `{"model":"sim-qwen2.5-1.5b-instruct","prompt":${nested(5000)}}`,
+    });
+    expect(passthrough.status).toBe(400);
+  });
+
+  it('keeps /health minimal and /metrics closed for callers without a key', async () => {
+    const open = await send(server.url, { method: 'GET', path: '/health' });
+    expect(JSON.parse(open.body)).toEqual({ status: 'ok' });
+    const detailed = await send(server.url, { method: 'GET', path: '/health', headers: auth });
+    const detail = JSON.parse(detailed.body) as { upstreams: Record<string, { status: string }> };
+    expect(detail.upstreams.policy?.status).toBe('ok');
+    const metrics = await send(server.url, { method: 'GET', path: '/metrics' });
+    expect([metrics.status, isOpenAiError(metrics.body)]).toEqual([401, true]);
+    const keyed = await send(server.url, { method: 'GET', path: '/metrics', headers: auth });
+    expect(keyed.status).toBe(200);
+  });
+});

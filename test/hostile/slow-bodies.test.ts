@@ -1,0 +1,88 @@
+/**
+ * Clients that trickle their bodies must not lock anyone out (issue 13: a few dozen such clients
+ * held every admission slot, all others got 429). Bodies are read before a request takes a slot,
+ * so 40 slow bodies against 8 slots leave ordinary requests untouched; the slow ones end with 408.
+ */
+import http from 'node:http';
+import type { RunningServer } from '../../src/main';
+import { startTestServer } from '../integration/start-test-server';
+import { isOpenAiError, send, type RawAnswer } from './support/raw-http';
+
+const SLOTS = 8;
+const SLOW_CLIENTS = 40;
+const ORDINARY = 32;
+
+/** Declares a body of 1,000 bytes and sends one byte every 400 ms. */
+function trickle(url: string): Promise<RawAnswer> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const request = http.request({
+      host: target.hostname,
+      port: target.port,
+      method: 'POST',
+      path: '/v1/chat/completions',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': 1000 },
+    });
+    const timer = setInterval(() => request.write('{'), 400);
+    request.on('response', (response) => {
+      clearInterval(timer);
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+    });
+    request.on('error', () => {
+      clearInterval(timer);
+      resolve({ status: 0, headers: {}, body: '' });
+    });
+    request.flushHeaders();
+  });
+}
+
+describe('slow bodies', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TTS_PROXY__SERVER__MAX_CONCURRENT_REQUESTS: String(SLOTS),
+      TTS_PROXY__SERVER__MAX_QUEUED_REQUESTS: '64',
+      TTS_PROXY__SERVER__BODY_TIMEOUT_MS: '4000',
+      TTS_PROXY__SERVER__BODY_IDLE_TIMEOUT_MS: '2000',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it(`serves ordinary requests while ${SLOW_CLIENTS} clients trickle bodies into ${SLOTS} slots`, async () => {
+    const slow = Array.from({ length: SLOW_CLIENTS }, () => trickle(server.url));
+    // Let every slow client connect and start its body before the ordinary traffic.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const body = JSON.stringify({
+      model: 'qwen2.5-1.5b-instruct',
+      messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+      tts_strategy: 'best_of_n',
+      tts_budget: 4,
+    });
+    const ordinary = await Promise.all(
+      Array.from({ length: ORDINARY }, () =>
+        send(server.url, {
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
+      ),
+    );
+    expect(ordinary.map((answer) => answer.status)).toEqual(Array(ORDINARY).fill(200));
+    const cut = await Promise.all(slow);
+    // Each slow client is refused when its body deadline passes, with an OpenAI-shaped 408.
+    expect(cut.map((answer) => [answer.status, isOpenAiError(answer.body)])).toEqual(
+      Array(SLOW_CLIENTS).fill([408, true]),
+    );
+  }, 30_000);
+});
