@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { VOTE_METHODS } from '../answer/vote';
-import { PRM_FAMILY_NAMES as PRM_FAMILIES } from '../prm/prm-family';
+import { PRM_FAMILY_NAMES as PRM_FAMILIES, PRM_READOUTS } from '../prm/prm-family';
 import { POLICY_FAMILY_NAMES as POLICY_FAMILIES } from '../prompt/policy-presets';
 import { STRATEGY_NAMES as STRATEGIES } from '../select/select-types';
 import { AGGREGATIONS } from '../tts/search-types';
@@ -96,6 +96,8 @@ const upstream = z
         }),
         /** Simulator instances behind one pool (same seed, so any replica gives the same answers). */
         replicas: positiveInt.max(16).default(1),
+        /** The simulated model's context (vLLM `--max-model-len`); omitted = the family's own. */
+        max_model_len: positiveInt.optional(),
       })
       .default({
         quality: 0.85,
@@ -165,6 +167,11 @@ const model = z.strictObject({
   step_api: z.enum(['completions', 'chat-continue']).default('completions'),
   /** Strategy table for `auto` on this model (e.g. a calibrated one); omitted = tts.strategy_table. */
   strategy_table: z.string().min(1).optional(),
+  /**
+   * Context (prompt + answer tokens) to plan requests with, when it is below what the server
+   * reports or the server reports none (TGI, SGLang, hosted APIs). vLLM reports its own.
+   */
+  max_model_len: positiveInt.optional(),
 });
 
 const prm = z.strictObject({
@@ -175,6 +182,12 @@ const prm = z.strictObject({
   params_b: z.number().positive(),
   /** PRM context; longer inputs are cut from the left (reference code behaviour). */
   max_input_tokens: positiveInt.default(4096),
+  /**
+   * How the server is read: `pooling` (/pooling), `prompt_logprobs` (/v1/completions of a
+   * generatively served PRM) or `embeddings` (/v1/embeddings, Skywork's plugin). Omitted = the
+   * family's right one (src/prm/configure-family.ts); wrong combinations refuse to start.
+   */
+  readout: z.enum(PRM_READOUTS).optional(),
   aggregation: aggregation.optional(),
   vote: vote.optional(),
 });
