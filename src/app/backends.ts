@@ -14,12 +14,13 @@ import type {
   SamplingPreset,
 } from '../contracts';
 import { ConfigError } from '../errors';
-import { getPrmFamily } from '../prm';
+import { configurePrmFamily, type ConfiguredPrmFamily } from '../prm';
 import { buildPolicyMessages, getPolicyPreset } from '../prompt';
 import type { Verifier } from '../tts';
 import {
   BACKEND_CAPABILITIES,
   FASTCHAT_PRM_FAMILIES,
+  checkPrmChatTemplate,
   checkPrmSpecialTokens,
   createFastchatPrmVerifier,
   createPrmCache,
@@ -45,6 +46,8 @@ function samplingPreset(model: ModelConfig): SamplingPreset {
   return {
     temperature: preset.temperature,
     topP: preset.topP,
+    cotTemperature: preset.cotTemperature,
+    cotTopP: preset.cotTopP,
     maxTokensPerStep: preset.maxTokensPerStep,
     maxTotalTokens: preset.maxTokensPerSolution,
     maxDepth: MAX_DEPTH,
@@ -60,7 +63,13 @@ export async function createVerifiers(
   const prmCache = createPrmCache(config.tts.prm_cache_entries);
   const verifiers = new Map<string, ConfiguredPrm>();
   for (const [index, prm] of config.prms.entries()) {
-    const family = getPrmFamily(prm.family);
+    let configured: ConfiguredPrmFamily;
+    try {
+      configured = configurePrmFamily(prm.family, prm.readout);
+    } catch (error) {
+      throw new ConfigError(`prms.${index}.readout`, (error as Error).message);
+    }
+    const family = configured.family;
     const prmClient = upstreams.client(prm.upstream);
     const kind = upstreams.kindOf(prm.upstream);
     if (!BACKEND_CAPABILITIES[kind].prm)
@@ -80,6 +89,7 @@ export async function createVerifiers(
     } else {
       try {
         await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
+        await checkPrmChatTemplate(prmClient, prm.served_name, family, `prms.${index}.family`);
       } catch (error) {
         if (error instanceof ConfigError) throw error;
         logger.warn(
@@ -93,6 +103,7 @@ export async function createVerifiers(
         family,
         maxInputTokens: prm.max_input_tokens,
         cache: prmCache,
+        route: configured.readout === 'embeddings' ? 'embeddings' : 'pooling',
         // One batcher per PRM (made by the verifier) when tts.prm_batch_window_ms > 0.
         batch: {
           windowMs: config.tts.prm_batch_window_ms,
@@ -157,6 +168,7 @@ export function createModelBackends(
             stepApi: model.step_api,
             buildMessages,
             verifier: prm?.verifier ?? null,
+            ...(model.max_model_len !== undefined ? { maxModelLen: model.max_model_len } : {}),
           })
         : createStackModelBackend({
             stack: kind,
@@ -172,6 +184,7 @@ export function createModelBackends(
               maxTokensField: upstreamConfig.openai_chat.max_tokens_field,
             },
             configPath: `models.${index}`,
+            ...(model.max_model_len !== undefined ? { maxModelLen: model.max_model_len } : {}),
           }),
     );
   }

@@ -4,11 +4,13 @@
  */
 import type { Config } from '../config';
 import type { HealthReport } from '../server';
+import type { ServedNameGate } from './served-names';
 import { healthProbe, type UpstreamClients } from './upstream-clients';
 
 export function createHealthCheck(
   config: Config,
   configured: UpstreamClients,
+  servedNames: ServedNameGate,
 ): () => Promise<HealthReport> {
   return async (): Promise<HealthReport> => {
     const entries = await Promise.all(
@@ -16,9 +18,13 @@ export function createHealthCheck(
         const probe = healthProbe(configured.kindOf(name));
         // A pool probes every replica (and updates their ejection) and is up while one is.
         const status = await upstreamClient.probe(probe.path, 2000);
+        const isUp = probe.isHealthy(status);
+        // Reachable but its served names never checked (or wrong): not ready, with the reason.
+        const problem = await servedNames.problem(name, upstreamClient, isUp);
         const replicas = configured.pools.get(name)?.stats();
         const entry = {
-          status: probe.isHealthy(status) ? ('ok' as const) : ('down' as const),
+          status: isUp && problem === null ? ('ok' as const) : ('down' as const),
+          ...(problem !== null ? { error: problem } : {}),
           url: redactUrl(upstreamClient.baseUrl),
           simulated: config.upstreams[name]?.url === 'sim',
           httpStatus: status,

@@ -76,6 +76,7 @@ export async function startSimulators(
                 servedName: role.model.served_name,
                 paramsB: role.model.params_b,
                 family: role.model.family === 'qwen2.5-math' ? 'qwen2.5' : role.model.family,
+                ...(sim.max_model_len !== undefined ? { maxModelLen: sim.max_model_len } : {}),
               },
             })
           : await startSimulator({

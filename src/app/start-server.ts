@@ -21,6 +21,7 @@ import { clientApiKeys } from './api-keys';
 import { loadAutoSettings } from './auto-settings';
 import { createModelBackends, createVerifiers } from './backends';
 import { createHealthCheck } from './health';
+import { createServedNameGate } from './served-names';
 import { listen } from './listen';
 import { createLogOutput, type LogOutput } from './log-output';
 import { startSimulators } from './simulators';
@@ -116,7 +117,8 @@ async function startConfiguredServer(
         .map((s) => s.close()),
     );
   };
-  await describeUpstreams(config, upstreams, logger);
+  const servedNames = createServedNameGate(config, logger);
+  await describeUpstreams(config, upstreams, logger, servedNames);
   const verifiers = await createVerifiers(config, upstreams, logger);
   const backends = createModelBackends(config, upstreams, verifiers, autoSettings);
 
@@ -134,7 +136,7 @@ async function startConfiguredServer(
     ? env[passthroughUpstream.api_key_env]
     : undefined;
 
-  const health = createHealthCheck(config, upstreams);
+  const health = createHealthCheck(config, upstreams, servedNames);
 
   const shutdown = createShutdownControl(logger, metrics.registry);
   const app = createApp({

@@ -20,6 +20,7 @@ import {
   type StackKind,
   type UpstreamClient,
 } from '../upstream';
+import type { ServedNameGate } from './served-names';
 import { upstreamUrls } from './simulators';
 
 /** How /health and a pool's health checks tell that a server of this stack is up. */
@@ -156,6 +157,7 @@ export async function describeUpstreams(
   config: Config,
   upstreams: UpstreamClients,
   logger: Logger,
+  servedNames: ServedNameGate,
 ): Promise<void> {
   for (const [name, upstreamClient] of upstreams.clients) {
     const kind = upstreams.kindOf(name);
@@ -181,7 +183,13 @@ export async function describeUpstreams(
         },
         `upstream '${name}' detected: ${detected.description}`,
       );
+      servedNames.check(
+        name,
+        detected.models.map((m) => m.id),
+      );
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      servedNames.markUnchecked(name);
       logger.warn(
         { upstream: name, err: (error as Error).message },
         `upstream '${name}' is not reachable yet; requests will retry`,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { VOTE_METHODS } from '../answer/vote';
-import { PRM_FAMILY_NAMES as PRM_FAMILIES } from '../prm/prm-family';
+import { PRM_FAMILY_NAMES as PRM_FAMILIES, PRM_READOUTS } from '../prm/prm-family';
 import { POLICY_FAMILY_NAMES as POLICY_FAMILIES } from '../prompt/policy-presets';
 import { STRATEGY_NAMES as STRATEGIES } from '../select/select-types';
 import { AGGREGATIONS } from '../tts/search-types';
@@ -97,6 +97,8 @@ const upstream = z
         }),
         /** Simulator instances behind one pool (same seed, so any replica gives the same answers). */
         replicas: positiveInt.max(16).default(1),
+        /** The simulated model's context (vLLM `--max-model-len`); omitted = the family's own. */
+        max_model_len: positiveInt.optional(),
       })
       .default({
         seed: 1234,
@@ -189,6 +191,11 @@ const model = z.strictObject({
    * omitted = `deepseek_r1` for the deepseek-r1-distill family, none otherwise.
    */
   reasoning_parser: z.enum(['deepseek_r1', 'none']).optional(),
+  /**
+   * Context (prompt + answer tokens) to plan requests with, when it is below what the server
+   * reports or the server reports none (TGI, SGLang, hosted APIs). vLLM reports its own.
+   */
+  max_model_len: positiveInt.optional(),
 });
 
 const prm = z.strictObject({
@@ -199,6 +206,12 @@ const prm = z.strictObject({
   params_b: z.number().positive(),
   /** PRM context; longer inputs are cut from the left (reference code behaviour). */
   max_input_tokens: positiveInt.default(4096),
+  /**
+   * How the server is read: `pooling` (/pooling), `prompt_logprobs` (/v1/completions of a
+   * generatively served PRM) or `embeddings` (/v1/embeddings, Skywork's plugin). Omitted = the
+   * family's right one (src/prm/configure-family.ts); wrong combinations refuse to start.
+   */
+  readout: z.enum(PRM_READOUTS).optional(),
   aggregation: aggregation.optional(),
   vote: vote.optional(),
 });

@@ -81,6 +81,9 @@ export interface AutoSettings {
 export interface SamplingPreset {
   temperature: number;
   topP: number;
+  /** The CoT baseline's sampling (greedy for most families; R1-distill samples at 0.6 / 0.95). */
+  cotTemperature: number;
+  cotTopP: number;
   maxTokensPerStep: number;
   maxTotalTokens: number;
   maxDepth: number;
@@ -97,7 +100,15 @@ export interface ModelBackend {
     messages: readonly PolicyMessage[],
     signal?: AbortSignal,
     options?: CreatePolicyOptions,
-  ): Promise<{ policy: Policy; promptTokens: number }>;
+  ): Promise<{
+    policy: Policy;
+    promptTokens: number;
+    /**
+     * Sampling fields the stack does not take (omitted, so its own values ran), known once the
+     * search has run; each becomes a `sampling-not-pinned` warning.
+     */
+    samplingNotes?: () => readonly string[];
+  }>;
   /** The PRM for this model, or null when none is configured. */
   createVerifier(): Verifier | null;
   /** Send a plain chat request (already mapped to the served name) to the policy upstream. */

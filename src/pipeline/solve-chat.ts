@@ -145,8 +145,8 @@ function searchOptions(input: SolveInput): SearchOptions {
   return {
     n: input.plan.n,
     m: input.plan.m,
-    temperature: isCot ? 0 : preset.temperature,
-    topP: isCot ? 1 : preset.topP,
+    temperature: isCot ? preset.cotTemperature : preset.temperature,
+    topP: isCot ? preset.cotTopP : preset.topP,
     maxTokensPerStep: Math.min(preset.maxTokensPerStep, cap),
     maxTotalTokens: Math.min(preset.maxTotalTokens, cap),
     maxDepth: preset.maxDepth,
@@ -202,13 +202,14 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   let result: SearchResult;
   let isCutByDeadline = false;
   let decision: AutoDecision | null = null;
+  let samplingNotes: (() => readonly string[]) | undefined;
   try {
-    const { policy, promptTokens: renderedTokens } = await backend.createPolicy(
-      input.messages,
-      signal,
-      { addAnswerInstruction: wantsAnswerInstruction(input) },
-    );
-    promptTokens = renderedTokens;
+    const created = await backend.createPolicy(input.messages, signal, {
+      addAnswerInstruction: wantsAnswerInstruction(input),
+    });
+    const policy = created.policy;
+    samplingNotes = created.samplingNotes;
+    promptTokens = created.promptTokens;
     const isAuto = plan.auto !== null && backend.info.auto !== undefined;
     const needsVerifier =
       isAuto ||
@@ -246,7 +247,13 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   }
 
   const complete = result.candidates.filter(isCompleteCandidate);
-  const warnings = [...result.warnings];
+  const warnings = [
+    ...result.warnings,
+    ...(samplingNotes?.() ?? []).map((message) => ({
+      code: 'sampling-not-pinned' as const,
+      message,
+    })),
+  ];
   let degraded: string | null =
     warnings.find(
       (w) =>

@@ -26,3 +26,10 @@ export {
   type PreparedPrmTokens,
 } from './prepare-prm-tokens';
 export { removeReservedText } from './sanitize-text';
+export {
+  configurePrmFamily,
+  defaultPrmReadout,
+  PRM_READOUTS,
+  type ConfiguredPrmFamily,
+  type PrmReadoutRoute,
+} from './configure-family';

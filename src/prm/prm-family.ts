@@ -20,6 +20,13 @@ export const PRM_FAMILY_NAMES = [
   'skywork-o1',
   'outcome',
 ] as const;
+
+/**
+ * The server routes a PRM can be read on (config `prms[].readout`; which one each family allows
+ * and defaults to: `configure-family.ts`).
+ */
+export const PRM_READOUTS = ['pooling', 'prompt_logprobs', 'embeddings'] as const;
+export type PrmReadoutRoute = (typeof PRM_READOUTS)[number];
 export type PrmFamilyName = (typeof PRM_FAMILY_NAMES)[number];
 
 /**

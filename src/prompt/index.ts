@@ -19,6 +19,7 @@ export {
   isPolicyFamilyName,
   POLICY_FAMILY_NAMES,
   LLAMA_MATH_SYSTEM_PROMPT,
+  PINNED_SAMPLING,
   type ChatTemplateName,
   type PolicyFamilyName,
   type PolicyPreset,

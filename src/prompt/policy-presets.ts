@@ -31,9 +31,25 @@ export interface PolicySamplingDefaults {
   maxTokensPerStep: number;
   /** Token cap for one whole solution (BoN, CoT). */
   maxTokensPerSolution: number;
-  /** Temperature of the single greedy CoT baseline. */
+  /** Temperature of the single CoT baseline (greedy for most families). */
   cotTemperature: number;
+  /** Nucleus mass of the CoT baseline. */
+  cotTopP: number;
 }
+
+/**
+ * Sampling fields the paper leaves neutral and that a server would otherwise fill from the model's
+ * generation_config.json (vLLM: repetition_penalty, top_k, min_p; see docs/upstream-apis.md).
+ * Sent on every request the proxy generates, as far as each stack accepts them.
+ */
+export const PINNED_SAMPLING = Object.freeze({
+  /** Off (vLLM/SGLang convention; llama.cpp spells it 0). */
+  topK: -1,
+  minP: 0,
+  repetitionPenalty: 1,
+  presencePenalty: 0,
+  frequencyPenalty: 0,
+});
 
 /** How the proxy prompts one policy family when the client does not bring its own instructions. */
 export interface PolicyPreset {
@@ -78,7 +94,8 @@ export const LLAMA_MATH_SYSTEM_PROMPT = [
   'Where [answer] is just the final number or expression that solves the problem.',
 ].join('\n');
 
-// run.sh: T=0.7, top_p=1, top_k=-1; 2048 tokens per step (tree search), 8192 for BoN/CoT; CoT T=0.
+// run.sh: T=0.7, top_p=1, top_k=-1; 2048 tokens per step (tree search), 8192 for BoN/CoT; CoT
+// greedy (T=0, top_p 1).
 const PAPER_SAMPLING: Readonly<PolicySamplingDefaults> = Object.freeze({
   temperature: 0.7,
   topP: 1,
@@ -86,9 +103,11 @@ const PAPER_SAMPLING: Readonly<PolicySamplingDefaults> = Object.freeze({
   maxTokensPerStep: 2048,
   maxTokensPerSolution: 8192,
   cotTemperature: 0,
+  cotTopP: 1,
 });
 
-// run.sh overrides every method for DeepSeek-R1 models: T=0.6, top_p=0.95, 32768 new tokens.
+// run.sh overrides every method for DeepSeek-R1 models, CoT included: T=0.6, top_p=0.95, 32768
+// new tokens (evaluate.py reads the same values for every method).
 const R1_SAMPLING: Readonly<PolicySamplingDefaults> = Object.freeze({
   temperature: 0.6,
   topP: 0.95,
@@ -96,6 +115,7 @@ const R1_SAMPLING: Readonly<PolicySamplingDefaults> = Object.freeze({
   maxTokensPerStep: 32768,
   maxTokensPerSolution: 32768,
   cotTemperature: 0.6,
+  cotTopP: 0.95,
 });
 
 const PRESETS: Readonly<Record<PolicyFamilyName, Readonly<PolicyPreset>>> = {

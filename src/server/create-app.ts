@@ -26,7 +26,14 @@ export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   upstreams: Record<
     string,
-    { status: 'ok' | 'down'; url: string; simulated: boolean; httpStatus: number | null }
+    {
+      status: 'ok' | 'down';
+      url: string;
+      simulated: boolean;
+      httpStatus: number | null;
+      /** Why a reachable upstream is not ready (e.g. its served names are not checked yet). */
+      error?: string;
+    }
   >;
 }
 

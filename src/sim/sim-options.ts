@@ -95,6 +95,19 @@ export interface SimStats {
   aborted: number;
   completionTokens: number;
   promptTokens: number;
+  /**
+   * The sampling the last generation request ran with, after the model's generation_config
+   * filled what the request omitted (what vLLM would run); null before any.
+   */
+  lastSampling: {
+    temperature: number;
+    topP: number;
+    topK: number;
+    minP: number;
+    repetitionPenalty: number;
+    presencePenalty: number;
+    frequencyPenalty: number;
+  } | null;
 }
 
 export interface RunningSimulator {

@@ -9,7 +9,7 @@ import { unixSeconds, type RouteHandler, type ServerRuntime } from './http/route
 import { chatCompletionsRoute } from './http/routes/chat-completions-route';
 import { completionsRoute } from './http/routes/completions-route';
 import { healthRoute, modelsRoute, versionRoute } from './http/routes/info-routes';
-import { poolingRoute } from './http/routes/pooling-route';
+import { poolingRoute, embeddingsRoute } from './http/routes/pooling-route';
 import { detokenizeRoute, tokenizeRoute } from './http/routes/tokenize-routes';
 import { badRequest, VllmError } from './http/vllm-error';
 import {
@@ -30,6 +30,7 @@ const ROUTES: Record<string, RouteHandler> = {
   'POST /v1/completions': completionsRoute,
   'POST /v1/chat/completions': chatCompletionsRoute,
   'POST /pooling': poolingRoute,
+  'POST /v1/embeddings': embeddingsRoute,
 };
 const KNOWN_PATHS = new Set(Object.keys(ROUTES).map((key) => key.split(' ')[1]));
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -37,7 +38,14 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const TIMEOUT_HOLD_MS = 60_000;
 
 function emptyStats(): SimStats {
-  return { requestsByRoute: {}, inFlight: 0, aborted: 0, completionTokens: 0, promptTokens: 0 };
+  return {
+    requestsByRoute: {},
+    inFlight: 0,
+    aborted: 0,
+    completionTokens: 0,
+    promptTokens: 0,
+    lastSampling: null,
+  };
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -101,6 +109,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     recordUsage: (promptTokens, completionTokens) => {
       stats.promptTokens += promptTokens;
       stats.completionTokens += completionTokens;
+    },
+    recordSampling: (params) => {
+      stats.lastSampling = {
+        temperature: params.temperature,
+        topP: params.topP,
+        topK: params.topK,
+        minP: params.minP,
+        repetitionPenalty: params.repetitionPenalty,
+        presencePenalty: params.presencePenalty,
+        frequencyPenalty: params.frequencyPenalty,
+      };
     },
     drawFault: createFaultPlan({ ...DEFAULT_FAULTS, ...options.faults }, options.seed),
     log,

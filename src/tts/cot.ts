@@ -16,15 +16,19 @@ export const COT_DEFAULTS: Readonly<SearchOptions> = Object.freeze({
 });
 
 /**
- * One sample at temperature 0 (top_p 1), to EOS within `maxTotalTokens`, with no stop string.
- * CoT is greedy by definition, so `temperature`, `topP`, `n` and `m` are ignored.
+ * One sample to EOS within `maxTotalTokens`, with no stop string, at `temperature` / `topP`: the
+ * paper's CoT is greedy (0 / 1) except for DeepSeek-R1-distill, which its run.sh samples at
+ * 0.6 / 0.95 like every other method. `n` and `m` are ignored.
  *
  * @throws an abort error when `deps.signal` fires, or the policy's error (nothing to degrade to).
  */
 export async function cot(options: SearchOptions, deps: SearchDeps): Promise<SearchResult> {
   validateSearchOptions(options);
   const run = createSearchRun(options, deps);
-  const candidates = await sampleSolutions(run, 1, { temperature: 0, topP: 1 });
+  const candidates = await sampleSolutions(run, 1, {
+    temperature: options.temperature,
+    topP: options.topP,
+  });
   run.emit({
     type: 'round-end',
     round: run.round,

@@ -81,7 +81,9 @@ export type SearchWarningCode =
   | 'prm-input-truncated'
   | 'aborted'
   /** Answer grouping fell back to key equality (work budget spent, or its worker failed). */
-  | 'equivalence-degraded';
+  | 'equivalence-degraded'
+  /** The serving stack does not accept a sampling field, so it ran with the server's value. */
+  | 'sampling-not-pinned';
 
 export interface SearchWarning {
   code: SearchWarningCode;

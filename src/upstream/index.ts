@@ -16,7 +16,9 @@ export type { PrefixScore } from './prm-verifier';
 export { createPrmBatcher } from './prm-batcher';
 export type { PrmBatcher, PrmBatcherOptions, PrmBatcherStats } from './prm-batcher';
 export { createVllmModelBackend } from './vllm-model-backend';
-export { checkPrmSpecialTokens } from './probe-upstream';
+export { checkPrmChatTemplate, checkPrmSpecialTokens } from './probe-upstream';
+export { checkServedNames, type ExpectedServedName } from './check-served-names';
+export { withContextBudget, isContextLengthError } from './context-budget';
 export { createReplicaPool } from './replica-pool';
 export type {
   ReplicaPool,

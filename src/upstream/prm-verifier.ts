@@ -15,13 +15,15 @@
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../errors';
 import type { PrmFamily } from '../prm';
-import { preparePrmTokens } from '../prm';
+import { preparePrmTokens, type PreparedPrmTokens } from '../prm';
 import type { ScoreResult, Verifier } from '../tts';
+import { isContextLengthError } from './context-budget';
 import { createPathKeys } from './path-keys';
 import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
 import type { UpstreamClient } from './upstream-client';
 import {
   completionResponseSchema,
+  embeddingsResponseSchema,
   poolingResponseSchema,
   tokenizeResponseSchema,
 } from './vllm-wire';
@@ -43,6 +45,12 @@ export interface PrmVerifierOptions {
    * verifier makes its own batcher, shared by every request it scores. Ignored when `batcher` is given.
    */
   batch?: { windowMs: number; maxPaths: number };
+  /**
+   * Route of a pooling readout: `pooling` (vLLM `/pooling`, default) or `embeddings`
+   * (`/v1/embeddings`, Skywork's own plugin on vLLM 0.6.4.post1, which answers the value head's
+   * per-token outputs as `embedding`). Ignored by prompt-logprobs families.
+   */
+  route?: 'pooling' | 'embeddings';
 }
 
 /** The cached scores of one scored path: one per step, each the score of that step's prefix. */
@@ -124,6 +132,25 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         promptTokens: response.data.usage?.prompt_tokens ?? 0,
       };
     }
+    if (options.route === 'embeddings') {
+      const response = embeddingsResponseSchema.safeParse(
+        await client.postJson(
+          '/v1/embeddings',
+          { model: servedName, input: payload, encoding_format: 'float' },
+          signal,
+        ),
+      );
+      if (!response.success)
+        throw new InvalidUpstreamResponseError(
+          client.name,
+          '/v1/embeddings: ' + response.error.message,
+        );
+      const data = [...response.data.data].sort((a, b) => a.index - b.index);
+      return {
+        raws: data.map((item) => item.embedding),
+        promptTokens: response.data.usage?.prompt_tokens ?? 0,
+      };
+    }
     if (batcher) {
       const answer = await batcher.pool(
         { model: servedName, input: payload, addSpecialTokens },
@@ -183,25 +210,46 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
 
       const inputs = pending.map((i) => family.render(question, paths[i] ?? []));
       const truncated = new Set<number>();
-      // Token ids are needed for position readouts, placeholder swaps, or when the text might not fit.
-      const prepared = await Promise.all(
-        inputs.map(async (input, k) => {
-          const mightOverflow = input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
-          if (!needsIds && input.tokenSwaps.length === 0 && !mightOverflow) return null;
-          const ids = await tokenize(input.text, input.addSpecialTokens, signal);
-          const tokens = preparePrmTokens(family, input, ids, {
-            maxTokens: options.maxInputTokens,
-            upstream: client.name,
-          });
-          if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
-          // A text that fits and needs no swaps or positions is sent as text (readable in logs).
-          if (!needsIds && input.tokenSwaps.length === 0 && tokens.droppedTokens === 0) return null;
-          return tokens;
-        }),
-      );
-      const payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
+      let upstreamCalls = 0;
+      /**
+       * Token ids for position readouts and placeholder swaps; with `checkLength`, also for texts
+       * that may not fit (no real tokenizer makes fewer than one character per token).
+       */
+      const prepare = (checkLength: boolean): Promise<(PreparedPrmTokens | null)[]> =>
+        Promise.all(
+          inputs.map(async (input, k) => {
+            const mightOverflow =
+              checkLength && input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
+            if (!needsIds && input.tokenSwaps.length === 0 && !mightOverflow) return null;
+            upstreamCalls += 1;
+            const ids = await tokenize(input.text, input.addSpecialTokens, signal);
+            const tokens = preparePrmTokens(family, input, ids, {
+              maxTokens: options.maxInputTokens,
+              upstream: client.name,
+            });
+            if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
+            // A text that fits and needs no swaps or positions is sent as text (readable in logs).
+            if (!needsIds && input.tokenSwaps.length === 0 && tokens.droppedTokens === 0)
+              return null;
+            return tokens;
+          }),
+        );
       const addSpecialTokens = inputs[0]?.addSpecialTokens ?? false;
-      const { raws, promptTokens } = await query(payload, addSpecialTokens, signal);
+      // Texts go as they are; only when the PRM rejects a length are the long ones counted and cut.
+      let prepared = await prepare(false);
+      let payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
+      let answer: { raws: unknown[]; promptTokens: number };
+      try {
+        upstreamCalls += 1;
+        answer = await query(payload, addSpecialTokens, signal);
+      } catch (error) {
+        if (!isContextLengthError(error)) throw error;
+        prepared = await prepare(true);
+        payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
+        upstreamCalls += 1;
+        answer = await query(payload, addSpecialTokens, signal);
+      }
+      const { raws, promptTokens } = answer;
       if (raws.length !== pending.length) {
         throw new InvalidUpstreamResponseError(
           client.name,
@@ -246,7 +294,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         promptTokens,
         cachedTokens,
         truncatedPaths: [...truncated],
-        calls: 1,
+        calls: upstreamCalls,
       };
     },
   };

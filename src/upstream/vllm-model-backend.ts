@@ -11,8 +11,10 @@ import type {
   PolicyMessage,
 } from '../contracts';
 import type { Verifier } from '../tts';
+import { withContextBudget } from './context-budget';
 import type { UpstreamClient } from './upstream-client';
 import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
+import { tokenizeResponseSchema } from './vllm-wire';
 
 export interface VllmModelBackendOptions {
   info: ModelInfo;
@@ -25,6 +27,34 @@ export interface VllmModelBackendOptions {
   ) => PolicyMessage[];
   /** Built once per process (shares the PRM prefix cache), or null. */
   verifier: Verifier | null;
+  /**
+   * Config `models[].max_model_len`: the context to plan with when it is below what the server
+   * reports (or when it reports none). The server's own `max_model_len` otherwise.
+   */
+  maxModelLen?: number;
+}
+
+/** The smaller of the configured and the reported context length (null: neither is known). */
+function effectiveContext(configured: number | undefined, reported: number | null): number | null {
+  if (configured === undefined) return reported;
+  return reported === null ? configured : Math.min(configured, reported);
+}
+
+/** Exact prompt tokens of `text` on the server (`/tokenize`, no special tokens added). */
+async function countTextTokens(
+  client: UpstreamClient,
+  servedName: string,
+  text: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const parsed = tokenizeResponseSchema.safeParse(
+    await client.postJson(
+      '/tokenize',
+      { model: servedName, prompt: text, add_special_tokens: false },
+      signal,
+    ),
+  );
+  return parsed.success ? parsed.data.count : Buffer.byteLength(text, 'utf8');
 }
 
 export function createVllmModelBackend(options: VllmModelBackendOptions): ModelBackend {
@@ -34,26 +64,45 @@ export function createVllmModelBackend(options: VllmModelBackendOptions): ModelB
     async createPolicy(clientMessages, signal, policyOptions) {
       const messages = options.buildMessages(clientMessages, policyOptions);
       if (options.stepApi === 'chat-continue') {
-        const tokenCount = await countChatTokens(policyClient, info.servedName, messages, signal);
+        const counted = await countChatTokens(policyClient, info.servedName, messages, signal);
+        const policy = createVllmPolicy({
+          client: policyClient,
+          servedName: info.servedName,
+          messages,
+          mode: 'chat-continue',
+        });
         return {
-          policy: createVllmPolicy({
-            client: policyClient,
-            servedName: info.servedName,
-            messages,
-            mode: 'chat-continue',
+          policy: withContextBudget(policy, {
+            promptTokens: counted.count,
+            maxModelLen: effectiveContext(options.maxModelLen, counted.maxModelLen),
+            modelName: info.name,
           }),
-          promptTokens: tokenCount,
+          promptTokens: counted.count,
         };
       }
       // One /tokenize per request: the ids serve whole-solution sampling as they are, and the text
       // (one /detokenize) is fetched only if a step-wise round needs it, off the critical path.
       const prompt = await prepareChatPrompt(policyClient, info.servedName, messages, signal);
+      const policy = createVllmPolicy({
+        client: policyClient,
+        servedName: info.servedName,
+        prompt,
+        mode: 'completions',
+      });
       return {
-        policy: createVllmPolicy({
-          client: policyClient,
-          servedName: info.servedName,
-          prompt,
-          mode: 'completions',
+        policy: withContextBudget(policy, {
+          promptTokens: prompt.tokens,
+          maxModelLen: effectiveContext(options.maxModelLen, prompt.maxModelLen),
+          modelName: info.name,
+          countTokens: async (prefix, countSignal) =>
+            prefix === ''
+              ? prompt.tokens
+              : countTextTokens(
+                  policyClient,
+                  info.servedName,
+                  (await prompt.text(countSignal)) + prefix,
+                  countSignal,
+                ),
         }),
         promptTokens: prompt.tokens,
       };
@@ -78,15 +127,14 @@ async function countChatTokens(
   servedName: string,
   messages: readonly PolicyMessage[],
   signal?: AbortSignal,
-): Promise<number> {
-  const response = await client.postJson(
-    '/tokenize',
-    { model: servedName, messages, add_generation_prompt: true },
-    signal,
+): Promise<{ count: number; maxModelLen: number | null }> {
+  const parsed = tokenizeResponseSchema.safeParse(
+    await client.postJson(
+      '/tokenize',
+      { model: servedName, messages, add_generation_prompt: true },
+      signal,
+    ),
   );
-  const count =
-    typeof response === 'object' && response !== null
-      ? (response as Record<string, unknown>).count
-      : undefined;
-  return typeof count === 'number' ? count : 0;
+  if (!parsed.success) return { count: 0, maxModelLen: null };
+  return { count: parsed.data.count, maxModelLen: parsed.data.max_model_len ?? null };
 }

@@ -16,6 +16,7 @@
  */
 import type { ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../tts';
 import { InvalidUpstreamResponseError } from '../errors';
+import { PINNED_SAMPLING } from '../prompt';
 import type { UpstreamClient } from './upstream-client';
 import {
   chatCompletionResponseSchema,
@@ -87,6 +88,19 @@ export async function prepareChatPrompt(
     },
   };
 }
+
+/**
+ * vLLM fills every sampling field a request omits from the model's generation_config.json
+ * (Qwen2.5-Instruct: top_k 20, top_p 0.8, a repetition penalty), so the paper's neutral values are
+ * always sent (docs/upstream-apis.md, "Sampling defaults").
+ */
+const PINNED_VLLM_SAMPLING = Object.freeze({
+  top_k: PINNED_SAMPLING.topK,
+  min_p: PINNED_SAMPLING.minP,
+  repetition_penalty: PINNED_SAMPLING.repetitionPenalty,
+  presence_penalty: PINNED_SAMPLING.presencePenalty,
+  frequency_penalty: PINNED_SAMPLING.frequencyPenalty,
+});
 
 function toFinish(
   finishReason: string | null,
@@ -162,8 +176,7 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       n: params.n,
       temperature: params.temperature,
       top_p: params.topP,
-      // vLLM applies the model's generation_config.json (e.g. top_k 20) unless told: the paper samples with top_k off.
-      top_k: -1,
+      ...PINNED_VLLM_SAMPLING,
       max_tokens: params.maxTokens,
       stop: params.stop,
       include_stop_str_in_output: true,
@@ -227,7 +240,7 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
           n: params.n,
           temperature: params.temperature,
           top_p: params.topP,
-          top_k: -1,
+          ...PINNED_VLLM_SAMPLING,
           max_tokens: params.maxTokens,
           stop: params.stop,
           include_stop_str_in_output: true,

@@ -55,6 +55,12 @@ export const tokenizeResponseSchema = z.looseObject({
 
 export const detokenizeResponseSchema = z.looseObject({ prompt: z.string() });
 
+/** `/v1/embeddings` (vLLM `EmbeddingResponse`): one `embedding` per input, by `index`. */
+export const embeddingsResponseSchema = z.looseObject({
+  data: z.array(z.looseObject({ index: z.number().int(), embedding: z.unknown() })),
+  usage: usageSchema.nullish(),
+});
+
 export const poolingResponseSchema = z.looseObject({
   data: z.array(z.looseObject({ index: z.number().int(), data: z.unknown() })),
   usage: usageSchema.nullish(),

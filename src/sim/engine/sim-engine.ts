@@ -9,6 +9,7 @@ import { poolSkywork } from '../reward/skywork-pooling';
 import { isPrmModel, simulatedModelId, type SimulatorOptions } from '../sim-options';
 import type { TemplateKind } from '../template/render-chat';
 import { getSimTokenizer, type SimTokenizer } from '../tokenizer/sim-tokenizer';
+import type { GenerationConfigDefaults } from '../http/sampling-params';
 import type { VocabularyKind } from '../tokenizer/vocabularies';
 import { parseSolutionPrefix } from '../world/solution-prefix';
 import type { StepStyle } from '../world/step-text';
@@ -45,6 +46,8 @@ export interface SimEngine {
   tokenizer: SimTokenizer;
   template: TemplateKind;
   maxModelLen: number;
+  /** The model's generation_config.json sampling, applied to fields a request omits. */
+  generationConfig: GenerationConfigDefaults;
   /** Generation (completions and chat); null for pooling-only models. */
   continuePrompt: ((prompt: string, sampling: SequenceSampling) => Continuation) | null;
   /** Token index → P(+) at label positions, for `prompt_logprobs` of a judging model. */
@@ -55,15 +58,37 @@ export interface SimEngine {
 
 const POLICY_SETUP: Record<
   string,
-  { vocabulary: VocabularyKind; template: TemplateKind; style: StepStyle; maxModelLen: number }
+  {
+    vocabulary: VocabularyKind;
+    template: TemplateKind;
+    style: StepStyle;
+    maxModelLen: number;
+    generationConfig: GenerationConfigDefaults;
+  }
 > = {
-  'qwen2.5': { vocabulary: 'qwen', template: 'qwen', style: 'plain', maxModelLen: 32768 },
-  'llama-3': { vocabulary: 'llama-3', template: 'llama-3.1', style: 'llama', maxModelLen: 131072 },
+  // generation_config.json of the models each family stands for (Hugging Face hub files):
+  // Qwen2.5-*-Instruct ship sampling that is not the paper's (top_p 0.8, top_k 20, a repetition
+  // penalty); Llama-3.1-Instruct ships temperature 0.6, top_p 0.9; R1-distill 0.6 / 0.95.
+  'qwen2.5': {
+    vocabulary: 'qwen',
+    template: 'qwen',
+    style: 'plain',
+    maxModelLen: 32768,
+    generationConfig: { temperature: 0.7, topP: 0.8, topK: 20, repetitionPenalty: 1.05 },
+  },
+  'llama-3': {
+    vocabulary: 'llama-3',
+    template: 'llama-3.1',
+    style: 'llama',
+    maxModelLen: 131072,
+    generationConfig: { temperature: 0.6, topP: 0.9 },
+  },
   'deepseek-r1-distill': {
     vocabulary: 'deepseek-qwen',
     template: 'deepseek-r1',
     style: 'deepseek',
     maxModelLen: 131072,
+    generationConfig: { temperature: 0.6, topP: 0.95 },
   },
 };
 
@@ -77,6 +102,8 @@ const PRM_SETUP: Record<
   'skywork-o1': { vocabulary: 'qwen', template: 'qwen', maxModelLen: 4096 },
   outcome: { vocabulary: 'qwen', template: 'qwen-math', maxModelLen: 4096 },
 };
+
+const SHEPHERD_TAG = 'ки';
 
 function labelOffsetsToTokens(
   offsets: Map<number, number>,
@@ -106,6 +133,7 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
       tokenizer: getSimTokenizer(setup.vocabulary),
       template: setup.template,
       maxModelLen: model.maxModelLen ?? setup.maxModelLen,
+      generationConfig: setup.generationConfig,
       continuePrompt: (prompt, sampling) => ({
         text: writeContinuation(parseSolutionPrefix(prompt), {
           style: setup.style,
@@ -143,6 +171,7 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
     tokenizer,
     template: setup.template,
     maxModelLen: model.maxModelLen ?? setup.maxModelLen,
+    generationConfig: {},
   };
   if (model.family === 'rlhflow') {
     const plusId = tokenizer.encode('+')[0] ?? 10;
@@ -164,6 +193,44 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
       promptLabels: (prompt, tokenEnds) =>
         labelOffsetsToTokens(judgeRlhflowConversation(prompt, settings).labelOffsets, tokenEnds),
       pool: null,
+    };
+  }
+  if (model.family === 'math-shepherd') {
+    // Served generatively (vLLM's default runner for MistralForCausalLM): the readout is the
+    // distribution after each `ки` (P(+) vs P(-)) in `prompt_logprobs`. The judgement is the
+    // same as the STEP-pooling one, so both routes score a path alike.
+    const plusId = tokenizer.encode('+')[0] ?? 648;
+    const minusId = tokenizer.encode('-')[0] ?? 387;
+    return {
+      ...base,
+      continuePrompt: (prompt) => {
+        const pairs = poolShepherd(prompt, settings);
+        const last = pairs[pairs.length - 1];
+        if (!prompt.trimEnd().endsWith(SHEPHERD_TAG) || last === undefined)
+          return { text: '', firstToken: null };
+        const plusProbability = last[0] ?? 0.5;
+        return {
+          text: plusProbability >= 0.5 ? '+' : '-',
+          firstToken: { plusId, minusId, plusProbability },
+        };
+      },
+      promptLabels: (prompt, tokenEnds) => {
+        // The judged text is the input without the BOS the tokenizer added.
+        const bos = '<s>';
+        const judged = prompt.startsWith(bos) ? prompt.slice(bos.length) : prompt;
+        const pairs = poolShepherd(judged, settings);
+        const offsets = new Map<number, number>();
+        let from = 0;
+        for (const pair of pairs) {
+          const at = prompt.indexOf(SHEPHERD_TAG, from);
+          if (at === -1) break;
+          from = at + SHEPHERD_TAG.length;
+          // The token after the tag is predicted from it: its entry holds P(+) / P(-).
+          offsets.set(from, pair[0] ?? 0.5);
+        }
+        return labelOffsetsToTokens(offsets, tokenEnds);
+      },
+      pool: (text) => poolShepherd(text, settings),
     };
   }
   const pool = (text: string): PoolingData => {

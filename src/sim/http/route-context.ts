@@ -1,3 +1,4 @@
+import type { SamplingParams } from './sampling-params';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimEngine } from '../engine/sim-engine';
 import type { FaultDecision } from './fault-plan';
@@ -12,6 +13,8 @@ export interface ServerRuntime {
   nextServerSeed: () => number;
   nextId(prefix: string): string;
   recordUsage(promptTokens: number, completionTokens: number): void;
+  /** Keep the effective sampling of a generation request (for tests: what would have run). */
+  recordSampling(params: SamplingParams): void;
   drawFault(): FaultDecision;
   log(line: string): void;
   /** How long a "timeout" fault holds the socket before dropping it. */

@@ -14,6 +14,7 @@ import type {
 } from '../../contracts';
 import type { ChatTemplateName } from '../../prompt';
 import type { Policy, Verifier } from '../../tts';
+import { withContextBudget } from '../context-budget';
 import type { UpstreamClient } from '../upstream-client';
 import type { StackKind } from './backend-capabilities';
 import { createFastchatPolicy } from './fastchat-policy';
@@ -50,6 +51,12 @@ export interface StackModelBackendOptions {
   };
   /** Config path of the model, for startup errors. */
   configPath: string;
+  /**
+   * Config `models[].max_model_len`: the context every request must fit. llama.cpp reports its
+   * per-slot context itself (`/props`); the other stacks report none, so without it requests are
+   * not clamped.
+   */
+  maxModelLen?: number;
 }
 
 /** Stacks whose text prompts get BOS from the server's tokenizer (so the template must not add it). */
@@ -70,10 +77,48 @@ export function createStackModelBackend(options: StackModelBackendOptions): Mode
     );
   }
 
+  /** llama.cpp's per-slot context (`GET /props`), learned once; null when it does not say. */
+  let slotContext: Promise<number | null> | null = null;
+  const llamaCppContext = (): Promise<number | null> => {
+    slotContext ??= client
+      .getJson('/props')
+      .then((body) => {
+        const settings = (body as { default_generation_settings?: { n_ctx?: unknown } })
+          .default_generation_settings;
+        return typeof settings?.n_ctx === 'number' && settings.n_ctx > 0 ? settings.n_ctx : null;
+      })
+      .catch(() => null);
+    return slotContext;
+  };
+  const contextOf = async (): Promise<number | null> => {
+    const reported = stack === 'llama-cpp' ? await llamaCppContext() : null;
+    const configured = options.maxModelLen ?? null;
+    if (reported === null) return configured;
+    return configured === null ? reported : Math.min(reported, configured);
+  };
+  /**
+   * The policy, fitted to the context. `countedTokens` is exact where the stack counted the
+   * prompt; elsewhere the prompt's UTF-8 bytes bound its tokens from above.
+   */
+  const fitted = async (
+    policy: Policy,
+    renderedPrompt: string,
+    countedTokens: number | null,
+  ): Promise<Policy> =>
+    withContextBudget(policy, {
+      promptTokens: countedTokens ?? Buffer.byteLength(renderedPrompt, 'utf8'),
+      maxModelLen: await contextOf(),
+      modelName: info.name,
+    });
+
   async function bind(
     messages: readonly PolicyMessage[],
     signal?: AbortSignal,
-  ): Promise<{ policy: Policy; promptTokens: number }> {
+  ): Promise<{
+    policy: Policy;
+    promptTokens: number;
+    samplingNotes?: () => readonly string[];
+  }> {
     const concurrency = options.maxConcurrency;
     if (stack === 'openai-chat') {
       const policy = createOpenAiChatPolicy({
@@ -84,16 +129,22 @@ export function createStackModelBackend(options: StackModelBackendOptions): Mode
         ...options.openAiChat,
       });
       const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
-      return { policy, promptTokens: Math.ceil(characters / CHARS_PER_TOKEN) };
+      const text = messages.map((message) => message.content).join('\n');
+      return {
+        policy: await fitted(policy, text, null),
+        promptTokens: Math.ceil(characters / CHARS_PER_TOKEN),
+        samplingNotes: () => policy.samplingNotes(),
+      };
     }
     if (stack === 'llama-cpp') {
       const rendered = await renderLlamaCppPrompt(client, messages, signal);
+      const policy = createLlamaCppPolicy({
+        client,
+        renderedPrompt: rendered.text,
+        maxConcurrency: concurrency,
+      });
       return {
-        policy: createLlamaCppPolicy({
-          client,
-          renderedPrompt: rendered.text,
-          maxConcurrency: concurrency,
-        }),
+        policy: await fitted(policy, rendered.text, rendered.tokens),
         promptTokens: rendered.tokens,
       };
     }
@@ -103,33 +154,27 @@ export function createStackModelBackend(options: StackModelBackendOptions): Mode
       includeBeginOfText: !SERVER_ADDS_BOS.has(stack),
     });
     const promptTokens = Math.ceil(renderedPrompt.length / CHARS_PER_TOKEN);
-    switch (stack) {
-      case 'sglang':
-        return {
-          policy: createSglangPolicy({
+    const policy = ((): Policy => {
+      switch (stack) {
+        case 'sglang':
+          return createSglangPolicy({
             client,
             servedName: info.servedName,
             renderedPrompt,
             route: options.sglangRoute ?? 'generate',
-          }),
-          promptTokens,
-        };
-      case 'tgi':
-        return {
-          policy: createTgiPolicy({ client, renderedPrompt, maxConcurrency: concurrency }),
-          promptTokens,
-        };
-      case 'fastchat':
-        return {
-          policy: createFastchatPolicy({
+          });
+        case 'tgi':
+          return createTgiPolicy({ client, renderedPrompt, maxConcurrency: concurrency });
+        case 'fastchat':
+          return createFastchatPolicy({
             client,
             servedName: info.servedName,
             renderedPrompt,
             maxConcurrency: concurrency,
-          }),
-          promptTokens,
-        };
-    }
+          });
+      }
+    })();
+    return { policy: await fitted(policy, renderedPrompt, null), promptTokens };
   }
 
   return {

@@ -21,6 +21,7 @@ import type {
   Policy,
   SamplingParams,
 } from '../../tts';
+import { PINNED_SAMPLING } from '../../prompt';
 import type { UpstreamClient } from '../upstream-client';
 import { fanOut } from './fan-out';
 import { includeStop } from './include-stop';
@@ -90,7 +91,11 @@ export function createLlamaCppPolicy(options: LlamaCppPolicyOptions): Policy {
             // llama-server samples with top_k 40 and min_p 0.05 unless told otherwise; the paper
             // samples with neither (top_k -1), so both are switched off explicitly.
             top_k: 0,
-            min_p: 0,
+            min_p: PINNED_SAMPLING.minP,
+            // tools/server/README.md: repeat_penalty (1.0 = off), presence/frequency penalties.
+            repeat_penalty: PINNED_SAMPLING.repetitionPenalty,
+            presence_penalty: PINNED_SAMPLING.presencePenalty,
+            frequency_penalty: PINNED_SAMPLING.frequencyPenalty,
             stop: params.stop,
             cache_prompt: true,
             stream: false,

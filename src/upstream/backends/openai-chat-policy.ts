@@ -12,7 +12,15 @@
  *
  * `n`: sent natively; with `nativeN: 'auto'` (default) a server that rejects `n > 1` (llama.cpp:
  * "Only one completion choice is allowed") or ignores it (TGI returns one choice) is detected on
- * the first call, and the missing samples are fanned out as `n = 1` requests from then on.
+ * the first call, and the missing samples are fanned out as `n = 1` requests from then on. Only an
+ * error that names `n` means that: any other 400/422 (a context overflow, a bad parameter) is the
+ * real failure and is reported as such.
+ *
+ * Sampling: `temperature`, `top_p` and the neutral presence/frequency penalties are sent (OpenAI's
+ * API takes no top_k, min_p or repetition_penalty). Hosted reasoning models (o-series, gpt-5) reject
+ * some of them outright ("Unsupported parameter: 'top_p'", "Only the default (1) value is
+ * supported"); such a field is dropped, the call retried, and the omission reported through
+ * `samplingNotes` so the response's `tts.warnings` says what ran unpinned.
  */
 import { UnsupportedFeatureError, UpstreamError } from '../../errors';
 import type {
@@ -22,6 +30,7 @@ import type {
   Policy,
   SamplingParams,
 } from '../../tts';
+import { PINNED_SAMPLING } from '../../prompt';
 import type { UpstreamClient } from '../upstream-client';
 import { splitTokens, type PolicyMessage } from '../vllm-policy';
 import { fanOut } from './fan-out';
@@ -63,15 +72,53 @@ function toFinish(reason: string | null): ContinuationFinish {
 /** Whether an upstream error means "this server does not do n > 1" rather than a real failure. */
 function rejectsN(error: unknown): boolean {
   if (!(error instanceof UpstreamError)) return false;
-  if (error.status === 400 || error.status === 422) return true;
-  return /only one completion choice/i.test(error.body);
+  if (error.status !== 400 && error.status !== 422) return false;
+  const text = `${error.message} ${error.body}`;
+  return /only one completion choice|['"`]n['"`]|\bn\b (must|should) be 1|\bn\b.{0,20}(not supported|unsupported)/i.test(
+    text,
+  );
 }
 
-export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): Policy {
+/** Sampling fields a hosted model may refuse; dropped one by one when it says so. */
+const OPTIONAL_SAMPLING_FIELDS = [
+  'temperature',
+  'top_p',
+  'presence_penalty',
+  'frequency_penalty',
+] as const;
+type OptionalSamplingField = (typeof OPTIONAL_SAMPLING_FIELDS)[number];
+
+/** The sampling field a 400/422 refuses (OpenAI: "Unsupported parameter: 'top_p'" / "Unsupported value: 'temperature'"), if any. */
+function rejectedSamplingField(error: unknown): OptionalSamplingField | null {
+  if (!(error instanceof UpstreamError)) return null;
+  if (error.status !== 400 && error.status !== 422) return null;
+  const text = `${error.message} ${error.body}`;
+  if (!/unsupported|not supported|unrecognized|does not support|only the default/i.test(text))
+    return null;
+  return (
+    OPTIONAL_SAMPLING_FIELDS.find(
+      (field) => text.includes(`'${field}'`) || text.includes(`"${field}"`),
+    ) ?? null
+  );
+}
+
+/** A chat policy that also says which sampling fields the endpoint would not take. */
+export interface OpenAiChatPolicy extends Policy {
+  samplingNotes(): readonly string[];
+}
+
+export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): OpenAiChatPolicy {
   const { client } = options;
   const mode = options.nativeN ?? 'auto';
   // Learned once per policy (one conversation): a server that refused n is not asked again.
   let fansOut = mode === false;
+  // Fields this endpoint refused: not sent again, reported in samplingNotes.
+  const refused = new Set<OptionalSamplingField>();
+  const samplingNotes = (): string[] =>
+    [...refused].map(
+      (field) =>
+        `upstream '${client.name}' (model ${options.servedName}) does not accept ${field}: it was omitted, so the endpoint's own value ran instead of the preset's`,
+    );
 
   async function request(
     n: number,
@@ -79,21 +126,33 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): Policy
     seed: number | undefined,
     signal?: AbortSignal,
   ): Promise<ChatBatch> {
-    const body: Record<string, unknown> = {
-      model: options.servedName,
-      messages: options.messages,
-      n,
+    const sampling: Record<OptionalSamplingField, number> = {
       temperature: params.temperature,
       top_p: params.topP,
-      [options.maxTokensField ?? 'max_tokens']: params.maxTokens,
+      presence_penalty: PINNED_SAMPLING.presencePenalty,
+      frequency_penalty: PINNED_SAMPLING.frequencyPenalty,
     };
-    if (seed !== undefined) body.seed = seed;
-    const parsed = parseUpstreamBody(
-      openAiChatResponseSchema,
-      await client.postJson(ROUTE, body, signal),
-      client.name,
-      ROUTE,
-    );
+    let raw: unknown;
+    for (;;) {
+      const body: Record<string, unknown> = {
+        model: options.servedName,
+        messages: options.messages,
+        n,
+        [options.maxTokensField ?? 'max_tokens']: params.maxTokens,
+      };
+      for (const field of OPTIONAL_SAMPLING_FIELDS)
+        if (!refused.has(field)) body[field] = sampling[field];
+      if (seed !== undefined) body.seed = seed;
+      try {
+        raw = await client.postJson(ROUTE, body, signal);
+        break;
+      } catch (error) {
+        const field = rejectedSamplingField(error);
+        if (field === null || refused.has(field)) throw error;
+        refused.add(field);
+      }
+    }
+    const parsed = parseUpstreamBody(openAiChatResponseSchema, raw, client.name, ROUTE);
     const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
     const texts = choices.map((choice) => choice.message.content ?? '');
     const total = parsed.usage?.completion_tokens ?? null;
@@ -159,6 +218,7 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): Policy
   }
 
   return {
+    samplingNotes,
     async generate(prefixes, params, signal): Promise<GenerateResult> {
       if (prefixes.some((prefix) => prefix !== '')) {
         throw new UnsupportedFeatureError(

@@ -24,6 +24,7 @@ import type {
   Policy,
   SamplingParams,
 } from '../../tts';
+import { PINNED_SAMPLING } from '../../prompt';
 import type { UpstreamClient } from '../upstream-client';
 import { splitTokens } from '../vllm-policy';
 import { includeStop } from './include-stop';
@@ -76,10 +77,18 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       temperature: params.temperature,
       top_p: params.topP,
       top_k: TOP_K_DISABLED,
+      // SamplingParams (python/sglang/srt/sampling/sampling_params.py @00c17caf): neutral values
+      // pinned so no server-side default (e.g. model generation_config) can change them.
+      min_p: PINNED_SAMPLING.minP,
+      repetition_penalty: PINNED_SAMPLING.repetitionPenalty,
+      presence_penalty: PINNED_SAMPLING.presencePenalty,
+      frequency_penalty: PINNED_SAMPLING.frequencyPenalty,
       no_stop_trim: true,
       skip_special_tokens: true,
     };
     if (params.stop.length > 0) samplingParams.stop = params.stop;
+    // The native route's seed field is `sampling_seed` (a `seed` key would be ignored).
+    if (params.seed !== undefined) samplingParams.sampling_seed = params.seed;
     const body = {
       text: prefixes.map((prefix) => options.renderedPrompt + prefix),
       sampling_params: samplingParams,
@@ -118,6 +127,10 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       temperature: params.temperature,
       top_p: params.topP,
       top_k: TOP_K_DISABLED,
+      min_p: PINNED_SAMPLING.minP,
+      repetition_penalty: PINNED_SAMPLING.repetitionPenalty,
+      presence_penalty: PINNED_SAMPLING.presencePenalty,
+      frequency_penalty: PINNED_SAMPLING.frequencyPenalty,
       max_tokens: params.maxTokens,
       no_stop_trim: true,
       skip_special_tokens: true,

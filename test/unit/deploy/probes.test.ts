@@ -25,9 +25,22 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A stand-in vLLM that is up: /health 200, everything else 404. */
+/**
+ * A stand-in vLLM that is up: /health 200, /v1/models lists the policy config/vllm.yaml names
+ * (the proxy checks its served names there before calling the upstream ready), the rest 404.
+ */
 async function startHealthyUpstream(): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
+    if (request.url === '/v1/models') {
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ id: 'Qwen/Qwen2.5-1.5B-Instruct', object: 'model' }],
+        }),
+      );
+      return;
+    }
     response.statusCode = request.url === '/health' ? 200 : 404;
     response.end();
   });

@@ -35,6 +35,8 @@ const INFO: ModelInfo = {
   sampling: {
     temperature: 0.7,
     topP: 1,
+    cotTemperature: 0,
+    cotTopP: 1,
     maxTokensPerStep: 2048,
     maxTotalTokens: 8192,
     maxDepth: 40,

@@ -22,6 +22,7 @@ describe('getPolicyPreset', () => {
           maxTokensPerStep: 2048,
           maxTokensPerSolution: 8192,
           cotTemperature: 0,
+          cotTopP: 1,
         },
       });
     },

@@ -10,14 +10,14 @@ describe('cot', () => {
     isStepWise: false,
   });
 
-  it('sends one greedy call for the whole solution, without stop strings, and never calls the verifier', async () => {
+  it('sends one call for the whole solution at the given sampling (R1-distill: 0.6 / 0.95), without stop strings, and never calls the verifier', async () => {
     const { result, policy, verifier } = await runMethod(cot, {
-      options: { n: 16, temperature: 0.7, topP: 0.9, seed: 3 },
+      options: { n: 16, temperature: 0.6, topP: 0.95, seed: 3 },
     });
     expect(policy.calls).toEqual([
       expect.objectContaining({
         prefixes: [''],
-        params: { temperature: 0, topP: 1, maxTokens: 8192, stop: [], n: 1, seed: 3 },
+        params: { temperature: 0.6, topP: 0.95, maxTokens: 8192, stop: [], n: 1, seed: 3 },
       }),
     ]);
     expect(verifier.calls).toHaveLength(0);
@@ -30,10 +30,12 @@ describe('cot', () => {
     expect(result.usage).toMatchObject({ policyCalls: 1, prmCalls: 0, rounds: 1, generations: 1 });
   });
 
-  it('is greedy: every seed gives the same solution', async () => {
+  it('at the paper temperature 0 it is greedy: every seed gives the same solution', async () => {
     const answers = await Promise.all(
       [1, 2, 3].map(
-        async (randomSeed) => (await runMethod(cot, { randomSeed })).result.candidates[0]?.text,
+        async (randomSeed) =>
+          (await runMethod(cot, { randomSeed, options: { temperature: 0, topP: 1 } })).result
+            .candidates[0]?.text,
       ),
     );
     expect(new Set(answers).size).toBe(1);

@@ -34,7 +34,8 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
   const addGenerationPrompt = body.add_generation_prompt ?? true;
   const continueFinalMessage = body.continue_final_message ?? false;
   const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? null;
-  const params = readSamplingParams(body, requestedMaxTokens);
+  const params = readSamplingParams(body, requestedMaxTokens, context.engine.generationConfig);
+  context.runtime.recordSampling(params);
   requireModel(context.engine, body.model);
   const engine = context.engine;
   if (!engine.continuePrompt) throw badRequest('The model does not support Chat Completions API');

@@ -31,7 +31,12 @@ function checkLogprobs(body: CompletionRequest): number | null {
 export async function completionsRoute(context: RouteContext): Promise<void> {
   const body = parseBody(completionRequestSchema, context.body);
   const logprobsK = checkLogprobs(body);
-  const params = readSamplingParams(body, body.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS);
+  const params = readSamplingParams(
+    body,
+    body.max_tokens ?? DEFAULT_COMPLETION_MAX_TOKENS,
+    context.engine.generationConfig,
+  );
+  context.runtime.recordSampling(params);
   requireModel(context.engine, body.model);
   const engine = context.engine;
   if (!engine.continuePrompt) throw badRequest('The model does not support Completions API');

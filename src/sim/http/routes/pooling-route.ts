@@ -7,7 +7,24 @@ import { poolingRequestSchema } from '../sim-wire';
 import { badRequest, poolingContextLengthError } from '../vllm-error';
 
 /** `POST /pooling` (vLLM `PoolingResponse`): one `data` entry per input, shaped by the PRM family. */
-export async function poolingRoute(context: RouteContext): Promise<void> {
+export function poolingRoute(context: RouteContext): Promise<void> {
+  return pooledResponse(context, 'pooling');
+}
+
+/**
+ * `POST /v1/embeddings` as Skywork's PRM plugin answers it on vLLM 0.6.4.post1
+ * (SkyworkAI/skywork-o1-prm-inference `vllm_add_dummy_model/prm_model.py` @bd299c8: ALL pooling of
+ * the value head, no softmax, served as `data[i].embedding`; `EmbeddingResponse` of
+ * vllm/entrypoints/openai/protocol.py v0.6.4.post1). Only the Skywork simulator has it.
+ */
+export function embeddingsRoute(context: RouteContext): Promise<void> {
+  if (context.engine.family !== 'skywork-o1') {
+    throw badRequest('The model does not support Embeddings API');
+  }
+  return pooledResponse(context, 'embedding');
+}
+
+async function pooledResponse(context: RouteContext, kind: 'pooling' | 'embedding'): Promise<void> {
   const body = parseBody(poolingRequestSchema, context.body);
   requireModel(context.engine, body.model);
   const engine = context.engine;
@@ -46,11 +63,15 @@ export async function poolingRoute(context: RouteContext): Promise<void> {
   }
   if (await applyFault(context, false)) return;
   const promptTokens = inputs.reduce((sum, input) => sum + input.ids.length, 0);
-  const data = inputs.map((input, index) => ({ index, object: 'pooling', data: pool(input.text) }));
+  const data = inputs.map((input, index) =>
+    kind === 'pooling'
+      ? { index, object: 'pooling', data: pool(input.text) }
+      : { index, object: 'embedding', embedding: pool(input.text) },
+  );
   await sleep(context.runtime.latency.prefillMs(promptTokens), context.signal);
   context.runtime.recordUsage(promptTokens, 0);
   sendJson(context.response, 200, {
-    id: context.runtime.nextId('pool'),
+    id: context.runtime.nextId(kind === 'pooling' ? 'pool' : 'embd'),
     object: 'list',
     created: unixSeconds(),
     model: engine.modelId,

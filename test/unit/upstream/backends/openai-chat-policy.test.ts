@@ -116,6 +116,8 @@ describe('createOpenAiChatPolicy', () => {
         n: 3,
         temperature: 0.7,
         top_p: 1,
+        presence_penalty: 0,
+        frequency_penalty: 0,
         max_completion_tokens: 8192,
         seed: 10,
       });
@@ -168,6 +170,43 @@ describe('createOpenAiChatPolicy', () => {
       });
       await policy.generate([''], SAMPLE);
       expect(fake.requests.map((request) => bodyOf(request).n)).toEqual([1, 1, 1]);
+    });
+
+    it('drops the sampling fields a hosted reasoning model refuses, retries, and says so in samplingNotes', async () => {
+      await start({ reasoningModel: true });
+      const policy = createOpenAiChatPolicy({
+        client,
+        servedName: 'o4-mini',
+        messages: MESSAGES,
+        maxConcurrency: 2,
+        maxTokensField: 'max_completion_tokens',
+      });
+      const result = await policy.generate([''], SAMPLE);
+      expect(result.outputs[0]).toHaveLength(3);
+      const last = bodyOf(fake.requests[fake.requests.length - 1]!);
+      expect(last).not.toHaveProperty('temperature');
+      expect(last).not.toHaveProperty('top_p');
+      expect(last).toMatchObject({ presence_penalty: 0, frequency_penalty: 0, n: 3 });
+      const notes = policy.samplingNotes();
+      expect(notes).toHaveLength(2);
+      expect(notes.join('\n')).toMatch(/does not accept top_p/);
+      expect(notes.join('\n')).toMatch(/does not accept temperature/);
+      // Learned once: the next call sends neither field at the first try.
+      const before = fake.requests.length;
+      await policy.generate([''], SAMPLE);
+      expect(fake.requests.length - before).toBe(1);
+    });
+
+    it('does not take an unrelated 400 (a context overflow) for "n unsupported": no fan-out, the error is the answer', async () => {
+      await start({ contextLimit: 100 });
+      const policy = createOpenAiChatPolicy({
+        client,
+        servedName: 'gpt',
+        messages: MESSAGES,
+        maxConcurrency: 3,
+      });
+      await expect(policy.generate([''], SAMPLE)).rejects.toMatchObject({ status: 400 });
+      expect(fake.requests).toHaveLength(1);
     });
 
     it('does not fall back with nativeN: true', async () => {

@@ -8,17 +8,45 @@
  * - `POST /apply-template {"messages"}` → `{"prompt"}`; `POST /tokenize {"content"}` → `{"tokens"}`.
  * Errors: `{"error": {"code", "message", "type"}}`.
  */
-import { bodyOf, startFakeServer, type FakeServer, type RecordedRequest } from './fake-http-server';
+import {
+  bodyOf,
+  startFakeServer,
+  type FakeReply,
+  type FakeServer,
+  type RecordedRequest,
+} from './fake-http-server';
 import { toyChatTemplate, toyContinue, toyTokens, withoutStop } from './toy-generator';
 
 export interface LlamaCppFakeOptions {
   legacy?: boolean;
+  /**
+   * Context of one slot (`-c / -np`), reported by `GET /props` as
+   * `default_generation_settings.n_ctx`. A prompt that does not fit is a 400
+   * `exceed_context_size_error`; generation stops (`limit`) where the slot is full
+   * (tools/server/server.cpp, ggml-org/llama.cpp#17767).
+   */
+  nCtxSlot?: number;
 }
 
-function completion(request: RecordedRequest, options: LlamaCppFakeOptions): unknown {
+function completion(request: RecordedRequest, options: LlamaCppFakeOptions): FakeReply {
   const body = bodyOf(request);
   const prompt = String(body.prompt);
-  const nPredict = typeof body.n_predict === 'number' ? body.n_predict : -1;
+  const promptTokens = toyTokens(prompt);
+  const slot = options.nCtxSlot;
+  if (slot !== undefined && promptTokens >= slot)
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: `the request exceeds the available context size (${slot} tokens), try increasing it`,
+          type: 'exceed_context_size_error',
+        },
+      },
+    };
+  const requested = typeof body.n_predict === 'number' ? body.n_predict : -1;
+  const room = slot === undefined ? -1 : slot - promptTokens;
+  const nPredict = room < 0 ? requested : requested < 0 ? room : Math.min(requested, room);
   const stops = Array.isArray(body.stop) ? (body.stop as string[]) : [];
   const sample = typeof body.seed === 'number' ? body.seed : 0;
   const output = toyContinue(prompt, sample, nPredict, stops);
@@ -31,24 +59,28 @@ function completion(request: RecordedRequest, options: LlamaCppFakeOptions): unk
       }
     : { stop_type: stopType };
   return {
-    index: 0,
-    content: withoutStop(output),
-    tokens: [],
-    id_slot: 0,
-    ...reason,
-    stopping_word: output.matchedStop ?? '',
-    tokens_predicted: output.completionTokens,
-    tokens_evaluated: toyTokens(prompt),
-    tokens_cached: 0,
-    truncated: false,
-    timings: { prompt_n: toyTokens(prompt), predicted_n: output.completionTokens },
+    body: {
+      index: 0,
+      content: withoutStop(output),
+      tokens: [],
+      id_slot: 0,
+      ...reason,
+      stopping_word: output.matchedStop ?? '',
+      tokens_predicted: output.completionTokens,
+      tokens_evaluated: toyTokens(prompt),
+      tokens_cached: 0,
+      truncated: false,
+      timings: { prompt_n: toyTokens(prompt), predicted_n: output.completionTokens },
+    },
   };
 }
 
 export function startLlamaCppFake(options: LlamaCppFakeOptions = {}): Promise<FakeServer> {
   return startFakeServer((request) => {
     const body = bodyOf(request);
-    if (request.path === '/completion') return { body: completion(request, options) };
+    if (request.path === '/completion') return completion(request, options);
+    if (request.path === '/props' && options.nCtxSlot !== undefined)
+      return { body: { default_generation_settings: { n_ctx: options.nCtxSlot }, total_slots: 1 } };
     if (request.path === '/apply-template') {
       return {
         body: { prompt: toyChatTemplate(body.messages as { role: string; content: string }[]) },

@@ -5,6 +5,12 @@
  * choice per `n` (`finish_reason` `stop` | `length`) and call-total `usage`. With a seed, sample j
  * uses seed + j. `nLimit` imitates servers without `n`: `reject` answers llama.cpp's 400 ("Only
  * one completion choice is allowed"), `ignore` answers one choice (TGI's Messages API).
+ * `reasoningModel` answers as OpenAI's o-series / gpt-5 models do to sampling they do not take:
+ * 400 "Unsupported parameter: 'top_p' is not supported with this model." and "Unsupported value:
+ * 'temperature' does not support 0.7 with this model. Only the default (1) value is supported."
+ * (the wordings quoted in tgpt#333, ChatALL#995 and glass#227; OpenAI publishes no source).
+ * `contextLimit` answers OpenAI's context-overflow 400 (code `context_length_exceeded`) when
+ * the token cap exceeds it.
  */
 import {
   bodyOf,
@@ -17,6 +23,15 @@ import { toyContinue, toyTokens } from './toy-generator';
 
 export interface OpenAiChatFakeOptions {
   nLimit?: 'reject' | 'ignore';
+  reasoningModel?: boolean;
+  contextLimit?: number;
+}
+
+function invalid(message: string, param: string | null, code: string | null): FakeReply {
+  return {
+    status: 400,
+    body: { error: { message, type: 'invalid_request_error', param, code } },
+  };
 }
 
 /** The text the toy model continues: the conversation's contents, one per line. */
@@ -26,6 +41,27 @@ export function openAiChatPrompt(messages: readonly { content: string }[]): stri
 
 function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeReply {
   const body = bodyOf(request);
+  if (options.reasoningModel) {
+    if ('top_p' in body)
+      return invalid(
+        "Unsupported parameter: 'top_p' is not supported with this model.",
+        'top_p',
+        'unsupported_parameter',
+      );
+    if ('temperature' in body && body.temperature !== 1)
+      return invalid(
+        `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
+        'temperature',
+        'unsupported_value',
+      );
+  }
+  const requestedCap = Number(body.max_completion_tokens ?? body.max_tokens ?? 0);
+  if (options.contextLimit !== undefined && requestedCap > options.contextLimit)
+    return invalid(
+      `This model's maximum context length is ${options.contextLimit} tokens. However, you requested ${requestedCap} tokens. Please reduce the length of the messages or completion.`,
+      'messages',
+      'context_length_exceeded',
+    );
   const requestedN = typeof body.n === 'number' ? body.n : 1;
   if (options.nLimit === 'reject' && requestedN !== 1) {
     return {

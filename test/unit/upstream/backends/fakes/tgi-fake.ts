@@ -19,6 +19,11 @@ import { toyContinue, toyTokens, withoutStop } from './toy-generator';
 
 export interface TgiFakeOptions {
   includesStop: boolean;
+  /**
+   * `--max-total-tokens`: inputs + max_new_tokens above it is a 422 (router/src/validation.rs,
+   * `ValidationError::MaxTotalTokens`, TGI @db931fcf).
+   */
+  maxTotalTokens?: number;
 }
 
 function validationError(message: string): FakeReply {
@@ -37,6 +42,12 @@ function generate(request: RecordedRequest, options: TgiFakeOptions): FakeReply 
   const inputs = String(body.inputs);
   const maxNewTokens =
     typeof parameters.max_new_tokens === 'number' ? parameters.max_new_tokens : 100;
+  const inputTokens = toyTokens(inputs);
+  if (options.maxTotalTokens !== undefined && inputTokens + maxNewTokens > options.maxTotalTokens) {
+    return validationError(
+      `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${options.maxTotalTokens}. Given: ${inputTokens} \`inputs\` tokens and ${maxNewTokens} \`max_new_tokens\``,
+    );
+  }
   const stops = Array.isArray(parameters.stop) ? (parameters.stop as string[]) : [];
   const seed = typeof parameters.seed === 'number' ? parameters.seed : 0;
   const output = toyContinue(inputs, seed, maxNewTokens, stops);

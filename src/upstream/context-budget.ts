@@ -1,0 +1,147 @@
+/**
+ * Context budget: every generation request fits the model. A server rejects a request whose prompt
+ * tokens + `max_tokens` exceed its context length (vLLM: HTTP 400, see docs/upstream-apis.md §
+ * "Context length"), so per call `max_tokens` = min(the method's cap, context − the longest
+ * prompt in the call). A prefix that leaves no room is not sent: its continuations come back empty
+ * with finish `length`, so the search stops that path (it is truncated) and goes on with the rest.
+ * A conversation that leaves no room for even a short answer is the client's problem: a 400
+ * naming the limit.
+ *
+ * Prompt tokens of a prefix = the rendered prompt's tokens + the tokens the prefix was generated
+ * as (a ledger fed by this wrapper's own outputs: prefixes are built from earlier continuations).
+ * Re-tokenizing the concatenated text can differ from the generated count by a token or so per
+ * step boundary, and per-choice counts are shares of a call's total, so a margin is kept; when
+ * the server still rejects the length, the prefixes are counted exactly (the stack's tokenize
+ * route) and the call is retried once.
+ */
+import { InvalidRequestError, UpstreamError } from '../errors';
+import type { Continuation, GenerateResult, Policy, SamplingParams } from '../tts';
+
+/** Fewest new tokens a fresh answer must be allowed, below which the request is refused. */
+export const MIN_ANSWER_TOKENS = 16;
+/** Fewest new tokens worth asking for when continuing a path. */
+const MIN_CONTINUATION_TOKENS = 1;
+
+export interface ContextBudgetOptions {
+  /** Tokens of the rendered prompt (everything before the assistant's text). */
+  promptTokens: number;
+  /** The model's context length (prompt + completion), or null when the stack reports none. */
+  maxModelLen: number | null;
+  /** Client-facing model name, for the 400. */
+  modelName: string;
+  /**
+   * Exact tokens of the rendered prompt + `prefix`, from the stack's tokenize route; used for
+   * prefixes the ledger has not seen and after the server rejected a length. Absent: estimate.
+   */
+  countTokens?: (prefix: string, signal?: AbortSignal) => Promise<number>;
+}
+
+/** True for the context-length rejections of vLLM (every wording since 0.6), TGI and llama.cpp. */
+export function isContextLengthError(error: unknown): boolean {
+  if (!(error instanceof UpstreamError)) return false;
+  if (error.status !== 400 && error.status !== 422 && error.status !== 500) return false;
+  const text = `${error.message} ${error.body}`;
+  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|exceeds? (the )?(model'?s? )?(maximum )?context/i.test(
+    text,
+  );
+}
+
+/** Tokens an unseen prefix may take at most: no byte-level BPE token is shorter than one byte. */
+function upperBoundTokens(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The 400 for a conversation that leaves no room for an answer. */
+export function contextTooSmallError(
+  modelName: string,
+  promptTokens: number,
+  maxModelLen: number,
+): InvalidRequestError {
+  return new InvalidRequestError(
+    `This conversation is ${promptTokens} tokens after the prompt template, and model '${modelName}' has a context of ${maxModelLen} tokens (max_model_len), which leaves less than ${MIN_ANSWER_TOKENS} tokens for the answer. Shorten the messages.`,
+    'messages',
+    'context_length_exceeded',
+  );
+}
+
+/** Wrap a policy so that each call's `max_tokens` fits the context of every prompt it sends. */
+export function withContextBudget(inner: Policy, options: ContextBudgetOptions): Policy {
+  const { maxModelLen } = options;
+  if (maxModelLen === null) return inner;
+  if (maxModelLen - options.promptTokens < MIN_ANSWER_TOKENS)
+    throw contextTooSmallError(options.modelName, options.promptTokens, maxModelLen);
+  // Tokens of each prefix known so far (beyond the rendered prompt).
+  const ledger = new Map<string, number>([['', 0]]);
+  // Re-tokenization drift and shared per-choice counts: keep a few tokens free.
+  const margin = (prefixTokens: number): number => 4 + Math.ceil(prefixTokens / 50);
+
+  async function prefixTokens(prefix: string, signal?: AbortSignal): Promise<number> {
+    const known = ledger.get(prefix);
+    if (known !== undefined) return known;
+    const counted = options.countTokens
+      ? (await options.countTokens(prefix, signal)) - options.promptTokens
+      : upperBoundTokens(prefix);
+    ledger.set(prefix, counted);
+    return counted;
+  }
+
+  async function attempt(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal: AbortSignal | undefined,
+  ): Promise<GenerateResult> {
+    const limit = maxModelLen as number;
+    const used = await Promise.all(prefixes.map((prefix) => prefixTokens(prefix, signal)));
+    const room = used.map(
+      (tokens) => limit - options.promptTokens - tokens - (tokens > 0 ? margin(tokens) : 0),
+    );
+    const fitting = prefixes.flatMap((_, i) =>
+      (room[i] ?? 0) >= MIN_CONTINUATION_TOKENS ? [i] : [],
+    );
+    const outputs: Continuation[][] = prefixes.map(() =>
+      Array.from({ length: params.n }, () => ({
+        text: '',
+        finish: 'length' as const,
+        completionTokens: 0,
+      })),
+    );
+    if (fitting.length === 0) return { outputs, promptTokens: 0, completionTokens: 0 };
+    const maxTokens = Math.min(params.maxTokens, ...fitting.map((i) => room[i] ?? 0));
+    const result = await inner.generate(
+      fitting.map((i) => prefixes[i] ?? ''),
+      { ...params, maxTokens },
+      signal,
+    );
+    fitting.forEach((prefixIndex, k) => {
+      const continuations = result.outputs[k] ?? [];
+      outputs[prefixIndex] = continuations;
+      const base = used[prefixIndex] ?? 0;
+      const prefix = prefixes[prefixIndex] ?? '';
+      for (const continuation of continuations)
+        ledger.set(prefix + continuation.text, base + continuation.completionTokens);
+    });
+    return {
+      outputs,
+      promptTokens: result.promptTokens,
+      completionTokens: result.completionTokens,
+    };
+  }
+
+  return {
+    async generate(prefixes, params, signal) {
+      try {
+        return await attempt(prefixes, params, signal);
+      } catch (error) {
+        if (!isContextLengthError(error) || !options.countTokens) throw error;
+        // Our count was short: count every prefix of this call exactly, then try once more.
+        const count = options.countTokens;
+        await Promise.all(
+          prefixes.map(async (prefix) => {
+            ledger.set(prefix, (await count(prefix, signal)) - options.promptTokens);
+          }),
+        );
+        return attempt(prefixes, params, signal);
+      }
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import request from 'supertest';
+import type { RunningServer } from '../../src/main';
+import { startTestServer } from './start-test-server';
+
+const MODEL = 'qwen2.5-1.5b-instruct';
+
+// The default config serves the simulated policy with max_model_len 4096 (vLLM's 400 above it).
+describe('context length: every request the proxy sends fits the policy (max_model_len 4096)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each(['cot', 'majority', 'best_of_n', 'beam_search', 'dvts', 'auto'])(
+    '%s answers 200 although its cap (8192 per solution) exceeds the context',
+    async (strategy) => {
+      const response = await request(server.url)
+        .post('/v1/chat/completions')
+        .send({
+          model: MODEL,
+          messages: [{ role: 'user', content: 'What is 17 * 23 - 5?' }],
+          tts_budget: { n: 8, strategy },
+        });
+      expect(response.status).toBe(200);
+      expect(response.body.choices[0].message.content).toMatch(/\\boxed/);
+    },
+  );
+
+  it('a conversation that leaves no room for an answer is a 400 naming the limit', async () => {
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .send({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'seven plus seven '.repeat(2000) }],
+        tts_budget: { n: 4, strategy: 'best_of_n' },
+      });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('context_length_exceeded');
+    expect(response.body.error.param).toBe('messages');
+    expect(response.body.error.message).toMatch(/context of 4096 tokens \(max_model_len\)/);
+  });
+});

@@ -1,0 +1,104 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pino from 'pino';
+import { ConfigError } from '../../src/errors';
+import { startServer } from '../../src/main';
+import { startSimulator } from '../../src/sim';
+
+const CONFIG = path.resolve(__dirname, '../../config/vllm.yaml');
+
+function start(env: Record<string, string>): ReturnType<typeof startServer> {
+  return startServer({
+    configPath: CONFIG,
+    env: { TTS_PROXY__AB__SHADOW_RATE: '0', ...env },
+    logger: pino({ level: 'silent' }),
+    port: 0,
+    host: '127.0.0.1',
+  });
+}
+
+describe('start-up checks against the real upstreams', () => {
+  it('refuses to start when a reachable upstream does not serve the configured served_name, naming both', async () => {
+    const policy = await startSimulator({
+      role: 'policy',
+      seed: 1,
+      model: { servedName: 'sim-other-model', paramsB: 1.5, family: 'qwen2.5' },
+    });
+    const prm = await startSimulator({
+      role: 'prm',
+      seed: 2,
+      model: { servedName: 'sim-prm', paramsB: 7, family: 'qwen2.5-math-prm', quality: 0.8 },
+    });
+    try {
+      const failure = await start({
+        TTS_PROXY__UPSTREAMS__POLICY__URL: policy.url,
+        TTS_PROXY__UPSTREAMS__PRM__URL: prm.url,
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConfigError);
+      const message = (failure as Error).message;
+      expect(message).toMatch(/models\.0\.served_name/);
+      expect(message).toContain("'Qwen/Qwen2.5-1.5B-Instruct'");
+      expect(message).toContain("'sim-other-model'");
+    } finally {
+      await policy.close();
+      await prm.close();
+    }
+  });
+
+  it('refuses a PRM readout known to give wrong scores (STEP pooling on Math-Shepherd)', async () => {
+    const failure = await start({
+      TTS_PROXY__PRMS__0__FAMILY: 'math-shepherd',
+      TTS_PROXY__PRMS__0__READOUT: 'pooling',
+      TTS_PROXY__UPSTREAMS__POLICY__URL: 'http://127.0.0.1:9',
+      TTS_PROXY__UPSTREAMS__PRM__URL: 'http://127.0.0.1:9',
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as Error).message).toMatch(/prms\.0\.readout.*16545/s);
+  });
+
+  it('starts when an upstream is unreachable, and /health is not ready until its names are checked', async () => {
+    // Reserve a port, start the proxy against it while nothing listens, then serve it.
+    const holder: Server = createServer();
+    holder.listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const port = (holder.address() as AddressInfo).port;
+    holder.close();
+    await once(holder, 'close');
+    const prm = await startSimulator({
+      role: 'prm',
+      seed: 2,
+      model: {
+        servedName: 'Qwen/Qwen2.5-Math-PRM-7B-sim',
+        paramsB: 7,
+        family: 'qwen2.5-math-prm',
+        quality: 0.8,
+      },
+    });
+    const proxy = await start({
+      TTS_PROXY__UPSTREAMS__POLICY__URL: `http://127.0.0.1:${port}`,
+      TTS_PROXY__UPSTREAMS__PRM__URL: prm.url,
+      TTS_PROXY__PRMS__0__SERVED_NAME: 'Qwen/Qwen2.5-Math-PRM-7B-sim',
+    });
+    const policy = await startSimulator({
+      role: 'policy',
+      seed: 1,
+      port,
+      model: { servedName: 'Qwen/Qwen2.5-1.5B-Instruct-sim', paramsB: 1.5, family: 'qwen2.5' },
+    });
+    try {
+      // Reachable now, but it serves another name: the upstream stays down, with the reason.
+      const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+        upstreams: Record<string, { status: string; error?: string }>;
+      };
+      expect(health.upstreams.policy?.status).toBe('down');
+      expect(health.upstreams.policy?.error).toContain("'Qwen/Qwen2.5-1.5B-Instruct'");
+      expect(health.upstreams.prm?.status).toBe('ok');
+    } finally {
+      await proxy.close();
+      await policy.close();
+      await prm.close();
+    }
+  });
+});
