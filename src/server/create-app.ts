@@ -267,6 +267,12 @@ export function createApp(deps: AppDeps): TtsProxyApp {
           retries: deps.passthrough.retries ?? 2,
         },
         routes: deps.passthrough.routes ?? DEFAULT_PASSTHROUGH_ROUTES,
+        servedNames: new Map(
+          [...deps.backends.values()].map((backend) => [
+            backend.info.name,
+            backend.info.servedName,
+          ]),
+        ),
         admission,
         body: bodyLimits,
         retry: deps.passthrough.retry ?? noRetry,

@@ -57,7 +57,7 @@ describe('passthrough burst above the upstream pool', () => {
 
   it(`serves ${BURST} concurrent /v1/completions requests and stays up`, async () => {
     const body = JSON.stringify({
-      model: 'sim-qwen2.5-1.5b-instruct',
+      model: 'qwen2.5-1.5b-instruct',
       prompt: 'What is 2 + 2?',
       max_tokens: 8,
     });
@@ -95,7 +95,7 @@ describe('passthrough admission', () => {
 
   it('refuses what is beyond its slots and queue with 429 + Retry-After, like chat', async () => {
     const body = JSON.stringify({
-      model: 'sim-qwen2.5-1.5b-instruct',
+      model: 'qwen2.5-1.5b-instruct',
       prompt: '1+1=',
       max_tokens: 4,
     });

@@ -29,6 +29,11 @@ export interface PassthroughOptions {
   retry: RetryRunner;
   /** A streamed answer the upstream broke (for the log). */
   onBrokenStream?: (response: ServerResponse) => void;
+  /**
+   * Client-facing model name → the upstream's served name. `/v1/models` lists the client-facing
+   * names, so a client sends those on every route; the upstream knows only its served names.
+   */
+  servedNames?: ReadonlyMap<string, string>;
 }
 
 export interface Passthrough {
@@ -72,6 +77,7 @@ async function receiveForwardBody(
   request: IncomingMessage,
   response: ServerResponse,
   limits: BodyLimits,
+  servedNames: ReadonlyMap<string, string>,
 ): Promise<{ body: Buffer; contentEncoding: string | undefined }> {
   const raw = await receiveBody(request, response, limits);
   try {
@@ -84,10 +90,32 @@ async function receiveForwardBody(
         null,
         'json_too_deep',
       );
-    return { body, contentEncoding: undefined };
+    return { body: withServedModelName(body, servedNames), contentEncoding: undefined };
   } finally {
     raw.release();
   }
+}
+
+/**
+ * The body with its `model` translated to the upstream's served name; any other body (not JSON,
+ * not an object, an unknown model) goes unchanged and the upstream judges it.
+ */
+export function withServedModelName(
+  body: Buffer,
+  servedNames: ReadonlyMap<string, string>,
+): Buffer {
+  if (servedNames.size === 0) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return body;
+  const record = parsed as Record<string, unknown>;
+  const served = typeof record['model'] === 'string' ? servedNames.get(record['model']) : undefined;
+  if (served === undefined) return body;
+  return Buffer.from(JSON.stringify({ ...record, model: served }), 'utf8');
 }
 
 /** Hand the upstream's answer to the client: errors wrapped, streams checked, the rest piped. */
@@ -162,7 +190,12 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       return;
     }
     // The whole body first (bounded), so a slow body never holds an admission slot.
-    const { body, contentEncoding } = await receiveForwardBody(request, response, options.body);
+    const { body, contentEncoding } = await receiveForwardBody(
+      request,
+      response,
+      options.body,
+      options.servedNames ?? new Map<string, string>(),
+    );
     const release = await admit(response);
     response.once('close', release);
     const controller = new AbortController();
