@@ -11,15 +11,12 @@ export type {
   SolveMetadata,
   VoteRow,
 } from './solve-chat';
-export {
-  resolveTtsPlan,
-  parseBudget,
-  parseBudgetHeader,
-  parseModelAlias,
-  parseStrategy,
-  STRATEGY_NAMES,
-} from './tts-plan';
-export type { TtsPlan, TtsDefaults, TtsRequestPart, StrategyName } from './tts-plan';
+export { resolveTimeout, resolveTtsPlan, STRATEGY_NAMES } from './tts-plan';
+export type { TtsPlan, TtsDefaults, StrategyName } from './tts-plan';
+export type { TtsRequest, TtsRequestPart, TtsRequestSources } from './tts-request';
+// The lists a request's values are checked against (the server's parser reads them).
+export { VOTE_NAMES } from '../select';
+export { AGGREGATIONS } from '../tts/search-types';
 export type {
   AutoSettings,
   CreatePolicyOptions,

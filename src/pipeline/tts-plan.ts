@@ -1,30 +1,21 @@
 /**
  * Resolve what a request asks for — method, N, M, aggregation, vote — from its four sources with
- * the documented precedence: header > body > model alias > config default. Invalid values are
- * 400s naming the field.
+ * the documented precedence: header > body > model alias > config default. The request arrives
+ * validated (server/parse-tts-request.ts); what is refused here depends on the model and limits.
  */
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
 import {
   chooseStrategy,
   lookupStrategy,
   STRATEGY_NAMES,
-  VOTE_NAMES as VOTES,
   type StrategyName,
   type VoteName,
 } from '../select';
-import { AGGREGATIONS, type Aggregation, type MethodName } from '../tts/search-types';
+import type { Aggregation, MethodName } from '../tts/search-types';
 import type { ModelInfo } from '../contracts';
+import type { TtsRequestPart, TtsRequestSources } from './tts-request';
 
 export { STRATEGY_NAMES, type StrategyName };
-
-/** One source's partial request (all optional). */
-export interface TtsRequestPart {
-  n?: number;
-  m?: number;
-  strategy?: StrategyName;
-  aggregation?: Aggregation;
-  vote?: VoteName;
-}
 
 export interface TtsDefaults {
   defaultStrategy: StrategyName;
@@ -55,145 +46,33 @@ export interface TtsPlan {
   auto: { overrides: Partial<Pick<TtsPlan, 'm' | 'aggregation' | 'vote'>> } | null;
 }
 
-function isStrategy(value: string): value is StrategyName {
-  return (STRATEGY_NAMES as readonly string[]).includes(value);
-}
-
-/** Parse a strategy name from a header/alias/body value, naming `param` when invalid. */
-export function parseStrategy(value: unknown, param: string): StrategyName {
-  if (typeof value !== 'string' || !isStrategy(value)) {
-    throw new InvalidRequestError(
-      `Invalid value for '${param}': expected one of ${STRATEGY_NAMES.join(', ')}.`,
-      param,
-    );
-  }
-  return value;
-}
-
-function parseBudgetNumber(value: unknown, param: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InvalidRequestError(
-      `Invalid value for '${param}': expected a non-negative integer.`,
-      param,
-    );
-  }
-  return value;
-}
-
-/** Parse `tts_budget` (integer or object) from the body or the `x-tts-budget` header (JSON or integer). */
-export function parseBudget(value: unknown, param: string): TtsRequestPart {
-  if (typeof value === 'number') return { n: parseBudgetNumber(value, param) };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidRequestError(
-      `Invalid value for '${param}': expected an integer or an object {n, m, strategy, aggregation, vote}.`,
-      param,
-    );
-  }
-  const record = value as Record<string, unknown>;
-  const part: TtsRequestPart = {};
-  for (const key of Object.keys(record)) {
-    if (!['n', 'm', 'strategy', 'aggregation', 'vote'].includes(key)) {
-      throw new InvalidRequestError(`Unknown field '${param}.${key}'.`, `${param}.${key}`);
-    }
-  }
-  if (record.n !== undefined) part.n = parseBudgetNumber(record.n, `${param}.n`);
-  if (record.m !== undefined) {
-    const m = record.m;
-    if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) {
-      throw new InvalidRequestError(
-        `Invalid value for '${param}.m': expected a positive integer.`,
-        `${param}.m`,
-      );
-    }
-    part.m = m;
-  }
-  if (record.strategy !== undefined)
-    part.strategy = parseStrategy(record.strategy, `${param}.strategy`);
-  if (record.aggregation !== undefined) {
-    const a = record.aggregation;
-    if (typeof a !== 'string' || !(AGGREGATIONS as readonly string[]).includes(a)) {
-      throw new InvalidRequestError(
-        `Invalid value for '${param}.aggregation': expected one of ${AGGREGATIONS.join(', ')}.`,
-        `${param}.aggregation`,
-      );
-    }
-    part.aggregation = a as Aggregation;
-  }
-  if (record.vote !== undefined) {
-    const v = record.vote;
-    if (typeof v !== 'string' || !(VOTES as readonly string[]).includes(v)) {
-      throw new InvalidRequestError(
-        `Invalid value for '${param}.vote': expected one of ${VOTES.join(', ')}.`,
-        `${param}.vote`,
-      );
-    }
-    part.vote = v as VoteName;
-  }
-  return part;
-}
-
-/** Parse the `x-tts-budget` header: an integer, or a JSON object like the body field. */
-export function parseBudgetHeader(value: string): TtsRequestPart {
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return { n: Number(trimmed) };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(trimmed);
-  } catch {
-    throw new InvalidRequestError(
-      "Invalid 'x-tts-budget' header: expected an integer or a JSON object.",
-      'x-tts-budget',
-    );
-  }
-  return parseBudget(parsed, 'x-tts-budget');
-}
+type Source = 'header' | 'body' | 'alias' | 'model-default';
 
 /**
- * Split a model alias `name@strategy:N`, `name@strategy` or `name@N` (for clients that can only
- * set `model`).
+ * `x-tts-ab` forces an arm for client-side A/B: 'cot' = the baseline, 'tts' = search even if the
+ * request asked for nothing (config defaults apply).
  */
-export function parseModelAlias(model: string): { name: string; part: TtsRequestPart | null } {
-  const at = model.indexOf('@');
-  if (at < 0) return { name: model, part: null };
-  const name = model.slice(0, at);
-  const suffix = model.slice(at + 1);
-  const [first = '', second] = suffix.split(':');
-  const part: TtsRequestPart = {};
-  if (/^\d+$/.test(first) && second === undefined) {
-    part.n = Number(first);
-  } else {
-    part.strategy = parseStrategy(first, 'model');
-    if (second !== undefined) {
-      if (!/^\d+$/.test(second))
-        throw new InvalidRequestError(
-          `Invalid model alias '${model}': the budget after ':' must be an integer.`,
-          'model',
-        );
-      part.n = Number(second);
-    }
-  }
-  return { name, part };
+function withForcedArm(request: TtsRequestSources): TtsRequestSources {
+  const { forcedArm = null } = request;
+  if (forcedArm === 'cot')
+    return { ...request, header: { ...(request.header ?? {}), strategy: 'cot' } };
+  const asksNothing = request.header === null && request.body === null && request.alias === null;
+  if (forcedArm === 'tts' && asksNothing) return { ...request, header: {} };
+  return request;
 }
-
-type Source = 'header' | 'body' | 'alias' | 'model-default';
 
 /**
  * Merge the sources and decide the plan. Returns null when the request asks for no TTS at all
  * (then it is forwarded unchanged to the policy upstream).
  */
 export function resolveTtsPlan(
-  parts: {
-    header: TtsRequestPart | null;
-    body: TtsRequestPart | null;
-    alias: TtsRequestPart | null;
-    /** The model's `default_budget` for a request that asked for nothing (lowest precedence). */
-    modelDefault?: TtsRequestPart | null;
-  },
+  request: TtsRequestSources,
   model: ModelInfo,
   defaults: TtsDefaults,
   /** The calling API key's own maximum budget (below the server's), or null. */
   keyMaxBudget: number | null = null,
 ): TtsPlan | null {
+  const parts = withForcedArm(request);
   const ordered: [Source, TtsRequestPart | null][] = [
     ['header', parts.header],
     ['body', parts.body],
@@ -369,4 +248,16 @@ export function resolveTtsPlan(
   if (method === 'majority') vote = 'majority';
   if (requested === 'auto') sources.strategy = 'auto';
   return { method, n, m, aggregation, vote, requested, reason, sources, auto: null };
+}
+
+/** The search deadline: the request's `tts_timeout_ms` within the server's maximum, or the default. */
+export function resolveTimeout(requestedMs: number | null, defaults: TtsDefaults): number {
+  if (requestedMs === null) return defaults.defaultTimeoutMs;
+  if (requestedMs > defaults.maxTimeoutMs) {
+    throw new InvalidRequestError(
+      `tts_timeout_ms ${requestedMs} is above this server's maximum of ${defaults.maxTimeoutMs}.`,
+      'tts_timeout_ms',
+    );
+  }
+  return requestedMs;
 }

@@ -6,14 +6,11 @@ import type { GroupingService } from '../../answer';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { InvalidRequestError, ModelNotFoundError } from '../../errors';
+import { ModelNotFoundError } from '../../errors';
 import {
-  parseBudget,
-  parseBudgetHeader,
-  parseModelAlias,
-  parseStrategy,
   decideScope,
   fitPlanToScope,
+  resolveTimeout,
   resolveTtsPlan,
   verifierQuestion,
   type ScopeDecision,
@@ -22,14 +19,15 @@ import {
   type PolicyMessage,
   type TtsDefaults,
   type TtsPlan,
-  type TtsRequestPart,
+  type TtsRequest,
   type ShadowArm,
   type SolveMetadata,
 } from '../../pipeline';
 import { isAbortError } from '../../util';
 import type { Caller } from '../auth';
 import type { Metrics } from '../metrics';
-import { chatRequestSchema, messageText, type ChatRequestWire } from '../openai-wire';
+import { messageText, type ChatRequestWire } from '../openai-wire';
+import { parseChatRequest } from '../parse-chat-request';
 import { openSse } from '../sse';
 import { answerChunks, progressChunk } from '../tts-stream-chunks';
 import {
@@ -56,24 +54,6 @@ export interface ChatRouteDeps {
   grouping?: GroupingService;
 }
 
-function headerValue(request: Request, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function parseRequest(body: unknown): ChatRequestWire {
-  const parsed = chatRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : null;
-    throw new InvalidRequestError(
-      `Invalid request: ${param ? `'${param}': ` : ''}${issue?.message ?? 'malformed body'}`,
-      param,
-    );
-  }
-  return parsed.data;
-}
-
 function toPolicyMessages(request: ChatRequestWire): PolicyMessage[] {
   return request.messages.map((message) => {
     // Chat templates know system/user/assistant/tool; OpenAI's newer roles map onto them.
@@ -83,27 +63,6 @@ function toPolicyMessages(request: ChatRequestWire): PolicyMessage[] {
   });
 }
 
-function requestParts(request: Request, body: ChatRequestWire, aliasPart: TtsRequestPart | null) {
-  let header: TtsRequestPart | null = null;
-  const budgetHeader = headerValue(request, 'x-tts-budget');
-  const strategyHeader = headerValue(request, 'x-tts-strategy');
-  if (budgetHeader !== undefined) header = parseBudgetHeader(budgetHeader);
-  if (strategyHeader !== undefined)
-    header = {
-      ...(header ?? {}),
-      strategy: parseStrategy(strategyHeader.trim(), 'x-tts-strategy'),
-    };
-  let bodyPart: TtsRequestPart | null = null;
-  if (body.tts_budget !== undefined && body.tts_budget !== null)
-    bodyPart = parseBudget(body.tts_budget, 'tts_budget');
-  if (body.tts_strategy !== undefined && body.tts_strategy !== null) {
-    const strategy = parseStrategy(body.tts_strategy, 'tts_strategy');
-    // An explicit strategy inside tts_budget wins over the sibling field (it is more specific).
-    bodyPart = { strategy, ...(bodyPart ?? {}) };
-  }
-  return { header, body: bodyPart, alias: aliasPart };
-}
-
 export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger) {
   return async function chatCompletions(
     request: Request,
@@ -111,26 +70,19 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     caller: Caller | null = null,
   ): Promise<void> {
     const started = deps.now();
-    const body = parseRequest(request.body);
-    const { name, part: aliasPart } = parseModelAlias(body.model);
-    const backend = deps.backends.get(name);
+    const { wire: body, tts } = parseChatRequest(request.body, request.headers);
+    const backend = deps.backends.get(tts.model);
     if (!backend) throw new ModelNotFoundError(body.model);
-    const parts = requestParts(request, body, aliasPart);
-    // x-tts-ab forces an arm for client-side A/B: 'cot' = the baseline, 'tts' = search even if
-    // the request asked for nothing (config defaults apply).
-    const forcedArm = parseAbHeader(headerValue(request, 'x-tts-ab'));
-    if (forcedArm === 'cot') parts.header = { ...(parts.header ?? {}), strategy: 'cot' };
-    if (forcedArm === 'tts' && parts.header === null && parts.body === null && parts.alias === null)
-      parts.header = {};
-    const isAsked = parts.header !== null || parts.body !== null || parts.alias !== null;
+    const isAsked =
+      tts.header !== null || tts.body !== null || tts.alias !== null || tts.forcedArm !== null;
     const defaultBudget = backend.info.scope?.defaultBudget ?? null;
     const planned = resolveTtsPlan(
-      isAsked || defaultBudget === null ? parts : { ...parts, modelDefault: { n: defaultBudget } },
+      isAsked || defaultBudget === null ? tts : { ...tts, modelDefault: { n: defaultBudget } },
       backend.info,
       deps.ttsDefaults,
       caller?.maxBudget ?? null,
     );
-    if (forcedArm) response.setHeader('x-tts-ab-arm', forcedArm);
+    if (tts.forcedArm) response.setHeader('x-tts-ab-arm', tts.forcedArm);
     const scope = planned === null ? null : scopeOf(body, backend, isAsked);
     const plan =
       planned === null || scope?.kind !== 'tts'
@@ -141,7 +93,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const controller = new AbortController();
     const series = deps.metrics.requestSeries(
       'chat_completions',
-      name,
+      tts.model,
       plan?.method ?? 'passthrough',
     );
     response.on('close', () => {
@@ -162,12 +114,11 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       deps,
       backend,
       plan,
+      tts,
       body,
-      body.model,
       response,
       controller,
       logger,
-      forcedArm === null,
       scope?.kind === 'tts' ? scope.verdict.looksSingleAnswer : true,
     );
   };
@@ -191,37 +142,27 @@ function scopeOf(body: ChatRequestWire, backend: ModelBackend, isAsked: boolean)
   });
 }
 
-function parseAbHeader(value: string | undefined): 'cot' | 'tts' | null {
-  if (value === undefined) return null;
-  const arm = value.trim().toLowerCase();
-  if (arm !== 'cot' && arm !== 'tts')
-    throw new InvalidRequestError(
-      "Invalid 'x-tts-ab' header: expected 'cot' or 'tts'.",
-      'x-tts-ab',
-    );
-  return arm;
-}
-
 async function runTts(
   deps: ChatRouteDeps,
   backend: ModelBackend,
   plan: TtsPlan,
+  tts: TtsRequest,
   body: ChatRequestWire,
-  clientModel: string,
   response: Response,
   controller: AbortController,
   logger: Logger,
-  mayShadow: boolean,
   looksSingleAnswer: boolean,
 ): Promise<void> {
+  // A client-forced A/B arm is the comparison already: no shadow run on top.
+  const mayShadow = tts.forcedArm === null;
   const messages = toPolicyMessages(body);
   const question = verifierQuestion(messages);
   const identity: CompletionIdentity = {
     id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
     created: Math.floor(Date.now() / 1000),
-    model: clientModel,
+    model: body.model,
   };
-  const wantsProgress = body.tts_stream_progress === true;
+  const wantsProgress = tts.streamProgress;
   const reasoningParser = backend.info.scope?.reasoningParser ?? null;
   const solveInput = {
     backend,
@@ -232,10 +173,10 @@ async function runTts(
     choices: body.n ?? 1,
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
     seed: body.seed ?? deps.randomSeed(),
-    returnCandidates: body.tts_return_candidates === true,
+    returnCandidates: tts.returnCandidates,
     signal: controller.signal,
     now: deps.now,
-    timeoutMs: resolveTimeout(body.tts_timeout_ms, deps.ttsDefaults),
+    timeoutMs: resolveTimeout(tts.timeoutMs, deps.ttsDefaults),
     ...(deps.grouping ? { grouping: deps.grouping } : {}),
   };
   const ignored = ['temperature', 'top_p', 'stop'].filter(
@@ -327,23 +268,6 @@ async function runTts(
   } finally {
     clearInterval(keepalive);
   }
-}
-
-function resolveTimeout(value: unknown, defaults: TtsDefaults): number {
-  if (value === undefined || value === null) return defaults.defaultTimeoutMs;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new InvalidRequestError(
-      "Invalid value for 'tts_timeout_ms': expected a positive integer (milliseconds).",
-      'tts_timeout_ms',
-    );
-  }
-  if (value > defaults.maxTimeoutMs) {
-    throw new InvalidRequestError(
-      `tts_timeout_ms ${value} is above this server's maximum of ${defaults.maxTimeoutMs}.`,
-      'tts_timeout_ms',
-    );
-  }
-  return value;
 }
 
 function addIgnoredWarning(warnings: { code: string; message: string }[], ignored: string[]): void {

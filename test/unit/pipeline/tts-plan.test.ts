@@ -1,8 +1,6 @@
 import { InvalidRequestError, UnsupportedFeatureError } from '../../../src/errors';
 import {
-  parseBudget,
-  parseBudgetHeader,
-  parseModelAlias,
+  resolveTimeout,
   resolveTtsPlan,
   type ModelInfo,
   type TtsDefaults,
@@ -193,35 +191,24 @@ describe('resolveTtsPlan', () => {
   });
 });
 
-describe('request part parsers', () => {
-  it('parses budgets as integers or objects and names bad sub-fields', () => {
-    expect(parseBudget(16, 'tts_budget')).toEqual({ n: 16 });
+describe('x-tts-ab and the deadline', () => {
+  it('forces the CoT baseline or the search arm', () => {
+    const forcedCot = resolveTtsPlan(
+      { header: null, body: { n: 16, strategy: 'dvts' }, alias: null, forcedArm: 'cot' },
+      SMALL,
+      DEFAULTS,
+    );
+    expect(forcedCot).toMatchObject({ method: 'cot', sources: { strategy: 'header' } });
     expect(
-      parseBudget(
-        { n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' },
-        'tts_budget',
-      ),
-    ).toEqual({ n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' });
-    expect(() => parseBudget(-1, 'tts_budget')).toThrow(/tts_budget/);
-    expect(() => parseBudget({ n: 2.5 }, 'tts_budget')).toThrow(/tts_budget\.n/);
-    expect(() => parseBudget({ vote: 'loudest' }, 'tts_budget')).toThrow(/tts_budget\.vote/);
-    expect(() => parseBudget('16', 'tts_budget')).toThrow(InvalidRequestError);
+      resolveTtsPlan({ header: null, body: null, alias: null, forcedArm: 'tts' }, SMALL, DEFAULTS),
+    ).toMatchObject({ n: DEFAULTS.defaultBudget, sources: { n: 'default' } });
   });
 
-  it('parses the header as an integer or JSON', () => {
-    expect(parseBudgetHeader(' 8 ')).toEqual({ n: 8 });
-    expect(parseBudgetHeader('{"n":8,"m":2}')).toEqual({ n: 8, m: 2 });
-    expect(() => parseBudgetHeader('eight')).toThrow(/x-tts-budget/);
-  });
-
-  it('parses model aliases', () => {
-    expect(parseModelAlias('m')).toEqual({ name: 'm', part: null });
-    expect(parseModelAlias('m@beam_search:16')).toEqual({
-      name: 'm',
-      part: { strategy: 'beam_search', n: 16 },
-    });
-    expect(parseModelAlias('m@64')).toEqual({ name: 'm', part: { n: 64 } });
-    expect(parseModelAlias('m@dvts')).toEqual({ name: 'm', part: { strategy: 'dvts' } });
-    expect(() => parseModelAlias('m@nonsense:4')).toThrow(/model/);
+  it('takes the default deadline and refuses one above the maximum', () => {
+    expect(resolveTimeout(null, DEFAULTS)).toBe(DEFAULTS.defaultTimeoutMs);
+    expect(resolveTimeout(DEFAULTS.maxTimeoutMs, DEFAULTS)).toBe(DEFAULTS.maxTimeoutMs);
+    expect(() => resolveTimeout(DEFAULTS.maxTimeoutMs + 1, DEFAULTS)).toThrow(
+      `tts_timeout_ms ${DEFAULTS.maxTimeoutMs + 1} is above this server's maximum of ${DEFAULTS.maxTimeoutMs}.`,
+    );
   });
 });

@@ -1,0 +1,198 @@
+/**
+ * A chat request's wire input parsed with zod: the OpenAI body (openai-wire.ts) and everything it
+ * can ask TTS through — the body extras (`tts_*`), the `x-tts-budget` / `x-tts-strategy` /
+ * `x-tts-ab` headers and the model alias — into one typed `TtsRequest`. Errors are 400s naming
+ * the exact field or sub-field.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import { InvalidRequestError } from '../errors';
+import {
+  AGGREGATIONS,
+  STRATEGY_NAMES,
+  VOTE_NAMES,
+  type StrategyName,
+  type TtsRequest,
+  type TtsRequestPart,
+} from '../pipeline';
+import { chatRequestSchema, type ChatRequestWire } from './openai-wire';
+
+function nonNegativeInteger(param: string) {
+  const error = `Invalid value for '${param}': expected a non-negative integer.`;
+  // Number.isInteger, not zod's int(): that one also refuses integers beyond 2^53.
+  return z.number({ error }).refine(Number.isInteger, { error }).min(0, { error });
+}
+
+function positiveInteger(param: string, unit = '') {
+  const error = `Invalid value for '${param}': expected a positive integer${unit}.`;
+  return z.number({ error }).refine(Number.isInteger, { error }).min(1, { error });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, param: string) {
+  return z.enum(values, {
+    error: `Invalid value for '${param}': expected one of ${values.join(', ')}.`,
+  });
+}
+
+function budgetObject(param: string) {
+  return z.strictObject({
+    n: nonNegativeInteger(`${param}.n`).optional(),
+    m: positiveInteger(`${param}.m`).optional(),
+    strategy: oneOf(STRATEGY_NAMES, `${param}.strategy`).optional(),
+    aggregation: oneOf(AGGREGATIONS, `${param}.aggregation`).optional(),
+    vote: oneOf(VOTE_NAMES, `${param}.vote`).optional(),
+  });
+}
+
+/** Parse `value` with `schema`; the first issue (an unknown field before any other) is the 400. */
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, param: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
+  if (unknown && unknown.code === 'unrecognized_keys') {
+    const field = [param, ...unknown.path.map(String), unknown.keys[0] ?? ''].join('.');
+    throw new InvalidRequestError(`Unknown field '${field}'.`, field);
+  }
+  const issue = issues[0];
+  throw new InvalidRequestError(
+    issue?.message ?? `Invalid value for '${param}'.`,
+    [param, ...(issue?.path.map(String) ?? [])].join('.'),
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `tts_budget` (integer or object), also the parsed JSON of the `x-tts-budget` header. */
+export function parseBudget(value: unknown, param: string): TtsRequestPart {
+  if (typeof value === 'number') return { n: parseWith(nonNegativeInteger(param), value, param) };
+  if (isPlainObject(value)) return parseWith(budgetObject(param), value, param);
+  throw new InvalidRequestError(
+    `Invalid value for '${param}': expected an integer or an object {n, m, strategy, aggregation, vote}.`,
+    param,
+  );
+}
+
+/** The `x-tts-budget` header: an integer, or a JSON object like the body field. */
+export function parseBudgetHeader(value: string): TtsRequestPart {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return { n: Number(trimmed) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    throw new InvalidRequestError(
+      "Invalid 'x-tts-budget' header: expected an integer or a JSON object.",
+      'x-tts-budget',
+    );
+  }
+  return parseBudget(parsed, 'x-tts-budget');
+}
+
+export function parseStrategy(value: unknown, param: string): StrategyName {
+  return parseWith(oneOf(STRATEGY_NAMES, param), value, param);
+}
+
+/**
+ * Split a model alias `name@strategy:N`, `name@strategy` or `name@N` (for clients that can only
+ * set `model`).
+ */
+export function parseModelAlias(model: string): { name: string; part: TtsRequestPart | null } {
+  const at = model.indexOf('@');
+  if (at < 0) return { name: model, part: null };
+  const name = model.slice(0, at);
+  const [first = '', second] = model.slice(at + 1).split(':');
+  if (/^\d+$/.test(first) && second === undefined) return { name, part: { n: Number(first) } };
+  const part: TtsRequestPart = { strategy: parseStrategy(first, 'model') };
+  if (second !== undefined) {
+    if (!/^\d+$/.test(second))
+      throw new InvalidRequestError(
+        `Invalid model alias '${model}': the budget after ':' must be an integer.`,
+        'model',
+      );
+    part.n = Number(second);
+  }
+  return { name, part };
+}
+
+const abArm = z.enum(['cot', 'tts'], {
+  error: "Invalid 'x-tts-ab' header: expected 'cot' or 'tts'.",
+});
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function headerPart(headers: IncomingHttpHeaders): TtsRequestPart | null {
+  let part: TtsRequestPart | null = null;
+  const budget = headerValue(headers, 'x-tts-budget');
+  const strategy = headerValue(headers, 'x-tts-strategy');
+  if (budget !== undefined) part = parseBudgetHeader(budget);
+  if (strategy !== undefined)
+    part = { ...(part ?? {}), strategy: parseStrategy(strategy.trim(), 'x-tts-strategy') };
+  return part;
+}
+
+function bodyPart(body: ChatRequestWire): TtsRequestPart | null {
+  let part: TtsRequestPart | null = null;
+  if (body.tts_budget !== undefined && body.tts_budget !== null)
+    part = parseBudget(body.tts_budget, 'tts_budget');
+  if (body.tts_strategy !== undefined && body.tts_strategy !== null) {
+    const strategy = parseStrategy(body.tts_strategy, 'tts_strategy');
+    // An explicit strategy inside tts_budget wins over the sibling field (it is more specific).
+    part = { strategy, ...(part ?? {}) };
+  }
+  return part;
+}
+
+function timeoutOf(body: ChatRequestWire): number | null {
+  const value = body.tts_timeout_ms;
+  if (value === undefined || value === null) return null;
+  return parseWith(positiveInteger('tts_timeout_ms', ' (milliseconds)'), value, 'tts_timeout_ms');
+}
+
+/**
+ * The request's TTS ask from its (already schema-checked) body and its headers. Sources are
+ * parsed in a fixed order — alias, headers, body, A/B arm — so the first bad one is the 400.
+ */
+export function parseTtsRequest(body: ChatRequestWire, headers: IncomingHttpHeaders): TtsRequest {
+  const { name, part: alias } = parseModelAlias(body.model);
+  const header = headerPart(headers);
+  const fromBody = bodyPart(body);
+  const ab = headerValue(headers, 'x-tts-ab');
+  return {
+    model: name,
+    header,
+    body: fromBody,
+    alias,
+    forcedArm: ab === undefined ? null : parseWith(abArm, ab.trim().toLowerCase(), 'x-tts-ab'),
+    timeoutMs: timeoutOf(body),
+    returnCandidates: body.tts_return_candidates === true,
+    streamProgress: body.tts_stream_progress === true,
+  };
+}
+
+function parseBody(body: unknown): ChatRequestWire {
+  const parsed = chatRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : null;
+    throw new InvalidRequestError(
+      `Invalid request: ${param ? `'${param}': ` : ''}${issue?.message ?? 'malformed body'}`,
+      param,
+    );
+  }
+  return parsed.data;
+}
+
+/** The body as OpenAI fields (forwarded on passthrough) and the TTS ask, both validated. */
+export function parseChatRequest(
+  body: unknown,
+  headers: IncomingHttpHeaders,
+): { wire: ChatRequestWire; tts: TtsRequest } {
+  const wire = parseBody(body);
+  return { wire, tts: parseTtsRequest(wire, headers) };
+}

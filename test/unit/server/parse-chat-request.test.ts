@@ -1,0 +1,164 @@
+import { InvalidRequestError } from '../../../src/errors';
+import {
+  parseBudget,
+  parseBudgetHeader,
+  parseChatRequest,
+  parseModelAlias,
+} from '../../../src/server/parse-chat-request';
+
+const MESSAGES = [{ role: 'user', content: 'What is 1+1?' }];
+
+/** The 400 a parse throws: its message and the param it names. */
+function refusal(parse: () => unknown): { message: string; param: string | null } {
+  try {
+    parse();
+  } catch (error) {
+    if (!(error instanceof InvalidRequestError)) throw error;
+    return { message: error.message, param: error.param };
+  }
+  throw new Error('expected an InvalidRequestError');
+}
+
+describe('parseBudget', () => {
+  it('parses budgets as integers or objects', () => {
+    expect(parseBudget(16, 'tts_budget')).toEqual({ n: 16 });
+    expect(
+      parseBudget(
+        { n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' },
+        'tts_budget',
+      ),
+    ).toEqual({ n: 16, m: 4, strategy: 'dvts', aggregation: 'min', vote: 'prm_vote' });
+    // Integers beyond 2^53 are integers: refused later as above the maximum, not as malformed.
+    expect(parseBudget(1e20, 'tts_budget')).toEqual({ n: 1e20 });
+  });
+
+  it('names the bad field or sub-field', () => {
+    expect(refusal(() => parseBudget(-1, 'tts_budget'))).toEqual({
+      message: "Invalid value for 'tts_budget': expected a non-negative integer.",
+      param: 'tts_budget',
+    });
+    expect(refusal(() => parseBudget({ n: 2.5 }, 'tts_budget'))).toEqual({
+      message: "Invalid value for 'tts_budget.n': expected a non-negative integer.",
+      param: 'tts_budget.n',
+    });
+    expect(refusal(() => parseBudget({ m: 0 }, 'tts_budget'))).toEqual({
+      message: "Invalid value for 'tts_budget.m': expected a positive integer.",
+      param: 'tts_budget.m',
+    });
+    expect(refusal(() => parseBudget({ vote: 'loudest' }, 'tts_budget')).param).toBe(
+      'tts_budget.vote',
+    );
+    expect(refusal(() => parseBudget({ aggregation: 'max' }, 'tts_budget')).message).toMatch(
+      /^Invalid value for 'tts_budget.aggregation': expected one of min, last, avg, prod\.$/,
+    );
+    expect(refusal(() => parseBudget('16', 'tts_budget'))).toEqual({
+      message:
+        "Invalid value for 'tts_budget': expected an integer or an object {n, m, strategy, aggregation, vote}.",
+      param: 'tts_budget',
+    });
+  });
+
+  it('reports an unknown field before a bad value', () => {
+    expect(refusal(() => parseBudget({ n: -1, width: 4 }, 'tts_budget'))).toEqual({
+      message: "Unknown field 'tts_budget.width'.",
+      param: 'tts_budget.width',
+    });
+  });
+});
+
+describe('parseBudgetHeader', () => {
+  it('parses the header as an integer or JSON', () => {
+    expect(parseBudgetHeader(' 8 ')).toEqual({ n: 8 });
+    expect(parseBudgetHeader('{"n":8,"m":2}')).toEqual({ n: 8, m: 2 });
+    expect(refusal(() => parseBudgetHeader('eight'))).toEqual({
+      message: "Invalid 'x-tts-budget' header: expected an integer or a JSON object.",
+      param: 'x-tts-budget',
+    });
+    expect(refusal(() => parseBudgetHeader('{"n":-2}')).param).toBe('x-tts-budget.n');
+  });
+});
+
+describe('parseModelAlias', () => {
+  it('splits name@strategy:N, name@strategy and name@N', () => {
+    expect(parseModelAlias('m')).toEqual({ name: 'm', part: null });
+    expect(parseModelAlias('m@beam_search:16')).toEqual({
+      name: 'm',
+      part: { strategy: 'beam_search', n: 16 },
+    });
+    expect(parseModelAlias('m@64')).toEqual({ name: 'm', part: { n: 64 } });
+    expect(parseModelAlias('m@dvts')).toEqual({ name: 'm', part: { strategy: 'dvts' } });
+    expect(refusal(() => parseModelAlias('m@nonsense:4')).param).toBe('model');
+    expect(refusal(() => parseModelAlias('m@dvts:x'))).toEqual({
+      message: "Invalid model alias 'm@dvts:x': the budget after ':' must be an integer.",
+      param: 'model',
+    });
+  });
+});
+
+describe('parseChatRequest', () => {
+  it('gathers every source into one TtsRequest', () => {
+    const { wire, tts } = parseChatRequest(
+      {
+        model: 'm@dvts',
+        messages: MESSAGES,
+        tts_budget: { n: 8, vote: 'prm_max' },
+        tts_strategy: 'best_of_n',
+        tts_timeout_ms: 2000,
+        tts_return_candidates: true,
+      },
+      { 'x-tts-budget': '32', 'x-tts-strategy': ' majority ', 'x-tts-ab': ' TTS ' },
+    );
+    expect(wire.model).toBe('m@dvts');
+    expect(tts).toEqual({
+      model: 'm',
+      header: { n: 32, strategy: 'majority' },
+      body: { n: 8, vote: 'prm_max', strategy: 'best_of_n' },
+      alias: { strategy: 'dvts' },
+      forcedArm: 'tts',
+      timeoutMs: 2000,
+      returnCandidates: true,
+      streamProgress: false,
+    });
+  });
+
+  it('lets the strategy inside tts_budget win over tts_strategy, and reads null as absent', () => {
+    const { tts } = parseChatRequest(
+      {
+        model: 'm',
+        messages: MESSAGES,
+        tts_budget: { strategy: 'dvts' },
+        tts_strategy: 'majority',
+      },
+      {},
+    );
+    expect(tts.body).toEqual({ strategy: 'dvts' });
+    const plain = parseChatRequest(
+      {
+        model: 'm',
+        messages: MESSAGES,
+        tts_budget: null,
+        tts_strategy: null,
+        tts_timeout_ms: null,
+      },
+      {},
+    ).tts;
+    expect(plain).toMatchObject({ header: null, body: null, alias: null, timeoutMs: null });
+  });
+
+  it('names the bad field', () => {
+    const parse = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      refusal(() => parseChatRequest({ model: 'm', messages: MESSAGES, ...body }, headers));
+    expect(parse({ tts_strategy: 'loudest' }).param).toBe('tts_strategy');
+    expect(parse({}, { 'x-tts-strategy': 'loudest' }).param).toBe('x-tts-strategy');
+    expect(parse({}, { 'x-tts-ab': 'both' })).toEqual({
+      message: "Invalid 'x-tts-ab' header: expected 'cot' or 'tts'.",
+      param: 'x-tts-ab',
+    });
+    expect(parse({ tts_timeout_ms: 0 })).toEqual({
+      message: "Invalid value for 'tts_timeout_ms': expected a positive integer (milliseconds).",
+      param: 'tts_timeout_ms',
+    });
+    expect(parse({ n: 0 }).message).toMatch(/^Invalid request: 'n': /);
+    expect(refusal(() => parseChatRequest({ messages: MESSAGES }, {})).param).toBe('model');
+  });
+});
