@@ -210,9 +210,8 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     const policy = created.policy;
     samplingNotes = created.samplingNotes;
     promptTokens = created.promptTokens;
-    const isAuto = plan.auto !== null && backend.info.auto !== undefined;
     const needsVerifier =
-      isAuto ||
+      plan.method === 'auto' ||
       plan.method === 'best_of_n' ||
       plan.method === 'beam_search' ||
       plan.method === 'dvts';
@@ -226,7 +225,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       ...(input.onEvent ? { onEvent: input.onEvent } : {}),
       answers: session,
     };
-    if (isAuto) {
+    if (plan.method === 'auto') {
       // Kept as soon as auto decides, so a deadline that cuts the run still reports the decision.
       const auto = await runAuto(input, deps, (decided) => {
         decision = decided;

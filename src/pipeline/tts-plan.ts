@@ -4,13 +4,7 @@
  * validated (server/parse-tts-request.ts); what is refused here depends on the model and limits.
  */
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
-import {
-  chooseStrategy,
-  lookupStrategy,
-  STRATEGY_NAMES,
-  type StrategyName,
-  type VoteName,
-} from '../select';
+import { chooseStrategy, STRATEGY_NAMES, type StrategyName, type VoteName } from '../select';
 import type { Aggregation, MethodName } from '../tts/search-types';
 import type { ModelInfo } from '../contracts';
 import type { TtsRequestPart, TtsRequestSources } from './tts-request';
@@ -28,7 +22,8 @@ export interface TtsDefaults {
 }
 
 export interface TtsPlan {
-  method: MethodName;
+  /** 'auto' (with `auto` set) when a probe and the strategy table decide it per request. */
+  method: MethodName | 'auto';
   n: number;
   m: number;
   aggregation: Aggregation;
@@ -40,8 +35,7 @@ export interface TtsPlan {
   sources: Record<string, 'header' | 'body' | 'alias' | 'model-default' | 'default' | 'auto'>;
   /**
    * Set when the method is decided per request by a probe and the strategy table (`autoSearch`):
-   * then method/m/aggregation/vote above are only the no-probe guess, and `overrides` holds what
-   * the request pinned explicitly (it wins over the table's row).
+   * `overrides` holds what the request pinned explicitly (it wins over the table's row).
    */
   auto: { overrides: Partial<Pick<TtsPlan, 'm' | 'aggregation' | 'vote'>> } | null;
 }
@@ -147,16 +141,10 @@ export function resolveTtsPlan(
   }
 
   if (requested === 'auto' && model.auto) {
-    // The table row depends on the difficulty, known only after the probe: the search decides.
-    // Here: the row for unknown difficulty, so headers and metrics have a method before it runs.
-    const guess = lookupStrategy(model.auto.table, {
-      policyParamsB: model.paramsB,
-      policyFamily: model.family,
-      prmFamily: model.prm?.family ?? null,
-      budget: n,
-      difficulty: null,
-    });
-    const guessMethod: MethodName = model.prm === null ? 'majority' : guess.method;
+    // The row depends on the difficulty, known only after the probe: `autoSearch` decides it
+    // (select/auto-search.ts), and nothing here guesses. m, aggregation and vote are what the
+    // request pinned, else the model's defaults: they vote a run whose deadline cuts the probe
+    // before auto has decided.
     sources.strategy = 'auto';
     if (pickedAggregation === undefined) sources.aggregation = 'auto';
     if (pickedVote === undefined) sources.vote = 'auto';
@@ -166,14 +154,11 @@ export function resolveTtsPlan(
     if (pickedAggregation !== undefined) overrides.aggregation = pickedAggregation;
     if (pickedVote !== undefined) overrides.vote = pickedVote;
     return {
-      method: guessMethod,
+      method: 'auto',
       n,
-      m: pickedM ?? guess.m ?? m,
-      aggregation: pickedAggregation ?? guess.aggregation ?? model.prm?.aggregation ?? 'last',
-      vote:
-        guessMethod === 'majority'
-          ? 'majority'
-          : (pickedVote ?? guess.vote ?? model.prm?.vote ?? 'majority'),
+      m,
+      aggregation: pickedAggregation ?? model.prm?.aggregation ?? 'last',
+      vote: model.prm === null ? 'majority' : (pickedVote ?? model.prm.vote),
       requested,
       reason: `auto: decided per request from a probe and the strategy table '${model.auto.table.name}'`,
       sources,

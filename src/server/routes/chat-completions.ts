@@ -203,7 +203,7 @@ async function runTts(
 
   // Streaming: headers now, keep-alives while searching so clients never time out.
   // With auto the method is known only after the probe: the header says 'auto' then.
-  const sse = openSse(response, { 'x-tts-strategy': plan.auto ? 'auto' : plan.method });
+  const sse = openSse(response, { 'x-tts-strategy': plan.method });
   const keepalive = setInterval(() => sse.comment('keep-alive'), deps.keepaliveMs);
   let sentRole = false;
   const sendRole = (): void => {

@@ -100,7 +100,8 @@ describe('resolveTtsPlan with a strategy table', () => {
       INFO,
       DEFAULTS,
     );
-    expect(plan?.auto).toEqual({ overrides: { vote: 'prm_max' } });
+    // Nothing is guessed before the probe: the method is 'auto' until autoSearch decides.
+    expect(plan).toMatchObject({ method: 'auto', auto: { overrides: { vote: 'prm_max' } } });
     expect(plan?.sources).toMatchObject({
       strategy: 'auto',
       n: 'body',
