@@ -290,7 +290,11 @@ export default defineConfig(
     typesOnly: ['contracts'],
     paths: EXPRESS,
   }),
-  boundary('server', { allowed: ['pipeline', 'answer', 'errors', 'util'], typesOnly: ['tts'] }),
+  // server owns passthrough: it reaches the upstream only through the ChatForwarder contract.
+  boundary('server', {
+    allowed: ['pipeline', 'answer', 'errors', 'util'],
+    typesOnly: ['tts', 'contracts'],
+  }),
   boundary('sim', { allowed: ['util', 'errors'] }),
   // Worker threads that run pure work off the event loop; built by the composition root.
   boundary('workers', { allowed: ['answer', 'util', 'errors'], paths: EXPRESS }),

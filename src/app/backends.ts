@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config, ModelConfig, UpstreamConfig } from '../config';
 import type {
   AutoSettings,
+  ChatForwarder,
   CreatePolicyOptions,
   ModelBackend,
   ModelInfo,
@@ -132,8 +133,8 @@ export function createModelBackends(
   upstreams: UpstreamClients,
   verifiers: ReadonlyMap<string, ConfiguredPrm>,
   autoSettings: readonly AutoSettings[],
-): Map<string, ModelBackend> {
-  const backends = new Map<string, ModelBackend>();
+): Map<string, ModelBackend & ChatForwarder> {
+  const backends = new Map<string, ModelBackend & ChatForwarder>();
   for (const [index, model] of config.models.entries()) {
     const auto = autoSettings[index] as AutoSettings;
     const prm = model.prm ? (verifiers.get(model.prm) ?? null) : null;

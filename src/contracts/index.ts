@@ -1,5 +1,7 @@
 /**
- * @module contracts — the interfaces the pipeline consumes and upstream adapters implement
- * (`ModelBackend`, `ModelInfo`, `PolicyMessage`). Types only; imports types from tts and select.
+ * @module contracts — the interfaces upstream adapters implement: what the pipeline consumes
+ * (`ModelBackend`, `ModelInfo`, `PolicyMessage`) and what the server forwards passthrough
+ * requests through (`ChatForwarder`). Types only; imports types from tts and select.
  */
 export type * from './model-backend';
+export type * from './chat-forwarder';

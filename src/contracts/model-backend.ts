@@ -3,7 +3,6 @@
  * it, the composition root builds it from config, tests build fakes. It lives below both the
  * pipeline and the adapters so that neither depends on the other.
  */
-import type { Readable } from 'node:stream';
 import type { Policy } from '../tts/policy';
 import type { Verifier } from '../tts/verifier';
 import type { Aggregation, MethodName } from '../tts/search-types';
@@ -89,10 +88,6 @@ export interface SamplingPreset {
   maxDepth: number;
 }
 
-export type ForwardResult =
-  | { kind: 'json'; status: number; body: unknown }
-  | { kind: 'stream'; status: number; body: Readable };
-
 export interface ModelBackend {
   info: ModelInfo;
   /** Bind a policy to a conversation (renders the chat prompt once). */
@@ -111,6 +106,4 @@ export interface ModelBackend {
   }>;
   /** The PRM for this model, or null when none is configured. */
   createVerifier(): Verifier | null;
-  /** Send a plain chat request (already mapped to the served name) to the policy upstream. */
-  forwardChat(body: Record<string, unknown>, signal?: AbortSignal): Promise<ForwardResult>;
 }

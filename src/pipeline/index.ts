@@ -25,7 +25,6 @@ export type {
   ModelInfo,
   PrmInfo,
   PolicyMessage,
-  ForwardResult,
   SamplingPreset,
 } from '../contracts';
 export {

@@ -6,6 +6,7 @@ import type { GroupingService } from '../answer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import type { ChatForwarder } from '../contracts';
 import { createShadowArm, type ModelBackend, type ShadowArm, type TtsDefaults } from '../pipeline';
 import { isAbortError } from '../util';
 import { createAccessLog, requestIdOf } from './access-log';
@@ -39,7 +40,8 @@ export interface HealthReport {
 
 export interface AppDeps {
   logger: Logger;
-  backends: ReadonlyMap<string, ModelBackend>;
+  /** Each model: what the pipeline solves with, and how a plain request is passed through. */
+  backends: ReadonlyMap<string, ModelBackend & ChatForwarder>;
   ttsDefaults: TtsDefaults;
   /** Accepted client keys with their limits; empty = no auth. */
   apiKeys: readonly ApiKeyPolicy[];

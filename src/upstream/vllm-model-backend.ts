@@ -4,6 +4,7 @@
  * see `prepareChatPrompt`), and forwards plain requests.
  */
 import type {
+  ChatForwarder,
   CreatePolicyOptions,
   ForwardResult,
   ModelBackend,
@@ -57,7 +58,9 @@ async function countTextTokens(
   return parsed.success ? parsed.data.count : Buffer.byteLength(text, 'utf8');
 }
 
-export function createVllmModelBackend(options: VllmModelBackendOptions): ModelBackend {
+export function createVllmModelBackend(
+  options: VllmModelBackendOptions,
+): ModelBackend & ChatForwarder {
   const { info, policyClient } = options;
   return {
     info,

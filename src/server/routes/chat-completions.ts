@@ -23,6 +23,7 @@ import {
   type ShadowArm,
   type SolveMetadata,
 } from '../../pipeline';
+import type { ChatForwarder } from '../../contracts';
 import { isAbortError } from '../../util';
 import type { Caller } from '../auth';
 import type { Metrics } from '../metrics';
@@ -43,7 +44,7 @@ import { forwardChat } from './forward-chat';
 import { passThroughNote } from './scope-passthrough';
 
 export interface ChatRouteDeps {
-  backends: ReadonlyMap<string, ModelBackend>;
+  backends: ReadonlyMap<string, ModelBackend & ChatForwarder>;
   ttsDefaults: TtsDefaults;
   metrics: Metrics;
   keepaliveMs: number;

@@ -5,7 +5,8 @@
  * least: no copy of the body beyond the model swap, no Express `send`.
  */
 import type { Response } from 'express';
-import type { ModelBackend } from '../../pipeline';
+import type { ChatForwarder } from '../../contracts';
+import type { ModelInfo } from '../../pipeline';
 import { PROXY_ONLY_FIELDS, type ChatRequestWire } from '../openai-wire';
 import { sendJson } from '../send-json';
 import { relayChatStream } from './relay-chat-stream';
@@ -17,7 +18,7 @@ function hasProxyField(body: ChatRequestWire): boolean {
 }
 
 export async function forwardChat(
-  backend: ModelBackend,
+  backend: { info: ModelInfo } & ChatForwarder,
   body: ChatRequestWire,
   clientModel: string,
   response: Response,

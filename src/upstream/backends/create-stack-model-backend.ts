@@ -6,6 +6,7 @@
  */
 import { ConfigError, UnsupportedFeatureError } from '../../errors';
 import type {
+  ChatForwarder,
   CreatePolicyOptions,
   ForwardResult,
   ModelBackend,
@@ -67,7 +68,9 @@ const CHARS_PER_TOKEN = 4;
 /**
  * @throws ConfigError at startup when the stack would need a template the proxy cannot render.
  */
-export function createStackModelBackend(options: StackModelBackendOptions): ModelBackend {
+export function createStackModelBackend(
+  options: StackModelBackendOptions,
+): ModelBackend & ChatForwarder {
   const { stack, info, client } = options;
   const rendersLocally = stack === 'sglang' || stack === 'tgi' || stack === 'fastchat';
   if (rendersLocally && !canRenderLocally(options.chatTemplate)) {

@@ -29,7 +29,6 @@ const backend: ModelBackend = {
   },
   createPolicy: async () => ({ policy, promptTokens: 10 }),
   createVerifier: () => null,
-  forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
 };
 const majority: TtsPlan = {
   method: 'majority',

@@ -71,7 +71,6 @@ function setup(problem: ToyProblem, info: ModelInfo = INFO) {
     info,
     createPolicy: async () => ({ policy, promptTokens: 30 }),
     createVerifier: () => verifier,
-    forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
   };
   return { policy, verifier, backend };
 }
@@ -203,7 +202,6 @@ describe('solveChat with auto', () => {
       info,
       createPolicy: async () => ({ policy, promptTokens: 30 }),
       createVerifier: () => verifier,
-      forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
     };
     const plan = resolveTtsPlan({ header: null, body: { n: 64 }, alias: null }, info, DEFAULTS);
     if (!plan) throw new Error('expected a plan');

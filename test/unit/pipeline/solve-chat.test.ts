@@ -48,7 +48,6 @@ function backend(policy: Policy, verifier: Verifier | null): ModelBackend {
     info: INFO,
     createPolicy: async () => ({ policy, promptTokens: 30 }),
     createVerifier: () => verifier,
-    forwardChat: async () => ({ kind: 'json', status: 200, body: {} }),
   };
 }
 
