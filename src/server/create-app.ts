@@ -105,8 +105,6 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   });
   const checkKey = createApiKeyCheck(deps.apiKeys);
   const limitRate = createKeyRateLimit();
-  // The caller found by the key check, for routes reached after it (limits apply per key).
-  const callers = new WeakMap<Request, Caller>();
   const admitCaller = (request: Request): Caller | null => {
     if (!checkKey) return null;
     let caller: Caller;
@@ -203,27 +201,40 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     response.on('close', release);
     await chat(request, response, caller);
   };
-  // The first layer logs every request and serves the busiest route by exact match, skipping
-  // Express's route matching and dispatch (a measurable share of a plain passthrough). Spellings
-  // the router also accepts (trailing slash, query string, case) take the registered route below.
+  // Express's final handler would catch a failure of the error handler itself; outside Express's
+  // dispatch (the request listener below) it must not become an unhandled rejection (which ends
+  // the process).
+  const failChat = (error: unknown, request: Request, response: Response): void => {
+    try {
+      handleError(error, request, response);
+    } catch (secondary) {
+      deps.logger.error({ reqId: requestIdOf(response), err: secondary }, 'error handler failed');
+      response.destroy();
+    }
+  };
+  // The one chat entrance: the request listener's exact match and Express's route (for the other
+  // spellings it accepts: trailing slash, query string, case) both come here. It checks the key
+  // itself, so it is registered before the /v1 key check.
+  const serveChat = (request: Request, response: Response): void => {
+    try {
+      chatRoute(request, response, admitCaller(request)).catch((error: unknown) =>
+        failChat(error, request, response),
+      );
+    } catch (error) {
+      failChat(error, request, response);
+    }
+  };
   app.use((request, response, next) => {
     logAccess(request, response);
-    if (request.method === 'POST' && request.url === '/v1/chat/completions') {
-      // Returned, not awaited: Express hands a rejection to the error handler.
-      return chatRoute(request, response, admitCaller(request));
-    }
-    return next();
+    next();
   });
+  app.post('/v1/chat/completions', serveChat);
   if (checkKey) {
     app.use('/v1', (request, _response, next) => {
-      const caller = admitCaller(request);
-      if (caller) callers.set(request, caller);
+      admitCaller(request);
       next();
     });
   }
-  app.post('/v1/chat/completions', (request, response) =>
-    chatRoute(request, response, callers.get(request) ?? null),
-  );
 
   const operator = guardOperatorRoute(checkKey, deps.exposure ?? { metricsNeedKey: false });
   app.get('/health', async (request, response) => {
@@ -329,16 +340,6 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     handleError(error, request, response),
   );
 
-  // Express's final handler would catch a failure of the error handler itself; on the request
-  // listener's own path it must not become an unhandled rejection (which ends the process).
-  const failChat = (error: unknown, request: Request, response: Response): void => {
-    try {
-      handleError(error, request, response);
-    } catch (secondary) {
-      deps.logger.error({ reqId: requestIdOf(response), err: secondary }, 'error handler failed');
-      response.destroy();
-    }
-  };
   // The server's request listener: the busiest route served without Express's dispatch (router,
   // layers, final handler: ~5% of a plain passthrough's CPU), everything else through Express.
   const handleRequest = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
@@ -355,13 +356,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     response.req = request;
     response.locals = Object.create(null) as Response['locals'];
     logAccess(request, response);
-    try {
-      chatRoute(request, response, admitCaller(request)).catch((error: unknown) =>
-        failChat(error, request, response),
-      );
-    } catch (error) {
-      failChat(error, request, response);
-    }
+    serveChat(request, response);
   };
   return Object.assign(app, {
     shadow,

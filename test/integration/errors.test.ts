@@ -198,6 +198,27 @@ describe('API keys with per-key limits', () => {
     expect(metrics).not.toMatch(/sk-(trial|team|nobody)/);
   });
 
+  it('checks the key once on every spelling of the chat route', async () => {
+    const teamAdmitted = async (): Promise<number> => {
+      const metrics = (await request(server.url).get('/metrics')).text;
+      const match = /tts_proxy_api_key_requests_total\{key="team",outcome="admitted"\} (\d+)/.exec(
+        metrics,
+      );
+      return Number(match?.[1] ?? 0);
+    };
+    const before = await teamAdmitted();
+    for (const path of ['/v1/chat/completions/', '/v1/chat/completions?trace=1']) {
+      const team = await request(server.url)
+        .post(path)
+        .set('authorization', 'Bearer sk-team-222')
+        .send({ model: MODEL, messages, max_tokens: 50 });
+      expect(team.status).toBe(200);
+      const stranger = await request(server.url).post(path).send({ model: MODEL, messages });
+      expect(stranger.status).toBe(401);
+    }
+    expect(await teamAdmitted()).toBe(before + 2);
+  });
+
   it('names server.port when the port is taken, and leaves nothing running', async () => {
     const taken = Number(new URL(server.url).port);
     await expect(
