@@ -14,6 +14,7 @@
  * bodies) reach every caller of the batch, each of which degrades on its own.
  */
 import { InvalidUpstreamResponseError } from '../errors';
+import { parseUpstreamBody } from './parse-upstream-body';
 import type { UpstreamClient } from './upstream-client';
 import { poolingResponseSchema } from './vllm-wire';
 
@@ -116,12 +117,13 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
         input: batch.input,
         add_special_tokens: batch.addSpecialTokens,
       };
-      const response = poolingResponseSchema.safeParse(
+      const response = parseUpstreamBody(
+        poolingResponseSchema,
         await client.postJson('/pooling', body, batch.controller.signal),
+        client.name,
+        '/pooling',
       );
-      if (!response.success)
-        throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
-      const data = response.data.data;
+      const data = response.data;
       raws = new Array<unknown>(data.length);
       for (const item of data) {
         if (item.index < 0 || item.index >= data.length)
@@ -137,7 +139,7 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
           `/pooling: expected ${batch.input.length} results, got ${raws.length}`,
         );
       }
-      promptTokens = response.data.usage?.prompt_tokens ?? 0;
+      promptTokens = response.usage?.prompt_tokens ?? 0;
     } catch (error) {
       for (const member of batch.members) if (settle(member)) member.reject(error);
       return;

@@ -20,6 +20,7 @@ import type { ScoreResult, Verifier } from '../tts';
 import { isContextLengthError } from './context-budget';
 import { createPathKeys } from './path-keys';
 import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
+import { parseUpstreamBody } from './parse-upstream-body';
 import type { UpstreamClient } from './upstream-client';
 import {
   completionResponseSchema,
@@ -88,16 +89,17 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     addSpecialTokens: boolean,
     signal?: AbortSignal,
   ): Promise<number[]> {
-    const parsed = tokenizeResponseSchema.safeParse(
+    const parsed = parseUpstreamBody(
+      tokenizeResponseSchema,
       await client.postJson(
         '/tokenize',
         { model: servedName, prompt: text, add_special_tokens: addSpecialTokens },
         signal,
       ),
+      client.name,
+      '/tokenize',
     );
-    if (!parsed.success)
-      throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + parsed.error.message);
-    return parsed.data.tokens;
+    return parsed.tokens;
   }
 
   /** One upstream call for the whole batch: the raw output per input and the tokens processed. */
@@ -107,7 +109,8 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     signal: AbortSignal | undefined,
   ): Promise<{ raws: unknown[]; promptTokens: number }> {
     if (readout.kind === 'prompt-logprobs') {
-      const response = completionResponseSchema.safeParse(
+      const response = parseUpstreamBody(
+        completionResponseSchema,
         await client.postJson(
           '/v1/completions',
           {
@@ -120,16 +123,13 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
           },
           signal,
         ),
+        client.name,
+        '/v1/completions',
       );
-      if (!response.success)
-        throw new InvalidUpstreamResponseError(
-          client.name,
-          '/v1/completions: ' + response.error.message,
-        );
-      const choices = [...response.data.choices].sort((a, b) => a.index - b.index);
+      const choices = [...response.choices].sort((a, b) => a.index - b.index);
       return {
         raws: choices.map((choice) => choice.prompt_logprobs ?? null),
-        promptTokens: response.data.usage?.prompt_tokens ?? 0,
+        promptTokens: response.usage?.prompt_tokens ?? 0,
       };
     }
     if (options.route === 'embeddings') {
@@ -158,19 +158,20 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       );
       return { raws: answer.raws, promptTokens: answer.promptTokens };
     }
-    const response = poolingResponseSchema.safeParse(
+    const response = parseUpstreamBody(
+      poolingResponseSchema,
       await client.postJson(
         '/pooling',
         { model: servedName, input: payload, add_special_tokens: addSpecialTokens },
         signal,
       ),
+      client.name,
+      '/pooling',
     );
-    if (!response.success)
-      throw new InvalidUpstreamResponseError(client.name, '/pooling: ' + response.error.message);
-    const data = [...response.data.data].sort((a, b) => a.index - b.index);
+    const data = [...response.data].sort((a, b) => a.index - b.index);
     return {
       raws: data.map((item) => item.data),
-      promptTokens: response.data.usage?.prompt_tokens ?? 0,
+      promptTokens: response.usage?.prompt_tokens ?? 0,
     };
   }
 

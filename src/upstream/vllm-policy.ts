@@ -17,6 +17,7 @@
 import type { ContinuationFinish, GenerateResult, Policy, SamplingParams } from '../tts';
 import { InvalidUpstreamResponseError } from '../errors';
 import { PINNED_SAMPLING } from '../prompt';
+import { parseUpstreamBody } from './parse-upstream-body';
 import type { UpstreamClient } from './upstream-client';
 import {
   chatCompletionResponseSchema,
@@ -50,34 +51,30 @@ export async function prepareChatPrompt(
   messages: readonly PolicyMessage[],
   signal?: AbortSignal,
 ): Promise<ChatPrompt> {
-  const tokenized = tokenizeResponseSchema.safeParse(
+  const tokenized = parseUpstreamBody(
+    tokenizeResponseSchema,
     await client.postJson(
       '/tokenize',
       { model: servedName, messages, add_generation_prompt: true, add_special_tokens: false },
       signal,
     ),
+    client.name,
+    '/tokenize',
   );
-  if (!tokenized.success)
-    throw new InvalidUpstreamResponseError(client.name, '/tokenize: ' + tokenized.error.message);
-  const ids = tokenized.data.tokens;
+  const ids = tokenized.tokens;
   let text: Promise<string> | null = null;
   return {
     ids,
-    tokens: tokenized.data.count,
-    maxModelLen: tokenized.data.max_model_len ?? null,
+    tokens: tokenized.count,
+    maxModelLen: tokenized.max_model_len ?? null,
     text(textSignal) {
       if (text === null) {
         const started = client
           .postJson('/detokenize', { model: servedName, tokens: ids }, textSignal)
-          .then((body) => {
-            const detokenized = detokenizeResponseSchema.safeParse(body);
-            if (!detokenized.success)
-              throw new InvalidUpstreamResponseError(
-                client.name,
-                '/detokenize: ' + detokenized.error.message,
-              );
-            return detokenized.data.prompt;
-          });
+          .then(
+            (body) =>
+              parseUpstreamBody(detokenizeResponseSchema, body, client.name, '/detokenize').prompt,
+          );
         // A failure is reported to whoever awaits the text; a failed attempt may be retried.
         started.catch(() => {
           if (text === started) text = null;
@@ -184,19 +181,17 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       skip_special_tokens: true,
     };
     if (params.seed !== undefined) body.seed = params.seed;
-    const parsed = completionResponseSchema.safeParse(
+    const parsed = parseUpstreamBody(
+      completionResponseSchema,
       await client.postJson('/v1/completions', body, signal),
+      client.name,
+      '/v1/completions',
     );
-    if (!parsed.success)
-      throw new InvalidUpstreamResponseError(
-        client.name,
-        '/v1/completions: ' + parsed.error.message,
-      );
-    const choices = [...parsed.data.choices].sort((a, b) => a.index - b.index);
+    const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
     expectOutputs(prefixes.length, params.n, choices.length, client.name);
     const outputs = prefixes.map(() => [] as GenerateResult['outputs'][number]);
     const tokenCounts = splitTokens(
-      parsed.data.usage?.completion_tokens ?? null,
+      parsed.usage?.completion_tokens ?? null,
       choices.map((c) => c.text),
     );
     choices.forEach((choice, i) => {
@@ -215,8 +210,8 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       });
     });
     const usage = {
-      promptTokens: parsed.data.usage?.prompt_tokens ?? 0,
-      completionTokens: parsed.data.usage?.completion_tokens ?? 0,
+      promptTokens: parsed.usage?.prompt_tokens ?? 0,
+      completionTokens: parsed.usage?.completion_tokens ?? 0,
     };
     options.onCall?.({ prefixes: prefixes.length, n: params.n, ...usage });
     return { outputs, ...usage };
@@ -246,26 +241,24 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
           include_stop_str_in_output: true,
         };
         if (params.seed !== undefined) body.seed = params.seed;
-        const parsed = chatCompletionResponseSchema.safeParse(
+        const parsed = parseUpstreamBody(
+          chatCompletionResponseSchema,
           await client.postJson('/v1/chat/completions', body, signal),
+          client.name,
+          '/v1/chat/completions',
         );
-        if (!parsed.success)
-          throw new InvalidUpstreamResponseError(
-            client.name,
-            '/v1/chat/completions: ' + parsed.error.message,
-          );
-        const choices = [...parsed.data.choices].sort((a, b) => a.index - b.index);
+        const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
         expectOutputs(1, params.n, choices.length, client.name);
         const texts = choices.map((c) => c.message.content ?? '');
-        const counts = splitTokens(parsed.data.usage?.completion_tokens ?? null, texts);
+        const counts = splitTokens(parsed.usage?.completion_tokens ?? null, texts);
         return {
           continuations: choices.map((c, i) => ({
             text: texts[i] ?? '',
             finish: toFinish(c.finish_reason, c.stop_reason),
             completionTokens: counts[i] ?? 0,
           })),
-          promptTokens: parsed.data.usage?.prompt_tokens ?? 0,
-          completionTokens: parsed.data.usage?.completion_tokens ?? 0,
+          promptTokens: parsed.usage?.prompt_tokens ?? 0,
+          completionTokens: parsed.usage?.completion_tokens ?? 0,
         };
       }),
     );

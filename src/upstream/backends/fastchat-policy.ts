@@ -26,7 +26,7 @@ import type { UpstreamClient } from '../upstream-client';
 import { fanOut } from './fan-out';
 import { fastchatErrorSchema, fastchatGenerateResponseSchema } from './fastchat-wire';
 import { endingStop } from './include-stop';
-import { expectContinuationCount, parseUpstreamBody } from './parse-upstream-body';
+import { expectContinuationCount, parseUpstreamBody } from '../parse-upstream-body';
 
 export interface FastchatPolicyOptions {
   client: UpstreamClient;

@@ -19,7 +19,7 @@ import {
   type FastchatRewardInput,
 } from './fastchat-reward-input';
 import { fastchatRewardResponseSchema } from './fastchat-wire';
-import { parseUpstreamBody } from './parse-upstream-body';
+import { parseUpstreamBody } from '../parse-upstream-body';
 
 export interface FastchatPrmVerifierOptions {
   client: UpstreamClient;

@@ -26,7 +26,7 @@ import type { UpstreamClient } from '../upstream-client';
 import { fanOut } from './fan-out';
 import { includeStop } from './include-stop';
 import { llamaCppCompletionSchema, type LlamaCppCompletionWire } from './llama-cpp-wire';
-import { parseUpstreamBody } from './parse-upstream-body';
+import { parseUpstreamBody } from '../parse-upstream-body';
 
 export interface LlamaCppPolicyOptions {
   client: UpstreamClient;

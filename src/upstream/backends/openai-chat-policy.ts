@@ -35,7 +35,7 @@ import type { UpstreamClient } from '../upstream-client';
 import { splitTokens, type PolicyMessage } from '../vllm-policy';
 import { fanOut } from './fan-out';
 import { openAiChatResponseSchema } from './openai-chat-wire';
-import { expectContinuationCount, parseUpstreamBody } from './parse-upstream-body';
+import { expectContinuationCount, parseUpstreamBody } from '../parse-upstream-body';
 
 export interface OpenAiChatPolicyOptions {
   client: UpstreamClient;

@@ -7,7 +7,7 @@
 import type { UpstreamClient } from '../upstream-client';
 import type { PolicyMessage } from '../vllm-policy';
 import { llamaCppApplyTemplateSchema, llamaCppTokenizeSchema } from './llama-cpp-wire';
-import { parseUpstreamBody } from './parse-upstream-body';
+import { parseUpstreamBody } from '../parse-upstream-body';
 
 export interface RenderedLlamaCppPrompt {
   text: string;

@@ -28,7 +28,7 @@ import { PINNED_SAMPLING } from '../../prompt';
 import type { UpstreamClient } from '../upstream-client';
 import { splitTokens } from '../vllm-policy';
 import { includeStop } from './include-stop';
-import { expectContinuationCount, parseUpstreamBody } from './parse-upstream-body';
+import { expectContinuationCount, parseUpstreamBody } from '../parse-upstream-body';
 import {
   sglangCompletionResponseSchema,
   sglangGenerateResponseSchema,

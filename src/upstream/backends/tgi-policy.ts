@@ -18,7 +18,7 @@ import type { Continuation, GenerateResult, Policy, SamplingParams } from '../..
 import type { UpstreamClient } from '../upstream-client';
 import { fanOut } from './fan-out';
 import { endingStop, includeStop } from './include-stop';
-import { parseUpstreamBody } from './parse-upstream-body';
+import { parseUpstreamBody } from '../parse-upstream-body';
 import { tgiGenerateResponseSchema, type TgiGenerateOutputWire } from './tgi-wire';
 
 export interface TgiPolicyOptions {

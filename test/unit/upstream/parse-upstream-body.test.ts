@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { InvalidUpstreamResponseError } from '../../../../src/errors';
+import { InvalidUpstreamResponseError } from '../../../src/errors';
 import {
   expectContinuationCount,
   parseUpstreamBody,
-} from '../../../../src/upstream/backends/parse-upstream-body';
+} from '../../../src/upstream/parse-upstream-body';
 
 describe('parseUpstreamBody', () => {
   const schema = z.looseObject({ text: z.string() });

@@ -3,7 +3,7 @@
  * promise for a 200 that does not mean what we need.
  */
 import type { z } from 'zod';
-import { InvalidUpstreamResponseError } from '../../errors';
+import { InvalidUpstreamResponseError } from '../errors';
 
 export function parseUpstreamBody<Schema extends z.ZodType>(
   schema: Schema,
