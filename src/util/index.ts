@@ -1,3 +1,4 @@
 /** @module util — leaf helpers with no dependencies on the rest of the project. */
 export { createSeededRandom, hashString } from './seeded-random';
 export { isAbortError, throwIfAborted } from './abort';
+export { closestName } from './closest-name';
