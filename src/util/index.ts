@@ -2,3 +2,4 @@
 export { createSeededRandom, hashString } from './seeded-random';
 export { isAbortError, throwIfAborted } from './abort';
 export { closestName } from './closest-name';
+export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
