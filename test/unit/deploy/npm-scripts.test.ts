@@ -17,5 +17,6 @@ describe('npm start', () => {
     expect(build.compilerOptions.tsBuildInfoFile).toBe('dist/.tsbuildinfo');
     // Inside dist/: deleting dist forces a full build, and git ignores it.
     expect(read('.gitignore').split('\n')).toContain('dist/');
+    expect(scripts.bench).toMatch(/^tsc --build tsconfig\.bench\.json && /);
   });
 });
