@@ -40,7 +40,11 @@ export interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const HELP_FLAG: FlagSpec = { name: 'help', kind: 'boolean', description: 'show this help' };
+const HELP_FLAG: FlagSpec = {
+  name: 'help',
+  kind: 'boolean',
+  description: 'show this help (also -h)',
+};
 
 function flagsOf(spec: CommandSpec): readonly FlagSpec[] {
   return [...spec.flags, HELP_FLAG];
@@ -104,9 +108,11 @@ function checkValue(spec: CommandSpec, flag: FlagSpec, value: string): void {
  */
 export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const flags = flagsOf(spec);
-  const options = Object.fromEntries(
-    flags.map((flag) => [flag.name, { type: flag.kind === 'boolean' ? 'boolean' : 'string' }]),
-  ) as Record<string, { type: 'boolean' | 'string' }>;
+  const options: Record<string, { type: 'boolean' | 'string'; short?: string }> =
+    Object.fromEntries(
+      flags.map((flag) => [flag.name, { type: flag.kind === 'boolean' ? 'boolean' : 'string' }]),
+    );
+  options.help = { type: 'boolean', short: 'h' };
   let parsed: ReturnType<typeof parseNodeArgs>;
   try {
     parsed = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: true });
