@@ -79,7 +79,7 @@ function checkReferences(config: Config, applied: readonly EnvOverride[]): void 
       throw fail(`models.${index}.prm`, `unknown prm '${model.prm}'`);
     }
     if (model.default_budget !== undefined && model.default_budget > config.tts.max_budget) {
-      throw new ConfigError(
+      throw fail(
         `models.${index}.default_budget`,
         `${model.default_budget} is above tts.max_budget (${config.tts.max_budget})`,
       );
