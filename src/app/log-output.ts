@@ -1,7 +1,14 @@
 /**
- * Where the server's logs go: stdout in batches (see `createLogOutput`).
+ * Where the server's logs go: stdout in batches (see `createLogOutput`), or readable lines at a
+ * terminal (`server.log_format`, see ./pretty-log-destination.ts).
  */
 import pino from 'pino';
+import {
+  createPrettyLogDestination,
+  hasColor,
+  isPrettyLog,
+  type LogFormat,
+} from './pretty-log-destination';
 
 /** Log lines wait at most this long in the buffer when traffic is too light to fill it. */
 const LOG_FLUSH_INTERVAL_MS = 200;
@@ -14,11 +21,17 @@ const LOG_FLUSH_INTERVAL_MS = 200;
  */
 export type LogOutput = ReturnType<typeof createLogOutput>;
 
-export function createLogOutput(): {
-  destination: ReturnType<typeof pino.destination>;
+export function createLogOutput(format: LogFormat = 'json'): {
+  destination: pino.DestinationStream;
   flush: () => void;
   stop: () => void;
 } {
+  if (isPrettyLog(format))
+    return {
+      destination: createPrettyLogDestination({ hasColor: hasColor(process.env, process.stdout) }),
+      flush: () => {},
+      stop: () => {},
+    };
   const destination = pino.destination({ dest: 1, minLength: 4096, sync: true });
   const flush = (): void => {
     try {

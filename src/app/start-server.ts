@@ -66,7 +66,7 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const config = loadConfig(options.configPath, env);
-  const logOutput = options.logger ? null : createLogOutput();
+  const logOutput = options.logger ? null : createLogOutput(config.server.log_format);
   try {
     return await startConfiguredServer(options, env, config, logOutput);
   } catch (error) {

@@ -304,6 +304,8 @@ export const configSchema = z.strictObject({
       log_level: z
         .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
+      /** `auto`: lines for people when stdout is a terminal, JSON (pino) otherwise. */
+      log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
       /** Chat requests running at once; more wait in a bounded queue, beyond it 429. */
       max_concurrent_requests: positiveInt.default(256),
       max_queued_requests: z.number().int().min(0).default(1024),
@@ -339,6 +341,7 @@ export const configSchema = z.strictObject({
       api_key_envs: [],
       api_keys: [],
       log_level: 'info',
+      log_format: 'auto',
       max_concurrent_requests: 256,
       max_queued_requests: 1024,
       queue_timeout_ms: 30_000,

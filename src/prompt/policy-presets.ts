@@ -19,7 +19,7 @@ export type PolicyFamilyName = (typeof POLICY_FAMILY_NAMES)[number];
  */
 export type ChatTemplateName = 'qwen' | 'llama-3.1' | 'deepseek-r1';
 
-/** Sampling defaults from the paper's `run.sh` / `evaluate.py` (paper.md §2, peers.md App. A). */
+/** Sampling defaults from the paper's `run.sh` / `evaluate.py` (docs/paper-findings.md#settings). */
 export interface PolicySamplingDefaults {
   /** Temperature for sampled search (BoN, beam search, DVTS, majority). */
   temperature: number;

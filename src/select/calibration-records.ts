@@ -4,7 +4,7 @@
  * what makes the command resumable.
  *
  * - Oracle Pass@1 = share of correct samples of the majority run at the largest budget (the
- *   paper's Pass@1 from sampled solutions, paper.md §3). With a PRM its samples are independent of
+ *   paper's Pass@1 from sampled solutions, docs/paper-findings.md#difficulty-bins). With a PRM its samples are independent of
  *   every probe (the probes come from the Best-of-N runs). Without a PRM the probes come from the
  *   majority runs too, so at the largest budget the probe's k samples are among the Pass@1
  *   samples; only majority is measured then (one method, one row per budget), so that overlap can

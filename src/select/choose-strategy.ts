@@ -1,7 +1,7 @@
 /**
  * Pick a method for `tts_strategy: auto` from what is known before generating: the policy's size
- * and family and the PRM's family. This is the paper's size/PRM finding (paper.md §5, items 1, 2;
- * the author's table in compute-optimal-tts issue #4, peers.md (d)), without a difficulty estimate.
+ * and family and the PRM's family. This is the paper's size/PRM finding (docs/paper-findings.md#which-method-wins, items 1, 2;
+ * the author's table in compute-optimal-tts issue #4, docs/paper-findings.md#which-method-wins), without a difficulty estimate.
  *
  * @deprecated for `auto`: superseded by the table-driven `lookupStrategy` (with an online
  * difficulty estimate, `autoSearch`). Kept, unchanged in behaviour, until the pipeline switches.

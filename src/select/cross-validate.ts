@@ -1,6 +1,6 @@
 /**
  * Step 3 of the fit (see fit-calibration.ts): 2-fold cross-validation, stratified by oracle bin,
- * as Snell et al. did (paper.md §6). Each fold fits thresholds and cells on one half and scores
+ * as Snell et al. did (docs/paper-findings.md#difficulty-without-ground-truth). Each fold fits thresholds and cells on one half and scores
  * what `auto` would serve (and the best single method) on the other.
  */
 import { createSeededRandom } from '../util';

@@ -1,7 +1,7 @@
 /**
  * When to stop drawing samples for a sample-based vote (majority, or Best-of-N with PRM-Vote)
  * before the budget is spent. its_hub's Adaptive (supermajority, #262) and Beta (posterior,
- * #266) self-consistency do this for majority voting (peers.md b.2, e.3); we apply the same rules
+ * #266) self-consistency do this for majority voting (docs/paper-findings.md#beyond-the-paper); we apply the same rules
  * between batches of samples, plus the lossless "decided" rule.
  *
  * Agreement rules (beta, supermajority) look at answer counts. For PRM-Vote they are a proxy (the

@@ -1,8 +1,8 @@
 /**
  * Online difficulty estimate from a probe: k complete samples of the policy, with their extracted
  * answers and, when a PRM is configured, their step scores. The paper bins problems by oracle
- * Pass@1 (paper.md §3: easy ≥ 0.5, medium 0.1–0.5, hard < 0.1), which a proxy cannot know; Snell
- * et al. predict the same bins from the mean final-answer verifier score (paper.md §6). We use that
+ * Pass@1 (docs/paper-findings.md#difficulty-bins: easy ≥ 0.5, medium 0.1–0.5, hard < 0.1), which a proxy cannot know; Snell
+ * et al. predict the same bins from the mean final-answer verifier score (docs/paper-findings.md#difficulty-without-ground-truth). We use that
  * signal plus answer agreement (a Pass@1 proxy that needs no PRM) and the share of samples without
  * an answer. The thresholds are per (policy, PRM) and come from `tts-proxy calibrate`.
  */
@@ -161,7 +161,7 @@ export function estimateDifficulty(
   return { bin, signals, thresholds: { ...thresholds }, reason };
 }
 
-/** The paper's oracle bin from Pass@1 (paper.md §3): easy ≥ 0.5, medium 0.1–0.5, hard < 0.1. */
+/** The paper's oracle bin from Pass@1 (docs/paper-findings.md#difficulty-bins): easy ≥ 0.5, medium 0.1–0.5, hard < 0.1. */
 export function binFromPassAt1(passAt1: number): DifficultyBin {
   if (passAt1 >= 0.5) return 'easy';
   if (passAt1 >= 0.1) return 'medium';

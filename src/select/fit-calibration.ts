@@ -15,13 +15,13 @@
  *   thresholds, exactly as `estimateDifficulty` computes it at request time.
  *
  * 1. Thresholds: `fitThresholds`, a grid search for the probe thresholds whose bins agree most
- *    often with the paper's oracle Pass@1 bins (paper.md §3). The table holds one set per model,
+ *    often with the paper's oracle Pass@1 bins (docs/paper-findings.md#difficulty-bins). The table holds one set per model,
  *    not one per k, so it is fitted on the probes of every budget that probes, pooled, each cut to
  *    the k that budget serves with: the thresholds that serve all of them best together.
  * 2. Methods: per budget and probe bin, the most accurate method (ties: fewer policy tokens). We
  *    group by the PROBE bin because that is what a request sees at run time.
  * 3. Honest estimate: 2-fold cross-validation, stratified by oracle bin, as Snell et al. did
- *    (paper.md §6); the paper picked its configurations on the test set. Each fold fits steps 1-2
+ *    (docs/paper-findings.md#difficulty-without-ground-truth); the paper picked its configurations on the test set. Each fold fits steps 1-2
  *    on one half and scores the resulting `auto` policy (and the best single method) on the other.
  *
  * Each method is measured as its own request at the full N; served `auto` spends k of N on the

@@ -1,6 +1,6 @@
 /**
  * Fit the probe → bin thresholds: a grid search for the `DifficultyThresholds` whose probe bins
- * agree most often with the oracle Pass@1 bins (paper.md §3). Ties go to the better balanced
+ * agree most often with the oracle Pass@1 bins (docs/paper-findings.md#difficulty-bins). Ties go to the better balanced
  * accuracy (so a rare bin is not ignored), then to the set closest to the shipped defaults.
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * The arithmetic of the difficulty probe and of its reuse. Budget N is counted in the paper's
  * units: complete solutions for BoN and majority vote, candidates per step for beam search and
- * DVTS (N/M beams of M children; paper.md §2).
+ * DVTS (N/M beams of M children; docs/paper-findings.md#settings).
  *
  * - The probe draws k full samples INSIDE the budget: k = min(maxSamples, floor(N * share)),
  *   none when that is below `minSamples` (then the table's default bin is used).

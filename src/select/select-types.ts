@@ -12,9 +12,9 @@ export { POLICY_FAMILY_NAMES, PRM_FAMILY_NAMES };
 /** What a request may ask for: `auto` (decided per request) or one method by name. */
 export const STRATEGY_NAMES = ['auto', ...METHOD_NAMES] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
-/** How well a PRM guides search (paper.md §5 item 1); `none` = no PRM configured. */
+/** How well a PRM guides search (docs/paper-findings.md#which-method-wins item 1); `none` = no PRM configured. */
 export const PRM_CLASS_NAMES = ['strong', 'weak', 'outcome', 'none'] as const;
-/** The paper's absolute Pass@1 bins (paper.md §3). */
+/** The paper's absolute Pass@1 bins (docs/paper-findings.md#difficulty-bins). */
 export const DIFFICULTY_BINS = ['easy', 'medium', 'hard'] as const;
 /** Methods a table row may choose: every TTS method but plain CoT (budget 1 never reaches the table). */
 export const TABLE_METHODS = [

@@ -1,6 +1,6 @@
 /**
  * Every network call to an upstream leaves through here: one undici Pool per upstream
- * (keep-alive, bounded connections; 6-7x cheaper per call than fetch, see toolchain.md §7),
+ * (keep-alive, bounded connections; 6-7x cheaper per call than fetch, see docs/performance.md#what-keeps-the-hot-path-cheap),
  * per-call timeouts, bounded retries (the one rule in retry.ts), and normalisation of every
  * upstream error shape into our error classes. Error messages name the upstream by its config
  * name and a failure by its code, never by address: they can reach clients in `tts.warnings`.

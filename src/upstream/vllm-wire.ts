@@ -1,6 +1,6 @@
 /**
  * Wire schemas of the vLLM responses we read (snake_case, loose: only the fields we use).
- * Shapes: upstream-apis.md §2.1 (completions), §2.3 (tokenize), §3.2 (pooling).
+ * Shapes: docs/upstream-apis.md (vLLM: completions, tokenize, pooling).
  */
 import { z } from 'zod';
 

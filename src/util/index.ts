@@ -1,3 +1,5 @@
 /** @module util — leaf helpers with no dependencies on the rest of the project. */
 export { createSeededRandom, hashString } from './seeded-random';
 export { isAbortError, throwIfAborted } from './abort';
+export { closestName } from './closest-name';
+export { formatLogLine, type FormatLogLineOptions } from './format-log-line';

@@ -186,7 +186,7 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     expect(tts.auto.size_class).toBe('small');
     expect(tts.auto.prm_class).toBe('strong');
     expect(tts.auto.table).toBe('paper-default');
-    // paper.md §5: small policies with a strong PRM — BoN on easy, beam search on medium/hard.
+    // docs/paper-findings.md#which-method-wins: small policies with a strong PRM — BoN on easy, beam search on medium/hard.
     expect(tts.method).toBe(tts.auto.difficulty.bin === 'easy' ? 'best_of_n' : 'beam_search');
     expect(tts.auto.row.method).toBe(tts.method);
     expect(tts.reason).toMatch(/small/);

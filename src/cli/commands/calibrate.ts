@@ -15,7 +15,7 @@
  * - create-progress.ts: the progress line with an ETA
  * - table-header-lines.ts, write-strategy-table.ts: the table's header comment and its write
  */
-export { calibrateCommand } from './calibrate/calibrate-command';
+export { CALIBRATE_COMMAND, calibrateCommand } from './calibrate/calibrate-command';
 export type { ProgressSink } from './calibrate/create-progress';
 export {
   runCalibrate,

@@ -12,37 +12,122 @@ import {
   runPaperPreset,
   type RunEvalOptions,
 } from '../../eval';
-import { numberFlag, stringFlag, type ParsedArgs } from '../args';
+import { numberFlag, stringFlag, type CommandSpec, type ParsedArgs } from '../args';
 
 const DEFAULT_ARMS = 'cot,majority,best_of_n,beam_search,dvts';
 const DEFAULT_BUDGETS = '4,16,64';
 
-export const EVAL_USAGE = `tts-proxy eval --dataset FILE --out DIR [options]
+const LIST = { kind: 'string', placeholder: 'LIST' } as const;
 
-A/B test-time scaling against plain CoT: sends every (arm, budget, problem) request through the
-proxy, grades the answers, and writes DIR/results.jsonl, DIR/summary.json and DIR/report.html.
-A rerun with the same --out resumes; Ctrl-C stops cleanly (twice aborts in-flight requests).
+export const EVAL_COMMAND: CommandSpec = {
+  name: 'eval',
+  summary: 'A/B test-time scaling arms against plain CoT on a labelled dataset, through the proxy.',
+  usage: '--dataset FILE --out DIR [options]',
+  description: `Sends every (arm, budget, problem) request through the proxy, grades the answers, and
+writes DIR/results.jsonl, DIR/summary.json and DIR/report.html. A rerun with the same --out
+resumes; Ctrl-C stops cleanly (twice aborts in-flight requests).
 
-  --dataset FILE       JSON lines {"problem","answer"}; optional id/unique_id, level, subject, difficulty
-  --out DIR            output directory (created if missing)
-  --arms LIST          comma-separated, of ${ARM_NAMES.join(', ')} (default ${DEFAULT_ARMS}); cot runs at budget 1
-  --budgets LIST       comma-separated budgets N (default ${DEFAULT_BUDGETS}); beam_search/dvts need multiples of 4
-  --url URL            a running proxy (default: start one in-process with --config)
-  --config FILE        config of the in-process proxy (default config/default.yaml, simulated upstreams)
-  --model NAME         model to request (default: the proxy's first model)
-  --limit K            only the first K problems
-  --concurrency C      requests in flight (default ${EVAL_DEFAULTS.concurrency})
-  --seed S             run seed; each problem's request seed derives from it (default ${EVAL_DEFAULTS.seed})
-  --timeout-ms MS      per request (default ${EVAL_DEFAULTS.timeoutMs})
-  --api-key-env VAR    env var holding the proxy's client API key, if it requires one
-
-tts-proxy eval --preset paper --out DIR [--profile quick|full] [--readme README.md]
-
-The paper's findings reproduced in the simulated world (no HTTP, fixed seeds) and auto against
-the best fixed method on ${AUTO_PROBLEMS} held-out problems; writes DIR/reproduction.md and, with
---readme, the README section between its tts-numbers markers. --profile quick (default) is the
-test suite's grid; full is every policy size and PRM up to N=256.
-`;
+tts-proxy eval --preset paper --out DIR [--profile quick|full] [--readme README.md]: the paper's
+findings reproduced in the simulated world (no HTTP, fixed seeds) and auto against the best fixed
+method on ${AUTO_PROBLEMS} held-out problems; writes DIR/reproduction.md and, with --readme, the
+README section between its tts-numbers markers. --profile quick (default) is the test suite's
+grid; full is every policy size and PRM up to N=256.`,
+  flags: [
+    {
+      name: 'dataset',
+      kind: 'string',
+      placeholder: 'FILE',
+      description:
+        'JSON lines {"problem","answer"}; optional id/unique_id, level, subject, difficulty',
+    },
+    {
+      name: 'out',
+      kind: 'string',
+      placeholder: 'DIR',
+      description: 'output directory (created if missing)',
+    },
+    {
+      name: 'arms',
+      ...LIST,
+      description: `comma-separated, of ${ARM_NAMES.join(', ')}\n(default ${DEFAULT_ARMS}); cot runs at budget 1`,
+    },
+    {
+      name: 'budgets',
+      ...LIST,
+      description: `comma-separated budgets N (default ${DEFAULT_BUDGETS}); beam_search/dvts need multiples of 4`,
+    },
+    {
+      name: 'url',
+      kind: 'string',
+      placeholder: 'URL',
+      description: 'a running proxy (default: start one in-process with --config)',
+    },
+    {
+      name: 'config',
+      kind: 'string',
+      placeholder: 'FILE',
+      description:
+        'config of the in-process proxy (default config/default.yaml, simulated upstreams)',
+    },
+    {
+      name: 'model',
+      kind: 'string',
+      placeholder: 'NAME',
+      description: "model to request (default: the proxy's first model)",
+    },
+    {
+      name: 'limit',
+      kind: 'integer',
+      placeholder: 'K',
+      min: 1,
+      description: 'only the first K problems',
+    },
+    {
+      name: 'concurrency',
+      kind: 'integer',
+      placeholder: 'C',
+      min: 1,
+      description: `requests in flight (default ${EVAL_DEFAULTS.concurrency})`,
+    },
+    {
+      name: 'seed',
+      kind: 'integer',
+      placeholder: 'S',
+      description: `run seed; each problem's request seed derives from it (default ${EVAL_DEFAULTS.seed})`,
+    },
+    {
+      name: 'timeout-ms',
+      kind: 'integer',
+      placeholder: 'MS',
+      min: 1,
+      description: `per request (default ${EVAL_DEFAULTS.timeoutMs})`,
+    },
+    {
+      name: 'preset',
+      kind: 'string',
+      placeholder: 'paper',
+      description: 'run the paper reproduction instead of an A/B (see above)',
+    },
+    {
+      name: 'profile',
+      kind: 'string',
+      placeholder: 'quick|full',
+      description: 'with --preset: the grid (default quick)',
+    },
+    {
+      name: 'readme',
+      kind: 'string',
+      placeholder: 'FILE',
+      description: 'with --preset: rewrite the numbers between the tts-numbers markers of FILE',
+    },
+    {
+      name: 'api-key-env',
+      kind: 'string',
+      placeholder: 'VAR',
+      description: "env var holding the proxy's client API key, if it requires one",
+    },
+  ],
+};
 
 function listFlag(args: ParsedArgs, name: string, fallback: string): string[] {
   return (stringFlag(args, name) ?? fallback)
@@ -55,14 +140,15 @@ function budgetsFlag(args: ParsedArgs): number[] {
   return listFlag(args, 'budgets', DEFAULT_BUDGETS).map((item) => {
     const budget = Number(item);
     if (!Number.isInteger(budget) || budget < 1)
-      throw new ConfigError('--budgets', `expects positive integers, got '${item}'`);
+      throw new ConfigError('', `eval: --budgets expects positive integers, got '${item}'`);
     return budget;
   });
 }
 
 function requiredFlag(args: ParsedArgs, name: string): string {
   const value = stringFlag(args, name);
-  if (value === undefined) throw new ConfigError(`--${name}`, `is required\n\n${EVAL_USAGE}`);
+  if (value === undefined)
+    throw new ConfigError('', `eval: --${name} is required (see tts-proxy eval --help)`);
   return value;
 }
 
@@ -75,11 +161,14 @@ export function evalOptionsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): R
   const url = stringFlag(args, 'url');
   const configPath = stringFlag(args, 'config');
   if (url !== undefined && configPath !== undefined)
-    throw new ConfigError('--config', 'applies to the in-process proxy only; drop it or --url');
+    throw new ConfigError(
+      '',
+      'eval: --config applies to the in-process proxy only; drop it or --url',
+    );
   const apiKeyEnv = stringFlag(args, 'api-key-env');
   const apiKey = apiKeyEnv === undefined ? undefined : env[apiKeyEnv];
   if (apiKeyEnv !== undefined && (apiKey === undefined || apiKey === ''))
-    throw new ConfigError('--api-key-env', `env var ${apiKeyEnv} is not set`);
+    throw new ConfigError('', `eval: --api-key-env env var ${apiKeyEnv} is not set`);
   const model = stringFlag(args, 'model');
   const limit = optionalNumber(args, 'limit');
   const concurrency = optionalNumber(args, 'concurrency');
@@ -104,10 +193,10 @@ export function evalOptionsFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): R
 
 async function presetCommand(args: ParsedArgs, preset: string): Promise<void> {
   if (preset !== 'paper')
-    throw new ConfigError('--preset', `unknown preset '${preset}' (expected paper)`);
+    throw new ConfigError('', `eval: --preset: unknown preset '${preset}' (expected paper)`);
   const profile = stringFlag(args, 'profile') ?? 'quick';
   if (profile !== 'quick' && profile !== 'full')
-    throw new ConfigError('--profile', `expected quick or full, got '${profile}'`);
+    throw new ConfigError('', `eval: --profile expects quick or full, got '${profile}'`);
   const readmePath = stringFlag(args, 'readme');
   const markdown = await runPaperPreset({
     profile,
@@ -119,10 +208,6 @@ async function presetCommand(args: ParsedArgs, preset: string): Promise<void> {
 }
 
 export async function evalCommand(args: ParsedArgs): Promise<void> {
-  if (args.flags.has('help')) {
-    process.stdout.write(EVAL_USAGE);
-    return;
-  }
   const preset = stringFlag(args, 'preset');
   if (preset !== undefined) {
     await presetCommand(args, preset);

@@ -1,7 +1,7 @@
 /**
  * What a vLLM server is and which of its version-dependent behaviours apply, from `GET /version`,
  * `GET /v1/models` and (optionally) a dry `POST /pooling`, for the startup log and for choosing
- * launch advice. Version facts: upstream-apis.md §0 and §3.1.
+ * launch advice. Version facts: docs/upstream-apis.md (vLLM), docs/upstream-apis.md (PRM readouts).
  *
  * | From   | Change                                                                             |
  * |--------|------------------------------------------------------------------------------------|

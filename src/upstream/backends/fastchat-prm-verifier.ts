@@ -6,7 +6,7 @@
  *
  * Entries are rendered exactly as the paper's client renders them (`fastchat-reward-input.ts`). A
  * score count that differs from the step count is an `InvalidUpstreamResponseError` — the
- * paper's code silently scores such a path 0 (peers.md b.4), which we refuse to do. The worker
+ * paper's code silently scores such a path 0 (docs/paper-findings.md#the-reference-serving-stack), which we refuse to do. The worker
  * reports no token counts, so `promptTokens` is an estimate (characters / 4) for FLOPs accounting.
  */
 import { InvalidUpstreamResponseError } from '../../errors';

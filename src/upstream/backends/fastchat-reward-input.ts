@@ -1,6 +1,6 @@
 /**
  * The `input_str` entries the paper's client sends to a FastChat reward worker, per PRM family
- * (compute-optimal-tts `rm_call.py: RMRemoteCaller.process_input`, peers.md c.1/c.2). The worker
+ * (compute-optimal-tts `rm_call.py: RMRemoteCaller.process_input`, docs/paper-findings.md#prm-input-formats). The worker
  * applies its family's `infer_fn` to each entry and returns one score per step, so these bytes must
  * be the paper's:
  *

@@ -1,6 +1,6 @@
 /**
  * Wire schemas of the paper's FastChat/OpenR workers (loose: only the fields we read).
- * Shapes: peers.md b.4; OpenR `reason/llm_service/workers/vllm_worker.py` (`generate_stream`:
+ * Shapes: docs/paper-findings.md#the-reference-serving-stack; OpenR `reason/llm_service/workers/vllm_worker.py` (`generate_stream`:
  * `text`, `usage`, `cumulative_logprob`, `output_token_len`, `finish_reason`, `error_code`) and
  * compute-optimal-tts `reward_model_worker.py` (`reward_inference_gate` → `{"reward": …}`).
  */

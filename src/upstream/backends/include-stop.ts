@@ -3,7 +3,7 @@
  * `include_stop_str_in_output: true`), so `prefix + text` is the next prefix. Stacks differ:
  * llama.cpp always cuts the stop word ("These words will not be included in the completion"),
  * SGLang cuts it unless `no_stop_trim: true`, TGI is unverified. These helpers put it back exactly
- * once (upstream-apis.md §6.2: "re-append yourself; never double it").
+ * once (docs/upstream-apis.md (vLLM): "re-append yourself; never double it").
  */
 
 /** The stop string `text` ends with (the longest, if several match), or null. */

@@ -1,6 +1,6 @@
 /**
  * Wire schemas of llama.cpp `llama-server` responses (loose: only the fields we read).
- * Shapes: upstream-apis.md §4.2 (`ggml-org/llama.cpp` `tools/server/README.md`).
+ * Shapes: docs/upstream-apis.md (llama.cpp server) (`ggml-org/llama.cpp` `tools/server/README.md`).
  */
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 /**
  * Wire schema of an OpenAI-compatible `chat.completion` (loose: only the fields we read).
- * Shape: upstream-apis.md §1.2 (openai-openapi `CreateChatCompletionResponse`).
+ * Shape: docs/upstream-apis.md (OpenAI-compatible chat APIs) (openai-openapi `CreateChatCompletionResponse`).
  */
 import { z } from 'zod';
 

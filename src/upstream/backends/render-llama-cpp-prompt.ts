@@ -1,6 +1,6 @@
 /**
  * Render a conversation with `llama-server`'s own chat template (`POST /apply-template
- * {"messages"}` → `{"prompt"}`, upstream-apis.md §4.2: "renders the template for manual
+ * {"messages"}` → `{"prompt"}`, docs/upstream-apis.md (llama.cpp server): "renders the template for manual
  * `/completion` use"), ending with the assistant generation prompt, and count its tokens with
  * `POST /tokenize {"content", "add_special"}` → `{"tokens"}`.
  */

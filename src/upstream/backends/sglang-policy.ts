@@ -5,7 +5,7 @@
  * prefix is continued as raw text, never re-templated: SGLang's `/v1/chat/completions` with
  * `continue_final_message` re-renders the conversation at every step through the chat template,
  * where trailing "\n\n" of the partial answer can be stripped (transformers #34214/#34253,
- * upstream-apis.md §2.2), and it carries one conversation per request. Raw prompts keep the
+ * docs/upstream-apis.md (vLLM)), and it carries one conversation per request. Raw prompts keep the
  * prefixes byte-stable, so RadixAttention reuses the KV cache across beams and rounds, and one
  * request carries every beam (`text` list × `sampling_params.n`).
  *

@@ -1,6 +1,6 @@
 /**
  * Wire schemas of the SGLang responses we read (loose: only the fields we use).
- * Shapes: upstream-apis.md §4.1 (`/generate` rendered docs output; OpenAI routes in
+ * Shapes: docs/upstream-apis.md (SGLang) (`/generate` rendered docs output; OpenAI routes in
  * `python/sglang/srt/entrypoints/openai/protocol.py`).
  */
 import { z } from 'zod';

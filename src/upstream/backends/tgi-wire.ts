@@ -1,6 +1,6 @@
 /**
  * Wire schema of Hugging Face TGI `POST /generate` (loose: only the fields we read).
- * Shape: upstream-apis.md §4.3 (huggingface.js `TextGenerationOutputDetails`,
+ * Shape: docs/upstream-apis.md (TGI) (huggingface.js `TextGenerationOutputDetails`,
  * `TextGenerationFinishReason`).
  */
 import { z } from 'zod';

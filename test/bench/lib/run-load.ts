@@ -1,5 +1,5 @@
 /**
- * The load generator: a fixed number of POSTs through an undici Pool (toolchain.md §7: the
+ * The load generator: a fixed number of POSTs through an undici Pool (docs/performance.md#what-keeps-the-hot-path-cheap: the
  * cheapest Node client) with a fixed number of request loops, recording each latency and handing
  * each parsed body to the caller.
  */

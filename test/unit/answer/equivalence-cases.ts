@@ -1,6 +1,6 @@
 /**
  * Answer pairs with the verdict a Math-Verify-level grader gives, in our own words. Sources:
- * - [T8]: research toolchain.md §8 (the 24 library-comparison pairs and the "other cases");
+ * - [T8]: docs/answers.md#the-evaluator (the 24 library-comparison pairs and the "other cases");
  * - [MV]: Math-Verify's documented behaviour (its README and regression tests: number formats,
  *   percent, LaTeX notation, relations, sets, matrices, precision);
  * - [H]: Hendrycks MATH `strip_string` conventions, on MATH-500 answer forms;
@@ -19,7 +19,7 @@ export interface EquivalenceCase {
 }
 
 export const POSITIVE_CASES: EquivalenceCase[] = [
-  // toolchain.md §8, the brief's pairs
+  // docs/answers.md#the-evaluator, the brief's pairs
   { left: '1,000', right: '1000', source: 'T8', note: 'thousands separator' },
   { left: '10\\%', right: '0.1', source: 'T8', note: 'percent as a fraction of 100' },
   { left: '10\\%', right: '10', source: 'T8', note: 'percent as its number' },
@@ -41,7 +41,7 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: 'x=3', right: '3', source: 'T8' },
   { left: '50\\%', right: '0.5', source: 'T8' },
   { left: '\\text{Yes}', right: 'yes', source: 'T8', note: 'text answers ignore case' },
-  // toolchain.md §8, "other cases"
+  // docs/answers.md#the-evaluator, "other cases"
   { left: '\\sqrt[3]8', right: '2', source: 'T8' },
   { left: '2^{10}', right: '1024', source: 'T8' },
   { left: '\\frac1{\\sqrt3}', right: '\\frac{\\sqrt3}3', source: 'T8' },
@@ -170,7 +170,7 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
 ];
 
 export const NEGATIVE_CASES: EquivalenceCase[] = [
-  // toolchain.md §8 controls
+  // docs/answers.md#the-evaluator controls
   { left: '[1,2)', right: '[1,2]', source: 'T8' },
   { left: '(1,2)', right: '(2,1)', source: 'T8' },
   { left: '\\infty', right: '-\\infty', source: 'T8' },

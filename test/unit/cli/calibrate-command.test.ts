@@ -1,11 +1,11 @@
 import { ConfigError } from '../../../src/errors';
-import { parseArgs } from '../../../src/cli/args';
-import { calibrateCommand } from '../../../src/cli/commands/calibrate';
+import { parseCommandArgs } from '../../../src/cli/args';
+import { CALIBRATE_COMMAND, calibrateCommand } from '../../../src/cli/commands/calibrate';
 
 // Flag errors are thrown before anything is read or started, so no dataset or server is needed.
 async function errorOf(line: string): Promise<ConfigError> {
   try {
-    await calibrateCommand(parseArgs(line.split(' ')));
+    await calibrateCommand(parseCommandArgs(CALIBRATE_COMMAND, line.split(' ')));
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;

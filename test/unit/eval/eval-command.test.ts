@@ -1,10 +1,10 @@
 // Spec of src/cli/commands/eval.ts's flag parsing (kept with the eval tests).
-import { parseArgs } from '../../../src/cli/args';
-import { evalOptionsFromArgs } from '../../../src/cli/commands/eval';
+import { parseCommandArgs } from '../../../src/cli/args';
+import { EVAL_COMMAND, evalOptionsFromArgs } from '../../../src/cli/commands/eval';
 import { ConfigError } from '../../../src/errors';
 
 const parse = (line: string, env: NodeJS.ProcessEnv = {}) =>
-  evalOptionsFromArgs(parseArgs(line.split(' ')), env);
+  evalOptionsFromArgs(parseCommandArgs(EVAL_COMMAND, line.split(' ')), env);
 
 describe('evalOptionsFromArgs', () => {
   it('reads the grid, limits and target', () => {

@@ -30,7 +30,7 @@ function look(
 }
 
 describe('lookupStrategy (config/strategy.yaml = the paper)', () => {
-  // paper.md §5 items 1-3 and the decision table; peers.md (d).
+  // docs/paper-findings.md#which-method-wins: items 1-3, the size x difficulty table and the authors' table.
   const expectedWithStrongPrm: Record<string, Record<DifficultyBin, string>> = {
     '1.5': { easy: 'best_of_n', medium: 'beam_search', hard: 'beam_search' },
     '7': { easy: 'dvts', medium: 'dvts', hard: 'beam_search' },
@@ -111,7 +111,7 @@ describe('lookupStrategy (config/strategy.yaml = the paper)', () => {
   it('explains the choice: size class, PRM class, bin, budget, row and source', () => {
     const found = look(1.5, 'qwen2.5-math-prm', 'hard', 64);
     expect(found.reason).toMatch(
-      /^beam_search \(M=4\): 1\.5B policy is 'small' \(< 7B\), PRM qwen2\.5-math-prm is 'strong', difficulty 'hard', budget 64; table 'paper-default' row \d+ \(size small, PRM strong, difficulty medium\/hard\); source: paper\.md §5 item 3/,
+      /^beam_search \(M=4\): 1\.5B policy is 'small' \(< 7B\), PRM qwen2\.5-math-prm is 'strong', difficulty 'hard', budget 64; table 'paper-default' row \d+ \(size small, PRM strong, difficulty medium\/hard\); source: docs\/paper-findings\.md#which-method-wins item 3/,
     );
   });
 

@@ -18,7 +18,7 @@ describe('parseStrategyTable', () => {
     const raw = parseYaml(readFileSync(DEFAULT_TABLE_PATH, 'utf8')) as { rows: unknown[] };
     expect(table.rows).toHaveLength(raw.rows.length);
     expect(table.rows.length).toBeGreaterThanOrEqual(10);
-    for (const row of table.rows) expect(row.source).toMatch(/paper\.md|peers\.md/);
+    for (const row of table.rows) expect(row.source).toMatch(/docs\/paper-findings\.md#[a-z-]+/);
     expect(table.sizeClasses.map((c) => c.name)).toEqual(['small', 'mid', 'large']);
     expect(table.prmClasses).toEqual({
       'qwen2.5-math-prm': 'strong',

@@ -61,9 +61,9 @@ export function tableHeaderLines(options: TableHeaderOptions): string[] {
     `Strategy table calibrated by \`tts-proxy calibrate\` on ${date}.`,
     `Model: ${model.name} (${model.params_b}B, ${model.family}${isSimulated ? ', SIMULATED upstream' : ''}); PRM: ${prm ? `${prm.name} (${prm.family})` : 'none'}.`,
     `Dataset: ${datasetPath} (${fit.problems} problems used${fit.dropped + skippedProblems > 0 ? `, ${fit.dropped + skippedProblems} left out` : ''}); budgets ${budgets.join(', ')}; methods ${methods.join(', ')}; seed ${seed}.`,
-    `Oracle bins by Pass@1 (paper.md §3): easy ${fit.oracleBins.easy}, medium ${fit.oracleBins.medium}, hard ${fit.oracleBins.hard}.`,
+    `Oracle bins by Pass@1 (docs/paper-findings.md#difficulty-bins): easy ${fit.oracleBins.easy}, medium ${fit.oracleBins.medium}, hard ${fit.oracleBins.hard}.`,
     ...probeHeaderLines(fit),
-    '2-fold cross-validated accuracy of what auto serves at each N (fit on one half, scored on the other; paper.md §6):',
+    '2-fold cross-validated accuracy of what auto serves at each N (fit on one half, scored on the other; docs/paper-findings.md#difficulty-without-ground-truth):',
     ...fit.crossValidation.map(
       (cv) =>
         `  N=${cv.budget} (${cv.probeSamples === 0 ? 'no probe: one row for every difficulty' : `probe of ${cv.probeSamples}`}): auto ${percent(cv.autoAccuracy)} vs best single method (${cv.bestFixedMethod}${new Set(cv.foldMethods).size > 1 ? `; the two folds chose ${cv.foldMethods.join(' and ')}` : ''}) ${percent(cv.bestFixedAccuracy)}`,

@@ -1,5 +1,5 @@
 /**
- * A fake of the paper's FastChat workers, written from peers.md b.4 and the workers' source
+ * A fake of the paper's FastChat workers, written from docs/paper-findings.md#the-reference-serving-stack and the workers' source
  * (OpenR `reason/llm_service/workers/vllm_worker.py`, compute-optimal-tts `reward_model_worker.py`):
  * - `POST /worker_generate {prompt, n, temperature, top_p, top_k, max_new_tokens, stop, echo,
  *   include_stop_str_in_output}` → `{text[], error_code: 0, usage, cumulative_logprob[],

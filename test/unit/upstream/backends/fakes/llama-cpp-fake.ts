@@ -1,5 +1,5 @@
 /**
- * A fake llama.cpp `llama-server`, written from its README (upstream-apis.md §4.2):
+ * A fake llama.cpp `llama-server`, written from its README (docs/upstream-apis.md (llama.cpp server)):
  * - `POST /completion {prompt, n_predict, stop, cache_prompt, seed, …}` → `{content, stop_type:
  *   none|eos|limit|word, stopping_word, tokens_predicted, tokens_evaluated, tokens_cached,
  *   truncated, timings}`; stop words are NOT included in `content`. One sample per request (there

@@ -1,5 +1,5 @@
 /**
- * A fake OpenAI-compatible chat endpoint, written from the OpenAI spec (upstream-apis.md §1.2,
+ * A fake OpenAI-compatible chat endpoint, written from the OpenAI spec (docs/upstream-apis.md (OpenAI-compatible chat APIs),
  * openai-openapi `CreateChatCompletionResponse`): `POST /v1/chat/completions {model, messages, n,
  * temperature, top_p, max_tokens|max_completion_tokens, seed}` → `chat.completion` with one
  * choice per `n` (`finish_reason` `stop` | `length`) and call-total `usage`. With a seed, sample j

@@ -1,5 +1,5 @@
 /**
- * A fake SGLang server, written from the documented shapes (upstream-apis.md §4.1):
+ * A fake SGLang server, written from the documented shapes (docs/upstream-apis.md (SGLang)):
  * - `POST /generate {"text": str|str[], "sampling_params": {n, max_new_tokens, stop, no_stop_trim,
  *   …}}` → one output `{text, meta_info: {finish_reason: {type, matched|length}, prompt_tokens,
  *   completion_tokens, cached_tokens}}`, or a list of them (prompt-major, n per prompt) for a batch

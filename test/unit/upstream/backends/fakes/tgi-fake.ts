@@ -1,5 +1,5 @@
 /**
- * A fake Hugging Face TGI, written from the documented shapes (upstream-apis.md §4.3,
+ * A fake Hugging Face TGI, written from the documented shapes (docs/upstream-apis.md (TGI),
  * huggingface.js `TextGenerationParameters` / `TextGenerationOutputDetails`):
  * `POST /generate {"inputs", "parameters": {max_new_tokens, temperature, top_p, stop, seed,
  * do_sample, details, decoder_input_details}}` → `{"generated_text", "details": {finish_reason:
