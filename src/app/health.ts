@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { HealthReport } from '../server';
 import type { ServedNameGate } from './served-names';
 import { healthProbe, type UpstreamClients } from './upstream-clients';
+import { redactUrl } from '../util';
 
 export function createHealthCheck(
   config: Config,
@@ -52,16 +53,4 @@ export function createHealthCheck(
       upstreams,
     };
   };
-}
-
-/** Show an upstream URL without credentials. */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '[invalid url]';
-  }
 }

@@ -16,7 +16,7 @@
  *   replica ejected, calls still go out (to the least busy) rather than fail unasked.
  */
 import { UpstreamError, UpstreamTimeoutError } from '../errors';
-import { isAbortError } from '../util';
+import { isAbortError, redactUrl } from '../util';
 import { createPromptAffinity } from './prompt-affinity';
 import { isRetryableFailure, withRetry } from './retry';
 import type { UpstreamClient, UpstreamStream } from './upstream-client';
@@ -85,17 +85,6 @@ interface Replica {
   ejections: number;
 }
 
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '[invalid url]';
-  }
-}
-
 function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -121,7 +110,7 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     throw new Error(`upstream '${options.name}': a replica pool needs at least one replica`);
   const replicas: Replica[] = options.replicas.map((client) => ({
     client,
-    url: redact(client.baseUrl),
+    url: redactUrl(client.baseUrl),
     seed: hash32(client.baseUrl),
     outstanding: 0,
     calls: 0,

@@ -3,3 +3,4 @@ export { createSeededRandom, hashString } from './seeded-random';
 export { isAbortError, throwIfAborted } from './abort';
 export { closestName } from './closest-name';
 export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
+export { redactUrl } from './redact-url';
