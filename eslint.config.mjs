@@ -101,6 +101,12 @@ const boundary = (self, { allowed, typesOnly = [], paths = [], patterns = [] }) 
   },
 });
 
+const UPSTREAM_RULE = {
+  allowed: ['prm', 'prompt', 'util', 'errors', 'tts'],
+  typesOnly: ['contracts'],
+  paths: EXPRESS,
+};
+
 // The tools (cli/, eval/) build what they need through src/app/, never through the server's
 // entry point main.ts.
 const NO_MAIN = [
@@ -285,11 +291,36 @@ export default defineConfig(
   }),
   // upstream implements the contracts; it never reaches up into pipeline/. Of tts/ it uses the
   // Policy/Verifier types and the method list.
-  boundary('upstream', {
-    allowed: ['prm', 'prompt', 'util', 'errors', 'tts'],
-    typesOnly: ['contracts'],
-    paths: EXPRESS,
-  }),
+  boundary('upstream', UPSTREAM_RULE),
+  // Inside upstream/: the transport knows no serving stack, and one stack's adapter never borrows
+  // another's (what they share sits at upstream/'s top level).
+  {
+    ...boundary('upstream', {
+      ...UPSTREAM_RULE,
+      patterns: [
+        {
+          regex: '^\\.\\./(vllm|stacks)(/.*)?$',
+          message: 'upstream/transport moves bytes for every stack; it may not import an adapter.',
+        },
+      ],
+    }),
+    name: 'tts-proxy/boundary/upstream-transport',
+    files: ['src/upstream/transport/**/*.ts'],
+  },
+  {
+    ...boundary('upstream', {
+      ...UPSTREAM_RULE,
+      patterns: [
+        {
+          regex: '^\\.\\./vllm(/.*)?$',
+          message:
+            'A stack adapter may not import the vLLM adapter; move what both need up a level.',
+        },
+      ],
+    }),
+    name: 'tts-proxy/boundary/upstream-stacks',
+    files: ['src/upstream/stacks/**/*.ts'],
+  },
   // server owns passthrough: it reaches the upstream only through the ChatForwarder contract.
   boundary('server', {
     allowed: ['pipeline', 'answer', 'errors', 'util'],

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { Config, UpstreamConfig } from '../config';
 import type { AppDeps } from '../server';
 import { answerClientError } from '../server/client-error';
-import { withRetry } from '../upstream/retry';
+import { withRetry } from '../upstream/transport/retry';
 
 export function edgeBodyOptions(config: Config): NonNullable<AppDeps['body']> {
   const { server } = config;

@@ -32,7 +32,7 @@ const simFaults = z.strictObject({
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
-/** How a `replicas` pool balances and ejects (src/upstream/replica-pool.ts). */
+/** How a `replicas` pool balances and ejects (src/upstream/transport/replica-pool.ts). */
 const replicaPool = z.strictObject({
   /** Every replica's health route is probed this often; an ejected replica returns on a healthy probe. */
   health_interval_ms: positiveInt.default(5_000),

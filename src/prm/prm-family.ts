@@ -2,7 +2,7 @@
  * The PRM family contract: everything the proxy must know to score steps with one family of
  * process reward models, in both directions (render the exact input, read the scores back).
  *
- * A family is pure data plus pure functions. The HTTP backend (`upstream/prm-backends/`) moves the
+ * A family is pure data plus pure functions. The HTTP backend (`upstream/vllm/prm-verifier.ts`) moves the
  * bytes: it sends `render().text` (or its token ids), queries the upstream as `readout` says, and
  * hands the raw output of each path to `readScores`.
  *

@@ -54,7 +54,7 @@ export interface AppDeps {
     routes?: readonly string[];
     timeoutMs?: number;
     retries?: number;
-    /** The shared upstream retry rule (composition root: src/upstream/retry.ts). */
+    /** The shared upstream retry rule (composition root: src/upstream/transport/retry.ts). */
     retry?: RetryRunner;
   } | null;
   /** Body limits beyond the size (defaults: read-json-body.ts `bodyLimits`). */

@@ -10,7 +10,7 @@ import type { RunningServer } from '../../src/main';
 import { createAdmission } from '../../src/server/admission';
 import { createPassthrough } from '../../src/server/passthrough/create-passthrough';
 import { bodyLimits } from '../../src/server/read-json-body';
-import { withRetry } from '../../src/upstream/retry';
+import { withRetry } from '../../src/upstream/transport/retry';
 import { startTestServer } from '../integration/start-test-server';
 import { errorOf, isOpenAiError, send } from './support/raw-http';
 

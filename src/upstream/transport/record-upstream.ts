@@ -1,0 +1,157 @@
+/**
+ * `upstreams.<name>.record`: wraps a client and appends every exchange to a JSONL file (see
+ * recording-wire.ts), so a short real GPU run can be replayed offline (replay-upstream.ts).
+ *
+ * - Append-only, one `write` per line on a file opened with O_APPEND: a crash can lose the
+ *   exchange in flight but never leaves half a line behind a complete one. Writes are
+ *   synchronous so the order of lines is the order exchanges finished.
+ * - Recorded: method, path, request body, status, answer (or error, or stream chunks), duration,
+ *   start time. Never headers or the base URL, which carry credentials.
+ * - Not recorded: health probes (they would flood the file; a replay is always healthy) and
+ *   calls the client aborted (there was no answer to replay).
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { UpstreamError, UpstreamTimeoutError } from '../../errors';
+import { isAbortError } from '../../util';
+import { RECORDING_VERSION, type RecordedError, type RecordedExchange } from './recording-wire';
+import type { UpstreamClient, UpstreamStream } from './upstream-client';
+
+export interface RecordingUpstreamOptions {
+  client: UpstreamClient;
+  /** Absolute path of the JSONL file (created with its folder; appended to). */
+  file: string;
+  now?: () => Date;
+}
+
+function toRecordedError(error: unknown): RecordedError | null {
+  if (error instanceof UpstreamTimeoutError)
+    return { kind: 'timeout', message: error.message, body: '', timeout_ms: error.timeoutMs };
+  if (error instanceof UpstreamError)
+    return { kind: 'upstream', message: error.message, body: error.body };
+  return null;
+}
+
+export function createRecordingUpstream(options: RecordingUpstreamOptions): UpstreamClient {
+  const { client, file } = options;
+  const now = options.now ?? (() => new Date());
+  mkdirSync(path.dirname(file), { recursive: true });
+  let fd: number | null = openSync(file, 'a');
+
+  function append(exchange: RecordedExchange): void {
+    if (fd === null) return;
+    writeSync(fd, JSON.stringify(exchange) + '\n');
+  }
+
+  function base(
+    method: 'GET' | 'POST',
+    requestPath: string,
+    request: unknown,
+    started: Date,
+    startedMs: number,
+  ): Pick<
+    RecordedExchange,
+    'v' | 'upstream' | 'method' | 'path' | 'request' | 'timestamp' | 'duration_ms'
+  > {
+    return {
+      v: RECORDING_VERSION,
+      upstream: client.name,
+      method,
+      path: requestPath,
+      request,
+      timestamp: started.toISOString(),
+      duration_ms: Math.round((performance.now() - startedMs) * 1000) / 1000,
+    };
+  }
+
+  async function recordJson(
+    method: 'GET' | 'POST',
+    requestPath: string,
+    request: unknown,
+    call: () => Promise<unknown>,
+  ): Promise<unknown> {
+    const started = now();
+    const startedMs = performance.now();
+    try {
+      const response = await call();
+      append({ ...base(method, requestPath, request, started, startedMs), status: 200, response });
+      return response;
+    } catch (error) {
+      const recorded = toRecordedError(error);
+      if (recorded !== null && !isAbortError(error)) {
+        const status = error instanceof UpstreamError ? error.status : null;
+        append({
+          ...base(method, requestPath, request, started, startedMs),
+          status,
+          error: recorded,
+        });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    name: client.name,
+    baseUrl: client.baseUrl,
+    postJson: (requestPath, body, signal) =>
+      recordJson('POST', requestPath, body, () => client.postJson(requestPath, body, signal)),
+    getJson: (requestPath, signal) =>
+      recordJson('GET', requestPath, null, () => client.getJson(requestPath, signal)),
+    probe: (requestPath, timeoutMs) => client.probe(requestPath, timeoutMs),
+    async postStream(requestPath, body, signal) {
+      const started = now();
+      const startedMs = performance.now();
+      let stream: UpstreamStream;
+      try {
+        stream = await client.postStream(requestPath, body, signal);
+      } catch (error) {
+        const recorded = toRecordedError(error);
+        if (recorded !== null) {
+          append({
+            ...base('POST', requestPath, body, started, startedMs),
+            status: error instanceof UpstreamError ? error.status : null,
+            error: recorded,
+          });
+        }
+        throw error;
+      }
+      // Chunks are decoded as UTF-8 text; a character split across chunks stays whole.
+      const decoder = new StringDecoder('utf8');
+      const chunks: string[] = [];
+      const tee = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          const text = decoder.write(chunk);
+          if (text.length > 0) chunks.push(text);
+          callback(null, chunk);
+        },
+        flush(callback) {
+          const rest = decoder.end();
+          if (rest.length > 0) chunks.push(rest);
+          // Only a stream that ended is replayable; a cut one is not recorded.
+          append({
+            ...base('POST', requestPath, body, started, startedMs),
+            status: stream.statusCode,
+            stream: chunks,
+          });
+          callback();
+        },
+      });
+      // Destroying the tee (client gone) destroys the upstream body, as with the bare stream.
+      tee.on('close', () => {
+        if (!stream.body.destroyed) stream.body.destroy();
+      });
+      stream.body.on('error', (error) => tee.destroy(error));
+      stream.body.pipe(tee);
+      return { statusCode: stream.statusCode, headers: stream.headers, body: tee };
+    },
+    async close() {
+      if (fd !== null) {
+        closeSync(fd);
+        fd = null;
+      }
+      await client.close();
+    },
+  };
+}

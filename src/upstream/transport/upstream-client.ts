@@ -1,0 +1,299 @@
+/**
+ * Every network call to an upstream leaves through here: one undici Pool per upstream
+ * (keep-alive, bounded connections; 6-7x cheaper per call than fetch, see docs/performance.md#what-keeps-the-hot-path-cheap),
+ * per-call timeouts, bounded retries (the one rule in retry.ts), and normalisation of every
+ * upstream error shape into our error classes. Error messages name the upstream by its config
+ * name and a failure by its code, never by address: they can reach clients in `tts.warnings`.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import type { Readable } from 'node:stream';
+import { InvalidRequestError, UpstreamError, UpstreamTimeoutError } from '../../errors';
+import { isAbortError } from '../../util';
+import { dispatchText } from './dispatch-text';
+import { parseRetryAfter, withRetry } from './retry';
+
+export interface UpstreamClientOptions {
+  /** Logical name (config key), used in errors and logs; never the URL's secret. */
+  name: string;
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs: number;
+  maxConnections: number;
+  /** Extra attempts for retryable failures (connect errors, resets, 408/409/429/5xx). */
+  retries: number;
+  /** Called once per upstream call (for metrics). */
+  onCall?: (event: UpstreamCallEvent) => void;
+}
+
+export interface UpstreamCallEvent {
+  upstream: string;
+  path: string;
+  status: number | null;
+  durationMs: number;
+  outcome: 'ok' | 'error' | 'timeout' | 'aborted';
+}
+
+export interface UpstreamStream {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
+export interface UpstreamClient {
+  readonly name: string;
+  readonly baseUrl: string;
+  /** POST a JSON body and parse the JSON answer (unknown: callers validate with zod). */
+  postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown>;
+  getJson(path: string, signal?: AbortSignal): Promise<unknown>;
+  /** GET returning only the status (health probes); never throws for HTTP statuses. */
+  probe(path: string, timeoutMs: number): Promise<number | null>;
+  /** POST and hand back the raw streaming body (SSE passthrough); errors before headers throw. */
+  postStream(path: string, body: unknown, signal?: AbortSignal): Promise<UpstreamStream>;
+  close(): Promise<void>;
+}
+
+/**
+ * Why a connection failed, without the address Node puts in the message (`connect ECONNREFUSED
+ * 10.0.0.5:8000`): the error code, else the error's class.
+ */
+export function describeConnectFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+  return error instanceof Error ? error.name : 'connection failed';
+}
+
+/** JSON of a request body; a body that cannot be serialised is the request's fault (400). */
+function serialise(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new InvalidRequestError(
+      `The request could not be serialised for the model server: ${error instanceof Error ? error.message : String(error)}`,
+      null,
+      'unserializable_request',
+    );
+  }
+}
+
+function unreachable(name: string, error: unknown): UpstreamError {
+  return new UpstreamError(`upstream '${name}' is unreachable (${describeConnectFailure(error)})`, {
+    upstream: name,
+    status: null,
+    cause: error,
+  });
+}
+
+/** Pull a human message out of any upstream error body (vLLM nested/flat, `{"error":"..."}`, text). */
+export function describeUpstreamErrorBody(text: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null) {
+      const record = parsed as Record<string, unknown>;
+      const inner = record.error;
+      if (typeof inner === 'string') return inner;
+      if (
+        typeof inner === 'object' &&
+        inner !== null &&
+        typeof (inner as Record<string, unknown>).message === 'string'
+      ) {
+        return (inner as Record<string, string>).message as string;
+      }
+      if (typeof record.message === 'string') return record.message;
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.slice(0, 300);
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const url = new URL(options.baseUrl);
+  const prefix = url.pathname.replace(/\/$/, '');
+  const pool = new Pool(url.origin, {
+    connections: options.maxConnections,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  const baseHeaders: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
+  if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
+
+  async function once(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | null,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; text: string; retryAfter?: string }> {
+    const started = performance.now();
+    try {
+      // The per-call timeout is undici's own (headersTimeout, bodyTimeout = timeoutMs): vLLM answers
+      // a non-streamed call with headers and body at once, so no headers within timeoutMs bounds
+      // the call. The caller's signal (client disconnect, request deadline) is passed as is: a
+      // combined AbortSignal.timeout/any per call cost ~3% of the proxy's CPU in the bench
+      // (allocation, weak refs, timers) for the same behaviour.
+      const response = await dispatchText(
+        pool,
+        {
+          origin: url.origin,
+          path: prefix + path,
+          method,
+          headers: baseHeaders,
+          body,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        },
+        signal,
+      );
+      options.onCall?.({
+        upstream: options.name,
+        path,
+        status: response.status,
+        durationMs: performance.now() - started,
+        outcome: response.status < 400 ? 'ok' : 'error',
+      });
+      return response;
+    } catch (error) {
+      const report = (outcome: UpstreamCallEvent['outcome']): void =>
+        options.onCall?.({
+          upstream: options.name,
+          path,
+          status: null,
+          durationMs: performance.now() - started,
+          outcome,
+        });
+      if (signal?.aborted) {
+        report('aborted');
+        throw error;
+      }
+      if (
+        error instanceof undiciErrors.HeadersTimeoutError ||
+        error instanceof undiciErrors.BodyTimeoutError
+      ) {
+        report('timeout');
+        throw new UpstreamTimeoutError(options.name, options.timeoutMs);
+      }
+      report('error');
+      throw unreachable(options.name, error);
+    }
+  }
+
+  async function withRetries(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    // Serialised once, not once per attempt.
+    const payload = method === 'POST' ? serialise(body) : null;
+    return withRetry(
+      async () => {
+        const { status, text, retryAfter } = await once(method, path, payload, signal);
+        if (status >= 400) {
+          throw new UpstreamError(
+            `upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`,
+            {
+              upstream: options.name,
+              status,
+              body: text,
+              retryAfterMs: parseRetryAfter(retryAfter),
+            },
+          );
+        }
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          // A 200 with a broken body: a transient upstream fault worth one more try.
+          throw new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {
+            upstream: options.name,
+            status: 502,
+            body: text,
+            cause: error,
+          });
+        }
+      },
+      { retries: options.retries, signal },
+    );
+  }
+
+  return {
+    name: options.name,
+    baseUrl: options.baseUrl,
+    postJson: (path, body, signal) => withRetries('POST', path, body, signal),
+    getJson: (path, signal) => withRetries('GET', path, undefined, signal),
+    async probe(path, timeoutMs) {
+      try {
+        const response = await pool.request({
+          origin: url.origin,
+          path: prefix + path,
+          method: 'GET',
+          headers: baseHeaders,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        await response.body.dump();
+        return response.statusCode;
+      } catch {
+        return null;
+      }
+    },
+    postStream(path, body, signal) {
+      // Retried only while nothing reached the caller: every failure here comes before the body.
+      let payload: string;
+      try {
+        payload = serialise(body);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return withRetry(() => streamOnce(path, payload, signal), {
+        retries: options.retries,
+        signal,
+      });
+    },
+    close: () => pool.close(),
+  };
+
+  async function streamOnce(
+    path: string,
+    payload: string,
+    signal: AbortSignal | undefined,
+  ): Promise<UpstreamStream> {
+    const started = performance.now();
+    try {
+      const response = await pool.request({
+        origin: url.origin,
+        path: prefix + path,
+        method: 'POST',
+        headers: { ...baseHeaders, accept: 'text/event-stream' },
+        body: payload,
+        signal,
+        // Streams may legitimately run long; only the wait for headers is bounded.
+        bodyTimeout: 0,
+      });
+      options.onCall?.({
+        upstream: options.name,
+        path,
+        status: response.statusCode,
+        durationMs: performance.now() - started,
+        outcome: response.statusCode < 400 ? 'ok' : 'error',
+      });
+      if (response.statusCode >= 400) {
+        const text = await response.body.text();
+        throw new UpstreamError(
+          `upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`,
+          {
+            upstream: options.name,
+            status: response.statusCode,
+            body: text,
+            retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+          },
+        );
+      }
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      if (error instanceof UpstreamError || isAbortError(error) || signal?.aborted) throw error;
+      throw unreachable(options.name, error);
+    }
+  }
+}

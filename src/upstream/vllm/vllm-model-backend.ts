@@ -1,0 +1,143 @@
+/**
+ * A `ModelBackend` over vLLM-compatible policy and PRM servers: binds the policy preset (system
+ * prompt) to the client's conversation, prepares the prompt once per request (one `/tokenize`;
+ * see `prepareChatPrompt`), and forwards plain requests.
+ */
+import type {
+  ChatForwarder,
+  CreatePolicyOptions,
+  ForwardResult,
+  ModelBackend,
+  ModelInfo,
+  PolicyMessage,
+} from '../../contracts';
+import type { Verifier } from '../../tts';
+import { withContextBudget } from '../context-budget';
+import type { UpstreamClient } from '../transport/upstream-client';
+import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
+import { tokenizeResponseSchema } from './vllm-wire';
+
+export interface VllmModelBackendOptions {
+  info: ModelInfo;
+  policyClient: UpstreamClient;
+  stepApi: 'completions' | 'chat-continue';
+  /** Applies the family preset to the client's messages (system prompt, R1 folding). */
+  buildMessages: (
+    messages: readonly PolicyMessage[],
+    options?: CreatePolicyOptions,
+  ) => PolicyMessage[];
+  /** Built once per process (shares the PRM prefix cache), or null. */
+  verifier: Verifier | null;
+  /**
+   * Config `models[].max_model_len`: the context to plan with when it is below what the server
+   * reports (or when it reports none). The server's own `max_model_len` otherwise.
+   */
+  maxModelLen?: number;
+}
+
+/** The smaller of the configured and the reported context length (null: neither is known). */
+function effectiveContext(configured: number | undefined, reported: number | null): number | null {
+  if (configured === undefined) return reported;
+  return reported === null ? configured : Math.min(configured, reported);
+}
+
+/** Exact prompt tokens of `text` on the server (`/tokenize`, no special tokens added). */
+async function countTextTokens(
+  client: UpstreamClient,
+  servedName: string,
+  text: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const parsed = tokenizeResponseSchema.safeParse(
+    await client.postJson(
+      '/tokenize',
+      { model: servedName, prompt: text, add_special_tokens: false },
+      signal,
+    ),
+  );
+  return parsed.success ? parsed.data.count : Buffer.byteLength(text, 'utf8');
+}
+
+export function createVllmModelBackend(
+  options: VllmModelBackendOptions,
+): ModelBackend & ChatForwarder {
+  const { info, policyClient } = options;
+  return {
+    info,
+    async createPolicy(clientMessages, signal, policyOptions) {
+      const messages = options.buildMessages(clientMessages, policyOptions);
+      if (options.stepApi === 'chat-continue') {
+        const counted = await countChatTokens(policyClient, info.servedName, messages, signal);
+        const policy = createVllmPolicy({
+          client: policyClient,
+          servedName: info.servedName,
+          messages,
+          mode: 'chat-continue',
+        });
+        return {
+          policy: withContextBudget(policy, {
+            promptTokens: counted.count,
+            maxModelLen: effectiveContext(options.maxModelLen, counted.maxModelLen),
+            modelName: info.name,
+          }),
+          promptTokens: counted.count,
+        };
+      }
+      // One /tokenize per request: the ids serve whole-solution sampling as they are, and the text
+      // (one /detokenize) is fetched only if a step-wise round needs it, off the critical path.
+      const prompt = await prepareChatPrompt(policyClient, info.servedName, messages, signal);
+      const policy = createVllmPolicy({
+        client: policyClient,
+        servedName: info.servedName,
+        prompt,
+        mode: 'completions',
+      });
+      return {
+        policy: withContextBudget(policy, {
+          promptTokens: prompt.tokens,
+          maxModelLen: effectiveContext(options.maxModelLen, prompt.maxModelLen),
+          modelName: info.name,
+          countTokens: async (prefix, countSignal) =>
+            prefix === ''
+              ? prompt.tokens
+              : countTextTokens(
+                  policyClient,
+                  info.servedName,
+                  (await prompt.text(countSignal)) + prefix,
+                  countSignal,
+                ),
+        }),
+        promptTokens: prompt.tokens,
+      };
+    },
+    createVerifier: () => options.verifier,
+    async forwardChat(body, signal): Promise<ForwardResult> {
+      if (body.stream === true) {
+        const stream = await policyClient.postStream('/v1/chat/completions', body, signal);
+        return { kind: 'stream', status: stream.statusCode, body: stream.body };
+      }
+      return {
+        kind: 'json',
+        status: 200,
+        body: await policyClient.postJson('/v1/chat/completions', body, signal),
+      };
+    },
+  };
+}
+
+async function countChatTokens(
+  client: UpstreamClient,
+  servedName: string,
+  messages: readonly PolicyMessage[],
+  signal?: AbortSignal,
+): Promise<{ count: number; maxModelLen: number | null }> {
+  const parsed = tokenizeResponseSchema.safeParse(
+    await client.postJson(
+      '/tokenize',
+      { model: servedName, messages, add_generation_prompt: true },
+      signal,
+    ),
+  );
+  if (!parsed.success) return { count: 0, maxModelLen: null };
+  return { count: parsed.data.count, maxModelLen: parsed.data.max_model_len ?? null };
+}

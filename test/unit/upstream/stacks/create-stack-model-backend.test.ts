@@ -1,0 +1,177 @@
+import { ConfigError, UnsupportedFeatureError } from '../../../../src/errors';
+import type { ModelInfo, PolicyMessage } from '../../../../src/pipeline';
+import { renderLlama3Chat, renderQwenChat } from '../../../../src/prompt';
+import type { Verifier } from '../../../../src/tts';
+import { createUpstreamClient, type UpstreamClient } from '../../../../src/upstream';
+import {
+  createStackModelBackend,
+  type StackModelBackendOptions,
+} from '../../../../src/upstream/stacks';
+import { bodyOf, startFakeServer, type FakeServer } from './fakes/fake-http-server';
+import { startFastchatFake } from './fakes/fastchat-fake';
+import { startLlamaCppFake } from './fakes/llama-cpp-fake';
+import { startSglangFake } from './fakes/sglang-fake';
+import { startTgiFake } from './fakes/tgi-fake';
+import { toyChatTemplate, toyTokens } from './fakes/toy-generator';
+
+const INFO: ModelInfo = {
+  name: 'policy-model',
+  servedName: 'served-policy',
+  paramsB: 7,
+  family: 'qwen2.5',
+  prm: null,
+  isSimulated: false,
+  sampling: {
+    temperature: 0.7,
+    topP: 1,
+    cotTemperature: 0,
+    cotTopP: 1,
+    maxTokensPerStep: 2048,
+    maxTotalTokens: 8192,
+    maxDepth: 40,
+  },
+};
+const CLIENT_MESSAGES: PolicyMessage[] = [{ role: 'user', content: 'What is 2 + 3 * 4?' }];
+const SYSTEM = { role: 'system' as const, content: 'Please reason step by step.' };
+const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] => [
+  SYSTEM,
+  ...messages,
+];
+const STEP = { temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n'], n: 1, seed: 0 };
+
+describe('createStackModelBackend', () => {
+  let fake: FakeServer;
+  let client: UpstreamClient;
+  const open = async (started: Promise<FakeServer>): Promise<void> => {
+    fake = await started;
+    client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: fake.url,
+      timeoutMs: 5000,
+      maxConnections: 4,
+      retries: 0,
+    });
+  };
+  afterEach(async () => {
+    await client.close();
+    await fake.close();
+  });
+  const backend = (
+    overrides: Partial<StackModelBackendOptions> & Pick<StackModelBackendOptions, 'stack'>,
+  ) =>
+    createStackModelBackend({
+      info: INFO,
+      client,
+      chatTemplate: 'qwen',
+      buildMessages,
+      verifier: null,
+      maxConcurrency: 2,
+      configPath: 'models.0',
+      ...overrides,
+    });
+
+  it('llama-cpp: renders with the server’s template once and counts its tokens', async () => {
+    await open(startLlamaCppFake());
+    const { policy, promptTokens } = await backend({ stack: 'llama-cpp' }).createPolicy(
+      CLIENT_MESSAGES,
+    );
+    const rendered = toyChatTemplate(buildMessages(CLIENT_MESSAGES));
+    expect(promptTokens).toBe(toyTokens(rendered));
+    await policy.generate(['', 'Step 1: a.\n\n'], STEP);
+    expect(fake.requests.filter((request) => request.path === '/apply-template')).toHaveLength(1);
+    expect(
+      fake.requests
+        .filter((request) => request.path === '/completion')
+        .map((request) => bodyOf(request).prompt)
+        .sort(),
+    ).toEqual([rendered, rendered + 'Step 1: a.\n\n']);
+  });
+
+  it('sglang: renders the Qwen template locally and continues it on /generate', async () => {
+    await open(startSglangFake());
+    const { policy } = await backend({ stack: 'sglang' }).createPolicy(CLIENT_MESSAGES);
+    await policy.generate([''], STEP);
+    expect(bodyOf(fake.requests[0]!).text).toEqual([
+      renderQwenChat(buildMessages(CLIENT_MESSAGES), { addGenerationPrompt: true }),
+    ]);
+  });
+
+  it('tgi: leaves the Llama BOS to the server’s tokenizer', async () => {
+    await open(startTgiFake({ includesStop: false }));
+    const { policy } = await backend({ stack: 'tgi', chatTemplate: 'llama-3.1' }).createPolicy(
+      CLIENT_MESSAGES,
+    );
+    await policy.generate([''], STEP);
+    expect(bodyOf(fake.requests[0]!).inputs).toBe(
+      renderLlama3Chat(buildMessages(CLIENT_MESSAGES), {
+        addGenerationPrompt: true,
+        includeBeginOfText: false,
+      }),
+    );
+  });
+
+  it('fastchat: renders like the paper’s client (BOS included) and has no chat passthrough', async () => {
+    await open(startFastchatFake());
+    const model = backend({ stack: 'fastchat', chatTemplate: 'llama-3.1' });
+    const { policy } = await model.createPolicy(CLIENT_MESSAGES);
+    await policy.generate([''], STEP);
+    expect(bodyOf(fake.requests[0]!).prompt).toBe(
+      renderLlama3Chat(buildMessages(CLIENT_MESSAGES), { addGenerationPrompt: true }),
+    );
+    await expect(
+      model.forwardChat({ model: 'served-policy', messages: CLIENT_MESSAGES }),
+    ).rejects.toBeInstanceOf(UnsupportedFeatureError);
+  });
+
+  it('openai-chat: binds the conversation itself and refuses step-wise continuation', async () => {
+    await open(
+      startFakeServer(() => ({
+        body: {
+          choices: [{ index: 0, message: { content: 'x' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 5, completion_tokens: 1 },
+        },
+      })),
+    );
+    const { policy } = await backend({ stack: 'openai-chat' }).createPolicy(CLIENT_MESSAGES);
+    await expect(policy.generate(['Step 1: a.\n\n'], STEP)).rejects.toBeInstanceOf(
+      UnsupportedFeatureError,
+    );
+    await policy.generate([''], { ...STEP, stop: [] });
+    expect(bodyOf(fake.requests[0]!).messages).toEqual(buildMessages(CLIENT_MESSAGES));
+  });
+
+  it('forwards plain chat requests to /v1/chat/completions', async () => {
+    await open(startFakeServer(() => ({ body: { object: 'chat.completion', choices: [] } })));
+    const result = await backend({ stack: 'sglang' }).forwardChat({
+      model: 'served-policy',
+      messages: CLIENT_MESSAGES,
+    });
+    expect(result).toEqual({
+      kind: 'json',
+      status: 200,
+      body: { object: 'chat.completion', choices: [] },
+    });
+    expect(fake.requests[0]?.path).toBe('/v1/chat/completions');
+  });
+
+  it('hands out the configured verifier', async () => {
+    await open(startFakeServer(() => ({ body: {} })));
+    const verifier: Verifier = {
+      score: () =>
+        Promise.resolve({
+          scores: [],
+          promptTokens: 0,
+          cachedTokens: 0,
+          truncatedPaths: [],
+          calls: 0,
+        }),
+    };
+    expect(backend({ stack: 'tgi', verifier }).createVerifier()).toBe(verifier);
+  });
+
+  it('refuses at startup a stack that would need a template the proxy cannot render', async () => {
+    await open(startFakeServer(() => ({ body: {} })));
+    expect(() => backend({ stack: 'sglang', chatTemplate: 'deepseek-r1' })).toThrow(ConfigError);
+    expect(() => backend({ stack: 'llama-cpp', chatTemplate: 'deepseek-r1' })).not.toThrow();
+  });
+});

@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { UpstreamError, UpstreamTimeoutError } from '../../../../src/errors';
+import {
+  createRecordingUpstream,
+  recordedExchangeSchema,
+  type RecordedExchange,
+} from '../../../../src/upstream';
+import { createFakeUpstreamClient } from '../fake-upstream-client';
+
+function readLines(file: string): RecordedExchange[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => recordedExchangeSchema.parse(JSON.parse(line)));
+}
+
+describe('createRecordingUpstream', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tts-record-'));
+    file = path.join(dir, 'runs', 'policy.jsonl');
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('appends one line per exchange: method, path, request, status, answer, duration, time', async () => {
+    const fake = createFakeUpstreamClient('http://user:secret@gpu:8000');
+    fake.handler = (call) => ({ echo: call.body });
+    const client = createRecordingUpstream({
+      client: fake,
+      file,
+      now: () => new Date('2025-01-02T03:04:05.000Z'),
+    });
+    await client.postJson('/v1/completions', { model: 'm', prompt: 'hi', seed: 7 });
+    await client.getJson('/v1/models');
+    await client.close();
+    const lines = readLines(file);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      v: 1,
+      upstream: 'policy',
+      method: 'POST',
+      path: '/v1/completions',
+      request: { model: 'm', prompt: 'hi', seed: 7 },
+      status: 200,
+      response: { echo: { model: 'm', prompt: 'hi', seed: 7 } },
+      timestamp: '2025-01-02T03:04:05.000Z',
+    });
+    expect(lines[0]?.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(lines[1]).toMatchObject({ method: 'GET', path: '/v1/models', request: null });
+    expect(fake.isClosed).toBe(true);
+  });
+
+  it('never records headers, credentials or the base URL', async () => {
+    const fake = createFakeUpstreamClient('http://user:secret@gpu:8000');
+    fake.handler = () => ({ tokens: [1, 2] });
+    const client = createRecordingUpstream({ client: fake, file });
+    await client.postJson('/tokenize', { prompt: 'x' });
+    await client.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/secret|authorization|gpu:8000/i);
+  });
+
+  it('records upstream errors and timeouts and rethrows them', async () => {
+    const fake = createFakeUpstreamClient('http://gpu:8000');
+    let call = 0;
+    fake.handler = () => {
+      call++;
+      if (call === 1)
+        throw new UpstreamError("upstream 'policy' answered 400: bad", {
+          upstream: 'policy',
+          status: 400,
+          body: '{"error":{"message":"bad"}}',
+        });
+      throw new UpstreamTimeoutError('policy', 50);
+    };
+    const client = createRecordingUpstream({ client: fake, file });
+    await expect(client.postJson('/pooling', {})).rejects.toBeInstanceOf(UpstreamError);
+    await expect(client.postJson('/v1/completions', {})).rejects.toBeInstanceOf(
+      UpstreamTimeoutError,
+    );
+    await client.close();
+    const [first, second] = readLines(file);
+    expect(first).toMatchObject({
+      status: 400,
+      error: { kind: 'upstream', body: '{"error":{"message":"bad"}}' },
+    });
+    expect(second).toMatchObject({ status: null, error: { kind: 'timeout', timeout_ms: 50 } });
+  });
+
+  it('records a stream chunk by chunk once it ends, passing it through unchanged', async () => {
+    const fake = createFakeUpstreamClient('http://gpu:8000');
+    fake.handler = () => 'data: {"x":"é"}\n\ndata: [DONE]\n\n';
+    const client = createRecordingUpstream({ client: fake, file });
+    const stream = await client.postStream('/v1/chat/completions', { stream: true });
+    let text = '';
+    for await (const chunk of stream.body) text += (chunk as Buffer).toString('utf8');
+    await client.close();
+    expect(text).toBe('data: {"x":"é"}\n\ndata: [DONE]\n\n');
+    expect(readLines(file)[0]).toMatchObject({
+      path: '/v1/chat/completions',
+      status: 200,
+      stream: ['data: {"x":"é"}\n\ndata: [DONE]\n\n'],
+    });
+  });
+
+  it('appends to an existing recording and does not record aborted calls', async () => {
+    const fake = createFakeUpstreamClient('http://gpu:8000');
+    const first = createRecordingUpstream({ client: fake, file });
+    await first.postJson('/a', {});
+    await first.close();
+    const second = createRecordingUpstream({ client: fake, file });
+    fake.handler = () => {
+      const error = new Error('aborted');
+      error.name = 'AbortError';
+      throw error;
+    };
+    await expect(second.postJson('/b', {})).rejects.toMatchObject({ name: 'AbortError' });
+    await second.close();
+    expect(readLines(file).map((line) => line.path)).toEqual(['/a']);
+  });
+});

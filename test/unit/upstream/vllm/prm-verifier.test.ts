@@ -1,0 +1,140 @@
+import { getPrmFamily } from '../../../../src/prm';
+import { startSimulator, type RunningSimulator } from '../../../../src/sim';
+import {
+  createPrmBatcher,
+  createPrmCache,
+  createPrmVerifier,
+  createUpstreamClient,
+  type UpstreamClient,
+} from '../../../../src/upstream';
+
+const MODEL = 'sim-qwen2.5-math-prm-7b';
+const QUESTION = 'What is 17 * 23 - 5?';
+const PATH_A = ['17 * 23 = 391.', '391 - 5 = 386.', 'The answer is \\boxed{386}.'];
+const PATH_B = ['17 * 23 = 381.', '381 - 5 = 376.', 'The answer is \\boxed{376}.'];
+
+describe('createPrmVerifier over the simulated PRM', () => {
+  let sim: RunningSimulator;
+  let client: UpstreamClient;
+  beforeAll(async () => {
+    sim = await startSimulator({
+      role: 'prm',
+      seed: 4321,
+      model: {
+        servedName: MODEL,
+        paramsB: 7,
+        family: 'qwen2.5-math-prm',
+        quality: 0.85,
+        maxModelLen: 4096,
+      },
+    });
+    client = createUpstreamClient({
+      name: 'prm',
+      baseUrl: sim.url,
+      timeoutMs: 5000,
+      maxConnections: 4,
+      retries: 0,
+    });
+  });
+  afterAll(async () => {
+    await client.close();
+    await sim.close();
+  });
+  beforeEach(() => sim.resetStats());
+
+  const pooling = (): number => sim.stats().requestsByRoute['POST /pooling'] ?? 0;
+
+  it('answers a path scored before from the cache: no upstream call, saved tokens reported', async () => {
+    const verifier = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family: getPrmFamily('qwen2.5-math-prm'),
+      maxInputTokens: 4096,
+      cache: createPrmCache(100),
+    });
+    const first = await verifier.score(QUESTION, [PATH_A, PATH_B]);
+    expect(first.calls).toBe(1);
+    expect(first.cachedTokens).toBe(0);
+    const again = await verifier.score(QUESTION, [PATH_B, PATH_A]);
+    expect(again).toMatchObject({ calls: 0, promptTokens: 0 });
+    expect(again.scores).toEqual([first.scores[1], first.scores[0]]);
+    expect(again.cachedTokens).toBe(first.promptTokens);
+    // An extended path is sent in full (the PRM needs the whole prefix); the known one is not.
+    const extended = await verifier.score(QUESTION, [PATH_A, [...PATH_A, 'Check: 386 + 5 = 391.']]);
+    expect(extended.calls).toBe(1);
+    expect(extended.scores[1]?.slice(0, 3)).toEqual(first.scores[0]);
+    expect(pooling()).toBe(2);
+  });
+
+  it('keys the cache by question: the same steps under another question are sent', async () => {
+    const verifier = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family: getPrmFamily('qwen2.5-math-prm'),
+      maxInputTokens: 4096,
+      cache: createPrmCache(100),
+    });
+    await verifier.score(QUESTION, [PATH_A]);
+    const other = await verifier.score('What is 17 * 23 + 5?', [PATH_A]);
+    expect(other.calls).toBe(1);
+  });
+
+  it('makes its own batcher from the config knobs (window > 0), and none at window 0', async () => {
+    const family = getPrmFamily('qwen2.5-math-prm');
+    const batched = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family,
+      maxInputTokens: 4096,
+      cache: null,
+      batch: { windowMs: 5, maxPaths: 64 },
+    });
+    await Promise.all([
+      batched.score(QUESTION, [PATH_A]),
+      batched.score('What is 2 + 2?', [PATH_B]),
+    ]);
+    expect(pooling()).toBe(1);
+    sim.resetStats();
+    const off = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family,
+      maxInputTokens: 4096,
+      cache: null,
+      batch: { windowMs: 0, maxPaths: 64 },
+    });
+    await Promise.all([off.score(QUESTION, [PATH_A]), off.score('What is 2 + 2?', [PATH_B])]);
+    expect(pooling()).toBe(2);
+  });
+
+  it('with a batcher, concurrent requests share one /pooling call and each sees exactly one call', async () => {
+    const family = getPrmFamily('qwen2.5-math-prm');
+    const batcher = createPrmBatcher({ client, windowMs: 5, maxInputs: 64 });
+    const batched = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family,
+      maxInputTokens: 4096,
+      cache: null,
+      batcher,
+    });
+    const plain = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family,
+      maxInputTokens: 4096,
+      cache: null,
+    });
+    const [one, two] = await Promise.all([
+      batched.score(QUESTION, [PATH_A]),
+      batched.score('What is 2 + 2?', [PATH_B, PATH_A]),
+    ]);
+    expect(pooling()).toBe(1);
+    expect(one.calls).toBe(1);
+    expect(two.calls).toBe(1);
+    // Same scores as unbatched calls.
+    expect(one.scores).toEqual((await plain.score(QUESTION, [PATH_A])).scores);
+    expect(two.scores).toEqual((await plain.score('What is 2 + 2?', [PATH_B, PATH_A])).scores);
+    expect(one.promptTokens + two.promptTokens).toBeGreaterThan(0);
+  });
+});
