@@ -29,7 +29,6 @@ export type {
 } from '../contracts';
 export {
   decideScope,
-  fitPlanToScope,
   type BudgetOrigin,
   type DefaultBudgetScope,
   type PassThroughCode,

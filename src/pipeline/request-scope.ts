@@ -7,8 +7,7 @@
  * documented in docs/request-scope.md.
  */
 import { looksSingleAnswer, type SingleAnswerVerdict } from './looks-single-answer';
-import type { DefaultBudgetScope, ModelInfo } from '../contracts';
-import type { TtsPlan } from './tts-plan';
+import type { DefaultBudgetScope } from '../contracts';
 
 /** Why a request that could have run TTS passes through; stable codes (header and metadata). */
 export type PassThroughCode =
@@ -78,30 +77,4 @@ export function decideScope(input: ScopeInput): ScopeDecision {
     };
   }
   return { kind: 'tts', verdict };
-}
-
-/**
- * Fit the plan to an open-ended request (one that does not look like a single-answer problem):
- * `auto` decides by answer agreement, which such requests do not have, so it becomes Best-of-N
- * by reward (majority without a PRM, whose selection then falls to consensus). A strategy the
- * client named is kept.
- */
-export function fitPlanToScope(
-  plan: TtsPlan,
-  model: ModelInfo,
-  verdict: SingleAnswerVerdict,
-): TtsPlan {
-  if (verdict.looksSingleAnswer || plan.requested !== 'auto' || plan.method === 'cot') return plan;
-  const hasBestOfN = model.prm !== null && model.unsupportedMethods?.best_of_n === undefined;
-  const method = hasBestOfN ? 'best_of_n' : 'majority';
-  return {
-    ...plan,
-    method,
-    m: 1,
-    aggregation: plan.auto?.overrides.aggregation ?? model.prm?.aggregation ?? plan.aggregation,
-    vote: hasBestOfN ? 'prm_max' : 'majority',
-    reason: `open-ended request (the last user turn ${verdict.reason}): ${hasBestOfN ? 'Best-of-N by reward' : 'majority sampling (no PRM)'} instead of auto`,
-    sources: { ...plan.sources, strategy: 'auto', vote: 'auto', m: 'auto' },
-    auto: null,
-  };
 }

@@ -33,6 +33,8 @@ export interface SolveInput {
    * answer-format instruction is added (per the model's `answer_instruction.when`). Default true.
    */
   looksSingleAnswer?: boolean;
+  /** Why the last user turn looks (or does not look) like a single-answer problem, for reasons. */
+  scopeReason?: string;
   /** OpenAI `n`: number of distinct answers to return. */
   choices: number;
   /** Client cap on tokens for one solution (max_completion_tokens / max_tokens). */
@@ -434,6 +436,10 @@ async function runAuto(
       unavailableMethods,
       overrides,
       earlyStop: settings.earlyStop,
+      openEnded:
+        input.looksSingleAnswer === false
+          ? (input.scopeReason ?? 'does not look like a single-answer problem')
+          : null,
       batchGrowth: settings.batchGrowth,
       onDecision,
     },
@@ -441,8 +447,10 @@ async function runAuto(
   );
 }
 
-function autoMetadata(decision: AutoDecision, tableName: string): AutoMetadata {
+/** `tts.auto`; none for an open-ended request, which uses no table row (Best-of-N by reward). */
+function autoMetadata(decision: AutoDecision, tableName: string): AutoMetadata | null {
   const { difficulty, lookup, earlyStop } = decision;
+  if (lookup === null) return null;
   return {
     probeSamples: decision.probe.samples,
     probeReason: decision.probe.reason,

@@ -10,6 +10,10 @@
  *    when it fires and nothing is wasted); beam search / DVTS run on what is left of N and the
  *    probe samples join their vote.
  *
+ * An open-ended request (one that does not look like a single-answer problem, docs/request-scope.md)
+ * has no answers to agree on, so neither the probe's difficulty signals nor early stopping apply:
+ * `auto` runs Best-of-N by reward over the whole budget (majority sampling without a PRM).
+ *
  * Like the methods in `tts/`, it only talks to the injected Policy and Verifier: no I/O, no clock.
  */
 import { extractAnswer } from '../answer';
@@ -64,6 +68,11 @@ export interface AutoSearchOptions {
   /** What the request set explicitly (tts_budget.m / aggregation / vote): wins over the row. */
   overrides?: { m?: number; aggregation?: Aggregation; vote?: VoteName };
   earlyStop: EarlyStopRule;
+  /**
+   * Why the request's last user turn does not look like a single-answer problem; null or absent
+   * when it does. Set = Best-of-N by reward (majority without a PRM) instead of the table.
+   */
+  openEnded?: string | null;
   /** Growth factor of the sample batches (default 2: the total doubles each round). */
   batchGrowth?: number;
   /** Answer equivalence; `answer/`'s `isEquivalent` by default. */
@@ -79,7 +88,8 @@ export interface AutoDecision {
   probe: ProbePlan;
   /** null when no probe ran (small budget, or difficulty does not matter here). */
   difficulty: DifficultyEstimate | null;
-  lookup: StrategyLookup;
+  /** The table row used; null for an open-ended request (no row: Best-of-N by reward). */
+  lookup: StrategyLookup | null;
   reuse: ProbeReusePlan;
   method: TableMethod;
   /** The requested budget N. */
@@ -165,6 +175,7 @@ export async function autoSearch(
   options: AutoSearchOptions,
   deps: SearchDeps,
 ): Promise<AutoSearchResult> {
+  if (options.openEnded) return openEndedSearch(options, options.openEnded, deps);
   const { table, context } = options;
   const budget = context.budget;
   const usage = emptyUsage();
@@ -303,6 +314,48 @@ export async function autoSearch(
     reason,
   };
   return { candidates, usage, warnings, decision };
+}
+
+/**
+ * `auto` for an open-ended request: no probe (agreement and entropy need answers) and no early
+ * stop (nothing to agree on), so one Best-of-N call over the whole budget chosen by reward
+ * (PRM-Max), or majority sampling when nothing can score, whose selection falls to consensus.
+ */
+async function openEndedSearch(
+  options: AutoSearchOptions,
+  why: string,
+  deps: SearchDeps,
+): Promise<AutoSearchResult> {
+  const budget = options.context.budget;
+  const canScore =
+    deps.verifier !== null && !(options.unavailableMethods ?? []).includes('best_of_n');
+  const method = canScore ? 'best_of_n' : 'majority';
+  const decision: AutoDecision = {
+    probe: { samples: 0, reason: 'no probe: an open-ended request has no answers to agree on' },
+    difficulty: null,
+    lookup: null,
+    reuse: {
+      method,
+      methodBudget: budget,
+      m: 1,
+      probeInVote: 0,
+      plannedBudget: budget,
+      unspent: 0,
+      isSampleBased: true,
+      accounting: `${budget} samples, no probe`,
+    },
+    method,
+    n: budget,
+    m: 1,
+    aggregation: options.overrides?.aggregation ?? options.prmDefaults?.aggregation ?? 'last',
+    vote: canScore ? 'prm_max' : 'majority',
+    earlyStop: null,
+    budgetSpent: budget,
+    reason: `open-ended request (the last user turn ${why}): ${canScore ? 'Best-of-N by reward' : 'majority sampling (no PRM)'} instead of auto`,
+  };
+  options.onDecision?.(decision);
+  const result = await METHODS[method](phaseOptions(options.search, budget, 1, 0), deps);
+  return { ...result, decision };
 }
 
 interface SampleState {

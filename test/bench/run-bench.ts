@@ -21,7 +21,7 @@ import { createLoadPool } from './lib/run-load';
 import { startRig } from './lib/start-rig';
 import { round } from './lib/summarize';
 import { createNoiseLedger, idleForeignShare } from './lib/noise';
-import { runAdaptive } from './sections/adaptive';
+import { ADAPTIVE_REPLICATION, runAdaptive } from './sections/adaptive';
 import { runCriticalPath } from './sections/critical-path';
 import { runEventLoop } from './sections/event-loop';
 import { runMemory } from './sections/memory';
@@ -215,11 +215,11 @@ async function main(): Promise<void> {
       });
       log('PRM prefix-score cache');
       report.prm_cache = await runPrmCache(cpuPool, take(1)[0] ?? '');
-      log('adaptive vs fixed (3 seeds)');
+      log('adaptive vs fixed (5 seeds)');
       const adaptiveDone = noise.section('adaptive', ours(rigA));
       report.adaptive = await runAdaptive(cpuPool, {
-        seeds: [1, 2, 3],
-        problemsPerSeed: q(30, 8),
+        ...ADAPTIVE_REPLICATION,
+        problemsPerSeed: q(ADAPTIVE_REPLICATION.problemsPerSeed, 8),
         concurrency: 8,
       });
       adaptiveDone();

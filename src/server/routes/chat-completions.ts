@@ -9,11 +9,11 @@ import type { Logger } from 'pino';
 import { ModelNotFoundError } from '../../errors';
 import {
   decideScope,
-  fitPlanToScope,
   resolveTimeout,
   resolveTtsPlan,
   verifierQuestion,
   type ScopeDecision,
+  type SingleAnswerVerdict,
   solveChat,
   type ModelBackend,
   type PolicyMessage,
@@ -85,10 +85,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     );
     if (tts.forcedArm) response.setHeader('x-tts-ab-arm', tts.forcedArm);
     const scope = planned === null ? null : scopeOf(body, backend, isAsked);
-    const plan =
-      planned === null || scope?.kind !== 'tts'
-        ? null
-        : fitPlanToScope(planned, backend.info, scope.verdict);
+    const plan = planned === null || scope?.kind !== 'tts' ? null : planned;
 
     // A client disconnect aborts every upstream call of this request; a finished one is counted.
     const controller = new AbortController();
@@ -120,7 +117,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       response,
       controller,
       logger,
-      scope?.kind === 'tts' ? scope.verdict.looksSingleAnswer : true,
+      scope?.kind === 'tts' ? scope.verdict : null,
     );
   };
 }
@@ -152,7 +149,8 @@ async function runTts(
   response: Response,
   controller: AbortController,
   logger: Logger,
-  looksSingleAnswer: boolean,
+  /** Whether the last user turn looks like a single-answer problem, and why (null: assume so). */
+  verdict: SingleAnswerVerdict | null,
 ): Promise<void> {
   // A client-forced A/B arm is the comparison already: no shadow run on top.
   const mayShadow = tts.forcedArm === null;
@@ -170,7 +168,8 @@ async function runTts(
     plan,
     messages,
     question,
-    looksSingleAnswer,
+    looksSingleAnswer: verdict?.looksSingleAnswer ?? true,
+    ...(verdict ? { scopeReason: verdict.reason } : {}),
     choices: body.n ?? 1,
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
     seed: body.seed ?? deps.randomSeed(),

@@ -14,8 +14,12 @@ export interface TtsMetaWire {
   selected_answer: string | null;
   latency_ms: number;
   degraded: string | null;
-  /** `tts.budget_spent`: policy samples drawn (auto: probe + method, after early stopping). */
+  /** `tts.n`: the request's budget N. */
+  n: number;
+  /** `tts.budget_spent`: every generation requested (beam search: step candidates over rounds). */
   budget_spent: number;
+  /** `tts.auto.budget_spent`: N spent in the paper's units (probe + method, after early stop). */
+  auto_budget_spent: number | null;
   /** `tts.auto.early_stop`, present when `auto` ran with an early-stopping rule. */
   early_stop: { stopped: boolean; samples_saved: number } | null;
 }
@@ -42,7 +46,12 @@ export function ttsMeta(json: unknown): TtsMetaWire {
     selected_answer: typeof tts.selected_answer === 'string' ? tts.selected_answer : null,
     latency_ms: num('latency_ms'),
     degraded: typeof tts.degraded === 'string' ? tts.degraded : null,
+    n: num('n'),
     budget_spent: num('budget_spent'),
+    auto_budget_spent:
+      isRecord(tts.auto) && typeof tts.auto.budget_spent === 'number'
+        ? tts.auto.budget_spent
+        : null,
     early_stop: earlyStopOf(tts.auto),
   };
 }

@@ -1,9 +1,10 @@
 /**
- * Section 5, compute efficiency: policy tokens per problem and accuracy of each variant on
- * generated simulator problems (graded with the proxy's own `isEquivalent`). Each variant is one
- * request body. `compareVariants` then states what the adaptive variant (`auto`: probe, strategy
- * table, early stopping) saves against a fixed one at the same budget: the share of policy
- * completion tokens not spent, and the accuracy difference.
+ * Compute efficiency of request variants on generated simulator problems (graded with the proxy's
+ * own `isEquivalent`): accuracy, policy prompt and completion tokens, PRM tokens, and the budget
+ * in two units — generations (every continuation requested, beam-search step candidates summed
+ * over rounds: the top-level `tts.budget_spent`) and the paper's N (`tts.auto.budget_spent` for
+ * auto; the request's N for a fixed method). `auto` variants are also split by the method each
+ * problem ran. The adaptive section (adaptive.ts) turns these into comparisons.
  */
 import type { Pool } from 'undici';
 import { isEquivalent } from '../../../src/answer';
@@ -25,6 +26,13 @@ export interface ComputeEfficiencyOptions {
   seedBase?: number;
 }
 
+interface MethodTally {
+  problems: number;
+  correct: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
 export async function runComputeEfficiency(
   pool: Pool,
   options: ComputeEfficiencyOptions,
@@ -35,10 +43,12 @@ export async function runComputeEfficiency(
     let completionTokens = 0;
     let promptTokens = 0;
     let prmTokens = 0;
-    let budgetSpent = 0;
+    let generations = 0;
+    let budgetN = 0;
     let earlyStopped = 0;
     let samplesSaved = 0;
     const methods: Record<string, number> = {};
+    const byMethod: Record<string, MethodTally> = {};
     const result = await runLoad({
       pool,
       path: '/v1/chat/completions',
@@ -52,14 +62,26 @@ export async function runComputeEfficiency(
       onResponse: (i, _s, json) => {
         const meta = ttsMeta(json);
         const gold = options.problems[i]?.answer ?? '';
-        if (meta.selected_answer !== null && isEquivalent(gold, meta.selected_answer)) correct += 1;
+        const isCorrect = meta.selected_answer !== null && isEquivalent(gold, meta.selected_answer);
+        if (isCorrect) correct += 1;
         completionTokens += meta.policy_completion_tokens;
         promptTokens += meta.policy_prompt_tokens;
         prmTokens += meta.prm_tokens;
-        budgetSpent += Number.isFinite(meta.budget_spent) ? meta.budget_spent : 0;
+        generations += Number.isFinite(meta.budget_spent) ? meta.budget_spent : 0;
+        budgetN += meta.auto_budget_spent ?? meta.n;
         if (meta.early_stop?.stopped) earlyStopped += 1;
         samplesSaved += meta.early_stop?.samples_saved ?? 0;
         methods[meta.method] = (methods[meta.method] ?? 0) + 1;
+        const tally = (byMethod[meta.method] ??= {
+          problems: 0,
+          correct: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+        });
+        tally.problems += 1;
+        if (isCorrect) tally.correct += 1;
+        tally.promptTokens += meta.policy_prompt_tokens;
+        tally.completionTokens += meta.policy_completion_tokens;
       },
     });
     const n = options.problems.length;
@@ -71,72 +93,23 @@ export async function runComputeEfficiency(
       policy_completion_tokens_per_problem: round(completionTokens / n, 1),
       policy_prompt_tokens_per_problem: round(promptTokens / n, 1),
       prm_tokens_per_problem: round(prmTokens / n, 1),
-      samples_per_problem: round(budgetSpent / n, 2),
+      budget_spent_n_per_problem: round(budgetN / n, 2),
+      generations_per_problem: round(generations / n, 2),
       early_stopped_share: ratio(earlyStopped, n),
       early_stop_saved_samples_per_problem: round(samplesSaved / n, 2),
       methods_run: methods,
+      by_method_run: Object.fromEntries(
+        Object.entries(byMethod).map(([method, tally]) => [
+          method,
+          {
+            problems: tally.problems,
+            accuracy: ratio(tally.correct, tally.problems),
+            policy_prompt_tokens_per_problem: round(tally.promptTokens / tally.problems, 1),
+            policy_completion_tokens_per_problem: round(tally.completionTokens / tally.problems, 1),
+          },
+        ]),
+      ),
     };
   }
   return out;
-}
-
-/** One numeric field of one variant in a `runComputeEfficiency` report (NaN when absent). */
-function variantField(report: Record<string, unknown>, name: string, key: string): number {
-  const variant = report[name];
-  const value =
-    typeof variant === 'object' && variant !== null
-      ? (variant as Record<string, unknown>)[key]
-      : undefined;
-  return typeof value === 'number' ? value : NaN;
-}
-
-/** What `adaptive` saves against `fixed` (both variants of one `runComputeEfficiency` report). */
-export function compareVariants(
-  report: Record<string, unknown>,
-  adaptive: string,
-  fixed: string,
-): Record<string, unknown> {
-  const pick = (name: string, key: string): number => variantField(report, name, key);
-  const adaptiveTokens = pick(adaptive, 'policy_completion_tokens_per_problem');
-  const fixedTokens = pick(fixed, 'policy_completion_tokens_per_problem');
-  return {
-    adaptive,
-    fixed,
-    policy_tokens_saved_share: round(1 - adaptiveTokens / fixedTokens),
-    accuracy_adaptive: pick(adaptive, 'accuracy'),
-    accuracy_fixed: pick(fixed, 'accuracy'),
-    accuracy_difference: round(pick(adaptive, 'accuracy') - pick(fixed, 'accuracy')),
-  };
-}
-
-/**
- * Policy tokens to reach the fixed variant's accuracy: the cheapest of `adaptive` (e.g. auto at
- * N = 4, 8, 16) whose accuracy is at least `fixed`'s, and the share of tokens it saves.
- */
-export function tokensToReachAccuracy(
-  report: Record<string, unknown>,
-  adaptive: readonly string[],
-  fixed: string,
-): Record<string, unknown> {
-  const field = (name: string, key: string): number => variantField(report, name, key);
-  const target = field(fixed, 'accuracy');
-  const fixedTokens = field(fixed, 'policy_completion_tokens_per_problem');
-  const reaching = adaptive
-    .map((name) => ({
-      name,
-      accuracy: field(name, 'accuracy'),
-      tokens: field(name, 'policy_completion_tokens_per_problem'),
-    }))
-    .filter((row) => row.accuracy >= target)
-    .sort((a, b) => a.tokens - b.tokens);
-  const best = reaching[0];
-  return {
-    fixed,
-    fixed_accuracy: target,
-    fixed_policy_tokens_per_problem: fixedTokens,
-    cheapest_adaptive_at_or_above: best?.name ?? null,
-    its_accuracy: best?.accuracy ?? null,
-    its_policy_tokens_per_problem: best?.tokens ?? null,
-    policy_tokens_saved_share: best ? round(1 - best.tokens / fixedTokens) : null,
-  };
 }

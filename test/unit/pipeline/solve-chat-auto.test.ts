@@ -75,12 +75,17 @@ function setup(problem: ToyProblem, info: ModelInfo = INFO) {
   return { policy, verifier, backend };
 }
 
-function solve(backend: ModelBackend, body: Parameters<typeof resolveTtsPlan>[0]['body']) {
+function solve(
+  backend: ModelBackend,
+  body: Parameters<typeof resolveTtsPlan>[0]['body'],
+  scope: { looksSingleAnswer: boolean; scopeReason?: string } = { looksSingleAnswer: true },
+) {
   const plan = resolveTtsPlan({ header: null, body, alias: null }, backend.info, DEFAULTS);
   if (!plan) throw new Error('expected a plan');
   return solveChat({
     backend,
     plan,
+    ...scope,
     messages: [{ role: 'user', content: 'q' }],
     question: 'q',
     choices: 1,
@@ -174,6 +179,25 @@ describe('solveChat with auto', () => {
     expect(result.metadata.method).toBe('majority');
     expect(result.metadata.vote).toBe('majority');
     expect(result.metadata.prmCalls).toBe(0);
+  });
+
+  it('on an open-ended request: Best-of-N by reward over the whole budget, no table row', async () => {
+    const { policy, backend } = setup({ id: 'open', stepCount: 3, pCorrect: 0.6, answer: 5 });
+    const result = await solve(
+      backend,
+      { n: 8 },
+      { looksSingleAnswer: false, scopeReason: "opens with 'write'" },
+    );
+    expect(result.metadata).toMatchObject({
+      method: 'best_of_n',
+      requestedStrategy: 'auto',
+      m: 1,
+      auto: null,
+    });
+    expect(result.metadata.reason).toBe(
+      "auto: open-ended request (the last user turn opens with 'write'): Best-of-N by reward instead of auto",
+    );
+    expect(policy.calls.map((call) => call.params.n)).toEqual([8]);
   });
 
   it('keeps what auto decided when the deadline cuts the run after the probe', async () => {

@@ -212,3 +212,24 @@ describe('x-tts-ab and the deadline', () => {
     );
   });
 });
+
+describe('resolveTtsPlan with a model default budget', () => {
+  it('labels the budget as the model default and fits it to a lower key limit', () => {
+    const resolved = resolveTtsPlan(
+      { header: null, body: null, alias: null, modelDefault: { n: 12 } },
+      SMALL,
+      { ...DEFAULTS, defaultStrategy: 'best_of_n' },
+      8,
+    );
+    expect(resolved).toMatchObject({ n: 8, sources: { n: 'model-default' } });
+  });
+
+  it('lets any request budget win over the model default', () => {
+    const resolved = resolveTtsPlan(
+      { header: null, body: { n: 4 }, alias: null, modelDefault: { n: 12 } },
+      SMALL,
+      DEFAULTS,
+    );
+    expect(resolved).toMatchObject({ n: 4, sources: { n: 'body' } });
+  });
+});

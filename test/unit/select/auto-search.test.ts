@@ -264,7 +264,7 @@ describe('autoSearch', () => {
     const { deps, options } = setup({ problem: HARD, budget: 4 });
     const result = await autoSearch(options, deps);
     expect(result.decision.probe.samples).toBe(0);
-    expect(result.decision.lookup.difficulty).toBe('medium');
+    expect(result.decision.lookup?.difficulty).toBe('medium');
     expect(result.decision.method).toBe('beam_search');
     expect(result.decision.reuse.methodBudget).toBe(4);
   });
@@ -292,6 +292,62 @@ describe('autoSearch', () => {
       vote: 'prm_max',
     });
     expect(result.decision.reuse.methodBudget).toBe(12);
+  });
+
+  it('open-ended request: Best-of-N by reward over the whole budget in one call, no probe, no row', async () => {
+    const { policy, verifier, deps, options } = setup({
+      problem: HARD,
+      earlyStop: { kind: 'beta', confidence: 0.95, minSamples: 4 },
+    });
+    const decided: string[] = [];
+    const result = await autoSearch(
+      {
+        ...options,
+        openEnded: "opens with 'write'",
+        overrides: { aggregation: 'avg' },
+        onDecision: (decision) => decided.push(decision.method),
+      },
+      deps,
+    );
+    expect(result.decision).toMatchObject({
+      method: 'best_of_n',
+      m: 1,
+      vote: 'prm_max',
+      aggregation: 'avg',
+      lookup: null,
+      difficulty: null,
+      earlyStop: null,
+      budgetSpent: 16,
+    });
+    expect(result.decision.probe.samples).toBe(0);
+    expect(result.decision.reason).toBe(
+      "open-ended request (the last user turn opens with 'write'): Best-of-N by reward instead of auto",
+    );
+    expect(decided).toEqual(['best_of_n']);
+    expect(policy.calls.map((call) => call.params.n)).toEqual([16]);
+    expect(policy.calls[0]?.params.seed).toBe(100);
+    expect(verifier.calls.map((call) => call.paths.length)).toEqual([16]);
+    expect(result.candidates).toHaveLength(16);
+  });
+
+  it('open-ended request without a verifier, or where BoN cannot run: majority sampling', async () => {
+    for (const variant of [{ hasVerifier: false }, { unavailable: true }]) {
+      const { policy, deps, options } = setup({
+        problem: HARD,
+        ...('hasVerifier' in variant ? { hasVerifier: false } : {}),
+      });
+      const result = await autoSearch(
+        {
+          ...options,
+          openEnded: 'has no sign of a single checkable answer',
+          ...('unavailable' in variant ? { unavailableMethods: ['best_of_n' as const] } : {}),
+        },
+        deps,
+      );
+      expect(result.decision).toMatchObject({ method: 'majority', vote: 'majority', m: 1 });
+      expect(result.decision.reason).toContain('majority sampling (no PRM) instead of auto');
+      expect(policy.calls.map((call) => call.params.n)).toEqual([16]);
+    }
   });
 
   it('propagates an abort', async () => {
