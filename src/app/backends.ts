@@ -30,6 +30,7 @@ import {
   createVllmModelBackend,
   isFastchatPrmFamily,
   unsupportedMethodReasons,
+  type VllmCapabilities,
 } from '../upstream';
 import { answerInstruction, scopeSettings } from './model-scope';
 import type { UpstreamClients } from './upstream-clients';
@@ -60,6 +61,7 @@ export async function createVerifiers(
   config: Config,
   upstreams: UpstreamClients,
   logger: Logger,
+  detected: ReadonlyMap<string, VllmCapabilities> = new Map(),
 ): Promise<Map<string, ConfiguredPrm>> {
   const prmCache = createPrmCache(config.tts.prm_cache_entries);
   const verifiers = new Map<string, ConfiguredPrm>();
@@ -105,6 +107,8 @@ export async function createVerifiers(
         maxInputTokens: prm.max_input_tokens,
         cache: prmCache,
         route: configured.readout === 'embeddings' ? 'embeddings' : 'pooling',
+        // Not sent to a vLLM known to predate it (it would log the unknown field on every call).
+        returnTokenIds: detected.get(prm.upstream)?.returnTokenIds !== 'no',
         // One batcher per PRM (made by the verifier) when tts.prm_batch_window_ms > 0.
         batch: {
           windowMs: config.tts.prm_batch_window_ms,
