@@ -23,12 +23,14 @@ import {
   FASTCHAT_PRM_FAMILIES,
   checkPrmChatTemplate,
   checkPrmSpecialTokens,
+  checkSkyworkInput,
   createFastchatPrmVerifier,
   createPrmCache,
   createPrmVerifier,
   createStackModelBackend,
   createVllmModelBackend,
   isFastchatPrmFamily,
+  isMissingTokenizeRoute,
   unsupportedMethodReasons,
   type VllmCapabilities,
 } from '../upstream';
@@ -93,11 +95,20 @@ export async function createVerifiers(
       try {
         await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
         await checkPrmChatTemplate(prmClient, prm.served_name, family, `prms.${index}.family`);
+        const skywork = await checkSkyworkInput(
+          prmClient,
+          prm.served_name,
+          family,
+          `prms.${index}.family`,
+        );
+        for (const warning of skywork.warnings) logger.warn({ prm: prm.name }, warning);
       } catch (error) {
         if (error instanceof ConfigError) throw error;
         logger.warn(
-          { prm: prm.name },
-          'could not verify PRM special tokens (upstream unreachable); will verify on first use',
+          { prm: prm.name, err: (error as Error).message },
+          isMissingTokenizeRoute(error)
+            ? 'the PRM server has no /tokenize: its special tokens and input ids were not checked'
+            : 'could not verify PRM special tokens (upstream unreachable); will verify on first use',
         );
       }
       verifier = createPrmVerifier({
