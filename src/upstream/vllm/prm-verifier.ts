@@ -24,14 +24,8 @@ import type { ScoreResult, Verifier } from '../../tts';
 import { isContextLengthError } from '../context-budget';
 import { createPathKeys } from '../path-keys';
 import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
-import { parseUpstreamBody } from '../transport/parse-upstream-body';
 import type { UpstreamClient } from '../transport/upstream-client';
-import {
-  completionResponseSchema,
-  embeddingsResponseSchema,
-  poolingResponseSchema,
-  tokenizeResponseSchema,
-} from './vllm-wire';
+import { createPrmQueries, type PrmQueryAnswer } from './prm-queries';
 
 export interface PrmVerifierOptions {
   client: UpstreamClient;
@@ -73,13 +67,6 @@ export interface PrefixScore {
   tokens: number;
 }
 
-interface QueryAnswer {
-  raws: unknown[];
-  promptTokens: number;
-  /** Per input, the ids the server tokenized it to (`return_token_ids`), when it said. */
-  promptIds: (readonly number[] | null)[] | null;
-}
-
 /** Characters per token below which no real tokenizer goes; used to skip /tokenize safely. */
 const MIN_CHARS_PER_TOKEN = 1;
 
@@ -100,109 +87,17 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       : undefined);
   const readout = family.readout;
   const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
-  // Learned: null until a response says whether this server returns the prompt's ids.
-  let serverReturnsIds: boolean | null =
-    readout.kind === 'prompt-logprobs' && options.returnTokenIds !== false ? null : false;
+  const queries = createPrmQueries({
+    client,
+    servedName,
+    readout,
+    ...(options.route ? { route: options.route } : {}),
+    ...(batcher ? { batcher } : {}),
+    asksPromptIds: readout.kind === 'prompt-logprobs' && options.returnTokenIds !== false,
+  });
+  const { tokenize, query } = queries;
   const canCache = cache !== null && family.isCausal;
   const pathKeys = createPathKeys();
-
-  async function tokenize(
-    text: string,
-    addSpecialTokens: boolean,
-    signal?: AbortSignal,
-  ): Promise<number[]> {
-    const parsed = parseUpstreamBody(
-      tokenizeResponseSchema,
-      await client.postJson(
-        '/tokenize',
-        { model: servedName, prompt: text, add_special_tokens: addSpecialTokens },
-        signal,
-      ),
-      client.name,
-      '/tokenize',
-    );
-    return parsed.tokens;
-  }
-
-  /**
-   * One upstream call for the whole batch: the raw output per input, the tokens processed and, when
-   * the server returned them, the ids of each prompt as it tokenized them.
-   */
-  async function query(
-    payload: (string | number[])[],
-    addSpecialTokens: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<QueryAnswer> {
-    if (readout.kind === 'prompt-logprobs') {
-      const asksIds = serverReturnsIds !== false;
-      const request: Record<string, unknown> = {
-        model: servedName,
-        prompt: payload,
-        max_tokens: 1,
-        temperature: 0,
-        prompt_logprobs: 20,
-        add_special_tokens: addSpecialTokens,
-      };
-      if (asksIds) request.return_token_ids = true;
-      const response = parseUpstreamBody(
-        completionResponseSchema,
-        await client.postJson('/v1/completions', request, signal),
-        client.name,
-        '/v1/completions',
-      );
-      const choices = [...response.choices].sort((a, b) => a.index - b.index);
-      const promptIds = choices.map((choice) => choice.prompt_token_ids ?? null);
-      if (asksIds) serverReturnsIds = promptIds.every((ids) => ids !== null);
-      return {
-        raws: choices.map((choice) => choice.prompt_logprobs ?? null),
-        promptTokens: response.usage?.prompt_tokens ?? 0,
-        promptIds,
-      };
-    }
-    if (options.route === 'embeddings') {
-      const response = embeddingsResponseSchema.safeParse(
-        await client.postJson(
-          '/v1/embeddings',
-          { model: servedName, input: payload, encoding_format: 'float' },
-          signal,
-        ),
-      );
-      if (!response.success)
-        throw new InvalidUpstreamResponseError(
-          client.name,
-          '/v1/embeddings: ' + response.error.message,
-        );
-      const data = [...response.data.data].sort((a, b) => a.index - b.index);
-      return {
-        raws: data.map((item) => item.embedding),
-        promptTokens: response.data.usage?.prompt_tokens ?? 0,
-        promptIds: null,
-      };
-    }
-    if (batcher) {
-      const answer = await batcher.pool(
-        { model: servedName, input: payload, addSpecialTokens },
-        signal,
-      );
-      return { raws: answer.raws, promptTokens: answer.promptTokens, promptIds: null };
-    }
-    const response = parseUpstreamBody(
-      poolingResponseSchema,
-      await client.postJson(
-        '/pooling',
-        { model: servedName, input: payload, add_special_tokens: addSpecialTokens },
-        signal,
-      ),
-      client.name,
-      '/pooling',
-    );
-    const data = [...response.data].sort((a, b) => a.index - b.index);
-    return {
-      raws: data.map((item) => item.data),
-      promptTokens: response.usage?.prompt_tokens ?? 0,
-      promptIds: null,
-    };
-  }
 
   return {
     async score(question, paths, signal): Promise<ScoreResult> {
@@ -243,7 +138,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       let upstreamCalls = 0;
       // Ids from the scoring call itself: only for texts without swaps (a swap must be applied to
       // ids before sending), and only while the server is not known to omit them.
-      const idsAfter = needsIds && serverReturnsIds !== false;
+      const idsAfter = needsIds && queries.returnsPromptIds() !== false;
       // Each input is tokenized upstream at most once per `score`.
       const tokenized: (PreparedPrmTokens | undefined)[] = [];
       const tokenizeInput = async (k: number): Promise<PreparedPrmTokens> => {
@@ -290,7 +185,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       // Texts go as they are; only when the PRM rejects a length are the long ones counted and cut.
       let prepared = await prepare(false);
       let payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
-      let answer: QueryAnswer;
+      let answer: PrmQueryAnswer;
       try {
         upstreamCalls += 1;
         answer = await query(payload, addSpecialTokens, signal);
