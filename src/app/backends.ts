@@ -23,13 +23,16 @@ import {
   FASTCHAT_PRM_FAMILIES,
   checkPrmChatTemplate,
   checkPrmSpecialTokens,
+  checkSkyworkInput,
   createFastchatPrmVerifier,
   createPrmCache,
   createPrmVerifier,
   createStackModelBackend,
   createVllmModelBackend,
   isFastchatPrmFamily,
+  isMissingTokenizeRoute,
   unsupportedMethodReasons,
+  type VllmCapabilities,
 } from '../upstream';
 import { answerInstruction, scopeSettings } from './model-scope';
 import type { UpstreamClients } from './upstream-clients';
@@ -60,6 +63,7 @@ export async function createVerifiers(
   config: Config,
   upstreams: UpstreamClients,
   logger: Logger,
+  detected: ReadonlyMap<string, VllmCapabilities> = new Map(),
 ): Promise<Map<string, ConfiguredPrm>> {
   const prmCache = createPrmCache(config.tts.prm_cache_entries);
   const verifiers = new Map<string, ConfiguredPrm>();
@@ -91,11 +95,20 @@ export async function createVerifiers(
       try {
         await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
         await checkPrmChatTemplate(prmClient, prm.served_name, family, `prms.${index}.family`);
+        const skywork = await checkSkyworkInput(
+          prmClient,
+          prm.served_name,
+          family,
+          `prms.${index}.family`,
+        );
+        for (const warning of skywork.warnings) logger.warn({ prm: prm.name }, warning);
       } catch (error) {
         if (error instanceof ConfigError) throw error;
         logger.warn(
-          { prm: prm.name },
-          'could not verify PRM special tokens (upstream unreachable); will verify on first use',
+          { prm: prm.name, err: (error as Error).message },
+          isMissingTokenizeRoute(error)
+            ? 'the PRM server has no /tokenize: its special tokens and input ids were not checked'
+            : 'could not verify PRM special tokens (upstream unreachable); will verify on first use',
         );
       }
       verifier = createPrmVerifier({
@@ -105,6 +118,8 @@ export async function createVerifiers(
         maxInputTokens: prm.max_input_tokens,
         cache: prmCache,
         route: configured.readout === 'embeddings' ? 'embeddings' : 'pooling',
+        // Not sent to a vLLM known to predate it (it would log the unknown field on every call).
+        returnTokenIds: detected.get(prm.upstream)?.returnTokenIds !== 'no',
         // One batcher per PRM (made by the verifier) when tts.prm_batch_window_ms > 0.
         batch: {
           windowMs: config.tts.prm_batch_window_ms,

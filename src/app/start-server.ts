@@ -118,8 +118,8 @@ async function startConfiguredServer(
     );
   };
   const servedNames = createServedNameGate(config, logger);
-  await describeUpstreams(config, upstreams, logger, servedNames);
-  const verifiers = await createVerifiers(config, upstreams, logger);
+  const detected = await describeUpstreams(config, upstreams, logger, servedNames);
+  const verifiers = await createVerifiers(config, upstreams, logger, detected);
   const backends = createModelBackends(config, upstreams, verifiers, autoSettings);
 
   const ttsDefaults: TtsDefaults = {

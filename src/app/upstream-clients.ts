@@ -19,6 +19,7 @@ import {
   type ReplicaPool,
   type StackKind,
   type UpstreamClient,
+  type VllmCapabilities,
 } from '../upstream';
 import type { ServedNameGate } from './served-names';
 import { upstreamUrls } from './simulators';
@@ -152,13 +153,17 @@ export function createUpstreamClients(
   return { clients, pools, client, kindOf };
 }
 
-/** Say what each upstream is (vLLM: detected version, models, routes); unreachable is a warning. */
+/**
+ * Say what each upstream is (vLLM: detected version, models, routes); unreachable is a warning.
+ * @returns what was detected of each reachable vLLM upstream, by name.
+ */
 export async function describeUpstreams(
   config: Config,
   upstreams: UpstreamClients,
   logger: Logger,
   servedNames: ServedNameGate,
-): Promise<void> {
+): Promise<Map<string, VllmCapabilities>> {
+  const detectedByName = new Map<string, VllmCapabilities>();
   for (const [name, upstreamClient] of upstreams.clients) {
     const kind = upstreams.kindOf(name);
     if (kind !== 'vllm') {
@@ -183,6 +188,7 @@ export async function describeUpstreams(
         },
         `upstream '${name}' detected: ${detected.description}`,
       );
+      detectedByName.set(name, detected);
       servedNames.check(
         name,
         detected.models.map((m) => m.id),
@@ -196,4 +202,5 @@ export async function describeUpstreams(
       );
     }
   }
+  return detectedByName;
 }

@@ -65,8 +65,15 @@ export function recordUpstreams(policy: Policy, verifier: Verifier | null): Reco
     verifier: verifier
       ? {
           async score(question, paths, signal) {
-            usage.prmCalls += 1;
-            const result = await verifier.score(question, paths, signal);
+            let result: ScoreResult;
+            try {
+              result = await verifier.score(question, paths, signal);
+            } catch (error) {
+              usage.prmCalls += 1;
+              throw error;
+            }
+            // Every upstream call the verifier made (its /tokenize calls too), as search-run counts.
+            usage.prmCalls += result.calls;
             usage.prmPromptTokens += result.promptTokens;
             scored.push({ paths: [...paths], scores: result.scores });
             return result;

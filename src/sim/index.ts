@@ -5,10 +5,11 @@
  * test-time-scaling pipeline without a GPU. One simulator process serves one model, like
  * `vllm serve`: a policy LLM (`/v1/completions`, `/v1/chat/completions`) or a reward model
  * (`/pooling`, or generative judging for RLHFlow), plus `/tokenize`, `/detokenize`, `/v1/models`,
- * `/health` and `/version`, with vLLM ≈ 0.10.1 wire shapes and error bodies.
+ * `/health` and `/version`, with vLLM ≈ 0.10.2 wire shapes and error bodies (`vllmVersion: '0.10.1'`
+ * drops what 0.10.2 added: `return_token_ids`).
  *
  * The simulator is honest about itself: model ids contain "sim", `/v1/models` entries carry
- * `owned_by: "tts-proxy-simulator"` and `simulated: true`, `/version` says `0.10.1+sim`, and the
+ * `owned_by: "tts-proxy-simulator"` and `simulated: true`, `/version` says `0.10.2+sim`, and the
  * startup log line says it is simulated.
  *
  * Behind the routes is a synthetic math world (`world/`): every question hashes to a latent
@@ -29,6 +30,7 @@ export type {
   SimPrmModel,
   SimStats,
   SimulatorOptions,
+  SimVllmVersion,
 } from './sim-options';
 export { simulatedModelId } from './sim-options';
 export { startSimulator } from './start-simulator';

@@ -84,7 +84,15 @@ export interface SimulatorOptions {
    * gives every sample its own value (a voting stress test). Off by default.
    */
   answerForms?: boolean | 'all-distinct';
+  /**
+   * The vLLM release whose request fields the simulator honours (reported by `/version` with
+   * "+sim"). Default `0.10.2`; `0.10.1` predates `return_token_ids` (vllm-project/vllm#22587, first
+   * released in 0.10.2), which it then ignores like any unknown field.
+   */
+  vllmVersion?: SimVllmVersion;
 }
+
+export type SimVllmVersion = '0.10.1' | '0.10.2';
 
 export interface SimStats {
   /** Requests per route, keyed like "POST /v1/completions" ("other" for unknown routes). */

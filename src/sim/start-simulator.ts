@@ -8,7 +8,12 @@ import { sendJson } from './http/respond';
 import { unixSeconds, type RouteHandler, type ServerRuntime } from './http/route-context';
 import { chatCompletionsRoute } from './http/routes/chat-completions-route';
 import { completionsRoute } from './http/routes/completions-route';
-import { healthRoute, modelsRoute, versionRoute } from './http/routes/info-routes';
+import {
+  DEFAULT_SIM_VLLM_VERSION,
+  healthRoute,
+  modelsRoute,
+  versionRoute,
+} from './http/routes/info-routes';
 import { poolingRoute, embeddingsRoute } from './http/routes/pooling-route';
 import { detokenizeRoute, tokenizeRoute } from './http/routes/tokenize-routes';
 import { badRequest, VllmError } from './http/vllm-error';
@@ -130,6 +135,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         : options.answerForms === true
           ? 'equivalent'
           : null,
+    vllmVersion: options.vllmVersion ?? DEFAULT_SIM_VLLM_VERSION,
+    hasReturnTokenIds: (options.vllmVersion ?? DEFAULT_SIM_VLLM_VERSION) !== '0.10.1',
   };
   const controllers = new Set<AbortController>();
 

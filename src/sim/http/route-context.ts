@@ -21,6 +21,10 @@ export interface ServerRuntime {
   timeoutHoldMs: number;
   /** See `SimulatorOptions.answerForms`. */
   answerForms: 'equivalent' | 'all-distinct' | null;
+  /** `/version` without "+sim" (see `SimulatorOptions.vllmVersion`). */
+  vllmVersion: '0.10.1' | '0.10.2';
+  /** Whether `/v1/completions` honours `return_token_ids` (vLLM ≥ 0.10.2). */
+  hasReturnTokenIds: boolean;
 }
 
 /** Everything one request handler needs. */

@@ -49,6 +49,7 @@ export const completionRequestSchema = z.object({
   logprobs: z.number().int().nullish(),
   add_special_tokens: z.boolean().nullish(),
   return_tokens_as_token_ids: z.boolean().nullish(),
+  return_token_ids: z.boolean().nullish(),
 });
 export type CompletionRequest = z.infer<typeof completionRequestSchema>;
 

@@ -9,8 +9,13 @@
  * - Whether `generated_text` includes the matched stop sequence is not verified (research note
  *   §4.3), so both are handled: a text already ending with a stop string is kept; otherwise the
  *   stop is re-appended (the only one requested, or the one the generated tokens end with).
- * - Accounting: `details.generated_tokens` per sample; prompt tokens once per prefix from
- *   `details.prefill`, requested (`decoder_input_details: true`) on the prefix's first sample only.
+ * - Accounting: `details.generated_tokens` per sample; prompt tokens once per prefix from the
+ *   `x-prompt-tokens` response header of its first sample (TGI ≥ 1.4.0 sets it on every /generate
+ *   answer, router/src/server.rs @db931fcf). Not from `details.prefill`: flash models leave it
+ *   empty unless TGI runs with `--enable-prefill-logprobs` (docs/upstream-apis.md#tgi), and asking
+ *   for it (`decoder_input_details`) makes a server that has it compute prompt logprobs we never
+ *   read. A client without headers (a replayed recording of an older run) falls back to a prefill
+ *   the server sent anyway, else counts 0.
  *   TGI limits stop sequences per request (`--max-stop-sequences`, 4 by default).
  */
 import { InvalidUpstreamResponseError } from '../../errors';
@@ -67,17 +72,15 @@ function toContinuation(
   }
 }
 
-function parametersFor(
-  params: SamplingParams,
-  sample: number,
-  wantsPrefill: boolean,
-): Record<string, unknown> {
+/** TGI's count of the prompt's tokens (router `generate_internal`: the validated input length). */
+const PROMPT_TOKENS_HEADER = 'x-prompt-tokens';
+
+function parametersFor(params: SamplingParams, sample: number): Record<string, unknown> {
   const isGreedy = params.temperature <= 0;
   const parameters: Record<string, unknown> = {
     max_new_tokens: params.maxTokens,
     do_sample: !isGreedy,
     details: true,
-    decoder_input_details: wantsPrefill,
     // TGI's generated_text never repeats the prompt with false; some builds default it to true.
     return_full_text: false,
   };
@@ -86,6 +89,14 @@ function parametersFor(
   if (params.stop.length > 0) parameters.stop = params.stop;
   if (params.seed !== undefined) parameters.seed = params.seed + sample;
   return parameters;
+}
+
+/** The prompt's tokens: the header when the server sent it, else a prefill it sent anyway. */
+function promptTokensOf(headers: Record<string, string>, wire: TgiGenerateOutputWire): number {
+  const header = headers[PROMPT_TOKENS_HEADER];
+  const counted = header === undefined ? Number.NaN : Number(header);
+  if (Number.isInteger(counted) && counted >= 0) return counted;
+  return wire.details.prefill?.length ?? 0;
 }
 
 export function createTgiPolicy(options: TgiPolicyOptions): Policy {
@@ -100,25 +111,36 @@ export function createTgiPolicy(options: TgiPolicyOptions): Policy {
         async (job, _index, jobSignal) => {
           const body = {
             inputs: options.renderedPrompt + job.prefix,
-            parameters: parametersFor(params, job.sample, job.sample === 0),
+            parameters: parametersFor(params, job.sample),
           };
+          // Headers only for the sample whose prompt is counted.
+          const answer =
+            job.sample === 0 && client.postJsonWithHeaders
+              ? await client.postJsonWithHeaders(
+                  '/generate',
+                  body,
+                  [PROMPT_TOKENS_HEADER],
+                  jobSignal,
+                )
+              : { body: await client.postJson('/generate', body, jobSignal), headers: {} };
           const parsed = parseUpstreamBody(
             tgiGenerateResponseSchema,
-            await client.postJson('/generate', body, jobSignal),
+            answer.body,
             client.name,
             '/generate',
           );
-          return Array.isArray(parsed) ? parsed[0] : parsed;
+          const wire = Array.isArray(parsed) ? parsed[0] : parsed;
+          return { wire, promptTokens: promptTokensOf(answer.headers, wire) };
         },
         { concurrency: options.maxConcurrency, ...(signal ? { signal } : {}) },
       );
       const outputs: Continuation[][] = prefixes.map(() => []);
       let promptTokens = 0;
       let completionTokens = 0;
-      responses.forEach((wire, k) => {
+      responses.forEach(({ wire, promptTokens: counted }, k) => {
         const job = jobs[k];
         if (!job) return;
-        if (job.sample === 0) promptTokens += wire.details.prefill?.length ?? 0;
+        if (job.sample === 0) promptTokens += counted;
         const continuation = toContinuation(wire, params.stop, client.name);
         completionTokens += continuation.completionTokens;
         outputs[job.prefixIndex]?.push(continuation);

@@ -16,6 +16,8 @@ export interface TextResponse {
   text: string;
   /** The `retry-after` header of an error answer (retries honour it). */
   retryAfter?: string;
+  /** The headers named in `keepHeaders` that the answer carried (lower-case names). */
+  headers?: Record<string, string>;
 }
 
 const BOM = 0xfeff;
@@ -31,11 +33,14 @@ export function dispatchText(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
   signal?: AbortSignal,
+  /** Response headers to hand back (lower-case); omitted = none are read. */
+  keepHeaders?: readonly string[],
 ): Promise<TextResponse> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<TextResponse>((resolve, reject) => {
     let status = 0;
     let retryAfter: string | undefined;
+    let kept: Record<string, string> | undefined;
     let chunks: Buffer[] = [];
     let length = 0;
     let controller: Dispatcher.DispatchController | null = null;
@@ -75,6 +80,14 @@ export function dispatchText(
           const value = headers['retry-after'];
           retryAfter = Array.isArray(value) ? value[0] : value;
         }
+        if (keepHeaders !== undefined && statusCode >= 200) {
+          kept = {};
+          for (const name of keepHeaders) {
+            const value = headers[name];
+            const first = Array.isArray(value) ? value[0] : value;
+            if (first !== undefined) kept[name] = first;
+          }
+        }
       },
       onResponseData(_controller, chunk) {
         chunks.push(chunk);
@@ -86,9 +99,10 @@ export function dispatchText(
         const text = body.toString('utf8');
         // UTF-8 decoding drops a byte order mark, as `body.text()` does.
         const clean = text.charCodeAt(0) === BOM ? text.slice(1) : text;
-        resolve(
-          retryAfter === undefined ? { status, text: clean } : { status, text: clean, retryAfter },
-        );
+        const response: TextResponse =
+          retryAfter === undefined ? { status, text: clean } : { status, text: clean, retryAfter };
+        if (kept !== undefined) response.headers = kept;
+        resolve(response);
       },
       onResponseError(_controller, error) {
         if (settle()) reject(aborted ?? error);

@@ -5,6 +5,7 @@
  */
 export { createUpstreamClient, describeUpstreamErrorBody } from './upstream-client';
 export type {
+  JsonWithHeaders,
   UpstreamClient,
   UpstreamClientOptions,
   UpstreamCallEvent,

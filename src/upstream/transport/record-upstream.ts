@@ -17,7 +17,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { isAbortError } from '../../util';
 import { RECORDING_VERSION, type RecordedError, type RecordedExchange } from './recording-wire';
-import type { UpstreamClient, UpstreamStream } from './upstream-client';
+import type { JsonWithHeaders, UpstreamClient, UpstreamStream } from './upstream-client';
 
 export interface RecordingUpstreamOptions {
   client: UpstreamClient;
@@ -66,18 +66,28 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
     };
   }
 
-  async function recordJson(
+  async function recordJson<T>(
     method: 'GET' | 'POST',
     requestPath: string,
     request: unknown,
-    call: () => Promise<unknown>,
-  ): Promise<unknown> {
+    call: () => Promise<T>,
+    /** The body and the asked-for headers of an answer (default: the answer is the body). */
+    split: (answer: T) => { body: unknown; headers?: Record<string, string> } = (answer) => ({
+      body: answer,
+    }),
+  ): Promise<T> {
     const started = now();
     const startedMs = performance.now();
     try {
-      const response = await call();
-      append({ ...base(method, requestPath, request, started, startedMs), status: 200, response });
-      return response;
+      const answer = await call();
+      const { body: response, headers } = split(answer);
+      append({
+        ...base(method, requestPath, request, started, startedMs),
+        status: 200,
+        response,
+        ...(headers === undefined ? {} : { response_headers: headers }),
+      });
+      return answer;
     } catch (error) {
       const recorded = toRecordedError(error);
       if (recorded !== null && !isAbortError(error)) {
@@ -99,6 +109,17 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
       recordJson('POST', requestPath, body, () => client.postJson(requestPath, body, signal)),
     getJson: (requestPath, signal) =>
       recordJson('GET', requestPath, null, () => client.getJson(requestPath, signal)),
+    postJsonWithHeaders: (requestPath, body, headerNames, signal) =>
+      recordJson(
+        'POST',
+        requestPath,
+        body,
+        async (): Promise<JsonWithHeaders> =>
+          client.postJsonWithHeaders
+            ? client.postJsonWithHeaders(requestPath, body, headerNames, signal)
+            : { body: await client.postJson(requestPath, body, signal), headers: {} },
+        (answer) => answer,
+      ),
     probe: (requestPath, timeoutMs) => client.probe(requestPath, timeoutMs),
     async postStream(requestPath, body, signal) {
       const started = now();

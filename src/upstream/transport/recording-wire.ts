@@ -1,7 +1,8 @@
 /**
  * One line of an upstream recording (`upstreams.<name>.record`, replayed by `replay`): one
- * exchange as the `UpstreamClient` saw it, after its retries. Headers are never recorded (they
- * carry the API key); bodies are recorded as sent and received.
+ * exchange as the `UpstreamClient` saw it, after its retries. Request headers are never recorded
+ * (they carry the API key); bodies are recorded as sent and received, and of the response headers
+ * only those a caller asked for by name.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -28,6 +29,11 @@ export const recordedExchangeSchema = z.looseObject({
   status: z.number().nullable(),
   /** The parsed JSON answer of postJson/getJson. */
   response: z.unknown().optional(),
+  /**
+   * The response headers a `postJsonWithHeaders` caller asked for (e.g. TGI's `x-prompt-tokens`):
+   * data the server put in headers, never the request's (those carry the API key).
+   */
+  response_headers: z.record(z.string(), z.string()).optional(),
   /** The decoded body chunks of postStream, in order. */
   stream: z.array(z.string()).optional(),
   error: recordedError.optional(),

@@ -153,6 +153,13 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
     // Copies: the same recorded answer may be served again (cycling) and callers may mutate it.
     postJson: async (path, body, signal) =>
       structuredClone(take('POST', path, body, signal).response ?? null),
+    postJsonWithHeaders: async (path, body, _headerNames, signal) => {
+      const exchange = take('POST', path, body, signal);
+      return {
+        body: structuredClone(exchange.response ?? null),
+        headers: { ...exchange.response_headers },
+      };
+    },
     getJson: async (path, signal) =>
       structuredClone(take('GET', path, null, signal).response ?? null),
     probe: async () => 200,

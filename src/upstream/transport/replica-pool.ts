@@ -292,6 +292,16 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       if (key !== null) affinity.learn(path, key, response);
       return response;
     },
+    async postJsonWithHeaders(path, body, headerNames, signal) {
+      const key = affinity.keyOf(body);
+      const answer = await run(key, signal, async (replica) =>
+        replica.client.postJsonWithHeaders
+          ? replica.client.postJsonWithHeaders(path, body, headerNames, signal)
+          : { body: await replica.client.postJson(path, body, signal), headers: {} },
+      );
+      if (key !== null) affinity.learn(path, key, answer.body);
+      return answer;
+    },
     getJson: (path, signal) => run(null, signal, (replica) => replica.client.getJson(path, signal)),
     async postStream(path, body, signal) {
       const key = affinity.keyOf(body);

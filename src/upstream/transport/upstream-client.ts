@@ -9,7 +9,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Readable } from 'node:stream';
 import { InvalidRequestError, UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { isAbortError } from '../../util';
-import { dispatchText } from './dispatch-text';
+import { dispatchText, type TextResponse } from './dispatch-text';
 import { parseRetryAfter, withRetry } from './retry';
 
 export interface UpstreamClientOptions {
@@ -39,11 +39,29 @@ export interface UpstreamStream {
   body: Readable;
 }
 
+/** A parsed JSON answer with the response headers that were asked for. */
+export interface JsonWithHeaders {
+  body: unknown;
+  /** The asked-for headers the answer carried, by lower-case name (absent ones are missing). */
+  headers: Record<string, string>;
+}
+
 export interface UpstreamClient {
   readonly name: string;
   readonly baseUrl: string;
   /** POST a JSON body and parse the JSON answer (unknown: callers validate with zod). */
   postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown>;
+  /**
+   * `postJson` that also returns the named response headers (lower-case names), for the one
+   * stack that puts data there (TGI's `x-prompt-tokens`). Optional: a client without it (a
+   * replayed recording, a test double) is called through `postJson` and the caller goes without.
+   */
+  postJsonWithHeaders?(
+    path: string,
+    body: unknown,
+    headerNames: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<JsonWithHeaders>;
   getJson(path: string, signal?: AbortSignal): Promise<unknown>;
   /** GET returning only the status (health probes); never throws for HTTP statuses. */
   probe(path: string, timeoutMs: number): Promise<number | null>;
@@ -106,6 +124,12 @@ export function describeUpstreamErrorBody(text: string): string {
   return text.slice(0, 300);
 }
 
+const bodyOnly = (parsed: unknown): unknown => parsed;
+const withHeaders = (parsed: unknown, response: TextResponse): JsonWithHeaders => ({
+  body: parsed,
+  headers: response.headers ?? {},
+});
+
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const url = new URL(options.baseUrl);
   const prefix = url.pathname.replace(/\/$/, '');
@@ -126,7 +150,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     path: string,
     body: string | null,
     signal: AbortSignal | undefined,
-  ): Promise<{ status: number; text: string; retryAfter?: string }> {
+    keepHeaders?: readonly string[],
+  ): Promise<TextResponse> {
     const started = performance.now();
     try {
       // The per-call timeout is undici's own (headersTimeout, bodyTimeout = timeoutMs): vLLM answers
@@ -146,6 +171,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           bodyTimeout: options.timeoutMs,
         },
         signal,
+        keepHeaders,
       );
       options.onCall?.({
         upstream: options.name,
@@ -180,17 +206,21 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
-  async function withRetries(
+  /** One JSON exchange with retries; `answer` shapes what the caller gets from the parsed body. */
+  async function withRetries<T>(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    signal?: AbortSignal,
-  ): Promise<unknown> {
+    signal: AbortSignal | undefined,
+    keepHeaders: readonly string[] | undefined,
+    answer: (parsed: unknown, response: TextResponse) => T,
+  ): Promise<T> {
     // Serialised once, not once per attempt.
     const payload = method === 'POST' ? serialise(body) : null;
     return withRetry(
       async () => {
-        const { status, text, retryAfter } = await once(method, path, payload, signal);
+        const response = await once(method, path, payload, signal, keepHeaders);
+        const { status, text, retryAfter } = response;
         if (status >= 400) {
           throw new UpstreamError(
             `upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`,
@@ -202,8 +232,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             },
           );
         }
+        let parsed: unknown;
         try {
-          return JSON.parse(text) as unknown;
+          parsed = JSON.parse(text) as unknown;
         } catch (error) {
           // A 200 with a broken body: a transient upstream fault worth one more try.
           throw new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {
@@ -213,6 +244,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             cause: error,
           });
         }
+        return answer(parsed, response);
       },
       { retries: options.retries, signal },
     );
@@ -221,8 +253,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   return {
     name: options.name,
     baseUrl: options.baseUrl,
-    postJson: (path, body, signal) => withRetries('POST', path, body, signal),
-    getJson: (path, signal) => withRetries('GET', path, undefined, signal),
+    postJson: (path, body, signal) => withRetries('POST', path, body, signal, undefined, bodyOnly),
+    postJsonWithHeaders: (path, body, headerNames, signal) =>
+      withRetries('POST', path, body, signal, headerNames, withHeaders),
+    getJson: (path, signal) => withRetries('GET', path, undefined, signal, undefined, bodyOnly),
     async probe(path, timeoutMs) {
       try {
         const response = await pool.request({

@@ -7,6 +7,7 @@
  * |--------|------------------------------------------------------------------------------------|
  * | 0.10.0 | `--task reward` → `--runner pooling` (+ `--convert reward`), PR #21470            |
  * | 0.10.1 | error body `{"object":"error",…}` (flat) → `{"error":{…}}` (nested), PR #22099     |
+ * | 0.10.2 | `return_token_ids` on /v1/completions (`choices[i].prompt_token_ids`), PR #22587   |
  * | 0.11   | `--override-pooler-config` → `--pooler-config` (old flag removed in 0.12);        |
  * |        | token pooling task `encode` → `token_classify`                                     |
  *
@@ -37,6 +38,11 @@ export interface VllmCapabilities {
   poolerConfigFlag: '--override-pooler-config' | '--pooler-config' | 'unknown';
   /** Pooling task of token-level (PRM) outputs. */
   tokenPoolingTask: 'encode' | 'token_classify' | 'unknown';
+  /**
+   * Whether `/v1/completions` answers `return_token_ids` with each prompt's ids (from 0.10.2), so
+   * the prompt-logprobs PRM readout needs no `/tokenize` per path.
+   */
+  returnTokenIds: 'yes' | 'no' | 'unknown';
   /**
    * Whether the `/pooling` route exists (a dry request is answered 400/422, not 404). Older
    * servers register it for every model, so `present` does not prove the model is a pooling model.
@@ -128,6 +134,7 @@ export async function detectVllmCapabilities(
         ? 'token_classify'
         : 'encode'
       : 'unknown',
+    returnTokenIds: known ? (atLeast(parsedVersion, 0, 10, 2) ? 'yes' : 'no') : 'unknown',
     poolingRoute,
   };
   return { ...capabilities, description: describeVllmCapabilities(capabilities) };

@@ -12,6 +12,11 @@ export type { PrmBatcher, PrmBatcherOptions, PrmBatcherStats } from './prm-batch
 export { createVllmModelBackend } from './vllm-model-backend';
 export { checkPrmChatTemplate, checkPrmSpecialTokens } from './probe-upstream';
 export {
+  checkSkyworkInput,
+  isMissingTokenizeRoute,
+  type SkyworkInputCheck,
+} from './check-skywork-input';
+export {
   detectVllmCapabilities,
   describeVllmCapabilities,
   parseVllmVersion,

@@ -1,8 +1,12 @@
 /**
  * The `Verifier` over a PRM server. The family (`prm/`) owns the text and the readout; this file
  * only moves bytes: one batched upstream call per `score` (vLLM `/pooling` with a list input, or
- * `/v1/completions` with `prompt_logprobs` for PRMs served generatively), plus `/tokenize` when
- * the family needs token positions or the input may overflow the PRM context. With a `batcher`,
+ * `/v1/completions` with `prompt_logprobs` for PRMs served generatively), plus `/tokenize` per path
+ * only where the ids must be known BEFORE sending: a family that swaps placeholder tokens (RLHFlow,
+ * Skywork), a server that does not return the prompt's ids, or a retry after the PRM refused a
+ * length. A prompt-logprobs family without swaps (Math-Shepherd) learns its ids from the same
+ * `/v1/completions` call (`return_token_ids`, docs/upstream-apis.md#pooling-and-prm-readouts). Every
+ * upstream call is counted in `calls`. With a `batcher`,
  * `/pooling` calls of concurrent requests may share one upstream call (see prm-batcher.ts); each
  * `score` is still answered by exactly one upstream call.
  *
@@ -14,20 +18,14 @@
  */
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../../errors';
-import type { PrmFamily } from '../../prm';
+import type { PrmFamily, PrmInput } from '../../prm';
 import { preparePrmTokens, type PreparedPrmTokens } from '../../prm';
 import type { ScoreResult, Verifier } from '../../tts';
 import { isContextLengthError } from '../context-budget';
 import { createPathKeys } from '../path-keys';
 import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
-import { parseUpstreamBody } from '../transport/parse-upstream-body';
 import type { UpstreamClient } from '../transport/upstream-client';
-import {
-  completionResponseSchema,
-  embeddingsResponseSchema,
-  poolingResponseSchema,
-  tokenizeResponseSchema,
-} from './vllm-wire';
+import { createPrmQueries, type PrmQueryAnswer } from './prm-queries';
 
 export interface PrmVerifierOptions {
   client: UpstreamClient;
@@ -52,6 +50,14 @@ export interface PrmVerifierOptions {
    * per-token outputs as `embedding`). Ignored by prompt-logprobs families.
    */
   route?: 'pooling' | 'embeddings';
+  /**
+   * Ask `/v1/completions` for the prompt's ids in the same call (`return_token_ids`, vLLM ≥ 0.10.2:
+   * `choices[i].prompt_token_ids`), instead of one `/tokenize` per path first. Default true; false
+   * for a server known to predate it (older vLLM ignores the field and logs a warning per call).
+   * A response without the ids is read after one `/tokenize` per path, and the field is not sent
+   * again by this verifier.
+   */
+  returnTokenIds?: boolean;
 }
 
 /** The cached scores of one scored path: one per step, each the score of that step's prefix. */
@@ -81,99 +87,17 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       : undefined);
   const readout = family.readout;
   const needsIds = readout.kind === 'pooling-token-values' || readout.kind === 'prompt-logprobs';
+  const queries = createPrmQueries({
+    client,
+    servedName,
+    readout,
+    ...(options.route ? { route: options.route } : {}),
+    ...(batcher ? { batcher } : {}),
+    asksPromptIds: readout.kind === 'prompt-logprobs' && options.returnTokenIds !== false,
+  });
+  const { tokenize, query } = queries;
   const canCache = cache !== null && family.isCausal;
   const pathKeys = createPathKeys();
-
-  async function tokenize(
-    text: string,
-    addSpecialTokens: boolean,
-    signal?: AbortSignal,
-  ): Promise<number[]> {
-    const parsed = parseUpstreamBody(
-      tokenizeResponseSchema,
-      await client.postJson(
-        '/tokenize',
-        { model: servedName, prompt: text, add_special_tokens: addSpecialTokens },
-        signal,
-      ),
-      client.name,
-      '/tokenize',
-    );
-    return parsed.tokens;
-  }
-
-  /** One upstream call for the whole batch: the raw output per input and the tokens processed. */
-  async function query(
-    payload: (string | number[])[],
-    addSpecialTokens: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<{ raws: unknown[]; promptTokens: number }> {
-    if (readout.kind === 'prompt-logprobs') {
-      const response = parseUpstreamBody(
-        completionResponseSchema,
-        await client.postJson(
-          '/v1/completions',
-          {
-            model: servedName,
-            prompt: payload,
-            max_tokens: 1,
-            temperature: 0,
-            prompt_logprobs: 20,
-            add_special_tokens: addSpecialTokens,
-          },
-          signal,
-        ),
-        client.name,
-        '/v1/completions',
-      );
-      const choices = [...response.choices].sort((a, b) => a.index - b.index);
-      return {
-        raws: choices.map((choice) => choice.prompt_logprobs ?? null),
-        promptTokens: response.usage?.prompt_tokens ?? 0,
-      };
-    }
-    if (options.route === 'embeddings') {
-      const response = embeddingsResponseSchema.safeParse(
-        await client.postJson(
-          '/v1/embeddings',
-          { model: servedName, input: payload, encoding_format: 'float' },
-          signal,
-        ),
-      );
-      if (!response.success)
-        throw new InvalidUpstreamResponseError(
-          client.name,
-          '/v1/embeddings: ' + response.error.message,
-        );
-      const data = [...response.data.data].sort((a, b) => a.index - b.index);
-      return {
-        raws: data.map((item) => item.embedding),
-        promptTokens: response.data.usage?.prompt_tokens ?? 0,
-      };
-    }
-    if (batcher) {
-      const answer = await batcher.pool(
-        { model: servedName, input: payload, addSpecialTokens },
-        signal,
-      );
-      return { raws: answer.raws, promptTokens: answer.promptTokens };
-    }
-    const response = parseUpstreamBody(
-      poolingResponseSchema,
-      await client.postJson(
-        '/pooling',
-        { model: servedName, input: payload, add_special_tokens: addSpecialTokens },
-        signal,
-      ),
-      client.name,
-      '/pooling',
-    );
-    const data = [...response.data].sort((a, b) => a.index - b.index);
-    return {
-      raws: data.map((item) => item.data),
-      promptTokens: response.usage?.prompt_tokens ?? 0,
-    };
-  }
 
   return {
     async score(question, paths, signal): Promise<ScoreResult> {
@@ -212,34 +136,56 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       const inputs = pending.map((i) => family.render(question, paths[i] ?? []));
       const truncated = new Set<number>();
       let upstreamCalls = 0;
+      // Ids from the scoring call itself: only for texts without swaps (a swap must be applied to
+      // ids before sending), and only while the server is not known to omit them.
+      const idsAfter = needsIds && queries.returnsPromptIds() !== false;
+      // Each input is tokenized upstream at most once per `score`.
+      const tokenized: (PreparedPrmTokens | undefined)[] = [];
+      const tokenizeInput = async (k: number): Promise<PreparedPrmTokens> => {
+        const known = tokenized[k];
+        if (known !== undefined) return known;
+        const input = inputs[k] as PrmInput;
+        upstreamCalls += 1;
+        const ids = await tokenize(input.text, input.addSpecialTokens, signal);
+        const tokens = preparePrmTokens(family, input, ids, {
+          maxTokens: options.maxInputTokens,
+          upstream: client.name,
+        });
+        if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
+        tokenized[k] = tokens;
+        return tokens;
+      };
+      const needsIdsFirst = needsIds && !idsAfter;
       /**
-       * Token ids for position readouts and placeholder swaps; with `checkLength`, also for texts
-       * that may not fit (no real tokenizer makes fewer than one character per token).
+       * What to send as ids (null = as text): placeholder swaps, position readouts whose ids the
+       * scoring call cannot return, and with `checkLength` texts that may not fit (no real tokenizer
+       * makes fewer than one character per token) and then do not. vLLM takes a list of texts or a
+       * list of id lists, never a mix (`prompt` / `input`: `list[str] | list[list[int]]`), so once
+       * one input goes as ids, all do.
        */
-      const prepare = (checkLength: boolean): Promise<(PreparedPrmTokens | null)[]> =>
-        Promise.all(
+      const prepare = async (checkLength: boolean): Promise<(PreparedPrmTokens | null)[]> => {
+        const chosen = await Promise.all(
           inputs.map(async (input, k) => {
             const mightOverflow =
               checkLength && input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
-            if (!needsIds && input.tokenSwaps.length === 0 && !mightOverflow) return null;
-            upstreamCalls += 1;
-            const ids = await tokenize(input.text, input.addSpecialTokens, signal);
-            const tokens = preparePrmTokens(family, input, ids, {
-              maxTokens: options.maxInputTokens,
-              upstream: client.name,
-            });
-            if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
-            // A text that fits and needs no swaps or positions is sent as text (readable in logs).
-            if (!needsIds && input.tokenSwaps.length === 0 && tokens.droppedTokens === 0)
-              return null;
-            return tokens;
+            const isPlainText = !needsIdsFirst && input.tokenSwaps.length === 0;
+            if (isPlainText && !mightOverflow) return null;
+            const tokens = await tokenizeInput(k);
+            // A text that fits and needs nothing done to its ids is sent as text (readable in logs).
+            return isPlainText && tokens.droppedTokens === 0 ? null : tokens;
           }),
         );
+        const asIds = chosen.filter((tokens) => tokens !== null).length;
+        if (asIds === 0 || asIds === chosen.length) return chosen;
+        return Promise.all(
+          chosen.map((tokens, k) => (tokens === null ? tokenizeInput(k) : Promise.resolve(tokens))),
+        );
+      };
       const addSpecialTokens = inputs[0]?.addSpecialTokens ?? false;
       // Texts go as they are; only when the PRM rejects a length are the long ones counted and cut.
       let prepared = await prepare(false);
       let payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
-      let answer: { raws: unknown[]; promptTokens: number };
+      let answer: PrmQueryAnswer;
       try {
         upstreamCalls += 1;
         answer = await query(payload, addSpecialTokens, signal);
@@ -255,6 +201,29 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         throw new InvalidUpstreamResponseError(
           client.name,
           `expected ${pending.length} results, got ${raws.length}`,
+        );
+      }
+      if (idsAfter) {
+        // Texts sent as text: their positions come from the ids the server tokenized them to, from
+        // the answer itself or, from a server that did not return them, one /tokenize per path.
+        prepared = await Promise.all(
+          prepared.map(async (tokens, k) => {
+            if (tokens !== null) return tokens;
+            // Tokenized for a length check, fitted and sent whole: the same ids.
+            const known = tokenized[k];
+            if (known !== undefined) return known;
+            const input = inputs[k] as PrmInput;
+            let ids = answer.promptIds?.[k] ?? null;
+            if (ids === null) {
+              upstreamCalls += 1;
+              ids = await tokenize(input.text, input.addSpecialTokens, signal);
+            }
+            // The server took the whole text: nothing to cut.
+            return preparePrmTokens(family, input, ids, {
+              maxTokens: ids.length,
+              upstream: client.name,
+            });
+          }),
         );
       }
       // Saved-token accounting: the call's tokens shared over its paths by input size.

@@ -20,6 +20,11 @@ export const completionChoiceSchema = z.looseObject({
         .nullable(),
     )
     .nullish(),
+  /**
+   * With `return_token_ids: true` (vLLM ≥ 0.10.2): the ids the server tokenized this choice's
+   * prompt to (`CompletionResponseChoice.prompt_token_ids`); absent or null otherwise.
+   */
+  prompt_token_ids: z.array(z.number().int()).nullish(),
 });
 
 export const usageSchema = z.looseObject({

@@ -15,14 +15,14 @@ function scriptedPolicy(results: GenerateResult[]): Policy {
   return { generate: async () => results[call++] as GenerateResult };
 }
 
-function scriptedVerifier(score: (steps: readonly string[]) => number[]): Verifier {
+function scriptedVerifier(score: (steps: readonly string[]) => number[], calls = 1): Verifier {
   return {
     score: async (_question, paths): Promise<ScoreResult> => ({
       scores: paths.map(score),
       promptTokens: 10 * paths.length,
       cachedTokens: 0,
       truncatedPaths: [],
-      calls: 1,
+      calls,
     }),
   };
 }
@@ -79,6 +79,20 @@ describe('recordUpstreams', () => {
       prmPromptTokens: 10,
       generations: 6,
     });
+  });
+
+  it('counts every upstream call a score made (its /tokenize calls too), and one for a score that failed', async () => {
+    const policy = scriptedPolicy([]);
+    const recorder = recordUpstreams(
+      policy,
+      scriptedVerifier((steps) => steps.map(() => 0.5), 4),
+    );
+    await recorder.verifier?.score('q', [['a'], ['b'], ['c']]);
+    const failing = recordUpstreams(policy, {
+      score: () => Promise.reject(new Error('down')),
+    });
+    await expect(failing.verifier?.score('q', [['a']])).rejects.toThrow('down');
+    expect([recorder.usage().prmCalls, failing.usage().prmCalls]).toEqual([4, 1]);
   });
 
   it('passes every result through unchanged and has no verifier without one', async () => {

@@ -54,7 +54,9 @@ describe('POST /v1/completions', () => {
           logprobs: null,
           finish_reason: 'length',
           stop_reason: null,
+          token_ids: null,
           prompt_logprobs: null,
+          prompt_token_ids: null,
         },
       ],
       usage: {
@@ -275,6 +277,92 @@ describe('POST /v1/completions', () => {
     const streamed = byChoice[0]?.map((chunk) => text(chunk, 'choices', 0, 'text')).join('');
     const plain = await postJson(url, { prompt, max_tokens: 12, temperature: 0 });
     expect(streamed).toBe(text(plain.body, 'choices', 0, 'text'));
+  });
+
+  describe('return_token_ids (vLLM 0.10.2, completion/serving.py @030ea52e)', () => {
+    it('returns each prompt’s ids and each choice’s generated ids', async () => {
+      const response = await postJson(url, {
+        prompt: [prompt, 'Hello'],
+        max_tokens: 8,
+        temperature: 0,
+        return_token_ids: true,
+      });
+      const tokenized = await postJson(`${sim.url}/tokenize`, { prompt: 'Hello' });
+      expect(at(response.body, 'choices', 1, 'prompt_token_ids')).toEqual(
+        at(tokenized.body, 'tokens'),
+      );
+      const generated = list(response.body, 'choices', 0, 'token_ids');
+      expect(generated.length + list(response.body, 'choices', 1, 'token_ids').length).toBe(
+        num(response.body, 'usage', 'completion_tokens'),
+      );
+      const decoded = await postJson(`${sim.url}/detokenize`, { tokens: generated });
+      expect(text(decoded.body, 'prompt')).toBe(text(response.body, 'choices', 0, 'text'));
+    });
+
+    it('with echo, drops the echoed prompt text: the ids stand for it', async () => {
+      const response = await postJson(url, {
+        prompt,
+        max_tokens: 4,
+        temperature: 0,
+        echo: true,
+        return_token_ids: true,
+      });
+      const plain = await postJson(url, { prompt, max_tokens: 4, temperature: 0 });
+      expect(text(response.body, 'choices', 0, 'text')).toBe(
+        text(plain.body, 'choices', 0, 'text'),
+      );
+    });
+
+    it('streamed: the prompt ids in each choice’s first chunk only, token_ids as deltas', async () => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          prompt,
+          max_tokens: 6,
+          temperature: 0,
+          stream: true,
+          return_token_ids: true,
+        }),
+      });
+      const chunks = sseData(await response.text())
+        .slice(0, -1)
+        .map((event) => JSON.parse(event) as unknown);
+      const plain = await postJson(url, {
+        prompt,
+        max_tokens: 6,
+        temperature: 0,
+        return_token_ids: true,
+      });
+      expect(chunks.map((chunk) => at(chunk, 'choices', 0, 'prompt_token_ids') !== null)).toEqual(
+        chunks.map((_chunk, i) => i === 0),
+      );
+      expect(at(chunks[0], 'choices', 0, 'prompt_token_ids')).toEqual(
+        at(plain.body, 'choices', 0, 'prompt_token_ids'),
+      );
+      expect(chunks.flatMap((chunk) => list(chunk, 'choices', 0, 'token_ids'))).toEqual(
+        at(plain.body, 'choices', 0, 'token_ids'),
+      );
+    });
+
+    it('a 0.10.1 server has neither field and ignores the request field', async () => {
+      const old = await startPolicy({ vllmVersion: '0.10.1' });
+      try {
+        const response = await postJson(`${old.url}/v1/completions`, {
+          prompt,
+          max_tokens: 4,
+          temperature: 0,
+          return_token_ids: true,
+        });
+        expect(response.status).toBe(200);
+        expect(keysAt(response.body, 'choices', 0)).not.toContain('prompt_token_ids');
+        expect(keysAt(response.body, 'choices', 0)).not.toContain('token_ids');
+        const version = await fetch(`${old.url}/version`);
+        expect(await version.json()).toEqual({ version: '0.10.1+sim' });
+      } finally {
+        await old.close();
+      }
+    });
   });
 
   it.each([

@@ -39,7 +39,7 @@ describe('startSimulator', () => {
         },
       ],
     });
-    expect(await (await fetch(`${sim.url}/version`)).json()).toEqual({ version: '0.10.1+sim' });
+    expect(await (await fetch(`${sim.url}/version`)).json()).toEqual({ version: '0.10.2+sim' });
   });
 
   it('keeps served names that already say "sim"', async () => {

@@ -27,7 +27,17 @@ function checkLogprobs(body: CompletionRequest): number | null {
   return k;
 }
 
-/** `POST /v1/completions` (vLLM ≈ 0.10.1 `CompletionResponse` / stream chunks). */
+/**
+ * `POST /v1/completions` (vLLM ≈ 0.10.2 `CompletionResponse` / stream chunks).
+ *
+ * `return_token_ids` (vllm-project/vllm#22587, first in 0.10.2; `vllm/entrypoints/openai/
+ * completion/serving.py` @030ea52e `request_output_to_completion_response` and
+ * `completion_stream_generator`): each choice carries `prompt_token_ids` (the ids its prompt was
+ * tokenized to) and `token_ids` (its generated ids), null when not asked. Streamed, the prompt's ids
+ * come in the choice's first chunk only and `token_ids` holds each chunk's delta. With `echo` the
+ * echoed prompt text is dropped (`prompt_text = ""`): the ids stand for it. A server before 0.10.2
+ * has neither field and ignores the request field (`OpenAIBaseModel` allows extra fields).
+ */
 export async function completionsRoute(context: RouteContext): Promise<void> {
   const body = parseBody(completionRequestSchema, context.body);
   const logprobsK = checkLogprobs(body);
@@ -72,7 +82,12 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
     created: unixSeconds(),
     model: engine.modelId,
   };
+  const hasTokenIdFields = context.runtime.hasReturnTokenIds;
+  const returnsTokenIds = hasTokenIdFields && (body.return_token_ids ?? false);
   const echo = body.echo ?? false;
+  // vLLM echoes no prompt text when it returns the prompt's ids.
+  const echoText = (prompt: PromptInput | undefined): string =>
+    echo && !returnsTokenIds ? (prompt?.text ?? '') : '';
   const asTokenIds = body.return_tokens_as_token_ids ?? false;
 
   if (isStream) {
@@ -82,7 +97,7 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
         const tokens = choice.outputTokens;
         const isLastTick = to >= tokens.length;
         if (from >= tokens.length && !(from === 0 && tokens.length === 0)) continue;
-        const prefix = echo && from === 0 ? (prompts[choice.promptIndex]?.text ?? '') : '';
+        const prefix = from === 0 ? echoText(prompts[choice.promptIndex]) : '';
         const text =
           prefix +
           tokens
@@ -106,6 +121,13 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
                     }),
               finish_reason: isLastTick ? choice.finished.finishReason : null,
               stop_reason: isLastTick ? choice.finished.stopReason : null,
+              ...(returnsTokenIds
+                ? {
+                    prompt_token_ids:
+                      from === 0 ? [...(prompts[choice.promptIndex]?.ids ?? [])] : null,
+                    token_ids: tokens.slice(from, to).map((token) => token.id),
+                  }
+                : {}),
             },
           ],
         });
@@ -129,15 +151,14 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
     choices: choices
       .sort((a, b) => a.index - b.index)
       .map((choice) =>
-        renderChoice(
-          choice,
-          prompts[choice.promptIndex],
-          echo,
+        renderChoice(choice, prompts[choice.promptIndex], {
+          echoText,
           logprobsK,
           asTokenIds,
           context,
           promptLogprobsByPrompt,
-        ),
+          tokenIds: hasTokenIdFields ? returnsTokenIds : null,
+        }),
       ),
     usage: { ...usage, prompt_tokens_details: null },
     system_fingerprint: null,
@@ -145,30 +166,42 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
   });
 }
 
+interface RenderChoiceOptions {
+  echoText: (prompt: PromptInput | undefined) => string;
+  logprobsK: number | null;
+  asTokenIds: boolean;
+  context: RouteContext;
+  promptLogprobsByPrompt: readonly (ReturnType<typeof promptLogprobs> | null)[];
+  /** Whether `token_ids` / `prompt_token_ids` carry ids; null on a server without those fields. */
+  tokenIds: boolean | null;
+}
+
 function renderChoice(
   choice: GeneratedChoice,
   prompt: PromptInput | undefined,
-  echo: boolean,
-  logprobsK: number | null,
-  asTokenIds: boolean,
-  context: RouteContext,
-  promptLogprobsByPrompt: readonly (ReturnType<typeof promptLogprobs> | null)[],
+  options: RenderChoiceOptions,
 ): Record<string, unknown> {
-  const prefix = echo ? (prompt?.text ?? '') : '';
-  return {
+  const prefix = options.echoText(prompt);
+  const rendered: Record<string, unknown> = {
     index: choice.index,
     text: prefix + choice.finished.text,
     logprobs:
-      logprobsK === null
+      options.logprobsK === null
         ? null
-        : completionLogprobs(context.engine, choice, logprobsK, {
+        : completionLogprobs(options.context.engine, choice, options.logprobsK, {
             from: 0,
             to: choice.outputTokens.length,
             textOffset: prefix.length,
-            asTokenIds,
+            asTokenIds: options.asTokenIds,
           }),
     finish_reason: choice.finished.finishReason,
     stop_reason: choice.finished.stopReason,
-    prompt_logprobs: promptLogprobsByPrompt[choice.promptIndex] ?? null,
   };
+  // Field order of vLLM's CompletionResponseChoice: token_ids, prompt_logprobs, prompt_token_ids.
+  if (options.tokenIds !== null)
+    rendered.token_ids = options.tokenIds ? choice.outputTokens.map((token) => token.id) : null;
+  rendered.prompt_logprobs = options.promptLogprobsByPrompt[choice.promptIndex] ?? null;
+  if (options.tokenIds !== null)
+    rendered.prompt_token_ids = options.tokenIds ? [...(prompt?.ids ?? [])] : null;
+  return rendered;
 }

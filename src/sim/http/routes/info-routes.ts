@@ -1,8 +1,11 @@
 import { sendJson } from '../respond';
 import type { RouteContext } from '../route-context';
 
-/** Reported by `/version`: the vLLM release whose wire formats the simulator follows, marked "+sim". */
-export const SIMULATED_VLLM_VERSION = '0.10.1+sim';
+/** The vLLM release whose wire formats the simulator follows by default (`SimulatorOptions.vllmVersion`). */
+export const DEFAULT_SIM_VLLM_VERSION = '0.10.2';
+
+/** Reported by `/version` by default: that release, marked "+sim". */
+export const SIMULATED_VLLM_VERSION = `${DEFAULT_SIM_VLLM_VERSION}+sim`;
 
 export async function healthRoute(context: RouteContext): Promise<void> {
   context.response.writeHead(200, { 'content-length': 0 });
@@ -10,7 +13,7 @@ export async function healthRoute(context: RouteContext): Promise<void> {
 }
 
 export async function versionRoute(context: RouteContext): Promise<void> {
-  sendJson(context.response, 200, { version: SIMULATED_VLLM_VERSION });
+  sendJson(context.response, 200, { version: `${context.runtime.vllmVersion}+sim` });
 }
 
 /** `GET /v1/models`: a vLLM ModelCard, honest about being simulated. */

@@ -35,6 +35,8 @@ const policyFixtureSchema = z.looseObject({
   }),
   request: z.record(z.string(), z.unknown()).optional(),
   response: z.unknown(),
+  /** Response headers the server sends with `response` (TGI's `x-prompt-tokens`). */
+  responseHeaders: z.record(z.string(), z.string()).optional(),
   expected: z.strictObject({
     outputs: z.array(z.array(continuationSchema)),
     promptTokens: z.number().int(),
@@ -57,7 +59,10 @@ export async function replayPolicyFixture(
   fixture: PolicyFixture,
   createPolicy: (client: UpstreamClient) => Policy,
 ): Promise<{ result: GenerateResult; requests: RecordedRequest[] }> {
-  const fake = await startFakeServer(() => ({ body: fixture.response }));
+  const fake = await startFakeServer(() => ({
+    body: fixture.response,
+    ...(fixture.responseHeaders ? { headers: fixture.responseHeaders } : {}),
+  }));
   const client = createUpstreamClient({
     name: 'fixture',
     baseUrl: fake.url,

@@ -1,8 +1,17 @@
 import { InvalidUpstreamResponseError } from '../../../../src/errors';
-import { createUpstreamClient, type UpstreamClient } from '../../../../src/upstream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createRecordingUpstream,
+  createReplayUpstream,
+  createUpstreamClient,
+  type UpstreamClient,
+} from '../../../../src/upstream';
 import { createTgiPolicy } from '../../../../src/upstream/stacks';
 import { bodyOf, type FakeServer } from './fakes/fake-http-server';
 import { startTgiFake } from './fakes/tgi-fake';
+import { toyTokens } from './fakes/toy-generator';
 import { describePolicyConformance } from './policy-conformance';
 import { loadPolicyFixture, replayPolicyFixture } from './policy-fixture';
 
@@ -60,14 +69,14 @@ describe('createTgiPolicy', () => {
         max_new_tokens: 100,
         do_sample: false,
         details: true,
-        decoder_input_details: true,
         return_full_text: false,
       });
     });
 
-    it('asks for prefill details on the first sample of each prefix only, and sends top_p below 1', async () => {
+    it('counts prompt tokens from x-prompt-tokens once per prefix, with no prefill asked (a flash model leaves it empty), and sends top_p below 1', async () => {
       const policy = createTgiPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 2 });
-      await policy.generate(['', 'Step 1: a.\n\n'], {
+      const prefixes = ['', 'Step 1: a.\n\n'];
+      const result = await policy.generate(prefixes, {
         temperature: 0.8,
         topP: 0.95,
         maxTokens: 50,
@@ -79,11 +88,69 @@ describe('createTgiPolicy', () => {
         (request) => bodyOf(request).parameters as Record<string, unknown>,
       );
       expect(parameters).toHaveLength(4);
-      expect(parameters.filter((p) => p.decoder_input_details === true).map((p) => p.seed)).toEqual(
-        [9, 9],
+      expect(parameters.some((p) => 'decoder_input_details' in p)).toBe(false);
+      expect(result.promptTokens).toBe(
+        prefixes.reduce((sum, prefix) => sum + toyTokens(RENDERED + prefix), 0),
       );
       for (const p of parameters)
         expect(p).toMatchObject({ do_sample: true, temperature: 0.8, top_p: 0.95, stop: ['\n\n'] });
+    });
+
+    it('replays the recorded x-prompt-tokens: the recording keeps the headers asked for', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'tgi-record-'));
+      const file = path.join(dir, 'tgi.jsonl');
+      const call = async (upstream: UpstreamClient) =>
+        createTgiPolicy({ client: upstream, renderedPrompt: RENDERED, maxConcurrency: 1 }).generate(
+          [''],
+          { temperature: 0.7, topP: 1, maxTokens: 20, stop: ['\n\n'], n: 2, seed: 3 },
+        );
+      try {
+        const recorder = createRecordingUpstream({ client, file });
+        const live = await call(recorder);
+        await recorder.close();
+        const replayed = await call(createReplayUpstream({ name: 'policy', file, field: 'x' }));
+        expect(live.promptTokens).toBe(toyTokens(RENDERED));
+        expect(replayed).toEqual(live);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      client = createUpstreamClient({
+        name: 'policy',
+        baseUrl: fake.url,
+        timeoutMs: 5000,
+        maxConnections: 8,
+        retries: 0,
+      });
+    });
+
+    it('without headers (a client that cannot read them) counts a prefill the server sent anyway', async () => {
+      fake.override({
+        kind: 'reply',
+        reply: {
+          body: {
+            generated_text: 'x',
+            details: {
+              finish_reason: 'length',
+              generated_tokens: 1,
+              prefill: [
+                { id: 1, text: 'a' },
+                { id: 2, text: 'b' },
+              ],
+            },
+          },
+        },
+      });
+      const bare: UpstreamClient = {
+        ...client,
+        postJson: (p, b, s) => client.postJson(p, b, s),
+        postJsonWithHeaders: undefined,
+      };
+      const result = await createTgiPolicy({
+        client: bare,
+        renderedPrompt: RENDERED,
+        maxConcurrency: 1,
+      }).generate([''], { temperature: 0.7, topP: 1, maxTokens: 1, stop: [], n: 1 });
+      expect(result.promptTokens).toBe(2);
     });
 
     it('finds which of several stop strings matched from the generated tokens', async () => {

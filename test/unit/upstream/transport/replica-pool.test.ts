@@ -362,3 +362,21 @@ describe('createReplicaPool', () => {
     await secret.close();
   });
 });
+
+describe('createReplicaPool postJsonWithHeaders', () => {
+  it('asks the chosen replica for the headers, and answers a replica that cannot read them with none', async () => {
+    const { pool, fakes } = makePool(1);
+    const [fake] = fakes;
+    if (!fake) throw new Error('no replica');
+    const plain = await pool.postJsonWithHeaders?.('/generate', { inputs: 'a' }, ['x-a']);
+    expect(plain).toEqual({ body: { ok: true, replica: fake.baseUrl }, headers: {} });
+    fake.postJsonWithHeaders = async (path, body) => ({
+      body: await fake.postJson(path, body),
+      headers: { 'x-a': '7' },
+    });
+    const withHeaders = await pool.postJsonWithHeaders?.('/generate', { inputs: 'b' }, ['x-a']);
+    expect(withHeaders?.headers).toEqual({ 'x-a': '7' });
+    expect(fake.calls.map((call) => call.path)).toEqual(['/generate', '/generate']);
+    await pool.close();
+  });
+});

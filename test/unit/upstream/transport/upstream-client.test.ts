@@ -54,6 +54,26 @@ describe('createUpstreamClient', () => {
     await client.close();
   });
 
+  it('hands back the asked-for response headers with the body, from the attempt that succeeded', async () => {
+    script = [
+      (_q, r) => {
+        r.statusCode = 503;
+        r.setHeader('x-prompt-tokens', '999');
+        r.end('{"error":{"message":"busy"}}');
+      },
+      (_q, r) => {
+        r.setHeader('x-prompt-tokens', '42');
+        r.setHeader('x-compute-type', 'gpu');
+        r.end('{"ok":true}');
+      },
+    ];
+    const client = make();
+    await expect(
+      client.postJsonWithHeaders?.('/generate', {}, ['x-prompt-tokens', 'x-missing']),
+    ).resolves.toEqual({ body: { ok: true }, headers: { 'x-prompt-tokens': '42' } });
+    await client.close();
+  });
+
   it('does not retry a 400 and keeps the upstream message', async () => {
     script = [
       (_q, r) => {

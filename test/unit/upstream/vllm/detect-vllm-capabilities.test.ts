@@ -56,14 +56,22 @@ describe('parseVllmVersion', () => {
 
 describe('detectVllmCapabilities', () => {
   it.each([
-    ['0.9.2', 'flat', 'task-reward', '--override-pooler-config', 'encode'],
-    ['0.10.0', 'flat', 'runner-pooling', '--override-pooler-config', 'encode'],
-    ['0.10.1.1', 'nested', 'runner-pooling', '--override-pooler-config', 'encode'],
-    ['0.11.2', 'nested', 'runner-pooling', '--pooler-config', 'token_classify'],
-    ['0.19.0', 'nested', 'runner-pooling', '--pooler-config', 'token_classify'],
+    ['0.9.2', 'flat', 'task-reward', '--override-pooler-config', 'encode', 'no'],
+    ['0.10.0', 'flat', 'runner-pooling', '--override-pooler-config', 'encode', 'no'],
+    ['0.10.1.1', 'nested', 'runner-pooling', '--override-pooler-config', 'encode', 'no'],
+    ['0.10.2', 'nested', 'runner-pooling', '--override-pooler-config', 'encode', 'yes'],
+    ['0.11.2', 'nested', 'runner-pooling', '--pooler-config', 'token_classify', 'yes'],
+    ['0.19.0', 'nested', 'runner-pooling', '--pooler-config', 'token_classify', 'yes'],
   ])(
     'adapts to vLLM %s',
-    async (version, errorShape, poolingLaunch, poolerConfigFlag, tokenPoolingTask) => {
+    async (
+      version,
+      errorShape,
+      poolingLaunch,
+      poolerConfigFlag,
+      tokenPoolingTask,
+      returnTokenIds,
+    ) => {
       const { capabilities } = await detect(
         { body: { version } },
         { status: 400, body: probeErrors.nested400 },
@@ -74,6 +82,7 @@ describe('detectVllmCapabilities', () => {
         poolingLaunch,
         poolerConfigFlag,
         tokenPoolingTask,
+        returnTokenIds,
         isSimulated: false,
         poolingRoute: 'present',
       });

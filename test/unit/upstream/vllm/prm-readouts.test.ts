@@ -1,5 +1,5 @@
 import { configurePrmFamily, defaultPrmReadout, PRM_READOUTS } from '../../../../src/prm';
-import { startSimulator, type RunningSimulator } from '../../../../src/sim';
+import { startSimulator, type RunningSimulator, type SimVllmVersion } from '../../../../src/sim';
 import {
   createPrmVerifier,
   createUpstreamClient,
@@ -52,14 +52,16 @@ describe('PRM readout per family (configurePrmFamily)', () => {
 });
 
 async function withSim<T>(
-  family: 'math-shepherd' | 'skywork-o1' | 'qwen2.5-math-prm',
+  family: 'math-shepherd' | 'skywork-o1' | 'qwen2.5-math-prm' | 'rlhflow',
   run: (client: UpstreamClient, sim: RunningSimulator, model: string) => Promise<T>,
+  vllmVersion?: SimVllmVersion,
 ): Promise<T> {
   const model = `sim-${family}`;
   const sim = await startSimulator({
     role: 'prm',
     seed: 4321,
     model: { servedName: model, paramsB: 7, family, quality: 0.85, maxModelLen: 4096 },
+    ...(vllmVersion ? { vllmVersion } : {}),
   });
   const client = createUpstreamClient({
     name: 'prm',
@@ -140,6 +142,114 @@ describe('PRM readouts against the simulator', () => {
       const long = await verifier.score(QUESTION, [LONG_PATH]);
       expect(long.calls).toBe(1);
       expect(long.truncatedPaths).toEqual([]);
+    });
+  });
+});
+
+describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', () => {
+  const PATHS = [PATH, PATH.slice(0, 2), ['17 * 23 = 381.', 'The answer is \\boxed{376}.']];
+
+  it('Math-Shepherd reads its positions from return_token_ids: one upstream call for the whole batch', async () => {
+    await withSim('math-shepherd', async (client, sim, model) => {
+      const { family } = configurePrmFamily('math-shepherd', undefined);
+      const verifier = createPrmVerifier({
+        client,
+        servedName: model,
+        family,
+        maxInputTokens: 4096,
+        cache: null,
+      });
+      const result = await verifier.score(QUESTION, PATHS);
+      expect(result.calls).toBe(1);
+      expect(sim.stats().requestsByRoute['POST /tokenize']).toBeUndefined();
+      expect(sim.stats().requestsByRoute['POST /v1/completions']).toBe(1);
+      expect(result.scores.map((scores) => scores.length)).toEqual([3, 2, 2]);
+      // The same scores as the ids-first flow of a server without return_token_ids.
+      const old = await withSim(
+        'math-shepherd',
+        async (oldClient, oldSim, oldModel) => {
+          const before = createPrmVerifier({
+            client: oldClient,
+            servedName: oldModel,
+            family,
+            maxInputTokens: 4096,
+            cache: null,
+            returnTokenIds: false,
+          });
+          const scored = await before.score(QUESTION, PATHS);
+          expect(oldSim.stats().requestsByRoute['POST /tokenize']).toBe(PATHS.length);
+          return scored;
+        },
+        '0.10.1',
+      );
+      expect(old.calls).toBe(1 + PATHS.length);
+      result.scores.forEach((scores, i) =>
+        scores.forEach((score, j) => expect(score).toBeCloseTo(old.scores[i]?.[j] ?? -1, 9)),
+      );
+    });
+  });
+
+  it('a server before 0.10.2 ignores return_token_ids: one /tokenize per path after the call, counted, and the field is not sent again', async () => {
+    await withSim(
+      'math-shepherd',
+      async (client, sim, model) => {
+        const { family } = configurePrmFamily('math-shepherd', undefined);
+        const verifier = createPrmVerifier({
+          client,
+          servedName: model,
+          family,
+          maxInputTokens: 4096,
+          cache: null,
+        });
+        const first = await verifier.score(QUESTION, PATHS);
+        expect(first.calls).toBe(1 + PATHS.length);
+        expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(PATHS.length);
+        sim.resetStats();
+        // Learned: ids first from now on, as the ids-first flow always did (same call count).
+        const second = await verifier.score('What is 2 + 2?', [['2 + 2 = 4.']]);
+        expect(second.calls).toBe(2);
+        expect(second.scores[0]).toHaveLength(1);
+      },
+      '0.10.1',
+    );
+  });
+
+  it('RLHFlow still tokenizes each path first: its placeholder swap must be applied to the ids it sends', async () => {
+    await withSim('rlhflow', async (client, sim, model) => {
+      const { family } = configurePrmFamily('rlhflow', undefined);
+      const verifier = createPrmVerifier({
+        client,
+        servedName: model,
+        family,
+        maxInputTokens: 8192,
+        cache: null,
+      });
+      const result = await verifier.score(QUESTION, PATHS);
+      expect(result.calls).toBe(1 + PATHS.length);
+      expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(PATHS.length);
+      expect(result.scores.map((scores) => scores.length)).toEqual([3, 2, 2]);
+    });
+  });
+
+  it('a path too long for the PRM is still counted, cut and retried once after the length error, all as ids (vLLM takes no mixed prompt list)', async () => {
+    await withSim('math-shepherd', async (client, sim, model) => {
+      const { family } = configurePrmFamily('math-shepherd', undefined);
+      const verifier = createPrmVerifier({
+        client,
+        servedName: model,
+        family,
+        maxInputTokens: 4000,
+        cache: null,
+      });
+      const huge = Array.from({ length: 400 }, (_, i) => `Step ${i}: 17 * 23 = 391, and so on.`);
+      const result = await verifier.score(QUESTION, [PATH, huge]);
+      // Rejected call; /tokenize for the long text, then for the short one, because a prompt list
+      // is all texts or all ids (a mixed list was a 400 before); the retry.
+      expect(result.calls).toBe(4);
+      expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(2);
+      expect(result.truncatedPaths).toEqual([1]);
+      expect(result.scores[0]).toHaveLength(3);
+      expect(result.scores[1]).toHaveLength(400);
     });
   });
 });

@@ -17,6 +17,8 @@ export interface FakeReply {
   status?: number;
   body?: unknown;
   raw?: string;
+  /** Response headers besides content-type. */
+  headers?: Record<string, string>;
 }
 
 export type FakeOverride = { kind: 'reply'; reply: FakeReply } | { kind: 'hang' };
@@ -82,6 +84,8 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
       const reply = next?.kind === 'reply' ? next.reply : handler(recorded);
       response.statusCode = reply.status ?? 200;
       response.setHeader('content-type', 'application/json');
+      for (const [name, value] of Object.entries(reply.headers ?? {}))
+        response.setHeader(name, value);
       response.end(reply.raw ?? JSON.stringify(reply.body ?? null));
     });
   });

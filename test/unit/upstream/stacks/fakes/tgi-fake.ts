@@ -7,6 +7,14 @@
  * request. Whether `generated_text` keeps the matched stop is unverified, so `includesStop` picks.
  * Like TGI it refuses a non-positive temperature and a top_p outside (0, 1) with a 422
  * `{"error", "error_type": "validation"}`.
+ *
+ * Prompt tokens, as TGI @db931fcf (v3.3.7) reports them: every /generate answer carries the header
+ * `x-prompt-tokens` = the validated input length (router/src/server.rs `generate_internal`, line
+ * 408; added in v1.4.0, PR #1436). `details.prefill` is `[]` unless the server runs with
+ * `--enable-prefill-logprobs` (launcher/src/main.rs sets `REQUEST_LOGPROBS`), because flash models
+ * drop prefill logprobs without it (server/text_generation_server/models/flash_causal_lm.py:
+ * `if not REQUEST_LOGPROBS: r.prefill_logprobs = False`) and the router then answers the empty
+ * list it starts with (router/src/infer/mod.rs `result_prefill`). Flash models are TGI's default.
  */
 import {
   bodyOf,
@@ -24,6 +32,11 @@ export interface TgiFakeOptions {
    * `ValidationError::MaxTotalTokens`, TGI @db931fcf).
    */
   maxTotalTokens?: number;
+  /**
+   * TGI launched with `--enable-prefill-logprobs`: `decoder_input_details: true` then returns the
+   * prompt's tokens in `details.prefill`. Default false, like a flash model served as launched.
+   */
+  enablePrefillLogprobs?: boolean;
 }
 
 function validationError(message: string): FakeReply {
@@ -54,7 +67,7 @@ function generate(request: RecordedRequest, options: TgiFakeOptions): FakeReply 
   const finishReason =
     output.kind === 'stop' ? 'stop_sequence' : output.kind === 'eos' ? 'eos_token' : 'length';
   const prefill =
-    parameters.decoder_input_details === true
+    options.enablePrefillLogprobs === true && parameters.decoder_input_details === true
       ? Array.from({ length: toyTokens(inputs) }, (_, id) => ({
           id,
           text: 'x',
@@ -62,6 +75,7 @@ function generate(request: RecordedRequest, options: TgiFakeOptions): FakeReply 
         }))
       : [];
   return {
+    headers: { 'x-prompt-tokens': String(inputTokens) },
     body: {
       generated_text: options.includesStop ? output.text : withoutStop(output),
       details: {

@@ -1,0 +1,152 @@
+/**
+ * The upstream calls of the PRM verifier (prm-verifier.ts): `/tokenize` of one text, and the one
+ * scoring call per batch on the family's route (`/v1/completions` with `prompt_logprobs`,
+ * `/v1/embeddings`, or `/pooling`, directly or through the batcher). Remembers whether the server
+ * answers `return_token_ids` with the prompts' ids (docs/upstream-apis.md#pooling-and-prm-readouts).
+ */
+import { InvalidUpstreamResponseError } from '../../errors';
+import type { PrmReadout } from '../../prm';
+import type { PrmBatcher } from './prm-batcher';
+import { parseUpstreamBody } from '../transport/parse-upstream-body';
+import type { UpstreamClient } from '../transport/upstream-client';
+import {
+  completionResponseSchema,
+  embeddingsResponseSchema,
+  poolingResponseSchema,
+  tokenizeResponseSchema,
+} from './vllm-wire';
+
+export interface PrmQueryAnswer {
+  raws: unknown[];
+  promptTokens: number;
+  /** Per input, the ids the server tokenized it to (`return_token_ids`), when it said. */
+  promptIds: (readonly number[] | null)[] | null;
+}
+
+export interface PrmQueriesOptions {
+  client: UpstreamClient;
+  servedName: string;
+  readout: PrmReadout;
+  route?: 'pooling' | 'embeddings';
+  batcher?: PrmBatcher;
+  /** Send `return_token_ids` on prompt-logprobs calls until a response shows it is ignored. */
+  asksPromptIds: boolean;
+}
+
+export interface PrmQueries {
+  tokenize: (text: string, addSpecialTokens: boolean, signal?: AbortSignal) => Promise<number[]>;
+  /** One upstream call for the whole batch (texts, or id lists: never a mix). */
+  query: (
+    payload: (string | number[])[],
+    addSpecialTokens: boolean,
+    signal: AbortSignal | undefined,
+  ) => Promise<PrmQueryAnswer>;
+  /** Whether scoring calls return the prompts' ids: null until a response said, false if never asked. */
+  returnsPromptIds: () => boolean | null;
+}
+
+export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
+  const { client, servedName, readout, batcher } = options;
+  // Learned: null until a response says whether this server returns the prompt's ids.
+  let serverReturnsIds: boolean | null = options.asksPromptIds ? null : false;
+
+  async function tokenize(
+    text: string,
+    addSpecialTokens: boolean,
+    signal?: AbortSignal,
+  ): Promise<number[]> {
+    const parsed = parseUpstreamBody(
+      tokenizeResponseSchema,
+      await client.postJson(
+        '/tokenize',
+        { model: servedName, prompt: text, add_special_tokens: addSpecialTokens },
+        signal,
+      ),
+      client.name,
+      '/tokenize',
+    );
+    return parsed.tokens;
+  }
+
+  /**
+   * One upstream call for the whole batch: the raw output per input, the tokens processed and, when
+   * the server returned them, the ids of each prompt as it tokenized them.
+   */
+  async function query(
+    payload: (string | number[])[],
+    addSpecialTokens: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<PrmQueryAnswer> {
+    if (readout.kind === 'prompt-logprobs') {
+      const asksIds = serverReturnsIds !== false;
+      const request: Record<string, unknown> = {
+        model: servedName,
+        prompt: payload,
+        max_tokens: 1,
+        temperature: 0,
+        prompt_logprobs: 20,
+        add_special_tokens: addSpecialTokens,
+      };
+      if (asksIds) request.return_token_ids = true;
+      const response = parseUpstreamBody(
+        completionResponseSchema,
+        await client.postJson('/v1/completions', request, signal),
+        client.name,
+        '/v1/completions',
+      );
+      const choices = [...response.choices].sort((a, b) => a.index - b.index);
+      const promptIds = choices.map((choice) => choice.prompt_token_ids ?? null);
+      if (asksIds) serverReturnsIds = promptIds.every((ids) => ids !== null);
+      return {
+        raws: choices.map((choice) => choice.prompt_logprobs ?? null),
+        promptTokens: response.usage?.prompt_tokens ?? 0,
+        promptIds,
+      };
+    }
+    if (options.route === 'embeddings') {
+      const response = embeddingsResponseSchema.safeParse(
+        await client.postJson(
+          '/v1/embeddings',
+          { model: servedName, input: payload, encoding_format: 'float' },
+          signal,
+        ),
+      );
+      if (!response.success)
+        throw new InvalidUpstreamResponseError(
+          client.name,
+          '/v1/embeddings: ' + response.error.message,
+        );
+      const data = [...response.data.data].sort((a, b) => a.index - b.index);
+      return {
+        raws: data.map((item) => item.embedding),
+        promptTokens: response.data.usage?.prompt_tokens ?? 0,
+        promptIds: null,
+      };
+    }
+    if (batcher) {
+      const answer = await batcher.pool(
+        { model: servedName, input: payload, addSpecialTokens },
+        signal,
+      );
+      return { raws: answer.raws, promptTokens: answer.promptTokens, promptIds: null };
+    }
+    const response = parseUpstreamBody(
+      poolingResponseSchema,
+      await client.postJson(
+        '/pooling',
+        { model: servedName, input: payload, add_special_tokens: addSpecialTokens },
+        signal,
+      ),
+      client.name,
+      '/pooling',
+    );
+    const data = [...response.data].sort((a, b) => a.index - b.index);
+    return {
+      raws: data.map((item) => item.data),
+      promptTokens: response.usage?.prompt_tokens ?? 0,
+      promptIds: null,
+    };
+  }
+
+  return { tokenize, query, returnsPromptIds: () => serverReturnsIds };
+}

@@ -1,0 +1,60 @@
+import { configurePrmFamily } from '../../../../src/prm';
+import { createPrmQueries } from '../../../../src/upstream/vllm/prm-queries';
+import { createFakeUpstreamClient, type FakeCall } from '../fake-upstream-client';
+
+const readout = configurePrmFamily('math-shepherd', undefined).family.readout;
+
+/** A vLLM /v1/completions answer with one choice per prompt, with or without prompt_token_ids. */
+function completions(call: FakeCall, withIds: boolean): unknown {
+  const prompts = (call.body as { prompt: string[] }).prompt;
+  return {
+    choices: prompts.map((prompt, index) => ({
+      index,
+      text: '',
+      finish_reason: 'length',
+      prompt_logprobs: [null],
+      ...(withIds ? { prompt_token_ids: [1, prompt.length] } : {}),
+    })),
+    usage: { prompt_tokens: 2 * prompts.length },
+  };
+}
+
+const sentField = (call: FakeCall | undefined): unknown =>
+  (call?.body as Record<string, unknown> | undefined)?.return_token_ids;
+
+describe('createPrmQueries', () => {
+  it('hands back the prompt ids a server returns and keeps asking', async () => {
+    const client = createFakeUpstreamClient('http://prm', 'prm');
+    client.handler = (call) => completions(call, true);
+    const queries = createPrmQueries({ client, servedName: 'm', readout, asksPromptIds: true });
+    const answer = await queries.query(['ab', 'abc'], true, undefined);
+    expect(answer.promptIds).toEqual([
+      [1, 2],
+      [1, 3],
+    ]);
+    await queries.query(['x'], true, undefined);
+    expect(client.calls.map(sentField)).toEqual([true, true]);
+    expect(queries.returnsPromptIds()).toBe(true);
+  });
+
+  it('stops sending return_token_ids once a server answers without the ids (it predates 0.10.2)', async () => {
+    const client = createFakeUpstreamClient('http://prm', 'prm');
+    client.handler = (call) => completions(call, false);
+    const queries = createPrmQueries({ client, servedName: 'm', readout, asksPromptIds: true });
+    expect(queries.returnsPromptIds()).toBeNull();
+    const answer = await queries.query(['ab'], true, undefined);
+    expect(answer.promptIds).toEqual([null]);
+    expect(queries.returnsPromptIds()).toBe(false);
+    await queries.query(['ab'], true, undefined);
+    expect(client.calls.map(sentField)).toEqual([true, undefined]);
+  });
+
+  it('never sends the field when told the server predates it', async () => {
+    const client = createFakeUpstreamClient('http://prm', 'prm');
+    client.handler = (call) => completions(call, false);
+    const queries = createPrmQueries({ client, servedName: 'm', readout, asksPromptIds: false });
+    await queries.query(['ab'], true, undefined);
+    expect(sentField(client.calls[0])).toBeUndefined();
+    expect(queries.returnsPromptIds()).toBe(false);
+  });
+});
