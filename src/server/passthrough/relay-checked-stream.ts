@@ -5,10 +5,19 @@
  * JSON, a connection that drops, an end without `[DONE]` — is ended here with an OpenAI error
  * event and `[DONE]`, so a client never takes a cut stream for a complete one.
  *
+ * When the client asked under another name than the upstream serves, each event's `model` names
+ * the client's (the event is already parsed for the check; only its line is rewritten).
+ *
  * Kept apart from the chat relay (routes/relay-chat-stream.ts), which is tuned for the hot path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+
+/** The upstream's served name and the name the client asked for, when they differ. */
+export interface ModelRename {
+  served: string;
+  client: string;
+}
 
 export type StreamOutcome = 'done' | 'upstream-error-event' | 'broken' | 'client-gone';
 
@@ -18,8 +27,23 @@ function errorEvent(message: string, code: string): string {
   return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
 }
 
+/** The `data:` line of an event whose `model` is the served name, naming the client's instead. */
+function renamedLine(line: string, record: Record<string, unknown>, rename: ModelRename): string {
+  const from = `"model":${JSON.stringify(rename.served)}`;
+  const at = line.indexOf(from);
+  // vLLM writes compact JSON, so the name is swapped in place; other spacing is written anew.
+  if (at >= 0)
+    return (
+      line.slice(0, at) + `"model":${JSON.stringify(rename.client)}` + line.slice(at + from.length)
+    );
+  return `data: ${JSON.stringify({ ...record, model: rename.client })}`;
+}
+
 /** Check one event; the text to send for it, or null when it is broken. */
-function checkEvent(event: string): { out: string; isDone: boolean; isError: boolean } | null {
+function checkEvent(
+  event: string,
+  rename: ModelRename | null,
+): { out: string; isDone: boolean; isError: boolean } | null {
   let isDone = false;
   let isError = false;
   const lines = event.split('\n');
@@ -39,6 +63,8 @@ function checkEvent(event: string): { out: string; isDone: boolean; isError: boo
     }
     if (typeof parsed !== 'object' || parsed === null) return null;
     const record = parsed as Record<string, unknown>;
+    if (rename !== null && record.model === rename.served)
+      lines[i] = renamedLine(line, record, rename);
     if (record.error !== undefined) isError = true;
     else if (record.object === 'error') {
       isError = true;
@@ -53,6 +79,7 @@ function checkEvent(event: string): { out: string; isDone: boolean; isError: boo
 export function relayCheckedStream(
   upstream: IncomingMessage,
   response: ServerResponse,
+  rename: ModelRename | null = null,
 ): Promise<StreamOutcome> {
   return new Promise((resolve) => {
     // Multi-byte characters may straddle chunks.
@@ -81,7 +108,7 @@ export function relayCheckedStream(
         pending = pending.slice(cut + 2);
         cut = pending.indexOf('\n\n');
         if (event.length === 0) continue;
-        const checked = checkEvent(event);
+        const checked = checkEvent(event, rename);
         if (checked === null) {
           if (out) response.write(out);
           return breakStream('The model server sent a broken stream event.');
