@@ -152,7 +152,7 @@ async function relayAnswer(
     response.setHeader('content-type', type);
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');
-    response.flushHeaders();
+    // Not flushed alone: the headers leave with the first event (one write, as a bare hop does).
     const outcome = await relayCheckedStream(upstream, response, rename);
     if (outcome === 'broken') onBrokenStream?.(response);
     return;
