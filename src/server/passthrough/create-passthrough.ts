@@ -182,6 +182,7 @@ async function relayAnswer(
 export function createPassthrough(options: PassthroughOptions): Passthrough {
   const allowList = createRouteAllowList(options.routes);
   const forwarder = createForwarder(options.upstream, options.retry);
+  const servedNames = options.servedNames ?? new Map<string, string>();
 
   async function admit(response: ServerResponse): Promise<() => void> {
     const now = options.admission.tryAcquire();
@@ -220,12 +221,13 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       request,
       response,
       options.body,
-      options.servedNames ?? new Map<string, string>(),
+      servedNames,
     );
     const release = await admit(response);
-    response.once('close', release);
     const controller = new AbortController();
+    // However the response ends, the slot is released; a client gone early cancels the upstream.
     response.once('close', () => {
+      release();
       if (!response.writableFinished) controller.abort();
     });
     let upstream: IncomingMessage;
