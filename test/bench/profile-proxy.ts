@@ -5,7 +5,8 @@
  * and prints its CPU per request and where that CPU goes. Plain scenarios: `passthrough` (chat
  * with no TTS field, the chat route's forwarder), `completions` (`/v1/completions`, the /v1
  * passthrough's forwarder); a `-sse` suffix streams them. BENCH_HOP=1 also runs the same load
- * through the bare http-proxy-middleware hop and prints its CPU per request beside the proxy's.
+ * through the bare http-proxy-middleware hop, at the same time, and prints its CPU per request
+ * beside the proxy's.
  * Where the CPU goes:
  * - default: the V8 CPU profiler (what `node --cpu-prof` runs), started and stopped over the
  *   measured window only; top functions by self time. Its samples are wall-clock, so on an
@@ -31,30 +32,41 @@ import { summarizeProfile } from './lib/summarize-profile';
 import { summarize } from './lib/summarize';
 import { PROXY_MODEL, ttsBody } from './lib/tts-wire';
 
-/** The same plain load through the bare hop (to the simulator's own model name): its CPU per request. */
-async function measureHop(
+/**
+ * The same plain load through the bare hop (to the simulator's own model name), run at the same
+ * time as the proxy's measured load so both see the same machine: on shared cores CPU per request
+ * drifts by tens of percent between windows, far less between two processes in one window.
+ */
+function startHop(
   hop: BenchChild,
   route: string,
   count: number,
   concurrency: number,
   plainBody: (i: number, model: string) => unknown,
-): Promise<Record<string, unknown>> {
+): { warm(): Promise<void>; measure(): Promise<Record<string, unknown>>; close(): Promise<void> } {
   const pool = createLoadPool(hop.urls.url as string, concurrency);
-  try {
-    const warmup = Number(process.env.BENCH_WARMUP ?? Math.max(20, Math.round(count / 10)));
-    const load = { pool, path: route, concurrency };
-    await runLoad({ ...load, count: warmup, body: (i) => plainBody(i + 100_000, SIM_POLICY_NAME) });
-    const before = cpuMs(hop.pid);
-    const result = await runLoad({ ...load, count, body: (i) => plainBody(i, SIM_POLICY_NAME) });
-    return {
-      errors: result.errors,
-      throughput: result.throughput,
-      latency: summarize(result.latenciesMs),
-      hopCpuMsPerRequest: (cpuMs(hop.pid) - before) / count,
-    };
-  } finally {
-    await pool.close();
-  }
+  const load = { pool, path: route, concurrency };
+  return {
+    async warm() {
+      const warmup = Number(process.env.BENCH_WARMUP ?? Math.max(20, Math.round(count / 10)));
+      await runLoad({
+        ...load,
+        count: warmup,
+        body: (i) => plainBody(i + 100_000, SIM_POLICY_NAME),
+      });
+    },
+    async measure() {
+      const before = cpuMs(hop.pid);
+      const result = await runLoad({ ...load, count, body: (i) => plainBody(i, SIM_POLICY_NAME) });
+      return {
+        errors: result.errors,
+        throughput: result.throughput,
+        latency: summarize(result.latenciesMs),
+        hopCpuMsPerRequest: (cpuMs(hop.pid) - before) / count,
+      };
+    },
+    close: () => pool.close(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -117,6 +129,7 @@ async function main(): Promise<void> {
     throw new Error(`unknown scenario ${scenario}`);
   };
   const pool = createLoadPool(rig.proxyUrl, concurrency);
+  const hop = rig.hop ? startHop(rig.hop, route, count, concurrency, plainBody) : null;
   let profileFile: string | null = null;
   try {
     await runLoad({
@@ -147,8 +160,12 @@ async function main(): Promise<void> {
         )
       : null;
     if (perf) await new Promise((resolve) => setTimeout(resolve, 500));
+    await hop?.warm();
     const before = cpuSplitMs(rig.proxy.pid);
-    const result = await runLoad({ pool, path: route, count, concurrency, body });
+    const [result, hopResult] = await Promise.all([
+      runLoad({ pool, path: route, count, concurrency, body }),
+      hop?.measure(),
+    ]);
     const after = cpuSplitMs(rig.proxy.pid);
     if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
     if (perf) {
@@ -183,9 +200,7 @@ async function main(): Promise<void> {
           latency: summarize(result.latenciesMs),
           proxyCpuMsPerRequest: proxyCpu / count,
           proxySystemShare,
-          ...(rig.hop
-            ? { hop: await measureHop(rig.hop, route, count, concurrency, plainBody) }
-            : {}),
+          ...(hopResult ? { hop: hopResult } : {}),
         },
         null,
         1,
@@ -193,6 +208,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await pool.close();
+    await hop?.close();
     await rig.stop();
   }
   if (profileFile === null) return;
