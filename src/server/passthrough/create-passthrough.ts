@@ -2,7 +2,9 @@
  * The /v1 passthrough behind the same edge as chat: an allow-listed, normalised path; the body
  * received under the body limits before an admission slot is taken; admission (429 +
  * Retry-After); the client's `authorization` never forwarded (only the proxy's upstream key is
- * sent); every error OpenAI-shaped; streamed answers relayed event by event and checked.
+ * sent); every error OpenAI-shaped; streamed answers relayed event by event and checked; JSON
+ * answers checked when bounded (relay-json-answer.ts). The model name is the client's both ways:
+ * the upstream gets its served name, the client reads back the name it sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '../../errors';
