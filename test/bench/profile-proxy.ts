@@ -2,7 +2,12 @@
  * `node dist-bench/test/bench/profile-proxy.js [scenario] [count] [concurrency]`: the profiling
  * tool behind the bench's fixes. Runs the proxy child against zero-latency simulators with one
  * steady load (scenarios: passthrough, cot, bon<N>, majority<N>, beam16, dvts16), after a warm-up,
- * and prints its CPU per request and where that CPU goes:
+ * and prints its CPU per request and where that CPU goes. Plain scenarios: `passthrough` (chat
+ * with no TTS field, the chat route's forwarder), `completions` (`/v1/completions`, the /v1
+ * passthrough's forwarder); a `-sse` suffix streams them. BENCH_HOP=1 also runs the same load
+ * through the bare http-proxy-middleware hop, at the same time, and prints its CPU per request
+ * beside the proxy's.
+ * Where the CPU goes:
  * - default: the V8 CPU profiler (what `node --cpu-prof` runs), started and stopped over the
  *   measured window only; top functions by self time. Its samples are wall-clock, so on an
  *   oversubscribed machine syscalls (writev) look far bigger than their CPU.
@@ -17,14 +22,52 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateProblems } from '../../src/sim';
-import { cpuSplitMs } from './lib/proc-stats';
+import { cpuMs, cpuSplitMs } from './lib/proc-stats';
 import { createLoadPool, runLoad } from './lib/run-load';
-import { pinProcess } from './lib/spawn-child';
+import { pinProcess, type BenchChild } from './lib/spawn-child';
+import { SIM_POLICY_NAME } from './lib/sim-names';
 import { startRig } from './lib/start-rig';
 import { summarizePerf } from './lib/summarize-perf';
 import { summarizeProfile } from './lib/summarize-profile';
 import { summarize } from './lib/summarize';
 import { PROXY_MODEL, ttsBody } from './lib/tts-wire';
+
+/**
+ * The same plain load through the bare hop (to the simulator's own model name), run at the same
+ * time as the proxy's measured load so both see the same machine: on shared cores CPU per request
+ * drifts by tens of percent between windows, far less between two processes in one window.
+ */
+function startHop(
+  hop: BenchChild,
+  route: string,
+  count: number,
+  concurrency: number,
+  plainBody: (i: number, model: string) => unknown,
+): { warm(): Promise<void>; measure(): Promise<Record<string, unknown>>; close(): Promise<void> } {
+  const pool = createLoadPool(hop.urls.url as string, concurrency);
+  const load = { pool, path: route, concurrency };
+  return {
+    async warm() {
+      const warmup = Number(process.env.BENCH_WARMUP ?? Math.max(20, Math.round(count / 10)));
+      await runLoad({
+        ...load,
+        count: warmup,
+        body: (i) => plainBody(i + 100_000, SIM_POLICY_NAME),
+      });
+    },
+    async measure() {
+      const before = cpuMs(hop.pid);
+      const result = await runLoad({ ...load, count, body: (i) => plainBody(i, SIM_POLICY_NAME) });
+      return {
+        errors: result.errors,
+        throughput: result.throughput,
+        latency: summarize(result.latenciesMs),
+        hopCpuMsPerRequest: (cpuMs(hop.pid) - before) / count,
+      };
+    },
+    close: () => pool.close(),
+  };
+}
 
 async function main(): Promise<void> {
   const [scenario = 'bon16', countArg = '300', concurrencyArg = '8'] = process.argv.slice(2);
@@ -42,6 +85,7 @@ async function main(): Promise<void> {
     pin,
     proxyCwd: dir,
     latency: { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 },
+    withHop: process.env.BENCH_HOP === '1',
     proxyExecArgv: [
       ...(usePerf ? ['--perf-basic-prof'] : []),
       ...(process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
@@ -55,14 +99,23 @@ async function main(): Promise<void> {
   const problems = generateProblems({ seed: 7, count: Math.min(5000, count) }).map(
     (p) => p.problem,
   );
+  const isStream = scenario.endsWith('-sse');
+  const plain = scenario.replace(/-sse$/, '');
+  const route = plain === 'completions' ? '/v1/completions' : '/v1/chat/completions';
+  const plainBody = (i: number, model: string): unknown => {
+    const question = problems[i % problems.length] as string;
+    return {
+      model,
+      ...(plain === 'completions'
+        ? { prompt: question }
+        : { messages: [{ role: 'user', content: question }] }),
+      max_tokens: 16,
+      ...(isStream ? { stream: true } : {}),
+    };
+  };
   const body = (i: number): unknown => {
     const question = problems[i % problems.length] as string;
-    if (scenario === 'passthrough')
-      return {
-        model: PROXY_MODEL,
-        messages: [{ role: 'user', content: question }],
-        max_tokens: 16,
-      };
+    if (plain === 'passthrough' || plain === 'completions') return plainBody(i, PROXY_MODEL);
     if (scenario === 'beam16')
       return ttsBody(question, { n: 16, m: 4, strategy: 'beam_search' }, { seed: i });
     if (scenario === 'dvts16')
@@ -76,11 +129,12 @@ async function main(): Promise<void> {
     throw new Error(`unknown scenario ${scenario}`);
   };
   const pool = createLoadPool(rig.proxyUrl, concurrency);
+  const hop = rig.hop ? startHop(rig.hop, route, count, concurrency, plainBody) : null;
   let profileFile: string | null = null;
   try {
     await runLoad({
       pool,
-      path: '/v1/chat/completions',
+      path: route,
       count: Number(process.env.BENCH_WARMUP ?? Math.max(20, Math.round(count / 10))),
       concurrency,
       body: (i) => body(i + 100_000),
@@ -106,8 +160,12 @@ async function main(): Promise<void> {
         )
       : null;
     if (perf) await new Promise((resolve) => setTimeout(resolve, 500));
+    await hop?.warm();
     const before = cpuSplitMs(rig.proxy.pid);
-    const result = await runLoad({ pool, path: '/v1/chat/completions', count, concurrency, body });
+    const [result, hopResult] = await Promise.all([
+      runLoad({ pool, path: route, count, concurrency, body }),
+      hop?.measure(),
+    ]);
     const after = cpuSplitMs(rig.proxy.pid);
     if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
     if (perf) {
@@ -142,6 +200,7 @@ async function main(): Promise<void> {
           latency: summarize(result.latenciesMs),
           proxyCpuMsPerRequest: proxyCpu / count,
           proxySystemShare,
+          ...(hopResult ? { hop: hopResult } : {}),
         },
         null,
         1,
@@ -149,6 +208,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await pool.close();
+    await hop?.close();
     await rig.stop();
   }
   if (profileFile === null) return;

@@ -9,6 +9,9 @@
  * Honest by construction: comparisons are paired rounds with the arm order rotated; measured
  * phases use questions no warm-up used; a noise check (foreign CPU before and during the run,
  * round-to-round spread) marks the run invalid, and then no target gets a verdict.
+ * BENCH_SECTIONS=passthrough,vote_cost (comma-separated: vote_cost, passthrough, proxy_cpu, memory,
+ * prm_cache, adaptive, event_loop, critical_path) runs only those sections and starts only the
+ * rigs they need; unset, everything runs. Targets of sections not run read as not met.
  * BENCH_PROXY_ENV='{"TTS_PROXY__...":"..."}' adds config overrides to every proxy child (e.g. to
  * compare a setting: the JSON records them under setup.extra_proxy_env).
  */
@@ -18,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateProblems } from '../../src/sim';
 import { createLoadPool } from './lib/run-load';
-import { startRig } from './lib/start-rig';
+import { startRig, type Rig } from './lib/start-rig';
 import { round } from './lib/summarize';
 import { createNoiseLedger, idleForeignShare } from './lib/noise';
 import { ADAPTIVE_REPLICATION, runAdaptive } from './sections/adaptive';
@@ -35,7 +38,20 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const q = (full: number, quick: number): number => (QUICK ? quick : full);
 const ZERO = { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 };
 const CRITICAL_PATH_MS = 50;
+const SECTIONS = process.env.BENCH_SECTIONS
+  ? new Set(process.env.BENCH_SECTIONS.split(',').map((name) => name.trim()))
+  : null;
+const wants = (...names: string[]): boolean =>
+  SECTIONS === null || names.some((name) => SECTIONS.has(name));
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
+
+/** The bench's own processes (their CPU is not foreign). */
+const ours = (rig: Rig): number[] => [
+  rig.proxy.pid,
+  rig.policySim.pid,
+  rig.prmSim.pid,
+  ...(rig.hop ? [rig.hop.pid] : []),
+];
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -96,11 +112,12 @@ async function main(): Promise<void> {
       questions:
         'generateProblems({ seed: 99 }) handed out once each: warm-up and measured phases never share a question',
       extra_proxy_env: EXTRA_PROXY_ENV,
+      sections: SECTIONS === null ? 'all' : [...SECTIONS],
     },
   };
 
-  log('vote cost (in-process)');
-  {
+  if (wants('vote_cost')) {
+    log('vote cost (in-process)');
     const done = noise.section('vote_cost', []);
     report.vote_cost = await runVoteCost({
       sizes: [4, 16, 64, 256],
@@ -110,193 +127,214 @@ async function main(): Promise<void> {
     done();
   }
 
-  log('rig A: zero-latency simulators, proxy, bare hop');
-  // --expose-gc lets the memory section read the heap after a full collection (nothing else
-  // calls gc()).
-  const rigA = await startRig({
-    latency: ZERO,
-    withHop: true,
-    proxyEnv: EXTRA_PROXY_ENV,
-    proxyExecArgv: ['--expose-gc'],
-  });
-  const ours = (rig: typeof rigA): number[] => [
-    rig.proxy.pid,
-    rig.policySim.pid,
-    rig.prmSim.pid,
-    ...(rig.hop ? [rig.hop.pid] : []),
-  ];
-  try {
-    log('passthrough (JSON and SSE, paired rounds)');
-    report.passthrough = await runPassthrough(rigA, noise, {
-      rounds: q(5, 5),
-      initialWarmup: q(1000, 200),
-      plan: [
-        { concurrency: 1, warmup: q(50, 20), count: q(250, 80) },
-        { concurrency: 16, warmup: q(100, 40), count: q(800, 200) },
-      ],
+  if (wants('passthrough', 'proxy_cpu', 'memory', 'prm_cache', 'adaptive')) {
+    log('rig A: zero-latency simulators, proxy, bare hop');
+    // --expose-gc lets the memory section read the heap after a full collection (nothing else
+    // calls gc()).
+    const rigA = await startRig({
+      latency: ZERO,
+      withHop: true,
+      proxyEnv: EXTRA_PROXY_ENV,
+      proxyExecArgv: ['--expose-gc'],
     });
-    log('proxy CPU per request (c=1, c=16, N = 4..256)');
-    const cpuPool = createLoadPool(rigA.proxyUrl, 16);
     try {
-      const done = noise.section('proxy_cpu', ours(rigA));
-      const bon = (n: number): unknown => ({ n, strategy: 'best_of_n' });
-      const scenarios: { name: string; concurrency: number; scenario: CpuScenario }[] = [
-        {
-          name: 'best_of_n_16_c1',
-          concurrency: 1,
-          scenario: {
-            name: 'c1',
-            budget: bon(16),
-            warmup: q(800, 100),
-            count: q(300, 40),
-            windows: 3,
-          },
-        },
-        {
-          name: 'best_of_n_16_c16',
-          concurrency: 16,
-          scenario: {
-            name: 'c16',
-            budget: bon(16),
-            warmup: q(300, 50),
-            count: q(400, 60),
-            windows: 3,
-          },
-        },
-        ...[4, 64, 256].map((n) => ({
-          name: `best_of_n_${n}_c4`,
-          concurrency: 4,
-          scenario: {
-            name: `n${n}`,
-            budget: bon(n),
-            warmup: q(Math.ceil(3200 / n), 8),
-            count: q(Math.max(24, Math.ceil(4800 / n)), 8),
-            windows: 2,
-          },
-        })),
-        {
-          name: 'beam_search_16_c16',
-          concurrency: 16,
-          scenario: {
-            name: 'beam',
-            budget: { n: 16, m: 4, strategy: 'beam_search' },
-            warmup: q(200, 20),
-            count: q(200, 30),
-            windows: 2,
-          },
-        },
-      ];
-      const cpu: Record<string, unknown> = {};
-      for (const { name, concurrency, scenario } of scenarios) {
-        const questions = take(scenario.warmup + scenario.count * scenario.windows);
-        cpu[name] = await measureProxyCpu(rigA, cpuPool, questions, concurrency, scenario, 0);
+      if (wants('passthrough')) {
+        log('passthrough (JSON and SSE, paired rounds)');
+        report.passthrough = await runPassthrough(rigA, noise, {
+          rounds: q(5, 5),
+          initialWarmup: q(1000, 200),
+          plan: [
+            { concurrency: 1, warmup: q(50, 20), count: q(250, 80) },
+            { concurrency: 16, warmup: q(100, 40), count: q(800, 200) },
+          ],
+        });
       }
-      const at = (name: string): number =>
-        Number((cpu[name] as Record<string, unknown> | undefined)?.proxy_cpu_ms_per_request);
-      const perSample = (low: number, high: number, lowName: string, highName: string): number =>
-        round((at(highName) - at(lowName)) / (high - low), 4);
-      cpu.linearity = {
-        note: 'marginal proxy CPU per extra sample (ms) between budgets, all at c=4 except N=16 (c=16 window)',
-        marginal_ms_per_sample_4_to_64: perSample(4, 64, 'best_of_n_4_c4', 'best_of_n_64_c4'),
-        marginal_ms_per_sample_64_to_256: perSample(64, 256, 'best_of_n_64_c4', 'best_of_n_256_c4'),
-        marginal_ratio_high_vs_low: round(
-          perSample(64, 256, 'best_of_n_64_c4', 'best_of_n_256_c4') /
-            perSample(4, 64, 'best_of_n_4_c4', 'best_of_n_64_c4'),
+      const cpuPool = createLoadPool(rigA.proxyUrl, 16);
+      try {
+        if (wants('proxy_cpu')) {
+          log('proxy CPU per request (c=1, c=16, N = 4..256)');
+          const done = noise.section('proxy_cpu', ours(rigA));
+          const bon = (n: number): unknown => ({ n, strategy: 'best_of_n' });
+          const scenarios: { name: string; concurrency: number; scenario: CpuScenario }[] = [
+            {
+              name: 'best_of_n_16_c1',
+              concurrency: 1,
+              scenario: {
+                name: 'c1',
+                budget: bon(16),
+                warmup: q(800, 100),
+                count: q(300, 40),
+                windows: 3,
+              },
+            },
+            {
+              name: 'best_of_n_16_c16',
+              concurrency: 16,
+              scenario: {
+                name: 'c16',
+                budget: bon(16),
+                warmup: q(300, 50),
+                count: q(400, 60),
+                windows: 3,
+              },
+            },
+            ...[4, 64, 256].map((n) => ({
+              name: `best_of_n_${n}_c4`,
+              concurrency: 4,
+              scenario: {
+                name: `n${n}`,
+                budget: bon(n),
+                warmup: q(Math.ceil(3200 / n), 8),
+                count: q(Math.max(24, Math.ceil(4800 / n)), 8),
+                windows: 2,
+              },
+            })),
+            {
+              name: 'beam_search_16_c16',
+              concurrency: 16,
+              scenario: {
+                name: 'beam',
+                budget: { n: 16, m: 4, strategy: 'beam_search' },
+                warmup: q(200, 20),
+                count: q(200, 30),
+                windows: 2,
+              },
+            },
+          ];
+          const cpu: Record<string, unknown> = {};
+          for (const { name, concurrency, scenario } of scenarios) {
+            const questions = take(scenario.warmup + scenario.count * scenario.windows);
+            cpu[name] = await measureProxyCpu(rigA, cpuPool, questions, concurrency, scenario, 0);
+          }
+          const at = (name: string): number =>
+            Number((cpu[name] as Record<string, unknown> | undefined)?.proxy_cpu_ms_per_request);
+          const perSample = (
+            low: number,
+            high: number,
+            lowName: string,
+            highName: string,
+          ): number => round((at(highName) - at(lowName)) / (high - low), 4);
+          cpu.linearity = {
+            note: 'marginal proxy CPU per extra sample (ms) between budgets, all at c=4 except N=16 (c=16 window)',
+            marginal_ms_per_sample_4_to_64: perSample(4, 64, 'best_of_n_4_c4', 'best_of_n_64_c4'),
+            marginal_ms_per_sample_64_to_256: perSample(
+              64,
+              256,
+              'best_of_n_64_c4',
+              'best_of_n_256_c4',
+            ),
+            marginal_ratio_high_vs_low: round(
+              perSample(64, 256, 'best_of_n_64_c4', 'best_of_n_256_c4') /
+                perSample(4, 64, 'best_of_n_4_c4', 'best_of_n_64_c4'),
+            ),
+          };
+          report.proxy_cpu = cpu;
+          done();
+        }
+        if (wants('memory')) {
+          log('memory after repeated bursts');
+          report.memory = await runMemory(rigA, cpuPool, {
+            bursts: q(5, 3),
+            requestsPerBurst: q(300, 40),
+            concurrency: 16,
+            questions: take(q(1500, 120)),
+          });
+        }
+        if (wants('prm_cache')) {
+          log('PRM prefix-score cache');
+          report.prm_cache = await runPrmCache(cpuPool, take(1)[0] ?? '');
+        }
+        if (wants('adaptive')) {
+          log('adaptive vs fixed (5 seeds)');
+          const adaptiveDone = noise.section('adaptive', ours(rigA));
+          report.adaptive = await runAdaptive(cpuPool, {
+            ...ADAPTIVE_REPLICATION,
+            problemsPerSeed: q(ADAPTIVE_REPLICATION.problemsPerSeed, 8),
+            concurrency: 8,
+          });
+          adaptiveDone();
+        }
+      } finally {
+        await cpuPool.close();
+      }
+    } finally {
+      await rigA.stop();
+    }
+  }
+
+  if (wants('event_loop')) {
+    log(
+      'rig D: distinct symbolic answers (policy simulator answerForms all-distinct): stall check',
+    );
+    const rigD = await startRig({
+      latency: ZERO,
+      answerForms: 'all-distinct',
+      proxyEnv: EXTRA_PROXY_ENV,
+    });
+    try {
+      const hard = generateProblems({ seed: 77, count: 200, difficulty: [0.7, 1] }).map(
+        (p) => p.problem,
+      );
+      report.event_loop = await runEventLoop(rigD, noise, {
+        rounds: q(5, 3),
+        plainRequests: q(300, 60),
+        heavyConcurrency: 2,
+        questions: hard,
+      });
+    } finally {
+      await rigD.stop();
+    }
+  }
+
+  if (wants('critical_path')) {
+    log(`rig B: ${CRITICAL_PATH_MS} ms per upstream call: critical path, CPU with latency`);
+    const rigB = await startRig({
+      latency: { perCallMs: CRITICAL_PATH_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 },
+      proxyEnv: EXTRA_PROXY_ENV,
+    });
+    const poolB = createLoadPool(rigB.proxyUrl, 16);
+    try {
+      const done = noise.section('critical_path', ours(rigB));
+      const warmupProblems = take(200);
+      report.critical_path = await runCriticalPath(rigB, poolB, {
+        perCallMs: CRITICAL_PATH_MS,
+        problems: take(q(8, 2) * 4 + q(16, 4)),
+        warmupProblems,
+        requests: q(8, 2),
+        concurrent: q(16, 4),
+        warmupPerMethod: q(32, 4),
+      });
+      report.critical_path_long_questions = await runCriticalPath(rigB, poolB, {
+        perCallMs: CRITICAL_PATH_MS,
+        problems: long(take(q(6, 2) * 4)),
+        warmupProblems: long(warmupProblems),
+        requests: q(6, 2),
+        concurrent: 0,
+        warmupPerMethod: q(8, 2),
+      });
+      done();
+      const questions = take(q(200, 30) + q(160, 24) * 2);
+      report.proxy_cpu_with_latency = {
+        upstream_latency_ms_per_call: CRITICAL_PATH_MS,
+        best_of_n_16_c16: await measureProxyCpu(
+          rigB,
+          poolB,
+          questions,
+          16,
+          {
+            name: 'latency',
+            budget: { n: 16, strategy: 'best_of_n' },
+            warmup: q(200, 30),
+            count: q(160, 24),
+            windows: 2,
+          },
+          0,
         ),
       };
-      report.proxy_cpu = cpu;
-      done();
-      log('memory after repeated bursts');
-      report.memory = await runMemory(rigA, cpuPool, {
-        bursts: q(5, 3),
-        requestsPerBurst: q(300, 40),
-        concurrency: 16,
-        questions: take(q(1500, 120)),
-      });
-      log('PRM prefix-score cache');
-      report.prm_cache = await runPrmCache(cpuPool, take(1)[0] ?? '');
-      log('adaptive vs fixed (5 seeds)');
-      const adaptiveDone = noise.section('adaptive', ours(rigA));
-      report.adaptive = await runAdaptive(cpuPool, {
-        ...ADAPTIVE_REPLICATION,
-        problemsPerSeed: q(ADAPTIVE_REPLICATION.problemsPerSeed, 8),
-        concurrency: 8,
-      });
-      adaptiveDone();
     } finally {
-      await cpuPool.close();
+      await poolB.close();
+      await rigB.stop();
     }
-  } finally {
-    await rigA.stop();
-  }
-
-  log('rig D: distinct symbolic answers (policy simulator answerForms all-distinct): stall check');
-  const rigD = await startRig({
-    latency: ZERO,
-    answerForms: 'all-distinct',
-    proxyEnv: EXTRA_PROXY_ENV,
-  });
-  try {
-    const hard = generateProblems({ seed: 77, count: 200, difficulty: [0.7, 1] }).map(
-      (p) => p.problem,
-    );
-    report.event_loop = await runEventLoop(rigD, noise, {
-      rounds: q(5, 3),
-      plainRequests: q(300, 60),
-      heavyConcurrency: 2,
-      questions: hard,
-    });
-  } finally {
-    await rigD.stop();
-  }
-
-  log(`rig B: ${CRITICAL_PATH_MS} ms per upstream call: critical path, CPU with latency`);
-  const rigB = await startRig({
-    latency: { perCallMs: CRITICAL_PATH_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 },
-    proxyEnv: EXTRA_PROXY_ENV,
-  });
-  const poolB = createLoadPool(rigB.proxyUrl, 16);
-  try {
-    const done = noise.section('critical_path', ours(rigB));
-    const warmupProblems = take(200);
-    report.critical_path = await runCriticalPath(rigB, poolB, {
-      perCallMs: CRITICAL_PATH_MS,
-      problems: take(q(8, 2) * 4 + q(16, 4)),
-      warmupProblems,
-      requests: q(8, 2),
-      concurrent: q(16, 4),
-      warmupPerMethod: q(32, 4),
-    });
-    report.critical_path_long_questions = await runCriticalPath(rigB, poolB, {
-      perCallMs: CRITICAL_PATH_MS,
-      problems: long(take(q(6, 2) * 4)),
-      warmupProblems: long(warmupProblems),
-      requests: q(6, 2),
-      concurrent: 0,
-      warmupPerMethod: q(8, 2),
-    });
-    done();
-    const questions = take(q(200, 30) + q(160, 24) * 2);
-    report.proxy_cpu_with_latency = {
-      upstream_latency_ms_per_call: CRITICAL_PATH_MS,
-      best_of_n_16_c16: await measureProxyCpu(
-        rigB,
-        poolB,
-        questions,
-        16,
-        {
-          name: 'latency',
-          budget: { n: 16, strategy: 'best_of_n' },
-          warmup: q(200, 30),
-          count: q(160, 24),
-          windows: 2,
-        },
-        0,
-      ),
-    };
-  } finally {
-    await poolB.close();
-    await rigB.stop();
   }
 
   report.noise = noise.report();

@@ -41,7 +41,16 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
       met: noise.is_valid ? Number.isFinite(measured) && holds : null,
     });
   };
-  for (const key of ['json_c1', 'json_c16', 'sse_c1', 'sse_c16']) {
+  for (const key of [
+    'json_c1',
+    'json_c16',
+    'sse_c1',
+    'sse_c16',
+    'completions_json_c1',
+    'completions_json_c16',
+    'completions_sse_c1',
+    'completions_sse_c16',
+  ]) {
     const ratio = (which: string): number =>
       num(report, 'passthrough', key, 'throughput_ratio_proxy_vs_bare_hop', which);
     check(

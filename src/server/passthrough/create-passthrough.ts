@@ -2,23 +2,27 @@
  * The /v1 passthrough behind the same edge as chat: an allow-listed, normalised path; the body
  * received under the body limits before an admission slot is taken; admission (429 +
  * Retry-After); the client's `authorization` never forwarded (only the proxy's upstream key is
- * sent); every error OpenAI-shaped; streamed answers relayed event by event and checked.
+ * sent); every error OpenAI-shaped; streamed answers relayed event by event and checked; JSON
+ * answers checked when bounded (relay-json-answer.ts). The model name is the client's both ways:
+ * the upstream gets its served name, the client reads back the name it sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '../../errors';
 import type { Admission } from '../admission';
 import { decodeBodyBytes } from '../body/decode-body';
-import { exceedsJsonDepth } from '../body/json-depth';
 import { receiveBody, type BodyLimits } from '../read-json-body';
 import { sendJson } from '../send-json';
 import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
 import {
+  mapBrokenAnswer,
   mapUpstreamFailure,
   mapUpstreamStatus,
   type MappedUpstreamError,
 } from './passthrough-errors';
 import { createRouteAllowList, normaliseTarget } from './passthrough-routes';
-import { relayCheckedStream } from './relay-checked-stream';
+import { relayCheckedStream, type ModelRename } from './relay-checked-stream';
+import { relayJsonAnswer } from './relay-json-answer';
+import { replaceRange, scanJson } from './scan-json';
 
 export interface PassthroughOptions {
   upstream: PassthroughUpstream;
@@ -69,28 +73,49 @@ function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
 }
 
+interface ForwardBody {
+  body: Buffer;
+  contentEncoding: string | undefined;
+  /** Set when the client's model name differs from the one the upstream serves. */
+  rename: ModelRename | null;
+}
+
 /**
- * The body to forward: JSON is decompressed (forwarded plain) and depth-checked like chat's;
- * other media types (audio uploads) go as received.
+ * The body to forward: JSON is decompressed (forwarded plain), depth-checked like chat's, and its
+ * top-level `model` translated to the upstream's served name in place (one scan of the bytes, no
+ * parse: every other byte goes as the client wrote it, big integers included); other media types
+ * (audio uploads) go as received. Broken JSON goes too, and the upstream judges it.
  */
 async function receiveForwardBody(
   request: IncomingMessage,
   response: ServerResponse,
   limits: BodyLimits,
   servedNames: ReadonlyMap<string, string>,
-): Promise<{ body: Buffer; contentEncoding: string | undefined }> {
+): Promise<ForwardBody> {
   const raw = await receiveBody(request, response, limits);
   try {
     if (!isJson(request.headers['content-type']))
-      return { body: raw.bytes, contentEncoding: request.headers['content-encoding'] };
+      return {
+        body: raw.bytes,
+        contentEncoding: request.headers['content-encoding'],
+        rename: null,
+      };
     const body = decodeBodyBytes(raw.bytes, request.headers, limits.limitBytes);
-    if (exceedsJsonDepth(body.toString('utf8'), limits.maxDepth))
+    const scan = scanJson(body, limits.maxDepth);
+    if (scan.isTooDeep)
       throw new InvalidRequestError(
         `Request JSON nests deeper than this server's limit of ${limits.maxDepth} levels.`,
         null,
         'json_too_deep',
       );
-    return { body: withServedModelName(body, servedNames), contentEncoding: undefined };
+    const served = scan.model === null ? undefined : servedNames.get(scan.model.name);
+    if (scan.model === null || served === undefined || served === scan.model.name)
+      return { body, contentEncoding: undefined, rename: null };
+    return {
+      body: replaceRange(body, scan.model.start, scan.model.end, served),
+      contentEncoding: undefined,
+      rename: { served, client: scan.model.name },
+    };
   } finally {
     raw.release();
   }
@@ -104,24 +129,18 @@ export function withServedModelName(
   body: Buffer,
   servedNames: ReadonlyMap<string, string>,
 ): Buffer {
-  if (servedNames.size === 0) return body;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return body;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return body;
-  const record = parsed as Record<string, unknown>;
-  const served = typeof record['model'] === 'string' ? servedNames.get(record['model']) : undefined;
-  if (served === undefined) return body;
-  return Buffer.from(JSON.stringify({ ...record, model: served }), 'utf8');
+  const model = scanJson(body, Number.MAX_SAFE_INTEGER).model;
+  const served = model === null ? undefined : servedNames.get(model.name);
+  return model === null || served === undefined
+    ? body
+    : replaceRange(body, model.start, model.end, served);
 }
 
-/** Hand the upstream's answer to the client: errors wrapped, streams checked, the rest piped. */
+/** Hand the upstream's answer to the client: errors wrapped, streams and JSON checked. */
 async function relayAnswer(
   upstream: IncomingMessage,
   response: ServerResponse,
+  rename: ModelRename | null,
   onBrokenStream: PassthroughOptions['onBrokenStream'],
 ): Promise<void> {
   const status = upstream.statusCode ?? 502;
@@ -130,16 +149,25 @@ async function relayAnswer(
     return;
   }
   const type = upstream.headers['content-type'];
-  response.statusCode = status;
-  if (type !== undefined) response.setHeader('content-type', type);
   if (type?.startsWith('text/event-stream')) {
+    response.statusCode = status;
+    response.setHeader('content-type', type);
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');
-    response.flushHeaders();
-    const outcome = await relayCheckedStream(upstream, response);
+    // Not flushed alone: the headers leave with the first event (one write, as a bare hop does).
+    const outcome = await relayCheckedStream(upstream, response, rename);
     if (outcome === 'broken') onBrokenStream?.(response);
     return;
   }
+  if (isJson(type)) {
+    response.statusCode = status;
+    response.setHeader('content-type', type as string);
+    if ((await relayJsonAnswer(upstream, response, rename)) === 'broken')
+      send(response, mapBrokenAnswer());
+    return;
+  }
+  response.statusCode = status;
+  if (type !== undefined) response.setHeader('content-type', type);
   upstream.pipe(response);
   await new Promise<void>((resolve) => {
     upstream.once('error', () => {
@@ -156,6 +184,7 @@ async function relayAnswer(
 export function createPassthrough(options: PassthroughOptions): Passthrough {
   const allowList = createRouteAllowList(options.routes);
   const forwarder = createForwarder(options.upstream, options.retry);
+  const servedNames = options.servedNames ?? new Map<string, string>();
 
   async function admit(response: ServerResponse): Promise<() => void> {
     const now = options.admission.tryAcquire();
@@ -190,16 +219,17 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       return;
     }
     // The whole body first (bounded), so a slow body never holds an admission slot.
-    const { body, contentEncoding } = await receiveForwardBody(
+    const { body, contentEncoding, rename } = await receiveForwardBody(
       request,
       response,
       options.body,
-      options.servedNames ?? new Map<string, string>(),
+      servedNames,
     );
     const release = await admit(response);
-    response.once('close', release);
     const controller = new AbortController();
+    // However the response ends, the slot is released; a client gone early cancels the upstream.
     response.once('close', () => {
+      release();
       if (!response.writableFinished) controller.abort();
     });
     let upstream: IncomingMessage;
@@ -218,7 +248,7 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       send(response, mapUpstreamFailure(error));
       return;
     }
-    await relayAnswer(upstream, response, options.onBrokenStream);
+    await relayAnswer(upstream, response, rename, options.onBrokenStream);
   }
 
   return { handle, close: () => forwarder.close() };

@@ -102,17 +102,21 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
       return retry(() => once(input), {
         retries: upstream.retries,
         signal: input.signal,
-        shouldRetry: (error) =>
-          error instanceof UpstreamTimeoutError
-            ? false
-            : error instanceof UpstreamError &&
-              (error.status === null || RETRY_STATUSES.has(error.status)),
+        shouldRetry,
       });
     },
     close(): void {
       agent.destroy();
     },
   };
+}
+
+/** A failure before any answer byte (connection, 502/503/504) is retried; a timeout is not. */
+function shouldRetry(error: unknown): boolean {
+  if (error instanceof UpstreamTimeoutError) return false;
+  return (
+    error instanceof UpstreamError && (error.status === null || RETRY_STATUSES.has(error.status))
+  );
 }
 
 /** Delta-seconds `Retry-After` only; a date form is left to the default backoff. */

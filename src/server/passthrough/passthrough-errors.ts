@@ -119,3 +119,16 @@ export function mapUpstreamFailure(error: unknown): MappedUpstreamError {
     headers: {},
   };
 }
+
+/** A 200 JSON answer the upstream cut short or broke: nothing of it was sent. */
+export function mapBrokenAnswer(): MappedUpstreamError {
+  return {
+    status: 502,
+    body: openAi(
+      'The model server sent a broken answer; please retry.',
+      'server_error',
+      'invalid_upstream_response',
+    ),
+    headers: {},
+  };
+}

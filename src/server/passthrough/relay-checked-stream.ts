@@ -5,10 +5,18 @@
  * JSON, a connection that drops, an end without `[DONE]` — is ended here with an OpenAI error
  * event and `[DONE]`, so a client never takes a cut stream for a complete one.
  *
+ * When the client asked under another name than the upstream serves, each event's `model` names
+ * the client's (the event is already parsed for the check; only its line is rewritten).
+ *
  * Kept apart from the chat relay (routes/relay-chat-stream.ts), which is tuned for the hot path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StringDecoder } from 'node:string_decoder';
+
+/** The upstream's served name and the name the client asked for, when they differ. */
+export interface ModelRename {
+  served: string;
+  client: string;
+}
 
 export type StreamOutcome = 'done' | 'upstream-error-event' | 'broken' | 'client-gone';
 
@@ -18,8 +26,23 @@ function errorEvent(message: string, code: string): string {
   return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
 }
 
-/** Check one event; the text to send for it, or null when it is broken. */
-function checkEvent(event: string): { out: string; isDone: boolean; isError: boolean } | null {
+/** The `data:` line of an event whose `model` is the served name, naming the client's instead. */
+function renamedLine(line: string, record: Record<string, unknown>, rename: ModelRename): string {
+  const from = `"model":${JSON.stringify(rename.served)}`;
+  const at = line.indexOf(from);
+  // vLLM writes compact JSON, so the name is swapped in place; other spacing is written anew.
+  if (at >= 0)
+    return (
+      line.slice(0, at) + `"model":${JSON.stringify(rename.client)}` + line.slice(at + from.length)
+    );
+  return `data: ${JSON.stringify({ ...record, model: rename.client })}`;
+}
+
+/** Check one event as text and rewrite it (the slow path: flat errors, unusual spacing). */
+function rewriteEvent(
+  event: string,
+  rename: ModelRename | null,
+): { out: string; isDone: boolean; isError: boolean } | null {
   let isDone = false;
   let isError = false;
   const lines = event.split('\n');
@@ -31,14 +54,10 @@ function checkEvent(event: string): { out: string; isDone: boolean; isError: boo
       isDone = true;
       continue;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(payload);
-    } catch {
-      return null;
-    }
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const record = parsed as Record<string, unknown>;
+    const record = parseRecord(payload);
+    if (record === null) return null;
+    if (rename !== null && record.model === rename.served)
+      lines[i] = renamedLine(line, record, rename);
     if (record.error !== undefined) isError = true;
     else if (record.object === 'error') {
       isError = true;
@@ -50,14 +69,89 @@ function checkEvent(event: string): { out: string; isDone: boolean; isError: boo
   return { out: lines.join('\n') + '\n\n', isDone, isError };
 }
 
+function parseRecord(payload: string): Record<string, unknown> | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return null;
+  }
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
+const EVENT_END = Buffer.from('\n\n');
+const DATA_FIELD = Buffer.from('data:');
+
+/**
+ * How to send one event (bytes [start, end) of `bytes`, no trailing blank line): as it came
+ * (`swapAt` -1), with the served name at `swapAt` swapped (compact JSON), or as `text` (the slow
+ * path); null when it is broken.
+ */
+interface EventVerdict {
+  swapAt: number;
+  text: string | null;
+  isDone: boolean;
+  isError: boolean;
+}
+
+/**
+ * The fast path works on the bytes: only each `data:` payload is decoded, for the JSON check.
+ * `served` is the compact `"model":"<served>"` bytes when the name is to be swapped.
+ */
+function checkEvent(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  rename: ModelRename | null,
+  served: Buffer | null,
+): EventVerdict | null {
+  let isDone = false;
+  let isError = false;
+  let swapAt = -1;
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = bytes.indexOf(NEWLINE, lineStart);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    if (bytes.compare(DATA_FIELD, 0, 5, lineStart, Math.min(lineStart + 5, lineEnd)) === 0) {
+      const payloadStart = lineStart + (bytes[lineStart + 5] === SPACE ? 6 : 5);
+      const payload = bytes.toString('utf8', payloadStart, lineEnd);
+      if (payload === '[DONE]') isDone = true;
+      else {
+        const record = parseRecord(payload);
+        if (record === null) return null;
+        const isRenamed = rename !== null && record.model === rename.served;
+        const at = isRenamed && served !== null ? bytes.indexOf(served, payloadStart) : -1;
+        const isSwappable =
+          isRenamed && swapAt < 0 && at >= 0 && at + (served?.length ?? 0) <= lineEnd;
+        if (record.error !== undefined) isError = true;
+        // Flat errors, a second name in one event, unusual spacing: rewrite the event as text.
+        if (record.object === 'error' || (isRenamed && !isSwappable)) {
+          const text = rewriteEvent(bytes.toString('utf8', start, end), rename);
+          return text === null
+            ? null
+            : { swapAt: -1, text: text.out, isDone: text.isDone, isError: text.isError };
+        }
+        if (isSwappable) swapAt = at;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return { swapAt, text: null, isDone, isError };
+}
+
 export function relayCheckedStream(
   upstream: IncomingMessage,
   response: ServerResponse,
+  rename: ModelRename | null = null,
 ): Promise<StreamOutcome> {
+  const served = rename === null ? null : Buffer.from(`"model":${JSON.stringify(rename.served)}`);
+  const client = rename === null ? null : Buffer.from(`"model":${JSON.stringify(rename.client)}`);
   return new Promise((resolve) => {
-    // Multi-byte characters may straddle chunks.
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
+    // Bytes of an event not complete yet (a multi-byte character may straddle chunks too).
+    let pending: Buffer | null = null;
     let sawDone = false;
     let sawError = false;
     let isFinished = false;
@@ -72,29 +166,42 @@ export function relayCheckedStream(
     const breakStream = (message: string): void =>
       finish('broken', errorEvent(message, 'upstream_stream_broken') + DONE);
     const onData = (chunk: Buffer): void => {
-      pending += decoder.write(chunk);
-      if (pending.includes('\r')) pending = pending.replace(/\r\n?/g, '\n');
-      let cut = pending.indexOf('\n\n');
-      let out = '';
+      let bytes = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      // CRLF or CR line ends (rare): normalised to LF.
+      if (bytes.includes(CARRIAGE_RETURN)) bytes = normaliseLineEnds(bytes);
+      // Output: runs of upstream bytes sent as they came, with swapped names or rewritten events.
+      const out: (Buffer | string)[] = [];
+      let sentUpTo = 0;
+      let start = 0;
+      let cut = bytes.indexOf(EVENT_END);
       while (cut >= 0) {
-        const event = pending.slice(0, cut);
-        pending = pending.slice(cut + 2);
-        cut = pending.indexOf('\n\n');
-        if (event.length === 0) continue;
-        const checked = checkEvent(event);
-        if (checked === null) {
-          if (out) response.write(out);
-          return breakStream('The model server sent a broken stream event.');
+        if (cut > start) {
+          const verdict = checkEvent(bytes, start, cut, rename, served);
+          if (verdict === null) {
+            out.push(bytes.subarray(sentUpTo, start));
+            writeAll(response, out);
+            return breakStream('The model server sent a broken stream event.');
+          }
+          if (verdict.text !== null) {
+            out.push(bytes.subarray(sentUpTo, start), verdict.text);
+            sentUpTo = cut + 2;
+          } else if (verdict.swapAt >= 0 && served !== null && client !== null) {
+            out.push(bytes.subarray(sentUpTo, verdict.swapAt), client);
+            sentUpTo = verdict.swapAt + served.length;
+          }
+          sawDone ||= verdict.isDone;
+          sawError ||= verdict.isError;
         }
-        out += checked.out;
-        sawDone ||= checked.isDone;
-        sawError ||= checked.isError;
+        start = cut + 2;
+        cut = bytes.indexOf(EVENT_END, start);
       }
-      if (out) response.write(out);
+      out.push(bytes.subarray(sentUpTo, start));
+      writeAll(response, out);
+      pending = start < bytes.length ? bytes.subarray(start) : null;
     };
     upstream.on('data', onData);
     upstream.once('end', () => {
-      if (pending.trim().length > 0)
+      if (pending !== null && pending.toString('utf8').trim().length > 0)
         return breakStream('The model server ended the stream mid-event.');
       if (sawDone) return finish('done', '');
       if (sawError) return finish('upstream-error-event', DONE);
@@ -108,4 +215,29 @@ export function relayCheckedStream(
       if (!response.writableFinished) finish('client-gone', '');
     });
   });
+}
+
+/** One write for the pieces (most chunks are sent as one unchanged run of bytes). */
+function writeAll(response: ServerResponse, pieces: readonly (Buffer | string)[]): void {
+  if (pieces.length === 1) {
+    const only = pieces[0] as Buffer;
+    if (only.length > 0) response.write(only);
+    return;
+  }
+  const joined = Buffer.concat(
+    pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
+  );
+  if (joined.length > 0) response.write(joined);
+}
+
+/**
+ * LF for CRLF and CR (latin1 round-trips every byte unchanged). A CR that ends the bytes is kept:
+ * its LF may open the next chunk, and CRLF is one line end, not two.
+ */
+function normaliseLineEnds(bytes: Buffer): Buffer {
+  const endsInCr = bytes[bytes.length - 1] === CARRIAGE_RETURN;
+  const text = bytes
+    .toString('latin1', 0, endsInCr ? bytes.length - 1 : bytes.length)
+    .replace(/\r\n?/g, '\n');
+  return Buffer.from(endsInCr ? text + '\r' : text, 'latin1');
 }

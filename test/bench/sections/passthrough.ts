@@ -1,7 +1,10 @@
 /**
- * Section 1, passthrough overhead: the same plain chat completion (no TTS fields, small
- * max_tokens), JSON and streamed (SSE), direct to the policy simulator, through a bare
- * http-proxy-middleware hop and through the proxy, zero-latency upstream. Paired rounds with the
+ * Section 1, passthrough overhead: the same plain request (small max_tokens), JSON and streamed
+ * (SSE), direct to the policy simulator, through a bare http-proxy-middleware hop and through the
+ * proxy, zero-latency upstream. Two routes, two forwarders: a chat completion with no TTS field
+ * (keys `json_*`, `sse_*`: the chat route's own forwarder) and `/v1/completions` (keys
+ * `completions_json_*`, `completions_sse_*`: the allow-listed /v1 passthrough,
+ * src/server/passthrough/). Paired rounds with the
  * arm order rotated each round; the verdict quantity is the per-round throughput ratio
  * proxy / bare hop (median and minimum over the rounds), not a ratio of per-arm medians.
  */
@@ -32,6 +35,11 @@ interface ArmRun {
 const ARMS = ['direct', 'bare_hop', 'proxy'] as const;
 type Arm = (typeof ARMS)[number];
 const MODES = ['json', 'sse'] as const;
+const ROUTES = [
+  { prefix: '', path: '/v1/chat/completions' },
+  { prefix: 'completions_', path: '/v1/completions' },
+] as const;
+type Route = (typeof ROUTES)[number];
 
 export async function runPassthrough(
   rig: Rig,
@@ -45,27 +53,38 @@ export async function runPassthrough(
     bare_hop: { url: hop.urls.url as string, model: SIM_POLICY_NAME, pid: hop.pid },
     proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid },
   };
-  const bodyFor = (arm: Arm, mode: (typeof MODES)[number], index: number): unknown => ({
-    model: targets[arm].model,
-    messages: [{ role: 'user', content: `What is ${17 + (index % 50)} * 23 - 5?` }],
-    max_tokens: 16,
-    ...(mode === 'sse' ? { stream: true } : {}),
-  });
+  const bodyFor = (
+    route: Route,
+    arm: Arm,
+    mode: (typeof MODES)[number],
+    index: number,
+  ): unknown => {
+    const question = `What is ${17 + (index % 50)} * 23 - 5?`;
+    return {
+      model: targets[arm].model,
+      ...(route.path === '/v1/completions'
+        ? { prompt: question }
+        : { messages: [{ role: 'user', content: question }] }),
+      max_tokens: 16,
+      ...(mode === 'sse' ? { stream: true } : {}),
+    };
+  };
   const done = noise.section('passthrough', [rig.proxy.pid, hop.pid, rig.policySim.pid]);
   for (const arm of ARMS) {
     const pool = createLoadPool(targets[arm].url, 32);
-    for (const mode of MODES)
-      await runLoad({
-        pool,
-        path: '/v1/chat/completions',
-        count: options.initialWarmup,
-        concurrency: 32,
-        body: (i) => bodyFor(arm, mode, i),
-      });
+    for (const route of ROUTES)
+      for (const mode of MODES)
+        await runLoad({
+          pool,
+          path: route.path,
+          count: options.initialWarmup,
+          concurrency: 32,
+          body: (i) => bodyFor(route, arm, mode, i),
+        });
     await pool.close();
   }
   const out: Record<string, unknown> = {};
-  for (const mode of MODES) {
+  for (const [route, mode] of ROUTES.flatMap((r) => MODES.map((m) => [r, m] as const))) {
     for (const step of options.plan) {
       const pools = Object.fromEntries(
         ARMS.map((arm) => [arm, createLoadPool(targets[arm].url, step.concurrency)]),
@@ -74,16 +93,16 @@ export async function runPassthrough(
         const runs = await runPairedRounds(ARMS, options.rounds, async (arm) => {
           const load = {
             pool: pools[arm],
-            path: '/v1/chat/completions',
+            path: route.path,
             concurrency: step.concurrency,
           };
-          await runLoad({ ...load, count: step.warmup, body: (i) => bodyFor(arm, mode, i) });
+          await runLoad({ ...load, count: step.warmup, body: (i) => bodyFor(route, arm, mode, i) });
           const pid = targets[arm].pid;
           const before = pid === null ? 0 : cpuMs(pid);
           const result = await runLoad({
             ...load,
             count: step.count,
-            body: (i) => bodyFor(arm, mode, i),
+            body: (i) => bodyFor(route, arm, mode, i),
           });
           const latency = summarize(result.latenciesMs);
           return {
@@ -98,7 +117,7 @@ export async function runPassthrough(
           runs.proxy.map((r) => r.throughput),
           runs.bare_hop.map((r) => r.throughput),
         );
-        const key = `${mode}_c${step.concurrency}`;
+        const key = `${route.prefix}${mode}_c${step.concurrency}`;
         noise.spread(`passthrough ${key}`, ratio.by_round);
         const arm = (name: Arm): Record<string, unknown> => ({
           throughput_rps_median: round(median(runs[name].map((r) => r.throughput)), 1),
@@ -111,6 +130,7 @@ export async function runPassthrough(
           errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
         });
         out[key] = {
+          route: route.path,
           mode,
           concurrency: step.concurrency,
           requests_per_round: step.count,

@@ -7,9 +7,8 @@ function fakeResponse(): { response: Response; written: string[] } {
   const written: string[] = [];
   let ended = false;
   const fake = {
-    status: () => fake,
-    set: () => fake,
-    flushHeaders: () => undefined,
+    statusCode: 0,
+    setHeader: () => fake,
     write: (chunk: string | Buffer) =>
       written.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8')),
     end: () => {

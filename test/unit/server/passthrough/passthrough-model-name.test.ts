@@ -14,6 +14,13 @@ describe('passthrough model name', () => {
     expect(out).toEqual({ model: 'Qwen/Qwen2.5-1.5B-Instruct', prompt: '1+1=', max_tokens: 4 });
   });
 
+  it('keeps every other byte as the client wrote it (a re-serialised body lost big integers)', () => {
+    const body = '{ "seed": 12345678901234567890, "model": "qwen2.5-1.5b-instruct", "t": 1.0 }';
+    expect(translate(body)).toBe(
+      '{ "seed": 12345678901234567890, "model": "Qwen/Qwen2.5-1.5B-Instruct", "t": 1.0 }',
+    );
+  });
+
   it.each([
     ['an unknown model', '{"model":"other","prompt":"x"}'],
     ['no model', '{"prompt":"x"}'],

@@ -1,0 +1,143 @@
+/**
+ * JSON answers of the /v1 passthrough from an upstream that breaks them (issue 12: the model name
+ * is swapped back in every answer, so the relay must not trust the body it swaps in): a cut or
+ * broken body, a body shorter than it declared, a huge body of known or unknown length. A
+ * checkable body that is broken answers 502 in OpenAI's shape; a huge one streams through with
+ * the name swapped; the process keeps serving.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdmission } from '../../src/server/admission';
+import { createPassthrough } from '../../src/server/passthrough/create-passthrough';
+import { CHECKED_JSON_LIMIT } from '../../src/server/passthrough/relay-json-answer';
+import { bodyLimits } from '../../src/server/read-json-body';
+import { send } from './support/raw-http';
+
+const CLIENT = 'qwen2.5-1.5b-instruct';
+const SERVED = 'Qwen/Qwen2.5-1.5B-Instruct';
+
+/** A completion body of about `size` bytes with the served model name. */
+function bigAnswer(size: number): string {
+  const head = `{"id":"cmpl-1","object":"text_completion","model":"${SERVED}","choices":[{"index":0,"text":"`;
+  const tail = '"}]}';
+  return head + 'x'.repeat(Math.max(0, size - head.length - tail.length)) + tail;
+}
+
+const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
+  cut: (response) => {
+    const body = '{"id":"cmpl-1","object":"text_completion","choices":[{"index":0,"te';
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    response.end(body);
+  },
+  short: (response) => {
+    // Declares more than it sends, then drops the connection.
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+    response.write(`{"model":"${SERVED}","choices":[`);
+    setTimeout(() => response.socket?.destroy(), 20);
+  },
+  'huge-known': (response) => {
+    const body = bigAnswer(CHECKED_JSON_LIMIT + 1024);
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    response.end(body);
+  },
+  'huge-chunked': (response) => {
+    // No content-length; the served name straddles two writes.
+    response.writeHead(200, { 'content-type': 'application/json' });
+    const body = bigAnswer(3 * 1024 * 1024);
+    const cut = body.indexOf(SERVED) + 5;
+    response.write(body.slice(0, cut));
+    setTimeout(() => response.end(body.slice(cut)), 5);
+  },
+  ok: (response) => {
+    const body = `{"id":"cmpl-1","object":"text_completion","model":"${SERVED}","choices":[]}`;
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    response.end(body);
+  },
+};
+
+describe('broken and huge JSON answers through the passthrough', () => {
+  let upstream: http.Server;
+  let proxy: http.Server;
+  let url: string;
+  const seenModels: string[] = [];
+  beforeAll(async () => {
+    upstream = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          model: string;
+          prompt: string;
+        };
+        seenModels.push(body.model);
+        (ANSWERS[body.prompt] ?? ANSWERS.ok)?.(response);
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const passthrough = createPassthrough({
+      upstream: {
+        url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+        timeoutMs: 5000,
+        retries: 0,
+      },
+      routes: ['POST /v1/completions'],
+      admission: createAdmission({ maxConcurrent: 8, maxQueued: 8, queueTimeoutMs: 1000 }),
+      body: bodyLimits({ limitBytes: 1024 * 1024 }),
+      retry: (call) => call(),
+      servedNames: new Map([[CLIENT, SERVED]]),
+    });
+    proxy = http.createServer((request, response) => {
+      passthrough.handle(request, response).catch(() => response.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    proxy.closeAllConnections();
+    upstream.closeAllConnections();
+    await Promise.all([
+      new Promise((resolve) => proxy.close(resolve)),
+      new Promise((resolve) => upstream.close(resolve)),
+    ]);
+  });
+
+  const ask = (prompt: string) =>
+    send(url, {
+      path: '/v1/completions',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: CLIENT, prompt, max_tokens: 4 }),
+    });
+
+  it.each(['cut', 'short'])('answers a %s JSON body with a 502 in OpenAI shape', async (prompt) => {
+    const answer = await ask(prompt);
+    expect(answer.status).toBe(502);
+    const { error } = JSON.parse(answer.body) as { error: Record<string, unknown> };
+    expect(Object.keys(error).sort()).toEqual(['code', 'message', 'param', 'type']);
+    expect(error).toMatchObject({
+      type: 'server_error',
+      param: null,
+      code: 'invalid_upstream_response',
+    });
+  });
+
+  it.each(['huge-known', 'huge-chunked'])(
+    'streams a %s body through with the client name',
+    async (prompt) => {
+      const answer = await ask(prompt);
+      expect(answer.status).toBe(200);
+      const body = JSON.parse(answer.body) as { model: string; choices: { text: string }[] };
+      expect(body.model).toBe(CLIENT);
+      expect(body.choices[0]?.text.length).toBeGreaterThan(1024 * 1024);
+    },
+  );
+
+  it('sends the served name upstream and keeps serving after all of that', async () => {
+    const answer = await ask('ok');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ model: CLIENT });
+    expect(new Set(seenModels)).toEqual(new Set([SERVED]));
+  });
+});

@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, Writable } from 'node:stream';
+import {
+  relayCheckedStream,
+  type ModelRename,
+} from '../../../../src/server/passthrough/relay-checked-stream';
+
+const RENAME: ModelRename = {
+  served: 'Qwen/Qwen2.5-1.5B-Instruct',
+  client: 'qwen2.5-1.5b-instruct',
+};
+
+function event(text: string, model = RENAME.served): string {
+  return `data: {"id":"c1","object":"text_completion","model":"${model}","choices":[{"text":"${text}"}]}\n\n`;
+}
+
+/** Relay `chunks` (written one by one) and return what the client received and the outcome. */
+async function relay(
+  chunks: readonly Buffer[],
+  rename: ModelRename | null,
+): Promise<{ text: string; outcome: string }> {
+  const upstream = Object.assign(new PassThrough(), { complete: true });
+  const received: Buffer[] = [];
+  const response = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      received.push(Buffer.from(chunk));
+      callback();
+    },
+  });
+  const done = relayCheckedStream(
+    upstream as unknown as IncomingMessage,
+    response as unknown as ServerResponse,
+    rename,
+  );
+  for (const chunk of chunks) upstream.write(chunk);
+  upstream.end();
+  const outcome = await done;
+  return { text: Buffer.concat(received).toString('utf8'), outcome };
+}
+
+/** The stream cut into two chunks at every byte position. */
+function everySplit(text: string): Buffer[][] {
+  const bytes = Buffer.from(text, 'utf8');
+  return Array.from({ length: bytes.length - 1 }, (_, i) => [
+    bytes.subarray(0, i + 1),
+    bytes.subarray(i + 1),
+  ]);
+}
+
+describe('relayCheckedStream', () => {
+  const stream = event('∑ 数') + event('🙂 \\"q\\"') + 'data: [DONE]\n\n';
+
+  it('relays the bytes unchanged when no name is swapped, wherever the chunks are cut', async () => {
+    for (const chunks of everySplit(stream)) {
+      expect(await relay(chunks, null)).toEqual({ text: stream, outcome: 'done' });
+    }
+  });
+
+  it("names the client's model in every event, wherever the chunks are cut", async () => {
+    const expected =
+      event('∑ 数', RENAME.client) + event('🙂 \\"q\\"', RENAME.client) + 'data: [DONE]\n\n';
+    for (const chunks of everySplit(stream)) {
+      expect(await relay(chunks, RENAME)).toEqual({ text: expected, outcome: 'done' });
+    }
+  });
+
+  it('swaps the name in JSON written with spaces too, and leaves other models alone', async () => {
+    const spaced = `data: {"id": "c1", "model": "${RENAME.served}", "choices": []}\n\n`;
+    const other = event('x', 'other-model');
+    const { text } = await relay([Buffer.from(spaced + other + 'data: [DONE]\n\n')], RENAME);
+    const payloads = text.split('\n\n').filter((part) => part.startsWith('data: {'));
+    expect(payloads.map((part) => (JSON.parse(part.slice(6)) as { model: string }).model)).toEqual([
+      RENAME.client,
+      'other-model',
+    ]);
+  });
+
+  it('reads CRLF line ends, a CRLF cut between chunks included', async () => {
+    const crlf = stream.replace(/\n/g, '\r\n');
+    for (const chunks of everySplit(crlf)) {
+      const { text, outcome } = await relay(chunks, null);
+      expect(outcome).toBe('done');
+      expect(text).toBe(stream);
+    }
+  });
+
+  it('wraps a flat vLLM error event in OpenAI shape', async () => {
+    const flat =
+      'data: {"object":"error","message":"boom","type":"BadRequestError","code":400}\n\n';
+    const { text, outcome } = await relay([Buffer.from(event('a') + flat)], RENAME);
+    expect(outcome).toBe('upstream-error-event');
+    const payloads = text.split('\n\n').filter((part) => part.startsWith('data: '));
+    expect(JSON.parse(payloads[1]?.slice(6) ?? '')).toEqual({
+      error: { message: 'boom', type: 'server_error', param: null, code: 'upstream_error' },
+    });
+    expect(payloads.at(-1)).toBe('data: [DONE]');
+  });
+
+  it('ends a stream with a broken event with an error event and [DONE]', async () => {
+    const { text, outcome } = await relay(
+      [Buffer.from(event('a') + 'data: {"id":"c1","choi\n\n' + event('b'))],
+      RENAME,
+    );
+    expect(outcome).toBe('broken');
+    const payloads = text.split('\n\n').filter((part) => part.startsWith('data: '));
+    expect(payloads).toHaveLength(3);
+    expect(payloads[0]).toContain(RENAME.client);
+    expect(payloads[1]).toContain('upstream_stream_broken');
+    expect(payloads[2]).toBe('data: [DONE]');
+  });
+});
