@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../../../errors';
-import { calibrationRecordSchema, type CalibrationRecord } from '../../../select';
+import { calibrationRecordSchema, type CalibrationRecord } from '../../../calibrate';
 
 /**
  * What a progress file's records depend on besides their (problem, method, budget) key: budgets

@@ -19,15 +19,17 @@ import { ConfigError, TtsError } from '../../../errors';
 import { startServer } from '../../../app';
 import { getPrmFamily } from '../../../prm';
 import {
-  buildCalibrationProblems,
-  calibrationRecordKey,
-  fitCalibration,
   parseStrategyTable,
   stringifyStrategyTable,
-  type CalibrationFit,
   type StrategyTable,
   type TableMethod,
 } from '../../../select';
+import {
+  buildCalibrationProblems,
+  calibrationRecordKey,
+  fitCalibration,
+  type CalibrationFit,
+} from '../../../calibrate';
 import { configFingerprint } from './config-fingerprint';
 import { createProgress, type ProgressSink } from './create-progress';
 import { loadDataset } from './load-dataset';

@@ -1,5 +1,5 @@
 import { TtsError } from '../../../errors';
-import type { CalibrationRecord } from '../../../select';
+import type { CalibrationRecord } from '../../../calibrate';
 import { createLineAppender } from './create-line-appender';
 import type { CalibrateProgress } from './create-progress';
 import { measure, type RequestContext } from './measure';
