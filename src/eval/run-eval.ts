@@ -8,16 +8,7 @@
  * `signal` also aborts them (their results are not recorded). Either way the summary and report
  * are written from what exists, and a rerun with the same `outDir` resumes.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -27,10 +18,10 @@ import { buildReportHtml } from './build-report-html';
 import { modelListWire } from './chat-response-wire';
 import { z } from 'zod';
 import { isArmName, type ArmName, type EvalResult } from './eval-types';
-import { parseDataset } from './parse-dataset';
+import { loadDataset, openResumeLog } from './harness';
 import { createProgressReporter, formatDuration, type ProgressReporter } from './progress-reporter';
-import { resultToWire } from './results-wire';
-import { buildTasks, planResume, readResults, type EvalTask } from './resume';
+import { resultFromWire, resultToWire } from './results-wire';
+import { buildTasks, planResume, RESULTS_LOG, type EvalTask } from './resume';
 import { sendEvalRequest } from './send-eval-request';
 import { summarize, type EvalSummary } from './summarize';
 import { summaryToWire } from './summary-wire';
@@ -117,23 +108,6 @@ function validateGrid(arms: readonly string[], budgets: readonly number[]): ArmN
       throw new ConfigError('--budgets', `budgets must be positive integers, got ${budget}`);
   }
   return valid;
-}
-
-/** Appends results one line at a time with a synchronous write, so each is with the OS on return. */
-function openResultsFile(
-  file: string,
-  needsNewline: boolean,
-): { append(result: EvalResult): void; close(): void } {
-  const descriptor = openSync(file, 'a');
-  if (needsNewline) writeSync(descriptor, '\n');
-  return {
-    append(result) {
-      writeSync(descriptor, JSON.stringify(resultToWire(result)) + '\n');
-    },
-    close() {
-      closeSync(descriptor);
-    },
-  };
 }
 
 function writeAtomically(file: string, text: string): void {
@@ -292,12 +266,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   if (!Number.isInteger(seed)) throw new ConfigError('--seed', `must be an integer, got ${seed}`);
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
     throw new ConfigError('--limit', `must be a positive integer, got ${options.limit}`);
-  if (!existsSync(options.datasetPath))
-    throw new ConfigError('--dataset', `file not found: ${options.datasetPath}`);
-  const allProblems = parseDataset(readFileSync(options.datasetPath, 'utf8'), {
-    source: options.datasetPath,
+  const { problems } = loadDataset(options.datasetPath, {
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
   });
-  const problems = options.limit === undefined ? allProblems : allProblems.slice(0, options.limit);
 
   mkdirSync(options.outDir, { recursive: true });
   const files = {
@@ -305,12 +276,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     summary: path.join(options.outDir, SUMMARY_FILE),
     report: path.join(options.outDir, REPORT_FILE),
   };
-  const previous = readResults(
-    existsSync(files.results) ? readFileSync(files.results, 'utf8') : '',
-  );
-  if (previous.badLines.length > 0)
+  const resultsLog = openResumeLog(files.results, RESULTS_LOG);
+  const previous = resultsLog.entries.map(resultFromWire);
+  if (resultsLog.badLines.length > 0)
     options.log?.(
-      `ignoring ${previous.badLines.length} unreadable line(s) of ${files.results} (line ${previous.badLines.join(', ')})`,
+      `ignoring ${resultsLog.badLines.length} unreadable line(s) of ${files.results} (line ${resultsLog.badLines.join(', ')})`,
     );
 
   // The proxy rejects these (400, recorded per request); say so up front. M is 4 unless configured otherwise.
@@ -329,14 +299,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     const model =
       options.model ?? proxy.defaultModel ?? (await resolveModel(proxy.url, options.apiKey));
     const tasks = buildTasks(problems, arms, options.budgets, seed);
-    const plan = planResume(tasks, previous.results, model);
+    const plan = planResume(tasks, previous, model);
     if (plan.doneCount > 0)
       options.log?.(
         `resuming: ${plan.doneCount} of ${tasks.length} requests already in ${files.results}, ${plan.pending.length} to go`,
       );
 
-    const latest = new Map(previous.results.map((result) => [result.key, result]));
-    const writer = openResultsFile(files.results, !previous.endsWithNewline);
+    const latest = new Map(previous.map((result) => [result.key, result]));
     const progress: ProgressReporter | null = options.progress
       ? createProgressReporter({
           total: plan.pending.length,
@@ -350,39 +319,35 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     const isStopping = (): boolean => abortSignal.aborted || options.stopSignal?.aborted === true;
     let newRequests = 0;
     const runStarted = performance.now();
-    try {
-      await runPool({
-        tasks: plan.pending,
-        concurrency,
-        isStopping,
-        run: async (task) => {
-          try {
-            return await sendEvalRequest({
-              url: proxy.urlFor(task.arm),
-              model,
-              task,
-              signal: abortSignal,
-              timeoutMs: options.timeoutMs ?? EVAL_DEFAULTS.timeoutMs,
-              ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
-              now: () => performance.now(),
-              timestamp: () => new Date().toISOString(),
-            });
-          } catch (error) {
-            if (abortSignal.aborted) return null;
-            throw error;
-          }
-        },
-        record: (result) => {
-          writer.append(result);
-          latest.set(result.key, result);
-          newRequests++;
-          progress?.advance(result.error !== null);
-          options.onResult?.(result);
-        },
-      });
-    } finally {
-      writer.close();
-    }
+    await runPool({
+      tasks: plan.pending,
+      concurrency,
+      isStopping,
+      run: async (task) => {
+        try {
+          return await sendEvalRequest({
+            url: proxy.urlFor(task.arm),
+            model,
+            task,
+            signal: abortSignal,
+            timeoutMs: options.timeoutMs ?? EVAL_DEFAULTS.timeoutMs,
+            ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+            now: () => performance.now(),
+            timestamp: () => new Date().toISOString(),
+          });
+        } catch (error) {
+          if (abortSignal.aborted) return null;
+          throw error;
+        }
+      },
+      record: (result) => {
+        resultsLog.append(resultToWire(result));
+        latest.set(result.key, result);
+        newRequests++;
+        progress?.advance(result.error !== null);
+        options.onResult?.(result);
+      },
+    });
     const isInterrupted = newRequests < plan.pending.length;
     progress?.finish(
       `${isInterrupted ? 'stopped' : 'done'}: ${newRequests} request(s) in ${formatDuration(performance.now() - runStarted)}` +
