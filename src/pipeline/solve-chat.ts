@@ -8,7 +8,7 @@ import type { GroupingService, GroupingSession } from '../answer';
 import { createLocalGroupingService } from '../answer';
 import type { AutoDecision } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
-import { METHODS } from '../tts';
+import { METHODS, METHOD_TRAITS } from '../tts';
 import type {
   MethodName,
   SearchDeps,
@@ -191,11 +191,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     const policy = created.policy;
     samplingNotes = created.samplingNotes;
     promptTokens = created.promptTokens;
-    const needsVerifier =
-      plan.method === 'auto' ||
-      plan.method === 'best_of_n' ||
-      plan.method === 'beam_search' ||
-      plan.method === 'dvts';
+    const needsVerifier = plan.method === 'auto' || METHOD_TRAITS[plan.method].needsVerifier;
     recorder = recordUpstreams(policy, needsVerifier ? backend.createVerifier() : null);
     const deps: SearchDeps = {
       policy: recorder.policy,
