@@ -171,13 +171,19 @@ describe('every PRM fixture, read by the simulator as our family writes it', () 
           expect(score).toBeGreaterThanOrEqual(0);
           expect(score).toBeLessThanOrEqual(1);
         }
-        // Per-token readouts: one entry per token sent, as in the recording.
-        if (fixture.tokenIds && sentIds) {
-          expect(list(fixture.response, ...fixture.rawPath)).toHaveLength(
-            fixture.tokenIds.sent.length,
-          );
-          expect(list(raw)).toHaveLength(sentIds.length);
-        }
+        // Readouts over token ids (prompt logprobs, per-token values): one entry per token sent,
+        // in the recording and in the simulated answer alike.
+        const entriesPerToken = (entries: unknown[], sent: readonly number[] | null): boolean =>
+          sent === null || family.readout.kind === 'pooling-step-pairs'
+            ? true
+            : entries.length === sent.length;
+        expect(
+          entriesPerToken(
+            list(fixture.response, ...fixture.rawPath),
+            fixture.tokenIds?.sent ?? null,
+          ),
+        ).toBe(true);
+        expect(entriesPerToken(list(raw), sentIds)).toBe(true);
       } finally {
         await sim.close();
       }
