@@ -15,6 +15,7 @@ import tseslint from 'typescript-eslint';
 const FOLDERS = [
   'answer',
   'app',
+  'calibrate',
   'cli',
   'config',
   'contracts',
@@ -117,7 +118,7 @@ const NO_MAIN = [
 ];
 
 // Randomness and time come in through deps; the process is the composition roots' business.
-const PURE_FOLDERS = ['tts', 'answer', 'select', 'prm', 'prompt'];
+const PURE_FOLDERS = ['tts', 'answer', 'select', 'calibrate', 'prm', 'prompt'];
 const pureGlobals = {
   name: 'tts-proxy/pure-globals',
   files: PURE_FOLDERS.map((f) => `src/${f}/**/*.ts`),
@@ -282,6 +283,12 @@ export default defineConfig(
     allowed: ['tts', 'answer', 'util', 'errors', 'prm', 'prompt'],
     paths: IO_PACKAGES,
   }),
+  // The offline calibration fit: pure like select/ and built on it; only the tools (cli/, eval/)
+  // import it, so nothing on the serving path can (every other boundary bans it).
+  boundary('calibrate', {
+    allowed: ['select', 'tts', 'answer', 'util', 'errors', 'prm', 'prompt'],
+    paths: IO_PACKAGES,
+  }),
   // The contracts the pipeline consumes and upstream adapters implement: types only.
   boundary('contracts', { allowed: [], typesOnly: ['tts', 'select'], paths: IO_PACKAGES }),
   boundary('pipeline', {
@@ -338,6 +345,10 @@ export default defineConfig(
         message: 'src/config may import only upstream/stack-kinds from upstream/.',
       },
     ],
+  }),
+  // The composition root builds the server: not the tools, not the offline fit.
+  boundary('app', {
+    allowed: FOLDERS.filter((f) => !['calibrate', 'cli', 'eval', 'main'].includes(f)),
   }),
   boundary('cli', { allowed: FOLDERS, patterns: NO_MAIN }),
   boundary('eval', { allowed: FOLDERS, patterns: NO_MAIN }),

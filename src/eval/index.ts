@@ -4,8 +4,8 @@
  * `tts-proxy eval`: A/B test-time scaling against plain CoT on a dataset, through a real proxy.
  * Pure parts (dataset parsing, statistics, gains, summary, SVG/HTML report) are plain functions
  * over data; `run-eval.ts` is the driver that does I/O (dataset and results files, HTTP to the
- * proxy, an in-process proxy through `main.ts`). Imported only by `cli/` and tests; it may use
- * `answer`, `errors`, `util`, `sim` (the demo set) and `main` (the in-process proxy).
+ * proxy, an in-process proxy through `app/`). `harness/` holds what `calibrate` shares with it:
+ * the dataset loader and the resume log. Imported only by `cli/` and tests.
  */
 export {
   ARM_NAMES,
@@ -16,7 +16,17 @@ export {
   type EvalResult,
   type FlopsCount,
 } from './eval-types';
-export { parseDataset, type ParseDatasetOptions } from './parse-dataset';
+export {
+  loadDataset,
+  openResumeLog,
+  parseDataset,
+  readResumeLog,
+  type LoadedDataset,
+  type OpenResumeLog,
+  type ParseDatasetOptions,
+  type ResumeLog,
+  type ResumeLogSpec,
+} from './harness';
 export { wilsonInterval, Z_95, type Interval } from './wilson-interval';
 export { mcnemarExactP } from './mcnemar-exact-p';
 export { percentile } from './percentile';
@@ -44,6 +54,7 @@ export {
   planResume,
   readResults,
   requestSeed,
+  RESULTS_LOG,
   type EvalTask,
   type ReadResultsResult,
   type ResumePlan,

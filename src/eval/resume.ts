@@ -1,12 +1,20 @@
 /**
- * Resuming an interrupted eval: which requests of the grid are already in `results.jsonl`.
- * A key counts as done when its latest line has no error; failed requests are retried on the
- * next run (upstream errors are usually transient), and the retry's line supersedes the old one.
+ * Resuming an interrupted eval: which requests of the grid are already in `results.jsonl` (a
+ * resume log, harness/resume-log.ts, keyed by arm, budget and problem). A key counts as done when
+ * its latest line has no error; failed requests are retried on the next run (upstream errors are
+ * usually transient), and the retry's line supersedes the old one.
  */
 import { ConfigError } from '../errors';
 import { hashString } from '../util';
 import { resultKey, type ArmName, type EvalProblem, type EvalResult } from './eval-types';
-import { resultFromWire, resultLineWire } from './results-wire';
+import { readResumeLog, type ResumeLogSpec } from './harness';
+import { resultFromWire, resultLineWire, type ResultLineWire } from './results-wire';
+
+/** `results.jsonl` as a resume log: one result line per request, keyed by `arm|budget|problem`. */
+export const RESULTS_LOG: ResumeLogSpec<ResultLineWire, never> = {
+  entry: resultLineWire,
+  keyOf: (line) => line.key,
+};
 
 /** One request of the grid. */
 export interface EvalTask {
@@ -60,30 +68,11 @@ export interface ReadResultsResult {
 
 /** Parses the text of a `results.jsonl`; never throws on a bad line. */
 export function readResults(text: string): ReadResultsResult {
-  const latest = new Map<string, EvalResult>();
-  const badLines: number[] = [];
-  for (const [index, raw] of text.split('\n').entries()) {
-    if (raw.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      badLines.push(index + 1);
-      continue;
-    }
-    const parsed = resultLineWire.safeParse(value);
-    if (!parsed.success) {
-      badLines.push(index + 1);
-      continue;
-    }
-    // Delete first so a superseding line moves the key to its new position.
-    latest.delete(parsed.data.key);
-    latest.set(parsed.data.key, resultFromWire(parsed.data));
-  }
+  const log = readResumeLog(text, RESULTS_LOG);
   return {
-    results: [...latest.values()],
-    badLines,
-    endsWithNewline: text === '' || text.endsWith('\n'),
+    results: log.entries.map(resultFromWire),
+    badLines: log.badLines,
+    endsWithNewline: log.endsWithNewline,
   };
 }
 

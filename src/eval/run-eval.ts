@@ -8,32 +8,23 @@
  * `signal` also aborts them (their results are not recorded). Either way the summary and report
  * are written from what exists, and a rerun with the same `outDir` resumes.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
 import { ConfigError } from '../errors';
-import { startServer } from '../app';
 import { buildReportHtml } from './build-report-html';
-import { modelListWire } from './chat-response-wire';
+import { defaultConfigPath, openProxy, resolveModel } from './open-eval-proxy';
 import { z } from 'zod';
 import { isArmName, type ArmName, type EvalResult } from './eval-types';
-import { parseDataset } from './parse-dataset';
+import { loadDataset, openResumeLog } from './harness';
 import { createProgressReporter, formatDuration, type ProgressReporter } from './progress-reporter';
-import { resultToWire } from './results-wire';
-import { buildTasks, planResume, readResults, type EvalTask } from './resume';
+import { resultFromWire, resultToWire } from './results-wire';
+import { buildTasks, planResume, RESULTS_LOG, type EvalTask } from './resume';
 import { sendEvalRequest } from './send-eval-request';
 import { summarize, type EvalSummary } from './summarize';
 import { summaryToWire } from './summary-wire';
+
+export { defaultConfigPath };
 
 export const RESULTS_FILE = 'results.jsonl';
 export const SUMMARY_FILE = 'summary.json';
@@ -95,10 +86,6 @@ export interface RunEvalResult {
   files: { results: string; summary: string; report: string };
 }
 
-export function defaultConfigPath(): string {
-  return path.resolve(__dirname, '..', '..', 'config', 'default.yaml');
-}
-
 function validateGrid(arms: readonly string[], budgets: readonly number[]): ArmName[] {
   if (arms.length === 0) throw new ConfigError('--arms', 'needs at least one arm');
   const valid: ArmName[] = [];
@@ -117,23 +104,6 @@ function validateGrid(arms: readonly string[], budgets: readonly number[]): ArmN
       throw new ConfigError('--budgets', `budgets must be positive integers, got ${budget}`);
   }
   return valid;
-}
-
-/** Appends results one line at a time with a synchronous write, so each is with the OS on return. */
-function openResultsFile(
-  file: string,
-  needsNewline: boolean,
-): { append(result: EvalResult): void; close(): void } {
-  const descriptor = openSync(file, 'a');
-  if (needsNewline) writeSync(descriptor, '\n');
-  return {
-    append(result) {
-      writeSync(descriptor, JSON.stringify(resultToWire(result)) + '\n');
-    },
-    close() {
-      closeSync(descriptor);
-    },
-  };
 }
 
 function writeAtomically(file: string, text: string): void {
@@ -162,92 +132,6 @@ function latestFinish(results: readonly EvalResult[]): string | null {
   for (const result of results)
     if (latest === null || result.finishedAt > latest) latest = result.finishedAt;
   return latest;
-}
-
-async function resolveModel(url: string, apiKey: string | undefined): Promise<string> {
-  const response = await fetch(`${url.replace(/\/+$/, '')}/v1/models`, {
-    headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
-    signal: AbortSignal.timeout(30_000),
-  }).catch((error: unknown) => {
-    throw new ConfigError(
-      '--url',
-      `cannot reach ${url}/v1/models: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  });
-  const parsed = modelListWire.safeParse(await response.json().catch(() => null));
-  const first = parsed.success ? parsed.data.data[0]?.id : undefined;
-  if (!response.ok || first === undefined)
-    throw new ConfigError(
-      '--model',
-      `could not list models at ${url}/v1/models (HTTP ${response.status}); pass --model`,
-    );
-  return first;
-}
-
-interface Proxy {
-  /** The base URL that serves an arm's requests. */
-  urlFor(arm: ArmName): string;
-  /** Any one of the URLs (model listing). */
-  url: string;
-  target: string;
-  defaultModel: string | null;
-  /** True when every arm has a proxy (and so a PRM score cache) of its own. */
-  isArmIsolated: boolean;
-  close(): Promise<void>;
-}
-
-/**
- * The proxy of a run. In-process: one proxy per arm, each with its own simulators and PRM score
- * cache, so an arm's PRM tokens and FLOPs do not depend on which arms ran before it (a shared
- * cache made the same beam search cost 5,993 PRM tokens alone and 1,554 after another arm).
- */
-async function openProxy(options: RunEvalOptions, arms: readonly ArmName[]): Promise<Proxy> {
-  if (options.url !== undefined) {
-    const url = options.url;
-    return {
-      urlFor: () => url,
-      url,
-      target: url,
-      defaultModel: null,
-      isArmIsolated: false,
-      close: async () => undefined,
-    };
-  }
-  const configPath = options.configPath ?? defaultConfigPath();
-  const servers = new Map<ArmName, Awaited<ReturnType<typeof startServer>>>();
-  try {
-    for (const arm of arms) {
-      servers.set(
-        arm,
-        await startServer({
-          configPath,
-          ...(options.env ? { env: options.env } : {}),
-          logger: pino({ level: 'silent' }),
-          port: 0,
-          host: '127.0.0.1',
-        }),
-      );
-    }
-  } catch (error) {
-    await Promise.all([...servers.values()].map((server) => server.close()));
-    throw error;
-  }
-  const first = servers.get(arms[0] ?? 'cot') ?? [...servers.values()][0];
-  if (!first) throw new ConfigError('--arms', 'needs at least one arm');
-  const simulated = Object.keys(first.simulators);
-  options.log?.(
-    `started ${servers.size} in-process prox${servers.size === 1 ? 'y' : 'ies'} (one per arm) with ${configPath}${simulated.length > 0 ? ` (SIMULATED upstreams: ${simulated.join(', ')})` : ''}`,
-  );
-  return {
-    urlFor: (arm) => (servers.get(arm) ?? first).url,
-    url: first.url,
-    target: `in-process (${path.relative(process.cwd(), configPath) || configPath})`,
-    defaultModel: first.config.models[0]?.name ?? null,
-    isArmIsolated: true,
-    close: async () => {
-      await Promise.all([...servers.values()].map((server) => server.close()));
-    },
-  };
 }
 
 interface PoolOptions {
@@ -292,12 +176,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
   if (!Number.isInteger(seed)) throw new ConfigError('--seed', `must be an integer, got ${seed}`);
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
     throw new ConfigError('--limit', `must be a positive integer, got ${options.limit}`);
-  if (!existsSync(options.datasetPath))
-    throw new ConfigError('--dataset', `file not found: ${options.datasetPath}`);
-  const allProblems = parseDataset(readFileSync(options.datasetPath, 'utf8'), {
-    source: options.datasetPath,
+  const { problems } = loadDataset(options.datasetPath, {
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
   });
-  const problems = options.limit === undefined ? allProblems : allProblems.slice(0, options.limit);
 
   mkdirSync(options.outDir, { recursive: true });
   const files = {
@@ -305,12 +186,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     summary: path.join(options.outDir, SUMMARY_FILE),
     report: path.join(options.outDir, REPORT_FILE),
   };
-  const previous = readResults(
-    existsSync(files.results) ? readFileSync(files.results, 'utf8') : '',
-  );
-  if (previous.badLines.length > 0)
+  const resultsLog = openResumeLog(files.results, RESULTS_LOG);
+  const previous = resultsLog.entries.map(resultFromWire);
+  if (resultsLog.badLines.length > 0)
     options.log?.(
-      `ignoring ${previous.badLines.length} unreadable line(s) of ${files.results} (line ${previous.badLines.join(', ')})`,
+      `ignoring ${resultsLog.badLines.length} unreadable line(s) of ${files.results} (line ${resultsLog.badLines.join(', ')})`,
     );
 
   // The proxy rejects these (400, recorded per request); say so up front. M is 4 unless configured otherwise.
@@ -329,14 +209,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     const model =
       options.model ?? proxy.defaultModel ?? (await resolveModel(proxy.url, options.apiKey));
     const tasks = buildTasks(problems, arms, options.budgets, seed);
-    const plan = planResume(tasks, previous.results, model);
+    const plan = planResume(tasks, previous, model);
     if (plan.doneCount > 0)
       options.log?.(
         `resuming: ${plan.doneCount} of ${tasks.length} requests already in ${files.results}, ${plan.pending.length} to go`,
       );
 
-    const latest = new Map(previous.results.map((result) => [result.key, result]));
-    const writer = openResultsFile(files.results, !previous.endsWithNewline);
+    const latest = new Map(previous.map((result) => [result.key, result]));
     const progress: ProgressReporter | null = options.progress
       ? createProgressReporter({
           total: plan.pending.length,
@@ -350,39 +229,35 @@ export async function runEval(options: RunEvalOptions): Promise<RunEvalResult> {
     const isStopping = (): boolean => abortSignal.aborted || options.stopSignal?.aborted === true;
     let newRequests = 0;
     const runStarted = performance.now();
-    try {
-      await runPool({
-        tasks: plan.pending,
-        concurrency,
-        isStopping,
-        run: async (task) => {
-          try {
-            return await sendEvalRequest({
-              url: proxy.urlFor(task.arm),
-              model,
-              task,
-              signal: abortSignal,
-              timeoutMs: options.timeoutMs ?? EVAL_DEFAULTS.timeoutMs,
-              ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
-              now: () => performance.now(),
-              timestamp: () => new Date().toISOString(),
-            });
-          } catch (error) {
-            if (abortSignal.aborted) return null;
-            throw error;
-          }
-        },
-        record: (result) => {
-          writer.append(result);
-          latest.set(result.key, result);
-          newRequests++;
-          progress?.advance(result.error !== null);
-          options.onResult?.(result);
-        },
-      });
-    } finally {
-      writer.close();
-    }
+    await runPool({
+      tasks: plan.pending,
+      concurrency,
+      isStopping,
+      run: async (task) => {
+        try {
+          return await sendEvalRequest({
+            url: proxy.urlFor(task.arm),
+            model,
+            task,
+            signal: abortSignal,
+            timeoutMs: options.timeoutMs ?? EVAL_DEFAULTS.timeoutMs,
+            ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+            now: () => performance.now(),
+            timestamp: () => new Date().toISOString(),
+          });
+        } catch (error) {
+          if (abortSignal.aborted) return null;
+          throw error;
+        }
+      },
+      record: (result) => {
+        resultsLog.append(resultToWire(result));
+        latest.set(result.key, result);
+        newRequests++;
+        progress?.advance(result.error !== null);
+        options.onResult?.(result);
+      },
+    });
     const isInterrupted = newRequests < plan.pending.length;
     progress?.finish(
       `${isInterrupted ? 'stopped' : 'done'}: ${newRequests} request(s) in ${formatDuration(performance.now() - runStarted)}` +

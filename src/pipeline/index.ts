@@ -2,7 +2,8 @@
  * @module pipeline — one chat request end to end: plan, search, vote, account, degrade.
  * Imports tts, select, answer, util, errors, contracts (types); never express, config, upstream or sim.
  */
-export { solveChat } from './solve-chat';
+export { solveChat, solvePlan } from './solve-chat';
+export type { ChatContext, ChatRun, ScopePassThrough } from './solve-chat';
 export type {
   AutoMetadata,
   SolveInput,
@@ -10,10 +11,15 @@ export type {
   SolveChoice,
   SolveMetadata,
   VoteRow,
-} from './solve-chat';
+} from './solve-types';
 export { resolveTimeout, resolveTtsPlan, STRATEGY_NAMES } from './tts-plan';
 export type { TtsPlan, TtsDefaults, StrategyName } from './tts-plan';
-export type { TtsRequest, TtsRequestPart, TtsRequestSources } from './tts-request';
+export type {
+  ChatConversation,
+  TtsRequest,
+  TtsRequestPart,
+  TtsRequestSources,
+} from './tts-request';
 // The lists a request's values are checked against (the server's parser reads them).
 export { VOTE_NAMES } from '../select';
 export { AGGREGATIONS } from '../tts/search-types';

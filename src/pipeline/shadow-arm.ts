@@ -5,7 +5,8 @@
  * skipped (counted), so shadow traffic cannot take over the GPUs.
  */
 import { isEquivalent } from '../answer';
-import { solveChat, type SolveInput, type SolveResult } from './solve-chat';
+import { solvePlan } from './solve-chat';
+import type { SolveInput, SolveResult } from './solve-types';
 import type { TtsPlan } from './tts-plan';
 
 export interface ShadowOptions {
@@ -74,7 +75,7 @@ export function createShadowArm(
       started++;
       // Independent of the client: its signal and progress callback are not passed on.
       const { signal: _signal, onEvent: _onEvent, ...rest } = input;
-      const run = solveChat({ ...rest, plan: COT_PLAN, choices: 1, returnCandidates: false })
+      const run = solvePlan({ ...rest, plan: COT_PLAN, choices: 1, returnCandidates: false })
         .then((baseline) => {
           const ttsAnswer = primary.metadata.selectedAnswer;
           const baselineAnswer = baseline.metadata.selectedAnswer;

@@ -5,6 +5,7 @@
  */
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
 import { chooseStrategy, STRATEGY_NAMES, type StrategyName, type VoteName } from '../select';
+import { METHOD_TRAITS } from '../tts';
 import type { Aggregation, MethodName } from '../tts/search-types';
 import type { ModelInfo } from '../contracts';
 import type { TtsRequestPart, TtsRequestSources } from './tts-request';
@@ -181,7 +182,7 @@ export function resolveTtsPlan(
     reason = choice.reason;
     autoVote = choice.vote;
     autoAggregation = choice.aggregation;
-    if ((method === 'beam_search' || method === 'dvts') && (n < m || n % m !== 0)) {
+    if (METHOD_TRAITS[method].isStepWise && (n < m || n % m !== 0)) {
       reason += `; budget ${n} is not a multiple of M=${m}, so best_of_n instead`;
       method = 'best_of_n';
     }
@@ -199,14 +200,14 @@ export function resolveTtsPlan(
     reason += `; ${method} is unavailable on this backend, so ${fallback} instead`;
     method = fallback;
   }
-  const needsPrm = method === 'best_of_n' || method === 'beam_search' || method === 'dvts';
+  const needsPrm = METHOD_TRAITS[method].needsVerifier;
   if (needsPrm && model.prm === null) {
     throw new UnsupportedFeatureError(
       `Model '${model.name}' has no PRM configured, so '${method}' cannot run; use tts_strategy 'majority' or 'cot', or configure a prm for it.`,
       'tts_strategy',
     );
   }
-  if (method === 'beam_search' || method === 'dvts') {
+  if (METHOD_TRAITS[method].isStepWise) {
     if (isLoweredByKey && n >= m) n -= n % m;
     if (isLoweredByKey && n < m) {
       throw new InvalidRequestError(

@@ -2,8 +2,10 @@
  * @module select — compute-optimal method selection for `tts_strategy: auto`: the strategy table
  * (paper's findings or a calibrated one), the online difficulty estimate from a probe, the probe's
  * reuse inside the budget, early stopping of sample-based votes, the `autoSearch` method that ties
- * them together, and the calibration fit. Pure: no I/O, no config loading, no clock; imports only
- * `tts`, `answer`, `util` and `errors` (the caller reads files and passes text or tables in).
+ * them together. The offline fit that writes a calibrated table lives in src/calibrate/ (only
+ * `tts-proxy calibrate` and the eval harness use it). Pure: no I/O, no config loading, no clock;
+ * imports only `tts`, `answer`, `util`, `errors` and the family lists of `prm` and `prompt` (the
+ * caller reads files and passes text or tables in).
  */
 export { chooseStrategy } from './choose-strategy';
 export type {
@@ -88,22 +90,3 @@ export {
   type AutoSearchOptions,
   type AutoSearchResult,
 } from './auto-search';
-export {
-  budgetRanges,
-  fitCalibration,
-  type CalibrationCell,
-  type CalibrationFit,
-  type CalibrationOutcome,
-  type CalibrationProblem,
-  type CrossValidationResult,
-  type FitCalibrationOptions,
-} from './fit-calibration';
-export { defaultThresholdGrid, fitThresholds, type ThresholdGrid } from './fit-thresholds';
-export {
-  buildCalibrationProblems,
-  calibrationRecordKey,
-  calibrationRecordSchema,
-  type BuildCalibrationProblemsOptions,
-  type BuiltCalibrationProblems,
-  type CalibrationRecord,
-} from './calibration-records';

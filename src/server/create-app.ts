@@ -1,19 +1,15 @@
 /**
- * Compose the Express app from its dependencies. No listen, no env, no config: `main.ts` builds
+ * Compose the Express app from its dependencies (app-deps.ts). No listen, no env, no config: src/app/ builds
  * the deps, tests build fakes.
  */
-import type { GroupingService } from '../answer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from 'pino';
-import type { ChatForwarder } from '../contracts';
-import { createShadowArm, type ModelBackend, type ShadowArm, type TtsDefaults } from '../pipeline';
+import type { ShadowArm } from '../pipeline';
 import { isAbortError } from '../util';
 import { createAccessLog, requestIdOf } from './access-log';
-import { createAdmission, type AdmissionOptions } from './admission';
-import { createApiKeyCheck, type ApiKeyPolicy, type Caller } from './auth';
+import { createAdmission } from './admission';
+import { createApiKeyCheck, type Caller } from './auth';
 import { toHttpError } from './http-error';
-import type { Metrics } from './metrics';
 import { createKeyRateLimit } from './key-rate-limit';
 import { createBodyGate } from './body/body-gate';
 import { createJsonBodyReader, DEFAULT_MAX_JSON_DEPTH, type BodyLimits } from './read-json-body';
@@ -21,60 +17,12 @@ import { createPassthrough } from './passthrough/create-passthrough';
 import type { RetryRunner } from './passthrough/forward-request';
 import { DEFAULT_PASSTHROUGH_ROUTES } from './passthrough/passthrough-routes';
 import { createChatCompletionsHandler } from './routes/chat-completions';
-import { guardOperatorRoute, type OperatorRouteExposure } from './operator-routes';
+import { createModelsHandler } from './routes/models';
+import { createReportedShadowArm } from './create-reported-shadow-arm';
+import type { AppDeps } from './app-deps';
+import { guardOperatorRoute } from './operator-routes';
 
-export interface HealthReport {
-  status: 'ok' | 'degraded' | 'down';
-  upstreams: Record<
-    string,
-    {
-      status: 'ok' | 'down';
-      url: string;
-      simulated: boolean;
-      httpStatus: number | null;
-      /** Why a reachable upstream is not ready (e.g. its served names are not checked yet). */
-      error?: string;
-    }
-  >;
-}
-
-export interface AppDeps {
-  logger: Logger;
-  /** Each model: what the pipeline solves with, and how a plain request is passed through. */
-  backends: ReadonlyMap<string, ModelBackend & ChatForwarder>;
-  ttsDefaults: TtsDefaults;
-  /** Accepted client keys with their limits; empty = no auth. */
-  apiKeys: readonly ApiKeyPolicy[];
-  bodyLimitBytes: number;
-  /** Policy upstream that receives the allow-listed /v1 routes (null = 404 for them). */
-  passthrough: {
-    url: string;
-    apiKey?: string;
-    /** "METHOD /v1/path" entries; default: vLLM's OpenAI routes (passthrough-routes.ts). */
-    routes?: readonly string[];
-    timeoutMs?: number;
-    retries?: number;
-    /** The shared upstream retry rule (composition root: src/upstream/transport/retry.ts). */
-    retry?: RetryRunner;
-  } | null;
-  /** Body limits beyond the size (defaults: read-json-body.ts `bodyLimits`). */
-  body?: Partial<Omit<BodyLimits, 'limitBytes' | 'gate'>> & {
-    maxBufferedBodies?: number;
-    maxBufferedBytes?: number;
-  };
-  /** Who may read /health's detail and /metrics when API keys are configured. */
-  exposure?: OperatorRouteExposure;
-  health: () => Promise<HealthReport>;
-  metrics: Metrics;
-  keepaliveMs: number;
-  admission: AdmissionOptions;
-  /** Online A/B shadow arm (config `ab`); rate 0 = off. */
-  shadow: { rate: number; maxConcurrent: number } | null;
-  now?: () => number;
-  randomSeed?: () => number;
-  /** Where votes group answers (a worker pool); the request's own thread when absent. */
-  grouping?: GroupingService;
-}
+export type { AppDeps, HealthReport } from './app-deps';
 
 export type TtsProxyApp = express.Express & {
   shadow: ShadowArm | null;
@@ -127,34 +75,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     return caller;
   };
 
-  const shadow =
-    deps.shadow && deps.shadow.rate > 0
-      ? createShadowArm(
-          {
-            rate: deps.shadow.rate,
-            arm: 'cot',
-            maxConcurrent: deps.shadow.maxConcurrent,
-            random: Math.random,
-          },
-          (outcome) => {
-            deps.metrics.shadowRuns.inc({ outcome: 'ok' });
-            deps.metrics.shadowAgreement.inc({
-              agree: outcome.agree === null ? 'unknown' : String(outcome.agree),
-            });
-            deps.metrics.shadowRatio.observe({ kind: 'tokens' }, outcome.tokenRatio);
-            deps.metrics.shadowRatio.observe({ kind: 'flops' }, outcome.flopsRatio);
-            deps.metrics.shadowRatio.observe({ kind: 'latency' }, outcome.latencyRatio);
-            deps.logger.info({ shadow: outcome }, 'shadow baseline arm finished');
-          },
-          (error) => {
-            deps.metrics.shadowRuns.inc({ outcome: 'error' });
-            deps.logger.warn(
-              { err: error instanceof Error ? error.message : String(error) },
-              'shadow baseline arm failed',
-            );
-          },
-        )
-      : null;
+  const shadow = createReportedShadowArm(deps.shadow, deps.metrics, deps.logger);
   // The busiest route first: every layer before it is matched on every request.
   const chat = createChatCompletionsHandler(
     {
@@ -251,25 +172,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     response.send(await deps.metrics.registry.metrics());
   });
 
-  app.get('/v1/models', (_request, response) => {
-    const created = 1_730_000_000;
-    response.json({
-      object: 'list',
-      data: [...deps.backends.values()].map((backend) => ({
-        id: backend.info.name,
-        object: 'model',
-        created,
-        owned_by: backend.info.isSimulated ? 'tts-proxy (simulated upstream)' : 'tts-proxy',
-        simulated: backend.info.isSimulated,
-        upstream_model: backend.info.servedName,
-        tts: {
-          params_b: backend.info.paramsB,
-          family: backend.info.family,
-          prm: backend.info.prm?.name ?? null,
-        },
-      })),
-    });
-  });
+  app.get('/v1/models', createModelsHandler(deps.backends));
 
   const passthrough = deps.passthrough
     ? createPassthrough({

@@ -11,11 +11,14 @@ import {
   AGGREGATIONS,
   STRATEGY_NAMES,
   VOTE_NAMES,
+  type ChatConversation,
+  type PolicyMessage,
   type StrategyName,
   type TtsRequest,
   type TtsRequestPart,
 } from '../pipeline';
-import { chatRequestSchema, type ChatRequestWire } from './openai-wire';
+import { findScopeBlockers } from './find-scope-blockers';
+import { chatRequestSchema, messageText, type ChatRequestWire } from './openai-wire';
 
 function nonNegativeInteger(param: string) {
   const error = `Invalid value for '${param}': expected a non-negative integer.`;
@@ -154,6 +157,32 @@ function timeoutOf(body: ChatRequestWire): number | null {
   return parseWith(positiveInteger('tts_timeout_ms', ' (milliseconds)'), value, 'tts_timeout_ms');
 }
 
+function toPolicyMessages(body: ChatRequestWire): PolicyMessage[] {
+  return body.messages.map((message) => {
+    // Chat templates know system/user/assistant/tool; OpenAI's newer roles map onto them.
+    const role =
+      message.role === 'developer' ? 'system' : message.role === 'function' ? 'tool' : message.role;
+    return { role, content: messageText(message) };
+  });
+}
+
+/** The sampling fields the search replaces with the policy family's preset. */
+const PRESET_FIELDS = ['temperature', 'top_p', 'stop'] as const;
+
+/** The conversation and the OpenAI fields the search reads (the body is already schema-checked). */
+export function readConversation(body: ChatRequestWire): ChatConversation {
+  return {
+    messages: toPolicyMessages(body),
+    blockers: findScopeBlockers(body),
+    choices: body.n ?? 1,
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+    seed: body.seed ?? null,
+    ignoredParameters: PRESET_FIELDS.filter(
+      (field) => body[field] !== undefined && body[field] !== null,
+    ),
+  };
+}
+
 /**
  * The request's TTS ask from its (already schema-checked) body and its headers. Sources are
  * parsed in a fixed order — alias, headers, body, A/B arm — so the first bad one is the 400.
@@ -163,6 +192,7 @@ export function parseTtsRequest(body: ChatRequestWire, headers: IncomingHttpHead
   const header = headerPart(headers);
   const fromBody = bodyPart(body);
   const ab = headerValue(headers, 'x-tts-ab');
+  let conversation: ChatConversation | undefined;
   return {
     model: name,
     header,
@@ -172,6 +202,10 @@ export function parseTtsRequest(body: ChatRequestWire, headers: IncomingHttpHead
     timeoutMs: timeoutOf(body),
     returnCandidates: body.tts_return_candidates === true,
     streamProgress: body.tts_stream_progress === true,
+    // Built on first read: a plain passthrough (the hot path) never reads it.
+    get conversation() {
+      return (conversation ??= readConversation(body));
+    },
   };
 }
 

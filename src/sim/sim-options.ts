@@ -1,4 +1,4 @@
-import type { RewardKnobs } from './reward/reward-profile';
+import type { RewardKnobs, SimPrmFamily } from './reward/reward-profile';
 import type { PolicyFamily } from './world/policy-strength';
 
 /** A simulated policy LLM (one per simulator process, like one model per vLLM server). */
@@ -13,7 +13,8 @@ export interface SimPolicyModel {
   maxModelLen?: number;
 }
 
-export type PrmFamily = 'qwen2.5-math-prm' | 'math-shepherd' | 'rlhflow' | 'skywork-o1' | 'outcome';
+/** The PRM families the simulator reads (its own list, kept apart from src/prm on purpose). */
+export type PrmFamily = SimPrmFamily;
 
 /** A simulated reward model. */
 export interface SimPrmModel {

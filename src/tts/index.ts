@@ -15,7 +15,13 @@ export { majorityVote, MAJORITY_VOTE_DEFAULTS } from './majority-vote';
 export { bestOfN, BEST_OF_N_DEFAULTS } from './best-of-n';
 export { beamSearch, BEAM_SEARCH_DEFAULTS } from './beam-search';
 export { dvts, DVTS_DEFAULTS } from './dvts';
-export { METHODS, METHOD_DEFAULTS, isMethodName } from './methods';
+export {
+  METHODS,
+  METHOD_DEFAULTS,
+  METHOD_TRAITS,
+  isMethodName,
+  type MethodTraits,
+} from './methods';
 export { PAPER_DEFAULTS } from './method-defaults';
 export { beamShape, type BeamShape } from './beam-shape';
 export { aggregateScores } from './step-scores';

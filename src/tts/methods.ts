@@ -27,6 +27,25 @@ export const METHOD_DEFAULTS: Readonly<Record<MethodName, Readonly<SearchOptions
   },
 );
 
+/** What the layers around a method must know of it, declared beside the method table. */
+export interface MethodTraits {
+  /** Scores with the PRM (a `Verifier`): without one configured the method cannot run. */
+  needsVerifier: boolean;
+  /**
+   * Extends partial solutions step by step in beams of width M (N a positive multiple of M); a
+   * stack that can only sample whole solutions cannot run it.
+   */
+  isStepWise: boolean;
+}
+
+export const METHOD_TRAITS: Readonly<Record<MethodName, Readonly<MethodTraits>>> = Object.freeze({
+  cot: { needsVerifier: false, isStepWise: false },
+  majority: { needsVerifier: false, isStepWise: false },
+  best_of_n: { needsVerifier: true, isStepWise: false },
+  beam_search: { needsVerifier: true, isStepWise: true },
+  dvts: { needsVerifier: true, isStepWise: true },
+});
+
 /** Narrow a string (e.g. from a request) to a method name. */
 export function isMethodName(value: string): value is MethodName {
   return Object.hasOwn(METHODS, value);

@@ -83,7 +83,9 @@ export type SearchWarningCode =
   /** Answer grouping fell back to key equality (work budget spent, or its worker failed). */
   | 'equivalence-degraded'
   /** The serving stack does not accept a sampling field, so it ran with the server's value. */
-  | 'sampling-not-pinned';
+  | 'sampling-not-pinned'
+  /** The client set sampling fields (temperature, top_p, stop) the family's preset replaces. */
+  | 'parameter-ignored';
 
 export interface SearchWarning {
   code: SearchWarningCode;

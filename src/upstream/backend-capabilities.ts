@@ -2,6 +2,7 @@
  * What each serving stack can do for the search, so a request for a method a stack cannot run is
  * refused up front with a 400 that names the reason, instead of failing half-way through a search.
  */
+import { METHOD_TRAITS } from '../tts';
 import { METHOD_NAMES, type MethodName } from '../tts/search-types';
 import { STACK_KINDS, type StackKind } from './stack-kinds';
 
@@ -21,7 +22,10 @@ export interface BackendCapabilities {
 }
 
 const ALL_METHODS: readonly MethodName[] = METHOD_NAMES;
-const WHOLE_SOLUTION_METHODS: readonly MethodName[] = ['cot', 'best_of_n', 'majority'];
+/** What a stack that can only sample whole solutions runs (no step-wise continuation). */
+const WHOLE_SOLUTION_METHODS: readonly MethodName[] = METHOD_NAMES.filter(
+  (method) => !METHOD_TRAITS[method].isStepWise,
+);
 
 export const BACKEND_CAPABILITIES: Readonly<Record<StackKind, Readonly<BackendCapabilities>>> =
   Object.freeze({
@@ -58,7 +62,11 @@ export function isStackKind(value: string): value is StackKind {
 export function describeUnsupportedMethod(stack: StackKind, method: MethodName): string | null {
   const capabilities = BACKEND_CAPABILITIES[stack];
   if (capabilities.methods.includes(method)) return null;
-  const alternatives = capabilities.methods.filter((name) => name !== 'cot').join(' or ');
+  // The PRM-guided alternative first: it is the closer substitute for a search method.
+  const alternatives = capabilities.methods
+    .filter((name) => name !== 'cot')
+    .sort((a, b) => Number(METHOD_TRAITS[b].needsVerifier) - Number(METHOD_TRAITS[a].needsVerifier))
+    .join(' or ');
   return `${stack} backends ${capabilities.limitation ?? 'cannot run it'}, so ${method} is unavailable; use ${alternatives}.`;
 }
 

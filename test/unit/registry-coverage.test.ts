@@ -11,7 +11,7 @@ import { PRM_FAMILY_NAMES, type PrmFamilyName } from '../../src/prm';
 import { POLICY_FAMILY_NAMES } from '../../src/prompt';
 import { STRATEGY_NAMES } from '../../src/select';
 import { startSimulator, type PrmFamily as SimPrmFamily } from '../../src/sim';
-import { METHOD_DEFAULTS, METHOD_NAMES, METHODS } from '../../src/tts';
+import { METHOD_DEFAULTS, METHOD_NAMES, METHOD_TRAITS, METHODS } from '../../src/tts';
 import { BACKEND_CAPABILITIES, STACK_KINDS } from '../../src/upstream';
 
 // The simulator keeps its own reading of each format (on purpose); its family type must still
@@ -56,9 +56,11 @@ describe('PRM family registry coverage', () => {
 });
 
 describe('search method registry coverage', () => {
-  it('every method has an implementation and the paper defaults', () => {
+  it('every method has an implementation, the paper defaults and its traits', () => {
     expect(Object.keys(METHODS).sort()).toEqual([...METHOD_NAMES].sort());
     expect(Object.keys(METHOD_DEFAULTS).sort()).toEqual([...METHOD_NAMES].sort());
+    // What the pipeline and the stacks read of a method (PRM needed, step-wise) comes from here.
+    expect(Object.keys(METHOD_TRAITS).sort()).toEqual([...METHOD_NAMES].sort());
   });
 
   it('every method can be requested and configured as a strategy, besides auto', () => {

@@ -6,10 +6,10 @@
  * test). The pieces live in ./calibrate/, one job each:
  * - calibrate-command.ts: the CLI flags and usage text, `calibrateCommand`
  * - run-calibrate.ts: `runCalibrate`, which ties the others together
- * - load-dataset.ts: reading and checking the dev set
  * - plan-jobs.ts: the (problem, budget, method) requests to send
- * - read-progress.ts, config-fingerprint.ts, create-line-appender.ts: the progress file (its
- *   fingerprinted header, resume, appends)
+ * - read-progress.ts, config-fingerprint.ts: the progress file's fingerprinted header and records
+ * The dev set is read and the progress file resumed and appended with the eval's own loader and
+ * resume log (src/eval/harness/), so both commands accept the same datasets and resume alike.
  * - run-jobs.ts, run-pool.ts, measure.ts: the requests, with bounded concurrency, through the
  *   in-process proxy
  * - create-progress.ts: the progress line with an ETA

@@ -1,25 +1,21 @@
 /**
- * Judges the paper's findings and headline cells (`paper-targets.ts`) on a reproduction run:
+ * Judges the paper's findings (`paper-targets.ts`) on a reproduction run (`run-view.ts`):
  * our numbers beside the paper's, pass/fail each. A sub-check whose pairs were not run (the
  * quick profile runs a subset) is reported as not run, never as passed.
  */
+import { PAPER_FINDINGS, type FindingId, type TargetPolicy, type TargetPrm } from './paper-targets';
 import {
-  HEADLINE_CELLS,
-  PAPER_FINDINGS,
-  type FindingId,
-  type TargetPolicy,
-  type TargetPrm,
-} from './paper-targets';
-import { pairKey } from './reproduction-plan';
+  BINS,
+  binSize,
+  RunView,
+  type DifficultyBin,
+  type ReproductionRun,
+  type Verdict,
+} from './run-view';
 import { accuracy, type PairResult } from './run-world-grid';
 
-export interface ReproductionRun {
-  budgets: readonly number[];
-  problems: number;
-  pairs: ReadonlyMap<string, PairResult>;
-}
-
-export type Verdict = 'pass' | 'fail' | 'not run';
+export type { ReproductionRun, Verdict };
+export { checkHeadlineCells, type CellResult } from './check-headline-cells';
 
 export interface FindingResult {
   id: FindingId;
@@ -29,79 +25,8 @@ export interface FindingResult {
   claim: string;
 }
 
-export interface CellResult {
-  id: string;
-  paper: number;
-  ours: number | null;
-  tolerance: number;
-  verdict: Verdict;
-  source: string;
-}
-
-export type DifficultyBin = 'easy' | 'medium' | 'hard';
-export const BINS: readonly DifficultyBin[] = ['easy', 'medium', 'hard'];
-
-/** The paper's bins by per-policy Pass@1: easy ≥ 50%, medium 10–50%, hard < 10%. */
-export function passAtOneBin(passAtOne: number): DifficultyBin {
-  if (passAtOne >= 0.5) return 'easy';
-  if (passAtOne >= 0.1) return 'medium';
-  return 'hard';
-}
-
 const MIN_BIN = 10;
 const fmt = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : 'n/a');
-
-function binMask(pair: PairResult, bin: DifficultyBin | null): boolean[] | undefined {
-  if (bin === null) return undefined;
-  return pair.passAtOne.map((p) => passAtOneBin(p) === bin);
-}
-
-function binSize(pair: PairResult, bin: DifficultyBin): number {
-  return pair.passAtOne.filter((p) => passAtOneBin(p) === bin).length;
-}
-
-export class RunView {
-  constructor(private readonly run: ReproductionRun) {}
-
-  pair(policy: TargetPolicy, prm: TargetPrm): PairResult | null {
-    return this.run.pairs.get(pairKey(policy, prm)) ?? null;
-  }
-
-  get largest(): number {
-    return Math.max(...this.run.budgets);
-  }
-
-  /** Mean accuracy of a method over the budgets ≥ 16. */
-  averaged(pair: PairResult, method: string, bin: DifficultyBin | null = null): number {
-    const budgets = this.run.budgets.filter((n) => n >= 16);
-    const values = budgets.map((n) =>
-      accuracy(pair.cells.get(`${method}@${n}`), binMask(pair, bin)),
-    );
-    return values.reduce((sum, v) => sum + v, 0) / values.length;
-  }
-
-  search(pair: PairResult, bin: DifficultyBin | null = null): number {
-    return Math.max(this.averaged(pair, 'beam_search', bin), this.averaged(pair, 'dvts', bin));
-  }
-
-  at(pair: PairResult, method: string, n: number): number {
-    return accuracy(pair.cells.get(`${method}@${n}`));
-  }
-
-  /** The paper's oracle: per Pass@1 bin the best cell, combined over the bins. */
-  computeOptimal(pair: PairResult): number {
-    let right = 0;
-    for (const bin of BINS) {
-      const mask = binMask(pair, bin);
-      const size = binSize(pair, bin);
-      if (size === 0) continue;
-      let best = 0;
-      for (const outcomes of pair.cells.values()) best = Math.max(best, accuracy(outcomes, mask));
-      right += (best * size) / 100;
-    }
-    return (100 * right) / pair.passAtOne.length;
-  }
-}
 
 type Check = (view: RunView) => { verdict: Verdict; ours: string };
 
@@ -336,46 +261,4 @@ export function checkFindings(run: ReproductionRun): FindingResult[] {
     claim: finding.claim,
     ...CHECKS[finding.id](view),
   }));
-}
-
-export function checkHeadlineCells(run: ReproductionRun): CellResult[] {
-  const view = new RunView(run);
-  return HEADLINE_CELLS.map((cell) => {
-    const prm: TargetPrm = cell.prm ?? Q72;
-    // CoT and majority need no PRM: any pair of the policy has them.
-    const pair =
-      view.pair(cell.policy, prm) ??
-      (cell.prm === null
-        ? ([...run.pairs.values()].find(
-            (p) =>
-              p.policy.family === cell.policy.family && p.policy.paramsB === cell.policy.paramsB,
-          ) ?? null)
-        : null);
-    let ours: number | null = null;
-    if (pair) {
-      if (cell.measure === 'cot') ours = accuracy(pair.cells.get('cot@1'));
-      else if (cell.measure === 'majority') ours = view.at(pair, 'majority', view.largest);
-      else if (cell.measure === 'compute-optimal')
-        ours = pair.cells.has(`beam_search@${view.largest}`) ? view.computeOptimal(pair) : null;
-      else
-        ours =
-          cell.rule !== undefined && pair.rules.has(cell.rule)
-            ? accuracy(pair.rules.get(cell.rule))
-            : null;
-    }
-    const verdict: Verdict =
-      ours === null
-        ? 'not run'
-        : Math.abs(ours - cell.paperValue) <= cell.tolerance
-          ? 'pass'
-          : 'fail';
-    return {
-      id: cell.id,
-      paper: cell.paperValue,
-      ours,
-      tolerance: cell.tolerance,
-      verdict,
-      source: cell.source,
-    };
-  });
 }

@@ -7,13 +7,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   autoSearch,
-  buildCalibrationProblems,
-  fitCalibration,
   parseStrategyTable,
   probeSamplesFromCandidates,
-  type CalibrationRecord,
   type StrategyTable,
 } from '../../select';
+import { buildCalibrationProblems, fitCalibration, type CalibrationRecord } from '../../calibrate';
 import { extractAnswer } from '../../answer';
 import { METHOD_DEFAULTS, METHODS, selectAnswer, type Candidate, type MethodName } from '../../tts';
 import { createSeededRandom, hashString } from '../../util';

@@ -1,6 +1,7 @@
 /**
- * POST /v1/chat/completions. Thin: parse, plan, then either forward unchanged (no TTS asked for)
- * or run the pipeline and render JSON or SSE. Errors go to the one error handler.
+ * POST /v1/chat/completions. Thin: parse the wire into a `TtsRequest`, hand it to the pipeline's
+ * one entrance (`solveChat`), then forward unchanged (passthrough) or render its answer as JSON
+ * or SSE. Errors go to the one error handler.
  */
 import type { GroupingService } from '../../answer';
 import { randomUUID } from 'node:crypto';
@@ -8,26 +9,19 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ModelNotFoundError } from '../../errors';
 import {
-  decideScope,
-  resolveTimeout,
-  resolveTtsPlan,
-  verifierQuestion,
-  type ScopeDecision,
-  type SingleAnswerVerdict,
   solveChat,
+  type ChatRun,
   type ModelBackend,
-  type PolicyMessage,
   type TtsDefaults,
-  type TtsPlan,
-  type TtsRequest,
   type ShadowArm,
   type SolveMetadata,
 } from '../../pipeline';
 import type { ChatForwarder } from '../../contracts';
+import type { SearchEvent } from '../../tts/search-types';
 import { isAbortError } from '../../util';
 import type { Caller } from '../auth';
 import type { Metrics } from '../metrics';
-import { messageText, type ChatRequestWire } from '../openai-wire';
+import type { ChatRequestWire } from '../openai-wire';
 import { parseChatRequest } from '../parse-chat-request';
 import { openSse } from '../sse';
 import { answerChunks, progressChunk } from '../tts-stream-chunks';
@@ -37,9 +31,9 @@ import {
   ttsMetadataWire,
   usageWire,
   type CompletionIdentity,
+  type ReasoningParserName,
 } from '../to-chat-completion';
 import { toHttpError } from '../http-error';
-import { findScopeBlockers } from '../find-scope-blockers';
 import { forwardChat } from './forward-chat';
 import { passThroughNote } from './scope-passthrough';
 
@@ -55,14 +49,7 @@ export interface ChatRouteDeps {
   grouping?: GroupingService;
 }
 
-function toPolicyMessages(request: ChatRequestWire): PolicyMessage[] {
-  return request.messages.map((message) => {
-    // Chat templates know system/user/assistant/tool; OpenAI's newer roles map onto them.
-    const role =
-      message.role === 'developer' ? 'system' : message.role === 'function' ? 'tool' : message.role;
-    return { role, content: messageText(message) };
-  });
-}
+type TtsRun = Extract<ChatRun, { kind: 'tts' }>;
 
 export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger) {
   return async function chatCompletions(
@@ -74,25 +61,25 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const { wire: body, tts } = parseChatRequest(request.body, request.headers);
     const backend = deps.backends.get(tts.model);
     if (!backend) throw new ModelNotFoundError(body.model);
-    const isAsked =
-      tts.header !== null || tts.body !== null || tts.alias !== null || tts.forcedArm !== null;
-    const defaultBudget = backend.info.scope?.defaultBudget ?? null;
-    const planned = resolveTtsPlan(
-      isAsked || defaultBudget === null ? tts : { ...tts, modelDefault: { n: defaultBudget } },
-      backend.info,
-      deps.ttsDefaults,
-      caller?.maxBudget ?? null,
-    );
-    if (tts.forcedArm) response.setHeader('x-tts-ab-arm', tts.forcedArm);
-    const scope = planned === null ? null : scopeOf(body, backend, isAsked);
-    const plan = planned === null || scope?.kind !== 'tts' ? null : planned;
-
     // A client disconnect aborts every upstream call of this request; a finished one is counted.
     const controller = new AbortController();
+    // Progress reaches the stream once its headers are out; the search starts with an upstream
+    // call, so no event comes earlier.
+    let onProgress: ((event: SearchEvent) => void) | null = null;
+    const run = solveChat(tts, backend, {
+      defaults: deps.ttsDefaults,
+      keyMaxBudget: caller?.maxBudget ?? null,
+      signal: controller.signal,
+      now: deps.now,
+      randomSeed: deps.randomSeed,
+      ...(deps.grouping ? { grouping: deps.grouping } : {}),
+      ...(body.stream === true ? { onEvent: (event: SearchEvent) => onProgress?.(event) } : {}),
+    });
+    if (tts.forcedArm) response.setHeader('x-tts-ab-arm', tts.forcedArm);
     const series = deps.metrics.requestSeries(
       'chat_completions',
       tts.model,
-      plan?.method ?? 'passthrough',
+      run.kind === 'tts' ? run.method : 'passthrough',
     );
     response.on('close', () => {
       if (response.writableFinished)
@@ -100,110 +87,63 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       else controller.abort();
     });
 
-    if (plan === null) {
-      const note =
-        planned !== null && scope?.kind === 'passthrough'
-          ? passThroughNote(scope, planned.requested)
-          : null;
+    if (run.kind === 'passthrough') {
+      const note = run.scope === null ? null : passThroughNote(run.scope, run.scope.requested);
       await forwardChat(backend, body, body.model, response, controller.signal, note);
       return;
     }
-    await runTts(
-      deps,
-      backend,
-      plan,
-      tts,
+    const identity: CompletionIdentity = {
+      id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+    };
+    const reasoningParser = backend.info.scope?.reasoningParser ?? null;
+    if (body.stream !== true) {
+      const result = await run.result;
+      recordOutcome(deps, logger, result.metadata);
+      response.set({
+        'x-tts-strategy': result.metadata.method,
+        'x-tts-budget-spent': String(result.metadata.generations),
+      });
+      response.status(200).json(toChatCompletion(result, identity, reasoningParser));
+      if (run.shadowInput) deps.shadow?.maybeRun(run.shadowInput, result);
+      return;
+    }
+    await streamTts(deps, logger, run, {
       body,
       response,
       controller,
-      logger,
-      scope?.kind === 'tts' ? scope.verdict : null,
-    );
-  };
-}
-
-/** The scope rule for a request that would run TTS (docs/request-scope.md). */
-function scopeOf(body: ChatRequestWire, backend: ModelBackend, isAsked: boolean): ScopeDecision {
-  let lastUserText = '';
-  for (let i = body.messages.length - 1; i >= 0; i--) {
-    const message = body.messages[i];
-    if (message?.role === 'user') {
-      lastUserText = messageText(message);
-      break;
-    }
-  }
-  return decideScope({
-    blockers: findScopeBlockers(body),
-    origin: isAsked ? 'request' : 'default',
-    lastUserText,
-    defaultBudgetScope: backend.info.scope?.defaultBudgetScope ?? 'single-answer',
-  });
-}
-
-async function runTts(
-  deps: ChatRouteDeps,
-  backend: ModelBackend,
-  plan: TtsPlan,
-  tts: TtsRequest,
-  body: ChatRequestWire,
-  response: Response,
-  controller: AbortController,
-  logger: Logger,
-  /** Whether the last user turn looks like a single-answer problem, and why (null: assume so). */
-  verdict: SingleAnswerVerdict | null,
-): Promise<void> {
-  // A client-forced A/B arm is the comparison already: no shadow run on top.
-  const mayShadow = tts.forcedArm === null;
-  const messages = toPolicyMessages(body);
-  const question = verifierQuestion(messages);
-  const identity: CompletionIdentity = {
-    id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
-    created: Math.floor(Date.now() / 1000),
-    model: body.model,
-  };
-  const wantsProgress = tts.streamProgress;
-  const reasoningParser = backend.info.scope?.reasoningParser ?? null;
-  const solveInput = {
-    backend,
-    plan,
-    messages,
-    question,
-    looksSingleAnswer: verdict?.looksSingleAnswer ?? true,
-    ...(verdict ? { scopeReason: verdict.reason } : {}),
-    choices: body.n ?? 1,
-    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
-    seed: body.seed ?? deps.randomSeed(),
-    returnCandidates: tts.returnCandidates,
-    signal: controller.signal,
-    now: deps.now,
-    timeoutMs: resolveTimeout(tts.timeoutMs, deps.ttsDefaults),
-    ...(deps.grouping ? { grouping: deps.grouping } : {}),
-  };
-  const ignored = ['temperature', 'top_p', 'stop'].filter(
-    (field) => body[field] !== undefined && body[field] !== null,
-  );
-
-  if (body.stream !== true) {
-    const result = await solveChat(solveInput);
-    addIgnoredWarning(result.metadata.warnings, ignored);
-    recordOutcome(deps, result.metadata);
-    if (result.metadata.degraded)
-      logger.warn(
-        { degraded: result.metadata.degraded, method: result.metadata.method },
-        'tts degraded',
-      );
-    response.set({
-      'x-tts-strategy': result.metadata.method,
-      'x-tts-budget-spent': String(result.metadata.generations),
+      identity,
+      reasoningParser,
+      wantsProgress: tts.streamProgress,
+      setProgress: (send) => {
+        onProgress = send;
+      },
     });
-    response.status(200).json(toChatCompletion(result, identity, reasoningParser));
-    if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
-    return;
-  }
+  };
+}
 
-  // Streaming: headers now, keep-alives while searching so clients never time out.
+interface StreamTarget {
+  body: ChatRequestWire;
+  response: Response;
+  controller: AbortController;
+  identity: CompletionIdentity;
+  reasoningParser: ReasoningParserName | null;
+  wantsProgress: boolean;
+  /** Where the search's progress events go from now on. */
+  setProgress: (send: (event: SearchEvent) => void) => void;
+}
+
+/** Streaming: headers now, keep-alives while searching so clients never time out. */
+async function streamTts(
+  deps: ChatRouteDeps,
+  logger: Logger,
+  run: TtsRun,
+  target: StreamTarget,
+): Promise<void> {
+  const { body, response, controller, identity, reasoningParser } = target;
   // With auto the method is known only after the probe: the header says 'auto' then.
-  const sse = openSse(response, { 'x-tts-strategy': plan.method });
+  const sse = openSse(response, { 'x-tts-strategy': run.method });
   const keepalive = setInterval(() => sse.comment('keep-alive'), deps.keepaliveMs);
   let sentRole = false;
   const sendRole = (): void => {
@@ -220,17 +160,14 @@ async function runTts(
       ]),
     );
   };
+  target.setProgress((event) => {
+    if (!target.wantsProgress) return;
+    sendRole();
+    sse.send(progressChunk(identity, event));
+  });
   try {
-    const result = await solveChat({
-      ...solveInput,
-      onEvent: (event) => {
-        if (!wantsProgress) return;
-        sendRole();
-        sse.send(progressChunk(identity, event));
-      },
-    });
-    addIgnoredWarning(result.metadata.warnings, ignored);
-    recordOutcome(deps, result.metadata);
+    const result = await run.result;
+    recordOutcome(deps, logger, result.metadata);
     result.choices.forEach((choice, index) => {
       if (index === 0) sendRole();
       else
@@ -257,7 +194,7 @@ async function runTts(
     if (body.stream_options?.include_usage === true)
       sse.send(chunk(identity, [], { usage: usageWire(result) }));
     sse.done();
-    if (mayShadow) deps.shadow?.maybeRun(solveInput, result);
+    if (run.shadowInput) deps.shadow?.maybeRun(run.shadowInput, result);
   } catch (error) {
     if (isAbortError(error) && controller.signal.aborted) return;
     // Headers are gone: report the error in-band so OpenAI SDKs throw (they check `error` keys).
@@ -270,17 +207,9 @@ async function runTts(
   }
 }
 
-function addIgnoredWarning(warnings: { code: string; message: string }[], ignored: string[]): void {
-  if (ignored.length > 0) {
-    warnings.push({
-      code: 'parameter-ignored',
-      message: `${ignored.join(', ')} ignored: test-time scaling uses the policy family's sampling preset`,
-    });
-  }
-}
-
-function recordOutcome(deps: ChatRouteDeps, metadata: SolveMetadata): void {
+function recordOutcome(deps: ChatRouteDeps, logger: Logger, metadata: SolveMetadata): void {
   const { method, degraded, auto } = metadata;
+  if (degraded) logger.warn({ degraded, method }, 'tts degraded');
   deps.metrics.ttsMethods.inc({ method, requested: metadata.requestedStrategy });
   if (degraded) deps.metrics.ttsDegraded.inc({ reason: degraded.split(':')[0] ?? degraded });
   deps.metrics.ttsGenerations.inc({ method }, metadata.generations);

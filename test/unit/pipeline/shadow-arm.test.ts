@@ -1,6 +1,6 @@
 import {
   createShadowArm,
-  solveChat,
+  solvePlan,
   type ModelBackend,
   type ShadowOutcome,
   type SolveInput,
@@ -62,7 +62,7 @@ describe('createShadowArm', () => {
       (o) => outcomes.push(o),
       () => undefined,
     );
-    const primary = await solveChat(input);
+    const primary = await solvePlan(input);
     expect(shadow.maybeRun(input, primary)).toBe(true);
     await shadow.idle();
     expect(outcomes).toHaveLength(1);
@@ -74,7 +74,7 @@ describe('createShadowArm', () => {
   });
 
   it('samples at the configured rate and never shadows a CoT request', async () => {
-    const primary = await solveChat(input);
+    const primary = await solvePlan(input);
     const never = createShadowArm(
       { rate: 0.05, arm: 'cot', maxConcurrent: 2, random: () => 0.5 },
       () => undefined,
@@ -92,7 +92,7 @@ describe('createShadowArm', () => {
   });
 
   it('stays bounded: extra samples are skipped while maxConcurrent runs are busy', async () => {
-    const primary = await solveChat(input);
+    const primary = await solvePlan(input);
     const shadow = createShadowArm(
       { rate: 1, arm: 'cot', maxConcurrent: 1, random: () => 0 },
       () => undefined,

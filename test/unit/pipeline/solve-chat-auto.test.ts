@@ -1,12 +1,12 @@
 /**
- * `tts_strategy: auto` end to end inside the pipeline: the plan defers to the probe, solveChat
+ * `tts_strategy: auto` end to end inside the pipeline: the plan defers to the probe, solvePlan
  * runs autoSearch with the model's table and stopping rule, and the metadata says what ran.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   resolveTtsPlan,
-  solveChat,
+  solvePlan,
   type AutoSettings,
   type ModelBackend,
   type ModelInfo,
@@ -82,7 +82,7 @@ function solve(
 ) {
   const plan = resolveTtsPlan({ header: null, body, alias: null }, backend.info, DEFAULTS);
   if (!plan) throw new Error('expected a plan');
-  return solveChat({
+  return solvePlan({
     backend,
     plan,
     ...scope,
@@ -129,7 +129,7 @@ describe('resolveTtsPlan with a strategy table', () => {
   });
 });
 
-describe('solveChat with auto', () => {
+describe('solvePlan with auto', () => {
   it('on an easy problem: BoN that reuses the probe and stops early, reported in the metadata', async () => {
     const { policy, verifier, backend } = setup({
       id: 'easy',
@@ -229,7 +229,7 @@ describe('solveChat with auto', () => {
     };
     const plan = resolveTtsPlan({ header: null, body: { n: 64 }, alias: null }, info, DEFAULTS);
     if (!plan) throw new Error('expected a plan');
-    const result = await solveChat({
+    const result = await solvePlan({
       backend,
       plan,
       messages: [{ role: 'user', content: 'q' }],

@@ -1,6 +1,10 @@
 import { DeadlineError, UpstreamError } from '../../../src/errors';
 import {
   solveChat,
+  solvePlan,
+  type ChatContext,
+  type ChatConversation,
+  type TtsRequest,
   type ModelBackend,
   type ModelInfo,
   type SolveInput,
@@ -79,11 +83,11 @@ function input(overrides: Partial<SolveInput> & Pick<SolveInput, 'backend' | 'pl
   };
 }
 
-describe('solveChat', () => {
+describe('solvePlan', () => {
   it('runs the planned method and reports usage, FLOPs and the vote table', async () => {
     const policy = createFakePolicy(toyScript(TOY_PROBLEM));
     const verifier = createFakeVerifier(toyScorer);
-    const result = await solveChat(
+    const result = await solvePlan(
       input({ backend: backend(policy, verifier), plan: plan('best_of_n', 8) }),
     );
     expect(result.choices).toHaveLength(1);
@@ -105,7 +109,7 @@ describe('solveChat', () => {
     const verifier = createFakeVerifier(toyScorer, {
       failOn: () => new UpstreamError('prm down', { upstream: 'prm', status: 503 }),
     });
-    const result = await solveChat(
+    const result = await solvePlan(
       input({ backend: backend(policy, verifier), plan: plan('best_of_n', 8) }),
     );
     expect(result.choices[0]?.text).toMatch(/\\boxed\{/);
@@ -116,7 +120,7 @@ describe('solveChat', () => {
 
   it('returns top-n distinct answers', async () => {
     const policy = createFakePolicy(toyScript({ ...TOY_PROBLEM, pCorrect: 0.5 }));
-    const result = await solveChat(
+    const result = await solvePlan(
       input({ backend: backend(policy, null), plan: plan('majority', 16), choices: 3 }),
     );
     const answers = result.choices.map((c) => c.answer);
@@ -150,7 +154,7 @@ describe('solveChat', () => {
         });
       },
     };
-    const result = await solveChat(
+    const result = await solvePlan(
       input({
         backend: backend(slowPolicy, createFakeVerifier(toyScorer)),
         plan: plan('beam_search', 8),
@@ -173,7 +177,7 @@ describe('solveChat', () => {
           });
         }),
     };
-    const error: unknown = await solveChat(
+    const error: unknown = await solvePlan(
       input({
         backend: backend(hanging, createFakeVerifier(toyScorer)),
         plan: plan('best_of_n', 4),
@@ -189,7 +193,7 @@ describe('solveChat', () => {
     controller.abort();
     const policy = createFakePolicy(toyScript(TOY_PROBLEM));
     await expect(
-      solveChat(
+      solvePlan(
         input({
           backend: backend(policy, null),
           plan: plan('majority', 4),
@@ -206,7 +210,7 @@ describe('solveChat', () => {
       },
     };
     await expect(
-      solveChat(input({ backend: backend(failing, null), plan: plan('majority', 4) })),
+      solvePlan(input({ backend: backend(failing, null), plan: plan('majority', 4) })),
     ).rejects.toBeInstanceOf(UpstreamError);
   });
 
@@ -220,7 +224,7 @@ describe('solveChat', () => {
     });
 
     it('an open-ended request gets the best-scored candidate, labelled, not degraded', async () => {
-      const result = await solveChat(
+      const result = await solvePlan(
         input({
           backend: backend(createFakePolicy(script), createFakeVerifier(scorer)),
           plan: plan('best_of_n', 3),
@@ -239,7 +243,7 @@ describe('solveChat', () => {
     });
 
     it('a single-answer request is chosen the same way but labelled degraded', async () => {
-      const result = await solveChat(
+      const result = await solvePlan(
         input({
           backend: backend(createFakePolicy(script), createFakeVerifier(scorer)),
           plan: plan('best_of_n', 3),
@@ -257,7 +261,7 @@ describe('solveChat', () => {
         'red leaves fall in autumn',
         'red leaves fall softly in autumn',
       ];
-      const result = await solveChat(
+      const result = await solvePlan(
         input({
           backend: backend(
             createFakePolicy(tableScript({ '': texts.map((text) => continuation(text, 'eos')) })),
@@ -282,11 +286,125 @@ describe('solveChat', () => {
           return { policy, promptTokens: 30 };
         },
       };
-      await solveChat(input({ backend: recording, plan: plan('majority', 3) }));
-      await solveChat(
+      await solvePlan(input({ backend: recording, plan: plan('majority', 3) }));
+      await solvePlan(
         input({ backend: recording, plan: plan('majority', 3), looksSingleAnswer: false }),
       );
       expect(seen).toEqual([true, false]);
     });
+  });
+});
+
+describe('solveChat', () => {
+  const DEFAULTS = {
+    defaultStrategy: 'best_of_n',
+    defaultBudget: 8,
+    maxBudget: 64,
+    defaultM: 4,
+    defaultTimeoutMs: 60_000,
+    maxTimeoutMs: 120_000,
+  } as const;
+
+  function request(
+    overrides: Partial<Omit<TtsRequest, 'conversation'>> = {},
+    conversation: Partial<ChatConversation> = {},
+  ): TtsRequest {
+    return {
+      model: 'toy',
+      header: null,
+      body: null,
+      alias: null,
+      forcedArm: null,
+      timeoutMs: null,
+      returnCandidates: false,
+      streamProgress: false,
+      conversation: {
+        messages: [{ role: 'user', content: 'What is 2+2?' }],
+        blockers: [],
+        choices: 1,
+        maxTokens: null,
+        seed: 11,
+        ignoredParameters: [],
+        ...conversation,
+      },
+      ...overrides,
+    };
+  }
+
+  function context(overrides: Partial<ChatContext> = {}): ChatContext {
+    return {
+      defaults: DEFAULTS,
+      keyMaxBudget: null,
+      signal: new AbortController().signal,
+      now: () => 0,
+      randomSeed: () => 5,
+      ...overrides,
+    };
+  }
+
+  const toy = (): ModelBackend =>
+    backend(createFakePolicy(toyScript(TOY_PROBLEM)), createFakeVerifier(toyScorer));
+
+  it('passes through, without reading the conversation, a request that asks for nothing', () => {
+    const plain = request();
+    Object.defineProperty(plain, 'conversation', {
+      get: () => {
+        throw new Error('read');
+      },
+    });
+    expect(solveChat(plain, toy(), context())).toEqual({ kind: 'passthrough', scope: null });
+  });
+
+  it('says why the scope rule passes a request through', () => {
+    const run = solveChat(
+      request(
+        { body: { n: 8 } },
+        { blockers: [{ code: 'tools', message: 'the request offers tools' }] },
+      ),
+      toy(),
+      context(),
+    );
+    expect(run).toMatchObject({
+      kind: 'passthrough',
+      scope: { code: 'tools', requested: 'best_of_n' },
+    });
+  });
+
+  it("knows the method before the search, and solves with the request's seed", async () => {
+    const run = solveChat(request({ body: { n: 8 } }), toy(), context());
+    if (run.kind !== 'tts') throw new Error('expected a TTS run');
+    expect(run.method).toBe('best_of_n');
+    expect(run.shadowInput?.seed).toBe(11);
+    const result = await run.result;
+    expect(result.metadata.method).toBe('best_of_n');
+    expect(result.metadata.generations).toBe(8);
+  });
+
+  it('names the sampling fields the preset replaces, and draws a seed when none was sent', async () => {
+    const run = solveChat(
+      request({ body: { n: 4 } }, { ignoredParameters: ['temperature', 'stop'], seed: null }),
+      toy(),
+      context(),
+    );
+    if (run.kind !== 'tts') throw new Error('expected a TTS run');
+    expect(run.shadowInput?.seed).toBe(5);
+    expect((await run.result).metadata.warnings).toContainEqual({
+      code: 'parameter-ignored',
+      message:
+        "temperature, stop ignored: test-time scaling uses the policy family's sampling preset",
+    });
+  });
+
+  it('offers no shadow baseline when the client forced an A/B arm', async () => {
+    const run = solveChat(request({ forcedArm: 'tts' }), toy(), context());
+    if (run.kind !== 'tts') throw new Error('expected a TTS run');
+    expect(run.shadowInput).toBeNull();
+    await run.result;
+  });
+
+  it('refuses a deadline above the maximum before anything is sent', () => {
+    expect(() =>
+      solveChat(request({ body: { n: 4 }, timeoutMs: 500_000 }), toy(), context()),
+    ).toThrow(/tts_timeout_ms 500000 is above/);
   });
 });

@@ -118,7 +118,53 @@ describe('parseChatRequest', () => {
       timeoutMs: 2000,
       returnCandidates: true,
       streamProgress: false,
+      conversation: {
+        messages: [{ role: 'user', content: 'What is 1+1?' }],
+        blockers: [],
+        choices: 1,
+        maxTokens: null,
+        seed: null,
+        ignoredParameters: [],
+      },
     });
+  });
+
+  it('reads the conversation as the search sees it: template roles, text, blockers, ignored fields', () => {
+    const { tts } = parseChatRequest(
+      {
+        model: 'm',
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is ' },
+              { type: 'text', text: '2+2?' },
+            ],
+          },
+        ],
+        n: 2,
+        max_tokens: 64,
+        seed: 7,
+        temperature: 0.2,
+        stop: null,
+        tools: [{ type: 'function', function: { name: 'f' } }],
+      },
+      {},
+    );
+    expect(tts.conversation).toEqual({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'What is 2+2?' },
+      ],
+      blockers: [expect.objectContaining({ code: 'tools' })],
+      choices: 2,
+      maxTokens: 64,
+      seed: 7,
+      ignoredParameters: ['temperature'],
+    });
+    // Built once, on first read.
+    expect(tts.conversation).toBe(tts.conversation);
   });
 
   it('lets the strategy inside tts_budget win over tts_strategy, and reads null as absent', () => {

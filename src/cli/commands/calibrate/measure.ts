@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { isEquivalent } from '../../../answer';
 import { TtsError } from '../../../errors';
-import type { CalibrationRecord } from '../../../select';
+import type { CalibrationRecord } from '../../../calibrate';
 import { hashString } from '../../../util';
 import type { Job } from './plan-jobs';
 

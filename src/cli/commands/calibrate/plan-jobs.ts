@@ -1,5 +1,8 @@
 import { TABLE_METHODS, type TableMethod } from '../../../select';
-import type { DevProblem } from './load-dataset';
+import type { EvalProblem } from '../../../eval';
+
+/** What a job needs of a dataset problem. */
+type DevProblem = Pick<EvalProblem, 'id' | 'problem' | 'answer'>;
 
 export interface Job {
   problem: DevProblem;

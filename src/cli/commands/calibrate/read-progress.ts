@@ -5,11 +5,14 @@
  * dataset's content, the serving config), so a rerun against anything else is refused instead of
  * mixing measurements.
  */
-import { existsSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../../../errors';
-import { calibrationRecordSchema, type CalibrationRecord } from '../../../select';
+import {
+  calibrationRecordKey,
+  calibrationRecordSchema,
+  type CalibrationRecord,
+} from '../../../calibrate';
+import { openResumeLog, type ResumeLogSpec } from '../../../eval';
 
 /**
  * What a progress file's records depend on besides their (problem, method, budget) key: budgets
@@ -28,10 +31,28 @@ const progressHeaderSchema = z.strictObject({
 
 export type ProgressHeader = Omit<z.infer<typeof progressHeaderSchema>, 'kind'>;
 
-const progressLineSchema = z.discriminatedUnion('kind', [
-  progressHeaderSchema,
-  z.strictObject({ kind: z.literal('record'), record: calibrationRecordSchema }),
-]);
+const recordLineSchema = z.strictObject({
+  kind: z.literal('record'),
+  record: calibrationRecordSchema,
+});
+
+/**
+ * The progress file as a resume log (src/eval/harness/resume-log.ts, shared with `eval`): records
+ * keyed by (problem, method, budget); any header line is read loosely and checked strictly below,
+ * so a header this version cannot read refuses the file instead of passing as a bad line.
+ */
+const PROGRESS_LOG: ResumeLogSpec<z.infer<typeof recordLineSchema>, Record<string, unknown>> = {
+  entry: recordLineSchema,
+  keyOf: (line) => calibrationRecordKey(line.record),
+  header: z.looseObject({ kind: z.literal('header') }),
+};
+
+/** A progress file read back: the finished records, and where the next ones go. */
+export interface Progress {
+  records: CalibrationRecord[];
+  /** Appends one finished record (synchronously; throws when the file cannot be written). */
+  append: (record: CalibrationRecord) => void;
+}
 
 /** How an earlier run's header differs from this run's, in words; empty when it does not. */
 function headerDifferences(found: ProgressHeader, wanted: ProgressHeader): string[] {
@@ -56,57 +77,35 @@ function headerDifferences(found: ProgressHeader, wanted: ProgressHeader): strin
 }
 
 /**
- * Finished records from an earlier run of the same calibration (a torn last line is ignored).
+ * Finished records from an earlier run of the same calibration (a torn last line is ignored), and
+ * the appender for this run's; a new file starts with this run's header.
  *
  * @throws ConfigError when the file was written for another model, seed, dataset content or
  *   serving config, or has records but no header to check them against.
  */
-export async function readProgress(
-  file: string,
-  header: ProgressHeader,
-): Promise<CalibrationRecord[]> {
-  const headerLine = `${JSON.stringify({ kind: 'header', ...header })}\n`;
-  if (!existsSync(file)) {
-    await appendFile(file, headerLine);
-    return [];
-  }
-  const records: CalibrationRecord[] = [];
-  let hasHeader = false;
-  const text = await readFile(file, 'utf8');
+export function readProgress(file: string, header: ProgressHeader): Progress {
+  const log = openResumeLog(file, PROGRESS_LOG);
   const refuse = (why: string): ConfigError =>
     new ConfigError('--out', `${file} ${why}; delete it or choose another --out`);
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const parsed = progressLineSchema.safeParse(value);
+  for (const found of log.headers) {
+    const parsed = progressHeaderSchema.safeParse(found);
+    // A header this version cannot read (an older one pinned no dataset content or config) must
+    // not let its records through unchecked.
     if (!parsed.success) {
-      // A header this version cannot read (an older one pinned no dataset content or config) must
-      // not let its records through unchecked.
-      if (z.looseObject({ kind: z.literal('header') }).safeParse(value).success) {
-        throw refuse(
-          'has a header without the dataset and config fingerprints this version checks, so its records cannot be trusted for this run',
-        );
-      }
-      continue;
+      throw refuse(
+        'has a header without the dataset and config fingerprints this version checks, so its records cannot be trusted for this run',
+      );
     }
-    if (parsed.data.kind === 'record') {
-      records.push(parsed.data.record);
-      continue;
-    }
-    hasHeader = true;
     const differences = headerDifferences(parsed.data, header);
     if (differences.length > 0)
       throw refuse(`holds a calibration of another setup: ${differences.join('; ')}`);
   }
-  if (!hasHeader && records.length > 0)
+  const records = log.entries.map((line) => line.record);
+  if (log.headers.length === 0 && records.length > 0)
     throw refuse('has records but no header to check them against');
-  // An interrupted run may leave a torn last line: end it, so the next append starts a fresh line.
-  if (text.length > 0 && !text.endsWith('\n')) await appendFile(file, '\n');
-  if (!hasHeader) await appendFile(file, headerLine);
-  return records;
+  if (log.headers.length === 0) log.append({ kind: 'header', ...header });
+  return {
+    records,
+    append: (record) => log.append({ kind: 'record', record }),
+  };
 }

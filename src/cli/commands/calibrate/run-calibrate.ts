@@ -17,20 +17,22 @@ import path from 'node:path';
 import pino from 'pino';
 import { ConfigError, TtsError } from '../../../errors';
 import { startServer } from '../../../app';
+import { loadDataset } from '../../../eval';
 import { getPrmFamily } from '../../../prm';
+import {
+  parseStrategyTable,
+  stringifyStrategyTable,
+  type StrategyTable,
+  type TableMethod,
+} from '../../../select';
 import {
   buildCalibrationProblems,
   calibrationRecordKey,
   fitCalibration,
-  parseStrategyTable,
-  stringifyStrategyTable,
   type CalibrationFit,
-  type StrategyTable,
-  type TableMethod,
-} from '../../../select';
+} from '../../../calibrate';
 import { configFingerprint } from './config-fingerprint';
 import { createProgress, type ProgressSink } from './create-progress';
-import { loadDataset } from './load-dataset';
 import type { RequestContext } from './measure';
 import { planJobs } from './plan-jobs';
 import { readProgress, type ProgressHeader } from './read-progress';
@@ -96,10 +98,9 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
   const date = options.date ?? new Date().toISOString().slice(0, 10);
   const env = options.env ?? process.env;
 
-  const { problems: dataset, sha256: datasetSha256 } = await loadDataset(
-    options.datasetPath,
-    options.limit,
-  );
+  const { problems: dataset, sha256: datasetSha256 } = loadDataset(options.datasetPath, {
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
   const basePath = options.baseTablePath ?? path.join(REPO_CONFIG_DIR, 'strategy.yaml');
   const baseTable = parseStrategyTable(await readFile(basePath, 'utf8'), basePath);
 
@@ -152,9 +153,8 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
       seed,
       config: configFingerprint(config, model, prm, baseTable.probe.maxSamples),
     };
-    const previous = (await readProgress(progressPath, header)).filter((r) =>
-      jobKeys.has(calibrationRecordKey(r)),
-    );
+    const progressLog = readProgress(progressPath, header);
+    const previous = progressLog.records.filter((r) => jobKeys.has(calibrationRecordKey(r)));
     const done = new Map(previous.map((r) => [calibrationRecordKey(r), r]));
     const pending = jobs.filter(
       (job) =>
@@ -181,6 +181,7 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
       context,
       concurrency,
       progressPath,
+      append: progressLog.append,
       progress,
       onRecord: (record) => done.set(calibrationRecordKey(record), record),
     });

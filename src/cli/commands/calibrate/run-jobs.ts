@@ -1,6 +1,5 @@
 import { TtsError } from '../../../errors';
-import type { CalibrationRecord } from '../../../select';
-import { createLineAppender } from './create-line-appender';
+import type { CalibrationRecord } from '../../../calibrate';
 import type { CalibrateProgress } from './create-progress';
 import { measure, type RequestContext } from './measure';
 import type { Job } from './plan-jobs';
@@ -10,8 +9,10 @@ export interface RunJobsOptions {
   context: RequestContext;
   /** Requests in flight at once. */
   concurrency: number;
-  /** The progress file each finished record is appended to. */
+  /** The progress file each finished record is appended to (for messages). */
   progressPath: string;
+  /** Appends a finished record to the progress file; throws when it cannot. */
+  append: (record: CalibrationRecord) => void;
   progress: CalibrateProgress;
   /** Called with each record once it is written to the progress file. */
   onRecord: (record: CalibrationRecord) => void;
@@ -28,7 +29,6 @@ export interface RunJobsOptions {
 export async function runJobs(jobs: readonly Job[], options: RunJobsOptions): Promise<string[]> {
   const { context, progress, progressPath } = options;
   const failures: string[] = [];
-  const appendLine = createLineAppender(progressPath);
   await runPool(jobs, options.concurrency, async (job, signal) => {
     let record: CalibrationRecord;
     try {
@@ -41,7 +41,7 @@ export async function runJobs(jobs: readonly Job[], options: RunJobsOptions): Pr
       return;
     }
     try {
-      await appendLine(`${JSON.stringify({ kind: 'record', record })}\n`);
+      options.append(record);
     } catch (error) {
       throw new TtsError(
         `cannot append to ${progressPath}: ${(error as Error).message}; stopped, so that no more requests run without being recorded (rerun to resume from what was written)`,

@@ -1,6 +1,7 @@
 /** The header comment of a calibrated strategy table: how it was measured and what the CV says. */
 import type { ModelConfig, PrmConfig } from '../../../config';
-import type { CalibrationFit, TableMethod } from '../../../select';
+import type { TableMethod } from '../../../select';
+import type { CalibrationFit } from '../../../calibrate';
 
 export interface TableHeaderOptions {
   /** YYYY-MM-DD. */

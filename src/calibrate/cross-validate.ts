@@ -8,7 +8,7 @@ import { chooseCells } from './choose-cells';
 import type { CrossValidationResult, FitCalibrationOptions } from './fit-calibration-types';
 import { outcomeKey, servedBin, type PreparedCalibration } from './prepare-calibration';
 import { round4, scoreMethods } from './score-methods';
-import { DIFFICULTY_BINS, type DifficultyBin, type TableMethod } from './select-types';
+import { DIFFICULTY_BINS, type DifficultyBin, type TableMethod } from '../select';
 
 /** Two folds, stratified by oracle bin, shuffled with the seed. */
 function splitFolds(oracle: readonly DifficultyBin[], seed: number): [number[], number[]] {

@@ -5,8 +5,8 @@
  * `solution`, `url`) are ignored. A bad line is a {@link ConfigError} naming the file and line.
  */
 import { z } from 'zod';
-import { ConfigError } from '../errors';
-import type { EvalProblem } from './eval-types';
+import { ConfigError } from '../../errors';
+import type { EvalProblem } from '../eval-types';
 
 const idField = z.union([z.string().min(1), z.number()]);
 

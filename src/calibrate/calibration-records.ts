@@ -25,7 +25,7 @@
  */
 import { z } from 'zod';
 import type { CalibrationProblem } from './fit-calibration-types';
-import { TABLE_METHODS, type TableMethod } from './select-types';
+import { TABLE_METHODS, type TableMethod } from '../select';
 
 export const calibrationRecordSchema = z.strictObject({
   problemId: z.string().min(1),

@@ -8,8 +8,7 @@ import type { CellChoice } from './choose-cells';
 import type { CalibrationCell, FitCalibrationOptions } from './fit-calibration-types';
 import { firstProbedBudget } from './first-probed-budget';
 import type { PreparedCalibration } from './prepare-calibration';
-import { DIFFICULTY_BINS } from './select-types';
-import type { StrategyRow } from './strategy-table';
+import { DIFFICULTY_BINS, type StrategyRow } from '../select';
 
 function cellSourceText(cell: CalibrationCell): string {
   const where = `at N=${cell.budget}`;

@@ -1,5 +1,5 @@
-import { ConfigError } from '../../../src/errors';
-import { parseDataset } from '../../../src/eval';
+import { ConfigError } from '../../../../src/errors';
+import { parseDataset } from '../../../../src/eval';
 
 const MATH500_LINE = JSON.stringify({
   id: 'test/precalculus/807.json',

@@ -7,8 +7,9 @@ import {
   DEFAULT_DIFFICULTY_THRESHOLDS,
   type DifficultyThresholds,
   type ProbeSignals,
-} from './estimate-difficulty';
-import { DIFFICULTY_BINS, type DifficultyBin } from './select-types';
+  DIFFICULTY_BINS,
+  type DifficultyBin,
+} from '../select';
 
 export interface ThresholdGrid {
   easyMinMeanFinalScore: number[];

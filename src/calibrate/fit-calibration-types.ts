@@ -3,10 +3,15 @@
  * works). Kept apart so the pieces of the fit share them without importing each other.
  */
 import type { Aggregation } from '../tts/search-types';
-import type { DifficultyThresholds, ProbeSample } from './estimate-difficulty';
+import type {
+  DifficultyThresholds,
+  ProbeSample,
+  DifficultyBin,
+  TableMethod,
+  VoteName,
+  StrategyTable,
+} from '../select';
 import type { ThresholdGrid } from './fit-thresholds';
-import type { DifficultyBin, TableMethod, VoteName } from './select-types';
-import type { StrategyTable } from './strategy-table';
 
 export interface CalibrationOutcome {
   method: TableMethod;

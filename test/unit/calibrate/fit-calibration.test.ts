@@ -1,29 +1,31 @@
 import {
   binFromSignals,
-  budgetRanges,
   computeProbeSignals,
-  defaultThresholdGrid,
   DEFAULT_DIFFICULTY_THRESHOLDS,
   estimateDifficulty,
-  fitCalibration,
-  fitThresholds,
   lookupStrategy,
   needsDifficulty,
   parseStrategyTable,
   planProbe,
   stringifyStrategyTable,
   thresholdsFor,
-  type CalibrationOutcome,
-  type CalibrationProblem,
   type DifficultyBin,
-  type FitCalibrationOptions,
   type ProbeSample,
   type ProbeSignals,
   type TableMethod,
-  type ThresholdGrid,
 } from '../../../src/select';
+import {
+  budgetRanges,
+  defaultThresholdGrid,
+  fitCalibration,
+  fitThresholds,
+  type CalibrationOutcome,
+  type CalibrationProblem,
+  type FitCalibrationOptions,
+  type ThresholdGrid,
+} from '../../../src/calibrate';
 import { createSeededRandom } from '../../../src/util';
-import { loadDefaultTable } from './strategy-table-fixture';
+import { loadDefaultTable } from '../select/strategy-table-fixture';
 
 const base = loadDefaultTable();
 // A probe from k=2 (N=8), below the bundled table's k=4, so the small budgets here cover both a

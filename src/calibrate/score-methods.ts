@@ -4,7 +4,7 @@
  * method.
  */
 import { outcomeKey, type PreparedCalibration } from './prepare-calibration';
-import { TABLE_METHODS, type TableMethod } from './select-types';
+import { TABLE_METHODS, type TableMethod } from '../select';
 
 /** Reported accuracies: four decimals are below the noise of any dev set. */
 export const round4 = (value: number): number => Math.round(value * 10000) / 10000;

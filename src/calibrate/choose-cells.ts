@@ -3,12 +3,17 @@
  * per budget and probe bin the method `auto` should serve, with the budget's best single method as
  * the fallback of every bin too small or too close to call.
  */
-import type { DifficultyThresholds, ProbeSignals } from './estimate-difficulty';
+import {
+  type DifficultyThresholds,
+  type ProbeSignals,
+  DIFFICULTY_BINS,
+  type DifficultyBin,
+  type TableMethod,
+} from '../select';
 import type { CalibrationCell, FitCalibrationOptions } from './fit-calibration-types';
 import { fitThresholds } from './fit-thresholds';
 import { servedBin, type PreparedCalibration } from './prepare-calibration';
 import { isPairedBetter, round4, scoreMethods, type MethodScore } from './score-methods';
-import { DIFFICULTY_BINS, type DifficultyBin, type TableMethod } from './select-types';
 
 export interface CellChoice {
   thresholds: DifficultyThresholds;

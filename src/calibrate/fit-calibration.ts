@@ -43,8 +43,7 @@ import type {
 import { firstProbedBudget } from './first-probed-budget';
 import { prepareCalibration, servedBin } from './prepare-calibration';
 import { round4 } from './score-methods';
-import type { DifficultyBin } from './select-types';
-import type { CalibrationSummary, StrategyTable } from './strategy-table';
+import type { DifficultyBin, CalibrationSummary, StrategyTable } from '../select';
 
 export { budgetRanges } from './budget-ranges';
 export type {

@@ -1,5 +1,4 @@
-import { planProbe } from './probe-plan';
-import type { ProbeSettings } from './strategy-table';
+import { planProbe, type ProbeSettings } from '../select';
 
 /** Far above any budget a server allows (tts.max_budget is 256 by default). */
 const LARGEST_BUDGET_SEARCHED = 1 << 16;

@@ -9,14 +9,16 @@ import {
   computeProbeSignals,
   type DifficultyThresholds,
   type ProbeSignals,
-} from './estimate-difficulty';
+  planProbe,
+  TABLE_METHODS,
+  type DifficultyBin,
+  type TableMethod,
+} from '../select';
 import type {
   CalibrationOutcome,
   CalibrationProblem,
   FitCalibrationOptions,
 } from './fit-calibration-types';
-import { planProbe } from './probe-plan';
-import { TABLE_METHODS, type DifficultyBin, type TableMethod } from './select-types';
 
 type OutcomeIndex = Map<string, CalibrationOutcome>;
 export const outcomeKey = (method: TableMethod, budget: number): string => `${method}@${budget}`;

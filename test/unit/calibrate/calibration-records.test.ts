@@ -1,10 +1,10 @@
+import { type TableMethod } from '../../../src/select';
 import {
   buildCalibrationProblems,
   calibrationRecordKey,
   calibrationRecordSchema,
   type CalibrationRecord,
-  type TableMethod,
-} from '../../../src/select';
+} from '../../../src/calibrate';
 
 function record(
   problemId: string,

@@ -1,0 +1,184 @@
+/**
+ * After the search: vote over the complete candidates (or, without answers, choose by reward or
+ * consensus), account tokens and FLOPs, and label every degradation — the worst case is a smaller
+ * answer, never a failed request, unless nothing usable came back at all (502/504).
+ */
+import { DeadlineError, UpstreamError } from '../errors';
+import type { AutoDecision } from '../select';
+import type { GroupingSession } from '../answer';
+import { isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
+import type { Candidate, SearchResult } from '../tts/search-types';
+import { chooseOpenEnded } from './open-ended-choice';
+import { autoMetadata } from './run-auto';
+import type { SolveInput, SolveMetadata, SolveResult, VoteRow } from './solve-types';
+
+/** What the search left behind for the vote. */
+export interface FinishedSearch {
+  result: SearchResult;
+  /** auto's decision when it got that far (also when the deadline cut the run after it). */
+  decision: AutoDecision | null;
+  /** Sampling settings the upstream could not pin (warnings). */
+  samplingNotes: readonly string[];
+  isCutByDeadline: boolean;
+  promptTokens: number;
+  /** `input.now()` when the solve started. */
+  startedMs: number;
+}
+
+export async function voteAndAccount(
+  input: SolveInput,
+  search: FinishedSearch,
+  session: GroupingSession,
+): Promise<SolveResult> {
+  const { backend, plan } = input;
+  const { result, decision, isCutByDeadline, promptTokens } = search;
+  const complete = result.candidates.filter(isCompleteCandidate);
+  const warnings = [
+    ...result.warnings,
+    ...search.samplingNotes.map((message) => ({
+      code: 'sampling-not-pinned' as const,
+      message,
+    })),
+  ];
+  let degraded: string | null =
+    warnings.find(
+      (w) =>
+        w.code === 'verifier-unavailable' || w.code === 'policy-failed' || w.code === 'aborted',
+    )?.message ?? null;
+  // What actually ran: auto's decision when it got that far, else the plan.
+  const ran = decision
+    ? {
+        method: decision.method,
+        m: decision.m,
+        aggregation: decision.aggregation,
+        vote: decision.vote,
+        reason: `auto: ${decision.reason}`,
+      }
+    : {
+        method: plan.method,
+        m: plan.m,
+        aggregation: plan.aggregation,
+        vote: plan.vote,
+        reason: plan.reason,
+      };
+  const answers = await placeVotingAnswers(complete, session);
+  const selection = selectAnswer(complete, {
+    aggregation: ran.aggregation,
+    vote: ran.vote,
+    topN: input.choices,
+    grouping: session,
+    answers,
+  });
+  const grouped = session.stats();
+  if (grouped.degradedReason !== null) {
+    warnings.push({
+      code: 'equivalence-degraded',
+      message:
+        grouped.degradedReason === 'budget-exhausted'
+          ? `answer grouping reached its work budget (${grouped.stepsUsed} steps); ${grouped.skippedComparisons} comparison(s) left out, those answers grouped by canonical key only`
+          : `answer grouping ${grouped.degradedReason === 'worker-failed' ? 'worker failed' : 'was incomplete'}; answers grouped by canonical key only`,
+    });
+  }
+  if (selection.fellBackToMajority && ran.vote !== 'majority') {
+    degraded ??= 'some candidates have no PRM scores; voted by majority';
+  }
+  let chosen: Candidate[] = selection.top
+    .map((entry) => complete[entry.candidateIndex])
+    .filter((c): c is Candidate => c !== undefined);
+  let picked: { selection: SolveMetadata['selection']; vote: string; voteTable: VoteRow[] } = {
+    selection: 'answer-vote',
+    vote: selection.effectiveVote,
+    voteTable: selection.table,
+  };
+  let reason = ran.reason;
+  if (chosen.length === 0) {
+    // No answer to vote on (open-ended text, or none extractable): choose by reward, not position.
+    const openEnded = chooseOpenEnded(complete, ran.aggregation, input.choices);
+    if (openEnded) {
+      chosen = openEnded.chosen;
+      picked = openEnded;
+      reason = `${reason}; ${openEnded.reason}`;
+      if (input.looksSingleAnswer !== false)
+        degraded ??= `no candidate had an extractable answer; chosen by ${openEnded.selection}`;
+    } else {
+      const partial = result.candidates.find((c) => c.text.length > 0);
+      // The deadline is the cause, not the upstream: say so (504), and log why.
+      if (!partial && isCutByDeadline) throw new DeadlineError(input.timeoutMs);
+      if (!partial) {
+        throw new UpstreamError('the policy produced no usable sample', {
+          upstream: backend.info.servedName,
+          status: 502,
+        });
+      }
+      chosen = [partial];
+      picked = { ...picked, selection: 'partial' };
+      degraded ??= 'no candidate finished; returning a partial solution';
+    }
+  }
+  const policyFlops =
+    2 *
+    backend.info.paramsB *
+    1e9 *
+    (result.usage.policyPromptTokens + result.usage.policyCompletionTokens);
+  const prmFlops = 2 * (backend.info.prm?.paramsB ?? 0) * 1e9 * result.usage.prmPromptTokens;
+  const choices = chosen.map((c) => ({
+    text: c.text,
+    answer: null as string | null,
+    finishReason: c.finish === 'length' ? ('length' as const) : ('stop' as const),
+  }));
+  selection.top.forEach((entry, i) => {
+    const choice = choices[i];
+    if (choice) choice.answer = entry.answer;
+  });
+  const answerTokens = chosen.reduce((sum, c) => sum + c.completionTokens, 0);
+  const completionTokens = result.usage.policyCompletionTokens;
+  return {
+    choices,
+    promptTokens,
+    completionTokens,
+    answerTokens: Math.min(answerTokens, completionTokens),
+    metadata: {
+      method: ran.method,
+      requestedStrategy: plan.requested,
+      n: plan.n,
+      m: ran.m,
+      aggregation: ran.aggregation,
+      vote: picked.vote,
+      reason,
+      sources: plan.sources,
+      selection: picked.selection,
+      voteTable: picked.voteTable,
+      selectedAnswer: selection.top[0]?.answer ?? null,
+      candidates: result.candidates.length,
+      completeCandidates: complete.length,
+      policyCalls: result.usage.policyCalls,
+      prmCalls: result.usage.prmCalls,
+      rounds: result.usage.rounds,
+      generations: result.usage.generations,
+      policyPromptTokens: result.usage.policyPromptTokens,
+      policyCompletionTokens: result.usage.policyCompletionTokens,
+      prmTokens: result.usage.prmPromptTokens,
+      prmCachedTokens: result.usage.prmCachedTokens,
+      policyFlops,
+      prmFlops,
+      latencyMs: Math.round(input.now() - search.startedMs),
+      warnings,
+      degraded,
+      simulated: backend.info.isSimulated,
+      auto: decision ? autoMetadata(decision, backend.info.auto?.table.name ?? '') : null,
+      candidateDetails: input.returnCandidates
+        ? result.candidates.map((c) => {
+            // selectAnswer saw only the complete candidates; map back by identity.
+            const k = complete.indexOf(c);
+            return {
+              text: c.text,
+              answer: k >= 0 ? (selection.answers[k] ?? null) : null,
+              stepScores: c.stepScores,
+              finish: c.finish,
+              score: k >= 0 ? (selection.scores[k] ?? null) : null,
+            };
+          })
+        : null,
+    },
+  };
+}
