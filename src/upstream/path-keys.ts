@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /** Cache keys of PRM paths, built incrementally: a path's key is its parent's key plus one step. */
@@ -25,7 +25,8 @@ export function createPathKeys(maxParents = 8192): PathKeys {
     }
     let child = known.get(text);
     if (child === undefined) {
-      child = createHash('sha1').update(parent).update('\u0001').update(text).digest('base64');
+      // One-shot hash of the same bytes a streaming SHA-1 would see: ~3x cheaper than createHash.
+      child = hash('sha1', `${parent}\u0001${text}`, 'base64');
       known.set(text, child);
     }
     return child;
@@ -34,7 +35,7 @@ export function createPathKeys(maxParents = 8192): PathKeys {
     keyOf(scope, steps) {
       let key = scopes.get(scope);
       if (key === undefined) {
-        key = createHash('sha1').update(scope).digest('base64');
+        key = hash('sha1', scope, 'base64');
         scopes.set(scope, key);
       }
       for (const step of steps) key = link(key, step);
