@@ -77,7 +77,7 @@ const ODD_VALUES: unknown[] = [
 function mutate(value: unknown, random: () => number): unknown {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   if (Array.isArray(value)) {
-    const copy: unknown[] = [...value];
+    const copy: unknown[] = [...(value as unknown[])];
     if (copy.length === 0 || random() < 0.2) copy.push(pick(ODD_VALUES));
     else {
       const at = Math.floor(random() * copy.length);
