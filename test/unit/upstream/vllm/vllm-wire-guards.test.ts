@@ -109,14 +109,16 @@ describe('vLLM wire guards', () => {
     (name, schema, isValid) => {
       const random = createSeededRandom(18);
       let rejected = 0;
+      const wronglyAccepted: unknown[] = [];
       for (let i = 0; i < 3000; i += 1) {
         let body: unknown = VALID[name];
         const depth = 1 + Math.floor(random() * 3);
         for (let d = 0; d < depth; d += 1) body = mutate(body, random);
         const isSchemaValid = schema.safeParse(body).success;
         if (!isSchemaValid) rejected += 1;
-        if (isValid(body)) expect({ body, isSchemaValid }).toEqual({ body, isSchemaValid: true });
+        if (isValid(body) && !isSchemaValid) wronglyAccepted.push(body);
       }
+      expect(wronglyAccepted).toEqual([]);
       // The mutations must actually produce bodies the schema rejects, or the test proves nothing.
       expect(rejected).toBeGreaterThan(300);
     },
