@@ -2,8 +2,10 @@ import { boxedContents, hasBox, joinParts } from './boxed-content';
 import {
   bareBoxSpan,
   DEFAULT_BOXED_PRIORITY,
+  findSpans,
+  matchAllFrom,
   SEPARATOR_ONLY,
-  SPAN,
+  startPositions,
   TARGETS,
   type Target,
 } from './extraction-targets';
@@ -42,10 +44,20 @@ export function extractAnswer(text: string, options: ExtractAnswerOptions = {}):
     (candidate) => options.allowLastNumber !== false || !candidate.isUnanchored,
   );
   const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
+  // Targets sharing a leading literal share its positions: the text is searched for it once.
+  const positions = new Map<RegExp, number[]>();
+  const positionsOf = (starts: RegExp): number[] => {
+    let found = positions.get(starts);
+    if (found === undefined) {
+      found = startPositions(cleaned, starts);
+      positions.set(starts, found);
+    }
+    return found;
+  };
   for (const priority of priorities.sort((a, b) => a - b)) {
     const matches = targets
       .filter((entry) => entry.priority === priority)
-      .flatMap((entry) => findMatches(cleaned, entry));
+      .flatMap((entry) => findMatches(cleaned, entry, positionsOf));
     if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned), ...bareBox(cleaned));
     matches.sort((a, b) => b.end - a.end || a.start - b.start);
     for (const match of matches) {
@@ -62,8 +74,16 @@ interface Match {
   value: () => string | null;
 }
 
-function findMatches(text: string, entry: Target): Match[] {
-  return [...text.matchAll(entry.pattern)].map((match) => {
+function findMatches(
+  text: string,
+  entry: Target,
+  positionsOf: (starts: RegExp) => readonly number[],
+): Match[] {
+  const found =
+    entry.starts === null
+      ? [...text.matchAll(entry.pattern)]
+      : matchAllFrom(text, entry.pattern, positionsOf(entry.starts));
+  return found.map((match) => {
     const groups = match.groups ?? {};
     const start = match.index;
     const end = start + match[0].length;
@@ -89,7 +109,8 @@ function bareBox(text: string): Match[] {
  * separator lies between (`$\boxed{2}$ and $\boxed{3}$`).
  */
 function boxedSpanMatches(text: string): Match[] {
-  const spans = [...text.matchAll(SPAN)].filter((span) => hasBox(span[0]));
+  if (!hasBox(text)) return [];
+  const spans = findSpans(text).filter((span) => hasBox(span[0]));
   const groups: RegExpExecArray[][] = [];
   for (const span of spans) {
     const group = groups[groups.length - 1];
@@ -113,7 +134,7 @@ function boxedSpanMatches(text: string): Match[] {
  * answer or, for several, the set of them (Math-Verify returns a `FiniteSet`).
  */
 function spansValue(latex: string): string | null {
-  const parts = [...latex.matchAll(SPAN)].flatMap((span) => {
+  const parts = findSpans(latex).flatMap((span) => {
     const content = (span.slice(1, 7).find((group) => group !== undefined) ?? '').trim();
     const inner = hasBox(content) ? (boxedContents(content, 'all') ?? [content]) : [content];
     return inner.map((part) => (span[7] === undefined ? part : `${part}\\%`));

@@ -12,8 +12,64 @@ export interface Target {
   priority: number;
   kind: TargetKind;
   pattern: RegExp;
+  /**
+   * Where a match of `pattern` can begin (a global regex over its leading literal), when it has
+   * one: {@link matchAllFrom} tries the pattern only there.
+   */
+  starts: RegExp | null;
   /** Unanchored targets (priority 300): skipped with `allowLastNumber: false`. */
   isUnanchored: boolean;
+}
+
+/**
+ * `text.matchAll(pattern)`, trying `pattern` only at `positions` (ascending: every position where
+ * a match can begin, or a superset; see {@link startPositions}). A global scan tries every
+ * position and fails fast on most, but these patterns have no literal prefix V8 can skip by, so
+ * over a long solution text that scan cost more than the rest of extraction. A sticky try at each
+ * candidate position in order finds the same leftmost matches, lookbehinds included (they see the
+ * whole text).
+ */
+export function matchAllFrom(
+  text: string,
+  pattern: RegExp,
+  positions: readonly number[],
+): RegExpExecArray[] {
+  const sticky = stickyOf(pattern);
+  const matches: RegExpExecArray[] = [];
+  let from = 0;
+  for (const position of positions) {
+    if (position < from) continue;
+    sticky.lastIndex = position;
+    const match = sticky.exec(text);
+    if (match === null) continue;
+    matches.push(match);
+    // As matchAll: an empty match moves on by one character.
+    from = match.index + Math.max(1, match[0].length);
+  }
+  return matches;
+}
+
+/** The positions where `starts` (a global regex) matches in `text`, ascending. */
+export function startPositions(text: string, starts: RegExp): number[] {
+  const positions: number[] = [];
+  starts.lastIndex = 0;
+  for (let found = starts.exec(text); found !== null; found = starts.exec(text)) {
+    positions.push(found.index);
+    // Overlapping starts count too ("answeranswer"): resume one character on.
+    starts.lastIndex = found.index + 1;
+  }
+  return positions;
+}
+
+const stickyCache = new WeakMap<RegExp, RegExp>();
+
+function stickyOf(pattern: RegExp): RegExp {
+  let sticky = stickyCache.get(pattern);
+  if (sticky === undefined) {
+    sticky = new RegExp(pattern.source, pattern.flags.replace('g', '') + 'y');
+    stickyCache.set(pattern, sticky);
+  }
+  return sticky;
 }
 
 /** Math-Verify's default `boxed_match_priority`: boxes rank with "final answer ... is". */
@@ -43,6 +99,14 @@ export const SPAN = new RegExp(
   'g',
 );
 
+/** Every span begins with `$`, `\` (`\[`, `\(`, `\frac`), `[` or `-` (`-\frac`). */
+export const SPAN_STARTS = /[$\\[-]/g;
+
+/** The spans of `text`, left to right: `text.matchAll(SPAN)`. */
+export function findSpans(text: string): RegExpExecArray[] {
+  return matchAllFrom(text, SPAN, startPositions(text, SPAN_STARTS));
+}
+
 const SPAN_SOURCE = `(?:${SPAN_ALTERNATIVES.join('|')})${PERCENT}`;
 // Up to six spans joined by `,`, "and", "or" (an Oxford comma too): one answer, a set.
 const JOINED = `${SPAN_SOURCE}(?:\\s*(?:,?\\s*and|,?\\s*or|,)\\s*${SPAN_SOURCE}){0,5}`;
@@ -58,35 +122,78 @@ const EXPRESSION_END = String.raw`(?=(?:\*\*)?(?:[.,:\s)$]|$))`;
 const CURRENCY = '[$€£¥₹]?';
 const EXPRESSION_OR_NUMBER = `(?:${PREFIX}(?:(?<expression>${EXPRESSION})${EXPRESSION_END}|${CURRENCY}(?<number>${NUMBER})))`;
 
-function target(priority: number, kind: TargetKind, source: string, isUnanchored = false): Target {
+function target(
+  priority: number,
+  kind: TargetKind,
+  source: string,
+  options: { isUnanchored?: boolean; startsWith?: string } = {},
+): Target {
   const flags = 'gi';
-  return { priority, kind, pattern: new RegExp(source, flags), isUnanchored };
+  return {
+    priority,
+    kind,
+    pattern: new RegExp(source, flags),
+    starts: options.startsWith === undefined ? null : startsRegex(options.startsWith, flags),
+    isUnanchored: options.isUnanchored === true,
+  };
 }
+
+const startsByLiteral = new Map<string, RegExp>();
+
+/**
+ * One regex object per leading literal, so extractAnswer finds its positions once per text; the
+ * same flags as the targets, so it matches wherever their own prefix could.
+ */
+function startsRegex(literal: string, flags: string): RegExp {
+  let starts = startsByLiteral.get(literal);
+  if (starts === undefined) {
+    starts = new RegExp(literal, flags);
+    startsByLiteral.set(literal, starts);
+  }
+  return starts;
+}
+
+const FINAL_ANSWER = { startsWith: 'final answer' };
+const ANSWER = { startsWith: 'answer' };
 
 const latex = `(?<latex>${JOINED})`;
 const latexOrFraction = `(?<latex>${JOINED_WITH_FRACTION})`;
 
 /** All targets but the boxed ones, whose priority is an option. */
 export const TARGETS: readonly Target[] = [
-  target(0, 'latex', String.raw`final answer is:?\s*${latex}\.?\s?I hope`),
-  target(0, 'expression', String.raw`final answer is:?\s*${EXPRESSION_OR_NUMBER}\.?\s?I hope`),
-  target(50, 'latex', String.raw`final answer[\s\S]{0,100}?\s+is:?\s*${latex}`),
-  target(50, 'expression', String.raw`final answer.{0,100}?\s+is:?${EXPRESSION_OR_NUMBER}`),
-  target(100, 'latex', String.raw`answer:[\s\S]{0,50}?${latex}`),
+  target(0, 'latex', String.raw`final answer is:?\s*${latex}\.?\s?I hope`, FINAL_ANSWER),
+  target(
+    0,
+    'expression',
+    String.raw`final answer is:?\s*${EXPRESSION_OR_NUMBER}\.?\s?I hope`,
+    FINAL_ANSWER,
+  ),
+  target(50, 'latex', String.raw`final answer[\s\S]{0,100}?\s+is:?\s*${latex}`, FINAL_ANSWER),
+  target(
+    50,
+    'expression',
+    String.raw`final answer.{0,100}?\s+is:?${EXPRESSION_OR_NUMBER}`,
+    FINAL_ANSWER,
+  ),
+  target(100, 'latex', String.raw`answer:[\s\S]{0,50}?${latex}`, ANSWER),
   target(
     100,
     'expression',
     String.raw`answer:(?:.{0,100}=\s*|.{0,50}?)${EXPRESSION_OR_NUMBER}(?!\s*=)`,
+    ANSWER,
   ),
-  target(200, 'latex', String.raw`answer[\s\S]{0,50}?${latex}`),
+  target(200, 'latex', String.raw`answer[\s\S]{0,50}?${latex}`, ANSWER),
   target(
     200,
     'expression',
     String.raw`answer(?:.{0,100}=\s*|.{0,50}?)${EXPRESSION_OR_NUMBER}(?!\s*=)`,
+    ANSWER,
   ),
-  target(300, 'latex', latexOrFraction, true),
-  target(300, 'expression', `${PREFIX}(?<expression>${EXPRESSION})${EXPRESSION_END}`, true),
-  target(300, 'expression', `${PREFIX}${CURRENCY}(?<number>${NUMBER})`, true),
+  target(300, 'latex', latexOrFraction, { isUnanchored: true, startsWith: '[$\\\\[-]' }),
+  target(300, 'expression', `${PREFIX}(?<expression>${EXPRESSION})${EXPRESSION_END}`, {
+    isUnanchored: true,
+  }),
+  target(300, 'expression', `${PREFIX}${CURRENCY}(?<number>${NUMBER})`, { isUnanchored: true }),
 ];
 
 /**

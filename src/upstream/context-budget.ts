@@ -117,8 +117,12 @@ export function withContextBudget(inner: Policy, options: ContextBudgetOptions):
       outputs[prefixIndex] = continuations;
       const base = used[prefixIndex] ?? 0;
       const prefix = prefixes[prefixIndex] ?? '';
+      // Only a continuation that stopped at a step boundary is continued (a search's next prefix);
+      // one ended by EOS or a length cap never is, so it is not recorded (whole-solution sampling
+      // would otherwise key the map with every full sample).
       for (const continuation of continuations)
-        ledger.set(prefix + continuation.text, base + continuation.completionTokens);
+        if (continuation.finish === 'stop-sequence')
+          ledger.set(prefix + continuation.text, base + continuation.completionTokens);
     });
     return {
       outputs,

@@ -1,43 +1,31 @@
-import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { hash } from 'node:crypto';
 
-/** Cache keys of PRM paths, built incrementally: a path's key is its parent's key plus one step. */
+/** Cache keys of PRM paths: a path's key is its parent's key plus one step. */
 export interface PathKeys {
   /** The key of `steps` under `scope` (model + question): equal inputs give equal keys. */
   keyOf(scope: string, steps: readonly string[]): string;
 }
 
 /**
- * Step-wise search scores the same prefixes round after round, each one step longer. Hashing the
- * whole path every round costs its full length each time; here a path's key is a SHA-1 of its
- * parent's key and its last step (a hash chain, collision-free in practice like a hash of the
- * whole path), memoized per parent, so a round hashes only the new steps and finds the rest by
- * Map lookups on step strings the search already holds. Bounded: at most `maxParents` parents.
+ * A path's key is a SHA-1 of its parent's key and its last step (a hash chain, collision-free in
+ * practice like a hash of the whole path, and never a hash of the whole text at once). Each step
+ * costs one one-shot `crypto.hash` of ~30 bytes plus the step (~0.6-1 µs). Only the scope's key
+ * is memoized: a memo of every (parent, step) pair saved a hash on repeated prefixes (beam
+ * rounds) but cost ~3 µs per new step in map inserts and retained step strings, more than the
+ * hashes it saved at the depths searches reach (docs/voting-cost.md#prm-path-keys-srcupstreampath-keysts).
  */
-export function createPathKeys(maxParents = 8192): PathKeys {
-  const children = new LRUCache<string, Map<string, string>>({ max: maxParents });
-  const scopes = new LRUCache<string, string>({ max: 1024 });
-  const link = (parent: string, text: string): string => {
-    let known = children.get(parent);
-    if (known === undefined) {
-      known = new Map();
-      children.set(parent, known);
-    }
-    let child = known.get(text);
-    if (child === undefined) {
-      child = createHash('sha1').update(parent).update('\u0001').update(text).digest('base64');
-      known.set(text, child);
-    }
-    return child;
-  };
+export function createPathKeys(maxScopes = 1024): PathKeys {
+  let scopes = new Map<string, string>();
   return {
     keyOf(scope, steps) {
       let key = scopes.get(scope);
       if (key === undefined) {
-        key = createHash('sha1').update(scope).digest('base64');
+        key = hash('sha1', scope, 'base64');
+        // Bounded: a full memo starts over (one hash per request to refill).
+        if (scopes.size >= maxScopes) scopes = new Map();
         scopes.set(scope, key);
       }
-      for (const step of steps) key = link(key, step);
+      for (const step of steps) key = hash('sha1', `${key}\u0001${step}`, 'base64');
       return key;
     },
   };

@@ -15,7 +15,8 @@
  *   JIT symbols, each sample charged to its innermost JS frame. Use this one for decisions.
  * Env: BENCH_WARMUP (requests before measuring; V8 needs thousands), BENCH_NO_PROFILE=1,
  * BENCH_PIN=1 (proxy on CPU 0, the rest on CPU 1), BENCH_PROXY_ENV (JSON of TTS_PROXY__ overrides),
- * BENCH_PROXY_FLAGS (node flags for the proxy), BENCH_TOP.
+ * BENCH_PROXY_FLAGS (node flags for the proxy), BENCH_TOP, BENCH_ANSWER_FORMS (`all-distinct`: every
+ * sample a different symbolic answer, as the event-loop section's heavy load; `1`: varied forms).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -81,8 +82,10 @@ async function main(): Promise<void> {
   const noProfile = process.env.BENCH_NO_PROFILE === '1' || usePerf;
   const pin = process.env.BENCH_PIN === '1';
   if (pin) pinProcess(process.pid, '1');
+  const answerForms = process.env.BENCH_ANSWER_FORMS;
   const rig = await startRig({
     pin,
+    answerForms: answerForms === 'all-distinct' ? 'all-distinct' : answerForms === '1',
     proxyCwd: dir,
     latency: { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 },
     withHop: process.env.BENCH_HOP === '1',

@@ -5,12 +5,19 @@
 import type { z } from 'zod';
 import { InvalidUpstreamResponseError } from '../../errors';
 
+/**
+ * `isValid`, when given, is a cheap structural check that accepts only bodies `schema` accepts
+ * (hot responses: see vllm-wire-guards.ts): a body that passes is returned as it is, without
+ * zod's copy; any other still goes to `schema`, which decides and words the error.
+ */
 export function parseUpstreamBody<Schema extends z.ZodType>(
   schema: Schema,
   body: unknown,
   upstream: string,
   route: string,
+  isValid?: (body: unknown) => body is z.infer<Schema>,
 ): z.infer<Schema> {
+  if (isValid?.(body) === true) return body;
   const parsed = schema.safeParse(body);
   if (!parsed.success)
     throw new InvalidUpstreamResponseError(upstream, `${route}: ${parsed.error.message}`);

@@ -17,6 +17,7 @@ import { InvalidUpstreamResponseError } from '../../errors';
 import { parseUpstreamBody } from '../transport/parse-upstream-body';
 import type { UpstreamClient } from '../transport/upstream-client';
 import { poolingResponseSchema } from './vllm-wire';
+import { isPoolingResponse } from './vllm-wire-guards';
 
 export interface PrmBatcherOptions {
   client: UpstreamClient;
@@ -122,6 +123,7 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
         await client.postJson('/pooling', body, batch.controller.signal),
         client.name,
         '/pooling',
+        isPoolingResponse,
       );
       const data = response.data;
       raws = new Array<unknown>(data.length);

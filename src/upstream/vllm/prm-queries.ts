@@ -15,6 +15,7 @@ import {
   poolingResponseSchema,
   tokenizeResponseSchema,
 } from './vllm-wire';
+import { isCompletionResponse, isPoolingResponse, isTokenizeResponse } from './vllm-wire-guards';
 
 export interface PrmQueryAnswer {
   raws: unknown[];
@@ -64,6 +65,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
       ),
       client.name,
       '/tokenize',
+      isTokenizeResponse,
     );
     return parsed.tokens;
   }
@@ -93,6 +95,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
         await client.postJson('/v1/completions', request, signal),
         client.name,
         '/v1/completions',
+        isCompletionResponse,
       );
       const choices = [...response.choices].sort((a, b) => a.index - b.index);
       const promptIds = choices.map((choice) => choice.prompt_token_ids ?? null);
@@ -139,6 +142,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
       ),
       client.name,
       '/pooling',
+      isPoolingResponse,
     );
     const data = [...response.data].sort((a, b) => a.index - b.index);
     return {

@@ -103,7 +103,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     async score(question, paths, signal): Promise<ScoreResult> {
       const scores: (number[] | null)[] = new Array<number[] | null>(paths.length).fill(null);
       const keys: (string | null)[] = new Array<string | null>(paths.length).fill(null);
-      // Keys are hash chains (parent key + step, see path-keys.ts): a round hashes its new steps.
+      // Keys are hash chains (parent key + step, see path-keys.ts), one short hash per step.
       const scope = canCache ? `${servedName}\u0000${question}` : null;
       let cachedTokens = 0;
       const pending: number[] = [];

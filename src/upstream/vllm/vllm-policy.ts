@@ -27,6 +27,7 @@ import {
   detokenizeResponseSchema,
   tokenizeResponseSchema,
 } from './vllm-wire';
+import { isCompletionResponse, isDetokenizeResponse, isTokenizeResponse } from './vllm-wire-guards';
 
 /**
  * A chat prompt rendered by the upstream's template: the token ids at once, the text on demand
@@ -57,6 +58,7 @@ export async function prepareChatPrompt(
     ),
     client.name,
     '/tokenize',
+    isTokenizeResponse,
   );
   const ids = tokenized.tokens;
   let text: Promise<string> | null = null;
@@ -70,7 +72,13 @@ export async function prepareChatPrompt(
           .postJson('/detokenize', { model: servedName, tokens: ids }, textSignal)
           .then(
             (body) =>
-              parseUpstreamBody(detokenizeResponseSchema, body, client.name, '/detokenize').prompt,
+              parseUpstreamBody(
+                detokenizeResponseSchema,
+                body,
+                client.name,
+                '/detokenize',
+                isDetokenizeResponse,
+              ).prompt,
           );
         // A failure is reported to whoever awaits the text; a failed attempt may be retried.
         started.catch(() => {
@@ -183,6 +191,7 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       await client.postJson('/v1/completions', body, signal),
       client.name,
       '/v1/completions',
+      isCompletionResponse,
     );
     const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
     expectOutputs(prefixes.length, params.n, choices.length, client.name);

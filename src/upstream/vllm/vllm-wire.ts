@@ -1,6 +1,7 @@
 /**
  * Wire schemas of the vLLM responses we read (snake_case, loose: only the fields we use).
- * Shapes: docs/upstream-apis.md (vLLM: completions, tokenize, pooling).
+ * Shapes: docs/upstream-apis.md (vLLM: completions, tokenize, pooling). The hot ones have cheap
+ * structural checks beside them (vllm-wire-guards.ts): change both together.
  */
 import { z } from 'zod';
 
@@ -57,8 +58,10 @@ export const tokenizeResponseSchema = z.looseObject({
   tokens: z.array(z.number().int()),
   token_strs: z.array(z.string()).nullish(),
 });
+export type TokenizeResponseWire = z.infer<typeof tokenizeResponseSchema>;
 
 export const detokenizeResponseSchema = z.looseObject({ prompt: z.string() });
+export type DetokenizeResponseWire = z.infer<typeof detokenizeResponseSchema>;
 
 /** `/v1/embeddings` (vLLM `EmbeddingResponse`): one `embedding` per input, by `index`. */
 export const embeddingsResponseSchema = z.looseObject({
@@ -70,6 +73,7 @@ export const poolingResponseSchema = z.looseObject({
   data: z.array(z.looseObject({ index: z.number().int(), data: z.unknown() })),
   usage: usageSchema.nullish(),
 });
+export type PoolingResponseWire = z.infer<typeof poolingResponseSchema>;
 
 export const modelsResponseSchema = z.looseObject({
   data: z.array(

@@ -3,6 +3,7 @@
  * metrics and logging is what production does), configured by `config/default.yaml` plus the
  * `TTS_PROXY__*` env overrides the parent sets (upstream URLs, admission limits).
  *
+ * `stallsStart` / `stallsStop` watch the proxy's event loop (test/bench/lib/loop-stalls.ts).
  * `profileStart` / `profileStop` run the V8 CPU profiler (what `node --cpu-prof` uses) over a
  * window the parent chooses, so startup and warm-up stay out of the profile.
  */
@@ -11,6 +12,7 @@ import { Session } from 'node:inspector';
 import path from 'node:path';
 import { startServer } from '../../../src/main';
 import { serveChild } from '../lib/child-protocol';
+import { startLoopStallMonitor, type LoopStallMonitor } from '../lib/loop-stalls';
 
 function post(
   session: Session,
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     process.env.BENCH_CONFIG ?? path.resolve(__dirname, '../../../../config/default.yaml');
   const server = await startServer({ configPath, env: process.env, port: 0, host: '127.0.0.1' });
   let session: Session | null = null;
+  let stalls: LoopStallMonitor | null = null;
   serveChild(
     { url: server.url },
     {
@@ -35,6 +38,18 @@ async function main(): Promise<void> {
       memory: () => {
         (globalThis as { gc?: () => void }).gc?.();
         return process.memoryUsage();
+      },
+      // The proxy's own event loop: late ticks split into its own work vs waiting for a CPU.
+      stallsStart: () => {
+        stalls?.stop();
+        stalls = startLoopStallMonitor();
+        return true;
+      },
+      stallsStop: () => {
+        if (!stalls) throw new Error('stall monitor not started');
+        const report = stalls.stop();
+        stalls = null;
+        return report;
       },
       profileStart: async () => {
         session = new Session();

@@ -7,13 +7,24 @@
  * Two loops: `GET /v1/models`, answered by the proxy itself, isolates the proxy's event loop; plain
  * chat (passthrough) is what a client sees, but it also waits on the policy simulator, which
  * generates the heavy requests' 64 samples in one synchronous block on the same 2 cores.
+ *
+ * A slow loop has two possible causes, and the verdict alone cannot tell them apart, so each
+ * measured loop also reports (test/bench/lib/loop-stalls.ts): the proxy's own event-loop delay,
+ * its late ticks split into "its thread was running" (its own synchronous work: a real stall to
+ * fix) and "its thread was waiting for a CPU" (contention: the proxy, its grouping worker, both
+ * simulators and this load generator share the machine's cores), how busy the machine's cores
+ * were, and this load generator's own event-loop delay (it times the loop, so its stalls count).
  */
 import type { Pool } from 'undici';
 import { pairedRatios, runPairedRounds } from '../lib/paired-rounds';
+import os from 'node:os';
+import type { LoopStallReport } from '../lib/loop-stalls';
+import { startLoopStallMonitor } from '../lib/loop-stalls';
+import { machineBusyMs } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
 import type { Rig } from '../lib/start-rig';
-import { mean, percentile, round } from '../lib/summarize';
+import { mean, median, percentile, round } from '../lib/summarize';
 import { PROXY_MODEL, ttsBody } from '../lib/tts-wire';
 
 export interface EventLoopOptions {
@@ -50,6 +61,88 @@ async function plainLoop(pool: Pool, count: number, offset: number): Promise<num
   return result.latenciesMs;
 }
 
+/** One measured loop: its p99 and what the machine and the proxy's event loop did meanwhile. */
+interface LoopRun {
+  p99: number;
+  proxyLoop: LoopStallReport;
+  loadgenLoop: LoopStallReport;
+  /** Busy share of all the machine's cores over the loop (1 = no idle core). */
+  machineBusyShare: number;
+}
+
+/** Runs `loop` while watching the proxy's event loop, this process's and the machine's cores. */
+async function watched(rig: Rig, loop: () => Promise<number[]>): Promise<LoopRun> {
+  await rig.proxy.call('stallsStart');
+  const loadgen = startLoopStallMonitor();
+  const busyBefore = machineBusyMs();
+  const started = performance.now();
+  const latencies = await loop();
+  const wallMs = performance.now() - started;
+  const machineBusyShare = (machineBusyMs() - busyBefore) / wallMs / os.cpus().length;
+  const loadgenLoop = loadgen.stop();
+  const proxyLoop = await rig.proxy.call<LoopStallReport>('stallsStop');
+  return {
+    p99: percentile(sortedCopy(latencies), 99),
+    proxyLoop,
+    loadgenLoop,
+    machineBusyShare,
+  };
+}
+
+/** The per-round diagnostics of one loop in one arm. */
+function diagnostics(runs: readonly LoopRun[]): Record<string, number[] | (number | null)[]> {
+  return {
+    machine_cpu_busy_share_by_round: runs.map((run) => round(run.machineBusyShare)),
+    proxy_loop_delay_p99_ms_by_round: runs.map((run) => run.proxyLoop.delayP99Ms),
+    proxy_loop_delay_max_ms_by_round: runs.map((run) => run.proxyLoop.delayMaxMs),
+    proxy_late_ticks_by_round: runs.map((run) => run.proxyLoop.lateTicks),
+    proxy_late_ticks_mostly_running_by_round: runs.map((run) => run.proxyLoop.blockedTicks),
+    proxy_late_ticks_mostly_waiting_for_cpu_by_round: runs.map(
+      (run) => run.proxyLoop.contendedTicks,
+    ),
+    proxy_late_on_cpu_ms_by_round: runs.map((run) => run.proxyLoop.lateOnCpuMs),
+    proxy_late_waiting_for_cpu_ms_by_round: runs.map((run) => run.proxyLoop.lateWaitMs),
+    proxy_longest_on_cpu_in_one_late_tick_ms_by_round: runs.map(
+      (run) => run.proxyLoop.longestOnCpuMs,
+    ),
+    proxy_run_queue_wait_share_by_round: runs.map((run) =>
+      run.proxyLoop.runQueueWaitMs === null
+        ? null
+        : round(run.proxyLoop.runQueueWaitMs / run.proxyLoop.wallMs),
+    ),
+    proxy_gc_pauses_by_round: runs.map((run) => run.proxyLoop.gcPauses),
+    proxy_gc_total_ms_by_round: runs.map((run) => run.proxyLoop.gcTotalMs),
+    proxy_gc_longest_ms_by_round: runs.map((run) => run.proxyLoop.gcLongestMs),
+    loadgen_loop_delay_p99_ms_by_round: runs.map((run) => run.loadgenLoop.delayP99Ms),
+  };
+}
+
+/**
+ * What the numbers say about the loaded p99, in words computed from them: blocking when the
+ * proxy's thread was on a CPU for a late tick's whole interval, contention when it waited for one.
+ */
+function diagnose(loaded: readonly LoopRun[]): string {
+  const loops = loaded.map((run) => run.proxyLoop);
+  if (loops.some((loop) => loop.lateOnCpuMs === null || loop.runQueueWaitMs === null))
+    return 'no scheduler statistics (/proc/thread-self/schedstat): cause not measured';
+  const onCpu = loops.reduce((sum, loop) => sum + (loop.lateOnCpuMs ?? 0), 0);
+  const waiting = loops.reduce((sum, loop) => sum + (loop.lateWaitMs ?? 0), 0);
+  const longest = median(loops.map((loop) => loop.longestOnCpuMs ?? 0));
+  const busy = median(loaded.map((run) => run.machineBusyShare));
+  const wait = median(loops.map((loop) => (loop.runQueueWaitMs ?? 0) / loop.wallMs));
+  const cause =
+    onCpu > waiting
+      ? 'mostly the proxy blocking its own event loop'
+      : 'mostly contention for CPU, not blocking';
+  return (
+    `${cause}: beside the heavy requests the machine's cores were ${Math.round(busy * 100)}% busy ` +
+    `and the proxy's event-loop thread waited for a CPU ${Math.round(wait * 100)}% of the time ` +
+    `(medians over rounds); while its timer ticks were late the thread ran ${Math.round(onCpu)} ms ` +
+    `and waited for a CPU ${Math.round(waiting)} ms; the most it ran inside one late tick was ` +
+    `${round(longest)} ms (median over rounds)`
+  );
+}
+
 export async function runEventLoop(
   rig: Rig,
   noise: NoiseLedger,
@@ -65,13 +158,10 @@ export async function runEventLoop(
     await plainLoop(plainPool, options.plainRequests, 0);
     await modelsLoop(plainPool, options.plainRequests);
     let offset = 10_000;
-    const measureLoops = async (): Promise<{ models: number; chat: number }> => {
+    const measureLoops = async (): Promise<{ models: LoopRun; chat: LoopRun }> => {
       offset += options.plainRequests;
-      const models = percentile(sortedCopy(await modelsLoop(plainPool, options.plainRequests)), 99);
-      const chat = percentile(
-        sortedCopy(await plainLoop(plainPool, options.plainRequests, offset)),
-        99,
-      );
+      const models = await watched(rig, () => modelsLoop(plainPool, options.plainRequests));
+      const chat = await watched(rig, () => plainLoop(plainPool, options.plainRequests, offset));
       return { models, chat };
     };
     const runs = await runPairedRounds(['idle', 'loaded'] as const, options.rounds, async (arm) => {
@@ -106,19 +196,19 @@ export async function runEventLoop(
       return p99;
     });
     const pick = (arm: 'idle' | 'loaded', loop: 'models' | 'chat'): number[] =>
-      runs[arm].map((run) => round(run[loop]));
+      runs[arm].map((run) => round(run[loop].p99));
+    const loopReport = (loop: 'models' | 'chat'): Record<string, unknown> => ({
+      idle_p99_ms_by_round: pick('idle', loop),
+      loaded_p99_ms_by_round: pick('loaded', loop),
+      p99_ratio_loaded_vs_idle: pairedRatios(pick('loaded', loop), pick('idle', loop)),
+      idle: diagnostics(runs.idle.map((run) => run[loop])),
+      loaded: diagnostics(runs.loaded.map((run) => run[loop])),
+      diagnosis: diagnose(runs.loaded.map((run) => run[loop])),
+    });
     return {
       plain_requests_per_phase: options.plainRequests,
-      proxy_only_get_models: {
-        idle_p99_ms_by_round: pick('idle', 'models'),
-        loaded_p99_ms_by_round: pick('loaded', 'models'),
-        p99_ratio_loaded_vs_idle: pairedRatios(pick('loaded', 'models'), pick('idle', 'models')),
-      },
-      plain_chat_passthrough: {
-        idle_p99_ms_by_round: pick('idle', 'chat'),
-        loaded_p99_ms_by_round: pick('loaded', 'chat'),
-        p99_ratio_loaded_vs_idle: pairedRatios(pick('loaded', 'chat'), pick('idle', 'chat')),
-      },
+      proxy_only_get_models: loopReport('models'),
+      plain_chat_passthrough: loopReport('chat'),
       heavy: `best_of_n N=64 over hard questions, ${options.heavyConcurrency} concurrent, policy simulator with answerForms all-distinct (a different symbolic answer per sample)`,
       heavy_requests: heavyLatencies.length,
       heavy_latency_ms_mean: round(mean(heavyLatencies)),

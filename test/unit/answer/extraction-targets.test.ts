@@ -1,4 +1,62 @@
-import { bareBoxSpan, SPAN, TARGETS } from '../../../src/answer/extraction-targets';
+import {
+  bareBoxSpan,
+  findSpans,
+  matchAllFrom,
+  SPAN,
+  startPositions,
+  TARGETS,
+} from '../../../src/answer/extraction-targets';
+import { createSeededRandom } from '../../../src/util';
+
+/** Texts made of the fragments the targets care about, in a seeded random order. */
+function fragmentTexts(count: number): string[] {
+  const fragments = [
+    '$',
+    '$$',
+    '\\[',
+    '\\]',
+    '\\(',
+    '\\)',
+    '[',
+    ']',
+    ' [3] ',
+    '-',
+    '\\frac{1}{2}',
+    '-\\frac{-3}{4}',
+    '\\boxed{',
+    '}',
+    'final answer is ',
+    'Final Answer: ',
+    'answer',
+    'Answer:',
+    ' and ',
+    ', ',
+    '%',
+    ' percent',
+    '\n',
+    ' ',
+    'x',
+    '12',
+    '3.5',
+    '1,000',
+    ' = ',
+    'answeranswer',
+    '\\',
+    'I hope',
+    'İ',
+  ];
+  const random = createSeededRandom(18);
+  return Array.from({ length: count }, () => {
+    let text = '';
+    const length = 1 + Math.floor(random() * 30);
+    for (let i = 0; i < length; i += 1)
+      text += fragments[Math.floor(random() * fragments.length)] ?? '';
+    return text;
+  });
+}
+
+const summary = (matches: readonly RegExpMatchArray[]): unknown[] =>
+  matches.map((match) => [match.index, [...match], match.groups ?? null]);
 
 describe('extraction targets', () => {
   it('rank final-answer phrases, boxes, answer phrases, then unanchored spans and numbers', () => {
@@ -6,6 +64,18 @@ describe('extraction targets', () => {
     expect(
       TARGETS.filter((target) => target.isUnanchored).map((target) => target.priority),
     ).toEqual([300, 300, 300]);
+  });
+
+  it('tries patterns only at their possible starts and finds exactly what matchAll finds', () => {
+    for (const text of fragmentTexts(3000)) {
+      expect(summary(findSpans(text))).toEqual(summary([...text.matchAll(SPAN)]));
+      for (const target of TARGETS) {
+        if (target.starts === null) continue;
+        expect(
+          summary(matchAllFrom(text, target.pattern, startPositions(text, target.starts))),
+        ).toEqual(summary([...text.matchAll(target.pattern)]));
+      }
+    }
   });
 
   it('finds the bare box from the first box to the last closing brace', () => {

@@ -23,6 +23,38 @@ describe('createGroupingPool', () => {
     session.close();
   });
 
+  it('groups plain numerals here, then hands them to the worker with the first symbolic batch', async () => {
+    const batches = [
+      ['3', '0.5', '3.0', '-2'],
+      ['0.50', '7', null],
+      ['\\frac12', '\\sqrt{9}', '3', '2^{-1}'],
+      ['0.5000001', '\\frac{14}{2}'],
+    ];
+    const session = pool.openSession();
+    const local = new AnswerGrouper();
+    for (const batch of batches) {
+      await session.place(batch);
+      local.add(batch);
+      expect(session.stats()).toEqual(local.stats());
+    }
+    const all = batches.flat();
+    expect(all.map((answer) => session.groupOf(answer))).toEqual(
+      all.map((answer) => local.groupOf(answer)),
+    );
+    expect(session.groupOf('\\frac12')).toBe(session.groupOf('0.5'));
+    session.close();
+  });
+
+  it('needs no worker while every answer is a plain numeral', async () => {
+    const own = createGroupingPool({ size: 1 });
+    const session = own.openSession();
+    await own.close();
+    await session.place(['12', '12.0', '13']);
+    expect(session.groupOf('12.0')).toBe(session.groupOf('12'));
+    expect(session.groupOf('13')).not.toBe(session.groupOf('12'));
+    expect(session.stats().degradedReason).toBeNull();
+  });
+
   it('lets vote read a placed session without comparing again', async () => {
     const session = pool.openSession();
     const answers = ['\\frac{\\sqrt{2}}{2}', '\\frac{1}{\\sqrt{2}}', '3'];

@@ -1,0 +1,128 @@
+/**
+ * Why an event loop answers late: its own work (a long synchronous stretch on the thread) or a
+ * machine without a free core (the thread was ready to run and waited for a CPU). A timer ticks
+ * every `intervalMs`; on each tick the thread's scheduler counters (Linux
+ * `/proc/thread-self/schedstat`: nanoseconds on a CPU, nanoseconds runnable but waiting on a run
+ * queue) are read, so every late tick can be split into "ran" and "waited for a CPU". Beside it,
+ * `perf_hooks.monitorEventLoopDelay` gives the usual delay percentiles (which cannot tell the two
+ * causes apart: a descheduled thread's timers fire late too).
+ *
+ * Where schedstat is missing (not Linux, or a kernel without CONFIG_SCHED_INFO) the split is
+ * reported as null and only the delay percentiles remain.
+ */
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+
+export interface LoopStallReport {
+  wallMs: number;
+  /** monitorEventLoopDelay over the window (ms). */
+  delayP50Ms: number;
+  delayP99Ms: number;
+  delayMaxMs: number;
+  /** The thread's time on a CPU and time runnable but waiting for one, over the window (ms). */
+  onCpuMs: number | null;
+  runQueueWaitMs: number | null;
+  /** Ticks later than `thresholdMs`. */
+  lateTicks: number;
+  /** Late ticks whose interval the thread spent more on a CPU than waiting for one: its own work. */
+  blockedTicks: number;
+  /** Late ticks whose interval the thread spent more waiting for a CPU than on one: contention. */
+  contendedTicks: number;
+  /** Over all late intervals: the thread's time on a CPU and waiting for one (ms). */
+  lateOnCpuMs: number | null;
+  lateWaitMs: number | null;
+  /**
+   * The most CPU the thread used inside one late interval (ms): a lower bound of the longest
+   * stretch the loop went without reaching its timers (one long task or one long loop turn),
+   * whatever the contention around it.
+   */
+  longestOnCpuMs: number | null;
+  /** Garbage-collection pauses of this thread's heap over the window: count, total, longest (ms). */
+  gcPauses: number;
+  gcTotalMs: number;
+  gcLongestMs: number;
+}
+
+export interface LoopStallMonitor {
+  stop(): LoopStallReport;
+}
+
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+
+function readSchedstat(): { runNs: number; waitNs: number } | null {
+  try {
+    const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').trim().split(/\s+/).map(Number);
+    return run === undefined || wait === undefined ? null : { runNs: run, waitNs: wait };
+  } catch {
+    return null;
+  }
+}
+
+/** Start watching the calling thread's event loop; `stop` returns what was seen. */
+export function startLoopStallMonitor(
+  options: { intervalMs?: number; thresholdMs?: number } = {},
+): LoopStallMonitor {
+  const intervalMs = options.intervalMs ?? 2;
+  const thresholdMs = options.thresholdMs ?? 2;
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const gc = { pauses: 0, totalMs: 0, longestMs: 0 };
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.pauses += 1;
+      gc.totalMs += entry.duration;
+      gc.longestMs = Math.max(gc.longestMs, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const first = readSchedstat();
+  const started = performance.now();
+  let previous = { at: started, stat: first };
+  const counts = { lateTicks: 0, blockedTicks: 0, contendedTicks: 0 };
+  let lateOnCpuMs = 0;
+  let lateWaitMs = 0;
+  let longestOnCpuMs = 0;
+  const timer = setInterval(() => {
+    const at = performance.now();
+    const stat = previous.stat === null ? null : readSchedstat();
+    const elapsed = at - previous.at;
+    if (elapsed - intervalMs > thresholdMs) {
+      counts.lateTicks += 1;
+      if (stat !== null && previous.stat !== null) {
+        const ranMs = (stat.runNs - previous.stat.runNs) / 1e6;
+        const waitedMs = (stat.waitNs - previous.stat.waitNs) / 1e6;
+        if (ranMs > waitedMs) counts.blockedTicks += 1;
+        else counts.contendedTicks += 1;
+        lateOnCpuMs += ranMs;
+        lateWaitMs += waitedMs;
+        longestOnCpuMs = Math.max(longestOnCpuMs, ranMs);
+      }
+    }
+    previous = { at, stat };
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      histogram.disable();
+      gcObserver.disconnect();
+      const last = readSchedstat();
+      const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+      const round = (value: number): number => Math.round(value * 100) / 100;
+      return {
+        wallMs: round(performance.now() - started),
+        delayP50Ms: round(histogram.percentile(50) / 1e6),
+        delayP99Ms: round(histogram.percentile(99) / 1e6),
+        delayMaxMs: round(histogram.max / 1e6),
+        onCpuMs: first === null || last === null ? null : ms(last.runNs - first.runNs),
+        runQueueWaitMs: first === null || last === null ? null : ms(last.waitNs - first.waitNs),
+        ...counts,
+        lateOnCpuMs: first === null ? null : round(lateOnCpuMs),
+        lateWaitMs: first === null ? null : round(lateWaitMs),
+        longestOnCpuMs: first === null ? null : round(longestOnCpuMs),
+        gcPauses: gc.pauses,
+        gcTotalMs: round(gc.totalMs),
+        gcLongestMs: round(gc.longestMs),
+      };
+    },
+  };
+}
