@@ -41,8 +41,8 @@ export interface ModelInfo {
   sampling: SamplingPreset;
   /** Methods the serving stack cannot run, each with the reason given in the 400. */
   unsupportedMethods?: Partial<Record<MethodName, string>>;
-  /** How `tts_strategy: auto` decides for this model; absent = the built-in paper rules, no probe. */
-  auto?: AutoSettings;
+  /** How `tts_strategy: auto` decides for this model: its strategy table and stopping rule. */
+  auto: AutoSettings;
   /** Which requests get TTS without asking (models[].default_budget*; docs/request-scope.md). */
   scope?: ScopeSettings;
 }

@@ -4,7 +4,7 @@
  * validated (server/parse-tts-request.ts); what is refused here depends on the model and limits.
  */
 import { InvalidRequestError, UnsupportedFeatureError } from '../errors';
-import { chooseStrategy, STRATEGY_NAMES, type StrategyName, type VoteName } from '../select';
+import { STRATEGY_NAMES, type StrategyName, type VoteName } from '../select';
 import { METHOD_TRAITS } from '../tts';
 import type { Aggregation, MethodName } from '../tts/search-types';
 import type { ModelInfo } from '../contracts';
@@ -141,7 +141,7 @@ export function resolveTtsPlan(
     };
   }
 
-  if (requested === 'auto' && model.auto) {
+  if (requested === 'auto') {
     // The row depends on the difficulty, known only after the probe: `autoSearch` decides it
     // (select/auto-search.ts), and nothing here guesses. m, aggregation and vote are what the
     // request pinned, else the model's defaults: they vote a run whose deadline cuts the probe
@@ -167,39 +167,10 @@ export function resolveTtsPlan(
     };
   }
 
-  let method: MethodName;
-  let reason: string;
-  let autoVote: VoteName | undefined;
-  let autoAggregation: Aggregation | undefined;
-  if (requested === 'auto') {
-    const choice = chooseStrategy({
-      policyParamsB: model.paramsB,
-      policyFamily: model.family,
-      prmFamily: model.prm?.family ?? null,
-      budget: n,
-    });
-    method = choice.method;
-    reason = choice.reason;
-    autoVote = choice.vote;
-    autoAggregation = choice.aggregation;
-    if (METHOD_TRAITS[method].isStepWise && (n < m || n % m !== 0)) {
-      reason += `; budget ${n} is not a multiple of M=${m}, so best_of_n instead`;
-      method = 'best_of_n';
-    }
-  } else {
-    method = requested;
-    reason = `strategy '${requested}' requested`;
-  }
+  // Only a fixed method is left here: auto returned above.
+  const method: MethodName = requested;
   const refusal = model.unsupportedMethods?.[method];
-  if (refusal !== undefined) {
-    if (requested !== 'auto') throw new UnsupportedFeatureError(refusal, 'tts_strategy');
-    const fallback: MethodName =
-      model.prm !== null && model.unsupportedMethods?.best_of_n === undefined
-        ? 'best_of_n'
-        : 'majority';
-    reason += `; ${method} is unavailable on this backend, so ${fallback} instead`;
-    method = fallback;
-  }
+  if (refusal !== undefined) throw new UnsupportedFeatureError(refusal, 'tts_strategy');
   const needsPrm = METHOD_TRAITS[method].needsVerifier;
   if (needsPrm && model.prm === null) {
     throw new UnsupportedFeatureError(
@@ -227,12 +198,12 @@ export function resolveTtsPlan(
     m = 1;
   }
   const prmDefaults = model.prm;
-  const aggregation = pickedAggregation ?? autoAggregation ?? prmDefaults?.aggregation ?? 'last';
-  if (pickedAggregation === undefined) sources.aggregation = autoAggregation ? 'auto' : 'default';
-  let vote: VoteName = pickedVote ?? autoVote ?? prmDefaults?.vote ?? 'majority';
-  if (pickedVote === undefined) sources.vote = autoVote ? 'auto' : 'default';
+  const aggregation = pickedAggregation ?? prmDefaults?.aggregation ?? 'last';
+  if (pickedAggregation === undefined) sources.aggregation = 'default';
+  let vote: VoteName = pickedVote ?? prmDefaults?.vote ?? 'majority';
+  if (pickedVote === undefined) sources.vote = 'default';
   if (method === 'majority') vote = 'majority';
-  if (requested === 'auto') sources.strategy = 'auto';
+  const reason = `strategy '${requested}' requested`;
   return { method, n, m, aggregation, vote, requested, reason, sources, auto: null };
 }
 

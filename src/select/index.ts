@@ -7,14 +7,7 @@
  * imports only `tts`, `answer`, `util`, `errors` and the family lists of `prm` and `prompt` (the
  * caller reads files and passes text or tables in).
  */
-export { chooseStrategy } from './choose-strategy';
-export type {
-  StrategyChoice,
-  ChooseStrategyInput,
-  PolicyFamily,
-  PrmFamilyName,
-  VoteName,
-} from './choose-strategy';
+export type { PolicyFamily, PrmFamilyName, VoteName } from './select-types';
 
 export {
   DIFFICULTY_BINS,

@@ -7,6 +7,7 @@ import {
   type TtsPlan,
 } from '../../../src/pipeline';
 import { createFakePolicy, toyScript, TOY_PROBLEM } from '../tts/fakes';
+import { BUNDLED_AUTO } from '../bundled-auto';
 
 const policy = createFakePolicy(toyScript({ ...TOY_PROBLEM, pCorrect: 0.95 }));
 const backend: ModelBackend = {
@@ -17,6 +18,7 @@ const backend: ModelBackend = {
     family: 'qwen2.5',
     prm: null,
     isSimulated: true,
+    auto: BUNDLED_AUTO,
     sampling: {
       temperature: 0.7,
       topP: 1,

@@ -22,6 +22,7 @@ import {
   TOY_PROBLEM,
   type ContinuationScript,
 } from '../tts/fakes';
+import { BUNDLED_AUTO } from '../bundled-auto';
 
 const INFO: ModelInfo = {
   name: 'toy',
@@ -36,6 +37,7 @@ const INFO: ModelInfo = {
     vote: 'prm_vote',
   },
   isSimulated: true,
+  auto: BUNDLED_AUTO,
   sampling: {
     temperature: 0.7,
     topP: 1,

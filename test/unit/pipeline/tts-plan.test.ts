@@ -5,6 +5,7 @@ import {
   type ModelInfo,
   type TtsDefaults,
 } from '../../../src/pipeline';
+import { BUNDLED_AUTO } from '../bundled-auto';
 
 const SMALL: ModelInfo = {
   name: 'small',
@@ -19,6 +20,7 @@ const SMALL: ModelInfo = {
     vote: 'prm_vote',
   },
   isSimulated: true,
+  auto: BUNDLED_AUTO,
   sampling: {
     temperature: 0.7,
     topP: 1,
@@ -86,27 +88,26 @@ describe('resolveTtsPlan', () => {
     ).toMatchObject({ aggregation: 'min', vote: 'prm_max' });
   });
 
-  it('picks by size for auto and falls back to BoN when N is not a multiple of M', () => {
-    expect(
-      resolveTtsPlan({ header: null, body: { n: 16 }, alias: null }, SMALL, DEFAULTS)?.method,
-    ).toBe('beam_search');
-    expect(
-      resolveTtsPlan({ header: null, body: { n: 6 }, alias: null }, SMALL, DEFAULTS)?.method,
-    ).toBe('best_of_n');
-    expect(
-      resolveTtsPlan(
-        { header: null, body: { n: 16 }, alias: null },
-        { ...SMALL, paramsB: 72 },
-        DEFAULTS,
-      )?.method,
-    ).toBe('best_of_n');
-    expect(
-      resolveTtsPlan(
-        { header: null, body: { n: 16 }, alias: null },
-        { ...SMALL, paramsB: 14 },
-        DEFAULTS,
-      )?.method,
-    ).toBe('dvts');
+  it('leaves auto to the probe and the strategy table: the plan never guesses a method', () => {
+    for (const model of [SMALL, { ...SMALL, paramsB: 72 }, { ...SMALL, prm: null }]) {
+      for (const n of [6, 16]) {
+        const plan = resolveTtsPlan({ header: null, body: { n }, alias: null }, model, DEFAULTS);
+        expect(plan).toMatchObject({
+          method: 'auto',
+          n,
+          requested: 'auto',
+          auto: { overrides: {} },
+        });
+        expect(plan?.reason).toContain(`strategy table '${BUNDLED_AUTO.table.name}'`);
+      }
+    }
+    // What the request pins reaches autoSearch as overrides; the rest is the table row's.
+    const pinned = resolveTtsPlan(
+      { header: null, body: { n: 16, m: 8, vote: 'majority' }, alias: null },
+      SMALL,
+      DEFAULTS,
+    );
+    expect(pinned?.auto).toEqual({ overrides: { m: 8, vote: 'majority' } });
   });
 
   it('rejects a budget above the maximum, naming the source field', () => {
@@ -181,13 +182,14 @@ describe('resolveTtsPlan', () => {
         DEFAULTS,
       ),
     ).toThrow(UnsupportedFeatureError);
+    // auto on such a model votes by majority whatever its table row says (autoSearch runs it).
     expect(
       resolveTtsPlan(
         { header: null, body: { n: 8 }, alias: null },
         { ...SMALL, prm: null },
         DEFAULTS,
-      )?.method,
-    ).toBe('majority');
+      ),
+    ).toMatchObject({ method: 'auto', vote: 'majority' });
   });
 });
 

@@ -13,6 +13,7 @@ import { startLlamaCppFake } from './fakes/llama-cpp-fake';
 import { startSglangFake } from './fakes/sglang-fake';
 import { startTgiFake } from './fakes/tgi-fake';
 import { toyChatTemplate, toyTokens } from './fakes/toy-generator';
+import { BUNDLED_AUTO } from '../../bundled-auto';
 
 const INFO: ModelInfo = {
   name: 'policy-model',
@@ -21,6 +22,7 @@ const INFO: ModelInfo = {
   family: 'qwen2.5',
   prm: null,
   isSimulated: false,
+  auto: BUNDLED_AUTO,
   sampling: {
     temperature: 0.7,
     topP: 1,

@@ -7,6 +7,7 @@ import { createFakeVerifier } from '../../tts/fakes';
 import type { FakeServer } from './fakes/fake-http-server';
 import { startLlamaCppFake } from './fakes/llama-cpp-fake';
 import { startTgiFake } from './fakes/tgi-fake';
+import { BUNDLED_AUTO } from '../../bundled-auto';
 
 const CONTEXT = 4096;
 const INFO: ModelInfo = {
@@ -16,6 +17,7 @@ const INFO: ModelInfo = {
   family: 'qwen2.5',
   prm: null,
   isSimulated: false,
+  auto: BUNDLED_AUTO,
   sampling: {
     temperature: 0.7,
     topP: 1,
