@@ -81,6 +81,16 @@ describe('upstream faults: every request ends in a valid completion or a clean O
   }, 120_000);
 });
 
+/** Polls `condition` every 10 ms; true as soon as it holds, false after `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
 describe('client disconnect', () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -117,15 +127,14 @@ describe('client disconnect', () => {
           // keep reading until the abort
         }
       });
-      // Mid-search: after prompt rendering, during the first rounds.
-      await new Promise((resolve) => setTimeout(resolve, 900));
-      expect(policy.stats().inFlight + prm.stats().inFlight).toBeGreaterThan(0);
+      // Mid-search: wait until one of its calls is in flight upstream (polled, not a fixed sleep:
+      // on a loaded machine the request may start late or sit between two calls at any instant).
+      const inFlight = (): number => policy.stats().inFlight + prm.stats().inFlight;
+      expect(await waitFor(() => inFlight() > 0, 10_000)).toBe(true);
       controller.abort();
       await pending.catch(() => undefined);
-      // Within 1 s nothing of that request is still running upstream.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(policy.stats().inFlight).toBe(0);
-      expect(prm.stats().inFlight).toBe(0);
+      // Soon after, nothing of that request is still running upstream.
+      expect(await waitFor(() => inFlight() === 0, 2_000)).toBe(true);
       expect(policy.stats().aborted + prm.stats().aborted).toBeGreaterThan(0);
     },
     20_000,
