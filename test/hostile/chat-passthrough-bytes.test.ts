@@ -53,7 +53,8 @@ const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
     response.end(body);
   },
   rejected: (response) => {
-    // vLLM's error shape (vllm/entrypoints/openai/protocol.py ErrorResponse, v0.10.1+).
+    // vLLM's error shape: ErrorResponse/ErrorInfo in vllm/entrypoints/openai/protocol.py @0052bed3
+    // (0.10.1+, PR #22099), as in test/fixtures/upstream/vllm/pooling-probe-errors.json.
     const body = JSON.stringify({
       error: {
         message: "This model's maximum context length is 4096 tokens.",
