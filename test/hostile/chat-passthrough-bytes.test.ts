@@ -13,6 +13,7 @@ import { createApp, type TtsProxyApp } from '../../src/server/create-app';
 import { createMetrics } from '../../src/server/metrics';
 import { createUpstreamClient, type UpstreamClient } from '../../src/upstream';
 import { createVllmModelBackend } from '../../src/upstream/vllm';
+import { BUNDLED_AUTO } from '../unit/bundled-auto';
 import { errorOf, isOpenAiError, send } from './support/raw-http';
 
 const CLIENT = 'qwen2.5-1.5b-instruct';
@@ -25,6 +26,7 @@ const INFO: ModelInfo = {
   family: 'qwen2.5',
   prm: null,
   isSimulated: false,
+  auto: BUNDLED_AUTO,
   sampling: {
     temperature: 0.7,
     topP: 1,
