@@ -7,9 +7,30 @@ import type { Readable } from 'node:stream';
 
 export type ForwardResult =
   | { kind: 'json'; status: number; body: unknown }
+  /**
+   * A JSON answer as the upstream sent it, checked to be one complete object, with the byte range
+   * of its top-level `"model"` string (quotes included) when it has one.
+   */
+  | {
+      kind: 'json-bytes';
+      status: number;
+      body: Buffer;
+      model: { start: number; end: number; name: string } | null;
+    }
   | { kind: 'stream'; status: number; body: Readable };
+
+/** A plain chat request as bytes (already naming the served model) and the same JSON parsed. */
+export interface ChatRequestBytes {
+  bytes: Buffer;
+  value: Record<string, unknown>;
+}
 
 export interface ChatForwarder {
   /** Send a plain chat request (already mapped to the served name) to the policy upstream. */
   forwardChat(body: Record<string, unknown>, signal?: AbortSignal): Promise<ForwardResult>;
+  /**
+   * The same on bytes both ways, for upstreams that take the OpenAI request as it is (vLLM): no
+   * re-serialised request, no parsed answer. Optional: the server falls back to `forwardChat`.
+   */
+  forwardChatBytes?(body: ChatRequestBytes, signal?: AbortSignal): Promise<ForwardResult>;
 }

@@ -12,7 +12,11 @@ import { createApiKeyCheck, type Caller } from './auth';
 import { toHttpError } from './http-error';
 import { createKeyRateLimit } from './key-rate-limit';
 import { createBodyGate } from './body/body-gate';
-import { createJsonBodyReader, DEFAULT_MAX_JSON_DEPTH, type BodyLimits } from './read-json-body';
+import {
+  createJsonBodyWithBytesReader,
+  DEFAULT_MAX_JSON_DEPTH,
+  type BodyLimits,
+} from './read-json-body';
 import { createPassthrough } from './passthrough/create-passthrough';
 import type { RetryRunner } from './passthrough/forward-request';
 import { DEFAULT_PASSTHROUGH_ROUTES } from './passthrough/passthrough-routes';
@@ -101,7 +105,8 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       maxBytes: deps.body?.maxBufferedBytes ?? 64 * 1024 * 1024,
     }),
   };
-  const readBody = createJsonBodyReader(bodyLimits);
+  // With its bytes: a plain chat request is forwarded as the client wrote it.
+  const readBody = createJsonBodyWithBytesReader(bodyLimits);
   // One handler (not a chain of middleware): body, admission, route, with no `next()` between.
   // The body is read first: a client trickling its body must not hold an admission slot.
   const chatRoute = async (
@@ -109,7 +114,8 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     response: Response,
     caller: Caller | null,
   ): Promise<void> => {
-    request.body = await readBody(request, response);
+    const body = await readBody(request, response);
+    request.body = body.value;
     let release = admission.tryAcquire();
     if (release === null) {
       const controller = new AbortController();
@@ -120,7 +126,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     }
     // Released when the response is done, however it ends (finish, error, client gone).
     response.on('close', release);
-    await chat(request, response, caller);
+    await chat(request, response, caller, body);
   };
   // Express's final handler would catch a failure of the error handler itself; outside Express's
   // dispatch (the request listener below) it must not become an unhandled rejection (which ends

@@ -19,6 +19,7 @@ import {
 } from '../pipeline';
 import { findScopeBlockers } from './find-scope-blockers';
 import { chatRequestSchema, messageText, type ChatRequestWire } from './openai-wire';
+import { checkPlainChatRequest } from './plain-chat-check';
 
 /**
  * Schemas are built once per parameter name and reused: building a zod schema (and its compiled
@@ -230,6 +231,8 @@ export function parseTtsRequest(body: ChatRequestWire, headers: IncomingHttpHead
 }
 
 function parseBody(body: unknown): ChatRequestWire {
+  const plain = checkPlainChatRequest(body);
+  if (plain !== null) return plain;
   const parsed = chatRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -8,8 +8,10 @@
  * JSON scalar is refused, a UTF-8 byte order mark is dropped. Every failure is a 4xx (or 429 when
  * the gate is full) with an OpenAI-shaped body (mapped by `toHttpError`), never a 5xx.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '../errors';
+import { scanJson, type JsonScan } from '../util';
 import { createBodyGate, type BodyGate } from './body/body-gate';
 import { bodyText, decodeBodyBytes } from './body/decode-body';
 import { exceedsJsonDepth } from './body/json-depth';
@@ -65,15 +67,22 @@ export async function receiveBody(
   }
 }
 
+function tooDeep(maxDepth: number): InvalidRequestError {
+  return new InvalidRequestError(
+    `Request JSON nests deeper than this server's limit of ${maxDepth} levels.`,
+    null,
+    'json_too_deep',
+  );
+}
+
 /** Parse JSON text strictly (an object or an array) within the depth limit. */
 export function parseJsonText(text: string, maxDepth: number): unknown {
   if (text.length === 0) return {};
-  if (exceedsJsonDepth(text, maxDepth))
-    throw new InvalidRequestError(
-      `Request JSON nests deeper than this server's limit of ${maxDepth} levels.`,
-      null,
-      'json_too_deep',
-    );
+  if (exceedsJsonDepth(text, maxDepth)) throw tooDeep(maxDepth);
+  return parseStrict(text);
+}
+
+function parseStrict(text: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -106,4 +115,51 @@ export function createJsonBodyReader(limits: BodyLimits): JsonBodyReader {
       raw.release();
     }
   };
+}
+
+/** A JSON body parsed, with the bytes it was parsed from when they can be forwarded as they are. */
+export interface JsonBodyWithBytes {
+  value: unknown;
+  /**
+   * The decoded body (no content-encoding, no byte order mark) when it is valid UTF-8 JSON text,
+   * else null (then only `value` may be forwarded: what the bytes meant is what was parsed).
+   */
+  bytes: Buffer | null;
+  /** Where the top-level `"model"` string is in `bytes` (null: none, or no bytes). */
+  model: JsonScan['model'];
+}
+
+const NO_BYTES = { bytes: null, model: null } as const;
+
+/**
+ * `createJsonBodyReader` that also keeps the body's bytes, for the plain chat passthrough that
+ * forwards them as they came. One scan of the bytes replaces the depth check on the text and
+ * finds the model name on the way.
+ */
+export function createJsonBodyWithBytesReader(
+  limits: BodyLimits,
+): (request: IncomingMessage, response: ServerResponse) => Promise<JsonBodyWithBytes> {
+  return async (request, response) => {
+    const raw = await receiveBody(request, response, limits);
+    try {
+      const type = request.headers['content-type'];
+      if (type === undefined || mediaType(type) !== 'application/json')
+        return { value: undefined, ...NO_BYTES };
+      const decoded = decodeBodyBytes(raw.bytes, request.headers, limits.limitBytes);
+      const text = bodyText(decoded, type);
+      if (text.length === 0) return { value: {}, ...NO_BYTES };
+      const bytes = withoutBom(decoded);
+      const scan = scanJson(bytes, limits.maxDepth);
+      if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
+      const value = parseStrict(text);
+      // Invalid UTF-8 was read as U+FFFD: forwarding the bytes would send what was not parsed.
+      return isUtf8(bytes) ? { value, bytes, model: scan.model } : { value, ...NO_BYTES };
+    } finally {
+      raw.release();
+    }
+  };
+}
+
+function withoutBom(bytes: Buffer): Buffer {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 }

@@ -4,3 +4,4 @@ export { isAbortError, throwIfAborted } from './abort';
 export { closestName } from './closest-name';
 export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
 export { redactUrl } from './redact-url';
+export { isCompleteObject, replaceRange, scanJson, type JsonScan } from './scan-json';

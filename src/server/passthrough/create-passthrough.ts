@@ -22,7 +22,7 @@ import {
 import { createRouteAllowList, normaliseTarget } from './passthrough-routes';
 import { relayCheckedStream, type ModelRename } from './relay-checked-stream';
 import { relayJsonAnswer } from './relay-json-answer';
-import { replaceRange, scanJson } from './scan-json';
+import { replaceRange, scanJson } from '../../util';
 
 export interface PassthroughOptions {
   upstream: PassthroughUpstream;

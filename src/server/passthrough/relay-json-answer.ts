@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModelRename } from './relay-checked-stream';
-import { replaceRange, scanJson } from './scan-json';
+import { replaceRange, scanJson } from '../../util';
 
 /** JSON answers up to this size are received whole and checked; larger ones stream. */
 export const CHECKED_JSON_LIMIT = 8 * 1024 * 1024;

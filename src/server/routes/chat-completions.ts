@@ -23,6 +23,7 @@ import type { Caller } from '../auth';
 import type { Metrics } from '../metrics';
 import type { ChatRequestWire } from '../openai-wire';
 import { parseChatRequest } from '../parse-chat-request';
+import type { JsonBodyWithBytes } from '../read-json-body';
 import { openSse } from '../sse';
 import { answerChunks, progressChunk } from '../tts-stream-chunks';
 import {
@@ -56,6 +57,8 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     request: Request,
     response: Response,
     caller: Caller | null = null,
+    /** The body's bytes as received (forwarded as they are when nothing asks for TTS). */
+    raw: Omit<JsonBodyWithBytes, 'value'> | null = null,
   ): Promise<void> {
     const started = deps.now();
     const { wire: body, tts } = parseChatRequest(request.body, request.headers);
@@ -89,7 +92,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
 
     if (run.kind === 'passthrough') {
       const note = run.scope === null ? null : passThroughNote(run.scope, run.scope.requested);
-      await forwardChat(backend, body, body.model, response, controller.signal, note);
+      await forwardChat(backend, body, body.model, response, controller.signal, note, raw);
       return;
     }
     const identity: CompletionIdentity = {

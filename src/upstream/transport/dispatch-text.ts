@@ -20,6 +20,14 @@ export interface TextResponse {
   headers?: Record<string, string>;
 }
 
+/** The same answer with its body as received (no decoding): for bodies relayed as bytes. */
+export interface BytesResponse {
+  status: number;
+  bytes: Buffer;
+  /** The `retry-after` header of an error answer (retries honour it). */
+  retryAfter?: string;
+}
+
 const BOM = 0xfeff;
 
 function abortReason(signal: AbortSignal): Error {
@@ -36,8 +44,26 @@ export function dispatchText(
   /** Response headers to hand back (lower-case); omitted = none are read. */
   keepHeaders?: readonly string[],
 ): Promise<TextResponse> {
+  return dispatchBody(dispatcher, options, signal, keepHeaders, false) as Promise<TextResponse>;
+}
+
+export function dispatchBytes(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal?: AbortSignal,
+): Promise<BytesResponse> {
+  return dispatchBody(dispatcher, options, signal, undefined, true) as Promise<BytesResponse>;
+}
+
+function dispatchBody(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal: AbortSignal | undefined,
+  keepHeaders: readonly string[] | undefined,
+  asBytes: boolean,
+): Promise<TextResponse | BytesResponse> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<TextResponse>((resolve, reject) => {
+  return new Promise<TextResponse | BytesResponse>((resolve, reject) => {
     let status = 0;
     let retryAfter: string | undefined;
     let kept: Record<string, string> | undefined;
@@ -96,6 +122,14 @@ export function dispatchText(
       onResponseEnd() {
         if (!settle()) return;
         const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+        if (asBytes) {
+          const answer: BytesResponse =
+            retryAfter === undefined
+              ? { status, bytes: body }
+              : { status, bytes: body, retryAfter };
+          resolve(answer);
+          return;
+        }
         const text = body.toString('utf8');
         // UTF-8 decoding drops a byte order mark, as `body.text()` does.
         const clean = text.charCodeAt(0) === BOM ? text.slice(1) : text;

@@ -3,9 +3,15 @@
  * (timeouts, bounded retries), replica pools with prompt affinity, record and replay, and the one
  * helper that validates an upstream body. Knows no serving stack's API.
  */
-export { createUpstreamClient, describeUpstreamErrorBody } from './upstream-client';
+export {
+  createUpstreamClient,
+  describeUpstreamErrorBody,
+  postJsonBytesOn,
+} from './upstream-client';
 export type {
+  JsonBytes,
   JsonWithHeaders,
+  PreparedJson,
   UpstreamClient,
   UpstreamClientOptions,
   UpstreamCallEvent,

@@ -17,7 +17,12 @@ import { StringDecoder } from 'node:string_decoder';
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { isAbortError } from '../../util';
 import { RECORDING_VERSION, type RecordedError, type RecordedExchange } from './recording-wire';
-import type { JsonWithHeaders, UpstreamClient, UpstreamStream } from './upstream-client';
+import {
+  postJsonBytesOn,
+  type JsonWithHeaders,
+  type UpstreamClient,
+  type UpstreamStream,
+} from './upstream-client';
 
 export interface RecordingUpstreamOptions {
   client: UpstreamClient;
@@ -120,53 +125,25 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
             : { body: await client.postJson(requestPath, body, signal), headers: {} },
         (answer) => answer,
       ),
+    // Recorded as parsed JSON like every other exchange, so a replay matches it the same way;
+    // recording is a debugging mode, where the parse costs nothing that matters.
+    postJsonBytes: (requestPath, body, signal) =>
+      recordJson(
+        'POST',
+        requestPath,
+        body.value,
+        () => postJsonBytesOn(client, requestPath, body, signal),
+        (answer) => ({ body: JSON.parse(answer.bytes.toString('utf8')) as unknown }),
+      ),
+    postStreamBytes: (requestPath, body, signal) =>
+      recordStream(requestPath, body.value, () =>
+        client.postStreamBytes
+          ? client.postStreamBytes(requestPath, body, signal)
+          : client.postStream(requestPath, body.value, signal),
+      ),
     probe: (requestPath, timeoutMs) => client.probe(requestPath, timeoutMs),
-    async postStream(requestPath, body, signal) {
-      const started = now();
-      const startedMs = performance.now();
-      let stream: UpstreamStream;
-      try {
-        stream = await client.postStream(requestPath, body, signal);
-      } catch (error) {
-        const recorded = toRecordedError(error);
-        if (recorded !== null) {
-          append({
-            ...base('POST', requestPath, body, started, startedMs),
-            status: error instanceof UpstreamError ? error.status : null,
-            error: recorded,
-          });
-        }
-        throw error;
-      }
-      // Chunks are decoded as UTF-8 text; a character split across chunks stays whole.
-      const decoder = new StringDecoder('utf8');
-      const chunks: string[] = [];
-      const tee = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          const text = decoder.write(chunk);
-          if (text.length > 0) chunks.push(text);
-          callback(null, chunk);
-        },
-        flush(callback) {
-          const rest = decoder.end();
-          if (rest.length > 0) chunks.push(rest);
-          // Only a stream that ended is replayable; a cut one is not recorded.
-          append({
-            ...base('POST', requestPath, body, started, startedMs),
-            status: stream.statusCode,
-            stream: chunks,
-          });
-          callback();
-        },
-      });
-      // Destroying the tee (client gone) destroys the upstream body, as with the bare stream.
-      tee.on('close', () => {
-        if (!stream.body.destroyed) stream.body.destroy();
-      });
-      stream.body.on('error', (error) => tee.destroy(error));
-      stream.body.pipe(tee);
-      return { statusCode: stream.statusCode, headers: stream.headers, body: tee };
-    },
+    postStream: (requestPath, body, signal) =>
+      recordStream(requestPath, body, () => client.postStream(requestPath, body, signal)),
     async close() {
       if (fd !== null) {
         closeSync(fd);
@@ -175,4 +152,55 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
       await client.close();
     },
   };
+
+  async function recordStream(
+    requestPath: string,
+    body: unknown,
+    call: () => Promise<UpstreamStream>,
+  ): Promise<UpstreamStream> {
+    const started = now();
+    const startedMs = performance.now();
+    let stream: UpstreamStream;
+    try {
+      stream = await call();
+    } catch (error) {
+      const recorded = toRecordedError(error);
+      if (recorded !== null) {
+        append({
+          ...base('POST', requestPath, body, started, startedMs),
+          status: error instanceof UpstreamError ? error.status : null,
+          error: recorded,
+        });
+      }
+      throw error;
+    }
+    // Chunks are decoded as UTF-8 text; a character split across chunks stays whole.
+    const decoder = new StringDecoder('utf8');
+    const chunks: string[] = [];
+    const tee = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        const text = decoder.write(chunk);
+        if (text.length > 0) chunks.push(text);
+        callback(null, chunk);
+      },
+      flush(callback) {
+        const rest = decoder.end();
+        if (rest.length > 0) chunks.push(rest);
+        // Only a stream that ended is replayable; a cut one is not recorded.
+        append({
+          ...base('POST', requestPath, body, started, startedMs),
+          status: stream.statusCode,
+          stream: chunks,
+        });
+        callback();
+      },
+    });
+    // Destroying the tee (client gone) destroys the upstream body, as with the bare stream.
+    tee.on('close', () => {
+      if (!stream.body.destroyed) stream.body.destroy();
+    });
+    stream.body.on('error', (error) => tee.destroy(error));
+    stream.body.pipe(tee);
+    return { statusCode: stream.statusCode, headers: stream.headers, body: tee };
+  }
 }

@@ -18,7 +18,8 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { ConfigError, UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { recordedExchangeSchema, type RecordedExchange } from './recording-wire';
-import type { UpstreamClient } from './upstream-client';
+import { scanJson } from '../../util';
+import type { UpstreamClient, UpstreamStream } from './upstream-client';
 
 export interface ReplayUpstreamOptions {
   /** Logical upstream name (config key). */
@@ -162,16 +163,29 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
     },
     getJson: async (path, signal) =>
       structuredClone(take('GET', path, null, signal).response ?? null),
-    probe: async () => 200,
-    async postStream(path, body, signal) {
-      const exchange = take('POST', path, body, signal);
-      const chunks = exchange.stream ?? [JSON.stringify(exchange.response ?? null)];
-      return {
-        statusCode: exchange.status ?? 200,
-        headers: { 'content-type': exchange.stream ? 'text/event-stream' : 'application/json' },
-        body: Readable.from(chunks.map((chunk) => Buffer.from(chunk, 'utf8'))),
-      };
+    postJsonBytes: async (path, body, signal) => {
+      const bytes = Buffer.from(
+        JSON.stringify(take('POST', path, body.value, signal).response ?? null),
+      );
+      return { bytes, scan: scanJson(bytes, Number.MAX_SAFE_INTEGER) };
     },
+    postStreamBytes: async (path, body, signal) => replayStream(path, body.value, signal),
+    probe: async () => 200,
+    postStream: async (path, body, signal) => replayStream(path, body, signal),
     close: async () => undefined,
   };
+
+  function replayStream(
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): UpstreamStream {
+    const exchange = take('POST', path, body, signal);
+    const chunks = exchange.stream ?? [JSON.stringify(exchange.response ?? null)];
+    return {
+      statusCode: exchange.status ?? 200,
+      headers: { 'content-type': exchange.stream ? 'text/event-stream' : 'application/json' },
+      body: Readable.from(chunks.map((chunk) => Buffer.from(chunk, 'utf8'))),
+    };
+  }
 }

@@ -19,7 +19,7 @@ import { UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { isAbortError, redactUrl } from '../../util';
 import { createPromptAffinity } from './prompt-affinity';
 import { isRetryableFailure, withRetry } from './retry';
-import type { UpstreamClient, UpstreamStream } from './upstream-client';
+import { postJsonBytesOn, type UpstreamClient, type UpstreamStream } from './upstream-client';
 
 export interface ReplicaHealthCheck {
   /** GET route probed on every replica (`/health` for vLLM). */
@@ -301,6 +301,22 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       );
       if (key !== null) affinity.learn(path, key, answer.body);
       return answer;
+    },
+    async postJsonBytes(path, body, signal) {
+      const key = affinity.keyOf(body.value);
+      // Chat answers teach the affinity nothing (only tokenizer answers do): no parse for learn.
+      return run(key, signal, (replica) => postJsonBytesOn(replica.client, path, body, signal));
+    },
+    async postStreamBytes(path, body, signal) {
+      const key = affinity.keyOf(body.value);
+      return run(key, signal, async (replica) =>
+        holdUntilClosed(
+          replica,
+          replica.client.postStreamBytes
+            ? await replica.client.postStreamBytes(path, body, signal)
+            : await replica.client.postStream(path, body.value, signal),
+        ),
+      );
     },
     getJson: (path, signal) => run(null, signal, (replica) => replica.client.getJson(path, signal)),
     async postStream(path, body, signal) {

@@ -8,8 +8,8 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Readable } from 'node:stream';
 import { InvalidRequestError, UpstreamError, UpstreamTimeoutError } from '../../errors';
-import { isAbortError } from '../../util';
-import { dispatchText, type TextResponse } from './dispatch-text';
+import { isAbortError, isCompleteObject, scanJson, type JsonScan } from '../../util';
+import { dispatchBytes, dispatchText, type TextResponse } from './dispatch-text';
 import { parseRetryAfter, withRetry } from './retry';
 
 export interface UpstreamClientOptions {
@@ -46,6 +46,22 @@ export interface JsonWithHeaders {
   headers: Record<string, string>;
 }
 
+/**
+ * A JSON request body already serialised (the client's own bytes, forwarded as they came):
+ * `bytes` go on the wire; `value` is the same JSON parsed, for what reads a body rather than
+ * sends it (replica affinity, recordings).
+ */
+export interface PreparedJson {
+  bytes: Buffer;
+  value: unknown;
+}
+
+/** A JSON answer as received, checked to be one complete object, with its structural scan. */
+export interface JsonBytes {
+  bytes: Buffer;
+  scan: JsonScan;
+}
+
 export interface UpstreamClient {
   readonly name: string;
   readonly baseUrl: string;
@@ -67,6 +83,15 @@ export interface UpstreamClient {
   probe(path: string, timeoutMs: number): Promise<number | null>;
   /** POST and hand back the raw streaming body (SSE passthrough); errors before headers throw. */
   postStream(path: string, body: unknown, signal?: AbortSignal): Promise<UpstreamStream>;
+  /**
+   * `postJson` on bytes both ways (the plain chat passthrough): the body is sent as it is and the
+   * answer comes back unparsed, checked to be one complete JSON object (a cut or broken body is
+   * retried, then fails as a 502, as `postJson`'s unparseable answer does). Errors and retries
+   * are `postJson`'s. Optional: callers fall back to `postJson` on `body.value`.
+   */
+  postJsonBytes?(path: string, body: PreparedJson, signal?: AbortSignal): Promise<JsonBytes>;
+  /** `postStream` of a body already serialised. Optional, like `postJsonBytes`. */
+  postStreamBytes?(path: string, body: PreparedJson, signal?: AbortSignal): Promise<UpstreamStream>;
   close(): Promise<void>;
 }
 
@@ -124,6 +149,14 @@ export function describeUpstreamErrorBody(text: string): string {
   return text.slice(0, 300);
 }
 
+/** No depth limit on answers: the scan is iterative, and the upstream's nesting is its own. */
+const ANY_DEPTH = Number.MAX_SAFE_INTEGER;
+
+/** A UTF-8 byte order mark, which `JSON.parse` of the decoded text would not see either. */
+function withoutBom(bytes: Buffer): Buffer {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
 const bodyOnly = (parsed: unknown): unknown => parsed;
 const withHeaders = (parsed: unknown, response: TextResponse): JsonWithHeaders => ({
   body: parsed,
@@ -145,13 +178,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
 
-  async function once(
-    method: 'GET' | 'POST',
+  async function once<R extends { status: number }>(
     path: string,
-    body: string | null,
     signal: AbortSignal | undefined,
-    keepHeaders?: readonly string[],
-  ): Promise<TextResponse> {
+    send: () => Promise<R>,
+  ): Promise<R> {
     const started = performance.now();
     try {
       // The per-call timeout is undici's own (headersTimeout, bodyTimeout = timeoutMs): vLLM answers
@@ -159,20 +190,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // the call. The caller's signal (client disconnect, request deadline) is passed as is: a
       // combined AbortSignal.timeout/any per call cost ~3% of the proxy's CPU in the bench
       // (allocation, weak refs, timers) for the same behaviour.
-      const response = await dispatchText(
-        pool,
-        {
-          origin: url.origin,
-          path: prefix + path,
-          method,
-          headers: baseHeaders,
-          body,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
-        },
-        signal,
-        keepHeaders,
-      );
+      const response = await send();
       options.onCall?.({
         upstream: options.name,
         path,
@@ -206,6 +224,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   }
 
+  /** One call's request options (the per-call timeout is undici's own; see `once`). */
+  function dispatchOptions(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | Buffer | null,
+  ): Parameters<typeof dispatchText>[1] {
+    return {
+      origin: url.origin,
+      path: prefix + path,
+      method,
+      headers: baseHeaders,
+      body,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    };
+  }
+
   /** One JSON exchange with retries; `answer` shapes what the caller gets from the parsed body. */
   async function withRetries<T>(
     method: 'GET' | 'POST',
@@ -219,19 +254,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const payload = method === 'POST' ? serialise(body) : null;
     return withRetry(
       async () => {
-        const response = await once(method, path, payload, signal, keepHeaders);
+        const response = await once(path, signal, () =>
+          dispatchText(pool, dispatchOptions(method, path, payload), signal, keepHeaders),
+        );
         const { status, text, retryAfter } = response;
-        if (status >= 400) {
-          throw new UpstreamError(
-            `upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`,
-            {
-              upstream: options.name,
-              status,
-              body: text,
-              retryAfterMs: parseRetryAfter(retryAfter),
-            },
-          );
-        }
+        if (status >= 400) throw statusError(status, text, retryAfter);
         let parsed: unknown;
         try {
           parsed = JSON.parse(text) as unknown;
@@ -250,9 +277,51 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     );
   }
 
+  function statusError(
+    status: number,
+    text: string,
+    retryAfter: string | undefined,
+  ): UpstreamError {
+    return new UpstreamError(
+      `upstream '${options.name}' answered ${status}: ${describeUpstreamErrorBody(text)}`,
+      { upstream: options.name, status, body: text, retryAfterMs: parseRetryAfter(retryAfter) },
+    );
+  }
+
+  /** `withRetries` for a body already serialised, answered as checked bytes. */
+  function postBytesWithRetries(
+    path: string,
+    body: PreparedJson,
+    signal: AbortSignal | undefined,
+  ): Promise<JsonBytes> {
+    return withRetry(
+      async () => {
+        const response = await once(path, signal, () =>
+          dispatchBytes(pool, dispatchOptions('POST', path, body.bytes), signal),
+        );
+        const { status, retryAfter } = response;
+        if (status >= 400) throw statusError(status, response.bytes.toString('utf8'), retryAfter);
+        const bytes = withoutBom(response.bytes);
+        const scan = scanJson(bytes, ANY_DEPTH);
+        if (!isCompleteObject(bytes, scan))
+          // Cut or broken (what `JSON.parse` refuses in `postJson`): worth one more try.
+          throw new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {
+            upstream: options.name,
+            status: 502,
+            body: bytes.toString('utf8', 0, Math.min(bytes.length, 300)),
+          });
+        return { bytes, scan };
+      },
+      { retries: options.retries, signal },
+    );
+  }
+
   return {
     name: options.name,
     baseUrl: options.baseUrl,
+    postJsonBytes: postBytesWithRetries,
+    postStreamBytes: (path, body, signal) =>
+      withRetry(() => streamOnce(path, body.bytes, signal), { retries: options.retries, signal }),
     postJson: (path, body, signal) => withRetries('POST', path, body, signal, undefined, bodyOnly),
     postJsonWithHeaders: (path, body, headerNames, signal) =>
       withRetries('POST', path, body, signal, headerNames, withHeaders),
@@ -290,7 +359,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   async function streamOnce(
     path: string,
-    payload: string,
+    payload: string | Buffer,
     signal: AbortSignal | undefined,
   ): Promise<UpstreamStream> {
     const started = performance.now();
@@ -330,4 +399,22 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       throw unreachable(options.name, error);
     }
   }
+}
+
+/** `postJsonBytes` on a client that may not have it (a test double): through `postJson`. */
+export async function postJsonBytesOn(
+  client: UpstreamClient,
+  path: string,
+  body: PreparedJson,
+  signal: AbortSignal | undefined,
+): Promise<JsonBytes> {
+  if (client.postJsonBytes) return client.postJsonBytes(path, body, signal);
+  const bytes = Buffer.from(JSON.stringify(await client.postJson(path, body.value, signal)));
+  const scan = scanJson(bytes, Number.MAX_SAFE_INTEGER);
+  if (!isCompleteObject(bytes, scan))
+    throw new UpstreamError(`upstream '${client.name}' sent a body that is not a JSON object`, {
+      upstream: client.name,
+      status: 502,
+    });
+  return { bytes, scan };
 }

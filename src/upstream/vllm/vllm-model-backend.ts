@@ -13,7 +13,7 @@ import type {
 } from '../../contracts';
 import type { Verifier } from '../../tts';
 import { withContextBudget } from '../context-budget';
-import type { UpstreamClient } from '../transport/upstream-client';
+import { postJsonBytesOn, type UpstreamClient } from '../transport/upstream-client';
 import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
 import { tokenizeResponseSchema } from './vllm-wire';
 
@@ -121,6 +121,17 @@ export function createVllmModelBackend(
         status: 200,
         body: await policyClient.postJson('/v1/chat/completions', body, signal),
       };
+    },
+    // vLLM takes the OpenAI request as it is: the client's bytes go up, the answer's come back.
+    async forwardChatBytes(body, signal): Promise<ForwardResult> {
+      if (body.value.stream === true) {
+        const stream = policyClient.postStreamBytes
+          ? await policyClient.postStreamBytes('/v1/chat/completions', body, signal)
+          : await policyClient.postStream('/v1/chat/completions', body.value, signal);
+        return { kind: 'stream', status: stream.statusCode, body: stream.body };
+      }
+      const answer = await postJsonBytesOn(policyClient, '/v1/chat/completions', body, signal);
+      return { kind: 'json-bytes', status: 200, body: answer.bytes, model: answer.scan.model };
     },
   };
 }

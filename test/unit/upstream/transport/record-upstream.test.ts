@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UpstreamError, UpstreamTimeoutError } from '../../../../src/errors';
 import {
   createRecordingUpstream,
+  createReplayUpstream,
   recordedExchangeSchema,
   type RecordedExchange,
 } from '../../../../src/upstream';
@@ -53,6 +54,26 @@ describe('createRecordingUpstream', () => {
     expect(lines[0]?.duration_ms).toBeGreaterThanOrEqual(0);
     expect(lines[1]).toMatchObject({ method: 'GET', path: '/v1/models', request: null });
     expect(fake.isClosed).toBe(true);
+  });
+
+  it('records a bytes exchange as parsed JSON, which a replay answers as bytes again', async () => {
+    const fake = createFakeUpstreamClient('http://gpu:8000');
+    fake.handler = (call) => ({ model: 'served', echo: call.body });
+    const client = createRecordingUpstream({ client: fake, file });
+    const value = { model: 'served', messages: [{ role: 'user', content: 'hi' }] };
+    const body = { bytes: Buffer.from(JSON.stringify(value)), value };
+    const answer = await client.postJsonBytes?.('/v1/chat/completions', body);
+    await client.close();
+    expect(JSON.parse(answer?.bytes.toString() ?? '')).toEqual({ model: 'served', echo: value });
+    expect(readLines(file)[0]).toMatchObject({
+      path: '/v1/chat/completions',
+      request: value,
+      response: { model: 'served', echo: value },
+    });
+    const replay = createReplayUpstream({ name: 'policy', file, field: 'replay' });
+    const replayed = await replay.postJsonBytes?.('/v1/chat/completions', body);
+    expect(replayed?.bytes.toString()).toBe(answer?.bytes.toString());
+    expect(replayed?.scan.model?.name).toBe('served');
   });
 
   it('never records headers, credentials or the base URL', async () => {

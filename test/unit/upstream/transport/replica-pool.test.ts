@@ -230,6 +230,27 @@ describe('createReplicaPool', () => {
     expect(down.calls.length).toBe(callsWhenEjected);
   });
 
+  it('routes and fails over a bytes call as it does a parsed one', async () => {
+    const down = fakes[1] as FakeUpstreamClient;
+    down.isDown = true;
+    const chat = (q: number) => {
+      const value = { model: 'm', messages: [{ role: 'user', content: `${SYSTEM} q${q}` }] };
+      return { bytes: Buffer.from(JSON.stringify(value)), value };
+    };
+    for (let q = 0; q < 10; q++) {
+      const answer = await pool.postJsonBytes?.('/v1/chat/completions', chat(q));
+      expect(JSON.parse(answer?.bytes.toString() ?? '')).toMatchObject({ ok: true });
+    }
+    expect(pool.stats()[1]).toMatchObject({ isEjected: true });
+    // The same conversation goes to the same replica (affinity reads the parsed value).
+    const before = fakes.map((fake) => fake.calls.length);
+    await pool.postJsonBytes?.('/v1/chat/completions', chat(42));
+    const first = servedBy(fakes, before);
+    const again = fakes.map((fake) => fake.calls.length);
+    await pool.postJsonBytes?.('/v1/chat/completions', chat(42));
+    expect(servedBy(fakes, again)).toBe(first);
+  });
+
   it('brings an ejected replica back after a healthy probe', async () => {
     const down = fakes[2] as FakeUpstreamClient;
     down.isDown = true;

@@ -1,5 +1,5 @@
 /**
- * One pass over JSON bytes, without decoding or parsing them, for what the passthrough needs to
+ * One pass over JSON bytes, without decoding or parsing them, for what the forwarders need to
  * know: how deep it nests (request bodies have a depth limit), where the top-level `"model"`
  * value is (to swap the model name in place, leaving every other byte as it came), and whether
  * the text is structurally complete (an upstream answer cut mid-body is refused, not relayed).
@@ -124,4 +124,17 @@ export function replaceRange(bytes: Buffer, start: number, end: number, name: st
     Buffer.from(JSON.stringify(name), 'utf8'),
     bytes.subarray(end),
   ]);
+}
+
+/**
+ * The bytes hold one complete JSON object: the scan found it complete, and it opens with `{` and
+ * ends with `}` (so a bare number or word, which the scan does not check, is not taken for one).
+ */
+export function isCompleteObject(bytes: Buffer, scan: JsonScan): boolean {
+  if (!scan.isComplete) return false;
+  let first = 0;
+  while (isSpace(bytes[first])) first++;
+  let last = bytes.length - 1;
+  while (last > first && isSpace(bytes[last])) last--;
+  return bytes[first] === OPEN_OBJECT && bytes[last] === CLOSE_OBJECT;
 }

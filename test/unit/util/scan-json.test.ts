@@ -1,4 +1,4 @@
-import { replaceRange, scanJson } from '../../../../src/server/passthrough/scan-json';
+import { replaceRange, scanJson } from '../../../src/util';
 
 function scan(text: string, maxDepth = 128) {
   return scanJson(Buffer.from(text, 'utf8'), maxDepth);

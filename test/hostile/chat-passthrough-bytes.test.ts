@@ -1,0 +1,235 @@
+/**
+ * The plain chat passthrough forwards bytes both ways (issue 18): the client's body goes upstream
+ * as it was written with only the model value swapped, and the answer comes back as the upstream
+ * wrote it with only the model swapped back. Against a fake vLLM that records what it received
+ * and answers per the user's message: big integers and spacing survive both ways, a cut answer is
+ * a 502 in OpenAI's shape, an upstream 4xx stays a 4xx in OpenAI's shape, streams still relay.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import type { ModelInfo } from '../../src/pipeline';
+import { createApp, type TtsProxyApp } from '../../src/server/create-app';
+import { createMetrics } from '../../src/server/metrics';
+import { createUpstreamClient, type UpstreamClient } from '../../src/upstream';
+import { createVllmModelBackend } from '../../src/upstream/vllm';
+import { BUNDLED_AUTO } from '../unit/bundled-auto';
+import { errorOf, isOpenAiError, send } from './support/raw-http';
+
+const CLIENT = 'qwen2.5-1.5b-instruct';
+const SERVED = 'Qwen/Qwen2.5-1.5B-Instruct';
+
+const INFO: ModelInfo = {
+  name: CLIENT,
+  servedName: SERVED,
+  paramsB: 1.5,
+  family: 'qwen2.5',
+  prm: null,
+  isSimulated: false,
+  auto: BUNDLED_AUTO,
+  sampling: {
+    temperature: 0.7,
+    topP: 1,
+    cotTemperature: 0,
+    cotTopP: 1,
+    maxTokensPerStep: 2048,
+    maxTotalTokens: 8192,
+    maxDepth: 40,
+  },
+};
+
+/** An answer with spacing `JSON.stringify` would drop and an integer beyond 2^53. */
+const SPACED_ANSWER = `{ "id" : "chatcmpl-1", "object":"chat.completion",\n  "model" : "${SERVED}", "system_fingerprint": 12345678901234567890123,\n  "choices":[{"index":0,"message":{"role":"assistant","content":"Hi \\u00e9 \\"model\\":\\"x\\""},"finish_reason":"stop"}], "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5} }`;
+
+const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
+  spaced: (response) => {
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(SPACED_ANSWER),
+    });
+    response.end(SPACED_ANSWER);
+  },
+  cut: (response) => {
+    const body = `{"id":"chatcmpl-1","model":"${SERVED}","choices":[{"index":0,"mess`;
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+    response.end(body);
+  },
+  rejected: (response) => {
+    // vLLM's error shape: ErrorResponse/ErrorInfo in vllm/entrypoints/openai/protocol.py @0052bed3
+    // (0.10.1+, PR #22099), as in test/fixtures/upstream/vllm/pooling-probe-errors.json.
+    const body = JSON.stringify({
+      error: {
+        message: "This model's maximum context length is 4096 tokens.",
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      },
+    });
+    response.writeHead(400, { 'content-type': 'application/json', 'content-length': body.length });
+    response.end(body);
+  },
+  stream: (response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const text of ['Hel', 'lo'])
+      response.write(
+        `data: {"id":"c1","object":"chat.completion.chunk","model":"${SERVED}","choices":[{"index":0,"delta":{"content":"${text}"}}]}\n\n`,
+      );
+    response.end('data: [DONE]\n\n');
+  },
+};
+
+describe('plain chat passthrough on bytes', () => {
+  let upstream: http.Server;
+  let proxy: http.Server;
+  let app: TtsProxyApp;
+  let client: UpstreamClient;
+  let url: string;
+  const received: string[] = [];
+  beforeAll(async () => {
+    upstream = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        received.push(text);
+        const cue = /"content"\s*:\s*"(\w+)"/.exec(text)?.[1] ?? 'spaced';
+        (ANSWERS[cue] ?? ANSWERS.spaced)?.(response);
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      timeoutMs: 5000,
+      maxConnections: 4,
+      retries: 1,
+    });
+    const backend = createVllmModelBackend({
+      info: INFO,
+      policyClient: client,
+      stepApi: 'completions',
+      buildMessages: (messages) => [...messages],
+      verifier: null,
+    });
+    app = createApp({
+      logger: pino({ level: 'silent' }),
+      backends: new Map([[CLIENT, backend]]),
+      ttsDefaults: {
+        defaultStrategy: 'best_of_n',
+        defaultBudget: 4,
+        maxBudget: 64,
+        defaultM: 4,
+        defaultTimeoutMs: 60_000,
+        maxTimeoutMs: 120_000,
+      },
+      apiKeys: [],
+      bodyLimitBytes: 1024 * 1024,
+      passthrough: null,
+      health: async () => ({ status: 'ok', upstreams: {} }),
+      metrics: createMetrics(),
+      keepaliveMs: 15_000,
+      admission: { maxConcurrent: 8, maxQueued: 8, queueTimeoutMs: 1000 },
+      shadow: null,
+    });
+    proxy = http.createServer(app.handleRequest);
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    proxy.closeAllConnections();
+    upstream.closeAllConnections();
+    await client.close();
+    await Promise.all([
+      new Promise((resolve) => proxy.close(resolve)),
+      new Promise((resolve) => upstream.close(resolve)),
+    ]);
+  });
+
+  const chat = (body: string) =>
+    send(url, {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+
+  it('sends the client bytes upstream with only the model swapped', async () => {
+    const body = `{ "model" : "${CLIENT}",\n  "messages": [ {"role":"user", "content":"spaced"} ],  "metadata": {"big": 12345678901234567890123, "x": 1.50} }`;
+    received.length = 0;
+    const answer = await chat(body);
+    expect(answer.status).toBe(200);
+    expect(received).toEqual([body.replace(`"${CLIENT}"`, JSON.stringify(SERVED))]);
+  });
+
+  it('relays the answer bytes with only the model swapped back', async () => {
+    const answer = await chat(
+      JSON.stringify({ model: CLIENT, messages: [{ role: 'user', content: 'spaced' }] }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-tts-strategy']).toBe('passthrough');
+    expect(answer.body).toBe(SPACED_ANSWER.replace(`"${SERVED}"`, JSON.stringify(CLIENT)));
+    // The `"model":"x"` inside the message text is content, not the answer's model.
+    expect((JSON.parse(answer.body) as { model: string }).model).toBe(CLIENT);
+  });
+
+  it('answers a cut upstream body with a 502 in OpenAI shape', async () => {
+    received.length = 0;
+    const answer = await chat(
+      JSON.stringify({ model: CLIENT, messages: [{ role: 'user', content: 'cut' }] }),
+    );
+    expect(answer.status).toBe(502);
+    expect(isOpenAiError(answer.body)).toBe(true);
+    // A cut answer is a transient fault: tried again once (retries: 1), like an unparseable one.
+    expect(received).toHaveLength(2);
+  });
+
+  it('keeps an upstream 4xx a 4xx in OpenAI shape', async () => {
+    const answer = await chat(
+      JSON.stringify({ model: CLIENT, messages: [{ role: 'user', content: 'rejected' }] }),
+    );
+    expect(answer.status).toBe(400);
+    expect(isOpenAiError(answer.body)).toBe(true);
+    expect(errorOf(answer.body).message).toContain('maximum context length');
+  });
+
+  it('relays a stream with the client model in every event', async () => {
+    const answer = await chat(
+      JSON.stringify({
+        model: CLIENT,
+        stream: true,
+        messages: [{ role: 'user', content: 'stream' }],
+      }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toContain('text/event-stream');
+    const events = answer.body
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: {'))
+      .map((event) => JSON.parse(event.slice(6)) as { model: string });
+    expect(events.map((event) => event.model)).toEqual([CLIENT, CLIENT]);
+    expect(answer.body.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('sends the parsed body when the request carries our own fields', async () => {
+    received.length = 0;
+    const answer = await chat(
+      `{"model":"${CLIENT}","tts_return_candidates":false,"messages":[{"role":"user","content":"spaced"}],"metadata":{"big":12345678901234567890123}}`,
+    );
+    expect(answer.status).toBe(200);
+    const sent = JSON.parse(received[0] ?? '{}') as Record<string, unknown>;
+    expect(sent.model).toBe(SERVED);
+    expect(sent).not.toHaveProperty('tts_return_candidates');
+  });
+
+  it('never forwards bytes that are not the UTF-8 that was parsed', async () => {
+    received.length = 0;
+    const head = Buffer.from(`{"model":"${CLIENT}","messages":[{"role":"user","content":"spaced`);
+    const answer = await send(url, {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat([head, Buffer.from([0xff]), Buffer.from('"}]}')]),
+    });
+    expect(answer.status).toBe(200);
+    expect(Buffer.from(received[0] ?? '').includes(0xff)).toBe(false);
+    expect(received[0]).toContain('\ufffd');
+  });
+});
