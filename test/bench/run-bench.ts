@@ -143,9 +143,12 @@ async function main(): Promise<void> {
         report.passthrough = await runPassthrough(rigA, noise, {
           rounds: q(5, 5),
           initialWarmup: q(1000, 200),
+          // Rounds of ≥ ~1 s per arm: at 250 requests (a quarter second) one GC pause or
+          // scheduler hiccup moved a round's ratio by up to half, and the noise check (rightly)
+          // refused every run, even on a quiet machine.
           plan: [
-            { concurrency: 1, warmup: q(50, 20), count: q(250, 80) },
-            { concurrency: 16, warmup: q(100, 40), count: q(800, 200) },
+            { concurrency: 1, warmup: q(100, 20), count: q(1500, 80) },
+            { concurrency: 16, warmup: q(200, 40), count: q(3000, 200) },
           ],
         });
       }
