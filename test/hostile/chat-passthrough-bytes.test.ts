@@ -13,30 +13,13 @@ import { createApp, type TtsProxyApp } from '../../src/server/create-app';
 import { createMetrics } from '../../src/server/metrics';
 import { createUpstreamClient, type UpstreamClient } from '../../src/upstream';
 import { createVllmModelBackend } from '../../src/upstream/vllm';
-import { BUNDLED_AUTO } from '../unit/bundled-auto';
+import { testModelInfo } from '../unit/model-info-fixture';
 import { errorOf, isOpenAiError, send } from './support/raw-http';
 
 const CLIENT = 'qwen2.5-1.5b-instruct';
 const SERVED = 'Qwen/Qwen2.5-1.5B-Instruct';
 
-const INFO: ModelInfo = {
-  name: CLIENT,
-  servedName: SERVED,
-  paramsB: 1.5,
-  family: 'qwen2.5',
-  prm: null,
-  isSimulated: false,
-  auto: BUNDLED_AUTO,
-  sampling: {
-    temperature: 0.7,
-    topP: 1,
-    cotTemperature: 0,
-    cotTopP: 1,
-    maxTokensPerStep: 2048,
-    maxTotalTokens: 8192,
-    maxDepth: 40,
-  },
-};
+const INFO: ModelInfo = testModelInfo({ name: CLIENT, servedName: SERVED, isSimulated: false });
 
 /** An answer with spacing `JSON.stringify` would drop and an integer beyond 2^53. */
 const SPACED_ANSWER = `{ "id" : "chatcmpl-1", "object":"chat.completion",\n  "model" : "${SERVED}", "system_fingerprint": 12345678901234567890123,\n  "choices":[{"index":0,"message":{"role":"assistant","content":"Hi \\u00e9 \\"model\\":\\"x\\""},"finish_reason":"stop"}], "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5} }`;

@@ -7,28 +7,11 @@ import {
   type TtsPlan,
 } from '../../../src/pipeline';
 import { createFakePolicy, toyScript, TOY_PROBLEM } from '../tts/fakes';
-import { BUNDLED_AUTO } from '../bundled-auto';
+import { testModelInfo } from '../model-info-fixture';
 
 const policy = createFakePolicy(toyScript({ ...TOY_PROBLEM, pCorrect: 0.95 }));
 const backend: ModelBackend = {
-  info: {
-    name: 'toy',
-    servedName: 'sim-toy',
-    paramsB: 1.5,
-    family: 'qwen2.5',
-    prm: null,
-    isSimulated: true,
-    auto: BUNDLED_AUTO,
-    sampling: {
-      temperature: 0.7,
-      topP: 1,
-      cotTemperature: 0,
-      cotTopP: 1,
-      maxTokensPerStep: 2048,
-      maxTotalTokens: 8192,
-      maxDepth: 40,
-    },
-  },
+  info: testModelInfo(),
   createPolicy: async () => ({ policy, promptTokens: 10 }),
   createVerifier: () => null,
 };

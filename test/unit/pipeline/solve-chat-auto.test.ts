@@ -21,6 +21,7 @@ import {
   toyScript,
   type ToyProblem,
 } from '../tts/fakes';
+import { TEST_PRM, testModelInfo } from '../model-info-fixture';
 
 const TABLE = parseStrategyTable(
   readFileSync(path.resolve(__dirname, '../../../config/strategy.yaml'), 'utf8'),
@@ -31,30 +32,7 @@ const AUTO: AutoSettings = {
   batchGrowth: 2,
   defaultM: 4,
 };
-const INFO: ModelInfo = {
-  name: 'toy',
-  servedName: 'sim-toy',
-  paramsB: 1.5,
-  family: 'qwen2.5',
-  prm: {
-    name: 'prm',
-    family: 'qwen2.5-math-prm',
-    paramsB: 7,
-    aggregation: 'last',
-    vote: 'prm_vote',
-  },
-  isSimulated: true,
-  sampling: {
-    temperature: 0.7,
-    topP: 1,
-    cotTemperature: 0,
-    cotTopP: 1,
-    maxTokensPerStep: 2048,
-    maxTotalTokens: 8192,
-    maxDepth: 40,
-  },
-  auto: AUTO,
-};
+const INFO: ModelInfo = testModelInfo({ prm: TEST_PRM, auto: AUTO });
 const DEFAULTS: TtsDefaults = {
   defaultStrategy: 'auto',
   defaultBudget: 16,

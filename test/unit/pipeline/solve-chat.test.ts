@@ -22,32 +22,9 @@ import {
   TOY_PROBLEM,
   type ContinuationScript,
 } from '../tts/fakes';
-import { BUNDLED_AUTO } from '../bundled-auto';
+import { TEST_PRM, testModelInfo } from '../model-info-fixture';
 
-const INFO: ModelInfo = {
-  name: 'toy',
-  servedName: 'sim-toy',
-  paramsB: 1.5,
-  family: 'qwen2.5',
-  prm: {
-    name: 'prm',
-    family: 'qwen2.5-math-prm',
-    paramsB: 7,
-    aggregation: 'last',
-    vote: 'prm_vote',
-  },
-  isSimulated: true,
-  auto: BUNDLED_AUTO,
-  sampling: {
-    temperature: 0.7,
-    topP: 1,
-    cotTemperature: 0,
-    cotTopP: 1,
-    maxTokensPerStep: 2048,
-    maxTotalTokens: 8192,
-    maxDepth: 40,
-  },
-};
+const INFO: ModelInfo = testModelInfo({ prm: TEST_PRM });
 
 function backend(policy: Policy, verifier: Verifier | null): ModelBackend {
   return {

@@ -5,32 +5,9 @@ import {
   type ModelInfo,
   type TtsDefaults,
 } from '../../../src/pipeline';
-import { BUNDLED_AUTO } from '../bundled-auto';
+import { BUNDLED_AUTO, TEST_PRM, testModelInfo } from '../model-info-fixture';
 
-const SMALL: ModelInfo = {
-  name: 'small',
-  servedName: 'sim-small',
-  paramsB: 1.5,
-  family: 'qwen2.5',
-  prm: {
-    name: 'prm',
-    family: 'qwen2.5-math-prm',
-    paramsB: 7,
-    aggregation: 'last',
-    vote: 'prm_vote',
-  },
-  isSimulated: true,
-  auto: BUNDLED_AUTO,
-  sampling: {
-    temperature: 0.7,
-    topP: 1,
-    cotTemperature: 0,
-    cotTopP: 1,
-    maxTokensPerStep: 2048,
-    maxTotalTokens: 8192,
-    maxDepth: 40,
-  },
-};
+const SMALL: ModelInfo = testModelInfo({ name: 'small', servedName: 'sim-small', prm: TEST_PRM });
 const DEFAULTS: TtsDefaults = {
   defaultStrategy: 'auto',
   defaultBudget: 16,

@@ -13,26 +13,14 @@ import { startLlamaCppFake } from './fakes/llama-cpp-fake';
 import { startSglangFake } from './fakes/sglang-fake';
 import { startTgiFake } from './fakes/tgi-fake';
 import { toyChatTemplate, toyTokens } from './fakes/toy-generator';
-import { BUNDLED_AUTO } from '../../bundled-auto';
+import { testModelInfo } from '../../model-info-fixture';
 
-const INFO: ModelInfo = {
+const INFO: ModelInfo = testModelInfo({
   name: 'policy-model',
   servedName: 'served-policy',
   paramsB: 7,
-  family: 'qwen2.5',
-  prm: null,
   isSimulated: false,
-  auto: BUNDLED_AUTO,
-  sampling: {
-    temperature: 0.7,
-    topP: 1,
-    cotTemperature: 0,
-    cotTopP: 1,
-    maxTokensPerStep: 2048,
-    maxTotalTokens: 8192,
-    maxDepth: 40,
-  },
-};
+});
 const CLIENT_MESSAGES: PolicyMessage[] = [{ role: 'user', content: 'What is 2 + 3 * 4?' }];
 const SYSTEM = { role: 'system' as const, content: 'Please reason step by step.' };
 const buildMessages = (messages: readonly PolicyMessage[]): PolicyMessage[] => [

@@ -7,27 +7,15 @@ import { createFakeVerifier } from '../../tts/fakes';
 import type { FakeServer } from './fakes/fake-http-server';
 import { startLlamaCppFake } from './fakes/llama-cpp-fake';
 import { startTgiFake } from './fakes/tgi-fake';
-import { BUNDLED_AUTO } from '../../bundled-auto';
+import { testModelInfo } from '../../model-info-fixture';
 
 const CONTEXT = 4096;
-const INFO: ModelInfo = {
+const INFO: ModelInfo = testModelInfo({
   name: 'policy-model',
   servedName: 'served-policy',
   paramsB: 7,
-  family: 'qwen2.5',
-  prm: null,
   isSimulated: false,
-  auto: BUNDLED_AUTO,
-  sampling: {
-    temperature: 0.7,
-    topP: 1,
-    cotTemperature: 0,
-    cotTopP: 1,
-    maxTokensPerStep: 2048,
-    maxTotalTokens: 8192,
-    maxDepth: 40,
-  },
-};
+});
 const MESSAGES: PolicyMessage[] = [
   { role: 'system', content: 'Please reason step by step.' },
   { role: 'user', content: 'What is 2 + 3 * 4?' },
