@@ -16,6 +16,7 @@ import type {
 import type { ChatTemplateName } from '../../prompt';
 import type { Policy, Verifier } from '../../tts';
 import { withContextBudget } from '../context-budget';
+import { forwardChatBody } from '../forward-chat-body';
 import type { UpstreamClient } from '../transport/upstream-client';
 import type { StackKind } from '../backend-capabilities';
 import { createFastchatPolicy } from './fastchat-policy';
@@ -193,15 +194,7 @@ export function createStackModelBackend(
         );
       }
       // SGLang, llama.cpp, TGI and OpenAI-compatible endpoints all serve /v1/chat/completions.
-      if (body.stream === true) {
-        const stream = await client.postStream('/v1/chat/completions', body, signal);
-        return { kind: 'stream', status: stream.statusCode, body: stream.body };
-      }
-      return {
-        kind: 'json',
-        status: 200,
-        body: await client.postJson('/v1/chat/completions', body, signal),
-      };
+      return forwardChatBody(client, body, signal);
     },
   };
 }

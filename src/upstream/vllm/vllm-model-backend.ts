@@ -13,6 +13,7 @@ import type {
 } from '../../contracts';
 import type { Verifier } from '../../tts';
 import { withContextBudget } from '../context-budget';
+import { forwardChatBody } from '../forward-chat-body';
 import { postJsonBytesOn, type UpstreamClient } from '../transport/upstream-client';
 import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
 import { tokenizeResponseSchema } from './vllm-wire';
@@ -112,15 +113,7 @@ export function createVllmModelBackend(
     },
     createVerifier: () => options.verifier,
     async forwardChat(body, signal): Promise<ForwardResult> {
-      if (body.stream === true) {
-        const stream = await policyClient.postStream('/v1/chat/completions', body, signal);
-        return { kind: 'stream', status: stream.statusCode, body: stream.body };
-      }
-      return {
-        kind: 'json',
-        status: 200,
-        body: await policyClient.postJson('/v1/chat/completions', body, signal),
-      };
+      return forwardChatBody(policyClient, body, signal);
     },
     // vLLM takes the OpenAI request as it is: the client's bytes go up, the answer's come back.
     async forwardChatBytes(body, signal): Promise<ForwardResult> {
