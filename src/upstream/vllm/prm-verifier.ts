@@ -55,10 +55,10 @@ export interface PrmVerifierOptions {
   route?: 'pooling' | 'embeddings';
   /**
    * Ask `/v1/completions` for the prompt's ids in the same call (`return_token_ids`, vLLM ≥ 0.10.2:
-   * `choices[i].prompt_token_ids`), instead of one `/tokenize` per path first. Default true; false
+   * `choices[i].prompt_token_ids`), instead of tokenizing the paths first. Default true; false
    * for a server known to predate it (older vLLM ignores the field and logs a warning per call).
-   * A response without the ids is read after one `/tokenize` per path, and the field is not sent
-   * again by this verifier.
+   * A response without the ids is read after tokenizing its paths (one joined call where the
+   * family allows it), and the field is not sent again by this verifier.
    */
   returnTokenIds?: boolean;
   /**
