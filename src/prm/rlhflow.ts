@@ -142,7 +142,7 @@ export function createRlhflowFamily(options: RlhflowOptions = {}): PrmFamily {
       );
       const labels = { plusTokenId: PLUS_ID, minusTokenId: MINUS_ID };
       return positions.map((position, step) =>
-        readLabelProbability(entries[position], labels, step, context.upstream),
+        readLabelProbability(entries.at(position), labels, step, context.upstream),
       );
     },
 
