@@ -22,6 +22,7 @@ import {
   BACKEND_CAPABILITIES,
   FASTCHAT_PRM_FAMILIES,
   checkPrmChatTemplate,
+  checkPrmJoinedTokenize,
   checkPrmSpecialTokens,
   checkSkyworkInput,
   createFastchatPrmVerifier,
@@ -92,6 +93,8 @@ export async function createVerifiers(
       // The worker has no /tokenize, so there is no special-token check to run.
       verifier = createFastchatPrmVerifier({ client: prmClient, family: prm.family });
     } else {
+      // Unchecked (no /tokenize, unreachable): joined answers are still checked as they split.
+      let joinTokenize = true;
       try {
         await checkPrmSpecialTokens(prmClient, prm.served_name, family, `prms.${index}.family`);
         await checkPrmChatTemplate(prmClient, prm.served_name, family, `prms.${index}.family`);
@@ -102,6 +105,9 @@ export async function createVerifiers(
           `prms.${index}.family`,
         );
         for (const warning of skywork.warnings) logger.warn({ prm: prm.name }, warning);
+        const join = await checkPrmJoinedTokenize(prmClient, prm.served_name, family);
+        joinTokenize = join.joins;
+        if (join.warning !== null) logger.warn({ prm: prm.name }, join.warning);
       } catch (error) {
         if (error instanceof ConfigError) throw error;
         logger.warn(
@@ -120,6 +126,7 @@ export async function createVerifiers(
         route: configured.readout === 'embeddings' ? 'embeddings' : 'pooling',
         // Not sent to a vLLM known to predate it (it would log the unknown field on every call).
         returnTokenIds: detected.get(prm.upstream)?.returnTokenIds !== 'no',
+        joinTokenize,
         // One batcher per PRM (made by the verifier) when tts.prm_batch_window_ms > 0.
         batch: {
           windowMs: config.tts.prm_batch_window_ms,

@@ -104,7 +104,7 @@ export function createMathShepherdFamily(options: MathShepherdOptions = {}): Prm
       );
       const labels = { plusTokenId: PLUS_ID, minusTokenId: MINUS_ID };
       return positions.map((position, step) =>
-        readLabelProbability(entries[position], labels, step, context.upstream),
+        readLabelProbability(entries.at(position), labels, step, context.upstream),
       );
     },
 

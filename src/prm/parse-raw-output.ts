@@ -7,12 +7,23 @@ import { checkProbability } from './score-math';
 const stepPairsSchema = z.array(z.tuple([z.number(), z.number()]));
 const sequencePairSchema = z.tuple([z.number(), z.number()]);
 const tokenValuesSchema = z.array(z.union([z.number(), z.tuple([z.number()])]));
-const promptLogprobsSchema = z.array(
-  z.union([z.null(), z.record(z.string(), z.looseObject({ logprob: z.number() }))]),
-);
+const promptLogprobEntrySchema = z.union([
+  z.null(),
+  z.record(z.string(), z.looseObject({ logprob: z.number() })),
+]);
 
 /** Log-probabilities at one prompt position by token id; null where vLLM gives none (j = 0). */
 export type PromptLogprobEntry = ReadonlyMap<number, number> | null;
+
+/** One choice's `prompt_logprobs`, read position by position. */
+export interface PromptLogprobs {
+  readonly length: number;
+  /**
+   * The entry at `position` (undefined outside the list).
+   * @throws InvalidUpstreamResponseError when that entry is not null or a token id → logprob map.
+   */
+  at(position: number): PromptLogprobEntry | undefined;
+}
 
 function parseOrThrow<T>(
   schema: z.ZodType<T>,
@@ -81,27 +92,42 @@ export function parseTokenValues(raw: unknown, context: ReadScoresContext): numb
   return values;
 }
 
-/** `prompt_logprobs` of one choice, aligned with the prompt tokens when `tokenIds` is known. */
-export function parsePromptLogprobs(
-  raw: unknown,
-  context: ReadScoresContext,
-): PromptLogprobEntry[] {
-  const entries = parseOrThrow(
-    promptLogprobsSchema,
-    raw,
-    context,
-    'prompt_logprobs (one entry per prompt token)',
-  );
-  if (context.tokenIds !== undefined && entries.length !== context.tokenIds.length) {
+/**
+ * `prompt_logprobs` of one choice, aligned with the prompt tokens when `tokenIds` is known. The
+ * list holds the top k at EVERY prompt position (16 paths of ~350 tokens: about 8 MB) and a readout
+ * reads one position per step, so entries are checked and converted only where they are read (the
+ * upstream adapter checks the whole response's shape as it arrives).
+ */
+export function parsePromptLogprobs(raw: unknown, context: ReadScoresContext): PromptLogprobs {
+  if (!Array.isArray(raw)) {
     throw new InvalidUpstreamResponseError(
       context.upstream,
-      `got ${entries.length} prompt_logprobs entries for ${context.tokenIds.length} prompt tokens`,
+      'expected prompt_logprobs (one entry per prompt token), got ' +
+        (raw === null ? 'null' : typeof raw),
     );
   }
-  return entries.map((entry) => {
-    if (entry === null) return null;
-    const byId = new Map<number, number>();
-    for (const [key, value] of Object.entries(entry)) byId.set(Number(key), value.logprob);
-    return byId;
-  });
+  if (context.tokenIds !== undefined && raw.length !== context.tokenIds.length) {
+    throw new InvalidUpstreamResponseError(
+      context.upstream,
+      `got ${raw.length} prompt_logprobs entries for ${context.tokenIds.length} prompt tokens`,
+    );
+  }
+  const entries: readonly unknown[] = raw;
+  return {
+    length: entries.length,
+    at(position) {
+      if (!Number.isInteger(position) || position < 0 || position >= entries.length)
+        return undefined;
+      const entry = parseOrThrow(
+        promptLogprobEntrySchema,
+        entries[position],
+        context,
+        `prompt_logprobs entry ${position} (null or token id -> { logprob })`,
+      );
+      if (entry === null) return null;
+      const byId = new Map<number, number>();
+      for (const [key, value] of Object.entries(entry)) byId.set(Number(key), value.logprob);
+      return byId;
+    },
+  };
 }

@@ -119,6 +119,15 @@ export interface PrmFamily {
    */
   stepMarker: { text: string; tokenId: number } | null;
   /**
+   * An added (special) token every rendered text starts with and that sanitising keeps out of the
+   * rest of it, or absent. A tokenizer matches added tokens before anything else and tokenizes the
+   * text between them piece by piece, so several rendered texts joined end to end tokenize (with
+   * `addSpecialTokens: false`) to their own ids one after another, each starting with this id: one
+   * `/tokenize` call can serve a whole batch of paths. Verified per server at start-up
+   * (`upstream/vllm/prm-join-check.ts`).
+   */
+  pathStartToken?: { text: string; tokenId: number };
+  /**
    * Render the exact PRM input for one path (steps without their "\n\n" separators).
    * Steps are trimmed, and text that would act as a marker or a control token is removed from the
    * question and the steps, so the input holds exactly one marker per step. Empty steps are kept

@@ -3,11 +3,9 @@ import { parsePromptLogprobs } from './parse-raw-output';
 import type { PrmFamily, PrmInput, ReadScoresContext } from './prm-family';
 import { readLabelProbability } from './read-label-probability';
 import { removeReservedText } from './sanitize-text';
-import { findTokenPositions, resolveScorePositions } from './score-positions';
+import { resolveScorePositions } from './score-positions';
 
 // Llama-3 vocabulary ids; "+" and "-" are `encode("+")[-1]` and `encode("-")[-1]` in the reference.
-const PLACEHOLDER = '<|reserved_special_token_0|>';
-const PLACEHOLDER_ID = 128002;
 const PLUS_ID = 10;
 const MINUS_ID = 12;
 const START_HEADER_ID = 128006;
@@ -15,11 +13,15 @@ const ASSISTANT_ID = 78191;
 const END_HEADER_ID = 128007;
 const DOUBLE_NEWLINE_ID = 271;
 const EOT_ID = 128009;
+const BEGIN_OF_TEXT = '<|begin_of_text|>';
+const BEGIN_OF_TEXT_ID = 128000;
+// The end of each assistant label turn: written once per step, and no step can contain it (its
+// `<|end_header_id|>` is removed from every step). `/tokenize` of it must end with the "+" id.
+const LABEL_TURN = 'assistant<|end_header_id|>\n\n+';
 
-// Control tokens that would open or close turns, or add a marker, if a step mentioned them.
+// Control tokens that would open or close turns if a step mentioned them.
 const RESERVED = [
-  PLACEHOLDER,
-  '<|begin_of_text|>',
+  BEGIN_OF_TEXT,
   '<|end_of_text|>',
   '<|start_header_id|>',
   '<|end_header_id|>',
@@ -38,10 +40,17 @@ export interface RlhflowOptions {
  * "+" or "-" after each step of a multi-turn chat: user `"{question} {step1}"`, assistant `"+"`,
  * user `"{step2}"`, assistant `"+"`, … (RLHFlow math-rm README; COT `rm_call.py`).
  *
- * Single pass (COT `_rlhflow_*_infer_fn`, upstreamed as RLHFlow PR #48): each assistant "+" is
- * written as `<|reserved_special_token_0|>` and swapped for the "+" id after tokenizing; P(+) for
- * step k is then read from the logits one position BEFORE the k-th "+", which in vLLM's
- * `prompt_logprobs` is the entry AT the "+" position (entry j: distribution predicted for token j).
+ * Single pass: the whole conversation with every assistant "+" written out, as the reference
+ * (`math-rm/prm_evaluate.py`) builds it for its last step, tokenized by the model's own tokenizer;
+ * P(+) for step k is read from the logits one position BEFORE the k-th assistant "+" (the
+ * reference's `logits[:, -3]`), which in vLLM's `prompt_logprobs` is the entry AT the "+" position
+ * (entry j: distribution predicted for token j). The "+" sits between `\n\n` and `<|eot_id|>`, and
+ * a tokenizer splits at the special token first, so the turn tokenizes the same whatever the steps
+ * say: `... assistant <|end_header_id|> \n\n + <|eot_id|>`, "+" as id 10 (checked at start-up).
+ * The text therefore goes to the server as text: no `/tokenize` first, and the positions come from
+ * the ids the scoring call returns (`return_token_ids`), found from the ids alone. (COT's variant
+ * wrote a reserved placeholder and swapped in the "+" id after tokenizing, which gives the same
+ * ids but forces a `/tokenize` per path.)
  *
  * Template decision: the reference calls `tokenizer.apply_chat_template(conversation)` with the
  * model's own tokenizer. The model is fine-tuned from meta-llama/Llama-3.1-8B-Instruct
@@ -62,17 +71,17 @@ export function createRlhflowFamily(options: RlhflowOptions = {}): PrmFamily {
       kind: 'prompt-logprobs',
       plusTokenId: PLUS_ID,
       minusTokenId: MINUS_ID,
-      markerTokenId: PLACEHOLDER_ID,
+      markerTokenId: PLUS_ID,
     },
     specialTokens: [
       {
-        text: PLACEHOLDER,
-        id: PLACEHOLDER_ID,
-        why: 'placeholder for each assistant "+", swapped after tokenizing',
+        text: LABEL_TURN,
+        id: PLUS_ID,
+        why: 'assistant label turn: its "+" stays one token after the header\'s "\\n\\n"',
       },
-      { text: '+', id: PLUS_ID, why: 'label "step is correct"; swapped in for the placeholder' },
+      { text: '+', id: PLUS_ID, why: 'label "step is correct"' },
       { text: '-', id: MINUS_ID, why: 'label "step is wrong"' },
-      { text: '<|begin_of_text|>', id: 128000, why: 'chat template: BOS is part of the text' },
+      { text: BEGIN_OF_TEXT, id: BEGIN_OF_TEXT_ID, why: 'chat template: BOS is part of the text' },
       {
         text: '<|eot_id|>',
         id: EOT_ID,
@@ -99,7 +108,8 @@ export function createRlhflowFamily(options: RlhflowOptions = {}): PrmFamily {
         why: 'end of every header: derives positions from ids alone',
       },
     ],
-    stepMarker: { text: PLACEHOLDER, tokenId: PLACEHOLDER_ID },
+    stepMarker: { text: LABEL_TURN, tokenId: PLUS_ID },
+    pathStartToken: { text: BEGIN_OF_TEXT, tokenId: BEGIN_OF_TEXT_ID },
 
     render(question: string, steps: readonly string[]): PrmInput {
       const cleanQuestion = removeReservedText(question, RESERVED);
@@ -108,19 +118,19 @@ export function createRlhflowFamily(options: RlhflowOptions = {}): PrmFamily {
         const user = index === 0 ? `${cleanQuestion} ${cleanStep}` : cleanStep;
         return [
           { role: 'user', content: user },
-          { role: 'assistant', content: PLACEHOLDER },
+          { role: 'assistant', content: '+' },
         ];
       });
       return {
         text: renderLlama3Chat(messages, { variant }),
-        tokenSwaps: [{ fromId: PLACEHOLDER_ID, toId: PLUS_ID }],
+        tokenSwaps: [],
         stepCount: steps.length,
         addSpecialTokens: false,
       };
     },
 
     locateScorePositions(tokenIds: readonly number[]): number[] {
-      return findTokenPositions(tokenIds, PLACEHOLDER_ID);
+      return findAssistantPluses(tokenIds);
     },
 
     readScores(raw: unknown, context: ReadScoresContext): number[] {
@@ -132,7 +142,7 @@ export function createRlhflowFamily(options: RlhflowOptions = {}): PrmFamily {
       );
       const labels = { plusTokenId: PLUS_ID, minusTokenId: MINUS_ID };
       return positions.map((position, step) =>
-        readLabelProbability(entries[position], labels, step, context.upstream),
+        readLabelProbability(entries.at(position), labels, step, context.upstream),
       );
     },
 
@@ -147,7 +157,7 @@ export function createRlhflowFamily(options: RlhflowOptions = {}): PrmFamily {
 export const rlhflow: PrmFamily = createRlhflowFamily();
 
 /**
- * Positions of the swapped assistant "+" from the sent ids alone: the exact run
+ * Positions of the assistant "+" labels from the sent ids alone: the exact run
  * `<|start_header_id|>assistant<|end_header_id|>\n\n + <|eot_id|>`. A user turn cannot produce it,
  * because sanitising removed every header/turn token from the question and the steps.
  */

@@ -70,6 +70,9 @@ export function createSkyworkO1Family(options: SkyworkO1Options = {}): PrmFamily
       { text: bosText, id: bosTokenId, why: 'BOS written at the start of the text' },
     ],
     stepMarker: { text: PLACEHOLDER, tokenId: PLACEHOLDER_ID },
+    // Every text opens with the BOS (kept out of questions and steps); texts joined end to end
+    // also meet at a placeholder, an added token, so one /tokenize serves a batch.
+    pathStartToken: { text: bosText, tokenId: bosTokenId },
 
     render(question: string, steps: readonly string[]): PrmInput {
       const answer = steps

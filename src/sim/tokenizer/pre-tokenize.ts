@@ -87,11 +87,16 @@ export function preTokenize(text: string, vocabulary: Vocabulary): Piece[] {
   const pattern = specialPattern(vocabulary);
   pattern.lastIndex = 0;
   let last = 0;
+  const plain = (segment: string): void => {
+    // A role name alone between control tokens is one token (a template header).
+    if (vocabulary.roleNames.has(segment)) out.push({ text: segment, isSpecial: false });
+    else splitPlain(segment, vocabulary.isByteLevel, out);
+  };
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    if (match.index > last) splitPlain(text.slice(last, match.index), vocabulary.isByteLevel, out);
+    if (match.index > last) plain(text.slice(last, match.index));
     out.push({ text: match[0], isSpecial: true });
     last = match.index + match[0].length;
   }
-  if (last < text.length) splitPlain(text.slice(last), vocabulary.isByteLevel, out);
+  if (last < text.length) plain(text.slice(last));
   return out;
 }

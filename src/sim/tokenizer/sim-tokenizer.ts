@@ -95,10 +95,11 @@ export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
   const idToSpecial = new Map<number, string>();
   for (const [text, id] of vocabulary.specials) idToSpecial.set(id, text);
   const idToFixed = new Map<number, string>();
-  for (const [text, id] of vocabulary.fixedPieces) idToFixed.set(id, text);
+  for (const [text, id] of [...vocabulary.fixedPieces, ...vocabulary.roleNames])
+    idToFixed.set(id, text);
 
   const pieceId = (text: string): number => {
-    const fixed = vocabulary.fixedPieces.get(text);
+    const fixed = vocabulary.fixedPieces.get(text) ?? vocabulary.roleNames.get(text);
     if (fixed !== undefined) return fixed;
     const code = text.charCodeAt(0);
     if (

@@ -19,7 +19,21 @@ export interface Vocabulary {
   eosToken: string;
   /** Single-symbol pieces with a fixed id in this family (beyond the byte-level ASCII rule). */
   fixedPieces: ReadonlyMap<string, number>;
+  /**
+   * Chat-template role names with their own id, used when one makes up the whole text between two
+   * control tokens, as in a Llama-3 header `<|start_header_id|>assistant<|end_header_id|>`; clients
+   * locate turns by these ids (the RLHFlow PRM's assistant "+" labels).
+   */
+  roleNames: ReadonlyMap<string, number>;
 }
+
+// Llama-3's ids of its header role names (tokenizer.json of meta-llama/Llama-3.1-8B-Instruct).
+const LLAMA_ROLE_NAMES: readonly (readonly [string, number])[] = [
+  ['system', 9125],
+  ['user', 882],
+  ['assistant', 78191],
+];
+const NO_ROLE_NAMES: ReadonlyMap<string, number> = new Map();
 
 const QWEN_SPECIALS: readonly (readonly [string, number])[] = [
   ['<|endoftext|>', 151643],
@@ -99,6 +113,7 @@ const VOCABULARIES: Record<VocabularyKind, Vocabulary> = {
     bosToken: null,
     eosToken: '<|im_end|>',
     fixedPieces: new Map(BYTE_LEVEL_FIXED),
+    roleNames: NO_ROLE_NAMES,
   },
   'qwen-prm': {
     kind: 'qwen-prm',
@@ -107,6 +122,7 @@ const VOCABULARIES: Record<VocabularyKind, Vocabulary> = {
     bosToken: null,
     eosToken: '<|im_end|>',
     fixedPieces: new Map(BYTE_LEVEL_FIXED),
+    roleNames: NO_ROLE_NAMES,
   },
   'deepseek-qwen': {
     kind: 'deepseek-qwen',
@@ -115,6 +131,7 @@ const VOCABULARIES: Record<VocabularyKind, Vocabulary> = {
     bosToken: '<｜begin▁of▁sentence｜>',
     eosToken: '<｜end▁of▁sentence｜>',
     fixedPieces: new Map(BYTE_LEVEL_FIXED),
+    roleNames: NO_ROLE_NAMES,
   },
   'llama-3': {
     kind: 'llama-3',
@@ -123,6 +140,7 @@ const VOCABULARIES: Record<VocabularyKind, Vocabulary> = {
     bosToken: '<|begin_of_text|>',
     eosToken: '<|eot_id|>',
     fixedPieces: new Map(BYTE_LEVEL_FIXED),
+    roleNames: new Map(LLAMA_ROLE_NAMES),
   },
   mistral: {
     kind: 'mistral',
@@ -131,6 +149,7 @@ const VOCABULARIES: Record<VocabularyKind, Vocabulary> = {
     bosToken: '<s>',
     eosToken: '</s>',
     fixedPieces: new Map(MISTRAL_FIXED),
+    roleNames: NO_ROLE_NAMES,
   },
 };
 

@@ -1,12 +1,14 @@
 /**
  * The `Verifier` over a PRM server. The family (`prm/`) owns the text and the readout; this file
  * only moves bytes: one batched upstream call per `score` (vLLM `/pooling` with a list input, or
- * `/v1/completions` with `prompt_logprobs` for PRMs served generatively), plus `/tokenize` per path
- * only where the ids must be known BEFORE sending: a family that swaps placeholder tokens (RLHFlow,
- * Skywork), a server that does not return the prompt's ids, or a retry after the PRM refused a
- * length. A prompt-logprobs family without swaps (Math-Shepherd) learns its ids from the same
- * `/v1/completions` call (`return_token_ids`, docs/upstream-apis.md#pooling-and-prm-readouts). Every
- * upstream call is counted in `calls`. With a `batcher`,
+ * `/v1/completions` with `prompt_logprobs` for PRMs served generatively), plus `/tokenize` only
+ * where the ids must be known BEFORE sending (a family that swaps placeholder tokens, Skywork; a
+ * position readout on a route that cannot return the prompt's ids; a retry after the PRM refused a
+ * length) or the server did not return them. A prompt-logprobs family sent as text (Math-Shepherd,
+ * RLHFlow) learns its ids from the same `/v1/completions` call (`return_token_ids`,
+ * docs/upstream-apis.md#pooling-and-prm-readouts). The texts to tokenize go in one joined
+ * `/tokenize` call where the family allows it (`pathStartToken`, see prm-tokenize-batch.ts), else one
+ * call each. Every upstream call is counted in `calls`. With a `batcher`,
  * `/pooling` calls of concurrent requests may share one upstream call (see prm-batcher.ts); each
  * `score` is still answered by exactly one upstream call.
  *
@@ -26,6 +28,7 @@ import { createPathKeys } from '../path-keys';
 import { createPrmBatcher, type PrmBatcher } from './prm-batcher';
 import type { UpstreamClient } from '../transport/upstream-client';
 import { createPrmQueries, type PrmQueryAnswer } from './prm-queries';
+import { createBatchTokenizer } from './prm-tokenize-batch';
 
 export interface PrmVerifierOptions {
   client: UpstreamClient;
@@ -52,12 +55,18 @@ export interface PrmVerifierOptions {
   route?: 'pooling' | 'embeddings';
   /**
    * Ask `/v1/completions` for the prompt's ids in the same call (`return_token_ids`, vLLM ≥ 0.10.2:
-   * `choices[i].prompt_token_ids`), instead of one `/tokenize` per path first. Default true; false
+   * `choices[i].prompt_token_ids`), instead of tokenizing the paths first. Default true; false
    * for a server known to predate it (older vLLM ignores the field and logs a warning per call).
-   * A response without the ids is read after one `/tokenize` per path, and the field is not sent
-   * again by this verifier.
+   * A response without the ids is read after tokenizing its paths (one joined call where the
+   * family allows it), and the field is not sent again by this verifier.
    */
   returnTokenIds?: boolean;
+  /**
+   * Tokenize a batch's texts in one joined `/tokenize` call when the family has a
+   * `pathStartToken` (prm-tokenize-batch.ts). Default true; false when the start-up check
+   * (prm-join-check.ts) found that this server's tokenizer does not keep joined texts apart.
+   */
+  joinTokenize?: boolean;
 }
 
 /** The cached scores of one scored path: one per step, each the score of that step's prefix. */
@@ -96,6 +105,12 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     asksPromptIds: readout.kind === 'prompt-logprobs' && options.returnTokenIds !== false,
   });
   const { tokenize, query } = queries;
+  const batchTokenizer = createBatchTokenizer({
+    tokenize,
+    ...(family.pathStartToken && options.joinTokenize !== false
+      ? { pathStartId: family.pathStartToken.tokenId }
+      : {}),
+  });
   const canCache = cache !== null && family.isCausal;
   const pathKeys = createPathKeys();
 
@@ -141,21 +156,34 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       const idsAfter = needsIds && queries.returnsPromptIds() !== false;
       // Each input is tokenized upstream at most once per `score`.
       const tokenized: (PreparedPrmTokens | undefined)[] = [];
-      const tokenizeInput = async (k: number): Promise<PreparedPrmTokens> => {
-        const known = tokenized[k];
-        if (known !== undefined) return known;
-        const input = inputs[k] as PrmInput;
-        upstreamCalls += 1;
-        const ids = await tokenize(input.text, input.addSpecialTokens, signal);
-        const tokens = preparePrmTokens(family, input, ids, {
-          maxTokens: options.maxInputTokens,
-          upstream: client.name,
-        });
-        if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
-        tokenized[k] = tokens;
-        return tokens;
+      /**
+       * Tokenize the inputs `ks` not tokenized yet, all in as few calls as the server allows; with
+       * `cut` their ids are fitted to `maxInputTokens` (to send), else kept whole (a text the
+       * server already took whole).
+       */
+      const tokenizeInputs = async (ks: readonly number[], cut: boolean): Promise<void> => {
+        const missing = ks.filter((k) => tokenized[k] === undefined);
+        for (const addSpecial of [false, true]) {
+          const group = missing.filter(
+            (k) => (inputs[k] as PrmInput).addSpecialTokens === addSpecial,
+          );
+          if (group.length === 0) continue;
+          const texts = group.map((k) => (inputs[k] as PrmInput).text);
+          const result = await batchTokenizer.tokenizeAll(texts, addSpecial, signal);
+          upstreamCalls += result.calls;
+          group.forEach((k, j) => {
+            const ids = result.ids[j] ?? [];
+            const tokens = preparePrmTokens(family, inputs[k] as PrmInput, ids, {
+              maxTokens: cut ? options.maxInputTokens : ids.length,
+              upstream: client.name,
+            });
+            if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
+            tokenized[k] = tokens;
+          });
+        }
       };
       const needsIdsFirst = needsIds && !idsAfter;
+      const indices = inputs.map((_, k) => k);
       /**
        * What to send as ids (null = as text): placeholder swaps, position readouts whose ids the
        * scoring call cannot return, and with `checkLength` texts that may not fit (no real tokenizer
@@ -164,22 +192,27 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
        * one input goes as ids, all do.
        */
       const prepare = async (checkLength: boolean): Promise<(PreparedPrmTokens | null)[]> => {
-        const chosen = await Promise.all(
-          inputs.map(async (input, k) => {
-            const mightOverflow =
-              checkLength && input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
-            const isPlainText = !needsIdsFirst && input.tokenSwaps.length === 0;
-            if (isPlainText && !mightOverflow) return null;
-            const tokens = await tokenizeInput(k);
-            // A text that fits and needs nothing done to its ids is sent as text (readable in logs).
-            return isPlainText && tokens.droppedTokens === 0 ? null : tokens;
+        const isPlainText = (input: PrmInput): boolean =>
+          !needsIdsFirst && input.tokenSwaps.length === 0;
+        const mightOverflow = (input: PrmInput): boolean =>
+          checkLength && input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
+        await tokenizeInputs(
+          indices.filter((k) => {
+            const input = inputs[k] as PrmInput;
+            return !isPlainText(input) || mightOverflow(input);
           }),
+          true,
         );
+        // A text that fits and needs nothing done to its ids is sent as text (readable in logs).
+        const chosen = inputs.map((input, k) => {
+          const tokens = tokenized[k];
+          if (tokens === undefined) return null;
+          return isPlainText(input) && tokens.droppedTokens === 0 ? null : tokens;
+        });
         const asIds = chosen.filter((tokens) => tokens !== null).length;
         if (asIds === 0 || asIds === chosen.length) return chosen;
-        return Promise.all(
-          chosen.map((tokens, k) => (tokens === null ? tokenizeInput(k) : Promise.resolve(tokens))),
-        );
+        await tokenizeInputs(indices, true);
+        return inputs.map((_, k) => tokenized[k] ?? null);
       };
       const addSpecialTokens = inputs[0]?.addSpecialTokens ?? false;
       // Texts go as they are; only when the PRM rejects a length are the long ones counted and cut.
@@ -205,26 +238,24 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       }
       if (idsAfter) {
         // Texts sent as text: their positions come from the ids the server tokenized them to, from
-        // the answer itself or, from a server that did not return them, one /tokenize per path.
-        prepared = await Promise.all(
-          prepared.map(async (tokens, k) => {
-            if (tokens !== null) return tokens;
-            // Tokenized for a length check, fitted and sent whole: the same ids.
-            const known = tokenized[k];
-            if (known !== undefined) return known;
-            const input = inputs[k] as PrmInput;
-            let ids = answer.promptIds?.[k] ?? null;
-            if (ids === null) {
-              upstreamCalls += 1;
-              ids = await tokenize(input.text, input.addSpecialTokens, signal);
-            }
-            // The server took the whole text: nothing to cut.
-            return preparePrmTokens(family, input, ids, {
-              maxTokens: ids.length,
-              upstream: client.name,
-            });
-          }),
+        // the answer itself or, from a server that did not return them, `/tokenize` after the call.
+        const promptIds = answer.promptIds;
+        await tokenizeInputs(
+          indices.filter((k) => prepared[k] === null && (promptIds?.[k] ?? null) === null),
+          false,
         );
+        prepared = prepared.map((tokens, k) => {
+          if (tokens !== null) return tokens;
+          // Tokenized here or for a length check, fitted and sent whole: the same ids.
+          const known = tokenized[k];
+          if (known !== undefined) return known;
+          const ids = promptIds?.[k] ?? [];
+          // The server took the whole text: nothing to cut.
+          return preparePrmTokens(family, inputs[k] as PrmInput, ids, {
+            maxTokens: ids.length,
+            upstream: client.name,
+          });
+        });
       }
       // Saved-token accounting: the call's tokens shared over its paths by input size.
       const totalSize = payload.reduce((sum, item) => sum + item.length, 0);

@@ -51,9 +51,8 @@ export async function checkPrmChatTemplate(
   if (family.name !== 'rlhflow') return;
   const question = 'What is 1 + 1?';
   const step = '1 + 1 = 2.';
-  const ours = family
-    .render(question, [step])
-    .text.replaceAll(family.stepMarker?.text ?? '\u0000', '+');
+  // The family writes the assistant "+" as text, so equal ids also mean the same label token.
+  const ours = family.render(question, [step]).text;
   const [theirs, mine] = await Promise.all([
     client.postJson('/tokenize', {
       model: servedName,

@@ -214,7 +214,7 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
     );
   });
 
-  it('RLHFlow still tokenizes each path first: its placeholder swap must be applied to the ids it sends', async () => {
+  it('RLHFlow sends its texts as text and reads positions from return_token_ids: one call, the ids /tokenize gives', async () => {
     await withSim('rlhflow', async (client, sim, model) => {
       const { family } = configurePrmFamily('rlhflow', undefined);
       const verifier = createPrmVerifier({
@@ -225,9 +225,81 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
         cache: null,
       });
       const result = await verifier.score(QUESTION, PATHS);
-      expect(result.calls).toBe(1 + PATHS.length);
-      expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(PATHS.length);
+      expect(result.calls).toBe(1);
+      expect(sim.stats().requestsByRoute).toEqual({ 'POST /v1/completions': 1 });
       expect(result.scores.map((scores) => scores.length)).toEqual([3, 2, 2]);
+      // The same ids the ids-first flow would have sent (the server's own tokenization).
+      const text = family.render(QUESTION, PATHS[0] ?? []).text;
+      const returned = (await client.postJson('/v1/completions', {
+        model,
+        prompt: [text],
+        max_tokens: 1,
+        return_token_ids: true,
+        add_special_tokens: false,
+      })) as { choices: { prompt_token_ids: number[] }[] };
+      const tokenized = (await client.postJson('/tokenize', {
+        model,
+        prompt: text,
+        add_special_tokens: false,
+      })) as { tokens: number[] };
+      expect(returned.choices[0]?.prompt_token_ids).toEqual(tokenized.tokens);
+    });
+  });
+
+  it('RLHFlow on a server before 0.10.2: one joined /tokenize for the whole batch after the call, same scores', async () => {
+    const current = await withSim('rlhflow', (client, _sim, model) =>
+      createPrmVerifier({
+        client,
+        servedName: model,
+        family: configurePrmFamily('rlhflow', undefined).family,
+        maxInputTokens: 8192,
+        cache: null,
+      }).score(QUESTION, PATHS),
+    );
+    await withSim(
+      'rlhflow',
+      async (client, sim, model) => {
+        const { family } = configurePrmFamily('rlhflow', undefined);
+        const verifier = createPrmVerifier({
+          client,
+          servedName: model,
+          family,
+          maxInputTokens: 8192,
+          cache: null,
+        });
+        const result = await verifier.score(QUESTION, PATHS);
+        expect(result.calls).toBe(2);
+        expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(1);
+        expect(result.scores).toEqual(current.scores);
+      },
+      '0.10.1',
+    );
+  });
+
+  it('Skywork tokenizes the whole batch in one joined /tokenize, giving the per-path ids and scores', async () => {
+    await withSim('skywork-o1', async (client, sim, model) => {
+      const { family } = configurePrmFamily('skywork-o1', undefined);
+      const make = (joinTokenize: boolean): ReturnType<typeof createPrmVerifier> =>
+        createPrmVerifier({
+          client,
+          servedName: model,
+          family,
+          maxInputTokens: 4096,
+          cache: null,
+          route: 'embeddings',
+          joinTokenize,
+        });
+      const joined = await make(true).score(QUESTION, PATHS);
+      expect(joined.calls).toBe(2);
+      expect(sim.stats().requestsByRoute).toEqual({
+        'POST /tokenize': 1,
+        'POST /v1/embeddings': 1,
+      });
+      sim.resetStats();
+      const alone = await make(false).score(QUESTION, PATHS);
+      expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(PATHS.length);
+      expect(alone.calls).toBe(1 + PATHS.length);
+      expect(joined.scores).toEqual(alone.scores);
     });
   });
 
