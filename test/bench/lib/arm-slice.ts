@@ -115,7 +115,5 @@ export function addUpSlices(
 
 /** Median over rounds of a per-round value that may be absent (null when any round lacks it). */
 export function medianOrNull(values: readonly (number | null)[], digits = 3): number | null {
-  return values.some((value) => value === null)
-    ? null
-    : round(median(values as number[]), digits);
+  return values.some((value) => value === null) ? null : round(median(values as number[]), digits);
 }

@@ -70,7 +70,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           throw new Error(`status ${response.statusCode}: ${text.slice(0, 300)}`);
         // Parsed only for a caller that reads it: the load generator shares a CPU with the
         // simulators, and a throw per SSE body (not JSON) would be load-side work for nothing.
-        if (options.onResponse) options.onResponse(index, response.statusCode, parse(text), latency);
+        if (options.onResponse)
+          options.onResponse(index, response.statusCode, parse(text), latency);
         latenciesMs.push(latency);
       } catch (error) {
         errors += 1;
