@@ -25,6 +25,7 @@ import path from 'node:path';
 import { generateProblems } from '../../src/sim';
 import { cpuMs, cpuSplitMs } from './lib/proc-stats';
 import { createLoadPool, runLoad } from './lib/run-load';
+import { planPinning, UNPINNED } from './lib/pinning';
 import { pinProcess, type BenchChild } from './lib/spawn-child';
 import { SIM_POLICY_NAME } from './lib/sim-names';
 import { startRig } from './lib/start-rig';
@@ -80,8 +81,8 @@ async function main(): Promise<void> {
   // when the two cores are oversubscribed.
   const usePerf = process.env.BENCH_PERF === '1';
   const noProfile = process.env.BENCH_NO_PROFILE === '1' || usePerf;
-  const pin = process.env.BENCH_PIN === '1';
-  if (pin) pinProcess(process.pid, '1');
+  const pin = process.env.BENCH_PIN === '1' ? planPinning('1') : UNPINNED;
+  if (pin.rest !== null) pinProcess(process.pid, pin.rest);
   const answerForms = process.env.BENCH_ANSWER_FORMS;
   const rig = await startRig({
     pin,

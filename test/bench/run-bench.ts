@@ -24,6 +24,8 @@ import { createLoadPool } from './lib/run-load';
 import { startRig, type Rig } from './lib/start-rig';
 import { round } from './lib/summarize';
 import { createNoiseLedger, idleForeignShare } from './lib/noise';
+import { planPinning } from './lib/pinning';
+import { pinProcess } from './lib/spawn-child';
 import { ADAPTIVE_REPLICATION, runAdaptive } from './sections/adaptive';
 import { runCriticalPath } from './sections/critical-path';
 import { runEventLoop } from './sections/event-loop';
@@ -44,6 +46,7 @@ const SECTIONS = process.env.BENCH_SECTIONS
 const wants = (...names: string[]): boolean =>
   SECTIONS === null || names.some((name) => SECTIONS.has(name));
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
+const PIN = planPinning();
 
 /** The bench's own processes (their CPU is not foreign). */
 const ours = (rig: Rig): number[] => [
@@ -112,6 +115,12 @@ async function main(): Promise<void> {
       questions:
         'generateProblems({ seed: 99 }) handed out once each: warm-up and measured phases never share a question',
       extra_proxy_env: EXTRA_PROXY_ENV,
+      pinning: {
+        enabled: PIN.underTest !== null,
+        under_test_cpus: PIN.underTest,
+        load_and_simulator_cpus: PIN.rest,
+        note: PIN.reason,
+      },
       sections: SECTIONS === null ? 'all' : [...SECTIONS],
     },
   };
@@ -127,31 +136,50 @@ async function main(): Promise<void> {
     done();
   }
 
-  if (wants('passthrough', 'proxy_cpu', 'memory', 'prm_cache', 'adaptive')) {
-    log('rig A: zero-latency simulators, proxy, bare hop');
+  // From here on this process is the load generator: it runs beside the simulators, never on the
+  // CPU of the process under test (vote_cost above measured this process itself, unpinned).
+  if (PIN.rest !== null) pinProcess(process.pid, PIN.rest);
+
+  if (wants('passthrough')) {
+    log('rig P: replayed upstream answers, proxy, bare hop');
+    const rigP = await startRig({
+      latency: ZERO,
+      withHop: true,
+      withReplayUpstream: true,
+      proxyEnv: EXTRA_PROXY_ENV,
+      pin: PIN,
+    });
+    try {
+      log('passthrough (JSON and SSE, paired rounds)');
+      report.passthrough = await runPassthrough(rigP, noise, {
+        rounds: q(5, 5),
+        slices: q(3, 2),
+        initialWarmup: q(3000, 200),
+        pin: PIN,
+        // Rounds of ≥ ~1 s per arm: at 250 requests (a quarter second) one GC pause or
+        // scheduler hiccup moved a round's ratio by up to half, and the noise check (rightly)
+        // refused every run, even on a quiet machine.
+        plan: [
+          { concurrency: 1, warmup: q(50, 10), count: q(1500, 80) },
+          { concurrency: 16, warmup: q(100, 20), count: q(3000, 200) },
+        ],
+      });
+    } finally {
+      await rigP.stop();
+    }
+  }
+
+  if (wants('proxy_cpu', 'memory', 'prm_cache', 'adaptive')) {
+    log('rig A: zero-latency simulators, proxy');
     // --expose-gc lets the memory section read the heap after a full collection (nothing else
     // calls gc()).
     const rigA = await startRig({
       latency: ZERO,
-      withHop: true,
       proxyEnv: EXTRA_PROXY_ENV,
       proxyExecArgv: ['--expose-gc'],
+      pin: PIN,
     });
     try {
-      if (wants('passthrough')) {
-        log('passthrough (JSON and SSE, paired rounds)');
-        report.passthrough = await runPassthrough(rigA, noise, {
-          rounds: q(5, 5),
-          initialWarmup: q(1000, 200),
-          // Rounds of ≥ ~1 s per arm: at 250 requests (a quarter second) one GC pause or
-          // scheduler hiccup moved a round's ratio by up to half, and the noise check (rightly)
-          // refused every run, even on a quiet machine.
-          plan: [
-            { concurrency: 1, warmup: q(100, 20), count: q(1500, 80) },
-            { concurrency: 16, warmup: q(200, 40), count: q(3000, 200) },
-          ],
-        });
-      }
       const cpuPool = createLoadPool(rigA.proxyUrl, 16);
       try {
         if (wants('proxy_cpu')) {
@@ -273,6 +301,7 @@ async function main(): Promise<void> {
       latency: ZERO,
       answerForms: 'all-distinct',
       proxyEnv: EXTRA_PROXY_ENV,
+      pin: PIN,
     });
     try {
       const hard = generateProblems({ seed: 77, count: 200, difficulty: [0.7, 1] }).map(
@@ -294,6 +323,7 @@ async function main(): Promise<void> {
     const rigB = await startRig({
       latency: { perCallMs: CRITICAL_PATH_MS, prefillMsPerToken: 0, decodeMsPerToken: 0 },
       proxyEnv: EXTRA_PROXY_ENV,
+      pin: PIN,
     });
     const poolB = createLoadPool(rigB.proxyUrl, 16);
     try {

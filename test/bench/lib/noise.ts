@@ -2,7 +2,9 @@
  * The noise check: a run on a busy machine must not print verdicts. Two signals, both measured:
  * - foreign CPU: the share of the machine's CPU used by processes that are not the bench's
  *   (`/proc/stat` busy time minus ours), before the run (idle baseline) and over each section;
- * - run-to-run spread: for paired rounds, (max − min) / median of the per-round ratios.
+ * - run-to-run spread: for paired rounds, (max − min) / median of the per-round ratios;
+ * and what a section itself finds that makes a comparison unfit to judge (`flag`), e.g. a bare
+ * hop whose pace the load side set, so that its throughput is not its own.
  * A run is valid only when both stay under their limits; otherwise every target is reported with
  * its measured value and `met: null` ("not judged"), never with a verdict.
  */
@@ -20,6 +22,8 @@ export interface NoiseLedger {
   section(name: string, pids: readonly number[]): () => void;
   /** Records the per-round ratios of a paired comparison. */
   spread(name: string, ratios: readonly number[]): void;
+  /** A comparison this run cannot judge, with why. */
+  flag(reason: string): void;
   report(): NoiseReport;
 }
 
@@ -27,6 +31,8 @@ export interface NoiseReport {
   idle_foreign_cpu_share: number;
   sections: Record<string, { foreign_cpu_share: number; wall_s: number }>;
   ratio_spreads: Record<string, number>;
+  /** Comparisons the sections found unfit to judge (each is also a reason). */
+  flags: string[];
   limits: { max_foreign_cpu_share: number; max_ratio_spread: number };
   is_valid: boolean;
   reasons: string[];
@@ -45,6 +51,7 @@ export async function idleForeignShare(ms: number): Promise<number> {
 export function createNoiseLedger(idleShare: number): NoiseLedger {
   const sections: NoiseReport['sections'] = {};
   const spreads: Record<string, number> = {};
+  const flags: string[] = [];
   return {
     section(name, pids) {
       const meter = createForeignCpuMeter(pids);
@@ -61,6 +68,9 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
       const middle = median(ratios);
       spreads[name] = round((Math.max(...ratios) - Math.min(...ratios)) / middle);
     },
+    flag(reason) {
+      flags.push(reason);
+    },
     report() {
       const reasons: string[] = [];
       if (idleShare > MAX_FOREIGN_CPU_SHARE)
@@ -70,10 +80,12 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
           reasons.push(`${name}: foreign CPU share ${section.foreign_cpu_share}`);
       for (const [name, spread] of Object.entries(spreads))
         if (!(spread <= MAX_RATIO_SPREAD)) reasons.push(`${name}: round-to-round spread ${spread}`);
+      reasons.push(...flags);
       return {
         idle_foreign_cpu_share: idleShare,
         sections,
         ratio_spreads: spreads,
+        flags: [...flags],
         limits: {
           max_foreign_cpu_share: MAX_FOREIGN_CPU_SHARE,
           max_ratio_spread: MAX_RATIO_SPREAD,

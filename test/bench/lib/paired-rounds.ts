@@ -1,9 +1,24 @@
 /**
- * Paired, interleaved rounds: every round measures every arm once, in an order rotated by one
- * each round (A B C, B C A, C A B, ...), so drift and warm-up favour no arm; comparisons are made
- * per round (ratio of the two arms measured side by side) and summarised by median and minimum.
+ * Paired, interleaved rounds: every round measures every arm once, and the orders are balanced:
+ * round r runs the arms rotated by ⌊r/2⌋, reversed on odd rounds (A B C, C B A, B C A, A C B,
+ * C A B, B A C: with three arms every order once in six rounds; with two, A B, B A, B A, A B).
+ * A plain rotation by one (A B C, B C A, C A B, ...) would run B right before C in two rounds of
+ * three, so whatever drifts within a round (a GC debt, a warming cache, the scheduler's view of
+ * a process) would favour one arm of that pair. Comparisons are made per round (ratio of two arms
+ * measured side by side) and summarised by median and minimum.
  */
 import { median, round } from './summarize';
+
+/** How `runPairedRounds` (and each pass of `runSlicedRounds`) orders the arms, for the JSON. */
+export const ARM_ORDER =
+  'balanced: round r rotated by floor(r/2), reversed on odd rounds (every order equally often)';
+
+/** The order of the arms in round `r`. */
+export function armOrder<Arm>(arms: readonly Arm[], r: number): Arm[] {
+  const shift = Math.floor(r / 2) % arms.length;
+  const rotated = [...arms.slice(shift), ...arms.slice(0, shift)];
+  return r % 2 === 1 ? rotated.reverse() : rotated;
+}
 
 export async function runPairedRounds<Arm extends string, T>(
   arms: readonly Arm[],
@@ -11,11 +26,29 @@ export async function runPairedRounds<Arm extends string, T>(
   measure: (arm: Arm, roundIndex: number) => Promise<T>,
 ): Promise<Record<Arm, T[]>> {
   const results = Object.fromEntries(arms.map((arm) => [arm, [] as T[]])) as Record<Arm, T[]>;
+  for (let r = 0; r < rounds; r++)
+    for (const arm of armOrder(arms, r)) results[arm].push(await measure(arm, r));
+  return results;
+}
+
+/**
+ * Rounds cut into slices: each round runs `slices` passes over the arms (each pass in the next
+ * balanced order), so two arms compared in one round sample the same stretch of time, a few
+ * hundred milliseconds apart rather than a whole arm's share of the round. Returns each arm's
+ * slices per round, for the caller to add up.
+ */
+export async function runSlicedRounds<Arm extends string, T>(
+  arms: readonly Arm[],
+  rounds: number,
+  slices: number,
+  measure: (arm: Arm, roundIndex: number) => Promise<T>,
+): Promise<Record<Arm, T[][]>> {
+  const results = Object.fromEntries(arms.map((arm) => [arm, [] as T[][]])) as Record<Arm, T[][]>;
   for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < arms.length; k++) {
-      const arm = arms[(r + k) % arms.length] as Arm;
-      results[arm].push(await measure(arm, r));
-    }
+    for (const arm of arms) results[arm].push([]);
+    for (let s = 0; s < slices; s++)
+      for (const arm of armOrder(arms, r * slices + s))
+        results[arm][r]?.push(await measure(arm, r));
   }
   return results;
 }

@@ -70,15 +70,35 @@ export async function measureCpu<T>(
   return { result, cpuMs: { ...after, loadgen: (parent.user + parent.system) / 1000 }, wallMs };
 }
 
-/** Busy CPU time of the whole machine (all cores) in ms, from /proc/stat (idle and iowait excluded). */
-export function machineBusyMs(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+function busyMsOfLine(line: string): number {
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
   return (
     (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) *
       1000) /
     clockTicks()
   );
+}
+
+/** Busy CPU time of the whole machine (all cores) in ms, from /proc/stat (idle and iowait excluded). */
+export function machineBusyMs(): number {
+  return busyMsOfLine(readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '');
+}
+
+/** The CPU numbers of a taskset list ("0", "1-3", "0,2"). */
+export function cpuNumbers(list: string): number[] {
+  return list.split(',').flatMap((part) => {
+    const [low = NaN, high = low] = part.split('-').map(Number);
+    return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+  });
+}
+
+/** Busy time of the listed CPUs in ms (summed), from their own /proc/stat lines. */
+export function cpusBusyMs(cpus: readonly number[]): number {
+  const wanted = new Set(cpus.map((cpu) => `cpu${cpu}`));
+  let sum = 0;
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n'))
+    if (wanted.has(line.slice(0, line.indexOf(' ')))) sum += busyMsOfLine(line);
+  return sum;
 }
 
 /**

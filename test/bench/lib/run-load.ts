@@ -26,6 +26,14 @@ export interface LoadResult {
   firstError: string | null;
 }
 
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 export function createLoadPool(url: string, connections: number): Pool {
   return new Pool(url, {
     connections,
@@ -58,15 +66,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const text = await response.body.text();
         const latency = performance.now() - started;
         statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-        let json: unknown = null;
-        try {
-          json = JSON.parse(text) as unknown;
-        } catch {
-          json = null;
-        }
         if (response.statusCode !== 200)
           throw new Error(`status ${response.statusCode}: ${text.slice(0, 300)}`);
-        options.onResponse?.(index, response.statusCode, json, latency);
+        // Parsed only for a caller that reads it: the load generator shares a CPU with the
+        // simulators, and a throw per SSE body (not JSON) would be load-side work for nothing.
+        if (options.onResponse)
+          options.onResponse(index, response.statusCode, parse(text), latency);
         latenciesMs.push(latency);
       } catch (error) {
         errors += 1;

@@ -4,6 +4,7 @@
  * process, so their CPU is measured apart.
  */
 import type { SimLatency } from '../../../src/sim';
+import type { PinPlan } from './pinning';
 import { spawnChild, type BenchChild } from './spawn-child';
 
 export interface RigOptions {
@@ -17,10 +18,17 @@ export interface RigOptions {
   /** The policy simulator writes symbolic answer forms (see `answerForms` of the simulator). */
   answerForms?: boolean | 'all-distinct';
   /**
-   * Pin the proxy and the bare hop to CPU 0 and the simulators to CPU 1 (the load generator pins
-   * itself to CPU 1 too), so the measured hop never competes with the upstreams for a core.
+   * Where the processes run (test/bench/lib/pinning.ts): the proxy and the bare hop on
+   * `underTest`, the simulators on `rest` (the load generator pins itself there too), so the
+   * measured hop never competes with the upstreams for a core. Unset: unpinned.
    */
-  pin?: boolean;
+  pin?: PinPlan;
+  /**
+   * Put the replaying upstream (children/replay-upstream-child.ts) between the proxy (and the
+   * hop) and the policy simulator: plain generations answered from a recording once `replay`
+   * is called on it, at almost no CPU.
+   */
+  withReplayUpstream?: boolean;
 }
 
 export interface Rig {
@@ -28,7 +36,11 @@ export interface Rig {
   prmSim: BenchChild;
   proxy: BenchChild;
   hop: BenchChild | null;
+  /** The replaying upstream in front of the policy simulator, when asked for. */
+  replayUpstream: BenchChild | null;
   proxyUrl: string;
+  /** What the proxy and the hop call as the policy server (the replaying upstream or the simulator). */
+  upstreamUrl: string;
   policyUrl: string;
   prmUrl: string;
   /** Policy + PRM simulator stats (requests by route), for counting round trips. */
@@ -48,7 +60,10 @@ export const BENCH_PROXY_ENV: Record<string, string> = { TTS_PROXY__AB__SHADOW_R
 export async function startRig(options: RigOptions): Promise<Rig> {
   const started: BenchChild[] = [];
   try {
-    const pin = (cpus: string): { cpus?: string } => (options.pin ? { cpus } : {});
+    const pin = (cpus: string | null | undefined): { cpus?: string } =>
+      cpus === null || cpus === undefined ? {} : { cpus };
+    const rest = options.pin?.rest;
+    const underTest = options.pin?.underTest;
     const policySim = await spawnChild({
       name: 'policy-sim',
       script: 'sim-child.js',
@@ -59,38 +74,48 @@ export async function startRig(options: RigOptions): Promise<Rig> {
           answerForms: options.answerForms ?? false,
         }),
       },
-      ...pin('1'),
+      ...pin(rest),
     });
     started.push(policySim);
     const prmSim = await spawnChild({
       name: 'prm-sim',
       script: 'sim-child.js',
       env: { BENCH_SIM: JSON.stringify({ role: 'prm', latency: options.latency }) },
-      ...pin('1'),
+      ...pin(rest),
     });
     started.push(prmSim);
     const policyUrl = policySim.urls.url as string;
     const prmUrl = prmSim.urls.url as string;
+    const replayUpstream = options.withReplayUpstream
+      ? await spawnChild({
+          name: 'replay-upstream',
+          script: 'replay-upstream-child.js',
+          env: { BENCH_TARGET: policyUrl },
+          ...pin(rest),
+        })
+      : null;
+    if (replayUpstream) started.push(replayUpstream);
+    const upstreamUrl = replayUpstream ? (replayUpstream.urls.url as string) : policyUrl;
     const proxy = await spawnChild({
       name: 'proxy',
       script: 'proxy-child.js',
       env: {
         ...BENCH_PROXY_ENV,
-        TTS_PROXY__UPSTREAMS__POLICY__URL: policyUrl,
+        TTS_PROXY__UPSTREAMS__POLICY__URL: upstreamUrl,
         TTS_PROXY__UPSTREAMS__PRM__URL: prmUrl,
         ...options.proxyEnv,
       },
       ...(options.proxyExecArgv ? { execArgv: options.proxyExecArgv } : {}),
       ...(options.proxyCwd !== undefined ? { cwd: options.proxyCwd } : {}),
-      ...pin('0'),
+      ...pin(underTest),
     });
     started.push(proxy);
     const hop = options.withHop
       ? await spawnChild({
           name: 'bare-hop',
           script: 'bare-hop-child.js',
-          env: { BENCH_TARGET: policyUrl },
-          ...pin('0'),
+          env: { BENCH_TARGET: upstreamUrl },
+          ...pin(underTest),
         })
       : null;
     if (hop) started.push(hop);
@@ -99,7 +124,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       prmSim,
       proxy,
       hop,
+      replayUpstream,
       proxyUrl: proxy.urls.url as string,
+      upstreamUrl,
       policyUrl,
       prmUrl,
       simStats: async () => ({

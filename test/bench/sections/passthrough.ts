@@ -1,35 +1,51 @@
 /**
  * Section 1, passthrough overhead: the same plain request (small max_tokens), JSON and streamed
- * (SSE), direct to the policy simulator, through a bare http-proxy-middleware hop and through the
- * proxy, zero-latency upstream. Two routes, two forwarders: a chat completion with no TTS field
- * (keys `json_*`, `sse_*`: the chat route's own forwarder) and `/v1/completions` (keys
+ * (SSE), direct to the upstream, through a bare http-proxy-middleware hop and through the proxy,
+ * zero-latency upstream. Two routes, two forwarders: a chat completion with no TTS field (keys
+ * `json_*`, `sse_*`: the chat route's own forwarder) and `/v1/completions` (keys
  * `completions_json_*`, `completions_sse_*`: the allow-listed /v1 passthrough,
- * src/server/passthrough/). Paired rounds with the
- * arm order rotated each round; the verdict quantity is the per-round throughput ratio
- * proxy / bare hop (median and minimum over the rounds), not a ratio of per-arm medians.
+ * src/server/passthrough/).
+ *
+ * Paired rounds, each cut into slices that visit the arms in balanced orders
+ * (lib/paired-rounds.ts); the verdict quantity is the per-round throughput ratio proxy / bare hop
+ * (median and minimum over the rounds), not a ratio of per-arm medians. Beside it, per round, the
+ * CPU per request of the proxy over the hop's, and on a pinned rig how busy each side's CPUs
+ * were: an arm whose load side (load generator + upstream) was busier than the process under
+ * test was paced by the load side, and its throughput says little about the process under test
+ * (`pace`; the noise check refuses a run where the hop's pace was the load side's at
+ * concurrency > 1, since that would flatter the proxy).
+ *
+ * The upstream is the policy simulator's own answers replayed byte for byte
+ * (children/replay-upstream-child.ts): a GPU server's CPU is not the proxy's machine's, and the
+ * simulator's CPU per request is larger than the hop's.
  */
-import { cpuMs } from '../lib/proc-stats';
-import { pairedRatios, runPairedRounds } from '../lib/paired-rounds';
+import {
+  addUpSlices,
+  measureSlice,
+  medianOrNull,
+  type ArmRound,
+  type SliceProbe,
+} from '../lib/arm-slice';
+import { ARM_ORDER, pairedRatios, runSlicedRounds } from '../lib/paired-rounds';
+import type { PinPlan } from '../lib/pinning';
+import { cpuNumbers } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
 import type { Rig } from '../lib/start-rig';
-import { median, round, summarize } from '../lib/summarize';
+import { median, round } from '../lib/summarize';
 import { PROXY_MODEL } from '../lib/tts-wire';
 import { SIM_POLICY_NAME } from '../lib/sim-names';
 
 export interface PassthroughOptions {
   rounds: number;
+  /** Slices per round: each arm's requests of a round are split over this many passes. */
+  slices: number;
   /** Requests per target before anything is measured (V8 optimises the hot paths only after thousands). */
   initialWarmup: number;
+  /** Per concurrency: warm-up requests before each slice, measured requests per arm and round. */
   plan: { concurrency: number; warmup: number; count: number }[];
-}
-
-interface ArmRun {
-  throughput: number;
-  p50: number;
-  p99: number;
-  hopCpuMsPerRequest: number | null;
-  errors: number;
+  /** The rig's pinning: each arm also reports how busy the two CPU sets were. */
+  pin: PinPlan;
 }
 
 const ARMS = ['direct', 'bare_hop', 'proxy'] as const;
@@ -41,6 +57,18 @@ const ROUTES = [
 ] as const;
 type Route = (typeof ROUTES)[number];
 
+/**
+ * Which side set an arm's pace on a pinned rig: the one that used more of its own CPUs (its
+ * processes' CPU time, medians over rounds); null unpinned or for direct calls.
+ */
+function pace(rounds: readonly ArmRound[]): 'process under test' | 'load side' | null {
+  const underTest = medianOrNull(rounds.map((r) => r.underTestOwnShare));
+  if (underTest === null) return null;
+  return median(rounds.map((r) => r.loadSideOwnShare)) > underTest
+    ? 'load side'
+    : 'process under test';
+}
+
 export async function runPassthrough(
   rig: Rig,
   noise: NoiseLedger,
@@ -48,8 +76,10 @@ export async function runPassthrough(
 ): Promise<Record<string, unknown>> {
   const hop = rig.hop;
   if (!hop) throw new Error('passthrough needs the bare hop');
+  const upstreamPid = rig.replayUpstream?.pid ?? rig.policySim.pid;
+  await rig.replayUpstream?.call('replay');
   const targets: Record<Arm, { url: string; model: string; pid: number | null }> = {
-    direct: { url: rig.policyUrl, model: SIM_POLICY_NAME, pid: null },
+    direct: { url: rig.upstreamUrl, model: SIM_POLICY_NAME, pid: null },
     bare_hop: { url: hop.urls.url as string, model: SIM_POLICY_NAME, pid: hop.pid },
     proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid },
   };
@@ -69,7 +99,15 @@ export async function runPassthrough(
       ...(mode === 'sse' ? { stream: true } : {}),
     };
   };
-  const done = noise.section('passthrough', [rig.proxy.pid, hop.pid, rig.policySim.pid]);
+  const underTestCpus = options.pin.underTest === null ? null : cpuNumbers(options.pin.underTest);
+  const restCpus = options.pin.rest === null ? null : cpuNumbers(options.pin.rest);
+  const cpuCounts = { underTest: underTestCpus?.length ?? 1, rest: restCpus?.length ?? 1 };
+  const done = noise.section('passthrough', [
+    rig.proxy.pid,
+    hop.pid,
+    rig.policySim.pid,
+    upstreamPid,
+  ]);
   for (const arm of ARMS) {
     const pool = createLoadPool(targets[arm].url, 32);
     for (const route of ROUTES)
@@ -89,36 +127,34 @@ export async function runPassthrough(
       const pools = Object.fromEntries(
         ARMS.map((arm) => [arm, createLoadPool(targets[arm].url, step.concurrency)]),
       ) as Record<Arm, ReturnType<typeof createLoadPool>>;
+      const perSlice = Math.ceil(step.count / options.slices);
       try {
-        const runs = await runPairedRounds(ARMS, options.rounds, async (arm) => {
-          const load = {
-            pool: pools[arm],
-            path: route.path,
-            concurrency: step.concurrency,
+        const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, async (arm) => {
+          const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
+          const body = (i: number): unknown => bodyFor(route, arm, mode, i);
+          await runLoad({ ...load, count: step.warmup, body });
+          const probe: SliceProbe = {
+            underTestPid: targets[arm].pid,
+            simulatorPid: upstreamPid,
+            underTestCpus,
+            restCpus,
           };
-          await runLoad({ ...load, count: step.warmup, body: (i) => bodyFor(route, arm, mode, i) });
-          const pid = targets[arm].pid;
-          const before = pid === null ? 0 : cpuMs(pid);
-          const result = await runLoad({
-            ...load,
-            count: step.count,
-            body: (i) => bodyFor(route, arm, mode, i),
-          });
-          const latency = summarize(result.latenciesMs);
-          return {
-            throughput: result.throughput,
-            p50: latency.p50,
-            p99: latency.p99,
-            hopCpuMsPerRequest: pid === null ? null : (cpuMs(pid) - before) / step.count,
-            errors: result.errors,
-          } satisfies ArmRun;
+          return measureSlice(probe, { ...load, count: perSlice, body });
         });
+        const runs = Object.fromEntries(
+          ARMS.map((arm) => [arm, sliced[arm].map((slices) => addUpSlices(slices, cpuCounts))]),
+        ) as Record<Arm, ArmRound[]>;
         const ratio = pairedRatios(
           runs.proxy.map((r) => r.throughput),
           runs.bare_hop.map((r) => r.throughput),
         );
         const key = `${route.prefix}${mode}_c${step.concurrency}`;
         noise.spread(`passthrough ${key}`, ratio.by_round);
+        const hopPace = underTestCpus === null ? null : pace(runs.bare_hop);
+        if (step.concurrency > 1 && hopPace === 'load side')
+          noise.flag(
+            `passthrough ${key}: the bare hop was paced by the load side (it used more of its CPUs than the hop did of its own), so the throughput ratio would flatter the proxy`,
+          );
         const arm = (name: Arm): Record<string, unknown> => ({
           throughput_rps_median: round(median(runs[name].map((r) => r.throughput)), 1),
           p50_ms_median: round(median(runs[name].map((r) => r.p50))),
@@ -126,20 +162,41 @@ export async function runPassthrough(
           hop_cpu_ms_per_request_median:
             name === 'direct'
               ? null
-              : round(median(runs[name].map((r) => r.hopCpuMsPerRequest ?? NaN))),
+              : medianOrNull(runs[name].map((r) => r.underTestCpuMsPerRequest)),
+          load_side_cpu_ms_per_request_median: round(
+            median(runs[name].map((r) => r.loadSideCpuMsPerRequest)),
+          ),
           errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
+          ...(underTestCpus === null
+            ? {}
+            : {
+                cpu_busy_share_median: {
+                  under_test: medianOrNull(runs[name].map((r) => r.underTestBusyShare)),
+                  load_side: medianOrNull(runs[name].map((r) => r.restBusyShare)),
+                },
+                own_cpu_share_median: {
+                  under_test: medianOrNull(runs[name].map((r) => r.underTestOwnShare)),
+                  load_side: round(median(runs[name].map((r) => r.loadSideOwnShare))),
+                },
+                pace: name === 'direct' ? null : pace(runs[name]),
+              }),
         });
         out[key] = {
           route: route.path,
           mode,
           concurrency: step.concurrency,
-          requests_per_round: step.count,
+          requests_per_round: perSlice * options.slices,
           rounds: options.rounds,
-          arm_order: 'rotated by one each round',
+          slices_per_round: options.slices,
+          arm_order: ARM_ORDER,
           direct: arm('direct'),
           bare_hop: arm('bare_hop'),
           proxy: arm('proxy'),
           throughput_ratio_proxy_vs_bare_hop: ratio,
+          cpu_per_request_ratio_proxy_vs_bare_hop: pairedRatios(
+            runs.proxy.map((r) => r.underTestCpuMsPerRequest ?? NaN),
+            runs.bare_hop.map((r) => r.underTestCpuMsPerRequest ?? NaN),
+          ),
           proxy_added_p50_vs_bare_hop_ms: round(
             median(runs.proxy.map((r, i) => r.p50 - (runs.bare_hop[i]?.p50 ?? NaN))),
           ),

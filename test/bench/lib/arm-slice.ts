@@ -1,0 +1,119 @@
+/**
+ * One slice of one arm of a throughput comparison (a fixed number of requests through one
+ * target), with what it cost on each side of the rig, and the sum of a round's slices.
+ *
+ * Two sides: the process under test (the proxy, the bare hop, or nothing for direct calls) and
+ * the load side (this load generator and the policy simulator). On a pinned rig each side has its
+ * own CPUs, and their busy shares tell which side set the pace: if the load side's CPUs were the
+ * busier, the throughput of that arm is the load side's, not the process under test's.
+ */
+import { cpuMs, cpusBusyMs } from './proc-stats';
+import { runLoad, type LoadOptions } from './run-load';
+import { median, round, summarize } from './summarize';
+
+export interface SliceCost {
+  /** Requests answered with a 200, and the wall time they took. */
+  ok: number;
+  count: number;
+  wallMs: number;
+  latenciesMs: number[];
+  errors: number;
+  /** CPU of the process under test (ms), or null for direct calls. */
+  underTestCpuMs: number | null;
+  /** CPU of this process and the policy simulator (ms). */
+  loadSideCpuMs: number;
+  /** Busy time of the pinned CPU sets (ms), or null unpinned. */
+  underTestBusyMs: number | null;
+  restBusyMs: number | null;
+}
+
+export interface SliceProbe {
+  underTestPid: number | null;
+  simulatorPid: number;
+  underTestCpus: readonly number[] | null;
+  restCpus: readonly number[] | null;
+}
+
+export async function measureSlice(probe: SliceProbe, load: LoadOptions): Promise<SliceCost> {
+  const busy = (cpus: readonly number[] | null): number | null =>
+    cpus === null ? null : cpusBusyMs(cpus);
+  const underTestBefore = probe.underTestPid === null ? 0 : cpuMs(probe.underTestPid);
+  const busyUnderBefore = busy(probe.underTestCpus);
+  const busyRestBefore = busy(probe.restCpus);
+  const selfBefore = process.cpuUsage();
+  const simBefore = cpuMs(probe.simulatorPid);
+  const result = await runLoad(load);
+  const self = process.cpuUsage(selfBefore);
+  const since = (after: number | null, before: number | null): number | null =>
+    after === null || before === null ? null : after - before;
+  return {
+    ok: result.latenciesMs.length,
+    count: load.count,
+    wallMs: result.wallMs,
+    latenciesMs: result.latenciesMs,
+    errors: result.errors,
+    underTestCpuMs:
+      probe.underTestPid === null ? null : cpuMs(probe.underTestPid) - underTestBefore,
+    loadSideCpuMs: (self.user + self.system) / 1000 + cpuMs(probe.simulatorPid) - simBefore,
+    underTestBusyMs: since(busy(probe.underTestCpus), busyUnderBefore),
+    restBusyMs: since(busy(probe.restCpus), busyRestBefore),
+  };
+}
+
+/** One arm's round: the sums of its slices. */
+export interface ArmRound {
+  throughput: number;
+  p50: number;
+  p99: number;
+  underTestCpuMsPerRequest: number | null;
+  loadSideCpuMsPerRequest: number;
+  /** Busy share of each pinned CPU set over the arm's slices (null unpinned), anyone's work. */
+  underTestBusyShare: number | null;
+  restBusyShare: number | null;
+  /**
+   * The share of its CPUs each side used itself (its processes' CPU time over the wall time),
+   * which other users of the machine do not inflate: the side nearer 1 set the pace.
+   */
+  underTestOwnShare: number | null;
+  loadSideOwnShare: number;
+  errors: number;
+}
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  return values.some((value) => value === null) ? null : sum(values as number[]);
+}
+
+export function addUpSlices(
+  slices: readonly SliceCost[],
+  cpuCounts: { underTest: number; rest: number },
+): ArmRound {
+  const wallMs = sum(slices.map((slice) => slice.wallMs));
+  const count = sum(slices.map((slice) => slice.count));
+  const latency = summarize(slices.flatMap((slice) => slice.latenciesMs));
+  const share = (ms: number | null, cpus: number): number | null =>
+    ms === null ? null : ms / wallMs / cpus;
+  const underTestCpu = sumOrNull(slices.map((slice) => slice.underTestCpuMs));
+  const loadSideCpu = sum(slices.map((slice) => slice.loadSideCpuMs));
+  return {
+    throughput: (sum(slices.map((slice) => slice.ok)) * 1000) / wallMs,
+    p50: latency.p50,
+    p99: latency.p99,
+    underTestCpuMsPerRequest: underTestCpu === null ? null : underTestCpu / count,
+    loadSideCpuMsPerRequest: loadSideCpu / count,
+    underTestBusyShare: share(
+      sumOrNull(slices.map((slice) => slice.underTestBusyMs)),
+      cpuCounts.underTest,
+    ),
+    restBusyShare: share(sumOrNull(slices.map((slice) => slice.restBusyMs)), cpuCounts.rest),
+    underTestOwnShare: share(underTestCpu, cpuCounts.underTest),
+    loadSideOwnShare: loadSideCpu / wallMs / cpuCounts.rest,
+    errors: sum(slices.map((slice) => slice.errors)),
+  };
+}
+
+/** Median over rounds of a per-round value that may be absent (null when any round lacks it). */
+export function medianOrNull(values: readonly (number | null)[], digits = 3): number | null {
+  return values.some((value) => value === null) ? null : round(median(values as number[]), digits);
+}
