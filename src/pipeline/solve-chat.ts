@@ -177,9 +177,8 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   let promptTokens = 0;
   let recorder: RecordingUpstreams | null = null;
   // The deadline covers everything, prompt rendering included; the client's abort always wins.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), input.timeoutMs);
-  const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
+  const abort = abortOnClientOrDeadline(input.signal, input.timeoutMs);
+  const { signal } = abort;
   let result: SearchResult;
   let isCutByDeadline = false;
   let decision: AutoDecision | null = null;
@@ -214,12 +213,12 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     }
   } catch (error) {
     const isDeadline =
-      isAbortError(error) && deadline.signal.aborted && !(input.signal?.aborted ?? false);
+      isAbortError(error) && abort.isDeadlinePassed() && !(input.signal?.aborted ?? false);
     if (!isDeadline) throw error;
     isCutByDeadline = true;
     result = partialResult(recorder, input.timeoutMs);
   } finally {
-    clearTimeout(timer);
+    abort.dispose();
   }
   return voteAndAccount(
     input,
@@ -233,6 +232,43 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     },
     session,
   );
+}
+
+interface RequestAbort {
+  /** Aborted by the client's signal (with its reason) or by the deadline, whichever comes first. */
+  signal: AbortSignal;
+  isDeadlinePassed(): boolean;
+  /** Stops the deadline timer and stops following the client's signal. */
+  dispose(): void;
+}
+
+/**
+ * One controller that follows the client's signal and the deadline: what
+ * `AbortSignal.any([client, deadline])` gives for the life of a search, without the second
+ * controller, the weak references and the registry it costs per request
+ * (docs/performance.md#what-keeps-the-hot-path-cheap).
+ */
+export function abortOnClientOrDeadline(
+  client: AbortSignal | undefined,
+  timeoutMs: number,
+): RequestAbort {
+  const controller = new AbortController();
+  let isDeadlinePassed = false;
+  const timer = setTimeout(() => {
+    isDeadlinePassed = true;
+    controller.abort();
+  }, timeoutMs);
+  const onClientAbort = (): void => controller.abort(client?.reason);
+  if (client?.aborted) onClientAbort();
+  else client?.addEventListener('abort', onClientAbort, { once: true });
+  return {
+    signal: controller.signal,
+    isDeadlinePassed: () => isDeadlinePassed,
+    dispose() {
+      clearTimeout(timer);
+      client?.removeEventListener('abort', onClientAbort);
+    },
+  };
 }
 
 /** The model's `answer_instruction.when` applied to this request. */

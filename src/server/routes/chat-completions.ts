@@ -35,6 +35,7 @@ import {
   type ReasoningParserName,
 } from '../to-chat-completion';
 import { toHttpError } from '../http-error';
+import { sendJson } from '../send-json';
 import { forwardChat } from './forward-chat';
 import { passThroughNote } from './scope-passthrough';
 
@@ -104,11 +105,10 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     if (body.stream !== true) {
       const result = await run.result;
       recordOutcome(deps, logger, result.metadata);
-      response.set({
-        'x-tts-strategy': result.metadata.method,
-        'x-tts-budget-spent': String(result.metadata.generations),
-      });
-      response.status(200).json(toChatCompletion(result, identity, reasoningParser));
+      response.setHeader('x-tts-strategy', result.metadata.method);
+      response.setHeader('x-tts-budget-spent', String(result.metadata.generations));
+      // What `response.json` writes for a POST, without Express's generic `send`.
+      sendJson(response, 200, toChatCompletion(result, identity, reasoningParser));
       if (run.shadowInput) deps.shadow?.maybeRun(run.shadowInput, result);
       return;
     }
