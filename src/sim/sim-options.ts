@@ -91,6 +91,13 @@ export interface SimulatorOptions {
    * released in 0.10.2), which it then ignores like any unknown field.
    */
   vllmVersion?: SimVllmVersion;
+  /**
+   * Longest stretch (ms) the simulator spends writing one request's choices before it serves other
+   * requests, as a continuously batching server never makes a 1-choice request wait for a
+   * 64-choice one's CPU work. Default 1; Infinity writes each request's choices in one go. The
+   * answers are the same either way.
+   */
+  generationSliceMs?: number;
 }
 
 export type SimVllmVersion = '0.10.1' | '0.10.2';

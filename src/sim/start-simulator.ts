@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { createSimEngine, type SimEngine } from './engine/sim-engine';
 import { hashParts } from './hash-text';
 import { createFaultPlan } from './http/fault-plan';
+import { GENERATION_SLICE_MS } from './http/generate-choices';
 import { createLatencyModel } from './http/latency-model';
 import { sendJson } from './http/respond';
 import { unixSeconds, type RouteHandler, type ServerRuntime } from './http/route-context';
@@ -137,6 +138,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
           : null,
     vllmVersion: options.vllmVersion ?? DEFAULT_SIM_VLLM_VERSION,
     hasReturnTokenIds: (options.vllmVersion ?? DEFAULT_SIM_VLLM_VERSION) !== '0.10.1',
+    generationSliceMs: options.generationSliceMs ?? GENERATION_SLICE_MS,
   };
   const controllers = new Set<AbortController>();
 

@@ -25,6 +25,8 @@ export interface ServerRuntime {
   vllmVersion: '0.10.1' | '0.10.2';
   /** Whether `/v1/completions` honours `return_token_ids` (vLLM ≥ 0.10.2). */
   hasReturnTokenIds: boolean;
+  /** See `SimulatorOptions.generationSliceMs`. */
+  generationSliceMs: number;
 }
 
 /** Everything one request handler needs. */
