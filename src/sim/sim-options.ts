@@ -39,9 +39,14 @@ export interface SimPrmModel {
   maxModelLen?: number;
 }
 
-/** Simulated service time, all 0 by default so tests run fast. */
+/**
+ * Simulated service time, all 0 by default so tests run fast. The fixed and prefill parts are
+ * counted from the request's arrival, so the simulator's own CPU for a call (parsing, tokenizing,
+ * writing the choices) is inside them, as a real server's is; a call takes longer only when that
+ * CPU does not fit (docs/simulated-world.md#latency).
+ */
 export interface SimLatency {
-  /** Fixed cost of every model call. */
+  /** Fixed cost of every model call (`/v1/completions`, `/v1/chat/completions`, `/pooling`). */
   perCallMs: number;
   /** Cost per prompt token (prefill). */
   prefillMsPerToken: number;

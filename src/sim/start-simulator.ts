@@ -143,6 +143,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const controllers = new Set<AbortController>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const serviceStart = performance.now();
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const key = `${request.method ?? 'GET'} ${path}`;
     const handler = ROUTES[key];
@@ -177,7 +178,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         return;
       }
       const body = request.method === 'POST' ? await parseJsonBody(request) : undefined;
-      await handler({ engine, body, request, response, signal: controller.signal, runtime });
+      await handler({
+        engine,
+        body,
+        request,
+        response,
+        signal: controller.signal,
+        serviceStart,
+        runtime,
+      });
     } catch (error) {
       if (controller.signal.aborted) {
         if (!response.destroyed) response.destroy();

@@ -3,7 +3,7 @@ import { hashParts, hashText } from '../hash-text';
 import type { SimTokenizer } from '../tokenizer/sim-tokenizer';
 import { diversifyBoxedAnswers } from '../world/answer-forms';
 import { finishSequence, type FinishedSequence } from './finish-sequence';
-import { sleep } from './latency-model';
+import { sleep, waitServiceTime } from './latency-model';
 import type { RouteContext } from './route-context';
 import { sequenceSampling, type SamplingParams } from './sampling-params';
 
@@ -137,13 +137,17 @@ function tokensOf(text: string, tokenizer: SimTokenizer): OutputToken[] {
   });
 }
 
-/** Waits out a non-streamed call: fixed + prefill cost, then the longest sequence's decode time. */
+/**
+ * Waits out a non-streamed call: fixed + prefill cost (counted from the request's arrival), then
+ * the longest sequence's decode time.
+ */
 export async function waitForCompletion(
   context: RouteContext,
   promptTokens: number,
   choices: readonly GeneratedChoice[],
 ): Promise<void> {
-  await sleep(context.runtime.latency.prefillMs(promptTokens), context.signal);
+  const prefillMs = context.runtime.latency.prefillMs(promptTokens);
+  await waitServiceTime(context.serviceStart, prefillMs, context.signal);
   const slot = context.runtime.latency.beginDecode(choices.length);
   try {
     const longest = Math.max(0, ...choices.map((choice) => choice.finished.generatedTokens));
@@ -157,7 +161,7 @@ export async function waitForCompletion(
 const MIN_TICK_MS = 5;
 
 /**
- * Drives a stream: after the prefill wait, calls `emit(from, to)` for consecutive token positions,
+ * Drives a stream: after the prefill wait (counted from the request's arrival), calls `emit(from, to)` for consecutive token positions,
  * spaced by the simulated decode time. With zero latency every position is its own tick.
  */
 export async function streamPositions(
@@ -166,7 +170,8 @@ export async function streamPositions(
   choices: readonly GeneratedChoice[],
   emit: (from: number, to: number) => void,
 ): Promise<void> {
-  await sleep(context.runtime.latency.prefillMs(promptTokens), context.signal);
+  const prefillMs = context.runtime.latency.prefillMs(promptTokens);
+  await waitServiceTime(context.serviceStart, prefillMs, context.signal);
   const slot = context.runtime.latency.beginDecode(choices.length);
   try {
     const longest = Math.max(1, ...choices.map((choice) => choice.outputTokens.length));

@@ -38,6 +38,11 @@ export interface RouteContext {
   response: ServerResponse;
   /** Aborted when the client disconnects or the server closes. */
   signal: AbortSignal;
+  /**
+   * `performance.now()` when the simulated service time began: the request's arrival, moved later
+   * by a "slow" fault's delay (which comes on top of the service time).
+   */
+  serviceStart: number;
   runtime: ServerRuntime;
 }
 

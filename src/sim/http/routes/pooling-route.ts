@@ -1,5 +1,5 @@
 import { applyFault } from '../apply-fault';
-import { sleep } from '../latency-model';
+import { waitServiceTime } from '../latency-model';
 import { decodeTokens, parseBody, renderMessages, requireModel } from '../request-helpers';
 import { sendJson } from '../respond';
 import { unixSeconds, type RouteContext } from '../route-context';
@@ -68,7 +68,8 @@ async function pooledResponse(context: RouteContext, kind: 'pooling' | 'embeddin
       ? { index, object: 'pooling', data: pool(input.text) }
       : { index, object: 'embedding', embedding: pool(input.text) },
   );
-  await sleep(context.runtime.latency.prefillMs(promptTokens), context.signal);
+  const prefillMs = context.runtime.latency.prefillMs(promptTokens);
+  await waitServiceTime(context.serviceStart, prefillMs, context.signal);
   context.runtime.recordUsage(promptTokens, 0);
   sendJson(context.response, 200, {
     id: context.runtime.nextId(kind === 'pooling' ? 'pool' : 'embd'),
