@@ -43,7 +43,7 @@ export interface SimPrmModel {
  * Simulated service time, all 0 by default so tests run fast. The fixed and prefill parts are
  * counted from the request's arrival, so the simulator's own CPU for a call (parsing, tokenizing,
  * writing the choices) is inside them, as a real server's is; a call takes longer only when that
- * CPU does not fit (docs/simulated-world.md#latency).
+ * CPU does not fit (docs/simulated-world.md#latency-and-serving).
  */
 export interface SimLatency {
   /** Fixed cost of every model call (`/v1/completions`, `/v1/chat/completions`, `/pooling`). */
@@ -100,7 +100,7 @@ export interface SimulatorOptions {
    * Longest stretch (ms) the simulator spends writing one request's choices before it serves other
    * requests, as a continuously batching server never makes a 1-choice request wait for a
    * 64-choice one's CPU work. Default 1; Infinity writes each request's choices in one go. The
-   * answers are the same either way.
+   * answers are the same either way (docs/simulated-world.md#latency-and-serving).
    */
   generationSliceMs?: number;
 }
