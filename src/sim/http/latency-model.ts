@@ -23,12 +23,16 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * writing the choices) counts inside that time, as a real server's does; only when it takes
  * longer than `ms` does the call take longer.
  */
-export function waitServiceTime(
+export async function waitServiceTime(
   serviceStart: number,
   ms: number,
   signal: AbortSignal,
 ): Promise<void> {
-  return sleep(serviceStart + ms - performance.now(), signal);
+  const deadline = serviceStart + ms;
+  // Node starts a timer from the event loop's cached clock (whole ms, read when the loop turn
+  // began), so one timer can fire a little before the deadline: wait again for what is left.
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now())
+    await sleep(left, signal);
 }
 
 export interface DecodeSlot {
