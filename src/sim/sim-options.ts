@@ -97,10 +97,11 @@ export interface SimulatorOptions {
    */
   vllmVersion?: SimVllmVersion;
   /**
-   * Longest stretch (ms) the simulator spends writing one request's choices before it serves other
-   * requests, as a continuously batching server never makes a 1-choice request wait for a
-   * 64-choice one's CPU work. Default 1; Infinity writes each request's choices in one go. The
-   * answers are the same either way (docs/simulated-world.md#latency-and-serving).
+   * Longest stretch (ms) the simulator spends writing one request's choices (or scoring one
+   * `/pooling` request's inputs) before it serves other requests, as a continuously batching
+   * server never makes a 1-choice request wait for a 64-choice one's CPU work. Default 1;
+   * Infinity does each request in one go. The answers are the same either way
+   * (docs/simulated-world.md#latency-and-serving).
    */
   generationSliceMs?: number;
 }

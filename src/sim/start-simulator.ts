@@ -3,7 +3,6 @@ import type { Socket } from 'node:net';
 import { createSimEngine, type SimEngine } from './engine/sim-engine';
 import { hashParts } from './hash-text';
 import { createFaultPlan } from './http/fault-plan';
-import { GENERATION_SLICE_MS } from './http/generate-choices';
 import { createLatencyModel } from './http/latency-model';
 import { sendJson } from './http/respond';
 import { unixSeconds, type RouteHandler, type ServerRuntime } from './http/route-context';
@@ -18,6 +17,7 @@ import {
 import { poolingRoute, embeddingsRoute } from './http/routes/pooling-route';
 import { detokenizeRoute, tokenizeRoute } from './http/routes/tokenize-routes';
 import { badRequest, VllmError } from './http/vllm-error';
+import { GENERATION_SLICE_MS } from './http/work-slices';
 import {
   DEFAULT_FAULTS,
   DEFAULT_LATENCY,

@@ -6,6 +6,7 @@ import { finishSequence, type FinishedSequence } from './finish-sequence';
 import { sleep, waitServiceTime } from './latency-model';
 import type { RouteContext } from './route-context';
 import { sequenceSampling, type SamplingParams } from './sampling-params';
+import { createWorkSlices } from './work-slices';
 
 export interface OutputToken {
   id: number;
@@ -37,20 +38,11 @@ interface PlannedChoice {
   sampling: SequenceSampling;
 }
 
-/** Default `SimulatorOptions.generationSliceMs`. */
-export const GENERATION_SLICE_MS = 1;
-
-function yieldToEventLoop(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) =>
-    setImmediate(() => (signal.aborted ? reject(signal.reason) : resolve())),
-  );
-}
-
 /**
  * Runs the model for every prompt × n and applies stop strings and token caps. Sequences are
- * written in slices of at most `runtime.generationSliceMs` that yield to the event loop in between; every
- * server-drawn seed is taken before the first slice, so which sequence gets which seed never
- * depends on how the slices interleave with other requests.
+ * written in slices of at most `runtime.generationSliceMs` with the event loop free in between;
+ * every server-drawn seed is taken before the first slice, so which sequence gets which seed
+ * never depends on how the slices interleave with other requests.
  * @throws the signal's reason when the client disconnects mid-generation
  */
 export async function generateChoices(
@@ -67,7 +59,7 @@ export async function generateChoices(
       sequenceSampling(params, j, context.runtime.nextServerSeed),
     ),
   );
-  const sliceMs = context.runtime.generationSliceMs;
+  const slices = createWorkSlices(context.runtime.generationSliceMs, context.signal);
   const limits = {
     maxTokens: 0,
     stop: params.stop,
@@ -75,17 +67,13 @@ export async function generateChoices(
     n: params.n,
   };
   const choices: GeneratedChoice[] = [];
-  let sliceStart = performance.now();
   for (const [promptIndex, prompt] of prompts.entries()) {
     // The (long) prompt is read and hashed once per prompt, not once per choice.
     const write = continuePrompt(prompt);
     const promptKey = hashText(prompt);
     const maxTokens = maxTokensFor(promptIndex);
     for (const [j, sampling] of (samplings[promptIndex] ?? []).entries()) {
-      if (performance.now() - sliceStart >= sliceMs) {
-        await yieldToEventLoop(context.signal);
-        sliceStart = performance.now();
-      }
+      if (slices.isDue()) await slices.next();
       const plan = { promptIndex, j, sampling };
       choices.push(writeChoice(context, plan, promptKey, write, { ...limits, maxTokens }));
     }
@@ -161,8 +149,9 @@ export async function waitForCompletion(
 const MIN_TICK_MS = 5;
 
 /**
- * Drives a stream: after the prefill wait (counted from the request's arrival), calls `emit(from, to)` for consecutive token positions,
- * spaced by the simulated decode time. With zero latency every position is its own tick.
+ * Drives a stream: after the prefill wait (counted from the request's arrival), calls
+ * `emit(from, to)` for consecutive token positions, spaced by the simulated decode time. With zero
+ * latency every position is its own tick.
  */
 export async function streamPositions(
   context: RouteContext,

@@ -107,7 +107,7 @@ interface EncodedSegment {
 
 // Stretches shorter than this are cheaper to split again than to look up.
 const CACHED_SEGMENT_MIN_CHARS = 256;
-// Characters of cached stretches per tokenizer (about 20 MB at most with their ids).
+// Bound of the cache, in characters of remembered stretches (per tokenizer).
 const SEGMENT_CACHE_CHARS = 1 << 20;
 
 export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
@@ -210,8 +210,8 @@ export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
         const encoded = encodeSegment(text.slice(start, end), remember);
         let offset = start;
         for (let i = 0; i < encoded.ids.length; i++) {
-          ids.push(encoded.ids[i] as number);
-          offset += encoded.lengths[i] as number;
+          ids.push(encoded.ids[i] ?? 0);
+          offset += encoded.lengths[i] ?? 0;
           ends.push(offset);
         }
       },
