@@ -50,9 +50,13 @@ export interface SimEngine {
   generationConfig: GenerationConfigDefaults;
   /**
    * Generation (completions and chat): reads a prompt once and returns its sampler, which writes
-   * one sequence per call; null for pooling-only models.
+   * one sequence per call; null for pooling-only models. With `stop` given, the sampler may stop
+   * writing once a stop string ends the sequence ("\n\n" after a step): what it leaves out is
+   * what the server would cut anyway.
    */
-  continuePrompt: ((prompt: string) => (sampling: SequenceSampling) => Continuation) | null;
+  continuePrompt:
+    | ((prompt: string, stop?: readonly string[]) => (sampling: SequenceSampling) => Continuation)
+    | null;
   /** Token index → P(+) at label positions, for `prompt_logprobs` of a judging model. */
   promptLabels: ((prompt: string, tokenEnds: readonly number[]) => Map<number, number>) | null;
   /** `/pooling` output for one input text; null for generative models. */
@@ -107,6 +111,7 @@ const PRM_SETUP: Record<
 };
 
 const SHEPHERD_TAG = 'ки';
+const STEP_SEPARATOR = '\n\n';
 
 function labelOffsetsToTokens(
   offsets: Map<number, number>,
@@ -137,10 +142,13 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
       template: setup.template,
       maxModelLen: model.maxModelLen ?? setup.maxModelLen,
       generationConfig: setup.generationConfig,
-      continuePrompt: (prompt) => {
+      continuePrompt: (prompt, stop = []) => {
         const prefix = parseSolutionPrefix(prompt);
+        // Steps are separated by "\n\n": with that stop only the first new step is ever kept.
+        const stepLimit = stop.includes(STEP_SEPARATOR) ? { maxNewSteps: 1 } : {};
         return (sampling) => ({
           text: writeContinuation(prefix, {
+            ...stepLimit,
             style: setup.style,
             family: model.family,
             paramsB: model.paramsB,

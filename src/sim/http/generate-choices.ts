@@ -69,7 +69,7 @@ export async function generateChoices(
   const choices: GeneratedChoice[] = [];
   for (const [promptIndex, prompt] of prompts.entries()) {
     // The (long) prompt is read and hashed once per prompt, not once per choice.
-    const write = continuePrompt(prompt);
+    const write = continuePrompt(prompt, params.stop);
     const promptKey = hashText(prompt);
     const maxTokens = maxTokensFor(promptIndex);
     for (const [j, sampling] of (samplings[promptIndex] ?? []).entries()) {
