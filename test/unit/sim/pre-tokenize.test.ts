@@ -74,6 +74,11 @@ function referencePieces(text: string, isByteLevel: boolean): string[] {
 function referenceWithSpecials(text: string, kind: VocabularyKind): string[] {
   const vocabulary = getVocabulary(kind);
   const specials = [...vocabulary.specials.keys()].sort((a, b) => b.length - a.length);
+  // A role name alone between control tokens is one piece (a template header).
+  const referencePlain = (segment: string): string[] =>
+    vocabulary.roleNames.has(segment)
+      ? [segment]
+      : referencePieces(segment, vocabulary.isByteLevel);
   const out: string[] = [];
   let plainStart = 0;
   let i = 0;
@@ -83,11 +88,11 @@ function referenceWithSpecials(text: string, kind: VocabularyKind): string[] {
       i++;
       continue;
     }
-    out.push(...referencePieces(text.slice(plainStart, i), vocabulary.isByteLevel), special);
+    out.push(...referencePlain(text.slice(plainStart, i)), special);
     i += special.length;
     plainStart = i;
   }
-  out.push(...referencePieces(text.slice(plainStart), vocabulary.isByteLevel));
+  out.push(...referencePlain(text.slice(plainStart)));
   return out;
 }
 
@@ -117,6 +122,10 @@ const fragments = fc.constantFrom(
   '<s>',
   '<|eot_id|>',
   '<think>',
+  'user',
+  'assistant',
+  '<|start_header_id|>',
+  '<|end_header_id|>',
 );
 const texts = fc.oneof(
   fc.array(fragments, { maxLength: 40 }).map((parts) => parts.join('')),
