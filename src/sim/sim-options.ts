@@ -39,9 +39,14 @@ export interface SimPrmModel {
   maxModelLen?: number;
 }
 
-/** Simulated service time, all 0 by default so tests run fast. */
+/**
+ * Simulated service time, all 0 by default so tests run fast. The fixed and prefill parts are
+ * counted from the request's arrival, so the simulator's own CPU for a call (parsing, tokenizing,
+ * writing the choices) is inside them, as a real server's is; a call takes longer only when that
+ * CPU does not fit (docs/simulated-world.md#latency-and-serving).
+ */
 export interface SimLatency {
-  /** Fixed cost of every model call. */
+  /** Fixed cost of every model call (`/v1/completions`, `/v1/chat/completions`, `/pooling`). */
   perCallMs: number;
   /** Cost per prompt token (prefill). */
   prefillMsPerToken: number;
@@ -91,6 +96,14 @@ export interface SimulatorOptions {
    * released in 0.10.2), which it then ignores like any unknown field.
    */
   vllmVersion?: SimVllmVersion;
+  /**
+   * Longest stretch (ms) the simulator spends writing one request's choices (or scoring one
+   * `/pooling` request's inputs) before it serves other requests, as a continuously batching
+   * server never makes a 1-choice request wait for a 64-choice one's CPU work. Default 1;
+   * Infinity does each request in one go. The answers are the same either way
+   * (docs/simulated-world.md#latency-and-serving).
+   */
+  generationSliceMs?: number;
 }
 
 export type SimVllmVersion = '0.10.1' | '0.10.2';

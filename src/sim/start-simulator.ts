@@ -17,6 +17,7 @@ import {
 import { poolingRoute, embeddingsRoute } from './http/routes/pooling-route';
 import { detokenizeRoute, tokenizeRoute } from './http/routes/tokenize-routes';
 import { badRequest, VllmError } from './http/vllm-error';
+import { GENERATION_SLICE_MS } from './http/work-slices';
 import {
   DEFAULT_FAULTS,
   DEFAULT_LATENCY,
@@ -137,10 +138,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
           : null,
     vllmVersion: options.vllmVersion ?? DEFAULT_SIM_VLLM_VERSION,
     hasReturnTokenIds: (options.vllmVersion ?? DEFAULT_SIM_VLLM_VERSION) !== '0.10.1',
+    generationSliceMs: options.generationSliceMs ?? GENERATION_SLICE_MS,
   };
   const controllers = new Set<AbortController>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const serviceStart = performance.now();
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const key = `${request.method ?? 'GET'} ${path}`;
     const handler = ROUTES[key];
@@ -175,7 +178,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         return;
       }
       const body = request.method === 'POST' ? await parseJsonBody(request) : undefined;
-      await handler({ engine, body, request, response, signal: controller.signal, runtime });
+      await handler({
+        engine,
+        body,
+        request,
+        response,
+        signal: controller.signal,
+        serviceStart,
+        runtime,
+      });
     } catch (error) {
       if (controller.signal.aborted) {
         if (!response.destroyed) response.destroy();

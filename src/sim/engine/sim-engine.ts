@@ -48,8 +48,15 @@ export interface SimEngine {
   maxModelLen: number;
   /** The model's generation_config.json sampling, applied to fields a request omits. */
   generationConfig: GenerationConfigDefaults;
-  /** Generation (completions and chat); null for pooling-only models. */
-  continuePrompt: ((prompt: string, sampling: SequenceSampling) => Continuation) | null;
+  /**
+   * Generation (completions and chat): reads a prompt once and returns its sampler, which writes
+   * one sequence per call; null for pooling-only models. With `stop` given, the sampler may stop
+   * writing once a stop string ends the sequence ("\n\n" after a step): what it leaves out is
+   * what the server would cut anyway.
+   */
+  continuePrompt:
+    | ((prompt: string, stop?: readonly string[]) => (sampling: SequenceSampling) => Continuation)
+    | null;
   /** Token index → P(+) at label positions, for `prompt_logprobs` of a judging model. */
   promptLabels: ((prompt: string, tokenEnds: readonly number[]) => Map<number, number>) | null;
   /** `/pooling` output for one input text; null for generative models. */
@@ -104,6 +111,7 @@ const PRM_SETUP: Record<
 };
 
 const SHEPHERD_TAG = 'ки';
+const STEP_SEPARATOR = '\n\n';
 
 function labelOffsetsToTokens(
   offsets: Map<number, number>,
@@ -134,22 +142,28 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
       template: setup.template,
       maxModelLen: model.maxModelLen ?? setup.maxModelLen,
       generationConfig: setup.generationConfig,
-      continuePrompt: (prompt, sampling) => ({
-        text: writeContinuation(parseSolutionPrefix(prompt), {
-          style: setup.style,
-          family: model.family,
-          paramsB: model.paramsB,
-          sampling:
-            sampling.seed === null
-              ? null
-              : {
-                  seed: sampling.seed,
-                  temperature: sampling.temperature,
-                  diversity: sampling.diversity,
-                },
-        }),
-        firstToken: null,
-      }),
+      continuePrompt: (prompt, stop = []) => {
+        const prefix = parseSolutionPrefix(prompt);
+        // Steps are separated by "\n\n": with that stop only the first new step is ever kept.
+        const stepLimit = stop.includes(STEP_SEPARATOR) ? { maxNewSteps: 1 } : {};
+        return (sampling) => ({
+          text: writeContinuation(prefix, {
+            ...stepLimit,
+            style: setup.style,
+            family: model.family,
+            paramsB: model.paramsB,
+            sampling:
+              sampling.seed === null
+                ? null
+                : {
+                    seed: sampling.seed,
+                    temperature: sampling.temperature,
+                    diversity: sampling.diversity,
+                  },
+          }),
+          firstToken: null,
+        });
+      },
       promptLabels: null,
       pool: null,
     };
@@ -178,16 +192,18 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
     const minusId = tokenizer.encode('-')[0] ?? 12;
     return {
       ...base,
-      continuePrompt: (prompt, sampling) => {
+      continuePrompt: (prompt) => {
         const probability = judgeRlhflowConversation(prompt, settings).nextLabelProbability;
-        // Outside a label position the model just ends its turn.
-        if (probability === null) return { text: '', firstToken: null };
-        const draw =
-          sampling.seed === null ? 0.5 : unitFromHash(hashParts('label', sampling.seed, prompt));
-        const isPlus = sampling.seed === null ? probability >= 0.5 : draw < probability;
-        return {
-          text: isPlus ? '+' : '-',
-          firstToken: { plusId, minusId, plusProbability: probability },
+        return (sampling) => {
+          // Outside a label position the model just ends its turn.
+          if (probability === null) return { text: '', firstToken: null };
+          const draw =
+            sampling.seed === null ? 0.5 : unitFromHash(hashParts('label', sampling.seed, prompt));
+          const isPlus = sampling.seed === null ? probability >= 0.5 : draw < probability;
+          return {
+            text: isPlus ? '+' : '-',
+            firstToken: { plusId, minusId, plusProbability: probability },
+          };
         };
       },
       promptLabels: (prompt, tokenEnds) =>
@@ -206,13 +222,14 @@ export function createSimEngine(options: SimulatorOptions): SimEngine {
       continuePrompt: (prompt) => {
         const pairs = poolShepherd(prompt, settings);
         const last = pairs[pairs.length - 1];
-        if (!prompt.trimEnd().endsWith(SHEPHERD_TAG) || last === undefined)
-          return { text: '', firstToken: null };
-        const plusProbability = last[0] ?? 0.5;
-        return {
-          text: plusProbability >= 0.5 ? '+' : '-',
-          firstToken: { plusId, minusId, plusProbability },
-        };
+        const continuation: Continuation =
+          !prompt.trimEnd().endsWith(SHEPHERD_TAG) || last === undefined
+            ? { text: '', firstToken: null }
+            : {
+                text: (last[0] ?? 0.5) >= 0.5 ? '+' : '-',
+                firstToken: { plusId, minusId, plusProbability: last[0] ?? 0.5 },
+              };
+        return () => continuation;
       },
       promptLabels: (prompt, tokenEnds) => {
         // The judged text is the input without the BOS the tokenizer added.

@@ -15,6 +15,7 @@ const ERROR_TYPES = {
 export async function applyFault(context: RouteContext, isStream: boolean): Promise<boolean> {
   const decision = context.runtime.drawFault();
   await sleep(decision.extraDelayMs, context.signal);
+  context.serviceStart += decision.extraDelayMs;
   switch (decision.kind) {
     case 'none':
       return false;

@@ -17,6 +17,24 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Waits until `ms` of simulated service time have passed since `serviceStart` (a
+ * `performance.now()` reading). The simulator's own CPU for the request (parsing, tokenizing,
+ * writing the choices) counts inside that time, as a real server's does; only when it takes
+ * longer than `ms` does the call take longer.
+ */
+export async function waitServiceTime(
+  serviceStart: number,
+  ms: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const deadline = serviceStart + ms;
+  // Node starts a timer from the event loop's cached clock (whole ms, read when the loop turn
+  // began), so one timer can fire a little before the deadline: wait again for what is left.
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now())
+    await sleep(left, signal);
+}
+
 export interface DecodeSlot {
   /** Milliseconds per generated token for this call's sequences. */
   perTokenMs: number;
@@ -24,7 +42,7 @@ export interface DecodeSlot {
 }
 
 export interface LatencyModel {
-  /** Fixed plus prefill time of a call. */
+  /** Fixed plus prefill time of a call, counted from the request's arrival (`waitServiceTime`). */
   prefillMs(promptTokens: number): number;
   /**
    * Joins `sequences` to the running batch. Sequences decode in parallel, so a call pays for its

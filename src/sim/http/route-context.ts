@@ -25,6 +25,8 @@ export interface ServerRuntime {
   vllmVersion: '0.10.1' | '0.10.2';
   /** Whether `/v1/completions` honours `return_token_ids` (vLLM ≥ 0.10.2). */
   hasReturnTokenIds: boolean;
+  /** See `SimulatorOptions.generationSliceMs`. */
+  generationSliceMs: number;
 }
 
 /** Everything one request handler needs. */
@@ -36,6 +38,11 @@ export interface RouteContext {
   response: ServerResponse;
   /** Aborted when the client disconnects or the server closes. */
   signal: AbortSignal;
+  /**
+   * `performance.now()` when the simulated service time began: the request's arrival, moved later
+   * by a "slow" fault's delay (which comes on top of the service time).
+   */
+  serviceStart: number;
   runtime: ServerRuntime;
 }
 

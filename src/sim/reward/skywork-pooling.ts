@@ -48,7 +48,7 @@ export function poolSkywork(
   }
   const scores = judgeSteps(question, steps, settings);
 
-  const { ids, ends } = tokenizer.encodeWithOffsets(text);
+  const { ids, ends } = tokenizer.encodeWithOffsets(text, { remember: true });
   const values: number[] = [];
   let nextStep = 0;
   let current = 0;

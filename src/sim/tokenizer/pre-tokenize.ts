@@ -1,68 +1,98 @@
 import type { Vocabulary } from './vocabularies';
 
-/** One token-sized piece of text; concatenating all pieces gives back the input exactly. */
-export interface Piece {
-  text: string;
-  isSpecial: boolean;
-}
+/**
+ * Receives one token-sized piece as the range [start, end) of the text it was cut from.
+ * Concatenating every piece gives back the input exactly.
+ */
+export type PieceSink = (start: number, end: number, isSpecial: boolean) => void;
 
 // Chunk sizes tuned so English prose averages about 3.5 characters per token, like real BPE.
 const MAX_WORD_CHUNK = 7;
 const MAX_PUNCT_CHUNK = 3;
 const MAX_SPACE_CHUNK = 4;
 
-type CharClass = 'newline' | 'space' | 'letter' | 'digit' | 'punct' | 'other';
+// Character classes, on UTF-16 code units: every class but OTHER is ASCII, so a run of one of them
+// is as long in code units as in code points. OTHER also stands for "past the end".
+const NEWLINE = 1;
+const SPACE = 2;
+const LETTER = 3;
+const DIGIT = 4;
+const PUNCT = 5;
+const OTHER = 6;
 
-function classify(char: string): CharClass {
-  const code = char.codePointAt(0) ?? 0;
-  if (char === '\n' || char === '\r') return 'newline';
-  if (char === ' ' || char === '\t') return 'space';
-  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return 'letter';
-  if (code >= 48 && code <= 57) return 'digit';
-  if (code >= 33 && code <= 126) return 'punct';
-  return 'other';
+function classAt(text: string, index: number): number {
+  if (index >= text.length) return OTHER;
+  const code = text.charCodeAt(index);
+  if (code === 10 || code === 13) return NEWLINE;
+  if (code === 32 || code === 9) return SPACE;
+  if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return LETTER;
+  if (code >= 48 && code <= 57) return DIGIT;
+  if (code >= 33 && code <= 126) return PUNCT;
+  return OTHER;
 }
 
-function chunk(text: string, size: number, out: Piece[]): void {
-  for (let i = 0; i < text.length; i += size)
-    out.push({ text: text.slice(i, i + size), isSpecial: false });
+function runEnd(text: string, from: number, kind: number): number {
+  let end = from;
+  while (end < text.length && classAt(text, end) === kind) end++;
+  return end;
 }
 
-/** Splits plain text (no special tokens) into pieces. Works on code points, never splits a pair. */
-function splitPlain(text: string, isByteLevel: boolean, out: Piece[]): void {
-  const chars = Array.from(text);
+/** Emits [start, end) in pieces of at most `size` code units (all ASCII, see classAt). */
+function chunk(start: number, end: number, size: number, offset: number, sink: PieceSink): void {
+  for (let at = start; at < end; at += size)
+    sink(offset + at, offset + Math.min(end, at + size), false);
+}
+
+/** Length in code units of the code point at `index` (a lone surrogate is its own code point). */
+function codePointLength(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
+    const low = text.charCodeAt(index + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+/**
+ * Splits plain text (no special tokens) into pieces, reported at `offset` + their position in
+ * `text`. Never splits a surrogate pair.
+ */
+export function splitPlain(
+  text: string,
+  isByteLevel: boolean,
+  offset: number,
+  sink: PieceSink,
+): void {
   let i = 0;
-  while (i < chars.length) {
-    const char = chars[i] ?? '';
-    const kind = classify(char);
-    let j = i + 1;
-    if (kind === 'newline') {
-      while (j < chars.length && classify(chars[j] ?? '') === 'newline') j++;
-      chunk(chars.slice(i, j).join(''), isByteLevel ? 2 : 1, out);
-    } else if (kind === 'space') {
-      while (j < chars.length && classify(chars[j] ?? '') === 'space') j++;
-      const next = classify(chars[j] ?? '');
+  while (i < text.length) {
+    const kind = classAt(text, i);
+    let j: number;
+    if (kind === NEWLINE) {
+      j = runEnd(text, i + 1, NEWLINE);
+      chunk(i, j, isByteLevel ? 2 : 1, offset, sink);
+    } else if (kind === SPACE) {
+      j = runEnd(text, i + 1, SPACE);
+      const next = classAt(text, j);
       // A single trailing space joins the next word, symbol run or digit (" the", " $", " 4").
       const attaches =
-        chars[j - 1] === ' ' && (next === 'letter' || next === 'punct' || next === 'digit');
+        text.charCodeAt(j - 1) === 32 && (next === LETTER || next === PUNCT || next === DIGIT);
       const end = attaches ? j - 1 : j;
-      if (end > i) chunk(chars.slice(i, end).join(''), MAX_SPACE_CHUNK, out);
-      if (attaches && next === 'digit') {
-        out.push({ text: ` ${chars[j] ?? ''}`, isSpecial: false });
+      if (end > i) chunk(i, end, MAX_SPACE_CHUNK, offset, sink);
+      if (attaches && next === DIGIT) {
+        sink(offset + j - 1, offset + j + 1, false);
         j += 1;
       } else if (attaches) {
-        let k = j + 1;
-        while (k < chars.length && classify(chars[k] ?? '') === next) k++;
-        const size = next === 'letter' ? MAX_WORD_CHUNK : MAX_PUNCT_CHUNK;
-        chunk(chars.slice(j - 1, k).join(''), size, out);
+        const k = runEnd(text, j + 1, next);
+        chunk(j - 1, k, next === LETTER ? MAX_WORD_CHUNK : MAX_PUNCT_CHUNK, offset, sink);
         j = k;
       }
-    } else if (kind === 'letter' || kind === 'punct') {
-      while (j < chars.length && classify(chars[j] ?? '') === kind) j++;
-      chunk(chars.slice(i, j).join(''), kind === 'letter' ? MAX_WORD_CHUNK : MAX_PUNCT_CHUNK, out);
+    } else if (kind === LETTER || kind === PUNCT) {
+      j = runEnd(text, i + 1, kind);
+      chunk(i, j, kind === LETTER ? MAX_WORD_CHUNK : MAX_PUNCT_CHUNK, offset, sink);
     } else {
       // Digits are single tokens (Qwen splits numbers per digit); other code points likewise.
-      out.push({ text: char, isSpecial: false });
+      j = i + (kind === DIGIT ? 1 : codePointLength(text, i));
+      sink(offset + i, offset + j, false);
     }
     i = j;
   }
@@ -70,7 +100,8 @@ function splitPlain(text: string, isByteLevel: boolean, out: Piece[]): void {
 
 const specialPatternCache = new WeakMap<Vocabulary, RegExp>();
 
-function specialPattern(vocabulary: Vocabulary): RegExp {
+/** One regex matching every special token of the vocabulary, longest first. */
+export function specialPattern(vocabulary: Vocabulary): RegExp {
   const cached = specialPatternCache.get(vocabulary);
   if (cached) return cached;
   const alternatives = [...vocabulary.specials.keys()]
@@ -81,22 +112,23 @@ function specialPattern(vocabulary: Vocabulary): RegExp {
   return pattern;
 }
 
-/** Splits text into pieces: special tokens first, then plain-text chunks between them. */
-export function preTokenize(text: string, vocabulary: Vocabulary): Piece[] {
-  const out: Piece[] = [];
+/**
+ * Splits text at special tokens: calls `plain(start, end)` for each stretch of plain text between
+ * them and `special(start, end)` for each special token, in order.
+ */
+export function splitAtSpecials(
+  text: string,
+  vocabulary: Vocabulary,
+  plain: (start: number, end: number) => void,
+  special: (start: number, end: number) => void,
+): void {
   const pattern = specialPattern(vocabulary);
   pattern.lastIndex = 0;
   let last = 0;
-  const plain = (segment: string): void => {
-    // A role name alone between control tokens is one token (a template header).
-    if (vocabulary.roleNames.has(segment)) out.push({ text: segment, isSpecial: false });
-    else splitPlain(segment, vocabulary.isByteLevel, out);
-  };
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    if (match.index > last) plain(text.slice(last, match.index));
-    out.push({ text: match[0], isSpecial: true });
+    if (match.index > last) plain(last, match.index);
+    special(match.index, match.index + match[0].length);
     last = match.index + match[0].length;
   }
-  if (last < text.length) plain(text.slice(last));
-  return out;
+  if (last < text.length) plain(last, text.length);
 }

@@ -1,4 +1,5 @@
-import { preTokenize } from './pre-tokenize';
+import { LRUCache } from 'lru-cache';
+import { splitAtSpecials, splitPlain } from './pre-tokenize';
 import { getVocabulary, type Vocabulary, type VocabularyKind } from './vocabularies';
 
 /**
@@ -9,9 +10,17 @@ import { getVocabulary, type Vocabulary, type VocabularyKind } from './vocabular
  */
 export interface SimTokenizer {
   vocabulary: Vocabulary;
+  /** Ids of a prompt or input (long stretches are remembered, see `encodeWithOffsets`). */
   encode(text: string, options?: { addSpecialTokens?: boolean }): number[];
-  /** Ids plus the end offset (in UTF-16 units of `text`) of each token. */
-  encodeWithOffsets(text: string): { ids: number[]; ends: number[] };
+  /**
+   * Ids plus the end offset (in UTF-16 units of `text`) of each token. `remember` keeps the pieces
+   * of long stretches for the next text that contains them (prompts and PRM inputs, which come
+   * back every round; not generated text, which never does).
+   */
+  encodeWithOffsets(
+    text: string,
+    options?: { remember?: boolean },
+  ): { ids: number[]; ends: number[] };
   /** @throws Error when an id is outside the vocabulary. */
   decode(ids: readonly number[]): string;
   /** Text of one token. @throws Error when the id is outside the vocabulary. */
@@ -34,12 +43,11 @@ const PACKED_LIMIT = PACKED_BASE + PACKED_RADIX ** PACKED_MAX_LENGTH;
 const BYTE_LEVEL_ASCII_FIRST = 33;
 const BYTE_LEVEL_ASCII_LAST = 126;
 
-function symbolCode(char: string): number {
-  const code = char.charCodeAt(0);
+function symbolCode(code: number): number {
   if (code >= 32 && code <= 126) return code - 31;
-  if (char === '\n') return 96;
-  if (char === '\t') return 97;
-  if (char === '\r') return 98;
+  if (code === 10) return 96;
+  if (code === 9) return 97;
+  if (code === 13) return 98;
   return 0;
 }
 
@@ -51,11 +59,12 @@ function symbolChar(code: number): string {
   throw new Error(`bad packed symbol ${code}`);
 }
 
-function packPiece(text: string): number | null {
-  if (text.length === 0 || text.length > PACKED_MAX_LENGTH) return null;
+/** The packed id of `text.slice(start, end)`, without cutting it out; null when it has none. */
+function packRange(text: string, start: number, end: number): number | null {
+  if (end <= start || end - start > PACKED_MAX_LENGTH) return null;
   let value = 0;
-  for (let i = text.length - 1; i >= 0; i--) {
-    const code = symbolCode(text.charAt(i));
+  for (let i = end - 1; i >= start; i--) {
+    const code = symbolCode(text.charCodeAt(i));
     if (code === 0) return null;
     value = value * PACKED_RADIX + code;
   }
@@ -90,6 +99,17 @@ function byteDisplay(byte: number): string {
 
 const encoder = new TextEncoder();
 
+interface EncodedSegment {
+  ids: readonly number[];
+  /** Length in UTF-16 code units of each piece. */
+  lengths: readonly number[];
+}
+
+// Stretches shorter than this are cheaper to split again than to look up.
+const CACHED_SEGMENT_MIN_CHARS = 256;
+// Bound of the cache, in characters of remembered stretches (per tokenizer).
+const SEGMENT_CACHE_CHARS = 1 << 20;
+
 export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
   const vocabulary = getVocabulary(kind);
   const idToSpecial = new Map<number, string>();
@@ -110,7 +130,7 @@ export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
     ) {
       return code - BYTE_LEVEL_ASCII_FIRST;
     }
-    const packed = packPiece(text);
+    const packed = packRange(text, 0, text.length);
     if (packed !== null) return packed;
     const point = text.codePointAt(0);
     if (point !== undefined && String.fromCodePoint(point) === text) return CODEPOINT_BASE + point;
@@ -139,16 +159,68 @@ export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
     }
   };
 
-  const encodeWithOffsets = (text: string): { ids: number[]; ends: number[] } => {
+  // Pieces longer than the fixed ones (2 code units at most) and unlike any role name are plain
+  // ASCII runs: packed in place, without cutting them out.
+  const roleNameLengths = new Set([...vocabulary.roleNames.keys()].map((name) => name.length));
+  const pieceIdAt = (text: string, start: number, end: number): number =>
+    (end - start > 2 && !roleNameLengths.has(end - start) ? packRange(text, start, end) : null) ??
+    pieceId(text.slice(start, end));
+
+  /** Ids and piece lengths of one stretch of plain text (no special tokens in it). */
+  const encodePlain = (segment: string): EncodedSegment => {
+    // A role name alone between control tokens is one token (a template header).
+    const roleId = vocabulary.roleNames.get(segment);
+    if (roleId !== undefined) return { ids: [roleId], lengths: [segment.length] };
+    const ids: number[] = [];
+    const lengths: number[] = [];
+    splitPlain(segment, vocabulary.isByteLevel, 0, (start, end) => {
+      ids.push(pieceIdAt(segment, start, end));
+      lengths.push(end - start);
+    });
+    return { ids, lengths };
+  };
+  // Long stretches come back again and again (the question in every PRM input and every round's
+  // prompt), and a stretch's pieces depend on its own text only: cache them.
+  const segmentCache = new LRUCache<string, EncodedSegment>({
+    maxSize: SEGMENT_CACHE_CHARS,
+    sizeCalculation: (_value, key) => key.length,
+  });
+  const encodeSegment = (segment: string, remember: boolean): EncodedSegment => {
+    if (segment.length < CACHED_SEGMENT_MIN_CHARS) return encodePlain(segment);
+    if (!remember) return segmentCache.get(segment) ?? encodePlain(segment);
+    let encoded = segmentCache.get(segment);
+    if (!encoded) {
+      encoded = encodePlain(segment);
+      segmentCache.set(segment, encoded);
+    }
+    return encoded;
+  };
+
+  const encodeWithOffsets = (
+    text: string,
+    options?: { remember?: boolean },
+  ): { ids: number[]; ends: number[] } => {
+    const remember = options?.remember ?? false;
     const ids: number[] = [];
     const ends: number[] = [];
-    let offset = 0;
-    for (const piece of preTokenize(text, vocabulary)) {
-      const special = piece.isSpecial ? vocabulary.specials.get(piece.text) : undefined;
-      ids.push(special ?? pieceId(piece.text));
-      offset += piece.text.length;
-      ends.push(offset);
-    }
+    splitAtSpecials(
+      text,
+      vocabulary,
+      (start, end) => {
+        const encoded = encodeSegment(text.slice(start, end), remember);
+        let offset = start;
+        for (let i = 0; i < encoded.ids.length; i++) {
+          ids.push(encoded.ids[i] ?? 0);
+          offset += encoded.lengths[i] ?? 0;
+          ends.push(offset);
+        }
+      },
+      (start, end) => {
+        const piece = text.slice(start, end);
+        ids.push(vocabulary.specials.get(piece) ?? pieceId(piece));
+        ends.push(end);
+      },
+    );
     return { ids, ends };
   };
 
@@ -160,7 +232,7 @@ export function createSimTokenizer(kind: VocabularyKind): SimTokenizer {
   return {
     vocabulary,
     encode: (text, options) => {
-      const ids = encodeWithOffsets(text).ids;
+      const ids = encodeWithOffsets(text, { remember: true }).ids;
       return options?.addSpecialTokens && bosId !== null ? [bosId, ...ids] : ids;
     },
     encodeWithOffsets,

@@ -160,9 +160,14 @@ function buildProblem(question: string): SimProblem {
 
 const PROBLEM_CACHE_LIMIT = 4096;
 const problemCache = new Map<string, SimProblem>();
+// The same question text comes back with every sample and every PRM input: skip normalising it
+// again (a long question costs more to normalise than to look up).
+const rawQuestionCache = new Map<string, SimProblem>();
 
 /** The latent problem behind a question (memoised; questions are normalised first). */
 export function problemFor(question: string): SimProblem {
+  const known = rawQuestionCache.get(question);
+  if (known) return known;
   const normalized = normalizeQuestion(question);
   let problem = problemCache.get(normalized);
   if (!problem) {
@@ -170,6 +175,8 @@ export function problemFor(question: string): SimProblem {
     problem = buildProblem(normalized);
     problemCache.set(normalized, problem);
   }
+  if (rawQuestionCache.size >= PROBLEM_CACHE_LIMIT) rawQuestionCache.clear();
+  rawQuestionCache.set(question, problem);
   return problem;
 }
 

@@ -110,8 +110,35 @@ function number(value: number): string {
   return value < 0 ? `(${value})` : String(value);
 }
 
+// Every template is one of the constant pools above: each is split into literal text (even
+// indexes) and slot names (odd) once, instead of running a regex replace per step written.
+const templateParts = new Map<string, readonly string[]>();
+
+function partsOf(template: string): readonly string[] {
+  let parts = templateParts.get(template);
+  if (!parts) {
+    const split: string[] = [];
+    let last = 0;
+    for (const match of template.matchAll(/\{(\w+)\}/g)) {
+      split.push(template.slice(last, match.index), match[1] ?? '');
+      last = match.index + match[0].length;
+    }
+    split.push(template.slice(last));
+    parts = split;
+    templateParts.set(template, parts);
+  }
+  return parts;
+}
+
+/** Fills `{name}` slots from `values`; a slot without a value stays as written. */
 function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  const parts = partsOf(template);
+  let out = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] ?? '';
+    out += (values[name] ?? `{${name}}`) + (parts[i + 1] ?? '');
+  }
+  return out;
 }
 
 function capitalize(text: string): string {

@@ -117,6 +117,25 @@ describe('latency, faults and cancellation', () => {
     }
   });
 
+  it('counts the per-call latency from arrival, with a slow fault on top', async () => {
+    const sim = await startPolicy({
+      latency: { perCallMs: 60 },
+      faults: { slowRate: 1, slowMs: 60 },
+    });
+    try {
+      const started = performance.now();
+      const response = await postJson(`${sim.url}/v1/completions`, {
+        prompt: qwenPrompt('Count the beads.'),
+        max_tokens: 40,
+      });
+      expect(response.status).toBe(200);
+      // Never sooner than the configured service time plus the injected delay.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(120);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('injects 5xx errors with a vLLM body', async () => {
     const sim = await startPolicy({ faults: { errorRate: 1 } });
     try {

@@ -55,7 +55,9 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
   const isStream = body.stream ?? false;
   if (await applyFault(context, isStream)) return;
 
-  const choices = generateChoices(context, [prompt], params, () => maxTokens);
+  // The id is drawn before generating, so concurrent requests take ids in arrival order.
+  const id = context.runtime.nextId('chatcmpl');
+  const choices = await generateChoices(context, [prompt], params, () => maxTokens);
   const completionTokens = choices.reduce(
     (sum, choice) => sum + choice.finished.generatedTokens,
     0,
@@ -72,7 +74,6 @@ export async function chatCompletionsRoute(context: RouteContext): Promise<void>
     body.echo && continueFinalMessage && lastMessage?.role === 'assistant'
       ? lastMessage.content
       : '';
-  const id = context.runtime.nextId('chatcmpl');
   const created = unixSeconds();
 
   if (isStream) {

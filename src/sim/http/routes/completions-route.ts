@@ -60,7 +60,9 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
   const isStream = body.stream ?? false;
   if (await applyFault(context, isStream)) return;
 
-  const choices = generateChoices(
+  // The id is drawn before generating, so concurrent requests take ids in arrival order.
+  const id = context.runtime.nextId('cmpl');
+  const choices = await generateChoices(
     context,
     prompts.map((prompt) => prompt.text),
     params,
@@ -77,7 +79,7 @@ export async function completionsRoute(context: RouteContext): Promise<void> {
     completion_tokens: completionTokens,
   };
   const base = {
-    id: context.runtime.nextId('cmpl'),
+    id,
     object: 'text_completion',
     created: unixSeconds(),
     model: engine.modelId,

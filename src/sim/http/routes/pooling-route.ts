@@ -1,5 +1,6 @@
 import { applyFault } from '../apply-fault';
-import { sleep } from '../latency-model';
+import { waitServiceTime } from '../latency-model';
+import { createWorkSlices } from '../work-slices';
 import { decodeTokens, parseBody, renderMessages, requireModel } from '../request-helpers';
 import { sendJson } from '../respond';
 import { unixSeconds, type RouteContext } from '../route-context';
@@ -62,16 +63,24 @@ async function pooledResponse(context: RouteContext, kind: 'pooling' | 'embeddin
       throw poolingContextLengthError(engine.maxModelLen, input.ids.length);
   }
   if (await applyFault(context, false)) return;
+  // Drawn before the inputs are scored in slices, so concurrent requests take ids in arrival order.
+  const id = context.runtime.nextId(kind === 'pooling' ? 'pool' : 'embd');
   const promptTokens = inputs.reduce((sum, input) => sum + input.ids.length, 0);
-  const data = inputs.map((input, index) =>
-    kind === 'pooling'
-      ? { index, object: 'pooling', data: pool(input.text) }
-      : { index, object: 'embedding', embedding: pool(input.text) },
-  );
-  await sleep(context.runtime.latency.prefillMs(promptTokens), context.signal);
+  const slices = createWorkSlices(context.runtime.generationSliceMs, context.signal);
+  const data: Record<string, unknown>[] = [];
+  for (const [index, input] of inputs.entries()) {
+    if (slices.isDue()) await slices.next();
+    data.push(
+      kind === 'pooling'
+        ? { index, object: 'pooling', data: pool(input.text) }
+        : { index, object: 'embedding', embedding: pool(input.text) },
+    );
+  }
+  const prefillMs = context.runtime.latency.prefillMs(promptTokens);
+  await waitServiceTime(context.serviceStart, prefillMs, context.signal);
   context.runtime.recordUsage(promptTokens, 0);
   sendJson(context.response, 200, {
-    id: context.runtime.nextId(kind === 'pooling' ? 'pool' : 'embd'),
+    id,
     object: 'list',
     created: unixSeconds(),
     model: engine.modelId,
