@@ -232,7 +232,7 @@ async function criticalPath(
       wall_over_upstream_wait:
         "request wall time / the time the proxy spent in upstream calls for it (its tts_proxy_upstream_call_duration_seconds histogram): 1.0 = the proxy adds nothing on the critical path; the upstream's own compute (the simulator's CPU per call) is in the denominator, as a GPU's would be",
       wall_over_ideal:
-        'request wall time / (upstream calls that carry the simulated latency, i.e. /v1/completions + /pooling, x per-call latency); /tokenize and /detokenize (prompt render, PRM length checks) cost 0 in the simulator and are listed under upstream_calls_per_request_by_route',
+        "request wall time / (upstream calls that carry the simulated latency, i.e. /v1/completions + /pooling, x per-call latency); /tokenize and /detokenize (prompt render, PRM length checks) cost 0 in the simulator and are listed under upstream_calls_per_request_by_route. The per-call latency is a service time counted from the call's arrival at the simulator, its own CPU inside it when it fits (docs/simulated-world.md#latency-and-serving): what exceeds 1 is the proxy, the transport and timer lateness",
       one_sample: "a tts_strategy 'cot' request: prompt render + one policy call",
     },
   };

@@ -6,7 +6,8 @@
  *
  * Two loops: `GET /v1/models`, answered by the proxy itself, isolates the proxy's event loop; plain
  * chat (passthrough) is what a client sees, but it also waits on the policy simulator, which
- * generates the heavy requests' 64 samples in one synchronous block on the same 2 cores.
+ * writes a request's samples in slices of at most 1 ms (docs/simulated-world.md#latency-and-serving):
+ * a plain request waits at most a slice per heavy request in flight, besides contention for the cores.
  *
  * A slow loop has two possible causes, and the verdict alone cannot tell them apart, so each
  * measured loop also reports (test/bench/lib/loop-stalls.ts): the proxy's own event-loop delay,
