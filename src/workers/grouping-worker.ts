@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AnswerGrouper } from '../answer';
 import type { GroupingReply, GroupingRequest } from './grouping-protocol';
+import { lowerOwnThreadPriority } from './thread-priority';
 
 /** Sessions a worker keeps at most: a leak (a request that never closes) cannot grow without end. */
 const MAX_SESSIONS = 4096;
@@ -46,6 +47,7 @@ export function handleGroupingRequest(
 }
 
 if (parentPort !== null) {
+  lowerOwnThreadPriority();
   const port = parentPort;
   const sessions = new Map<number, AnswerGrouper>();
   port.on('message', (request: GroupingRequest) => {

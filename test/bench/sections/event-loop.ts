@@ -21,7 +21,7 @@ import { pairedRatios, runPairedRounds } from '../lib/paired-rounds';
 import os from 'node:os';
 import type { LoopStallReport } from '../lib/loop-stalls';
 import { startLoopStallMonitor } from '../lib/loop-stalls';
-import { machineBusyMs } from '../lib/proc-stats';
+import { cpuMs, machineBusyMs } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
 import type { Rig } from '../lib/start-rig';
@@ -144,6 +144,24 @@ function diagnose(loaded: readonly LoopRun[]): string {
   );
 }
 
+/**
+ * Wait until the proxy is quiet: its CPU over a 200 ms window at most one 10 ms tick, or 3 s at
+ * most. Run before every phase, idle and loaded alike, so an idle phase does not pay for what the
+ * loaded one before it left behind (old-generation GC finishing, optimising compiles). Returns the
+ * time waited.
+ */
+async function settle(pid: number): Promise<number> {
+  const started = performance.now();
+  let last = cpuMs(pid);
+  while (performance.now() - started < 3000) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = cpuMs(pid);
+    if (now - last <= 10) break;
+    last = now;
+  }
+  return performance.now() - started;
+}
+
 export async function runEventLoop(
   rig: Rig,
   noise: NoiseLedger,
@@ -165,7 +183,9 @@ export async function runEventLoop(
       const chat = await watched(rig, () => plainLoop(plainPool, options.plainRequests, offset));
       return { models, chat };
     };
+    const settleMs: Record<'idle' | 'loaded', number[]> = { idle: [], loaded: [] };
     const runs = await runPairedRounds(['idle', 'loaded'] as const, options.rounds, async (arm) => {
+      settleMs[arm].push(round(await settle(rig.proxy.pid)));
       if (arm === 'idle') return measureLoops();
       let isRunning = true;
       const heavy = (async () => {
@@ -208,6 +228,9 @@ export async function runEventLoop(
     });
     return {
       plain_requests_per_phase: options.plainRequests,
+      settle_before_phase_ms_by_round: settleMs,
+      settle_rule:
+        'before every phase (idle and loaded alike) the bench waits until the proxy used at most one 10 ms CPU tick in 200 ms (3 s at most), so no phase pays for the previous one',
       proxy_only_get_models: loopReport('models'),
       plain_chat_passthrough: loopReport('chat'),
       heavy: `best_of_n N=64 over hard questions, ${options.heavyConcurrency} concurrent, policy simulator with answerForms all-distinct (a different symbolic answer per sample)`,

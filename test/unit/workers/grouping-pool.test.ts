@@ -1,6 +1,9 @@
 import { AnswerGrouper, vote } from '../../../src/answer';
 import { distinctAnswers } from '../../../src/sim';
+import fs from 'node:fs';
+import os from 'node:os';
 import { createGroupingPool, type GroupingPool } from '../../../src/workers';
+import { GROUPING_WORKER_NICE, lowerOwnThreadPriority } from '../../../src/workers/thread-priority';
 
 describe('createGroupingPool', () => {
   let pool: GroupingPool;
@@ -86,5 +89,43 @@ describe('createGroupingPool', () => {
     expect(session.groupOf('7')).not.toBeNull();
     expect(session.stats().degradedReason).toBe('not-placed');
     session.close();
+  });
+});
+
+/** Nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNiceValues(): Map<number, number> {
+  const nice = new Map<number, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    nice.set(Number(tid), Number(fields[16]));
+  }
+  return nice;
+}
+
+describe('grouping worker priority', () => {
+  it('does nothing off Linux, where the nice value is per process', () => {
+    expect(lowerOwnThreadPriority('darwin')).toBe(false);
+    expect(lowerOwnThreadPriority('win32')).toBe(false);
+  });
+
+  const onLinux = process.platform === 'linux' ? describe : describe.skip;
+  onLinux('on Linux', () => {
+    it('lowers the worker thread alone: the event loop keeps its priority', async () => {
+      const before = threadNiceValues();
+      const pool = createGroupingPool({ size: 1 });
+      try {
+        const session = pool.openSession();
+        await session.place(['\\frac12', '\\sqrt{2}']);
+        session.close();
+        const after = threadNiceValues();
+        const added = [...after].filter(([tid]) => !before.has(tid));
+        expect(added.map(([, nice]) => nice)).toContain(GROUPING_WORKER_NICE);
+        expect(after.get(process.pid)).toBe(before.get(process.pid));
+        expect(os.getPriority(0)).toBe(before.get(process.pid));
+      } finally {
+        await pool.close();
+      }
+    });
   });
 });
