@@ -6,6 +6,7 @@ import type {
   ScoreResult,
   Verifier,
 } from '../../../src/tts';
+import { addUpstreamCallsTo } from '../../../src/util';
 
 const PARAMS: SamplingParams = { temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n'], n: 2 };
 
@@ -93,6 +94,24 @@ describe('recordUpstreams', () => {
     });
     await expect(failing.verifier?.score('q', [['a']])).rejects.toThrow('down');
     expect([recorder.usage().prmCalls, failing.usage().prmCalls]).toEqual([4, 1]);
+  });
+
+  it('counts the calls a failed score made when its error carries them (a shared error: each takes its own)', async () => {
+    const policy = scriptedPolicy([]);
+    const shared = new Error('aborted');
+    const failing = (calls: number): Verifier => ({
+      score: () => {
+        addUpstreamCallsTo(shared, calls);
+        return Promise.reject(shared);
+      },
+    });
+    const first = recordUpstreams(policy, failing(3));
+    const second = recordUpstreams(policy, failing(0));
+    await Promise.all([
+      expect(first.verifier?.score('q', [['a']])).rejects.toBe(shared),
+      expect(second.verifier?.score('q', [['a']])).rejects.toBe(shared),
+    ]);
+    expect(first.usage().prmCalls + second.usage().prmCalls).toBe(3);
   });
 
   it('passes every result through unchanged and has no verifier without one', async () => {
