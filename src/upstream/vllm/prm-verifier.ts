@@ -8,9 +8,11 @@
  * RLHFlow) learns its ids from the same `/v1/completions` call (`return_token_ids`,
  * docs/upstream-apis.md#pooling-and-prm-readouts). The texts to tokenize go in one joined
  * `/tokenize` call where the family allows it (`pathStartToken`, see prm-tokenize-batch.ts), else one
- * call each. Every upstream call is counted in `calls`. With a `batcher`,
+ * call each. A prompt-logprobs answer missing a label at the small k asked first gets one more call
+ * for those paths (prm-read-scores.ts). Every upstream call is counted in `calls`, and a failed
+ * `score` adds the calls it made to its error (util/upstream-calls-on-error.ts). With a `batcher`,
  * `/pooling` calls of concurrent requests may share one upstream call (see prm-batcher.ts); each
- * `score` is still answered by exactly one upstream call.
+ * `score` is still answered by exactly one `/pooling` call.
  *
  * Score cache: for a causal PRM a step's score depends only on the question and the steps up to
  * it, so scores do not change when steps are appended and a path scored before (by this or another
