@@ -72,7 +72,7 @@ export function recordUpstreams(policy: Policy, verifier: Verifier | null): Reco
             } catch (error) {
               // The calls the verifier made before failing when it says so (it adds them to its
               // error), else 1 as before.
-              usage.prmCalls += takeUpstreamCallsFrom(error) ?? 1;
+              usage.prmCalls += takeUpstreamCallsFrom(error, usage) ?? 1;
               throw error;
             }
             // Every upstream call the verifier made (its /tokenize calls too), as search-run counts.

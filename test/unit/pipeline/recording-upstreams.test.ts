@@ -96,22 +96,23 @@ describe('recordUpstreams', () => {
     expect([recorder.usage().prmCalls, failing.usage().prmCalls]).toEqual([4, 1]);
   });
 
-  it('counts the calls a failed score made when its error carries them (a shared error: each takes its own)', async () => {
+  it('counts the calls failed scores made when their error carries them: concurrent failures with one shared error add up, and a layer around the recorder counts them too', async () => {
     const policy = scriptedPolicy([]);
     const shared = new Error('aborted');
-    const failing = (calls: number): Verifier => ({
+    const callsPerScore = [3, 0, 1];
+    let next = 0;
+    const failing: Verifier = {
       score: () => {
-        addUpstreamCallsTo(shared, calls);
+        addUpstreamCallsTo(shared, callsPerScore[next++] ?? 0);
         return Promise.reject(shared);
       },
-    });
-    const first = recordUpstreams(policy, failing(3));
-    const second = recordUpstreams(policy, failing(0));
-    await Promise.all([
-      expect(first.verifier?.score('q', [['a']])).rejects.toBe(shared),
-      expect(second.verifier?.score('q', [['a']])).rejects.toBe(shared),
-    ]);
-    expect(first.usage().prmCalls + second.usage().prmCalls).toBe(3);
+    };
+    const inner = recordUpstreams(policy, failing);
+    const outer = recordUpstreams(policy, inner.verifier);
+    await Promise.all(
+      callsPerScore.map(() => expect(outer.verifier?.score('q', [['a']])).rejects.toBe(shared)),
+    );
+    expect([inner.usage().prmCalls, outer.usage().prmCalls]).toEqual([4, 4]);
   });
 
   it('passes every result through unchanged and has no verifier without one', async () => {
