@@ -8,6 +8,7 @@
  * which only a search cut short by its deadline calls. Every other request pays nothing for it.
  */
 import { containsAnswer, splitSteps } from '../tts';
+import { takeUpstreamCallsFrom } from '../util';
 import type { Candidate, GenerateResult, Policy, ScoreResult, Verifier } from '../tts';
 
 export interface RecordingUpstreams {
@@ -69,7 +70,9 @@ export function recordUpstreams(policy: Policy, verifier: Verifier | null): Reco
             try {
               result = await verifier.score(question, paths, signal);
             } catch (error) {
-              usage.prmCalls += 1;
+              // The calls the verifier made before failing when it says so (it adds them to its
+              // error), else 1 as before.
+              usage.prmCalls += takeUpstreamCallsFrom(error, usage) ?? 1;
               throw error;
             }
             // Every upstream call the verifier made (its /tokenize calls too), as search-run counts.

@@ -26,6 +26,7 @@ export {
   type PreparedPrmTokens,
 } from './prepare-prm-tokens';
 export { removeReservedText } from './sanitize-text';
+export { LabelOutsideTopLogprobsError } from './label-outside-top-logprobs-error';
 export {
   configurePrmFamily,
   defaultPrmReadout,

@@ -23,7 +23,7 @@ export interface MathShepherdOptions {
    *   probabilities, so the bug cannot be detected here. Verify the deployed version on a known
    *   example first.
    * - `prompt-logprobs`: serve the model generatively and send `/v1/completions` with
-   *   `prompt_logprobs: 20, max_tokens: 1`. P(+ | …ки) is the distribution predicted FROM the
+   *   `prompt_logprobs` (2, then 20 for a path missing a label) and `max_tokens: 1`. P(+ | …ки) is the distribution predicted FROM the
    *   `ки` token, i.e. prompt_logprobs entry (position of ки) + 1: entry j holds the
    *   distribution at position j predicted from the tokens before it. The text ends with "\n"
    *   after the last ки, so that entry always exists. Only the top k plus the actual token are

@@ -94,7 +94,8 @@ export function parseTokenValues(raw: unknown, context: ReadScoresContext): numb
 
 /**
  * `prompt_logprobs` of one choice, aligned with the prompt tokens when `tokenIds` is known. The
- * list holds the top k at EVERY prompt position (16 paths of ~350 tokens: about 8 MB) and a readout
+ * list holds the top k at EVERY prompt position (16 paths of ~350 tokens: about 8 MB at k = 20,
+ * about 1 MB at the k = 2 the adapter asks first) and a readout
  * reads one position per step, so entries are checked and converted only where they are read (the
  * upstream adapter checks the whole response's shape as it arrives).
  */

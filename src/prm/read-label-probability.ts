@@ -1,4 +1,5 @@
 import { InvalidUpstreamResponseError } from '../errors';
+import { LabelOutsideTopLogprobsError } from './label-outside-top-logprobs-error';
 import type { PromptLogprobEntry } from './parse-raw-output';
 import { twoWayProbability } from './score-math';
 
@@ -8,7 +9,8 @@ import { twoWayProbability } from './score-math';
  * vLLM returns only the top k plus the actual token at each position, so a label can be absent.
  * We then refuse the response rather than guess a floor value.
  *
- * @throws InvalidUpstreamResponseError when the entry or either label is missing.
+ * @throws InvalidUpstreamResponseError when the entry is missing; LabelOutsideTopLogprobsError (a
+ *   subclass) when either label is not among the returned entries.
  */
 export function readLabelProbability(
   entry: PromptLogprobEntry | undefined,
@@ -26,11 +28,7 @@ export function readLabelProbability(
   const minus = entry.get(labels.minusTokenId);
   if (plus === undefined || minus === undefined) {
     const missing = plus === undefined ? labels.plusTokenId : labels.minusTokenId;
-    throw new InvalidUpstreamResponseError(
-      upstream,
-      `step ${step}: label token ${missing} is not in the returned prompt_logprobs; ` +
-        "raise prompt_logprobs (and the server's --max-logprobs)",
-    );
+    throw new LabelOutsideTopLogprobsError(upstream, step, missing);
   }
   return twoWayProbability(plus, minus);
 }

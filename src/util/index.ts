@@ -5,3 +5,4 @@ export { closestName } from './closest-name';
 export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
 export { redactUrl } from './redact-url';
 export { isCompleteObject, replaceRange, scanJson, type JsonScan } from './scan-json';
+export { addUpstreamCallsTo, takeUpstreamCallsFrom } from './upstream-calls-on-error';

@@ -9,7 +9,13 @@ interface PromptLogprobEntry {
   decoded_token: string;
 }
 
-/** vLLM `prompt_logprobs`: null for the first token, then `{token_id: {logprob, rank, decoded_token}}`. */
+/**
+ * vLLM `prompt_logprobs`: null for the first token, then `{token_id: {logprob, rank, decoded_token}}`
+ * holding the top k and the prompt's own token (k entries when it is among them, else k + 1), its
+ * rank counted over the whole distribution; the logprobs do not depend on k (vllm-project/vllm
+ * `vllm/v1/sample/sampler.py` `gather_logprobs` @3e342658, `vllm/v1/engine/logprobs.py`
+ * `_make_logprob_dict` @dfafe710).
+ */
 export function promptLogprobs(
   engine: SimEngine,
   ids: readonly number[],

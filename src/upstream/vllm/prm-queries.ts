@@ -17,6 +17,18 @@ import {
 } from './vllm-wire';
 import { isCompletionResponse, isPoolingResponse, isTokenizeResponse } from './vllm-wire-guards';
 
+/**
+ * `prompt_logprobs` of a first scoring call. vLLM answers the top k AND the prompt's own token at
+ * EVERY prompt position, computed from the full-vocabulary log-softmax whatever k is
+ * (docs/upstream-apis.md#pooling-and-prm-readouts); a readout reads one position per step, where a
+ * PRM trained on the two labels puts them first. 20 made ~8 MB of JSON per 16 RLHFlow paths, and
+ * reading it was most of a request's CPU. A path whose label ranked below k is asked again at
+ * `PROMPT_LOGPROBS_MAX` (prm-verifier.ts), so every score is what a call at 20 gives.
+ */
+export const PROMPT_LOGPROBS_FIRST = 2;
+/** vLLM's default `--max-logprobs`, the most a stock server answers (what was always asked). */
+export const PROMPT_LOGPROBS_MAX = 20;
+
 export interface PrmQueryAnswer {
   raws: unknown[];
   promptTokens: number;
@@ -36,11 +48,15 @@ export interface PrmQueriesOptions {
 
 export interface PrmQueries {
   tokenize: (text: string, addSpecialTokens: boolean, signal?: AbortSignal) => Promise<number[]>;
-  /** One upstream call for the whole batch (texts, or id lists: never a mix). */
+  /**
+   * One upstream call for the whole batch (texts, or id lists: never a mix). `promptLogprobs`: k
+   * of a prompt-logprobs readout (default `PROMPT_LOGPROBS_FIRST`).
+   */
   query: (
     payload: (string | number[])[],
     addSpecialTokens: boolean,
     signal: AbortSignal | undefined,
+    promptLogprobs?: number,
   ) => Promise<PrmQueryAnswer>;
   /** Whether scoring calls return the prompts' ids: null until a response said, false if never asked. */
   returnsPromptIds: () => boolean | null;
@@ -78,6 +94,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
     payload: (string | number[])[],
     addSpecialTokens: boolean,
     signal: AbortSignal | undefined,
+    promptLogprobs = PROMPT_LOGPROBS_FIRST,
   ): Promise<PrmQueryAnswer> {
     if (readout.kind === 'prompt-logprobs') {
       const asksIds = serverReturnsIds !== false;
@@ -86,7 +103,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
         prompt: payload,
         max_tokens: 1,
         temperature: 0,
-        prompt_logprobs: 20,
+        prompt_logprobs: promptLogprobs,
         add_special_tokens: addSpecialTokens,
       };
       if (asksIds) request.return_token_ids = true;

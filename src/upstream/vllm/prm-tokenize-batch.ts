@@ -29,10 +29,12 @@ export interface BatchTokenizeResult {
 }
 
 export interface BatchTokenizer {
+  /** `onCall` is told of each upstream call as it is made (counted even when it then fails). */
   tokenizeAll(
     texts: readonly string[],
     addSpecialTokens: boolean,
     signal?: AbortSignal,
+    onCall?: () => void,
   ): Promise<BatchTokenizeResult>;
   /** False once a joined answer did not split into its texts (then every text goes alone). */
   joins(): boolean;
@@ -63,12 +65,13 @@ export function createBatchTokenizer(options: BatchTokenizeOptions): BatchTokeni
 
   return {
     joins: () => joinsTexts,
-    async tokenizeAll(texts, addSpecialTokens, signal) {
+    async tokenizeAll(texts, addSpecialTokens, signal, onCall) {
       let calls = 0;
       const alone = (group: readonly string[]): Promise<number[][]> =>
         Promise.all(
           group.map((text) => {
             calls += 1;
+            onCall?.();
             return tokenize(text, addSpecialTokens, signal);
           }),
         );
@@ -80,6 +83,7 @@ export function createBatchTokenizer(options: BatchTokenizeOptions): BatchTokeni
         let ids: number[];
         try {
           calls += 1;
+          onCall?.();
           ids = await tokenize(group.join(''), addSpecialTokens, signal);
         } catch (error) {
           if (!isRequestRefusal(error)) throw error;

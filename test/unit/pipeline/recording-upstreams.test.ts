@@ -6,6 +6,7 @@ import type {
   ScoreResult,
   Verifier,
 } from '../../../src/tts';
+import { addUpstreamCallsTo } from '../../../src/util';
 
 const PARAMS: SamplingParams = { temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n'], n: 2 };
 
@@ -93,6 +94,25 @@ describe('recordUpstreams', () => {
     });
     await expect(failing.verifier?.score('q', [['a']])).rejects.toThrow('down');
     expect([recorder.usage().prmCalls, failing.usage().prmCalls]).toEqual([4, 1]);
+  });
+
+  it('counts the calls failed scores made when their error carries them: concurrent failures with one shared error add up, and a layer around the recorder counts them too', async () => {
+    const policy = scriptedPolicy([]);
+    const shared = new Error('aborted');
+    const callsPerScore = [3, 0, 1];
+    let next = 0;
+    const failing: Verifier = {
+      score: () => {
+        addUpstreamCallsTo(shared, callsPerScore[next++] ?? 0);
+        return Promise.reject(shared);
+      },
+    };
+    const inner = recordUpstreams(policy, failing);
+    const outer = recordUpstreams(policy, inner.verifier);
+    await Promise.all(
+      callsPerScore.map(() => expect(outer.verifier?.score('q', [['a']])).rejects.toBe(shared)),
+    );
+    expect([inner.usage().prmCalls, outer.usage().prmCalls]).toEqual([4, 4]);
   });
 
   it('passes every result through unchanged and has no verifier without one', async () => {

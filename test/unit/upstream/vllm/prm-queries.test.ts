@@ -1,5 +1,9 @@
 import { configurePrmFamily } from '../../../../src/prm';
-import { createPrmQueries } from '../../../../src/upstream/vllm/prm-queries';
+import {
+  createPrmQueries,
+  PROMPT_LOGPROBS_FIRST,
+  PROMPT_LOGPROBS_MAX,
+} from '../../../../src/upstream/vllm/prm-queries';
 import { createFakeUpstreamClient, type FakeCall } from '../fake-upstream-client';
 
 const readout = configurePrmFamily('math-shepherd', undefined).family.readout;
@@ -47,6 +51,18 @@ describe('createPrmQueries', () => {
     expect(queries.returnsPromptIds()).toBe(false);
     await queries.query(['ab'], true, undefined);
     expect(client.calls.map(sentField)).toEqual([true, undefined]);
+  });
+
+  it('asks prompt_logprobs 2 unless told the k (the re-ask asks 20)', async () => {
+    const client = createFakeUpstreamClient('http://prm', 'prm');
+    client.handler = (call) => completions(call, true);
+    const queries = createPrmQueries({ client, servedName: 'm', readout, asksPromptIds: true });
+    await queries.query(['ab'], true, undefined);
+    await queries.query(['ab'], true, undefined, PROMPT_LOGPROBS_MAX);
+    expect(
+      client.calls.map((call) => (call.body as Record<string, unknown>).prompt_logprobs),
+    ).toEqual([PROMPT_LOGPROBS_FIRST, 20]);
+    expect(PROMPT_LOGPROBS_FIRST).toBe(2);
   });
 
   it('never sends the field when told the server predates it', async () => {
