@@ -40,10 +40,7 @@ export interface ExtractAnswerOptions {
 export function extractAnswer(text: string, options: ExtractAnswerOptions = {}): string | null {
   const cleaned = text.replace(/ки/g, '');
   const boxedPriority = options.boxedPriority ?? DEFAULT_BOXED_PRIORITY;
-  const targets = TARGETS.filter(
-    (candidate) => options.allowLastNumber !== false || !candidate.isUnanchored,
-  );
-  const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
+  const plan = extractionPlan(options.allowLastNumber !== false, boxedPriority);
   // Targets sharing a leading literal share its positions: the text is searched for it once.
   const positions = new Map<RegExp, number[]>();
   const positionsOf = (starts: RegExp): number[] => {
@@ -54,12 +51,11 @@ export function extractAnswer(text: string, options: ExtractAnswerOptions = {}):
     }
     return found;
   };
-  for (const priority of priorities.sort((a, b) => a - b)) {
-    const matches = targets
-      .filter((entry) => entry.priority === priority)
-      .flatMap((entry) => findMatches(cleaned, entry, positionsOf));
+  for (const { priority, targets } of plan) {
+    const matches: Match[] = [];
+    for (const entry of targets) matches.push(...findMatches(cleaned, entry, positionsOf));
     if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned), ...bareBox(cleaned));
-    matches.sort((a, b) => b.end - a.end || a.start - b.start);
+    matches.sort(byEndThenStart);
     for (const match of matches) {
       const value = match.value();
       if (value !== null && value.trim() !== '') return value.trim();
@@ -72,6 +68,35 @@ interface Match {
   start: number;
   end: number;
   value: () => string | null;
+}
+
+/** The match ending last first, then the one starting first. */
+function byEndThenStart(a: Match, b: Match): number {
+  return b.end - a.end || a.start - b.start;
+}
+
+/** The targets to try, grouped by priority, lowest first. */
+type ExtractionPlan = readonly { priority: number; targets: readonly Target[] }[];
+
+// Plans depend on the two options only: built once per pair rather than on every extraction
+// (every sample of every request). Few pairs exist; the bound guards against odd callers.
+const PLANS = new Map<string, ExtractionPlan>();
+const MAX_PLANS = 16;
+
+function extractionPlan(allowLastNumber: boolean, boxedPriority: number): ExtractionPlan {
+  const key = `${allowLastNumber}:${boxedPriority}`;
+  const known = PLANS.get(key);
+  if (known !== undefined) return known;
+  const targets = TARGETS.filter((candidate) => allowLastNumber || !candidate.isUnanchored);
+  const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
+  const plan = priorities
+    .sort((a, b) => a - b)
+    .map((priority) => ({
+      priority,
+      targets: targets.filter((entry) => entry.priority === priority),
+    }));
+  if (PLANS.size < MAX_PLANS) PLANS.set(key, plan);
+  return plan;
 }
 
 function findMatches(
@@ -101,7 +126,7 @@ function bareBox(text: string): Match[] {
   if (span === null) return [];
   const value = (): string | null =>
     joinParts(boxedContents(text.slice(span.start, span.end), 'last') ?? []);
-  return [{ ...span, value }];
+  return [{ start: span.start, end: span.end, value }];
 }
 
 /**
