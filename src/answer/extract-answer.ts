@@ -43,31 +43,44 @@ export function extractAnswer(text: string, options: ExtractAnswerOptions = {}):
   const plan = extractionPlan(options.allowLastNumber !== false, boxedPriority);
   // Targets sharing a leading literal share its positions: the text is searched for it once.
   const positions = new Map<RegExp, number[]>();
-  const positionsOf = (starts: RegExp): number[] => {
-    let found = positions.get(starts);
-    if (found === undefined) {
-      found = startPositions(cleaned, starts);
-      positions.set(starts, found);
-    }
-    return found;
-  };
   for (const { priority, targets } of plan) {
     const matches: Match[] = [];
-    for (const entry of targets) matches.push(...findMatches(cleaned, entry, positionsOf));
+    for (const entry of targets) matches.push(...findMatches(cleaned, entry, positions));
     if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned), ...bareBox(cleaned));
     matches.sort(byEndThenStart);
     for (const match of matches) {
-      const value = match.value();
+      const value = matchValue(match);
       if (value !== null && value.trim() !== '') return value.trim();
     }
   }
   return plainAnswerAfterPhrase(cleaned);
 }
 
+/**
+ * A candidate answer span; its value is read only if it wins its priority. A plain record read
+ * by {@link matchValue}, not a per-match closure: extraction runs on every sample of every
+ * request, and closures made per call lost their optimised code whenever a GC found none alive.
+ */
 interface Match {
   start: number;
   end: number;
-  value: () => string | null;
+  /** `target`: a target's regex match; `spans`: joined boxed LaTeX spans; `bare`: a bare box. */
+  kind: 'target' | 'spans' | 'bare';
+  /** The text the offsets refer to. */
+  text: string;
+  /** `target` only: which target matched, and its named groups. */
+  entry: Target | null;
+  groups: Record<string, string | undefined> | null;
+}
+
+function matchValue(match: Match): string | null {
+  if (match.kind === 'spans') return spansValue(match.text.slice(match.start, match.end));
+  if (match.kind === 'bare')
+    return joinParts(boxedContents(match.text.slice(match.start, match.end), 'last') ?? []);
+  const groups = match.groups ?? {};
+  if (match.entry?.kind === 'latex') return spansValue(groups.latex ?? '');
+  if (groups.number !== undefined) return plainNumber(groups.number);
+  return groups.expression?.trim() ?? null;
 }
 
 /** The match ending last first, then the one starting first. */
@@ -99,34 +112,34 @@ function extractionPlan(allowLastNumber: boolean, boxedPriority: number): Extrac
   return plan;
 }
 
-function findMatches(
-  text: string,
-  entry: Target,
-  positionsOf: (starts: RegExp) => readonly number[],
-): Match[] {
+/** Where `starts` matches in `text`, searched once per extraction (`positions` is its cache). */
+function positionsOf(text: string, starts: RegExp, positions: Map<RegExp, number[]>): number[] {
+  let found = positions.get(starts);
+  if (found === undefined) {
+    found = startPositions(text, starts);
+    positions.set(starts, found);
+  }
+  return found;
+}
+
+function findMatches(text: string, entry: Target, positions: Map<RegExp, number[]>): Match[] {
   const found =
     entry.starts === null
       ? [...text.matchAll(entry.pattern)]
-      : matchAllFrom(text, entry.pattern, positionsOf(entry.starts));
-  return found.map((match) => {
-    const groups = match.groups ?? {};
+      : matchAllFrom(text, entry.pattern, positionsOf(text, entry.starts, positions));
+  const matches: Match[] = [];
+  for (const match of found) {
     const start = match.index;
     const end = start + match[0].length;
-    const value = (): string | null => {
-      if (entry.kind === 'latex') return spansValue(groups.latex ?? '');
-      if (groups.number !== undefined) return plainNumber(groups.number);
-      return groups.expression?.trim() ?? null;
-    };
-    return { start, end, value };
-  });
+    matches.push({ start, end, kind: 'target', text, entry, groups: match.groups ?? {} });
+  }
+  return matches;
 }
 
 function bareBox(text: string): Match[] {
   const span = bareBoxSpan(text);
   if (span === null) return [];
-  const value = (): string | null =>
-    joinParts(boxedContents(text.slice(span.start, span.end), 'last') ?? []);
-  return [{ start: span.start, end: span.end, value }];
+  return [{ start: span.start, end: span.end, kind: 'bare', text, entry: null, groups: null }];
 }
 
 /**
@@ -150,7 +163,7 @@ function boxedSpanMatches(text: string): Match[] {
     const last = group[group.length - 1];
     const start = first?.index ?? 0;
     const end = (last?.index ?? 0) + (last?.[0].length ?? 0);
-    return { start, end, value: () => spansValue(text.slice(start, end)) };
+    return { start, end, kind: 'spans', text, entry: null, groups: null };
   });
 }
 
