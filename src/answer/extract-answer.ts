@@ -172,12 +172,22 @@ function boxedSpanMatches(text: string): Match[] {
  * answer or, for several, the set of them (Math-Verify returns a `FiniteSet`).
  */
 function spansValue(latex: string): string | null {
-  const parts = findSpans(latex).flatMap((span) => {
-    const content = (span.slice(1, 7).find((group) => group !== undefined) ?? '').trim();
+  const parts: string[] = [];
+  for (const span of findSpans(latex)) {
+    const content = (firstDefined(span, 1, 7) ?? '').trim();
     const inner = hasBox(content) ? (boxedContents(content, 'all') ?? [content]) : [content];
-    return inner.map((part) => (span[7] === undefined ? part : `${part}\\%`));
-  });
-  return joinParts(parts.filter((part) => part !== ''));
+    for (const part of inner) {
+      const withPercent = span[7] === undefined ? part : `${part}\\%`;
+      if (withPercent !== '') parts.push(withPercent);
+    }
+  }
+  return joinParts(parts);
+}
+
+/** The first group in `[from, to)` that took part in the match. */
+function firstDefined(match: RegExpExecArray, from: number, to: number): string | undefined {
+  for (let i = from; i < to; i++) if (match[i] !== undefined) return match[i];
+  return undefined;
 }
 
 /** `1,000.5` → `1000.5`, `1 000` → `1000`, `2,74` → `2.74`, `28 percent` → `28\%`. */
