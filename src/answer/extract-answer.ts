@@ -40,68 +40,106 @@ export interface ExtractAnswerOptions {
 export function extractAnswer(text: string, options: ExtractAnswerOptions = {}): string | null {
   const cleaned = text.replace(/ки/g, '');
   const boxedPriority = options.boxedPriority ?? DEFAULT_BOXED_PRIORITY;
-  const targets = TARGETS.filter(
-    (candidate) => options.allowLastNumber !== false || !candidate.isUnanchored,
-  );
-  const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
+  const plan = extractionPlan(options.allowLastNumber !== false, boxedPriority);
   // Targets sharing a leading literal share its positions: the text is searched for it once.
   const positions = new Map<RegExp, number[]>();
-  const positionsOf = (starts: RegExp): number[] => {
-    let found = positions.get(starts);
-    if (found === undefined) {
-      found = startPositions(cleaned, starts);
-      positions.set(starts, found);
-    }
-    return found;
-  };
-  for (const priority of priorities.sort((a, b) => a - b)) {
-    const matches = targets
-      .filter((entry) => entry.priority === priority)
-      .flatMap((entry) => findMatches(cleaned, entry, positionsOf));
+  for (const { priority, targets } of plan) {
+    const matches: Match[] = [];
+    for (const entry of targets) matches.push(...findMatches(cleaned, entry, positions));
     if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned), ...bareBox(cleaned));
-    matches.sort((a, b) => b.end - a.end || a.start - b.start);
+    matches.sort(byEndThenStart);
     for (const match of matches) {
-      const value = match.value();
+      const value = matchValue(match);
       if (value !== null && value.trim() !== '') return value.trim();
     }
   }
   return plainAnswerAfterPhrase(cleaned);
 }
 
+/**
+ * A candidate answer span; its value is read only if it wins its priority. A plain record read
+ * by {@link matchValue}, not a per-match closure: extraction runs on every sample of every
+ * request, and closures made per call lost their optimised code whenever a GC found none alive.
+ */
 interface Match {
   start: number;
   end: number;
-  value: () => string | null;
+  /** `target`: a target's regex match; `spans`: joined boxed LaTeX spans; `bare`: a bare box. */
+  kind: 'target' | 'spans' | 'bare';
+  /** The text the offsets refer to. */
+  text: string;
+  /** `target` only: which target matched, and its named groups. */
+  entry: Target | null;
+  groups: Record<string, string | undefined> | null;
 }
 
-function findMatches(
-  text: string,
-  entry: Target,
-  positionsOf: (starts: RegExp) => readonly number[],
-): Match[] {
+function matchValue(match: Match): string | null {
+  if (match.kind === 'spans') return spansValue(match.text.slice(match.start, match.end));
+  if (match.kind === 'bare')
+    return joinParts(boxedContents(match.text.slice(match.start, match.end), 'last') ?? []);
+  const groups = match.groups ?? {};
+  if (match.entry?.kind === 'latex') return spansValue(groups.latex ?? '');
+  if (groups.number !== undefined) return plainNumber(groups.number);
+  return groups.expression?.trim() ?? null;
+}
+
+/** The match ending last first, then the one starting first. */
+function byEndThenStart(a: Match, b: Match): number {
+  return b.end - a.end || a.start - b.start;
+}
+
+/** The targets to try, grouped by priority, lowest first. */
+type ExtractionPlan = readonly { priority: number; targets: readonly Target[] }[];
+
+// Plans depend on the two options only: built once per pair rather than on every extraction
+// (every sample of every request). Few pairs exist; the bound guards against odd callers.
+const PLANS = new Map<string, ExtractionPlan>();
+const MAX_PLANS = 16;
+
+function extractionPlan(allowLastNumber: boolean, boxedPriority: number): ExtractionPlan {
+  const key = `${allowLastNumber}:${boxedPriority}`;
+  const known = PLANS.get(key);
+  if (known !== undefined) return known;
+  const targets = TARGETS.filter((candidate) => allowLastNumber || !candidate.isUnanchored);
+  const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
+  const plan = priorities
+    .sort((a, b) => a - b)
+    .map((priority) => ({
+      priority,
+      targets: targets.filter((entry) => entry.priority === priority),
+    }));
+  if (PLANS.size < MAX_PLANS) PLANS.set(key, plan);
+  return plan;
+}
+
+/** Where `starts` matches in `text`, searched once per extraction (`positions` is its cache). */
+function positionsOf(text: string, starts: RegExp, positions: Map<RegExp, number[]>): number[] {
+  let found = positions.get(starts);
+  if (found === undefined) {
+    found = startPositions(text, starts);
+    positions.set(starts, found);
+  }
+  return found;
+}
+
+function findMatches(text: string, entry: Target, positions: Map<RegExp, number[]>): Match[] {
   const found =
     entry.starts === null
       ? [...text.matchAll(entry.pattern)]
-      : matchAllFrom(text, entry.pattern, positionsOf(entry.starts));
-  return found.map((match) => {
-    const groups = match.groups ?? {};
+      : matchAllFrom(text, entry.pattern, positionsOf(text, entry.starts, positions));
+  const matches: Match[] = [];
+  for (const match of found) {
     const start = match.index;
     const end = start + match[0].length;
-    const value = (): string | null => {
-      if (entry.kind === 'latex') return spansValue(groups.latex ?? '');
-      if (groups.number !== undefined) return plainNumber(groups.number);
-      return groups.expression?.trim() ?? null;
-    };
-    return { start, end, value };
-  });
+    matches.push({ start, end, kind: 'target', text, entry, groups: match.groups ?? {} });
+  }
+  return matches;
 }
 
 function bareBox(text: string): Match[] {
   const span = bareBoxSpan(text);
   if (span === null) return [];
-  const value = (): string | null =>
-    joinParts(boxedContents(text.slice(span.start, span.end), 'last') ?? []);
-  return [{ ...span, value }];
+  return [{ start: span.start, end: span.end, kind: 'bare', text, entry: null, groups: null }];
 }
 
 /**
@@ -125,7 +163,7 @@ function boxedSpanMatches(text: string): Match[] {
     const last = group[group.length - 1];
     const start = first?.index ?? 0;
     const end = (last?.index ?? 0) + (last?.[0].length ?? 0);
-    return { start, end, value: () => spansValue(text.slice(start, end)) };
+    return { start, end, kind: 'spans', text, entry: null, groups: null };
   });
 }
 
@@ -134,12 +172,22 @@ function boxedSpanMatches(text: string): Match[] {
  * answer or, for several, the set of them (Math-Verify returns a `FiniteSet`).
  */
 function spansValue(latex: string): string | null {
-  const parts = findSpans(latex).flatMap((span) => {
-    const content = (span.slice(1, 7).find((group) => group !== undefined) ?? '').trim();
+  const parts: string[] = [];
+  for (const span of findSpans(latex)) {
+    const content = (firstDefined(span, 1, 7) ?? '').trim();
     const inner = hasBox(content) ? (boxedContents(content, 'all') ?? [content]) : [content];
-    return inner.map((part) => (span[7] === undefined ? part : `${part}\\%`));
-  });
-  return joinParts(parts.filter((part) => part !== ''));
+    for (const part of inner) {
+      const withPercent = span[7] === undefined ? part : `${part}\\%`;
+      if (withPercent !== '') parts.push(withPercent);
+    }
+  }
+  return joinParts(parts);
+}
+
+/** The first group in `[from, to)` that took part in the match. */
+function firstDefined(match: RegExpExecArray, from: number, to: number): string | undefined {
+  for (let i = from; i < to; i++) if (match[i] !== undefined) return match[i];
+  return undefined;
 }
 
 /** `1,000.5` → `1000.5`, `1 000` → `1000`, `2,74` → `2.74`, `28 percent` → `28\%`. */

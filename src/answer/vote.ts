@@ -90,11 +90,12 @@ export function groupAnswers(
   const groups: { answer: string; members: number[] }[] = [];
   const groupOf: (number | null)[] = [];
   const localOf = new Map<number, number>();
-  answers.forEach((answer, index) => {
+  for (let index = 0; index < answers.length; index++) {
+    const answer = answers[index] ?? null;
     const shared = grouper.groupOf(answer);
     if (answer === null || shared === null) {
       groupOf.push(null);
-      return;
+      continue;
     }
     let local = localOf.get(shared);
     if (local === undefined) {
@@ -103,7 +104,7 @@ export function groupAnswers(
     }
     groups[local]?.members.push(index);
     groupOf.push(local);
-  });
+  }
   return { groups, groupOf };
 }
 
@@ -124,29 +125,30 @@ export function vote(
   method: VoteMethod,
   options: VoteOptions = {},
 ): VoteResult {
-  const scores = candidates.map(({ score }) =>
-    score !== null && Number.isFinite(score) ? score : null,
-  );
-  const weight = options.squash === 'sigmoid' ? sigmoid : (score: number): number => score;
-  const { groups: clusters } = groupAnswers(
-    candidates.map((candidate) => candidate.answer),
-    options.equivalent,
-    options.grouper,
-  );
-  const groups = clusters.map(({ answer, members }) => {
-    const scored = members.flatMap((member) => {
+  // Plain loops and module-level comparators: this runs on every request, and per-call
+  // callbacks lost their optimised code at every GC that found no live instance.
+  const scores: (number | null)[] = [];
+  const answers: (string | null)[] = [];
+  for (const { answer, score } of candidates) {
+    scores.push(score !== null && Number.isFinite(score) ? score : null);
+    answers.push(answer);
+  }
+  const isSigmoid = options.squash === 'sigmoid';
+  const { groups: clusters } = groupAnswers(answers, options.equivalent, options.grouper);
+  const groups: VoteGroup[] = [];
+  for (const { answer, members } of clusters) {
+    let scoreSum = 0;
+    let maxScore: number | null = null;
+    for (const member of members) {
       const score = scores[member];
-      return score === null || score === undefined ? [] : [score];
-    });
-    return {
-      answer,
-      count: members.length,
-      scoreSum: scored.reduce((sum, score) => sum + weight(score), 0),
-      maxScore: scored.length === 0 ? null : Math.max(...scored),
-      members,
-    };
-  });
-  groups.sort(COMPARATORS[method](scores));
+      if (score === null || score === undefined) continue;
+      scoreSum += isSigmoid ? sigmoid(score) : score;
+      // Same value as Math.max over all of them: the scores here are finite.
+      maxScore = maxScore === null ? score : Math.max(maxScore, score);
+    }
+    groups.push({ answer, count: members.length, scoreSum, maxScore, members });
+  }
+  groups.sort(method === 'prm_max' ? byBestScore(scores) : COMPARATORS[method]);
   const winner = groups[0] ?? null;
   return { winner, groups, winnerIndex: winner === null ? null : bestMember(winner, scores) };
 }
@@ -166,19 +168,23 @@ function compareScores(left: number | null, right: number | null): number {
   return right - left;
 }
 
-const COMPARATORS: Record<VoteMethod, (scores: Scores) => GroupOrder> = {
-  majority: () => (left, right) =>
+const COMPARATORS: Record<'majority' | 'prm_vote', GroupOrder> = {
+  majority: (left, right) =>
     right.count - left.count ||
     right.scoreSum - left.scoreSum ||
     firstMember(left) - firstMember(right),
-  prm_vote: () => (left, right) =>
+  prm_vote: (left, right) =>
     right.scoreSum - left.scoreSum ||
     right.count - left.count ||
     firstMember(left) - firstMember(right),
-  prm_max: (scores) => (left, right) =>
-    compareScores(left.maxScore, right.maxScore) ||
-    bestMember(left, scores) - bestMember(right, scores),
 };
+
+/** PRM-Max's order: best member score first; ties → the earliest such member. */
+function byBestScore(scores: Scores): GroupOrder {
+  return (left, right) =>
+    compareScores(left.maxScore, right.maxScore) ||
+    bestMember(left, scores) - bestMember(right, scores);
+}
 
 function firstMember(group: VoteGroup): number {
   return group.members[0] ?? Number.MAX_SAFE_INTEGER;

@@ -32,7 +32,8 @@ function withoutThinking(text: string): string {
  * @throws TypeError without a user turn (the scope rule passes such requests through first).
  */
 export function verifierQuestion(messages: readonly PolicyMessage[]): string {
-  const lastUser = messages.map((message) => message.role).lastIndexOf('user');
+  let lastUser = messages.length - 1;
+  while (lastUser >= 0 && messages[lastUser]?.role !== 'user') lastUser--;
   const question = messages[lastUser];
   if (question === undefined) throw new TypeError('verifierQuestion needs a user turn');
   const history = messages.slice(0, lastUser).flatMap((message) => {

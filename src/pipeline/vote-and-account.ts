@@ -7,7 +7,7 @@ import { DeadlineError, UpstreamError } from '../errors';
 import type { AutoDecision } from '../select';
 import type { GroupingSession } from '../answer';
 import { isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
-import type { Candidate, SearchResult } from '../tts/search-types';
+import type { Candidate, SearchResult, SearchWarning } from '../tts/search-types';
 import { chooseOpenEnded } from './open-ended-choice';
 import { autoMetadata } from './run-auto';
 import type { SolveInput, SolveMetadata, SolveResult, VoteRow } from './solve-types';
@@ -33,18 +33,8 @@ export async function voteAndAccount(
   const { backend, plan } = input;
   const { result, decision, isCutByDeadline, promptTokens } = search;
   const complete = result.candidates.filter(isCompleteCandidate);
-  const warnings = [
-    ...result.warnings,
-    ...search.samplingNotes.map((message) => ({
-      code: 'sampling-not-pinned' as const,
-      message,
-    })),
-  ];
-  let degraded: string | null =
-    warnings.find(
-      (w) =>
-        w.code === 'verifier-unavailable' || w.code === 'policy-failed' || w.code === 'aborted',
-    )?.message ?? null;
+  const warnings = [...result.warnings, ...search.samplingNotes.map(samplingNote)];
+  let degraded: string | null = warnings.find(isDegrading)?.message ?? null;
   // What actually ran: auto's decision when it got that far, else the plan.
   const ran = decision
     ? {
@@ -82,9 +72,11 @@ export async function voteAndAccount(
   if (selection.fellBackToMajority && ran.vote !== 'majority') {
     degraded ??= 'some candidates have no PRM scores; voted by majority';
   }
-  let chosen: Candidate[] = selection.top
-    .map((entry) => complete[entry.candidateIndex])
-    .filter((c): c is Candidate => c !== undefined);
+  let chosen: Candidate[] = [];
+  for (const entry of selection.top) {
+    const candidate = complete[entry.candidateIndex];
+    if (candidate !== undefined) chosen.push(candidate);
+  }
   let picked: { selection: SolveMetadata['selection']; vote: string; voteTable: VoteRow[] } = {
     selection: 'answer-vote',
     vote: selection.effectiveVote,
@@ -121,16 +113,17 @@ export async function voteAndAccount(
     1e9 *
     (result.usage.policyPromptTokens + result.usage.policyCompletionTokens);
   const prmFlops = 2 * (backend.info.prm?.paramsB ?? 0) * 1e9 * result.usage.prmPromptTokens;
-  const choices = chosen.map((c) => ({
-    text: c.text,
-    answer: null as string | null,
-    finishReason: c.finish === 'length' ? ('length' as const) : ('stop' as const),
-  }));
-  selection.top.forEach((entry, i) => {
-    const choice = choices[i];
-    if (choice) choice.answer = entry.answer;
-  });
-  const answerTokens = chosen.reduce((sum, c) => sum + c.completionTokens, 0);
+  const choices: SolveResult['choices'] = [];
+  let answerTokens = 0;
+  for (let i = 0; i < chosen.length; i++) {
+    const c = chosen[i] as Candidate;
+    choices.push({
+      text: c.text,
+      answer: selection.top[i]?.answer ?? null,
+      finishReason: c.finish === 'length' ? 'length' : 'stop',
+    });
+    answerTokens += c.completionTokens;
+  }
   const completionTokens = result.usage.policyCompletionTokens;
   return {
     choices,
@@ -181,4 +174,20 @@ export async function voteAndAccount(
         : null,
     },
   };
+}
+
+// Module-level helpers rather than per-call callbacks: this runs on every request, and V8 drops
+// the optimised code of closures whose last instance died, then optimises them again.
+
+function samplingNote(message: string): SearchWarning {
+  return { code: 'sampling-not-pinned', message };
+}
+
+/** Warnings that make the answer a degraded one. */
+function isDegrading(warning: SearchWarning): boolean {
+  return (
+    warning.code === 'verifier-unavailable' ||
+    warning.code === 'policy-failed' ||
+    warning.code === 'aborted'
+  );
 }

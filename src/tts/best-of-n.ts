@@ -7,7 +7,13 @@ import { isAbortError } from '../util';
 import { PAPER_DEFAULTS } from './method-defaults';
 import { sampleSolutions } from './sample-solutions';
 import { createSearchRun, describeError, type SearchRun } from './search-run';
-import type { Candidate, SearchDeps, SearchOptions, SearchResult } from './search-types';
+import type {
+  Aggregation,
+  Candidate,
+  SearchDeps,
+  SearchOptions,
+  SearchResult,
+} from './search-types';
 import { aggregateScores } from './step-scores';
 import { validateSearchOptions } from './validate-search-options';
 
@@ -30,11 +36,7 @@ export async function bestOfN(options: SearchOptions, deps: SearchDeps): Promise
     topP: options.topP,
   });
   const candidates = await scoreSamples(run, samples);
-  const bestScore = candidates.reduce<number | null>((best, candidate) => {
-    if (candidate.stepScores === null) return best;
-    const value = aggregateScores(candidate.stepScores, options.searchAggregation);
-    return best === null || value > best ? value : best;
-  }, null);
+  const bestScore = bestAggregatedScore(candidates, options.searchAggregation);
   run.emit({
     type: 'round-end',
     round: run.round,
@@ -50,11 +52,11 @@ async function scoreSamples(run: SearchRun, samples: Candidate[]): Promise<Candi
     run.warn('verifier-unavailable', 'no verifier: the samples are returned unscored');
     return samples;
   }
-  const scorable = samples.filter((sample) => sample.steps.length > 0);
-  if (scorable.length === 0) return samples.map((sample) => ({ ...sample, stepScores: [] }));
+  const scorable = samples.filter(hasSteps);
+  if (scorable.length === 0) return samples.map(withNoScores);
   let scores: number[][];
   try {
-    scores = await run.score(scorable.map((sample) => sample.steps));
+    scores = await run.score(scorable.map(stepsOf));
   } catch (error) {
     if (isAbortError(error)) throw error;
     run.warn(
@@ -63,6 +65,49 @@ async function scoreSamples(run: SearchRun, samples: Candidate[]): Promise<Candi
     );
     return samples;
   }
-  const scoresBySample = new Map(scorable.map((sample, i) => [sample, scores[i] ?? []]));
-  return samples.map((sample) => ({ ...sample, stepScores: scoresBySample.get(sample) ?? [] }));
+  // `scorable` keeps `samples`' order, so one cursor pairs each sample with its scores.
+  const scored: Candidate[] = [];
+  let next = 0;
+  for (const sample of samples) {
+    const stepScores = hasSteps(sample) ? (scores[next++] ?? []) : [];
+    scored.push(withStepScores(sample, stepScores));
+  }
+  return scored;
+}
+
+// Module-level helpers, not per-call closures: they run on every request, and V8 drops the
+// optimised code of closures whose last instance died, then optimises them again.
+
+/** The best aggregated score among scored candidates (null when none is scored). */
+function bestAggregatedScore(candidates: readonly Candidate[], how: Aggregation): number | null {
+  let best: number | null = null;
+  for (const candidate of candidates) {
+    if (candidate.stepScores === null) continue;
+    const value = aggregateScores(candidate.stepScores, how);
+    if (best === null || value > best) best = value;
+  }
+  return best;
+}
+
+function hasSteps(sample: Candidate): boolean {
+  return sample.steps.length > 0;
+}
+
+function stepsOf(sample: Candidate): string[] {
+  return sample.steps;
+}
+
+function withNoScores(sample: Candidate): Candidate {
+  return withStepScores(sample, []);
+}
+
+/** A copy with scores, built as one literal so every candidate keeps the same hidden class. */
+function withStepScores(sample: Candidate, stepScores: number[]): Candidate {
+  return {
+    text: sample.text,
+    steps: sample.steps,
+    stepScores,
+    finish: sample.finish,
+    completionTokens: sample.completionTokens,
+  };
 }

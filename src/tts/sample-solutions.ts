@@ -31,13 +31,18 @@ export async function sampleSolutions(
     stop: [],
     n: count,
   });
-  return (outputs[0] ?? []).map((sample) => ({
+  return (outputs[0] ?? []).map(toCandidate);
+}
+
+/** An unscored candidate (a module-level function: a per-call closure kept V8 re-optimising). */
+function toCandidate(sample: Continuation): Candidate {
+  return {
     text: sample.text,
     steps: splitSteps(sample.text),
     stepScores: null,
     finish: solutionFinish(sample),
     completionTokens: sample.completionTokens,
-  }));
+  };
 }
 
 /** How a solution generated to EOS ended: truncated, or complete with or without `\boxed`. */

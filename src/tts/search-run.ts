@@ -48,6 +48,38 @@ export interface SearchRun {
   finish(candidates: Candidate[]): SearchResult;
 }
 
+// Checks on every upstream answer, as module-level functions: per-call callbacks lost their
+// optimised code whenever a GC found none alive, so V8 kept optimising them again.
+
+function everyHasLength(outputs: readonly (readonly unknown[])[], n: number): boolean {
+  for (const samples of outputs) if (samples.length !== n) return false;
+  return true;
+}
+
+function hasEmptyPath(paths: readonly (readonly string[])[]): boolean {
+  for (const path of paths) if (path.length === 0) return true;
+  return false;
+}
+
+/** One finite score per step of each path. */
+function scoresFitPaths(
+  scores: readonly (readonly number[])[],
+  paths: readonly (readonly string[])[],
+): boolean {
+  for (let i = 0; i < scores.length; i++) {
+    const pathScores = scores[i] as readonly number[];
+    if (pathScores.length !== paths[i]?.length) return false;
+    for (const score of pathScores) if (!Number.isFinite(score)) return false;
+  }
+  return true;
+}
+
+function clampScores(scores: readonly number[]): number[] {
+  const clamped: number[] = [];
+  for (const score of scores) clamped.push(Math.min(1, Math.max(0, score)));
+  return clamped;
+}
+
 /** Seeds sent upstream stay within a signed 32-bit integer, which every backend accepts. */
 const SEED_RANGE = 2 ** 31;
 
@@ -113,8 +145,7 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       usage.policyPromptTokens += result.promptTokens;
       usage.policyCompletionTokens += result.completionTokens;
       const isWellFormed =
-        result.outputs.length === prefixes.length &&
-        result.outputs.every((samples) => samples.length === params.n);
+        result.outputs.length === prefixes.length && everyHasLength(result.outputs, params.n);
       if (!isWellFormed) {
         throw new InvalidUpstreamResponseError(
           'policy',
@@ -128,7 +159,7 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
     async score(paths) {
       const { verifier } = deps;
       if (verifier === null) throw new TtsError('no verifier is configured');
-      if (paths.length === 0 || paths.some((path) => path.length === 0)) {
+      if (paths.length === 0 || hasEmptyPath(paths)) {
         throw new TtsError('internal: the verifier must never receive an empty batch or path');
       }
       throwIfAborted(signal);
@@ -144,11 +175,7 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       usage.prmPromptTokens += result.promptTokens;
       usage.prmCachedTokens += result.cachedTokens;
       const isWellFormed =
-        result.scores.length === paths.length &&
-        result.scores.every(
-          (scores, i) =>
-            scores.length === paths[i]?.length && scores.every((score) => Number.isFinite(score)),
-        );
+        result.scores.length === paths.length && scoresFitPaths(result.scores, paths);
       if (!isWellFormed) {
         throw new InvalidUpstreamResponseError(
           'prm',
@@ -162,7 +189,7 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
         );
       }
       // Scores are probabilities; clamp rounding noise so aggregation stays within [0, 1].
-      return result.scores.map((scores) => scores.map((score) => Math.min(1, Math.max(0, score))));
+      return result.scores.map(clampScores);
     },
 
     warn,

@@ -10,6 +10,7 @@ import {
   vote,
   type AnswerGrouping,
   type GroupingSession,
+  type VoteCandidate,
   type VoteMethod,
 } from '../answer';
 import { isCompleteCandidate } from './is-complete-candidate';
@@ -75,57 +76,79 @@ export function selectAnswer(
   candidates: readonly Candidate[],
   options: SelectAnswerOptions,
 ): SelectAnswerResult {
-  const scores = candidates.map((candidate) =>
-    candidate.stepScores === null
-      ? null
-      : aggregateScores(candidate.stepScores, options.aggregation),
-  );
+  // Plain loops and module-level helpers: this runs on every request, and per-call callbacks
+  // lost their optimised code whenever a GC found no live instance, so V8 kept re-optimising.
+  const count = candidates.length;
+  const scores: (number | null)[] = [];
+  const voters: number[] = [];
+  let isUnscored = false;
+  for (let index = 0; index < count; index++) {
+    const candidate = candidates[index] as Candidate;
+    const score =
+      candidate.stepScores === null
+        ? null
+        : aggregateScores(candidate.stepScores, options.aggregation);
+    scores.push(score);
+    if (isCompleteCandidate(candidate)) {
+      voters.push(index);
+      if (score === null) isUnscored = true;
+    }
+  }
   const answers =
-    options.answers?.length === candidates.length
-      ? [...options.answers]
-      : votingAnswers(candidates);
-  const voters = candidates.flatMap((candidate, index) =>
-    isCompleteCandidate(candidate) ? [index] : [],
-  );
-  const isUnscored = voters.some((index) => scores[index] === null);
+    options.answers?.length === count ? [...options.answers] : votingAnswers(candidates);
   const fellBackToMajority = options.vote !== 'majority' && isUnscored;
   const effectiveVote: VoteMethod = fellBackToMajority ? 'majority' : options.vote;
-  const voteScores = voters.map((index) => (isUnscored ? null : (scores[index] ?? null)));
+  const voteScores: (number | null)[] = [];
+  const ballots: VoteCandidate[] = [];
+  for (const index of voters) {
+    const score = isUnscored ? null : (scores[index] ?? null);
+    voteScores.push(score);
+    ballots.push({ answer: answers[index] ?? null, score });
+  }
 
-  const result = vote(
-    voters.map((index, i) => ({ answer: answers[index] ?? null, score: voteScores[i] ?? null })),
-    effectiveVote,
-    {
-      ...(options.equivalent ? { equivalent: options.equivalent } : {}),
-      ...(options.grouping ? { grouper: options.grouping } : {}),
-    },
-  );
-  const representative = (members: readonly number[]): number => {
-    let best = members[0] ?? 0;
-    for (const member of members)
-      if ((voteScores[member] ?? -Infinity) > (voteScores[best] ?? -Infinity)) best = member;
-    return voters[best] ?? -1;
-  };
-  const top = result.groups
-    .slice(0, Math.max(0, Math.floor(options.topN ?? 1)))
-    .map((group) => ({ answer: group.answer, candidateIndex: representative(group.members) }));
+  const result = vote(ballots, effectiveVote, {
+    ...(options.equivalent ? { equivalent: options.equivalent } : {}),
+    ...(options.grouping ? { grouper: options.grouping } : {}),
+  });
+  const topN = Math.max(0, Math.floor(options.topN ?? 1));
+  const top: RankedAnswer[] = [];
+  const table: AnswerTally[] = [];
+  for (const group of result.groups) {
+    if (top.length < topN) {
+      const candidateIndex = representative(group.members, voteScores, voters);
+      top.push({ answer: group.answer, candidateIndex });
+    }
+    table.push({
+      answer: group.answer,
+      count: group.count,
+      scoreSum: group.scoreSum,
+      // The vote table keeps -1 for "unscored": PRM probabilities are never negative.
+      maxScore: group.maxScore ?? -1,
+    });
+  }
   const winnerIndex = result.winnerIndex === null ? null : (voters[result.winnerIndex] ?? null);
   return {
     winnerIndex,
     answer: result.winner?.answer ?? null,
-    table: result.groups.map(({ answer, count, scoreSum, maxScore }) => ({
-      answer,
-      count,
-      scoreSum,
-      // The vote table keeps -1 for "unscored": PRM probabilities are never negative.
-      maxScore: maxScore ?? -1,
-    })),
+    table,
     top,
     effectiveVote,
     fellBackToMajority,
     answers,
     scores,
   };
+}
+
+/** The input index of a group's best-scored voter (the earliest on ties). */
+function representative(
+  members: readonly number[],
+  voteScores: readonly (number | null)[],
+  voters: readonly number[],
+): number {
+  let best = members[0] ?? 0;
+  for (const member of members)
+    if ((voteScores[member] ?? -Infinity) > (voteScores[best] ?? -Infinity)) best = member;
+  return voters[best] ?? -1;
 }
 
 /** The answer each candidate votes with (null: incomplete or none found), as `selectAnswer` reads it. */

@@ -70,49 +70,88 @@ export function withContextBudget(inner: Policy, options: ContextBudgetOptions):
   if (maxModelLen === null) return inner;
   if (maxModelLen - options.promptTokens < MIN_ANSWER_TOKENS)
     throw contextTooSmallError(options.modelName, options.promptTokens, maxModelLen);
-  // Tokens of each prefix known so far (beyond the rendered prompt).
-  const ledger = new Map<string, number>([['', 0]]);
-  // Re-tokenization drift and shared per-choice counts: keep a few tokens free.
-  const margin = (prefixTokens: number): number => 4 + Math.ceil(prefixTokens / 50);
+  return new ContextBudgetPolicy(inner, options, maxModelLen);
+}
 
-  async function prefixTokens(prefix: string, signal?: AbortSignal): Promise<number> {
-    const known = ledger.get(prefix);
+/** Re-tokenization drift and shared per-choice counts: keep a few tokens free. */
+function margin(prefixTokens: number): number {
+  return 4 + Math.ceil(prefixTokens / 50);
+}
+
+/**
+ * A class rather than closures: one is made per request, and methods on the prototype keep
+ * their optimised code between requests (per-request closures lost it at every GC).
+ */
+class ContextBudgetPolicy implements Policy {
+  // Tokens of each prefix known so far (beyond the rendered prompt).
+  private readonly ledger = new Map<string, number>([['', 0]]);
+
+  constructor(
+    private readonly inner: Policy,
+    private readonly options: ContextBudgetOptions,
+    private readonly maxModelLen: number,
+  ) {}
+
+  async generate(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult> {
+    try {
+      return await this.attempt(prefixes, params, signal);
+    } catch (error) {
+      const count = this.options.countTokens;
+      if (!isContextLengthError(error) || !count) throw error;
+      // Our count was short: count every prefix of this call exactly, then try once more.
+      await Promise.all(
+        prefixes.map(async (prefix) => {
+          this.ledger.set(prefix, (await count(prefix, signal)) - this.options.promptTokens);
+        }),
+      );
+      return this.attempt(prefixes, params, signal);
+    }
+  }
+
+  private async prefixTokens(prefix: string, signal?: AbortSignal): Promise<number> {
+    const known = this.ledger.get(prefix);
     if (known !== undefined) return known;
-    const counted = options.countTokens
-      ? (await options.countTokens(prefix, signal)) - options.promptTokens
+    const { countTokens, promptTokens } = this.options;
+    const counted = countTokens
+      ? (await countTokens(prefix, signal)) - promptTokens
       : upperBoundTokens(prefix);
-    ledger.set(prefix, counted);
+    this.ledger.set(prefix, counted);
     return counted;
   }
 
-  async function attempt(
+  private async attempt(
     prefixes: readonly string[],
     params: SamplingParams,
     signal: AbortSignal | undefined,
   ): Promise<GenerateResult> {
-    const limit = maxModelLen as number;
-    const used = await Promise.all(prefixes.map((prefix) => prefixTokens(prefix, signal)));
-    const room = used.map(
-      (tokens) => limit - options.promptTokens - tokens - (tokens > 0 ? margin(tokens) : 0),
-    );
-    const fitting = prefixes.flatMap((_, i) =>
-      (room[i] ?? 0) >= MIN_CONTINUATION_TOKENS ? [i] : [],
-    );
-    const outputs: Continuation[][] = prefixes.map(() =>
-      Array.from({ length: params.n }, () => ({
-        text: '',
-        finish: 'length' as const,
-        completionTokens: 0,
-      })),
-    );
+    const pending: Promise<number>[] = [];
+    for (const prefix of prefixes) pending.push(this.prefixTokens(prefix, signal));
+    const used = await Promise.all(pending);
+    const free = this.maxModelLen - this.options.promptTokens;
+    const room: number[] = [];
+    const fitting: number[] = [];
+    const outputs: Continuation[][] = [];
+    for (let i = 0; i < prefixes.length; i++) {
+      const tokens = used[i] ?? 0;
+      const space = free - tokens - (tokens > 0 ? margin(tokens) : 0);
+      room.push(space);
+      if (space >= MIN_CONTINUATION_TOKENS) fitting.push(i);
+      outputs.push(Array.from({ length: params.n }, emptyContinuation));
+    }
     if (fitting.length === 0) return { outputs, promptTokens: 0, completionTokens: 0 };
-    const maxTokens = Math.min(params.maxTokens, ...fitting.map((i) => room[i] ?? 0));
-    const result = await inner.generate(
-      fitting.map((i) => prefixes[i] ?? ''),
-      { ...params, maxTokens },
-      signal,
-    );
-    fitting.forEach((prefixIndex, k) => {
+    let maxTokens = params.maxTokens;
+    const fittingPrefixes: string[] = [];
+    for (const i of fitting) {
+      maxTokens = Math.min(maxTokens, room[i] ?? 0);
+      fittingPrefixes.push(prefixes[i] ?? '');
+    }
+    const result = await this.inner.generate(fittingPrefixes, { ...params, maxTokens }, signal);
+    for (let k = 0; k < fitting.length; k++) {
+      const prefixIndex = fitting[k] as number;
       const continuations = result.outputs[k] ?? [];
       outputs[prefixIndex] = continuations;
       const base = used[prefixIndex] ?? 0;
@@ -122,30 +161,17 @@ export function withContextBudget(inner: Policy, options: ContextBudgetOptions):
       // would otherwise key the map with every full sample).
       for (const continuation of continuations)
         if (continuation.finish === 'stop-sequence')
-          ledger.set(prefix + continuation.text, base + continuation.completionTokens);
-    });
+          this.ledger.set(prefix + continuation.text, base + continuation.completionTokens);
+    }
     return {
       outputs,
       promptTokens: result.promptTokens,
       completionTokens: result.completionTokens,
     };
   }
+}
 
-  return {
-    async generate(prefixes, params, signal) {
-      try {
-        return await attempt(prefixes, params, signal);
-      } catch (error) {
-        if (!isContextLengthError(error) || !options.countTokens) throw error;
-        // Our count was short: count every prefix of this call exactly, then try once more.
-        const count = options.countTokens;
-        await Promise.all(
-          prefixes.map(async (prefix) => {
-            ledger.set(prefix, (await count(prefix, signal)) - options.promptTokens);
-          }),
-        );
-        return attempt(prefixes, params, signal);
-      }
-    },
-  };
+/** A placeholder for a prefix with no room left: empty, cut by length. */
+function emptyContinuation(): Continuation {
+  return { text: '', finish: 'length', completionTokens: 0 };
 }

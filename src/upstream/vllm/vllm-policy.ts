@@ -24,6 +24,7 @@ import type { UpstreamClient } from '../transport/upstream-client';
 import {
   chatCompletionResponseSchema,
   completionResponseSchema,
+  type CompletionResponseWire,
   detokenizeResponseSchema,
   tokenizeResponseSchema,
 } from './vllm-wire';
@@ -193,28 +194,7 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
       '/v1/completions',
       isCompletionResponse,
     );
-    const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
-    expectOutputs(prefixes.length, params.n, choices.length, client.name);
-    const outputs = prefixes.map(() => [] as GenerateResult['outputs'][number]);
-    const tokenCounts = splitTokens(
-      parsed.usage?.completion_tokens ?? null,
-      choices.map((c) => c.text),
-    );
-    choices.forEach((choice, i) => {
-      // vLLM orders choices prompt-major: index = prompt_idx * n + sample_idx.
-      const promptIndex = Math.floor(choice.index / params.n);
-      const bucket = outputs[promptIndex];
-      if (!bucket)
-        throw new InvalidUpstreamResponseError(
-          client.name,
-          `choice index ${choice.index} out of range`,
-        );
-      bucket.push({
-        text: choice.text,
-        finish: toFinish(choice.finish_reason, choice.stop_reason),
-        completionTokens: tokenCounts[i] ?? 0,
-      });
-    });
+    const outputs = completionOutputs(parsed, prefixes.length, params.n, client.name);
     const usage = {
       promptTokens: parsed.usage?.prompt_tokens ?? 0,
       completionTokens: parsed.usage?.completion_tokens ?? 0,
@@ -291,4 +271,41 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
         : viaChat(prefixes, params, signal);
     },
   };
+}
+
+/** Choices by their `index` (vLLM's order is not guaranteed). */
+function byChoiceIndex(a: { index: number }, b: { index: number }): number {
+  return a.index - b.index;
+}
+
+/**
+ * A completions response's choices as continuations per prompt. Module-level with plain loops:
+ * it runs on every policy call, and per-call callbacks kept V8 re-optimising them.
+ */
+function completionOutputs(
+  parsed: CompletionResponseWire,
+  prompts: number,
+  n: number,
+  upstream: string,
+): GenerateResult['outputs'] {
+  const choices = [...parsed.choices].sort(byChoiceIndex);
+  expectOutputs(prompts, n, choices.length, upstream);
+  const outputs: GenerateResult['outputs'] = [];
+  for (let i = 0; i < prompts; i++) outputs.push([]);
+  const texts: string[] = [];
+  for (const choice of choices) texts.push(choice.text);
+  const tokenCounts = splitTokens(parsed.usage?.completion_tokens ?? null, texts);
+  for (let i = 0; i < choices.length; i++) {
+    const choice = choices[i] as (typeof choices)[number];
+    // vLLM orders choices prompt-major: index = prompt_idx * n + sample_idx.
+    const bucket = outputs[Math.floor(choice.index / n)];
+    if (!bucket)
+      throw new InvalidUpstreamResponseError(upstream, `choice index ${choice.index} out of range`);
+    bucket.push({
+      text: choice.text,
+      finish: toFinish(choice.finish_reason, choice.stop_reason),
+      completionTokens: tokenCounts[i] ?? 0,
+    });
+  }
+  return outputs;
 }
