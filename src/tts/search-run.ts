@@ -4,7 +4,7 @@
  * failures, and emits progress events, so each method file only holds its search logic.
  */
 import { InvalidUpstreamResponseError, TtsError } from '../errors';
-import { isAbortError, throwIfAborted } from '../util';
+import { isAbortError, takeUpstreamCallsFrom, throwIfAborted } from '../util';
 import type { Continuation, SamplingParams } from './policy';
 import type {
   Candidate,
@@ -167,7 +167,8 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       try {
         result = await verifier.score(deps.question, paths, signal);
       } catch (error) {
-        usage.prmCalls += 1;
+        // The upstream calls the failed score made (a verifier reports them on its error), else 1.
+        usage.prmCalls += takeUpstreamCallsFrom(error, usage) ?? 1;
         return rethrow(error);
       }
       throwIfAborted(signal);

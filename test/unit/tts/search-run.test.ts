@@ -1,6 +1,6 @@
 import { InvalidUpstreamResponseError, TtsError } from '../../../src/errors';
 import { createSearchRun, describeError } from '../../../src/tts/search-run';
-import { isAbortError } from '../../../src/util';
+import { addUpstreamCallsTo, isAbortError } from '../../../src/util';
 import {
   continuation as c,
   createFakePolicy,
@@ -52,6 +52,23 @@ describe('createSearchRun', () => {
     const search = createSearchRun(run.options, { ...run.deps, policy });
     const error: unknown = await search.generate([''], PARAMS).catch((caught: unknown) => caught);
     expect(isAbortError(error)).toBe(true);
+  });
+
+  it('counts the upstream calls a failed score reports on its error, else one', async () => {
+    const run = prepareRun();
+    const failing = (calls: number | null) => ({
+      score: () => {
+        const error = new Error('PRM refused');
+        if (calls !== null) addUpstreamCallsTo(error, calls);
+        return Promise.reject(error);
+      },
+    });
+    const reported = createSearchRun(run.options, { ...run.deps, verifier: failing(3) });
+    await expect(reported.score([['a']])).rejects.toThrow('PRM refused');
+    expect(reported.finish([]).usage.prmCalls).toBe(3);
+    const silent = createSearchRun(run.options, { ...run.deps, verifier: failing(null) });
+    await expect(silent.score([['a']])).rejects.toThrow('PRM refused');
+    expect(silent.finish([]).usage.prmCalls).toBe(1);
   });
 
   it('clamps scores into [0, 1] and rejects non-finite ones or a wrong count', async () => {
