@@ -1,36 +1,7 @@
 import { ConfigError } from '../../../../src/errors';
 import { configurePrmFamily, createSkyworkO1Family } from '../../../../src/prm';
-import { startSimulator, type RunningSimulator } from '../../../../src/sim';
-import {
-  checkSkyworkInput,
-  createUpstreamClient,
-  type UpstreamClient,
-} from '../../../../src/upstream';
-
-async function withPrmSim<T>(
-  family: 'skywork-o1' | 'rlhflow',
-  run: (client: UpstreamClient, model: string, sim: RunningSimulator) => Promise<T>,
-): Promise<T> {
-  const model = `sim-${family}`;
-  const sim = await startSimulator({
-    role: 'prm',
-    seed: 7,
-    model: { servedName: model, paramsB: 1.5, family },
-  });
-  const client = createUpstreamClient({
-    name: 'prm',
-    baseUrl: sim.url,
-    timeoutMs: 5000,
-    maxConnections: 4,
-    retries: 0,
-  });
-  try {
-    return await run(client, model, sim);
-  } finally {
-    await client.close();
-    await sim.close();
-  }
-}
+import { checkSkyworkInput, type UpstreamClient } from '../../../../src/upstream';
+import { withPrmSim } from './with-prm-sim';
 
 const skywork = configurePrmFamily('skywork-o1', undefined).family;
 

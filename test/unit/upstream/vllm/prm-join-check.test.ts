@@ -1,35 +1,6 @@
 import { configurePrmFamily } from '../../../../src/prm';
-import { startSimulator } from '../../../../src/sim';
-import {
-  checkPrmJoinedTokenize,
-  createUpstreamClient,
-  type UpstreamClient,
-} from '../../../../src/upstream';
-
-async function withPrmSim<T>(
-  family: 'skywork-o1' | 'rlhflow',
-  run: (client: UpstreamClient, model: string) => Promise<T>,
-): Promise<T> {
-  const model = `sim-${family}`;
-  const sim = await startSimulator({
-    role: 'prm',
-    seed: 7,
-    model: { servedName: model, paramsB: 1.5, family },
-  });
-  const client = createUpstreamClient({
-    name: 'prm',
-    baseUrl: sim.url,
-    timeoutMs: 5000,
-    maxConnections: 4,
-    retries: 0,
-  });
-  try {
-    return await run(client, model);
-  } finally {
-    await client.close();
-    await sim.close();
-  }
-}
+import { checkPrmJoinedTokenize, type UpstreamClient } from '../../../../src/upstream';
+import { withPrmSim } from './with-prm-sim';
 
 describe('checkPrmJoinedTokenize (start-up)', () => {
   it.each(['skywork-o1', 'rlhflow'] as const)(
