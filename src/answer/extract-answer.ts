@@ -47,7 +47,8 @@ export function extractAnswer(text: string, options: ExtractAnswerOptions = {}):
     const matches: Match[] = [];
     for (const entry of targets) matches.push(...findMatches(cleaned, entry, positions));
     if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned), ...bareBox(cleaned));
-    matches.sort(byEndThenStart);
+    // Most priorities find nothing: no sort (and its work array) for zero or one match.
+    if (matches.length > 1) matches.sort(byEndThenStart);
     for (const match of matches) {
       const value = matchValue(match);
       if (value !== null && value.trim() !== '') return value.trim();
@@ -113,10 +114,15 @@ function extractionPlan(allowLastNumber: boolean, boxedPriority: number): Extrac
 }
 
 /** Where `starts` matches in `text`, searched once per extraction (`positions` is its cache). */
-function positionsOf(text: string, starts: RegExp, positions: Map<RegExp, number[]>): number[] {
+function positionsOf(
+  text: string,
+  starts: RegExp,
+  length: number,
+  positions: Map<RegExp, number[]>,
+): number[] {
   let found = positions.get(starts);
   if (found === undefined) {
-    found = startPositions(text, starts);
+    found = startPositions(text, starts, length);
     positions.set(starts, found);
   }
   return found;
@@ -126,7 +132,11 @@ function findMatches(text: string, entry: Target, positions: Map<RegExp, number[
   const found =
     entry.starts === null
       ? [...text.matchAll(entry.pattern)]
-      : matchAllFrom(text, entry.pattern, positionsOf(text, entry.starts, positions));
+      : matchAllFrom(
+          text,
+          entry.pattern,
+          positionsOf(text, entry.starts, entry.startsLength, positions),
+        );
   const matches: Match[] = [];
   for (const match of found) {
     const start = match.index;

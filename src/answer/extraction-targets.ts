@@ -17,6 +17,8 @@ export interface Target {
    * one: {@link matchAllFrom} tries the pattern only there.
    */
   starts: RegExp | null;
+  /** The length of every match of `starts` (a literal, or one character class): 0 without. */
+  startsLength: number;
   /** Unanchored targets (priority 300): skipped with `allowLastNumber: false`. */
   isUnanchored: boolean;
 }
@@ -49,14 +51,20 @@ export function matchAllFrom(
   return matches;
 }
 
-/** The positions where `starts` (a global regex) matches in `text`, ascending. */
-export function startPositions(text: string, starts: RegExp): number[] {
+/**
+ * The positions where `starts` (a global regex whose every match is `length` code units long: a
+ * literal or one character class) matches in `text`, ascending, overlapping ones included
+ * ("answeranswer"). `test` rather than `exec`: no match array per hit, and a solution has hundreds
+ * of `$`, `\` and `-` (those arrays were about half of what extraction's regexes allocated).
+ */
+export function startPositions(text: string, starts: RegExp, length: number): number[] {
   const positions: number[] = [];
   starts.lastIndex = 0;
-  for (let found = starts.exec(text); found !== null; found = starts.exec(text)) {
-    positions.push(found.index);
-    // Overlapping starts count too ("answeranswer"): resume one character on.
-    starts.lastIndex = found.index + 1;
+  while (starts.test(text)) {
+    const position = starts.lastIndex - length;
+    positions.push(position);
+    // Overlapping starts count too: resume one character on.
+    starts.lastIndex = position + 1;
   }
   return positions;
 }
@@ -99,12 +107,13 @@ export const SPAN = new RegExp(
   'g',
 );
 
-/** Every span begins with `$`, `\` (`\[`, `\(`, `\frac`), `[` or `-` (`-\frac`). */
+/** Every span begins with `$`, `\` (`\[`, `\(`, `\frac`), `[` or `-` (`-\frac`): one character. */
 export const SPAN_STARTS = /[$\\[-]/g;
+const SPAN_STARTS_SOURCE = SPAN_STARTS.source;
 
 /** The spans of `text`, left to right: `text.matchAll(SPAN)`. */
 export function findSpans(text: string): RegExpExecArray[] {
-  return matchAllFrom(text, SPAN, startPositions(text, SPAN_STARTS));
+  return matchAllFrom(text, SPAN, startPositions(text, SPAN_STARTS, 1));
 }
 
 const SPAN_SOURCE = `(?:${SPAN_ALTERNATIVES.join('|')})${PERCENT}`;
@@ -126,14 +135,15 @@ function target(
   priority: number,
   kind: TargetKind,
   source: string,
-  options: { isUnanchored?: boolean; startsWith?: string } = {},
+  options: { isUnanchored?: boolean; startsWith?: StartsWith } = {},
 ): Target {
   const flags = 'gi';
   return {
     priority,
     kind,
     pattern: new RegExp(source, flags),
-    starts: options.startsWith === undefined ? null : startsRegex(options.startsWith, flags),
+    starts: options.startsWith === undefined ? null : startsRegex(options.startsWith.source, flags),
+    startsLength: options.startsWith?.length ?? 0,
     isUnanchored: options.isUnanchored === true,
   };
 }
@@ -153,8 +163,19 @@ function startsRegex(literal: string, flags: string): RegExp {
   return starts;
 }
 
-const FINAL_ANSWER = { startsWith: 'final answer' };
-const ANSWER = { startsWith: 'answer' };
+/** Where a target's match can begin: a regex source and the length of its every match. */
+interface StartsWith {
+  source: string;
+  length: number;
+}
+
+/** A leading literal (no regex syntax in it): its matches are as long as it is. */
+function literal(text: string): StartsWith {
+  return { source: text, length: text.length };
+}
+
+const FINAL_ANSWER = { startsWith: literal('final answer') };
+const ANSWER = { startsWith: literal('answer') };
 
 const latex = `(?<latex>${JOINED})`;
 const latexOrFraction = `(?<latex>${JOINED_WITH_FRACTION})`;
@@ -189,7 +210,11 @@ export const TARGETS: readonly Target[] = [
     String.raw`answer(?:.{0,100}=\s*|.{0,50}?)${EXPRESSION_OR_NUMBER}(?!\s*=)`,
     ANSWER,
   ),
-  target(300, 'latex', latexOrFraction, { isUnanchored: true, startsWith: '[$\\\\[-]' }),
+  target(300, 'latex', latexOrFraction, {
+    isUnanchored: true,
+    // The span starts, one character each.
+    startsWith: { source: SPAN_STARTS_SOURCE, length: 1 },
+  }),
   target(300, 'expression', `${PREFIX}(?<expression>${EXPRESSION})${EXPRESSION_END}`, {
     isUnanchored: true,
   }),

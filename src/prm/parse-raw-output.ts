@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { InvalidUpstreamResponseError } from '../errors';
 import type { ReadScoresContext } from './prm-family';
-import { checkProbability } from './score-math';
+import { asProbability, checkProbability } from './score-math';
 
 // Loose schemas of vLLM outputs listing only what we read (PrmReadout says where `raw` comes from).
-const stepPairsSchema = z.array(z.tuple([z.number(), z.number()]));
+// `stepPairsSchema` is exported for the test holding `isStepPairs` to it.
+export const stepPairsSchema = z.array(z.tuple([z.number(), z.number()]));
 const sequencePairSchema = z.tuple([z.number(), z.number()]);
 const tokenValuesSchema = z.array(z.union([z.number(), z.tuple([z.number()])]));
 const promptLogprobEntrySchema = z.union([
@@ -52,16 +53,79 @@ function checkCount(actual: number, context: ReadScoresContext, what: string): v
 }
 
 /**
+ * `stepPairsSchema` without zod: a list of `[number, number]` (finite, as `z.number()`; exactly two
+ * items, as `z.tuple`). It runs on every path of every STEP-pooled PRM call; a raw output that
+ * fails it goes to the schema, which words the error (tests hold the two to the same verdicts).
+ */
+export function isStepPairs(raw: unknown): raw is [number, number][] {
+  if (!Array.isArray(raw)) return false;
+  for (let i = 0; i < raw.length; i++) {
+    const pair: unknown = raw[i];
+    if (
+      !Array.isArray(pair) ||
+      pair.length !== 2 ||
+      !Number.isFinite(pair[0]) ||
+      !Number.isFinite(pair[1])
+    )
+      return false;
+  }
+  return true;
+}
+
+/** The checked pairs of a STEP-pooled output (shape and count; values are checked by the caller). */
+function stepPairsOf(raw: unknown, context: ReadScoresContext): [number, number][] {
+  const pairs = isStepPairs(raw)
+    ? raw
+    : parseOrThrow(stepPairsSchema, raw, context, 'one [p0, p1] pair per step');
+  checkCount(pairs.length, context, 'step pairs');
+  return pairs;
+}
+
+/** A pair's value as a probability, or the error naming its step and column. */
+function pairProbability(
+  value: number,
+  step: number,
+  column: number,
+  context: ReadScoresContext,
+): number {
+  return (
+    asProbability(value) ??
+    checkProbability(value, context.upstream, `step ${step} column ${column}`)
+  );
+}
+
+/**
  * STEP-pooled output: exactly one pair of probabilities per step.
  * @throws InvalidUpstreamResponseError on a wrong shape, count, or a value outside [0, 1].
  */
 export function parseStepPairs(raw: unknown, context: ReadScoresContext): [number, number][] {
-  const pairs = parseOrThrow(stepPairsSchema, raw, context, 'one [p0, p1] pair per step');
-  checkCount(pairs.length, context, 'step pairs');
-  return pairs.map(([first, second], step) => [
-    checkProbability(first, context.upstream, `step ${step} column 0`),
-    checkProbability(second, context.upstream, `step ${step} column 1`),
-  ]);
+  const pairs = stepPairsOf(raw, context);
+  const checked: [number, number][] = [];
+  for (let step = 0; step < pairs.length; step++) {
+    const pair = pairs[step] as [number, number];
+    checked.push([
+      pairProbability(pair[0], step, 0, context),
+      pairProbability(pair[1], step, 1, context),
+    ]);
+  }
+  return checked;
+}
+
+/**
+ * One column of a STEP-pooled output, every pair checked as {@link parseStepPairs} checks it:
+ * for a readout that reads one label's probability per step, without the pairs in between.
+ * @throws InvalidUpstreamResponseError on a wrong shape, count, or a value outside [0, 1].
+ */
+export function parseStepColumn(raw: unknown, context: ReadScoresContext, column: 0 | 1): number[] {
+  const pairs = stepPairsOf(raw, context);
+  const values: number[] = [];
+  for (let step = 0; step < pairs.length; step++) {
+    const pair = pairs[step] as [number, number];
+    const first = pairProbability(pair[0], step, 0, context);
+    const second = pairProbability(pair[1], step, 1, context);
+    values.push(column === 0 ? first : second);
+  }
+  return values;
 }
 
 /**

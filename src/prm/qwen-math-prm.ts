@@ -1,5 +1,5 @@
 import { QWEN_MATH_SYSTEM_PROMPT, renderQwenChat } from '../prompt';
-import { parseStepPairs } from './parse-raw-output';
+import { parseStepColumn } from './parse-raw-output';
 import type { PrmFamily, PrmInput, ReadScoresContext } from './prm-family';
 import { removeReservedText } from './sanitize-text';
 import { findTokenPositions } from './score-positions';
@@ -61,7 +61,7 @@ export const qwenMathPrm: PrmFamily = {
   },
 
   readScores(raw: unknown, context: ReadScoresContext): number[] {
-    return parseStepPairs(raw, context).map((pair) => pair[1]);
+    return parseStepColumn(raw, context, 1);
   },
 
   // Paper Table 2 (Qwen2.5-7B-Instruct policy, MATH-500): every scoring × voting combination lands

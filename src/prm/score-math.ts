@@ -19,15 +19,26 @@ export function twoWayProbability(logprobPlus: number, logprobMinus: number): nu
 }
 
 /**
+ * A server value as a probability, rounding slack clamped into [0, 1]; null when it is not finite
+ * or clearly outside [0, 1]. The check without an error message, for loops over many values.
+ */
+export function asProbability(value: number): number | null {
+  if (!Number.isFinite(value) || value < -PROBABILITY_SLACK || value > 1 + PROBABILITY_SLACK)
+    return null;
+  return Math.min(1, Math.max(0, value));
+}
+
+/**
  * Check that a server value is a probability; clamp rounding slack into [0, 1].
  * @throws InvalidUpstreamResponseError when it is not finite or clearly outside [0, 1].
  */
 export function checkProbability(value: number, upstream: string, what: string): number {
-  if (!Number.isFinite(value) || value < -PROBABILITY_SLACK || value > 1 + PROBABILITY_SLACK) {
+  const probability = asProbability(value);
+  if (probability === null) {
     throw new InvalidUpstreamResponseError(
       upstream,
       `${what} is ${value}, not a probability in [0, 1]`,
     );
   }
-  return Math.min(1, Math.max(0, value));
+  return probability;
 }

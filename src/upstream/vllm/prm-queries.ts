@@ -16,6 +16,7 @@ import {
   tokenizeResponseSchema,
 } from './vllm-wire';
 import { isCompletionResponse, isPoolingResponse, isTokenizeResponse } from './vllm-wire-guards';
+import { inIndexOrder } from './in-index-order';
 
 /**
  * `prompt_logprobs` of a first scoring call. vLLM answers the top k AND the prompt's own token at
@@ -114,7 +115,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
         '/v1/completions',
         isCompletionResponse,
       );
-      const choices = [...response.choices].sort((a, b) => a.index - b.index);
+      const choices = inIndexOrder(response.choices);
       const promptIds = choices.map((choice) => choice.prompt_token_ids ?? null);
       if (asksIds) serverReturnsIds = promptIds.every((ids) => ids !== null);
       return {
@@ -136,7 +137,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
           client.name,
           '/v1/embeddings: ' + response.error.message,
         );
-      const data = [...response.data.data].sort((a, b) => a.index - b.index);
+      const data = inIndexOrder(response.data.data);
       return {
         raws: data.map((item) => item.embedding),
         promptTokens: response.data.usage?.prompt_tokens ?? 0,
@@ -161,9 +162,10 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
       '/pooling',
       isPoolingResponse,
     );
-    const data = [...response.data].sort((a, b) => a.index - b.index);
+    const raws: unknown[] = [];
+    for (const item of inIndexOrder(response.data)) raws.push(item.data);
     return {
-      raws: data.map((item) => item.data),
+      raws,
       promptTokens: response.usage?.prompt_tokens ?? 0,
       promptIds: null,
     };

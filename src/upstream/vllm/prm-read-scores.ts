@@ -31,14 +31,14 @@ export async function readPathScores(
   const { family, raws, contexts } = options;
   const scores: number[][] = [];
   const outsideTop: number[] = [];
-  contexts.forEach((context, k) => {
+  for (let k = 0; k < contexts.length; k++) {
     try {
-      scores[k] = family.readScores(raws[k], context);
+      scores[k] = family.readScores(raws[k], contexts[k] as ReadScoresContext);
     } catch (error) {
       if (!(error instanceof LabelOutsideTopLogprobsError)) throw error;
       outsideTop.push(k);
     }
-  });
+  }
   if (outsideTop.length === 0) return { scores, promptTokens: 0 };
   const again = await options.reask(outsideTop);
   if (again.raws.length !== outsideTop.length) {

@@ -23,8 +23,7 @@
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../../errors';
 import { addUpstreamCallsTo } from '../../util';
-import type { PrmFamily, PrmInput } from '../../prm';
-import { preparePrmTokens, type PreparedPrmTokens } from '../../prm';
+import type { PrmFamily, PrmInput, ReadScoresContext } from '../../prm';
 import type { ScoreResult, Verifier } from '../../tts';
 import { isContextLengthError } from '../context-budget';
 import { createPathKeys } from '../path-keys';
@@ -33,6 +32,13 @@ import type { UpstreamClient } from '../transport/upstream-client';
 import { createPrmQueries, PROMPT_LOGPROBS_MAX, type PrmQueryAnswer } from './prm-queries';
 import { readPathScores } from './prm-read-scores';
 import { createBatchTokenizer } from './prm-tokenize-batch';
+import {
+  CallTokens,
+  fullScores,
+  payloadOf,
+  type CallCount,
+  type TokenizingContext,
+} from './prm-call-tokens';
 
 export interface PrmVerifierOptions {
   client: UpstreamClient;
@@ -80,9 +86,6 @@ export interface PrefixScore {
   tokens: number;
 }
 
-/** Characters per token below which no real tokenizer goes; used to skip /tokenize safely. */
-const MIN_CHARS_PER_TOKEN = 1;
-
 export function createPrmCache(maxEntries: number): LRUCache<string, PrefixScore> | null {
   return maxEntries > 0 ? new LRUCache<string, PrefixScore>({ max: maxEntries }) : null;
 }
@@ -118,10 +121,12 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
   const canCache = cache !== null && family.isCausal;
   const pathKeys = createPathKeys();
 
-  /** Upstream calls of one `score`, counted as each is made. */
-  interface CallCount {
-    calls: number;
-  }
+  const tokenizing: TokenizingContext = {
+    family,
+    batchTokenizer,
+    maxInputTokens: options.maxInputTokens,
+    upstream: client.name,
+  };
 
   return {
     async score(question, paths, signal): Promise<ScoreResult> {
@@ -142,16 +147,19 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     signal: AbortSignal | undefined,
     count: CallCount,
   ): Promise<ScoreResult> {
-    const scores: (number[] | null)[] = new Array<number[] | null>(paths.length).fill(null);
-    const keys: (string | null)[] = new Array<string | null>(paths.length).fill(null);
+    const scores: (number[] | null)[] = [];
+    const keys: (string | null)[] = [];
     // Keys are hash chains (parent key + step, see path-keys.ts), one short hash per step.
     const scope = canCache ? `${servedName}\u0000${question}` : null;
     let cachedTokens = 0;
     const pending: number[] = [];
-    paths.forEach((steps, i) => {
+    for (let i = 0; i < paths.length; i++) {
+      const steps = paths[i] as readonly string[];
+      scores.push(null);
+      keys.push(null);
       if (steps.length === 0) {
         scores[i] = [];
-        return;
+        continue;
       }
       if (canCache && scope !== null) {
         const key = pathKeys.keyOf(scope, steps);
@@ -160,11 +168,11 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         if (hit !== undefined && hit.scores.length === steps.length) {
           scores[i] = [...hit.scores];
           cachedTokens += hit.tokens;
-          return;
+          continue;
         }
       }
       pending.push(i);
-    });
+    }
     if (pending.length === 0)
       return {
         scores: scores as number[][],
@@ -174,86 +182,32 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         calls: 0,
       };
 
-    const inputs = pending.map((i) => family.render(question, paths[i] ?? []));
-    const truncated = new Set<number>();
-    const countCall = (): void => {
-      count.calls += 1;
-    };
+    const inputs: PrmInput[] = [];
+    for (const i of pending) inputs.push(family.render(question, paths[i] ?? []));
     // Ids from the scoring call itself: only for texts without swaps (a swap must be applied to
     // ids before sending), and only while the server is not known to omit them.
     const idsAfter = needsIds && queries.returnsPromptIds() !== false;
-    // Each input is tokenized upstream at most once per `score`.
-    const tokenized: (PreparedPrmTokens | undefined)[] = [];
-    /**
-     * Tokenize the inputs `ks` not tokenized yet, all in as few calls as the server allows; with
-     * `cut` their ids are fitted to `maxInputTokens` (to send), else kept whole (a text the
-     * server already took whole).
-     */
-    const tokenizeInputs = async (ks: readonly number[], cut: boolean): Promise<void> => {
-      const missing = ks.filter((k) => tokenized[k] === undefined);
-      for (const addSpecial of [false, true]) {
-        const group = missing.filter(
-          (k) => (inputs[k] as PrmInput).addSpecialTokens === addSpecial,
-        );
-        if (group.length === 0) continue;
-        const texts = group.map((k) => (inputs[k] as PrmInput).text);
-        const result = await batchTokenizer.tokenizeAll(texts, addSpecial, signal, countCall);
-        group.forEach((k, j) => {
-          const ids = result.ids[j] ?? [];
-          const tokens = preparePrmTokens(family, inputs[k] as PrmInput, ids, {
-            maxTokens: cut ? options.maxInputTokens : ids.length,
-            upstream: client.name,
-          });
-          if (tokens.droppedTokens > 0) truncated.add(pending[k] as number);
-          tokenized[k] = tokens;
-        });
-      }
-    };
-    const needsIdsFirst = needsIds && !idsAfter;
-    const indices = inputs.map((_, k) => k);
-    /**
-     * What to send as ids (null = as text): placeholder swaps, position readouts whose ids the
-     * scoring call cannot return, and with `checkLength` texts that may not fit (no real tokenizer
-     * makes fewer than one character per token) and then do not. vLLM takes a list of texts or a
-     * list of id lists, never a mix (`prompt` / `input`: `list[str] | list[list[int]]`), so once
-     * one input goes as ids, all do.
-     */
-    const prepare = async (checkLength: boolean): Promise<(PreparedPrmTokens | null)[]> => {
-      const isPlainText = (input: PrmInput): boolean =>
-        !needsIdsFirst && input.tokenSwaps.length === 0;
-      const mightOverflow = (input: PrmInput): boolean =>
-        checkLength && input.text.length / MIN_CHARS_PER_TOKEN > options.maxInputTokens;
-      await tokenizeInputs(
-        indices.filter((k) => {
-          const input = inputs[k] as PrmInput;
-          return !isPlainText(input) || mightOverflow(input);
-        }),
-        true,
-      );
-      // A text that fits and needs nothing done to its ids is sent as text (readable in logs).
-      const chosen = inputs.map((input, k) => {
-        const tokens = tokenized[k];
-        if (tokens === undefined) return null;
-        return isPlainText(input) && tokens.droppedTokens === 0 ? null : tokens;
-      });
-      const asIds = chosen.filter((tokens) => tokens !== null).length;
-      if (asIds === 0 || asIds === chosen.length) return chosen;
-      await tokenizeInputs(indices, true);
-      return inputs.map((_, k) => tokenized[k] ?? null);
-    };
+    const tokens = new CallTokens(
+      tokenizing,
+      inputs,
+      pending,
+      needsIds && !idsAfter,
+      signal,
+      count,
+    );
     const addSpecialTokens = inputs[0]?.addSpecialTokens ?? false;
     // Texts go as they are; only when the PRM rejects a length are the long ones counted and cut.
-    let prepared = await prepare(false);
-    let payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
+    let prepared = await tokens.prepare(false);
+    let payload = payloadOf(inputs, prepared);
     let answer: PrmQueryAnswer;
     try {
-      countCall();
+      count.calls += 1;
       answer = await query(payload, addSpecialTokens, signal);
     } catch (error) {
       if (!isContextLengthError(error)) throw error;
-      prepared = await prepare(true);
-      payload = inputs.map((input, k) => prepared[k]?.ids ?? input.text);
-      countCall();
+      prepared = await tokens.prepare(true);
+      payload = payloadOf(inputs, prepared);
+      count.calls += 1;
       answer = await query(payload, addSpecialTokens, signal);
     }
     const { raws } = answer;
@@ -263,81 +217,57 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         `expected ${pending.length} results, got ${raws.length}`,
       );
     }
-    if (idsAfter) {
-      // Texts sent as text: their positions come from the ids the server tokenized them to, from
-      // the answer itself or, from a server that did not return them, `/tokenize` after the call.
-      const promptIds = answer.promptIds;
-      await tokenizeInputs(
-        indices.filter((k) => prepared[k] === null && (promptIds?.[k] ?? null) === null),
-        false,
+    if (idsAfter) prepared = await tokens.afterCall(prepared, answer.promptIds);
+    const contexts: ReadScoresContext[] = [];
+    for (let k = 0; k < pending.length; k++) {
+      const sent = prepared[k] ?? null;
+      const stepCount = (paths[pending[k] as number] ?? []).length - (sent?.droppedSteps ?? 0);
+      contexts.push(
+        sent
+          ? {
+              stepCount,
+              tokenIds: sent.ids,
+              scorePositions: sent.scorePositions,
+              upstream: client.name,
+            }
+          : { stepCount, upstream: client.name },
       );
-      prepared = prepared.map((tokens, k) => {
-        if (tokens !== null) return tokens;
-        // Tokenized here or for a length check, fitted and sent whole: the same ids.
-        const known = tokenized[k];
-        if (known !== undefined) return known;
-        const ids = promptIds?.[k] ?? [];
-        // The server took the whole text: nothing to cut.
-        return preparePrmTokens(family, inputs[k] as PrmInput, ids, {
-          maxTokens: ids.length,
-          upstream: client.name,
-        });
-      });
     }
     const read = await readPathScores({
       family,
       raws,
-      contexts: pending.map((pathIndex, k) => {
-        const tokens = prepared[k] ?? null;
-        return {
-          stepCount: (paths[pathIndex] ?? []).length - (tokens?.droppedSteps ?? 0),
-          ...(tokens ? { tokenIds: tokens.ids, scorePositions: tokens.scorePositions } : {}),
-          upstream: client.name,
-        };
-      }),
+      contexts,
       reask: (ks) => {
-        countCall();
-        const again = ks.map((k) => payload[k] as string | number[]);
+        count.calls += 1;
+        const again: (string | number[])[] = [];
+        for (const k of ks) again.push(payload[k] as string | number[]);
         return query(again, addSpecialTokens, signal, PROMPT_LOGPROBS_MAX);
       },
       upstream: client.name,
     });
     const promptTokens = answer.promptTokens + read.promptTokens;
     // Saved-token accounting: the call's tokens shared over its paths by input size.
-    const totalSize = payload.reduce((sum, item) => sum + item.length, 0);
-    pending.forEach((pathIndex, k) => {
+    let totalSize = 0;
+    for (const item of payload) totalSize += item.length;
+    for (let k = 0; k < pending.length; k++) {
+      const pathIndex = pending[k] as number;
       const steps = paths[pathIndex] ?? [];
-      const pathScores = read.scores[k] ?? [];
-      // Left truncation drops the markers of the earliest steps; their scores are unknown, so
-      // reuse the first known score rather than invent one (the path is flagged as truncated).
-      const full =
-        pathScores.length < steps.length
-          ? [
-              ...Array<number>(steps.length - pathScores.length).fill(pathScores[0] ?? 0),
-              ...pathScores,
-            ]
-          : pathScores;
-      if (full.length !== steps.length) {
-        throw new InvalidUpstreamResponseError(
-          client.name,
-          `PRM returned ${pathScores.length} step scores for ${steps.length} steps`,
-        );
-      }
+      const full = fullScores(read.scores[k] ?? [], steps.length, client.name);
       scores[pathIndex] = full;
       const key = keys[pathIndex];
-      if (canCache && key !== null && key !== undefined && !truncated.has(pathIndex)) {
+      if (canCache && key !== null && key !== undefined && !tokens.truncated.has(pathIndex)) {
         const size = payload[k]?.length ?? 0;
         cache.set(key, {
           scores: [...full],
           tokens: totalSize === 0 ? 0 : Math.round((promptTokens * size) / totalSize),
         });
       }
-    });
+    }
     return {
       scores: scores as number[][],
       promptTokens,
       cachedTokens,
-      truncatedPaths: [...truncated],
+      truncatedPaths: [...tokens.truncated],
       calls: count.calls,
     };
   }

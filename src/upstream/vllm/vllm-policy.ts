@@ -29,6 +29,7 @@ import {
   tokenizeResponseSchema,
 } from './vllm-wire';
 import { isCompletionResponse, isDetokenizeResponse, isTokenizeResponse } from './vllm-wire-guards';
+import { inIndexOrder } from './in-index-order';
 
 /**
  * A chat prompt rendered by the upstream's template: the token ids at once, the text on demand
@@ -233,7 +234,7 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
           client.name,
           '/v1/chat/completions',
         );
-        const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
+        const choices = inIndexOrder(parsed.choices);
         expectOutputs(1, params.n, choices.length, client.name);
         const texts = choices.map((c) => c.message.content ?? '');
         const counts = splitTokens(parsed.usage?.completion_tokens ?? null, texts);
@@ -273,11 +274,6 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
   };
 }
 
-/** Choices by their `index` (vLLM's order is not guaranteed). */
-function byChoiceIndex(a: { index: number }, b: { index: number }): number {
-  return a.index - b.index;
-}
-
 /**
  * A completions response's choices as continuations per prompt. Module-level with plain loops:
  * it runs on every policy call, and per-call callbacks kept V8 re-optimising them.
@@ -288,7 +284,7 @@ function completionOutputs(
   n: number,
   upstream: string,
 ): GenerateResult['outputs'] {
-  const choices = [...parsed.choices].sort(byChoiceIndex);
+  const choices = inIndexOrder(parsed.choices);
   expectOutputs(prompts, n, choices.length, upstream);
   const outputs: GenerateResult['outputs'] = [];
   for (let i = 0; i < prompts; i++) outputs.push([]);

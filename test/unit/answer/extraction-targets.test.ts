@@ -3,6 +3,7 @@ import {
   findSpans,
   matchAllFrom,
   SPAN,
+  SPAN_STARTS,
   startPositions,
   TARGETS,
 } from '../../../src/answer/extraction-targets';
@@ -72,10 +73,43 @@ describe('extraction targets', () => {
       for (const target of TARGETS) {
         if (target.starts === null) continue;
         expect(
-          summary(matchAllFrom(text, target.pattern, startPositions(text, target.starts))),
+          summary(
+            matchAllFrom(
+              text,
+              target.pattern,
+              startPositions(text, target.starts, target.startsLength),
+            ),
+          ),
         ).toEqual(summary([...text.matchAll(target.pattern)]));
       }
     }
+  });
+
+  it('finds every start position, overlapping ones too, as an exec scan does', () => {
+    const byExec = (text: string, starts: RegExp): number[] => {
+      const positions: number[] = [];
+      starts.lastIndex = 0;
+      for (let found = starts.exec(text); found !== null; found = starts.exec(text)) {
+        positions.push(found.index);
+        starts.lastIndex = found.index + 1;
+      }
+      return positions;
+    };
+    const startsOf = [
+      { starts: SPAN_STARTS, length: 1 },
+      ...TARGETS.flatMap((target) =>
+        target.starts === null ? [] : [{ starts: target.starts, length: target.startsLength }],
+      ),
+    ];
+    let found = 0;
+    for (const text of [...fragmentTexts(1000), 'ANSWERanswerAnSwEr', 'final answeranswer']) {
+      for (const { starts, length } of startsOf) {
+        const positions = startPositions(text, starts, length);
+        expect(positions).toEqual(byExec(text, starts));
+        found += positions.length;
+      }
+    }
+    expect(found).toBeGreaterThan(1000);
   });
 
   it('finds the bare box from the first box to the last closing brace', () => {

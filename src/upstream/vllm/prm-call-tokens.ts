@@ -1,0 +1,197 @@
+/**
+ * The tokenization side of one PRM `score` (prm-verifier.ts): which inputs must go as ids, their
+ * `/tokenize` calls (counted), and what goes on the wire. Split from the verifier so that the
+ * usual pooling call, whose texts go as they are, makes no per-call closures.
+ */
+import { InvalidUpstreamResponseError } from '../../errors';
+import { preparePrmTokens, type PreparedPrmTokens, type PrmFamily, type PrmInput } from '../../prm';
+import type { BatchTokenizer } from './prm-tokenize-batch';
+
+/** Characters per token below which no real tokenizer goes; used to skip /tokenize safely. */
+const MIN_CHARS_PER_TOKEN = 1;
+
+/** Upstream calls of one `score`, counted as each is made. */
+export interface CallCount {
+  calls: number;
+}
+
+/** What tokenizing a `score`'s inputs needs from its verifier. */
+export interface TokenizingContext {
+  family: PrmFamily;
+  batchTokenizer: BatchTokenizer;
+  maxInputTokens: number;
+  upstream: string;
+}
+
+/** What goes on the wire per input: its ids where prepared, else its text. */
+export function payloadOf(
+  inputs: readonly PrmInput[],
+  prepared: readonly (PreparedPrmTokens | null)[],
+): (string | number[])[] {
+  const payload: (string | number[])[] = [];
+  for (let k = 0; k < inputs.length; k++)
+    payload.push(prepared[k]?.ids ?? (inputs[k] as PrmInput).text);
+  return payload;
+}
+
+/**
+ * One score per step. Left truncation drops the markers of the earliest steps; their scores are
+ * unknown, so the first known score is reused rather than invented (the path is flagged as
+ * truncated).
+ */
+export function fullScores(pathScores: number[], stepCount: number, upstream: string): number[] {
+  const full =
+    pathScores.length < stepCount
+      ? [...Array<number>(stepCount - pathScores.length).fill(pathScores[0] ?? 0), ...pathScores]
+      : pathScores;
+  if (full.length !== stepCount) {
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      `PRM returned ${pathScores.length} step scores for ${stepCount} steps`,
+    );
+  }
+  return full;
+}
+
+/**
+ * The tokenization of one `score`'s inputs: each is tokenized upstream at most once, only where
+ * its ids must be known. A class, not closures made per call: it runs on every PRM call, and
+ * per-call closures lost their optimised code whenever a GC found none alive. Inputs sent as
+ * text whose ids nothing needs (the usual pooling case) never tokenize.
+ */
+export class CallTokens {
+  /** Paths (by index in `paths`) whose input was cut to fit. */
+  readonly truncated = new Set<number>();
+  private readonly tokenized: (PreparedPrmTokens | undefined)[] = [];
+
+  constructor(
+    private readonly context: TokenizingContext,
+    private readonly inputs: readonly PrmInput[],
+    private readonly pending: readonly number[],
+    /** Position readouts whose ids the scoring call cannot return: tokenized before sending. */
+    private readonly needsIdsFirst: boolean,
+    private readonly signal: AbortSignal | undefined,
+    private readonly count: CallCount,
+  ) {}
+
+  /**
+   * What to send as ids (null = as text): placeholder swaps, position readouts whose ids the
+   * scoring call cannot return, and with `checkLength` texts that may not fit (no real tokenizer
+   * makes fewer than one character per token) and then do not. vLLM takes a list of texts or a
+   * list of id lists, never a mix (`prompt` / `input`: `list[str] | list[list[int]]`), so once
+   * one input goes as ids, all do.
+   */
+  async prepare(checkLength: boolean): Promise<(PreparedPrmTokens | null)[]> {
+    const toTokenize: number[] = [];
+    for (let k = 0; k < this.inputs.length; k++) {
+      const input = this.inputs[k] as PrmInput;
+      if (!this.isPlainText(input) || (checkLength && this.mightOverflow(input)))
+        toTokenize.push(k);
+    }
+    if (toTokenize.length > 0) await this.tokenizeInputs(toTokenize, true);
+    // A text that fits and needs nothing done to its ids is sent as text (readable in logs).
+    const chosen: (PreparedPrmTokens | null)[] = [];
+    let asIds = 0;
+    for (let k = 0; k < this.inputs.length; k++) {
+      const tokens = this.tokenized[k];
+      const sendsIds =
+        tokens !== undefined &&
+        !(this.isPlainText(this.inputs[k] as PrmInput) && tokens.droppedTokens === 0);
+      chosen.push(sendsIds ? tokens : null);
+      if (sendsIds) asIds += 1;
+    }
+    if (asIds === 0 || asIds === chosen.length) return chosen;
+    await this.tokenizeInputs(this.allInputs(), true);
+    const all: (PreparedPrmTokens | null)[] = [];
+    for (let k = 0; k < this.inputs.length; k++) all.push(this.tokenized[k] ?? null);
+    return all;
+  }
+
+  /**
+   * After a call that sent texts: their positions come from the ids the server tokenized them
+   * to, from the answer itself or, from a server that did not return them, `/tokenize` now.
+   */
+  async afterCall(
+    prepared: readonly (PreparedPrmTokens | null)[],
+    promptIds: readonly (readonly number[] | null)[] | null,
+  ): Promise<(PreparedPrmTokens | null)[]> {
+    const missing: number[] = [];
+    for (let k = 0; k < this.inputs.length; k++)
+      if (prepared[k] === null && (promptIds?.[k] ?? null) === null) missing.push(k);
+    if (missing.length > 0) await this.tokenizeInputs(missing, false);
+    const { family, upstream } = this.context;
+    const after: (PreparedPrmTokens | null)[] = [];
+    for (let k = 0; k < this.inputs.length; k++) {
+      const tokens = prepared[k] ?? null;
+      if (tokens !== null) {
+        after.push(tokens);
+        continue;
+      }
+      // Tokenized here or for a length check, fitted and sent whole: the same ids.
+      const known = this.tokenized[k];
+      if (known !== undefined) {
+        after.push(known);
+        continue;
+      }
+      const ids = promptIds?.[k] ?? [];
+      // The server took the whole text: nothing to cut.
+      after.push(
+        preparePrmTokens(family, this.inputs[k] as PrmInput, ids, {
+          maxTokens: ids.length,
+          upstream,
+        }),
+      );
+    }
+    return after;
+  }
+
+  private isPlainText(input: PrmInput): boolean {
+    return !this.needsIdsFirst && input.tokenSwaps.length === 0;
+  }
+
+  private mightOverflow(input: PrmInput): boolean {
+    return input.text.length / MIN_CHARS_PER_TOKEN > this.context.maxInputTokens;
+  }
+
+  private allInputs(): number[] {
+    const all: number[] = [];
+    for (let k = 0; k < this.inputs.length; k++) all.push(k);
+    return all;
+  }
+
+  /**
+   * Tokenize the inputs `ks` not tokenized yet, all in as few calls as the server allows; with
+   * `cut` their ids are fitted to `maxInputTokens` (to send), else kept whole (a text the
+   * server already took whole).
+   */
+  private async tokenizeInputs(ks: readonly number[], cut: boolean): Promise<void> {
+    const { family, batchTokenizer, maxInputTokens, upstream } = this.context;
+    const count = this.count;
+    const countCall = (): void => {
+      count.calls += 1;
+    };
+    for (const addSpecial of [false, true]) {
+      const group: number[] = [];
+      for (const k of ks)
+        if (
+          this.tokenized[k] === undefined &&
+          (this.inputs[k] as PrmInput).addSpecialTokens === addSpecial
+        )
+          group.push(k);
+      if (group.length === 0) continue;
+      const texts: string[] = [];
+      for (const k of group) texts.push((this.inputs[k] as PrmInput).text);
+      const result = await batchTokenizer.tokenizeAll(texts, addSpecial, this.signal, countCall);
+      for (let j = 0; j < group.length; j++) {
+        const k = group[j] as number;
+        const ids = result.ids[j] ?? [];
+        const tokens = preparePrmTokens(family, this.inputs[k] as PrmInput, ids, {
+          maxTokens: cut ? maxInputTokens : ids.length,
+          upstream,
+        });
+        if (tokens.droppedTokens > 0) this.truncated.add(this.pending[k] as number);
+        this.tokenized[k] = tokens;
+      }
+    }
+  }
+}
