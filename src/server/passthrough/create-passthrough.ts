@@ -6,13 +6,18 @@
  * answers checked when bounded (relay-json-answer.ts). The model name is the client's both ways:
  * the upstream gets its served name, the client reads back the name it sent.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '../../errors';
 import type { Admission } from '../admission';
 import { decodeBodyBytes } from '../body/decode-body';
 import { receiveBody, type BodyLimits } from '../read-json-body';
 import { sendJson } from '../send-json';
-import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
+import {
+  abortErrorOf,
+  createForwarder,
+  type PassthroughUpstream,
+  type RetryRunner,
+} from './forward-request';
 import {
   mapBrokenAnswer,
   mapUpstreamFailure,
@@ -227,10 +232,13 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
     );
     const release = await admit(response);
     const controller = new AbortController();
+    let attempt: ClientRequest | null = null;
     // However the response ends, the slot is released; a client gone early cancels the upstream.
     response.once('close', () => {
       release();
-      if (!response.writableFinished) controller.abort();
+      if (response.writableFinished) return;
+      controller.abort();
+      attempt?.destroy(abortErrorOf(controller.signal));
     });
     let upstream: IncomingMessage;
     try {
@@ -242,6 +250,9 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
         contentEncoding,
         accept: request.headers.accept,
         signal: controller.signal,
+        onAttempt: (current) => {
+          attempt = current;
+        },
       });
     } catch (error) {
       if (controller.signal.aborted) throw error;
