@@ -6,18 +6,14 @@
  * answers checked when bounded (relay-json-answer.ts). The model name is the client's both ways:
  * the upstream gets its served name, the client reads back the name it sent.
  */
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '../../errors';
 import type { Admission } from '../admission';
 import { decodeBodyBytes } from '../body/decode-body';
 import { receiveBody, type BodyLimits } from '../read-json-body';
 import { sendJson } from '../send-json';
-import {
-  abortErrorOf,
-  createForwarder,
-  type PassthroughUpstream,
-  type RetryRunner,
-} from './forward-request';
+import { ClientDeparture } from './client-departure';
+import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
 import {
   mapBrokenAnswer,
   mapUpstreamFailure,
@@ -231,14 +227,11 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       servedNames,
     );
     const release = await admit(response);
-    const controller = new AbortController();
-    let attempt: ClientRequest | null = null;
+    const departure = new ClientDeparture();
     // However the response ends, the slot is released; a client gone early cancels the upstream.
     response.once('close', () => {
       release();
-      if (response.writableFinished) return;
-      controller.abort();
-      attempt?.destroy(abortErrorOf(controller.signal));
+      if (!response.writableFinished) departure.leave();
     });
     let upstream: IncomingMessage;
     try {
@@ -249,13 +242,10 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
         contentType: request.headers['content-type'],
         contentEncoding,
         accept: request.headers.accept,
-        signal: controller.signal,
-        onAttempt: (current) => {
-          attempt = current;
-        },
+        departure,
       });
     } catch (error) {
-      if (controller.signal.aborted) throw error;
+      if (departure.isGone) throw error;
       send(response, mapUpstreamFailure(error));
       return;
     }

@@ -8,6 +8,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { isAbortError } from '../../util';
+import { departureError, type ClientDeparture } from './client-departure';
 
 export interface PassthroughUpstream {
   /** Base URL of the policy server (its `/v1` routes are forwarded). */
@@ -26,14 +27,8 @@ export interface ForwardInput {
   contentType: string | undefined;
   contentEncoding: string | undefined;
   accept: string | undefined;
-  /** Stops retries; checked before each attempt. */
-  signal: AbortSignal;
-  /**
-   * Told each attempt's request: the caller destroys it when the client leaves. (Handing the
-   * signal to `http.request` would cost an abort listener, stream plumbing and their removal on
-   * every request, a visible share of a short passthrough's CPU.)
-   */
-  onAttempt: (request: http.ClientRequest) => void;
+  /** The client leaving: checked before each attempt, which it destroys if it is in flight. */
+  departure: ClientDeparture;
 }
 
 export type RetryRunner = <T>(
@@ -53,8 +48,8 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
 
   function once(input: ForwardInput): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      if (input.signal.aborted) {
-        reject(abortErrorOf(input.signal));
+      if (input.departure.isGone) {
+        reject(departureError());
         return;
       }
       const headers: http.OutgoingHttpHeaders = {
@@ -75,7 +70,8 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
         headers,
         agent,
       });
-      input.onAttempt(request);
+      // Not `signal`: an abort listener and stream plumbing per request, for a rare event.
+      input.departure.track(request);
       const timer = setTimeout(() => {
         request.destroy(new UpstreamTimeoutError('passthrough', upstream.timeoutMs));
       }, upstream.timeoutMs);
@@ -112,7 +108,10 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
     forward(input: ForwardInput): Promise<IncomingMessage> {
       return retry(() => once(input), {
         retries: upstream.retries,
-        signal: input.signal,
+        // Read only when a retry waits: most requests never make the signal.
+        get signal() {
+          return input.departure.signal;
+        },
         shouldRetry,
       });
     },
@@ -120,14 +119,6 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
       agent.destroy();
     },
   };
-}
-
-/** What `http.request` rejects with when its signal fires: the signal's reason as the cause. */
-export function abortErrorOf(signal: AbortSignal): Error {
-  const error = new Error('The operation was aborted', { cause: signal.reason });
-  error.name = 'AbortError';
-  (error as NodeJS.ErrnoException).code = 'ABORT_ERR';
-  return error;
 }
 
 /** A failure before any answer byte (connection, 502/503/504) is retried; a timeout is not. */
