@@ -65,8 +65,13 @@ function skipSpace(bytes: Buffer, at: number, end: number): number {
   return at;
 }
 
-/** Where the string opened at `open` ends (after its closing quote), or -1 when it is invalid. */
+/**
+ * Whether the string `stringEnd` read last held an escape. Module state rather than a returned
+ * pair: the check runs on every stream event and allocates nothing per string.
+ */
 let sawEscape = false;
+
+/** Where the string opened at `open` ends (after its closing quote), or -1 when it is invalid. */
 function stringEnd(bytes: Buffer, open: number, end: number): number {
   sawEscape = false;
   let at = open + 1;
