@@ -226,8 +226,10 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   });
   const requestSecondsSeries = createHistogramSeries(requestSeconds);
   const upstreamSecondsSeries = createHistogramSeries(upstreamSeconds);
-  const upstreamCallSeries = new Map<string, { calls: CounterSeries; seconds: HistogramSeries }>();
-  const requestSeriesCache = new Map<string, RequestSeries>();
+  // Bound series by label, one map level per label: looked up on every request and upstream
+  // call, where joining the labels into one key cost a string built and hashed each time.
+  const upstreamCallSeries: Nested<Nested<Map<string, BoundUpstreamCall>>> = new Map();
+  const requestSeriesCache: Nested<Nested<Map<string, RequestSeries>>> = new Map();
   return {
     registry,
     shadowRuns,
@@ -246,21 +248,21 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     policyTokens,
     prmTokens,
     recordUpstreamCall(event) {
-      const key = `${event.upstream}\u0000${event.path}\u0000${event.outcome}`;
-      let bound = upstreamCallSeries.get(key);
+      const byOutcome = nested(nested(upstreamCallSeries, event.upstream), event.path);
+      let bound = byOutcome.get(event.outcome);
       if (!bound) {
         bound = {
           calls: pendingUpstreamCalls.series([event.upstream, event.path, event.outcome]),
           seconds: upstreamSecondsSeries([event.upstream, event.path]),
         };
-        upstreamCallSeries.set(key, bound);
+        byOutcome.set(event.outcome, bound);
       }
       bound.calls.inc();
       bound.seconds.observe(event.durationMs / 1000);
     },
     requestSeries(route, model, strategy) {
-      const key = `${route}\u0000${model}\u0000${strategy}`;
-      const cached = requestSeriesCache.get(key);
+      const byStrategy = nested(nested(requestSeriesCache, route), model);
+      const cached = byStrategy.get(strategy);
       if (cached) return cached;
       const seconds = requestSecondsSeries([route, strategy]);
       // Statuses are few (200, the 4xx/5xx of the error table): one series each, made on first use.
@@ -276,8 +278,25 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
           seconds.observe(secondsTaken);
         },
       };
-      requestSeriesCache.set(key, series);
+      byStrategy.set(strategy, series);
       return series;
     },
   };
+}
+
+interface BoundUpstreamCall {
+  calls: CounterSeries;
+  seconds: HistogramSeries;
+}
+
+type Nested<Inner> = Map<string, Inner>;
+
+/** The inner map under `key`, made on first use. */
+function nested<Value>(outer: Map<string, Map<string, Value>>, key: string): Map<string, Value> {
+  let inner = outer.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    outer.set(key, inner);
+  }
+  return inner;
 }

@@ -29,12 +29,6 @@ export interface ShutdownControl {
   inFlight(): number;
 }
 
-interface InFlight {
-  request: IncomingMessage;
-  response: ServerResponse;
-  started: number;
-}
-
 const SHUTTING_DOWN = JSON.stringify({
   error: {
     message: 'The server is shutting down; retry on another instance.',
@@ -45,7 +39,9 @@ const SHUTTING_DOWN = JSON.stringify({
 });
 
 export function createShutdownControl(logger: Logger, registry?: Registry): ShutdownControl {
-  const running = new Set<InFlight>();
+  // In-flight responses and when each started. One shared 'close' listener (`this` is the
+  // response), so tracking a request allocates no closure or record of its own.
+  const running = new Map<ServerResponse, number>();
   if (registry) {
     // What a drain would wait for (and what a scrape shows of the load right now).
     new Gauge({
@@ -62,14 +58,14 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
   let drained = 0;
   let onIdle: (() => void) | null = null;
 
-  const settle = (entry: InFlight): void => {
-    if (!running.delete(entry)) return;
+  function settle(this: ServerResponse): void {
+    if (!running.delete(this)) return;
     if (!isDraining) return;
     drained++;
     // Its connection is idle now (keep-alive): close it rather than wait for the client.
     server?.closeIdleConnections();
     if (running.size === 0) onIdle?.();
-  };
+  }
 
   return {
     wrap(listener) {
@@ -83,9 +79,8 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
           response.end(SHUTTING_DOWN);
           return;
         }
-        const entry: InFlight = { request, response, started: performance.now() };
-        running.add(entry);
-        response.once('close', () => settle(entry));
+        running.set(response, performance.now());
+        response.on('close', settle);
         listener(request, response);
       };
     },
@@ -103,7 +98,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       });
       server?.closeIdleConnections();
       // A response not yet started tells its client the connection ends with it.
-      for (const { response } of running)
+      for (const response of running.keys())
         if (!response.headersSent) response.setHeader('connection', 'close');
       if (running.size > 0) {
         let timer: NodeJS.Timeout | undefined;
@@ -116,7 +111,8 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       }
       const finished = drained;
       const left = [...running];
-      for (const { request, response, started: since } of left) {
+      for (const [response, since] of left) {
+        const request = response.req;
         logger.error(
           {
             reqId: requestIdOf(response),

@@ -23,6 +23,14 @@ function bigAnswer(size: number): string {
   return head + 'x'.repeat(Math.max(0, size - head.length - tail.length)) + tail;
 }
 
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+const hangEntered = deferred();
+const hangClosed = deferred();
+
 const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
   cut: (response) => {
     const body = '{"id":"cmpl-1","object":"text_completion","choices":[{"index":0,"te';
@@ -50,6 +58,11 @@ const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
     const cut = body.indexOf(SERVED) + 5;
     response.write(body.slice(0, cut));
     setTimeout(() => response.end(body.slice(cut)), 5);
+  },
+  // Never answers; the test watches the upstream connection close when the client leaves.
+  hang: (response) => {
+    response.once('close', () => hangClosed.resolve());
+    hangEntered.resolve();
   },
   ok: (response) => {
     const body = `{"id":"cmpl-1","object":"text_completion","model":"${SERVED}","choices":[]}`;
@@ -139,5 +152,24 @@ describe('broken and huge JSON answers through the passthrough', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toMatchObject({ model: CLIENT });
     expect(new Set(seenModels)).toEqual(new Set([SERVED]));
+  });
+
+  it('cancels the upstream request when the client leaves before the answer', async () => {
+    const target = new URL(url);
+    const client = http.request({
+      host: target.hostname,
+      port: target.port,
+      method: 'POST',
+      path: '/v1/completions',
+      headers: { 'content-type': 'application/json' },
+      agent: false,
+    });
+    client.on('error', () => undefined);
+    client.end(JSON.stringify({ model: CLIENT, prompt: 'hang', max_tokens: 4 }));
+    await hangEntered.promise;
+    client.destroy();
+    await hangClosed.promise;
+    // Still serving.
+    expect((await ask('ok')).status).toBe(200);
   });
 });

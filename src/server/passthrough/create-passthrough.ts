@@ -12,6 +12,7 @@ import type { Admission } from '../admission';
 import { decodeBodyBytes } from '../body/decode-body';
 import { receiveBody, type BodyLimits } from '../read-json-body';
 import { sendJson } from '../send-json';
+import { ClientDeparture } from './client-departure';
 import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
 import {
   mapBrokenAnswer,
@@ -226,11 +227,11 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       servedNames,
     );
     const release = await admit(response);
-    const controller = new AbortController();
+    const departure = new ClientDeparture();
     // However the response ends, the slot is released; a client gone early cancels the upstream.
     response.once('close', () => {
       release();
-      if (!response.writableFinished) controller.abort();
+      if (!response.writableFinished) departure.leave();
     });
     let upstream: IncomingMessage;
     try {
@@ -241,10 +242,10 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
         contentType: request.headers['content-type'],
         contentEncoding,
         accept: request.headers.accept,
-        signal: controller.signal,
+        departure,
       });
     } catch (error) {
-      if (controller.signal.aborted) throw error;
+      if (departure.isGone) throw error;
       send(response, mapUpstreamFailure(error));
       return;
     }

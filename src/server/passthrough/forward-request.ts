@@ -8,6 +8,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { isAbortError } from '../../util';
+import { departureError, type ClientDeparture } from './client-departure';
 
 export interface PassthroughUpstream {
   /** Base URL of the policy server (its `/v1` routes are forwarded). */
@@ -26,7 +27,8 @@ export interface ForwardInput {
   contentType: string | undefined;
   contentEncoding: string | undefined;
   accept: string | undefined;
-  signal: AbortSignal;
+  /** The client leaving: checked before each attempt, which it destroys if it is in flight. */
+  departure: ClientDeparture;
 }
 
 export type RetryRunner = <T>(
@@ -46,6 +48,10 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
 
   function once(input: ForwardInput): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
+      if (input.departure.isGone) {
+        reject(departureError());
+        return;
+      }
       const headers: http.OutgoingHttpHeaders = {
         'content-length': input.body.length,
         // Uncompressed, so error bodies and stream events can be checked.
@@ -63,8 +69,9 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
         path: prefix + input.target,
         headers,
         agent,
-        signal: input.signal,
       });
+      // Not `signal`: an abort listener and stream plumbing per request, for a rare event.
+      input.departure.track(request);
       const timer = setTimeout(() => {
         request.destroy(new UpstreamTimeoutError('passthrough', upstream.timeoutMs));
       }, upstream.timeoutMs);
@@ -101,7 +108,10 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
     forward(input: ForwardInput): Promise<IncomingMessage> {
       return retry(() => once(input), {
         retries: upstream.retries,
-        signal: input.signal,
+        // Read only when a retry waits: most requests never make the signal.
+        get signal() {
+          return input.departure.signal;
+        },
         shouldRetry,
       });
     },

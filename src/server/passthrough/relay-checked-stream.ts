@@ -6,11 +6,13 @@
  * event and `[DONE]`, so a client never takes a cut stream for a complete one.
  *
  * When the client asked under another name than the upstream serves, each event's `model` names
- * the client's (the event is already parsed for the check; only its line is rewritten).
+ * the client's, swapped in place on the bytes (events with unusual spacing or escaped keys are
+ * parsed and their line rewritten).
  *
  * Kept apart from the chat relay (routes/relay-chat-stream.ts), which is tuned for the hot path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkEventJson, isBytes } from './check-event-json';
 
 /** The upstream's served name and the name the client asked for, when they differ. */
 export interface ModelRename {
@@ -98,8 +100,9 @@ interface EventVerdict {
 }
 
 /**
- * The fast path works on the bytes: only each `data:` payload is decoded, for the JSON check.
- * `served` is the compact `"model":"<served>"` bytes when the name is to be swapped.
+ * The fast path works on the bytes: each `data:` payload is checked in place (check-event-json.ts),
+ * nothing decoded or parsed. `served` is the compact `"model":"<served>"` bytes when the name is to
+ * be swapped.
  */
 function checkEvent(
   bytes: Buffer,
@@ -115,20 +118,28 @@ function checkEvent(
   while (lineStart < end) {
     let lineEnd = bytes.indexOf(NEWLINE, lineStart);
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-    if (bytes.compare(DATA_FIELD, 0, 5, lineStart, Math.min(lineStart + 5, lineEnd)) === 0) {
+    if (isBytes(bytes, lineStart, Math.min(lineStart + 5, lineEnd), DATA_FIELD)) {
       const payloadStart = lineStart + (bytes[lineStart + 5] === SPACE ? 6 : 5);
-      const payload = bytes.toString('utf8', payloadStart, lineEnd);
-      if (payload === '[DONE]') isDone = true;
+      if (isBytes(bytes, payloadStart, lineEnd, DONE_PAYLOAD)) isDone = true;
       else {
-        const record = parseRecord(payload);
-        if (record === null) return null;
-        const isRenamed = rename !== null && record.model === rename.served;
-        const at = isRenamed && served !== null ? bytes.indexOf(served, payloadStart) : -1;
+        const facts = checkEventJson(bytes, payloadStart, lineEnd);
+        if (facts === null) return null;
+        const isRenamed =
+          rename !== null &&
+          served !== null &&
+          facts.modelStart >= 0 &&
+          isServedName(bytes, facts.modelStart, facts.modelEnd, rename, served);
+        // The served name right after a compact `"model":`, and no other swap in this event.
+        const at = facts.modelStart - MODEL_FIELD.length;
         const isSwappable =
-          isRenamed && swapAt < 0 && at >= 0 && at + (served?.length ?? 0) <= lineEnd;
-        if (record.error !== undefined) isError = true;
-        // Flat errors, a second name in one event, unusual spacing: rewrite the event as text.
-        if (record.object === 'error' || (isRenamed && !isSwappable)) {
+          isRenamed &&
+          swapAt < 0 &&
+          at >= payloadStart &&
+          isBytes(bytes, at, facts.modelStart, MODEL_FIELD);
+        if (facts.hasError) isError = true;
+        // Escaped keys, flat errors, a second name in one event, unusual spacing: rewrite the
+        // event as text (parsed, as JSON.parse reads it).
+        if (facts.hasEscapedKey || facts.isFlatError || (isRenamed && !isSwappable)) {
           const text = rewriteEvent(bytes.toString('utf8', start, end), rename);
           return text === null
             ? null
@@ -140,6 +151,26 @@ function checkEvent(
     lineStart = lineEnd + 1;
   }
   return { swapAt, text: null, isDone, isError };
+}
+
+const DONE_PAYLOAD = Buffer.from('[DONE]');
+const MODEL_FIELD = Buffer.from('"model":');
+
+/**
+ * The JSON string at bytes [start, end) (quotes included, no escapes) is the served name. Its
+ * bytes are the name's UTF-8 unless they are invalid UTF-8, which decodes to U+FFFD: a name
+ * holding U+FFFD is compared decoded.
+ */
+function isServedName(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  rename: ModelRename,
+  served: Buffer,
+): boolean {
+  if (rename.served.includes('\uFFFD'))
+    return bytes.toString('utf8', start + 1, end - 1) === rename.served;
+  return isBytes(bytes, start, end, served, MODEL_FIELD.length);
 }
 
 export function relayCheckedStream(

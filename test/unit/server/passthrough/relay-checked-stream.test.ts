@@ -108,4 +108,35 @@ describe('relayCheckedStream', () => {
     expect(payloads[1]).toContain('upstream_stream_broken');
     expect(payloads[2]).toBe('data: [DONE]');
   });
+
+  it('swaps only the top-level model, and reads escaped keys as JSON.parse does', async () => {
+    // A nested `"model"` equal to the served name is content, not the event's model.
+    const nested = `data: {"id":"c1","model":"other","choices":[{"model":"${RENAME.served}"}]}\n\n`;
+    // `mod\u0065l` is the key `model`; `\u0065rror` makes a flat error.
+    const escaped = `data: {"id":"c2","mod\\u0065l":"${RENAME.served}","choices":[]}\n\n`;
+    const flat = 'data: {"object":"\\u0065rror","message":"boom"}\n\n';
+    const { text, outcome } = await relay([Buffer.from(nested + escaped + flat)], RENAME);
+    const payloads = text
+      .split('\n\n')
+      .filter((part) => part.startsWith('data: {'))
+      .map((part) => JSON.parse(part.slice(6)) as Record<string, unknown>);
+    expect(payloads[0]).toEqual({
+      id: 'c1',
+      model: 'other',
+      choices: [{ model: RENAME.served }],
+    });
+    expect(payloads[1]).toMatchObject({ id: 'c2', model: RENAME.client });
+    expect(payloads[2]).toEqual({
+      error: { message: 'boom', type: 'server_error', param: null, code: 'upstream_error' },
+    });
+    expect(outcome).toBe('upstream-error-event');
+  });
+
+  it('breaks the stream on payloads JSON.parse refuses: scalars, bad numbers, raw control bytes', async () => {
+    for (const bad of ['"text"', '{"a":01}', '{"a":"\u0001"}', '{"a":1,}', '{"a":tru}']) {
+      const { text, outcome } = await relay([Buffer.from(event('a') + `data: ${bad}\n\n`)], null);
+      expect({ bad, outcome }).toEqual({ bad, outcome: 'broken' });
+      expect(text).toContain('upstream_stream_broken');
+    }
+  });
 });
