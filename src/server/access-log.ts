@@ -6,13 +6,10 @@
  * Why not pino-http: it builds a child logger and serialises the whole request and response
  * (headers, through a redaction pass) for every request, which was ~10% of the proxy's CPU on
  * a plain chat passthrough. This line carries no headers at all, so there is nothing to redact.
- * Its fields are known, so the line is formatted here, byte for byte as pino would write it, and
- * handed to the logger's own stream (`accessLineWriter`); a logger set up with anything that
- * changes lines (mixins, formatters, hooks, redaction, a nested key) logs through pino instead.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 
 export interface AccessLogOptions {
   logger: Logger;
@@ -48,63 +45,11 @@ export function requestIdOf(response: ServerResponse): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-const LEVELS = { debug: 20, info: 30, error: 50 } as const;
-type AccessLevel = keyof typeof LEVELS;
-
-/** Writes one access line; null when this logger's lines must go through pino itself. */
-type LineWriter = (level: AccessLevel, line: AccessLine) => void;
-
-/**
- * A writer that formats the access line as pino's `logger[level](line, 'request completed')`
- * would (level, time, the logger's bindings, the fields in order, the message), or null when the
- * logger changes lines in a way this does not reproduce.
- */
-export function accessLineWriter(logger: Logger): LineWriter | null {
-  const symbols = pino.symbols;
-  const fields = logger as unknown as Record<symbol, unknown>;
-  const stream = fields[symbols.streamSym] as { write(line: string): unknown } | undefined;
-  const formatters = fields[symbols.formattersSym] as { log?: unknown } | undefined;
-  const hooks = fields[symbols.hooksSym] as { streamWrite?: unknown } | undefined;
-  const stringifiers = fields[symbols.stringifiersSym] as object | undefined;
-  const levelCache = fields[symbols.lsCacheSym] as Record<number, string> | undefined;
-  const time = fields[symbols.timeSym] as (() => string) | undefined;
-  const chindings = fields[symbols.chindingsSym];
-  const end = fields[symbols.endSym];
-  if (
-    stream === undefined ||
-    typeof stream.write !== 'function' ||
-    (stream as Record<symbol, unknown>)[symbols.needsMetadataGsym] === true ||
-    fields[symbols.mixinSym] !== undefined ||
-    fields[(symbols as unknown as Record<string, symbol>).msgPrefixSym as symbol] !== undefined ||
-    fields[symbols.nestedKeySym] !== null ||
-    fields[symbols.messageKeySym] !== 'msg' ||
-    formatters?.log !== undefined ||
-    hooks?.streamWrite !== undefined ||
-    stringifiers === undefined ||
-    Reflect.ownKeys(stringifiers).length > 0 ||
-    levelCache === undefined ||
-    typeof time !== 'function' ||
-    typeof chindings !== 'string' ||
-    typeof end !== 'string'
-  )
-    return null;
-  const boundTime = time.bind(logger);
-  return (level, line) => {
-    // Field order as pino writes them: level, time, bindings, the line's own keys, the message.
-    stream.write(
-      `${levelCache[LEVELS[level]] ?? ''}${boundTime()}${chindings},"reqId":${JSON.stringify(line.reqId)},"method":${JSON.stringify(line.method)},"url":${JSON.stringify(line.url)},"status":${line.status},"durationMs":${line.durationMs}${line.aborted === true ? ',"aborted":true' : ''},"msg":"request completed"${end}`,
-    );
-  };
-}
-
 export function createAccessLog(options: AccessLogOptions) {
   const { logger } = options;
   const now = options.now ?? (() => performance.now());
   const quiet = new Set(options.quietPaths ?? []);
   const headers = Object.entries(options.headers ?? {});
-  const writeLine =
-    accessLineWriter(logger) ??
-    ((level: AccessLevel, line: AccessLine) => logger[level](line, 'request completed'));
   /** Usable as middleware; `next` is optional so a handler can log and go on in one layer. */
   return function accessLog(
     request: IncomingMessage,
@@ -121,11 +66,7 @@ export function createAccessLog(options: AccessLogOptions) {
     const url = pathOf(request.url ?? '');
     // 'close' fires once for every response, finished or not; a response cut short is logged too.
     response.on('close', () => {
-      const level: AccessLevel = quiet.has(url)
-        ? 'debug'
-        : response.statusCode >= 500
-          ? 'error'
-          : 'info';
+      const level = quiet.has(url) ? 'debug' : response.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const line: AccessLine = {
         reqId: id,
@@ -135,7 +76,7 @@ export function createAccessLog(options: AccessLogOptions) {
         durationMs: Math.round((now() - started) * 1000) / 1000,
       };
       if (!response.writableFinished) line.aborted = true;
-      writeLine(level, line);
+      logger[level](line, 'request completed');
     });
     next?.();
   };

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { accessLineWriter, createAccessLog, requestIdOf } from '../../../src/server/access-log';
+import { createAccessLog, requestIdOf } from '../../../src/server/access-log';
 
 interface Line {
   level: number;
@@ -123,61 +123,5 @@ describe('createAccessLog', () => {
     await new Promise((resolve) => server.close(resolve));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ url: '/hang', aborted: true });
-  });
-});
-
-describe('accessLineWriter', () => {
-  /** A logger writing into `out`, with a fixed clock so two lines can be compared byte for byte. */
-  function capture(options: pino.LoggerOptions = {}): { logger: pino.Logger; out: string[] } {
-    const out: string[] = [];
-    const sink = {
-      write(line: string) {
-        out.push(line);
-      },
-    };
-    const logger = pino({ level: 'debug', timestamp: () => ',"time":42', ...options }, sink);
-    return { logger, out };
-  }
-
-  const lines = [
-    { reqId: 'a1', method: 'POST', url: '/v1/chat/completions', status: 200, durationMs: 1.234 },
-    { reqId: 'b.2:c-3', method: 'GET', url: '/p"a\\th/é\u0001😀', status: 502, durationMs: 0 },
-    {
-      reqId: 'x',
-      method: 'POST',
-      url: '/v1/completions',
-      status: 499,
-      durationMs: 12,
-      aborted: true,
-    },
-  ];
-
-  it.each([
-    ['a plain logger', {}],
-    ['bindings in base', { base: { service: 'tts-proxy' } }],
-    ['no base', { base: null }],
-  ])('writes the bytes pino writes, with %s', (_name, options: pino.LoggerOptions) => {
-    const fast = capture(options);
-    const slow = capture(options);
-    const write = accessLineWriter(fast.logger.child({ component: 'http' }));
-    const child = slow.logger.child({ component: 'http' });
-    expect(write).not.toBeNull();
-    for (const line of lines)
-      for (const level of ['debug', 'info', 'error'] as const) {
-        write?.(level, line);
-        child[level](line, 'request completed');
-      }
-    expect(fast.out).toHaveLength(lines.length * 3);
-    expect(fast.out).toEqual(slow.out);
-  });
-
-  it('leaves lines to pino when the logger changes them', () => {
-    expect(accessLineWriter(capture({ mixin: () => ({ extra: 1 }) }).logger)).toBeNull();
-    expect(
-      accessLineWriter(capture({ formatters: { log: (object) => object } }).logger),
-    ).toBeNull();
-    expect(accessLineWriter(capture({ redact: ['url'] }).logger)).toBeNull();
-    expect(accessLineWriter(capture({ nestedKey: 'payload' }).logger)).toBeNull();
-    expect(accessLineWriter(capture({ messageKey: 'message' }).logger)).toBeNull();
   });
 });
