@@ -4,6 +4,7 @@
  * from tts/ (or `auto`'s, src/select/auto-search.ts), then vote and account (vote-and-account).
  * Route → `solveChat` → method: the whole path of a TTS request.
  */
+import { setMaxListeners } from 'node:events';
 import type { GroupingService, GroupingSession } from '../answer';
 import { createLocalGroupingService } from '../answer';
 import type { AutoDecision } from '../select';
@@ -253,6 +254,10 @@ export function abortOnClientOrDeadline(
   timeoutMs: number,
 ): RequestAbort {
   const controller = new AbortController();
+  // Every upstream call in flight listens on this signal, and a search fans out by design (a PRM
+  // before vLLM 0.10.2 tokenizes each path, up to tts.max_budget at once): Node's default of 10
+  // would print a leak warning. The signal lives for one request and its listeners go with it.
+  setMaxListeners(0, controller.signal);
   let isDeadlinePassed = false;
   const timer = setTimeout(() => {
     isDeadlinePassed = true;

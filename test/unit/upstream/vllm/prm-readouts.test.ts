@@ -1,3 +1,5 @@
+import { getMaxListeners } from 'node:events';
+import { abortOnClientOrDeadline } from '../../../../src/pipeline/solve-chat';
 import { configurePrmFamily, defaultPrmReadout, PRM_READOUTS } from '../../../../src/prm';
 import { startSimulator, type RunningSimulator, type SimVllmVersion } from '../../../../src/sim';
 import {
@@ -75,6 +77,18 @@ async function withSim<T>(
   } finally {
     await client.close();
     await sim.close();
+  }
+}
+
+/**
+ * The signal's listener limit, 0 meaning none. Node 20's `getMaxListeners` throws on an
+ * EventTarget whose limit was set to 0 (it tests the value for truthiness), so 0 is read from that.
+ */
+function listenerLimit(signal: AbortSignal): number {
+  try {
+    return getMaxListeners(signal);
+  } catch {
+    return 0;
   }
 }
 
@@ -212,6 +226,50 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
       },
       '0.10.1',
     );
+  });
+
+  it('a server before 0.10.2, many paths on one search signal: the per-path /tokenize calls stay under the signal listener limit (no MaxListenersExceededWarning)', async () => {
+    const abort = abortOnClientOrDeadline(undefined, 30_000);
+    // Count the signal's abort listeners as undici adds and removes them (one per call in flight).
+    let listening = 0;
+    let peak = 0;
+    const add = abort.signal.addEventListener.bind(abort.signal);
+    const remove = abort.signal.removeEventListener.bind(abort.signal);
+    abort.signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      listening += 1;
+      peak = Math.max(peak, listening);
+      add(...args);
+    };
+    abort.signal.removeEventListener = (
+      ...args: Parameters<AbortSignal['removeEventListener']>
+    ) => {
+      listening -= 1;
+      remove(...args);
+    };
+    try {
+      await withSim(
+        'math-shepherd',
+        async (client, _sim, model) => {
+          const { family } = configurePrmFamily('math-shepherd', undefined);
+          const verifier = createPrmVerifier({
+            client,
+            servedName: model,
+            family,
+            maxInputTokens: 4096,
+            cache: null,
+          });
+          const paths = Array.from({ length: 40 }, (_, i) => [`Step ${i}: 2 + ${i} = ${2 + i}.`]);
+          const result = await verifier.score(QUESTION, paths, abort.signal);
+          expect(result.calls).toBe(1 + paths.length);
+        },
+        '0.10.1',
+      );
+      // Node warns past its default of 10 listeners; this fan-out goes past it by design.
+      expect(peak).toBeGreaterThan(10);
+      expect(listenerLimit(abort.signal) === 0 || listenerLimit(abort.signal) >= peak).toBe(true);
+    } finally {
+      abort.dispose();
+    }
   });
 
   it('RLHFlow sends its texts as text and reads positions from return_token_ids: one call, the ids /tokenize gives', async () => {
