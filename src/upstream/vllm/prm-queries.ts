@@ -4,7 +4,6 @@
  * `/v1/embeddings`, or `/pooling`, directly or through the batcher). Remembers whether the server
  * answers `return_token_ids` with the prompts' ids (docs/upstream-apis.md#pooling-and-prm-readouts).
  */
-import { InvalidUpstreamResponseError } from '../../errors';
 import type { PrmReadout } from '../../prm';
 import type { PrmBatcher } from './prm-batcher';
 import { parseUpstreamBody } from '../transport/parse-upstream-body';
@@ -125,22 +124,20 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
       };
     }
     if (options.route === 'embeddings') {
-      const response = embeddingsResponseSchema.safeParse(
+      const response = parseUpstreamBody(
+        embeddingsResponseSchema,
         await client.postJson(
           '/v1/embeddings',
           { model: servedName, input: payload, encoding_format: 'float' },
           signal,
         ),
+        client.name,
+        '/v1/embeddings',
       );
-      if (!response.success)
-        throw new InvalidUpstreamResponseError(
-          client.name,
-          '/v1/embeddings: ' + response.error.message,
-        );
-      const data = inIndexOrder(response.data.data);
+      const data = inIndexOrder(response.data);
       return {
         raws: data.map((item) => item.embedding),
-        promptTokens: response.data.usage?.prompt_tokens ?? 0,
+        promptTokens: response.usage?.prompt_tokens ?? 0,
         promptIds: null,
       };
     }
