@@ -156,6 +156,7 @@ async function main(): Promise<void> {
         slices: q(3, 2),
         initialWarmup: q(3000, 200),
         pin: PIN,
+        gcBeforeSlice: process.env.BENCH_SLICE_GC !== '0',
         // Rounds of ≥ ~1 s per arm: at 250 requests (a quarter second) one GC pause or
         // scheduler hiccup moved a round's ratio by up to half, and the noise check (rightly)
         // refused every run, even on a quiet machine.
@@ -304,13 +305,14 @@ async function main(): Promise<void> {
       pin: PIN,
     });
     try {
-      const hard = generateProblems({ seed: 77, count: 200, difficulty: [0.7, 1] }).map(
+      const hard = generateProblems({ seed: 77, count: 2000, difficulty: [0.7, 1] }).map(
         (p) => p.problem,
       );
       report.event_loop = await runEventLoop(rigD, noise, {
-        rounds: q(5, 3),
+        rounds: q(8, 4),
         plainRequests: q(300, 60),
         heavyConcurrency: 2,
+        warmupRounds: q(3, 1),
         questions: hard,
       });
     } finally {

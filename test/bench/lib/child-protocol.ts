@@ -3,6 +3,7 @@
  * hop). A child announces `ready` with its URLs, answers `call` messages by id, and exits
  * cleanly on `stop` (so `--cpu-prof` can write its profile).
  */
+import { collectGarbage, startGcLedger } from './gc-control';
 
 export interface ReadyMessage {
   type: 'ready';
@@ -50,13 +51,24 @@ export function isChildMessage(value: unknown): value is ChildMessage {
 
 /**
  * Child side: announce readiness, serve calls, and on `stop` (or a closed IPC channel) run
- * `close` and exit 0.
+ * `close` and exit 0. Every child also serves `gc` (a full collection, lib/gc-control.ts) and
+ * `gcStats` (its collections since it started), so the parent can start each measured window
+ * from a collected heap in every process and count the collections the window paid for.
  */
 export function serveChild(
   urls: Record<string, string>,
   methods: Record<string, () => unknown>,
   close: () => Promise<void>,
 ): void {
+  const ledger = startGcLedger();
+  const served: Record<string, () => unknown> = {
+    gc: () => {
+      collectGarbage();
+      return true;
+    },
+    gcStats: () => ledger.read(),
+    ...methods,
+  };
   const send = (message: ChildMessage): void => {
     if (process.connected) process.send?.(message);
   };
@@ -76,7 +88,7 @@ export function serveChild(
       stop();
       return;
     }
-    const method = methods[message.method];
+    const method = served[message.method];
     if (!method) {
       send({ type: 'call-result', id: message.id, error: `unknown method ${message.method}` });
       return;

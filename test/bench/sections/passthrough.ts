@@ -24,13 +24,23 @@ import {
   measureSlice,
   medianOrNull,
   type ArmRound,
+  type SliceCost,
   type SliceProbe,
 } from '../lib/arm-slice';
+import {
+  collectGarbage,
+  gcBetween,
+  gcSum,
+  NO_GC,
+  startGcLedger,
+  type GcTotals,
+} from '../lib/gc-control';
 import { ARM_ORDER, pairedRatios, runSlicedRounds } from '../lib/paired-rounds';
 import type { PinPlan } from '../lib/pinning';
 import { cpuNumbers } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
+import type { BenchChild } from '../lib/spawn-child';
 import type { Rig } from '../lib/start-rig';
 import { median, round } from '../lib/summarize';
 import { PROXY_MODEL } from '../lib/tts-wire';
@@ -46,7 +56,15 @@ export interface PassthroughOptions {
   plan: { concurrency: number; warmup: number; count: number }[];
   /** The rig's pinning: each arm also reports how busy the two CPU sets were. */
   pin: PinPlan;
+  /**
+   * A full GC in every process of the rig (proxy, hop, upstream, this load generator) before
+   * each slice, whatever its arm, so that no slice pays for garbage an earlier one left.
+   */
+  gcBeforeSlice: boolean;
 }
+
+/** A slice with the collections it paid for: the process under test's and the load generator's. */
+type GcSlice = SliceCost & { underTestGc: GcTotals; loadgenGc: GcTotals };
 
 const ARMS = ['direct', 'bare_hop', 'proxy'] as const;
 type Arm = (typeof ARMS)[number];
@@ -69,6 +87,30 @@ function pace(rounds: readonly ArmRound[]): 'process under test' | 'load side' |
     : 'process under test';
 }
 
+/**
+ * One arm's rounds, for reading a wide round-to-round spread: which process's cost moved, and
+ * whether a collection (in it or in the load generator) came with it.
+ */
+function byRound(
+  rounds: readonly ArmRound[],
+  slices: readonly GcSlice[][],
+): Record<string, unknown> {
+  const gc = slices.map((round) => ({
+    underTest: gcSum(round.map((slice) => slice.underTestGc)),
+    loadgen: gcSum(round.map((slice) => slice.loadgenGc)),
+  }));
+  return {
+    throughput_rps: rounds.map((r) => round(r.throughput, 1)),
+    under_test_cpu_ms_per_request: rounds.map((r) =>
+      r.underTestCpuMsPerRequest === null ? null : round(r.underTestCpuMsPerRequest),
+    ),
+    load_side_cpu_ms_per_request: rounds.map((r) => round(r.loadSideCpuMsPerRequest)),
+    under_test_gc_ms: gc.map((g) => round(g.underTest.totalMs, 1)),
+    under_test_major_gcs: gc.map((g) => g.underTest.majorCount),
+    loadgen_gc_ms: gc.map((g) => round(g.loadgen.totalMs, 1)),
+  };
+}
+
 export async function runPassthrough(
   rig: Rig,
   noise: NoiseLedger,
@@ -78,11 +120,18 @@ export async function runPassthrough(
   if (!hop) throw new Error('passthrough needs the bare hop');
   const upstreamPid = rig.replayUpstream?.pid ?? rig.policySim.pid;
   await rig.replayUpstream?.call('replay');
-  const targets: Record<Arm, { url: string; model: string; pid: number | null }> = {
-    direct: { url: rig.upstreamUrl, model: SIM_POLICY_NAME, pid: null },
-    bare_hop: { url: hop.urls.url as string, model: SIM_POLICY_NAME, pid: hop.pid },
-    proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid },
+  const targets: Record<
+    Arm,
+    { url: string; model: string; pid: number | null; child: BenchChild | null }
+  > = {
+    direct: { url: rig.upstreamUrl, model: SIM_POLICY_NAME, pid: null, child: null },
+    bare_hop: { url: hop.urls.url as string, model: SIM_POLICY_NAME, pid: hop.pid, child: hop },
+    proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid, child: rig.proxy },
   };
+  const loadgenGc = startGcLedger();
+  const rigChildren = [rig.proxy, hop, rig.replayUpstream ?? rig.policySim];
+  const gcStats = async (child: BenchChild | null): Promise<GcTotals> =>
+    child === null ? NO_GC : child.call<GcTotals>('gcStats');
   const bodyFor = (
     route: Route,
     arm: Arm,
@@ -132,6 +181,10 @@ export async function runPassthrough(
         const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, async (arm) => {
           const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
           const body = (i: number): unknown => bodyFor(route, arm, mode, i);
+          if (options.gcBeforeSlice) {
+            await Promise.all(rigChildren.map((child) => child.call('gc')));
+            collectGarbage();
+          }
           await runLoad({ ...load, count: step.warmup, body });
           const probe: SliceProbe = {
             underTestPid: targets[arm].pid,
@@ -139,7 +192,14 @@ export async function runPassthrough(
             underTestCpus,
             restCpus,
           };
-          return measureSlice(probe, { ...load, count: perSlice, body });
+          const underTestGc = await gcStats(targets[arm].child);
+          const loadgen = loadgenGc.read();
+          const cost = await measureSlice(probe, { ...load, count: perSlice, body });
+          return {
+            ...cost,
+            underTestGc: gcBetween(underTestGc, await gcStats(targets[arm].child)),
+            loadgenGc: gcBetween(loadgen, loadgenGc.read()),
+          } satisfies GcSlice;
         });
         const runs = Object.fromEntries(
           ARMS.map((arm) => [arm, sliced[arm].map((slices) => addUpSlices(slices, cpuCounts))]),
@@ -167,6 +227,7 @@ export async function runPassthrough(
             median(runs[name].map((r) => r.loadSideCpuMsPerRequest)),
           ),
           errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
+          by_round: byRound(runs[name], sliced[name]),
           ...(underTestCpus === null
             ? {}
             : {
@@ -186,6 +247,7 @@ export async function runPassthrough(
           mode,
           concurrency: step.concurrency,
           requests_per_round: perSlice * options.slices,
+          gc_before_slice: options.gcBeforeSlice,
           rounds: options.rounds,
           slices_per_round: options.slices,
           arm_order: ARM_ORDER,
