@@ -14,6 +14,8 @@
  * rigs they need; unset, everything runs. Targets of sections not run read as not met.
  * BENCH_PROXY_ENV='{"TTS_PROXY__...":"..."}' adds config overrides to every proxy child (e.g. to
  * compare a setting: the JSON records them under setup.extra_proxy_env).
+ * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to the event_loop section's proxy (to read
+ * V8's code log by phase with test/bench/v8-phase-log.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -156,7 +158,6 @@ async function main(): Promise<void> {
         slices: q(3, 2),
         initialWarmup: q(3000, 200),
         pin: PIN,
-        gcBeforeSlice: process.env.BENCH_SLICE_GC !== '0',
         // Rounds of ≥ ~1 s per arm: at 250 requests (a quarter second) one GC pause or
         // scheduler hiccup moved a round's ratio by up to half, and the noise check (rightly)
         // refused every run, even on a quiet machine.
@@ -302,6 +303,7 @@ async function main(): Promise<void> {
       latency: ZERO,
       answerForms: 'all-distinct',
       proxyEnv: EXTRA_PROXY_ENV,
+      proxyExecArgv: (process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
       pin: PIN,
     });
     try {

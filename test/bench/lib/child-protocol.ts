@@ -3,7 +3,7 @@
  * hop). A child announces `ready` with its URLs, answers `call` messages by id, and exits
  * cleanly on `stop` (so `--cpu-prof` can write its profile).
  */
-import { collectGarbage, startGcLedger } from './gc-control';
+import { startGcLedger } from './gc-control';
 
 export interface ReadyMessage {
   type: 'ready';
@@ -51,9 +51,8 @@ export function isChildMessage(value: unknown): value is ChildMessage {
 
 /**
  * Child side: announce readiness, serve calls, and on `stop` (or a closed IPC channel) run
- * `close` and exit 0. Every child also serves `gc` (a full collection, lib/gc-control.ts) and
- * `gcStats` (its collections since it started), so the parent can start each measured window
- * from a collected heap in every process and count the collections the window paid for.
+ * `close` and exit 0. Every child also serves `gcStats` (its collections since it started,
+ * lib/gc-control.ts), so the parent can count the collections a measured window paid for.
  */
 export function serveChild(
   urls: Record<string, string>,
@@ -62,10 +61,6 @@ export function serveChild(
 ): void {
   const ledger = startGcLedger();
   const served: Record<string, () => unknown> = {
-    gc: () => {
-      collectGarbage();
-      return true;
-    },
     gcStats: () => ledger.read(),
     ...methods,
   };

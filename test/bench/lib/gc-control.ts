@@ -1,32 +1,13 @@
 /**
- * Garbage collection in the bench's processes: force a full collection (so that a measured
- * window does not pay for garbage the previous one left behind) and count the collections a
- * window did pay for. Every bench child serves both as calls (lib/child-protocol.ts), and the load
- * generator uses them on itself: a pause in the load generator delays the requests it times just
- * as a pause in the process under test does.
+ * The collections a measured window paid for, in a bench child (served as `gcStats`,
+ * lib/child-protocol.ts) or in the load generator itself: a pause in the load generator delays
+ * the requests it times just as a pause in the process under test does.
+ *
+ * The bench never forces a collection between windows: a forced full GC makes V8 drop optimised
+ * code, and the next window pays for compiling it again on helper threads (docs/performance.md,
+ * "Why an idle p99 moves").
  */
 import { PerformanceObserver, constants } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
-let gcFunction: (() => void) | null = null;
-
-/**
- * A full, synchronous collection. Without `--expose-gc` on the command line the flag is set at
- * run time and `gc` read from a fresh context (the flag only exposes the function; it changes
- * nothing else in V8).
- */
-export function collectGarbage(): void {
-  if (gcFunction === null) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed !== undefined) gcFunction = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      gcFunction = runInNewContext('gc') as () => void;
-    }
-  }
-  gcFunction();
-}
 
 /** Collections since the ledger started: all of them, and the full (mark-compact) ones. */
 export interface GcTotals {

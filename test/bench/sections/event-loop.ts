@@ -20,8 +20,9 @@
  *
  * Idle phases are only a fair denominator when nothing from a loaded phase spills into them: the
  * section first runs unmeasured warm-up rounds (V8 compiles the heavy path's functions for
- * several rounds, on helper threads that share the proxy's CPU), and before every phase collects
- * garbage in the proxy and the load generator and waits for the proxy to go quiet (`settle`).
+ * several rounds, on helper threads that share the proxy's CPU), and before every phase waits for
+ * the proxy to go quiet (`settle`). It does not force a GC between phases: a forced full
+ * collection makes V8 drop optimised code, and the next phase pays for compiling it again.
  * The verdict stays the median of per-round ratios; `pooled` gives the p99 of all rounds' samples
  * of each arm as a cross-check (lib/paired-rounds.ts says why a per-round p99 of 300 is fragile).
  */
@@ -30,7 +31,6 @@ import { pairedRatios, pooledPercentileRatio, runPairedRounds } from '../lib/pai
 import os from 'node:os';
 import type { LoopStallReport } from '../lib/loop-stalls';
 import { startLoopStallMonitor } from '../lib/loop-stalls';
-import { collectGarbage } from '../lib/gc-control';
 import { cpuMs, machineBusyMs } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
@@ -173,16 +173,13 @@ function diagnose(loaded: readonly LoopRun[]): string {
 }
 
 /**
- * Before every phase, idle and loaded alike: a full collection in the proxy and in this load
- * generator, then wait until the proxy is quiet (its CPU over a 200 ms window at most one 10 ms
- * tick, or 3 s at most), so that no phase pays for what the one before it left behind
- * (old-generation garbage, optimising compiles on V8's helper threads, which share the proxy's
- * CPU on a pinned rig). Returns the time taken.
+ * Before every phase, idle and loaded alike: wait until the proxy is quiet (its CPU over a 200 ms
+ * window at most one 10 ms tick, or 3 s at most), so that no phase pays for what the one before
+ * it left behind (optimising compiles on V8's helper threads, which share the proxy's CPU on a
+ * pinned rig; old-generation marking). Returns the time waited.
  */
 async function settle(rig: Rig): Promise<number> {
   const started = performance.now();
-  await rig.proxy.call('gc');
-  collectGarbage();
   let last = cpuMs(rig.proxy.pid);
   while (performance.now() - started < 3000) {
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -284,7 +281,7 @@ export async function runEventLoop(
       settle_before_phase_ms_by_round: settleMs,
       warmup_rounds: options.warmupRounds,
       settle_rule:
-        'before every phase (idle and loaded alike): a full GC in the proxy and in the load generator, then wait until the proxy used at most one 10 ms CPU tick in 200 ms (3 s at most), so no phase pays for the previous one',
+        'before every phase (idle and loaded alike) the bench waits until the proxy used at most one 10 ms CPU tick in 200 ms (3 s at most), so no phase pays for the previous one; no forced GC (a forced full GC drops optimised code, and the next phase recompiles it)',
       proxy_only_get_models: loopReport('models'),
       plain_chat_passthrough: loopReport('chat'),
       heavy: `best_of_n N=64 over hard questions, ${options.heavyConcurrency} concurrent, policy simulator with answerForms all-distinct (a different symbolic answer per sample)`,

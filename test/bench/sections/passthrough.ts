@@ -27,14 +27,7 @@ import {
   type SliceCost,
   type SliceProbe,
 } from '../lib/arm-slice';
-import {
-  collectGarbage,
-  gcBetween,
-  gcSum,
-  NO_GC,
-  startGcLedger,
-  type GcTotals,
-} from '../lib/gc-control';
+import { gcBetween, gcSum, NO_GC, startGcLedger, type GcTotals } from '../lib/gc-control';
 import { ARM_ORDER, pairedRatios, runSlicedRounds } from '../lib/paired-rounds';
 import type { PinPlan } from '../lib/pinning';
 import { cpuNumbers } from '../lib/proc-stats';
@@ -56,11 +49,6 @@ export interface PassthroughOptions {
   plan: { concurrency: number; warmup: number; count: number }[];
   /** The rig's pinning: each arm also reports how busy the two CPU sets were. */
   pin: PinPlan;
-  /**
-   * A full GC in every process of the rig (proxy, hop, upstream, this load generator) before
-   * each slice, whatever its arm, so that no slice pays for garbage an earlier one left.
-   */
-  gcBeforeSlice: boolean;
 }
 
 /** A slice with the collections it paid for: the process under test's and the load generator's. */
@@ -129,7 +117,6 @@ export async function runPassthrough(
     proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid, child: rig.proxy },
   };
   const loadgenGc = startGcLedger();
-  const rigChildren = [rig.proxy, hop, rig.replayUpstream ?? rig.policySim];
   const gcStats = async (child: BenchChild | null): Promise<GcTotals> =>
     child === null ? NO_GC : child.call<GcTotals>('gcStats');
   const bodyFor = (
@@ -181,10 +168,6 @@ export async function runPassthrough(
         const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, async (arm) => {
           const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
           const body = (i: number): unknown => bodyFor(route, arm, mode, i);
-          if (options.gcBeforeSlice) {
-            await Promise.all(rigChildren.map((child) => child.call('gc')));
-            collectGarbage();
-          }
           await runLoad({ ...load, count: step.warmup, body });
           const probe: SliceProbe = {
             underTestPid: targets[arm].pid,
@@ -247,7 +230,6 @@ export async function runPassthrough(
           mode,
           concurrency: step.concurrency,
           requests_per_round: perSlice * options.slices,
-          gc_before_slice: options.gcBeforeSlice,
           rounds: options.rounds,
           slices_per_round: options.slices,
           arm_order: ARM_ORDER,

@@ -1,12 +1,14 @@
 /**
  * Pure helpers of the bench's statistics and diagnostics: the pooled tail percentile beside
  * per-round ratios (test/bench/lib/paired-rounds.ts), per-thread CPU between two readings
- * (test/bench/lib/loop-stalls.ts) and the GC ledger arithmetic (test/bench/lib/gc-control.ts).
+ * (test/bench/lib/loop-stalls.ts), the GC ledger arithmetic (test/bench/lib/gc-control.ts) and
+ * the two trace readers (test/bench/sched-waits.ts, test/bench/v8-phase-log.ts).
  */
 import { gcBetween, gcSum, NO_GC } from '../../bench/lib/gc-control';
 import { threadRunDeltasMs } from '../../bench/lib/loop-stalls';
 import { pooledPercentileRatio } from '../../bench/lib/paired-rounds';
 import { chargeWaits, parseSchedLines } from '../../bench/sched-waits';
+import { countByWindow, readV8Log } from '../../bench/v8-phase-log';
 
 /** A seeded generator (mulberry32), so the samples are the same on every run. */
 function seeded(seed: number): () => number {
@@ -113,5 +115,37 @@ describe('sched-waits', () => {
     expect(byHolder?.get('proxy thread 101')).toBeCloseTo(3, 6);
     expect(byHolder?.get('process 200')).toBeCloseTo(2, 6);
     expect(byHolder?.get('nobody (CPU idle)')).toBeCloseTo(1, 6);
+  });
+});
+
+describe('v8-phase-log', () => {
+  const log = [
+    'code-creation,JS,10,100,0x1,2,benchWindowStart0 :3:32,0x2,~',
+    'code-creation,JS,13,150,0x3,9,hot /x.js:1:1,0x4,*',
+    'code-creation,JS,10,200,0x5,2,benchWindowStop1 :3:31,0x6,~',
+    'code-creation,JS,10,300,0x7,2,benchWindowStart2 :3:32,0x8,~',
+    'code-creation,JS,13,310,0x9,9,a /x.js:2:1,0xa,*',
+    'code-creation,JS,11,320,0xb,9,b /x.js:3:1,0xc,^',
+    'code-deopt,330,512,0xd,-1,42,wrong map',
+    'code-creation,JS,13,340,0xe,9,c /x.js:4:1,0xf,*',
+    'code-creation,JS,10,400,0x10,2,benchWindowStop3 :3:31,0x11,~',
+    'code-creation,JS,13,450,0x12,9,after /x.js:5:1,0x13,*',
+  ].join('\n');
+
+  it('reads window marks, TurboFan code and deopts', () => {
+    const read = readV8Log(log);
+    expect([...read.marks]).toEqual([
+      [0, 100],
+      [1, 200],
+      [2, 300],
+      [3, 400],
+    ]);
+    expect(read.optimised).toEqual([150, 310, 340, 450]);
+    expect(read.deoptimised).toEqual([330]);
+  });
+
+  it('counts inside the last windows only (earlier ones were the warm-up)', () => {
+    const counts = countByWindow(readV8Log(log), ['idle']);
+    expect(counts.get('idle')).toEqual({ windows: 1, optimised: 2, deoptimised: 1 });
   });
 });
