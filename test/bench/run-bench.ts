@@ -14,8 +14,8 @@
  * rigs they need; unset, everything runs. Targets of sections not run read as not met.
  * BENCH_PROXY_ENV='{"TTS_PROXY__...":"..."}' adds config overrides to every proxy child (e.g. to
  * compare a setting: the JSON records them under setup.extra_proxy_env).
- * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to the event_loop section's proxy (to read
- * V8's code log by phase with test/bench/v8-phase-log.ts).
+ * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to the proxy of the passthrough and event_loop
+ * sections (e.g. V8's code log, read by phase with test/bench/v8-phase-log.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -49,6 +49,7 @@ const wants = (...names: string[]): boolean =>
   SECTIONS === null || names.some((name) => SECTIONS.has(name));
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
 const PIN = planPinning();
+const PROXY_FLAGS = (process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 /** The bench's own processes (their CPU is not foreign). */
 const ours = (rig: Rig): number[] => [
@@ -303,7 +304,7 @@ async function main(): Promise<void> {
       latency: ZERO,
       answerForms: 'all-distinct',
       proxyEnv: EXTRA_PROXY_ENV,
-      proxyExecArgv: (process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+      proxyExecArgv: PROXY_FLAGS,
       pin: PIN,
     });
     try {

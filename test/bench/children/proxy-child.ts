@@ -53,6 +53,15 @@ async function main(): Promise<void> {
         return process.memoryUsage();
       },
       // The proxy's own event loop: late ticks split into its own work vs waiting for a CPU.
+      // Marks in V8's code log around a window the parent names (a no-op without --log-code).
+      windowStart: () => {
+        markWindow('Start');
+        return true;
+      },
+      windowStop: () => {
+        markWindow('Stop');
+        return true;
+      },
       stallsStart: () => {
         markWindow('Start');
         stalls?.stop();

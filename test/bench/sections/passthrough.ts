@@ -165,6 +165,8 @@ export async function runPassthrough(
       ) as Record<Arm, ReturnType<typeof createLoadPool>>;
       const perSlice = Math.ceil(step.count / options.slices);
       try {
+        // Marks the key's rounds in the proxy's V8 code log when it keeps one (BENCH_PROXY_FLAGS).
+        await rig.proxy.call('windowStart');
         const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, async (arm) => {
           const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
           const body = (i: number): unknown => bodyFor(route, arm, mode, i);
@@ -184,6 +186,7 @@ export async function runPassthrough(
             loadgenGc: gcBetween(loadgen, loadgenGc.read()),
           } satisfies GcSlice;
         });
+        await rig.proxy.call('windowStop');
         const runs = Object.fromEntries(
           ARMS.map((arm) => [arm, sliced[arm].map((slices) => addUpSlices(slices, cpuCounts))]),
         ) as Record<Arm, ArmRound[]>;
