@@ -150,6 +150,7 @@ async function main(): Promise<void> {
       withHop: true,
       withReplayUpstream: true,
       proxyEnv: EXTRA_PROXY_ENV,
+      proxyExecArgv: PROXY_FLAGS,
       pin: PIN,
     });
     try {
