@@ -45,6 +45,8 @@ export interface PassthroughOptions {
   slices: number;
   /** Requests per target before anything is measured (V8 optimises the hot paths only after thousands). */
   initialWarmup: number;
+  /** Unmeasured rounds of each key (route, mode, concurrency) before its measured ones. */
+  keyWarmupRounds: number;
   /** Per concurrency: warm-up requests before each slice, measured requests per arm and round. */
   plan: { concurrency: number; warmup: number; count: number }[];
   /** The rig's pinning: each arm also reports how busy the two CPU sets were. */
@@ -165,9 +167,7 @@ export async function runPassthrough(
       ) as Record<Arm, ReturnType<typeof createLoadPool>>;
       const perSlice = Math.ceil(step.count / options.slices);
       try {
-        // Marks the key's rounds in the proxy's V8 code log when it keeps one (BENCH_PROXY_FLAGS).
-        await rig.proxy.call('windowStart');
-        const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, async (arm) => {
+        const slice = async (arm: Arm): Promise<GcSlice> => {
           const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
           const body = (i: number): unknown => bodyFor(route, arm, mode, i);
           await runLoad({ ...load, count: step.warmup, body });
@@ -184,8 +184,16 @@ export async function runPassthrough(
             ...cost,
             underTestGc: gcBetween(underTestGc, await gcStats(targets[arm].child)),
             loadgenGc: gcBetween(loadgen, loadgenGc.read()),
-          } satisfies GcSlice;
-        });
+          };
+        };
+        // Whole rounds first, not measured, at this key's route, mode and concurrency: after the
+        // initial warm-up (concurrency 32) V8 still compiled and deoptimised the proxy's code in
+        // each key's first rounds, the concurrency-1 keys most.
+        await runSlicedRounds(ARMS, options.keyWarmupRounds, options.slices, slice);
+        // Marks the key's measured rounds in the proxy's V8 code log when it keeps one
+        // (BENCH_PROXY_FLAGS; test/bench/v8-phase-log.ts reads such marks).
+        await rig.proxy.call('windowStart');
+        const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, slice);
         await rig.proxy.call('windowStop');
         const runs = Object.fromEntries(
           ARMS.map((arm) => [arm, sliced[arm].map((slices) => addUpSlices(slices, cpuCounts))]),
@@ -234,6 +242,7 @@ export async function runPassthrough(
           concurrency: step.concurrency,
           requests_per_round: perSlice * options.slices,
           rounds: options.rounds,
+          warmup_rounds: options.keyWarmupRounds,
           slices_per_round: options.slices,
           arm_order: ARM_ORDER,
           direct: arm('direct'),
