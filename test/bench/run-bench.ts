@@ -14,6 +14,8 @@
  * rigs they need; unset, everything runs. Targets of sections not run read as not met.
  * BENCH_PROXY_ENV='{"TTS_PROXY__...":"..."}' adds config overrides to every proxy child (e.g. to
  * compare a setting: the JSON records them under setup.extra_proxy_env).
+ * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to the proxy of the passthrough and event_loop
+ * sections (e.g. V8's code log, read by phase with test/bench/v8-phase-log.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -47,6 +49,7 @@ const wants = (...names: string[]): boolean =>
   SECTIONS === null || names.some((name) => SECTIONS.has(name));
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
 const PIN = planPinning();
+const PROXY_FLAGS = (process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 /** The bench's own processes (their CPU is not foreign). */
 const ours = (rig: Rig): number[] => [
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
       withHop: true,
       withReplayUpstream: true,
       proxyEnv: EXTRA_PROXY_ENV,
+      proxyExecArgv: PROXY_FLAGS,
       pin: PIN,
     });
     try {
@@ -155,6 +159,7 @@ async function main(): Promise<void> {
         rounds: q(5, 5),
         slices: q(3, 2),
         initialWarmup: q(3000, 200),
+        keyWarmupRounds: q(1, 0),
         pin: PIN,
         // Rounds of ≥ ~1 s per arm: at 250 requests (a quarter second) one GC pause or
         // scheduler hiccup moved a round's ratio by up to half, and the noise check (rightly)
@@ -301,16 +306,18 @@ async function main(): Promise<void> {
       latency: ZERO,
       answerForms: 'all-distinct',
       proxyEnv: EXTRA_PROXY_ENV,
+      proxyExecArgv: PROXY_FLAGS,
       pin: PIN,
     });
     try {
-      const hard = generateProblems({ seed: 77, count: 200, difficulty: [0.7, 1] }).map(
+      const hard = generateProblems({ seed: 77, count: 2000, difficulty: [0.7, 1] }).map(
         (p) => p.problem,
       );
       report.event_loop = await runEventLoop(rigD, noise, {
-        rounds: q(5, 3),
+        rounds: q(8, 4),
         plainRequests: q(300, 60),
         heavyConcurrency: 2,
+        warmupRounds: q(3, 1),
         questions: hard,
       });
     } finally {

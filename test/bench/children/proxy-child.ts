@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
+import { runInThisContext } from 'node:vm';
 import { startServer } from '../../../src/main';
 import { serveChild } from '../lib/child-protocol';
 import { startLoopStallMonitor, type LoopStallMonitor } from '../lib/loop-stalls';
@@ -22,6 +23,18 @@ function post(
   return new Promise((resolve, reject) =>
     session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
   );
+}
+
+const isLoggingCode = process.execArgv.includes('--log-code');
+let windowMarks = 0;
+
+/**
+ * With V8's code log on (`--log-code`, test/bench/v8-phase-log.ts), mark a watched window's ends
+ * in it: a function compiled and run here shows up as a timestamped `code-creation` line.
+ */
+function markWindow(end: 'Start' | 'Stop'): void {
+  if (!isLoggingCode) return;
+  runInThisContext(`(function benchWindow${end}${windowMarks++}() {})();`);
 }
 
 async function main(): Promise<void> {
@@ -40,7 +53,17 @@ async function main(): Promise<void> {
         return process.memoryUsage();
       },
       // The proxy's own event loop: late ticks split into its own work vs waiting for a CPU.
+      // Marks in V8's code log around a window the parent names (a no-op without --log-code).
+      windowStart: () => {
+        markWindow('Start');
+        return true;
+      },
+      windowStop: () => {
+        markWindow('Stop');
+        return true;
+      },
       stallsStart: () => {
+        markWindow('Start');
         stalls?.stop();
         stalls = startLoopStallMonitor();
         return true;
@@ -48,6 +71,7 @@ async function main(): Promise<void> {
       stallsStop: () => {
         if (!stalls) throw new Error('stall monitor not started');
         const report = stalls.stop();
+        markWindow('Stop');
         stalls = null;
         return report;
       },

@@ -3,6 +3,7 @@
  * hop). A child announces `ready` with its URLs, answers `call` messages by id, and exits
  * cleanly on `stop` (so `--cpu-prof` can write its profile).
  */
+import { startGcLedger } from './gc-control';
 
 export interface ReadyMessage {
   type: 'ready';
@@ -50,13 +51,19 @@ export function isChildMessage(value: unknown): value is ChildMessage {
 
 /**
  * Child side: announce readiness, serve calls, and on `stop` (or a closed IPC channel) run
- * `close` and exit 0.
+ * `close` and exit 0. Every child also serves `gcStats` (its collections since it started,
+ * lib/gc-control.ts), so the parent can count the collections a measured window paid for.
  */
 export function serveChild(
   urls: Record<string, string>,
   methods: Record<string, () => unknown>,
   close: () => Promise<void>,
 ): void {
+  const ledger = startGcLedger();
+  const served: Record<string, () => unknown> = {
+    gcStats: () => ledger.read(),
+    ...methods,
+  };
   const send = (message: ChildMessage): void => {
     if (process.connected) process.send?.(message);
   };
@@ -76,7 +83,7 @@ export function serveChild(
       stop();
       return;
     }
-    const method = methods[message.method];
+    const method = served[message.method];
     if (!method) {
       send({ type: 'call-result', id: message.id, error: `unknown method ${message.method}` });
       return;

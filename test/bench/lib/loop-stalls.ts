@@ -7,10 +7,15 @@
  * `perf_hooks.monitorEventLoopDelay` gives the usual delay percentiles (which cannot tell the two
  * causes apart: a descheduled thread's timers fire late too).
  *
+ * Beside the event-loop thread, the process's other threads (V8's compiler and GC helper threads,
+ * worker threads such as the answer-grouping worker) are read from `/proc/self/task/<tid>/schedstat`
+ * at the window's ends: on a rig that pins the process to one CPU, every millisecond they ran was
+ * taken from the event loop's CPU.
+ *
  * Where schedstat is missing (not Linux, or a kernel without CONFIG_SCHED_INFO) the split is
  * reported as null and only the delay percentiles remain.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export interface LoopStallReport {
@@ -37,6 +42,12 @@ export interface LoopStallReport {
    * whatever the contention around it.
    */
   longestOnCpuMs: number | null;
+  /**
+   * CPU used over the window by the process's other threads (ms), all of them together and the
+   * busiest one; null without schedstat.
+   */
+  otherThreadsOnCpuMs: number | null;
+  busiestOtherThreadOnCpuMs: number | null;
   /** Garbage-collection pauses of this thread's heap over the window: count, total, longest (ms). */
   gcPauses: number;
   gcTotalMs: number;
@@ -48,6 +59,34 @@ export interface LoopStallMonitor {
 }
 
 const SCHEDSTAT = '/proc/thread-self/schedstat';
+
+/** On-CPU nanoseconds of each thread of this process but the calling one, by thread id. */
+function otherThreadsRunNs(): Map<string, number> | null {
+  try {
+    const self = readlinkSync('/proc/thread-self').split('/').pop();
+    const out = new Map<string, number>();
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (tid === self) continue;
+      try {
+        const run = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        if (Number.isFinite(run)) out.set(tid, run);
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Per-thread on-CPU time between two readings (threads started meanwhile count from zero). */
+export function threadRunDeltasMs(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): number[] {
+  return [...after].map(([tid, ns]) => Math.max(0, ns - (before.get(tid) ?? 0)) / 1e6);
+}
 
 function readSchedstat(): { runNs: number; waitNs: number } | null {
   try {
@@ -76,6 +115,7 @@ export function startLoopStallMonitor(
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const first = readSchedstat();
+  const othersFirst = otherThreadsRunNs();
   const started = performance.now();
   let previous = { at: started, stat: first };
   const counts = { lateTicks: 0, blockedTicks: 0, contendedTicks: 0 };
@@ -106,6 +146,11 @@ export function startLoopStallMonitor(
       histogram.disable();
       gcObserver.disconnect();
       const last = readSchedstat();
+      const othersLast = otherThreadsRunNs();
+      const others =
+        othersFirst === null || othersLast === null
+          ? null
+          : threadRunDeltasMs(othersFirst, othersLast);
       const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
       const round = (value: number): number => Math.round(value * 100) / 100;
       return {
@@ -119,6 +164,9 @@ export function startLoopStallMonitor(
         lateOnCpuMs: first === null ? null : round(lateOnCpuMs),
         lateWaitMs: first === null ? null : round(lateWaitMs),
         longestOnCpuMs: first === null ? null : round(longestOnCpuMs),
+        otherThreadsOnCpuMs:
+          others === null ? null : round(others.reduce((sum, ms) => sum + ms, 0)),
+        busiestOtherThreadOnCpuMs: others === null ? null : round(Math.max(0, ...others)),
         gcPauses: gc.pauses,
         gcTotalMs: round(gc.totalMs),
         gcLongestMs: round(gc.longestMs),

@@ -7,7 +7,7 @@
  * a process) would favour one arm of that pair. Comparisons are made per round (ratio of two arms
  * measured side by side) and summarised by median and minimum.
  */
-import { median, round } from './summarize';
+import { median, percentile, round } from './summarize';
 
 /** How `runPairedRounds` (and each pass of `runSlicedRounds`) orders the arms, for the JSON. */
 export const ARM_ORDER =
@@ -60,4 +60,30 @@ export function pairedRatios(
 ): { by_round: number[]; median: number; min: number } {
   const byRound = numerator.map((value, index) => round(value / (denominator[index] ?? NaN)));
   return { by_round: byRound, median: round(median(byRound)), min: round(Math.min(...byRound)) };
+}
+
+/**
+ * The `p`th percentile of all rounds' samples of one arm over the same of another (nearest rank),
+ * with the sample counts. A cross-check beside per-round ratios of tail percentiles: a p99 of 300
+ * samples is their third-worst, so when about 1% of requests meet a rare pause the per-round p99
+ * flips between "no pause" and "pause" from round to round; pooled, it rests on every round's
+ * samples. The rounds still interleave the arms, so drift hits both alike.
+ */
+export function pooledPercentileRatio(
+  numeratorRounds: readonly (readonly number[])[],
+  denominatorRounds: readonly (readonly number[])[],
+  p: number,
+): { numerator: number; denominator: number; ratio: number; samples: [number, number] } {
+  const pool = (rounds: readonly (readonly number[])[]): number[] =>
+    rounds.flat().sort((a, b) => a - b);
+  const top = pool(numeratorRounds);
+  const bottom = pool(denominatorRounds);
+  const numerator = percentile(top, p);
+  const denominator = percentile(bottom, p);
+  return {
+    numerator: round(numerator),
+    denominator: round(denominator),
+    ratio: round(numerator / denominator),
+    samples: [top.length, bottom.length],
+  };
 }

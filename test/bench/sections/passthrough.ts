@@ -24,13 +24,16 @@ import {
   measureSlice,
   medianOrNull,
   type ArmRound,
+  type SliceCost,
   type SliceProbe,
 } from '../lib/arm-slice';
+import { gcBetween, gcSum, NO_GC, startGcLedger, type GcTotals } from '../lib/gc-control';
 import { ARM_ORDER, pairedRatios, runSlicedRounds } from '../lib/paired-rounds';
 import type { PinPlan } from '../lib/pinning';
 import { cpuNumbers } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
+import type { BenchChild } from '../lib/spawn-child';
 import type { Rig } from '../lib/start-rig';
 import { median, round } from '../lib/summarize';
 import { PROXY_MODEL } from '../lib/tts-wire';
@@ -42,11 +45,16 @@ export interface PassthroughOptions {
   slices: number;
   /** Requests per target before anything is measured (V8 optimises the hot paths only after thousands). */
   initialWarmup: number;
+  /** Unmeasured rounds of each key (route, mode, concurrency) before its measured ones. */
+  keyWarmupRounds: number;
   /** Per concurrency: warm-up requests before each slice, measured requests per arm and round. */
   plan: { concurrency: number; warmup: number; count: number }[];
   /** The rig's pinning: each arm also reports how busy the two CPU sets were. */
   pin: PinPlan;
 }
+
+/** A slice with the collections it paid for: the process under test's and the load generator's. */
+type GcSlice = SliceCost & { underTestGc: GcTotals; loadgenGc: GcTotals };
 
 const ARMS = ['direct', 'bare_hop', 'proxy'] as const;
 type Arm = (typeof ARMS)[number];
@@ -69,6 +77,30 @@ function pace(rounds: readonly ArmRound[]): 'process under test' | 'load side' |
     : 'process under test';
 }
 
+/**
+ * One arm's rounds, for reading a wide round-to-round spread: which process's cost moved, and
+ * whether a collection (in it or in the load generator) came with it.
+ */
+function byRound(
+  rounds: readonly ArmRound[],
+  slices: readonly GcSlice[][],
+): Record<string, unknown> {
+  const gc = slices.map((round) => ({
+    underTest: gcSum(round.map((slice) => slice.underTestGc)),
+    loadgen: gcSum(round.map((slice) => slice.loadgenGc)),
+  }));
+  return {
+    throughput_rps: rounds.map((r) => round(r.throughput, 1)),
+    under_test_cpu_ms_per_request: rounds.map((r) =>
+      r.underTestCpuMsPerRequest === null ? null : round(r.underTestCpuMsPerRequest),
+    ),
+    load_side_cpu_ms_per_request: rounds.map((r) => round(r.loadSideCpuMsPerRequest)),
+    under_test_gc_ms: gc.map((g) => round(g.underTest.totalMs, 1)),
+    under_test_major_gcs: gc.map((g) => g.underTest.majorCount),
+    loadgen_gc_ms: gc.map((g) => round(g.loadgen.totalMs, 1)),
+  };
+}
+
 export async function runPassthrough(
   rig: Rig,
   noise: NoiseLedger,
@@ -78,11 +110,17 @@ export async function runPassthrough(
   if (!hop) throw new Error('passthrough needs the bare hop');
   const upstreamPid = rig.replayUpstream?.pid ?? rig.policySim.pid;
   await rig.replayUpstream?.call('replay');
-  const targets: Record<Arm, { url: string; model: string; pid: number | null }> = {
-    direct: { url: rig.upstreamUrl, model: SIM_POLICY_NAME, pid: null },
-    bare_hop: { url: hop.urls.url as string, model: SIM_POLICY_NAME, pid: hop.pid },
-    proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid },
+  const targets: Record<
+    Arm,
+    { url: string; model: string; pid: number | null; child: BenchChild | null }
+  > = {
+    direct: { url: rig.upstreamUrl, model: SIM_POLICY_NAME, pid: null, child: null },
+    bare_hop: { url: hop.urls.url as string, model: SIM_POLICY_NAME, pid: hop.pid, child: hop },
+    proxy: { url: rig.proxyUrl, model: PROXY_MODEL, pid: rig.proxy.pid, child: rig.proxy },
   };
+  const loadgenGc = startGcLedger();
+  const gcStats = async (child: BenchChild | null): Promise<GcTotals> =>
+    child === null ? NO_GC : child.call<GcTotals>('gcStats');
   const bodyFor = (
     route: Route,
     arm: Arm,
@@ -129,7 +167,7 @@ export async function runPassthrough(
       ) as Record<Arm, ReturnType<typeof createLoadPool>>;
       const perSlice = Math.ceil(step.count / options.slices);
       try {
-        const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, async (arm) => {
+        const slice = async (arm: Arm): Promise<GcSlice> => {
           const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
           const body = (i: number): unknown => bodyFor(route, arm, mode, i);
           await runLoad({ ...load, count: step.warmup, body });
@@ -139,8 +177,24 @@ export async function runPassthrough(
             underTestCpus,
             restCpus,
           };
-          return measureSlice(probe, { ...load, count: perSlice, body });
-        });
+          const underTestGc = await gcStats(targets[arm].child);
+          const loadgen = loadgenGc.read();
+          const cost = await measureSlice(probe, { ...load, count: perSlice, body });
+          return {
+            ...cost,
+            underTestGc: gcBetween(underTestGc, await gcStats(targets[arm].child)),
+            loadgenGc: gcBetween(loadgen, loadgenGc.read()),
+          };
+        };
+        // Whole rounds first, not measured, at this key's route, mode and concurrency: after the
+        // initial warm-up (concurrency 32) V8 still compiled and deoptimised the proxy's code in
+        // each key's first rounds, the concurrency-1 keys most.
+        await runSlicedRounds(ARMS, options.keyWarmupRounds, options.slices, slice);
+        // Marks the key's measured rounds in the proxy's V8 code log when it keeps one
+        // (BENCH_PROXY_FLAGS; test/bench/v8-phase-log.ts reads such marks).
+        await rig.proxy.call('windowStart');
+        const sliced = await runSlicedRounds(ARMS, options.rounds, options.slices, slice);
+        await rig.proxy.call('windowStop');
         const runs = Object.fromEntries(
           ARMS.map((arm) => [arm, sliced[arm].map((slices) => addUpSlices(slices, cpuCounts))]),
         ) as Record<Arm, ArmRound[]>;
@@ -167,6 +221,7 @@ export async function runPassthrough(
             median(runs[name].map((r) => r.loadSideCpuMsPerRequest)),
           ),
           errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
+          by_round: byRound(runs[name], sliced[name]),
           ...(underTestCpus === null
             ? {}
             : {
@@ -187,6 +242,7 @@ export async function runPassthrough(
           concurrency: step.concurrency,
           requests_per_round: perSlice * options.slices,
           rounds: options.rounds,
+          warmup_rounds: options.keyWarmupRounds,
           slices_per_round: options.slices,
           arm_order: ARM_ORDER,
           direct: arm('direct'),
