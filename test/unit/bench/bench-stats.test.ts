@@ -9,18 +9,7 @@ import { threadRunDeltasMs } from '../../bench/lib/loop-stalls';
 import { pooledPercentileRatio } from '../../bench/lib/paired-rounds';
 import { chargeWaits, parseSchedLines } from '../../bench/sched-waits';
 import { countByWindow, readV8Log } from '../../bench/v8-phase-log';
-
-/** A seeded generator (mulberry32), so the samples are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { createSeededRandom } from '../../../src/util/seeded-random';
 
 describe('pooledPercentileRatio', () => {
   it('takes the percentile of all rounds together, not of each round', () => {
@@ -40,7 +29,7 @@ describe('pooledPercentileRatio', () => {
   });
 
   it('moves less than per-round p99s when about 1% of samples meet a rare pause', () => {
-    const random = seeded(18);
+    const random = createSeededRandom(18);
     const round = (): number[] =>
       Array.from({ length: 300 }, () =>
         random() < 0.01 ? 5 + random() * 5 : 0.3 + random() * 0.1,
