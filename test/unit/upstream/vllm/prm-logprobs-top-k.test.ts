@@ -1,9 +1,9 @@
 import { UpstreamError } from '../../../../src/errors';
 import { configurePrmFamily } from '../../../../src/prm';
-import { startSimulator } from '../../../../src/sim';
-import { createPrmVerifier, createUpstreamClient } from '../../../../src/upstream';
+import { createPrmVerifier } from '../../../../src/upstream';
 import { createSeededRandom, takeUpstreamCallsFrom } from '../../../../src/util';
 import { createFakeUpstreamClient, type FakeCall } from '../fake-upstream-client';
+import { withPrmSim } from './with-prm-sim';
 
 const WORDS = [
   'we',
@@ -35,55 +35,44 @@ describe.each(['rlhflow', 'math-shepherd'] as const)(
   '%s against the simulator: scores read at k = 2 equal those at k = 20',
   (name) => {
     it.each([11, 12, 13])('seed %i, 16 paths, one upstream call', async (seed) => {
-      const model = `sim-${name}`;
-      const sim = await startSimulator({
-        role: 'prm',
-        seed,
-        model: { servedName: model, paramsB: 8, family: name, quality: 0.7, maxModelLen: 8192 },
-      });
-      const client = createUpstreamClient({
-        name: 'prm',
-        baseUrl: sim.url,
-        timeoutMs: 5000,
-        maxConnections: 2,
-        retries: 0,
-      });
-      try {
-        const { family } = configurePrmFamily(name, undefined);
-        const question = `What is ${seed} * 23 - 5?`;
-        const paths = seededPaths(seed, 16);
-        const verifier = createPrmVerifier({
-          client,
-          servedName: model,
-          family,
-          maxInputTokens: 8192,
-          cache: null,
-        });
-        const result = await verifier.score(question, paths);
-        expect(result.calls).toBe(1);
-        // The old readout: the same texts at prompt_logprobs 20, read by the family.
-        const inputs = paths.map((steps) => family.render(question, steps));
-        const old = (await client.postJson('/v1/completions', {
-          model,
-          prompt: inputs.map((input) => input.text),
-          max_tokens: 1,
-          temperature: 0,
-          prompt_logprobs: 20,
-          add_special_tokens: inputs[0]?.addSpecialTokens,
-          return_token_ids: true,
-        })) as { choices: { prompt_logprobs: unknown; prompt_token_ids: number[] }[] };
-        const expected = old.choices.map((choice, i) =>
-          family.readScores(choice.prompt_logprobs, {
-            stepCount: paths[i]?.length ?? 0,
-            tokenIds: choice.prompt_token_ids,
-            upstream: 'prm',
-          }),
-        );
-        expect(result.scores).toEqual(expected);
-      } finally {
-        await client.close();
-        await sim.close();
-      }
+      const setup = { seed, paramsB: 8, quality: 0.7, maxModelLen: 8192 };
+      await withPrmSim(
+        name,
+        async (client, model) => {
+          const { family } = configurePrmFamily(name, undefined);
+          const question = `What is ${seed} * 23 - 5?`;
+          const paths = seededPaths(seed, 16);
+          const verifier = createPrmVerifier({
+            client,
+            servedName: model,
+            family,
+            maxInputTokens: 8192,
+            cache: null,
+          });
+          const result = await verifier.score(question, paths);
+          expect(result.calls).toBe(1);
+          // The old readout: the same texts at prompt_logprobs 20, read by the family.
+          const inputs = paths.map((steps) => family.render(question, steps));
+          const old = (await client.postJson('/v1/completions', {
+            model,
+            prompt: inputs.map((input) => input.text),
+            max_tokens: 1,
+            temperature: 0,
+            prompt_logprobs: 20,
+            add_special_tokens: inputs[0]?.addSpecialTokens,
+            return_token_ids: true,
+          })) as { choices: { prompt_logprobs: unknown; prompt_token_ids: number[] }[] };
+          const expected = old.choices.map((choice, i) =>
+            family.readScores(choice.prompt_logprobs, {
+              stepCount: paths[i]?.length ?? 0,
+              tokenIds: choice.prompt_token_ids,
+              upstream: 'prm',
+            }),
+          );
+          expect(result.scores).toEqual(expected);
+        },
+        setup,
+      );
     });
   },
 );

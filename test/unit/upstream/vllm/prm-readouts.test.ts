@@ -1,12 +1,9 @@
 import { getMaxListeners } from 'node:events';
 import { abortOnClientOrDeadline } from '../../../../src/pipeline/solve-chat';
 import { configurePrmFamily, defaultPrmReadout, PRM_READOUTS } from '../../../../src/prm';
-import { startSimulator, type RunningSimulator, type SimVllmVersion } from '../../../../src/sim';
-import {
-  createPrmVerifier,
-  createUpstreamClient,
-  type UpstreamClient,
-} from '../../../../src/upstream';
+import type { RunningSimulator, SimVllmVersion } from '../../../../src/sim';
+import { createPrmVerifier, type UpstreamClient } from '../../../../src/upstream';
+import { withPrmSim } from './with-prm-sim';
 
 const QUESTION = 'What is 17 * 23 - 5?';
 const PATH = ['17 * 23 = 391.', '391 - 5 = 386.', 'The answer is \\boxed{386}.'];
@@ -53,31 +50,19 @@ describe('PRM readout per family (configurePrmFamily)', () => {
   });
 });
 
-async function withSim<T>(
+/** This file's PRM simulator (a 7B model, seed 4321), `run` taking the simulator before the model. */
+function withSim<T>(
   family: 'math-shepherd' | 'skywork-o1' | 'qwen2.5-math-prm' | 'rlhflow',
   run: (client: UpstreamClient, sim: RunningSimulator, model: string) => Promise<T>,
   vllmVersion?: SimVllmVersion,
 ): Promise<T> {
-  const model = `sim-${family}`;
-  const sim = await startSimulator({
-    role: 'prm',
+  return withPrmSim(family, (client, model, sim) => run(client, sim, model), {
     seed: 4321,
-    model: { servedName: model, paramsB: 7, family, quality: 0.85, maxModelLen: 4096 },
+    paramsB: 7,
+    quality: 0.85,
+    maxModelLen: 4096,
     ...(vllmVersion ? { vllmVersion } : {}),
   });
-  const client = createUpstreamClient({
-    name: 'prm',
-    baseUrl: sim.url,
-    timeoutMs: 5000,
-    maxConnections: 4,
-    retries: 0,
-  });
-  try {
-    return await run(client, sim, model);
-  } finally {
-    await client.close();
-    await sim.close();
-  }
 }
 
 /**

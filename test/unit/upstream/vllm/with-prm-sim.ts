@@ -1,16 +1,34 @@
-import { startSimulator, type RunningSimulator } from '../../../../src/sim';
+import { startSimulator, type RunningSimulator, type SimVllmVersion } from '../../../../src/sim';
 import { createUpstreamClient, type UpstreamClient } from '../../../../src/upstream';
 
-/** A PRM simulator of `family` (seed 7) and a client for it, closed after `run`. */
+/** How a test's PRM simulator differs from the default one (seed 7, a 1.5B model). */
+export interface PrmSimSetup {
+  seed?: number;
+  paramsB?: number;
+  quality?: number;
+  maxModelLen?: number;
+  vllmVersion?: SimVllmVersion;
+}
+
+/** A PRM simulator of `family` and a client for it, closed after `run`. */
 export async function withPrmSim<T>(
-  family: 'skywork-o1' | 'rlhflow',
+  family: 'math-shepherd' | 'skywork-o1' | 'qwen2.5-math-prm' | 'rlhflow',
   run: (client: UpstreamClient, model: string, sim: RunningSimulator) => Promise<T>,
+  setup: PrmSimSetup = {},
 ): Promise<T> {
   const model = `sim-${family}`;
+  const { seed = 7, paramsB = 1.5, quality, maxModelLen, vllmVersion } = setup;
   const sim = await startSimulator({
     role: 'prm',
-    seed: 7,
-    model: { servedName: model, paramsB: 1.5, family },
+    seed,
+    model: {
+      servedName: model,
+      paramsB,
+      family,
+      ...(quality !== undefined ? { quality } : {}),
+      ...(maxModelLen !== undefined ? { maxModelLen } : {}),
+    },
+    ...(vllmVersion !== undefined ? { vllmVersion } : {}),
   });
   const client = createUpstreamClient({
     name: 'prm',
