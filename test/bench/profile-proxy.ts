@@ -30,6 +30,7 @@ import { pinProcess, type BenchChild } from './lib/spawn-child';
 import { SIM_POLICY_NAME } from './lib/sim-names';
 import { startRig } from './lib/start-rig';
 import { summarizePerf } from './lib/summarize-perf';
+import type { LoopStallReport } from './lib/loop-stalls';
 import { summarizeProfile } from './lib/summarize-profile';
 import { summarize } from './lib/summarize';
 import { PROXY_MODEL, ttsBody } from './lib/tts-wire';
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
       body: (i) => body(i + 100_000),
     });
     if (!noProfile) await rig.proxy.call('profileStart');
+    // GC pauses by kind and each thread's CPU over the window (lib/loop-stalls.ts).
+    await rig.proxy.call('stallsStart');
     const perf = usePerf
       ? spawn(
           'perf',
@@ -171,6 +174,7 @@ async function main(): Promise<void> {
       hop?.measure(),
     ]);
     const after = cpuSplitMs(rig.proxy.pid);
+    const stalls = await rig.proxy.call<LoopStallReport>('stallsStop');
     if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
     if (perf) {
       const exited = new Promise((resolve) => perf.once('exit', resolve));
@@ -204,6 +208,8 @@ async function main(): Promise<void> {
           latency: summarize(result.latenciesMs),
           proxyCpuMsPerRequest: proxyCpu / count,
           proxySystemShare,
+          proxyGcByKind: stalls.gcByKind,
+          proxyOtherThreadsOnCpuMs: stalls.otherThreadsOnCpuMsByThread,
           ...(hopResult ? { hop: hopResult } : {}),
         },
         null,

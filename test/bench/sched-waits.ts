@@ -64,12 +64,16 @@ export function chargeWaits(
   events: readonly SchedEvent[],
   mainTid: number,
   windows: readonly Window[],
+  threadLabels: Readonly<Record<string, string>> = {},
 ): Map<string, Map<string, number>> {
   const processOf = new Map<number, number>();
   for (const event of events) processOf.set(event.tid, event.pid);
   const holder = (tid: number): string => {
     if (tid === 0) return 'nobody (CPU idle)';
-    if (processOf.get(tid) === mainTid) return `proxy thread ${tid}`;
+    if (processOf.get(tid) === mainTid) {
+      const label = threadLabels[String(tid)];
+      return label === undefined ? `proxy thread ${tid}` : `proxy thread ${tid} (${label})`;
+    }
     return `process ${processOf.get(tid) ?? '?'}`;
   };
   const windowOf = (at: number): string | null =>
@@ -101,6 +105,8 @@ export function chargeWaits(
 interface EventLoopJson {
   event_loop: {
     proxy_pid: number;
+    /** tid → `<name> nice <n>`, from runs that record it. */
+    proxy_threads?: Record<string, string>;
     proxy_only_get_models: Record<'idle' | 'loaded', { window_monotonic_s_by_round: number[][] }>;
     plain_chat_passthrough: Record<'idle' | 'loaded', { window_monotonic_s_by_round: number[][] }>;
   };
@@ -122,7 +128,12 @@ function main(): void {
     maxBuffer: 1 << 30,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const charged = chargeWaits(parseSchedLines(text), section.proxy_pid, windows);
+  const charged = chargeWaits(
+    parseSchedLines(text),
+    section.proxy_pid,
+    windows,
+    section.proxy_threads ?? {},
+  );
   for (const [label, byHolder] of charged) {
     const total = [...byHolder.values()].reduce((sum, ms) => sum + ms, 0);
     process.stdout.write(`${label}: the event loop waited ${total.toFixed(1)} ms for its CPU\n`);

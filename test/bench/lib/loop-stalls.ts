@@ -16,7 +16,7 @@
  * reported as null and only the delay percentiles remain.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export interface LoopStallReport {
   wallMs: number;
@@ -52,6 +52,49 @@ export interface LoopStallReport {
   gcPauses: number;
   gcTotalMs: number;
   gcLongestMs: number;
+  /** The same pauses by V8's kind (`minor`: a scavenge; `major`: a mark-compact's final pause). */
+  gcByKind: Record<string, GcTally>;
+  /**
+   * CPU of the other threads by thread (ms), keyed `<name> <tid> nice <n>`; null without
+   * schedstat. Node's own threads are all named `node`; the nice value tells a worker that
+   * lowered its priority (src/workers/thread-priority.ts) from V8's helpers.
+   */
+  otherThreadsOnCpuMsByThread: Record<string, number> | null;
+}
+
+export interface GcTally {
+  pauses: number;
+  totalMs: number;
+  longestMs: number;
+}
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+/**
+ * A thread's name and nice value from its `/proc/<pid>/task/<tid>/stat` line: the name sits in
+ * parentheses (and may hold spaces or parentheses itself), the nice value is field 19.
+ */
+export function threadNameAndNice(stat: string): { name: string; nice: number | null } {
+  const close = stat.lastIndexOf(')');
+  const name = stat.slice(stat.indexOf('(') + 1, close);
+  // The fields after the name start at field 3, so field 19 is the 17th of them.
+  const nice = Number(stat.slice(close + 2).split(' ')[16]);
+  return { name, nice: Number.isInteger(nice) ? nice : null };
+}
+
+/** `<name> <tid> nice <n>` of one of this process's threads (the tid alone if unreadable). */
+function threadLabel(tid: string): string {
+  try {
+    const { name, nice } = threadNameAndNice(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'));
+    return `${name} ${tid} nice ${nice ?? '?'}`;
+  } catch {
+    return tid;
+  }
 }
 
 export interface LoopStallMonitor {
@@ -106,11 +149,18 @@ export function startLoopStallMonitor(
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const gc = { pauses: 0, totalMs: 0, longestMs: 0 };
+  const gcByKind: Record<string, GcTally> = {};
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gc.pauses += 1;
       gc.totalMs += entry.duration;
       gc.longestMs = Math.max(gc.longestMs, entry.duration);
+      const kindNumber = (entry as { detail?: { kind?: number } }).detail?.kind ?? -1;
+      const kind = GC_KINDS[kindNumber] ?? String(kindNumber);
+      const tally = (gcByKind[kind] ??= { pauses: 0, totalMs: 0, longestMs: 0 });
+      tally.pauses += 1;
+      tally.totalMs += entry.duration;
+      tally.longestMs = Math.max(tally.longestMs, entry.duration);
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
@@ -151,6 +201,15 @@ export function startLoopStallMonitor(
         othersFirst === null || othersLast === null
           ? null
           : threadRunDeltasMs(othersFirst, othersLast);
+      const byThread =
+        othersFirst === null || othersLast === null
+          ? null
+          : Object.fromEntries(
+              [...othersLast].map(([tid, ns]) => [
+                threadLabel(tid),
+                Math.round(Math.max(0, ns - (othersFirst.get(tid) ?? 0)) / 1e4) / 100,
+              ]),
+            );
       const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
       const round = (value: number): number => Math.round(value * 100) / 100;
       return {
@@ -170,6 +229,17 @@ export function startLoopStallMonitor(
         gcPauses: gc.pauses,
         gcTotalMs: round(gc.totalMs),
         gcLongestMs: round(gc.longestMs),
+        gcByKind: Object.fromEntries(
+          Object.entries(gcByKind).map(([kind, tally]) => [
+            kind,
+            {
+              pauses: tally.pauses,
+              totalMs: round(tally.totalMs),
+              longestMs: round(tally.longestMs),
+            },
+          ]),
+        ),
+        otherThreadsOnCpuMsByThread: byThread,
       };
     },
   };

@@ -3,6 +3,7 @@
  * methods, stop it (cleanly, then by force).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import path from 'node:path';
 import { isChildMessage } from './child-protocol';
 
@@ -27,6 +28,8 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
   /** CPU list for `taskset` (e.g. "0"); all threads of the child are pinned right after fork. */
   cpus?: string;
+  /** Append the child's stdout to this file instead of dropping it (V8's `--trace-gc` lines). */
+  stdoutFile?: string;
 }
 
 /** Pin a process (all its threads) to `cpus`; false when taskset is unavailable. */
@@ -49,7 +52,12 @@ export async function spawnChild(options: SpawnOptions): Promise<BenchChild> {
     env: { ...process.env, ...options.env },
     execArgv: options.execArgv ?? [],
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: [
+      'ignore',
+      options.stdoutFile === undefined ? 'ignore' : openSync(options.stdoutFile, 'a'),
+      'pipe',
+      'ipc',
+    ],
   });
   if (options.cpus !== undefined && child.pid !== undefined) pinProcess(child.pid, options.cpus);
   let stderr = '';

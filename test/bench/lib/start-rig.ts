@@ -107,6 +107,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       },
       ...(options.proxyExecArgv ? { execArgv: options.proxyExecArgv } : {}),
       ...(options.proxyCwd !== undefined ? { cwd: options.proxyCwd } : {}),
+      // BENCH_PROXY_STDOUT=<file>: keep the proxy's stdout (its JSON logs and whatever
+      // BENCH_PROXY_FLAGS makes V8 print there, such as --trace-gc lines).
+      ...(process.env.BENCH_PROXY_STDOUT ? { stdoutFile: process.env.BENCH_PROXY_STDOUT } : {}),
       ...pin(underTest),
     });
     started.push(proxy);

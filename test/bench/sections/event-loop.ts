@@ -26,11 +26,12 @@
  * The verdict stays the median of per-round ratios; `pooled` gives the p99 of all rounds' samples
  * of each arm as a cross-check (lib/paired-rounds.ts says why a per-round p99 of 300 is fragile).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Pool } from 'undici';
 import { pairedRatios, pooledPercentileRatio, runPairedRounds } from '../lib/paired-rounds';
 import os from 'node:os';
 import type { LoopStallReport } from '../lib/loop-stalls';
-import { startLoopStallMonitor } from '../lib/loop-stalls';
+import { startLoopStallMonitor, threadNameAndNice } from '../lib/loop-stalls';
 import { cpuMs, machineBusyMs } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
@@ -141,9 +142,31 @@ function diagnostics(
     proxy_gc_pauses_by_round: runs.map((run) => run.proxyLoop.gcPauses),
     proxy_gc_total_ms_by_round: runs.map((run) => run.proxyLoop.gcTotalMs),
     proxy_gc_longest_ms_by_round: runs.map((run) => run.proxyLoop.gcLongestMs),
+    // Which collections the pauses were: scavenges (minor) or a mark-compact's final pause.
+    proxy_gc_minor_pauses_by_round: runs.map((run) => run.proxyLoop.gcByKind.minor?.pauses ?? 0),
+    proxy_gc_minor_longest_ms_by_round: runs.map(
+      (run) => run.proxyLoop.gcByKind.minor?.longestMs ?? 0,
+    ),
+    proxy_gc_major_pauses_by_round: runs.map((run) => run.proxyLoop.gcByKind.major?.pauses ?? 0),
+    proxy_gc_major_longest_ms_by_round: runs.map(
+      (run) => run.proxyLoop.gcByKind.major?.longestMs ?? 0,
+    ),
+    // Threads running below the event loop's priority (the grouping workers lower their own).
+    proxy_lowered_priority_threads_on_cpu_ms_by_round: runs.map((run) =>
+      loweredPriorityMs(run.proxyLoop.otherThreadsOnCpuMsByThread),
+    ),
     loadgen_loop_delay_p99_ms_by_round: runs.map((run) => run.loadgenLoop.delayP99Ms),
     loadgen_gc_total_ms_by_round: runs.map((run) => run.loadgenLoop.gcTotalMs),
   };
+}
+
+/** CPU of the threads whose label shows a nice value above 0 (null without schedstat). */
+function loweredPriorityMs(byThread: Record<string, number> | null): number | null {
+  if (byThread === null) return null;
+  let sum = 0;
+  for (const [label, ms] of Object.entries(byThread))
+    if (Number(/ nice (-?\d+)$/.exec(label)?.[1] ?? 0) > 0) sum += ms;
+  return round(sum);
 }
 
 /**
@@ -289,12 +312,33 @@ export async function runEventLoop(
       heavy_latency_ms_mean: round(mean(heavyLatencies)),
       distinct_answers_per_heavy_request_mean: round(mean(distinctAnswers), 1),
       proxy_pid: rig.proxy.pid,
+      proxy_threads: threadLabels(rig.proxy.pid),
     };
   } finally {
     done();
     await plainPool.close();
     await heavyPool.close();
   }
+}
+
+/**
+ * The proxy's threads at the end of the section, tid → `<name> nice <n>` (Linux; {} elsewhere),
+ * so a scheduler trace (sched-waits.ts) can name the thread that held the CPU: Node names all
+ * its threads `node`, and the grouping workers are the ones that lowered their priority.
+ */
+function threadLabels(pid: number): Record<string, string> {
+  const labels: Record<string, string> = {};
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const { name, nice } = threadNameAndNice(
+        readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'),
+      );
+      labels[tid] = `${tid === String(pid) ? 'main' : name} nice ${nice ?? '?'}`;
+    }
+  } catch {
+    // Not Linux, or the proxy is gone: no labels.
+  }
+  return labels;
 }
 
 function monotonicSeconds(): number {

@@ -5,7 +5,7 @@
  * the two trace readers (test/bench/sched-waits.ts, test/bench/v8-phase-log.ts).
  */
 import { gcBetween, gcSum, NO_GC } from '../../bench/lib/gc-control';
-import { threadRunDeltasMs } from '../../bench/lib/loop-stalls';
+import { threadNameAndNice, threadRunDeltasMs } from '../../bench/lib/loop-stalls';
 import { pooledPercentileRatio } from '../../bench/lib/paired-rounds';
 import { chargeWaits, parseSchedLines } from '../../bench/sched-waits';
 import { countByWindow, readV8Log } from '../../bench/v8-phase-log';
@@ -62,6 +62,16 @@ describe('threadRunDeltasMs', () => {
   });
 });
 
+describe('threadNameAndNice', () => {
+  it('reads the name between the outer parentheses and the nice value (field 19)', () => {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+    // stime cutime cstime priority nice ...
+    const stat = '4242 (a (b) c) S 1 2 3 0 -1 4194560 10 0 0 0 7 3 0 0 30 10 1 0 99';
+    expect(threadNameAndNice(stat)).toEqual({ name: 'a (b) c', nice: 10 });
+    expect(threadNameAndNice('4242 (node) R 1 2 3')).toEqual({ name: 'node', nice: null });
+  });
+});
+
 describe('gc ledger arithmetic', () => {
   it('subtracts two readings and adds windows', () => {
     const a = { count: 3, totalMs: 4, majorCount: 1, majorMs: 2 };
@@ -104,6 +114,14 @@ describe('sched-waits', () => {
     expect(byHolder?.get('proxy thread 101')).toBeCloseTo(3, 6);
     expect(byHolder?.get('process 200')).toBeCloseTo(2, 6);
     expect(byHolder?.get('nobody (CPU idle)')).toBeCloseTo(1, 6);
+  });
+
+  it('names a proxy thread by the label the bench recorded for it', () => {
+    const events = parseSchedLines(lines);
+    const charged = chargeWaits(events, 100, [{ label: 'w', from: 9, to: 11 }], {
+      '101': 'node nice 10',
+    });
+    expect(charged.get('w')?.get('proxy thread 101 (node nice 10)')).toBeCloseTo(3, 6);
   });
 });
 
