@@ -228,6 +228,14 @@ export const TARGETS: readonly Target[] = [
  */
 export function bareBoxSpan(text: string): { start: number; end: number } | null {
   const start = /\\(?:boxed|fbox)(?![a-zA-Z])/.exec(text)?.index;
+  return start === undefined ? null : bareBoxSpanFrom(text, start);
+}
+
+/** {@link bareBoxSpan} when the first box's start is known (≥ 0). */
+export function bareBoxSpanFrom(
+  text: string,
+  start: number,
+): { start: number; end: number } | null {
   const end = text.lastIndexOf('}') + 1;
-  return start === undefined || end <= start ? null : { start, end };
+  return end <= start ? null : { start, end };
 }

@@ -1,3 +1,4 @@
+import { firstBoxIndex, hasBox } from '../../../src/answer/boxed-content';
 import {
   bareBoxSpan,
   findSpans,
@@ -128,5 +129,24 @@ describe('extraction targets', () => {
     ]);
     expect(spans('pay 5$ now')).toEqual([]);
     expect(spans('so $28$ %')).toEqual(['$28$ %']);
+  });
+  it("ends every span holding a box after the text's first box (the spans before it are not searched)", () => {
+    const texts = fragmentTexts(3000).flatMap((text) => [
+      text,
+      text.replace(/x/g, '\\boxed'),
+      text.replace(/12/g, '\\fbox x'),
+      text.replace(/x/g, '\\boxedx'),
+    ]);
+    let boxed = 0;
+    for (const text of texts) {
+      const first = firstBoxIndex(text);
+      for (const span of findSpans(text)) {
+        if (!hasBox(span[0])) continue;
+        boxed++;
+        expect(first).toBeGreaterThanOrEqual(0);
+        expect(span.index + span[0].length).toBeGreaterThan(first);
+      }
+    }
+    expect(boxed).toBeGreaterThan(100);
   });
 });
