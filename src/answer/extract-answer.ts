@@ -2,6 +2,7 @@ import { boxedContents, firstBoxIndex, hasBox, joinParts } from './boxed-content
 import {
   bareBoxSpanFrom,
   DEFAULT_BOXED_PRIORITY,
+  findSpanBounds,
   findSpans,
   matchAllFrom,
   SEPARATOR_ONLY,
@@ -200,10 +201,12 @@ function addBoxedSpanMatches(matches: Match[], text: string, firstBox: number): 
   let groupStart = -1;
   let groupEnd = -1;
   let groupSize = 0;
-  for (const span of findSpans(text)) {
-    const spanEnd = span.index + span[0].length;
-    if (spanEnd <= firstBox || !hasBox(span[0])) continue;
-    if (groupSize > 0 && groupSize < 6 && SEPARATOR_ONLY.test(text.slice(groupEnd, span.index))) {
+  const bounds = findSpanBounds(text);
+  for (let i = 0; i < bounds.length; i += 2) {
+    const spanStart = bounds[i] as number;
+    const spanEnd = bounds[i + 1] as number;
+    if (spanEnd <= firstBox || !hasBox(text.slice(spanStart, spanEnd))) continue;
+    if (groupSize > 0 && groupSize < 6 && SEPARATOR_ONLY.test(text.slice(groupEnd, spanStart))) {
       groupEnd = spanEnd;
       groupSize++;
       continue;
@@ -217,7 +220,7 @@ function addBoxedSpanMatches(matches: Match[], text: string, firstBox: number): 
         entry: null,
         groups: null,
       });
-    groupStart = span.index;
+    groupStart = spanStart;
     groupEnd = spanEnd;
     groupSize = 1;
   }

@@ -1,6 +1,7 @@
 import { firstBoxIndex, hasBox } from '../../../src/answer/boxed-content';
 import {
   bareBoxSpan,
+  findSpanBounds,
   findSpans,
   matchAllFrom,
   SPAN,
@@ -71,6 +72,9 @@ describe('extraction targets', () => {
   it('tries patterns only at their possible starts and finds exactly what matchAll finds', () => {
     for (const text of fragmentTexts(3000)) {
       expect(summary(findSpans(text))).toEqual(summary([...text.matchAll(SPAN)]));
+      expect(findSpanBounds(text)).toEqual(
+        [...text.matchAll(SPAN)].flatMap((match) => [match.index, match.index + match[0].length]),
+      );
       for (const target of TARGETS) {
         if (target.starts === null) continue;
         expect(
