@@ -102,10 +102,14 @@ async function main(): Promise<void> {
         session = new Session();
         session.connect();
         await post(session, 'HeapProfiler.enable');
+        // BENCH_HEAP_KEEP=live: only what is still alive when sampling stops (what the proxy
+        // keeps); =survivors: also what a full GC freed, not what a scavenge did (what lived long
+        // enough to be copied or promoted).
+        const keep = process.env.BENCH_HEAP_KEEP;
         await post(session, 'HeapProfiler.startSampling', {
           samplingInterval: 4096,
-          includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMajorGC: keep !== 'live',
+          includeObjectsCollectedByMinorGC: keep !== 'live' && keep !== 'survivors',
         });
         return true;
       },
