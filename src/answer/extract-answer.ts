@@ -39,7 +39,8 @@ export interface ExtractAnswerOptions {
  * Evelyn.") is taken. Returns null when nothing is found.
  */
 export function extractAnswer(text: string, options: ExtractAnswerOptions = {}): string | null {
-  const cleaned = text.replace(/ки/g, '');
+  // `includes` first (from h-el's take on this file): most texts have no tag to remove.
+  const cleaned = text.includes('ки') ? text.replace(/ки/g, '') : text;
   const boxedPriority = options.boxedPriority ?? DEFAULT_BOXED_PRIORITY;
   const plan = extractionPlan(options.allowLastNumber !== false, boxedPriority);
   // Targets sharing a leading literal share its positions: the text is searched for it once.
