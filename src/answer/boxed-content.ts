@@ -36,12 +36,20 @@ export function hasBox(text: string): boolean {
   return BOX_COMMAND.test(text);
 }
 
+/** Where the first `\boxed` or `\fbox` command of `text` starts, or -1. */
+export function firstBoxIndex(text: string): number {
+  return BOX_COMMAND.exec(text)?.index ?? -1;
+}
+
 /** No answer is longer; an unclosed box is given up after this many characters. */
 const MAX_BOX_CHARS = 4000;
 const NEAR_CHARS = 10;
 const SEPARATED_CHARS = 70;
 const SEPARATOR = /\b(?:and|or)\b|,|;/;
 const BOX_COMMAND = /\\(?:boxed|fbox)(?![a-zA-Z])/;
+// The global form for `findBoxes`, made once (its `lastIndex` is reset on every use): a RegExp
+// built per call was compiled again each time.
+const BOX_COMMANDS = new RegExp(BOX_COMMAND.source, 'g');
 
 interface Box {
   start: number;
@@ -60,7 +68,8 @@ function isJoined(text: string, box: Box, next: Box): boolean {
 
 function findBoxes(text: string): Box[] {
   const boxes: Box[] = [];
-  const pattern = new RegExp(BOX_COMMAND.source, 'g');
+  const pattern = BOX_COMMANDS;
+  pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const box = readBox(text, match.index, match.index + match[0].length);
     if (box === null) continue;

@@ -1,7 +1,8 @@
-import { boxedContents, hasBox, joinParts } from './boxed-content';
+import { boxedContents, firstBoxIndex, hasBox, joinParts } from './boxed-content';
 import {
-  bareBoxSpan,
+  bareBoxSpanFrom,
   DEFAULT_BOXED_PRIORITY,
+  findSpanBounds,
   findSpans,
   matchAllFrom,
   SEPARATOR_ONLY,
@@ -38,20 +39,35 @@ export interface ExtractAnswerOptions {
  * Evelyn.") is taken. Returns null when nothing is found.
  */
 export function extractAnswer(text: string, options: ExtractAnswerOptions = {}): string | null {
-  const cleaned = text.replace(/ки/g, '');
+  // `includes` first (from h-el's take on this file): most texts have no tag to remove.
+  const cleaned = text.includes('ки') ? text.replace(/ки/g, '') : text;
   const boxedPriority = options.boxedPriority ?? DEFAULT_BOXED_PRIORITY;
   const plan = extractionPlan(options.allowLastNumber !== false, boxedPriority);
   // Targets sharing a leading literal share its positions: the text is searched for it once.
   const positions = new Map<RegExp, number[]>();
+  // The first box, found once for the boxed spans and the bare box alike.
+  let firstBox: number | null = null;
+  const matches: Match[] = [];
   for (const { priority, targets } of plan) {
-    const matches: Match[] = [];
-    for (const entry of targets) matches.push(...findMatches(cleaned, entry, positions));
-    if (priority === boxedPriority) matches.push(...boxedSpanMatches(cleaned), ...bareBox(cleaned));
-    // Most priorities find nothing: no sort (and its work array) for zero or one match.
-    if (matches.length > 1) matches.sort(byEndThenStart);
-    for (const match of matches) {
-      const value = matchValue(match);
+    matches.length = 0;
+    for (const entry of targets) addMatches(matches, cleaned, entry, positions);
+    if (priority === boxedPriority) {
+      firstBox ??= firstBoxIndex(cleaned);
+      if (firstBox >= 0) {
+        addBoxedSpanMatches(matches, cleaned, firstBox);
+        addBareBox(matches, cleaned, firstBox);
+      }
+    }
+    // The match ending last, then the one starting first (the earliest found on a tie): what a
+    // stable sort by `byEndThenStart` puts first, taken without sorting; most priorities find
+    // zero or one match, and the first usable one wins.
+    while (matches.length > 0) {
+      let best = 0;
+      for (let i = 1; i < matches.length; i++)
+        if (byEndThenStart(matches[i] as Match, matches[best] as Match) < 0) best = i;
+      const value = matchValue(matches[best] as Match);
       if (value !== null && value.trim() !== '') return value.trim();
+      matches.splice(best, 1);
     }
   }
   return plainAnswerAfterPhrase(cleaned);
@@ -93,24 +109,37 @@ function byEndThenStart(a: Match, b: Match): number {
 type ExtractionPlan = readonly { priority: number; targets: readonly Target[] }[];
 
 // Plans depend on the two options only: built once per pair rather than on every extraction
-// (every sample of every request). Few pairs exist; the bound guards against odd callers.
+// (every sample of every request). Few pairs exist; the bound guards against odd callers. The
+// default box priority's two plans are kept apart, so the common call builds no key.
 const PLANS = new Map<string, ExtractionPlan>();
 const MAX_PLANS = 16;
+let defaultPlans: { all: ExtractionPlan; anchored: ExtractionPlan } | null = null;
 
 function extractionPlan(allowLastNumber: boolean, boxedPriority: number): ExtractionPlan {
+  if (boxedPriority === DEFAULT_BOXED_PRIORITY) {
+    defaultPlans ??= {
+      all: buildPlan(true, DEFAULT_BOXED_PRIORITY),
+      anchored: buildPlan(false, DEFAULT_BOXED_PRIORITY),
+    };
+    return allowLastNumber ? defaultPlans.all : defaultPlans.anchored;
+  }
   const key = `${allowLastNumber}:${boxedPriority}`;
   const known = PLANS.get(key);
   if (known !== undefined) return known;
+  const plan = buildPlan(allowLastNumber, boxedPriority);
+  if (PLANS.size < MAX_PLANS) PLANS.set(key, plan);
+  return plan;
+}
+
+function buildPlan(allowLastNumber: boolean, boxedPriority: number): ExtractionPlan {
   const targets = TARGETS.filter((candidate) => allowLastNumber || !candidate.isUnanchored);
   const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
-  const plan = priorities
+  return priorities
     .sort((a, b) => a - b)
     .map((priority) => ({
       priority,
       targets: targets.filter((entry) => entry.priority === priority),
     }));
-  if (PLANS.size < MAX_PLANS) PLANS.set(key, plan);
-  return plan;
 }
 
 /** Where `starts` matches in `text`, searched once per extraction (`positions` is its cache). */
@@ -128,7 +157,12 @@ function positionsOf(
   return found;
 }
 
-function findMatches(text: string, entry: Target, positions: Map<RegExp, number[]>): Match[] {
+function addMatches(
+  matches: Match[],
+  text: string,
+  entry: Target,
+  positions: Map<RegExp, number[]>,
+): void {
   const found =
     entry.starts === null
       ? [...text.matchAll(entry.pattern)]
@@ -137,44 +171,69 @@ function findMatches(text: string, entry: Target, positions: Map<RegExp, number[
           entry.pattern,
           positionsOf(text, entry.starts, entry.startsLength, positions),
         );
-  const matches: Match[] = [];
   for (const match of found) {
     const start = match.index;
     const end = start + match[0].length;
     matches.push({ start, end, kind: 'target', text, entry, groups: match.groups ?? {} });
   }
-  return matches;
 }
 
-function bareBox(text: string): Match[] {
-  const span = bareBoxSpan(text);
-  if (span === null) return [];
-  return [{ start: span.start, end: span.end, kind: 'bare', text, entry: null, groups: null }];
+/** The bare box, from the first box (`firstBox`, found by the caller) to the text's last `}`. */
+function addBareBox(matches: Match[], text: string, firstBox: number): void {
+  const span = bareBoxSpanFrom(text, firstBox);
+  if (span !== null)
+    matches.push({
+      start: span.start,
+      end: span.end,
+      kind: 'bare',
+      text,
+      entry: null,
+      groups: null,
+    });
 }
 
 /**
  * LaTeX spans holding a box, joined with their neighbours that hold one too when only a
- * separator lies between (`$\boxed{2}$ and $\boxed{3}$`).
+ * separator lies between (`$\boxed{2}$ and $\boxed{3}$`). `firstBox`: where the text's first box
+ * starts (≥ 0). A span that ends at or before it holds no box, so only later spans are searched
+ * for one (a span never ends just after a box command: its last character closes it).
  */
-function boxedSpanMatches(text: string): Match[] {
-  if (!hasBox(text)) return [];
-  const spans = findSpans(text).filter((span) => hasBox(span[0]));
-  const groups: RegExpExecArray[][] = [];
-  for (const span of spans) {
-    const group = groups[groups.length - 1];
-    const previous = group?.[group.length - 1];
-    const gap =
-      previous === undefined ? '' : text.slice(previous.index + previous[0].length, span.index);
-    if (group !== undefined && group.length < 6 && SEPARATOR_ONLY.test(gap)) group.push(span);
-    else groups.push([span]);
+function addBoxedSpanMatches(matches: Match[], text: string, firstBox: number): void {
+  let groupStart = -1;
+  let groupEnd = -1;
+  let groupSize = 0;
+  const bounds = findSpanBounds(text);
+  for (let i = 0; i < bounds.length; i += 2) {
+    const spanStart = bounds[i] as number;
+    const spanEnd = bounds[i + 1] as number;
+    if (spanEnd <= firstBox || !hasBox(text.slice(spanStart, spanEnd))) continue;
+    if (groupSize > 0 && groupSize < 6 && SEPARATOR_ONLY.test(text.slice(groupEnd, spanStart))) {
+      groupEnd = spanEnd;
+      groupSize++;
+      continue;
+    }
+    if (groupSize > 0)
+      matches.push({
+        start: groupStart,
+        end: groupEnd,
+        kind: 'spans',
+        text,
+        entry: null,
+        groups: null,
+      });
+    groupStart = spanStart;
+    groupEnd = spanEnd;
+    groupSize = 1;
   }
-  return groups.map((group) => {
-    const first = group[0];
-    const last = group[group.length - 1];
-    const start = first?.index ?? 0;
-    const end = (last?.index ?? 0) + (last?.[0].length ?? 0);
-    return { start, end, kind: 'spans', text, entry: null, groups: null };
-  });
+  if (groupSize > 0)
+    matches.push({
+      start: groupStart,
+      end: groupEnd,
+      kind: 'spans',
+      text,
+      entry: null,
+      groups: null,
+    });
 }
 
 /**

@@ -52,6 +52,30 @@ export function matchAllFrom(
 }
 
 /**
+ * Where {@link matchAllFrom} finds its matches, as start and end offsets (`[start0, end0, start1,
+ * end1, …]`), without building a match array per match: a sticky `test` leaves the match's end
+ * in `lastIndex`. For scans that need where spans lie, not what they captured.
+ */
+export function matchBoundsFrom(
+  text: string,
+  pattern: RegExp,
+  positions: readonly number[],
+): number[] {
+  const sticky = stickyOf(pattern);
+  const bounds: number[] = [];
+  let from = 0;
+  for (const position of positions) {
+    if (position < from) continue;
+    sticky.lastIndex = position;
+    if (!sticky.test(text)) continue;
+    const end = sticky.lastIndex;
+    bounds.push(position, end);
+    from = position + Math.max(1, end - position);
+  }
+  return bounds;
+}
+
+/**
  * The positions where `starts` (a global regex whose every match is `length` code units long: a
  * literal or one character class) matches in `text`, ascending, overlapping ones included
  * ("answeranswer"). `test` rather than `exec`: no match array per hit, and a solution has hundreds
@@ -114,6 +138,11 @@ const SPAN_STARTS_SOURCE = SPAN_STARTS.source;
 /** The spans of `text`, left to right: `text.matchAll(SPAN)`. */
 export function findSpans(text: string): RegExpExecArray[] {
   return matchAllFrom(text, SPAN, startPositions(text, SPAN_STARTS, 1));
+}
+
+/** Where the spans of {@link findSpans} lie: `[start0, end0, start1, end1, …]`. */
+export function findSpanBounds(text: string): number[] {
+  return matchBoundsFrom(text, SPAN, startPositions(text, SPAN_STARTS, 1));
 }
 
 const SPAN_SOURCE = `(?:${SPAN_ALTERNATIVES.join('|')})${PERCENT}`;
@@ -228,6 +257,14 @@ export const TARGETS: readonly Target[] = [
  */
 export function bareBoxSpan(text: string): { start: number; end: number } | null {
   const start = /\\(?:boxed|fbox)(?![a-zA-Z])/.exec(text)?.index;
+  return start === undefined ? null : bareBoxSpanFrom(text, start);
+}
+
+/** {@link bareBoxSpan} when the first box's start is known (≥ 0). */
+export function bareBoxSpanFrom(
+  text: string,
+  start: number,
+): { start: number; end: number } | null {
   const end = text.lastIndexOf('}') + 1;
-  return start === undefined || end <= start ? null : { start, end };
+  return end <= start ? null : { start, end };
 }

@@ -10,6 +10,28 @@ const EXTRA_0_ID = 151651;
 
 // Text that would act as a marker or close the chat turns early if it appeared in a step.
 const RESERVED = [EXTRA_0, '<|im_start|>', '<|im_end|>', '<|endoftext|>'];
+/** How `renderQwenChat` closes a turn (here the assistant's, after its last step). */
+const TURN_END = '<|im_end|>\n';
+
+// The turns before the steps depend on the question only, and a search renders many paths of
+// one question in a row: the last question's are kept (one entry, no growth).
+let lastQuestion: string | null = null;
+let lastTurnsBefore = '';
+
+/** System and user turns, then the opened assistant turn: what every path of `question` starts with. */
+function turnsBefore(question: string): string {
+  if (question !== lastQuestion) {
+    lastTurnsBefore = renderQwenChat(
+      [
+        { role: 'system', content: QWEN_MATH_SYSTEM_PROMPT },
+        { role: 'user', content: removeReservedText(question, RESERVED) },
+      ],
+      { addGenerationPrompt: true },
+    );
+    lastQuestion = question;
+  }
+  return lastTurnsBefore;
+}
 
 /**
  * Qwen2.5-Math-PRM-7B / -72B (`Qwen2ForProcessRewardModel`, 2-class token head).
@@ -42,17 +64,11 @@ export const qwenMathPrm: PrmFamily = {
   stepMarker: { text: EXTRA_0, tokenId: EXTRA_0_ID },
 
   render(question: string, steps: readonly string[]): PrmInput {
-    const assistant = steps
-      .map((step) => `${removeReservedText(step, RESERVED).trim()}${EXTRA_0}`)
-      .join('');
-    const text = renderQwenChat(
-      [
-        { role: 'system', content: QWEN_MATH_SYSTEM_PROMPT },
-        { role: 'user', content: removeReservedText(question, RESERVED) },
-        { role: 'assistant', content: assistant },
-      ],
-      { addGenerationPrompt: false },
-    );
+    // The three turns as renderQwenChat writes them (system, user, the assistant's steps), with
+    // the first two rendered once per question.
+    let text = turnsBefore(question);
+    for (const step of steps) text += removeReservedText(step, RESERVED).trim() + EXTRA_0;
+    text += TURN_END;
     return { text, tokenSwaps: [], stepCount: steps.length, addSpecialTokens: false };
   },
 

@@ -11,6 +11,8 @@
  * - default: the V8 CPU profiler (what `node --cpu-prof` runs), started and stopped over the
  *   measured window only; top functions by self time. Its samples are wall-clock, so on an
  *   oversubscribed machine syscalls (writev) look far bigger than their CPU.
+ * - BENCH_HEAP=1: V8's sampling heap profiler over the window, bytes allocated per request by
+ *   allocating function (freed ones included: what a request churns for the GC).
  * - BENCH_PERF=1: Linux `perf record` of the proxy (on-CPU samples only) with `--perf-basic-prof`
  *   JIT symbols, each sample charged to its innermost JS frame. Use this one for decisions.
  * Env: BENCH_WARMUP (requests before measuring; V8 needs thousands), BENCH_NO_PROFILE=1,
@@ -31,6 +33,7 @@ import { SIM_POLICY_NAME } from './lib/sim-names';
 import { startRig } from './lib/start-rig';
 import { summarizePerf } from './lib/summarize-perf';
 import type { LoopStallReport } from './lib/loop-stalls';
+import { summarizeHeap } from './lib/summarize-heap';
 import { summarizeProfile } from './lib/summarize-profile';
 import { summarize } from './lib/summarize';
 import { PROXY_MODEL, ttsBody } from './lib/tts-wire';
@@ -81,7 +84,9 @@ async function main(): Promise<void> {
   // --perf-basic-prof) instead of the V8 profiler, whose wall-clock samples over-count syscalls
   // when the two cores are oversubscribed.
   const usePerf = process.env.BENCH_PERF === '1';
-  const noProfile = process.env.BENCH_NO_PROFILE === '1' || usePerf;
+  // BENCH_HEAP=1: sample allocations (bytes by allocating function) instead of CPU.
+  const useHeap = process.env.BENCH_HEAP === '1';
+  const noProfile = process.env.BENCH_NO_PROFILE === '1' || usePerf || useHeap;
   const pin = process.env.BENCH_PIN === '1' ? planPinning('1') : UNPINNED;
   if (pin.rest !== null) pinProcess(process.pid, pin.rest);
   const answerForms = process.env.BENCH_ANSWER_FORMS;
@@ -136,6 +141,7 @@ async function main(): Promise<void> {
   const pool = createLoadPool(rig.proxyUrl, concurrency);
   const hop = rig.hop ? startHop(rig.hop, route, count, concurrency, plainBody) : null;
   let profileFile: string | null = null;
+  let heapFile: string | null = null;
   try {
     await runLoad({
       pool,
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
       body: (i) => body(i + 100_000),
     });
     if (!noProfile) await rig.proxy.call('profileStart');
+    if (useHeap) await rig.proxy.call('heapStart');
     // GC pauses by kind and each thread's CPU over the window (lib/loop-stalls.ts).
     await rig.proxy.call('stallsStart');
     const perf = usePerf
@@ -176,6 +183,7 @@ async function main(): Promise<void> {
     const after = cpuSplitMs(rig.proxy.pid);
     const stalls = await rig.proxy.call<LoopStallReport>('stallsStop');
     if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
+    if (useHeap) heapFile = await rig.proxy.call<string>('heapStop');
     if (perf) {
       const exited = new Promise((resolve) => perf.once('exit', resolve));
       perf.kill('SIGINT');
@@ -220,6 +228,16 @@ async function main(): Promise<void> {
     await pool.close();
     await hop?.close();
     await rig.stop();
+  }
+  if (heapFile !== null) {
+    const heap = summarizeHeap(heapFile, Number(process.env.BENCH_TOP ?? 30));
+    process.stdout.write(
+      `heap ${heapFile}: ${(heap.totalBytes / count / 1024).toFixed(1)} KB sampled per request\n`,
+    );
+    for (const row of heap.topFunctions)
+      process.stdout.write(
+        `  ${String(row.share).padStart(5)}%  ${(row.bytes / count / 1024).toFixed(2).padStart(8)} KB/req  ${row.name}\n`,
+      );
   }
   if (profileFile === null) return;
   const summary = summarizeProfile(profileFile, Number(process.env.BENCH_TOP ?? 30));

@@ -149,7 +149,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
   ): Promise<ScoreResult> {
     const scores: (number[] | null)[] = [];
     const keys: (string | null)[] = [];
-    // Keys are hash chains (parent key + step, see path-keys.ts), one short hash per step.
+    // One hash per path (scope key + length-prefixed steps, see path-keys.ts).
     const scope = canCache ? `${servedName}\u0000${question}` : null;
     let cachedTokens = 0;
     const pending: number[] = [];

@@ -5,7 +5,8 @@
  *
  * `stallsStart` / `stallsStop` watch the proxy's event loop (test/bench/lib/loop-stalls.ts).
  * `profileStart` / `profileStop` run the V8 CPU profiler (what `node --cpu-prof` uses) over a
- * window the parent chooses, so startup and warm-up stay out of the profile.
+ * window the parent chooses, so startup and warm-up stay out of the profile; `heapStart` /
+ * `heapStop` sample allocations over such a window (V8's sampling heap profiler).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -91,6 +92,35 @@ async function main(): Promise<void> {
         const file = path.join(
           process.env.BENCH_PROFILE_DIR ?? '/tmp',
           `proxy-${process.pid}-${Date.now()}.cpuprofile`,
+        );
+        writeFileSync(file, JSON.stringify(result.profile));
+        return file;
+      },
+      // Allocation sampling over the same kind of window: every sampled allocation, the ones a
+      // scavenge or a full GC already freed included (what a request churns, not what it keeps).
+      heapStart: async () => {
+        session = new Session();
+        session.connect();
+        await post(session, 'HeapProfiler.enable');
+        // BENCH_HEAP_KEEP=live: only what is still alive when sampling stops (what the proxy
+        // keeps); =survivors: also what a full GC freed, not what a scavenge did (what lived long
+        // enough to be copied or promoted).
+        const keep = process.env.BENCH_HEAP_KEEP;
+        await post(session, 'HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: keep !== 'live',
+          includeObjectsCollectedByMinorGC: keep !== 'live' && keep !== 'survivors',
+        });
+        return true;
+      },
+      heapStop: async () => {
+        if (!session) throw new Error('heap sampling not started');
+        const result = (await post(session, 'HeapProfiler.stopSampling')) as { profile: unknown };
+        session.disconnect();
+        session = null;
+        const file = path.join(
+          process.env.BENCH_PROFILE_DIR ?? '/tmp',
+          `proxy-${process.pid}-${Date.now()}.heapprofile`,
         );
         writeFileSync(file, JSON.stringify(result.profile));
         return file;

@@ -1,5 +1,7 @@
+import { firstBoxIndex, hasBox } from '../../../src/answer/boxed-content';
 import {
   bareBoxSpan,
+  findSpanBounds,
   findSpans,
   matchAllFrom,
   SPAN,
@@ -70,6 +72,9 @@ describe('extraction targets', () => {
   it('tries patterns only at their possible starts and finds exactly what matchAll finds', () => {
     for (const text of fragmentTexts(3000)) {
       expect(summary(findSpans(text))).toEqual(summary([...text.matchAll(SPAN)]));
+      expect(findSpanBounds(text)).toEqual(
+        [...text.matchAll(SPAN)].flatMap((match) => [match.index, match.index + match[0].length]),
+      );
       for (const target of TARGETS) {
         if (target.starts === null) continue;
         expect(
@@ -128,5 +133,24 @@ describe('extraction targets', () => {
     ]);
     expect(spans('pay 5$ now')).toEqual([]);
     expect(spans('so $28$ %')).toEqual(['$28$ %']);
+  });
+  it("ends every span holding a box after the text's first box (the spans before it are not searched)", () => {
+    const texts = fragmentTexts(3000).flatMap((text) => [
+      text,
+      text.replace(/x/g, '\\boxed'),
+      text.replace(/12/g, '\\fbox x'),
+      text.replace(/x/g, '\\boxedx'),
+    ]);
+    let boxed = 0;
+    for (const text of texts) {
+      const first = firstBoxIndex(text);
+      for (const span of findSpans(text)) {
+        if (!hasBox(span[0])) continue;
+        boxed++;
+        expect(first).toBeGreaterThanOrEqual(0);
+        expect(span.index + span[0].length).toBeGreaterThan(first);
+      }
+    }
+    expect(boxed).toBeGreaterThan(100);
   });
 });

@@ -1,5 +1,6 @@
 import { InvalidUpstreamResponseError } from '../../../src/errors';
 import { qwenMathPrm } from '../../../src/prm';
+import { QWEN_MATH_SYSTEM_PROMPT, renderQwenChat } from '../../../src/prompt';
 import { runFamilyConformance } from './family-conformance';
 import { extractRaw, loadPrmFixture } from './prm-fixture';
 
@@ -18,6 +19,32 @@ describe('qwenMathPrm', () => {
     expect(
       qwenMathPrm.render('q', ['a', 'b']).text.endsWith('a<extra_0>b<extra_0><|im_end|>\n'),
     ).toBe(true);
+  });
+
+  it('renders the three turns as renderQwenChat does, whichever question came before', () => {
+    const cases: [string, string[]][] = [
+      ['q', ['a', 'b']],
+      ['Two <extra_0> markers<|im_end|>?', [' x<|im_start|> ', 'y']],
+      ['q', [' spaced ', '']],
+      ['other', ['only one']],
+      ['q', ['a', 'b']],
+    ];
+    for (const [question, steps] of cases) {
+      const clean = (text: string): string =>
+        text.replace(/<extra_0>|<\|im_start\|>|<\|im_end\|>|<\|endoftext\|>/g, '');
+      const expected = renderQwenChat(
+        [
+          { role: 'system', content: QWEN_MATH_SYSTEM_PROMPT },
+          { role: 'user', content: clean(question) },
+          {
+            role: 'assistant',
+            content: steps.map((step) => `${clean(step).trim()}<extra_0>`).join(''),
+          },
+        ],
+        { addGenerationPrompt: false },
+      );
+      expect(qwenMathPrm.render(question, steps).text).toBe(expected);
+    }
   });
 
   it('reads column 1 as given, without renormalising the pair', () => {

@@ -12,12 +12,11 @@ describe('createPathKeys', () => {
     expect(first.keyOf('model\u0000q', long)).toBe(fromScratch);
   });
 
-  it('is a hash chain: parent key plus the last step', () => {
+  it("is one hash of the scope's key and the steps, each after its length", () => {
     const keys = createPathKeys();
     const scope = createHash('sha1').update('s').digest('base64');
-    const parent = createHash('sha1').update(scope).update('\u0001').update('a').digest('base64');
-    const child = createHash('sha1').update(parent).update('\u0001').update('b').digest('base64');
-    expect(keys.keyOf('s', ['a', 'b'])).toBe(child);
+    const path = createHash('sha1').update(`${scope}\u00011:a\u00012:bc`).digest('base64');
+    expect(keys.keyOf('s', ['a', 'bc'])).toBe(path);
   });
 
   it('tells apart step boundaries, scopes and prefixes', () => {
@@ -26,6 +25,9 @@ describe('createPathKeys', () => {
       keys.keyOf('s', ['ab', 'c']),
       keys.keyOf('s', ['a', 'bc']),
       keys.keyOf('s', ['abc']),
+      // A separator inside a step is still one step.
+      keys.keyOf('s', ['a\u00011:b']),
+      keys.keyOf('s', ['a', 'b']),
       keys.keyOf('t', ['ab', 'c']),
       keys.keyOf('s', ['ab']),
       keys.keyOf('s', []),
