@@ -94,6 +94,7 @@ async function receiveForwardBody(
   response: ServerResponse,
   limits: BodyLimits,
   servedNames: ReadonlyMap<string, string>,
+  renames: Map<string, ModelRename>,
 ): Promise<ForwardBody> {
   const raw = await receiveBody(request, response, limits);
   try {
@@ -117,11 +118,24 @@ async function receiveForwardBody(
     return {
       body: replaceRange(body, scan.model.start, scan.model.end, served),
       contentEncoding: undefined,
-      rename: { served, client: scan.model.name },
+      rename: renameOf(renames, served, scan.model.name),
     };
   } finally {
     raw.release();
   }
+}
+
+/**
+ * One rename object per client name (the names are the config's), so what the relay derives from
+ * it is made once, not per request.
+ */
+function renameOf(renames: Map<string, ModelRename>, served: string, client: string): ModelRename {
+  let rename = renames.get(client);
+  if (rename === undefined || rename.served !== served) {
+    rename = { served, client };
+    renames.set(client, rename);
+  }
+  return rename;
 }
 
 /**
@@ -206,10 +220,10 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
   const allowList = createRouteAllowList(options.routes);
   const forwarder = createForwarder(options.upstream, options.retry);
   const servedNames = options.servedNames ?? new Map<string, string>();
+  const renames = new Map<string, ModelRename>();
 
+  /** Wait for an admission slot (the caller tried for a free one first). */
   async function admit(response: ServerResponse): Promise<() => void> {
-    const now = options.admission.tryAcquire();
-    if (now !== null) return now;
     const controller = new AbortController();
     const onClose = (): void => controller.abort();
     response.once('close', onClose);
@@ -245,8 +259,10 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       response,
       options.body,
       servedNames,
+      renames,
     );
-    const release = await admit(response);
+    // Most requests find a free slot: no async call (and its promise) for them.
+    const release = options.admission.tryAcquire() ?? (await admit(response));
     const departure = new ClientDeparture();
     // However the response ends, the slot is released; a client gone early cancels the upstream.
     response.once('close', () => {

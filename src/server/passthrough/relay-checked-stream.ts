@@ -174,13 +174,29 @@ function isServedName(
   return isBytes(bytes, start, end, served, MODEL_FIELD.length);
 }
 
+/** The compact `"model":<name>` bytes of both names, made once per rename (they are reused). */
+const MODEL_FIELDS = new WeakMap<ModelRename, { served: Buffer; client: Buffer }>();
+
+function modelFields(rename: ModelRename): { served: Buffer; client: Buffer } {
+  let fields = MODEL_FIELDS.get(rename);
+  if (fields === undefined) {
+    fields = {
+      served: Buffer.from(`"model":${JSON.stringify(rename.served)}`),
+      client: Buffer.from(`"model":${JSON.stringify(rename.client)}`),
+    };
+    MODEL_FIELDS.set(rename, fields);
+  }
+  return fields;
+}
+
 export function relayCheckedStream(
   upstream: UpstreamAnswer,
   response: ServerResponse,
   rename: ModelRename | null = null,
 ): Promise<StreamOutcome> {
-  const served = rename === null ? null : Buffer.from(`"model":${JSON.stringify(rename.served)}`);
-  const client = rename === null ? null : Buffer.from(`"model":${JSON.stringify(rename.client)}`);
+  const fields = rename === null ? null : modelFields(rename);
+  const served = fields === null ? null : fields.served;
+  const client = fields === null ? null : fields.client;
   return new Promise((resolve) => {
     // Bytes of an event not complete yet (a multi-byte character may straddle chunks too).
     let pending: Buffer | null = null;
