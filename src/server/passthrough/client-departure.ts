@@ -5,8 +5,6 @@
  * `AbortController` per request, handed to `http.request` with its listeners, was a visible share
  * of a short passthrough's CPU.
  */
-import type { ClientRequest } from 'node:http';
-
 /** What a request cut by its client's leaving fails with (as `http.request` would). */
 export function departureError(): Error {
   const error = new Error('The operation was aborted: the client left.');
@@ -15,10 +13,15 @@ export function departureError(): Error {
   return error;
 }
 
+/** An attempt in flight, as the departure sees it. */
+export interface DepartingAttempt {
+  destroy(error: Error): void;
+}
+
 export class ClientDeparture {
   private gone = false;
   private controller: AbortController | null = null;
-  private attempt: ClientRequest | null = null;
+  private attempt: DepartingAttempt | null = null;
 
   get isGone(): boolean {
     return this.gone;
@@ -34,7 +37,7 @@ export class ClientDeparture {
   }
 
   /** The upstream request now in flight (destroyed if the client leaves while it runs). */
-  track(attempt: ClientRequest): void {
+  track(attempt: DepartingAttempt): void {
     this.attempt = attempt;
   }
 

@@ -23,6 +23,7 @@ import {
 import { createRouteAllowList, normaliseTarget } from './passthrough-routes';
 import { relayCheckedStream, type ModelRename } from './relay-checked-stream';
 import { relayJsonAnswer } from './relay-json-answer';
+import type { UpstreamAnswer } from './upstream-answer';
 import { replaceRange, scanJson } from '../../util';
 
 export interface PassthroughOptions {
@@ -55,18 +56,19 @@ function send(response: ServerResponse, mapped: MappedUpstreamError): void {
   sendJson(response, mapped.status, mapped.body);
 }
 
-function readLimited(stream: IncomingMessage, limit: number): Promise<string> {
+function readLimited(answer: UpstreamAnswer, limit: number): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (size < limit) chunks.push(chunk);
-      size += chunk.length;
-    });
     const done = (): void => resolve(Buffer.concat(chunks).toString('utf8').slice(0, limit));
-    stream.once('end', done);
-    stream.once('error', done);
-    stream.once('close', done);
+    answer.read({
+      data(chunk) {
+        if (size < limit) chunks.push(chunk);
+        size += chunk.length;
+      },
+      end: done,
+      fail: done,
+    });
   });
 }
 
@@ -92,6 +94,7 @@ async function receiveForwardBody(
   response: ServerResponse,
   limits: BodyLimits,
   servedNames: ReadonlyMap<string, string>,
+  renames: Map<string, ModelRename>,
 ): Promise<ForwardBody> {
   const raw = await receiveBody(request, response, limits);
   try {
@@ -115,11 +118,24 @@ async function receiveForwardBody(
     return {
       body: replaceRange(body, scan.model.start, scan.model.end, served),
       contentEncoding: undefined,
-      rename: { served, client: scan.model.name },
+      rename: renameOf(renames, served, scan.model.name),
     };
   } finally {
     raw.release();
   }
+}
+
+/**
+ * One rename object per client name (the names are the config's), so what the relay derives from
+ * it is made once, not per request.
+ */
+function renameOf(renames: Map<string, ModelRename>, served: string, client: string): ModelRename {
+  let rename = renames.get(client);
+  if (rename === undefined || rename.served !== served) {
+    rename = { served, client };
+    renames.set(client, rename);
+  }
+  return rename;
 }
 
 /**
@@ -139,17 +155,17 @@ export function withServedModelName(
 
 /** Hand the upstream's answer to the client: errors wrapped, streams and JSON checked. */
 async function relayAnswer(
-  upstream: IncomingMessage,
+  upstream: UpstreamAnswer,
   response: ServerResponse,
   rename: ModelRename | null,
   onBrokenStream: PassthroughOptions['onBrokenStream'],
 ): Promise<void> {
-  const status = upstream.statusCode ?? 502;
+  const status = upstream.status;
   if (status >= 400) {
     send(response, mapUpstreamStatus(status, await readLimited(upstream, ERROR_BODY_LIMIT)));
     return;
   }
-  const type = upstream.headers['content-type'];
+  const type = upstream.header('content-type');
   if (type?.startsWith('text/event-stream')) {
     response.statusCode = status;
     response.setHeader('content-type', type);
@@ -169,11 +185,29 @@ async function relayAnswer(
   }
   response.statusCode = status;
   if (type !== undefined) response.setHeader('content-type', type);
-  upstream.pipe(response);
-  await new Promise<void>((resolve) => {
-    upstream.once('error', () => {
-      response.destroy();
-      resolve();
+  await pipeAnswer(upstream, response);
+}
+
+/** Any other media type (audio, text): relayed as it comes, a slow client pausing the upstream. */
+function pipeAnswer(upstream: UpstreamAnswer, response: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onDrain = (): void => upstream.resume();
+    upstream.read({
+      data(chunk) {
+        if (!response.write(chunk)) {
+          upstream.pause();
+          response.once('drain', onDrain);
+        }
+      },
+      end() {
+        response.end();
+        resolve();
+      },
+      // Cut mid-body: the client must see an incomplete answer, never a complete-looking one.
+      fail() {
+        response.destroy();
+        resolve();
+      },
     });
     response.once('close', () => {
       upstream.destroy();
@@ -186,10 +220,10 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
   const allowList = createRouteAllowList(options.routes);
   const forwarder = createForwarder(options.upstream, options.retry);
   const servedNames = options.servedNames ?? new Map<string, string>();
+  const renames = new Map<string, ModelRename>();
 
+  /** Wait for an admission slot (the caller tried for a free one first). */
   async function admit(response: ServerResponse): Promise<() => void> {
-    const now = options.admission.tryAcquire();
-    if (now !== null) return now;
     const controller = new AbortController();
     const onClose = (): void => controller.abort();
     response.once('close', onClose);
@@ -225,15 +259,17 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       response,
       options.body,
       servedNames,
+      renames,
     );
-    const release = await admit(response);
+    // Most requests find a free slot: no async call (and its promise) for them.
+    const release = options.admission.tryAcquire() ?? (await admit(response));
     const departure = new ClientDeparture();
     // However the response ends, the slot is released; a client gone early cancels the upstream.
     response.once('close', () => {
       release();
       if (!response.writableFinished) departure.leave();
     });
-    let upstream: IncomingMessage;
+    let upstream: UpstreamAnswer;
     try {
       upstream = await forwarder.forward({
         method,

@@ -11,8 +11,9 @@
  *
  * Kept apart from the chat relay (routes/relay-chat-stream.ts), which is tuned for the hot path.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { checkEventJson, isBytes } from './check-event-json';
+import type { UpstreamAnswer } from './upstream-answer';
 
 /** The upstream's served name and the name the client asked for, when they differ. */
 export interface ModelRename {
@@ -173,13 +174,29 @@ function isServedName(
   return isBytes(bytes, start, end, served, MODEL_FIELD.length);
 }
 
+/** The compact `"model":<name>` bytes of both names, made once per rename (they are reused). */
+const MODEL_FIELDS = new WeakMap<ModelRename, { served: Buffer; client: Buffer }>();
+
+function modelFields(rename: ModelRename): { served: Buffer; client: Buffer } {
+  let fields = MODEL_FIELDS.get(rename);
+  if (fields === undefined) {
+    fields = {
+      served: Buffer.from(`"model":${JSON.stringify(rename.served)}`),
+      client: Buffer.from(`"model":${JSON.stringify(rename.client)}`),
+    };
+    MODEL_FIELDS.set(rename, fields);
+  }
+  return fields;
+}
+
 export function relayCheckedStream(
-  upstream: IncomingMessage,
+  upstream: UpstreamAnswer,
   response: ServerResponse,
   rename: ModelRename | null = null,
 ): Promise<StreamOutcome> {
-  const served = rename === null ? null : Buffer.from(`"model":${JSON.stringify(rename.served)}`);
-  const client = rename === null ? null : Buffer.from(`"model":${JSON.stringify(rename.client)}`);
+  const fields = rename === null ? null : modelFields(rename);
+  const served = fields === null ? null : fields.served;
+  const client = fields === null ? null : fields.client;
   return new Promise((resolve) => {
     // Bytes of an event not complete yet (a multi-byte character may straddle chunks too).
     let pending: Buffer | null = null;
@@ -189,15 +206,15 @@ export function relayCheckedStream(
     const finish = (outcome: StreamOutcome, tail: string): void => {
       if (isFinished) return;
       isFinished = true;
-      upstream.off('data', onData);
       if (outcome !== 'done') upstream.destroy();
       if (!response.writableEnded) response.end(tail);
       resolve(outcome);
     };
     const breakStream = (message: string): void =>
       finish('broken', errorEvent(message, 'upstream_stream_broken') + DONE);
-    const onData = (chunk: Buffer): void => {
-      let bytes = pending === null ? chunk : Buffer.concat([pending, chunk]);
+    /** Check and send the events complete in `bytes` (what was pending, then what arrived). */
+    const relayBytes = (joined: Buffer): void => {
+      let bytes = joined;
       // CRLF or CR line ends (rare): normalised to LF.
       if (bytes.includes(CARRIAGE_RETURN)) bytes = normaliseLineEnds(bytes);
       // Output: runs of upstream bytes sent as they came, with swapped names or rewritten events.
@@ -230,17 +247,41 @@ export function relayCheckedStream(
       writeAll(response, out);
       pending = start < bytes.length ? bytes.subarray(start) : null;
     };
-    upstream.on('data', onData);
-    upstream.once('end', () => {
-      if (pending !== null && pending.toString('utf8').trim().length > 0)
-        return breakStream('The model server ended the stream mid-event.');
-      if (sawDone) return finish('done', '');
-      if (sawError) return finish('upstream-error-event', DONE);
-      breakStream('The model server ended the stream before it was complete.');
-    });
-    upstream.once('error', () => breakStream('The model server connection failed mid-stream.'));
-    upstream.once('close', () => {
-      if (!upstream.complete) breakStream('The model server connection failed mid-stream.');
+    // Chunks that arrived in one read of the socket (a server writes each event as its own
+    // HTTP chunk, and undici hands over each) are checked together and sent in one write, once
+    // the read is parsed: not one write (with its chunk framing) per event. No delay: the
+    // microtask runs as soon as the read's callback returns.
+    let arrived: Buffer[] = [];
+    let isFlushQueued = false;
+    const flush = (): void => {
+      isFlushQueued = false;
+      if (arrived.length === 0 || isFinished) return;
+      const pieces = pending === null ? arrived : [pending, ...arrived];
+      arrived = [];
+      relayBytes(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces));
+    };
+    upstream.read({
+      data(chunk) {
+        if (isFinished) return;
+        arrived.push(chunk);
+        if (isFlushQueued) return;
+        isFlushQueued = true;
+        queueMicrotask(flush);
+      },
+      end() {
+        flush();
+        if (isFinished) return;
+        if (pending !== null && pending.toString('utf8').trim().length > 0)
+          return breakStream('The model server ended the stream mid-event.');
+        if (sawDone) return finish('done', '');
+        if (sawError) return finish('upstream-error-event', DONE);
+        breakStream('The model server ended the stream before it was complete.');
+      },
+      fail() {
+        // The events that came whole before the failure still go to the client.
+        flush();
+        breakStream('The model server connection failed mid-stream.');
+      },
     });
     response.once('close', () => {
       if (!response.writableFinished) finish('client-gone', '');

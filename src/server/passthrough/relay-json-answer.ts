@@ -6,8 +6,9 @@
  * unknown length (an embeddings batch can be megabytes), streams through with constant memory:
  * it cannot be checked before its status is sent, and its `model` is swapped on the bytes.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ModelRename } from './relay-checked-stream';
+import type { UpstreamAnswer } from './upstream-answer';
 import { replaceRange, scanJson } from '../../util';
 
 /** JSON answers up to this size are received whole and checked; larger ones stream. */
@@ -19,40 +20,41 @@ const ANY_DEPTH = Number.MAX_SAFE_INTEGER;
 export type JsonRelayOutcome = 'sent' | 'broken' | 'gone';
 
 /** The whole body, or null when the upstream failed or the body is not the size it declared. */
-function receiveWhole(upstream: IncomingMessage, length: number): Promise<Buffer | null> {
+function receiveWhole(upstream: UpstreamAnswer, length: number): Promise<Buffer | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > length) {
-        upstream.destroy();
-        finish(null);
-      } else chunks.push(chunk);
-    };
+    let isDone = false;
     const finish = (body: Buffer | null): void => {
-      upstream.off('data', onData);
+      if (isDone) return;
+      isDone = true;
       resolve(body);
     };
-    upstream.on('data', onData);
-    upstream.once('end', () =>
-      finish(
-        size !== length
-          ? null
-          : chunks.length === 1
-            ? (chunks[0] as Buffer)
-            : Buffer.concat(chunks),
-      ),
-    );
-    upstream.once('error', () => finish(null));
-    upstream.once('close', () => {
-      if (!upstream.complete) finish(null);
+    upstream.read({
+      data(chunk) {
+        if (isDone) return;
+        size += chunk.length;
+        if (size > length) {
+          finish(null);
+          upstream.destroy();
+        } else chunks.push(chunk);
+      },
+      end() {
+        finish(
+          size !== length
+            ? null
+            : chunks.length === 1
+              ? (chunks[0] as Buffer)
+              : Buffer.concat(chunks, size),
+        );
+      },
+      fail: () => finish(null),
     });
   });
 }
 
-function declaredLength(upstream: IncomingMessage): number | null {
-  const header = upstream.headers['content-length'];
+function declaredLength(upstream: UpstreamAnswer): number | null {
+  const header = upstream.header('content-length');
   if (header === undefined || !/^\d+$/.test(header)) return null;
   return Number(header);
 }
@@ -62,7 +64,7 @@ function declaredLength(upstream: IncomingMessage): number | null {
  * caller answers with an error), 'gone' when the upstream or the client went away.
  */
 export async function relayJsonAnswer(
-  upstream: IncomingMessage,
+  upstream: UpstreamAnswer,
   response: ServerResponse,
   rename: ModelRename | null,
 ): Promise<JsonRelayOutcome> {
@@ -83,34 +85,31 @@ export async function relayJsonAnswer(
 
 /** Stream the answer, swapping `"model":"<served>"` (compact, as vLLM writes it) across chunks. */
 function streamJson(
-  upstream: IncomingMessage,
+  upstream: UpstreamAnswer,
   response: ServerResponse,
   rename: ModelRename | null,
 ): Promise<JsonRelayOutcome> {
   return new Promise((resolve) => {
     const swap = rename === null ? null : createByteSwap(rename);
-    upstream.on('data', (chunk: Buffer) => {
-      // Backpressure as `pipe` does it: a slow client pauses the upstream, not our memory.
-      if (!response.write(swap === null ? chunk : swap.push(chunk))) {
-        upstream.pause();
-        response.once('drain', () => upstream.resume());
-      }
-    });
-    upstream.once('end', () => {
-      response.end(swap?.flush());
-      resolve('sent');
-    });
-    // A failure mid-body cannot become an error answer (the status is out): cut the response so
-    // the client sees an incomplete body, never a complete-looking one.
-    upstream.once('error', () => {
-      response.destroy();
-      resolve('gone');
-    });
-    upstream.once('close', () => {
-      if (!upstream.complete) {
+    const onDrain = (): void => upstream.resume();
+    upstream.read({
+      data(chunk) {
+        // Backpressure as `pipe` does it: a slow client pauses the upstream, not our memory.
+        if (!response.write(swap === null ? chunk : swap.push(chunk))) {
+          upstream.pause();
+          response.once('drain', onDrain);
+        }
+      },
+      end() {
+        response.end(swap?.flush());
+        resolve('sent');
+      },
+      // A failure mid-body cannot become an error answer (the status is out): cut the response
+      // so the client sees an incomplete body, never a complete-looking one.
+      fail() {
         response.destroy();
         resolve('gone');
-      }
+      },
     });
     response.once('close', () => {
       if (!response.writableFinished) {

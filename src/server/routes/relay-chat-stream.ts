@@ -31,9 +31,8 @@ export async function relayChatStream(
   // share of a short stream's relay.
   await new Promise<void>((resolve) => {
     let isFinished = false;
-    const onData = (piece: Buffer | string): void => {
-      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
-      const joined = pending === null ? bytes : Buffer.concat([pending, bytes]);
+    /** Send the complete lines of what was pending and what arrived; keep the rest. */
+    const relayBytes = (joined: Buffer): void => {
       const cut = joined.lastIndexOf(NEWLINE);
       if (cut < 0) {
         pending = joined;
@@ -42,9 +41,29 @@ export async function relayChatStream(
       pending = cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
       response.write(rewrite(joined.subarray(0, cut + 1), from, to, isSameName));
     };
+    // The chunks of one socket read (a server writes each event as its own HTTP chunk) go out in
+    // one write once the read is parsed, not one write and chunk frame per event; the microtask
+    // runs as soon as the read's callback returns, so nothing waits.
+    let arrived: Buffer[] = [];
+    let isFlushQueued = false;
+    const flush = (): void => {
+      isFlushQueued = false;
+      if (arrived.length === 0 || isFinished) return;
+      const pieces = pending === null ? arrived : [pending, ...arrived];
+      arrived = [];
+      relayBytes(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces));
+    };
+    const onData = (piece: Buffer | string): void => {
+      arrived.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
+      if (isFlushQueued) return;
+      isFlushQueued = true;
+      queueMicrotask(flush);
+    };
     /** `failed`: the upstream broke the stream (a client gone is not reported to it). */
     const finish = (failed: boolean): void => {
       if (isFinished) return;
+      // Lines that came whole before the end (or the failure) still go to the client.
+      if (!signal.aborted) flush();
       isFinished = true;
       signal.removeEventListener('abort', onAbort);
       body.off('data', onData);

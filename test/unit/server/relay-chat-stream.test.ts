@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { Response } from 'express';
 import { relayChatStream } from '../../../src/server/routes/relay-chat-stream';
 
@@ -69,5 +69,28 @@ describe('relayChatStream', () => {
       '{"detail":"x"}',
     ]);
     expect(events.every((event) => event.error.code === 'upstream_error')).toBe(true);
+  });
+  it('sends the lines of one read in one write, and each later read in its own', async () => {
+    const { response, written } = fakeResponse();
+    const body = new PassThrough();
+    const done = relayChatStream(
+      body,
+      response,
+      'served-model',
+      'client-model',
+      new AbortController().signal,
+    );
+    const event = (text: string, model: string): string =>
+      `data: {"model":"${model}","content":"${text}"}\n\n`;
+    // Chunks arriving in one turn (one socket read), then one more on a later turn.
+    body.write(event('a', 'served-model'));
+    body.write(event('b', 'served-model'));
+    await new Promise((resolve) => setImmediate(resolve));
+    body.end(event('c', 'served-model'));
+    await done;
+    expect(written).toEqual([
+      event('a', 'client-model') + event('b', 'client-model'),
+      event('c', 'client-model'),
+    ]);
   });
 });

@@ -1,9 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PassThrough, Writable } from 'node:stream';
+import type { ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import {
   relayCheckedStream,
   type ModelRename,
 } from '../../../../src/server/passthrough/relay-checked-stream';
+import { UpstreamAnswer } from '../../../../src/server/passthrough/upstream-answer';
 
 const RENAME: ModelRename = {
   served: 'Qwen/Qwen2.5-1.5B-Instruct',
@@ -19,7 +21,12 @@ async function relay(
   chunks: readonly Buffer[],
   rename: ModelRename | null,
 ): Promise<{ text: string; outcome: string }> {
-  const upstream = Object.assign(new PassThrough(), { complete: true });
+  const controller = {
+    pause() {},
+    resume() {},
+    abort() {},
+  } as unknown as Dispatcher.DispatchController;
+  const upstream = new UpstreamAnswer(200, {}, controller);
   const received: Buffer[] = [];
   const response = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -27,13 +34,13 @@ async function relay(
       callback();
     },
   });
-  const done = relayCheckedStream(
-    upstream as unknown as IncomingMessage,
-    response as unknown as ServerResponse,
-    rename,
-  );
-  for (const chunk of chunks) upstream.write(chunk);
-  upstream.end();
+  const done = relayCheckedStream(upstream, response as unknown as ServerResponse, rename);
+  // As undici delivers them: one chunk at a time, each on its own turn.
+  for (const chunk of chunks) {
+    upstream.pushData(chunk);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  upstream.settle('end');
   const outcome = await done;
   return { text: Buffer.concat(received).toString('utf8'), outcome };
 }
@@ -138,5 +145,33 @@ describe('relayCheckedStream', () => {
       expect({ bad, outcome }).toEqual({ bad, outcome: 'broken' });
       expect(text).toContain('upstream_stream_broken');
     }
+  });
+  it('sends the events of one read in one write, and each later read in its own', async () => {
+    const controller = {
+      pause() {},
+      resume() {},
+      abort() {},
+    } as unknown as Dispatcher.DispatchController;
+    const upstream = new UpstreamAnswer(200, {}, controller);
+    const writes: string[] = [];
+    const response = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        // `end('')` writes an empty chunk here (a ServerResponse sends nothing for it).
+        if (chunk.length > 0) writes.push(chunk.toString('utf8'));
+        callback();
+      },
+    });
+    const done = relayCheckedStream(upstream, response as unknown as ServerResponse, RENAME);
+    // One socket read: undici hands over each HTTP chunk (one per event) in the same turn.
+    upstream.pushData(Buffer.from(event('a')));
+    upstream.pushData(Buffer.from(event('b')));
+    await new Promise((resolve) => setImmediate(resolve));
+    upstream.pushData(Buffer.from(event('c') + 'data: [DONE]\n\n'));
+    upstream.settle('end');
+    expect(await done).toBe('done');
+    expect(writes).toEqual([
+      event('a', RENAME.client) + event('b', RENAME.client),
+      event('c', RENAME.client) + 'data: [DONE]\n\n',
+    ]);
   });
 });
