@@ -45,9 +45,6 @@ export type RetryRunner = <T>(
 /** Statuses answered before any byte of a body, which the upstream means as "not done". */
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
-/** Open connections to the upstream at most (the Node agent before had 256 sockets). */
-const MAX_CONNECTIONS = 256;
-
 /** One attempt: resolves with the answer at its headers, rejects on a failure before them. */
 class Attempt implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
@@ -127,7 +124,11 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
   const base = new URL(upstream.url.replace(/\/$/, ''));
   const prefix = base.pathname === '/' ? '' : base.pathname;
   const pool = new Pool(base.origin, {
-    connections: MAX_CONNECTIONS,
+    // No pool limit: a request over it would wait in undici's queue, where no timeout covers it
+    // (`headersTimeout` starts once the request runs on a connection: undici 7.30
+    // lib/dispatcher/client-h1.js, resumeH1). Every passthrough request holds an
+    // admission slot (`server.max_concurrent_requests`), which bounds the connections instead.
+    connections: null,
     // Only the wait for the headers is bounded: a stream may legitimately run long.
     headersTimeout: upstream.timeoutMs,
     bodyTimeout: 0,
