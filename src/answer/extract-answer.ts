@@ -212,28 +212,16 @@ function addBoxedSpanMatches(matches: Match[], text: string, firstBox: number): 
       groupSize++;
       continue;
     }
-    if (groupSize > 0)
-      matches.push({
-        start: groupStart,
-        end: groupEnd,
-        kind: 'spans',
-        text,
-        entry: null,
-        groups: null,
-      });
+    if (groupSize > 0) matches.push(spansMatch(text, groupStart, groupEnd));
     groupStart = spanStart;
     groupEnd = spanEnd;
     groupSize = 1;
   }
-  if (groupSize > 0)
-    matches.push({
-      start: groupStart,
-      end: groupEnd,
-      kind: 'spans',
-      text,
-      entry: null,
-      groups: null,
-    });
+  if (groupSize > 0) matches.push(spansMatch(text, groupStart, groupEnd));
+}
+
+function spansMatch(text: string, start: number, end: number): Match {
+  return { start, end, kind: 'spans', text, entry: null, groups: null };
 }
 
 /**

@@ -12,6 +12,7 @@
  * Kept apart from the chat relay (routes/relay-chat-stream.ts), which is tuned for the hot path.
  */
 import type { ServerResponse } from 'node:http';
+import { ReadBatch } from '../read-batch';
 import { checkEventJson, isBytes } from './check-event-json';
 import type { UpstreamAnswer } from './upstream-answer';
 
@@ -198,22 +199,24 @@ export function relayCheckedStream(
   const served = fields === null ? null : fields.served;
   const client = fields === null ? null : fields.client;
   return new Promise((resolve) => {
-    // Bytes of an event not complete yet (a multi-byte character may straddle chunks too).
-    let pending: Buffer | null = null;
     let sawDone = false;
     let sawError = false;
     let isFinished = false;
     const finish = (outcome: StreamOutcome, tail: string): void => {
       if (isFinished) return;
       isFinished = true;
+      batch.close();
       if (outcome !== 'done') upstream.destroy();
       if (!response.writableEnded) response.end(tail);
       resolve(outcome);
     };
     const breakStream = (message: string): void =>
       finish('broken', errorEvent(message, 'upstream_stream_broken') + DONE);
-    /** Check and send the events complete in `bytes` (what was pending, then what arrived). */
-    const relayBytes = (joined: Buffer): void => {
+    /**
+     * Check and send the events complete in `joined` (what was pending, then what arrived); the
+     * rest is an event not complete yet (a multi-byte character may straddle chunks too).
+     */
+    const relayBytes = (joined: Buffer): Buffer | null => {
       let bytes = joined;
       // CRLF or CR line ends (rare): normalised to LF.
       if (bytes.includes(CARRIAGE_RETURN)) bytes = normaliseLineEnds(bytes);
@@ -228,7 +231,8 @@ export function relayCheckedStream(
           if (verdict === null) {
             out.push(bytes.subarray(sentUpTo, start));
             writeAll(response, out);
-            return breakStream('The model server sent a broken stream event.');
+            breakStream('The model server sent a broken stream event.');
+            return null;
           }
           if (verdict.text !== null) {
             out.push(bytes.subarray(sentUpTo, start), verdict.text);
@@ -245,33 +249,18 @@ export function relayCheckedStream(
       }
       out.push(bytes.subarray(sentUpTo, start));
       writeAll(response, out);
-      pending = start < bytes.length ? bytes.subarray(start) : null;
+      return start < bytes.length ? bytes.subarray(start) : null;
     };
-    // Chunks that arrived in one read of the socket (a server writes each event as its own
-    // HTTP chunk, and undici hands over each) are checked together and sent in one write, once
-    // the read is parsed: not one write (with its chunk framing) per event. No delay: the
-    // microtask runs as soon as the read's callback returns.
-    let arrived: Buffer[] = [];
-    let isFlushQueued = false;
-    const flush = (): void => {
-      isFlushQueued = false;
-      if (arrived.length === 0 || isFinished) return;
-      const pieces = pending === null ? arrived : [pending, ...arrived];
-      arrived = [];
-      relayBytes(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces));
-    };
+    // The chunks of one socket read are checked together and sent in one write (read-batch.ts).
+    const batch = new ReadBatch(relayBytes);
     upstream.read({
       data(chunk) {
-        if (isFinished) return;
-        arrived.push(chunk);
-        if (isFlushQueued) return;
-        isFlushQueued = true;
-        queueMicrotask(flush);
+        batch.add(chunk);
       },
       end() {
-        flush();
+        batch.flush();
         if (isFinished) return;
-        if (pending !== null && pending.toString('utf8').trim().length > 0)
+        if (batch.pending !== null && batch.pending.toString('utf8').trim().length > 0)
           return breakStream('The model server ended the stream mid-event.');
         if (sawDone) return finish('done', '');
         if (sawError) return finish('upstream-error-event', DONE);
@@ -279,7 +268,7 @@ export function relayCheckedStream(
       },
       fail() {
         // The events that came whole before the failure still go to the client.
-        flush();
+        batch.flush();
         breakStream('The model server connection failed mid-stream.');
       },
     });

@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
+import { ReadBatch } from '../read-batch';
 
 export async function relayChatStream(
   body: Readable,
@@ -26,45 +27,29 @@ export async function relayChatStream(
   const from = Buffer.from(`"model":${JSON.stringify(servedName)}`);
   const to = Buffer.from(`"model":${JSON.stringify(clientModel)}`);
   const isSameName = from.equals(to);
-  let pending: Buffer | null = null;
   // Events, not `for await`: the async iterator costs a promise and a tick per chunk, a visible
   // share of a short stream's relay.
   await new Promise<void>((resolve) => {
     let isFinished = false;
-    /** Send the complete lines of what was pending and what arrived; keep the rest. */
-    const relayBytes = (joined: Buffer): void => {
+    /** Send the complete lines of what was pending and what arrived; return the rest. */
+    const relayBytes = (joined: Buffer): Buffer | null => {
       const cut = joined.lastIndexOf(NEWLINE);
-      if (cut < 0) {
-        pending = joined;
-        return;
-      }
-      pending = cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
+      if (cut < 0) return joined;
       response.write(rewrite(joined.subarray(0, cut + 1), from, to, isSameName));
+      return cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
     };
-    // The chunks of one socket read (a server writes each event as its own HTTP chunk) go out in
-    // one write once the read is parsed, not one write and chunk frame per event; the microtask
-    // runs as soon as the read's callback returns, so nothing waits.
-    let arrived: Buffer[] = [];
-    let isFlushQueued = false;
-    const flush = (): void => {
-      isFlushQueued = false;
-      if (arrived.length === 0 || isFinished) return;
-      const pieces = pending === null ? arrived : [pending, ...arrived];
-      arrived = [];
-      relayBytes(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces));
-    };
-    const onData = (piece: Buffer | string): void => {
-      arrived.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
-      if (isFlushQueued) return;
-      isFlushQueued = true;
-      queueMicrotask(flush);
-    };
+    // The chunks of one socket read go out in one write (read-batch.ts).
+    const batch = new ReadBatch(relayBytes);
+    const onData = (piece: Buffer | string): void =>
+      batch.add(typeof piece === 'string' ? Buffer.from(piece) : piece);
     /** `failed`: the upstream broke the stream (a client gone is not reported to it). */
     const finish = (failed: boolean): void => {
       if (isFinished) return;
       // Lines that came whole before the end (or the failure) still go to the client.
-      if (!signal.aborted) flush();
+      if (!signal.aborted) batch.flush();
       isFinished = true;
+      const pending = batch.pending;
+      batch.close();
       signal.removeEventListener('abort', onAbort);
       body.off('data', onData);
       if (!failed && pending !== null) response.write(rewrite(pending, from, to, isSameName));

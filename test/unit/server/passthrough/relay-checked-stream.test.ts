@@ -16,17 +16,22 @@ function event(text: string, model = RENAME.served): string {
   return `data: {"id":"c1","object":"text_completion","model":"${model}","choices":[{"text":"${text}"}]}\n\n`;
 }
 
-/** Relay `chunks` (written one by one) and return what the client received and the outcome. */
-async function relay(
-  chunks: readonly Buffer[],
-  rename: ModelRename | null,
-): Promise<{ text: string; outcome: string }> {
+/** An upstream answer whose body the test pushes (pause, resume and abort do nothing). */
+function streamAnswer(): UpstreamAnswer {
   const controller = {
     pause() {},
     resume() {},
     abort() {},
   } as unknown as Dispatcher.DispatchController;
-  const upstream = new UpstreamAnswer(200, {}, controller);
+  return new UpstreamAnswer(200, {}, controller);
+}
+
+/** Relay `chunks` (written one by one) and return what the client received and the outcome. */
+async function relay(
+  chunks: readonly Buffer[],
+  rename: ModelRename | null,
+): Promise<{ text: string; outcome: string }> {
+  const upstream = streamAnswer();
   const received: Buffer[] = [];
   const response = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -147,12 +152,7 @@ describe('relayCheckedStream', () => {
     }
   });
   it('sends the events of one read in one write, and each later read in its own', async () => {
-    const controller = {
-      pause() {},
-      resume() {},
-      abort() {},
-    } as unknown as Dispatcher.DispatchController;
-    const upstream = new UpstreamAnswer(200, {}, controller);
+    const upstream = streamAnswer();
     const writes: string[] = [];
     const response = new Writable({
       write(chunk: Buffer, _encoding, callback) {
