@@ -159,7 +159,7 @@ async function main(): Promise<void> {
         rounds: q(5, 5),
         slices: q(3, 2),
         initialWarmup: q(3000, 200),
-        keyWarmupRounds: q(1, 0),
+        keyWarmupRounds: q(2, 0),
         pin: PIN,
         // Rounds of ≥ ~1 s per arm: at 250 requests (a quarter second) one GC pause or
         // scheduler hiccup moved a round's ratio by up to half, and the noise check (rightly)
