@@ -3,7 +3,7 @@ import { configurePrmFamily } from '../../../../src/prm';
 import { createPrmVerifier } from '../../../../src/upstream';
 import { createSeededRandom, takeUpstreamCallsFrom } from '../../../../src/util';
 import { createFakeUpstreamClient, type FakeCall } from '../fake-upstream-client';
-import { withPrmSim } from './with-prm-sim';
+import { uncachedVerifier, withPrmSim } from './with-prm-sim';
 
 const WORDS = [
   'we',
@@ -39,16 +39,11 @@ describe.each(['rlhflow', 'math-shepherd'] as const)(
       await withPrmSim(
         name,
         async (client, model) => {
-          const { family } = configurePrmFamily(name, undefined);
+          const { verifier, family } = uncachedVerifier(name, client, model, {
+            maxInputTokens: 8192,
+          });
           const question = `What is ${seed} * 23 - 5?`;
           const paths = seededPaths(seed, 16);
-          const verifier = createPrmVerifier({
-            client,
-            servedName: model,
-            family,
-            maxInputTokens: 8192,
-            cache: null,
-          });
           const result = await verifier.score(question, paths);
           expect(result.calls).toBe(1);
           // The old readout: the same texts at prompt_logprobs 20, read by the family.

@@ -3,7 +3,7 @@ import { abortOnClientOrDeadline } from '../../../../src/pipeline/solve-chat';
 import { configurePrmFamily, defaultPrmReadout, PRM_READOUTS } from '../../../../src/prm';
 import type { RunningSimulator, SimVllmVersion } from '../../../../src/sim';
 import { createPrmVerifier, type UpstreamClient } from '../../../../src/upstream';
-import { withPrmSim } from './with-prm-sim';
+import { uncachedVerifier, withPrmSim } from './with-prm-sim';
 
 const QUESTION = 'What is 17 * 23 - 5?';
 const PATH = ['17 * 23 = 391.', '391 - 5 = 386.', 'The answer is \\boxed{386}.'];
@@ -80,14 +80,7 @@ function listenerLimit(signal: AbortSignal): number {
 describe('PRM readouts against the simulator', () => {
   it('Math-Shepherd by default reads P(+)/(P(+)+P(-)) from prompt_logprobs, equal to the judgement of the same server', async () => {
     await withSim('math-shepherd', async (client, sim, model) => {
-      const { family } = configurePrmFamily('math-shepherd', undefined);
-      const verifier = createPrmVerifier({
-        client,
-        servedName: model,
-        family,
-        maxInputTokens: 4096,
-        cache: null,
-      });
+      const { verifier, family } = uncachedVerifier('math-shepherd', client, model);
       const result = await verifier.score(QUESTION, [PATH]);
       expect(sim.stats().requestsByRoute['POST /v1/completions']).toBe(1);
       expect(sim.stats().requestsByRoute['POST /pooling']).toBeUndefined();
@@ -125,13 +118,8 @@ describe('PRM readouts against the simulator', () => {
 
   it('Qwen2.5-Math-PRM sends texts without any /tokenize, and counts and cuts only after the PRM rejects a length', async () => {
     await withSim('qwen2.5-math-prm', async (client, sim, model) => {
-      const { family } = configurePrmFamily('qwen2.5-math-prm', undefined);
-      const verifier = createPrmVerifier({
-        client,
-        servedName: model,
-        family,
+      const { verifier } = uncachedVerifier('qwen2.5-math-prm', client, model, {
         maxInputTokens: 300,
-        cache: null,
       });
       const short = await verifier.score(QUESTION, [PATH, PATH.slice(0, 2)]);
       expect(short.calls).toBe(1);
@@ -150,14 +138,7 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
 
   it('Math-Shepherd reads its positions from return_token_ids: one upstream call for the whole batch', async () => {
     await withSim('math-shepherd', async (client, sim, model) => {
-      const { family } = configurePrmFamily('math-shepherd', undefined);
-      const verifier = createPrmVerifier({
-        client,
-        servedName: model,
-        family,
-        maxInputTokens: 4096,
-        cache: null,
-      });
+      const { verifier, family } = uncachedVerifier('math-shepherd', client, model);
       const result = await verifier.score(QUESTION, PATHS);
       expect(result.calls).toBe(1);
       expect(sim.stats().requestsByRoute['POST /tokenize']).toBeUndefined();
@@ -192,14 +173,7 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
     await withSim(
       'math-shepherd',
       async (client, sim, model) => {
-        const { family } = configurePrmFamily('math-shepherd', undefined);
-        const verifier = createPrmVerifier({
-          client,
-          servedName: model,
-          family,
-          maxInputTokens: 4096,
-          cache: null,
-        });
+        const { verifier } = uncachedVerifier('math-shepherd', client, model);
         const first = await verifier.score(QUESTION, PATHS);
         expect(first.calls).toBe(1 + PATHS.length);
         expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(PATHS.length);
@@ -235,14 +209,7 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
       await withSim(
         'math-shepherd',
         async (client, _sim, model) => {
-          const { family } = configurePrmFamily('math-shepherd', undefined);
-          const verifier = createPrmVerifier({
-            client,
-            servedName: model,
-            family,
-            maxInputTokens: 4096,
-            cache: null,
-          });
+          const { verifier } = uncachedVerifier('math-shepherd', client, model);
           const paths = Array.from({ length: 40 }, (_, i) => [`Step ${i}: 2 + ${i} = ${2 + i}.`]);
           const result = await verifier.score(QUESTION, paths, abort.signal);
           expect(result.calls).toBe(1 + paths.length);
@@ -259,13 +226,8 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
 
   it('RLHFlow sends its texts as text and reads positions from return_token_ids: one call, the ids /tokenize gives', async () => {
     await withSim('rlhflow', async (client, sim, model) => {
-      const { family } = configurePrmFamily('rlhflow', undefined);
-      const verifier = createPrmVerifier({
-        client,
-        servedName: model,
-        family,
+      const { verifier, family } = uncachedVerifier('rlhflow', client, model, {
         maxInputTokens: 8192,
-        cache: null,
       });
       const result = await verifier.score(QUESTION, PATHS);
       expect(result.calls).toBe(1);
@@ -302,13 +264,8 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
     await withSim(
       'rlhflow',
       async (client, sim, model) => {
-        const { family } = configurePrmFamily('rlhflow', undefined);
-        const verifier = createPrmVerifier({
-          client,
-          servedName: model,
-          family,
+        const { verifier } = uncachedVerifier('rlhflow', client, model, {
           maxInputTokens: 8192,
-          cache: null,
         });
         const result = await verifier.score(QUESTION, PATHS);
         expect(result.calls).toBe(2);
@@ -348,13 +305,8 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
 
   it('a path too long for the PRM is still counted, cut and retried once after the length error, all as ids (vLLM takes no mixed prompt list)', async () => {
     await withSim('math-shepherd', async (client, sim, model) => {
-      const { family } = configurePrmFamily('math-shepherd', undefined);
-      const verifier = createPrmVerifier({
-        client,
-        servedName: model,
-        family,
+      const { verifier } = uncachedVerifier('math-shepherd', client, model, {
         maxInputTokens: 4000,
-        cache: null,
       });
       const huge = Array.from({ length: 400 }, (_, i) => `Step ${i}: 17 * 23 = 391, and so on.`);
       const result = await verifier.score(QUESTION, [PATH, huge]);

@@ -1,5 +1,12 @@
+import { configurePrmFamily, type PrmFamily, type PrmFamilyName } from '../../../../src/prm';
 import { startSimulator, type RunningSimulator, type SimVllmVersion } from '../../../../src/sim';
-import { createUpstreamClient, type UpstreamClient } from '../../../../src/upstream';
+import type { Verifier } from '../../../../src/tts';
+import {
+  createPrmVerifier,
+  createUpstreamClient,
+  type UpstreamClient,
+} from '../../../../src/upstream';
+import type { PrmVerifierOptions } from '../../../../src/upstream/vllm/prm-verifier';
 
 /** How a test's PRM simulator differs from the default one (seed 7, a 1.5B model). */
 export interface PrmSimSetup {
@@ -43,4 +50,26 @@ export async function withPrmSim<T>(
     await client.close();
     await sim.close();
   }
+}
+
+/**
+ * A PRM verifier of the configured `familyName` on `client`, with no score cache (every test
+ * sees its own upstream calls); `options` overrides the rest (context size, route, ...).
+ */
+export function uncachedVerifier(
+  familyName: PrmFamilyName,
+  client: UpstreamClient,
+  servedName: string,
+  options: Partial<PrmVerifierOptions> = {},
+): { verifier: Verifier; family: PrmFamily } {
+  const { family } = configurePrmFamily(familyName, undefined);
+  const verifier = createPrmVerifier({
+    client,
+    servedName,
+    family,
+    maxInputTokens: 4096,
+    cache: null,
+    ...options,
+  });
+  return { verifier, family };
 }
