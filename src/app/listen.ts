@@ -1,5 +1,5 @@
 /** Listen on the configured address (the edge's timeouts: edge-options.ts `applyServerTimeouts`). */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import { ConfigError } from '../errors';
 
 /** Start listening; a port that cannot be taken rejects with a ConfigError naming server.port. */
@@ -7,9 +7,11 @@ export async function listen(
   handler: RequestListener,
   host: string,
   port: number,
+  /** Server options (the app's request and response constructors, create-app.ts). */
+  options: ServerOptions = {},
 ): Promise<Server> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(handler).listen(port, host, () => resolve(s));
+    const s = createServer(options, handler).listen(port, host, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
   });
   return server;

@@ -172,7 +172,7 @@ async function startConfiguredServer(
   const port = options.port ?? config.server.port;
   let server: Server;
   try {
-    server = await listen(shutdown.wrap(app.handleRequest), host, port);
+    server = await listen(shutdown.wrap(app.handleRequest), host, port, app.serverOptions);
   } catch (error) {
     // Nothing may keep running for a server that never started.
     await closeUpstreams();

@@ -25,6 +25,7 @@ import { createModelsHandler } from './routes/models';
 import { createReportedShadowArm } from './create-reported-shadow-arm';
 import type { AppDeps } from './app-deps';
 import { guardOperatorRoute } from './operator-routes';
+import { expressServerOptions, type ExpressServerOptions } from './express-messages';
 
 export type { AppDeps, HealthReport } from './app-deps';
 
@@ -32,6 +33,8 @@ export type TtsProxyApp = express.Express & {
   shadow: ShadowArm | null;
   /** Request listener for `http.createServer` (the app itself also works, a little slower). */
   handleRequest: (request: IncomingMessage, response: ServerResponse) => void;
+  /** `http.createServer` options for `handleRequest`: requests and responses born Express's. */
+  serverOptions: ExpressServerOptions;
   /** Close the passthrough's upstream connections. */
   closePassthrough: () => void;
 };
@@ -277,9 +280,18 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       app(incoming, outgoing);
       return;
     }
-    // What Express's own entry does before routing, so the handlers get Express's request/response.
-    const request = Object.setPrototypeOf(incoming, app.request) as Request;
-    const response = Object.setPrototypeOf(outgoing, app.response) as Response;
+    // What Express's own entry does before routing, so the handlers get Express's request and
+    // response; a server made with `serverOptions` built them so already (express-messages.ts).
+    const request = (
+      Object.getPrototypeOf(incoming) === app.request
+        ? incoming
+        : Object.setPrototypeOf(incoming, app.request)
+    ) as Request;
+    const response = (
+      Object.getPrototypeOf(outgoing) === app.response
+        ? outgoing
+        : Object.setPrototypeOf(outgoing, app.response)
+    ) as Response;
     request.res = response;
     request.originalUrl = url;
     request.baseUrl = '';
@@ -292,6 +304,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   return Object.assign(app, {
     shadow,
     handleRequest,
+    serverOptions: expressServerOptions(app.request, app.response),
     closePassthrough: () => passthrough?.close(),
   });
 }

@@ -34,6 +34,7 @@ import { startRig } from './lib/start-rig';
 import { summarizePerf } from './lib/summarize-perf';
 import type { LoopStallReport } from './lib/loop-stalls';
 import { summarizeHeap } from './lib/summarize-heap';
+import type { GcWindowSummary } from './lib/summarize-gc';
 import { summarizeProfile } from './lib/summarize-profile';
 import { summarize } from './lib/summarize';
 import { PROXY_MODEL, ttsBody } from './lib/tts-wire';
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     if (useHeap) await rig.proxy.call('heapStart');
     // GC pauses by kind and each thread's CPU over the window (lib/loop-stalls.ts).
     await rig.proxy.call('stallsStart');
+    await rig.proxy.call('gcStart');
     const perf = usePerf
       ? spawn(
           'perf',
@@ -182,6 +184,7 @@ async function main(): Promise<void> {
     ]);
     const after = cpuSplitMs(rig.proxy.pid);
     const stalls = await rig.proxy.call<LoopStallReport>('stallsStop');
+    const gc = await rig.proxy.call<GcWindowSummary>('gcStop');
     if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
     if (useHeap) heapFile = await rig.proxy.call<string>('heapStop');
     if (perf) {
@@ -217,6 +220,9 @@ async function main(): Promise<void> {
           proxyCpuMsPerRequest: proxyCpu / count,
           proxySystemShare,
           proxyGcByKind: stalls.gcByKind,
+          proxyScavenges: gc.scavenges,
+          proxyScavengeMsPerRequest: gc.scavengeMs / count,
+          proxyPromotedKbPerRequest: gc.promotedBytes / 1024 / count,
           proxyOtherThreadsOnCpuMs: stalls.otherThreadsOnCpuMsByThread,
           ...(hopResult ? { hop: hopResult } : {}),
         },

@@ -6,15 +6,18 @@
  * `stallsStart` / `stallsStop` watch the proxy's event loop (test/bench/lib/loop-stalls.ts).
  * `profileStart` / `profileStop` run the V8 CPU profiler (what `node --cpu-prof` uses) over a
  * window the parent chooses, so startup and warm-up stay out of the profile; `heapStart` /
- * `heapStop` sample allocations over such a window (V8's sampling heap profiler).
+ * `heapStop` sample allocations over such a window (V8's sampling heap profiler); `gcStart` /
+ * `gcStop` count its collections and the bytes its scavenges promoted (`v8.GCProfiler`).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
+import { GCProfiler } from 'node:v8';
 import { runInThisContext } from 'node:vm';
 import { startServer } from '../../../src/main';
 import { serveChild } from '../lib/child-protocol';
 import { startLoopStallMonitor, type LoopStallMonitor } from '../lib/loop-stalls';
+import { summarizeGcProfile } from '../lib/summarize-gc';
 
 function post(
   session: Session,
@@ -44,11 +47,25 @@ async function main(): Promise<void> {
   const server = await startServer({ configPath, env: process.env, port: 0, host: '127.0.0.1' });
   let session: Session | null = null;
   let stalls: LoopStallMonitor | null = null;
+  let gcProfiler: GCProfiler | null = null;
   serveChild(
     { url: server.url },
     {
       // With --expose-gc (the memory section asks for it), a full collection first: what is
       // left is what the proxy holds, not garbage V8 has not collected yet.
+      // The collections of a window and what its scavenges promoted (test/bench/lib/summarize-gc.ts).
+      gcStart: () => {
+        gcProfiler?.stop();
+        gcProfiler = new GCProfiler();
+        gcProfiler.start();
+        return true;
+      },
+      gcStop: () => {
+        if (!gcProfiler) throw new Error('GC profiler not started');
+        const { statistics } = gcProfiler.stop();
+        gcProfiler = null;
+        return summarizeGcProfile(statistics);
+      },
       memory: () => {
         (globalThis as { gc?: () => void }).gc?.();
         return process.memoryUsage();

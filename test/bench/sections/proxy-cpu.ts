@@ -12,6 +12,7 @@ import { runLoad } from '../lib/run-load';
 import type { Rig } from '../lib/start-rig';
 import { median, ratio, round, summarize } from '../lib/summarize';
 import { ttsBody, ttsMeta } from '../lib/tts-wire';
+import type { GcWindowSummary } from '../lib/summarize-gc';
 
 export interface CpuScenario {
   name: string;
@@ -43,6 +44,7 @@ interface Window {
   tokens: number;
   prmTokens: number;
   prmCached: number;
+  gc: GcWindowSummary;
 }
 
 async function measureWindow(
@@ -63,6 +65,7 @@ async function measureWindow(
     rig.prmSim.pid,
     ...(rig.hop ? [rig.hop.pid] : []),
   ]);
+  await rig.proxy.call('gcStart');
   const loadgenBefore = process.cpuUsage();
   const window = { calls: 0, tokens: 0, prmTokens: 0, prmCached: 0 };
   const result = await runLoad({
@@ -80,6 +83,7 @@ async function measureWindow(
     },
   });
   const loadgen = process.cpuUsage(loadgenBefore);
+  const gc = await rig.proxy.call<GcWindowSummary>('gcStop');
   const after = {
     proxy: cpuSplitMs(rig.proxy.pid),
     policy: cpuSplitMs(rig.policySim.pid),
@@ -98,6 +102,7 @@ async function measureWindow(
     loadgen: (loadgen.user + loadgen.system) / 1000,
     foreign: foreign(),
     ...window,
+    gc,
   };
 }
 
@@ -146,6 +151,10 @@ export async function measureProxyCpu(
     proxy_cpu_ms_per_request_by_window: windows.map((w) =>
       round((w.proxyUser + w.proxySystem) / Math.max(1, w.requests)),
     ),
+    // What outlived the young generation: a request's objects should die young
+    // (docs/performance.md#what-a-scavenge-keeps).
+    proxy_promoted_kb_per_request: per((w) => w.gc.promotedBytes / 1024),
+    proxy_scavenge_ms_per_request: per((w) => w.gc.scavengeMs),
     proxy_user_ms_per_request: per((w) => w.proxyUser),
     proxy_system_ms_per_request: per((w) => w.proxySystem),
     policy_sim_cpu_ms_per_request: per((w) => w.policySim),
