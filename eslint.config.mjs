@@ -138,6 +138,41 @@ const pureGlobals = {
   },
 };
 
+// What a request allocates must die young: V8's scavenges keep alive whatever an old object
+// points to, weak references included, and promote it; a per-request hidden class (a getter
+// closure in an object literal, a class declared per call, a prototype changed per object) is
+// such an old object. Measured: docs/performance.md#what-a-scavenge-keeps.
+const youngObjects = {
+  name: 'tts-proxy/young-objects',
+  files: ['src/**/*.ts'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: "Property[kind='get'], Property[kind='set']",
+        message:
+          'No getter or setter in an object literal: each object gets its own hidden class and is kept through scavenges. Use a class (the accessor on its prototype) or a data property (docs/performance.md#what-a-scavenge-keeps).',
+      },
+      {
+        selector: ':function ClassDeclaration, :function ClassExpression',
+        message:
+          'A class declared inside a function is a new hidden class per call; declare it at module level (docs/performance.md#what-a-scavenge-keeps).',
+      },
+      {
+        selector:
+          "CallExpression[callee.object.name='Object'][callee.property.name='setPrototypeOf']",
+        message:
+          'Changing a prototype per object makes V8 keep it through scavenges; construct it with its prototype (docs/performance.md#what-a-scavenge-keeps).',
+      },
+      {
+        selector: 'NewExpression[callee.name=/^Weak(Map|Set|Ref)$/]',
+        message:
+          'Scavenges treat a long-lived weak table as strong: per-request keys and values in it live until a mark-compact. Keep a per-request memo in the request; justify a weak table with long-lived keys in a disable comment (docs/performance.md#what-a-scavenge-keeps).',
+      },
+    ],
+  },
+};
+
 export default defineConfig(
   globalIgnores([
     'dist/',
@@ -353,4 +388,5 @@ export default defineConfig(
   boundary('cli', { allowed: FOLDERS, patterns: NO_MAIN }),
   boundary('eval', { allowed: FOLDERS, patterns: NO_MAIN }),
   pureGlobals,
+  youngObjects,
 );

@@ -93,6 +93,7 @@ export function startPositions(text: string, starts: RegExp, length: number): nu
   return positions;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- keys are module-level patterns, alive for the process.
 const stickyCache = new WeakMap<RegExp, RegExp>();
 
 function stickyOf(pattern: RegExp): RegExp {

@@ -9,7 +9,7 @@ import type { GroupingService, GroupingSession } from '../answer';
 import { createLocalGroupingService } from '../answer';
 import type { AutoDecision } from '../select';
 import { createSeededRandom, isAbortError } from '../util';
-import { METHODS, METHOD_TRAITS } from '../tts';
+import { METHODS, METHOD_TRAITS, createVotingAnswerReader } from '../tts';
 import type {
   MethodName,
   SearchDeps,
@@ -179,6 +179,8 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   let recorder: RecordingUpstreams | null = null;
   // The deadline covers everything, prompt rendering included; the client's abort always wins.
   const abort = abortOnClientOrDeadline(input.signal, input.timeoutMs);
+  // Each sample's answer is read once per request: early stopping's votes and the final one.
+  const readAnswers = createVotingAnswerReader();
   const { signal } = abort;
   let result: SearchResult;
   let isCutByDeadline = false;
@@ -201,6 +203,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       signal,
       ...(input.onEvent ? { onEvent: input.onEvent } : {}),
       answers: session,
+      readAnswers,
     };
     if (plan.method === 'auto') {
       // Kept as soon as auto decides, so a deadline that cuts the run still reports the decision.
@@ -230,6 +233,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       isCutByDeadline,
       promptTokens,
       startedMs: started,
+      readAnswers,
     },
     session,
   );

@@ -7,7 +7,12 @@ import { DeadlineError, UpstreamError } from '../errors';
 import type { AutoDecision } from '../select';
 import type { GroupingSession } from '../answer';
 import { isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
-import type { Candidate, SearchResult, SearchWarning } from '../tts/search-types';
+import type {
+  Candidate,
+  SearchResult,
+  SearchWarning,
+  VotingAnswerReader,
+} from '../tts/search-types';
 import { chooseOpenEnded } from './open-ended-choice';
 import { autoMetadata } from './run-auto';
 import type { SolveInput, SolveMetadata, SolveResult, VoteRow } from './solve-types';
@@ -23,6 +28,8 @@ export interface FinishedSearch {
   promptTokens: number;
   /** `input.now()` when the solve started. */
   startedMs: number;
+  /** The request's answer reader (what the search's own votes read already). */
+  readAnswers?: VotingAnswerReader;
 }
 
 export async function voteAndAccount(
@@ -51,7 +58,7 @@ export async function voteAndAccount(
         vote: plan.vote,
         reason: plan.reason,
       };
-  const answers = await placeVotingAnswers(complete, session);
+  const answers = await placeVotingAnswers(complete, session, search.readAnswers);
   const selection = selectAnswer(complete, {
     aggregation: ran.aggregation,
     vote: ran.vote,

@@ -282,15 +282,18 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     }
     // What Express's own entry does before routing, so the handlers get Express's request and
     // response; a server made with `serverOptions` built them so already (express-messages.ts).
+    // The fallback is for a server made without them (tests that pass only the listener).
     const request = (
       Object.getPrototypeOf(incoming) === app.request
         ? incoming
-        : Object.setPrototypeOf(incoming, app.request)
+        : // eslint-disable-next-line no-restricted-syntax -- only without `serverOptions`.
+          Object.setPrototypeOf(incoming, app.request)
     ) as Request;
     const response = (
       Object.getPrototypeOf(outgoing) === app.response
         ? outgoing
-        : Object.setPrototypeOf(outgoing, app.response)
+        : // eslint-disable-next-line no-restricted-syntax -- only without `serverOptions`.
+          Object.setPrototypeOf(outgoing, app.response)
     ) as Response;
     request.res = response;
     request.originalUrl = url;

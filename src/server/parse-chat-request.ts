@@ -213,8 +213,7 @@ export function parseTtsRequest(body: ChatRequestWire, headers: IncomingHttpHead
   const header = headerPart(headers);
   const fromBody = bodyPart(body);
   const ab = headerValue(headers, 'x-tts-ab');
-  let conversation: ChatConversation | undefined;
-  return {
+  return new ParsedTtsRequest(body, {
     model: name,
     header,
     body: fromBody,
@@ -223,11 +222,42 @@ export function parseTtsRequest(body: ChatRequestWire, headers: IncomingHttpHead
     timeoutMs: timeoutOf(body),
     returnCandidates: body.tts_return_candidates === true,
     streamProgress: body.tts_stream_progress === true,
-    // Built on first read: a plain passthrough (the hot path) never reads it.
-    get conversation() {
-      return (conversation ??= readConversation(body));
-    },
-  };
+  });
+}
+
+/**
+ * A request's TTS ask, its conversation built on first read: a plain passthrough (the hot path)
+ * never reads it. The lazy read is a getter on this prototype: a getter in an object literal is a
+ * closure per request, which gives each such object its own hidden class and keeps the request
+ * alive through scavenges (docs/performance.md#what-a-scavenge-keeps).
+ */
+class ParsedTtsRequest implements TtsRequest {
+  readonly model: string;
+  readonly header: TtsRequest['header'];
+  readonly body: TtsRequest['body'];
+  readonly alias: TtsRequest['alias'];
+  readonly forcedArm: TtsRequest['forcedArm'];
+  readonly timeoutMs: number | null;
+  readonly returnCandidates: boolean;
+  readonly streamProgress: boolean;
+  readonly #wire: ChatRequestWire;
+  #conversation: ChatConversation | undefined;
+
+  constructor(wire: ChatRequestWire, fields: Omit<TtsRequest, 'conversation'>) {
+    this.#wire = wire;
+    this.model = fields.model;
+    this.header = fields.header;
+    this.body = fields.body;
+    this.alias = fields.alias;
+    this.forcedArm = fields.forcedArm;
+    this.timeoutMs = fields.timeoutMs;
+    this.returnCandidates = fields.returnCandidates;
+    this.streamProgress = fields.streamProgress;
+  }
+
+  get conversation(): ChatConversation {
+    return (this.#conversation ??= readConversation(this.#wire));
+  }
 }
 
 function parseBody(body: unknown): ChatRequestWire {

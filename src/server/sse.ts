@@ -8,7 +8,6 @@ export interface SseWriter {
   send(payload: unknown): void;
   comment(text: string): void;
   done(): void;
-  readonly isClosed: boolean;
 }
 
 export function openSse(response: Response, extraHeaders: Record<string, string> = {}): SseWriter {
@@ -38,9 +37,6 @@ export function openSse(response: Response, extraHeaders: Record<string, string>
         response.end();
         closed = true;
       }
-    },
-    get isClosed() {
-      return closed;
     },
   };
 }

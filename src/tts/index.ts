@@ -31,6 +31,7 @@ export {
   placeVotingAnswers,
   selectAnswer,
   votingAnswers,
+  createVotingAnswerReader,
   type AnswerTally,
   type RankedAnswer,
   type SelectAnswerOptions,

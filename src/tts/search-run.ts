@@ -116,16 +116,18 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
     if (!warnings.some((warning) => warning.code === code)) warnings.push({ code, message });
   };
 
-  return {
+  // `round` is a data property the run updates, not a getter: a getter closure per run gives every
+  // run object its own hidden class, which keeps the whole request alive through scavenges
+  // (docs/performance.md#what-a-scavenge-keeps).
+  const run: Omit<SearchRun, 'round'> & { round: number } = {
     options,
     deps,
-    get round() {
-      return usage.rounds;
-    },
+    round: 0,
 
     async generate(prefixes, params) {
       throwIfAborted(signal);
       usage.rounds += 1;
+      run.round = usage.rounds;
       usage.policyCalls += 1;
       usage.generations += prefixes.length * params.n;
       emit({
@@ -200,6 +202,7 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       return { candidates, usage: { ...usage }, warnings: [...warnings] };
     },
   };
+  return run;
 }
 
 /** URLs, IPv4 and bracketed IPv6 addresses (with a port): what must not reach clients. */

@@ -104,6 +104,9 @@ export type SearchEvent =
     }
   | { type: 'samples-generated'; count: number };
 
+/** `votingAnswers` for one request, reading each sample once however often it votes. */
+export type VotingAnswerReader = (candidates: readonly Candidate[]) => (string | null)[];
+
 export interface SearchDeps {
   policy: Policy;
   /** null for methods that need no PRM (cot, majority) or when it is known to be down. */
@@ -118,6 +121,11 @@ export interface SearchDeps {
    * their answers here first, so each answer is grouped once per request.
    */
   answers?: GroupingSession;
+  /**
+   * The request's answer reader (`createVotingAnswerReader`): methods that vote between batches
+   * read answers through it, so each sample is read once per request, the final vote included.
+   */
+  readAnswers?: VotingAnswerReader;
 }
 
 export interface SearchResult {

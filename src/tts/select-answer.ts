@@ -14,7 +14,7 @@ import {
   type VoteMethod,
 } from '../answer';
 import { isCompleteCandidate } from './is-complete-candidate';
-import type { Aggregation, Candidate } from './search-types';
+import type { Aggregation, Candidate, VotingAnswerReader } from './search-types';
 import { aggregateScores } from './step-scores';
 
 export interface SelectAnswerOptions {
@@ -156,21 +156,41 @@ export function votingAnswers(candidates: readonly Candidate[]): (string | null)
   return candidates.map(votingAnswer);
 }
 
-// Early stopping votes after every batch over all samples so far: each sample is read once.
-const extracted = new WeakMap<Candidate, { text: string; finish: string; answer: string | null }>();
+/**
+ * A reader for one request: early stopping votes after every batch over all samples so far, and
+ * the final vote over them again. Its memo lives and dies with the request. A module-wide
+ * `WeakMap` keyed by candidates did the same job, but V8's scavenges treat a long-lived weak
+ * table's entries as strong: every request's samples were promoted to the old generation
+ * (docs/performance.md#what-a-scavenge-keeps).
+ */
+export function createVotingAnswerReader(): VotingAnswerReader {
+  const read = new Map<Candidate, { text: string; finish: string; answer: string | null }>();
+  return (candidates) => {
+    const answers: (string | null)[] = [];
+    for (const candidate of candidates) {
+      const known = read.get(candidate);
+      if (
+        known !== undefined &&
+        known.text === candidate.text &&
+        known.finish === candidate.finish
+      ) {
+        answers.push(known.answer);
+        continue;
+      }
+      const answer = votingAnswer(candidate);
+      read.set(candidate, { text: candidate.text, finish: candidate.finish, answer });
+      answers.push(answer);
+    }
+    return answers;
+  };
+}
 
 function votingAnswer(candidate: Candidate): string | null {
   if (!isCompleteCandidate(candidate)) return null;
-  const known = extracted.get(candidate);
-  if (known !== undefined && known.text === candidate.text && known.finish === candidate.finish) {
-    return known.answer;
-  }
   // A reasoning model's answer is read after its thinking (`</think>`), never inside it.
-  const answer = extractAnswer(answerPart(candidate.text), {
+  return extractAnswer(answerPart(candidate.text), {
     allowLastNumber: candidate.finish !== 'length',
   });
-  extracted.set(candidate, { text: candidate.text, finish: candidate.finish, answer });
-  return answer;
 }
 
 /**
@@ -180,8 +200,9 @@ function votingAnswer(candidate: Candidate): string | null {
 export async function placeVotingAnswers(
   candidates: readonly Candidate[],
   session: GroupingSession | undefined,
+  read: VotingAnswerReader = votingAnswers,
 ): Promise<(string | null)[]> {
-  const answers = votingAnswers(candidates);
+  const answers = read(candidates);
   if (session !== undefined) await session.place(answers);
   return answers;
 }

@@ -14,6 +14,7 @@ interface Tally {
   takenBy: WeakMap<object, number>;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- keys are the errors of failed calls: only a failure keeps its tally until a mark-compact.
 const tallies = new WeakMap<object, Tally>();
 
 /** Add `calls` (0 included: "no call was made") to what `error` carries; primitives carry nothing. */
@@ -21,6 +22,7 @@ export function addUpstreamCallsTo(error: unknown, calls: number): void {
   if (typeof error !== 'object' || error === null || !(calls >= 0)) return;
   let tally = tallies.get(error);
   if (tally === undefined) {
+    // eslint-disable-next-line no-restricted-syntax -- one per failed call's error, as above.
     tally = { added: [], takenBy: new WeakMap() };
     tallies.set(error, tally);
   }

@@ -167,14 +167,7 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
 
   return {
     forward(input: ForwardInput): Promise<UpstreamAnswer> {
-      return retry(() => once(input), {
-        retries: upstream.retries,
-        // Read only when a retry waits: most requests never make the signal.
-        get signal() {
-          return input.departure.signal;
-        },
-        shouldRetry,
-      });
+      return retry(() => once(input), new ForwardRetryOptions(upstream.retries, input.departure));
     },
     close(): void {
       void pool.destroy();
@@ -182,8 +175,27 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
   };
 }
 
+/**
+ * What the retry rule gets for one forward. The departure's signal is read only when a retry
+ * waits (most requests never make it), through a getter on this prototype: a getter in an object
+ * literal is a closure per request, which gives each such object its own hidden class and keeps
+ * the request alive through scavenges (docs/performance.md#what-a-scavenge-keeps).
+ */
+class ForwardRetryOptions {
+  constructor(
+    readonly retries: number,
+    private readonly departure: ClientDeparture,
+  ) {}
+
+  readonly shouldRetry = isRetryableForwardFailure;
+
+  get signal(): AbortSignal {
+    return this.departure.signal;
+  }
+}
+
 /** A failure before any answer byte (connection, 502/503/504) is retried; a timeout is not. */
-function shouldRetry(error: unknown): boolean {
+function isRetryableForwardFailure(error: unknown): boolean {
   if (error instanceof UpstreamTimeoutError) return false;
   return (
     error instanceof UpstreamError && (error.status === null || RETRY_STATUSES.has(error.status))

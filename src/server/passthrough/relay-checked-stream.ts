@@ -176,6 +176,7 @@ function isServedName(
 }
 
 /** The compact `"model":<name>` bytes of both names, made once per rename (they are reused). */
+// eslint-disable-next-line no-restricted-syntax -- keys are the rename objects, one per configured client name.
 const MODEL_FIELDS = new WeakMap<ModelRename, { served: Buffer; client: Buffer }>();
 
 function modelFields(rename: ModelRename): { served: Buffer; client: Buffer } {

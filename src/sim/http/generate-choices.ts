@@ -102,19 +102,41 @@ function writeChoice(
           forms,
         );
   const finished = finishSequence(text, tokenizer, limits);
-  let outputTokens: OutputToken[] | null = null;
-  return {
-    index: plan.promptIndex * limits.n + j,
-    promptIndex: plan.promptIndex,
+  return new Choice(
+    plan.promptIndex * limits.n + j,
+    plan.promptIndex,
     finished,
-    // Only streams, logprobs and token ids need them: most answers never tokenize their text twice.
-    get outputTokens(): OutputToken[] {
-      outputTokens ??= tokensOf(finished.text, tokenizer);
-      return outputTokens;
-    },
-    label: continuation.firstToken,
-    key: hashParts('choice', sampling.seed ?? 0, promptKey, j),
-  };
+    continuation.firstToken,
+    hashParts('choice', sampling.seed ?? 0, promptKey, j),
+    tokenizer,
+  );
+}
+
+/**
+ * A generated choice whose tokens are computed on first read: only streams, logprobs and token
+ * ids need them, so most answers never tokenize their text twice. A getter on this prototype,
+ * not in an object literal: a getter closure per choice gives each choice its own hidden class,
+ * which keeps the request alive through scavenges (docs/performance.md#what-a-scavenge-keeps).
+ */
+class Choice implements GeneratedChoice {
+  readonly #tokenizer: SimTokenizer;
+  #outputTokens: OutputToken[] | null = null;
+
+  constructor(
+    readonly index: number,
+    readonly promptIndex: number,
+    readonly finished: FinishedSequence,
+    readonly label: LabelDistribution | null,
+    readonly key: number,
+    tokenizer: SimTokenizer,
+  ) {
+    this.#tokenizer = tokenizer;
+  }
+
+  get outputTokens(): OutputToken[] {
+    this.#outputTokens ??= tokensOf(this.finished.text, this.#tokenizer);
+    return this.#outputTokens;
+  }
 }
 
 function tokensOf(text: string, tokenizer: SimTokenizer): OutputToken[] {

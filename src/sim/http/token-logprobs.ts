@@ -45,6 +45,7 @@ const ALTERNATIVE_TEXTS = [
 // Share of probability mass on "+"/"-" at a label position.
 const LABEL_MASS = 0.97;
 
+// eslint-disable-next-line no-restricted-syntax -- keys are the simulator's tokenizers, one per server.
 const alternativesCache = new WeakMap<SimTokenizer, number[]>();
 
 function alternativeIds(tokenizer: SimTokenizer): number[] {

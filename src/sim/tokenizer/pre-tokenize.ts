@@ -98,6 +98,7 @@ export function splitPlain(
   }
 }
 
+// eslint-disable-next-line no-restricted-syntax -- keys are vocabularies, one per simulated model.
 const specialPatternCache = new WeakMap<Vocabulary, RegExp>();
 
 /** One regex matching every special token of the vocabulary, longest first. */

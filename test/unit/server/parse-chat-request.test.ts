@@ -109,7 +109,8 @@ describe('parseChatRequest', () => {
       { 'x-tts-budget': '32', 'x-tts-strategy': ' majority ', 'x-tts-ab': ' TTS ' },
     );
     expect(wire.model).toBe('m@dvts');
-    expect(tts).toEqual({
+    // The conversation is built on first read (a getter on the request's class).
+    expect({ ...tts, conversation: tts.conversation }).toEqual({
       model: 'm',
       header: { n: 32, strategy: 'majority' },
       body: { n: 8, vote: 'prm_max', strategy: 'best_of_n' },

@@ -1,4 +1,8 @@
-import { selectAnswer } from '../../../src/tts/select-answer';
+import {
+  createVotingAnswerReader,
+  selectAnswer,
+  votingAnswers,
+} from '../../../src/tts/select-answer';
 import type { Candidate, CandidateFinish } from '../../../src/tts/search-types';
 
 function candidate(
@@ -197,5 +201,44 @@ describe('selectAnswer', () => {
       completionTokens: 10,
     };
     expect(selectAnswer([thinking], { aggregation: 'last', vote: 'majority' }).answer).toBe('8');
+  });
+});
+
+describe('createVotingAnswerReader', () => {
+  const sample = (text: string, finish: CandidateFinish = 'answer'): Candidate => ({
+    text,
+    steps: [text],
+    stepScores: null,
+    finish,
+    completionTokens: 1,
+  });
+
+  it('reads what votingAnswers reads, batch after batch, each candidate as it is now', () => {
+    const first = [sample('So \\boxed{4}.'), sample('no answer here', 'eos')];
+    const later = sample('Hence \\boxed{\\frac{1}{2}}.');
+    const cut = sample('still going', 'length');
+    const read = createVotingAnswerReader();
+    expect(read(first)).toEqual(votingAnswers(first));
+    const all = [...first, later, cut];
+    expect(read(all)).toEqual(votingAnswers(all));
+    expect(read(all)).toEqual(['4', null, '\\frac{1}{2}', null]);
+  });
+
+  it('reads a candidate again once its text or finish changed', () => {
+    const candidate = sample('It is \\boxed{3}.', 'length');
+    const read = createVotingAnswerReader();
+    expect(read([candidate])).toEqual(['3']);
+    candidate.text = 'It is \\boxed{5}.';
+    expect(read([candidate])).toEqual(['5']);
+    candidate.finish = 'eos';
+    candidate.text = 'The answer is 7';
+    expect(read([candidate])).toEqual(['7']);
+  });
+
+  it('keeps no memo between readers (one per request)', () => {
+    const candidate = sample('\\boxed{1}');
+    expect(createVotingAnswerReader()([candidate])).toEqual(['1']);
+    candidate.text = '\\boxed{2}';
+    expect(createVotingAnswerReader()([candidate])).toEqual(['2']);
   });
 });
