@@ -1,10 +1,13 @@
 /**
- * Bench child: the reference hop, a bare Express app with one http-proxy-middleware route to the
- * policy simulator. No logging, no parsing: what a proxy costs at the least. It gets a keep-alive
- * agent: without one http-proxy sends `connection: close` and opens a TCP connection per request,
- * which would make the baseline slower and the comparison flattering.
+ * Bench child: the reference hop, http-proxy-middleware as the whole request listener of a plain
+ * `http` server, forwarding /v1 to the policy simulator. No Express, no logging, no parsing: what
+ * a proxy costs at the least. (It ran behind an Express app until the proxy stopped paying
+ * Express's per-request prototype change: the hop still paid it, about a fifth of what it
+ * allocated kept through scavenges, and the yardstick flattered the proxy;
+ * docs/performance.md#what-a-scavenge-keeps.) It gets a keep-alive agent: without one
+ * http-proxy sends `connection: close` and opens a TCP connection per request, which would make
+ * the baseline slower and the comparison flattering.
  */
-import express from 'express';
 import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Server } from 'node:http';
@@ -14,21 +17,25 @@ import { serveChild } from '../lib/child-protocol';
 async function main(): Promise<void> {
   const target = process.env.BENCH_TARGET;
   if (!target) throw new Error('BENCH_TARGET is not set');
-  const app = express();
   const agent =
     process.env.BENCH_HOP_AGENT === 'none'
       ? undefined
       : new http.Agent({ keepAlive: true, maxSockets: 256 });
-  app.use(
-    '/v1',
-    createProxyMiddleware({
-      target: target + '/v1',
-      changeOrigin: true,
-      ...(agent ? { agent } : {}),
-    }),
-  );
+  const forward = createProxyMiddleware({
+    target,
+    changeOrigin: true,
+    pathFilter: '/v1',
+    ...(agent ? { agent } : {}),
+  });
+  const notFound = (response: http.ServerResponse): void => {
+    response.statusCode = 404;
+    response.end();
+  };
+  const listener = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    void forward(request, response, () => notFound(response));
+  };
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = http.createServer(listener).listen(0, '127.0.0.1', () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
