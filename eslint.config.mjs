@@ -138,10 +138,9 @@ const pureGlobals = {
   },
 };
 
-// What a request allocates must die young: V8's scavenges keep alive whatever an old object
-// points to, weak references included, and promote it; a per-request hidden class (a getter
-// closure in an object literal, a class declared per call, a prototype changed per object) is
-// such an old object. Measured: docs/performance.md#what-a-scavenge-keeps.
+// What a request allocates must die young. Each pattern below kept whole requests through V8's
+// scavenges (promoted to the old generation, freed only by a mark-compact), measured in
+// docs/performance.md#what-a-scavenge-keeps.
 const youngObjects = {
   name: 'tts-proxy/young-objects',
   files: ['src/**/*.ts'],
@@ -151,7 +150,7 @@ const youngObjects = {
       {
         selector: "Property[kind='get'], Property[kind='set']",
         message:
-          'No getter or setter in an object literal: each object gets its own hidden class and is kept through scavenges. Use a class (the accessor on its prototype) or a data property (docs/performance.md#what-a-scavenge-keeps).',
+          'No getter or setter in an object literal: defined with a new closure per object, it kept whole requests through scavenges. Use a class (the accessor on its prototype) or a data property (docs/performance.md#what-a-scavenge-keeps).',
       },
       {
         selector: ':function ClassDeclaration, :function ClassExpression',
@@ -167,7 +166,7 @@ const youngObjects = {
       {
         selector: 'NewExpression[callee.name=/^Weak(Map|Set|Ref)$/]',
         message:
-          'Scavenges treat a long-lived weak table as strong: per-request keys and values in it live until a mark-compact. Keep a per-request memo in the request; justify a weak table with long-lived keys in a disable comment (docs/performance.md#what-a-scavenge-keeps).',
+          'A module-wide weak table keyed by per-request objects kept them through scavenges until a mark-compact. Keep a per-request memo in the request; justify a weak table with long-lived keys in a disable comment (docs/performance.md#what-a-scavenge-keeps).',
       },
     ],
   },

@@ -25,7 +25,11 @@ import { createModelsHandler } from './routes/models';
 import { createReportedShadowArm } from './create-reported-shadow-arm';
 import type { AppDeps } from './app-deps';
 import { guardOperatorRoute } from './operator-routes';
-import { expressServerOptions, type ExpressServerOptions } from './express-messages';
+import {
+  asExpressObject,
+  expressServerOptions,
+  type ExpressServerOptions,
+} from './express-messages';
 
 export type { AppDeps, HealthReport } from './app-deps';
 
@@ -282,19 +286,8 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     }
     // What Express's own entry does before routing, so the handlers get Express's request and
     // response; a server made with `serverOptions` built them so already (express-messages.ts).
-    // The fallback is for a server made without them (tests that pass only the listener).
-    const request = (
-      Object.getPrototypeOf(incoming) === app.request
-        ? incoming
-        : // eslint-disable-next-line no-restricted-syntax -- only without `serverOptions`.
-          Object.setPrototypeOf(incoming, app.request)
-    ) as Request;
-    const response = (
-      Object.getPrototypeOf(outgoing) === app.response
-        ? outgoing
-        : // eslint-disable-next-line no-restricted-syntax -- only without `serverOptions`.
-          Object.setPrototypeOf(outgoing, app.response)
-    ) as Response;
+    const request = asExpressObject(incoming, app.request);
+    const response = asExpressObject(outgoing, app.response);
     request.res = response;
     request.originalUrl = url;
     request.baseUrl = '';

@@ -5,11 +5,10 @@
  *
  * Why: Express (5.x, `application.js` `app.handle`) gives a plain Node request and response its
  * methods with `Object.setPrototypeOf` on every request, and so did our own request listener.
- * Measured on this Node 20 (docs/performance.md#what-a-scavenge-keeps):
- * with that per-request call, V8 kept about a fifth of what a request allocated through two
- * scavenges and promoted it to the old generation (scavenges of 5–15 ms instead of ~1 ms, and
- * more full collections); with these constructors, under 1%. Express's own call then finds the
- * prototype already set and changes nothing. (A known issue: nodejs/node#37457,
+ * Measured on Node 20 (docs/performance.md#what-a-scavenge-keeps): with that per-request call, V8
+ * kept much of what a request allocated through two scavenges and promoted it to the old
+ * generation (longer scavenges, more full collections); with these constructors, almost nothing.
+ * Express's own call then finds the prototype already set and changes nothing. (A known issue: nodejs/node#37457,
  * expressjs/express#5998.)
  */
 import {
@@ -49,4 +48,14 @@ export function expressServerOptions(
     IncomingMessage: ExpressIncomingMessage as unknown as typeof IncomingMessage,
     ServerResponse: ExpressServerResponse as unknown as typeof ServerResponse,
   };
+}
+
+/**
+ * `object` with `proto` as its prototype: as it was born under `expressServerOptions`, else
+ * changed here (a server made without them: tests that pass only the request listener).
+ */
+export function asExpressObject<T extends object>(object: object, proto: T): T {
+  if (Object.getPrototypeOf(object) === proto) return object as T;
+  // eslint-disable-next-line no-restricted-syntax -- only for a server made without the options.
+  return Object.setPrototypeOf(object, proto) as T;
 }

@@ -159,9 +159,9 @@ export function votingAnswers(candidates: readonly Candidate[]): (string | null)
 /**
  * A reader for one request: early stopping votes after every batch over all samples so far, and
  * the final vote over them again. Its memo lives and dies with the request. A module-wide
- * `WeakMap` keyed by candidates did the same job, but V8's scavenges treat a long-lived weak
- * table's entries as strong: every request's samples were promoted to the old generation
- * (docs/performance.md#what-a-scavenge-keeps).
+ * `WeakMap` keyed by candidates did the same job, but with it every request's samples outlived
+ * two scavenges and were promoted to the old generation, to wait for a mark-compact (measured:
+ * docs/performance.md#what-a-scavenge-keeps).
  */
 export function createVotingAnswerReader(): VotingAnswerReader {
   const read = new Map<Candidate, { text: string; finish: string; answer: string | null }>();

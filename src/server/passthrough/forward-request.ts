@@ -177,9 +177,9 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
 
 /**
  * What the retry rule gets for one forward. The departure's signal is read only when a retry
- * waits (most requests never make it), through a getter on this prototype: a getter in an object
- * literal is a closure per request, which gives each such object its own hidden class and keeps
- * the request alive through scavenges (docs/performance.md#what-a-scavenge-keeps).
+ * waits (most requests never make it), through a getter on this prototype: a getter defined in an
+ * object literal is a new closure per request, and V8 then kept each request alive through
+ * scavenges (measured: docs/performance.md#what-a-scavenge-keeps).
  */
 class ForwardRetryOptions {
   constructor(

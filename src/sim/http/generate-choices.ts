@@ -115,8 +115,8 @@ function writeChoice(
 /**
  * A generated choice whose tokens are computed on first read: only streams, logprobs and token
  * ids need them, so most answers never tokenize their text twice. A getter on this prototype,
- * not in an object literal: a getter closure per choice gives each choice its own hidden class,
- * which keeps the request alive through scavenges (docs/performance.md#what-a-scavenge-keeps).
+ * not in an object literal: a getter defined with a new closure per choice kept the request alive
+ * through scavenges (measured: docs/performance.md#what-a-scavenge-keeps).
  */
 class Choice implements GeneratedChoice {
   readonly #tokenizer: SimTokenizer;
