@@ -268,6 +268,10 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     }
   };
 
+  // Made before the listener reads `app.request`: from here on the app's prototypes are these
+  // subclasses' (express-messages.ts).
+  const serverOptions = expressServerOptions(app);
+
   // The server's request listener: the busiest routes — chat, and POSTs to the /v1 passthrough
   // spelled exactly — served without Express's dispatch (router, layers, final handler: ~5% of a
   // plain passthrough's CPU), everything else through Express.
@@ -300,7 +304,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   return Object.assign(app, {
     shadow,
     handleRequest,
-    serverOptions: expressServerOptions(app.request, app.response),
+    serverOptions,
     closePassthrough: () => passthrough?.close(),
   });
 }

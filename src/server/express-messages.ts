@@ -1,52 +1,40 @@
 /**
- * `http.createServer` options under which every request and response is BORN an Express one: its
- * constructor's prototype is the app's `app.request` / `app.response`, so nothing changes an
- * object's prototype while it is served.
+ * `http.createServer` options under which every request and response is BORN an Express one, so
+ * nothing changes an object's prototype while it is served.
  *
  * Why: Express (5.x, `application.js` `app.handle`) gives a plain Node request and response its
  * methods with `Object.setPrototypeOf` on every request, and so did our own request listener.
  * Measured on Node 20 (docs/performance.md#what-a-scavenge-keeps): with that per-request call, V8
  * kept much of what a request allocated through two scavenges and promoted it to the old
  * generation (longer scavenges, more full collections); with these constructors, almost nothing.
- * Express's own call then finds the prototype already set and changes nothing. (A known issue: nodejs/node#37457,
- * expressjs/express#5998.)
+ * (A known issue: nodejs/node#37457, expressjs/express#5998.)
  */
-import {
-  IncomingMessage,
-  ServerResponse,
-  type IncomingMessage as Incoming,
-  type ServerOptions,
-} from 'node:http';
-import type { Socket } from 'node:net';
+import { IncomingMessage, ServerResponse, type ServerOptions } from 'node:http';
+import type { Express } from 'express';
 
 export type ExpressServerOptions = ServerOptions<typeof IncomingMessage, typeof ServerResponse>;
 
 /**
- * Server options whose request and response constructors build Node's objects with `requestProto`
- * and `responseProto` (an Express app's `app.request` and `app.response`, which inherit Node's
- * own prototypes) as their direct prototypes.
+ * Subclasses of Node's request and response whose prototypes inherit the app's own
+ * (`app.request`, `app.response`: Express's methods and `app`), which then become the app's:
+ * Express's per-request `setPrototypeOf(req, app.request)` finds the prototype already set and
+ * changes nothing. Subclasses (not plain constructors that call Node's): V8 sizes a derived
+ * class's objects from its base constructors, so Node's many fields stay in the object.
+ * Call once per app, before it serves.
  */
-export function expressServerOptions(
-  requestProto: IncomingMessage,
-  responseProto: ServerResponse,
-): ExpressServerOptions {
-  // Function constructors, not classes: a class's `prototype` cannot be replaced, and an extra
-  // prototype between the object and `app.request` would make Express set it again.
-  function ExpressIncomingMessage(this: Incoming, socket: Socket): void {
-    Reflect.apply(IncomingMessage, this, [socket]);
-  }
-  ExpressIncomingMessage.prototype = requestProto;
-  function ExpressServerResponse(
-    this: ServerResponse,
-    request: Incoming,
-    options?: { highWaterMark?: number; rejectNonStandardBodyWrites?: boolean },
-  ): void {
-    Reflect.apply(ServerResponse, this, [request, options]);
-  }
-  ExpressServerResponse.prototype = responseProto;
+export function expressServerOptions(app: Express): ExpressServerOptions {
+  // One pair per app, made once: not a class per request.
+  /* eslint-disable no-restricted-syntax -- see above: classes per app, prototypes set once. */
+  class ExpressIncomingMessage extends IncomingMessage {}
+  class ExpressServerResponse extends ServerResponse {}
+  Object.setPrototypeOf(ExpressIncomingMessage.prototype, app.request);
+  Object.setPrototypeOf(ExpressServerResponse.prototype, app.response);
+  /* eslint-enable no-restricted-syntax */
+  app.request = ExpressIncomingMessage.prototype as Express['request'];
+  app.response = ExpressServerResponse.prototype as Express['response'];
   return {
-    IncomingMessage: ExpressIncomingMessage as unknown as typeof IncomingMessage,
-    ServerResponse: ExpressServerResponse as unknown as typeof ServerResponse,
+    IncomingMessage: ExpressIncomingMessage,
+    ServerResponse: ExpressServerResponse as typeof ServerResponse,
   };
 }
 

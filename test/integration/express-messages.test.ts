@@ -82,8 +82,8 @@ describe('expressServerOptions', () => {
       });
       response.status(201).json({ path: request.path, host: request.hostname });
     });
+    const server = http.createServer(expressServerOptions(app), app);
     const watch = watchPrototypeChanges();
-    const server = http.createServer(expressServerOptions(app.request, app.response), app);
     try {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
