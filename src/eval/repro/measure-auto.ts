@@ -13,7 +13,14 @@ import {
 } from '../../select';
 import { buildCalibrationProblems, fitCalibration, type CalibrationRecord } from '../../calibrate';
 import { extractAnswer } from '../../answer';
-import { METHOD_DEFAULTS, METHODS, selectAnswer, type Candidate, type MethodName } from '../../tts';
+import {
+  METHOD_DEFAULTS,
+  METHODS,
+  createVotingAnswerReader,
+  selectAnswer,
+  type Candidate,
+  type MethodName,
+} from '../../tts';
 import { createSeededRandom, hashString } from '../../util';
 import { worldProblems, type WorldProblem } from './run-world-grid';
 import {
@@ -85,6 +92,8 @@ async function runAuto(
   n: number,
 ): Promise<boolean> {
   const seed = hashString(`${setup.seed}|${problem.id}|auto|${n}`);
+  // Each sample read once: the early-stop votes and the final one.
+  const readAnswers = createVotingAnswerReader();
   const result = await autoSearch(
     {
       table,
@@ -105,11 +114,13 @@ async function runAuto(
       verifier: createWorldVerifier(setup.prm, setup.policy, setup.seed),
       question: problem.problem,
       random: createSeededRandom(seed),
+      readAnswers,
     },
   );
   const chosen = selectAnswer(result.candidates, {
     aggregation: result.decision.aggregation,
     vote: result.decision.vote,
+    answers: readAnswers(result.candidates),
   });
   return chosen.answer === problem.answer;
 }

@@ -9,6 +9,7 @@ import {
   METHOD_DEFAULTS,
   METHODS,
   selectAnswer,
+  votingAnswers,
   type Aggregation,
   type Candidate,
   type MethodName,
@@ -67,8 +68,10 @@ function isCorrect(
   gold: string,
   aggregation: Aggregation,
   vote: 'majority' | 'prm_max' | 'prm_vote',
+  /** The candidates' voting answers when several rules vote over the same samples (read once). */
+  answers?: (string | null)[],
 ): boolean {
-  const chosen = selectAnswer(candidates, { aggregation, vote });
+  const chosen = selectAnswer(candidates, { aggregation, vote, ...(answers ? { answers } : {}) });
   return chosen.answer === gold;
 }
 
@@ -135,10 +138,11 @@ export async function runPairGrid(options: PairGridOptions): Promise<PairResult>
           passAtOne[index] = right / Math.max(1, candidates.length);
         }
         if (method === 'best_of_n' && n === largest && options.withRules === true) {
+          const answers = votingAnswers(candidates);
           for (const rule of SELECTION_RULES) {
             const { aggregation, vote: ruleVote } = ruleOptions(rule);
             const list = rules.get(rule) ?? [];
-            list.push(isCorrect(candidates, problem.answer, aggregation, ruleVote));
+            list.push(isCorrect(candidates, problem.answer, aggregation, ruleVote, answers));
             rules.set(rule, list);
           }
         }
