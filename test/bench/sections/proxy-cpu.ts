@@ -155,6 +155,11 @@ export async function measureProxyCpu(
     // (docs/performance.md#what-a-scavenge-keeps).
     proxy_promoted_kb_per_request: per((w) => w.gc.promotedBytes / 1024),
     proxy_scavenge_ms_per_request: per((w) => w.gc.scavengeMs),
+    // Mark-compacts (and their incremental steps) on the main thread, per window: what an old
+    // generation filling up costs the window it lands in.
+    proxy_other_gc_ms_per_request_by_window: windows.map((w) =>
+      round(w.gc.otherCollectionsMs / Math.max(1, w.requests), 4),
+    ),
     proxy_user_ms_per_request: per((w) => w.proxyUser),
     proxy_system_ms_per_request: per((w) => w.proxySystem),
     policy_sim_cpu_ms_per_request: per((w) => w.policySim),
