@@ -48,6 +48,19 @@ async function main(): Promise<void> {
   let session: Session | null = null;
   let stalls: LoopStallMonitor | null = null;
   let gcProfiler: GCProfiler | null = null;
+  /** Stop the session's profiler with `method`, write its profile to a file and return the path. */
+  const stopInto = async (method: string, extension: string, notStarted: string) => {
+    if (!session) throw new Error(notStarted);
+    const result = (await post(session, method)) as { profile: unknown };
+    session.disconnect();
+    session = null;
+    const file = path.join(
+      process.env.BENCH_PROFILE_DIR ?? '/tmp',
+      `proxy-${process.pid}-${Date.now()}.${extension}`,
+    );
+    writeFileSync(file, JSON.stringify(result.profile));
+    return file;
+  };
   serveChild(
     { url: server.url },
     {
@@ -101,18 +114,7 @@ async function main(): Promise<void> {
         await post(session, 'Profiler.start');
         return true;
       },
-      profileStop: async () => {
-        if (!session) throw new Error('profiler not started');
-        const result = (await post(session, 'Profiler.stop')) as { profile: unknown };
-        session.disconnect();
-        session = null;
-        const file = path.join(
-          process.env.BENCH_PROFILE_DIR ?? '/tmp',
-          `proxy-${process.pid}-${Date.now()}.cpuprofile`,
-        );
-        writeFileSync(file, JSON.stringify(result.profile));
-        return file;
-      },
+      profileStop: () => stopInto('Profiler.stop', 'cpuprofile', 'profiler not started'),
       // Allocation sampling over the same kind of window: every sampled allocation, the ones a
       // scavenge or a full GC already freed included (what a request churns, not what it keeps).
       heapStart: async () => {
@@ -130,18 +132,8 @@ async function main(): Promise<void> {
         });
         return true;
       },
-      heapStop: async () => {
-        if (!session) throw new Error('heap sampling not started');
-        const result = (await post(session, 'HeapProfiler.stopSampling')) as { profile: unknown };
-        session.disconnect();
-        session = null;
-        const file = path.join(
-          process.env.BENCH_PROFILE_DIR ?? '/tmp',
-          `proxy-${process.pid}-${Date.now()}.heapprofile`,
-        );
-        writeFileSync(file, JSON.stringify(result.profile));
-        return file;
-      },
+      heapStop: () =>
+        stopInto('HeapProfiler.stopSampling', 'heapprofile', 'heap sampling not started'),
     },
     async () => {
       await server.close();
