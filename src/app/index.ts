@@ -5,3 +5,4 @@
  */
 export { startServer } from './start-server';
 export type { RunningServer, StartOptions } from './start-server';
+export { missingServerNodeFlags, SERVER_NODE_FLAGS } from './node-flags';

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
   // BENCH_PERF=1: sample the proxy with Linux perf (on-CPU time only, JIT symbols from
   // --perf-basic-prof) instead of the V8 profiler, whose wall-clock samples over-count syscalls
   // when the two cores are oversubscribed.
-  const usePerf = process.env.BENCH_PERF === '1';
+  // BENCH_PERF=hop: the same, of the bare hop (BENCH_HOP=1) instead, to set the two side by side.
+  const perfTarget =
+    process.env.BENCH_PERF === 'hop' ? 'hop' : process.env.BENCH_PERF === '1' ? 'proxy' : null;
+  const usePerf = perfTarget !== null;
   // BENCH_HEAP=1: sample allocations (bytes by allocating function) instead of CPU.
   const useHeap = process.env.BENCH_HEAP === '1';
   const noProfile = process.env.BENCH_NO_PROFILE === '1' || usePerf || useHeap;
@@ -96,9 +99,10 @@ async function main(): Promise<void> {
     answerForms: answerForms === 'all-distinct' ? 'all-distinct' : answerForms === '1',
     proxyCwd: dir,
     latency: { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 },
-    withHop: process.env.BENCH_HOP === '1',
+    withHop: process.env.BENCH_HOP === '1' || perfTarget === 'hop',
+    ...(perfTarget === 'hop' ? { hopExecArgv: ['--perf-basic-prof'] } : {}),
     proxyExecArgv: [
-      ...(usePerf ? ['--perf-basic-prof'] : []),
+      ...(perfTarget === 'proxy' ? ['--perf-basic-prof'] : []),
       ...(process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
     ],
     proxyEnv: {
@@ -156,25 +160,28 @@ async function main(): Promise<void> {
     // GC pauses by kind and each thread's CPU over the window (lib/loop-stalls.ts).
     await rig.proxy.call('stallsStart');
     await rig.proxy.call('gcStart');
-    const perf = usePerf
-      ? spawn(
-          'perf',
-          [
-            'record',
-            '-q',
-            '-e',
-            'cpu-clock',
-            '-F',
-            '1999',
-            '-g',
-            '-p',
-            String(rig.proxy.pid),
-            '-o',
-            path.join(dir, 'perf.data'),
-          ],
-          { stdio: 'inherit' },
-        )
-      : null;
+    const perfPid =
+      perfTarget === 'hop' ? (rig.hop?.pid ?? null) : perfTarget === 'proxy' ? rig.proxy.pid : null;
+    const perf =
+      perfPid !== null
+        ? spawn(
+            'perf',
+            [
+              'record',
+              '-q',
+              '-e',
+              'cpu-clock',
+              '-F',
+              '1999',
+              '-g',
+              '-p',
+              String(perfPid),
+              '-o',
+              path.join(dir, 'perf.data'),
+            ],
+            { stdio: 'inherit' },
+          )
+        : null;
     if (perf) await new Promise((resolve) => setTimeout(resolve, 500));
     await hop?.warm();
     const before = cpuSplitMs(rig.proxy.pid);
@@ -187,13 +194,13 @@ async function main(): Promise<void> {
     const gc = await rig.proxy.call<GcWindowSummary>('gcStop');
     if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
     if (useHeap) heapFile = await rig.proxy.call<string>('heapStop');
-    if (perf) {
+    if (perf && perfPid !== null) {
       const exited = new Promise((resolve) => perf.once('exit', resolve));
       perf.kill('SIGINT');
       await exited;
       const summary = summarizePerf(
         path.join(dir, 'perf.data'),
-        rig.proxy.pid,
+        perfPid,
         Number(process.env.BENCH_TOP ?? 30),
       );
       process.stdout.write(

@@ -14,13 +14,14 @@
  * rigs they need; unset, everything runs. Targets of sections not run read as not met.
  * BENCH_PROXY_ENV='{"TTS_PROXY__...":"..."}' adds config overrides to every proxy child (e.g. to
  * compare a setting: the JSON records them under setup.extra_proxy_env).
- * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to the proxy of the passthrough and event_loop
- * sections (e.g. V8's code log, read by phase with test/bench/v8-phase-log.ts).
+ * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to every proxy child (e.g. V8's code log,
+ * read by phase with test/bench/v8-phase-log.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/app';
 import { generateProblems } from '../../src/sim';
 import { createLoadPool } from './lib/run-load';
 import { startRig, type Rig } from './lib/start-rig';
@@ -112,12 +113,14 @@ async function main(): Promise<void> {
     machine: machine(),
     setup: {
       processes:
-        'load generator (this process, undici Pool) -> proxy child (startServer, config/default.yaml + env overrides; its answer-grouping worker thread counts in its CPU) -> policy simulator child + PRM simulator child; bare hop = express + http-proxy-middleware child with a keep-alive agent',
+        'load generator (this process, undici Pool) -> proxy child (startServer, config/default.yaml + env overrides; its answer-grouping worker thread counts in its CPU) -> policy simulator child + PRM simulator child; bare hop = http-proxy-middleware as the whole listener of a plain node:http server (no Express), keep-alive agent',
       proxy_overrides: 'ab.shadow_rate=0 (no background A/B traffic)',
       cpu_source: '/proc/<pid>/stat utime+stime (10 ms ticks) over the measured window',
       questions:
         'generateProblems({ seed: 99 }) handed out once each: warm-up and measured phases never share a question',
       extra_proxy_env: EXTRA_PROXY_ENV,
+      // What node runs the proxy (and the bare hop) with: the shipped flags, then BENCH_PROXY_FLAGS.
+      proxy_node_flags: [...SERVER_NODE_FLAGS, ...PROXY_FLAGS],
       pinning: {
         enabled: PIN.underTest !== null,
         under_test_cpus: PIN.underTest,
@@ -181,7 +184,7 @@ async function main(): Promise<void> {
     const rigA = await startRig({
       latency: ZERO,
       proxyEnv: EXTRA_PROXY_ENV,
-      proxyExecArgv: ['--expose-gc'],
+      proxyExecArgv: ['--expose-gc', ...PROXY_FLAGS],
       pin: PIN,
     });
     try {

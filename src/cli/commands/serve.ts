@@ -1,6 +1,6 @@
 /** `tts-proxy serve`: the proxy itself (what `npm start` runs), stopped gracefully on signals. */
 import path from 'node:path';
-import { startServer } from '../../app';
+import { missingServerNodeFlags, startServer } from '../../app';
 import { numberFlag, stringFlag, type CommandSpec, type ParsedArgs } from '../args';
 
 export const SERVE_COMMAND: CommandSpec = {
@@ -38,6 +38,12 @@ export async function serveCommand(args: ParsedArgs): Promise<void> {
     configPath,
     ...(args.flags.has('port') ? { port: numberFlag(args, 'port', 0) } : {}),
   });
+  const missing = missingServerNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+  if (missing.length > 0)
+    running.logger.info(
+      { missing, see: 'docs/performance.md#young-generation-size' },
+      `node was started without ${missing.join(' ')} (npm start and the Docker image set it): more frequent garbage collections`,
+    );
   let stopping = false;
   const drainMs = running.config.server.drain_timeout_ms;
   const stop = (signal: string): void => {

@@ -3,6 +3,7 @@
  * them by env overrides, and optionally the bare http-proxy-middleware hop. Each is its own
  * process, so their CPU is measured apart.
  */
+import { SERVER_NODE_FLAGS } from '../../../src/app';
 import type { SimLatency } from '../../../src/sim';
 import type { PinPlan } from './pinning';
 import { spawnChild, type BenchChild } from './spawn-child';
@@ -11,10 +12,13 @@ export interface RigOptions {
   latency: SimLatency;
   /** Extra `TTS_PROXY__*` overrides (admission limits, log level, ...). */
   proxyEnv?: Record<string, string>;
+  /** Node flags for the proxy, after the ones it ships with (src/app/node-flags.ts). */
   proxyExecArgv?: string[];
-  /** Working directory of the proxy child (where `--cpu-prof`/`--perf-basic-prof` write). */
+  /** Working directory of the proxy and hop children (where `--cpu-prof`/`--perf-basic-prof` write). */
   proxyCwd?: string;
   withHop?: boolean;
+  /** Node flags for the bare hop (e.g. `--perf-basic-prof` to profile it as the proxy is). */
+  hopExecArgv?: string[];
   /** The policy simulator writes symbolic answer forms (see `answerForms` of the simulator). */
   answerForms?: boolean | 'all-distinct';
   /**
@@ -105,7 +109,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         TTS_PROXY__UPSTREAMS__PRM__URL: prmUrl,
         ...options.proxyEnv,
       },
-      ...(options.proxyExecArgv ? { execArgv: options.proxyExecArgv } : {}),
+      // Node as `npm start` runs it; the caller's flags after (V8 takes a flag's last value).
+      execArgv: [...SERVER_NODE_FLAGS, ...(options.proxyExecArgv ?? [])],
       ...(options.proxyCwd !== undefined ? { cwd: options.proxyCwd } : {}),
       // BENCH_PROXY_STDOUT=<file>: keep the proxy's stdout (its JSON logs and whatever
       // BENCH_PROXY_FLAGS makes V8 print there, such as --trace-gc lines).
@@ -118,6 +123,9 @@ export async function startRig(options: RigOptions): Promise<Rig> {
           name: 'bare-hop',
           script: 'bare-hop-child.js',
           env: { BENCH_TARGET: upstreamUrl },
+          // The proxy's young generation too: the yardstick gets whatever the proxy gets.
+          execArgv: [...SERVER_NODE_FLAGS, ...(options.hopExecArgv ?? [])],
+          ...(options.proxyCwd !== undefined ? { cwd: options.proxyCwd } : {}),
           ...pin(underTest),
         })
       : null;
