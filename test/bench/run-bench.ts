@@ -324,6 +324,7 @@ async function main(): Promise<void> {
         heavyConcurrency: 2,
         warmupRounds: q(3, 1),
         questions: hard,
+        probeCpus: PIN.rest,
       });
     } finally {
       await rigD.stop();

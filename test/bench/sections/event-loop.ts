@@ -9,12 +9,19 @@
  * writes a request's samples in slices of at most 1 ms (docs/simulated-world.md#latency-and-serving):
  * a plain request waits at most a slice per heavy request in flight, besides contention for the cores.
  *
+ * The light loops run in a process of their own (children/probe-child.ts), pinned with the load
+ * side but at a raised priority: a client on its own machine. They used to run in this process,
+ * which also sends the heavy load and reads its 64-sample answers on the simulators' CPU; beside
+ * the heavy load its own event-loop delay p99 was about the light loop's whole p99 through the
+ * proxy, so the verdict partly timed the client.
+ *
  * A slow loop has two possible causes, and the verdict alone cannot tell them apart, so each
  * measured loop also reports (test/bench/lib/loop-stalls.ts): the proxy's own event-loop delay,
  * its late ticks split into "its thread was running" (its own synchronous work: a real stall to
  * fix) and "its thread was waiting for a CPU" (contention: the proxy, its grouping worker, both
- * simulators and this load generator share the machine's cores), how busy the machine's cores
- * were, and this load generator's own event-loop delay (it times the loop, so its stalls count).
+ * simulators and the load generator share the machine's cores), how busy the machine's cores
+ * were, the light client's own event-loop delay (it times the loop, so its stalls would count)
+ * and this process's (the heavy load's generator).
  * Beside them, the CPU the proxy's other threads used in the window (V8's compiler and GC helpers,
  * the grouping worker): on a pinned rig they run on the event loop's CPU.
  *
@@ -27,13 +34,14 @@
  * of each arm as a cross-check (lib/paired-rounds.ts says why a per-round p99 of 300 is fragile).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Pool } from 'undici';
 import { pairedRatios, pooledPercentileRatio, runPairedRounds } from '../lib/paired-rounds';
 import os from 'node:os';
 import type { LoopStallReport } from '../lib/loop-stalls';
 import { startLoopStallMonitor, threadNameAndNice } from '../lib/loop-stalls';
 import { cpuMs, machineBusyMs } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
+import { spawnChild, type BenchChild } from '../lib/spawn-child';
+import type { ProbeRun } from '../children/probe-child';
 import type { NoiseLedger } from '../lib/noise';
 import type { Rig } from '../lib/start-rig';
 import { mean, median, percentile, round } from '../lib/summarize';
@@ -48,33 +56,15 @@ export interface EventLoopOptions {
   warmupRounds: number;
   /** Questions for the heavy requests, each used once (enough for the warm-up and every round). */
   questions: readonly string[];
+  /** CPUs of the light client's process (the load side's; null unpinned). */
+  probeCpus: string | null;
 }
 
-async function modelsLoop(pool: Pool, count: number): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    const response = await pool.request({ path: '/v1/models', method: 'GET' });
-    await response.body.text();
-    latencies.push(performance.now() - started);
-  }
-  return latencies;
-}
-
-async function plainLoop(pool: Pool, count: number, offset: number): Promise<number[]> {
-  const result = await runLoad({
-    pool,
-    path: '/v1/chat/completions',
-    count,
-    concurrency: 1,
-    body: (i) => ({
-      model: PROXY_MODEL,
-      messages: [{ role: 'user', content: `Plain question ${offset + i}: what is 2 + 2?` }],
-      max_tokens: 16,
-    }),
-  });
-  return result.latenciesMs;
-}
+/**
+ * The light client's nice value: raised above the load side's (simulators, heavy load), as a
+ * client on its own machine would be; needs CAP_SYS_NICE, else it stays at 0 (reported).
+ */
+const PROBE_NICE = -10;
 
 /** One measured loop: its p99 and what the machine and the proxy's event loop did meanwhile. */
 interface LoopRun {
@@ -83,19 +73,27 @@ interface LoopRun {
   /** CLOCK_MONOTONIC seconds at the loop's start and end (perf's `-k CLOCK_MONOTONIC` clock). */
   window: { from: number; to: number };
   proxyLoop: LoopStallReport;
+  /** The light client's own event loop (children/probe-child.ts). */
+  probeLoop: LoopStallReport;
+  /** This process's event loop: it sends the heavy load and reads its answers. */
   loadgenLoop: LoopStallReport;
+  /** Light requests that failed (not timed). */
+  errors: number;
   /** Busy share of all the machine's cores over the loop (1 = no idle core). */
   machineBusyShare: number;
 }
 
-/** Runs `loop` while watching the proxy's event loop, this process's and the machine's cores. */
-async function watched(rig: Rig, loop: () => Promise<number[]>): Promise<LoopRun> {
+/**
+ * Runs one light loop in the probe child while watching the proxy's event loop, the probe's,
+ * this process's and the machine's cores.
+ */
+async function watched(rig: Rig, probe: BenchChild, loop: 'models' | 'chat'): Promise<LoopRun> {
   await rig.proxy.call('stallsStart');
   const from = monotonicSeconds();
   const loadgen = startLoopStallMonitor();
   const busyBefore = machineBusyMs();
   const started = performance.now();
-  const latencies = await loop();
+  const { latencies, errors, loop: probeLoop } = await probe.call<ProbeRun>(loop);
   const wallMs = performance.now() - started;
   const machineBusyShare = (machineBusyMs() - busyBefore) / wallMs / os.cpus().length;
   const loadgenLoop = loadgen.stop();
@@ -106,7 +104,9 @@ async function watched(rig: Rig, loop: () => Promise<number[]>): Promise<LoopRun
     p99: percentile(sortedCopy(latencies), 99),
     window,
     proxyLoop,
+    probeLoop,
     loadgenLoop,
+    errors,
     machineBusyShare,
   };
 }
@@ -155,6 +155,9 @@ function diagnostics(
     proxy_lowered_priority_threads_on_cpu_ms_by_round: runs.map((run) =>
       loweredPriorityMs(run.proxyLoop.otherThreadsOnCpuMsByThread),
     ),
+    errors_by_round: runs.map((run) => run.errors),
+    probe_loop_delay_p99_ms_by_round: runs.map((run) => run.probeLoop.delayP99Ms),
+    probe_gc_total_ms_by_round: runs.map((run) => run.probeLoop.gcTotalMs),
     loadgen_loop_delay_p99_ms_by_round: runs.map((run) => run.loadgenLoop.delayP99Ms),
     loadgen_gc_total_ms_by_round: runs.map((run) => run.loadgenLoop.gcTotalMs),
   };
@@ -218,7 +221,17 @@ export async function runEventLoop(
   noise: NoiseLedger,
   options: EventLoopOptions,
 ): Promise<Record<string, unknown>> {
-  const plainPool = createLoadPool(rig.proxyUrl, 1);
+  const probe = await spawnChild({
+    name: 'probe',
+    script: 'probe-child.js',
+    env: {
+      BENCH_PROBE_URL: rig.proxyUrl,
+      BENCH_PROBE_MODEL: PROXY_MODEL,
+      BENCH_PROBE_COUNT: String(options.plainRequests),
+    },
+    ...(options.probeCpus === null ? {} : { cpus: options.probeCpus }),
+  });
+  const probeNice = raisePriority(probe.pid);
   const heavyPool = createLoadPool(rig.proxyUrl, options.heavyConcurrency);
   const heavyQuestions = [...options.questions];
   const distinctAnswers: number[] = [];
@@ -255,11 +268,9 @@ export async function runEventLoop(
   };
   const done = noise.section('event_loop', [rig.proxy.pid, rig.policySim.pid, rig.prmSim.pid]);
   try {
-    let offset = 0;
     const measureLoops = async (): Promise<{ models: LoopRun; chat: LoopRun }> => {
-      offset += options.plainRequests;
-      const models = await watched(rig, () => modelsLoop(plainPool, options.plainRequests));
-      const chat = await watched(rig, () => plainLoop(plainPool, options.plainRequests, offset));
+      const models = await watched(rig, probe, 'models');
+      const chat = await watched(rig, probe, 'chat');
       return { models, chat };
     };
     const phase = async (arm: 'idle' | 'loaded'): Promise<{ models: LoopRun; chat: LoopRun }> => {
@@ -301,6 +312,7 @@ export async function runEventLoop(
     });
     return {
       plain_requests_per_phase: options.plainRequests,
+      light_client: `its own process (children/probe-child.ts), pinned with the load side, nice ${probeNice}${probeNice === PROBE_NICE ? '' : ' (could not raise it)'}`,
       settle_before_phase_ms_by_round: settleMs,
       warmup_rounds: options.warmupRounds,
       settle_rule:
@@ -316,7 +328,7 @@ export async function runEventLoop(
     };
   } finally {
     done();
-    await plainPool.close();
+    await probe.stop();
     await heavyPool.close();
   }
 }
@@ -339,6 +351,16 @@ function threadLabels(pid: number): Record<string, string> {
     // Not Linux, or the proxy is gone: no labels.
   }
   return labels;
+}
+
+/** Raise the probe's priority (its main thread, which does all its work); the nice it runs at. */
+function raisePriority(pid: number): number {
+  try {
+    os.setPriority(pid, PROBE_NICE);
+    return os.getPriority(pid);
+  } catch {
+    return os.getPriority(pid);
+  }
 }
 
 function monotonicSeconds(): number {
