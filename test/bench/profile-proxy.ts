@@ -15,10 +15,12 @@
  *   allocating function (freed ones included: what a request churns for the GC).
  * - BENCH_PERF=1: Linux `perf record` of the proxy (on-CPU samples only) with `--perf-basic-prof`
  *   JIT symbols, each sample charged to its innermost JS frame. Use this one for decisions.
+ *   BENCH_PERF=hop: the same of the bare hop, under the same load at the same time.
  * Env: BENCH_WARMUP (requests before measuring; V8 needs thousands), BENCH_NO_PROFILE=1,
  * BENCH_PIN=1 (proxy on CPU 0, the rest on CPU 1), BENCH_PROXY_ENV (JSON of TTS_PROXY__ overrides),
- * BENCH_PROXY_FLAGS (node flags for the proxy), BENCH_TOP, BENCH_ANSWER_FORMS (`all-distinct`: every
- * sample a different symbolic answer, as the event-loop section's heavy load; `1`: varied forms).
+ * BENCH_PROXY_FLAGS (node flags for the proxy, after the shipped ones: src/app/node-flags.ts),
+ * BENCH_TOP, BENCH_ANSWER_FORMS (`all-distinct`: every sample a different symbolic answer, as the
+ * event-loop section's heavy load; `1`: varied forms).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
