@@ -1,7 +1,8 @@
 /**
  * The access log and the per-request id, as one middleware: one pino line per request when its
  * response is done (method, path without the query, status, duration, request id), and `x-request-id` on every
- * response (the client's own id when it is well-formed, else a fresh UUID).
+ * response (the client's own id when it is well-formed, else a fresh UUID). Its close listener
+ * also hands each finished request to `onDone` (the request counter), one listener for both.
  *
  * Why not pino-http: it builds a child logger and serialises the whole request and response
  * (headers, through a redaction pass) for every request, which was ~10% of the proxy's CPU on
@@ -18,6 +19,11 @@ export interface AccessLogOptions {
   /** Headers every response carries (set here to save a middleware layer). */
   headers?: Readonly<Record<string, string>>;
   now?: () => number;
+  /**
+   * Called once per response when it closes, at any log level (the request counter,
+   * ./count-requests.ts): the method, the path without its query, the response, the duration.
+   */
+  onDone?: (method: string, url: string, response: ServerResponse, durationMs: number) => void;
 }
 
 interface AccessLine {
@@ -46,7 +52,7 @@ export function requestIdOf(response: ServerResponse): string | undefined {
 }
 
 export function createAccessLog(options: AccessLogOptions) {
-  const { logger } = options;
+  const { logger, onDone } = options;
   const now = options.now ?? (() => performance.now());
   const quiet = new Set(options.quietPaths ?? []);
   const headers = Object.entries(options.headers ?? {});
@@ -66,6 +72,8 @@ export function createAccessLog(options: AccessLogOptions) {
     const url = pathOf(request.url ?? '');
     // 'close' fires once for every response, finished or not; a response cut short is logged too.
     response.on('close', () => {
+      const durationMs = now() - started;
+      onDone?.(request.method ?? '', url, response, durationMs);
       const level = quiet.has(url) ? 'debug' : response.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const line: AccessLine = {
@@ -73,7 +81,7 @@ export function createAccessLog(options: AccessLogOptions) {
         method: request.method ?? '',
         url,
         status: response.statusCode,
-        durationMs: Math.round((now() - started) * 1000) / 1000,
+        durationMs: Math.round(durationMs * 1000) / 1000,
       };
       if (!response.writableFinished) line.aborted = true;
       logger[level](line, 'request completed');

@@ -8,6 +8,7 @@ import type { ShadowArm } from '../pipeline';
 import { isAbortError } from '../util';
 import { createAccessLog, requestIdOf } from './access-log';
 import { createAdmission } from './admission';
+import { createRequestCounter } from './count-requests';
 import { createApiKeyCheck, type Caller } from './auth';
 import { toHttpError } from './http-error';
 import { createKeyRateLimit } from './key-rate-limit';
@@ -19,7 +20,7 @@ import {
 } from './read-json-body';
 import { createPassthrough } from './passthrough/create-passthrough';
 import type { RetryRunner } from './passthrough/forward-request';
-import { DEFAULT_PASSTHROUGH_ROUTES } from './passthrough/passthrough-routes';
+import { createRouteAllowList, DEFAULT_PASSTHROUGH_ROUTES } from './passthrough/passthrough-routes';
 import { createChatCompletionsHandler } from './routes/chat-completions';
 import { createModelsHandler } from './routes/models';
 import { createReportedShadowArm } from './create-reported-shadow-arm';
@@ -59,6 +60,12 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   // Logs carry no headers, so credentials never reach them.
   const logAccess = createAccessLog({
     logger: deps.logger,
+    onDone: createRequestCounter(
+      deps.metrics,
+      deps.passthrough
+        ? createRouteAllowList(deps.passthrough.routes ?? DEFAULT_PASSTHROUGH_ROUTES)
+        : null,
+    ),
     quietPaths: ['/health', '/metrics'],
     headers: { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
   });

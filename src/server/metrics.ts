@@ -21,8 +21,11 @@ export interface HistogramSeries {
 
 /** The metrics of one kind of request (route, model, strategy), bound once. */
 export interface RequestSeries {
-  /** Count one finished request with this status and observe its latency in seconds. */
-  record(status: number, seconds: number): void;
+  /**
+   * Count one request with its status (`aborted`: the connection closed before the response was
+   * complete) and observe its latency in seconds.
+   */
+  record(status: number | 'aborted', seconds: number): void;
 }
 
 export interface Metrics {
@@ -266,7 +269,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
       if (cached) return cached;
       const seconds = requestSecondsSeries([route, strategy]);
       // Statuses are few (200, the 4xx/5xx of the error table): one series each, made on first use.
-      const byStatus = new Map<number, CounterSeries>();
+      const byStatus = new Map<number | 'aborted', CounterSeries>();
       const series: RequestSeries = {
         record(status, secondsTaken) {
           let counter = byStatus.get(status);

@@ -34,6 +34,7 @@ import {
   type CompletionIdentity,
   type ReasoningParserName,
 } from '../to-chat-completion';
+import { labelRequest } from '../count-requests';
 import { toHttpError } from '../http-error';
 import { sendJson } from '../send-json';
 import { forwardChat } from './forward-chat';
@@ -61,7 +62,6 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     /** The body's bytes as received (forwarded as they are when nothing asks for TTS). */
     raw: Omit<JsonBodyWithBytes, 'value'> | null = null,
   ): Promise<void> {
-    const started = deps.now();
     const { wire: body, tts } = parseChatRequest(request.body, request.headers);
     const backend = deps.backends.get(tts.model);
     if (!backend) throw new ModelNotFoundError(body.model);
@@ -85,10 +85,10 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       tts.model,
       run.kind === 'tts' ? run.method : 'passthrough',
     );
+    // Counted when it closes, with these labels (../count-requests.ts).
+    labelRequest(response, series);
     response.on('close', () => {
-      if (response.writableFinished)
-        series.record(response.statusCode, (deps.now() - started) / 1000);
-      else controller.abort();
+      if (!response.writableFinished) controller.abort();
     });
 
     if (run.kind === 'passthrough') {

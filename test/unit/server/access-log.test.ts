@@ -17,8 +17,9 @@ interface Line {
   aborted?: boolean;
 }
 
-function appWithLog(level: pino.Level = 'info') {
+function appWithLog(level: pino.Level | 'silent' = 'info') {
   const lines: Line[] = [];
+  const done: [string, string, number, number][] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       lines.push(JSON.parse(chunk.toString()) as Line);
@@ -34,6 +35,8 @@ function appWithLog(level: pino.Level = 'info') {
       quietPaths: ['/health'],
       headers: { 'cache-control': 'no-store' },
       now: () => (clock += 2.5),
+      onDone: (method, url, response, durationMs) =>
+        done.push([method, url, response.statusCode, durationMs]),
     }),
   );
   app.get('/health', (_request, response) => void response.json({ ok: true }));
@@ -48,7 +51,7 @@ function appWithLog(level: pino.Level = 'info') {
     response.once('close', () => setImmediate(onGone));
     onEntered();
   });
-  return { app, lines, entered, gone };
+  return { app, lines, done, entered, gone };
 }
 
 describe('createAccessLog', () => {
@@ -123,5 +126,17 @@ describe('createAccessLog', () => {
     await new Promise((resolve) => server.close(resolve));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ url: '/hang', aborted: true });
+  });
+
+  it('hands every closed response to onDone, at any log level, with the query cut', async () => {
+    const { app, lines, done } = appWithLog('silent');
+    await request(app).get('/health?probe=1');
+    await request(app).get('/boom');
+    expect(lines).toEqual([]);
+    // The clock advances 2.5 per reading: one at the start, one at close.
+    expect(done).toEqual([
+      ['GET', '/health', 200, 2.5],
+      ['GET', '/boom', 502, 2.5],
+    ]);
   });
 });
