@@ -73,7 +73,12 @@ export function createAccessLog(options: AccessLogOptions) {
     // 'close' fires once for every response, finished or not; a response cut short is logged too.
     response.on('close', () => {
       const durationMs = now() - started;
-      onDone?.(request.method ?? '', url, response, durationMs);
+      try {
+        onDone?.(request.method ?? '', url, response, durationMs);
+      } catch (error) {
+        // A throw in a 'close' listener would end the process; a lost count must not.
+        logger.error({ reqId: id, err: error }, 'request count failed');
+      }
       const level = quiet.has(url) ? 'debug' : response.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const line: AccessLine = {

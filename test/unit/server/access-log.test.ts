@@ -139,4 +139,29 @@ describe('createAccessLog', () => {
       ['GET', '/boom', 502, 2.5],
     ]);
   });
+
+  it('logs a failing onDone instead of throwing from the close listener', async () => {
+    const lines: { msg: string; level: number }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(JSON.parse(chunk.toString()) as { msg: string; level: number });
+        callback();
+      },
+    });
+    const app = express();
+    app.use(
+      createAccessLog({
+        logger: pino({ level: 'info' }, sink),
+        onDone: () => {
+          throw new Error('counter broke');
+        },
+      }),
+    );
+    app.get('/ok', (_request, response) => void response.json({ ok: true }));
+    expect((await request(app).get('/ok')).status).toBe(200);
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [50, 'request count failed'],
+      [30, 'request completed'],
+    ]);
+  });
 });
