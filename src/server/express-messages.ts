@@ -27,8 +27,18 @@ export function expressServerOptions(app: Express): ExpressServerOptions {
   /* eslint-disable no-restricted-syntax -- see above: classes per app, prototypes set once. */
   class ExpressIncomingMessage extends IncomingMessage {}
   class ExpressServerResponse extends ServerResponse {}
-  Object.setPrototypeOf(ExpressIncomingMessage.prototype, app.request);
-  Object.setPrototypeOf(ExpressServerResponse.prototype, app.response);
+  const appRequest = app.request;
+  const appResponse = app.response;
+  Object.setPrototypeOf(ExpressIncomingMessage.prototype, appRequest);
+  Object.setPrototypeOf(ExpressServerResponse.prototype, appResponse);
+  // Mounted in another app later (`parent.use(app)`), Express's own 'mount' listener (which runs
+  // first) points `app.request`'s prototype at the parent's: now the subclass prototype's, which
+  // would cut the app's own out (`req.app` the parent's, its settings unread). Put them back
+  // between, as they sit in plain Express. Once per mount, never per request.
+  app.on('mount', () => {
+    insertBetween(ExpressIncomingMessage.prototype, appRequest);
+    insertBetween(ExpressServerResponse.prototype, appResponse);
+  });
   /* eslint-enable no-restricted-syntax */
   app.request = ExpressIncomingMessage.prototype as Express['request'];
   app.response = ExpressServerResponse.prototype as Express['response'];
@@ -36,6 +46,14 @@ export function expressServerOptions(app: Express): ExpressServerOptions {
     IncomingMessage: ExpressIncomingMessage,
     ServerResponse: ExpressServerResponse as typeof ServerResponse,
   };
+}
+
+/** Make `middle` the prototype of `proto`, and what `proto` inherited from `middle`'s. */
+function insertBetween(proto: object, middle: object): void {
+  /* eslint-disable no-restricted-syntax -- prototypes, once per mount (see expressServerOptions). */
+  Object.setPrototypeOf(middle, Object.getPrototypeOf(proto) as object | null);
+  Object.setPrototypeOf(proto, middle);
+  /* eslint-enable no-restricted-syntax */
 }
 
 /**
