@@ -1,0 +1,697 @@
+/**
+ * Requests and responses born Express's (src/server/express-messages.ts) behave exactly as plain
+ * Express's. Two servers run the same Express app, one made with `expressServerOptions` and one
+ * without (Express changes each request's prototype itself), and get the same raw bytes on real
+ * sockets: keep-alive and pipelined requests, HEAD, `Expect: 100-continue`, an `Upgrade` header,
+ * HTTP/1.0, trust-proxy settings, error handlers, Express's final handler, a mounted sub-app, and
+ * an app mounted in another. Then the real server: every kind of route on one kept-alive
+ * connection (undici, the `openai` SDK, raw sockets), none of which changes a prototype.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import OpenAI from 'openai';
+import { Client } from 'undici';
+import type { RunningServer } from '../../src/main';
+import { expressServerOptions } from '../../src/server/express-messages';
+import { startTestServer } from './start-test-server';
+
+const MODEL = 'qwen2.5-1.5b-instruct';
+
+type Step = string | RegExp;
+
+/**
+ * One connection: strings are written, a RegExp waits until what arrived so far matches it.
+ * Resolves with everything received once the server closes the connection (or, with `until`,
+ * as soon as what arrived satisfies it).
+ */
+function converse(
+  port: number,
+  steps: readonly Step[],
+  until?: (received: string) => boolean,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    let waiting: { pattern: RegExp; go: () => void } | null = null;
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no close; got:\n${received}`)));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (waiting && waiting.pattern.test(received)) {
+        const { go } = waiting;
+        waiting = null;
+        go();
+      }
+      if (until?.(received)) {
+        socket.destroy();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    const run = (index: number): void => {
+      for (let i = index; i < steps.length; i++) {
+        const step = steps[i] as Step;
+        if (typeof step === 'string') {
+          socket.write(step, 'latin1');
+          continue;
+        }
+        if (step.test(received)) continue;
+        waiting = { pattern: step, go: () => run(i + 1) };
+        return;
+      }
+    };
+    socket.once('connect', () => run(0));
+  });
+}
+
+/** Node's `Date` header is the only thing two servers may say differently. */
+function normalized(transcript: string): string {
+  return transcript.replace(/^Date: .*$/gim, 'Date: (date)');
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The responses in a transcript, given the methods of the requests written (HEAD: no body). */
+function answersOf(transcript: string, requests: string): Answer[] {
+  const methods = [...requests.matchAll(/(GET|HEAD|POST) \S+ HTTP\/1\.[01]\r\n/g)].map(
+    (match) => match[1],
+  );
+  const answers: Answer[] = [];
+  let at = 0;
+  while (at < transcript.length) {
+    const headEnd = transcript.indexOf('\r\n\r\n', at);
+    if (headEnd < 0) throw new Error(`no end of head in: ${transcript.slice(at)}`);
+    const [statusLine = '', ...lines] = transcript.slice(at, headEnd).split('\r\n');
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    at = headEnd + 4;
+    let body = '';
+    const method = status < 200 ? 'none' : methods.shift();
+    if (status < 200 || status === 204 || status === 304 || method === 'HEAD') body = '';
+    else if (headers['transfer-encoding'] === 'chunked') {
+      for (;;) {
+        const sizeEnd = transcript.indexOf('\r\n', at);
+        const size = parseInt(transcript.slice(at, sizeEnd), 16);
+        at = sizeEnd + 2;
+        if (size === 0) {
+          at += 2;
+          break;
+        }
+        body += transcript.slice(at, at + size);
+        at += size + 2;
+      }
+    } else if (headers['content-length'] !== undefined) {
+      const length = Number(headers['content-length']);
+      body = transcript.slice(at, at + length);
+      at += length;
+    } else {
+      body = transcript.slice(at);
+      at = transcript.length;
+    }
+    answers.push({ status, headers, body });
+  }
+  return answers;
+}
+
+/** Whether the first response has fully arrived (a connection Node stops reading after it). */
+function firstAnswerIn(received: string): boolean {
+  const headEnd = received.indexOf('\r\n\r\n');
+  const length = /^content-length: (\d+)/im.exec(received.slice(0, headEnd))?.[1];
+  return headEnd >= 0 && length !== undefined && received.length >= headEnd + 4 + Number(length);
+}
+
+/** The JSON bodies among answers (HEAD's have none). */
+function jsonBodies(answers: readonly Answer[]): Record<string, unknown>[] {
+  return answers
+    .filter((answer) => answer.headers['content-type']?.startsWith('application/json'))
+    .filter((answer) => answer.body !== '')
+    .map((answer) => JSON.parse(answer.body) as Record<string, unknown>);
+}
+
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): string {
+  const lines = Object.entries({ host: 'probe.test:8080', ...headers }).map(
+    ([name, value]) => `${name}: ${value}\r\n`,
+  );
+  return `${method} ${path} HTTP/1.1\r\n${lines.join('')}\r\n`;
+}
+
+const FORWARDED = {
+  'x-forwarded-for': '203.0.113.7, 10.1.2.3',
+  'x-forwarded-proto': 'https',
+  'x-forwarded-host': 'api.example.com',
+};
+
+/** What a handler sees of Express's request and response, all of it through `this.app`. */
+function describeExchange(app: Express, request: Request, response: Response) {
+  return {
+    requestApp: request.app === app,
+    responseApp: response.app === app,
+    requestRes: request.res === response,
+    responseReq: response.req === request,
+    localsBare: Object.getPrototypeOf(response.locals) === null,
+    isNodeMessage:
+      request instanceof http.IncomingMessage && response instanceof http.ServerResponse,
+    isExpressMessage:
+      Object.prototype.isPrototypeOf.call(express.request, request) &&
+      Object.prototype.isPrototypeOf.call(express.response, response),
+    query: request.query,
+    path: request.path,
+    baseUrl: request.baseUrl,
+    originalUrl: request.originalUrl,
+    params: request.params,
+    ip: request.ip,
+    ips: request.ips,
+    protocol: request.protocol,
+    secure: request.secure,
+    host: request.host,
+    hostname: request.hostname,
+    subdomains: request.subdomains,
+    xhr: request.xhr,
+    accepts: request.accepts(['json', 'html']),
+    // Node's constructors' fields, in order: the same object layout either way.
+    requestKeys: Reflect.ownKeys(request).map(String),
+    responseKeys: Reflect.ownKeys(response).map(String),
+  };
+}
+
+class TeapotError extends Error {
+  readonly status = 418;
+}
+
+/** The app both servers run; `late` collects what a handler could not do after sending. */
+function probeApp(trustProxy: unknown, late: string[]): Express {
+  const app = express();
+  app.set('env', 'production'); // Express's final handler: no stack trace in its page
+  app.set('trust proxy', trustProxy);
+  app.set('json spaces', 0);
+  app.set('jsonp callback name', 'cb');
+  app.get('/probe', (request, response) => {
+    response.json(describeExchange(app, request, response));
+  });
+  app.post('/echo', express.text({ type: '*/*' }), (request, response) => {
+    response.status(201).json({ body: request.body as unknown, type: request.is('text/*') });
+  });
+  app.get('/send', (_request, response) => {
+    response.send('hello');
+  });
+  app.get('/methods', (_request, response) => {
+    response
+      .cookie('k', 'v', { httpOnly: true, path: '/' })
+      .clearCookie('gone')
+      .location('/probe')
+      .vary('accept')
+      .append('x-list', ['a', 'b'])
+      .links({ next: '/methods?page=2' })
+      .attachment('report.txt')
+      .type('txt')
+      .send('methods');
+  });
+  app.get('/jsonp', (_request, response) => {
+    response.jsonp({ answer: 42 });
+  });
+  app.get('/format', (_request, response) => {
+    response.format({
+      json: () => response.json({ format: 'json' }),
+      text: () => response.send('format text'),
+    });
+  });
+  app.get('/redirect', (_request, response) => {
+    response.redirect(303, '/probe');
+  });
+  app.get('/status', (_request, response) => {
+    response.sendStatus(202);
+  });
+  app.get('/after-sent', (_request, response) => {
+    response.send('sent');
+    try {
+      response.setHeader('x-late', '1');
+    } catch (error) {
+      late.push((error as NodeJS.ErrnoException).code ?? 'no code');
+    }
+    try {
+      response.status(500).json({});
+    } catch (error) {
+      late.push((error as NodeJS.ErrnoException).code ?? 'no code');
+    }
+  });
+  app.get('/late', (_request, response) => {
+    response.json({ late });
+  });
+  app.get('/throw', () => {
+    throw new TeapotError('thrown');
+  });
+  app.get('/reject', async () => {
+    await Promise.resolve();
+    throw new TeapotError('rejected');
+  });
+  app.get('/unhandled', (_request, _response, next) => {
+    next(Object.assign(new Error('for the final handler'), { status: 503 }));
+  });
+  // A second Express app mounted in this one (Express changes prototypes in and out of it).
+  const sub = express();
+  sub.set('json spaces', 2);
+  sub.get('/probe', (request, response) => {
+    response.json(describeExchange(sub, request, response));
+  });
+  app.use('/sub', sub);
+  app.get('/after-sub', (request, response) => {
+    response.json(describeExchange(app, request, response));
+  });
+  app.use((error: Error, _request: Request, response: Response, next: NextFunction) => {
+    if (!(error instanceof TeapotError)) return next(error);
+    response.status(error.status).json({ error: error.message });
+  });
+  return app;
+}
+
+interface ServerPair {
+  plain: number;
+  born: number;
+  late: { plain: string[]; born: string[] };
+}
+
+const servers: http.Server[] = [];
+
+async function serve(options: http.ServerOptions, app: Express): Promise<number> {
+  const server = http.createServer(options, app);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function startPair(trustProxy: unknown): Promise<ServerPair> {
+  const late = { plain: [] as string[], born: [] as string[] };
+  const plainApp = probeApp(trustProxy, late.plain);
+  const bornApp = probeApp(trustProxy, late.born);
+  return {
+    plain: await serve({}, plainApp),
+    born: await serve(expressServerOptions(bornApp), bornApp),
+    late,
+  };
+}
+
+/** The same conversation with both servers: identical bytes; returns the options server's. */
+async function sameOnBoth(
+  pair: ServerPair,
+  steps: readonly Step[],
+  until?: (received: string) => boolean,
+): Promise<Answer[]> {
+  const plain = normalized(await converse(pair.plain, steps, until));
+  const born = normalized(await converse(pair.born, steps, until));
+  expect(born).toBe(plain);
+  return answersOf(born, writtenIn(steps));
+}
+
+function writtenIn(steps: readonly Step[]): string {
+  return steps.filter((step) => typeof step === 'string').join('');
+}
+
+function statuses(answers: readonly Answer[]): number[] {
+  return answers.map((answer) => answer.status);
+}
+
+afterAll(async () => {
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+describe('Express with requests born its own, against plain Express', () => {
+  let pair: ServerPair;
+  beforeAll(async () => {
+    pair = await startPair(false);
+  });
+
+  it('answers pipelined requests on one kept-alive connection byte for byte the same', async () => {
+    const requests = [
+      get('/probe?a=1&b=x&b=y', { 'x-requested-with': 'XMLHttpRequest', accept: 'text/html' }),
+      get('/sub/probe?in=sub'),
+      get('/after-sub'),
+      get('/send'),
+      get('/send', { 'if-none-match': '*' }),
+      get('/send', {}, 'HEAD'),
+      get('/probe', {}, 'HEAD'),
+      get('/methods'),
+      get('/jsonp?cb=handle'),
+      get('/format', { accept: 'text/plain' }),
+      get('/format', { accept: 'image/png' }),
+      get('/redirect'),
+      get('/status'),
+      get('/throw'),
+      get('/reject'),
+      get('/unhandled'),
+      get('/nowhere?x=1'),
+      get('/nowhere', {}, 'HEAD'),
+      get('/probe', { connection: 'close' }),
+    ];
+    // Express's final handler logs what reaches it (app.js `logerror`): silenced, and compared.
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    let answers: Answer[];
+    let lines: string[];
+    try {
+      answers = await sameOnBoth(pair, [requests.join('')]);
+      lines = logged.mock.calls.map((args) => String(args[0]));
+    } finally {
+      logged.mockRestore();
+    }
+    const [plainLog, bornLog] = [lines.slice(0, 2), lines.slice(2)];
+    expect(bornLog).toEqual(plainLog);
+    expect(bornLog).toEqual([
+      expect.stringContaining('NotAcceptableError'),
+      expect.stringContaining('for the final handler'),
+    ]);
+    expect(statuses(answers)).toEqual([
+      200, 200, 200, 200, 304, 200, 200, 200, 200, 200, 406, 303, 202, 418, 418, 503, 404, 404, 200,
+    ]);
+    const [first, sub, afterSub, last] = jsonBodies(answers).filter((body) => 'requestApp' in body);
+    expect(first).toMatchObject({
+      requestApp: true,
+      responseApp: true,
+      requestRes: true,
+      responseReq: true,
+      localsBare: true,
+      isNodeMessage: true,
+      isExpressMessage: true,
+      query: { a: '1', b: ['x', 'y'] },
+      path: '/probe',
+      hostname: 'probe.test',
+      host: 'probe.test:8080',
+      xhr: true,
+      accepts: 'html',
+    });
+    // The sub-app sees itself as `req.app`, with the mount path; its parent gets its own back.
+    expect(sub).toMatchObject({ requestApp: true, responseApp: true, baseUrl: '/sub' });
+    expect(afterSub).toMatchObject({ requestApp: true, responseApp: true, baseUrl: '' });
+    expect(last).toMatchObject({ requestApp: true, isExpressMessage: true });
+    const [send, conditional, headSend] = answers.slice(3, 6);
+    expect([send?.body, send?.headers['etag']]).toEqual(['hello', expect.stringMatching(/^W\//)]);
+    expect([conditional?.body, headSend?.body]).toEqual(['', '']);
+    expect(headSend?.headers['content-length']).toBe('5');
+    const methods = answers[7];
+    expect(methods?.headers).toMatchObject({
+      'set-cookie': expect.stringContaining('k=v; Path=/; HttpOnly'),
+      location: '/probe',
+      vary: 'accept',
+      'x-list': 'a, b',
+      'content-disposition': 'attachment; filename=report.txt',
+    });
+    expect(answers[8]?.body).toContain('handle({"answer":42})');
+    expect(answers[9]?.body).toBe('format text');
+    expect(answers[12]?.body).toBe('Accepted');
+    expect(jsonBodies(answers.slice(13, 15))).toEqual([{ error: 'thrown' }, { error: 'rejected' }]);
+    // Express's final handler, which reads `res` through Node's own fields.
+    expect(answers[15]?.body).toContain('Service Unavailable');
+    expect(answers[16]?.body).toContain('Cannot GET /nowhere');
+  });
+
+  it('throws the same errors when a handler writes after its response was sent', async () => {
+    const answers = await sameOnBoth(pair, [
+      get('/after-sent') + get('/late', { connection: 'close' }),
+    ]);
+    expect(statuses(answers)).toEqual([200, 200]);
+    expect(pair.late.born).toEqual(pair.late.plain);
+    expect(jsonBodies(answers)).toEqual([
+      { late: ['ERR_HTTP_HEADERS_SENT', 'ERR_HTTP_HEADERS_SENT'] },
+    ]);
+  });
+
+  it('sends 100 Continue before reading a body that waits for it', async () => {
+    const body = 'the body after 100';
+    const head =
+      'POST /echo HTTP/1.1\r\nhost: probe.test\r\ncontent-type: text/plain\r\n' +
+      `content-length: ${body.length}\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n`;
+    const answers = await sameOnBoth(pair, [head, /100 Continue\r\n\r\n/, body]);
+    expect(statuses(answers)).toEqual([100, 201]);
+    expect(jsonBodies(answers)).toEqual([{ body, type: 'text/plain' }]);
+  });
+
+  it('serves a request with an Upgrade header as a plain one (no upgrade listener)', async () => {
+    // Node reads nothing more on that connection after it (so only one request here).
+    const answers = await sameOnBoth(
+      pair,
+      [get('/probe?u=1', { connection: 'Upgrade', upgrade: 'websocket' })],
+      firstAnswerIn,
+    );
+    expect(statuses(answers)).toEqual([200]);
+    expect(jsonBodies(answers)[0]).toMatchObject({ requestApp: true, query: { u: '1' } });
+  });
+
+  it('answers HTTP/1.0 (no chunking, no keep-alive) the same', async () => {
+    const answers = await sameOnBoth(pair, [
+      'GET /probe?v=10 HTTP/1.0\r\nhost: probe.test\r\n\r\n',
+    ]);
+    expect(statuses(answers)).toEqual([200]);
+    expect(jsonBodies(answers)[0]).toMatchObject({ requestApp: true, query: { v: '10' } });
+  });
+});
+
+describe.each([
+  // trust proxy setting, then what the request's ip / protocol / hostname must be
+  [false, '127.0.0.1', [], 'http', 'probe.test'],
+  [true, '203.0.113.7', ['203.0.113.7', '10.1.2.3'], 'https', 'api.example.com'],
+  ['loopback', '10.1.2.3', ['10.1.2.3'], 'https', 'api.example.com'],
+  [1, '10.1.2.3', ['10.1.2.3'], 'https', 'api.example.com'],
+  ['10.0.0.0/8', '127.0.0.1', [], 'http', 'probe.test'],
+])('trust proxy %p', (trustProxy, ip, ips, protocol, hostname) => {
+  let pair: ServerPair;
+  beforeAll(async () => {
+    pair = await startPair(trustProxy);
+  });
+
+  it('reads the client address, protocol and host through the app as plain Express does', async () => {
+    const answers = await sameOnBoth(pair, [
+      get('/probe', FORWARDED) + get('/sub/probe', { ...FORWARDED, connection: 'close' }),
+    ]);
+    const [top, sub] = jsonBodies(answers);
+    const expected = { ip, ips, protocol, secure: protocol === 'https', hostname };
+    expect(top).toMatchObject(expected);
+    // The sub-app inherits the setting (Express's 'mount' back-compat).
+    expect(sub).toMatchObject(expected);
+  });
+});
+
+describe('an app given the options, then mounted in another app', () => {
+  /** A child app with settings of its own, mounted in a parent; answers GET /child/own. */
+  function mountedChild(withOptions: boolean) {
+    const parent = express();
+    const child = express();
+    child.set('json spaces', 3);
+    child.set('etag', false);
+    child.get('/own', (request, response) => {
+      response.json({ requestApp: request.app === child, responseApp: response.app === child });
+    });
+    const options = withOptions ? expressServerOptions(child) : {};
+    parent.use('/child', child);
+    parent.get('/own', (request, response) => {
+      response.json({ requestApp: request.app === parent });
+    });
+    return { parent, child, options };
+  }
+
+  it('keeps its own req.app and settings, as plain Express does', async () => {
+    const plain = mountedChild(false);
+    const born = mountedChild(true);
+    const steps = [get('/child/own') + get('/own', { connection: 'close' })];
+    const plainAnswer = normalized(await converse(await serve({}, plain.parent), steps));
+    const bornAnswer = normalized(await converse(await serve({}, born.parent), steps));
+    expect(bornAnswer).toBe(plainAnswer);
+    const [child, parent] = answersOf(bornAnswer, writtenIn(steps));
+    // The child's own settings: 'json spaces' 3, no ETag; the parent's: compact, with one.
+    expect(child?.body).toBe(JSON.stringify({ requestApp: true, responseApp: true }, null, 3));
+    expect(child?.headers['etag']).toBeUndefined();
+    expect(parent?.body).toBe('{"requestApp":true}');
+    expect(parent?.headers['etag']).toEqual(expect.any(String));
+    // Served on its own by a server made with its options, it still is the child's.
+    const direct = await converse(await serve(born.options, born.child), [
+      get('/own', { connection: 'close' }),
+    ]);
+    expect(answersOf(direct, 'GET / HTTP/1.1\r\n')[0]?.body).toBe(child?.body);
+  });
+});
+
+/** The `error.code` of an OpenAI-shaped error body. */
+function errorCodeOf(body: string): unknown {
+  return (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+}
+
+/** Every `Object.setPrototypeOf` call that changed a request's or response's prototype. */
+function watchPrototypeChanges(): { changed: string[]; restore: () => void } {
+  const original = Object.setPrototypeOf;
+  const changed: string[] = [];
+  const spy = jest
+    .spyOn(Object, 'setPrototypeOf')
+    .mockImplementation((target: unknown, proto: object | null) => {
+      const isMessage =
+        target instanceof http.IncomingMessage || target instanceof http.ServerResponse;
+      if (isMessage && Object.getPrototypeOf(target) !== proto)
+        changed.push(target instanceof http.IncomingMessage ? 'request' : 'response');
+      return original(target, proto) as unknown;
+    });
+  return { changed, restore: () => spy.mockRestore() };
+}
+
+describe('the real server', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('serves every kind of route on one kept-alive connection without changing a prototype', async () => {
+    // undici closes the connection after a HEAD (it asks for that): HEAD is on raw sockets below.
+    const client = new Client(server.url, { pipelining: 1 });
+    let connections = 0;
+    client.on('connect', () => connections++);
+    const chat = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: '2 + 3?' }] });
+    const calls: { method: 'GET' | 'POST'; path: string; body?: string; expect100?: true }[] = [
+      { method: 'POST', path: '/v1/chat/completions', body: chat },
+      { method: 'POST', path: '/v1/chat/completions', body: chat, expect100: true },
+      { method: 'POST', path: '/v1/chat/completions/', body: chat },
+      { method: 'POST', path: '/v1/chat/completions', body: '{"model":' },
+      { method: 'POST', path: '/v1/chat/completions?x=1', body: '{"model":' },
+      {
+        method: 'POST',
+        path: '/v1/completions',
+        body: JSON.stringify({ model: MODEL, prompt: '1' }),
+      },
+      { method: 'GET', path: '/v1/models' },
+      { method: 'GET', path: '/metrics' },
+      { method: 'GET', path: '/health' },
+      { method: 'GET', path: '/v1/completions' },
+      { method: 'GET', path: '/nowhere?key=1' },
+    ];
+    const watch = watchPrototypeChanges();
+    const seen: { call: string; status: number; requestId: boolean; body: string }[] = [];
+    try {
+      for (const { method, path, body, expect100 } of calls) {
+        const answer = await client.request({
+          method,
+          path,
+          ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+          ...(expect100 ? { expectContinue: true } : {}),
+        });
+        seen.push({
+          call: `${method} ${path}`,
+          status: answer.statusCode,
+          // Set by the access log, on the request listener's path and on Express's alike.
+          requestId: typeof answer.headers['x-request-id'] === 'string',
+          body: await answer.body.text(),
+        });
+      }
+    } finally {
+      watch.restore();
+      await client.close();
+    }
+    expect(watch.changed).toEqual([]);
+    expect(connections).toBe(1);
+    expect(seen.map(({ call, status, requestId }) => [call, status, requestId])).toEqual([
+      ['POST /v1/chat/completions', 200, true],
+      ['POST /v1/chat/completions', 200, true],
+      ['POST /v1/chat/completions/', 200, true],
+      ['POST /v1/chat/completions', 400, true],
+      ['POST /v1/chat/completions?x=1', 400, true],
+      ['POST /v1/completions', 200, true],
+      ['GET /v1/models', 200, true],
+      ['GET /metrics', 200, true],
+      ['GET /health', 200, true],
+      ['GET /v1/completions', 405, true],
+      ['GET /nowhere?key=1', 404, true],
+    ]);
+    // Errors written by Express's res.set/status/json: on the listener's path (exact chat URL)
+    // and on Express's (with a query).
+    const invalid = seen.filter((entry) => entry.status === 400);
+    expect(invalid.map((entry) => errorCodeOf(entry.body))).toEqual([
+      'invalid_json',
+      'invalid_json',
+    ]);
+    // req.path (an Express getter, through the app's prototype) leaves the query out.
+    expect(JSON.parse(seen[10]?.body ?? '')).toMatchObject({
+      error: { message: 'Unknown route GET /nowhere', code: 'not_found' },
+    });
+    expect(seen[7]?.body).toContain('tts_proxy_requests_in_flight');
+  });
+
+  it('answers pipelined requests, HEAD, 100-continue and an Upgrade header on raw sockets', async () => {
+    const chat = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] });
+    const post = (headers: string) =>
+      'POST /v1/chat/completions HTTP/1.1\r\nhost: probe.test\r\n' +
+      `content-type: application/json\r\ncontent-length: ${chat.length}\r\n${headers}\r\n`;
+    const pipelined = [
+      get('/health'),
+      get('/health', {}, 'HEAD'),
+      get('/v1/models'),
+      post('') + chat,
+      get('/nowhere'),
+      get('/nowhere', {}, 'HEAD'),
+      get('/metrics', {}, 'HEAD'),
+      get('/health', { connection: 'close' }),
+    ].join('');
+    const continued = [post('expect: 100-continue\r\nconnection: close\r\n'), /100 Continue/, chat];
+    const upgrade = get('/health', { connection: 'Upgrade', upgrade: 'websocket' });
+    const watch = watchPrototypeChanges();
+    let answers: Answer[][];
+    try {
+      answers = [
+        answersOf(await converse(server.port, [pipelined]), pipelined),
+        answersOf(await converse(server.port, continued), writtenIn(continued)),
+        answersOf(await converse(server.port, [upgrade], firstAnswerIn), upgrade),
+      ];
+    } finally {
+      watch.restore();
+    }
+    expect(watch.changed).toEqual([]);
+    expect(answers.map(statuses)).toEqual([
+      [200, 200, 200, 200, 404, 404, 200, 200],
+      [100, 200],
+      [200],
+    ]);
+    const [pipelinedAnswers = [], [, continuedChat] = []] = answers;
+    // A HEAD gets the GET's headers (its length too) and no body.
+    expect(pipelinedAnswers[1]?.headers['content-length']).toBe(
+      pipelinedAnswers[0]?.headers['content-length'],
+    );
+    expect(pipelinedAnswers.map((answer) => answer.body === '')).toEqual([
+      false,
+      true,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(JSON.parse(continuedChat?.body ?? '')).toMatchObject({ object: 'chat.completion' });
+  });
+
+  it('answers the openai SDK on the same objects', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const watch = watchPrototypeChanges();
+    try {
+      const stream = await client.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+        stream: true,
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      expect(text.length).toBeGreaterThan(0);
+      await expect(client.models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404 });
+    } finally {
+      watch.restore();
+    }
+    expect(watch.changed).toEqual([]);
+  });
+});
