@@ -8,273 +8,34 @@
  * connection (undici, the `openai` SDK, raw sockets), none of which changes a prototype.
  */
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express } from 'express';
 import OpenAI from 'openai';
 import { Client } from 'undici';
 import type { RunningServer } from '../../src/main';
 import { expressServerOptions } from '../../src/server/express-messages';
+import { probeApp } from './express-probe-app';
+import {
+  answersOf,
+  converse,
+  firstAnswerIn,
+  jsonBodies,
+  normalized,
+  requestText,
+  statuses,
+  writtenIn,
+  type Answer,
+  type Step,
+} from './raw-conversation';
 import { startTestServer } from './start-test-server';
 
 const MODEL = 'qwen2.5-1.5b-instruct';
-
-type Step = string | RegExp;
-
-/**
- * One connection: strings are written, a RegExp waits until what arrived so far matches it.
- * Resolves with everything received once the server closes the connection (or, with `until`,
- * as soon as what arrived satisfies it).
- */
-function converse(
-  port: number,
-  steps: readonly Step[],
-  until?: (received: string) => boolean,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let received = '';
-    let waiting: { pattern: RegExp; go: () => void } | null = null;
-    socket.setTimeout(10_000, () => socket.destroy(new Error(`no close; got:\n${received}`)));
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      if (waiting && waiting.pattern.test(received)) {
-        const { go } = waiting;
-        waiting = null;
-        go();
-      }
-      if (until?.(received)) {
-        socket.destroy();
-        resolve(received);
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve(received));
-    const run = (index: number): void => {
-      for (let i = index; i < steps.length; i++) {
-        const step = steps[i] as Step;
-        if (typeof step === 'string') {
-          socket.write(step, 'latin1');
-          continue;
-        }
-        if (step.test(received)) continue;
-        waiting = { pattern: step, go: () => run(i + 1) };
-        return;
-      }
-    };
-    socket.once('connect', () => run(0));
-  });
-}
-
-/** Node's `Date` header is the only thing two servers may say differently. */
-function normalized(transcript: string): string {
-  return transcript.replace(/^Date: .*$/gim, 'Date: (date)');
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** The responses in a transcript, given the methods of the requests written (HEAD: no body). */
-function answersOf(transcript: string, requests: string): Answer[] {
-  const methods = [...requests.matchAll(/(GET|HEAD|POST) \S+ HTTP\/1\.[01]\r\n/g)].map(
-    (match) => match[1],
-  );
-  const answers: Answer[] = [];
-  let at = 0;
-  while (at < transcript.length) {
-    const headEnd = transcript.indexOf('\r\n\r\n', at);
-    if (headEnd < 0) throw new Error(`no end of head in: ${transcript.slice(at)}`);
-    const [statusLine = '', ...lines] = transcript.slice(at, headEnd).split('\r\n');
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
-    const headers: Record<string, string> = {};
-    for (const line of lines) {
-      const colon = line.indexOf(':');
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    at = headEnd + 4;
-    let body = '';
-    const method = status < 200 ? 'none' : methods.shift();
-    if (status < 200 || status === 204 || status === 304 || method === 'HEAD') body = '';
-    else if (headers['transfer-encoding'] === 'chunked') {
-      for (;;) {
-        const sizeEnd = transcript.indexOf('\r\n', at);
-        const size = parseInt(transcript.slice(at, sizeEnd), 16);
-        at = sizeEnd + 2;
-        if (size === 0) {
-          at += 2;
-          break;
-        }
-        body += transcript.slice(at, at + size);
-        at += size + 2;
-      }
-    } else if (headers['content-length'] !== undefined) {
-      const length = Number(headers['content-length']);
-      body = transcript.slice(at, at + length);
-      at += length;
-    } else {
-      body = transcript.slice(at);
-      at = transcript.length;
-    }
-    answers.push({ status, headers, body });
-  }
-  return answers;
-}
-
-/** Whether the first response has fully arrived (a connection Node stops reading after it). */
-function firstAnswerIn(received: string): boolean {
-  const headEnd = received.indexOf('\r\n\r\n');
-  const length = /^content-length: (\d+)/im.exec(received.slice(0, headEnd))?.[1];
-  return headEnd >= 0 && length !== undefined && received.length >= headEnd + 4 + Number(length);
-}
-
-/** The JSON bodies among answers (HEAD's have none). */
-function jsonBodies(answers: readonly Answer[]): Record<string, unknown>[] {
-  return answers
-    .filter((answer) => answer.headers['content-type']?.startsWith('application/json'))
-    .filter((answer) => answer.body !== '')
-    .map((answer) => JSON.parse(answer.body) as Record<string, unknown>);
-}
-
-function get(path: string, headers: Record<string, string> = {}, method = 'GET'): string {
-  const lines = Object.entries({ host: 'probe.test:8080', ...headers }).map(
-    ([name, value]) => `${name}: ${value}\r\n`,
-  );
-  return `${method} ${path} HTTP/1.1\r\n${lines.join('')}\r\n`;
-}
 
 const FORWARDED = {
   'x-forwarded-for': '203.0.113.7, 10.1.2.3',
   'x-forwarded-proto': 'https',
   'x-forwarded-host': 'api.example.com',
 };
-
-/** What a handler sees of Express's request and response, all of it through `this.app`. */
-function describeExchange(app: Express, request: Request, response: Response) {
-  return {
-    requestApp: request.app === app,
-    responseApp: response.app === app,
-    requestRes: request.res === response,
-    responseReq: response.req === request,
-    localsBare: Object.getPrototypeOf(response.locals) === null,
-    isNodeMessage:
-      request instanceof http.IncomingMessage && response instanceof http.ServerResponse,
-    isExpressMessage:
-      Object.prototype.isPrototypeOf.call(express.request, request) &&
-      Object.prototype.isPrototypeOf.call(express.response, response),
-    query: request.query,
-    path: request.path,
-    baseUrl: request.baseUrl,
-    originalUrl: request.originalUrl,
-    params: request.params,
-    ip: request.ip,
-    ips: request.ips,
-    protocol: request.protocol,
-    secure: request.secure,
-    host: request.host,
-    hostname: request.hostname,
-    subdomains: request.subdomains,
-    xhr: request.xhr,
-    accepts: request.accepts(['json', 'html']),
-    // Node's constructors' fields, in order: the same object layout either way.
-    requestKeys: Reflect.ownKeys(request).map(String),
-    responseKeys: Reflect.ownKeys(response).map(String),
-  };
-}
-
-class TeapotError extends Error {
-  readonly status = 418;
-}
-
-/** The app both servers run; `late` collects what a handler could not do after sending. */
-function probeApp(trustProxy: unknown, late: string[]): Express {
-  const app = express();
-  app.set('env', 'production'); // Express's final handler: no stack trace in its page
-  app.set('trust proxy', trustProxy);
-  app.set('json spaces', 0);
-  app.set('jsonp callback name', 'cb');
-  app.get('/probe', (request, response) => {
-    response.json(describeExchange(app, request, response));
-  });
-  app.post('/echo', express.text({ type: '*/*' }), (request, response) => {
-    response.status(201).json({ body: request.body as unknown, type: request.is('text/*') });
-  });
-  app.get('/send', (_request, response) => {
-    response.send('hello');
-  });
-  app.get('/methods', (_request, response) => {
-    response
-      .cookie('k', 'v', { httpOnly: true, path: '/' })
-      .clearCookie('gone')
-      .location('/probe')
-      .vary('accept')
-      .append('x-list', ['a', 'b'])
-      .links({ next: '/methods?page=2' })
-      .attachment('report.txt')
-      .type('txt')
-      .send('methods');
-  });
-  app.get('/jsonp', (_request, response) => {
-    response.jsonp({ answer: 42 });
-  });
-  app.get('/format', (_request, response) => {
-    response.format({
-      json: () => response.json({ format: 'json' }),
-      text: () => response.send('format text'),
-    });
-  });
-  app.get('/redirect', (_request, response) => {
-    response.redirect(303, '/probe');
-  });
-  app.get('/status', (_request, response) => {
-    response.sendStatus(202);
-  });
-  app.get('/after-sent', (_request, response) => {
-    response.send('sent');
-    try {
-      response.setHeader('x-late', '1');
-    } catch (error) {
-      late.push((error as NodeJS.ErrnoException).code ?? 'no code');
-    }
-    try {
-      response.status(500).json({});
-    } catch (error) {
-      late.push((error as NodeJS.ErrnoException).code ?? 'no code');
-    }
-  });
-  app.get('/late', (_request, response) => {
-    response.json({ late });
-  });
-  app.get('/throw', () => {
-    throw new TeapotError('thrown');
-  });
-  app.get('/reject', async () => {
-    await Promise.resolve();
-    throw new TeapotError('rejected');
-  });
-  app.get('/unhandled', (_request, _response, next) => {
-    next(Object.assign(new Error('for the final handler'), { status: 503 }));
-  });
-  // A second Express app mounted in this one (Express changes prototypes in and out of it).
-  const sub = express();
-  sub.set('json spaces', 2);
-  sub.get('/probe', (request, response) => {
-    response.json(describeExchange(sub, request, response));
-  });
-  app.use('/sub', sub);
-  app.get('/after-sub', (request, response) => {
-    response.json(describeExchange(app, request, response));
-  });
-  app.use((error: Error, _request: Request, response: Response, next: NextFunction) => {
-    if (!(error instanceof TeapotError)) return next(error);
-    response.status(error.status).json({ error: error.message });
-  });
-  return app;
-}
 
 interface ServerPair {
   plain: number;
@@ -314,14 +75,6 @@ async function sameOnBoth(
   return answersOf(born, writtenIn(steps));
 }
 
-function writtenIn(steps: readonly Step[]): string {
-  return steps.filter((step) => typeof step === 'string').join('');
-}
-
-function statuses(answers: readonly Answer[]): number[] {
-  return answers.map((answer) => answer.status);
-}
-
 afterAll(async () => {
   for (const server of servers) server.closeAllConnections();
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
@@ -335,25 +88,28 @@ describe('Express with requests born its own, against plain Express', () => {
 
   it('answers pipelined requests on one kept-alive connection byte for byte the same', async () => {
     const requests = [
-      get('/probe?a=1&b=x&b=y', { 'x-requested-with': 'XMLHttpRequest', accept: 'text/html' }),
-      get('/sub/probe?in=sub'),
-      get('/after-sub'),
-      get('/send'),
-      get('/send', { 'if-none-match': '*' }),
-      get('/send', {}, 'HEAD'),
-      get('/probe', {}, 'HEAD'),
-      get('/methods'),
-      get('/jsonp?cb=handle'),
-      get('/format', { accept: 'text/plain' }),
-      get('/format', { accept: 'image/png' }),
-      get('/redirect'),
-      get('/status'),
-      get('/throw'),
-      get('/reject'),
-      get('/unhandled'),
-      get('/nowhere?x=1'),
-      get('/nowhere', {}, 'HEAD'),
-      get('/probe', { connection: 'close' }),
+      requestText('/probe?a=1&b=x&b=y', {
+        'x-requested-with': 'XMLHttpRequest',
+        accept: 'text/html',
+      }),
+      requestText('/sub/probe?in=sub'),
+      requestText('/after-sub'),
+      requestText('/send'),
+      requestText('/send', { 'if-none-match': '*' }),
+      requestText('/send', {}, 'HEAD'),
+      requestText('/probe', {}, 'HEAD'),
+      requestText('/methods'),
+      requestText('/jsonp?cb=handle'),
+      requestText('/format', { accept: 'text/plain' }),
+      requestText('/format', { accept: 'image/png' }),
+      requestText('/redirect'),
+      requestText('/status'),
+      requestText('/throw'),
+      requestText('/reject'),
+      requestText('/unhandled'),
+      requestText('/nowhere?x=1'),
+      requestText('/nowhere', {}, 'HEAD'),
+      requestText('/probe', { connection: 'close' }),
     ];
     // Express's final handler logs what reaches it (app.js `logerror`): silenced, and compared.
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -417,7 +173,7 @@ describe('Express with requests born its own, against plain Express', () => {
 
   it('throws the same errors when a handler writes after its response was sent', async () => {
     const answers = await sameOnBoth(pair, [
-      get('/after-sent') + get('/late', { connection: 'close' }),
+      requestText('/after-sent') + requestText('/late', { connection: 'close' }),
     ]);
     expect(statuses(answers)).toEqual([200, 200]);
     expect(pair.late.born).toEqual(pair.late.plain);
@@ -440,7 +196,7 @@ describe('Express with requests born its own, against plain Express', () => {
     // Node reads nothing more on that connection after it (so only one request here).
     const answers = await sameOnBoth(
       pair,
-      [get('/probe?u=1', { connection: 'Upgrade', upgrade: 'websocket' })],
+      [requestText('/probe?u=1', { connection: 'Upgrade', upgrade: 'websocket' })],
       firstAnswerIn,
     );
     expect(statuses(answers)).toEqual([200]);
@@ -449,7 +205,7 @@ describe('Express with requests born its own, against plain Express', () => {
 
   it('refuses an expectation it cannot meet (417, a response Node makes with the options)', async () => {
     const answers = await sameOnBoth(pair, [
-      get('/probe', { expect: 'the-impossible', connection: 'close' }),
+      requestText('/probe', { expect: 'the-impossible', connection: 'close' }),
     ]);
     expect(statuses(answers)).toEqual([417]);
   });
@@ -478,7 +234,8 @@ describe.each([
 
   it('reads the client address, protocol and host through the app as plain Express does', async () => {
     const answers = await sameOnBoth(pair, [
-      get('/probe', FORWARDED) + get('/sub/probe', { ...FORWARDED, connection: 'close' }),
+      requestText('/probe', FORWARDED) +
+        requestText('/sub/probe', { ...FORWARDED, connection: 'close' }),
     ]);
     const [top, sub] = jsonBodies(answers);
     const expected = { ip, ips, protocol, secure: protocol === 'https', hostname };
@@ -509,7 +266,7 @@ describe('an app given the options, then mounted in another app', () => {
   it('keeps its own req.app and settings, as plain Express does', async () => {
     const plain = mountedChild(false);
     const born = mountedChild(true);
-    const steps = [get('/child/own') + get('/own', { connection: 'close' })];
+    const steps = [requestText('/child/own') + requestText('/own', { connection: 'close' })];
     const plainAnswer = normalized(await converse(await serve({}, plain.parent), steps));
     const bornAnswer = normalized(await converse(await serve({}, born.parent), steps));
     expect(bornAnswer).toBe(plainAnswer);
@@ -521,7 +278,7 @@ describe('an app given the options, then mounted in another app', () => {
     expect(parent?.headers['etag']).toEqual(expect.any(String));
     // Served on its own by a server made with its options, it still is the child's.
     const direct = await converse(await serve(born.options, born.child), [
-      get('/own', { connection: 'close' }),
+      requestText('/own', { connection: 'close' }),
     ]);
     expect(answersOf(direct, 'GET / HTTP/1.1\r\n')[0]?.body).toBe(child?.body);
   });
@@ -637,17 +394,17 @@ describe('the real server', () => {
       'POST /v1/chat/completions HTTP/1.1\r\nhost: probe.test\r\n' +
       `content-type: application/json\r\ncontent-length: ${chat.length}\r\n${headers}\r\n`;
     const pipelined = [
-      get('/health'),
-      get('/health', {}, 'HEAD'),
-      get('/v1/models'),
+      requestText('/health'),
+      requestText('/health', {}, 'HEAD'),
+      requestText('/v1/models'),
       post('') + chat,
-      get('/nowhere'),
-      get('/nowhere', {}, 'HEAD'),
-      get('/metrics', {}, 'HEAD'),
-      get('/health', { connection: 'close' }),
+      requestText('/nowhere'),
+      requestText('/nowhere', {}, 'HEAD'),
+      requestText('/metrics', {}, 'HEAD'),
+      requestText('/health', { connection: 'close' }),
     ].join('');
     const continued = [post('expect: 100-continue\r\nconnection: close\r\n'), /100 Continue/, chat];
-    const upgrade = get('/health', { connection: 'Upgrade', upgrade: 'websocket' });
+    const upgrade = requestText('/health', { connection: 'Upgrade', upgrade: 'websocket' });
     const watch = watchPrototypeChanges();
     let answers: Answer[][];
     try {
