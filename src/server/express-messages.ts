@@ -20,9 +20,13 @@ export type ExpressServerOptions = ServerOptions<typeof IncomingMessage, typeof 
  * Express's per-request `setPrototypeOf(req, app.request)` finds the prototype already set and
  * changes nothing. Subclasses (not plain constructors that call Node's): V8 sizes a derived
  * class's objects from its base constructors, so Node's many fields stay in the object.
- * Call once per app, before it serves.
+ * Call before the app serves; a second call for the same app returns the same pair (another
+ * layer would leave the first server's objects off `app.request`, and Express would change
+ * their prototype on every request again).
  */
 export function expressServerOptions(app: Express): ExpressServerOptions {
+  const made = madeFor(app);
+  if (made !== null) return made;
   // One pair per app, made once: not a class per request.
   /* eslint-disable no-restricted-syntax -- see above: classes per app, prototypes set once. */
   class ExpressIncomingMessage extends IncomingMessage {}
@@ -45,6 +49,32 @@ export function expressServerOptions(app: Express): ExpressServerOptions {
   return {
     IncomingMessage: ExpressIncomingMessage,
     ServerResponse: ExpressServerResponse as typeof ServerResponse,
+  };
+}
+
+/**
+ * The pair an earlier call made for `app`: then `app.request` and `app.response` are a subclass's
+ * own prototype (the app's own objects have no `constructor` of their own).
+ */
+function madeFor(app: Express): ExpressServerOptions | null {
+  const request: object = app.request;
+  const response: object = app.response;
+  const requestClass: unknown = Object.hasOwn(request, 'constructor') ? request.constructor : null;
+  const responseClass: unknown = Object.hasOwn(response, 'constructor')
+    ? response.constructor
+    : null;
+  if (
+    typeof requestClass !== 'function' ||
+    typeof responseClass !== 'function' ||
+    requestClass.prototype !== request ||
+    responseClass.prototype !== response ||
+    !(requestClass.prototype instanceof IncomingMessage) ||
+    !(responseClass.prototype instanceof ServerResponse)
+  )
+    return null;
+  return {
+    IncomingMessage: requestClass as typeof IncomingMessage,
+    ServerResponse: responseClass as typeof ServerResponse,
   };
 }
 

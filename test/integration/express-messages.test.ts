@@ -99,6 +99,35 @@ describe('expressServerOptions', () => {
     }
   });
 
+  it('a second call for the same app returns the same classes, so both servers keep them', async () => {
+    const app = express();
+    app.get('/hello', (_request, response) => {
+      response.json({});
+    });
+    const first = expressServerOptions(app);
+    expect(expressServerOptions(app)).toEqual(first);
+    expect(app.request).toBe(first.IncomingMessage?.prototype);
+    const servers = [
+      http.createServer(first, app),
+      http.createServer(expressServerOptions(app), app),
+    ];
+    const watch = watchPrototypeChanges();
+    try {
+      for (const server of servers) {
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as AddressInfo;
+        expect((await fetch(`http://127.0.0.1:${port}/hello`)).status).toBe(200);
+      }
+      expect(watch.changed).toEqual([]);
+    } finally {
+      watch.restore();
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  });
+
   it('without them Express changes both prototypes (what the options avoid)', async () => {
     const app = express();
     app.get('/hello', (_request, response) => {
