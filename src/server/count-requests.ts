@@ -17,7 +17,10 @@ import { normaliseTarget, type RouteAllowList } from './passthrough/passthrough-
 
 /** The `route` and `strategy` labels of a request the chat route did not label. */
 export interface RouteLabels {
-  /** `chat_completions`, `models`, `health`, `metrics`, an allow-listed passthrough route (`completions`, `audio_transcriptions`, ...) or `unknown`; never the raw path. */
+  /**
+   * `chat_completions`, `models`, `health`, `metrics`, an allow-listed passthrough route
+   * (`completions`, `audio_transcriptions`, ...) or `unknown`; never the raw path.
+   */
   route: string;
   /** `passthrough` for the /v1 passthrough's routes, else empty. */
   strategy: string;
