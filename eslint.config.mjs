@@ -324,7 +324,7 @@ export default defineConfig(
     paths: IO_PACKAGES,
   }),
   // The contracts the pipeline consumes and upstream adapters implement: types only.
-  boundary('contracts', { allowed: [], typesOnly: ['tts', 'select'], paths: IO_PACKAGES }),
+  boundary('contracts', { allowed: [], typesOnly: ['tts', 'select', 'util'], paths: IO_PACKAGES }),
   boundary('pipeline', {
     allowed: ['tts', 'answer', 'util', 'errors', 'select'],
     typesOnly: ['contracts'],

@@ -4,6 +4,7 @@
  * pipeline never sees it (it does not forward anything).
  */
 import type { Readable } from 'node:stream';
+import type { AbortSource } from '../util';
 
 export type ForwardResult =
   | { kind: 'json'; status: number; body: unknown }
@@ -27,10 +28,10 @@ export interface ChatRequestBytes {
 
 export interface ChatForwarder {
   /** Send a plain chat request (already mapped to the served name) to the policy upstream. */
-  forwardChat(body: Record<string, unknown>, signal?: AbortSignal): Promise<ForwardResult>;
+  forwardChat(body: Record<string, unknown>, signal?: AbortSource): Promise<ForwardResult>;
   /**
    * The same on bytes both ways, for upstreams that take the OpenAI request as it is (vLLM): no
    * re-serialised request, no parsed answer. Optional: the server falls back to `forwardChat`.
    */
-  forwardChatBytes?(body: ChatRequestBytes, signal?: AbortSignal): Promise<ForwardResult>;
+  forwardChatBytes?(body: ChatRequestBytes, signal?: AbortSource): Promise<ForwardResult>;
 }

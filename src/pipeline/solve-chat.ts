@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { GroupingService, GroupingSession } from '../answer';
 import { createLocalGroupingService } from '../answer';
 import type { AutoDecision } from '../select';
-import { createSeededRandom, isAbortError } from '../util';
+import { createSeededRandom, isAbortError, type AbortSource } from '../util';
 import { METHODS, METHOD_TRAITS, createVotingAnswerReader } from '../tts';
 import type {
   MethodName,
@@ -33,7 +33,7 @@ export interface ChatContext {
   /** The calling API key's own maximum budget (below the server's), or null. */
   keyMaxBudget: number | null;
   /** Aborted when the client goes away: every upstream call of the request stops. */
-  signal: AbortSignal;
+  signal: AbortSource;
   now: () => number;
   /** A seed for a request that sent none. */
   randomSeed: () => number;
@@ -254,7 +254,7 @@ interface RequestAbort {
  * (docs/performance.md#what-keeps-the-hot-path-cheap).
  */
 export function abortOnClientOrDeadline(
-  client: AbortSignal | undefined,
+  client: AbortSource | undefined,
   timeoutMs: number,
 ): RequestAbort {
   const controller = new AbortController();

@@ -6,6 +6,7 @@ import type { GroupingService } from '../answer';
 import type { SearchEvent, SearchWarning } from '../tts/search-types';
 import type { ModelBackend, PolicyMessage } from '../contracts';
 import type { TtsPlan } from './tts-plan';
+import type { AbortSource } from '../util';
 
 export interface SolveInput {
   backend: ModelBackend;
@@ -26,7 +27,7 @@ export interface SolveInput {
   maxTokens: number | null;
   seed: number;
   returnCandidates: boolean;
-  signal?: AbortSignal;
+  signal?: AbortSource;
   onEvent?: (event: SearchEvent) => void;
   /** Clock injected for latency (ms). */
   now: () => number;

@@ -4,11 +4,12 @@
  */
 import type { ForwardResult } from '../contracts';
 import type { UpstreamClient } from './transport/upstream-client';
+import type { AbortSource } from '../util';
 
 export async function forwardChatBody(
   client: UpstreamClient,
   body: Record<string, unknown>,
-  signal?: AbortSignal,
+  signal?: AbortSource,
 ): Promise<ForwardResult> {
   if (body.stream === true) {
     const stream = await client.postStream('/v1/chat/completions', body, signal);

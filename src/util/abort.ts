@@ -5,8 +5,30 @@ export function isAbortError(error: unknown): boolean {
   );
 }
 
+/**
+ * What a cancellable call needs of its cancellation. An `AbortSignal` has it, and so does an
+ * object that makes no `AbortController` until something asks for a real signal (the chat
+ * route's client departure: an `AbortController` per plain chat request was a visible share of
+ * its CPU, docs/performance.md#what-keeps-the-hot-path-cheap).
+ */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** An `AbortSignal` that follows `source`, for an API that takes only that (undici's `request`). */
+export function toAbortSignal(source: AbortSource | undefined): AbortSignal | undefined {
+  if (source === undefined || source instanceof AbortSignal) return source;
+  const controller = new AbortController();
+  if (source.aborted) controller.abort(source.reason);
+  else source.addEventListener('abort', () => controller.abort(source.reason), { once: true });
+  return controller.signal;
+}
+
 /** Throw the signal's reason (or a standard AbortError) if it already fired. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
+export function throwIfAborted(signal: AbortSource | undefined): void {
   if (signal?.aborted) {
     const error = new Error('the operation was aborted');
     error.name = 'AbortError';

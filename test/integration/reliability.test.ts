@@ -139,6 +139,45 @@ describe('client disconnect', () => {
     },
     20_000,
   );
+
+  it.each([false, true])(
+    'aborts the upstream call of a plain chat passthrough (stream=%p)',
+    async (stream) => {
+      const policy = server.simulators.policy;
+      if (!policy) throw new Error('simulators missing');
+      policy.resetStats();
+      const controller = new AbortController();
+      const pending = undiciRequest(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: MODEL,
+          messages: [{ role: 'user', content: QUESTION }],
+          max_tokens: 20,
+          stream,
+        }),
+        signal: controller.signal,
+      }).then(async (response) => {
+        for await (const _chunk of response.body) {
+          // keep reading until the abort
+        }
+      });
+      expect(await waitFor(() => policy.stats().inFlight > 0, 10_000)).toBe(true);
+      controller.abort();
+      await pending.catch(() => undefined);
+      expect(await waitFor(() => policy.stats().inFlight === 0, 2_000)).toBe(true);
+      expect(policy.stats().aborted).toBe(1);
+      // And the next request is served.
+      const next = await undiciRequest(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: QUESTION }] }),
+      });
+      expect(next.statusCode).toBe(200);
+      await next.body.text();
+    },
+    20_000,
+  );
 });
 
 describe('overload', () => {

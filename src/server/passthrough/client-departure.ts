@@ -1,10 +1,13 @@
 /**
- * A passthrough request's view of its client leaving early: a flag every attempt checks, the
- * attempt in flight destroyed at once, and an `AbortSignal` made only when something asks for
- * one (the retry rule, to stop a backoff wait). Most requests never retry, and an
- * `AbortController` per request, handed to `http.request` with its listeners, was a visible share
- * of a short passthrough's CPU.
+ * A request's view of its client leaving early, for the /v1 passthrough and the chat route: a
+ * flag every attempt checks, the attempt in flight destroyed at once, abort listeners of its own
+ * (it is an `AbortSource`, which the upstream transport and the pipeline take), and an
+ * `AbortSignal` made only when something asks for one (an API that takes only that). An
+ * `AbortController` per request was a visible share of a short passthrough's CPU: Node builds
+ * its signal as an `EventTarget` and then changes that object's prototype.
  */
+import type { AbortSource } from '../../util';
+
 /** What a request cut by its client's leaving fails with (as `http.request` would). */
 export function departureError(): Error {
   const error = new Error('The operation was aborted: the client left.');
@@ -18,20 +21,42 @@ export interface DepartingAttempt {
   destroy(error: Error): void;
 }
 
-export class ClientDeparture {
+export class ClientDeparture implements AbortSource {
   private gone = false;
+  private error: Error | null = null;
   private controller: AbortController | null = null;
   private attempt: DepartingAttempt | null = null;
+  private listeners: (() => void)[] | null = null;
 
   get isGone(): boolean {
     return this.gone;
+  }
+
+  get aborted(): boolean {
+    return this.gone;
+  }
+
+  /** Why it aborted (an AbortError), as `AbortSignal.reason`; undefined while the client is here. */
+  get reason(): unknown {
+    return this.error ?? undefined;
+  }
+
+  /** Called once when the client leaves; not after (as an aborted `AbortSignal` does not). */
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.gone) return;
+    (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const at = this.listeners?.indexOf(listener) ?? -1;
+    if (at >= 0) this.listeners?.splice(at, 1);
   }
 
   /** Aborted once the client has left (made on first use). */
   get signal(): AbortSignal {
     if (this.controller === null) {
       this.controller = new AbortController();
-      if (this.gone) this.controller.abort(departureError());
+      if (this.error !== null) this.controller.abort(this.error);
     }
     return this.controller.signal;
   }
@@ -45,7 +70,11 @@ export class ClientDeparture {
     if (this.gone) return;
     this.gone = true;
     const error = departureError();
+    this.error = error;
     this.controller?.abort(error);
     this.attempt?.destroy(error);
+    const listeners = this.listeners;
+    this.listeners = null;
+    if (listeners !== null) for (const listener of listeners) listener();
   }
 }

@@ -35,6 +35,7 @@ import {
   type ReasoningParserName,
 } from '../to-chat-completion';
 import { labelRequest } from '../count-requests';
+import { ClientDeparture } from '../passthrough/client-departure';
 import { toHttpError } from '../http-error';
 import { sendJson } from '../send-json';
 import { forwardChat } from './forward-chat';
@@ -65,15 +66,16 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const { wire: body, tts } = parseChatRequest(request.body, request.headers);
     const backend = deps.backends.get(tts.model);
     if (!backend) throw new ModelNotFoundError(body.model);
-    // A client disconnect aborts every upstream call of this request; a finished one is counted.
-    const controller = new AbortController();
+    // A client disconnect aborts every upstream call of this request (no AbortController unless
+    // something needs a real signal: ../passthrough/client-departure.ts).
+    const departure = new ClientDeparture();
     // Progress reaches the stream once its headers are out; the search starts with an upstream
     // call, so no event comes earlier.
     let onProgress: ((event: SearchEvent) => void) | null = null;
     const run = solveChat(tts, backend, {
       defaults: deps.ttsDefaults,
       keyMaxBudget: caller?.maxBudget ?? null,
-      signal: controller.signal,
+      signal: departure,
       now: deps.now,
       randomSeed: deps.randomSeed,
       ...(deps.grouping ? { grouping: deps.grouping } : {}),
@@ -88,12 +90,12 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     // Counted when it closes, with these labels (../count-requests.ts).
     labelRequest(response, series);
     response.on('close', () => {
-      if (!response.writableFinished) controller.abort();
+      if (!response.writableFinished) departure.leave();
     });
 
     if (run.kind === 'passthrough') {
       const note = run.scope === null ? null : passThroughNote(run.scope, run.scope.requested);
-      await forwardChat(backend, body, body.model, response, controller.signal, note, raw);
+      await forwardChat(backend, body, body.model, response, departure, note, raw);
       return;
     }
     const identity: CompletionIdentity = {
@@ -115,7 +117,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     await streamTts(deps, logger, run, {
       body,
       response,
-      controller,
+      departure,
       identity,
       reasoningParser,
       wantsProgress: tts.streamProgress,
@@ -129,7 +131,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
 interface StreamTarget {
   body: ChatRequestWire;
   response: Response;
-  controller: AbortController;
+  departure: ClientDeparture;
   identity: CompletionIdentity;
   reasoningParser: ReasoningParserName | null;
   wantsProgress: boolean;
@@ -144,7 +146,7 @@ async function streamTts(
   run: TtsRun,
   target: StreamTarget,
 ): Promise<void> {
-  const { body, response, controller, identity, reasoningParser } = target;
+  const { body, response, departure, identity, reasoningParser } = target;
   // With auto the method is known only after the probe: the header says 'auto' then.
   const sse = openSse(response, { 'x-tts-strategy': run.method });
   const keepalive = setInterval(() => sse.comment('keep-alive'), deps.keepaliveMs);
@@ -199,7 +201,7 @@ async function streamTts(
     sse.done();
     if (run.shadowInput) deps.shadow?.maybeRun(run.shadowInput, result);
   } catch (error) {
-    if (isAbortError(error) && controller.signal.aborted) return;
+    if (isAbortError(error) && departure.aborted) return;
     // Headers are gone: report the error in-band so OpenAI SDKs throw (they check `error` keys).
     const mapped = toHttpError(error);
     if (mapped.isUnexpected) logger.error({ err: error }, 'tts stream failed');

@@ -9,7 +9,7 @@
 import type { Response } from 'express';
 import type { ChatForwarder, ForwardResult } from '../../contracts';
 import type { ModelInfo } from '../../pipeline';
-import { replaceRange } from '../../util';
+import { replaceRange, type AbortSource } from '../../util';
 import { PROXY_ONLY_FIELDS, type ChatRequestWire } from '../openai-wire';
 import type { JsonBodyWithBytes } from '../read-json-body';
 import { sendJson } from '../send-json';
@@ -44,7 +44,7 @@ export async function forwardChat(
   body: ChatRequestWire,
   clientModel: string,
   response: Response,
-  signal: AbortSignal,
+  signal: AbortSource,
   /** Set when the scope rule sent a request TTS would have served: why, in headers and `tts`. */
   note: PassThroughNote | null = null,
   /** The body's bytes as received, forwarded as they are when they can be. */

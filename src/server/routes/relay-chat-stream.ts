@@ -7,13 +7,14 @@
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
 import { ReadBatch } from '../read-batch';
+import type { AbortSource } from '../../util';
 
 export async function relayChatStream(
   body: Readable,
   response: Response,
   servedName: string,
   clientModel: string,
-  signal: AbortSignal,
+  signal: AbortSource,
 ): Promise<void> {
   response.statusCode = 200;
   response.setHeader('content-type', 'text/event-stream; charset=utf-8');

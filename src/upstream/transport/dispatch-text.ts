@@ -10,6 +10,7 @@
  * own error classes, so callers tell them apart exactly as before.
  */
 import type { Dispatcher } from 'undici';
+import type { AbortSource } from '../../util';
 
 export interface TextResponse {
   status: number;
@@ -30,7 +31,7 @@ export interface BytesResponse {
 
 const BOM = 0xfeff;
 
-function abortReason(signal: AbortSignal): Error {
+function abortReason(signal: AbortSource): Error {
   if (signal.reason instanceof Error) return signal.reason;
   const error = new Error('This operation was aborted');
   error.name = 'AbortError';
@@ -40,7 +41,7 @@ function abortReason(signal: AbortSignal): Error {
 export function dispatchText(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal?: AbortSignal,
+  signal?: AbortSource,
   /** Response headers to hand back (lower-case); omitted = none are read. */
   keepHeaders?: readonly string[],
 ): Promise<TextResponse> {
@@ -50,7 +51,7 @@ export function dispatchText(
 export function dispatchBytes(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal?: AbortSignal,
+  signal?: AbortSource,
 ): Promise<BytesResponse> {
   return dispatchBody(dispatcher, options, signal, undefined, true) as Promise<BytesResponse>;
 }
@@ -58,7 +59,7 @@ export function dispatchBytes(
 function dispatchBody(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal: AbortSignal | undefined,
+  signal: AbortSource | undefined,
   keepHeaders: readonly string[] | undefined,
   asBytes: boolean,
 ): Promise<TextResponse | BytesResponse> {

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { ConfigError, UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { recordedExchangeSchema, type RecordedExchange } from './recording-wire';
-import { scanJson } from '../../util';
+import { scanJson, type AbortSource } from '../../util';
 import type { UpstreamClient, UpstreamStream } from './upstream-client';
 
 export interface ReplayUpstreamOptions {
@@ -118,7 +118,7 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    signal: AbortSignal | undefined,
+    signal: AbortSource | undefined,
   ): RecordedExchange {
     if (signal?.aborted) {
       const error = new Error('aborted');
@@ -178,7 +178,7 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
   function replayStream(
     path: string,
     body: unknown,
-    signal: AbortSignal | undefined,
+    signal: AbortSource | undefined,
   ): UpstreamStream {
     const exchange = take('POST', path, body, signal);
     const chunks = exchange.stream ?? [JSON.stringify(exchange.response ?? null)];

@@ -16,7 +16,7 @@
  *   replica ejected, calls still go out (to the least busy) rather than fail unasked.
  */
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
-import { isAbortError, redactUrl } from '../../util';
+import { isAbortError, redactUrl, type AbortSource } from '../../util';
 import { createPromptAffinity } from './prompt-affinity';
 import { isRetryableFailure, withRetry } from './retry';
 import { postJsonBytesOn, type UpstreamClient, type UpstreamStream } from './upstream-client';
@@ -196,7 +196,7 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
 
   async function run<T>(
     key: number | null,
-    signal: AbortSignal | undefined,
+    signal: AbortSource | undefined,
     call: (replica: Replica) => Promise<T>,
   ): Promise<T> {
     const tried = new Set<Replica>();

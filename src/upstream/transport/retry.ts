@@ -10,7 +10,7 @@
  * which no retry can change.
  */
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
-import { isAbortError } from '../../util';
+import { isAbortError, type AbortSource } from '../../util';
 
 export interface RetryPolicy {
   /** Extra attempts after the first. */
@@ -72,7 +72,7 @@ export function retryDelayMs(attempt: number, error: unknown, policy: RetryPolic
   return (policy.random ?? Math.random)() * ceiling;
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSource): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
@@ -89,7 +89,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export interface RetryOptions extends RetryPolicy {
-  signal?: AbortSignal | undefined;
+  signal?: AbortSource | undefined;
   /** Defaults to `isRetryableFailure`. */
   shouldRetry?: (error: unknown) => boolean;
   /** Whether to wait before this attempt (the replica pool skips it while fresh replicas remain). */

@@ -8,7 +8,14 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Readable } from 'node:stream';
 import { InvalidRequestError, UpstreamError, UpstreamTimeoutError } from '../../errors';
-import { isAbortError, isCompleteObject, scanJson, type JsonScan } from '../../util';
+import {
+  isAbortError,
+  isCompleteObject,
+  scanJson,
+  toAbortSignal,
+  type JsonScan,
+  type AbortSource,
+} from '../../util';
 import { dispatchBytes, dispatchText, type TextResponse } from './dispatch-text';
 import { parseRetryAfter, withRetry } from './retry';
 
@@ -66,7 +73,7 @@ export interface UpstreamClient {
   readonly name: string;
   readonly baseUrl: string;
   /** POST a JSON body and parse the JSON answer (unknown: callers validate with zod). */
-  postJson(path: string, body: unknown, signal?: AbortSignal): Promise<unknown>;
+  postJson(path: string, body: unknown, signal?: AbortSource): Promise<unknown>;
   /**
    * `postJson` that also returns the named response headers (lower-case names), for the one
    * stack that puts data there (TGI's `x-prompt-tokens`). Optional: a client without it (a
@@ -76,22 +83,22 @@ export interface UpstreamClient {
     path: string,
     body: unknown,
     headerNames: readonly string[],
-    signal?: AbortSignal,
+    signal?: AbortSource,
   ): Promise<JsonWithHeaders>;
-  getJson(path: string, signal?: AbortSignal): Promise<unknown>;
+  getJson(path: string, signal?: AbortSource): Promise<unknown>;
   /** GET returning only the status (health probes); never throws for HTTP statuses. */
   probe(path: string, timeoutMs: number): Promise<number | null>;
   /** POST and hand back the raw streaming body (SSE passthrough); errors before headers throw. */
-  postStream(path: string, body: unknown, signal?: AbortSignal): Promise<UpstreamStream>;
+  postStream(path: string, body: unknown, signal?: AbortSource): Promise<UpstreamStream>;
   /**
    * `postJson` on bytes both ways (the plain chat passthrough): the body is sent as it is and the
    * answer comes back unparsed, checked to be one complete JSON object (a cut or broken body is
    * retried, then fails as a 502, as `postJson`'s unparseable answer does). Errors and retries
    * are `postJson`'s. Optional: callers fall back to `postJson` on `body.value`.
    */
-  postJsonBytes?(path: string, body: PreparedJson, signal?: AbortSignal): Promise<JsonBytes>;
+  postJsonBytes?(path: string, body: PreparedJson, signal?: AbortSource): Promise<JsonBytes>;
   /** `postStream` of a body already serialised. Optional, like `postJsonBytes`. */
-  postStreamBytes?(path: string, body: PreparedJson, signal?: AbortSignal): Promise<UpstreamStream>;
+  postStreamBytes?(path: string, body: PreparedJson, signal?: AbortSource): Promise<UpstreamStream>;
   close(): Promise<void>;
 }
 
@@ -180,7 +187,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   async function once<R extends { status: number }>(
     path: string,
-    signal: AbortSignal | undefined,
+    signal: AbortSource | undefined,
     send: () => Promise<R>,
   ): Promise<R> {
     const started = performance.now();
@@ -246,7 +253,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    signal: AbortSignal | undefined,
+    signal: AbortSource | undefined,
     keepHeaders: readonly string[] | undefined,
     answer: (parsed: unknown, response: TextResponse) => T,
   ): Promise<T> {
@@ -292,7 +299,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   function postBytesWithRetries(
     path: string,
     body: PreparedJson,
-    signal: AbortSignal | undefined,
+    signal: AbortSource | undefined,
   ): Promise<JsonBytes> {
     return withRetry(
       async () => {
@@ -360,7 +367,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   async function streamOnce(
     path: string,
     payload: string | Buffer,
-    signal: AbortSignal | undefined,
+    signal: AbortSource | undefined,
   ): Promise<UpstreamStream> {
     const started = performance.now();
     try {
@@ -370,7 +377,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         method: 'POST',
         headers: { ...baseHeaders, accept: 'text/event-stream' },
         body: payload,
-        signal,
+        signal: toAbortSignal(signal),
         // Streams may legitimately run long; only the wait for headers is bounded.
         bodyTimeout: 0,
       });
@@ -406,7 +413,7 @@ export async function postJsonBytesOn(
   client: UpstreamClient,
   path: string,
   body: PreparedJson,
-  signal: AbortSignal | undefined,
+  signal: AbortSource | undefined,
 ): Promise<JsonBytes> {
   if (client.postJsonBytes) return client.postJsonBytes(path, body, signal);
   const bytes = Buffer.from(JSON.stringify(await client.postJson(path, body.value, signal)));

@@ -1,6 +1,6 @@
 import type { ClientRequest } from 'node:http';
 import { ClientDeparture } from '../../../../src/server/passthrough/client-departure';
-import { isAbortError } from '../../../../src/util';
+import { isAbortError, toAbortSignal } from '../../../../src/util';
 
 function fakeAttempt(): { request: ClientRequest; destroyedWith: () => unknown } {
   let reason: unknown = null;
@@ -41,5 +41,39 @@ describe('ClientDeparture', () => {
     const departure = new ClientDeparture();
     departure.leave();
     expect((departure as unknown as { controller: unknown }).controller).toBeNull();
+  });
+
+  it('is an abort source: listeners called once when the client leaves, removable, none after', () => {
+    const departure = new ClientDeparture();
+    const calls: string[] = [];
+    const kept = (): void => void calls.push('kept');
+    const removed = (): void => void calls.push('removed');
+    departure.addEventListener('abort', kept);
+    departure.addEventListener('abort', removed);
+    departure.removeEventListener('abort', removed);
+    expect([departure.aborted, departure.reason]).toEqual([false, undefined]);
+    departure.leave();
+    departure.leave();
+    departure.addEventListener('abort', () => void calls.push('late'));
+    expect(calls).toEqual(['kept']);
+    expect(departure.aborted).toBe(true);
+    expect(isAbortError(departure.reason)).toBe(true);
+    // The signal made afterwards carries the same reason.
+    expect(departure.signal.reason).toBe(departure.reason);
+  });
+
+  it('follows into a real AbortSignal only where one is asked for (toAbortSignal)', () => {
+    const departure = new ClientDeparture();
+    const signal = toAbortSignal(departure);
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal?.aborted).toBe(false);
+    departure.leave();
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBe(departure.reason);
+    // A real signal passes through as it is; an aborted source gives an aborted signal.
+    const controller = new AbortController();
+    expect(toAbortSignal(controller.signal)).toBe(controller.signal);
+    expect(toAbortSignal(departure)?.aborted).toBe(true);
+    expect(toAbortSignal(undefined)).toBeUndefined();
   });
 });
