@@ -28,6 +28,7 @@ import {
   type Step,
 } from './raw-conversation';
 import { startTestServer } from './start-test-server';
+import { watchPrototypeChanges } from './watch-prototype-changes';
 
 const MODEL = 'qwen2.5-1.5b-instruct';
 
@@ -287,22 +288,6 @@ describe('an app given the options, then mounted in another app', () => {
 /** The `error.code` of an OpenAI-shaped error body. */
 function errorCodeOf(body: string): unknown {
   return (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
-}
-
-/** Every `Object.setPrototypeOf` call that changed a request's or response's prototype. */
-function watchPrototypeChanges(): { changed: string[]; restore: () => void } {
-  const original = Object.setPrototypeOf;
-  const changed: string[] = [];
-  const spy = jest
-    .spyOn(Object, 'setPrototypeOf')
-    .mockImplementation((target: unknown, proto: object | null) => {
-      const isMessage =
-        target instanceof http.IncomingMessage || target instanceof http.ServerResponse;
-      if (isMessage && Object.getPrototypeOf(target) !== proto)
-        changed.push(target instanceof http.IncomingMessage ? 'request' : 'response');
-      return original(target, proto) as unknown;
-    });
-  return { changed, restore: () => spy.mockRestore() };
 }
 
 describe('the real server', () => {

@@ -12,24 +12,9 @@ import OpenAI from 'openai';
 import type { RunningServer } from '../../src/main';
 import { expressServerOptions } from '../../src/server/express-messages';
 import { startTestServer } from './start-test-server';
+import { watchPrototypeChanges } from './watch-prototype-changes';
 
 const MODEL = 'qwen2.5-1.5b-instruct';
-
-/** Every `Object.setPrototypeOf` call that CHANGED a request's or response's prototype. */
-function watchPrototypeChanges(): { changed: string[]; restore: () => void } {
-  const original = Object.setPrototypeOf;
-  const changed: string[] = [];
-  const spy = jest
-    .spyOn(Object, 'setPrototypeOf')
-    .mockImplementation((target: unknown, proto: object | null) => {
-      const isMessage =
-        target instanceof http.IncomingMessage || target instanceof http.ServerResponse;
-      if (isMessage && Object.getPrototypeOf(target) !== proto)
-        changed.push(target instanceof http.IncomingMessage ? 'request' : 'response');
-      return original(target, proto) as unknown;
-    });
-  return { changed, restore: () => spy.mockRestore() };
-}
 
 describe('requests and responses are born Express objects', () => {
   let server: RunningServer;
