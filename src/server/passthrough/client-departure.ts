@@ -1,8 +1,8 @@
 /**
  * A request's view of its client leaving early, for the /v1 passthrough and the chat route: a
- * flag every attempt checks, the attempt in flight destroyed at once, abort listeners of its own
- * (it is an `AbortSource`, which the upstream transport and the pipeline take), and an
- * `AbortSignal` made only when something asks for one (an API that takes only that). An
+ * flag every attempt checks, the attempt in flight destroyed at once, and abort listeners of its
+ * own (it is an `AbortSource`, which the upstream transport, the retry rule and the pipeline
+ * take; `toAbortSignal` makes a real signal from it where an API takes nothing else). An
  * `AbortController` per request was a visible share of a short passthrough's CPU: Node builds
  * its signal as an `EventTarget` and then changes that object's prototype.
  */
@@ -24,7 +24,6 @@ export interface DepartingAttempt {
 export class ClientDeparture implements AbortSource {
   private gone = false;
   private error: Error | null = null;
-  private controller: AbortController | null = null;
   private attempt: DepartingAttempt | null = null;
   private listeners: (() => void)[] | null = null;
 
@@ -52,15 +51,6 @@ export class ClientDeparture implements AbortSource {
     if (at >= 0) this.listeners?.splice(at, 1);
   }
 
-  /** Aborted once the client has left (made on first use). */
-  get signal(): AbortSignal {
-    if (this.controller === null) {
-      this.controller = new AbortController();
-      if (this.error !== null) this.controller.abort(this.error);
-    }
-    return this.controller.signal;
-  }
-
   /** The upstream request now in flight (destroyed if the client leaves while it runs). */
   track(attempt: DepartingAttempt): void {
     this.attempt = attempt;
@@ -71,7 +61,6 @@ export class ClientDeparture implements AbortSource {
     this.gone = true;
     const error = departureError();
     this.error = error;
-    this.controller?.abort(error);
     this.attempt?.destroy(error);
     const listeners = this.listeners;
     this.listeners = null;

@@ -12,7 +12,7 @@
  */
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
-import { isAbortError } from '../../util';
+import { isAbortError, type AbortSource } from '../../util';
 import { departureError, type ClientDeparture } from './client-departure';
 import { UpstreamAnswer, type AnswerHeaders } from './upstream-answer';
 
@@ -39,7 +39,7 @@ export interface ForwardInput {
 
 export type RetryRunner = <T>(
   call: () => Promise<T>,
-  options: { retries: number; signal: AbortSignal; shouldRetry: (error: unknown) => boolean },
+  options: { retries: number; signal: AbortSource; shouldRetry: (error: unknown) => boolean },
 ) => Promise<T>;
 
 /** Statuses answered before any byte of a body, which the upstream means as "not done". */
@@ -167,31 +167,17 @@ export function createForwarder(upstream: PassthroughUpstream, retry: RetryRunne
 
   return {
     forward(input: ForwardInput): Promise<UpstreamAnswer> {
-      return retry(() => once(input), new ForwardRetryOptions(upstream.retries, input.departure));
+      // The departure is the retry's abort source: a backoff wait ends when the client leaves.
+      return retry(() => once(input), {
+        retries: upstream.retries,
+        signal: input.departure,
+        shouldRetry: isRetryableForwardFailure,
+      });
     },
     close(): void {
       void pool.destroy();
     },
   };
-}
-
-/**
- * What the retry rule gets for one forward. The departure's signal is read only when a retry
- * waits (most requests never make it), through a getter on this prototype: a getter defined in an
- * object literal is a new closure per request, and V8 then kept each request alive through
- * scavenges (measured: docs/performance.md#what-a-scavenge-keeps).
- */
-class ForwardRetryOptions {
-  constructor(
-    readonly retries: number,
-    private readonly departure: ClientDeparture,
-  ) {}
-
-  readonly shouldRetry = isRetryableForwardFailure;
-
-  get signal(): AbortSignal {
-    return this.departure.signal;
-  }
 }
 
 /** A failure before any answer byte (connection, 502/503/504) is retried; a timeout is not. */
