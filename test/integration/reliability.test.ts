@@ -103,6 +103,29 @@ describe('client disconnect', () => {
     await server.close();
   });
 
+  /** A chat request (with `extra` fields) read until its client aborts it through `controller`. */
+  function chatToAbandon(extra: Record<string, unknown>): {
+    controller: AbortController;
+    pending: Promise<void>;
+  } {
+    const controller = new AbortController();
+    const pending = undiciRequest(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: MODEL,
+        messages: [{ role: 'user', content: QUESTION }],
+        ...extra,
+      }),
+      signal: controller.signal,
+    }).then(async (response) => {
+      for await (const _chunk of response.body) {
+        // keep reading until the abort
+      }
+    });
+    return { controller, pending };
+  }
+
   it.each([false, true])(
     'aborts every upstream call of the request (stream=%p)',
     async (stream) => {
@@ -111,21 +134,9 @@ describe('client disconnect', () => {
       if (!policy || !prm) throw new Error('simulators missing');
       policy.resetStats();
       prm.resetStats();
-      const controller = new AbortController();
-      const pending = undiciRequest(`${server.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: MODEL,
-          messages: [{ role: 'user', content: QUESTION }],
-          stream,
-          tts_budget: { n: 16, strategy: 'beam_search' },
-        }),
-        signal: controller.signal,
-      }).then(async (response) => {
-        for await (const _chunk of response.body) {
-          // keep reading until the abort
-        }
+      const { controller, pending } = chatToAbandon({
+        stream,
+        tts_budget: { n: 16, strategy: 'beam_search' },
       });
       // Mid-search: wait until one of its calls is in flight upstream (polled, not a fixed sleep:
       // on a loaded machine the request may start late or sit between two calls at any instant).
@@ -146,22 +157,7 @@ describe('client disconnect', () => {
       const policy = server.simulators.policy;
       if (!policy) throw new Error('simulators missing');
       policy.resetStats();
-      const controller = new AbortController();
-      const pending = undiciRequest(`${server.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: MODEL,
-          messages: [{ role: 'user', content: QUESTION }],
-          max_tokens: 20,
-          stream,
-        }),
-        signal: controller.signal,
-      }).then(async (response) => {
-        for await (const _chunk of response.body) {
-          // keep reading until the abort
-        }
-      });
+      const { controller, pending } = chatToAbandon({ max_tokens: 20, stream });
       expect(await waitFor(() => policy.stats().inFlight > 0, 10_000)).toBe(true);
       controller.abort();
       await pending.catch(() => undefined);
