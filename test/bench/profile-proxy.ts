@@ -34,7 +34,7 @@ import { pinProcess, type BenchChild } from './lib/spawn-child';
 import { SIM_POLICY_NAME } from './lib/sim-names';
 import { startRig } from './lib/start-rig';
 import { summarizePerf } from './lib/summarize-perf';
-import type { LoopStallReport } from './lib/loop-stalls';
+import type { ThreadCpuReport } from './lib/loop-stalls';
 import { summarizeHeap } from './lib/summarize-heap';
 import type { GcWindowSummary } from './lib/summarize-gc';
 import { summarizeProfile } from './lib/summarize-profile';
@@ -159,8 +159,9 @@ async function main(): Promise<void> {
     });
     if (!noProfile) await rig.proxy.call('profileStart');
     if (useHeap) await rig.proxy.call('heapStart');
-    // GC pauses by kind and each thread's CPU over the window (lib/loop-stalls.ts).
-    await rig.proxy.call('stallsStart');
+    // GC pauses by kind and each thread's CPU over the window (lib/loop-stalls.ts): no ticker in
+    // the proxy, whose CPU per request is the measurement.
+    await rig.proxy.call('threadsStart');
     await rig.proxy.call('gcStart');
     const perfPid =
       perfTarget === 'hop' ? (rig.hop?.pid ?? null) : perfTarget === 'proxy' ? rig.proxy.pid : null;
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
       hop?.measure(),
     ]);
     const after = cpuSplitMs(rig.proxy.pid);
-    const stalls = await rig.proxy.call<LoopStallReport>('stallsStop');
+    const stalls = await rig.proxy.call<ThreadCpuReport>('threadsStop');
     const gc = await rig.proxy.call<GcWindowSummary>('gcStop');
     if (!noProfile) profileFile = await rig.proxy.call<string>('profileStop');
     if (useHeap) heapFile = await rig.proxy.call<string>('heapStop');

@@ -3,7 +3,8 @@
  * metrics and logging is what production does), configured by `config/default.yaml` plus the
  * `TTS_PROXY__*` env overrides the parent sets (upstream URLs, admission limits).
  *
- * `stallsStart` / `stallsStop` watch the proxy's event loop (test/bench/lib/loop-stalls.ts).
+ * `stallsStart` / `stallsStop` watch the proxy's event loop (test/bench/lib/loop-stalls.ts);
+ * `threadsStart` / `threadsStop` only its other threads' CPU and GC pauses, with no ticker.
  * `profileStart` / `profileStop` run the V8 CPU profiler (what `node --cpu-prof` uses) over a
  * window the parent chooses, so startup and warm-up stay out of the profile; `heapStart` /
  * `heapStop` sample allocations over such a window (V8's sampling heap profiler); `gcStart` /
@@ -16,7 +17,12 @@ import { GCProfiler } from 'node:v8';
 import { runInThisContext } from 'node:vm';
 import { startServer } from '../../../src/main';
 import { serveChild } from '../lib/child-protocol';
-import { startLoopStallMonitor, type LoopStallMonitor } from '../lib/loop-stalls';
+import {
+  startLoopStallMonitor,
+  startThreadCpuWatch,
+  type LoopStallMonitor,
+  type ThreadCpuReport,
+} from '../lib/loop-stalls';
 import { summarizeGcProfile } from '../lib/summarize-gc';
 
 function post(
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
   const server = await startServer({ configPath, env: process.env, port: 0, host: '127.0.0.1' });
   let session: Session | null = null;
   let stalls: LoopStallMonitor | null = null;
+  let threads: { stop(): ThreadCpuReport } | null = null;
   let gcProfiler: GCProfiler | null = null;
   /** Stop the session's profiler with `method`, write its profile to a file and return the path. */
   const stopInto = async (method: string, extension: string, notStarted: string) => {
@@ -104,6 +111,18 @@ async function main(): Promise<void> {
         const report = stalls.stop();
         markWindow('Stop');
         stalls = null;
+        return report;
+      },
+      // Other threads' CPU and GC pauses with no ticker: for windows that measure CPU per request.
+      threadsStart: () => {
+        threads?.stop();
+        threads = startThreadCpuWatch();
+        return true;
+      },
+      threadsStop: () => {
+        if (!threads) throw new Error('thread watch not started');
+        const report = threads.stop();
+        threads = null;
         return report;
       },
       profileStart: async () => {

@@ -15,7 +15,7 @@
  * Where schedstat is missing (not Linux, or a kernel without CONFIG_SCHED_INFO) the split is
  * reported as null and only the delay percentiles remain.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 export interface LoopStallReport {
@@ -131,13 +131,115 @@ export function threadRunDeltasMs(
   return [...after].map(([tid, ns]) => Math.max(0, ns - (before.get(tid) ?? 0)) / 1e6);
 }
 
-function readSchedstat(): { runNs: number; waitNs: number } | null {
+/**
+ * The calling thread's schedstat, read through one descriptor kept open (a proc file read again
+ * from offset 0 is generated afresh): an open/stat/read/close per 2 ms tick was a visible share
+ * of a busy proxy's CPU.
+ */
+interface SchedstatReader {
+  read(): { runNs: number; waitNs: number } | null;
+  close(): void;
+}
+
+function openSchedstat(): SchedstatReader {
+  let fd: number;
   try {
-    const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').trim().split(/\s+/).map(Number);
-    return run === undefined || wait === undefined ? null : { runNs: run, waitNs: wait };
+    fd = openSync(SCHEDSTAT, 'r');
   } catch {
-    return null;
+    return { read: () => null, close: () => undefined };
   }
+  const buffer = Buffer.alloc(128);
+  const read = (): { runNs: number; waitNs: number } | null => {
+    try {
+      const length = readSync(fd, buffer, 0, buffer.length, 0);
+      const [run, wait] = buffer.toString('latin1', 0, length).trim().split(/\s+/).map(Number);
+      return run === undefined || wait === undefined ? null : { runNs: run, waitNs: wait };
+    } catch {
+      return null;
+    }
+  };
+  return { read, close: () => closeSync(fd) };
+}
+
+/** GC pauses of this thread's heap, by V8's kind, from the moment of the call. */
+function watchGc(): { stop(): { all: GcTally; byKind: Record<string, GcTally> } } {
+  const all: GcTally = { pauses: 0, totalMs: 0, longestMs: 0 };
+  const byKind: Record<string, GcTally> = {};
+  const count = (tally: GcTally, duration: number): void => {
+    tally.pauses += 1;
+    tally.totalMs += duration;
+    tally.longestMs = Math.max(tally.longestMs, duration);
+  };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      count(all, entry.duration);
+      const kindNumber = (entry as { detail?: { kind?: number } }).detail?.kind ?? -1;
+      count(
+        (byKind[GC_KINDS[kindNumber] ?? String(kindNumber)] ??= {
+          pauses: 0,
+          totalMs: 0,
+          longestMs: 0,
+        }),
+        entry.duration,
+      );
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      return { all, byKind };
+    },
+  };
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+function roundTallies(byKind: Record<string, GcTally>): Record<string, GcTally> {
+  return Object.fromEntries(
+    Object.entries(byKind).map(([kind, tally]) => [
+      kind,
+      { pauses: tally.pauses, totalMs: round2(tally.totalMs), longestMs: round2(tally.longestMs) },
+    ]),
+  );
+}
+
+/** CPU of each of the process's other threads between two readings, by thread label (ms). */
+function threadsByLabel(
+  first: ReadonlyMap<string, number>,
+  last: ReadonlyMap<string, number>,
+): Record<string, number> {
+  return Object.fromEntries(
+    [...last].map(([tid, ns]) => [
+      threadLabel(tid),
+      Math.round(Math.max(0, ns - (first.get(tid) ?? 0)) / 1e4) / 100,
+    ]),
+  );
+}
+
+export interface ThreadCpuReport {
+  gcByKind: Record<string, GcTally>;
+  /** As `LoopStallReport.otherThreadsOnCpuMsByThread`. */
+  otherThreadsOnCpuMsByThread: Record<string, number> | null;
+}
+
+/**
+ * The other threads' CPU and the GC pauses over a window, with no timer of its own: for windows
+ * that measure the process's CPU per request (a 2 ms ticker would be counted in it).
+ */
+export function startThreadCpuWatch(): { stop(): ThreadCpuReport } {
+  const gc = watchGc();
+  const first = otherThreadsRunNs();
+  return {
+    stop() {
+      const last = otherThreadsRunNs();
+      return {
+        gcByKind: roundTallies(gc.stop().byKind),
+        otherThreadsOnCpuMsByThread:
+          first === null || last === null ? null : threadsByLabel(first, last),
+      };
+    },
+  };
 }
 
 /** Start watching the calling thread's event loop; `stop` returns what was seen. */
@@ -148,23 +250,9 @@ export function startLoopStallMonitor(
   const thresholdMs = options.thresholdMs ?? 2;
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
-  const gc = { pauses: 0, totalMs: 0, longestMs: 0 };
-  const gcByKind: Record<string, GcTally> = {};
-  const gcObserver = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gc.pauses += 1;
-      gc.totalMs += entry.duration;
-      gc.longestMs = Math.max(gc.longestMs, entry.duration);
-      const kindNumber = (entry as { detail?: { kind?: number } }).detail?.kind ?? -1;
-      const kind = GC_KINDS[kindNumber] ?? String(kindNumber);
-      const tally = (gcByKind[kind] ??= { pauses: 0, totalMs: 0, longestMs: 0 });
-      tally.pauses += 1;
-      tally.totalMs += entry.duration;
-      tally.longestMs = Math.max(tally.longestMs, entry.duration);
-    }
-  });
-  gcObserver.observe({ entryTypes: ['gc'] });
-  const first = readSchedstat();
+  const gc = watchGc();
+  const schedstat = openSchedstat();
+  const first = schedstat.read();
   const othersFirst = otherThreadsRunNs();
   const started = performance.now();
   let previous = { at: started, stat: first };
@@ -174,7 +262,7 @@ export function startLoopStallMonitor(
   let longestOnCpuMs = 0;
   const timer = setInterval(() => {
     const at = performance.now();
-    const stat = previous.stat === null ? null : readSchedstat();
+    const stat = previous.stat === null ? null : schedstat.read();
     const elapsed = at - previous.at;
     if (elapsed - intervalMs > thresholdMs) {
       counts.lateTicks += 1;
@@ -194,8 +282,9 @@ export function startLoopStallMonitor(
     stop() {
       clearInterval(timer);
       histogram.disable();
-      gcObserver.disconnect();
-      const last = readSchedstat();
+      const { all: gcAll, byKind: gcByKind } = gc.stop();
+      const last = schedstat.read();
+      schedstat.close();
       const othersLast = otherThreadsRunNs();
       const others =
         othersFirst === null || othersLast === null
@@ -204,14 +293,9 @@ export function startLoopStallMonitor(
       const byThread =
         othersFirst === null || othersLast === null
           ? null
-          : Object.fromEntries(
-              [...othersLast].map(([tid, ns]) => [
-                threadLabel(tid),
-                Math.round(Math.max(0, ns - (othersFirst.get(tid) ?? 0)) / 1e4) / 100,
-              ]),
-            );
+          : threadsByLabel(othersFirst, othersLast);
       const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
-      const round = (value: number): number => Math.round(value * 100) / 100;
+      const round = round2;
       return {
         wallMs: round(performance.now() - started),
         delayP50Ms: round(histogram.percentile(50) / 1e6),
@@ -226,19 +310,10 @@ export function startLoopStallMonitor(
         otherThreadsOnCpuMs:
           others === null ? null : round(others.reduce((sum, ms) => sum + ms, 0)),
         busiestOtherThreadOnCpuMs: others === null ? null : round(Math.max(0, ...others)),
-        gcPauses: gc.pauses,
-        gcTotalMs: round(gc.totalMs),
-        gcLongestMs: round(gc.longestMs),
-        gcByKind: Object.fromEntries(
-          Object.entries(gcByKind).map(([kind, tally]) => [
-            kind,
-            {
-              pauses: tally.pauses,
-              totalMs: round(tally.totalMs),
-              longestMs: round(tally.longestMs),
-            },
-          ]),
-        ),
+        gcPauses: gcAll.pauses,
+        gcTotalMs: round(gcAll.totalMs),
+        gcLongestMs: round(gcAll.longestMs),
+        gcByKind: roundTallies(gcByKind),
         otherThreadsOnCpuMsByThread: byThread,
       };
     },
