@@ -320,7 +320,7 @@ async function main(): Promise<void> {
       );
       report.event_loop = await runEventLoop(rigD, noise, {
         rounds: q(8, 4),
-        plainRequests: q(300, 60),
+        plainRequests: q(1000, 60),
         heavyConcurrency: 2,
         warmupRounds: q(3, 1),
         questions: hard,

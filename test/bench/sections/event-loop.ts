@@ -31,7 +31,7 @@
  * the proxy to go quiet (`settle`). It does not force a GC between phases: a forced full
  * collection makes V8 drop optimised code, and the next phase pays for compiling it again.
  * The verdict stays the median of per-round ratios; `pooled` gives the p99 of all rounds' samples
- * of each arm as a cross-check (lib/paired-rounds.ts says why a per-round p99 of 300 is fragile).
+ * of each arm as a cross-check (lib/paired-rounds.ts says why a per-round p99 of a few hundred requests is fragile).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { pairedRatios, pooledPercentileRatio, runPairedRounds } from '../lib/paired-rounds';
