@@ -8,22 +8,26 @@
  * (`POST /v1/chat/completions`, `POST /v1/completions`, JSON or streamed) with the simulator's own
  * answer to the first such request, recorded byte for byte, streamed events written one write
  * each as the simulator writes them (src/sim/http/respond.ts). Everything else is still forwarded.
+ *
+ * It serves HTTP on a raw socket (lib/raw-http.ts), every replayed answer prepared as bytes once:
+ * behind Node's `http` server it cost about as much CPU per request as the bare hop under test,
+ * so at concurrency 16 it set the hop's pace and the section could not judge the comparison.
+ * Forwarded answers are read whole and written with a `content-length` (a streamed one too: only
+ * the recording of a streamed route and the rig's own calls are forwarded).
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import http, { type IncomingMessage } from 'node:http';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { serveChild } from '../lib/child-protocol';
+import { chunkedAnswer, fixedLengthAnswer, takeRequest, type RawRequest } from '../lib/raw-http';
 
-interface Recorded {
-  status: number;
-  contentType: string;
-  /** JSON: the whole body; SSE: one entry per event (`data: …\n\n`). */
-  pieces: Buffer[];
-  isStream: boolean;
-}
+/** A recorded answer as the writes that replay it (one for JSON, one per event for SSE). */
+type Replay = Buffer[];
 
 const STREAM_TRUE = Buffer.from('"stream":true');
 const EVENT_END = Buffer.from('\n\n');
 const REPLAYED = new Set(['POST /v1/chat/completions', 'POST /v1/completions']);
+/** Not passed on from a forwarded answer: this server frames its own bodies and connections. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
 function readAll(stream: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -45,90 +49,133 @@ function splitEvents(bytes: Buffer): Buffer[] {
   return events;
 }
 
+interface Forwarded {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
 async function main(): Promise<void> {
   const target = new URL(process.env.BENCH_TARGET ?? '');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const recorded = new Map<string, Promise<Recorded>>();
+  const recorded = new Map<string, Promise<Replay>>();
+  /** The recordings already made, read without a promise hop on the hot path. */
+  const ready = new Map<string, Replay>();
   let isReplaying = false;
 
-  function forward(request: IncomingMessage, body: Buffer): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const headers = { ...request.headers, 'content-length': String(body.length) };
+  /** The replay key of a request on a replayed route while replaying; null otherwise. */
+  function replayKey(request: RawRequest): string | null {
+    const route = `${request.method} ${request.path}`;
+    if (!isReplaying || !REPLAYED.has(route)) return null;
+    return `${route} ${request.body.includes(STREAM_TRUE) ? 'sse' : 'json'}`;
+  }
+
+  async function forward(request: RawRequest): Promise<Forwarded> {
+    const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+      const headers: Record<string, string> = {
+        ...request.headers,
+        'content-length': String(request.body.length),
+      };
+      delete headers.connection;
       const upstream = http.request(
         {
           hostname: target.hostname,
           port: target.port,
           method: request.method,
-          path: request.url,
+          path: request.path,
           headers,
           agent,
         },
         resolve,
       );
       upstream.once('error', reject);
-      upstream.end(body);
+      upstream.end(request.body);
     });
+    const body = await readAll(answer);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(answer.headers))
+      if (value !== undefined && !HOP_BY_HOP.has(name))
+        headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    return { status: answer.statusCode ?? 502, headers, body };
   }
 
-  async function record(request: IncomingMessage, body: Buffer): Promise<Recorded> {
-    const answer = await forward(request, body);
-    const bytes = await readAll(answer);
-    const contentType = String(answer.headers['content-type'] ?? 'application/json');
-    const isStream = contentType.startsWith('text/event-stream');
-    return {
-      status: answer.statusCode ?? 502,
-      contentType,
-      pieces: isStream ? splitEvents(bytes) : [bytes],
-      isStream,
-    };
-  }
-
-  function replay(response: ServerResponse, answer: Recorded): void {
-    if (!answer.isStream) {
-      const body = answer.pieces[0] as Buffer;
-      response.writeHead(answer.status, {
-        'content-type': answer.contentType,
-        'content-length': body.length,
-      });
-      response.end(body);
-      return;
-    }
-    response.writeHead(answer.status, {
-      'content-type': answer.contentType,
-      'cache-control': 'no-cache',
-    });
-    response.flushHeaders();
-    const last = answer.pieces.length - 1;
-    answer.pieces.forEach((piece, index) =>
-      index === last ? response.end(piece) : response.write(piece),
+  async function record(request: RawRequest): Promise<Replay> {
+    const { status, headers, body } = await forward(request);
+    const contentType = headers['content-type'] ?? 'application/json';
+    if (!contentType.startsWith('text/event-stream'))
+      return [fixedLengthAnswer(status, { 'content-type': contentType }, body)];
+    return chunkedAnswer(
+      status,
+      { 'content-type': contentType, 'cache-control': 'no-cache' },
+      splitEvents(body),
     );
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readAll(request);
-    const route = `${request.method ?? 'GET'} ${request.url ?? '/'}`;
-    if (isReplaying && REPLAYED.has(route)) {
-      const key = `${route} ${body.includes(STREAM_TRUE) ? 'sse' : 'json'}`;
-      let answer = recorded.get(key);
-      if (answer === undefined) {
-        answer = record(request, body);
-        recorded.set(key, answer);
+  async function answer(request: RawRequest): Promise<Buffer[]> {
+    const key = replayKey(request);
+    if (key !== null) {
+      let replay = recorded.get(key);
+      if (replay === undefined) {
+        replay = record(request);
+        recorded.set(key, replay);
+        void replay.then((made) => ready.set(key, made)).catch(() => recorded.delete(key));
       }
-      replay(response, await answer);
-      return;
+      return replay;
     }
-    const answer = await forward(request, body);
-    response.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(response);
+    const { status, headers, body } = await forward(request);
+    return [fixedLengthAnswer(status, headers, body)];
   }
 
-  const server = http.createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(502);
-      response.end();
+  const sockets = new Set<Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    let pending: Buffer | null = null;
+    /** A request is being answered: what arrives waits until its answer is written. */
+    let isAnswering = false;
+    const refuse = (reason: string): void => {
+      socket.end(fixedLengthAnswer(400, { 'content-type': 'text/plain' }, Buffer.from(reason)));
+    };
+    const drain = (): void => {
+      while (!isAnswering && pending !== null) {
+        const taken = takeRequest(pending);
+        if (taken.kind === 'incomplete') return;
+        if (taken.kind === 'bad') {
+          pending = null;
+          refuse(taken.reason);
+          return;
+        }
+        pending = taken.consumed < pending.length ? pending.subarray(taken.consumed) : null;
+        const closeAfter = taken.request.headers.connection?.toLowerCase() === 'close';
+        const key = replayKey(taken.request);
+        const writes = key === null ? undefined : ready.get(key);
+        if (writes !== undefined) {
+          // The replayed hot path: answered in this tick, one write per piece.
+          for (const piece of writes) socket.write(piece);
+          if (closeAfter) socket.end();
+          continue;
+        }
+        isAnswering = true;
+        answer(taken.request)
+          .catch(() => [fixedLengthAnswer(502, { 'content-type': 'text/plain' }, Buffer.alloc(0))])
+          .then((pieces) => {
+            if (socket.destroyed) return;
+            for (const piece of pieces) socket.write(piece);
+            if (closeAfter) socket.end();
+            isAnswering = false;
+            drain();
+          })
+          .catch(() => socket.destroy());
+      }
+    };
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      drain();
     });
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => sockets.delete(socket));
   });
-  server.keepAliveTimeout = 65_000;
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   serveChild(
@@ -143,7 +190,7 @@ async function main(): Promise<void> {
       new Promise((resolve) => {
         agent.destroy();
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   );
 }
