@@ -1,7 +1,9 @@
 /**
  * The issue's targets, checked against the numbers of this run. Each entry names the measured
  * value, the bound and whether it holds. When the noise check marks the run invalid, `met` is
- * null ("not judged") for every target: the values are printed, the verdicts are not. Nothing here
+ * null ("not judged") for every target: the values are printed, the verdicts are not. A
+ * comparison the rig could not judge (`noise.unjudged`) has `met: null` and `not_judged` (why)
+ * in every run. Nothing here
  * gates (benchmarks report, CI does not fail); "not met" is a result like any other.
  */
 import type { NoiseReport } from './lib/noise';
@@ -24,21 +26,32 @@ export interface Target {
   target: string;
   measured: number;
   bound: string;
-  /** null when the run was too noisy to judge. */
+  /** null when the run was too noisy to judge, or the rig could not judge this comparison. */
   met: boolean | null;
+  /** Why the rig could not judge this comparison (lib/noise.ts `unjudged`). */
+  not_judged?: string;
 }
 
 type Op = '>=' | '<=';
 
 export function evaluateTargets(report: Record<string, unknown>, noise: NoiseReport): Target[] {
   const targets: Target[] = [];
-  const check = (target: string, measured: number, op: Op, bound: number): void => {
+  const check = (
+    target: string,
+    measured: number,
+    op: Op,
+    bound: number,
+    /** The comparison's name in `noise.unjudged`, if the rig may set it apart. */
+    comparison?: string,
+  ): void => {
     const holds = op === '>=' ? measured >= bound : measured <= bound;
+    const notJudged = comparison === undefined ? undefined : noise.unjudged[comparison];
     targets.push({
       target,
       measured,
       bound: `${op} ${bound}`,
-      met: noise.is_valid ? Number.isFinite(measured) && holds : null,
+      met: noise.is_valid && notJudged === undefined ? Number.isFinite(measured) && holds : null,
+      ...(notJudged === undefined ? {} : { not_judged: notJudged }),
     });
   };
   for (const key of [
@@ -58,12 +71,14 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
       ratio('median'),
       '>=',
       0.95,
+      `passthrough ${key}`,
     );
     check(
       `passthrough ${key}: throughput proxy / bare hop, minimum of paired rounds`,
       ratio('min'),
       '>=',
       0.9,
+      `passthrough ${key}`,
     );
   }
   check(

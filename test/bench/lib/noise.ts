@@ -3,10 +3,14 @@
  * - foreign CPU: the share of the machine's CPU used by processes that are not the bench's
  *   (`/proc/stat` busy time minus ours), before the run (idle baseline) and over each section;
  * - run-to-run spread: for paired rounds, (max − min) / median of the per-round ratios;
- * and what a section itself finds that makes a comparison unfit to judge (`flag`), e.g. a bare
- * hop whose pace the load side set, so that its throughput is not its own.
- * A run is valid only when both stay under their limits; otherwise every target is reported with
- * its measured value and `met: null` ("not judged"), never with a verdict.
+ * and what a section itself finds that makes the whole run unfit to judge (`flag`).
+ * A run is valid only when both stay under their limits and nothing was flagged; otherwise every
+ * target is reported with its measured value and `met: null` ("not judged"), never with a verdict.
+ *
+ * One comparison this rig cannot make, whatever the noise, is set apart instead (`unjudged`): a
+ * bare hop whose pace the load side set, so that its throughput is not its own (the streamed
+ * passthrough at concurrency 16 on a 2-CPU machine). Its targets read `met: null` with the
+ * reason, in every run; the others are still judged.
  */
 import os from 'node:os';
 import { createForeignCpuMeter, machineBusyMs } from './proc-stats';
@@ -22,8 +26,10 @@ export interface NoiseLedger {
   section(name: string, pids: readonly number[]): () => void;
   /** Records the per-round ratios of a paired comparison. */
   spread(name: string, ratios: readonly number[]): void;
-  /** A comparison this run cannot judge, with why. */
+  /** Something that makes this run unfit to judge at all, with why. */
   flag(reason: string): void;
+  /** One comparison this rig cannot judge (`name` as its targets name it), with why. */
+  unjudged(name: string, reason: string): void;
   report(): NoiseReport;
 }
 
@@ -31,8 +37,10 @@ export interface NoiseReport {
   idle_foreign_cpu_share: number;
   sections: Record<string, { foreign_cpu_share: number; wall_s: number }>;
   ratio_spreads: Record<string, number>;
-  /** Comparisons the sections found unfit to judge (each is also a reason). */
+  /** What the sections found that makes the run unfit to judge (each is also a reason). */
   flags: string[];
+  /** Comparisons this rig could not judge, by name, with why: their targets are not judged. */
+  unjudged: Record<string, string>;
   limits: { max_foreign_cpu_share: number; max_ratio_spread: number };
   is_valid: boolean;
   reasons: string[];
@@ -52,6 +60,7 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
   const sections: NoiseReport['sections'] = {};
   const spreads: Record<string, number> = {};
   const flags: string[] = [];
+  const unjudged: Record<string, string> = {};
   return {
     section(name, pids) {
       const meter = createForeignCpuMeter(pids);
@@ -71,6 +80,9 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
     flag(reason) {
       flags.push(reason);
     },
+    unjudged(name, reason) {
+      unjudged[name] = reason;
+    },
     report() {
       const reasons: string[] = [];
       if (idleShare > MAX_FOREIGN_CPU_SHARE)
@@ -78,14 +90,17 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
       for (const [name, section] of Object.entries(sections))
         if (section.foreign_cpu_share > MAX_FOREIGN_CPU_SHARE)
           reasons.push(`${name}: foreign CPU share ${section.foreign_cpu_share}`);
+      // An unjudged comparison's spread does not void the others: it is not judged anyway.
       for (const [name, spread] of Object.entries(spreads))
-        if (!(spread <= MAX_RATIO_SPREAD)) reasons.push(`${name}: round-to-round spread ${spread}`);
+        if (!(spread <= MAX_RATIO_SPREAD) && unjudged[name] === undefined)
+          reasons.push(`${name}: round-to-round spread ${spread}`);
       reasons.push(...flags);
       return {
         idle_foreign_cpu_share: idleShare,
         sections,
         ratio_spreads: spreads,
         flags: [...flags],
+        unjudged: { ...unjudged },
         limits: {
           max_foreign_cpu_share: MAX_FOREIGN_CPU_SHARE,
           max_ratio_spread: MAX_RATIO_SPREAD,

@@ -12,8 +12,8 @@
  * CPU per request of the proxy over the hop's, and on a pinned rig how busy each side's CPUs
  * were: an arm whose load side (load generator + upstream) was busier than the process under
  * test was paced by the load side, and its throughput says little about the process under test
- * (`pace`; the noise check refuses a run where the hop's pace was the load side's at
- * concurrency > 1, since that would flatter the proxy).
+ * (`pace`; where the hop's pace was the load side's at concurrency > 1 the key is not judged,
+ * since its ratio would flatter the proxy: lib/noise.ts `unjudged`).
  *
  * The upstream is the policy simulator's own answers replayed byte for byte
  * (children/replay-upstream-child.ts): a GPU server's CPU is not the proxy's machine's, and the
@@ -206,8 +206,9 @@ export async function runPassthrough(
         noise.spread(`passthrough ${key}`, ratio.by_round);
         const hopPace = underTestCpus === null ? null : pace(runs.bare_hop);
         if (step.concurrency > 1 && hopPace === 'load side')
-          noise.flag(
-            `passthrough ${key}: the bare hop was paced by the load side (it used more of its CPUs than the hop did of its own), so the throughput ratio would flatter the proxy`,
+          noise.unjudged(
+            `passthrough ${key}`,
+            'the bare hop was paced by the load side (it used more of its CPUs than the hop did of its own), so the throughput ratio would flatter the proxy',
           );
         const arm = (name: Arm): Record<string, unknown> => ({
           throughput_rps_median: round(median(runs[name].map((r) => r.throughput)), 1),

@@ -1,0 +1,71 @@
+/**
+ * The bench's verdicts (test/bench/targets.ts, test/bench/lib/noise.ts): a noisy run prints no
+ * verdict at all; a comparison the rig cannot make (a bare hop paced by the load side) prints
+ * none for its own targets, says why, and leaves the others judged.
+ */
+import { createNoiseLedger } from '../../bench/lib/noise';
+import { evaluateTargets, type Target } from '../../bench/targets';
+
+const report = {
+  passthrough: {
+    json_c16: { throughput_ratio_proxy_vs_bare_hop: { median: 0.97, min: 0.93 } },
+    sse_c16: { throughput_ratio_proxy_vs_bare_hop: { median: 0.8, min: 0.7 } },
+  },
+};
+
+function find(targets: Target[], start: string): Target {
+  const found = targets.find((t) => t.target.startsWith(start));
+  if (!found) throw new Error(`no target ${start}`);
+  return found;
+}
+
+describe('noise ledger and targets', () => {
+  it('judges every target of a quiet run', () => {
+    const noise = createNoiseLedger(0.01);
+    noise.spread('passthrough json_c16', [0.96, 0.97, 0.98]);
+    const targets = evaluateTargets(report, noise.report());
+    expect(noise.report().is_valid).toBe(true);
+    expect(find(targets, 'passthrough json_c16: throughput proxy / bare hop, median').met).toBe(
+      true,
+    );
+    expect(find(targets, 'passthrough sse_c16: throughput proxy / bare hop, median').met).toBe(
+      false,
+    );
+  });
+
+  it('sets an unjudged comparison apart and still judges the others', () => {
+    const noise = createNoiseLedger(0.01);
+    noise.unjudged('passthrough sse_c16', 'the bare hop was paced by the load side');
+    // Its spread is not a reason to void the run: it is not judged anyway.
+    noise.spread('passthrough sse_c16', [0.5, 0.8, 0.9]);
+    const result = noise.report();
+    expect(result.is_valid).toBe(true);
+    expect(result.unjudged).toEqual({
+      'passthrough sse_c16': 'the bare hop was paced by the load side',
+    });
+    const targets = evaluateTargets(report, result);
+    for (const which of ['median', 'minimum']) {
+      const target = find(targets, `passthrough sse_c16: throughput proxy / bare hop, ${which}`);
+      expect(target.met).toBeNull();
+      expect(target.not_judged).toBe('the bare hop was paced by the load side');
+      expect(target.measured).toBe(which === 'median' ? 0.8 : 0.7);
+    }
+    const judged = find(targets, 'passthrough json_c16: throughput proxy / bare hop, minimum');
+    expect(judged.met).toBe(true);
+    expect(judged.not_judged).toBeUndefined();
+  });
+
+  it('judges nothing when the run is noisy or flagged', () => {
+    const spread = createNoiseLedger(0.01);
+    spread.spread('passthrough json_c16', [0.7, 0.97, 1.0]);
+    const flagged = createNoiseLedger(0.01);
+    flagged.flag('something made the whole run unfit');
+    const busy = createNoiseLedger(0.5);
+    for (const noise of [spread, flagged, busy]) {
+      const result = noise.report();
+      expect(result.is_valid).toBe(false);
+      expect(result.reasons.length).toBeGreaterThan(0);
+      expect(evaluateTargets(report, result).every((t) => t.met === null)).toBe(true);
+    }
+  });
+});
