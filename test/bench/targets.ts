@@ -2,8 +2,8 @@
  * The issue's targets, checked against the numbers of this run. Each entry names the measured
  * value, the bound and whether it holds. When the noise check marks the run invalid, `met` is
  * null ("not judged") for every target: the values are printed, the verdicts are not. A
- * comparison the rig could not judge (`noise.unjudged`) has `met: null` and `not_judged` (why)
- * in every run. Nothing here
+ * comparison the rig could not judge in this run (`noise.unjudged`: a ratio that can only be too
+ * high) is `met: false` when it misses anyway, else `met: null` with `not_judged` (why). Nothing here
  * gates (benchmarks report, CI does not fail); "not met" is a result like any other.
  */
 import type { NoiseReport } from './lib/noise';
@@ -28,7 +28,7 @@ export interface Target {
   bound: string;
   /** null when the run was too noisy to judge, or the rig could not judge this comparison. */
   met: boolean | null;
-  /** Why the rig could not judge this comparison (lib/noise.ts `unjudged`). */
+  /** Why the rig could not judge this comparison (lib/noise.ts `unjudged`); absent on a miss. */
   not_judged?: string;
 }
 
@@ -44,14 +44,18 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     /** The comparison's name in `noise.unjudged`, if the rig may set it apart. */
     comparison?: string,
   ): void => {
-    const holds = op === '>=' ? measured >= bound : measured <= bound;
+    const holds =
+      Number.isFinite(measured) && (op === '>=' ? measured >= bound : measured <= bound);
     const notJudged = comparison === undefined ? undefined : noise.unjudged[comparison];
+    // An unjudged comparison's ratio can only be too high (a hop held back by its load side
+    // looks slower than it is): a pass proves nothing, a miss stands.
+    const met = !noise.is_valid ? null : notJudged === undefined ? holds : holds ? null : false;
     targets.push({
       target,
       measured,
       bound: `${op} ${bound}`,
-      met: noise.is_valid && notJudged === undefined ? Number.isFinite(measured) && holds : null,
-      ...(notJudged === undefined ? {} : { not_judged: notJudged }),
+      met,
+      ...(notJudged === undefined || met === false ? {} : { not_judged: notJudged }),
     });
   };
   for (const key of [

@@ -18,7 +18,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { serveChild } from '../lib/child-protocol';
-import { chunkedAnswer, fixedLengthAnswer, takeRequest, type RawRequest } from '../lib/raw-http';
+import { chunkedAnswer, fixedLengthAnswer, serveRawHttp, type RawRequest } from '../lib/raw-http';
 
 /** A recorded answer as the writes that replay it (one for JSON, one per event for SSE). */
 type Replay = Buffer[];
@@ -102,11 +102,13 @@ async function main(): Promise<void> {
   async function record(request: RawRequest): Promise<Replay> {
     const { status, headers, body } = await forward(request);
     const contentType = headers['content-type'] ?? 'application/json';
+    // What Node's `http` server (this child's server before) told clients about the connection.
+    const connection = { connection: 'keep-alive', 'keep-alive': 'timeout=65' };
     if (!contentType.startsWith('text/event-stream'))
-      return [fixedLengthAnswer(status, { 'content-type': contentType }, body)];
+      return [fixedLengthAnswer(status, { 'content-type': contentType, ...connection }, body)];
     return chunkedAnswer(
       status,
-      { 'content-type': contentType, 'cache-control': 'no-cache' },
+      { 'content-type': contentType, 'cache-control': 'no-cache', ...connection },
       splitEvents(body),
     );
   }
@@ -129,51 +131,12 @@ async function main(): Promise<void> {
   const sockets = new Set<Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    socket.setNoDelay(true);
-    let pending: Buffer | null = null;
-    /** A request is being answered: what arrives waits until its answer is written. */
-    let isAnswering = false;
-    const refuse = (reason: string): void => {
-      socket.end(fixedLengthAnswer(400, { 'content-type': 'text/plain' }, Buffer.from(reason)));
-    };
-    const drain = (): void => {
-      while (!isAnswering && pending !== null) {
-        const taken = takeRequest(pending);
-        if (taken.kind === 'incomplete') return;
-        if (taken.kind === 'bad') {
-          pending = null;
-          refuse(taken.reason);
-          return;
-        }
-        pending = taken.consumed < pending.length ? pending.subarray(taken.consumed) : null;
-        const closeAfter = taken.request.headers.connection?.toLowerCase() === 'close';
-        const key = replayKey(taken.request);
-        const writes = key === null ? undefined : ready.get(key);
-        if (writes !== undefined) {
-          // The replayed hot path: answered in this tick, one write per piece.
-          for (const piece of writes) socket.write(piece);
-          if (closeAfter) socket.end();
-          continue;
-        }
-        isAnswering = true;
-        answer(taken.request)
-          .catch(() => [fixedLengthAnswer(502, { 'content-type': 'text/plain' }, Buffer.alloc(0))])
-          .then((pieces) => {
-            if (socket.destroyed) return;
-            for (const piece of pieces) socket.write(piece);
-            if (closeAfter) socket.end();
-            isAnswering = false;
-            drain();
-          })
-          .catch(() => socket.destroy());
-      }
-    };
-    socket.on('data', (chunk: Buffer) => {
-      pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
-      drain();
-    });
-    socket.on('error', () => socket.destroy());
     socket.once('close', () => sockets.delete(socket));
+    serveRawHttp(socket, (request) => {
+      // The replayed hot path: a recording already made is answered in this tick.
+      const key = replayKey(request);
+      return (key === null ? undefined : ready.get(key)) ?? answer(request);
+    });
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

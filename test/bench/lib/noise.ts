@@ -7,10 +7,11 @@
  * A run is valid only when both stay under their limits and nothing was flagged; otherwise every
  * target is reported with its measured value and `met: null` ("not judged"), never with a verdict.
  *
- * One comparison this rig cannot make, whatever the noise, is set apart instead (`unjudged`): a
- * bare hop whose pace the load side set, so that its throughput is not its own (the streamed
- * passthrough at concurrency 16 on a 2-CPU machine). Its targets read `met: null` with the
- * reason, in every run; the others are still judged.
+ * A comparison this run could not make is set apart instead (`unjudged`): a bare hop whose pace
+ * its load side set or squeezed, so that its throughput is not its own (mostly the streamed
+ * passthrough at concurrency 16 on a 2-CPU machine). Its ratio can only be too high, so its
+ * targets read `met: false` on a miss and `met: null` with the reason otherwise; the others are
+ * still judged, and its spread does not void the run.
  */
 import os from 'node:os';
 import { createForeignCpuMeter, machineBusyMs } from './proc-stats';

@@ -1,7 +1,8 @@
 /**
  * The bench's verdicts (test/bench/targets.ts, test/bench/lib/noise.ts): a noisy run prints no
- * verdict at all; a comparison the rig cannot make (a bare hop paced by the load side) prints
- * none for its own targets, says why, and leaves the others judged.
+ * verdict at all; a comparison the rig cannot make (a bare hop paced by the load side: its ratio
+ * can only be too high) prints a miss as a miss and no verdict for a pass, says why, and leaves
+ * the others judged.
  */
 import { createNoiseLedger } from '../../bench/lib/noise';
 import { evaluateTargets, type Target } from '../../bench/targets';
@@ -43,12 +44,23 @@ describe('noise ledger and targets', () => {
     expect(result.unjudged).toEqual({
       'passthrough sse_c16': 'the bare hop was paced by the load side',
     });
+    // Both ratios miss: a ratio that can only be too high and still misses is a miss.
     const targets = evaluateTargets(report, result);
     for (const which of ['median', 'minimum']) {
       const target = find(targets, `passthrough sse_c16: throughput proxy / bare hop, ${which}`);
+      expect(target.met).toBe(false);
+      expect(target.not_judged).toBeUndefined();
+      expect(target.measured).toBe(which === 'median' ? 0.8 : 0.7);
+    }
+    // Passing ratios of an unjudged comparison prove nothing: not judged, with why.
+    const passing = {
+      passthrough: { sse_c16: { throughput_ratio_proxy_vs_bare_hop: { median: 0.99, min: 0.95 } } },
+    };
+    for (const target of evaluateTargets(passing, result).filter((t) =>
+      t.target.startsWith('passthrough sse_c16'),
+    )) {
       expect(target.met).toBeNull();
       expect(target.not_judged).toBe('the bare hop was paced by the load side');
-      expect(target.measured).toBe(which === 'median' ? 0.8 : 0.7);
     }
     const judged = find(targets, 'passthrough json_c16: throughput proxy / bare hop, minimum');
     expect(judged.met).toBe(true);
