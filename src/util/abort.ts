@@ -18,15 +18,6 @@ export interface AbortSource {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-/** An `AbortSignal` that follows `source`, for an API that takes only that (undici's `request`). */
-export function toAbortSignal(source: AbortSource | undefined): AbortSignal | undefined {
-  if (source === undefined || source instanceof AbortSignal) return source;
-  const controller = new AbortController();
-  if (source.aborted) controller.abort(source.reason);
-  else source.addEventListener('abort', () => controller.abort(source.reason), { once: true });
-  return controller.signal;
-}
-
 /** Throw the signal's reason (or a standard AbortError) if it already fired. */
 export function throwIfAborted(signal: AbortSource | undefined): void {
   if (signal?.aborted) {

@@ -2,7 +2,7 @@
  * A request's view of its client leaving early, for the /v1 passthrough and the chat route: a
  * flag every attempt checks, the attempt in flight destroyed at once, and abort listeners of its
  * own (it is an `AbortSource`, which the upstream transport, the retry rule and the pipeline
- * take; `toAbortSignal` makes a real signal from it where an API takes nothing else). An
+ * take, streams included: src/upstream/transport/dispatch-stream.ts). An
  * `AbortController` per request was a visible share of a short passthrough's CPU: Node builds
  * its signal as an `EventTarget` and then changes that object's prototype.
  */

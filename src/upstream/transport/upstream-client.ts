@@ -12,11 +12,11 @@ import {
   isAbortError,
   isCompleteObject,
   scanJson,
-  toAbortSignal,
   type JsonScan,
   type AbortSource,
 } from '../../util';
 import { dispatchBytes, dispatchText, type TextResponse } from './dispatch-text';
+import { dispatchStream } from './dispatch-stream';
 import { parseRetryAfter, withRetry } from './retry';
 
 export interface UpstreamClientOptions {
@@ -184,6 +184,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     accept: 'application/json',
   };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
+  const streamHeaders: Record<string, string> = { ...baseHeaders, accept: 'text/event-stream' };
 
   async function once<R extends { status: number }>(
     path: string,
@@ -371,16 +372,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   ): Promise<UpstreamStream> {
     const started = performance.now();
     try {
-      const response = await pool.request({
-        origin: url.origin,
-        path: prefix + path,
-        method: 'POST',
-        headers: { ...baseHeaders, accept: 'text/event-stream' },
-        body: payload,
-        signal: toAbortSignal(signal),
-        // Streams may legitimately run long; only the wait for headers is bounded.
-        bodyTimeout: 0,
-      });
+      const response = await dispatchStream(
+        pool,
+        {
+          origin: url.origin,
+          path: prefix + path,
+          method: 'POST',
+          headers: streamHeaders,
+          body: payload,
+          headersTimeout: options.timeoutMs,
+          // Streams may legitimately run long; only the wait for headers is bounded.
+          bodyTimeout: 0,
+        },
+        signal,
+      );
       options.onCall?.({
         upstream: options.name,
         path,
@@ -389,7 +394,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         outcome: response.statusCode < 400 ? 'ok' : 'error',
       });
       if (response.statusCode >= 400) {
-        const text = await response.body.text();
+        const text = await readText(response.body);
         throw new UpstreamError(
           `upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`,
           {
@@ -400,12 +405,22 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           },
         );
       }
-      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+      return response;
     } catch (error) {
       if (error instanceof UpstreamError || isAbortError(error) || signal?.aborted) throw error;
       throw unreachable(options.name, error);
     }
   }
+}
+
+/** A whole (error) body as text. */
+function readText(body: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.once('error', reject);
+  });
 }
 
 /** `postJsonBytes` on a client that may not have it (a test double): through `postJson`. */

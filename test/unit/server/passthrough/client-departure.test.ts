@@ -1,6 +1,6 @@
 import type { ClientRequest } from 'node:http';
 import { ClientDeparture } from '../../../../src/server/passthrough/client-departure';
-import { isAbortError, toAbortSignal } from '../../../../src/util';
+import { isAbortError } from '../../../../src/util';
 
 function fakeAttempt(): { request: ClientRequest; destroyedWith: () => unknown } {
   let reason: unknown = null;
@@ -44,20 +44,5 @@ describe('ClientDeparture', () => {
     expect(calls).toEqual(['kept']);
     expect(departure.aborted).toBe(true);
     expect(isAbortError(departure.reason)).toBe(true);
-  });
-
-  it('follows into a real AbortSignal only where one is asked for (toAbortSignal)', () => {
-    const departure = new ClientDeparture();
-    const signal = toAbortSignal(departure);
-    expect(signal).toBeInstanceOf(AbortSignal);
-    expect(signal?.aborted).toBe(false);
-    departure.leave();
-    expect(signal?.aborted).toBe(true);
-    expect(signal?.reason).toBe(departure.reason);
-    // A real signal passes through as it is; an aborted source gives an aborted signal.
-    const controller = new AbortController();
-    expect(toAbortSignal(controller.signal)).toBe(controller.signal);
-    expect(toAbortSignal(departure)?.aborted).toBe(true);
-    expect(toAbortSignal(undefined)).toBeUndefined();
   });
 });
