@@ -153,7 +153,10 @@ function openSchedstat(): SchedstatReader {
     try {
       const length = readSync(fd, buffer, 0, buffer.length, 0);
       const [run, wait] = buffer.toString('latin1', 0, length).trim().split(/\s+/).map(Number);
-      return run === undefined || wait === undefined ? null : { runNs: run, waitNs: wait };
+      // A kernel without scheduler statistics prints zeros; a thread that runs this has run.
+      return run === undefined || wait === undefined || run === 0
+        ? null
+        : { runNs: run, waitNs: wait };
     } catch {
       return null;
     }
