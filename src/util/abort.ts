@@ -18,6 +18,14 @@ export interface AbortSource {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
+/** What a call cancelled by `source` fails with: its reason if that is an error, else an AbortError. */
+export function abortReason(source: AbortSource): Error {
+  if (source.reason instanceof Error) return source.reason;
+  const error = new Error('This operation was aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
 /** Throw the signal's reason (or a standard AbortError) if it already fired. */
 export function throwIfAborted(signal: AbortSource | undefined): void {
   if (signal?.aborted) {

@@ -1,6 +1,6 @@
 /** @module util — leaf helpers with no dependencies on the rest of the project. */
 export { createSeededRandom, hashString } from './seeded-random';
-export { isAbortError, throwIfAborted, type AbortSource } from './abort';
+export { abortReason, isAbortError, throwIfAborted, type AbortSource } from './abort';
 export { closestName } from './closest-name';
 export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
 export { redactUrl } from './redact-url';

@@ -13,19 +13,12 @@
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { AbortSource } from '../../util';
+import { abortReason, type AbortSource } from '../../util';
 
 export interface StreamResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body: Readable;
-}
-
-function abortReason(source: AbortSource): Error {
-  if (source.reason instanceof Error) return source.reason;
-  const error = new Error('This operation was aborted');
-  error.name = 'AbortError';
-  return error;
 }
 
 function cancelled(): Error {

@@ -10,7 +10,7 @@
  * own error classes, so callers tell them apart exactly as before.
  */
 import type { Dispatcher } from 'undici';
-import type { AbortSource } from '../../util';
+import { abortReason, type AbortSource } from '../../util';
 
 export interface TextResponse {
   status: number;
@@ -30,13 +30,6 @@ export interface BytesResponse {
 }
 
 const BOM = 0xfeff;
-
-function abortReason(signal: AbortSource): Error {
-  if (signal.reason instanceof Error) return signal.reason;
-  const error = new Error('This operation was aborted');
-  error.name = 'AbortError';
-  return error;
-}
 
 export function dispatchText(
   dispatcher: Dispatcher,
@@ -81,7 +74,7 @@ function dispatchBody(
       return true;
     };
     function onAbort(): void {
-      aborted = abortReason(signal as AbortSignal);
+      aborted = abortReason(signal as AbortSource);
       // Queued requests have no controller yet: answer now, cancel when undici starts it.
       if (controller) controller.abort(aborted);
       else if (settle()) reject(aborted);
