@@ -297,9 +297,20 @@ export async function runEventLoop(
     });
     const pick = (arm: 'idle' | 'loaded', loop: 'models' | 'chat'): number[] =>
       runs[arm].map((run) => round(run[loop].p99));
+    /** The body of each round's latencies beside its tail: a tail alone cannot say whether
+     * most requests slowed a little or a few a lot. */
+    const spreadOf = (arm: 'idle' | 'loaded', loop: 'models' | 'chat') => {
+      const sorted = runs[arm].map((run) => [...run[loop].latencies].sort((a, b) => a - b));
+      return {
+        p50_ms_by_round: sorted.map((values) => round(percentile(values, 50))),
+        p90_ms_by_round: sorted.map((values) => round(percentile(values, 90))),
+      };
+    };
     const loopReport = (loop: 'models' | 'chat'): Record<string, unknown> => ({
       idle_p99_ms_by_round: pick('idle', loop),
       loaded_p99_ms_by_round: pick('loaded', loop),
+      idle_body: spreadOf('idle', loop),
+      loaded_body: spreadOf('loaded', loop),
       p99_ratio_loaded_vs_idle: pairedRatios(pick('loaded', loop), pick('idle', loop)),
       pooled: pooledPercentileRatio(
         runs.loaded.map((run) => run[loop].latencies),
