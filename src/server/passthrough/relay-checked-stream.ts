@@ -203,9 +203,23 @@ export function relayCheckedStream(
     let sawDone = false;
     let sawError = false;
     let isFinished = false;
+    let isHeldBack = false;
+    // Backpressure as `pipe` does it: a client that reads slowly holds the upstream back, so a
+    // long stream never piles up here.
+    const onDrain = (): void => {
+      isHeldBack = false;
+      upstream.resume();
+    };
+    const send = (pieces: readonly (Buffer | string)[]): void => {
+      if (writeAll(response, pieces) || isHeldBack) return;
+      isHeldBack = true;
+      upstream.pause();
+      response.once('drain', onDrain);
+    };
     const finish = (outcome: StreamOutcome, tail: string): void => {
       if (isFinished) return;
       isFinished = true;
+      if (isHeldBack) response.off('drain', onDrain);
       batch.close();
       if (outcome !== 'done') upstream.destroy();
       if (!response.writableEnded) response.end(tail);
@@ -231,7 +245,7 @@ export function relayCheckedStream(
           const verdict = checkEvent(bytes, start, cut, rename, served);
           if (verdict === null) {
             out.push(bytes.subarray(sentUpTo, start));
-            writeAll(response, out);
+            send(out);
             breakStream('The model server sent a broken stream event.');
             return null;
           }
@@ -249,7 +263,7 @@ export function relayCheckedStream(
         cut = bytes.indexOf(EVENT_END, start);
       }
       out.push(bytes.subarray(sentUpTo, start));
-      writeAll(response, out);
+      send(out);
       return start < bytes.length ? bytes.subarray(start) : null;
     };
     // The chunks of one socket read are checked together and sent in one write (read-batch.ts).
@@ -279,17 +293,19 @@ export function relayCheckedStream(
   });
 }
 
-/** One write for the pieces (most chunks are sent as one unchanged run of bytes). */
-function writeAll(response: ServerResponse, pieces: readonly (Buffer | string)[]): void {
+/**
+ * One write for the pieces (most chunks are sent as one unchanged run of bytes); false when the
+ * client's side is full (`write`'s own answer).
+ */
+function writeAll(response: ServerResponse, pieces: readonly (Buffer | string)[]): boolean {
   if (pieces.length === 1) {
     const only = pieces[0] as Buffer;
-    if (only.length > 0) response.write(only);
-    return;
+    return only.length > 0 ? response.write(only) : true;
   }
   const joined = Buffer.concat(
     pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
   );
-  if (joined.length > 0) response.write(joined);
+  return joined.length > 0 ? response.write(joined) : true;
 }
 
 /**

@@ -32,11 +32,25 @@ export async function relayChatStream(
   // share of a short stream's relay.
   await new Promise<void>((resolve) => {
     let isFinished = false;
+    let isHeldBack = false;
+    // Backpressure as `pipe` does it: a client that reads slowly holds the upstream back (its
+    // body pauses, the transport stops reading the socket), so a long stream never piles up here.
+    const onDrain = (): void => {
+      isHeldBack = false;
+      body.resume();
+    };
     /** Send the complete lines of what was pending and what arrived; return the rest. */
     const relayBytes = (joined: Buffer): Buffer | null => {
       const cut = joined.lastIndexOf(NEWLINE);
       if (cut < 0) return joined;
-      response.write(rewrite(joined.subarray(0, cut + 1), from, to, isSameName));
+      if (
+        !response.write(rewrite(joined.subarray(0, cut + 1), from, to, isSameName)) &&
+        !isHeldBack
+      ) {
+        isHeldBack = true;
+        body.pause();
+        response.once('drain', onDrain);
+      }
       return cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
     };
     // The chunks of one socket read go out in one write (read-batch.ts).
@@ -52,6 +66,7 @@ export async function relayChatStream(
       const pending = batch.pending;
       batch.close();
       signal.removeEventListener('abort', onAbort);
+      if (isHeldBack) response.off('drain', onDrain);
       body.off('data', onData);
       if (!failed && pending !== null) response.write(rewrite(pending, from, to, isSameName));
       if (failed && !signal.aborted && !response.writableEnded) {
