@@ -7,19 +7,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import type { ModelInfo } from '../../src/pipeline';
-import { createApp, type TtsProxyApp } from '../../src/server/create-app';
-import { createMetrics } from '../../src/server/metrics';
-import { createUpstreamClient, type UpstreamClient } from '../../src/upstream';
-import { createVllmModelBackend } from '../../src/upstream/vllm';
-import { testModelInfo } from '../unit/model-info-fixture';
+import type { TtsProxyApp } from '../../src/server/create-app';
+import type { UpstreamClient } from '../../src/upstream';
+import { createPlainChatApp } from './support/plain-chat-app';
 import { errorOf, isOpenAiError, send } from './support/raw-http';
 
 const CLIENT = 'qwen2.5-1.5b-instruct';
 const SERVED = 'Qwen/Qwen2.5-1.5B-Instruct';
-
-const INFO: ModelInfo = testModelInfo({ name: CLIENT, servedName: SERVED, isSimulated: false });
 
 /** An answer with spacing `JSON.stringify` would drop and an integer beyond 2^53. */
 const SPACED_ANSWER = `{ "id" : "chatcmpl-1", "object":"chat.completion",\n  "model" : "${SERVED}", "system_fingerprint": 12345678901234567890123,\n  "choices":[{"index":0,"message":{"role":"assistant","content":"Hi \\u00e9 \\"model\\":\\"x\\""},"finish_reason":"stop"}], "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5} }`;
@@ -80,40 +74,12 @@ describe('plain chat passthrough on bytes', () => {
       });
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    client = createUpstreamClient({
-      name: 'policy',
-      baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-      timeoutMs: 5000,
-      maxConnections: 4,
+    ({ app, client } = createPlainChatApp({
+      upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      clientName: CLIENT,
+      servedName: SERVED,
       retries: 1,
-    });
-    const backend = createVllmModelBackend({
-      info: INFO,
-      policyClient: client,
-      stepApi: 'completions',
-      buildMessages: (messages) => [...messages],
-      verifier: null,
-    });
-    app = createApp({
-      logger: pino({ level: 'silent' }),
-      backends: new Map([[CLIENT, backend]]),
-      ttsDefaults: {
-        defaultStrategy: 'best_of_n',
-        defaultBudget: 4,
-        maxBudget: 64,
-        defaultM: 4,
-        defaultTimeoutMs: 60_000,
-        maxTimeoutMs: 120_000,
-      },
-      apiKeys: [],
-      bodyLimitBytes: 1024 * 1024,
-      passthrough: null,
-      health: async () => ({ status: 'ok', upstreams: {} }),
-      metrics: createMetrics(),
-      keepaliveMs: 15_000,
-      admission: { maxConcurrent: 8, maxQueued: 8, queueTimeoutMs: 1000 },
-      shadow: null,
-    });
+    }));
     proxy = http.createServer(app.handleRequest);
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;

@@ -8,17 +8,12 @@
  */
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import pino from 'pino';
-import type { ModelInfo } from '../../src/pipeline';
 import { createAdmission } from '../../src/server/admission';
-import { createApp } from '../../src/server/create-app';
-import { createMetrics } from '../../src/server/metrics';
 import { createPassthrough } from '../../src/server/passthrough/create-passthrough';
 import { bodyLimits } from '../../src/server/read-json-body';
 import { withRetry } from '../../src/upstream/transport/retry';
-import { createUpstreamClient, type UpstreamClient } from '../../src/upstream';
-import { createVllmModelBackend } from '../../src/upstream/vllm';
-import { testModelInfo } from '../unit/model-info-fixture';
+import type { UpstreamClient } from '../../src/upstream';
+import { createPlainChatApp } from './support/plain-chat-app';
 
 const CLIENT = 'qwen2.5-1.5b-instruct';
 const SERVED = 'Qwen/Qwen2.5-1.5B-Instruct';
@@ -63,46 +58,14 @@ describe('a client that stops reading a stream', () => {
       });
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    client = createUpstreamClient({
-      name: 'policy',
-      baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-      timeoutMs: 5000,
-      maxConnections: 4,
+    const plain = createPlainChatApp({
+      upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      clientName: CLIENT,
+      servedName: SERVED,
       retries: 0,
     });
-    const info: ModelInfo = testModelInfo({ name: CLIENT, servedName: SERVED, isSimulated: false });
-    const app = createApp({
-      logger: pino({ level: 'silent' }),
-      backends: new Map([
-        [
-          CLIENT,
-          createVllmModelBackend({
-            info,
-            policyClient: client,
-            stepApi: 'completions',
-            buildMessages: (messages) => [...messages],
-            verifier: null,
-          }),
-        ],
-      ]),
-      ttsDefaults: {
-        defaultStrategy: 'best_of_n',
-        defaultBudget: 4,
-        maxBudget: 64,
-        defaultM: 4,
-        defaultTimeoutMs: 60_000,
-        maxTimeoutMs: 120_000,
-      },
-      apiKeys: [],
-      bodyLimitBytes: 1024 * 1024,
-      passthrough: null,
-      health: async () => ({ status: 'ok', upstreams: {} }),
-      metrics: createMetrics(),
-      keepaliveMs: 15_000,
-      admission: { maxConcurrent: 8, maxQueued: 8, queueTimeoutMs: 1000 },
-      shadow: null,
-    });
-    proxy = http.createServer(app.handleRequest);
+    client = plain.client;
+    proxy = http.createServer(plain.app.handleRequest);
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const passthrough = createPassthrough({
