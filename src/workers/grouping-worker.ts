@@ -47,7 +47,8 @@ export function handleGroupingRequest(
 }
 
 if (parentPort !== null) {
-  lowerOwnThreadPriority();
+  // Best effort and asynchronous: messages are served meanwhile (at nice 10 already).
+  void lowerOwnThreadPriority();
   const port = parentPort;
   const sessions = new Map<number, AnswerGrouper>();
   port.on('message', (request: GroupingRequest) => {

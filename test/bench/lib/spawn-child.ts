@@ -32,6 +32,22 @@ export interface SpawnOptions {
   stdoutFile?: string;
 }
 
+/**
+ * Set the Linux scheduling policy of a process, all its threads (`chrt -a`): `idle` is
+ * `SCHED_IDLE` (it gives way at once to any normal task that wakes on its CPU), `other` the
+ * default. False when chrt is unavailable or refused.
+ */
+export function setSchedulingPolicy(pid: number, policy: 'idle' | 'other'): boolean {
+  try {
+    execFileSync('chrt', ['-a', policy === 'idle' ? '-i' : '-o', '-p', '0', String(pid)], {
+      stdio: 'ignore',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Pin a process (all its threads) to `cpus`; false when taskset is unavailable. */
 export function pinProcess(pid: number, cpus: string): boolean {
   try {

@@ -10,10 +10,18 @@
  * a plain request waits at most a slice per heavy request in flight, besides contention for the cores.
  *
  * The light loops run in a process of their own (children/probe-child.ts), pinned with the load
- * side but at a raised priority: a client on its own machine. They used to run in this process,
- * which also sends the heavy load and reads its 64-sample answers on the simulators' CPU; beside
- * the heavy load its own event-loop delay p99 was about the light loop's whole p99 through the
- * proxy, so the verdict partly timed the client.
+ * side: a client on its own machine. They used to run in this process, which also sends the
+ * heavy load and reads its 64-sample answers on the simulators' CPU; beside the heavy load its
+ * own event-loop delay p99 was about the light loop's whole p99 through the proxy, so the
+ * verdict partly timed the client. A raised nice value was not enough to keep the client's
+ * wake-ups prompt: under EEVDF (Linux ≥ 6.6) a running task keeps the CPU for the rest of its
+ * slice whatever the waking one's nice value, and a scheduler trace (`perf sched timehist`) of
+ * the pinned rig showed the light client waiting over 0.3 ms for its CPU, behind the
+ * simulators and this process, for about one request in a hundred of a loaded phase (none of
+ * an idle one): its p99. So on a pinned rig the load side (both simulators and this process)
+ * runs in `SCHED_IDLE` for the section, which gives way at once to the light client's wake-ups
+ * (the GPU servers and the heavy client are other machines in production); the proxy's own CPU
+ * is untouched. `probe_run_queue_wait_share_by_round` shows what waiting for its CPU is left.
  *
  * A slow loop has two possible causes, and the verdict alone cannot tell them apart, so each
  * measured loop also reports (test/bench/lib/loop-stalls.ts): the proxy's own event-loop delay,
@@ -40,7 +48,7 @@ import type { LoopStallReport } from '../lib/loop-stalls';
 import { startLoopStallMonitor, threadNameAndNice } from '../lib/loop-stalls';
 import { cpuMs, machineBusyMs } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
-import { spawnChild, type BenchChild } from '../lib/spawn-child';
+import { setSchedulingPolicy, spawnChild, type BenchChild } from '../lib/spawn-child';
 import type { ProbeRun } from '../children/probe-child';
 import type { NoiseLedger } from '../lib/noise';
 import type { Rig } from '../lib/start-rig';
@@ -157,6 +165,11 @@ function diagnostics(
     ),
     errors_by_round: runs.map((run) => run.errors),
     probe_loop_delay_p99_ms_by_round: runs.map((run) => run.probeLoop.delayP99Ms),
+    probe_run_queue_wait_share_by_round: runs.map((run) =>
+      run.probeLoop.runQueueWaitMs === null
+        ? null
+        : round(run.probeLoop.runQueueWaitMs / run.probeLoop.wallMs),
+    ),
     probe_gc_total_ms_by_round: runs.map((run) => run.probeLoop.gcTotalMs),
     loadgen_loop_delay_p99_ms_by_round: runs.map((run) => run.loadgenLoop.delayP99Ms),
     loadgen_gc_total_ms_by_round: runs.map((run) => run.loadgenLoop.gcTotalMs),
@@ -232,6 +245,11 @@ export async function runEventLoop(
     ...(options.probeCpus === null ? {} : { cpus: options.probeCpus }),
   });
   const probeNice = raisePriority(probe.pid);
+  // Pinned only: unpinned, the load side would also give way to the proxy, and change its picture.
+  const loadSide = [rig.policySim.pid, rig.prmSim.pid, process.pid];
+  const isLoadSideIdle =
+    options.probeCpus !== null &&
+    loadSide.map((pid) => setSchedulingPolicy(pid, 'idle')).every((done) => done);
   const heavyPool = createLoadPool(rig.proxyUrl, options.heavyConcurrency);
   const heavyQuestions = [...options.questions];
   const distinctAnswers: number[] = [];
@@ -324,6 +342,9 @@ export async function runEventLoop(
     return {
       plain_requests_per_phase: options.plainRequests,
       light_client: `its own process (children/probe-child.ts), pinned with the load side, nice ${probeNice}${probeNice === PROBE_NICE ? '' : ' (could not raise it)'}`,
+      load_side_policy: isLoadSideIdle
+        ? 'SCHED_IDLE (both simulators and the bench process, for this section): the light client wakes at once beside them'
+        : 'default (unpinned, or chrt unavailable): the light client may wait for its CPU behind the load side (probe_run_queue_wait_share_by_round)',
       settle_before_phase_ms_by_round: settleMs,
       warmup_rounds: options.warmupRounds,
       settle_rule:
@@ -338,6 +359,8 @@ export async function runEventLoop(
       proxy_threads: threadLabels(rig.proxy.pid),
     };
   } finally {
+    // The simulators stop with their rig; this process goes on to other sections.
+    if (options.probeCpus !== null) setSchedulingPolicy(process.pid, 'other');
     done();
     await probe.stop();
     await heavyPool.close();

@@ -3,7 +3,11 @@ import { distinctAnswers } from '../../../src/sim';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createGroupingPool, type GroupingPool } from '../../../src/workers';
-import { GROUPING_WORKER_NICE, lowerOwnThreadPriority } from '../../../src/workers/thread-priority';
+import {
+  GROUPING_WORKER_NICE,
+  lowerOwnThreadPriority,
+  ownThreadId,
+} from '../../../src/workers/thread-priority';
 
 describe('createGroupingPool', () => {
   let pool: GroupingPool;
@@ -92,40 +96,105 @@ describe('createGroupingPool', () => {
   });
 });
 
-/** Nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
-function threadNiceValues(): Map<number, number> {
-  const nice = new Map<number, number>();
+/** Nice value and scheduling policy of each thread of this process (Linux: fields 19 and 41 of /proc/self/task/<tid>/stat). */
+function threadPriorities(): Map<number, { nice: number; policy: number }> {
+  const threads = new Map<number, { nice: number; policy: number }>();
   for (const tid of fs.readdirSync('/proc/self/task')) {
-    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    nice.set(Number(tid), Number(fields[16]));
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), { nice: Number(fields[16]), policy: Number(fields[38]) });
+    } catch {
+      // The thread ended while we read.
+    }
   }
-  return nice;
+  return threads;
+}
+
+/** sched.h: SCHED_OTHER 0, SCHED_IDLE 5. */
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
+function hasChrt(): boolean {
+  return (process.env.PATH ?? '')
+    .split(':')
+    .some((dir) => dir !== '' && fs.existsSync(`${dir}/chrt`));
 }
 
 describe('grouping worker priority', () => {
-  it('does nothing off Linux, where the nice value is per process', () => {
-    expect(lowerOwnThreadPriority('darwin')).toBe(false);
-    expect(lowerOwnThreadPriority('win32')).toBe(false);
+  /** Fake calls that record what was asked and answer as told. */
+  function fakeScheduling(niceOk: boolean, idleOk: boolean) {
+    const asked: string[] = [];
+    return {
+      asked,
+      scheduling: {
+        niceOwnThread: (nice: number) => (asked.push(`nice ${nice}`), niceOk),
+        idleOwnThread: () => (asked.push('idle'), Promise.resolve(idleOk)),
+      },
+    };
+  }
+
+  it('does nothing off Linux, where nice and policy are per process', async () => {
+    const { asked, scheduling } = fakeScheduling(true, true);
+    await expect(lowerOwnThreadPriority('darwin', scheduling)).resolves.toBe('unchanged');
+    await expect(lowerOwnThreadPriority('win32', scheduling)).resolves.toBe('unchanged');
+    expect(asked).toEqual([]);
+  });
+
+  it('on Linux sets nice 10, then asks for SCHED_IDLE, and says how far it got', async () => {
+    const cases: [boolean, boolean, string][] = [
+      [true, true, 'idle'],
+      [true, false, 'nice'],
+      [false, true, 'idle'],
+      [false, false, 'unchanged'],
+    ];
+    for (const [niceOk, idleOk, expected] of cases) {
+      const { asked, scheduling } = fakeScheduling(niceOk, idleOk);
+      await expect(lowerOwnThreadPriority('linux', scheduling)).resolves.toBe(expected);
+      expect(asked).toEqual([`nice ${GROUPING_WORKER_NICE}`, 'idle']);
+    }
+  });
+
+  it("reads its own thread id (the main thread's is the process id)", () => {
+    if (process.platform !== 'linux') return;
+    expect(ownThreadId()).toBe(process.pid);
   });
 
   const onLinux = process.platform === 'linux' ? describe : describe.skip;
   onLinux('on Linux', () => {
-    it('lowers the worker thread alone: the event loop keeps its priority', async () => {
-      const before = threadNiceValues();
+    /** Starts a one-worker pool, groups once, and returns the priorities of the threads it added. */
+    async function workerPriorities(expectedPolicy: number): Promise<{
+      added: { nice: number; policy: number }[];
+      before: Map<number, { nice: number; policy: number }>;
+    }> {
+      const before = threadPriorities();
       const pool = createGroupingPool({ size: 1 });
       try {
         const session = pool.openSession();
         await session.place(['\\frac12', '\\sqrt{2}']);
         session.close();
-        const after = threadNiceValues();
-        const added = [...after].filter(([tid]) => !before.has(tid));
-        expect(added.map(([, nice]) => nice)).toContain(GROUPING_WORKER_NICE);
-        expect(after.get(process.pid)).toBe(before.get(process.pid));
-        expect(os.getPriority(0)).toBe(before.get(process.pid));
+        // chrt runs asynchronously after the worker starts: wait for it (bounded).
+        let added: { nice: number; policy: number }[] = [];
+        for (let attempt = 0; attempt < 100; attempt += 1) {
+          added = [...threadPriorities()].filter(([tid]) => !before.has(tid)).map(([, p]) => p);
+          if (added.some((p) => p.nice === GROUPING_WORKER_NICE && p.policy === expectedPolicy))
+            break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return { added, before };
       } finally {
         await pool.close();
       }
+    }
+
+    it('lowers the worker thread alone (SCHED_IDLE where chrt runs, else nice 10 only): the event loop keeps its own', async () => {
+      const expectedPolicy = hasChrt() ? SCHED_IDLE : SCHED_OTHER;
+      const { added, before } = await workerPriorities(expectedPolicy);
+      expect(added).toContainEqual({ nice: GROUPING_WORKER_NICE, policy: expectedPolicy });
+      const main = threadPriorities().get(process.pid);
+      expect(main).toEqual(before.get(process.pid));
+      expect(main?.policy).toBe(SCHED_OTHER);
+      expect(os.getPriority(0)).toBe(before.get(process.pid)?.nice);
     });
   });
 });
