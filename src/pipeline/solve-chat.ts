@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { GroupingService, GroupingSession } from '../answer';
 import { createLocalGroupingService } from '../answer';
 import type { AutoDecision } from '../select';
-import { createSeededRandom, isAbortError, type AbortSource } from '../util';
+import { createSeededRandom, isAbortError, yieldToEventLoop, type AbortSource } from '../util';
 import { METHODS, METHOD_TRAITS, createVotingAnswerReader } from '../tts';
 import type {
   MethodName,
@@ -204,6 +204,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       ...(input.onEvent ? { onEvent: input.onEvent } : {}),
       answers: session,
       readAnswers,
+      pace: yieldToEventLoop,
     };
     if (plan.method === 'auto') {
       // Kept as soon as auto decides, so a deadline that cuts the run still reports the decision.
@@ -234,6 +235,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       promptTokens,
       startedMs: started,
       readAnswers,
+      pace: yieldToEventLoop,
     },
     session,
   );

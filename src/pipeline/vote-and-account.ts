@@ -30,6 +30,8 @@ export interface FinishedSearch {
   startedMs: number;
   /** The request's answer reader (what the search's own votes read already). */
   readAnswers?: VotingAnswerReader;
+  /** A turn of the event loop between slices of answers read (`SearchDeps.pace`). */
+  pace?: () => Promise<void>;
 }
 
 export async function voteAndAccount(
@@ -58,7 +60,7 @@ export async function voteAndAccount(
         vote: plan.vote,
         reason: plan.reason,
       };
-  const answers = await placeVotingAnswers(complete, session, search.readAnswers);
+  const answers = await placeVotingAnswers(complete, session, search.readAnswers, search.pace);
   const selection = selectAnswer(complete, {
     aggregation: ran.aggregation,
     vote: ran.vote,

@@ -447,7 +447,7 @@ async function voteStateOf(
 ): Promise<Parameters<typeof shouldStopEarly>[0]> {
   const complete = candidates.filter(isCompleteCandidate);
   const grouping = equivalent ? undefined : deps.answers;
-  const answers = await placeVotingAnswers(complete, grouping, deps.readAnswers);
+  const answers = await placeVotingAnswers(complete, grouping, deps.readAnswers, deps.pace);
   const selection = selectAnswer(complete, {
     aggregation: state.aggregation,
     vote: state.vote,

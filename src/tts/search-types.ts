@@ -126,6 +126,11 @@ export interface SearchDeps {
    * read answers through it, so each sample is read once per request, the final vote included.
    */
   readAnswers?: VotingAnswerReader;
+  /**
+   * A turn of the caller's event loop, awaited between slices of long synchronous work (reading
+   * many samples' answers) so one heavy request does not hold other clients up; none: no pauses.
+   */
+  pace?: () => Promise<void>;
 }
 
 export interface SearchResult {

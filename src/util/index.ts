@@ -6,3 +6,4 @@ export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
 export { redactUrl } from './redact-url';
 export { isCompleteObject, replaceRange, scanJson, type JsonScan } from './scan-json';
 export { addUpstreamCallsTo, takeUpstreamCallsFrom } from './upstream-calls-on-error';
+export { yieldToEventLoop } from './yield-to-event-loop';

@@ -14,6 +14,7 @@ import {
   scanJson,
   type JsonScan,
   type AbortSource,
+  yieldToEventLoop,
 } from '../../util';
 import { dispatchBytes, dispatchText, type TextResponse } from './dispatch-text';
 import { dispatchStream } from './dispatch-stream';
@@ -156,6 +157,13 @@ export function describeUpstreamErrorBody(text: string): string {
   return text.slice(0, 300);
 }
 
+/**
+ * Answers longer than this (characters) are parsed between two turns of the event loop: the 64
+ * samples of a hard question take a large part of a millisecond to parse
+ * (`node dist-bench/test/bench/heavy-steps.js` measures it).
+ */
+const LARGE_ANSWER_CHARS = 32 * 1024;
+
 /** No depth limit on answers: the scan is iterative, and the upstream's nesting is its own. */
 const ANY_DEPTH = Number.MAX_SAFE_INTEGER;
 
@@ -268,8 +276,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         const { status, text, retryAfter } = response;
         if (status >= 400) throw statusError(status, text, retryAfter);
         let parsed: unknown;
+        // A large answer (many samples) parses for a large part of a millisecond: let other
+        // clients' waiting I/O in before it and before what the caller does with it.
+        const isLarge = text.length > LARGE_ANSWER_CHARS;
+        if (isLarge) await yieldToEventLoop();
         try {
           parsed = JSON.parse(text) as unknown;
+          if (isLarge) await yieldToEventLoop();
         } catch (error) {
           // A 200 with a broken body: a transient upstream fault worth one more try.
           throw new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {

@@ -1,8 +1,11 @@
 import {
+  ANSWERS_PER_SLICE,
   createVotingAnswerReader,
+  placeVotingAnswers,
   selectAnswer,
   votingAnswers,
 } from '../../../src/tts/select-answer';
+import { yieldToEventLoop } from '../../../src/util';
 import type { Candidate, CandidateFinish } from '../../../src/tts/search-types';
 
 function candidate(
@@ -240,5 +243,47 @@ describe('createVotingAnswerReader', () => {
     expect(createVotingAnswerReader()([candidate])).toEqual(['1']);
     candidate.text = '\\boxed{2}';
     expect(createVotingAnswerReader()([candidate])).toEqual(['2']);
+  });
+});
+
+describe('placeVotingAnswers with a pace', () => {
+  const many = Array.from({ length: 2 * ANSWERS_PER_SLICE + 3 }, (_, i) =>
+    candidate(String(i % 5), [0.5]),
+  );
+
+  it('reads the answers in slices with a pause between, and returns them as without one', async () => {
+    const slices: number[] = [];
+    const events: string[] = [];
+    const read = (candidates: readonly Candidate[]): (string | null)[] => {
+      slices.push(candidates.length);
+      events.push('read');
+      return votingAnswers(candidates);
+    };
+    const pace = (): Promise<void> => {
+      events.push('pace');
+      return Promise.resolve();
+    };
+    const paced = await placeVotingAnswers(many, undefined, read, pace);
+    expect(paced).toEqual(await placeVotingAnswers(many, undefined));
+    expect(slices).toEqual([ANSWERS_PER_SLICE, ANSWERS_PER_SLICE, 3]);
+    expect(events).toEqual(['read', 'pace', 'read', 'pace', 'read']);
+  });
+
+  it('does not pause for one slice or less', async () => {
+    const pace = jest.fn(() => Promise.resolve());
+    await placeVotingAnswers(many.slice(0, ANSWERS_PER_SLICE), undefined, votingAnswers, pace);
+    expect(pace).not.toHaveBeenCalled();
+  });
+
+  it('lets I/O callbacks queued meanwhile run between slices (the server passes a turn of its loop)', async () => {
+    const order: string[] = [];
+    const read = (candidates: readonly Candidate[]): (string | null)[] => {
+      order.push('slice');
+      // What arrives while a slice is read: served at the next turn, before the next slice.
+      setImmediate(() => order.push('other client'));
+      return votingAnswers(candidates);
+    };
+    await placeVotingAnswers(many, undefined, read, yieldToEventLoop);
+    expect(order.slice(0, 4)).toEqual(['slice', 'other client', 'slice', 'other client']);
   });
 });

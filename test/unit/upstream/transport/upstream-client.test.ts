@@ -41,6 +41,17 @@ describe('createUpstreamClient', () => {
       apiKey: 'sk-upstream-secret',
     });
 
+  it('parses a large answer (parsed between two turns of the event loop) to the same value', async () => {
+    const choices = Array.from({ length: 64 }, (_, index) => ({
+      index,
+      text: `Step ${index}: ${'x'.repeat(600)}`,
+    }));
+    script = [(_q, r) => r.end(JSON.stringify({ choices }))];
+    const client = make();
+    await expect(client.postJson('/x', {})).resolves.toEqual({ choices });
+    await client.close();
+  });
+
   it('retries a 503 and succeeds', async () => {
     script = [
       (_q, r) => {
