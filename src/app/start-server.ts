@@ -16,7 +16,7 @@ import {
   type Metrics,
 } from '../server';
 import type { RunningSimulator } from '../sim';
-import { createGroupingPool } from '../workers';
+import { createGroupingPool, type ThreadPriority } from '../workers';
 import { clientApiKeys } from './api-keys';
 import { loadAutoSettings } from './auto-settings';
 import { createModelBackends, createVerifiers } from './backends';
@@ -107,6 +107,7 @@ async function startConfiguredServer(
   // per spare core, at least one, started on first use (docs/voting-cost.md).
   const grouping = createGroupingPool({
     size: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+    onPriority: (priority) => logGroupingPriority(logger, priority),
   });
   const closeUpstreams = async (): Promise<void> => {
     await grouping.close();
@@ -208,4 +209,19 @@ async function startConfiguredServer(
       return report;
     },
   };
+}
+
+/** One line per started grouping worker: whether it gives way to the event loop (docs/voting-cost.md). */
+function logGroupingPriority(logger: Logger, priority: ThreadPriority): void {
+  if (priority === 'idle')
+    logger.debug(
+      { priority },
+      'answer-grouping worker runs in SCHED_IDLE (gives way to the event loop at once)',
+    );
+  else if (priority === 'nice')
+    logger.info(
+      { priority },
+      'answer-grouping worker runs at nice 10 only: `chrt` (util-linux or busybox) was not found or refused SCHED_IDLE, so on a shared core it can hold the event loop up for a scheduler slice',
+    );
+  else logger.debug({ priority }, 'answer-grouping worker priority left unchanged (not Linux)');
 }

@@ -14,7 +14,8 @@ import {
   type GroupingService,
   type GroupingSession,
 } from '../answer';
-import type { GroupingReply, GroupingRequest } from './grouping-protocol';
+import type { GroupingReply, GroupingRequest, PlaceReply } from './grouping-protocol';
+import type { ThreadPriority } from './thread-priority';
 
 export interface GroupingPool extends GroupingService {
   /** Terminates the workers; sessions still open degrade to key equality. */
@@ -24,11 +25,19 @@ export interface GroupingPool extends GroupingService {
 interface Slot {
   worker: Worker;
   generation: number;
-  pending: Map<number, { resolve: (reply: GroupingReply) => void; reject: (error: Error) => void }>;
+  pending: Map<number, { resolve: (reply: PlaceReply) => void; reject: (error: Error) => void }>;
 }
 
-/** `size` workers (at least 1). `workerScript` overrides the worker entry (tests). */
-export function createGroupingPool(options: { size: number; workerScript?: string }): GroupingPool {
+export interface GroupingPoolOptions {
+  size: number;
+  /** Overrides the worker entry (tests). */
+  workerScript?: string;
+  /** Each started worker's report of how far it lowered its CPU priority (a log line). */
+  onPriority?: (priority: ThreadPriority) => void;
+}
+
+/** `size` workers (at least 1), each started on first use. */
+export function createGroupingPool(options: GroupingPoolOptions): GroupingPool {
   const size = Math.max(1, Math.floor(options.size));
   const slots: (Slot | null)[] = Array.from({ length: size }, () => null);
   let nextRequest = 1;
@@ -47,6 +56,10 @@ export function createGroupingPool(options: { size: number; workerScript?: strin
       if (slots[index] === slot) slots[index] = null;
     };
     worker.on('message', (reply: GroupingReply) => {
+      if (reply.type === 'priority') {
+        options.onPriority?.(reply.priority);
+        return;
+      }
       const waiter = slot.pending.get(reply.id);
       if (waiter === undefined) return;
       slot.pending.delete(reply.id);
@@ -60,7 +73,7 @@ export function createGroupingPool(options: { size: number; workerScript?: strin
 
   const slotFor = (index: number): Slot => slots[index] ?? spawn(index);
 
-  const send = (slot: Slot, request: GroupingRequest & { type: 'place' }): Promise<GroupingReply> =>
+  const send = (slot: Slot, request: GroupingRequest & { type: 'place' }): Promise<PlaceReply> =>
     new Promise((resolve, reject) => {
       slot.pending.set(request.id, { resolve, reject });
       slot.worker.postMessage(request);
@@ -150,7 +163,7 @@ const MAIN_THREAD_ANSWERS = 64;
 
 interface SessionTransport {
   budgetSteps: number;
-  place(answers: string[]): Promise<GroupingReply & { type: 'placed' }>;
+  place(answers: string[]): Promise<PlaceReply & { type: 'placed' }>;
   close(): void;
 }
 

@@ -1,4 +1,5 @@
 import type { GrouperStats } from '../answer';
+import type { ThreadPriority } from './thread-priority';
 
 /** Main thread → grouping worker. */
 export type GroupingRequest =
@@ -6,6 +7,12 @@ export type GroupingRequest =
   | { type: 'close'; session: number };
 
 /** Grouping worker → main thread: the group of each answer of one `place`, in order. */
-export type GroupingReply =
+export type PlaceReply =
   | { type: 'placed'; id: number; groups: (number | null)[]; stats: GrouperStats }
   | { type: 'failed'; id: number; message: string };
+
+/**
+ * Everything a grouping worker posts: `place` replies, and once after start how far it lowered
+ * its own CPU priority (./thread-priority.ts).
+ */
+export type GroupingReply = PlaceReply | { type: 'priority'; priority: ThreadPriority };

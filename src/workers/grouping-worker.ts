@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { AnswerGrouper } from '../answer';
-import type { GroupingReply, GroupingRequest } from './grouping-protocol';
+import type { GroupingReply, GroupingRequest, PlaceReply } from './grouping-protocol';
 import { lowerOwnThreadPriority } from './thread-priority';
 
 /** Sessions a worker keeps at most: a leak (a request that never closes) cannot grow without end. */
@@ -14,7 +14,7 @@ const MAX_SESSIONS = 4096;
 export function handleGroupingRequest(
   sessions: Map<number, AnswerGrouper>,
   request: GroupingRequest,
-): GroupingReply | null {
+): PlaceReply | null {
   if (request.type === 'close') {
     sessions.delete(request.session);
     return null;
@@ -47,9 +47,12 @@ export function handleGroupingRequest(
 }
 
 if (parentPort !== null) {
-  // Best effort and asynchronous: messages are served meanwhile (at nice 10 already).
-  void lowerOwnThreadPriority();
   const port = parentPort;
+  // Best effort and asynchronous: messages are served meanwhile (at nice 10 already).
+  void lowerOwnThreadPriority().then((priority) => {
+    const reply: GroupingReply = { type: 'priority', priority };
+    port.postMessage(reply);
+  });
   const sessions = new Map<number, AnswerGrouper>();
   port.on('message', (request: GroupingRequest) => {
     const reply = handleGroupingRequest(sessions, request);

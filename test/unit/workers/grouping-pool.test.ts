@@ -187,6 +187,24 @@ describe('grouping worker priority', () => {
       }
     }
 
+    it("reports each started worker's priority to onPriority (for a log line)", async () => {
+      const reports: string[] = [];
+      const pool = createGroupingPool({
+        size: 1,
+        onPriority: (priority) => reports.push(priority),
+      });
+      try {
+        const session = pool.openSession();
+        await session.place(['1', '2']);
+        session.close();
+        for (let attempt = 0; attempt < 100 && reports.length === 0; attempt += 1)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(reports).toEqual([hasChrt() ? 'idle' : 'nice']);
+      } finally {
+        await pool.close();
+      }
+    });
+
     it('lowers the worker thread alone (SCHED_IDLE where chrt runs, else nice 10 only): the event loop keeps its own', async () => {
       const expectedPolicy = hasChrt() ? SCHED_IDLE : SCHED_OTHER;
       const { added, before } = await workerPriorities(expectedPolicy);
