@@ -107,7 +107,7 @@ async function startConfiguredServer(
   // per spare core, at least one, started on first use (docs/voting-cost.md).
   const grouping = createGroupingPool({
     size: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
-    onPriority: (priority) => logGroupingPriority(logger, priority),
+    onPriority: createGroupingPriorityLog(logger),
   });
   const closeUpstreams = async (): Promise<void> => {
     await grouping.close();
@@ -211,17 +211,28 @@ async function startConfiguredServer(
   };
 }
 
-/** One line per started grouping worker: whether it gives way to the event loop (docs/voting-cost.md). */
-function logGroupingPriority(logger: Logger, priority: ThreadPriority): void {
-  if (priority === 'idle')
-    logger.debug(
-      { priority },
-      'answer-grouping worker runs in SCHED_IDLE (gives way to the event loop at once)',
-    );
-  else if (priority === 'nice')
-    logger.info(
-      { priority },
-      'answer-grouping worker runs at nice 10 only: `chrt` (util-linux or busybox) was not found or refused SCHED_IDLE, so on a shared core it can hold the event loop up for a scheduler slice',
-    );
-  else logger.debug({ priority }, 'answer-grouping worker priority left unchanged (not Linux)');
+/**
+ * A line when a grouping worker reports a priority not reported before (up to four workers would
+ * repeat it): whether it gives way to the event loop (docs/voting-cost.md).
+ */
+function createGroupingPriorityLog(logger: Logger): (priority: ThreadPriority) => void {
+  const seen = new Set<ThreadPriority>();
+  return (priority) => {
+    if (seen.has(priority)) return;
+    seen.add(priority);
+    if (priority === 'idle')
+      logger.debug(
+        { priority },
+        'answer-grouping workers run in SCHED_IDLE (they give way to the event loop at once)',
+      );
+    else if (priority === 'unchanged' && process.platform !== 'linux')
+      logger.debug({ priority }, 'answer-grouping workers keep their priority (not Linux)');
+    else
+      logger.info(
+        { priority },
+        priority === 'nice'
+          ? 'answer-grouping workers run at nice 10 only: `chrt` (util-linux or busybox) was not found or refused SCHED_IDLE, so on a shared core one can hold the event loop up for a scheduler slice'
+          : 'answer-grouping workers could not lower their priority (nice and SCHED_IDLE refused): on a shared core they compete with the event loop as equals',
+      );
+  };
 }

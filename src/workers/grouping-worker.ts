@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AnswerGrouper } from '../answer';
 import type { GroupingReply, GroupingRequest, PlaceReply } from './grouping-protocol';
-import { lowerOwnThreadPriority } from './thread-priority';
+import { lowerOwnThreadPriority, type ThreadPriority } from './thread-priority';
 
 /** Sessions a worker keeps at most: a leak (a request that never closes) cannot grow without end. */
 const MAX_SESSIONS = 4096;
@@ -49,10 +49,12 @@ export function handleGroupingRequest(
 if (parentPort !== null) {
   const port = parentPort;
   // Best effort and asynchronous: messages are served meanwhile (at nice 10 already).
-  void lowerOwnThreadPriority().then((priority) => {
-    const reply: GroupingReply = { type: 'priority', priority };
-    port.postMessage(reply);
-  });
+  void lowerOwnThreadPriority()
+    .catch((): ThreadPriority => 'unchanged')
+    .then((priority) => {
+      const reply: GroupingReply = { type: 'priority', priority };
+      port.postMessage(reply);
+    });
   const sessions = new Map<number, AnswerGrouper>();
   port.on('message', (request: GroupingRequest) => {
     const reply = handleGroupingRequest(sessions, request);

@@ -49,9 +49,14 @@ export const LINUX_THREAD_SCHEDULING: ThreadScheduling = {
     if (tid === null) return Promise.resolve(false);
     // `-i -p 0 <tid>`: short options, which util-linux's chrt and busybox's both read.
     return new Promise((resolve) => {
-      execFile('chrt', ['-i', '-p', '0', String(tid)], { timeout: CHRT_TIMEOUT_MS }, (error) =>
-        resolve(error === null),
-      );
+      try {
+        execFile('chrt', ['-i', '-p', '0', String(tid)], { timeout: CHRT_TIMEOUT_MS }, (error) =>
+          resolve(error === null),
+        );
+      } catch {
+        // spawn throws synchronously for some failures (ENOMEM, …): the nice value stays.
+        resolve(false);
+      }
     });
   },
 };
@@ -61,7 +66,8 @@ export const LINUX_THREAD_SCHEDULING: ThreadScheduling = {
  * per thread there; elsewhere the calls would slow the whole process).
  *
  * Nice 10 first, at once. Then `SCHED_IDLE` through `chrt` (util-linux or busybox; Node has no
- * binding for sched_setscheduler(2), and a thread may always lower its own policy): the kernel's
+ * binding for sched_setscheduler(2); an unprivileged process may move a thread of its own user into
+ * `SCHED_IDLE`, unless a seccomp policy or LSM refuses): the kernel's
  * EEVDF scheduler (Linux ≥ 6.6) lets a running task finish its slice — a millisecond or more —
  * before a waking one of any nice value takes the core, except that a task in `SCHED_IDLE`
  * gives way at once. On a pinned one-core rig that slice was what held the event loop's light

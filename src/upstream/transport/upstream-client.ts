@@ -282,7 +282,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         if (isLarge) await yieldToEventLoop();
         try {
           parsed = JSON.parse(text) as unknown;
-          if (isLarge) await yieldToEventLoop();
         } catch (error) {
           // A 200 with a broken body: a transient upstream fault worth one more try.
           throw new UpstreamError(`upstream '${options.name}' sent a body that is not JSON`, {
@@ -292,6 +291,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
             cause: error,
           });
         }
+        if (isLarge) await yieldToEventLoop();
         return answer(parsed, response);
       },
       { retries: options.retries, signal },

@@ -17,8 +17,8 @@
  * wake-ups prompt: under EEVDF (Linux ≥ 6.6) a running task keeps the CPU for the rest of its
  * slice whatever the waking one's nice value, and a scheduler trace (`perf sched timehist`) of
  * the pinned rig showed the light client waiting over 0.3 ms for its CPU, behind the
- * simulators and this process, for about one request in a hundred of a loaded phase (none of
- * an idle one): its p99. So on a pinned rig the load side (both simulators and this process)
+ * simulators and this process, often enough in a loaded phase to set its p99 (almost never in
+ * an idle one). So on a pinned rig the load side (both simulators and this process)
  * runs in `SCHED_IDLE` for the section, which gives way at once to the light client's wake-ups
  * (the GPU servers and the heavy client are other machines in production); the proxy's own CPU
  * is untouched. `probe_run_queue_wait_share_by_round` shows what waiting for its CPU is left.
@@ -245,11 +245,10 @@ export async function runEventLoop(
     ...(options.probeCpus === null ? {} : { cpus: options.probeCpus }),
   });
   const probeNice = raisePriority(probe.pid);
-  // Pinned only: unpinned, the load side would also give way to the proxy, and change its picture.
-  const loadSide = [rig.policySim.pid, rig.prmSim.pid, process.pid];
-  const isLoadSideIdle =
-    options.probeCpus !== null &&
-    loadSide.map((pid) => setSchedulingPolicy(pid, 'idle')).every((done) => done);
+  // This process runs later sections too, and leaving SCHED_IDLE needs CAP_SYS_NICE (or a high
+  // RLIMIT_NICE): it gives way only where it can come back, which the probe's raised nice shows.
+  const canRestoreSelf = probeNice === PROBE_NICE;
+  let isSelfIdle = false;
   const heavyPool = createLoadPool(rig.proxyUrl, options.heavyConcurrency);
   const heavyQuestions = [...options.questions];
   const distinctAnswers: number[] = [];
@@ -286,6 +285,15 @@ export async function runEventLoop(
   };
   const done = noise.section('event_loop', [rig.proxy.pid, rig.policySim.pid, rig.prmSim.pid]);
   try {
+    // Pinned only: unpinned, the load side would also give way to the proxy, and change its
+    // picture. The simulators stop with their rig.
+    const areSimulatorsIdle =
+      options.probeCpus !== null &&
+      [rig.policySim.pid, rig.prmSim.pid]
+        .map((pid) => setSchedulingPolicy(pid, 'idle'))
+        .every((isDone) => isDone);
+    isSelfIdle =
+      options.probeCpus !== null && canRestoreSelf && setSchedulingPolicy(process.pid, 'idle');
     const measureLoops = async (): Promise<{ models: LoopRun; chat: LoopRun }> => {
       const models = await watched(rig, probe, 'models');
       const chat = await watched(rig, probe, 'chat');
@@ -342,9 +350,12 @@ export async function runEventLoop(
     return {
       plain_requests_per_phase: options.plainRequests,
       light_client: `its own process (children/probe-child.ts), pinned with the load side, nice ${probeNice}${probeNice === PROBE_NICE ? '' : ' (could not raise it)'}`,
-      load_side_policy: isLoadSideIdle
-        ? 'SCHED_IDLE (both simulators and the bench process, for this section): the light client wakes at once beside them'
-        : 'default (unpinned, or chrt unavailable): the light client may wait for its CPU behind the load side (probe_run_queue_wait_share_by_round)',
+      load_side_policy:
+        areSimulatorsIdle && isSelfIdle
+          ? 'SCHED_IDLE (both simulators and the bench process, for this section): the light client wakes at once beside them'
+          : areSimulatorsIdle
+            ? 'SCHED_IDLE for both simulators; the bench process (heavy load) kept its policy (it could not have left SCHED_IDLE without CAP_SYS_NICE): the light client may wait behind it (probe_run_queue_wait_share_by_round)'
+            : 'default (unpinned, or chrt unavailable): the light client may wait for its CPU behind the load side (probe_run_queue_wait_share_by_round)',
       settle_before_phase_ms_by_round: settleMs,
       warmup_rounds: options.warmupRounds,
       settle_rule:
@@ -359,11 +370,12 @@ export async function runEventLoop(
       proxy_threads: threadLabels(rig.proxy.pid),
     };
   } finally {
-    // The simulators stop with their rig; this process goes on to other sections.
-    if (options.probeCpus !== null) setSchedulingPolicy(process.pid, 'other');
     done();
     await probe.stop();
     await heavyPool.close();
+    // This process goes on to other sections: they must not run its load generator idle.
+    if (isSelfIdle && !setSchedulingPolicy(process.pid, 'other'))
+      throw new Error('event_loop: could not return the bench process to SCHED_OTHER');
   }
 }
 

@@ -6,6 +6,7 @@ import {
   votingAnswers,
 } from '../../../src/tts/select-answer';
 import { yieldToEventLoop } from '../../../src/util';
+import { createLocalGroupingService } from '../../../src/answer';
 import type { Candidate, CandidateFinish } from '../../../src/tts/search-types';
 
 function candidate(
@@ -269,13 +270,26 @@ describe('placeVotingAnswers with a pace', () => {
     expect(events).toEqual(['read', 'pace', 'read', 'pace', 'read']);
   });
 
+  it('places every answer, in order, in the session after the last slice', async () => {
+    const session = createLocalGroupingService().openSession();
+    const placed: (string | null)[][] = [];
+    const place = session.place.bind(session);
+    session.place = (answers) => {
+      placed.push([...answers]);
+      return place(answers);
+    };
+    const paced = await placeVotingAnswers(many, session, votingAnswers, yieldToEventLoop);
+    expect(placed).toEqual([paced]);
+    expect(paced).toEqual(votingAnswers(many));
+  });
+
   it('does not pause for one slice or less', async () => {
     const pace = jest.fn(() => Promise.resolve());
     await placeVotingAnswers(many.slice(0, ANSWERS_PER_SLICE), undefined, votingAnswers, pace);
     expect(pace).not.toHaveBeenCalled();
   });
 
-  it('lets I/O callbacks queued meanwhile run between slices (the server passes a turn of its loop)', async () => {
+  it("lets callbacks queued with setImmediate meanwhile (as I/O is) run between slices, with the server's pace", async () => {
     const order: string[] = [];
     const read = (candidates: readonly Candidate[]): (string | null)[] => {
       order.push('slice');
