@@ -5,11 +5,8 @@
  * retried.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RunningServer } from '../../src/main';
-import { createAdmission } from '../../src/server/admission';
-import { createPassthrough } from '../../src/server/passthrough/create-passthrough';
-import { bodyLimits } from '../../src/server/read-json-body';
+import { startCompletionsPassthrough } from './support/completions-passthrough';
 import { withRetry } from '../../src/upstream/transport/retry';
 import { startTestServer } from '../integration/start-test-server';
 import { errorOf, isOpenAiError, send } from './support/raw-http';
@@ -99,22 +96,11 @@ describe('a stream whose upstream connection drops mid-way', () => {
       setTimeout(() => response.socket?.destroy(), 50);
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const passthrough = createPassthrough({
-      upstream: {
-        url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-        timeoutMs: 5000,
-        retries: 0,
-      },
-      routes: ['POST /v1/completions'],
-      admission: createAdmission({ maxConcurrent: 4, maxQueued: 4, queueTimeoutMs: 1000 }),
-      body: bodyLimits({ limitBytes: 1024 * 1024 }),
+    ({ server: proxy, url } = await startCompletionsPassthrough(upstream, {
+      slots: 4,
+      limitBytes: 1024 * 1024,
       retry: (call, options) => withRetry(call, options),
-    });
-    proxy = http.createServer((request, response) => {
-      passthrough.handle(request, response).catch(() => response.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    }));
   });
   afterAll(async () => {
     proxy.closeAllConnections();

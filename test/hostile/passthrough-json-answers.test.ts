@@ -6,11 +6,8 @@
  * the name swapped; the process keeps serving.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createAdmission } from '../../src/server/admission';
-import { createPassthrough } from '../../src/server/passthrough/create-passthrough';
 import { CHECKED_JSON_LIMIT } from '../../src/server/passthrough/relay-json-answer';
-import { bodyLimits } from '../../src/server/read-json-body';
+import { startCompletionsPassthrough } from './support/completions-passthrough';
 import { send } from './support/raw-http';
 
 const CLIENT = 'qwen2.5-1.5b-instruct';
@@ -90,23 +87,12 @@ describe('broken and huge JSON answers through the passthrough', () => {
       });
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const passthrough = createPassthrough({
-      upstream: {
-        url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-        timeoutMs: 5000,
-        retries: 0,
-      },
-      routes: ['POST /v1/completions'],
-      admission: createAdmission({ maxConcurrent: 8, maxQueued: 8, queueTimeoutMs: 1000 }),
-      body: bodyLimits({ limitBytes: 1024 * 1024 }),
+    ({ server: proxy, url } = await startCompletionsPassthrough(upstream, {
+      slots: 8,
+      limitBytes: 1024 * 1024,
       retry: (call) => call(),
       servedNames: new Map([[CLIENT, SERVED]]),
-    });
-    proxy = http.createServer((request, response) => {
-      passthrough.handle(request, response).catch(() => response.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    }));
   });
   afterAll(async () => {
     proxy.closeAllConnections();

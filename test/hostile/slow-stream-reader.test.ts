@@ -8,9 +8,7 @@
  */
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { createAdmission } from '../../src/server/admission';
-import { createPassthrough } from '../../src/server/passthrough/create-passthrough';
-import { bodyLimits } from '../../src/server/read-json-body';
+import { startCompletionsPassthrough } from './support/completions-passthrough';
 import { withRetry } from '../../src/upstream/transport/retry';
 import type { UpstreamClient } from '../../src/upstream';
 import { createPlainChatApp } from './support/plain-chat-app';
@@ -68,22 +66,11 @@ describe('a client that stops reading a stream', () => {
     proxy = http.createServer(plain.app.handleRequest);
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    const passthrough = createPassthrough({
-      upstream: {
-        url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-        timeoutMs: 5000,
-        retries: 0,
-      },
-      routes: ['POST /v1/completions'],
-      admission: createAdmission({ maxConcurrent: 4, maxQueued: 4, queueTimeoutMs: 1000 }),
-      body: bodyLimits({ limitBytes: 64 * 1024 }),
+    ({ server: v1, url: v1Url } = await startCompletionsPassthrough(upstream, {
+      slots: 4,
+      limitBytes: 64 * 1024,
       retry: withRetry,
-    });
-    v1 = http.createServer((request, response) => {
-      passthrough.handle(request, response).catch(() => response.destroy());
-    });
-    await new Promise<void>((resolve) => v1.listen(0, '127.0.0.1', resolve));
-    v1Url = `http://127.0.0.1:${(v1.address() as AddressInfo).port}`;
+    }));
   });
 
   afterAll(async () => {
