@@ -22,7 +22,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../../errors';
-import { addUpstreamCallsTo } from '../../util';
+import { addUpstreamCallsTo, yieldToEventLoop } from '../../util';
 import type { PrmFamily, PrmInput, ReadScoresContext } from '../../prm';
 import type { ScoreResult, Verifier } from '../../tts';
 import { isContextLengthError } from '../context-budget';
@@ -78,6 +78,13 @@ export interface PrmVerifierOptions {
    */
   joinTokenize?: boolean;
 }
+
+/**
+ * A `score` of more paths than this gives the event loop a turn before rendering them and before
+ * sending them: for 64 paths the three steps together held it for a large part of a millisecond
+ * (docs/performance.md#what-a-loaded-phase-costs-the-event-loop).
+ */
+export const PATHS_PER_TURN = 16;
 
 /** The cached scores of one scored path: one per step, each the score of that step's prefix. */
 export interface PrefixScore {
@@ -182,8 +189,13 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         calls: 0,
       };
 
+    // Many paths: hashing them, rendering them and serialising the call are three stretches of
+    // the event loop, with other clients' waiting I/O let in between.
+    const isMany = pending.length > PATHS_PER_TURN;
+    if (isMany) await yieldToEventLoop();
     const inputs: PrmInput[] = [];
     for (const i of pending) inputs.push(family.render(question, paths[i] ?? []));
+    if (isMany) await yieldToEventLoop();
     // Ids from the scoring call itself: only for texts without swaps (a swap must be applied to
     // ids before sending), and only while the server is not known to omit them.
     const idsAfter = needsIds && queries.returnsPromptIds() !== false;

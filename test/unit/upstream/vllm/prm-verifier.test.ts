@@ -7,6 +7,8 @@ import {
   createUpstreamClient,
   type UpstreamClient,
 } from '../../../../src/upstream';
+import { PATHS_PER_TURN } from '../../../../src/upstream/vllm/prm-verifier';
+import { createFakeUpstreamClient } from '../fake-upstream-client';
 
 const MODEL = 'sim-qwen2.5-math-prm-7b';
 const QUESTION = 'What is 17 * 23 - 5?';
@@ -136,5 +138,37 @@ describe('createPrmVerifier over the simulated PRM', () => {
     expect(one.scores).toEqual((await plain.score(QUESTION, [PATH_A])).scores);
     expect(two.scores).toEqual((await plain.score('What is 2 + 2?', [PATH_B, PATH_A])).scores);
     expect(one.promptTokens + two.promptTokens).toBeGreaterThan(0);
+  });
+});
+
+describe('createPrmVerifier gives the event loop turns on a large batch', () => {
+  /** What ran first after `score` was called: an I/O-like callback queued before it, or the call. */
+  async function firstAfterScore(paths: number): Promise<string[]> {
+    const order: string[] = [];
+    const client = createFakeUpstreamClient('http://prm.test', 'prm');
+    client.handler = () => {
+      order.push('pooling call');
+      throw new Error('no answer: only the order is checked');
+    };
+    const verifier = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family: getPrmFamily('qwen2.5-math-prm'),
+      maxInputTokens: 4096,
+      cache: createPrmCache(100),
+    });
+    setImmediate(() => order.push('another client'));
+    const many = Array.from({ length: paths }, (_, i) => [`Step ${i}.`, `\\boxed{${i}}`]);
+    await expect(verifier.score(QUESTION, many)).rejects.toThrow(/only the order/);
+    return order;
+  }
+
+  it(`lets waiting I/O in before sending more than ${PATHS_PER_TURN} paths`, async () => {
+    expect(await firstAfterScore(PATHS_PER_TURN + 1)).toEqual(['another client', 'pooling call']);
+  });
+
+  it(`sends ${PATHS_PER_TURN} paths or fewer in the same turn`, async () => {
+    const order = await firstAfterScore(PATHS_PER_TURN);
+    expect(order[0]).toBe('pooling call');
   });
 });
