@@ -325,6 +325,7 @@ async function main(): Promise<void> {
         warmupRounds: q(3, 1),
         questions: hard,
         probeCpus: PIN.rest,
+        proxyCpus: PIN.underTest,
       });
     } finally {
       await rigD.stop();

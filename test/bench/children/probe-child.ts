@@ -8,11 +8,13 @@
  * which in production a client is. It watches its own event loop too (`loop` in every answer),
  * so a delay of its own would still show.
  *
- * Env: BENCH_PROBE_URL (the proxy), BENCH_PROBE_COUNT (requests per call), BENCH_PROBE_MODEL.
- * Calls: `models` (GET /v1/models, answered by the proxy itself) and `chat` (a plain chat
- * completion, passthrough; each call asks questions no earlier call asked), each answering
- * `ProbeRun`.
+ * Env: BENCH_PROBE_URL (the proxy), BENCH_PROBE_COUNT (requests per call), BENCH_PROBE_MODEL,
+ * BENCH_PROBE_CONTROL_URL (optional: the control server, children/control-child.ts).
+ * Calls: `models` (GET /v1/models, answered by the proxy itself), `chat` (a plain chat
+ * completion, passthrough; each call asks questions no earlier call asked) and `control` (the
+ * same GET as `models`, to the control server), each answering `ProbeRun`.
  */
+import type { Pool } from 'undici';
 import { serveChild } from '../lib/child-protocol';
 import { startLoopStallMonitor, type LoopStallReport } from '../lib/loop-stalls';
 import { createLoadPool, runLoad } from '../lib/run-load';
@@ -32,6 +34,8 @@ function main(): void {
   if (!url || !model || !Number.isInteger(count) || count <= 0)
     throw new Error('BENCH_PROBE_URL, BENCH_PROBE_MODEL and BENCH_PROBE_COUNT must be set');
   const pool = createLoadPool(url, 1);
+  const controlUrl = process.env.BENCH_PROBE_CONTROL_URL;
+  const controlPool = controlUrl ? createLoadPool(controlUrl, 1) : null;
   let asked = 0;
 
   async function watched(
@@ -42,12 +46,12 @@ function main(): void {
     return { latencies, errors, loop: monitor.stop() };
   }
 
-  async function models(): Promise<{ latencies: number[]; errors: number }> {
+  async function models(to: Pool = pool): Promise<{ latencies: number[]; errors: number }> {
     const latencies: number[] = [];
     let errors = 0;
     for (let i = 0; i < count; i++) {
       const started = performance.now();
-      const response = await pool.request({ path: '/v1/models', method: 'GET' });
+      const response = await to.request({ path: '/v1/models', method: 'GET' });
       await response.body.text();
       if (response.statusCode === 200) latencies.push(performance.now() - started);
       else errors += 1;
@@ -72,7 +76,21 @@ function main(): void {
     return { latencies: result.latenciesMs, errors: result.errors };
   }
 
-  serveChild({}, { models: () => watched(models), chat: () => watched(chat) }, () => pool.close());
+  serveChild(
+    {},
+    {
+      models: () => watched(() => models()),
+      chat: () => watched(chat),
+      control: () => {
+        if (controlPool === null) throw new Error('BENCH_PROBE_CONTROL_URL is not set');
+        return watched(() => models(controlPool));
+      },
+    },
+    async () => {
+      await pool.close();
+      await controlPool?.close();
+    },
+  );
 }
 
 main();

@@ -32,6 +32,10 @@
  * and this process's (the heavy load's generator).
  * Beside them, the CPU the proxy's other threads used in the window (V8's compiler and GC helpers,
  * the grouping worker): on a pinned rig they run on the event loop's CPU.
+ * On a pinned rig a control server (children/control-child.ts, a bare `node:http` server with the
+ * same answer) runs on the proxy's CPU and is timed in the same phases: what sharing that CPU with
+ * the heavy requests costs a server with no heavy work of its own
+ * (docs/performance.md#the-control-server).
  *
  * Idle phases are only a fair denominator when nothing from a loaded phase spills into them: the
  * section first runs unmeasured warm-up rounds (V8 compiles the heavy path's functions for
@@ -66,6 +70,8 @@ export interface EventLoopOptions {
   questions: readonly string[];
   /** CPUs of the light client's process (the load side's; null unpinned). */
   probeCpus: string | null;
+  /** CPUs of the proxy: the control server runs there (null unpinned: no control). */
+  proxyCpus: string | null;
 }
 
 /**
@@ -234,6 +240,7 @@ export async function runEventLoop(
   noise: NoiseLedger,
   options: EventLoopOptions,
 ): Promise<Record<string, unknown>> {
+  const control = options.proxyCpus === null ? null : await startControl(rig, options.proxyCpus);
   const probe = await spawnChild({
     name: 'probe',
     script: 'probe-child.js',
@@ -241,6 +248,7 @@ export async function runEventLoop(
       BENCH_PROBE_URL: rig.proxyUrl,
       BENCH_PROBE_MODEL: PROXY_MODEL,
       BENCH_PROBE_COUNT: String(options.plainRequests),
+      ...(control === null ? {} : { BENCH_PROBE_CONTROL_URL: control.urls.url as string }),
     },
     ...(options.probeCpus === null ? {} : { cpus: options.probeCpus }),
   });
@@ -283,7 +291,14 @@ export async function runEventLoop(
       await loop;
     };
   };
-  const done = noise.section('event_loop', [rig.proxy.pid, rig.policySim.pid, rig.prmSim.pid]);
+  // The light client and the control server are the bench's own: their CPU is not foreign.
+  const done = noise.section('event_loop', [
+    rig.proxy.pid,
+    rig.policySim.pid,
+    rig.prmSim.pid,
+    probe.pid,
+    ...(control === null ? [] : [control.pid]),
+  ]);
   try {
     // Pinned only: unpinned, the load side would also give way to the proxy, and change its
     // picture. The simulators stop with their rig.
@@ -294,12 +309,14 @@ export async function runEventLoop(
         .every((isDone) => isDone);
     isSelfIdle =
       options.probeCpus !== null && canRestoreSelf && setSchedulingPolicy(process.pid, 'idle');
-    const measureLoops = async (): Promise<{ models: LoopRun; chat: LoopRun }> => {
+    const hasControl = control !== null;
+    const measureLoops = async (): Promise<PhaseLoops> => {
       const models = await watched(rig, probe, 'models');
+      const control = hasControl ? (await probe.call<ProbeRun>('control')).latencies : [];
       const chat = await watched(rig, probe, 'chat');
-      return { models, chat };
+      return { models, control, chat };
     };
-    const phase = async (arm: 'idle' | 'loaded'): Promise<{ models: LoopRun; chat: LoopRun }> => {
+    const phase = async (arm: 'idle' | 'loaded'): Promise<PhaseLoops> => {
       if (arm === 'idle') return measureLoops();
       const stopHeavy = startHeavy();
       // Let the heavy requests get going before the measured loops start.
@@ -361,6 +378,10 @@ export async function runEventLoop(
       settle_rule:
         'before every phase (idle and loaded alike) the bench waits until the proxy used at most one 10 ms CPU tick in 200 ms (3 s at most), so no phase pays for the previous one; no forced GC (a forced full GC drops optimised code, and the next phase recompiles it)',
       proxy_only_get_models: loopReport('models'),
+      control_server_on_proxy_cpu:
+        control === null
+          ? null
+          : controlReport(runs, pick('idle', 'models'), pick('loaded', 'models')),
       plain_chat_passthrough: loopReport('chat'),
       heavy: `best_of_n N=64 over hard questions, ${options.heavyConcurrency} concurrent, policy simulator with answerForms all-distinct (a different symbolic answer per sample)`,
       heavy_requests: heavyLatencies.length,
@@ -372,6 +393,7 @@ export async function runEventLoop(
   } finally {
     done();
     await probe.stop();
+    await control?.stop();
     await heavyPool.close();
     // This process goes on to other sections: they must not run its load generator idle.
     if (isSelfIdle && !setSchedulingPolicy(process.pid, 'other'))
@@ -397,6 +419,57 @@ function threadLabels(pid: number): Record<string, string> {
     // Not Linux, or the proxy is gone: no labels.
   }
   return labels;
+}
+
+/** The light loops of one phase; `control` holds the control server's latencies (or none). */
+interface PhaseLoops {
+  models: LoopRun;
+  control: number[];
+  chat: LoopRun;
+}
+
+/**
+ * Starts the control server on the proxy's CPUs (children/control-child.ts), answering with the
+ * bytes the proxy answers `GET /v1/models` with, so both loops move the same bytes.
+ */
+async function startControl(rig: Rig, cpus: string): Promise<BenchChild> {
+  const response = await fetch(`${rig.proxyUrl}/v1/models`);
+  if (!response.ok) throw new Error(`event_loop: GET /v1/models answered ${response.status}`);
+  return spawnChild({
+    name: 'control',
+    script: 'control-child.js',
+    env: { BENCH_CONTROL_BODY: await response.text() },
+    cpus,
+  });
+}
+
+/**
+ * The control server's loop beside the proxy's GET loop, from the same phases: its own loaded /
+ * idle ratio (what sharing the proxy's CPU with the heavy requests costs any server), and the
+ * proxy's p99 over the control's in each arm (what the proxy's own event loop adds).
+ */
+function controlReport(
+  runs: Record<'idle' | 'loaded', readonly PhaseLoops[]>,
+  proxyIdle: readonly number[],
+  proxyLoaded: readonly number[],
+): Record<string, unknown> {
+  const p99s = (arm: 'idle' | 'loaded'): number[] =>
+    runs[arm].map((run) => round(percentile(sortedCopy(run.control), 99)));
+  return {
+    what: "a bare node:http server answering the same bytes, pinned on the proxy's CPU, timed by the same light client in the same phases (children/control-child.ts); diagnostic, not a verdict",
+    idle_p99_ms_by_round: p99s('idle'),
+    loaded_p99_ms_by_round: p99s('loaded'),
+    p99_ratio_loaded_vs_idle: pairedRatios(p99s('loaded'), p99s('idle')),
+    pooled: pooledPercentileRatio(
+      runs.loaded.map((run) => run.control),
+      runs.idle.map((run) => run.control),
+      99,
+    ),
+    proxy_p99_over_control_p99: {
+      idle: pairedRatios(proxyIdle, p99s('idle')),
+      loaded: pairedRatios(proxyLoaded, p99s('loaded')),
+    },
+  };
 }
 
 /** Raise the probe's priority (its main thread, which does all its work); the nice it runs at. */
