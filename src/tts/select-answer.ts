@@ -198,10 +198,11 @@ export const ANSWERS_PER_SLICE = 16;
 
 /**
  * Groups the candidates' answers in the request's session (off-thread when it is) before a vote,
- * and returns them for `selectAnswer`'s `answers` option. With `pace`, answers are read in slices
- * of `ANSWERS_PER_SLICE` with `await pace()` between: the server passes a turn of its event
- * loop, so reading 64 long samples does not hold other clients up for one long stretch (this
- * folder stays free of timers: the pace is injected).
+ * and returns them for `selectAnswer`'s `answers` option. With `pace` and more than
+ * `ANSWERS_PER_SLICE` candidates, answers are read in slices of that size with `await pace()`
+ * before each: the server passes a turn of its event loop, so reading 64 long samples neither
+ * holds other clients up for one long stretch nor adds to the stretch that produced the
+ * candidates (this folder stays free of timers: the pace is injected).
  */
 export async function placeVotingAnswers(
   candidates: readonly Candidate[],
@@ -214,7 +215,7 @@ export async function placeVotingAnswers(
   else {
     answers = [];
     for (let start = 0; start < candidates.length; start += ANSWERS_PER_SLICE) {
-      if (start > 0) await pace();
+      await pace();
       for (const answer of read(candidates.slice(start, start + ANSWERS_PER_SLICE)))
         answers.push(answer);
     }

@@ -80,8 +80,10 @@ export interface PrmVerifierOptions {
 }
 
 /**
- * A `score` of more paths than this gives the event loop a turn before rendering them and before
- * sending them: for 64 paths the three steps together held it for a large part of a millisecond
+ * A `score` of more paths than this gives the event loop a turn before hashing them, before
+ * rendering them, before serialising the call, and after reading its scores, so that other
+ * clients' waiting I/O goes in between: for 64 paths, with the caller's work before and after,
+ * these steps held it for a large part of a millisecond at a time
  * (docs/performance.md#what-a-loaded-phase-costs-the-event-loop).
  */
 export const PATHS_PER_TURN = 16;
@@ -154,6 +156,8 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     signal: AbortSignal | undefined,
     count: CallCount,
   ): Promise<ScoreResult> {
+    // Many paths (see PATHS_PER_TURN): a turn before each long step.
+    if (paths.length > PATHS_PER_TURN) await yieldToEventLoop();
     const scores: (number[] | null)[] = [];
     const keys: (string | null)[] = [];
     // One hash per path (scope key + length-prefixed steps, see path-keys.ts).
@@ -189,8 +193,6 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         calls: 0,
       };
 
-    // Many paths: hashing them, rendering them and serialising the call are three stretches of
-    // the event loop, with other clients' waiting I/O let in between.
     const isMany = pending.length > PATHS_PER_TURN;
     if (isMany) await yieldToEventLoop();
     const inputs: PrmInput[] = [];
@@ -275,6 +277,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
         });
       }
     }
+    if (isMany) await yieldToEventLoop();
     return {
       scores: scores as number[][],
       promptTokens,

@@ -252,7 +252,7 @@ describe('placeVotingAnswers with a pace', () => {
     candidate(String(i % 5), [0.5]),
   );
 
-  it('reads the answers in slices with a pause between, and returns them as without one', async () => {
+  it('reads the answers in slices with a pause before each, and returns them as without one', async () => {
     const slices: number[] = [];
     const events: string[] = [];
     const read = (candidates: readonly Candidate[]): (string | null)[] => {
@@ -267,7 +267,7 @@ describe('placeVotingAnswers with a pace', () => {
     const paced = await placeVotingAnswers(many, undefined, read, pace);
     expect(paced).toEqual(await placeVotingAnswers(many, undefined));
     expect(slices).toEqual([ANSWERS_PER_SLICE, ANSWERS_PER_SLICE, 3]);
-    expect(events).toEqual(['read', 'pace', 'read', 'pace', 'read']);
+    expect(events).toEqual(['pace', 'read', 'pace', 'read', 'pace', 'read']);
   });
 
   it('places every answer, in order, in the session after the last slice', async () => {

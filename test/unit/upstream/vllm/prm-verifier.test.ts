@@ -171,4 +171,48 @@ describe('createPrmVerifier gives the event loop turns on a large batch', () => 
     const order = await firstAfterScore(PATHS_PER_TURN);
     expect(order[0]).toBe('pooling call');
   });
+
+  /** Turns of the event loop that pass while `score` runs over `paths` two-step paths. */
+  async function turnsDuringScore(paths: number): Promise<{ turns: number; scores: number[][] }> {
+    const client = createFakeUpstreamClient('http://prm.test', 'prm');
+    // vLLM's /pooling answer for STEP pooling: one [p(wrong), p(right)] per step of each input.
+    client.handler = (call) => ({
+      object: 'list',
+      data: (call.body as { input: string[] }).input.map((_, index) => ({
+        index,
+        object: 'pooling',
+        data: [
+          [0.2, 0.8],
+          [0.4, 0.6],
+        ],
+      })),
+      usage: { prompt_tokens: 10 * paths, total_tokens: 10 * paths },
+    });
+    const verifier = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family: getPrmFamily('qwen2.5-math-prm'),
+      maxInputTokens: 4096,
+      cache: createPrmCache(100),
+    });
+    let turns = 0;
+    let isScoring = true;
+    const tick = (): void => {
+      if (!isScoring) return;
+      turns += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const many = Array.from({ length: paths }, (_, i) => [`Step ${i}.`, `\\boxed{${i}}`]);
+    const { scores } = await verifier.score(QUESTION, many);
+    isScoring = false;
+    return { turns, scores };
+  }
+
+  it('takes a turn before hashing, rendering and sending many paths, and after reading their scores', async () => {
+    const many = await turnsDuringScore(PATHS_PER_TURN + 1);
+    expect(many.turns).toBeGreaterThanOrEqual(4);
+    expect(many.scores).toEqual(Array.from({ length: PATHS_PER_TURN + 1 }, () => [0.8, 0.6]));
+    expect((await turnsDuringScore(PATHS_PER_TURN)).turns).toBe(0);
+  });
 });
