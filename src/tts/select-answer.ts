@@ -193,7 +193,7 @@ function votingAnswer(candidate: Candidate): string | null {
   });
 }
 
-/** Candidates whose answers are read between two `pace` calls (a slice of long samples costs a small part of a millisecond). */
+/** Candidates whose answers are read after one `pace` call (a slice of long samples costs a small part of a millisecond). */
 export const ANSWERS_PER_SLICE = 16;
 
 /**

@@ -22,7 +22,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { InvalidUpstreamResponseError } from '../../errors';
-import { addUpstreamCallsTo, yieldToEventLoop } from '../../util';
+import { addUpstreamCallsTo, throwIfAborted, yieldToEventLoop } from '../../util';
 import type { PrmFamily, PrmInput, ReadScoresContext } from '../../prm';
 import type { ScoreResult, Verifier } from '../../tts';
 import { isContextLengthError } from '../context-budget';
@@ -80,13 +80,22 @@ export interface PrmVerifierOptions {
 }
 
 /**
- * A `score` of more paths than this gives the event loop a turn before hashing them, before
- * rendering them, before serialising the call, and after reading its scores, so that other
- * clients' waiting I/O goes in between: for 64 paths, with the caller's work before and after,
- * these steps held it for a large part of a millisecond at a time
+ * A `score` of more paths than this gives the event loop a turn before hashing them (when it
+ * caches), before rendering them, before serialising the call, and after reading its scores, so
+ * that other clients' waiting I/O goes in between: `node dist-bench/test/bench/heavy-steps.js`
+ * prints what each step costs for 64 paths
  * (docs/performance.md#what-a-loaded-phase-costs-the-event-loop).
  */
 export const PATHS_PER_TURN = 16;
+
+/**
+ * A turn of the event loop before the scoring call; a request aborted meanwhile (its deadline, or
+ * its client gone) stops here, before it renders, sends or counts a call it will not make.
+ */
+async function turnBeforeSending(signal: AbortSignal | undefined): Promise<void> {
+  await yieldToEventLoop();
+  throwIfAborted(signal);
+}
 
 /** The cached scores of one scored path: one per step, each the score of that step's prefix. */
 export interface PrefixScore {
@@ -157,7 +166,7 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     count: CallCount,
   ): Promise<ScoreResult> {
     // Many paths (see PATHS_PER_TURN): a turn before each long step.
-    if (paths.length > PATHS_PER_TURN) await yieldToEventLoop();
+    if (canCache && paths.length > PATHS_PER_TURN) await turnBeforeSending(signal);
     const scores: (number[] | null)[] = [];
     const keys: (string | null)[] = [];
     // One hash per path (scope key + length-prefixed steps, see path-keys.ts).
@@ -194,10 +203,10 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       };
 
     const isMany = pending.length > PATHS_PER_TURN;
-    if (isMany) await yieldToEventLoop();
+    if (isMany) await turnBeforeSending(signal);
     const inputs: PrmInput[] = [];
     for (const i of pending) inputs.push(family.render(question, paths[i] ?? []));
-    if (isMany) await yieldToEventLoop();
+    if (isMany) await turnBeforeSending(signal);
     // Ids from the scoring call itself: only for texts without swaps (a swap must be applied to
     // ids before sending), and only while the server is not known to omit them.
     const idsAfter = needsIds && queries.returnsPromptIds() !== false;

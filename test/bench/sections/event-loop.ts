@@ -241,17 +241,23 @@ export async function runEventLoop(
   options: EventLoopOptions,
 ): Promise<Record<string, unknown>> {
   const control = options.proxyCpus === null ? null : await startControl(rig, options.proxyCpus);
-  const probe = await spawnChild({
-    name: 'probe',
-    script: 'probe-child.js',
-    env: {
-      BENCH_PROBE_URL: rig.proxyUrl,
-      BENCH_PROBE_MODEL: PROXY_MODEL,
-      BENCH_PROBE_COUNT: String(options.plainRequests),
-      ...(control === null ? {} : { BENCH_PROBE_CONTROL_URL: control.urls.url as string }),
-    },
-    ...(options.probeCpus === null ? {} : { cpus: options.probeCpus }),
-  });
+  let probe: BenchChild;
+  try {
+    probe = await spawnChild({
+      name: 'probe',
+      script: 'probe-child.js',
+      env: {
+        BENCH_PROBE_URL: rig.proxyUrl,
+        BENCH_PROBE_MODEL: PROXY_MODEL,
+        BENCH_PROBE_COUNT: String(options.plainRequests),
+        ...(control === null ? {} : { BENCH_PROBE_CONTROL_URL: urlOf(control) }),
+      },
+      ...(options.probeCpus === null ? {} : { cpus: options.probeCpus }),
+    });
+  } catch (error) {
+    await control?.stop();
+    throw error;
+  }
   const probeNice = raisePriority(probe.pid);
   // This process runs later sections too, and leaving SCHED_IDLE needs CAP_SYS_NICE (or a high
   // RLIMIT_NICE): it gives way only where it can come back, which the probe's raised nice shows.
@@ -312,7 +318,7 @@ export async function runEventLoop(
     const hasControl = control !== null;
     const measureLoops = async (): Promise<PhaseLoops> => {
       const models = await watched(rig, probe, 'models');
-      const control = hasControl ? (await probe.call<ProbeRun>('control')).latencies : [];
+      const control = hasControl ? await probe.call<ProbeRun>('control') : null;
       const chat = await watched(rig, probe, 'chat');
       return { models, control, chat };
     };
@@ -421,11 +427,17 @@ function threadLabels(pid: number): Record<string, string> {
   return labels;
 }
 
-/** The light loops of one phase; `control` holds the control server's latencies (or none). */
+/** The light loops of one phase; `control` is the control server's loop (null: no control). */
 interface PhaseLoops {
   models: LoopRun;
-  control: number[];
+  control: ProbeRun | null;
   chat: LoopRun;
+}
+
+function urlOf(child: BenchChild): string {
+  const url = child.urls.url;
+  if (url === undefined) throw new Error(`event_loop: the ${child.name} child sent no url`);
+  return url;
 }
 
 /**
@@ -453,18 +465,30 @@ function controlReport(
   proxyIdle: readonly number[],
   proxyLoaded: readonly number[],
 ): Record<string, unknown> {
+  const loops = (arm: 'idle' | 'loaded'): ProbeRun[] =>
+    runs[arm].map((run) => {
+      if (run.control === null) throw new Error('event_loop: a phase ran without its control loop');
+      return run.control;
+    });
   const p99s = (arm: 'idle' | 'loaded'): number[] =>
-    runs[arm].map((run) => round(percentile(sortedCopy(run.control), 99)));
+    loops(arm).map((run) => round(percentile(sortedCopy(run.latencies), 99)));
+  const byArm = <T>(read: (run: ProbeRun) => T): Record<'idle' | 'loaded', T[]> => ({
+    idle: loops('idle').map(read),
+    loaded: loops('loaded').map(read),
+  });
   return {
     what: "a bare node:http server answering the same bytes, pinned on the proxy's CPU, timed by the same light client in the same phases (children/control-child.ts); diagnostic, not a verdict",
     idle_p99_ms_by_round: p99s('idle'),
     loaded_p99_ms_by_round: p99s('loaded'),
     p99_ratio_loaded_vs_idle: pairedRatios(p99s('loaded'), p99s('idle')),
     pooled: pooledPercentileRatio(
-      runs.loaded.map((run) => run.control),
-      runs.idle.map((run) => run.control),
+      loops('loaded').map((run) => run.latencies),
+      loops('idle').map((run) => run.latencies),
       99,
     ),
+    // Failed requests are not timed; the light client's own delays would count in the p99.
+    errors_by_round: byArm((run) => run.errors),
+    probe_loop_delay_p99_ms_by_round: byArm((run) => run.loop.delayP99Ms),
     proxy_p99_over_control_p99: {
       idle: pairedRatios(proxyIdle, p99s('idle')),
       loaded: pairedRatios(proxyLoaded, p99s('loaded')),

@@ -1,4 +1,5 @@
-import { getPrmFamily } from '../../../../src/prm';
+import { getPrmFamily, type PrmFamily } from '../../../../src/prm';
+import { takeUpstreamCallsFrom } from '../../../../src/util';
 import { startSimulator, type RunningSimulator } from '../../../../src/sim';
 import {
   createPrmBatcher,
@@ -172,22 +173,105 @@ describe('createPrmVerifier gives the event loop turns on a large batch', () => 
     expect(order[0]).toBe('pooling call');
   });
 
-  /** Turns of the event loop that pass while `score` runs over `paths` two-step paths. */
-  async function turnsDuringScore(paths: number): Promise<{ turns: number; scores: number[][] }> {
+  /**
+   * What happens, in order, while `score` runs over `paths` two-step paths: `turn` (a turn of the
+   * event loop), `hash` (a cache lookup, right after a path's key is hashed), `render`, `send`
+   * (the /pooling call), `done` (score resolved); repeats of one step are written once.
+   */
+  async function eventsDuringScore(
+    paths: number,
+    options: { cache: boolean; scoredBefore?: number } = { cache: true },
+  ): Promise<{ events: string[]; scores: number[][] }> {
+    const events: string[] = [];
+    const note = (event: string): void => {
+      if (event === 'turn' || events[events.length - 1] !== event) events.push(event);
+    };
     const client = createFakeUpstreamClient('http://prm.test', 'prm');
     // vLLM's /pooling answer for STEP pooling: one [p(wrong), p(right)] per step of each input.
-    client.handler = (call) => ({
-      object: 'list',
-      data: (call.body as { input: string[] }).input.map((_, index) => ({
-        index,
-        object: 'pooling',
-        data: [
-          [0.2, 0.8],
-          [0.4, 0.6],
-        ],
-      })),
-      usage: { prompt_tokens: 10 * paths, total_tokens: 10 * paths },
+    client.handler = (call) => {
+      note('send');
+      return {
+        object: 'list',
+        data: (call.body as { input: string[] }).input.map((_, index) => ({
+          index,
+          object: 'pooling',
+          data: [
+            [0.2, 0.8],
+            [0.4, 0.6],
+          ],
+        })),
+        usage: { prompt_tokens: 10 * paths, total_tokens: 10 * paths },
+      };
+    };
+    const qwen = getPrmFamily('qwen2.5-math-prm');
+    const family: PrmFamily = {
+      ...qwen,
+      render: (question, steps) => {
+        note('render');
+        return qwen.render(question, steps);
+      },
+    };
+    const cache = options.cache ? createPrmCache(100) : null;
+    const verifier = createPrmVerifier({
+      client,
+      servedName: MODEL,
+      family,
+      maxInputTokens: 4096,
+      cache,
     });
+    const many = Array.from({ length: paths }, (_, i) => [`Step ${i}.`, `\\boxed{${i}}`]);
+    if (options.scoredBefore) await verifier.score(QUESTION, many.slice(0, options.scoredBefore));
+    events.length = 0;
+    if (cache !== null) {
+      const lookUp = cache.get.bind(cache);
+      jest.spyOn(cache, 'get').mockImplementation((key: string) => {
+        note('hash');
+        return lookUp(key);
+      });
+    }
+    let isScoring = true;
+    const tick = (): void => {
+      if (!isScoring) return;
+      note('turn');
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const { scores } = await verifier.score(QUESTION, many);
+    isScoring = false;
+    note('done');
+    return { events, scores };
+  }
+
+  it('takes a turn before hashing, rendering and sending many paths, and after reading their scores', async () => {
+    const many = await eventsDuringScore(PATHS_PER_TURN + 1);
+    expect(many.events).toEqual(['turn', 'hash', 'turn', 'render', 'turn', 'send', 'turn', 'done']);
+    expect(many.scores).toEqual(Array.from({ length: PATHS_PER_TURN + 1 }, () => [0.8, 0.6]));
+    expect((await eventsDuringScore(PATHS_PER_TURN)).events).toEqual([
+      'hash',
+      'render',
+      'send',
+      'done',
+    ]);
+  });
+
+  it('counts what it will send: no turn to hash without a cache, none to render few uncached paths', async () => {
+    expect((await eventsDuringScore(PATHS_PER_TURN + 1, { cache: false })).events).toEqual([
+      'turn',
+      'render',
+      'turn',
+      'send',
+      'turn',
+      'done',
+    ]);
+    const mostlyCached = await eventsDuringScore(PATHS_PER_TURN + 1, {
+      cache: true,
+      scoredBefore: 2,
+    });
+    expect(mostlyCached.events).toEqual(['turn', 'hash', 'render', 'send', 'done']);
+  });
+
+  it('stops at a turn when the request was aborted meanwhile: nothing sent, no call counted', async () => {
+    const client = createFakeUpstreamClient('http://prm.test', 'prm');
     const verifier = createPrmVerifier({
       client,
       servedName: MODEL,
@@ -195,24 +279,13 @@ describe('createPrmVerifier gives the event loop turns on a large batch', () => 
       maxInputTokens: 4096,
       cache: createPrmCache(100),
     });
-    let turns = 0;
-    let isScoring = true;
-    const tick = (): void => {
-      if (!isScoring) return;
-      turns += 1;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
-    const many = Array.from({ length: paths }, (_, i) => [`Step ${i}.`, `\\boxed{${i}}`]);
-    const { scores } = await verifier.score(QUESTION, many);
-    isScoring = false;
-    return { turns, scores };
-  }
-
-  it('takes a turn before hashing, rendering and sending many paths, and after reading their scores', async () => {
-    const many = await turnsDuringScore(PATHS_PER_TURN + 1);
-    expect(many.turns).toBeGreaterThanOrEqual(4);
-    expect(many.scores).toEqual(Array.from({ length: PATHS_PER_TURN + 1 }, () => [0.8, 0.6]));
-    expect((await turnsDuringScore(PATHS_PER_TURN)).turns).toBe(0);
+    const controller = new AbortController();
+    const many = Array.from({ length: PATHS_PER_TURN + 1 }, (_, i) => [`Step ${i}.`]);
+    const scoring = verifier.score(QUESTION, many, controller.signal);
+    controller.abort();
+    const error = await scoring.catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'AbortError' });
+    expect(takeUpstreamCallsFrom(error, {}) ?? 0).toBe(0);
+    expect(client.calls).toEqual([]);
   });
 });
