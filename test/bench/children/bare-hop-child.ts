@@ -10,9 +10,7 @@
  */
 import http from 'node:http';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serveChild } from '../lib/child-protocol';
+import { serveHttpChild } from '../lib/serve-http-child';
 
 async function main(): Promise<void> {
   const target = process.env.BENCH_TARGET;
@@ -34,20 +32,7 @@ async function main(): Promise<void> {
   const listener = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     void forward(request, response, () => notFound(response));
   };
-  const server: Server = await new Promise((resolve) => {
-    const s = http.createServer(listener).listen(0, '127.0.0.1', () => resolve(s));
-  });
-  server.keepAliveTimeout = 65_000;
-  const port = (server.address() as AddressInfo).port;
-  serveChild(
-    { url: `http://127.0.0.1:${port}` },
-    {},
-    () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
+  await serveHttpChild(listener);
 }
 
 void main();

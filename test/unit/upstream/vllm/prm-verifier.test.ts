@@ -143,35 +143,17 @@ describe('createPrmVerifier over the simulated PRM', () => {
 });
 
 describe('createPrmVerifier gives the event loop turns on a large batch', () => {
-  /** What ran first after `score` was called: an I/O-like callback queued before it, or the call. */
-  async function firstAfterScore(paths: number): Promise<string[]> {
-    const order: string[] = [];
-    const client = createFakeUpstreamClient('http://prm.test', 'prm');
-    client.handler = () => {
-      order.push('pooling call');
-      throw new Error('no answer: only the order is checked');
-    };
-    const verifier = createPrmVerifier({
-      client,
-      servedName: MODEL,
-      family: getPrmFamily('qwen2.5-math-prm'),
-      maxInputTokens: 4096,
-      cache: createPrmCache(100),
-    });
-    setImmediate(() => order.push('another client'));
-    const many = Array.from({ length: paths }, (_, i) => [`Step ${i}.`, `\\boxed{${i}}`]);
-    await expect(verifier.score(QUESTION, many)).rejects.toThrow(/only the order/);
-    return order;
+  /** A Qwen2.5-Math-PRM verifier over `client` (its family and cache replaceable). */
+  function qwenVerifier(
+    client: UpstreamClient,
+    cache: ReturnType<typeof createPrmCache> = createPrmCache(100),
+    family: PrmFamily = getPrmFamily('qwen2.5-math-prm'),
+  ): ReturnType<typeof createPrmVerifier> {
+    return createPrmVerifier({ client, servedName: MODEL, family, maxInputTokens: 4096, cache });
   }
 
-  it(`lets waiting I/O in before sending more than ${PATHS_PER_TURN} paths`, async () => {
-    expect(await firstAfterScore(PATHS_PER_TURN + 1)).toEqual(['another client', 'pooling call']);
-  });
-
-  it(`sends ${PATHS_PER_TURN} paths or fewer in the same turn`, async () => {
-    const order = await firstAfterScore(PATHS_PER_TURN);
-    expect(order[0]).toBe('pooling call');
-  });
+  const twoStepPaths = (count: number): string[][] =>
+    Array.from({ length: count }, (_, i) => [`Step ${i}.`, `\\boxed{${i}}`]);
 
   /**
    * What happens, in order, while `score` runs over `paths` two-step paths: `turn` (a turn of the
@@ -212,14 +194,8 @@ describe('createPrmVerifier gives the event loop turns on a large batch', () => 
       },
     };
     const cache = options.cache ? createPrmCache(100) : null;
-    const verifier = createPrmVerifier({
-      client,
-      servedName: MODEL,
-      family,
-      maxInputTokens: 4096,
-      cache,
-    });
-    const many = Array.from({ length: paths }, (_, i) => [`Step ${i}.`, `\\boxed{${i}}`]);
+    const verifier = qwenVerifier(client, cache, family);
+    const many = twoStepPaths(paths);
     if (options.scoredBefore) await verifier.score(QUESTION, many.slice(0, options.scoredBefore));
     events.length = 0;
     if (cache !== null) {
@@ -272,16 +248,12 @@ describe('createPrmVerifier gives the event loop turns on a large batch', () => 
 
   it('stops at a turn when the request was aborted meanwhile: nothing sent, no call counted', async () => {
     const client = createFakeUpstreamClient('http://prm.test', 'prm');
-    const verifier = createPrmVerifier({
-      client,
-      servedName: MODEL,
-      family: getPrmFamily('qwen2.5-math-prm'),
-      maxInputTokens: 4096,
-      cache: createPrmCache(100),
-    });
     const controller = new AbortController();
-    const many = Array.from({ length: PATHS_PER_TURN + 1 }, (_, i) => [`Step ${i}.`]);
-    const scoring = verifier.score(QUESTION, many, controller.signal);
+    const scoring = qwenVerifier(client).score(
+      QUESTION,
+      twoStepPaths(PATHS_PER_TURN + 1),
+      controller.signal,
+    );
     controller.abort();
     const error = await scoring.catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'AbortError' });
