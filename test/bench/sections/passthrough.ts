@@ -47,8 +47,17 @@ export interface PassthroughOptions {
   initialWarmup: number;
   /** Unmeasured rounds of each key (route, mode, concurrency) before its measured ones. */
   keyWarmupRounds: number;
-  /** Per concurrency: warm-up requests before each slice, measured requests per arm and round. */
+  /**
+   * Per concurrency: warm-up requests before each slice, and the fewest measured requests per arm
+   * and round (more when `minArmSeconds` asks for them).
+   */
   plan: { concurrency: number; warmup: number; count: number }[];
+  /**
+   * Each arm's part of a measured round lasts at least this long, at the throughput the key's
+   * warm-up rounds had (its slowest arm): a round of a quarter second moves with one GC pause or
+   * scheduler hiccup, and how many requests make a second depends on the machine. 0: `count` only.
+   */
+  minArmSeconds: number;
   /** The rig's pinning: each arm also reports how busy the two CPU sets were. */
   pin: PinPlan;
 }
@@ -64,6 +73,26 @@ const ROUTES = [
   { prefix: 'completions_', path: '/v1/completions' },
 ] as const;
 type Route = (typeof ROUTES)[number];
+
+/**
+ * Requests per slice for the measured rounds: enough that the slowest arm's part of a round lasts
+ * `minArmSeconds` at its median throughput over the warm-up rounds, never fewer than planned.
+ */
+function sliceForSeconds(
+  warm: Record<Arm, GcSlice[][]>,
+  planned: number,
+  options: Pick<PassthroughOptions, 'minArmSeconds' | 'slices'>,
+  cpuCounts: { underTest: number; rest: number },
+): number {
+  if (options.minArmSeconds <= 0 || ARMS.some((arm) => warm[arm].length === 0)) return planned;
+  const slowest = Math.min(
+    ...ARMS.map((arm) =>
+      median(warm[arm].map((slices) => addUpSlices(slices, cpuCounts).throughput)),
+    ),
+  );
+  if (!Number.isFinite(slowest) || slowest <= 0) return planned;
+  return Math.max(planned, Math.ceil((options.minArmSeconds * slowest) / options.slices));
+}
 
 /**
  * Which side set an arm's pace on a pinned rig: the one that used more of its own CPUs (its
@@ -179,7 +208,7 @@ export async function runPassthrough(
       const pools = Object.fromEntries(
         ARMS.map((arm) => [arm, createLoadPool(targets[arm].url, step.concurrency)]),
       ) as Record<Arm, ReturnType<typeof createLoadPool>>;
-      const perSlice = Math.ceil(step.count / options.slices);
+      let perSlice = Math.ceil(step.count / options.slices);
       try {
         const slice = async (arm: Arm): Promise<GcSlice> => {
           const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
@@ -203,7 +232,8 @@ export async function runPassthrough(
         // Whole rounds first, not measured, at this key's route, mode and concurrency: after the
         // initial warm-up (concurrency 32) V8 still compiled and deoptimised the proxy's code in
         // each key's first rounds, the concurrency-1 keys most.
-        await runSlicedRounds(ARMS, options.keyWarmupRounds, options.slices, slice);
+        const warm = await runSlicedRounds(ARMS, options.keyWarmupRounds, options.slices, slice);
+        perSlice = sliceForSeconds(warm, perSlice, options, cpuCounts);
         // Marks the key's measured rounds in the proxy's V8 code log when it keeps one
         // (BENCH_PROXY_FLAGS; test/bench/v8-phase-log.ts reads such marks).
         await rig.proxy.call('windowStart');
@@ -255,6 +285,9 @@ export async function runPassthrough(
           mode,
           concurrency: step.concurrency,
           requests_per_round: perSlice * options.slices,
+          // The rounds' length rule: requests_per_round is `count` or more, so that the slowest
+          // arm's part of a round lasted this long at its warm-up throughput.
+          min_arm_seconds: options.minArmSeconds,
           rounds: options.rounds,
           warmup_rounds: options.keyWarmupRounds,
           slices_per_round: options.slices,
