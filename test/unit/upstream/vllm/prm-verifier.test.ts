@@ -169,7 +169,9 @@ describe('createPrmVerifier gives the event loop turns on a large batch', () => 
       if (event === 'turn' || events[events.length - 1] !== event) events.push(event);
     };
     const client = createFakeUpstreamClient('http://prm.test', 'prm');
-    // vLLM's /pooling answer for STEP pooling: one [p(wrong), p(right)] per step of each input.
+    // vLLM's /pooling answer for Qwen2.5-Math-PRM's STEP pooling on <extra_0>: `data[i].data` holds
+    // one [p_negative, p_positive] pair per step (vllm/entrypoints/pooling/*/protocol.py; see
+    // docs/upstream-apis.md#pooling-and-prm-readouts).
     client.handler = (call) => {
       note('send');
       return {
