@@ -30,7 +30,7 @@ export interface FinishedSearch {
   startedMs: number;
   /** The request's answer reader (what the search's own votes read already). */
   readAnswers?: VotingAnswerReader;
-  /** A turn of the event loop between slices of answers read (`SearchDeps.pace`). */
+  /** A turn of the event loop before each slice of answers read (`SearchDeps.pace`). */
   pace?: () => Promise<void>;
 }
 

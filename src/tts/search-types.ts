@@ -127,7 +127,7 @@ export interface SearchDeps {
    */
   readAnswers?: VotingAnswerReader;
   /**
-   * A turn of the caller's event loop, awaited between slices of long synchronous work (reading
+   * A turn of the caller's event loop, awaited before each slice of long synchronous work (reading
    * many samples' answers) so one heavy request does not hold other clients up; none: no pauses.
    */
   pace?: () => Promise<void>;
