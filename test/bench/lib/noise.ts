@@ -2,7 +2,12 @@
  * The noise check: a run on a busy machine must not print verdicts. Two signals, both measured:
  * - foreign CPU: the share of the machine's CPU used by processes that are not the bench's
  *   (`/proc/stat` busy time minus ours), before the run (idle baseline) and over each section;
- * - run-to-run spread: for paired rounds, (max − min) / median of the per-round ratios;
+ * - run-to-run spread: for paired rounds, how closely their per-round ratios pin down the median
+ *   the verdicts read: the width of the median's distribution-free 90% interval over the rounds
+ *   (`medianInterval`), relative to the median. With five rounds that interval is their whole
+ *   range, (max − min) / median; with more rounds it leaves out as many extremes as the
+ *   confidence allows (eleven rounds: the 3rd to the 9th smallest). The range is reported
+ *   beside it, and the minimum over all rounds stays a target of its own;
  * and what a section itself finds that makes the whole run unfit to judge (`flag`).
  * A run is valid only when both stay under their limits and nothing was flagged; otherwise every
  * target is reported with its measured value and `met: null` ("not judged"), never with a verdict.
@@ -15,12 +20,25 @@
  */
 import os from 'node:os';
 import { createForeignCpuMeter, machineBusyMs } from './proc-stats';
-import { median, round } from './summarize';
+import { median, medianInterval, round } from './summarize';
 
 /** At most this share of the machine used by others during a measured section. */
 export const MAX_FOREIGN_CPU_SHARE = 0.15;
-/** At most this relative spread of paired per-round ratios. */
-export const MAX_RATIO_SPREAD = 0.15;
+/** At most this width, relative to the median, of the median's interval over paired rounds. */
+export const MAX_MEDIAN_INTERVAL_WIDTH = 0.15;
+/** The confidence of that interval. */
+export const MEDIAN_INTERVAL_CONFIDENCE = 0.9;
+
+/** One paired comparison's round-to-round spread. */
+export interface RatioSpread {
+  /** (max − min) / median of the per-round ratios. */
+  range: number;
+  /** The median's distribution-free interval (`medianInterval`) and its coverage. */
+  median_interval: [number, number];
+  median_interval_coverage: number;
+  /** Its width relative to the median: what the limit judges. */
+  median_interval_width: number;
+}
 
 export interface NoiseLedger {
   /** Meters one section: call the returned function when it ends. */
@@ -37,12 +55,16 @@ export interface NoiseLedger {
 export interface NoiseReport {
   idle_foreign_cpu_share: number;
   sections: Record<string, { foreign_cpu_share: number; wall_s: number }>;
-  ratio_spreads: Record<string, number>;
+  ratio_spreads: Record<string, RatioSpread>;
   /** What the sections found that makes the run unfit to judge (each is also a reason). */
   flags: string[];
   /** Comparisons this rig could not judge, by name, with why: their targets are not judged. */
   unjudged: Record<string, string>;
-  limits: { max_foreign_cpu_share: number; max_ratio_spread: number };
+  limits: {
+    max_foreign_cpu_share: number;
+    max_median_interval_width: number;
+    median_interval_confidence: number;
+  };
   is_valid: boolean;
   reasons: string[];
 }
@@ -59,7 +81,7 @@ export async function idleForeignShare(ms: number): Promise<number> {
 
 export function createNoiseLedger(idleShare: number): NoiseLedger {
   const sections: NoiseReport['sections'] = {};
-  const spreads: Record<string, number> = {};
+  const spreads: Record<string, RatioSpread> = {};
   const flags: string[] = [];
   const unjudged: Record<string, string> = {};
   return {
@@ -76,7 +98,13 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
     },
     spread(name, ratios) {
       const middle = median(ratios);
-      spreads[name] = round((Math.max(...ratios) - Math.min(...ratios)) / middle);
+      const interval = medianInterval(ratios, MEDIAN_INTERVAL_CONFIDENCE);
+      spreads[name] = {
+        range: round((Math.max(...ratios) - Math.min(...ratios)) / middle),
+        median_interval: [interval.low, interval.high],
+        median_interval_coverage: interval.coverage,
+        median_interval_width: round((interval.high - interval.low) / middle),
+      };
     },
     flag(reason) {
       flags.push(reason);
@@ -93,8 +121,13 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
           reasons.push(`${name}: foreign CPU share ${section.foreign_cpu_share}`);
       // An unjudged comparison's spread does not void the others: it is not judged anyway.
       for (const [name, spread] of Object.entries(spreads))
-        if (!(spread <= MAX_RATIO_SPREAD) && unjudged[name] === undefined)
-          reasons.push(`${name}: round-to-round spread ${spread}`);
+        if (
+          !(spread.median_interval_width <= MAX_MEDIAN_INTERVAL_WIDTH) &&
+          unjudged[name] === undefined
+        )
+          reasons.push(
+            `${name}: the median's interval over the rounds is ${spread.median_interval_width} of it wide (range ${spread.range})`,
+          );
       reasons.push(...flags);
       return {
         idle_foreign_cpu_share: idleShare,
@@ -104,7 +137,8 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
         unjudged: { ...unjudged },
         limits: {
           max_foreign_cpu_share: MAX_FOREIGN_CPU_SHARE,
-          max_ratio_spread: MAX_RATIO_SPREAD,
+          max_median_interval_width: MAX_MEDIAN_INTERVAL_WIDTH,
+          median_interval_confidence: MEDIAN_INTERVAL_CONFIDENCE,
         },
         is_valid: reasons.length === 0,
         reasons,

@@ -49,3 +49,37 @@ export function ratio(numerator: number, denominator: number): number {
 export function mean(values: readonly number[]): number {
   return values.length === 0 ? NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
 }
+
+/**
+ * A distribution-free interval for the median of `values`: the order statistics x(k) and
+ * x(n+1−k) with the largest k whose coverage, 1 − 2·P(Binomial(n, ½) < k), is at least
+ * `confidence`. It assumes only independent draws around one median, which is what paired rounds
+ * are; with few values it is the whole range (5 values: coverage 0.94), with more it leaves the
+ * extremes out (11 values: x(3)..x(9), coverage 0.93). Below the level even at k = 1 (4 values or
+ * fewer at 0.9) it is the whole range, with its lower coverage.
+ */
+export function medianInterval(
+  values: readonly number[],
+  confidence = 0.9,
+): { low: number; high: number; coverage: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { low: NaN, high: NaN, coverage: NaN };
+  // below[k] = P(Binomial(n, 1/2) < k), built from the binomial coefficients one term at a time.
+  const coverageAt = (k: number): number => {
+    let term = 0.5 ** n;
+    let below = 0;
+    for (let i = 0; i < k; i++) {
+      below += term;
+      term = (term * (n - i)) / (i + 1);
+    }
+    return 1 - 2 * below;
+  };
+  let k = 1;
+  while (k + 1 <= Math.floor(n / 2) && coverageAt(k + 1) >= confidence) k++;
+  return {
+    low: sorted[k - 1] as number,
+    high: sorted[n - k] as number,
+    coverage: round(coverageAt(k)),
+  };
+}

@@ -5,6 +5,7 @@
  * the others judged.
  */
 import { createNoiseLedger } from '../../bench/lib/noise';
+import { medianInterval } from '../../bench/lib/summarize';
 import { evaluateTargets, type Target } from '../../bench/targets';
 
 const report = {
@@ -79,5 +80,46 @@ describe('noise ledger and targets', () => {
       expect(result.reasons.length).toBeGreaterThan(0);
       expect(evaluateTargets(report, result).every((t) => t.met === null)).toBe(true);
     }
+  });
+});
+
+describe('the median interval the spread limit reads', () => {
+  it('is the whole range at five rounds and leaves out two extremes each side at eleven', () => {
+    expect(medianInterval([1.0, 0.9, 1.1, 1.05, 0.95])).toEqual({
+      low: 0.9,
+      high: 1.1,
+      coverage: 0.938,
+    });
+    const eleven = [0.7, 1.3, 0.96, 0.97, 0.98, 0.99, 1.0, 1.01, 1.02, 0.8, 1.2];
+    // Sorted: 0.7 0.8 0.96 ... 1.02 1.2 1.3; x(3)..x(9) at coverage 1 − 2·67/2048.
+    expect(medianInterval(eleven)).toEqual({ low: 0.96, high: 1.02, coverage: 0.935 });
+    // Four values cannot reach 0.9 even with the whole range: it says so in its coverage.
+    expect(medianInterval([1, 2, 3, 4]).coverage).toBe(0.875);
+  });
+
+  it('voids a run whose median the rounds pin down loosely, not one with a single stray round', () => {
+    const stray = createNoiseLedger(0.01);
+    stray.spread(
+      'passthrough json_c1',
+      [0.7, 0.96, 0.97, 0.98, 0.99, 1.0, 1.01, 1.02, 1.03, 1.04, 1.05],
+    );
+    const strayReport = stray.report();
+    expect(strayReport.is_valid).toBe(true);
+    expect(strayReport.ratio_spreads['passthrough json_c1']).toMatchObject({
+      range: 0.35,
+      median_interval: [0.97, 1.03],
+      median_interval_width: 0.06,
+    });
+    const loose = createNoiseLedger(0.01);
+    loose.spread(
+      'passthrough json_c1',
+      [0.7, 0.75, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2, 1.3],
+    );
+    expect(loose.report().is_valid).toBe(false);
+    expect(loose.report().reasons[0]).toMatch(/passthrough json_c1: the median's interval/);
+    // At five rounds the interval is the range: one stray round of five still voids the run.
+    const five = createNoiseLedger(0.01);
+    five.spread('passthrough json_c1', [0.7, 0.98, 1.0, 1.01, 1.02]);
+    expect(five.report().is_valid).toBe(false);
   });
 });
