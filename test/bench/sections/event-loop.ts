@@ -316,18 +316,29 @@ export async function runEventLoop(
     isSelfIdle =
       options.probeCpus !== null && canRestoreSelf && setSchedulingPolicy(process.pid, 'idle');
     const hasControl = control !== null;
-    const measureLoops = async (): Promise<PhaseLoops> => {
-      const models = await watched(rig, probe, 'models');
-      const control = hasControl ? await probe.call<ProbeRun>('control') : null;
+    // The proxy's GET loop and the control's take turns at going first (even rounds the proxy),
+    // so neither always meets the heavy load at the same point of a phase.
+    const measureLoops = async (roundIndex: number): Promise<PhaseLoops> => {
+      const controlLoop = async (): Promise<ProbeRun | null> =>
+        hasControl ? probe.call<ProbeRun>('control') : null;
+      let models: LoopRun;
+      let control: ProbeRun | null;
+      if (roundIndex % 2 === 0) {
+        models = await watched(rig, probe, 'models');
+        control = await controlLoop();
+      } else {
+        control = await controlLoop();
+        models = await watched(rig, probe, 'models');
+      }
       const chat = await watched(rig, probe, 'chat');
       return { models, control, chat };
     };
-    const phase = async (arm: 'idle' | 'loaded'): Promise<PhaseLoops> => {
-      if (arm === 'idle') return measureLoops();
+    const phase = async (arm: 'idle' | 'loaded', roundIndex: number): Promise<PhaseLoops> => {
+      if (arm === 'idle') return measureLoops(roundIndex);
       const stopHeavy = startHeavy();
       // Let the heavy requests get going before the measured loops start.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const loops = await measureLoops();
+      const loops = await measureLoops(roundIndex);
       await stopHeavy();
       return loops;
     };
@@ -335,15 +346,19 @@ export async function runEventLoop(
     // Warm-up: whole rounds, not measured, until V8 has compiled both phases' paths (the heavy
     // path too: without it the first loaded rounds ran while TurboFan compiled it on the
     // proxy's CPU, tens of functions per phase).
-    await runPairedRounds(['idle', 'loaded'] as const, options.warmupRounds, async (arm) => {
+    await runPairedRounds(['idle', 'loaded'] as const, options.warmupRounds, async (arm, r) => {
       await settle(rig);
-      return phase(arm);
+      return phase(arm, r);
     });
     isMeasured = true;
-    const runs = await runPairedRounds(['idle', 'loaded'] as const, options.rounds, async (arm) => {
-      settleMs[arm].push(round(await settle(rig)));
-      return phase(arm);
-    });
+    const runs = await runPairedRounds(
+      ['idle', 'loaded'] as const,
+      options.rounds,
+      async (arm, r) => {
+        settleMs[arm].push(round(await settle(rig)));
+        return phase(arm, r);
+      },
+    );
     const pick = (arm: 'idle' | 'loaded', loop: 'models' | 'chat'): number[] =>
       runs[arm].map((run) => round(run[loop].p99));
     /** The body of each round's latencies beside its tail: a tail alone cannot say whether
