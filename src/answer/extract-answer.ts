@@ -20,7 +20,10 @@ export interface ExtractAnswerOptions {
    * when a guess costs more than no answer (truncated generations, gold labels).
    */
   allowLastNumber?: boolean;
-  /** Math-Verify's `boxed_match_priority` (default 50, with "final answer ... is"; 0 = first). */
+  /**
+   * Math-Verify's `boxed_match_priority` (default 50, with "final answer ... is"; 0 = first;
+   * negative: boxes are not a target, as parser.py adds them only at `>= 0`).
+   */
   boxedPriority?: number;
 }
 
@@ -133,7 +136,8 @@ function extractionPlan(allowLastNumber: boolean, boxedPriority: number): Extrac
 
 function buildPlan(allowLastNumber: boolean, boxedPriority: number): ExtractionPlan {
   const targets = TARGETS.filter((candidate) => allowLastNumber || !candidate.isUnanchored);
-  const priorities = [...new Set([...targets.map((entry) => entry.priority), boxedPriority])];
+  const boxes = boxedPriority >= 0 ? [boxedPriority] : [];
+  const priorities = [...new Set([...targets.map((entry) => entry.priority), ...boxes])];
   return priorities
     .sort((a, b) => a - b)
     .map((priority) => ({

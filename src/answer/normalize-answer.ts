@@ -11,7 +11,7 @@ import { stripUnits } from './strip-units';
  * - unwraps `\boxed`/`\fbox`, `$`/`\(`/`\[` delimiters and `\text`-like macros (keeping content);
  * - drops `\left`/`\right`, `\displaystyle`, spacing macros, degrees (`^\circ`, `°`), percent
  *   signs, dollar signs and units after a number (`5 cm`, `10\text{ inches}`, `\mbox{ dollars}`);
- * - rewrites Unicode symbols (`π`, `∞`, `√`, `≤`, `−`) as LaTeX;
+ * - rewrites Unicode symbols (`π`, `∞`, `√`, `≤`, `−`) and ASCII relations (`>=`, `!=`) as LaTeX;
  * - rewrites `\dfrac`/`\tfrac`/`\cfrac` to `\frac`, braces TeX shorthand (`\frac12`, `\sqrt2`),
  *   `bmatrix`/`vmatrix`/`array` to `pmatrix`, `\le` to `\leq`, `.5` to `0.5`;
  * - repairs double-escaped commands (`\\frac` → `\frac`) when the answer has no matrix, whose
@@ -20,8 +20,8 @@ import { stripUnits } from './strip-units';
  *   only when the whole answer is one grouped number without spaces (`1,000`; `32, 349` is a
  *   list). `{,}` before other digits is a decimal comma (`1{,}5` = 1.5). A bracketed `(1,000)`
  *   stays a tuple;
- * - reads "and", "or", `\text{and}` and `;` as list separators (`2 \text{ and } 3` → `2,3`) and a
- *   whole-answer `{a,b}` as the set `\{a,b\}`;
+ * - reads "and", "or", `\text{and}` and `;` as list separators (`2 \text{ and } 3` → `2,3`;
+ *   `a,b;c,d` → `(a,b),(c,d)`) and a whole-answer `{a,b}` as the set `\{a,b\}`;
  * - strips a membership prefix (`x \in`), multiple-choice decorations (`(B)`, `B)`,
  *   `\text{(B)}`) and a trailing period. Equations (`x = 5`) are kept: the comparison unwraps
  *   them by Math-Verify's rules (`parse-relation.ts`);
@@ -78,10 +78,24 @@ function repairDoubleEscapes(text: string): string {
 
 /** "and", "or" and `\text{and}` between answers, and `;`, separate list items. */
 function listSeparators(text: string): string {
-  return text
-    .replace(/,?\s*\\(?:text|mbox|textrm|mathrm)\s*\{\s*(?:and|or)\s*\}\s*/g, ',')
-    .replace(/(?<![a-zA-Z\\])\s*,?\s*(?:and|or)(?![a-zA-Z])\s*/g, ',')
-    .replace(/;/g, ',');
+  return semicolonGroups(
+    text
+      .replace(/,?\s*\\(?:text|mbox|textrm|mathrm)\s*\{\s*(?:and|or)\s*\}\s*/g, ',')
+      .replace(/(?<![a-zA-Z\\])\s*,?\s*(?:and|or)(?![a-zA-Z])\s*/g, ','),
+  ).replace(/;/g, ',');
+}
+
+/**
+ * Top-level `;` between groups: `1;2;3` is the list `1,2,3`, but when a group holds a comma,
+ * each group is a tuple, `a,b;c,d` → `(a,b),(c,d)`, as latex2sympy2_extended reads it
+ * (`convert_elements_to_set_or_tuple`, latex2sympy2.py at 02999f5: a set of tuples).
+ */
+function semicolonGroups(text: string): string {
+  const groups = splitTopLevel(text, ';');
+  if (groups.length < 2 || !groups.some((group) => splitTopLevel(group, ',').length > 1)) {
+    return text;
+  }
+  return groups.map((group) => `(${group})`).join(',');
 }
 
 /** A whole answer `{1,2}` is the set `\{1,2\}`; a whole `{5}` is the group `5`. */
@@ -135,7 +149,12 @@ function stripDelimiters(text: string): string {
 
 // Unicode symbols that chat models print instead of LaTeX. Control words get a trailing space so
 // that `2πr` stays `2\pi r` (the whitespace rule keeps a space only between letters).
+// ASCII relations too: latex2sympy2_extended's lexer reads `<=`, `>=` and `!=` as `\leq`, `\geq`,
+// `\neq` (PS.g4 at 02999f5, LTE/GTE/UNEQUAL); split as characters they are no relation at all.
 const UNICODE: ReadonlyArray<readonly [RegExp, string]> = [
+  [/<=/g, '\\leq '],
+  [/>=/g, '\\geq '],
+  [/!=/g, '\\neq '],
   [/π/g, '\\pi '],
   [/∞/g, '\\infty '],
   [/√/g, '\\sqrt '],

@@ -1,10 +1,14 @@
+import { readArgument } from './match-brace';
+import { matchBracket, splitTopLevel } from './split-top-level';
+
 /**
  * Relations in answers (`x = 5`, `y = 2x + 3`, `-2 \leq x \leq 7`, `a = b = 6`), read the way
  * Math-Verify's parser and grader treat them (docs/answers.md, "Relations"):
  * - `\approx`: `x \approx 3.14` is 3.14 (a symbol on the left); `\sqrt2 \approx 1.41` and
  *   `x = \sqrt2 \approx 1.41` keep what precedes the approximation;
- * - an equation whose left side is only symbols (`x`, `k_1`, `ab`, `f(x)`, `(p,q)`, `A:B`) is an
- *   assignment; a chain of them keeps its first left side and last right side;
+ * - an equation whose left side is built from symbols alone (`x`, `k_1`, `ab`, `f(x)`, `(p,q)`,
+ *   `A:B`, `a+b`, `\frac{NO}{BO}`, `|AB|`) is an assignment; a chain of them keeps its first left
+ *   side and last right side;
  * - an inequality in one variable (`0 < f(x) < 1`, `x \geq 3`) can be read as an interval.
  */
 export type RelationOperator = '=' | '<' | '>' | '\\leq' | '\\geq' | '\\neq';
@@ -55,10 +59,50 @@ export function isEquation(relation: Relation): boolean {
   return relation.operators.every((operator) => operator === '=');
 }
 
-/** `x = 5`, `f(x) = x+1`, `a = b + 1 = 6`: an equation chain whose first side is only symbols. */
+/**
+ * `x = 5`, `f(x) = x+1`, `a = b + 1 = 6`, `\frac{NO}{BO} = 2`: an equation chain whose first side
+ * is built from symbols alone ({@link isSymbolExpression}).
+ */
 export function isAssignment(relation: Relation): boolean {
-  return isEquation(relation) && isSymbolOnly(relation.sides[0] ?? '');
+  return isEquation(relation) && isSymbolExpression(relation.sides[0] ?? '');
 }
+
+/**
+ * Math-Verify's test for an assignment's left side (grader.py `is_assignment_relation` calls
+ * latex2sympy2_extended's `is_expr_of_only_symbols`, latex2sympy2.py at 02999f5): every leaf of
+ * the expression is a symbol. So sums, products, quotients, absolute values and function calls
+ * of symbols count (`a+b`, `AB \cdot CD`, `\frac{NO}{BO}`, `|AB|`), and anything with a number in
+ * sympy's tree does not: `2x`, `-x`, `a-b` (a −1 factor), `x^2`, `\sqrt{x}`, `\frac{a}{2}`.
+ * Read on the LaTeX text: products written side by side only as runs of names (`ab`, `f(x)`).
+ */
+export function isSymbolExpression(side: string, depth = 0): boolean {
+  const text = side.replace(/\s+/g, '');
+  if (text === '' || depth > MAX_SYMBOL_DEPTH) return false;
+  if (isSymbolOnly(text)) return true;
+  const all = (parts: string[]): boolean =>
+    parts.length > 1 && parts.every((part) => isSymbolExpression(part, depth + 1));
+  for (const separator of ['+', '\\cdot', '\\times']) {
+    const parts = splitTopLevel(text, separator);
+    if (parts.length > 1) return all(parts);
+  }
+  const absolute = /^\|(.+)\|$/.exec(text);
+  if (absolute !== null && !absolute[1]?.includes('|')) {
+    return isSymbolExpression(absolute[1] ?? '', depth + 1);
+  }
+  if (text.startsWith('(') && matchBracket(text, 0) === text.length - 1) {
+    return isSymbolExpression(text.slice(1, -1), depth + 1);
+  }
+  if (text.startsWith('\\frac')) {
+    const numerator = readArgument(text, '\\frac'.length);
+    const denominator = numerator === null ? null : readArgument(text, numerator.end);
+    if (numerator !== null && denominator !== null && denominator.end === text.length) {
+      return all([numerator.value, denominator.value]);
+    }
+  }
+  return false;
+}
+
+const MAX_SYMBOL_DEPTH = 4;
 
 /** The last right-hand side: `x = 2+2 = 4` → `4`. */
 export function lastSide(relation: Relation): string {

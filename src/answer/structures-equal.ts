@@ -5,11 +5,14 @@ export type ScalarComparator = (left: string, right: string) => boolean;
 
 /**
  * Equality of two answer structures under grading rules, delegating leaves to `scalarsEqual`:
- * - bare lists (`3, 5`) are unordered multisets: `3, 5` = `5, 3`, but `3, 3` ≠ `3`;
+ * - bare lists (`3, 5`) are sets, as latex2sympy2_extended reads a comma list (a `FiniteSet`):
+ *   order and duplicates do not count, `3, 5` = `5, 3` and `3, 3, 5` = `3, 5`;
  * - sets ignore order and duplicates, and equal a bare list with the same members, and a
  *   one-element set equals its element (`\{5\}` = `5`);
  * - tuples and intervals keep order and both brackets: `(1,2)` ≠ `(2,1)`, `[1,2)` ≠ `[1,2]`; a
- *   bare list equals a parenthesised tuple with the same items in the same order;
+ *   bare list or a set equals a parenthesised tuple with the same items in the same order
+ *   (Math-Verify's grader.py `sympy_compare_sets` compares an open interval with a two-element
+ *   set, and a tuple with a set of its length, item by item in written order);
  * - unions ignore the order of their parts;
  * - matrices compare cell by cell; a one-row or one-column matrix equals a parenthesised tuple
  *   of its cells (a vector written either way).
@@ -27,9 +30,6 @@ export function structuresEqual(
   if (left.kind === 'scalar' && right.kind === 'set') {
     return singleton(right.items, left, (a, b) => equal(b, a));
   }
-  if (left.kind === 'list' && right.kind === 'list') {
-    return sameMultiset(left.items, right.items, equal);
-  }
   if (isCollection(left) && isCollection(right)) return sameSet(left.items, right.items, equal);
   if (left.kind === 'bracketed' && right.kind === 'bracketed') {
     return (
@@ -46,7 +46,8 @@ export function structuresEqual(
   }
   const leftItems = tupleItems(left);
   const rightItems = tupleItems(right);
-  // Mixed pairs that can still match: a bare list or a vector against a parenthesised tuple.
+  // Mixed pairs that can still match: a bare list, a set or a vector against a parenthesised
+  // tuple.
   if (leftItems === null || rightItems === null || left.kind === right.kind) return false;
   return (
     (left.kind === 'bracketed' || right.kind === 'bracketed') &&
@@ -62,7 +63,7 @@ function isCollection(
 
 /** The ordered items a structure offers when matched against a `(...)` tuple, if any. */
 function tupleItems(structure: AnswerStructure): AnswerStructure[] | null {
-  if (structure.kind === 'list') return structure.items;
+  if (structure.kind === 'list' || structure.kind === 'set') return structure.items;
   if (structure.kind === 'matrix') return vectorCells(structure.rows);
   if (structure.kind === 'bracketed' && structure.open === '(' && structure.close === ')') {
     return structure.items;

@@ -246,7 +246,18 @@ describe('normalizeAnswer, Math-Verify conventions', () => {
     expect(normalizeAnswer('2 \\text{ and } 3')).toBe('2,3');
     expect(normalizeAnswer('2 or 3')).toBe('2,3');
     expect(normalizeAnswer('1; 2; 3')).toBe('1,2,3');
+    // Groups of several items are tuples (latex2sympy2_extended `convert_elements_to_set_or_tuple`).
+    expect(normalizeAnswer('p=5,q=2;p=7,q=2')).toBe('(p=5,q=2),(p=7,q=2)');
+    expect(normalizeAnswer('1,2; 3')).toBe('(1,2),(3)');
+    expect(normalizeAnswer('(1;2)')).toBe('(1,2)');
     expect(normalizeAnswer('\\text{Evelyn}')).toBe('Evelyn');
+  });
+
+  it('reads ASCII relations as the LaTeX ones (PS.g4 LTE, GTE, UNEQUAL)', () => {
+    expect(normalizeAnswer('x >= 5')).toBe('x\\geq5');
+    expect(normalizeAnswer('x<=y')).toBe('x\\leq y');
+    expect(normalizeAnswer('x != 3')).toBe('x\\neq3');
+    expect(normalizeAnswer('x \\geq 5')).toBe(normalizeAnswer('x >= 5'));
   });
 
   it('reads a decimal comma {,} and keeps a spaced digit list a list', () => {

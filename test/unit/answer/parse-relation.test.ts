@@ -1,5 +1,6 @@
 import {
   isAssignment,
+  isSymbolExpression,
   isSymbolOnly,
   lastSide,
   parseRelation,
@@ -41,6 +42,26 @@ describe('assignments', () => {
       const relation = parseRelation(text);
       expect(relation !== null && isAssignment(relation)).toBe(false);
     }
+  });
+
+  it("take any left side of symbols alone, as Math-Verify's is_expr_of_only_symbols does", () => {
+    // latex2sympy2_extended at 02999f5, latex2sympy2.py: every leaf of sympy's tree a symbol.
+    for (const text of [
+      'a+b',
+      '\\frac{NO}{BO}',
+      '|AB|',
+      'AB\\cdot CD',
+      '\\frac{a}{b+c}',
+      '(a+b)',
+    ]) {
+      expect(isSymbolExpression(text)).toBe(true);
+    }
+    // A number in the tree: a coefficient, a −1 factor, an exponent, a root, a numeric quotient.
+    for (const text of ['2x', '-x', 'a-b', 'x^2', '\\sqrt{x}', '\\frac{a}{2}', '|a||b|', '', '5']) {
+      expect(isSymbolExpression(text)).toBe(false);
+    }
+    const relation = parseRelation('\\frac{NO}{BO}=\\frac{1}{\\sqrt{6}}');
+    expect(relation !== null && isAssignment(relation)).toBe(true);
   });
 
   it('keep their first left side and last right side in a chain', () => {

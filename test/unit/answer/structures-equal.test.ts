@@ -6,10 +6,20 @@ const same = (left: string, right: string): boolean =>
   structuresEqual(parseAnswerStructure(left), parseAnswerStructure(right), (a, b) => a === b);
 
 describe('structuresEqual', () => {
-  it('compares bare lists as multisets', () => {
+  it('compares bare lists as sets, as latex2sympy2_extended reads a comma list (FiniteSet)', () => {
     expect(same('3,5', '5,3')).toBe(true);
+    expect(same('3,3,5', '5,3')).toBe(true);
     expect(same('3,3', '3,5')).toBe(false);
     expect(same('3,5', '3,5,7')).toBe(false);
+  });
+
+  it('compares a parenthesised tuple with a set of its length in written order', () => {
+    // grader.py sympy_compare_sets at 5d148cf: an open interval against a two-element set.
+    expect(same('(1,3)', '\\{1,3\\}')).toBe(true);
+    expect(same('\\{1,3\\}', '(1,3)')).toBe(true);
+    expect(same('(3,1)', '\\{1,3\\}')).toBe(false);
+    expect(same('[1,3]', '\\{1,3\\}')).toBe(false);
+    expect(same('(1,2,3)', '\\{1,2\\}')).toBe(false);
   });
 
   it('compares sets ignoring order and duplicates, and against bare lists', () => {
