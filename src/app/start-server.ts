@@ -147,6 +147,7 @@ async function startConfiguredServer(
     ttsDefaults,
     apiKeys,
     bodyLimitBytes: config.server.body_limit_bytes,
+    corsAllowedOrigins: config.server.cors_allowed_origins,
     // FastChat workers have no /v1 routes to pass through to.
     passthrough:
       upstreams.kindOf(firstModel.upstream) === 'fastchat'

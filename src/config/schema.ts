@@ -145,6 +145,11 @@ export const configSchema = z.strictObject({
       body_limit_bytes: positiveInt.default(1_048_576),
       /** Env var names holding accepted client API keys; empty = no auth. */
       api_key_envs: z.array(z.string().min(1)).default([]),
+      /**
+       * Origins a browser may call the API from (CORS): `*` (any, vLLM's `--allowed-origins`
+       * default) or exact origins (`https://chat.example.com`); empty = no CORS headers.
+       */
+      cors_allowed_origins: z.array(z.string().min(1)).default(['*']),
       /** Client keys with per-key limits (each key's text in its own env var, named `key_env`). */
       api_keys: z
         .array(
@@ -209,6 +214,7 @@ export const configSchema = z.strictObject({
       port: 8080,
       body_limit_bytes: 1_048_576,
       api_key_envs: [],
+      cors_allowed_origins: ['*'],
       api_keys: [],
       log_level: 'info',
       log_format: 'auto',

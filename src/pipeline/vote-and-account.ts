@@ -116,6 +116,7 @@ export async function voteAndAccount(
       degraded ??= 'no candidate finished; returning a partial solution';
     }
   }
+  if (input.choices > 1) warnAboutChoices(warnings, selection.top, chosen.length, input.choices);
   const policyFlops =
     2 *
     backend.info.paramsB *
@@ -187,6 +188,31 @@ export async function voteAndAccount(
 
 // Module-level helpers rather than per-call callbacks: this runs on every request, and V8 drops
 // the optimised code of closures whose last instance died, then optimises them again.
+
+/**
+ * OpenAI's `n` asks for n choices; a client may index `choices[n-1]`. Say when some repeat an
+ * answer (fewer distinct answers than n) and when fewer than n came back at all.
+ */
+function warnAboutChoices(
+  warnings: SearchWarning[],
+  top: readonly { isRepeat: boolean }[],
+  returned: number,
+  asked: number,
+): void {
+  const distinct = top.filter((entry) => !entry.isRepeat).length;
+  if (distinct > 0 && distinct < top.length) {
+    warnings.push({
+      code: 'choices-repeat-answers',
+      message: `n=${asked}: ${distinct} distinct answer(s); choices ${distinct + 1}-${top.length} are other solutions with the same answers`,
+    });
+  }
+  if (returned < asked) {
+    warnings.push({
+      code: 'fewer-choices',
+      message: `n=${asked}: only ${returned} candidate(s) could be returned (the budget or the finished samples were fewer)`,
+    });
+  }
+}
 
 function samplingNote(message: string): SearchWarning {
   return { code: 'sampling-not-pinned', message };

@@ -36,6 +36,8 @@ export interface AppDeps {
   /** Accepted client keys with their limits; empty = no auth. */
   apiKeys: readonly ApiKeyPolicy[];
   bodyLimitBytes: number;
+  /** Origins browsers may call from (CORS); `*` = any; empty = no CORS. Default `['*']`. */
+  corsAllowedOrigins?: readonly string[];
   /** Policy upstream that receives the allow-listed /v1 routes (null = 404 for them). */
   passthrough: {
     url: string;

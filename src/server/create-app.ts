@@ -3,7 +3,13 @@
  * the deps, tests build fakes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import cors from 'cors';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { ShadowArm } from '../pipeline';
 import { isAbortError } from '../util';
 import { createAccessLog, requestIdOf } from './access-log';
@@ -22,7 +28,7 @@ import { createPassthrough } from './passthrough/create-passthrough';
 import type { RetryRunner } from './passthrough/forward-request';
 import { createRouteAllowList, DEFAULT_PASSTHROUGH_ROUTES } from './passthrough/passthrough-routes';
 import { createChatCompletionsHandler } from './routes/chat-completions';
-import { createModelsHandler } from './routes/models';
+import { createModelHandler, createModelsHandler } from './routes/models';
 import { createReportedShadowArm } from './create-reported-shadow-arm';
 import type { AppDeps } from './app-deps';
 import { guardOperatorRoute } from './operator-routes';
@@ -109,6 +115,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     deps.logger,
   );
   const admission = createAdmission(deps.admission);
+  const allowCors = corsFor(deps.corsAllowedOrigins ?? ['*']);
   const bodyLimits: BodyLimits = {
     limitBytes: deps.bodyLimitBytes,
     maxDepth: deps.body?.maxDepth ?? DEFAULT_MAX_JSON_DEPTH,
@@ -169,6 +176,8 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     logAccess(request, response);
     next();
   });
+  // Before the key check: a browser's preflight carries no key, and is answered here (204).
+  if (allowCors) app.use(allowCors);
   app.post('/v1/chat/completions', serveChat);
   if (checkKey) {
     app.use('/v1', (request, _response, next) => {
@@ -193,6 +202,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   });
 
   app.get('/v1/models', createModelsHandler(deps.backends));
+  app.get('/v1/models/*model', createModelHandler(deps.backends));
 
   const passthrough = deps.passthrough
     ? createPassthrough({
@@ -305,6 +315,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     response.req = request;
     response.locals = Object.create(null) as Response['locals'];
     logAccess(request, response);
+    if (allowCors) allowCors(request, response, noop);
     if (isChat) serveChat(request, response);
     else servePassthrough(request, response);
   };
@@ -315,3 +326,33 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     closePassthrough: () => passthrough?.close(),
   });
 }
+
+/**
+ * CORS as vLLM serves it by default (any origin, any method and header, no credentials; its
+ * `--allowed-origins`), so a browser chat UI can call the proxy it would call vLLM with; the
+ * headers a UI reads (`x-tts-*`, `x-request-id`, `retry-after`) are exposed. Null when off.
+ */
+function corsFor(origins: readonly string[]): RequestHandler | null {
+  if (origins.length === 0) return null;
+  const grant = cors({
+    origin: origins.includes('*') ? '*' : [...origins],
+    exposedHeaders: [
+      'x-request-id',
+      'x-tts-strategy',
+      'x-tts-budget-spent',
+      'x-tts-passthrough-reason',
+      'x-tts-warning',
+      'x-tts-ab-arm',
+      'retry-after',
+    ],
+    maxAge: 600,
+  });
+  // Only browsers send Origin (Starlette's CORSMiddleware, which vLLM uses, answers only them):
+  // other clients get no CORS headers and pay nothing for them.
+  return (request, response, next) => {
+    if (request.headers.origin === undefined) next();
+    else grant(request, response, next);
+  };
+}
+
+function noop(): void {}

@@ -29,12 +29,26 @@ function toolsBlocker(body: ChatRequestWire): ScopeBlocker | null {
     (Array.isArray(functions) && functions.length > 0);
   const choice = body.tool_choice ?? body.function_call;
   const hasChoice = isPresent(choice) && choice !== 'none';
-  if (!hasTools && !hasChoice) return null;
+  if (hasTools || hasChoice) {
+    return {
+      code: 'tools',
+      message:
+        'the request offers tools (tools/tool_choice); a tool call is not an answer a vote can count',
+    };
+  }
+  const index = body.messages.findIndex(isToolTurn);
+  if (index < 0) return null;
   return {
     code: 'tools',
-    message:
-      'the request offers tools (tools/tool_choice); a tool call is not an answer a vote can count',
+    message: `messages[${index}] is part of a tool exchange (tool_calls or a tool result), which the search's plain-text prompt cannot carry`,
   };
+}
+
+/** An assistant turn that called tools, or a tool's (or legacy function's) result. */
+function isToolTurn(message: ChatRequestWire['messages'][number]): boolean {
+  if (message.role === 'tool' || message.role === 'function') return true;
+  const calls = message.tool_calls;
+  return (Array.isArray(calls) && calls.length > 0) || isPresent(message.function_call);
 }
 
 function structuredBlocker(body: ChatRequestWire): ScopeBlocker | null {

@@ -129,7 +129,9 @@ export function toHttpError(error: unknown): HttpError {
         null,
         'deadline_exceeded',
       ),
-      headers: {},
+      // The deadline is the client's own (tts_timeout_ms): the SDKs retry a 504 unless told not
+      // to, and each retry would run the whole search again into the same deadline.
+      headers: noRetry,
       isUnexpected: false,
     };
   }

@@ -48,12 +48,18 @@ export const PROXY_ONLY_FIELDS = [
   'tts_timeout_ms',
 ] as const;
 
-/** Flatten content parts to text; non-text parts cannot be reasoned over by a text policy. */
+/**
+ * Flatten content parts to text; non-text parts cannot be reasoned over by a text policy. Text
+ * parts are joined by a newline, as vLLM joins them before the chat template
+ * (vllm/entrypoints/chat_utils.py `_parse_chat_message_content_parts`: `"\n".join(texts)`), so
+ * the search's prompt is the one a passthrough of the same request would get.
+ */
 export function messageText(message: ChatMessageWire): string {
   const content = message.content;
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
-  return content
-    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
-    .join('');
+  const texts: string[] = [];
+  for (const part of content)
+    if (part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
+  return texts.join('\n');
 }

@@ -187,8 +187,21 @@ function toPolicyMessages(body: ChatRequestWire): PolicyMessage[] {
   });
 }
 
-/** The sampling fields the search replaces with the policy family's preset. */
-const PRESET_FIELDS = ['temperature', 'top_p', 'stop'] as const;
+/**
+ * The sampling fields the search sets itself from the policy family's preset (OpenAI's and vLLM's
+ * extras): a client that set one is told it was not used (`parameter-ignored`).
+ */
+const PRESET_FIELDS = [
+  'temperature',
+  'top_p',
+  'stop',
+  'frequency_penalty',
+  'presence_penalty',
+  'logit_bias',
+  'top_k',
+  'min_p',
+  'repetition_penalty',
+] as const;
 
 /** The conversation and the OpenAI fields the search reads (the body is already schema-checked). */
 export function readConversation(body: ChatRequestWire): ChatConversation {
@@ -261,6 +274,14 @@ class ParsedTtsRequest implements TtsRequest {
 }
 
 function parseBody(body: unknown): ChatRequestWire {
+  // The body reader parses only `application/json` (as express.json did); anything else is here.
+  if (body === undefined) {
+    throw new InvalidRequestError(
+      'The request body must be JSON sent with Content-Type: application/json.',
+      null,
+      'invalid_content_type',
+    );
+  }
   const plain = checkPlainChatRequest(body);
   if (plain !== null) return plain;
   const parsed = chatRequestSchema.safeParse(body);

@@ -84,8 +84,12 @@ export type SearchWarningCode =
   | 'equivalence-degraded'
   /** The serving stack does not accept a sampling field, so it ran with the server's value. */
   | 'sampling-not-pinned'
-  /** The client set sampling fields (temperature, top_p, stop) the family's preset replaces. */
-  | 'parameter-ignored';
+  /** The client set sampling fields (temperature, top_p, stop, ...) the family's preset replaces. */
+  | 'parameter-ignored'
+  /** Fewer distinct answers than `n`: the later choices repeat answers with other solutions. */
+  | 'choices-repeat-answers'
+  /** Fewer choices than `n` came back (fewer finished candidates than `n`). */
+  | 'fewer-choices';
 
 export interface SearchWarning {
   code: SearchWarningCode;

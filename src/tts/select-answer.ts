@@ -21,7 +21,10 @@ export interface SelectAnswerOptions {
   /** How step scores become one number per candidate (paper: min / last / avg). */
   aggregation: Aggregation;
   vote: VoteMethod;
-  /** How many distinct answers to return in `top` (OpenAI `n`); default 1. */
+  /**
+   * How many answers to return in `top` (OpenAI `n`); default 1. Distinct answers first; when
+   * there are fewer, other solutions of the best groups fill the rest (`isRepeat`).
+   */
   topN?: number;
   /** Answer equivalence; `answer/`'s `isEquivalent` by default. */
   equivalent?: (left: string, right: string) => boolean;
@@ -44,6 +47,8 @@ export interface AnswerTally {
 export interface RankedAnswer {
   answer: string;
   candidateIndex: number;
+  /** Another solution of an answer already in `top` (there were fewer distinct answers than asked). */
+  isRepeat: boolean;
 }
 
 export interface SelectAnswerResult {
@@ -52,7 +57,11 @@ export interface SelectAnswerResult {
   answer: string | null;
   /** Vote table, best first. */
   table: AnswerTally[];
-  /** The `topN` best distinct answers, best first; `top[0]` is the winner. */
+  /**
+   * Up to `topN` answers, best first; `top[0]` is the winner. The distinct answers come first,
+   * then, when there are fewer than `topN`, the other voters of the groups in vote order (best
+   * scored first), so that `n` choices come back whenever `n` candidates voted.
+   */
   top: RankedAnswer[];
   /** The vote actually used: 'majority' when a PRM vote was asked for but some complete candidate is unscored. */
   effectiveVote: VoteMethod;
@@ -116,7 +125,7 @@ export function selectAnswer(
   for (const group of result.groups) {
     if (top.length < topN) {
       const candidateIndex = representative(group.members, voteScores, voters);
-      top.push({ answer: group.answer, candidateIndex });
+      top.push({ answer: group.answer, candidateIndex, isRepeat: false });
     }
     table.push({
       answer: group.answer,
@@ -126,6 +135,7 @@ export function selectAnswer(
       maxScore: group.maxScore ?? -1,
     });
   }
+  if (top.length < topN) addRepeats(top, topN, result.groups, voteScores, voters);
   const winnerIndex = result.winnerIndex === null ? null : (voters[result.winnerIndex] ?? null);
   return {
     winnerIndex,
@@ -137,6 +147,29 @@ export function selectAnswer(
     answers,
     scores,
   };
+}
+
+/** Fills `top` to `topN` with the groups' other voters: groups in vote order, best scored first. */
+function addRepeats(
+  top: RankedAnswer[],
+  topN: number,
+  groups: readonly { answer: string; members: readonly number[] }[],
+  voteScores: readonly (number | null)[],
+  voters: readonly number[],
+): void {
+  const taken = new Set(top.map((entry) => entry.candidateIndex));
+  for (const group of groups) {
+    const ranked = [...group.members].sort(
+      (a, b) => (voteScores[b] ?? -Infinity) - (voteScores[a] ?? -Infinity) || a - b,
+    );
+    for (const member of ranked) {
+      if (top.length >= topN) return;
+      const candidateIndex = voters[member] ?? -1;
+      if (candidateIndex < 0 || taken.has(candidateIndex)) continue;
+      taken.add(candidateIndex);
+      top.push({ answer: group.answer, candidateIndex, isRepeat: true });
+    }
+  }
 }
 
 /** The input index of a group's best-scored voter (the earliest on ties). */

@@ -43,6 +43,19 @@ describe('errors are OpenAI-shaped with the right status', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('400 naming the content type when the body is not sent as JSON (curl -d without -H)', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const response = await request(server.url)
+        .post('/v1/chat/completions')
+        .set('content-type', type)
+        .send(JSON.stringify({ model: MODEL, messages }));
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('invalid_content_type');
+      expect(response.body.error.message).toContain('Content-Type: application/json');
+      expectOpenAiError(response.body);
+    }
+  });
+
   it('413 when the body is too large', async () => {
     const response = await post({
       model: MODEL,

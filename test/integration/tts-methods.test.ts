@@ -19,6 +19,7 @@ interface TtsMetadata {
   flops: { policy: number; prm: number; total: number };
   simulated: boolean;
   degraded: string | null;
+  warnings: { code: string; message: string }[];
   candidate_details?: { step_scores: number[] | null }[];
 }
 
@@ -142,7 +143,38 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
       tts_budget: { n: 16, strategy: 'majority' },
     });
     const tts = ttsOf(completion);
-    expect(completion.choices.length).toBe(Math.min(2, tts.vote_table.length));
+    expect(completion.choices.length).toBe(2);
+    expect(completion.choices.map((choice) => choice.index)).toEqual([0, 1]);
+    if (tts.vote_table.length >= 2) expect(tts.warnings).toEqual([]);
+  });
+
+  it('fills n choices with other solutions when the vote found fewer distinct answers, and says so', async () => {
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'What is 2 + 2?' }],
+      n: 6,
+      seed: 3,
+      // @ts-expect-error proxy extensions
+      tts_budget: { n: 8, strategy: 'majority' },
+    });
+    const tts = ttsOf(completion);
+    const distinct = tts.vote_table.length;
+    expect(distinct).toBeLessThan(6);
+    expect(completion.choices).toHaveLength(6);
+    expect(new Set(completion.choices.map((choice) => choice.message.content)).size).toBe(6);
+    expect(tts.warnings).toContainEqual(
+      expect.objectContaining({ code: 'choices-repeat-answers' }),
+    );
+    // Fewer finished candidates than n: as many choices as there are, and a warning.
+    const few = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'What is 2 + 2?' }],
+      n: 3,
+      // @ts-expect-error proxy extensions
+      tts_budget: { n: 1, strategy: 'cot' },
+    });
+    expect(few.choices).toHaveLength(1);
+    expect(ttsOf(few).warnings).toContainEqual(expect.objectContaining({ code: 'fewer-choices' }));
   });
 
   it('honours header > body > alias precedence and reports headers', async () => {

@@ -1,28 +1,47 @@
 /**
  * GET /v1/models: the configured models in OpenAI's list shape, with what TTS knows of each
- * (size, family, PRM) and whether its upstream is simulated.
+ * (size, family, PRM) and whether its upstream is simulated; GET /v1/models/{model}: one of them
+ * (the SDKs' `models.retrieve`), or OpenAI's 404 `model_not_found`.
  */
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { ModelNotFoundError } from '../../errors';
 import type { ModelBackend } from '../../pipeline';
+
+const CREATED = 1_730_000_000;
+
+function modelObject(backend: ModelBackend): Record<string, unknown> {
+  return {
+    id: backend.info.name,
+    object: 'model',
+    created: CREATED,
+    owned_by: backend.info.isSimulated ? 'tts-proxy (simulated upstream)' : 'tts-proxy',
+    simulated: backend.info.isSimulated,
+    upstream_model: backend.info.servedName,
+    tts: {
+      params_b: backend.info.paramsB,
+      family: backend.info.family,
+      prm: backend.info.prm?.name ?? null,
+    },
+  };
+}
 
 export function createModelsHandler(backends: ReadonlyMap<string, ModelBackend>) {
   return (_request: Request, response: Response): void => {
-    const created = 1_730_000_000;
-    response.json({
-      object: 'list',
-      data: [...backends.values()].map((backend) => ({
-        id: backend.info.name,
-        object: 'model',
-        created,
-        owned_by: backend.info.isSimulated ? 'tts-proxy (simulated upstream)' : 'tts-proxy',
-        simulated: backend.info.isSimulated,
-        upstream_model: backend.info.servedName,
-        tts: {
-          params_b: backend.info.paramsB,
-          family: backend.info.family,
-          prm: backend.info.prm?.name ?? null,
-        },
-      })),
-    });
+    response.json({ object: 'list', data: [...backends.values()].map(modelObject) });
+  };
+}
+
+/** For a route `/v1/models/*model`: model ids may hold slashes (`Qwen/Qwen2.5-1.5B-Instruct`). */
+export function createModelHandler(backends: ReadonlyMap<string, ModelBackend>) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const segments: unknown = request.params.model;
+    const id = Array.isArray(segments)
+      ? segments.join('/')
+      : typeof segments === 'string'
+        ? segments
+        : '';
+    const backend = [...backends.values()].find((candidate) => candidate.info.name === id);
+    if (backend === undefined) next(new ModelNotFoundError(id));
+    else response.json(modelObject(backend));
   };
 }

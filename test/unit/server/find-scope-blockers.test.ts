@@ -48,10 +48,38 @@ describe('findScopeBlockers', () => {
       }),
     );
     expect(blockers.map((blocker) => blocker.code)).toEqual([
+      'tools',
       'non-text-content',
       'not-a-user-turn',
     ]);
-    expect(blockers[0]?.message).toContain("messages[0] has a 'image_url' content part");
-    expect(blockers[1]?.message).toContain("ends with a 'tool' turn");
+    expect(blockers[1]?.message).toContain("messages[0] has a 'image_url' content part");
+    expect(blockers[2]?.message).toContain("ends with a 'tool' turn");
+  });
+
+  it('blocks a conversation that holds a tool exchange, even when it ends with a user turn', () => {
+    const agentHistory = (assistant: Record<string, unknown>, result: Record<string, unknown>[]) =>
+      findScopeBlockers(
+        chatRequestSchema.parse({
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'What is 2+2?' },
+            { role: 'assistant', content: null, ...assistant },
+            ...result,
+            { role: 'user', content: 'And 3+3?' },
+          ],
+        }),
+      );
+    const call = { id: 'c1', type: 'function', function: { name: 'add', arguments: '{}' } };
+    const withCall = agentHistory({ tool_calls: [call] }, [
+      { role: 'tool', tool_call_id: 'c1', content: '4' },
+    ]);
+    expect(withCall.map((blocker) => blocker.code)).toEqual(['tools']);
+    expect(withCall[0]?.message).toContain('messages[1] is part of a tool exchange');
+    const legacy = agentHistory({ function_call: { name: 'add', arguments: '{}' } }, [
+      { role: 'function', name: 'add', content: '4' },
+    ]);
+    expect(legacy.map((blocker) => blocker.code)).toEqual(['tools']);
+    // An empty tool_calls list is no exchange.
+    expect(agentHistory({ content: '4', tool_calls: [] }, [])).toEqual([]);
   });
 });

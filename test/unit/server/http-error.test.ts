@@ -1,5 +1,6 @@
 import {
   AuthenticationError,
+  DeadlineError,
   InvalidRequestError,
   InvalidUpstreamResponseError,
   ModelNotFoundError,
@@ -56,5 +57,9 @@ describe('toHttpError', () => {
     expect(toHttpError(new OverloadedError('busy', 7)).headers['retry-after']).toBe('7');
     expect(toHttpError(new RateLimitError('slow down', 30)).headers['retry-after']).toBe('30');
     expect(toHttpError(new InvalidRequestError('bad')).headers['x-should-retry']).toBe('false');
+    // The client's own deadline: a retry would run the whole search into it again.
+    const deadline = toHttpError(new DeadlineError(1000));
+    expect(deadline.status).toBe(504);
+    expect(deadline.headers['x-should-retry']).toBe('false');
   });
 });

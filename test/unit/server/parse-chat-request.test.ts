@@ -149,6 +149,9 @@ describe('parseChatRequest', () => {
         seed: 7,
         temperature: 0.2,
         stop: null,
+        frequency_penalty: 1.5,
+        logit_bias: { '1': -100 },
+        top_k: 3,
         tools: [{ type: 'function', function: { name: 'f' } }],
       },
       {},
@@ -156,13 +159,14 @@ describe('parseChatRequest', () => {
     expect(tts.conversation).toEqual({
       messages: [
         { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'What is 2+2?' },
+        // Text parts joined by a newline, as vLLM's chat_utils.py joins them.
+        { role: 'user', content: 'What is \n2+2?' },
       ],
       blockers: [expect.objectContaining({ code: 'tools' })],
       choices: 2,
       maxTokens: 64,
       seed: 7,
-      ignoredParameters: ['temperature'],
+      ignoredParameters: ['temperature', 'frequency_penalty', 'logit_bias', 'top_k'],
     });
     // Built once, on first read.
     expect(tts.conversation).toBe(tts.conversation);

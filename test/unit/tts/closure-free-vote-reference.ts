@@ -143,12 +143,42 @@ export function referenceSelect(
       scoreSum,
       maxScore: maxScore ?? -1,
     })),
-    top: result.groups
-      .slice(0, Math.max(0, Math.floor(topN)))
-      .map((group) => ({ answer: group.answer, candidateIndex: representative(group.members) })),
+    top: referenceTop(result.groups, Math.max(0, Math.floor(topN)), representative, (member) => ({
+      score: voteScores[member] ?? -Infinity,
+      candidateIndex: voters[member] ?? -1,
+    })),
     effectiveVote,
     fellBackToMajority,
     answers,
     scores,
   };
+}
+
+/** Distinct answers first, then every group's other voters, best scored first, up to `topN`. */
+function referenceTop(
+  groups: readonly { answer: string; members: number[] }[],
+  topN: number,
+  representative: (members: readonly number[]) => number,
+  voter: (member: number) => { score: number; candidateIndex: number },
+): { answer: string; candidateIndex: number; isRepeat: boolean }[] {
+  const distinct = groups.slice(0, topN).map((group) => ({
+    answer: group.answer,
+    candidateIndex: representative(group.members),
+    isRepeat: false,
+  }));
+  const repeats = groups.flatMap((group) =>
+    group.members
+      .map((member) => ({ member, ...voter(member) }))
+      .sort((a, b) => (b.score === a.score ? a.member - b.member : b.score - a.score))
+      .map(({ candidateIndex }) => ({ answer: group.answer, candidateIndex, isRepeat: true })),
+  );
+  const taken = new Set(distinct.map((entry) => entry.candidateIndex));
+  const top = [...distinct];
+  for (const entry of repeats) {
+    if (top.length >= topN) break;
+    if (taken.has(entry.candidateIndex)) continue;
+    taken.add(entry.candidateIndex);
+    top.push(entry);
+  }
+  return top;
 }

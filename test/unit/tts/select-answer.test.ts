@@ -153,17 +153,20 @@ describe('selectAnswer', () => {
     expect(majority.fellBackToMajority).toBe(false);
   });
 
-  it('returns the top N distinct answers with their representative candidates', () => {
+  it('returns the top N distinct answers, then other solutions of the best groups', () => {
     const result = selectAnswer(pool, {
       aggregation: 'last',
       vote: 'prm_vote',
       topN: 5,
       equivalent: exact,
     });
+    // Three distinct answers for n=5: the fourth choice is group '1''s other member; there is
+    // no fifth candidate.
     expect(result.top).toEqual([
-      { answer: '2', candidateIndex: 1 },
-      { answer: '3', candidateIndex: 3 },
-      { answer: '1', candidateIndex: 2 },
+      { answer: '2', candidateIndex: 1, isRepeat: false },
+      { answer: '3', candidateIndex: 3, isRepeat: false },
+      { answer: '1', candidateIndex: 2, isRepeat: false },
+      { answer: '1', candidateIndex: 0, isRepeat: true },
     ]);
     expect(result.top[0]?.candidateIndex).toBe(result.winnerIndex);
     expect(

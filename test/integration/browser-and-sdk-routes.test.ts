@@ -1,0 +1,87 @@
+/**
+ * What browsers and SDK helpers ask of the API besides chat: CORS as vLLM serves it by default
+ * (any origin: `vllm serve --allowed-origins` defaults to `['*']`, docs.vllm.ai "vllm serve"), preflights
+ * answered before the key check, and `GET /v1/models/{model}` (the SDKs' `models.retrieve`).
+ */
+import OpenAI, { NotFoundError } from 'openai';
+import request from 'supertest';
+import type { RunningServer } from '../../src/main';
+import { startTestServer } from './start-test-server';
+
+const MODEL = 'qwen2.5-1.5b-instruct';
+const ORIGIN = 'http://localhost:3000';
+
+describe('browser and SDK routes', () => {
+  let server: RunningServer;
+  let keyed: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    keyed = await startTestServer({
+      TTS_PROXY__SERVER__API_KEY_ENVS: '["BROWSER_TEST_KEY"]',
+      BROWSER_TEST_KEY: 'secret-key',
+      TTS_PROXY__SERVER__CORS_ALLOWED_ORIGINS: `["${ORIGIN}"]`,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await keyed.close();
+  });
+
+  it('answers a preflight with 204 and the allowed origin, before any key check', async () => {
+    const preflight = await request(keyed.url)
+      .options('/v1/chat/completions')
+      .set('origin', ORIGIN)
+      .set('access-control-request-method', 'POST')
+      .set('access-control-request-headers', 'authorization, content-type');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-allow-headers']).toBe('authorization, content-type');
+    // Another origin gets no grant.
+    const other = await request(keyed.url)
+      .options('/v1/chat/completions')
+      .set('origin', 'http://evil.example')
+      .set('access-control-request-method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('grants any origin by default on chat (fast path), passthrough and models, and exposes x-tts-*', async () => {
+    const chat = await request(server.url)
+      .post('/v1/chat/completions')
+      .set('origin', ORIGIN)
+      .send({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'What is 3 + 4?' }],
+        tts_budget: 4,
+      });
+    expect(chat.status).toBe(200);
+    expect(chat.headers['access-control-allow-origin']).toBe('*');
+    expect(chat.headers['access-control-expose-headers']).toContain('x-tts-strategy');
+    const completions = await request(server.url)
+      .post('/v1/completions')
+      .set('origin', ORIGIN)
+      .send({ model: MODEL, prompt: 'Hello', max_tokens: 4 });
+    expect(completions.headers['access-control-allow-origin']).toBe('*');
+    const models = await request(server.url).get('/v1/models').set('origin', ORIGIN);
+    expect(models.headers['access-control-allow-origin']).toBe('*');
+    // A client that sends no Origin (an SDK, curl) gets no CORS headers.
+    const plain = await request(server.url).get('/v1/models');
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('serves models.retrieve, and a 404 model_not_found for an unknown id', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const model = await client.models.retrieve(MODEL);
+    expect(model).toMatchObject({ id: MODEL, object: 'model' });
+    const list = await client.models.list();
+    expect(list.data[0]).toEqual(model);
+    const missing = client.models.retrieve('no/such-model');
+    await expect(missing).rejects.toBeInstanceOf(NotFoundError);
+    const raw = await request(server.url).get('/v1/models/no/such-model');
+    expect(raw.status).toBe(404);
+    expect((raw.body as { error: unknown }).error).toMatchObject({
+      code: 'model_not_found',
+      param: 'model',
+    });
+  });
+});
