@@ -187,7 +187,7 @@ async function startConfiguredServer(
   const url = `http://${shownHost}:${address.port}`;
   logger.info(
     { url, models: [...backends.keys()], simulated: Object.keys(simulators) },
-    `tts-proxy listening on ${url}`,
+    `tts-proxy listening on ${url}${shownHost === host ? '' : ` (bound to ${host})`}`,
   );
 
   return {

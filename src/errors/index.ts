@@ -8,7 +8,7 @@ export { AuthenticationError } from './authentication-error';
 export { ModelNotFoundError } from './model-not-found-error';
 export { OverloadedError } from './overloaded-error';
 export { RateLimitError } from './rate-limit-error';
-export { UpstreamError } from './upstream-error';
+export { UpstreamError, describesContextLength } from './upstream-error';
 export { UpstreamTimeoutError } from './upstream-timeout-error';
 export { InvalidUpstreamResponseError } from './invalid-upstream-response-error';
 export { ConfigError } from './config-error';

@@ -29,4 +29,24 @@ export class UpstreamError extends TtsError {
     const s = options.status;
     this.isRetryable = s === null || s === 408 || s === 409 || s === 429 || s >= 500;
   }
+
+  /** The upstream refused a prompt (plus `max_tokens`) longer than the model's context. */
+  get isContextLength(): boolean {
+    const s = this.status;
+    return (
+      (s === 400 || s === 422 || s === 500) &&
+      describesContextLength(`${this.message} ${this.body}`)
+    );
+  }
+}
+
+/**
+ * The context-length rejections of vLLM (every wording since 0.6: "maximum context length is",
+ * "must be <= N"), TGI ("must be <= N") and llama.cpp ("context size has been exceeded", "exceeds
+ * the available context size").
+ */
+export function describesContextLength(text: string): boolean {
+  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|exceeds? (the )?(model'?s? )?(maximum |available )?context/i.test(
+    text,
+  );
 }

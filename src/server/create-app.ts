@@ -179,6 +179,20 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   // Before the key check: a browser's preflight carries no key, and is answered here (204).
   if (allowCors) app.use(allowCors);
   app.post('/v1/chat/completions', serveChat);
+  // The route exists for POST only: another method is a 405 (as on the /v1 passthrough), not 404.
+  app.all('/v1/chat/completions', (request, response) => {
+    response
+      .status(405)
+      .set('allow', 'POST')
+      .json({
+        error: {
+          message: `Method ${request.method} is not allowed on /v1/chat/completions.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'method_not_allowed',
+        },
+      });
+  });
   if (checkKey) {
     app.use('/v1', (request, _response, next) => {
       admitCaller(request);

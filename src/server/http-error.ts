@@ -148,13 +148,15 @@ export function toHttpError(error: unknown): HttpError {
     // A 4xx the upstream will repeat (bad parameter, context too long) is the client's to fix.
     if (s !== null && s >= 400 && s < 500 && s !== 401 && s !== 403 && s !== 408 && s !== 429) {
       const message = error.message.replace(/^upstream '[^']*' answered \d+: /, '');
+      // OpenAI's code for a prompt too long for the model, which agents branch on to trim history.
+      const isContextLength = error.isContextLength;
       return {
         status: s === 404 ? 404 : 400,
         body: body(
           `The model server rejected the request: ${message}`,
           'invalid_request_error',
-          null,
-          'upstream_rejected',
+          isContextLength ? 'messages' : null,
+          isContextLength ? 'context_length_exceeded' : 'upstream_rejected',
         ),
         headers: noRetry,
         isUnexpected: false,

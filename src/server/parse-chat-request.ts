@@ -274,6 +274,19 @@ class ParsedTtsRequest implements TtsRequest {
 }
 
 function parseBody(body: unknown): ChatRequestWire {
+  const wire = parseWire(body);
+  // OpenAI and vLLM refuse stream_options on a request that does not stream (vLLM's
+  // ChatCompletionRequest validator); TTS answered such a request without a word.
+  if (wire.stream_options !== undefined && wire.stream_options !== null && wire.stream !== true) {
+    throw new InvalidRequestError(
+      "'stream_options' is only allowed when 'stream' is true.",
+      'stream_options',
+    );
+  }
+  return wire;
+}
+
+function parseWire(body: unknown): ChatRequestWire {
   // The body reader parses only `application/json` (as express.json did); anything else is here.
   if (body === undefined) {
     throw new InvalidRequestError(

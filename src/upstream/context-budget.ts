@@ -38,12 +38,7 @@ export interface ContextBudgetOptions {
 
 /** True for the context-length rejections of vLLM (every wording since 0.6), TGI and llama.cpp. */
 export function isContextLengthError(error: unknown): boolean {
-  if (!(error instanceof UpstreamError)) return false;
-  if (error.status !== 400 && error.status !== 422 && error.status !== 500) return false;
-  const text = `${error.message} ${error.body}`;
-  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|exceeds? (the )?(model'?s? )?(maximum )?context/i.test(
-    text,
-  );
+  return error instanceof UpstreamError && error.isContextLength;
 }
 
 /** Tokens an unseen prefix may take at most: no byte-level BPE token is shorter than one byte. */

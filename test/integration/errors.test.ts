@@ -56,6 +56,28 @@ describe('errors are OpenAI-shaped with the right status', () => {
     }
   });
 
+  it('400 for stream_options on a request that does not stream, as OpenAI and vLLM answer', async () => {
+    for (const extra of [{}, { tts_budget: 4 }]) {
+      const response = await post({
+        model: MODEL,
+        messages,
+        stream_options: { include_usage: true },
+        ...extra,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.error.param).toBe('stream_options');
+      expectOpenAiError(response.body);
+    }
+  });
+
+  it('405 for another method on the chat route', async () => {
+    const response = await request(server.url).get('/v1/chat/completions');
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+    expect(response.body.error.code).toBe('method_not_allowed');
+    expectOpenAiError(response.body);
+  });
+
   it('413 when the body is too large', async () => {
     const response = await post({
       model: MODEL,

@@ -5,7 +5,7 @@
  * or 504 → 504, anything else → 502. A 401/403 from the upstream is about the proxy's own key,
  * not the client's, so it is a 502 too.
  */
-import { UpstreamError, UpstreamTimeoutError } from '../../errors';
+import { describesContextLength, UpstreamError, UpstreamTimeoutError } from '../../errors';
 import type { OpenAiErrorBody } from '../http-error';
 
 export interface MappedUpstreamError {
@@ -57,18 +57,57 @@ function upstreamMessage(body: string): {
   };
 }
 
+// OpenAI's error types; vLLM puts its exception's class name there (`BadRequestError`) and the
+// HTTP status in `code` (vllm/entrypoints/openai/protocol.py `ErrorResponse`).
+const OPENAI_TYPES = new Set([
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'rate_limit_error',
+  'server_error',
+  'requests',
+  'tokens',
+]);
+
+/**
+ * OpenAI's type and code for an upstream 4xx: a type or code of OpenAI's kept, a class name or an
+ * HTTP status replaced — `context_length_exceeded` for a prompt too long (what agents branch on),
+ * `model_not_found` for a 404 about the model, otherwise none.
+ */
+function openAiKind(
+  status: number,
+  found: ReturnType<typeof upstreamMessage>,
+): { type: string; code: string | null; param: string | null } {
+  const type =
+    found.type !== null && OPENAI_TYPES.has(found.type)
+      ? found.type
+      : status === 429
+        ? 'rate_limit_error'
+        : 'invalid_request_error';
+  if (found.code !== null && !/^\d+$/.test(found.code))
+    return { type, code: found.code, param: found.param };
+  const message = found.message ?? '';
+  if (describesContextLength(message))
+    return { type, code: 'context_length_exceeded', param: found.param ?? 'messages' };
+  if (status === 404 && /model/i.test(message))
+    return { type, code: 'model_not_found', param: found.param ?? 'model' };
+  return { type, code: null, param: found.param };
+}
+
 /** The client-facing answer for an upstream response with an error status. */
 export function mapUpstreamStatus(status: number, body: string): MappedUpstreamError {
   const found = upstreamMessage(body);
   if (status >= 400 && status < 500 && status !== 401 && status !== 403) {
     const headers: Record<string, string> = status === 429 ? {} : { 'x-should-retry': 'false' };
+    const kind = openAiKind(status, found);
     return {
       status,
       body: openAi(
         found.message ?? `The model server refused the request (HTTP ${status}).`,
-        found.type ?? (status === 429 ? 'rate_limit_error' : 'invalid_request_error'),
-        found.code,
-        found.param,
+        kind.type,
+        kind.code,
+        kind.param,
       ),
       headers,
     };

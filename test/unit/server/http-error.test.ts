@@ -44,6 +44,19 @@ describe('toHttpError', () => {
     );
     expect(mapped.status).toBe(400);
     expect(mapped.body.error.message).toContain('too many tokens');
+    expect(mapped.body.error.code).toBe('upstream_rejected');
+    // A context overflow gets OpenAI's code, whichever path met it (TTS says the same).
+    const overflow = toHttpError(
+      new UpstreamError(
+        "upstream 'policy' answered 400: This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.",
+        { upstream: 'policy', status: 400 },
+      ),
+    );
+    expect(overflow.body.error).toMatchObject({
+      code: 'context_length_exceeded',
+      param: 'messages',
+      type: 'invalid_request_error',
+    });
   });
 
   it('never leaks the message or stack of an unexpected error', () => {

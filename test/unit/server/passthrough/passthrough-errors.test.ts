@@ -10,9 +10,13 @@ describe('mapUpstreamStatus', () => {
       400,
       '{"object":"error","message":"max_tokens too large","type":"BadRequestError","param":null,"code":400}',
     );
+    // vLLM's class name and HTTP status (ErrorInfo: `type` a class name, `code: int`) become
+    // OpenAI's type and no code.
     expect(flat).toMatchObject({
       status: 400,
-      body: { error: { message: 'max_tokens too large', type: 'BadRequestError', code: '400' } },
+      body: {
+        error: { message: 'max_tokens too large', type: 'invalid_request_error', code: null },
+      },
     });
     expect(
       mapUpstreamStatus(422, '{"detail":[{"loc":["body"],"msg":"field required"}]}').body.error
@@ -21,6 +25,52 @@ describe('mapUpstreamStatus', () => {
     expect(mapUpstreamStatus(404, '<html>not found</html>')).toMatchObject({
       status: 404,
       body: { error: { message: '<html>not found</html>', type: 'invalid_request_error' } },
+    });
+  });
+
+  it("gives OpenAI's codes for a context overflow and an unknown model, and keeps OpenAI's own", () => {
+    // The wording of vLLM's serving_engine context check (the simulator sends the same text).
+    const overflow = mapUpstreamStatus(
+      400,
+      JSON.stringify({
+        error: {
+          message:
+            "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (900 in the messages, 4100 in the completion). Please reduce the length of the messages or completion.",
+          type: 'BadRequestError',
+          param: null,
+          code: 400,
+        },
+      }),
+    );
+    expect(overflow.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'context_length_exceeded',
+      param: 'messages',
+    });
+    const llamaCpp = mapUpstreamStatus(
+      400,
+      '{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}}',
+    );
+    expect(llamaCpp.body.error.code).toBe('context_length_exceeded');
+    const missing = mapUpstreamStatus(
+      404,
+      '{"error":{"message":"The model `nope` does not exist.","type":"NotFoundError","param":null,"code":404}}',
+    );
+    expect(missing.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'model_not_found',
+      param: 'model',
+    });
+    // An upstream that already speaks OpenAI's types and codes keeps them.
+    const openAi = mapUpstreamStatus(
+      400,
+      '{"error":{"message":"bad","type":"invalid_request_error","param":"stop","code":"invalid_value"}}',
+    );
+    expect(openAi.body.error).toEqual({
+      message: 'bad',
+      type: 'invalid_request_error',
+      param: 'stop',
+      code: 'invalid_value',
     });
   });
 
