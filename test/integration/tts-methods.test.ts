@@ -175,6 +175,32 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     });
     expect(few.choices).toHaveLength(1);
     expect(ttsOf(few).warnings).toContainEqual(expect.objectContaining({ code: 'fewer-choices' }));
+    // Streamed, the same n choices arrive, each with its own index and finish.
+    const stream = await client.chat.completions.create(
+      withTts(
+        {
+          model: MODEL,
+          messages: [{ role: 'user', content: 'What is 2 + 2?' }],
+          n: 6,
+          seed: 3,
+          stream: true,
+        } as const,
+        { tts_budget: { n: 8, strategy: 'majority' } },
+      ),
+    );
+    const streamed = new Map<number, { content: string; finish: string | null }>();
+    for await (const part of stream)
+      for (const choice of part.choices) {
+        const seen = streamed.get(choice.index) ?? { content: '', finish: null };
+        seen.content += choice.delta.content ?? '';
+        seen.finish = choice.finish_reason ?? seen.finish;
+        streamed.set(choice.index, seen);
+      }
+    expect([...streamed.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(completion.choices.map((choice) => choice.message.content)).toEqual(
+      [...streamed.values()].map((choice) => choice.content),
+    );
+    for (const choice of streamed.values()) expect(choice.finish).toBe('stop');
   });
 
   it('honours header > body > alias precedence and reports headers', async () => {
