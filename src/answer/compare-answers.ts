@@ -1,4 +1,6 @@
+import { absoluteValueSet } from './absolute-value-set';
 import { freeSymbols } from './evaluate-math';
+import { latexValue } from './latex-value';
 import { constantRatio, tryParse } from './math-equal';
 import { parseAnswerStructure, type AnswerStructure } from './parse-answer-structure';
 import type { MathNode } from './parse-math';
@@ -28,7 +30,9 @@ export interface CompareContext {
  *   (`101` = `a+2z = 2z+a = 101`, `(3,2)` = `(p,q)=(3,2)`), but a gold chain is not;
  * - a gold assignment against a predicted non-equation is unwrapped (`k=7` = `7`);
  * - a gold inequality in one variable is compared as an interval with a predicted set or interval
- *   (`0<f(x)<1` = `(0,1)`); the other way round only with `allowSetRelationComparison`;
+ *   (`0<f(x)<1` = `(0,1)`), one on `|x|` as the interval or union it describes
+ *   (`1 \leq |z| \leq 2` = `[-2,-1] \cup [1,2]`); the other way round only with
+ *   `allowSetRelationComparison`;
  * - two relations are equal when their operators match (or are mirrored, `x<2` = `2>x`) and
  *   their differences `left − right` are proportional (a positive factor for inequalities).
  * Items of lists, sets and tuples are compared with the same rules, element by element.
@@ -80,13 +84,20 @@ function isSetLike(structure: AnswerStructure): boolean {
 
 function asInterval(structure: Extract<AnswerStructure, { kind: 'relation' }>): AnswerStructure {
   const interval = relationAsInterval(structure.relation);
-  if (interval === null) return structure;
+  if (interval === null) return absoluteValueSet(structure.relation, constantValue) ?? structure;
   return {
     kind: 'bracketed',
     open: interval.open,
     close: interval.close,
     items: [parseAnswerStructure(interval.lower), parseAnswerStructure(interval.upper)],
   };
+}
+
+/** The value of a bound without variables (`\frac32`, `\sqrt2`), else null. */
+function constantValue(text: string): number | null {
+  const node = tryParse(text);
+  if (node === null || freeSymbols(node).length > 0) return null;
+  return latexValue(text);
 }
 
 function relationsEqual(gold: Relation, predicted: Relation, context: CompareContext): boolean {

@@ -62,6 +62,13 @@ const CASES: ReadonlyArray<{ where: string; gold: string; predicted: string; equ
     predicted: '$(5,2),(7,2)$',
     equal: true,
   },
+  // An inequality on |z| is the union of intervals sympy's as_set solves it to.
+  {
+    where: 'test_numina_cases.py:24',
+    gold: '$1\\leq|z|\\leq \\frac{3}{2}$',
+    predicted: '$z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right]$',
+    equal: true,
+  },
   // An open interval against a two-element set: item by item in written order.
   { where: 'test_all.py:754', gold: '$(1,3)$', predicted: '${1,3}$', equal: true },
   { where: 'test_all.py:753', gold: '$(3,1)$', predicted: '${1,3}$', equal: false },
