@@ -1,6 +1,6 @@
 import type { AnswerStructure } from './parse-answer-structure';
 import { parseAnswerStructure } from './parse-answer-structure';
-import { isSymbolOnly, type Relation } from './parse-relation';
+import { ascendingChain, isSymbolOnly, type Relation } from './parse-relation';
 
 /**
  * The set an inequality on the absolute value of one variable describes, as sympy's `as_set`
@@ -14,14 +14,9 @@ export function absoluteValueSet(
   relation: Relation,
   valueOf: (text: string) => number | null,
 ): AnswerStructure | null {
-  const { sides, operators } = relation;
-  const ascending = operators.every((operator) => operator === '<' || operator === '\\leq');
-  const descending = operators.every((operator) => operator === '>' || operator === '\\geq');
-  if (!ascending && !descending) return null;
-  const ordered = ascending ? sides : [...sides].reverse();
-  const strict = (ascending ? operators : [...operators].reverse()).map(
-    (operator) => operator === '<' || operator === '>',
-  );
+  const chain = ascendingChain(relation);
+  if (chain === null) return null;
+  const { ordered, strict } = chain;
   const isAbsolute = (side: string): boolean => {
     const inner = /^\|(.+)\|$/.exec(side.replace(/\s+/g, ''))?.[1];
     return inner !== undefined && isSymbolOnly(inner);

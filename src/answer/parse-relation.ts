@@ -124,19 +124,32 @@ export const INVERSE: Record<RelationOperator, RelationOperator> = {
   '\\geq': '\\leq',
 };
 
+/**
+ * An inequality chain read smallest first (`3 > x > 1` as `1 < x < 3`), with whether each step is
+ * strict; null when its operators do not all point one way (or one is `=` or `\\neq`).
+ */
+export function ascendingChain(
+  relation: Relation,
+): { ordered: string[]; strict: boolean[] } | null {
+  const { sides, operators } = relation;
+  const ascending = operators.every((operator) => operator === '<' || operator === '\\leq');
+  const descending = operators.every((operator) => operator === '>' || operator === '\\geq');
+  if (!ascending && !descending) return null;
+  return {
+    ordered: ascending ? sides : [...sides].reverse(),
+    strict: (ascending ? operators : [...operators].reverse()).map(
+      (operator) => operator === '<' || operator === '>',
+    ),
+  };
+}
+
 /** The interval of a one-variable inequality: `[lower, upper]` with its brackets, or null. */
 export function relationAsInterval(
   relation: Relation,
 ): { open: string; close: string; lower: string; upper: string } | null {
-  const { sides, operators } = relation;
-  if (operators.some((operator) => operator === '=' || operator === '\\neq')) return null;
-  const ascending = operators.every((operator) => operator === '<' || operator === '\\leq');
-  const descending = operators.every((operator) => operator === '>' || operator === '\\geq');
-  if (!ascending && !descending) return null;
-  const ordered = ascending ? sides : [...sides].reverse();
-  const strict = (ascending ? operators : [...operators].reverse()).map(
-    (op) => op === '<' || op === '>',
-  );
+  const chain = ascendingChain(relation);
+  if (chain === null) return null;
+  const { ordered, strict } = chain;
   if (ordered.length === 3) {
     const [lower = '', variable = '', upper = ''] = ordered;
     if (!isSymbolOnly(variable) || isSymbolOnly(lower) || isSymbolOnly(upper)) return null;
