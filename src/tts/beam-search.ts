@@ -9,7 +9,7 @@ import { beamShape } from './beam-shape';
 import {
   expandPaths,
   ROOT_PATH,
-  roundTokenCap,
+  stepTokenCaps,
   toCandidate,
   type ChildPath,
   type SearchPath,
@@ -51,7 +51,7 @@ export async function beamSearch(options: SearchOptions, deps: SearchDeps): Prom
   let beams: SearchPath[] = [ROOT_PATH];
   let droppedSteps = 0;
   for (let depth = 1; ; depth += 1) {
-    const roundMaxTokens = roundTokenCap(beams, options);
+    const stepMaxTokens = stepTokenCaps(beams, options);
     let outputs;
     try {
       outputs = await run.generate(
@@ -59,10 +59,11 @@ export async function beamSearch(options: SearchOptions, deps: SearchDeps): Prom
         {
           temperature: options.temperature,
           topP: options.topP,
-          maxTokens: roundMaxTokens,
+          maxTokens: options.maxTokensPerStep,
           stop: [STEP_SEPARATOR],
           n: depth === 1 ? options.n : width,
         },
+        stepMaxTokens,
       );
     } catch (error) {
       if (isAbortError(error) || depth === 1) throw error;
@@ -71,7 +72,7 @@ export async function beamSearch(options: SearchOptions, deps: SearchDeps): Prom
     }
 
     const expansion = expandPaths(beams, outputs, {
-      roundMaxTokens,
+      stepMaxTokens,
       maxTotalTokens: options.maxTotalTokens,
     });
     droppedSteps +=

@@ -1,15 +1,15 @@
 /**
  * Diverse Verifier Tree Search (Beeching et al. 2024; paper code: `--width M --num_seq 1
  * --num_q N/M`): the budget N is split into N/M independent subtrees, each a greedy search that
- * keeps the best 1 of its M children per step. All subtrees advance together, so a round is still
- * one policy call and one verifier call.
+ * keeps the best 1 of its M children per step. All subtrees advance together: a round is one policy
+ * call per live subtree, all at once, and one verifier call.
  */
 import { isAbortError } from '../util';
 import { beamShape } from './beam-shape';
 import {
   expandPaths,
   ROOT_PATH,
-  roundTokenCap,
+  stepTokenCaps,
   toCandidate,
   type ChildPath,
   type SearchPath,
@@ -60,10 +60,10 @@ export async function dvts(options: SearchOptions, deps: SearchDeps): Promise<Se
   let deadSubtrees = 0;
   for (let depth = 1; live.length > 0; depth += 1) {
     const leaves = live.map((subtree) => subtree.leaf);
-    const roundMaxTokens = roundTokenCap(leaves, options);
+    const stepMaxTokens = stepTokenCaps(leaves, options);
     let outputs;
     try {
-      outputs = await generateRound(run, leaves, { depth, width, roundMaxTokens });
+      outputs = await generateRound(run, leaves, { depth, width, stepMaxTokens });
     } catch (error) {
       if (isAbortError(error) || depth === 1) throw error;
       run.warn('policy-failed', `the policy failed in round ${run.round}: ${describeError(error)}`);
@@ -72,7 +72,7 @@ export async function dvts(options: SearchOptions, deps: SearchDeps): Promise<Se
     }
 
     const expansion = expandPaths(leaves, outputs, {
-      roundMaxTokens,
+      stepMaxTokens,
       maxTotalTokens: options.maxTotalTokens,
     });
     try {
@@ -144,16 +144,22 @@ export async function dvts(options: SearchOptions, deps: SearchDeps): Promise<Se
 async function generateRound(
   run: SearchRun,
   leaves: readonly SearchPath[],
-  round: { depth: number; width: number; roundMaxTokens: number },
+  round: { depth: number; width: number; stepMaxTokens: readonly number[] },
 ): Promise<Continuation[][]> {
-  const { temperature, topP } = run.options;
-  const params = { temperature, topP, maxTokens: round.roundMaxTokens, stop: [STEP_SEPARATOR] };
+  const { temperature, topP, maxTokensPerStep } = run.options;
+  const params = { temperature, topP, maxTokens: maxTokensPerStep, stop: [STEP_SEPARATOR] };
   if (round.depth > 1) {
     return run.generate(
       leaves.map((leaf) => leaf.text),
       { ...params, n: round.width },
+      round.stepMaxTokens,
     );
   }
-  const [first = []] = await run.generate([''], { ...params, n: leaves.length * round.width });
+  // Every subtree starts at the empty answer, whose cap is the same for all.
+  const [first = []] = await run.generate([''], {
+    ...params,
+    maxTokens: round.stepMaxTokens[0] ?? maxTokensPerStep,
+    n: leaves.length * round.width,
+  });
   return leaves.map((_, i) => first.slice(i * round.width, (i + 1) * round.width));
 }

@@ -38,8 +38,8 @@ export interface ChildPath {
 }
 
 export interface ExpandLimits {
-  /** The `maxTokens` the round's policy call used. */
-  roundMaxTokens: number;
+  /** The `maxTokens` each parent's policy call used, by parent index. */
+  stepMaxTokens: readonly number[];
   /** Cap for one whole solution. */
   maxTotalTokens: number;
 }
@@ -67,16 +67,20 @@ export function remainingTokens(path: SearchPath, maxTotalTokens: number): numbe
 }
 
 /**
- * A round's `maxTokens`: the per-step cap, lowered to the smallest remaining solution budget among
- * the beams. One call carries one cap, and a larger one would let that beam overrun its budget
- * (vLLM also rejects a prompt plus `max_tokens` beyond the context).
+ * Each path's `maxTokens` for its next step: the per-step cap, lowered to what is left of that
+ * path's own solution budget (each path has a call of its own: `SearchRun.generate`), so a beam
+ * near its budget never cuts another beam's step short.
  */
-export function roundTokenCap(
+export function stepTokenCaps(
   paths: readonly SearchPath[],
   options: Pick<SearchOptions, 'maxTokensPerStep' | 'maxTotalTokens'>,
-): number {
-  const remaining = paths.map((path) => remainingTokens(path, options.maxTotalTokens));
-  return Math.max(1, Math.min(options.maxTokensPerStep, ...remaining));
+): number[] {
+  return paths.map((path) =>
+    Math.max(
+      1,
+      Math.min(options.maxTokensPerStep, remainingTokens(path, options.maxTotalTokens)),
+    ),
+  );
 }
 
 export function toCandidate(path: SearchPath, finish: CandidateFinish): Candidate {
@@ -106,8 +110,9 @@ export function expandPaths(
   };
   parents.forEach((parent, parentIndex) => {
     const seen = new Set<string>();
+    const stepMaxTokens = limits.stepMaxTokens[parentIndex] ?? 0;
     (outputs[parentIndex] ?? []).forEach((continuation, sampleIndex) => {
-      const child = expandOne(parent, continuation, limits);
+      const child = expandOne(parent, continuation, stepMaxTokens, limits.maxTotalTokens);
       if (child === 'truncated') {
         result.droppedTruncated += 1;
       } else if (child === 'empty') {
@@ -126,12 +131,13 @@ export function expandPaths(
 function expandOne(
   parent: SearchPath,
   continuation: Continuation,
-  limits: ExpandLimits,
+  stepMaxTokens: number,
+  maxTotalTokens: number,
 ): Pick<ChildPath, 'path' | 'finish' | 'needsScore'> | 'truncated' | 'empty' {
   const completionTokens = parent.completionTokens + continuation.completionTokens;
   // The cap that stopped a 'length' step is the solution's own budget only when that budget was
   // what bounded this call; otherwise it is the per-step cap (or the context) and the step is cut.
-  const isAtSolutionCap = remainingTokens(parent, limits.maxTotalTokens) <= limits.roundMaxTokens;
+  const isAtSolutionCap = remainingTokens(parent, maxTotalTokens) <= stepMaxTokens;
   if (continuation.finish === 'length' && !isAtSolutionCap) return 'truncated';
 
   const step = stepOf(continuation.text);
@@ -149,7 +155,7 @@ function expandOne(
     stepScores: parent.stepScores,
     completionTokens,
   };
-  const isBudgetSpent = completionTokens >= limits.maxTotalTokens;
+  const isBudgetSpent = completionTokens >= maxTotalTokens;
   return { path, finish: finishOf(step, continuation, isBudgetSpent), needsScore: true };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The verifier fallbacks of beam search and DVTS (STYLE 2.5: degrade before failing). When the
  * PRM fails mid-search, the open paths are completed without guidance (no stop string, to EOS
- * within what is left of the solution budget) in ONE policy call, and returned unscored so the
+ * within what is left of each one's solution budget) in one round, and returned unscored so the
  * pipeline votes by majority.
  */
 import { isAbortError } from '../util';
@@ -28,13 +28,13 @@ export async function finishUnguided(
     remainingTokens(path, maxTotalTokens) > 0 ? [{ path, index }] : [],
   );
   if (live.length > 0) {
-    // One call has one token cap, so the path closest to its budget bounds them all (a larger cap
-    // would overrun that path's budget, and vLLM rejects a prompt plus max_tokens beyond the context).
-    const maxTokens = Math.min(...live.map(({ path }) => remainingTokens(path, maxTotalTokens)));
+    // Each path runs to what is left of its own budget (a call of its own: SearchRun.generate).
+    const caps = live.map(({ path }) => remainingTokens(path, maxTotalTokens));
     try {
       const outputs = await run.generate(
         live.map(({ path }) => path.text),
-        { temperature, topP, maxTokens, stop: [], n: 1 },
+        { temperature, topP, maxTokens: Math.max(...caps), stop: [], n: 1 },
+        caps,
       );
       live.forEach(({ path, index }, i) => {
         const continuation = outputs[i]?.[0];

@@ -5,7 +5,7 @@
  */
 import { InvalidUpstreamResponseError, TtsError } from '../errors';
 import { isAbortError, takeUpstreamCallsFrom, throwIfAborted } from '../util';
-import type { Continuation, SamplingParams } from './policy';
+import type { Continuation, GenerateResult, SamplingParams } from './policy';
 import type {
   Candidate,
   SearchDeps,
@@ -23,16 +23,29 @@ export type RoundParams = Omit<SamplingParams, 'seed'>;
 export interface SearchRun {
   readonly options: SearchOptions;
   readonly deps: SearchDeps;
-  /** Rounds started so far; each round is exactly one policy call. */
+  /** Rounds started so far; a round is one policy call per prefix, made at once. */
   readonly round: number;
   /**
-   * Start a round: one `policy.generate` call. Emits `round-start` and `samples-generated`.
+   * Start a round: one `policy.generate` call per prefix, all at once (one call for a single
+   * prefix). Each call gets its own seed and its own token cap: an upstream gives every prompt
+   * of one request the request's one seed (vLLM `serving_completion.py`: child j of each prompt
+   * samples with seed + j), so beams sharing a prefix came back as copies and beams with similar
+   * prefixes drew the same noise; and one request carries one `max_tokens`, so the beam nearest
+   * its budget capped every other beam's step. Seeds are the run's base plus the index of the
+   * call's first sample in the run, so no two samples of a run share one. Emits `round-start`
+   * and `samples-generated`.
    *
+   * @param maxTokens each prefix's cap (`params.maxTokens` for all when absent).
    * @returns `outputs[i]` = the `params.n` continuations of `prefixes[i]`.
-   * @throws an abort error if the signal fired (before, during or right after the call);
-   *   otherwise the policy's error, or InvalidUpstreamResponseError for a malformed result.
+   * @throws an abort error if the signal fired (before, during or right after the calls);
+   *   otherwise the first failed call's error (the others are cancelled), or
+   *   InvalidUpstreamResponseError for a malformed result.
    */
-  generate(prefixes: readonly string[], params: RoundParams): Promise<Continuation[][]>;
+  generate(
+    prefixes: readonly string[],
+    params: RoundParams,
+    maxTokens?: readonly number[],
+  ): Promise<Continuation[][]>;
   /**
    * One `verifier.score` call over a non-empty batch of non-empty paths.
    *
@@ -80,6 +93,32 @@ function clampScores(scores: readonly number[]): number[] {
   return clamped;
 }
 
+/**
+ * The round's calls, one prefix each, at once. When one fails the others are cancelled (their
+ * answers could not be used) and the first failure is thrown.
+ */
+async function generateAll(
+  policy: SearchDeps['policy'],
+  calls: readonly { prefix: string; sampling: SamplingParams }[],
+  signal: AbortSignal | undefined,
+): Promise<GenerateResult[]> {
+  if (calls.length === 1) {
+    const [call] = calls as [{ prefix: string; sampling: SamplingParams }];
+    return [await policy.generate([call.prefix], call.sampling, signal)];
+  }
+  const siblings = new AbortController();
+  const callSignal =
+    signal === undefined ? siblings.signal : AbortSignal.any([signal, siblings.signal]);
+  try {
+    return await Promise.all(
+      calls.map((call) => policy.generate([call.prefix], call.sampling, callSignal)),
+    );
+  } catch (error) {
+    siblings.abort(error);
+    throw error;
+  }
+}
+
 /** Seeds sent upstream stay within a signed 32-bit integer, which every backend accepts. */
 const SEED_RANGE = 2 ** 31;
 
@@ -97,12 +136,13 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
   const warnings: SearchWarning[] = [];
   const { signal } = deps;
 
-  // A fixed request seed makes every round reproducible on its own (seed + round index);
-  // otherwise the injected random source drives the seeds, so a seeded `random` replays a run.
-  const nextSeed = (): number =>
-    options.seed !== undefined
-      ? options.seed + usage.rounds - 1
-      : Math.floor(deps.random() * SEED_RANGE);
+  // The run's base seed: the request's, else one draw of the injected random source (so a seeded
+  // `random` replays a run). Sample k of the run (counted over all calls) samples with base + k.
+  let baseSeed: number | null = options.seed ?? null;
+  const seedAt = (sampleIndex: number): number => {
+    baseSeed ??= Math.floor(deps.random() * SEED_RANGE);
+    return (baseSeed + sampleIndex) % SEED_RANGE;
+  };
 
   // Anything thrown once the signal fired is reported as the abort, so callers can cancel cleanly.
   const rethrow = (error: unknown): never => {
@@ -124,11 +164,12 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
     deps,
     round: 0,
 
-    async generate(prefixes, params) {
+    async generate(prefixes, params, maxTokens) {
       throwIfAborted(signal);
       usage.rounds += 1;
       run.round = usage.rounds;
-      usage.policyCalls += 1;
+      usage.policyCalls += prefixes.length;
+      const firstSample = usage.generations;
       usage.generations += prefixes.length * params.n;
       emit({
         type: 'round-start',
@@ -136,18 +177,32 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
         activePaths: prefixes.length,
         requested: prefixes.length * params.n,
       });
-      const sampling: SamplingParams = { ...params, seed: nextSeed() };
-      let result;
+      // Seeds and caps are fixed before any call goes out, in prefix order: a run replays.
+      const calls: { prefix: string; sampling: SamplingParams }[] = [];
+      for (let i = 0; i < prefixes.length; i++) {
+        calls.push({
+          prefix: prefixes[i] as string,
+          sampling: {
+            ...params,
+            maxTokens: maxTokens?.[i] ?? params.maxTokens,
+            seed: seedAt(firstSample + i * params.n),
+          },
+        });
+      }
+      let results;
       try {
-        result = await deps.policy.generate(prefixes, sampling, signal);
+        results = await generateAll(deps.policy, calls, signal);
       } catch (error) {
         return rethrow(error);
       }
       throwIfAborted(signal);
-      usage.policyPromptTokens += result.promptTokens;
-      usage.policyCompletionTokens += result.completionTokens;
-      const isWellFormed =
-        result.outputs.length === prefixes.length && everyHasLength(result.outputs, params.n);
+      const outputs: Continuation[][] = [];
+      for (const result of results) {
+        usage.policyPromptTokens += result.promptTokens;
+        usage.policyCompletionTokens += result.completionTokens;
+        outputs.push(...result.outputs);
+      }
+      const isWellFormed = outputs.length === prefixes.length && everyHasLength(outputs, params.n);
       if (!isWellFormed) {
         throw new InvalidUpstreamResponseError(
           'policy',
@@ -155,7 +210,7 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
         );
       }
       emit({ type: 'samples-generated', count: prefixes.length * params.n });
-      return result.outputs;
+      return outputs;
     },
 
     async score(paths) {

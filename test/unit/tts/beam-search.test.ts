@@ -20,14 +20,14 @@ describe('beamSearch', () => {
       options: { n: 16, m: 4, maxDepth: 4 },
       problem: { id: 'long', stepCount: 10, pCorrect: 0.7, answer: 1 },
     });
-    expect(policy.calls.map((call) => [call.prefixes.length, call.params.n])).toEqual([
+    expect(policy.rounds.map((call) => [call.prefixes.length, call.params.n])).toEqual([
       [1, 16],
       [4, 4],
       [4, 4],
       [4, 4],
     ]);
-    expect(policy.calls.every((call) => call.params.stop.join() === '\n\n')).toBe(true);
-    expect(policy.calls[0]?.prefixes).toEqual(['']);
+    expect(policy.rounds.every((call) => call.params.stop.join() === '\n\n')).toBe(true);
+    expect(policy.rounds[0]?.prefixes).toEqual(['']);
     // Each round's beams are the top N/M of the previous round's children by PRM-last.
     verifier.calls.slice(0, -1).forEach((call, round) => {
       const ranked = call.paths
@@ -35,7 +35,7 @@ describe('beamSearch', () => {
         .sort((a, b) => b.value - a.value || a.order - b.order)
         .slice(0, 4)
         .map(({ path }) => path);
-      expect(policy.calls[round + 1]?.prefixes.map(splitSteps)).toEqual(ranked);
+      expect(policy.rounds[round + 1]?.prefixes.map(splitSteps)).toEqual(ranked);
     });
     expect(verifier.calls.map((call) => call.paths.length)).toEqual([16, 16, 16, 16]);
   });
@@ -57,7 +57,7 @@ describe('beamSearch', () => {
       }),
     });
     expect(verifier.calls[0]?.paths).toEqual([['A'], ['C']]);
-    expect(policy.calls[1]?.prefixes).toEqual(['A\n\n', 'C\n\n']);
+    expect(policy.rounds[1]?.prefixes).toEqual(['A\n\n', 'C\n\n']);
     expect(verifier.calls[1]?.paths).toEqual([
       ['A', 'A2 \\boxed{1}'],
       ['A', 'A3 \\boxed{2}'],
@@ -105,14 +105,15 @@ describe('beamSearch', () => {
         'z \\boxed{1}': 0.8,
       }),
     });
-    expect(policy.calls.map((call) => call.prefixes)).toEqual([
+    expect(policy.rounds.map((call) => call.prefixes)).toEqual([
       [''],
       ['a\n\n', 'b\n\n', 'c\n\n', 'd\n\n'],
       ['a\n\na2\n\n', 'c\n\nc1\n\n'],
     ]);
     expect(result.usage).toMatchObject({
       rounds: 3,
-      policyCalls: 3,
+      // One call in round 1, then one per beam: 1 + 4 + 2.
+      policyCalls: 7,
       prmCalls: 3,
       generations: 8 + 8 + 4,
     });
@@ -136,7 +137,7 @@ describe('beamSearch', () => {
       options: { n: 8, m: 2, maxDepth: 3 },
       problem: { id: 'deep', stepCount: 10, pCorrect: 0.8, answer: 1 },
     });
-    expect(policy.calls).toHaveLength(3);
+    expect(policy.rounds).toHaveLength(3);
     expect(result.candidates).toHaveLength(4);
     for (const candidate of result.candidates) {
       expect(candidate.finish).toBe('depth');
@@ -152,7 +153,7 @@ describe('beamSearch', () => {
       problem: { id: 'long', stepCount: 10, pCorrect: 0.9, answer: 1 },
       world: { tokensPerStep: 30 },
     });
-    expect(policy.calls.map((call) => call.params.maxTokens)).toEqual([100, 70, 40, 10]);
+    expect(policy.rounds.map((call) => call.params.maxTokens)).toEqual([100, 70, 40, 10]);
     expect(result.candidates).toHaveLength(2);
     for (const candidate of result.candidates) {
       expect(candidate).toMatchObject({ finish: 'length', completionTokens: 100 });
@@ -166,7 +167,7 @@ describe('beamSearch', () => {
       problem: { id: 'long', stepCount: 10, pCorrect: 0.9, answer: 1 },
       world: { tokensPerStep: 25 },
     });
-    expect(policy.calls).toHaveLength(4);
+    expect(policy.rounds).toHaveLength(4);
     expect(
       result.candidates.map((candidate) => [candidate.finish, candidate.steps.length]),
     ).toEqual([
@@ -210,9 +211,28 @@ describe('beamSearch', () => {
       script,
       scorer,
     });
-    expect(byLast.policy.calls[1]?.prefixes).toEqual(['high\n\n']);
-    expect(byMin.policy.calls[1]?.prefixes).toEqual(['high\n\n']);
+    expect(byLast.policy.rounds[1]?.prefixes).toEqual(['high\n\n']);
+    expect(byMin.policy.rounds[1]?.prefixes).toEqual(['high\n\n']);
     expect(byLast.result.candidates[0]?.text).toBe('high\n\nH \\boxed{2}');
+  });
+
+  it("caps each beam's step by its own budget: a beam near its budget never cuts another's step", async () => {
+    const { policy, result } = await runMethod(beamSearch, {
+      options: { n: 4, m: 2, maxTokensPerStep: 100, maxTotalTokens: 200 },
+      script: tableScript({
+        '': [open('A', 10), open('B', 180), open('A', 10), open('B', 180)],
+        // 60 tokens: more than B's 20 left, well within A's own cap.
+        'A\n\n': [c('A2 \\boxed{1}', 'eos', 60), c('A3 \\boxed{1}', 'eos', 60)],
+        'B\n\n': [c('B2', 'length', 20), c('B3', 'length', 20)],
+      }),
+      scorer: tableScorer({ A: 0.9, B: 0.8, 'A2 \\boxed{1}': 0.9, 'A3 \\boxed{1}': 0.8, B2: 0.5 }),
+    });
+    expect(policy.rounds[1]).toMatchObject({ prefixes: ['A\n\n', 'B\n\n'], maxTokens: [100, 20] });
+    // Before, one call capped both at 20, and A's 60-token steps could not have been sampled.
+    expect(result.candidates.map((candidate) => [candidate.text, candidate.finish])).toEqual([
+      ['A\n\nA2 \\boxed{1}', 'answer'],
+      ['A\n\nA3 \\boxed{1}', 'answer'],
+    ]);
   });
 
   describe('degradation', () => {
@@ -221,8 +241,8 @@ describe('beamSearch', () => {
         options: { n: 8, m: 2 },
         verifierOptions: { failOn: () => new Error('prm down') },
       });
-      expect(policy.calls).toHaveLength(2);
-      const fallback = policy.calls[1];
+      expect(policy.rounds).toHaveLength(2);
+      const fallback = policy.rounds[1];
       expect(fallback?.params).toMatchObject({ n: 1, stop: [], maxTokens: 8192 - 20 });
       // With a single parent, round-robin is sample order: the first N/M children.
       expect(fallback?.prefixes).toEqual(
@@ -238,7 +258,8 @@ describe('beamSearch', () => {
       ]);
       expect(result.usage).toMatchObject({
         rounds: 2,
-        policyCalls: 2,
+        // The unguided finish continues each of the 4 paths in a call of its own.
+        policyCalls: 1 + 4,
         prmCalls: 1,
         generations: 8 + 4,
       });
@@ -257,7 +278,7 @@ describe('beamSearch', () => {
         scorer: tableScorer({ 'done \\boxed{1}': 0.99, p: 0.9, q: 0.8 }),
         verifierOptions: { failOn: (index) => (index === 1 ? new Error('prm down') : undefined) },
       });
-      expect(policy.calls[2]?.prefixes).toEqual(['p\n\np1\n\n', 'q\n\nq1\n\n']);
+      expect(policy.rounds[2]?.prefixes).toEqual(['p\n\np1\n\n', 'q\n\nq1\n\n']);
       expect(result.candidates.map((candidate) => [candidate.text, candidate.stepScores])).toEqual([
         ['done \\boxed{1}', [0.99]],
         ['p\n\np1\n\nend \\boxed{5}', null],
@@ -287,7 +308,8 @@ describe('beamSearch', () => {
       const { result } = await runMethod(beamSearch, {
         options: { n: 8, m: 2 },
         problem: { id: 'long', stepCount: 10, pCorrect: 0.8, answer: 1 },
-        policyHooks: { failOn: (index) => (index === 2 ? new Error('policy down') : undefined) },
+        // Calls: round 1 (one), round 2 (one per beam: 1-4), round 3 starts at 5.
+        policyHooks: { failOn: (index) => (index === 5 ? new Error('policy down') : undefined) },
       });
       expect(result.candidates).toHaveLength(4);
       for (const candidate of result.candidates) {
@@ -311,8 +333,8 @@ describe('beamSearch', () => {
         options: { n: 16, m: 4 },
         hasNoVerifier: true,
       });
-      expect(policy.calls).toHaveLength(1);
-      expect(policy.calls[0]?.params).toMatchObject({ n: 4, stop: [], maxTokens: 8192 });
+      expect(policy.rounds).toHaveLength(1);
+      expect(policy.rounds[0]?.params).toMatchObject({ n: 4, stop: [], maxTokens: 8192 });
       expect(result.candidates).toHaveLength(4);
       expect(result.warnings.map((warning) => warning.code)).toEqual(['verifier-unavailable']);
     });

@@ -44,7 +44,7 @@ describe('dvts', () => {
       options: { n: 4, m: 2 },
       ...TWO_SUBTREES,
     });
-    expect(policy.calls.map((call) => [call.prefixes, call.params.n])).toEqual([
+    expect(policy.rounds.map((call) => [call.prefixes, call.params.n])).toEqual([
       [[''], 4],
       [['A\n\n', 'C\n\n'], 2],
       [['A\n\nA2\n\n', 'C\n\nC1\n\n'], 2],
@@ -54,7 +54,8 @@ describe('dvts', () => {
       ['A\n\nA2\n\ny \\boxed{3}', 'answer'],
       ['C\n\nC1\n\nw', 'eos'],
     ]);
-    expect(result.usage).toMatchObject({ rounds: 3, policyCalls: 3, prmCalls: 3, generations: 12 });
+    // One call in round 1, then one per live subtree: 1 + 2 + 2.
+    expect(result.usage).toMatchObject({ rounds: 3, policyCalls: 5, prmCalls: 3, generations: 12 });
   });
 
   it('keeps one subtree per N/M and expands each live leaf by M', async () => {
@@ -62,7 +63,7 @@ describe('dvts', () => {
       options: { n: 16, m: 4, maxDepth: 3 },
       problem: { id: 'long', stepCount: 10, pCorrect: 0.7, answer: 1 },
     });
-    expect(policy.calls.map((call) => [call.prefixes.length, call.params.n])).toEqual([
+    expect(policy.rounds.map((call) => [call.prefixes.length, call.params.n])).toEqual([
       [1, 16],
       [4, 4],
       [4, 4],
@@ -92,7 +93,7 @@ describe('dvts', () => {
       }),
       scorer: tableScorer({ 'fast \\boxed{1}': 0.9, slow: 0.1, P: 0.8, Q: 0.1 }),
     });
-    expect(policy.calls.map((call) => call.prefixes)).toEqual([[''], ['P\n\n']]);
+    expect(policy.rounds.map((call) => call.prefixes)).toEqual([[''], ['P\n\n']]);
     expect(result.candidates.map((candidate) => [candidate.text, candidate.finish])).toEqual([
       ['fast \\boxed{1}', 'answer'],
       ['P\n\nP1\n\n', 'depth'],
@@ -119,9 +120,9 @@ describe('dvts', () => {
 
   it('asks round 1 for (N/M)·M first steps, never more than N', async () => {
     const { policy } = await runMethod(dvts, { options: { n: 6, m: 4 } });
-    expect(policy.calls[0]?.params.n).toBe(4);
+    expect(policy.rounds[0]?.params.n).toBe(4);
     expect(
-      policy.calls.slice(1).every((call) => call.prefixes.length === 1 && call.params.n === 4),
+      policy.rounds.slice(1).every((call) => call.prefixes.length === 1 && call.params.n === 4),
     ).toBe(true);
   });
 
@@ -138,7 +139,7 @@ describe('dvts', () => {
         }),
         verifierOptions: { failOn: (index) => (index === 1 ? new Error('prm down') : undefined) },
       });
-      expect(policy.calls[2]).toMatchObject({
+      expect(policy.rounds[2]).toMatchObject({
         prefixes: ['C\n\nC1\n\n'],
         params: { n: 1, stop: [] },
       });
@@ -159,7 +160,8 @@ describe('dvts', () => {
       const { result } = await runMethod(dvts, {
         options: { n: 4, m: 2 },
         ...TWO_SUBTREES,
-        policyHooks: { failOn: (index) => (index === 2 ? new Error('policy down') : undefined) },
+        // Calls: round 1 (one), round 2 (one per subtree: 1, 2), round 3 starts at 3.
+        policyHooks: { failOn: (index) => (index === 3 ? new Error('policy down') : undefined) },
       });
       expect(result.candidates.map((candidate) => [candidate.text, candidate.finish])).toEqual([
         ['A\n\nA2\n\n', 'unfinished'],
@@ -180,8 +182,8 @@ describe('dvts', () => {
         options: { n: 8, m: 2 },
         hasNoVerifier: true,
       });
-      expect(policy.calls).toHaveLength(1);
-      expect(policy.calls[0]?.params).toMatchObject({ n: 4, stop: [] });
+      expect(policy.rounds).toHaveLength(1);
+      expect(policy.rounds[0]?.params).toMatchObject({ n: 4, stop: [] });
       expect(result.candidates).toHaveLength(4);
       expect(result.warnings.map((warning) => warning.code)).toEqual(['verifier-unavailable']);
     });

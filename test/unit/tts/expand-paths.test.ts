@@ -1,13 +1,14 @@
 import {
   expandPaths,
   ROOT_PATH,
-  roundTokenCap,
+  stepTokenCaps,
   toCandidate,
   type SearchPath,
 } from '../../../src/tts/expand-paths';
 import { continuation as c } from './fakes';
 
-const LIMITS = { roundMaxTokens: 100, maxTotalTokens: 1000 };
+// Every parent's call capped at 100 tokens (a test with more parents than this lists caps itself).
+const LIMITS = { stepMaxTokens: [100, 100, 100], maxTotalTokens: 1000 };
 const parent = (text: string, steps: string[], completionTokens = 10): SearchPath => ({
   text,
   steps,
@@ -110,11 +111,31 @@ describe('expandPaths', () => {
   });
 });
 
-describe('roundTokenCap', () => {
-  it('is the per-step cap, lowered to the smallest remaining budget', () => {
+describe('stepTokenCaps', () => {
+  it("is each path's per-step cap, lowered to what is left of its own budget only", () => {
     const options = { maxTokensPerStep: 100, maxTotalTokens: 1000 };
-    expect(roundTokenCap([ROOT_PATH], options)).toBe(100);
-    expect(roundTokenCap([parent('', [], 10), parent('', [], 950)], options)).toBe(50);
+    expect(stepTokenCaps([ROOT_PATH], options)).toEqual([100]);
+    // A beam near its budget no longer lowers the others' cap.
+    expect(stepTokenCaps([parent('', [], 10), parent('', [], 950)], options)).toEqual([100, 50]);
+    expect(stepTokenCaps([parent('', [], 1000)], options)).toEqual([1]);
+  });
+});
+
+describe('expandPaths with caps per parent', () => {
+  it("judges a 'length' step by its own parent's cap", () => {
+    // Parent 0 far from its budget, capped per step at 100: its 100-token 'length' step was cut
+    // by the step cap (dropped). Parent 1 at 950 of 1000, capped at 50: its 50-token 'length'
+    // step spent the solution budget (finished as 'length').
+    const result = expandPaths(
+      [parent('a\n\n', ['a'], 10), parent('b\n\n', ['b'], 950)],
+      [[c('cut', 'length', 100), c('x\n\n', 'stop-sequence', 20)], [c('end', 'length', 50)]],
+      { stepMaxTokens: [100, 50], maxTotalTokens: 1000 },
+    );
+    expect(result.droppedTruncated).toBe(1);
+    expect(result.children.map((child) => [child.parentIndex, child.finish])).toEqual([
+      [0, null],
+      [1, 'length'],
+    ]);
   });
 });
 

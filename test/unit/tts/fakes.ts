@@ -27,6 +27,8 @@ export function abortError(): Error {
 export interface GenerateCall {
   prefixes: string[];
   params: SamplingParams;
+  /** Calls started while another was in flight share a batch: one search round's calls. */
+  batch: number;
   /** Token counts returned, once the call succeeded. */
   tokens?: { prompt: number; completion: number };
 }
@@ -52,40 +54,94 @@ export interface FakeHooks {
   journal?: CallJournal;
 }
 
+/** One search round as the policy saw it: its calls (one per prefix) taken together. */
+export interface RoundCall {
+  prefixes: string[];
+  /** The first call's parameters (`n`, temperature, stop are the same for all of a round). */
+  params: SamplingParams;
+  /** Each prefix's `maxTokens` and seed. */
+  maxTokens: number[];
+  seeds: (number | undefined)[];
+  /** How many calls the round made. */
+  calls: number;
+}
+
 export interface FakePolicy extends Policy {
   readonly calls: GenerateCall[];
+  /** The calls grouped by round (calls made at once). */
+  readonly rounds: RoundCall[];
 }
 
 export function createFakePolicy(script: ContinuationScript, hooks: FakeHooks = {}): FakePolicy {
   const calls: GenerateCall[] = [];
+  let inFlight = 0;
+  let batch = -1;
   return {
     calls,
+    get rounds(): RoundCall[] {
+      const rounds: RoundCall[] = [];
+      calls.forEach((call, index) => {
+        const last = rounds[rounds.length - 1];
+        if (index > 0 && last !== undefined && calls[index - 1]?.batch === call.batch) {
+          last.prefixes.push(...call.prefixes);
+          last.maxTokens.push(...call.prefixes.map(() => call.params.maxTokens));
+          last.seeds.push(...call.prefixes.map(() => call.params.seed));
+          last.calls += 1;
+        } else {
+          rounds.push({
+            prefixes: [...call.prefixes],
+            params: call.params,
+            maxTokens: call.prefixes.map(() => call.params.maxTokens),
+            seeds: call.prefixes.map(() => call.params.seed),
+            calls: 1,
+          });
+        }
+      });
+      return rounds;
+    },
     async generate(prefixes, params, signal): Promise<GenerateResult> {
       const callIndex = calls.length;
+      if (inFlight === 0) batch += 1;
+      inFlight += 1;
       const call: GenerateCall = {
         prefixes: [...prefixes],
         params: { ...params, stop: [...params.stop] },
+        batch,
       };
       calls.push(call);
-      hooks.journal?.push('policy');
-      hooks.onCall?.(callIndex);
-      await Promise.resolve();
-      if (signal?.aborted && hooks.shouldIgnoreSignal !== true) throw abortError();
-      const failure = hooks.failOn?.(callIndex);
-      if (failure !== undefined) throw failure;
-      const outputs = prefixes.map((prefix, prefixIndex) =>
-        Array.from({ length: params.n }, (_, sampleIndex) =>
-          script({ prefix, prefixIndex, sampleIndex, params, callIndex }),
-        ),
-      );
-      const completionTokens = outputs
-        .flat()
-        .reduce((sum, output) => sum + output.completionTokens, 0);
-      const promptTokens = prefixes.reduce((sum, prefix) => sum + 10 + prefix.length, 0);
-      call.tokens = { prompt: promptTokens, completion: completionTokens };
-      return { outputs, promptTokens, completionTokens };
+      try {
+        return await answer(call, callIndex, prefixes, params, signal);
+      } finally {
+        inFlight -= 1;
+      }
     },
   };
+
+  async function answer(
+    call: GenerateCall,
+    callIndex: number,
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal: AbortSignal | undefined,
+  ): Promise<GenerateResult> {
+    hooks.journal?.push('policy');
+    hooks.onCall?.(callIndex);
+    await Promise.resolve();
+    if (signal?.aborted && hooks.shouldIgnoreSignal !== true) throw abortError();
+    const failure = hooks.failOn?.(callIndex);
+    if (failure !== undefined) throw failure;
+    const outputs = prefixes.map((prefix, prefixIndex) =>
+      Array.from({ length: params.n }, (_, sampleIndex) =>
+        script({ prefix, prefixIndex, sampleIndex, params, callIndex }),
+      ),
+    );
+    const completionTokens = outputs
+      .flat()
+      .reduce((sum, output) => sum + output.completionTokens, 0);
+    const promptTokens = prefixes.reduce((sum, prefix) => sum + 10 + prefix.length, 0);
+    call.tokens = { prompt: promptTokens, completion: completionTokens };
+    return { outputs, promptTokens, completionTokens };
+  }
 }
 
 export interface ScoreCall {

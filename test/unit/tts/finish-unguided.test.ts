@@ -11,7 +11,7 @@ const path = (text: string, completionTokens: number): SearchPath => ({
 });
 
 describe('finishUnguided', () => {
-  it('continues every path to EOS in one call, capped by the smallest remaining budget, unscored', async () => {
+  it('continues every path to EOS in a call of its own, capped by its own remaining budget, unscored', async () => {
     const run = prepareRun({
       options: { maxTotalTokens: 100 },
       script: tableScript({
@@ -27,7 +27,11 @@ describe('finishUnguided', () => {
     ]);
     expect(run.policy.calls).toEqual([
       expect.objectContaining({
-        prefixes: ['a\n\n', 'x\n\n'],
+        prefixes: ['a\n\n'],
+        params: expect.objectContaining({ n: 1, stop: [], maxTokens: 90 }),
+      }),
+      expect.objectContaining({
+        prefixes: ['x\n\n'],
         params: expect.objectContaining({ n: 1, stop: [], maxTokens: 60 }),
       }),
     ]);

@@ -93,10 +93,14 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
       expect(second.verifier.calls).toEqual(first.verifier.calls);
       expect(second.events).toEqual(first.events);
     }
+    // A fixed seed: each call's seed is the request's plus the number of samples asked before
+    // it, so no two samples of a run share a seed (vLLM gives sample j of a call seed + j).
     const fixed = await runMethod(method, { options: { n: 8, m: 2, seed: 1234 } });
-    expect(fixed.policy.calls.map((call) => call.params.seed)).toEqual(
-      fixed.policy.calls.map((_, round) => 1234 + round),
-    );
+    let before = 0;
+    for (const call of fixed.policy.calls) {
+      expect(call.params.seed).toBe(1234 + before);
+      before += call.prefixes.length * call.params.n;
+    }
   });
 
   it('rejects an already-aborted signal without calling anything', async () => {
@@ -133,9 +137,18 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
           (caught: unknown) => caught,
         );
         expect(isAbortError(error)).toBe(true);
-        // The aborted call is the journal's last entry: nothing was called after it.
+        // Nothing was called after the aborted call's round: a policy round's calls go out at
+        // once, so its siblings were already made; the journal ends with that round.
         const calls = run.journal.filter((entry) => entry === target).length;
-        expect(calls).toBe(callIndex + 1);
+        const batch = baseline.policy.calls[callIndex]?.batch;
+        const roundEnd =
+          target === 'policy'
+            ? baseline.policy.calls.reduce(
+                (last, call, index) => (call.batch === batch ? index : last),
+                callIndex,
+              )
+            : callIndex;
+        expect(calls).toBe(roundEnd + 1);
         expect(run.journal[run.journal.length - 1]).toBe(target);
       }
     }
@@ -171,12 +184,15 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
     }
   });
 
-  it('makes exactly one policy call and at most one verifier call per round, and reports usage exactly', async () => {
+  it('makes one policy call per prefix and at most one verifier call per round, and reports usage exactly', async () => {
     for (const scenario of scenarios()) {
       const { result, policy, verifier, journal, events } = await runMethod(method, scenario);
       const { usage } = result;
-      expect(usage.rounds).toBe(policy.calls.length);
+      const rounds = policy.rounds;
+      expect(usage.rounds).toBe(rounds.length);
       expect(usage.policyCalls).toBe(policy.calls.length);
+      for (const call of policy.calls) expect(call.prefixes).toHaveLength(1);
+      for (const round of rounds) expect(round.calls).toBe(round.prefixes.length);
       expect(usage.prmCalls).toBe(verifier.calls.length);
       expect(usage.generations).toBe(
         policy.calls.reduce((sum, call) => sum + call.prefixes.length * call.params.n, 0),
@@ -188,7 +204,7 @@ export function describeMethodConformance(setup: ConformanceSetup): void {
       const starts = events.filter((event) => event.type === 'round-start');
       expect(starts).toHaveLength(usage.rounds);
       starts.forEach((event, i) => {
-        const call = policy.calls[i];
+        const call = rounds[i];
         expect(event).toEqual({
           type: 'round-start',
           round: i + 1,

@@ -7,7 +7,7 @@ function children() {
   return expandPaths(
     [ROOT_PATH],
     [[c('a\n\n', 'stop-sequence'), c('b\n\n', 'stop-sequence'), c('c\n\n', 'stop-sequence')]],
-    { roundMaxTokens: 100, maxTotalTokens: 1000 },
+    { stepMaxTokens: [100], maxTotalTokens: 1000 },
   ).children;
 }
 

@@ -12,14 +12,52 @@ import {
 const PARAMS = { temperature: 0.7, topP: 1, maxTokens: 10, stop: [], n: 2 };
 
 describe('createSearchRun', () => {
-  it('sends seed + round index when a seed is set, and counts rounds and generations', async () => {
+  it('gives every sample of a run its own seed (seed + samples before the call), and counts rounds, calls and generations', async () => {
     const run = prepareRun({ options: { seed: 100 } });
     const search = createSearchRun(run.options, run.deps);
     await search.generate([''], PARAMS);
-    await search.generate(['a', 'b'], PARAMS);
-    expect(run.policy.calls.map((call) => call.params.seed)).toEqual([100, 101]);
+    await search.generate(['a', 'a', 'b'], PARAMS);
+    // PARAMS.n = 2: samples 0-1 in round 1; the three prefixes of round 2 start at 2, 4 and 6, so
+    // the upstream's seed + j for sample j never repeats, even for identical prefixes.
+    expect(run.policy.calls.map((call) => [call.prefixes, call.params.seed])).toEqual([
+      [[''], 100],
+      [['a'], 102],
+      [['a'], 104],
+      [['b'], 106],
+    ]);
     expect(search.round).toBe(2);
-    expect(search.finish([]).usage).toMatchObject({ rounds: 2, policyCalls: 2, generations: 6 });
+    expect(search.finish([]).usage).toMatchObject({ rounds: 2, policyCalls: 4, generations: 8 });
+  });
+
+  it("gives each prefix its own token cap, and cancels a round's other calls when one fails", async () => {
+    const seen: AbortSignal[] = [];
+    const failure = new Error('policy down');
+    let calls = 0;
+    const policy = {
+      generate: async (
+        prefixes: readonly string[],
+        params: { maxTokens: number; n: number },
+        signal?: AbortSignal,
+      ) => {
+        calls += 1;
+        if (signal) seen.push(signal);
+        if (prefixes[0] === 'bad') throw failure;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return {
+          outputs: [[c(`${prefixes[0] ?? ''}:${params.maxTokens}`, 'eos')]],
+          promptTokens: 1,
+          completionTokens: 1,
+        };
+      },
+    };
+    const run = prepareRun();
+    const search = createSearchRun(run.options, { ...run.deps, policy });
+    const outputs = await search.generate(['x', 'y'], { ...PARAMS, n: 1 }, [30, 7]);
+    expect(outputs.map((samples) => samples[0]?.text)).toEqual(['x:30', 'y:7']);
+    seen.length = 0;
+    await expect(search.generate(['ok', 'bad'], { ...PARAMS, n: 1 })).rejects.toBe(failure);
+    expect(calls).toBe(4);
+    expect(seen.every((signal) => signal.aborted)).toBe(true);
   });
 
   it('derives 31-bit integer seeds from deps.random otherwise', async () => {
