@@ -142,7 +142,11 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
   const tokenizing: TokenizingContext = {
     family,
     batchTokenizer,
-    maxInputTokens: options.maxInputTokens,
+    // A prompt-logprobs readout is a /v1/completions call that generates one token, and vLLM
+    // refuses a prompt whose length plus max_tokens passes max_model_len (serving_engine.py
+    // `_validate_input`): a path cut to fit keeps one token of room for it.
+    maxInputTokens:
+      readout.kind === 'prompt-logprobs' ? options.maxInputTokens - 1 : options.maxInputTokens,
     upstream: client.name,
   };
 

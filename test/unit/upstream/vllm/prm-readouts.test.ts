@@ -319,4 +319,18 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
       expect(result.scores[1]).toHaveLength(400);
     });
   });
+
+  it('cuts a prompt-logprobs path to one token under max_input_tokens = max_model_len: the call generates one token', async () => {
+    // vLLM refuses prompt + max_tokens beyond max_model_len (serving_engine.py
+    // `_validate_input`); the simulator enforces it, so a cut to exactly 4096 was refused again.
+    await withSim('math-shepherd', async (client, _sim, model) => {
+      const { verifier } = uncachedVerifier('math-shepherd', client, model, {
+        maxInputTokens: 4096,
+      });
+      const huge = Array.from({ length: 400 }, (_, i) => `Step ${i}: 17 * 23 = 391, and so on.`);
+      const result = await verifier.score(QUESTION, [PATH, huge]);
+      expect(result.truncatedPaths).toEqual([1]);
+      expect(result.scores[1]).toHaveLength(400);
+    });
+  });
 });
