@@ -147,7 +147,7 @@ function headlineSection(summary: EvalSummary): string {
     `Over the ${summary.headline.problems} problem(s) with a result in every cell. ${
       summary.headline.efficiencyInterval === null
         ? ''
-        : `Efficiency gain by budget, 95% bootstrap interval over problems: ${summary.headline.efficiencyInterval.low.toFixed(1)}×–${summary.headline.efficiencyInterval.high.toFixed(1)}×. `
+        : `Efficiency gain by budget (to match TTS's best), 95% bootstrap interval over problems: ${summary.headline.efficiencyInterval.low.toFixed(1)}×–${summary.headline.efficiencyInterval.high.toFixed(1)}×. `
     }Performance gain = (TTS − CoT) / CoT. Efficiency gain = compute majority voting needs to reach the TTS accuracy ÷ the TTS compute, interpolated on log compute; "&gt;" means majority never reached it within its largest budget (a lower bound). "At majority best": compute at majority voting's best point ÷ compute at which TTS first reaches that accuracy (compute-optimal-tts issue #11). CoT is every method's N=1 point (the proxy runs budget 1 as plain CoT).</p>`
   );
 }
@@ -299,7 +299,7 @@ function efficiencySection(summary: EvalSummary): string {
       ],
       rows,
     ) +
-    `<p class="note">"To match arm best": compute majority voting needs to reach the arm's best accuracy ÷ the arm's compute there (the paper's reading). ` +
+    `<p class="note">"To match arm best": compute majority voting needs to reach the arm's best accuracy ÷ the arm's compute there (a reading of the table's wording). ` +
     `"At majority best": compute at majority voting's best point ÷ compute at which the arm first matches it (compute-optimal-tts issue #11). "—": the arm never reaches majority's best. Hover a cell for the matched points.</p>`
   );
 }

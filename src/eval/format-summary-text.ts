@@ -59,12 +59,12 @@ export function formatSummaryText(summary: EvalSummary): string {
       `efficiency gain ${
         efficiency
           ? `${formatGain(efficiency.byBudget.armBest)} by budget, ${formatGain(efficiency.byFlops.armBest)} by FLOPs ` +
-            `(at majority's best: ${formatGain(efficiency.byBudget.majorityBest)} by budget, ${formatGain(efficiency.byFlops.majorityBest)} by FLOPs)`
+            `to match TTS's best (at majority's best, the authors' definition in compute-optimal-tts #11: ${formatGain(efficiency.byBudget.majorityBest)} by budget, ${formatGain(efficiency.byFlops.majorityBest)} by FLOPs)`
           : '- (needs the majority arm)'
       }`,
     interval === null
       ? 'efficiency gain 95% interval: - (undefined on every resample, or no majority arm)'
-      : `efficiency gain by budget, 95% bootstrap interval over problems: ${interval.low.toFixed(1)}x-${interval.high.toFixed(1)}x (${interval.resamples} resamples; undefined on ${(interval.undefinedShare * 100).toFixed(0)}%)`,
+      : `efficiency gain by budget (to match TTS's best), 95% bootstrap interval over problems: ${interval.low.toFixed(1)}x-${interval.high.toFixed(1)}x (${interval.resamples} resamples; undefined on ${(interval.undefinedShare * 100).toFixed(0)}%)`,
   );
   if (summary.isSimulated)
     lines.push('(simulated upstream: numbers from the synthetic math world, not a real model)');

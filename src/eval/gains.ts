@@ -8,7 +8,7 @@
  *
  * The paper does not print its exact definition. We compute the two readings that fit it:
  * `arm-best` (the budget at which majority voting would match the arm's best accuracy, ÷ the
- * arm's compute there; the paper's wording) and `majority-best` (compute at majority voting's best
+ * arm's compute there; a reading of the table's wording) and `majority-best` (compute at majority voting's best
  * point ÷ compute at which the arm first matches it; the definition the authors gave in
  * compute-optimal-tts issue #11). Compute is either the budget N or measured FLOPs.
  */

@@ -147,9 +147,11 @@ function summarizeGrid(
 const BOOTSTRAP_RESAMPLES = 200;
 
 /**
- * 95% percentile-bootstrap interval of the budget efficiency gain: problems resampled with
- * replacement (seeded, so a summary is reproducible), the headline recomputed on each resample.
- * Resamples where the gain is undefined (the arm never reaches majority's best) are counted.
+ * 95% percentile-bootstrap interval of the budget efficiency gain in its `arm-best` reading (the
+ * compute majority voting needs to match the best TTS arm's best accuracy ÷ the arm's): problems
+ * resampled with replacement (seeded, so a summary is reproducible), the headline recomputed on
+ * each resample. Resamples where the gain is undefined (majority voting never matches it) are
+ * counted.
  */
 function bootstrapEfficiency(
   options: SummarizeOptions,

@@ -75,7 +75,8 @@ export interface SelectAnswerResult {
 /**
  * Vote over the complete candidates. A truncated ('length') candidate counts only with a boxed
  * or stated answer, never with a guessed last number; candidates without an answer are dropped
- * from the vote (the paper's "[invalid]").
+ * from the vote. (The paper's code never drops one: its extractor falls back to the last number,
+ * or an empty answer that votes as a group of its own. We follow Math-Verify's extraction.)
  *
  * PRM-Max and PRM-Vote need every voter scored: if any complete candidate has `stepScores: null`
  * (the verifier failed), scores are not comparable, so the vote falls back to majority with all
