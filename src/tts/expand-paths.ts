@@ -5,8 +5,8 @@
  * - a step truncated by the per-step cap is dropped (only `finish_reason == "stop"` steps survive);
  * - identical sibling steps are kept once (`processed_act not in text_list`);
  * - a path ends when its step contains `\boxed` ('answer') or the model stopped (EOS), and, unlike
- *   the paper (where the context limit silently drops it), when it used the whole-solution budget
- *   ('length').
+ *   the paper (whose search has no whole-path cap, only 2048 tokens a step and 40 steps), when it
+ *   used the whole-solution budget ('length': docs/paper-findings.md#beyond-the-paper).
  */
 import type { Continuation } from './policy';
 import type { Candidate, CandidateFinish, SearchOptions } from './search-types';
