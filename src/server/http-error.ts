@@ -228,10 +228,34 @@ export function toHttpError(error: unknown): HttpError {
       };
     }
   }
+  // The router's own refusals carry a 4xx status and no type: a path it cannot percent-decode
+  // (`GET /v1/models/%ff`) is the client's 400, not our 500.
+  const status = clientStatusOf(error);
+  if (status !== null) {
+    return {
+      status,
+      body: body(
+        status === 400 ? 'The request could not be read (a malformed URL?).' : 'Bad request.',
+        'invalid_request_error',
+        null,
+        'invalid_request',
+      ),
+      headers: noRetry,
+      isUnexpected: false,
+    };
+  }
   return {
     status: 500,
     body: body('Internal server error.', 'server_error', null, null),
     headers: {},
     isUnexpected: true,
   };
+}
+
+function clientStatusOf(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ??
+    (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
 }

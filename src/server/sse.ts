@@ -15,7 +15,8 @@ export function openSse(response: Response, extraHeaders: Record<string, string>
   response.set({
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
+    // No `connection` header of ours: node sends keep-alive or close as the request and the
+    // server's state (draining) call for; a fixed keep-alive held a socket the client asked to close.
     'x-accel-buffering': 'no',
     ...extraHeaders,
   });

@@ -12,8 +12,8 @@ const SLOTS = 8;
 const SLOW_CLIENTS = 40;
 const ORDINARY = 32;
 
-/** Declares a body of 1,000 bytes and sends one byte every 400 ms. */
-function trickle(url: string): Promise<RawAnswer> {
+/** Declares a body of `declared` bytes and sends one byte every `everyMs` (never: 0). */
+function trickle(url: string, declared = 1000, everyMs = 400): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const target = new URL(url);
     const request = http.request({
@@ -22,9 +22,9 @@ function trickle(url: string): Promise<RawAnswer> {
       method: 'POST',
       path: '/v1/chat/completions',
       agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': 1000 },
+      headers: { 'content-type': 'application/json', 'content-length': declared },
     });
-    const timer = setInterval(() => request.write('{'), 400);
+    const timer = everyMs > 0 ? setInterval(() => request.write('{'), everyMs) : undefined;
     request.on('response', (response) => {
       clearInterval(timer);
       const chunks: Buffer[] = [];
@@ -84,5 +84,42 @@ describe('slow bodies', () => {
     expect(cut.map((answer) => [answer.status, isOpenAiError(answer.body)])).toEqual(
       Array(SLOW_CLIENTS).fill([408, true]),
     );
+  }, 30_000);
+});
+
+describe('declared lengths', () => {
+  const BUDGET = 100_000;
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TTS_PROXY__SERVER__MAX_BUFFERED_BODY_BYTES: String(BUDGET),
+      TTS_PROXY__SERVER__BODY_TIMEOUT_MS: '4000',
+      TTS_PROXY__SERVER__BODY_IDLE_TIMEOUT_MS: '2000',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('do not hold the body budget: clients that declare large bodies and send nothing lock no one out', async () => {
+    // 20 clients declaring half the byte budget each: reserved up front, two of them held it all
+    // and every other body was refused (429); counted as bytes arrive, they hold nothing.
+    const silent = Array.from({ length: 20 }, () => trickle(server.url, BUDGET / 2, 0));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ordinary = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        send(server.url, {
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'qwen2.5-1.5b-instruct',
+            messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+          }),
+        }),
+      ),
+    );
+    expect(ordinary.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    const cut = await Promise.all(silent);
+    expect(cut.map((answer) => answer.status)).toEqual(Array(20).fill(408));
   }, 30_000);
 });

@@ -77,6 +77,15 @@ describe('browser and SDK routes', () => {
     expect(list.data[0]).toEqual(model);
     const missing = client.models.retrieve('no/such-model');
     await expect(missing).rejects.toBeInstanceOf(NotFoundError);
+    // A path the router cannot percent-decode is the client's 400, never a 500.
+    for (const method of ['get', 'head', 'delete'] as const) {
+      const malformed = await request(server.url)[method]('/v1/models/%ff');
+      expect(malformed.status).toBe(400);
+    }
+    const malformed = await request(server.url).get('/v1/models/%ff');
+    expect((malformed.body as { error: { type: string } }).error.type).toBe(
+      'invalid_request_error',
+    );
     const raw = await request(server.url).get('/v1/models/no/such-model');
     expect(raw.status).toBe(404);
     expect((raw.body as { error: unknown }).error).toMatchObject({

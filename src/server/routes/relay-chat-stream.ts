@@ -19,7 +19,7 @@ export async function relayChatStream(
   response.statusCode = 200;
   response.setHeader('content-type', 'text/event-stream; charset=utf-8');
   response.setHeader('cache-control', 'no-cache');
-  response.setHeader('connection', 'keep-alive');
+  // No `connection` header: node's own honours a client's `Connection: close` (sse.ts).
   response.setHeader('x-accel-buffering', 'no');
   // Not flushed alone: the headers leave with the first event, in one write (a flush costs a
   // write of its own per stream, ~5% of a short stream's relay).
