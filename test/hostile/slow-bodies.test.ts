@@ -123,3 +123,47 @@ describe('declared lengths', () => {
     expect(cut.map((answer) => answer.status)).toEqual(Array(20).fill(408));
   }, 30_000);
 });
+
+describe('bodies held while their requests run', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TTS_PROXY__SERVER__MAX_BUFFERED_BODY_BYTES: '50000',
+      // Each policy call takes 300 ms, so the searches below are all running at once.
+      TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '300',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('count against the byte bound until answered: the parsed bodies of queued and running requests are bounded', async () => {
+    // Each body ~20 KB (a long `user` field; the question stays short for the model's context):
+    // two fit in 50,000 bytes, the rest are refused while those two run.
+    const body = JSON.stringify({
+      model: 'qwen2.5-1.5b-instruct',
+      messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+      user: 'u'.repeat(20_000),
+      tts_budget: 4,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        send(server.url, {
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([200, 200, 429, 429, 429, 429]);
+    expect(answers.filter((a) => a.status === 429).every((a) => isOpenAiError(a.body))).toBe(true);
+    // Answered, their bytes are given back: the next request is served.
+    const after = await send(server.url, {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(after.status).toBe(200);
+  }, 30_000);
+});

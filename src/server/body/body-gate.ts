@@ -1,7 +1,8 @@
 /**
- * A bound on the request bodies being received at once, in count and in bytes. Bodies are read
- * before a request takes an admission slot (so a slow body never holds one); this bound keeps
- * what those reads cost in memory finite. Beyond it a request is refused at once (429).
+ * A bound on request bodies, in count (being received at once) and in bytes (received and not
+ * yet answered: a parsed body lives as long as its request). Bodies are read before a request
+ * takes an admission slot (so a slow body never holds one); this bound keeps what they cost in
+ * memory finite. Beyond it a request is refused at once (429).
  */
 import { OverloadedError } from '../../errors';
 
@@ -13,6 +14,8 @@ export interface BodyGateOptions {
 export interface BodyTicket {
   /** Count `bytes` more against the byte bound; false when that would exceed it. */
   add(bytes: number): boolean;
+  /** Give the ticket's count back, keep its bytes: the body is received, its bytes still held. */
+  releaseCount(): void;
   /** Give the ticket's count and bytes back (idempotent). */
   release(): void;
 }
@@ -36,6 +39,12 @@ export function createBodyGate(options: BodyGateOptions): BodyGate {
       bodies++;
       let held = 0;
       let isOpen = true;
+      let isCounted = true;
+      const releaseCount = (): void => {
+        if (!isCounted) return;
+        isCounted = false;
+        bodies--;
+      };
       return {
         add(more) {
           if (!isOpen) return true;
@@ -47,10 +56,11 @@ export function createBodyGate(options: BodyGateOptions): BodyGate {
           held += more;
           return true;
         },
+        releaseCount,
         release() {
           if (!isOpen) return;
           isOpen = false;
-          bodies--;
+          releaseCount();
           bytes -= held;
         },
       };

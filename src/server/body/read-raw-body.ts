@@ -18,7 +18,7 @@ export interface RawBodyLimits {
 
 export interface RawBody {
   bytes: Buffer;
-  /** Hands the body's bytes back to the gate; call once the body is parsed or forwarded. */
+  /** Hands the body's count and bytes back to the gate (idempotent). */
   release(): void;
 }
 
@@ -70,6 +70,8 @@ export function readRawBody(request: IncomingMessage, limits: RawBodyLimits): Pr
         reject(error);
         return;
       }
+      // Received: the count of bodies being received is given back now, the bytes when released.
+      ticket.releaseCount();
       resolve({ bytes: body ?? Buffer.alloc(0), release: () => ticket.release() });
     };
     const onData = (chunk: Buffer): void => {
