@@ -16,6 +16,7 @@ export type PassThroughCode =
   | 'non-text-content'
   | 'logprobs'
   | 'not-a-user-turn'
+  | 'no-question'
   | 'open-ended';
 
 /** Something on the wire that TTS cannot serve faithfully (found by the server). */

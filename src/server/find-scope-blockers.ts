@@ -6,7 +6,7 @@
  * unchanged (docs/request-scope.md lists every rule).
  */
 import type { ScopeBlocker } from '../pipeline';
-import type { ChatRequestWire } from './openai-wire';
+import { messageText, type ChatRequestWire } from './openai-wire';
 
 // vLLM's own structured-output extras (`guided_*` until 0.10, `structured_outputs` after).
 const GUIDED_FIELDS = [
@@ -102,7 +102,14 @@ function logprobsBlocker(body: ChatRequestWire): ScopeBlocker | null {
 function lastTurnBlocker(body: ChatRequestWire): ScopeBlocker | null {
   const last = body.messages[body.messages.length - 1];
   const continues = body.continue_final_message === true || body.add_generation_prompt === false;
-  if (last?.role === 'user' && !continues) return null;
+  if (last?.role === 'user' && !continues) {
+    if (messageText(last).trim() !== '') return null;
+    // A search over an empty question samples answers to nothing: the model answers it as sent.
+    return {
+      code: 'no-question',
+      message: `the last user turn (messages[${body.messages.length - 1}]) has no text to reason about`,
+    };
+  }
   return {
     code: 'not-a-user-turn',
     message: continues

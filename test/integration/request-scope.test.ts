@@ -208,6 +208,7 @@ describe('request scope: what gets TTS and what passes through', () => {
         add_generation_prompt: false,
       },
     ],
+    ['no-question', { messages: [{ role: 'user', content: '' }] }],
   ];
 
   it.each(reasons)(

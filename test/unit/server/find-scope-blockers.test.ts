@@ -56,6 +56,20 @@ describe('findScopeBlockers', () => {
     expect(blockers[2]?.message).toContain("ends with a 'tool' turn");
   });
 
+  it('blocks a last user turn with no text: there is no question to search over', () => {
+    for (const content of [null, '', '   ', [], [{ type: 'text', text: ' ' }]]) {
+      const blockers = findScopeBlockers(
+        chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content }] }),
+      );
+      expect(blockers.map((blocker) => blocker.code)).toEqual(['no-question']);
+    }
+    expect(
+      findScopeBlockers(
+        chatRequestSchema.parse({ model: 'm', messages: [{ role: 'user', content: 'Why?' }] }),
+      ),
+    ).toEqual([]);
+  });
+
   it('blocks a conversation that holds a tool exchange, even when it ends with a user turn', () => {
     const agentHistory = (assistant: Record<string, unknown>, result: Record<string, unknown>[]) =>
       findScopeBlockers(
