@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { Config, UpstreamConfig } from '../config';
 import type { AppDeps } from '../server';
-import { answerClientError } from '../server/client-error';
+import { answerClientError, answerConnect, answerExpectation } from '../server/client-error';
 import { withRetry } from '../upstream/transport/retry';
 
 export function edgeBodyOptions(config: Config): NonNullable<AppDeps['body']> {
@@ -45,4 +45,6 @@ export function applyServerTimeouts(server: Server, config: Config): void {
   server.headersTimeout = config.server.headers_timeout_ms;
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
+  server.on('checkExpectation', answerExpectation);
+  server.on('connect', answerConnect);
 }

@@ -11,7 +11,13 @@ export async function listen(
   options: ServerOptions = {},
 ): Promise<Server> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(options, handler).listen(port, host, () => resolve(s));
+    // A request without `Host` reaches the handler, which answers it in OpenAI's shape (node's
+    // own check answers a bare 400 with no body).
+    const s = createServer({ ...options, requireHostHeader: false }, handler).listen(
+      port,
+      host,
+      () => resolve(s),
+    );
     s.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
   });
   return server;

@@ -17,6 +17,7 @@ import { createAdmission } from './admission';
 import { createRequestCounter } from './count-requests';
 import { createApiKeyCheck, type Caller } from './auth';
 import { toHttpError } from './http-error';
+import { sendJson } from './send-json';
 import { createKeyRateLimit } from './key-rate-limit';
 import { createBodyGate } from './body/body-gate';
 import {
@@ -307,6 +308,19 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   // spelled exactly — served without Express's dispatch (router, layers, final handler: ~5% of a
   // plain passthrough's CPU), everything else through Express.
   const handleRequest = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); the server lets such requests in to answer here.
+    if (incoming.headers.host === undefined && incoming.httpVersion === '1.1') {
+      outgoing.setHeader('connection', 'close');
+      sendJson(outgoing, 400, {
+        error: {
+          message: 'An HTTP/1.1 request needs a Host header.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_http',
+        },
+      });
+      return;
+    }
     const url = incoming.url ?? '';
     const isChat = url === '/v1/chat/completions';
     const isPassthrough =

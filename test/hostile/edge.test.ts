@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { RunningServer } from '../../src/main';
 import { startTestServer } from '../integration/start-test-server';
-import { errorOf, isOpenAiError, send } from './support/raw-http';
+import { errorOf, isOpenAiError, send, sendRaw } from './support/raw-http';
 
 const KEY = 'sk-hostile-test-key';
 const MODEL = 'qwen2.5-1.5b-instruct';
@@ -28,6 +28,35 @@ describe('hostile edge', () => {
   });
   afterAll(async () => {
     await server.close();
+  });
+
+  it("answers in OpenAI's shape what node refuses on its own: no Host, an unknown Expect, CONNECT", async () => {
+    const cases: [string, number, string][] = [
+      ['GET /v1/models HTTP/1.1\r\n\r\n', 400, 'invalid_http'],
+      [
+        'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nexpect: 200-ok\r\ncontent-length: 2\r\n\r\n{}',
+        417,
+        'expectation_failed',
+      ],
+      [
+        'CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n',
+        405,
+        'method_not_allowed',
+      ],
+    ];
+    for (const [bytes, status, code] of cases) {
+      const answer = await sendRaw(server.url, bytes);
+      expect([answer.status, isOpenAiError(answer.body), errorOf(answer.body).code]).toEqual([
+        status,
+        true,
+        code,
+      ]);
+    }
+    // HTTP/1.0 needs no Host.
+    expect(
+      (await sendRaw(server.url, `GET /v1/models HTTP/1.0\r\nauthorization: Bearer ${KEY}\r\n\r\n`))
+        .status,
+    ).toBe(200);
   });
 
   it('refuses dot segments and encoded separators with 400 before anything is forwarded', async () => {
