@@ -58,6 +58,7 @@ function interval(
 ): AnswerStructure {
   return {
     kind: 'bracketed',
+    isSolutionSet: true,
     open: isLowerOpen ? '(' : '[',
     close: isUpperOpen ? ')' : ']',
     items: [parseAnswerStructure(lower), parseAnswerStructure(upper)],
@@ -68,7 +69,9 @@ function union(parts: AnswerStructure[]): AnswerStructure {
   return { kind: 'union', parts };
 }
 
+/** `-b`, as LaTeX: `2` → `-2`, `-2` → `2`, `-1+\sqrt{5}` → `-(-1+\sqrt{5})`. */
 function negated(text: string): string {
-  if (text.startsWith('-')) return text.slice(1);
-  return /^[\w.\\{}]+$/.test(text) ? `-${text}` : `-(${text})`;
+  const isOneTerm = (term: string): boolean => /^[\w.\\{}]+$/.test(term);
+  if (text.startsWith('-') && isOneTerm(text.slice(1))) return text.slice(1);
+  return isOneTerm(text) ? `-${text}` : `-(${text})`;
 }

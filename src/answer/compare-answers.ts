@@ -87,6 +87,7 @@ function asInterval(structure: Extract<AnswerStructure, { kind: 'relation' }>): 
   if (interval === null) return absoluteValueSet(structure.relation, constantValue) ?? structure;
   return {
     kind: 'bracketed',
+    isSolutionSet: true,
     open: interval.open,
     close: interval.close,
     items: [parseAnswerStructure(interval.lower), parseAnswerStructure(interval.upper)],

@@ -154,7 +154,8 @@ function stripDelimiters(text: string): string {
 const UNICODE: ReadonlyArray<readonly [RegExp, string]> = [
   [/<=/g, '\\leq '],
   [/>=/g, '\\geq '],
-  [/!=/g, '\\neq '],
+  // Not after a digit or a closing bracket: `5!=120` and `(n+1)!=24` are factorials.
+  [/(?<![\d)}\]])!=/g, '\\neq '],
   [/π/g, '\\pi '],
   [/∞/g, '\\infty '],
   [/√/g, '\\sqrt '],

@@ -12,8 +12,18 @@ export type AnswerStructure =
   | { kind: 'list'; items: AnswerStructure[] }
   /** `\{...\}` or `\emptyset`: unordered, duplicates ignored. */
   | { kind: 'set'; items: AnswerStructure[] }
-  /** `(a,b)`, `[a,b)`, `(a,b,c)`: ordered, both brackets significant (tuples and intervals). */
-  | { kind: 'bracketed'; open: string; close: string; items: AnswerStructure[] }
+  /**
+   * `(a,b)`, `[a,b)`, `(a,b,c)`: ordered, both brackets significant (tuples and intervals).
+   * `isSolutionSet`: read from an inequality (`1<x<2` → `(1,2)`), so only an interval, never a
+   * tuple, list or set of its endpoints.
+   */
+  | {
+      kind: 'bracketed';
+      open: string;
+      close: string;
+      items: AnswerStructure[];
+      isSolutionSet?: true;
+    }
   /** `A \cup B`: unordered parts. */
   | { kind: 'union'; parts: AnswerStructure[] }
   /** `\begin{pmatrix}...\end{pmatrix}`: cells as LaTeX strings, row by row. */

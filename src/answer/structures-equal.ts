@@ -12,7 +12,9 @@ export type ScalarComparator = (left: string, right: string) => boolean;
  * - tuples and intervals keep order and both brackets: `(1,2)` ≠ `(2,1)`, `[1,2)` ≠ `[1,2]`; a
  *   bare list or a set equals a parenthesised tuple with the same items in the same order
  *   (Math-Verify's grader.py `sympy_compare_sets` compares an open interval with a two-element
- *   set, and a tuple with a set of its length, item by item in written order);
+ *   set, and a tuple with a set of its length, item by item in written order); an interval read
+ *   from an inequality (`1<x<2`) is never equal to its endpoints: for a vote, the solution set and
+ *   the boundary points are different answers (Math-Verify would match them);
  * - unions ignore the order of their parts;
  * - matrices compare cell by cell; a one-row or one-column matrix equals a parenthesised tuple
  *   of its cells (a vector written either way).
@@ -65,7 +67,12 @@ function isCollection(
 function tupleItems(structure: AnswerStructure): AnswerStructure[] | null {
   if (structure.kind === 'list' || structure.kind === 'set') return structure.items;
   if (structure.kind === 'matrix') return vectorCells(structure.rows);
-  if (structure.kind === 'bracketed' && structure.open === '(' && structure.close === ')') {
+  if (
+    structure.kind === 'bracketed' &&
+    structure.open === '(' &&
+    structure.close === ')' &&
+    structure.isSolutionSet !== true
+  ) {
     return structure.items;
   }
   return null;

@@ -377,9 +377,14 @@ function corsFor(origins: readonly string[]): RequestHandler | null {
   });
   // Only browsers send Origin (Starlette's CORSMiddleware, which vLLM uses, answers only them):
   // other clients get no CORS headers and pay nothing for them.
+  const isAnyOrigin = origins.includes('*');
   return (request, response, next) => {
-    if (request.headers.origin === undefined) next();
-    else grant(request, response, next);
+    if (request.headers.origin !== undefined) grant(request, response, next);
+    else {
+      // With a list of origins the answer depends on Origin: say so to caches here too.
+      if (!isAnyOrigin) response.vary('Origin');
+      next();
+    }
   };
 }
 

@@ -67,7 +67,7 @@ export async function receiveBody(
   try {
     const raw = await readRawBody(request, limits);
     if (response.writableFinished || response.destroyed) raw.release();
-    else response.once('close', raw.release);
+    else response.once('close', () => raw.release());
     return { bytes: raw.bytes, release: releasedOnClose };
   } catch (error) {
     // The rest of the body would otherwise hold the keep-alive connection (or be read for nothing).

@@ -81,6 +81,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
         }
         running.set(response, performance.now());
         response.on('close', settle);
+        closeWithConnection(request, response);
         listener(request, response);
       };
     },
@@ -134,4 +135,24 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       };
     },
   };
+}
+
+/**
+ * A pipelined request's response gets the socket only when the ones before it are done; if the
+ * connection closes first, node destroys the request but never emits 'close' on that response,
+ * so what waits on it (its admission slot, its body's bytes, the drain) would wait forever
+ * (found by a review: a reset pipelined pair held its body's bytes against the gate for good).
+ * Emit it then, once, as node does for a response that had the socket.
+ */
+function closeWithConnection(request: IncomingMessage, response: ServerResponse): void {
+  const socket = request.socket;
+  let isClosed = false;
+  const onSocketClose = (): void => {
+    if (!isClosed && response.socket === null) response.emit('close');
+  };
+  response.once('close', () => {
+    isClosed = true;
+    socket.off('close', onSocketClose);
+  });
+  socket.once('close', onSocketClose);
 }

@@ -76,10 +76,7 @@ export function stepTokenCaps(
   options: Pick<SearchOptions, 'maxTokensPerStep' | 'maxTotalTokens'>,
 ): number[] {
   return paths.map((path) =>
-    Math.max(
-      1,
-      Math.min(options.maxTokensPerStep, remainingTokens(path, options.maxTotalTokens)),
-    ),
+    Math.max(1, Math.min(options.maxTokensPerStep, remainingTokens(path, options.maxTotalTokens))),
   );
 }
 

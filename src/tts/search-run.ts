@@ -138,7 +138,10 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
 
   // The run's base seed: the request's, else one draw of the injected random source (so a seeded
   // `random` replays a run). Sample k of the run (counted over all calls) samples with base + k.
-  let baseSeed: number | null = options.seed ?? null;
+  // The base is brought into the seed range first: a request seed near 2^53 plus a sample index
+  // would lose precision, and two calls could share a seed.
+  let baseSeed: number | null =
+    options.seed === undefined ? null : ((options.seed % SEED_RANGE) + SEED_RANGE) % SEED_RANGE;
   const seedAt = (sampleIndex: number): number => {
     baseSeed ??= Math.floor(deps.random() * SEED_RANGE);
     return (baseSeed + sampleIndex) % SEED_RANGE;

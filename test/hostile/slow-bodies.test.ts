@@ -4,6 +4,7 @@
  * so 40 slow bodies against 8 slots leave ordinary requests untouched; the slow ones end with 408.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { RunningServer } from '../../src/main';
 import { startTestServer } from '../integration/start-test-server';
 import { isOpenAiError, send, type RawAnswer } from './support/raw-http';
@@ -165,5 +166,42 @@ describe('bodies held while their requests run', () => {
       body,
     });
     expect(after.status).toBe(200);
+    // A pipelined pair on a connection the client resets: the second response never gets the
+    // socket, and node emits no 'close' on it; its bytes must still come back (a review's repro).
+    for (let i = 0; i < 3; i++) await pipelinedPairThenReset(server.url, body);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const afterReset = await Promise.all(
+      [0, 1].map(() =>
+        send(server.url, {
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
+      ),
+    );
+    expect(afterReset.map((answer) => answer.status)).toEqual([200, 200]);
   }, 30_000);
 });
+
+/** A small TTS request and `body` pipelined on one connection, which is reset 100 ms later. */
+function pipelinedPairThenReset(url: string, body: string): Promise<void> {
+  const target = new URL(url);
+  const small = JSON.stringify({
+    model: 'qwen2.5-1.5b-instruct',
+    messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+    tts_budget: 4,
+  });
+  const request = (payload: string): string =>
+    `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n` +
+    `content-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`;
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(target.port), target.hostname, () => {
+      socket.write(request(small) + request(body));
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 100);
+    });
+    socket.on('error', () => undefined);
+  });
+}

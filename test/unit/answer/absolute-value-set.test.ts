@@ -17,6 +17,12 @@ describe('an inequality on an absolute value against a set', () => {
     ['0 < |x| < 2', '(-2,0)\\cup(0,2)', true],
     // A lower bound below zero says nothing: the whole interval.
     ['-1 \\leq |x| < 2', '(-2,2)', true],
+    // A bound of several terms is negated whole.
+    ['|x| < -1+\\sqrt{5}', '(1-\\sqrt{5},-1+\\sqrt{5})', true],
+    ['|x| < -1+\\sqrt{5}', '(1+\\sqrt{5},-1+\\sqrt{5})', false],
+    // The solution set is not its endpoints.
+    ['|x|<2', '\\{-2,2\\}', false],
+    ['|x|<2', '-2,2', false],
   ])('%s = %s: %s', (gold, predicted, equal) => {
     expect(isEquivalent(gold, predicted)).toBe(equal);
   });

@@ -258,6 +258,9 @@ describe('normalizeAnswer, Math-Verify conventions', () => {
     expect(normalizeAnswer('x<=y')).toBe('x\\leq y');
     expect(normalizeAnswer('x != 3')).toBe('x\\neq3');
     expect(normalizeAnswer('x \\geq 5')).toBe(normalizeAnswer('x >= 5'));
+    // After a digit or a closing bracket, `!` is a factorial.
+    expect(normalizeAnswer('5!=120')).toBe('5!=120');
+    expect(normalizeAnswer('(n+1)!=24')).toBe('(n+1)!=24');
   });
 
   it('reads a decimal comma {,} and keeps a spaced digit list a list', () => {

@@ -1,3 +1,4 @@
+import { isEquivalent } from '../../../src/answer';
 import { parseAnswerStructure } from '../../../src/answer/parse-answer-structure';
 import { structuresEqual } from '../../../src/answer/structures-equal';
 
@@ -20,6 +21,13 @@ describe('structuresEqual', () => {
     expect(same('(3,1)', '\\{1,3\\}')).toBe(false);
     expect(same('[1,3]', '\\{1,3\\}')).toBe(false);
     expect(same('(1,2,3)', '\\{1,2\\}')).toBe(false);
+  });
+
+  it('never matches an interval read from an inequality with its endpoints', () => {
+    // For a vote the solution set and the boundary points are different answers.
+    for (const endpoints of ['\\{1,2\\}', '1,2', '(1,2)'])
+      expect(isEquivalent('1<x<2', endpoints, { symmetric: true })).toBe(endpoints === '(1,2)');
+    expect(isEquivalent('1<x<2', '(1,2)')).toBe(true);
   });
 
   it('compares sets ignoring order and duplicates, and against bare lists', () => {

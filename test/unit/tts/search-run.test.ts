@@ -60,6 +60,17 @@ describe('createSearchRun', () => {
     expect(seen.every((signal) => signal.aborted)).toBe(true);
   });
 
+  it('brings a request seed into the 31-bit range first, so a huge or negative seed keeps samples apart', async () => {
+    for (const seed of [2 ** 53 - 1, -5]) {
+      const run = prepareRun({ options: { seed } });
+      const search = createSearchRun(run.options, run.deps);
+      await search.generate(['a', 'b'], PARAMS);
+      const [first = -1, second = -1] = run.policy.calls.map((call) => call.params.seed ?? -1);
+      expect(first >= 0 && first < 2 ** 31).toBe(true);
+      expect((second - first + 2 ** 31) % 2 ** 31).toBe(PARAMS.n);
+    }
+  });
+
   it('derives 31-bit integer seeds from deps.random otherwise', async () => {
     const run = prepareRun();
     const search = createSearchRun(run.options, run.deps);
