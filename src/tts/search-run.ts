@@ -106,16 +106,20 @@ async function generateAll(
     const [call] = calls as [{ prefix: string; sampling: SamplingParams }];
     return [await policy.generate([call.prefix], call.sampling, signal)];
   }
+  // One controller that follows the request's signal, not `AbortSignal.any` (its weak
+  // references and registration cost more: docs/performance.md, "One abort signal per search").
   const siblings = new AbortController();
-  const callSignal =
-    signal === undefined ? siblings.signal : AbortSignal.any([signal, siblings.signal]);
+  const onAbort = (): void => siblings.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await Promise.all(
-      calls.map((call) => policy.generate([call.prefix], call.sampling, callSignal)),
+      calls.map((call) => policy.generate([call.prefix], call.sampling, siblings.signal)),
     );
   } catch (error) {
     siblings.abort(error);
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
