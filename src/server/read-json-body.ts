@@ -15,7 +15,7 @@ import { scanJson, type JsonScan } from '../util';
 import { createBodyGate, type BodyGate } from './body/body-gate';
 import { bodyText, decodeBodyBytes } from './body/decode-body';
 import { exceedsJsonDepth } from './body/json-depth';
-import { readRawBody, type RawBody } from './body/read-raw-body';
+import { readRawBody } from './body/read-raw-body';
 import { RequestBodyError } from './body/request-body-error';
 
 export type JsonBodyReader = (
@@ -54,21 +54,21 @@ function mediaType(contentType: string): string {
 
 /**
  * Receive a body under the limits; on failure, close a connection whose body is still unread.
- * Its bytes stay counted against the gate until the response is over, whatever the caller's
- * `release` (which then does nothing): the parsed body lives as long as the request, queued or
- * running, and 200 near-limit bodies released at parse time held ~1 GB past a 64 MiB bound
- * (found by a hostile-client review).
+ * Its bytes stay counted against the gate until the response is over (the gate's release is tied
+ * to it here, so callers hold nothing to release): the parsed body lives as long as the request,
+ * queued or running, and 200 near-limit bodies released at parse time held ~1 GB past a 64 MiB
+ * bound (found by a hostile-client review).
  */
 export async function receiveBody(
   request: IncomingMessage,
   response: ServerResponse,
   limits: BodyLimits,
-): Promise<RawBody> {
+): Promise<Buffer> {
   try {
     const raw = await readRawBody(request, limits);
     if (response.writableFinished || response.destroyed) raw.release();
     else response.once('close', () => raw.release());
-    return { bytes: raw.bytes, release: releasedOnClose };
+    return raw.bytes;
   } catch (error) {
     // The rest of the body would otherwise hold the keep-alive connection (or be read for nothing).
     if (!request.complete && !response.headersSent) response.setHeader('connection', 'close');
@@ -76,10 +76,8 @@ export async function receiveBody(
   }
 }
 
-/** The `release` of a body whose bytes the response's close gives back (receiveBody). */
-function releasedOnClose(): void {}
-
-function tooDeep(maxDepth: number): InvalidRequestError {
+/** The 400 for JSON nested deeper than the limit (chat and the /v1 passthrough alike). */
+export function tooDeep(maxDepth: number): InvalidRequestError {
   return new InvalidRequestError(
     `Request JSON nests deeper than this server's limit of ${maxDepth} levels.`,
     null,
@@ -118,14 +116,10 @@ function parseStrict(text: string): unknown {
 export function createJsonBodyReader(limits: BodyLimits): JsonBodyReader {
   return async (request, response) => {
     const raw = await receiveBody(request, response, limits);
-    try {
-      const type = request.headers['content-type'];
-      if (type === undefined || mediaType(type) !== 'application/json') return undefined;
-      const bytes = decodeBodyBytes(raw.bytes, request.headers, limits.limitBytes);
-      return parseJsonText(bodyText(bytes, type), limits.maxDepth);
-    } finally {
-      raw.release();
-    }
+    const type = request.headers['content-type'];
+    if (type === undefined || mediaType(type) !== 'application/json') return undefined;
+    const bytes = decodeBodyBytes(raw, request.headers, limits.limitBytes);
+    return parseJsonText(bodyText(bytes, type), limits.maxDepth);
   };
 }
 
@@ -153,22 +147,18 @@ export function createJsonBodyWithBytesReader(
 ): (request: IncomingMessage, response: ServerResponse) => Promise<JsonBodyWithBytes> {
   return async (request, response) => {
     const raw = await receiveBody(request, response, limits);
-    try {
-      const type = request.headers['content-type'];
-      if (type === undefined || mediaType(type) !== 'application/json')
-        return { value: undefined, ...NO_BYTES };
-      const decoded = decodeBodyBytes(raw.bytes, request.headers, limits.limitBytes);
-      const text = bodyText(decoded, type);
-      if (text.length === 0) return { value: {}, ...NO_BYTES };
-      const bytes = withoutBom(decoded);
-      const scan = scanJson(bytes, limits.maxDepth);
-      if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
-      const value = parseStrict(text);
-      // Invalid UTF-8 was read as U+FFFD: forwarding the bytes would send what was not parsed.
-      return isUtf8(bytes) ? { value, bytes, model: scan.model } : { value, ...NO_BYTES };
-    } finally {
-      raw.release();
-    }
+    const type = request.headers['content-type'];
+    if (type === undefined || mediaType(type) !== 'application/json')
+      return { value: undefined, ...NO_BYTES };
+    const decoded = decodeBodyBytes(raw, request.headers, limits.limitBytes);
+    const text = bodyText(decoded, type);
+    if (text.length === 0) return { value: {}, ...NO_BYTES };
+    const bytes = withoutBom(decoded);
+    const scan = scanJson(bytes, limits.maxDepth);
+    if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
+    const value = parseStrict(text);
+    // Invalid UTF-8 was read as U+FFFD: forwarding the bytes would send what was not parsed.
+    return isUtf8(bytes) ? { value, bytes, model: scan.model } : { value, ...NO_BYTES };
   };
 }
 

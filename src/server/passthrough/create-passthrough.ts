@@ -7,10 +7,9 @@
  * the upstream gets its served name, the client reads back the name it sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidRequestError } from '../../errors';
 import type { Admission } from '../admission';
 import { decodeBodyBytes } from '../body/decode-body';
-import { receiveBody, type BodyLimits } from '../read-json-body';
+import { receiveBody, tooDeep, type BodyLimits } from '../read-json-body';
 import { sendJson } from '../send-json';
 import { ClientDeparture } from './client-departure';
 import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
@@ -97,32 +96,23 @@ async function receiveForwardBody(
   renames: Map<string, ModelRename>,
 ): Promise<ForwardBody> {
   const raw = await receiveBody(request, response, limits);
-  try {
-    if (!isJson(request.headers['content-type']))
-      return {
-        body: raw.bytes,
-        contentEncoding: request.headers['content-encoding'],
-        rename: null,
-      };
-    const body = decodeBodyBytes(raw.bytes, request.headers, limits.limitBytes);
-    const scan = scanJson(body, limits.maxDepth);
-    if (scan.isTooDeep)
-      throw new InvalidRequestError(
-        `Request JSON nests deeper than this server's limit of ${limits.maxDepth} levels.`,
-        null,
-        'json_too_deep',
-      );
-    const served = scan.model === null ? undefined : servedNames.get(scan.model.name);
-    if (scan.model === null || served === undefined || served === scan.model.name)
-      return { body, contentEncoding: undefined, rename: null };
+  if (!isJson(request.headers['content-type']))
     return {
-      body: replaceRange(body, scan.model.start, scan.model.end, served),
-      contentEncoding: undefined,
-      rename: renameOf(renames, served, scan.model.name),
+      body: raw,
+      contentEncoding: request.headers['content-encoding'],
+      rename: null,
     };
-  } finally {
-    raw.release();
-  }
+  const body = decodeBodyBytes(raw, request.headers, limits.limitBytes);
+  const scan = scanJson(body, limits.maxDepth);
+  if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
+  const served = scan.model === null ? undefined : servedNames.get(scan.model.name);
+  if (scan.model === null || served === undefined || served === scan.model.name)
+    return { body, contentEncoding: undefined, rename: null };
+  return {
+    body: replaceRange(body, scan.model.start, scan.model.end, served),
+    contentEncoding: undefined,
+    rename: renameOf(renames, served, scan.model.name),
+  };
 }
 
 /**
