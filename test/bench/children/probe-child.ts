@@ -9,10 +9,12 @@
  * so a delay of its own would still show.
  *
  * Env: BENCH_PROBE_URL (the proxy), BENCH_PROBE_COUNT (requests per call), BENCH_PROBE_MODEL,
- * BENCH_PROBE_CONTROL_URL (optional: the control server, children/control-child.ts).
- * Calls: `models` (GET /v1/models, answered by the proxy itself), `chat` (a plain chat
- * completion, passthrough; each call asks questions no earlier call asked) and `control` (the
- * same GET as `models`, to the control server), each answering `ProbeRun`.
+ * BENCH_PROBE_CONTROL_URL (optional: the control server, children/control-child.ts),
+ * BENCH_PROBE_DIRECT_URL and BENCH_PROBE_DIRECT_MODEL (optional: the policy simulator and its
+ * served name). Calls: `models` (GET /v1/models, answered by the proxy itself), `chat` (a plain
+ * chat completion, passthrough; each call asks questions no earlier call asked), `control` (the
+ * same GET as `models`, to the control server) and `chat-direct` (the same plain chat straight
+ * to the policy simulator, no proxy between), each answering `ProbeRun`.
  */
 import type { Pool } from 'undici';
 import { serveChild } from '../lib/child-protocol';
@@ -29,13 +31,17 @@ export interface ProbeRun {
 
 function main(): void {
   const url = process.env.BENCH_PROBE_URL;
-  const model = process.env.BENCH_PROBE_MODEL;
+  const model = process.env.BENCH_PROBE_MODEL ?? '';
   const count = Number(process.env.BENCH_PROBE_COUNT);
   if (!url || !model || !Number.isInteger(count) || count <= 0)
     throw new Error('BENCH_PROBE_URL, BENCH_PROBE_MODEL and BENCH_PROBE_COUNT must be set');
   const pool = createLoadPool(url, 1);
   const controlUrl = process.env.BENCH_PROBE_CONTROL_URL;
   const controlPool = controlUrl ? createLoadPool(controlUrl, 1) : null;
+  const directUrl = process.env.BENCH_PROBE_DIRECT_URL;
+  const directModel = process.env.BENCH_PROBE_DIRECT_MODEL;
+  const direct =
+    directUrl && directModel ? { pool: createLoadPool(directUrl, 1), model: directModel } : null;
   let asked = 0;
 
   async function watched(
@@ -59,16 +65,18 @@ function main(): void {
     return { latencies, errors };
   }
 
-  async function chat(): Promise<{ latencies: number[]; errors: number }> {
+  async function chat(
+    to: { pool: Pool; model: string } = { pool, model },
+  ): Promise<{ latencies: number[]; errors: number }> {
     const offset = asked;
     asked += count;
     const result = await runLoad({
-      pool,
+      pool: to.pool,
       path: '/v1/chat/completions',
       count,
       concurrency: 1,
       body: (i) => ({
-        model,
+        model: to.model,
         messages: [{ role: 'user', content: `Plain question ${offset + i}: what is 2 + 2?` }],
         max_tokens: 16,
       }),
@@ -80,15 +88,20 @@ function main(): void {
     {},
     {
       models: () => watched(() => models()),
-      chat: () => watched(chat),
+      chat: () => watched(() => chat()),
       control: () => {
         if (controlPool === null) throw new Error('BENCH_PROBE_CONTROL_URL is not set');
         return watched(() => models(controlPool));
+      },
+      'chat-direct': () => {
+        if (direct === null) throw new Error('BENCH_PROBE_DIRECT_URL/_MODEL are not set');
+        return watched(() => chat(direct));
       },
     },
     async () => {
       await pool.close();
       await controlPool?.close();
+      await direct?.pool.close();
     },
   );
 }

@@ -8,6 +8,8 @@
  * chat (passthrough) is what a client sees, but it also waits on the policy simulator, which
  * writes a request's samples in slices of at most 1 ms (docs/simulated-world.md#latency-and-serving):
  * a plain request waits at most a slice per heavy request in flight, besides contention for the cores.
+ * So the same plain chat loop is also sent straight to the simulator in the same phases
+ * (`plain_chat_straight_to_simulator`): what the upstream's answers alone do beside the load.
  *
  * The light loops run in a process of their own (children/probe-child.ts), pinned with the load
  * side: a client on its own machine. They used to run in this process, which also sends the
@@ -57,6 +59,7 @@ import type { ProbeRun } from '../children/probe-child';
 import type { NoiseLedger } from '../lib/noise';
 import type { Rig } from '../lib/start-rig';
 import { mean, median, percentile, round } from '../lib/summarize';
+import { SIM_POLICY_NAME } from '../lib/sim-names';
 import { PROXY_MODEL, ttsBody } from '../lib/tts-wire';
 
 export interface EventLoopOptions {
@@ -250,6 +253,9 @@ export async function runEventLoop(
         BENCH_PROBE_URL: rig.proxyUrl,
         BENCH_PROBE_MODEL: PROXY_MODEL,
         BENCH_PROBE_COUNT: String(options.plainRequests),
+        // The proxy's upstream itself, for the plain chat's direct loop.
+        BENCH_PROBE_DIRECT_URL: rig.policyUrl,
+        BENCH_PROBE_DIRECT_MODEL: SIM_POLICY_NAME,
         ...(control === null ? {} : { BENCH_PROBE_CONTROL_URL: urlOf(control) }),
       },
       ...(options.probeCpus === null ? {} : { cpus: options.probeCpus }),
@@ -330,8 +336,17 @@ export async function runEventLoop(
         control = await controlLoop();
         models = await watched(rig, probe, 'models');
       }
-      const chat = await watched(rig, probe, 'chat');
-      return { models, control, chat };
+      // The plain chat through the proxy and straight to the simulator take turns the same way.
+      let chat: LoopRun;
+      let chatDirect: ProbeRun;
+      if (roundIndex % 2 === 0) {
+        chat = await watched(rig, probe, 'chat');
+        chatDirect = await probe.call<ProbeRun>('chat-direct');
+      } else {
+        chatDirect = await probe.call<ProbeRun>('chat-direct');
+        chat = await watched(rig, probe, 'chat');
+      }
+      return { models, control, chat, chatDirect };
     };
     const phase = async (arm: 'idle' | 'loaded', roundIndex: number): Promise<PhaseLoops> => {
       if (arm === 'idle') return measureLoops(roundIndex);
@@ -404,6 +419,11 @@ export async function runEventLoop(
           ? null
           : controlReport(runs, pick('idle', 'models'), pick('loaded', 'models')),
       plain_chat_passthrough: loopReport('chat'),
+      plain_chat_straight_to_simulator: directReport(
+        runs,
+        pick('idle', 'chat'),
+        pick('loaded', 'chat'),
+      ),
       heavy: `best_of_n N=64 over hard questions, ${options.heavyConcurrency} concurrent, policy simulator with answerForms all-distinct (a different symbolic answer per sample)`,
       heavy_requests: heavyLatencies.length,
       heavy_latency_ms_mean: round(mean(heavyLatencies)),
@@ -442,11 +462,15 @@ function threadLabels(pid: number): Record<string, string> {
   return labels;
 }
 
-/** The light loops of one phase; `control` is the control server's loop (null: no control). */
+/**
+ * The light loops of one phase; `control` is the control server's loop (null: no control),
+ * `chatDirect` the plain chat sent straight to the policy simulator.
+ */
 interface PhaseLoops {
   models: LoopRun;
   control: ProbeRun | null;
   chat: LoopRun;
+  chatDirect: ProbeRun;
 }
 
 function urlOf(child: BenchChild): string {
@@ -505,6 +529,42 @@ function controlReport(
     errors_by_round: byArm((run) => run.errors),
     probe_loop_delay_p99_ms_by_round: byArm((run) => run.loop.delayP99Ms),
     proxy_p99_over_control_p99: {
+      idle: pairedRatios(proxyIdle, p99s('idle')),
+      loaded: pairedRatios(proxyLoaded, p99s('loaded')),
+    },
+  };
+}
+
+/**
+ * The plain chat loop sent straight to the policy simulator (no proxy between), from the same
+ * phases as the one through the proxy: its own loaded / idle ratio is what the heavy load costs
+ * the upstream's answers by themselves, and the proxy's p99 over it in each arm what the proxy
+ * adds. A diagnostic beside the verdict (the proxy's own ratio), as the control server is.
+ */
+function directReport(
+  runs: Record<'idle' | 'loaded', readonly PhaseLoops[]>,
+  proxyIdle: readonly number[],
+  proxyLoaded: readonly number[],
+): Record<string, unknown> {
+  const p99s = (arm: 'idle' | 'loaded'): number[] =>
+    runs[arm].map((run) => round(percentile(sortedCopy(run.chatDirect.latencies), 99)));
+  const byArm = <T>(read: (run: ProbeRun) => T): Record<'idle' | 'loaded', T[]> => ({
+    idle: runs.idle.map((run) => read(run.chatDirect)),
+    loaded: runs.loaded.map((run) => read(run.chatDirect)),
+  });
+  return {
+    what: "the same plain chat loop sent straight to the policy simulator (the proxy's upstream), timed by the same light client in the same phases; diagnostic, not a verdict",
+    idle_p99_ms_by_round: p99s('idle'),
+    loaded_p99_ms_by_round: p99s('loaded'),
+    p99_ratio_loaded_vs_idle: pairedRatios(p99s('loaded'), p99s('idle')),
+    pooled: pooledPercentileRatio(
+      runs.loaded.map((run) => run.chatDirect.latencies),
+      runs.idle.map((run) => run.chatDirect.latencies),
+      99,
+    ),
+    errors_by_round: byArm((run) => run.errors),
+    probe_loop_delay_p99_ms_by_round: byArm((run) => run.loop.delayP99Ms),
+    proxy_p99_over_direct_p99: {
       idle: pairedRatios(proxyIdle, p99s('idle')),
       loaded: pairedRatios(proxyLoaded, p99s('loaded')),
     },
