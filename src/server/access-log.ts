@@ -45,6 +45,17 @@ export function pathOf(url: string): string {
   return cut < 0 ? url : url.slice(0, cut);
 }
 
+/** Responses whose 5xx status is the client's own limit (`markClientsOwnLimit`). */
+const clientsOwnLimits = new WeakSet<ServerResponse>();
+
+/**
+ * Says that this response's 5xx is the client's own choice (its deadline ran out): the access
+ * log writes it as a warning, not an error.
+ */
+export function markClientsOwnLimit(response: ServerResponse): void {
+  clientsOwnLimits.add(response);
+}
+
 /** The request id of a response (set by the access log before any handler runs). */
 export function requestIdOf(response: ServerResponse): string | undefined {
   const id = response.getHeader('x-request-id');
@@ -79,7 +90,13 @@ export function createAccessLog(options: AccessLogOptions) {
         // A throw in a 'close' listener would end the process; a lost count must not.
         logger.error({ reqId: id, err: error }, 'request count failed');
       }
-      const level = quiet.has(url) ? 'debug' : response.statusCode >= 500 ? 'error' : 'info';
+      const level = quiet.has(url)
+        ? 'debug'
+        : response.statusCode < 500
+          ? 'info'
+          : clientsOwnLimits.has(response)
+            ? 'warn'
+            : 'error';
       if (!logger.isLevelEnabled(level)) return;
       const line: AccessLine = {
         reqId: id,

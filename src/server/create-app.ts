@@ -12,7 +12,7 @@ import express, {
 } from 'express';
 import type { ShadowArm } from '../pipeline';
 import { isAbortError } from '../util';
-import { createAccessLog, requestIdOf } from './access-log';
+import { createAccessLog, markClientsOwnLimit, requestIdOf } from './access-log';
 import { createAdmission } from './admission';
 import { createRequestCounter } from './count-requests';
 import { createApiKeyCheck, type Caller } from './auth';
@@ -282,6 +282,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       response.end();
       return;
     }
+    if (mapped.isClientsOwnLimit) markClientsOwnLimit(response);
     response.set(mapped.headers).status(mapped.status).json(mapped.body);
   }
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) =>

@@ -26,6 +26,11 @@ export interface HttpError {
   headers: Record<string, string>;
   /** True for errors we did not anticipate (logged with the stack, generic message). */
   isUnexpected: boolean;
+  /**
+   * A 5xx the client chose (its own `tts_timeout_ms` ran out): logged as a warning, not an error,
+   * so an operator's alert on error lines is not paged by clients' deadlines.
+   */
+  isClientsOwnLimit?: true;
 }
 
 function body(
@@ -133,6 +138,7 @@ export function toHttpError(error: unknown): HttpError {
       // to, and each retry would run the whole search again into the same deadline.
       headers: noRetry,
       isUnexpected: false,
+      isClientsOwnLimit: true,
     };
   }
   if (error instanceof UpstreamTimeoutError) {

@@ -2,15 +2,28 @@
  * A search whose deadline passes before any solution finished answers 504 deadline_exceeded
  * naming the deadline (issue 13: it was a 502 "upstream failed", and the log had no reason).
  */
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import request from 'supertest';
-import type { RunningServer } from '../../src/main';
-import { startTestServer } from './start-test-server';
+import { startServer, type RunningServer } from '../../src/main';
+import { DEFAULT_CONFIG } from './start-test-server';
 
 describe('deadline before any solution', () => {
   let server: RunningServer;
+  const lines: { level: number; msg: string; status?: number; url?: string }[] = [];
   beforeAll(async () => {
-    server = await startTestServer({
-      TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '1500',
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+        callback();
+      },
+    });
+    server = await startServer({
+      configPath: DEFAULT_CONFIG,
+      env: { TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '1500' },
+      logger: pino({ level: 'info' }, sink),
+      port: 0,
+      host: '127.0.0.1',
     });
   });
   afterAll(async () => {
@@ -38,5 +51,12 @@ describe('deadline before any solution', () => {
         code: 'deadline_exceeded',
       },
     });
+    // The client's own deadline: a warning in the access log, never an error line.
+    await new Promise((resolve) => setImmediate(resolve));
+    const access = lines.find(
+      (line) => line.msg === 'request completed' && line.url === '/v1/chat/completions',
+    );
+    expect(access).toMatchObject({ status: 504, level: 40 });
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
   });
 });

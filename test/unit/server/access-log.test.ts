@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { createAccessLog, requestIdOf } from '../../../src/server/access-log';
+import { createAccessLog, markClientsOwnLimit, requestIdOf } from '../../../src/server/access-log';
 
 interface Line {
   level: number;
@@ -41,6 +41,10 @@ function appWithLog(level: pino.Level | 'silent' = 'info') {
   );
   app.get('/health', (_request, response) => void response.json({ ok: true }));
   app.get('/boom', (_request, response) => void response.status(502).json({ error: 'upstream' }));
+  app.get('/deadline', (_request, response) => {
+    markClientsOwnLimit(response);
+    void response.status(504).json({ error: 'deadline' });
+  });
   app.post('/echo-id', (_request, response) => void response.json({ id: requestIdOf(response) }));
   // Never answers; tells the test when it started and when the server saw the client go.
   let onEntered: () => void = () => undefined;
@@ -97,13 +101,15 @@ describe('createAccessLog', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
-  it('logs quiet paths at debug and 5xx at error', async () => {
+  it("logs quiet paths at debug, 5xx at error and a 5xx that is the client's own limit at warn", async () => {
     const { app, lines } = appWithLog('debug');
     await request(app).get('/health');
     await request(app).get('/boom');
-    expect(lines.map((line) => [line.url, line.level])).toEqual([
-      ['/health', 20],
-      ['/boom', 50],
+    await request(app).get('/deadline');
+    expect(lines.map((line) => [line.url, line.status, line.level])).toEqual([
+      ['/health', 200, 20],
+      ['/boom', 502, 50],
+      ['/deadline', 504, 40],
     ]);
   });
 

@@ -74,5 +74,8 @@ describe('toHttpError', () => {
     const deadline = toHttpError(new DeadlineError(1000));
     expect(deadline.status).toBe(504);
     expect(deadline.headers['x-should-retry']).toBe('false');
+    // ...and a warning in the access log, not an error line: the limit was the client's.
+    expect(deadline.isClientsOwnLimit).toBe(true);
+    expect(toHttpError(new UpstreamTimeoutError('policy', 1000)).isClientsOwnLimit).toBeUndefined();
   });
 });
