@@ -45,15 +45,20 @@ export function pathOf(url: string): string {
   return cut < 0 ? url : url.slice(0, cut);
 }
 
-/** Responses whose 5xx status is the client's own limit (`markClientsOwnLimit`). */
-const clientsOwnLimits = new WeakSet<ServerResponse>();
+/**
+ * Set on a response whose 5xx status is the client's own limit: a mark on the response itself
+ * (set only on that rare path), not a module-wide weak table that would keep every response
+ * through scavenges (docs/performance.md#what-a-scavenge-keeps).
+ */
+const CLIENTS_OWN_LIMIT = Symbol('clientsOwnLimit');
+type MarkedResponse = ServerResponse & { [CLIENTS_OWN_LIMIT]?: true };
 
 /**
  * Says that this response's 5xx is the client's own choice (its deadline ran out): the access
  * log writes it as a warning, not an error.
  */
 export function markClientsOwnLimit(response: ServerResponse): void {
-  clientsOwnLimits.add(response);
+  (response as MarkedResponse)[CLIENTS_OWN_LIMIT] = true;
 }
 
 /** The request id of a response (set by the access log before any handler runs). */
@@ -94,7 +99,7 @@ export function createAccessLog(options: AccessLogOptions) {
         ? 'debug'
         : response.statusCode < 500
           ? 'info'
-          : clientsOwnLimits.has(response)
+          : (response as MarkedResponse)[CLIENTS_OWN_LIMIT] === true
             ? 'warn'
             : 'error';
       if (!logger.isLevelEnabled(level)) return;
