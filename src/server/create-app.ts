@@ -180,8 +180,11 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   // Before the key check: a browser's preflight carries no key, and is answered here (204).
   if (allowCors) app.use(allowCors);
   app.post('/v1/chat/completions', serveChat);
-  // The route exists for POST only: another method is a 405 (as on the /v1 passthrough), not 404.
+  // The route exists for POST only: another method is a 405 (as on the /v1 passthrough), not 404,
+  // after the key check as everywhere under /v1 (vLLM's and OpenAI's servers check the key before
+  // routing): a caller without a key learns nothing about the route.
   app.all('/v1/chat/completions', (request, response) => {
+    admitCaller(request);
     response
       .status(405)
       .set('allow', 'POST')

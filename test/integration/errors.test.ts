@@ -157,6 +157,18 @@ describe('API keys', () => {
     expect(JSON.stringify(response.body)).not.toContain('sk-wrong-key-999');
   });
 
+  it('401 before 405: a caller without a key learns nothing about the chat route, as elsewhere under /v1', async () => {
+    const unauthenticated = await request(server.url).get('/v1/chat/completions');
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.body.error.type).toBe('authentication_error');
+    expect((await request(server.url).get('/v1/embeddings')).status).toBe(401);
+    const keyed = await request(server.url)
+      .get('/v1/chat/completions')
+      .set('authorization', 'Bearer sk-test-secret-123');
+    expect(keyed.status).toBe(405);
+    expect(keyed.headers.allow).toBe('POST');
+  });
+
   it('200 with the right key; /health needs none', async () => {
     const ok = await request(server.url)
       .post('/v1/chat/completions')
