@@ -103,6 +103,12 @@ export interface ModelBackend {
      * search has run; each becomes a `sampling-not-pinned` warning.
      */
     samplingNotes?: () => readonly string[];
+    /**
+     * Upstream calls made for this conversation outside the policy's `generate` calls so far
+     * (rendering the chat prompt, fetching its text, counting tokens): read after the search, so
+     * the request's metadata counts every call it sent (`tts.policy_calls`). Absent: none.
+     */
+    supportCalls?: () => number;
   }>;
   /** The PRM for this model, or null when none is configured. */
   createVerifier(): Verifier | null;

@@ -186,12 +186,14 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   let isCutByDeadline = false;
   let decision: AutoDecision | null = null;
   let samplingNotes: (() => readonly string[]) | undefined;
+  let supportCalls: (() => number) | undefined;
   try {
     const created = await backend.createPolicy(input.messages, signal, {
       addAnswerInstruction: wantsAnswerInstruction(input),
     });
     const policy = created.policy;
     samplingNotes = created.samplingNotes;
+    supportCalls = created.supportCalls;
     promptTokens = created.promptTokens;
     const needsVerifier = plan.method === 'auto' || METHOD_TRAITS[plan.method].needsVerifier;
     recorder = recordUpstreams(policy, needsVerifier ? backend.createVerifier() : null);
@@ -231,6 +233,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       result,
       decision,
       samplingNotes: samplingNotes?.() ?? [],
+      policySupportCalls: supportCalls?.() ?? 0,
       isCutByDeadline,
       promptTokens,
       startedMs: started,

@@ -65,7 +65,13 @@ export interface SolveMetadata {
   selectedAnswer: string | null;
   candidates: number;
   completeCandidates: number;
+  /** Generation calls to the policy server (the method's own: per round, one per open path). */
   policyCalls: number;
+  /**
+   * The policy server's other calls for this request: rendering the chat prompt, fetching its
+   * text and counting tokens (/tokenize, /detokenize, llama.cpp /apply-template).
+   */
+  policyPromptCalls: number;
   prmCalls: number;
   rounds: number;
   generations: number;

@@ -24,6 +24,8 @@ export interface FinishedSearch {
   decision: AutoDecision | null;
   /** Sampling settings the upstream could not pin (warnings). */
   samplingNotes: readonly string[];
+  /** Policy calls besides the search's own (rendering and counting the prompt): `supportCalls`. */
+  policySupportCalls?: number;
   isCutByDeadline: boolean;
   promptTokens: number;
   /** `input.now()` when the solve started. */
@@ -155,6 +157,7 @@ export async function voteAndAccount(
       candidates: result.candidates.length,
       completeCandidates: complete.length,
       policyCalls: result.usage.policyCalls,
+      policyPromptCalls: search.policySupportCalls ?? 0,
       prmCalls: result.usage.prmCalls,
       rounds: result.usage.rounds,
       generations: result.usage.generations,

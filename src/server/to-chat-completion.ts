@@ -64,6 +64,7 @@ export function ttsMetadataWire(metadata: SolveMetadata): Record<string, unknown
     budget_spent: metadata.generations,
     rounds: metadata.rounds,
     policy_calls: metadata.policyCalls,
+    policy_prompt_calls: metadata.policyPromptCalls,
     prm_calls: metadata.prmCalls,
     policy_prompt_tokens: metadata.policyPromptTokens,
     policy_completion_tokens: metadata.policyCompletionTokens,

@@ -130,7 +130,16 @@ export interface SimStats {
     presencePenalty: number;
     frequencyPenalty: number;
   } | null;
+  /**
+   * The last RECENT_ARRIVALS_KEPT requests in order of arrival: route key and arrival on the
+   * system's monotonic clock (ms, `process.hrtime`), which every process on the machine shares, so
+   * a caller can put two simulators' calls in one order (the bench reads a search's rounds so).
+   */
+  recentArrivals: { route: string; monotonicMs: number }[];
 }
+
+/** How many arrivals `SimStats.recentArrivals` keeps (older ones drop off). */
+export const RECENT_ARRIVALS_KEPT = 1024;
 
 export interface RunningSimulator {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123 (the OpenAI base URL is url + '/v1'). */

@@ -20,6 +20,7 @@ import { badRequest, VllmError } from './http/vllm-error';
 import { GENERATION_SLICE_MS } from './http/work-slices';
 import {
   DEFAULT_FAULTS,
+  RECENT_ARRIVALS_KEPT,
   DEFAULT_LATENCY,
   type RunningSimulator,
   type SimStats,
@@ -51,6 +52,7 @@ function emptyStats(): SimStats {
     completionTokens: 0,
     promptTokens: 0,
     lastSampling: null,
+    recentArrivals: [],
   };
 }
 
@@ -149,6 +151,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const handler = ROUTES[key];
     stats.requestsByRoute[handler ? key : 'other'] =
       (stats.requestsByRoute[handler ? key : 'other'] ?? 0) + 1;
+    stats.recentArrivals.push({
+      route: handler ? key : 'other',
+      monotonicMs: Number(process.hrtime.bigint()) / 1e6,
+    });
+    // Trimmed in bulk, not one shift per request: the log stays between one and two sizes.
+    if (stats.recentArrivals.length >= 2 * RECENT_ARRIVALS_KEPT)
+      stats.recentArrivals = stats.recentArrivals.slice(-RECENT_ARRIVALS_KEPT);
     stats.inFlight++;
     const controller = new AbortController();
     controllers.add(controller);
@@ -225,7 +234,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     url,
     port: address.port,
     modelId: engine.modelId,
-    stats: () => ({ ...stats, requestsByRoute: { ...stats.requestsByRoute } }),
+    stats: () => ({
+      ...stats,
+      requestsByRoute: { ...stats.requestsByRoute },
+      recentArrivals: stats.recentArrivals.slice(-RECENT_ARRIVALS_KEPT),
+    }),
     resetStats: () => {
       const inFlight = stats.inFlight;
       stats = emptyStats();

@@ -7,11 +7,13 @@
  * about 6-8 minutes on 2 cores.
  *
  * Honest by construction: comparisons are paired rounds with the arm order rotated; measured
- * phases use questions no warm-up used; a noise check (foreign CPU before and during the run,
- * round-to-round spread) marks the run invalid, and then no target gets a verdict.
+ * TTS phases use questions no warm-up used (the passthrough, with no cache to warm, cycles fixed
+ * plain questions); a noise check (foreign CPU before and during the run, the passthrough's
+ * round-to-round spread) marks the run invalid, and then no target gets a verdict; a median of
+ * rounds meets its target only when its 90% interval clears the bound (targets.ts).
  * BENCH_SECTIONS=passthrough,vote_cost (comma-separated: vote_cost, passthrough, proxy_cpu, memory,
  * prm_cache, adaptive, event_loop, critical_path) runs only those sections and starts only the
- * rigs they need; unset, everything runs. Targets of sections not run read as not met.
+ * rigs they need; unset, everything runs. Targets of sections not run read `met: null`.
  * BENCH_PROXY_ENV='{"TTS_PROXY__...":"..."}' adds config overrides to every proxy child (e.g. to
  * compare a setting: the JSON records them under setup.extra_proxy_env).
  * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to every proxy child (e.g. V8's code log,
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
       proxy_overrides: 'ab.shadow_rate=0 (no background A/B traffic)',
       cpu_source: '/proc/<pid>/stat utime+stime (10 ms ticks) over the measured window',
       questions:
-        'generateProblems({ seed: 99 }) handed out once each: warm-up and measured phases never share a question',
+        'generateProblems({ seed: 99 }) handed out once each: warm-up and measured TTS phases never share a question (the passthrough cycles 50 fixed plain questions: no cache to warm)',
       extra_proxy_env: EXTRA_PROXY_ENV,
       // What node runs the proxy (and the bare hop) with: the shipped flags, then BENCH_PROXY_FLAGS.
       proxy_node_flags: [...SERVER_NODE_FLAGS, ...PROXY_FLAGS],

@@ -3,8 +3,12 @@
  * value, the bound and whether it holds. When the noise check marks the run invalid, `met` is
  * null ("not judged") for every target: the values are printed, the verdicts are not. A
  * comparison the rig could not judge in this run (`noise.unjudged`: a ratio that can only be too
- * high) is `met: false` when it misses anyway, else `met: null` with `not_judged` (why). Nothing here
- * gates (benchmarks report, CI does not fail); "not met" is a result like any other.
+ * high) is `met: false` when it misses anyway, else `met: null` with `not_judged` (why). A target
+ * on the median of paired rounds is met only when the median's 90% interval clears the bound
+ * whole (a median that meets it with an interval reaching past it is "not shown": not met, with
+ * a note): with eight rounds of a noisy p99 ratio the median alone could pass by luck. A value
+ * this run did not measure (a section not run) is `met: null`. Nothing here gates (benchmarks
+ * report, CI does not fail); "not met" is a result like any other.
  */
 import type { NoiseReport } from './lib/noise';
 
@@ -26,13 +30,41 @@ export interface Target {
   target: string;
   measured: number;
   bound: string;
-  /** null when the run was too noisy to judge, or the rig could not judge this comparison. */
+  /**
+   * null when the run was too noisy to judge, the rig could not judge this comparison, or the
+   * value was not measured in this run (a section not run).
+   */
   met: boolean | null;
-  /** Why the rig could not judge this comparison (lib/noise.ts `unjudged`); absent on a miss. */
+  /** Why there is no verdict: lib/noise.ts `unjudged`, or not measured; absent on a miss. */
   not_judged?: string;
+  /** For a median of paired rounds: its 90% interval, which must clear the bound whole. */
+  median_interval?: [number, number];
+  /** What else the verdict rests on (a degraded vote, a median the rounds do not show met...). */
+  note?: string;
 }
 
 type Op = '>=' | '<=';
+
+interface CheckOptions {
+  /** The comparison's name in `noise.unjudged`, if the rig may set it apart. */
+  comparison?: string;
+  /**
+   * The median's 90% interval over paired rounds: `met` only when all of it clears the bound
+   * (the rounds show the target met), not when the median alone does.
+   */
+  interval?: unknown;
+  /** A condition the verdict also needs (false: not met, with the note). */
+  requires?: { holds: boolean; note: string };
+  note?: string;
+}
+
+function asInterval(value: unknown): [number, number] | undefined {
+  return Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((end) => typeof end === 'number' && Number.isFinite(end))
+    ? [value[0] as number, value[1] as number]
+    : undefined;
+}
 
 export function evaluateTargets(report: Record<string, unknown>, noise: NoiseReport): Target[] {
   const targets: Target[] = [];
@@ -41,21 +73,46 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     measured: number,
     op: Op,
     bound: number,
-    /** The comparison's name in `noise.unjudged`, if the rig may set it apart. */
-    comparison?: string,
+    options: CheckOptions = {},
   ): void => {
-    const holds =
-      Number.isFinite(measured) && (op === '>=' ? measured >= bound : measured <= bound);
-    const notJudged = comparison === undefined ? undefined : noise.unjudged[comparison];
-    // An unjudged comparison's ratio can only be too high (a hop held back by its load side
-    // looks slower than it is): a pass proves nothing, a miss stands.
-    const met = !noise.is_valid ? null : notJudged === undefined ? holds : holds ? null : false;
-    targets.push({
+    const within = (value: number): boolean => (op === '>=' ? value >= bound : value <= bound);
+    const interval = asInterval(options.interval);
+    const base = {
       target,
       measured,
       bound: `${op} ${bound}`,
+      ...(interval ? { median_interval: interval } : {}),
+    };
+    if (!Number.isFinite(measured)) {
+      targets.push({
+        ...base,
+        met: null,
+        not_judged: 'not measured in this run (its section did not run, or failed)',
+      });
+      return;
+    }
+    const holds = within(measured);
+    // The median meets the bound but its interval reaches past it: the rounds do not show it.
+    const isShown = !interval || (within(interval[0]) && within(interval[1]));
+    const isRequired = options.requires?.holds ?? true;
+    const notes = [
+      ...(holds && !isShown
+        ? [`not shown: the median's 90% interval [${interval?.join(', ')}] reaches past the bound`]
+        : []),
+      ...(holds && !isRequired && options.requires ? [options.requires.note] : []),
+      ...(options.note ? [options.note] : []),
+    ];
+    const passes = holds && isShown && isRequired;
+    const notJudged =
+      options.comparison === undefined ? undefined : noise.unjudged[options.comparison];
+    // An unjudged comparison's ratio can only be too high (a hop held back by its load side
+    // looks slower than it is): a pass proves nothing, a miss stands.
+    const met = !noise.is_valid ? null : notJudged === undefined ? passes : holds ? null : false;
+    targets.push({
+      ...base,
       met,
       ...(notJudged === undefined || met === false ? {} : { not_judged: notJudged }),
+      ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     });
   };
   for (const key of [
@@ -75,34 +132,52 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
       ratio('median'),
       '>=',
       0.95,
-      `passthrough ${key}`,
+      {
+        comparison: `passthrough ${key}`,
+        interval: at(
+          report,
+          'passthrough',
+          key,
+          'throughput_ratio_proxy_vs_bare_hop',
+          'median_interval',
+        ),
+      },
     );
     check(
       `passthrough ${key}: throughput proxy / bare hop, minimum of paired rounds`,
       ratio('min'),
       '>=',
       0.9,
-      `passthrough ${key}`,
+      { comparison: `passthrough ${key}` },
     );
   }
+  const voteStats = at(report, 'vote_cost', 'n256', 'pool', 'stats') as
+    { degradedReason?: unknown; skippedComparisons?: unknown } | undefined;
   check(
     'vote over 256 distinct symbolic answers: main-thread CPU ms (grouping in a worker)',
     num(report, 'vote_cost', 'n256', 'pool', 'main_thread_cpu_ms'),
     '<=',
     50,
+    typeof voteStats?.degradedReason === 'string'
+      ? {
+          note: `the grouping's step budget ran out (${voteStats.degradedReason}, ${String(voteStats.skippedComparisons)} comparisons skipped): the answers past it were grouped by key equality, as designed and labelled in the vote`,
+        }
+      : {},
   );
-  check(
-    'plain-request p99 beside BoN-64 with distinct answers / idle p99, proxy-only loop (GET /v1/models), median of paired rounds',
-    num(report, 'event_loop', 'proxy_only_get_models', 'p99_ratio_loaded_vs_idle', 'median'),
-    '<=',
-    2,
-  );
-  check(
-    'plain-request p99 beside BoN-64 with distinct answers / idle p99, plain chat through the proxy (also waits on the shared policy simulator), median of paired rounds',
-    num(report, 'event_loop', 'plain_chat_passthrough', 'p99_ratio_loaded_vs_idle', 'median'),
-    '<=',
-    2,
-  );
+  for (const [loop, label] of [
+    ['proxy_only_get_models', 'proxy-only loop (GET /v1/models)'],
+    [
+      'plain_chat_passthrough',
+      'plain chat through the proxy (also waits on the shared policy simulator)',
+    ],
+  ] as const)
+    check(
+      `plain-request p99 beside BoN-64 with distinct answers / idle p99, ${label}, median of paired rounds`,
+      num(report, 'event_loop', loop, 'p99_ratio_loaded_vs_idle', 'median'),
+      '<=',
+      2,
+      { interval: at(report, 'event_loop', loop, 'p99_ratio_loaded_vs_idle', 'median_interval') },
+    );
   check(
     'proxy CPU per BoN-16 request at c=1 (ms)',
     num(report, 'proxy_cpu', 'best_of_n_16_c1', 'proxy_cpu_ms_per_request'),
@@ -122,23 +197,37 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     for (const method of ['beam_search', 'dvts']) {
       const field = (name: string): number => num(report, section, 'methods', method, name);
       check(
-        `${method} N=16 M=4, ${label}: wall / (latency-bearing calls x per-call latency)`,
-        field('wall_over_ideal_mean'),
+        `${method} N=16 M=4, ${label}: wall / (latency-bearing calls x per-call latency), worst request`,
+        field('wall_over_ideal_max'),
         '<=',
         1.1,
       );
-      check(`${method}, ${label}: PRM calls per round`, field('prm_calls_per_round'), '<=', 1);
+      // Read request by request and round by round from the simulators' own call logs.
+      const observed = (name: string): number =>
+        num(report, section, 'methods', method, 'observed_rounds', name);
       check(
-        `${method}, ${label}: PRM calls per round (at least one: every round scored)`,
-        field('prm_calls_per_round'),
-        '>=',
-        1,
+        `${method}, ${label}: requests with a round not scored by exactly one PRM call (simulators' call logs)`,
+        observed('requests_with_a_round_not_scored_exactly_once'),
+        '<=',
+        0,
       );
       check(
-        `${method}, ${label}: max policy calls per round in any request (<= N/M)`,
-        field('max_policy_calls_per_round_in_any_request'),
+        `${method}, ${label}: requests whose scored rounds (simulators' call logs) differ from tts.rounds`,
+        observed('requests_whose_scored_rounds_differ_from_metadata_rounds'),
+        '<=',
+        0,
+      );
+      check(
+        `${method}, ${label}: most policy calls in one round of any request (simulators' call logs; <= N/M)`,
+        observed('max_policy_calls_in_one_round'),
         '<=',
         4,
+      );
+      check(
+        `${method}, ${label}: requests whose metadata does not count every upstream call the simulators served`,
+        field('requests_whose_metadata_miscounts_upstream_calls'),
+        '<=',
+        0,
       );
     }
   }
@@ -154,17 +243,25 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     '<=',
     1.1,
   );
+  // The issue's goal is one claim: fewer tokens *at equal or better accuracy*.
+  const accuracyDifference = num(report, 'adaptive', 'equal_n_accuracy_difference', 'mean');
   check(
     'adaptive vs fixed at equal N (auto-16 vs BoN-16): total tokens saved, mean over seeds (interval in the adaptive section)',
     num(report, 'adaptive', 'equal_n_total_tokens_saved_share', 'mean'),
     '>=',
     0.3,
+    {
+      requires: {
+        holds: accuracyDifference >= 0,
+        note: `accuracy not equal or better (difference ${accuracyDifference})`,
+      },
+    },
   );
   check(
-    'adaptive vs fixed at equal N: accuracy difference, mean over seeds',
-    num(report, 'adaptive', 'equal_n_accuracy_difference', 'mean'),
+    'adaptive vs fixed at equal N: accuracy difference (equal or better), mean over seeds',
+    accuracyDifference,
     '>=',
-    -0.02,
+    0,
   );
   return targets;
 }

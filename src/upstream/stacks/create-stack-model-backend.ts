@@ -22,7 +22,7 @@ import type { StackKind } from '../backend-capabilities';
 import { createFastchatPolicy } from './fastchat-policy';
 import { createLlamaCppPolicy } from './llama-cpp-policy';
 import { createOpenAiChatPolicy } from './openai-chat-policy';
-import { renderLlamaCppPrompt } from './render-llama-cpp-prompt';
+import { LLAMA_CPP_RENDER_CALLS, renderLlamaCppPrompt } from './render-llama-cpp-prompt';
 import { canRenderLocally, renderPromptLocally } from './render-prompt-locally';
 import { createSglangPolicy } from './sglang-policy';
 import { createTgiPolicy } from './tgi-policy';
@@ -122,6 +122,7 @@ export function createStackModelBackend(
     policy: Policy;
     promptTokens: number;
     samplingNotes?: () => readonly string[];
+    supportCalls?: () => number;
   }> {
     const concurrency = options.maxConcurrency;
     if (stack === 'openai-chat') {
@@ -150,6 +151,7 @@ export function createStackModelBackend(
       return {
         policy: await fitted(policy, rendered.text, rendered.tokens),
         promptTokens: rendered.tokens,
+        supportCalls: () => LLAMA_CPP_RENDER_CALLS,
       };
     }
     // The paper's client renders with the HF template (BOS included) and its worker tokenizes with

@@ -14,6 +14,9 @@ export interface RenderedLlamaCppPrompt {
   tokens: number;
 }
 
+/** The upstream calls one render makes (`/apply-template`, then `/tokenize`). */
+export const LLAMA_CPP_RENDER_CALLS = 2;
+
 export async function renderLlamaCppPrompt(
   client: UpstreamClient,
   messages: readonly PolicyMessage[],

@@ -67,7 +67,13 @@ export function createVllmModelBackend(
     info,
     async createPolicy(clientMessages, signal, policyOptions) {
       const messages = options.buildMessages(clientMessages, policyOptions);
+      // This conversation's calls besides the completions: rendering and counting the prompt.
+      let supportCalls = 0;
+      const countCall = (): void => {
+        supportCalls += 1;
+      };
       if (options.stepApi === 'chat-continue') {
+        countCall();
         const counted = await countChatTokens(policyClient, info.servedName, messages, signal);
         const policy = createVllmPolicy({
           client: policyClient,
@@ -82,11 +88,18 @@ export function createVllmModelBackend(
             modelName: info.name,
           }),
           promptTokens: counted.count,
+          supportCalls: () => supportCalls,
         };
       }
       // One /tokenize per request: the ids serve whole-solution sampling as they are, and the text
       // (one /detokenize) is fetched only if a step-wise round needs it, off the critical path.
-      const prompt = await prepareChatPrompt(policyClient, info.servedName, messages, signal);
+      const prompt = await prepareChatPrompt(
+        policyClient,
+        info.servedName,
+        messages,
+        signal,
+        countCall,
+      );
       const policy = createVllmPolicy({
         client: policyClient,
         servedName: info.servedName,
@@ -98,17 +111,15 @@ export function createVllmModelBackend(
           promptTokens: prompt.tokens,
           maxModelLen: effectiveContext(options.maxModelLen, prompt.maxModelLen),
           modelName: info.name,
-          countTokens: async (prefix, countSignal) =>
-            prefix === ''
-              ? prompt.tokens
-              : countTextTokens(
-                  policyClient,
-                  info.servedName,
-                  (await prompt.text(countSignal)) + prefix,
-                  countSignal,
-                ),
+          countTokens: async (prefix, countSignal) => {
+            if (prefix === '') return prompt.tokens;
+            const text = (await prompt.text(countSignal)) + prefix;
+            countCall();
+            return countTextTokens(policyClient, info.servedName, text, countSignal);
+          },
         }),
         promptTokens: prompt.tokens,
+        supportCalls: () => supportCalls,
       };
     },
     createVerifier: () => options.verifier,

@@ -50,7 +50,10 @@ export async function prepareChatPrompt(
   servedName: string,
   messages: readonly PolicyMessage[],
   signal?: AbortSignal,
+  /** Told of each upstream call it makes (the `/tokenize` now, each `/detokenize` later). */
+  onCall?: () => void,
 ): Promise<ChatPrompt> {
+  onCall?.();
   const tokenized = parseUpstreamBody(
     tokenizeResponseSchema,
     await client.postJson(
@@ -70,6 +73,7 @@ export async function prepareChatPrompt(
     maxModelLen: tokenized.max_model_len ?? null,
     text(textSignal) {
       if (text === null) {
+        onCall?.();
         const started = client
           .postJson('/detokenize', { model: servedName, tokens: ids }, textSignal)
           .then(

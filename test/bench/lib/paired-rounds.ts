@@ -7,7 +7,8 @@
  * a process) would favour one arm of that pair. Comparisons are made per round (ratio of two arms
  * measured side by side) and summarised by median and minimum.
  */
-import { median, percentile, round } from './summarize';
+import { MEDIAN_INTERVAL_CONFIDENCE } from './noise';
+import { median, medianInterval, percentile, round } from './summarize';
 
 /** How `runPairedRounds` (and each pass of `runSlicedRounds`) orders the arms, for the JSON. */
 export const ARM_ORDER =
@@ -54,12 +55,28 @@ export async function runSlicedRounds<Arm extends string, T>(
 }
 
 /** Per-round ratios numerator / denominator with their median and minimum. */
+export interface PairedRatios {
+  by_round: number[];
+  median: number;
+  min: number;
+  /** The median's distribution-free 90% interval (`medianInterval`): what a verdict must clear. */
+  median_interval: [number, number];
+  median_interval_coverage: number;
+}
+
 export function pairedRatios(
   numerator: readonly number[],
   denominator: readonly number[],
-): { by_round: number[]; median: number; min: number } {
+): PairedRatios {
   const byRound = numerator.map((value, index) => round(value / (denominator[index] ?? NaN)));
-  return { by_round: byRound, median: round(median(byRound)), min: round(Math.min(...byRound)) };
+  const interval = medianInterval(byRound, MEDIAN_INTERVAL_CONFIDENCE);
+  return {
+    by_round: byRound,
+    median: round(median(byRound)),
+    min: round(Math.min(...byRound)),
+    median_interval: [interval.low, interval.high],
+    median_interval_coverage: round(interval.coverage),
+  };
 }
 
 /**

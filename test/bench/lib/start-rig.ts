@@ -56,6 +56,8 @@ export interface SimStatsWire {
   requestsByRoute: Record<string, number>;
   completionTokens: number;
   promptTokens: number;
+  /** The simulator's last calls, in order: route and arrival on the shared monotonic clock. */
+  recentArrivals: { route: string; monotonicMs: number }[];
 }
 
 /** Defaults the bench always sets: no A/B shadow traffic (it would add upstream calls). */

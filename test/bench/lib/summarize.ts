@@ -28,11 +28,17 @@ export function summarize(values: readonly number[]): LatencySummary {
   };
 }
 
+/**
+ * The median: the middle value, or the mean of the two middle ones for an even count. Not the
+ * nearest-rank 50th percentile, which for an even count is the lower middle value: that read a
+ * "≤" target low (of two windows, the better one; of eight rounds, the fourth best).
+ */
 export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const upper = sorted[n >> 1] as number;
+  return n % 2 === 1 ? upper : ((sorted[(n >> 1) - 1] as number) + upper) / 2;
 }
 
 /** Round to `digits` decimals (3 by default) so the JSON stays readable. */

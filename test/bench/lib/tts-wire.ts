@@ -6,6 +6,8 @@ export interface TtsMetaWire {
   method: string;
   rounds: number;
   policy_calls: number;
+  /** `tts.policy_prompt_calls`: the policy's calls besides generation (prompt render, counts). */
+  policy_prompt_calls: number;
   prm_calls: number;
   policy_completion_tokens: number;
   policy_prompt_tokens: number;
@@ -38,6 +40,7 @@ export function ttsMeta(json: unknown): TtsMetaWire {
     method: String(tts.method),
     rounds: num('rounds'),
     policy_calls: num('policy_calls'),
+    policy_prompt_calls: num('policy_prompt_calls'),
     prm_calls: num('prm_calls'),
     policy_completion_tokens: num('policy_completion_tokens'),
     policy_prompt_tokens: num('policy_prompt_tokens'),

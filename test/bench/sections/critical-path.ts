@@ -30,6 +30,57 @@ interface Measured {
   calls: Record<string, number>;
   /** Time the proxy spent waiting on upstream calls (its own histogram), ms. */
   upstreamMs: number;
+  /** The request's rounds as the simulators saw them (`readRounds`). */
+  rounds: ObservedRounds;
+}
+
+/**
+ * A search's rounds read from the upstreams' own call logs, not from the proxy's metadata: the
+ * latency-bearing calls of one request in order of arrival, where a round is the policy calls
+ * that arrive together and the PRM call that scores them. `policyCallsByRound` holds each scored
+ * round's policy calls; `prmCallsWithoutNewSteps` counts PRM calls with no policy call since the
+ * previous one (a round scored twice), `unscoredPolicyGroups` policy calls left without a PRM call
+ * after them (a round never scored).
+ */
+export interface ObservedRounds {
+  policyCallsByRound: number[];
+  prmCallsWithoutNewSteps: number;
+  unscoredPolicyGroups: number;
+}
+
+const POLICY_STEP_ROUTE = 'POST /v1/completions';
+const PRM_ROUTE = 'POST /pooling';
+
+export function readRounds(
+  calls: readonly { side: 'policy' | 'prm'; route: string; monotonicMs: number }[],
+): ObservedRounds {
+  const ordered = [...calls]
+    .filter(
+      (call) =>
+        (call.side === 'policy' && call.route === POLICY_STEP_ROUTE) ||
+        (call.side === 'prm' && call.route === PRM_ROUTE),
+    )
+    .sort((a, b) => a.monotonicMs - b.monotonicMs);
+  const policyCallsByRound: number[] = [];
+  let prmCallsWithoutNewSteps = 0;
+  let sinceScore = 0;
+  for (const call of ordered) {
+    if (call.side === 'policy') sinceScore += 1;
+    else if (sinceScore === 0) prmCallsWithoutNewSteps += 1;
+    else {
+      policyCallsByRound.push(sinceScore);
+      sinceScore = 0;
+    }
+  }
+  return {
+    policyCallsByRound,
+    prmCallsWithoutNewSteps,
+    unscoredPolicyGroups: sinceScore > 0 ? 1 : 0,
+  };
+}
+
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** Sum of `tts_proxy_upstream_call_duration_seconds_sum` over all labels, in ms. */
@@ -63,6 +114,7 @@ async function measureOne(
 ): Promise<Measured> {
   const before = await rig.simStats();
   const waitBefore = await upstreamWaitMs(metricsPool);
+  const from = monotonicMs();
   let meta: TtsMetaWire | null = null;
   const result = await runLoad({
     pool,
@@ -76,17 +128,34 @@ async function measureOne(
   });
   if (result.errors > 0 || meta === null)
     throw new Error(`critical-path request failed: ${result.firstError}`);
+  const to = monotonicMs();
   const after = await rig.simStats();
   const upstreamMs = (await upstreamWaitMs(metricsPool)) - waitBefore;
+  // One request at a time: every call that arrived while it ran is its own.
+  const arrivals = (['policy', 'prm'] as const).flatMap((side) =>
+    after[side].recentArrivals
+      .filter((call) => call.monotonicMs >= from && call.monotonicMs <= to)
+      .map((call) => ({ side, ...call })),
+  );
   return {
     wallMs: result.latenciesMs[0] as number,
     meta,
     upstreamMs,
+    rounds: readRounds(arrivals),
     calls: {
       ...delta(after.policy, before.policy, 'policy'),
       ...delta(after.prm, before.prm, 'prm'),
     },
   };
+}
+
+/** Every upstream call the request's metadata accounts for. */
+function metadataCalls(meta: TtsMetaWire): number {
+  return meta.policy_calls + meta.policy_prompt_calls + meta.prm_calls;
+}
+
+function totalCalls(calls: Record<string, number>): number {
+  return Object.values(calls).reduce((sum, count) => sum + count, 0);
 }
 
 function latencyCalls(calls: Record<string, number>, prefix = ''): number {
@@ -136,9 +205,27 @@ function summarizeMethod(runs: Measured[], perCallMs: number): Record<string, un
       runs.reduce((s, r) => s + r.meta.prm_calls, 0),
       rounds,
     ),
-    max_policy_calls_per_round_in_any_request: round(
-      Math.max(...runs.map((r) => r.meta.policy_calls / Math.max(1, r.meta.rounds))),
+    // From the simulators' call logs (`readRounds`), request by request and round by round.
+    observed_rounds: {
+      max_policy_calls_in_one_round: Math.max(
+        0,
+        ...runs.flatMap((r) => r.rounds.policyCallsByRound),
+      ),
+      policy_calls_by_round_first_request: runs[0]?.rounds.policyCallsByRound ?? [],
+      requests_with_a_round_not_scored_exactly_once: runs.filter(
+        (r) => r.rounds.prmCallsWithoutNewSteps > 0 || r.rounds.unscoredPolicyGroups > 0,
+      ).length,
+      requests_whose_scored_rounds_differ_from_metadata_rounds: runs.filter(
+        (r) => r.rounds.policyCallsByRound.length !== r.meta.rounds,
+      ).length,
+    },
+    // Every upstream call the simulators counted against what the request's metadata says.
+    upstream_calls_not_in_metadata_per_request: round(
+      mean(runs.map((r) => totalCalls(r.calls) - metadataCalls(r.meta))),
     ),
+    requests_whose_metadata_miscounts_upstream_calls: runs.filter(
+      (r) => totalCalls(r.calls) !== metadataCalls(r.meta),
+    ).length,
     upstream_calls_per_request_by_route: Object.fromEntries(
       Object.entries(callTotals).map(([key, count]) => [key, round(count / runs.length)]),
     ),

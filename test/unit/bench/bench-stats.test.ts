@@ -6,10 +6,30 @@
  */
 import { gcBetween, gcSum, NO_GC } from '../../bench/lib/gc-control';
 import { threadNameAndNice, threadRunDeltasMs } from '../../bench/lib/loop-stalls';
-import { pooledPercentileRatio } from '../../bench/lib/paired-rounds';
+import { pairedRatios, pooledPercentileRatio } from '../../bench/lib/paired-rounds';
+import { median } from '../../bench/lib/summarize';
 import { chargeWaits, parseSchedLines } from '../../bench/sched-waits';
 import { countByWindow, readV8Log } from '../../bench/v8-phase-log';
 import { createSeededRandom } from '../../../src/util/seeded-random';
+
+describe('median and paired ratios', () => {
+  it('takes the mean of the two middle values of an even count, not the lower one', () => {
+    // The nearest-rank p50 of two windows was the better one; of eight rounds, the fourth best.
+    expect(median([2.667, 2.4])).toBeCloseTo(2.5335, 6);
+    expect(median([5.6, 3.5, 2.2, 1.95, 2.08, 2.19, 2.83, 3.19])).toBeCloseTo((2.2 + 2.83) / 2, 6);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([])).toBeNaN();
+  });
+
+  it("gives the median's 90% interval beside it, the one a verdict must clear", () => {
+    const ratios = pairedRatios([2, 4, 6, 8, 10, 12, 14, 16], [1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(ratios.median).toBe(9);
+    expect(ratios.min).toBe(2);
+    // Eight rounds: x(2)..x(7), coverage 1 − 2·9/256.
+    expect(ratios.median_interval).toEqual([4, 14]);
+    expect(ratios.median_interval_coverage).toBe(0.93);
+  });
+});
 
 describe('pooledPercentileRatio', () => {
   it('takes the percentile of all rounds together, not of each round', () => {

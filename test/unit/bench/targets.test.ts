@@ -83,6 +83,74 @@ describe('noise ledger and targets', () => {
   });
 });
 
+describe('what a verdict rests on', () => {
+  const quiet = (): ReturnType<ReturnType<typeof createNoiseLedger>['report']> =>
+    createNoiseLedger(0.01).report();
+  const eventLoop = (median: number, interval: [number, number]) => ({
+    event_loop: {
+      proxy_only_get_models: { p99_ratio_loaded_vs_idle: { median, median_interval: interval } },
+    },
+  });
+  const getLoop = (targets: Target[]): Target =>
+    find(targets, 'plain-request p99 beside BoN-64 with distinct answers / idle p99, proxy-only');
+
+  it("meets a median-of-rounds target only when the median's interval clears the bound whole", () => {
+    expect(getLoop(evaluateTargets(eventLoop(1.6, [1.4, 1.9]), quiet())).met).toBe(true);
+    const lucky = getLoop(evaluateTargets(eventLoop(1.9, [1.5, 3.1]), quiet()));
+    expect(lucky.met).toBe(false);
+    expect(lucky.median_interval).toEqual([1.5, 3.1]);
+    expect(lucky.note).toMatch(/not shown: the median's 90% interval \[1.5, 3.1\]/);
+    const miss = getLoop(evaluateTargets(eventLoop(2.3, [2.1, 3.0]), quiet()));
+    expect(miss.met).toBe(false);
+    expect(miss.note).toBeUndefined();
+  });
+
+  it('gives no verdict on what the run did not measure', () => {
+    const targets = evaluateTargets({}, quiet());
+    expect(targets.length).toBeGreaterThan(10);
+    for (const target of targets) {
+      expect(target.met).toBeNull();
+      expect(target.not_judged).toMatch(/not measured in this run/);
+    }
+  });
+
+  it('counts a token saving only at equal or better accuracy', () => {
+    const adaptive = (saved: number, accuracy: number) => ({
+      adaptive: {
+        equal_n_total_tokens_saved_share: { mean: saved },
+        equal_n_accuracy_difference: { mean: accuracy },
+      },
+    });
+    const tokens = (targets: Target[]): Target => find(targets, 'adaptive vs fixed at equal N (');
+    expect(tokens(evaluateTargets(adaptive(0.35, 0), quiet())).met).toBe(true);
+    const worse = tokens(evaluateTargets(adaptive(0.35, -0.01), quiet()));
+    expect(worse.met).toBe(false);
+    expect(worse.note).toMatch(/accuracy not equal or better/);
+    expect(
+      find(
+        evaluateTargets(adaptive(0.35, -0.01), quiet()),
+        'adaptive vs fixed at equal N: accuracy',
+      ).met,
+    ).toBe(false);
+  });
+
+  it('says when the 256-answer vote ran out of its step budget', () => {
+    const vote = {
+      vote_cost: {
+        n256: {
+          pool: {
+            main_thread_cpu_ms: 2.5,
+            stats: { degradedReason: 'budget-exhausted', skippedComparisons: 247 },
+          },
+        },
+      },
+    };
+    const target = find(evaluateTargets(vote, quiet()), 'vote over 256');
+    expect(target.met).toBe(true);
+    expect(target.note).toMatch(/budget-exhausted, 247 comparisons skipped/);
+  });
+});
+
 describe('the median interval the spread limit reads', () => {
   it('is the whole range at five rounds and leaves out two extremes each side at eleven', () => {
     expect(medianInterval([1.0, 0.9, 1.1, 1.05, 0.95])).toEqual({

@@ -62,13 +62,18 @@ describe('createStackModelBackend', () => {
 
   it('llama-cpp: renders with the server’s template once and counts its tokens', async () => {
     await open(startLlamaCppFake());
-    const { policy, promptTokens } = await backend({ stack: 'llama-cpp' }).createPolicy(
-      CLIENT_MESSAGES,
-    );
+    const { policy, promptTokens, supportCalls } = await backend({
+      stack: 'llama-cpp',
+    }).createPolicy(CLIENT_MESSAGES);
     const rendered = toyChatTemplate(buildMessages(CLIENT_MESSAGES));
     expect(promptTokens).toBe(toyTokens(rendered));
     await policy.generate(['', 'Step 1: a.\n\n'], STEP);
     expect(fake.requests.filter((request) => request.path === '/apply-template')).toHaveLength(1);
+    // The render's calls are the request's too (tts.policy_prompt_calls).
+    expect(supportCalls?.()).toBe(
+      fake.requests.filter((request) => ['/apply-template', '/tokenize'].includes(request.path))
+        .length,
+    );
     expect(
       fake.requests
         .filter((request) => request.path === '/completion')
