@@ -23,7 +23,12 @@ async function main(): Promise<void> {
   });
   const pool = createLoadPool(rig.proxyUrl, 16);
   try {
-    const report = await runAdaptive(pool, { seeds, problemsPerSeed, concurrency: 8 });
+    const report = await runAdaptive(pool, {
+      seeds,
+      problemsPerSeed,
+      concurrency: 8,
+      policyStats: async () => (await rig.simStats()).policy,
+    });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await pool.close();

@@ -299,6 +299,7 @@ async function main(): Promise<void> {
             ...ADAPTIVE_REPLICATION,
             problemsPerSeed: q(ADAPTIVE_REPLICATION.problemsPerSeed, 8),
             concurrency: 8,
+            policyStats: async () => (await rigA.simStats()).policy,
           });
           adaptiveDone();
         }

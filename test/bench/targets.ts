@@ -21,6 +21,10 @@ function at(value: unknown, ...keys: string[]): unknown {
   return node;
 }
 
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
 function num(value: unknown, ...keys: string[]): number {
   const found = at(value, ...keys);
   return typeof found === 'number' ? found : NaN;
@@ -242,6 +246,14 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     num(report, 'memory', 'heap_growth_last_vs_second_burst'),
     '<=',
     1.1,
+  );
+  // The saving below is read from the proxy's metadata: it must be what the upstream served.
+  const accounting = num(report, 'adaptive', 'policy_tokens_metadata_over_served_furthest_from_1');
+  check(
+    'adaptive: policy tokens in the metadata vs tokens the policy simulator served, |ratio - 1| furthest over variants and seeds',
+    Number.isFinite(accounting) ? round3(Math.abs(accounting - 1)) : NaN,
+    '<=',
+    0.001,
   );
   // The goal is one claim: fewer tokens *at equal or better accuracy*.
   const accuracyDifference = num(report, 'adaptive', 'equal_n_accuracy_difference', 'mean');

@@ -25,6 +25,8 @@ export interface AdaptiveOptions {
   seeds: readonly number[];
   problemsPerSeed: number;
   concurrency: number;
+  /** The policy simulator's token counters (compute-efficiency.ts cross-checks the metadata). */
+  policyStats?: () => Promise<{ promptTokens: number; completionTokens: number }>;
 }
 
 const VARIANTS: Variant[] = [
@@ -99,6 +101,8 @@ export async function runAdaptive(
   const accuracyDiffs: number[] = [];
   const equalBudgetDiffs: number[] = [];
   const cachedBoundSavings: number[] = [];
+  /** Metadata tokens over served tokens, every variant of every seed: the furthest from 1. */
+  let worstTokenAccounting: number | null = null;
   for (const seed of options.seeds) {
     const problems = generateProblems({ seed: 40_000 + seed, count: options.problemsPerSeed });
     const report = await runComputeEfficiency(pool, {
@@ -106,7 +110,18 @@ export async function runAdaptive(
       variants: VARIANTS,
       concurrency: options.concurrency,
       seedBase: seed * 1_000_000,
+      ...(options.policyStats ? { policyStats: options.policyStats } : {}),
     });
+    for (const row of Object.values(report)) {
+      const accounting = (row as { policy_tokens_metadata_over_served?: unknown })
+        .policy_tokens_metadata_over_served;
+      if (
+        typeof accounting === 'number' &&
+        (worstTokenAccounting === null ||
+          Math.abs(accounting - 1) > Math.abs(worstTokenAccounting - 1))
+      )
+        worstTokenAccounting = accounting;
+    }
     const auto = rowOf(report, 'auto_16');
     const bon = rowOf(report, 'best_of_n_16');
     const curve = ['best_of_n_4', 'best_of_n_8', 'best_of_n_16', 'best_of_n_32'].map((name) =>
@@ -145,7 +160,10 @@ export async function runAdaptive(
     equal_n_accuracy_difference: interval(accuracyDiffs),
     equal_n_total_tokens_saved_share_if_prefix_cached: interval(cachedBoundSavings),
     equal_budget_accuracy_difference_vs_bon_curve: interval(equalBudgetDiffs),
+    policy_tokens_metadata_over_served_furthest_from_1: worstTokenAccounting,
     definitions: {
+      token_accounting:
+        "the tokens above are the proxy's own metadata; each variant also reads the policy simulator's counters around it, and policy_tokens_metadata_over_served compares the two (1 = every token it was served is counted, none twice)",
       total_tokens:
         "policy prompt + completion tokens per problem (PRM tokens listed per variant; they are counted after the proxy's PRM score cache, and variants draw the same samples for the same seeds, so a later variant's PRM tokens are lowered by an earlier one's)",
       interval: 'mean over seeds with a two-sided 95% Student t interval',

@@ -24,6 +24,11 @@ export interface ComputeEfficiencyOptions {
   concurrency: number;
   /** Added to each request's seed (replications use different seeds). */
   seedBase?: number;
+  /**
+   * The policy simulator's token counters: read around each variant, the tokens it served
+   * cross-check what the proxy's metadata says it spent (nothing else calls it meanwhile).
+   */
+  policyStats?: () => Promise<{ promptTokens: number; completionTokens: number }>;
 }
 
 interface MethodTally {
@@ -49,6 +54,7 @@ export async function runComputeEfficiency(
     let samplesSaved = 0;
     const methods: Record<string, number> = {};
     const byMethod: Record<string, MethodTally> = {};
+    const servedBefore = await options.policyStats?.();
     const result = await runLoad({
       pool,
       path: '/v1/chat/completions',
@@ -85,6 +91,14 @@ export async function runComputeEfficiency(
       },
     });
     const n = options.problems.length;
+    const servedAfter = await options.policyStats?.();
+    const served =
+      servedBefore && servedAfter
+        ? {
+            prompt: servedAfter.promptTokens - servedBefore.promptTokens,
+            completion: servedAfter.completionTokens - servedBefore.completionTokens,
+          }
+        : null;
     out[variant.name] = {
       request: { tts_budget: variant.budget, ...variant.extra },
       problems: n,
@@ -93,6 +107,19 @@ export async function runComputeEfficiency(
       policy_completion_tokens_per_problem: round(completionTokens / n, 1),
       policy_prompt_tokens_per_problem: round(promptTokens / n, 1),
       prm_tokens_per_problem: round(prmTokens / n, 1),
+      // What the policy simulator itself counted: the metadata's totals must match it.
+      ...(served
+        ? {
+            policy_tokens_served_by_simulator_per_problem: {
+              prompt: round(served.prompt / n, 1),
+              completion: round(served.completion / n, 1),
+            },
+            policy_tokens_metadata_over_served: ratio(
+              promptTokens + completionTokens,
+              served.prompt + served.completion,
+            ),
+          }
+        : {}),
       budget_spent_n_per_problem: round(budgetN / n, 2),
       generations_per_problem: round(generations / n, 2),
       early_stopped_share: ratio(earlyStopped, n),
