@@ -15,6 +15,11 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** Called with every response (status, parsed JSON or null); throw to count it as an error. */
   onResponse?: (index: number, status: number, json: unknown, latencyMs: number) => void;
+  /**
+   * Whether a 200 body is whole (an SSE stream that ends in `[DONE]`, say); one that is not counts
+   * as an error, not as throughput.
+   */
+  isComplete?: (text: string) => boolean;
 }
 
 export interface LoadResult {
@@ -69,6 +74,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const latency = performance.now() - started;
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status !== 200) throw new Error(`status ${status}: ${text.slice(0, 300)}`);
+        if (options.isComplete && !options.isComplete(text))
+          throw new Error(`incomplete body: ${text.slice(-300)}`);
         // Parsed only for a caller that reads it: the load generator shares a CPU with the
         // simulators, and a throw per SSE body (not JSON) would be load-side work for nothing.
         if (options.onResponse) options.onResponse(index, status, parse(text), latency);

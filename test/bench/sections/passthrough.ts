@@ -180,6 +180,12 @@ export async function runPassthrough(
       ...(mode === 'sse' ? { stream: true } : {}),
     };
   };
+  // A 200 is counted only when its body is whole: a stream that ends in [DONE] (and carries no
+  // error event), a JSON answer with its choices. A cut or error-wrapped answer is not throughput.
+  const isComplete = (mode: (typeof MODES)[number]) =>
+    mode === 'sse'
+      ? (text: string): boolean => text.endsWith('data: [DONE]\n\n') && !text.includes('"error"')
+      : (text: string): boolean => text.endsWith('}') && text.includes('"choices"');
   const underTestCpus = options.pin.underTest === null ? null : cpuNumbers(options.pin.underTest);
   const restCpus = options.pin.rest === null ? null : cpuNumbers(options.pin.rest);
   const cpuCounts = { underTest: underTestCpus?.length ?? 1, rest: restCpus?.length ?? 1 };
@@ -199,6 +205,7 @@ export async function runPassthrough(
           count: options.initialWarmup,
           concurrency: 32,
           body: (i) => bodyFor(route, arm, mode, i),
+          isComplete: isComplete(mode),
         });
     await pool.close();
   }
@@ -211,7 +218,12 @@ export async function runPassthrough(
       let perSlice = Math.ceil(step.count / options.slices);
       try {
         const slice = async (arm: Arm): Promise<GcSlice> => {
-          const load = { pool: pools[arm], path: route.path, concurrency: step.concurrency };
+          const load = {
+            pool: pools[arm],
+            path: route.path,
+            concurrency: step.concurrency,
+            isComplete: isComplete(mode),
+          };
           const body = (i: number): unknown => bodyFor(route, arm, mode, i);
           await runLoad({ ...load, count: step.warmup, body });
           const probe: SliceProbe = {
@@ -248,6 +260,14 @@ export async function runPassthrough(
         );
         const key = `${route.prefix}${mode}_c${step.concurrency}`;
         noise.spread(`passthrough ${key}`, ratio.by_round);
+        // Throughput counts whole answers only: an arm that lost some is not comparable.
+        for (const arm of ARMS) {
+          const failed = runs[arm].reduce((sum, r) => sum + r.errors, 0);
+          if (failed > 0)
+            noise.flag(
+              `passthrough ${key}: ${failed} ${arm} requests failed or came back incomplete`,
+            );
+        }
         if (underTestCpus !== null && step.concurrency > 1 && loadSideNearlyPaced(runs.bare_hop))
           noise.unjudged(
             `passthrough ${key}`,
