@@ -234,7 +234,8 @@ async function main(): Promise<void> {
                 budget: bon(n),
                 warmup: q(Math.ceil(3200 / n), 8),
                 count: q(Math.max(24, Math.ceil(4800 / n)), 8),
-                windows: 2,
+                // Odd: the median is one window, not the mean of two.
+                windows: 3,
               },
             })),
             {
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
                 budget: { n: 16, m: 4, strategy: 'beam_search' },
                 warmup: q(200, 20),
                 count: q(200, 30),
-                windows: 2,
+                windows: 3,
               },
             },
           ];
@@ -263,7 +264,7 @@ async function main(): Promise<void> {
             highName: string,
           ): number => round((at(highName) - at(lowName)) / (high - low), 4);
           cpu.linearity = {
-            note: 'marginal proxy CPU per extra sample (ms) between budgets, all at c=4 except N=16 (c=16 window)',
+            note: 'marginal proxy CPU per extra sample (ms) between budgets, all at c=4 (median of three windows each)',
             marginal_ms_per_sample_4_to_64: perSample(4, 64, 'best_of_n_4_c4', 'best_of_n_64_c4'),
             marginal_ms_per_sample_64_to_256: perSample(
               64,
@@ -281,16 +282,20 @@ async function main(): Promise<void> {
         }
         if (wants('memory')) {
           log('memory after repeated bursts');
+          const done = noise.section('memory', ours(rigA));
           report.memory = await runMemory(rigA, cpuPool, {
-            bursts: q(5, 3),
+            bursts: q(8, 3),
             requestsPerBurst: q(300, 40),
             concurrency: 16,
-            questions: take(q(1500, 120)),
+            questions: take(q(2400, 120)),
           });
+          done();
         }
         if (wants('prm_cache')) {
           log('PRM prefix-score cache');
+          const done = noise.section('prm_cache', ours(rigA));
           report.prm_cache = await runPrmCache(cpuPool, take(1)[0] ?? '');
+          done();
         }
         if (wants('adaptive')) {
           log('adaptive vs fixed (5 seeds)');
@@ -368,7 +373,8 @@ async function main(): Promise<void> {
         warmupPerMethod: q(8, 2),
       });
       done();
-      const questions = take(q(200, 30) + q(160, 24) * 2);
+      const questions = take(q(200, 30) + q(160, 24) * 3);
+      const latencyDone = noise.section('proxy_cpu_with_latency', ours(rigB));
       report.proxy_cpu_with_latency = {
         upstream_latency_ms_per_call: CRITICAL_PATH_MS,
         best_of_n_16_c16: await measureProxyCpu(
@@ -381,11 +387,12 @@ async function main(): Promise<void> {
             budget: { n: 16, strategy: 'best_of_n' },
             warmup: q(200, 30),
             count: q(160, 24),
-            windows: 2,
+            windows: 3,
           },
           0,
         ),
       };
+      latencyDone();
     } finally {
       await poolB.close();
       await rigB.stop();

@@ -247,6 +247,13 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     '<=',
     1.1,
   );
+  // A ratio lets a slow leak through on a large heap: 256 B a request is 256 MB a million.
+  check(
+    'memory: proxy heap after a full GC, growth per request over the last half of the bursts (bytes, least squares)',
+    num(report, 'memory', 'heap_bytes_per_request_second_half'),
+    '<=',
+    256,
+  );
   // The saving below is read from the proxy's metadata: it must be what the upstream served.
   const accounting = num(report, 'adaptive', 'policy_tokens_metadata_over_served_furthest_from_1');
   check(

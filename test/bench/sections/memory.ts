@@ -1,7 +1,9 @@
 /**
  * Memory after repeated bursts: the same burst of Best-of-N-16 requests (fresh questions each
  * time) is sent several times; the proxy's RSS is read from /proc after each burst (and V8's heap
- * over IPC). A leak shows as RSS still growing after the first bursts have filled the caches.
+ * over IPC). A leak shows as RSS still growing after the first bursts have filled the caches, and
+ * as a heap (after a full GC) that grows with the requests served: its slope over the last half
+ * of the bursts, in bytes per request, is judged beside the ratios.
  */
 import { memoryMiB, resetPeakRss } from '../lib/proc-stats';
 import { runLoad } from '../lib/run-load';
@@ -25,6 +27,7 @@ export async function runMemory(
   const peakResettable = resetPeakRss(rig.proxy.pid);
   const rss: number[] = [];
   const heap: number[] = [];
+  const heapBytes: number[] = [];
   let errors = 0;
   let next = 0;
   for (let burst = 0; burst < options.bursts; burst++) {
@@ -46,9 +49,11 @@ export async function runMemory(
     // Let in-flight work and timers settle before reading; the heap read collects garbage first.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const usage = await rig.proxy.call<{ heapUsed: number }>('memory');
+    heapBytes.push(usage.heapUsed);
     heap.push(round(usage.heapUsed / 2 ** 20, 1));
     rss.push(round(memoryMiB(rig.proxy.pid).rss, 1));
   }
+  const half = Math.floor(options.bursts / 2);
   const second = rss[1] ?? rss[0] ?? NaN;
   const last = rss[rss.length - 1] ?? NaN;
   const heapSecond = heap[1] ?? heap[0] ?? NaN;
@@ -64,7 +69,40 @@ export async function runMemory(
     peak_is_since_this_section: peakResettable,
     rss_growth_last_vs_second_burst: round(last / second),
     heap_growth_last_vs_second_burst: round(heapLast / heapSecond),
+    // A ratio of two readings lets a slow leak through on a large heap; the slope over the last
+    // half of the bursts says how much each request leaves behind. Not over all of them: a fresh
+    // proxy's bounded caches (PRM scores, answers) fill over its first ~1,500 requests and then
+    // stay level, where a leak goes on growing.
+    heap_bytes_per_request_second_half: round(
+      slope(
+        heapBytes.map((_, i) => (i + 1) * options.requestsPerBurst).slice(half),
+        heapBytes.slice(half),
+      ),
+      1,
+    ),
     heap_note:
       'heap used after a full GC when the proxy runs with --expose-gc (as the bench starts it), else as found',
   };
+}
+
+/** Least-squares slope of `y` over `x` (NaN with fewer than two points). */
+function slope(x: readonly number[], y: readonly number[]): number {
+  const n = Math.min(x.length, y.length);
+  if (n < 2) return NaN;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += x[i] as number;
+    sy += y[i] as number;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (x[i] as number) - mx;
+    num += dx * ((y[i] as number) - my);
+    den += dx * dx;
+  }
+  return den === 0 ? NaN : num / den;
 }
