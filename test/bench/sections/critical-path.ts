@@ -195,7 +195,6 @@ function summarizeMethod(runs: Measured[], perCallMs: number): Record<string, un
     wall_over_ideal_max: round(Math.max(...ratios)),
     upstream_wait_ms_mean: round(mean(runs.map((r) => r.upstreamMs))),
     wall_over_upstream_wait_mean: round(mean(overUpstream)),
-    proxy_time_on_critical_path_ms_mean: round(mean(runs.map((r) => r.wallMs - r.upstreamMs))),
     rounds_mean: round(rounds / runs.length),
     policy_calls_per_round: ratio(
       runs.reduce((s, r) => s + r.meta.policy_calls, 0),
@@ -330,7 +329,7 @@ async function criticalPath(
     beam16_concurrent: underLoad,
     definitions: {
       wall_over_upstream_wait:
-        "request wall time / the time the proxy spent in upstream calls for it (its tts_proxy_upstream_call_duration_seconds histogram): 1.0 = the proxy adds nothing on the critical path; the upstream's own compute (the simulator's CPU per call) is in the denominator, as a GPU's would be",
+        "request wall time / the summed durations of its upstream calls (the proxy's tts_proxy_upstream_call_duration_seconds histogram). A search round's calls run at once, so the sum exceeds the wall and this ratio falls below 1 with the paths per round; it says how much the calls overlapped, not what the proxy adds (wall_over_ideal says that)",
       wall_over_ideal:
         "request wall time / (upstream calls that carry the simulated latency and follow each other, i.e. one /v1/completions per search round (a round sends one call per open path, all at once) + every other /v1/completions and /pooling, x per-call latency); /tokenize and /detokenize (prompt render, PRM length checks) cost 0 in the simulator and are listed under upstream_calls_per_request_by_route. The per-call latency is a service time counted from the call's arrival at the simulator, its own CPU inside it when it fits (docs/simulated-world.md#latency-and-serving): what exceeds 1 is the proxy, the transport and timer lateness",
       one_sample: "a tts_strategy 'cot' request: prompt render + one policy call",
