@@ -106,7 +106,7 @@ export interface ModelBackend {
     /**
      * Upstream calls made for this conversation outside the policy's `generate` calls so far
      * (rendering the chat prompt, fetching its text, counting tokens): read after the search, so
-     * the request's metadata counts every call it sent (`tts.policy_calls`). Absent: none.
+     * the request's metadata counts every call it sent (`tts.policy_prompt_calls`). Absent: none.
      */
     supportCalls?: () => number;
   }>;

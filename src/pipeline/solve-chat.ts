@@ -113,6 +113,7 @@ export function solveChat(
     signal: context.signal,
     now: context.now,
     timeoutMs: resolveTimeout(request.timeoutMs, context.defaults),
+    isClientTimeout: request.timeoutMs !== null,
     ...(context.grouping ? { grouping: context.grouping } : {}),
   };
   const result = solvePlan(context.onEvent ? { ...input, onEvent: context.onEvent } : input).then(

@@ -33,6 +33,8 @@ export interface SolveInput {
   now: () => number;
   /** Wall-clock budget for the search; when reached, the best answer so far is returned, labelled. */
   timeoutMs: number;
+  /** The client set `timeoutMs` (`tts_timeout_ms`); false or absent: the server's default. */
+  isClientTimeout?: boolean;
   /** Where answers are grouped for the vote (a worker pool in the server); this thread when absent. */
   grouping?: GroupingService;
 }

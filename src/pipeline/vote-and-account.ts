@@ -25,7 +25,7 @@ export interface FinishedSearch {
   /** Sampling settings the upstream could not pin (warnings). */
   samplingNotes: readonly string[];
   /** Policy calls besides the search's own (rendering and counting the prompt): `supportCalls`. */
-  policySupportCalls?: number;
+  policySupportCalls: number;
   isCutByDeadline: boolean;
   promptTokens: number;
   /** `input.now()` when the solve started. */
@@ -106,7 +106,8 @@ export async function voteAndAccount(
     } else {
       const partial = result.candidates.find((c) => c.text.length > 0);
       // The deadline is the cause, not the upstream: say so (504), and log why.
-      if (!partial && isCutByDeadline) throw new DeadlineError(input.timeoutMs);
+      if (!partial && isCutByDeadline)
+        throw new DeadlineError(input.timeoutMs, input.isClientTimeout === true);
       if (!partial) {
         throw new UpstreamError('the policy produced no usable sample', {
           upstream: backend.info.servedName,
@@ -157,7 +158,7 @@ export async function voteAndAccount(
       candidates: result.candidates.length,
       completeCandidates: complete.length,
       policyCalls: result.usage.policyCalls,
-      policyPromptCalls: search.policySupportCalls ?? 0,
+      policyPromptCalls: search.policySupportCalls,
       prmCalls: result.usage.prmCalls,
       rounds: result.usage.rounds,
       generations: result.usage.generations,

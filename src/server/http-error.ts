@@ -129,16 +129,20 @@ export function toHttpError(error: unknown): HttpError {
     return {
       status: 504,
       body: body(
-        `Deadline reached before any solution finished (tts_timeout_ms ${error.timeoutMs}); raise tts_timeout_ms or lower the budget.`,
+        error.isClientsOwn
+          ? `Deadline reached before any solution finished (tts_timeout_ms ${error.timeoutMs}); raise tts_timeout_ms or lower the budget.`
+          : `Deadline reached before any solution finished (the server's default of ${error.timeoutMs} ms; tts_timeout_ms was not set); lower the budget, or set tts_timeout_ms up to the server's maximum.`,
         'server_error',
         null,
         'deadline_exceeded',
       ),
-      // The deadline is the client's own (tts_timeout_ms): the SDKs retry a 504 unless told not
-      // to, and each retry would run the whole search again into the same deadline.
+      // The SDKs retry a 504 unless told not to, and each retry would run the whole search again
+      // into the same deadline.
       headers: noRetry,
       isUnexpected: false,
-      isClientsOwnLimit: true,
+      // Only a deadline the client set is its own choice; the server's default running out is
+      // the operator's to hear about (a stuck upstream, a budget too large for the fleet).
+      ...(error.isClientsOwn ? { isClientsOwnLimit: true as const } : {}),
     };
   }
   if (error instanceof UpstreamTimeoutError) {

@@ -21,10 +21,6 @@ function at(value: unknown, ...keys: string[]): unknown {
   return node;
 }
 
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
 function num(value: unknown, ...keys: string[]): number {
   const found = at(value, ...keys);
   return typeof found === 'number' ? found : NaN;
@@ -41,7 +37,10 @@ export interface Target {
   met: boolean | null;
   /** Why there is no verdict: lib/noise.ts `unjudged`, or not measured; absent on a miss. */
   not_judged?: string;
-  /** For a median of paired rounds: its 90% interval, which must clear the bound whole. */
+  /**
+   * The interval the verdict rests on (a median of paired rounds: its 90% interval; a mean over
+   * seeds: its 95% t-interval), which must clear the bound whole.
+   */
   median_interval?: [number, number];
   /** What else the verdict rests on (a degraded vote, a median the rounds do not show met...). */
   note?: string;
@@ -81,17 +80,21 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
   ): void => {
     const within = (value: number): boolean => (op === '>=' ? value >= bound : value <= bound);
     const interval = asInterval(options.interval);
+    // Asked to judge on an interval the report does not hold: no verdict on the median alone.
+    const isIntervalMissing = 'interval' in options && interval === undefined;
     const base = {
       target,
       measured,
       bound: `${op} ${bound}`,
       ...(interval ? { median_interval: interval } : {}),
     };
-    if (!Number.isFinite(measured)) {
+    if (!Number.isFinite(measured) || isIntervalMissing) {
       targets.push({
         ...base,
         met: null,
-        not_judged: 'not measured in this run (its section did not run, or failed)',
+        not_judged: Number.isFinite(measured)
+          ? 'its interval is missing from the report: a median alone is not judged'
+          : 'not measured in this run (its section did not run, or failed)',
       });
       return;
     }
@@ -101,7 +104,7 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     const isRequired = options.requires?.holds ?? true;
     const notes = [
       ...(holds && !isShown
-        ? [`not shown: the median's 90% interval [${interval?.join(', ')}] reaches past the bound`]
+        ? [`not shown: its interval [${interval?.join(', ')}] reaches past the bound`]
         : []),
       ...(holds && !isRequired && options.requires ? [options.requires.note] : []),
       ...(options.note ? [options.note] : []),
@@ -255,32 +258,46 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     256,
   );
   // The saving below is read from the proxy's metadata: it must be what the upstream served.
-  const accounting = num(report, 'adaptive', 'policy_tokens_metadata_over_served_furthest_from_1');
+  const accounting = at(report, 'adaptive', 'policy_tokens_metadata_over_served_furthest_from_1');
+  const notCompared = num(report, 'adaptive', 'policy_tokens_variants_not_compared');
   check(
-    'adaptive: policy tokens in the metadata vs tokens the policy simulator served, |ratio - 1| furthest over variants and seeds',
-    Number.isFinite(accounting) ? round3(Math.abs(accounting - 1)) : NaN,
+    'adaptive: policy tokens in the metadata vs tokens the policy simulator served, |ratio - 1| furthest over variants and seeds (1 when a variant could not be compared)',
+    at(report, 'adaptive') === undefined
+      ? NaN
+      : typeof accounting === 'number' && notCompared === 0
+        ? Math.abs(accounting - 1)
+        : 1,
     '<=',
     0.001,
   );
   // The issue's goal is one claim: fewer tokens *at equal or better accuracy*.
+  // Both on the 95% interval over seeds, as the medians of rounds are on theirs: a mean that
+  // meets the bound with an interval reaching past it is not shown.
+  const seedsInterval = (name: string): unknown => {
+    const found = at(report, 'adaptive', name) as { low?: unknown; high?: unknown } | undefined;
+    return found === undefined ? undefined : [found.low, found.high];
+  };
   const accuracyDifference = num(report, 'adaptive', 'equal_n_accuracy_difference', 'mean');
+  const accuracyInterval = asInterval(seedsInterval('equal_n_accuracy_difference'));
   check(
-    'adaptive vs fixed at equal N (auto-16 vs BoN-16): total tokens saved, mean over seeds (interval in the adaptive section)',
+    'adaptive vs fixed at equal N (auto-16 vs BoN-16): total tokens saved, mean over seeds (95% interval over seeds)',
     num(report, 'adaptive', 'equal_n_total_tokens_saved_share', 'mean'),
     '>=',
     0.3,
     {
+      interval: seedsInterval('equal_n_total_tokens_saved_share'),
       requires: {
-        holds: accuracyDifference >= 0,
-        note: `accuracy not equal or better (difference ${accuracyDifference})`,
+        holds: accuracyInterval !== undefined && accuracyInterval[0] >= 0,
+        note: `accuracy not shown equal or better (difference ${accuracyDifference}, interval ${accuracyInterval?.join(' to ') ?? 'missing'})`,
       },
     },
   );
   check(
-    'adaptive vs fixed at equal N: accuracy difference (equal or better), mean over seeds',
+    'adaptive vs fixed at equal N: accuracy difference (equal or better), mean over seeds (95% interval over seeds)',
     accuracyDifference,
     '>=',
     0,
+    { interval: seedsInterval('equal_n_accuracy_difference') },
   );
   return targets;
 }

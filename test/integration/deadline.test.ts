@@ -20,7 +20,11 @@ describe('deadline before any solution', () => {
     });
     server = await startServer({
       configPath: DEFAULT_CONFIG,
-      env: { TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '1500' },
+      env: {
+        TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '1500',
+        // The server's own default deadline, for requests that set none.
+        TTS_PROXY__TTS__DEFAULT_TIMEOUT_MS: '300',
+      },
       logger: pino({ level: 'info' }, sink),
       port: 0,
       host: '127.0.0.1',
@@ -58,5 +62,25 @@ describe('deadline before any solution', () => {
     );
     expect(access).toMatchObject({ status: 504, level: 40 });
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it("logs the server's default deadline running out as an error: the operator's, not the client's", async () => {
+    lines.length = 0;
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .send({
+        model: 'qwen2.5-1.5b-instruct',
+        messages: [{ role: 'user', content: 'What is 4 + 5?' }],
+        tts_strategy: 'best_of_n',
+        tts_budget: 4,
+      });
+    expect(response.status).toBe(504);
+    expect(response.body.error.code).toBe('deadline_exceeded');
+    expect(response.body.error.message).toMatch(/server's default of 300 ms/);
+    await new Promise((resolve) => setImmediate(resolve));
+    const access = lines.find(
+      (line) => line.msg === 'request completed' && line.url === '/v1/chat/completions',
+    );
+    expect(access).toMatchObject({ status: 504, level: 50 });
   });
 });

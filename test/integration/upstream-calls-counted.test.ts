@@ -8,6 +8,7 @@
 import OpenAI from 'openai';
 import type { RunningServer } from '../../src/main';
 import type { RunningSimulator } from '../../src/sim';
+import { readRounds } from '../bench/sections/critical-path';
 import { startTestServer } from './start-test-server';
 
 const QUESTION = 'A farmer has 17 rows of 23 apple trees and removes 5 trees. How many remain?';
@@ -66,24 +67,16 @@ describe('every upstream call of a TTS request is counted in its metadata', () =
       expect(tts.policy_calls + tts.policy_prompt_calls).toBe(served(policy));
       expect(tts.prm_calls).toBe(served(prm));
       if (strategy === 'beam_search' || strategy === 'dvts') {
-        // The rounds as the simulators saw them: each PRM call follows its round's policy calls.
-        const arrivals = [
-          ...policy.stats().recentArrivals.filter((call) => call.route === 'POST /v1/completions'),
-          ...prm.stats().recentArrivals.map((call) => ({ ...call, route: 'prm' })),
-        ].sort((a, b) => a.monotonicMs - b.monotonicMs);
-        const rounds: number[] = [];
-        let sinceScore = 0;
-        for (const call of arrivals) {
-          if (call.route !== 'prm') sinceScore += 1;
-          else {
-            expect(sinceScore).toBeGreaterThan(0);
-            rounds.push(sinceScore);
-            sinceScore = 0;
-          }
-        }
-        expect(sinceScore).toBe(0);
-        expect(rounds).toHaveLength(tts.rounds);
-        expect(Math.max(...rounds)).toBeLessThanOrEqual(n / 4);
+        // The rounds as the simulators saw them (the bench's own reader): each PRM call follows
+        // its round's policy calls.
+        const rounds = readRounds([
+          ...policy.stats().recentArrivals.map((call) => ({ side: 'policy' as const, ...call })),
+          ...prm.stats().recentArrivals.map((call) => ({ side: 'prm' as const, ...call })),
+        ]);
+        expect(rounds.prmCallsWithoutNewSteps).toBe(0);
+        expect(rounds.unscoredPolicyGroups).toBe(0);
+        expect(rounds.policyCallsByRound).toHaveLength(tts.rounds);
+        expect(Math.max(...rounds.policyCallsByRound)).toBeLessThanOrEqual(n / 4);
       }
     },
   );

@@ -101,8 +101,12 @@ export async function runAdaptive(
   const accuracyDiffs: number[] = [];
   const equalBudgetDiffs: number[] = [];
   const cachedBoundSavings: number[] = [];
-  /** Metadata tokens over served tokens, every variant of every seed: the furthest from 1. */
+  /**
+   * Metadata tokens over served tokens, every variant of every seed: the furthest from 1 (null
+   * without the simulator's counters), and the variants that could not be compared at all.
+   */
   let worstTokenAccounting: number | null = null;
+  let uncomparedVariants = 0;
   for (const seed of options.seeds) {
     const problems = generateProblems({ seed: 40_000 + seed, count: options.problemsPerSeed });
     const report = await runComputeEfficiency(pool, {
@@ -112,16 +116,18 @@ export async function runAdaptive(
       seedBase: seed * 1_000_000,
       ...(options.policyStats ? { policyStats: options.policyStats } : {}),
     });
-    for (const row of Object.values(report)) {
-      const accounting = (row as { policy_tokens_metadata_over_served?: unknown })
-        .policy_tokens_metadata_over_served;
-      if (
-        typeof accounting === 'number' &&
-        (worstTokenAccounting === null ||
-          Math.abs(accounting - 1) > Math.abs(worstTokenAccounting - 1))
-      )
-        worstTokenAccounting = accounting;
-    }
+    if (options.policyStats)
+      for (const row of Object.values(report)) {
+        const found = (row as { policy_tokens_metadata_over_served?: unknown })
+          .policy_tokens_metadata_over_served;
+        // A variant the simulator served nothing for (no ratio) cannot be vouched for.
+        if (typeof found !== 'number' || !Number.isFinite(found)) uncomparedVariants += 1;
+        else if (
+          worstTokenAccounting === null ||
+          Math.abs(found - 1) > Math.abs(worstTokenAccounting - 1)
+        )
+          worstTokenAccounting = found;
+      }
     const auto = rowOf(report, 'auto_16');
     const bon = rowOf(report, 'best_of_n_16');
     const curve = ['best_of_n_4', 'best_of_n_8', 'best_of_n_16', 'best_of_n_32'].map((name) =>
@@ -161,6 +167,7 @@ export async function runAdaptive(
     equal_n_total_tokens_saved_share_if_prefix_cached: interval(cachedBoundSavings),
     equal_budget_accuracy_difference_vs_bon_curve: interval(equalBudgetDiffs),
     policy_tokens_metadata_over_served_furthest_from_1: worstTokenAccounting,
+    policy_tokens_variants_not_compared: uncomparedVariants,
     definitions: {
       token_accounting:
         "the tokens above are the proxy's own metadata; each variant also reads the policy simulator's counters around it, and policy_tokens_metadata_over_served compares the two (1 = every token it was served is counted, none twice)",

@@ -114,10 +114,11 @@ export async function runComputeEfficiency(
               prompt: round(served.prompt / n, 1),
               completion: round(served.completion / n, 1),
             },
-            policy_tokens_metadata_over_served: ratio(
-              promptTokens + completionTokens,
-              served.prompt + served.completion,
-            ),
+            // Six digits: the target allows 0.001, and rounding must not decide it.
+            policy_tokens_metadata_over_served:
+              served.prompt + served.completion === 0
+                ? null
+                : round((promptTokens + completionTokens) / (served.prompt + served.completion), 6),
           }
         : {}),
       budget_spent_n_per_problem: round(budgetN / n, 2),

@@ -204,20 +204,23 @@ function summarizeMethod(runs: Measured[], perCallMs: number): Record<string, un
       runs.reduce((s, r) => s + r.meta.prm_calls, 0),
       rounds,
     ),
-    // From the simulators' call logs (`readRounds`), request by request and round by round.
-    observed_rounds: {
-      max_policy_calls_in_one_round: Math.max(
-        0,
-        ...runs.flatMap((r) => r.rounds.policyCallsByRound),
-      ),
-      policy_calls_by_round_first_request: runs[0]?.rounds.policyCallsByRound ?? [],
-      requests_with_a_round_not_scored_exactly_once: runs.filter(
-        (r) => r.rounds.prmCallsWithoutNewSteps > 0 || r.rounds.unscoredPolicyGroups > 0,
-      ).length,
-      requests_whose_scored_rounds_differ_from_metadata_rounds: runs.filter(
-        (r) => r.rounds.policyCallsByRound.length !== r.meta.rounds,
-      ).length,
-    },
+    // From the simulators' call logs (`readRounds`), request by request and round by round; only
+    // for methods a PRM guides (a CoT request has rounds no PRM call closes, by design).
+    observed_rounds: !runs.some((r) => r.meta.prm_calls > 0)
+      ? null
+      : {
+          max_policy_calls_in_one_round: Math.max(
+            0,
+            ...runs.flatMap((r) => r.rounds.policyCallsByRound),
+          ),
+          policy_calls_by_round_first_request: runs[0]?.rounds.policyCallsByRound ?? [],
+          requests_with_a_round_not_scored_exactly_once: runs.filter(
+            (r) => r.rounds.prmCallsWithoutNewSteps > 0 || r.rounds.unscoredPolicyGroups > 0,
+          ).length,
+          requests_whose_scored_rounds_differ_from_metadata_rounds: runs.filter(
+            (r) => r.rounds.policyCallsByRound.length !== r.meta.rounds,
+          ).length,
+        },
     // Every upstream call the simulators counted against what the request's metadata says.
     upstream_calls_not_in_metadata_per_request: round(
       mean(runs.map((r) => totalCalls(r.calls) - metadataCalls(r.meta))),

@@ -10,8 +10,16 @@ import { evaluateTargets, type Target } from '../../bench/targets';
 
 const report = {
   passthrough: {
-    json_c16: { throughput_ratio_proxy_vs_bare_hop: { median: 0.97, min: 0.93 } },
-    sse_c16: { throughput_ratio_proxy_vs_bare_hop: { median: 0.8, min: 0.7 } },
+    json_c16: {
+      throughput_ratio_proxy_vs_bare_hop: {
+        median: 0.97,
+        min: 0.93,
+        median_interval: [0.96, 0.98],
+      },
+    },
+    sse_c16: {
+      throughput_ratio_proxy_vs_bare_hop: { median: 0.8, min: 0.7, median_interval: [0.75, 0.85] },
+    },
   },
 };
 
@@ -55,7 +63,15 @@ describe('noise ledger and targets', () => {
     }
     // Passing ratios of an unjudged comparison prove nothing: not judged, with why.
     const passing = {
-      passthrough: { sse_c16: { throughput_ratio_proxy_vs_bare_hop: { median: 0.99, min: 0.95 } } },
+      passthrough: {
+        sse_c16: {
+          throughput_ratio_proxy_vs_bare_hop: {
+            median: 0.99,
+            min: 0.95,
+            median_interval: [0.97, 1.01],
+          },
+        },
+      },
     };
     for (const target of evaluateTargets(passing, result).filter((t) =>
       t.target.startsWith('passthrough sse_c16'),
@@ -99,7 +115,16 @@ describe('what a verdict rests on', () => {
     const lucky = getLoop(evaluateTargets(eventLoop(1.9, [1.5, 3.1]), quiet()));
     expect(lucky.met).toBe(false);
     expect(lucky.median_interval).toEqual([1.5, 3.1]);
-    expect(lucky.note).toMatch(/not shown: the median's 90% interval \[1.5, 3.1\]/);
+    expect(lucky.note).toMatch(/not shown: its interval \[1.5, 3.1\]/);
+    // A median whose interval the report lacks gets no verdict at all.
+    const bare = getLoop(
+      evaluateTargets(
+        { event_loop: { proxy_only_get_models: { p99_ratio_loaded_vs_idle: { median: 1.5 } } } },
+        quiet(),
+      ),
+    );
+    expect(bare.met).toBeNull();
+    expect(bare.not_judged).toMatch(/interval is missing/);
     const miss = getLoop(evaluateTargets(eventLoop(2.3, [2.1, 3.0]), quiet()));
     expect(miss.met).toBe(false);
     expect(miss.note).toBeUndefined();
@@ -115,17 +140,29 @@ describe('what a verdict rests on', () => {
   });
 
   it('counts a token saving only at equal or better accuracy', () => {
-    const adaptive = (saved: number, accuracy: number) => ({
+    const adaptive = (saved: number, accuracy: number, spread = 0.01) => ({
       adaptive: {
-        equal_n_total_tokens_saved_share: { mean: saved },
-        equal_n_accuracy_difference: { mean: accuracy },
+        equal_n_total_tokens_saved_share: {
+          mean: saved,
+          low: saved - spread,
+          high: saved + spread,
+        },
+        equal_n_accuracy_difference: {
+          mean: accuracy,
+          low: accuracy - spread,
+          high: accuracy + spread,
+        },
       },
     });
     const tokens = (targets: Target[]): Target => find(targets, 'adaptive vs fixed at equal N (');
-    expect(tokens(evaluateTargets(adaptive(0.35, 0), quiet())).met).toBe(true);
+    expect(tokens(evaluateTargets(adaptive(0.35, 0.02), quiet())).met).toBe(true);
+    // Equal accuracy on the mean is not shown equal when its interval reaches below 0.
+    expect(tokens(evaluateTargets(adaptive(0.35, 0), quiet())).met).toBe(false);
+    // A saving whose interval reaches below the bound is not shown either.
+    expect(tokens(evaluateTargets(adaptive(0.32, 0.05, 0.04), quiet())).met).toBe(false);
     const worse = tokens(evaluateTargets(adaptive(0.35, -0.01), quiet()));
     expect(worse.met).toBe(false);
-    expect(worse.note).toMatch(/accuracy not equal or better/);
+    expect(worse.note).toMatch(/accuracy not shown equal or better/);
     expect(
       find(
         evaluateTargets(adaptive(0.35, -0.01), quiet()),

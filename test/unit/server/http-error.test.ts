@@ -71,11 +71,17 @@ describe('toHttpError', () => {
     expect(toHttpError(new RateLimitError('slow down', 30)).headers['retry-after']).toBe('30');
     expect(toHttpError(new InvalidRequestError('bad')).headers['x-should-retry']).toBe('false');
     // The client's own deadline: a retry would run the whole search into it again.
-    const deadline = toHttpError(new DeadlineError(1000));
+    const deadline = toHttpError(new DeadlineError(1000, true));
     expect(deadline.status).toBe(504);
     expect(deadline.headers['x-should-retry']).toBe('false');
     // ...and a warning in the access log, not an error line: the limit was the client's.
     expect(deadline.isClientsOwnLimit).toBe(true);
+    // The server's default deadline running out is the operator's to hear about: an error line.
+    const serverDefault = toHttpError(new DeadlineError(300_000, false));
+    expect(serverDefault.status).toBe(504);
+    expect(serverDefault.body.error.code).toBe('deadline_exceeded');
+    expect(serverDefault.body.error.message).toMatch(/server's default of 300000 ms/);
+    expect(serverDefault.isClientsOwnLimit).toBeUndefined();
     expect(toHttpError(new UpstreamTimeoutError('policy', 1000)).isClientsOwnLimit).toBeUndefined();
   });
 });
