@@ -28,7 +28,9 @@ describe('every upstream call of a TTS request is counted in its metadata', () =
   let server: RunningServer;
   let client: OpenAI;
   beforeAll(async () => {
-    server = await startTestServer();
+    // No background A/B runs: a shadow CoT of an earlier request would land in the simulators'
+    // counts of this one (its own calls are its own, not the request's).
+    server = await startTestServer({ TTS_PROXY__AB__SHADOW_RATE: '0' });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
   afterAll(async () => {
