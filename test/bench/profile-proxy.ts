@@ -17,6 +17,8 @@
  *   JIT symbols, each sample charged to its innermost JS frame. Use this one for decisions.
  *   BENCH_PERF=hop: the same of the bare hop, under the same load at the same time.
  * Env: BENCH_WARMUP (requests before measuring; V8 needs thousands), BENCH_NO_PROFILE=1,
+ * BENCH_MAX_TOKENS (plain scenarios' max_tokens, 16 by default; 512 streams whole answers),
+ * BENCH_REPLAY=1 (plain answers from the passthrough section's replaying upstream),
  * BENCH_PIN=1 (proxy on CPU 0, the rest on CPU 1), BENCH_PROXY_ENV (JSON of TTS_PROXY__ overrides),
  * BENCH_PROXY_FLAGS (node flags for the proxy, after the shipped ones: src/app/node-flags.ts),
  * BENCH_TOP, BENCH_ANSWER_FORMS (`all-distinct`: every sample a different symbolic answer, as the
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
     proxyCwd: dir,
     latency: { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 },
     withHop: process.env.BENCH_HOP === '1' || perfTarget === 'hop',
+    // BENCH_REPLAY=1: the passthrough section's replaying upstream (children/replay-upstream-child.ts).
+    withReplayUpstream: process.env.BENCH_REPLAY === '1',
     ...(perfTarget === 'hop' ? { hopExecArgv: ['--perf-basic-prof'] } : {}),
     proxyExecArgv: [
       ...(perfTarget === 'proxy' ? ['--perf-basic-prof'] : []),
@@ -112,6 +116,7 @@ async function main(): Promise<void> {
       ...(JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>),
     },
   });
+  await rig.replayUpstream?.call('replay');
   // Distinct questions (no cross-request cache reuse), as many as requests up to 5000.
   const problems = generateProblems({ seed: 7, count: Math.min(5000, count) }).map(
     (p) => p.problem,
@@ -126,7 +131,7 @@ async function main(): Promise<void> {
       ...(plain === 'completions'
         ? { prompt: question }
         : { messages: [{ role: 'user', content: question }] }),
-      max_tokens: 16,
+      max_tokens: Number(process.env.BENCH_MAX_TOKENS ?? 16),
       ...(isStream ? { stream: true } : {}),
     };
   };

@@ -127,6 +127,8 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     'json_c16',
     'sse_c1',
     'sse_c16',
+    'sse_long_c1',
+    'sse_long_c16',
     'completions_json_c1',
     'completions_json_c16',
     'completions_sse_c1',

@@ -24,6 +24,8 @@ import { chunkedAnswer, fixedLengthAnswer, serveRawHttp, type RawRequest } from 
 type Replay = Buffer[];
 
 const STREAM_TRUE = Buffer.from('"stream":true');
+/** The passthrough's long-stream key (sections/passthrough.ts `sse_long`): a recording of its own. */
+const LONG_STREAM = Buffer.from('"max_tokens":512');
 const EVENT_END = Buffer.from('\n\n');
 const REPLAYED = new Set(['POST /v1/chat/completions', 'POST /v1/completions']);
 /** Not passed on from a forwarded answer: this server frames its own bodies and connections. */
@@ -67,7 +69,12 @@ async function main(): Promise<void> {
   function replayKey(request: RawRequest): string | null {
     const route = `${request.method} ${request.path}`;
     if (!isReplaying || !REPLAYED.has(route)) return null;
-    return `${route} ${request.body.includes(STREAM_TRUE) ? 'sse' : 'json'}`;
+    const mode = request.body.includes(STREAM_TRUE)
+      ? request.body.includes(LONG_STREAM)
+        ? 'sse_long'
+        : 'sse'
+      : 'json';
+    return `${route} ${mode}`;
   }
 
   async function forward(request: RawRequest): Promise<Forwarded> {

@@ -67,10 +67,17 @@ type GcSlice = SliceCost & { underTestGc: GcTotals; loadgenGc: GcTotals };
 
 const ARMS = ['direct', 'bare_hop', 'proxy'] as const;
 type Arm = (typeof ARMS)[number];
-const MODES = ['json', 'sse'] as const;
+/**
+ * `sse_long`: a whole answer streamed (max_tokens 512: the simulator's answer ends by itself, in
+ * over a hundred events), where `sse` streams 16 tokens: what the relay costs per event, which a
+ * 16-event stream weighs little beside its per-request cost. Chat route only.
+ */
+const MODES = ['json', 'sse', 'sse_long'] as const;
+type Mode = (typeof MODES)[number];
+const LONG_MAX_TOKENS = 512;
 const ROUTES = [
-  { prefix: '', path: '/v1/chat/completions' },
-  { prefix: 'completions_', path: '/v1/completions' },
+  { prefix: '', path: '/v1/chat/completions', modes: MODES },
+  { prefix: 'completions_', path: '/v1/completions', modes: ['json', 'sse'] as const },
 ] as const;
 type Route = (typeof ROUTES)[number];
 
@@ -164,26 +171,21 @@ export async function runPassthrough(
   const loadgenGc = startGcLedger();
   const gcStats = async (child: BenchChild | null): Promise<GcTotals> =>
     child === null ? NO_GC : child.call<GcTotals>('gcStats');
-  const bodyFor = (
-    route: Route,
-    arm: Arm,
-    mode: (typeof MODES)[number],
-    index: number,
-  ): unknown => {
+  const bodyFor = (route: Route, arm: Arm, mode: Mode, index: number): unknown => {
     const question = `What is ${17 + (index % 50)} * 23 - 5?`;
     return {
       model: targets[arm].model,
       ...(route.path === '/v1/completions'
         ? { prompt: question }
         : { messages: [{ role: 'user', content: question }] }),
-      max_tokens: 16,
-      ...(mode === 'sse' ? { stream: true } : {}),
+      max_tokens: mode === 'sse_long' ? LONG_MAX_TOKENS : 16,
+      ...(mode === 'json' ? {} : { stream: true }),
     };
   };
   // A 200 is counted only when its body is whole: a stream that ends in [DONE] (and carries no
   // error event), a JSON answer with its choices. A cut or error-wrapped answer is not throughput.
-  const isComplete = (mode: (typeof MODES)[number]) =>
-    mode === 'sse'
+  const isComplete = (mode: Mode) =>
+    mode !== 'json'
       ? (text: string): boolean => text.endsWith('data: [DONE]\n\n') && !text.includes('"error"')
       : (text: string): boolean => text.endsWith('}') && text.includes('"choices"');
   const underTestCpus = options.pin.underTest === null ? null : cpuNumbers(options.pin.underTest);
@@ -198,7 +200,7 @@ export async function runPassthrough(
   for (const arm of ARMS) {
     const pool = createLoadPool(targets[arm].url, 32);
     for (const route of ROUTES)
-      for (const mode of MODES)
+      for (const mode of route.modes)
         await runLoad({
           pool,
           path: route.path,
@@ -210,7 +212,7 @@ export async function runPassthrough(
     await pool.close();
   }
   const out: Record<string, unknown> = {};
-  for (const [route, mode] of ROUTES.flatMap((r) => MODES.map((m) => [r, m] as const))) {
+  for (const [route, mode] of ROUTES.flatMap((r) => r.modes.map((m): [Route, Mode] => [r, m]))) {
     for (const step of options.plan) {
       const pools = Object.fromEntries(
         ARMS.map((arm) => [arm, createLoadPool(targets[arm].url, step.concurrency)]),
