@@ -8,6 +8,7 @@
  * scraped (its `collect` hook), so a plain passthrough request costs no label work at all.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LocalHistogram } from './local-histogram';
 
 /** One counter series (fixed labels). */
 export interface CounterSeries {
@@ -31,9 +32,9 @@ export interface RequestSeries {
 export interface Metrics {
   registry: Registry;
   requests: Counter<'route' | 'model' | 'strategy' | 'status'>;
-  requestSeconds: Histogram<'route' | 'strategy'>;
+  requestSeconds: LocalHistogram<'route' | 'strategy'>;
   upstreamCalls: Counter<'upstream' | 'path' | 'outcome'>;
-  upstreamSeconds: Histogram<'upstream' | 'path'>;
+  upstreamSeconds: LocalHistogram<'upstream' | 'path'>;
   ttsMethods: Counter<'method' | 'requested'>;
   ttsDegraded: Counter<'reason'>;
   ttsGenerations: Counter<'method'>;
@@ -101,22 +102,6 @@ function createPendingCounter<L extends string>(
   };
 }
 
-/** Histogram children (`histogram.labels(...)`) cached per label tuple. */
-function createHistogramSeries<L extends string>(
-  histogram: Histogram<L>,
-): (values: readonly string[]) => HistogramSeries {
-  const children = new Map<string, HistogramSeries>();
-  return (values) => {
-    const key = values.join('\u0000');
-    let child = children.get(key);
-    if (!child) {
-      child = histogram.labels(...values);
-      children.set(key, child);
-    }
-    return child;
-  };
-}
-
 export function createMetrics(options: { collectDefaults?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.collectDefaults) collectDefaultMetrics({ register: registry, prefix: 'tts_proxy_' });
@@ -133,7 +118,8 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     requestLabels,
   );
   const requests = pendingRequests.counter;
-  const requestSeconds = new Histogram({
+  // Observed on every request and upstream call: series counted locally (local-histogram.ts).
+  const requestSeconds = new LocalHistogram({
     name: 'tts_proxy_request_duration_seconds',
     help: 'Client request latency',
     labelNames: ['route', 'strategy'] as const,
@@ -153,7 +139,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     upstreamLabels,
   );
   const upstreamCalls = pendingUpstreamCalls.counter;
-  const upstreamSeconds = new Histogram({
+  const upstreamSeconds = new LocalHistogram({
     name: 'tts_proxy_upstream_call_duration_seconds',
     help: 'Upstream call latency',
     labelNames: ['upstream', 'path'] as const,
@@ -227,8 +213,10 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     buckets: [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
     registers: [registry],
   });
-  const requestSecondsSeries = createHistogramSeries(requestSeconds);
-  const upstreamSecondsSeries = createHistogramSeries(upstreamSeconds);
+  const requestSecondsSeries = (values: readonly string[]): HistogramSeries =>
+    requestSeconds.series(values);
+  const upstreamSecondsSeries = (values: readonly string[]): HistogramSeries =>
+    upstreamSeconds.series(values);
   // Bound series by label, one map level per label: looked up on every request and upstream
   // call, where joining the labels into one key cost a string built and hashed each time.
   const upstreamCallSeries: Nested<Nested<Map<string, BoundUpstreamCall>>> = new Map();
