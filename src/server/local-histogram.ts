@@ -156,9 +156,19 @@ export class LocalHistogram<L extends string> extends Histogram<L> {
     return json as unknown as Awaited<ReturnType<Histogram<L>['get']>>;
   }
 
+  /**
+   * Back to zero in place: callers hold their series, and what they observe after a reset must
+   * still count (prom-client's own children re-create their entry on the next observe).
+   */
   override reset(): void {
     super.reset();
     // prom-client's constructor calls reset() too, before this class's fields exist.
-    (this.counted as Map<string, SeriesCounts> | undefined)?.clear();
+    const counted = this.counted as Map<string, SeriesCounts> | undefined;
+    if (counted === undefined) return;
+    for (const counts of counted.values()) {
+      counts.buckets.fill(0);
+      counts.sum = 0;
+      counts.count = 0;
+    }
   }
 }

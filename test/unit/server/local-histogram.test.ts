@@ -55,13 +55,23 @@ describe('LocalHistogram', () => {
     );
   });
 
-  it('escapes label values as prom-client does, and forgets everything on reset', async () => {
+  it('escapes label values as prom-client does', async () => {
     const { ours, theirs, local, reference } = pair();
     local.series(['a"b\\c', 'x\ny']).observe(0.2);
     reference.labels('a"b\\c', 'x\ny').observe(0.2);
     expect(await ours.metrics()).toBe(await theirs.metrics());
+  });
+
+  it('goes back to zero on reset, and a series held across it still counts', async () => {
+    const { ours, local } = pair();
+    const series = local.series(['policy', '/v1/completions']);
+    series.observe(0.2);
     ours.resetMetrics();
-    expect(await ours.metrics()).not.toContain('_bucket');
+    const count =
+      'tts_proxy_upstream_call_duration_seconds_count{upstream="policy",path="/v1/completions"}';
+    expect(await ours.metrics()).toContain(`${count} 0`);
+    series.observe(0.3);
+    expect(await ours.metrics()).toContain(`${count} 1`);
   });
 
   it('ignores a value that is not a number rather than corrupting the sum', async () => {
