@@ -417,12 +417,24 @@ export async function runEventLoop(
       control_server_on_proxy_cpu:
         control === null
           ? null
-          : controlReport(runs, pick('idle', 'models'), pick('loaded', 'models')),
+          : sideLoopReport(
+              runs,
+              (phase) => {
+                if (phase.control === null)
+                  throw new Error('event_loop: a phase ran without its control loop');
+                return phase.control;
+              },
+              { idle: pick('idle', 'models'), loaded: pick('loaded', 'models') },
+              "a bare node:http server answering the same bytes, pinned on the proxy's CPU, timed by the same light client in the same phases (children/control-child.ts); diagnostic, not a verdict",
+              'proxy_p99_over_control_p99',
+            ),
       plain_chat_passthrough: loopReport('chat'),
-      plain_chat_straight_to_simulator: directReport(
+      plain_chat_straight_to_simulator: sideLoopReport(
         runs,
-        pick('idle', 'chat'),
-        pick('loaded', 'chat'),
+        (phase) => phase.chatDirect,
+        { idle: pick('idle', 'chat'), loaded: pick('loaded', 'chat') },
+        "the same plain chat loop sent straight to the policy simulator (the proxy's upstream), timed by the same light client in the same phases; diagnostic, not a verdict",
+        'proxy_p99_over_direct_p99',
       ),
       heavy: `best_of_n N=64 over hard questions, ${options.heavyConcurrency} concurrent, policy simulator with answerForms all-distinct (a different symbolic answer per sample)`,
       heavy_requests: heavyLatencies.length,
@@ -495,20 +507,21 @@ async function startControl(rig: Rig, cpus: string): Promise<BenchChild> {
 }
 
 /**
- * The control server's loop beside the proxy's GET loop, from the same phases: its own loaded /
- * idle ratio (what sharing the proxy's CPU with the heavy requests costs any server), and the
- * proxy's p99 over the control's in each arm (what the proxy's own event loop adds).
+ * A loop timed beside one of the proxy's, from the same phases, that does not go through the
+ * proxy's event loop: the control server on the proxy's CPU (beside the GET loop: what sharing
+ * that CPU with the heavy requests costs any server) or the plain chat sent straight to the
+ * policy simulator (beside the plain chat: what the heavy load does to the upstream's answers by
+ * themselves). Its own loaded / idle ratio, and the proxy's p99 over it in each arm (`overKey`):
+ * what the proxy adds. A diagnostic beside the verdict, which stays the proxy's own ratio.
  */
-function controlReport(
+function sideLoopReport(
   runs: Record<'idle' | 'loaded', readonly PhaseLoops[]>,
-  proxyIdle: readonly number[],
-  proxyLoaded: readonly number[],
+  side: (phase: PhaseLoops) => ProbeRun,
+  proxyP99s: Record<'idle' | 'loaded', readonly number[]>,
+  what: string,
+  overKey: string,
 ): Record<string, unknown> {
-  const loops = (arm: 'idle' | 'loaded'): ProbeRun[] =>
-    runs[arm].map((run) => {
-      if (run.control === null) throw new Error('event_loop: a phase ran without its control loop');
-      return run.control;
-    });
+  const loops = (arm: 'idle' | 'loaded'): ProbeRun[] => runs[arm].map(side);
   const p99s = (arm: 'idle' | 'loaded'): number[] =>
     loops(arm).map((run) => round(percentile(sortedCopy(run.latencies), 99)));
   const byArm = <T>(read: (run: ProbeRun) => T): Record<'idle' | 'loaded', T[]> => ({
@@ -516,7 +529,7 @@ function controlReport(
     loaded: loops('loaded').map(read),
   });
   return {
-    what: "a bare node:http server answering the same bytes, pinned on the proxy's CPU, timed by the same light client in the same phases (children/control-child.ts); diagnostic, not a verdict",
+    what,
     idle_p99_ms_by_round: p99s('idle'),
     loaded_p99_ms_by_round: p99s('loaded'),
     p99_ratio_loaded_vs_idle: pairedRatios(p99s('loaded'), p99s('idle')),
@@ -528,45 +541,9 @@ function controlReport(
     // Failed requests are not timed; the light client's own delays would count in the p99.
     errors_by_round: byArm((run) => run.errors),
     probe_loop_delay_p99_ms_by_round: byArm((run) => run.loop.delayP99Ms),
-    proxy_p99_over_control_p99: {
-      idle: pairedRatios(proxyIdle, p99s('idle')),
-      loaded: pairedRatios(proxyLoaded, p99s('loaded')),
-    },
-  };
-}
-
-/**
- * The plain chat loop sent straight to the policy simulator (no proxy between), from the same
- * phases as the one through the proxy: its own loaded / idle ratio is what the heavy load costs
- * the upstream's answers by themselves, and the proxy's p99 over it in each arm what the proxy
- * adds. A diagnostic beside the verdict (the proxy's own ratio), as the control server is.
- */
-function directReport(
-  runs: Record<'idle' | 'loaded', readonly PhaseLoops[]>,
-  proxyIdle: readonly number[],
-  proxyLoaded: readonly number[],
-): Record<string, unknown> {
-  const p99s = (arm: 'idle' | 'loaded'): number[] =>
-    runs[arm].map((run) => round(percentile(sortedCopy(run.chatDirect.latencies), 99)));
-  const byArm = <T>(read: (run: ProbeRun) => T): Record<'idle' | 'loaded', T[]> => ({
-    idle: runs.idle.map((run) => read(run.chatDirect)),
-    loaded: runs.loaded.map((run) => read(run.chatDirect)),
-  });
-  return {
-    what: "the same plain chat loop sent straight to the policy simulator (the proxy's upstream), timed by the same light client in the same phases; diagnostic, not a verdict",
-    idle_p99_ms_by_round: p99s('idle'),
-    loaded_p99_ms_by_round: p99s('loaded'),
-    p99_ratio_loaded_vs_idle: pairedRatios(p99s('loaded'), p99s('idle')),
-    pooled: pooledPercentileRatio(
-      runs.loaded.map((run) => run.chatDirect.latencies),
-      runs.idle.map((run) => run.chatDirect.latencies),
-      99,
-    ),
-    errors_by_round: byArm((run) => run.errors),
-    probe_loop_delay_p99_ms_by_round: byArm((run) => run.loop.delayP99Ms),
-    proxy_p99_over_direct_p99: {
-      idle: pairedRatios(proxyIdle, p99s('idle')),
-      loaded: pairedRatios(proxyLoaded, p99s('loaded')),
+    [overKey]: {
+      idle: pairedRatios(proxyP99s.idle, p99s('idle')),
+      loaded: pairedRatios(proxyP99s.loaded, p99s('loaded')),
     },
   };
 }
