@@ -3,8 +3,7 @@
  * to the model's policy upstream unchanged. `upstream/` implements it beside `ModelBackend`; the
  * pipeline never sees it (it does not forward anything).
  */
-import type { Readable } from 'node:stream';
-import type { AbortSource } from '../util';
+import type { AbortSource, StreamBody } from '../util';
 
 export type ForwardResult =
   | { kind: 'json'; status: number; body: unknown }
@@ -18,7 +17,8 @@ export type ForwardResult =
       body: Buffer;
       model: { start: number; end: number; name: string } | null;
     }
-  | { kind: 'stream'; status: number; body: Readable };
+  /** An SSE answer, its body pushed to one reader as it arrives (src/util/pushed-body.ts). */
+  | { kind: 'stream'; status: number; body: StreamBody };
 
 /** A plain chat request as bytes (already naming the served model) and the same JSON parsed. */
 export interface ChatRequestBytes {

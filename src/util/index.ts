@@ -3,6 +3,16 @@ export { createSeededRandom, hashString } from './seeded-random';
 export { abortReason, isAbortError, throwIfAborted, type AbortSource } from './abort';
 export { closestName } from './closest-name';
 export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
+export {
+  PushedBody,
+  bodyCutError,
+  bodyOfChunks,
+  followSettle,
+  readWholeBody,
+  type BodyControl,
+  type BodyReader,
+  type StreamBody,
+} from './pushed-body';
 export { redactUrl } from './redact-url';
 export { isCompleteObject, replaceRange, scanJson, type JsonScan } from './scan-json';
 export { addUpstreamCallsTo, takeUpstreamCallsFrom } from './upstream-calls-on-error';

@@ -1,16 +1,15 @@
 /**
  * Relay an upstream SSE chat stream to the client as it arrives (true streaming), rewriting the
- * upstream's model id to the client's model name line by line, on bytes. Upstream error events
+ * upstream's model id to the client's model name in complete lines. Upstream error events
  * are turned into OpenAI-shaped `{"error":...}` events so SDKs throw (pre-0.10.1 vLLM sends a
  * flat body).
  */
-import type { Readable } from 'node:stream';
 import type { Response } from 'express';
 import { ReadBatch } from '../read-batch';
-import type { AbortSource } from '../../util';
+import type { AbortSource, StreamBody } from '../../util';
 
 export async function relayChatStream(
-  body: Readable,
+  body: StreamBody,
   response: Response,
   servedName: string,
   clientModel: string,
@@ -24,39 +23,40 @@ export async function relayChatStream(
   // Not flushed alone: the headers leave with the first event, in one write (a flush costs a
   // write of its own per stream, ~5% of a short stream's relay).
   // Bytes in, bytes out: a chunk is cut at its last newline and only complete lines are
-  // rewritten, so nothing is decoded (and a UTF-8 character split across chunks stays whole).
-  const from = Buffer.from(`"model":${JSON.stringify(servedName)}`);
-  const to = Buffer.from(`"model":${JSON.stringify(clientModel)}`);
-  const isSameName = from.equals(to);
-  // Events, not `for await`: the async iterator costs a promise and a tick per chunk, a visible
-  // share of a short stream's relay.
+  // rewritten, so a UTF-8 character split across chunks stays whole (rewrite, below).
+  const rename: Rename = {
+    from: `"model":${JSON.stringify(servedName)}`,
+    to: `"model":${JSON.stringify(clientModel)}`,
+  };
+  const isSameName = rename.from === rename.to;
   await new Promise<void>((resolve) => {
     let isFinished = false;
     let isHeldBack = false;
-    // Backpressure as `pipe` does it: a client that reads slowly holds the upstream back (its
-    // body pauses, the transport stops reading the socket), so a long stream never piles up here.
+    // Backpressure as `pipe` does it: a client that reads slowly holds the upstream back (the
+    // transport stops reading the socket), so a long stream never piles up here.
     const onDrain = (): void => {
       isHeldBack = false;
       body.resume();
+    };
+    const send = (lines: Buffer): void => {
+      const isTaken =
+        isSameName && !lines.includes(ERROR_OBJECT)
+          ? response.write(lines)
+          : response.write(rewrite(lines, rename), 'latin1');
+      if (isTaken || isHeldBack) return;
+      isHeldBack = true;
+      body.pause();
+      response.once('drain', onDrain);
     };
     /** Send the complete lines of what was pending and what arrived; return the rest. */
     const relayBytes = (joined: Buffer): Buffer | null => {
       const cut = joined.lastIndexOf(NEWLINE);
       if (cut < 0) return joined;
-      if (
-        !response.write(rewrite(joined.subarray(0, cut + 1), from, to, isSameName)) &&
-        !isHeldBack
-      ) {
-        isHeldBack = true;
-        body.pause();
-        response.once('drain', onDrain);
-      }
+      send(cut + 1 === joined.length ? joined : joined.subarray(0, cut + 1));
       return cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
     };
     // The chunks of one socket read go out in one write (read-batch.ts).
     const batch = new ReadBatch(relayBytes);
-    const onData = (piece: Buffer | string): void =>
-      batch.add(typeof piece === 'string' ? Buffer.from(piece) : piece);
     /** `failed`: the upstream broke the stream (a client gone is not reported to it). */
     const finish = (failed: boolean): void => {
       if (isFinished) return;
@@ -67,8 +67,7 @@ export async function relayChatStream(
       batch.close();
       signal.removeEventListener('abort', onAbort);
       if (isHeldBack) response.off('drain', onDrain);
-      body.off('data', onData);
-      if (!failed && pending !== null) response.write(rewrite(pending, from, to, isSameName));
+      if (!failed && pending !== null) response.write(rewrite(pending, rename), 'latin1');
       if (failed && !signal.aborted && !response.writableEnded) {
         response.write(
           `data: ${JSON.stringify({ error: { message: 'The upstream stream failed.', type: 'server_error', param: null, code: 'upstream_error' } })}\n\n`,
@@ -83,35 +82,37 @@ export async function relayChatStream(
       finish(true);
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    body.on('data', onData);
-    body.once('end', () => finish(false));
-    body.once('error', () => finish(true));
-    // Closed without an end or an error (destroyed): cut short, as `for await` would throw.
-    body.once('close', () => finish(true));
+    body.read({
+      data: (chunk) => batch.add(chunk),
+      end: () => finish(false),
+      fail: () => finish(true),
+    });
   });
 }
 
-const NEWLINE = 0x0a;
-const ERROR_OBJECT = Buffer.from('"object":"error"');
-
-function rewrite(bytes: Buffer, from: Buffer, to: Buffer, isSameName: boolean): Buffer | string {
-  const renamed = isSameName ? bytes : replaceAll(bytes, from, to);
-  // Flat vLLM (<0.10.1) error events have no `error` key, so SDKs would not throw: wrap them.
-  return renamed.includes(ERROR_OBJECT) ? wrapFlatErrors(renamed.toString('utf8')) : renamed;
+/** The served model's `"model"` member and the client's, as latin1 text (ASCII in JSON). */
+interface Rename {
+  from: string;
+  to: string;
 }
 
-function replaceAll(bytes: Buffer, from: Buffer, to: Buffer): Buffer {
-  let at = bytes.indexOf(from);
-  if (at < 0) return bytes;
-  const parts: Buffer[] = [];
-  let start = 0;
-  while (at >= 0) {
-    parts.push(bytes.subarray(start, at), to);
-    start = at + from.length;
-    at = bytes.indexOf(from, start);
-  }
-  parts.push(bytes.subarray(start));
-  return Buffer.concat(parts);
+const NEWLINE = 0x0a;
+const ERROR_TEXT = '"object":"error"';
+const ERROR_OBJECT = Buffer.from(ERROR_TEXT);
+
+/**
+ * Complete lines with the model renamed and flat error events wrapped, as latin1 text: each byte
+ * one character and back, so UTF-8 passes through unchanged, and the search and replace run in
+ * V8's string code (about a third cheaper per event than on Buffers, which cost a native call and
+ * a view per match).
+ */
+function rewrite(bytes: Buffer, rename: Rename): string {
+  const text = bytes.toString('latin1');
+  const renamed = text.split(rename.from).join(rename.to);
+  // Flat vLLM (<0.10.1) error events have no `error` key, so SDKs would not throw: wrap them.
+  if (!renamed.includes(ERROR_TEXT)) return renamed;
+  const wrapped = wrapFlatErrors(Buffer.from(renamed, 'latin1').toString('utf8'));
+  return Buffer.from(wrapped, 'utf8').toString('latin1');
 }
 
 function wrapFlatErrors(text: string): string {

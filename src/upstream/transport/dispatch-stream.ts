@@ -1,30 +1,23 @@
 /**
  * One streamed HTTP exchange through an undici dispatcher: status and headers as soon as they
- * come, the body as a `Readable` that follows the upstream with backpressure. It is what
- * `pool.request()` gives a streaming caller, without what a relay does not use: an
- * `AsyncResource` per request, and an `AbortSignal` (the caller's `AbortSource` is followed
- * directly, so a plain chat's client departure makes no `AbortController`;
- * docs/performance.md#what-keeps-the-hot-path-cheap).
+ * come, the body pushed chunk by chunk to its reader (src/util/pushed-body.ts), pausing the
+ * exchange when the reader asks. It is what `pool.request()` gives a streaming caller, without
+ * what a relay does not use: an `AsyncResource` and a `Readable` per request, and an
+ * `AbortSignal` (the caller's `AbortSource` is followed directly, so a plain chat's client
+ * departure makes no `AbortController`; docs/performance.md#what-keeps-the-hot-path-cheap).
  *
  * Aborts: the caller's source cancels the exchange (queued, waiting for headers, or streaming),
  * and destroying the body cancels it too. Before the headers, the promise rejects with the
- * source's reason (as `pool.request` does); after, the body is destroyed with it. Connection
+ * source's reason (as `pool.request` does); after, the body's reader fails with it. Connection
  * errors and timeouts reject with undici's own error classes.
  */
-import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { abortReason, type AbortSource } from '../../util';
+import { PushedBody, abortReason, type AbortSource } from '../../util';
 
 export interface StreamResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Readable;
-}
-
-function cancelled(): Error {
-  const error = new Error('The response body was destroyed before it ended');
-  error.name = 'AbortError';
-  return error;
+  body: PushedBody;
 }
 
 export function dispatchStream(
@@ -35,7 +28,7 @@ export function dispatchStream(
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<StreamResponse>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | null = null;
-    let body: Readable | null = null;
+    let body: PushedBody | null = null;
     /** Why the exchange was cancelled, once it was (the source's reason, or a destroyed body). */
     let aborted: Error | null = null;
     let isDone = false;
@@ -70,28 +63,26 @@ export function dispatchStream(
       onResponseStart(started, statusCode, headers) {
         // 1xx interim answers (100 Continue) come before the real one.
         if (statusCode < 200 || body) return;
-        body = new Readable({
-          read: () => started.resume(),
-          destroy: (error, callback) => {
-            // The reader went away (or failed): the upstream need not go on.
-            if (!isDone) cancel(error ?? cancelled());
-            callback(error);
-          },
+        body = new PushedBody({
+          pause: () => started.pause(),
+          resume: () => started.resume(),
+          // The reader went away: the upstream need not go on.
+          abort: (reason) => cancel(reason),
         });
         resolve({ statusCode, headers, body });
       },
-      onResponseData(started, chunk) {
-        if (body && !body.push(chunk)) started.pause();
+      onResponseData(_started, chunk) {
+        body?.pushData(chunk);
       },
       onResponseEnd() {
         done();
-        body?.push(null);
+        body?.settle('end');
       },
       onResponseError(_controller, error) {
         const reason = aborted ?? error;
         done();
         if (!body) reject(reason);
-        else if (!body.destroyed) body.destroy(reason);
+        else body.settle(reason);
       },
     });
   });

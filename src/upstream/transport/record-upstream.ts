@@ -12,10 +12,9 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
-import { isAbortError } from '../../util';
+import { isAbortError, type StreamBody } from '../../util';
 import { RECORDING_VERSION, type RecordedError, type RecordedExchange } from './recording-wire';
 import {
   postJsonBytesOn,
@@ -177,30 +176,34 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
     // Chunks are decoded as UTF-8 text; a character split across chunks stays whole.
     const decoder = new StringDecoder('utf8');
     const chunks: string[] = [];
-    const tee = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        const text = decoder.write(chunk);
-        if (text.length > 0) chunks.push(text);
-        callback(null, chunk);
-      },
-      flush(callback) {
-        const rest = decoder.end();
-        if (rest.length > 0) chunks.push(rest);
-        // Only a stream that ended is replayable; a cut one is not recorded.
-        append({
-          ...base('POST', requestPath, body, started, startedMs),
-          status: stream.statusCode,
-          stream: chunks,
+    const upstream = stream.body;
+    // The reader's view of the body: every chunk is recorded on its way through.
+    const tee: StreamBody = {
+      read(reader) {
+        upstream.read({
+          data(chunk) {
+            const text = decoder.write(chunk);
+            if (text.length > 0) chunks.push(text);
+            reader.data(chunk);
+          },
+          end() {
+            const rest = decoder.end();
+            if (rest.length > 0) chunks.push(rest);
+            // Only a stream that ended is replayable; a cut one is not recorded.
+            append({
+              ...base('POST', requestPath, body, started, startedMs),
+              status: stream.statusCode,
+              stream: chunks,
+            });
+            reader.end();
+          },
+          fail: (error) => reader.fail(error),
         });
-        callback();
       },
-    });
-    // Destroying the tee (client gone) destroys the upstream body, as with the bare stream.
-    tee.on('close', () => {
-      if (!stream.body.destroyed) stream.body.destroy();
-    });
-    stream.body.on('error', (error) => tee.destroy(error));
-    stream.body.pipe(tee);
+      pause: () => upstream.pause(),
+      resume: () => upstream.resume(),
+      destroy: () => upstream.destroy(),
+    };
     return { statusCode: stream.statusCode, headers: stream.headers, body: tee };
   }
 }

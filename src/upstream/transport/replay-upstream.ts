@@ -15,10 +15,9 @@
  * - Probes answer 200: a recording is always available.
  */
 import { readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { ConfigError, UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { recordedExchangeSchema, type RecordedExchange } from './recording-wire';
-import { scanJson, type AbortSource } from '../../util';
+import { bodyOfChunks, scanJson, type AbortSource } from '../../util';
 import type { UpstreamClient, UpstreamStream } from './upstream-client';
 
 export interface ReplayUpstreamOptions {
@@ -185,7 +184,7 @@ export function createReplayUpstream(options: ReplayUpstreamOptions): UpstreamCl
     return {
       statusCode: exchange.status ?? 200,
       headers: { 'content-type': exchange.stream ? 'text/event-stream' : 'application/json' },
-      body: Readable.from(chunks.map((chunk) => Buffer.from(chunk, 'utf8'))),
+      body: bodyOfChunks(chunks.map((chunk) => Buffer.from(chunk, 'utf8'))),
     };
   }
 }

@@ -16,7 +16,7 @@
  *   replica ejected, calls still go out (to the least busy) rather than fail unasked.
  */
 import { UpstreamError, UpstreamTimeoutError } from '../../errors';
-import { isAbortError, redactUrl, type AbortSource } from '../../util';
+import { followSettle, isAbortError, redactUrl, type AbortSource } from '../../util';
 import { createPromptAffinity } from './prompt-affinity';
 import { isRetryableFailure, withRetry } from './retry';
 import { postJsonBytesOn, type UpstreamClient, type UpstreamStream } from './upstream-client';
@@ -235,16 +235,12 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   /** Keep a stream's replica counted as busy until its body is done. */
   function holdUntilClosed(replica: Replica, stream: UpstreamStream): UpstreamStream {
     replica.outstanding++;
-    let isReleased = false;
-    const release = (): void => {
-      if (isReleased) return;
-      isReleased = true;
-      replica.outstanding--;
+    return {
+      ...stream,
+      body: followSettle(stream.body, () => {
+        replica.outstanding--;
+      }),
     };
-    stream.body.once('close', release);
-    stream.body.once('end', release);
-    stream.body.once('error', release);
-    return stream;
   }
 
   let checking: Promise<void> | null = null;

@@ -6,14 +6,15 @@
  * name and a failure by its code, never by address: they can reach clients in `tts.warnings`.
  */
 import { Pool, errors as undiciErrors } from 'undici';
-import type { Readable } from 'node:stream';
 import { InvalidRequestError, UpstreamError, UpstreamTimeoutError } from '../../errors';
 import {
   isAbortError,
   isCompleteObject,
+  readWholeBody,
   scanJson,
   type JsonScan,
   type AbortSource,
+  type StreamBody,
   yieldToEventLoop,
 } from '../../util';
 import { dispatchBytes, dispatchText, type TextResponse } from './dispatch-text';
@@ -44,7 +45,8 @@ export interface UpstreamCallEvent {
 export interface UpstreamStream {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Readable;
+  /** Pushed to one reader as it arrives (src/util/pushed-body.ts). */
+  body: StreamBody;
 }
 
 /** A parsed JSON answer with the response headers that were asked for. */
@@ -407,7 +409,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         outcome: response.statusCode < 400 ? 'ok' : 'error',
       });
       if (response.statusCode >= 400) {
-        const text = await readText(response.body);
+        const text = (await readWholeBody(response.body)).toString('utf8');
         throw new UpstreamError(
           `upstream '${options.name}' answered ${response.statusCode}: ${describeUpstreamErrorBody(text)}`,
           {
@@ -424,16 +426,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       throw unreachable(options.name, error);
     }
   }
-}
-
-/** A whole (error) body as text. */
-function readText(body: Readable): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    body.once('error', reject);
-  });
 }
 
 /** `postJsonBytes` on a client that may not have it (a test double): through `postJson`. */

@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PushedBody, bodyOfChunks } from '../../../src/util';
 import type { Response } from 'express';
 import { relayChatStream } from '../../../src/server/routes/relay-chat-stream';
 
@@ -9,8 +9,12 @@ function fakeResponse(): { response: Response; written: string[] } {
   const fake = {
     statusCode: 0,
     setHeader: () => fake,
-    write: (chunk: string | Buffer) =>
-      written.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8')),
+    write: (chunk: string | Buffer, encoding?: BufferEncoding) =>
+      written.push(
+        (typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk).toString(
+          'utf8',
+        ),
+      ),
     end: () => {
       ended = true;
     },
@@ -24,7 +28,7 @@ function fakeResponse(): { response: Response; written: string[] } {
 async function relay(lines: (string | Buffer)[]): Promise<string> {
   const { response, written } = fakeResponse();
   await relayChatStream(
-    Readable.from(lines),
+    bodyOfChunks(lines.map((line) => (typeof line === 'string' ? Buffer.from(line) : line))),
     response,
     'served-model',
     'client-model',
@@ -70,9 +74,30 @@ describe('relayChatStream', () => {
     ]);
     expect(events.every((event) => event.error.code === 'upstream_error')).toBe(true);
   });
+
+  it('passes the bytes through when the names agree, and still wraps flat error events', async () => {
+    const { response, written } = fakeResponse();
+    const line = 'data: {"model":"same","content":"π"}\n\n';
+    await relayChatStream(
+      bodyOfChunks([
+        Buffer.from(line),
+        Buffer.from('data: {"object":"error","message":"boom","code":400}\n\n'),
+      ]),
+      response,
+      'same',
+      'same',
+      new AbortController().signal,
+    );
+    const [first, second] = written.join('').split('\n\n');
+    expect(`${first}\n\n`).toBe(line);
+    expect(JSON.parse((second as string).slice('data: '.length))).toMatchObject({
+      error: { message: 'boom', code: 'upstream_error' },
+    });
+  });
+
   it('sends the lines of one read in one write, and each later read in its own', async () => {
     const { response, written } = fakeResponse();
-    const body = new PassThrough();
+    const body = new PushedBody({ pause() {}, resume() {}, abort() {} });
     const done = relayChatStream(
       body,
       response,
@@ -83,10 +108,11 @@ describe('relayChatStream', () => {
     const event = (text: string, model: string): string =>
       `data: {"model":"${model}","content":"${text}"}\n\n`;
     // Chunks arriving in one turn (one socket read), then one more on a later turn.
-    body.write(event('a', 'served-model'));
-    body.write(event('b', 'served-model'));
+    body.pushData(Buffer.from(event('a', 'served-model')));
+    body.pushData(Buffer.from(event('b', 'served-model')));
     await new Promise((resolve) => setImmediate(resolve));
-    body.end(event('c', 'served-model'));
+    body.pushData(Buffer.from(event('c', 'served-model')));
+    body.settle('end');
     await done;
     expect(written).toEqual([
       event('a', 'client-model') + event('b', 'client-model'),

@@ -2,7 +2,7 @@
  * An in-process `UpstreamClient` double: records every call, answers through a per-test handler,
  * can hold calls open (to build up in-flight load) and can be switched down (connect errors).
  */
-import { Readable } from 'node:stream';
+import { bodyOfChunks } from '../../../src/util';
 import { UpstreamError } from '../../../src/errors';
 import type { UpstreamClient, UpstreamStream } from '../../../src/upstream';
 
@@ -64,7 +64,7 @@ export function createFakeUpstreamClient(baseUrl: string, name = 'policy'): Fake
     },
     async postStream(path, body): Promise<UpstreamStream> {
       const value = await answer({ method: 'STREAM', path, body });
-      return { statusCode: 200, headers: {}, body: Readable.from([Buffer.from(String(value))]) };
+      return { statusCode: 200, headers: {}, body: bodyOfChunks([Buffer.from(String(value))]) };
     },
     async close() {
       fake.isClosed = true;

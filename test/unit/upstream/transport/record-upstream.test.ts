@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UpstreamError, UpstreamTimeoutError } from '../../../../src/errors';
+import { readWholeBody } from '../../../../src/util';
 import {
   createRecordingUpstream,
   createReplayUpstream,
@@ -118,8 +119,7 @@ describe('createRecordingUpstream', () => {
     fake.handler = () => 'data: {"x":"é"}\n\ndata: [DONE]\n\n';
     const client = createRecordingUpstream({ client: fake, file });
     const stream = await client.postStream('/v1/chat/completions', { stream: true });
-    let text = '';
-    for await (const chunk of stream.body) text += (chunk as Buffer).toString('utf8');
+    const text = (await readWholeBody(stream.body)).toString('utf8');
     await client.close();
     expect(text).toBe('data: {"x":"é"}\n\ndata: [DONE]\n\n');
     expect(readLines(file)[0]).toMatchObject({
