@@ -25,8 +25,8 @@ export async function relayChatStream(
   // Bytes in, bytes out: a chunk is cut at its last newline and only complete lines are
   // rewritten, so a UTF-8 character split across chunks stays whole (rewrite, below).
   const rename: Rename = {
-    from: `"model":${JSON.stringify(servedName)}`,
-    to: `"model":${JSON.stringify(clientModel)}`,
+    from: asLatin1(`"model":${JSON.stringify(servedName)}`),
+    to: asLatin1(`"model":${JSON.stringify(clientModel)}`),
   };
   const isSameName = rename.from === rename.to;
   await new Promise<void>((resolve) => {
@@ -90,10 +90,15 @@ export async function relayChatStream(
   });
 }
 
-/** The served model's `"model"` member and the client's, as latin1 text (ASCII in JSON). */
+/** The served model's `"model"` member and the client's, as their UTF-8 bytes in latin1 text. */
 interface Rename {
   from: string;
   to: string;
+}
+
+/** Text's UTF-8 bytes, one latin1 character each (what `rewrite` reads and writes). */
+function asLatin1(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
 }
 
 const NEWLINE = 0x0a;

@@ -54,6 +54,18 @@ describe('relayChatStream', () => {
     expect(out).toBe('data: {"model":"client-model","content":"π ≈ 3"}\n\n');
   });
 
+  it('renames a model whose names are not ASCII, byte for byte', async () => {
+    const { response, written } = fakeResponse();
+    await relayChatStream(
+      bodyOfChunks([Buffer.from('data: {"model":"modèle-servi","content":"é"}\n\n')]),
+      response,
+      'modèle-servi',
+      'клиент',
+      new AbortController().signal,
+    );
+    expect(written.join('')).toBe('data: {"model":"клиент","content":"é"}\n\n');
+  });
+
   it("wraps vLLM's flat error events in OpenAI's shape, with a readable message whatever its type", async () => {
     const out = await relay([
       'data: {"object":"error","message":"boom","type":"BadRequestError","code":400}\n\n',
