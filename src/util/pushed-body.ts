@@ -56,6 +56,7 @@ export class PushedBody implements StreamBody {
   /** How the body ended before `read`: 'end', or the error. */
   private ending: 'end' | Error | null = null;
   private isSettled = false;
+  private isDestroyed = false;
 
   constructor(private readonly control: BodyControl) {}
 
@@ -69,7 +70,13 @@ export class PushedBody implements StreamBody {
     const held = this.held;
     this.held = null;
     this.heldLength = 0;
-    if (held !== null) for (const chunk of held) reader.data(chunk);
+    if (held !== null)
+      for (const chunk of held) {
+        // The reader gave up on an earlier chunk: its `fail` comes when the exchange stops.
+        if (this.isDestroyed) return;
+        reader.data(chunk);
+      }
+    if (this.isDestroyed) return;
     const ending = this.ending;
     if (ending === 'end') reader.end();
     else if (ending !== null) reader.fail(ending);
@@ -90,7 +97,8 @@ export class PushedBody implements StreamBody {
   }
 
   destroy(): void {
-    if (this.isSettled) return;
+    if (this.isSettled || this.isDestroyed) return;
+    this.isDestroyed = true;
     this.control.abort(bodyCutError());
   }
 

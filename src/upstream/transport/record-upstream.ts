@@ -190,11 +190,17 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
             const rest = decoder.end();
             if (rest.length > 0) chunks.push(rest);
             // Only a stream that ended is replayable; a cut one is not recorded.
-            append({
-              ...base('POST', requestPath, body, started, startedMs),
-              status: stream.statusCode,
-              stream: chunks,
-            });
+            try {
+              append({
+                ...base('POST', requestPath, body, started, startedMs),
+                status: stream.statusCode,
+                stream: chunks,
+              });
+            } catch (error) {
+              // A recording that cannot be written fails the call, as on the JSON routes.
+              reader.fail(error instanceof Error ? error : new Error(String(error)));
+              return;
+            }
             reader.end();
           },
           fail: (error) => reader.fail(error),

@@ -75,6 +75,23 @@ describe('PushedBody', () => {
     expect(exchange.calls).toEqual(['pause', 'pause', 'pause', 'pause']);
   });
 
+  it('hands no more held chunks, and does not resume, once the reader destroys the body', () => {
+    const exchange = control();
+    const body = new PushedBody(exchange);
+    for (let i = 0; i < 3; i++) body.pushData(Buffer.alloc(30 * 1024, String(i)));
+    const reader = recorder();
+    body.read({
+      ...reader,
+      data(chunk) {
+        reader.data(chunk.subarray(0, 1));
+        body.destroy();
+      },
+    });
+    body.settle(new Error('cut'));
+    expect(reader.seen).toEqual(['0', '<fail cut>']);
+    expect(exchange.calls).toEqual(['pause', 'abort:AbortError']);
+  });
+
   it('aborts the exchange on destroy, once, and not after it settled', () => {
     const exchange = control();
     const body = new PushedBody(exchange);
