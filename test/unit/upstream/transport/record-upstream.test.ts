@@ -129,19 +129,16 @@ describe('createRecordingUpstream', () => {
     });
   });
 
-  // /dev/full takes the open and refuses every write (ENOSPC): Linux only.
-  const onLinux = process.platform === 'linux' ? it : it.skip;
-  onLinux(
-    'fails the stream when its recording cannot be written, rather than leave it open',
-    async () => {
-      const fake = createFakeUpstreamClient('http://gpu:8000');
-      fake.handler = () => 'data: [DONE]\n\n';
-      const client = createRecordingUpstream({ client: fake, file: '/dev/full' });
-      const stream = await client.postStream('/v1/chat/completions', { stream: true });
-      await expect(readWholeBody(stream.body)).rejects.toThrow(/ENOSPC/);
-      await client.close();
-    },
-  );
+  it('fails the stream when its recording cannot be written, rather than leave it open', async () => {
+    // /dev/full takes the open and refuses every write (ENOSPC): Linux only.
+    if (process.platform !== 'linux') return;
+    const fake = createFakeUpstreamClient('http://gpu:8000');
+    fake.handler = () => 'data: [DONE]\n\n';
+    const client = createRecordingUpstream({ client: fake, file: '/dev/full' });
+    const stream = await client.postStream('/v1/chat/completions', { stream: true });
+    await expect(readWholeBody(stream.body)).rejects.toThrow(/ENOSPC/);
+    await client.close();
+  });
 
   it('appends to an existing recording and does not record aborted calls', async () => {
     const fake = createFakeUpstreamClient('http://gpu:8000');
