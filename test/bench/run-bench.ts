@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../src/app';
 import { generateProblems } from '../../src/sim';
+import { CALIBRATION_WORKLOAD, calibrate, speedDrift, speedDriftReason } from './lib/machine-speed';
 import { createLoadPool } from './lib/run-load';
 import { startRig, type Rig } from './lib/start-rig';
 import { round } from './lib/summarize';
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
   // From here on this process is the load generator: it runs beside the simulators, never on the
   // CPU of the process under test (vote_cost above measured this process itself, unpinned).
   if (PIN.rest !== null) pinProcess(process.pid, PIN.rest);
+  const speedAtStart = calibrate();
 
   if (wants('passthrough')) {
     log('rig P: replayed upstream answers, proxy, bare hop');
@@ -399,6 +401,15 @@ async function main(): Promise<void> {
     }
   }
 
+  const speedAtEnd = calibrate();
+  report.machine_speed = {
+    workload: CALIBRATION_WORKLOAD,
+    start: speedAtStart,
+    end: speedAtEnd,
+    drift: speedDrift(speedAtStart, speedAtEnd),
+  };
+  const slowedOrSped = speedDriftReason(speedAtStart, speedAtEnd);
+  if (slowedOrSped !== null) noise.flag(slowedOrSped);
   report.noise = noise.report();
   report.targets = evaluateTargets(report, report.noise as ReturnType<typeof noise.report>);
   const durationS = round((performance.now() - started) / 1000, 1);
