@@ -107,9 +107,9 @@ const ERROR_OBJECT = Buffer.from(ERROR_TEXT);
 
 /**
  * Complete lines with the model renamed and flat error events wrapped, as latin1 text: each byte
- * one character and back, so UTF-8 passes through unchanged, and the search and replace run in
- * V8's string code (about a third cheaper per event than on Buffers, which cost a native call and
- * a view per match).
+ * one character and back, so UTF-8 passes through unchanged. The swap runs in V8's string code,
+ * cheaper per match than on Buffers (a native call and a view each), though the write then
+ * encodes the text: end to end the two cost about the same (docs/performance.md).
  */
 function rewrite(bytes: Buffer, rename: Rename): string {
   const text = bytes.toString('latin1');
