@@ -5,7 +5,6 @@ export { closestName } from './closest-name';
 export { formatLogLine, type FormatLogLineOptions } from './format-log-line';
 export {
   PushedBody,
-  bodyCutError,
   bodyOfChunks,
   followSettle,
   readWholeBody,

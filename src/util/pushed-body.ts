@@ -34,7 +34,7 @@ export interface BodyControl {
 }
 
 /** What `destroy` fails the body with (the reader is ending it itself). */
-export function bodyCutError(): Error {
+function bodyCutError(): Error {
   const error = new Error('The reader stopped reading the upstream answer.');
   error.name = 'AbortError';
   return error;
