@@ -51,6 +51,10 @@ const SECTIONS = process.env.BENCH_SECTIONS
   : null;
 const wants = (...names: string[]): boolean =>
   SECTIONS === null || names.some((name) => SECTIONS.has(name));
+/** `BENCH_PASSTHROUGH_KEYS=sse_c16,sse_long_c16`: only these passthrough keys (the rest unmeasured). */
+const PASSTHROUGH_KEYS = process.env.BENCH_PASSTHROUGH_KEYS
+  ? new Set(process.env.BENCH_PASSTHROUGH_KEYS.split(',').map((key) => key.trim()))
+  : null;
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
 const PIN = planPinning();
 const PROXY_FLAGS = (process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
           { concurrency: 16, warmup: q(100, 20), count: q(3000, 200) },
         ],
         minArmSeconds: q(1, 0),
+        keys: PASSTHROUGH_KEYS,
       });
     } finally {
       await rigP.stop();

@@ -7,7 +7,13 @@
  * own CPUs, and their busy shares tell which side set the pace: if the load side's CPUs were the
  * busier, the throughput of that arm is the load side's, not the process under test's.
  */
-import { cpuMs, cpusBusyMs } from './proc-stats';
+import {
+  cpuMs,
+  cpusBusyMs,
+  syscallCounts,
+  syscallsBetween,
+  type SyscallCounts,
+} from './proc-stats';
 import { runLoad, type LoadOptions } from './run-load';
 import { median, round, summarize } from './summarize';
 
@@ -25,6 +31,18 @@ export interface SliceCost {
   /** Busy time of the pinned CPU sets (ms), or null unpinned. */
   underTestBusyMs: number | null;
   restBusyMs: number | null;
+  /** Read and write system calls each process made in the slice (null: not readable here). */
+  syscalls: SliceSyscalls;
+}
+
+/**
+ * The process under test's, the load generator's (this process) and the upstream's: how many
+ * pieces each read and wrote, which the CPU per request follows on streamed answers.
+ */
+export interface SliceSyscalls {
+  underTest: SyscallCounts | null;
+  loadGenerator: SyscallCounts | null;
+  upstream: SyscallCounts | null;
 }
 
 export interface SliceProbe {
@@ -40,10 +58,17 @@ export async function measureSlice(probe: SliceProbe, load: LoadOptions): Promis
   const underTestBefore = probe.underTestPid === null ? 0 : cpuMs(probe.underTestPid);
   const busyUnderBefore = busy(probe.underTestCpus);
   const busyRestBefore = busy(probe.restCpus);
+  const counts = (): SliceSyscalls => ({
+    underTest: probe.underTestPid === null ? null : syscallCounts(probe.underTestPid),
+    loadGenerator: syscallCounts(process.pid),
+    upstream: syscallCounts(probe.simulatorPid),
+  });
+  const syscallsBefore = counts();
   const selfBefore = process.cpuUsage();
   const simBefore = cpuMs(probe.simulatorPid);
   const result = await runLoad(load);
   const self = process.cpuUsage(selfBefore);
+  const syscallsAfter = counts();
   const since = (after: number | null, before: number | null): number | null =>
     after === null || before === null ? null : after - before;
   return {
@@ -57,6 +82,11 @@ export async function measureSlice(probe: SliceProbe, load: LoadOptions): Promis
     loadSideCpuMs: (self.user + self.system) / 1000 + cpuMs(probe.simulatorPid) - simBefore,
     underTestBusyMs: since(busy(probe.underTestCpus), busyUnderBefore),
     restBusyMs: since(busy(probe.restCpus), busyRestBefore),
+    syscalls: {
+      underTest: syscallsBetween(syscallsBefore.underTest, syscallsAfter.underTest),
+      loadGenerator: syscallsBetween(syscallsBefore.loadGenerator, syscallsAfter.loadGenerator),
+      upstream: syscallsBetween(syscallsBefore.upstream, syscallsAfter.upstream),
+    },
   };
 }
 
@@ -76,10 +106,29 @@ export interface ArmRound {
    */
   underTestOwnShare: number | null;
   loadSideOwnShare: number;
+  /** Read and write system calls per request of each process, over the round's slices. */
+  syscallsPerRequest: {
+    underTest: SyscallCounts | null;
+    loadGenerator: SyscallCounts | null;
+    upstream: SyscallCounts | null;
+  };
   errors: number;
 }
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+/** The counts of all slices per request, or null when any slice lacks them. */
+function perRequest(
+  counts: readonly (SyscallCounts | null)[],
+  requests: number,
+): SyscallCounts | null {
+  if (requests <= 0 || counts.some((c) => c === null)) return null;
+  const all = counts as SyscallCounts[];
+  return {
+    reads: sum(all.map((c) => c.reads)) / requests,
+    writes: sum(all.map((c) => c.writes)) / requests,
+  };
+}
 
 function sumOrNull(values: readonly (number | null)[]): number | null {
   return values.some((value) => value === null) ? null : sum(values as number[]);
@@ -109,6 +158,20 @@ export function addUpSlices(
     restBusyShare: share(sumOrNull(slices.map((slice) => slice.restBusyMs)), cpuCounts.rest),
     underTestOwnShare: share(underTestCpu, cpuCounts.underTest),
     loadSideOwnShare: loadSideCpu / wallMs / cpuCounts.rest,
+    syscallsPerRequest: {
+      underTest: perRequest(
+        slices.map((slice) => slice.syscalls.underTest),
+        count,
+      ),
+      loadGenerator: perRequest(
+        slices.map((slice) => slice.syscalls.loadGenerator),
+        count,
+      ),
+      upstream: perRequest(
+        slices.map((slice) => slice.syscalls.upstream),
+        count,
+      ),
+    },
     errors: sum(slices.map((slice) => slice.errors)),
   };
 }

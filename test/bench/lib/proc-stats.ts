@@ -35,6 +35,46 @@ export function cpuMs(pid: number): number {
   return split.user + split.system;
 }
 
+/** Read and write system calls a process has made (all its threads), from /proc/<pid>/io. */
+export interface SyscallCounts {
+  reads: number;
+  writes: number;
+}
+
+/**
+ * `syscr` and `syscw` of /proc/<pid>/io: every read-type call (read, readv, recvmsg, ...) and
+ * write-type call (write, writev, sendmsg, ...), whatever it moved; null where the file cannot
+ * be read (not Linux, or another user's process).
+ */
+export function syscallCounts(pid: number): SyscallCounts | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/io`, 'utf8');
+  } catch {
+    return null;
+  }
+  return parseProcIo(text);
+}
+
+/** The two counters of a /proc/<pid>/io text, or null when either is missing. */
+export function parseProcIo(text: string): SyscallCounts | null {
+  const reads = /^syscr:\s+(\d+)$/m.exec(text)?.[1];
+  const writes = /^syscw:\s+(\d+)$/m.exec(text)?.[1];
+  return reads === undefined || writes === undefined
+    ? null
+    : { reads: Number(reads), writes: Number(writes) };
+}
+
+/** What a process's counters moved by between two readings; null without both. */
+export function syscallsBetween(
+  before: SyscallCounts | null,
+  after: SyscallCounts | null,
+): SyscallCounts | null {
+  return before === null || after === null
+    ? null
+    : { reads: after.reads - before.reads, writes: after.writes - before.writes };
+}
+
 /** VmRSS and VmHWM (peak RSS) of `pid` in MiB. */
 export function memoryMiB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

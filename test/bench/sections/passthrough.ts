@@ -30,7 +30,7 @@ import {
 import { gcBetween, gcSum, NO_GC, startGcLedger, type GcTotals } from '../lib/gc-control';
 import { ARM_ORDER, pairedRatios, runSlicedRounds } from '../lib/paired-rounds';
 import type { PinPlan } from '../lib/pinning';
-import { cpuNumbers } from '../lib/proc-stats';
+import { cpuNumbers, type SyscallCounts } from '../lib/proc-stats';
 import { createLoadPool, runLoad } from '../lib/run-load';
 import type { NoiseLedger } from '../lib/noise';
 import type { BenchChild } from '../lib/spawn-child';
@@ -58,6 +58,11 @@ export interface PassthroughOptions {
    * scheduler hiccup, and how many requests make a second depends on the machine. 0: `count` only.
    */
   minArmSeconds: number;
+  /**
+   * Only these keys (`sse_c16`, `completions_json_c1`, ...), for working on a few of them
+   * (`BENCH_PASSTHROUGH_KEYS`); null: all. The initial warm-up still covers every route and mode.
+   */
+  keys?: ReadonlySet<string> | null;
   /** The rig's pinning: each arm also reports how busy the two CPU sets were. */
   pin: PinPlan;
 }
@@ -125,6 +130,30 @@ function loadSideNearlyPaced(rounds: readonly ArmRound[]): boolean {
   const underTest = medianOrNull(rounds.map((r) => r.underTestOwnShare));
   if (underTest === null) return false;
   return median(rounds.map((r) => r.loadSideOwnShare)) >= LOAD_SIDE_PACE_MARGIN * underTest;
+}
+
+/**
+ * Read and write system calls per request of the process under test, the load generator and the
+ * upstream (medians over rounds; null where /proc/<pid>/io is not readable). On a streamed answer
+ * they say in how many pieces each process took it and passed it on: a relay that reads the
+ * upstream's writes in more, smaller pieces writes more pieces, and the load generator then reads
+ * more, which is load-side CPU (docs/performance.md, the passthrough section).
+ */
+function syscallMedians(rounds: readonly ArmRound[]): Record<string, unknown> {
+  const side = (pick: (r: ArmRound) => SyscallCounts | null): Record<string, number> | null => {
+    const counts = rounds.map(pick);
+    if (counts.some((c) => c === null)) return null;
+    const all = counts as SyscallCounts[];
+    return {
+      reads: round(median(all.map((c) => c.reads)), 2),
+      writes: round(median(all.map((c) => c.writes)), 2),
+    };
+  };
+  return {
+    under_test: side((r) => r.syscallsPerRequest.underTest),
+    load_generator: side((r) => r.syscallsPerRequest.loadGenerator),
+    upstream: side((r) => r.syscallsPerRequest.upstream),
+  };
 }
 
 /**
@@ -214,6 +243,8 @@ export async function runPassthrough(
   const out: Record<string, unknown> = {};
   for (const [route, mode] of ROUTES.flatMap((r) => r.modes.map((m): [Route, Mode] => [r, m]))) {
     for (const step of options.plan) {
+      const key = `${route.prefix}${mode}_c${step.concurrency}`;
+      if (options.keys && !options.keys.has(key)) continue;
       const pools = Object.fromEntries(
         ARMS.map((arm) => [arm, createLoadPool(targets[arm].url, step.concurrency)]),
       ) as Record<Arm, ReturnType<typeof createLoadPool>>;
@@ -260,7 +291,6 @@ export async function runPassthrough(
           runs.proxy.map((r) => r.throughput),
           runs.bare_hop.map((r) => r.throughput),
         );
-        const key = `${route.prefix}${mode}_c${step.concurrency}`;
         noise.spread(`passthrough ${key}`, ratio.by_round);
         // Throughput counts whole answers only: an arm that lost some is not comparable.
         for (const arm of ARMS) {
@@ -286,6 +316,7 @@ export async function runPassthrough(
           load_side_cpu_ms_per_request_median: round(
             median(runs[name].map((r) => r.loadSideCpuMsPerRequest)),
           ),
+          syscalls_per_request_median: syscallMedians(runs[name]),
           errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
           by_round: byRound(runs[name], sliced[name]),
           ...(underTestCpus === null
