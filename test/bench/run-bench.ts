@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   // From here on this process is the load generator: it runs beside the simulators, never on the
   // CPU of the process under test (vote_cost above measured this process itself, unpinned).
   if (PIN.rest !== null) pinProcess(process.pid, PIN.rest);
-  const speedAtStart = calibrate();
+  const speedAtStart = await calibrate();
 
   if (wants('passthrough')) {
     log('rig P: replayed upstream answers, proxy, bare hop');
@@ -406,7 +406,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const speedAtEnd = calibrate();
+  const speedAtEnd = await calibrate();
   report.machine_speed = {
     workload: CALIBRATION_WORKLOAD,
     start: speedAtStart,

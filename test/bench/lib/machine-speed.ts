@@ -6,6 +6,11 @@
  * it while no process looks foreign. A run whose two calibrations differ by more than
  * `MAX_SPEED_DRIFT` is flagged; across runs, `cpu_ms` says whether two runs' absolute figures
  * can be set side by side.
+ *
+ * The repeats are spread out in time: on the virtual machine the bench was built on, the same
+ * pass took one time or nearly twice it from one few-second stretch to the next, whatever the
+ * bench did, and back-to-back repeats (a third of a second in all) all fell in one stretch, so a
+ * run's start and end were two draws of a coin and the drift flag fell on runs at random.
  */
 import { createHash } from 'node:crypto';
 import { median, round } from './summarize';
@@ -13,8 +18,11 @@ import { median, round } from './summarize';
 /** Largest relative change of the calibration between a run's start and end. */
 export const MAX_SPEED_DRIFT = 0.15;
 
-export const CALIBRATION_WORKLOAD =
-  'JSON serialise and parse, string split and join, SHA-1 of a small buffer: a fixed 20,000 iterations, CPU time of this process, median of 5 repeats after one unmeasured';
+/** Repeats of the pass in one calibration, and the pause before each. */
+export const CALIBRATION_REPEATS = 15;
+export const CALIBRATION_SPACING_MS = 1000;
+
+export const CALIBRATION_WORKLOAD = `JSON serialise and parse, string split and join, SHA-1 of a small buffer: a fixed 20,000 iterations, CPU time of this process, median of ${CALIBRATION_REPEATS} repeats ${CALIBRATION_SPACING_MS} ms apart after one unmeasured`;
 
 export interface Calibration {
   /** Median CPU ms of one pass of the workload. */
@@ -35,10 +43,14 @@ function workload(): number {
   return check;
 }
 
-export function calibrate(repeats = 5): Calibration {
+export async function calibrate(
+  repeats = CALIBRATION_REPEATS,
+  spacingMs = CALIBRATION_SPACING_MS,
+): Promise<Calibration> {
   let check = workload();
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
+    if (spacingMs > 0) await new Promise((resolve) => setTimeout(resolve, spacingMs));
     const before = process.cpuUsage();
     check ^= workload();
     const used = process.cpuUsage(before);

@@ -9,12 +9,20 @@ import {
 const at = (cpuMs: number): Calibration => ({ cpu_ms: cpuMs, by_repeat_ms: [cpuMs] });
 
 describe('machine speed calibration', () => {
-  it('times a fixed workload: a positive median of its repeats', () => {
-    const calibration = calibrate(3);
+  it('times a fixed workload: a positive median of its repeats', async () => {
+    const calibration = await calibrate(3, 0);
     expect(calibration.by_repeat_ms).toHaveLength(3);
     expect(calibration.cpu_ms).toBeGreaterThan(0);
     const sorted = [...calibration.by_repeat_ms].sort((a, b) => a - b);
     expect(calibration.cpu_ms).toBe(sorted[1]);
+  });
+
+  it('spreads its repeats over time: a pause before each', async () => {
+    const started = performance.now();
+    const calibration = await calibrate(2, 50);
+    expect(calibration.by_repeat_ms).toHaveLength(2);
+    // Timers may fire a millisecond early on the loop clock.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
   });
 
   it('reads drift as end over start, less one', () => {
