@@ -187,6 +187,15 @@ export async function runPassthrough(
 ): Promise<Record<string, unknown>> {
   const hop = rig.hop;
   if (!hop) throw new Error('passthrough needs the bare hop');
+  const allKeys = ROUTES.flatMap((r) =>
+    r.modes.flatMap((m) => options.plan.map((step) => `${r.prefix}${m}_c${step.concurrency}`)),
+  );
+  const unknownKeys = [...(options.keys ?? [])].filter((key) => !allKeys.includes(key));
+  // A misspelt key would run nothing and read as "not measured".
+  if (unknownKeys.length > 0)
+    throw new Error(
+      `unknown passthrough key(s) ${unknownKeys.join(', ')}; the keys are ${allKeys.join(', ')}`,
+    );
   const upstreamPid = rig.replayUpstream?.pid ?? rig.policySim.pid;
   await rig.replayUpstream?.call('replay');
   const targets: Record<
