@@ -43,10 +43,9 @@ export interface SyscallCounts {
 
 /**
  * `syscr` and `syscw` of /proc/<pid>/io: every read-type call (read, readv, recvmsg, ...) and
- * write-type call (write, writev, sendmsg, ...), whatever it moved and on whatever file: the
- * eventfd through which a helper thread wakes the event loop counts too, so a count a little
- * above the sockets' share is V8's or libuv's threads, not traffic. Null where the file cannot
- * be read (not Linux, or another user's process).
+ * write-type call (write, writev, sendmsg, ...) of all the process's threads, whatever it moved
+ * and on whatever file (an eventfd, a log), so they bound the pieces of traffic from above. Null
+ * where the file cannot be read (not Linux, or another user's process).
  */
 export function syscallCounts(pid: number): SyscallCounts | null {
   let text: string;
