@@ -7,7 +7,8 @@
  * every request until `replay` is called, then answers each plain generation route
  * (`POST /v1/chat/completions`, `POST /v1/completions`, JSON or streamed) with the simulator's own
  * answer to the first such request, recorded byte for byte, streamed events written one write
- * each as the simulator writes them (src/sim/http/respond.ts). Everything else is still forwarded.
+ * each, as the simulator calls `write` (src/sim/http/respond.ts; its Node `http` server then sends
+ * one tick's writes in one `writev`, this child does not). Everything else is still forwarded.
  *
  * It serves HTTP on a raw socket (lib/raw-http.ts), every replayed answer prepared as bytes once:
  * behind Node's `http` server it cost about as much CPU per request as the bare hop under test,
