@@ -107,11 +107,7 @@ export interface ArmRound {
   underTestOwnShare: number | null;
   loadSideOwnShare: number;
   /** Read and write system calls per request of each process, over the round's slices. */
-  syscallsPerRequest: {
-    underTest: SyscallCounts | null;
-    loadGenerator: SyscallCounts | null;
-    upstream: SyscallCounts | null;
-  };
+  syscallsPerRequest: SliceSyscalls;
   errors: number;
 }
 
@@ -122,12 +118,11 @@ function perRequest(
   counts: readonly (SyscallCounts | null)[],
   requests: number,
 ): SyscallCounts | null {
-  if (requests <= 0 || counts.some((c) => c === null)) return null;
-  const all = counts as SyscallCounts[];
-  return {
-    reads: sum(all.map((c) => c.reads)) / requests,
-    writes: sum(all.map((c) => c.writes)) / requests,
-  };
+  const reads = sumOrNull(counts.map((c) => c?.reads ?? null));
+  const writes = sumOrNull(counts.map((c) => c?.writes ?? null));
+  return requests <= 0 || reads === null || writes === null
+    ? null
+    : { reads: reads / requests, writes: writes / requests };
 }
 
 function sumOrNull(values: readonly (number | null)[]): number | null {

@@ -86,6 +86,11 @@ const ROUTES = [
 ] as const;
 type Route = (typeof ROUTES)[number];
 
+/** A key of the section's output and of `BENCH_PASSTHROUGH_KEYS`: `sse_c16`, `completions_json_c1`. */
+function keyOf(route: Route, mode: Mode, concurrency: number): string {
+  return `${route.prefix}${mode}_c${concurrency}`;
+}
+
 /**
  * Requests per slice for the measured rounds: enough that the slowest arm's part of a round lasts
  * `minArmSeconds` at its median throughput over the warm-up rounds, never fewer than planned.
@@ -140,14 +145,16 @@ function loadSideNearlyPaced(rounds: readonly ArmRound[]): boolean {
  * more, which is load-side CPU (docs/performance.md, the passthrough section).
  */
 function syscallMedians(rounds: readonly ArmRound[]): Record<string, unknown> {
-  const side = (pick: (r: ArmRound) => SyscallCounts | null): Record<string, number> | null => {
-    const counts = rounds.map(pick);
-    if (counts.some((c) => c === null)) return null;
-    const all = counts as SyscallCounts[];
-    return {
-      reads: round(median(all.map((c) => c.reads)), 2),
-      writes: round(median(all.map((c) => c.writes)), 2),
-    };
+  const side = (pick: (r: ArmRound) => SyscallCounts | null): SyscallCounts | null => {
+    const reads = medianOrNull(
+      rounds.map((r) => pick(r)?.reads ?? null),
+      2,
+    );
+    const writes = medianOrNull(
+      rounds.map((r) => pick(r)?.writes ?? null),
+      2,
+    );
+    return reads === null || writes === null ? null : { reads, writes };
   };
   return {
     under_test: side((r) => r.syscallsPerRequest.underTest),
@@ -188,7 +195,7 @@ export async function runPassthrough(
   const hop = rig.hop;
   if (!hop) throw new Error('passthrough needs the bare hop');
   const allKeys = ROUTES.flatMap((r) =>
-    r.modes.flatMap((m) => options.plan.map((step) => `${r.prefix}${m}_c${step.concurrency}`)),
+    r.modes.flatMap((m) => options.plan.map((step) => keyOf(r, m, step.concurrency))),
   );
   const unknownKeys = [...(options.keys ?? [])].filter((key) => !allKeys.includes(key));
   // A misspelt key would run nothing and read as "not measured".
@@ -252,7 +259,7 @@ export async function runPassthrough(
   const out: Record<string, unknown> = {};
   for (const [route, mode] of ROUTES.flatMap((r) => r.modes.map((m): [Route, Mode] => [r, m]))) {
     for (const step of options.plan) {
-      const key = `${route.prefix}${mode}_c${step.concurrency}`;
+      const key = keyOf(route, mode, step.concurrency);
       if (options.keys && !options.keys.has(key)) continue;
       const pools = Object.fromEntries(
         ARMS.map((arm) => [arm, createLoadPool(targets[arm].url, step.concurrency)]),
