@@ -55,6 +55,25 @@ const wants = (...names: string[]): boolean =>
 const PASSTHROUGH_KEYS = process.env.BENCH_PASSTHROUGH_KEYS
   ? new Set(process.env.BENCH_PASSTHROUGH_KEYS.split(',').map((key) => key.trim()))
   : null;
+/**
+ * `BENCH_PASSTHROUGH_SLICES=15`: slices per passthrough round (9 by default). A positive integer,
+ * else the run stops: a typo must not quietly measure with another design.
+ */
+function passthroughSlices(): number {
+  const given = process.env.BENCH_PASSTHROUGH_SLICES;
+  if (given === undefined || given === '') return PASSTHROUGH_SLICES;
+  const slices = Number(given);
+  if (!Number.isInteger(slices) || slices < 1)
+    throw new Error(`BENCH_PASSTHROUGH_SLICES must be a positive integer, got '${given}'`);
+  return slices;
+}
+/**
+ * Nine: this VM's speed switches every few seconds, and a round at three slices (about a third
+ * of a second per arm per pass) often put the hop's slices in one stretch and the proxy's in
+ * another; at nine the two arms of a round sample the same stretches, and the median's interval
+ * over the rounds narrowed (docs/performance.md#passthrough-slices).
+ */
+const PASSTHROUGH_SLICES = 9;
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
 const PIN = planPinning();
 const PROXY_FLAGS = (process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
@@ -171,7 +190,7 @@ async function main(): Promise<void> {
         // is their whole range; this VM's round-to-round noise (one round in five off by 10-20%)
         // voided every run at five, while eleven pin the median down (lib/noise.ts).
         rounds: q(11, 5),
-        slices: q(3, 2),
+        slices: q(passthroughSlices(), 2),
         initialWarmup: q(3000, 200),
         keyWarmupRounds: q(2, 0),
         pin: PIN,
