@@ -19,7 +19,9 @@
  * Env: BENCH_WARMUP (requests before measuring; V8 needs thousands), BENCH_NO_PROFILE=1,
  * BENCH_MAX_TOKENS (plain scenarios' max_tokens, 16 by default; 512 streams whole answers),
  * BENCH_REPLAY=1 (plain answers from the passthrough section's replaying upstream),
- * BENCH_PIN=1 (proxy on CPU 0, the rest on CPU 1), BENCH_PROXY_ENV (JSON of TTS_PROXY__ overrides),
+ * BENCH_PIN=1 (proxy on CPU 0, the rest on CPU 1), BENCH_DECODE_MS (the simulator's decode ms per
+ * token: events a decode step apart, as a real server streams them; 0 by default),
+ * BENCH_PROXY_ENV (JSON of TTS_PROXY__ overrides),
  * BENCH_PROXY_FLAGS (node flags for the proxy, after the shipped ones: src/app/node-flags.ts),
  * BENCH_TOP, BENCH_ANSWER_FORMS (`all-distinct`: every sample a different symbolic answer, as the
  * event-loop section's heavy load; `1`: varied forms).
@@ -102,7 +104,13 @@ async function main(): Promise<void> {
     pin,
     answerForms: answerForms === 'all-distinct' ? 'all-distinct' : answerForms === '1',
     proxyCwd: dir,
-    latency: { perCallMs: 0, prefillMsPerToken: 0, decodeMsPerToken: 0 },
+    // BENCH_DECODE_MS: the simulator's decode time per token (0: zero latency). With a few ms, a
+    // stream's events arrive a decode step apart, as from a real server, instead of back to back.
+    latency: {
+      perCallMs: 0,
+      prefillMsPerToken: 0,
+      decodeMsPerToken: Number(process.env.BENCH_DECODE_MS ?? 0),
+    },
     withHop: process.env.BENCH_HOP === '1' || perfTarget === 'hop',
     // BENCH_REPLAY=1: the passthrough section's replaying upstream (children/replay-upstream-child.ts).
     withReplayUpstream: process.env.BENCH_REPLAY === '1',
