@@ -56,12 +56,13 @@ const PASSTHROUGH_KEYS = process.env.BENCH_PASSTHROUGH_KEYS
   ? new Set(process.env.BENCH_PASSTHROUGH_KEYS.split(',').map((key) => key.trim()))
   : null;
 /**
- * `BENCH_PASSTHROUGH_SLICES=15`: slices per passthrough round (9 by default). A positive integer,
- * else the run stops: a typo must not quietly measure with another design.
+ * `BENCH_PASSTHROUGH_SLICES=15`: slices per passthrough round, quick runs included (else
+ * `fallback`). A positive integer, else the run stops: a typo must not quietly measure with
+ * another design.
  */
-function passthroughSlices(): number {
+function passthroughSlices(fallback: number): number {
   const given = process.env.BENCH_PASSTHROUGH_SLICES;
-  if (given === undefined || given === '') return PASSTHROUGH_SLICES;
+  if (given === undefined || given === '') return fallback;
   const slices = Number(given);
   if (!Number.isInteger(slices) || slices < 1)
     throw new Error(`BENCH_PASSTHROUGH_SLICES must be a positive integer, got '${given}'`);
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
         // is their whole range; this VM's round-to-round noise (one round in five off by 10-20%)
         // voided every run at five, while eleven pin the median down (lib/noise.ts).
         rounds: q(11, 5),
-        slices: q(passthroughSlices(), 2),
+        slices: passthroughSlices(q(PASSTHROUGH_SLICES, 2)),
         initialWarmup: q(3000, 200),
         keyWarmupRounds: q(2, 0),
         pin: PIN,
