@@ -45,6 +45,15 @@ export interface SliceSyscalls {
   upstream: SyscallCounts | null;
 }
 
+/** The same reading of each side's counts. */
+function bySide(read: (side: keyof SliceSyscalls) => SyscallCounts | null): SliceSyscalls {
+  return {
+    underTest: read('underTest'),
+    loadGenerator: read('loadGenerator'),
+    upstream: read('upstream'),
+  };
+}
+
 export interface SliceProbe {
   underTestPid: number | null;
   simulatorPid: number;
@@ -82,11 +91,7 @@ export async function measureSlice(probe: SliceProbe, load: LoadOptions): Promis
     loadSideCpuMs: (self.user + self.system) / 1000 + cpuMs(probe.simulatorPid) - simBefore,
     underTestBusyMs: since(busy(probe.underTestCpus), busyUnderBefore),
     restBusyMs: since(busy(probe.restCpus), busyRestBefore),
-    syscalls: {
-      underTest: syscallsBetween(syscallsBefore.underTest, syscallsAfter.underTest),
-      loadGenerator: syscallsBetween(syscallsBefore.loadGenerator, syscallsAfter.loadGenerator),
-      upstream: syscallsBetween(syscallsBefore.upstream, syscallsAfter.upstream),
-    },
+    syscalls: bySide((side) => syscallsBetween(syscallsBefore[side], syscallsAfter[side])),
   };
 }
 
@@ -153,20 +158,12 @@ export function addUpSlices(
     restBusyShare: share(sumOrNull(slices.map((slice) => slice.restBusyMs)), cpuCounts.rest),
     underTestOwnShare: share(underTestCpu, cpuCounts.underTest),
     loadSideOwnShare: loadSideCpu / wallMs / cpuCounts.rest,
-    syscallsPerRequest: {
-      underTest: perRequest(
-        slices.map((slice) => slice.syscalls.underTest),
+    syscallsPerRequest: bySide((side) =>
+      perRequest(
+        slices.map((slice) => slice.syscalls[side]),
         count,
       ),
-      loadGenerator: perRequest(
-        slices.map((slice) => slice.syscalls.loadGenerator),
-        count,
-      ),
-      upstream: perRequest(
-        slices.map((slice) => slice.syscalls.upstream),
-        count,
-      ),
-    },
+    ),
     errors: sum(slices.map((slice) => slice.errors)),
   };
 }
