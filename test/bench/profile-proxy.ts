@@ -6,7 +6,8 @@
  * with no TTS field, the chat route's forwarder), `completions` (`/v1/completions`, the /v1
  * passthrough's forwarder); a `-sse` suffix streams them. BENCH_HOP=1 also runs the same load
  * through the bare http-proxy-middleware hop, at the same time, and prints its CPU per request
- * beside the proxy's.
+ * beside the proxy's (BENCH_HOP_KIND=undici or node-http: a minimal relay on that client instead,
+ * lib/hop-kinds.ts).
  * Where the CPU goes:
  * - default: the V8 CPU profiler (what `node --cpu-prof` runs), started and stopped over the
  *   measured window only; top functions by self time. Its samples are wall-clock, so on an

@@ -4,7 +4,7 @@
  * document (also written to bench-results/bench-<date>.json) with every ratio measured in this run.
  *
  * BENCH_QUICK=1 shrinks every load (for trying the harness; not for numbers). The full run takes
- * about 6-8 minutes on 2 cores.
+ * over ten minutes on 2 cores (the JSON's duration_s).
  *
  * Honest by construction: comparisons are paired rounds with the arm order rotated; measured
  * TTS phases use questions no warm-up used (the passthrough, with no cache to warm, cycles fixed
@@ -18,6 +18,9 @@
  * compare a setting: the JSON records them under setup.extra_proxy_env).
  * BENCH_PROXY_FLAGS='--log-code ...' adds node flags to every proxy child (e.g. V8's code log,
  * read by phase with test/bench/v8-phase-log.ts).
+ * BENCH_HOP_KIND=undici|node-http puts a minimal relay on that client in the bare hop's place
+ * (lib/hop-kinds.ts; setup.hop_kind): the passthrough's ratios are then against it, and its
+ * targets are not judged.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +33,7 @@ import { createLoadPool } from './lib/run-load';
 import { startRig, type Rig } from './lib/start-rig';
 import { round } from './lib/summarize';
 import { createNoiseLedger, idleForeignShare } from './lib/noise';
+import { hopKindFromEnv } from './lib/hop-kinds';
 import { planPinning } from './lib/pinning';
 import { pinProcess } from './lib/spawn-child';
 import { ADAPTIVE_REPLICATION, runAdaptive } from './sections/adaptive';
@@ -77,6 +81,7 @@ function passthroughSlices(fallback: number): number {
 const PASSTHROUGH_SLICES = 9;
 const EXTRA_PROXY_ENV = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
 const PIN = planPinning();
+const HOP_KIND = hopKindFromEnv();
 const PROXY_FLAGS = (process.env.BENCH_PROXY_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 /** The bench's own processes (their CPU is not foreign). */
@@ -146,6 +151,7 @@ async function main(): Promise<void> {
       questions:
         'generateProblems({ seed: 99 }) handed out once each: warm-up and measured TTS phases never share a question (the passthrough cycles 50 fixed plain questions: no cache to warm)',
       extra_proxy_env: EXTRA_PROXY_ENV,
+      hop_kind: HOP_KIND,
       // What node runs the proxy (and the bare hop) with: the shipped flags, then BENCH_PROXY_FLAGS.
       proxy_node_flags: [...SERVER_NODE_FLAGS, ...PROXY_FLAGS],
       pinning: {

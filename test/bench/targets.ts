@@ -10,6 +10,7 @@
  * this run did not measure (a section not run) is `met: null`. Nothing here gates (benchmarks
  * report, CI does not fail); "not met" is a result like any other.
  */
+import { ISSUE_HOP_KIND } from './lib/hop-kinds';
 import type { NoiseReport } from './lib/noise';
 
 function at(value: unknown, ...keys: string[]): unknown {
@@ -58,6 +59,8 @@ interface CheckOptions {
   interval?: unknown;
   /** A condition the verdict also needs (false: not met, with the note). */
   requires?: { holds: boolean; note: string };
+  /** Why this run cannot judge the target at all, met or missed (another yardstick, say). */
+  cannotJudge?: string;
   note?: string;
 }
 
@@ -110,6 +113,10 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
       ...(options.note ? [options.note] : []),
     ];
     const passes = holds && isShown && isRequired;
+    if (options.cannotJudge !== undefined) {
+      targets.push({ ...base, met: null, not_judged: options.cannotJudge });
+      return;
+    }
     const notJudged =
       options.comparison === undefined ? undefined : noise.unjudged[options.comparison];
     // An unjudged comparison's ratio can only be too high (a hop held back by its load side
@@ -122,6 +129,17 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
       ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     });
   };
+  const given = at(report, 'setup', 'hop_kind');
+  // Reports from before the setting ran the issue's hop.
+  const hopKind = typeof given === 'string' ? given : ISSUE_HOP_KIND;
+  // The issue's yardstick is the http-proxy-middleware hop; a ratio against another relay
+  // (BENCH_HOP_KIND) informs, but is no verdict either way.
+  const yardstick =
+    hopKind === ISSUE_HOP_KIND
+      ? {}
+      : {
+          cannotJudge: `the bare hop was a ${hopKind} relay, not the issue's ${ISSUE_HOP_KIND} hop`,
+        };
   for (const key of [
     'json_c1',
     'json_c16',
@@ -143,6 +161,7 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
       0.95,
       {
         comparison: `passthrough ${key}`,
+        ...yardstick,
         interval: at(
           report,
           'passthrough',
@@ -157,7 +176,7 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
       ratio('min'),
       '>=',
       0.9,
-      { comparison: `passthrough ${key}` },
+      { comparison: `passthrough ${key}`, ...yardstick },
     );
   }
   const voteStats = at(report, 'vote_cost', 'n256', 'pool', 'stats') as

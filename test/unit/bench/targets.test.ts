@@ -84,6 +84,44 @@ describe('noise ledger and targets', () => {
     expect(judged.not_judged).toBeUndefined();
   });
 
+  it("gives no passthrough verdict against a yardstick other than the issue's hop", () => {
+    const noise = createNoiseLedger(0.01);
+    const result = noise.report();
+    const against = (hopKind: string | undefined): Target[] =>
+      evaluateTargets(
+        {
+          ...report,
+          setup: hopKind === undefined ? {} : { hop_kind: hopKind },
+          vote_cost: { n256: { pool: { main_thread_cpu_ms: 3 } } },
+        },
+        result,
+      );
+    for (const hopKind of ['undici', 'node-http']) {
+      const targets = against(hopKind);
+      // json_c16 passes and sse_c16 misses against the issue's hop: neither is a verdict here.
+      for (const start of ['passthrough json_c16', 'passthrough sse_c16']) {
+        for (const target of targets.filter((t) => t.target.startsWith(start))) {
+          expect(target.met).toBeNull();
+          expect(target.not_judged).toBe(
+            `the bare hop was a ${hopKind} relay, not the issue's http-proxy-middleware hop`,
+          );
+        }
+      }
+      // Targets of other sections are judged as ever.
+      expect(find(targets, 'vote over 256 distinct symbolic answers').met).toBe(true);
+    }
+    // The issue's hop, named or (in reports before the setting) not, is judged.
+    for (const hopKind of ['http-proxy-middleware', undefined]) {
+      const targets = against(hopKind);
+      expect(find(targets, 'passthrough json_c16: throughput proxy / bare hop, median').met).toBe(
+        true,
+      );
+      expect(find(targets, 'passthrough sse_c16: throughput proxy / bare hop, median').met).toBe(
+        false,
+      );
+    }
+  });
+
   it('judges nothing when the run is noisy or flagged', () => {
     const spread = createNoiseLedger(0.01);
     spread.spread('passthrough json_c16', [0.7, 0.97, 1.0]);
