@@ -4,11 +4,15 @@
  * chunk frame per event. Chunks added during one read are joined with the bytes the relay left
  * unsent before (an incomplete event or line) and handed to `relay` once the read's callback
  * returns: a microtask, so nothing waits. Used by both SSE relays (plain chat and `/v1`).
+ * At a real server's pace a read holds one event, so the first chunk of a read waits in a slot
+ * of its own and only a second one starts a list: no array per event.
  */
 export class ReadBatch {
   /** What the relay left unsent last time (it returns it), put in front of the next bytes. */
   pending: Buffer | null = null;
-  private arrived: Buffer[] = [];
+  /** The read's first chunk, and the rest (null until a second one comes). */
+  private first: Buffer | null = null;
+  private more: Buffer[] | null = null;
   private isQueued = false;
   private isClosed = false;
   private readonly flushQueued = (): void => this.flush();
@@ -18,7 +22,8 @@ export class ReadBatch {
 
   add(chunk: Buffer): void {
     if (this.isClosed) return;
-    this.arrived.push(chunk);
+    if (this.first === null) this.first = chunk;
+    else (this.more ??= []).push(chunk);
     if (this.isQueued) return;
     this.isQueued = true;
     queueMicrotask(this.flushQueued);
@@ -27,15 +32,25 @@ export class ReadBatch {
   /** Relay what arrived now (at the end of a stream, say), not at the microtask. */
   flush(): void {
     this.isQueued = false;
-    if (this.isClosed || this.arrived.length === 0) return;
-    const pieces = this.pending === null ? this.arrived : [this.pending, ...this.arrived];
-    this.arrived = [];
-    this.pending = this.relay(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces));
+    const first = this.first;
+    if (this.isClosed || first === null) return;
+    const more = this.more;
+    this.first = null;
+    this.more = null;
+    const pending = this.pending;
+    this.pending = this.relay(
+      more === null
+        ? pending === null
+          ? first
+          : Buffer.concat([pending, first])
+        : Buffer.concat(pending === null ? [first, ...more] : [pending, first, ...more]),
+    );
   }
 
   /** The stream is over: later chunks and flushes do nothing. */
   close(): void {
     this.isClosed = true;
-    this.arrived = [];
+    this.first = null;
+    this.more = null;
   }
 }

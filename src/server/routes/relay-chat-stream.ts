@@ -24,11 +24,11 @@ export async function relayChatStream(
   // write of its own per stream, ~5% of a short stream's relay).
   // Bytes in, bytes out: a chunk is cut at its last newline and only complete lines are
   // rewritten, so a UTF-8 character split across chunks stays whole (rewrite, below).
-  const rename: Rename = {
-    from: asLatin1(`"model":${JSON.stringify(servedName)}`),
-    to: asLatin1(`"model":${JSON.stringify(clientModel)}`),
-  };
-  const isSameName = rename.from === rename.to;
+  const from = asLatin1(`"model":${JSON.stringify(servedName)}`);
+  const to = asLatin1(`"model":${JSON.stringify(clientModel)}`);
+  // `replaceAll` reads `$` in its replacement as a pattern: a name's own `$` is doubled.
+  const rename: Rename = { from, to: to.replaceAll('$', '$$$$') };
+  const isSameName = from === to;
   await new Promise<void>((resolve) => {
     let isFinished = false;
     let isHeldBack = false;
@@ -50,7 +50,9 @@ export async function relayChatStream(
     };
     /** Send the complete lines of what was pending and what arrived; return the rest. */
     const relayBytes = (joined: Buffer): Buffer | null => {
-      const cut = joined.lastIndexOf(NEWLINE);
+      // An event's chunk ends in its blank line as a rule: one byte read, no search.
+      const last = joined.length - 1;
+      const cut = joined[last] === NEWLINE ? last : joined.lastIndexOf(NEWLINE);
       if (cut < 0) return joined;
       send(cut + 1 === joined.length ? joined : joined.subarray(0, cut + 1));
       return cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
@@ -93,6 +95,7 @@ export async function relayChatStream(
 /** The served model's `"model"` member and the client's, as their UTF-8 bytes in latin1 text. */
 interface Rename {
   from: string;
+  /** As a `replaceAll` replacement (`$` doubled). */
   to: string;
 }
 
@@ -113,7 +116,7 @@ const ERROR_OBJECT = Buffer.from(ERROR_TEXT);
  */
 function rewrite(bytes: Buffer, rename: Rename): string {
   const text = bytes.toString('latin1');
-  const renamed = text.split(rename.from).join(rename.to);
+  const renamed = text.replaceAll(rename.from, rename.to);
   // Flat vLLM (<0.10.1) error events have no `error` key, so SDKs would not throw: wrap them.
   if (!renamed.includes(ERROR_TEXT)) return renamed;
   const wrapped = wrapFlatErrors(Buffer.from(renamed, 'latin1').toString('utf8'));

@@ -66,6 +66,24 @@ describe('relayChatStream', () => {
     expect(written.join('')).toBe('data: {"model":"клиент","content":"é"}\n\n');
   });
 
+  it("writes a client model name's `$` as it is (no replacement patterns), in every event of a read", async () => {
+    const { response, written } = fakeResponse();
+    const event = (name: string, n: number): string =>
+      `data: {"id":"${n}","model":"${name}","choices":[]}\n\n`;
+    await relayChatStream(
+      bodyOfChunks([
+        Buffer.from(event('served', 1) + event('served', 2)),
+        Buffer.from(event('served', 3)),
+      ]),
+      response,
+      'served',
+      "a$&b$'c$$d$1",
+      new AbortController().signal,
+    );
+    const name = "a$&b$'c$$d$1";
+    expect(written.join('')).toBe(event(name, 1) + event(name, 2) + event(name, 3));
+  });
+
   it("wraps vLLM's flat error events in OpenAI's shape, with a readable message whatever its type", async () => {
     const out = await relay([
       'data: {"object":"error","message":"boom","type":"BadRequestError","code":400}\n\n',
