@@ -9,6 +9,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { pathOf, requestIdOf } from './access-log';
+import { InFlightResponses } from './in-flight-responses';
 
 export interface DrainReport {
   /** Requests that finished during the drain. */
@@ -39,9 +40,10 @@ const SHUTTING_DOWN = JSON.stringify({
 });
 
 export function createShutdownControl(logger: Logger, registry?: Registry): ShutdownControl {
-  // In-flight responses and when each started. One shared 'close' listener (`this` is the
-  // response), so tracking a request allocates no closure or record of its own.
-  const running = new Map<ServerResponse, number>();
+  // In-flight responses and when each started (in reused slots, not a Map: in-flight-responses.ts).
+  // One shared 'close' listener (`this` is the response), so tracking a request allocates no
+  // closure or record of its own.
+  const running = new InFlightResponses();
   if (registry) {
     // What a drain would wait for (and what a scrape shows of the load right now).
     new Gauge({
@@ -59,7 +61,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
   let onIdle: (() => void) | null = null;
 
   function settle(this: ServerResponse): void {
-    if (!running.delete(this)) return;
+    if (!running.remove(this)) return;
     if (!isDraining) return;
     drained++;
     // Its connection is idle now (keep-alive): close it rather than wait for the client.
@@ -79,7 +81,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
           response.end(SHUTTING_DOWN);
           return;
         }
-        running.set(response, performance.now());
+        running.add(response, performance.now());
         response.on('close', settle);
         closeWithConnection(request, response);
         listener(request, response);
@@ -99,7 +101,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       });
       server?.closeIdleConnections();
       // A response not yet started tells its client the connection ends with it.
-      for (const response of running.keys())
+      for (const [response] of running.entries())
         if (!response.headersSent) response.setHeader('connection', 'close');
       if (running.size > 0) {
         let timer: NodeJS.Timeout | undefined;
@@ -111,7 +113,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
         onIdle = null;
       }
       const finished = drained;
-      const left = [...running];
+      const left = running.entries();
       for (const [response, since] of left) {
         const request = response.req;
         logger.error(

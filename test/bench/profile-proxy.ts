@@ -20,6 +20,7 @@
  * Env: BENCH_WARMUP (requests before measuring; V8 needs thousands), BENCH_NO_PROFILE=1,
  * BENCH_MAX_TOKENS (plain scenarios' max_tokens, 16 by default; 512 streams whole answers),
  * BENCH_REPLAY=1 (plain answers from the passthrough section's replaying upstream),
+ * BENCH_IDLE_MS (a quiet stretch before the first request; 0 by default),
  * BENCH_PIN=1 (proxy on CPU 0, the rest on CPU 1), BENCH_DECODE_MS (the simulator's decode ms per
  * token: events a decode step apart, as a real server streams them; 0 by default),
  * BENCH_PROXY_ENV (JSON of TTS_PROXY__ overrides),
@@ -126,6 +127,15 @@ async function main(): Promise<void> {
     },
   });
   await rig.replayUpstream?.call('replay');
+  // BENCH_IDLE_MS: a quiet stretch before the first request, as a server sees between start-up and
+  // its traffic. After one, a long-lived per-request Map once had V8 promote every request
+  // (docs/performance.md#what-a-scavenge-keeps); a load that starts at once does not show that.
+  const idleMs = Number(process.env.BENCH_IDLE_MS ?? 0);
+  if (!Number.isFinite(idleMs) || idleMs < 0)
+    throw new Error(
+      `BENCH_IDLE_MS must be a number of milliseconds, got '${process.env.BENCH_IDLE_MS}'`,
+    );
+  if (idleMs > 0) await new Promise((resolve) => setTimeout(resolve, idleMs));
   // Distinct questions (no cross-request cache reuse), as many as requests up to 5000.
   const problems = generateProblems({ seed: 7, count: Math.min(5000, count) }).map(
     (p) => p.problem,
