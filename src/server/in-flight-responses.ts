@@ -3,12 +3,12 @@
  * of an array that is reused: not a `Map`.
  *
  * Why not a `Map`: one entry per request, added and deleted, makes V8 rehash the map's table every
- * few dozen requests. Once the table had been promoted to the old generation (any quiet stretch
- * after start-up did it), V8 allocated each new table there too, and each table it left behind
- * kept its entries until the next mark-compact. Every response in one of those tables, and all it
- * held, then survived the scavenges and was promoted: on the plain chat passthrough at
- * concurrency 16 a tenth of what a request allocated, mark-compacts every few seconds, and the
- * proxy's collections several times the bare hop's (docs/performance.md#what-a-scavenge-keeps).
+ * few dozen requests. Once the table had been promoted to the old generation (a quiet stretch of a
+ * few seconds after start-up did it), V8 allocated each new table there too, and each table it
+ * left behind kept its entries until the next mark-compact. Every response in one of those
+ * tables, and all it held, then survived the scavenges and was promoted, and the proxy's
+ * collections at concurrency 16 cost several times the bare hop's
+ * (docs/performance.md#what-a-scavenge-keeps).
  * An array slot is cleared when its response closes, and the array only grows with the
  * concurrency, so nothing keeps a finished response.
  */
