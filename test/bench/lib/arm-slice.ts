@@ -10,6 +10,8 @@
 import {
   cpuMs,
   cpusBusyMs,
+  crossCpuInterrupts,
+  mainThreadSleeps,
   syscallCounts,
   syscallsBetween,
   type SyscallCounts,
@@ -33,6 +35,57 @@ export interface SliceCost {
   restBusyMs: number | null;
   /** Read and write system calls each process made in the slice (null: not readable here). */
   syscalls: SliceSyscalls;
+  /** Wake-ups in the slice (null: not readable here, or unpinned for the interrupts). */
+  wakeups: SliceWakeups;
+}
+
+/**
+ * What the pieces of traffic cost in wake-ups: how often each process's event loop went to sleep
+ * (and had to be woken), and the cross-CPU interrupts each pinned CPU set took. A relay that
+ * sleeps between an upstream's writes is woken once per write it reads, and the writer's CPU pays
+ * for waking it (docs/performance.md, the passthrough section).
+ */
+export interface SliceWakeups {
+  underTestSleeps: number | null;
+  loadGeneratorSleeps: number | null;
+  upstreamSleeps: number | null;
+  underTestCpuInterrupts: number | null;
+  restCpuInterrupts: number | null;
+}
+
+const WAKEUP_FIELDS = [
+  'underTestSleeps',
+  'loadGeneratorSleeps',
+  'upstreamSleeps',
+  'underTestCpuInterrupts',
+  'restCpuInterrupts',
+] as const satisfies readonly (keyof SliceWakeups)[];
+
+function wakeupCounts(probe: SliceProbe): SliceWakeups {
+  return {
+    underTestSleeps: probe.underTestPid === null ? null : mainThreadSleeps(probe.underTestPid),
+    loadGeneratorSleeps: mainThreadSleeps(process.pid),
+    upstreamSleeps: mainThreadSleeps(probe.simulatorPid),
+    underTestCpuInterrupts:
+      probe.underTestCpus === null ? null : crossCpuInterrupts(probe.underTestCpus),
+    restCpuInterrupts: probe.restCpus === null ? null : crossCpuInterrupts(probe.restCpus),
+  };
+}
+
+/** The same reading of each wake-up count. */
+function eachWakeup(read: (field: keyof SliceWakeups) => number | null): SliceWakeups {
+  return Object.fromEntries(WAKEUP_FIELDS.map((field) => [field, read(field)])) as Record<
+    keyof SliceWakeups,
+    number | null
+  >;
+}
+
+function wakeupsBetween(before: SliceWakeups, after: SliceWakeups): SliceWakeups {
+  return eachWakeup((field) => {
+    const a = after[field];
+    const b = before[field];
+    return a === null || b === null ? null : a - b;
+  });
 }
 
 /**
@@ -73,11 +126,13 @@ export async function measureSlice(probe: SliceProbe, load: LoadOptions): Promis
     upstream: syscallCounts(probe.simulatorPid),
   });
   const syscallsBefore = counts();
+  const wakeupsBefore = wakeupCounts(probe);
   const selfBefore = process.cpuUsage();
   const simBefore = cpuMs(probe.simulatorPid);
   const result = await runLoad(load);
   const self = process.cpuUsage(selfBefore);
   const syscallsAfter = counts();
+  const wakeupsAfter = wakeupCounts(probe);
   const since = (after: number | null, before: number | null): number | null =>
     after === null || before === null ? null : after - before;
   return {
@@ -92,6 +147,7 @@ export async function measureSlice(probe: SliceProbe, load: LoadOptions): Promis
     underTestBusyMs: since(busy(probe.underTestCpus), busyUnderBefore),
     restBusyMs: since(busy(probe.restCpus), busyRestBefore),
     syscalls: bySide((side) => syscallsBetween(syscallsBefore[side], syscallsAfter[side])),
+    wakeups: wakeupsBetween(wakeupsBefore, wakeupsAfter),
   };
 }
 
@@ -113,6 +169,8 @@ export interface ArmRound {
   loadSideOwnShare: number;
   /** Read and write system calls per request of each process, over the round's slices. */
   syscallsPerRequest: SliceSyscalls;
+  /** The wake-up counts per request, over the round's slices. */
+  wakeupsPerRequest: SliceWakeups;
   errors: number;
 }
 
@@ -164,8 +222,16 @@ export function addUpSlices(
         count,
       ),
     ),
+    wakeupsPerRequest: wakeupsPerRequest(slices, count),
     errors: sum(slices.map((slice) => slice.errors)),
   };
+}
+
+function wakeupsPerRequest(slices: readonly SliceCost[], requests: number): SliceWakeups {
+  return eachWakeup((field) => {
+    const total = sumOrNull(slices.map((slice) => slice.wakeups[field]));
+    return total === null || requests <= 0 ? null : total / requests;
+  });
 }
 
 /** Median over rounds of a per-round value that may be absent (null when any round lacks it). */

@@ -167,3 +167,56 @@ export function threadCpuMs(pid: number, tid: number = pid): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
 }
+
+/**
+ * How many times the main thread of `pid` went to sleep (`voluntary_ctxt_switches` of
+ * /proc/<pid>/task/<pid>/status): an event loop sleeps in epoll_wait when it has nothing to do,
+ * and each sleep is a wake-up someone else pays for. Null where the file cannot be read.
+ */
+export function mainThreadSleeps(pid: number): number | null {
+  try {
+    return parseVoluntarySwitches(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** `voluntary_ctxt_switches` of a /proc status text, or null when it is missing. */
+export function parseVoluntarySwitches(text: string): number | null {
+  const value = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(text)?.[1];
+  return value === undefined ? null : Number(value);
+}
+
+/**
+ * Inter-processor interrupts the listed CPUs took: rescheduling (`RES`, one CPU waking a task on
+ * another) and function calls (`CAL`), from /proc/interrupts. On a virtual machine each costs an
+ * exit to the hypervisor, which the CPU time of the process that sent or took it includes. Null
+ * where the file cannot be read.
+ */
+export function crossCpuInterrupts(cpus: readonly number[]): number | null {
+  try {
+    return parseCrossCpuInterrupts(readFileSync('/proc/interrupts', 'utf8'), cpus);
+  } catch {
+    return null;
+  }
+}
+
+/** The RES and CAL counts of `cpus` in a /proc/interrupts text (columns in CPU order). */
+export function parseCrossCpuInterrupts(text: string, cpus: readonly number[]): number | null {
+  const lines = text.split('\n');
+  const columns = (lines[0] ?? '').trim().split(/\s+/);
+  let sum = 0;
+  let found = 0;
+  for (const line of lines.slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[0] !== 'RES:' && fields[0] !== 'CAL:') continue;
+    for (const cpu of cpus) {
+      const column = columns.indexOf(`CPU${cpu}`);
+      const count = column < 0 ? NaN : Number(fields[column + 1]);
+      if (!Number.isFinite(count)) return null;
+      sum += count;
+    }
+    found += 1;
+  }
+  return found === 2 ? sum : null;
+}

@@ -26,6 +26,7 @@ import {
   type ArmRound,
   type SliceCost,
   type SliceProbe,
+  type SliceWakeups,
 } from '../lib/arm-slice';
 import { gcBetween, gcSum, NO_GC, startGcLedger, type GcTotals } from '../lib/gc-control';
 import { ARM_ORDER, pairedRatios, runSlicedRounds } from '../lib/paired-rounds';
@@ -160,6 +161,26 @@ function syscallMedians(rounds: readonly ArmRound[]): Record<string, unknown> {
     under_test: side((r) => r.syscallsPerRequest.underTest),
     load_generator: side((r) => r.syscallsPerRequest.loadGenerator),
     upstream: side((r) => r.syscallsPerRequest.upstream),
+  };
+}
+
+/**
+ * Wake-ups per request (medians over rounds; null where not readable): how often each process's
+ * event loop slept, and the cross-CPU interrupts each pinned CPU set took. They tell whether a
+ * relay that reads in more pieces also costs the load side more to wake it.
+ */
+function wakeupMedians(rounds: readonly ArmRound[]): Record<string, number | null> {
+  const of = (pick: (w: SliceWakeups) => number | null): number | null =>
+    medianOrNull(
+      rounds.map((r) => pick(r.wakeupsPerRequest)),
+      2,
+    );
+  return {
+    under_test_sleeps: of((w) => w.underTestSleeps),
+    load_generator_sleeps: of((w) => w.loadGeneratorSleeps),
+    upstream_sleeps: of((w) => w.upstreamSleeps),
+    under_test_cpu_interrupts: of((w) => w.underTestCpuInterrupts),
+    load_side_cpu_interrupts: of((w) => w.restCpuInterrupts),
   };
 }
 
@@ -333,6 +354,7 @@ export async function runPassthrough(
             median(runs[name].map((r) => r.loadSideCpuMsPerRequest)),
           ),
           syscalls_per_request_median: syscallMedians(runs[name]),
+          wakeups_per_request_median: wakeupMedians(runs[name]),
           errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
           by_round: byRound(runs[name], sliced[name]),
           ...(underTestCpus === null

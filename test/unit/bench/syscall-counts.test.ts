@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { addUpSlices, type SliceCost } from '../../bench/lib/arm-slice';
 import {
+  crossCpuInterrupts,
+  mainThreadSleeps,
+  parseCrossCpuInterrupts,
   parseProcIo,
+  parseVoluntarySwitches,
   syscallCounts,
   syscallsBetween,
   type SyscallCounts,
@@ -29,8 +33,31 @@ function slice(count: number, underTest: SyscallCounts | null): SliceCost {
     underTestBusyMs: null,
     restBusyMs: null,
     syscalls: { underTest, loadGenerator: { reads: count * 2, writes: count }, upstream: null },
+    wakeups: {
+      underTestSleeps: count * 3,
+      loadGeneratorSleeps: count,
+      upstreamSleeps: null,
+      underTestCpuInterrupts: count / 2,
+      restCpuInterrupts: 0,
+    },
   };
 }
+
+// /proc/interrupts on a two-CPU x86 guest (proc(5), "/proc/interrupts"; arch/x86/kernel/irq.c
+// prints RES and CAL per CPU), trimmed to a device line and the rows read here.
+const PROC_INTERRUPTS = `           CPU0       CPU1
+ 24:          1          0  IO-APIC   5-edge      ACPI:Ged
+LOC:   11067582   15822454   Local timer interrupts
+RES:    3188534   38851447   Rescheduling interrupts
+CAL:   38709738   40151905   Function call interrupts
+TLB:     636008     666038   TLB shootdowns
+`;
+
+// The two context-switch lines of /proc/<pid>/task/<tid>/status (proc(5)), with a neighbour.
+const PROC_STATUS = `Cpus_allowed_list:	0
+voluntary_ctxt_switches:	1234
+nonvoluntary_ctxt_switches:	56
+`;
 
 describe('system call counts from /proc/<pid>/io', () => {
   it('reads syscr and syscw, and nothing from a text without them', () => {
@@ -61,6 +88,30 @@ describe('system call counts from /proc/<pid>/io', () => {
     expect(syscallCounts(2 ** 22 + 1)).toBeNull();
   });
 
+  it("reads a thread's voluntary context switches, and nothing from a text without them", () => {
+    expect(parseVoluntarySwitches(PROC_STATUS)).toBe(1234);
+    expect(parseVoluntarySwitches('nonvoluntary_ctxt_switches:\t56\n')).toBeNull();
+  });
+
+  it('sums the rescheduling and function-call interrupts of the listed CPUs', () => {
+    expect(parseCrossCpuInterrupts(PROC_INTERRUPTS, [0])).toBe(3188534 + 38709738);
+    expect(parseCrossCpuInterrupts(PROC_INTERRUPTS, [1])).toBe(38851447 + 40151905);
+    expect(parseCrossCpuInterrupts(PROC_INTERRUPTS, [0, 1])).toBe(
+      3188534 + 38709738 + 38851447 + 40151905,
+    );
+    // A CPU the file has no column for, or a file without both rows: not counted as zero.
+    expect(parseCrossCpuInterrupts(PROC_INTERRUPTS, [2])).toBeNull();
+    expect(parseCrossCpuInterrupts(PROC_INTERRUPTS.replace(/^CAL:.*$/m, ''), [0])).toBeNull();
+  });
+
+  it("reads this process's sleeps and this machine's interrupts (Linux only)", () => {
+    const sleeps = mainThreadSleeps(process.pid);
+    if (sleeps !== null) expect(sleeps).toBeGreaterThanOrEqual(0);
+    expect(mainThreadSleeps(2 ** 22 + 1)).toBeNull();
+    const interrupts = crossCpuInterrupts([0]);
+    if (interrupts !== null) expect(interrupts).toBeGreaterThanOrEqual(0);
+  });
+
   it('adds up a round per request, null for a process any slice could not read', () => {
     const round = addUpSlices(
       [slice(100, { reads: 300, writes: 500 }), slice(300, { reads: 500, writes: 700 })],
@@ -72,6 +123,13 @@ describe('system call counts from /proc/<pid>/io', () => {
     expect(round.syscallsPerRequest.underTest).toEqual({ reads: 2, writes: 3 });
     expect(round.syscallsPerRequest.loadGenerator).toEqual({ reads: 2, writes: 1 });
     expect(round.syscallsPerRequest.upstream).toBeNull();
+    expect(round.wakeupsPerRequest).toEqual({
+      underTestSleeps: 3,
+      loadGeneratorSleeps: 1,
+      upstreamSleeps: null,
+      underTestCpuInterrupts: 0.5,
+      restCpuInterrupts: 0,
+    });
     const partial = addUpSlices([slice(100, { reads: 1, writes: 1 }), slice(100, null)], {
       underTest: 1,
       rest: 1,
