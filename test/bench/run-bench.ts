@@ -440,7 +440,7 @@ async function main(): Promise<void> {
     drift: speedDrift(speedAtStart, speedAtEnd),
   };
   const slowedOrSped = speedDriftReason(speedAtStart, speedAtEnd);
-  if (slowedOrSped !== null) noise.flag(slowedOrSped);
+  if (slowedOrSped !== null) noise.speedChanged(slowedOrSped);
   report.noise = noise.report();
   report.targets = evaluateTargets(report, report.noise as ReturnType<typeof noise.report>);
   const durationS = round((performance.now() - started) / 1000, 1);

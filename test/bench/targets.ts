@@ -7,7 +7,9 @@
  * on the median of paired rounds is met only when the median's 90% interval clears the bound
  * whole (a median that meets it with an interval reaching past it is "not shown": not met, with
  * a note): with eight rounds of a noisy p99 ratio the median alone could pass by luck. A value
- * this run did not measure (a section not run) is `met: null`. Nothing here gates (benchmarks
+ * this run did not measure (a section not run) is `met: null`, and so is a target on an absolute
+ * figure (CPU ms, wall over an ideal) in a run whose machine changed speed (`speedSensitive`;
+ * lib/noise.ts `speedChanged`). Nothing here gates (benchmarks
  * report, CI does not fail); "not met" is a result like any other.
  */
 import { ISSUE_HOP_KIND } from './lib/hop-kinds';
@@ -61,6 +63,11 @@ interface CheckOptions {
   requires?: { holds: boolean; note: string };
   /** Why this run cannot judge the target at all, met or missed (another yardstick, say). */
   cannotJudge?: string;
+  /**
+   * An absolute figure (CPU ms, wall time over an ideal) that follows the machine's own speed:
+   * not judged in a run whose speed changed (`noise.speed_steady`).
+   */
+  speedSensitive?: boolean;
   note?: string;
 }
 
@@ -115,6 +122,14 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     const passes = holds && isShown && isRequired;
     if (options.cannotJudge !== undefined) {
       targets.push({ ...base, met: null, not_judged: options.cannotJudge });
+      return;
+    }
+    if (options.speedSensitive === true && noise.is_valid && noise.speed_steady === false) {
+      targets.push({
+        ...base,
+        met: null,
+        not_judged: `an absolute figure, and the machine's speed changed during the run: ${noise.speed_reasons.join('; ')}`,
+      });
       return;
     }
     const notJudged =
@@ -186,11 +201,14 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     num(report, 'vote_cost', 'n256', 'pool', 'main_thread_cpu_ms'),
     '<=',
     50,
-    typeof voteStats?.degradedReason === 'string'
-      ? {
-          note: `the grouping's step budget ran out (${voteStats.degradedReason}, ${String(voteStats.skippedComparisons)} comparisons skipped): the answers past it were grouped by key equality, as designed and labelled in the vote`,
-        }
-      : {},
+    {
+      speedSensitive: true,
+      ...(typeof voteStats?.degradedReason === 'string'
+        ? {
+            note: `the grouping's step budget ran out (${voteStats.degradedReason}, ${String(voteStats.skippedComparisons)} comparisons skipped): the answers past it were grouped by key equality, as designed and labelled in the vote`,
+          }
+        : {}),
+    },
   );
   for (const [loop, label] of [
     ['proxy_only_get_models', 'proxy-only loop (GET /v1/models)'],
@@ -211,12 +229,15 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
     num(report, 'proxy_cpu', 'best_of_n_16_c1', 'proxy_cpu_ms_per_request'),
     '<=',
     1.5,
+    { speedSensitive: true },
   );
   check(
     'proxy CPU linear in N to 256: marginal ms per sample 64-256 / 4-64',
     num(report, 'proxy_cpu', 'linearity', 'marginal_ratio_high_vs_low'),
     '<=',
     1.5,
+    // Its two marginals are measured one after the other, not interleaved.
+    { speedSensitive: true },
   );
   for (const [section, label] of [
     ['critical_path', 'short questions'],
@@ -229,6 +250,7 @@ export function evaluateTargets(report: Record<string, unknown>, noise: NoiseRep
         field('wall_over_ideal_max'),
         '<=',
         1.1,
+        { speedSensitive: true },
       );
       // Read request by request and round by round from the simulators' own call logs.
       const observed = (name: string): number =>

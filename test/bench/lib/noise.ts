@@ -12,6 +12,13 @@
  * A run is valid only when both stay under their limits and nothing was flagged; otherwise every
  * target is reported with its measured value and `met: null` ("not judged"), never with a verdict.
  *
+ * A change of the machine's own speed during the run (`speedChanged`: the host of a virtual
+ * machine took more or less of it, ./machine-speed.ts) moves every absolute figure, ms per
+ * request most, and is reported apart: it voids the targets on such figures (`speed_steady`
+ * false), not the ratios of paired, interleaved rounds, whose two arms share each stretch of time
+ * and whose spread the limit above still judges, nor counts and memory ratios, which do not
+ * follow the CPU's speed.
+ *
  * A comparison this run could not make is set apart instead (`unjudged`): a bare hop whose pace
  * its load side set or squeezed, so that its throughput is not its own (mostly the streamed
  * passthrough at concurrency 16 on a 2-CPU machine). Its ratio can only be too high, so its
@@ -49,6 +56,8 @@ export interface NoiseLedger {
   flag(reason: string): void;
   /** One comparison this rig cannot judge (`name` as its targets name it), with why. */
   unjudged(name: string, reason: string): void;
+  /** The machine's own speed changed during the run (how much, and the limit). */
+  speedChanged(reason: string): void;
   report(): NoiseReport;
 }
 
@@ -67,6 +76,12 @@ export interface NoiseReport {
   };
   is_valid: boolean;
   reasons: string[];
+  /**
+   * False when the machine's own speed changed during the run: the targets on absolute figures
+   * (CPU ms, wall time over an ideal) are then not judged, with `speed_reasons` as why.
+   */
+  speed_steady: boolean;
+  speed_reasons: string[];
 }
 
 /** Share of the whole machine (all cores) busy during `ms` of sleep, before anything starts. */
@@ -84,6 +99,7 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
   const spreads: Record<string, RatioSpread> = {};
   const flags: string[] = [];
   const unjudged: Record<string, string> = {};
+  const speedReasons: string[] = [];
   return {
     section(name, pids) {
       const meter = createForeignCpuMeter(pids);
@@ -111,6 +127,9 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
     },
     unjudged(name, reason) {
       unjudged[name] = reason;
+    },
+    speedChanged(reason) {
+      speedReasons.push(reason);
     },
     report() {
       const reasons: string[] = [];
@@ -142,6 +161,8 @@ export function createNoiseLedger(idleShare: number): NoiseLedger {
         },
         is_valid: reasons.length === 0,
         reasons,
+        speed_steady: speedReasons.length === 0,
+        speed_reasons: [...speedReasons],
       };
     },
   };

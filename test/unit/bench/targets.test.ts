@@ -137,6 +137,53 @@ describe('noise ledger and targets', () => {
   });
 });
 
+describe("a change of the machine's speed", () => {
+  const figures = {
+    ...report,
+    vote_cost: { n256: { pool: { main_thread_cpu_ms: 3 } } },
+    proxy_cpu: {
+      best_of_n_16_c1: { proxy_cpu_ms_per_request: 1.2 },
+      linearity: { marginal_ratio_high_vs_low: 1.1 },
+    },
+    critical_path: { methods: { beam_search: { wall_over_ideal_max: 1.05 } } },
+    memory: { rss_growth_last_vs_second_burst: 1.0 },
+  };
+  const absolute = [
+    'vote over 256 distinct symbolic answers',
+    'proxy CPU per BoN-16 request at c=1',
+    'proxy CPU linear in N to 256',
+    'beam_search N=16 M=4, short questions: wall',
+  ];
+
+  it('voids the targets on absolute figures and leaves the run valid', () => {
+    const noise = createNoiseLedger(0.01);
+    noise.spread('passthrough json_c16', [0.96, 0.97, 0.98]);
+    noise.speedChanged('machine speed: drift 0.3, limit ±0.15');
+    const result = noise.report();
+    expect(result.is_valid).toBe(true);
+    expect(result.speed_steady).toBe(false);
+    expect(result.speed_reasons).toEqual(['machine speed: drift 0.3, limit ±0.15']);
+    const targets = evaluateTargets(figures, result);
+    for (const start of absolute) {
+      const target = find(targets, start);
+      expect(target.met).toBeNull();
+      expect(target.not_judged).toMatch(/machine's speed changed during the run: machine speed/);
+    }
+    // Paired ratios and memory ratios keep their verdicts.
+    expect(find(targets, 'passthrough json_c16: throughput proxy / bare hop, median').met).toBe(
+      true,
+    );
+    expect(find(targets, 'memory: proxy RSS after the last burst').met).toBe(true);
+  });
+
+  it('judges the absolute figures of a run whose speed held', () => {
+    const result = createNoiseLedger(0.01).report();
+    expect(result.speed_steady).toBe(true);
+    const targets = evaluateTargets(figures, result);
+    for (const start of absolute) expect(find(targets, start).met).toBe(true);
+  });
+});
+
 describe('what a verdict rests on', () => {
   const quiet = (): ReturnType<ReturnType<typeof createNoiseLedger>['report']> =>
     createNoiseLedger(0.01).report();
