@@ -109,6 +109,12 @@ export interface ModelBackend {
      * the request's metadata counts every call it sent (`tts.policy_prompt_calls`). Absent: none.
      */
     supportCalls?: () => number;
+    /**
+     * Tokens the model's context leaves after the rendered prompt (max_model_len − prompt
+     * tokens), when the stack's context length is known: a search that produced nothing within
+     * less room than a step may take was cut by the context, not by the upstream.
+     */
+    contextRoom?: number;
   }>;
   /** The PRM for this model, or null when none is configured. */
   createVerifier(): Verifier | null;

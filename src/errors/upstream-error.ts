@@ -42,11 +42,12 @@ export class UpstreamError extends TtsError {
 
 /**
  * The context-length rejections of vLLM (every wording since 0.6: "maximum context length is",
- * "must be <= N"), TGI ("must be <= N") and llama.cpp ("context size has been exceeded", "exceeds
- * the available context size").
+ * "must be <= N"; the renderer's "context length is only" and "max_tokens=N cannot be greater
+ * than max_model_len=…", vllm/renderers/params.py `TokenizeParams`), TGI ("must be <= N") and
+ * llama.cpp ("context size has been exceeded", "exceeds the available context size").
  */
 export function describesContextLength(text: string): boolean {
-  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|exceeds? (the )?(model'?s? )?(maximum |available )?context/i.test(
+  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|cannot be greater than max_(?:model_len|total_tokens)|exceeds? (the )?(model'?s? )?(maximum |available )?context/i.test(
     text,
   );
 }

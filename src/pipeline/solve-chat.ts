@@ -188,6 +188,8 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   let decision: AutoDecision | null = null;
   let samplingNotes: (() => readonly string[]) | undefined;
   let supportCalls: (() => number) | undefined;
+  let contextRoom: number | undefined;
+  const options = searchOptions(input);
   try {
     const created = await backend.createPolicy(input.messages, signal, {
       addAnswerInstruction: wantsAnswerInstruction(input),
@@ -196,6 +198,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     samplingNotes = created.samplingNotes;
     supportCalls = created.supportCalls;
     promptTokens = created.promptTokens;
+    contextRoom = created.contextRoom;
     const needsVerifier = plan.method === 'auto' || METHOD_TRAITS[plan.method].needsVerifier;
     recorder = recordUpstreams(policy, needsVerifier ? backend.createVerifier() : null);
     const deps: SearchDeps = {
@@ -211,13 +214,13 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     };
     if (plan.method === 'auto') {
       // Kept as soon as auto decides, so a deadline that cuts the run still reports the decision.
-      const auto = await runAuto(input, searchOptions(input), deps, (decided) => {
+      const auto = await runAuto(input, options, deps, (decided) => {
         decision = decided;
       });
       decision = auto.decision;
       result = auto;
     } else {
-      result = await METHODS[plan.method](searchOptions(input), deps);
+      result = await METHODS[plan.method](options, deps);
     }
   } catch (error) {
     const isDeadline =
@@ -237,6 +240,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       policySupportCalls: supportCalls?.() ?? 0,
       isCutByDeadline,
       promptTokens,
+      ...(contextRoom === undefined ? {} : { contextRoom, stepTokenCap: options.maxTokensPerStep }),
       startedMs: started,
       readAnswers,
       pace: yieldToEventLoop,

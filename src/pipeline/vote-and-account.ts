@@ -3,7 +3,7 @@
  * consensus), account tokens and FLOPs, and label every degradation — the worst case is a smaller
  * answer, never a failed request, unless nothing usable came back at all (502/504).
  */
-import { DeadlineError, UpstreamError } from '../errors';
+import { DeadlineError, InvalidRequestError, UpstreamError } from '../errors';
 import type { AutoDecision } from '../select';
 import type { GroupingSession } from '../answer';
 import { isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
@@ -28,6 +28,10 @@ export interface FinishedSearch {
   policySupportCalls: number;
   isCutByDeadline: boolean;
   promptTokens: number;
+  /** What the context left after the prompt (`contextRoom` of the bound policy), when known. */
+  contextRoom?: number;
+  /** The most tokens a step (or a whole solution) was allowed. */
+  stepTokenCap?: number;
   /** `input.now()` when the solve started. */
   startedMs: number;
   /** The request's answer reader (what the search's own votes read already). */
@@ -108,6 +112,8 @@ export async function voteAndAccount(
       // The deadline is the cause, not the upstream: say so (504), and log why.
       if (!partial && isCutByDeadline)
         throw new DeadlineError(input.timeoutMs, input.isClientTimeout === true);
+      // Every path ran out of a context smaller than a step: the same conversation would again.
+      if (!partial && isCutByContext(search)) throw contextExhaustedError(input, search);
       if (!partial) {
         throw new UpstreamError('the policy produced no usable sample', {
           upstream: backend.info.servedName,
@@ -228,5 +234,22 @@ function isDegrading(warning: SearchWarning): boolean {
     warning.code === 'verifier-unavailable' ||
     warning.code === 'policy-failed' ||
     warning.code === 'aborted'
+  );
+}
+
+function isCutByContext(search: FinishedSearch): boolean {
+  return (
+    search.contextRoom !== undefined &&
+    search.stepTokenCap !== undefined &&
+    search.contextRoom < search.stepTokenCap
+  );
+}
+
+/** The 400 for a search that every path ran out of context in (a retry would too). */
+function contextExhaustedError(input: SolveInput, search: FinishedSearch): InvalidRequestError {
+  return new InvalidRequestError(
+    `This conversation is ${search.promptTokens} tokens after the prompt template, which leaves ${search.contextRoom ?? 0} tokens of model '${input.backend.info.name}''s context (max_model_len): every sampled path ran out of it before finishing a step (up to ${search.stepTokenCap ?? 0} tokens). Shorten the messages.`,
+    'messages',
+    'context_length_exceeded',
   );
 }

@@ -59,6 +59,14 @@ export function contextTooSmallError(
   );
 }
 
+/** `contextRoom` of a bound policy (model-backend.ts): none when the context is unknown. */
+export function roomAfter(
+  maxModelLen: number | null,
+  promptTokens: number,
+): { contextRoom?: number } {
+  return maxModelLen === null ? {} : { contextRoom: maxModelLen - promptTokens };
+}
+
 /** Wrap a policy so that each call's `max_tokens` fits the context of every prompt it sends. */
 export function withContextBudget(inner: Policy, options: ContextBudgetOptions): Policy {
   const { maxModelLen } = options;

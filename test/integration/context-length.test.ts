@@ -42,4 +42,24 @@ describe('context length: every request the proxy sends fits the policy (max_mod
     expect(response.body.error.param).toBe('messages');
     expect(response.body.error.message).toMatch(/context of 4096 tokens \(max_model_len\)/);
   });
+
+  it('a search whose every path runs out of the room left is a 400 too, not "upstream failed"', async () => {
+    // ~3,970 prompt tokens in the simulator's tokenizer: room for the answer's first tokens, not
+    // for a step (the paper's beam search drops a truncated step), so no path survives round 1.
+    const words = Array.from({ length: 1010 }, (_, i) => `word${i}`).join(' ');
+    const response = await request(server.url)
+      .post('/v1/chat/completions')
+      .send({
+        model: MODEL,
+        messages: [{ role: 'user', content: `Compute the sum. ${words}` }],
+        tts_budget: { n: 8, strategy: 'beam_search' },
+      });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'context_length_exceeded',
+      param: 'messages',
+    });
+    expect(response.body.error.message).toMatch(/leaves \d+ tokens of model/);
+  });
 });

@@ -71,6 +71,14 @@ const OPENAI_TYPES = new Set([
 ]);
 
 /**
+ * The request field a context overflow names: the client's output cap when the server blamed it,
+ * else `messages` (vLLM's renderer names its own `input_tokens`/`input_text`, no request field).
+ */
+function contextParam(param: string | null): string {
+  return param === 'max_tokens' || param === 'max_completion_tokens' ? param : 'messages';
+}
+
+/**
  * OpenAI's type and code for an upstream 4xx: a type or code of OpenAI's kept, a class name or an
  * HTTP status replaced — `context_length_exceeded` for a prompt too long (what agents branch on),
  * `model_not_found` for a 404 about the model, otherwise none.
@@ -89,7 +97,7 @@ function openAiKind(
     return { type, code: found.code, param: found.param };
   const message = found.message ?? '';
   if (describesContextLength(message))
-    return { type, code: 'context_length_exceeded', param: found.param ?? 'messages' };
+    return { type, code: 'context_length_exceeded', param: contextParam(found.param) };
   if (status === 404 && /model/i.test(message))
     return { type, code: 'model_not_found', param: found.param ?? 'model' };
   return { type, code: null, param: found.param };

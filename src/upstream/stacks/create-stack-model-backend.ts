@@ -15,7 +15,7 @@ import type {
 } from '../../contracts';
 import type { ChatTemplateName } from '../../prompt';
 import type { Policy, Verifier } from '../../tts';
-import { withContextBudget } from '../context-budget';
+import { roomAfter, withContextBudget } from '../context-budget';
 import { forwardChatBody } from '../forward-chat-body';
 import type { UpstreamClient } from '../transport/upstream-client';
 import type { StackKind } from '../backend-capabilities';
@@ -108,12 +108,14 @@ export function createStackModelBackend(
     policy: Policy,
     renderedPrompt: string,
     countedTokens: number | null,
-  ): Promise<Policy> =>
-    withContextBudget(policy, {
-      promptTokens: countedTokens ?? Buffer.byteLength(renderedPrompt, 'utf8'),
-      maxModelLen: await contextOf(),
-      modelName: info.name,
-    });
+  ): Promise<{ policy: Policy; contextRoom?: number }> => {
+    const promptTokens = countedTokens ?? Buffer.byteLength(renderedPrompt, 'utf8');
+    const maxModelLen = await contextOf();
+    return {
+      policy: withContextBudget(policy, { promptTokens, maxModelLen, modelName: info.name }),
+      ...roomAfter(maxModelLen, promptTokens),
+    };
+  };
 
   async function bind(
     messages: readonly PolicyMessage[],
@@ -123,6 +125,7 @@ export function createStackModelBackend(
     promptTokens: number;
     samplingNotes?: () => readonly string[];
     supportCalls?: () => number;
+    contextRoom?: number;
   }> {
     const concurrency = options.maxConcurrency;
     if (stack === 'openai-chat') {
@@ -136,7 +139,7 @@ export function createStackModelBackend(
       const characters = messages.reduce((sum, message) => sum + message.content.length, 0);
       const text = messages.map((message) => message.content).join('\n');
       return {
-        policy: await fitted(policy, text, null),
+        ...(await fitted(policy, text, null)),
         promptTokens: Math.ceil(characters / CHARS_PER_TOKEN),
         samplingNotes: () => policy.samplingNotes(),
       };
@@ -149,7 +152,7 @@ export function createStackModelBackend(
         maxConcurrency: concurrency,
       });
       return {
-        policy: await fitted(policy, rendered.text, rendered.tokens),
+        ...(await fitted(policy, rendered.text, rendered.tokens)),
         promptTokens: rendered.tokens,
         supportCalls: () => LLAMA_CPP_RENDER_CALLS,
       };
@@ -180,7 +183,7 @@ export function createStackModelBackend(
           });
       }
     })();
-    return { policy: await fitted(policy, renderedPrompt, null), promptTokens };
+    return { ...(await fitted(policy, renderedPrompt, null)), promptTokens };
   }
 
   return {

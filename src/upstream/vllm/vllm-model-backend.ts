@@ -12,7 +12,7 @@ import type {
   PolicyMessage,
 } from '../../contracts';
 import type { Verifier } from '../../tts';
-import { withContextBudget } from '../context-budget';
+import { roomAfter, withContextBudget } from '../context-budget';
 import { forwardChatBody } from '../forward-chat-body';
 import { postJsonBytesOn, type UpstreamClient } from '../transport/upstream-client';
 import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
@@ -81,14 +81,16 @@ export function createVllmModelBackend(
           messages,
           mode: 'chat-continue',
         });
+        const context = effectiveContext(options.maxModelLen, counted.maxModelLen);
         return {
           policy: withContextBudget(policy, {
             promptTokens: counted.count,
-            maxModelLen: effectiveContext(options.maxModelLen, counted.maxModelLen),
+            maxModelLen: context,
             modelName: info.name,
           }),
           promptTokens: counted.count,
           supportCalls: () => supportCalls,
+          ...roomAfter(context, counted.count),
         };
       }
       // One /tokenize per request: the ids serve whole-solution sampling as they are, and the text
@@ -106,10 +108,12 @@ export function createVllmModelBackend(
         prompt,
         mode: 'completions',
       });
+      const context = effectiveContext(options.maxModelLen, prompt.maxModelLen);
       return {
+        ...roomAfter(context, prompt.tokens),
         policy: withContextBudget(policy, {
           promptTokens: prompt.tokens,
-          maxModelLen: effectiveContext(options.maxModelLen, prompt.maxModelLen),
+          maxModelLen: context,
           modelName: info.name,
           countTokens: async (prefix, countSignal) => {
             if (prefix === '') return prompt.tokens;

@@ -47,6 +47,41 @@ describe('mapUpstreamStatus', () => {
       code: 'context_length_exceeded',
       param: 'messages',
     });
+    // vLLM's renderer (vllm/renderers/params.py `TokenizeParams.__post_init__` and
+    // `_token_len_check` @017638d7): the `{max_total_tokens=}` of its f-string and the missing
+    // space are as the server writes them; `param` comes from its `VLLMValidationError`.
+    const tooManyOutput = mapUpstreamStatus(
+      400,
+      JSON.stringify({
+        error: {
+          message:
+            'max_tokens=5000cannot be greater than max_model_len=max_total_tokens=4096. Please request fewer output tokens.',
+          type: 'BadRequestError',
+          param: 'max_tokens',
+          code: 400,
+        },
+      }),
+    );
+    expect(tooManyOutput.body.error).toMatchObject({
+      code: 'context_length_exceeded',
+      param: 'max_tokens',
+    });
+    const tooManyInput = mapUpstreamStatus(
+      400,
+      JSON.stringify({
+        error: {
+          message:
+            "You passed 4100 input tokens and requested 16 output tokens. However, the model's context length is only 4096 tokens, resulting in a maximum input length of 4080 tokens. Please reduce the length of the input prompt.",
+          type: 'BadRequestError',
+          param: 'input_tokens',
+          code: 400,
+        },
+      }),
+    );
+    expect(tooManyInput.body.error).toMatchObject({
+      code: 'context_length_exceeded',
+      param: 'messages',
+    });
     const llamaCpp = mapUpstreamStatus(
       400,
       '{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}}',
