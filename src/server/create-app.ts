@@ -362,7 +362,9 @@ export function createApp(deps: AppDeps): TtsProxyApp {
 /**
  * CORS as vLLM serves it by default (any origin, any method and header, no credentials; its
  * `--allowed-origins`), so a browser chat UI can call the proxy it would call vLLM with; the
- * headers a UI reads (`x-tts-*`, `x-request-id`, `retry-after`) are exposed. Null when off.
+ * headers a UI reads (`x-tts-*`, `x-request-id`, `retry-after`) are exposed, and `x-should-retry`,
+ * which the OpenAI SDKs read to skip retrying a 504 deadline (a header a browser hides unless
+ * exposed: the SDK would then re-run the whole search). Null when off.
  */
 function corsFor(origins: readonly string[]): RequestHandler | null {
   if (origins.length === 0) return null;
@@ -376,6 +378,7 @@ function corsFor(origins: readonly string[]): RequestHandler | null {
       'x-tts-warning',
       'x-tts-ab-arm',
       'retry-after',
+      'x-should-retry',
     ],
     maxAge: 600,
   });

@@ -57,6 +57,8 @@ describe('browser and SDK routes', () => {
     expect(chat.status).toBe(200);
     expect(chat.headers['access-control-allow-origin']).toBe('*');
     expect(chat.headers['access-control-expose-headers']).toContain('x-tts-strategy');
+    // The SDKs read it to skip retrying a 504 deadline; a browser hides headers not exposed.
+    expect(chat.headers['access-control-expose-headers']).toContain('x-should-retry');
     const completions = await request(server.url)
       .post('/v1/completions')
       .set('origin', ORIGIN)
