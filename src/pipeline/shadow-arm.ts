@@ -74,7 +74,7 @@ export function createShadowArm(
       }
       started++;
       // Independent of the client: its signal and progress callback are not passed on.
-      const { signal: _signal, onEvent: _onEvent, ...rest } = input;
+      const { signal: _signal, onEvent: _onEvent, onSearchStart: _onStart, ...rest } = input;
       const run = solvePlan({ ...rest, plan: COT_PLAN, choices: 1, returnCandidates: false })
         .then((baseline) => {
           const ttsAnswer = primary.metadata.selectedAnswer;

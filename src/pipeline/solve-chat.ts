@@ -64,6 +64,12 @@ export type ChatRun =
       method: MethodName | 'auto';
       /** The search, already under way; rejects with the errors the server maps. */
       result: Promise<SolveResult>;
+      /**
+       * Settles when the prompt is rendered and fits the model and the search begins, or rejects
+       * as `result` does when the request fails before that (a conversation too long for the
+       * context): a stream opens only then, so such a failure still gets its HTTP status.
+       */
+      started: Promise<void>;
       /** What a shadow baseline run reuses; null when the client forced an A/B arm (that is the comparison already). */
       shadowInput: SolveInput | null;
     };
@@ -116,16 +122,26 @@ export function solveChat(
     isClientTimeout: request.timeoutMs !== null,
     ...(context.grouping ? { grouping: context.grouping } : {}),
   };
-  const result = solvePlan(context.onEvent ? { ...input, onEvent: context.onEvent } : input).then(
-    (solved) => {
-      addIgnoredWarning(solved, conversation.ignoredParameters);
-      return solved;
-    },
-  );
+  let markStarted = (): void => {};
+  const searchStarted = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  const result = solvePlan({
+    ...input,
+    ...(context.onEvent ? { onEvent: context.onEvent } : {}),
+    onSearchStart: markStarted,
+  }).then((solved) => {
+    addIgnoredWarning(solved, conversation.ignoredParameters);
+    return solved;
+  });
+  const started = Promise.race([searchStarted, result.then(() => undefined)]);
+  // Only a stream awaits it; the others hear of a failure from `result`.
+  started.catch(() => undefined);
   return {
     kind: 'tts',
     method: plan.method,
     result,
+    started,
     shadowInput: request.forcedArm === null ? input : null,
   };
 }
@@ -199,6 +215,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
     supportCalls = created.supportCalls;
     promptTokens = created.promptTokens;
     contextRoom = created.contextRoom;
+    input.onSearchStart?.();
     const needsVerifier = plan.method === 'auto' || METHOD_TRAITS[plan.method].needsVerifier;
     recorder = recordUpstreams(policy, needsVerifier ? backend.createVerifier() : null);
     const deps: SearchDeps = {

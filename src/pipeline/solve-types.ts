@@ -29,6 +29,8 @@ export interface SolveInput {
   returnCandidates: boolean;
   signal?: AbortSource;
   onEvent?: (event: SearchEvent) => void;
+  /** Called once the prompt is rendered and fits the model, as the search begins. */
+  onSearchStart?: () => void;
   /** Clock injected for latency (ms). */
   now: () => number;
   /** Wall-clock budget for the search; when reached, the best answer so far is returned, labelled. */

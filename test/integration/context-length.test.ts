@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import request from 'supertest';
 import type { RunningServer } from '../../src/main';
 import { startTestServer } from './start-test-server';
@@ -41,6 +42,21 @@ describe('context length: every request the proxy sends fits the policy (max_mod
     expect(response.body.error.code).toBe('context_length_exceeded');
     expect(response.body.error.param).toBe('messages');
     expect(response.body.error.message).toMatch(/context of 4096 tokens \(max_model_len\)/);
+  });
+
+  it('a streamed TTS request too long for the context gets the 400 before any event, as a plain stream does', async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const tooLong = 'seven plus seven '.repeat(2000);
+    const attempt = client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: tooLong }],
+      stream: true,
+      // @ts-expect-error proxy extension
+      tts_budget: { n: 4, strategy: 'beam_search' },
+    });
+    // The SDK's class for a 400, with OpenAI's code: what agents branch on to trim history.
+    await expect(attempt).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(attempt).rejects.toMatchObject({ status: 400, code: 'context_length_exceeded' });
   });
 
   it('a search whose every path runs out of the room left is a 400 too, not "upstream failed"', async () => {

@@ -147,6 +147,9 @@ async function streamTts(
   target: StreamTarget,
 ): Promise<void> {
   const { body, response, departure, identity, reasoningParser } = target;
+  // Headers wait for the prompt's render and context check (one upstream call): a request that
+  // fails there gets its HTTP status (a 400 context_length_exceeded), as a plain stream does.
+  await run.started;
   // With auto the method is known only after the probe: the header says 'auto' then.
   const sse = openSse(response, { 'x-tts-strategy': run.method });
   const keepalive = setInterval(() => sse.comment('keep-alive'), deps.keepaliveMs);
