@@ -143,6 +143,10 @@ export async function voteAndAccount(
     });
     answerTokens += c.completionTokens;
   }
+  // Exactly n choices, as OpenAI returns: fewer finished candidates are repeated in rank order
+  // (said in `fewer-choices`), so a client indexing `choices[n-1]` finds one.
+  for (let i = 0; choices.length > 0 && choices.length < input.choices; i++)
+    choices.push({ ...(choices[i] as SolveResult['choices'][number]) });
   const completionTokens = result.usage.policyCompletionTokens;
   return {
     choices,
@@ -201,7 +205,8 @@ export async function voteAndAccount(
 
 /**
  * OpenAI's `n` asks for n choices; a client may index `choices[n-1]`. Say when some repeat an
- * answer (fewer distinct answers than n) and when fewer than n came back at all.
+ * answer (fewer distinct answers than n) and when fewer than n candidates finished (the rest of
+ * the n choices then repeat them).
  */
 function warnAboutChoices(
   warnings: SearchWarning[],
@@ -219,7 +224,7 @@ function warnAboutChoices(
   if (returned < asked) {
     warnings.push({
       code: 'fewer-choices',
-      message: `n=${asked}: only ${returned} candidate(s) could be returned (the budget or the finished samples were fewer)`,
+      message: `n=${asked}: only ${returned} candidate(s) finished (the budget or the finished samples were fewer); choices ${returned + 1}-${asked} repeat them in order`,
     });
   }
 }

@@ -47,13 +47,14 @@ describe('context length: every request the proxy sends fits the policy (max_mod
   it('a streamed TTS request too long for the context gets the 400 before any event, as a plain stream does', async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const tooLong = 'seven plus seven '.repeat(2000);
-    const attempt = client.chat.completions.create({
+    // The proxy's extension field rides along as an extra property (no excess-property check).
+    const body = {
       model: MODEL,
-      messages: [{ role: 'user', content: tooLong }],
-      stream: true,
-      // @ts-expect-error proxy extension
+      messages: [{ role: 'user' as const, content: tooLong }],
+      stream: true as const,
       tts_budget: { n: 4, strategy: 'beam_search' },
-    });
+    };
+    const attempt = client.chat.completions.create(body);
     // The SDK's class for a 400, with OpenAI's code: what agents branch on to trim history.
     await expect(attempt).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     await expect(attempt).rejects.toMatchObject({ status: 400, code: 'context_length_exceeded' });

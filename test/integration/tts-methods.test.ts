@@ -166,7 +166,8 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     expect(tts.warnings).toContainEqual(
       expect.objectContaining({ code: 'choices-repeat-answers' }),
     );
-    // Fewer finished candidates than n: as many choices as there are, and a warning.
+    // Fewer finished candidates than n: still n choices (OpenAI's shape), the finished one
+    // repeated, and a warning saying so.
     const few = await client.chat.completions.create({
       model: MODEL,
       messages: [{ role: 'user', content: 'What is 2 + 2?' }],
@@ -174,8 +175,11 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
       // @ts-expect-error proxy extensions
       tts_budget: { n: 1, strategy: 'cot' },
     });
-    expect(few.choices).toHaveLength(1);
-    expect(ttsOf(few).warnings).toContainEqual(expect.objectContaining({ code: 'fewer-choices' }));
+    expect(few.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
+    expect(new Set(few.choices.map((choice) => choice.message.content)).size).toBe(1);
+    expect(ttsOf(few).warnings).toContainEqual(
+      expect.objectContaining({ code: 'fewer-choices', message: expect.stringMatching(/repeat/) }),
+    );
     // Streamed, the same n choices arrive, each with its own index and finish.
     const stream = await client.chat.completions.create(
       withTts(
