@@ -26,6 +26,7 @@ import { resolveTimeout, resolveTtsPlan, type StrategyName, type TtsDefaults } f
 import type { ChatConversation, TtsRequest, TtsRequestSources } from './tts-request';
 import { verifierQuestion } from './verifier-question';
 import { voteAndAccount } from './vote-and-account';
+import { applyClientStop } from './client-stop';
 
 /** What the server hands the pipeline besides the request: limits, clock, seeds, cancellation. */
 export interface ChatContext {
@@ -132,6 +133,7 @@ export function solveChat(
     onSearchStart: markStarted,
   }).then((solved) => {
     addIgnoredWarning(solved, conversation.ignoredParameters);
+    applyClientStop(solved, conversation.stop);
     return solved;
   });
   const started = Promise.race([searchStarted, result.then(() => undefined)]);

@@ -42,6 +42,8 @@ export interface ChatConversation {
   seed: number | null;
   /** Sampling fields the client set that the search replaces with the family's preset. */
   ignoredParameters: string[];
+  /** The client's `stop` strings: the returned text is cut at the first (client-stop.ts). */
+  stop: readonly string[];
 }
 
 export interface TtsRequest extends TtsRequestSources {

@@ -194,7 +194,6 @@ function toPolicyMessages(body: ChatRequestWire): PolicyMessage[] {
 const PRESET_FIELDS = [
   'temperature',
   'top_p',
-  'stop',
   'frequency_penalty',
   'presence_penalty',
   'logit_bias',
@@ -214,6 +213,7 @@ export function readConversation(body: ChatRequestWire): ChatConversation {
     ignoredParameters: PRESET_FIELDS.filter(
       (field) => body[field] !== undefined && body[field] !== null,
     ),
+    stop: typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []),
   };
 }
 

@@ -84,11 +84,13 @@ export type SearchWarningCode =
   | 'equivalence-degraded'
   /** The serving stack does not accept a sampling field, so it ran with the server's value. */
   | 'sampling-not-pinned'
-  /** The client set sampling fields (temperature, top_p, stop, ...) the family's preset replaces. */
+  /** The client set sampling fields (temperature, top_p, ...) the family's preset replaces. */
   | 'parameter-ignored'
+  /** The client's `stop` cut the returned text (the search itself samples whole solutions). */
+  | 'stop-applied'
   /** Fewer distinct answers than `n`: the later choices repeat answers with other solutions. */
   | 'choices-repeat-answers'
-  /** Fewer choices than `n` came back (fewer finished candidates than `n`). */
+  /** Fewer finished candidates than `n`: the later choices repeat them. */
   | 'fewer-choices';
 
 export interface SearchWarning {

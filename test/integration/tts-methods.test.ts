@@ -128,6 +128,22 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     },
   );
 
+  it("keeps OpenAI's stop contract: the returned text ends before the client's stop string", async () => {
+    const completion = await client.chat.completions.create(
+      withTts(
+        { model: MODEL, messages: [{ role: 'user', content: QUESTION }], stop: ['\n'] },
+        { tts_budget: { n: 4, strategy: 'best_of_n' } },
+      ),
+    );
+    const choice = completion.choices[0];
+    expect(choice?.message.content?.length).toBeGreaterThan(0);
+    expect(choice?.message.content).not.toContain('\n');
+    expect(choice?.finish_reason).toBe('stop');
+    const tts = ttsOf(completion);
+    expect(tts.warnings).toContainEqual(expect.objectContaining({ code: 'stop-applied' }));
+    expect(tts.warnings).not.toContainEqual(expect.objectContaining({ code: 'parameter-ignored' }));
+  });
+
   it('returns top-n distinct answers when n > 1', async () => {
     const completion = await client.chat.completions.create({
       model: MODEL,

@@ -304,6 +304,7 @@ describe('solveChat', () => {
         maxTokens: null,
         seed: 11,
         ignoredParameters: [],
+        stop: [],
         ...conversation,
       },
       ...overrides,
@@ -361,7 +362,7 @@ describe('solveChat', () => {
 
   it('names the sampling fields the preset replaces, and draws a seed when none was sent', async () => {
     const run = solveChat(
-      request({ body: { n: 4 } }, { ignoredParameters: ['temperature', 'stop'], seed: null }),
+      request({ body: { n: 4 } }, { ignoredParameters: ['temperature', 'top_p'], seed: null }),
       toy(),
       context(),
     );
@@ -370,7 +371,7 @@ describe('solveChat', () => {
     expect((await run.result).metadata.warnings).toContainEqual({
       code: 'parameter-ignored',
       message:
-        "temperature, stop ignored: test-time scaling uses the policy family's sampling preset",
+        "temperature, top_p ignored: test-time scaling uses the policy family's sampling preset",
     });
   });
 
