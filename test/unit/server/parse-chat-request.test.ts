@@ -126,6 +126,7 @@ describe('parseChatRequest', () => {
         maxTokens: null,
         seed: null,
         ignoredParameters: [],
+        stop: [],
       },
     });
   });
@@ -167,7 +168,13 @@ describe('parseChatRequest', () => {
       maxTokens: 64,
       seed: 7,
       ignoredParameters: ['temperature', 'frequency_penalty', 'logit_bias', 'top_k'],
+      stop: [],
     });
+    // A single stop string and a list read alike (the returned text is cut at them).
+    const stops = (stop: string | string[]) =>
+      parseChatRequest({ model: 'm', messages: MESSAGES, stop }, {}).tts.conversation.stop;
+    expect(stops('\n')).toEqual(['\n']);
+    expect(stops(['###', 'END'])).toEqual(['###', 'END']);
     // Built once, on first read.
     expect(tts.conversation).toBe(tts.conversation);
   });
