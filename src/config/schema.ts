@@ -125,8 +125,11 @@ const tts = z.strictObject({
   sample_batch_growth: z.number().gt(1).max(16).default(2),
   /** Wait up to this long to merge concurrent requests' /pooling calls into one (0 = off). */
   prm_batch_window_ms: z.number().min(0).max(1000).default(0),
-  /** Most paths in one merged /pooling call. */
-  prm_batch_max_paths: positiveInt.default(256),
+  /**
+   * Most paths in one merged /pooling call; at most vLLM's default `VLLM_MAX_COMPLETION_PROMPTS`
+   * (1024), which later builds apply to the pooling routes too (docs/upstream-apis.md).
+   */
+  prm_batch_max_paths: positiveInt.max(1024).default(256),
 });
 
 const ab = z.strictObject({

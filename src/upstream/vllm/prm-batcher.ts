@@ -175,6 +175,11 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
       if (signal?.aborted) return Promise.reject(abortError(signal));
       const key = `${call.addSpecialTokens ? 1 : 0}\u0000${call.model}`;
       let batch = open.get(key);
+      // A call that would take the batch past the cap goes in the next one (never above it).
+      if (batch && batch.input.length + call.input.length > options.maxInputs) {
+        flush(batch);
+        batch = undefined;
+      }
       if (!batch) {
         const created: Batch = {
           key,

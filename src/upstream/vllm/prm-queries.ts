@@ -29,6 +29,14 @@ export const PROMPT_LOGPROBS_FIRST = 2;
 /** vLLM's default `--max-logprobs`, the most a stock server answers (what was always asked). */
 export const PROMPT_LOGPROBS_MAX = 20;
 
+/**
+ * The most inputs one scoring call carries: vLLM refuses a `/v1/completions` prompt list longer
+ * than `VLLM_MAX_COMPLETION_PROMPTS` (1024 by default; `CompletionRequest.validate_prompt_list_length`,
+ * vllm/entrypoints/openai/completion/protocol.py), and later builds apply the same bound to the
+ * pooling routes. More paths go as several calls, each counted.
+ */
+export const MAX_INPUTS_PER_CALL = 1024;
+
 export interface PrmQueryAnswer {
   raws: unknown[];
   promptTokens: number;
@@ -60,6 +68,8 @@ export interface PrmQueries {
   ) => Promise<PrmQueryAnswer>;
   /** Whether scoring calls return the prompts' ids: null until a response said, false if never asked. */
   returnsPromptIds: () => boolean | null;
+  /** Upstream calls one `query` of this many inputs makes (`MAX_INPUTS_PER_CALL` each). */
+  callsFor: (inputs: number) => number;
 }
 
 export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
@@ -86,11 +96,39 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
     return parsed.tokens;
   }
 
+  /** The batch in calls of at most `MAX_INPUTS_PER_CALL` inputs, sent together, answers joined. */
+  async function query(
+    payload: (string | number[])[],
+    addSpecialTokens: boolean,
+    signal: AbortSignal | undefined,
+    promptLogprobs = PROMPT_LOGPROBS_FIRST,
+  ): Promise<PrmQueryAnswer> {
+    if (payload.length <= MAX_INPUTS_PER_CALL)
+      return queryOnce(payload, addSpecialTokens, signal, promptLogprobs);
+    const parts: Promise<PrmQueryAnswer>[] = [];
+    for (let start = 0; start < payload.length; start += MAX_INPUTS_PER_CALL)
+      parts.push(
+        queryOnce(
+          payload.slice(start, start + MAX_INPUTS_PER_CALL),
+          addSpecialTokens,
+          signal,
+          promptLogprobs,
+        ),
+      );
+    const answers = await Promise.all(parts);
+    const ids = answers.map((answer) => answer.promptIds);
+    return {
+      raws: answers.flatMap((answer) => answer.raws),
+      promptTokens: answers.reduce((sum, answer) => sum + answer.promptTokens, 0),
+      promptIds: ids.every((part) => part !== null) ? ids.flat() : null,
+    };
+  }
+
   /**
    * One upstream call for the whole batch: the raw output per input, the tokens processed and, when
    * the server returned them, the ids of each prompt as it tokenized them.
    */
-  async function query(
+  async function queryOnce(
     payload: (string | number[])[],
     addSpecialTokens: boolean,
     signal: AbortSignal | undefined,
@@ -168,5 +206,10 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
     };
   }
 
-  return { tokenize, query, returnsPromptIds: () => serverReturnsIds };
+  return {
+    tokenize,
+    query,
+    returnsPromptIds: () => serverReturnsIds,
+    callsFor: (inputs) => Math.max(1, Math.ceil(inputs / MAX_INPUTS_PER_CALL)),
+  };
 }

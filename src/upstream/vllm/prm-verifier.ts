@@ -228,13 +228,13 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     let payload = payloadOf(inputs, prepared);
     let answer: PrmQueryAnswer;
     try {
-      count.calls += 1;
+      count.calls += queries.callsFor(payload.length);
       answer = await query(payload, addSpecialTokens, signal);
     } catch (error) {
       if (!isContextLengthError(error)) throw error;
       prepared = await tokens.prepare(true);
       payload = payloadOf(inputs, prepared);
-      count.calls += 1;
+      count.calls += queries.callsFor(payload.length);
       answer = await query(payload, addSpecialTokens, signal);
     }
     const { raws } = answer;
@@ -265,9 +265,9 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
       raws,
       contexts,
       reask: (ks) => {
-        count.calls += 1;
         const again: (string | number[])[] = [];
         for (const k of ks) again.push(payload[k] as string | number[]);
+        count.calls += queries.callsFor(again.length);
         return query(again, addSpecialTokens, signal, PROMPT_LOGPROBS_MAX);
       },
       upstream: client.name,

@@ -35,6 +35,10 @@ describe('loadConfig', () => {
       /tts\.default_strategy/,
     );
     expect(() => loadConfig(DEFAULT, { TTS_PROXY__SERVER__PROT: '1' })).toThrow(ConfigError);
+    // vLLM refuses more than VLLM_MAX_COMPLETION_PROMPTS (1024) inputs in one call.
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__TTS__PRM_BATCH_MAX_PATHS: '2048' })).toThrow(
+      /tts\.prm_batch_max_paths/,
+    );
   });
 
   it('checks references between models, prms and upstreams', () => {

@@ -103,6 +103,24 @@ describe('createPrmBatcher', () => {
     expect(bodies).toHaveLength(3);
   });
 
+  it('never lets a merged call grow past maxInputs: a caller that would overflow starts the next batch', async () => {
+    const batcher = createPrmBatcher({ client, windowMs: 0, maxInputs: 3 });
+    const [a, b, c] = await Promise.all([
+      batcher.pool({ model: 'm', input: ['a', 'b'], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: ['cc', 'dd'], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: ['eee'], addSpecialTokens: false }),
+    ]);
+    expect(bodies.map((body) => body.input)).toEqual([
+      ['a', 'b'],
+      ['cc', 'dd', 'eee'],
+    ]);
+    expect([a.raws, b.raws, c.raws]).toEqual([
+      [[[0, 1]], [[0, 1]]],
+      [[[0, 2]], [[0, 2]]],
+      [[[0, 3]]],
+    ]);
+  });
+
   it('answers an aborted caller at once and still serves the others', async () => {
     delayMs = 50;
     const batcher = createPrmBatcher({ client, windowMs: 5, maxInputs: 100 });

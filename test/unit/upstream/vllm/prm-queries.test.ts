@@ -1,6 +1,7 @@
 import { configurePrmFamily } from '../../../../src/prm';
 import {
   createPrmQueries,
+  MAX_INPUTS_PER_CALL,
   PROMPT_LOGPROBS_FIRST,
   PROMPT_LOGPROBS_MAX,
 } from '../../../../src/upstream/vllm/prm-queries';
@@ -72,5 +73,23 @@ describe('createPrmQueries', () => {
     await queries.query(['ab'], true, undefined);
     expect(sentField(client.calls[0])).toBeUndefined();
     expect(queries.returnsPromptIds()).toBe(false);
+  });
+
+  it("never sends more prompts in one call than vLLM's VLLM_MAX_COMPLETION_PROMPTS (1024): more go as several calls, answers in order", async () => {
+    const client = createFakeUpstreamClient('http://prm', 'prm');
+    client.handler = (call) => completions(call, true);
+    const queries = createPrmQueries({ client, servedName: 'm', readout, asksPromptIds: true });
+    expect(MAX_INPUTS_PER_CALL).toBe(1024);
+    const payload = Array.from({ length: 2500 }, (_, i) => 'x'.repeat(1 + (i % 7)));
+    expect(queries.callsFor(payload.length)).toBe(3);
+    expect(queries.callsFor(1024)).toBe(1);
+    const answer = await queries.query(payload, true, undefined);
+    expect(client.calls.map((call) => (call.body as { prompt: string[] }).prompt.length)).toEqual([
+      1024, 1024, 452,
+    ]);
+    expect(answer.raws).toHaveLength(2500);
+    // Each input's ids come back at its own place (the fake answers [1, length]).
+    expect(answer.promptIds?.map((ids) => ids?.[1])).toEqual(payload.map((text) => text.length));
+    expect(answer.promptTokens).toBe(2 * 2500);
   });
 });
