@@ -17,8 +17,12 @@ export type ForwardResult =
       body: Buffer;
       model: { start: number; end: number; name: string } | null;
     }
-  /** An SSE answer, its body pushed to one reader as it arrives (src/util/pushed-body.ts). */
-  | { kind: 'stream'; status: number; body: StreamBody };
+  /**
+   * An SSE answer, its body pushed to one reader as it arrives (src/util/pushed-body.ts).
+   * `isDoneExpected`: the server ends every stream with `data: [DONE]` (vLLM's serving_chat
+   * does, error or not), so an end without it is a broken stream.
+   */
+  | { kind: 'stream'; status: number; body: StreamBody; isDoneExpected?: boolean };
 
 /** A plain chat request as bytes (already naming the served model) and the same JSON parsed. */
 export interface ChatRequestBytes {

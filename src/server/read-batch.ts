@@ -6,10 +6,28 @@
  * returns: a microtask, so nothing waits. Used by both SSE relays (plain chat and `/v1`).
  * At a real server's pace a read holds one event, so the first chunk of a read waits in a slot
  * of its own and only a second one starts a list: no array per event.
+ *
+ * An incomplete line is held as the chunks it came in, and the relay sees it again only once a
+ * chunk brings a line end (LF or CR): a long line costs one join, not one per read (joining at
+ * every read made a 64 MiB line cost seconds of CPU, growing with its square). What is held is
+ * bounded: past `maxHeldBytes` the batch closes and calls `onOverflow`, and the relay ends the
+ * stream as broken (docs/hardening.md).
  */
+
+/** The most an incomplete line or event may hold: vLLM's largest events (`echo` with prompt logprobs) are a few MiB. */
+export const MAX_HELD_EVENT_BYTES = 16 * 1024 * 1024;
+
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+function hasLineEnd(chunk: Buffer): boolean {
+  return chunk.includes(LINE_FEED) || chunk.includes(CARRIAGE_RETURN);
+}
+
 export class ReadBatch {
-  /** What the relay left unsent last time (it returns it), put in front of the next bytes. */
-  pending: Buffer | null = null;
+  /** What the relay left unsent, as the chunks it came in (joined when read or relayed). */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
   /** The read's first chunk, and the rest (null until a second one comes). */
   private first: Buffer | null = null;
   private more: Buffer[] | null = null;
@@ -17,8 +35,22 @@ export class ReadBatch {
   private isClosed = false;
   private readonly flushQueued = (): void => this.flush();
 
-  /** `relay` sends what it can of `bytes` and returns the rest (null: nothing left). */
-  constructor(private readonly relay: (bytes: Buffer) => Buffer | null) {}
+  /**
+   * `relay` sends what it can of `bytes` and returns the rest (null: nothing left); `onOverflow`
+   * hears that the rest grew past `maxHeldBytes` (the batch is closed by then).
+   */
+  constructor(
+    private readonly relay: (bytes: Buffer) => Buffer | null,
+    private readonly onOverflow: () => void,
+    private readonly maxHeldBytes = MAX_HELD_EVENT_BYTES,
+  ) {}
+
+  /** What the relay left unsent last time (an incomplete line or event), or null. */
+  get pending(): Buffer | null {
+    if (this.heldBytes === 0) return null;
+    if (this.held.length > 1) this.held = [Buffer.concat(this.held, this.heldBytes)];
+    return this.held[0] as Buffer;
+  }
 
   add(chunk: Buffer): void {
     if (this.isClosed) return;
@@ -37,14 +69,21 @@ export class ReadBatch {
     const more = this.more;
     this.first = null;
     this.more = null;
-    const pending = this.pending;
-    this.pending = this.relay(
-      more === null
-        ? pending === null
-          ? first
-          : Buffer.concat([pending, first])
-        : Buffer.concat(pending === null ? [first, ...more] : [pending, first, ...more]),
-    );
+    if (this.heldBytes === 0) {
+      this.keep(this.relay(more === null ? first : Buffer.concat([first, ...more])));
+      return;
+    }
+    // An incomplete line waits: without a line end in the new bytes nothing in it can complete.
+    if (!hasLineEnd(first) && (more === null || !more.some(hasLineEnd))) {
+      this.hold(first);
+      if (more !== null) for (const chunk of more) this.hold(chunk);
+      this.checkSize();
+      return;
+    }
+    const parts = more === null ? [...this.held, first] : [...this.held, first, ...more];
+    this.held = [];
+    this.heldBytes = 0;
+    this.keep(this.relay(Buffer.concat(parts)));
   }
 
   /** The stream is over: later chunks and flushes do nothing. */
@@ -52,5 +91,24 @@ export class ReadBatch {
     this.isClosed = true;
     this.first = null;
     this.more = null;
+  }
+
+  private keep(rest: Buffer | null): void {
+    this.held = rest === null ? [] : [rest];
+    this.heldBytes = rest === null ? 0 : rest.length;
+    this.checkSize();
+  }
+
+  private hold(chunk: Buffer): void {
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+  }
+
+  private checkSize(): void {
+    if (this.heldBytes <= this.maxHeldBytes || this.isClosed) return;
+    this.close();
+    this.held = [];
+    this.heldBytes = 0;
+    this.onOverflow();
   }
 }

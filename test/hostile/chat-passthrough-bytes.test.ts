@@ -53,6 +53,40 @@ const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
       );
     response.end('data: [DONE]\n\n');
   },
+  /** Two events, then a clean end without `[DONE]` (vLLM always ends with one: serving_chat.py). */
+  nodone: (response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const text of ['a', 'b'])
+      response.write(
+        `data: {"id":"c1","object":"chat.completion.chunk","model":"${SERVED}","choices":[{"index":0,"delta":{"content":"${text}"}}]}\n\n`,
+      );
+    response.end();
+  },
+  /** A flat (pre-0.10.1) error event whose message holds U+2028, legal raw in a JSON string. */
+  separator: (response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write('data: {"object":"error","message":"line\u2028sep","type":"X","code":500}\n\n');
+    response.end('data: [DONE]\n\n');
+  },
+  /** One `data:` line that never ends: 24 MiB without a newline, in 1 MiB writes. */
+  endless: (response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write('data: {"x":"');
+    const piece = Buffer.alloc(1024 * 1024, 0x61);
+    let sent = 0;
+    const more = (): void => {
+      while (sent < 24 && !response.destroyed) {
+        sent += 1;
+        if (!response.write(piece)) {
+          response.once('drain', more);
+          return;
+        }
+      }
+      if (!response.destroyed) response.end('"}\n\n');
+    };
+    response.on('error', () => undefined);
+    more();
+  },
 };
 
 describe('plain chat passthrough on bytes', () => {
@@ -180,5 +214,42 @@ describe('plain chat passthrough on bytes', () => {
     expect(answer.status).toBe(200);
     expect(Buffer.from(received[0] ?? '').includes(0xff)).toBe(false);
     expect(received[0]).toContain('\ufffd');
+  });
+
+  const streamOf = (cue: string) =>
+    chat(
+      JSON.stringify({ model: CLIENT, stream: true, messages: [{ role: 'user', content: cue }] }),
+    );
+  const payloadsOf = (body: string) =>
+    body
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: '))
+      .map((event) => event.slice(6));
+
+  it('ends a vLLM stream that stops without [DONE] with an error event and [DONE], as the /v1 relay does', async () => {
+    const answer = await streamOf('nodone');
+    const payloads = payloadsOf(answer.body);
+    expect(payloads).toHaveLength(4);
+    expect(errorOf(payloads[2] ?? '{}').code).toBe('upstream_stream_broken');
+    expect(payloads[3]).toBe('[DONE]');
+  });
+
+  it('wraps a flat error event whose text holds U+2028, so SDKs throw', async () => {
+    const payloads = payloadsOf((await streamOf('separator')).body);
+    expect(isOpenAiError(payloads[0] ?? '')).toBe(true);
+    expect(errorOf(payloads[0] ?? '{}').message).toBe('line\u2028sep');
+    expect(payloads[1]).toBe('[DONE]');
+  });
+
+  it('breaks a stream whose line outgrows the bound, without holding it all or stalling', async () => {
+    const started = performance.now();
+    const answer = await streamOf('endless');
+    const payloads = payloadsOf(answer.body);
+    expect(errorOf(payloads.at(-2) ?? '{}').code).toBe('upstream_stream_broken');
+    expect(payloads.at(-1)).toBe('[DONE]');
+    // Nothing of the unfinished line reached the client.
+    expect(answer.body.length).toBeLessThan(1024);
+    // Linear in what arrived (a join per read made this seconds): a generous bound for CI.
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -267,7 +267,9 @@ export function relayCheckedStream(
       return start < bytes.length ? bytes.subarray(start) : null;
     };
     // The chunks of one socket read are checked together and sent in one write (read-batch.ts).
-    const batch = new ReadBatch(relayBytes);
+    const batch = new ReadBatch(relayBytes, () =>
+      breakStream('The model server sent a stream event larger than the proxy holds.'),
+    );
     upstream.read({
       data(chunk) {
         batch.add(chunk);

@@ -72,7 +72,14 @@ export async function forwardChat(
   if (note)
     for (const [name, value] of Object.entries(note.headers)) response.setHeader(name, value);
   if (result.kind === 'stream') {
-    await relayChatStream(result.body, response, servedName, clientModel, signal);
+    await relayChatStream(
+      result.body,
+      response,
+      servedName,
+      clientModel,
+      signal,
+      result.isDoneExpected === true,
+    );
     return;
   }
   if (result.kind === 'json-bytes') {

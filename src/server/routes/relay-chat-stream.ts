@@ -2,7 +2,10 @@
  * Relay an upstream SSE chat stream to the client as it arrives (true streaming), rewriting the
  * upstream's model id to the client's model name in complete lines. Upstream error events
  * are turned into OpenAI-shaped `{"error":...}` events so SDKs throw (pre-0.10.1 vLLM sends a
- * flat body).
+ * flat body). A stream that breaks — the connection fails, a line grows past
+ * `MAX_HELD_EVENT_BYTES`, or (from a server that always ends with one, vLLM) it ends without
+ * `data: [DONE]` — ends with an `upstream_stream_broken` event and `[DONE]`, as the `/v1` relay's
+ * do, so a cut answer is never taken for a whole one.
  */
 import type { Response } from 'express';
 import { ReadBatch } from '../read-batch';
@@ -14,6 +17,8 @@ export async function relayChatStream(
   servedName: string,
   clientModel: string,
   signal: AbortSource,
+  /** The server ends every stream with `data: [DONE]` (vLLM): an end without it is a break. */
+  isDoneExpected = false,
 ): Promise<void> {
   response.statusCode = 200;
   response.setHeader('content-type', 'text/event-stream; charset=utf-8');
@@ -38,7 +43,10 @@ export async function relayChatStream(
       isHeldBack = false;
       body.resume();
     };
+    /** Whether the last line sent (blank lines aside) was `data: [DONE]`. */
+    let endsWithDone = false;
     const send = (lines: Buffer): void => {
+      if (isDoneExpected) endsWithDone = lastLineIsDone(lines) ?? endsWithDone;
       const isTaken =
         isSameName && !lines.includes(ERROR_OBJECT)
           ? response.write(lines)
@@ -57,10 +65,14 @@ export async function relayChatStream(
       send(cut + 1 === joined.length ? joined : joined.subarray(0, cut + 1));
       return cut + 1 < joined.length ? joined.subarray(cut + 1) : null;
     };
-    // The chunks of one socket read go out in one write (read-batch.ts).
-    const batch = new ReadBatch(relayBytes);
-    /** `failed`: the upstream broke the stream (a client gone is not reported to it). */
-    const finish = (failed: boolean): void => {
+    // The chunks of one socket read go out in one write (read-batch.ts); a line past its bound
+    // breaks the stream.
+    const batch = new ReadBatch(relayBytes, () => {
+      body.destroy();
+      finish('The model server sent a stream line larger than the proxy holds.');
+    });
+    /** `broken`: why the upstream broke the stream, or null (a client gone is not reported to it). */
+    const finish = (broken: string | null): void => {
       if (isFinished) return;
       // Lines that came whole before the end (or the failure) still go to the client.
       if (!signal.aborted) batch.flush();
@@ -69,10 +81,17 @@ export async function relayChatStream(
       batch.close();
       signal.removeEventListener('abort', onAbort);
       if (isHeldBack) response.off('drain', onDrain);
-      if (!failed && pending !== null) response.write(rewrite(pending, rename), 'latin1');
-      if (failed && !signal.aborted && !response.writableEnded) {
+      let why = broken;
+      if (why === null && pending !== null) {
+        if (isDoneExpected && pending.toString('latin1').trim().length > 0)
+          why = 'The model server ended the stream mid-line.';
+        else response.write(rewrite(pending, rename), 'latin1');
+      }
+      if (why === null && isDoneExpected && !endsWithDone)
+        why = 'The model server ended the stream before it was complete.';
+      if (why !== null && !signal.aborted && !response.writableEnded) {
         response.write(
-          `data: ${JSON.stringify({ error: { message: 'The upstream stream failed.', type: 'server_error', param: null, code: 'upstream_error' } })}\n\n`,
+          `data: ${JSON.stringify({ error: { message: why, type: 'server_error', param: null, code: 'upstream_stream_broken' } })}\n\n`,
         );
         response.write('data: [DONE]\n\n');
       }
@@ -81,13 +100,13 @@ export async function relayChatStream(
     };
     const onAbort = (): void => {
       body.destroy();
-      finish(true);
+      finish('The client left.');
     };
     signal.addEventListener('abort', onAbort, { once: true });
     body.read({
       data: (chunk) => batch.add(chunk),
-      end: () => finish(false),
-      fail: () => finish(true),
+      end: () => finish(null),
+      fail: () => finish('The model server connection failed mid-stream.'),
     });
   });
 }
@@ -105,6 +124,7 @@ function asLatin1(text: string): string {
 }
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 const ERROR_TEXT = '"object":"error"';
 const ERROR_OBJECT = Buffer.from(ERROR_TEXT);
 
@@ -123,8 +143,16 @@ function rewrite(bytes: Buffer, rename: Rename): string {
   return Buffer.from(wrapped, 'utf8').toString('latin1');
 }
 
+/**
+ * Wrap each `data: {…"object":"error"…}` line. Lines are split at LF only: JSON allows U+2028
+ * and U+2029 raw inside strings, and a regex's `^`, `$` and `.` treat them as line ends.
+ */
 function wrapFlatErrors(text: string): string {
-  return text.replace(/^data: (\{.*"object":"error".*\})$/gm, (_line, json: string) => {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!line.startsWith('data: {') || !line.endsWith('}') || !line.includes(ERROR_TEXT)) continue;
+    const json = line.slice('data: '.length);
     try {
       const parsed = JSON.parse(json) as Record<string, unknown>;
       const message =
@@ -133,9 +161,26 @@ function wrapFlatErrors(text: string): string {
           : parsed.message == null
             ? 'upstream error'
             : JSON.stringify(parsed.message);
-      return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
+      lines[i] =
+        `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
     } catch {
-      return `data: ${json}`;
+      // Not JSON: relayed as it came.
     }
-  });
+  }
+  return lines.join('\n');
+}
+
+const DONE_LINE = 'data: [DONE]';
+
+/**
+ * Whether the last non-blank line of `lines` (complete lines, LF-ended) is `data: [DONE]`; null
+ * when all are blank (they change nothing).
+ */
+function lastLineIsDone(lines: Buffer): boolean | null {
+  let end = lines.length;
+  while (end > 0 && (lines[end - 1] === NEWLINE || lines[end - 1] === CARRIAGE_RETURN)) end -= 1;
+  if (end === 0) return null;
+  return (
+    end >= DONE_LINE.length && lines.toString('latin1', end - DONE_LINE.length, end) === DONE_LINE
+  );
 }

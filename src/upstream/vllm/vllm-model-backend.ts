@@ -128,7 +128,8 @@ export function createVllmModelBackend(
     },
     createVerifier: () => options.verifier,
     async forwardChat(body, signal): Promise<ForwardResult> {
-      return forwardChatBody(policyClient, body, signal);
+      const result = await forwardChatBody(policyClient, body, signal);
+      return result.kind === 'stream' ? { ...result, isDoneExpected: true } : result;
     },
     // vLLM takes the OpenAI request as it is: the client's bytes go up, the answer's come back.
     async forwardChatBytes(body, signal): Promise<ForwardResult> {
@@ -136,7 +137,12 @@ export function createVllmModelBackend(
         const stream = policyClient.postStreamBytes
           ? await policyClient.postStreamBytes('/v1/chat/completions', body, signal)
           : await policyClient.postStream('/v1/chat/completions', body.value, signal);
-        return { kind: 'stream', status: stream.statusCode, body: stream.body };
+        return {
+          kind: 'stream',
+          status: stream.statusCode,
+          body: stream.body,
+          isDoneExpected: true,
+        };
       }
       const answer = await postJsonBytesOn(policyClient, '/v1/chat/completions', body, signal);
       return { kind: 'json-bytes', status: 200, body: answer.bytes, model: answer.scan.model };

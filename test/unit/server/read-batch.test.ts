@@ -10,12 +10,16 @@ function lineRelay(sent: string[]): (bytes: Buffer) => Buffer | null {
   };
 }
 
+const noOverflow = (): void => {
+  throw new Error('no overflow expected');
+};
+
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReadBatch', () => {
   it('relays the chunks added in one turn together, once, after the turn', async () => {
     const sent: string[] = [];
-    const batch = new ReadBatch(lineRelay(sent));
+    const batch = new ReadBatch(lineRelay(sent), noOverflow);
     batch.add(Buffer.from('a\n'));
     batch.add(Buffer.from('b\n'));
     expect(sent).toEqual([]);
@@ -28,7 +32,7 @@ describe('ReadBatch', () => {
 
   it('puts what the relay left unsent in front of the next bytes', async () => {
     const sent: string[] = [];
-    const batch = new ReadBatch(lineRelay(sent));
+    const batch = new ReadBatch(lineRelay(sent), noOverflow);
     batch.add(Buffer.from('da'));
     await tick();
     expect(sent).toEqual([]);
@@ -41,7 +45,7 @@ describe('ReadBatch', () => {
 
   it('flushes at once when asked, and does nothing once closed', async () => {
     const sent: string[] = [];
-    const batch = new ReadBatch(lineRelay(sent));
+    const batch = new ReadBatch(lineRelay(sent), noOverflow);
     batch.add(Buffer.from('x\n'));
     batch.flush();
     expect(sent).toEqual(['x\n']);
@@ -51,5 +55,61 @@ describe('ReadBatch', () => {
     batch.flush();
     await tick();
     expect(sent).toEqual(['x\n']);
+  });
+
+  it('holds a line without a line end as its chunks, and shows it to the relay once one comes', () => {
+    let calls = 0;
+    let seen = 0;
+    const relay = (bytes: Buffer): Buffer | null => {
+      calls += 1;
+      seen += bytes.length;
+      const cut = bytes.lastIndexOf(0x0a);
+      return cut < 0 ? bytes : cut + 1 < bytes.length ? bytes.subarray(cut + 1) : null;
+    };
+    const batch = new ReadBatch(relay, noOverflow);
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    for (let i = 0; i < 100; i++) {
+      batch.add(piece);
+      batch.flush();
+    }
+    // The first read went to the relay; the 99 after it held no line end and waited.
+    expect(calls).toBe(1);
+    expect(batch.pending?.length).toBe(100 * piece.length);
+    batch.add(Buffer.from('\n'));
+    batch.flush();
+    expect(calls).toBe(2);
+    // Every byte was shown to the relay at most twice: linear, not once per read.
+    expect(seen).toBe(piece.length + 100 * piece.length + 1);
+    expect(batch.pending).toBeNull();
+  });
+
+  it('a CR counts as a line end too (a CR-only stream is normalised by the relay)', () => {
+    const seen: string[] = [];
+    const batch = new ReadBatch((bytes) => {
+      seen.push(bytes.toString());
+      return bytes.includes(0x0a) ? null : bytes;
+    }, noOverflow);
+    batch.add(Buffer.from('data: a'));
+    batch.flush();
+    batch.add(Buffer.from('\r'));
+    batch.flush();
+    expect(seen).toEqual(['data: a', 'data: a\r']);
+  });
+
+  it('closes and reports an incomplete line past its bound, once', () => {
+    let overflows = 0;
+    const sent: string[] = [];
+    const batch = new ReadBatch(lineRelay(sent), () => (overflows += 1), 1000);
+    batch.add(Buffer.from('ok\n' + 'x'.repeat(600)));
+    batch.flush();
+    expect(overflows).toBe(0);
+    batch.add(Buffer.from('y'.repeat(600)));
+    batch.flush();
+    expect(overflows).toBe(1);
+    expect(batch.pending).toBeNull();
+    batch.add(Buffer.from('z'.repeat(600)));
+    batch.flush();
+    expect(overflows).toBe(1);
+    expect(sent).toEqual(['ok\n']);
   });
 });

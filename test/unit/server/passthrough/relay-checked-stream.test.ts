@@ -121,6 +121,17 @@ describe('relayCheckedStream', () => {
     expect(payloads[2]).toBe('data: [DONE]');
   });
 
+  it('breaks a stream whose event outgrows the bound (MAX_HELD_EVENT_BYTES) instead of holding it', async () => {
+    const piece = Buffer.alloc(1024 * 1024, 0x61);
+    const chunks = [Buffer.from(event('a') + 'data: {"x":"'), ...Array<Buffer>(17).fill(piece)];
+    const { text, outcome } = await relay(chunks, RENAME);
+    expect(outcome).toBe('broken');
+    const payloads = text.split('\n\n').filter((part) => part.startsWith('data: '));
+    expect(payloads).toHaveLength(3);
+    expect(payloads[1]).toContain('upstream_stream_broken');
+    expect(payloads[2]).toBe('data: [DONE]');
+  });
+
   it('swaps only the top-level model, and reads escaped keys as JSON.parse does', async () => {
     // A nested `"model"` equal to the served name is content, not the event's model.
     const nested = `data: {"id":"c1","model":"other","choices":[{"model":"${RENAME.served}"}]}\n\n`;
