@@ -25,8 +25,10 @@ function hasLineEnd(chunk: Buffer): boolean {
 }
 
 export class ReadBatch {
-  /** What the relay left unsent, as the chunks it came in (joined when read or relayed). */
-  private held: Buffer[] = [];
+  /** What the relay left unsent (an incomplete line or event), or null. */
+  private rest: Buffer | null = null;
+  /** Chunks that came after `rest` with no line end, held unjoined (null: none). */
+  private extra: Buffer[] | null = null;
   private heldBytes = 0;
   /** The read's first chunk, and the rest (null until a second one comes). */
   private first: Buffer | null = null;
@@ -47,9 +49,11 @@ export class ReadBatch {
 
   /** What the relay left unsent last time (an incomplete line or event), or null. */
   get pending(): Buffer | null {
-    if (this.heldBytes === 0) return null;
-    if (this.held.length > 1) this.held = [Buffer.concat(this.held, this.heldBytes)];
-    return this.held[0] as Buffer;
+    if (this.extra !== null && this.rest !== null) {
+      this.rest = Buffer.concat([this.rest, ...this.extra], this.heldBytes);
+      this.extra = null;
+    }
+    return this.rest;
   }
 
   add(chunk: Buffer): void {
@@ -69,20 +73,27 @@ export class ReadBatch {
     const more = this.more;
     this.first = null;
     this.more = null;
-    if (this.heldBytes === 0) {
+    const rest = this.rest;
+    if (rest === null) {
       this.keep(this.relay(more === null ? first : Buffer.concat([first, ...more])));
       return;
     }
     // An incomplete line waits: without a line end in the new bytes nothing in it can complete.
     if (!hasLineEnd(first) && (more === null || !more.some(hasLineEnd))) {
-      this.hold(first);
-      if (more !== null) for (const chunk of more) this.hold(chunk);
+      const extra = (this.extra ??= []);
+      extra.push(first);
+      this.heldBytes += first.length;
+      if (more !== null)
+        for (const chunk of more) {
+          extra.push(chunk);
+          this.heldBytes += chunk.length;
+        }
       this.checkSize();
       return;
     }
-    const parts = more === null ? [...this.held, first] : [...this.held, first, ...more];
-    this.held = [];
-    this.heldBytes = 0;
+    const parts = [rest, ...(this.extra ?? []), first, ...(more ?? [])];
+    this.rest = null;
+    this.extra = null;
     this.keep(this.relay(Buffer.concat(parts)));
   }
 
@@ -94,20 +105,16 @@ export class ReadBatch {
   }
 
   private keep(rest: Buffer | null): void {
-    this.held = rest === null ? [] : [rest];
+    this.rest = rest;
     this.heldBytes = rest === null ? 0 : rest.length;
-    this.checkSize();
-  }
-
-  private hold(chunk: Buffer): void {
-    this.held.push(chunk);
-    this.heldBytes += chunk.length;
+    if (rest !== null) this.checkSize();
   }
 
   private checkSize(): void {
     if (this.heldBytes <= this.maxHeldBytes || this.isClosed) return;
     this.close();
-    this.held = [];
+    this.rest = null;
+    this.extra = null;
     this.heldBytes = 0;
     this.onOverflow();
   }
