@@ -12,6 +12,7 @@ import {
   createApp,
   createMetrics,
   createShutdownControl,
+  startStalledWriteSweep,
   type DrainReport,
   type Metrics,
 } from '../server';
@@ -182,6 +183,11 @@ async function startConfiguredServer(
   }
   applyServerTimeouts(server, config);
   shutdown.attach(server);
+  const stallMs = config.server.write_stall_timeout_ms;
+  const stalledWrites =
+    stallMs > 0
+      ? startStalledWriteSweep({ responses: () => shutdown.responses(), stallMs, logger })
+      : null;
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${address.port}`;
@@ -202,6 +208,7 @@ async function startConfiguredServer(
     flushLogs: () => logOutput?.flush(),
     async close() {
       const report = await shutdown.drain(config.server.drain_timeout_ms);
+      stalledWrites?.stop();
       await app.shadow?.idle();
       app.closePassthrough();
       await closeUpstreams();

@@ -211,6 +211,11 @@ export const configSchema = z.strictObject({
        * stop_grace_period above it (test/unit/deploy checks).
        */
       drain_timeout_ms: z.number().int().min(1_000).max(900_000).default(300_000),
+      /**
+       * A response with bytes waiting for a client that read none of them for this long is cut
+       * (it would hold its admission slot and upstream request for good); 0 = never.
+       */
+      write_stall_timeout_ms: z.number().int().min(0).default(60_000),
     })
     .default({
       host: '0.0.0.0',
@@ -232,6 +237,7 @@ export const configSchema = z.strictObject({
       max_buffered_body_bytes: 67_108_864,
       metrics_require_key: false,
       drain_timeout_ms: 300_000,
+      write_stall_timeout_ms: 60_000,
     }),
   upstreams: z.record(z.string().min(1), upstream),
   models: z.array(model).min(1),

@@ -9,4 +9,5 @@ export { createMetrics } from './metrics';
 export type { Metrics } from './metrics';
 export { toHttpError } from './http-error';
 export { createShutdownControl } from './shutdown';
+export { startStalledWriteSweep } from './stalled-writes';
 export type { DrainReport, ShutdownControl } from './shutdown';

@@ -28,6 +28,8 @@ export interface ShutdownControl {
   attach(server: Server): void;
   drain(timeoutMs: number): Promise<DrainReport>;
   inFlight(): number;
+  /** The responses being served now (what the stalled-write sweep looks at). */
+  responses(): ServerResponse[];
 }
 
 const SHUTTING_DOWN = JSON.stringify({
@@ -91,6 +93,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       server = attached;
     },
     inFlight: () => running.size,
+    responses: () => running.entries().map(([response]) => response),
     async drain(timeoutMs) {
       const started = performance.now();
       isDraining = true;

@@ -1,0 +1,70 @@
+/**
+ * A client that stops reading must not hold its response for good (review 21: four such sockets
+ * held every admission slot of a proxy with four). Real sockets: the server writes until the
+ * client's side is full; the client reads nothing; the sweep cuts the response after the stall
+ * timeout, and leaves alone a response that waits with nothing to send.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { startStalledWriteSweep } from '../../src/server/stalled-writes';
+
+const quiet = pino({ level: 'silent' });
+
+describe('stalled-write sweep over real sockets', () => {
+  let server: http.Server;
+  let port: number;
+  const responses: http.ServerResponse[] = [];
+  const closed: string[] = [];
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      responses.push(response);
+      response.on('close', () => closed.push(request.url ?? ''));
+      if (request.url === '/idle') {
+        // Waits for an upstream that never answers: nothing queued, never cut.
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const piece = Buffer.alloc(64 * 1024, 0x61);
+      const more = (): void => {
+        while (response.write(piece));
+        response.once('drain', more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** A client that sends its request and then reads nothing. */
+  function stalledClient(path: string): net.Socket {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    socket.pause();
+    return socket;
+  }
+
+  it('cuts a response whose queued bytes stop moving, and only that one', async () => {
+    const stalled = stalledClient('/firehose');
+    const idle = stalledClient('/idle');
+    const live = () => responses.filter((response) => !response.destroyed);
+    const sweep = startStalledWriteSweep({ responses: live, stallMs: 300, logger: quiet });
+    try {
+      // Long enough for the socket buffers to fill and the stall to last the timeout.
+      for (let waited = 0; waited < 5000 && !closed.includes('/firehose'); waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(closed).toContain('/firehose');
+      expect(closed).not.toContain('/idle');
+    } finally {
+      sweep.stop();
+      stalled.destroy();
+      idle.destroy();
+    }
+  });
+});
