@@ -48,9 +48,12 @@ function stringEnd(bytes: Buffer, open: number): number {
 }
 
 function isModelKey(bytes: Buffer, open: number, close: number): boolean {
-  return (
-    close - open - 1 === MODEL_KEY.length && bytes.compare(MODEL_KEY, 0, 5, open + 1, close) === 0
-  );
+  if (close - open - 1 === MODEL_KEY.length)
+    return bytes.compare(MODEL_KEY, 0, 5, open + 1, close) === 0;
+  // A key written with escapes (`"mod\u0065l"`) is the same key to every parser: decoded (rare,
+  // so not on the fast path). Missing it sent the client's name upstream under the last `model`.
+  const slash = bytes.indexOf(BACKSLASH, open + 1);
+  return slash >= 0 && slash < close && decodeString(bytes, open, close) === 'model';
 }
 
 /** The string value after a key's closing quote (`: "…"`), as [open, close] quote indices. */

@@ -37,6 +37,14 @@ describe('scanJson', () => {
     );
   });
 
+  it('reads a key written with escapes as the key it decodes to, as JSON.parse does (review 21)', () => {
+    const text = '{"model":"a","mod\\u0065l":"b","messages":[]}';
+    expect(scan(text).model?.name).toBe((JSON.parse(text) as { model: string }).model);
+    expect(JSON.parse(renamed(text, 'served'))).toMatchObject({ model: 'served' });
+    // An escaped key that decodes to something else is not the model.
+    expect(scan('{"model":"a","mode\\u006c2":"b"}').model?.name).toBe('a');
+  });
+
   it('decodes an escaped model name and skips strings with escaped quotes and backslashes', () => {
     expect(scan('{"prompt":"a\\\\","model":"q\\u0077en"}').model?.name).toBe('qwen');
     expect(scan('{"prompt":"\\"}{[","model":"qwen"}').model?.name).toBe('qwen');
