@@ -70,6 +70,16 @@ function hasEntry(document: Record<string, unknown>, path: string[]): boolean {
   return typeof section === 'object' && section !== null && (path[1] ?? '') in section;
 }
 
+/** An override's value read as YAML; a value YAML refuses is a config error naming the variable. */
+function parseOverride(envName: string, raw: string, path: readonly string[]): Json {
+  try {
+    return parseYaml(raw) as Json;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError(path.join('.'), `env ${envName} is not valid YAML: ${reason}`);
+  }
+}
+
 /**
  * Apply env overrides onto a parsed YAML document (mutates and returns it). When `applied` is
  * given, every override is recorded in it (for error messages naming the variable).
@@ -88,7 +98,7 @@ export function applyEnvOverrides(
     if (path.some((part) => part === ''))
       throw new ConfigError(name, 'empty path segment in env override');
     const isNewEntry = path.length > 1 && !hasEntry(document, path);
-    setPath(document, path, parseYaml(raw) as Json, name);
+    setPath(document, path, parseOverride(name, raw, path), name);
     applied.push({ envName: name, path, isNewEntry });
   }
   if (env.PORT !== undefined && env.PORT !== '') {

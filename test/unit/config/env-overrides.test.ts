@@ -25,6 +25,13 @@ describe('config errors caused by env', () => {
     );
   });
 
+  it('name the env var whose value is not YAML (a ConfigError, not a parser stack trace)', () => {
+    const error = errorOf({ TTS_PROXY__SERVER__PORT: "'a: [" });
+    expect(error.path).toBe('server.port');
+    expect(error.message).toMatch(/env TTS_PROXY__SERVER__PORT is not valid YAML/);
+    expect(error.message).not.toMatch(/\n\s+at /);
+  });
+
   it('report a misspelt field with the field it was likely meant to be', () => {
     const error = errorOf({ TTS_PROXY__SERVER__PROT: '8093' });
     expect(error.path).toBe('server.prot');
