@@ -185,17 +185,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   // routing): a caller without a key learns nothing about the route.
   app.all('/v1/chat/completions', (request, response) => {
     admitCaller(request);
-    response
-      .status(405)
-      .set('allow', 'POST')
-      .json({
-        error: {
-          message: `Method ${request.method} is not allowed on /v1/chat/completions.`,
-          type: 'invalid_request_error',
-          param: null,
-          code: 'method_not_allowed',
-        },
-      });
+    refuseMethod(request, response, '/v1/chat/completions', 'POST');
   });
   if (checkKey) {
     app.use('/v1', (request, _response, next) => {
@@ -221,6 +211,12 @@ export function createApp(deps: AppDeps): TtsProxyApp {
 
   app.get('/v1/models', createModelsHandler(deps.backends));
   app.get('/v1/models/*model', createModelHandler(deps.backends));
+  // Our own GET routes answer another method with 405 naming the allowed ones, as the chat route
+  // does (not 404, and /v1/models never reaches the passthrough).
+  for (const path of ['/health', '/metrics', '/v1/models', '/v1/models/*model'])
+    app.all(path, (request, response) =>
+      refuseMethod(request, response, request.path, 'GET, HEAD'),
+    );
 
   const passthrough = deps.passthrough
     ? createPassthrough({
@@ -331,8 +327,10 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       !isChat &&
       passthrough !== null &&
       url.startsWith('/v1/') &&
-      // Other spellings of chat (a trailing slash, a query, upper case) are Express's to route.
-      !url.toLowerCase().startsWith('/v1/chat/completions');
+      // Other spellings of chat (a trailing slash, a query, upper case) are Express's to route,
+      // and so is /v1/models (ours: another method is its 405).
+      !url.toLowerCase().startsWith('/v1/chat/completions') &&
+      !url.startsWith('/v1/models');
     if (incoming.method !== 'POST' || (!isChat && !isPassthrough)) {
       app(incoming, outgoing);
       return;
@@ -393,6 +391,21 @@ function corsFor(origins: readonly string[]): RequestHandler | null {
       next();
     }
   };
+}
+
+/** 405 in OpenAI's shape, with the methods the route takes in `allow`. */
+function refuseMethod(request: Request, response: Response, path: string, allow: string): void {
+  response
+    .status(405)
+    .set('allow', allow)
+    .json({
+      error: {
+        message: `Method ${request.method} is not allowed on ${path}.`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'method_not_allowed',
+      },
+    });
 }
 
 function noop(): void {}

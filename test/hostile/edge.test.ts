@@ -86,6 +86,16 @@ describe('hostile edge', () => {
       headers: auth,
     });
     expect([wrongMethod.status, isOpenAiError(wrongMethod.body)]).toEqual([405, true]);
+    // Our own GET routes answer another method with 405 and the methods they take.
+    for (const path of ['/v1/models', '/v1/models/qwen2.5-1.5b-instruct', '/health', '/metrics']) {
+      const posted = await send(server.url, { path, headers: json, body: '{}' });
+      expect([path, posted.status, posted.headers.allow, isOpenAiError(posted.body)]).toEqual([
+        path,
+        405,
+        'GET, HEAD',
+        true,
+      ]);
+    }
     const ok = await send(server.url, {
       path: '/v1/completions?trace=1',
       headers: json,
