@@ -35,6 +35,8 @@ export interface PoolingCall {
   model: string;
   input: readonly (string | readonly number[])[];
   addSpecialTokens: boolean;
+  /** vLLM's pooling `task`, when the readout needs one named (`poolingTaskOf`); calls differing in it never share a batch. */
+  task?: string;
 }
 
 export interface PoolingAnswer {
@@ -78,6 +80,7 @@ interface Batch {
   key: string;
   model: string;
   addSpecialTokens: boolean;
+  task: string | undefined;
   members: Member[];
   input: (string | readonly number[])[];
   timer: NodeJS.Timeout | NodeJS.Immediate | null;
@@ -117,6 +120,7 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
         model: batch.model,
         input: batch.input,
         add_special_tokens: batch.addSpecialTokens,
+        ...(batch.task === undefined ? {} : { task: batch.task }),
       };
       const response = parseUpstreamBody(
         poolingResponseSchema,
@@ -173,7 +177,7 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
   return {
     pool(call, signal) {
       if (signal?.aborted) return Promise.reject(abortError(signal));
-      const key = `${call.addSpecialTokens ? 1 : 0}\u0000${call.model}`;
+      const key = `${call.addSpecialTokens ? 1 : 0}\u0000${call.task ?? ''}\u0000${call.model}`;
       let batch = open.get(key);
       // A call that would take the batch past the cap goes in the next one (never above it).
       if (batch && batch.input.length + call.input.length > options.maxInputs) {
@@ -185,6 +189,7 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
           key,
           model: call.model,
           addSpecialTokens: call.addSpecialTokens,
+          task: call.task,
           members: [],
           input: [],
           timer: null,

@@ -37,6 +37,17 @@ export const PROMPT_LOGPROBS_MAX = 20;
  */
 export const MAX_INPUTS_PER_CALL = 1024;
 
+/**
+ * The pooling `task` a readout names, or undefined (the server's default is right). A sequence
+ * classifier registers `token_classify` beside `classify`, and one vLLM line chose
+ * `token_classify` for a request without a task (vllm/entrypoints/pooling/pooling/serving.py
+ * @e5c55339): one row per token, where the outcome readout takes one pair. Servers that predate
+ * the field ignore it (extra fields are allowed).
+ */
+export function poolingTaskOf(readout: PrmReadout): string | undefined {
+  return readout.kind === 'pooling-sequence-pair' ? 'classify' : undefined;
+}
+
 export interface PrmQueryAnswer {
   raws: unknown[];
   promptTokens: number;
@@ -179,9 +190,15 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
         promptIds: null,
       };
     }
+    const task = poolingTaskOf(readout);
     if (batcher) {
       const answer = await batcher.pool(
-        { model: servedName, input: payload, addSpecialTokens },
+        {
+          model: servedName,
+          input: payload,
+          addSpecialTokens,
+          ...(task === undefined ? {} : { task }),
+        },
         signal,
       );
       return { raws: answer.raws, promptTokens: answer.promptTokens, promptIds: null };
@@ -190,7 +207,12 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
       poolingResponseSchema,
       await client.postJson(
         '/pooling',
-        { model: servedName, input: payload, add_special_tokens: addSpecialTokens },
+        {
+          model: servedName,
+          input: payload,
+          add_special_tokens: addSpecialTokens,
+          ...(task === undefined ? {} : { task }),
+        },
         signal,
       ),
       client.name,

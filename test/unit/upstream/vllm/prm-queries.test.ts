@@ -4,6 +4,7 @@ import {
   MAX_INPUTS_PER_CALL,
   PROMPT_LOGPROBS_FIRST,
   PROMPT_LOGPROBS_MAX,
+  poolingTaskOf,
 } from '../../../../src/upstream/vllm/prm-queries';
 import { createFakeUpstreamClient, type FakeCall } from '../fake-upstream-client';
 
@@ -91,5 +92,35 @@ describe('createPrmQueries', () => {
     // Each input's ids come back at its own place (the fake answers [1, length]).
     expect(answer.promptIds?.map((ids) => ids?.[1])).toEqual(payload.map((text) => text.length));
     expect(answer.promptTokens).toBe(2 * 2500);
+  });
+
+  it("names vLLM's classify task for a sequence-pair readout (outcome), and no task for per-step ones", async () => {
+    const client = createFakeUpstreamClient('http://prm', 'prm');
+    client.handler = (call) => ({
+      data: (call.body as { input: unknown[] }).input.map((_, index) => ({
+        index,
+        data: [0.3, 0.7],
+      })),
+      usage: { prompt_tokens: 4 },
+    });
+    const outcome = configurePrmFamily('outcome', undefined).family.readout;
+    const qwen = configurePrmFamily('qwen2.5-math-prm', undefined).family.readout;
+    expect(poolingTaskOf(outcome)).toBe('classify');
+    expect(poolingTaskOf(qwen)).toBeUndefined();
+    await createPrmQueries({
+      client,
+      servedName: 'm',
+      readout: outcome,
+      asksPromptIds: false,
+    }).query(['a'], false, undefined);
+    await createPrmQueries({ client, servedName: 'm', readout: qwen, asksPromptIds: false }).query(
+      ['a'],
+      false,
+      undefined,
+    );
+    expect(client.calls.map((call) => (call.body as Record<string, unknown>).task)).toEqual([
+      'classify',
+      undefined,
+    ]);
   });
 });
