@@ -18,6 +18,7 @@ import { parseUpstreamBody } from '../transport/parse-upstream-body';
 import type { UpstreamClient } from '../transport/upstream-client';
 import { poolingResponseSchema } from './vllm-wire';
 import { isPoolingResponse } from './vllm-wire-guards';
+import type { PoolingFields } from './prm-queries';
 
 export interface PrmBatcherOptions {
   client: UpstreamClient;
@@ -35,8 +36,8 @@ export interface PoolingCall {
   model: string;
   input: readonly (string | readonly number[])[];
   addSpecialTokens: boolean;
-  /** vLLM's pooling `task`, when the readout needs one named (`poolingTaskOf`); calls differing in it never share a batch. */
-  task?: string;
+  /** What the readout tells `/pooling` besides the input (`poolingFieldsOf`); calls differing in it never share a batch. */
+  fields?: PoolingFields;
 }
 
 export interface PoolingAnswer {
@@ -80,7 +81,7 @@ interface Batch {
   key: string;
   model: string;
   addSpecialTokens: boolean;
-  task: string | undefined;
+  fields: PoolingFields;
   members: Member[];
   input: (string | readonly number[])[];
   timer: NodeJS.Timeout | NodeJS.Immediate | null;
@@ -120,7 +121,7 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
         model: batch.model,
         input: batch.input,
         add_special_tokens: batch.addSpecialTokens,
-        ...(batch.task === undefined ? {} : { task: batch.task }),
+        ...batch.fields,
       };
       const response = parseUpstreamBody(
         poolingResponseSchema,
@@ -177,7 +178,8 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
   return {
     pool(call, signal) {
       if (signal?.aborted) return Promise.reject(abortError(signal));
-      const key = `${call.addSpecialTokens ? 1 : 0}\u0000${call.task ?? ''}\u0000${call.model}`;
+      const fields = call.fields ?? {};
+      const key = `${call.addSpecialTokens ? 1 : 0}\u0000${fields.task ?? ''}\u0000${fields.use_activation ?? ''}\u0000${call.model}`;
       let batch = open.get(key);
       // A call that would take the batch past the cap goes in the next one (never above it).
       if (batch && batch.input.length + call.input.length > options.maxInputs) {
@@ -189,7 +191,7 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
           key,
           model: call.model,
           addSpecialTokens: call.addSpecialTokens,
-          task: call.task,
+          fields,
           members: [],
           input: [],
           timer: null,

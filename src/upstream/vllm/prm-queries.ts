@@ -37,15 +37,27 @@ export const PROMPT_LOGPROBS_MAX = 20;
  */
 export const MAX_INPUTS_PER_CALL = 1024;
 
+/** `/pooling` fields a readout sets besides the input (vLLM's `PoolingCompletionRequest`). */
+export interface PoolingFields {
+  task?: 'classify';
+  use_activation?: false;
+}
+
 /**
- * The pooling `task` a readout names, or undefined (the server's default is right). A sequence
- * classifier registers `token_classify` beside `classify`, and one vLLM line chose
- * `token_classify` for a request without a task (vllm/entrypoints/pooling/pooling/serving.py
- * @e5c55339): one row per token, where the outcome readout takes one pair. Servers that predate
- * the field ignore it (extra fields are allowed).
+ * What a readout must tell `/pooling`, where the server's defaults would answer another thing
+ * (servers that predate a field ignore it: extra fields are allowed):
+ * - a sequence pair (outcome) names `task: "classify"`: a sequence classifier registers
+ *   `token_classify` beside `classify`, and one vLLM line chose `token_classify` for a request
+ *   without a task (vllm/entrypoints/pooling/pooling/serving.py @e5c55339), one row per token;
+ * - raw per-token values (Skywork's value head) ask `use_activation: false`: a current vLLM
+ *   serves such a head with the token-classify pooler, which applies a sigmoid to a one-label
+ *   head unless told not to (`PoolingParams.use_activation`, default true), and the family
+ *   applies the reference's sigmoid itself.
  */
-export function poolingTaskOf(readout: PrmReadout): string | undefined {
-  return readout.kind === 'pooling-sequence-pair' ? 'classify' : undefined;
+export function poolingFieldsOf(readout: PrmReadout): PoolingFields {
+  if (readout.kind === 'pooling-sequence-pair') return { task: 'classify' };
+  if (readout.kind === 'pooling-token-values') return { use_activation: false };
+  return {};
 }
 
 export interface PrmQueryAnswer {
@@ -190,15 +202,10 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
         promptIds: null,
       };
     }
-    const task = poolingTaskOf(readout);
+    const fields = poolingFieldsOf(readout);
     if (batcher) {
       const answer = await batcher.pool(
-        {
-          model: servedName,
-          input: payload,
-          addSpecialTokens,
-          ...(task === undefined ? {} : { task }),
-        },
+        { model: servedName, input: payload, addSpecialTokens, fields },
         signal,
       );
       return { raws: answer.raws, promptTokens: answer.promptTokens, promptIds: null };
@@ -207,12 +214,7 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
       poolingResponseSchema,
       await client.postJson(
         '/pooling',
-        {
-          model: servedName,
-          input: payload,
-          add_special_tokens: addSpecialTokens,
-          ...(task === undefined ? {} : { task }),
-        },
+        { model: servedName, input: payload, add_special_tokens: addSpecialTokens, ...fields },
         signal,
       ),
       client.name,

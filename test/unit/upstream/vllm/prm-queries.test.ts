@@ -4,7 +4,7 @@ import {
   MAX_INPUTS_PER_CALL,
   PROMPT_LOGPROBS_FIRST,
   PROMPT_LOGPROBS_MAX,
-  poolingTaskOf,
+  poolingFieldsOf,
 } from '../../../../src/upstream/vllm/prm-queries';
 import { createFakeUpstreamClient, type FakeCall } from '../fake-upstream-client';
 
@@ -94,7 +94,7 @@ describe('createPrmQueries', () => {
     expect(answer.promptTokens).toBe(2 * 2500);
   });
 
-  it("names vLLM's classify task for a sequence-pair readout (outcome), and no task for per-step ones", async () => {
+  it("tells /pooling what the readout needs: outcome's classify task, Skywork's raw values, nothing for STEP pairs", async () => {
     const client = createFakeUpstreamClient('http://prm', 'prm');
     client.handler = (call) => ({
       data: (call.body as { input: unknown[] }).input.map((_, index) => ({
@@ -105,8 +105,12 @@ describe('createPrmQueries', () => {
     });
     const outcome = configurePrmFamily('outcome', undefined).family.readout;
     const qwen = configurePrmFamily('qwen2.5-math-prm', undefined).family.readout;
-    expect(poolingTaskOf(outcome)).toBe('classify');
-    expect(poolingTaskOf(qwen)).toBeUndefined();
+    expect(poolingFieldsOf(outcome)).toEqual({ task: 'classify' });
+    expect(poolingFieldsOf(qwen)).toEqual({});
+    // Skywork's raw value head: the family applies the sigmoid, so the server must not.
+    expect(poolingFieldsOf(configurePrmFamily('skywork-o1', 'pooling').family.readout)).toEqual({
+      use_activation: false,
+    });
     await createPrmQueries({
       client,
       servedName: 'm',
