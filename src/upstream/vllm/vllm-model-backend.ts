@@ -87,6 +87,21 @@ export function createVllmModelBackend(
             promptTokens: counted.count,
             maxModelLen: context,
             modelName: info.name,
+            // The continue request's own render (the prefix as the final assistant turn), so a
+            // length the server refuses is counted exactly and the call retried once.
+            countTokens: async (prefix, countSignal) => {
+              if (prefix === '') return counted.count;
+              countCall();
+              return (
+                await countChatTokens(
+                  policyClient,
+                  info.servedName,
+                  [...messages, { role: 'assistant', content: prefix }],
+                  countSignal,
+                  'continue',
+                )
+              ).count;
+            },
           }),
           promptTokens: counted.count,
           supportCalls: () => supportCalls,
@@ -150,18 +165,23 @@ export function createVllmModelBackend(
   };
 }
 
+/**
+ * Exact tokens of the conversation as the chat route renders it: with the generation prompt
+ * (`'answer'`), or with the last (assistant) turn continued (`'continue'`, as `viaChat` sends it).
+ */
 async function countChatTokens(
   client: UpstreamClient,
   servedName: string,
   messages: readonly PolicyMessage[],
   signal?: AbortSignal,
+  mode: 'answer' | 'continue' = 'answer',
 ): Promise<{ count: number; maxModelLen: number | null }> {
+  const render =
+    mode === 'answer'
+      ? { add_generation_prompt: true }
+      : { add_generation_prompt: false, continue_final_message: true };
   const parsed = tokenizeResponseSchema.safeParse(
-    await client.postJson(
-      '/tokenize',
-      { model: servedName, messages, add_generation_prompt: true },
-      signal,
-    ),
+    await client.postJson('/tokenize', { model: servedName, messages, ...render }, signal),
   );
   if (!parsed.success) return { count: 0, maxModelLen: null };
   return { count: parsed.data.count, maxModelLen: parsed.data.max_model_len ?? null };
