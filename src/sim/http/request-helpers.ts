@@ -71,6 +71,9 @@ export interface PromptInput {
 }
 
 /** Normalises vLLM's `string | string[] | int[] | int[][]` prompt forms. */
+/** vLLM's default `VLLM_MAX_COMPLETION_PROMPTS` (vllm/envs.py). */
+export const MAX_COMPLETION_PROMPTS = 1024;
+
 export function readPromptInputs(
   tokenizer: SimTokenizer,
   prompt: string | string[] | number[] | number[][],
@@ -82,6 +85,12 @@ export function readPromptInputs(
   });
   const fromIds = (ids: number[]): PromptInput => ({ text: decodeTokens(tokenizer, ids), ids });
   if (typeof prompt === 'string') return [fromText(prompt)];
+  // vllm/entrypoints/openai/completion/protocol.py `validate_prompt_list_length` @002032ee: a
+  // list of prompts (not one list of ids) is bounded by VLLM_MAX_COMPLETION_PROMPTS (1024).
+  if (typeof prompt[0] !== 'number' && prompt.length > MAX_COMPLETION_PROMPTS)
+    throw badRequest(
+      `prompt list length ${prompt.length} exceeds the maximum allowed count of ${MAX_COMPLETION_PROMPTS}. To increase this limit, set the VLLM_MAX_COMPLETION_PROMPTS environment variable.`,
+    );
   if (isStringList(prompt)) return prompt.map(fromText);
   if (isIdList(prompt)) return [fromIds(prompt)];
   return prompt.map(fromIds);

@@ -4,6 +4,9 @@ import { badRequest } from './vllm-error';
 /** vLLM's default `--max-logprobs`. */
 export const MAX_LOGPROBS = 20;
 
+/** Below this temperature vLLM samples greedily (`_SAMPLING_EPS`, vllm/sampling_params.py). */
+const GREEDY_BELOW = 1e-5;
+
 /**
  * Sampling defaults a model ships in `generation_config.json`. vLLM (default `--generation-config
  * auto`) fills every one of these the request omits from the model's file, and only then falls
@@ -81,7 +84,11 @@ export function readSamplingParams(
   const n = body.n ?? 1;
   if (n < 1) throw badRequest(`n must be at least 1, got ${n}.`);
   const temperature = body.temperature ?? generationConfig.temperature ?? 1;
+  // vllm/sampling_params.py `_verify_args` / `_verify_greedy_sampling` @00388f65.
   if (temperature < 0) throw badRequest(`temperature must be non-negative, got ${temperature}.`);
+  if (temperature > 2) throw badRequest(`temperature must be in [0, 2], got ${temperature}.`);
+  if (temperature < GREEDY_BELOW && n > 1)
+    throw badRequest(`n must be 1 when using greedy sampling, got ${n}.`);
   const topP = body.top_p ?? generationConfig.topP ?? 1;
   if (!(topP > 0 && topP <= 1)) throw badRequest(`top_p must be in (0, 1], got ${topP}.`);
   const topK = body.top_k ?? generationConfig.topK ?? -1;
@@ -100,6 +107,7 @@ export function readSamplingParams(
   if (maxTokens !== null && maxTokens < 1)
     throw badRequest(`max_tokens must be at least 1, got ${maxTokens}.`);
   const stop = body.stop == null ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
+  if (stop.some((text) => text === '')) throw badRequest('stop cannot contain an empty string.');
   return {
     n,
     temperature,
@@ -111,7 +119,7 @@ export function readSamplingParams(
     frequencyPenalty,
     seed: body.seed ?? null,
     maxTokens,
-    stop: stop.filter((text) => text !== ''),
+    stop,
     includeStopInOutput: body.include_stop_str_in_output ?? false,
   };
 }

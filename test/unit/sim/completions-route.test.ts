@@ -175,13 +175,13 @@ describe('POST /v1/completions', () => {
   it('is deterministic at temperature 0 and reproducible with a seed; n children use seed + j', async () => {
     const greedy = await postJson(url, {
       prompt: [prompt, prompt],
-      n: 2,
       max_tokens: 300,
       temperature: 0,
     });
     const greedyTexts = list(greedy.body, 'choices').map((_, index) =>
       text(greedy.body, 'choices', index, 'text'),
     );
+    expect(greedyTexts).toHaveLength(2);
     expect(new Set(greedyTexts).size).toBe(1);
 
     const body = { prompt, n: 4, max_tokens: 400, temperature: 0.9, seed: 123 };
@@ -249,7 +249,8 @@ describe('POST /v1/completions', () => {
       body: JSON.stringify({
         prompt,
         max_tokens: 12,
-        temperature: 0,
+        temperature: 0.7,
+        seed: 5,
         n: 2,
         stream: true,
         stream_options: { include_usage: true },
@@ -275,7 +276,7 @@ describe('POST /v1/completions', () => {
       );
     }
     const streamed = byChoice[0]?.map((chunk) => text(chunk, 'choices', 0, 'text')).join('');
-    const plain = await postJson(url, { prompt, max_tokens: 12, temperature: 0 });
+    const plain = await postJson(url, { prompt, max_tokens: 12, temperature: 0.7, seed: 5 });
     expect(streamed).toBe(text(plain.body, 'choices', 0, 'text'));
   });
 
@@ -377,6 +378,15 @@ describe('POST /v1/completions', () => {
     ],
     [{ prompt, best_of: 2 }, 'vLLM V1 does not yet support best_of.'],
     [{ prompt, temperature: -1 }, 'temperature must be non-negative, got -1.'],
+    // vllm/sampling_params.py `_verify_args`, `_verify_greedy_sampling` @00388f65.
+    [{ prompt, temperature: 2.5 }, 'temperature must be in [0, 2], got 2.5.'],
+    [{ prompt, temperature: 0, n: 2 }, 'n must be 1 when using greedy sampling, got 2.'],
+    [{ prompt, stop: ['\n\n', ''] }, 'stop cannot contain an empty string.'],
+    // completion/protocol.py `validate_prompt_list_length` @002032ee (VLLM_MAX_COMPLETION_PROMPTS).
+    [
+      { prompt: Array<string>(1025).fill('x'), max_tokens: 1 },
+      'prompt list length 1025 exceeds the maximum allowed count of 1024. To increase this limit, set the VLLM_MAX_COMPLETION_PROMPTS environment variable.',
+    ],
     [
       { prompt, logprobs: 21 },
       'Requested sample logprobs of 21, which is greater than max allowed: 20',
