@@ -79,6 +79,11 @@ describe('browser and SDK routes', () => {
     expect(list.data[0]).toEqual(model);
     const missing = client.models.retrieve('no/such-model');
     await expect(missing).rejects.toBeInstanceOf(NotFoundError);
+    // A chat alias names its model here too, under the id asked for (the chat route echoes it).
+    for (const alias of [`${MODEL}@beam_search:16`, `${MODEL}@8`])
+      expect(await client.models.retrieve(alias)).toEqual({ ...model, id: alias });
+    for (const wrong of [`${MODEL}@warp:16`, 'no/such-model@8'])
+      await expect(client.models.retrieve(wrong)).rejects.toBeInstanceOf(NotFoundError);
     // A path the router cannot percent-decode is the client's 400, never a 500.
     for (const method of ['get', 'head', 'delete'] as const) {
       const malformed = await request(server.url)[method]('/v1/models/%ff');

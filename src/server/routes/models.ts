@@ -1,11 +1,13 @@
 /**
  * GET /v1/models: the configured models in OpenAI's list shape, with what TTS knows of each
  * (size, family, PRM) and whether its upstream is simulated; GET /v1/models/{model}: one of them
- * (the SDKs' `models.retrieve`), or OpenAI's 404 `model_not_found`.
+ * (the SDKs' `models.retrieve`), also under a chat alias (`name@strategy:N`), or OpenAI's 404
+ * `model_not_found`.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { ModelNotFoundError } from '../../errors';
 import type { ModelBackend } from '../../pipeline';
+import { parseModelAlias } from '../parse-chat-request';
 
 const CREATED = 1_730_000_000;
 
@@ -40,8 +42,25 @@ export function createModelHandler(backends: ReadonlyMap<string, ModelBackend>) 
       : typeof segments === 'string'
         ? segments
         : '';
-    const backend = [...backends.values()].find((candidate) => candidate.info.name === id);
+    const named = (name: string): ModelBackend | undefined =>
+      [...backends.values()].find((candidate) => candidate.info.name === name);
+    // An alias the chat route takes (`name@strategy:N`) names its model here too, under the id
+    // the client asked for: clients check the model they are configured with this way.
+    const backend = named(id) ?? aliasTarget(id, named);
     if (backend === undefined) next(new ModelNotFoundError(id));
-    else response.json(modelObject(backend));
+    else response.json({ ...modelObject(backend), id });
   };
+}
+
+function aliasTarget(
+  id: string,
+  named: (name: string) => ModelBackend | undefined,
+): ModelBackend | undefined {
+  try {
+    const alias = parseModelAlias(id);
+    return alias.part === null ? undefined : named(alias.name);
+  } catch {
+    // Not an alias the chat route would take: no such model.
+    return undefined;
+  }
 }
