@@ -174,7 +174,7 @@ function addIgnoredWarning(result: SolveResult, ignored: readonly string[]): voi
   if (ignored.length > 0) {
     result.metadata.warnings.push({
       code: 'parameter-ignored',
-      message: `${ignored.join(', ')} ignored: test-time scaling uses the policy family's sampling preset`,
+      message: `${ignored.join(', ')} ignored: test-time scaling uses the policy family's sampling preset and prompt`,
     });
   }
 }

@@ -188,8 +188,10 @@ function toPolicyMessages(body: ChatRequestWire): PolicyMessage[] {
 }
 
 /**
- * The sampling fields the search sets itself from the policy family's preset (OpenAI's and vLLM's
- * extras): a client that set one is told it was not used (`parameter-ignored`).
+ * The fields the search sets itself: sampling from the policy family's preset (OpenAI's and
+ * vLLM's extras), and how the prompt is rendered and answered (the server's default template and
+ * the family's answer format, so `reasoning_effort`, `verbosity` and vLLM's `chat_template_kwargs`
+ * have no say). A client that set one is told it was not used (`parameter-ignored`).
  */
 const PRESET_FIELDS = [
   'temperature',
@@ -200,6 +202,9 @@ const PRESET_FIELDS = [
   'top_k',
   'min_p',
   'repetition_penalty',
+  'reasoning_effort',
+  'verbosity',
+  'chat_template_kwargs',
 ] as const;
 
 /** The conversation and the OpenAI fields the search reads (the body is already schema-checked). */

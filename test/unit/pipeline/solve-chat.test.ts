@@ -371,7 +371,7 @@ describe('solveChat', () => {
     expect((await run.result).metadata.warnings).toContainEqual({
       code: 'parameter-ignored',
       message:
-        "temperature, top_p ignored: test-time scaling uses the policy family's sampling preset",
+        "temperature, top_p ignored: test-time scaling uses the policy family's sampling preset and prompt",
     });
   });
 

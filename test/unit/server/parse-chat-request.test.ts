@@ -153,6 +153,8 @@ describe('parseChatRequest', () => {
         frequency_penalty: 1.5,
         logit_bias: { '1': -100 },
         top_k: 3,
+        reasoning_effort: 'low',
+        chat_template_kwargs: { enable_thinking: false },
         tools: [{ type: 'function', function: { name: 'f' } }],
       },
       {},
@@ -167,7 +169,14 @@ describe('parseChatRequest', () => {
       choices: 2,
       maxTokens: 64,
       seed: 7,
-      ignoredParameters: ['temperature', 'frequency_penalty', 'logit_bias', 'top_k'],
+      ignoredParameters: [
+        'temperature',
+        'frequency_penalty',
+        'logit_bias',
+        'top_k',
+        'reasoning_effort',
+        'chat_template_kwargs',
+      ],
       stop: [],
     });
     // A single stop string and a list read alike (the returned text is cut at them).
