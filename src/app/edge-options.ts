@@ -5,7 +5,12 @@
 import type { Server } from 'node:http';
 import type { Config, UpstreamConfig } from '../config';
 import type { AppDeps } from '../server';
-import { answerClientError, answerConnect, answerExpectation } from '../server/client-error';
+import {
+  answerClientError,
+  answerConnect,
+  answerExpectation,
+  continueWithinLimit,
+} from '../server/client-error';
 import { withRetry } from '../upstream/transport/retry';
 
 export function edgeBodyOptions(config: Config): NonNullable<AppDeps['body']> {
@@ -46,5 +51,11 @@ export function applyServerTimeouts(server: Server, config: Config): void {
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
   server.on('checkExpectation', answerExpectation);
+  server.on(
+    'checkContinue',
+    continueWithinLimit(config.server.body_limit_bytes, (request, response) =>
+      server.emit('request', request, response),
+    ),
+  );
   server.on('connect', answerConnect);
 }

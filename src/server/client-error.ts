@@ -71,3 +71,38 @@ export function answerClientError(error: ParserError, socket: Socket): void {
   const { status, text, message } = statusOf(error.code);
   socket.end(rawAnswer(status, text, message, 'invalid_http'));
 }
+
+/**
+ * `Expect: 100-continue` (node's 'checkContinue'; without a listener node sends `100 Continue`
+ * at once): a declared length over the body limit is refused with the 413 before the client
+ * uploads anything, as the body reader refuses it; otherwise the client is told to go on and the
+ * request goes to `handle` (node emits no 'request' for it once this event is handled).
+ */
+export function continueWithinLimit(
+  limitBytes: number,
+  handle: (request: IncomingMessage, response: ServerResponse) => void,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limitBytes) {
+      const body = JSON.stringify({
+        error: {
+          message: 'Request body is too large.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'request_too_large',
+        },
+      });
+      response.writeHead(413, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'x-should-retry': 'false',
+        connection: 'close',
+      });
+      response.end(body);
+      return;
+    }
+    response.writeContinue();
+    handle(request, response);
+  };
+}

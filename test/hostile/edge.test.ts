@@ -3,6 +3,7 @@
  * routes, bodies too large, broken compression, JSON nested thousands deep — each a 4xx with an
  * OpenAI-shaped body, never a 5xx; and what unauthenticated callers may read.
  */
+import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { RunningServer } from '../../src/main';
 import { startTestServer } from '../integration/start-test-server';
@@ -52,6 +53,31 @@ describe('hostile edge', () => {
         code,
       ]);
     }
+    // `Expect: 100-continue` with a declared length over the limit: the 413 comes first, with no
+    // `100 Continue` inviting the upload.
+    const declared = await sendRaw(
+      server.url,
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 50000000\r\n\r\n`,
+    );
+    expect([declared.status, errorOf(declared.body).code]).toEqual([413, 'request_too_large']);
+    // Within the limit the client is told to go on, and the request is served.
+    const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] });
+    const continued = await new Promise<string>((resolve) => {
+      const target = new URL(server.url);
+      const socket = net.connect(Number(target.port), target.hostname);
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        if (/HTTP\/1\.1 200[\s\S]*\r\n\r\n[\s\S]*"choices"/.test(text)) socket.destroy();
+      });
+      socket.on('close', () => resolve(text));
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
+      setTimeout(() => socket.write(body), 50);
+      setTimeout(() => socket.destroy(), 10_000);
+    });
+    expect(continued.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200')).toBe(true);
     // HTTP/1.0 needs no Host.
     expect(
       (await sendRaw(server.url, `GET /v1/models HTTP/1.0\r\nauthorization: Bearer ${KEY}\r\n\r\n`))
