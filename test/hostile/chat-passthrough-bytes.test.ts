@@ -62,6 +62,14 @@ const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
       );
     response.end();
   },
+  /** A whole stream, then the start of an event after `[DONE]`, then the end. */
+  trailing: (response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(
+      `data: {"id":"c1","object":"chat.completion.chunk","model":"${SERVED}","choices":[{"index":0,"delta":{"content":"a"}}]}\n\n`,
+    );
+    response.end('data: [DONE]\n\ndata: {"partial":');
+  },
   /** A flat (pre-0.10.1) error event whose message holds U+2028, legal raw in a JSON string. */
   separator: (response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -232,6 +240,12 @@ describe('plain chat passthrough on bytes', () => {
     expect(payloads).toHaveLength(4);
     expect(errorOf(payloads[2] ?? '{}').code).toBe('upstream_stream_broken');
     expect(payloads[3]).toBe('[DONE]');
+  });
+
+  it('ends quietly after [DONE]: bytes trailing it are dropped, not reported', async () => {
+    const answer = await streamOf('trailing');
+    expect(answer.body.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(payloadsOf(answer.body)).toHaveLength(2);
   });
 
   it('wraps a flat error event whose text holds U+2028, so SDKs throw', async () => {

@@ -277,9 +277,10 @@ export function relayCheckedStream(
       end() {
         batch.flush();
         if (isFinished) return;
+        // After `[DONE]` the answer is whole: bytes trailing it are dropped, not reported.
+        if (sawDone) return finish('done', '');
         if (batch.pending !== null && batch.pending.toString('utf8').trim().length > 0)
           return breakStream('The model server ended the stream mid-event.');
-        if (sawDone) return finish('done', '');
         if (sawError) return finish('upstream-error-event', DONE);
         breakStream('The model server ended the stream before it was complete.');
       },

@@ -82,13 +82,15 @@ export async function relayChatStream(
       signal.removeEventListener('abort', onAbort);
       if (isHeldBack) response.off('drain', onDrain);
       let why = broken;
-      if (why === null && pending !== null) {
-        if (isDoneExpected && pending.toString('latin1').trim().length > 0)
-          why = 'The model server ended the stream mid-line.';
-        else response.write(rewrite(pending, rename), 'latin1');
-      }
-      if (why === null && isDoneExpected && !endsWithDone)
-        why = 'The model server ended the stream before it was complete.';
+      if (why === null && isDoneExpected) {
+        // After `[DONE]` the answer is whole: bytes trailing it are dropped, not reported.
+        if (!endsWithDone)
+          why =
+            pending !== null && pending.toString('latin1').trim().length > 0
+              ? 'The model server ended the stream mid-line.'
+              : 'The model server ended the stream before it was complete.';
+      } else if (why === null && pending !== null)
+        response.write(rewrite(pending, rename), 'latin1');
       if (why !== null && !signal.aborted && !response.writableEnded) {
         response.write(
           `data: ${JSON.stringify({ error: { message: why, type: 'server_error', param: null, code: 'upstream_stream_broken' } })}\n\n`,

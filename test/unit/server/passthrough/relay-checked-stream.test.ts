@@ -121,6 +121,16 @@ describe('relayCheckedStream', () => {
     expect(payloads[2]).toBe('data: [DONE]');
   });
 
+  it('ends quietly after [DONE]: an incomplete event trailing it is dropped, not reported', async () => {
+    const { text, outcome } = await relay(
+      [Buffer.from(event('a') + 'data: [DONE]\n\n' + 'data: {"partial":')],
+      RENAME,
+    );
+    expect(outcome).toBe('done');
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(text).not.toContain('partial');
+  });
+
   it('breaks a stream whose event outgrows the bound (MAX_HELD_EVENT_BYTES) instead of holding it', async () => {
     const piece = Buffer.alloc(1024 * 1024, 0x61);
     const chunks = [Buffer.from(event('a') + 'data: {"x":"'), ...Array<Buffer>(17).fill(piece)];
