@@ -24,9 +24,9 @@ function isPresent(value: unknown): boolean {
 function toolsBlocker(body: ChatRequestWire): ScopeBlocker | null {
   const tools = body.tools;
   const functions = body.functions;
-  const hasTools =
-    (Array.isArray(tools) && tools.length > 0) ||
-    (Array.isArray(functions) && functions.length > 0);
+  // Anything but an empty list offers tools, a malformed value included: the upstream then
+  // answers it as it would without us (vLLM refuses a `tools` that is not a list of tools).
+  const hasTools = offers(tools) || offers(functions);
   const choice = body.tool_choice ?? body.function_call;
   const hasChoice = isPresent(choice) && choice !== 'none';
   if (hasTools || hasChoice) {
@@ -44,6 +44,10 @@ function toolsBlocker(body: ChatRequestWire): ScopeBlocker | null {
   };
 }
 
+function offers(list: unknown): boolean {
+  return isPresent(list) && !(Array.isArray(list) && list.length === 0);
+}
+
 /** An assistant turn that called tools, or a tool's (or legacy function's) result. */
 function isToolTurn(message: ChatRequestWire['messages'][number]): boolean {
   if (message.role === 'tool' || message.role === 'function') return true;
@@ -59,6 +63,14 @@ function structuredBlocker(body: ChatRequestWire): ScopeBlocker | null {
     return {
       code: 'structured-output',
       message: `response_format '${type}' constrains the output to JSON, which the search does not sample`,
+    };
+  }
+  // Any other format but plain text (vLLM's `structural_tag`, or one no server knows, which the
+  // upstream then refuses as it would without us).
+  if (isPresent(format) && type !== 'text') {
+    return {
+      code: 'structured-output',
+      message: `response_format ${JSON.stringify(type ?? format)} is not plain text, which is all the search samples`,
     };
   }
   const guided = GUIDED_FIELDS.find((field) => isPresent(body[field]));

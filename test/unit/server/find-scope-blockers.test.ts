@@ -23,6 +23,11 @@ describe('findScopeBlockers', () => {
     ['structured-output', { response_format: { type: 'json_object' } }],
     ['structured-output', { response_format: { type: 'json_schema', json_schema: { name: 'x' } } }],
     ['structured-output', { guided_json: { type: 'object' } }],
+    // Formats and tools TTS cannot honour, malformed ones included: forwarded for the upstream
+    // to answer as it would without us (OpenAI and vLLM refuse these; TTS answered 200).
+    ['structured-output', { response_format: { type: 'yaml' } }],
+    ['structured-output', { response_format: { type: 'structural_tag', structures: [] } }],
+    ['tools', { tools: 'x' }],
     ['logprobs', { logprobs: true }],
     ['logprobs', { top_logprobs: 2 }],
     ['non-text-content', { modalities: ['text', 'audio'] }],
@@ -31,9 +36,11 @@ describe('findScopeBlockers', () => {
     expect(findScopeBlockers(body(extra)).map((blocker) => blocker.code)).toEqual([code]);
   });
 
-  it("does not count tool_choice 'none' without tools, nor response_format text", () => {
+  it("does not count tool_choice 'none' without tools, an empty tools list, nor response_format text", () => {
     expect(
-      findScopeBlockers(body({ tool_choice: 'none', response_format: { type: 'text' } })),
+      findScopeBlockers(
+        body({ tool_choice: 'none', tools: [], response_format: { type: 'text' } }),
+      ),
     ).toEqual([]);
   });
 
