@@ -172,17 +172,16 @@ function wrapFlatErrors(text: string): string {
   return lines.join('\n');
 }
 
-const DONE_LINE = 'data: [DONE]';
+const DONE_LINE = Buffer.from('data: [DONE]');
 
 /**
  * Whether the last non-blank line of `lines` (complete lines, LF-ended) is `data: [DONE]`; null
- * when all are blank (they change nothing).
+ * when all are blank (they change nothing). Bytes compared in place: this runs on every write.
  */
 function lastLineIsDone(lines: Buffer): boolean | null {
   let end = lines.length;
   while (end > 0 && (lines[end - 1] === NEWLINE || lines[end - 1] === CARRIAGE_RETURN)) end -= 1;
   if (end === 0) return null;
-  return (
-    end >= DONE_LINE.length && lines.toString('latin1', end - DONE_LINE.length, end) === DONE_LINE
-  );
+  const start = end - DONE_LINE.length;
+  return start >= 0 && lines.compare(DONE_LINE, 0, DONE_LINE.length, start, end) === 0;
 }
