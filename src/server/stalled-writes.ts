@@ -7,18 +7,28 @@
  * leave and cancel the upstream). Only stalled writes count: a response waiting for its upstream
  * (a long prefill, a search) has nothing waiting to be sent and is never cut.
  *
- * Progress is what the socket handed to the kernel: `bytesWritten` counts queued bytes too, so
- * the queue (`writableLength`) is taken off.
+ * Progress is what the socket hands to the kernel. A write counts as done only when all of it
+ * was taken (`bytesWritten` − `writableLength` moves per write), so a large single write (a
+ * passthrough JSON answer) is followed inside libuv too, by its handle's `writeQueueSize`, which
+ * shrinks as the kernel takes each part: what node's own socket timeout reads to tell a write in
+ * progress from an idle socket (lib/net.js `Socket.prototype._onTimeout`). A response that does
+ * not own its socket yet (a pipelined one waiting for the one before it) is not judged.
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pathOf, requestIdOf } from './access-log';
 
-/** Per response: bytes sent when last seen, and when they last moved (or nothing was queued). */
+/** Per response: its write position when last seen, and when it last moved (or nothing was queued). */
 const PROGRESS = Symbol('writeProgress');
 interface Progress {
   sent: number;
+  inLibuv: number;
   movedAt: number;
+}
+
+/** The part of a net.Socket's libuv handle read here (not in node's public types). */
+interface WriteQueueHandle {
+  writeQueueSize?: number;
 }
 type Watched = ServerResponse & { [PROGRESS]?: Progress };
 
@@ -37,12 +47,21 @@ export interface StalledWriteSweep {
   stop(): void;
 }
 
-/** Bytes of the response waiting to be sent, and those the socket already handed on. */
-function writeState(response: ServerResponse): { queued: number; sent: number } {
+/**
+ * Bytes of the response waiting to be sent; the bytes of completed writes; the bytes of the write
+ * in progress still waiting in libuv. Null for a response without its socket yet.
+ */
+function writeState(
+  response: ServerResponse,
+): { queued: number; sent: number; inLibuv: number } | null {
   const socket = response.socket;
-  const queued = response.writableLength;
-  if (socket === null) return { queued, sent: 0 };
-  return { queued, sent: socket.bytesWritten - socket.writableLength };
+  if (socket === null) return null;
+  const handle = (socket as unknown as { _handle?: WriteQueueHandle | null })._handle;
+  return {
+    queued: response.writableLength,
+    sent: socket.bytesWritten - socket.writableLength,
+    inLibuv: handle?.writeQueueSize ?? 0,
+  };
 }
 
 export function startStalledWriteSweep(options: StalledWriteSweepOptions): StalledWriteSweep {
@@ -52,14 +71,17 @@ export function startStalledWriteSweep(options: StalledWriteSweepOptions): Stall
     let cut = 0;
     for (const response of options.responses()) {
       const watched = response as Watched;
-      const { queued, sent } = writeState(response);
+      const state = response.destroyed ? null : writeState(response);
+      if (state === null) continue;
+      const { queued, sent, inLibuv } = state;
       const last = watched[PROGRESS];
       if (last === undefined) {
-        watched[PROGRESS] = { sent, movedAt: at };
+        watched[PROGRESS] = { sent, inLibuv, movedAt: at };
         continue;
       }
-      if (queued === 0 || sent !== last.sent) {
+      if (queued === 0 || sent !== last.sent || inLibuv !== last.inLibuv) {
         last.sent = sent;
+        last.inLibuv = inLibuv;
         last.movedAt = at;
         continue;
       }

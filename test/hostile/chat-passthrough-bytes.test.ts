@@ -76,6 +76,12 @@ const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
     response.write('data: {"object":"error","message":"line\u2028sep","type":"X","code":500}\n\n');
     response.end('data: [DONE]\n\n');
   },
+  /** The same flat error event with CRLF line ends. */
+  crlf: (response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write('data: {"object":"error","message":"bad","type":"X","code":500}\r\n\r\n');
+    response.end('data: [DONE]\r\n\r\n');
+  },
   /** One `data:` line that never ends: 24 MiB without a newline, in 1 MiB writes. */
   endless: (response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -255,11 +261,24 @@ describe('plain chat passthrough on bytes', () => {
     expect(payloads[1]).toBe('[DONE]');
   });
 
+  it('wraps a flat error event on a CRLF stream too', async () => {
+    const answer = await streamOf('crlf');
+    const payloads = answer.body
+      .split('\r\n\r\n')
+      .filter((event) => event.startsWith('data: '))
+      .map((event) => event.slice(6));
+    expect(isOpenAiError(payloads[0] ?? '')).toBe(true);
+    expect(errorOf(payloads[0] ?? '{}').message).toBe('bad');
+  });
+
   it('breaks a stream whose line outgrows the bound, without holding it all or stalling', async () => {
     const started = performance.now();
     const answer = await streamOf('endless');
     const payloads = payloadsOf(answer.body);
-    expect(errorOf(payloads.at(-2) ?? '{}').code).toBe('upstream_stream_broken');
+    expect(errorOf(payloads.at(-2) ?? '{}')).toMatchObject({
+      code: 'upstream_stream_broken',
+      message: expect.stringMatching(/larger than the proxy holds/),
+    });
     expect(payloads.at(-1)).toBe('[DONE]');
     // Nothing of the unfinished line reached the client.
     expect(answer.body.length).toBeLessThan(1024);

@@ -21,6 +21,16 @@ describe('stalled-write sweep over real sockets', () => {
     server = http.createServer((request, response) => {
       responses.push(response);
       response.on('close', () => closed.push(request.url ?? ''));
+      if (request.url === '/big') {
+        // One large write, as a passthrough JSON answer is sent.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(Buffer.alloc(8 * 1024 * 1024, 0x61));
+        return;
+      }
+      if (request.url === '/slow' || request.url === '/fast') {
+        setTimeout(() => response.end(request.url), request.url === '/slow' ? 1000 : 0);
+        return;
+      }
       if (request.url === '/idle') {
         // Waits for an upstream that never answers: nothing queued, never cut.
         response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -65,6 +75,55 @@ describe('stalled-write sweep over real sockets', () => {
       sweep.stop();
       stalled.destroy();
       idle.destroy();
+    }
+  });
+
+  it('leaves alone a slow but steady reader of one large write', async () => {
+    const live = () => responses.filter((response) => !response.destroyed);
+    // The write completes only after about 4 s; inside libuv it moves about once a second (as
+    // the kernel's buffers drain), well within the timeout.
+    const sweep = startStalledWriteSweep({ responses: live, stallMs: 2000, logger: quiet });
+    try {
+      const received = await new Promise<number>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let bytes = 0;
+        socket.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          // About 2 MiB/s: the whole body takes seconds, far longer than the stall timeout.
+          socket.pause();
+          setTimeout(() => socket.resume(), 30);
+        });
+        socket.on('close', () => resolve(bytes));
+        socket.on('end', () => socket.destroy());
+        socket.write('GET /big HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+      });
+      expect(received).toBeGreaterThan(8 * 1024 * 1024);
+    } finally {
+      sweep.stop();
+    }
+  });
+
+  it('leaves alone a pipelined response waiting for the one before it', async () => {
+    const live = () => responses.filter((response) => !response.destroyed);
+    const sweep = startStalledWriteSweep({ responses: live, stallMs: 200, logger: quiet });
+    const ticker = setInterval(() => sweep.sweep(), 50);
+    try {
+      const text = await new Promise<string>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let body = '';
+        socket.on('data', (chunk: Buffer) => {
+          body += chunk.toString('latin1');
+          if (body.includes('/fast')) socket.destroy();
+        });
+        socket.on('close', () => resolve(body));
+        socket.write('GET /slow HTTP/1.1\r\nhost: x\r\n\r\nGET /fast HTTP/1.1\r\nhost: x\r\n\r\n');
+        setTimeout(() => socket.destroy(), 5000);
+      });
+      expect(text).toContain('/slow');
+      expect(text).toContain('/fast');
+    } finally {
+      clearInterval(ticker);
+      sweep.stop();
     }
   });
 });

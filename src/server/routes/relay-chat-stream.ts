@@ -68,8 +68,9 @@ export async function relayChatStream(
     // The chunks of one socket read go out in one write (read-batch.ts); a line past its bound
     // breaks the stream.
     const batch = new ReadBatch(relayBytes, () => {
-      body.destroy();
+      // Finished first: destroying the body fails its reader, which would report that instead.
       finish('The model server sent a stream line larger than the proxy holds.');
+      body.destroy();
     });
     /** `broken`: why the upstream broke the stream, or null (a client gone is not reported to it). */
     const finish = (broken: string | null): void => {
@@ -146,13 +147,16 @@ function rewrite(bytes: Buffer, rename: Rename): string {
 }
 
 /**
- * Wrap each `data: {…"object":"error"…}` line. Lines are split at LF only: JSON allows U+2028
- * and U+2029 raw inside strings, and a regex's `^`, `$` and `.` treat them as line ends.
+ * Wrap each `data: {…"object":"error"…}` line. Lines are split at LF only (a CR before it is kept
+ * as it came): JSON allows U+2028 and U+2029 raw inside strings, and a regex's `^`, `$` and `.`
+ * treat them as line ends.
  */
 function wrapFlatErrors(text: string): string {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
+    const whole = lines[i] as string;
+    const ending = whole.endsWith('\r') ? '\r' : '';
+    const line = ending === '' ? whole : whole.slice(0, -1);
     if (!line.startsWith('data: {') || !line.endsWith('}') || !line.includes(ERROR_TEXT)) continue;
     const json = line.slice('data: '.length);
     try {
@@ -164,7 +168,7 @@ function wrapFlatErrors(text: string): string {
             ? 'upstream error'
             : JSON.stringify(parsed.message);
       lines[i] =
-        `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}`;
+        `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } })}${ending}`;
     } catch {
       // Not JSON: relayed as it came.
     }
@@ -183,5 +187,9 @@ function lastLineIsDone(lines: Buffer): boolean | null {
   while (end > 0 && (lines[end - 1] === NEWLINE || lines[end - 1] === CARRIAGE_RETURN)) end -= 1;
   if (end === 0) return null;
   const start = end - DONE_LINE.length;
-  return start >= 0 && lines.compare(DONE_LINE, 0, DONE_LINE.length, start, end) === 0;
+  return (
+    start >= 0 &&
+    (start === 0 || lines[start - 1] === NEWLINE) &&
+    lines.compare(DONE_LINE, 0, DONE_LINE.length, start, end) === 0
+  );
 }

@@ -70,10 +70,10 @@ export interface PromptInput {
   ids: number[];
 }
 
-/** Normalises vLLM's `string | string[] | int[] | int[][]` prompt forms. */
 /** vLLM's default `VLLM_MAX_COMPLETION_PROMPTS` (vllm/envs.py). */
 export const MAX_COMPLETION_PROMPTS = 1024;
 
+/** Normalises vLLM's `string | string[] | int[] | int[][]` prompt forms. */
 export function readPromptInputs(
   tokenizer: SimTokenizer,
   prompt: string | string[] | number[] | number[][],
