@@ -16,6 +16,8 @@ export interface RecordingUpstreams {
   verifier: Verifier | null;
   /** Complete solutions seen so far (EOS, or a last step with \boxed), newest last, deduplicated. */
   completeCandidates(): Candidate[];
+  /** The last policy call returned continuations, and every one was cut by its token cap. */
+  isLastCallCut(this: void): boolean;
   usage(): {
     policyCalls: number;
     prmCalls: number;
@@ -115,6 +117,17 @@ export function recordUpstreams(policy: Policy, verifier: Verifier | null): Reco
         ...candidate,
         stepScores: scores.get(key(candidate.steps)) ?? null,
       }));
+    },
+    isLastCallCut() {
+      const last = generated[generated.length - 1];
+      if (last === undefined) return false;
+      let seen = 0;
+      for (const continuations of last.outputs)
+        for (const continuation of continuations) {
+          if (continuation.finish !== 'length') return false;
+          seen += 1;
+        }
+      return seen > 0;
     },
     usage: () => ({ ...usage }),
   };

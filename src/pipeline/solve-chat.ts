@@ -259,7 +259,13 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
       policySupportCalls: supportCalls?.() ?? 0,
       isCutByDeadline,
       promptTokens,
-      ...(contextRoom === undefined ? {} : { contextRoom, stepTokenCap: options.maxTokensPerStep }),
+      ...(contextRoom === undefined || recorder === null
+        ? {}
+        : {
+            contextRoom,
+            stepTokenCap: options.maxTokensPerStep,
+            isLastCallCut: recorder.isLastCallCut,
+          }),
       startedMs: started,
       readAnswers,
       pace: yieldToEventLoop,

@@ -32,6 +32,8 @@ export interface FinishedSearch {
   contextRoom?: number;
   /** The most tokens a step (or a whole solution) was allowed. */
   stepTokenCap?: number;
+  /** Whether every continuation of the last policy call was cut by its token cap. */
+  isLastCallCut?: () => boolean;
   /** `input.now()` when the solve started. */
   startedMs: number;
   /** The request's answer reader (what the search's own votes read already). */
@@ -242,11 +244,17 @@ function isDegrading(warning: SearchWarning): boolean {
   );
 }
 
+/**
+ * The search ended with every continuation of its last call stopped at its token cap, and the
+ * context left less room than a step may take: the caps were the context's (the budget wrapper
+ * lowers `max_tokens` to the room left), so the paths died of it.
+ */
 function isCutByContext(search: FinishedSearch): boolean {
   return (
     search.contextRoom !== undefined &&
     search.stepTokenCap !== undefined &&
-    search.contextRoom < search.stepTokenCap
+    search.contextRoom < search.stepTokenCap &&
+    search.isLastCallCut?.() === true
   );
 }
 

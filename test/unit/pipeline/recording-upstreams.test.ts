@@ -115,6 +115,23 @@ describe('recordUpstreams', () => {
     expect([inner.usage().prmCalls, outer.usage().prmCalls]).toEqual([4, 4]);
   });
 
+  it("tells whether the last call's continuations were all cut by their token cap", async () => {
+    const cut = { text: 'Step 2 runs lo', finish: 'length' as const, completionTokens: 9 };
+    const step = { text: 'Step 1.\n\n', finish: 'stop-sequence' as const, completionTokens: 3 };
+    const recorder = recordUpstreams(
+      scriptedPolicy([
+        { outputs: [[step, cut]], promptTokens: 5, completionTokens: 12 },
+        { outputs: [[cut], [cut]], promptTokens: 5, completionTokens: 18 },
+      ]),
+      null,
+    );
+    expect(recorder.isLastCallCut()).toBe(false);
+    await recorder.policy.generate([''], PARAMS);
+    expect(recorder.isLastCallCut()).toBe(false);
+    await recorder.policy.generate(['Step 1.\n\n', 'Step 1.\n\n'], { ...PARAMS, n: 1 });
+    expect(recorder.isLastCallCut()).toBe(true);
+  });
+
   it('passes every result through unchanged and has no verifier without one', async () => {
     const result: GenerateResult = {
       outputs: [[{ text: 'x', finish: 'length', completionTokens: 1 }]],
