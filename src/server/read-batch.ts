@@ -38,11 +38,13 @@ export class ReadBatch {
   private readonly flushQueued = (): void => this.flush();
 
   /**
-   * `relay` sends what it can of `bytes` and returns the rest (null: nothing left); `onOverflow`
-   * hears that the rest grew past `maxHeldBytes` (the batch is closed by then).
+   * `relay` sends what it can of `bytes` and returns the rest (null: nothing left); `held` bytes
+   * at the start are what it returned before (and chunks with no line end since), which it
+   * already searched, so it may go on from there. `onOverflow` hears that the rest grew past
+   * `maxHeldBytes` (the batch is closed by then).
    */
   constructor(
-    private readonly relay: (bytes: Buffer) => Buffer | null,
+    private readonly relay: (bytes: Buffer, held: number) => Buffer | null,
     private readonly onOverflow: () => void,
     private readonly maxHeldBytes = MAX_HELD_EVENT_BYTES,
   ) {}
@@ -75,7 +77,7 @@ export class ReadBatch {
     this.more = null;
     const rest = this.rest;
     if (rest === null) {
-      this.keep(this.relay(more === null ? first : Buffer.concat([first, ...more])));
+      this.keep(this.relay(more === null ? first : Buffer.concat([first, ...more]), 0));
       return;
     }
     // An incomplete line waits: without a line end in the new bytes nothing in it can complete.
@@ -92,9 +94,10 @@ export class ReadBatch {
       return;
     }
     const parts = [rest, ...(this.extra ?? []), first, ...(more ?? [])];
+    const held = this.heldBytes;
     this.rest = null;
     this.extra = null;
-    this.keep(this.relay(Buffer.concat(parts)));
+    this.keep(this.relay(Buffer.concat(parts), held));
   }
 
   /** The stream is over: later chunks and flushes do nothing. */

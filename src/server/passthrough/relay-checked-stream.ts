@@ -231,15 +231,22 @@ export function relayCheckedStream(
      * Check and send the events complete in `joined` (what was pending, then what arrived); the
      * rest is an event not complete yet (a multi-byte character may straddle chunks too).
      */
-    const relayBytes = (joined: Buffer): Buffer | null => {
+    const relayBytes = (joined: Buffer, held: number): Buffer | null => {
       let bytes = joined;
-      // CRLF or CR line ends (rare): normalised to LF.
-      if (bytes.includes(CARRIAGE_RETURN)) bytes = normaliseLineEnds(bytes);
+      // The held bytes hold no event end (they were searched): the search goes on from their
+      // last byte, so an event growing over many reads is not searched again from its start.
+      let searchFrom = Math.max(0, held - 1);
+      // CRLF or CR line ends (rare): normalised to LF, which moves the offsets. Held bytes were
+      // normalised already (but for a last CR).
+      if (bytes.indexOf(CARRIAGE_RETURN, searchFrom) >= 0) {
+        bytes = normaliseLineEnds(bytes);
+        searchFrom = 0;
+      }
       // Output: runs of upstream bytes sent as they came, with swapped names or rewritten events.
       const out: (Buffer | string)[] = [];
       let sentUpTo = 0;
       let start = 0;
-      let cut = bytes.indexOf(EVENT_END);
+      let cut = bytes.indexOf(EVENT_END, searchFrom);
       while (cut >= 0) {
         if (cut > start) {
           const verdict = checkEvent(bytes, start, cut, rename, served);

@@ -112,4 +112,22 @@ describe('ReadBatch', () => {
     expect(overflows).toBe(1);
     expect(sent).toEqual(['ok\n']);
   });
+
+  it('tells the relay how many leading bytes it searched already (what it held, and line-less chunks since)', () => {
+    const calls: [string, number][] = [];
+    const batch = new ReadBatch((bytes, held) => {
+      calls.push([bytes.toString(), held]);
+      const cut = bytes.lastIndexOf('\n\n');
+      return cut < 0 ? bytes : cut + 2 < bytes.length ? bytes.subarray(cut + 2) : null;
+    }, noOverflow);
+    for (const chunk of ['data: a\n', 'data: b', 'c', '\n\n']) {
+      batch.add(Buffer.from(chunk));
+      batch.flush();
+    }
+    // 'data: b' and 'c' bring no line end: held, not shown; the relay then searches from byte 16.
+    expect(calls).toEqual([
+      ['data: a\n', 0],
+      ['data: a\ndata: bc\n\n', 16],
+    ]);
+  });
 });
