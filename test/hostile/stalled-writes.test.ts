@@ -8,7 +8,9 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import type { RunningServer } from '../../src/main';
 import { startStalledWriteSweep } from '../../src/server/stalled-writes';
+import { startTestServer } from '../integration/start-test-server';
 
 const quiet = pino({ level: 'silent' });
 
@@ -125,5 +127,59 @@ describe('stalled-write sweep over real sockets', () => {
       clearInterval(ticker);
       sweep.stop();
     }
+  });
+});
+
+describe('the stall sweep as the server wires it', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TTS_PROXY__SERVER__WRITE_STALL_TIMEOUT_MS: '1000',
+      TTS_PROXY__SERVER__MAX_CONCURRENT_REQUESTS: '1',
+      TTS_PROXY__SERVER__MAX_QUEUED_REQUESTS: '1',
+      TTS_PROXY__SERVER__QUEUE_TIMEOUT_MS: '10000',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("frees a reader-less stream's admission slot for the next request", async () => {
+    const target = new URL(server.url);
+    // 128 streamed answers at once: megabytes of events, more than the sockets' buffers hold.
+    const body = JSON.stringify({
+      model: 'qwen2.5-1.5b-instruct',
+      messages: [{ role: 'user', content: 'Tell me a long story.' }],
+      stream: true,
+      n: 128,
+      max_tokens: 3000,
+    });
+    const stalled = net.connect(Number(target.port), target.hostname);
+    stalled.on('error', () => undefined);
+    stalled.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    stalled.pause();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The only slot is taken: this one waits in the queue until the sweep frees it.
+    const started = performance.now();
+    const next = await fetch(`${server.url}/v1/models`).then(() =>
+      fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'qwen2.5-1.5b-instruct',
+          messages: [{ role: 'user', content: 'Hi' }],
+          max_tokens: 8,
+        }),
+      }),
+    );
+    // Served once the stalled one was cut, about a second after its bytes stopped moving; without
+    // the cut it would hold the slot until the queue timeout (a 429 after 10 s).
+    expect(next.status).toBe(200);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThan(500);
+    expect(waited).toBeLessThan(8000);
+    stalled.destroy();
   });
 });
