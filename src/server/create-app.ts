@@ -12,6 +12,7 @@ import express, {
 } from 'express';
 import type { ShadowArm } from '../pipeline';
 import { isAbortError } from '../util';
+import { tryHoldSlot, waitForSlot } from './hold-slot';
 import { createAccessLog, markClientsOwnLimit, requestIdOf } from './access-log';
 import { createAdmission } from './admission';
 import { createRequestCounter } from './count-requests';
@@ -138,16 +139,9 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   ): Promise<void> => {
     const body = await readBody(request, response);
     request.body = body.value;
-    let release = admission.tryAcquire();
-    if (release === null) {
-      const controller = new AbortController();
-      const onClose = (): void => controller.abort();
-      response.once('close', onClose);
-      release = await admission.acquire(controller.signal);
-      response.off('close', onClose);
-    }
     // Released when the response is done, however it ends (finish, error, client gone).
-    response.on('close', release);
+    const held = tryHoldSlot(admission, response) ?? (await waitForSlot(admission, response));
+    if (held === 'closed') return;
     await chat(request, response, caller, body);
   };
   // Express's final handler would catch a failure of the error handler itself; outside Express's

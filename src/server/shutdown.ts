@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { pathOf, requestIdOf } from './access-log';
 import { InFlightResponses } from './in-flight-responses';
+import { emitCloseWithConnection } from './response-closed';
 
 export interface DrainReport {
   /** Requests that finished during the drain. */
@@ -153,7 +154,7 @@ function closeWithConnection(request: IncomingMessage, response: ServerResponse)
   const socket = request.socket;
   let isClosed = false;
   const onSocketClose = (): void => {
-    if (!isClosed && response.socket === null) response.emit('close');
+    if (!isClosed && response.socket === null) emitCloseWithConnection(response);
   };
   response.once('close', () => {
     isClosed = true;

@@ -7,6 +7,7 @@
  * the upstream gets its served name, the client reads back the name it sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tryHoldSlot, waitForSlot } from '../hold-slot';
 import type { Admission } from '../admission';
 import { decodeBodyBytes } from '../body/decode-body';
 import { receiveBody, tooDeep, type BodyLimits } from '../read-json-body';
@@ -213,17 +214,6 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
   const renames = new Map<string, ModelRename>();
 
   /** Wait for an admission slot (the caller tried for a free one first). */
-  async function admit(response: ServerResponse): Promise<() => void> {
-    const controller = new AbortController();
-    const onClose = (): void => controller.abort();
-    response.once('close', onClose);
-    try {
-      return await options.admission.acquire(controller.signal);
-    } finally {
-      response.off('close', onClose);
-    }
-  }
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const { path, query } = normaliseTarget(request.url ?? '/');
@@ -251,12 +241,14 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       servedNames,
       renames,
     );
-    // Most requests find a free slot: no async call (and its promise) for them.
-    const release = options.admission.tryAcquire() ?? (await admit(response));
+    // Most requests find a free slot: no async call (and its promise) for them. However the
+    // response ends, the slot is released (hold-slot.ts).
+    const held =
+      tryHoldSlot(options.admission, response) ?? (await waitForSlot(options.admission, response));
+    if (held === 'closed') return;
     const departure = new ClientDeparture();
-    // However the response ends, the slot is released; a client gone early cancels the upstream.
+    // A client gone early cancels the upstream.
     response.once('close', () => {
-      release();
       if (!response.writableFinished) departure.leave();
     });
     let upstream: UpstreamAnswer;

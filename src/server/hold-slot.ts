@@ -1,0 +1,50 @@
+/**
+ * An admission slot held for one response until it closes. The slot is released on the
+ * response's 'close'; a response that closed before its slot came (its client left while it
+ * waited for its body or in the queue, or it was pipelined behind a request whose connection
+ * closed) gives the slot back at once, since 'close' will not fire again. Subscribing after the
+ * wait, without that check, leaked the slot for good: a few pipelined connections closed at the
+ * right moment left the proxy answering 429 to everything.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Admission } from './admission';
+import { isResponseClosed } from './response-closed';
+
+/** A slot held until the response closes (its release, callable early, once), or 'closed': nothing to serve. */
+export type SlotHold = (() => void) | 'closed';
+
+function holdUntilClosed(response: ServerResponse, release: () => void): SlotHold {
+  if (isResponseClosed(response)) {
+    release();
+    return 'closed';
+  }
+  response.once('close', release);
+  return release;
+}
+
+/**
+ * Without waiting: a free slot held for `response`, 'closed', or null when none is free (then
+ * `waitForSlot`). Most requests find a free slot: no promise for them.
+ */
+export function tryHoldSlot(admission: Admission, response: ServerResponse): SlotHold | null {
+  if (isResponseClosed(response)) return 'closed';
+  const release = admission.tryAcquire();
+  return release === null ? null : holdUntilClosed(response, release);
+}
+
+/** Queue for a slot (the response closing leaves the queue); rejects as `acquire` does (429). */
+export async function waitForSlot(
+  admission: Admission,
+  response: ServerResponse,
+): Promise<SlotHold> {
+  const controller = new AbortController();
+  const onClose = (): void => controller.abort();
+  response.once('close', onClose);
+  let release: () => void;
+  try {
+    release = await admission.acquire(controller.signal);
+  } finally {
+    response.off('close', onClose);
+  }
+  return holdUntilClosed(response, release);
+}
