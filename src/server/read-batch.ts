@@ -7,11 +7,12 @@
  * At a real server's pace a read holds one event, so the first chunk of a read waits in a slot
  * of its own and only a second one starts a list: no array per event.
  *
- * An incomplete line is held as the chunks it came in, and the relay sees it again only once a
- * chunk brings a line end (LF or CR): a long line costs one join, not one per read (joining at
- * every read made a 64 MiB line cost seconds of CPU, growing with its square). What is held is
- * bounded: past `maxHeldBytes` the batch closes and calls `onOverflow`, and the relay ends the
- * stream as broken (docs/hardening.md).
+ * An incomplete line or event is held as the chunks it came in, and the relay sees it again only
+ * once a chunk may complete it: a line end (LF or CR) for a relay of lines, a blank line for a
+ * relay of events. A long line or event costs one join, not one per read (joining at every read
+ * made a 64 MiB line, or a 15 MiB event of short lines, cost seconds of CPU, growing with its
+ * square). What is held is bounded: past `maxHeldBytes` the batch closes and calls `onOverflow`,
+ * and the relay ends the stream as broken (docs/hardening.md).
  */
 
 /** The most an incomplete line or event may hold: vLLM's largest events (`echo` with prompt logprobs) are a few MiB. */
@@ -20,8 +21,27 @@ export const MAX_HELD_EVENT_BYTES = 16 * 1024 * 1024;
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-function hasLineEnd(chunk: Buffer): boolean {
-  return chunk.includes(LINE_FEED) || chunk.includes(CARRIAGE_RETURN);
+/** What the relay waits for to complete what it held: a line end, or a blank line (an event's end). */
+export type HeldUntil = 'line' | 'event';
+
+function isLineEnd(byte: number | undefined): boolean {
+  return byte === LINE_FEED || byte === CARRIAGE_RETURN;
+}
+
+const LF_LF = Buffer.from('\n\n');
+const CR_CR = Buffer.from('\r\r');
+/** Inside CRLF's blank line (`\r\n\r\n`) and a mixed one (`\n\r\n`). */
+const LF_CR = Buffer.from('\n\r');
+
+/** Whether `chunk`, after a byte `before`, may hold what completes a held line or event. */
+function mayComplete(until: HeldUntil, before: number | undefined, chunk: Buffer): boolean {
+  if (until === 'line') return chunk.includes(LINE_FEED) || chunk.includes(CARRIAGE_RETURN);
+  return (
+    (isLineEnd(before) && isLineEnd(chunk[0])) ||
+    chunk.includes(LF_LF) ||
+    chunk.includes(CR_CR) ||
+    chunk.includes(LF_CR)
+  );
 }
 
 export class ReadBatch {
@@ -46,6 +66,7 @@ export class ReadBatch {
   constructor(
     private readonly relay: (bytes: Buffer, held: number) => Buffer | null,
     private readonly onOverflow: () => void,
+    private readonly until: HeldUntil = 'line',
     private readonly maxHeldBytes = MAX_HELD_EVENT_BYTES,
   ) {}
 
@@ -80,8 +101,8 @@ export class ReadBatch {
       this.keep(this.relay(more === null ? first : Buffer.concat([first, ...more]), 0));
       return;
     }
-    // An incomplete line waits: without a line end in the new bytes nothing in it can complete.
-    if (!hasLineEnd(first) && (more === null || !more.some(hasLineEnd))) {
+    // What is held waits while nothing in the new bytes can complete it.
+    if (!this.mayCompleteWith(first, more)) {
       const extra = (this.extra ??= []);
       extra.push(first);
       this.heldBytes += first.length;
@@ -105,6 +126,20 @@ export class ReadBatch {
     this.isClosed = true;
     this.first = null;
     this.more = null;
+  }
+
+  private mayCompleteWith(first: Buffer, more: Buffer[] | null): boolean {
+    const extra = this.extra;
+    const last = extra === null ? (this.rest as Buffer) : (extra[extra.length - 1] as Buffer);
+    let before = last[last.length - 1];
+    if (mayComplete(this.until, before, first)) return true;
+    if (more === null) return false;
+    before = first[first.length - 1];
+    for (const chunk of more) {
+      if (mayComplete(this.until, before, chunk)) return true;
+      before = chunk[chunk.length - 1];
+    }
+    return false;
   }
 
   private keep(rest: Buffer | null): void {

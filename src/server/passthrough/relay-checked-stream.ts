@@ -274,8 +274,10 @@ export function relayCheckedStream(
       return start < bytes.length ? bytes.subarray(start) : null;
     };
     // The chunks of one socket read are checked together and sent in one write (read-batch.ts).
-    const batch = new ReadBatch(relayBytes, () =>
-      breakStream('The model server sent a stream event larger than the proxy holds.'),
+    const batch = new ReadBatch(
+      relayBytes,
+      () => breakStream('The model server sent a stream event larger than the proxy holds.'),
+      'event',
     );
     upstream.read({
       data(chunk) {

@@ -99,7 +99,7 @@ describe('ReadBatch', () => {
   it('closes and reports an incomplete line past its bound, once', () => {
     let overflows = 0;
     const sent: string[] = [];
-    const batch = new ReadBatch(lineRelay(sent), () => (overflows += 1), 1000);
+    const batch = new ReadBatch(lineRelay(sent), () => (overflows += 1), 'line', 1000);
     batch.add(Buffer.from('ok\n' + 'x'.repeat(600)));
     batch.flush();
     expect(overflows).toBe(0);
@@ -129,5 +129,43 @@ describe('ReadBatch', () => {
       ['data: a\n', 0],
       ['data: a\ndata: bc\n\n', 16],
     ]);
+  });
+
+  it('a relay of events is shown what it held only once a blank line may have come, across chunk seams too', () => {
+    const seen: string[] = [];
+    const batch = new ReadBatch(
+      (bytes) => {
+        seen.push(bytes.toString());
+        const text = bytes.toString();
+        const cut = Math.max(text.lastIndexOf('\n\n'), text.lastIndexOf('\r\n\r\n'));
+        if (cut < 0) return bytes;
+        const end = text.startsWith('\r\n\r\n', cut) ? cut + 4 : cut + 2;
+        return end < bytes.length ? bytes.subarray(end) : null;
+      },
+      noOverflow,
+      'event',
+    );
+    const feed = (chunk: string): void => {
+      batch.add(Buffer.from(chunk));
+      batch.flush();
+    };
+    // A multi-line event: each line's LF completes nothing, the blank line does.
+    feed('data: a\n');
+    feed('data: b\n');
+    feed('data: c\n');
+    feed('\n');
+    // CRLF, its blank line split across chunks.
+    feed('data: d\r\n');
+    feed('\r');
+    feed('\n');
+    // (A CR after a line end may start a blank line: shown, kept, shown again with its LF.)
+    expect(seen).toEqual([
+      'data: a\n',
+      'data: a\ndata: b\ndata: c\n\n',
+      'data: d\r\n',
+      'data: d\r\n\r',
+      'data: d\r\n\r\n',
+    ]);
+    expect(batch.pending).toBeNull();
   });
 });
