@@ -70,6 +70,16 @@ const ANSWERS: Record<string, (response: http.ServerResponse) => void> = {
     );
     response.end('data: [DONE]\n\ndata: {"partial":');
   },
+  /** Whole events after `[DONE]` (and `[DONE]` inside a JSON string before it). */
+  afterdone: (response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(
+      `data: {"id":"c1","object":"chat.completion.chunk","model":"${SERVED}","choices":[{"index":0,"delta":{"content":"data: [DONE]"}}]}\n\n`,
+    );
+    response.end(
+      `data: [DONE]\n\ndata: {"id":"c2","object":"chat.completion.chunk","model":"${SERVED}","choices":[]}\n\n`,
+    );
+  },
   /** A flat (pre-0.10.1) error event whose message holds U+2028, legal raw in a JSON string. */
   separator: (response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -246,6 +256,15 @@ describe('plain chat passthrough on bytes', () => {
     expect(payloads).toHaveLength(4);
     expect(errorOf(payloads[2] ?? '{}').code).toBe('upstream_stream_broken');
     expect(payloads[3]).toBe('[DONE]');
+  });
+
+  it('drops whole events after [DONE], and reads [DONE] inside a string as content', async () => {
+    const answer = await streamOf('afterdone');
+    const payloads = payloadsOf(answer.body);
+    expect(payloads).toHaveLength(2);
+    expect(payloads[0]).toContain('"content":"data: [DONE]"');
+    expect(payloads[1]).toBe('[DONE]');
+    expect(answer.body).not.toContain('"c2"');
   });
 
   it('ends quietly after [DONE]: bytes trailing it are dropped, not reported', async () => {

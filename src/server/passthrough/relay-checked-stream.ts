@@ -232,6 +232,8 @@ export function relayCheckedStream(
      * rest is an event not complete yet (a multi-byte character may straddle chunks too).
      */
     const relayBytes = (joined: Buffer, held: number): Buffer | null => {
+      // After `[DONE]` the answer is whole: what follows is dropped.
+      if (sawDone) return null;
       let bytes = joined;
       // The held bytes hold no event end (they were searched): the search goes on from their
       // last byte, so an event growing over many reads is not searched again from its start.
@@ -265,6 +267,12 @@ export function relayCheckedStream(
           }
           sawDone ||= verdict.isDone;
           sawError ||= verdict.isError;
+          if (sawDone) {
+            // The `[DONE]` event goes out; nothing after it.
+            out.push(bytes.subarray(sentUpTo, cut + 2));
+            send(out);
+            return null;
+          }
         }
         start = cut + 2;
         cut = bytes.indexOf(EVENT_END, start);

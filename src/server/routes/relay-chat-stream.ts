@@ -43,10 +43,18 @@ export async function relayChatStream(
       isHeldBack = false;
       body.resume();
     };
-    /** Whether the last line sent (blank lines aside) was `data: [DONE]`. */
+    /** Whether `data: [DONE]` was sent: the answer is whole, and what follows is dropped. */
     let endsWithDone = false;
-    const send = (lines: Buffer): void => {
-      if (isDoneExpected) endsWithDone = lastLineIsDone(lines) ?? endsWithDone;
+    const send = (complete: Buffer): void => {
+      let lines = complete;
+      if (isDoneExpected) {
+        if (endsWithDone) return;
+        const done = doneLineEnd(lines);
+        if (done >= 0) {
+          endsWithDone = true;
+          if (done < lines.length) lines = lines.subarray(0, done);
+        }
+      }
       const isTaken =
         isSameName && !lines.includes(ERROR_OBJECT)
           ? response.write(lines)
@@ -179,17 +187,21 @@ function wrapFlatErrors(text: string): string {
 const DONE_LINE = Buffer.from('data: [DONE]');
 
 /**
- * Whether the last non-blank line of `lines` (complete lines, LF-ended) is `data: [DONE]`; null
- * when all are blank (they change nothing). Bytes compared in place: this runs on every write.
+ * Where the `data: [DONE]` line of `lines` (complete lines, LF-ended) ends, its line end and the
+ * blank line after it included; -1 when it holds none. A line, not a string in a JSON payload:
+ * it starts the buffer or follows a LF.
  */
-function lastLineIsDone(lines: Buffer): boolean | null {
-  let end = lines.length;
-  while (end > 0 && (lines[end - 1] === NEWLINE || lines[end - 1] === CARRIAGE_RETURN)) end -= 1;
-  if (end === 0) return null;
-  const start = end - DONE_LINE.length;
-  return (
-    start >= 0 &&
-    (start === 0 || lines[start - 1] === NEWLINE) &&
-    lines.compare(DONE_LINE, 0, DONE_LINE.length, start, end) === 0
-  );
+function doneLineEnd(lines: Buffer): number {
+  for (let at = lines.indexOf(DONE_LINE); at >= 0; at = lines.indexOf(DONE_LINE, at + 1)) {
+    let end = at + DONE_LINE.length;
+    if ((at > 0 && lines[at - 1] !== NEWLINE) || (end < lines.length && !isLineEnd(lines[end])))
+      continue;
+    while (end < lines.length && isLineEnd(lines[end])) end += 1;
+    return end;
+  }
+  return -1;
+}
+
+function isLineEnd(byte: number | undefined): boolean {
+  return byte === NEWLINE || byte === CARRIAGE_RETURN;
 }

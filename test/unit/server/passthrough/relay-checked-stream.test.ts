@@ -121,6 +121,16 @@ describe('relayCheckedStream', () => {
     expect(payloads[2]).toBe('data: [DONE]');
   });
 
+  it('drops whole events after [DONE], in the same read and in later ones', async () => {
+    const { text, outcome } = await relay(
+      [Buffer.from(event('a') + 'data: [DONE]\n\n' + event('late')), Buffer.from(event('later'))],
+      RENAME,
+    );
+    expect(outcome).toBe('done');
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(text).not.toContain('late');
+  });
+
   it('ends quietly after [DONE]: an incomplete event trailing it is dropped, not reported', async () => {
     const { text, outcome } = await relay(
       [Buffer.from(event('a') + 'data: [DONE]\n\n' + 'data: {"partial":')],
