@@ -213,7 +213,6 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
   const servedNames = options.servedNames ?? new Map<string, string>();
   const renames = new Map<string, ModelRename>();
 
-  /** Wait for an admission slot (the caller tried for a free one first). */
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
     const { path, query } = normaliseTarget(request.url ?? '/');
