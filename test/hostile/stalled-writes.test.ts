@@ -26,7 +26,7 @@ describe('stalled-write sweep over real sockets', () => {
       if (request.url === '/big') {
         // One large write, as a passthrough JSON answer is sent.
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(Buffer.alloc(8 * 1024 * 1024, 0x61));
+        response.end(Buffer.alloc(16 * 1024 * 1024, 0x61));
         return;
       }
       if (request.url === '/slow' || request.url === '/fast') {
@@ -82,9 +82,9 @@ describe('stalled-write sweep over real sockets', () => {
 
   it('leaves alone a slow but steady reader of one large write', async () => {
     const live = () => responses.filter((response) => !response.destroyed);
-    // The write completes only after about 4 s; inside libuv it moves about once a second (as
-    // the kernel's buffers drain), well within the timeout.
-    const sweep = startStalledWriteSweep({ responses: live, stallMs: 2000, logger: quiet });
+    // The write completes only after about 8 s; inside libuv it moves about once a second (as
+    // the kernel's buffers drain), well within the timeout even on a loaded machine.
+    const sweep = startStalledWriteSweep({ responses: live, stallMs: 3000, logger: quiet });
     try {
       const received = await new Promise<number>((resolve) => {
         const socket = net.connect(port, '127.0.0.1');
@@ -99,7 +99,7 @@ describe('stalled-write sweep over real sockets', () => {
         socket.on('end', () => socket.destroy());
         socket.write('GET /big HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
       });
-      expect(received).toBeGreaterThan(8 * 1024 * 1024);
+      expect(received).toBeGreaterThan(16 * 1024 * 1024);
     } finally {
       sweep.stop();
     }
