@@ -97,6 +97,8 @@ export interface PrmQueries {
 
 export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
   const { client, servedName, readout, batcher } = options;
+  // The readout is fixed for the verifier's life: what it tells /pooling is too.
+  const fields = poolingFieldsOf(readout);
   // Learned: null until a response says whether this server returns the prompt's ids.
   let serverReturnsIds: boolean | null = options.asksPromptIds ? null : false;
 
@@ -202,7 +204,6 @@ export function createPrmQueries(options: PrmQueriesOptions): PrmQueries {
         promptIds: null,
       };
     }
-    const fields = poolingFieldsOf(readout);
     if (batcher) {
       const answer = await batcher.pool(
         { model: servedName, input: payload, addSpecialTokens, fields },
