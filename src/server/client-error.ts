@@ -74,9 +74,10 @@ export function answerClientError(error: ParserError, socket: Socket): void {
 
 /**
  * `Expect: 100-continue` (node's 'checkContinue'; without a listener node sends `100 Continue`
- * at once): a declared length over the body limit is refused with the 413 before the client
- * uploads anything, as the body reader refuses it; otherwise the client is told to go on and the
- * request goes to `handle` (node emits no 'request' for it once this event is handled).
+ * at once): a declared length over the body limit is not invited — the request goes to `handle`
+ * without a `100 Continue`, and the body reader refuses it by its declared length with the 413
+ * before a byte is read, through the access log like any other request; otherwise the client is
+ * told to go on first (node emits no 'request' for it once this event is handled).
  */
 export function continueWithinLimit(
   limitBytes: number,
@@ -84,25 +85,7 @@ export function continueWithinLimit(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limitBytes) {
-      const body = JSON.stringify({
-        error: {
-          message: 'Request body is too large.',
-          type: 'invalid_request_error',
-          param: null,
-          code: 'request_too_large',
-        },
-      });
-      response.writeHead(413, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-        'x-should-retry': 'false',
-        connection: 'close',
-      });
-      response.end(body);
-      return;
-    }
-    response.writeContinue();
+    if (!(Number.isFinite(declared) && declared > limitBytes)) response.writeContinue();
     handle(request, response);
   };
 }

@@ -54,12 +54,15 @@ describe('hostile edge', () => {
       ]);
     }
     // `Expect: 100-continue` with a declared length over the limit: the 413 comes first, with no
-    // `100 Continue` inviting the upload.
+    // `100 Continue` inviting the upload, from the app's own body reader (the access log's request
+    // id on it), closing the connection the client never sent a body on.
     const declared = await sendRaw(
       server.url,
       `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 50000000\r\n\r\n`,
     );
     expect([declared.status, errorOf(declared.body).code]).toEqual([413, 'request_too_large']);
+    expect(declared.headers['x-request-id']).toMatch(/^[\w.:-]+$/);
+    expect(declared.headers.connection).toBe('close');
     // Within the limit the client is told to go on, and the request is served.
     const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] });
     const continued = await new Promise<string>((resolve) => {
