@@ -7,8 +7,8 @@
  * 2. Estimate the bin (`estimateDifficulty`) and look up the row (`lookupStrategy`).
  * 3. Run it with the probe reused (`planProbeReuse`): BoN / majority continue from the probe in
  *    growing batches, checking `shouldStopEarly` between batches (so no upstream work is in flight
- *    when it fires and nothing is wasted); beam search / DVTS run on what is left of N and the
- *    probe samples join their vote.
+ *    when it fires and nothing is wasted); beam search / DVTS run on what is left of N and vote
+ *    over their own paths, the probe samples standing in only when the search returns no answer.
  *
  * An open-ended request (one that does not look like a single-answer problem, docs/request-scope.md)
  * has no answers to agree on, so neither the probe's difficulty signals nor early stopping apply:
@@ -171,6 +171,29 @@ function isAbort(error: unknown, deps: SearchDeps): boolean {
   return deps.signal?.aborted === true || isAbortError(error);
 }
 
+/**
+ * The probe samples that may stand in for a search that returned no answer. A PRM vote needs every
+ * voter scored; a probe the PRM failed on would turn the whole vote into a majority vote, so it
+ * stays out instead (and says so).
+ */
+function probeFallback(
+  probeCandidates: readonly Candidate[],
+  vote: VoteName,
+  warnings: SearchWarning[],
+): readonly Candidate[] {
+  const isProbeUnscored =
+    vote !== 'majority' &&
+    probeCandidates.some((c) => isCompleteCandidate(c) && c.stepScores === null);
+  if (!isProbeUnscored) return probeCandidates;
+  addWarnings(warnings, [
+    {
+      code: 'samples-dropped',
+      message: 'the probe samples were not scored by the PRM, so they do not vote',
+    },
+  ]);
+  return [];
+}
+
 export async function autoSearch(
   options: AutoSearchOptions,
   deps: SearchDeps,
@@ -294,19 +317,13 @@ export async function autoSearch(
   }
   addUsage(usage, searched.usage);
   addWarnings(warnings, searched.warnings);
-  // A PRM vote needs every voter scored; a probe the PRM failed on would turn the whole vote into
-  // a majority vote, so it stays out instead (and says so).
-  const isProbeUnscored =
-    vote !== 'majority' &&
-    probeCandidates.some((c) => isCompleteCandidate(c) && c.stepScores === null);
-  if (isProbeUnscored)
-    addWarnings(warnings, [
-      {
-        code: 'samples-dropped',
-        message: 'the probe samples were not scored by the PRM, so they do not vote',
-      },
-    ]);
-  const candidates = [...(isProbeUnscored ? [] : probeCandidates), ...searched.candidates];
+  // The search's own paths decide, as the paper's beam search and DVTS vote over their N/M paths
+  // only: the probe's unguided samples (a quarter of N at N=16) would otherwise outvote them on
+  // the very problems the paper finds unguided sampling weakest at. They vote only when the
+  // search returned no answer at all.
+  const candidates = searched.candidates.some(isCompleteCandidate)
+    ? searched.candidates
+    : [...probeFallback(probeCandidates, vote, warnings), ...searched.candidates];
   const decision: AutoDecision = {
     ...base,
     earlyStop: null,

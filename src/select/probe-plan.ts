@@ -8,10 +8,11 @@
  * - BoN / majority: the probe is the first batch. Only N − k more samples are drawn (possibly
  *   fewer, with early stopping), and all of them vote. The probe's PRM scores are kept, so no
  *   sample is scored twice either.
- * - Beam search / DVTS: the search runs with the largest multiple of M that fits in N − k, and
- *   the k probe samples join its final vote as extra complete candidates (scored once, by the
- *   probe). Whatever does not fit a multiple of M is left unspent and reported; when not even one
- *   beam of M fits, the search becomes BoN over the N − k remaining samples.
+ * - Beam search / DVTS: the search runs with the largest multiple of M that fits in N − k and
+ *   votes over its own paths, as the paper's does; the k probe samples (scored once, by the probe)
+ *   vote only when the search returns no answer. Whatever does not fit a multiple of M is left
+ *   unspent and reported; when not even one beam of M fits, the search becomes BoN over the N − k
+ *   remaining samples.
  *
  * Nothing is generated twice: the probe's samples are never regenerated and the method only
  * draws its own, new samples (with seeds distinct from the probe's).
@@ -53,7 +54,7 @@ export interface ProbeReusePlan {
   methodBudget: number;
   /** 1 for BoN / majority. */
   m: number;
-  /** Probe samples that join the final vote (all k). */
+  /** Probe samples in the final vote: all k for BoN / majority; 0 for a search (its fallback only). */
   probeInVote: number;
   /** k + methodBudget, never above N. */
   plannedBudget: number;
@@ -95,13 +96,13 @@ export function planProbeReuse(input: ProbeReuseInput): ProbeReusePlan {
     method: input.method,
     methodBudget: search,
     m: input.m,
-    probeInVote: k,
+    probeInVote: 0,
     plannedBudget: k + search,
     unspent: rest - search,
     isSampleBased: false,
     accounting:
       `${k} probe sample(s) + ${input.method} at N=${search} (M=${input.m})` +
-      `${rest - search > 0 ? `, ${rest - search} unspent (not a multiple of M)` : ''}; the probe samples join the final vote`,
+      `${rest - search > 0 ? `, ${rest - search} unspent (not a multiple of M)` : ''}; the search's paths vote (the probe samples only if it returns no answer)`,
   };
 }
 

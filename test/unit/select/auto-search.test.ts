@@ -172,7 +172,7 @@ describe('autoSearch', () => {
     expect(result.decision.reason).toMatch(/stopped early after 4/);
   });
 
-  it('hard probe → beam search on N - k; the probe joins the vote and is neither regenerated nor rescored', async () => {
+  it("hard probe → beam search on N - k; the search's own paths vote, the probe is neither regenerated nor rescored", async () => {
     const { policy, verifier, deps, options } = setup({ problem: HARD });
     const result = await autoSearch(options, deps);
     expect(result.decision.difficulty?.bin).toBe('hard');
@@ -180,7 +180,7 @@ describe('autoSearch', () => {
     expect(result.decision.reuse).toMatchObject({
       methodBudget: 12,
       m: 4,
-      probeInVote: 4,
+      probeInVote: 0,
       plannedBudget: 16,
       unspent: 0,
     });
@@ -193,19 +193,38 @@ describe('autoSearch', () => {
     expect(policy.calls.slice(1).every((call) => call.prefixes.length * call.params.n <= 12)).toBe(
       true,
     );
-    const probeTexts = result.candidates.slice(0, 4).map((c) => c.text);
-    for (const text of probeTexts)
-      expect(result.candidates.filter((c) => c.text === text)).toHaveLength(1);
-    const probeStepLists = new Set(
-      result.candidates.slice(0, 4).map((c) => c.steps.join('\u0001')),
-    );
+    // The PRM's first call scored the probe; no later call scores a probe path again, and no
+    // probe sample is among the voters: the 12/4 = 3 beams' paths are.
+    const probePaths = new Set((verifier.calls[0]?.paths ?? []).map((path) => path.join('\u0001')));
+    expect(probePaths.size).toBe(4);
     const rescored = verifier.calls
       .slice(1)
       .flatMap((call) => call.paths)
-      .filter((path) => probeStepLists.has(path.join('\u0001')));
+      .filter((path) => probePaths.has(path.join('\u0001')));
     expect(rescored).toHaveLength(0);
+    expect(result.candidates).toHaveLength(3);
+    expect(result.candidates.some((c) => probePaths.has(c.steps.join('\u0001')))).toBe(false);
     expect(result.decision.budgetSpent).toBe(16);
     expect(result.decision.earlyStop).toBeNull();
+  });
+
+  it('the probe samples vote when the search returns no answer', async () => {
+    const { policy, verifier, options } = setup({ problem: HARD });
+    const failing = createFakePolicy(toyScript(HARD), {
+      failOn: (callIndex) => (callIndex >= 1 ? new Error('upstream down') : undefined),
+    });
+    const result = await autoSearch(options, {
+      policy: failing,
+      verifier,
+      question: 'q',
+      random: createSeededRandom(1),
+    });
+    expect(policy.calls).toHaveLength(0);
+    expect(result.decision.method).toBe('beam_search');
+    expect(result.candidates).toHaveLength(4);
+    const probePaths = new Set((verifier.calls[0]?.paths ?? []).map((path) => path.join('\u0001')));
+    expect(result.candidates.every((c) => probePaths.has(c.steps.join('\u0001')))).toBe(true);
+    expect(result.warnings.map((warning) => warning.code)).toContain('policy-failed');
   });
 
   it('skips the probe when difficulty does not matter (72B: BoN everywhere) and still stops early', async () => {

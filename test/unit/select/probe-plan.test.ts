@@ -33,18 +33,18 @@ describe('planProbeReuse', () => {
     );
   });
 
-  it('search: the largest multiple of M in N - k; the probe joins the vote', () => {
+  it("search: the largest multiple of M in N - k; the search's own paths vote", () => {
     const plan = planProbeReuse({ budget: 16, probeSamples: 4, method: 'beam_search', m: 4 });
     expect(plan).toMatchObject({
       method: 'beam_search',
       methodBudget: 12,
       m: 4,
-      probeInVote: 4,
+      probeInVote: 0,
       plannedBudget: 16,
       unspent: 0,
       isSampleBased: false,
     });
-    expect(plan.accounting).toMatch(/join the final vote/);
+    expect(plan.accounting).toMatch(/the search's paths vote \(the probe samples only if/);
     expect(planProbeReuse({ budget: 10, probeSamples: 2, method: 'dvts', m: 4 })).toMatchObject({
       methodBudget: 8,
       unspent: 0,
@@ -80,7 +80,7 @@ describe('planProbeReuse', () => {
           expect(plan.plannedBudget).toBeLessThanOrEqual(budget);
           expect(plan.plannedBudget).toBe(k + plan.methodBudget);
           expect(plan.plannedBudget + plan.unspent).toBe(budget);
-          expect(plan.probeInVote).toBe(k);
+          expect(plan.probeInVote).toBe(plan.isSampleBased ? k : 0);
           expect(plan.methodBudget).toBeGreaterThan(0);
           if (!plan.isSampleBased) expect(plan.methodBudget % plan.m).toBe(0);
           if (!plan.isSampleBased) expect(plan.unspent).toBeLessThan(plan.m);
