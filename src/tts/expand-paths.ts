@@ -6,7 +6,8 @@
  * - identical sibling steps are kept once (`processed_act not in text_list`);
  * - a path ends when its step contains `\boxed` ('answer') or the model stopped (EOS), and, unlike
  *   the paper (whose search has no whole-path cap, only 2048 tokens a step and 40 steps), when it
- *   used the whole-solution budget ('length': docs/paper-findings.md#beyond-the-paper).
+ *   used the whole-solution budget ('length': docs/paper-findings.md#beyond-the-paper);
+ * - an EOS right after a step finishes the parent unchanged, ranked at 0 (`endsUnchanged`).
  */
 import type { Continuation } from './policy';
 import type { Candidate, CandidateFinish, SearchOptions } from './search-types';
@@ -35,6 +36,13 @@ export interface ChildPath {
   finish: CandidateFinish | null;
   /** Whether the path has a new step the verifier must score (false when it reuses its parent's scores). */
   needsScore: boolean;
+  /**
+   * The model ended right after the parent's last step: the parent finished unchanged, with no
+   * new step. Ranked at 0 in the search, as the reference values it (its PRM gives the empty step
+   * no score and `tree.py` sets 0.0), so a finished path without an answer does not keep its
+   * parent's score and push out siblings that went on to one.
+   */
+  endsUnchanged: boolean;
 }
 
 export interface ExpandLimits {
@@ -130,7 +138,7 @@ function expandOne(
   continuation: Continuation,
   stepMaxTokens: number,
   maxTotalTokens: number,
-): Pick<ChildPath, 'path' | 'finish' | 'needsScore'> | 'truncated' | 'empty' {
+): Pick<ChildPath, 'path' | 'finish' | 'needsScore' | 'endsUnchanged'> | 'truncated' | 'empty' {
   const completionTokens = parent.completionTokens + continuation.completionTokens;
   // The cap that stopped a 'length' step is the solution's own budget only when that budget was
   // what bounded this call; otherwise it is the per-step cap (or the context) and the step is cut.
@@ -141,7 +149,12 @@ function expandOne(
   if (step.trim() === '') {
     // The model ended right after a complete step: the parent itself is the finished solution.
     if (continuation.finish === 'eos' && parent.steps.length > 0) {
-      return { path: { ...parent, completionTokens }, finish: 'eos', needsScore: false };
+      return {
+        path: { ...parent, completionTokens },
+        finish: 'eos',
+        needsScore: false,
+        endsUnchanged: true,
+      };
     }
     return 'empty';
   }
@@ -153,7 +166,12 @@ function expandOne(
     completionTokens,
   };
   const isBudgetSpent = completionTokens >= maxTotalTokens;
-  return { path, finish: finishOf(step, continuation, isBudgetSpent), needsScore: true };
+  return {
+    path,
+    finish: finishOf(step, continuation, isBudgetSpent),
+    needsScore: true,
+    endsUnchanged: false,
+  };
 }
 
 function finishOf(

@@ -24,8 +24,12 @@ export async function scoreChildren(run: SearchRun, children: readonly ChildPath
   });
 }
 
-/** The child's rank value: its aggregated step scores (-1 without scores). */
+/**
+ * A child's rank value: its aggregated step scores (-1 without scores); 0 for a parent that ended
+ * unchanged (`ChildPath.endsUnchanged`).
+ */
 export function childValue(child: ChildPath, how: Aggregation): number {
+  if (child.endsUnchanged) return 0;
   return aggregateScores(child.path.stepScores ?? [], how);
 }
 

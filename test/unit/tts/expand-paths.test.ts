@@ -101,6 +101,7 @@ describe('expandPaths', () => {
         path: { text: 'a\n\n', steps: ['a'], stepScores: [0.5], completionTokens: 11 },
         finish: 'eos',
         needsScore: false,
+        endsUnchanged: true,
       },
     ]);
     expect(after.droppedEmpty).toBe(1);

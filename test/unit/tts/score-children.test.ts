@@ -39,4 +39,23 @@ describe('rankChildren', () => {
     expect(bestValue(list, 'last')).toBe(0.9);
     expect(bestValue([], 'last')).toBeNull();
   });
+
+  it("ranks a parent the model ended right after its last step at 0, below a sibling's step (the reference's 0.0)", () => {
+    const parent = { text: 'A\n\n', steps: ['A'], stepScores: [0.8], completionTokens: 10 };
+    const list = expandPaths(
+      [parent],
+      [[c('', 'eos'), c('so \\boxed{1}', 'eos'), c('then \\boxed{2}', 'eos')]],
+      { stepMaxTokens: [100], maxTotalTokens: 1000 },
+    ).children;
+    list.forEach((child) => {
+      if (child.needsScore) child.path.stepScores = [0.8, 0.5];
+    });
+    expect(list.map((child) => child.endsUnchanged)).toEqual([true, false, false]);
+    expect(rankChildren(list, 'last').map((child) => child.path.text)).toEqual([
+      'A\n\nso \\boxed{1}',
+      'A\n\nthen \\boxed{2}',
+      'A\n\n',
+    ]);
+    expect(bestValue(list.slice(0, 1), 'last')).toBe(0);
+  });
 });
