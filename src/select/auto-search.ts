@@ -16,9 +16,14 @@
  *
  * Like the methods in `tts/`, it only talks to the injected Policy and Verifier: no I/O, no clock.
  */
-import { extractAnswer } from '../answer';
 import { isAbortError } from '../util';
-import { METHODS, isCompleteCandidate, placeVotingAnswers, selectAnswer } from '../tts';
+import {
+  METHODS,
+  isCompleteCandidate,
+  placeVotingAnswers,
+  selectAnswer,
+  votingAnswers,
+} from '../tts';
 import type {
   Aggregation,
   Candidate,
@@ -112,10 +117,9 @@ const SEED_RANGE = 2 ** 31;
 
 /** The probe as the estimator sees it: the same answers `selectAnswer` would vote with. */
 export function probeSamplesFromCandidates(candidates: readonly Candidate[]): ProbeSample[] {
-  return candidates.map((candidate) => ({
-    answer: isCompleteCandidate(candidate)
-      ? extractAnswer(candidate.text, { allowLastNumber: candidate.finish !== 'length' })
-      : null,
+  const answers = votingAnswers(candidates);
+  return candidates.map((candidate, i) => ({
+    answer: answers[i] ?? null,
     stepScores: candidate.stepScores,
   }));
 }

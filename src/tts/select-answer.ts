@@ -221,9 +221,13 @@ export function createVotingAnswerReader(): VotingAnswerReader {
 
 function votingAnswer(candidate: Candidate): string | null {
   if (!isCompleteCandidate(candidate)) return null;
-  // A reasoning model's answer is read after its thinking (`</think>`), never inside it.
+  // A reasoning model's answer is read after its thinking (`</think>`), never inside it. Boxes
+  // win over a "final answer ... is" phrase: every preset asks for the answer in a box, and the
+  // paper's parser takes the last box (compute-optimal-tts @0ee2578 `parse_utils_qwen.py`
+  // `extract_answer`), as Math-Verify's README advises for boxed prompts.
   return extractAnswer(answerPart(candidate.text), {
     allowLastNumber: candidate.finish !== 'length',
+    boxedPriority: 0,
   });
 }
 

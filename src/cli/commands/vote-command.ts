@@ -53,7 +53,10 @@ export function createVoteLine(options: VoteCommandOptions): (value: unknown) =>
       throw new Error(`${where}: ${issue?.message ?? 'invalid'}`);
     }
     const { candidates } = parsed.data;
-    const answers = candidates.map((candidate) => extractAnswer(candidate.text));
+    // Read as the proxy's vote reads them: boxes first (docs/answers.md#voting-with-raw-rewards).
+    const answers = candidates.map((candidate) =>
+      extractAnswer(candidate.text, { boxedPriority: 0 }),
+    );
     const out: Record<string, string | null> = {};
     for (const { key, method, aggregation } of VOTE_KEYS) {
       const voters = candidates.map((candidate, index) => ({

@@ -209,6 +209,20 @@ describe('selectAnswer', () => {
     };
     expect(selectAnswer([thinking], { aggregation: 'last', vote: 'majority' }).answer).toBe('8');
   });
+
+  it("votes with the box over a later 'final answer is' phrase, as the paper's parser takes the last box", () => {
+    const text = 'We get $\\boxed{12}$ for the area.\n\nThe final answer is $7$.';
+    const both: Candidate = {
+      text,
+      steps: text.split('\n\n'),
+      stepScores: [0.5, 0.5],
+      finish: 'eos',
+      completionTokens: 10,
+    };
+    expect(votingAnswers([both])).toEqual(['12']);
+    // Without a box the phrase still gives the answer.
+    expect(votingAnswers([{ ...both, text: 'Work.\n\nThe final answer is $7$.' }])).toEqual(['7']);
+  });
 });
 
 describe('createVotingAnswerReader', () => {
