@@ -7,7 +7,10 @@ import { truncateLeft } from './truncate-left';
 export interface PreparePrmTokensOptions {
   /** The PRM server's context budget for one input (e.g. `max_model_len`). */
   maxTokens: number;
-  /** Leading tokens never cut (see `truncateLeft`). */
+  /**
+   * Leading tokens never cut (see `truncateLeft`). Default: the BOS, when the family writes one
+   * (`pathStartToken`) or the server's tokenizer adds one (`addSpecialTokens`).
+   */
   preserveLeadingTokens?: number;
   /** Upstream name for error messages. */
   upstream: string;
@@ -51,12 +54,16 @@ export function preparePrmTokens(
     );
   }
   const swapped = applyTokenSwaps(tokenIds, input.tokenSwaps);
+  // Every reference scores its inputs whole, BOS first (compute-optimal-tts @0ee2578
+  // `infer_fns.py` encodes with special tokens; RLHFlow's and Skywork's own scripts write it):
+  // a cut input keeps it, and vLLM adds none to an id prompt.
+  const head =
+    options.preserveLeadingTokens ??
+    (family.pathStartToken !== undefined || input.addSpecialTokens ? 1 : 0);
   const truncated = truncateLeft(swapped, {
     maxTokens: options.maxTokens,
     markerPositions: positions,
-    ...(options.preserveLeadingTokens === undefined
-      ? {}
-      : { preserveLeadingTokens: options.preserveLeadingTokens }),
+    preserveLeadingTokens: Math.min(head, Math.max(0, options.maxTokens - 1)),
   });
   return {
     ids: truncated.ids,

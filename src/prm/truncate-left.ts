@@ -5,8 +5,8 @@ export interface TruncateLeftOptions {
   /** Positions of interest (step markers, score positions), ascending, to carry over. */
   markerPositions?: readonly number[];
   /**
-   * Leading tokens never cut (e.g. a BOS the model expects). Default 0: reward_hub cuts Qwen PRM
-   * inputs from the left with the tokenizer's `truncation_side='left'`, BOS included.
+   * Leading tokens never cut (e.g. a BOS the model expects; `preparePrmTokens` keeps the BOS).
+   * Default 0, a plain left cut like a tokenizer's `truncation_side='left'`.
    */
   preserveLeadingTokens?: number;
 }

@@ -34,6 +34,29 @@ describe('preparePrmTokens', () => {
     expect(prepared.droppedSteps).toBe(1);
   });
 
+  it("keeps the BOS when it cuts: the family's own (Skywork) or the tokenizer's (add_special_tokens)", () => {
+    const input = skyworkO1.render('Q', ['a', 'b']);
+    const tokenized = [151643, 11, 12, 198, 21, 151652, 22, 151652];
+    const prepared = preparePrmTokens(skyworkO1, input, tokenized, { ...options, maxTokens: 5 });
+    expect(prepared.ids).toEqual([151643, 21, 198, 22, 198]);
+    expect(prepared.scorePositions).toEqual([2, 4]);
+    expect(prepared.droppedTokens).toBe(3);
+    const added = { ...qwenMathPrm.render('Q', ['a', 'b']), addSpecialTokens: true };
+    expect(
+      preparePrmTokens(qwenMathPrm, added, [1, 2, 3, 151651, 4, 151651], {
+        ...options,
+        maxTokens: 4,
+      }).ids,
+    ).toEqual([1, 151651, 4, 151651]);
+    // A family without a BOS is cut plainly from the left.
+    expect(
+      preparePrmTokens(qwenMathPrm, qwenMathPrm.render('Q', ['a']), [1, 2, 151651], {
+        ...options,
+        maxTokens: 2,
+      }).ids,
+    ).toEqual([2, 151651]);
+  });
+
   it('refuses a tokenization whose marker count differs from the steps', () => {
     const input = qwenMathPrm.render('Q', ['a', 'b']);
     expect(() => preparePrmTokens(qwenMathPrm, input, [1, 151651, 2], options)).toThrow(
