@@ -179,7 +179,11 @@ export function createPrmBatcher(options: PrmBatcherOptions): PrmBatcher {
     pool(call, signal) {
       if (signal?.aborted) return Promise.reject(abortError(signal));
       const fields = call.fields ?? {};
-      const key = `${call.addSpecialTokens ? 1 : 0}\u0000${fields.task ?? ''}\u0000${fields.use_activation ?? ''}\u0000${call.model}`;
+      // Texts and id lists never share a call: vLLM's `/pooling` takes `input` as a list of
+      // strings or a list of id lists, never a mix (pooling/base/protocol.py @020638a6
+      // `CompletionRequestMixin.input`), and a call is one or the other (prm-call-tokens.ts).
+      const kind = typeof call.input[0] === 'string' ? 't' : 'i';
+      const key = `${kind}${call.addSpecialTokens ? 1 : 0}\u0000${fields.task ?? ''}\u0000${fields.use_activation ?? ''}\u0000${call.model}`;
       let batch = open.get(key);
       // A call that would take the batch past the cap goes in the next one (never above it).
       if (batch && batch.input.length + call.input.length > options.maxInputs) {

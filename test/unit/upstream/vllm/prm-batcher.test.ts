@@ -67,10 +67,10 @@ describe('createPrmBatcher', () => {
     const batcher = createPrmBatcher({ client, windowMs: 5, maxInputs: 100 });
     const [a, b] = await Promise.all([
       batcher.pool({ model: 'm', input: ['aa', 'bbbb'], addSpecialTokens: false }),
-      batcher.pool({ model: 'm', input: [[1, 2, 3]], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: ['ccc'], addSpecialTokens: false }),
     ]);
     expect(bodies).toHaveLength(1);
-    expect(bodies[0]?.input).toEqual(['aa', 'bbbb', [1, 2, 3]]);
+    expect(bodies[0]?.input).toEqual(['aa', 'bbbb', 'ccc']);
     expect(a.raws).toEqual([[[0, 2]], [[0, 4]]]);
     expect(b.raws).toEqual([[[0, 3]]]);
     // usage is shared by input size: 6 and 3 of the 9 tokens.
@@ -78,6 +78,23 @@ describe('createPrmBatcher', () => {
     expect(b.promptTokens).toBe(3);
     expect(a.batchInputs).toBe(3);
     expect(batcher.stats()).toEqual({ calls: 2, upstreamCalls: 1, inputs: 3 });
+  });
+
+  it('never mixes texts and id lists in one call (vLLM takes one kind per request)', async () => {
+    const batcher = createPrmBatcher({ client, windowMs: 5, maxInputs: 100 });
+    await Promise.all([
+      batcher.pool({ model: 'm', input: ['aa'], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: [[1, 2, 3]], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: [[4]], addSpecialTokens: false }),
+      batcher.pool({ model: 'm', input: ['b'], addSpecialTokens: false }),
+    ]);
+    expect(bodies.map((body) => body.input).sort((x, y) => x.length - y.length)).toEqual(
+      expect.arrayContaining([
+        ['aa', 'b'],
+        [[1, 2, 3], [4]],
+      ]),
+    );
+    expect(bodies).toHaveLength(2);
   });
 
   it('with windowMs 0 merges the calls of one event-loop turn only', async () => {
