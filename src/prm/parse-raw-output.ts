@@ -95,6 +95,23 @@ function pairProbability(
 }
 
 /**
+ * How far a pair may sum from 1: a softmax over two labels sums to 1 up to the server's precision
+ * (vLLM's golden Qwen2.5-Math-PRM pairs in bf16: 1.00014, tests/models/fixtures/
+ * qwen2_5_math_prm_reward_step.json @0f17ee06). A pair further off is the head's raw values.
+ */
+const PAIR_SUM_TOLERANCE = 0.02;
+
+/** Both values of a pair, checked as probabilities that sum to 1. */
+function checkPairSum(first: number, second: number, where: string, upstream: string): void {
+  if (Math.abs(first + second - 1) > PAIR_SUM_TOLERANCE) {
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      `${where}: the pair [${first}, ${second}] does not sum to 1, so it is not a softmax over the two labels (the server returned the head's raw values: check the pooler's activation)`,
+    );
+  }
+}
+
+/**
  * STEP-pooled output: exactly one pair of probabilities per step.
  * @throws InvalidUpstreamResponseError on a wrong shape, count, or a value outside [0, 1].
  */
@@ -103,6 +120,7 @@ export function parseStepPairs(raw: unknown, context: ReadScoresContext): [numbe
   const checked: [number, number][] = [];
   for (let step = 0; step < pairs.length; step++) {
     const pair = pairs[step] as [number, number];
+    // Not checked to sum to 1: Math-Shepherd's pair is two tokens of a whole-vocabulary softmax.
     checked.push([
       pairProbability(pair[0], step, 0, context),
       pairProbability(pair[1], step, 1, context),
@@ -112,9 +130,11 @@ export function parseStepPairs(raw: unknown, context: ReadScoresContext): [numbe
 }
 
 /**
- * One column of a STEP-pooled output, every pair checked as {@link parseStepPairs} checks it:
- * for a readout that reads one label's probability per step, without the pairs in between.
- * @throws InvalidUpstreamResponseError on a wrong shape, count, or a value outside [0, 1].
+ * One column of a two-label head's STEP-pooled output (Qwen2.5-Math-PRM's softmax), every pair
+ * checked as {@link parseStepPairs} checks it and to sum to 1: for a readout that reads one label's
+ * probability per step, without the pairs in between.
+ * @throws InvalidUpstreamResponseError on a wrong shape, count, a value outside [0, 1], or a pair
+ *   that does not sum to 1.
  */
 export function parseStepColumn(raw: unknown, context: ReadScoresContext, column: 0 | 1): number[] {
   const pairs = stepPairsOf(raw, context);
@@ -123,6 +143,7 @@ export function parseStepColumn(raw: unknown, context: ReadScoresContext, column
     const pair = pairs[step] as [number, number];
     const first = pairProbability(pair[0], step, 0, context);
     const second = pairProbability(pair[1], step, 1, context);
+    checkPairSum(first, second, `step ${step}`, context.upstream);
     values.push(column === 0 ? first : second);
   }
   return values;
@@ -130,14 +151,17 @@ export function parseStepColumn(raw: unknown, context: ReadScoresContext, column
 
 /**
  * One pair of probabilities for the whole sequence.
- * @throws InvalidUpstreamResponseError on a wrong shape or a value outside [0, 1].
+ * @throws InvalidUpstreamResponseError on a wrong shape, a value outside [0, 1], or a pair that
+ *   does not sum to 1 (a two-label softmax does).
  */
 export function parseSequencePair(raw: unknown, context: ReadScoresContext): [number, number] {
   const [first, second] = parseOrThrow(sequencePairSchema, raw, context, 'one [p0, p1] pair');
-  return [
+  const pair: [number, number] = [
     checkProbability(first, context.upstream, 'column 0'),
     checkProbability(second, context.upstream, 'column 1'),
   ];
+  checkPairSum(pair[0], pair[1], 'the sequence', context.upstream);
+  return pair;
 }
 
 /**

@@ -272,8 +272,8 @@ describe('test-time scaling through the proxy (openai SDK against the simulator)
     expect(tts.reason).toMatch(/probe/);
     expect(tts.auto.budget_spent).toBeLessThanOrEqual(16);
     if (tts.method === 'beam_search') {
-      // 4 probe samples + beam search at N=12 (3 beams); the probe joins the final vote.
-      expect(tts.candidates).toBe(4 + 3);
+      // 4 probe samples + beam search at N=12: the 3 beams' paths vote, as the paper's do.
+      expect(tts.candidates).toBe(3);
       expect(tts.auto.early_stop).toBeNull();
     }
     expect(response.headers['x-tts-strategy']).toBe(tts.method);

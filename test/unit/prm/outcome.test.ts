@@ -16,6 +16,12 @@ describe('outcome', () => {
     expect(() => outcome.readScores([1.5], { stepCount: 1, upstream: 'orm' })).toThrow(/column 0/);
   });
 
+  it('rejects a two-label pair that does not sum to 1', () => {
+    expect(() => outcome.readScores([0.2, 0.3], { stepCount: 1, upstream: 'orm' })).toThrow(
+      /does not sum to 1/,
+    );
+  });
+
   it('is not causal: a prefix is scored as a whole solution', () => {
     expect(outcome.isCausal).toBe(false);
   });

@@ -62,6 +62,12 @@ describe('qwenMathPrm', () => {
     );
   });
 
+  it("rejects pairs in [0, 1] that do not sum to 1: the head's raw values, not its softmax", () => {
+    expect(() => qwenMathPrm.readScores([[0.31, 0.64]], { stepCount: 1, upstream: 'prm' })).toThrow(
+      /does not sum to 1/,
+    );
+  });
+
   it('locates <extra_0> (151651) as the score positions', () => {
     expect(qwenMathPrm.locateScorePositions([151644, 9, 151651, 7, 151651, 151645])).toEqual([
       2, 4,
