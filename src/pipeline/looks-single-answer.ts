@@ -52,11 +52,27 @@ const OPEN_ENDED_START = new RegExp(
   'i',
 );
 
+// Rule 0: a chat client's background task (a title, tags, follow-ups) asks for JSON output, or
+// opens with a "### Task:" header (Open WebUI's task templates, open-webui config.py
+// DEFAULT_TITLE_GENERATION_PROMPT_TEMPLATE @2586f1f3); its answer is a structure, not a number.
+const ASKS_FOR_JSON =
+  /^\s*###\s*Task:|\bJSON (?:format|object)\b|\b(?:in|as|with|return|output|only)\s+(?:(?:a|an|the|valid|only)\s+){0,3}JSON\b/i;
+// A quoted transcript is not the instruction: Open WebUI's <chat_history>/<context> blocks and
+// LibreChat's "User: … / AI: …" lines (LibreChat titlePrompts.js @07eda350) quote earlier turns,
+// whose boxed answers and numbers must not make a title request look like a math problem.
+const QUOTED_TAGS = ['chat_history', 'context'];
+const TRANSCRIPT_TAIL = /^(?:user|ai|assistant|human|system):[^]*$/im;
+// Counted ranges before a noun ("3-5 word title", "1-3 tags") are not arithmetic.
+const COUNTED_RANGE =
+  /\d{1,4}\s?-\s?\d{1,4}\s?-?\s?(?:words?|tags?|questions?|sentences?|emojis?|bullets?|items?|lines?|paragraphs?|characters?|points?|keywords?|topics?)\b/gi;
+
 // Rule 1: the text itself asks for one final answer.
 const ASKS_FOR_FINAL_ANSWER =
   /\\boxed|final answer|\banswer (?:choices?|options?)\b|\b(?:express|enter|give|write) (?:your answer|the result)\b|\bas a common fraction\b|\bin simplest (?:radical )?form\b/i;
 // Lettered answer choices: two or more lines like "(A) 12", "B. 14", "C) 16".
-const ANSWER_CHOICE_LINE = /^\s*\(?[A-E][).:]\s+\S/gm;
+// Horizontal space only: `^\s*` crossed blank lines from every line start (quadratic on a text of
+// newlines).
+const ANSWER_CHOICE_LINE = /^[ \t]*\(?[A-E][).:][ \t]+\S/gm;
 const MIN_ANSWER_CHOICES = 2;
 // Rule 2: LaTeX math (delimiters or commands), which open-ended writing rarely carries.
 const LATEX_MATH =
@@ -66,23 +82,29 @@ const ARITHMETIC = /\d\s*[-+*/^=<>]\s*\(?-?\d|\d\s*%/;
 // Rule 6: wording of quantitative problems.
 const QUANTITATIVE_WORDING =
   /\b(?:how many|how much|compute|calculate|evaluate|simplify|solve|find (?:the|all|a|an|x|y|n)\b|what is the (?:value|sum|product|number|remainder|probability|area|perimeter|volume|ratio|smallest|largest|least|greatest|greater|fewest|most|minimum|maximum|total|average|mean|median)|determine the)\b/i;
-// Rule 7: a question about numbers (a digit and a question mark).
-const NUMBER_QUESTION = /\d[^?]*\?|\?[^]*\d/;
+// Rule 7: a question about numbers: a digit and a question mark, in either order (two plain
+// searches; a pattern that scanned from every digit to a '?' was quadratic in the text's length,
+// and a client's 200 KB of digits held the event loop for half a minute).
+const DIGIT = /\d/;
 // Rule 8: one short factual question.
 const FACTUAL_QUESTION =
   /^(?:what|which|who|whom|when|where|how (?:many|much|old|long|far|tall))\b[^\n]*\?\s*$/i;
 const MAX_FACTUAL_QUESTION_CHARS = 300;
 
 /**
- * Classify the last user turn. Deterministic and cheap (a few regular expressions); the first
- * rule that matches decides:
+ * Classify the last user turn. Deterministic and cheap (a few regular expressions). Earlier turns
+ * it quotes (`<chat_history>`/`<context>` blocks, a trailing "User: … / AI: …" transcript) are
+ * set aside first, unless nothing else is left; then the first rule that matches decides:
+ * 0. asks for JSON output or opens with "### Task:" (a chat client's title, tags or follow-ups)
+ *    → open-ended;
  * 1. asks for a final answer (`\boxed`, "final answer", "express your answer", "as a common
  *    fraction", two or more lettered answer choices) → single-answer;
  * 2. LaTeX math (`$…$`, `\(`, `\[`, `\frac`, `\sqrt`, …) → single-answer;
  * 3. opens with a task verb whose result is a text (write, summarise, translate, explain, …,
  *    after an optional "please" / "can you") → open-ended;
  * 4. contains a code fence → open-ended;
- * 5. plain arithmetic (`17 * 23 - 5`, `x = 3`, `15%`) → single-answer;
+ * 5. plain arithmetic (`17 * 23 - 5`, `x = 3`, `15%`; not a counted range like "3-5 words")
+ *    → single-answer;
  * 6. quantitative wording (how many, compute, solve, find the, what is the value …) →
  *    single-answer;
  * 7. a question about numbers (a digit and a question mark) → single-answer;
@@ -91,7 +113,42 @@ const MAX_FACTUAL_QUESTION_CHARS = 300;
  * 9. anything else → open-ended.
  */
 export function looksSingleAnswer(text: string): SingleAnswerVerdict {
-  const trimmed = text.trim();
+  const instruction = withoutQuotedTurns(text.trim());
+  if (ASKS_FOR_JSON.test(instruction))
+    return {
+      looksSingleAnswer: false,
+      reason: 'asks for JSON output (a structured task, not an answer)',
+    };
+  return classify(instruction);
+}
+
+/** The instruction without the earlier turns it quotes (the whole text when nothing else is left). */
+function withoutQuotedTurns(text: string): string {
+  let instruction = text;
+  for (const tag of QUOTED_TAGS) instruction = withoutBlocks(instruction, tag);
+  instruction = instruction.replace(TRANSCRIPT_TAIL, '').trim();
+  return instruction === '' ? text : instruction;
+}
+
+/** `text` without its `<tag>…</tag>` blocks: plain searches, linear in the text (no regex backtracking). */
+function withoutBlocks(text: string, tag: string): string {
+  const open = `<${tag}>`;
+  const close = `</${tag}>`;
+  const lower = text.toLowerCase();
+  let kept = '';
+  let from = 0;
+  for (;;) {
+    const start = lower.indexOf(open, from);
+    if (start < 0) break;
+    const end = lower.indexOf(close, start + open.length);
+    if (end < 0) break;
+    kept += `${text.slice(from, start)} `;
+    from = end + close.length;
+  }
+  return from === 0 ? text : kept + text.slice(from);
+}
+
+function classify(trimmed: string): SingleAnswerVerdict {
   const choiceLines = trimmed.match(ANSWER_CHOICE_LINE)?.length ?? 0;
   if (ASKS_FOR_FINAL_ANSWER.test(trimmed) || choiceLines >= MIN_ANSWER_CHOICES)
     return { looksSingleAnswer: true, reason: 'asks for a final answer' };
@@ -103,10 +160,11 @@ export function looksSingleAnswer(text: string): SingleAnswerVerdict {
       reason: `opens with '${verb[0].toLowerCase()}' (asks for a text, not an answer)`,
     };
   if (trimmed.includes('```')) return { looksSingleAnswer: false, reason: 'contains a code block' };
-  if (ARITHMETIC.test(trimmed)) return { looksSingleAnswer: true, reason: 'contains arithmetic' };
+  if (ARITHMETIC.test(trimmed.replace(COUNTED_RANGE, ' ')))
+    return { looksSingleAnswer: true, reason: 'contains arithmetic' };
   if (QUANTITATIVE_WORDING.test(trimmed))
     return { looksSingleAnswer: true, reason: 'uses the wording of a quantitative problem' };
-  if (NUMBER_QUESTION.test(trimmed))
+  if (trimmed.includes('?') && DIGIT.test(trimmed))
     return { looksSingleAnswer: true, reason: 'asks a question about numbers' };
   if (trimmed.length <= MAX_FACTUAL_QUESTION_CHARS && FACTUAL_QUESTION.test(trimmed))
     return { looksSingleAnswer: true, reason: 'is one short factual question' };

@@ -99,7 +99,13 @@ export async function voteAndAccount(
     vote: selection.effectiveVote,
     voteTable: selection.table,
   };
-  let reason = ran.reason;
+  // Which heuristic rule read the request as it was read (docs/request-scope.md), unless the
+  // plan already quotes it (auto on an open-ended request).
+  const scope = input.scopeReason;
+  let reason =
+    scope === undefined || ran.reason.includes(scope)
+      ? ran.reason
+      : `${ran.reason}; the last user turn ${scope}`;
   if (chosen.length === 0) {
     // No answer to vote on (open-ended text, or none extractable): choose by reward, not position.
     const openEnded = chooseOpenEnded(complete, ran.aggregation, input.choices);

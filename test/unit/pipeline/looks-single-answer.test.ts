@@ -31,6 +31,55 @@ describe('looksSingleAnswer', () => {
     expect(verdict.reason).toContain(reason);
   });
 
+  // The background tasks chat UIs send with the chat's own model (review 22 clients #1).
+  const openWebUiTitle =
+    '### Task:\nGenerate a concise, 3-5 word title with an emoji summarizing the chat history.\n' +
+    '### Output:\nJSON format: { "title": "your concise title here" }\n' +
+    '### Chat History:\n<chat_history>\nUSER: What is 2 + 3?\nASSISTANT: It is $\\boxed{5}$.\n</chat_history>';
+  const libreChatTitle =
+    'Please generate a concise, 5-word-or-less title for the conversation, using its same language, with no punctuation.\n\n' +
+    'User: What is 17 * 23?\nAI: The final answer is $\\boxed{391}$.';
+
+  it.each([
+    [openWebUiTitle, 'asks for JSON output'],
+    ['Generate 1-3 broad tags. Respond only with valid JSON.', 'asks for JSON output'],
+    [libreChatTitle, "opens with 'generate'"],
+    ['Suggest 3-5 relevant follow-up questions about the chat.', "opens with 'suggest'"],
+    ['Give a 3-5 word summary of our talk, please', 'has no sign of a single checkable answer'],
+    ['A 3-5 word title, please', 'has no sign of a single checkable answer'],
+  ])("a chat client's background task is open-ended: %j (%s)", (text, reason) => {
+    const verdict = looksSingleAnswer(text);
+    expect(verdict.looksSingleAnswer).toBe(false);
+    expect(verdict.reason).toContain(reason);
+  });
+
+  it('reads a transcript alone when it is all there is, and still sees arithmetic next to a range', () => {
+    expect(looksSingleAnswer('User: What is 17 * 23?').reason).toBe('contains arithmetic');
+    expect(looksSingleAnswer('Pages 3-5 hold 12 - 4 problems. Which is left?').reason).toBe(
+      'contains arithmetic',
+    );
+    expect(
+      looksSingleAnswer('<context>notes</context>\nHow many divisors does 12 have?').reason,
+    ).toBe('uses the wording of a quantitative problem');
+  });
+
+  it('stays linear on long hostile texts (quadratic patterns took 20-70 s on 200 KB)', () => {
+    const n = 200_000;
+    const hostile = [
+      '1'.repeat(n),
+      '1 '.repeat(n / 2),
+      `x${'\n'.repeat(n)}x`,
+      `x${' \n'.repeat(n / 2)}x`,
+      '?'.repeat(n),
+      'only '.repeat(n / 5),
+      '<context>'.repeat(n / 9),
+    ];
+    const started = performance.now();
+    for (const text of hostile) looksSingleAnswer(text);
+    // Linear: ~30 ms in all here; a generous bound, so a loaded machine never fails it.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('does not call a long multi-line question a short factual one', () => {
     const long = `What happened next?\n${'and then '.repeat(50)}`;
     expect(looksSingleAnswer(long).looksSingleAnswer).toBe(false);

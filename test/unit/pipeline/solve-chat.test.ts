@@ -208,7 +208,12 @@ describe('solvePlan', () => {
           backend: backend(createFakePolicy(script), createFakeVerifier(scorer)),
           plan: plan('best_of_n', 3),
           looksSingleAnswer: false,
+          scopeReason: "opens with 'write' (asks for a text, not an answer)",
         }),
+      );
+      // The heuristic rule that read the request is quoted (docs/request-scope.md).
+      expect(result.metadata.reason).toContain(
+        "the last user turn opens with 'write' (asks for a text, not an answer)",
       );
       expect(result.choices[0]?.text).toBe(haikus[1]);
       expect(result.metadata).toMatchObject({
