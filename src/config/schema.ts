@@ -111,7 +111,10 @@ const tts = z.strictObject({
   max_budget: positiveInt.default(256),
   default_m: positiveInt.default(4),
   /** Wall-clock deadline of one search (tts_timeout_ms overrides, up to max_timeout_ms). */
-  default_timeout_ms: positiveInt.default(300_000),
+  // Below the 300 s that Node's fetch (undici `headersTimeout`) waits for a non-streamed answer's
+  // headers: at 300 s the client left just as the deadline's answer was ready, and retried
+  // (docs/reliability.md#client-timeouts).
+  default_timeout_ms: positiveInt.default(240_000),
   max_timeout_ms: positiveInt.default(900_000),
   /** SSE keep-alive comment interval while a search runs. */
   keepalive_ms: positiveInt.default(10_000),
@@ -248,7 +251,7 @@ export const configSchema = z.strictObject({
     default_budget: 16,
     max_budget: 256,
     default_m: 4,
-    default_timeout_ms: 300_000,
+    default_timeout_ms: 240_000,
     max_timeout_ms: 900_000,
     keepalive_ms: 10_000,
     prm_cache_entries: 10_000,
