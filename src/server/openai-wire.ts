@@ -18,6 +18,9 @@ export type ChatMessageWire = z.infer<typeof chatMessageSchema>;
 
 export const MAX_MESSAGES = 1000;
 
+/** Stop strings one request may give (each is searched for in every returned choice). */
+export const MAX_STOP_SEQUENCES = 256;
+
 export const chatRequestSchema = z.looseObject({
   model: z.string().min(1).max(512),
   messages: z.array(chatMessageSchema).min(1).max(MAX_MESSAGES),
@@ -29,7 +32,14 @@ export const chatRequestSchema = z.looseObject({
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   seed: z.number().int().nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  // vLLM takes any number of stop strings (OpenAI's own API caps them at 4, and clients such as
+  // Continue send a user's whole list to other hosts): a bound for the work they cost, not 4.
+  stop: z
+    .union([z.string(), z.array(z.string())])
+    .nullish()
+    .refine((stop) => !Array.isArray(stop) || stop.length <= MAX_STOP_SEQUENCES, {
+      error: `at most ${MAX_STOP_SEQUENCES} stop sequences`,
+    }),
   // Our extras (validated in detail by pipeline/tts-plan so errors name the exact sub-field).
   tts_budget: z.unknown().optional(),
   tts_strategy: z.unknown().optional(),

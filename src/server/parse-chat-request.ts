@@ -190,7 +190,7 @@ function toPolicyMessages(body: ChatRequestWire): PolicyMessage[] {
 /**
  * The fields the search sets itself: sampling from the policy family's preset (OpenAI's and
  * vLLM's extras), and how the prompt is rendered and answered (the server's default template and
- * the family's answer format, so `reasoning_effort`, `verbosity` and vLLM's `chat_template_kwargs`
+ * the family's answer format, so `reasoning_effort` (or `reasoning`), `verbosity` and vLLM's `chat_template_kwargs`
  * have no say). A client that set one is told it was not used (`parameter-ignored`).
  */
 const PRESET_FIELDS = [
@@ -203,6 +203,8 @@ const PRESET_FIELDS = [
   'min_p',
   'repetition_penalty',
   'reasoning_effort',
+  // Open WebUI sends reasoning_effort as `reasoning: {effort}` (routers/openai.py @004a45f5).
+  'reasoning',
   'verbosity',
   'chat_template_kwargs',
 ] as const;

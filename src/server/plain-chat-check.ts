@@ -6,7 +6,7 @@
  * schema, which accepts it or names the exact field in the 400. So it may refuse more than the
  * schema (then the schema decides), never accept more (a test holds it to that).
  */
-import { MAX_MESSAGES, type ChatRequestWire } from './openai-wire';
+import { MAX_MESSAGES, MAX_STOP_SEQUENCES, type ChatRequestWire } from './openai-wire';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
@@ -37,7 +37,11 @@ function isPlainMessage(message: unknown): boolean {
 
 function isPlainStop(stop: unknown): boolean {
   if (isNullish(stop) || typeof stop === 'string') return true;
-  return Array.isArray(stop) && stop.length <= 4 && stop.every((item) => typeof item === 'string');
+  return (
+    Array.isArray(stop) &&
+    stop.length <= MAX_STOP_SEQUENCES &&
+    stop.every((item) => typeof item === 'string')
+  );
 }
 
 /** The body as the schema would return it, or null when the schema must decide. */

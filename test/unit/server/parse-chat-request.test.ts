@@ -154,6 +154,7 @@ describe('parseChatRequest', () => {
         logit_bias: { '1': -100 },
         top_k: 3,
         reasoning_effort: 'low',
+        reasoning: { effort: 'low' },
         chat_template_kwargs: { enable_thinking: false },
         tools: [{ type: 'function', function: { name: 'f' } }],
       },
@@ -175,6 +176,7 @@ describe('parseChatRequest', () => {
         'logit_bias',
         'top_k',
         'reasoning_effort',
+        'reasoning',
         'chat_template_kwargs',
       ],
       stop: [],
@@ -184,6 +186,10 @@ describe('parseChatRequest', () => {
       parseChatRequest({ model: 'm', messages: MESSAGES, stop }, {}).tts.conversation.stop;
     expect(stops('\n')).toEqual(['\n']);
     expect(stops(['###', 'END'])).toEqual(['###', 'END']);
+    // More than OpenAI's 4 (vLLM has no cap; Continue sends a user's whole list), up to 256.
+    const many = Array.from({ length: 256 }, (_, i) => `#${i}`);
+    expect(stops(many)).toEqual(many);
+    expect(() => stops([...many, 'one more'])).toThrow(/'stop': at most 256 stop sequences/);
     // Built once, on first read.
     expect(tts.conversation).toBe(tts.conversation);
   });

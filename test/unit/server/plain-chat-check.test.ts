@@ -26,6 +26,8 @@ const VALUES: unknown[] = [
   [],
   ['a'],
   ['a', 'b', 'c', 'd', 'e'],
+  Array.from({ length: 256 }, (_, i) => `s${i}`),
+  Array.from({ length: 257 }, (_, i) => `s${i}`),
   [1],
   {},
   { include_usage: true },
