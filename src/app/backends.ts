@@ -174,6 +174,7 @@ export function createModelBackends(
       unsupportedMethods: unsupportedMethodReasons(kind),
       auto,
       scope: scopeSettings(model),
+      listedAliases: model.listed_aliases.map((alias) => `${model.name}@${alias}`),
     };
     const instruction = answerInstruction(model, preset);
     // The instruction is added only when the pipeline says a vote will count the answer.

@@ -78,6 +78,19 @@ function checkReferences(config: Config, applied: readonly EnvOverride[]): void 
     if (model.prm !== undefined && !prmNames.has(model.prm)) {
       throw fail(`models.${index}.prm`, `unknown prm '${model.prm}'`);
     }
+    model.listed_aliases.forEach((alias, at) => {
+      const budget = Number(/\d+$/.exec(alias)?.[0] ?? NaN);
+      if (budget > config.tts.max_budget)
+        throw fail(
+          `models.${index}.listed_aliases.${at}`,
+          `'${alias}': ${budget} is above tts.max_budget (${config.tts.max_budget})`,
+        );
+      if (/^(?:beam_search|dvts):/.test(alias) && budget % config.tts.default_m !== 0)
+        throw fail(
+          `models.${index}.listed_aliases.${at}`,
+          `'${alias}': a search needs N to be a multiple of tts.default_m (${config.tts.default_m})`,
+        );
+    });
     if (model.default_budget !== undefined && model.default_budget > config.tts.max_budget) {
       throw fail(
         `models.${index}.default_budget`,

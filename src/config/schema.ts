@@ -42,6 +42,21 @@ const model = z.strictObject({
    * omitted = such requests pass through. Scope rules: docs/request-scope.md.
    */
   default_budget: positiveInt.optional(),
+  /**
+   * Chat aliases `/v1/models` lists beside the model, written as after its '@' (`best_of_n:16`,
+   * `beam_search:64`, `32`): chat UIs offer only the models the list holds (docs/configuration.md).
+   */
+  listed_aliases: z
+    .array(
+      z
+        .string()
+        .regex(
+          new RegExp(`^(?:\\d+|(?:${STRATEGIES.join('|')})(?::\\d+)?)$`),
+          `an alias as after '@': a budget (32), a strategy (${STRATEGIES.join(', ')}) or both (best_of_n:16)`,
+        ),
+    )
+    .max(32)
+    .default([]),
   /** Whether `default_budget` also covers requests that do not look like single-answer problems. */
   default_budget_scope: z.enum(['single-answer', 'all']).default('single-answer'),
   /**

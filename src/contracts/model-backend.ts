@@ -45,6 +45,8 @@ export interface ModelInfo {
   auto: AutoSettings;
   /** Which requests get TTS without asking (models[].default_budget*; docs/request-scope.md). */
   scope?: ScopeSettings;
+  /** Chat aliases `/v1/models` lists beside the model (`name@best_of_n:16`; models[].listed_aliases). */
+  listedAliases?: readonly string[];
 }
 
 /** Whether a model's default budget covers requests that do not look like single-answer problems. */

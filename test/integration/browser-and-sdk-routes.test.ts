@@ -15,7 +15,9 @@ describe('browser and SDK routes', () => {
   let server: RunningServer;
   let keyed: RunningServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({
+      TTS_PROXY__MODELS__0__LISTED_ALIASES: '["beam_search:16", "8"]',
+    });
     keyed = await startTestServer({
       TTS_PROXY__SERVER__API_KEY_ENVS: '["BROWSER_TEST_KEY"]',
       BROWSER_TEST_KEY: 'secret-key',
@@ -77,6 +79,14 @@ describe('browser and SDK routes', () => {
     expect(model).toMatchObject({ id: MODEL, object: 'model' });
     const list = await client.models.list();
     expect(list.data[0]).toEqual(model);
+    // The listed aliases follow their model, as chat UIs offer only listed ids; each one serves.
+    const listed = [`${MODEL}@beam_search:16`, `${MODEL}@8`];
+    expect(list.data.slice(1, 3)).toEqual(listed.map((id) => ({ ...model, id })));
+    const answer = await client.chat.completions.create({
+      model: listed[1] as string,
+      messages: [{ role: 'user', content: 'What is 2 + 3?' }],
+    });
+    expect(answer.model).toBe(listed[1]);
     const missing = client.models.retrieve('no/such-model');
     await expect(missing).rejects.toBeInstanceOf(NotFoundError);
     // A chat alias names its model here too, under the id asked for (the chat route echoes it).

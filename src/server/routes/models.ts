@@ -1,6 +1,7 @@
 /**
  * GET /v1/models: the configured models in OpenAI's list shape, with what TTS knows of each
- * (size, family, PRM) and whether its upstream is simulated; GET /v1/models/{model}: one of them
+ * (size, family, PRM) and whether its upstream is simulated, each followed by the chat aliases
+ * its config lists (`models[].listed_aliases`); GET /v1/models/{model}: one of them
  * (the SDKs' `models.retrieve`), also under a chat alias (`name@strategy:N`), or OpenAI's 404
  * `model_not_found`.
  */
@@ -29,7 +30,12 @@ function modelObject(backend: ModelBackend): Record<string, unknown> {
 
 export function createModelsHandler(backends: ReadonlyMap<string, ModelBackend>) {
   return (_request: Request, response: Response): void => {
-    response.json({ object: 'list', data: [...backends.values()].map(modelObject) });
+    // Each model, then the aliases its config lists: chat UIs offer only listed ids.
+    const data = [...backends.values()].flatMap((backend) => [
+      modelObject(backend),
+      ...(backend.info.listedAliases ?? []).map((id) => ({ ...modelObject(backend), id })),
+    ]);
+    response.json({ object: 'list', data });
   };
 }
 

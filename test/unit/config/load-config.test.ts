@@ -50,6 +50,22 @@ describe('loadConfig', () => {
     );
   });
 
+  it('checks listed aliases: their shape, the budget cap and the search multiple of M', () => {
+    const listed = (value: string) =>
+      loadConfig(DEFAULT, { TTS_PROXY__MODELS__0__LISTED_ALIASES: value }).models[0]
+        ?.listed_aliases;
+    expect(listed('["best_of_n:16", "beam_search:64", "32", "auto"]')).toEqual([
+      'best_of_n:16',
+      'beam_search:64',
+      '32',
+      'auto',
+    ]);
+    expect(() => listed('["warp:16"]')).toThrow(/models\.0\.listed_aliases\.0/);
+    expect(() => listed('["name@8"]')).toThrow(/models\.0\.listed_aliases\.0/);
+    expect(() => listed('["best_of_n:4096"]')).toThrow(/above tts\.max_budget/);
+    expect(() => listed('["dvts:6"]')).toThrow(/multiple of tts\.default_m/);
+  });
+
   it('refuses prototype-polluting env paths', () => {
     expect(() => applyEnvOverrides({}, { TTS_PROXY____PROTO____X: '1' })).toThrow(ConfigError);
     expect(() => applyEnvOverrides({}, { TTS_PROXY__CONSTRUCTOR__X: '1' })).toThrow(ConfigError);
