@@ -155,7 +155,11 @@ const JOINED_WITH_FRACTION = `(?:${JOINED}|${BARE_FRACTION}${PERCENT})`;
 const NUMBER = String.raw`(?<!\d)(?:-?[1-9]\d{0,2}(?:[ ,]\d{3})+(?:\.\d+)?|-?\d+[.,]\d+|\.\d+|-?\d+)(?:\s*(?:%|[Pp]ercent(?:age)?|[Pp]ct))?`;
 const EXPRESSION_CHARS = String.raw`[\d.\s+\-*×/^()÷]`;
 const OPERATOR = String.raw`[+\-*×/^()÷]`;
-const EXPRESSION = String.raw`-?\(?-?\d${EXPRESSION_CHARS}*${OPERATOR}${EXPRESSION_CHARS}+\)?`;
+// Bounded runs: an unbounded `*` scanned from every digit to the end of a long operator-free run
+// and back ("1 1 1 …", a small model's repetition loop): quadratic, 1 s of main thread for 40 KB of
+// one candidate. An answer expression is far shorter than 2 × 100 characters.
+const EXPRESSION_RUN = 100;
+const EXPRESSION = String.raw`-?\(?-?\d${EXPRESSION_CHARS}{0,${EXPRESSION_RUN}}${OPERATOR}${EXPRESSION_CHARS}{1,${EXPRESSION_RUN}}\)?`;
 const PREFIX = String.raw`(?:^|\s|=)(?:\*\*)?`;
 const EXPRESSION_END = String.raw`(?=(?:\*\*)?(?:[.,:\s)$]|$))`;
 const CURRENCY = '[$€£¥₹]?';

@@ -118,6 +118,17 @@ describe('extractAnswer', () => {
       expect(extractAnswer('I do not know.')).toBeNull();
       expect(extractAnswer('')).toBeNull();
     });
+
+    it("reads a small model's repetition loop in linear time (the unbounded expression scan took 1 s on 40 KB)", () => {
+      const loop = '1 '.repeat(40_000);
+      const started = performance.now();
+      expect(extractAnswer(loop)).toBe('1');
+      expect(extractAnswer(`${loop}+1x`)).toBe('1');
+      // ~100 ms here; a generous bound, so a loaded machine never fails it.
+      expect(performance.now() - started).toBeLessThan(5_000);
+      // A long expression is still read whole up to 200 characters.
+      expect(extractAnswer(`So ${'1 + '.repeat(40)}1 is it`)).toBe(`${'1 + '.repeat(40)}1`);
+    });
   });
 });
 
