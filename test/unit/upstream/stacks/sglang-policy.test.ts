@@ -10,10 +10,11 @@ const SGLANG_NATIVE_ERROR = {
   status: 400,
   body: {
     error: {
-      message: 'The input (9000 tokens) is longer than the model context length (8192 tokens).',
+      // tokenizer_manager.py `_validate_one_request` (sgl-project/sglang), verbatim.
+      message: "The input (9000 tokens) is longer than the model's context length (8192 tokens).",
     },
   },
-  messageFragment: 'longer than the model context length',
+  messageFragment: "is longer than the model's context length",
 };
 const SGLANG_OPENAI_ERROR = {
   status: 400,
