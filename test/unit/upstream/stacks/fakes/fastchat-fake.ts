@@ -8,11 +8,14 @@
  *   finish "stop"; `finish_reason` is a bare string when n = 1. Seeds are not supported.
  * - `POST /worker_reward_inference {"input_str": [...]}` → `{"reward": [[…], …]}`: one score per
  *   step marker (Math-Shepherd `ки`, Qwen `<extra_0>`, RLHFlow assistant turns).
+ * - `POST /model_details` → `{"context_length": worker.context_len}` (vllm_worker.py @0ee2578:203-205).
  */
 import { bodyOf, startFakeServer, type FakeServer, type RecordedRequest } from './fake-http-server';
 import { toyContinue, toyTokens, withoutStop } from './toy-generator';
 
 export interface FastchatFakeOptions {
+  /** The worker's `context_len` (default 32768), reported by `/model_details`. */
+  contextLength?: number;
   /** Drop the last score of every reward list (a worker whose marker count disagrees). */
   dropLastReward?: boolean;
 }
@@ -82,6 +85,8 @@ export function startFastchatFake(options: FastchatFakeOptions = {}): Promise<Fa
   return startFakeServer((request) => {
     if (request.path === '/worker_generate') return { body: generate(request) };
     if (request.path === '/worker_reward_inference') return { body: reward(request, options) };
+    if (request.path === '/model_details')
+      return { body: { context_length: options.contextLength ?? 32768 } };
     return { status: 404, body: { detail: 'Not Found' } };
   });
 }
