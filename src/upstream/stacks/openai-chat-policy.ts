@@ -74,7 +74,7 @@ function toFinish(reason: string | null): ContinuationFinish {
 /**
  * Whether an upstream error means "this server does not do n > 1" rather than a real failure.
  * llama-server: older builds throw "Only one completion choice is allowed", answered as 500
- * `server_error` by the route wrapper (server.cpp `ex_wrapper`; not retried, retry.ts); current
+ * `server_error` by the route wrapper (server.cpp `ex_wrapper`; not retried, retry-rule.ts); current
  * ones take `n` as `n_cmpl` but refuse more than the slots with a 400 "n_cmpl cannot be greater
  * than the number of slots, please increase -np" (tools/server/server-task.cpp @00efb3e1
  * `params_from_json_cmpl`). Elsewhere a 400/422 that names `n`.

@@ -33,19 +33,10 @@ export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
 }
 
-/**
- * 500s that a request caused and that no retry changes: older llama-server throws
- * "Only one completion choice is allowed" for `n` ≠ 1 while parsing an OpenAI request, and its
- * route wrapper answers every such exception as 500 `server_error` (tools/server/server.cpp
- * `ex_wrapper`; `oaicompat_chat_params_parse`). Retrying would only delay the n = 1 fallback.
- */
-const REQUEST_CAUSED_500 = /only one completion choice is allowed/i;
-
 /** Whether a failed upstream call may be repeated (see the module comment). */
 export function isRetryableFailure(error: unknown): boolean {
   if (error instanceof UpstreamTimeoutError) return true;
   if (!(error instanceof UpstreamError)) return false;
-  if (error.status === 500 && REQUEST_CAUSED_500.test(error.body)) return false;
   return error.status === null || isRetryableStatus(error.status);
 }
 

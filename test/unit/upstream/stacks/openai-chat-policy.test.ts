@@ -1,6 +1,6 @@
 import { UnsupportedFeatureError } from '../../../../src/errors';
 import { createUpstreamClient, type UpstreamClient } from '../../../../src/upstream';
-import { createOpenAiChatPolicy } from '../../../../src/upstream/stacks';
+import { createOpenAiChatPolicy, retryRuleFor } from '../../../../src/upstream/stacks';
 import { bodyOf, type FakeServer } from './fakes/fake-http-server';
 import {
   openAiChatPrompt,
@@ -52,6 +52,8 @@ describe('createOpenAiChatPolicy', () => {
         timeoutMs: 5000,
         maxConnections: 8,
         retries,
+        // As the app builds an openai-chat upstream's client (upstream-clients.ts).
+        shouldRetry: retryRuleFor('openai-chat'),
       });
     };
     afterEach(async () => {

@@ -32,21 +32,6 @@ describe('isRetryableFailure', () => {
     expect(isRetryableFailure(new UpstreamTimeoutError('policy', 10))).toBe(true);
     expect(isRetryableFailure(new Error('a bug'))).toBe(false);
   });
-
-  it('does not repeat llama-server’s 500 for n ≠ 1, a request fault it answers as server_error', () => {
-    const body = JSON.stringify({
-      error: { code: 500, message: 'Only one completion choice is allowed', type: 'server_error' },
-    });
-    const refusal = new UpstreamError('answered 500', { upstream: 'policy', status: 500, body });
-    expect(isRetryableFailure(refusal)).toBe(false);
-    // Any other 500 still is.
-    const crash = new UpstreamError('answered 500', {
-      upstream: 'policy',
-      status: 500,
-      body: '{"error":{"code":500,"message":"CUDA error","type":"server_error"}}',
-    });
-    expect(isRetryableFailure(crash)).toBe(true);
-  });
 });
 
 describe('parseRetryAfter', () => {
