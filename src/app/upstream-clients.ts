@@ -16,6 +16,7 @@ import {
   detectVllmCapabilities,
   registerReplicaMetrics,
   resolveRecordingPath,
+  retryRuleFor,
   type ReplicaPool,
   type StackKind,
   type UpstreamClient,
@@ -80,6 +81,7 @@ function createConfiguredClient(
       timeoutMs: upstream.timeout_ms,
       maxConnections: upstream.max_connections,
       retries,
+      shouldRetry: retryRuleFor(upstream.kind),
       onCall: (event) => context.metrics.recordUpstreamCall(event),
     });
   let client: UpstreamClient;
@@ -92,6 +94,7 @@ function createConfiguredClient(
       name,
       replicas: urls.map((url) => server(url, 0)),
       retries: upstream.retries,
+      shouldRetry: retryRuleFor(upstream.kind),
       ejectAfterFailures: upstream.pool.eject_after_failures,
       balanceFactor: upstream.pool.balance_factor,
       healthCheck: {

@@ -43,11 +43,16 @@ export class UpstreamError extends TtsError {
 /**
  * The context-length rejections of vLLM (every wording since 0.6: "maximum context length is",
  * "must be <= N"; the renderer's "context length is only" and "max_tokens=N cannot be greater
- * than max_model_len=…", vllm/renderers/params.py `TokenizeParams`), TGI ("must be <= N") and
- * llama.cpp ("context size has been exceeded", "exceeds the available context size").
+ * than max_model_len=…", vllm/renderers/params.py `TokenizeParams`), TGI ("must be <= N" for
+ * input + max_new_tokens; "`inputs` must have less than N tokens" for the prompt alone,
+ * router/src/validation.rs `ValidationError::InputLength` @db931fcf), SGLang ("Requested token
+ * count exceeds the model's maximum context length"; "The input (N tokens) is longer than the
+ * model's context length (C tokens)", tokenizer_manager.py `_validate_one_request`, asserted by
+ * test/srt/test_request_length_validation.py @0d607cf3) and llama.cpp ("context size has been
+ * exceeded", "exceeds the available context size").
  */
 export function describesContextLength(text: string): boolean {
-  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|cannot be greater than max_(?:model_len|total_tokens)|exceeds? (the )?(model'?s? )?(maximum |available )?context/i.test(
+  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|cannot be greater than max_(?:model_len|total_tokens)|exceeds? (the )?(model'?s? )?(maximum |available )?context|is longer than the model'?s? context length|`?inputs`? must have less than \d+ tokens/i.test(
     text,
   );
 }

@@ -4,7 +4,7 @@
  * prompt once (the stack's own template route where one is documented, else `prompt/`), builds the
  * stack's `Policy`, and forwards plain chat requests. vLLM keeps `vllm-model-backend.ts`.
  */
-import { ConfigError, UnsupportedFeatureError } from '../../errors';
+import { ConfigError, UnsupportedFeatureError, UpstreamError } from '../../errors';
 import type {
   ChatForwarder,
   CreatePolicyOptions,
@@ -54,9 +54,9 @@ export interface StackModelBackendOptions {
   /** Config path of the model, for startup errors. */
   configPath: string;
   /**
-   * Config `models[].max_model_len`: the context every request must fit. llama.cpp reports its
-   * per-slot context itself (`/props`); the other stacks report none, so without it requests are
-   * not clamped.
+   * Config `models[].max_model_len`: the context every request must fit. Every stack but
+   * openai-chat reports its own (`reportedContext`); the smaller of the two applies, and without
+   * either requests are not clamped.
    */
   maxModelLen?: number;
 }
@@ -65,6 +65,84 @@ export interface StackModelBackendOptions {
 const SERVER_ADDS_BOS: ReadonlySet<PolicyStackKind> = new Set<PolicyStackKind>(['sglang', 'tgi']);
 /** Estimate for prompts no route counts for us (reported usage only; never used for limits). */
 const CHARS_PER_TOKEN = 4;
+
+/** `reportedContext` could not ask (no connection, a timeout, a 5xx): try again next time. */
+const UNANSWERED = Symbol('unanswered');
+
+function positiveInteger(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/** Where each stack states its context length (prompt + completion tokens), read from its source. */
+async function askContext(
+  stack: PolicyStackKind,
+  client: UpstreamClient,
+  servedName: string,
+): Promise<number | null> {
+  switch (stack) {
+    case 'llama-cpp': {
+      // tools/server `get_props`: the context of one slot (`-c / -np`), which is what a request gets.
+      const body = (await client.getJson('/props')) as {
+        default_generation_settings?: { n_ctx?: unknown };
+      } | null;
+      return positiveInteger(body?.default_generation_settings?.n_ctx);
+    }
+    case 'sglang': {
+      // http_server.py `available_models`: one ModelCard per served name with
+      // `max_model_len = tokenizer_manager.model_config.context_len` (protocol.py @004c82e0
+      // `ModelCard.max_model_len`); LoRA adapters are listed with null. tokenizer_manager.py
+      // `_validate_one_request` rejects input + max_new_tokens >= that context with a 400.
+      const body = (await client.getJson('/v1/models')) as {
+        data?: { id?: unknown; max_model_len?: unknown }[];
+      } | null;
+      const cards = Array.isArray(body?.data) ? body.data : [];
+      const card =
+        cards.find((entry) => entry.id === servedName) ??
+        (cards.length === 1 ? cards[0] : undefined);
+      return positiveInteger(card?.max_model_len);
+    }
+    case 'tgi': {
+      // router/src/lib.rs @db931fcf `struct Info` (`GET /info`): `max_total_tokens` bounds
+      // input + max_new_tokens (validation.rs:152-178). `max_input_tokens` (< max_total_tokens,
+      // launcher/src/main.rs:2157) bounds the prompt alone; a prompt over it is TGI's 422
+      // "`inputs` must have less than N tokens", reported as context_length_exceeded.
+      const body = (await client.getJson('/info')) as { max_total_tokens?: unknown } | null;
+      return positiveInteger(body?.max_total_tokens);
+    }
+    case 'fastchat': {
+      // The paper's worker: vllm_worker.py @0ee2578:203-205 `POST /model_details` →
+      // {"context_length": worker.context_len} (the HF config's, via fastchat get_context_length);
+      // FastChat's multi-model worker reads `model` from the body, so it is sent.
+      const body = (await client.postJson('/model_details', { model: servedName })) as {
+        context_length?: unknown;
+      } | null;
+      return positiveInteger(body?.context_length);
+    }
+    case 'openai-chat':
+      return null;
+  }
+}
+
+/**
+ * The server's context length, or null when it states none (an answer without the field, a 4xx
+ * for a route the build lacks: remembered), or `UNANSWERED` (not remembered).
+ */
+async function reportedContext(
+  stack: PolicyStackKind,
+  client: UpstreamClient,
+  servedName: string,
+): Promise<number | null | typeof UNANSWERED> {
+  try {
+    return await askContext(stack, client, servedName);
+  } catch (error) {
+    const answered =
+      error instanceof UpstreamError &&
+      error.status !== null &&
+      error.status >= 400 &&
+      error.status < 500;
+    return answered ? null : UNANSWERED;
+  }
+}
 
 /**
  * @throws ConfigError at startup when the stack would need a template the proxy cannot render.
@@ -81,21 +159,15 @@ export function createStackModelBackend(
     );
   }
 
-  /** llama.cpp's per-slot context (`GET /props`), learned once; null when it does not say. */
-  let slotContext: Promise<number | null> | null = null;
-  const llamaCppContext = (): Promise<number | null> => {
-    slotContext ??= client
-      .getJson('/props')
-      .then((body) => {
-        const settings = (body as { default_generation_settings?: { n_ctx?: unknown } })
-          .default_generation_settings;
-        return typeof settings?.n_ctx === 'number' && settings.n_ctx > 0 ? settings.n_ctx : null;
-      })
-      .catch(() => null);
-    return slotContext;
-  };
+  /** The context the server reports (`reportedContext`), learned once it has answered. */
+  let learned: ReturnType<typeof reportedContext> | null = null;
   const contextOf = async (): Promise<number | null> => {
-    const reported = stack === 'llama-cpp' ? await llamaCppContext() : null;
+    const asked = learned ?? reportedContext(stack, client, info.servedName);
+    learned = asked;
+    const outcome = await asked;
+    // Unreachable or failing now: not remembered, so a later request asks again.
+    if (outcome === UNANSWERED) learned = null;
+    const reported = outcome === UNANSWERED ? null : outcome;
     const configured = options.maxModelLen ?? null;
     if (reported === null) return configured;
     return configured === null ? reported : Math.min(reported, configured);

@@ -44,10 +44,14 @@ const TOP_K_DISABLED = -1;
 /**
  * FastChat error codes (`fastchat.constants.ErrorCode`) are an HTTP status times 100 plus a serial
  * (40303 context overflow, 42903 engine overloaded, 50002 CUDA out of memory), so the status, and
- * with it the retry decision, is recoverable.
+ * with it the retry decision, is recoverable. The 403xx codes (invalid model, parameter out of
+ * range, context overflow) are request faults that FastChat's own `openai_api_server` answers
+ * with HTTP 400 (`create_error_response`, openai_api_server.py @0e6d3e4b:155-177): mapped to 400,
+ * so a context overflow reads as one (`isContextLength` takes 400/422/500).
  */
 export function fastchatErrorStatus(errorCode: number): number {
   const status = Math.floor(errorCode / 100);
+  if (status === 403) return 400;
   return status >= 400 && status < 600 ? status : 500;
 }
 

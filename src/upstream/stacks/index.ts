@@ -4,6 +4,7 @@
  * rules as `upstream/`.
  */
 export { fanOut, type FanOutOptions } from './fan-out';
+export { retryRuleFor } from './retry-rule';
 export { createSglangPolicy, type SglangPolicyOptions } from './sglang-policy';
 export { createLlamaCppPolicy, type LlamaCppPolicyOptions } from './llama-cpp-policy';
 export { renderLlamaCppPrompt, type RenderedLlamaCppPrompt } from './render-llama-cpp-prompt';

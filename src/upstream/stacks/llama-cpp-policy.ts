@@ -4,10 +4,18 @@
  * - The prompt is rendered once by the server's own template (`POST /apply-template`, see
  *   `renderLlamaCppPrompt`) and each prefix is appended as raw text, so prefixes are byte-stable
  *   and `cache_prompt: true` lets a slot reuse the KV cache of the previous round.
- * - `n > 1` is rejected by the OpenAI routes ("Only one completion choice is allowed") and
- *   `/completion` has no `n` in the documented versions, so P prefixes × n samples become P·n
- *   requests (bounded by `maxConcurrency`, which should match the server's `--parallel` slots),
- *   each with its own seed (`seed + sample`, as vLLM derives child seeds).
+ * - P prefixes × n samples become P·n requests (bounded by `maxConcurrency`, which should match
+ *   the server's `--parallel` slots), each with its own seed (`seed + sample`, as vLLM derives
+ *   child seeds). Older servers have no `n` on `/completion` (and refuse it on the OpenAI routes);
+ *   current ones take `n` / `n_cmpl` up to the slot count (tools/server/server-task.cpp @00efb3e1
+ *   `params_from_json_cmpl`), which would share the prompt's prefill; not used (yet): how it seeds
+ *   each child is unverified, and older servers would need the fan-out anyway.
+ * - Every sampler the server would otherwise take from its command line is pinned neutral
+ *   (`params_from_json_cmpl` starts from `params_base.sampling`), so a server launched with, say,
+ *   `--mirostat 2` or `--dry-multiplier 0.8` cannot change the paper's sampling.
+ * - `stop: []` (a whole solution) makes the server fall back to its `-r/--reverse-prompt`
+ *   (`if (params.antiprompt.empty()) params.antiprompt = defaults.antiprompt;`, same function):
+ *   launch llama-server without `-r`, or whole solutions are cut at that string.
  * - Stop words are cut from `content` ("These words will not be included in the completion");
  *   the matched `stopping_word` is re-appended so the contract's "text includes the stop" holds.
  * - Accounting as on vLLM: completion tokens per sample (`tokens_predicted`), prompt tokens once
@@ -96,6 +104,13 @@ export function createLlamaCppPolicy(options: LlamaCppPolicyOptions): Policy {
             repeat_penalty: PINNED_SAMPLING.repetitionPenalty,
             presence_penalty: PINNED_SAMPLING.presencePenalty,
             frequency_penalty: PINNED_SAMPLING.frequencyPenalty,
+            // server-task.cpp @00efb3e1 `params_from_json_cmpl` field names, each at its "off"
+            // value (common/common.h defaults): typical sampling, DRY, XTC, top-n-sigma, Mirostat.
+            typical_p: 1,
+            dry_multiplier: 0,
+            xtc_probability: 0,
+            top_n_sigma: -1,
+            mirostat: 0,
             stop: params.stop,
             cache_prompt: true,
             stream: false,

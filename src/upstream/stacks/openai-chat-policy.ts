@@ -11,7 +11,8 @@
  * `backend-capabilities.ts` also refuses up front with a 400.
  *
  * `n`: sent natively; with `nativeN: 'auto'` (default) a server that rejects `n > 1` (llama.cpp:
- * "Only one completion choice is allowed") or ignores it (TGI returns one choice) is detected on
+ * 500 "Only one completion choice is allowed", or 400 "n_cmpl cannot be greater than the number
+ * of slots" above `-np`) or ignores it (TGI returns one choice) is detected on
  * the first call, and the missing samples are fanned out as `n = 1` requests from then on. Only an
  * error that names `n` means that: any other 400/422 (a context overflow, a bad parameter) is the
  * real failure and is reported as such.
@@ -70,12 +71,20 @@ function toFinish(reason: string | null): ContinuationFinish {
   return 'length';
 }
 
-/** Whether an upstream error means "this server does not do n > 1" rather than a real failure. */
+/**
+ * Whether an upstream error means "this server does not do n > 1" rather than a real failure.
+ * llama-server: older builds throw "Only one completion choice is allowed", answered as 500
+ * `server_error` by the route wrapper (server.cpp `ex_wrapper`; not retried, retry-rule.ts); current
+ * ones take `n` as `n_cmpl` but refuse more than the slots with a 400 "n_cmpl cannot be greater
+ * than the number of slots, please increase -np" (tools/server/server-task.cpp @00efb3e1
+ * `params_from_json_cmpl`). Elsewhere a 400/422 that names `n`.
+ */
 function rejectsN(error: unknown): boolean {
   if (!(error instanceof UpstreamError)) return false;
-  if (error.status !== 400 && error.status !== 422) return false;
   const text = `${error.message} ${error.body}`;
-  return /only one completion choice|['"`]n['"`]|\bn\b (must|should) be 1|\bn\b.{0,20}(not supported|unsupported)/i.test(
+  if (error.status === 500) return /only one completion choice is allowed/i.test(text);
+  if (error.status !== 400 && error.status !== 422) return false;
+  return /only one completion choice|n_cmpl cannot be greater than the number of slots|['"`]n['"`]|\bn\b (must|should) be 1|\bn\b.{0,20}(not supported|unsupported)/i.test(
     text,
   );
 }

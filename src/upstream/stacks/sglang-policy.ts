@@ -7,7 +7,12 @@
  * where trailing "\n\n" of the partial answer can be stripped (transformers #34214/#34253,
  * docs/upstream-apis.md (vLLM)), and it carries one conversation per request. Raw prompts keep the
  * prefixes byte-stable, so RadixAttention reuses the KV cache across beams and rounds, and one
- * request carries every beam (`text` list × `sampling_params.n`).
+ * request carries every beam and sample (`text` list, one entry per sample).
+ *
+ * Seeds: sample j of every prompt samples with seed + j, as on vLLM, never SGLang's own `n`
+ * (which gives all n copies one seed). SGLang honours seeds only when launched with
+ * `--enable-deterministic-inference` (docs/advanced_features/deterministic_inference.md
+ * @376a46ea); otherwise it samples with `torch.multinomial` and runs are not reproducible.
  *
  * Default route `generate` (native `/generate`): each output reports its own `prompt_tokens`,
  * `completion_tokens` and `finish_reason {type, matched}` (a string = stop string, a number = stop
@@ -27,6 +32,7 @@ import type {
 import { PINNED_SAMPLING } from '../../prompt';
 import type { UpstreamClient } from '../transport/upstream-client';
 import { splitTokens } from '../split-tokens';
+import { fanOut } from './fan-out';
 import { includeStop } from './include-stop';
 import { expectContinuationCount, parseUpstreamBody } from '../transport/parse-upstream-body';
 import {
@@ -63,6 +69,13 @@ function generateFinish(output: SglangGenerateOutputWire): {
   return { finish: 'length', text: output.text };
 }
 
+/** One `/v1/completions` call's continuations in index order (prompt-major), with its usage. */
+interface CompletionsBatch {
+  continuations: Continuation[];
+  promptTokens: number;
+  completionTokens: number;
+}
+
 export function createSglangPolicy(options: SglangPolicyOptions): Policy {
   const { client } = options;
 
@@ -71,8 +84,8 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
     params: SamplingParams,
     signal?: AbortSignal,
   ): Promise<GenerateResult> {
-    const samplingParams: Record<string, unknown> = {
-      n: params.n,
+    const shared: Record<string, unknown> = {
+      n: 1,
       max_new_tokens: params.maxTokens,
       temperature: params.temperature,
       top_p: params.topP,
@@ -86,22 +99,33 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       no_stop_trim: true,
       skip_special_tokens: true,
     };
-    if (params.stop.length > 0) samplingParams.stop = params.stop;
-    // The native route's seed field is `sampling_seed` (a `seed` key would be ignored).
-    if (params.seed !== undefined) samplingParams.sampling_seed = params.seed;
-    const body = {
-      text: prefixes.map((prefix) => options.renderedPrompt + prefix),
-      sampling_params: samplingParams,
-    };
+    if (params.stop.length > 0) shared.stop = params.stop;
+    // SGLang's own `n` gives every copy of a prompt the request's one `sampling_seed`
+    // (io_struct.py @001067ff `_normalize_sampling_params` replicates the dict), and with
+    // --enable-deterministic-inference the same seed draws the same tokens: n identical samples.
+    // So each sample is its own batch entry (n = 1) with its own seed, seed + j as vLLM seeds
+    // child j; `sampling_params` may be a list aligned with `text` (GenerateReqInput). The
+    // copies of a prompt still share its KV cache (RadixAttention). The native route's seed
+    // field is `sampling_seed` (a `seed` key would be ignored).
+    const text: string[] = [];
+    const samplingParams: Record<string, unknown>[] = [];
+    for (const prefix of prefixes) {
+      for (let sample = 0; sample < params.n; sample++) {
+        text.push(options.renderedPrompt + prefix);
+        samplingParams.push(
+          params.seed === undefined ? shared : { ...shared, sampling_seed: params.seed + sample },
+        );
+      }
+    }
     const parsed = parseUpstreamBody(
       sglangGenerateResponseSchema,
-      await client.postJson('/generate', body, signal),
+      await client.postJson('/generate', { text, sampling_params: samplingParams }, signal),
       client.name,
       '/generate',
     );
     const outputs = Array.isArray(parsed) ? parsed : [parsed];
-    expectContinuationCount(client.name, '/generate', prefixes.length * params.n, outputs.length);
-    // Batch + n: SGLang expands prompt i into n requests in order, so output k is prompt ⌊k/n⌋.
+    expectContinuationCount(client.name, '/generate', text.length, outputs.length);
+    // A batch answers in `text` order, so output k is prompt ⌊k/n⌋, sample k mod n.
     let promptTokens = 0;
     let completionTokens = 0;
     const grouped = prefixes.map((_, i) => {
@@ -115,15 +139,18 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
     return { outputs: grouped, promptTokens, completionTokens };
   }
 
-  async function viaCompletions(
-    prefixes: readonly string[],
+  /** One `/v1/completions` call: every prompt with `n` samples under one `seed`. */
+  async function completionsCall(
+    prompts: readonly string[],
+    n: number,
+    seed: number | undefined,
     params: SamplingParams,
     signal?: AbortSignal,
-  ): Promise<GenerateResult> {
+  ): Promise<CompletionsBatch> {
     const body: Record<string, unknown> = {
       model: options.servedName,
-      prompt: prefixes.map((prefix) => options.renderedPrompt + prefix),
-      n: params.n,
+      prompt: prompts,
+      n,
       temperature: params.temperature,
       top_p: params.topP,
       top_k: TOP_K_DISABLED,
@@ -136,7 +163,7 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       skip_special_tokens: true,
     };
     if (params.stop.length > 0) body.stop = params.stop;
-    if (params.seed !== undefined) body.seed = params.seed;
+    if (seed !== undefined) body.seed = seed;
     const parsed = parseUpstreamBody(
       sglangCompletionResponseSchema,
       await client.postJson('/v1/completions', body, signal),
@@ -144,12 +171,7 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       '/v1/completions',
     );
     const choices = [...parsed.choices].sort((a, b) => a.index - b.index);
-    expectContinuationCount(
-      client.name,
-      '/v1/completions',
-      prefixes.length * params.n,
-      choices.length,
-    );
+    expectContinuationCount(client.name, '/v1/completions', prompts.length * n, choices.length);
     const texts = choices.map((choice) =>
       choice.finish_reason === 'stop' && typeof choice.matched_stop === 'string'
         ? includeStop(choice.text, choice.matched_stop)
@@ -164,10 +186,46 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       return { text: texts[k] ?? '', finish, completionTokens: counts[k] ?? 0 };
     });
     return {
-      // Indices are prompt-major (prompt i, sample j at i·n + j), as on vLLM.
-      outputs: prefixes.map((_, i) => continuations.slice(i * params.n, (i + 1) * params.n)),
+      continuations,
       promptTokens: parsed.usage?.prompt_tokens ?? 0,
       completionTokens: total ?? counts.reduce((sum, count) => sum + count, 0),
+    };
+  }
+
+  async function viaCompletions(
+    prefixes: readonly string[],
+    params: SamplingParams,
+    signal?: AbortSignal,
+  ): Promise<GenerateResult> {
+    const prompts = prefixes.map((prefix) => options.renderedPrompt + prefix);
+    if (params.seed === undefined || params.n === 1) {
+      const batch = await completionsCall(prompts, params.n, params.seed, params, signal);
+      return {
+        // Indices are prompt-major (prompt i, sample j at i·n + j), as on vLLM.
+        outputs: prefixes.map((_, i) =>
+          batch.continuations.slice(i * params.n, (i + 1) * params.n),
+        ),
+        promptTokens: batch.promptTokens,
+        completionTokens: batch.completionTokens,
+      };
+    }
+    // The OpenAI route takes one `seed` per request and passes it as every prompt's and every
+    // copy's `sampling_seed` (serving_completions.py @004c82e0 `_build_sampling_params`; no
+    // per-prompt sampling params): so sample j of every prompt is its own request, seed + j.
+    const samples = Array.from({ length: params.n }, (_, sample) => sample);
+    const batches = await fanOut(
+      samples,
+      (sample, _index, jobSignal) =>
+        completionsCall(prompts, 1, (params.seed ?? 0) + sample, params, jobSignal),
+      { concurrency: params.n, ...(signal ? { signal } : {}) },
+    );
+    return {
+      outputs: prefixes.map((_, i) =>
+        batches.map((batch) => batch.continuations[i] as Continuation),
+      ),
+      // Every request carries the same prompts: counted once, as vLLM counts a prompt once.
+      promptTokens: batches[0]?.promptTokens ?? 0,
+      completionTokens: batches.reduce((sum, batch) => sum + batch.completionTokens, 0),
     };
   }
 

@@ -37,6 +37,8 @@ export interface ReplicaPoolOptions {
   replicas: readonly UpstreamClient[];
   /** Extra attempts after a retryable failure, on other replicas first. */
   retries: number;
+  /** Which failures are retried (default `isRetryableFailure`; see `retryRuleFor`). */
+  shouldRetry?: (error: unknown) => boolean;
   ejectAfterFailures: number;
   /** Bounded-load factor (≥ 1); see the module comment. */
   balanceFactor: number;
@@ -224,7 +226,7 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       {
         retries: options.retries,
         signal,
-        shouldRetry: isRetryableFailure,
+        shouldRetry: options.shouldRetry ?? isRetryableFailure,
         // Another replica is asked at once; only when every one failed this call once already
         // does the pool back off before asking again (an upstream Retry-After is honoured then).
         shouldWait: () => candidatesFor(tried).isRepeat,

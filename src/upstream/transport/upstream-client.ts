@@ -30,6 +30,8 @@ export interface UpstreamClientOptions {
   maxConnections: number;
   /** Extra attempts for retryable failures (connect errors, resets, 408/409/429/5xx). */
   retries: number;
+  /** Which failures are retried (default `isRetryableFailure`; see `retryRuleFor`). */
+  shouldRetry?: (error: unknown) => boolean;
   /** Called once per upstream call (for metrics). */
   onCall?: (event: UpstreamCallEvent) => void;
 }
@@ -195,6 +197,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
   const streamHeaders: Record<string, string> = { ...baseHeaders, accept: 'text/event-stream' };
+  const retryRule = options.shouldRetry ? { shouldRetry: options.shouldRetry } : {};
 
   async function once<R extends { status: number }>(
     path: string,
@@ -296,7 +299,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         if (isLarge) await yieldToEventLoop();
         return answer(parsed, response);
       },
-      { retries: options.retries, signal },
+      { retries: options.retries, signal, ...retryRule },
     );
   }
 
@@ -335,7 +338,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           });
         return { bytes, scan };
       },
-      { retries: options.retries, signal },
+      { retries: options.retries, signal, ...retryRule },
     );
   }
 
@@ -344,7 +347,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     baseUrl: options.baseUrl,
     postJsonBytes: postBytesWithRetries,
     postStreamBytes: (path, body, signal) =>
-      withRetry(() => streamOnce(path, body.bytes, signal), { retries: options.retries, signal }),
+      withRetry(() => streamOnce(path, body.bytes, signal), {
+        retries: options.retries,
+        signal,
+        ...retryRule,
+      }),
     postJson: (path, body, signal) => withRetries('POST', path, body, signal, undefined, bodyOnly),
     postJsonWithHeaders: (path, body, headerNames, signal) =>
       withRetries('POST', path, body, signal, headerNames, withHeaders),
@@ -374,6 +381,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
       return withRetry(() => streamOnce(path, payload, signal), {
         retries: options.retries,
+        ...retryRule,
         signal,
       });
     },

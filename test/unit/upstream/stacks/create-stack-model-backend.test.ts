@@ -86,7 +86,7 @@ describe('createStackModelBackend', () => {
     await open(startSglangFake());
     const { policy } = await backend({ stack: 'sglang' }).createPolicy(CLIENT_MESSAGES);
     await policy.generate([''], STEP);
-    expect(bodyOf(fake.requests[0]!).text).toEqual([
+    expect(bodyOf(fake.requests.find((r) => r.path === '/generate')!).text).toEqual([
       renderQwenChat(buildMessages(CLIENT_MESSAGES), { addGenerationPrompt: true }),
     ]);
   });
@@ -97,7 +97,7 @@ describe('createStackModelBackend', () => {
       CLIENT_MESSAGES,
     );
     await policy.generate([''], STEP);
-    expect(bodyOf(fake.requests[0]!).inputs).toBe(
+    expect(bodyOf(fake.requests.find((r) => r.path === '/generate')!).inputs).toBe(
       renderLlama3Chat(buildMessages(CLIENT_MESSAGES), {
         addGenerationPrompt: true,
         includeBeginOfText: false,
@@ -110,12 +110,101 @@ describe('createStackModelBackend', () => {
     const model = backend({ stack: 'fastchat', chatTemplate: 'llama-3.1' });
     const { policy } = await model.createPolicy(CLIENT_MESSAGES);
     await policy.generate([''], STEP);
-    expect(bodyOf(fake.requests[0]!).prompt).toBe(
+    expect(bodyOf(fake.requests.find((r) => r.path === '/worker_generate')!).prompt).toBe(
       renderLlama3Chat(buildMessages(CLIENT_MESSAGES), { addGenerationPrompt: true }),
     );
     await expect(
       model.forwardChat({ model: 'served-policy', messages: CLIENT_MESSAGES }),
     ).rejects.toBeInstanceOf(UnsupportedFeatureError);
+  });
+
+  describe.each([
+    {
+      stack: 'sglang' as const,
+      start: () => startSglangFake({ contextLength: 4096, servedName: 'served-policy' }),
+      route: '/generate',
+      capOf: (body: Record<string, unknown>) =>
+        (body.sampling_params as { max_new_tokens: number }[])[0]?.max_new_tokens,
+      contextRoute: 'GET /v1/models',
+    },
+    {
+      stack: 'tgi' as const,
+      start: () => startTgiFake({ includesStop: true, maxTotalTokens: 4096 }),
+      route: '/generate',
+      capOf: (body: Record<string, unknown>) =>
+        (body.parameters as { max_new_tokens: number }).max_new_tokens,
+      contextRoute: 'GET /info',
+    },
+    {
+      stack: 'fastchat' as const,
+      start: () => startFastchatFake({ contextLength: 4096 }),
+      route: '/worker_generate',
+      capOf: (body: Record<string, unknown>) => body.max_new_tokens as number,
+      contextRoute: 'POST /model_details',
+    },
+  ])(
+    '$stack: learns the context from $contextRoute',
+    ({ stack, start, route, capOf, contextRoute }) => {
+      const WHOLE = { temperature: 0.7, topP: 1, maxTokens: 8192, stop: [], n: 2, seed: 7 };
+      const capsSent = (): number[] =>
+        fake.requests
+          .filter((request) => request.path === route)
+          .map((request) => capOf(bodyOf(request)) ?? Number.NaN);
+
+      it('and clamps a whole-solution call (the paper’s 8192) to it, asking once', async () => {
+        await open(start());
+        const model = backend({ stack });
+        const first = await model.createPolicy(CLIENT_MESSAGES);
+        expect(first.contextRoom).toBeLessThan(4096);
+        await first.policy.generate([''], WHOLE);
+        const second = await model.createPolicy(CLIENT_MESSAGES);
+        await second.policy.generate([''], WHOLE);
+        const caps = capsSent();
+        expect(caps.length).toBeGreaterThan(0);
+        for (const cap of caps) expect(cap).toBeLessThan(4096);
+        const [method, path] = contextRoute.split(' ');
+        expect(fake.requests.filter((r) => r.method === method && r.path === path)).toHaveLength(1);
+      });
+
+      it('and takes the smaller of it and config max_model_len', async () => {
+        await open(start());
+        const { contextRoom } = await backend({ stack, maxModelLen: 2048 }).createPolicy(
+          CLIENT_MESSAGES,
+        );
+        expect(contextRoom).toBeLessThan(2048);
+        const { contextRoom: wider } = await backend({ stack, maxModelLen: 100_000 }).createPolicy(
+          CLIENT_MESSAGES,
+        );
+        expect(wider).toBeLessThan(4096);
+        expect(wider).toBeGreaterThan(2048);
+      });
+    },
+  );
+
+  it('a server that fails to say its context is asked again on the next request; one without the route is not', async () => {
+    let infoCalls = 0;
+    await open(
+      startFakeServer((request) => {
+        if (request.path === '/info') {
+          infoCalls++;
+          return infoCalls === 1
+            ? { status: 503, body: { error: 'loading', error_type: 'overloaded' } }
+            : { body: { max_input_tokens: 4095, max_total_tokens: 4096 } };
+        }
+        if (request.path === '/v1/models') return { status: 404, body: { detail: 'Not Found' } };
+        return { status: 404, body: {} };
+      }),
+    );
+    const tgi = backend({ stack: 'tgi' });
+    expect((await tgi.createPolicy(CLIENT_MESSAGES)).contextRoom).toBeUndefined();
+    expect((await tgi.createPolicy(CLIENT_MESSAGES)).contextRoom).toBeLessThan(4096);
+    await tgi.createPolicy(CLIENT_MESSAGES);
+    expect(infoCalls).toBe(2);
+    // An SGLang build without /v1/models: the 404 is an answer (no context), not asked again.
+    const sglang = backend({ stack: 'sglang' });
+    expect((await sglang.createPolicy(CLIENT_MESSAGES)).contextRoom).toBeUndefined();
+    await sglang.createPolicy(CLIENT_MESSAGES);
+    expect(fake.requests.filter((r) => r.path === '/v1/models')).toHaveLength(1);
   });
 
   it('openai-chat: binds the conversation itself and refuses step-wise continuation', async () => {

@@ -1,6 +1,7 @@
 import { UpstreamError } from '../../../../src/errors';
 import { createUpstreamClient, type UpstreamClient } from '../../../../src/upstream';
 import { createFastchatPolicy, fastchatErrorStatus } from '../../../../src/upstream/stacks';
+import { throwIfFastchatError } from '../../../../src/upstream/stacks/fastchat-policy';
 import { bodyOf, type FakeServer } from './fakes/fake-http-server';
 import { startFastchatFake } from './fakes/fastchat-fake';
 import { describePolicyConformance } from './policy-conformance';
@@ -131,8 +132,25 @@ describe('createFastchatPolicy', () => {
   describe('fastchatErrorStatus', () => {
     it('reads the HTTP status out of FastChat error codes', () => {
       expect([40303, 42903, 50002, 50006, 7].map(fastchatErrorStatus)).toEqual([
-        403, 429, 500, 500, 500,
+        400, 429, 500, 500, 500,
       ]);
+    });
+
+    it('turns a 40303 context overflow into a 400 that reads as context_length_exceeded', () => {
+      // fastchat/serve/openai_api_server.py @0e6d3e4b:155-177 `check_length`, verbatim wording.
+      const body = {
+        text: "This model's maximum context length is 4096 tokens. However, your messages resulted in 5000 tokens. Please reduce the length of the messages.",
+        error_code: 40303,
+      };
+      let caught: unknown;
+      try {
+        throwIfFastchatError(body, 'policy', '/worker_generate');
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(UpstreamError);
+      expect((caught as UpstreamError).status).toBe(400);
+      expect((caught as UpstreamError).isContextLength).toBe(true);
     });
   });
 

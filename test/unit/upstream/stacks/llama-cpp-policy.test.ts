@@ -63,7 +63,7 @@ describe('createLlamaCppPolicy', () => {
       await fake.close();
     });
 
-    it('fans P prefixes × n samples out as P·n /completion requests with per-sample seeds and the paper’s sampler', async () => {
+    it('fans P prefixes × n samples out as P·n /completion requests with per-sample seeds and the paper’s sampler, every other sampler off', async () => {
       const policy = createLlamaCppPolicy({ client, renderedPrompt: RENDERED, maxConcurrency: 3 });
       const result = await policy.generate(['', 'Step 1: a.\n\n'], {
         temperature: 0.7,
@@ -88,6 +88,11 @@ describe('createLlamaCppPolicy', () => {
           top_p: 1,
           top_k: 0,
           min_p: 0,
+          typical_p: 1,
+          dry_multiplier: 0,
+          xtc_probability: 0,
+          top_n_sigma: -1,
+          mirostat: 0,
           stop: ['\n\n'],
           cache_prompt: true,
           stream: false,

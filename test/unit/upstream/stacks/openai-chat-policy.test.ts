@@ -1,6 +1,6 @@
 import { UnsupportedFeatureError } from '../../../../src/errors';
 import { createUpstreamClient, type UpstreamClient } from '../../../../src/upstream';
-import { createOpenAiChatPolicy } from '../../../../src/upstream/stacks';
+import { createOpenAiChatPolicy, retryRuleFor } from '../../../../src/upstream/stacks';
 import { bodyOf, type FakeServer } from './fakes/fake-http-server';
 import {
   openAiChatPrompt,
@@ -44,14 +44,16 @@ describe('createOpenAiChatPolicy', () => {
   describe('behaviour', () => {
     let fake: FakeServer;
     let client: UpstreamClient;
-    const start = async (options: OpenAiChatFakeOptions = {}): Promise<void> => {
+    const start = async (options: OpenAiChatFakeOptions = {}, retries = 0): Promise<void> => {
       fake = await startOpenAiChatFake(options);
       client = createUpstreamClient({
         name: 'policy',
         baseUrl: fake.url,
         timeoutMs: 5000,
         maxConnections: 8,
-        retries: 0,
+        retries,
+        // As the app builds an openai-chat upstream's client (upstream-clients.ts).
+        shouldRetry: retryRuleFor('openai-chat'),
       });
     };
     afterEach(async () => {
@@ -124,7 +126,8 @@ describe('createOpenAiChatPolicy', () => {
     });
 
     it('falls back to fanned-out n = 1 requests when the server rejects n, and remembers it', async () => {
-      await start({ nLimit: 'reject' });
+      // Older llama-server: 500 server_error. With the default retries, the 500 is not retried.
+      await start({ nLimit: 'reject' }, 2);
       const policy = createOpenAiChatPolicy({
         client,
         servedName: 'gpt',
@@ -138,6 +141,19 @@ describe('createOpenAiChatPolicy', () => {
       expect(fake.requests.map((request) => bodyOf(request).n)).toEqual([3, 1, 1, 1]);
       await policy.generate([''], SAMPLE);
       expect(fake.requests.slice(4).map((request) => bodyOf(request).n)).toEqual([1, 1, 1]);
+    });
+
+    it('falls back to n = 1 when current llama-server refuses n above its slots (400 n_cmpl)', async () => {
+      await start({ nLimit: 'slots', slots: 2 }, 2);
+      const policy = createOpenAiChatPolicy({
+        client,
+        servedName: 'gpt',
+        messages: MESSAGES,
+        maxConcurrency: 2,
+      });
+      const result = await policy.generate([''], SAMPLE);
+      expect(result.outputs[0]?.map((c) => c.text)).toEqual(expectedTexts(3));
+      expect(fake.requests.map((request) => bodyOf(request).n)).toEqual([3, 1, 1, 1]);
     });
 
     it('fetches the missing samples when the server ignores n', async () => {
@@ -218,7 +234,7 @@ describe('createOpenAiChatPolicy', () => {
         maxConcurrency: 3,
         nativeN: true,
       });
-      await expect(policy.generate([''], SAMPLE)).rejects.toMatchObject({ status: 400 });
+      await expect(policy.generate([''], SAMPLE)).rejects.toMatchObject({ status: 500 });
     });
   });
 

@@ -2,6 +2,7 @@ import { createUpstreamClient } from '../../../../src/upstream';
 import { createSglangPolicy } from '../../../../src/upstream/stacks';
 import { bodyOf } from './fakes/fake-http-server';
 import { startSglangFake } from './fakes/sglang-fake';
+import { toyContinue, toyTokens } from './fakes/toy-generator';
 import { describePolicyConformance } from './policy-conformance';
 import { loadPolicyFixture, replayPolicyFixture } from './policy-fixture';
 
@@ -10,10 +11,11 @@ const SGLANG_NATIVE_ERROR = {
   status: 400,
   body: {
     error: {
-      message: 'The input (9000 tokens) is longer than the model context length (8192 tokens).',
+      // tokenizer_manager.py `_validate_one_request` (sgl-project/sglang), verbatim.
+      message: "The input (9000 tokens) is longer than the model's context length (8192 tokens).",
     },
   },
-  messageFragment: 'longer than the model context length',
+  messageFragment: "is longer than the model's context length",
 };
 const SGLANG_OPENAI_ERROR = {
   status: 400,
@@ -34,8 +36,8 @@ describe('createSglangPolicy', () => {
       createPolicy: (client) =>
         createSglangPolicy({ client, servedName: 'qwen', renderedPrompt: RENDERED }),
       promptOf: (prefix) => RENDERED + prefix,
-      // /generate gets no seed from us (SGLang's seed handling is not in our notes): samples are 0..n-1.
-      sampleOf: (j) => j,
+      // Sample j of every prefix carries sampling_seed = seed + j (the fake samples by seed).
+      sampleOf: (j, seed) => seed + j,
       isStepWise: true,
       hasExactContinuationTokens: true,
       errorReply: SGLANG_NATIVE_ERROR,
@@ -60,7 +62,7 @@ describe('createSglangPolicy', () => {
     });
   });
 
-  it('sends every prefix and sample in ONE /generate call, stop strings kept and top-k off', async () => {
+  it('sends every prefix and sample in ONE /generate call, one entry per sample with seed + j, stop strings kept and top-k off', async () => {
     const fake = await startSglangFake();
     const client = createUpstreamClient({
       name: 'policy',
@@ -70,7 +72,7 @@ describe('createSglangPolicy', () => {
       retries: 0,
     });
     const policy = createSglangPolicy({ client, servedName: 'qwen', renderedPrompt: RENDERED });
-    await policy.generate(['', 'Step 1: a.\n\n'], {
+    const result = await policy.generate(['', 'Step 1: a.\n\n'], {
       temperature: 0.7,
       topP: 1,
       maxTokens: 2048,
@@ -80,24 +82,95 @@ describe('createSglangPolicy', () => {
     });
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]?.path).toBe('/generate');
+    const shared = {
+      n: 1,
+      max_new_tokens: 2048,
+      temperature: 0.7,
+      top_p: 1,
+      top_k: -1,
+      min_p: 0,
+      repetition_penalty: 1,
+      presence_penalty: 0,
+      frequency_penalty: 0,
+      stop: ['\n\n'],
+      no_stop_trim: true,
+      skip_special_tokens: true,
+    };
     expect(bodyOf(fake.requests[0]!)).toEqual({
-      text: [RENDERED, RENDERED + 'Step 1: a.\n\n'],
-      sampling_params: {
-        n: 4,
-        max_new_tokens: 2048,
-        temperature: 0.7,
-        top_p: 1,
-        top_k: -1,
-        min_p: 0,
-        repetition_penalty: 1,
-        presence_penalty: 0,
-        frequency_penalty: 0,
-        sampling_seed: 1,
-        stop: ['\n\n'],
-        no_stop_trim: true,
-        skip_special_tokens: true,
-      },
+      // Prompt-major: prefix i's samples are entries i·n … i·n + n − 1.
+      text: [
+        ...Array<string>(4).fill(RENDERED),
+        ...Array<string>(4).fill(RENDERED + 'Step 1: a.\n\n'),
+      ],
+      sampling_params: [1, 2, 3, 4, 1, 2, 3, 4].map((seed) => ({ ...shared, sampling_seed: seed })),
     });
+    // Four different samples per prefix, not four copies of one.
+    for (const row of result.outputs) expect(new Set(row.map((c) => c.text)).size).toBe(4);
+    await client.close();
+    await fake.close();
+  });
+
+  it('the fake models SGLang’s own n: one seed for every copy, so the copies are identical', async () => {
+    // What the adapter sent before (review 22 H3): one dict, n = 4, one sampling_seed.
+    const fake = await startSglangFake();
+    const response = await fetch(`${fake.url}/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        text: [RENDERED],
+        sampling_params: { n: 4, max_new_tokens: 64, temperature: 0.7, sampling_seed: 1 },
+      }),
+    });
+    const outputs = (await response.json()) as { text: string }[];
+    expect(outputs).toHaveLength(4);
+    expect(new Set(outputs.map((output) => output.text)).size).toBe(1);
+    await fake.close();
+  });
+
+  it('/v1/completions: one request per sample j with seed + j (the route has one seed per request), regrouped prompt-major', async () => {
+    const fake = await startSglangFake();
+    const client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: fake.url,
+      timeoutMs: 5000,
+      maxConnections: 4,
+      retries: 0,
+    });
+    const policy = createSglangPolicy({
+      client,
+      servedName: 'qwen',
+      renderedPrompt: RENDERED,
+      route: 'completions',
+    });
+    const prefixes = ['', 'Step 1: part 1 of sample 0.\n\n'];
+    const params = { temperature: 0.7, topP: 1, maxTokens: 1000, stop: ['\n\n'], n: 3, seed: 10 };
+    const result = await policy.generate(prefixes, params);
+    const sent = fake.requests.map((request) => bodyOf(request));
+    expect(sent.map((body) => [body.n, body.seed])).toEqual(
+      expect.arrayContaining([
+        [1, 10],
+        [1, 11],
+        [1, 12],
+      ]),
+    );
+    expect(sent).toHaveLength(3);
+    for (const body of sent) expect(body.prompt).toEqual(prefixes.map((p) => RENDERED + p));
+    expect(result.outputs.map((row) => row.map((c) => c.text))).toEqual(
+      prefixes.map((prefix) =>
+        [10, 11, 12].map((seed) => toyContinue(RENDERED + prefix, seed, 1000, ['\n\n']).text),
+      ),
+    );
+    // Prompts once (as from one call), completions summed over the three calls.
+    expect(result.promptTokens).toBe(prefixes.reduce((sum, p) => sum + toyTokens(RENDERED + p), 0));
+    const wanted = prefixes.flatMap((prefix) =>
+      [10, 11, 12].map((seed) => toyContinue(RENDERED + prefix, seed, 1000, ['\n\n'])),
+    );
+    expect(result.completionTokens).toBe(wanted.reduce((sum, o) => sum + o.completionTokens, 0));
+    // Without a seed there is nothing to vary: one request with SGLang's own n.
+    const before = fake.requests.length;
+    const { seed: _seed, ...unseeded } = params;
+    await policy.generate(prefixes, unseeded);
+    expect(fake.requests.slice(before).map((request) => bodyOf(request).n)).toEqual([3]);
     await client.close();
     await fake.close();
   });

@@ -6,6 +6,7 @@ import { createStackModelBackend, type PolicyStackKind } from '../../../../src/u
 import { createFakeVerifier } from '../../tts/fakes';
 import type { FakeServer } from './fakes/fake-http-server';
 import { startLlamaCppFake } from './fakes/llama-cpp-fake';
+import { startSglangFake } from './fakes/sglang-fake';
 import { startTgiFake } from './fakes/tgi-fake';
 import { testModelInfo } from '../../model-info-fixture';
 
@@ -22,18 +23,17 @@ const MESSAGES: PolicyMessage[] = [
 ];
 const METHOD_NAMES: MethodName[] = ['cot', 'majority', 'best_of_n', 'beam_search', 'dvts'];
 
-// Each fake enforces its server's context rule (TGI: 422 above --max-total-tokens; llama.cpp:
-// the per-slot context from /props). The paper's caps (8192 per solution) exceed both.
+// Each fake enforces its server's context rule (SGLang: 400 when input + max_new_tokens reaches
+// the context; TGI: 422 above --max-total-tokens; llama.cpp: the per-slot context) and reports
+// its context (SGLang /v1/models, TGI /info, llama.cpp /props), which the backend must learn: no
+// config max_model_len here. The paper's caps (8192 per solution) exceed all of them.
 const STACKS: {
   stack: PolicyStackKind;
   start: () => Promise<FakeServer>;
   maxModelLen?: number;
 }[] = [
-  {
-    stack: 'tgi',
-    start: () => startTgiFake({ includesStop: true, maxTotalTokens: CONTEXT }),
-    maxModelLen: CONTEXT,
-  },
+  { stack: 'sglang', start: () => startSglangFake({ contextLength: CONTEXT }) },
+  { stack: 'tgi', start: () => startTgiFake({ includesStop: true, maxTotalTokens: CONTEXT }) },
   { stack: 'llama-cpp', start: () => startLlamaCppFake({ nCtxSlot: CONTEXT }) },
 ];
 

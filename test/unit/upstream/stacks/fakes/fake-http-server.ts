@@ -19,6 +19,8 @@ export interface FakeReply {
   raw?: string;
   /** Response headers besides content-type. */
   headers?: Record<string, string>;
+  /** Never answer (a server stuck, e.g. waiting for a permit that never comes back). */
+  hang?: boolean;
 }
 
 export type FakeOverride = { kind: 'reply'; reply: FakeReply } | { kind: 'hang' };
@@ -82,6 +84,7 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
       const next = overrides.shift();
       if (next?.kind === 'hang') return;
       const reply = next?.kind === 'reply' ? next.reply : handler(recorded);
+      if (reply.hang === true) return;
       response.statusCode = reply.status ?? 200;
       response.setHeader('content-type', 'application/json');
       for (const [name, value] of Object.entries(reply.headers ?? {}))

@@ -8,11 +8,23 @@
  *   finish "stop"; `finish_reason` is a bare string when n = 1. Seeds are not supported.
  * - `POST /worker_reward_inference {"input_str": [...]}` → `{"reward": [[…], …]}`: one score per
  *   step marker (Math-Shepherd `ки`, Qwen `<extra_0>`, RLHFlow assistant turns).
+ * - `POST /model_details` → `{"context_length": worker.context_len}` (vllm_worker.py @0ee2578:203-205).
+ * - Permits, as base_model_worker.py @0ee2578:186-192: each generate / reward call takes one of
+ *   `--limit-worker-concurrency` (default 5, :219-224) and gives it back only when the call
+ *   returns; a call that raises (anything but CUDA OOM in the reward worker, :197) is a plain
+ *   500 "Internal Server Error" from uvicorn and keeps its permit. With none left a request waits
+ *   for ever (here: no answer).
  */
 import { bodyOf, startFakeServer, type FakeServer, type RecordedRequest } from './fake-http-server';
 import { toyContinue, toyTokens, withoutStop } from './toy-generator';
 
 export interface FastchatFakeOptions {
+  /** `--limit-worker-concurrency` (default 5). */
+  limitWorkerConcurrency?: number;
+  /** Make the reward worker raise (e.g. an input its PRM cannot take): 500, permit leaked. */
+  rewardRaises?: boolean;
+  /** The worker's `context_len` (default 32768), reported by `/model_details`. */
+  contextLength?: number;
   /** Drop the last score of every reward list (a worker whose marker count disagrees). */
   dropLastReward?: boolean;
 }
@@ -79,9 +91,26 @@ function reward(request: RecordedRequest, options: FastchatFakeOptions): unknown
 }
 
 export function startFastchatFake(options: FastchatFakeOptions = {}): Promise<FakeServer> {
+  let leaked = 0;
+  const limit = options.limitWorkerConcurrency ?? 5;
   return startFakeServer((request) => {
+    const isWorkerCall =
+      request.path === '/worker_generate' || request.path === '/worker_reward_inference';
+    if (isWorkerCall && leaked >= limit) return { hang: true };
     if (request.path === '/worker_generate') return { body: generate(request) };
-    if (request.path === '/worker_reward_inference') return { body: reward(request, options) };
+    if (request.path === '/worker_reward_inference') {
+      if (options.rewardRaises === true) {
+        leaked++;
+        return {
+          status: 500,
+          raw: 'Internal Server Error',
+          headers: { 'content-type': 'text/plain' },
+        };
+      }
+      return { body: reward(request, options) };
+    }
+    if (request.path === '/model_details')
+      return { body: { context_length: options.contextLength ?? 32768 } };
     return { status: 404, body: { detail: 'Not Found' } };
   });
 }

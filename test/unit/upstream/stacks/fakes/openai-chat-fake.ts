@@ -3,8 +3,13 @@
  * openai-openapi `CreateChatCompletionResponse`): `POST /v1/chat/completions {model, messages, n,
  * temperature, top_p, max_tokens|max_completion_tokens, seed}` → `chat.completion` with one
  * choice per `n` (`finish_reason` `stop` | `length`) and call-total `usage`. With a seed, sample j
- * uses seed + j. `nLimit` imitates servers without `n`: `reject` answers llama.cpp's 400 ("Only
- * one completion choice is allowed"), `ignore` answers one choice (TGI's Messages API).
+ * uses seed + j. `nLimit` imitates servers without `n`: `reject` answers older llama-server's
+ * 500 `{"error": {"code": 500, "message": "Only one completion choice is allowed", "type":
+ * "server_error"}}` (`oaicompat_chat_params_parse` throws; tools/server/server.cpp `ex_wrapper`
+ * answers any std::exception as ERROR_TYPE_SERVER); `slots` answers current llama-server above
+ * its `-np` slots: 400 `invalid_request_error` "n_cmpl cannot be greater than the number of
+ * slots, please increase -np" (tools/server/server-task.cpp @00efb3e1 `params_from_json_cmpl`,
+ * thrown inside `handle_completions_impl`'s try); `ignore` answers one choice (TGI's Messages API).
  * `reasoningModel` answers as OpenAI's o-series / gpt-5 models do to sampling they do not take:
  * 400 "Unsupported parameter: 'top_p' is not supported with this model." and "Unsupported value:
  * 'temperature' does not support 0.7 with this model. Only the default (1) value is supported."
@@ -22,7 +27,9 @@ import {
 import { toyContinue, toyTokens } from './toy-generator';
 
 export interface OpenAiChatFakeOptions {
-  nLimit?: 'reject' | 'ignore';
+  nLimit?: 'reject' | 'slots' | 'ignore';
+  /** llama-server `-np` for `nLimit: 'slots'` (default 1). */
+  slots?: number;
   reasoningModel?: boolean;
   contextLimit?: number;
 }
@@ -65,11 +72,23 @@ function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeRep
   const requestedN = typeof body.n === 'number' ? body.n : 1;
   if (options.nLimit === 'reject' && requestedN !== 1) {
     return {
+      status: 500,
+      body: {
+        error: {
+          code: 500,
+          message: 'Only one completion choice is allowed',
+          type: 'server_error',
+        },
+      },
+    };
+  }
+  if (options.nLimit === 'slots' && requestedN > (options.slots ?? 1)) {
+    return {
       status: 400,
       body: {
         error: {
           code: 400,
-          message: 'Only one completion choice is allowed',
+          message: 'n_cmpl cannot be greater than the number of slots, please increase -np',
           type: 'invalid_request_error',
         },
       },

@@ -5,9 +5,29 @@
  *   completion_tokens, cached_tokens}}`, or a list of them (prompt-major, n per prompt) for a batch
  *   or n > 1; stop strings trimmed unless `no_stop_trim`; EOS reported as `matched: <token id>`.
  * - `POST /v1/completions`: OpenAI shape with `matched_stop` (string, token id, or null).
+ * - `GET /v1/models` → `{"object": "list", "data": [ModelCard{id, root, max_model_len}]}`
+ *   (http_server.py `available_models`: `max_model_len = model_config.context_len`).
  * Errors: native `{"error": {"message"}}` (400); OpenAI routes flat `{"object":"error",…}`.
+ *
+ * Rules of the real server it enforces (sgl-project/sglang):
+ * - Context: input ≥ context → 400 "The input (N tokens) is longer than the model's context
+ *   length (C tokens)."; input + max_new_tokens ≥ context → 400 "Requested token count exceeds
+ *   the model's maximum context length of C tokens. …" (tokenizer_manager.py
+ *   `_validate_one_request`, asserted by test/srt/test_request_length_validation.py @0d607cf3).
+ * - Seeds, as served with `--enable-deterministic-inference`, the one mode where SGLang honours
+ *   them: a sample is a function of its `sampling_seed` (layers/sampler.py
+ *   `multinomial_with_seed`), unset = 42 (sampling_batch_info.py). `n` copies of a prompt all
+ *   carry the request's one seed (io_struct.py @001067ff `_normalize_sampling_params`; the OpenAI
+ *   route maps `seed` to it, serving_completions.py @004c82e0), so they come back identical.
+ *   `sampling_params` may be a list aligned with `text` (GenerateReqInput).
  */
-import { bodyOf, startFakeServer, type FakeServer, type RecordedRequest } from './fake-http-server';
+import {
+  bodyOf,
+  startFakeServer,
+  type FakeReply,
+  type FakeServer,
+  type RecordedRequest,
+} from './fake-http-server';
 import { toyContinue, toyTokens, withoutStop, type ToyOutput } from './toy-generator';
 
 /** Qwen's `<|im_end|>`, reported as the matched stop token on EOS. */
@@ -26,18 +46,51 @@ function finishReason(output: ToyOutput, maxNewTokens: number): Record<string, u
   return { type: 'length', length: maxNewTokens };
 }
 
-function generate(request: RecordedRequest): unknown {
+export interface SglangFakeOptions {
+  /** `--context-length` (default 32768, Qwen2.5's `max_position_embeddings`). */
+  contextLength?: number;
+  /** `--served-model-name` (default `qwen`). */
+  servedName?: string;
+}
+
+/** sampling_batch_info.py: the seed of a request that sets none, in deterministic mode. */
+const SGLANG_DEFAULT_SEED = 42;
+
+function seedOf(value: unknown): number {
+  return typeof value === 'number' ? value : SGLANG_DEFAULT_SEED;
+}
+
+/** tokenizer_manager.py `_validate_one_request`, verbatim wording; null when the request fits. */
+function contextError(prompt: string, maxNewTokens: number | null, context: number): string | null {
+  const input = toyTokens(prompt);
+  if (input >= context)
+    return `The input (${input} tokens) is longer than the model's context length (${context} tokens).`;
+  if (maxNewTokens !== null && maxNewTokens + input >= context)
+    return `Requested token count exceeds the model's maximum context length of ${context} tokens. You requested a total of ${maxNewTokens + input} tokens: ${input} tokens from the input messages and ${maxNewTokens} tokens for the completion. Please reduce the number of tokens in the input messages or the completion to fit within the limit.`;
+  return null;
+}
+
+function generate(request: RecordedRequest, context: number): FakeReply {
   const body = bodyOf(request);
-  const params = (body.sampling_params ?? {}) as Record<string, unknown>;
-  const n = typeof params.n === 'number' ? params.n : 1;
-  const maxNewTokens = typeof params.max_new_tokens === 'number' ? params.max_new_tokens : 128;
-  const stops = stopsOf(params.stop);
-  const keepStop = params.no_stop_trim === true;
   const prompts = Array.isArray(body.text) ? (body.text as string[]) : [String(body.text)];
-  const outputs = prompts.flatMap((prompt, i) =>
-    Array.from({ length: n }, (_, j) => {
-      const output = toyContinue(prompt, j, maxNewTokens, stops);
-      return {
+  const given = body.sampling_params ?? {};
+  // A list is one dict per prompt; a dict applies to every prompt (and every copy of it).
+  const perPrompt = (Array.isArray(given) ? given : prompts.map(() => given)) as Record<
+    string,
+    unknown
+  >[];
+  const n = typeof perPrompt[0]?.n === 'number' ? perPrompt[0].n : 1;
+  const outputs: unknown[] = [];
+  for (const [i, prompt] of prompts.entries()) {
+    const params = perPrompt[i] ?? {};
+    const maxNewTokens = typeof params.max_new_tokens === 'number' ? params.max_new_tokens : 128;
+    const rejected = contextError(prompt, maxNewTokens, context);
+    if (rejected !== null) return { status: 400, body: { error: { message: rejected } } };
+    const stops = stopsOf(params.stop);
+    const keepStop = params.no_stop_trim === true;
+    for (let j = 0; j < n; j++) {
+      const output = toyContinue(prompt, seedOf(params.sampling_seed), maxNewTokens, stops);
+      outputs.push({
         text: keepStop ? output.text : withoutStop(output),
         output_ids: [],
         meta_info: {
@@ -48,26 +101,40 @@ function generate(request: RecordedRequest): unknown {
           cached_tokens: 0,
           e2e_latency: 0.01,
         },
-      };
-    }),
-  );
-  return !Array.isArray(body.text) && n === 1 ? outputs[0] : outputs;
+      });
+    }
+  }
+  return { body: !Array.isArray(body.text) && n === 1 ? outputs[0] : outputs };
 }
 
-function completions(request: RecordedRequest): unknown {
+function completions(request: RecordedRequest, context: number): FakeReply {
   const body = bodyOf(request);
   const n = typeof body.n === 'number' ? body.n : 1;
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
   const stops = stopsOf(body.stop);
   const keepStop = body.no_stop_trim === true;
-  const seed = typeof body.seed === 'number' ? body.seed : 0;
+  const sample = seedOf(body.seed);
   const prompts = Array.isArray(body.prompt) ? (body.prompt as string[]) : [String(body.prompt)];
+  for (const prompt of prompts) {
+    const rejected = contextError(prompt, maxTokens, context);
+    if (rejected !== null)
+      return {
+        status: 400,
+        body: {
+          object: 'error',
+          message: rejected,
+          type: 'BadRequestError',
+          param: null,
+          code: 400,
+        },
+      };
+  }
   let promptTokens = 0;
   let completionTokens = 0;
   const choices = prompts.flatMap((prompt, i) => {
     promptTokens += toyTokens(prompt);
     return Array.from({ length: n }, (_, j) => {
-      const output = toyContinue(prompt, seed + j, maxTokens, stops);
+      const output = toyContinue(prompt, sample, maxTokens, stops);
       completionTokens += output.completionTokens;
       return {
         index: i * n + j,
@@ -85,23 +152,43 @@ function completions(request: RecordedRequest): unknown {
   });
   // Array order is not index order on every server: the client must sort by index.
   return {
-    id: 'cmpl-fake',
-    object: 'text_completion',
-    created: 1730000000,
-    model: String(body.model),
-    choices: choices.reverse(),
-    usage: {
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      total_tokens: promptTokens + completionTokens,
+    body: {
+      id: 'cmpl-fake',
+      object: 'text_completion',
+      created: 1730000000,
+      model: String(body.model),
+      choices: choices.reverse(),
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     },
   };
 }
 
-export function startSglangFake(): Promise<FakeServer> {
+export function startSglangFake(options: SglangFakeOptions = {}): Promise<FakeServer> {
+  const context = options.contextLength ?? 32768;
+  const servedName = options.servedName ?? 'qwen';
   return startFakeServer((request) => {
-    if (request.path === '/generate') return { body: generate(request) };
-    if (request.path === '/v1/completions') return { body: completions(request) };
+    if (request.path === '/generate') return generate(request, context);
+    if (request.path === '/v1/completions') return completions(request, context);
+    if (request.path === '/v1/models')
+      return {
+        body: {
+          object: 'list',
+          data: [
+            {
+              id: servedName,
+              object: 'model',
+              created: 1730000000,
+              owned_by: 'sglang',
+              root: servedName,
+              max_model_len: context,
+            },
+          ],
+        },
+      };
     return { status: 404, body: { detail: 'Not Found' } };
   });
 }

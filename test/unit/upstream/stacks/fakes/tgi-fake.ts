@@ -15,6 +15,14 @@
  * drop prefill logprobs without it (server/text_generation_server/models/flash_causal_lm.py:
  * `if not REQUEST_LOGPROBS: r.prefill_logprobs = False`) and the router then answers the empty
  * list it starts with (router/src/infer/mod.rs `result_prefill`). Flash models are TGI's default.
+ *
+ * `GET /info` answers router/src/lib.rs @db931fcf `struct Info` (model_id, max_concurrent_requests,
+ * max_best_of, max_stop_sequences, max_input_tokens, max_total_tokens, …). Length validation as
+ * router/src/validation.rs @db931fcf:152-187: input + min(max_new_tokens, 1024) > max_total_tokens
+ * → 422 `MaxTotalTokens` ("`inputs` tokens + `max_new_tokens` must be <= N. Given: …", the
+ * clamped 1024 reported), then input > max_input_tokens → 422 `InputLength`; also
+ * `max_new_tokens` 0 → 422 "`max_new_tokens` must be strictly positive" and more than
+ * `max_stop_sequences` (default 4, launcher/src/main.rs:662) stop sequences → 422 (:285-293).
  */
 import {
   bodyOf,
@@ -27,17 +35,22 @@ import { toyContinue, toyTokens, withoutStop } from './toy-generator';
 
 export interface TgiFakeOptions {
   includesStop: boolean;
-  /**
-   * `--max-total-tokens`: inputs + max_new_tokens above it is a 422 (router/src/validation.rs,
-   * `ValidationError::MaxTotalTokens`, TGI @db931fcf).
-   */
+  /** `--max-total-tokens` (default 32768); see the module comment for the rule. */
   maxTotalTokens?: number;
+  /** `--max-input-tokens` (default maxTotalTokens − 1; the launcher requires it below the total). */
+  maxInputTokens?: number;
   /**
    * TGI launched with `--enable-prefill-logprobs`: `decoder_input_details: true` then returns the
    * prompt's tokens in `details.prefill`. Default false, like a flash model served as launched.
    */
   enablePrefillLogprobs?: boolean;
 }
+
+/** router/src/validation.rs @db931fcf:25 `DEFAULT_GENERATION_LENGTH`. */
+const DEFAULT_GENERATION_LENGTH = 1024;
+/** launcher/src/main.rs @db931fcf:662 `--max-stop-sequences` default. */
+const MAX_STOP_SEQUENCES = 4;
+const DEFAULT_MAX_TOTAL_TOKENS = 32768;
 
 function validationError(message: string): FakeReply {
   return { status: 422, body: { error: message, error_type: 'validation' } };
@@ -56,11 +69,25 @@ function generate(request: RecordedRequest, options: TgiFakeOptions): FakeReply 
   const maxNewTokens =
     typeof parameters.max_new_tokens === 'number' ? parameters.max_new_tokens : 100;
   const inputTokens = toyTokens(inputs);
-  if (options.maxTotalTokens !== undefined && inputTokens + maxNewTokens > options.maxTotalTokens) {
+  const maxTotal = options.maxTotalTokens ?? DEFAULT_MAX_TOTAL_TOKENS;
+  const maxInput = options.maxInputTokens ?? maxTotal - 1;
+  if (maxNewTokens === 0)
+    return validationError('Input validation error: `max_new_tokens` must be strictly positive');
+  if (Array.isArray(parameters.stop) && parameters.stop.length > MAX_STOP_SEQUENCES)
     return validationError(
-      `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${options.maxTotalTokens}. Given: ${inputTokens} \`inputs\` tokens and ${maxNewTokens} \`max_new_tokens\``,
+      `Input validation error: \`stop\` supports up to ${MAX_STOP_SEQUENCES} stop sequences. Given: ${parameters.stop.length}`,
+    );
+  // TGI reserves only the first chunk of the generation (DEFAULT_GENERATION_LENGTH) up front.
+  const reserved = Math.min(maxNewTokens, DEFAULT_GENERATION_LENGTH);
+  if (inputTokens + reserved > maxTotal) {
+    return validationError(
+      `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${maxTotal}. Given: ${inputTokens} \`inputs\` tokens and ${reserved} \`max_new_tokens\``,
     );
   }
+  if (inputTokens > maxInput)
+    return validationError(
+      `Input validation error: \`inputs\` must have less than ${maxInput} tokens. Given: ${inputTokens}`,
+    );
   const stops = Array.isArray(parameters.stop) ? (parameters.stop as string[]) : [];
   const seed = typeof parameters.seed === 'number' ? parameters.seed : 0;
   const output = toyContinue(inputs, seed, maxNewTokens, stops);
@@ -93,6 +120,25 @@ function generate(request: RecordedRequest, options: TgiFakeOptions): FakeReply 
 export function startTgiFake(options: TgiFakeOptions): Promise<FakeServer> {
   return startFakeServer((request) => {
     if (request.path === '/generate') return generate(request, options);
+    if (request.path === '/info') {
+      const maxTotal = options.maxTotalTokens ?? DEFAULT_MAX_TOTAL_TOKENS;
+      return {
+        body: {
+          model_id: 'meta-llama/Llama-3.1-8B-Instruct',
+          model_sha: null,
+          model_pipeline_tag: 'text-generation',
+          max_concurrent_requests: 128,
+          max_best_of: 2,
+          max_stop_sequences: MAX_STOP_SEQUENCES,
+          max_input_tokens: options.maxInputTokens ?? maxTotal - 1,
+          max_total_tokens: maxTotal,
+          validation_workers: 2,
+          max_client_batch_size: 4,
+          router: 'text-generation-router',
+          version: '3.3.7',
+        },
+      };
+    }
     return { status: 404, body: { error: 'Not Found', error_type: 'not_found' } };
   });
 }
