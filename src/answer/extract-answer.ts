@@ -64,13 +64,20 @@ export function extractAnswer(text: string, options: ExtractAnswerOptions = {}):
     // The match ending last, then the one starting first (the earliest found on a tie): what a
     // stable sort by `byEndThenStart` puts first, taken without sorting; most priorities find
     // zero or one match, and the first usable one wins.
-    while (matches.length > 0) {
+    if (matches.length > 0) {
       let best = 0;
       for (let i = 1; i < matches.length; i++)
         if (byEndThenStart(matches[i] as Match, matches[best] as Match) < 0) best = i;
       const value = matchValue(matches[best] as Match);
       if (value !== null && value.trim() !== '') return value.trim();
+      // Rarely the best reads as nothing: the rest in the same order, sorted once (picking the
+      // next best again after each refusal was quadratic on a text of empty spans, `$ $ $ …`).
       matches.splice(best, 1);
+      matches.sort(byEndThenStart);
+      for (const match of matches) {
+        const next = matchValue(match);
+        if (next !== null && next.trim() !== '') return next.trim();
+      }
     }
   }
   return plainAnswerAfterPhrase(cleaned);

@@ -126,6 +126,9 @@ describe('extractAnswer', () => {
       expect(extractAnswer(`${loop}+1x`)).toBe('1');
       // ~100 ms here; a generous bound, so a loaded machine never fails it.
       expect(performance.now() - started).toBeLessThan(5_000);
+      // Empty spans are refused once each, not rescanned after every refusal (quadratic before).
+      expect(extractAnswer(`${'$ '.repeat(40_000)}7`)).toBe('7');
+      expect(extractAnswer('So $x$ is $ $ and $ $.')).toBe('x');
       // A long expression is still read whole up to 200 characters.
       expect(extractAnswer(`So ${'1 + '.repeat(40)}1 is it`)).toBe(`${'1 + '.repeat(40)}1`);
     });
