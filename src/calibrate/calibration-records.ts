@@ -14,13 +14,14 @@
  *   k = planProbe(budget).samples of them, the probe a request at that budget would see.
  *
  * How a budget's probe relates to the runs it is scored against: at serving time the probe is
- * the first k samples of the request and they stay in its final vote (BoN and majority continue
- * from them; beam search / DVTS add them to the vote). Taking the probe from the Best-of-N run at
+ * the first k samples of the request; BoN and majority continue from them and keep them in the
+ * final vote, while beam search / DVTS vote over their own paths (the probe only stands in when a
+ * search returns no answer). Taking the probe from the Best-of-N run at
  * the same N keeps exactly that dependence for Best-of-N, whose measured vote includes the
  * probe's samples just as the served one would. The other methods' runs are separate requests
  * with their own seeds, so their outcomes are independent of the probe, as the served search
- * itself is; only the k probe votes the served beam search, DVTS or majority would add are
- * missing from their runs. A budget whose k is 0 has no probe and no bin, so no outcome is ever
+ * itself is; only the k probe votes a served majority would add are missing from its runs, and
+ * the served search runs on N − k where the measured one ran on N. A budget whose k is 0 has no probe and no bin, so no outcome is ever
  * predicted from its own samples (at N=4 the first 4 samples of Best-of-N are its whole vote).
  */
 import { z } from 'zod';

@@ -25,7 +25,8 @@
  *    on one half and scores the resulting `auto` policy (and the best single method) on the other.
  *
  * Each method is measured as its own request at the full N; served `auto` spends k of N on the
- * probe and lets those samples vote with the method's, so the same N buys the same samples.
+ * probe, whose samples vote with Best-of-N's and majority's (a search votes over its own paths),
+ * so for those methods the same N buys the same samples.
  * The table written uses every problem (steps 1-2 on all data); the CV numbers say what to expect.
  *
  * The steps live in their own files: `prepareCalibration` (which problems are compared, and their

@@ -324,10 +324,17 @@ export async function autoSearch(
   // The search's own paths decide, as the paper's beam search and DVTS vote over their N/M paths
   // only: the probe's unguided samples (a quarter of N at N=16) would otherwise outvote them on
   // the very problems the paper finds unguided sampling weakest at. They vote only when the
-  // search returned no answer at all.
-  const candidates = searched.candidates.some(isCompleteCandidate)
+  // search returned no answer at all (no path with an answer a vote can read), and say so.
+  const searchAnswers = votingAnswers(searched.candidates);
+  const candidates = searchAnswers.some((answer) => answer !== null)
     ? searched.candidates
     : [...probeFallback(probeCandidates, vote, warnings), ...searched.candidates];
+  // Pushed, not merged by code: the search's own 'samples-dropped' says why it has no answer.
+  if (candidates.length > searched.candidates.length)
+    warnings.push({
+      code: 'samples-dropped',
+      message: `${reuse.method} returned no answer, so the probe's ${probeCandidates.length} samples vote instead`,
+    });
   const decision: AutoDecision = {
     ...base,
     earlyStop: null,

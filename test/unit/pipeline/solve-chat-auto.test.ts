@@ -136,7 +136,7 @@ describe('solvePlan with auto', () => {
     expect(result.metadata.selectedAnswer).toBe('7');
   });
 
-  it('on a hard problem: beam search on what the probe left, the probe joining the vote', async () => {
+  it("on a hard problem: beam search on what the probe left, voting over the search's own paths", async () => {
     const { backend } = setup({ id: 'hard', stepCount: 5, pCorrect: 0.3, answer: 11 });
     const result = await solve(backend, { n: 16 });
     const auto = result.metadata.auto;
@@ -144,6 +144,8 @@ describe('solvePlan with auto', () => {
     expect(result.metadata.method).toBe('beam_search');
     expect(result.metadata.m).toBe(4);
     expect(auto?.accounting).toMatch(/4 probe sample\(s\) \+ beam_search at N=12/);
+    // The 12/4 = 3 beams' paths are the voters; the probe's 4 samples are not among them.
+    expect(result.metadata.candidates).toBe(3);
     expect(auto?.earlyStop).toBeNull();
     expect(auto?.budgetSpent).toBe(16);
   });

@@ -7,6 +7,7 @@ import {
 import { createSeededRandom } from '../../../src/util';
 import type { SearchDeps } from '../../../src/tts';
 import {
+  continuation,
   createFakePolicy,
   createFakeVerifier,
   testOptions,
@@ -206,6 +207,26 @@ describe('autoSearch', () => {
     expect(result.candidates.some((c) => probePaths.has(c.steps.join('\u0001')))).toBe(false);
     expect(result.decision.budgetSpent).toBe(16);
     expect(result.decision.earlyStop).toBeNull();
+  });
+
+  it('the probe samples vote, said in a warning, when every search path ends without an answer', async () => {
+    const { verifier, options } = setup({ problem: HARD });
+    const probeScript = toyScript(HARD);
+    const policy = createFakePolicy((request) =>
+      request.callIndex === 0 ? probeScript(request) : continuation('I cannot tell.', 'eos', 3),
+    );
+    const result = await autoSearch(options, {
+      policy,
+      verifier,
+      question: 'q',
+      random: createSeededRandom(1),
+    });
+    expect(result.decision.method).toBe('beam_search');
+    const probePaths = new Set((verifier.calls[0]?.paths ?? []).map((path) => path.join('\u0001')));
+    expect(result.candidates.filter((c) => probePaths.has(c.steps.join('\u0001')))).toHaveLength(4);
+    expect(result.warnings.map((warning) => warning.message)).toContainEqual(
+      expect.stringMatching(/beam_search returned no answer, so the probe's 4 samples vote/),
+    );
   });
 
   it('the probe samples vote when the search returns no answer', async () => {
