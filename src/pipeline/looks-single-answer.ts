@@ -134,7 +134,9 @@ function withoutQuotedTurns(text: string): string {
 function withoutBlocks(text: string, tag: string): string {
   const open = `<${tag}>`;
   const close = `</${tag}>`;
-  const lower = text.toLowerCase();
+  // ASCII letters only: `toLowerCase` changes some lengths ('İ' becomes two code units), and the
+  // offsets found here cut the original text.
+  const lower = text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   let kept = '';
   let from = 0;
   for (;;) {

@@ -61,6 +61,9 @@ describe('looksSingleAnswer', () => {
     expect(
       looksSingleAnswer('<context>notes</context>\nHow many divisors does 12 have?').reason,
     ).toBe('uses the wording of a quantitative problem');
+    // Letters whose lower case is longer ('İ') do not shift where a quoted block is cut.
+    const turkish = `${'İ'.repeat(40)} başlık üret <CHAT_HISTORY>USER: $\\boxed{5}$</CHAT_HISTORY>`;
+    expect(looksSingleAnswer(turkish).reason).toBe('has no sign of a single checkable answer');
   });
 
   it('stays linear on long hostile texts (quadratic patterns took 20-70 s on 200 KB)', () => {
