@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../errors';
-import { extractAnswer, vote, type ScoreSquash, type VoteMethod } from '../../answer';
+import { answerPart, extractAnswer, vote, type ScoreSquash, type VoteMethod } from '../../answer';
 import { aggregateScores } from '../../tts';
 import type { Aggregation } from '../../tts/search-types';
 
@@ -53,9 +53,10 @@ export function createVoteLine(options: VoteCommandOptions): (value: unknown) =>
       throw new Error(`${where}: ${issue?.message ?? 'invalid'}`);
     }
     const { candidates } = parsed.data;
-    // Read as the proxy's vote reads them: boxes first (docs/answers.md#voting-with-raw-rewards).
+    // Read as the proxy's vote reads them: after any `</think>`, boxes first
+    // (docs/answers.md#voting-with-raw-rewards).
     const answers = candidates.map((candidate) =>
-      extractAnswer(candidate.text, { boxedPriority: 0 }),
+      extractAnswer(answerPart(candidate.text), { boxedPriority: 0 }),
     );
     const out: Record<string, string | null> = {};
     for (const { key, method, aggregation } of VOTE_KEYS) {

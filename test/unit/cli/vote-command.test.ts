@@ -21,6 +21,16 @@ describe('voteLine', () => {
     });
   });
 
+  it("reads answers as the proxy's vote does: after </think>, a box before a later phrase", () => {
+    const out = voteLine({
+      candidates: [
+        { text: 'Maybe \\boxed{3}.</think>\n\nSo \\boxed{4}.', step_scores: [0.5] },
+        { text: 'We get $\\boxed{4}$. The final answer is $9$.', step_scores: [0.5] },
+      ],
+    });
+    expect(out.answers.majority).toBe('4');
+  });
+
   it('majority ignores invalid answers', () => {
     expect(
       voteLine({ candidates: [{ text: 'no answer', step_scores: [] }] }).answers.majority,
