@@ -61,6 +61,39 @@ function checkNewUpstreams(config: Config, applied: readonly EnvOverride[]): voi
   }
 }
 
+/** Strategies a listed alias may name only on a model with a PRM (they score with it). */
+const NEEDS_PRM = /^(?:best_of_n|beam_search|dvts)\b/;
+const SEARCH = /^(?:beam_search|dvts)\b/;
+
+/**
+ * A listed alias must serve as listed (a chat UI offers it to everyone): no duplicate, a budget
+ * within tts.max_budget, a search's N (its own, else tts.default_budget) a multiple of
+ * tts.default_m and at least one beam, and a PRM for the strategies that score.
+ */
+function checkListedAlias(
+  config: Config,
+  model: Config['models'][number],
+  index: number,
+  at: number,
+  fail: (path: string, message: string) => ConfigError,
+): void {
+  const alias = model.listed_aliases[at] as string;
+  const path = `models.${index}.listed_aliases.${at}`;
+  if (model.listed_aliases.indexOf(alias) !== at) throw fail(path, `'${alias}' is listed twice`);
+  const given = /\d+$/.exec(alias)?.[0];
+  const budget = given === undefined ? config.tts.default_budget : Number(given);
+  if (budget > config.tts.max_budget)
+    throw fail(path, `'${alias}': ${budget} is above tts.max_budget (${config.tts.max_budget})`);
+  const m = config.tts.default_m;
+  if (SEARCH.test(alias) && (budget < m || budget % m !== 0))
+    throw fail(
+      path,
+      `'${alias}': a search needs N (${budget}${given === undefined ? ', tts.default_budget' : ''}) to be a positive multiple of tts.default_m (${m})`,
+    );
+  if (NEEDS_PRM.test(alias) && model.prm === undefined)
+    throw fail(path, `'${alias}' needs a PRM, and this model has none`);
+}
+
 function checkReferences(config: Config, applied: readonly EnvOverride[]): void {
   const fail = (path: string, message: string): ConfigError =>
     configProblem(path.split('.'), message, applied);
@@ -78,19 +111,7 @@ function checkReferences(config: Config, applied: readonly EnvOverride[]): void 
     if (model.prm !== undefined && !prmNames.has(model.prm)) {
       throw fail(`models.${index}.prm`, `unknown prm '${model.prm}'`);
     }
-    model.listed_aliases.forEach((alias, at) => {
-      const budget = Number(/\d+$/.exec(alias)?.[0] ?? NaN);
-      if (budget > config.tts.max_budget)
-        throw fail(
-          `models.${index}.listed_aliases.${at}`,
-          `'${alias}': ${budget} is above tts.max_budget (${config.tts.max_budget})`,
-        );
-      if (/^(?:beam_search|dvts):/.test(alias) && budget % config.tts.default_m !== 0)
-        throw fail(
-          `models.${index}.listed_aliases.${at}`,
-          `'${alias}': a search needs N to be a multiple of tts.default_m (${config.tts.default_m})`,
-        );
-    });
+    model.listed_aliases.forEach((alias, at) => checkListedAlias(config, model, index, at, fail));
     if (model.default_budget !== undefined && model.default_budget > config.tts.max_budget) {
       throw fail(
         `models.${index}.default_budget`,

@@ -64,6 +64,21 @@ describe('loadConfig', () => {
     expect(() => listed('["name@8"]')).toThrow(/models\.0\.listed_aliases\.0/);
     expect(() => listed('["best_of_n:4096"]')).toThrow(/above tts\.max_budget/);
     expect(() => listed('["dvts:6"]')).toThrow(/multiple of tts\.default_m/);
+    expect(() => listed('["dvts:0"]')).toThrow(/multiple of tts\.default_m/);
+    expect(() =>
+      loadConfig(DEFAULT, {
+        TTS_PROXY__MODELS__0__LISTED_ALIASES: '["beam_search"]',
+        TTS_PROXY__TTS__DEFAULT_BUDGET: '10',
+      }),
+    ).toThrow(/N \(10, tts\.default_budget\)/);
+    expect(() => listed('["8", "8"]')).toThrow(/listed twice/);
+    const noPrm = structuredClone(loadConfig(DEFAULT, {}));
+    const model = noPrm.models[0] as (typeof noPrm.models)[number];
+    delete model.prm;
+    model.listed_aliases = ['majority:8'];
+    expect(parseConfig(noPrm).models[0]?.listed_aliases).toEqual(['majority:8']);
+    model.listed_aliases = ['best_of_n:8'];
+    expect(() => parseConfig(noPrm)).toThrow(/needs a PRM/);
   });
 
   it('refuses prototype-polluting env paths', () => {
