@@ -95,7 +95,10 @@ async function askContext(
       const body = (await client.getJson('/v1/models')) as {
         data?: { id?: unknown; max_model_len?: unknown }[];
       } | null;
-      const cards = Array.isArray(body?.data) ? body.data : [];
+      // Entries that are not objects (a malformed answer) are skipped, never dereferenced.
+      const cards = (Array.isArray(body?.data) ? body.data : []).filter(
+        (entry) => typeof entry === 'object' && entry !== null,
+      );
       const card =
         cards.find((entry) => entry.id === servedName) ??
         (cards.length === 1 ? cards[0] : undefined);
