@@ -4,10 +4,12 @@ import {
   DEFAULT_BOXED_PRIORITY,
   findSpanBounds,
   findSpans,
+  isSpanStarts,
   matchAllFrom,
   SEPARATOR_ONLY,
   startPositions,
   TARGETS,
+  viableSpanStarts,
   type Target,
 } from './extraction-targets';
 import { plainAnswerAfterPhrase } from './plain-answer-phrase';
@@ -163,6 +165,8 @@ function positionsOf(
   let found = positions.get(starts);
   if (found === undefined) {
     found = startPositions(text, starts, length);
+    // Span starts lose the openers no closer follows (extraction-targets.ts viableSpanStarts).
+    if (isSpanStarts(starts)) found = viableSpanStarts(text, found);
     positions.set(starts, found);
   }
   return found;

@@ -138,12 +138,60 @@ const SPAN_STARTS_SOURCE = SPAN_STARTS.source;
 
 /** The spans of `text`, left to right: `text.matchAll(SPAN)`. */
 export function findSpans(text: string): RegExpExecArray[] {
-  return matchAllFrom(text, SPAN, startPositions(text, SPAN_STARTS, 1));
+  return matchAllFrom(text, SPAN, spanStartPositions(text));
 }
 
 /** Where the spans of {@link findSpans} lie: `[start0, end0, start1, end1, …]`. */
 export function findSpanBounds(text: string): number[] {
-  return matchBoundsFrom(text, SPAN, startPositions(text, SPAN_STARTS, 1));
+  return matchBoundsFrom(text, SPAN, spanStartPositions(text));
+}
+
+/** Whether `starts` is the span-start regex (a target's copy of it included). */
+export function isSpanStarts(starts: RegExp): boolean {
+  return starts.source === SPAN_STARTS_SOURCE;
+}
+
+/** Where a span may begin in `text`: {@link SPAN_STARTS}, less the openers {@link viableSpanStarts} rules out. */
+export function spanStartPositions(text: string): number[] {
+  return viableSpanStarts(text, startPositions(text, SPAN_STARTS, 1));
+}
+
+const BACKSLASH = 92;
+/** `\[` and `\(` openers: their closer and the most content between (DISPLAY_BRACKET, INLINE_PAREN). */
+const DELIMITED = [
+  { opener: '[', closer: '\\]', maxContent: 2000 },
+  { opener: '(', closer: '\\)', maxContent: 1000 },
+] as const;
+
+/**
+ * `positions` (ascending span starts) without the `\[` and `\(` openers whose first closer is
+ * missing or beyond their bound: no span can begin there (content never holds the closer), and
+ * trying each one scanned up to its bound, 6 µs per character on a model's run of unclosed
+ * openers, a second of main thread for a vote over 16 such samples. One forward search per
+ * closer kind, so linear in the text.
+ */
+export function viableSpanStarts(text: string, positions: readonly number[]): number[] {
+  const next = [-2, -2];
+  const viable: number[] = [];
+  for (const position of positions) {
+    if (text.charCodeAt(position) !== BACKSLASH) {
+      viable.push(position);
+      continue;
+    }
+    const kind = DELIMITED.findIndex((entry) => entry.opener === text[position + 1]);
+    const delimited = DELIMITED[kind];
+    if (delimited === undefined) {
+      viable.push(position);
+      continue;
+    }
+    const from = position + 2;
+    let closer = next[kind] as number;
+    // -1: no closer after an earlier opener, so none after this one either.
+    if (closer !== -1 && closer < from) closer = text.indexOf(delimited.closer, from);
+    next[kind] = closer;
+    if (closer !== -1 && closer - from <= delimited.maxContent) viable.push(position);
+  }
+  return viable;
 }
 
 const SPAN_SOURCE = `(?:${SPAN_ALTERNATIVES.join('|')})${PERCENT}`;

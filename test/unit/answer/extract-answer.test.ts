@@ -126,6 +126,9 @@ describe('extractAnswer', () => {
       expect(extractAnswer(`${loop}+1x`)).toBe('1');
       // ~100 ms here; a generous bound, so a loaded machine never fails it.
       expect(performance.now() - started).toBeLessThan(5_000);
+      // Unclosed \\[ and \\( openers are skipped, not each scanned to its bound (6 µs a character).
+      expect(extractAnswer(`x ${'\\['.repeat(40_000)}`)).toBeNull();
+      expect(extractAnswer(`${'\\('.repeat(40_000)} so \\[ 7 \\]`)).toBe('7');
       // Empty spans are refused once each, not rescanned after every refusal (quadratic before).
       expect(extractAnswer(`${'$ '.repeat(40_000)}7`)).toBe('7');
       expect(extractAnswer('So $x$ is $ $ and $ $.')).toBe('x');
