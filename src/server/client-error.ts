@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { declaredLength } from './body/read-raw-body';
 
 interface ParserError extends Error {
   code?: string;
@@ -84,8 +85,9 @@ export function continueWithinLimit(
   handle: (request: IncomingMessage, response: ServerResponse) => void,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    const declared = Number(request.headers['content-length']);
-    if (!(Number.isFinite(declared) && declared > limitBytes)) response.writeContinue();
+    // Read as the body reader reads it, so the two never disagree on whether to invite the body.
+    const declared = declaredLength(request);
+    if (!(declared !== null && declared > limitBytes)) response.writeContinue();
     handle(request, response);
   };
 }

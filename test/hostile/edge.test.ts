@@ -63,6 +63,13 @@ describe('hostile edge', () => {
     expect([declared.status, errorOf(declared.body).code]).toEqual([413, 'request_too_large']);
     expect(declared.headers['x-request-id']).toMatch(/^[\w.:-]+$/);
     expect(declared.headers.connection).toBe('close');
+    // A length past 2^53 is a claim over the limit too, not an undeclared body to wait for.
+    const huge = await sendRaw(
+      server.url,
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${KEY}\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 9007199254740993\r\n\r\n`,
+      3_000,
+    );
+    expect([huge.status, errorOf(huge.body).code]).toEqual([413, 'request_too_large']);
     // Within the limit the client is told to go on, and the request is served.
     const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] });
     const continued = await new Promise<string>((resolve) => {

@@ -31,11 +31,16 @@ function tooLarge(limitBytes: number): RequestBodyError {
   );
 }
 
-function declaredLength(request: IncomingMessage): number | null {
+/**
+ * The declared body length, or null without one. Node's parser admits only digits here, so any
+ * finite number is the client's claim: one past 2^53 is still a claim over every limit (read as
+ * undeclared, it left an `Expect: 100-continue` client waiting for a 100 that never came).
+ */
+export function declaredLength(request: IncomingMessage): number | null {
   const header = request.headers['content-length'];
   if (header === undefined) return null;
   const length = Number(header);
-  return Number.isSafeInteger(length) && length >= 0 ? length : null;
+  return Number.isFinite(length) && length >= 0 ? length : null;
 }
 
 export function readRawBody(request: IncomingMessage, limits: RawBodyLimits): Promise<RawBody> {
