@@ -90,6 +90,9 @@ function checkListedAlias(
       path,
       `'${alias}': a search needs N (${budget}${given === undefined ? ', tts.default_budget' : ''}) to be a positive multiple of tts.default_m (${m})`,
     );
+  // Budget 0 or 1 is plain CoT whatever the strategy: listed under another name it would mislead.
+  if (given !== undefined && budget < 2 && !/^(?:\d+|cot\b)/.test(alias))
+    throw fail(path, `'${alias}': N below 2 runs plain CoT; list it as 'cot' or '1'`);
   if (NEEDS_PRM.test(alias) && model.prm === undefined)
     throw fail(path, `'${alias}' needs a PRM, and this model has none`);
 }

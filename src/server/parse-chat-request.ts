@@ -125,13 +125,20 @@ export function parseModelAlias(model: string): { name: string; part: TtsRequest
   const at = model.indexOf('@');
   if (at < 0) return { name: model, part: null };
   const name = model.slice(0, at);
-  const [first = '', second] = model.slice(at + 1).split(':');
-  if (/^\d+$/.test(first) && second === undefined) return { name, part: { n: Number(first) } };
+  const [first = '', second, ...rest] = model.slice(at + 1).split(':');
+  // Up to 9 digits: a budget that reads back as the number written (never Infinity).
+  const budget = /^\d{1,9}$/;
+  if (rest.length > 0)
+    throw new InvalidRequestError(
+      `Invalid model alias '${model}': expected name@strategy:N, name@strategy or name@N.`,
+      'model',
+    );
+  if (budget.test(first) && second === undefined) return { name, part: { n: Number(first) } };
   const part: TtsRequestPart = { strategy: parseStrategy(first, 'model') };
   if (second !== undefined) {
-    if (!/^\d+$/.test(second))
+    if (!budget.test(second))
       throw new InvalidRequestError(
-        `Invalid model alias '${model}': the budget after ':' must be an integer.`,
+        `Invalid model alias '${model}': the budget after ':' must be an integer of at most 9 digits.`,
         'model',
       );
     part.n = Number(second);

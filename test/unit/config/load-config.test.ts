@@ -72,6 +72,8 @@ describe('loadConfig', () => {
       }),
     ).toThrow(/N \(10, tts\.default_budget\)/);
     expect(() => listed('["8", "8"]')).toThrow(/listed twice/);
+    expect(() => listed('["best_of_n:1"]')).toThrow(/runs plain CoT/);
+    expect(listed('["1", "cot"]')).toEqual(['1', 'cot']);
     const noPrm = structuredClone(loadConfig(DEFAULT, {}));
     const model = noPrm.models[0] as (typeof noPrm.models)[number];
     delete model.prm;

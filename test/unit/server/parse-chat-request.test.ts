@@ -89,9 +89,17 @@ describe('parseModelAlias', () => {
     expect(parseModelAlias('m@dvts')).toEqual({ name: 'm', part: { strategy: 'dvts' } });
     expect(refusal(() => parseModelAlias('m@nonsense:4')).param).toBe('model');
     expect(refusal(() => parseModelAlias('m@dvts:x'))).toEqual({
-      message: "Invalid model alias 'm@dvts:x': the budget after ':' must be an integer.",
+      message:
+        "Invalid model alias 'm@dvts:x': the budget after ':' must be an integer of at most 9 digits.",
       param: 'model',
     });
+    // Nothing after the budget, and a budget that reads back as written (never Infinity).
+    expect(refusal(() => parseModelAlias('m@best_of_n:16:abc')).message).toMatch(
+      /expected name@strategy:N/,
+    );
+    expect(refusal(() => parseModelAlias(`m@dvts:${'9'.repeat(400)}`)).message).toMatch(
+      /at most 9 digits/,
+    );
   });
 });
 
