@@ -21,8 +21,9 @@
  * probe's samples just as the served one would. The other methods' runs are separate requests
  * with their own seeds, so their outcomes are independent of the probe, as the served search
  * itself is; only the k probe votes a served majority would add are missing from its runs, and
- * the served search runs on N − k where the measured one ran on N. A budget whose k is 0 has no probe and no bin, so no outcome is ever
- * predicted from its own samples (at N=4 the first 4 samples of Best-of-N are its whole vote).
+ * the served search runs on N − k where the measured one ran on N. A budget whose k is 0 has no
+ * probe and no bin, so no outcome is ever predicted from its own samples (at N=4 the first 4
+ * samples of Best-of-N are its whole vote).
  */
 import { z } from 'zod';
 import type { CalibrationProblem } from './fit-calibration-types';
