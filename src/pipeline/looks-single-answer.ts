@@ -125,7 +125,9 @@ export function looksSingleAnswer(text: string): SingleAnswerVerdict {
 /** The instruction without the earlier turns it quotes (the whole text when nothing else is left). */
 function withoutQuotedTurns(text: string): string {
   let instruction = text;
-  for (const tag of QUOTED_TAGS) instruction = withoutBlocks(instruction, tag);
+  // Most requests quote no tagged block: no lower-cased copy of the text for them.
+  if (text.includes('<'))
+    for (const tag of QUOTED_TAGS) instruction = withoutBlocks(instruction, tag);
   instruction = instruction.replace(TRANSCRIPT_TAIL, '').trim();
   return instruction === '' ? text : instruction;
 }

@@ -22,6 +22,7 @@ import {
   isCompleteCandidate,
   placeVotingAnswers,
   selectAnswer,
+  votingAnswer,
   votingAnswers,
 } from '../tts';
 import type {
@@ -325,8 +326,8 @@ export async function autoSearch(
   // only: the probe's unguided samples (a quarter of N at N=16) would otherwise outvote them on
   // the very problems the paper finds unguided sampling weakest at. They vote only when the
   // search returned no answer at all (no path with an answer a vote can read), and say so.
-  const searchAnswers = votingAnswers(searched.candidates);
-  const candidates = searchAnswers.some((answer) => answer !== null)
+  // Stops at the first path with an answer (the vote reads them all again).
+  const candidates = searched.candidates.some((candidate) => votingAnswer(candidate) !== null)
     ? searched.candidates
     : [...probeFallback(probeCandidates, vote, warnings), ...searched.candidates];
   // Pushed, not merged by code: the search's own 'samples-dropped' says why it has no answer.

@@ -30,6 +30,7 @@ export { isCompleteCandidate } from './is-complete-candidate';
 export {
   placeVotingAnswers,
   selectAnswer,
+  votingAnswer,
   votingAnswers,
   createVotingAnswerReader,
   type AnswerTally,

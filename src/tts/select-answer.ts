@@ -219,7 +219,8 @@ export function createVotingAnswerReader(): VotingAnswerReader {
   };
 }
 
-function votingAnswer(candidate: Candidate): string | null {
+/** The answer one candidate votes with (null: incomplete or none found). */
+export function votingAnswer(candidate: Candidate): string | null {
   if (!isCompleteCandidate(candidate)) return null;
   // A reasoning model's answer is read after its thinking (`</think>`), never inside it. Boxes
   // win over a "final answer ... is" phrase: every preset asks for the answer in a box, and the
