@@ -5,12 +5,8 @@
 import type { Server } from 'node:http';
 import type { Config, UpstreamConfig } from '../config';
 import type { AppDeps } from '../server';
-import {
-  answerClientError,
-  answerConnect,
-  answerExpectation,
-  continueWithinLimit,
-} from '../server/client-error';
+import { answerClientError, answerConnect, answerExpectation } from '../server/client-error';
+import { deferContinue } from '../server/body/expect-continue';
 import { withRetry } from '../upstream/transport/retry';
 
 export function edgeBodyOptions(config: Config): NonNullable<AppDeps['body']> {
@@ -51,11 +47,10 @@ export function applyServerTimeouts(server: Server, config: Config): void {
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerClientError);
   server.on('checkExpectation', answerExpectation);
+  // The 100 goes out when a route reads the body (server/body/expect-continue.ts).
   server.on(
     'checkContinue',
-    continueWithinLimit(config.server.body_limit_bytes, (request, response) =>
-      server.emit('request', request, response),
-    ),
+    deferContinue((request, response) => server.emit('request', request, response)),
   );
   server.on('connect', answerConnect);
 }

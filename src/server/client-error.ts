@@ -6,7 +6,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import { declaredLength } from './body/read-raw-body';
 
 interface ParserError extends Error {
   code?: string;
@@ -71,23 +70,4 @@ export function answerClientError(error: ParserError, socket: Socket): void {
   }
   const { status, text, message } = statusOf(error.code);
   socket.end(rawAnswer(status, text, message, 'invalid_http'));
-}
-
-/**
- * `Expect: 100-continue` (node's 'checkContinue'; without a listener node sends `100 Continue`
- * at once): a declared length over the body limit is not invited — the request goes to `handle`
- * without a `100 Continue`, and the body reader refuses it by its declared length with the 413
- * before a byte is read, through the access log like any other request; otherwise the client is
- * told to go on first (node emits no 'request' for it once this event is handled).
- */
-export function continueWithinLimit(
-  limitBytes: number,
-  handle: (request: IncomingMessage, response: ServerResponse) => void,
-): (request: IncomingMessage, response: ServerResponse) => void {
-  return (request, response) => {
-    // Read as the body reader reads it, so the two never disagree on whether to invite the body.
-    const declared = declaredLength(request);
-    if (!(declared !== null && declared > limitBytes)) response.writeContinue();
-    handle(request, response);
-  };
 }

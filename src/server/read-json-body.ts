@@ -15,6 +15,7 @@ import { scanJson, type JsonScan } from '../util';
 import { createBodyGate, type BodyGate } from './body/body-gate';
 import { bodyText, decodeBodyBytes } from './body/decode-body';
 import { exceedsJsonDepth } from './body/json-depth';
+import { inviteBody } from './body/expect-continue';
 import { readRawBody } from './body/read-raw-body';
 import { RequestBodyError } from './body/request-body-error';
 
@@ -65,7 +66,7 @@ export async function receiveBody(
   limits: BodyLimits,
 ): Promise<Buffer> {
   try {
-    const raw = await readRawBody(request, limits);
+    const raw = await readRawBody(request, limits, () => inviteBody(response));
     if (response.writableFinished || response.destroyed) raw.release();
     else response.once('close', () => raw.release());
     return raw.bytes;

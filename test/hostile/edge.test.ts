@@ -70,6 +70,22 @@ describe('hostile edge', () => {
       3_000,
     );
     expect([huge.status, errorOf(huge.body).code]).toEqual([413, 'request_too_large']);
+    // Refused before the body is read (a wrong key, a route that takes no body): the final
+    // status comes first, no `100 Continue` invites an upload nobody will read.
+    for (const [head, status] of [
+      [`POST /v1/chat/completions HTTP/1.1\r\nauthorization: Bearer sk-wrong\r\n`, 401],
+      [`POST /v1/nothing-here HTTP/1.1\r\nauthorization: Bearer ${KEY}\r\n`, 404],
+    ] as const) {
+      const refused = await sendRaw(
+        server.url,
+        `${head}host: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 20\r\n\r\n`,
+      );
+      expect([refused.status, isOpenAiError(refused.body), refused.headers.connection]).toEqual([
+        status,
+        true,
+        'close',
+      ]);
+    }
     // Within the limit the client is told to go on, and the request is served.
     const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] });
     const continued = await new Promise<string>((resolve) => {

@@ -43,7 +43,12 @@ export function declaredLength(request: IncomingMessage): number | null {
   return Number.isFinite(length) && length >= 0 ? length : null;
 }
 
-export function readRawBody(request: IncomingMessage, limits: RawBodyLimits): Promise<RawBody> {
+export function readRawBody(
+  request: IncomingMessage,
+  limits: RawBodyLimits,
+  /** Called once the body is accepted for reading, before its first byte is awaited. */
+  onAccepted?: () => void,
+): Promise<RawBody> {
   const declared = declaredLength(request);
   if (declared !== null && declared > limits.limitBytes)
     return Promise.reject(tooLarge(limits.limitBytes));
@@ -53,6 +58,7 @@ export function readRawBody(request: IncomingMessage, limits: RawBodyLimits): Pr
   } catch (error) {
     return Promise.reject(error);
   }
+  onAccepted?.();
   // Bytes are counted as they arrive, declared length or not: a length reserved up front let
   // 64 clients that declared 1 MiB and sent nothing hold the whole byte bound, and every other
   // client's body was refused (found by a hostile-client review).
