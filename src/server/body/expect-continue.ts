@@ -8,21 +8,24 @@
  */
 import type { ServerResponse } from 'node:http';
 
-/** Responses whose request waits for a `100 Continue` that has not been sent yet. */
-const awaitingContinue = new WeakSet<ServerResponse>();
+/** Set on a response whose request waits for a `100 Continue` that has not been sent yet. */
+const AWAITING_CONTINUE = Symbol('awaitingContinue');
+type Marked = ServerResponse & { [AWAITING_CONTINUE]?: boolean };
 
 /** Node's 'checkContinue': note that the client waits, then handle the request as any other. */
 export function deferContinue<Request>(
   handle: (request: Request, response: ServerResponse) => void,
 ): (request: Request, response: ServerResponse) => void {
   return (request, response) => {
-    awaitingContinue.add(response);
+    (response as Marked)[AWAITING_CONTINUE] = true;
     handle(request, response);
   };
 }
 
 /** The body is about to be read: tell a client that waits for it to send it (once). */
 export function inviteBody(response: ServerResponse): void {
-  if (!awaitingContinue.delete(response)) return;
+  const marked = response as Marked;
+  if (marked[AWAITING_CONTINUE] !== true) return;
+  marked[AWAITING_CONTINUE] = false;
   if (!response.headersSent && !response.writableEnded) response.writeContinue();
 }

@@ -127,6 +127,32 @@ describe('createSglangPolicy', () => {
     await fake.close();
   });
 
+  it('the fake refuses sampling values SGLang’s SamplingParams.verify refuses; greedy and pinned ones pass', async () => {
+    const fake = await startSglangFake();
+    const post = async (params: Record<string, unknown>): Promise<[number, string]> => {
+      const response = await fetch(`${fake.url}/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: RENDERED, sampling_params: { max_new_tokens: 8, ...params } }),
+      });
+      const body = (await response.json()) as { error?: { message?: string } };
+      return [response.status, body.error?.message ?? ''];
+    };
+    expect(await post({ top_k: 0 })).toEqual([
+      400,
+      'top_k must be -1 (disable) or at least 1, got 0.',
+    ]);
+    expect((await post({ top_p: 0 }))[1]).toBe('top_p must be in (0, 1], got 0.');
+    expect((await post({ repetition_penalty: 0 }))[0]).toBe(400);
+    expect((await post({ presence_penalty: 2.5 }))[0]).toBe(400);
+    expect((await post({ min_p: 1.5 }))[0]).toBe(400);
+    expect((await post({ temperature: -1 }))[0]).toBe(400);
+    // Temperature 0 is greedy (top_k 1 by __post_init__), so top_k 0 sent beside it passes.
+    expect((await post({ temperature: 0, top_k: 0 }))[0]).toBe(200);
+    expect((await post({ top_k: -1, min_p: 0, repetition_penalty: 1, top_p: 1 }))[0]).toBe(200);
+    await fake.close();
+  });
+
   it('/v1/completions: one request per sample j with seed + j (the route has one seed per request), regrouped prompt-major', async () => {
     const fake = await startSglangFake();
     const client = createUpstreamClient({

@@ -20,6 +20,11 @@
  *   carry the request's one seed (io_struct.py @001067ff `_normalize_sampling_params`; the OpenAI
  *   route maps `seed` to it, serving_completions.py @004c82e0), so they come back identical.
  *   `sampling_params` may be a list aligned with `text` (GenerateReqInput).
+ * - Sampling bounds: `SamplingParams.verify` (sampling/sampling_params.py @00c17caf) refuses, with
+ *   its own wording, a temperature below 0, top_p outside (0, 1], min_p outside [0, 1], top_k 0 or
+ *   below −1 (−1 means the whole vocabulary), penalties outside [−2, 2], repetition_penalty
+ *   outside (0, 2] and max_new_tokens below 0; the request gets a 400 (`verify` raises
+ *   ValueError, which both routes answer as a client error).
  */
 import {
   bodyOf,
@@ -70,6 +75,34 @@ function contextError(prompt: string, maxNewTokens: number | null, context: numb
   return null;
 }
 
+const num = (value: unknown, fallback: number): number =>
+  typeof value === 'number' ? value : fallback;
+
+/** `SamplingParams.__post_init__` + `verify` (sampling_params.py @00c17caf); null when valid. */
+function verifyError(params: Record<string, unknown>, maxNewTokens: number): string | null {
+  const temperature = num(params.temperature, 1);
+  const topP = num(params.top_p, 1);
+  const minP = num(params.min_p, 0);
+  // __post_init__: a temperature near 0 is greedy (top_k 1); top_k −1 is the whole vocabulary.
+  const topK = temperature >= 0 && temperature < 1e-6 ? 1 : num(params.top_k, -1);
+  const frequency = num(params.frequency_penalty, 0);
+  const presence = num(params.presence_penalty, 0);
+  const repetition = num(params.repetition_penalty, 1);
+  if (!Number.isFinite(temperature) || temperature < 0)
+    return `temperature must be a non-negative finite number, got ${temperature}.`;
+  if (!(topP > 0 && topP <= 1)) return `top_p must be in (0, 1], got ${topP}.`;
+  if (!(minP >= 0 && minP <= 1)) return `min_p must be in [0, 1], got ${minP}.`;
+  if (topK !== -1 && topK < 1) return `top_k must be -1 (disable) or at least 1, got ${topK}.`;
+  if (!(frequency >= -2 && frequency <= 2))
+    return `frequency_penalty must be in [-2, 2], got ${frequency}.`;
+  if (!(presence >= -2 && presence <= 2))
+    return `presence_penalty must be in [-2, 2], got ${presence}.`;
+  if (!(repetition > 0 && repetition <= 2))
+    return `repetition_penalty must be in (0, 2] (1.0 = no penalty), got ${repetition}.`;
+  if (maxNewTokens < 0) return `max_new_tokens must be at least 0, got ${maxNewTokens}.`;
+  return null;
+}
+
 function generate(request: RecordedRequest, context: number): FakeReply {
   const body = bodyOf(request);
   const prompts = Array.isArray(body.text) ? (body.text as string[]) : [String(body.text)];
@@ -84,7 +117,8 @@ function generate(request: RecordedRequest, context: number): FakeReply {
   for (const [i, prompt] of prompts.entries()) {
     const params = perPrompt[i] ?? {};
     const maxNewTokens = typeof params.max_new_tokens === 'number' ? params.max_new_tokens : 128;
-    const rejected = contextError(prompt, maxNewTokens, context);
+    const rejected =
+      verifyError(params, maxNewTokens) ?? contextError(prompt, maxNewTokens, context);
     if (rejected !== null) return { status: 400, body: { error: { message: rejected } } };
     const stops = stopsOf(params.stop);
     const keepStop = params.no_stop_trim === true;
@@ -116,7 +150,7 @@ function completions(request: RecordedRequest, context: number): FakeReply {
   const sample = seedOf(body.seed);
   const prompts = Array.isArray(body.prompt) ? (body.prompt as string[]) : [String(body.prompt)];
   for (const prompt of prompts) {
-    const rejected = contextError(prompt, maxTokens, context);
+    const rejected = verifyError(body, maxTokens) ?? contextError(prompt, maxTokens, context);
     if (rejected !== null)
       return {
         status: 400,
