@@ -240,6 +240,7 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
         );
         const choices = inIndexOrder(parsed.choices);
         expectOutputs(1, params.n, choices.length, client.name);
+        for (const choice of choices) refuseSplitReasoning(choice.message, client.name);
         const texts = choices.map((c) => c.message.content ?? '');
         const counts = splitTokens(parsed.usage?.completion_tokens ?? null, texts);
         return {
@@ -276,6 +277,24 @@ export function createVllmPolicy(options: VllmPolicyOptions): Policy {
         : viaChat(prefixes, params, signal);
     },
   };
+}
+
+/**
+ * A chat answer whose thinking the server moved out of `content` (vLLM's `--reasoning-parser`):
+ * the continuation's text is no longer what the model wrote after the prefix (an R1 template opens
+ * the turn with `<think>`, so `content` stays empty until `</think>`), and a search would extend
+ * and score empty steps. Refused with what to change rather than read half.
+ */
+function refuseSplitReasoning(
+  message: { reasoning_content?: string | null; reasoning?: string | null },
+  upstream: string,
+): void {
+  const reasoning = message.reasoning ?? message.reasoning_content;
+  if (typeof reasoning === 'string' && reasoning.length > 0)
+    throw new InvalidUpstreamResponseError(
+      upstream,
+      "its chat answers carry the model's thinking in a separate reasoning field (the server runs a --reasoning-parser), so a continued answer cannot be read whole: serve the policy without --reasoning-parser, or use step_api 'completions' (docs/upstream-apis.md)",
+    );
 }
 
 /**

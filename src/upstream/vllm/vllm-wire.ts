@@ -44,7 +44,13 @@ export const chatCompletionResponseSchema = z.looseObject({
   choices: z.array(
     z.looseObject({
       index: z.number().int(),
-      message: z.looseObject({ content: z.string().nullable() }),
+      message: z.looseObject({
+        content: z.string().nullable(),
+        // Set by a server launched with `--reasoning-parser`: `reasoning_content` on 0.10.x
+        // (entrypoints/openai/protocol.py `ChatMessage`), `reasoning` on later releases.
+        reasoning_content: z.string().nullish(),
+        reasoning: z.string().nullish(),
+      }),
       finish_reason: z.string().nullable(),
       stop_reason: z.union([z.string(), z.number(), z.null()]).optional(),
     }),
