@@ -48,11 +48,13 @@ export class UpstreamError extends TtsError {
  * router/src/validation.rs `ValidationError::InputLength` @db931fcf), SGLang ("Requested token
  * count exceeds the model's maximum context length"; "The input (N tokens) is longer than the
  * model's context length (C tokens)", tokenizer_manager.py `_validate_one_request`, asserted by
- * test/srt/test_request_length_validation.py @0d607cf3) and llama.cpp ("context size has been
+ * test/srt/test_request_length_validation.py @0d607cf3), vLLM V1's engine-level check ("The
+ * decoder prompt (length N) is longer than the maximum model length of L", normally shadowed by
+ * the serving layer's) and llama.cpp ("context size has been
  * exceeded", "exceeds the available context size").
  */
 export function describesContextLength(text: string): boolean {
-  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|cannot be greater than max_(?:model_len|total_tokens)|exceeds? (the )?(model'?s? )?(maximum |available )?context|is longer than the model'?s? context length|`?inputs`? must have less than \d+ tokens/i.test(
+  return /maximum context length|context length is only|context size has been exceeded|must be <= \d+|cannot be greater than max_(?:model_len|total_tokens)|exceeds? (the )?(model'?s? )?(maximum |available )?context|is longer than the model'?s? context length|longer than the maximum model length|`?inputs`? must have less than \d+ tokens/i.test(
     text,
   );
 }

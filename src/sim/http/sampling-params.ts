@@ -117,7 +117,8 @@ export function readSamplingParams(
     repetitionPenalty,
     presencePenalty,
     frequencyPenalty,
-    seed: body.seed ?? null,
+    // SamplingParams.__post_init__ (vllm/sampling_params.py): a seed of -1 means none.
+    seed: body.seed === -1 ? null : (body.seed ?? null),
     maxTokens,
     stop,
     includeStopInOutput: body.include_stop_str_in_output ?? false,

@@ -94,14 +94,27 @@ export type TokenizeRequest = z.infer<typeof tokenizeRequestSchema>;
 
 export const detokenizeRequestSchema = z.object({ model: z.string().nullish(), tokens: tokenIds });
 
+/**
+ * `PoolingParams` fields a request may set (vLLM `vllm/pooling_params.py` @0235532e); `task` is
+ * one of `PoolingTask` (`vllm/tasks.py`), old and new names alike, any other a validation error.
+ */
+const poolingParamFields = {
+  task: z
+    .enum(['encode', 'embed', 'classify', 'score', 'token_embed', 'token_classify', 'plugin'])
+    .nullish(),
+  use_activation: z.boolean().nullish(),
+};
+
 export const poolingRequestSchema = z.union([
   z.object({
     model: z.string().nullish(),
     ...chatTemplateFields,
+    ...poolingParamFields,
     encoding_format: z.string().nullish(),
   }),
   z.object({
     model: z.string().nullish(),
+    ...poolingParamFields,
     input: z.union([
       z.string(),
       z.array(z.string()).min(1),

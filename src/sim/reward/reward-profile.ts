@@ -152,6 +152,11 @@ const QUALITY_PER_PRM_DOUBLING = 0.012;
 const REFERENCE_PRM_PARAMS_B = 7;
 
 /** The defaults of a PRM family at a size, with any overrides applied. */
+/** Whether an engine's family is one of the simulated reward models. */
+export function isSimPrmFamily(family: string): family is SimPrmFamily {
+  return Object.hasOwn(FAMILY_KNOBS, family);
+}
+
 export function rewardKnobsFor(
   family: SimPrmFamily,
   prmParamsB: number,

@@ -9,8 +9,9 @@
  *
  * Up to vLLM 0.10 `/tokenize` skips the context-length check (`serving_engine.py`
  * `_validate_input`: "TokenizeRequest and DetokenizeRequest ... does not require model context
- * length validation"); newer main caps it at `max_model_len` (`build_tok_params`). A joined call
- * the server refuses as a bad request is split in halves and retried; every call is counted.
+ * length validation"); some later main builds capped it at `max_model_len` (`build_tok_params`
+ * @343bacaf) before main dropped the cap again (@030ea52e). A joined call the server refuses as a
+ * bad request is split in halves and retried; every call is counted.
  */
 import { UpstreamError } from '../../errors';
 

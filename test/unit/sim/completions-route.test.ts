@@ -190,6 +190,10 @@ describe('POST /v1/completions', () => {
     expect(list(again.body, 'choices')).toEqual(list(first.body, 'choices'));
     const shifted = await postJson(url, { ...body, n: 1, seed: 125 });
     expect(text(shifted.body, 'choices', 0, 'text')).toBe(text(first.body, 'choices', 2, 'text'));
+    // A seed of -1 is no seed (vllm/sampling_params.py `__post_init__`): each request draws anew.
+    const unseeded = { prompt, n: 2, max_tokens: 400, temperature: 0.9, seed: -1 };
+    const draws = [await postJson(url, unseeded), await postJson(url, unseeded)];
+    expect(list(draws[1]?.body, 'choices')).not.toEqual(list(draws[0]?.body, 'choices'));
   });
 
   it('makes sampled siblings diverse at high temperature', async () => {

@@ -219,13 +219,19 @@ describe('simulated reward models', () => {
   });
 
   describe('skywork-o1 (/pooling, ALL pooling of a value head)', () => {
-    it('returns one logit per token; sigmoid at each step-ending "\\n" is the step score', async () => {
+    it('returns one logit per token with use_activation false; sigmoid at each step-ending "\\n" is the step score', async () => {
       const steps = correct.map((step) => step.replace(/\n/g, ' '));
       const head = `<|endoftext|>${question}\n`;
       const input = `${head}${steps.map((step) => `${step}\n`).join('')}`;
       const server = prm('skywork-o1');
-      const response = await postJson(`${server.url}/pooling`, { input });
+      const response = await postJson(`${server.url}/pooling`, { input, use_activation: false });
       const values = list(response.body, 'data', 0, 'data').map((value) => num(value));
+      // Left to its default, the token-classify pooler applies the sigmoid itself
+      // (vllm/pooling_params.py @0235532e): the proxy must ask for the raw values.
+      const activated = await postJson(`${server.url}/pooling`, { input });
+      expect(list(activated.body, 'data', 0, 'data').map((value) => num(value))).toEqual(
+        values.map((value) => 1 / (1 + Math.exp(-value))),
+      );
       const tokenized = await postJson(`${server.url}/tokenize`, { prompt: input });
       expect(values).toHaveLength(num(tokenized.body, 'count'));
       const expected = await qwenScores(steps);
@@ -237,6 +243,35 @@ describe('simulated reward models', () => {
         expect(list(tokenized.body, 'tokens')[position]).toBe(198);
         expect(1 / (1 + Math.exp(-(values[position] ?? 0)))).toBeCloseTo(expected[index] ?? NaN, 6);
       }
+    });
+  });
+
+  describe('pooling parameters', () => {
+    it('with use_activation false a pair head answers its logits: their softmax is the pair', async () => {
+      const server = prm('qwen2.5-math-prm');
+      const messages = qwenPrmMessages(wrong);
+      const pairs = pairsOf((await postJson(`${server.url}/pooling`, { messages })).body);
+      const logits = pairsOf(
+        (await postJson(`${server.url}/pooling`, { messages, use_activation: false })).body,
+      );
+      expect(logits).toHaveLength(pairs.length);
+      for (const [index, [a = 0, b = 0]] of logits.entries()) {
+        expect(Math.exp(b) / (Math.exp(a) + Math.exp(b))).toBeCloseTo(pairs[index]?.[1] ?? NaN, 9);
+      }
+    });
+
+    it('refuses a task the model does not serve, and one vLLM does not know', async () => {
+      const input = `${question} step ки`;
+      const shepherd = prm('math-shepherd').url;
+      const refused = await postJson(`${shepherd}/pooling`, { input, task: 'classify' });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toContain("Unsupported task: 'classify'");
+      expect((await postJson(`${shepherd}/pooling`, { input, task: 'bogus' })).status).toBe(400);
+      expect(
+        (await postJson(`${shepherd}/pooling`, { input, task: 'token_classify' })).status,
+      ).toBe(200);
+      const outcome = prm('outcome').url;
+      expect((await postJson(`${outcome}/pooling`, { input, task: 'classify' })).status).toBe(200);
     });
   });
 

@@ -4,10 +4,15 @@ import { createWorkSlices } from '../work-slices';
 import { decodeTokens, parseBody, renderMessages, requireModel } from '../request-helpers';
 import { sendJson } from '../respond';
 import { unixSeconds, type RouteContext } from '../route-context';
+import { isSimPrmFamily } from '../../reward/reward-profile';
+import { servePooled, supportedPoolingTasks } from '../../reward/pooler-activation';
 import { poolingRequestSchema } from '../sim-wire';
 import { badRequest, poolingContextLengthError } from '../vllm-error';
 
-/** `POST /pooling` (vLLM `PoolingResponse`): one `data` entry per input, shaped by the PRM family. */
+/**
+ * `POST /pooling` (vLLM `PoolingResponse`): one `data` entry per input, shaped by the PRM family,
+ * activated as the request's `use_activation` says (reward/pooler-activation.ts).
+ */
 export function poolingRoute(context: RouteContext): Promise<void> {
   return pooledResponse(context, 'pooling');
 }
@@ -30,7 +35,13 @@ async function pooledResponse(context: RouteContext, kind: 'pooling' | 'embeddin
   requireModel(context.engine, body.model);
   const engine = context.engine;
   const pool = engine.pool;
-  if (!pool) throw badRequest('The model does not support Pooling API');
+  if (!pool || !isSimPrmFamily(engine.family))
+    throw badRequest('The model does not support Pooling API');
+  const family = engine.family;
+  const supported = supportedPoolingTasks(family);
+  // Skywork's 0.6.4 plugin route knows no tasks; /pooling refuses one the model does not serve.
+  if (kind === 'pooling' && body.task != null && !supported.includes(body.task))
+    throw badRequest(`Unsupported task: '${body.task}' Supported tasks: [${supported.join(', ')}]`);
   if (body.encoding_format != null && body.encoding_format !== 'float') {
     throw badRequest(
       `The simulator supports only encoding_format "float", got "${body.encoding_format}".`,
@@ -72,7 +83,11 @@ async function pooledResponse(context: RouteContext, kind: 'pooling' | 'embeddin
     if (slices.isDue()) await slices.next();
     data.push(
       kind === 'pooling'
-        ? { index, object: 'pooling', data: pool(input.text) }
+        ? {
+            index,
+            object: 'pooling',
+            data: servePooled(pool(input.text), family, body.use_activation),
+          }
         : { index, object: 'embedding', embedding: pool(input.text) },
     );
   }

@@ -87,6 +87,12 @@ describe('mapUpstreamStatus', () => {
       '{"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}}',
     );
     expect(llamaCpp.body.error.code).toBe('context_length_exceeded');
+    // vLLM V1's engine-level check (vllm/v1/engine/processor.py `_validate_model_input`).
+    const engine = mapUpstreamStatus(
+      400,
+      '{"error":{"message":"The decoder prompt (length 5000) is longer than the maximum model length of 4096. Make sure that `max_model_len` is no smaller than the number of text tokens.","type":"BadRequestError","param":null,"code":400}}',
+    );
+    expect(engine.body.error.code).toBe('context_length_exceeded');
     const missing = mapUpstreamStatus(
       404,
       '{"error":{"message":"The model `nope` does not exist.","type":"NotFoundError","param":null,"code":404}}',

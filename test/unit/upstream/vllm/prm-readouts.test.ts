@@ -116,6 +116,28 @@ describe('PRM readouts against the simulator', () => {
     });
   });
 
+  it('Skywork on /pooling (a port to a current vLLM) reads the same step scores as on its plugin route, since it asks for the raw values', async () => {
+    await withSim('skywork-o1', async (client, _sim, model) => {
+      const scoresOn = async (readout: 'embeddings' | 'pooling'): Promise<number[]> => {
+        const { family } = configurePrmFamily('skywork-o1', readout);
+        const verifier = createPrmVerifier({
+          client,
+          servedName: model,
+          family,
+          maxInputTokens: 4096,
+          cache: null,
+          route: readout,
+        });
+        return (await verifier.score(QUESTION, [PATH])).scores[0] ?? [];
+      };
+      const plugin = await scoresOn('embeddings');
+      expect(plugin).toHaveLength(3);
+      // Without `use_activation: false` the token-classify pooler's own sigmoid would come first
+      // and squeeze every score into (0.5, 0.73).
+      expect(await scoresOn('pooling')).toEqual(plugin);
+    });
+  });
+
   it('Qwen2.5-Math-PRM sends texts without any /tokenize, and counts and cuts only after the PRM rejects a length', async () => {
     await withSim('qwen2.5-math-prm', async (client, sim, model) => {
       const { verifier } = uncachedVerifier('qwen2.5-math-prm', client, model, {
