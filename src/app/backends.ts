@@ -24,6 +24,7 @@ import {
   checkPrmChatTemplate,
   checkPrmJoinedTokenize,
   checkPrmSpecialTokens,
+  checkPromptRoundTrip,
   checkSkyworkInput,
   createFastchatPrmVerifier,
   createPrmCache,
@@ -147,6 +148,35 @@ export async function createVerifiers(
   }
 
   return verifiers;
+}
+
+/**
+ * Each vLLM model on the completions step API: the rendered prompt must survive `/detokenize`
+ * (src/upstream/vllm/check-prompt-round-trip.ts). A server that answers otherwise is fatal, as a
+ * PRM tokenizer that disagrees with its family is; one that cannot be reached is checked by no
+ * one, with a warning.
+ */
+export async function checkPolicyPrompts(
+  config: Config,
+  upstreams: UpstreamClients,
+  logger: Logger,
+): Promise<void> {
+  for (const [index, model] of config.models.entries()) {
+    if (model.step_api !== 'completions' || upstreams.kindOf(model.upstream) !== 'vllm') continue;
+    try {
+      await checkPromptRoundTrip(
+        upstreams.client(model.upstream),
+        model.served_name,
+        `models.${index}.step_api`,
+      );
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      logger.warn(
+        { model: model.name, err: (error as Error).message },
+        'could not check that the policy server gives back its rendered prompt (upstream unreachable)',
+      );
+    }
+  }
 }
 
 /** One backend per configured model, keyed by its client-facing name. */

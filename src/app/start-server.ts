@@ -20,7 +20,7 @@ import type { RunningSimulator } from '../sim';
 import { createGroupingPool, type ThreadPriority } from '../workers';
 import { clientApiKeys } from './api-keys';
 import { loadAutoSettings } from './auto-settings';
-import { createModelBackends, createVerifiers } from './backends';
+import { checkPolicyPrompts, createModelBackends, createVerifiers } from './backends';
 import { createHealthCheck } from './health';
 import { createServedNameGate } from './served-names';
 import { listen } from './listen';
@@ -122,6 +122,7 @@ async function startConfiguredServer(
   const servedNames = createServedNameGate(config, logger);
   const detected = await describeUpstreams(config, upstreams, logger, servedNames);
   const verifiers = await createVerifiers(config, upstreams, logger, detected);
+  await checkPolicyPrompts(config, upstreams, logger);
   const backends = createModelBackends(config, upstreams, verifiers, autoSettings);
 
   const ttsDefaults: TtsDefaults = {

@@ -4,8 +4,10 @@
  */
 export { solveChat, solvePlan } from './solve-chat';
 export type { ChatContext, ChatRun, ScopePassThrough } from './solve-chat';
+export { DEGRADED_REASONS } from './solve-types';
 export type {
   AutoMetadata,
+  DegradedReason,
   SolveInput,
   SolveResult,
   SolveChoice,

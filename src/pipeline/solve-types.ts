@@ -8,6 +8,20 @@ import type { ModelBackend, PolicyMessage } from '../contracts';
 import type { TtsPlan } from './tts-plan';
 import type { AbortSource } from '../util';
 
+/**
+ * Why an answer is degraded: a search warning that degrades it, a vote that fell back to
+ * majority, no extractable answer (chosen by reward), or no finished candidate (a partial one).
+ */
+export const DEGRADED_REASONS = [
+  'verifier-unavailable',
+  'policy-failed',
+  'aborted',
+  'majority-fallback',
+  'no-extractable-answer',
+  'partial-solution',
+] as const;
+export type DegradedReason = (typeof DEGRADED_REASONS)[number];
+
 export interface SolveInput {
   backend: ModelBackend;
   plan: TtsPlan;
@@ -88,6 +102,8 @@ export interface SolveMetadata {
   latencyMs: number;
   warnings: SearchWarning[];
   degraded: string | null;
+  /** Why the answer is degraded, from a closed set (a metric label); null when it is not. */
+  degradedReason: DegradedReason | null;
   simulated: boolean;
   /** Set when the strategy was chosen per request (`tts_strategy: auto` with a strategy table). */
   auto: AutoMetadata | null;

@@ -15,7 +15,13 @@ import type {
 } from '../tts/search-types';
 import { chooseOpenEnded } from './open-ended-choice';
 import { autoMetadata } from './run-auto';
-import type { SolveInput, SolveMetadata, SolveResult, VoteRow } from './solve-types';
+import type {
+  DegradedReason,
+  SolveInput,
+  SolveMetadata,
+  SolveResult,
+  VoteRow,
+} from './solve-types';
 
 /** What the search left behind for the vote. */
 export interface FinishedSearch {
@@ -51,7 +57,14 @@ export async function voteAndAccount(
   const { result, decision, isCutByDeadline, promptTokens } = search;
   const complete = result.candidates.filter(isCompleteCandidate);
   const warnings = [...result.warnings, ...search.samplingNotes.map(samplingNote)];
-  let degraded: string | null = warnings.find(isDegrading)?.message ?? null;
+  const degrading = warnings.find(isDegrading);
+  let degraded: string | null = degrading?.message ?? null;
+  let degradedReason: DegradedReason | null = degrading?.code ?? null;
+  /** The first reason found stands, as the first message does. */
+  const degrade = (reason: DegradedReason, message: string): void => {
+    degradedReason ??= reason;
+    degraded ??= message;
+  };
   // What actually ran: auto's decision when it got that far, else the plan.
   const ran = decision
     ? {
@@ -87,7 +100,7 @@ export async function voteAndAccount(
     });
   }
   if (selection.fellBackToMajority && ran.vote !== 'majority') {
-    degraded ??= 'some candidates have no PRM scores; voted by majority';
+    degrade('majority-fallback', 'some candidates have no PRM scores; voted by majority');
   }
   let chosen: Candidate[] = [];
   for (const entry of selection.top) {
@@ -114,7 +127,10 @@ export async function voteAndAccount(
       picked = openEnded;
       reason = `${reason}; ${openEnded.reason}`;
       if (input.looksSingleAnswer !== false)
-        degraded ??= `no candidate had an extractable answer; chosen by ${openEnded.selection}`;
+        degrade(
+          'no-extractable-answer',
+          `no candidate had an extractable answer; chosen by ${openEnded.selection}`,
+        );
     } else {
       const partial = result.candidates.find((c) => c.text.length > 0);
       // The deadline is the cause, not the upstream: say so (504), and log why.
@@ -130,7 +146,7 @@ export async function voteAndAccount(
       }
       chosen = [partial];
       picked = { ...picked, selection: 'partial' };
-      degraded ??= 'no candidate finished; returning a partial solution';
+      degrade('partial-solution', 'no candidate finished; returning a partial solution');
     }
   }
   if (input.choices > 1) warnAboutChoices(warnings, selection.top, chosen.length, input.choices);
@@ -189,6 +205,7 @@ export async function voteAndAccount(
       latencyMs: Math.round(input.now() - search.startedMs),
       warnings,
       degraded,
+      degradedReason,
       simulated: backend.info.isSimulated,
       auto: decision ? autoMetadata(decision, backend.info.auto?.table.name ?? '') : null,
       candidateDetails: input.returnCandidates
@@ -241,8 +258,8 @@ function samplingNote(message: string): SearchWarning {
   return { code: 'sampling-not-pinned', message };
 }
 
-/** Warnings that make the answer a degraded one. */
-function isDegrading(warning: SearchWarning): boolean {
+/** Warnings that make the answer a degraded one (their codes are degraded reasons). */
+function isDegrading(warning: SearchWarning): warning is SearchWarning & { code: DegradedReason } {
   return (
     warning.code === 'verifier-unavailable' ||
     warning.code === 'policy-failed' ||

@@ -18,7 +18,7 @@ import { normaliseTarget, type RouteAllowList } from './passthrough/passthrough-
 /** The `route` and `strategy` labels of a request the chat route did not label. */
 export interface RouteLabels {
   /**
-   * `chat_completions`, `models`, `health`, `metrics`, an allow-listed passthrough route
+   * `chat_completions`, `models`, `health`, `livez`, `metrics`, an allow-listed passthrough route
    * (`completions`, `audio_transcriptions`, ...) or `unknown`; never the raw path.
    */
   route: string;
@@ -30,6 +30,7 @@ const FIXED_ROUTES: ReadonlyMap<string, string> = new Map([
   ['/v1/chat/completions', 'chat_completions'],
   ['/v1/models', 'models'],
   ['/health', 'health'],
+  ['/livez', 'livez'],
   ['/metrics', 'metrics'],
 ]);
 

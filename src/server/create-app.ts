@@ -18,6 +18,7 @@ import { createAdmission } from './admission';
 import { createRequestCounter } from './count-requests';
 import { createApiKeyCheck, type Caller } from './auth';
 import { toHttpError } from './http-error';
+import { causeOf } from './log-cause';
 import { sendJson } from './send-json';
 import { createKeyRateLimit } from './key-rate-limit';
 import { createBodyGate } from './body/body-gate';
@@ -74,7 +75,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
         ? createRouteAllowList(deps.passthrough.routes ?? DEFAULT_PASSTHROUGH_ROUTES)
         : null,
     ),
-    quietPaths: ['/health', '/metrics'],
+    quietPaths: ['/health', '/livez', '/metrics'],
     headers: { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
   });
   const checkKey = createApiKeyCheck(deps.apiKeys);
@@ -197,6 +198,11 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       response.status(status).json({ status: report.status });
     else response.status(status).json(report);
   });
+  // Liveness: this process answers HTTP. No key and no upstream probe, so neither an outage
+  // upstream nor `metrics_require_key` ever gets a pod restarted (docs/reliability.md).
+  app.get('/livez', (_request, response) => {
+    response.status(200).json({ status: 'alive' });
+  });
   app.get('/metrics', async (request, response) => {
     operator.checkMetrics(request.headers.authorization);
     response.setHeader('content-type', deps.metrics.registry.contentType);
@@ -207,7 +213,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   app.get('/v1/models/*model', createModelHandler(deps.backends));
   // Our own GET routes answer another method with 405 naming the allowed ones, as the chat route
   // does (not 404, and /v1/models never reaches the passthrough).
-  for (const path of ['/health', '/metrics', '/v1/models', '/v1/models/*model'])
+  for (const path of ['/health', '/livez', '/metrics', '/v1/models', '/v1/models/*model'])
     app.all(path, (request, response) =>
       refuseMethod(request, response, request.path, 'GET, HEAD'),
     );
@@ -266,6 +272,13 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     }
     const mapped = toHttpError(error);
     if (mapped.isUnexpected) deps.logger.error({ reqId, err: error }, 'unexpected error');
+    else if (mapped.status >= 500)
+      // The client reads a generic message; the operator needs the cause (which upstream, what
+      // it said or why it could not be reached).
+      deps.logger.warn(
+        { reqId, status: mapped.status, code: mapped.body.error.code, ...causeOf(error) },
+        mapped.body.error.message,
+      );
     else
       deps.logger.info(
         { reqId, status: mapped.status, code: mapped.body.error.code },

@@ -172,6 +172,24 @@ export function toHttpError(error: unknown): HttpError {
         isUnexpected: false,
       };
     }
+    // Unreachable or saying it is unavailable: a 503 with a time to come back, as the /v1
+    // passthrough answers the same outage (passthrough/passthrough-errors.ts).
+    if (s === null || s === 503) {
+      const retryAfter = error.retryAfterMs === null ? 1 : Math.ceil(error.retryAfterMs / 1000);
+      return {
+        status: 503,
+        body: body(
+          s === null
+            ? 'The upstream model server is unreachable; retry later.'
+            : 'The upstream model server is unavailable; retry later.',
+          'server_error',
+          null,
+          'upstream_unavailable',
+        ),
+        headers: { 'retry-after': String(retryAfter) },
+        isUnexpected: false,
+      };
+    }
     return {
       status: 502,
       body: body(

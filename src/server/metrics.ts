@@ -8,6 +8,7 @@
  * scraped (its `collect` hook), so a plain passthrough request costs no label work at all.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DEGRADED_REASONS } from '../pipeline';
 import { LocalHistogram } from './local-histogram';
 
 /** One counter series (fixed labels). */
@@ -160,7 +161,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   });
   const ttsDegraded = new Counter({
     name: 'tts_proxy_tts_degraded_total',
-    help: 'TTS requests answered in a degraded mode',
+    help: `TTS requests answered in a degraded mode, by reason (${DEGRADED_REASONS.join(', ')})`,
     labelNames: ['reason'] as const,
     registers: [registry],
   });
@@ -184,7 +185,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
   });
   const policyTokens = new Counter({
     name: 'tts_proxy_policy_tokens_total',
-    help: 'Policy tokens',
+    help: 'Policy tokens of TTS requests: prompt (every call, re-sent prefixes included) and completion',
     labelNames: ['kind'] as const,
     registers: [registry],
   });

@@ -215,5 +215,10 @@ describe('hostile edge', () => {
     expect([metrics.status, isOpenAiError(metrics.body)]).toEqual([401, true]);
     const keyed = await send(server.url, { method: 'GET', path: '/metrics', headers: auth });
     expect(keyed.status).toBe(200);
+    // Liveness needs no key, so a pod's probe never fails for want of one.
+    const live = await send(server.url, { method: 'GET', path: '/livez' });
+    expect([live.status, JSON.parse(live.body)]).toEqual([200, { status: 'alive' }]);
+    const posted = await send(server.url, { method: 'POST', path: '/livez', body: '{}' });
+    expect(posted.status).toBe(405);
   });
 });

@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { startServer, type RunningServer } from '../../src/main';
@@ -295,4 +297,58 @@ describe('API keys with per-key limits', () => {
       }),
     ).rejects.toThrow(/server\.api_keys\.0\.key_env.*already accepted/);
   });
+});
+
+describe('an unreachable upstream', () => {
+  const lines: string[] = [];
+  let server: RunningServer;
+  let closedPort: number;
+  beforeAll(async () => {
+    // A port that was just free: connecting to it is refused.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    server = await startServer({
+      configPath: DEFAULT_CONFIG,
+      env: {
+        TTS_PROXY__UPSTREAMS__POLICY__URL: `http://127.0.0.1:${closedPort}`,
+        TTS_PROXY__UPSTREAMS__POLICY__RETRIES: '0',
+      },
+      logger: pino({ level: 'info' }, sink),
+      port: 0,
+      host: '127.0.0.1',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each([
+    ['a TTS request', { tts_budget: 4 }],
+    ['a plain request', {}],
+  ])(
+    '%s gets 503 upstream_unavailable with Retry-After, and the log names the upstream and the cause',
+    async (_name, extra) => {
+      const response = await request(server.url)
+        .post('/v1/chat/completions')
+        .send({ model: MODEL, messages, ...extra });
+      expect([response.status, response.body.error?.code, response.headers['retry-after']]).toEqual(
+        [503, 'upstream_unavailable', '1'],
+      );
+      expectOpenAiError(response.body);
+      const reqId = response.headers['x-request-id'];
+      const logged = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((entry) => entry.reqId === reqId && entry.level === 40);
+      expect(logged).toMatchObject({ upstream: 'policy', status: 503 });
+      expect(String(logged?.cause)).toMatch(/unreachable/);
+    },
+  );
 });

@@ -7,6 +7,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { request as undiciRequest } from 'undici';
 import { startServer, type RunningServer } from '../../src/main';
+import { DEGRADED_REASONS } from '../../src/pipeline';
 import { createSeededRandom } from '../../src/util';
 import { DEFAULT_CONFIG, startTestServer } from './start-test-server';
 
@@ -65,7 +66,7 @@ describe('upstream faults: every request ends in a valid completion or a clean O
           if (response.body.tts.degraded) outcomes.degraded++;
           else outcomes.ok++;
         } else {
-          expect([502, 504]).toContain(response.status);
+          expect([502, 503, 504]).toContain(response.status);
           expect(isOpenAiError(response.body)).toBe(true);
           outcomes.error++;
         }
@@ -78,6 +79,14 @@ describe('upstream faults: every request ends in a valid completion or a clean O
     expect(outcomes.ok + outcomes.degraded).toBeGreaterThan(150);
     const metrics = await request(server.url).get('/metrics');
     expect(metrics.text).toMatch(/tts_proxy_upstream_calls_total\{[^}]*outcome="(error|timeout)"/);
+    // Degraded answers are counted under a closed set of reasons (never request text), as many
+    // as the clients saw.
+    const degraded = [
+      ...metrics.text.matchAll(/^tts_proxy_tts_degraded_total\{reason="([^"]*)"\} (\d+)/gm),
+    ];
+    for (const [, reason] of degraded) expect(DEGRADED_REASONS).toContain(reason);
+    expect(degraded.reduce((sum, [, , count]) => sum + Number(count), 0)).toBe(outcomes.degraded);
+    expect(metrics.text).toMatch(/^tts_proxy_policy_tokens_total\{kind="prompt"\} [1-9]/m);
   }, 120_000);
 });
 

@@ -34,9 +34,11 @@ import {
   type CompletionIdentity,
   type ReasoningParserName,
 } from '../to-chat-completion';
+import { requestIdOf } from '../access-log';
 import { labelRequest } from '../count-requests';
 import { ClientDeparture } from '../passthrough/client-departure';
 import { toHttpError } from '../http-error';
+import { causeOf } from '../log-cause';
 import { sendJson } from '../send-json';
 import { forwardChat } from './forward-chat';
 import { passThroughNote } from './scope-passthrough';
@@ -106,7 +108,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const reasoningParser = backend.info.scope?.reasoningParser ?? null;
     if (body.stream !== true) {
       const result = await run.result;
-      recordOutcome(deps, logger, result.metadata);
+      recordOutcome(deps, logger, result.metadata, requestIdOf(response));
       response.setHeader('x-tts-strategy', result.metadata.method);
       response.setHeader('x-tts-budget-spent', String(result.metadata.generations));
       // What `response.json` writes for a POST, without Express's generic `send`.
@@ -175,7 +177,7 @@ async function streamTts(
   });
   try {
     const result = await run.result;
-    recordOutcome(deps, logger, result.metadata);
+    recordOutcome(deps, logger, result.metadata, requestIdOf(response));
     result.choices.forEach((choice, index) => {
       if (index === 0) sendRole();
       else
@@ -208,6 +210,16 @@ async function streamTts(
     // Headers are gone: report the error in-band so OpenAI SDKs throw (they check `error` keys).
     const mapped = toHttpError(error);
     if (mapped.isUnexpected) logger.error({ err: error }, 'tts stream failed');
+    else if (mapped.status >= 500)
+      logger.warn(
+        {
+          reqId: requestIdOf(response),
+          status: mapped.status,
+          code: mapped.body.error.code,
+          ...causeOf(error),
+        },
+        'tts stream failed',
+      );
     sse.send(mapped.body);
     sse.done();
   } finally {
@@ -215,12 +227,19 @@ async function streamTts(
   }
 }
 
-function recordOutcome(deps: ChatRouteDeps, logger: Logger, metadata: SolveMetadata): void {
-  const { method, degraded, auto } = metadata;
-  if (degraded) logger.warn({ degraded, method }, 'tts degraded');
+function recordOutcome(
+  deps: ChatRouteDeps,
+  logger: Logger,
+  metadata: SolveMetadata,
+  reqId: string | undefined,
+): void {
+  const { method, degraded, degradedReason, auto } = metadata;
+  if (degraded) logger.warn({ reqId, degraded, reason: degradedReason, method }, 'tts degraded');
   deps.metrics.ttsMethods.inc({ method, requested: metadata.requestedStrategy });
-  if (degraded) deps.metrics.ttsDegraded.inc({ reason: degraded.split(':')[0] ?? degraded });
+  // The label is the closed set's code; the message (which may quote request values) is logged.
+  if (degradedReason) deps.metrics.ttsDegraded.inc({ reason: degradedReason });
   deps.metrics.ttsGenerations.inc({ method }, metadata.generations);
+  deps.metrics.policyTokens.inc({ kind: 'prompt' }, metadata.policyPromptTokens);
   deps.metrics.policyTokens.inc({ kind: 'completion' }, metadata.policyCompletionTokens);
   deps.metrics.prmTokens.inc({ kind: 'processed' }, metadata.prmTokens);
   deps.metrics.prmTokens.inc({ kind: 'cached' }, metadata.prmCachedTokens);

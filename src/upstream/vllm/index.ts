@@ -11,6 +11,7 @@ export { createPrmBatcher } from './prm-batcher';
 export type { PrmBatcher, PrmBatcherOptions, PrmBatcherStats } from './prm-batcher';
 export { createVllmModelBackend } from './vllm-model-backend';
 export { checkPrmChatTemplate, checkPrmSpecialTokens } from './probe-upstream';
+export { checkPromptRoundTrip } from './check-prompt-round-trip';
 export { checkPrmJoinedTokenize, type PrmJoinCheck } from './prm-join-check';
 export {
   checkSkyworkInput,

@@ -21,8 +21,9 @@ describe('toHttpError', () => {
     [new OverloadedError('busy', 3), 429, 'rate_limit_error'],
     [new RateLimitError('slow down', 2), 429, 'requests'],
     [new UpstreamTimeoutError('policy', 1000), 504, 'server_error'],
-    [new UpstreamError('boom', { upstream: 'policy', status: 503 }), 502, 'server_error'],
-    [new UpstreamError('unreachable', { upstream: 'policy', status: null }), 502, 'server_error'],
+    [new UpstreamError('boom', { upstream: 'policy', status: 500 }), 502, 'server_error'],
+    [new UpstreamError('busy', { upstream: 'policy', status: 503 }), 503, 'server_error'],
+    [new UpstreamError('unreachable', { upstream: 'policy', status: null }), 503, 'server_error'],
     [new InvalidUpstreamResponseError('prm', 'wrong count'), 502, 'server_error'],
     [{ type: 'entity.too.large', status: 413 }, 413, 'invalid_request_error'],
     [{ type: 'entity.parse.failed', status: 400 }, 400, 'invalid_request_error'],
@@ -33,6 +34,24 @@ describe('toHttpError', () => {
     expect(mapped.body.error.type).toBe(type);
     expect(Object.keys(mapped.body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
     expect(mapped.isUnexpected).toBe(false);
+  });
+
+  it('answers an unreachable or unavailable upstream with 503 and a time to retry, as the passthrough does', () => {
+    const unreachable = toHttpError(
+      new UpstreamError("upstream 'policy' is unreachable (ECONNREFUSED)", {
+        upstream: 'policy',
+        status: null,
+      }),
+    );
+    expect([unreachable.status, unreachable.body.error.code, unreachable.headers]).toEqual([
+      503,
+      'upstream_unavailable',
+      { 'retry-after': '1' },
+    ]);
+    const unavailable = toHttpError(
+      new UpstreamError('busy', { upstream: 'policy', status: 503, retryAfterMs: 4500 }),
+    );
+    expect(unavailable.headers).toEqual({ 'retry-after': '5' });
   });
 
   it("relays an upstream 400 (e.g. context too long) as the client's 400", () => {
