@@ -197,6 +197,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   };
   if (options.apiKey) baseHeaders.authorization = `Bearer ${options.apiKey}`;
   const streamHeaders: Record<string, string> = { ...baseHeaders, accept: 'text/event-stream' };
+  /** `probe`'s own one-connection pool, made on first use. */
+  let probePool: Pool | null = null;
   const retryRule = options.shouldRetry ? { shouldRetry: options.shouldRetry } : {};
 
   async function once<R extends { status: number }>(
@@ -357,8 +359,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       withRetries('POST', path, body, signal, headerNames, withHeaders),
     getJson: (path, signal) => withRetries('GET', path, undefined, signal, undefined, bodyOnly),
     async probe(path, timeoutMs) {
+      // Its own connection: on the shared pool a probe queues behind every search call, and
+      // undici rejects a queued request only once a connection frees, so under load /health
+      // answered after 15–20 s and reported a busy, healthy server as down (review 23).
+      probePool ??= new Pool(url.origin, { connections: 1, keepAliveTimeout: 10_000 });
       try {
-        const response = await pool.request({
+        const response = await probePool.request({
           origin: url.origin,
           path: prefix + path,
           method: 'GET',
@@ -385,7 +391,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         signal,
       });
     },
-    close: () => pool.close(),
+    close: async () => {
+      await Promise.all([pool.close(), probePool?.close()]);
+    },
   };
 
   async function streamOnce(

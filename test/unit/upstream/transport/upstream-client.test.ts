@@ -190,6 +190,29 @@ describe('createUpstreamClient', () => {
     expect((seen[1] as number) - (seen[0] as number)).toBeGreaterThanOrEqual(990);
     await client.close();
   });
+
+  it('probes on a connection of its own: a pool full of slow calls does not hold /health back', async () => {
+    const client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: url,
+      timeoutMs: 5000,
+      maxConnections: 1,
+      retries: 0,
+    });
+    // The one pooled connection is busy for 1.5 s, and a second call waits behind it.
+    script = [
+      (_request, response) => setTimeout(() => response.end('{"slow":1}'), 1500),
+      (_request, response) => response.end('{"slow":2}'),
+      (_request, response) => response.end('{}'),
+    ];
+    const slow = [client.postJson('/slow', {}), client.postJson('/slow', {})];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await expect(client.probe('/health', 500)).resolves.toBe(200);
+    expect(Date.now() - started).toBeLessThan(500);
+    await Promise.all(slow);
+    await client.close();
+  });
 });
 
 describe('describeUpstreamErrorBody', () => {
