@@ -3,6 +3,7 @@
  * It derives seeds, counts usage, validates what the upstreams return, tells aborts apart from
  * failures, and emits progress events, so each method file only holds its search logic.
  */
+import { setMaxListeners } from 'node:events';
 import { InvalidUpstreamResponseError, TtsError } from '../errors';
 import { isAbortError, takeUpstreamCallsFrom, throwIfAborted } from '../util';
 import type { Continuation, GenerateResult, SamplingParams } from './policy';
@@ -109,6 +110,10 @@ async function generateAll(
   // One controller that follows the request's signal, not `AbortSignal.any` (its weak
   // references and registration cost more: docs/performance.md, "One abort signal per search").
   const siblings = new AbortController();
+  // Every call of the round (up to N/M of them) listens on it, some more than once (the
+  // transport, the context budget): past node's default of 10 that printed a leak warning each
+  // round of a large search.
+  setMaxListeners(0, siblings.signal);
   const onAbort = (): void => siblings.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {

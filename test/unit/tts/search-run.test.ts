@@ -1,3 +1,4 @@
+import { getMaxListeners } from 'node:events';
 import { InvalidUpstreamResponseError, TtsError } from '../../../src/errors';
 import { createSearchRun, describeError } from '../../../src/tts/search-run';
 import { addUpstreamCallsTo, isAbortError } from '../../../src/util';
@@ -8,6 +9,15 @@ import {
   prepareRun,
   testOptions,
 } from './fakes';
+
+/** The signal's listener limit; Node 20's `getMaxListeners` throws when it was set to 0 (none). */
+function listenerLimit(signal: AbortSignal): number {
+  try {
+    return getMaxListeners(signal);
+  } catch {
+    return 0;
+  }
+}
 
 const PARAMS = { temperature: 0.7, topP: 1, maxTokens: 10, stop: [], n: 2 };
 
@@ -27,6 +37,31 @@ describe('createSearchRun', () => {
     ]);
     expect(search.round).toBe(2);
     expect(search.finish([]).usage).toMatchObject({ rounds: 2, policyCalls: 4, generations: 8 });
+  });
+
+  it("lets a round's many calls listen on its shared signal without node's leak warning", async () => {
+    const signals = new Set<AbortSignal>();
+    const policy = {
+      generate: async (prefixes: readonly string[], _params: unknown, signal?: AbortSignal) => {
+        if (signal) signals.add(signal);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return {
+          outputs: [[c(`${prefixes[0] ?? ''}.`, 'eos')]],
+          promptTokens: 1,
+          completionTokens: 1,
+        };
+      },
+    };
+    const run = prepareRun();
+    const search = createSearchRun(run.options, { ...run.deps, policy });
+    await search.generate(
+      Array.from({ length: 64 }, (_, i) => `p${i}`),
+      { ...PARAMS, n: 1 },
+    );
+    // One signal shared by the round's 64 calls (each of which may listen more than once, as the
+    // transport and the context budget do): node's default limit of 10 would warn of a leak.
+    expect(signals.size).toBe(1);
+    for (const signal of signals) expect(listenerLimit(signal)).toBe(0);
   });
 
   it("gives each prefix its own token cap, and cancels a round's other calls when one fails", async () => {
