@@ -16,7 +16,7 @@ import { createBodyGate, type BodyGate } from './body/body-gate';
 import { bodyText, decodeBodyBytes } from './body/decode-body';
 import { exceedsJsonDepth } from './body/json-depth';
 import { inviteBody } from './body/expect-continue';
-import { readRawBody } from './body/read-raw-body';
+import { overloadedBytes, readRawBody } from './body/read-raw-body';
 import { RequestBodyError } from './body/request-body-error';
 
 export type JsonBodyReader = (
@@ -64,17 +64,41 @@ export async function receiveBody(
   request: IncomingMessage,
   response: ServerResponse,
   limits: BodyLimits,
-): Promise<Buffer> {
+): Promise<ReceivedBody> {
   try {
     const raw = await readRawBody(request, limits, () => inviteBody(response));
     if (response.writableFinished || response.destroyed) raw.release();
     else response.once('close', () => raw.release());
-    return raw.bytes;
+    return { bytes: raw.bytes, charge: (more) => raw.charge(more) };
   } catch (error) {
     // The rest of the body would otherwise hold the keep-alive connection (or be read for nothing).
     if (!request.complete && !response.headersSent) response.setHeader('connection', 'close');
     throw error;
   }
+}
+
+/** A received body: its bytes, and the gate's count of what it costs (`RawBody.charge`). */
+export interface ReceivedBody {
+  bytes: Buffer;
+  charge: (bytes: number) => boolean;
+}
+
+/**
+ * Heap one parsed object or array takes beyond its text, about: 350k empty arrays in a 1 MiB body
+ * parsed to ~13 MiB (review 23), so the gate counts them, not only the bytes they came in.
+ */
+const PARSED_CONTAINER_BYTES = 48;
+
+/** The body decoded (content-encoding undone), its decompressed size counted against the gate. */
+export function decodeCharged(
+  body: ReceivedBody,
+  headers: IncomingMessage['headers'],
+  limitBytes: number,
+): Buffer {
+  const decoded = decodeBodyBytes(body.bytes, headers, limitBytes);
+  // A gzip body came in small: its decompressed bytes are what it holds from now on.
+  if (decoded !== body.bytes && !body.charge(decoded.length)) throw overloadedBytes();
+  return decoded;
 }
 
 /** The 400 for JSON nested deeper than the limit (chat and the /v1 passthrough alike). */
@@ -119,7 +143,7 @@ export function createJsonBodyReader(limits: BodyLimits): JsonBodyReader {
     const raw = await receiveBody(request, response, limits);
     const type = request.headers['content-type'];
     if (type === undefined || mediaType(type) !== 'application/json') return undefined;
-    const bytes = decodeBodyBytes(raw, request.headers, limits.limitBytes);
+    const bytes = decodeCharged(raw, request.headers, limits.limitBytes);
     return parseJsonText(bodyText(bytes, type), limits.maxDepth);
   };
 }
@@ -151,12 +175,13 @@ export function createJsonBodyWithBytesReader(
     const type = request.headers['content-type'];
     if (type === undefined || mediaType(type) !== 'application/json')
       return { value: undefined, ...NO_BYTES };
-    const decoded = decodeBodyBytes(raw, request.headers, limits.limitBytes);
+    const decoded = decodeCharged(raw, request.headers, limits.limitBytes);
     const text = bodyText(decoded, type);
     if (text.length === 0) return { value: {}, ...NO_BYTES };
     const bytes = withoutBom(decoded);
     const scan = scanJson(bytes, limits.maxDepth);
     if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
+    if (!raw.charge(scan.containers * PARSED_CONTAINER_BYTES)) throw overloadedBytes();
     const value = parseStrict(text);
     // Invalid UTF-8 was read as U+FFFD: forwarding the bytes would send what was not parsed.
     return isUtf8(bytes) ? { value, bytes, model: scan.model } : { value, ...NO_BYTES };

@@ -29,6 +29,8 @@ export interface JsonScan {
   isComplete: boolean;
   /** Byte range of the last top-level `"model"` string value (quotes included), and its text. */
   model: { start: number; end: number; name: string } | null;
+  /** Objects and arrays opened (what parsing the text would allocate besides its strings). */
+  containers: number;
 }
 
 function isSpace(code: number | undefined): boolean {
@@ -86,11 +88,12 @@ export function scanJson(bytes: Buffer, maxDepth: number): JsonScan {
   let isKeyNext = false;
   let sawValue = false;
   let model: JsonScan['model'] = null;
+  let containers = 0;
   for (let i = 0; i < bytes.length; i++) {
     const code = bytes[i];
     if (code === QUOTE) {
       const close = stringEnd(bytes, i);
-      if (close < 0) return { isTooDeep: false, isComplete: false, model };
+      if (close < 0) return { isTooDeep: false, isComplete: false, model, containers };
       if (isKeyNext && depth === 1 && isTopObject && isModelKey(bytes, i, close)) {
         const value = stringValueAfter(bytes, close);
         if (value !== null) {
@@ -106,18 +109,19 @@ export function scanJson(bytes: Buffer, maxDepth: number): JsonScan {
     } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
       if (depth === 0) isTopObject = code === OPEN_OBJECT;
       depth++;
-      if (depth > maxDepth) return { isTooDeep: true, isComplete: false, model: null };
+      containers++;
+      if (depth > maxDepth) return { isTooDeep: true, isComplete: false, model: null, containers };
       isKeyNext = code === OPEN_OBJECT;
       sawValue = true;
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
       depth--;
-      if (depth < 0) return { isTooDeep: false, isComplete: false, model };
+      if (depth < 0) return { isTooDeep: false, isComplete: false, model, containers };
       isKeyNext = false;
     } else if (code === COMMA) {
       isKeyNext = depth === 1 && isTopObject;
     } else if (!isSpace(code)) sawValue = true;
   }
-  return { isTooDeep: false, isComplete: depth === 0 && sawValue, model };
+  return { isTooDeep: false, isComplete: depth === 0 && sawValue, model, containers };
 }
 
 /** `bytes` with the byte range [start, end) replaced by the JSON string of `name`. */

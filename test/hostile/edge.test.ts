@@ -222,3 +222,50 @@ describe('hostile edge', () => {
     expect(posted.status).toBe(405);
   });
 });
+
+describe('the body gate counts what a body costs once decoded and parsed', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    // 512 KiB of bodies held at once; each body may be 1 MiB (decoded too).
+    server = await startTestServer({
+      TTS_PROXY__SERVER__MAX_BUFFERED_BODY_BYTES: String(512 * 1024),
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const chat = (extra: Record<string, unknown>): string =>
+    JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], ...extra });
+
+  it('counts a gzip body at its decompressed size: 1 KB that inflates past the bound is refused (429)', async () => {
+    const inflating = gzipSync(chat({ user: 'x'.repeat(600_000) }));
+    expect(inflating.length).toBeLessThan(4096);
+    for (const path of ['/v1/chat/completions', '/v1/completions']) {
+      const answer = await send(server.url, {
+        path,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: inflating,
+      });
+      expect([answer.status, errorOf(answer.body).code]).toEqual([429, 'overloaded']);
+    }
+    // A small gzip body still goes through.
+    const small = await send(server.url, {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(chat({})),
+    });
+    expect(small.status).toBe(200);
+  });
+
+  it('counts the objects and arrays a body parses to: 300 KB of empty arrays is refused (429)', async () => {
+    const arrays = chat({ user: 'u', metadata_x: Array.from({ length: 100_000 }, () => []) });
+    expect(Buffer.byteLength(arrays)).toBeLessThan(400_000);
+    const answer = await send(server.url, {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body: arrays,
+    });
+    expect([answer.status, isOpenAiError(answer.body)]).toEqual([429, true]);
+  });
+});

@@ -18,6 +18,11 @@ export interface RawBodyLimits {
 
 export interface RawBody {
   bytes: Buffer;
+  /**
+   * Count `bytes` more against the gate for this body (its decompressed form, what parsing it
+   * allocates); false when that would pass the gate's bound.
+   */
+  charge: (bytes: number) => boolean;
   /** Hands the body's count and bytes back to the gate (idempotent). */
   release(): void;
 }
@@ -83,7 +88,11 @@ export function readRawBody(
       }
       // Received: the count of bodies being received is given back now, the bytes when released.
       ticket.releaseCount();
-      resolve({ bytes: body ?? Buffer.alloc(0), release: () => ticket.release() });
+      resolve({
+        bytes: body ?? Buffer.alloc(0),
+        charge: (more) => ticket.add(more),
+        release: () => ticket.release(),
+      });
     };
     const onData = (chunk: Buffer): void => {
       received += chunk.length;
@@ -131,6 +140,6 @@ export function readRawBody(
   });
 }
 
-function overloadedBytes(): OverloadedError {
+export function overloadedBytes(): OverloadedError {
   return new OverloadedError('Too many request bytes are being received at once; retry later.', 1);
 }

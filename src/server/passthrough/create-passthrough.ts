@@ -9,8 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tryHoldSlot, waitForSlot } from '../hold-slot';
 import type { Admission } from '../admission';
-import { decodeBodyBytes } from '../body/decode-body';
-import { receiveBody, tooDeep, type BodyLimits } from '../read-json-body';
+import { decodeCharged, receiveBody, tooDeep, type BodyLimits } from '../read-json-body';
 import { sendJson } from '../send-json';
 import { ClientDeparture } from './client-departure';
 import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
@@ -96,14 +95,14 @@ async function receiveForwardBody(
   servedNames: ReadonlyMap<string, string>,
   renames: Map<string, ModelRename>,
 ): Promise<ForwardBody> {
-  const raw = await receiveBody(request, response, limits);
+  const received = await receiveBody(request, response, limits);
   if (!isJson(request.headers['content-type']))
     return {
-      body: raw,
+      body: received.bytes,
       contentEncoding: request.headers['content-encoding'],
       rename: null,
     };
-  const body = decodeBodyBytes(raw, request.headers, limits.limitBytes);
+  const body = decodeCharged(received, request.headers, limits.limitBytes);
   const scan = scanJson(body, limits.maxDepth);
   if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
   const served = scan.model === null ? undefined : servedNames.get(scan.model.name);
