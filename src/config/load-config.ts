@@ -97,6 +97,42 @@ function checkListedAlias(
     throw fail(path, `'${alias}' needs a PRM, and this model has none`);
 }
 
+/**
+ * The server's defaults must be requests the server itself accepts: a default budget above the
+ * maximum ran past it, and one that is not a multiple of the default beam width answered a 400
+ * about a `tts_budget` the client never sent.
+ */
+function checkTtsDefaults(
+  config: Config,
+  fail: (path: string, message: string) => ConfigError,
+): void {
+  const { tts } = config;
+  if (tts.default_budget > tts.max_budget)
+    throw fail(
+      'tts.default_budget',
+      `${tts.default_budget} is above tts.max_budget (${tts.max_budget})`,
+    );
+  if (tts.default_timeout_ms > tts.max_timeout_ms)
+    throw fail(
+      'tts.default_timeout_ms',
+      `${tts.default_timeout_ms} is above tts.max_timeout_ms (${tts.max_timeout_ms})`,
+    );
+  const budgets = [
+    { path: 'tts.default_budget', budget: tts.default_budget },
+    ...config.models.flatMap((model, index) =>
+      model.default_budget === undefined
+        ? []
+        : [{ path: `models.${index}.default_budget`, budget: model.default_budget }],
+    ),
+  ];
+  for (const { path, budget } of budgets)
+    if (budget >= 2 && budget % tts.default_m !== 0)
+      throw fail(
+        path,
+        `${budget} is not a multiple of tts.default_m (${tts.default_m}): beam search and DVTS need N a multiple of M, so a request naming one of them with no budget would be refused`,
+      );
+}
+
 function checkReferences(config: Config, applied: readonly EnvOverride[]): void {
   const fail = (path: string, message: string): ConfigError =>
     configProblem(path.split('.'), message, applied);
@@ -122,6 +158,7 @@ function checkReferences(config: Config, applied: readonly EnvOverride[]): void 
       );
     }
   });
+  checkTtsDefaults(config, fail);
   config.prms.forEach((prm, index) => {
     if (!(prm.upstream in config.upstreams)) {
       throw fail(`prms.${index}.upstream`, `unknown upstream '${prm.upstream}'`);

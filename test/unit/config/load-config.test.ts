@@ -72,6 +72,20 @@ describe('loadConfig', () => {
       }),
     ).toThrow(/N \(10, tts\.default_budget\)/);
     expect(() => listed('["8", "8"]')).toThrow(/listed twice/);
+    // The server's own defaults must be requests it accepts.
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__TTS__DEFAULT_BUDGET: '500' })).toThrow(
+      /tts\.default_budget.*500 is above tts\.max_budget \(256\)/,
+    );
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__TTS__DEFAULT_BUDGET: '10' })).toThrow(
+      /tts\.default_budget.*not a multiple of tts\.default_m \(4\)/,
+    );
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__MODELS__0__DEFAULT_BUDGET: '6' })).toThrow(
+      /models\.0\.default_budget.*not a multiple/,
+    );
+    expect(() => loadConfig(DEFAULT, { TTS_PROXY__TTS__DEFAULT_TIMEOUT_MS: '1000000' })).toThrow(
+      /tts\.default_timeout_ms.*above tts\.max_timeout_ms/,
+    );
+    expect(loadConfig(DEFAULT, { TTS_PROXY__TTS__DEFAULT_BUDGET: '1' }).tts.default_budget).toBe(1);
     expect(() => listed('["best_of_n:1"]')).toThrow(/runs plain CoT/);
     expect(listed('["1", "cot"]')).toEqual(['1', 'cot']);
     const noPrm = structuredClone(loadConfig(DEFAULT, {}));
