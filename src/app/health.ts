@@ -37,6 +37,12 @@ export function createHealthCheck(
     );
     const upstreams = Object.fromEntries(entries);
     const downs = entries.filter(([, e]) => e.status === 'down').length;
+    // Every request needs its model's policy: with none up, the pod can answer nothing but 5xx
+    // (a PRM that still answers kept it ready, taking traffic it could only fail).
+    const policies = new Set(config.models.map((model) => model.upstream));
+    const isNoPolicyUp = entries.every(
+      ([name, entry]) => !policies.has(name) || entry.status === 'down',
+    );
     // An ejected replica leaves its upstream up but the service short of capacity.
     const isShort = [...configured.pools.values()].some((pool) =>
       pool.stats().some((replica) => replica.isEjected),
@@ -47,7 +53,7 @@ export function createHealthCheck(
           ? isShort
             ? 'degraded'
             : 'ok'
-          : downs === entries.length
+          : downs === entries.length || isNoPolicyUp
             ? 'down'
             : 'degraded',
       upstreams,

@@ -30,6 +30,11 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
       'server.port',
       `${host}:${port} is already in use (set PORT or server.port)`,
     );
+  if (error.code === 'ENOTFOUND' || error.code === 'EADDRNOTAVAIL' || error.code === 'EAI_AGAIN')
+    return new ConfigError(
+      'server.host',
+      `cannot listen on ${host}: ${error.code === 'EADDRNOTAVAIL' ? 'no interface of this machine has that address' : 'the name does not resolve'} (set server.host, or TTS_PROXY__SERVER__HOST)`,
+    );
   if (error.code === 'EACCES')
     return new ConfigError(
       'server.port',

@@ -281,6 +281,18 @@ describe('API keys with per-key limits', () => {
     ).rejects.toThrow(/server\.port.*already in use/);
   });
 
+  it('names server.host when the host cannot be listened on, with no stack trace', async () => {
+    await expect(
+      startServer({
+        configPath: DEFAULT_CONFIG,
+        env: {},
+        logger: pino({ level: 'silent' }),
+        port: 0,
+        host: '999.1.1.1',
+      }),
+    ).rejects.toThrow(/server\.host.*cannot listen on 999\.1\.1\.1/);
+  });
+
   it("fails to start when a limited key's env var is missing, naming the field", async () => {
     await expect(
       startTestServer({ TTS_PROXY__SERVER__API_KEYS: '[{name: x, key_env: NOT_SET_ANYWHERE}]' }),
@@ -351,4 +363,13 @@ describe('an unreachable upstream', () => {
       expect(String(logged?.cause)).toMatch(/unreachable/);
     },
   );
+
+  it('is not ready (/health 503) while no policy answers, even with the PRM up', async () => {
+    const health = await request(server.url).get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({
+      status: 'down',
+      upstreams: { policy: { status: 'down' }, prm: { status: 'ok' } },
+    });
+  });
 });
