@@ -185,6 +185,7 @@ export function createModelBackends(
   upstreams: UpstreamClients,
   verifiers: ReadonlyMap<string, ConfiguredPrm>,
   autoSettings: readonly AutoSettings[],
+  detected: ReadonlyMap<string, VllmCapabilities> = new Map(),
 ): Map<string, ModelBackend & ChatForwarder> {
   const backends = new Map<string, ModelBackend & ChatForwarder>();
   for (const [index, model] of config.models.entries()) {
@@ -199,7 +200,9 @@ export function createModelBackends(
       paramsB: model.params_b,
       family: model.family,
       prm: prm?.info ?? null,
-      isSimulated: upstreamConfig.url === 'sim',
+      // Ours, or a simulator the start-up detection recognised (`tts-proxy sim` on a URL).
+      isSimulated:
+        upstreamConfig.url === 'sim' || detected.get(model.upstream)?.isSimulated === true,
       sampling: samplingPreset(model),
       unsupportedMethods: unsupportedMethodReasons(kind),
       auto,

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config';
 import type { HealthReport } from '../server';
+import type { VllmCapabilities } from '../upstream';
 import type { ServedNameGate } from './served-names';
 import { healthProbe, type UpstreamClients } from './upstream-clients';
 import { redactUrl } from '../util';
@@ -12,6 +13,7 @@ export function createHealthCheck(
   config: Config,
   configured: UpstreamClients,
   servedNames: ServedNameGate,
+  detected: ReadonlyMap<string, VllmCapabilities> = new Map(),
 ): () => Promise<HealthReport> {
   return async (): Promise<HealthReport> => {
     const entries = await Promise.all(
@@ -27,7 +29,8 @@ export function createHealthCheck(
           status: isUp && problem === null ? ('ok' as const) : ('down' as const),
           ...(problem !== null ? { error: problem } : {}),
           url: redactUrl(upstreamClient.baseUrl),
-          simulated: config.upstreams[name]?.url === 'sim',
+          simulated:
+            config.upstreams[name]?.url === 'sim' || detected.get(name)?.isSimulated === true,
           httpStatus: status,
           ...(replicas ? { replicas } : {}),
           ...(config.upstreams[name]?.replay !== undefined ? { replay: true } : {}),

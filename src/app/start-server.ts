@@ -123,7 +123,7 @@ async function startConfiguredServer(
   const detected = await describeUpstreams(config, upstreams, logger, servedNames);
   const verifiers = await createVerifiers(config, upstreams, logger, detected);
   await checkPolicyPrompts(config, upstreams, logger);
-  const backends = createModelBackends(config, upstreams, verifiers, autoSettings);
+  const backends = createModelBackends(config, upstreams, verifiers, autoSettings, detected);
 
   const ttsDefaults: TtsDefaults = {
     defaultStrategy: config.tts.default_strategy,
@@ -139,7 +139,7 @@ async function startConfiguredServer(
     ? env[passthroughUpstream.api_key_env]
     : undefined;
 
-  const health = createHealthCheck(config, upstreams, servedNames);
+  const health = createHealthCheck(config, upstreams, servedNames, detected);
 
   const shutdown = createShutdownControl(logger, metrics.registry);
   const app = createApp({
@@ -193,7 +193,17 @@ async function startConfiguredServer(
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${address.port}`;
   logger.info(
-    { url, models: [...backends.keys()], simulated: Object.keys(simulators) },
+    {
+      url,
+      models: [...backends.keys()],
+      // Upstreams that are simulators: ours (`url: sim`) and any the detection recognised.
+      simulated: [
+        ...new Set([
+          ...Object.keys(simulators),
+          ...[...detected].filter(([, found]) => found.isSimulated).map(([name]) => name),
+        ]),
+      ],
+    },
     `tts-proxy listening on ${url}${shownHost === host ? '' : ` (bound to ${host})`}`,
   );
 

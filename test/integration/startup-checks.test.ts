@@ -47,6 +47,40 @@ describe('start-up checks against the real upstreams', () => {
     }
   });
 
+  it('reports a simulator on a URL (`tts-proxy sim`) as simulated, as it does its own', async () => {
+    const policy = await startSimulator({
+      role: 'policy',
+      seed: 1,
+      model: { servedName: 'sim-policy', paramsB: 1.5, family: 'qwen2.5' },
+    });
+    const prm = await startSimulator({
+      role: 'prm',
+      seed: 2,
+      model: { servedName: 'sim-prm', paramsB: 7, family: 'qwen2.5-math-prm', quality: 0.8 },
+    });
+    const proxy = await start({
+      TTS_PROXY__UPSTREAMS__POLICY__URL: policy.url,
+      TTS_PROXY__UPSTREAMS__PRM__URL: prm.url,
+      TTS_PROXY__MODELS__0__SERVED_NAME: 'sim-policy',
+      TTS_PROXY__PRMS__0__SERVED_NAME: 'sim-prm',
+    });
+    try {
+      const models = (await (await fetch(`${proxy.url}/v1/models`)).json()) as {
+        data: { simulated?: boolean }[];
+      };
+      expect(models.data[0]?.simulated).toBe(true);
+      const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+        upstreams: Record<string, { simulated: boolean }>;
+      };
+      expect(health.upstreams.policy?.simulated).toBe(true);
+      expect(health.upstreams.prm?.simulated).toBe(true);
+    } finally {
+      await proxy.close();
+      await policy.close();
+      await prm.close();
+    }
+  });
+
   it('refuses a PRM readout known to give wrong scores (STEP pooling on Math-Shepherd)', async () => {
     const failure = await start({
       TTS_PROXY__PRMS__0__FAMILY: 'math-shepherd',
