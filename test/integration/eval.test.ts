@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCli } from '../../src/cli/main';
 import { readResults, runEval, type RunEvalOptions } from '../../src/eval';
 
 const DEMO = path.resolve(__dirname, '../../config/demo-problems.jsonl');
@@ -155,4 +156,43 @@ describe('runEval', () => {
     expect(again.summary.run.finishedAt).toBe(first.summary.run.finishedAt);
     expect(first.summary.headline.problems).toBe(2);
   });
+});
+
+describe('tts-proxy eval', () => {
+  it('fails the run (exit 1, saying why) when every request failed, rather than report 0% as a result', async () => {
+    const outDir = path.join(root, 'all-failed');
+    const saved = process.env.TTS_PROXY__UPSTREAMS__POLICY__URL;
+    // Nothing listens on port 9 of this machine (discard): every request finds the policy unreachable.
+    process.env.TTS_PROXY__UPSTREAMS__POLICY__URL = 'http://127.0.0.1:9';
+    const stderr: string[] = [];
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(() => true),
+      jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        stderr.push(String(chunk));
+        return true;
+      }),
+    ];
+    try {
+      await runCli([
+        'eval',
+        '--dataset',
+        DEMO,
+        '--arms',
+        'cot',
+        '--budgets',
+        '4',
+        '--limit',
+        '2',
+        '--out',
+        outDir,
+      ]);
+      expect(process.exitCode).toBe(1);
+      expect(stderr.join('')).toContain('every request failed');
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      process.exitCode = undefined;
+      if (saved === undefined) delete process.env.TTS_PROXY__UPSTREAMS__POLICY__URL;
+      else process.env.TTS_PROXY__UPSTREAMS__POLICY__URL = saved;
+    }
+  }, 60_000);
 });

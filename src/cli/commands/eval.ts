@@ -10,6 +10,7 @@ import {
   formatSummaryText,
   runEval,
   runPaperPreset,
+  type EvalSummary,
   type RunEvalOptions,
 } from '../../eval';
 import { numberFlag, stringFlag, type CommandSpec, type ParsedArgs } from '../args';
@@ -251,7 +252,22 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
       `eval: wrote ${result.files.results}, ${result.files.summary}, ${result.files.report}\n`,
     );
     if (result.isInterrupted) process.exitCode = 130;
+    else if (everyRequestFailed(result.summary)) {
+      // Accuracies of 0.0% would read as a model that is always wrong: say what happened, and
+      // fail the run so a script or CI notices.
+      process.stderr.write(
+        `eval: every request failed (see the "error" field of ${result.files.results}); the accuracies above count them as wrong\n`,
+      );
+      process.exitCode = 1;
+    }
   } finally {
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/** Requests were graded and none of them got an answer. */
+function everyRequestFailed(summary: EvalSummary): boolean {
+  const requests = summary.cells.reduce((sum, cell) => sum + cell.requests, 0);
+  const errors = summary.cells.reduce((sum, cell) => sum + cell.errors, 0);
+  return requests > 0 && errors === requests;
 }
