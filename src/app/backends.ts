@@ -14,7 +14,7 @@ import type {
   PrmInfo,
   SamplingPreset,
 } from '../contracts';
-import { ConfigError } from '../errors';
+import { ConfigError, UpstreamError } from '../errors';
 import { configurePrmFamily, type ConfiguredPrmFamily } from '../prm';
 import { buildPolicyMessages, getPolicyPreset } from '../prompt';
 import type { Verifier } from '../tts';
@@ -162,7 +162,10 @@ export async function checkPolicyPrompts(
   logger: Logger,
 ): Promise<void> {
   for (const [index, model] of config.models.entries()) {
+    // Only step-wise search (beam search, DVTS: a PRM's) continues the text; the other methods
+    // send the rendered ids as they are.
     if (model.step_api !== 'completions' || upstreams.kindOf(model.upstream) !== 'vllm') continue;
+    if (model.prm === undefined) continue;
     try {
       await checkPromptRoundTrip(
         upstreams.client(model.upstream),
@@ -171,9 +174,12 @@ export async function checkPolicyPrompts(
       );
     } catch (error) {
       if (error instanceof ConfigError) throw error;
+      const isUnreachable = error instanceof UpstreamError && error.status === null;
       logger.warn(
         { model: model.name, err: (error as Error).message },
-        'could not check that the policy server gives back its rendered prompt (upstream unreachable)',
+        isUnreachable
+          ? 'could not check that the policy server gives back its rendered prompt (upstream unreachable)'
+          : 'could not check that the policy server gives back its rendered prompt (it refused the probe); step-wise search relies on it',
       );
     }
   }

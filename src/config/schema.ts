@@ -216,7 +216,9 @@ export const configSchema = z.strictObject({
       max_json_depth: z.number().int().min(8).max(1000).default(128),
       /** Request bodies being received at once, and their bytes; beyond either: 429. */
       max_buffered_bodies: positiveInt.default(1024),
-      max_buffered_body_bytes: positiveInt.default(67_108_864),
+      // 192 MiB: bodies count as received, decompressed and parsed (read-json-body.ts), about 3x
+      // their size for ordinary chat JSON; the bound admits what 64 MiB of raw bytes did before.
+      max_buffered_body_bytes: positiveInt.default(201_326_592),
       /** /v1 routes forwarded to the policy upstream ("METHOD /v1/path"); omitted = vLLM's OpenAI routes. */
       passthrough_routes: z
         .array(z.string().regex(/^[A-Z]+ \/v1\/[\w./-]+$/, 'use "METHOD /v1/path"'))
@@ -252,7 +254,7 @@ export const configSchema = z.strictObject({
       body_idle_timeout_ms: 10_000,
       max_json_depth: 128,
       max_buffered_bodies: 1024,
-      max_buffered_body_bytes: 67_108_864,
+      max_buffered_body_bytes: 201_326_592,
       metrics_require_key: false,
       drain_timeout_ms: 300_000,
       write_stall_timeout_ms: 60_000,

@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     idleTimeoutMs: deps.body?.idleTimeoutMs ?? 10_000,
     gate: createBodyGate({
       maxBodies: deps.body?.maxBufferedBodies ?? 1024,
-      maxBytes: deps.body?.maxBufferedBytes ?? 64 * 1024 * 1024,
+      maxBytes: deps.body?.maxBufferedBytes ?? 192 * 1024 * 1024,
     }),
   };
   // With its bytes: a plain chat request is forwarded as the client wrote it.

@@ -43,7 +43,7 @@ export function bodyLimits(options: Partial<BodyLimits> & { limitBytes: number }
     maxDepth: DEFAULT_MAX_JSON_DEPTH,
     bodyTimeoutMs: 30_000,
     idleTimeoutMs: 10_000,
-    gate: createBodyGate({ maxBodies: 1024, maxBytes: 64 * 1024 * 1024 }),
+    gate: createBodyGate({ maxBodies: 1024, maxBytes: 192 * 1024 * 1024 }),
     ...options,
   };
 }

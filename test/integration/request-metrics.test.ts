@@ -28,6 +28,11 @@ describe('request metrics', () => {
     await server.close();
   });
 
+  it('starts with no upstream call counted as failed: start-up probes are not calls', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).not.toMatch(/^tts_proxy_upstream_calls_total\{[^}]*outcome="error"/m);
+  });
+
   it('counts answered, refused, passthrough and unknown requests with bounded labels', async () => {
     const question = { role: 'user' as const, content: 'What is 6 * 7?' };
     await client.chat.completions.create({ model: MODEL, messages: [question], max_tokens: 20 });

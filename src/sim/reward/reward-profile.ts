@@ -151,12 +151,12 @@ const FAMILY_KNOBS: Record<SimPrmFamily, RewardKnobs> = {
 const QUALITY_PER_PRM_DOUBLING = 0.012;
 const REFERENCE_PRM_PARAMS_B = 7;
 
-/** The defaults of a PRM family at a size, with any overrides applied. */
 /** Whether an engine's family is one of the simulated reward models. */
 export function isSimPrmFamily(family: string): family is SimPrmFamily {
   return Object.hasOwn(FAMILY_KNOBS, family);
 }
 
+/** The defaults of a PRM family at a size, with any overrides applied. */
 export function rewardKnobsFor(
   family: SimPrmFamily,
   prmParamsB: number,

@@ -140,7 +140,7 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
           ? client.postStreamBytes(requestPath, body, signal)
           : client.postStream(requestPath, body.value, signal),
       ),
-    probe: (requestPath, timeoutMs) => client.probe(requestPath, timeoutMs),
+    probe: (requestPath, timeoutMs, body) => client.probe(requestPath, timeoutMs, body),
     postStream: (requestPath, body, signal) =>
       recordStream(requestPath, body, () => client.postStream(requestPath, body, signal)),
     async close() {

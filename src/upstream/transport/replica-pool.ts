@@ -250,10 +250,11 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     path: string,
     timeoutMs: number,
     shouldRecord: boolean,
+    body?: unknown,
   ): Promise<(number | null)[]> {
     return Promise.all(
       replicas.map(async (replica) => {
-        const status = await replica.client.probe(path, timeoutMs);
+        const status = await replica.client.probe(path, timeoutMs, body);
         if (shouldRecord) {
           if (options.healthCheck.isHealthy(status)) markSuccess(replica);
           else markFailure(replica, `health probe ${path} answered ${status ?? 'nothing'}`);
@@ -323,8 +324,13 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
         holdUntilClosed(replica, await replica.client.postStream(path, body, signal)),
       );
     },
-    async probe(path, timeoutMs) {
-      const statuses = await probeAll(path, timeoutMs, path === options.healthCheck.path);
+    async probe(path, timeoutMs, body) {
+      const statuses = await probeAll(
+        path,
+        timeoutMs,
+        body === undefined && path === options.healthCheck.path,
+        body,
+      );
       const healthy = statuses.find((status) => options.healthCheck.isHealthy(status));
       return healthy ?? statuses.find((status) => status !== null) ?? null;
     },

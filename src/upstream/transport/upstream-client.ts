@@ -91,8 +91,11 @@ export interface UpstreamClient {
     signal?: AbortSource,
   ): Promise<JsonWithHeaders>;
   getJson(path: string, signal?: AbortSource): Promise<unknown>;
-  /** GET returning only the status (health probes); never throws for HTTP statuses. */
-  probe(path: string, timeoutMs: number): Promise<number | null>;
+  /**
+   * GET (or POST `body`, as JSON) returning only the status: health and capability probes, on a
+   * connection of their own and not counted as upstream calls; never throws for HTTP statuses.
+   */
+  probe(path: string, timeoutMs: number, body?: unknown): Promise<number | null>;
   /** POST and hand back the raw streaming body (SSE passthrough); errors before headers throw. */
   postStream(path: string, body: unknown, signal?: AbortSource): Promise<UpstreamStream>;
   /**
@@ -199,6 +202,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const streamHeaders: Record<string, string> = { ...baseHeaders, accept: 'text/event-stream' };
   /** `probe`'s own one-connection pool, made on first use. */
   let probePool: Pool | null = null;
+  /** After `close`, probes answer nothing (they would open a pool nobody closes). */
+  let isClosed = false;
   const retryRule = options.shouldRetry ? { shouldRetry: options.shouldRetry } : {};
 
   async function once<R extends { status: number }>(
@@ -358,16 +363,21 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     postJsonWithHeaders: (path, body, headerNames, signal) =>
       withRetries('POST', path, body, signal, headerNames, withHeaders),
     getJson: (path, signal) => withRetries('GET', path, undefined, signal, undefined, bodyOnly),
-    async probe(path, timeoutMs) {
+    async probe(path, timeoutMs, body) {
       // Its own connection: on the shared pool a probe queues behind every search call, and
       // undici rejects a queued request only once a connection frees, so under load /health
       // answered after 15–20 s and reported a busy, healthy server as down (review 23).
-      probePool ??= new Pool(url.origin, { connections: 1, keepAliveTimeout: 10_000 });
+      if (isClosed) return null;
+      // Idle for less than uvicorn's 5 s keep-alive (vLLM's server), so a probe never lands on a
+      // connection the server is closing.
+      probePool ??= new Pool(url.origin, { connections: 1, keepAliveTimeout: 4_000 });
       try {
         const response = await probePool.request({
           origin: url.origin,
           path: prefix + path,
-          method: 'GET',
+          ...(body === undefined
+            ? { method: 'GET' as const }
+            : { method: 'POST' as const, body: serialise(body) }),
           headers: baseHeaders,
           signal: AbortSignal.timeout(timeoutMs),
         });
@@ -392,6 +402,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
     },
     close: async () => {
+      isClosed = true;
       await Promise.all([pool.close(), probePool?.close()]);
     },
   };

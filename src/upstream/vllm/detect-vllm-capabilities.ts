@@ -72,18 +72,17 @@ function atLeast(version: VllmVersion, major: number, minor: number, patch = 0):
   return version.patch >= patch;
 }
 
+/** How long the start-up probe of `/pooling` waits (an empty request: the server answers at once). */
+const PROBE_TIMEOUT_MS = 10_000;
+
 async function probePoolingRoute(
   client: UpstreamClient,
-  signal?: AbortSignal,
 ): Promise<VllmCapabilities['poolingRoute']> {
-  try {
-    await client.postJson('/pooling', {}, signal);
-    return 'present';
-  } catch (error) {
-    if (!(error instanceof UpstreamError) || error.status === null) return 'unknown';
-    if (error.status === 404 || error.status === 405) return 'absent';
-    return error.status === 400 || error.status === 422 ? 'present' : 'unknown';
-  }
+  // A probe, not a call: its expected 400 is no upstream error in the metrics.
+  const status = await client.probe('/pooling', PROBE_TIMEOUT_MS, {});
+  if (status === null) return 'unknown';
+  if (status === 404 || status === 405) return 'absent';
+  return status < 300 || status === 400 || status === 422 ? 'present' : 'unknown';
 }
 
 export async function detectVllmCapabilities(
@@ -109,8 +108,7 @@ export async function detectVllmCapabilities(
     (listed.success &&
       listed.data.data.some((model) => (model.owned_by ?? '').includes('simulator')));
   const parsedVersion = version === null ? null : parseVllmVersion(version);
-  const poolingRoute =
-    options.probePooling === true ? await probePoolingRoute(client, options.signal) : 'unknown';
+  const poolingRoute = options.probePooling === true ? await probePoolingRoute(client) : 'unknown';
 
   const known = parsedVersion !== null && !isSimulated;
   const capabilities: Omit<VllmCapabilities, 'description'> = {

@@ -289,8 +289,10 @@ function refuseSplitReasoning(
   message: { reasoning_content?: string | null; reasoning?: string | null },
   upstream: string,
 ): void {
-  const reasoning = message.reasoning ?? message.reasoning_content;
-  if (typeof reasoning === 'string' && reasoning.length > 0)
+  const isSplit = [message.reasoning, message.reasoning_content].some(
+    (reasoning) => typeof reasoning === 'string' && reasoning.length > 0,
+  );
+  if (isSplit)
     throw new InvalidUpstreamResponseError(
       upstream,
       "its chat answers carry the model's thinking in a separate reasoning field (the server runs a --reasoning-parser), so a continued answer cannot be read whole: serve the policy without --reasoning-parser, or use step_api 'completions' (docs/upstream-apis.md)",

@@ -212,6 +212,8 @@ describe('createUpstreamClient', () => {
     expect(Date.now() - started).toBeLessThan(500);
     await Promise.all(slow);
     await client.close();
+    // Closed, it opens nothing more.
+    await expect(client.probe('/health', 500)).resolves.toBeNull();
   });
 });
 

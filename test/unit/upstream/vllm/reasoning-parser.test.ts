@@ -24,6 +24,7 @@ describe('chat-continue against a server that splits reasoning out', () => {
   it.each([
     ['reasoning_content (0.10.x)', { content: null, reasoning_content: 'Step 1: 2 + 2 = 4.' }],
     ['reasoning (later releases)', { content: '', reasoning: 'Step 1: 2 + 2 = 4.' }],
+    ['both, one empty', { content: null, reasoning: '', reasoning_content: 'Step 1: 4.' }],
   ])('refuses an answer with %s, naming the launch flag', async (_name, message) => {
     const fake = await startFakeServer(() => ({ body: chatAnswer(message) }));
     const client = createUpstreamClient({
