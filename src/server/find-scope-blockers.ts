@@ -126,7 +126,7 @@ function lastTurnBlocker(body: ChatRequestWire): ScopeBlocker | null {
     code: 'not-a-user-turn',
     message: continues
       ? 'the request continues the final message (continue_final_message / add_generation_prompt)'
-      : `the conversation ends with a '${last?.role ?? 'missing'}' turn, not a user question`,
+      : `the conversation ends with ${roleTurn(last?.role)}, not a user question`,
   };
 }
 
@@ -139,4 +139,10 @@ export function findScopeBlockers(body: ChatRequestWire): ScopeBlocker[] {
     logprobsBlocker(body),
     lastTurnBlocker(body),
   ].filter((blocker): blocker is ScopeBlocker => blocker !== null);
+}
+
+/** "a 'tool' turn", "an 'assistant' turn": the article the role's sound takes. */
+function roleTurn(role: string | undefined): string {
+  const name = role ?? 'missing';
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} '${name}' turn`;
 }

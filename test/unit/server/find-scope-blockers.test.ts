@@ -61,6 +61,16 @@ describe('findScopeBlockers', () => {
     ]);
     expect(blockers[1]?.message).toContain("messages[0] has a 'image_url' content part");
     expect(blockers[2]?.message).toContain("ends with a 'tool' turn");
+    expect(
+      findScopeBlockers(
+        body({
+          messages: [
+            { role: 'user', content: 'Hi' },
+            { role: 'assistant', content: 'Hello' },
+          ],
+        }),
+      ).find((blocker) => blocker.code === 'not-a-user-turn')?.message,
+    ).toContain("ends with an 'assistant' turn");
   });
 
   it('blocks a last user turn with no text: there is no question to search over', () => {
