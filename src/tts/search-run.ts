@@ -281,6 +281,13 @@ const ADDRESS =
  * reach clients (`tts.warnings`), so upstream addresses are masked.
  */
 export function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // Our own errors say what happened in their message; a class name (`UpstreamError: …`) would
+  // only show clients the proxy's internals. Anything else is unexpected: its name helps.
+  const text =
+    error instanceof TtsError
+      ? error.message
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
   return text.replace(ADDRESS, '[upstream]');
 }

@@ -202,6 +202,10 @@ describe('describeError', () => {
   it('names the error without its stack', () => {
     expect(describeError(new TypeError('bad'))).toBe('TypeError: bad');
     expect(describeError('text')).toBe('text');
+    // The proxy's own errors by their message alone (no class name reaches clients).
+    expect(describeError(new TtsError("upstream 'prm' is unreachable (ECONNREFUSED)"))).toBe(
+      "upstream 'prm' is unreachable (ECONNREFUSED)",
+    );
   });
 
   it('masks upstream addresses (warnings reach clients)', () => {
