@@ -188,12 +188,24 @@ const withHeaders = (parsed: unknown, response: TextResponse): JsonWithHeaders =
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const url = new URL(options.baseUrl);
   const prefix = url.pathname.replace(/\/$/, '');
-  const pool = new Pool(url.origin, {
+  const poolOptions = {
     connections: options.maxConnections,
     keepAliveTimeout: 30_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
-  });
+  };
+  const pool = new Pool(url.origin, poolOptions);
+  /**
+   * Relayed requests (a plain chat's bytes, streams: `postJsonBytes`, `postStream*`) on connections
+   * of their own: on the search calls' pool, a burst of large searches held every connection and
+   * other clients' plain chats waited behind them, 335 ms → 12 s (review 23). The server
+   * batches both kinds; only the proxy's own queue was in the way. Made on first use.
+   */
+  let relayPool: Pool | null = null;
+  /** After `close`, probes answer nothing and relays use no new pool (nobody would close it). */
+  let isClosed = false;
+  // After `close`, the closed pool answers (it refuses, as every call then is refused).
+  const relay = (): Pool => (isClosed ? pool : (relayPool ??= new Pool(url.origin, poolOptions)));
   const baseHeaders: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json',
@@ -202,8 +214,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const streamHeaders: Record<string, string> = { ...baseHeaders, accept: 'text/event-stream' };
   /** `probe`'s own one-connection pool, made on first use. */
   let probePool: Pool | null = null;
-  /** After `close`, probes answer nothing (they would open a pool nobody closes). */
-  let isClosed = false;
   const retryRule = options.shouldRetry ? { shouldRetry: options.shouldRetry } : {};
 
   async function once<R extends { status: number }>(
@@ -330,7 +340,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return withRetry(
       async () => {
         const response = await once(path, signal, () =>
-          dispatchBytes(pool, dispatchOptions('POST', path, body.bytes), signal),
+          dispatchBytes(relay(), dispatchOptions('POST', path, body.bytes), signal),
         );
         const { status, retryAfter } = response;
         if (status >= 400) throw statusError(status, response.bytes.toString('utf8'), retryAfter);
@@ -403,7 +413,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     },
     close: async () => {
       isClosed = true;
-      await Promise.all([pool.close(), probePool?.close()]);
+      await Promise.all([pool.close(), relayPool?.close(), probePool?.close()]);
     },
   };
 
@@ -415,7 +425,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const started = performance.now();
     try {
       const response = await dispatchStream(
-        pool,
+        relay(),
         {
           origin: url.origin,
           path: prefix + path,

@@ -191,6 +191,35 @@ describe('createUpstreamClient', () => {
     await client.close();
   });
 
+  it("relays a plain chat on connections of its own: a pool full of a search's calls does not hold it back", async () => {
+    const client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: url,
+      timeoutMs: 5000,
+      maxConnections: 1,
+      retries: 0,
+    });
+    // Answers in order of arrival: the relayed request arrives second, before the queued call.
+    script = [
+      (_request, response) => setTimeout(() => response.end('{"search":1}'), 1500),
+      (_request, response) => response.end('{"relayed":true}'),
+      (_request, response) => response.end('{"search":2}'),
+    ];
+    const search = [client.postJson('/v1/completions', {}), client.postJson('/v1/completions', {})];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const value = { model: 'm' };
+    const relayed = await client.postJsonBytes?.(
+      '/v1/chat/completions',
+      { bytes: Buffer.from(JSON.stringify(value)), value },
+      undefined,
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(relayed?.bytes.toString()).toBe('{"relayed":true}');
+    await Promise.all(search);
+    await client.close();
+  });
+
   it('probes on a connection of its own: a pool full of slow calls does not hold /health back', async () => {
     const client = createUpstreamClient({
       name: 'policy',
