@@ -84,10 +84,22 @@ export interface ReceivedBody {
 }
 
 /**
- * Heap one parsed object or array takes beyond its text, about: 350k empty arrays in a 1 MiB body
- * parsed to ~13 MiB (review 23), so the gate counts them, not only the bytes they came in.
+ * What a parsed body costs beyond the bytes it came in, about (review 23 measured these): its text
+ * and its parsed strings are copies of the bytes (twice their size again), each object or array
+ * ~48 bytes (350k empty arrays in 1 MiB parsed to ~13 MiB), each further element or member ~16
+ * (a float's heap number and slot: floats parsed to ~6× their text).
  */
+const PARSED_COPIES_OF_TEXT = 2;
 const PARSED_CONTAINER_BYTES = 48;
+const PARSED_SEPARATOR_BYTES = 16;
+
+function parsedCost(textBytes: number, scan: JsonScan): number {
+  return (
+    PARSED_COPIES_OF_TEXT * textBytes +
+    PARSED_CONTAINER_BYTES * scan.containers +
+    PARSED_SEPARATOR_BYTES * scan.separators
+  );
+}
 
 /** The body decoded (content-encoding undone), its decompressed size counted against the gate. */
 export function decodeCharged(
@@ -181,7 +193,7 @@ export function createJsonBodyWithBytesReader(
     const bytes = withoutBom(decoded);
     const scan = scanJson(bytes, limits.maxDepth);
     if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
-    if (!raw.charge(scan.containers * PARSED_CONTAINER_BYTES)) throw overloadedBytes();
+    if (!raw.charge(parsedCost(bytes.length, scan))) throw overloadedBytes();
     const value = parseStrict(text);
     // Invalid UTF-8 was read as U+FFFD: forwarding the bytes would send what was not parsed.
     return isUtf8(bytes) ? { value, bytes, model: scan.model } : { value, ...NO_BYTES };

@@ -31,6 +31,8 @@ export interface JsonScan {
   model: { start: number; end: number; name: string } | null;
   /** Objects and arrays opened (what parsing the text would allocate besides its strings). */
   containers: number;
+  /** Commas outside strings: about one per array element or object member past the first. */
+  separators: number;
 }
 
 function isSpace(code: number | undefined): boolean {
@@ -89,11 +91,12 @@ export function scanJson(bytes: Buffer, maxDepth: number): JsonScan {
   let sawValue = false;
   let model: JsonScan['model'] = null;
   let containers = 0;
+  let separators = 0;
   for (let i = 0; i < bytes.length; i++) {
     const code = bytes[i];
     if (code === QUOTE) {
       const close = stringEnd(bytes, i);
-      if (close < 0) return { isTooDeep: false, isComplete: false, model, containers };
+      if (close < 0) return { isTooDeep: false, isComplete: false, model, containers, separators };
       if (isKeyNext && depth === 1 && isTopObject && isModelKey(bytes, i, close)) {
         const value = stringValueAfter(bytes, close);
         if (value !== null) {
@@ -110,18 +113,20 @@ export function scanJson(bytes: Buffer, maxDepth: number): JsonScan {
       if (depth === 0) isTopObject = code === OPEN_OBJECT;
       depth++;
       containers++;
-      if (depth > maxDepth) return { isTooDeep: true, isComplete: false, model: null, containers };
+      if (depth > maxDepth)
+        return { isTooDeep: true, isComplete: false, model: null, containers, separators };
       isKeyNext = code === OPEN_OBJECT;
       sawValue = true;
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
       depth--;
-      if (depth < 0) return { isTooDeep: false, isComplete: false, model, containers };
+      if (depth < 0) return { isTooDeep: false, isComplete: false, model, containers, separators };
       isKeyNext = false;
     } else if (code === COMMA) {
+      separators++;
       isKeyNext = depth === 1 && isTopObject;
     } else if (!isSpace(code)) sawValue = true;
   }
-  return { isTooDeep: false, isComplete: depth === 0 && sawValue, model, containers };
+  return { isTooDeep: false, isComplete: depth === 0 && sawValue, model, containers, separators };
 }
 
 /** `bytes` with the byte range [start, end) replaced by the JSON string of `name`. */

@@ -268,4 +268,19 @@ describe('the body gate counts what a body costs once decoded and parsed', () =>
     });
     expect([answer.status, isOpenAiError(answer.body)]).toEqual([429, true]);
   });
+
+  it('counts the copies parsing makes of the text: a 250 KB string is charged ~750 KB (429 under 512 KiB)', async () => {
+    const answer = await send(server.url, {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body: chat({ user: 'x'.repeat(250_000) }),
+    });
+    expect([answer.status, errorOf(answer.body).code]).toEqual([429, 'overloaded']);
+    const small = await send(server.url, {
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body: chat({ user: 'x'.repeat(100_000) }),
+    });
+    expect(small.status).toBe(200);
+  });
 });

@@ -129,7 +129,7 @@ describe('bodies held while their requests run', () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startTestServer({
-      TTS_PROXY__SERVER__MAX_BUFFERED_BODY_BYTES: '50000',
+      TTS_PROXY__SERVER__MAX_BUFFERED_BODY_BYTES: '150000',
       // Each policy call takes 300 ms, so the searches below are all running at once.
       TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '300',
     });
@@ -139,8 +139,9 @@ describe('bodies held while their requests run', () => {
   });
 
   it('count against the byte bound until answered: the parsed bodies of queued and running requests are bounded', async () => {
-    // Each body ~20 KB (a long `user` field; the question stays short for the model's context):
-    // two fit in 50,000 bytes, the rest are refused while those two run.
+    // Each body ~20 KB (a long `user` field; the question stays short for the model's context),
+    // ~60 KB once its parse is counted: two fit in 150,000 bytes, the rest are refused while
+    // those two run.
     const body = JSON.stringify({
       model: 'qwen2.5-1.5b-instruct',
       messages: [{ role: 'user', content: 'What is 2 + 3?' }],
