@@ -3,6 +3,7 @@
  * (vLLM 0.10.x `ChatMessage.reasoning_content`, `reasoning` later): in chat-continue mode the
  * continuation would read as empty steps, so the call is refused with what to change.
  */
+import type { GenerateResult } from '../../../../src/tts';
 import { createUpstreamClient, createVllmPolicy } from '../../../../src/upstream';
 import { startFakeServer } from '../stacks/fakes/fake-http-server';
 
@@ -20,53 +21,49 @@ function chatAnswer(message: Record<string, unknown>): unknown {
   };
 }
 
+/** One chat-continue call of `prefix` against a server answering `message`; closed after. */
+async function continueAgainst(
+  message: Record<string, unknown>,
+  prefix: string,
+): Promise<GenerateResult> {
+  const fake = await startFakeServer(() => ({ body: chatAnswer(message) }));
+  const client = createUpstreamClient({
+    name: 'policy',
+    baseUrl: fake.url,
+    timeoutMs: 5000,
+    maxConnections: 2,
+    retries: 0,
+  });
+  try {
+    const policy = createVllmPolicy({
+      client,
+      servedName: 'policy',
+      messages: MESSAGES,
+      mode: 'chat-continue',
+    });
+    return await policy.generate([prefix], PARAMS);
+  } finally {
+    await client.close();
+    await fake.close();
+  }
+}
+
 describe('chat-continue against a server that splits reasoning out', () => {
   it.each([
     ['reasoning_content (0.10.x)', { content: null, reasoning_content: 'Step 1: 2 + 2 = 4.' }],
     ['reasoning (later releases)', { content: '', reasoning: 'Step 1: 2 + 2 = 4.' }],
     ['both, one empty', { content: null, reasoning: '', reasoning_content: 'Step 1: 4.' }],
   ])('refuses an answer with %s, naming the launch flag', async (_name, message) => {
-    const fake = await startFakeServer(() => ({ body: chatAnswer(message) }));
-    const client = createUpstreamClient({
-      name: 'policy',
-      baseUrl: fake.url,
-      timeoutMs: 5000,
-      maxConnections: 2,
-      retries: 0,
-    });
-    const policy = createVllmPolicy({
-      client,
-      servedName: 'policy',
-      messages: MESSAGES,
-      mode: 'chat-continue',
-    });
-    await expect(policy.generate(['Step 0: read.\n\n'], PARAMS)).rejects.toThrow(
+    await expect(continueAgainst(message, 'Step 0: read.\n\n')).rejects.toThrow(
       /--reasoning-parser/,
     );
-    await client.close();
-    await fake.close();
   });
 
   it('reads an answer whose reasoning fields are null or absent as before', async () => {
-    const fake = await startFakeServer(() => ({
-      body: chatAnswer({ content: 'Step 1: 4.\n\n', reasoning_content: null }),
-    }));
-    const client = createUpstreamClient({
-      name: 'policy',
-      baseUrl: fake.url,
-      timeoutMs: 5000,
-      maxConnections: 2,
-      retries: 0,
-    });
-    const policy = createVllmPolicy({
-      client,
-      servedName: 'policy',
-      messages: MESSAGES,
-      mode: 'chat-continue',
-    });
-    const result = await policy.generate([''], PARAMS);
+    const result = await continueAgainst(
+      { content: 'Step 1: 4.\n\n', reasoning_content: null },
+      '',
+    );
     expect(result.outputs[0]?.[0]?.text).toBe('Step 1: 4.\n\n');
-    await client.close();
-    await fake.close();
   });
 });
