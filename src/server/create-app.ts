@@ -210,7 +210,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   });
 
   app.get('/v1/models', createModelsHandler(deps.backends));
-  app.get('/v1/models/*model', createModelHandler(deps.backends));
+  app.get('/v1/models/*model', createModelHandler(deps.backends, deps.ttsDefaults));
   // Our own GET routes answer another method with 405 naming the allowed ones, as the chat route
   // does (not 404, and /v1/models never reaches the passthrough).
   for (const path of ['/health', '/livez', '/metrics', '/v1/models', '/v1/models/*model'])

@@ -70,8 +70,24 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * FastAPI (which vLLM's routes run on) parses a body as JSON only when its `Content-Type` is
+ * absent, `application/json` or `application/<x>+json`; any other type leaves the raw bytes,
+ * which fail the route's pydantic model, and vLLM answers that 400 (fastapi/routing.py
+ * `get_request_handler`, 0.115.x: the `email.message.Message` media-type check).
+ */
+function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined || contentType.trim() === '') return true;
+  const [type = ''] = contentType.split(';');
+  return /^application\/(?:json|[^/\s]+\+json)$/i.test(type.trim());
+}
+
 async function parseJsonBody(request: IncomingMessage): Promise<unknown> {
   const text = await readBody(request);
+  if (text !== '' && !isJsonMediaType(request.headers['content-type']))
+    throw badRequest(
+      '1 validation error: body: Input should be a valid dictionary or object to extract fields from',
+    );
   try {
     return JSON.parse(text) as unknown;
   } catch {

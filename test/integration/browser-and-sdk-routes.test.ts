@@ -92,7 +92,8 @@ describe('browser and SDK routes', () => {
     // A chat alias names its model here too, under the id asked for (the chat route echoes it).
     for (const alias of [`${MODEL}@beam_search:16`, `${MODEL}@8`])
       expect(await client.models.retrieve(alias)).toEqual({ ...model, id: alias });
-    for (const wrong of [`${MODEL}@warp:16`, 'no/such-model@8'])
+    // An alias chat refuses (a budget over the server's maximum of 256) is no model here either.
+    for (const wrong of [`${MODEL}@warp:16`, 'no/such-model@8', `${MODEL}@999`])
       await expect(client.models.retrieve(wrong)).rejects.toBeInstanceOf(NotFoundError);
     // A path the router cannot percent-decode is the client's 400, never a 500.
     for (const method of ['get', 'head', 'delete'] as const) {

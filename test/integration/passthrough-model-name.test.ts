@@ -5,6 +5,7 @@
  */
 import OpenAI from 'openai';
 import request from 'supertest';
+import { request as undiciRequest } from 'undici';
 import type { RunningServer } from '../../src/main';
 import { startTestServer } from './start-test-server';
 
@@ -80,5 +81,28 @@ describe('/v1 passthrough model name', () => {
     const error = (answer.body as { error: Record<string, unknown> }).error;
     expect(Object.keys(error).sort()).toEqual(['code', 'message', 'param', 'type']);
     expect(error.message).toEqual(expect.stringContaining('no-such-model'));
+  });
+
+  // vLLM's FastAPI reads a body with no Content-Type as JSON, so it needs the name translated too.
+  it('translates the name of a JSON body sent without a Content-Type', async () => {
+    const answer = await undiciRequest(`${server.url}/v1/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: MODEL, prompt: 'Count: 1, 2,', max_tokens: 4 }),
+    });
+    const body = (await answer.body.json()) as { model: string };
+    expect(answer.statusCode).toBe(200);
+    expect(body.model).toBe(MODEL);
+  });
+
+  // FastAPI leaves a text/plain body unparsed and vLLM refuses it: a 400, not "no such model".
+  it('lets the upstream refuse a JSON body sent as text/plain with a 400', async () => {
+    const answer = await undiciRequest(`${server.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify({ model: MODEL, prompt: 'Count: 1, 2,', max_tokens: 4 }),
+    });
+    const body = (await answer.body.json()) as { error: { message: string } };
+    expect(answer.statusCode).toBe(400);
+    expect(body.error.message).toMatch(/valid dictionary or object/);
   });
 });

@@ -75,6 +75,14 @@ function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
 }
 
+/**
+ * The upstream (FastAPI) reads a body without a `Content-Type` as JSON too, so such a body gets
+ * the model-name translation; skipping it made the upstream answer 404 for a model we list.
+ */
+function upstreamReadsAsJson(contentType: string | undefined): boolean {
+  return contentType === undefined || contentType.trim() === '' || isJson(contentType);
+}
+
 interface ForwardBody {
   body: Buffer;
   contentEncoding: string | undefined;
@@ -96,7 +104,7 @@ async function receiveForwardBody(
   renames: Map<string, ModelRename>,
 ): Promise<ForwardBody> {
   const received = await receiveBody(request, response, limits);
-  if (!isJson(request.headers['content-type']))
+  if (!upstreamReadsAsJson(request.headers['content-type']))
     return {
       body: received.bytes,
       contentEncoding: request.headers['content-encoding'],

@@ -7,7 +7,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { ModelNotFoundError } from '../../errors';
-import type { ModelBackend } from '../../pipeline';
+import { resolveTtsPlan, type ModelBackend, type TtsDefaults } from '../../pipeline';
 import { parseModelAlias } from '../parse-chat-request';
 
 const CREATED = 1_730_000_000;
@@ -40,7 +40,10 @@ export function createModelsHandler(backends: ReadonlyMap<string, ModelBackend>)
 }
 
 /** For a route `/v1/models/*model`: model ids may hold slashes (`Qwen/Qwen2.5-1.5B-Instruct`). */
-export function createModelHandler(backends: ReadonlyMap<string, ModelBackend>) {
+export function createModelHandler(
+  backends: ReadonlyMap<string, ModelBackend>,
+  ttsDefaults: TtsDefaults,
+) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const segments: unknown = request.params.model;
     const id = Array.isArray(segments)
@@ -52,7 +55,7 @@ export function createModelHandler(backends: ReadonlyMap<string, ModelBackend>) 
       [...backends.values()].find((candidate) => candidate.info.name === name);
     // An alias the chat route takes (`name@strategy:N`) names its model here too, under the id
     // the client asked for: clients check the model they are configured with this way.
-    const backend = named(id) ?? aliasTarget(id, named);
+    const backend = named(id) ?? aliasTarget(id, named, ttsDefaults);
     if (backend === undefined) next(new ModelNotFoundError(id));
     else response.json({ ...modelObject(backend), id });
   };
@@ -61,10 +64,15 @@ export function createModelHandler(backends: ReadonlyMap<string, ModelBackend>) 
 function aliasTarget(
   id: string,
   named: (name: string) => ModelBackend | undefined,
+  ttsDefaults: TtsDefaults,
 ): ModelBackend | undefined {
   try {
     const alias = parseModelAlias(id);
-    return alias.part === null ? undefined : named(alias.name);
+    const backend = alias.part === null ? undefined : named(alias.name);
+    // The plan chat would make of it: a budget over the server's maximum is refused there too.
+    if (backend !== undefined)
+      resolveTtsPlan({ header: null, body: null, alias: alias.part }, backend.info, ttsDefaults);
+    return backend;
   } catch {
     // Not an alias the chat route would take: no such model.
     return undefined;
