@@ -17,7 +17,7 @@ import type { ChatTemplateName } from '../../prompt';
 import type { Policy, Verifier } from '../../tts';
 import { roomAfter, withContextBudget } from '../context-budget';
 import { forwardChatBody } from '../forward-chat-body';
-import type { UpstreamClient } from '../transport/upstream-client';
+import { laneOf, type UpstreamClient } from '../transport/upstream-client';
 import type { StackKind } from '../backend-capabilities';
 import { createFastchatPolicy } from './fastchat-policy';
 import { createLlamaCppPolicy } from './llama-cpp-policy';
@@ -203,9 +203,11 @@ export function createStackModelBackend(
     contextRoom?: number;
   }> {
     const concurrency = options.maxConcurrency;
+    // The request's own lane: its calls take turns with other requests' for the connections.
+    const lane = laneOf(client);
     if (stack === 'openai-chat') {
       const policy = createOpenAiChatPolicy({
-        client,
+        client: lane,
         servedName: info.servedName,
         messages,
         maxConcurrency: concurrency,
@@ -220,9 +222,9 @@ export function createStackModelBackend(
       };
     }
     if (stack === 'llama-cpp') {
-      const rendered = await renderLlamaCppPrompt(client, messages, signal);
+      const rendered = await renderLlamaCppPrompt(lane, messages, signal);
       const policy = createLlamaCppPolicy({
-        client,
+        client: lane,
         renderedPrompt: rendered.text,
         maxConcurrency: concurrency,
       });
@@ -242,16 +244,16 @@ export function createStackModelBackend(
       switch (stack) {
         case 'sglang':
           return createSglangPolicy({
-            client,
+            client: lane,
             servedName: info.servedName,
             renderedPrompt,
             route: options.sglangRoute ?? 'generate',
           });
         case 'tgi':
-          return createTgiPolicy({ client, renderedPrompt, maxConcurrency: concurrency });
+          return createTgiPolicy({ client: lane, renderedPrompt, maxConcurrency: concurrency });
         case 'fastchat':
           return createFastchatPolicy({
-            client,
+            client: lane,
             servedName: info.servedName,
             renderedPrompt,
             maxConcurrency: concurrency,

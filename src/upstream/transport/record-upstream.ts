@@ -17,6 +17,7 @@ import { UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { isAbortError, type StreamBody } from '../../util';
 import { RECORDING_VERSION, type RecordedError, type RecordedExchange } from './recording-wire';
 import {
+  laneOf,
   postJsonBytesOn,
   type JsonWithHeaders,
   type UpstreamClient,
@@ -106,24 +107,37 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
     }
   }
 
-  return {
-    name: client.name,
-    baseUrl: client.baseUrl,
+  /** The JSON calls, made on `target`: the wrapped client or one request's lane of it. */
+  const jsonCalls = (
+    target: UpstreamClient,
+  ): Pick<UpstreamClient, 'postJson' | 'getJson' | 'postJsonWithHeaders'> => ({
     postJson: (requestPath, body, signal) =>
-      recordJson('POST', requestPath, body, () => client.postJson(requestPath, body, signal)),
+      recordJson('POST', requestPath, body, () => target.postJson(requestPath, body, signal)),
     getJson: (requestPath, signal) =>
-      recordJson('GET', requestPath, null, () => client.getJson(requestPath, signal)),
+      recordJson('GET', requestPath, null, () => target.getJson(requestPath, signal)),
     postJsonWithHeaders: (requestPath, body, headerNames, signal) =>
       recordJson(
         'POST',
         requestPath,
         body,
         async (): Promise<JsonWithHeaders> =>
-          client.postJsonWithHeaders
-            ? client.postJsonWithHeaders(requestPath, body, headerNames, signal)
-            : { body: await client.postJson(requestPath, body, signal), headers: {} },
+          target.postJsonWithHeaders
+            ? target.postJsonWithHeaders(requestPath, body, headerNames, signal)
+            : { body: await target.postJson(requestPath, body, signal), headers: {} },
         (answer) => answer,
       ),
+  });
+
+  const recording: UpstreamClient = {
+    name: client.name,
+    baseUrl: client.baseUrl,
+    ...jsonCalls(client),
+    // Same file, the wrapped client's lane; closing a lane closes nothing.
+    inLane: () => ({
+      ...recording,
+      ...jsonCalls(laneOf(client)),
+      close: async () => undefined,
+    }),
     // Recorded as parsed JSON like every other exchange, so a replay matches it the same way;
     // recording is a debugging mode, where the parse costs nothing that matters.
     postJsonBytes: (requestPath, body, signal) =>
@@ -151,6 +165,7 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
       await client.close();
     },
   };
+  return recording;
 
   async function recordStream(
     requestPath: string,

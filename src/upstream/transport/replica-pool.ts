@@ -19,7 +19,12 @@ import { UpstreamError, UpstreamTimeoutError } from '../../errors';
 import { followSettle, isAbortError, redactUrl, type AbortSource } from '../../util';
 import { createPromptAffinity } from './prompt-affinity';
 import { isRetryableFailure, withRetry } from './retry';
-import { postJsonBytesOn, type UpstreamClient, type UpstreamStream } from './upstream-client';
+import {
+  laneOf,
+  postJsonBytesOn,
+  type UpstreamClient,
+  type UpstreamStream,
+} from './upstream-client';
 
 export interface ReplicaHealthCheck {
   /** GET route probed on every replica (`/health` for vLLM). */
@@ -278,29 +283,60 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
   // Health checks alone must not keep the process alive.
   timer.unref();
 
+  /**
+   * The JSON calls, made on `clientOf(replica)`: the replica's own client, or one request's lane
+   * of it (`inLane`: one lane per replica, made when the request first calls that replica).
+   */
+  function jsonCalls(
+    clientOf: (replica: Replica) => UpstreamClient,
+  ): Pick<ReplicaPool, 'postJson' | 'postJsonWithHeaders' | 'getJson'> {
+    return {
+      async postJson(path, body, signal) {
+        const key = affinity.keyOf(body);
+        const response = await run(key, signal, (replica) =>
+          clientOf(replica).postJson(path, body, signal),
+        );
+        if (key !== null) affinity.learn(path, key, response);
+        return response;
+      },
+      async postJsonWithHeaders(path, body, headerNames, signal) {
+        const key = affinity.keyOf(body);
+        const answer = await run(key, signal, async (replica) => {
+          const client = clientOf(replica);
+          return client.postJsonWithHeaders
+            ? client.postJsonWithHeaders(path, body, headerNames, signal)
+            : { body: await client.postJson(path, body, signal), headers: {} };
+        });
+        if (key !== null) affinity.learn(path, key, answer.body);
+        return answer;
+      },
+      getJson: (path, signal) =>
+        run(null, signal, (replica) => clientOf(replica).getJson(path, signal)),
+    };
+  }
+
+  /** One request's view of the pool (`UpstreamClient.inLane`). */
+  function laneView(): UpstreamClient {
+    const lanes = new Map<Replica, UpstreamClient>();
+    const laneFor = (replica: Replica): UpstreamClient => {
+      let lane = lanes.get(replica);
+      if (lane === undefined) {
+        lane = laneOf(replica.client);
+        lanes.set(replica, lane);
+      }
+      return lane;
+    };
+    // Everything else is the pool's own; closing a lane closes nothing.
+    return { ...pool, ...jsonCalls(laneFor), close: async () => undefined };
+  }
+
   const first = replicas[0] as Replica;
-  return {
+  const pool: ReplicaPool = {
     name: options.name,
     // Routes we do not balance (the /v1 passthrough) go to the first replica.
     baseUrl: first.client.baseUrl,
-    async postJson(path, body, signal) {
-      const key = affinity.keyOf(body);
-      const response = await run(key, signal, (replica) =>
-        replica.client.postJson(path, body, signal),
-      );
-      if (key !== null) affinity.learn(path, key, response);
-      return response;
-    },
-    async postJsonWithHeaders(path, body, headerNames, signal) {
-      const key = affinity.keyOf(body);
-      const answer = await run(key, signal, async (replica) =>
-        replica.client.postJsonWithHeaders
-          ? replica.client.postJsonWithHeaders(path, body, headerNames, signal)
-          : { body: await replica.client.postJson(path, body, signal), headers: {} },
-      );
-      if (key !== null) affinity.learn(path, key, answer.body);
-      return answer;
-    },
+    ...jsonCalls((replica) => replica.client),
+    inLane: laneView,
     async postJsonBytes(path, body, signal) {
       const key = affinity.keyOf(body.value);
       // Chat answers teach the affinity nothing (only tokenizer answers do): no parse for learn.
@@ -317,7 +353,6 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
         ),
       );
     },
-    getJson: (path, signal) => run(null, signal, (replica) => replica.client.getJson(path, signal)),
     async postStream(path, body, signal) {
       const key = affinity.keyOf(body);
       return run(key, signal, async (replica) =>
@@ -350,4 +385,5 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
       await Promise.all(replicas.map((replica) => replica.client.close()));
     },
   };
+  return pool;
 }

@@ -19,6 +19,7 @@ import {
 } from '../../util';
 import { dispatchBytes, dispatchText, type TextResponse } from './dispatch-text';
 import { dispatchStream } from './dispatch-stream';
+import { FairGate, type Lane } from './fair-gate';
 import { parseRetryAfter, withRetry } from './retry';
 
 export interface UpstreamClientOptions {
@@ -107,7 +108,19 @@ export interface UpstreamClient {
   postJsonBytes?(path: string, body: PreparedJson, signal?: AbortSource): Promise<JsonBytes>;
   /** `postStream` of a body already serialised. Optional, like `postJsonBytes`. */
   postStreamBytes?(path: string, body: PreparedJson, signal?: AbortSource): Promise<UpstreamStream>;
+  /**
+   * A view of this client for one request: its JSON calls take turns with other lanes' for the
+   * connections when all are busy (fair-gate.ts), so one large search cannot hold everyone's
+   * calls behind its own. Its `close` closes nothing (the connections are the client's).
+   * Optional: a replay or a test double goes without (`laneOf`).
+   */
+  inLane?(): UpstreamClient;
   close(): Promise<void>;
+}
+
+/** `client.inLane()`, or the client itself when it has no lanes. */
+export function laneOf(client: UpstreamClient): UpstreamClient {
+  return client.inLane?.() ?? client;
 }
 
 /**
@@ -215,6 +228,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** `probe`'s own one-connection pool, made on first use. */
   let probePool: Pool | null = null;
   const retryRule = options.shouldRetry ? { shouldRetry: options.shouldRetry } : {};
+  /** The search calls' pool, shared between lanes (relays and probes have pools of their own). */
+  const gate = new FairGate(options.maxConnections);
 
   async function once<R extends { status: number }>(
     path: string,
@@ -281,6 +296,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   /** One JSON exchange with retries; `answer` shapes what the caller gets from the parsed body. */
   async function withRetries<T>(
+    lane: Lane,
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
@@ -292,9 +308,17 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const payload = method === 'POST' ? serialise(body) : null;
     return withRetry(
       async () => {
-        const response = await once(path, signal, () =>
-          dispatchText(pool, dispatchOptions(method, path, payload), signal, keepHeaders),
-        );
+        // Waiting for a turn is not the upstream's time: it stays out of the call's duration.
+        const turn = gate.enter(lane, signal);
+        if (turn !== null) await turn;
+        let response: TextResponse;
+        try {
+          response = await once(path, signal, () =>
+            dispatchText(pool, dispatchOptions(method, path, payload), signal, keepHeaders),
+          );
+        } finally {
+          gate.leave();
+        }
         const { status, text, retryAfter } = response;
         if (status >= 400) throw statusError(status, text, retryAfter);
         let parsed: unknown;
@@ -359,7 +383,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     );
   }
 
-  return {
+  /** The client's methods with the JSON calls in `lane`. */
+  const inLane = (lane: Lane, isRoot: boolean): UpstreamClient => ({
+    ...shared,
+    postJson: (path, body, signal) =>
+      withRetries(lane, 'POST', path, body, signal, undefined, bodyOnly),
+    postJsonWithHeaders: (path, body, headerNames, signal) =>
+      withRetries(lane, 'POST', path, body, signal, headerNames, withHeaders),
+    getJson: (path, signal) =>
+      withRetries(lane, 'GET', path, undefined, signal, undefined, bodyOnly),
+    inLane: () => inLane({}, false),
+    close: isRoot ? shared.close : async () => undefined,
+  });
+
+  const shared: Omit<UpstreamClient, 'postJson' | 'getJson'> = {
     name: options.name,
     baseUrl: options.baseUrl,
     postJsonBytes: postBytesWithRetries,
@@ -369,10 +406,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         signal,
         ...retryRule,
       }),
-    postJson: (path, body, signal) => withRetries('POST', path, body, signal, undefined, bodyOnly),
-    postJsonWithHeaders: (path, body, headerNames, signal) =>
-      withRetries('POST', path, body, signal, headerNames, withHeaders),
-    getJson: (path, signal) => withRetries('GET', path, undefined, signal, undefined, bodyOnly),
     async probe(path, timeoutMs, body) {
       // Its own connection: on the shared pool a probe queues behind every search call, and
       // undici rejects a queued request only once a connection frees, so under load /health
@@ -416,6 +449,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       await Promise.all([pool.close(), relayPool?.close(), probePool?.close()]);
     },
   };
+  return inLane({}, true);
 
   async function streamOnce(
     path: string,

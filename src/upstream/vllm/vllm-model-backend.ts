@@ -14,7 +14,7 @@ import type {
 import type { Verifier } from '../../tts';
 import { roomAfter, withContextBudget } from '../context-budget';
 import { forwardChatBody } from '../forward-chat-body';
-import { postJsonBytesOn, type UpstreamClient } from '../transport/upstream-client';
+import { laneOf, postJsonBytesOn, type UpstreamClient } from '../transport/upstream-client';
 import { createVllmPolicy, prepareChatPrompt } from './vllm-policy';
 import { tokenizeResponseSchema } from './vllm-wire';
 
@@ -67,6 +67,8 @@ export function createVllmModelBackend(
     info,
     async createPolicy(clientMessages, signal, policyOptions) {
       const messages = options.buildMessages(clientMessages, policyOptions);
+      // The request's own lane: its calls take turns with other requests' for the connections.
+      const client = laneOf(policyClient);
       // This conversation's calls besides the completions: rendering and counting the prompt.
       let supportCalls = 0;
       const countCall = (): void => {
@@ -74,9 +76,9 @@ export function createVllmModelBackend(
       };
       if (options.stepApi === 'chat-continue') {
         countCall();
-        const counted = await countChatTokens(policyClient, info.servedName, messages, signal);
+        const counted = await countChatTokens(client, info.servedName, messages, signal);
         const policy = createVllmPolicy({
-          client: policyClient,
+          client: client,
           servedName: info.servedName,
           messages,
           mode: 'chat-continue',
@@ -94,7 +96,7 @@ export function createVllmModelBackend(
               countCall();
               return (
                 await countChatTokens(
-                  policyClient,
+                  client,
                   info.servedName,
                   [...messages, { role: 'assistant', content: prefix }],
                   countSignal,
@@ -110,15 +112,9 @@ export function createVllmModelBackend(
       }
       // One /tokenize per request: the ids serve whole-solution sampling as they are, and the text
       // (one /detokenize) is fetched only if a step-wise round needs it, off the critical path.
-      const prompt = await prepareChatPrompt(
-        policyClient,
-        info.servedName,
-        messages,
-        signal,
-        countCall,
-      );
+      const prompt = await prepareChatPrompt(client, info.servedName, messages, signal, countCall);
       const policy = createVllmPolicy({
-        client: policyClient,
+        client: client,
         servedName: info.servedName,
         prompt,
         mode: 'completions',
@@ -134,7 +130,7 @@ export function createVllmModelBackend(
             if (prefix === '') return prompt.tokens;
             const text = (await prompt.text(countSignal)) + prefix;
             countCall();
-            return countTextTokens(policyClient, info.servedName, text, countSignal);
+            return countTextTokens(client, info.servedName, text, countSignal);
           },
         }),
         promptTokens: prompt.tokens,

@@ -57,6 +57,28 @@ describe('createRecordingUpstream', () => {
     expect(fake.isClosed).toBe(true);
   });
 
+  it("records a lane's calls in the same file, made on the wrapped client's lane", async () => {
+    const fake = createFakeUpstreamClient('http://gpu:8000');
+    fake.handler = () => ({ ok: true });
+    const laneCalls: string[] = [];
+    fake.inLane = () => ({
+      ...fake,
+      postJson: (requestPath, body, signal) => {
+        laneCalls.push(requestPath);
+        return fake.postJson(requestPath, body, signal);
+      },
+    });
+    const client = createRecordingUpstream({ client: fake, file });
+    const lane = client.inLane?.();
+    await lane?.postJson('/v1/completions', { prompt: 'hi' });
+    await lane?.close();
+    expect(fake.isClosed).toBe(false);
+    await client.postJson('/tokenize', { prompt: 'hi' });
+    await client.close();
+    expect(laneCalls).toEqual(['/v1/completions']);
+    expect(readLines(file).map((line) => line.path)).toEqual(['/v1/completions', '/tokenize']);
+  });
+
   it('records a bytes exchange as parsed JSON, which a replay answers as bytes again', async () => {
     const fake = createFakeUpstreamClient('http://gpu:8000');
     fake.handler = (call) => ({ model: 'served', echo: call.body });

@@ -400,4 +400,34 @@ describe('createReplicaPool postJsonWithHeaders', () => {
     expect(fake.calls.map((call) => call.path)).toEqual(['/generate', '/generate']);
     await pool.close();
   });
+  it("sends a lane's JSON calls through that replica's own lane, one per replica, and keeps the pool open when the lane closes", async () => {
+    const { pool, fakes } = makePool(1);
+    const fake = fakes[0] as FakeUpstreamClient;
+    const laneCalls: string[] = [];
+    let lanesMade = 0;
+    fake.inLane = () => {
+      lanesMade++;
+      return {
+        ...fake,
+        postJson: (path, body, signal) => {
+          laneCalls.push(path);
+          return fake.postJson(path, body, signal);
+        },
+        getJson: (path, signal) => {
+          laneCalls.push(path);
+          return fake.getJson(path, signal);
+        },
+      };
+    };
+    const lane = pool.inLane?.();
+    if (lane === undefined) throw new Error('a replica pool has lanes');
+    await lane.getJson('/version');
+    await lane.postJson('/tokenize', { prompt: 'x' });
+    await pool.getJson('/version');
+    expect(laneCalls).toEqual(['/version', '/tokenize']);
+    expect(lanesMade).toBe(1);
+    await lane.close();
+    expect(fake.isClosed).toBe(false);
+    await pool.close();
+  });
 });

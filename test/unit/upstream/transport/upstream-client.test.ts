@@ -220,6 +220,38 @@ describe('createUpstreamClient', () => {
     await client.close();
   });
 
+  it("takes turns between requests' lanes: one request's queued calls do not hold another's back", async () => {
+    const client = createUpstreamClient({
+      name: 'policy',
+      baseUrl: url,
+      timeoutMs: 5000,
+      maxConnections: 2,
+      retries: 0,
+    });
+    // Every call is held 100 ms; the server sees them in the order the proxy lets them out.
+    const arrived: string[] = [];
+    script = Array.from({ length: 11 }, () => (request, response) => {
+      arrived.push(request.url ?? '');
+      setTimeout(() => response.end('{}'), 100);
+    });
+    const big = client.inLane?.();
+    const small = client.inLane?.();
+    if (big === undefined || small === undefined) throw new Error('the client has lanes');
+    const bigCalls = Array.from({ length: 10 }, (_, i) => big.postJson(`/big/${i}`, {}));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    await small.postJson('/small', {});
+    // The big lane was waiting first, so one more of its calls goes before the small one: the small
+    // call is fourth, not eleventh (first come, first served held it ~600 ms).
+    expect(arrived.indexOf('/small')).toBe(3);
+    expect(Date.now() - started).toBeLessThan(450);
+    await Promise.all(bigCalls);
+    // A lane's close leaves the client's connections open.
+    await small.close();
+    await expect(client.postJson('/after', {})).resolves.toEqual({ ok: true });
+    await client.close();
+  });
+
   it('probes on a connection of its own: a pool full of slow calls does not hold /health back', async () => {
     const client = createUpstreamClient({
       name: 'policy',

@@ -68,3 +68,43 @@ describe('createVllmModelBackend, chat-continue step API', () => {
     expect(supportCalls?.()).toBe(3);
   });
 });
+
+describe('createVllmModelBackend, lanes', () => {
+  it("makes every call of one request's policy in a lane of its own", async () => {
+    const client = createFakeUpstreamClient('http://policy');
+    client.handler = (call: FakeCall) =>
+      call.path === '/tokenize'
+        ? { count: 3, max_model_len: 4096, tokens: [1, 2, 3] }
+        : {
+            choices: [{ index: 0, text: ' 4.', finish_reason: 'stop', stop_reason: null }],
+            usage: { prompt_tokens: 3, completion_tokens: 2 },
+          };
+    const lanes: string[][] = [];
+    client.inLane = () => {
+      const calls: string[] = [];
+      lanes.push(calls);
+      return {
+        ...client,
+        postJson: (path, body, signal) => {
+          calls.push(path);
+          return client.postJson(path, body, signal);
+        },
+      };
+    };
+    const backend = createVllmModelBackend({
+      info: testModelInfo({ name: 'm', servedName: 'served', isSimulated: false }),
+      policyClient: client,
+      stepApi: 'completions',
+      buildMessages: (messages) => [...messages],
+      verifier: null,
+    });
+    const sampling = { n: 1, temperature: 0.7, topP: 1, maxTokens: 64, stop: ['\n\n'] };
+    for (let request = 0; request < 2; request++) {
+      const { policy } = await backend.createPolicy(MESSAGES);
+      await policy.generate([''], sampling);
+    }
+    // Rendered (ids, then text), then sampled: each request's calls in its own lane.
+    const calls = ['/tokenize', '/detokenize', '/v1/completions'];
+    expect(lanes).toEqual([calls, calls]);
+  });
+});
