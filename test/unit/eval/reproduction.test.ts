@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { KNOWN_GAPS } from '../../../src/eval/repro/known-gaps';
+import { README_END, README_START } from '../../../src/eval/repro/paper-preset';
 import { PAPER_FINDINGS } from '../../../src/eval/repro/paper-targets';
 import { formatReproduction, runReproduction } from '../../../src/eval/repro/run-reproduction';
 
@@ -18,5 +21,11 @@ describe('reproduction of arXiv 2502.06703 in the simulated world', () => {
     ).toBeGreaterThanOrEqual(4);
     // Cells of pairs the quick profile runs are compared, not skipped.
     expect(report.cells.filter((cell) => cell.verdict !== 'not run').length).toBeGreaterThan(20);
+    // The README shows this same run (its numbers are generated, and must not go stale): when the
+    // code changes what the world or the methods do, regenerate them with
+    // `node bin/tts-proxy.js eval --preset paper --out runs/paper --readme README.md`.
+    const readme = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf(README_START), readme.indexOf(README_END));
+    expect(section).toContain(text);
   }, 300_000);
 });
