@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '../errors';
 import { scanJson, type JsonScan } from '../util';
 import { createBodyGate, type BodyGate } from './body/body-gate';
-import { bodyText, decodeBodyBytes } from './body/decode-body';
+import { bodyText, checkJsonCharset, decodeBodyBytes } from './body/decode-body';
 import { exceedsJsonDepth } from './body/json-depth';
 import { inviteBody } from './body/expect-continue';
 import { overloadedBytes, readRawBody } from './body/read-raw-body';
@@ -187,14 +187,15 @@ export function createJsonBodyWithBytesReader(
     const type = request.headers['content-type'];
     if (type === undefined || mediaType(type) !== 'application/json')
       return { value: undefined, ...NO_BYTES };
+    checkJsonCharset(type);
     const decoded = decodeCharged(raw, request.headers, limits.limitBytes);
-    const text = bodyText(decoded, type);
-    if (text.length === 0) return { value: {}, ...NO_BYTES };
     const bytes = withoutBom(decoded);
+    if (bytes.length === 0) return { value: {}, ...NO_BYTES };
     const scan = scanJson(bytes, limits.maxDepth);
     if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
+    // Charged before the text exists: a body refused here never makes its (body-sized) text.
     if (!raw.charge(parsedCost(bytes.length, scan))) throw overloadedBytes();
-    const value = parseStrict(text);
+    const value = parseStrict(bodyText(decoded, type));
     // Invalid UTF-8 was read as U+FFFD: forwarding the bytes would send what was not parsed.
     return isUtf8(bytes) ? { value, bytes, model: scan.model } : { value, ...NO_BYTES };
   };

@@ -53,8 +53,8 @@ function charsetOf(contentType: string): string | null {
   return match?.[1]?.toLowerCase() ?? null;
 }
 
-/** JSON text of a body (UTF-8 only: RFC 8259 §8.1), without a byte order mark. */
-export function bodyText(bytes: Buffer, contentType: string): string {
+/** A JSON body's charset must be UTF-8 (RFC 8259 §8.1); any other is a 415. */
+export function checkJsonCharset(contentType: string): void {
   const charset = charsetOf(contentType);
   if (charset !== null && charset !== 'utf-8' && charset !== 'utf8')
     throw new RequestBodyError(
@@ -62,6 +62,11 @@ export function bodyText(bytes: Buffer, contentType: string): string {
       'charset.unsupported',
       `Unsupported charset "${charset}" (JSON bodies are UTF-8).`,
     );
+}
+
+/** JSON text of a body (UTF-8 only: RFC 8259 §8.1), without a byte order mark. */
+export function bodyText(bytes: Buffer, contentType: string): string {
+  checkJsonCharset(contentType);
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === BOM ? text.slice(1) : text;
 }

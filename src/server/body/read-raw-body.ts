@@ -76,6 +76,9 @@ export function readRawBody(
     const finish = (error: Error | undefined, body?: Buffer): void => {
       if (isDone) return;
       isDone = true;
+      // The received chunks (a second copy of a body that came in pieces) go now: the ticket's
+      // closures below share this scope and live as long as the request.
+      chunks.length = 0;
       clearTimeout(timer);
       request.off('data', onData);
       request.off('end', onEnd);

@@ -35,12 +35,23 @@ describe('createPathKeys', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it('stays correct when its scope memo starts over', () => {
+  it('stays correct when its scope memo starts over, by entries or by characters', () => {
     const small = createPathKeys(2);
+    const few = createPathKeys(1024, 5);
     const big = createPathKeys();
     const paths = Array.from({ length: 20 }, (_, index) => [`p${index % 3}`, `q${index}`, 'r']);
     paths.forEach((path, index) =>
-      expect(small.keyOf(`s${index % 5}`, path)).toBe(big.keyOf(`s${index % 5}`, path)),
+      expect([small, few].map((keys) => keys.keyOf(`s${index % 5}`, path))).toEqual([
+        big.keyOf(`s${index % 5}`, path),
+        big.keyOf(`s${index % 5}`, path),
+      ]),
     );
+  });
+
+  it('keys a scope longer than its character bound without keeping it', () => {
+    const keys = createPathKeys(1024, 8);
+    const long = 'a question far longer than eight characters';
+    expect(keys.keyOf(long, ['x'])).toBe(createPathKeys().keyOf(long, ['x']));
+    expect(keys.keyOf(long, ['x'])).toBe(keys.keyOf(long, ['x']));
   });
 });
