@@ -18,6 +18,7 @@ import type {
   SearchResult,
 } from '../tts/search-types';
 import type { ModelBackend } from '../contracts';
+import { OverloadedError } from '../errors';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
 import { decideScope, type ScopeDecision } from './request-scope';
 import { runAuto } from './run-auto';
@@ -41,7 +42,19 @@ export interface ChatContext {
   grouping?: GroupingService;
   /** Search progress (the server streams it when the client asked for it). */
   onEvent?: (event: SearchEvent) => void;
+  /**
+   * Count bytes the search will hold against the server's bound on request memory (the body
+   * gate), given back when the response is over; false when the bound is full.
+   */
+  reserveBytes?: (bytes: number) => boolean;
 }
+
+/**
+ * Copies of the question a verifier-scored search holds per path while a PRM call is out: each
+ * path's rendered text, the call's JSON, and the client's buffer of it (measured: 15.7 MB live
+ * for a 20 KB question and 256 paths, ~3.07 per path and question byte).
+ */
+const QUESTION_COPIES_PER_PATH = 3;
 
 /** Why a request that TTS would have served passes through (docs/request-scope.md). */
 export type ScopePassThrough = Extract<ScopeDecision, { kind: 'passthrough' }> & {
@@ -106,6 +119,7 @@ export function solveChat(
     return { kind: 'passthrough', scope: { ...scope, requested: planned.requested } };
   // An open-ended request under `auto` is decided by auto itself (select/auto-search.ts).
   const plan = planned;
+  reserveSearchMemory(plan, conversation.messages, backend, context);
   const input: SolveInput = {
     backend,
     plan,
@@ -146,6 +160,33 @@ export function solveChat(
     started,
     shadowInput: request.forcedArm === null ? input : null,
   };
+}
+
+/**
+ * A PRM call carries the question once per path: a long question at a large budget holds many
+ * times its body (256 paths of a 150 KB question: ~110 MB), which the body gate never counted.
+ * Counted before anything is sent, so a full bound refuses the request (429) rather than the
+ * process running out of memory.
+ */
+function reserveSearchMemory(
+  plan: { method: MethodName | 'auto'; n: number },
+  messages: readonly { content: string }[],
+  backend: ModelBackend,
+  context: ChatContext,
+): void {
+  if (context.reserveBytes === undefined) return;
+  const isScored =
+    plan.method === 'auto'
+      ? backend.createVerifier() !== null
+      : METHOD_TRAITS[plan.method].needsVerifier;
+  if (!isScored) return;
+  let questionChars = 0;
+  for (const message of messages) questionChars += message.content.length;
+  if (!context.reserveBytes(QUESTION_COPIES_PER_PATH * plan.n * questionChars))
+    throw new OverloadedError(
+      `A search of ${plan.n} paths over a conversation this long needs more memory than is free now; retry later, or with a smaller tts_budget.`,
+      1,
+    );
 }
 
 /** The scope rule for a request that would run TTS (docs/request-scope.md). */

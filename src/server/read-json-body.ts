@@ -170,6 +170,11 @@ export interface JsonBodyWithBytes {
   bytes: Buffer | null;
   /** Where the top-level `"model"` string is in `bytes` (null: none, or no bytes). */
   model: JsonScan['model'];
+  /**
+   * Count more bytes the request will hold against the same bound, given back with the body's
+   * when the response is over; false (nothing counted) when the bound is full.
+   */
+  charge: (bytes: number) => boolean;
 }
 
 const NO_BYTES = { bytes: null, model: null } as const;
@@ -185,19 +190,22 @@ export function createJsonBodyWithBytesReader(
   return async (request, response) => {
     const raw = await receiveBody(request, response, limits);
     const type = request.headers['content-type'];
+    const { charge } = raw;
     if (type === undefined || mediaType(type) !== 'application/json')
-      return { value: undefined, ...NO_BYTES };
+      return { value: undefined, ...NO_BYTES, charge };
     checkJsonCharset(type);
     const decoded = decodeCharged(raw, request.headers, limits.limitBytes);
     const bytes = withoutBom(decoded);
-    if (bytes.length === 0) return { value: {}, ...NO_BYTES };
+    if (bytes.length === 0) return { value: {}, ...NO_BYTES, charge };
     const scan = scanJson(bytes, limits.maxDepth);
     if (scan.isTooDeep) throw tooDeep(limits.maxDepth);
     // Charged before the text exists: a body refused here never makes its (body-sized) text.
     if (!raw.charge(parsedCost(bytes.length, scan))) throw overloadedBytes();
     const value = parseStrict(bodyText(decoded, type));
     // Invalid UTF-8 was read as U+FFFD: forwarding the bytes would send what was not parsed.
-    return isUtf8(bytes) ? { value, bytes, model: scan.model } : { value, ...NO_BYTES };
+    return isUtf8(bytes)
+      ? { value, bytes, model: scan.model, charge }
+      : { value, ...NO_BYTES, charge };
   };
 }
 

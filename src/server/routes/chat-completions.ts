@@ -82,6 +82,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       randomSeed: deps.randomSeed,
       ...(deps.grouping ? { grouping: deps.grouping } : {}),
       ...(body.stream === true ? { onEvent: (event: SearchEvent) => onProgress?.(event) } : {}),
+      ...(raw ? { reserveBytes: raw.charge } : {}),
     });
     if (tts.forcedArm) response.setHeader('x-tts-ab-arm', tts.forcedArm);
     const series = deps.metrics.requestSeries(
