@@ -2,7 +2,7 @@ import { prepareAnswer } from './is-equivalent';
 import { latexValue } from './latex-value';
 import type { AnswerStructure } from './parse-answer-structure';
 import { parseNumber, toDouble } from './parse-number';
-import { isWordAnswer, wordKey } from './scalars-equal';
+import { baseNumeral, isWordAnswer, wordKey } from './scalars-equal';
 
 /**
  * What voting knows about an answer before comparing it with another: enough to rule a pair out
@@ -12,8 +12,10 @@ import { isWordAnswer, wordKey } from './scalars-equal';
 export type Fingerprint =
   /** A scalar whose value is known (a plain number, or an expression `latexValue` reads). */
   | { kind: 'value'; value: number; isSymbolic: boolean }
-  /** Equal only to answers with the same key: words and numerals with a base. */
+  /** Equal only to answers with the same key: words (and oversized answers). */
   | { kind: 'exact'; key: string }
+  /** A numeral with a base: equal to the same numeral, or to its digits written bare. */
+  | { kind: 'base'; key: string; digits: string }
   /** A tuple or interval: same brackets, same length, items pairwise compatible. */
   | { kind: 'sequence'; brackets: string; items: Fingerprint[] }
   /** Anything else (lists, sets, percent, relations, expressions outside the grammar). */
@@ -54,6 +56,7 @@ const ABSOLUTE_WINDOW = 1e-5;
 
 export function mayBeEquivalent(left: Fingerprint, right: Fingerprint): boolean {
   if (left.kind === 'unknown' || right.kind === 'unknown') return true;
+  if (left.kind === 'base' || right.kind === 'base') return baseMayEqual(left, right);
   if (left.kind === 'exact' || right.kind === 'exact') {
     return left.kind === 'exact' && right.kind === 'exact' && left.key === right.key;
   }
@@ -75,6 +78,17 @@ export function mayBeEquivalent(left: Fingerprint, right: Fingerprint): boolean 
   return false;
 }
 
+/** scalarsEqual's rule for a numeral with a base: the same numeral, or its digits bare. */
+function baseMayEqual(left: Fingerprint, right: Fingerprint): boolean {
+  if (left.kind === 'base' && right.kind === 'base') return left.key === right.key;
+  const [based, other] = left.kind === 'base' ? [left, right] : [right, left];
+  if (based.kind !== 'base') return false;
+  // Bare digits `52` read as the number 52 (letters, as in `5A`, read as unknown: kept above).
+  return (
+    other.kind === 'value' && /^\d+$/.test(based.digits) && other.value === Number(based.digits)
+  );
+}
+
 function fingerprintOf(structure: AnswerStructure): Fingerprint {
   if (structure.kind === 'scalar') return scalarFingerprint(structure.text);
   if (structure.kind === 'bracketed') {
@@ -90,9 +104,8 @@ function fingerprintOf(structure: AnswerStructure): Fingerprint {
 
 function scalarFingerprint(text: string): Fingerprint {
   // The order of scalarsEqual: base numerals and words compare as strings only.
-  const base = /^([0-9][0-9A-Za-z]*)_\{?(\d+)\}?$/.exec(text);
-  if (base !== null)
-    return { kind: 'exact', key: `base:${(base[1] ?? '').toUpperCase()}_${base[2] ?? ''}` };
+  const base = baseNumeral(text);
+  if (base !== null) return { kind: 'base', ...base };
   if (isWordAnswer(text)) return { kind: 'exact', key: `word:${wordKey(text)}` };
   const number = parseNumber(text);
   if (number !== null) {
@@ -108,6 +121,7 @@ function hasSymbolic(fingerprint: Fingerprint): boolean {
     case 'unknown':
       return true;
     case 'exact':
+    case 'base':
       return false;
     case 'value':
       return fingerprint.isSymbolic;

@@ -52,6 +52,10 @@ export function nodesEqual(a: MathNode, b: MathNode, options: MathCompareOptions
   if (exactLeft !== null && exactRight !== null) return rationalsEqual(exactLeft, exactRight);
   const ratios = sampleBoth(left, right);
   if (ratios === null) return false;
+  if (freeSymbols(left).length === 0 && freeSymbols(right).length === 0) {
+    const [[x, y]] = ratios as [[Complex, Complex]];
+    return constantsClose(x, y);
+  }
   return ratios.every(([x, y]) => closeEnough(x, y));
 }
 
@@ -101,6 +105,26 @@ function samplePoint(point: number, variableIndex: number): number {
   return base + 0.1173 * variableIndex;
 }
 
+/**
+ * Below this magnitude a constant is read as zero that rounding left behind (`\sin\pi` evaluates
+ * to 1.2e-16): two such are equal, and one equals nothing larger.
+ */
+const ROUNDING_ZERO = 1e-14;
+
+/**
+ * Two constants within a relative 1e-12 of the larger. Relative, not with a floor of 1: with one,
+ * every pair of small constants agreed (`e^{-25}` = `e^{-26}`, `\frac{\pi}{10^{10}}` = 0), which
+ * Math-Verify tells apart (Math-Verify parity review, session 24).
+ */
+function constantsClose(x: Complex, y: Complex): boolean {
+  const sizeX = Math.hypot(x.re, x.im);
+  const sizeY = Math.hypot(y.re, y.im);
+  if (sizeX < ROUNDING_ZERO || sizeY < ROUNDING_ZERO)
+    return sizeX < ROUNDING_ZERO && sizeY < ROUNDING_ZERO;
+  return Math.hypot(x.re - y.re, x.im - y.im) <= 1e-12 * Math.max(sizeX, sizeY);
+}
+
+/** Values at a sample point: relative 1e-9 of the larger, never finer than 1e-9 absolute. */
 function closeEnough(x: Complex, y: Complex): boolean {
   const scale = Math.max(1, Math.hypot(x.re, x.im), Math.hypot(y.re, y.im));
   return Math.hypot(x.re - y.re, x.im - y.im) <= 1e-9 * scale;

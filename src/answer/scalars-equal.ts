@@ -5,8 +5,10 @@ import { parseNumber } from './parse-number';
 /**
  * Equality of two normalized scalar answers, cheapest test first:
  * 1. identical strings;
- * 2. numerals with a base (`52_8`, `4210_{5}`) compare as written: the question asked for that
- *    base, so `52_8` ≠ `42` although the engine would call them equal;
+ * 2. numerals with a base (`52_8`, `4210_{5}`, `52_{(8)}`) compare as written: the question asked
+ *    for that base, so `52_8` ≠ `42` although the engine would call them equal; the same digits
+ *    without the subscript are the same answer (`52_8` = `52`, as Math-Verify grades it: the base
+ *    is the question's, and models often leave it off);
  * 3. word answers (`Evelyn`, `even`, `ellipse`) compare case-insensitively and ignore spaces,
  *    never through the engine, which would read `Evelyn` as a product of six variables;
  * 4. two plain numbers compare exactly, or rounded to `floatRounding` places when one is a decimal;
@@ -16,7 +18,11 @@ export function scalarsEqual(left: string, right: string, options: MathCompareOp
   if (left === right) return true;
   const leftBase = baseNumeral(left);
   const rightBase = baseNumeral(right);
-  if (leftBase !== null || rightBase !== null) return leftBase === rightBase;
+  if (leftBase !== null || rightBase !== null) {
+    if (leftBase !== null && rightBase !== null) return leftBase.key === rightBase.key;
+    const [based, other] = leftBase !== null ? [leftBase, right] : [rightBase, left];
+    return based !== null && other.toUpperCase() === based.digits;
+  }
   if (isWordAnswer(left) || isWordAnswer(right)) return wordKey(left) === wordKey(right);
   const leftNumber = parseNumber(left);
   const rightNumber = parseNumber(right);
@@ -41,8 +47,13 @@ export function wordKey(text: string): string {
   return text.toLowerCase().replace(/\s+/g, '');
 }
 
-/** `52_8` and `52_{8}` → `52_8`; null when the answer is not a numeral with a base. */
-function baseNumeral(text: string): string | null {
-  const match = /^([0-9][0-9A-Za-z]*)_\{?(\d+)\}?$/.exec(text);
-  return match === null ? null : `${(match[1] ?? '').toUpperCase()}_${match[2] ?? ''}`;
+/**
+ * `52_8`, `52_{8}` and `52_{(8)}` → digits `52`, key `52_8`; null when the answer is not a
+ * numeral with a base.
+ */
+export function baseNumeral(text: string): { digits: string; key: string } | null {
+  const match = /^([0-9][0-9A-Za-z]*)_(?:\{\(?(\d+)\)?\}|(\d+))$/.exec(text);
+  if (match === null) return null;
+  const digits = (match[1] ?? '').toUpperCase();
+  return { digits, key: `${digits}_${match[2] ?? match[3] ?? ''}` };
 }

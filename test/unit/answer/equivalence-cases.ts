@@ -53,6 +53,9 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: 'a+b', right: 'b+a', source: 'T8' },
   { left: '\\frac{x+1}{x^2-1}', right: '\\frac1{x-1}', source: 'T8' },
   { left: '\\sin^2x+\\cos^2x', right: '1', source: 'T8' },
+  { left: '\\sin\\pi', right: '0', source: 'MV', note: 'zero up to rounding (1.2e-16)' },
+  { left: '52_8', right: '52', source: 'MV', note: 'the base left off: the question named it' },
+  { left: '1011_2', right: '1011_{(2)}', source: 'MV' },
   { left: '\\emptyset', right: '\\{\\}', source: 'T8' },
   { left: '-\\infty', right: '- \\infty', source: 'T8' },
   { left: '5\\text{ cm}', right: '5', source: 'T8' },
@@ -202,6 +205,7 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   },
   // Hendrycks / MATH-500 forms
   { left: '52_8', right: '42', source: 'H', note: 'the base was asked for' },
+  { left: '52_8', right: '52_9', source: 'H', note: 'another base' },
   { left: '3R^2', right: '3r^2', source: 'H', note: 'variables are case-sensitive' },
   { left: '\\text{Evelyn}', right: '\\text{Navin}', source: 'H' },
   { left: '\\text{(B)}', right: 'C', source: 'H' },
@@ -211,6 +215,11 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '(0,9) \\cup (9,36)', right: '(0,36)', source: 'H' },
   { left: '\\frac{\\pi}{2}', right: '90^\\circ', source: 'H', note: 'no degree-radian conversion' },
   { left: '1 \\pm \\sqrt{19}', right: '1+\\sqrt{19}', source: 'H' },
+  // Small constants are told apart relatively (Math-Verify 0.8.0's verdicts, run on each pair)
+  { left: 'e^{-25}', right: 'e^{-26}', source: 'MV', note: 'small constants, relative tolerance' },
+  { left: '\\frac{\\pi}{10^{10}}', right: '0', source: 'MV' },
+  { left: '\\frac{\\pi}{2^{40}}', right: '\\frac{\\pi}{2^{41}}', source: 'MV' },
+  { left: '\\sqrt2\\cdot10^{-13}', right: '\\sqrt3\\cdot10^{-13}', source: 'MV' },
   // Qwen-style numeric edges
   { left: '50', right: '0.5', source: 'Q' },
   { left: '0.000672', right: '0.000673', source: 'Q', note: 'distinct at 6 places' },
