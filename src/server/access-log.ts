@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { isCutByShutdown } from './shutdown-cut';
 
 export interface AccessLogOptions {
   logger: Logger;
@@ -34,6 +35,11 @@ interface AccessLine {
   durationMs: number;
   /** The connection closed before the response was complete (client gone, or a failed stream). */
   aborted?: boolean;
+  /**
+   * Still running at the shutdown's drain deadline, so cut: `status` is what its client got (503
+   * when nothing had been sent; a stream's 200, ended with an error event).
+   */
+  cutByShutdown?: boolean;
 }
 
 /** A client-chosen id is echoed only when it is short and plain, so it cannot inject log text. */
@@ -95,9 +101,11 @@ export function createAccessLog(options: AccessLogOptions) {
         // A throw in a 'close' listener would end the process; a lost count must not.
         logger.error({ reqId: id, err: error }, 'request count failed');
       }
+      const isCut = isCutByShutdown(response);
+      // A cut is an error whatever status went out (a stream's was 200).
       const level = quiet.has(url)
         ? 'debug'
-        : response.statusCode < 500
+        : response.statusCode < 500 && !isCut
           ? 'info'
           : (response as MarkedResponse)[CLIENTS_OWN_LIMIT] === true
             ? 'warn'
@@ -111,6 +119,7 @@ export function createAccessLog(options: AccessLogOptions) {
         durationMs: Math.round(durationMs * 1000) / 1000,
       };
       if (!response.writableFinished) line.aborted = true;
+      if (isCut) line.cutByShutdown = true;
       logger[level](line, 'request completed');
     });
     next?.();

@@ -20,6 +20,7 @@ import { createApiKeyCheck, type Caller } from './auth';
 import { toHttpError } from './http-error';
 import { causeOf } from './log-cause';
 import { sendJson } from './send-json';
+import { isCutByShutdown } from './shutdown-cut';
 import { createKeyRateLimit } from './key-rate-limit';
 import { createBodyGate } from './body/body-gate';
 import {
@@ -264,6 +265,12 @@ export function createApp(deps: AppDeps): TtsProxyApp {
 
   function handleError(error: unknown, request: Request, response: Response): void {
     const reqId = requestIdOf(response);
+    if (isCutByShutdown(response)) {
+      // The drain answered it and logged the cut; this is its work stopping (aborted, or finding
+      // the response ended), not the client's leaving.
+      deps.logger.debug({ reqId, err: error }, 'work of a request cut by shutdown stopped');
+      return;
+    }
     if (isAbortError(error) && (request.destroyed || response.destroyed || !response.writable)) {
       // The client left; its upstream work is already cancelled. Not an error.
       deps.logger.info({ reqId }, 'client disconnected; request aborted');

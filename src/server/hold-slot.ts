@@ -4,17 +4,23 @@
  * waited for its body or in the queue, or it was pipelined behind a request whose connection
  * closed) gives the slot back at once, since 'close' will not fire again. Subscribing after the
  * wait, without that check, leaked the slot for good: a few pipelined connections closed at the
- * right moment left the proxy answering 429 to everything.
+ * right moment left the proxy answering 429 to everything. A response the shutdown cut meanwhile
+ * was answered already (503): nothing to serve either.
  */
 import type { ServerResponse } from 'node:http';
 import type { Admission } from './admission';
 import { isResponseClosed } from './response-closed';
+import { isCutByShutdown } from './shutdown-cut';
+
+function isOver(response: ServerResponse): boolean {
+  return isResponseClosed(response) || isCutByShutdown(response);
+}
 
 /** A slot held until the response closes (its release, callable early, once), or 'closed': nothing to serve. */
 export type SlotHold = (() => void) | 'closed';
 
 function holdUntilClosed(response: ServerResponse, release: () => void): SlotHold {
-  if (isResponseClosed(response)) {
+  if (isOver(response)) {
     release();
     return 'closed';
   }
@@ -27,7 +33,7 @@ function holdUntilClosed(response: ServerResponse, release: () => void): SlotHol
  * `waitForSlot`). Most requests find a free slot: no promise for them.
  */
 export function tryHoldSlot(admission: Admission, response: ServerResponse): SlotHold | null {
-  if (isResponseClosed(response)) return 'closed';
+  if (isOver(response)) return 'closed';
   const release = admission.tryAcquire();
   return release === null ? null : holdUntilClosed(response, release);
 }

@@ -1,14 +1,16 @@
 /**
  * Graceful shutdown of the HTTP server: stop accepting, close idle keep-alive connections at once
  * and each busy one as soon as its response is done, let in-flight requests finish up to a bounded
- * drain deadline, then cut what is left — logging each cut request — and report how many were
- * cut (the CLI exits non-zero if any was). Requests that arrive on an open connection while
- * draining are refused with an OpenAI-shaped 503 (`connection: close`).
+ * drain deadline, then cut what is left — logging each cut request, telling its client why where
+ * it can (answer-cut-request.ts) — and report how many were cut (the CLI exits non-zero if any
+ * was). Requests that arrive on an open connection while draining are refused with an
+ * OpenAI-shaped 503 (`connection: close`).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { pathOf, requestIdOf } from './access-log';
+import { answerCutRequest, sendShuttingDown } from './answer-cut-request';
 import { InFlightResponses } from './in-flight-responses';
 import { emitCloseWithConnection } from './response-closed';
 
@@ -33,14 +35,14 @@ export interface ShutdownControl {
   responses(): ServerResponse[];
 }
 
-const SHUTTING_DOWN = JSON.stringify({
-  error: {
-    message: 'The server is shutting down; retry on another instance.',
-    type: 'server_error',
-    param: null,
-    code: 'shutting_down',
-  },
-});
+/**
+ * How long a cut request's last bytes (its 503 or error event) get to reach the kernel before its
+ * connection is destroyed: far more than a client that reads needs, and the bound on what one
+ * that reads nothing adds to the drain.
+ */
+const CUT_ANSWER_GRACE_MS = 250;
+/** How long closed connections get to report their responses closed (they take milliseconds). */
+const CLOSE_WAIT_MS = 1000;
 
 export function createShutdownControl(logger: Logger, registry?: Registry): ShutdownControl {
   // In-flight responses and when each started (in reused slots, not a Map: in-flight-responses.ts).
@@ -63,6 +65,28 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
   let drained = 0;
   let onIdle: (() => void) | null = null;
 
+  /** A failure of a cut's answer or of its work's stopping must not stop the drain. */
+  async function cutOne(response: ServerResponse): Promise<void> {
+    try {
+      await answerCutRequest(response, CUT_ANSWER_GRACE_MS);
+    } catch (error) {
+      logger.error({ reqId: requestIdOf(response), err: error }, 'cutting a request failed');
+      response.destroy();
+    }
+  }
+
+  /** Until no request is in flight, or `timeoutMs` passed. */
+  async function untilIdle(timeoutMs: number): Promise<void> {
+    if (running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      onIdle = resolve;
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    clearTimeout(timer);
+    onIdle = null;
+  }
+
   function settle(this: ServerResponse): void {
     if (!running.remove(this)) return;
     if (!isDraining) return;
@@ -76,12 +100,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
     wrap(listener) {
       return (request, response) => {
         if (isDraining) {
-          response.writeHead(503, {
-            'content-type': 'application/json',
-            connection: 'close',
-            'retry-after': '1',
-          });
-          response.end(SHUTTING_DOWN);
+          sendShuttingDown(response);
           return;
         }
         running.add(response, performance.now());
@@ -107,17 +126,10 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       // A response not yet started tells its client the connection ends with it.
       for (const [response] of running.entries())
         if (!response.headersSent) response.setHeader('connection', 'close');
-      if (running.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await new Promise<void>((resolve) => {
-          onIdle = resolve;
-          timer = setTimeout(resolve, timeoutMs);
-        });
-        clearTimeout(timer);
-        onIdle = null;
-      }
+      await untilIdle(timeoutMs);
       const finished = drained;
       const left = running.entries();
+      const cuts: Promise<void>[] = [];
       for (const [response, since] of left) {
         const request = response.req;
         logger.error(
@@ -130,9 +142,13 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
           },
           'request cut by shutdown: still running at the drain deadline',
         );
-        response.destroy();
+        cuts.push(cutOne(response));
       }
+      await Promise.all(cuts);
       server?.closeAllConnections();
+      // The server counts a connection gone before its socket (and response) emit 'close': wait
+      // for those too, so each cut request's access line is written before the process exits.
+      await untilIdle(CLOSE_WAIT_MS);
       await closed;
       return {
         drained: finished,

@@ -1,8 +1,17 @@
 /**
  * Minimal SSE writer for chat.completion.chunk streams: data events, comment keep-alives (the
- * OpenAI SDKs skip lines starting with ':'), and the terminal `[DONE]`.
+ * OpenAI SDKs skip lines starting with ':'), and the terminal `[DONE]`. `sseEvent` and `SSE_DONE`
+ * are the one wire form of an event: the relays' own error events and the shutdown's use them too.
  */
 import type { Response } from 'express';
+
+/** One `data:` event carrying `payload` as JSON. */
+export function sseEvent(payload: unknown): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** The event that ends every stream the proxy writes, error or not. */
+export const SSE_DONE = 'data: [DONE]\n\n';
 
 export interface SseWriter {
   send(payload: unknown): void;
@@ -25,16 +34,19 @@ export function openSse(response: Response, extraHeaders: Record<string, string>
   response.on('close', () => {
     closed = true;
   });
+  // Ended by someone else too: a shutdown ends a cut stream with its own error event, and the
+  // search's progress and keep-alives may still fire before they learn of it.
+  const isOpen = (): boolean => !closed && !response.writableEnded;
   return {
     send(payload) {
-      if (!closed) response.write(`data: ${JSON.stringify(payload)}\n\n`);
+      if (isOpen()) response.write(sseEvent(payload));
     },
     comment(text) {
-      if (!closed) response.write(`: ${text.replace(/\n/g, ' ')}\n\n`);
+      if (isOpen()) response.write(`: ${text.replace(/\n/g, ' ')}\n\n`);
     },
     done() {
-      if (!closed) {
-        response.write('data: [DONE]\n\n');
+      if (isOpen()) {
+        response.write(SSE_DONE);
         response.end();
         closed = true;
       }

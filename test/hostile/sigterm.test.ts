@@ -45,6 +45,14 @@ function tts(url: string, agent: http.Agent): Promise<RawAnswer> {
   });
 }
 
+function codeOf(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+  } catch {
+    return null;
+  }
+}
+
 /** Resolves once the server serves `count` requests at once (its /metrics counts itself too). */
 async function untilInFlight(url: string, count: number): Promise<void> {
   for (;;) {
@@ -99,7 +107,7 @@ describe('SIGTERM under load', () => {
     expect(server.lines.filter((line) => String(line.msg).startsWith('request cut'))).toEqual([]);
   }, 60_000);
 
-  it('cuts what is still running at the drain deadline, logs each cut, and exits 1', async () => {
+  it('cuts what is still running at the drain deadline with a 503, logs each cut, and exits 1', async () => {
     const server = cutting;
     const agent = new http.Agent({ keepAlive: false });
     const answers = Promise.all(Array.from({ length: 5 }, () => tts(server.url, agent)));
@@ -109,10 +117,14 @@ describe('SIGTERM under load', () => {
     const code = await server.exited;
     const cuts = server.lines.filter((line) => String(line.msg).startsWith('request cut'));
     if (process.env.HOSTILE_REPORT) console.log(JSON.stringify({ cut: cuts.length, code }));
-    expect(results.map((result) => result.status)).toEqual(Array(5).fill(0));
+    // Told why (before: a connection reset), and logged as cut before the process exited.
+    expect(results.map((result) => [result.status, codeOf(result.body)])).toEqual(
+      Array(5).fill([503, 'shutting_down']),
+    );
     expect(cuts.map((line) => [line.method, line.url])).toEqual(
       Array(5).fill(['POST', '/v1/chat/completions']),
     );
+    expect(server.lines.filter((line) => line.cutByShutdown === true)).toHaveLength(5);
     expect(code).toBe(1);
   }, 60_000);
 });

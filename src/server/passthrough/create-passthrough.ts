@@ -11,6 +11,7 @@ import { tryHoldSlot, waitForSlot } from '../hold-slot';
 import type { Admission } from '../admission';
 import { decodeCharged, receiveBody, tooDeep, type BodyLimits } from '../read-json-body';
 import { sendJson } from '../send-json';
+import { onCutShort, onShutdownCut } from '../shutdown-cut';
 import { ClientDeparture } from './client-departure';
 import { createForwarder, type PassthroughUpstream, type RetryRunner } from './forward-request';
 import {
@@ -190,6 +191,10 @@ async function relayAnswer(
 function pipeAnswer(upstream: UpstreamAnswer, response: ServerResponse): Promise<void> {
   return new Promise<void>((resolve) => {
     const onDrain = (): void => upstream.resume();
+    const stop = (): void => {
+      upstream.destroy();
+      resolve();
+    };
     upstream.read({
       data(chunk) {
         if (!response.write(chunk)) {
@@ -202,15 +207,15 @@ function pipeAnswer(upstream: UpstreamAnswer, response: ServerResponse): Promise
         resolve();
       },
       // Cut mid-body: the client must see an incomplete answer, never a complete-looking one.
+      // Ended already: the shutdown answered it (its cut cancels the upstream, which fails here).
       fail() {
-        response.destroy();
+        if (!response.writableEnded) response.destroy();
         resolve();
       },
     });
-    response.once('close', () => {
-      upstream.destroy();
-      resolve();
-    });
+    response.once('close', stop);
+    // Cut by the shutdown before its first byte: answered with a 503, nothing more to send.
+    onShutdownCut(response, stop);
   });
 }
 
@@ -253,10 +258,8 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
       tryHoldSlot(options.admission, response) ?? (await waitForSlot(options.admission, response));
     if (held === 'closed') return;
     const departure = new ClientDeparture();
-    // A client gone early cancels the upstream.
-    response.once('close', () => {
-      if (!response.writableFinished) departure.leave();
-    });
+    // A client gone early (or the shutdown's cut) cancels the upstream.
+    onCutShort(response, () => departure.leave());
     let upstream: UpstreamAnswer;
     try {
       upstream = await forwarder.forward({

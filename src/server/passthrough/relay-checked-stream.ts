@@ -13,6 +13,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { ReadBatch } from '../read-batch';
+import { isCutByShutdown, onCutShort } from '../shutdown-cut';
+import { SSE_DONE, sseEvent } from '../sse';
 import { checkEventJson, isBytes } from './check-event-json';
 import type { UpstreamAnswer } from './upstream-answer';
 
@@ -22,12 +24,11 @@ export interface ModelRename {
   client: string;
 }
 
-export type StreamOutcome = 'done' | 'upstream-error-event' | 'broken' | 'client-gone';
-
-const DONE = 'data: [DONE]\n\n';
+/** `cut`: the shutdown cut the response, and answered its client itself (shutdown-cut.ts). */
+export type StreamOutcome = 'done' | 'upstream-error-event' | 'broken' | 'client-gone' | 'cut';
 
 function errorEvent(message: string, code: string): string {
-  return `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code } })}\n\n`;
+  return sseEvent({ error: { message, type: 'server_error', param: null, code } });
 }
 
 /** The `data:` line of an event whose `model` is the served name, naming the client's instead. */
@@ -223,10 +224,11 @@ export function relayCheckedStream(
       batch.close();
       if (outcome !== 'done') upstream.destroy();
       if (!response.writableEnded) response.end(tail);
-      resolve(outcome);
+      // The cut cancels the upstream, which may fail here first: not the upstream's break.
+      resolve(isCutByShutdown(response) ? 'cut' : outcome);
     };
     const breakStream = (message: string): void =>
-      finish('broken', errorEvent(message, 'upstream_stream_broken') + DONE);
+      finish('broken', errorEvent(message, 'upstream_stream_broken') + SSE_DONE);
     /**
      * Check and send the events complete in `joined` (what was pending, then what arrived); the
      * rest is an event not complete yet (a multi-byte character may straddle chunks too).
@@ -298,7 +300,7 @@ export function relayCheckedStream(
         if (sawDone) return finish('done', '');
         if (batch.pending !== null && batch.pending.toString('utf8').trim().length > 0)
           return breakStream('The model server ended the stream mid-event.');
-        if (sawError) return finish('upstream-error-event', DONE);
+        if (sawError) return finish('upstream-error-event', SSE_DONE);
         breakStream('The model server ended the stream before it was complete.');
       },
       fail() {
@@ -307,9 +309,8 @@ export function relayCheckedStream(
         breakStream('The model server connection failed mid-stream.');
       },
     });
-    response.once('close', () => {
-      if (!response.writableFinished) finish('client-gone', '');
-    });
+    // A shutdown's cut ends the response itself (an error event): the relay only stops.
+    onCutShort(response, () => finish('client-gone', ''));
   });
 }
 

@@ -7,6 +7,7 @@
  * it cannot be checked before its status is sent, and its `model` is swapped on the bytes.
  */
 import type { ServerResponse } from 'node:http';
+import { onCutShort } from '../shutdown-cut';
 import type { ModelRename } from './relay-checked-stream';
 import type { UpstreamAnswer } from './upstream-answer';
 import { replaceRange, scanJson } from '../../util';
@@ -71,7 +72,9 @@ export async function relayJsonAnswer(
   const length = declaredLength(upstream);
   if (length === null || length > CHECKED_JSON_LIMIT) return streamJson(upstream, response, rename);
   const body = await receiveWhole(upstream, length);
-  if (body === null) return response.destroyed ? 'gone' : 'broken';
+  // Ended already: the shutdown cut it meanwhile (and answered it).
+  if (response.destroyed || response.writableEnded) return 'gone';
+  if (body === null) return 'broken';
   const scan = scanJson(body, ANY_DEPTH);
   if (!scan.isComplete) return 'broken';
   const out =
@@ -107,15 +110,14 @@ function streamJson(
       // A failure mid-body cannot become an error answer (the status is out): cut the response
       // so the client sees an incomplete body, never a complete-looking one.
       fail() {
-        response.destroy();
+        if (!response.writableEnded) response.destroy();
         resolve('gone');
       },
     });
-    response.once('close', () => {
-      if (!response.writableFinished) {
-        upstream.destroy();
-        resolve('gone');
-      }
+    // Cut by the shutdown before its first byte: answered with a 503, nothing more to send.
+    onCutShort(response, () => {
+      upstream.destroy();
+      resolve('gone');
     });
   });
 }

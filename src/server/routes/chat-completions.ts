@@ -40,6 +40,7 @@ import { ClientDeparture } from '../passthrough/client-departure';
 import { toHttpError } from '../http-error';
 import { causeOf } from '../log-cause';
 import { sendJson } from '../send-json';
+import { onCutShort } from '../shutdown-cut';
 import { forwardChat } from './forward-chat';
 import { passThroughNote } from './scope-passthrough';
 
@@ -68,8 +69,8 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const { wire: body, tts } = parseChatRequest(request.body, request.headers);
     const backend = deps.backends.get(tts.model);
     if (!backend) throw new ModelNotFoundError(body.model);
-    // A client disconnect aborts every upstream call of this request (no AbortController unless
-    // something needs a real signal: ../passthrough/client-departure.ts).
+    // A client disconnect (or the shutdown's cut) aborts every upstream call of this request (no
+    // AbortController unless something needs a real signal: ../passthrough/client-departure.ts).
     const departure = new ClientDeparture();
     // Progress reaches the stream once its headers are out; the search starts with an upstream
     // call, so no event comes earlier.
@@ -92,9 +93,7 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     );
     // Counted when it closes, with these labels (../count-requests.ts).
     labelRequest(response, series);
-    response.on('close', () => {
-      if (!response.writableFinished) departure.leave();
-    });
+    onCutShort(response, () => departure.leave());
 
     if (run.kind === 'passthrough') {
       const note = run.scope === null ? null : passThroughNote(run.scope, run.scope.requested);

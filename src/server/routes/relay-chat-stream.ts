@@ -9,6 +9,7 @@
  */
 import type { Response } from 'express';
 import { ReadBatch } from '../read-batch';
+import { SSE_DONE, sseEvent } from '../sse';
 import type { AbortSource, StreamBody } from '../../util';
 
 export async function relayChatStream(
@@ -102,9 +103,16 @@ export async function relayChatStream(
         response.write(rewrite(pending, rename), 'latin1');
       if (why !== null && !signal.aborted && !response.writableEnded) {
         response.write(
-          `data: ${JSON.stringify({ error: { message: why, type: 'server_error', param: null, code: 'upstream_stream_broken' } })}\n\n`,
+          sseEvent({
+            error: {
+              message: why,
+              type: 'server_error',
+              param: null,
+              code: 'upstream_stream_broken',
+            },
+          }),
         );
-        response.write('data: [DONE]\n\n');
+        response.write(SSE_DONE);
       }
       if (!response.writableEnded) response.end();
       resolve();

@@ -2,7 +2,7 @@
  * The real app with one vLLM-backed model and no PRM, in front of an upstream a test runs itself:
  * the plain chat route as production wires it, without the config loader.
  */
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp, type TtsProxyApp } from '../../../src/server/create-app';
 import { createMetrics } from '../../../src/server/metrics';
 import { createUpstreamClient, type UpstreamClient } from '../../../src/upstream';
@@ -16,6 +16,10 @@ export interface PlainChatAppOptions {
   servedName: string;
   /** Extra attempts of the upstream client. */
   retries: number;
+  /** The app's log (silent when not given). */
+  logger?: Logger;
+  /** Serve the /v1 passthrough too, to the same upstream. */
+  withPassthrough?: boolean;
 }
 
 export function createPlainChatApp(options: PlainChatAppOptions): {
@@ -41,7 +45,7 @@ export function createPlainChatApp(options: PlainChatAppOptions): {
     verifier: null,
   });
   const app = createApp({
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     backends: new Map([[options.clientName, backend]]),
     ttsDefaults: {
       defaultStrategy: 'best_of_n',
@@ -53,7 +57,10 @@ export function createPlainChatApp(options: PlainChatAppOptions): {
     },
     apiKeys: [],
     bodyLimitBytes: 1024 * 1024,
-    passthrough: null,
+    passthrough:
+      options.withPassthrough === true
+        ? { url: options.upstreamUrl, retries: options.retries }
+        : null,
     health: () => Promise.resolve({ status: 'ok', upstreams: {} }),
     metrics: createMetrics(),
     keepaliveMs: 15_000,

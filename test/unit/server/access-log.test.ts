@@ -5,6 +5,7 @@ import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createAccessLog, markClientsOwnLimit, requestIdOf } from '../../../src/server/access-log';
+import { cutByShutdown } from '../../../src/server/shutdown-cut';
 
 interface Line {
   level: number;
@@ -15,6 +16,7 @@ interface Line {
   status: number;
   durationMs: number;
   aborted?: boolean;
+  cutByShutdown?: boolean;
 }
 
 function appWithLog(level: pino.Level | 'silent' = 'info') {
@@ -46,6 +48,12 @@ function appWithLog(level: pino.Level | 'silent' = 'info') {
     void response.status(504).json({ error: 'deadline' });
   });
   app.post('/echo-id', (_request, response) => void response.json({ id: requestIdOf(response) }));
+  // A stream the shutdown cut: its 200 went out, then the shutdown ended it.
+  app.get('/cut-stream', (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(': started\n\n');
+    cutByShutdown(response, () => response.end('data: [DONE]\n\n'));
+  });
   // Never answers; tells the test when it started and when the server saw the client go.
   let onEntered: () => void = () => undefined;
   let onGone: () => void = () => undefined;
@@ -132,6 +140,14 @@ describe('createAccessLog', () => {
     await new Promise((resolve) => server.close(resolve));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ url: '/hang', aborted: true });
+  });
+
+  it('says a request the shutdown cut was cut, at error whatever status its client read', async () => {
+    const { app, lines } = appWithLog();
+    await request(app).get('/cut-stream');
+    expect(lines).toEqual([
+      expect.objectContaining({ url: '/cut-stream', status: 200, level: 50, cutByShutdown: true }),
+    ]);
   });
 
   it('hands every closed response to onDone, at any log level, with the query cut', async () => {
