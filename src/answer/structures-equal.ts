@@ -15,7 +15,10 @@ export type ScalarComparator = (left: string, right: string) => boolean;
  *   set, and a tuple with a set of its length, item by item in written order); an interval read
  *   from an inequality (`1<x<2`) is never equal to its endpoints: for a vote, the solution set and
  *   the boundary points are different answers (Math-Verify would match them);
- * - unions ignore the order of their parts;
+ * - unions ignore the order of their parts, and are simplified first: finite sets in a union
+ *   merge (`\{1,3\}\cup\{2,4\}` = `\{1,2,3,4\}`, Math-Verify's README example), and intervals
+ *   that meet at a shared endpoint one of them holds merge (`[1,2]\cup[2,3]` = `[1,3]`), in
+ *   written order;
  * - matrices compare cell by cell; a one-row or one-column matrix equals a parenthesised tuple
  *   of its cells (a vector written either way).
  */
@@ -25,6 +28,8 @@ export function structuresEqual(
   scalarsEqual: ScalarComparator,
   itemsEqual?: Equal,
 ): boolean {
+  if (left.kind === 'union') left = simplifyUnion(left, scalarsEqual);
+  if (right.kind === 'union') right = simplifyUnion(right, scalarsEqual);
   // Items go through the caller's comparison when given (it unwraps relations inside lists).
   const equal: Equal = itemsEqual ?? ((a, b) => structuresEqual(a, b, scalarsEqual));
   if (left.kind === 'scalar' && right.kind === 'scalar') return scalarsEqual(left.text, right.text);
@@ -55,6 +60,51 @@ export function structuresEqual(
     (left.kind === 'bracketed' || right.kind === 'bracketed') &&
     sameSequence(leftItems, rightItems, equal)
   );
+}
+
+type Union = Extract<AnswerStructure, { kind: 'union' }>;
+type Bracketed = Extract<AnswerStructure, { kind: 'bracketed' }>;
+
+/** A union with its sets merged into one and its touching intervals joined; one part alone. */
+function simplifyUnion(union: Union, scalarsEqual: ScalarComparator): AnswerStructure {
+  const members: AnswerStructure[] = [];
+  const parts: AnswerStructure[] = [];
+  let hasSet = false;
+  for (const part of union.parts) {
+    if (part.kind === 'set') {
+      members.push(...part.items);
+      hasSet = true;
+    } else if (isInterval(part)) {
+      const last = parts[parts.length - 1];
+      const joined = last !== undefined && isInterval(last) ? join(last, part, scalarsEqual) : null;
+      if (joined === null) parts.push(part);
+      else parts[parts.length - 1] = joined;
+    } else parts.push(part);
+  }
+  if (hasSet) parts.push({ kind: 'set', items: members });
+  if (parts.length === 1) return parts[0] as AnswerStructure;
+  return parts.length === union.parts.length ? union : { kind: 'union', parts };
+}
+
+function isInterval(part: AnswerStructure): part is Bracketed {
+  return part.kind === 'bracketed' && part.items.length === 2 && '(['.includes(part.open);
+}
+
+/** `[a,b]` and `[b,c)` → `[a,c)` when `b` is the same endpoint and one of them holds it. */
+function join(left: Bracketed, right: Bracketed, scalarsEqual: ScalarComparator): Bracketed | null {
+  const [start, end] = left.items as [AnswerStructure, AnswerStructure];
+  const [from, to] = right.items as [AnswerStructure, AnswerStructure];
+  if (end.kind !== 'scalar' || from.kind !== 'scalar' || !scalarsEqual(end.text, from.text))
+    return null;
+  if (left.close !== ']' && right.open !== '[') return null;
+  const joined: Bracketed = {
+    kind: 'bracketed',
+    open: left.open,
+    close: right.close,
+    items: [start, to],
+  };
+  if (left.isSolutionSet === true && right.isSolutionSet === true) joined.isSolutionSet = true;
+  return joined;
 }
 
 function isCollection(

@@ -55,6 +55,14 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: '\\sin^2x+\\cos^2x', right: '1', source: 'T8' },
   { left: '\\sin\\pi', right: '0', source: 'MV', note: 'zero up to rounding (1.2e-16)' },
   { left: '52_8', right: '52', source: 'MV', note: 'the base left off: the question named it' },
+  {
+    left: '\\{1,3\\}\\cup\\{2,4\\}',
+    right: '\\{1,2,3,4\\}',
+    source: 'MV',
+    note: 'its README example',
+  },
+  { left: '[1,2]\\cup[2,3]', right: '[1,3]', source: 'MV', note: 'intervals meeting at 2' },
+  { left: '[1,2)\\cup[2,3]', right: '[1,3]', source: 'MV' },
   { left: '1011_2', right: '1011_{(2)}', source: 'MV' },
   { left: '\\emptyset', right: '\\{\\}', source: 'T8' },
   { left: '-\\infty', right: '- \\infty', source: 'T8' },
@@ -213,6 +221,7 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '1,-2', right: '1,2', source: 'H' },
   { left: '3, 5', right: '3, 5, 7', source: 'H' },
   { left: '(0,9) \\cup (9,36)', right: '(0,36)', source: 'H' },
+  { left: '[1,2]\\cup[3,4]', right: '[1,4]', source: 'H', note: 'a gap between the parts' },
   { left: '\\frac{\\pi}{2}', right: '90^\\circ', source: 'H', note: 'no degree-radian conversion' },
   { left: '1 \\pm \\sqrt{19}', right: '1+\\sqrt{19}', source: 'H' },
   // Small constants are told apart relatively (Math-Verify 0.8.0's verdicts, run on each pair)
