@@ -14,6 +14,8 @@ import {
   createReplicaPool,
   createUpstreamClient,
   detectVllmCapabilities,
+  FairGate,
+  registerGateMetrics,
   registerReplicaMetrics,
   resolveRecordingPath,
   retryRuleFor,
@@ -54,8 +56,10 @@ function createConfiguredClient(
   upstream: UpstreamConfig,
   urls: readonly string[],
   context: ClientContext,
-): { client: UpstreamClient; pool: ReplicaPool | null } {
+): { client: UpstreamClient; pool: ReplicaPool | null; gates: FairGate[] } {
   const { env, logger } = context;
+  // Each server's share of its connections, kept for the queue metrics.
+  const gates: FairGate[] = [];
   if (upstream.replay !== undefined) {
     const file = resolveRecordingPath(upstream.replay, context.configPath);
     logger.warn(
@@ -65,6 +69,7 @@ function createConfiguredClient(
     return {
       client: createReplayUpstream({ name, file, field: `upstreams.${name}.replay` }),
       pool: null,
+      gates,
     };
   }
   const apiKey = upstream.api_key_env ? env[upstream.api_key_env] : undefined;
@@ -73,8 +78,10 @@ function createConfiguredClient(
       { upstream: name },
       `env var ${upstream.api_key_env} (upstream API key) is not set`,
     );
-  const server = (baseUrl: string, retries: number): UpstreamClient =>
-    createUpstreamClient({
+  const server = (baseUrl: string, retries: number): UpstreamClient => {
+    const gate = new FairGate(upstream.max_connections);
+    gates.push(gate);
+    return createUpstreamClient({
       name,
       baseUrl,
       ...(apiKey ? { apiKey } : {}),
@@ -83,7 +90,9 @@ function createConfiguredClient(
       retries,
       shouldRetry: retryRuleFor(upstream.kind),
       onCall: (event) => context.metrics.recordUpstreamCall(event),
+      gate,
     });
+  };
   let client: UpstreamClient;
   let pool: ReplicaPool | null = null;
   if (urls.length === 1) {
@@ -119,7 +128,7 @@ function createConfiguredClient(
     client = createRecordingUpstream({ client, file });
     logger.warn({ upstream: name, file }, `upstream '${name}' RECORDS every exchange to ${file}`);
   }
-  return { client, pool };
+  return { client, pool, gates };
 }
 
 export interface UpstreamClients {
@@ -139,14 +148,17 @@ export function createUpstreamClients(
 ): UpstreamClients {
   const clients = new Map<string, UpstreamClient>();
   const pools = new Map<string, ReplicaPool>();
+  const gates = new Map<string, FairGate[]>();
   for (const [name, upstream] of Object.entries(config.upstreams)) {
     const urls =
       upstream.replay === undefined ? upstreamUrls(name, upstream, simulatorReplicas) : [];
     const built = createConfiguredClient(name, upstream, urls, context);
     clients.set(name, built.client);
     if (built.pool) pools.set(name, built.pool);
+    gates.set(name, built.gates);
   }
   registerReplicaMetrics(context.metrics.registry, pools);
+  registerGateMetrics(context.metrics.registry, gates);
   const client = (name: string): UpstreamClient => {
     const found = clients.get(name);
     if (!found) throw new ConfigError('upstreams', `unknown upstream '${name}'`);

@@ -35,6 +35,11 @@ export interface UpstreamClientOptions {
   shouldRetry?: (error: unknown) => boolean;
   /** Called once per upstream call (for metrics). */
   onCall?: (event: UpstreamCallEvent) => void;
+  /**
+   * Shares the search calls' connections between lanes (made with `maxConnections` slots when
+   * not given; given, the caller can read its load for metrics).
+   */
+  gate?: FairGate;
 }
 
 export interface UpstreamCallEvent {
@@ -229,7 +234,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   let probePool: Pool | null = null;
   const retryRule = options.shouldRetry ? { shouldRetry: options.shouldRetry } : {};
   /** The search calls' pool, shared between lanes (relays and probes have pools of their own). */
-  const gate = new FairGate(options.maxConnections);
+  const gate = options.gate ?? new FairGate(options.maxConnections);
 
   async function once<R extends { status: number }>(
     path: string,
