@@ -83,10 +83,11 @@ function baseMayEqual(left: Fingerprint, right: Fingerprint): boolean {
   if (left.kind === 'base' && right.kind === 'base') return left.key === right.key;
   const [based, other] = left.kind === 'base' ? [left, right] : [right, left];
   if (based.kind !== 'base') return false;
-  // Bare digits `52` read as the number 52 (letters, as in `5A`, read as unknown: kept above).
-  return (
-    other.kind === 'value' && /^\d+$/.test(based.digits) && other.value === Number(based.digits)
-  );
+  // Digits with letters (`5A_{16}`) equal their bare text (`5a`), which may read as anything: a
+  // value (5·a), a word, unknown. Never a tuple or an interval.
+  if (!/^\d+$/.test(based.digits)) return other.kind !== 'sequence';
+  // Decimal digits equal the number they spell, however written (`52`, `52.0`).
+  return mayBeEquivalent({ kind: 'value', value: Number(based.digits), isSymbolic: false }, other);
 }
 
 function fingerprintOf(structure: AnswerStructure): Fingerprint {

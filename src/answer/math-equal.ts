@@ -54,7 +54,7 @@ export function nodesEqual(a: MathNode, b: MathNode, options: MathCompareOptions
   if (ratios === null) return false;
   if (freeSymbols(left).length === 0 && freeSymbols(right).length === 0) {
     const [[x, y]] = ratios as [[Complex, Complex]];
-    return constantsClose(x, y);
+    return constantsClose(x, y, left, right);
   }
   return ratios.every(([x, y]) => closeEnough(x, y));
 }
@@ -106,22 +106,57 @@ function samplePoint(point: number, variableIndex: number): number {
 }
 
 /**
- * Below this magnitude a constant is read as zero that rounding left behind (`\sin\pi` evaluates
- * to 1.2e-16): two such are equal, and one equals nothing larger.
- */
-const ROUNDING_ZERO = 1e-14;
-
-/**
  * Two constants within a relative 1e-12 of the larger. Relative, not with a floor of 1: with one,
  * every pair of small constants agreed (`e^{-25}` = `e^{-26}`, `\frac{\pi}{10^{10}}` = 0), which
- * Math-Verify tells apart (Math-Verify parity review, session 24).
+ * Math-Verify tells apart (Math-Verify parity review, session 24). But a sum whose terms cancel
+ * (`577-408\sqrt2` = 0.0029) carries the rounding of its terms, not of its result, so a near miss
+ * (within the old window, 1e-9 of the larger or of 1) is judged against the largest term any sum
+ * on either side added: `(\sqrt2-1)^8` = `577-408\sqrt2`. Below 1e-14 of that scale (or of 1) a
+ * value is zero left by rounding (`\sin\pi`): two such are equal, and one equals nothing larger.
  */
-function constantsClose(x: Complex, y: Complex): boolean {
+function constantsClose(x: Complex, y: Complex, a: MathNode, b: MathNode): boolean {
   const sizeX = Math.hypot(x.re, x.im);
   const sizeY = Math.hypot(y.re, y.im);
-  if (sizeX < ROUNDING_ZERO || sizeY < ROUNDING_ZERO)
-    return sizeX < ROUNDING_ZERO && sizeY < ROUNDING_ZERO;
-  return Math.hypot(x.re - y.re, x.im - y.im) <= 1e-12 * Math.max(sizeX, sizeY);
+  const larger = Math.max(sizeX, sizeY);
+  const difference = Math.hypot(x.re - y.re, x.im - y.im);
+  if (difference <= 1e-12 * larger) return true;
+  if (difference > 1e-9 * Math.max(1, larger)) return false;
+  const scale = Math.max(sumScale(a), sumScale(b));
+  const zero = 1e-14 * Math.max(1, scale);
+  if (sizeX < zero || sizeY < zero) return sizeX < zero && sizeY < zero;
+  return difference <= 1e-12 * Math.max(larger, scale);
+}
+
+/** The largest magnitude of a term that a sum in `node` adds (0 without sums). */
+function sumScale(node: MathNode): number {
+  let scale = 0;
+  const visit = (current: MathNode): void => {
+    switch (current.kind) {
+      case 'add':
+        for (const term of current.terms) {
+          const value = evaluateMath(term, new Map());
+          if (isFinite(value)) scale = Math.max(scale, Math.hypot(value.re, value.im));
+          visit(term);
+        }
+        return;
+      case 'negate':
+        return visit(current.operand);
+      case 'multiply':
+        return current.factors.forEach(visit);
+      case 'divide':
+        visit(current.numerator);
+        return visit(current.denominator);
+      case 'power':
+        visit(current.base);
+        return visit(current.exponent);
+      case 'call':
+        return current.args.forEach(visit);
+      default:
+        return;
+    }
+  };
+  visit(node);
+  return scale;
 }
 
 /** Values at a sample point: relative 1e-9 of the larger, never finer than 1e-9 absolute. */

@@ -7,8 +7,8 @@ import { parseNumber } from './parse-number';
  * 1. identical strings;
  * 2. numerals with a base (`52_8`, `4210_{5}`, `52_{(8)}`) compare as written: the question asked
  *    for that base, so `52_8` ≠ `42` although the engine would call them equal; the same digits
- *    without the subscript are the same answer (`52_8` = `52`, as Math-Verify grades it: the base
- *    is the question's, and models often leave it off);
+ *    without the subscript are the same answer (`52_8` = `52` = `52.0`, `5A_{16}` = `5a`, as
+ *    Math-Verify grades it: the base is the question's, and models often leave it off);
  * 3. word answers (`Evelyn`, `even`, `ellipse`) compare case-insensitively and ignore spaces,
  *    never through the engine, which would read `Evelyn` as a product of six variables;
  * 4. two plain numbers compare exactly, or rounded to `floatRounding` places when one is a decimal;
@@ -21,7 +21,14 @@ export function scalarsEqual(left: string, right: string, options: MathCompareOp
   if (leftBase !== null || rightBase !== null) {
     if (leftBase !== null && rightBase !== null) return leftBase.key === rightBase.key;
     const [based, other] = leftBase !== null ? [leftBase, right] : [rightBase, left];
-    return based !== null && other.toUpperCase() === based.digits;
+    if (based === null) return false;
+    if (other.toUpperCase() === based.digits) return true;
+    // Decimal digits also match the same number written otherwise (`52.0`, `0052`).
+    const digits = /^\d+$/.test(based.digits) ? parseNumber(based.digits) : null;
+    const number = digits === null ? null : parseNumber(other);
+    return (
+      digits !== null && number !== null && numbersEqual(digits, number, options.floatRounding)
+    );
   }
   if (isWordAnswer(left) || isWordAnswer(right)) return wordKey(left) === wordKey(right);
   const leftNumber = parseNumber(left);

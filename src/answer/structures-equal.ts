@@ -28,8 +28,8 @@ export function structuresEqual(
   scalarsEqual: ScalarComparator,
   itemsEqual?: Equal,
 ): boolean {
-  if (left.kind === 'union') left = simplifyUnion(left, scalarsEqual);
-  if (right.kind === 'union') right = simplifyUnion(right, scalarsEqual);
+  if (left.kind === 'union') left = simplifyUnion(left);
+  if (right.kind === 'union') right = simplifyUnion(right);
   // Items go through the caller's comparison when given (it unwraps relations inside lists).
   const equal: Equal = itemsEqual ?? ((a, b) => structuresEqual(a, b, scalarsEqual));
   if (left.kind === 'scalar' && right.kind === 'scalar') return scalarsEqual(left.text, right.text);
@@ -66,7 +66,7 @@ type Union = Extract<AnswerStructure, { kind: 'union' }>;
 type Bracketed = Extract<AnswerStructure, { kind: 'bracketed' }>;
 
 /** A union with its sets merged into one and its touching intervals joined; one part alone. */
-function simplifyUnion(union: Union, scalarsEqual: ScalarComparator): AnswerStructure {
+function simplifyUnion(union: Union): AnswerStructure {
   const members: AnswerStructure[] = [];
   const parts: AnswerStructure[] = [];
   let hasSet = false;
@@ -76,7 +76,7 @@ function simplifyUnion(union: Union, scalarsEqual: ScalarComparator): AnswerStru
       hasSet = true;
     } else if (isInterval(part)) {
       const last = parts[parts.length - 1];
-      const joined = last !== undefined && isInterval(last) ? join(last, part, scalarsEqual) : null;
+      const joined = last !== undefined && isInterval(last) ? join(last, part) : null;
       if (joined === null) parts.push(part);
       else parts[parts.length - 1] = joined;
     } else parts.push(part);
@@ -86,16 +86,24 @@ function simplifyUnion(union: Union, scalarsEqual: ScalarComparator): AnswerStru
   return parts.length === union.parts.length ? union : { kind: 'union', parts };
 }
 
+function sameText(a: AnswerStructure, b: AnswerStructure): boolean {
+  return a.kind === 'scalar' && b.kind === 'scalar' && a.text === b.text;
+}
+
 function isInterval(part: AnswerStructure): part is Bracketed {
   return part.kind === 'bracketed' && part.items.length === 2 && '(['.includes(part.open);
 }
 
-/** `[a,b]` and `[b,c)` → `[a,c)` when `b` is the same endpoint and one of them holds it. */
-function join(left: Bracketed, right: Bracketed, scalarsEqual: ScalarComparator): Bracketed | null {
+/**
+ * `[a,b]` and `[b,c)` → `[a,c)` when `b` is written the same on both (a comparison that rounds
+ * would join `[1,\sqrt2]` and `(1.414214,3]` over a gap) and one of them holds it; an interval
+ * with equal ends (empty when open) is never joined.
+ */
+function join(left: Bracketed, right: Bracketed): Bracketed | null {
   const [start, end] = left.items as [AnswerStructure, AnswerStructure];
   const [from, to] = right.items as [AnswerStructure, AnswerStructure];
-  if (end.kind !== 'scalar' || from.kind !== 'scalar' || !scalarsEqual(end.text, from.text))
-    return null;
+  if (end.kind !== 'scalar' || from.kind !== 'scalar' || end.text !== from.text) return null;
+  if (sameText(start, end) || sameText(from, to)) return null;
   if (left.close !== ']' && right.open !== '[') return null;
   const joined: Bracketed = {
     kind: 'bracketed',

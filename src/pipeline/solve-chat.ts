@@ -18,7 +18,7 @@ import type {
   SearchResult,
 } from '../tts/search-types';
 import type { ModelBackend } from '../contracts';
-import { OverloadedError } from '../errors';
+import { InvalidRequestError, OverloadedError } from '../errors';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
 import { decideScope, type ScopeDecision } from './request-scope';
 import { runAuto } from './run-auto';
@@ -42,11 +42,13 @@ export interface ChatContext {
   grouping?: GroupingService;
   /** Search progress (the server streams it when the client asked for it). */
   onEvent?: (event: SearchEvent) => void;
-  /**
-   * Count bytes the search will hold against the server's bound on request memory (the body
-   * gate), given back when the response is over; false when the bound is full.
-   */
-  reserveBytes?: (bytes: number) => boolean;
+  /** The server's bound on request memory (the body gate), which a scored search counts in. */
+  reserve?: {
+    /** Count bytes until the response is over; false (nothing counted) when the bound is full. */
+    bytes: (bytes: number) => boolean;
+    /** The whole bound: a search needing more could never run. */
+    bound?: number;
+  };
 }
 
 /**
@@ -119,12 +121,13 @@ export function solveChat(
     return { kind: 'passthrough', scope: { ...scope, requested: planned.requested } };
   // An open-ended request under `auto` is decided by auto itself (select/auto-search.ts).
   const plan = planned;
-  reserveSearchMemory(plan, conversation.messages, backend, context);
+  const question = verifierQuestion(conversation.messages);
+  reserveSearchMemory(plan, question, backend, context);
   const input: SolveInput = {
     backend,
     plan,
     messages: conversation.messages,
-    question: verifierQuestion(conversation.messages),
+    question,
     looksSingleAnswer: scope.verdict.looksSingleAnswer,
     scopeReason: scope.verdict.reason,
     choices: conversation.choices,
@@ -170,21 +173,31 @@ export function solveChat(
  */
 function reserveSearchMemory(
   plan: { method: MethodName | 'auto'; n: number },
-  messages: readonly { content: string }[],
+  question: string,
   backend: ModelBackend,
   context: ChatContext,
 ): void {
-  if (context.reserveBytes === undefined) return;
+  const { reserve } = context;
+  if (reserve === undefined) return;
+  // `auto` is counted as the scored search it most often runs (it may settle for majority).
   const isScored =
     plan.method === 'auto'
       ? backend.createVerifier() !== null
       : METHOD_TRAITS[plan.method].needsVerifier;
   if (!isScored) return;
-  let questionChars = 0;
-  for (const message of messages) questionChars += message.content.length;
-  if (!context.reserveBytes(QUESTION_COPIES_PER_PATH * plan.n * questionChars))
+  const perPath = QUESTION_COPIES_PER_PATH * Math.max(1, question.length);
+  const bytes = perPath * plan.n;
+  if (reserve.bound !== undefined && bytes > reserve.bound) {
+    const fits = Math.floor(reserve.bound / perPath);
+    throw new InvalidRequestError(
+      `A search of ${plan.n} paths over a question of ${question.length} characters needs more memory than this server allows any request (${Math.ceil(bytes / 2 ** 20)} of ${Math.floor(reserve.bound / 2 ** 20)} MiB); use a tts_budget of at most ${fits}, or a shorter question.`,
+      'tts_budget',
+      'budget_too_large',
+    );
+  }
+  if (!reserve.bytes(bytes))
     throw new OverloadedError(
-      `A search of ${plan.n} paths over a conversation this long needs more memory than is free now; retry later, or with a smaller tts_budget.`,
+      `A search of ${plan.n} paths over a question this long needs more memory than is free now; retry later, or with a smaller tts_budget.`,
       1,
     );
 }

@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   };
 
   const shadow = createReportedShadowArm(deps.shadow, deps.metrics, deps.logger);
+  const maxBufferedBytes = deps.body?.maxBufferedBytes ?? 192 * 1024 * 1024;
   // The busiest route first: every layer before it is matched on every request.
   const chat = createChatCompletionsHandler(
     {
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
       now,
       randomSeed,
       shadow,
+      maxBufferedBytes,
       ...(deps.grouping ? { grouping: deps.grouping } : {}),
     },
     deps.logger,
@@ -127,7 +129,7 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     idleTimeoutMs: deps.body?.idleTimeoutMs ?? 10_000,
     gate: createBodyGate({
       maxBodies: deps.body?.maxBufferedBodies ?? 1024,
-      maxBytes: deps.body?.maxBufferedBytes ?? 192 * 1024 * 1024,
+      maxBytes: maxBufferedBytes,
     }),
   };
   // With its bytes: a plain chat request is forwarded as the client wrote it.

@@ -301,7 +301,8 @@ function parseBody(body: unknown): ChatRequestWire {
 }
 
 function parseWire(body: unknown): ChatRequestWire {
-  // The body reader parses only `application/json` (as express.json did); anything else is here.
+  // The body reader parses only `application/json`, or a body with no Content-Type (as vLLM's
+  // FastAPI reads it); any other type is here.
   if (body === undefined) {
     throw new InvalidRequestError(
       'The request body must be JSON sent with Content-Type: application/json.',

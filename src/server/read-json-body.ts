@@ -189,10 +189,11 @@ export function createJsonBodyWithBytesReader(
 ): (request: IncomingMessage, response: ServerResponse) => Promise<JsonBodyWithBytes> {
   return async (request, response) => {
     const raw = await receiveBody(request, response, limits);
-    const type = request.headers['content-type'];
+    // No Content-Type reads as JSON, as vLLM's server (FastAPI) reads it; any other type is the
+    // route's 400 (`invalid_content_type`).
+    const type = request.headers['content-type'] ?? 'application/json';
     const { charge } = raw;
-    if (type === undefined || mediaType(type) !== 'application/json')
-      return { value: undefined, ...NO_BYTES, charge };
+    if (mediaType(type) !== 'application/json') return { value: undefined, ...NO_BYTES, charge };
     checkJsonCharset(type);
     const decoded = decodeCharged(raw, request.headers, limits.limitBytes);
     const bytes = withoutBom(decoded);

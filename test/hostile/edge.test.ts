@@ -285,7 +285,7 @@ describe('the body gate counts what a body costs once decoded and parsed', () =>
   });
 
   // A PRM call carries the question once per path: 256 paths of a 2 KB question hold ~1.5 MB.
-  it("counts a scored search's copies of the question per path: BoN-256 of a 2 KB question is refused (429), BoN-4 and majority-256 run", async () => {
+  it("counts a scored search's copies of the question per path: BoN-256 of a 2 KB question can never fit the bound (400, naming a budget that does), BoN-4 and majority-256 run", async () => {
     const question = `What is 2 + 3? ${'Think it through with care. '.repeat(80)}`;
     expect(question.length).toBeGreaterThan(2000);
     const ask = async (budget: Record<string, unknown>): Promise<[number, unknown]> => {
@@ -300,7 +300,7 @@ describe('the body gate counts what a body costs once decoded and parsed', () =>
       });
       return [answer.status, answer.status === 200 ? null : errorOf(answer.body).code];
     };
-    expect(await ask({ n: 256, strategy: 'best_of_n' })).toEqual([429, 'overloaded']);
+    expect(await ask({ n: 256, strategy: 'best_of_n' })).toEqual([400, 'budget_too_large']);
     expect(await ask({ n: 4, strategy: 'best_of_n' })).toEqual([200, null]);
     expect(await ask({ n: 256, strategy: 'majority' })).toEqual([200, null]);
   }, 60_000);

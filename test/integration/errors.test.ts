@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
+import { request as undiciRequest } from 'undici';
 import { startServer, type RunningServer } from '../../src/main';
 import { DEFAULT_CONFIG, startTestServer } from './start-test-server';
 
@@ -56,6 +57,15 @@ describe('errors are OpenAI-shaped with the right status', () => {
       expect(response.body.error.message).toContain('Content-Type: application/json');
       expectOpenAiError(response.body);
     }
+  });
+
+  it('reads a body sent without a Content-Type as JSON, as vLLM does', async () => {
+    const answer = await undiciRequest(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: MODEL, messages }),
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(((await answer.body.json()) as { object: string }).object).toBe('chat.completion');
   });
 
   it('400 for stream_options on a request that does not stream, as OpenAI and vLLM answer', async () => {

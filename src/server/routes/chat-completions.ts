@@ -53,6 +53,8 @@ export interface ChatRouteDeps {
   randomSeed: () => number;
   /** Background baseline runs for online A/B, or null when off. */
   shadow: ShadowArm | null;
+  /** The bound on request memory a search's reservation counts against (the body gate's). */
+  maxBufferedBytes?: number;
   grouping?: GroupingService;
 }
 
@@ -83,7 +85,14 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
       randomSeed: deps.randomSeed,
       ...(deps.grouping ? { grouping: deps.grouping } : {}),
       ...(body.stream === true ? { onEvent: (event: SearchEvent) => onProgress?.(event) } : {}),
-      ...(raw ? { reserveBytes: raw.charge } : {}),
+      ...(raw
+        ? {
+            reserve: {
+              bytes: raw.charge,
+              ...(deps.maxBufferedBytes !== undefined ? { bound: deps.maxBufferedBytes } : {}),
+            },
+          }
+        : {}),
     });
     if (tts.forcedArm) response.setHeader('x-tts-ab-arm', tts.forcedArm);
     const series = deps.metrics.requestSeries(

@@ -54,6 +54,13 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: '\\frac{x+1}{x^2-1}', right: '\\frac1{x-1}', source: 'T8' },
   { left: '\\sin^2x+\\cos^2x', right: '1', source: 'T8' },
   { left: '\\sin\\pi', right: '0', source: 'MV', note: 'zero up to rounding (1.2e-16)' },
+  // Sums whose terms cancel carry their terms' rounding (review of session 24's tolerance)
+  { left: '(\\sqrt2-1)^8', right: '577-408\\sqrt2', source: 'T8', note: 'cancellation' },
+  { left: '(2-\\sqrt3)^6', right: '1351-780\\sqrt3', source: 'T8' },
+  { left: '(\\sqrt3-\\sqrt2)^6', right: '485-198\\sqrt6', source: 'T8' },
+  { left: '\\frac1{(1+\\sqrt2)^8}', right: '577-408\\sqrt2', source: 'T8' },
+  { left: '1-\\cos(10^{-4})', right: '2\\sin^2(5\\cdot10^{-5})', source: 'T8' },
+  { left: '\\sqrt{1000001}-1000', right: '\\frac1{\\sqrt{1000001}+1000}', source: 'T8' },
   { left: '52_8', right: '52', source: 'MV', note: 'the base left off: the question named it' },
   {
     left: '\\{1,3\\}\\cup\\{2,4\\}',
@@ -64,6 +71,9 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   { left: '[1,2]\\cup[2,3]', right: '[1,3]', source: 'MV', note: 'intervals meeting at 2' },
   { left: '[1,2)\\cup[2,3]', right: '[1,3]', source: 'MV' },
   { left: '1011_2', right: '1011_{(2)}', source: 'MV' },
+  { left: '52_8', right: '52.0', source: 'MV' },
+  { left: '5A_{16}', right: '5a', source: 'MV', note: 'letter digits, bare' },
+  { left: '1E5_{16}', right: '1e5', source: 'MV' },
   { left: '\\emptyset', right: '\\{\\}', source: 'T8' },
   { left: '-\\infty', right: '- \\infty', source: 'T8' },
   { left: '5\\text{ cm}', right: '5', source: 'T8' },
@@ -222,6 +232,13 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '3, 5', right: '3, 5, 7', source: 'H' },
   { left: '(0,9) \\cup (9,36)', right: '(0,36)', source: 'H' },
   { left: '[1,2]\\cup[3,4]', right: '[1,4]', source: 'H', note: 'a gap between the parts' },
+  {
+    left: '[1,\\sqrt2]\\cup(1.414214,3]',
+    right: '[1,3]',
+    source: 'H',
+    note: 'a gap hidden by rounding',
+  },
+  { left: '(0,1]\\cup(1,1)', right: '(0,1)', source: 'H', note: 'an empty part' },
   { left: '\\frac{\\pi}{2}', right: '90^\\circ', source: 'H', note: 'no degree-radian conversion' },
   { left: '1 \\pm \\sqrt{19}', right: '1+\\sqrt{19}', source: 'H' },
   // Small constants are told apart relatively (Math-Verify 0.8.0's verdicts, run on each pair)

@@ -1,4 +1,9 @@
-import { DeadlineError, UpstreamError } from '../../../src/errors';
+import {
+  DeadlineError,
+  InvalidRequestError,
+  OverloadedError,
+  UpstreamError,
+} from '../../../src/errors';
 import {
   solveChat,
   solvePlan,
@@ -353,6 +358,50 @@ describe('solveChat', () => {
       kind: 'passthrough',
       scope: { code: 'tools', requested: 'best_of_n' },
     });
+  });
+
+  it("counts a scored search's copies of the question against the memory bound, before anything is sent", async () => {
+    const charged: number[] = [];
+    const reserve = (isFree: boolean, bound?: number): ChatContext['reserve'] => ({
+      bytes: (bytes) => {
+        charged.push(bytes);
+        return isFree;
+      },
+      ...(bound !== undefined ? { bound } : {}),
+    });
+    // 3 bytes per path and question character; the system prompt is not the PRM's question.
+    const asked = {
+      messages: [
+        { role: 'system' as const, content: 'x'.repeat(5000) },
+        { role: 'user' as const, content: 'What is 2+2?' },
+      ],
+    };
+    const ran = solveChat(
+      request({ body: { n: 8 } }, asked),
+      toy(),
+      context({ reserve: reserve(true) }),
+    );
+    if (ran.kind === 'tts') await ran.result;
+    expect(charged).toEqual([3 * 8 * 'What is 2+2?'.length]);
+    // Not counted: a method the PRM takes no part in.
+    solveChat(
+      request({ body: { n: 8, strategy: 'majority' } }),
+      toy(),
+      context({ reserve: reserve(false) }),
+    );
+    expect(charged).toHaveLength(1);
+    // A full bound is a 429 to retry; a search larger than the whole bound is the request's 400.
+    expect(() =>
+      solveChat(request({ body: { n: 8 } }), toy(), context({ reserve: reserve(false) })),
+    ).toThrow(OverloadedError);
+    let refusal: unknown;
+    try {
+      solveChat(request({ body: { n: 8 } }), toy(), context({ reserve: reserve(true, 100) }));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(InvalidRequestError);
+    expect((refusal as InvalidRequestError).message).toContain('at most 2');
   });
 
   it("knows the method before the search, and solves with the request's seed", async () => {
