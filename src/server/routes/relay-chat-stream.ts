@@ -102,15 +102,18 @@ export async function relayChatStream(
       } else if (why === null && pending !== null)
         response.write(rewrite(pending, rename), 'latin1');
       if (why !== null && !signal.aborted && !response.writableEnded) {
+        // A blank line first: lines go out whole but events need not have, and an event still
+        // open would take the error's data line as its own (a blank line alone dispatches nothing).
         response.write(
-          sseEvent({
-            error: {
-              message: why,
-              type: 'server_error',
-              param: null,
-              code: 'upstream_stream_broken',
-            },
-          }),
+          '\n' +
+            sseEvent({
+              error: {
+                message: why,
+                type: 'server_error',
+                param: null,
+                code: 'upstream_stream_broken',
+              },
+            }),
         );
         response.write(SSE_DONE);
       }

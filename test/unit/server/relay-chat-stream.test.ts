@@ -150,3 +150,28 @@ describe('relayChatStream', () => {
     ]);
   });
 });
+
+describe('relayChatStream, a stream that ends mid-event', () => {
+  it("keeps its error event apart from the open event's line, so a client parses both", async () => {
+    const { response, written } = fakeResponse();
+    await relayChatStream(
+      bodyOfChunks([Buffer.from('data: {"model":"served-model","choices":[]}\n')]),
+      response,
+      'served-model',
+      'client-model',
+      new AbortController().signal,
+      true,
+    );
+    // As an SSE client reads it: events end at a blank line; each event's data is one JSON.
+    const events = written
+      .join('')
+      .split('\n\n')
+      .map((event) => event.trim())
+      .filter((event) => event.length > 0);
+    expect(events).toHaveLength(3);
+    const [first, error, done] = events as [string, string, string];
+    expect(JSON.parse(first.slice(6))).toEqual({ model: 'client-model', choices: [] });
+    expect(JSON.parse(error.slice(6))).toMatchObject({ error: { code: 'upstream_stream_broken' } });
+    expect(done).toBe('data: [DONE]');
+  });
+});
