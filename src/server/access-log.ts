@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { isCutByShutdown } from './shutdown-cut';
+import { wasDelivered } from './stall-cut';
 
 export interface AccessLogOptions {
   logger: Logger;
@@ -118,7 +119,7 @@ export function createAccessLog(options: AccessLogOptions) {
         status: response.statusCode,
         durationMs: Math.round(durationMs * 1000) / 1000,
       };
-      if (!response.writableFinished) line.aborted = true;
+      if (!wasDelivered(response)) line.aborted = true;
       if (isCut) line.cutByShutdown = true;
       logger[level](line, 'request completed');
     });

@@ -13,6 +13,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Metrics, RequestSeries } from './metrics';
 import { pathOf } from './access-log';
+import { wasDelivered } from './stall-cut';
 import { normaliseTarget, type RouteAllowList } from './passthrough/passthrough-routes';
 
 /** The `route` and `strategy` labels of a request the chat route did not label. */
@@ -80,6 +81,6 @@ export function createRequestCounter(metrics: Metrics, passthroughRoutes: RouteA
       const { route, strategy } = routeLabelsOf(method, url, passthroughRoutes);
       series = metrics.requestSeries(route, '', strategy);
     }
-    series.record(response.writableFinished ? response.statusCode : 'aborted', durationMs / 1000);
+    series.record(wasDelivered(response) ? response.statusCode : 'aborted', durationMs / 1000);
   };
 }

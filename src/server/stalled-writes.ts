@@ -17,6 +17,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pathOf, requestIdOf } from './access-log';
+import { markStallCut } from './stall-cut';
 
 /** Per response: its write position when last seen, and when it last moved (or nothing was queued). */
 const PROGRESS = Symbol('writeProgress');
@@ -98,6 +99,7 @@ export function startStalledWriteSweep(options: StalledWriteSweepOptions): Stall
         },
         'response cut: the client read nothing of it for the stall timeout',
       );
+      markStallCut(response);
       response.destroy();
     }
     return cut;

@@ -9,6 +9,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { RunningServer } from '../../src/main';
+import { wasDelivered } from '../../src/server/stall-cut';
 import { startStalledWriteSweep } from '../../src/server/stalled-writes';
 import { startTestServer } from '../integration/start-test-server';
 
@@ -77,6 +78,22 @@ describe('stalled-write sweep over real sockets', () => {
       sweep.stop();
       stalled.destroy();
       idle.destroy();
+    }
+  });
+
+  it('marks a cut response that had ended as not delivered (node calls it finished once destroyed)', async () => {
+    const stalled = stalledClient('/big');
+    const live = () => responses.filter((response) => !response.destroyed);
+    const sweep = startStalledWriteSweep({ responses: live, stallMs: 300, logger: quiet });
+    try {
+      for (let waited = 0; waited < 5000 && !closed.includes('/big'); waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const cut = responses.find((response) => response.req.url === '/big');
+      expect(cut?.destroyed).toBe(true);
+      expect(cut !== undefined && wasDelivered(cut)).toBe(false);
+    } finally {
+      sweep.stop();
+      stalled.destroy();
     }
   });
 
