@@ -46,6 +46,8 @@ export async function relayChatStream(
     };
     /** Whether `data: [DONE]` was sent: the answer is whole, and what follows is dropped. */
     let endsWithDone = false;
+    /** The last bytes sent (up to 3): whether they close an event (a blank line) or leave one open. */
+    let tail = '';
     const send = (complete: Buffer): void => {
       let lines = complete;
       if (isDoneExpected) {
@@ -56,6 +58,7 @@ export async function relayChatStream(
           if (done < lines.length) lines = lines.subarray(0, done);
         }
       }
+      tail = (tail + lines.toString('latin1', Math.max(0, lines.length - 3))).slice(-3);
       const isTaken =
         isSameName && !lines.includes(ERROR_OBJECT)
           ? response.write(lines)
@@ -102,10 +105,11 @@ export async function relayChatStream(
       } else if (why === null && pending !== null)
         response.write(rewrite(pending, rename), 'latin1');
       if (why !== null && !signal.aborted && !response.writableEnded) {
-        // A blank line first: lines go out whole but events need not have, and an event still
-        // open would take the error's data line as its own (a blank line alone dispatches nothing).
+        // Lines go out whole but events need not have: an event left open would take the error's
+        // data line as its own, so a blank line closes it first.
+        const isEventOpen = tail !== '' && !/\n\r?\n$/.test(tail);
         response.write(
-          '\n' +
+          (isEventOpen ? '\n' : '') +
             sseEvent({
               error: {
                 message: why,
