@@ -46,8 +46,13 @@ export async function relayChatStream(
     };
     /** Whether `data: [DONE]` was sent: the answer is whole, and what follows is dropped. */
     let endsWithDone = false;
-    /** The last bytes sent (up to 3): whether they close an event (a blank line) or leave one open. */
-    let tail = '';
+    /**
+     * The last three bytes sent (-1: none yet), newest first: whether they close an event (a
+     * blank line) or leave one open. Numbers, not a string: this runs on every write.
+     */
+    let last = -1;
+    let before = -1;
+    let third = -1;
     const send = (complete: Buffer): void => {
       let lines = complete;
       if (isDoneExpected) {
@@ -58,7 +63,11 @@ export async function relayChatStream(
           if (done < lines.length) lines = lines.subarray(0, done);
         }
       }
-      tail = (tail + lines.toString('latin1', Math.max(0, lines.length - 3))).slice(-3);
+      for (let i = Math.max(0, lines.length - 3); i < lines.length; i++) {
+        third = before;
+        before = last;
+        last = lines[i] as number;
+      }
       const isTaken =
         isSameName && !lines.includes(ERROR_OBJECT)
           ? response.write(lines)
@@ -107,7 +116,9 @@ export async function relayChatStream(
       if (why !== null && !signal.aborted && !response.writableEnded) {
         // Lines go out whole but events need not have: an event left open would take the error's
         // data line as its own, so a blank line closes it first.
-        const isEventOpen = tail !== '' && !/\n\r?\n$/.test(tail);
+        const isEventOpen =
+          last !== -1 &&
+          !(last === NEWLINE && (before === NEWLINE || (before === RETURN && third === NEWLINE)));
         response.write(
           (isEventOpen ? '\n' : '') +
             sseEvent({
@@ -150,6 +161,7 @@ function asLatin1(text: string): string {
 }
 
 const NEWLINE = 0x0a;
+const RETURN = 0x0d;
 const CARRIAGE_RETURN = 0x0d;
 const ERROR_TEXT = '"object":"error"';
 const ERROR_OBJECT = Buffer.from(ERROR_TEXT);

@@ -174,4 +174,23 @@ describe('relayChatStream, a stream that ends mid-event', () => {
     expect(JSON.parse(error.slice(6))).toMatchObject({ error: { code: 'upstream_stream_broken' } });
     expect(done).toBe('data: [DONE]');
   });
+
+  it('adds no blank line when the stream broke between events (LF or CRLF)', async () => {
+    for (const end of ['\n\n', '\r\n\r\n']) {
+      const { response, written } = fakeResponse();
+      await relayChatStream(
+        bodyOfChunks([Buffer.from(`data: {"choices":[]}${end}`)]),
+        response,
+        'served-model',
+        'client-model',
+        new AbortController().signal,
+        true,
+      );
+      expect(written.join('')).toMatch(
+        new RegExp(
+          `^data: \\{"choices":\\[\\]\\}${end.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}data: \\{"error"`,
+        ),
+      );
+    }
+  });
 });
