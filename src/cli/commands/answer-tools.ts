@@ -4,7 +4,7 @@
  * `vote-command.ts`.
  */
 import { z } from 'zod';
-import { extractAnswer, isEquivalent } from '../../answer';
+import { extractAnswer, isEquivalent, type IsEquivalentOptions } from '../../answer';
 
 const extractInput = z.strictObject({ text: z.string() });
 const gradeInput = z.strictObject({ gold: z.string(), pred: z.string() });
@@ -50,7 +50,11 @@ function isBareAnswer(text: string): boolean {
   return words.length <= 1;
 }
 
-export function gradeLine(value: unknown): {
+export function gradeLine(
+  value: unknown,
+  /** Math-Verify's comparison options (`float_rounding`, `strict`, `allow_set_relation_comp`). */
+  options: IsEquivalentOptions = {},
+): {
   equal: boolean;
   pred_answer: string | null;
   gold_answer: string | null;
@@ -58,6 +62,7 @@ export function gradeLine(value: unknown): {
   const { gold, pred } = parse(gradeInput, value);
   const goldAnswer = answerOf(gold);
   const predAnswer = answerOf(pred);
-  const equal = goldAnswer !== null && predAnswer !== null && isEquivalent(goldAnswer, predAnswer);
+  const equal =
+    goldAnswer !== null && predAnswer !== null && isEquivalent(goldAnswer, predAnswer, options);
   return { equal, pred_answer: predAnswer, gold_answer: goldAnswer };
 }

@@ -3,7 +3,9 @@
  * --file. The per-line work is in ./answer-tools.ts.
  */
 import { mapJsonLines, openInput } from '../jsonl';
-import { stringFlag, type CommandSpec, type FlagSpec, type ParsedArgs } from '../args';
+import { ConfigError } from '../../errors';
+import { DEFAULT_FLOAT_ROUNDING, type IsEquivalentOptions } from '../../answer';
+import { numberFlag, stringFlag, type CommandSpec, type FlagSpec, type ParsedArgs } from '../args';
 import { extractLine, gradeLine } from './answer-tools';
 import { createVoteLine, parseSquash } from './vote-command';
 
@@ -29,10 +31,42 @@ export const GRADE_COMMAND: CommandSpec = {
   name: 'grade',
   summary:
     'Grade with Math-Verify-style equivalence: {"gold","pred"} -> {"equal","pred_answer","gold_answer"}.',
-  usage: '[--file F]',
-  description: SHARED,
-  flags: [FILE_FLAG],
+  usage: '[--file F] [--float-rounding N] [--no-strict] [--allow-set-relation]',
+  description: `${SHARED}
+The options are Math-Verify's, with its defaults (docs/answers.md).`,
+  flags: [
+    FILE_FLAG,
+    {
+      name: 'float-rounding',
+      kind: 'integer',
+      placeholder: 'N',
+      description: `decimal places both sides are rounded to when one is a decimal (float_rounding,\ndefault ${DEFAULT_FLOAT_ROUNDING})`,
+    },
+    {
+      name: 'no-strict',
+      kind: 'boolean',
+      description: 'variables match by position, so x+1 equals y+1 (strict=False)',
+    },
+    {
+      name: 'allow-set-relation',
+      kind: 'boolean',
+      description:
+        'a predicted relation also equals a gold set or interval (allow_set_relation_comp=True)',
+    },
+  ],
 };
+
+/** `grade`'s comparison options from its flags. */
+export function gradeOptions(args: ParsedArgs): IsEquivalentOptions {
+  const floatRounding = numberFlag(args, 'float-rounding', DEFAULT_FLOAT_ROUNDING);
+  if (floatRounding < 0 || floatRounding > 15)
+    throw new ConfigError('', `--float-rounding expects 0 to 15 places, got ${floatRounding}`);
+  return {
+    floatRounding,
+    strict: args.flags.get('no-strict') !== true,
+    allowSetRelationComparison: args.flags.get('allow-set-relation') === true,
+  };
+}
 
 export const VOTE_COMMAND: CommandSpec = {
   name: 'vote',
@@ -63,6 +97,9 @@ async function jsonLines(args: ParsedArgs, handle: (value: unknown) => unknown):
 }
 
 export const extractCommand = (args: ParsedArgs): Promise<void> => jsonLines(args, extractLine);
-export const gradeCommand = (args: ParsedArgs): Promise<void> => jsonLines(args, gradeLine);
+export const gradeCommand = (args: ParsedArgs): Promise<void> => {
+  const options = gradeOptions(args);
+  return jsonLines(args, (value) => gradeLine(value, options));
+};
 export const voteCommand = (args: ParsedArgs): Promise<void> =>
   jsonLines(args, createVoteLine({ squash: parseSquash(stringFlag(args, 'squash')) }));

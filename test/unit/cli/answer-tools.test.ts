@@ -1,5 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
+import { parseCommandArgs } from '../../../src/cli/args';
 import { extractLine, gradeLine } from '../../../src/cli/commands/answer-tools';
+import { GRADE_COMMAND, gradeOptions } from '../../../src/cli/commands/json-lines-commands';
 import { mapJsonLines } from '../../../src/cli/jsonl';
 
 describe('extractLine', () => {
@@ -59,5 +61,33 @@ describe('mapJsonLines', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(stats).toEqual({ lines: 3, errors: 1 });
     expect(lines).toEqual([{ answer: '1' }, { error: 'line 2: not valid JSON' }, { answer: '2' }]);
+  });
+});
+
+describe('grade with Math-Verify options', () => {
+  const options = (line: string) =>
+    gradeOptions(parseCommandArgs(GRADE_COMMAND, ['grade', ...line.split(' ').filter(Boolean)]));
+
+  it("takes Math-Verify's defaults, and each option from its flag", () => {
+    expect(options('')).toEqual({
+      floatRounding: 6,
+      strict: true,
+      allowSetRelationComparison: false,
+    });
+    expect(options('--float-rounding 2 --no-strict --allow-set-relation')).toEqual({
+      floatRounding: 2,
+      strict: false,
+      allowSetRelationComparison: true,
+    });
+    expect(() => options('--float-rounding 99')).toThrow(/0 to 15/);
+  });
+
+  it('grades with them', () => {
+    const line = { gold: '$3.14$', pred: 'so about $3.1416$' };
+    expect(gradeLine(line, options('')).equal).toBe(false);
+    expect(gradeLine(line, options('--float-rounding 2')).equal).toBe(true);
+    const variables = { gold: '$x+1$', pred: '$y+1$' };
+    expect(gradeLine(variables, options('')).equal).toBe(false);
+    expect(gradeLine(variables, options('--no-strict')).equal).toBe(true);
   });
 });
