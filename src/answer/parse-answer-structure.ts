@@ -1,3 +1,4 @@
+import { latexValue } from './latex-value';
 import { parseRelation, withoutApproximation, type Relation } from './parse-relation';
 import { matchBracket, splitTopLevel } from './split-top-level';
 
@@ -52,6 +53,8 @@ export function parseAnswerStructure(text: string, depth = 0): AnswerStructure {
   if (parts.length > 1 && parts.length <= MAX_ITEMS && parts.every((part) => part !== '')) {
     return { kind: 'union', parts: parts.map((part) => parseAnswerStructure(part, depth + 1)) };
   }
+  const punctured = realsWithout(text);
+  if (punctured !== null) return punctured;
   if (text === '\\emptyset' || text === '\\{\\}') return { kind: 'set', items: [] };
   if (text.startsWith('\\{') && matchBracket(text, 0) === text.length - 1) {
     return { kind: 'set', items: parseItems(splitTopLevel(text.slice(2, -2), ','), depth) };
@@ -64,6 +67,42 @@ export function parseAnswerStructure(text: string, depth = 0): AnswerStructure {
 }
 
 const MAX_DEPTH = 4;
+
+const REALS_WITHOUT = /^(?:\\mathbb\{R\}|\\R|\(-\\infty,\\infty\))\\setminus\\\{(.+)\\\}$/;
+
+/**
+ * `\mathbb{R}\setminus\{a,b\}` as the union of open intervals it is,
+ * `(-\infty,a)\cup(a,b)\cup(b,\infty)`, as latex2sympy2_extended reads it; null when it is not
+ * that, or a point has no known value to order it by.
+ */
+function realsWithout(text: string): AnswerStructure | null {
+  const match = REALS_WITHOUT.exec(text);
+  if (match === null) return null;
+  const points = splitTopLevel(match[1] ?? '', ',');
+  if (points.length > MAX_ITEMS) return null;
+  const valued: { text: string; value: number }[] = [];
+  for (const point of points) {
+    const value = latexValue(point);
+    if (value === null || !Number.isFinite(value)) return null;
+    // A point named twice removes nothing more.
+    if (!valued.some((other) => other.value === value)) valued.push({ text: point, value });
+  }
+  valued.sort((a, b) => a.value - b.value);
+  const ends = ['-\\infty', ...valued.map((point) => point.text), '\\infty'];
+  const parts: AnswerStructure[] = [];
+  for (let i = 0; i + 1 < ends.length; i++) {
+    parts.push({
+      kind: 'bracketed',
+      open: '(',
+      close: ')',
+      items: [
+        { kind: 'scalar', text: ends[i] as string },
+        { kind: 'scalar', text: ends[i + 1] as string },
+      ],
+    });
+  }
+  return parts.length === 1 ? (parts[0] as AnswerStructure) : { kind: 'union', parts };
+}
 const MAX_ITEMS = 64;
 
 function parseItems(items: string[], depth: number): AnswerStructure[] {

@@ -70,6 +70,12 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   },
   { left: '[1,2]\\cup[2,3]', right: '[1,3]', source: 'MV', note: 'intervals meeting at 2' },
   { left: '[1,2)\\cup[2,3]', right: '[1,3]', source: 'MV' },
+  { left: '(-\\infty,0)\\cup(0,\\infty)', right: '\\mathbb{R}\\setminus\\{0\\}', source: 'MV' },
+  {
+    left: '(-\\infty,-1)\\cup(-1,2)\\cup(2,\\infty)',
+    right: '\\mathbb{R}\\setminus\\{2,-1\\}',
+    source: 'MV',
+  },
   { left: '1011_2', right: '1011_{(2)}', source: 'MV' },
   { left: '52_8', right: '52.0', source: 'MV' },
   { left: '5A_{16}', right: '5a', source: 'MV', note: 'letter digits, bare' },
@@ -232,6 +238,7 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '3, 5', right: '3, 5, 7', source: 'H' },
   { left: '(0,9) \\cup (9,36)', right: '(0,36)', source: 'H' },
   { left: '[1,2]\\cup[3,4]', right: '[1,4]', source: 'H', note: 'a gap between the parts' },
+  { left: '(-\\infty,0)\\cup(0,\\infty)', right: '\\mathbb{R}\\setminus\\{1\\}', source: 'H' },
   {
     left: '[1,\\sqrt2]\\cup(1.414214,3]',
     right: '[1,3]',
