@@ -122,7 +122,7 @@ export function solveChat(
   // An open-ended request under `auto` is decided by auto itself (select/auto-search.ts).
   const plan = planned;
   const question = verifierQuestion(conversation.messages);
-  reserveSearchMemory(plan, question, backend, context);
+  reserveSearchMemory(plan, question, conversation.messages, backend, context);
   const input: SolveInput = {
     backend,
     plan,
@@ -172,25 +172,33 @@ export function solveChat(
  * process running out of memory.
  */
 function reserveSearchMemory(
-  plan: { method: MethodName | 'auto'; n: number },
+  plan: { method: MethodName | 'auto'; n: number; m: number },
   question: string,
+  messages: readonly { content: string }[],
   backend: ModelBackend,
   context: ChatContext,
 ): void {
   const { reserve } = context;
   if (reserve === undefined) return;
-  // `auto` is counted as the scored search it most often runs (it may settle for majority).
+  // `auto` is counted as the step-wise scored search it may run (it may settle for majority).
   const isScored =
     plan.method === 'auto'
       ? backend.createVerifier() !== null
       : METHOD_TRAITS[plan.method].needsVerifier;
   if (!isScored) return;
-  const perPath = QUESTION_COPIES_PER_PATH * Math.max(1, question.length);
-  const bytes = perPath * plan.n;
+  const isStepWise = plan.method === 'auto' || METHOD_TRAITS[plan.method].isStepWise;
+  // A step-wise round also sends the whole rendered conversation once per policy call (N/M of
+  // them), as text and as JSON: a long system prompt costs there, not in the PRM's question.
+  let conversationChars = 0;
+  for (const message of messages) conversationChars += message.content.length;
+  const callsPerPath = isStepWise ? 1 / Math.max(1, plan.m) : 0;
+  const perPath =
+    QUESTION_COPIES_PER_PATH * (Math.max(1, question.length) + callsPerPath * conversationChars);
+  const bytes = Math.ceil(perPath * plan.n);
   if (reserve.bound !== undefined && bytes > reserve.bound) {
     const fits = Math.floor(reserve.bound / perPath);
     throw new InvalidRequestError(
-      `A search of ${plan.n} paths over a question of ${question.length} characters needs more memory than this server allows any request (${Math.ceil(bytes / 2 ** 20)} of ${Math.floor(reserve.bound / 2 ** 20)} MiB); use a tts_budget of at most ${fits}, or a shorter question.`,
+      `A search of ${plan.n} paths over a conversation of ${conversationChars} characters needs more memory than this server allows any request (${Math.ceil(bytes / 2 ** 20)} of ${Math.floor(reserve.bound / 2 ** 20)} MiB); use a tts_budget of at most ${fits}, or a shorter conversation.`,
       'tts_budget',
       'budget_too_large',
     );

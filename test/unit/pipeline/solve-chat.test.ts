@@ -383,6 +383,15 @@ describe('solveChat', () => {
     );
     if (ran.kind === 'tts') await ran.result;
     expect(charged).toEqual([3 * 8 * 'What is 2+2?'.length]);
+    // A step-wise search also sends the whole conversation once per policy call (N/M a round).
+    const beam = solveChat(
+      request({ body: { n: 8, m: 4, strategy: 'beam_search' } }, asked),
+      toy(),
+      context({ reserve: reserve(true) }),
+    );
+    if (beam.kind === 'tts') await beam.result.catch(() => undefined);
+    expect(charged[1]).toBe(3 * 8 * ('What is 2+2?'.length + (5000 + 'What is 2+2?'.length) / 4));
+    charged.splice(1);
     // Not counted: a method the PRM takes no part in.
     solveChat(
       request({ body: { n: 8, strategy: 'majority' } }),
