@@ -109,10 +109,11 @@ function samplePoint(point: number, variableIndex: number): number {
  * Two constants within a relative 1e-12 of the larger. Relative, not with a floor of 1: with one,
  * every pair of small constants agreed (`e^{-25}` = `e^{-26}`, `\frac{\pi}{10^{10}}` = 0), which
  * Math-Verify tells apart (Math-Verify parity review, session 24). But a sum whose terms cancel
- * (`577-408\sqrt2` = 0.0029) carries the rounding of its terms, not of its result, so a near miss
- * (within the old window, 1e-9 of the larger or of 1) is judged against the largest term any sum
- * on either side added: `(\sqrt2-1)^8` = `577-408\sqrt2`. Below 1e-14 of that scale (or of 1) a
- * value is zero left by rounding (`\sin\pi`): two such are equal, and one equals nothing larger.
+ * (`577-408\sqrt2` = 0.0029) loses the digits its terms had: its relative error grows by its
+ * condition (largest term over the sum), and what it feeds keeps that relative error, so a near
+ * miss (within the old window, 1e-9 of the larger or of 1) is allowed 1e-12 of each side times
+ * that side's worst condition: `(\sqrt2-1)^8` = `577-408\sqrt2`, while a sum that cancels nothing
+ * (`\frac{1}{e^{25}+1}`) allows no more. Both below 1e-14: zero left by rounding (`\sin\pi` = 0).
  */
 function constantsClose(x: Complex, y: Complex, a: MathNode, b: MathNode): boolean {
   const sizeX = Math.hypot(x.re, x.im);
@@ -121,24 +122,38 @@ function constantsClose(x: Complex, y: Complex, a: MathNode, b: MathNode): boole
   const difference = Math.hypot(x.re - y.re, x.im - y.im);
   if (difference <= 1e-12 * larger) return true;
   if (difference > 1e-9 * Math.max(1, larger)) return false;
-  const scale = Math.max(sumScale(a), sumScale(b));
-  const zero = 1e-14 * Math.max(1, scale);
-  if (sizeX < zero || sizeY < zero) return sizeX < zero && sizeY < zero;
-  return difference <= 1e-12 * Math.max(larger, scale);
+  if (sizeX < ROUNDING_ZERO && sizeY < ROUNDING_ZERO) return true;
+  const allowed = 1e-12 * (sizeX * worstCondition(a) + sizeY * worstCondition(b));
+  return difference <= allowed;
 }
 
-/** The largest magnitude of a term that a sum in `node` adds (0 without sums). */
-function sumScale(node: MathNode): number {
-  let scale = 0;
+/** Below this both constants are zero left by rounding (`\sin\pi` evaluates to 1.2e-16). */
+const ROUNDING_ZERO = 1e-14;
+
+/** No sum's condition counts past this (a sum that cancels to exactly 0 has none). */
+const MAX_CONDITION = 1e15;
+
+/**
+ * The largest condition of a sum in `node`: its largest term's magnitude over its own (1 when it
+ * cancels nothing, and without sums). What a sum feeds keeps its relative error, so the worst one
+ * bounds the whole expression's.
+ */
+function worstCondition(node: MathNode): number {
+  let worst = 1;
   const visit = (current: MathNode): void => {
     switch (current.kind) {
-      case 'add':
+      case 'add': {
+        let largest = 0;
         for (const term of current.terms) {
           const value = evaluateMath(term, new Map());
-          if (isFinite(value)) scale = Math.max(scale, Math.hypot(value.re, value.im));
+          if (isFinite(value)) largest = Math.max(largest, Math.hypot(value.re, value.im));
           visit(term);
         }
+        const sum = evaluateMath(current, new Map());
+        const size = isFinite(sum) ? Math.hypot(sum.re, sum.im) : 0;
+        worst = Math.max(worst, size > 0 ? Math.min(MAX_CONDITION, largest / size) : MAX_CONDITION);
         return;
+      }
       case 'negate':
         return visit(current.operand);
       case 'multiply':
@@ -156,7 +171,7 @@ function sumScale(node: MathNode): number {
     }
   };
   visit(node);
-  return scale;
+  return worst;
 }
 
 /** Values at a sample point: relative 1e-9 of the larger, never finer than 1e-9 absolute. */

@@ -253,6 +253,10 @@ export const NEGATIVE_CASES: EquivalenceCase[] = [
   { left: '\\frac{\\pi}{10^{10}}', right: '0', source: 'MV' },
   { left: '\\frac{\\pi}{2^{40}}', right: '\\frac{\\pi}{2^{41}}', source: 'MV' },
   { left: '\\sqrt2\\cdot10^{-13}', right: '\\sqrt3\\cdot10^{-13}', source: 'MV' },
+  // A sum that cancels nothing allows no more (hostile pass 24)
+  { left: '\\frac{1}{e^{25}+1}', right: '\\frac{1}{e^{26}+1}', source: 'MV' },
+  { left: '\\frac{\\pi}{10^{10}+1}', right: '0', source: 'MV' },
+  { left: '\\frac{\\sqrt2}{10^{12}+1}', right: '\\frac{\\sqrt3}{10^{12}+1}', source: 'MV' },
   // Qwen-style numeric edges
   { left: '50', right: '0.5', source: 'Q' },
   { left: '0.000672', right: '0.000673', source: 'Q', note: 'distinct at 6 places' },
