@@ -65,22 +65,35 @@ export function structuresEqual(
 type Union = Extract<AnswerStructure, { kind: 'union' }>;
 type Bracketed = Extract<AnswerStructure, { kind: 'bracketed' }>;
 
-/** A union with its sets merged into one and its touching intervals joined; one part alone. */
+/**
+ * A union with its sets merged into one and its touching intervals joined, whatever order its
+ * parts are written in (a union ignores it); one part alone.
+ */
 function simplifyUnion(union: Union): AnswerStructure {
   const members: AnswerStructure[] = [];
-  const parts: AnswerStructure[] = [];
+  const intervals: Bracketed[] = [];
+  const others: AnswerStructure[] = [];
   let hasSet = false;
   for (const part of union.parts) {
     if (part.kind === 'set') {
       members.push(...part.items);
       hasSet = true;
-    } else if (isInterval(part)) {
-      const last = parts[parts.length - 1];
-      const joined = last !== undefined && isInterval(last) ? join(last, part) : null;
-      if (joined === null) parts.push(part);
-      else parts[parts.length - 1] = joined;
-    } else parts.push(part);
+    } else if (isInterval(part)) intervals.push(part);
+    else others.push(part);
   }
+  // Join any two that meet until none do (a union has at most MAX_ITEMS parts).
+  for (let joined = true; joined;) {
+    joined = false;
+    for (let i = 0; i < intervals.length && !joined; i++)
+      for (let k = 0; k < intervals.length && !joined; k++) {
+        const both = i === k ? null : join(intervals[i] as Bracketed, intervals[k] as Bracketed);
+        if (both === null) continue;
+        intervals[i] = both;
+        intervals.splice(k, 1);
+        joined = true;
+      }
+  }
+  const parts: AnswerStructure[] = [...intervals, ...others];
   if (hasSet) parts.push({ kind: 'set', items: members });
   if (parts.length === 1) return parts[0] as AnswerStructure;
   return parts.length === union.parts.length ? union : { kind: 'union', parts };

@@ -70,6 +70,9 @@ export const POSITIVE_CASES: EquivalenceCase[] = [
   },
   { left: '[1,2]\\cup[2,3]', right: '[1,3]', source: 'MV', note: 'intervals meeting at 2' },
   { left: '[1,2)\\cup[2,3]', right: '[1,3]', source: 'MV' },
+  { left: '[1,2]\\cup[2,3]', right: '[2,3]\\cup[1,2]', source: 'T8', note: 'parts in any order' },
+  { left: '[1,2]\\cup[2,3]\\cup[5,6]', right: '[1,2]\\cup[5,6]\\cup[2,3]', source: 'T8' },
+  { left: '[2,3]\\cup[1,2]', right: '[1,3]', source: 'T8' },
   { left: '(-\\infty,0)\\cup(0,\\infty)', right: '\\mathbb{R}\\setminus\\{0\\}', source: 'MV' },
   {
     left: '(-\\infty,-1)\\cup(-1,2)\\cup(2,\\infty)',
