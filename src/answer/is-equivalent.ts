@@ -178,7 +178,11 @@ function resolve(options: IsEquivalentOptions): Settings {
 export const MAX_SCALAR_COMPARISONS = 1000;
 
 function compare(gold: PreparedAnswer, predicted: PreparedAnswer, settings: Settings): boolean {
-  const math = { floatRounding: settings.floatRounding, strict: settings.strict };
+  const math = {
+    floatRounding: settings.floatRounding,
+    strict: settings.strict,
+    digitsMatchBase: !settings.symmetric,
+  };
   let remaining = MAX_SCALAR_COMPARISONS;
   const context: CompareContext = {
     scalars: (x, y) => x === y || (remaining-- > 0 && scalarsEqual(x, y, math)),

@@ -8,6 +8,12 @@ export interface MathCompareOptions {
   floatRounding: number;
   /** When false, free variables are matched by position (`x+1` = `y+1`). */
   strict: boolean;
+  /**
+   * A numeral with a base equals its digits written bare (`52_8` = `52`): in grading, gold first.
+   * Not in voting: there it is not transitive (`52_8` = `52` = `52_{16}`, `52_8` ≠ `52_{16}`), and
+   * the vote's winner would depend on the order of the samples. Default true.
+   */
+  digitsMatchBase?: boolean;
 }
 
 /**

@@ -21,7 +21,7 @@ export function scalarsEqual(left: string, right: string, options: MathCompareOp
   if (leftBase !== null || rightBase !== null) {
     if (leftBase !== null && rightBase !== null) return leftBase.key === rightBase.key;
     const [based, other] = leftBase !== null ? [leftBase, right] : [rightBase, left];
-    if (based === null) return false;
+    if (based === null || options.digitsMatchBase === false) return false;
     if (other.toUpperCase() === based.digits) return true;
     // Decimal digits also match the same number written otherwise (`52.0`, `0052`).
     const digits = /^\d+$/.test(based.digits) ? parseNumber(based.digits) : null;

@@ -42,6 +42,19 @@ describe('AnswerGrouper', () => {
     expect(new Set(groups.map((set) => [...set][0])).size).toBe(forms.length);
   });
 
+  it('keeps numerals with a base apart from bare digits, so no order of samples changes a vote', () => {
+    // Grading takes 52_8 = 52 (gold first); voting would make it intransitive (52_8 = 52 = 52_{16}).
+    for (const order of [
+      ['52_8', '52', '52_{16}'],
+      ['52', '52_{16}', '52_8'],
+      ['52_{16}', '52_8', '52'],
+    ])
+      expect(new Set(order.map((answer) => naiveGroups(order)[order.indexOf(answer)])).size).toBe(
+        3,
+      );
+    expect(votingEquivalent('52_8', '52_{8}')).toBe(true);
+  });
+
   it('never compares different plain numbers symbolically', () => {
     const grouper = new AnswerGrouper();
     const answers = Array.from({ length: 100 }, (_, index) => `${index}`).concat([
