@@ -220,6 +220,8 @@ async function startConfiguredServer(
     async close() {
       const report = await shutdown.drain(config.server.drain_timeout_ms);
       stalledWrites?.stop();
+      // Background comparisons are cancelled, not waited for: they must not outlast the drain.
+      app.shadow?.stop();
       await app.shadow?.idle();
       app.closePassthrough();
       await closeUpstreams();

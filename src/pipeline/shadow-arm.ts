@@ -36,6 +36,11 @@ export interface ShadowArm {
   maybeRun(input: SolveInput, primary: SolveResult): boolean;
   /** Resolves when every running shadow run has finished (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Cancel the running shadow runs and start no more (shutdown: after the drain, nothing may
+   * keep the process past its deadline for a background comparison).
+   */
+  stop(): void;
   stats(): { started: number; skippedBusy: number; failed: number; running: number };
 }
 
@@ -61,21 +66,37 @@ export function createShadowArm(
   onError: (error: unknown) => void,
 ): ShadowArm {
   const running = new Set<Promise<void>>();
+  const cancels = new Set<AbortController>();
+  let isStopped = false;
   let started = 0;
   let skippedBusy = 0;
   let failed = 0;
   return {
     maybeRun(input, primary) {
-      if (options.rate <= 0 || input.plan.method === 'cot' || options.random() >= options.rate)
+      if (
+        isStopped ||
+        options.rate <= 0 ||
+        input.plan.method === 'cot' ||
+        options.random() >= options.rate
+      )
         return false;
       if (running.size >= options.maxConcurrent) {
         skippedBusy++;
         return false;
       }
       started++;
-      // Independent of the client: its signal and progress callback are not passed on.
+      // Independent of the client: its signal and progress callback are not passed on; only a
+      // shutdown cancels it.
       const { signal: _signal, onEvent: _onEvent, onSearchStart: _onStart, ...rest } = input;
-      const run = solvePlan({ ...rest, plan: COT_PLAN, choices: 1, returnCandidates: false })
+      const cancel = new AbortController();
+      cancels.add(cancel);
+      const run = solvePlan({
+        ...rest,
+        signal: cancel.signal,
+        plan: COT_PLAN,
+        choices: 1,
+        returnCandidates: false,
+      })
         .then((baseline) => {
           const ttsAnswer = primary.metadata.selectedAnswer;
           const baselineAnswer = baseline.metadata.selectedAnswer;
@@ -95,17 +116,23 @@ export function createShadowArm(
           });
         })
         .catch((error: unknown) => {
+          if (cancel.signal.aborted) return;
           failed++;
           onError(error);
         })
         .finally(() => {
           running.delete(run);
+          cancels.delete(cancel);
         });
       running.add(run);
       return true;
     },
     async idle() {
       while (running.size > 0) await Promise.all([...running]);
+    },
+    stop() {
+      isStopped = true;
+      for (const cancel of cancels) cancel.abort(new Error('the server is shutting down'));
     },
     stats: () => ({ started, skippedBusy, failed, running: running.size }),
   };

@@ -89,4 +89,33 @@ describe('createShadowArm', () => {
     await shadow.idle();
     expect(shadow.stats().running).toBe(0);
   });
+
+  it('cancels its runs at stop and starts no more, so a shutdown never waits for one', async () => {
+    const primary = await solvePlan(input);
+    // A policy that answers only when cancelled (an upstream slower than any drain).
+    const stuck: ModelBackend = {
+      ...backend,
+      createPolicy: async () => ({
+        policy: {
+          generate: (_prefixes, _params, signal) =>
+            new Promise((_resolve, reject) =>
+              signal?.addEventListener('abort', () => reject(new Error('cancelled'))),
+            ),
+        },
+        promptTokens: 10,
+      }),
+    };
+    const errors: unknown[] = [];
+    const shadow = createShadowArm(
+      { rate: 1, arm: 'cot', maxConcurrent: 2, random: () => 0 },
+      () => undefined,
+      (error) => errors.push(error),
+    );
+    expect(shadow.maybeRun({ ...input, backend: stuck }, primary)).toBe(true);
+    shadow.stop();
+    await shadow.idle();
+    expect(shadow.stats()).toMatchObject({ running: 0, failed: 0 });
+    expect(errors).toEqual([]);
+    expect(shadow.maybeRun(input, primary)).toBe(false);
+  });
 });
