@@ -54,6 +54,17 @@ function mediaType(contentType: string): string {
 }
 
 /**
+ * Whether vLLM's server reads a body of this `Content-Type` as JSON: none (or empty),
+ * `application/json` or `application/<x>+json`, as FastAPI decides it (fastapi/routing.py
+ * `get_request_handler`, 0.115.x). Chat and the `/v1` passthrough follow the same rule.
+ */
+export function readsAsJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return true;
+  const type = mediaType(contentType);
+  return type === '' || type === 'application/json' || /^application\/[^/\s]+\+json$/.test(type);
+}
+
+/**
  * Receive a body under the limits; on failure, close a connection whose body is still unread.
  * Its bytes stay counted against the gate until the response is over (the gate's release is tied
  * to it here, so callers hold nothing to release): the parsed body lives as long as the request,
@@ -189,11 +200,11 @@ export function createJsonBodyWithBytesReader(
 ): (request: IncomingMessage, response: ServerResponse) => Promise<JsonBodyWithBytes> {
   return async (request, response) => {
     const raw = await receiveBody(request, response, limits);
-    // No Content-Type reads as JSON, as vLLM's server (FastAPI) reads it; any other type is the
-    // route's 400 (`invalid_content_type`).
-    const type = request.headers['content-type'] ?? 'application/json';
+    // What vLLM reads as JSON (none, `application/json`, `+json`); any other type is the route's
+    // 400 (`invalid_content_type`).
+    const type = request.headers['content-type'] ?? '';
     const { charge } = raw;
-    if (mediaType(type) !== 'application/json') return { value: undefined, ...NO_BYTES, charge };
+    if (!readsAsJson(type)) return { value: undefined, ...NO_BYTES, charge };
     checkJsonCharset(type);
     const decoded = decodeCharged(raw, request.headers, limits.limitBytes);
     const bytes = withoutBom(decoded);

@@ -66,6 +66,16 @@ describe('errors are OpenAI-shaped with the right status', () => {
     });
     expect(answer.statusCode).toBe(200);
     expect(((await answer.body.json()) as { object: string }).object).toBe('chat.completion');
+    // An empty type and a `+json` type read as JSON there too (FastAPI's rule).
+    for (const type of ['', 'application/vnd.api+json']) {
+      const typed = await undiciRequest(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: JSON.stringify({ model: MODEL, messages }),
+      });
+      expect([type, typed.statusCode]).toEqual([type, 200]);
+      await typed.body.dump();
+    }
   });
 
   it('400 for stream_options on a request that does not stream, as OpenAI and vLLM answer', async () => {

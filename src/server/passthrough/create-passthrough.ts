@@ -9,7 +9,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tryHoldSlot, waitForSlot } from '../hold-slot';
 import type { Admission } from '../admission';
-import { decodeCharged, receiveBody, tooDeep, type BodyLimits } from '../read-json-body';
+import {
+  decodeCharged,
+  readsAsJson,
+  receiveBody,
+  tooDeep,
+  type BodyLimits,
+} from '../read-json-body';
 import { sendJson } from '../send-json';
 import { onCutShort, onShutdownCut } from '../shutdown-cut';
 import { ClientDeparture } from './client-departure';
@@ -76,14 +82,6 @@ function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim());
 }
 
-/**
- * The upstream (FastAPI) reads a body without a `Content-Type` as JSON too, so such a body gets
- * the model-name translation; skipping it made the upstream answer 404 for a model we list.
- */
-function upstreamReadsAsJson(contentType: string | undefined): boolean {
-  return contentType === undefined || contentType.trim() === '' || isJson(contentType);
-}
-
 interface ForwardBody {
   body: Buffer;
   contentEncoding: string | undefined;
@@ -105,7 +103,9 @@ async function receiveForwardBody(
   renames: Map<string, ModelRename>,
 ): Promise<ForwardBody> {
   const received = await receiveBody(request, response, limits);
-  if (!upstreamReadsAsJson(request.headers['content-type']))
+  // What the upstream reads as JSON gets the model-name translation (a body without a
+  // `Content-Type` too: skipping it made the upstream answer 404 for a model we list).
+  if (!readsAsJson(request.headers['content-type']))
     return {
       body: received.bytes,
       contentEncoding: request.headers['content-encoding'],
