@@ -13,6 +13,7 @@
 import type { ServerResponse } from 'node:http';
 import { cutByShutdown } from './shutdown-cut';
 import { SSE_DONE, sseEvent } from './sse';
+import { markStallCut } from './stall-cut';
 
 const SHUTTING_DOWN = {
   error: {
@@ -49,7 +50,11 @@ export function answerCutRequest(response: ServerResponse, graceMs: number): Pro
       clearTimeout(timer);
       response.off('finish', settle);
       response.off('close', settle);
-      if (!response.writableFinished) response.destroy();
+      if (!response.writableFinished) {
+        // Its client never read the last bytes: not delivered, though node will say finished.
+        markStallCut(response);
+        response.destroy();
+      }
       resolve();
     };
     const timer = setTimeout(settle, graceMs);

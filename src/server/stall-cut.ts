@@ -1,7 +1,8 @@
 /**
- * The mark on a response the stalled-write sweep destroyed. Node reports a destroyed response
- * that had ended as finished (`writableFinished`), although its client never read the bytes, so
- * the access log and the request counter would have called it answered; they read this mark.
+ * The mark on a response destroyed with bytes its client never read: by the stalled-write sweep,
+ * or when a shutdown cut's last bytes outwait their grace. Node reports a destroyed response that
+ * had ended as finished (`writableFinished`), so the access log and the request counter would
+ * have called it answered; they read this mark.
  */
 import type { ServerResponse } from 'node:http';
 
