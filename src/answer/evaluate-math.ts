@@ -65,7 +65,8 @@ export function hasDecimal(node: MathNode): boolean {
   return children(node).some(hasDecimal);
 }
 
-function children(node: MathNode): MathNode[] {
+/** A node's operands (none for numbers, symbols and constants). */
+export function children(node: MathNode): MathNode[] {
   switch (node.kind) {
     case 'add':
       return node.terms;

@@ -1,4 +1,4 @@
-import { countNodes, evaluateMath, freeSymbols, type Complex } from './evaluate-math';
+import { children, countNodes, evaluateMath, freeSymbols, type Complex } from './evaluate-math';
 import { evaluateExact, rationalsEqual } from './exact-math';
 import { MathSyntaxError, parseMath, type MathNode } from './parse-math';
 
@@ -58,7 +58,8 @@ export function nodesEqual(a: MathNode, b: MathNode, options: MathCompareOptions
   if (exactLeft !== null && exactRight !== null) return rationalsEqual(exactLeft, exactRight);
   const ratios = sampleBoth(left, right);
   if (ratios === null) return false;
-  if (freeSymbols(left).length === 0 && freeSymbols(right).length === 0) {
+  // One pair: constants (with variables, sampleBoth gives at least 3 points or none).
+  if (ratios.length === 1) {
     const [[x, y]] = ratios as [[Complex, Complex]];
     return constantsClose(x, y, left, right);
   }
@@ -147,34 +148,17 @@ const MAX_CONDITION = 1e15;
 function worstCondition(node: MathNode): number {
   let worst = 1;
   const visit = (current: MathNode): void => {
-    switch (current.kind) {
-      case 'add': {
-        let largest = 0;
-        for (const term of current.terms) {
-          const value = evaluateMath(term, new Map());
-          if (isFinite(value)) largest = Math.max(largest, Math.hypot(value.re, value.im));
-          visit(term);
-        }
-        const sum = evaluateMath(current, new Map());
-        const size = isFinite(sum) ? Math.hypot(sum.re, sum.im) : 0;
-        worst = Math.max(worst, size > 0 ? Math.min(MAX_CONDITION, largest / size) : MAX_CONDITION);
-        return;
+    if (current.kind === 'add') {
+      let largest = 0;
+      for (const term of current.terms) {
+        const value = evaluateMath(term, new Map());
+        if (isFinite(value)) largest = Math.max(largest, Math.hypot(value.re, value.im));
       }
-      case 'negate':
-        return visit(current.operand);
-      case 'multiply':
-        return current.factors.forEach(visit);
-      case 'divide':
-        visit(current.numerator);
-        return visit(current.denominator);
-      case 'power':
-        visit(current.base);
-        return visit(current.exponent);
-      case 'call':
-        return current.args.forEach(visit);
-      default:
-        return;
+      const sum = evaluateMath(current, new Map());
+      const size = isFinite(sum) ? Math.hypot(sum.re, sum.im) : 0;
+      worst = Math.max(worst, size > 0 ? Math.min(MAX_CONDITION, largest / size) : MAX_CONDITION);
     }
+    for (const child of children(current)) visit(child);
   };
   visit(node);
   return worst;

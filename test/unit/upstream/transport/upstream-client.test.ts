@@ -31,12 +31,12 @@ describe('createUpstreamClient', () => {
     script = [];
   });
 
-  const make = (retries = 2, timeoutMs = 2000) =>
+  const make = (retries = 2, timeoutMs = 2000, maxConnections = 4) =>
     createUpstreamClient({
       name: 'policy',
       baseUrl: url,
       timeoutMs,
-      maxConnections: 4,
+      maxConnections,
       retries,
       apiKey: 'sk-upstream-secret',
     });
@@ -192,13 +192,7 @@ describe('createUpstreamClient', () => {
   });
 
   it("relays a plain chat on connections of its own: a pool full of a search's calls does not hold it back", async () => {
-    const client = createUpstreamClient({
-      name: 'policy',
-      baseUrl: url,
-      timeoutMs: 5000,
-      maxConnections: 1,
-      retries: 0,
-    });
+    const client = make(0, 5000, 1);
     // Answers in order of arrival: the relayed request arrives second, before the queued call.
     script = [
       (_request, response) => setTimeout(() => response.end('{"search":1}'), 1500),
@@ -221,13 +215,7 @@ describe('createUpstreamClient', () => {
   });
 
   it("takes turns between requests' lanes: one request's queued calls do not hold another's back", async () => {
-    const client = createUpstreamClient({
-      name: 'policy',
-      baseUrl: url,
-      timeoutMs: 5000,
-      maxConnections: 2,
-      retries: 0,
-    });
+    const client = make(0, 5000, 2);
     // Every call is held 100 ms; the server sees them in the order the proxy lets them out.
     const arrived: string[] = [];
     script = Array.from({ length: 11 }, () => (request, response) => {
@@ -253,13 +241,7 @@ describe('createUpstreamClient', () => {
   });
 
   it('probes on a connection of its own: a pool full of slow calls does not hold /health back', async () => {
-    const client = createUpstreamClient({
-      name: 'policy',
-      baseUrl: url,
-      timeoutMs: 5000,
-      maxConnections: 1,
-      retries: 0,
-    });
+    const client = make(0, 5000, 1);
     // The one pooled connection is busy for 1.5 s, and a second call waits behind it.
     script = [
       (_request, response) => setTimeout(() => response.end('{"slow":1}'), 1500),
