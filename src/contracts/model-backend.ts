@@ -67,6 +67,11 @@ export interface ScopeSettings {
 export interface CreatePolicyOptions {
   /** Add the model's answer-format instruction to the client's instructions (a vote will count). */
   addAnswerInstruction: boolean;
+  /**
+   * Whose turns the policy's calls take when the upstream's connections are all busy: the
+   * requests of one owner (one API key) share its turns. Absent: the request has turns of its own.
+   */
+  turnOwner?: object;
 }
 
 /** The strategy table and stopping rule `auto` runs with (config tts.* / models[].strategy_table). */

@@ -34,6 +34,11 @@ export interface ChatContext {
   defaults: TtsDefaults;
   /** The calling API key's own maximum budget (below the server's), or null. */
   keyMaxBudget: number | null;
+  /**
+   * Whose turns the request's upstream calls share when the connections are all busy (the API
+   * key's; `CreatePolicyOptions.turnOwner`); absent, the request takes turns of its own.
+   */
+  turnOwner?: object;
   /** Aborted when the client goes away: every upstream call of the request stops. */
   signal: AbortSource;
   now: () => number;
@@ -139,6 +144,7 @@ export function solveChat(
     timeoutMs: resolveTimeout(request.timeoutMs, context.defaults),
     isClientTimeout: request.timeoutMs !== null,
     ...(context.grouping ? { grouping: context.grouping } : {}),
+    ...(context.turnOwner ? { turnOwner: context.turnOwner } : {}),
   };
   let markStarted = (): void => {};
   const searchStarted = new Promise<void>((resolve) => {
@@ -273,6 +279,7 @@ async function solveWithSession(input: SolveInput, session: GroupingSession): Pr
   try {
     const created = await backend.createPolicy(input.messages, signal, {
       addAnswerInstruction: wantsAnswerInstruction(input),
+      ...(input.turnOwner ? { turnOwner: input.turnOwner } : {}),
     });
     const policy = created.policy;
     samplingNotes = created.samplingNotes;

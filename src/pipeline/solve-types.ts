@@ -42,6 +42,8 @@ export interface SolveInput {
   seed: number;
   returnCandidates: boolean;
   signal?: AbortSource;
+  /** Whose turns its upstream calls share (`CreatePolicyOptions.turnOwner`); absent: its own. */
+  turnOwner?: object;
   onEvent?: (event: SearchEvent) => void;
   /** Called once the prompt is rendered and fits the model, as the search begins. */
   onSearchStart?: () => void;

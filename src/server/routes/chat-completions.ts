@@ -80,6 +80,9 @@ export function createChatCompletionsHandler(deps: ChatRouteDeps, logger: Logger
     const run = solveChat(tts, backend, {
       defaults: deps.ttsDefaults,
       keyMaxBudget: caller?.maxBudget ?? null,
+      // One key's requests share one turn at the upstream's connections (fair-gate.ts); the
+      // caller object is the key's, the same for each of its requests.
+      ...(caller ? { turnOwner: caller } : {}),
       signal: departure,
       now: deps.now,
       randomSeed: deps.randomSeed,

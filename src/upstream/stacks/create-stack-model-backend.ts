@@ -195,6 +195,7 @@ export function createStackModelBackend(
   async function bind(
     messages: readonly PolicyMessage[],
     signal?: AbortSignal,
+    turnOwner?: object,
   ): Promise<{
     policy: Policy;
     promptTokens: number;
@@ -203,8 +204,9 @@ export function createStackModelBackend(
     contextRoom?: number;
   }> {
     const concurrency = options.maxConcurrency;
-    // The request's own lane: its calls take turns with other requests' for the connections.
-    const lane = laneOf(client);
+    // The request's own lane: its calls take turns with other requests' (other keys') for the
+    // connections.
+    const lane = laneOf(client, turnOwner);
     if (stack === 'openai-chat') {
       const policy = createOpenAiChatPolicy({
         client: lane,
@@ -266,7 +268,7 @@ export function createStackModelBackend(
   return {
     info,
     createPolicy: (clientMessages, signal, policyOptions) =>
-      bind(options.buildMessages(clientMessages, policyOptions), signal),
+      bind(options.buildMessages(clientMessages, policyOptions), signal, policyOptions?.turnOwner),
     createVerifier: () => options.verifier,
     async forwardChat(body, signal): Promise<ForwardResult> {
       if (stack === 'fastchat') {

@@ -1,21 +1,31 @@
 /**
  * Shares one upstream's connections between the requests using it: at most `capacity` calls run
  * at once (the pool's connections), and when every one is busy the waiting calls are let through
- * one lane at a time, round robin, rather than in arrival order.
+ * by turns rather than in arrival order: owner by owner, and within an owner lane by lane.
  *
  * Why: one round of a large search sends up to N/M calls at once (64 at n=256), and undici's pool
  * serves its queue first come, first served. Forty such searches queued 2,560 calls, and a small
  * request arriving behind them waited for all of them: 0.67 s → 24 s in a hostile review's rig
  * (review 23, attack #3). With a lane per request, a newcomer waits for the next free connection
- * after at most one call of each other busy request.
+ * after at most one call of each other busy request. Owners carry that up a level: the requests of
+ * one API key share one owner, so a key with forty searches in flight gets one turn in each
+ * round, as a key with one does, instead of forty.
  *
- * Lanes are opaque tokens (one per request: `UpstreamClient.inLane`). Calls that name none share
- * one default lane. A waiting call whose signal fires leaves the queue at once.
+ * A lane is one request's (`UpstreamClient.inLane`); its owner is the lane itself unless the
+ * request names one. Calls that name no lane share the client's own. A waiting call whose signal
+ * fires leaves the queue at once.
  */
 import { abortReason, type AbortSource } from '../../util';
 
-/** Identifies whose calls these are; compared by identity. */
-export type Lane = object;
+/** Whose calls these are: one request's, under an owner (compared by identity). */
+export class Lane {
+  /** The lane itself when no owner was named: the request takes turns of its own. */
+  readonly owner: object;
+
+  constructor(owner?: object) {
+    this.owner = owner ?? this;
+  }
+}
 
 interface Waiter {
   resolve: () => void;
@@ -24,10 +34,13 @@ interface Waiter {
   onAbort: (() => void) | null;
 }
 
+/** Waiting calls by lane, in the order the lanes are served next (a Map keeps insertion order). */
+type OwnerQueue = Map<Lane, Waiter[]>;
+
 export class FairGate {
   private running = 0;
-  /** Lanes with waiting calls, in the order they are served next (a Map keeps insertion order). */
-  private readonly waiting = new Map<Lane, Waiter[]>();
+  /** Owners with waiting calls, in the order they are served next. */
+  private readonly waiting = new Map<object, OwnerQueue>();
   private waitingCount = 0;
 
   constructor(private readonly capacity: number) {}
@@ -54,14 +67,19 @@ export class FairGate {
         waiter.onAbort = () => this.drop(lane, waiter);
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
-      const queue = this.waiting.get(lane);
-      if (queue === undefined) this.waiting.set(lane, [waiter]);
+      let lanes = this.waiting.get(lane.owner);
+      if (lanes === undefined) {
+        lanes = new Map();
+        this.waiting.set(lane.owner, lanes);
+      }
+      const queue = lanes.get(lane);
+      if (queue === undefined) lanes.set(lane, [waiter]);
       else queue.push(waiter);
       this.waitingCount++;
     });
   }
 
-  /** Give a slot back: the next lane in turn gets it. */
+  /** Give a slot back: the next owner in turn gets it, for its next lane in turn. */
   leave(): void {
     this.running--;
     this.admit();
@@ -69,14 +87,23 @@ export class FairGate {
 
   private admit(): void {
     while (this.running < this.capacity && this.waitingCount > 0) {
-      const next = this.waiting.entries().next();
-      if (next.done === true) return;
-      const [lane, queue] = next.value;
+      const nextOwner = this.waiting.entries().next();
+      if (nextOwner.done === true) return;
+      const [owner, lanes] = nextOwner.value;
+      const nextLane = lanes.entries().next();
+      if (nextLane.done === true) {
+        this.waiting.delete(owner);
+        continue;
+      }
+      const [lane, queue] = nextLane.value;
       const waiter = queue.shift() as Waiter;
       this.waitingCount--;
-      // The lane goes to the back of the turn order (or leaves it, with nothing left to wait for).
-      this.waiting.delete(lane);
-      if (queue.length > 0) this.waiting.set(lane, queue);
+      // The lane goes to the back of its owner's order and the owner to the back of the turn
+      // order (or they leave it, with nothing left to wait for).
+      lanes.delete(lane);
+      if (queue.length > 0) lanes.set(lane, queue);
+      this.waiting.delete(owner);
+      if (lanes.size > 0) this.waiting.set(owner, lanes);
       if (waiter.onAbort !== null) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       this.running++;
       waiter.resolve();
@@ -84,12 +111,14 @@ export class FairGate {
   }
 
   private drop(lane: Lane, waiter: Waiter): void {
-    const queue = this.waiting.get(lane);
+    const lanes = this.waiting.get(lane.owner);
+    const queue = lanes?.get(lane);
     const at = queue?.indexOf(waiter) ?? -1;
-    if (queue === undefined || at < 0) return;
+    if (lanes === undefined || queue === undefined || at < 0) return;
     queue.splice(at, 1);
     this.waitingCount--;
-    if (queue.length === 0) this.waiting.delete(lane);
+    if (queue.length === 0) lanes.delete(lane);
+    if (lanes.size === 0) this.waiting.delete(lane.owner);
     waiter.reject(abortReason(waiter.signal as AbortSource));
   }
 }

@@ -29,7 +29,7 @@ export { createPromptAffinity } from './prompt-affinity';
 export type { PromptAffinity } from './prompt-affinity';
 export { registerReplicaMetrics } from './register-replica-metrics';
 export { registerGateMetrics } from './register-gate-metrics';
-export { FairGate } from './fair-gate';
+export { FairGate, Lane } from './fair-gate';
 export { createRecordingUpstream } from './record-upstream';
 export { createReplayUpstream, canonicalJson } from './replay-upstream';
 export { recordedExchangeSchema, resolveRecordingPath, RECORDING_VERSION } from './recording-wire';

@@ -133,9 +133,9 @@ export function createRecordingUpstream(options: RecordingUpstreamOptions): Upst
     baseUrl: client.baseUrl,
     ...jsonCalls(client),
     // Same file, the wrapped client's lane; closing a lane closes nothing.
-    inLane: () => ({
+    inLane: (owner) => ({
       ...recording,
-      ...jsonCalls(laneOf(client)),
+      ...jsonCalls(laneOf(client, owner)),
       close: async () => undefined,
     }),
     // Recorded as parsed JSON like every other exchange, so a replay matches it the same way;

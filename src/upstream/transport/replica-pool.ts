@@ -315,13 +315,13 @@ export function createReplicaPool(options: ReplicaPoolOptions): ReplicaPool {
     };
   }
 
-  /** One request's view of the pool (`UpstreamClient.inLane`). */
-  function laneView(): UpstreamClient {
+  /** One request's view of the pool (`UpstreamClient.inLane`), its lanes under `owner`. */
+  function laneView(owner?: object): UpstreamClient {
     const lanes = new Map<Replica, UpstreamClient>();
     const laneFor = (replica: Replica): UpstreamClient => {
       let lane = lanes.get(replica);
       if (lane === undefined) {
-        lane = laneOf(replica.client);
+        lane = laneOf(replica.client, owner);
         lanes.set(replica, lane);
       }
       return lane;

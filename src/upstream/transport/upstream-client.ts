@@ -19,7 +19,7 @@ import {
 } from '../../util';
 import { dispatchBytes, dispatchText, type TextResponse } from './dispatch-text';
 import { dispatchStream } from './dispatch-stream';
-import { FairGate, type Lane } from './fair-gate';
+import { FairGate, Lane } from './fair-gate';
 import { parseRetryAfter, withRetry } from './retry';
 
 export interface UpstreamClientOptions {
@@ -117,15 +117,16 @@ export interface UpstreamClient {
    * A view of this client for one request: its JSON calls take turns with other lanes' for the
    * connections when all are busy (fair-gate.ts), so one large search cannot hold everyone's
    * calls behind its own. Its `close` closes nothing (the connections are the client's).
-   * Optional: a replay or a test double goes without (`laneOf`).
+   * `owner`: whose turns the lane shares (one API key's requests share one owner); absent, the
+   * request takes turns of its own. Optional: a replay or a test double goes without (`laneOf`).
    */
-  inLane?(): UpstreamClient;
+  inLane?(owner?: object): UpstreamClient;
   close(): Promise<void>;
 }
 
-/** `client.inLane()`, or the client itself when it has no lanes. */
-export function laneOf(client: UpstreamClient): UpstreamClient {
-  return client.inLane?.() ?? client;
+/** `client.inLane(owner)`, or the client itself when it has no lanes. */
+export function laneOf(client: UpstreamClient, owner?: object): UpstreamClient {
+  return client.inLane?.(owner) ?? client;
 }
 
 /**
@@ -397,7 +398,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       withRetries(lane, 'POST', path, body, signal, headerNames, withHeaders),
     getJson: (path, signal) =>
       withRetries(lane, 'GET', path, undefined, signal, undefined, bodyOnly),
-    inLane: () => inLane({}, false),
+    inLane: (owner) => inLane(new Lane(owner), false),
     close: isRoot ? shared.close : async () => undefined,
   });
 
@@ -454,7 +455,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       await Promise.all([pool.close(), relayPool?.close(), probePool?.close()]);
     },
   };
-  return inLane({}, true);
+  return inLane(new Lane(), true);
 
   async function streamOnce(
     path: string,

@@ -67,8 +67,9 @@ export function createVllmModelBackend(
     info,
     async createPolicy(clientMessages, signal, policyOptions) {
       const messages = options.buildMessages(clientMessages, policyOptions);
-      // The request's own lane: its calls take turns with other requests' for the connections.
-      const client = laneOf(policyClient);
+      // The request's own lane: its calls take turns with other requests' (other keys') for the
+      // connections.
+      const client = laneOf(policyClient, policyOptions?.turnOwner);
       // This conversation's calls besides the completions: rendering and counting the prompt.
       let supportCalls = 0;
       const countCall = (): void => {

@@ -57,19 +57,25 @@ describe('createRecordingUpstream', () => {
     expect(fake.isClosed).toBe(true);
   });
 
-  it("records a lane's calls in the same file, made on the wrapped client's lane", async () => {
+  it("records a lane's calls in the same file, made on the wrapped client's lane (under the lane's owner)", async () => {
     const fake = createFakeUpstreamClient('http://gpu:8000');
     fake.handler = () => ({ ok: true });
     const laneCalls: string[] = [];
-    fake.inLane = () => ({
-      ...fake,
-      postJson: (requestPath, body, signal) => {
-        laneCalls.push(requestPath);
-        return fake.postJson(requestPath, body, signal);
-      },
-    });
+    const owners: unknown[] = [];
+    const key = {};
+    fake.inLane = (owner) => {
+      owners.push(owner);
+      return {
+        ...fake,
+        postJson: (requestPath, body, signal) => {
+          laneCalls.push(requestPath);
+          return fake.postJson(requestPath, body, signal);
+        },
+      };
+    };
     const client = createRecordingUpstream({ client: fake, file });
-    const lane = client.inLane?.();
+    const lane = client.inLane?.(key);
+    expect(owners[0]).toBe(key);
     await lane?.postJson('/v1/completions', { prompt: 'hi' });
     await lane?.close();
     expect(fake.isClosed).toBe(false);

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { FairGate, registerGateMetrics } from '../../../../src/upstream';
+import { FairGate, Lane, registerGateMetrics } from '../../../../src/upstream';
 
 describe('registerGateMetrics', () => {
   it("reports each upstream's running and waiting calls, its replicas summed", async () => {
@@ -13,9 +13,9 @@ describe('registerGateMetrics', () => {
         ['prm', []],
       ]),
     );
-    expect(first.enter({}, undefined)).toBeNull();
-    const waiting = first.enter({}, undefined);
-    expect(second.enter({}, undefined)).toBeNull();
+    expect(first.enter(new Lane(), undefined)).toBeNull();
+    const waiting = first.enter(new Lane(), undefined);
+    expect(second.enter(new Lane(), undefined)).toBeNull();
     const text = await registry.metrics();
     expect(text).toContain('tts_proxy_upstream_calls_running{upstream="policy"} 2');
     expect(text).toContain('tts_proxy_upstream_calls_waiting{upstream="policy"} 1');

@@ -400,13 +400,15 @@ describe('createReplicaPool postJsonWithHeaders', () => {
     expect(fake.calls.map((call) => call.path)).toEqual(['/generate', '/generate']);
     await pool.close();
   });
-  it("sends a lane's JSON calls through that replica's own lane, one per replica, and keeps the pool open when the lane closes", async () => {
+  it("sends a lane's JSON calls through that replica's own lane (under the lane's owner), one per replica, and keeps the pool open when the lane closes", async () => {
     const { pool, fakes } = makePool(1);
     const fake = fakes[0] as FakeUpstreamClient;
     const laneCalls: string[] = [];
+    const owners: unknown[] = [];
     let lanesMade = 0;
-    fake.inLane = () => {
+    fake.inLane = (owner) => {
       lanesMade++;
+      owners.push(owner);
       return {
         ...fake,
         postJson: (path, body, signal) => {
@@ -419,13 +421,16 @@ describe('createReplicaPool postJsonWithHeaders', () => {
         },
       };
     };
-    const lane = pool.inLane?.();
+    const key = {};
+    const lane = pool.inLane?.(key);
     if (lane === undefined) throw new Error('a replica pool has lanes');
     await lane.getJson('/version');
     await lane.postJson('/tokenize', { prompt: 'x' });
     await pool.getJson('/version');
     expect(laneCalls).toEqual(['/version', '/tokenize']);
     expect(lanesMade).toBe(1);
+    expect(owners).toHaveLength(1);
+    expect(owners[0]).toBe(key);
     await lane.close();
     expect(fake.isClosed).toBe(false);
     await pool.close();
