@@ -144,7 +144,10 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     const body = await readBody(request, response);
     request.body = body.value;
     // Released when the response is done, however it ends (finish, error, client gone).
-    const held = tryHoldSlot(admission, response) ?? (await waitForSlot(admission, response));
+    // One key's queued requests wait in one turn (admission.ts); the caller object is the key's.
+    const held =
+      tryHoldSlot(admission, response) ??
+      (await waitForSlot(admission, response, caller ?? undefined));
     if (held === 'closed') return;
     await chat(request, response, caller, body);
   };
@@ -186,8 +189,9 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     refuseMethod(request, response, '/v1/chat/completions', 'POST');
   });
   if (checkKey) {
-    app.use('/v1', (request, _response, next) => {
-      admitCaller(request);
+    app.use('/v1', (request, response, next) => {
+      // Kept for the passthrough's admission turn (its mount below).
+      response.locals.caller = admitCaller(request);
       next();
     });
   }
@@ -250,7 +254,11 @@ export function createApp(deps: AppDeps): TtsProxyApp {
     // Read from `originalUrl`: the mount strips /v1 from `url`. The client's key is for us and is
     // never forwarded (the forwarder builds the upstream headers itself).
     app.use('/v1', (request, response) =>
-      passthrough.handle(Object.assign(request, { url: request.originalUrl }), response),
+      passthrough.handle(
+        Object.assign(request, { url: request.originalUrl }),
+        response,
+        callerOf(response),
+      ),
     );
   }
 
@@ -307,9 +315,9 @@ export function createApp(deps: AppDeps): TtsProxyApp {
   // The /v1 passthrough's entrance outside Express (the same checks as its Express mount below).
   const servePassthrough = (request: Request, response: Response): void => {
     try {
-      admitCaller(request);
+      const caller = admitCaller(request);
       (passthrough as NonNullable<typeof passthrough>)
-        .handle(request, response)
+        .handle(request, response, caller ?? undefined)
         .catch((error: unknown) => failChat(error, request, response));
     } catch (error) {
       failChat(error, request, response);
@@ -425,3 +433,9 @@ function refuseMethod(request: Request, response: Response, path: string, allow:
 }
 
 function noop(): void {}
+
+/** The API key's caller the /v1 key check kept for this response (none without keys). */
+function callerOf(response: Response): Caller | undefined {
+  const caller: unknown = response.locals.caller;
+  return typeof caller === 'object' && caller !== null ? (caller as Caller) : undefined;
+}

@@ -38,17 +38,21 @@ export function tryHoldSlot(admission: Admission, response: ServerResponse): Slo
   return release === null ? null : holdUntilClosed(response, release);
 }
 
-/** Queue for a slot (the response closing leaves the queue); rejects as `acquire` does (429). */
+/**
+ * Queue for a slot (the response closing leaves the queue); rejects as `acquire` does (429).
+ * `owner`: whose turn it waits in (the caller's API key); absent, its own.
+ */
 export async function waitForSlot(
   admission: Admission,
   response: ServerResponse,
+  owner?: object,
 ): Promise<SlotHold> {
   const controller = new AbortController();
   const onClose = (): void => controller.abort();
   response.once('close', onClose);
   let release: () => void;
   try {
-    release = await admission.acquire(controller.signal);
+    release = await admission.acquire(controller.signal, owner);
   } finally {
     response.off('close', onClose);
   }

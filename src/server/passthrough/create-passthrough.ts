@@ -49,8 +49,11 @@ export interface PassthroughOptions {
 }
 
 export interface Passthrough {
-  /** Serve one request whose path starts with /v1; rejects with errors for the error handler. */
-  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /**
+   * Serve one request whose path starts with /v1; rejects with errors for the error handler.
+   * `owner`: whose turn it waits in for admission (the caller's API key); absent, its own.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, owner?: object): Promise<void>;
   close(): void;
 }
 
@@ -225,7 +228,11 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
   const servedNames = options.servedNames ?? new Map<string, string>();
   const renames = new Map<string, ModelRename>();
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    owner?: object,
+  ): Promise<void> {
     const method = request.method ?? 'GET';
     const { path, query } = normaliseTarget(request.url ?? '/');
     const verdict = allowList.check(method, path);
@@ -255,7 +262,8 @@ export function createPassthrough(options: PassthroughOptions): Passthrough {
     // Most requests find a free slot: no async call (and its promise) for them. However the
     // response ends, the slot is released (hold-slot.ts).
     const held =
-      tryHoldSlot(options.admission, response) ?? (await waitForSlot(options.admission, response));
+      tryHoldSlot(options.admission, response) ??
+      (await waitForSlot(options.admission, response, owner));
     if (held === 'closed') return;
     const departure = new ClientDeparture();
     // A client gone early (or the shutdown's cut) cancels the upstream.

@@ -66,4 +66,87 @@ describe('createAdmission', () => {
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
     expect(admission.stats().queued).toBe(0);
   });
+
+  it("serves queued requests owner by owner: one key's many wait in one turn", async () => {
+    const admission = createAdmission({ maxConcurrent: 1, maxQueued: 10, queueTimeoutMs: 5000 });
+    const first = await admission.acquire();
+    const busy = {};
+    const other = {};
+    const order: string[] = [];
+    // Each admitted request finishes at once, handing its slot to the next in turn.
+    const wait = (owner: object, name: string): Promise<void> =>
+      admission.acquire(undefined, owner).then((release) => {
+        order.push(name);
+        release();
+      });
+    const queued = [
+      wait(busy, 'busy-1'),
+      wait(busy, 'busy-2'),
+      wait(busy, 'busy-3'),
+      wait(other, 'other-1'),
+    ];
+    first();
+    await Promise.all(queued);
+    // First come, first served would have put other-1 last.
+    expect(order).toEqual(['busy-1', 'other-1', 'busy-2', 'busy-3']);
+    expect(admission.stats()).toEqual({ running: 0, queued: 0, rejected: 0 });
+  });
+
+  it('gives a newcomer the place of the newest request of the key holding most of a full queue', async () => {
+    const admission = createAdmission({ maxConcurrent: 1, maxQueued: 3, queueTimeoutMs: 5000 });
+    const first = await admission.acquire();
+    const busy = {};
+    const other = {};
+    const outcomes: string[] = [];
+    const wait = (owner: object | undefined, name: string): Promise<void> =>
+      admission.acquire(undefined, owner).then(
+        (release) => {
+          outcomes.push(`${name} admitted`);
+          release();
+        },
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(OverloadedError);
+          outcomes.push(`${name} refused`);
+        },
+      );
+    const runs = [wait(busy, 'busy-1'), wait(busy, 'busy-2'), wait(busy, 'busy-3')];
+    // Full: the other key's request takes busy-3's place, busy-3 gets the 429.
+    runs.push(wait(other, 'other-1'));
+    // Now busy holds 2 and other 1: no owner holds two more than other, so the next is refused.
+    runs.push(wait(other, 'other-2'));
+    // busy itself never evicts its own.
+    runs.push(wait(busy, 'busy-4'));
+    await Promise.resolve();
+    expect(admission.stats()).toMatchObject({ queued: 3, rejected: 3 });
+    first();
+    await Promise.all(runs);
+    expect(outcomes.filter((line) => line.endsWith('refused')).sort()).toEqual([
+      'busy-3 refused',
+      'busy-4 refused',
+      'other-2 refused',
+    ]);
+    expect(outcomes.filter((line) => line.endsWith('admitted'))).toEqual([
+      'busy-1 admitted',
+      'other-1 admitted',
+      'busy-2 admitted',
+    ]);
+  });
+
+  it('keeps requests without an owner first come, first served, a full queue refusing the newcomer', async () => {
+    const admission = createAdmission({ maxConcurrent: 1, maxQueued: 2, queueTimeoutMs: 5000 });
+    const first = await admission.acquire();
+    const order: string[] = [];
+    const a = admission.acquire().then((release) => {
+      order.push('a');
+      release();
+    });
+    const b = admission.acquire().then((release) => {
+      order.push('b');
+      release();
+    });
+    await expect(admission.acquire()).rejects.toBeInstanceOf(OverloadedError);
+    first();
+    await Promise.all([a, b]);
+    expect(order).toEqual(['a', 'b']);
+  });
 });
