@@ -120,7 +120,8 @@ export function parseStepPairs(raw: unknown, context: ReadScoresContext): [numbe
   const checked: [number, number][] = [];
   for (let step = 0; step < pairs.length; step++) {
     const pair = pairs[step] as [number, number];
-    // Not checked to sum to 1: Math-Shepherd's pair is two tokens of a whole-vocabulary softmax.
+    // Not checked to sum to 1 (callers that need it renormalise): vLLM's STEP pooling softmaxes
+    // over the two selected columns, but older servers and other stacks may not.
     checked.push([
       pairProbability(pair[0], step, 0, context),
       pairProbability(pair[1], step, 1, context),

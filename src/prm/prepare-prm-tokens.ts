@@ -60,15 +60,33 @@ export function preparePrmTokens(
   const head =
     options.preserveLeadingTokens ??
     (family.pathStartToken !== undefined || input.addSpecialTokens ? 1 : 0);
+  const keepHead = Math.min(head, Math.max(0, options.maxTokens - 1));
   const truncated = truncateLeft(swapped, {
     maxTokens: options.maxTokens,
     markerPositions: positions,
-    preserveLeadingTokens: Math.min(head, Math.max(0, options.maxTokens - 1)),
+    preserveLeadingTokens: keepHead,
   });
+  const kept = truncated.markerPositions;
+  // A cut reaches into the first step it leaves (the whole rest of the input went before it):
+  // that step's score would be read without its own text or without what led to it, and its
+  // anchor may be gone (Math-Shepherd reads the token after `ки`; RLHFlow would read a `+` right
+  // after the BOS). It is not read: its score is unknown, like the cut steps' (review 25, F2/F3).
+  // Callers cut only after dropping whole steps failed (prm-call-tokens.ts).
+  // Positions read here (prompt logprobs, per-token values); STEP pooling reads every marker the
+  // server finds in the ids, so there the cut step stays.
+  let firstTail = 0;
+  while (firstTail < kept.length && (kept[firstTail] as number) < keepHead) firstTail++;
+  const readsPositions =
+    family.readout.kind === 'prompt-logprobs' || family.readout.kind === 'pooling-token-values';
+  const isCut = truncated.droppedTokens > 0 && family.stepMarker !== null && readsPositions;
+  const scorePositions =
+    isCut && firstTail < kept.length
+      ? [...kept.slice(0, firstTail), ...kept.slice(firstTail + 1)]
+      : kept;
   return {
     ids: truncated.ids,
-    scorePositions: truncated.markerPositions,
+    scorePositions,
     droppedTokens: truncated.droppedTokens,
-    droppedSteps: family.stepMarker === null ? 0 : truncated.droppedMarkers,
+    droppedSteps: family.stepMarker === null ? 0 : positions.length - scorePositions.length,
   };
 }

@@ -36,7 +36,9 @@ function turnsBefore(question: string): string {
 /**
  * Qwen2.5-Math-PRM-7B / -72B (`Qwen2ForProcessRewardModel`, 2-class token head).
  *
- * Input (model card; COT `rm_call.py`; vLLM test_reward.py): Qwen chat with the math system
+ * Input (model card; COT `rm_call.py`; not vLLM's test_reward.py, whose prompt writes literal
+ * `<im_start>` text instead of the special tokens and serves only as a readout golden): Qwen chat
+ * with the math system
  * prompt, the question as the user turn and the assistant turn
  * `step1<extra_0>step2<extra_0>…stepK<extra_0>`, rendered without a generation prompt, so the
  * text ends `<extra_0><|im_end|>\n`.

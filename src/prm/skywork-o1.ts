@@ -31,9 +31,11 @@ export interface SkyworkO1Options {
 /**
  * Skywork-o1-Open-PRM-Qwen-2.5-1.5B / -7B (Qwen2.5-Math backbone with a scalar value head).
  *
- * Input (COT `rm_call.py` + `_skywork_infer_fn`, Skywork `prepare_input`): no chat template;
+ * Input (COT `rm_call.py` + `_skywork_infer_fn`, which the paper scored with): no chat template;
  * `bos + question + "\n"`, then each step with its internal newlines replaced by spaces, trimmed,
- * and followed by the step token "\n". Each step-ending "\n" is written as `<|vision_start|>` and
+ * and followed by the step token "\n". Skywork's own `prepare_input` differs on a step with inner
+ * newlines: it makes each line a step of its own, with its own score; we follow the paper's code,
+ * one step (one score) per paragraph (review 25, F4). Each step-ending "\n" is written as `<|vision_start|>` and
  * swapped for the "\n" id (198) after tokenizing, so it cannot merge with the step's last
  * characters (".\n") or the next newline ("\n\n"): exactly one 198 token per step.
  *

@@ -255,7 +255,7 @@ export function createSearchRun(options: SearchOptions, deps: SearchDeps): Searc
       if (result.truncatedPaths.length > 0) {
         warn(
           'prm-input-truncated',
-          `${result.truncatedPaths.length} path(s) were cut from the left to fit the PRM context`,
+          `${result.truncatedPaths.length} path(s) were shortened to fit the PRM context (earliest steps left out, then the question's start; their scores stand at the mean of the scored steps)`,
         );
       }
       // Scores are probabilities; clamp rounding noise so aggregation stays within [0, 1].

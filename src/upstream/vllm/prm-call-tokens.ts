@@ -9,6 +9,8 @@ import type { BatchTokenizer } from './prm-tokenize-batch';
 
 /** Characters per token below which no real tokenizer goes; used to skip /tokenize safely. */
 const MIN_CHARS_PER_TOKEN = 1;
+/** Re-rendered inputs tokenized at most to fit one path (each is one counted `/tokenize`). */
+const MAX_FIT_RENDERS = 6;
 
 /** Upstream calls of one `score`, counted as each is made. */
 export interface CallCount {
@@ -35,15 +37,19 @@ export function payloadOf(
 }
 
 /**
- * One score per step. Left truncation drops the markers of the earliest steps; their scores are
- * unknown, so the first known score is reused rather than invented (the path is flagged as
- * truncated).
+ * One score per step. A path cut to fit loses its earliest steps; their scores are unknown and
+ * stand at the mean of the known ones (the path is flagged as truncated), which leaves PRM-Min,
+ * -Last and -Avg what they are over the scored steps (the first known score, as before, weighed
+ * PRM-Avg towards one step). With no step scored, 0: the path ranks below scored ones.
  */
 export function fullScores(pathScores: number[], stepCount: number, upstream: string): number[] {
-  const full =
-    pathScores.length < stepCount
-      ? [...Array<number>(stepCount - pathScores.length).fill(pathScores[0] ?? 0), ...pathScores]
-      : pathScores;
+  let full = pathScores;
+  if (pathScores.length < stepCount) {
+    let sum = 0;
+    for (const score of pathScores) sum += score;
+    const unknown = pathScores.length === 0 ? 0 : sum / pathScores.length;
+    full = [...Array<number>(stepCount - pathScores.length).fill(unknown), ...pathScores];
+  }
   if (full.length !== stepCount) {
     throw new InvalidUpstreamResponseError(
       upstream,
@@ -66,6 +72,9 @@ export class CallTokens {
 
   constructor(
     private readonly context: TokenizingContext,
+    /** What the inputs were rendered from: inputs[k] is `render(question, paths[pending[k]])`. */
+    private readonly question: string,
+    private readonly paths: readonly (readonly string[])[],
     private readonly inputs: readonly PrmInput[],
     private readonly pending: readonly number[],
     /** Position readouts whose ids the scoring call cannot return: tokenized before sending. */
@@ -185,13 +194,73 @@ export class CallTokens {
       for (let j = 0; j < group.length; j++) {
         const k = group[j] as number;
         const ids = result.ids[j] ?? [];
-        const tokens = preparePrmTokens(family, this.inputs[k] as PrmInput, ids, {
-          maxTokens: cut ? maxInputTokens : ids.length,
-          upstream,
-        });
+        const tokens =
+          cut && ids.length > maxInputTokens
+            ? await this.fitToContext(k, ids, countCall)
+            : preparePrmTokens(family, this.inputs[k] as PrmInput, ids, {
+                maxTokens: ids.length,
+                upstream,
+              });
         if (tokens.droppedTokens > 0) this.truncated.add(this.pending[k] as number);
         this.tokenized[k] = tokens;
       }
     }
+  }
+
+  /**
+   * Input `k` made to fit the PRM's context inside the family's own format: its earliest steps
+   * are dropped whole, then (one step left) the question loses its start, each time rendered
+   * anew and tokenized (one counted call each). No reference scores a cut input, and a raw left
+   * cut of the ids sent a Qwen input opening inside its assistant header, without its system
+   * turn and question (review 25, F1). Only when even that does not fit (one step longer than
+   * the context) are the ids cut from the left (`preparePrmTokens`).
+   */
+  private async fitToContext(
+    k: number,
+    fullIds: readonly number[],
+    countCall: () => void,
+  ): Promise<PreparedPrmTokens> {
+    const { family, batchTokenizer, maxInputTokens, upstream } = this.context;
+    const steps = this.paths[this.pending[k] as number] ?? [];
+    let input = this.inputs[k] as PrmInput;
+    let ids = fullIds;
+    let first = 0;
+    let question = this.question;
+    for (let renders = 0; renders < MAX_FIT_RENDERS && ids.length > maxInputTokens; renders++) {
+      const excess = ids.length - maxInputTokens;
+      const remaining = steps.length - first;
+      if (family.stepMarker !== null && remaining > 1) {
+        // Dropping the first j steps takes at least the tokens from the first step's marker to
+        // the j-th's: the fewest steps whose drop may suffice, re-checked by tokenizing.
+        const positions = family.locateScorePositions(ids);
+        const start = positions[0] ?? 0;
+        let j = 1;
+        while (j < remaining - 1 && (positions[j - 1] ?? start) - start + 1 < excess) j++;
+        first += j;
+      } else if (question.length > 0) {
+        // The excess at this text's characters per token, and a tenth more.
+        const perToken = input.text.length / Math.max(1, ids.length);
+        let drop = Math.min(question.length, Math.ceil(excess * perToken * 1.1) + 1);
+        // Never between the halves of a surrogate pair.
+        if (/[\uDC00-\uDFFF]/.test(question.charAt(drop))) drop += 1;
+        question = question.slice(drop);
+      } else {
+        break;
+      }
+      input = family.render(question, steps.slice(first));
+      const tokenized = await batchTokenizer.tokenizeAll(
+        [input.text],
+        input.addSpecialTokens,
+        this.signal,
+        countCall,
+      );
+      ids = tokenized.ids[0] ?? [];
+    }
+    const fitted = preparePrmTokens(family, input, ids, { maxTokens: maxInputTokens, upstream });
+    return {
+      ...fitted,
+      droppedTokens: fullIds.length - fitted.ids.length,
+      droppedSteps: first + fitted.droppedSteps,
+    };
   }
 }

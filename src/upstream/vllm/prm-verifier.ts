@@ -216,6 +216,8 @@ export function createPrmVerifier(options: PrmVerifierOptions): Verifier {
     const idsAfter = needsIds && queries.returnsPromptIds() !== false;
     const tokens = new CallTokens(
       tokenizing,
+      question,
+      paths,
       inputs,
       pending,
       needsIds && !idsAfter,

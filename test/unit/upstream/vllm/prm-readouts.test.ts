@@ -332,10 +332,11 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
       });
       const huge = Array.from({ length: 400 }, (_, i) => `Step ${i}: 17 * 23 = 391, and so on.`);
       const result = await verifier.score(QUESTION, [PATH, huge]);
-      // Rejected call; /tokenize for the long text, then for the short one, because a prompt list
-      // is all texts or all ids (a mixed list was a 400 before); the retry.
-      expect(result.calls).toBe(4);
-      expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(2);
+      // Rejected call; /tokenize for the long text, then for it re-rendered without its earliest
+      // steps, then for the short one, because a prompt list is all texts or all ids (a mixed
+      // list was a 400 before); the retry.
+      expect(result.calls).toBe(5);
+      expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(3);
       expect(result.truncatedPaths).toEqual([1]);
       expect(result.scores[0]).toHaveLength(3);
       expect(result.scores[1]).toHaveLength(400);
@@ -353,6 +354,73 @@ describe('prompt ids for the prompt-logprobs readout (no per-path /tokenize)', (
       const result = await verifier.score(QUESTION, [PATH, huge]);
       expect(result.truncatedPaths).toEqual([1]);
       expect(result.scores[1]).toHaveLength(400);
+    });
+  });
+});
+
+describe('a path longer than the PRM context is fitted inside the family format (review 25, F1-F3)', () => {
+  /** The client, recording the prompt or input of each scoring call. */
+  function recording(client: UpstreamClient, sent: unknown[]): UpstreamClient {
+    return {
+      ...client,
+      postJson: (path, body, signal) => {
+        if (path !== '/tokenize') sent.push(body);
+        return client.postJson(path, body, signal);
+      },
+    };
+  }
+
+  /** The text the sim detokenizes `ids` to. */
+  async function textOf(client: UpstreamClient, model: string, ids: unknown): Promise<string> {
+    const answer = (await client.postJson('/detokenize', { model, tokens: ids })) as {
+      prompt: string;
+    };
+    return answer.prompt;
+  }
+
+  const steps = Array.from({ length: 300 }, (_, i) => `Step ${i}: 17 * 23 = 391, and so on.`);
+
+  it('Qwen2.5-Math-PRM: the earliest steps are dropped whole; the system turn and the question stay', async () => {
+    await withSim('qwen2.5-math-prm', async (client, _sim, model) => {
+      const sent: unknown[] = [];
+      const { verifier } = uncachedVerifier('qwen2.5-math-prm', recording(client, sent), model, {
+        maxInputTokens: 4096,
+      });
+      const result = await verifier.score(QUESTION, [steps]);
+      expect(result.truncatedPaths).toEqual([0]);
+      expect(result.scores[0]).toHaveLength(300);
+      const last = sent[sent.length - 1] as { input: number[][] };
+      const text = await textOf(client, model, last.input[0]);
+      expect(text.startsWith('<|im_start|>system\n')).toBe(true);
+      expect(text).toContain(`<|im_start|>user\n${QUESTION}<|im_end|>\n<|im_start|>assistant\n`);
+      // Whole steps after the header: the first kept step starts the answer.
+      expect(text).toMatch(/<\|im_start\|>assistant\nStep \d+: 17/);
+      expect(text).not.toContain('Step 0:');
+      expect(text.endsWith('Step 299: 17 * 23 = 391, and so on.<extra_0><|im_end|>\n')).toBe(true);
+      // The dropped steps stand at the mean of the scored ones.
+      const scores = result.scores[0] ?? [];
+      const dropped = scores.findIndex((score) => score !== scores[0]);
+      expect(dropped).toBeGreaterThan(0);
+      const kept = scores.slice(dropped);
+      const mean = kept.reduce((sum, score) => sum + score, 0) / kept.length;
+      expect(scores[0]).toBeCloseTo(mean, 12);
+    });
+  });
+
+  it('Math-Shepherd by prompt logprobs: whole steps after the question, every kept step read at its own tag', async () => {
+    await withSim('math-shepherd', async (client, _sim, model) => {
+      const sent: unknown[] = [];
+      const { verifier } = uncachedVerifier('math-shepherd', recording(client, sent), model, {
+        maxInputTokens: 4000,
+      });
+      const result = await verifier.score(QUESTION, [steps]);
+      expect(result.truncatedPaths).toEqual([0]);
+      const last = sent[sent.length - 1] as { prompt: number[][] };
+      const text = await textOf(client, model, last.prompt[0]);
+      expect(text).toMatch(
+        new RegExp(`^(<s> ?)?${QUESTION.replace(/[*?]/g, '\\$&')} Step \\d+: 17`),
+      );
+      expect(text.endsWith('Step 299: 17 * 23 = 391, and so on. ки\n')).toBe(true);
     });
   });
 });
