@@ -229,23 +229,32 @@ export class CallTokens {
     for (let renders = 0; renders < MAX_FIT_RENDERS && ids.length > maxInputTokens; renders++) {
       const excess = ids.length - maxInputTokens;
       const remaining = steps.length - first;
-      if (family.stepMarker !== null && remaining > 1) {
-        // Dropping the first j steps takes at least the tokens from the first step's marker to
-        // the j-th's: the fewest steps whose drop may suffice, re-checked by tokenizing.
-        const positions = family.locateScorePositions(ids);
-        const start = positions[0] ?? 0;
-        let j = 1;
-        while (j < remaining - 1 && (positions[j - 1] ?? start) - start + 1 < excess) j++;
-        first += j;
-      } else if (question.length > 0) {
-        // The excess at this text's characters per token, and a tenth more.
-        const perToken = input.text.length / Math.max(1, ids.length);
-        let drop = Math.min(question.length, Math.ceil(excess * perToken * 1.1) + 1);
-        // Never between the halves of a surrogate pair.
-        if (/[\uDC00-\uDFFF]/.test(question.charAt(drop))) drop += 1;
-        question = question.slice(drop);
+      const perToken = input.text.length / Math.max(1, ids.length);
+      // A question over half the context loses its start first, down to half: dropping steps
+      // would lose their scores to make room for a preamble.
+      const questionCap = Math.floor((maxInputTokens / 2) * perToken);
+      if (question.length > questionCap) {
+        question = cutStart(question, question.length - questionCap);
       } else {
-        break;
+        // Tokens that dropping steps takes for sure (a lower bound).
+        let removed = 0;
+        if (family.stepMarker !== null && remaining > 1) {
+          // Dropping the first j steps takes at least the tokens from the first step's marker
+          // to the j-th's: the fewest steps whose drop may suffice, re-checked by tokenizing.
+          const positions = family.locateScorePositions(ids);
+          const start = positions[0] ?? 0;
+          const takes = (j: number): number => (positions[j - 1] ?? start) - start + 1;
+          let j = 1;
+          while (j < remaining - 1 && takes(j) < excess) j++;
+          first += j;
+          removed = takes(j);
+        }
+        // Down to one step and still too long: the question loses more of its start in the same
+        // render (the rest of the excess at this text's characters per token, and a tenth more).
+        const isLastStep = family.stepMarker === null || steps.length - first <= 1;
+        if (isLastStep && removed < excess && question.length > 0)
+          question = cutStart(question, Math.ceil((excess - removed) * perToken * 1.1) + 1);
+        else if (removed === 0) break;
       }
       input = family.render(question, steps.slice(first));
       const tokenized = await batchTokenizer.tokenizeAll(
@@ -263,4 +272,16 @@ export class CallTokens {
       droppedSteps: first + fitted.droppedSteps,
     };
   }
+}
+
+/**
+ * `text` without its first `count` characters, starting at the next word (up to 32 characters
+ * further) and never between the halves of a surrogate pair.
+ */
+function cutStart(text: string, count: number): string {
+  let at = Math.min(text.length, Math.max(0, count));
+  const space = text.slice(at, at + 32).search(/\s/);
+  if (space >= 0) at += space + 1;
+  else if (/[\uDC00-\uDFFF]/.test(text.charAt(at))) at += 1;
+  return text.slice(at);
 }

@@ -423,4 +423,28 @@ describe('a path longer than the PRM context is fitted inside the family format 
       expect(text.endsWith('Step 299: 17 * 23 = 391, and so on. ки\n')).toBe(true);
     });
   });
+
+  it('a question longer than the context loses its start inside the format, in one more /tokenize', async () => {
+    await withSim('qwen2.5-math-prm', async (client, sim, model) => {
+      const sent: unknown[] = [];
+      const { verifier } = uncachedVerifier('qwen2.5-math-prm', recording(client, sent), model, {
+        maxInputTokens: 4096,
+      });
+      const words = Array.from({ length: 6000 }, (_, i) => `w${i}`);
+      const question = `${words.join(' ')} What is 17 * 23 - 5?`;
+      const result = await verifier.score(question, [PATH]);
+      expect(result.truncatedPaths).toEqual([0]);
+      expect(result.scores[0]).toHaveLength(3);
+      // The refused call, the path's /tokenize, one re-render's, the call again.
+      expect(sim.stats().requestsByRoute['POST /tokenize']).toBe(2);
+      expect(result.calls).toBe(4);
+      const last = sent[sent.length - 1] as { input: number[][] };
+      const text = await textOf(client, model, last.input[0]);
+      expect(text.startsWith('<|im_start|>system\n')).toBe(true);
+      // The question's end is kept (its start is not), and every step stays.
+      expect(text).toMatch(/<\|im_start\|>user\nw\d+ .* What is 17 \* 23 - 5\?<\|im_end\|>/s);
+      expect(text).not.toContain('w0 w1 ');
+      expect(text).toContain(`<|im_start|>assistant\n${PATH.join('<extra_0>')}<extra_0><|im_end|>`);
+    });
+  });
 });
