@@ -191,20 +191,30 @@ export class CallTokens {
       const texts: string[] = [];
       for (const k of group) texts.push((this.inputs[k] as PrmInput).text);
       const result = await batchTokenizer.tokenizeAll(texts, addSpecial, this.signal, countCall);
+      const fitting: Promise<void>[] = [];
       for (let j = 0; j < group.length; j++) {
         const k = group[j] as number;
         const ids = result.ids[j] ?? [];
-        const tokens =
-          cut && ids.length > maxInputTokens
-            ? await this.fitToContext(k, ids, countCall)
-            : preparePrmTokens(family, this.inputs[k] as PrmInput, ids, {
-                maxTokens: ids.length,
-                upstream,
-              });
-        if (tokens.droppedTokens > 0) this.truncated.add(this.pending[k] as number);
-        this.tokenized[k] = tokens;
+        if (cut && ids.length > maxInputTokens) {
+          // The paths too long are fitted side by side (each its own renders and /tokenize).
+          fitting.push(this.fitToContext(k, ids, countCall).then((tokens) => this.keep(k, tokens)));
+          continue;
+        }
+        this.keep(
+          k,
+          preparePrmTokens(family, this.inputs[k] as PrmInput, ids, {
+            maxTokens: ids.length,
+            upstream,
+          }),
+        );
       }
+      await Promise.all(fitting);
     }
+  }
+
+  private keep(k: number, tokens: PreparedPrmTokens): void {
+    if (tokens.droppedTokens > 0) this.truncated.add(this.pending[k] as number);
+    this.tokenized[k] = tokens;
   }
 
   /**
