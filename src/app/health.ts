@@ -1,6 +1,6 @@
 /**
  * /health: every upstream probed on its stack's health route; degraded when one is down or a
- * pool has an ejected replica.
+ * pool has an ejected replica. Requests share one probe round (`shareHealthChecks`).
  */
 import type { Config } from '../config';
 import type { HealthReport } from '../server';
@@ -61,5 +61,41 @@ export function createHealthCheck(
             : 'degraded',
       upstreams,
     };
+  };
+}
+
+/** How long a finished probe round answers later requests (readiness probes come seconds apart). */
+export const HEALTH_REUSE_MS = 1000;
+
+/**
+ * One probe round at a time, its report reused for `reuseMs` after it ends. Every /health used
+ * to probe every upstream anew, on each upstream's one probe connection, with no key needed: a
+ * flood of /health (250 loops) queued the probes past their 2 s timeout and reported healthy
+ * upstreams down, which would take every replica out of its Service (review 25, hostile F1).
+ */
+export function shareHealthChecks(
+  check: () => Promise<HealthReport>,
+  reuseMs = HEALTH_REUSE_MS,
+  now: () => number = () => performance.now(),
+): () => Promise<HealthReport> {
+  let running: Promise<HealthReport> | null = null;
+  let last: { report: HealthReport; at: number } | null = null;
+  return () => {
+    if (last !== null && now() - last.at < reuseMs) return Promise.resolve(last.report);
+    if (running === null) {
+      const round = check().then(
+        (report) => {
+          last = { report, at: now() };
+          running = null;
+          return report;
+        },
+        (error: unknown) => {
+          running = null;
+          throw error;
+        },
+      );
+      running = round;
+    }
+    return running;
   };
 }

@@ -21,7 +21,7 @@ import { createGroupingPool, type ThreadPriority } from '../workers';
 import { clientApiKeys } from './api-keys';
 import { loadAutoSettings } from './auto-settings';
 import { checkPolicyPrompts, createModelBackends, createVerifiers } from './backends';
-import { createHealthCheck } from './health';
+import { createHealthCheck, shareHealthChecks } from './health';
 import { createServedNameGate } from './served-names';
 import { listen } from './listen';
 import { createLogOutput, type LogOutput } from './log-output';
@@ -139,7 +139,7 @@ async function startConfiguredServer(
     ? env[passthroughUpstream.api_key_env]
     : undefined;
 
-  const health = createHealthCheck(config, upstreams, servedNames, detected);
+  const health = shareHealthChecks(createHealthCheck(config, upstreams, servedNames, detected));
 
   const shutdown = createShutdownControl(logger, metrics.registry);
   const app = createApp({
