@@ -7,6 +7,7 @@
  * OpenAI-shaped 503 (`connection: close`).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { pathOf, requestIdOf } from './access-log';
@@ -167,14 +168,26 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
  * Emit it then, once, as node does for a response that had the socket.
  */
 function closeWithConnection(request: IncomingMessage, response: ServerResponse): void {
-  const socket = request.socket;
-  let isClosed = false;
-  const onSocketClose = (): void => {
-    if (!isClosed && response.socket === null) emitCloseWithConnection(response);
-  };
-  response.once('close', () => {
-    isClosed = true;
-    socket.off('close', onSocketClose);
-  });
-  socket.once('close', onSocketClose);
+  // A response that has the socket gets its 'close' from node (the common case: nothing to do).
+  if (response.socket !== null) return;
+  const socket = request.socket as Socket & { [WAITING_FOR_SOCKET]?: Set<ServerResponse> };
+  // One listener per socket for all its queued responses: one each put a client pipelining
+  // eleven requests over node's listener limit, and its warning on stderr (review 25 hostile F2).
+  let waiting = socket[WAITING_FOR_SOCKET];
+  if (waiting === undefined) {
+    const queued = new Set<ServerResponse>();
+    waiting = queued;
+    socket[WAITING_FOR_SOCKET] = queued;
+    socket.once('close', () => {
+      for (const queuedResponse of queued)
+        if (queuedResponse.socket === null) emitCloseWithConnection(queuedResponse);
+      queued.clear();
+    });
+  }
+  const queued = waiting;
+  queued.add(response);
+  response.once('close', () => queued.delete(response));
 }
+
+/** The responses of a pipelining connection that wait for its socket (`closeWithConnection`). */
+const WAITING_FOR_SOCKET = Symbol('responses waiting for the socket');

@@ -79,4 +79,40 @@ describe('admission slots of pipelined requests whose connection closed', () => 
       expect(probe.status).toBe(200);
     },
   );
+
+  it('pipelines twenty requests on one connection without passing the listener limit (review 25 hostile F2)', async () => {
+    // Node warns on stderr past ten listeners of one event (MaxListenersExceededWarning), which
+    // jest does not hand to `process.on('warning')`: the sockets' 'close' listeners are counted
+    // as they are added instead (the server runs in this process, on these same classes).
+    const once = net.Socket.prototype.once;
+    let most = 0;
+    const spy = jest.spyOn(net.Socket.prototype, 'once').mockImplementation(function (
+      this: net.Socket,
+      event,
+      listener,
+    ) {
+      const socket = once.call(this, event, listener);
+      if (String(event) === 'close') most = Math.max(most, this.listenerCount('close'));
+      return socket;
+    });
+    try {
+      const target = new URL(server.url);
+      const socket = net.connect(Number(target.port), target.hostname);
+      socket.on('error', () => undefined);
+      let received = '';
+      const answered = new Promise<void>((resolve) => {
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString('latin1');
+          if ((received.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= 20) resolve();
+        });
+      });
+      socket.write(CHAT.repeat(20));
+      await answered;
+      socket.destroy();
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(10);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
