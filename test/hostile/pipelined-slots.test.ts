@@ -84,6 +84,8 @@ describe('admission slots of pipelined requests whose connection closed', () => 
     // Node warns on stderr past ten listeners of one event (MaxListenersExceededWarning), which
     // jest does not hand to `process.on('warning')`: the sockets' 'close' listeners are counted
     // as they are added instead (the server runs in this process, on these same classes).
+    // Called below with each socket as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const once = net.Socket.prototype.once;
     let most = 0;
     const spy = jest.spyOn(net.Socket.prototype, 'once').mockImplementation(function (
