@@ -39,6 +39,11 @@ export const chatRequestSchema = z.looseObject({
     .nullish()
     .refine((stop) => !Array.isArray(stop) || stop.length <= MAX_STOP_SEQUENCES, {
       error: `at most ${MAX_STOP_SEQUENCES} stop sequences`,
+    })
+    // vLLM refuses an empty stop string (vllm/sampling_params.py `_verify_args`: "stop cannot
+    // contain an empty string."); under TTS the proxy applies the stops itself, so it says so too.
+    .refine((stop) => (Array.isArray(stop) ? !stop.includes('') : stop !== ''), {
+      error: 'stop cannot contain an empty string.',
     }),
   // Our extras (validated in detail by pipeline/tts-plan so errors name the exact sub-field).
   tts_budget: z.unknown().optional(),

@@ -36,11 +36,12 @@ function isPlainMessage(message: unknown): boolean {
 }
 
 function isPlainStop(stop: unknown): boolean {
-  if (isNullish(stop) || typeof stop === 'string') return true;
+  if (isNullish(stop)) return true;
+  if (typeof stop === 'string') return stop !== '';
   return (
     Array.isArray(stop) &&
     stop.length <= MAX_STOP_SEQUENCES &&
-    stop.every((item) => typeof item === 'string')
+    stop.every((item) => typeof item === 'string' && item !== '')
   );
 }
 

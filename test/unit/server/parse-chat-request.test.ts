@@ -198,6 +198,9 @@ describe('parseChatRequest', () => {
     const many = Array.from({ length: 256 }, (_, i) => `#${i}`);
     expect(stops(many)).toEqual(many);
     expect(() => stops([...many, 'one more'])).toThrow(/'stop': at most 256 stop sequences/);
+    // As vLLM refuses it (sampling_params.py `_verify_args`), TTS or not (review 25 hostile F4).
+    expect(() => stops('')).toThrow(/'stop': stop cannot contain an empty string/);
+    expect(() => stops(['END', ''])).toThrow(/'stop': stop cannot contain an empty string/);
     // Built once, on first read.
     expect(tts.conversation).toBe(tts.conversation);
   });
