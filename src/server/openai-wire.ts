@@ -5,12 +5,18 @@
 import { z } from 'zod';
 
 const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+/** Content parts one message may have. */
+const MAX_CONTENT_PARTS = 1000;
 const otherPart = z.looseObject({ type: z.string() });
 
 export const chatMessageSchema = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  // The part limit is checked outside the union, whose own failure says only "Invalid input".
   content: z
-    .union([z.string(), z.array(z.union([textPart, otherPart])).max(1000), z.null()])
+    .union([z.string(), z.array(z.union([textPart, otherPart])), z.null()])
+    .refine((content) => !Array.isArray(content) || content.length <= MAX_CONTENT_PARTS, {
+      error: `at most ${MAX_CONTENT_PARTS} content parts`,
+    })
     .optional(),
   name: z.string().optional(),
 });

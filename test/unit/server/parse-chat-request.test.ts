@@ -201,6 +201,22 @@ describe('parseChatRequest', () => {
     // As vLLM refuses it (sampling_params.py `_verify_args`), TTS or not (review 25 hostile F4).
     expect(() => stops('')).toThrow(/'stop': stop cannot contain an empty string/);
     expect(() => stops(['END', ''])).toThrow(/'stop': stop cannot contain an empty string/);
+    // A message's content parts are bounded, and the 400 says by what (review 25 hostile F4).
+    const parts = (count: number): unknown =>
+      parseChatRequest(
+        {
+          model: 'm',
+          messages: [
+            {
+              role: 'user',
+              content: Array.from({ length: count }, () => ({ type: 'text', text: 'a' })),
+            },
+          ],
+        },
+        {},
+      ).tts.conversation.messages;
+    expect(parts(1000)).toHaveLength(1);
+    expect(() => parts(1001)).toThrow(/'messages\.0\.content': at most 1000 content parts/);
     // Built once, on first read.
     expect(tts.conversation).toBe(tts.conversation);
   });
