@@ -218,9 +218,10 @@ export class CallTokens {
   }
 
   /**
-   * Input `k` made to fit the PRM's context inside the family's own format: its earliest steps
-   * are dropped whole, then (one step left) the question loses its start, each time rendered
-   * anew and tokenized (one counted call each). No reference scores a cut input, and a raw left
+   * Input `k` made to fit the PRM's context inside the family's own format: a question over half
+   * the context loses its start (down to half at most), then the earliest steps are dropped
+   * whole, then (one step left) the question loses more of its start, each time rendered anew
+   * and tokenized (one counted call each). No reference scores a cut input, and a raw left
    * cut of the ids sent a Qwen input opening inside its assistant header, without its system
    * turn and question (review 25, F1). Only when even that does not fit (one step longer than
    * the context) are the ids cut from the left (`preparePrmTokens`).
@@ -240,11 +241,12 @@ export class CallTokens {
       const excess = ids.length - maxInputTokens;
       const remaining = steps.length - first;
       const perToken = input.text.length / Math.max(1, ids.length);
-      // A question over half the context loses its start first, down to half: dropping steps
-      // would lose their scores to make room for a preamble.
+      // A question over half the context loses its start first (what the excess needs, at most
+      // down to half): dropping steps would lose their scores to make room for a preamble.
       const questionCap = Math.floor((maxInputTokens / 2) * perToken);
+      const excessChars = Math.ceil(excess * perToken * 1.1) + 1;
       if (question.length > questionCap) {
-        question = cutStart(question, question.length - questionCap);
+        question = cutStart(question, Math.min(question.length - questionCap, excessChars));
       } else {
         // Tokens that dropping steps takes for sure (a lower bound).
         let removed = 0;
