@@ -12,6 +12,14 @@ import { startTestServer } from './start-test-server';
 const MODEL = 'qwen2.5-1.5b-instruct';
 const BATCH_REQUESTS = 10;
 
+/** Two API keys: one sends many requests, the other a few. */
+const TWO_KEYS = {
+  TTS_PROXY__SERVER__API_KEYS:
+    '[{name: batch, key_env: BATCH_KEY}, {name: interactive, key_env: INTERACTIVE_KEY}]',
+  BATCH_KEY: 'sk-batch-1',
+  INTERACTIVE_KEY: 'sk-interactive-2',
+};
+
 function clientFor(server: RunningServer, key: string): OpenAI {
   return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
 }
@@ -30,10 +38,7 @@ describe('turns at a busy upstream are per API key', () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startTestServer({
-      TTS_PROXY__SERVER__API_KEYS:
-        '[{name: batch, key_env: BATCH_KEY}, {name: interactive, key_env: INTERACTIVE_KEY}]',
-      BATCH_KEY: 'sk-batch-1',
-      INTERACTIVE_KEY: 'sk-interactive-2',
+      ...TWO_KEYS,
       TTS_PROXY__UPSTREAMS__POLICY__MAX_CONNECTIONS: '2',
       TTS_PROXY__UPSTREAMS__POLICY__SIM__LATENCY__PER_CALL_MS: '150',
     });
@@ -65,10 +70,7 @@ describe('the admission queue takes turns per API key', () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startTestServer({
-      TTS_PROXY__SERVER__API_KEYS:
-        '[{name: batch, key_env: BATCH_KEY}, {name: interactive, key_env: INTERACTIVE_KEY}]',
-      BATCH_KEY: 'sk-batch-1',
-      INTERACTIVE_KEY: 'sk-interactive-2',
+      ...TWO_KEYS,
       TTS_PROXY__SERVER__MAX_CONCURRENT_REQUESTS: '1',
       TTS_PROXY__SERVER__MAX_QUEUED_REQUESTS: '4',
       // Long enough that the running request holds its slot while the others arrive.

@@ -244,9 +244,10 @@ export class CallTokens {
       // A question over half the context loses its start first (what the excess needs, at most
       // down to half): dropping steps would lose their scores to make room for a preamble.
       const questionCap = Math.floor((maxInputTokens / 2) * perToken);
-      const excessChars = Math.ceil(excess * perToken * 1.1) + 1;
+      // Characters of question that likely hold `tokens` tokens, and a tenth more.
+      const charsFor = (tokens: number): number => Math.ceil(tokens * perToken * 1.1) + 1;
       if (question.length > questionCap) {
-        question = cutStart(question, Math.min(question.length - questionCap, excessChars));
+        question = cutStart(question, Math.min(question.length - questionCap, charsFor(excess)));
       } else {
         // Tokens that dropping steps takes for sure (a lower bound).
         let removed = 0;
@@ -261,11 +262,11 @@ export class CallTokens {
           first += j;
           removed = takes(j);
         }
-        // Down to one step and still too long: the question loses more of its start in the same
-        // render (the rest of the excess at this text's characters per token, and a tenth more).
+        // Down to one step and still too long: the question loses the rest of the excess in the
+        // same render.
         const isLastStep = family.stepMarker === null || steps.length - first <= 1;
         if (isLastStep && removed < excess && question.length > 0)
-          question = cutStart(question, Math.ceil((excess - removed) * perToken * 1.1) + 1);
+          question = cutStart(question, charsFor(excess - removed));
         else if (removed === 0) break;
       }
       input = family.render(question, steps.slice(first));
