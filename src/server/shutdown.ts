@@ -1,5 +1,6 @@
 /**
- * Graceful shutdown of the HTTP server: stop accepting, close idle keep-alive connections at once
+ * Graceful shutdown of the HTTP server: take in connections and requests already sent, stop
+ * accepting, close idle keep-alive connections at once
  * and each busy one as soon as its response is done, let in-flight requests finish up to a bounded
  * drain deadline, then cut what is left — logging each cut request, telling its client why where
  * it can (answer-cut-request.ts) — and report how many were cut (the CLI exits non-zero if any
@@ -62,6 +63,11 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
     });
   }
   let server: Server | null = null;
+  /** Connections the server has accepted (what tells the drain the accept queue is empty). */
+  let accepted = 0;
+  const countAccepted = (): void => {
+    accepted++;
+  };
   let isDraining = false;
   let drained = 0;
   let onIdle: (() => void) | null = null;
@@ -88,6 +94,27 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
     onIdle = null;
   }
 
+  /**
+   * Connections already made and requests already sent get their 503 rather than a reset:
+   * - libuv accepts one connection per turn of the loop (libuv PR #3696, in Node 20), so after a
+   *   burst a busy loop leaves connections in the kernel's accept queue for seconds, and closing
+   *   the listener resets them all (300 searches and 20 SDK streams at a fresh proxy, SIGTERM
+   *   3 s later: up to 100 ECONNRESET, session 26);
+   * - a request whose bytes have arrived but that the loop has not read yet sits on a connection
+   *   node calls idle, and closing idle connections resets it (review 25 hostile F3).
+   * So the listener stays open until a turn accepts nothing, then two more turns read what the
+   * last ones sent; all are answered 503 `shutting_down` (`wrap`). New connections keep it open
+   * no longer than the drain's deadline.
+   */
+  async function acceptWaitingConnections(deadline: number): Promise<void> {
+    let quietTurns = 0;
+    while (quietTurns < 3 && performance.now() < deadline) {
+      const before = accepted;
+      await new Promise((resolve) => setImmediate(resolve));
+      quietTurns = accepted === before ? quietTurns + 1 : 0;
+    }
+  }
+
   function settle(this: ServerResponse): void {
     if (!running.remove(this)) return;
     if (!isDraining) return;
@@ -112,6 +139,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
     },
     attach(attached) {
       server = attached;
+      attached.on('connection', countAccepted);
     },
     inFlight: () => running.size,
     responses: () => running.entries().map(([response]) => response),
@@ -119,11 +147,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       const started = performance.now();
       isDraining = true;
       drained = 0;
-      // Requests whose bytes have arrived but that a busy event loop has not read yet sit on
-      // connections node calls idle, and closing those reset them (a burst just before SIGTERM:
-      // ECONNRESET for up to a third of the requests sent, review 25 hostile F3). Two turns of
-      // the loop read them first; they are answered 503 `shutting_down` like any request now.
-      for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+      await acceptWaitingConnections(started + timeoutMs);
       const closed = new Promise<void>((resolve) => {
         if (!server) return resolve();
         server.close(() => resolve());

@@ -1,9 +1,12 @@
 /**
  * Requests that reached the proxy just before SIGTERM but that its event loop had not read yet
- * (a busy loop after a burst) sat on keep-alive connections node calls idle, and the drain's
- * closing of idle connections reset them: ECONNRESET for up to a third of a burst's requests
- * (review 25, hostile F3). The drain now lets the loop read them first; they get 503
- * `shutting_down` like any request that comes during the drain.
+ * (a busy loop after a burst) were reset by the drain instead of answered:
+ * - on keep-alive connections node calls idle, by the closing of idle connections (review 25,
+ *   hostile F3);
+ * - on new connections still in the kernel's accept queue (libuv accepts one per turn of the
+ *   loop), by the closing of the listener (session 26).
+ * Together up to a third of a burst's requests got ECONNRESET. The drain now lets the loop accept
+ * and read them first; they get 503 `shutting_down` like any request that comes during the drain.
  */
 import net from 'node:net';
 import type { RunningServer } from '../../src/main';
@@ -11,6 +14,8 @@ import { startTestServer } from '../integration/start-test-server';
 
 const REQUEST = 'GET /v1/models HTTP/1.1\r\nhost: x\r\n\r\n';
 const CONNECTIONS = 8;
+/** More than the few turns the drain used to give the loop before closing the listener. */
+const NEW_CONNECTIONS = 24;
 
 /** A keep-alive connection that has had one answer (so node counts it idle between requests). */
 async function idleConnection(url: string): Promise<{ socket: net.Socket; read: () => string }> {
@@ -49,5 +54,29 @@ describe('the drain and requests not read yet', () => {
     await stopped;
     for (const { read } of connections) expect(read()).toMatch(/^HTTP\/1\.1 503 /);
     for (const { read } of connections) expect(read()).toContain('"code":"shutting_down"');
+  });
+
+  it('answers connections still in the accept queue 503 instead of resetting them', async () => {
+    // A fresh server (the first test drained the other).
+    server = await startTestServer({ TTS_PROXY__SERVER__DRAIN_TIMEOUT_MS: '2000' });
+    const target = new URL(server.url);
+    const outcomes = Array.from({ length: NEW_CONNECTIONS }, () => {
+      const socket = net.connect(Number(target.port), target.hostname);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+      });
+      socket.write(REQUEST);
+      return new Promise<string>((resolve) => {
+        socket.on('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code ?? ''}`));
+        socket.on('close', () => resolve(received));
+      });
+    });
+    // The kernel completes every handshake at once; the server (on this loop) has accepted none.
+    const stopped = server.close();
+    const answers = await Promise.all(outcomes);
+    await stopped;
+    for (const answer of answers)
+      expect(answer).toMatch(/^HTTP\/1\.1 503 [\s\S]*"code":"shutting_down"/);
   });
 });
