@@ -1,8 +1,7 @@
 /**
  * Graceful shutdown of the HTTP server: take in connections and requests already sent, stop
- * accepting, close idle keep-alive connections at once
- * and each busy one as soon as its response is done, let in-flight requests finish up to a bounded
- * drain deadline, then cut what is left — logging each cut request, telling its client why where
+ * accepting, close idle keep-alive connections at once and each busy one as soon as its response
+ * is done, let in-flight requests finish up to a bounded drain deadline, then cut what is left — logging each cut request, telling its client why where
  * it can (answer-cut-request.ts) — and report how many were cut (the CLI exits non-zero if any
  * was). Requests that arrive on an open connection while draining are refused with an
  * OpenAI-shaped 503 (`connection: close`).
