@@ -5,12 +5,15 @@
  * closed) gives the slot back at once, since 'close' will not fire again. Subscribing after the
  * wait, without that check, leaked the slot for good: a few pipelined connections closed at the
  * right moment left the proxy answering 429 to everything. A response the shutdown cut meanwhile
- * was answered already (503): nothing to serve either.
+ * was answered already (503): nothing to serve either. A wait that runs out during a drain is
+ * answered 503 `shutting_down` here, not 429.
  */
 import type { ServerResponse } from 'node:http';
+import { OverloadedError } from '../errors';
 import type { Admission } from './admission';
+import { sendShuttingDown } from './answer-cut-request';
 import { isResponseClosed } from './response-closed';
-import { isCutByShutdown } from './shutdown-cut';
+import { isCutByShutdown, isDrainStarted } from './shutdown-cut';
 
 function isOver(response: ServerResponse): boolean {
   return isResponseClosed(response) || isCutByShutdown(response);
@@ -53,6 +56,13 @@ export async function waitForSlot(
   let release: () => void;
   try {
     release = await admission.acquire(controller.signal, owner);
+  } catch (error) {
+    // Its wait ran out during a drain: this instance is going away, which is what its client
+    // should hear (503 `shutting_down`, as for a request that arrives now), not a 429 to retry here.
+    if (!(error instanceof OverloadedError) || !isDrainStarted(response) || response.headersSent)
+      throw error;
+    sendShuttingDown(response);
+    return 'closed';
   } finally {
     response.off('close', onClose);
   }

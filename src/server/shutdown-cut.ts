@@ -10,7 +10,21 @@ import type { ServerResponse } from 'node:http';
 
 /** The mark on a cut response, and the name of the event that stops its work. */
 const CUT = Symbol('cutByShutdown');
-type Marked = ServerResponse & { [CUT]?: true };
+/** The mark on a response the drain found not answered yet. */
+const DRAIN_STARTED = Symbol('drainStarted');
+type Marked = ServerResponse & { [CUT]?: true; [DRAIN_STARTED]?: true };
+
+/**
+ * The drain started while `response` was not answered yet: if it cannot be served after all (its
+ * wait for a slot runs out), its client should hear that this instance is going away.
+ */
+export function markDrainStarted(response: ServerResponse): void {
+  (response as Marked)[DRAIN_STARTED] = true;
+}
+
+export function isDrainStarted(response: ServerResponse): boolean {
+  return (response as Marked)[DRAIN_STARTED] === true;
+}
 
 export function isCutByShutdown(response: ServerResponse): boolean {
   return (response as Marked)[CUT] === true;

@@ -14,6 +14,7 @@ import { pathOf, requestIdOf } from './access-log';
 import { answerCutRequest, sendShuttingDown } from './answer-cut-request';
 import { InFlightResponses } from './in-flight-responses';
 import { emitCloseWithConnection } from './response-closed';
+import { markDrainStarted } from './shutdown-cut';
 
 export interface DrainReport {
   /** Requests that finished during the drain. */
@@ -154,7 +155,10 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       server?.closeIdleConnections();
       // A response not yet started tells its client the connection ends with it.
       for (const [response] of running.entries())
-        if (!response.headersSent) response.setHeader('connection', 'close');
+        if (!response.headersSent) {
+          response.setHeader('connection', 'close');
+          markDrainStarted(response);
+        }
       await untilIdle(timeoutMs);
       const finished = drained;
       const left = running.entries();
