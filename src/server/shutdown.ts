@@ -1,9 +1,9 @@
 /**
  * Graceful shutdown of the HTTP server: take in connections and requests already sent, stop
  * accepting, close idle keep-alive connections at once and each busy one as soon as its response
- * is done, let in-flight requests finish up to a bounded drain deadline, then cut what is left — logging each cut request, telling its client why where
- * it can (answer-cut-request.ts) — and report how many were cut (the CLI exits non-zero if any
- * was). Requests that arrive on an open connection while draining are refused with an
+ * is done, let in-flight requests finish up to a bounded drain deadline, then cut what is left —
+ * logging each cut request, telling its client why where it can (answer-cut-request.ts) — and
+ * report how many were cut (the CLI exits non-zero if any was). Requests that arrive on an open connection while draining are refused with an
  * OpenAI-shaped 503 (`connection: close`).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -147,19 +147,20 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
       const started = performance.now();
       isDraining = true;
       drained = 0;
-      await acceptWaitingConnections(started + timeoutMs);
-      const closed = new Promise<void>((resolve) => {
-        if (!server) return resolve();
-        server.close(() => resolve());
-      });
-      server?.closeIdleConnections();
       // A response not yet started tells its client the connection ends with it.
       for (const [response] of running.entries())
         if (!response.headersSent) {
           response.setHeader('connection', 'close');
           markDrainStarted(response);
         }
-      await untilIdle(timeoutMs);
+      await acceptWaitingConnections(started + timeoutMs);
+      const closed = new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+      });
+      server?.closeIdleConnections();
+      // Taking in the accept queue spent part of the drain's time.
+      await untilIdle(Math.max(0, started + timeoutMs - performance.now()));
       const finished = drained;
       const left = running.entries();
       const cuts: Promise<void>[] = [];
