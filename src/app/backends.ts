@@ -206,7 +206,8 @@ export function createModelBackends(
       paramsB: model.params_b,
       family: model.family,
       prm: prm?.info ?? null,
-      // Ours, or a simulator the start-up detection recognised (`tts-proxy sim` on a URL).
+      // Ours, or a simulator the start-up detection recognised (`tts-proxy sim` on a URL); one
+      // not reachable then is marked when it first answers (`noteLateDetection`).
       isSimulated:
         upstreamConfig.url === 'sim' || detected.get(model.upstream)?.isSimulated === true,
       sampling: samplingPreset(model),
@@ -253,4 +254,21 @@ export function createModelBackends(
   }
 
   return backends;
+}
+
+/**
+ * A vLLM upstream detected after the start (late-detection.ts): the answers of its models say
+ * from now on whether it is a simulator.
+ */
+export function noteLateDetection(
+  config: Config,
+  backends: ReadonlyMap<string, ModelBackend>,
+  upstream: string,
+  found: VllmCapabilities,
+): void {
+  for (const model of config.models) {
+    const backend = model.upstream === upstream ? backends.get(model.name) : undefined;
+    if (backend !== undefined)
+      backend.info.isSimulated = config.upstreams[upstream]?.url === 'sim' || found.isSimulated;
+  }
 }

@@ -17,16 +17,23 @@ import {
   type Metrics,
 } from '../server';
 import type { RunningSimulator } from '../sim';
+import type { VllmCapabilities } from '../upstream';
 import { createGroupingPool, type ThreadPriority } from '../workers';
 import { clientApiKeys } from './api-keys';
 import { loadAutoSettings } from './auto-settings';
-import { checkPolicyPrompts, createModelBackends, createVerifiers } from './backends';
+import {
+  checkPolicyPrompts,
+  createModelBackends,
+  createVerifiers,
+  noteLateDetection,
+} from './backends';
 import { createHealthCheck, shareHealthChecks } from './health';
+import { watchUncheckedUpstreams } from './late-detection';
 import { createServedNameGate } from './served-names';
 import { listen } from './listen';
 import { createLogOutput, type LogOutput } from './log-output';
 import { startSimulators } from './simulators';
-import { createUpstreamClients, describeUpstreams } from './upstream-clients';
+import { createUpstreamClients, describeUpstreams, logDetected } from './upstream-clients';
 import {
   applyServerTimeouts,
   edgeBodyOptions,
@@ -119,8 +126,15 @@ async function startConfiguredServer(
         .map((s) => s.close()),
     );
   };
-  const servedNames = createServedNameGate(config, logger);
-  const detected = await describeUpstreams(config, upstreams, logger, servedNames);
+  // What start-up detects of each vLLM upstream, and what a later probe detects of one that was
+  // not reachable then (a simulator found later marks its answers simulated too).
+  const detected = new Map<string, VllmCapabilities>();
+  const servedNames = createServedNameGate(config, logger, (name, found) => {
+    if (detected.get(name)?.description !== found.description) logDetected(logger, name, found);
+    detected.set(name, found);
+    noteLateDetection(config, backends, name, found);
+  });
+  await describeUpstreams(config, upstreams, logger, servedNames, detected);
   const verifiers = await createVerifiers(config, upstreams, logger, detected);
   await checkPolicyPrompts(config, upstreams, logger);
   const backends = createModelBackends(config, upstreams, verifiers, autoSettings, detected);
@@ -189,6 +203,7 @@ async function startConfiguredServer(
     stallMs > 0
       ? startStalledWriteSweep({ responses: () => shutdown.responses(), stallMs, logger })
       : null;
+  const lateDetection = watchUncheckedUpstreams(upstreams, servedNames);
   const address = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${address.port}`;
@@ -220,6 +235,7 @@ async function startConfiguredServer(
     async close() {
       const report = await shutdown.drain(config.server.drain_timeout_ms);
       stalledWrites?.stop();
+      lateDetection.stop();
       // Background comparisons are cancelled, not waited for: they must not outlast the drain.
       app.shadow?.stop();
       await app.shadow?.idle();

@@ -168,17 +168,33 @@ export function createUpstreamClients(
   return { clients, pools, client, kindOf };
 }
 
+/** The log line of a detected vLLM upstream (at start-up, or when it first answers later). */
+export function logDetected(logger: Logger, name: string, detected: VllmCapabilities): void {
+  logger.info(
+    {
+      upstream: name,
+      version: detected.version,
+      models: detected.models.map((m) => m.id),
+      simulated: detected.isSimulated,
+      errorShape: detected.errorShape,
+      poolingRoute: detected.poolingRoute,
+    },
+    `upstream '${name}' detected: ${detected.description}`,
+  );
+}
+
 /**
- * Say what each upstream is (vLLM: detected version, models, routes); unreachable is a warning.
- * @returns what was detected of each reachable vLLM upstream, by name.
+ * Say what each upstream is (vLLM: detected version, models, routes), recording each reachable
+ * vLLM upstream in `detectedByName`; unreachable is a warning (late-detection.ts detects it once
+ * it answers).
  */
 export async function describeUpstreams(
   config: Config,
   upstreams: UpstreamClients,
   logger: Logger,
   servedNames: ServedNameGate,
-): Promise<Map<string, VllmCapabilities>> {
-  const detectedByName = new Map<string, VllmCapabilities>();
+  detectedByName: Map<string, VllmCapabilities>,
+): Promise<void> {
   for (const [name, upstreamClient] of upstreams.clients) {
     const kind = upstreams.kindOf(name);
     if (kind !== 'vllm') {
@@ -192,17 +208,7 @@ export async function describeUpstreams(
       const detected = await detectVllmCapabilities(upstreamClient, {
         probePooling: config.prms.some((p) => p.upstream === name),
       });
-      logger.info(
-        {
-          upstream: name,
-          version: detected.version,
-          models: detected.models.map((m) => m.id),
-          simulated: detected.isSimulated,
-          errorShape: detected.errorShape,
-          poolingRoute: detected.poolingRoute,
-        },
-        `upstream '${name}' detected: ${detected.description}`,
-      );
+      logDetected(logger, name, detected);
       detectedByName.set(name, detected);
       servedNames.check(
         name,
@@ -217,5 +223,4 @@ export async function describeUpstreams(
       );
     }
   }
-  return detectedByName;
 }

@@ -135,4 +135,66 @@ describe('start-up checks against the real upstreams', () => {
       await prm.close();
     }
   });
+
+  it('detects an upstream that comes up after the start, with no /health request: a simulator found then marks its answers simulated', async () => {
+    const holder: Server = createServer();
+    holder.listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const port = (holder.address() as AddressInfo).port;
+    holder.close();
+    await once(holder, 'close');
+    const prm = await startSimulator({
+      role: 'prm',
+      seed: 2,
+      model: { servedName: 'Qwen/Qwen2.5-Math-PRM-7B-sim', paramsB: 7, family: 'qwen2.5-math-prm' },
+    });
+    const proxy = await start({
+      TTS_PROXY__UPSTREAMS__POLICY__URL: `http://127.0.0.1:${port}`,
+      TTS_PROXY__UPSTREAMS__PRM__URL: prm.url,
+      TTS_PROXY__PRMS__0__SERVED_NAME: 'Qwen/Qwen2.5-Math-PRM-7B-sim',
+      TTS_PROXY__MODELS__0__SERVED_NAME: 'Qwen/Qwen2.5-1.5B-Instruct-sim',
+    }).catch(async (error: unknown) => {
+      await prm.close();
+      throw error;
+    });
+    const policy = await startSimulator({
+      role: 'policy',
+      seed: 1,
+      port,
+      model: { servedName: 'Qwen/Qwen2.5-1.5B-Instruct-sim', paramsB: 1.5, family: 'qwen2.5' },
+    });
+    try {
+      const listed = async (): Promise<{ id: string; simulated?: boolean }[]> =>
+        (
+          (await (await fetch(`${proxy.url}/v1/models`)).json()) as {
+            data: { id: string; simulated?: boolean }[];
+          }
+        ).data;
+      expect((await listed()).find((m) => m.id === 'qwen2.5-1.5b-instruct')?.simulated).toBe(false);
+      // The first probe comes a second after the start, the next two seconds later.
+      const deadline = Date.now() + 8000;
+      while (
+        (await listed()).find((m) => m.id === 'qwen2.5-1.5b-instruct')?.simulated !== true &&
+        Date.now() < deadline
+      )
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await listed()).find((m) => m.id === 'qwen2.5-1.5b-instruct')?.simulated).toBe(true);
+      const answer = (await (
+        await fetch(`${proxy.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'qwen2.5-1.5b-instruct',
+            messages: [{ role: 'user', content: 'What is 3 + 4?' }],
+            tts_budget: 4,
+          }),
+        })
+      ).json()) as { tts?: { simulated?: boolean } };
+      expect(answer.tts?.simulated).toBe(true);
+    } finally {
+      await proxy.close();
+      await policy.close();
+      await prm.close();
+    }
+  });
 });
