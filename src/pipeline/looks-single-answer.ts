@@ -57,6 +57,10 @@ const OPEN_ENDED_START = new RegExp(
 // DEFAULT_TITLE_GENERATION_PROMPT_TEMPLATE @2586f1f3); its answer is a structure, not a number.
 const ASKS_FOR_JSON =
   /^\s*###\s*Task:|\bJSON (?:format|object)\b|\b(?:in|as|with|return|output|only)\s+(?:(?:a|an|the|valid|only)\s+){0,3}JSON\b/i;
+// An agent's text protocol ("Thought: … Action: … Observation: …", as LangChain's ReAct prompt and
+// smolagents' code agents lay it out): its "Final Answer:" line is a format, not a question.
+const AGENT_THOUGHT_LINE = /^[ \t]*Thought:/m;
+const AGENT_OBSERVATION_LINE = /^[ \t]*Observation:/m;
 // A quoted transcript is not the instruction: Open WebUI's <chat_history>/<context> blocks and
 // LibreChat's "User: … / AI: …" lines (LibreChat titlePrompts.js @07eda350) quote earlier turns,
 // whose boxed answers and numbers must not make a title request look like a math problem.
@@ -74,9 +78,12 @@ const ASKS_FOR_FINAL_ANSWER =
 // newlines).
 const ANSWER_CHOICE_LINE = /^[ \t]*\(?[A-E][).:][ \t]+\S/gm;
 const MIN_ANSWER_CHOICES = 2;
-// Rule 2: LaTeX math (delimiters or commands), which open-ended writing rarely carries.
+// Rule 2: LaTeX math (delimiters or commands), which open-ended writing rarely carries. A `$…$`
+// pair is math as pandoc's tex_math_dollars reads it: no space just inside either `$`, and no digit
+// right after the closing one. So two prices ("paid $1200 rent and $50 in fees") are not math
+// (review 26 clients H1: such a chat request ran a search under a default budget).
 const LATEX_MATH =
-  /\$[^$]+\$|\\\(|\\\[|\\(?:frac|dfrac|sqrt|cdot|times|pi|sum|int|binom|log|sin|cos|tan|le|ge|neq)\b/;
+  /\$(?=[^\s$])[^$]*?[^\s$]\$(?!\d)|\\\(|\\\[|\\(?:frac|dfrac|sqrt|cdot|times|pi|sum|int|binom|log|sin|cos|tan|le|ge|neq)\b/;
 // Rule 5: plain arithmetic ("17 * 23 - 5", "x = 3", "15%").
 const ARITHMETIC = /\d\s*[-+*/^=<>]\s*\(?-?\d|\d\s*%/;
 // Rule 6: wording of quantitative problems.
@@ -86,6 +93,9 @@ const QUANTITATIVE_WORDING =
 // searches; a pattern that scanned from every digit to a '?' was quadratic in the text's length,
 // and a client's 200 KB of digits held the event loop for half a minute).
 const DIGIT = /\d/;
+// Prices are not the numbers of a problem ("I spent $40 and $25, any tips?"); quantities asked
+// about them are caught by the rules before (arithmetic, "how much").
+const PRICES = /\$\d[\d,]*(?:\.\d+)?/g;
 // Rule 8: one short factual question.
 const FACTUAL_QUESTION =
   /^(?:what|which|who|whom|when|where|how (?:many|much|old|long|far|tall))\b[^\n]*\?\s*$/i;
@@ -95,8 +105,8 @@ const MAX_FACTUAL_QUESTION_CHARS = 300;
  * Classify the last user turn. Deterministic and cheap (a few regular expressions). Earlier turns
  * it quotes (`<chat_history>`/`<context>` blocks, a trailing "User: … / AI: …" transcript) are
  * set aside first, unless nothing else is left; then the first rule that matches decides:
- * 0. asks for JSON output or opens with "### Task:" (a chat client's title, tags or follow-ups)
- *    → open-ended;
+ * 0. asks for JSON output or opens with "### Task:" (a chat client's title, tags or follow-ups),
+ *    or lays out an agent's protocol (lines opening "Thought:" and "Observation:") → open-ended;
  * 1. asks for a final answer (`\boxed`, "final answer", "express your answer", "as a common
  *    fraction", two or more lettered answer choices) → single-answer;
  * 2. LaTeX math (`$…$`, `\(`, `\[`, `\frac`, `\sqrt`, …) → single-answer;
@@ -107,7 +117,8 @@ const MAX_FACTUAL_QUESTION_CHARS = 300;
  *    → single-answer;
  * 6. quantitative wording (how many, compute, solve, find the, what is the value …) →
  *    single-answer;
- * 7. a question about numbers (a digit and a question mark) → single-answer;
+ * 7. a question about numbers (a digit, not in a price like `$40`, and a question mark) →
+ *    single-answer;
  * 8. one short factual question (what / which / who / when / where / how many …, ending in "?",
  *    at most 300 characters, one line) → single-answer;
  * 9. anything else → open-ended.
@@ -118,6 +129,12 @@ export function looksSingleAnswer(text: string): SingleAnswerVerdict {
     return {
       looksSingleAnswer: false,
       reason: 'asks for JSON output (a structured task, not an answer)',
+    };
+  if (AGENT_THOUGHT_LINE.test(instruction) && AGENT_OBSERVATION_LINE.test(instruction))
+    return {
+      looksSingleAnswer: false,
+      reason:
+        "lays out an agent's Thought/Observation protocol (a step of an agent, not an answer)",
     };
   return classify(instruction);
 }
@@ -168,7 +185,10 @@ function classify(trimmed: string): SingleAnswerVerdict {
     return { looksSingleAnswer: true, reason: 'contains arithmetic' };
   if (QUANTITATIVE_WORDING.test(trimmed))
     return { looksSingleAnswer: true, reason: 'uses the wording of a quantitative problem' };
-  if (trimmed.includes('?') && DIGIT.test(trimmed))
+  if (
+    trimmed.includes('?') &&
+    DIGIT.test(trimmed.includes('$') ? trimmed.replace(PRICES, '') : trimmed)
+  )
     return { looksSingleAnswer: true, reason: 'asks a question about numbers' };
   if (trimmed.length <= MAX_FACTUAL_QUESTION_CHARS && FACTUAL_QUESTION.test(trimmed))
     return { looksSingleAnswer: true, reason: 'is one short factual question' };

@@ -17,11 +17,12 @@ export type PassThroughCode =
   | 'logprobs'
   | 'not-a-user-turn'
   | 'no-question'
-  | 'open-ended';
+  | 'open-ended'
+  | 'stop-sequences';
 
 /** Something on the wire that TTS cannot serve faithfully (found by the server). */
 export interface ScopeBlocker {
-  code: Exclude<PassThroughCode, 'open-ended'>;
+  code: Exclude<PassThroughCode, 'open-ended' | 'stop-sequences'>;
   /** What was found and why TTS cannot serve it, in words. */
   message: string;
 }
@@ -36,6 +37,8 @@ export interface ScopeInput {
   origin: BudgetOrigin;
   /** The text the heuristic reads: the last user turn. */
   lastUserText: string;
+  /** The client set `stop` strings. */
+  hasStop: boolean;
   defaultBudgetScope: DefaultBudgetScope;
 }
 
@@ -64,12 +67,21 @@ export function decideScope(input: ScopeInput): ScopeDecision {
           : null,
     };
   }
+  const isDefaultForAnswers =
+    input.origin === 'default' && input.defaultBudgetScope === 'single-answer';
+  // Stop strings are a text protocol (a ReAct or code agent's `Observation:`): the client wants
+  // one generation that halts there, which a search of whole solutions cannot give (review 26
+  // clients H2). Asked for explicitly, the search still runs and cuts each answer at them.
+  if (isDefaultForAnswers && input.hasStop)
+    return {
+      kind: 'passthrough',
+      code: 'stop-sequences',
+      reason:
+        'passed through unchanged: the default budget covers single-answer problems only (default_budget_scope: single-answer) and the request sets stop strings, the mark of a text protocol (an agent waiting for its next Observation) that a search of whole solutions cannot stop at',
+      warning: null,
+    };
   const verdict = looksSingleAnswer(input.lastUserText);
-  if (
-    input.origin === 'default' &&
-    input.defaultBudgetScope === 'single-answer' &&
-    !verdict.looksSingleAnswer
-  ) {
+  if (isDefaultForAnswers && !verdict.looksSingleAnswer) {
     return {
       kind: 'passthrough',
       code: 'open-ended',

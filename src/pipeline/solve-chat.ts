@@ -234,6 +234,7 @@ function scopeOf(
     blockers: conversation.blockers,
     origin: isAsked ? 'request' : 'default',
     lastUserText,
+    hasStop: conversation.stop.length > 0,
     defaultBudgetScope: backend.info.scope?.defaultBudgetScope ?? 'single-answer',
   });
 }

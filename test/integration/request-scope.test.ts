@@ -252,6 +252,24 @@ describe('request scope: what gets TTS and what passes through', () => {
     expect(tts.warnings).toEqual([]);
   });
 
+  it('stop-sequences: the default budget does not apply to an agent step that sets stop strings', async () => {
+    const sent = {
+      model: MODEL,
+      messages: [
+        { role: 'system', content: 'Answer with Thought:, Code: and <end_code>.' },
+        { role: 'user', content: 'New task:\nHow many seconds are in a leap year?' },
+      ],
+      stop: ['<end_code>', 'Observation:'],
+    };
+    const answer = await post(sent);
+    expect(answer.headers.get('x-tts-passthrough-reason')).toBe('stop-sequences');
+    expect(onlyChatRequest().body).toEqual(expectedUpstreamBody(sent));
+    const tts = answer.body.tts as PassthroughTts;
+    expect(tts.reason).toContain('stop strings');
+    expect(tts.warnings).toEqual([]);
+    expect(policyFront.requestsTo('/v1/completions')).toEqual([]);
+  });
+
   it('a stream that passes through says why in its headers and is relayed as the upstream sent it', async () => {
     const response = await fetch(`${server.url}${CHAT}`, {
       method: 'POST',

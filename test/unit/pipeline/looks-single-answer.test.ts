@@ -5,6 +5,7 @@ describe('looksSingleAnswer', () => {
     ['What is 17 * 23 - 5?', 'contains arithmetic'],
     ['Let $f(x) = x^2$. Find $f(3)$.', 'contains LaTeX math'],
     ['Write $0.\\overline{3}$ in lowest terms.', 'contains LaTeX math'],
+    ['If $x$ is doubled, what happens to $y$ in my notes?', 'contains LaTeX math'],
     ['How many positive divisors does sixty have?', 'uses the wording of a quantitative problem'],
     ['Please solve for x in the equation below.', 'uses the wording of a quantitative problem'],
     ['What is the capital of Australia?', 'is one short factual question'],
@@ -25,6 +26,21 @@ describe('looksSingleAnswer', () => {
     ['Here is my code:\n```js\nlet a = 1\n```\nWhat do you think?', 'contains a code block'],
     ['Why is the sky blue?', 'has no sign of a single checkable answer'],
     ['I feel a bit lost today.', 'has no sign of a single checkable answer'],
+    // Two prices are not LaTeX math (pandoc's tex_math_dollars rule; review 26 clients H1).
+    [
+      'Write a friendly email to my landlord saying I paid $1200 rent on Monday and $50 for the late fee.',
+      "opens with 'write'",
+    ],
+    [
+      'I spent $40 on groceries and $25 on gas this week, any tips for budgeting better?',
+      'has no sign of a single checkable answer',
+    ],
+    ['Tickets cost between $5-$10 at the door, is that normal?', 'has no sign'],
+    // LangChain's ReAct prompt (hub hwchase17/react): its "Final Answer:" line is a format.
+    [
+      'Answer the following questions as best you can. You have access to the following tools:\n\nsearch: look things up\n\nUse the following format:\n\nQuestion: the input question you must answer\nThought: you should always think about what to do\nAction: the action to take, should be one of [search]\nAction Input: the input to the action\nObservation: the result of the action\n... (this Thought/Action/Action Input/Observation can repeat N times)\nThought: I now know the final answer\nFinal Answer: the final answer to the original input question\n\nBegin!\n\nQuestion: How many moons does Mars have?\nThought:',
+      "agent's Thought/Observation protocol",
+    ],
   ])('%j does not (%s)', (text, reason) => {
     const verdict = looksSingleAnswer(text);
     expect(verdict.looksSingleAnswer).toBe(false);
@@ -76,6 +92,9 @@ describe('looksSingleAnswer', () => {
       '?'.repeat(n),
       'only '.repeat(n / 5),
       '<context>'.repeat(n / 9),
+      '$'.repeat(n),
+      '$1 '.repeat(n / 3),
+      `$${'a '.repeat(n / 2)}`,
     ];
     const started = performance.now();
     for (const text of hostile) looksSingleAnswer(text);

@@ -9,6 +9,7 @@ describe('decideScope', () => {
       blockers: [tools, json],
       origin: 'request',
       lastUserText: 'What is 2 + 2?',
+      hasStop: false,
       defaultBudgetScope: 'all',
     });
     expect(decision).toEqual({
@@ -25,6 +26,7 @@ describe('decideScope', () => {
       blockers: [tools],
       origin: 'default',
       lastUserText: 'What is 2 + 2?',
+      hasStop: false,
       defaultBudgetScope: 'all',
     });
     expect(decision).toMatchObject({ kind: 'passthrough', code: 'tools', warning: null });
@@ -35,6 +37,7 @@ describe('decideScope', () => {
       blockers: [],
       origin: 'default',
       lastUserText: 'Write a haiku about rain.',
+      hasStop: false,
       defaultBudgetScope: 'single-answer',
     });
     expect(decision).toMatchObject({ kind: 'passthrough', code: 'open-ended', warning: null });
@@ -47,6 +50,7 @@ describe('decideScope', () => {
         blockers: [],
         origin: 'default',
         lastUserText: 'Write a haiku about rain.',
+        hasStop: false,
         defaultBudgetScope: 'all',
       }),
     ).toMatchObject({ kind: 'tts', verdict: { looksSingleAnswer: false } });
@@ -59,7 +63,35 @@ describe('decideScope', () => {
           blockers: [],
           origin: 'request',
           lastUserText,
+          hasStop: false,
           defaultBudgetScope: 'single-answer',
+        }).kind,
+      ).toBe('tts');
+  });
+
+  it('passes a request with stop strings through under a single-answer default budget (an agent step)', () => {
+    const decision = decideScope({
+      blockers: [],
+      origin: 'default',
+      lastUserText: 'How many seconds are in a leap year?',
+      hasStop: true,
+      defaultBudgetScope: 'single-answer',
+    });
+    expect(decision).toMatchObject({ kind: 'passthrough', code: 'stop-sequences', warning: null });
+  });
+
+  it('still runs an explicit budget, or a default one for all requests, when stop strings are set', () => {
+    for (const [origin, defaultBudgetScope] of [
+      ['request', 'single-answer'],
+      ['default', 'all'],
+    ] as const)
+      expect(
+        decideScope({
+          blockers: [],
+          origin,
+          lastUserText: 'What is 6 * 7?',
+          hasStop: true,
+          defaultBudgetScope,
         }).kind,
       ).toBe('tts');
   });
