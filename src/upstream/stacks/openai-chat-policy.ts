@@ -17,11 +17,20 @@
  * error that names `n` means that: any other 400/422 (a context overflow, a bad parameter) is the
  * real failure and is reported as such.
  *
- * Sampling: `temperature`, `top_p` and the neutral presence/frequency penalties are sent (OpenAI's
- * API takes no top_k, min_p or repetition_penalty). Hosted reasoning models (o-series, gpt-5) reject
- * some of them outright ("Unsupported parameter: 'top_p'", "Only the default (1) value is
- * supported"); such a field is dropped, the call retried, and the omission reported through
- * `samplingNotes` so the response's `tts.warnings` says what ran unpinned.
+ * Sampling: `temperature`, `top_p` and the neutral frequency penalty are sent (OpenAI's API takes
+ * no top_k, min_p or repetition_penalty). Hosted reasoning models (o-series, gpt-5) reject some of
+ * them outright ("Unsupported parameter: 'top_p'", "Only the default (1) value is supported");
+ * such a field is dropped, the call retried, and the omission reported through `samplingNotes` so
+ * the response's `tts.warnings` says what ran unpinned. Two TGI rules (TGI's Messages API,
+ * huggingface/text-generation-inference @db931fcf, review 26 stacks H1):
+ * - it refuses `top_p: 1` with a 422 ("`top_p` must be > 0.0 and < 1.0", router/src/validation.rs
+ *   `validate`), while an absent `top_p` is 1.0 there: the field is dropped for TGI with nothing
+ *   to report, since what runs is the preset;
+ * - it reads `presence_penalty` as `repetition_penalty = presence_penalty + 2.0`
+ *   (router/src/lib.rs `try_into_generate`), so the neutral 0 would sample with a heavy 2.0
+ *   penalty. A zero presence penalty is therefore never sent: 0 is what OpenAI, vLLM (whose
+ *   generation-config defaults do not include it: config `get_diff_sampling_param`), llama.cpp
+ *   and SGLang use for an absent one.
  */
 import { UnsupportedFeatureError, UpstreamError } from '../../errors';
 import type {
@@ -98,6 +107,24 @@ const OPTIONAL_SAMPLING_FIELDS = [
 ] as const;
 type OptionalSamplingField = (typeof OPTIONAL_SAMPLING_FIELDS)[number];
 
+/** TGI's refusal of `top_p: 1` (router/src/validation.rs @db931fcf, `ValidationError::TopP`). */
+const TOP_P_BELOW_ONE = /`top_p` must be > 0\.0 and < 1\.0/;
+
+/**
+ * Upstreams that refused `top_p: 1` as TGI does: it is left out of every later call to them (a
+ * property of the server, learned once, not of one conversation).
+ */
+const REFUSES_TOP_P_OF_ONE = new WeakSet<UpstreamClient>();
+
+/** Whether a 400/422 is TGI refusing `top_p: 1`, which it runs as 1.0 when the field is absent. */
+function refusesTopPOfOne(error: unknown): boolean {
+  return (
+    error instanceof UpstreamError &&
+    (error.status === 400 || error.status === 422) &&
+    TOP_P_BELOW_ONE.test(`${error.message} ${error.body}`)
+  );
+}
+
 /** The sampling field a 400/422 refuses (OpenAI: "Unsupported parameter: 'top_p'" / "Unsupported value: 'temperature'"), if any. */
 function rejectedSamplingField(error: unknown): OptionalSamplingField | null {
   if (!(error instanceof UpstreamError)) return null;
@@ -124,6 +151,7 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): OpenAi
   let fansOut = mode === false;
   // Fields this endpoint refused: not sent again, reported in samplingNotes.
   const refused = new Set<OptionalSamplingField>();
+
   const samplingNotes = (): string[] =>
     [...refused].map(
       (field) =>
@@ -152,11 +180,18 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): OpenAi
       };
       for (const field of OPTIONAL_SAMPLING_FIELDS)
         if (!refused.has(field)) body[field] = sampling[field];
+      // Never a neutral presence penalty: TGI would sample with repetition_penalty 2.0 (above).
+      if (sampling.presence_penalty === 0) delete body.presence_penalty;
+      if (sampling.top_p >= 1 && REFUSES_TOP_P_OF_ONE.has(client)) delete body.top_p;
       if (seed !== undefined) body.seed = seed;
       try {
         raw = await client.postJson(ROUTE, body, signal);
         break;
       } catch (error) {
+        if ('top_p' in body && sampling.top_p >= 1 && refusesTopPOfOne(error)) {
+          REFUSES_TOP_P_OF_ONE.add(client);
+          continue;
+        }
         const field = rejectedSamplingField(error);
         if (field === null || refused.has(field)) throw error;
         refused.add(field);

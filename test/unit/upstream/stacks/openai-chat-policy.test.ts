@@ -5,6 +5,7 @@ import { bodyOf, type FakeServer } from './fakes/fake-http-server';
 import {
   openAiChatPrompt,
   startOpenAiChatFake,
+  tgiRepetitionPenalties,
   type OpenAiChatFakeOptions,
 } from './fakes/openai-chat-fake';
 import { toyContinue, toyTokens } from './fakes/toy-generator';
@@ -118,7 +119,6 @@ describe('createOpenAiChatPolicy', () => {
         n: 3,
         temperature: 0.7,
         top_p: 1,
-        presence_penalty: 0,
         frequency_penalty: 0,
         max_completion_tokens: 8192,
         seed: 10,
@@ -175,6 +175,40 @@ describe('createOpenAiChatPolicy', () => {
       expect(result.completionTokens).toBe(tokens.reduce((a, b) => a + b, 0));
     });
 
+    it("on TGI's Messages API: leaves out top_p 1 after its 422 (its own 1.0 runs), learned once per server, and never sends a penalty TGI turns into repetition 2.0", async () => {
+      await start({ tgi: true });
+      tgiRepetitionPenalties.length = 0;
+      const create = (): ReturnType<typeof createOpenAiChatPolicy> =>
+        createOpenAiChatPolicy({
+          client,
+          servedName: 'tgi',
+          messages: MESSAGES,
+          maxConcurrency: 2,
+        });
+      const policy = create();
+      const result = await policy.generate([''], SAMPLE);
+      expect(result.outputs[0]?.map((c) => c.text)).toEqual(expectedTexts(3));
+      // The 422, then the three samples (TGI answers one choice) without top_p.
+      expect(fake.requests.map((request) => 'top_p' in bodyOf(request))).toEqual([
+        true,
+        false,
+        false,
+        false,
+      ]);
+      expect(fake.requests.every((request) => !('presence_penalty' in bodyOf(request)))).toBe(true);
+      expect(tgiRepetitionPenalties).toEqual([null, null, null]);
+      // What ran is the preset: nothing to warn about.
+      expect(policy.samplingNotes()).toEqual([]);
+      // Another conversation on the same server: no 422 first.
+      const before = fake.requests.length;
+      await create().generate([''], SAMPLE);
+      expect(fake.requests.slice(before).map((request) => 'top_p' in bodyOf(request))).toEqual([
+        false,
+        false,
+        false,
+      ]);
+    });
+
     it('never sends n > 1 with nativeN: false', async () => {
       await start();
       const policy = createOpenAiChatPolicy({
@@ -202,7 +236,7 @@ describe('createOpenAiChatPolicy', () => {
       const last = bodyOf(fake.requests[fake.requests.length - 1]!);
       expect(last).not.toHaveProperty('temperature');
       expect(last).not.toHaveProperty('top_p');
-      expect(last).toMatchObject({ presence_penalty: 0, frequency_penalty: 0, n: 3 });
+      expect(last).toMatchObject({ frequency_penalty: 0, n: 3 });
       const notes = policy.samplingNotes();
       expect(notes).toHaveLength(2);
       expect(notes.join('\n')).toMatch(/does not accept top_p/);

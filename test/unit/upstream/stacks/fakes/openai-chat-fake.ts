@@ -15,7 +15,13 @@
  * 'temperature' does not support 0.7 with this model. Only the default (1) value is supported."
  * (the wordings quoted in tgpt#333, ChatALL#995 and glass#227; OpenAI publishes no source).
  * `contextLimit` answers OpenAI's context-overflow 400 (code `context_length_exceeded`) when
- * the token cap exceeds it.
+ * the token cap exceeds it. `tgi` is TGI's Messages API (huggingface/text-generation-inference
+ * @db931fcf): `n` ignored (one choice; router/src/lib.rs `ChatRequest`, "UNUSED"), `top_p`
+ * outside (0, 1) refused with 422 `{"error": "Input validation error: \`top_p\` must be > 0.0 and
+ * < 1.0", "error_type": "validation"}` (router/src/validation.rs `validate`,
+ * router/src/infer/mod.rs `InferError::ValidationError`, router/src/server.rs 422 mapping), and
+ * `presence_penalty` read as `repetition_penalty = presence_penalty + 2.0` (router/src/lib.rs
+ * `try_into_generate`), recorded in `tgiRepetitionPenalties` (the toy generator has no penalty).
  */
 import {
   bodyOf,
@@ -32,7 +38,11 @@ export interface OpenAiChatFakeOptions {
   slots?: number;
   reasoningModel?: boolean;
   contextLimit?: number;
+  tgi?: boolean;
 }
+
+/** The repetition penalty each TGI-mode request sampled with (null: none). */
+export const tgiRepetitionPenalties: (number | null)[] = [];
 
 function invalid(message: string, param: string | null, code: string | null): FakeReply {
   return {
@@ -61,6 +71,20 @@ function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeRep
         'temperature',
         'unsupported_value',
       );
+  }
+  if (options.tgi) {
+    const topP = body.top_p;
+    if (typeof topP === 'number' && (topP <= 0 || topP >= 1))
+      return {
+        status: 422,
+        body: {
+          error: 'Input validation error: `top_p` must be > 0.0 and < 1.0',
+          error_type: 'validation',
+        },
+      };
+    tgiRepetitionPenalties.push(
+      typeof body.presence_penalty === 'number' ? body.presence_penalty + 2.0 : null,
+    );
   }
   const requestedCap = Number(body.max_completion_tokens ?? body.max_tokens ?? 0);
   if (options.contextLimit !== undefined && requestedCap > options.contextLimit)
@@ -94,7 +118,7 @@ function chat(request: RecordedRequest, options: OpenAiChatFakeOptions): FakeRep
       },
     };
   }
-  const n = options.nLimit === 'ignore' ? 1 : requestedN;
+  const n = options.nLimit === 'ignore' || options.tgi === true ? 1 : requestedN;
   const cap =
     typeof body.max_completion_tokens === 'number'
       ? body.max_completion_tokens
