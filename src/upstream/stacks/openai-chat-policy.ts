@@ -114,6 +114,7 @@ const TOP_P_BELOW_ONE = /`top_p` must be > 0\.0 and < 1\.0/;
  * Upstreams that refused `top_p: 1` as TGI does: it is left out of every later call to them (a
  * property of the server, learned once, not of one conversation).
  */
+// eslint-disable-next-line no-restricted-syntax -- keys are the upstream clients, made once at start-up.
 const REFUSES_TOP_P_OF_ONE = new WeakSet<UpstreamClient>();
 
 /** Whether a 400/422 is TGI refusing `top_p: 1`, which it runs as 1.0 when the field is absent. */
