@@ -114,8 +114,9 @@ const TOP_P_BELOW_ONE = /`top_p` must be > 0\.0 and < 1\.0/;
  * Upstreams that refused `top_p: 1` as TGI does: it is left out of every later call to them (a
  * property of the server, learned once, not of one conversation).
  */
-// eslint-disable-next-line no-restricted-syntax -- keys are the upstream clients, made once at start-up.
-const REFUSES_TOP_P_OF_ONE = new WeakSet<UpstreamClient>();
+const REFUSES_TOP_P_OF_ONE = new Set<string>();
+/** The server behind a client (a request's client is its own lane object: not a stable key). */
+const serverOf = (client: UpstreamClient): string => `${client.name} ${client.baseUrl}`;
 
 /** Whether a 400/422 is TGI refusing `top_p: 1`, which it runs as 1.0 when the field is absent. */
 function refusesTopPOfOne(error: unknown): boolean {
@@ -183,14 +184,14 @@ export function createOpenAiChatPolicy(options: OpenAiChatPolicyOptions): OpenAi
         if (!refused.has(field)) body[field] = sampling[field];
       // Never a neutral presence penalty: TGI would sample with repetition_penalty 2.0 (above).
       if (sampling.presence_penalty === 0) delete body.presence_penalty;
-      if (sampling.top_p >= 1 && REFUSES_TOP_P_OF_ONE.has(client)) delete body.top_p;
+      if (sampling.top_p >= 1 && REFUSES_TOP_P_OF_ONE.has(serverOf(client))) delete body.top_p;
       if (seed !== undefined) body.seed = seed;
       try {
         raw = await client.postJson(ROUTE, body, signal);
         break;
       } catch (error) {
         if ('top_p' in body && sampling.top_p >= 1 && refusesTopPOfOne(error)) {
-          REFUSES_TOP_P_OF_ONE.add(client);
+          REFUSES_TOP_P_OF_ONE.add(serverOf(client));
           continue;
         }
         const field = rejectedSamplingField(error);
