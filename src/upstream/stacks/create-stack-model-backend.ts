@@ -148,6 +148,38 @@ async function reportedContext(
 }
 
 /**
+ * Whether to send SGLang per-sample seeds (`sampling_seed`), from the server's own arguments:
+ * - SGLang honours a seed only when launched with `--enable-deterministic-inference`, and then
+ *   samples a request without one with seed 42: every sample of a prompt would be the same text.
+ * - Builds from before that flag (its ServerArgs field came with the deterministic-inference work,
+ *   PR #10678, September 2025) have no `sampling_seed` either: `SamplingParams(**params)` raises a
+ *   TypeError on the unknown key, which their `/generate` does not catch: a 500 for every call
+ *   (review 26 stacks H2).
+ * `GET /get_server_info` answers the server's arguments (http_server.py `get_server_info`:
+ * `dataclasses.asdict(server_args)`); the oldest builds answer them at `/get_server_args`. So
+ * seeds go when the flag is on, not when the arguments lack it or turn it off (the seed would be
+ * ignored anyway), and also when neither route answers (a build this cannot tell: identical
+ * samples would be silent, a refused field is not). `UNANSWERED` when the server could not be
+ * asked (not remembered).
+ */
+async function askSeedsHonoured(client: UpstreamClient): Promise<boolean | typeof UNANSWERED> {
+  for (const route of ['/get_server_info', '/get_server_args']) {
+    try {
+      const args = (await client.getJson(route)) as Record<string, unknown> | null;
+      return args?.enable_deterministic_inference === true;
+    } catch (error) {
+      const routeMissing =
+        error instanceof UpstreamError &&
+        error.status !== null &&
+        error.status >= 400 &&
+        error.status < 500;
+      if (!routeMissing) return UNANSWERED;
+    }
+  }
+  return true;
+}
+
+/**
  * @throws ConfigError at startup when the stack would need a template the proxy cannot render.
  */
 export function createStackModelBackend(
@@ -174,6 +206,15 @@ export function createStackModelBackend(
     const configured = options.maxModelLen ?? null;
     if (reported === null) return configured;
     return configured === null ? reported : Math.min(reported, configured);
+  };
+  /** Whether SGLang gets per-sample seeds (`askSeedsHonoured`), learned once it has answered. */
+  let seeds: ReturnType<typeof askSeedsHonoured> | null = null;
+  const sendsSeeds = async (): Promise<boolean> => {
+    const asked = seeds ?? askSeedsHonoured(client);
+    seeds = asked;
+    const outcome = await asked;
+    if (outcome === UNANSWERED) seeds = null;
+    return outcome !== false;
   };
   /**
    * The policy, fitted to the context. `countedTokens` is exact where the stack counted the
@@ -242,6 +283,8 @@ export function createStackModelBackend(
       includeBeginOfText: !SERVER_ADDS_BOS.has(stack),
     });
     const promptTokens = Math.ceil(renderedPrompt.length / CHARS_PER_TOKEN);
+    const sglangRoute = options.sglangRoute ?? 'generate';
+    const sendsSeed = stack === 'sglang' && sglangRoute === 'generate' && (await sendsSeeds());
     const policy = ((): Policy => {
       switch (stack) {
         case 'sglang':
@@ -249,7 +292,8 @@ export function createStackModelBackend(
             client: lane,
             servedName: info.servedName,
             renderedPrompt,
-            route: options.sglangRoute ?? 'generate',
+            route: sglangRoute,
+            sendsSeed,
           });
         case 'tgi':
           return createTgiPolicy({ client: lane, renderedPrompt, maxConcurrency: concurrency });

@@ -12,7 +12,9 @@
  * Seeds: sample j of every prompt samples with seed + j, as on vLLM, never SGLang's own `n`
  * (which gives all n copies one seed). SGLang honours seeds only when launched with
  * `--enable-deterministic-inference` (docs/advanced_features/deterministic_inference.md
- * @376a46ea); otherwise it samples with `torch.multinomial` and runs are not reproducible.
+ * @376a46ea); otherwise it samples with `torch.multinomial` and runs are not reproducible, and
+ * builds from before that flag refuse the `sampling_seed` field: it is sent only to a server that
+ * says the flag is on (`sendsSeed`).
  *
  * Default route `generate` (native `/generate`): each output reports its own `prompt_tokens`,
  * `completion_tokens` and `finish_reason {type, matched}` (a string = stop string, a number = stop
@@ -49,6 +51,11 @@ export interface SglangPolicyOptions {
   renderedPrompt: string;
   /** `generate` (default, native) or `completions` (OpenAI route). */
   route?: 'generate' | 'completions';
+  /**
+   * Send `sampling_seed` on `/generate` (default true): only to a server launched with
+   * `--enable-deterministic-inference` (create-stack-model-backend.ts `askSeedsHonoured`).
+   */
+  sendsSeed?: boolean;
 }
 
 /** SGLang's "off" for top-k; sent so a model's generation_config cannot narrow the paper's sampling. */
@@ -113,7 +120,9 @@ export function createSglangPolicy(options: SglangPolicyOptions): Policy {
       for (let sample = 0; sample < params.n; sample++) {
         text.push(options.renderedPrompt + prefix);
         samplingParams.push(
-          params.seed === undefined ? shared : { ...shared, sampling_seed: params.seed + sample },
+          params.seed === undefined || options.sendsSeed === false
+            ? shared
+            : { ...shared, sampling_seed: params.seed + sample },
         );
       }
     }

@@ -91,6 +91,32 @@ describe('createStackModelBackend', () => {
     ]);
   });
 
+  // review 26 stacks H2: a build from before `sampling_seed` answered every call 500.
+  it.each([
+    ['a deterministic server', {}, true],
+    ['a server without deterministic inference', { deterministic: false }, false],
+    ['a build from before sampling_seed', { build: 'before-sampling-seed' as const }, false],
+  ])(
+    'sglang, %s: per-sample seeds only when its /get_server_info says they are honoured (asked once)',
+    async (_name, fakeOptions, seeded) => {
+      await open(startSglangFake(fakeOptions));
+      const model = backend({ stack: 'sglang' });
+      for (let call = 0; call < 2; call++) {
+        const { policy } = await model.createPolicy(CLIENT_MESSAGES);
+        const result = await policy.generate([''], { ...STEP, n: 2, seed: 5 });
+        expect(result.outputs[0]).toHaveLength(2);
+      }
+      const generated = fake.requests.filter((r) => r.path === '/generate');
+      const params = generated.flatMap(
+        (r) => bodyOf(r).sampling_params as Record<string, unknown>[],
+      );
+      expect(params.map((p) => p.sampling_seed)).toEqual(
+        seeded ? [5, 6, 5, 6] : [undefined, undefined, undefined, undefined],
+      );
+      expect(fake.requests.filter((r) => r.path === '/get_server_info')).toHaveLength(1);
+    },
+  );
+
   it('tgi: leaves the Llama BOS to the server’s tokenizer', async () => {
     await open(startTgiFake({ includesStop: false }));
     const { policy } = await backend({ stack: 'tgi', chatTemplate: 'llama-3.1' }).createPolicy(

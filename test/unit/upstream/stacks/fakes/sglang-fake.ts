@@ -20,6 +20,14 @@
  *   carry the request's one seed (io_struct.py @001067ff `_normalize_sampling_params`; the OpenAI
  *   route maps `seed` to it, serving_completions.py @004c82e0), so they come back identical.
  *   `sampling_params` may be a list aligned with `text` (GenerateReqInput).
+ * - Server arguments: `GET /get_server_info` answers them with the version (http_server.py
+ *   `get_server_info`: `dataclasses.asdict(server_args)`), `enable_deterministic_inference`
+ *   among them (`deterministic`, default true). Without the flag a sample ignores its seed (torch
+ *   multinomial: here a fresh draw per sample). `build: 'before-sampling-seed'` is a build from
+ *   before the deterministic-inference work (PR #10678, September 2025): its arguments lack the
+ *   flag, and a `sampling_seed` key is a 500 "Internal Server Error" (`SamplingParams(**params)`
+ *   raises TypeError on an unknown keyword, which its `/generate` does not catch: it catches only
+ *   ValueError, old http_server.py `generate_request`).
  * - Sampling bounds: `SamplingParams.verify` (sampling/sampling_params.py @00c17caf) refuses, with
  *   its own wording, a temperature below 0, top_p outside (0, 1], min_p outside [0, 1], top_k 0 or
  *   below −1 (−1 means the whole vocabulary), penalties outside [−2, 2], repetition_penalty
@@ -56,6 +64,10 @@ export interface SglangFakeOptions {
   contextLength?: number;
   /** `--served-model-name` (default `qwen`). */
   servedName?: string;
+  /** `--enable-deterministic-inference` (default true: seeds honoured). */
+  deterministic?: boolean;
+  /** `before-sampling-seed`: a build without `sampling_seed` (see above). */
+  build?: 'current' | 'before-sampling-seed';
 }
 
 /** sampling_batch_info.py: the seed of a request that sets none, in deterministic mode. */
@@ -103,7 +115,14 @@ function verifyError(params: Record<string, unknown>, maxNewTokens: number): str
   return null;
 }
 
-function generate(request: RecordedRequest, context: number): FakeReply {
+/** Draws of a server without deterministic inference: every sample its own. */
+let freeDraws = 1_000_000;
+
+function generate(
+  request: RecordedRequest,
+  context: number,
+  options: SglangFakeOptions,
+): FakeReply {
   const body = bodyOf(request);
   const prompts = Array.isArray(body.text) ? (body.text as string[]) : [String(body.text)];
   const given = body.sampling_params ?? {};
@@ -114,6 +133,12 @@ function generate(request: RecordedRequest, context: number): FakeReply {
   >[];
   const n = typeof perPrompt[0]?.n === 'number' ? perPrompt[0].n : 1;
   const outputs: unknown[] = [];
+  if (
+    options.build === 'before-sampling-seed' &&
+    perPrompt.some((params) => 'sampling_seed' in params)
+  )
+    return { status: 500, raw: 'Internal Server Error', headers: { 'content-type': 'text/plain' } };
+  const deterministic = options.deterministic !== false && options.build !== 'before-sampling-seed';
   for (const [i, prompt] of prompts.entries()) {
     const params = perPrompt[i] ?? {};
     const maxNewTokens = typeof params.max_new_tokens === 'number' ? params.max_new_tokens : 128;
@@ -123,7 +148,8 @@ function generate(request: RecordedRequest, context: number): FakeReply {
     const stops = stopsOf(params.stop);
     const keepStop = params.no_stop_trim === true;
     for (let j = 0; j < n; j++) {
-      const output = toyContinue(prompt, seedOf(params.sampling_seed), maxNewTokens, stops);
+      const seed = deterministic ? seedOf(params.sampling_seed) : freeDraws++;
+      const output = toyContinue(prompt, seed, maxNewTokens, stops);
       outputs.push({
         text: keepStop ? output.text : withoutStop(output),
         output_ids: [],
@@ -205,7 +231,19 @@ export function startSglangFake(options: SglangFakeOptions = {}): Promise<FakeSe
   const context = options.contextLength ?? 32768;
   const servedName = options.servedName ?? 'qwen';
   return startFakeServer((request) => {
-    if (request.path === '/generate') return generate(request, context);
+    if (request.path === '/generate') return generate(request, context, options);
+    if (request.path === '/get_server_info')
+      return {
+        body:
+          options.build === 'before-sampling-seed'
+            ? { model_path: servedName, context_length: context, version: '0.4.6.post5' }
+            : {
+                model_path: servedName,
+                context_length: context,
+                enable_deterministic_inference: options.deterministic !== false,
+                version: '0.5.4',
+              },
+      };
     if (request.path === '/v1/completions') return completions(request, context);
     if (request.path === '/v1/models')
       return {
