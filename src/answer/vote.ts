@@ -109,8 +109,10 @@ export function groupAnswers(
 }
 
 /**
- * Votes over candidates as the paper's code does (compute-optimal-tts `vote_utils.py`): invalid
- * answers are dropped, equivalent answers are grouped, then
+ * Votes over candidates with the paper's three rules (compute-optimal-tts `vote_utils.py`), over
+ * groups of equivalent answers: invalid answers are dropped, answers equal as math are grouped
+ * (`0.5` with `\frac{1}{2}`; the paper's code counts normalized strings, so it would split them:
+ * docs/paper-findings.md#scoring-and-voting), then
  * - `majority`: most members; ties → higher score sum, then earliest first appearance;
  * - `prm_max`: the group of the single best-scored candidate; ties → the earliest such candidate;
  * - `prm_vote`: largest score sum; ties → more members, then earliest first appearance.
