@@ -57,6 +57,12 @@ const OPEN_ENDED_START = new RegExp(
 // DEFAULT_TITLE_GENERATION_PROMPT_TEMPLATE @2586f1f3); its answer is a structure, not a number.
 const ASKS_FOR_JSON =
   /^\s*###\s*Task:|\bJSON (?:format|object)\b|\b(?:in|as|with|return|output|only)\s+(?:(?:a|an|the|valid|only)\s+){0,3}JSON\b/i;
+// A task about the chat itself: "summarize the above conversation into a title" (LobeChat's title
+// prompt, summaryTitle.ts in lobehub/lobe-chat, puts it after the quoted transcript, where the
+// transcript stripping below cannot separate it; review 26 clients M2).
+const REFERS_TO_CONVERSATION =
+  /\b(?:above|previous|preceding|earlier) (?:conversation|chat|dialog(?:ue)?|messages)\b/i;
+const CHAT_TASK_OUTPUT = /\b(?:title|summary|summari[sz]e|tags?|topic)\b/i;
 // An agent's text protocol ("Thought: … Action: … Observation: …", as LangChain's ReAct prompt and
 // smolagents' code agents lay it out): its "Final Answer:" line is a format, not a question.
 const AGENT_THOUGHT_LINE = /^[ \t]*Thought:/m;
@@ -106,7 +112,8 @@ const MAX_FACTUAL_QUESTION_CHARS = 300;
  * it quotes (`<chat_history>`/`<context>` blocks, a trailing "User: … / AI: …" transcript) are
  * set aside first, unless nothing else is left; then the first rule that matches decides:
  * 0. asks for JSON output or opens with "### Task:" (a chat client's title, tags or follow-ups),
- *    or lays out an agent's protocol (lines opening "Thought:" and "Observation:") → open-ended;
+ *    asks for a title, summary or tags of "the above conversation", or lays out an agent's
+ *    protocol (lines opening "Thought:" and "Observation:") → open-ended;
  * 1. asks for a final answer (`\boxed`, "final answer", "express your answer", "as a common
  *    fraction", two or more lettered answer choices) → single-answer;
  * 2. LaTeX math (`$…$`, `\(`, `\[`, `\frac`, `\sqrt`, …) → single-answer;
@@ -125,6 +132,11 @@ const MAX_FACTUAL_QUESTION_CHARS = 300;
  */
 export function looksSingleAnswer(text: string): SingleAnswerVerdict {
   const instruction = withoutQuotedTurns(text.trim());
+  if (REFERS_TO_CONVERSATION.test(instruction) && CHAT_TASK_OUTPUT.test(instruction))
+    return {
+      looksSingleAnswer: false,
+      reason: 'asks for a title or summary of the conversation (a chat client task, not an answer)',
+    };
   if (ASKS_FOR_JSON.test(instruction))
     return {
       looksSingleAnswer: false,

@@ -36,6 +36,11 @@ describe('looksSingleAnswer', () => {
       'has no sign of a single checkable answer',
     ],
     ['Tickets cost between $5-$10 at the door, is that normal?', 'has no sign'],
+    // LobeChat's title prompt: the transcript first, the instruction after it (review 26 clients M2).
+    [
+      'user: What is 4 * 7?\nassistant: It is $\\boxed{28}$.\n\nPlease summarize the above conversation into a title of 10 words or less.',
+      'a title or summary of the conversation',
+    ],
     // LangChain's ReAct prompt (hub hwchase17/react): its "Final Answer:" line is a format.
     [
       'Answer the following questions as best you can. You have access to the following tools:\n\nsearch: look things up\n\nUse the following format:\n\nQuestion: the input question you must answer\nThought: you should always think about what to do\nAction: the action to take, should be one of [search]\nAction Input: the input to the action\nObservation: the result of the action\n... (this Thought/Action/Action Input/Observation can repeat N times)\nThought: I now know the final answer\nFinal Answer: the final answer to the original input question\n\nBegin!\n\nQuestion: How many moons does Mars have?\nThought:',
