@@ -147,6 +147,45 @@ async function reportedContext(
   }
 }
 
+/** Upstream calls the prompt count takes (`countPromptTokens`), counted as the request's own. */
+const PROMPT_COUNT_CALLS = 1;
+
+/**
+ * The rendered prompt's tokens as the server counts them, where it has a route for it (review 26
+ * stacks M1: the UTF-8 bytes that bound them otherwise refused conversations that fit, three bytes
+ * a CJK character, and capped answers hundreds of tokens low):
+ * - TGI `POST /tokenize` with a `GenerateRequest` (router/src/server.rs `tokenize` @db931fcf):
+ *   the encoding's tokens, one entry each, by the same `infer.tokenize` that `/generate` uses;
+ * - the paper's FastChat worker `POST /count_token {prompt}` (base_model_worker.py @0ee2578
+ *   `count_token`): `{"count": len(tokenizer(prompt).input_ids)}`, as its generation tokenizes.
+ * null for the other stacks, or when the call fails (the bytes bound the count then).
+ */
+async function countPromptTokens(
+  stack: PolicyStackKind,
+  client: UpstreamClient,
+  renderedPrompt: string,
+  signal?: AbortSignal,
+): Promise<number | null> {
+  try {
+    if (stack === 'tgi') {
+      const tokens = await client.postJson('/tokenize', { inputs: renderedPrompt }, signal);
+      return Array.isArray(tokens) ? tokens.length : null;
+    }
+    if (stack === 'fastchat') {
+      const answer = (await client.postJson(
+        '/count_token',
+        { prompt: renderedPrompt },
+        signal,
+      )) as { count?: unknown } | null;
+      return positiveInteger(answer?.count);
+    }
+  } catch (error) {
+    // The request's own end (a client gone) is not a failed count.
+    if (signal?.aborted === true) throw error;
+  }
+  return null;
+}
+
 /**
  * Whether to send SGLang per-sample seeds (`sampling_seed`), from the server's own arguments:
  * - SGLang honours a seed only when launched with `--enable-deterministic-inference`, and then
@@ -306,7 +345,13 @@ export function createStackModelBackend(
           });
       }
     })();
-    return { ...(await fitted(policy, renderedPrompt, null)), promptTokens };
+    const counted = await countPromptTokens(stack, lane, renderedPrompt, signal);
+    const countCalls = stack === 'tgi' || stack === 'fastchat' ? PROMPT_COUNT_CALLS : 0;
+    return {
+      ...(await fitted(policy, renderedPrompt, counted)),
+      promptTokens: counted ?? promptTokens,
+      ...(countCalls > 0 ? { supportCalls: () => countCalls } : {}),
+    };
   }
 
   return {

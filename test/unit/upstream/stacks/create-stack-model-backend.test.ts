@@ -207,6 +207,30 @@ describe('createStackModelBackend', () => {
     },
   );
 
+  // review 26 stacks M1: bytes bound tokens from above, three to a CJK character: a question that
+  // fits was refused, and answers were capped far below the room left.
+  it.each([
+    ['tgi' as const, () => startTgiFake({ includesStop: true, maxTotalTokens: 4096 }), '/tokenize'],
+    ['fastchat' as const, () => startFastchatFake({ contextLength: 4096 }), '/count_token'],
+  ])(
+    '%s: counts the prompt on the server, so a CJK question longer in bytes than the context fits',
+    async (stack, start, countRoute) => {
+      await open(start());
+      const question = '这是一个关于数学的问题 '.repeat(150);
+      const messages = [{ role: 'user' as const, content: question }];
+      expect(Buffer.byteLength(question)).toBeGreaterThan(4096);
+      const { promptTokens, contextRoom, supportCalls } = await backend({
+        stack,
+        chatTemplate: 'llama-3.1',
+      }).createPolicy(messages);
+      const counted = fake.requests.filter((r) => r.path === countRoute);
+      expect(counted).toHaveLength(1);
+      expect(promptTokens).toBeLessThan(400);
+      expect(contextRoom).toBe(4096 - promptTokens);
+      expect(supportCalls?.()).toBe(1);
+    },
+  );
+
   it('a server that fails to say its context is asked again on the next request; one without the route is not', async () => {
     let infoCalls = 0;
     await open(

@@ -9,6 +9,8 @@
  * - `POST /worker_reward_inference {"input_str": [...]}` → `{"reward": [[…], …]}`: one score per
  *   step marker (Math-Shepherd `ки`, Qwen `<extra_0>`, RLHFlow assistant turns).
  * - `POST /model_details` → `{"context_length": worker.context_len}` (vllm_worker.py @0ee2578:203-205).
+ * - `POST /count_token {prompt}` → `{"count": len(tokenizer(prompt).input_ids), "error_code": 0}`
+ *   (base_model_worker.py @0ee2578 `count_token`): here the toy tokens.
  * - Permits, as base_model_worker.py @0ee2578:186-192: each generate / reward call takes one of
  *   `--limit-worker-concurrency` (default 5, :219-224) and gives it back only when the call
  *   returns; a call that raises (anything but CUDA OOM in the reward worker, :197) is a plain
@@ -109,6 +111,8 @@ export function startFastchatFake(options: FastchatFakeOptions = {}): Promise<Fa
       }
       return { body: reward(request, options) };
     }
+    if (request.path === '/count_token')
+      return { body: { count: toyTokens(String(bodyOf(request).prompt ?? '')), error_code: 0 } };
     if (request.path === '/model_details')
       return { body: { context_length: options.contextLength ?? 32768 } };
     return { status: 404, body: { detail: 'Not Found' } };

@@ -23,6 +23,9 @@
  * clamped 1024 reported), then input > max_input_tokens → 422 `InputLength`; also
  * `max_new_tokens` 0 → 422 "`max_new_tokens` must be strictly positive" and more than
  * `max_stop_sequences` (default 4, launcher/src/main.rs:662) stop sequences → 422 (:285-293).
+ * `POST /tokenize` (a `GenerateRequest`) answers one `SimpleToken {id, text, start, stop}` per
+ * token of `inputs` (router/src/server.rs `tokenize` and `encoding_to_tokens` @db931fcf): here the
+ * toy tokens (words).
  */
 import {
   bodyOf,
@@ -120,6 +123,21 @@ function generate(request: RecordedRequest, options: TgiFakeOptions): FakeReply 
 export function startTgiFake(options: TgiFakeOptions): Promise<FakeServer> {
   return startFakeServer((request) => {
     if (request.path === '/generate') return generate(request, options);
+    if (request.path === '/tokenize') {
+      const inputs = String(bodyOf(request).inputs ?? '');
+      const tokens: { id: number; text: string; start: number; stop: number }[] = [];
+      for (const match of inputs.matchAll(/\S+/g))
+        tokens.push({
+          id: tokens.length + 1,
+          text: match[0],
+          start: match.index,
+          stop: match.index + match[0].length,
+        });
+      // toyTokens also counts paragraph breaks; the same count, as the fake /generate uses.
+      for (let extra = tokens.length; extra < toyTokens(inputs); extra++)
+        tokens.push({ id: extra + 1, text: '\n\n', start: 0, stop: 0 });
+      return { body: tokens };
+    }
     if (request.path === '/info') {
       const maxTotal = options.maxTotalTokens ?? DEFAULT_MAX_TOTAL_TOKENS;
       return {
