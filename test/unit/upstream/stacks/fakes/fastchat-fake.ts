@@ -112,7 +112,14 @@ export function startFastchatFake(options: FastchatFakeOptions = {}): Promise<Fa
       return { body: reward(request, options) };
     }
     if (request.path === '/count_token')
-      return { body: { count: toyTokens(String(bodyOf(request).prompt ?? '')), error_code: 0 } };
+      return {
+        body: {
+          count: toyTokens(
+            typeof bodyOf(request).prompt === 'string' ? (bodyOf(request).prompt as string) : '',
+          ),
+          error_code: 0,
+        },
+      };
     if (request.path === '/model_details')
       return { body: { context_length: options.contextLength ?? 32768 } };
     return { status: 404, body: { detail: 'Not Found' } };

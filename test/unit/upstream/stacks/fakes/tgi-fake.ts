@@ -124,7 +124,8 @@ export function startTgiFake(options: TgiFakeOptions): Promise<FakeServer> {
   return startFakeServer((request) => {
     if (request.path === '/generate') return generate(request, options);
     if (request.path === '/tokenize') {
-      const inputs = String(bodyOf(request).inputs ?? '');
+      const inputs =
+        typeof bodyOf(request).inputs === 'string' ? (bodyOf(request).inputs as string) : '';
       const tokens: { id: number; text: string; start: number; stop: number }[] = [];
       for (const match of inputs.matchAll(/\S+/g))
         tokens.push({
