@@ -122,10 +122,13 @@ export function expandPaths(
         result.droppedTruncated += 1;
       } else if (child === 'empty') {
         result.droppedEmpty += 1;
-      } else if (seen.has(continuation.text)) {
+      } else if (seen.has(continuation.text.trim())) {
         result.droppedDuplicates += 1;
       } else {
-        seen.add(continuation.text);
+        // Siblings that differ only in surrounding whitespace are one step, as the reference
+        // dedups `action.strip()` (envs/base_env.py, envs/MATH/env.py @0ee2578); the kept one's
+        // text stays byte for byte, so its prefix is what the policy wrote (prefix cache).
+        seen.add(continuation.text.trim());
         result.children.push({ parentIndex, sampleIndex, ...child });
       }
     });

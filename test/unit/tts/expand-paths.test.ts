@@ -50,6 +50,16 @@ describe('expandPaths', () => {
     expect(result.droppedDuplicates).toBe(1);
   });
 
+  it('keeps siblings that differ only in surrounding whitespace once, the first as written (review 26 paper L4)', () => {
+    const result = expandPaths(
+      [parent('a\n\n', ['a'])],
+      [[c(' x\n\n', 'stop-sequence'), c('x\n\n', 'stop-sequence'), c('y\n\n', 'stop-sequence')]],
+      LIMITS,
+    );
+    expect(result.children.map((child) => child.path.text)).toEqual(['a\n\n x\n\n', 'a\n\ny\n\n']);
+    expect(result.droppedDuplicates).toBe(1);
+  });
+
   it('finishes a step with \\boxed as answer and an EOS without it as eos', () => {
     const { children } = expandPaths(
       [ROOT_PATH],
