@@ -1,5 +1,5 @@
 /**
- * Groups for the per-difficulty breakdown. Difficulty is the paper's (arXiv 2502.06703 §4): the
+ * Groups for the per-difficulty breakdown. Difficulty is the paper's (arXiv 2502.06703, Figure 3): the
  * policy's own Pass@1 on the problem, easy ≥ 50%, medium 10–50%, hard < 10%, estimated from the
  * samples of the run's sample-based arms. MATH's levels (and the demo set's) are a separate table.
  */

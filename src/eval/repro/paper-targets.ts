@@ -13,7 +13,7 @@
  *   (method, N) over the run's grid, chosen after the fact on the same problems (the paper has no
  *   held-out fold either), combined over the bins.
  * - Difficulty bins are per policy, by Pass@1 measured from samples: easy ≥ 50%, medium 10–50%,
- *   hard < 10% (paper §4, Figure 3).
+ *   hard < 10% (paper, Figure 3).
  * - Accuracies are in points (0–100).
  */
 
@@ -42,7 +42,7 @@ export const PAPER_FINDINGS: readonly PaperFinding[] = [
       'Which method wins depends on the PRM: with Skywork and Qwen2.5-Math PRMs step-wise search ' +
       'scales well; with Math-Shepherd and RLHFlow PRMs it scales poorly, sometimes below majority ' +
       'voting, and Best-of-N is the better choice.',
-    source: 'Section 5 (Q1), Figures 4 and 5 (Llama-3.1-8B-Instruct, MATH-500)',
+    source: 'Q1, Figures 4 and 5 (Llama-3.1-8B-Instruct, MATH-500)',
     check:
       'Llama-3.1-8B policy, largest budget. Strong PRMs (Skywork-PRM-7B, Qwen2.5-Math-PRM-72B): ' +
       'search − majority ≥ +3. Weak PRMs (Math-Shepherd-7B, RLHFlow-8B): BoN − beam ≥ 0 and ' +
@@ -54,7 +54,7 @@ export const PAPER_FINDINGS: readonly PaperFinding[] = [
     claim:
       'For small policies search-based methods beat Best-of-N; for large policies Best-of-N beats ' +
       'search (0.5B: beam; 1.5B–7B: beam or DVTS; 14B: DVTS slightly ahead; 32B and 72B: BoN).',
-    source: 'Section 5 (Q2), Figure 7 (Qwen2.5 0.5B–72B with Qwen2.5-Math-PRM-72B)',
+    source: 'Q2, Figure 7 (Qwen2.5 0.5B–72B with Qwen2.5-Math-PRM-72B)',
     check:
       'Qwen2.5-Math-PRM-72B, averaged over budgets. 0.5B and 1.5B: search − BoN ≥ +1. 72B: ' +
       'BoN − search ≥ −0.5. 32B: BoN − search ≥ −1. The search advantage (search − BoN) of 1.5B ' +
@@ -66,7 +66,7 @@ export const PAPER_FINDINGS: readonly PaperFinding[] = [
       'Small policies: BoN is best on easy problems, beam search on medium and hard ones. ' +
       'Mid-size policies (7B–32B): DVTS is good on easy and medium problems, beam search on hard ' +
       'ones. 72B: BoN is best at every difficulty.',
-    source: 'Section 5 (Q3), Figures 8 and 9',
+    source: 'Q3, Figures 8 and 9',
     check:
       'Qwen2.5-Math-PRM-72B, per-policy Pass@1 bins, averaged over budgets; a bin with fewer ' +
       'than 10 problems is not judged. 1.5B: easy BoN ≥ search − 1; medium and hard beam − BoN ' +
@@ -78,7 +78,7 @@ export const PAPER_FINDINGS: readonly PaperFinding[] = [
     claim:
       'Skywork-PRM-7B does better with PRM-Vote than PRM-Max, PRM-Min-Max being its worst rule; ' +
       'Qwen2.5-Math-PRM-7B is insensitive to the scoring and voting rule.',
-    source: 'Section 5, Table 2 (Qwen2.5-7B-Instruct, MATH-500)',
+    source: 'Table 2 (Qwen2.5-7B-Instruct, MATH-500)',
     check:
       'Qwen2.5-7B policy, Best-of-N samples at the largest budget re-selected by each of the ' +
       'seven rules (majority, PRM-{Min,Last,Avg}-{Max,Vote}). Skywork: Min-Max is the lowest ' +
@@ -90,7 +90,7 @@ export const PAPER_FINDINGS: readonly PaperFinding[] = [
     claim:
       'The gain of compute-optimal TTS over CoT shrinks as the policy grows (+141.8% for ' +
       'Qwen2.5-0.5B, +9.5% for Qwen2.5-72B).',
-    source: 'Section 6, Table 5',
+    source: 'Table 5',
     check:
       'Performance gain (TTS − CoT) / CoT over Qwen2.5 0.5B, 1.5B, 3B, 7B, 14B, 32B, 72B: each ' +
       'size at most 5 percentage points above the previous one, 0.5B ≥ 60%, 72B ≤ 20%.',
@@ -100,7 +100,7 @@ export const PAPER_FINDINGS: readonly PaperFinding[] = [
     claim:
       'A small policy with compute-optimal TTS beats a much larger one with CoT (Qwen2.5-1.5B ' +
       'with TTS 85.6 vs Qwen2.5-72B CoT 83.8; Qwen2.5-0.5B with TTS 76.4 vs Qwen2.5-7B CoT 76.8).',
-    source: 'Section 6, Tables 3 and 5, Figure 1',
+    source: 'Tables 3 and 5, Figure 1',
     check: '1.5B compute-optimal TTS ≥ 72B CoT. 0.5B compute-optimal TTS ≥ 7B CoT − 2.',
   },
 ];

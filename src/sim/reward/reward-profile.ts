@@ -1,6 +1,6 @@
 /**
  * Reward-aware simulation: how good a simulated PRM is depends on which PRM it is AND on the
- * policy whose steps it judges (arXiv 2502.06703 §3.1 and §5: off-the-shelf PRMs judge policies
+ * policy whose steps it judges (arXiv 2502.06703, its PRM findings: off-the-shelf PRMs judge policies
  * they were not trained on; Appendix C: over-criticism, error neglect, scoring/length bias).
  * Every effect is a knob with a documented default; docs/simulated-world.md says which defaults
  * the paper's examples justify and which are our choice.
@@ -147,7 +147,7 @@ const FAMILY_KNOBS: Record<SimPrmFamily, RewardKnobs> = {
   },
 };
 
-/** A bigger PRM of the same family judges better (Qwen2.5-Math-PRM-72B vs 7B: §5, Figure 6). */
+/** A bigger PRM of the same family judges better (Qwen2.5-Math-PRM-72B vs 7B: Figure 6). */
 const QUALITY_PER_PRM_DOUBLING = 0.012;
 const REFERENCE_PRM_PARAMS_B = 7;
 
