@@ -105,8 +105,11 @@ export function createLlamaCppPolicy(options: LlamaCppPolicyOptions): Policy {
             presence_penalty: PINNED_SAMPLING.presencePenalty,
             frequency_penalty: PINNED_SAMPLING.frequencyPenalty,
             // server-task.cpp @00efb3e1 `params_from_json_cmpl` field names, each at its "off"
-            // value (common/common.h defaults): typical sampling, DRY, XTC, top-n-sigma, Mirostat.
+            // value (common/common.h defaults): typical sampling, DRY, XTC, top-n-sigma, Mirostat,
+            // dynamic temperature (a `--dynatemp-range` at launch would otherwise apply: review
+            // 26 stacks L2).
             typical_p: 1,
+            dynatemp_range: 0,
             dry_multiplier: 0,
             xtc_probability: 0,
             top_n_sigma: -1,

@@ -89,6 +89,7 @@ describe('createLlamaCppPolicy', () => {
           top_k: 0,
           min_p: 0,
           typical_p: 1,
+          dynatemp_range: 0,
           dry_multiplier: 0,
           xtc_probability: 0,
           top_n_sigma: -1,
