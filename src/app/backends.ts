@@ -210,6 +210,7 @@ export function createModelBackends(
       // not reachable then is marked when it first answers (`noteLateDetection`).
       isSimulated:
         upstreamConfig.url === 'sim' || detected.get(model.upstream)?.isSimulated === true,
+      maxModelLen: statedContext(model, detected.get(model.upstream)),
       sampling: samplingPreset(model),
       unsupportedMethods: unsupportedMethodReasons(kind),
       auto,
@@ -256,9 +257,17 @@ export function createModelBackends(
   return backends;
 }
 
+/** The context a vLLM upstream states for `model`, at most its config `max_model_len`; else null. */
+function statedContext(model: ModelConfig, detected: VllmCapabilities | undefined): number | null {
+  const stated = detected?.models.find((listed) => listed.id === model.served_name)?.maxModelLen;
+  const configured = model.max_model_len ?? null;
+  if (typeof stated !== 'number') return configured;
+  return configured === null ? stated : Math.min(stated, configured);
+}
+
 /**
  * A vLLM upstream detected after the start (late-detection.ts): the answers of its models say
- * from now on whether it is a simulator.
+ * from now on whether it is a simulator, and /v1/models its context.
  */
 export function noteLateDetection(
   config: Config,
@@ -268,7 +277,8 @@ export function noteLateDetection(
 ): void {
   for (const model of config.models) {
     const backend = model.upstream === upstream ? backends.get(model.name) : undefined;
-    if (backend !== undefined)
-      backend.info.isSimulated = config.upstreams[upstream]?.url === 'sim' || found.isSimulated;
+    if (backend === undefined) continue;
+    backend.info.isSimulated = config.upstreams[upstream]?.url === 'sim' || found.isSimulated;
+    backend.info.maxModelLen = statedContext(model, found);
   }
 }

@@ -37,6 +37,11 @@ export interface ModelInfo {
   prm: PrmInfo | null;
   /** True when the upstream is the embedded simulator (said in /v1/models and metadata). */
   isSimulated: boolean;
+  /**
+   * The context the upstream states for this model (vLLM's `/v1/models` `max_model_len`, at most
+   * config `max_model_len`), when known: /v1/models repeats it, as vLLM's own list does.
+   */
+  maxModelLen?: number | null;
   /** Sampling defaults of the policy family (paper's code presets). */
   sampling: SamplingPreset;
   /** Methods the serving stack cannot run, each with the reason given in the 400. */

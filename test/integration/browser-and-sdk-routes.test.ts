@@ -77,6 +77,8 @@ describe('browser and SDK routes', () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const model = await client.models.retrieve(MODEL);
     expect(model).toMatchObject({ id: MODEL, object: 'model' });
+    // The context the upstream states (the default config's simulator: 4096), as vLLM lists it.
+    expect(model).toMatchObject({ max_model_len: 4096 });
     const list = await client.models.list();
     expect(list.data[0]).toEqual(model);
     // The listed aliases follow their model, as chat UIs offer only listed ids; each one serves.

@@ -164,10 +164,12 @@ describe('start-up checks against the real upstreams', () => {
       model: { servedName: 'Qwen/Qwen2.5-1.5B-Instruct-sim', paramsB: 1.5, family: 'qwen2.5' },
     });
     try {
-      const listed = async (): Promise<{ id: string; simulated?: boolean }[]> =>
+      const listed = async (): Promise<
+        { id: string; simulated?: boolean; max_model_len?: number }[]
+      > =>
         (
           (await (await fetch(`${proxy.url}/v1/models`)).json()) as {
-            data: { id: string; simulated?: boolean }[];
+            data: { id: string; simulated?: boolean; max_model_len?: number }[];
           }
         ).data;
       expect((await listed()).find((m) => m.id === 'qwen2.5-1.5b-instruct')?.simulated).toBe(false);
@@ -179,6 +181,10 @@ describe('start-up checks against the real upstreams', () => {
       )
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect((await listed()).find((m) => m.id === 'qwen2.5-1.5b-instruct')?.simulated).toBe(true);
+      // And its context, as vLLM's own list states it.
+      expect(
+        (await listed()).find((m) => m.id === 'qwen2.5-1.5b-instruct')?.max_model_len,
+      ).toBeGreaterThan(0);
       const answer = (await (
         await fetch(`${proxy.url}/v1/chat/completions`, {
           method: 'POST',

@@ -20,6 +20,10 @@ function modelObject(backend: ModelBackend): Record<string, unknown> {
     owned_by: backend.info.isSimulated ? 'tts-proxy (simulated upstream)' : 'tts-proxy',
     simulated: backend.info.isSimulated,
     upstream_model: backend.info.servedName,
+    // vLLM's model card field, which clients read for the context size (review 26 clients).
+    ...(typeof backend.info.maxModelLen === 'number'
+      ? { max_model_len: backend.info.maxModelLen }
+      : {}),
     tts: {
       params_b: backend.info.paramsB,
       family: backend.info.family,
