@@ -132,16 +132,8 @@ const MAX_FACTUAL_QUESTION_CHARS = 300;
  */
 export function looksSingleAnswer(text: string): SingleAnswerVerdict {
   const instruction = withoutQuotedTurns(text.trim());
-  if (REFERS_TO_CONVERSATION.test(instruction) && CHAT_TASK_OUTPUT.test(instruction))
-    return {
-      looksSingleAnswer: false,
-      reason: 'asks for a title or summary of the conversation (a chat client task, not an answer)',
-    };
-  if (ASKS_FOR_JSON.test(instruction))
-    return {
-      looksSingleAnswer: false,
-      reason: 'asks for JSON output (a structured task, not an answer)',
-    };
+  const clientTask = clientTaskOf(instruction);
+  if (clientTask !== null) return { looksSingleAnswer: false, reason: clientTask };
   if (AGENT_THOUGHT_LINE.test(instruction) && AGENT_OBSERVATION_LINE.test(instruction))
     return {
       looksSingleAnswer: false,
@@ -149,6 +141,23 @@ export function looksSingleAnswer(text: string): SingleAnswerVerdict {
         "lays out an agent's Thought/Observation protocol (a step of an agent, not an answer)",
     };
   return classify(instruction);
+}
+
+/**
+ * Whether the last user turn is a chat client's background task about the chat (a title, tags,
+ * follow-ups: rule 0 but the agent protocol), with the reason; null when not. Such a task is
+ * sent with the chat's own model, alias included (docs/request-scope.md).
+ */
+export function looksLikeClientTask(text: string): string | null {
+  return clientTaskOf(withoutQuotedTurns(text.trim()));
+}
+
+function clientTaskOf(instruction: string): string | null {
+  if (REFERS_TO_CONVERSATION.test(instruction) && CHAT_TASK_OUTPUT.test(instruction))
+    return 'asks for a title or summary of the conversation (a chat client task, not an answer)';
+  if (ASKS_FOR_JSON.test(instruction))
+    return 'asks for JSON output (a structured task, not an answer)';
+  return null;
 }
 
 /** The instruction without the earlier turns it quotes (the whole text when nothing else is left). */

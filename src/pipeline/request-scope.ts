@@ -6,7 +6,11 @@
  * single-answer problems unless the model's `default_budget_scope` says `all`. The rules are
  * documented in docs/request-scope.md.
  */
-import { looksSingleAnswer, type SingleAnswerVerdict } from './looks-single-answer';
+import {
+  looksLikeClientTask,
+  looksSingleAnswer,
+  type SingleAnswerVerdict,
+} from './looks-single-answer';
 import type { DefaultBudgetScope } from '../contracts';
 
 /** Why a request that could have run TTS passes through; stable codes (header and metadata). */
@@ -27,8 +31,12 @@ export interface ScopeBlocker {
   message: string;
 }
 
-/** Where the budget came from: the request (header, body, model alias, x-tts-ab) or the model's default. */
-export type BudgetOrigin = 'request' | 'default';
+/**
+ * Where the budget came from: the request itself (header, body, x-tts-ab), the model alias alone
+ * (`model@best_of_n:16`: chosen once in a chat UI for every request of the chat, its background
+ * tasks included), or the model's default.
+ */
+export type BudgetOrigin = 'request' | 'alias' | 'default';
 
 export type { DefaultBudgetScope };
 
@@ -66,6 +74,18 @@ export function decideScope(input: ScopeInput): ScopeDecision {
           ? `the requested test-time-scaling budget was not spent: ${reason}`
           : null,
     };
+  }
+  // A chat UI sends its title, tags and follow-up tasks with the model the user picked: an
+  // alias's budget is meant for the answers (review 26 clients M1: 16 samples for a title).
+  if (input.origin === 'alias') {
+    const task = looksLikeClientTask(input.lastUserText);
+    if (task !== null)
+      return {
+        kind: 'passthrough',
+        code: 'open-ended',
+        reason: `passed through unchanged: the budget came with the model alias, and the last user turn ${task}`,
+        warning: `the model alias's test-time-scaling budget was not spent: the last user turn ${task}`,
+      };
   }
   const isDefaultForAnswers =
     input.origin === 'default' && input.defaultBudgetScope === 'single-answer';

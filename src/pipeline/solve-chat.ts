@@ -20,7 +20,7 @@ import type {
 import type { ModelBackend } from '../contracts';
 import { InvalidRequestError, OverloadedError } from '../errors';
 import { recordUpstreams, type RecordingUpstreams } from './recording-upstreams';
-import { decideScope, type ScopeDecision } from './request-scope';
+import { decideScope, type BudgetOrigin, type ScopeDecision } from './request-scope';
 import { runAuto } from './run-auto';
 import type { SolveInput, SolveResult } from './solve-types';
 import { resolveTimeout, resolveTtsPlan, type StrategyName, type TtsDefaults } from './tts-plan';
@@ -121,7 +121,12 @@ export function solveChat(
   const planned = resolveTtsPlan(sources, backend.info, context.defaults, context.keyMaxBudget);
   if (planned === null) return { kind: 'passthrough', scope: null };
   const conversation = request.conversation;
-  const scope = scopeOf(conversation, backend, isAsked);
+  const origin: BudgetOrigin = !isAsked
+    ? 'default'
+    : request.header === null && request.body === null && request.forcedArm === null
+      ? 'alias'
+      : 'request';
+  const scope = scopeOf(conversation, backend, origin);
   if (scope.kind === 'passthrough')
     return { kind: 'passthrough', scope: { ...scope, requested: planned.requested } };
   // An open-ended request under `auto` is decided by auto itself (select/auto-search.ts).
@@ -220,7 +225,7 @@ function reserveSearchMemory(
 function scopeOf(
   conversation: ChatConversation,
   backend: ModelBackend,
-  isAsked: boolean,
+  origin: BudgetOrigin,
 ): ScopeDecision {
   let lastUserText = '';
   for (let i = conversation.messages.length - 1; i >= 0; i--) {
@@ -232,7 +237,7 @@ function scopeOf(
   }
   return decideScope({
     blockers: conversation.blockers,
-    origin: isAsked ? 'request' : 'default',
+    origin,
     lastUserText,
     hasStop: conversation.stop.length > 0,
     defaultBudgetScope: backend.info.scope?.defaultBudgetScope ?? 'single-answer',

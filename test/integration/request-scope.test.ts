@@ -252,6 +252,29 @@ describe('request scope: what gets TTS and what passes through', () => {
     expect(tts.warnings).toEqual([]);
   });
 
+  it("a chat UI's title task under a model alias passes through, with the alias's budget not spent", async () => {
+    const sent = {
+      model: `${MODEL}@best_of_n:8`,
+      messages: [
+        {
+          role: 'user',
+          content:
+            'user: What is 4 * 7?\nassistant: It is $\\boxed{28}$.\n\nPlease summarize the above conversation into a title of 10 words or less.',
+        },
+      ],
+    };
+    const answer = await post(sent);
+    expect(answer.headers.get('x-tts-passthrough-reason')).toBe('open-ended');
+    expect(onlyChatRequest().body).toEqual({ ...sent, model: SERVED });
+    const tts = answer.body.tts as PassthroughTts;
+    expect(tts.reason).toContain('model alias');
+    expect(tts.warnings).toEqual([
+      { code: 'budget-not-spent', message: expect.stringContaining('model alias') },
+    ]);
+    expect(answer.body.model).toBe(sent.model);
+    expect(policyFront.requestsTo('/v1/completions')).toEqual([]);
+  });
+
   it('stop-sequences: the default budget does not apply to an agent step that sets stop strings', async () => {
     const sent = {
       model: MODEL,

@@ -95,4 +95,38 @@ describe('decideScope', () => {
         }).kind,
       ).toBe('tts');
   });
+
+  it("passes a chat client's title task through when the budget came with the model alias, and says so", () => {
+    const title =
+      '### Task:\nGenerate a concise, 3-5 word title with an emoji summarizing the chat history.\n### Output:\nJSON format: { "title": "your concise title here" }';
+    const decision = decideScope({
+      blockers: [],
+      origin: 'alias',
+      lastUserText: title,
+      hasStop: false,
+      defaultBudgetScope: 'single-answer',
+    });
+    expect(decision).toMatchObject({ kind: 'passthrough', code: 'open-ended' });
+    expect(decision.kind === 'passthrough' && decision.warning).toContain('model alias');
+    // The same task with a budget in the body or a header runs: the client asked for it.
+    expect(
+      decideScope({
+        blockers: [],
+        origin: 'request',
+        lastUserText: title,
+        hasStop: false,
+        defaultBudgetScope: 'single-answer',
+      }).kind,
+    ).toBe('tts');
+    // And an alias's budget runs on anything else, open-ended or not.
+    expect(
+      decideScope({
+        blockers: [],
+        origin: 'alias',
+        lastUserText: 'Write a haiku about rain.',
+        hasStop: false,
+        defaultBudgetScope: 'single-answer',
+      }).kind,
+    ).toBe('tts');
+  });
 });
