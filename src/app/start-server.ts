@@ -129,15 +129,19 @@ async function startConfiguredServer(
   // What start-up detects of each vLLM upstream, and what a later probe detects of one that was
   // not reachable then (a simulator found later marks its answers simulated too).
   const detected = new Map<string, VllmCapabilities>();
+  // Set below; a detection can only come later (late-detection.ts, /health), but never reads an
+  // unset binding.
+  let detectedModels: ReturnType<typeof createModelBackends> | null = null;
   const servedNames = createServedNameGate(config, logger, (name, found) => {
     if (detected.get(name)?.description !== found.description) logDetected(logger, name, found);
     detected.set(name, found);
-    noteLateDetection(config, backends, name, found);
+    if (detectedModels !== null) noteLateDetection(config, detectedModels, name, found);
   });
   await describeUpstreams(config, upstreams, logger, servedNames, detected);
   const verifiers = await createVerifiers(config, upstreams, logger, detected);
   await checkPolicyPrompts(config, upstreams, logger);
   const backends = createModelBackends(config, upstreams, verifiers, autoSettings, detected);
+  detectedModels = backends;
 
   const ttsDefaults: TtsDefaults = {
     defaultStrategy: config.tts.default_strategy,
@@ -233,9 +237,10 @@ async function startConfiguredServer(
     logger,
     flushLogs: () => logOutput?.flush(),
     async close() {
+      // No new probing once the shutdown has begun.
+      lateDetection.stop();
       const report = await shutdown.drain(config.server.drain_timeout_ms);
       stalledWrites?.stop();
-      lateDetection.stop();
       // Background comparisons are cancelled, not waited for: they must not outlast the drain.
       app.shadow?.stop();
       await app.shadow?.idle();

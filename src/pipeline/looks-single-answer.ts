@@ -55,8 +55,9 @@ const OPEN_ENDED_START = new RegExp(
 // Rule 0: a chat client's background task (a title, tags, follow-ups) asks for JSON output, or
 // opens with a "### Task:" header (Open WebUI's task templates, open-webui config.py
 // DEFAULT_TITLE_GENERATION_PROMPT_TEMPLATE @2586f1f3); its answer is a structure, not a number.
+const TASK_HEADER = /^\s*###\s*Task:/i;
 const ASKS_FOR_JSON =
-  /^\s*###\s*Task:|\bJSON (?:format|object)\b|\b(?:in|as|with|return|output|only)\s+(?:(?:a|an|the|valid|only)\s+){0,3}JSON\b/i;
+  /\bJSON (?:format|object)\b|\b(?:in|as|with|return|output|only)\s+(?:(?:a|an|the|valid|only)\s+){0,3}JSON\b/i;
 // A task about the chat itself: "summarize the above conversation into a title" (LobeChat's title
 // prompt, summaryTitle.ts in lobehub/lobe-chat, puts it after the quoted transcript, where the
 // transcript stripping below cannot separate it; review 26 clients M2).
@@ -86,10 +87,11 @@ const ANSWER_CHOICE_LINE = /^[ \t]*\(?[A-E][).:][ \t]+\S/gm;
 const MIN_ANSWER_CHOICES = 2;
 // Rule 2: LaTeX math (delimiters or commands), which open-ended writing rarely carries. A `$…$`
 // pair is math as pandoc's tex_math_dollars reads it: no space just inside either `$`, and no digit
-// right after the closing one. So two prices ("paid $1200 rent and $50 in fees") are not math
+// right after the closing one (`$$…$$` is display math, spaces or not). So two prices ("paid
+// $1200 rent and $50 in fees") are not math
 // (review 26 clients H1: such a chat request ran a search under a default budget).
 const LATEX_MATH =
-  /\$(?=[^\s$])[^$]*?[^\s$]\$(?!\d)|\\\(|\\\[|\\(?:frac|dfrac|sqrt|cdot|times|pi|sum|int|binom|log|sin|cos|tan|le|ge|neq)\b/;
+  /\$\$[^$]+\$\$|\$(?=[^\s$])[^$]*?[^\s$]\$(?!\d)|\\\(|\\\[|\\(?:frac|dfrac|sqrt|cdot|times|pi|sum|int|binom|log|sin|cos|tan|le|ge|neq)\b/;
 // Rule 5: plain arithmetic ("17 * 23 - 5", "x = 3", "15%").
 const ARITHMETIC = /\d\s*[-+*/^=<>]\s*\(?-?\d|\d\s*%/;
 // Rule 6: wording of quantitative problems.
@@ -99,9 +101,12 @@ const QUANTITATIVE_WORDING =
 // searches; a pattern that scanned from every digit to a '?' was quadratic in the text's length,
 // and a client's 200 KB of digits held the event loop for half a minute).
 const DIGIT = /\d/;
-// Prices are not the numbers of a problem ("I spent $40 and $25, any tips?"); quantities asked
-// about them are caught by the rules before (arithmetic, "how much").
+// Prices are not the numbers of a problem by themselves ("I spent $40 and $25, any tips?"), only
+// with a question about them: a sentence opening with what/how/which/… and ending in "?" ("Sara
+// had $20 and spent $7. What does she have left?"). Bounded, so linear in the text.
 const PRICES = /\$\d[\d,]*(?:\.\d+)?/g;
+const WH_QUESTION =
+  /(?:^|[.!?\n][ \t]*)(?:what|how|which|who|when|where)\b[^.!?\n]{0,300}\?/i;
 // Rule 8: one short factual question.
 const FACTUAL_QUESTION =
   /^(?:what|which|who|whom|when|where|how (?:many|much|old|long|far|tall))\b[^\n]*\?\s*$/i;
@@ -124,8 +129,8 @@ const MAX_FACTUAL_QUESTION_CHARS = 300;
  *    → single-answer;
  * 6. quantitative wording (how many, compute, solve, find the, what is the value …) →
  *    single-answer;
- * 7. a question about numbers (a digit, not in a price like `$40`, and a question mark) →
- *    single-answer;
+ * 7. a question about numbers (a digit and a question mark; a price like `$40` counts only in
+ *    a what/how/… question) → single-answer;
  * 8. one short factual question (what / which / who / when / where / how many …, ending in "?",
  *    at most 300 characters, one line) → single-answer;
  * 9. anything else → open-ended.
@@ -134,6 +139,11 @@ export function looksSingleAnswer(text: string): SingleAnswerVerdict {
   const instruction = withoutQuotedTurns(text.trim());
   const clientTask = clientTaskOf(instruction);
   if (clientTask !== null) return { looksSingleAnswer: false, reason: clientTask };
+  if (TASK_HEADER.test(instruction))
+    return {
+      looksSingleAnswer: false,
+      reason: "opens with a '### Task:' header (a chat client's template, not a problem)",
+    };
   if (AGENT_THOUGHT_LINE.test(instruction) && AGENT_OBSERVATION_LINE.test(instruction))
     return {
       looksSingleAnswer: false,
@@ -145,8 +155,9 @@ export function looksSingleAnswer(text: string): SingleAnswerVerdict {
 
 /**
  * Whether the last user turn is a chat client's background task about the chat (a title, tags,
- * follow-ups: rule 0 but the agent protocol), with the reason; null when not. Such a task is
- * sent with the chat's own model, alias included (docs/request-scope.md).
+ * follow-ups), with the reason; null when not. Such a task is sent with the chat's own model,
+ * alias included (docs/request-scope.md). A "### Task:" header alone is not enough here: Open
+ * WebUI's RAG template opens with one too, and that one asks for the answer (review 26 diff H2).
  */
 export function looksLikeClientTask(text: string): string | null {
   return clientTaskOf(withoutQuotedTurns(text.trim()));
@@ -208,7 +219,8 @@ function classify(trimmed: string): SingleAnswerVerdict {
     return { looksSingleAnswer: true, reason: 'uses the wording of a quantitative problem' };
   if (
     trimmed.includes('?') &&
-    DIGIT.test(trimmed.includes('$') ? trimmed.replace(PRICES, '') : trimmed)
+    (DIGIT.test(trimmed.includes('$') ? trimmed.replace(PRICES, '') : trimmed) ||
+      (DIGIT.test(trimmed) && WH_QUESTION.test(trimmed)))
   )
     return { looksSingleAnswer: true, reason: 'asks a question about numbers' };
   if (trimmed.length <= MAX_FACTUAL_QUESTION_CHARS && FACTUAL_QUESTION.test(trimmed))

@@ -69,6 +69,8 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
     accepted++;
   };
   let isDraining = false;
+  /** The listener is closed: from then on a connection left idle is closed at once. */
+  let isListenerClosed = false;
   let drained = 0;
   let onIdle: (() => void) | null = null;
 
@@ -119,8 +121,10 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
     if (!running.remove(this)) return;
     if (!isDraining) return;
     drained++;
-    // Its connection is idle now (keep-alive): close it rather than wait for the client.
-    server?.closeIdleConnections();
+    // Its connection is idle now (keep-alive): close it rather than wait for the client. Not
+    // while the drain still takes in the accept queue: node counts a connection accepted but not
+    // read yet as idle too, and closing it would reset the request it carries (review 26 diff H1).
+    if (isListenerClosed) server?.closeIdleConnections();
     if (running.size === 0) onIdle?.();
   }
 
@@ -158,6 +162,7 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
         if (!server) return resolve();
         server.close(() => resolve());
       });
+      isListenerClosed = true;
       server?.closeIdleConnections();
       // Taking in the accept queue spent part of the drain's time.
       await untilIdle(Math.max(0, started + timeoutMs - performance.now()));

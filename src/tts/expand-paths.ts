@@ -122,18 +122,25 @@ export function expandPaths(
         result.droppedTruncated += 1;
       } else if (child === 'empty') {
         result.droppedEmpty += 1;
-      } else if (seen.has(continuation.text.trim())) {
+      } else if (seen.has(siblingKey(continuation.text, child.finish))) {
         result.droppedDuplicates += 1;
       } else {
-        // Siblings that differ only in surrounding whitespace are one step, as the reference
-        // dedups `action.strip()` (envs/base_env.py, envs/MATH/env.py @0ee2578); the kept one's
-        // text stays byte for byte, so its prefix is what the policy wrote (prefix cache).
-        seen.add(continuation.text.trim());
+        seen.add(siblingKey(continuation.text, child.finish));
         result.children.push({ parentIndex, sampleIndex, ...child });
       }
     });
   });
   return result;
+}
+
+/**
+ * Siblings that differ only in surrounding whitespace are one step, as the reference dedups
+ * `action.strip()` (envs/base_env.py, envs/MATH/env.py @0ee2578); a finished one and an open
+ * one stay two (an answer must not give way to a path that goes on, nor the reverse). The kept
+ * one's text stays byte for byte, so its prefix is what the policy wrote (prefix cache).
+ */
+function siblingKey(text: string, finish: string | null): string {
+  return `${finish === null ? 'open' : 'done'}\u0000${text.trim()}`;
 }
 
 function expandOne(

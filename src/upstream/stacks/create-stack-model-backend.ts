@@ -147,6 +147,9 @@ async function reportedContext(
   }
 }
 
+/** How long the first requests wait for SGLang's server arguments (`askSeedsHonoured`). */
+const SERVER_ARGS_TIMEOUT_MS = 5000;
+
 /** Upstream calls the prompt count takes (`countPromptTokens`), counted as the request's own. */
 const PROMPT_COUNT_CALLS = 1;
 
@@ -158,33 +161,38 @@ const PROMPT_COUNT_CALLS = 1;
  *   the encoding's tokens, one entry each, by the same `infer.tokenize` that `/generate` uses;
  * - the paper's FastChat worker `POST /count_token {prompt}` (base_model_worker.py @0ee2578
  *   `count_token`): `{"count": len(tokenizer(prompt).input_ids)}`, as its generation tokenizes.
- * null for the other stacks, or when the call fails (the bytes bound the count then).
+ * null when the call fails (the bytes bound the count then); `ROUTE_MISSING` when the server
+ * answered 4xx (a build without the route: not asked again).
  */
 async function countPromptTokens(
-  stack: PolicyStackKind,
+  stack: 'tgi' | 'fastchat',
   client: UpstreamClient,
   renderedPrompt: string,
   signal?: AbortSignal,
-): Promise<number | null> {
+): Promise<number | null | typeof ROUTE_MISSING> {
   try {
     if (stack === 'tgi') {
       const tokens = await client.postJson('/tokenize', { inputs: renderedPrompt }, signal);
       return Array.isArray(tokens) ? tokens.length : null;
     }
-    if (stack === 'fastchat') {
-      const answer = (await client.postJson(
-        '/count_token',
-        { prompt: renderedPrompt },
-        signal,
-      )) as { count?: unknown } | null;
-      return positiveInteger(answer?.count);
-    }
+    const answer = (await client.postJson('/count_token', { prompt: renderedPrompt }, signal)) as {
+      count?: unknown;
+    } | null;
+    return positiveInteger(answer?.count);
   } catch (error) {
     // The request's own end (a client gone) is not a failed count.
     if (signal?.aborted === true) throw error;
+    const answered =
+      error instanceof UpstreamError &&
+      error.status !== null &&
+      error.status >= 400 &&
+      error.status < 500;
+    return answered ? ROUTE_MISSING : null;
   }
-  return null;
 }
+
+/** `countPromptTokens`: the server has no count route. */
+const ROUTE_MISSING = Symbol('route missing');
 
 /**
  * Whether to send SGLang per-sample seeds (`sampling_seed`), from the server's own arguments:
@@ -204,7 +212,12 @@ async function countPromptTokens(
 async function askSeedsHonoured(client: UpstreamClient): Promise<boolean | typeof UNANSWERED> {
   for (const route of ['/get_server_info', '/get_server_args']) {
     try {
-      const args = (await client.getJson(route)) as Record<string, unknown> | null;
+      // Bounded: every first request waits for this answer (SGLang's answer needs a round trip
+      // to its scheduler, `get_internal_state`).
+      const args = (await client.getJson(
+        route,
+        AbortSignal.timeout(SERVER_ARGS_TIMEOUT_MS),
+      )) as Record<string, unknown> | null;
       return args?.enable_deterministic_inference === true;
     } catch (error) {
       const routeMissing =
@@ -246,6 +259,28 @@ export function createStackModelBackend(
     if (reported === null) return configured;
     return configured === null ? reported : Math.min(reported, configured);
   };
+  /** The server answered its count route 4xx once: the bytes bound every prompt from then on. */
+  let hasNoCountRoute = false;
+  /**
+   * The prompt's tokens as TGI or FastChat count them (`countPromptTokens`), when the byte bound
+   * could cost anything: only when the bytes and a whole solution's tokens (the preset's) do not
+   * fit the context together. TGI answers one JSON object per token, so a long prompt's count
+   * is not free.
+   */
+  const countedTokensOf = async (
+    renderedPrompt: string,
+    context: number | null,
+    signal?: AbortSignal,
+  ): Promise<{ tokens: number | null; calls: number }> => {
+    if ((stack !== 'tgi' && stack !== 'fastchat') || hasNoCountRoute)
+      return { tokens: null, calls: 0 };
+    const bytes = Buffer.byteLength(renderedPrompt, 'utf8');
+    if (context === null || bytes + info.sampling.maxTotalTokens <= context)
+      return { tokens: null, calls: 0 };
+    const counted = await countPromptTokens(stack, client, renderedPrompt, signal);
+    if (counted === ROUTE_MISSING) hasNoCountRoute = true;
+    return { tokens: typeof counted === 'number' ? counted : null, calls: PROMPT_COUNT_CALLS };
+  };
   /** Whether SGLang gets per-sample seeds (`askSeedsHonoured`), learned once it has answered. */
   let seeds: ReturnType<typeof askSeedsHonoured> | null = null;
   const sendsSeeds = async (): Promise<boolean> => {
@@ -263,9 +298,11 @@ export function createStackModelBackend(
     policy: Policy,
     renderedPrompt: string,
     countedTokens: number | null,
+    // The context this request already asked for (`contextOf` once per request).
+    knownContext?: number | null,
   ): Promise<{ policy: Policy; contextRoom?: number }> => {
     const promptTokens = countedTokens ?? Buffer.byteLength(renderedPrompt, 'utf8');
-    const maxModelLen = await contextOf();
+    const maxModelLen = knownContext === undefined ? await contextOf() : knownContext;
     return {
       policy: withContextBudget(policy, { promptTokens, maxModelLen, modelName: info.name }),
       ...roomAfter(maxModelLen, promptTokens),
@@ -345,12 +382,12 @@ export function createStackModelBackend(
           });
       }
     })();
-    const counted = await countPromptTokens(stack, lane, renderedPrompt, signal);
-    const countCalls = stack === 'tgi' || stack === 'fastchat' ? PROMPT_COUNT_CALLS : 0;
+    const context = await contextOf();
+    const counted = await countedTokensOf(renderedPrompt, context, signal);
     return {
-      ...(await fitted(policy, renderedPrompt, counted)),
-      promptTokens: counted ?? promptTokens,
-      ...(countCalls > 0 ? { supportCalls: () => countCalls } : {}),
+      ...(await fitted(policy, renderedPrompt, counted.tokens, context)),
+      promptTokens: counted.tokens ?? promptTokens,
+      ...(counted.calls > 0 ? { supportCalls: () => counted.calls } : {}),
     };
   }
 

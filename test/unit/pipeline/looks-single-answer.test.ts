@@ -6,6 +6,9 @@ describe('looksSingleAnswer', () => {
     ['Let $f(x) = x^2$. Find $f(3)$.', 'contains LaTeX math'],
     ['Write $0.\\overline{3}$ in lowest terms.', 'contains LaTeX math'],
     ['If $x$ is doubled, what happens to $y$ in my notes?', 'contains LaTeX math'],
+    ['Simplify $$ x + x $$ for me.', 'contains LaTeX math'],
+    // Prices count in a question about them (review 26 diff M3).
+    ['Sara had $20 and spent $7. What does she have left?', 'asks a question about numbers'],
     ['How many positive divisors does sixty have?', 'uses the wording of a quantitative problem'],
     ['Please solve for x in the equation below.', 'uses the wording of a quantitative problem'],
     ['What is the capital of Australia?', 'is one short factual question'],
@@ -100,6 +103,9 @@ describe('looksSingleAnswer', () => {
       '$'.repeat(n),
       '$1 '.repeat(n / 3),
       `$${'a '.repeat(n / 2)}`,
+      `1?${'\n'.repeat(n)}`,
+      `$1?${'.\n what'.repeat(n / 7)}`,
+      '$$ '.repeat(n / 3),
     ];
     const started = performance.now();
     for (const text of hostile) looksSingleAnswer(text);

@@ -118,6 +118,17 @@ describe('decideScope', () => {
         defaultBudgetScope: 'single-answer',
       }).kind,
     ).toBe('tts');
+    // Open WebUI's RAG template opens with "### Task:" too, and asks for the answer: it runs.
+    expect(
+      decideScope({
+        blockers: [],
+        origin: 'alias',
+        lastUserText:
+          '### Task:\nRespond to the user query using the provided context.\n<context>the sum is 12</context>\n<user_query>What is 5 + 7?</user_query>',
+        hasStop: false,
+        defaultBudgetScope: 'single-answer',
+      }).kind,
+    ).toBe('tts');
     // And an alias's budget runs on anything else, open-ended or not.
     expect(
       decideScope({

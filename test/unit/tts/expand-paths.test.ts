@@ -60,6 +60,19 @@ describe('expandPaths', () => {
     expect(result.droppedDuplicates).toBe(1);
   });
 
+  it('keeps a finished step and an open one with the same trimmed text both', () => {
+    const result = expandPaths(
+      [parent('a\n\n', ['a'])],
+      [[c('x', 'eos'), c('x\n\n', 'stop-sequence')]],
+      LIMITS,
+    );
+    expect(result.children.map((child) => [child.path.text, child.finish])).toEqual([
+      ['a\n\nx', 'eos'],
+      ['a\n\nx\n\n', null],
+    ]);
+    expect(result.droppedDuplicates).toBe(0);
+  });
+
   it('finishes a step with \\boxed as answer and an EOS without it as eos', () => {
     const { children } = expandPaths(
       [ROOT_PATH],

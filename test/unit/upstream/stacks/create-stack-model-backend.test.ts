@@ -96,6 +96,7 @@ describe('createStackModelBackend', () => {
     ['a deterministic server', {}, true],
     ['a server without deterministic inference', { deterministic: false }, false],
     ['a build from before sampling_seed', { build: 'before-sampling-seed' as const }, false],
+    ['a build from before /get_server_info', { build: 'oldest' as const }, false],
   ])(
     'sglang, %s: per-sample seeds only when its /get_server_info says they are honoured (asked once)',
     async (_name, fakeOptions, seeded) => {
@@ -113,7 +114,9 @@ describe('createStackModelBackend', () => {
       expect(params.map((p) => p.sampling_seed)).toEqual(
         seeded ? [5, 6, 5, 6] : [undefined, undefined, undefined, undefined],
       );
-      expect(fake.requests.filter((r) => r.path === '/get_server_info')).toHaveLength(1);
+      expect(
+        fake.requests.filter((r) => ['/get_server_info', '/get_server_args'].includes(r.path)),
+      ).toHaveLength('build' in fakeOptions && fakeOptions.build === 'oldest' ? 2 : 1);
     },
   );
 

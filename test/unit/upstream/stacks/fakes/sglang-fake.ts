@@ -66,8 +66,12 @@ export interface SglangFakeOptions {
   servedName?: string;
   /** `--enable-deterministic-inference` (default true: seeds honoured). */
   deterministic?: boolean;
-  /** `before-sampling-seed`: a build without `sampling_seed` (see above). */
-  build?: 'current' | 'before-sampling-seed';
+  /**
+   * `before-sampling-seed`: a build without `sampling_seed` (see above); `oldest`: one from before
+   * `/get_server_info` too, whose arguments are at `GET /get_server_args` (its http_server.py
+   * `get_server_args`: `dataclasses.asdict(server_args)`), without the flag.
+   */
+  build?: 'current' | 'before-sampling-seed' | 'oldest';
 }
 
 /** sampling_batch_info.py: the seed of a request that sets none, in deterministic mode. */
@@ -134,11 +138,12 @@ function generate(
   const n = typeof perPrompt[0]?.n === 'number' ? perPrompt[0].n : 1;
   const outputs: unknown[] = [];
   if (
-    options.build === 'before-sampling-seed' &&
+    (options.build === 'before-sampling-seed' || options.build === 'oldest') &&
     perPrompt.some((params) => 'sampling_seed' in params)
   )
     return { status: 500, raw: 'Internal Server Error', headers: { 'content-type': 'text/plain' } };
-  const deterministic = options.deterministic !== false && options.build !== 'before-sampling-seed';
+  const deterministic =
+    options.deterministic !== false && (options.build ?? 'current') === 'current';
   for (const [i, prompt] of prompts.entries()) {
     const params = perPrompt[i] ?? {};
     const maxNewTokens = typeof params.max_new_tokens === 'number' ? params.max_new_tokens : 128;
@@ -232,7 +237,9 @@ export function startSglangFake(options: SglangFakeOptions = {}): Promise<FakeSe
   const servedName = options.servedName ?? 'qwen';
   return startFakeServer((request) => {
     if (request.path === '/generate') return generate(request, context, options);
-    if (request.path === '/get_server_info')
+    if (request.path === '/get_server_args' && options.build === 'oldest')
+      return { body: { model_path: servedName, context_length: context } };
+    if (request.path === '/get_server_info' && options.build !== 'oldest')
       return {
         body:
           options.build === 'before-sampling-seed'
