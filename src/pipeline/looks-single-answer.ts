@@ -105,8 +105,7 @@ const DIGIT = /\d/;
 // with a question about them: a sentence opening with what/how/which/… and ending in "?" ("Sara
 // had $20 and spent $7. What does she have left?"). Bounded, so linear in the text.
 const PRICES = /\$\d[\d,]*(?:\.\d+)?/g;
-const WH_QUESTION =
-  /(?:^|[.!?\n][ \t]*)(?:what|how|which|who|when|where)\b[^.!?\n]{0,300}\?/i;
+const WH_QUESTION = /(?:^|[.!?\n][ \t]*)(?:what|how|which|who|when|where)\b[^.!?\n]{0,300}\?/i;
 // Rule 8: one short factual question.
 const FACTUAL_QUESTION =
   /^(?:what|which|who|whom|when|where|how (?:many|much|old|long|far|tall))\b[^\n]*\?\s*$/i;
