@@ -122,8 +122,9 @@ export function createShutdownControl(logger: Logger, registry?: Registry): Shut
     if (!isDraining) return;
     drained++;
     // Its connection is idle now (keep-alive): close it rather than wait for the client. Not
-    // while the drain still takes in the accept queue: node counts a connection accepted but not
-    // read yet as idle too, and closing it would reset the request it carries (review 26 diff H1).
+    // while the drain still takes in the accept queue: node also counts a kept-alive connection
+    // whose next request has arrived but is not read yet as idle, and closing it would reset that
+    // request (review 26 diff H1).
     if (isListenerClosed) server?.closeIdleConnections();
     if (running.size === 0) onIdle?.();
   }
