@@ -19,6 +19,17 @@ function start(env: Record<string, string>): ReturnType<typeof startServer> {
   });
 }
 
+/** A port nothing listens on now (taken, then given back). */
+async function freePort(): Promise<number> {
+  const holder: Server = createServer();
+  holder.listen(0, '127.0.0.1');
+  await once(holder, 'listening');
+  const port = (holder.address() as AddressInfo).port;
+  holder.close();
+  await once(holder, 'close');
+  return port;
+}
+
 describe('start-up checks against the real upstreams', () => {
   it('refuses to start when a reachable upstream does not serve the configured served_name, naming both', async () => {
     const policy = await startSimulator({
@@ -93,13 +104,8 @@ describe('start-up checks against the real upstreams', () => {
   });
 
   it('starts when an upstream is unreachable, and /health is not ready until its names are checked', async () => {
-    // Reserve a port, start the proxy against it while nothing listens, then serve it.
-    const holder: Server = createServer();
-    holder.listen(0, '127.0.0.1');
-    await once(holder, 'listening');
-    const port = (holder.address() as AddressInfo).port;
-    holder.close();
-    await once(holder, 'close');
+    // Start the proxy against a port while nothing listens there, then serve it.
+    const port = await freePort();
     const prm = await startSimulator({
       role: 'prm',
       seed: 2,
@@ -137,12 +143,7 @@ describe('start-up checks against the real upstreams', () => {
   });
 
   it('detects an upstream that comes up after the start, with no /health request: a simulator found then marks its answers simulated', async () => {
-    const holder: Server = createServer();
-    holder.listen(0, '127.0.0.1');
-    await once(holder, 'listening');
-    const port = (holder.address() as AddressInfo).port;
-    holder.close();
-    await once(holder, 'close');
+    const port = await freePort();
     const prm = await startSimulator({
       role: 'prm',
       seed: 2,

@@ -66,6 +66,16 @@ const SERVER_ADDS_BOS: ReadonlySet<PolicyStackKind> = new Set<PolicyStackKind>([
 /** Estimate for prompts no route counts for us (reported usage only; never used for limits). */
 const CHARS_PER_TOKEN = 4;
 
+/** The server answered a 4xx: a route or field this build lacks (remembered, not asked again). */
+function isAnsweredRefusal(error: unknown): boolean {
+  return (
+    error instanceof UpstreamError &&
+    error.status !== null &&
+    error.status >= 400 &&
+    error.status < 500
+  );
+}
+
 /** `reportedContext` could not ask (no connection, a timeout, a 5xx): try again next time. */
 const UNANSWERED = Symbol('unanswered');
 
@@ -138,11 +148,7 @@ async function reportedContext(
   try {
     return await askContext(stack, client, servedName);
   } catch (error) {
-    const answered =
-      error instanceof UpstreamError &&
-      error.status !== null &&
-      error.status >= 400 &&
-      error.status < 500;
+    const answered = isAnsweredRefusal(error);
     return answered ? null : UNANSWERED;
   }
 }
@@ -182,11 +188,7 @@ async function countPromptTokens(
   } catch (error) {
     // The request's own end (a client gone) is not a failed count.
     if (signal?.aborted === true) throw error;
-    const answered =
-      error instanceof UpstreamError &&
-      error.status !== null &&
-      error.status >= 400 &&
-      error.status < 500;
+    const answered = isAnsweredRefusal(error);
     return answered ? ROUTE_MISSING : null;
   }
 }
@@ -220,11 +222,7 @@ async function askSeedsHonoured(client: UpstreamClient): Promise<boolean | typeo
       )) as Record<string, unknown> | null;
       return args?.enable_deterministic_inference === true;
     } catch (error) {
-      const routeMissing =
-        error instanceof UpstreamError &&
-        error.status !== null &&
-        error.status >= 400 &&
-        error.status < 500;
+      const routeMissing = isAnsweredRefusal(error);
       if (!routeMissing) return UNANSWERED;
     }
   }
